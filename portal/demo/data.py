@@ -1,0 +1,28 @@
+"""Demo data for `make run`. Every step is idempotent: running it again changes nothing."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from portal.accounts.models import User
+
+DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (demo only, printed on start)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+@transaction.atomic
+def load() -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+    staff_email = "inspector@regulator.example"
+    if not User.objects.filter(email=staff_email).exists():
+        User.objects.create_user(
+            staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
+        )
+    logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
+    return logins

@@ -1,0 +1,77 @@
+"""`make run`: the web server, a task worker and a local SMTP catcher, stopped together by Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.demo import data
+
+
+class Command(BaseCommand):
+    help = "Serve the portal on http://127.0.0.1:8000 with a worker and a mail catcher."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        port = options["port"]
+        mailbox = Path(settings.VAR_DIR) / "mailbox"
+        mailbox.mkdir(parents=True, exist_ok=True)
+        python = sys.executable
+        commands = {
+            "mail catcher": [
+                python,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(mailbox),
+            ],
+            "worker": [python, "manage.py", "run_worker", "--queues", "*"],
+            "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        }
+        processes: dict[str, subprocess.Popen[bytes]] = {}
+        try:
+            for name, command in commands.items():
+                processes[name] = subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            time.sleep(2)
+            self._banner(port, mailbox)
+            while all(process.poll() is None for process in processes.values()):
+                time.sleep(0.5)
+            stopped = [name for name, process in processes.items() if process.poll() is not None]
+            self.stderr.write(f"Stopped unexpectedly: {', '.join(stopped)}. Shutting down.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping the web server, worker and mail catcher...")
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in processes.values():
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+    def _banner(self, port: int, mailbox: Path) -> None:
+        base = f"http://127.0.0.1:{port}"
+        lines = [
+            "",
+            f"  Provider Portal is running at {base}/",
+            f"  Emails the portal sent (codes, links):  {base}/dev/emails/",
+            f"  (also saved as files in {mailbox})",
+            "",
+            "  Demo sign-ins:",
+        ]
+        lines += [f"    {login.role}: {login.email} / {login.password}" for login in data.load()]
+        lines += ["", "  Press Ctrl-C to stop everything.", ""]
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,109 @@
+"""Queue emails and deliver them. Queuing is the only way the portal sends mail."""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from portal.emails.models import OutboxMessage, OutboxStatus
+from portal.emails.rendering import render_email
+
+logger = logging.getLogger(__name__)
+
+
+def queue_email(
+    *, to: str, template: str, context: dict[str, Any] | None = None, priority: bool = False
+) -> OutboxMessage:
+    """Record an email in the outbox and enqueue its delivery, in the caller's transaction.
+
+    `priority` is for codes and sign-in mail: it goes on its own queue ahead of everything.
+    """
+    from portal.emails.tasks import enqueue_delivery
+
+    rendered = render_email(template, context or {})
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            to=to,
+            subject=rendered.subject,
+            body=rendered.body,
+            template=template,
+            priority=priority,
+            next_attempt_at=timezone.now(),
+        )
+        enqueue_delivery(message)
+    return message
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff: 5 s, 10 s, 20 s ... capped at 30 minutes."""
+    return dt.timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def deliver(message_id: str) -> str:
+    """Send one outbox message. Idempotent: a message already sent is not sent again.
+
+    The row stays locked while the SMTP server takes the message, so two workers (a retry and
+    the sweeper, say) can never both send it; if the worker dies mid-send the transaction
+    rolls back and the message is still pending for the next attempt.
+    """
+    from portal.emails.tasks import enqueue_delivery
+
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(id=message_id).first()
+        if message is None:
+            return "missing"
+        if message.status != OutboxStatus.PENDING:
+            return f"already {message.status}"
+        email = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to],
+            headers={"Message-ID": message.message_id},
+        )
+        message.attempts += 1
+        try:
+            get_connection(fail_silently=False).send_messages([email])
+        except Exception as error:  # any transport failure: record it and retry later
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+                logger.error("Gave up on email %s after %s attempts", message.id, message.attempts)
+            else:
+                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+                enqueue_delivery(message, run_after=message.next_attempt_at)
+                logger.warning(
+                    "Email %s failed (attempt %s); will retry", message.id, message.attempts
+                )
+            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return "retry" if message.status == OutboxStatus.PENDING else "failed"
+        message.status = OutboxStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        if not settings.SHOW_SENT_EMAILS:
+            # Codes and links must not sit in the database once delivered.
+            message.body = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "body"])
+    return "sent"
+
+
+def requeue_overdue(*, older_than: dt.timedelta) -> int:
+    """Enqueue delivery again for pending messages whose attempt is overdue (lost tasks)."""
+    from portal.emails.tasks import enqueue_delivery
+
+    cutoff = timezone.now() - older_than
+    count = 0
+    overdue = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=cutoff)
+    for message in overdue.only("id", "priority", "next_attempt_at")[:500]:
+        with transaction.atomic():
+            message.next_attempt_at = timezone.now()
+            message.save(update_fields=["next_attempt_at"])
+            enqueue_delivery(message)
+        count += 1
+    if count:
+        logger.warning("Re-queued %s overdue email(s)", count)
+    return count

@@ -1,0 +1,26 @@
+"""Background delivery of outbox messages (django-tasks)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django_tasks import task
+
+from portal.emails.models import OutboxMessage
+from portal.emails.services import deliver
+
+
+@task()
+def deliver_email(message_id: str) -> str:
+    return deliver(message_id)
+
+
+def enqueue_delivery(message: OutboxMessage, run_after: dt.datetime | None = None) -> None:
+    options: dict[str, object] = {
+        "queue_name": (
+            settings.TASK_QUEUE_PRIORITY_EMAIL if message.priority else settings.TASK_QUEUE_DEFAULT
+        ),
+        "priority": 100 if message.priority else 0,
+    }
+    if run_after is not None:
+        options["run_after"] = run_after
+    deliver_email.using(**options).enqueue(str(message.id))  # type: ignore[arg-type]

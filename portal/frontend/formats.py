@@ -1,0 +1,32 @@
+"""Dates and times as GOV.UK style writes them: 4 June 2026, 2:15pm."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def govuk_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_time(value: dt.datetime | dt.time) -> str:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{suffix}"
+
+
+def govuk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{govuk_date(value)} at {govuk_time(value)}"

@@ -1,0 +1,273 @@
+"""Render Django forms through the GOV.UK Frontend macros.
+
+Templates call `govuk_field(form["name"], label_is_heading=True, ...)`; the adapter picks the
+GOV.UK component from the field's widget, fills in value, label, hint and error message, and
+calls the official macro, so every form has the Design System's markup and accessibility.
+`govuk_error_summary(form)` links each error to the input it belongs to.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from jinja2 import Environment, pass_environment
+from markupsafe import Markup, escape
+
+from portal.frontend.govuk_fields import GovukDateWidget, GovukTimeWidget
+
+_MACROS = {
+    "input": ("input", "govukInput"),
+    "password": ("password-input", "govukPasswordInput"),
+    "textarea": ("textarea", "govukTextarea"),
+    "character_count": ("character-count", "govukCharacterCount"),
+    "radios": ("radios", "govukRadios"),
+    "checkboxes": ("checkboxes", "govukCheckboxes"),
+    "select": ("select", "govukSelect"),
+    "date": ("date-input", "govukDateInput"),
+    "file": ("file-upload", "govukFileUpload"),
+    "error_summary": ("error-summary", "govukErrorSummary"),
+}
+
+
+def _macro(env: Environment, kind: str) -> Any:
+    folder, name = _MACROS[kind]
+    template = env.get_template(f"govuk_frontend_jinja/components/{folder}/macro.html")
+    return getattr(template.module, name)
+
+
+def _first_error(bound: forms.BoundField) -> dict[str, str] | None:
+    if not bound.errors:
+        return None
+    return {"text": str(bound.errors[0])}
+
+
+def _label(bound: forms.BoundField, as_heading: bool, classes: str | None) -> dict[str, Any]:
+    label: dict[str, Any] = {"text": str(bound.label)}
+    if as_heading:
+        label["isPageHeading"] = True
+        label["classes"] = classes or "govuk-label--l"
+    elif classes:
+        label["classes"] = classes
+    return label
+
+
+def _legend(bound: forms.BoundField, as_heading: bool, classes: str | None) -> dict[str, Any]:
+    legend: dict[str, Any] = {"text": str(bound.label)}
+    if as_heading:
+        legend["isPageHeading"] = True
+        legend["classes"] = classes or "govuk-fieldset__legend--l"
+    else:
+        legend["classes"] = classes or "govuk-fieldset__legend--m"
+    return {"legend": legend}
+
+
+def _hint(bound: forms.BoundField) -> dict[str, str] | None:
+    return {"text": str(bound.help_text)} if bound.help_text else None
+
+
+def _attributes(widget: forms.Widget, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """Widget attrs that the macro does not take as named parameters."""
+    skipped = {"id", "name", "class", "maxlength", "autocomplete", "inputmode", "spellcheck"}
+    skipped.update(skip)
+    return {key: value for key, value in widget.attrs.items() if key not in skipped}
+
+
+def _choice_items(
+    bound: forms.BoundField, conditional: Mapping[str, str] | None, multiple: bool
+) -> list[dict[str, Any]]:
+    field = bound.field
+    value = bound.value()
+    selected = {str(v) for v in value} if multiple and value else {str(value)}
+    hints: Mapping[str, str] = getattr(field, "choice_hints", {})
+    items: list[dict[str, Any]] = []
+    for choice_value, choice_label in field.choices:  # type: ignore[attr-defined]
+        if choice_value == "" and not multiple:
+            continue
+        if choice_value == "divider":
+            items.append({"divider": str(choice_label)})
+            continue
+        key = str(choice_value)
+        item: dict[str, Any] = {
+            "value": key,
+            "text": str(choice_label),
+            "checked": key in selected,
+        }
+        if key in hints:
+            item["hint"] = {"text": hints[key]}
+        if conditional and key in conditional:
+            item["conditional"] = {"html": Markup(conditional[key])}  # noqa: S704 (our HTML)
+        items.append(item)
+    return items
+
+
+@pass_environment
+def govuk_field(
+    env: Environment,
+    bound: forms.BoundField,
+    *,
+    label_is_heading: bool = False,
+    label_classes: str | None = None,
+    classes: str | None = None,
+    conditional: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Markup:
+    """One form field as the GOV.UK component that suits its widget."""
+    widget = bound.field.widget
+    field_id = bound.auto_id or f"id_{bound.html_name}"
+    error = _first_error(bound)
+    hint = _hint(bound)
+    params: dict[str, Any] = {"id": field_id, "name": bound.html_name, "errorMessage": error}
+    if hint:
+        params["hint"] = hint
+    if classes:
+        params["classes"] = classes
+
+    if isinstance(widget, forms.HiddenInput):
+        return Markup(str(bound))  # noqa: S704 (Django's own escaped rendering)
+
+    if isinstance(widget, GovukDateWidget):
+        parts = widget.parts_in_error(bound.errors.as_data() if bound.errors else [])
+        values = widget.part_values(bound.value())
+        params.pop("name")
+        params.update(
+            namePrefix=bound.html_name,
+            fieldset=_legend(bound, label_is_heading, label_classes),
+            items=[
+                {
+                    "name": part,
+                    "label": part.capitalize(),
+                    "value": values.get(part, ""),
+                    "classes": (
+                        f"govuk-input--width-{4 if part == 'year' else 2}"
+                        + (" govuk-input--error" if error and part in parts else "")
+                    ),
+                    "autocomplete": widget.autocomplete_for(part),
+                }
+                for part in ("day", "month", "year")
+            ],
+        )
+        return Markup(_macro(env, "date")(params))  # noqa: S704
+
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        multiple = isinstance(widget, forms.CheckboxSelectMultiple)
+        params.pop("id")
+        params.update(
+            idPrefix=field_id,
+            fieldset=_legend(bound, label_is_heading, label_classes),
+            items=_choice_items(bound, conditional, multiple),
+        )
+        if classes is None and not multiple and len(params["items"]) == 2:
+            params["classes"] = "govuk-radios--inline" if extra.pop("inline", False) else None
+        return Markup(_macro(env, "checkboxes" if multiple else "radios")(params))  # noqa: S704
+
+    if isinstance(widget, forms.CheckboxInput):
+        params.pop("id")
+        params.update(
+            idPrefix=field_id,
+            items=[
+                {
+                    "value": "true",
+                    "text": str(bound.label),
+                    "checked": bool(bound.value()),
+                }
+            ],
+        )
+        return Markup(_macro(env, "checkboxes")(params))  # noqa: S704
+
+    label = _label(bound, label_is_heading, label_classes)
+    params["label"] = label
+    value = bound.value()
+
+    if isinstance(widget, forms.Select):
+        params["items"] = [
+            {
+                "value": str(choice_value),
+                "text": str(choice_label),
+                "selected": str(choice_value) == str(value),
+            }
+            for choice_value, choice_label in bound.field.choices  # type: ignore[attr-defined]
+        ]
+        return Markup(_macro(env, "select")(params))  # noqa: S704
+
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        attributes = _attributes(widget, skip={"type"})
+        if attributes:
+            params["attributes"] = attributes
+        if widget.attrs.get("multiple"):
+            params["multiple"] = True
+        return Markup(_macro(env, "file")(params))  # noqa: S704
+
+    params["value"] = "" if value is None else str(value)
+    if widget.attrs.get("autocomplete"):
+        params["autocomplete"] = widget.attrs["autocomplete"]
+    attributes = _attributes(widget, skip={"type", "required", "maxlength", "rows"})
+    if attributes:
+        params["attributes"] = attributes
+
+    if isinstance(widget, forms.PasswordInput):
+        params.setdefault("autocomplete", "current-password")
+        params["value"] = ""
+        return Markup(_macro(env, "password")(params))  # noqa: S704
+
+    if isinstance(widget, forms.Textarea):
+        params["rows"] = widget.attrs.get("rows", 5)
+        max_length = getattr(bound.field, "max_length", None)
+        if max_length:
+            params["maxlength"] = max_length
+            return Markup(_macro(env, "character_count")(params))  # noqa: S704
+        return Markup(_macro(env, "textarea")(params))  # noqa: S704
+
+    params["type"] = getattr(widget, "input_type", "text")
+    if isinstance(widget, GovukTimeWidget):
+        params["type"] = "text"
+        params.setdefault("classes", "govuk-input--width-5")
+    if isinstance(widget, forms.NumberInput):
+        # GOV.UK asks for text inputs with a numeric keyboard, not type=number.
+        params["type"] = "text"
+        params["inputmode"] = "numeric"
+        params["spellcheck"] = False
+    if isinstance(widget, forms.EmailInput):
+        params["spellcheck"] = False
+        params.setdefault("autocomplete", "email")
+    if widget.attrs.get("inputmode"):
+        params["inputmode"] = widget.attrs["inputmode"]
+    if widget.attrs.get("spellcheck") is not None:
+        params["spellcheck"] = widget.attrs["spellcheck"]
+    params.update(extra)
+    return Markup(_macro(env, "input")(params))  # noqa: S704
+
+
+def _error_target(bound: forms.BoundField) -> str:
+    field_id = bound.auto_id or f"id_{bound.html_name}"
+    widget = bound.field.widget
+    if isinstance(widget, GovukDateWidget):
+        parts = widget.parts_in_error(bound.errors.as_data())
+        return f"{field_id}-{parts[0] if parts else 'day'}"
+    return field_id
+
+
+@pass_environment
+def govuk_error_summary(env: Environment, *forms_with_errors: forms.BaseForm) -> Markup:
+    """The error summary at the top of the page: every error, each linking to its input."""
+    items: list[dict[str, str]] = []
+    for form in forms_with_errors:
+        if form is None or not form.is_bound or not form.errors:
+            continue
+        for message in form.non_field_errors():
+            items.append({"text": str(message), "href": "#main-content"})
+        for bound in form:
+            if bound.errors:
+                items.append({"text": str(bound.errors[0]), "href": f"#{_error_target(bound)}"})
+    if not items:
+        return Markup("")
+    return Markup(  # noqa: S704
+        _macro(env, "error_summary")({"titleText": "There is a problem", "errorList": items})
+    )
+
+
+def form_has_errors(*forms_to_check: forms.BaseForm | None) -> bool:
+    return any(form is not None and form.is_bound and bool(form.errors) for form in forms_to_check)
+
+
+def escape_text(value: str) -> Markup:
+    return escape(value)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "portal.operations"
+    verbose_name = "Operations (health, request ids, logging, worker)"

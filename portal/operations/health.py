@@ -1,0 +1,41 @@
+"""Health checks for load balancers and operators."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+from portal.operations.models import WorkerHeartbeat
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    database_ok: bool
+    worker_ok: bool
+    last_worker_heartbeat: dt.datetime | None
+
+    @property
+    def healthy(self) -> bool:
+        return self.database_ok and self.worker_ok
+
+
+def check_health() -> HealthReport:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        latest = (
+            WorkerHeartbeat.objects.order_by("-last_seen_at")
+            .values_list("last_seen_at", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        return HealthReport(database_ok=False, worker_ok=False, last_worker_heartbeat=None)
+    fresh_after = timezone.now() - dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    return HealthReport(
+        database_ok=True,
+        worker_ok=latest is not None and latest >= fresh_after,
+        last_worker_heartbeat=latest,
+    )

@@ -1,0 +1,23 @@
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from portal.access import public
+from portal.operations.health import check_health
+
+
+@public
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers and a worker has reported recently, else 503."""
+    report = check_health()
+    body = {
+        "status": "ok" if report.healthy else "unhealthy",
+        "database": "ok" if report.database_ok else "unreachable",
+        "worker": "ok" if report.worker_ok else "no recent heartbeat",
+        "last_worker_heartbeat": (
+            report.last_worker_heartbeat.isoformat() if report.last_worker_heartbeat else None
+        ),
+    }
+    return JsonResponse(body, status=200 if report.healthy else 503)

@@ -1,0 +1,14 @@
+"""`make run`: a developer's machine. SQLite by default, mail goes to the local catcher."""
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.environment import env_bool, env_int, env_str
+
+DEBUG = env_bool("DEBUG", True)
+SHOW_SENT_EMAILS = env_bool("SHOW_SENT_EMAILS", True)
+# `make run` starts a local SMTP catcher on this port; /dev/emails lists what the portal sent.
+EMAIL_PORT = env_int("EMAIL_PORT", 1025)
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,16 @@
+"""The test suite. PostgreSQL when DATABASE_URL says so (CI), SQLite otherwise."""
+
+from portal.settings.base import *  # noqa: F403
+
+DEBUG = False
+SHOW_SENT_EMAILS = True
+# Tests point EMAIL_PORT at their own loopback SMTP server (see tests/conftest.py).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Argon2id still, with a lighter cost so the suite stays quick; production keeps the defaults.
+PASSWORD_HASHERS = ["portal.accounts.hashers.TestArgon2PasswordHasher"]
+
+# Tests open and drop their own database; persistent connections would keep it busy.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

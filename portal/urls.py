@@ -1,0 +1,14 @@
+"""Root URLconf. Every view here is declared public or protected (see portal/access.py)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portal.pages.urls")),
+    path("", include("portal.operations.urls")),
+    path("", include("portal.emails.urls")),
+]
+
+handler400 = "portal.pages.errors.bad_request"
+handler403 = "portal.pages.errors.permission_denied"
+handler404 = "portal.pages.errors.page_not_found"
+handler500 = "portal.pages.errors.server_error"

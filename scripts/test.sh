@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole suite: lint, types, then pytest (unit, integration and browser tests).
+# PostgreSQL when DATABASE_URL is set or a server answers on 127.0.0.1:5432, else SQLite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  if "$VENV/bin/python" - <<'PY'
+import socket, sys
+s = socket.socket(); s.settimeout(1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", 5432)) == 0 else 1)
+PY
+  then
+    export DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal"
+  fi
+fi
+if [ -n "${DATABASE_URL:-}" ]; then
+  echo "==> Database: PostgreSQL (${DATABASE_URL%%@*}@…); tests use a throwaway test database"
+else
+  echo "==> Database: SQLite (no PostgreSQL found on 127.0.0.1:5432; set DATABASE_URL to use one)"
+fi
+
+scripts/ensure_browser.sh || true
+
+echo "==> ruff"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+echo "==> mypy"
+"$VENV/bin/mypy" .
+echo "==> pytest"
+exec "$VENV/bin/pytest" "$@"

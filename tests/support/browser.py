@@ -1,0 +1,74 @@
+"""Playwright on Debian's chromium, with axe-core (from node_modules) and keyboard checks."""
+
+import json
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail on any WCAG 2.2 A or AA violation axe finds on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's strict CSP stays in force.
+        page.evaluate(AXE_SOURCE.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    violations = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+    assert not violations, (
+        f"axe found violations on {page.url}:\n{json.dumps(violations, indent=2)}"
+    )
+
+
+def assert_keyboard_reaches_every_link(page: Page, max_tabs: int = 400) -> None:
+    """Tab from the top of the page; every visible link and control must receive focus."""
+    targets = page.evaluate(
+        """() => Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea'))
+              .filter(el => el.offsetParent !== null || el.getClientRects().length)
+              .map((el, i) => { el.dataset.kbTarget = String(i); return String(i); })"""
+    )
+    page.evaluate(
+        "() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0,0); }"
+    )
+    page.locator("body").focus()
+    reached: set[str] = set()
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        marker = page.evaluate(
+            "() => document.activeElement && document.activeElement.dataset.kbTarget"
+        )
+        if marker is not None:
+            if marker in reached and len(reached) == len(targets):
+                break
+            reached.add(marker)
+        if len(reached) == len(targets):
+            break
+    missing = set(targets) - reached
+    if missing:
+        names = page.evaluate(
+            "(ids) => ids.map(i => document.querySelector(`[data-kb-target='${i}']`).outerHTML.slice(0, 120))",
+            sorted(missing),
+        )
+        raise AssertionError(f"Keyboard did not reach on {page.url}: {names}")
