@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "portal.operations",
     "portal.audit",
     "portal.emails",
+    "portal.register",
     "portal.accounts",
     "portal.demo",
 ]

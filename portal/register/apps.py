@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegisterConfig(AppConfig):
+    name = "portal.register"
+    verbose_name = "The register (providers, locations, people, roles)"

@@ -1,0 +1,296 @@
+"""The register: the regulator's record of providers, locations, registered people and roles.
+
+It is the source of truth that accounts and delegation follow. Provider and location ids are
+the regulator's own (for example 1-101614751, or an ODS code such as RL4 for NHS trusts), so
+they are the primary keys. People carry the regulator's private person reference and the
+email address the regulator holds for them, which is what links a login to a person.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OwnershipType(models.TextChoices):
+    ORGANISATION = "Organisation", "Organisation"
+    INDIVIDUAL = "Individual", "Individual"
+    PARTNERSHIP = "Partnership", "Partnership"
+    NHS_BODY = "NHS Body", "NHS body"
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "Registered", "Registered"
+    DEREGISTERED = "Deregistered", "Deregistered"
+
+
+class RegulatedActivity(models.Model):
+    """One of the 14 regulated activities of Schedule 1 (code like RA1)."""
+
+    code = models.CharField(max_length=10, primary_key=True)
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "regulated activities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceType(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.description or self.name
+
+
+class ServiceUserBand(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Address(models.Model):
+    """Postal address fields shared by providers and locations."""
+
+    address_line_1 = models.CharField(max_length=255, blank=True)
+    address_line_2 = models.CharField(max_length=255, blank=True)
+    town_city = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True, db_index=True)
+    region = models.CharField(max_length=100, blank=True)
+    local_authority = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_lines(self) -> list[str]:
+        parts = [self.address_line_1, self.address_line_2, self.town_city, self.county]
+        return [part for part in parts if part] + ([self.postal_code] if self.postal_code else [])
+
+
+class Provider(Address):
+    id = models.CharField("provider ID", max_length=20, primary_key=True)
+    name = models.CharField(max_length=255, db_index=True)
+    ownership_type = models.CharField(max_length=20, choices=OwnershipType.choices)
+    sector_type = models.CharField(max_length=100, blank=True)
+    companies_house_number = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    brand_id = models.CharField(max_length=20, blank=True)
+    brand_name = models.CharField(max_length=255, blank=True)
+    ods_code = models.CharField(max_length=20, blank=True)
+    registration_status = models.CharField(
+        max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
+    registration_date = models.DateField(null=True, blank=True)
+    deregistration_date = models.DateField(null=True, blank=True)
+    activities = models.ManyToManyField(RegulatedActivity, blank=True, related_name="providers")
+    # Hash of the source record last applied, so re-importing unchanged data is a no-op.
+    source_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registration_status == RegistrationStatus.REGISTERED
+
+
+class Location(Address):
+    id = models.CharField("location ID", max_length=20, primary_key=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(max_length=255, db_index=True)
+    also_known_as = models.CharField(max_length=255, blank=True)
+    location_type = models.CharField(max_length=100, blank=True)
+    ods_code = models.CharField(max_length=20, blank=True)
+    uprn = models.CharField(max_length=20, blank=True)
+    care_home = models.BooleanField(default=False)
+    number_of_beds = models.PositiveIntegerField(null=True, blank=True)
+    dormant = models.BooleanField(default=False)
+    dormancy_start_date = models.DateField(null=True, blank=True)
+    dormancy_end_date = models.DateField(null=True, blank=True)
+    registration_status = models.CharField(
+        max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
+    registration_date = models.DateField(null=True, blank=True)
+    deregistration_date = models.DateField(null=True, blank=True)
+    # The date the regulator recorded that the location has no registered manager in post.
+    registered_manager_absent_date = models.DateField(null=True, blank=True)
+    activities = models.ManyToManyField(RegulatedActivity, blank=True, related_name="locations")
+    service_types = models.ManyToManyField(ServiceType, blank=True, related_name="locations")
+    service_user_bands = models.ManyToManyField(
+        ServiceUserBand, blank=True, related_name="locations"
+    )
+    source_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["provider", "registration_status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registration_status == RegistrationStatus.REGISTERED
+
+
+class LocationRelationship(models.Model):
+    """A predecessor or successor link made when a service re-registers under a new id."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="relationships")
+    # The other location may not be in our register (it may predate it), so this is an id.
+    related_location_id = models.CharField(max_length=20, db_index=True)
+    related_location_name = models.CharField(max_length=255, blank=True)
+    relationship_type = models.CharField(max_length=50)  # "HSCA Predecessor" / "HSCA Successor"
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "related_location_id", "relationship_type"],
+                name="register_location_relationship_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.relationship_type} {self.related_location_id}"
+
+
+class Person(models.Model):
+    """A registered person, known by the regulator's own reference (not public data)."""
+
+    person_ref = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=30, blank=True)
+    given_name = models.CharField(max_length=150)
+    family_name = models.CharField(max_length=150)
+    # The email the regulator holds for this person, lower-cased. Not unique: several people
+    # sharing a mailbox is exactly the case sign-up must detect and refuse.
+    email = models.EmailField(max_length=320, blank=True, db_index=True)
+    source_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+
+
+class RoleType(models.TextChoices):
+    NOMINATED_INDIVIDUAL = "nominated_individual", "Nominated individual"
+    REGISTERED_MANAGER = "registered_manager", "Registered manager"
+    RESPONSIBLE_INDIVIDUAL = "responsible_individual", "Responsible individual"
+    MAIN_PARTNER = "main_partner", "Main partner"
+    PARTNER = "partner", "Partner"
+
+
+# Roles whose holders may create an account themselves (domain.md §1.1).
+SIGN_UP_ROLES = frozenset(
+    {
+        RoleType.NOMINATED_INDIVIDUAL,
+        RoleType.REGISTERED_MANAGER,
+        RoleType.RESPONSIBLE_INDIVIDUAL,
+        RoleType.MAIN_PARTNER,
+    }
+)
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def live(self, on: dt.date | None = None) -> "RoleAssignmentQuerySet":
+        """Roles in force on a day: started, not ended, at a registered provider (and location)."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gt=day),
+            provider__registration_status=RegistrationStatus.REGISTERED,
+        ).exclude(location__registration_status=RegistrationStatus.DEREGISTERED)
+
+
+class RoleAssignment(models.Model):
+    """A person in a registered role at a provider, and for a manager at a location.
+
+    A registered manager's role is for a location (and may name the regulated activity);
+    a nominated individual's is for the provider (per activity in the public data).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=RoleType.choices)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="roles")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    activity = models.ForeignKey(
+        RegulatedActivity, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["provider", "role"]),
+            models.Index(fields=["location", "role"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role", "provider", "location", "activity"],
+                nulls_distinct=False,
+                name="register_role_assignment_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="register_role_assignment_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.location_id or self.provider_id
+        return f"{self.person} – {self.get_role_display()} – {where}"
+
+
+class RegisterChange(models.Model):
+    """One change to a person's roles or email, for accounts and delegation to act on.
+
+    Written by register services in the same transaction as the change; the
+    `register_changed` signal (portal.register.events) fires after commit.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(max_length=100)  # e.g. "role ended", "email changed"
+    data = models.JSONField(default=dict, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.reason}"
