@@ -1,0 +1,11 @@
+"""Benchmarks: production-like (DEBUG off) but on a local PostgreSQL and local SMTP."""
+
+from portal.settings.base import *  # noqa: F403
+
+DEBUG = False
+SHOW_SENT_EMAILS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
