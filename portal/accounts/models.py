@@ -31,6 +31,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Stored lower-cased (see save), so this unique index is case-insensitive.
     email = models.EmailField(max_length=320, unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # The registered person this account belongs to, if any (delegated users have none).
+    # Access derives from that person's live roles plus delegations.
+    person = models.OneToOneField(
+        "register.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
     is_active = models.BooleanField(default=True)
     # Regulator staff (inspectors, registration assessors) use the back office.
     is_staff = models.BooleanField(default=False)
