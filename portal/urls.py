@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("portal.pages.urls")),
     path("", include("portal.operations.urls")),
     path("", include("portal.emails.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+    path("regulator/notifications/", include("portal.notifications.staff_urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"

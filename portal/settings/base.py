@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal.emails",
     "portal.register",
     "portal.accounts",
+    "portal.notifications",
     "portal.demo",
 ]
 

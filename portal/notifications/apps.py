@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "portal.notifications"
+    verbose_name = "Statutory notifications"
+
+    def ready(self) -> None:
+        from portal.notifications import permissions
+
+        permissions.register()

@@ -1,0 +1,91 @@
+"""The catalogue: every version of every notification type the portal has ever offered.
+
+Submissions name (slug, version) and are always shown with that definition, so a version is
+never edited once released: add a new one (a new `NotificationType` with `version=n+1`) and
+keep the old one here. `current(slug)` is the newest version, the one new drafts use.
+"""
+
+from collections.abc import Iterable
+
+from portal.notifications.catalogue.changes import CHANGE_TYPES
+from portal.notifications.catalogue.events import EVENT_TYPES
+from portal.notifications.catalogue.registered_people import REGISTERED_PEOPLE_TYPES
+from portal.notifications.catalogue.schema import CatalogueError, Kind, NotificationType
+
+GROUP_NAMES = {"events": "Events and incidents", "changes": "Changes to your registered details"}
+
+
+def check_definition(definition: NotificationType) -> list[str]:
+    """Mistakes a definition must not contain; the catalogue refuses to load with any."""
+    problems: list[str] = []
+    where = f"{definition.slug} v{definition.version}"
+    keys: set[str] = set()
+    page_keys: set[str] = set()
+    for page in definition.pages():
+        if page.key in page_keys:
+            problems.append(f"{where}: page key {page.key!r} used twice")
+        page_keys.add(page.key)
+        for question in page.questions:
+            if question.key in keys:
+                problems.append(f"{where}: question key {question.key!r} used twice")
+            keys.add(question.key)
+            if question.required and not question.error:
+                problems.append(f"{where}: required question {question.key!r} has no error")
+            if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO) and not question.choices:
+                problems.append(f"{where}: {question.key!r} has no choices")
+    for page in definition.pages():
+        conditions = [page.condition] + [q.condition for q in page.questions]
+        for condition in conditions:
+            if condition and condition.question not in keys and not condition.question.startswith(
+                "context."
+            ):
+                problems.append(f"{where}: condition on unknown question {condition.question!r}")
+        for question in page.questions:
+            if question.not_before and question.not_before[0] not in keys:
+                problems.append(f"{where}: {question.key!r} compares with an unknown question")
+    for rule in [definition.deadline, *[alt for _, alt in definition.deadline.alternatives]]:
+        if rule.from_question and rule.from_question not in keys:
+            problems.append(f"{where}: deadline counts from unknown question {rule.from_question!r}")
+    if definition.due_after and definition.due_after.from_question not in keys:
+        problems.append(f"{where}: due-after counts from an unknown question")
+    if definition.due_after and not definition.follow_up(definition.due_after.satisfied_by):
+        problems.append(f"{where}: due-after is satisfied by an unknown follow-up")
+    return problems
+
+
+class Catalogue:
+    def __init__(self, definitions: Iterable[NotificationType]):
+        self._by_key: dict[tuple[str, int], NotificationType] = {}
+        self.add(*definitions)
+
+    def add(self, *definitions: NotificationType) -> None:
+        problems = [problem for d in definitions for problem in check_definition(d)]
+        duplicates = [d.key for d in definitions if d.key in self._by_key]
+        if problems or duplicates:
+            raise CatalogueError("The notification catalogue is not valid", problems + [f"duplicate {d}" for d in duplicates])
+        for definition in definitions:
+            self._by_key[definition.key] = definition
+
+    def remove(self, slug: str, version: int) -> None:
+        self._by_key.pop((slug, version), None)
+
+    def get(self, slug: str, version: int) -> NotificationType | None:
+        return self._by_key.get((slug, version))
+
+    def current(self, slug: str) -> NotificationType | None:
+        versions = [d for (s, _), d in self._by_key.items() if s == slug]
+        return max(versions, key=lambda d: d.version) if versions else None
+
+    def current_types(self) -> list[NotificationType]:
+        slugs = dict.fromkeys(slug for slug, _ in self._by_key)
+        return [d for slug in slugs if (d := self.current(slug)) is not None]
+
+    def all_versions(self) -> list[NotificationType]:
+        return list(self._by_key.values())
+
+    def name_of(self, slug: str) -> str:
+        definition = self.current(slug)
+        return definition.name if definition else slug
+
+
+CATALOGUE = Catalogue([*EVENT_TYPES, *REGISTERED_PEOPLE_TYPES, *CHANGE_TYPES])

@@ -1,0 +1,365 @@
+"""Short constructors for questions, and the sections every type shares.
+
+Definitions read like the regulator's forms: `date("died_on", "Date of death", ...)`.
+The common sections (about you, the person) are versioned with the types that use them:
+changing them means a new version of each type, so old submissions keep their wording.
+"""
+
+from typing import Any
+
+from portal.notifications.catalogue.schema import (
+    Choice,
+    DateRule,
+    Kind,
+    Page,
+    Question,
+    Section,
+    ShowIf,
+    show_if,
+)
+
+Options = list[tuple[str, str]] | list[tuple[str, str, str]]
+
+
+def choices(options: Options) -> tuple[Choice, ...]:
+    return tuple(Choice(*option) for option in options)
+
+
+def text(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.TEXT, error=error, **extra)
+
+
+def long_text(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.LONG_TEXT, error=error, **extra)
+
+
+def identifier(key: str, label: str, error: str, **extra: Any) -> Question:
+    extra.setdefault(
+        "hint",
+        "Use your own reference for the person, such as a record number. Do not use their name.",
+    )
+    return Question(key=key, label=label, kind=Kind.IDENTIFIER, error=error, **extra)
+
+
+def date(key: str, label: str, error: str, *, past: bool = False, **extra: Any) -> Question:
+    extra.setdefault("hint", "For example, 27 3 2026")
+    rule = DateRule.PAST if past else extra.pop("date_rule", DateRule.ANY)
+    return Question(key=key, label=label, kind=Kind.DATE, error=error, date_rule=rule, **extra)
+
+
+def time(key: str, label: str, error: str, **extra: Any) -> Question:
+    extra.setdefault("hint", "For example, 14:30 or 2:30pm")
+    return Question(key=key, label=label, kind=Kind.TIME, error=error, **extra)
+
+
+def choice(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
+    return Question(
+        key=key, label=label, kind=Kind.CHOICE, error=error, choices=choices(options), **extra
+    )
+
+
+def multi(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
+    extra.setdefault("hint", "Select all that apply.")
+    return Question(
+        key=key,
+        label=label,
+        kind=Kind.MULTI_CHOICE,
+        error=error,
+        choices=choices(options),
+        **extra,
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
+
+
+def yes_no(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(
+        key=key, label=label, kind=Kind.YES_NO, error=error, choices=choices(YES_NO), **extra
+    )
+
+
+def yes_no_unknown(key: str, label: str, error: str, **extra: Any) -> Question:
+    return choice(key, label, error, YES_NO_NOT_KNOWN, **extra)
+
+
+def number(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.NUMBER, error=error, **extra)
+
+
+def email(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.EMAIL, error=error, **extra)
+
+
+def phone(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.PHONE, error=error, **extra)
+
+
+def postcode(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.POSTCODE, error=error, **extra)
+
+
+def registered_person(key: str, label: str, error: str, **extra: Any) -> Question:
+    return Question(key=key, label=label, kind=Kind.REGISTERED_PERSON, error=error, **extra)
+
+
+def when(question: str, *values: str) -> ShowIf:
+    return show_if(question, *values)
+
+
+def page(key: str, title: str, *questions: Question, **extra: Any) -> Page:
+    return Page(key=key, title=title, questions=questions, **extra)
+
+
+# Context facts the engine writes into a draft's answers when it starts, so definitions can
+# ask things only of some services (the GP death rule) with an ordinary condition.
+CONTEXT_PRIMARY_MEDICAL = "context.primary_medical_services"
+
+# ---------------------------------------------------------------------------------------
+# About you: who is sending the notification and who the regulator should contact.
+# ---------------------------------------------------------------------------------------
+
+ABOUT_YOU = Section(
+    key="about-you",
+    title="About you",
+    pages=(
+        page(
+            "about-you",
+            "About you",
+            text(
+                "submitter_name",
+                "Your full name",
+                "Enter your full name",
+                short_label="Your name",
+                hint="",
+            ),
+            text("submitter_job_title", "Your job title", "Enter your job title"),
+            phone(
+                "submitter_phone",
+                "Your phone number",
+                "Enter your phone number",
+                hint="For international numbers include the country code",
+            ),
+            email(
+                "submitter_email",
+                "Your email address",
+                "Enter your email address",
+                hint="We will send the receipt here",
+            ),
+            text(
+                "provider_reference",
+                "Your own reference for this notification (optional)",
+                "",
+                required=False,
+                short_label="Your reference",
+                max_length=50,
+                hint="If you keep your own log of incidents, you can give its reference",
+            ),
+        ),
+        page(
+            "contact",
+            "Contact for this notification",
+            yes_no(
+                "contact_is_submitter",
+                "Should we contact you about this notification?",
+                "Select yes if we should contact you about this notification",
+                short_label="Contact is you",
+            ),
+            text(
+                "contact_name",
+                "Contact’s full name",
+                "Enter the contact’s full name",
+                condition=when("contact_is_submitter", "no"),
+                short_label="Contact’s name",
+            ),
+            text(
+                "contact_job_title",
+                "Contact’s job title",
+                "Enter the contact’s job title",
+                condition=when("contact_is_submitter", "no"),
+            ),
+            phone(
+                "contact_phone",
+                "Contact’s phone number",
+                "Enter the contact’s phone number",
+                condition=when("contact_is_submitter", "no"),
+            ),
+            email(
+                "contact_email",
+                "Contact’s email address",
+                "Enter the contact’s email address",
+                condition=when("contact_is_submitter", "no"),
+            ),
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------
+# The person the notification is about: an identifier, never a name, plus equality data.
+# ---------------------------------------------------------------------------------------
+
+AGE_BANDS = [
+    ("under_1", "Under 1"),
+    ("1_4", "1 to 4"),
+    ("5_11", "5 to 11"),
+    ("12_15", "12 to 15"),
+    ("16_17", "16 to 17"),
+    ("18_24", "18 to 24"),
+    ("25_34", "25 to 34"),
+    ("35_44", "35 to 44"),
+    ("45_54", "45 to 54"),
+    ("55_64", "55 to 64"),
+    ("65_74", "65 to 74"),
+    ("75_84", "75 to 84"),
+    ("85_plus", "85 or over"),
+    ("not_known", "Not known"),
+]
+
+PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
+NOT_KNOWN = ("not_known", "Not known")
+
+
+def person_section(who: str = "the person who uses the service") -> Section:
+    return Section(
+        key="person",
+        title="The person",
+        pages=(
+            page(
+                "person",
+                f"About {who}",
+                identifier(
+                    "person_identifier",
+                    "Your identifier for the person",
+                    "Enter your identifier for the person",
+                    short_label="Person’s identifier",
+                ),
+                choice(
+                    "person_age_band",
+                    "Age",
+                    "Select the person’s age",
+                    AGE_BANDS,
+                    short_label="Person’s age",
+                ),
+                date(
+                    "person_started_on",
+                    "When did the person start using the service? (optional)",
+                    "",
+                    required=False,
+                    past=True,
+                    short_label="Started using the service",
+                ),
+            ),
+            page(
+                "equality",
+                "Equality information (optional)",
+                choice(
+                    "person_sex",
+                    "Sex",
+                    "",
+                    [("female", "Female"), ("male", "Male"), NOT_KNOWN, PREFER_NOT],
+                    required=False,
+                ),
+                choice(
+                    "person_ethnicity",
+                    "Ethnic group",
+                    "",
+                    [
+                        ("asian", "Asian or Asian British"),
+                        ("black", "Black, Black British, Caribbean or African"),
+                        ("mixed", "Mixed or multiple ethnic groups"),
+                        ("white", "White"),
+                        ("other", "Another ethnic group"),
+                        NOT_KNOWN,
+                        PREFER_NOT,
+                    ],
+                    required=False,
+                ),
+                choice(
+                    "person_disability",
+                    "Did the person have a disability?",
+                    "",
+                    [("yes", "Yes"), ("no", "No"), NOT_KNOWN, PREFER_NOT],
+                    required=False,
+                    short_label="Disability",
+                ),
+                choice(
+                    "person_religion",
+                    "Religion or belief",
+                    "",
+                    [
+                        ("none", "No religion"),
+                        ("buddhist", "Buddhist"),
+                        ("christian", "Christian"),
+                        ("hindu", "Hindu"),
+                        ("jewish", "Jewish"),
+                        ("muslim", "Muslim"),
+                        ("sikh", "Sikh"),
+                        ("other", "Another religion or belief"),
+                        NOT_KNOWN,
+                        PREFER_NOT,
+                    ],
+                    required=False,
+                ),
+                choice(
+                    "person_sexual_orientation",
+                    "Sexual orientation",
+                    "",
+                    [
+                        ("heterosexual", "Heterosexual or straight"),
+                        ("gay_lesbian", "Gay or lesbian"),
+                        ("bisexual", "Bisexual"),
+                        ("other", "Another sexual orientation"),
+                        NOT_KNOWN,
+                        PREFER_NOT,
+                    ],
+                    required=False,
+                ),
+                intro=(
+                    "We use this to check that people are treated fairly. "
+                    "Every question on this page is optional."
+                ),
+            ),
+        ),
+    )
+
+
+PERSON = person_section()
+
+WHO_ELSE_TOLD = multi(
+    "others_told",
+    "Who else have you told?",
+    "Select who else you have told, or select ‘No one else’",
+    [
+        ("local_authority", "The local authority (safeguarding)"),
+        ("police", "The police"),
+        ("coroner", "The coroner"),
+        ("family", "The person’s family or representative"),
+        ("commissioner", "The commissioner of the service"),
+        ("nhs", "NHS England (patient safety reporting)"),
+        ("none", "No one else"),
+    ],
+    short_label="Others told",
+)
+
+DECLARATION_ACCURATE = (
+    "I confirm that the information in this notification is correct and complete to the best "
+    "of my knowledge, and that I am authorised to send it for the provider."
+)
+
+REGULATED_ACTIVITIES = [
+    ("personal_care", "Personal care"),
+    ("accommodation_nursing_personal", "Accommodation for persons who require nursing or personal care"),
+    ("accommodation_substance_misuse", "Accommodation for persons who require treatment for substance misuse"),
+    ("treatment_disease", "Treatment of disease, disorder or injury"),
+    ("mha_detained", "Assessment or medical treatment for persons detained under the Mental Health Act 1983"),
+    ("surgical", "Surgical procedures"),
+    ("diagnostic", "Diagnostic and screening procedures"),
+    ("blood", "Management of supply of blood and blood derived products"),
+    ("transport", "Transport services, triage and medical advice provided remotely"),
+    ("maternity", "Maternity and midwifery services"),
+    ("termination", "Termination of pregnancies"),
+    ("slimming", "Services in slimming clinics"),
+    ("nursing_care", "Nursing care"),
+    ("family_planning", "Family planning"),
+]

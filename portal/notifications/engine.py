@@ -1,0 +1,554 @@
+"""The engine: one definition in, pages, validation, stored answers and summaries out.
+
+Everything about how a question behaves (its field, its error messages, its condition, how
+its answer is stored and shown) is decided here from the question's kind, so 21 types share
+one implementation and a new type needs no new code.
+
+Answers are stored as JSON: dates "YYYY-MM-DD", times "HH:MM", several choices as a list,
+numbers as ints, everything else as text. A question that does not apply (its condition is
+false) has no stored answer: changing an earlier answer drops the answers it made irrelevant.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
+
+from portal.frontend.formats import govuk_date, govuk_time
+from portal.frontend.govuk_fields import DATE_PARTS, GovukDateField, GovukTimeField
+from portal.notifications.catalogue.schema import (
+    Answers,
+    DateRule,
+    Kind,
+    NotificationType,
+    Page,
+    Question,
+)
+
+CONFIRM_SUFFIX = "__not_a_name"
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    """What some questions need from outside the definition: the registered people to pick."""
+
+    registered_people: tuple[tuple[str, str], ...] = ()
+
+    def person_label(self, person_ref: str) -> str:
+        return dict(self.registered_people).get(person_ref, person_ref)
+
+
+# ---------------------------------------------------------------------------------------
+# Conditions
+# ---------------------------------------------------------------------------------------
+
+
+def question_applies(definition: NotificationType, question: Question, answers: Answers) -> bool:
+    """A question applies when its condition holds and the question it depends on applies."""
+    seen: set[str] = set()
+    current: Question | None = question
+    while current is not None and current.condition is not None:
+        if current.key in seen or not current.condition.holds(answers):
+            return current.key in seen
+        seen.add(current.key)
+        parent_key = current.condition.question
+        current = definition.question(parent_key)
+    return True
+
+
+def visible_pages(definition: NotificationType, answers: Answers) -> list[Page]:
+    return [page for page in definition.pages() if page.applies(answers)]
+
+
+def next_page(definition: NotificationType, after: str, answers: Answers) -> Page | None:
+    pages = visible_pages(definition, answers)
+    keys = [page.key for page in pages]
+    if after not in keys:
+        return pages[0] if pages else None
+    index = keys.index(after)
+    return pages[index + 1] if index + 1 < len(pages) else None
+
+
+def stop_reason(page: Page, answers: Answers) -> str | None:
+    """If an answer on this page means there is nothing to notify, why."""
+    for question in page.questions:
+        for value, reason in question.stops:
+            if answers.get(question.key) == value:
+                return reason
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Names in identifier fields
+# ---------------------------------------------------------------------------------------
+
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"}
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?$")
+
+
+def looks_like_a_name(value: str) -> bool:
+    """True for "John Smith", "Smith, John", "Mrs Patel": two to four words of letters only,
+    or any word that is a title. Codes such as "RM-0042" or "Room 12 B" are not names."""
+    words = [w for w in re.split(r"[\s,]+", value.strip()) if w]
+    if not words:
+        return False
+    if any(w.lower().rstrip(".") in _TITLES for w in words) and len(words) >= 2:
+        return True
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) and len(w) >= 2 for w in words)
+
+
+# ---------------------------------------------------------------------------------------
+# Fields
+# ---------------------------------------------------------------------------------------
+
+_PHONE = re.compile(r"^\+?[\d\s()\-]{7,30}$")
+_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
+
+
+def subject_of(question: Question) -> str:
+    """How an error message names the answer: "Date of death", "Your phone number"."""
+    label = question.summary_label
+    for suffix in (" (optional)", " (if known)", " (if you have one)", " (if you have it)", " (if there is one)"):
+        label = label.replace(suffix, "")
+    return label.rstrip("?")
+
+
+def _too_long(question: Question, limit: int) -> str:
+    return f"{subject_of(question)} must be {limit:,} characters or fewer"
+
+
+def _field_for(question: Question, context: EngineContext) -> forms.Field:
+    subject = subject_of(question)
+    common: dict[str, Any] = {"label": question.label, "help_text": question.hint, "required": False}
+    limit = question.length_limit
+    text_errors = {
+        "max_length": _too_long(question, limit or 0),
+        "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
+    }
+    kind = question.kind
+    if kind in (Kind.TEXT, Kind.IDENTIFIER, Kind.PHONE, Kind.POSTCODE):
+        widget = forms.TextInput(attrs={"spellcheck": "false"} if kind != Kind.TEXT else {})
+        if kind == Kind.PHONE:
+            widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+        return forms.CharField(max_length=limit, error_messages=text_errors, widget=widget, **common)
+    if kind == Kind.LONG_TEXT:
+        return forms.CharField(
+            max_length=limit,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages=text_errors,
+            **common,
+        )
+    if kind == Kind.EMAIL:
+        return forms.EmailField(
+            max_length=limit,
+            error_messages={
+                **text_errors,
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+            },
+            **common,
+        )
+    if kind == Kind.DATE:
+        return GovukDateField(
+            name=subject,
+            past_only=question.date_rule == DateRule.PAST,
+            future_only=question.date_rule == DateRule.FUTURE,
+            **common,
+        )
+    if kind == Kind.TIME:
+        common["help_text"] = question.hint
+        return GovukTimeField(name=subject, **common)
+    if kind in (Kind.CHOICE, Kind.YES_NO, Kind.REGISTERED_PERSON):
+        options = (
+            list(context.registered_people)
+            if kind == Kind.REGISTERED_PERSON
+            else [(c.value, c.label) for c in question.choices]
+        )
+        choice_field = forms.ChoiceField(
+            choices=options,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": question.error or f"Select {subject.lower()}"},
+            **common,
+        )
+        choice_field.choice_hints = {c.value: c.hint for c in question.choices if c.hint}  # type: ignore[attr-defined]
+        return choice_field
+    if kind == Kind.MULTI_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(c.value, c.label) for c in question.choices],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": question.error or f"Select {subject.lower()}"},
+            **common,
+        )
+    if kind == Kind.NUMBER:
+        low, high = question.min_value, question.max_value
+        return forms.IntegerField(
+            min_value=low,
+            max_value=high,
+            widget=forms.NumberInput,
+            error_messages={
+                "invalid": f"{subject} must be a whole number, like 12",
+                "min_value": f"{subject} must be {low:,} or more" if low is not None else "",
+                "max_value": f"{subject} must be {high:,} or fewer" if high is not None else "",
+            },
+            **common,
+        )
+    raise ValueError(f"Unknown question kind {kind}")  # pragma: no cover - exhaustive
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _to_json(question: Question, value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if question.kind == Kind.POSTCODE and isinstance(value, str):
+        compact = value.replace(" ", "").upper()
+        return f"{compact[:-3]} {compact[-3:]}"
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+class PageForm(forms.Form):
+    """The form for one page of one definition, with conditional questions and warnings."""
+
+    def __init__(
+        self,
+        *args: Any,
+        definition: NotificationType,
+        page: Page,
+        answers: Answers,
+        context: EngineContext,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        self.page = page
+        self.stored = dict(answers)
+        self.context = context
+        page_keys = {q.key for q in page.questions}
+        self.questions: list[Question] = []
+        self.name_warnings: set[str] = set()
+        for question in page.questions:
+            parent = question.condition.question if question.condition else None
+            # A condition on another page is decided by the stored answers: ask or don't.
+            if parent and parent not in page_keys and not question_applies(definition, question, answers):
+                continue
+            self.questions.append(question)
+            self.fields[question.key] = _field_for(question, context)
+            if question.kind == Kind.IDENTIFIER:
+                self.fields[question.key + CONFIRM_SUFFIX] = forms.BooleanField(
+                    required=False,
+                    label="This is not the person’s name",
+                )
+
+    # Children revealed under a choice on this page: parent key -> {value: [questions]}.
+    def children(self) -> dict[str, dict[str, list[Question]]]:
+        page_keys = {q.key for q in self.questions}
+        result: dict[str, dict[str, list[Question]]] = {}
+        for question in self.questions:
+            condition = question.condition
+            # Revealed under its choice only when one choice opens it; a question opened by
+            # several choices is asked after its parent instead (one field, one id).
+            if condition and condition.question in page_keys and len(condition.values) == 1:
+                for value in sorted(condition.values):
+                    result.setdefault(condition.question, {}).setdefault(value, []).append(question)
+        return result
+
+    def top_level(self) -> list[Question]:
+        page_keys = {q.key for q in self.questions}
+        return [
+            q
+            for q in self.questions
+            if not (
+                q.condition
+                and q.condition.question in page_keys
+                and len(q.condition.values) == 1
+            )
+        ]
+
+    def shows_name_confirmation(self, key: str) -> bool:
+        return key in self.name_warnings
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        merged: dict[str, Any] = dict(self.stored)
+        for question in self.questions:
+            if question.key in cleaned:
+                merged[question.key] = _to_json(question, cleaned[question.key])
+        for question in self.questions:
+            key = question.key
+            applies = question_applies(self.definition, question, merged)
+            if not applies:
+                cleaned.pop(key, None)
+                self.errors.pop(key, None)
+                continue
+            if key in self.errors:
+                continue
+            value = cleaned.get(key)
+            if _is_empty(value):
+                if question.required:
+                    params = {"parts": list(DATE_PARTS)} if question.kind == Kind.DATE else None
+                    self.add_error(key, ValidationError(question.error, code="required", params=params))
+                continue
+            self._check_value(question, value, merged, cleaned)
+        return cleaned
+
+    def _check_value(
+        self, question: Question, value: Any, merged: dict[str, Any], cleaned: dict[str, Any]
+    ) -> None:
+        key = question.key
+        subject = subject_of(question)
+        if question.kind == Kind.PHONE and not (
+            _PHONE.match(value) and sum(c.isdigit() for c in value) >= 7
+        ):
+            self.add_error(key, f"Enter {subject[0].lower()}{subject[1:]} in the correct format, like 01632 960 001")
+        if question.kind == Kind.POSTCODE and not _POSTCODE.match(value.upper().strip()):
+            self.add_error(key, "Enter a real postcode, like SW1A 1AA")
+        if question.kind == Kind.IDENTIFIER and looks_like_a_name(value):
+            confirmed = cleaned.get(key + CONFIRM_SUFFIX) or self.stored.get(key + CONFIRM_SUFFIX) == value
+            if not confirmed:
+                self.name_warnings.add(key)
+                self.add_error(
+                    key,
+                    f"‘{value[:40]}’ looks like a person’s name. Enter your own reference for "
+                    "the person instead, or confirm that it is not their name",
+                )
+            else:
+                cleaned[key + CONFIRM_SUFFIX] = True
+        if question.not_before and isinstance(value, dt.date):
+            other_key, other_name = question.not_before
+            other = merged.get(other_key)
+            if other and value < dt.date.fromisoformat(str(other)):
+                self.add_error(key, ValidationError(
+                    f"{subject} must be the same as or after {other_name}",
+                    params={"parts": list(DATE_PARTS)},
+                ))
+
+    def page_answers(self) -> dict[str, Any]:
+        """This page's answers as stored JSON; None for questions now without an answer."""
+        result: dict[str, Any] = {}
+        for question in self.page.questions:
+            value = self.cleaned_data.get(question.key)
+            result[question.key] = None if _is_empty(value) else _to_json(question, value)
+            if question.kind == Kind.IDENTIFIER:
+                confirmed = self.cleaned_data.get(question.key + CONFIRM_SUFFIX)
+                result[question.key + CONFIRM_SUFFIX] = result[question.key] if confirmed else None
+        return result
+
+    def valid_part(self) -> dict[str, Any]:
+        """For "save and come back later": every answer that is valid on its own."""
+        result: dict[str, Any] = {}
+        for question in self.questions:
+            if question.key in self.errors:
+                continue
+            value = self.cleaned_data.get(question.key)
+            if not _is_empty(value):
+                result[question.key] = _to_json(question, value)
+        return result
+
+
+def initial_from_answers(page: Page, answers: Answers) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for question in page.questions:
+        value = answers.get(question.key)
+        if value is None:
+            continue
+        if question.kind == Kind.DATE:
+            try:
+                initial[question.key] = dt.date.fromisoformat(str(value))
+            except ValueError:
+                continue
+        else:
+            initial[question.key] = value
+        if question.kind == Kind.IDENTIFIER and answers.get(question.key + CONFIRM_SUFFIX) == value:
+            initial[question.key + CONFIRM_SUFFIX] = True
+    return initial
+
+
+def data_from_answers(page: Page, answers: Answers) -> MultiValueDict[str, Any]:
+    """Stored answers as if posted, to re-validate a whole draft before submission."""
+    data: MultiValueDict[str, Any] = MultiValueDict()
+    for question in page.questions:
+        value = answers.get(question.key)
+        if value is None:
+            continue
+        if question.kind == Kind.DATE:
+            try:
+                day = dt.date.fromisoformat(str(value))
+            except ValueError:
+                continue
+            data[f"{question.key}-day"] = str(day.day)
+            data[f"{question.key}-month"] = str(day.month)
+            data[f"{question.key}-year"] = str(day.year)
+        elif isinstance(value, list):
+            data.setlist(question.key, [str(v) for v in value])
+        else:
+            data[question.key] = str(value)
+        if question.kind == Kind.IDENTIFIER and answers.get(question.key + CONFIRM_SUFFIX) == value:
+            data[question.key + CONFIRM_SUFFIX] = "on"
+    return data
+
+
+def build_form(
+    definition: NotificationType,
+    page: Page,
+    *,
+    answers: Answers,
+    context: EngineContext,
+    data: Any = None,
+) -> PageForm:
+    if data is None:
+        return PageForm(
+            definition=definition,
+            page=page,
+            answers=answers,
+            context=context,
+            initial=initial_from_answers(page, answers),
+        )
+    return PageForm(data, definition=definition, page=page, answers=answers, context=context)
+
+
+def page_is_complete(
+    definition: NotificationType, page: Page, answers: Answers, context: EngineContext
+) -> bool:
+    form = build_form(
+        definition, page, answers=answers, context=context, data=data_from_answers(page, answers)
+    )
+    return form.is_valid() and stop_reason(page, answers) is None
+
+
+def incomplete_pages(
+    definition: NotificationType, answers: Answers, context: EngineContext
+) -> list[Page]:
+    return [
+        page
+        for page in visible_pages(definition, answers)
+        if not page_is_complete(definition, page, answers, context)
+    ]
+
+
+def merge_answers(answers: Answers, updates: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(answers)
+    for key, value in updates.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def prune(definition: NotificationType, answers: Answers) -> dict[str, Any]:
+    """Drop answers to questions that no longer apply (an earlier answer changed)."""
+    kept: dict[str, Any] = {k: v for k, v in answers.items() if k.startswith("context.")}
+    pages = {page.key for page in visible_pages(definition, answers)}
+    for page in definition.pages():
+        if page.key not in pages:
+            continue
+        for question in page.questions:
+            if question.key in answers and question_applies(definition, question, answers):
+                kept[question.key] = answers[question.key]
+                confirm = question.key + CONFIRM_SUFFIX
+                if confirm in answers:
+                    kept[confirm] = answers[confirm]
+    return kept
+
+
+# ---------------------------------------------------------------------------------------
+# Showing answers: check your answers, receipt, print, staff view
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    label: str
+    value: str
+    page_key: str
+    question_key: str
+    multiline: bool = False
+
+
+@dataclass
+class SummarySection:
+    title: str
+    rows: list[SummaryRow] = field(default_factory=list)
+
+
+def display_value(question: Question, value: Any, context: EngineContext) -> str:
+    if _is_empty(value):
+        return "Not given"
+    kind = question.kind
+    if kind == Kind.DATE:
+        try:
+            return govuk_date(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if kind == Kind.TIME:
+        try:
+            return govuk_time(dt.time.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if kind in (Kind.CHOICE, Kind.YES_NO):
+        return question.choice_label(str(value))
+    if kind == Kind.MULTI_CHOICE:
+        return "\n".join(question.choice_label(str(v)) for v in value)
+    if kind == Kind.REGISTERED_PERSON:
+        return context.person_label(str(value))
+    if kind == Kind.NUMBER:
+        return f"{int(value):,}"
+    return str(value)
+
+
+def summary(
+    definition: NotificationType, answers: Answers, context: EngineContext
+) -> list[SummarySection]:
+    sections: list[SummarySection] = []
+    pages = {page.key for page in visible_pages(definition, answers)}
+    for section in definition.sections:
+        block = SummarySection(section.title)
+        for page in section.pages:
+            if page.key not in pages:
+                continue
+            for question in page.questions:
+                if not question_applies(definition, question, answers):
+                    continue
+                # Optional questions left blank are listed too, so they can still be answered.
+                value = answers.get(question.key)
+                block.rows.append(
+                    SummaryRow(
+                        label=question.summary_label.replace(" (optional)", ""),
+                        value=display_value(question, value, context),
+                        page_key=page.key,
+                        question_key=question.key,
+                        multiline=question.kind in (Kind.LONG_TEXT, Kind.MULTI_CHOICE),
+                    )
+                )
+        if block.rows:
+            sections.append(block)
+    return sections
+
+
+def follow_up_summary(
+    pages: Iterable[Page], answers: Answers, context: EngineContext
+) -> list[SummaryRow]:
+    rows: list[SummaryRow] = []
+    for page in pages:
+        for question in page.questions:
+            if question.key in answers:
+                rows.append(
+                    SummaryRow(
+                        label=question.summary_label.replace(" (optional)", ""),
+                        value=display_value(question, answers[question.key], context),
+                        page_key=page.key,
+                        question_key=question.key,
+                        multiline=question.kind == Kind.LONG_TEXT,
+                    )
+                )
+    return rows

@@ -1,0 +1,205 @@
+"""Forms around the engine's pages: choosing what to notify, history filters, the thread."""
+
+from typing import Any
+
+from django import forms
+
+from portal.frontend.govuk_fields import GovukDateField
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.catalogue.schema import LONG_TEXT_MAX, NotificationType
+from portal.notifications.models import NotificationStatus
+from portal.notifications.references import normalise
+from portal.register.models import Location, Provider
+
+PROVIDER_AS_A_WHOLE = "provider"
+
+
+def _long_text(label: str, required_error: str, subject: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": required_error,
+            "max_length": f"{subject} must be {LONG_TEXT_MAX:,} characters or fewer",
+            "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
+        },
+    )
+
+
+class ChooseProviderForm(forms.Form):
+    provider = forms.ChoiceField(
+        label="Which provider is this notification for?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the provider this notification is for",
+            "invalid_choice": "Select the provider this notification is for",
+        },
+    )
+
+    def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.pk, f"{p.name} ({p.pk})") for p in providers]  # type: ignore[attr-defined]
+
+
+class ChooseLocationForm(forms.Form):
+    location = forms.ChoiceField(
+        label="Which location is this notification about?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the location this notification is about",
+            "invalid_choice": "Select the location this notification is about",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, locations: list[Location], whole_provider: bool, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        field = self.fields["location"]
+        options: list[tuple[str, str]] = [(loc.pk, loc.name) for loc in locations]
+        hints = {loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines}
+        if whole_provider:
+            options.append(("divider", "or"))
+            options.append((PROVIDER_AS_A_WHOLE, "The provider as a whole"))
+            hints[PROVIDER_AS_A_WHOLE] = (
+                "For changes to the provider’s registered details, such as its name, "
+                "directors or nominated individual"
+            )
+        field.choices = options  # type: ignore[attr-defined]
+        field.choice_hints = hints  # type: ignore[attr-defined]
+
+
+class ChooseTypeForm(forms.Form):
+    notification_type = forms.ChoiceField(
+        label="What do you need to tell us about?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what you need to tell us about",
+            "invalid_choice": "Select what you need to tell us about",
+        },
+    )
+
+    def __init__(self, *args: Any, types: list[NotificationType], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["notification_type"]
+        options: list[tuple[str, str]] = []
+        last_group = ""
+        for definition in types:
+            if last_group and definition.group != last_group:
+                options.append(("divider", "or"))
+            last_group = definition.group
+            options.append((definition.slug, definition.name))
+        field.choices = options  # type: ignore[attr-defined]
+        field.choice_hints = {d.slug: d.deadline.describe() for d in types}  # type: ignore[attr-defined]
+
+
+class HelperForm(forms.Form):
+    situation = forms.ChoiceField(
+        label="What has happened, or is about to happen?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what has happened, or is about to happen",
+            "invalid_choice": "Select what has happened, or is about to happen",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].choices = [  # type: ignore[attr-defined]
+            (d.slug, d.helper_text or d.name) for d in CATALOGUE.current_types()
+        ]
+
+
+class DeclarationForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label="I confirm this declaration",
+        error_messages={"required": "Confirm the declaration to send the notification"},
+    )
+
+
+class HistoryFilterForm(forms.Form):
+    reference = forms.CharField(
+        label="Reference number",
+        required=False,
+        max_length=40,
+        help_text="For example, NOT-0000-0427",
+        error_messages={"max_length": "Reference number must be 40 characters or fewer"},
+    )
+    location = forms.ChoiceField(label="Location", required=False)
+    notification_type = forms.ChoiceField(label="Type", required=False)
+    status = forms.ChoiceField(label="Status", required=False)
+    submitted_from = GovukDateField(label="Sent on or after", name="Sent on or after", required=False)
+    submitted_to = GovukDateField(label="Sent on or before", name="Sent on or before", required=False)
+
+    def __init__(self, *args: Any, locations: list[Location], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "All locations")] + [  # type: ignore[attr-defined]
+            (loc.pk, loc.name) for loc in locations
+        ]
+        self.fields["notification_type"].choices = [("", "All types")] + [  # type: ignore[attr-defined]
+            (d.slug, d.name) for d in CATALOGUE.current_types()
+        ]
+        self.fields["status"].choices = [("", "All statuses"), *NotificationStatus.choices]  # type: ignore[attr-defined]
+
+    def clean_reference(self) -> str:
+        typed = self.cleaned_data.get("reference", "").strip()
+        if not typed:
+            return ""
+        reference = normalise(typed)
+        if reference is None:
+            raise forms.ValidationError(
+                "Enter a reference number in the correct format, like NOT-0000-0427. Check "
+                "each digit: the last one is a check digit"
+            )
+        return reference
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
+        if start and end and end < start:
+            self.add_error(
+                "submitted_to", "Sent on or before must be the same as or after Sent on or after"
+            )
+        return cleaned
+
+
+class UpdateForm(forms.Form):
+    body = _long_text(
+        "What new information do you have?",
+        "Enter the new information",
+        "New information",
+        hint="Do not name people who use the service. Use your identifiers for them.",
+    )
+
+
+class AnswerForm(forms.Form):
+    body = _long_text("Your answer", "Enter your answer", "Your answer")
+
+
+class QuestionForm(forms.Form):
+    body = _long_text(
+        "What do you need to ask the provider?",
+        "Enter your question for the provider",
+        "Your question",
+    )
+
+
+class RejectForm(forms.Form):
+    reason = _long_text(
+        "Why are you rejecting this change?",
+        "Enter the reason for rejecting the change",
+        "The reason",
+        hint="The provider will see this",
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Note for the record (optional)",
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )

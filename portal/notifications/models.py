@@ -1,0 +1,196 @@
+"""Drafts, submitted notifications, their follow-up thread, and the reference sequence.
+
+A draft holds answers as the user types them (saved page by page, on the server, so a
+timed-out session, a closed browser or a second tab loses nothing). Submitting turns a
+draft into exactly one Notification: the draft row is locked and keeps a link to what it
+became, so a double click, the back button or a retry finds the same notification.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from portal.notifications.references import reference_for
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "open", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    DISCARDED = "discarded", "Deleted"
+
+
+class NotificationDraft(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type_slug = models.CharField(max_length=60)
+    version = models.PositiveSmallIntegerField()
+    provider = models.ForeignKey(
+        "register.Provider", on_delete=models.PROTECT, related_name="notification_drafts"
+    )
+    location = models.ForeignKey(
+        "register.Location",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notification_drafts",
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    # Keys of pages the user has completed (saved with every answer valid).
+    completed_pages = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save; a page posted with an older revision was open in another tab.
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["provider", "status", "-updated_at"]),
+            models.Index(fields=["location", "status", "-updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft {self.type_slug} for {self.location_id or self.provider_id}"
+
+
+class NotificationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "New"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
+    REVIEWED = "reviewed", "Reviewed"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (
+    NotificationStatus.SUBMITTED,
+    NotificationStatus.INFORMATION_REQUESTED,
+    NotificationStatus.REVIEWED,
+)
+
+# The lifecycle: which staff or provider action may move a notification from which status.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "mark_reviewed": (
+        frozenset({NotificationStatus.SUBMITTED, NotificationStatus.INFORMATION_REQUESTED}),
+        NotificationStatus.REVIEWED,
+    ),
+    "ask_question": (frozenset(OPEN_STATUSES), NotificationStatus.INFORMATION_REQUESTED),
+    "close": (frozenset(OPEN_STATUSES), NotificationStatus.CLOSED),
+    "accept": (frozenset(OPEN_STATUSES), NotificationStatus.ACCEPTED),
+    "reject": (frozenset(OPEN_STATUSES), NotificationStatus.REJECTED),
+    # New information from the provider puts it back in front of the regulator.
+    "provider_update": (
+        frozenset(
+            {
+                NotificationStatus.SUBMITTED,
+                NotificationStatus.REVIEWED,
+                NotificationStatus.CLOSED,
+                NotificationStatus.INFORMATION_REQUESTED,
+            }
+        ),
+        NotificationStatus.SUBMITTED,
+    ),
+}
+
+
+class Notification(models.Model):
+    type_slug = models.CharField(max_length=60)
+    version = models.PositiveSmallIntegerField()
+    provider = models.ForeignKey(
+        "register.Provider", on_delete=models.PROTECT, related_name="notifications"
+    )
+    location = models.ForeignKey(
+        "register.Location",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    answers = models.JSONField()
+    status = models.CharField(
+        max_length=30, choices=NotificationStatus.choices, default=NotificationStatus.SUBMITTED
+    )
+    urgency = models.PositiveSmallIntegerField(default=2)
+    # The draft it was made from: one notification per draft, whatever is replayed.
+    draft = models.OneToOneField(
+        NotificationDraft, null=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(db_index=True)
+    # The statutory deadline for this notification, where it has a date, and whether it was met.
+    due_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    # Something the provider still owes (e.g. "Tell us when the patient returns").
+    next_due_on = models.DateField(null=True, blank=True)
+    next_due_label = models.CharField(max_length=200, blank=True)
+    last_activity_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["provider", "-submitted_at"]),
+            models.Index(fields=["location", "-submitted_at"]),
+            models.Index(fields=["status", "-urgency", "submitted_at"]),
+            models.Index(
+                fields=["provider", "next_due_on"],
+                condition=Q(next_due_label__gt=""),
+                name="notif_owed_by_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """NOT-0000-0427: derived from the id (see references.py), so it never changes."""
+        return reference_for(self.pk) if self.pk else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class MessageKind(models.TextChoices):
+    UPDATE = "update", "Update from the provider"
+    QUESTION = "question", "Question from the regulator"
+    ANSWER = "answer", "Answer from the provider"
+    STATUS = "status", "Status change"
+
+
+class NotificationMessage(models.Model):
+    """One entry in a notification's thread: updates, questions, answers and decisions."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    # For a structured update (e.g. "return"), the follow-up kind and its validated answers.
+    follow_up_key = models.CharField(max_length=40, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    answered = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.notification_id}"

@@ -1,0 +1,590 @@
+"""The only code that writes notifications. Keyword-only, atomic, audited, emails queued in
+the same transaction (so a message exists if and only if its cause committed)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from portal.audit.services import record
+from portal.emails.services import queue_email
+from portal.notifications import engine, permissions
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
+from portal.notifications.catalogue.schema import Kind, NotificationType, NotifyingFor
+from portal.notifications.models import (
+    TRANSITIONS,
+    DraftStatus,
+    MessageKind,
+    Notification,
+    NotificationDraft,
+    NotificationMessage,
+    NotificationStatus,
+)
+from portal.register.models import Location, Person, Provider, RoleAssignment
+
+
+class NotificationError(Exception):
+    """A request the rules refuse; the message is fit to show the user."""
+
+
+def inbox_email() -> str:
+    """Where provider updates go when no member of staff is handling the notification."""
+    return str(getattr(settings, "NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example"))
+
+
+# ---------------------------------------------------------------------------------------
+# What a definition needs to know about the provider and location
+# ---------------------------------------------------------------------------------------
+
+
+def notifying_for(provider: Provider, location: Location | None) -> NotifyingFor:
+    if location is None:
+        return NotifyingFor(ownership_type=provider.ownership_type, location_chosen=False)
+    return NotifyingFor(
+        ownership_type=provider.ownership_type,
+        location_chosen=True,
+        activity_names=frozenset(a.name for a in location.activities.all()),
+        service_type_names=frozenset(
+            name for s in location.service_types.all() for name in (s.name, s.description) if name
+        ),
+    )
+
+
+def _is_primary_medical(target: NotifyingFor) -> bool:
+    names = " ".join(target.service_type_names).lower()
+    return "doctors" in names or "gp" in names.split() or "primary medical" in names
+
+
+def engine_context(
+    definition: NotificationType, provider_id: str, location_id: str | None
+) -> engine.EngineContext:
+    """The registered people a question may ask about: those with live roles here (1 query,
+    and none for definitions that never ask about a registered person)."""
+    if not any(q.kind == Kind.REGISTERED_PERSON for q in definition.questions()):
+        return engine.EngineContext()
+    roles = (
+        RoleAssignment.objects.live()
+        .filter(provider_id=provider_id)
+        .filter(Q(location__isnull=True) | Q(location_id=location_id))
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "role")
+    )
+    names: dict[str, str] = {}
+    role_names: dict[str, list[str]] = {}
+    for role in roles:
+        ref = role.person.person_ref
+        names[ref] = role.person.full_name
+        label = role.get_role_display().lower()
+        if label not in role_names.setdefault(ref, []):
+            role_names[ref].append(label)
+    people = {ref: f"{names[ref]} ({', '.join(role_names[ref])})" for ref in names}
+    return engine.EngineContext(registered_people=tuple(people.items()))
+
+
+# ---------------------------------------------------------------------------------------
+# Drafts
+# ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_draft(
+    *,
+    user: Any,
+    provider: Provider,
+    location: Location | None,
+    definition: NotificationType,
+    request: HttpRequest | None = None,
+) -> NotificationDraft:
+    if not permissions.can_notify_for(user, provider, location):
+        raise NotificationError("You cannot send notifications for this provider or location.")
+    if location is None and not permissions.can_notify_for_provider_as_a_whole(user, provider):
+        raise NotificationError("Only people registered for the whole provider can send this.")
+    target = notifying_for(provider, location)
+    refusal = definition.refusal(target)
+    if refusal:
+        raise NotificationError(refusal)
+    answers: dict[str, Any] = {
+        CONTEXT_PRIMARY_MEDICAL: "yes" if _is_primary_medical(target) else "no",
+        "submitter_email": user.email,
+    }
+    if getattr(user, "full_name", ""):
+        answers["submitter_name"] = user.full_name
+    draft = NotificationDraft.objects.create(
+        type_slug=definition.slug,
+        version=definition.version,
+        provider=provider,
+        location=location,
+        answers=answers,
+        created_by=user,
+        last_edited_by=user,
+    )
+    record(
+        verb="notifications.draft_started",
+        actor=user,
+        target=draft,
+        data={"type": definition.slug, "version": definition.version},
+        request=request,
+    )
+    return draft
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    draft: NotificationDraft
+    # Someone (another tab, or a colleague) saved the draft after this page was opened.
+    changed_elsewhere: bool
+
+
+@transaction.atomic
+def save_page(
+    *,
+    draft_id: Any,
+    user: Any,
+    page_key: str,
+    answers: dict[str, Any],
+    complete: bool,
+    seen_revision: int | None,
+    request: HttpRequest | None = None,
+) -> SaveResult:
+    """Merge one page's answers into the draft. Only this page's keys change, so two tabs
+    working on different pages never overwrite each other."""
+    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
+    if draft.status != DraftStatus.OPEN:
+        raise NotificationError("This notification has already been sent.")
+    if not permissions.can_edit_draft(user, draft):
+        raise NotificationError("You cannot change this draft.")
+    definition = definition_of(draft)
+    changed_elsewhere = seen_revision is not None and seen_revision != draft.revision
+    merged = engine.prune(definition, engine.merge_answers(draft.answers, answers))
+    completed = [key for key in draft.completed_pages if key != page_key]
+    if complete:
+        completed.append(page_key)
+    draft.answers = merged
+    draft.completed_pages = completed
+    draft.revision += 1
+    draft.last_edited_by = user
+    draft.save(update_fields=["answers", "completed_pages", "revision", "last_edited_by", "updated_at"])
+    record(
+        verb="notifications.draft_saved",
+        actor=user,
+        target=draft,
+        data={"page": page_key, "complete": complete, "revision": draft.revision},
+        request=request,
+    )
+    return SaveResult(draft=draft, changed_elsewhere=changed_elsewhere)
+
+
+@transaction.atomic
+def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = None) -> None:
+    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
+    if draft.status != DraftStatus.OPEN or not permissions.can_edit_draft(user, draft):
+        raise NotificationError("This draft cannot be deleted.")
+    draft.status = DraftStatus.DISCARDED
+    draft.last_edited_by = user
+    draft.save(update_fields=["status", "last_edited_by", "updated_at"])
+    record(verb="notifications.draft_discarded", actor=user, target=draft, request=request)
+
+
+def definition_of(item: NotificationDraft | Notification) -> NotificationType:
+    definition = CATALOGUE.get(item.type_slug, item.version)
+    if definition is None:  # pragma: no cover - versions are never removed from the catalogue
+        raise NotificationError(f"Unknown notification type {item.type_slug} v{item.version}")
+    return definition
+
+
+# ---------------------------------------------------------------------------------------
+# Submitting
+# ---------------------------------------------------------------------------------------
+
+
+def _provider_recipients(notification: Notification) -> list[str]:
+    recipients = [notification.submitted_by.email]
+    contact = notification.answers.get("contact_email")
+    if contact and contact.lower() not in recipients:
+        recipients.append(contact.lower())
+    return recipients
+
+
+def _next_due(definition: NotificationType, answers: dict[str, Any]) -> tuple[dt.date | None, str]:
+    owed = definition.due_after
+    if owed is None:
+        return None, ""
+    if owed.condition is not None and not owed.condition.holds(answers):
+        return None, ""
+    return owed.due_on(answers), owed.label
+
+
+@transaction.atomic
+def submit_draft(
+    *,
+    draft_id: Any,
+    user: Any,
+    declaration_confirmed: bool,
+    request: HttpRequest | None = None,
+) -> Notification:
+    """Turn a complete draft into one notification. Replays return the same notification:
+    the draft row is locked, and a submitted draft already points at its notification."""
+    draft = (
+        NotificationDraft.objects.select_for_update(of=("self",))
+        .select_related("provider", "location")
+        .get(pk=draft_id)
+    )
+    if not permissions.can_edit_draft(user, draft):
+        # Outside the user's scope the draft does not exist for them.
+        raise NotificationDraft.DoesNotExist
+    if draft.status == DraftStatus.SUBMITTED:
+        return Notification.objects.get(draft=draft)
+    if draft.status != DraftStatus.OPEN:
+        raise NotificationError("This draft was deleted.")
+    definition = definition_of(draft)
+    context = engine_context(definition, draft.provider_id, draft.location_id)
+    if engine.incomplete_pages(definition, draft.answers, context):
+        raise NotificationError("Answer every question before you send the notification.")
+    if definition.declaration and not declaration_confirmed:
+        raise NotificationError("Confirm the declaration to send the notification")
+    now = timezone.now()
+    answers = dict(draft.answers)
+    due_on = definition.deadline.due_on(answers)
+    next_due_on, next_due_label = _next_due(definition, answers)
+    notification = Notification.objects.create(
+        type_slug=draft.type_slug,
+        version=draft.version,
+        provider_id=draft.provider_id,
+        location_id=draft.location_id,
+        answers=answers,
+        urgency=definition.urgency,
+        draft=draft,
+        submitted_by=user,
+        submitted_at=now,
+        due_on=due_on,
+        late=bool(due_on and timezone.localdate(now) > due_on),
+        next_due_on=next_due_on,
+        next_due_label=next_due_label,
+        last_activity_at=now,
+    )
+    draft.status = DraftStatus.SUBMITTED
+    draft.last_edited_by = user
+    draft.save(update_fields=["status", "last_edited_by", "updated_at"])
+    record(
+        verb="notifications.submitted",
+        actor=user,
+        target=notification,
+        data={"reference": notification.reference, "type": draft.type_slug, "version": draft.version},
+        request=request,
+    )
+    for address in _provider_recipients(notification):
+        queue_email(
+            to=address,
+            template="notification_receipt",
+            context={
+                "reference": notification.reference,
+                "type_name": definition.name,
+                "provider_name": draft.provider.name,
+                "location_name": draft.location.name if draft.location else "",
+                "submitted_at": now,
+                "next_due_label": next_due_label,
+                "next_due_on": next_due_on,
+            },
+        )
+    return notification
+
+
+# ---------------------------------------------------------------------------------------
+# The thread: updates, questions and answers
+# ---------------------------------------------------------------------------------------
+
+
+def _transition(notification: Notification, action: str) -> None:
+    allowed_from, to = TRANSITIONS[action]
+    if notification.status not in allowed_from:
+        raise NotificationError(
+            f"This notification is {notification.get_status_display().lower()}, so you cannot do that now."
+        )
+    notification.status = to
+
+
+def _locked(notification_id: int) -> Notification:
+    return (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("provider", "location", "submitted_by")
+        .get(pk=notification_id)
+    )
+
+
+def _last_staff_member(notification: Notification) -> str | None:
+    question = (
+        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
+        .select_related("author")
+        .order_by("-created_at")
+        .first()
+    )
+    if question:
+        return str(question.author.email)
+    if notification.decided_by_id:
+        return str(notification.decided_by.email)  # type: ignore[union-attr]
+    return None
+
+
+@transaction.atomic
+def add_update(
+    *,
+    notification_id: int,
+    user: Any,
+    follow_up_key: str,
+    answers: dict[str, Any],
+    body: str,
+    request: HttpRequest | None = None,
+) -> NotificationMessage:
+    notification = _locked(notification_id)
+    if not permissions.can_view_notification(user, notification):
+        raise NotificationError("You cannot update this notification.")
+    definition = definition_of(notification)
+    if follow_up_key and definition.follow_up(follow_up_key) is None:
+        raise NotificationError("That is not an update this notification takes.")
+    if notification.status in (NotificationStatus.ACCEPTED, NotificationStatus.REJECTED):
+        raise NotificationError("This notification has been decided. Send a new notification instead.")
+    _transition(notification, "provider_update")
+    message = NotificationMessage.objects.create(
+        notification=notification,
+        kind=MessageKind.UPDATE,
+        follow_up_key=follow_up_key,
+        answers=answers,
+        body=body,
+        author=user,
+    )
+    fields = ["status", "last_activity_at"]
+    owed = definition.due_after
+    if owed and follow_up_key == owed.satisfied_by:
+        notification.next_due_on = None
+        notification.next_due_label = ""
+        fields += ["next_due_on", "next_due_label"]
+    notification.last_activity_at = timezone.now()
+    notification.save(update_fields=fields)
+    record(
+        verb="notifications.update_added",
+        actor=user,
+        target=notification,
+        data={"reference": notification.reference, "follow_up": follow_up_key},
+        request=request,
+    )
+    follow_up = definition.follow_up(follow_up_key) if follow_up_key else None
+    queue_email(
+        to=_last_staff_member(notification) or inbox_email(),
+        template="notification_update",
+        context={
+            "reference": notification.reference,
+            "type_name": definition.name,
+            "provider_name": notification.provider.name,
+            "update_name": follow_up.name if follow_up else "New information",
+        },
+    )
+    return message
+
+
+@transaction.atomic
+def ask_question(
+    *, notification_id: int, staff: Any, body: str, request: HttpRequest | None = None
+) -> NotificationMessage:
+    if not staff.is_staff:
+        raise NotificationError("Only regulator staff can ask questions.")
+    notification = _locked(notification_id)
+    _transition(notification, "ask_question")
+    notification.last_activity_at = timezone.now()
+    notification.save(update_fields=["status", "last_activity_at"])
+    message = NotificationMessage.objects.create(
+        notification=notification, kind=MessageKind.QUESTION, body=body, author=staff
+    )
+    record(
+        verb="notifications.question_asked",
+        actor=staff,
+        target=notification,
+        data={"reference": notification.reference},
+        request=request,
+    )
+    definition = definition_of(notification)
+    for address in _provider_recipients(notification):
+        queue_email(
+            to=address,
+            template="notification_question",
+            context={
+                "reference": notification.reference,
+                "type_name": definition.name,
+                "question": body,
+            },
+        )
+    return message
+
+
+@transaction.atomic
+def answer_question(
+    *, question_id: int, user: Any, body: str, request: HttpRequest | None = None
+) -> NotificationMessage:
+    question = (
+        NotificationMessage.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=question_id, kind=MessageKind.QUESTION)
+    )
+    notification = _locked(question.notification_id)
+    if not permissions.can_view_notification(user, notification):
+        raise NotificationError("You cannot answer this question.")
+    if question.answered:
+        raise NotificationError("This question has already been answered.")
+    answer = NotificationMessage.objects.create(
+        notification=notification,
+        kind=MessageKind.ANSWER,
+        body=body,
+        author=user,
+        in_reply_to=question,
+    )
+    question.answered = True
+    question.save(update_fields=["answered"])
+    still_open = (
+        NotificationMessage.objects.filter(
+            notification=notification, kind=MessageKind.QUESTION, answered=False
+        )
+        .exclude(pk=question.pk)
+        .exists()
+    )
+    fields = ["last_activity_at"]
+    if not still_open and notification.status == NotificationStatus.INFORMATION_REQUESTED:
+        notification.status = NotificationStatus.SUBMITTED
+        fields.append("status")
+    notification.last_activity_at = timezone.now()
+    notification.save(update_fields=fields)
+    record(
+        verb="notifications.question_answered",
+        actor=user,
+        target=notification,
+        data={"reference": notification.reference, "question": question.pk},
+        request=request,
+    )
+    queue_email(
+        to=question.author.email,
+        template="notification_answer",
+        context={
+            "reference": notification.reference,
+            "type_name": definition_of(notification).name,
+            "provider_name": notification.provider.name,
+        },
+    )
+    return answer
+
+
+# ---------------------------------------------------------------------------------------
+# Staff decisions
+# ---------------------------------------------------------------------------------------
+
+
+def _staff_status_change(
+    *,
+    notification_id: int,
+    staff: Any,
+    action: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Notification:
+    if not staff.is_staff:
+        raise NotificationError("Only regulator staff can do that.")
+    notification = _locked(notification_id)
+    _transition(notification, action)
+    now = timezone.now()
+    notification.last_activity_at = now
+    notification.decided_by = staff
+    notification.decided_at = now
+    notification.decision_reason = reason
+    notification.save(
+        update_fields=["status", "last_activity_at", "decided_by", "decided_at", "decision_reason"]
+    )
+    NotificationMessage.objects.create(
+        notification=notification,
+        kind=MessageKind.STATUS,
+        body=reason,
+        answers={"status": notification.status},
+        author=staff,
+    )
+    record(
+        verb=f"notifications.{action}",
+        actor=staff,
+        target=notification,
+        data={"reference": notification.reference, "reason": reason},
+        request=request,
+    )
+    return notification
+
+
+@transaction.atomic
+def mark_reviewed(*, notification_id: int, staff: Any, request: HttpRequest | None = None) -> Notification:
+    return _staff_status_change(
+        notification_id=notification_id, staff=staff, action="mark_reviewed", request=request
+    )
+
+
+@transaction.atomic
+def close(
+    *, notification_id: int, staff: Any, reason: str = "", request: HttpRequest | None = None
+) -> Notification:
+    return _staff_status_change(
+        notification_id=notification_id, staff=staff, action="close", reason=reason, request=request
+    )
+
+
+def _email_decision(notification: Notification) -> None:
+    for address in _provider_recipients(notification):
+        queue_email(
+            to=address,
+            template="notification_decision",
+            context={
+                "reference": notification.reference,
+                "type_name": definition_of(notification).name,
+                "accepted": notification.status == NotificationStatus.ACCEPTED,
+                "reason": notification.decision_reason,
+            },
+        )
+
+
+@transaction.atomic
+def accept_change(
+    *, notification_id: int, staff: Any, request: HttpRequest | None = None
+) -> Notification:
+    """Accept a change of contact details; a new email for a registered person goes into the
+    register (which tells accounts, so the person can sign up with it)."""
+    notification = _staff_status_change(
+        notification_id=notification_id, staff=staff, action="accept", request=request
+    )
+    definition = definition_of(notification)
+    if not definition.staff_decision:
+        raise NotificationError("This kind of notification is not accepted or rejected.")
+    answers = notification.answers
+    if answers.get("new_email") and answers.get("changed_person"):
+        from portal.register.services import change_person_email
+
+        person = Person.objects.get(person_ref=answers["changed_person"])
+        change_person_email(
+            person=person,
+            new_email=answers["new_email"],
+            actor=staff,
+            reason=f"Change of contact details {notification.reference}",
+        )
+    _email_decision(notification)
+    return notification
+
+
+@transaction.atomic
+def reject_change(
+    *, notification_id: int, staff: Any, reason: str, request: HttpRequest | None = None
+) -> Notification:
+    if not reason.strip():
+        raise NotificationError("Enter the reason for rejecting the change")
+    notification = _staff_status_change(
+        notification_id=notification_id, staff=staff, action="reject", reason=reason, request=request
+    )
+    if not definition_of(notification).staff_decision:
+        raise NotificationError("This kind of notification is not accepted or rejected.")
+    _email_decision(notification)
+    return notification

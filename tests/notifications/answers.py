@@ -1,0 +1,77 @@
+"""Valid answers for any question of any definition, so tests can walk every type."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from portal.notifications import engine
+from portal.notifications.catalogue.schema import Kind, NotificationType, Page, Question
+
+
+def valid_answer(question: Question, context: engine.EngineContext) -> Any:
+    """A value as a person would type it (strings, and lists for checkboxes)."""
+    stopping = {value for value, _ in question.stops}
+    kind = question.kind
+    if kind in (Kind.CHOICE, Kind.YES_NO):
+        return next(c.value for c in question.choices if c.value not in stopping)
+    if kind == Kind.MULTI_CHOICE:
+        return [question.choices[0].value]
+    if kind == Kind.REGISTERED_PERSON:
+        return context.registered_people[0][0]
+    if kind == Kind.DATE:
+        return timezone.localdate() - dt.timedelta(days=1)
+    if kind == Kind.TIME:
+        return "14:30"
+    if kind == Kind.NUMBER:
+        return str(max(question.min_value or 0, 1))
+    if kind == Kind.EMAIL:
+        return "someone@provider.example"
+    if kind == Kind.PHONE:
+        return "01632 960 001"
+    if kind == Kind.POSTCODE:
+        return "SW1A 1AA"
+    if kind == Kind.IDENTIFIER:
+        return "PR-0042"
+    if kind == Kind.LONG_TEXT:
+        return "What happened, described in enough detail for the regulator."
+    return "Example answer"
+
+
+def post_data(page: Page, context: engine.EngineContext, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Form data for every question on the page (the form ignores those that do not apply)."""
+    data: dict[str, Any] = {}
+    for question in page.questions:
+        value = (overrides or {}).get(question.key, valid_answer(question, context))
+        if question.kind == Kind.DATE and isinstance(value, dt.date):
+            data[f"{question.key}-day"] = str(value.day)
+            data[f"{question.key}-month"] = str(value.month)
+            data[f"{question.key}-year"] = str(value.year)
+        else:
+            data[question.key] = value
+    return data
+
+
+def complete_answers(definition: NotificationType, context: engine.EngineContext, seed: dict[str, Any]) -> dict[str, Any]:
+    """Fill a draft's answers page by page through the engine, as the pages would."""
+    answers = dict(seed)
+    for _ in range(50):
+        todo = engine.incomplete_pages(definition, answers, context)
+        if not todo:
+            return answers
+        page = todo[0]
+        form = engine.build_form(definition, page, answers=answers, context=context, data=post_data(page, context))
+        assert form.is_valid(), (definition.slug, page.key, form.errors)
+        answers = engine.prune(definition, engine.merge_answers(answers, form.page_answers()))
+    raise AssertionError(f"{definition.slug}: pages never completed")
+
+
+def ownership_for(definition: NotificationType) -> str:
+    from portal.notifications.catalogue.schema import NotifyingFor
+
+    for ownership in ("Organisation", "Partnership", "Individual"):
+        target = NotifyingFor(ownership_type=ownership, location_chosen=definition.scope.location,
+                              activity_names=frozenset({"Mental Health Act"}), service_type_names=frozenset({"mental health", "Doctors/GPs"}))
+        if definition.refusal(target) is None:
+            return ownership
+    raise AssertionError(f"No ownership fits {definition.slug}")
