@@ -216,6 +216,28 @@ def _to_json(question: Question, value: Any) -> Any:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(data: Any) -> Any:
+    """Posted values with control characters removed, remembering which fields had them:
+    they cannot be shown back in a page, and no real answer contains them."""
+    if not hasattr(data, "lists"):
+        data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
+    if not any(
+        _CONTROL.search(v) for _key, values in data.lists() for v in values if isinstance(v, str)
+    ):
+        return data
+    cleaned = data.copy()
+    tainted: list[str] = []
+    for key, values in data.lists():
+        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+            cleaned.setlist(key, [_CONTROL.sub("", v) if isinstance(v, str) else v for v in values])
+            tainted.append(key)
+    cleaned.setlist("__control_characters__", tainted)
+    return cleaned
+
+
 class PageForm(forms.Form):
     """The form for one page of one definition, with conditional questions and warnings."""
 
@@ -228,6 +250,8 @@ class PageForm(forms.Form):
         context: EngineContext,
         **kwargs: Any,
     ):
+        if args and args[0] is not None:
+            args = (_without_control_characters(args[0]), *args[1:])
         super().__init__(*args, **kwargs)
         self.definition = definition
         self.page = page
@@ -283,8 +307,12 @@ class PageForm(forms.Form):
         for question in self.questions:
             if question.key in cleaned:
                 merged[question.key] = _to_json(question, cleaned[question.key])
+        tainted = set(self.data.getlist("__control_characters__")) if hasattr(self.data, "getlist") else set()
         for question in self.questions:
             key = question.key
+            if key in tainted:
+                self.add_error(key, f"{subject_of(question)} must not contain invisible control characters")
+                continue
             applies = question_applies(self.definition, question, merged)
             if not applies:
                 cleaned.pop(key, None)

@@ -82,8 +82,10 @@ def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
     """Submitted notifications in the user's scope, newest first."""
     queryset = permissions.visible_to(user, Notification.objects.all())
     if filters.reference:
-        return queryset.filter(pk=sequence_of(filters.reference) or 0).select_related(
-            "location", "submitted_by"
+        return (
+            queryset.filter(pk=sequence_of(filters.reference) or 0)
+            .select_related("location", "submitted_by")
+            .order_by("-pk")
         )
     if filters.location_id:
         queryset = queryset.filter(location_id=filters.location_id)

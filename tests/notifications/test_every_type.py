@@ -9,7 +9,7 @@ from portal.notifications import engine, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import Kind
 from portal.notifications.models import Notification, NotificationDraft
-from tests.notifications.answers import ownership_for, post_data
+from portal.notifications.samples import ownership_for, post_data
 
 TYPES = CATALOGUE.current_types()
 QUERY_BUDGET = 12

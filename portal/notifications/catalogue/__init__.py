@@ -60,9 +60,11 @@ class Catalogue:
 
     def add(self, *definitions: NotificationType) -> None:
         problems = [problem for d in definitions for problem in check_definition(d)]
-        duplicates = [d.key for d in definitions if d.key in self._by_key]
+        keys = [d.key for d in definitions]
+        duplicates = [d.key for d in definitions if d.key in self._by_key or keys.count(d.key) > 1]
         if problems or duplicates:
-            raise CatalogueError("The notification catalogue is not valid", problems + [f"duplicate {d}" for d in duplicates])
+            problems += [f"{slug} v{version} defined twice" for slug, version in duplicates]
+            raise CatalogueError("The notification catalogue is not valid", problems)
         for definition in definitions:
             self._by_key[definition.key] = definition
 

@@ -1,4 +1,5 @@
-"""Valid answers for any question of any definition, so tests can walk every type."""
+"""Example answers for any question of any definition: for tests that walk every type, the
+benchmark and demo data. Each is what a careful person would type."""
 
 import datetime as dt
 from typing import Any
@@ -6,7 +7,13 @@ from typing import Any
 from django.utils import timezone
 
 from portal.notifications import engine
-from portal.notifications.catalogue.schema import Kind, NotificationType, Page, Question
+from portal.notifications.catalogue.schema import (
+    Kind,
+    NotificationType,
+    NotifyingFor,
+    Page,
+    Question,
+)
 
 
 def valid_answer(question: Question, context: engine.EngineContext) -> Any:
@@ -52,7 +59,12 @@ def post_data(page: Page, context: engine.EngineContext, overrides: dict[str, An
     return data
 
 
-def complete_answers(definition: NotificationType, context: engine.EngineContext, seed: dict[str, Any]) -> dict[str, Any]:
+def complete_answers(
+    definition: NotificationType,
+    context: engine.EngineContext,
+    seed: dict[str, Any],
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Fill a draft's answers page by page through the engine, as the pages would."""
     answers = dict(seed)
     for _ in range(50):
@@ -60,18 +72,42 @@ def complete_answers(definition: NotificationType, context: engine.EngineContext
         if not todo:
             return answers
         page = todo[0]
-        form = engine.build_form(definition, page, answers=answers, context=context, data=post_data(page, context))
-        assert form.is_valid(), (definition.slug, page.key, form.errors)
+        form = engine.build_form(definition, page, answers=answers, context=context, data=post_data(page, context, overrides))
+        if not form.is_valid():
+            raise ValueError(f"{definition.slug} {page.key}: {form.errors.as_json()}")
         answers = engine.prune(definition, engine.merge_answers(answers, form.page_answers()))
-    raise AssertionError(f"{definition.slug}: pages never completed")
+    raise ValueError(f"{definition.slug}: pages never completed")
 
 
 def ownership_for(definition: NotificationType) -> str:
-    from portal.notifications.catalogue.schema import NotifyingFor
-
+    """A kind of provider this type applies to (at a location with every activity)."""
     for ownership in ("Organisation", "Partnership", "Individual"):
-        target = NotifyingFor(ownership_type=ownership, location_chosen=definition.scope.location,
-                              activity_names=frozenset({"Mental Health Act"}), service_type_names=frozenset({"mental health", "Doctors/GPs"}))
+        target = NotifyingFor(
+            ownership_type=ownership,
+            location_chosen=definition.scope.location,
+            activity_names=frozenset({"Mental Health Act"}),
+            service_type_names=frozenset({"mental health", "Doctors/GPs"}),
+        )
         if definition.refusal(target) is None:
             return ownership
-    raise AssertionError(f"No ownership fits {definition.slug}")
+    raise ValueError(f"No kind of provider fits {definition.slug}")
+
+
+def submit_example(
+    *, definition: NotificationType, user: Any, provider: Any, location: Any, overrides: dict[str, Any] | None = None
+) -> Any:
+    """Start, fill and submit one notification through the services, as the pages would."""
+    from portal.notifications import services
+
+    draft = services.start_draft(user=user, provider=provider, location=location, definition=definition)
+    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    answers = complete_answers(definition, context, dict(draft.answers), overrides)
+    services.save_page(
+        draft_id=draft.pk,
+        user=user,
+        page_key="all",
+        answers=answers,
+        complete=True,
+        seen_revision=None,
+    )
+    return services.submit_draft(draft_id=draft.pk, user=user, declaration_confirmed=True)
