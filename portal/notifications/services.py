@@ -68,11 +68,12 @@ def engine_context(
     and none for definitions that never ask about a registered person)."""
     if not any(q.kind == Kind.REGISTERED_PERSON for q in definition.questions()):
         return engine.EngineContext()
+    roles = RoleAssignment.objects.live().filter(provider_id=provider_id)
+    if location_id is not None:
+        # About one location: the provider's people and that location's managers.
+        roles = roles.filter(Q(location__isnull=True) | Q(location_id=location_id))
     roles = (
-        RoleAssignment.objects.live()
-        .filter(provider_id=provider_id)
-        .filter(Q(location__isnull=True) | Q(location_id=location_id))
-        .select_related("person")
+        roles.select_related("person")
         .order_by("person__family_name", "person__given_name", "role")
     )
     names: dict[str, str] = {}
