@@ -398,7 +398,7 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
             notification = services.submit_draft(
                 draft_id=draft_id,
                 user=request.user,
-                declaration_confirmed=request.POST.get("confirmed") == "on",
+                declaration_confirmed=DeclarationForm(request.POST).is_valid(),
                 request=request,
             )
         except NotificationDraft.DoesNotExist as missing:

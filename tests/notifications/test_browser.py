@@ -1,0 +1,141 @@
+"""In a real browser: every page of every type passes axe (WCAG 2.2 AA), and three journeys
+end to end: a death, a serious injury, and a change of contact details that staff accept
+and that changes the register."""
+
+import pytest
+from django.urls import reverse
+
+from portal.notifications import services
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
+from portal.notifications.samples import complete_answers, ownership_for
+from tests.notifications import factories as f
+from tests.notifications.browser_helpers import sign_in, walk_draft
+from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+
+TYPES = CATALOGUE.current_types()
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("definition", TYPES, ids=[d.slug for d in TYPES])
+def test_every_page_of_every_type_is_accessible(page, live_server, world, audit_rows_flushable, definition):
+    ownership = ownership_for(definition)
+    user = world.nominated[ownership]
+    provider = world.providers[ownership]
+    location = world.locations[ownership] if definition.scope.location else None
+    sign_in(page, live_server, user)
+    location_key = location.pk if location else "provider"
+    page.goto(reverse("notifications:choose_type", args=[provider.pk, location_key]))
+    assert_accessible(page)
+    page.goto(reverse("notifications:start", args=[provider.pk, location_key, definition.slug]))
+    assert_accessible(page)
+    page.get_by_role("button", name="Start now").click()
+    page.wait_for_load_state()
+    draft = NotificationDraft.objects.get(created_by=user, type_slug=definition.slug)
+    # An empty page shows its errors; that state must be accessible too.
+    first_own_page = definition.sections[-1].pages[0]
+    page.goto(reverse("notifications:draft_page", args=[draft.pk, first_own_page.key]))
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    # Fill everything so conditional questions are revealed, then visit every page.
+    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    answers = complete_answers(definition, context, dict(draft.answers))
+    services.save_page(draft_id=draft.pk, user=user, page_key="all", answers=answers, complete=True, seen_revision=None)
+    for form_page in definition.pages():
+        page.goto(reverse("notifications:draft_page", args=[draft.pk, form_page.key]))
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+    page.goto(reverse("notifications:draft", args=[draft.pk]))
+    assert_accessible(page)
+    page.goto(reverse("notifications:check", args=[draft.pk]))
+    assert_accessible(page)
+    if definition.declaration:
+        page.get_by_label("I confirm this declaration").check()
+    page.get_by_role("button", name="Send notification").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Notification sent", page.locator("main").inner_text()[:2000]
+    assert_accessible(page)
+    notification = Notification.objects.get(draft=draft)
+    for name in ("detail", "print", "choose_update"):
+        page.goto(reverse(f"notifications:{name}", args=[notification.reference]))
+        assert_accessible(page)
+
+
+def _journey(page, live_server, user, location, slug, overrides=None):
+    definition = CATALOGUE.current(slug)
+    sign_in(page, live_server, user)
+    page.goto(reverse("notifications:history"))
+    page.get_by_role("link", name="Send a notification").click()
+    if location is None:
+        page.get_by_label("The provider as a whole").check()
+    else:
+        page.get_by_label(location.name).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(definition.name).check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == definition.name
+    page.get_by_role("button", name="Start now").click()
+    page.wait_for_load_state()
+    draft = NotificationDraft.objects.filter(created_by=user).latest("created_at")
+    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    walk_draft(page, definition, context, overrides)
+    assert page.locator("h1").inner_text() == "Check your answers before sending your notification"
+    assert_accessible(page)
+    if definition.declaration:
+        page.get_by_label("I confirm this declaration").check()
+    page.get_by_role("button", name="Send notification").click()
+    page.wait_for_load_state()
+    panel = page.locator(".govuk-panel").inner_text()
+    notification = Notification.objects.get(draft=draft)
+    assert notification.reference in panel
+    return notification
+
+
+def test_death_notification_end_to_end(page, live_server, world, audit_rows_flushable):
+    location = world.locations["Organisation"]
+    notification = _journey(page, live_server, world.manager, location, "death", {"circumstances": "Found peacefully in bed at 6am by a care assistant."})
+    assert notification.answers["circumstances"].startswith("Found peacefully")
+    page.get_by_role("link", name="View your notification").click()
+    assert "Found peacefully in bed" in page.content()
+    page.goto(reverse("notifications:history"))
+    assert notification.reference in page.content()
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)
+
+
+def test_serious_injury_notification_end_to_end(page, live_server, world, audit_rows_flushable):
+    location = world.locations["Organisation"]
+    notification = _journey(page, live_server, world.manager, location, "serious-injury", {"injury_types": ["fracture", "pain"], "fracture_details": "Left hip"})
+    assert notification.answers["injury_types"] == ["fracture", "pain"]
+    assert notification.answers["fracture_details"] == "Left hip"
+
+
+def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_server, world, audit_rows_flushable):
+    location = world.locations["Organisation"]
+    # A registered manager who shares the office mailbox with a colleague.
+    manager = f.make_person(given="Sam", family="Shared", email="office@carehome.example")
+    f.give_role(manager, "registered_manager", location.provider, location)
+    notification = _journey(
+        page,
+        live_server,
+        world.nominated["Organisation"],
+        None,
+        "change-contact-details",
+        {"changes": ["person_email"], "changed_person": manager.person_ref, "new_email": "sam.shared@carehome.example"},
+    )
+    assert notification.status == NotificationStatus.SUBMITTED
+    sign_in(page, live_server, world.staff)
+    page.goto(reverse("notifications_staff:inbox"))
+    assert_accessible(page)
+    page.get_by_role("link", name=notification.reference).click()
+    assert "office@carehome.example" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept and update the register").click()
+    page.wait_for_load_state()
+    assert "The register has been updated" in page.content()
+    manager.refresh_from_db()
+    assert manager.email == "sam.shared@carehome.example"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.ACCEPTED
