@@ -67,7 +67,7 @@ def _journey(page, live_server, user, location, slug, overrides=None):
     definition = CATALOGUE.current(slug)
     sign_in(page, live_server, user)
     page.goto(reverse("notifications:history"))
-    page.get_by_role("link", name="Send a notification").click()
+    page.get_by_role("button", name="Send a notification").click()
     if location is None:
         page.get_by_label("The provider as a whole").check()
     else:
