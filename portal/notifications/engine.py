@@ -113,7 +113,13 @@ _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
 def subject_of(question: Question) -> str:
     """How an error message names the answer: "Date of death", "Your phone number"."""
     label = question.summary_label
-    for suffix in (" (optional)", " (if known)", " (if you have one)", " (if you have it)", " (if there is one)"):
+    for suffix in (
+        " (optional)",
+        " (if known)",
+        " (if you have one)",
+        " (if you have it)",
+        " (if there is one)",
+    ):
         label = label.replace(suffix, "")
     return label.rstrip("?")
 
@@ -124,7 +130,11 @@ def _too_long(question: Question, limit: int) -> str:
 
 def _field_for(question: Question, context: EngineContext) -> forms.Field:
     subject = subject_of(question)
-    common: dict[str, Any] = {"label": question.label, "help_text": question.hint, "required": False}
+    common: dict[str, Any] = {
+        "label": question.label,
+        "help_text": question.hint,
+        "required": False,
+    }
     limit = question.length_limit
     text_errors = {
         "max_length": _too_long(question, limit or 0),
@@ -135,7 +145,9 @@ def _field_for(question: Question, context: EngineContext) -> forms.Field:
         widget = forms.TextInput(attrs={"spellcheck": "false"} if kind != Kind.TEXT else {})
         if kind == Kind.PHONE:
             widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-        return forms.CharField(max_length=limit, error_messages=text_errors, widget=widget, **common)
+        return forms.CharField(
+            max_length=limit, error_messages=text_errors, widget=widget, **common
+        )
     if kind == Kind.LONG_TEXT:
         return forms.CharField(
             max_length=limit,
@@ -263,7 +275,11 @@ class PageForm(forms.Form):
         for question in page.questions:
             parent = question.condition.question if question.condition else None
             # A condition on another page is decided by the stored answers: ask or don't.
-            if parent and parent not in page_keys and not question_applies(definition, question, answers):
+            if (
+                parent
+                and parent not in page_keys
+                and not question_applies(definition, question, answers)
+            ):
                 continue
             self.questions.append(question)
             self.fields[question.key] = _field_for(question, context)
@@ -292,9 +308,7 @@ class PageForm(forms.Form):
             q
             for q in self.questions
             if not (
-                q.condition
-                and q.condition.question in page_keys
-                and len(q.condition.values) == 1
+                q.condition and q.condition.question in page_keys and len(q.condition.values) == 1
             )
         ]
 
@@ -307,11 +321,17 @@ class PageForm(forms.Form):
         for question in self.questions:
             if question.key in cleaned:
                 merged[question.key] = _to_json(question, cleaned[question.key])
-        tainted = set(self.data.getlist("__control_characters__")) if hasattr(self.data, "getlist") else set()
+        tainted = (
+            set(self.data.getlist("__control_characters__"))
+            if hasattr(self.data, "getlist")
+            else set()
+        )
         for question in self.questions:
             key = question.key
             if key in tainted:
-                self.add_error(key, f"{subject_of(question)} must not contain invisible control characters")
+                self.add_error(
+                    key, f"{subject_of(question)} must not contain invisible control characters"
+                )
                 continue
             applies = question_applies(self.definition, question, merged)
             if not applies:
@@ -324,7 +344,9 @@ class PageForm(forms.Form):
             if _is_empty(value):
                 if question.required:
                     params = {"parts": list(DATE_PARTS)} if question.kind == Kind.DATE else None
-                    self.add_error(key, ValidationError(question.error, code="required", params=params))
+                    self.add_error(
+                        key, ValidationError(question.error, code="required", params=params)
+                    )
                 continue
             self._check_value(question, value, merged, cleaned)
         return cleaned
@@ -337,11 +359,16 @@ class PageForm(forms.Form):
         if question.kind == Kind.PHONE and not (
             _PHONE.match(value) and sum(c.isdigit() for c in value) >= 7
         ):
-            self.add_error(key, f"Enter {subject[0].lower()}{subject[1:]} in the correct format, like 01632 960 001")
+            self.add_error(
+                key,
+                f"Enter {subject[0].lower()}{subject[1:]} in the correct format, like 01632 960 001",
+            )
         if question.kind == Kind.POSTCODE and not _POSTCODE.match(value.upper().strip()):
             self.add_error(key, "Enter a real postcode, like SW1A 1AA")
         if question.kind == Kind.IDENTIFIER and looks_like_a_name(value):
-            confirmed = cleaned.get(key + CONFIRM_SUFFIX) or self.stored.get(key + CONFIRM_SUFFIX) == value
+            confirmed = (
+                cleaned.get(key + CONFIRM_SUFFIX) or self.stored.get(key + CONFIRM_SUFFIX) == value
+            )
             if not confirmed:
                 self.name_warnings.add(key)
                 self.add_error(
@@ -355,10 +382,13 @@ class PageForm(forms.Form):
             other_key, other_name = question.not_before
             other = merged.get(other_key)
             if other and value < dt.date.fromisoformat(str(other)):
-                self.add_error(key, ValidationError(
-                    f"{subject} must be the same as or after {other_name}",
-                    params={"parts": list(DATE_PARTS)},
-                ))
+                self.add_error(
+                    key,
+                    ValidationError(
+                        f"{subject} must be the same as or after {other_name}",
+                        params={"parts": list(DATE_PARTS)},
+                    ),
+                )
 
     def page_answers(self) -> dict[str, Any]:
         """This page's answers as stored JSON; None for questions now without an answer."""

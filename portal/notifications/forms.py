@@ -53,9 +53,7 @@ class ChooseLocationForm(forms.Form):
         },
     )
 
-    def __init__(
-        self, *args: Any, locations: list[Location], whole_provider: bool, **kwargs: Any
-    ):
+    def __init__(self, *args: Any, locations: list[Location], whole_provider: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["location"]
         options: list[tuple[str, str]] = [(loc.pk, loc.name) for loc in locations]
@@ -130,8 +128,12 @@ class HistoryFilterForm(forms.Form):
     location = forms.ChoiceField(label="Location", required=False)
     notification_type = forms.ChoiceField(label="Type", required=False)
     status = forms.ChoiceField(label="Status", required=False)
-    submitted_from = GovukDateField(label="Sent on or after", name="Sent on or after", required=False)
-    submitted_to = GovukDateField(label="Sent on or before", name="Sent on or before", required=False)
+    submitted_from = GovukDateField(
+        label="Sent on or after", name="Sent on or after", required=False
+    )
+    submitted_to = GovukDateField(
+        label="Sent on or before", name="Sent on or before", required=False
+    )
 
     def __init__(self, *args: Any, locations: list[Location], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -64,7 +64,7 @@ def scope_for(user: Any) -> NotifierScope:
     """The user's scope, computed once per user object (one query)."""
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     scope = NotifierScope()
     person_id = getattr(user, "person_id", None)
     if getattr(user, "is_authenticated", False) and person_id is not None:

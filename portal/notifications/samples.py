@@ -45,7 +45,9 @@ def valid_answer(question: Question, context: engine.EngineContext) -> Any:
     return "Example answer"
 
 
-def post_data(page: Page, context: engine.EngineContext, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def post_data(
+    page: Page, context: engine.EngineContext, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Form data for every question on the page (the form ignores those that do not apply)."""
     data: dict[str, Any] = {}
     for question in page.questions:
@@ -72,7 +74,13 @@ def complete_answers(
         if not todo:
             return answers
         page = todo[0]
-        form = engine.build_form(definition, page, answers=answers, context=context, data=post_data(page, context, overrides))
+        form = engine.build_form(
+            definition,
+            page,
+            answers=answers,
+            context=context,
+            data=post_data(page, context, overrides),
+        )
         if not form.is_valid():
             raise ValueError(f"{definition.slug} {page.key}: {form.errors.as_json()}")
         answers = engine.prune(definition, engine.merge_answers(answers, form.page_answers()))
@@ -94,12 +102,19 @@ def ownership_for(definition: NotificationType) -> str:
 
 
 def submit_example(
-    *, definition: NotificationType, user: Any, provider: Any, location: Any, overrides: dict[str, Any] | None = None
+    *,
+    definition: NotificationType,
+    user: Any,
+    provider: Any,
+    location: Any,
+    overrides: dict[str, Any] | None = None,
 ) -> Any:
     """Start, fill and submit one notification through the services, as the pages would."""
     from portal.notifications import services
 
-    draft = services.start_draft(user=user, provider=provider, location=location, definition=definition)
+    draft = services.start_draft(
+        user=user, provider=provider, location=location, definition=definition
+    )
     context = services.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers), overrides)
     services.save_page(

@@ -98,7 +98,9 @@ def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
         start = dt.datetime.combine(filters.submitted_from, dt.time.min, tzinfo=tz)
         queryset = queryset.filter(submitted_at__gte=start)
     if filters.submitted_to:
-        end = dt.datetime.combine(filters.submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(
+            filters.submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+        )
         queryset = queryset.filter(submitted_at__lt=end)
     return queryset.select_related("location", "submitted_by").order_by("-submitted_at", "-pk")
 
@@ -150,7 +152,9 @@ def staff_inbox(filters: InboxFilters) -> QuerySet[Notification]:
         queryset = queryset.filter(type_slug=filters.type_slug)
     if filters.urgency:
         queryset = queryset.filter(urgency=filters.urgency)
-    return queryset.select_related("provider", "location").order_by("-urgency", "submitted_at", "pk")
+    return queryset.select_related("provider", "location").order_by(
+        "-urgency", "submitted_at", "pk"
+    )
 
 
 def staff_notification(reference: str) -> Notification:

@@ -72,9 +72,8 @@ def engine_context(
     if location_id is not None:
         # About one location: the provider's people and that location's managers.
         roles = roles.filter(Q(location__isnull=True) | Q(location_id=location_id))
-    roles = (
-        roles.select_related("person")
-        .order_by("person__family_name", "person__given_name", "role")
+    roles = roles.select_related("person").order_by(
+        "person__family_name", "person__given_name", "role"
     )
     names: dict[str, str] = {}
     role_names: dict[str, list[str]] = {}
@@ -170,7 +169,9 @@ def save_page(
     draft.completed_pages = completed
     draft.revision += 1
     draft.last_edited_by = user
-    draft.save(update_fields=["answers", "completed_pages", "revision", "last_edited_by", "updated_at"])
+    draft.save(
+        update_fields=["answers", "completed_pages", "revision", "last_edited_by", "updated_at"]
+    )
     record(
         verb="notifications.draft_saved",
         actor=user,
@@ -276,7 +277,11 @@ def submit_draft(
         verb="notifications.submitted",
         actor=user,
         target=notification,
-        data={"reference": notification.reference, "type": draft.type_slug, "version": draft.version},
+        data={
+            "reference": notification.reference,
+            "type": draft.type_slug,
+            "version": draft.version,
+        },
         request=request,
     )
     for address in _provider_recipients(notification):
@@ -349,7 +354,9 @@ def add_update(
     if follow_up_key and definition.follow_up(follow_up_key) is None:
         raise NotificationError("That is not an update this notification takes.")
     if notification.status in (NotificationStatus.ACCEPTED, NotificationStatus.REJECTED):
-        raise NotificationError("This notification has been decided. Send a new notification instead.")
+        raise NotificationError(
+            "This notification has been decided. Send a new notification instead."
+        )
     _transition(notification, "provider_update")
     message = NotificationMessage.objects.create(
         notification=notification,
@@ -520,7 +527,9 @@ def _staff_status_change(
 
 
 @transaction.atomic
-def mark_reviewed(*, notification_id: int, staff: Any, request: HttpRequest | None = None) -> Notification:
+def mark_reviewed(
+    *, notification_id: int, staff: Any, request: HttpRequest | None = None
+) -> Notification:
     return _staff_status_change(
         notification_id=notification_id, staff=staff, action="mark_reviewed", request=request
     )
@@ -583,7 +592,11 @@ def reject_change(
     if not reason.strip():
         raise NotificationError("Enter the reason for rejecting the change")
     notification = _staff_status_change(
-        notification_id=notification_id, staff=staff, action="reject", reason=reason, request=request
+        notification_id=notification_id,
+        staff=staff,
+        action="reject",
+        reason=reason,
+        request=request,
     )
     if not definition_of(notification).staff_decision:
         raise NotificationError("This kind of notification is not accepted or rejected.")

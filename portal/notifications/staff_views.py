@@ -53,7 +53,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             type_slug=form.cleaned_data["notification_type"],
             urgency=int(form.cleaned_data["urgency"]) if form.cleaned_data["urgency"] else None,
         )
-    page = Paginator(selectors.staff_inbox(filters), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.staff_inbox(filters), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notifications/staff/inbox.html",
@@ -70,10 +72,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpResponse:
     notification = selectors.staff_notification(reference)
     definition = services.definition_of(notification)
-    context = services.engine_context(definition, notification.provider_id, notification.location_id)
+    context = services.engine_context(
+        definition, notification.provider_id, notification.location_id
+    )
     register_person = None
     if definition.staff_decision and notification.answers.get("changed_person"):
-        register_person = Person.objects.filter(person_ref=notification.answers["changed_person"]).first()
+        register_person = Person.objects.filter(
+            person_ref=notification.answers["changed_person"]
+        ).first()
     page_context = {
         "notification": notification,
         "definition": definition,
@@ -96,7 +102,9 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _staff_page(request, reference)
 
 
-def _run(request: HttpRequest, reference: str, action: Any, success: str, **kwargs: Any) -> HttpResponseBase:
+def _run(
+    request: HttpRequest, reference: str, action: Any, success: str, **kwargs: Any
+) -> HttpResponseBase:
     notification = selectors.staff_notification(reference)
     try:
         action(notification_id=notification.pk, staff=request.user, request=request, **kwargs)
@@ -133,13 +141,24 @@ def close(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = CloseForm(request.POST, prefix="close")
     if not form.is_valid():
         return _staff_page(request, reference, close_form=form, form=form)
-    return _run(request, reference, services.close, f"{reference} closed.", reason=form.cleaned_data["reason"])
+    return _run(
+        request,
+        reference,
+        services.close,
+        f"{reference} closed.",
+        reason=form.cleaned_data["reason"],
+    )
 
 
 @requires("regulator_staff")
 @require_POST
 def accept(request: HttpRequest, reference: str) -> HttpResponseBase:
-    return _run(request, reference, services.accept_change, "Change accepted. The register has been updated.")
+    return _run(
+        request,
+        reference,
+        services.accept_change,
+        "Change accepted. The register has been updated.",
+    )
 
 
 @requires("regulator_staff")
@@ -149,6 +168,9 @@ def reject(request: HttpRequest, reference: str) -> HttpResponseBase:
     if not form.is_valid():
         return _staff_page(request, reference, reject_form=form, form=form)
     return _run(
-        request, reference, services.reject_change, "Change rejected. The provider has been told why.",
+        request,
+        reference,
+        services.reject_change,
+        "Change rejected. The provider has been told why.",
         reason=form.cleaned_data["reason"],
     )

@@ -54,9 +54,7 @@ def _definition(slug: str) -> NotificationType:
     return definition
 
 
-def _location_or_provider(
-    user: Any, provider: Provider, location_key: str
-) -> Location | None:
+def _location_or_provider(user: Any, provider: Provider, location_key: str) -> Location | None:
     if location_key == PROVIDER_AS_A_WHOLE:
         if not permissions.can_notify_for_provider_as_a_whole(user, provider):
             raise Http404("No such location")
@@ -105,11 +103,15 @@ def _several_providers(request: HttpRequest) -> bool:
     return len(permissions.scope_for(request.user).provider_ids) > 1
 
 
-def _types_for(provider: Provider, location: Location | None) -> tuple[list[NotificationType], list[tuple[NotificationType, str]]]:
+def _types_for(
+    provider: Provider, location: Location | None
+) -> tuple[list[NotificationType], list[tuple[NotificationType, str]]]:
     target = services.notifying_for(provider, location)
     applicable: list[NotificationType] = []
     not_applicable: list[tuple[NotificationType, str]] = []
-    for definition in sorted(CATALOGUE.current_types(), key=lambda d: (d.group != "events", d.name)):
+    for definition in sorted(
+        CATALOGUE.current_types(), key=lambda d: (d.group != "events", d.name)
+    ):
         reason = definition.refusal(target)
         if reason is None:
             applicable.append(definition)
@@ -156,7 +158,11 @@ def start(request: HttpRequest, provider_id: str, location_key: str, slug: str) 
     refusal = definition.refusal(services.notifying_for(provider, location))
     if request.method == "POST" and refusal is None:
         draft = services.start_draft(
-            user=request.user, provider=provider, location=location, definition=definition, request=request
+            user=request.user,
+            provider=provider,
+            location=location,
+            definition=definition,
+            request=request,
         )
         return redirect("notifications:draft", draft_id=draft.pk)
     return render(
@@ -208,7 +214,9 @@ def _task_list(
         tasks.append(
             {
                 "section": section,
-                "status": "completed" if all(done) else ("in_progress" if started else "not_started"),
+                "status": "completed"
+                if all(done)
+                else ("in_progress" if started else "not_started"),
                 "href": reverse("notifications:draft_page", args=[draft.pk, first_todo.key]),
             }
         )
@@ -220,7 +228,9 @@ def _task_list(
 def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     item = selectors.draft_for(request.user, draft_id)
     if item.status == DraftStatus.SUBMITTED:
-        return redirect("notifications:confirmation", reference=Notification.objects.get(draft=item).reference)
+        return redirect(
+            "notifications:confirmation", reference=Notification.objects.get(draft=item).reference
+        )
     if item.status != DraftStatus.OPEN:
         raise Http404("Draft deleted")
     definition = services.definition_of(item)
@@ -272,7 +282,9 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     item = selectors.draft_for(request.user, draft_id)
     if item.status == DraftStatus.SUBMITTED:
         # The back button after sending: show what was sent, never a second form.
-        return redirect("notifications:confirmation", reference=Notification.objects.get(draft=item).reference)
+        return redirect(
+            "notifications:confirmation", reference=Notification.objects.get(draft=item).reference
+        )
     if item.status != DraftStatus.OPEN:
         raise Http404("Draft deleted")
     definition = services.definition_of(item)
@@ -282,7 +294,9 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     context = services.engine_context(definition, item.provider_id, item.location_id)
     returning = request.GET.get("return") == "check"
     if request.method == "POST":
-        form = engine.build_form(definition, page, answers=item.answers, context=context, data=request.POST)
+        form = engine.build_form(
+            definition, page, answers=item.answers, context=context, data=request.POST
+        )
         seen = _int_or_none(request.POST.get("revision"))
         saving_for_later = "save_for_later" in request.POST
         if form.is_valid():
@@ -354,11 +368,15 @@ def _tell_if_changed_elsewhere(request: HttpRequest, result: services.SaveResult
 
 
 def _saved_for_later(request: HttpRequest, item: NotificationDraft) -> HttpResponseBase:
-    messages.success(request, "Your answers have been saved. You can come back to this draft at any time.")
+    messages.success(
+        request, "Your answers have been saved. You can come back to this draft at any time."
+    )
     return redirect("notifications:history")
 
 
-def _back_href(definition: NotificationType, item: NotificationDraft, page_key: str, returning: bool) -> str:
+def _back_href(
+    definition: NotificationType, item: NotificationDraft, page_key: str, returning: bool
+) -> str:
     if returning:
         return reverse("notifications:check", args=[item.pk])
     if _uses_task_list(definition):
@@ -409,7 +427,9 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
             return redirect("notifications:confirmation", reference=notification.reference)
     item = selectors.draft_for(request.user, draft_id)
     if item.status == DraftStatus.SUBMITTED:
-        return redirect("notifications:confirmation", reference=Notification.objects.get(draft=item).reference)
+        return redirect(
+            "notifications:confirmation", reference=Notification.objects.get(draft=item).reference
+        )
     if item.status != DraftStatus.OPEN:
         raise Http404("Draft deleted")
     definition = services.definition_of(item)
@@ -446,7 +466,11 @@ def discard(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
         services.discard_draft(draft_id=item.pk, user=request.user, request=request)
         messages.success(request, "The draft has been deleted.")
         return redirect("notifications:history")
-    return render(request, "notifications/discard.html", {"draft": item, "definition": services.definition_of(item)})
+    return render(
+        request,
+        "notifications/discard.html",
+        {"draft": item, "definition": services.definition_of(item)},
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -468,7 +492,9 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 def _notification_page(request: HttpRequest, reference: str, template: str) -> HttpResponse:
     notification = selectors.notification_for(request.user, reference)
     definition = services.definition_of(notification)
-    context = services.engine_context(definition, notification.provider_id, notification.location_id)
+    context = services.engine_context(
+        definition, notification.provider_id, notification.location_id
+    )
     return render(
         request,
         template,
@@ -492,7 +518,9 @@ def _thread_rows(
             {
                 "message": message,
                 "title": follow_up.name if follow_up else message.get_kind_display(),
-                "rows": engine.follow_up_summary(follow_up.pages, message.answers, context) if follow_up else [],
+                "rows": engine.follow_up_summary(follow_up.pages, message.answers, context)
+                if follow_up
+                else [],
             }
         )
     return rows
@@ -518,7 +546,9 @@ def choose_update(request: HttpRequest, reference: str) -> HttpResponseBase:
     if not definition.follow_ups:
         return redirect("notifications:update", reference=reference, kind="information")
     return render(
-        request, "notifications/choose_update.html", {"notification": notification, "definition": definition}
+        request,
+        "notifications/choose_update.html",
+        {"notification": notification, "definition": definition},
     )
 
 
@@ -530,12 +560,18 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
     follow_up = definition.follow_up(kind)
     if follow_up is None and kind != "information":
         raise Http404("No such update")
-    context = services.engine_context(definition, notification.provider_id, notification.location_id)
+    context = services.engine_context(
+        definition, notification.provider_id, notification.location_id
+    )
     form: Any
     if follow_up is not None:
         page = follow_up.pages[0]
         form = engine.build_form(
-            definition, page, answers={}, context=context, data=request.POST if request.method == "POST" else None
+            definition,
+            page,
+            answers={},
+            context=context,
+            data=request.POST if request.method == "POST" else None,
         )
     else:
         page = None
@@ -547,7 +583,9 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
                 notification_id=notification.pk,
                 user=request.user,
                 follow_up_key=follow_up.key if follow_up else "",
-                answers={k: v for k, v in form.page_answers().items() if v is not None} if follow_up else {},
+                answers={k: v for k, v in form.page_answers().items() if v is not None}
+                if follow_up
+                else {},
                 body="" if follow_up else form.cleaned_data["body"],
                 request=request,
             )
@@ -575,7 +613,9 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
 def answer(request: HttpRequest, reference: str, question_id: int) -> HttpResponseBase:
     notification = selectors.notification_for(request.user, reference)
     question = (
-        notification.messages.filter(pk=question_id, kind=MessageKind.QUESTION).select_related("author").first()
+        notification.messages.filter(pk=question_id, kind=MessageKind.QUESTION)
+        .select_related("author")
+        .first()
     )
     if question is None:
         raise Http404("No such question")
@@ -584,7 +624,10 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_question(
-                question_id=question.pk, user=request.user, body=form.cleaned_data["body"], request=request
+                question_id=question.pk,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                request=request,
             )
         except services.NotificationError as problem:
             error = str(problem)
@@ -603,7 +646,9 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
 # ---------------------------------------------------------------------------------------
 
 
-def _history_filters(request: HttpRequest, locations: list[Location]) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
+def _history_filters(
+    request: HttpRequest, locations: list[Location]
+) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
     form = HistoryFilterForm(request.GET or None, locations=locations)
     if not request.GET or not form.is_valid():
         return form, selectors.HistoryFilters()
@@ -643,7 +688,8 @@ def history(request: HttpRequest) -> HttpResponse:
             "catalogue": CATALOGUE,
             "filtered": bool(query),
             "query_string": urlencode(query),
-            "export_href": reverse("notifications:export") + (f"?{urlencode(query)}" if query else ""),
+            "export_href": reverse("notifications:export")
+            + (f"?{urlencode(query)}" if query else ""),
             "today": timezone.localdate(),
         },
     )
@@ -713,4 +759,3 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
         f'attachment; filename="notifications-{timezone.localdate().isoformat()}.csv"'
     )
     return response
-

@@ -28,10 +28,16 @@ def sign_in(page: Any, live_server: Any, user: Any) -> None:
     )
 
 
-def fill_page(page: Any, definition: NotificationType, page_key: str, context: EngineContext, overrides: dict[str, Any] | None = None) -> None:
+def fill_page(
+    page: Any,
+    definition: NotificationType,
+    page_key: str,
+    context: EngineContext,
+    overrides: dict[str, Any] | None = None,
+) -> None:
     """Answer every visible question on one page, by label and input name."""
     overrides = overrides or {}
-    form_page = definition.page(page_key)
+    form_page = definition.require_page(page_key)
     assert form_page is not None
     for question in form_page.questions:
         value = overrides.get(question.key, valid_answer(question, context))
@@ -61,7 +67,13 @@ def fill_page(page: Any, definition: NotificationType, page_key: str, context: E
 DRAFT_PAGE = re.compile(r"/notifications/drafts/[0-9a-f-]+/(?P<key>[a-z0-9-]+)/$")
 
 
-def walk_draft(page: Any, definition: NotificationType, context: EngineContext, overrides: dict[str, Any] | None = None, on_page: Any = None) -> None:
+def walk_draft(
+    page: Any,
+    definition: NotificationType,
+    context: EngineContext,
+    overrides: dict[str, Any] | None = None,
+    on_page: Any = None,
+) -> None:
     """From a draft's first page (or task list) to its check-your-answers page."""
     for _ in range(60):
         url = page.url.split("?")[0]

@@ -17,7 +17,9 @@ from portal.register.models import (
 
 _numbers = itertools.count(1000)
 
-MHA_ACTIVITY = "Assessment or medical treatment for persons detained under the Mental Health Act 1983"
+MHA_ACTIVITY = (
+    "Assessment or medical treatment for persons detained under the Mental Health Act 1983"
+)
 MENTAL_HEALTH_HOSPITAL = (
     "Hospital services for people with mental health needs, learning disabilities and problems "
     "with substance misuse"
@@ -25,7 +27,9 @@ MENTAL_HEALTH_HOSPITAL = (
 GP_SERVICE = "Doctors/GPs"
 
 
-def make_provider(*, ownership_type: str = "Organisation", name: str = "", **extra: Any) -> Provider:
+def make_provider(
+    *, ownership_type: str = "Organisation", name: str = "", **extra: Any
+) -> Provider:
     number = next(_numbers)
     return Provider.objects.create(
         id=f"1-{number:09d}",
@@ -54,11 +58,13 @@ def make_location(
         **extra,
     )
     for index, activity in enumerate(activities):
-        item, _ = RegulatedActivity.objects.get_or_create(name=activity, defaults={"code": f"RA{index + 1}{number}"[:10]})
+        item, _ = RegulatedActivity.objects.get_or_create(
+            name=activity, defaults={"code": f"RA{index + 1}{number}"[:10]}
+        )
         location.activities.add(item)
     for service in service_types:
-        item, _ = ServiceType.objects.get_or_create(name=service)
-        location.service_types.add(item)
+        service_type, _ = ServiceType.objects.get_or_create(name=service)
+        location.service_types.add(service_type)
     return location
 
 
@@ -72,7 +78,9 @@ def make_person(*, given: str = "Alex", family: str = "", email: str = "") -> Pe
     )
 
 
-def make_user(*, email: str = "", person: Person | None = None, is_staff: bool = False, full_name: str = "") -> User:
+def make_user(
+    *, email: str = "", person: Person | None = None, is_staff: bool = False, full_name: str = ""
+) -> User:
     number = next(_numbers)
     return User.objects.create_user(
         email or (person.email if person else f"user{number}@example.com"),
@@ -83,8 +91,12 @@ def make_user(*, email: str = "", person: Person | None = None, is_staff: bool =
     )
 
 
-def give_role(person: Person, role: str, provider: Provider, location: Location | None = None) -> RoleAssignment:
-    return RoleAssignment.objects.create(person=person, role=role, provider=provider, location=location)
+def give_role(
+    person: Person, role: str, provider: Provider, location: Location | None = None
+) -> RoleAssignment:
+    return RoleAssignment.objects.create(
+        person=person, role=role, provider=provider, location=location
+    )
 
 
 def registered_manager(location: Location, **person_fields: Any) -> User:

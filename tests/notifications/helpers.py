@@ -6,8 +6,10 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.samples import submit_example
 
 
-def submit(slug: str, user: Any, location: Any = None, provider: Any = None, **overrides: Any) -> Any:
-    definition = CATALOGUE.current(slug)
+def submit(
+    slug: str, user: Any, location: Any = None, provider: Any = None, **overrides: Any
+) -> Any:
+    definition = CATALOGUE.require(slug)
     assert definition is not None
     return submit_example(
         definition=definition,

@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("definition", TYPES, ids=[d.slug for d in TYPES])
-def test_every_page_of_every_type_is_accessible(page, live_server, world, audit_rows_flushable, definition):
+def test_every_page_of_every_type_is_accessible(
+    page, live_server, world, audit_rows_flushable, definition
+):
     ownership = ownership_for(definition)
     user = world.nominated[ownership]
     provider = world.providers[ownership]
@@ -42,7 +44,14 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, audit_
     # Fill everything so conditional questions are revealed, then visit every page.
     context = services.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers))
-    services.save_page(draft_id=draft.pk, user=user, page_key="all", answers=answers, complete=True, seen_revision=None)
+    services.save_page(
+        draft_id=draft.pk,
+        user=user,
+        page_key="all",
+        answers=answers,
+        complete=True,
+        seen_revision=None,
+    )
     for form_page in definition.pages():
         page.goto(reverse("notifications:draft_page", args=[draft.pk, form_page.key]))
         assert page.locator("h1").count() == 1
@@ -55,7 +64,9 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, audit_
         page.get_by_label("I confirm this declaration").check()
     page.get_by_role("button", name="Send notification").click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Notification sent", page.locator("main").inner_text()[:2000]
+    assert page.locator("h1").inner_text() == "Notification sent", page.locator(
+        "main"
+    ).inner_text()[:2000]
     assert_accessible(page)
     notification = Notification.objects.get(draft=draft)
     for name in ("detail", "print", "choose_update"):
@@ -64,7 +75,7 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, audit_
 
 
 def _journey(page, live_server, user, location, slug, overrides=None):
-    definition = CATALOGUE.current(slug)
+    definition = CATALOGUE.require(slug)
     sign_in(page, live_server, user)
     page.goto(reverse("notifications:history"))
     page.get_by_role("button", name="Send a notification").click()
@@ -95,7 +106,14 @@ def _journey(page, live_server, user, location, slug, overrides=None):
 
 def test_death_notification_end_to_end(page, live_server, world, audit_rows_flushable):
     location = world.locations["Organisation"]
-    notification = _journey(page, live_server, world.manager, location, "death", {"circumstances": "Found peacefully in bed at 6am by a care assistant."})
+    notification = _journey(
+        page,
+        live_server,
+        world.manager,
+        location,
+        "death",
+        {"circumstances": "Found peacefully in bed at 6am by a care assistant."},
+    )
     assert notification.answers["circumstances"].startswith("Found peacefully")
     page.get_by_role("link", name="View your notification").click()
     assert "Found peacefully in bed" in page.content()
@@ -107,12 +125,21 @@ def test_death_notification_end_to_end(page, live_server, world, audit_rows_flus
 
 def test_serious_injury_notification_end_to_end(page, live_server, world, audit_rows_flushable):
     location = world.locations["Organisation"]
-    notification = _journey(page, live_server, world.manager, location, "serious-injury", {"injury_types": ["fracture", "pain"], "fracture_details": "Left hip"})
+    notification = _journey(
+        page,
+        live_server,
+        world.manager,
+        location,
+        "serious-injury",
+        {"injury_types": ["fracture", "pain"], "fracture_details": "Left hip"},
+    )
     assert notification.answers["injury_types"] == ["fracture", "pain"]
     assert notification.answers["fracture_details"] == "Left hip"
 
 
-def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_server, world, audit_rows_flushable):
+def test_change_of_contact_details_end_to_end_accepted_by_staff(
+    page, live_server, world, audit_rows_flushable
+):
     location = world.locations["Organisation"]
     # A registered manager who shares the office mailbox with a colleague.
     manager = f.make_person(given="Sam", family="Shared", email="office@carehome.example")
@@ -123,7 +150,11 @@ def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_serve
         world.nominated["Organisation"],
         None,
         "change-contact-details",
-        {"changes": ["person_email"], "changed_person": manager.person_ref, "new_email": "sam.shared@carehome.example"},
+        {
+            "changes": ["person_email"],
+            "changed_person": manager.person_ref,
+            "new_email": "sam.shared@carehome.example",
+        },
     )
     assert notification.status == NotificationStatus.SUBMITTED
     sign_in(page, live_server, world.staff)

@@ -24,7 +24,9 @@ def test_all_21_types_13_events_and_8_changes():
     assert len({d.slug for d in types}) == 21
 
 
-@pytest.mark.parametrize("definition", CATALOGUE.all_versions(), ids=lambda d: f"{d.slug}-v{d.version}")
+@pytest.mark.parametrize(
+    "definition", CATALOGUE.all_versions(), ids=lambda d: f"{d.slug}-v{d.version}"
+)
 def test_every_definition_is_well_formed(definition):
     assert check_definition(definition) == []
     assert definition.regulation.startswith("Regulation")
@@ -47,7 +49,12 @@ def test_person_types_use_an_identifier_and_never_ask_for_the_persons_name():
             assert identifiers, definition.slug
             keys = {q.key for q in definition.questions()}
             assert "person_age_band" in keys
-            equality = [q for q in definition.questions() if q.key.startswith("person_") and q.key not in ("person_identifier", "person_age_band", "person_role")]
+            equality = [
+                q
+                for q in definition.questions()
+                if q.key.startswith("person_")
+                and q.key not in ("person_identifier", "person_age_band", "person_role")
+            ]
             assert all(not q.required for q in equality), definition.slug
         person_section = next((s for s in definition.sections if s.key == "person"), None)
         for page in person_section.pages if person_section else ():
@@ -58,8 +65,10 @@ def test_person_types_use_an_identifier_and_never_ask_for_the_persons_name():
 def test_the_catalogue_refuses_a_broken_definition():
     from dataclasses import replace
 
-    death = CATALOGUE.current("death")
-    broken = replace(death, version=99, deadline=Deadline(DeadlineKind.DAYS_AFTER, days=3, from_question="nope"))
+    death = CATALOGUE.require("death")
+    broken = replace(
+        death, version=99, deadline=Deadline(DeadlineKind.DAYS_AFTER, days=3, from_question="nope")
+    )
     with pytest.raises(CatalogueError):
         Catalogue([broken])
     with pytest.raises(CatalogueError):
@@ -68,40 +77,54 @@ def test_the_catalogue_refuses_a_broken_definition():
 
 def test_applicability_nhs_secure_services_and_provider_kinds():
     nhs = NotifyingFor(ownership_type="NHS Body", location_chosen=True)
-    care_home = NotifyingFor(ownership_type="Organisation", location_chosen=True, service_type_names=frozenset({"Care home service with nursing"}))
-    secure = NotifyingFor(ownership_type="NHS Body", location_chosen=True, activity_names=frozenset({"Assessment or medical treatment for persons detained under the Mental Health Act 1983"}))
-    assert "LFPSE" in CATALOGUE.current("death").refusal(nhs)
-    assert CATALOGUE.current("dols").refusal(nhs) is None  # NHS trusts still notify DoLS outcomes
-    assert CATALOGUE.current("unauthorised-absence").refusal(care_home)
-    assert CATALOGUE.current("unauthorised-absence").refusal(secure) is None
-    assert CATALOGUE.current("death-detained").refusal(secure) is None
+    care_home = NotifyingFor(
+        ownership_type="Organisation",
+        location_chosen=True,
+        service_type_names=frozenset({"Care home service with nursing"}),
+    )
+    secure = NotifyingFor(
+        ownership_type="NHS Body",
+        location_chosen=True,
+        activity_names=frozenset(
+            {
+                "Assessment or medical treatment for persons detained under the Mental Health Act 1983"
+            }
+        ),
+    )
+    assert "LFPSE" in (CATALOGUE.require("death").refusal(nhs) or "")
+    assert CATALOGUE.require("dols").refusal(nhs) is None  # NHS trusts still notify DoLS outcomes
+    assert CATALOGUE.require("unauthorised-absence").refusal(care_home)
+    assert CATALOGUE.require("unauthorised-absence").refusal(secure) is None
+    assert CATALOGUE.require("death-detained").refusal(secure) is None
     individual = NotifyingFor(ownership_type="Individual", location_chosen=False)
     organisation = NotifyingFor(ownership_type="Organisation", location_chosen=False)
-    assert CATALOGUE.current("death-of-provider").refusal(individual) is None
-    assert CATALOGUE.current("death-of-provider").refusal(organisation)
-    assert CATALOGUE.current("officers-directors").refusal(organisation) is None
-    assert CATALOGUE.current("officers-directors").refusal(individual)
+    assert CATALOGUE.require("death-of-provider").refusal(individual) is None
+    assert CATALOGUE.require("death-of-provider").refusal(organisation)
+    assert CATALOGUE.require("officers-directors").refusal(organisation) is None
+    assert CATALOGUE.require("officers-directors").refusal(individual)
     # Provider-level changes are not made from a location, and location events need one.
-    assert CATALOGUE.current("provider-name-address").refusal(care_home)
-    assert CATALOGUE.current("serious-injury").refusal(organisation)
+    assert CATALOGUE.require("provider-name-address").refusal(care_home)
+    assert CATALOGUE.require("serious-injury").refusal(organisation)
 
 
 def test_deadlines_planned_and_emergency_absence_and_statement_of_purpose():
-    absence = CATALOGUE.current("absence")
+    absence = CATALOGUE.require("absence")
     starts = dt.date(2026, 12, 21)  # a Monday; 25, 26 (28 observed) are bank holidays
     planned = {"absence_kind": "planned", "absence_starts_on": starts.isoformat()}
     emergency = {"absence_kind": "emergency", "absence_starts_on": starts.isoformat()}
     assert absence.deadline.due_on(planned) == starts - dt.timedelta(days=28)
     assert absence.deadline.due_on(emergency) == dt.date(2026, 12, 30)
     assert "5 working days" in absence.deadline.describe()
-    sop = CATALOGUE.current("statement-of-purpose")
+    sop = CATALOGUE.require("statement-of-purpose")
     assert sop.deadline.due_on({"revised_on": "2026-01-01"}) == dt.date(2026, 1, 29)
-    assert CATALOGUE.current("death").deadline.due_on({}) is None
-    assert CATALOGUE.current("death").deadline.describe() == "Without delay"
+    assert CATALOGUE.require("death").deadline.due_on({}) is None
+    assert CATALOGUE.require("death").deadline.describe() == "Without delay"
 
 
 def test_working_days_skip_weekends_and_england_bank_holidays():
-    assert add_working_days(dt.date(2026, 4, 2), 1) == dt.date(2026, 4, 7)  # Good Friday, Easter Monday
+    assert add_working_days(dt.date(2026, 4, 2), 1) == dt.date(
+        2026, 4, 7
+    )  # Good Friday, Easter Monday
     assert add_working_days(dt.date(2026, 11, 20), 5) == dt.date(2026, 11, 27)
 
 

@@ -4,16 +4,17 @@ second tab, and the list says who last changed each draft."""
 import pytest
 from django.urls import reverse
 
+from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import DraftStatus, NotificationDraft
 from portal.notifications.samples import post_data
 from portal.notifications.services import engine_context
-from portal.notifications.catalogue import CATALOGUE
-from tests.notifications import factories as f
 
 
 def _start(client, user, location, slug="death"):
     client.force_login(user)
-    response = client.post(reverse("notifications:start", args=[location.provider_id, location.pk, slug]))
+    response = client.post(
+        reverse("notifications:start", args=[location.provider_id, location.pk, slug])
+    )
     assert response.status_code == 302
     return NotificationDraft.objects.filter(created_by=user).latest("created_at")
 
@@ -22,10 +23,13 @@ def _start(client, user, location, slug="death"):
 def test_draft_survives_session_timeout_and_signing_in_again(client, world):
     location = world.locations["Organisation"]
     draft = _start(client, world.manager, location)
-    definition = CATALOGUE.current("death")
-    page = definition.page("about-you")
+    definition = CATALOGUE.require("death")
+    page = definition.require_page("about-you")
     context = engine_context(definition, location.provider_id, location.pk)
-    client.post(reverse("notifications:draft_page", args=[draft.pk, "about-you"]), post_data(page, context, {"submitter_job_title": "Deputy manager"}))
+    client.post(
+        reverse("notifications:draft_page", args=[draft.pk, "about-you"]),
+        post_data(page, context, {"submitter_job_title": "Deputy manager"}),
+    )
     # The session ends (idle timeout, closed browser): it is gone from the server.
     from django.contrib.sessions.models import Session
 
@@ -33,8 +37,11 @@ def test_draft_survives_session_timeout_and_signing_in_again(client, world):
     client.cookies.clear()
     client.force_login(world.manager)
     history = client.get(reverse("notifications:history")).content.decode()
-    assert "Death of a person using the service" in history and world.manager.email in history
-    page_html = client.get(reverse("notifications:draft_page", args=[draft.pk, "about-you"])).content.decode()
+    assert "Death of a person using the service" in history
+    assert world.manager.email in history
+    page_html = client.get(
+        reverse("notifications:draft_page", args=[draft.pk, "about-you"])
+    ).content.decode()
     assert 'value="Deputy manager"' in page_html
 
 
@@ -43,13 +50,30 @@ def test_save_and_come_back_later_keeps_every_valid_answer_even_with_errors(clie
     location = world.locations["Organisation"]
     draft = _start(client, world.manager, location)
     url = reverse("notifications:draft_page", args=[draft.pk, "death-details"])
-    response = client.post(url, {"died_on-day": "31", "died_on-month": "2", "died_on-year": "2024", "cause_of_death": "Pneumonia", "save_for_later": "1"})
+    response = client.post(
+        url,
+        {
+            "died_on-day": "31",
+            "died_on-month": "2",
+            "died_on-year": "2024",
+            "cause_of_death": "Pneumonia",
+            "save_for_later": "1",
+        },
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.answers["cause_of_death"] == "Pneumonia"
     assert "died_on" not in draft.answers
     # Continuing with the impossible date shows a specific error and keeps the typed text.
-    response = client.post(url, {"died_on-day": "31", "died_on-month": "2", "died_on-year": "2024", "cause_of_death": "Pneumonia"})
+    response = client.post(
+        url,
+        {
+            "died_on-day": "31",
+            "died_on-month": "2",
+            "died_on-year": "2024",
+            "cause_of_death": "Pneumonia",
+        },
+    )
     html = response.content.decode()
     assert "Date of death must be a real date" in html
     assert "Pneumonia" in html
@@ -60,7 +84,9 @@ def test_dates_in_the_future_and_bad_times_are_refused(client, world):
     location = world.locations["Organisation"]
     draft = _start(client, world.manager, location)
     url = reverse("notifications:draft_page", args=[draft.pk, "death-details"])
-    html = client.post(url, {"died_on-day": "1", "died_on-month": "1", "died_on-year": "2999", "died_at": "25:61"}).content.decode()
+    html = client.post(
+        url, {"died_on-day": "1", "died_on-month": "1", "died_on-year": "2999", "died_at": "25:61"}
+    ).content.decode()
     assert "Date of death must be today or in the past" in html
     assert "Time of death must be a real time" in html
 
@@ -68,14 +94,25 @@ def test_dates_in_the_future_and_bad_times_are_refused(client, world):
 @pytest.mark.django_db
 def test_two_tabs_on_different_pages_both_keep_their_answers_and_are_told(client, world):
     location = world.locations["Organisation"]
-    definition = CATALOGUE.current("death")
+    definition = CATALOGUE.require("death")
     context = engine_context(definition, location.provider_id, location.pk)
     draft = _start(client, world.manager, location)
     seen = draft.revision  # both tabs opened the draft at this revision
-    tab_one = post_data(definition.page("death-details"), context, {"cause_of_death": "Sepsis"})
-    tab_two = post_data(definition.page("circumstances"), context, {"circumstances": "Found in the lounge."})
-    client.post(reverse("notifications:draft_page", args=[draft.pk, "death-details"]), {**tab_one, "revision": seen})
-    response = client.post(reverse("notifications:draft_page", args=[draft.pk, "circumstances"]), {**tab_two, "revision": seen}, follow=True)
+    tab_one = post_data(
+        definition.require_page("death-details"), context, {"cause_of_death": "Sepsis"}
+    )
+    tab_two = post_data(
+        definition.require_page("circumstances"), context, {"circumstances": "Found in the lounge."}
+    )
+    client.post(
+        reverse("notifications:draft_page", args=[draft.pk, "death-details"]),
+        {**tab_one, "revision": seen},
+    )
+    response = client.post(
+        reverse("notifications:draft_page", args=[draft.pk, "circumstances"]),
+        {**tab_two, "revision": seen},
+        follow=True,
+    )
     assert "also changed in another window" in response.content.decode()
     draft.refresh_from_db()
     assert draft.answers["cause_of_death"] == "Sepsis"
@@ -88,9 +125,12 @@ def test_colleague_edits_are_shown_with_who_last_edited(client, world):
     draft = _start(client, world.manager, location)
     ni = world.nominated["Organisation"]
     client.force_login(ni)
-    definition = CATALOGUE.current("death")
+    definition = CATALOGUE.require("death")
     context = engine_context(definition, location.provider_id, location.pk)
-    client.post(reverse("notifications:draft_page", args=[draft.pk, "about-you"]), post_data(definition.page("about-you"), context))
+    client.post(
+        reverse("notifications:draft_page", args=[draft.pk, "about-you"]),
+        post_data(definition.require_page("about-you"), context),
+    )
     client.force_login(world.manager)
     html = client.get(reverse("notifications:history")).content.decode()
     assert f"by {ni.email}" in html
@@ -114,8 +154,11 @@ def test_identifier_that_looks_like_a_name_must_be_confirmed(client, world):
 def test_stop_answer_explains_nothing_needs_sending(client, world):
     location = world.locations["Organisation"]
     draft = _start(client, world.manager, location, slug="unauthorised-absence")
-    response = client.post(reverse("notifications:draft_page", args=[draft.pk, "security"]), {"security_level": "none"})
-    assert response.status_code == 302 and "not-needed" in response["Location"]
+    response = client.post(
+        reverse("notifications:draft_page", args=[draft.pk, "security"]), {"security_level": "none"}
+    )
+    assert response.status_code == 302
+    assert "not-needed" in response["Location"]
     html = client.get(response["Location"]).content.decode()
     assert "You do not need to send this notification" in html
     response = client.post(reverse("notifications:discard", args=[draft.pk]))
@@ -146,7 +189,7 @@ def test_hostile_input_is_kept_as_text_and_shown_escaped(client, world):
     draft.refresh_from_db()
     assert draft.answers["circumstances"] == hostile
     html = client.get(reverse("notifications:check", args=[draft.pk])).content.decode()
-    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
     response = client.post(url, {"circumstances": "bad\x00byte"})
     assert "must not contain invisible control characters" in response.content.decode()
-    assert f.make_user  # factories are importable for other tests

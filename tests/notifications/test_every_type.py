@@ -21,14 +21,18 @@ def _start(client, world, definition):
     provider = world.providers[ownership]
     location_key = world.locations[ownership].pk if definition.scope.location else "provider"
     client.force_login(user)
-    response = client.post(reverse("notifications:start", args=[provider.pk, location_key, definition.slug]))
+    response = client.post(
+        reverse("notifications:start", args=[provider.pk, location_key, definition.slug])
+    )
     assert response.status_code == 302, response.content[:500]
     return NotificationDraft.objects.get(created_by=user, type_slug=definition.slug)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("definition", TYPES, ids=[d.slug for d in TYPES])
-def test_walk_every_page_with_invalid_then_valid_answers(client, world, definition, django_assert_max_num_queries):
+def test_walk_every_page_with_invalid_then_valid_answers(
+    client, world, definition, django_assert_max_num_queries
+):
     draft = _start(client, world, definition)
     context = services.engine_context(definition, draft.provider_id, draft.location_id)
     visited = 0
@@ -49,20 +53,31 @@ def test_walk_every_page_with_invalid_then_valid_answers(client, world, definiti
         required = [
             q
             for q in form.top_level()
-            if q.required and not q.stops and q.key not in draft.answers
+            if q.required
+            and not q.stops
+            and q.key not in draft.answers
             and engine.question_applies(definition, q, draft.answers)
         ]
         html = response.content.decode()
         if required:
             assert response.status_code == 200
             for question in required:
-                assert question.error.replace("’", "&#8217;") in html or question.error in html, (page.key, question.key)
+                assert question.error.replace("’", "&#8217;") in html or question.error in html, (
+                    page.key,
+                    question.key,
+                )
         # Too long, hostile text is refused with a message naming the limit, and not stored.
-        long_questions = [q for q in page.questions if q.kind in (Kind.TEXT, Kind.LONG_TEXT) and q.condition is None]
+        long_questions = [
+            q
+            for q in page.questions
+            if q.kind in (Kind.TEXT, Kind.LONG_TEXT) and q.condition is None
+        ]
         if long_questions:
             question = long_questions[0]
-            limit = question.length_limit
-            data = post_data(page, context, {question.key: "<script>alert(1)</script>" + "x" * limit})
+            limit = question.length_limit or 0
+            data = post_data(
+                page, context, {question.key: "<script>alert(1)</script>" + "x" * limit}
+            )
             response = client.post(url, data)
             assert response.status_code == 200
             assert f"must be {limit:,} characters or fewer" in response.content.decode()

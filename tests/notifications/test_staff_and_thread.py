@@ -12,7 +12,9 @@ from tests.notifications.helpers import detail_url, submit
 
 
 @pytest.mark.django_db
-def test_inbox_lists_new_notifications_most_urgent_then_oldest(client, world, django_assert_max_num_queries):
+def test_inbox_lists_new_notifications_most_urgent_then_oldest(
+    client, world, django_assert_max_num_queries
+):
     location = world.locations["Organisation"]
     routine = submit("statement-of-purpose", world.manager, location)
     urgent_old = submit("death", world.manager, location)
@@ -22,11 +24,16 @@ def test_inbox_lists_new_notifications_most_urgent_then_oldest(client, world, dj
         html = client.get(reverse("notifications_staff:inbox")).content.decode()
     positions = [html.index(n.reference) for n in (urgent_old, urgent_new, routine)]
     assert positions == sorted(positions)
-    assert "Urgent" in html and "Routine" in html
-    filtered = client.get(reverse("notifications_staff:inbox"), {"notification_type": "death"}).content.decode()
-    assert urgent_old.reference in filtered and routine.reference not in filtered
+    assert "Urgent" in html
+    assert "Routine" in html
+    filtered = client.get(
+        reverse("notifications_staff:inbox"), {"notification_type": "death"}
+    ).content.decode()
+    assert urgent_old.reference in filtered
+    assert routine.reference not in filtered
     by_urgency = client.get(reverse("notifications_staff:inbox"), {"urgency": "1"}).content.decode()
-    assert routine.reference in by_urgency and urgent_old.reference not in by_urgency
+    assert routine.reference in by_urgency
+    assert urgent_old.reference not in by_urgency
 
 
 @pytest.mark.django_db
@@ -35,17 +42,28 @@ def test_review_question_answer_and_close_with_emails_both_ways(client, world):
     notification = submit("police", world.manager, location)
     client.force_login(world.staff)
     staff_url = reverse("notifications_staff:detail", args=[notification.reference])
-    assert client.post(reverse("notifications_staff:mark_reviewed", args=[notification.reference])).status_code == 302
+    assert (
+        client.post(
+            reverse("notifications_staff:mark_reviewed", args=[notification.reference])
+        ).status_code
+        == 302
+    )
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.REVIEWED
     # An empty question is refused with a specific message.
-    html = client.post(reverse("notifications_staff:ask", args=[notification.reference]), {"body": ""}).content.decode()
+    html = client.post(
+        reverse("notifications_staff:ask", args=[notification.reference]), {"body": ""}
+    ).content.decode()
     assert "Enter your question for the provider" in html
-    client.post(reverse("notifications_staff:ask", args=[notification.reference]), {"body": "Was anyone hurt?"})
+    client.post(
+        reverse("notifications_staff:ask", args=[notification.reference]),
+        {"body": "Was anyone hurt?"},
+    )
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.INFORMATION_REQUESTED
     question_mail = OutboxMessage.objects.get(template="notification_question")
-    assert question_mail.to == world.manager.email and "Was anyone hurt?" in question_mail.body
+    assert question_mail.to == world.manager.email
+    assert "Was anyone hurt?" in question_mail.body
     # The provider sees the question in the same thread and answers it.
     client.force_login(world.manager)
     history = client.get(reverse("notifications:history")).content.decode()
@@ -62,17 +80,25 @@ def test_review_question_answer_and_close_with_emails_both_ways(client, world):
     assert "No one was hurt." in client.get(detail_url(notification)).content.decode()
     # Staff close it; the record says who and when.
     client.force_login(world.staff)
-    client.post(reverse("notifications_staff:close", args=[notification.reference]), {"close-reason": "No further action"})
+    client.post(
+        reverse("notifications_staff:close", args=[notification.reference]),
+        {"close-reason": "No further action"},
+    )
     notification.refresh_from_db()
-    assert notification.status == NotificationStatus.CLOSED and notification.decided_by == world.staff
+    assert notification.status == NotificationStatus.CLOSED
+    assert notification.decided_by == world.staff
     assert "closed" in client.get(staff_url).content.decode()
     # Closing twice is refused with a clear message, not a crash.
-    html = client.post(reverse("notifications_staff:close", args=[notification.reference]), {}).content.decode()
+    html = client.post(
+        reverse("notifications_staff:close", args=[notification.reference]), {}
+    ).content.decode()
     assert "so you cannot do that now" in html
 
 
 @pytest.mark.django_db
-def test_change_of_contact_details_accepted_updates_the_register(client, world, django_capture_on_commit_callbacks):
+def test_change_of_contact_details_accepted_updates_the_register(
+    client, world, django_capture_on_commit_callbacks
+):
     location = world.locations["Organisation"]
     shared = f.make_person(given="Sam", email="office@carehome.example")
     f.give_role(shared, "registered_manager", location.provider, location)
@@ -94,20 +120,29 @@ def test_change_of_contact_details_accepted_updates_the_register(client, world, 
     register_changed.connect(receiver)
     try:
         client.force_login(world.staff)
-        page = client.get(reverse("notifications_staff:detail", args=[notification.reference])).content.decode()
-        assert "office@carehome.example" in page and "Accept and update the register" in page
+        page = client.get(
+            reverse("notifications_staff:detail", args=[notification.reference])
+        ).content.decode()
+        assert "office@carehome.example" in page
+        assert "Accept and update the register" in page
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("notifications_staff:accept", args=[notification.reference]))
+            response = client.post(
+                reverse("notifications_staff:accept", args=[notification.reference])
+            )
         assert response.status_code == 302
     finally:
         register_changed.disconnect(receiver)
-    assert received and received[0]["person_id"] == shared.pk and received[0]["reason"] == "email changed"
+    assert received
+    assert received[0]["person_id"] == shared.pk
+    assert received[0]["reason"] == "email changed"
     shared.refresh_from_db()
     assert shared.email == "sam.own@carehome.example"
     assert RegisterChange.objects.filter(person=shared, reason="email changed").exists()
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.ACCEPTED
-    assert OutboxMessage.objects.filter(template="notification_decision", to=world.nominated["Organisation"].email).exists()
+    assert OutboxMessage.objects.filter(
+        template="notification_decision", to=world.nominated["Organisation"].email
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -125,7 +160,10 @@ def test_change_of_contact_details_rejected_with_a_reason(client, world):
     )
     client.force_login(world.staff)
     url = reverse("notifications_staff:reject", args=[notification.reference])
-    assert "Enter the reason for rejecting the change" in client.post(url, {"reject-reason": ""}).content.decode()
+    assert (
+        "Enter the reason for rejecting the change"
+        in client.post(url, {"reject-reason": ""}).content.decode()
+    )
     client.post(url, {"reject-reason": "This is a shared mailbox."})
     notification.refresh_from_db()
     person.refresh_from_db()
@@ -136,7 +174,9 @@ def test_change_of_contact_details_rejected_with_a_reason(client, world):
     # Other types cannot be accepted.
     other = submit("police", world.manager, location)
     client.force_login(world.staff)
-    html = client.post(reverse("notifications_staff:accept", args=[other.reference])).content.decode()
+    html = client.post(
+        reverse("notifications_staff:accept", args=[other.reference])
+    ).content.decode()
     assert "not accepted or rejected" in html
     assert Notification.objects.get(pk=other.pk).status == NotificationStatus.SUBMITTED
 
@@ -148,19 +188,38 @@ def test_follow_up_return_clears_what_is_owed_and_reaches_staff(client, world):
     assert notification.next_due_label == "Tell us when the patient returns"
     client.force_login(world.manager)
     history = client.get(reverse("notifications:history")).content.decode()
-    assert "Things you still need to tell us" in history and "Tell us when the patient returns" in history
+    assert "Things you still need to tell us" in history
+    assert "Tell us when the patient returns" in history
     url = reverse("notifications:update", args=[notification.reference, "return"])
     html = client.post(url, {}).content.decode()
     assert "Enter the date the patient returned" in html
-    response = client.post(url, {"returned_on-day": "1", "returned_on-month": "1", "returned_on-year": "2020", "returned_at": "9am", "return_how": "police"})
+    response = client.post(
+        url,
+        {
+            "returned_on-day": "1",
+            "returned_on-month": "1",
+            "returned_on-year": "2020",
+            "returned_at": "9am",
+            "return_how": "police",
+        },
+    )
     assert response.status_code == 302
     notification.refresh_from_db()
     assert notification.next_due_label == ""
-    assert "Things you still need to tell us" not in client.get(reverse("notifications:history")).content.decode()
+    assert (
+        "Things you still need to tell us"
+        not in client.get(reverse("notifications:history")).content.decode()
+    )
     detail = client.get(detail_url(notification)).content.decode()
-    assert "The patient has returned" in detail and "Returned by the police" in detail
+    assert "The patient has returned" in detail
+    assert "Returned by the police" in detail
     assert OutboxMessage.objects.filter(template="notification_update").exists()
     # Free-text new information, and an unknown update kind is not found.
     info = reverse("notifications:update", args=[notification.reference, "information"])
     assert client.post(info, {"body": "The police found the patient."}).status_code == 302
-    assert client.get(reverse("notifications:update", args=[notification.reference, "nonsense"])).status_code == 404
+    assert (
+        client.get(
+            reverse("notifications:update", args=[notification.reference, "nonsense"])
+        ).status_code
+        == 404
+    )

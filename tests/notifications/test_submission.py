@@ -16,11 +16,20 @@ from portal.notifications.samples import complete_answers
 
 
 def _complete_draft(user, location, slug="serious-injury"):
-    definition = CATALOGUE.current(slug)
-    draft = services.start_draft(user=user, provider=location.provider, location=location, definition=definition)
+    definition = CATALOGUE.require(slug)
+    draft = services.start_draft(
+        user=user, provider=location.provider, location=location, definition=definition
+    )
     context = services.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers))
-    services.save_page(draft_id=draft.pk, user=user, page_key="all", answers=answers, complete=True, seen_revision=None)
+    services.save_page(
+        draft_id=draft.pk,
+        user=user,
+        page_key="all",
+        answers=answers,
+        complete=True,
+        seen_revision=None,
+    )
     return draft
 
 
@@ -53,9 +62,11 @@ def test_concurrent_submissions_of_one_draft_make_one_notification(world, audit_
     def send() -> None:
         try:
             barrier.wait()
-            notification = services.submit_draft(draft_id=draft.pk, user=world.manager, declaration_confirmed=False)
+            notification = services.submit_draft(
+                draft_id=draft.pk, user=world.manager, declaration_confirmed=False
+            )
             results.append(notification.reference)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
@@ -66,7 +77,8 @@ def test_concurrent_submissions_of_one_draft_make_one_notification(world, audit_
     for thread in threads:
         thread.join()
     assert not errors
-    assert len(set(results)) == 1 and len(results) == 4
+    assert len(set(results)) == 1
+    assert len(results) == 4
     assert Notification.objects.count() == 1
 
 
@@ -74,7 +86,9 @@ def test_concurrent_submissions_of_one_draft_make_one_notification(world, audit_
 def test_receipt_email_arrives_with_the_reference(world, mail):
     location = world.locations["Organisation"]
     draft = _complete_draft(world.manager, location)
-    notification = services.submit_draft(draft_id=draft.pk, user=world.manager, declaration_confirmed=False)
+    notification = services.submit_draft(
+        draft_id=draft.pk, user=world.manager, declaration_confirmed=False
+    )
     message = OutboxMessage.objects.get(template="notification_receipt")
     deliver(str(message.id))
     received = mail.wait_for(world.manager.email)[0]
@@ -86,13 +100,16 @@ def test_receipt_email_arrives_with_the_reference(world, mail):
 @pytest.mark.django_db
 def test_incomplete_draft_and_missing_declaration_are_refused(client, world):
     location = world.locations["Organisation"]
-    definition = CATALOGUE.current("death")
-    draft = services.start_draft(user=world.manager, provider=location.provider, location=location, definition=definition)
+    definition = CATALOGUE.require("death")
+    draft = services.start_draft(
+        user=world.manager, provider=location.provider, location=location, definition=definition
+    )
     with pytest.raises(services.NotificationError, match="Answer every question"):
         services.submit_draft(draft_id=draft.pk, user=world.manager, declaration_confirmed=False)
     client.force_login(world.manager)
     html = client.get(reverse("notifications:check", args=[draft.pk])).content.decode()
-    assert "You have not finished" in html and "Send notification" not in html
+    assert "You have not finished" in html
+    assert "Send notification" not in html
     manager_change = _complete_draft(world.manager, location, slug="registered-manager-changes")
     response = client.post(reverse("notifications:check", args=[manager_change.pk]))
     assert "Confirm the declaration to send the notification" in response.content.decode()

@@ -13,8 +13,22 @@ from tests.notifications.helpers import submit
 
 @pytest.fixture
 def police_v2():
-    v1 = CATALOGUE.current("police")
-    extra = Section("v2", "New in version 2", (page("weapons", "Weapons", text("weapon_details", "Were weapons involved? Describe them", "Describe any weapons involved")),))
+    v1 = CATALOGUE.require("police")
+    extra = Section(
+        "v2",
+        "New in version 2",
+        (
+            page(
+                "weapons",
+                "Weapons",
+                text(
+                    "weapon_details",
+                    "Were weapons involved? Describe them",
+                    "Describe any weapons involved",
+                ),
+            ),
+        ),
+    )
     v2 = replace(v1, version=2, sections=(*v1.sections, extra))
     CATALOGUE.add(v2)
     yield v2
@@ -28,14 +42,19 @@ def test_v1_submission_still_renders_with_v1_after_v2_exists(client, world, poli
     CATALOGUE.remove("police", 2)
     old = submit("police", world.manager, location)
     CATALOGUE.add(police_v2)
-    assert old.version == 1 and police_v2_removed is not None
+    assert old.version == 1
+    assert police_v2_removed is not None
     new = submit("police", world.manager, location)
     assert new.version == 2
     client.force_login(world.manager)
     old_html = client.get(reverse("notifications:detail", args=[old.reference])).content.decode()
     new_html = client.get(reverse("notifications:detail", args=[new.reference])).content.decode()
-    assert "Version 1" in old_html and "New in version 2" not in old_html
-    assert "Version 2" in new_html and "New in version 2" in new_html
+    assert "Version 1" in old_html
+    assert "New in version 2" not in old_html
+    assert "Version 2" in new_html
+    assert "New in version 2" in new_html
     client.force_login(world.staff)
-    staff_html = client.get(reverse("notifications_staff:detail", args=[old.reference])).content.decode()
+    staff_html = client.get(
+        reverse("notifications_staff:detail", args=[old.reference])
+    ).content.decode()
     assert "New in version 2" not in staff_html

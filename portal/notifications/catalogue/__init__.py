@@ -31,13 +31,18 @@ def check_definition(definition: NotificationType) -> list[str]:
             keys.add(question.key)
             if question.required and not question.error:
                 problems.append(f"{where}: required question {question.key!r} has no error")
-            if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO) and not question.choices:
+            if (
+                question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO)
+                and not question.choices
+            ):
                 problems.append(f"{where}: {question.key!r} has no choices")
     for page in definition.pages():
         conditions = [page.condition] + [q.condition for q in page.questions]
         for condition in conditions:
-            if condition and condition.question not in keys and not condition.question.startswith(
-                "context."
+            if (
+                condition
+                and condition.question not in keys
+                and not condition.question.startswith("context.")
             ):
                 problems.append(f"{where}: condition on unknown question {condition.question!r}")
         for question in page.questions:
@@ -45,7 +50,9 @@ def check_definition(definition: NotificationType) -> list[str]:
                 problems.append(f"{where}: {question.key!r} compares with an unknown question")
     for rule in [definition.deadline, *[alt for _, alt in definition.deadline.alternatives]]:
         if rule.from_question and rule.from_question not in keys:
-            problems.append(f"{where}: deadline counts from unknown question {rule.from_question!r}")
+            problems.append(
+                f"{where}: deadline counts from unknown question {rule.from_question!r}"
+            )
     if definition.due_after and definition.due_after.from_question not in keys:
         problems.append(f"{where}: due-after counts from an unknown question")
     if definition.due_after and not definition.follow_up(definition.due_after.satisfied_by):
@@ -56,6 +63,7 @@ def check_definition(definition: NotificationType) -> list[str]:
 class Catalogue:
     def __init__(self, definitions: Iterable[NotificationType]):
         self._by_key: dict[tuple[str, int], NotificationType] = {}
+        self._names: dict[str, str] | None = None
         self.add(*definitions)
 
     def add(self, *definitions: NotificationType) -> None:
@@ -67,9 +75,11 @@ class Catalogue:
             raise CatalogueError("The notification catalogue is not valid", problems)
         for definition in definitions:
             self._by_key[definition.key] = definition
+        self._names = None
 
     def remove(self, slug: str, version: int) -> None:
         self._by_key.pop((slug, version), None)
+        self._names = None
 
     def get(self, slug: str, version: int) -> NotificationType | None:
         return self._by_key.get((slug, version))
@@ -77,6 +87,13 @@ class Catalogue:
     def current(self, slug: str) -> NotificationType | None:
         versions = [d for (s, _), d in self._by_key.items() if s == slug]
         return max(versions, key=lambda d: d.version) if versions else None
+
+    def require(self, slug: str, version: int | None = None) -> NotificationType:
+        """Like current()/get(), for callers that know the type exists."""
+        found = self.current(slug) if version is None else self.get(slug, version)
+        if found is None:
+            raise KeyError(f"No notification type {slug!r}")
+        return found
 
     def current_types(self) -> list[NotificationType]:
         slugs = dict.fromkeys(slug for slug, _ in self._by_key)
@@ -86,8 +103,10 @@ class Catalogue:
         return list(self._by_key.values())
 
     def name_of(self, slug: str) -> str:
-        definition = self.current(slug)
-        return definition.name if definition else slug
+        """The current name of a type (lists show many rows: a dict, not a search)."""
+        if self._names is None:
+            self._names = {d.slug: d.name for d in self.current_types()}
+        return self._names.get(slug, slug)
 
 
 CATALOGUE = Catalogue([*EVENT_TYPES, *REGISTERED_PEOPLE_TYPES, *CHANGE_TYPES])

@@ -18,7 +18,7 @@ from portal.notifications.catalogue.schema import (
     show_if,
 )
 
-Options = list[tuple[str, str]] | list[tuple[str, str, str]]
+Options = list[tuple[str, str]] | list[tuple[str, str, str]] | list[tuple[str, ...]]
 
 
 def choices(options: Options) -> tuple[Choice, ...]:
@@ -349,10 +349,19 @@ DECLARATION_ACCURATE = (
 
 REGULATED_ACTIVITIES = [
     ("personal_care", "Personal care"),
-    ("accommodation_nursing_personal", "Accommodation for persons who require nursing or personal care"),
-    ("accommodation_substance_misuse", "Accommodation for persons who require treatment for substance misuse"),
+    (
+        "accommodation_nursing_personal",
+        "Accommodation for persons who require nursing or personal care",
+    ),
+    (
+        "accommodation_substance_misuse",
+        "Accommodation for persons who require treatment for substance misuse",
+    ),
     ("treatment_disease", "Treatment of disease, disorder or injury"),
-    ("mha_detained", "Assessment or medical treatment for persons detained under the Mental Health Act 1983"),
+    (
+        "mha_detained",
+        "Assessment or medical treatment for persons detained under the Mental Health Act 1983",
+    ),
     ("surgical", "Surgical procedures"),
     ("diagnostic", "Diagnostic and screening procedures"),
     ("blood", "Management of supply of blood and blood derived products"),

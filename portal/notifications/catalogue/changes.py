@@ -156,7 +156,9 @@ CHANGE_CONTACT_DETAILS = NotificationType(
                         "Enter postcode",
                         condition=when("changes", "admin_address"),
                     ),
-                    condition=when("changes", "organisation_phone", "organisation_email", "admin_address"),
+                    condition=when(
+                        "changes", "organisation_phone", "organisation_email", "admin_address"
+                    ),
                 ),
                 page("when", "When", _effective_date()),
             ),
@@ -193,8 +195,18 @@ CHANGE_OF_NAME = NotificationType(
                         short_label="Registered person",
                     ),
                     text("new_title", "Title (optional)", "", required=False, max_length=30),
-                    text("new_given_name", "New first name", "Enter the new first name", max_length=150),
-                    text("new_family_name", "New last name", "Enter the new last name", max_length=150),
+                    text(
+                        "new_given_name",
+                        "New first name",
+                        "Enter the new first name",
+                        max_length=150,
+                    ),
+                    text(
+                        "new_family_name",
+                        "New last name",
+                        "Enter the new last name",
+                        max_length=150,
+                    ),
                     _effective_date(),
                 ),
             ),
@@ -229,7 +241,12 @@ STATEMENT_OF_PURPOSE = NotificationType(
                 page(
                     "revision",
                     "The revision",
-                    date("revised_on", "Date of the revision", "Enter the date of the revision", past=True),
+                    date(
+                        "revised_on",
+                        "Date of the revision",
+                        "Enter the date of the revision",
+                        past=True,
+                    ),
                     multi(
                         "parts_changed",
                         "Which parts have changed?",
@@ -299,22 +316,45 @@ INSOLVENCY = NotificationType(
                             ("receiver", "A receiver has been appointed"),
                             ("liquidator", "A liquidator has been appointed"),
                             ("administrator", "An administrator has been appointed"),
-                            ("bankrupt", "An individual provider or partner has been made bankrupt"),
+                            (
+                                "bankrupt",
+                                "An individual provider or partner has been made bankrupt",
+                            ),
                             ("arrangement", "A voluntary arrangement with creditors"),
                         ],
                         short_label="Event",
                     ),
                     date("event_on", "Date it happened", "Enter the date it happened", past=True),
-                    text("court_case", "Court case number (if there is one)", "", required=False, max_length=50),
+                    text(
+                        "court_case",
+                        "Court case number (if there is one)",
+                        "",
+                        required=False,
+                        max_length=50,
+                    ),
                 ),
                 page(
                     "appointee",
                     "The insolvency practitioner",
-                    text("practitioner_name", "Full name", "Enter the insolvency practitioner’s full name"),
+                    text(
+                        "practitioner_name",
+                        "Full name",
+                        "Enter the insolvency practitioner’s full name",
+                    ),
                     text("practitioner_firm", "Firm", "Enter the insolvency practitioner’s firm"),
-                    phone("practitioner_phone", "Phone number", "Enter the insolvency practitioner’s phone number"),
-                    email("practitioner_email", "Email address", "Enter the insolvency practitioner’s email address"),
-                    condition=when("insolvency_event", "receiver", "liquidator", "administrator", "arrangement"),
+                    phone(
+                        "practitioner_phone",
+                        "Phone number",
+                        "Enter the insolvency practitioner’s phone number",
+                    ),
+                    email(
+                        "practitioner_email",
+                        "Email address",
+                        "Enter the insolvency practitioner’s email address",
+                    ),
+                    condition=when(
+                        "insolvency_event", "receiver", "liquidator", "administrator", "arrangement"
+                    ),
                 ),
                 page(
                     "effect",
@@ -369,8 +409,14 @@ OFFICERS = NotificationType(
                         [
                             ("ni_leaving", "The nominated individual is leaving the role"),
                             ("ni_new", "A new nominated individual"),
-                            ("officer_joining", "A director, secretary or other officer is joining"),
-                            ("officer_leaving", "A director, secretary or other officer is leaving"),
+                            (
+                                "officer_joining",
+                                "A director, secretary or other officer is joining",
+                            ),
+                            (
+                                "officer_leaving",
+                                "A director, secretary or other officer is leaving",
+                            ),
                         ],
                         short_label="What is changing",
                     ),
@@ -384,17 +430,42 @@ OFFICERS = NotificationType(
                         "Select who is leaving the role",
                         short_label="Leaving",
                     ),
-                    date("leaving_on", "Date they leave the role", "Enter the date they leave the role"),
+                    date(
+                        "leaving_on",
+                        "Date they leave the role",
+                        "Enter the date they leave the role",
+                    ),
                     condition=when("officer_changes", "ni_leaving"),
                 ),
                 page(
                     "new-ni",
                     "The new nominated individual",
-                    text("ni_name", "Full name", "Enter the new nominated individual’s full name", short_label="New nominated individual"),
-                    text("ni_job_title", "Job title", "Enter the new nominated individual’s job title"),
-                    email("ni_email", "Email address", "Enter the new nominated individual’s email address"),
-                    phone("ni_phone", "Phone number", "Enter the new nominated individual’s phone number"),
-                    date("ni_starts_on", "Date they start in the role", "Enter the date they start in the role"),
+                    text(
+                        "ni_name",
+                        "Full name",
+                        "Enter the new nominated individual’s full name",
+                        short_label="New nominated individual",
+                    ),
+                    text(
+                        "ni_job_title",
+                        "Job title",
+                        "Enter the new nominated individual’s job title",
+                    ),
+                    email(
+                        "ni_email",
+                        "Email address",
+                        "Enter the new nominated individual’s email address",
+                    ),
+                    phone(
+                        "ni_phone",
+                        "Phone number",
+                        "Enter the new nominated individual’s phone number",
+                    ),
+                    date(
+                        "ni_starts_on",
+                        "Date they start in the role",
+                        "Enter the date they start in the role",
+                    ),
                     yes_no(
                         "ni_checks_done",
                         "Have you checked they are of good character and fit for the role?",
@@ -452,7 +523,12 @@ STOPPING_ACTIVITIES = NotificationType(
                         REGULATED_ACTIVITIES,
                     ),
                     date("stops_on", "Date they stop", "Enter the date they stop"),
-                    long_text("stop_reason", "Why are they stopping?", "Explain why they are stopping", short_label="Reason"),
+                    long_text(
+                        "stop_reason",
+                        "Why are they stopping?",
+                        "Explain why they are stopping",
+                        short_label="Reason",
+                    ),
                 ),
                 page(
                     "people",
@@ -501,7 +577,10 @@ PROVIDER_NAME_ADDRESS = NotificationType(
                         "provider_changes",
                         "What is changing?",
                         "Select what is changing",
-                        [("name", "The provider’s name"), ("address", "The registered business address")],
+                        [
+                            ("name", "The provider’s name"),
+                            ("address", "The registered business address"),
+                        ],
                         short_label="What is changing",
                     ),
                     _effective_date(),
@@ -515,7 +594,11 @@ PROVIDER_NAME_ADDRESS = NotificationType(
                 page(
                     "address",
                     "The new address",
-                    text("new_address_line_1", "Address line 1", "Enter address line 1, typically the building and street"),
+                    text(
+                        "new_address_line_1",
+                        "Address line 1",
+                        "Enter address line 1, typically the building and street",
+                    ),
                     text("new_address_line_2", "Address line 2 (optional)", "", required=False),
                     text("new_town", "Town or city", "Enter town or city", max_length=100),
                     postcode("new_postcode", "Postcode", "Enter postcode"),
@@ -571,7 +654,11 @@ MANAGER_CHANGES = NotificationType(
                         "Select who is leaving",
                         short_label="Manager leaving",
                     ),
-                    date("leaving_on", "Date they stop managing the location", "Enter the date they stop managing the location"),
+                    date(
+                        "leaving_on",
+                        "Date they stop managing the location",
+                        "Enter the date they stop managing the location",
+                    ),
                     long_text(
                         "interim_arrangements",
                         "How will the location be managed until a new manager is registered?",
@@ -583,9 +670,20 @@ MANAGER_CHANGES = NotificationType(
                 page(
                     "starting",
                     "The new manager",
-                    text("new_manager_name", "Full name", "Enter the new manager’s full name", short_label="New manager"),
-                    email("new_manager_email", "Email address", "Enter the new manager’s email address"),
-                    phone("new_manager_phone", "Phone number", "Enter the new manager’s phone number"),
+                    text(
+                        "new_manager_name",
+                        "Full name",
+                        "Enter the new manager’s full name",
+                        short_label="New manager",
+                    ),
+                    email(
+                        "new_manager_email",
+                        "Email address",
+                        "Enter the new manager’s email address",
+                    ),
+                    phone(
+                        "new_manager_phone", "Phone number", "Enter the new manager’s phone number"
+                    ),
                     date("starting_on", "Date they start", "Enter the date the new manager starts"),
                     yes_no(
                         "applied_for_registration",

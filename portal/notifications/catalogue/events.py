@@ -385,7 +385,12 @@ AWOL_RETURN = FollowUpKind(
         page(
             "return",
             "The patient has returned",
-            date("returned_on", "Date the patient returned", "Enter the date the patient returned", past=True),
+            date(
+                "returned_on",
+                "Date the patient returned",
+                "Enter the date the patient returned",
+                past=True,
+            ),
             time("returned_at", "Time the patient returned", "Enter the time the patient returned"),
             choice(
                 "return_how",
@@ -540,7 +545,11 @@ UNAUTHORISED_ABSENCE = NotificationType(
                         "Describe the risk",
                         condition=when("risk_to_others", "yes"),
                     ),
-                    yes_no("police_told", "Have you told the police?", "Select yes if you have told the police"),
+                    yes_no(
+                        "police_told",
+                        "Have you told the police?",
+                        "Select yes if you have told the police",
+                    ),
                     text(
                         "police_reference",
                         "Police reference (if you have one)",
@@ -599,7 +608,12 @@ SERIOUS_INJURY = NotificationType(
                 page(
                     "when",
                     "When and where the injury happened",
-                    date("injured_on", "Date of the injury", "Enter the date of the injury", past=True),
+                    date(
+                        "injured_on",
+                        "Date of the injury",
+                        "Enter the date of the injury",
+                        past=True,
+                    ),
                     time("injured_at", "Time of the injury (if known)", "", required=False),
                     choice(
                         "injury_place",
@@ -822,7 +836,11 @@ ABUSE = NotificationType(
                         "Explain why you have not made a safeguarding referral",
                         condition=when("safeguarding_referral", "no"),
                     ),
-                    yes_no("police_told", "Have you told the police?", "Select yes if you have told the police"),
+                    yes_no(
+                        "police_told",
+                        "Have you told the police?",
+                        "Select yes if you have told the police",
+                    ),
                     text(
                         "crime_reference",
                         "Crime reference number (if you have one)",
@@ -870,7 +888,12 @@ POLICE = NotificationType(
                 page(
                     "when",
                     "When it happened",
-                    date("incident_on", "Date of the incident", "Enter the date of the incident", past=True),
+                    date(
+                        "incident_on",
+                        "Date of the incident",
+                        "Enter the date of the incident",
+                        past=True,
+                    ),
                     time("incident_at", "Time of the incident (if known)", "", required=False),
                     date(
                         "police_told_on",
@@ -894,7 +917,13 @@ POLICE = NotificationType(
                             ("not_known", "Not known"),
                         ],
                     ),
-                    text("police_reference", "Police reference (if you have one)", "", required=False, max_length=50),
+                    text(
+                        "police_reference",
+                        "Police reference (if you have one)",
+                        "",
+                        required=False,
+                        max_length=50,
+                    ),
                     multi(
                         "police_action",
                         "What have the police done so far?",
@@ -973,10 +1002,16 @@ SERVICE_DISRUPTION = NotificationType(
                         "What is stopping the service running safely?",
                         "Select what is stopping the service running safely",
                         [
-                            ("staffing", "Not enough suitably qualified, skilled and experienced staff"),
+                            (
+                                "staffing",
+                                "Not enough suitably qualified, skilled and experienced staff",
+                            ),
                             ("utility", "Loss of a utility for more than 24 hours"),
                             ("premises", "Physical damage to the premises"),
-                            ("equipment", "Failure of fire alarms, call systems or other safety equipment for more than 24 hours"),
+                            (
+                                "equipment",
+                                "Failure of fire alarms, call systems or other safety equipment for more than 24 hours",
+                            ),
                             ("other", "Something else"),
                         ],
                         short_label="Event",
@@ -1006,7 +1041,9 @@ SERVICE_DISRUPTION = NotificationType(
                     "When it started",
                     date("started_on", "Date it started", "Enter the date it started", past=True),
                     time("started_at", "Time it started (if known)", "", required=False),
-                    yes_no("ongoing", "Is it still happening?", "Select yes if it is still happening"),
+                    yes_no(
+                        "ongoing", "Is it still happening?", "Select yes if it is still happening"
+                    ),
                     date(
                         "ended_on",
                         "Date it ended",
@@ -1109,8 +1146,17 @@ CHILD_IN_ADULT_UNIT = NotificationType(
                         hint="In years. This notification is only for people under 18.",
                         short_label="Age in years",
                     ),
-                    date("admitted_on", "Date admitted", "Enter the date the young person was admitted", past=True),
-                    time("admitted_at", "Time admitted", "Enter the time the young person was admitted"),
+                    date(
+                        "admitted_on",
+                        "Date admitted",
+                        "Enter the date the young person was admitted",
+                        past=True,
+                    ),
+                    time(
+                        "admitted_at",
+                        "Time admitted",
+                        "Enter the time the young person was admitted",
+                    ),
                     yes_no(
                         "over_48_hours",
                         "Has the young person been on the unit for more than 48 continuous hours?",
@@ -1124,7 +1170,11 @@ CHILD_IN_ADULT_UNIT = NotificationType(
                             ),
                         ),
                     ),
-                    text("ward_name", "Name of the ward or unit", "Enter the name of the ward or unit"),
+                    text(
+                        "ward_name",
+                        "Name of the ward or unit",
+                        "Enter the name of the ward or unit",
+                    ),
                 ),
                 page(
                     "reason",
@@ -1133,7 +1183,7 @@ CHILD_IN_ADULT_UNIT = NotificationType(
                         "legal_status",
                         "What is the young person’s legal status?",
                         "Select the young person’s legal status",
-                        [("informal", "Informal patient")] + MHA_SECTIONS,
+                        [("informal", "Informal patient"), *MHA_SECTIONS],
                         short_label="Legal status",
                     ),
                     choice(
@@ -1226,7 +1276,10 @@ DOLS = NotificationType(
                         "What kind of application was it?",
                         "Select what kind of application it was",
                         [
-                            ("standard", "A request to the supervisory body for a standard authorisation"),
+                            (
+                                "standard",
+                                "A request to the supervisory body for a standard authorisation",
+                            ),
                             ("court", "An application to the Court of Protection"),
                         ],
                         short_label="Application",

@@ -16,6 +16,7 @@ from portal.notifications.catalogue.build import (
     yes_no,
 )
 from portal.notifications.catalogue.schema import (
+    PROVIDER_ONLY,
     Deadline,
     DeadlineKind,
     DueAfterSubmission,
@@ -23,7 +24,6 @@ from portal.notifications.catalogue.schema import (
     NotForOwnership,
     NotificationType,
     OnlyForOwnership,
-    PROVIDER_ONLY,
     Section,
     show_if,
 )
@@ -80,7 +80,9 @@ ABSENCE = NotificationType(
         alternatives=(
             (
                 show_if("absence_kind", "emergency"),
-                Deadline(DeadlineKind.WORKING_DAYS_AFTER, days=5, from_question="absence_starts_on"),
+                Deadline(
+                    DeadlineKind.WORKING_DAYS_AFTER, days=5, from_question="absence_starts_on"
+                ),
             ),
         ),
     ),
@@ -206,7 +208,12 @@ RETURN_FROM_ABSENCE = NotificationType(
         "notification instead."
     ),
     helper_text="A registered manager or individual provider is back after 28 days or more away",
-    deadline=Deadline(DeadlineKind.DAYS_AFTER, days=7, from_question="returned_on", wording="Within 7 days of their return"),
+    deadline=Deadline(
+        DeadlineKind.DAYS_AFTER,
+        days=7,
+        from_question="returned_on",
+        wording="Within 7 days of their return",
+    ),
     urgency=1,
     sections=(
         ABOUT_YOU,
@@ -340,9 +347,22 @@ DEATH_OF_PROVIDER = NotificationType(
                 page(
                     "representative",
                     "The personal representative",
-                    text("representative_name", "Full name", "Enter the personal representative’s full name"),
-                    long_text("representative_address", "Address", "Enter the personal representative’s address", max_length=500),
-                    phone("representative_phone", "Phone number", "Enter the personal representative’s phone number"),
+                    text(
+                        "representative_name",
+                        "Full name",
+                        "Enter the personal representative’s full name",
+                    ),
+                    long_text(
+                        "representative_address",
+                        "Address",
+                        "Enter the personal representative’s address",
+                        max_length=500,
+                    ),
+                    phone(
+                        "representative_phone",
+                        "Phone number",
+                        "Enter the personal representative’s phone number",
+                    ),
                     email("representative_email", "Email address (optional)", "", required=False),
                     condition=when("notifier_role", "personal_representative"),
                 ),
@@ -400,7 +420,10 @@ LIQUIDATOR = NotificationType(
         "appointment and why, and of their plans for the service within 28 days."
     ),
     helper_text="A liquidator, receiver, administrator or trustee has been appointed",
-    deadline=Deadline(DeadlineKind.WITHOUT_DELAY, wording="Appointment: without delay. Plans: within 28 days of the appointment"),
+    deadline=Deadline(
+        DeadlineKind.WITHOUT_DELAY,
+        wording="Appointment: without delay. Plans: within 28 days of the appointment",
+    ),
     scope=PROVIDER_ONLY,
     rules=(NotForOwnership(frozenset({"NHS Body"}), "NHS bodies do not send this notification."),),
     urgency=2,
@@ -435,11 +458,31 @@ LIQUIDATOR = NotificationType(
                         ],
                         short_label="Appointed as",
                     ),
-                    text("appointee_name", "Your full name", "Enter your full name", short_label="Appointee"),
+                    text(
+                        "appointee_name",
+                        "Your full name",
+                        "Enter your full name",
+                        short_label="Appointee",
+                    ),
                     text("appointee_firm", "Your firm", "Enter your firm"),
-                    long_text("appointee_address", "Your business address", "Enter your business address", max_length=500),
-                    date("appointed_on", "Date of appointment", "Enter the date of appointment", past=True),
-                    long_text("appointment_reason", "Why were you appointed?", "Explain why you were appointed", short_label="Reason"),
+                    long_text(
+                        "appointee_address",
+                        "Your business address",
+                        "Enter your business address",
+                        max_length=500,
+                    ),
+                    date(
+                        "appointed_on",
+                        "Date of appointment",
+                        "Enter the date of appointment",
+                        past=True,
+                    ),
+                    long_text(
+                        "appointment_reason",
+                        "Why were you appointed?",
+                        "Explain why you were appointed",
+                        short_label="Reason",
+                    ),
                 ),
                 page(
                     "management",

@@ -345,6 +345,12 @@ class NotificationType:
     def page(self, key: str) -> Page | None:
         return next((page for page in self.pages() if page.key == key), None)
 
+    def require_page(self, key: str) -> Page:
+        found = self.page(key)
+        if found is None:
+            raise KeyError(f"{self.slug} has no page {key!r}")
+        return found
+
     def questions(self) -> Iterator[Question]:
         for page in self.pages():
             yield from page.questions
