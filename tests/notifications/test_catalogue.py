@@ -156,3 +156,25 @@ def test_references_are_stable_readable_and_checked():
 )
 def test_identifier_that_looks_like_a_name(value, is_name):
     assert engine.looks_like_a_name(value) is is_name
+
+
+@pytest.mark.parametrize("definition", CATALOGUE.current_types(), ids=lambda d: d.slug)
+def test_json_schema_of_every_type_describes_its_stored_answers(definition):
+    from portal.notifications.samples import complete_answers
+
+    schema = engine.json_schema(definition)
+    assert schema["title"] == definition.name
+    assert set(schema["required"]) <= set(schema["properties"])
+    answers = complete_answers(definition, engine.EngineContext(registered_people=(("P1", "Pat Example (registered manager)"),)), {})
+    for key, value in answers.items():
+        if key.endswith("__not_a_name"):
+            continue
+        prop = schema["properties"][key]
+        if "enum" in prop:
+            assert value in prop["enum"], key
+        if prop.get("type") == "array":
+            assert set(value) <= set(prop["items"]["enum"]), key
+        if prop.get("maxLength"):
+            assert len(value) <= prop["maxLength"], key
+    for key in schema["required"]:
+        assert key in answers, key

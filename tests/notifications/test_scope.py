@@ -124,3 +124,14 @@ def test_ended_role_loses_access(client, world):
     RoleAssignment.objects.filter(person=world.manager.person).update(end_date=timezone.localdate())
     client.force_login(world.manager)
     assert client.get(detail_url(notification)).status_code == 403
+
+
+def test_every_notification_view_declares_who_may_use_it():
+    from portal.access import declared_access, known_permissions
+    from portal.notifications import staff_urls, urls
+
+    for pattern in [*urls.urlpatterns, *staff_urls.urlpatterns]:
+        access = declared_access(pattern.callback)
+        assert access in known_permissions(), pattern.pattern
+        assert access != "public", pattern.pattern
+    assert {"notifications.submit", "notifications.view"} <= known_permissions()

@@ -6,7 +6,9 @@ keep the old one here. `current(slug)` is the newest version, the one new drafts
 """
 
 from collections.abc import Iterable
+from typing import Any
 
+from portal.frontend.formats import govuk_date
 from portal.notifications.catalogue.changes import CHANGE_TYPES
 from portal.notifications.catalogue.events import EVENT_TYPES
 from portal.notifications.catalogue.registered_people import REGISTERED_PEOPLE_TYPES
@@ -101,6 +103,15 @@ class Catalogue:
 
     def all_versions(self) -> list[NotificationType]:
         return list(self._by_key.values())
+
+    def deadline_of(self, item: Any) -> str:
+        """When a draft (or notification) must be sent, with its date where answers give one."""
+        definition = self.get(item.type_slug, item.version)
+        if definition is None:
+            return ""
+        rule = definition.deadline.rule_for(item.answers)
+        due = definition.deadline.due_on(item.answers)
+        return f"{rule.describe()} (by {govuk_date(due)})" if due else rule.describe()
 
     def name_of(self, slug: str) -> str:
         """The current name of a type (lists show many rows: a dict, not a search)."""
