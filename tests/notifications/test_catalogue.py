@@ -165,7 +165,11 @@ def test_json_schema_of_every_type_describes_its_stored_answers(definition):
     schema = engine.json_schema(definition)
     assert schema["title"] == definition.name
     assert set(schema["required"]) <= set(schema["properties"])
-    answers = complete_answers(definition, engine.EngineContext(registered_people=(("P1", "Pat Example (registered manager)"),)), {})
+    answers = complete_answers(
+        definition,
+        engine.EngineContext(registered_people=(("P1", "Pat Example (registered manager)"),)),
+        {},
+    )
     for key, value in answers.items():
         if key.endswith("__not_a_name"):
             continue
