@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from portal.frontend.formats import govuk_date, govuk_time
@@ -378,6 +379,19 @@ class PageForm(forms.Form):
                 )
             else:
                 cleaned[key + CONFIRM_SUFFIX] = True
+        if question.kind == Kind.TIME and isinstance(value, dt.time):
+            # A time on the same page as a date that must be in the past (time of death and
+            # date of death): today's date with a later time has not happened yet.
+            past_dates = [
+                q
+                for q in self.page.questions
+                if q.kind == Kind.DATE and q.date_rule == DateRule.PAST
+            ]
+            if len(past_dates) == 1:
+                day = cleaned.get(past_dates[0].key)
+                now = timezone.localtime()
+                if day == now.date() and value > now.time():
+                    self.add_error(key, f"{subject} must be in the past")
         if question.not_before and isinstance(value, dt.date):
             other_key, other_name = question.not_before
             other = merged.get(other_key)

@@ -193,3 +193,24 @@ def test_hostile_input_is_kept_as_text_and_shown_escaped(client, world):
     assert "&lt;script&gt;" in html
     response = client.post(url, {"circumstances": "bad\x00byte"})
     assert "must not contain invisible control characters" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_time_later_today_is_refused_for_something_that_has_happened(client, world, monkeypatch):
+    from django.utils import timezone
+
+    from portal.notifications import engine
+
+    # The clock is outside the system: fix it at 10am today.
+    ten_am = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    real_localtime = timezone.localtime
+    monkeypatch.setattr(
+        engine.timezone, "localtime", lambda *args: real_localtime(*args) if args else ten_am
+    )
+    location = world.locations["Organisation"]
+    draft = _start(client, world.manager, location)
+    url = reverse("notifications:draft_page", args=[draft.pk, "death-details"])
+    today = {"died_on-day": ten_am.day, "died_on-month": ten_am.month, "died_on-year": ten_am.year}
+    html = client.post(url, {**today, "died_at": "11:00"}).content.decode()
+    assert "Time of death must be in the past" in html
+    assert client.post(url, {**today, "died_at": "9:30am"}).status_code == 302
