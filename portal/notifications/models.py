@@ -141,13 +141,26 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["provider", "-submitted_at"]),
-            models.Index(fields=["location", "-submitted_at"]),
-            models.Index(fields=["status", "-urgency", "submitted_at"]),
+            # Each list's ORDER BY is an index, so a page is read straight off it (no sort of
+            # every row the provider has ever sent).
             models.Index(
-                fields=["provider", "next_due_on"],
+                fields=["provider", "-submitted_at", "-id"], name="notif_provider_history"
+            ),
+            models.Index(
+                fields=["location", "-submitted_at", "-id"], name="notif_location_history"
+            ),
+            models.Index(
+                fields=["status", "-urgency", "submitted_at", "id"], name="notif_staff_inbox"
+            ),
+            models.Index(
+                fields=["provider", "next_due_on", "id"],
                 condition=Q(next_due_label__gt=""),
                 name="notif_owed_by_provider",
+            ),
+            models.Index(
+                fields=["location", "next_due_on", "id"],
+                condition=Q(next_due_label__gt=""),
+                name="notif_owed_by_location",
             ),
         ]
 

@@ -85,6 +85,7 @@ def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
         return (
             queryset.filter(pk=sequence_of(filters.reference) or 0)
             .select_related("location", "submitted_by")
+            .defer("answers")
             .order_by("-pk")
         )
     if filters.location_id:
@@ -102,7 +103,12 @@ def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
             filters.submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
         )
         queryset = queryset.filter(submitted_at__lt=end)
-    return queryset.select_related("location", "submitted_by").order_by("-submitted_at", "-pk")
+    # Lists never show the answers: leave the biggest column in the table.
+    return (
+        queryset.select_related("location", "submitted_by")
+        .defer("answers")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def open_drafts(user: Any) -> QuerySet[NotificationDraft]:
@@ -116,8 +122,9 @@ def open_drafts(user: Any) -> QuerySet[NotificationDraft]:
 def owed(user: Any, limit: int = 10) -> list[Notification]:
     """What the provider still has to tell us (returns from absence, plans), soonest first."""
     return list(
-        permissions.visible_to(user, Notification.objects.exclude(next_due_label=""))
+        permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
         .select_related("location")
+        .defer("answers")
         .order_by("next_due_on", "pk")[:limit]
     )
 
@@ -152,8 +159,10 @@ def staff_inbox(filters: InboxFilters) -> QuerySet[Notification]:
         queryset = queryset.filter(type_slug=filters.type_slug)
     if filters.urgency:
         queryset = queryset.filter(urgency=filters.urgency)
-    return queryset.select_related("provider", "location").order_by(
-        "-urgency", "submitted_at", "pk"
+    return (
+        queryset.select_related("provider", "location")
+        .defer("answers")
+        .order_by("-urgency", "submitted_at", "pk")
     )
 
 
