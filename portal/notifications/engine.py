@@ -290,27 +290,31 @@ class PageForm(forms.Form):
                     label="This is not the person’s name",
                 )
 
-    # Children revealed under a choice on this page: parent key -> {value: [questions]}.
-    def children(self) -> dict[str, dict[str, list[Question]]]:
+    def children(self) -> dict[str, list[tuple[str, list[Question]]]]:
+        """Questions that depend on an answer on this page, grouped by the answers that ask
+        them: parent key -> [("‘No’ or ‘Not known’", [questions])]. They follow their parent."""
         page_keys = {q.key for q in self.questions}
-        result: dict[str, dict[str, list[Question]]] = {}
+        groups: dict[str, dict[frozenset[str], list[Question]]] = {}
         for question in self.questions:
             condition = question.condition
-            # Revealed under its choice only when one choice opens it; a question opened by
-            # several choices is asked after its parent instead (one field, one id).
-            if condition and condition.question in page_keys and len(condition.values) == 1:
-                for value in sorted(condition.values):
-                    result.setdefault(condition.question, {}).setdefault(value, []).append(question)
+            if condition and condition.question in page_keys:
+                groups.setdefault(condition.question, {}).setdefault(condition.values, []).append(
+                    question
+                )
+        result: dict[str, list[tuple[str, list[Question]]]] = {}
+        for parent_key, by_values in groups.items():
+            parent = next(q for q in self.questions if q.key == parent_key)
+            order = [c.value for c in parent.choices]
+            for values, questions in by_values.items():
+                ordered = sorted(values, key=lambda v: order.index(v) if v in order else len(order))
+                label = " or ".join(f"‘{parent.choice_label(v)}’" for v in ordered)
+                result.setdefault(parent_key, []).append((label, questions))
         return result
 
     def top_level(self) -> list[Question]:
         page_keys = {q.key for q in self.questions}
         return [
-            q
-            for q in self.questions
-            if not (
-                q.condition and q.condition.question in page_keys and len(q.condition.values) == 1
-            )
+            q for q in self.questions if not (q.condition and q.condition.question in page_keys)
         ]
 
     def shows_name_confirmation(self, key: str) -> bool:

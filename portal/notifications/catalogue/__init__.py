@@ -55,7 +55,8 @@ def check_definition(definition: NotificationType) -> list[str]:
             problems.append(
                 f"{where}: deadline counts from unknown question {rule.from_question!r}"
             )
-    if definition.due_after and definition.due_after.from_question not in keys:
+    owed_from = definition.due_after.from_question if definition.due_after else ""
+    if owed_from and owed_from not in keys:
         problems.append(f"{where}: due-after counts from an unknown question")
     if definition.due_after and not definition.follow_up(definition.due_after.satisfied_by):
         problems.append(f"{where}: due-after is satisfied by an unknown follow-up")

@@ -233,7 +233,8 @@ class DueAfterSubmission:
     def due_on(self, answers: Answers) -> dt.date | None:
         if self.condition is not None and not self.condition.holds(answers):
             return None
-        start = _answer_date(answers, self.from_question)
+        # No question to count from: owed "without delay" once it happens (a patient's return).
+        start = _answer_date(answers, self.from_question) if self.from_question else None
         return start + dt.timedelta(days=self.days) if start else None
 
 
