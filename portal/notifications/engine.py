@@ -292,7 +292,7 @@ class PageForm(forms.Form):
 
     def children(self) -> dict[str, list[tuple[str, list[Question]]]]:
         """Questions that depend on an answer on this page, grouped by the answers that ask
-        them: parent key -> [("‘No’ or ‘Not known’", [questions])]. They follow their parent."""
+        them: parent key -> [("'No' or 'Not known'", [questions])]. They follow their parent."""
         page_keys = {q.key for q in self.questions}
         groups: dict[str, dict[frozenset[str], list[Question]]] = {}
         for question in self.questions:
