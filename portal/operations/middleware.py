@@ -16,8 +16,10 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = new_request_id(request.headers.get(self.header))
-        set_request_id(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]
+        # Cleared when the response is closed (see apps.py), after Django's own request
+        # logging, so Django's "Not Found" and access lines carry the id too.
+        set_request_id(request_id)
         response = self.get_response(request)
         response[self.header] = request_id
         return response

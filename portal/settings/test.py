@@ -14,3 +14,6 @@ PASSWORD_HASHERS = ["portal.accounts.hashers.TestArgon2PasswordHasher"]
 
 # Tests open and drop their own database; persistent connections would keep it busy.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Static files straight from the app and node_modules folders; there is no collectstatic here.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,20 @@
+"""Test-only URLconf: the portal's own URLs plus pages that exist only to test the framework.
+
+Tests switch to it with `settings.ROOT_URLCONF` (see the `test_site` fixture); production
+never imports it.
+"""
+
+from django.urls import path
+
+from portal.urls import handler400, handler403, handler404, handler500
+from portal.urls import urlpatterns as portal_urlpatterns
+from tests.support.test_site import views
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
+
+urlpatterns = [
+    *portal_urlpatterns,
+    path("test-only/every-field/", views.every_field, name="test_every_field"),
+    path("test-only/post/", views.post_echo, name="test_post_echo"),
+    path("test-only/boom/", views.boom, name="test_boom"),
+]

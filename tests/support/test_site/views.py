@@ -1,0 +1,34 @@
+"""Test-only views (mounted by tests/support/test_site/urls.py, never in production)."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from portal.access import public
+from tests.support.test_site.forms import EveryFieldForm
+
+
+@public
+def every_field(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = EveryFieldForm(request.POST, request.FILES)
+        if form.is_valid():
+            return HttpResponseRedirect(request.path + "?sent=1")
+    else:
+        form = EveryFieldForm()
+    return render(request, "test_site/every_field.html", {"form": form})
+
+
+@public
+def post_echo(request: HttpRequest) -> HttpResponse:
+    """Reads the posted form, as every form view does (so a malformed body fails here)."""
+    fields = len(request.POST) if request.method == "POST" else 0
+    return render(request, "test_site/echo.html", {"fields": fields})
+
+
+class DeliberateFailure(RuntimeError):
+    pass
+
+
+@public
+def boom(request: HttpRequest) -> HttpResponse:
+    raise DeliberateFailure("internal detail: password=hunter2 at /srv/portal/secret.py")
