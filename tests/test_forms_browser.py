@@ -23,9 +23,7 @@ def test_every_field_in_error_is_accessible_and_works_by_keyboard(page, settings
     page.wait_for_url(URL)
     assert page.title().startswith("Error: Tell us about an incident")
     # GOV.UK Frontend moves focus to the error summary so screen readers announce it.
-    assert page.evaluate("() => document.activeElement.className").startswith(
-        "govuk-error-summary"
-    )
+    assert page.evaluate("() => document.activeElement.className").startswith("govuk-error-summary")
     assert page.locator(".govuk-error-summary__list a").count() == 12
     assert page.locator(".govuk-error-message").count() == 12
     assert_accessible(page)

@@ -17,4 +17,6 @@ urlpatterns = [
     path("test-only/every-field/", views.every_field, name="test_every_field"),
     path("test-only/post/", views.post_echo, name="test_post_echo"),
     path("test-only/boom/", views.boom, name="test_boom"),
+    path("test-only/signed-in/", views.signed_in_page, name="test_signed_in"),
+    path("test-only/staff/", views.staff_page, name="test_staff"),
 ]

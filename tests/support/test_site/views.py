@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from portal.access import public
+from portal.access import public, requires
 from tests.support.test_site.forms import EveryFieldForm
 
 
@@ -32,3 +32,13 @@ class DeliberateFailure(RuntimeError):
 @public
 def boom(request: HttpRequest) -> HttpResponse:
     raise DeliberateFailure("internal detail: password=hunter2 at /srv/portal/secret.py")
+
+
+@requires("signed_in")
+def signed_in_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "test_site/private.html", {"heading": "Your account"})
+
+
+@requires("regulator_staff")
+def staff_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "test_site/private.html", {"heading": "Regulator staff only"})
