@@ -19,4 +19,5 @@ urlpatterns = [
     path("test-only/boom/", views.boom, name="test_boom"),
     path("test-only/signed-in/", views.signed_in_page, name="test_signed_in"),
     path("test-only/staff/", views.staff_page, name="test_staff"),
+    path("test-only/remember/", views.remember, name="test_remember"),
 ]

@@ -42,3 +42,10 @@ def signed_in_page(request: HttpRequest) -> HttpResponse:
 @requires("regulator_staff")
 def staff_page(request: HttpRequest) -> HttpResponse:
     return render(request, "test_site/private.html", {"heading": "Regulator staff only"})
+
+
+@public
+def remember(request: HttpRequest) -> HttpResponse:
+    """Starts a session, as signing in will, so tests can see the session cookie."""
+    request.session["remembered"] = True
+    return render(request, "test_site/echo.html", {"fields": 0})
