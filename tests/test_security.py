@@ -92,10 +92,13 @@ def test_csp_has_a_fresh_script_nonce_that_the_inline_script_carries(client):
     nonces = []
     for _ in range(2):
         response = client.get("/")
-        policy = dict(
-            (part.strip().split(" ", 1) + [""])[:2]
-            for part in response["Content-Security-Policy"].split(";")
-        )
+        policy = {
+            name: value
+            for name, _, value in (
+                part.strip().partition(" ")
+                for part in response["Content-Security-Policy"].split(";")
+            )
+        }
         assert policy["default-src"] == "'none'"
         assert policy["frame-ancestors"] == "'none'"
         assert policy["base-uri"] == "'none'"
