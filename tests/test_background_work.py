@@ -174,11 +174,17 @@ def test_outbox_row_and_task_are_written_in_the_callers_transaction(site):
     class Abandoned(Exception):
         pass
 
-    with pytest.raises(Abandoned), transaction.atomic():
-        queue_notice()
-        assert OutboxMessage.objects.count() == 1
-        assert delivery_tasks().count() == 1
-        raise Abandoned
+    seen_inside = []
+
+    def change_then_fail():
+        with transaction.atomic():
+            queue_notice()
+            seen_inside.append((OutboxMessage.objects.count(), delivery_tasks().count()))
+            raise Abandoned
+
+    with pytest.raises(Abandoned):
+        change_then_fail()
+    assert seen_inside == [(1, 1)]
     assert OutboxMessage.objects.count() == 0
     assert delivery_tasks().count() == 0
 
