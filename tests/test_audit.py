@@ -122,15 +122,16 @@ def _refused(sql, params=()):
 @pytest.mark.django_db
 def test_the_database_refuses_raw_update_delete_and_truncate():
     event = record(verb="something.done", data={"n": 1})
-    table = AuditEvent._meta.db_table
-    update = _refused(f"UPDATE {table} SET verb = 'rewritten' WHERE verb = %s", [event.verb])
-    delete = _refused(f"DELETE FROM {table} WHERE verb = %s", [event.verb])
-    delete_all = _refused(f"DELETE FROM {table}")
+    update = _refused(
+        "UPDATE audit_auditevent SET verb = 'rewritten' WHERE verb = %s", [event.verb]
+    )
+    delete = _refused("DELETE FROM audit_auditevent WHERE verb = %s", [event.verb])
+    delete_all = _refused("DELETE FROM audit_auditevent")
     assert "insert-only (UPDATE refused)" in update
     assert "insert-only (DELETE refused)" in delete
     assert "insert-only (DELETE refused)" in delete_all
     if connection.vendor == "postgresql":
-        assert "insert-only (TRUNCATE refused)" in _refused(f"TRUNCATE {table}")
+        assert "insert-only (TRUNCATE refused)" in _refused("TRUNCATE audit_auditevent")
     # Bulk ORM calls skip the model's methods; the database still says no.
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(id=event.id).update(verb="rewritten")

@@ -11,10 +11,14 @@ import importlib
 from collections.abc import Iterable
 
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.backends.postgresql.base import DatabaseOperations as PostgresOperations
-from django.db.backends.sqlite3.base import DatabaseOperations as SqliteOperations
+from django.db.backends.postgresql import base as postgresql_base
+from django.db.backends.sqlite3 import base as sqlite_base
 
 AUDIT_TABLE = "audit_auditevent"
+
+# The backends' own operations classes (imported through `base`, which loads them in order).
+PostgresOperations = postgresql_base.DatabaseWrapper.ops_class
+SqliteOperations = sqlite_base.DatabaseWrapper.ops_class
 
 _sqlite_guard = importlib.import_module("portal.audit.migrations.0003_insert_only_on_sqlite")
 _postgres_flush = PostgresOperations.execute_sql_flush
