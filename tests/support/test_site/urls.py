@@ -20,4 +20,5 @@ urlpatterns = [
     path("test-only/signed-in/", views.signed_in_page, name="test_signed_in"),
     path("test-only/staff/", views.staff_page, name="test_staff"),
     path("test-only/remember/", views.remember, name="test_remember"),
+    path("test-only/forbidden/", views.forbidden, name="test_forbidden"),
 ]

@@ -1,5 +1,6 @@
 """Test-only views (mounted by tests/support/test_site/urls.py, never in production)."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
@@ -49,3 +50,8 @@ def remember(request: HttpRequest) -> HttpResponse:
     """Starts a session, as signing in will, so tests can see the session cookie."""
     request.session["remembered"] = True
     return render(request, "test_site/echo.html", {"fields": 0})
+
+
+@public
+def forbidden(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied("test-only: nobody may see this")
