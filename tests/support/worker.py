@@ -14,7 +14,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_database_url() -> str:
+def current_test_database_url() -> str:
     """The URL of the database this test is using (the test database, not the real one)."""
     db = connection.settings_dict
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -78,7 +78,7 @@ def worker_environment(smtp_port: int, **overrides: Any) -> dict[str, str]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": current_test_database_url(),
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
