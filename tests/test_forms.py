@@ -331,3 +331,50 @@ def test_answers_come_back_escaped_and_passwords_never_come_back(client, site):
     assert b"my secret" not in response.content
     assert page.by_id("id_services").get("checked") is not None
     assert page.by_id("id_region").find("option[@value='london']").get("selected") is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("question", "heading_holder", "heading_class", "first_input"),
+    [
+        ("contact", "legend", "govuk-fieldset__legend--l", "id_contact_method"),
+        ("email", "label", "govuk-label--l", "id_email"),
+    ],
+)
+def test_one_question_pages_use_the_question_as_the_heading(
+    client, site, question, heading_holder, heading_class, first_input
+):
+    url = f"/test-only/question/{question}/"
+    page = Page(client.get(url).content)  # the client checks: one h1, title starts with it
+    (h1,) = page.all("h1")
+    # GOV.UK puts the h1 inside a legend, and a label inside the h1.
+    (holder,) = [
+        el for el in page.all(heading_holder) if h1 in list(el.iter()) or el in list(h1.iter())
+    ]
+    assert heading_class in classes(holder)
+    assert page.title.startswith(text(h1))
+
+    response = client.post(url, {})
+    errored = Page(response.content)
+    assert errored.title.startswith(f"Error: {text(h1)}")
+    ((_message, href),) = errored.error_summary_links()
+    assert href == f"#{first_input}"
+    assert errored.by_id(first_input).tag == "input"
+
+
+@pytest.mark.django_db
+def test_amounts_get_the_decimal_keyboard_and_a_clear_error(client, site):
+    url = "/test-only/question/fee/"
+    page = Page(client.get(url).content)
+    assert (page.by_id("id_fee").get("type"), page.by_id("id_fee").get("inputmode")) == (
+        "text",
+        "decimal",
+    )
+    assert client.post(url, {"fee": "12.50"}).status_code == 302
+    errored = Page(client.post(url, {"fee": "twelve"}).content)
+    assert errored.error_summary_links() == [("Enter a number.", "#id_fee")]
+
+
+@pytest.mark.django_db
+def test_unknown_question_is_not_found(client, site):
+    assert client.get("/test-only/question/nope/").status_code == 404

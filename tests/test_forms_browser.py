@@ -74,3 +74,17 @@ def test_every_field_in_error_is_accessible_and_works_by_keyboard(page, settings
 
     # Revealed questions and updated counters are still accessible.
     assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("question", ["contact", "email", "fee"])
+def test_one_question_pages_are_accessible_with_and_without_errors(page, settings, question):
+    use_test_site(settings)
+    page.goto(f"/test-only/question/{question}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)

@@ -230,7 +230,9 @@ def govuk_field(
         # GOV.UK asks for text inputs with a numeric keyboard, not type=number (whose
         # min/max/step the browser would enforce with its own inaccessible messages).
         params["type"] = "text"
-        params["inputmode"] = "numeric"
+        # Whole numbers get the digits keyboard; amounts need the one with a decimal point.
+        takes_decimals = isinstance(bound.field, forms.DecimalField | forms.FloatField)
+        params["inputmode"] = "decimal" if takes_decimals else "numeric"
         params["spellcheck"] = False
         for number_only in ("min", "max", "step"):
             params.get("attributes", {}).pop(number_only, None)

@@ -102,3 +102,31 @@ class EveryFieldForm(forms.Form):
         if "other" in (cleaned.get("services") or []) and not cleaned.get("other_service"):
             self.add_error("other_service", "Describe the service")
         return cleaned
+
+
+class ContactMethodQuestion(forms.Form):
+    """One question on its page: its label is the page's heading."""
+
+    contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        widget=forms.RadioSelect,
+        choices=CONTACT_METHODS,
+        error_messages={"required": "Select how we should contact you"},
+    )
+
+
+class EmailQuestion(forms.Form):
+    email = forms.EmailField(
+        label="What is your email address?",
+        help_text="We will only use this to send you updates about your notification",
+        error_messages={"required": "Enter your email address"},
+    )
+
+
+class FeeQuestion(forms.Form):
+    fee = forms.DecimalField(
+        label="Fee paid, in pounds",
+        max_digits=8,
+        decimal_places=2,
+        error_messages={"required": "Enter the fee paid"},
+    )

@@ -21,4 +21,5 @@ urlpatterns = [
     path("test-only/staff/", views.staff_page, name="test_staff"),
     path("test-only/remember/", views.remember, name="test_remember"),
     path("test-only/forbidden/", views.forbidden, name="test_forbidden"),
+    path("test-only/question/<slug:question>/", views.one_question, name="test_one_question"),
 ]

@@ -1,11 +1,16 @@
 """Test-only views (mounted by tests/support/test_site/urls.py, never in production)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from portal.access import public, requires
-from tests.support.test_site.forms import EveryFieldForm
+from tests.support.test_site.forms import (
+    ContactMethodQuestion,
+    EmailQuestion,
+    EveryFieldForm,
+    FeeQuestion,
+)
 
 
 @public
@@ -55,3 +60,26 @@ def remember(request: HttpRequest) -> HttpResponse:
 @public
 def forbidden(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied("test-only: nobody may see this")
+
+
+ONE_QUESTION_FORMS = {
+    "contact": ContactMethodQuestion,
+    "email": EmailQuestion,
+    "fee": FeeQuestion,
+}
+
+
+@public
+def one_question(request: HttpRequest, question: str) -> HttpResponse:
+    form_class = ONE_QUESTION_FORMS.get(question)
+    if form_class is None:
+        raise Http404("No such question")
+    form = form_class(request.POST) if request.method == "POST" else form_class()
+    if request.method == "POST" and form.is_valid():
+        return HttpResponseRedirect(request.path + "?answered=1")
+    field_name = next(iter(form.fields))
+    return render(
+        request,
+        "test_site/one_question.html",
+        {"form": form, "field": form[field_name], "question": form.fields[field_name].label},
+    )
