@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
         "-c portal.allow_audit_truncate=on"
     )
+
+# Static files come from the finders (runserver / live_server), not a collected STATIC_ROOT.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
