@@ -109,10 +109,17 @@ def test_the_model_refuses_updates_and_deletes():
         event.delete()
 
 
-def _refused(sql, params=()):
-    """Run `sql` in a savepoint and return the database's error (None if it ran)."""
+def _refused(sql, params=(), *, truncate_allowed=True):
+    """Run `sql` in a savepoint and return the database's error (None if it ran).
+
+    Test connections may TRUNCATE the audit table on PostgreSQL so the suite can empty it
+    (settings/test.py); `truncate_allowed=False` takes that back, as on every production
+    connection.
+    """
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            if not truncate_allowed:
+                cursor.execute("SET LOCAL portal.allow_audit_truncate = 'off'")
             cursor.execute(sql, params)
     except DatabaseError as error:
         return str(error)
@@ -131,7 +138,8 @@ def test_the_database_refuses_raw_update_delete_and_truncate():
     assert "insert-only (DELETE refused)" in delete
     assert "insert-only (DELETE refused)" in delete_all
     if connection.vendor == "postgresql":
-        assert "insert-only (TRUNCATE refused)" in _refused("TRUNCATE audit_auditevent")
+        truncate = _refused("TRUNCATE audit_auditevent", truncate_allowed=False)
+        assert "insert-only (TRUNCATE refused)" in truncate
     # Bulk ORM calls skip the model's methods; the database still says no.
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(id=event.id).update(verb="rewritten")

@@ -35,7 +35,7 @@ def mail_catcher_command(host: str, port: int, maildir: Path) -> list[str]:
     ]
 
 
-def _stop_as_if_interrupted(signum: int, frame: object) -> None:
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
@@ -56,9 +56,11 @@ class Command(BaseCommand):
             "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         }
         processes: dict[str, subprocess.Popen[bytes]] = {}
-        # `kill` or a closed terminal stops everything too, not only Ctrl-C.
-        signal.signal(signal.SIGTERM, _stop_as_if_interrupted)
-        signal.signal(signal.SIGHUP, _stop_as_if_interrupted)
+        # Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) all stop everything, even
+        # when started from a script that had SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
         try:
             for name, command in commands.items():
                 processes[name] = subprocess.Popen(command, start_new_session=True)  # noqa: S603
