@@ -44,3 +44,7 @@ def use_production_security(settings: Any, monkeypatch: Any, database_url: str) 
     for name, value in production_values(monkeypatch, database_url).items():
         if SECURITY_SETTING.match(name):
             setattr(settings, name, value)
+    # Production's middleware includes WhiteNoise, which serves collectstatic's output; tests
+    # have none, so it serves from the finders instead.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
