@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -541,7 +541,7 @@ def join(request: HttpRequest) -> HttpResponseBase:
 @require_safe
 def join_sent(request: HttpRequest, request_id: UUID) -> HttpResponse:
     join_request = (
-        JoinRequest.objects.filter(pk=request_id, user_id=request.user.pk)
+        JoinRequest.objects.filter(pk=request_id, user_id=getattr(request.user, "pk", 0))
         .select_related("provider")
         .first()
     )
