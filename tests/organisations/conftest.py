@@ -9,7 +9,14 @@ import pytest
 from portal.accounts.models import User
 from portal.organisations.models import Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
-from portal.register.models import Location, OwnershipType, Person, Provider, RoleAssignment, RoleType
+from portal.register.models import (
+    Location,
+    OwnershipType,
+    Person,
+    Provider,
+    RoleAssignment,
+    RoleType,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,13 +33,19 @@ def make_person(ref: str, given: str, family: str, email: str) -> Person:
 
 
 def make_user(email: str, person: Person | None = None, **extra: Any) -> User:
-    return User.objects.create_user(email, None, person=person, full_name=extra.pop("full_name", ""), **extra)
+    return User.objects.create_user(
+        email, None, person=person, full_name=extra.pop("full_name", ""), **extra
+    )
 
 
 def registered_user(
     ref: str, email: str, role: str, provider: Provider, location: Location | None = None
 ) -> User:
-    given, family = email.split("@")[0].split(".") if "." in email.split("@")[0] else (email.split("@")[0], "Person")
+    given, family = (
+        email.split("@")[0].split(".")
+        if "." in email.split("@")[0]
+        else (email.split("@")[0], "Person")
+    )
     person = make_person(ref, given.title(), family.title(), email)
     RoleAssignment.objects.create(person=person, role=role, provider=provider, location=location)
     return make_user(email, person, full_name=f"{given.title()} {family.title()}")
@@ -79,8 +92,12 @@ def build_world() -> World:
     p = Provider.objects.create(
         id="1-100000001", name="Sunrise Care Ltd", ownership_type=OwnershipType.ORGANISATION
     )
-    a = Location.objects.create(id="1-200000001", provider=p, name="Sunrise House", postal_code="LS1 1AA")
-    b = Location.objects.create(id="1-200000002", provider=p, name="Sunset Lodge", postal_code="LS2 2BB")
+    a = Location.objects.create(
+        id="1-200000001", provider=p, name="Sunrise House", postal_code="LS1 1AA"
+    )
+    b = Location.objects.create(
+        id="1-200000002", provider=p, name="Sunset Lodge", postal_code="LS2 2BB"
+    )
     q = Provider.objects.create(
         id="1-100000002", name="Other Care Ltd", ownership_type=OwnershipType.ORGANISATION
     )
@@ -90,7 +107,9 @@ def build_world() -> World:
     u["ni"] = registered_user("P1", "nina.ni@sunrise.example", RoleType.NOMINATED_INDIVIDUAL, p)
     u["rm_a"] = registered_user("P2", "rita.rm@sunrise.example", RoleType.REGISTERED_MANAGER, p, a)
     u["rm_b"] = registered_user("P3", "bob.rm@sunrise.example", RoleType.REGISTERED_MANAGER, p, b)
-    u["other_provider"] = registered_user("P4", "olga.ni@other.example", RoleType.NOMINATED_INDIVIDUAL, q)
+    u["other_provider"] = registered_user(
+        "P4", "olga.ni@other.example", RoleType.NOMINATED_INDIVIDUAL, q
+    )
     u["staff"] = make_user("inspector@regulator.example", is_staff=True)
     u["requester"] = make_user("rory.requester@example.com", full_name="Rory Requester")
     for level in DELEGATE_LEVELS:

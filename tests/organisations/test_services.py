@@ -45,8 +45,12 @@ def audit(verb):
 def test_ni_invites_someone_for_one_location(world, mail):
     ni = world.users["ni"]
     invitation, token = services.invite(
-        actor=ni, provider=world.p, email="  Office.Admin@Sunrise.Example ", permissions=NOTIFY,
-        whole_provider=False, location_ids=[world.a.pk],
+        actor=ni,
+        provider=world.p,
+        email="  Office.Admin@Sunrise.Example ",
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.a.pk],
     )
     assert invitation.email == "office.admin@sunrise.example"
     assert invitation.status == InvitationStatus.PENDING
@@ -54,7 +58,9 @@ def test_ni_invites_someone_for_one_location(world, mail):
     assert invitation.token_hmac == services.token_hmac(token)
     assert token not in invitation.token_hmac
     # Valid for 2 days.
-    assert abs(invitation.expires_at - (timezone.now() + dt.timedelta(days=2))) < dt.timedelta(minutes=1)
+    assert abs(invitation.expires_at - (timezone.now() + dt.timedelta(days=2))) < dt.timedelta(
+        minutes=1
+    )
     # Audited with before/after, the token never in the audit log.
     (event,) = audit("organisations.invitation_sent")
     assert event.actor_id == ni.pk
@@ -78,13 +84,22 @@ def test_ni_invites_someone_for_one_location(world, mail):
         ("not-an-email", "Enter an email address in the correct format"),
         ("a@b", "Enter an email address in the correct format"),
         ("<script>alert(1)</script>@x.example", "Enter an email address in the correct format"),
-        ("x'; DROP TABLE organisations_membership;--@x.example", "Enter an email address in the correct format"),
+        (
+            "x'; DROP TABLE organisations_membership;--@x.example",
+            "Enter an email address in the correct format",
+        ),
         ("a" * 310 + "@example.com", "320 characters or fewer"),
     ],
 )
 def test_invite_refuses_bad_addresses(world, email, message):
     with pytest.raises(services.DelegationError, match=message) as error:
-        services.invite(actor=world.users["ni"], provider=world.p, email=email, permissions=VIEW, whole_provider=True)
+        services.invite(
+            actor=world.users["ni"],
+            provider=world.p,
+            email=email,
+            permissions=VIEW,
+            whole_provider=True,
+        )
     assert error.value.field == "email"
     assert not Invitation.objects.exists()
 
@@ -93,83 +108,219 @@ def test_invite_refuses_an_address_the_register_holds_for_several_people(world):
     make_person("S1", "Ann", "One", "info@sunrise.example")
     make_person("S2", "Ben", "Two", "info@sunrise.example")
     with pytest.raises(services.DelegationError, match="more than one registered person"):
-        services.invite(actor=world.users["ni"], provider=world.p, email="INFO@sunrise.example", permissions=VIEW, whole_provider=True)
+        services.invite(
+            actor=world.users["ni"],
+            provider=world.p,
+            email="INFO@sunrise.example",
+            permissions=VIEW,
+            whole_provider=True,
+        )
 
 
 def test_invite_allows_an_address_one_person_holds_for_several_roles(world):
     person = make_person("S3", "Cat", "Multi", "cat@elsewhere.example")
-    RoleAssignment.objects.create(person=person, role=RoleType.REGISTERED_MANAGER, provider=world.q, location=world.c)
-    RoleAssignment.objects.create(person=person, role=RoleType.NOMINATED_INDIVIDUAL, provider=world.q)
-    invitation, _ = services.invite(actor=world.users["ni"], provider=world.p, email="cat@elsewhere.example", permissions=VIEW, whole_provider=True)
+    RoleAssignment.objects.create(
+        person=person, role=RoleType.REGISTERED_MANAGER, provider=world.q, location=world.c
+    )
+    RoleAssignment.objects.create(
+        person=person, role=RoleType.NOMINATED_INDIVIDUAL, provider=world.q
+    )
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="cat@elsewhere.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
     assert invitation.status == InvitationStatus.PENDING
 
 
 def test_invite_refuses_people_who_already_have_access_and_duplicates(world):
     ni = world.users["ni"]
     with pytest.raises(services.DelegationError, match="already has access"):
-        services.invite(actor=ni, provider=world.p, email="delegate_view_a@sunrise.example", permissions=VIEW, whole_provider=True)
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="delegate_view_a@sunrise.example",
+            permissions=VIEW,
+            whole_provider=True,
+        )
     with pytest.raises(services.DelegationError, match="through their registered role"):
-        services.invite(actor=ni, provider=world.p, email="rita.rm@sunrise.example", permissions=VIEW, whole_provider=True)
-    services.invite(actor=ni, provider=world.p, email="new@x.example", permissions=VIEW, whole_provider=True)
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="rita.rm@sunrise.example",
+            permissions=VIEW,
+            whole_provider=True,
+        )
+    services.invite(
+        actor=ni, provider=world.p, email="new@x.example", permissions=VIEW, whole_provider=True
+    )
     with pytest.raises(services.DelegationError, match="already invited"):
-        services.invite(actor=ni, provider=world.p, email="NEW@x.example", permissions=VIEW, whole_provider=True)
+        services.invite(
+            actor=ni, provider=world.p, email="NEW@x.example", permissions=VIEW, whole_provider=True
+        )
     with pytest.raises(services.DelegationError, match="cannot invite yourself"):
-        services.invite(actor=ni, provider=world.p, email=ni.email, permissions=VIEW, whole_provider=True)
+        services.invite(
+            actor=ni, provider=world.p, email=ni.email, permissions=VIEW, whole_provider=True
+        )
 
 
 def test_only_known_delegable_permissions_and_own_locations(world):
     ni = world.users["ni"]
-    with pytest.raises(services.DelegationError, match="Only registered people can sign declarations"):
-        services.invite(actor=ni, provider=world.p, email="n@x.example", permissions=[Permission.SIGN_DECLARATIONS], whole_provider=True)
+    with pytest.raises(
+        services.DelegationError, match="Only registered people can sign declarations"
+    ):
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="n@x.example",
+            permissions=[Permission.SIGN_DECLARATIONS],
+            whole_provider=True,
+        )
     with pytest.raises(services.DelegationError, match="Select what they can do"):
-        services.invite(actor=ni, provider=world.p, email="n@x.example", permissions=[], whole_provider=True)
+        services.invite(
+            actor=ni, provider=world.p, email="n@x.example", permissions=[], whole_provider=True
+        )
     with pytest.raises(services.DelegationError, match="from the list"):
-        services.invite(actor=ni, provider=world.p, email="n@x.example", permissions=["superuser"], whole_provider=True)
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="n@x.example",
+            permissions=["superuser"],
+            whole_provider=True,
+        )
     with pytest.raises(services.DelegationError, match="Select at least one location"):
-        services.invite(actor=ni, provider=world.p, email="n@x.example", permissions=VIEW, whole_provider=False, location_ids=[])
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="n@x.example",
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[],
+        )
     # Another provider's location, or a made-up one, is refused.
     for bad in ([world.c.pk], ["../../etc/passwd"], [world.a.pk, "1-999"]):
         with pytest.raises(services.DelegationError, match="Select locations from the list"):
-            services.invite(actor=ni, provider=world.p, email="n@x.example", permissions=VIEW, whole_provider=False, location_ids=bad)
+            services.invite(
+                actor=ni,
+                provider=world.p,
+                email="n@x.example",
+                permissions=VIEW,
+                whole_provider=False,
+                location_ids=bad,
+            )
 
 
 def test_registered_manager_grants_only_for_their_own_location(world):
     rm_a = world.users["rm_a"]
-    invitation, _ = services.invite(actor=rm_a, provider=world.p, email="colleague@x.example", permissions=VIEW, whole_provider=False, location_ids=[world.a.pk])
+    invitation, _ = services.invite(
+        actor=rm_a,
+        provider=world.p,
+        email="colleague@x.example",
+        permissions=VIEW,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
     assert list(invitation.locations.all()) == [world.a]
     for whole, locations in ((False, [world.b.pk]), (False, [world.a.pk, world.b.pk]), (True, [])):
         with pytest.raises(services.DelegationError, match="locations whose team you manage"):
-            services.invite(actor=rm_a, provider=world.p, email="other@x.example", permissions=VIEW, whole_provider=whole, location_ids=locations)
+            services.invite(
+                actor=rm_a,
+                provider=world.p,
+                email="other@x.example",
+                permissions=VIEW,
+                whole_provider=whole,
+                location_ids=locations,
+            )
 
 
 def test_delegates_never_grant_more_than_they_hold(world):
     team_a = world.users["delegate_team_a"]
     # Holds only the team permissions: cannot give "view submissions" or notifications.
     with pytest.raises(services.DelegationError, match="access you do not have yourself"):
-        services.invite(actor=team_a, provider=world.p, email="x@x.example", permissions=VIEW, whole_provider=False, location_ids=[world.a.pk])
+        services.invite(
+            actor=team_a,
+            provider=world.p,
+            email="x@x.example",
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        )
     # Can give what they hold, where they hold it.
-    invitation, _ = services.invite(actor=team_a, provider=world.p, email="x@x.example", permissions=TEAM, whole_provider=False, location_ids=[world.a.pk])
+    invitation, _ = services.invite(
+        actor=team_a,
+        provider=world.p,
+        email="x@x.example",
+        permissions=TEAM,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
     assert invitation.permissions == TEAM
     with pytest.raises(services.DelegationError, match="locations whose team you manage"):
-        services.invite(actor=team_a, provider=world.p, email="y@x.example", permissions=TEAM, whole_provider=True)
+        services.invite(
+            actor=team_a,
+            provider=world.p,
+            email="y@x.example",
+            permissions=TEAM,
+            whole_provider=True,
+        )
     # A delegate who holds team + notifications for A can pass both on, for A.
     both = make_user("both@sunrise.example")
     give(both, world.p, ["team", "notifications"], [world.a])
-    services.invite(actor=both, provider=world.p, email="z@x.example", permissions=NOTIFY + TEAM, whole_provider=False, location_ids=[world.a.pk])
+    services.invite(
+        actor=both,
+        provider=world.p,
+        email="z@x.example",
+        permissions=NOTIFY + TEAM,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
     with pytest.raises(services.DelegationError, match="do not have yourself"):
-        services.invite(actor=both, provider=world.p, email="w@x.example", permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.REGISTRATION]), whole_provider=False, location_ids=[world.a.pk])
+        services.invite(
+            actor=both,
+            provider=world.p,
+            email="w@x.example",
+            permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.REGISTRATION]),
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        )
 
 
-@pytest.mark.parametrize("kind", ["delegate_view_whole", "delegate_notifications_a", "delegate_registration_whole", "other_provider", "staff", "requester"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "delegate_view_whole",
+        "delegate_notifications_a",
+        "delegate_registration_whole",
+        "other_provider",
+        "staff",
+        "requester",
+    ],
+)
 def test_people_without_manage_team_cannot_invite(world, kind):
     with pytest.raises(services.DelegationError):
-        services.invite(actor=world.users[kind], provider=world.p, email="x@x.example", permissions=VIEW, whole_provider=False, location_ids=[world.a.pk])
+        services.invite(
+            actor=world.users[kind],
+            provider=world.p,
+            email="x@x.example",
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        )
     assert not Invitation.objects.exists()
 
 
 def test_accept_invitation_as_the_invited_existing_user(world):
     invitee = make_user("office.admin@sunrise.example", full_name="Olive Office")
-    invitation, token = services.invite(actor=world.users["ni"], provider=world.p, email=invitee.email, permissions=NOTIFY, whole_provider=False, location_ids=[world.a.pk])
+    invitation, token = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email=invitee.email,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
     assert not can(invitee, Permission.SUBMIT_NOTIFICATIONS, location=world.a)
     membership = services.accept_invitation(user=invitee, token=token)
     assert membership.granted_by == world.users["ni"]
@@ -181,14 +332,23 @@ def test_accept_invitation_as_the_invited_existing_user(world):
     assert audit("organisations.invitation_accepted")[0].data["after"]["status"] == "accepted"
     assert audit("organisations.membership_granted")[0].data["after"]["permissions"] == NOTIFY
     assert outbox_to(invitee.email)[-1].subject == "You can now act for Sunrise Care Ltd"
-    assert outbox_to(world.users["ni"].email)[-1].subject == "Olive Office accepted your invitation to Sunrise Care Ltd"
+    assert (
+        outbox_to(world.users["ni"].email)[-1].subject
+        == "Olive Office accepted your invitation to Sunrise Care Ltd"
+    )
     # Single use: replaying the link is refused.
     with pytest.raises(services.DelegationError, match="already been used"):
         services.accept_invitation(user=invitee, token=token)
 
 
 def test_accepting_as_a_different_signed_in_user_is_refused(world):
-    _invitation, token = services.invite(actor=world.users["ni"], provider=world.p, email="office.admin@sunrise.example", permissions=VIEW, whole_provider=True)
+    _invitation, token = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="office.admin@sunrise.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
     intruder = make_user("someone.else@sunrise.example")
     with pytest.raises(services.SignedInAsSomeoneElse, match="different email address"):
         services.accept_invitation(user=intruder, token=token)
@@ -198,8 +358,12 @@ def test_accepting_as_a_different_signed_in_user_is_refused(world):
 def test_expired_cancelled_and_forged_links_are_refused(world):
     ni = world.users["ni"]
     invitee = make_user("late@x.example")
-    invitation, token = services.invite(actor=ni, provider=world.p, email=invitee.email, permissions=VIEW, whole_provider=True)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    invitation, token = services.invite(
+        actor=ni, provider=world.p, email=invitee.email, permissions=VIEW, whole_provider=True
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     with pytest.raises(services.DelegationError, match="expired"):
         services.accept_invitation(user=invitee, token=token)
     assert services.expire_invitations() == 1
@@ -209,14 +373,19 @@ def test_expired_cancelled_and_forged_links_are_refused(world):
         with pytest.raises(services.DelegationError, match="not valid"):
             services.accept_invitation(user=invitee, token=forged)
     # Resend gives a new link (the old one stops working) and a new 2 days.
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - dt.timedelta(minutes=5))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - dt.timedelta(minutes=5)
+    )
     _, new_token = services.resend_invitation(actor=ni, invitation=invitation)
     with pytest.raises(services.DelegationError, match="not valid"):
         services.accept_invitation(user=invitee, token=token)
     services.cancel_invitation(actor=ni, invitation=invitation)
     with pytest.raises(services.DelegationError, match="cancelled"):
         services.accept_invitation(user=invitee, token=new_token)
-    assert outbox_to(invitee.email)[-1].subject == "Your invitation to act for Sunrise Care Ltd was cancelled"
+    assert (
+        outbox_to(invitee.email)[-1].subject
+        == "Your invitation to act for Sunrise Care Ltd was cancelled"
+    )
     with pytest.raises(services.DelegationError, match="already been cancelled"):
         services.cancel_invitation(actor=ni, invitation=invitation)
     with pytest.raises(services.DelegationError, match="cannot be resent"):
@@ -225,10 +394,14 @@ def test_expired_cancelled_and_forged_links_are_refused(world):
 
 def test_resend_waits_a_minute_and_is_audited(world):
     ni = world.users["ni"]
-    invitation, _ = services.invite(actor=ni, provider=world.p, email="wait@x.example", permissions=VIEW, whole_provider=True)
+    invitation, _ = services.invite(
+        actor=ni, provider=world.p, email="wait@x.example", permissions=VIEW, whole_provider=True
+    )
     with pytest.raises(services.DelegationError, match="less than a minute ago"):
         services.resend_invitation(actor=ni, invitation=invitation)
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - dt.timedelta(minutes=2))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - dt.timedelta(minutes=2)
+    )
     invitation, _ = services.resend_invitation(actor=ni, invitation=invitation)
     assert invitation.times_sent == 2
     assert len(outbox_to("wait@x.example")) == 2
@@ -236,7 +409,13 @@ def test_resend_waits_a_minute_and_is_audited(world):
 
 
 def test_a_registered_manager_cannot_cancel_a_whole_provider_invitation(world):
-    invitation, _ = services.invite(actor=world.users["ni"], provider=world.p, email="w@x.example", permissions=VIEW, whole_provider=True)
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="w@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
     with pytest.raises(services.DelegationError):
         services.cancel_invitation(actor=world.users["rm_a"], invitation=invitation)
     invitation.refresh_from_db()
@@ -245,10 +424,33 @@ def test_a_registered_manager_cannot_cancel_a_whole_provider_invitation(world):
 
 def test_new_account_hook_accepts_pending_invitations_for_its_address(world):
     ni = world.users["ni"]
-    services.invite(actor=ni, provider=world.p, email="fresh@x.example", permissions=NOTIFY, whole_provider=False, location_ids=[world.b.pk])
-    services.invite(actor=world.users["other_provider"], provider=world.q, email="fresh@x.example", permissions=VIEW, whole_provider=True)
-    stale, _ = services.invite(actor=world.users["rm_a"], provider=world.p, email="other@x.example", permissions=VIEW, whole_provider=False, location_ids=[world.a.pk])
-    assert [i.provider_id for i in services.pending_invitations_for_email(" FRESH@x.example")] == [world.p.pk, world.q.pk]
+    services.invite(
+        actor=ni,
+        provider=world.p,
+        email="fresh@x.example",
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.b.pk],
+    )
+    services.invite(
+        actor=world.users["other_provider"],
+        provider=world.q,
+        email="fresh@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    stale, _ = services.invite(
+        actor=world.users["rm_a"],
+        provider=world.p,
+        email="other@x.example",
+        permissions=VIEW,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    assert [i.provider_id for i in services.pending_invitations_for_email(" FRESH@x.example")] == [
+        world.p.pk,
+        world.q.pk,
+    ]
     assert services.pending_invitations_for_email("nobody@x.example") == []
     user = make_user("fresh@x.example")
     memberships = services.accept_invitations_for_new_account(user=user)
@@ -263,21 +465,36 @@ def test_new_account_hook_accepts_pending_invitations_for_its_address(world):
 
 
 def test_new_account_hook_skips_expired_invitations(world):
-    invitation, _ = services.invite(actor=world.users["ni"], provider=world.p, email="slow@x.example", permissions=VIEW, whole_provider=True)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="slow@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     assert services.pending_invitations_for_email("slow@x.example") == []
     assert services.accept_invitations_for_new_account(user=make_user("slow@x.example")) == []
 
 
 def test_accepting_when_the_inviter_has_since_lost_their_role_flags_review(world):
     rm_a = world.users["rm_a"]
-    _, token = services.invite(actor=rm_a, provider=world.p, email="x@x.example", permissions=VIEW, whole_provider=False, location_ids=[world.a.pk])
+    _, token = services.invite(
+        actor=rm_a,
+        provider=world.p,
+        email="x@x.example",
+        permissions=VIEW,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
     RoleAssignment.objects.filter(person=rm_a.person).update(end_date=timezone.localdate())
     membership = services.accept_invitation(user=make_user("x@x.example"), token=token)
     assert membership.granter_review_since is not None
 
 
-def test_two_concurrent_accepts_make_one_membership(world, transactional_db_world):
+def test_two_concurrent_accepts_make_one_membership(transactional_db_world):
     invitee, token = transactional_db_world
     results = []
 
@@ -304,7 +521,13 @@ def transactional_db_world(transactional_db):
     # The `world` fixture's data is committed here so two threads can see it.
     world = build_world()
     invitee = make_user("race@x.example")
-    _, token = services.invite(actor=world.users["ni"], provider=world.p, email=invitee.email, permissions=VIEW, whole_provider=True)
+    _, token = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email=invitee.email,
+        permissions=VIEW,
+        whole_provider=True,
+    )
     return invitee, token
 
 
@@ -313,31 +536,55 @@ def transactional_db_world(transactional_db):
 
 def test_request_to_join_approved_with_chosen_access(world):
     requester = world.users["requester"]
-    join_request = services.request_to_join(user=requester, provider=world.p, message="I am the deputy manager at Sunset Lodge")
+    join_request = services.request_to_join(
+        user=requester, provider=world.p, message="I am the deputy manager at Sunset Lodge"
+    )
     # Both sides are told: the requester, and everyone who manages the team.
     assert outbox_to(requester.email)[-1].subject == "You asked to join Sunrise Care Ltd"
     for kind in ("ni", "rm_a", "rm_b", "delegate_team_whole", "delegate_team_a"):
-        assert outbox_to(world.users[kind].email)[-1].subject == "Rory Requester asked to join Sunrise Care Ltd"
+        assert (
+            outbox_to(world.users[kind].email)[-1].subject
+            == "Rory Requester asked to join Sunrise Care Ltd"
+        )
     assert not outbox_to(world.users["delegate_view_whole"].email)
     with pytest.raises(services.DelegationError, match="already asked"):
         services.request_to_join(user=requester, provider=world.p, message="")
-    membership = services.approve_join_request(actor=world.users["rm_b"], join_request=join_request, permissions=NOTIFY, whole_provider=False, location_ids=[world.b.pk])
+    membership = services.approve_join_request(
+        actor=world.users["rm_b"],
+        join_request=join_request,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.b.pk],
+    )
     assert membership.granted_by == world.users["rm_b"]
     assert can(requester, Permission.SUBMIT_NOTIFICATIONS, location=world.b)
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.APPROVED
     assert join_request.decided_by == world.users["rm_b"]
-    assert outbox_to(requester.email)[-1].subject == "Your request to join Sunrise Care Ltd was approved"
+    assert (
+        outbox_to(requester.email)[-1].subject
+        == "Your request to join Sunrise Care Ltd was approved"
+    )
     assert audit("organisations.join_request_approved")
     # Replayed decision is refused.
     with pytest.raises(services.DelegationError):
-        services.refuse_join_request(actor=world.users["ni"], join_request=join_request, reason="No")
+        services.refuse_join_request(
+            actor=world.users["ni"], join_request=join_request, reason="No"
+        )
 
 
 def test_registered_manager_cannot_approve_for_another_location(world):
-    join_request = services.request_to_join(user=world.users["requester"], provider=world.p, message="")
+    join_request = services.request_to_join(
+        user=world.users["requester"], provider=world.p, message=""
+    )
     with pytest.raises(services.DelegationError, match="locations whose team you manage"):
-        services.approve_join_request(actor=world.users["rm_a"], join_request=join_request, permissions=VIEW, whole_provider=False, location_ids=[world.b.pk])
+        services.approve_join_request(
+            actor=world.users["rm_a"],
+            join_request=join_request,
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.b.pk],
+        )
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.PENDING
 
@@ -346,12 +593,20 @@ def test_request_to_join_refused_with_a_reason(world):
     requester = world.users["requester"]
     join_request = services.request_to_join(user=requester, provider=world.p, message="")
     with pytest.raises(services.DelegationError, match="Enter why"):
-        services.refuse_join_request(actor=world.users["ni"], join_request=join_request, reason="   ")
+        services.refuse_join_request(
+            actor=world.users["ni"], join_request=join_request, reason="   "
+        )
     with pytest.raises(services.DelegationError, match="1000 characters or fewer"):
-        services.refuse_join_request(actor=world.users["ni"], join_request=join_request, reason="x" * 1001)
+        services.refuse_join_request(
+            actor=world.users["ni"], join_request=join_request, reason="x" * 1001
+        )
     with pytest.raises(services.DelegationError, match="cannot decide"):
-        services.refuse_join_request(actor=world.users["delegate_view_whole"], join_request=join_request, reason="No")
-    services.refuse_join_request(actor=world.users["ni"], join_request=join_request, reason="We do not know you <b>")
+        services.refuse_join_request(
+            actor=world.users["delegate_view_whole"], join_request=join_request, reason="No"
+        )
+    services.refuse_join_request(
+        actor=world.users["ni"], join_request=join_request, reason="We do not know you <b>"
+    )
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.REFUSED
     message = outbox_to(requester.email)[-1]
@@ -365,7 +620,9 @@ def test_request_to_join_refused_when_pointless_or_too_long(world):
     with pytest.raises(services.DelegationError, match="already have access"):
         services.request_to_join(user=world.users["delegate_view_a"], provider=world.p, message="")
     with pytest.raises(services.DelegationError, match="1000 characters"):
-        services.request_to_join(user=world.users["requester"], provider=world.p, message="x" * 1001)
+        services.request_to_join(
+            user=world.users["requester"], provider=world.p, message="x" * 1001
+        )
     assert not JoinRequest.objects.exists()
 
 
@@ -374,13 +631,22 @@ def test_request_to_join_refused_when_pointless_or_too_long(world):
 
 def test_change_membership_records_before_and_after(world):
     membership = world.memberships["delegate_view_a"]
-    services.change_membership(actor=world.users["ni"], membership=membership, permissions=NOTIFY, whole_provider=False, location_ids=[world.a.pk, world.b.pk])
+    services.change_membership(
+        actor=world.users["ni"],
+        membership=membership,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.a.pk, world.b.pk],
+    )
     (event,) = audit("organisations.membership_changed")
     assert event.data["before"]["permissions"] == VIEW
     assert event.data["before"]["locations"] == [world.a.pk]
     assert event.data["after"]["permissions"] == NOTIFY
     assert event.data["after"]["locations"] == [world.a.pk, world.b.pk]
-    assert outbox_to("delegate_view_a@sunrise.example")[-1].subject == "Your access to Sunrise Care Ltd has changed"
+    assert (
+        outbox_to("delegate_view_a@sunrise.example")[-1].subject
+        == "Your access to Sunrise Care Ltd has changed"
+    )
     assert can(world.users["delegate_view_a"], Permission.SUBMIT_NOTIFICATIONS, location=world.b)
 
 
@@ -401,8 +667,15 @@ def test_suspend_reinstate_remove_follow_the_lifecycle(world):
     assert not can(user, Permission.VIEW_SUBMISSIONS, location=world.a)
     with pytest.raises(services.DelegationError):
         services.reinstate_membership(actor=ni, membership=membership)
-    verbs = [e.verb for e in AuditEvent.objects.filter(target_id=str(membership.pk)).order_by("occurred_at")]
-    assert verbs == ["organisations.membership_suspended", "organisations.membership_reinstated", "organisations.membership_removed"]
+    verbs = [
+        e.verb
+        for e in AuditEvent.objects.filter(target_id=str(membership.pk)).order_by("occurred_at")
+    ]
+    assert verbs == [
+        "organisations.membership_suspended",
+        "organisations.membership_reinstated",
+        "organisations.membership_removed",
+    ]
     subjects = [m.subject for m in outbox_to(user.email)]
     assert subjects == [
         "Your access to Sunrise Care Ltd is suspended",
@@ -433,7 +706,13 @@ def test_nobody_changes_someone_who_holds_more_than_they_do(world):
         services.remove_membership(actor=rm_a, membership=world.memberships["delegate_view_whole"])
     # An RM may widen nobody beyond their own location.
     with pytest.raises(services.DelegationError, match="locations whose team you manage"):
-        services.change_membership(actor=rm_a, membership=world.memberships["delegate_view_a"], permissions=VIEW, whole_provider=False, location_ids=[world.a.pk, world.b.pk])
+        services.change_membership(
+            actor=rm_a,
+            membership=world.memberships["delegate_view_a"],
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk, world.b.pk],
+        )
     assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 8
 
 
@@ -459,13 +738,22 @@ def test_provider_never_loses_its_last_team_manager(world):
     attempts = [
         lambda: services.remove_membership(actor=b, membership=ma),
         lambda: services.suspend_membership(actor=b, membership=ma),
-        lambda: services.change_membership(actor=b, membership=ma, permissions=VIEW, whole_provider=True),
         lambda: services.change_membership(
-            actor=b, membership=ma, permissions=TEAM + VIEW, whole_provider=False, location_ids=[world.a.pk]
+            actor=b, membership=ma, permissions=VIEW, whole_provider=True
+        ),
+        lambda: services.change_membership(
+            actor=b,
+            membership=ma,
+            permissions=TEAM + VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk],
         ),
     ]
     for attempt in attempts:
-        with pytest.raises(services.DelegationError, match=r"a\.manager@sunrise\.example is the only person who can manage the team"):
+        with pytest.raises(
+            services.DelegationError,
+            match=r"a\.manager@sunrise\.example is the only person who can manage the team",
+        ):
             attempt()
     ma.refresh_from_db()
     assert ma.status == MembershipStatus.ACTIVE
@@ -475,5 +763,10 @@ def test_provider_never_loses_its_last_team_manager(world):
 def test_a_registered_whole_provider_person_counts_as_a_team_manager(world):
     # The nominated individual can always sign in and manage the team, so the last
     # delegated manager may go.
-    services.remove_membership(actor=world.users["ni"], membership=world.memberships["delegate_team_whole"])
-    assert Membership.objects.get(pk=world.memberships["delegate_team_whole"].pk).status == MembershipStatus.REMOVED
+    services.remove_membership(
+        actor=world.users["ni"], membership=world.memberships["delegate_team_whole"]
+    )
+    assert (
+        Membership.objects.get(pk=world.memberships["delegate_team_whole"].pk).status
+        == MembershipStatus.REMOVED
+    )
