@@ -4,7 +4,8 @@ services check again whatever is posted."""
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, validate_email
 
 from portal.organisations.access import scope_for
 from portal.organisations.permissions import (
@@ -22,16 +23,27 @@ CHOSEN = "chosen"
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(
+    email = forms.CharField(
         label="What is their email address?",
         max_length=320,
+        widget=forms.EmailInput,
         help_text="Use an address only they use, not a shared mailbox. We will send the invitation there",
         error_messages={
             "required": "Enter their email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
             "max_length": "Email address must be 320 characters or fewer",
         },
     )
+
+    def clean_email(self) -> str:
+        # Length is checked first (by the field), then the format, so each gets its message.
+        value: str = self.cleaned_data["email"].strip().lower()
+        try:
+            validate_email(value)
+        except ValidationError as error:
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.com"
+            ) from error
+        return value
 
 
 class MultipleChoiceWithHints(forms.MultipleChoiceField):
@@ -135,7 +147,7 @@ def chosen_permissions(levels: list[str]) -> list[str]:
 
 
 provider_id_format = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$",
+    r"^[A-Za-z0-9][A-Za-z0-9-]*$",
     "Enter a provider ID in the correct format, like 1-101614751",
 )
 

@@ -34,6 +34,11 @@ from portal.register.models import Location, Provider
 GET_POST = ["GET", "HEAD", "POST"]
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data for a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _put_error(form: forms.Form, error: services.DelegationError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -75,7 +80,7 @@ def _scope_names(whole_provider: bool, locations: list[Location], provider: Prov
 @require_http_methods(GET_POST)
 def providers(request: HttpRequest) -> HttpResponse:
     mine = list(providers_for(request.user))
-    form = ChooseProviderForm(request.POST or None, providers=mine)
+    form = ChooseProviderForm(_posted(request), providers=mine)
     if request.method == "POST" and form.is_valid():
         request.session[selectors.CURRENT_PROVIDER_SESSION_KEY] = form.cleaned_data["provider"]
         chosen = next(p for p in mine if p.pk == form.cleaned_data["provider"])
@@ -140,7 +145,7 @@ def _next_invite_step(request: HttpRequest, provider_id: str, default: str) -> H
 def invite_email(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     provider = selectors.provider_or_404(request.user, provider_id)
     answers = _invite_answers(request, provider_id)
-    form = EmailForm(request.POST or None, initial={"email": answers.get("email", "")})
+    form = EmailForm(_posted(request), initial={"email": answers.get("email", "")})
     if request.method == "POST" and form.is_valid():
         _save_invite_answers(request, provider_id, email=form.cleaned_data["email"].strip().lower())
         return _next_invite_step(request, provider_id, "organisations:invite_access")
@@ -155,7 +160,7 @@ def invite_access(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     if not answers.get("email"):
         return redirect("organisations:invite_email", provider_id=provider_id)
     form = AccessForm(
-        request.POST or None,
+        _posted(request),
         actor=request.user,
         provider=provider,
         initial={"permissions": answers.get("levels", [])},
@@ -178,7 +183,7 @@ def invite_locations(request: HttpRequest, provider_id: str) -> HttpResponseBase
     if not answers.get("levels"):
         return redirect("organisations:invite_access", provider_id=provider_id)
     form = LocationsForm(
-        request.POST or None,
+        _posted(request),
         actor=request.user,
         provider=provider,
         initial=LocationsForm.initial_for(
@@ -209,7 +214,7 @@ def invite_check(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     answers = _invite_answers(request, provider_id)
     if "whole_provider" not in answers or not answers.get("levels") or not answers.get("email"):
         return redirect("organisations:invite_email", provider_id=provider_id)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invite(
@@ -307,7 +312,7 @@ def invitation_cancel(
     invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
     if not _may_manage_invitation(request.user, invitation):
         raise PermissionDenied("cannot manage this invitation")
-    form = forms.Form(request.POST or None)
+    form = forms.Form(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_invitation(actor=request.user, invitation=invitation, request=request)
@@ -337,7 +342,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "where": _scope_names(found.whole_provider, list(found.locations.all()), found.provider),
         "sign_in_url": f"{resolve_url(settings.LOGIN_URL)}?next={request.path}",
         "sign_up_url": resolve_url(settings.ORGANISATIONS_SIGN_UP_URL),
-        "form": forms.Form(request.POST or None),
+        "form": forms.Form(_posted(request)),
     }
     usable = found.status == InvitationStatus.PENDING and not found.has_expired
     if not usable:
@@ -408,7 +413,7 @@ def member(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpR
 @require_http_methods(GET_POST)
 def member_change(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpResponseBase:
     provider, membership = _manageable(request, provider_id, membership_id)
-    data = request.POST or None
+    data = _posted(request)
     access_form = AccessForm(
         data,
         actor=request.user,
@@ -463,7 +468,7 @@ def _member_action(
 ) -> HttpResponseBase:
     provider, membership = _manageable(request, provider_id, membership_id)
     service, question, done = _MEMBER_ACTIONS[action]
-    form = forms.Form(request.POST or None)
+    form = forms.Form(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, membership=membership, request=request)
@@ -520,7 +525,7 @@ def member_keep(request: HttpRequest, provider_id: str, membership_id: UUID) -> 
 @requires("signed_in")
 @require_http_methods(GET_POST)
 def join(request: HttpRequest) -> HttpResponseBase:
-    form = JoinForm(request.POST or None)
+    form = JoinForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         provider = Provider.objects.get(pk=form.cleaned_data["provider_id"])
         try:
@@ -565,7 +570,7 @@ def join_request_approve(
 ) -> HttpResponseBase:
     provider = selectors.provider_or_404(request.user, provider_id)
     found = selectors.join_request_or_404(request.user, provider, request_id)
-    data = request.POST or None
+    data = _posted(request)
     access_form = AccessForm(data, actor=request.user, provider=provider)
     locations_form = LocationsForm(data, actor=request.user, provider=provider)
     if request.method == "POST" and access_form.is_valid() and locations_form.is_valid():
@@ -603,7 +608,7 @@ def join_request_refuse(
 ) -> HttpResponseBase:
     provider = selectors.provider_or_404(request.user, provider_id)
     found = selectors.join_request_or_404(request.user, provider, request_id)
-    form = RefuseForm(request.POST or None)
+    form = RefuseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.refuse_join_request(

@@ -1,4 +1,4 @@
-"""The access matrix: every URL of the delegation package × every kind of user.
+"""The access matrix: every URL of the delegation package by every kind of user.
 
 Expectations are written out here as a policy, independently of the code: for each URL,
 which kinds get the page (200, or 302 where the page sends them on), which are refused
@@ -208,9 +208,9 @@ def state_of_everything():
 
 def test_every_url_of_the_package_is_in_the_matrix():
     resolver = get_resolver()
-    names = {name for name in resolver.reverse_dict.keys() if isinstance(name, str)}
+    names = {name for name in resolver.reverse_dict if isinstance(name, str)}
     namespace = resolver.namespace_dict["organisations"][1]
-    package_names = {name for name in namespace.reverse_dict.keys() if isinstance(name, str)}
+    package_names = {name for name in namespace.reverse_dict if isinstance(name, str)}
     in_matrix = {
         case.name
         for case in cases(

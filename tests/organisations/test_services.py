@@ -14,9 +14,9 @@ from portal.emails.services import deliver
 from portal.organisations import services
 from portal.organisations.access import can, forget_access
 from portal.organisations.models import (
+    InvalidTransition,
     Invitation,
     InvitationStatus,
-    InvalidTransition,
     JoinRequest,
     JoinRequestStatus,
     Membership,
