@@ -19,7 +19,6 @@ from portal.organisations.selectors import grantable_locations
 from portal.register.models import Provider
 
 WHOLE = "whole"
-CHOSEN = "chosen"
 
 
 class EmailForm(forms.Form):
@@ -81,62 +80,58 @@ class AccessForm(forms.Form):
 
 
 class LocationsForm(forms.Form):
-    """Where the access applies: the whole provider (if the actor may give that) or
-    chosen locations among those whose team the actor manages."""
+    """Where the access applies: chosen locations among those whose team the actor manages,
+    or (if the actor may give that) the whole provider, including locations added later.
 
-    scope = forms.ChoiceField(
-        label="Where can they do it?",
-        widget=forms.RadioSelect,
+    One list of checkboxes, with "All locations" after an "or" divider, rather than radios
+    with a conditional reveal: the reveal marks a radio aria-expanded, which is not allowed.
+    """
+
+    locations = forms.MultipleChoiceField(
+        label="Where can they act?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
         error_messages={
             "required": "Select where they can act",
-            "invalid_choice": "Select where they can act",
+            "invalid_choice": "Select locations from the list",
         },
-    )
-    locations = forms.MultipleChoiceField(
-        label="Which locations?",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        error_messages={"invalid_choice": "Select locations from the list"},
     )
 
     def __init__(self, *args: Any, actor: Any, provider: Provider, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.may_give_whole = scope_for(actor, "manage_team", provider).whole_provider
-        location_choices = [
+        choices: list[tuple[str, str]] = [
             (location.pk, f"{location.name}, {location.postal_code}".rstrip(", "))
             for location in grantable_locations(actor, provider)
         ]
-        self.fields["locations"].choices = location_choices  # type: ignore[attr-defined]
+        field = self.fields["locations"]
         if self.may_give_whole:
-            self.fields["scope"].choices = [  # type: ignore[attr-defined]
-                (WHOLE, f"All locations of {provider.name}"),
-                (CHOSEN, "Only the locations I choose"),
-            ]
+            choices += [("divider", "or"), (WHOLE, f"All locations of {provider.name}")]
+            field.help_text = (
+                "Select the locations, or all locations (which includes any added later)"
+            )
         else:
-            # Someone who manages only some locations chooses among those.
-            del self.fields["scope"]
-            self.fields["locations"].label = "Which of your locations can they act for?"
-            self.fields["locations"].required = True
-            self.fields["locations"].error_messages["required"] = "Select at least one location"
+            field.label = "Which of your locations can they act for?"
+            field.error_messages["required"] = "Select at least one location"
+        field.choices = choices  # type: ignore[attr-defined]
+
+    def clean_locations(self) -> list[str]:
+        chosen: list[str] = self.cleaned_data["locations"]
+        if "divider" in chosen:
+            raise forms.ValidationError("Select locations from the list")
+        return chosen
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.may_give_whole:
-            if not data.get("scope"):
-                return data  # "Select where they can act" is already on the radios
-            whole = data["scope"] == WHOLE
-        else:
-            whole = False
-        if not whole and not data.get("locations") and "locations" not in self.errors:
-            self.add_error("locations", "Select at least one location")
+        chosen = data.get("locations") or []
+        whole = self.may_give_whole and WHOLE in chosen
         data["whole_provider"] = whole
-        if whole:
-            data["locations"] = []
+        data["locations"] = [] if whole else chosen
         return data
 
     @staticmethod
     def initial_for(whole_provider: bool, location_ids: list[str]) -> dict[str, Any]:
-        return {"scope": WHOLE if whole_provider else CHOSEN, "locations": location_ids}
+        return {"locations": [WHOLE] if whole_provider else location_ids}
 
 
 def chosen_permissions(levels: list[str]) -> list[str]:

@@ -195,3 +195,43 @@ def grantable_locations(user: Any, provider: Provider) -> QuerySet[Location]:
     if not scope.whole_provider:
         locations = locations.filter(pk__in=scope.location_ids)
     return locations.order_by("name")
+
+
+@dataclass
+class ProviderSummary:
+    """One of the user's providers: what they can do there, where, and through which roles."""
+
+    provider: Provider
+    roles: list[str]
+    what: list[str]
+    where: list[str]
+    whole_provider: bool
+    may_view_team: bool
+
+
+def my_providers(user: Any) -> list[ProviderSummary]:
+    from portal.organisations.access import provider_access
+    from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
+
+    summaries = []
+    for provider in providers_for(user):
+        access = provider_access(user, provider)
+        if access is None:
+            continue
+        held = {p for p in ALL_PERMISSIONS if access.has_anywhere(p)}
+        whole = all(access.scope_for(p).whole_provider for p in held)
+        location_ids: set[str] = set()
+        for permission in held:
+            location_ids |= access.scope_for(permission).location_ids
+        names = sorted(access.locations[i].name for i in location_ids if i in access.locations)
+        summaries.append(
+            ProviderSummary(
+                provider=provider,
+                roles=sorted(RoleType(role).label for role in access.roles),
+                what=describe_permissions(held),
+                where=[] if whole else names,
+                whole_provider=whole,
+                may_view_team=access.has_anywhere(Permission.VIEW_TEAM),
+            )
+        )
+    return summaries

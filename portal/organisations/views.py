@@ -90,7 +90,12 @@ def providers(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "providers.html",
-        {"form": form, "providers": mine, "current": current},
+        {
+            "form": form,
+            "providers": mine,
+            "summaries": selectors.my_providers(request.user),
+            "current": current,
+        },
     )
 
 

@@ -276,8 +276,7 @@ def test_posts_by_everyone_refused_change_nothing(client, matrix_world, index):
     data = {
         "email": "attacker@evil.example",
         "permissions": ["team", "registration", "notifications", "view"],
-        "scope": "whole",
-        "locations": [world.a.pk, world.b.pk, world.c.pk],
+        "locations": ["whole", world.a.pk, world.b.pk, world.c.pk],
         "reason": "no",
         "provider_id": world.p.pk,
         "message": "<script>alert(1)</script>",

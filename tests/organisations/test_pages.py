@@ -88,15 +88,10 @@ def test_invite_journey_with_errors_then_check_answers_and_sent(client, world):
     assert response["Location"] == step(world, "invite_locations")
     response = client.post(step(world, "invite_locations"), {})
     assert "Select where they can act" in response.content.decode()
-    response = client.post(step(world, "invite_locations"), {"scope": "chosen"})
-    assert "Select at least one location" in response.content.decode()
-    response = client.post(
-        step(world, "invite_locations"), {"scope": "chosen", "locations": [world.c.pk]}
-    )
-    assert "Select locations from the list" in response.content.decode()
-    response = client.post(
-        step(world, "invite_locations"), {"scope": "chosen", "locations": [world.a.pk]}
-    )
+    for hostile in ([world.c.pk], ["divider"], ["<script>"], ["' OR 1=1 --"], ["x" * 5000]):
+        response = client.post(step(world, "invite_locations"), {"locations": hostile})
+        assert "Select locations from the list" in response.content.decode()
+    response = client.post(step(world, "invite_locations"), {"locations": [world.a.pk]})
     assert response["Location"] == step(world, "invite_check")
     html = client.get(step(world, "invite_check")).content.decode()
     assert "office.admin@sunrise.example" in html
@@ -240,14 +235,14 @@ def test_change_suspend_reinstate_remove_pages(client, world):
     )
     response = client.post(
         reverse("organisations:member_change", kwargs=kwargs),
-        {"permissions": [], "scope": "chosen"},
+        {"permissions": [], "locations": []},
     )
     html = response.content.decode()
     assert "Select what they can do" in html
-    assert "Select at least one location" in html
+    assert "Select where they can act" in html
     response = client.post(
         reverse("organisations:member_change", kwargs=kwargs),
-        {"permissions": ["notifications"], "scope": "whole"},
+        {"permissions": ["notifications"], "locations": ["whole", world.a.pk]},
     )
     assert response.status_code == 302
     membership.refresh_from_db()
@@ -372,3 +367,17 @@ def test_people_without_a_provider_see_how_to_join(client, world, kind):
     client.force_login(world.users[kind])
     html = client.get(reverse("organisations:providers")).content.decode()
     assert "You do not have access to any provider yet" in html
+
+
+def test_providers_page_says_what_and_where(client, world):
+    client.force_login(world.users["delegate_notifications_a"])
+    html = client.get(reverse("organisations:providers")).content.decode()
+    assert "Draft and submit notifications" in html
+    assert "Sunrise House" in html
+    assert "Sunset Lodge" not in html
+    assert "Team for Sunrise Care Ltd" not in html
+    client.force_login(world.users["rm_b"])
+    html = client.get(reverse("organisations:providers")).content.decode()
+    assert "Registered manager" in html
+    assert "Sunset Lodge" in html
+    assert "Sunrise House" not in html
