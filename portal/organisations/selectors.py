@@ -218,7 +218,7 @@ def my_providers(user: Any) -> list[ProviderSummary]:
         access = provider_access(user, provider)
         if access is None:
             continue
-        held = {p for p in ALL_PERMISSIONS if access.has_anywhere(p)}
+        held: set[str] = {str(p) for p in ALL_PERMISSIONS if access.has_anywhere(p)}
         whole = all(access.scope_for(p).whole_provider for p in held)
         location_ids: set[str] = set()
         for permission in held:
