@@ -288,3 +288,15 @@ def test_posts_by_everyone_refused_change_nothing(client, matrix_world, index):
         got[kind] = response.status_code
     assert got == {kind: expected[kind] for kind in refused}
     assert state_of_everything() == before
+
+
+def test_every_view_of_the_package_declares_who_may_use_it():
+    from portal.access import declared_access, known_permissions
+
+    namespace = get_resolver().namespace_dict["organisations"][1]
+    for pattern in namespace.url_patterns:
+        access = declared_access(pattern.callback)
+        assert access is not None, pattern.name
+        assert access == "public" or access in known_permissions(), (pattern.name, access)
+        if access == "public":
+            assert pattern.name == "invitation"  # the emailed link; it checks the account itself

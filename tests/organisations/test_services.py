@@ -770,3 +770,45 @@ def test_a_registered_whole_provider_person_counts_as_a_team_manager(world):
         Membership.objects.get(pk=world.memberships["delegate_team_whole"].pk).status
         == MembershipStatus.REMOVED
     )
+
+
+def test_two_managers_removing_each_other_at_once_leave_one(transactional_db):
+    world = build_world()
+    RoleAssignment.objects.filter(role=RoleType.NOMINATED_INDIVIDUAL, provider=world.p).delete()
+    Membership.objects.filter(user=world.users["delegate_team_whole"]).delete()
+    a = make_user("a.manager@sunrise.example")
+    b = make_user("b.manager@sunrise.example")
+    ma = give(a, world.p, ["team", "view"])
+    mb = give(b, world.p, ["team", "view"])
+    # Each has just loaded the team page: their access is worked out before either acts.
+    assert can(a, Permission.MANAGE_TEAM, provider=world.p)
+    assert can(b, Permission.MANAGE_TEAM, provider=world.p)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def remove(actor, membership):
+        try:
+            barrier.wait()
+            services.remove_membership(actor=actor, membership=membership)
+            results.append("removed")
+        except services.DelegationError as error:
+            results.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(a, mb)),
+        threading.Thread(target=remove, args=(b, ma)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("removed") == 1
+    assert any("is the only person who can manage the team" in r for r in results)
+    assert (
+        Membership.objects.filter(
+            provider=world.p, status=MembershipStatus.ACTIVE, whole_provider=True, user__in=[a, b]
+        ).count()
+        == 1
+    )

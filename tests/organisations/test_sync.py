@@ -135,3 +135,34 @@ def test_no_access_can_be_given_at_a_deregistered_provider(world):
             permissions=VIEW,
             whole_provider=True,
         )
+
+
+def test_sweep_command_expires_invitations_and_ends_old_access(world, settings):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.organisations.models import Invitation, InvitationStatus
+
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="old@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    world.q.registration_status = RegistrationStatus.DEREGISTERED
+    world.q.deregistration_date = timezone.localdate() - dt.timedelta(
+        days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS + 1
+    )
+    world.q.save()
+    give(make_user("q.member@x.example"), world.q, ["view"])
+    out = StringIO()
+    call_command("organisations_sweep", stdout=out)
+    assert json.loads(out.getvalue()) == {"invitations_expired": 1, "memberships_ended": 1}
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.EXPIRED
