@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from portal.accounts.models import User
@@ -66,8 +66,8 @@ def visible_memberships(user: Any, provider: Provider) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(pk__in=ids)
         .select_related("user", "granted_by")
-        .prefetch_related("locations")
-        .order_by("user__email")
+        .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
+        .order_by("user__email", "pk")
     )
 
 
@@ -85,8 +85,8 @@ def visible_invitations(user: Any, provider: Provider) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(pk__in=ids)
         .select_related("invited_by")
-        .prefetch_related("locations")
-        .order_by("email")
+        .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
+        .order_by("email", "pk")
     )
 
 

@@ -102,20 +102,57 @@ def providers(request: HttpRequest) -> HttpResponse:
 # Team page ---------------------------------------------------------------------------
 
 
+TEAM_PAGE_SIZE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+
+
 @requires("organisations.view_team")
 @require_safe
 def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     provider = selectors.provider_or_404(request.user, provider_id)
     may_manage = not scope_for(request.user, Permission.MANAGE_TEAM, provider).is_empty
+    # One page of people at a time; fetching one more than shown says whether there is a
+    # next page without a count query.
+    number = _page_number(request)
+    start = (number - 1) * TEAM_PAGE_SIZE
+    memberships = list(
+        selectors.visible_memberships(request.user, provider)[start : start + TEAM_PAGE_SIZE + 1]
+    )
+    invitations = list(selectors.visible_invitations(request.user, provider)[: TEAM_PAGE_SIZE + 1])
+    join_requests = list(
+        selectors.visible_join_requests(request.user, provider)[: TEAM_PAGE_SIZE + 1]
+    )
+    team_url = reverse("organisations:team", kwargs={"provider_id": provider.pk})
+    pagination: dict[str, Any] = {}
+    if number > 1:
+        pagination["previous"] = {
+            "href": f"{team_url}?page={number - 1}",
+            "labelText": f"Page {number - 1}",
+        }
+    if len(memberships) > TEAM_PAGE_SIZE:
+        pagination["next"] = {
+            "href": f"{team_url}?page={number + 1}",
+            "labelText": f"Page {number + 1}",
+        }
     return _page(
         request,
         "team.html",
         {
             "provider": provider,
-            "registered": selectors.registered_people(request.user, provider),
-            "memberships": list(selectors.visible_memberships(request.user, provider)),
-            "invitations": list(selectors.visible_invitations(request.user, provider)),
-            "join_requests": list(selectors.visible_join_requests(request.user, provider)),
+            "registered": selectors.registered_people(request.user, provider)
+            if number == 1
+            else [],
+            "memberships": memberships[:TEAM_PAGE_SIZE],
+            "invitations": invitations[:TEAM_PAGE_SIZE] if number == 1 else [],
+            "more_invitations": len(invitations) > TEAM_PAGE_SIZE,
+            "join_requests": join_requests[:TEAM_PAGE_SIZE] if number == 1 else [],
+            "more_join_requests": len(join_requests) > TEAM_PAGE_SIZE,
+            "page_number": number,
+            "pagination": pagination,
             "may_manage": may_manage,
         },
     )

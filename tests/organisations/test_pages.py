@@ -381,3 +381,22 @@ def test_providers_page_says_what_and_where(client, world):
     assert "Registered manager" in html
     assert "Sunset Lodge" in html
     assert "Sunrise House" not in html
+
+
+def test_team_page_shows_fifty_people_a_page(client, world):
+    for i in range(55):
+        give(make_user(f"m{i:02d}@many.example"), world.p, ["view"], [world.b])
+    client.force_login(world.users["ni"])
+    first = client.get(team_url(world)).content.decode()
+    assert "Registered people" in first
+    assert 'rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = client.get(team_url(world) + "?page=2").content.decode()
+    assert "Team for Sunrise Care Ltd (page 2)" in second
+    assert "Registered people" not in second
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
+    shown = {f"m{i:02d}@many.example" for i in range(55) if f"m{i:02d}@many.example" in first + second}
+    assert len(shown) == 55
+    for odd in ("0", "-1", "abc", "9" * 40, "<script>"):
+        assert client.get(team_url(world), {"page": odd}).status_code == 200
