@@ -73,7 +73,12 @@ def refresh_redundancy(user: Any) -> None:
             record(
                 verb="organisations.membership_redundant",
                 target=membership,
-                data={"user": user.email, "reason": "their registered role gives this access"},
+                data={
+                    "user": user.email,
+                    "reason": "their registered role gives this access",
+                    "before": {"redundant": False},
+                    "after": {"redundant": True},
+                },
             )
         elif not covered and membership.redundant_since is not None:
             membership.redundant_since = None
@@ -97,7 +102,12 @@ def flag_memberships_granted_by(user: Any) -> int:
         record(
             verb="organisations.membership_review_needed",
             target=membership,
-            data={"granted_by": user.email, "reason": "the granter's role has ended"},
+            data={
+                "granted_by": user.email,
+                "reason": "the granter's role has ended",
+                "before": {"review_needed": False},
+                "after": {"review_needed": True},
+            },
         )
         flagged += 1
     return flagged
