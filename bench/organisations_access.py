@@ -11,6 +11,7 @@ Run: scripts/bench.sh (or DJANGO_SETTINGS_MODULE=portal.settings.bench .venv/bin
 bench/organisations_access.py). Prints one JSON object per line.
 """
 
+import datetime as dt
 import json
 import os
 import statistics
@@ -89,7 +90,7 @@ def build() -> tuple[User, User, Provider]:
             permissions=permissions,
             invited_by=ni,
             token_hmac=token_hmac(f"{PREFIX}-{i}"),
-            expires_at=timezone.now() + timezone.timedelta(days=2),
+            expires_at=timezone.now() + dt.timedelta(days=2),
         )
         invitation.locations.set(locations[i % LOCATIONS : i % LOCATIONS + 1])
     many = User.objects.create_user("bench.many@bench.example", None)

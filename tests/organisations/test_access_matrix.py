@@ -11,7 +11,7 @@ change nothing.
 from dataclasses import dataclass
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import URLPattern, get_resolver, reverse
 
 from portal.audit.models import AuditEvent
 from portal.organisations import services
@@ -295,6 +295,7 @@ def test_every_view_of_the_package_declares_who_may_use_it():
 
     namespace = get_resolver().namespace_dict["organisations"][1]
     for pattern in namespace.url_patterns:
+        assert isinstance(pattern, URLPattern)
         access = declared_access(pattern.callback)
         assert access is not None, pattern.name
         assert access == "public" or access in known_permissions(), (pattern.name, access)

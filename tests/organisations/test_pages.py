@@ -396,7 +396,9 @@ def test_team_page_shows_fifty_people_a_page(client, world):
     assert "Registered people" not in second
     assert 'rel="prev"' in second
     assert 'rel="next"' not in second
-    shown = {f"m{i:02d}@many.example" for i in range(55) if f"m{i:02d}@many.example" in first + second}
+    shown = {
+        f"m{i:02d}@many.example" for i in range(55) if f"m{i:02d}@many.example" in first + second
+    }
     assert len(shown) == 55
     for odd in ("0", "-1", "abc", "9" * 40, "<script>"):
         assert client.get(team_url(world), {"page": odd}).status_code == 200
