@@ -91,6 +91,7 @@ def flag_memberships_granted_by(user: Any) -> int:
 
     forget_access(user)
     flagged = 0
+    providers: dict[str, Any] = {}
     granted = Membership.objects.filter(granted_by=user, granter_review_since__isnull=True).exclude(
         status=MembershipStatus.REMOVED
     )
@@ -109,8 +110,30 @@ def flag_memberships_granted_by(user: Any) -> int:
                 "after": {"review_needed": True},
             },
         )
+        providers.setdefault(membership.provider_id, membership.provider)
         flagged += 1
+    for provider in providers.values():
+        _tell_team_managers_to_review(provider, granter=user)
     return flagged
+
+
+def _tell_team_managers_to_review(provider: Any, *, granter: Any) -> None:
+    from django.urls import reverse
+
+    from portal.emails.services import queue_email
+    from portal.organisations.selectors import team_manager_users
+
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "organisations:team", kwargs={"provider_id": provider.pk}
+    )
+    for manager in team_manager_users(provider):
+        if manager.pk == granter.pk:
+            continue
+        queue_email(
+            to=manager.email,
+            template="organisations_review_needed",
+            context={"provider_name": provider.name, "granter": granter.email, "link": link},
+        )
 
 
 @transaction.atomic

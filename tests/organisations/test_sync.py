@@ -44,6 +44,15 @@ def test_when_the_granters_role_ends_their_grants_stay_but_are_flagged(
     assert AuditEvent.objects.filter(
         verb="organisations.membership_review_needed", target_id=str(granted.pk)
     ).exists()
+    # The people who manage the team are told; the person whose role ended is not.
+    from portal.emails.models import OutboxMessage
+
+    subjects = {
+        m.to: m.subject
+        for m in OutboxMessage.objects.filter(template="organisations_review_needed")
+    }
+    assert subjects[world.users["ni"].email] == "Check who can act for Sunrise Care Ltd"
+    assert world.users["rm_a"].email not in subjects
     # Someone who can grant it keeps it: the flag clears and they become its granter.
     services.keep_after_review(actor=world.users["ni"], membership=granted)
     granted.refresh_from_db()
