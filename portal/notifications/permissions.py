@@ -1,13 +1,18 @@
 """Every access decision about notifications, in one place.
 
-Today a user's scope comes from the live register roles of the person their account belongs
-to: a nominated individual, responsible individual or main partner acts for the whole
-provider; a registered manager acts only for the locations they manage. Delegation (another
-engineer's work) will add memberships here, in `scope_for`, and nowhere else: every view,
-selector and count goes through these functions.
+A user's scope comes from the portal's one access function (portal.organisations.access):
+live register roles (nominated individual, responsible individual, main partner: the whole
+provider; registered manager: their own locations; partner: view the whole provider) plus
+delegated memberships with the permissions and locations stored on them. Here each
+notification action maps to the fine-grained permission it needs:
 
-Anything outside a user's scope is treated as not existing (404), never as forbidden, so
-nobody can learn that another location's notification exists.
+- VIEW: see sent notifications, their thread, print and export them (view_submissions);
+- DRAFT: start and edit drafts, see drafts (draft_notifications);
+- SUBMIT: send a draft, add updates, answer the regulator's questions (submit_notifications).
+
+Every view, selector, service and count goes through these functions. Anything outside a
+user's scope is treated as not existing (404), never as forbidden, so nobody can learn that
+another location's notification exists.
 """
 
 from dataclasses import dataclass, field
@@ -16,23 +21,20 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from portal.register.models import Location, Provider, RoleAssignment, RoleType
+from portal.organisations import access as organisation_access
+from portal.organisations.permissions import Permission
+from portal.register.models import Location, Provider
 
-WHOLE_PROVIDER_ROLES = frozenset(
-    {
-        RoleType.NOMINATED_INDIVIDUAL,
-        RoleType.RESPONSIBLE_INDIVIDUAL,
-        RoleType.MAIN_PARTNER,
-    }
-)
-LOCATION_ROLES = frozenset({RoleType.REGISTERED_MANAGER})
+VIEW = Permission.VIEW_SUBMISSIONS
+DRAFT = Permission.DRAFT_NOTIFICATIONS
+SUBMIT = Permission.SUBMIT_NOTIFICATIONS
 
-_CACHE_ATTRIBUTE = "_notification_scope"
+_CACHE_ATTRIBUTE = "_notification_scopes"
 
 
 @dataclass(frozen=True)
 class NotifierScope:
-    """The providers a user acts for as a whole, and the single locations they act for."""
+    """For one permission: providers held as a whole, and single locations held."""
 
     whole_providers: frozenset[str] = field(default_factory=frozenset)
     # location id -> provider id
@@ -60,37 +62,36 @@ class NotifierScope:
         )
 
 
-def scope_for(user: Any) -> NotifierScope:
-    """The user's scope, computed once per user object (one query)."""
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
-    scope = NotifierScope()
-    person_id = getattr(user, "person_id", None)
-    if getattr(user, "is_authenticated", False) and person_id is not None:
-        whole: set[str] = set()
-        locations: dict[str, str] = {}
-        roles = (
-            RoleAssignment.objects.live()
-            .filter(person_id=person_id, role__in=WHOLE_PROVIDER_ROLES | LOCATION_ROLES)
-            .values_list("role", "provider_id", "location_id")
-        )
-        for role, provider_id, location_id in roles:
-            if role in WHOLE_PROVIDER_ROLES:
+def scope_for(user: Any, permission: str = VIEW) -> NotifierScope:
+    """Where the user holds `permission`, worked out once per user object."""
+    cache: dict[str, NotifierScope] | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cache is None:
+        cache = {}
+        if getattr(user, "is_authenticated", False):
+            setattr(user, _CACHE_ATTRIBUTE, cache)
+    if permission in cache:
+        return cache[permission]
+    whole: set[str] = set()
+    locations: dict[str, str] = {}
+    if getattr(user, "is_authenticated", False):
+        for provider_id, access in organisation_access.access_for(user).items():
+            where = access.scope_for(permission)
+            if where.whole_provider:
                 whole.add(provider_id)
-            elif location_id:
-                locations[location_id] = provider_id
-        scope = NotifierScope(whole_providers=frozenset(whole), locations=locations)
-    setattr(user, _CACHE_ATTRIBUTE, scope)
+            else:
+                for location_id in where.location_ids:
+                    locations[location_id] = provider_id
+    scope = NotifierScope(whole_providers=frozenset(whole), locations=locations)
+    cache[permission] = scope
     return scope
 
 
 def providers_user_can_notify_for(user: Any) -> QuerySet[Provider]:
-    return Provider.objects.filter(pk__in=scope_for(user).provider_ids).order_by("name")
+    return Provider.objects.filter(pk__in=scope_for(user, DRAFT).provider_ids).order_by("name")
 
 
 def locations_user_can_notify_for(user: Any, provider: Provider) -> QuerySet[Location]:
-    scope = scope_for(user)
+    scope = scope_for(user, DRAFT)
     locations = Location.objects.filter(provider=provider).exclude(
         registration_status="Deregistered"
     )
@@ -100,51 +101,60 @@ def locations_user_can_notify_for(user: Any, provider: Provider) -> QuerySet[Loc
 
 
 def locations_in_scope(user: Any) -> QuerySet[Location]:
-    """Every location the user acts for, across providers (for filters and counts)."""
-    scope = scope_for(user)
+    """Every location whose notifications the user may see (for filters)."""
+    scope = scope_for(user, VIEW)
     return Location.objects.filter(
         Q(provider_id__in=scope.whole_providers) | Q(pk__in=list(scope.locations))
     ).order_by("name")
 
 
 def can_notify_for_provider_as_a_whole(user: Any, provider: Provider) -> bool:
-    """Provider-level changes (name, directors, insolvency) need a whole-provider role."""
-    return provider.pk in scope_for(user).whole_providers
+    """Provider-level changes (name, directors, insolvency) need the whole provider."""
+    return provider.pk in scope_for(user, DRAFT).whole_providers
 
 
 def can_notify_for(user: Any, provider: Provider, location: Location | None) -> bool:
     if location is not None and location.provider_id != provider.pk:
         return False
-    return scope_for(user).covers(provider.pk, location.pk if location else None)
+    return scope_for(user, DRAFT).covers(provider.pk, location.pk if location else None)
 
 
 def can_view_notification(user: Any, notification: Any) -> bool:
-    """For a notification or a draft (both have provider_id and location_id)."""
-    return scope_for(user).covers(notification.provider_id, notification.location_id)
+    return scope_for(user, VIEW).covers(notification.provider_id, notification.location_id)
 
 
 def can_edit_draft(user: Any, draft: Any) -> bool:
-    return can_view_notification(user, draft)
+    return scope_for(user, DRAFT).covers(draft.provider_id, draft.location_id)
+
+
+def can_send(user: Any, item: Any) -> bool:
+    """Send a draft, add an update or answer a question (for a draft or a notification)."""
+    return scope_for(user, SUBMIT).covers(item.provider_id, item.location_id)
 
 
 def visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Only the rows of `queryset` (notifications or drafts) inside the user's scope."""
-    return queryset.filter(scope_for(user).filter_q())
+    """Only the sent notifications of `queryset` the user may see."""
+    return queryset.filter(scope_for(user, VIEW).filter_q())
+
+
+def drafts_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Only the drafts the user may work on."""
+    return queryset.filter(scope_for(user, DRAFT).filter_q())
 
 
 # Permission names for @requires (portal.access). Registered in NotificationsConfig.ready().
 
 
-def may_submit(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
-    return bool(request.user.is_authenticated and not scope_for(request.user).is_empty)
+def may_draft(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
+    return bool(request.user.is_authenticated and not scope_for(request.user, DRAFT).is_empty)
 
 
 def may_view(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
-    return bool(request.user.is_authenticated and not scope_for(request.user).is_empty)
+    return bool(request.user.is_authenticated and not scope_for(request.user, VIEW).is_empty)
 
 
 def register() -> None:
     from portal.access import register_permission
 
-    register_permission("notifications.submit", may_submit)
+    register_permission("notifications.submit", may_draft)
     register_permission("notifications.view", may_view)

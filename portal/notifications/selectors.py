@@ -24,7 +24,10 @@ from portal.register.models import Location, Provider
 
 def provider_for(user: Any, provider_id: str) -> Provider:
     provider = Provider.objects.filter(pk=provider_id).first()
-    if provider is None or provider.pk not in permissions.scope_for(user).provider_ids:
+    if (
+        provider is None
+        or provider.pk not in permissions.scope_for(user, permissions.DRAFT).provider_ids
+    ):
         raise Http404("No such provider")
     return provider
 
@@ -113,7 +116,9 @@ def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
 
 def open_drafts(user: Any) -> QuerySet[NotificationDraft]:
     return (
-        permissions.visible_to(user, NotificationDraft.objects.filter(status=DraftStatus.OPEN))
+        permissions.drafts_visible_to(
+            user, NotificationDraft.objects.filter(status=DraftStatus.OPEN)
+        )
         .select_related("location", "last_edited_by", "created_by")
         .order_by("-updated_at")
     )
@@ -130,7 +135,7 @@ def owed(user: Any, limit: int = 10) -> list[Notification]:
 
 
 def open_questions(user: Any, limit: int = 10) -> list[NotificationMessage]:
-    scope_q = permissions.scope_for(user).filter_q("notification__")
+    scope_q = permissions.scope_for(user, permissions.SUBMIT).filter_q("notification__")
     return list(
         NotificationMessage.objects.filter(scope_q, kind=MessageKind.QUESTION, answered=False)
         .select_related("notification")

@@ -240,6 +240,11 @@ def submit_draft(
     if not permissions.can_edit_draft(user, draft):
         # Outside the user's scope the draft does not exist for them.
         raise NotificationDraft.DoesNotExist
+    if not permissions.can_send(user, draft):
+        raise NotificationError(
+            "You can prepare this notification, but you do not have permission to send it. "
+            "Ask someone who can send notifications for this location to check and send it."
+        )
     if draft.status == DraftStatus.SUBMITTED:
         return Notification.objects.get(draft=draft)
     if draft.status != DraftStatus.OPEN:
@@ -348,8 +353,8 @@ def add_update(
     request: HttpRequest | None = None,
 ) -> NotificationMessage:
     notification = _locked(notification_id)
-    if not permissions.can_view_notification(user, notification):
-        raise NotificationError("You cannot update this notification.")
+    if not permissions.can_send(user, notification):
+        raise NotificationError("You do not have permission to send updates to this notification.")
     definition = definition_of(notification)
     if follow_up_key and definition.follow_up(follow_up_key) is None:
         raise NotificationError("That is not an update this notification takes.")
@@ -439,8 +444,10 @@ def answer_question(
         .get(pk=question_id, kind=MessageKind.QUESTION)
     )
     notification = _locked(question.notification_id)
-    if not permissions.can_view_notification(user, notification):
-        raise NotificationError("You cannot answer this question.")
+    if not permissions.can_send(user, notification):
+        raise NotificationError(
+            "You do not have permission to answer questions about this notification."
+        )
     if question.answered:
         raise NotificationError("This question has already been answered.")
     answer = NotificationMessage.objects.create(

@@ -100,7 +100,7 @@ def choose_location(request: HttpRequest, provider_id: str) -> HttpResponseBase:
 
 
 def _several_providers(request: HttpRequest) -> bool:
-    return len(permissions.scope_for(request.user).provider_ids) > 1
+    return len(permissions.scope_for(request.user, permissions.DRAFT).provider_ids) > 1
 
 
 def _types_for(
@@ -450,6 +450,7 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
             "incomplete": incomplete,
             "form": form,
             "submit_error": submit_error,
+            "can_send": permissions.can_send(request.user, item),
             "due_on": definition.deadline.due_on(item.answers),
             "deadline": definition.deadline.rule_for(item.answers).describe(),
         },

@@ -111,5 +111,26 @@ def nominated_individual(provider: Provider, **person_fields: Any) -> User:
     return make_user(person=person, full_name=person.full_name)
 
 
+def delegate(
+    provider: Provider,
+    permissions: tuple[str, ...],
+    locations: tuple[Location, ...] = (),
+    granted_by: User | None = None,
+) -> User:
+    """A member of staff given access by a registered person (no register role of their own)."""
+    from portal.organisations.models import Membership
+
+    user = make_user(full_name="Dee Delegate")
+    membership = Membership.objects.create(
+        user=user,
+        provider=provider,
+        whole_provider=not locations,
+        permissions=list(permissions),
+        granted_by=granted_by,
+    )
+    membership.locations.set(locations)
+    return user
+
+
 def staff_member() -> User:
     return make_user(is_staff=True, full_name="Iris Inspector")

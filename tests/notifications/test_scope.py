@@ -4,7 +4,7 @@ and not in lists, counts or exports); whole-provider roles see everything of the
 import pytest
 from django.urls import reverse
 
-from portal.notifications import permissions
+from portal.notifications import permissions, services
 from portal.notifications.models import NotificationDraft
 from tests.notifications import factories as f
 from tests.notifications.helpers import detail_url, submit
@@ -135,3 +135,70 @@ def test_every_notification_view_declares_who_may_use_it():
         assert access in known_permissions(), pattern.pattern
         assert access != "public", pattern.pattern
     assert {"notifications.submit", "notifications.view"} <= known_permissions()
+
+
+@pytest.mark.django_db
+def test_delegate_for_location_a_never_sees_location_b(client, world):
+    from portal.organisations.permissions import Permission
+
+    home = world.locations["Organisation"]
+    provider = home.provider
+    delegate = f.delegate(
+        provider,
+        (
+            Permission.VIEW_SUBMISSIONS,
+            Permission.DRAFT_NOTIFICATIONS,
+            Permission.SUBMIT_NOTIFICATIONS,
+        ),
+        locations=(home,),
+    )
+    mine = submit("police", delegate, home)
+    theirs = submit("police", world.other_manager, world.other_location)
+    client.force_login(delegate)
+    assert client.get(detail_url(mine)).status_code == 200
+    assert client.get(detail_url(theirs)).status_code == 404
+    history = client.get(reverse("notifications:history")).content.decode()
+    assert mine.reference in history
+    assert theirs.reference not in history
+    assert "1 notification" in history
+    page = client.get(reverse("notifications:choose_location", args=[provider.pk])).content.decode()
+    assert world.other_location.name not in page
+    assert "The provider as a whole" not in page
+
+
+@pytest.mark.django_db
+def test_delegate_who_may_draft_but_not_send_cannot_send(client, world):
+    from portal.notifications.models import Notification
+    from portal.organisations.permissions import Permission
+
+    home = world.locations["Organisation"]
+    drafter = f.delegate(
+        home.provider,
+        (Permission.VIEW_SUBMISSIONS, Permission.DRAFT_NOTIFICATIONS),
+        locations=(home,),
+    )
+    with pytest.raises(services.NotificationError, match="do not have permission to send"):
+        submit("police", drafter, home)
+    draft = NotificationDraft.objects.get(created_by=drafter)
+    client.force_login(drafter)
+    check = client.get(reverse("notifications:check", args=[draft.pk])).content.decode()
+    assert "Someone else needs to send this notification" in check
+    assert "Send notification" not in check
+    assert client.post(reverse("notifications:check", args=[draft.pk])).status_code == 200
+    assert not Notification.objects.exists()
+    # The registered manager sees the prepared draft and sends it.
+    client.force_login(world.manager)
+    assert client.post(reverse("notifications:check", args=[draft.pk])).status_code == 302
+    assert Notification.objects.filter(draft=draft, submitted_by=world.manager).exists()
+
+
+@pytest.mark.django_db
+def test_view_only_delegate_sees_but_cannot_start_notifications(client, world):
+    from portal.organisations.permissions import Permission
+
+    home = world.locations["Organisation"]
+    sent = submit("police", world.manager, home)
+    viewer = f.delegate(home.provider, (Permission.VIEW_SUBMISSIONS,))
+    client.force_login(viewer)
+    assert client.get(detail_url(sent)).status_code == 200
+    assert client.get(reverse("notifications:choose_provider")).status_code == 403
