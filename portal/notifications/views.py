@@ -692,6 +692,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "export_href": reverse("notifications:export")
             + (f"?{urlencode(query)}" if query else ""),
             "today": timezone.localdate(),
+            "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
         },
     )
 

@@ -202,3 +202,6 @@ def test_view_only_delegate_sees_but_cannot_start_notifications(client, world):
     client.force_login(viewer)
     assert client.get(detail_url(sent)).status_code == 200
     assert client.get(reverse("notifications:choose_provider")).status_code == 403
+    history = client.get(reverse("notifications:history")).content.decode()
+    assert sent.reference in history
+    assert "Send a notification" not in history
