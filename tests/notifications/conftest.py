@@ -4,7 +4,6 @@ every activity a definition may look for, and people in each registered role."""
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 
 from portal.accounts.models import User
 from portal.register.models import Location, Provider
@@ -50,13 +49,3 @@ def world(db) -> World:
         other_manager=other_manager,
         staff=f.staff_member(),
     )
-
-
-@pytest.fixture
-def audit_rows_flushable(transactional_db):
-    """Transactional tests end with a TRUNCATE of every table, which the audit table's
-    insert-only trigger refuses. Let this connection's flush skip user triggers; Django
-    closes the connection after each transactional test, so the setting dies with it."""
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")

@@ -19,9 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("definition", TYPES, ids=[d.slug for d in TYPES])
-def test_every_page_of_every_type_is_accessible(
-    page, live_server, world, audit_rows_flushable, definition
-):
+def test_every_page_of_every_type_is_accessible(page, live_server, world, definition):
     ownership = ownership_for(definition)
     user = world.nominated[ownership]
     provider = world.providers[ownership]
@@ -104,7 +102,7 @@ def _journey(page, live_server, user, location, slug, overrides=None):
     return notification
 
 
-def test_death_notification_end_to_end(page, live_server, world, audit_rows_flushable):
+def test_death_notification_end_to_end(page, live_server, world):
     location = world.locations["Organisation"]
     notification = _journey(
         page,
@@ -123,7 +121,7 @@ def test_death_notification_end_to_end(page, live_server, world, audit_rows_flus
     assert_keyboard_reaches_every_link(page)
 
 
-def test_serious_injury_notification_end_to_end(page, live_server, world, audit_rows_flushable):
+def test_serious_injury_notification_end_to_end(page, live_server, world):
     location = world.locations["Organisation"]
     notification = _journey(
         page,
@@ -137,9 +135,7 @@ def test_serious_injury_notification_end_to_end(page, live_server, world, audit_
     assert notification.answers["fracture_details"] == "Left hip"
 
 
-def test_change_of_contact_details_end_to_end_accepted_by_staff(
-    page, live_server, world, audit_rows_flushable
-):
+def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_server, world):
     location = world.locations["Organisation"]
     # A registered manager who shares the office mailbox with a colleague.
     manager = f.make_person(given="Sam", family="Shared", email="office@carehome.example")

@@ -52,7 +52,7 @@ def test_double_click_retry_and_back_button_create_one_notification(client, worl
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_of_one_draft_make_one_notification(world, audit_rows_flushable):
+def test_concurrent_submissions_of_one_draft_make_one_notification(world):
     location = world.locations["Organisation"]
     draft = _complete_draft(world.manager, location)
     results: list[str] = []
