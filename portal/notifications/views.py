@@ -70,13 +70,29 @@ def _location_or_provider(user: Any, provider: Provider, location_key: str) -> L
 @requires("notifications.submit")
 @require_http_methods(["GET", "POST"])
 def choose_provider(request: HttpRequest) -> HttpResponseBase:
+    chosen = _chosen_type(request)
     providers = list(permissions.providers_user_can_notify_for(request.user))
     if len(providers) == 1:
-        return redirect("notifications:choose_location", provider_id=providers[0].pk)
+        return _keeping_type(
+            reverse("notifications:choose_location", args=[providers[0].pk]), chosen
+        )
     form = ChooseProviderForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
-        return redirect("notifications:choose_location", provider_id=form.cleaned_data["provider"])
-    return render(request, "notifications/choose_provider.html", {"form": form})
+        return _keeping_type(
+            reverse("notifications:choose_location", args=[form.cleaned_data["provider"]]),
+            chosen,
+        )
+    return render(request, "notifications/choose_provider.html", {"form": form, "chosen": chosen})
+
+
+def _chosen_type(request: HttpRequest) -> NotificationType | None:
+    """The type picked in "which notification do I need?", carried through the choices."""
+    slug = request.GET.get("type", "")
+    return CATALOGUE.current(slug) if slug else None
+
+
+def _keeping_type(path: str, chosen: NotificationType | None) -> HttpResponseBase:
+    return redirect(f"{path}?{urlencode({'type': chosen.slug})}" if chosen else path)
 
 
 @requires("notifications.submit")
@@ -85,17 +101,30 @@ def choose_location(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     provider = selectors.provider_for(request.user, provider_id)
     locations = list(permissions.locations_user_can_notify_for(request.user, provider))
     whole = permissions.can_notify_for_provider_as_a_whole(request.user, provider)
+    chosen = _chosen_type(request)
     form = ChooseLocationForm(request.POST or None, locations=locations, whole_provider=whole)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["location"] != "divider":
+        location_key = form.cleaned_data["location"]
+        if chosen is not None:
+            # Straight to the chosen notification; its start page says if it does not apply.
+            return redirect(
+                "notifications:start",
+                provider_id=provider.pk,
+                location_key=location_key,
+                slug=chosen.slug,
+            )
         return redirect(
-            "notifications:choose_type",
-            provider_id=provider.pk,
-            location_key=form.cleaned_data["location"],
+            "notifications:choose_type", provider_id=provider.pk, location_key=location_key
         )
     return render(
         request,
         "notifications/choose_location.html",
-        {"form": form, "provider": provider, "several_providers": _several_providers(request)},
+        {
+            "form": form,
+            "provider": provider,
+            "several_providers": _several_providers(request),
+            "chosen": chosen,
+        },
     )
 
 
@@ -183,9 +212,10 @@ def start(request: HttpRequest, provider_id: str, location_key: str, slug: str) 
 @require_safe
 def helper(request: HttpRequest) -> HttpResponse:
     """Which notification do I need? One question in plain words, then the answer."""
-    form = HelperForm(request.GET or None)
+    # "asked" marks a submitted form: an unanswered radio question sends nothing else.
+    form = HelperForm(request.GET if "asked" in request.GET else None)
     chosen = None
-    if request.GET and form.is_valid():
+    if form.is_bound and form.is_valid():
         chosen = CATALOGUE.current(form.cleaned_data["situation"])
     return render(request, "notifications/helper.html", {"form": form, "chosen": chosen})
 

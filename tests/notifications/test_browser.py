@@ -166,3 +166,70 @@ def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_serve
     assert manager.email == "sam.shared@carehome.example"
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.ACCEPTED
+
+
+def test_remaining_pages_are_accessible(page, live_server, world):
+    """The helper, the choices, the stop and delete pages, updates and answers, with errors."""
+    from portal.notifications.models import MessageKind
+    from tests.notifications.helpers import submit
+
+    location = world.locations["Organisation"]
+    # Someone registered at two providers chooses between them.
+    person = world.manager.person
+    f.give_role(person, "nominated_individual", world.providers["Partnership"])
+    sign_in(page, live_server, world.manager)
+    page.goto(reverse("notifications:helper"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    page.get_by_label("Someone using the service has been seriously injured").check()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Start this notification").click()
+    assert page.locator("h1").inner_text() == "Which provider is this notification for?"
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)  # the error state
+    page.get_by_label(f"{location.provider.name} ({location.provider_id})").check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Which location is this notification about?"
+    assert_accessible(page)
+    page.get_by_label(location.name).check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Serious injury to a person using the service"
+    # A stop answer, then deleting the draft.
+    page.goto(
+        reverse(
+            "notifications:start", args=[location.provider_id, location.pk, "unauthorised-absence"]
+        )
+    )
+    page.get_by_role("button", name="Start now").click()
+    draft = NotificationDraft.objects.get(type_slug="unauthorised-absence")
+    page.goto(reverse("notifications:draft_page", args=[draft.pk, "security"]))
+    page.get_by_label("Not a secure service").check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "You do not need to send this notification"
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete this draft").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, delete this draft").click()
+    assert "The draft has been deleted" in page.content()
+    # Updates and answers on a sent notification.
+    notification = submit("unauthorised-absence", world.manager, location, has_returned="no")
+    page.goto(reverse("notifications:update", args=[notification.reference, "return"]))
+    assert_accessible(page)
+    page.get_by_role("button", name="Send update").click()
+    assert_accessible(page)
+    page.goto(reverse("notifications:update", args=[notification.reference, "information"]))
+    assert_accessible(page)
+    services.ask_question(notification_id=notification.pk, staff=world.staff, body="Which ward?")
+    question = notification.messages.get(kind=MessageKind.QUESTION)
+    page.goto(reverse("notifications:answer", args=[notification.reference, question.pk]))
+    assert_accessible(page)
+    page.get_by_label("Your answer").fill("Ward 3.")
+    page.get_by_role("button", name="Send answer").click()
+    assert "Your answer has been sent" in page.content()
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)

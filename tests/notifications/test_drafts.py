@@ -214,3 +214,24 @@ def test_a_time_later_today_is_refused_for_something_that_has_happened(client, w
     html = client.post(url, {**today, "died_at": "11:00"}).content.decode()
     assert "Time of death must be in the past" in html
     assert client.post(url, {**today, "died_at": "9:30am"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_which_notification_helper_leads_straight_to_the_chosen_type(client, world):
+    location = world.locations["Organisation"]
+    client.force_login(world.manager)
+    helper = reverse("notifications:helper")
+    assert (
+        "Select what has happened"
+        in client.get(helper, {"situation": "nonsense", "asked": "1"}).content.decode()
+    )
+    answer = client.get(helper, {"situation": "serious-injury", "asked": "1"}).content.decode()
+    assert "You need to send: Serious injury to a person using the service" in answer
+    assert "?type=serious-injury" in answer
+    response = client.get(reverse("notifications:choose_provider"), {"type": "serious-injury"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/new/{location.provider_id}/?type=serious-injury")
+    response = client.post(response["Location"], {"location": location.pk})
+    assert response["Location"] == reverse(
+        "notifications:start", args=[location.provider_id, location.pk, "serious-injury"]
+    )
