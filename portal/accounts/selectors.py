@@ -1,0 +1,99 @@
+"""Reads for accounts: who may sign up, what an account may act for."""
+
+import enum
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.accounts.models import AccessGrant, SecondFactorResetRequest, User
+from portal.register.models import Person, RoleAssignment
+from portal.register.selectors import people_holding_email
+
+
+class SignUpCase(enum.Enum):
+    ELIGIBLE = "eligible"
+    SHARED_EMAIL = "shared_email"  # the register holds this address for different people
+    NOT_REGISTERED = "not_registered"
+    NO_LIVE_ROLE = "no_live_role"  # on the register, but no live sign-up role
+    HAS_ACCOUNT = "has_account"
+
+
+@dataclass(frozen=True)
+class SharedHolder:
+    masked_name: str
+    providers: list[str]
+
+
+@dataclass(frozen=True)
+class SignUpEligibility:
+    case: SignUpCase
+    person: Person | None = None
+    roles: list[RoleAssignment] = field(default_factory=list)
+    shared_with: list[SharedHolder] = field(default_factory=list)
+
+
+def mask_name(person: Person) -> str:
+    """'Jane Smith' → 'J*** S****': enough for the mailbox's owner to recognise colleagues,
+    too little to tell a stranger who is registered."""
+
+    def mask(word: str) -> str:
+        return word[:1] + "*" * max(3, len(word) - 1) if word else ""
+
+    return " ".join(mask(part) for part in (person.given_name, person.family_name) if part)
+
+
+def sign_up_eligibility(email: str) -> SignUpEligibility:
+    """What the register says about creating an account with this address (domain.md §1.1).
+
+    Only people with a live role count: someone whose role ended years ago and who once had
+    the same address does not stop the current holder signing up.
+    """
+    normalised = email.strip().lower()
+    if User.objects.filter(email=normalised).exists():
+        return SignUpEligibility(SignUpCase.HAS_ACCOUNT)
+    holders = people_holding_email(normalised)
+    if not holders:
+        return SignUpEligibility(SignUpCase.NOT_REGISTERED)
+    current = [holder for holder in holders if holder.live_roles]
+    if len(current) > 1:
+        shared = [
+            SharedHolder(
+                masked_name=mask_name(holder.person),
+                providers=sorted({f"{r.provider.name} ({r.provider_id})" for r in holder.live_roles}),
+            )
+            for holder in current
+        ]
+        return SignUpEligibility(SignUpCase.SHARED_EMAIL, shared_with=shared)
+    if not current or not current[0].sign_up_roles:
+        person = (current[0] if current else holders[0]).person
+        return SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person)
+    holder = current[0]
+    if User.objects.filter(person=holder.person).exists():
+        return SignUpEligibility(SignUpCase.HAS_ACCOUNT, person=holder.person)
+    return SignUpEligibility(SignUpCase.ELIGIBLE, person=holder.person, roles=holder.sign_up_roles)
+
+
+def live_grants(user: User) -> QuerySet[AccessGrant]:
+    """What the account may act for today (grants whose role has not ended)."""
+    today = timezone.localdate()
+    return (
+        AccessGrant.objects.filter(user=user)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .select_related("provider", "location")
+        .order_by("provider__name", "location__name", "role")
+    )
+
+
+def has_any_access(user: User) -> bool:
+    return live_grants(user).exists()
+
+
+def pending_factor_resets() -> QuerySet[SecondFactorResetRequest]:
+    return SecondFactorResetRequest.objects.filter(status="pending").select_related("user")
+
+
+def factor_reset_by_id(request_id: int) -> SecondFactorResetRequest | None:
+    return SecondFactorResetRequest.objects.select_related("user", "decided_by").filter(
+        id=request_id
+    ).first()
