@@ -40,9 +40,8 @@ KNOWN_KEY = "3132333435363738393031323334353637383930"
 
 def deliver_pending() -> int:
     sent = 0
-    for message_id in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list(
-        "id", flat=True
-    ):
+    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("created_at")
+    for message_id in pending.values_list("id", flat=True):
         deliver(str(message_id))
         sent += 1
     return sent
