@@ -1,6 +1,5 @@
 """Forms for accounts. Passwords are never stripped or case-folded: checked as typed."""
 
-from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from portal.accounts.codes import looks_like_code, normalise_code
+from portal.accounts.models import User
 from portal.accounts.passwords import MAX_LENGTH
 
 _EMAIL_ERRORS = {
@@ -126,7 +126,7 @@ class NewPasswordForm(forms.Form):
 
     def clean_password(self) -> str:
         password = str(self.cleaned_data["password"])
-        validate_password(password, user=SimpleNamespace(email=self.email))
+        validate_password(password, user=User(email=self.email))
         return password
 
 
@@ -154,7 +154,7 @@ class ChangePasswordForm(forms.Form):
         "New password",
         "new-password",
         "Enter a new password",
-        "Use 8 characters or more. Do not reuse your old password."
+        "Use 8 characters or more. Do not reuse your old password.",
     )
 
     def __init__(self, *args: Any, email: str = "", **kwargs: Any):
@@ -169,7 +169,7 @@ class ChangePasswordForm(forms.Form):
 
     def clean_new_password(self) -> str:
         password = str(self.cleaned_data["new_password"])
-        validate_password(password, user=SimpleNamespace(email=self.email))
+        validate_password(password, user=User(email=self.email))
         return password
 
 

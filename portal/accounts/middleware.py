@@ -35,7 +35,10 @@ class SessionTimeoutMiddleware:
             reason = "idle" if idle_left <= 0 else "absolute"
             user = request.user
             record(
-                verb="accounts.session_expired", actor=user, data={"reason": reason}, request=request
+                verb="accounts.session_expired",
+                actor=user,
+                data={"reason": reason},
+                request=request,
             )
             logout(request)
             messages.info(

@@ -112,6 +112,9 @@ class RateCounter(models.Model):
         ]
         indexes = [models.Index(fields=["window_start"])]
 
+    def __str__(self) -> str:
+        return f"{self.count} hits from {self.window_start:%H:%M}"
+
 
 class SignInLockout(models.Model):
     """Consecutive sign-in failures for one account from one source (IP address).
@@ -124,6 +127,9 @@ class SignInLockout(models.Model):
     failures = models.PositiveSmallIntegerField(default=0)
     first_failure_at = models.DateTimeField()
     blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures, blocked until {self.blocked_until or 'not blocked'}"
 
 
 class AccessSource(models.TextChoices):

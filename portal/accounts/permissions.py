@@ -11,7 +11,7 @@ from portal.accounts.selectors import has_any_access
 def provider_access(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
     """Signed in and holding at least one live grant (a registered role or a delegation)."""
     user = request.user
-    return bool(user.is_authenticated and has_any_access(user))  # type: ignore[arg-type]
+    return bool(user.is_authenticated and has_any_access(user))
 
 
 register_permission("provider_access", provider_access)

@@ -60,7 +60,9 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
         shared = [
             SharedHolder(
                 masked_name=mask_name(holder.person),
-                providers=sorted({f"{r.provider.name} ({r.provider_id})" for r in holder.live_roles}),
+                providers=sorted(
+                    {f"{r.provider.name} ({r.provider_id})" for r in holder.live_roles}
+                ),
             )
             for holder in current
         ]
@@ -94,6 +96,8 @@ def pending_factor_resets() -> QuerySet[SecondFactorResetRequest]:
 
 
 def factor_reset_by_id(request_id: int) -> SecondFactorResetRequest | None:
-    return SecondFactorResetRequest.objects.select_related("user", "decided_by").filter(
-        id=request_id
-    ).first()
+    return (
+        SecondFactorResetRequest.objects.select_related("user", "decided_by")
+        .filter(id=request_id)
+        .first()
+    )

@@ -97,7 +97,7 @@ def _code_page(
     if request.method == "POST" and form.is_valid():
         check = verify(email=email, raw_code=form.cleaned_data["code"], request=request)
         if check.accepted:
-            return on_success()  # type: ignore[no-any-return]
+            return on_success()
         form.add_error("code", _code_error(check, new_code_url))
     return render(
         request,
@@ -178,7 +178,9 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
     eligibility = selectors.sign_up_eligibility(email)
     if eligibility.case is not selectors.SignUpCase.ELIGIBLE:
         return render(
-            request, "accounts/sign_up_refused.html", {"case": eligibility.case.value, "email": email}
+            request,
+            "accounts/sign_up_refused.html",
+            {"case": eligibility.case.value, "email": email},
         )
     form = forms.NewPasswordForm(request.POST or None, email=email)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +190,9 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
             )
         except services.AccountNotCreated as refused:
             return render(
-                request, "accounts/sign_up_refused.html", {"case": refused.case.value, "email": email}
+                request,
+                "accounts/sign_up_refused.html",
+                {"case": refused.case.value, "email": email},
             )
         request.session.pop(SIGN_UP_PROVEN, None)
         request.session.pop(SIGN_UP_EMAIL, None)
@@ -214,7 +218,7 @@ def _setup_user(request: HttpRequest) -> User | None:
     flow = request.session.get(SETUP_FLOW)
     if flow == "change":
         if request.user.is_authenticated and sessions.recently_authenticated(request):
-            return request.user  # type: ignore[return-value]
+            return request.user
         return None
     user = sessions.pending_user(request)
     # With only a password, someone may set up a first authenticator, never replace one.
@@ -423,7 +427,9 @@ def lost_second_factor(request: HttpRequest) -> HttpResponse:
         ):
             return redirect("accounts:lost_second_factor_code")
         error = f"You have requested too many codes. Try again in {_minutes(result.retry_after)}"
-    return render(request, "accounts/lost_second_factor.html", {"email": user.email, "error": error})
+    return render(
+        request, "accounts/lost_second_factor.html", {"email": user.email, "error": error}
+    )
 
 
 @public
@@ -605,7 +611,9 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         )
         if password_ok.outcome is services.SignInOutcome.PASSWORD_OK:
             code = str(form.cleaned_data["code"])
-            method = "totp" if services.looks_like_code(services.normalise_code(code)) else "recovery"
+            method = (
+                "totp" if services.looks_like_code(services.normalise_code(code)) else "recovery"
+            )
             check = services.check_second_factor(
                 user=user, method=method, code=code, request=request
             )
@@ -645,7 +653,9 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
         request.session[AFTER_CODES] = reverse("accounts:home")
         return redirect("accounts:recovery_codes")
     return render(
-        request, "accounts/new_recovery_codes.html", {"codes_left": services.recovery_codes_left(user)}
+        request,
+        "accounts/new_recovery_codes.html",
+        {"codes_left": services.recovery_codes_left(user)},
     )
 
 

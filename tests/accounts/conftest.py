@@ -1,5 +1,6 @@
 """Helpers for account tests: deliver queued mail, read codes, make signed-up users."""
 
+import importlib.util
 import re
 import time
 from typing import Any
@@ -15,9 +16,9 @@ from portal.emails.models import OutboxMessage, OutboxStatus
 from portal.emails.services import deliver
 from tests.accounts.factories import registered_manager
 
-try:  # the foundation's harness lets transactional tests flush the audit table
-    import tests.support.database  # noqa: F401
-except ImportError:  # until that branch is merged: the same switch, for this package only
+# The foundation's harness (tests/support/database.py) lets transactional tests flush the
+# audit table. Until that branch is merged, the same switch, for this package only.
+if importlib.util.find_spec("tests.support.database") is None:
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     _original_flush = DatabaseOperations.execute_sql_flush
@@ -82,7 +83,9 @@ def make_account(email: str = "jane.smith@sunrise.example", request: Any = None)
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
     from django.test import RequestFactory
 
-    codes = new_recovery_codes(user=user, request=request or RequestFactory().get("/"), notify=False)
+    codes = new_recovery_codes(
+        user=user, request=request or RequestFactory().get("/"), notify=False
+    )
     return Account(user, KNOWN_KEY, codes)
 
 

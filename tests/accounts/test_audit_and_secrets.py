@@ -22,7 +22,9 @@ def test_canaries_never_reach_logs_audit_or_subjects(client, mail, caplog, setti
     registered_manager(email)
     client.post("/sign-up/", {"email": email})
     sign_up_code = code_in(latest_mail_to(mail, email).body)
-    client.post("/sign-up/check-your-email/", {"code": "999999" if sign_up_code != "999999" else "111111"})
+    client.post(
+        "/sign-up/check-your-email/", {"code": "999999" if sign_up_code != "999999" else "111111"}
+    )
     client.post("/sign-up/check-your-email/", {"code": sign_up_code})
     client.post("/sign-up/create-password/", {"password": CANARY_PASSWORD})
     client.get("/set-up-authenticator/")
@@ -30,7 +32,9 @@ def test_canaries_never_reach_logs_audit_or_subjects(client, mail, caplog, setti
     totp_code = totp_now(device.key)
     client.post("/set-up-authenticator/", {"code": totp_code})
     recovery_page = client.get("/recovery-codes/").content.decode()
-    recovery_codes = [a + b for a, b in re.findall(r"<code>([a-z0-9]{5}) ([a-z0-9]{5})</code>", recovery_page)]
+    recovery_codes = [
+        a + b for a, b in re.findall(r"<code>([a-z0-9]{5}) ([a-z0-9]{5})</code>", recovery_page)
+    ]
     client.post("/sign-out/")
     client.post("/sign-in/", {"email": email, "password": CANARY_PASSWORD + "x"})
     client.post("/sign-in/", {"email": email, "password": CANARY_PASSWORD})

@@ -25,7 +25,10 @@ NEW_PASSWORD = "lantern meadow cobalt"
 def test_password_reset_by_code_still_needs_the_second_factor(client, account, mail):
     client.post("/password-reset/", {"email": account.email})
     code = code_in(latest_mail_to(mail, account.email).body)
-    assert client.post("/password-reset/check-your-email/", {"code": code})["Location"] == "/password-reset/new-password/"
+    assert (
+        client.post("/password-reset/check-your-email/", {"code": code})["Location"]
+        == "/password-reset/new-password/"
+    )
     assert client.post("/password-reset/new-password/", {"password": "short"}).status_code == 200
     response = client.post("/password-reset/new-password/", {"password": NEW_PASSWORD})
     assert response["Location"] == "/password-reset/done/"
@@ -56,7 +59,9 @@ def test_reset_for_unknown_address_looks_the_same_and_explains_by_email(client, 
         client.cookies.clear()
         posted = client.post("/password-reset/", {"email": email})
         page = client.get(posted["Location"])
-        pages.append((posted["Location"], scrub.sub(b"", page.content).replace(email.encode(), b"E")))
+        pages.append(
+            (posted["Location"], scrub.sub(b"", page.content).replace(email.encode(), b"E"))
+        )
     assert pages[0] == pages[1]
     received = latest_mail_to(mail, "stranger@example.org")
     assert "no account" in received.body
@@ -75,11 +80,17 @@ def test_change_password_needs_the_current_one(client, account, mail):
     sign_in(client, account)
     page = client.post("/account/password/", {"current_password": "", "new_password": NEW_PASSWORD})
     assert b"Enter your current password" in page.content
-    page = client.post("/account/password/", {"current_password": "not it at all", "new_password": NEW_PASSWORD})
+    page = client.post(
+        "/account/password/", {"current_password": "not it at all", "new_password": NEW_PASSWORD}
+    )
     assert b"Your current password is incorrect" in page.content
-    page = client.post("/account/password/", {"current_password": PASSWORD, "new_password": "CareQuality2025"})
+    page = client.post(
+        "/account/password/", {"current_password": PASSWORD, "new_password": "CareQuality2025"}
+    )
     assert b"based on the name" in page.content
-    response = client.post("/account/password/", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post(
+        "/account/password/", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert response["Location"] == "/account/"
     assert client.get("/account/").status_code == 200  # this session carries on
     assert User.objects.get().check_password(NEW_PASSWORD)
@@ -111,7 +122,9 @@ def test_changing_the_authenticator_needs_reauthentication(client, account, mail
     assert list(TOTPDevice.objects.values_list("key", flat=True)) == [new.key]
     assert StaticDevice.objects.get().token_set.count() == 10  # recovery codes kept
     deliver_pending()
-    assert any("authenticator app has been changed" in m.subject for m in mail.wait_for(account.email))
+    assert any(
+        "authenticator app has been changed" in m.subject for m in mail.wait_for(account.email)
+    )
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, account, mail):
@@ -122,7 +135,10 @@ def test_new_recovery_codes_replace_the_old_ones(client, account, mail):
     assert len(fresh) == 10
     client.post("/sign-out/")
     client.post("/sign-in/", {"email": account.email, "password": PASSWORD})
-    assert b"incorrect" in client.post("/sign-in/recovery-code/", {"code": account.recovery[1]}).content
+    assert (
+        b"incorrect"
+        in client.post("/sign-in/recovery-code/", {"code": account.recovery[1]}).content
+    )
     assert client.post("/sign-in/recovery-code/", {"code": "".join(fresh[0])}).status_code == 302
 
 
@@ -186,7 +202,9 @@ def test_each_change_is_emailed_to_the_account(client, account, mail):
     sign_in(client, account)
     client.post("/account/password/", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     client.post("/account/recovery-codes/")
-    templates = set(OutboxMessage.objects.filter(to=account.email).values_list("template", flat=True))
+    templates = set(
+        OutboxMessage.objects.filter(to=account.email).values_list("template", flat=True)
+    )
     assert {"password_changed", "recovery_codes_changed"} <= templates
 
 

@@ -56,6 +56,7 @@ def test_person_with_no_roles_can_sign_in_only_to_see_why(
 
 def test_role_with_a_past_end_date_stops_counting_without_an_event(account):
     grant = AccessGrant.objects.filter(user=account.user).first()
+    assert grant is not None
     grant.ends_on = timezone.localdate() - dt.timedelta(days=1)
     grant.save()
     from portal.accounts.selectors import live_grants

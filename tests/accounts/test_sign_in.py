@@ -51,9 +51,18 @@ def test_sign_in_needs_password_then_authenticator(client, account):
 
 def test_totp_accepts_one_step_either_side_but_not_two(client, account):
     password_step(client, account.email)
-    assert b"incorrect" in client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 2)}).content
-    assert b"incorrect" in client.post("/sign-in/authenticator/", {"code": totp_now(account.key, -2)}).content
-    assert client.post("/sign-in/authenticator/", {"code": totp_now(account.key, -1)}).status_code == 302
+    assert (
+        b"incorrect"
+        in client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 2)}).content
+    )
+    assert (
+        b"incorrect"
+        in client.post("/sign-in/authenticator/", {"code": totp_now(account.key, -2)}).content
+    )
+    assert (
+        client.post("/sign-in/authenticator/", {"code": totp_now(account.key, -1)}).status_code
+        == 302
+    )
 
 
 def test_a_totp_code_works_once(client, account):
@@ -113,7 +122,10 @@ def test_ten_failures_block_that_source_but_not_the_owner_elsewhere(client, acco
     sign_in(owner, account, ip="198.51.100.7")
     # After 15 minutes the attacker's source may try again.
     later.advance(minutes=15, seconds=1)
-    assert password_step(client, account.email, PASSWORD, ip=attacker)["Location"] == "/sign-in/authenticator/"
+    assert (
+        password_step(client, account.email, PASSWORD, ip=attacker)["Location"]
+        == "/sign-in/authenticator/"
+    )
 
 
 def test_second_factor_failures_count_toward_the_block(client, account):
@@ -129,7 +141,10 @@ def test_second_factor_failures_count_toward_the_block(client, account):
 def test_per_ip_limit_across_accounts(client, account, settings):
     settings.ACCOUNT_SIGN_INS_PER_IP = 5
     for i in range(5):
-        assert password_step(client, f"user{i}@example.org", "x" * 10, ip="192.0.2.5").status_code == 200
+        assert (
+            password_step(client, f"user{i}@example.org", "x" * 10, ip="192.0.2.5").status_code
+            == 200
+        )
     limited = password_step(client, account.email, PASSWORD, ip="192.0.2.5")
     assert limited.status_code == 429
     assert limited["Retry-After"]
@@ -226,10 +241,16 @@ def test_next_only_goes_to_this_site(client, account):
     response = client.get("/account/")
     assert "next=/account/" in response["Location"]
     client.post("/sign-in/?next=/account/password/", {"email": account.email, "password": PASSWORD})
-    assert client.post("/sign-in/authenticator/", {"code": totp_now(account.key)})["Location"] == "/account/password/"
+    assert (
+        client.post("/sign-in/authenticator/", {"code": totp_now(account.key)})["Location"]
+        == "/account/password/"
+    )
     client.post("/sign-out/")
     client.post("/sign-in/?next=//evil.example/x", {"email": account.email, "password": PASSWORD})
-    assert client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})["Location"] == "/account/"
+    assert (
+        client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})["Location"]
+        == "/account/"
+    )
 
 
 def test_password_only_session_cannot_replace_the_authenticator(client, account):

@@ -49,7 +49,8 @@ def test_one_person_with_several_roles_signs_up_and_gets_every_role(client, mail
 
     page = client.get("/set-up-authenticator/")
     assert page.status_code == 200
-    assert b"<svg" in page.content and b'role="img"' in page.content
+    assert b"<svg" in page.content
+    assert b'role="img"' in page.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert device.tolerance == 1
     response = client.post("/set-up-authenticator/", {"code": totp_now(device.key)})
@@ -95,8 +96,10 @@ def test_shared_email_for_different_people_is_refused_with_the_way_out(client, m
     body = received.body
     assert "held by multiple roles" in body
     assert "2 different registered people" in body
-    assert "A**** B****" in body and "B*** G****" in body
-    assert "Alice" not in body and "Brown" not in body
+    assert "A**** B****" in body
+    assert "B*** G****" in body
+    assert "Alice" not in body
+    assert "Brown" not in body
     assert "change of contact details" in body
     assert_no_code_in(body, shared)
     assert not User.objects.exists()
@@ -132,7 +135,8 @@ def test_existing_account_is_pointed_to_sign_in_and_reset(client, mail):
     account = make_account("has.account@example.org")
     received = _eligibility_email(client, mail, account.email)
     assert "already" in received.subject
-    assert "/sign-in/" in received.body and "/password-reset/" in received.body
+    assert "/sign-in/" in received.body
+    assert "/password-reset/" in received.body
     assert_no_code_in(received.body, account.email)
 
 
@@ -149,7 +153,12 @@ def test_pages_after_enter_email_are_identical_for_every_case(client, mail):
     make_role(shared_b)
     assert eligible
     responses = []
-    for email in ["known@example.org", "eligible@example.org", "shared@example.org", "nobody@example.org"]:
+    for email in [
+        "known@example.org",
+        "eligible@example.org",
+        "shared@example.org",
+        "nobody@example.org",
+    ]:
         client.cookies.clear()
         first = client.get("/sign-up/")
         posted = start(client, email.replace("@", "@") if email else email)
@@ -200,7 +209,9 @@ def test_enter_email_rejects_bad_input_with_a_specific_error(client, value, mess
 
 def test_steps_cannot_be_skipped(client):
     assert client.get("/sign-up/check-your-email/")["Location"] == "/sign-up/"
-    assert client.post("/sign-up/create-password/", {"password": PASSWORD})["Location"] == "/sign-up/"
+    assert (
+        client.post("/sign-up/create-password/", {"password": PASSWORD})["Location"] == "/sign-up/"
+    )
     assert client.get("/set-up-authenticator/")["Location"] == "/sign-in/"
     assert not User.objects.exists()
 

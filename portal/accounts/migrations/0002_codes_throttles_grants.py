@@ -6,84 +6,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('register', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("register", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SignInLockout',
+            name="SignInLockout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('failures', models.PositiveSmallIntegerField(default=0)),
-                ('first_failure_at', models.DateTimeField()),
-                ('blocked_until', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("failures", models.PositiveSmallIntegerField(default=0)),
+                ("first_failure_at", models.DateTimeField()),
+                ("blocked_until", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='EmailCode',
+            name="EmailCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('sign_up', 'Create an account'), ('password_reset', 'Reset a password'), ('second_factor_reset', 'Ask for a second factor reset')], max_length=30)),
-                ('email', models.EmailField(max_length=320)),
-                ('code_hmac', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('used', 'Used'), ('voided', 'Replaced by a newer code'), ('exhausted', 'Too many wrong tries')], default='active', max_length=10)),
-                ('wrong_tries', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("sign_up", "Create an account"),
+                            ("password_reset", "Reset a password"),
+                            ("second_factor_reset", "Ask for a second factor reset"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("email", models.EmailField(max_length=320)),
+                ("code_hmac", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("used", "Used"),
+                            ("voided", "Replaced by a newer code"),
+                            ("exhausted", "Too many wrong tries"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("wrong_tries", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['email', 'purpose', 'created_at'], name='accounts_em_email_c7f6f8_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["email", "purpose", "created_at"],
+                        name="accounts_em_email_c7f6f8_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('window_start', models.DateTimeField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("window_start", models.DateTimeField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['window_start'], name='accounts_ra_window__13aff2_idx')],
-                'constraints': [models.UniqueConstraint(fields=('key', 'window_start'), name='accounts_rate_window')],
+                "indexes": [
+                    models.Index(fields=["window_start"], name="accounts_ra_window__13aff2_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "window_start"), name="accounts_rate_window"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('register', 'Registered role'), ('delegation', 'Given access by a registered person')], max_length=20)),
-                ('role', models.CharField(max_length=30)),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField()),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='account_grants', to='register.location')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_grants', to='register.provider')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("register", "Registered role"),
+                            ("delegation", "Given access by a registered person"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("role", models.CharField(max_length=30)),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account_grants",
+                        to="register.location",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account_grants",
+                        to="register.provider",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'source'], name='accounts_ac_user_id_dc154c_idx')],
+                "indexes": [
+                    models.Index(fields=["user", "source"], name="accounts_ac_user_id_dc154c_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SecondFactorResetRequest',
+            name="SecondFactorResetRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('explanation', models.TextField(max_length=1000)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('approved', 'Approved'), ('refused', 'Refused')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True, max_length=1000)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='second_factor_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("explanation", models.TextField(max_length=1000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True, max_length=1000)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="second_factor_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user',), name='accounts_one_pending_factor_reset')],
+                "ordering": ["created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("user",),
+                        name="accounts_one_pending_factor_reset",
+                    )
+                ],
             },
         ),
     ]

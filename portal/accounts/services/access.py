@@ -55,7 +55,7 @@ register_access_source(AccessSource.REGISTER, register_grants)
 @transaction.atomic
 def recompute_access(*, user: User, reason: str) -> list[AccessGrant]:
     """Replace the user's grants with what every source gives now; audit any difference."""
-    before = set(
+    before: set[tuple[str, str, str, str | None]] = set(
         AccessGrant.objects.filter(user=user).values_list(
             "source", "role", "provider_id", "location_id"
         )

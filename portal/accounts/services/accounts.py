@@ -171,7 +171,10 @@ def _checked(
 
 def verify_sign_up_code(*, email: str, raw_code: str, request: HttpRequest) -> CodeCheck:
     result, _ = _checked(
-        purpose=CodePurpose.SIGN_UP, email=normalise_email(email), raw_code=raw_code, request=request
+        purpose=CodePurpose.SIGN_UP,
+        email=normalise_email(email),
+        raw_code=raw_code,
+        request=request,
     )
     return result
 
@@ -212,7 +215,7 @@ def _dummy_hash() -> str:
 
 
 class SignInOutcome(enum.Enum):
-    PASSWORD_OK = "password_ok"
+    PASSWORD_OK = "password_ok"  # noqa: S105 (an outcome's name, not a password)
     WRONG = "wrong"
     BLOCKED = "blocked"
     IP_LIMITED = "ip_limited"
@@ -286,9 +289,7 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
     if not valid or user is None:
         _record_sign_in_failure(email=email, step="password", request=request)
         return SignInAttempt(SignInOutcome.WRONG)
-    record(
-        verb="accounts.password_accepted", actor=user, target=user, request=request
-    )
+    record(verb="accounts.password_accepted", actor=user, target=user, request=request)
     return SignInAttempt(SignInOutcome.PASSWORD_OK, user=user)
 
 
@@ -317,9 +318,7 @@ class FactorCheck:
     retry_after: int = 0
 
 
-def check_second_factor(
-    *, user: User, method: str, code: str, request: HttpRequest
-) -> FactorCheck:
+def check_second_factor(*, user: User, method: str, code: str, request: HttpRequest) -> FactorCheck:
     """Second step: a TOTP code (±1 step, never the same step twice) or a recovery code
     (single use). Failures count toward the same account-and-source block as passwords."""
     blocked_for = _lockout_blocks(user.email, request)
@@ -328,7 +327,9 @@ def check_second_factor(
     with transaction.atomic():
         accepted = False
         if method == "totp":
-            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            device = (
+                TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            )
             typed = normalise_code(code)
             accepted = device is not None and looks_like_code(typed) and device.verify_token(typed)
         else:
@@ -378,9 +379,7 @@ def confirm_totp(*, user: User, device_id: int, code: str, request: HttpRequest)
     )
     typed = normalise_code(code)
     if device is None or not looks_like_code(typed) or not device.verify_token(typed):
-        record(
-            verb="accounts.second_factor_setup_failed", actor=user, target=user, request=request
-        )
+        record(verb="accounts.second_factor_setup_failed", actor=user, target=user, request=request)
         return False
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
@@ -527,7 +526,10 @@ def request_factor_reset_code(*, user: User, request: HttpRequest) -> CodeReques
 
 def verify_factor_reset_code(*, user: User, raw_code: str, request: HttpRequest) -> CodeCheck:
     result, _ = _checked(
-        purpose=CodePurpose.SECOND_FACTOR_RESET, email=user.email, raw_code=raw_code, request=request
+        purpose=CodePurpose.SECOND_FACTOR_RESET,
+        email=user.email,
+        raw_code=raw_code,
+        request=request,
     )
     return result
 
