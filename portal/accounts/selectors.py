@@ -50,9 +50,12 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
     the same address does not stop the current holder signing up.
     """
     normalised = email.strip().lower()
-    if User.objects.filter(email=normalised).exists():
-        return SignUpEligibility(SignUpCase.HAS_ACCOUNT)
     holders = people_holding_email(normalised)
+    # One query for both ways an account can already exist: by address or by person.
+    if User.objects.filter(
+        Q(email=normalised) | Q(person__in=[holder.person for holder in holders])
+    ).exists():
+        return SignUpEligibility(SignUpCase.HAS_ACCOUNT)
     if not holders:
         return SignUpEligibility(SignUpCase.NOT_REGISTERED)
     current = [holder for holder in holders if holder.live_roles]
@@ -71,8 +74,6 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
         person = (current[0] if current else holders[0]).person
         return SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person)
     holder = current[0]
-    if User.objects.filter(person=holder.person).exists():
-        return SignUpEligibility(SignUpCase.HAS_ACCOUNT, person=holder.person)
     return SignUpEligibility(SignUpCase.ELIGIBLE, person=holder.person, roles=holder.sign_up_roles)
 
 

@@ -55,6 +55,36 @@ def _minutes(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
+# The address typed at the start of sign-up or reset is kept in a signed cookie, not the
+# session: starting costs no session row (sign-up is the busiest page at launch). What the
+# person has proven (the code) is kept in the session, on a new key.
+_EMAIL_COOKIE_SECONDS = 60 * 60
+
+
+def _cookie_name(key: str) -> str:
+    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + key
+
+
+def _remember_email(response: HttpResponse, key: str, email: str) -> HttpResponse:
+    response.set_signed_cookie(
+        _cookie_name(key),
+        email,
+        salt=f"accounts.{key}",
+        max_age=_EMAIL_COOKIE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _remembered_email(request: HttpRequest, key: str) -> str | None:
+    value = request.get_signed_cookie(
+        _cookie_name(key), default=None, salt=f"accounts.{key}", max_age=_EMAIL_COOKIE_SECONDS
+    )
+    return str(value) if value else None
+
+
 def _too_many_requests(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
@@ -78,9 +108,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         result = services.request_sign_up_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
-        request.session[SIGN_UP_EMAIL] = email
-        request.session.pop(SIGN_UP_PROVEN, None)
-        return redirect("accounts:sign_up_check_email")
+        return _remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
     return render(request, "accounts/sign_up_email.html", {"form": form})
 
 
@@ -109,7 +137,7 @@ def _code_page(
 @public
 @GET_POST
 def sign_up_check_email(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(SIGN_UP_EMAIL)
+    email = _remembered_email(request, SIGN_UP_EMAIL)
     if not email:
         return redirect("accounts:sign_up")
 
@@ -157,7 +185,7 @@ def _new_code_page(
 @public
 @GET_POST
 def sign_up_new_code(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(SIGN_UP_EMAIL)
+    email = _remembered_email(request, SIGN_UP_EMAIL)
     if not email:
         return redirect("accounts:sign_up")
     return _new_code_page(
@@ -195,10 +223,11 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
                 {"case": refused.case.value, "email": email},
             )
         request.session.pop(SIGN_UP_PROVEN, None)
-        request.session.pop(SIGN_UP_EMAIL, None)
         sessions.begin_pending(request, user)
         request.session[SETUP_FLOW] = "sign_up"
-        return redirect("accounts:set_up_authenticator")
+        response = redirect("accounts:set_up_authenticator")
+        response.delete_cookie(_cookie_name(SIGN_UP_EMAIL), samesite="Lax")
+        return response
     return render(request, "accounts/sign_up_password.html", {"form": form, "email": email})
 
 
@@ -491,16 +520,16 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         result = services.request_password_reset_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
-        request.session[RESET_EMAIL] = email
-        request.session.pop(RESET_PROVEN, None)
-        return redirect("accounts:password_reset_check_email")
+        return _remember_email(
+            redirect("accounts:password_reset_check_email"), RESET_EMAIL, email
+        )
     return render(request, "accounts/password_reset_email.html", {"form": form})
 
 
 @public
 @GET_POST
 def password_reset_check_email(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(RESET_EMAIL)
+    email = _remembered_email(request, RESET_EMAIL)
     if not email:
         return redirect("accounts:password_reset")
 
@@ -522,7 +551,7 @@ def password_reset_check_email(request: HttpRequest) -> HttpResponse:
 @public
 @GET_POST
 def password_reset_new_code(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(RESET_EMAIL)
+    email = _remembered_email(request, RESET_EMAIL)
     if not email:
         return redirect("accounts:password_reset")
     return _new_code_page(
@@ -547,8 +576,9 @@ def password_reset_new_password(request: HttpRequest) -> HttpResponse:
             email=email, new_password=form.cleaned_data["password"], request=request
         )
         request.session.pop(RESET_PROVEN, None)
-        request.session.pop(RESET_EMAIL, None)
-        return redirect("accounts:password_reset_done")
+        response = redirect("accounts:password_reset_done")
+        response.delete_cookie(_cookie_name(RESET_EMAIL), samesite="Lax")
+        return response
     return render(request, "accounts/password_reset_new_password.html", {"form": form})
 
 

@@ -53,25 +53,35 @@ class CodeCheck:
         return self.outcome is CheckOutcome.ACCEPTED
 
 
-@transaction.atomic
 def issue_code(*, purpose: str, email: str) -> IssuedCode:
+    # No savepoint: callers run this inside their own transaction, and if that fails the
+    # code must vanish with it anyway.
+    with transaction.atomic(savepoint=False):
+        return _issue_code(purpose=purpose, email=email)
+
+
+def _issue_code(*, purpose: str, email: str) -> IssuedCode:
     serialise_on(f"email-code:{purpose}:{email}")
     moment = clock.now()
     window_start = moment - dt.timedelta(seconds=settings.ACCOUNT_RATE_WINDOW_SECONDS)
-    recent = EmailCode.objects.filter(purpose=purpose, email=email, created_at__gt=window_start)
-    latest = recent.order_by("-created_at").first()
+    recent = list(
+        EmailCode.objects.filter(purpose=purpose, email=email, created_at__gt=window_start)
+        .order_by("-created_at")
+        .values_list("created_at", "status")
+    )
     resend_after = dt.timedelta(seconds=settings.ACCOUNT_CODE_RESEND_SECONDS)
-    if latest is not None and latest.created_at + resend_after > moment:
-        wait = (latest.created_at + resend_after - moment).total_seconds()
+    if recent and recent[0][0] + resend_after > moment:
+        wait = (recent[0][0] + resend_after - moment).total_seconds()
         return IssuedCode(IssueOutcome.TOO_SOON, retry_after=max(1, math.ceil(wait)))
-    recent_times = list(recent.order_by("created_at").values_list("created_at", flat=True))
-    if len(recent_times) >= settings.ACCOUNT_CODES_PER_ADDRESS:
-        frees_at = recent_times[0] + dt.timedelta(seconds=settings.ACCOUNT_RATE_WINDOW_SECONDS)
+    if len(recent) >= settings.ACCOUNT_CODES_PER_ADDRESS:
+        frees_at = recent[-1][0] + dt.timedelta(seconds=settings.ACCOUNT_RATE_WINDOW_SECONDS)
         wait = (frees_at - moment).total_seconds()
         return IssuedCode(IssueOutcome.TOO_MANY, retry_after=max(1, math.ceil(wait)))
-    EmailCode.objects.filter(purpose=purpose, email=email, status=CodeStatus.ACTIVE).update(
-        status=CodeStatus.VOIDED
-    )
+    # Codes live no longer than the window, so an active code is always among the recent.
+    if any(status == CodeStatus.ACTIVE for _, status in recent):
+        EmailCode.objects.filter(purpose=purpose, email=email, status=CodeStatus.ACTIVE).update(
+            status=CodeStatus.VOIDED
+        )
     code = new_code()
     EmailCode.objects.create(
         purpose=purpose,
