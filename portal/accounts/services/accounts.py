@@ -97,7 +97,6 @@ _SIGN_UP_TEMPLATES = {
 }
 
 
-@transaction.atomic
 def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
     """Send the email that tells this address what happens next.
 
@@ -106,9 +105,16 @@ def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
     told it. The other cases get an email explaining why, and what to do.
     """
     email = normalise_email(email)
+    # Counted in its own statement, outside the transaction below: the per-IP counter row is
+    # shared by everyone behind one address and must not stay locked while we work.
     if not _ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
         record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
+    with transaction.atomic():
+        return _send_sign_up_email(email=email, request=request)
+
+
+def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
     outcome, code = _issue(CodePurpose.SIGN_UP, email)
     record(
         verb="accounts.sign_up_started",
@@ -433,13 +439,17 @@ def change_password(
     return True
 
 
-@transaction.atomic
 def request_password_reset_code(*, email: str, request: HttpRequest) -> CodeRequest:
     """Like sign-up: identical for every address; the email says what applies."""
     email = normalise_email(email)
     if not _ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
         record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
+    with transaction.atomic():
+        return _send_reset_email(email=email, request=request)
+
+
+def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
     outcome, code = _issue(CodePurpose.PASSWORD_RESET, email)
     record(
         verb="accounts.password_reset_started",
