@@ -520,9 +520,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         result = services.request_password_reset_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
-        return _remember_email(
-            redirect("accounts:password_reset_check_email"), RESET_EMAIL, email
-        )
+        return _remember_email(redirect("accounts:password_reset_check_email"), RESET_EMAIL, email)
     return render(request, "accounts/password_reset_email.html", {"form": form})
 
 
