@@ -21,7 +21,6 @@ import os
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -57,7 +56,7 @@ class Receiver:
         self.without_code = 0
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         now = time.monotonic()
         has_code = re.search(rb"\b\d{6} is your code", envelope.content) is not None
         with self.lock:
