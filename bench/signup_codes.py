@@ -171,7 +171,9 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--task-workers", type=int, default=1)
-    parser.add_argument("--worker-interval", type=float, default=0.1)
+    parser.add_argument(
+        "--worker-interval", type=float, default=None, help="default: run_worker's own"
+    )
     parser.add_argument("--drain-seconds", type=float, default=60.0)
     args = parser.parse_args()
 
@@ -236,11 +238,14 @@ def main() -> int:
                         "run_worker",
                         "--queues",
                         "priority_email",
-                        "--interval",
-                        str(args.worker_interval),
                         "--worker-id",
                         f"bench-{number}",
-                    ],
+                    ]
+                    + (
+                        ["--interval", str(args.worker_interval)]
+                        if args.worker_interval is not None
+                        else []
+                    ),
                     cwd=ROOT,
                     env=environment,
                     start_new_session=True,
@@ -316,7 +321,7 @@ def main() -> int:
             "seconds": args.seconds,
             "web": f"gunicorn {args.web_workers} workers x {args.web_threads} threads",
             "task_workers": args.task_workers,
-            "worker_interval_s": args.worker_interval,
+            "worker_interval_s": args.worker_interval or "run_worker default (0.02)",
             "per_ip_caps_raised_to": PER_IP_CAP_FOR_BENCH,
             "cpus": os.cpu_count(),
         }

@@ -26,13 +26,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--queues", default="*", help="Comma-separated queue names, or *.")
-        parser.add_argument("--interval", type=float, default=0.1, help="Idle poll interval (s).")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=None,
+            help="Idle poll interval (s). Default 0.02 for a worker of the priority email "
+            "queue only (a code should not wait for a poll), 0.1 otherwise.",
+        )
         parser.add_argument("--worker-id", default="", help="Unique id (default: random).")
         parser.add_argument("--no-sweeper", action="store_true", help="Heartbeat only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = options["worker_id"] or get_random_string(24)
         queues = options["queues"]
+        interval = options["interval"]
+        if interval is None:
+            priority_only = queues == settings.TASK_QUEUE_PRIORITY_EMAIL
+            interval = 0.02 if priority_only else 0.1
         stop = threading.Event()
         started_at = timezone.now()
 
@@ -57,7 +67,7 @@ class Command(BaseCommand):
         thread.start()
         worker = Worker(
             queue_names=queues.split(","),
-            interval=options["interval"],
+            interval=interval,
             batch=False,
             backend_name="default",
             startup_delay=False,
