@@ -281,3 +281,27 @@ def test_old_codes_are_forgotten(later):
     issue_code(purpose=SIGN_UP, email=EMAIL)
     later.advance(days=2)
     assert code_service.forget_old_codes() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rate_limit_holds_across_connections():
+    """Each thread has its own database connection, as separate processes or web nodes do:
+    of 20 simultaneous hits with a limit of 10, exactly 10 are allowed."""
+    from portal.accounts.services.throttles import hit
+
+    barrier = threading.Barrier(20)
+    allowed: list[bool] = []
+
+    def one():
+        try:
+            barrier.wait()
+            allowed.append(hit(scope="test", subject="10.0.0.99", limit=10, window=900).allowed)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert allowed.count(True) == 10

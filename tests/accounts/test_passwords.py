@@ -88,3 +88,16 @@ def test_any_long_varied_text_is_accepted_unless_blocklisted(password):
     except ValidationError as error:
         codes = {e.code for e in error.error_list}
         assert codes <= {"password_too_common", "context_word"}, codes
+
+
+@pytest.mark.django_db
+def test_password_fields_allow_paste_and_offer_show_hide(client):
+    from tests.accounts.conftest import make_account, sign_in
+
+    account = make_account()
+    sign_in(client, account)
+    page = client.get("/account/password/").content.decode()
+    assert "onpaste" not in page.lower()
+    assert "govuk-password-input" in page
+    assert 'type="password"' in page
+    assert 'autocomplete="new-password"' in page
