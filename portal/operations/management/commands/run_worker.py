@@ -43,6 +43,9 @@ class Command(BaseCommand):
         if interval is None:
             priority_only = queues == settings.TASK_QUEUE_PRIORITY_EMAIL
             interval = 0.02 if priority_only else 0.1
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+            # One SMTP connection per worker, reused from message to message.
+            settings.EMAIL_BACKEND = "portal.operations.smtp.PersistentSMTPBackend"
         stop = threading.Event()
         started_at = timezone.now()
 
