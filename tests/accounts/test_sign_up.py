@@ -232,3 +232,39 @@ def test_start_now_leads_to_sign_up_and_navigation_offers_sign_in(client):
     page = client.get("/").content.decode()
     assert 'href="/sign-up/"' in page
     assert "Sign in" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_submitted_password_creates_one_account(mail):
+    """Two browsers holding the same proven sign-up submit at once: one account, and the
+    other is told there is already an account."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    registered_manager("twice@example.org")
+    first = Client()
+    first.post("/sign-up/", {"email": "twice@example.org"})
+    code = code_in(latest_mail_to(mail, "twice@example.org").body)
+    first.post("/sign-up/check-your-email/", {"code": code})
+    second = Client()
+    second.cookies = first.cookies
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def submit(client):
+        try:
+            barrier.wait()
+            response = client.post("/sign-up/create-password/", {"password": PASSWORD})
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert User.objects.filter(email="twice@example.org").count() == 1
+    assert sorted(statuses) == [200, 302]
