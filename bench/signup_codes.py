@@ -85,7 +85,11 @@ def cpu_seconds(root_pid: int) -> float:
 
 
 def database_urls(name: str) -> tuple[str, str]:
-    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    """The server from DATABASE_URL (scripts/bench.sh sets one), our own database on it."""
+    configured = os.environ.get("DATABASE_URL", "")
+    base = "postgres://postgres@127.0.0.1:5432"
+    if configured.startswith(("postgres://", "postgresql://")):
+        base = configured.rsplit("/", 1)[0]
     return f"{base}/postgres", f"{base}/{name}"
 
 
