@@ -271,3 +271,40 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     page.get_by_role("button", name="Record decision").click()
     check(page, "Second factor reset requests")
     assert SecondFactorResetRequest.objects.get().status == "approved"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
+    from tests.accounts.conftest import make_account
+
+    account = make_account("reset.browser@example.org")
+    page.goto("/password-reset/")
+    page.get_by_label("What is your email address?").fill(account.email)
+    page.get_by_role("button", name="Continue").click()
+    deliver_pending()
+    code = code_in(mail.wait_for(account.email)[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Create a new password")
+    page.get_by_label("Create a new password").fill("saffron kettle lighthouse")
+    page.get_by_role("button", name="Change password").click()
+    check(page, "Password changed")
+
+    # Proven code, then the register changes before the password: the refusal page.
+    person = registered_manager("refused.browser@example.org", "Lee", "Moss")
+    page.goto("/sign-up/")
+    page.get_by_label("What is your email address?").fill("refused.browser@example.org")
+    page.get_by_role("button", name="Continue").click()
+    deliver_pending()
+    code = code_in(mail.wait_for("refused.browser@example.org")[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    person.roles.update(start_date="2000-01-01", end_date="2000-01-02")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "We cannot create an account")
+
+    settings.ACCOUNT_CODE_REQUESTS_PER_IP = 0
+    page.goto("/sign-up/")
+    page.get_by_label("What is your email address?").fill("limited@example.org")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Too many requests")
