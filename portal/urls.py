@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("portal.operations.urls")),
     path("", include("portal.emails.urls")),
     path("", include("portal.accounts.urls")),
+    path("", include("portal.organisations.urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"

@@ -1,6 +1,5 @@
 """Helpers for account tests: deliver queued mail, read codes, make signed-up users."""
 
-import importlib.util
 import re
 import time
 from typing import Any
@@ -15,25 +14,6 @@ from portal.accounts.services.accounts import new_recovery_codes
 from portal.emails.models import OutboxMessage, OutboxStatus
 from portal.emails.services import deliver
 from tests.accounts.factories import registered_manager
-
-# The foundation's harness (tests/support/database.py) lets transactional tests flush the
-# audit table. Until that branch is merged, the same switch, for this package only.
-if importlib.util.find_spec("tests.support.database") is None:
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    _original_flush = DatabaseOperations.execute_sql_flush
-
-    def _flush_with_audit_trigger_off(self: Any, sql_list: Any) -> None:
-        sql_list = list(sql_list)
-        if any('"audit_auditevent"' in sql for sql in sql_list):
-            sql_list = [
-                'ALTER TABLE "audit_auditevent" DISABLE TRIGGER "audit_event_no_truncate"',
-                *sql_list,
-                'ALTER TABLE "audit_auditevent" ENABLE TRIGGER "audit_event_no_truncate"',
-            ]
-        _original_flush(self, sql_list)
-
-    DatabaseOperations.execute_sql_flush = _flush_with_audit_trigger_off  # type: ignore[method-assign]
 
 PASSWORD = "plum violin harbour sketch"
 KNOWN_KEY = "3132333435363738393031323334353637383930"
