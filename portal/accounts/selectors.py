@@ -2,7 +2,9 @@
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -17,6 +19,9 @@ class SignUpCase(enum.Enum):
     NOT_REGISTERED = "not_registered"
     NO_LIVE_ROLE = "no_live_role"  # on the register, but no live sign-up role
     HAS_ACCOUNT = "has_account"
+    # Not a registered person (or no live role), but invited by one to act for a provider:
+    # may create an account, which then takes up the invitation (portal.organisations).
+    INVITED = "invited"
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,28 @@ class SignUpEligibility:
     person: Person | None = None
     roles: list[RoleAssignment] = field(default_factory=list)
     shared_with: list[SharedHolder] = field(default_factory=list)
+    invited_to: list[str] = field(default_factory=list)
+
+    @property
+    def may_sign_up(self) -> bool:
+        return self.case in (SignUpCase.ELIGIBLE, SignUpCase.INVITED)
+
+
+def invited_to(email: str) -> list[str]:
+    """Providers with a pending invitation for this address (when delegation is installed).
+    Imported late: organisations builds on accounts, not the other way round."""
+    if not apps.is_installed("portal.organisations"):
+        return []
+    from portal.organisations.services import pending_invitations_for_email
+
+    return sorted({invitation.provider.name for invitation in pending_invitations_for_email(email)})
+
+
+def _or_invited(result: "SignUpEligibility", email: str) -> "SignUpEligibility":
+    providers = invited_to(email)
+    if providers:
+        return SignUpEligibility(SignUpCase.INVITED, person=result.person, invited_to=providers)
+    return result
 
 
 def mask_name(person: Person) -> str:
@@ -57,7 +84,7 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
     ).exists():
         return SignUpEligibility(SignUpCase.HAS_ACCOUNT)
     if not holders:
-        return SignUpEligibility(SignUpCase.NOT_REGISTERED)
+        return _or_invited(SignUpEligibility(SignUpCase.NOT_REGISTERED), normalised)
     current = [holder for holder in holders if holder.live_roles]
     if len(current) > 1:
         shared = [
@@ -72,7 +99,7 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
         return SignUpEligibility(SignUpCase.SHARED_EMAIL, shared_with=shared)
     if not current or not current[0].sign_up_roles:
         person = (current[0] if current else holders[0]).person
-        return SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person)
+        return _or_invited(SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person), normalised)
     holder = current[0]
     return SignUpEligibility(SignUpCase.ELIGIBLE, person=holder.person, roles=holder.sign_up_roles)
 
@@ -88,8 +115,22 @@ def live_grants(user: User) -> QuerySet[AccessGrant]:
     )
 
 
+def delegated_providers(user: User) -> list[Any]:
+    """Providers someone has given this user access to (memberships), when delegation is
+    installed; registered roles are in `live_grants`."""
+    if not apps.is_installed("portal.organisations"):
+        return []
+    from portal.organisations.access import access_for
+
+    return [
+        entry.provider
+        for entry in access_for(user).values()
+        if entry.any_access and not entry.is_registered_person
+    ]
+
+
 def has_any_access(user: User) -> bool:
-    return live_grants(user).exists()
+    return live_grants(user).exists() or bool(delegated_providers(user))
 
 
 def pending_factor_resets() -> QuerySet[SecondFactorResetRequest]:

@@ -204,7 +204,7 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
     if not email:
         return redirect("accounts:sign_up")
     eligibility = selectors.sign_up_eligibility(email)
-    if eligibility.case is not selectors.SignUpCase.ELIGIBLE:
+    if not eligibility.may_sign_up:
         return render(
             request,
             "accounts/sign_up_refused.html",
@@ -236,7 +236,12 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
 def sign_up_done(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return render(
-        request, "accounts/sign_up_done.html", {"grants": list(selectors.live_grants(user))}
+        request,
+        "accounts/sign_up_done.html",
+        {
+            "grants": list(selectors.live_grants(user)),
+            "delegated": selectors.delegated_providers(user),
+        },
     )
 
 
@@ -598,6 +603,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "accounts/home.html",
         {
             "grants": list(selectors.live_grants(user)),
+            "delegated": selectors.delegated_providers(user),
             "codes_left": services.recovery_codes_left(user),
             "person": user.person,
         },

@@ -9,7 +9,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts.codes import code_hmac
 from portal.accounts.models import AccessGrant, EmailCode, User
 from portal.register.models import RoleType
-from tests.accounts.conftest import PASSWORD, code_in, latest_mail_to, make_account, totp_now
+from tests.accounts.conftest import (
+    PASSWORD,
+    code_in,
+    deliver_pending,
+    latest_mail_to,
+    make_account,
+    totp_now,
+)
 from tests.accounts.factories import make_person, make_role, registered_manager
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +275,42 @@ def test_double_submitted_password_creates_one_account(mail):
         thread.join()
     assert User.objects.filter(email="twice@example.org").count() == 1
     assert sorted(statuses) == [200, 302]
+
+
+def test_invited_colleague_without_a_role_signs_up_and_takes_up_the_invitation(client, mail):
+    """A nominated individual invites an administrator (not on the register): the address may
+    create an account, and the account starts with the delegated access."""
+    from django.test import RequestFactory
+
+    from portal.organisations.models import Membership
+    from portal.organisations.services import invite
+
+    manager = make_account("ni.inviter@example.org")
+    provider = manager.user.grants.get(role="nominated_individual").provider
+    invite(
+        actor=manager.user,
+        provider=provider,
+        email="office.admin@example.org",
+        permissions=["view_submissions", "draft_notifications"],
+        whole_provider=True,
+        request=RequestFactory().get("/"),
+    )
+    deliver_pending()
+    start(client, "office.admin@example.org")
+    received = latest_mail_to(mail, "office.admin@example.org")
+    received = [m for m in mail.to("office.admin@example.org") if "code" in m.subject][-1]
+    assert provider.name in received.body
+    code = code_in(received.body)
+    client.post("/sign-up/check-your-email/", {"code": code})
+    response = client.post("/sign-up/create-password/", {"password": PASSWORD})
+    assert response["Location"] == "/set-up-authenticator/"
+    user = User.objects.get(email="office.admin@example.org")
+    assert user.person is None
+    assert Membership.objects.filter(user=user, provider=provider).exists()
+    client.get("/set-up-authenticator/")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post("/set-up-authenticator/", {"code": totp_now(device.key)})
+    done = client.get("/sign-up/done/").content.decode()
+    assert "Given access by your organisation" in done
+    assert provider.name in done
+    assert "You do not have access" not in done

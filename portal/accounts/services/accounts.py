@@ -94,6 +94,7 @@ _SIGN_UP_TEMPLATES = {
     SignUpCase.NOT_REGISTERED: "sign_up_not_registered",
     SignUpCase.NO_LIVE_ROLE: "sign_up_no_live_role",
     SignUpCase.HAS_ACCOUNT: "sign_up_has_account",
+    SignUpCase.INVITED: "sign_up_code",
 }
 
 
@@ -127,9 +128,10 @@ def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
         return outcome
     eligibility = sign_up_eligibility(email)
     context: dict[str, Any] = {"email": email, "case": eligibility.case.value}
-    if eligibility.case is SignUpCase.ELIGIBLE:
+    if eligibility.may_sign_up:
         context["code"] = code
         context["lifetime_minutes"] = settings.ACCOUNT_CODE_LIFETIME_SECONDS // 60
+        context["invited_to"] = eligibility.invited_to
     elif eligibility.case is SignUpCase.SHARED_EMAIL:
         context["holders"] = eligibility.shared_with
     queue_email(
@@ -198,17 +200,30 @@ def create_account(*, email: str, password: str, request: HttpRequest) -> User:
     email = normalise_email(email)
     throttles.serialise_on(f"create-account:{email}")
     eligibility = sign_up_eligibility(email)
-    if eligibility.case is not SignUpCase.ELIGIBLE or eligibility.person is None:
+    if not eligibility.may_sign_up:
         raise AccountNotCreated(eligibility.case)
     person = eligibility.person
     user = User.objects.create_user(
         email,
         password,
         person=person,
-        full_name=" ".join(p for p in (person.given_name, person.family_name) if p),
+        full_name=(
+            " ".join(p for p in (person.given_name, person.family_name) if p) if person else ""
+        ),
     )
     recompute_access(user=user, reason="account created")
-    record(verb="accounts.account_created", actor=user, target=user, request=request)
+    record(
+        verb="accounts.account_created",
+        actor=user,
+        target=user,
+        data={"case": eligibility.case.value},
+        request=request,
+    )
+    if eligibility.case is SignUpCase.INVITED:
+        # The emailed code proved the address the invitations were sent to.
+        from portal.organisations.services import accept_invitations_for_new_account
+
+        accept_invitations_for_new_account(user=user, request=request)
     return user
 
 
