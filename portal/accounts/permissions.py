@@ -14,4 +14,4 @@ def provider_access(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
     return bool(user.is_authenticated and has_any_access(user))
 
 
-register_permission("provider_access", provider_access)
+register_permission("accounts.any_access", provider_access)

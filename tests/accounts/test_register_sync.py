@@ -51,7 +51,7 @@ def test_person_with_no_roles_can_sign_in_only_to_see_why(
     from portal.access import _PERMISSION_CHECKS
 
     request = type("R", (), {"user": User.objects.get()})()
-    assert _PERMISSION_CHECKS["provider_access"](request, {}) is False
+    assert _PERMISSION_CHECKS["accounts.any_access"](request, {}) is False
 
 
 def test_role_with_a_past_end_date_stops_counting_without_an_event(account):
