@@ -40,9 +40,13 @@ def clear_pending(request: HttpRequest) -> None:
 
 
 def complete_sign_in(request: HttpRequest, user: User) -> None:
-    """Both factors proven: Django's login gives yet another session key."""
+    """Both factors proven: Django's login gives yet another session key (and, through the
+    user_logged_in receiver, starts the session clocks)."""
     clear_pending(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def mark_signed_in_now(request: HttpRequest) -> None:
     moment = clock.now().timestamp()
     request.session[STARTED_AT] = moment
     request.session[LAST_SEEN_AT] = moment
