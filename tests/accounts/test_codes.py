@@ -305,3 +305,27 @@ def test_rate_limit_holds_across_connections():
     for thread in threads:
         thread.join()
     assert allowed.count(True) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_relaxed_commit_applies_to_our_own_transaction_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    from django.db import transaction
+
+    from portal.accounts.services.throttles import commit_without_waiting_for_disk
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        commit_without_waiting_for_disk()
+        assert setting() == "off"
+        with transaction.atomic():  # nested: a caller's transaction is never changed
+            pass
+    assert setting() == "on"
+    with transaction.atomic(), transaction.atomic():
+        commit_without_waiting_for_disk()
+        assert setting() == "on"

@@ -112,6 +112,7 @@ def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
         record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
     with transaction.atomic():
+        throttles.commit_without_waiting_for_disk()
         return _send_sign_up_email(email=email, request=request)
 
 
@@ -461,6 +462,7 @@ def request_password_reset_code(*, email: str, request: HttpRequest) -> CodeRequ
         record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
     with transaction.atomic():
+        throttles.commit_without_waiting_for_disk()
         return _send_reset_email(email=email, request=request)
 
 

@@ -34,10 +34,8 @@ def hit(*, scope: str, subject: str, limit: int, window: int) -> Decision:
     previous = current - dt.timedelta(seconds=window)
     table = RateCounter._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not _inside_outer_transaction():
-            # A counter lost in a database crash costs nothing; waiting for the disk on
-            # every request costs milliseconds. (Only for this short transaction.)
-            cursor.execute("SET LOCAL synchronous_commit TO off")
+        # A counter lost in a database crash costs nothing; waiting for the disk does.
+        commit_without_waiting_for_disk()
         cursor.execute(
             f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "
@@ -58,9 +56,16 @@ def hit(*, scope: str, subject: str, limit: int, window: int) -> Decision:
     return Decision(False, retry_after=max(1, math.ceil(window - elapsed)))
 
 
-def _inside_outer_transaction() -> bool:
-    # Called inside our own atomic block: one level means no caller's transaction around it.
-    return len(connection.savepoint_ids) > 0
+def commit_without_waiting_for_disk() -> None:
+    """For the current transaction only, when it is our own (not a caller's): commit without
+    waiting for PostgreSQL to flush the WAL to disk. If the database crashed within the next
+    fraction of a second the transaction would be lost as a whole, never half-applied: use
+    only where losing it is harmless (a rate counter; a code request, which the person
+    simply repeats, since its code, outbox email and audit rows vanish together)."""
+    outermost = not connection.savepoint_ids
+    if connection.vendor == "postgresql" and connection.in_atomic_block and outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO off")
 
 
 def forget_old_counters() -> int:
