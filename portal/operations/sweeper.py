@@ -8,6 +8,7 @@ import socket
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -69,7 +70,18 @@ def forget_dead_workers() -> None:
     WorkerHeartbeat.objects.filter(last_seen_at__lt=long_gone).delete()
 
 
+def run_domain_sweeps() -> None:
+    """Time-based housekeeping that domains declare in settings.SWEEP_HOOKS (for example,
+    expiring invitations). One failing hook must not stop the others."""
+    for path in settings.SWEEP_HOOKS:
+        try:
+            import_string(path)()
+        except Exception:
+            logger.exception("Sweep hook %s failed", path)
+
+
 def sweep() -> None:
     recover_orphaned_tasks()
     requeue_overdue(older_than=dt.timedelta(seconds=settings.EMAIL_SWEEP_SECONDS * 3))
     forget_dead_workers()
+    run_domain_sweeps()

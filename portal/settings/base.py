@@ -189,6 +189,11 @@ TASKS = {
 }
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
+# Functions the worker's sweeper calls every sweep (idempotent, set-based housekeeping).
+SWEEP_HOOKS = [
+    "portal.organisations.services.expire_invitations",
+    "portal.organisations.sync.end_deregistered_access",
+]
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 5)  # doubles on each retry
