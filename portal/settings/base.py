@@ -193,6 +193,7 @@ WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
 SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
+    "portal.accounts.services.housekeeping.sweep",
 ]
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)

@@ -329,3 +329,20 @@ def test_relaxed_commit_applies_to_our_own_transaction_only():
     with transaction.atomic(), transaction.atomic():
         commit_without_waiting_for_disk()
         assert setting() == "on"
+
+
+@pytest.mark.django_db
+def test_housekeeping_forgets_old_rows(later):
+    from portal.accounts.models import RateCounter, SignInLockout
+    from portal.accounts.services import housekeeping, throttles
+
+    issue_code(purpose=SIGN_UP, email=EMAIL)
+    throttles.hit(scope="x", subject="y", limit=5, window=900)
+    throttles.record_failure(account=EMAIL, source="10.0.0.1", limit=10, window=900)
+    assert housekeeping.sweep(force=True) == 0
+    later.advance(days=2)
+    assert housekeeping.sweep(force=True) == 3
+    assert not EmailCode.objects.exists()
+    assert not RateCounter.objects.exists()
+    assert not SignInLockout.objects.exists()
+    assert housekeeping.sweep() == 0  # at most hourly unless forced
