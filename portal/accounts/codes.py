@@ -4,12 +4,13 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 
 CODE_DIGITS = 6
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—]+")
-_SIX_DIGITS = re.compile(r"^\d{6}$")
+_SIX_DIGITS = re.compile(r"^[0-9]{6}$")
 
 
 def new_code() -> str:
@@ -18,8 +19,9 @@ def new_code() -> str:
 
 
 def normalise_code(raw: str) -> str:
-    """People type codes with spaces or dashes ("123 456", "123-456"); drop them."""
-    return _SEPARATORS.sub("", raw or "")
+    """People type codes with spaces or dashes ("123 456", "123-456"); drop them. Full-width
+    digits from some keyboards become ordinary ones."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
 
 
 def looks_like_code(value: str) -> bool:
@@ -48,7 +50,7 @@ def new_recovery_code() -> str:
 
 
 def normalise_recovery_code(raw: str) -> str:
-    return _SEPARATORS.sub("", (raw or "").lower())
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "").lower())
 
 
 def recovery_code_token(code: str) -> str:

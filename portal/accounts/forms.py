@@ -1,5 +1,6 @@
 """Forms for accounts. Passwords are never stripped or case-folded: checked as typed."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -17,8 +18,26 @@ _EMAIL_ERRORS = {
 }
 
 
+# Characters no one types on purpose and that must not be echoed back into a page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _echo_safe(value: Any) -> Any:
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class EchoSafeCharField(forms.CharField):
+    """Shows the typed value again after an error, without control characters."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return _echo_safe(super().bound_data(data, initial))
+
+
 class PortalEmailField(forms.EmailField):
     """An email field whose length error comes alone (not after a format error)."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return _echo_safe(super().bound_data(data, initial))
 
     def run_validators(self, value: Any) -> None:
         if value and self.max_length is not None and len(value) > self.max_length:
@@ -53,7 +72,7 @@ class ResetEmailForm(EmailForm):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = EchoSafeCharField(
         label="Enter the 6-digit code",
         help_text="The code is in the email we sent you. It works for 15 minutes.",
         max_length=40,
@@ -74,7 +93,7 @@ class CodeForm(forms.Form):
 
 
 class TotpCodeForm(CodeForm):
-    code = forms.CharField(
+    code = EchoSafeCharField(
         label="Enter the 6-digit code from your authenticator app",
         max_length=40,
         error_messages={
@@ -88,7 +107,7 @@ class TotpCodeForm(CodeForm):
 
 
 class RecoveryCodeForm(forms.Form):
-    code = forms.CharField(
+    code = EchoSafeCharField(
         label="Enter one of your recovery codes",
         help_text="Each recovery code is 10 letters and numbers, like abcde 23456. You can use each one once.",
         max_length=40,
@@ -175,7 +194,7 @@ class ChangePasswordForm(forms.Form):
 
 class ReauthenticateForm(forms.Form):
     password = _password_field("Password", "current-password", "Enter your password")
-    code = forms.CharField(
+    code = EchoSafeCharField(
         label="Code from your authenticator app",
         help_text="Or one of your recovery codes.",
         max_length=40,
@@ -185,7 +204,7 @@ class ReauthenticateForm(forms.Form):
 
 
 class FactorResetRequestForm(forms.Form):
-    explanation = forms.CharField(
+    explanation = EchoSafeCharField(
         label="Why can you not use your authenticator app or recovery codes?",
         help_text="For example, your phone was lost or replaced. Do not include passwords or codes.",
         max_length=1000,
@@ -207,7 +226,7 @@ class FactorResetDecisionForm(forms.Form):
             "invalid_choice": "Select whether you approve this request",
         },
     )
-    reason = forms.CharField(
+    reason = EchoSafeCharField(
         label="Reason for your decision",
         help_text="Say how you checked who they are. The person will see this reason.",
         max_length=1000,

@@ -25,3 +25,17 @@ def test_reuses_one_connection_and_reconnects_after_a_drop(mail, settings):
     assert len(mail.wait_for("reuse@example.org", 4)) == 4
     assert _local.connection is not first
     PersistentSMTPBackend().drop()
+
+
+def test_worker_connections_do_not_wait_for_the_disk(db):
+    from django.db import connection
+
+    from portal.operations.management.commands.run_worker import _asynchronous_commit
+
+    if connection.vendor != "postgresql":
+        return
+    _asynchronous_commit(sender=None, connection=connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SET synchronous_commit TO on")

@@ -160,7 +160,9 @@ def test_sixth_request_sends_no_email(client, later, mail):
     assert OutboxMessage.objects.filter(to=EMAIL).count() == 5
 
 
-@pytest.mark.parametrize("typed", ["123456", " 123 456 ", "123-456", "12 34 56", "123–456"])
+@pytest.mark.parametrize(
+    "typed", ["123456", " 123 456 ", "123-456", "12 34 56", "123–456", "１２３ ４５６"]
+)
 def test_spaces_and_dashes_are_accepted(typed):
     assert codes.normalise_code(typed) == "123456"
 
