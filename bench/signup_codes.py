@@ -4,7 +4,7 @@ What runs (all on loopback, against PostgreSQL):
 - a fresh database, created and dropped by this script, seeded with one eligible registered
   person per request (distinct emails);
 - gunicorn serving portal.wsgi (DJANGO_SETTINGS_MODULE=portal.settings.bench);
-- the task worker (`manage.py run_worker --queues priority_email`);
+- two task workers (`manage.py run_worker --queues priority_email`, 20 ms idle poll);
 - an aiosmtpd SMTP server inside this process, timestamping each accepted message.
 
 Load is open-loop: request i is sent at start + i / rate whatever earlier responses do.
@@ -174,7 +174,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
-    parser.add_argument("--task-workers", type=int, default=1)
+    parser.add_argument("--task-workers", type=int, default=2)
     parser.add_argument(
         "--worker-interval", type=float, default=None, help="default: run_worker's own"
     )
