@@ -32,6 +32,7 @@ def account(request: HttpRequest) -> dict[str, Any]:
                 "absolute_left": absolute_left,
                 "warning_seconds": settings.SESSION_WARNING_SECONDS,
                 "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+                "absolute_hours": settings.SESSION_COOKIE_AGE // 3600,
             },
         }
     item("Create an account", "accounts:sign_up")

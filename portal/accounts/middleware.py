@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
@@ -41,11 +42,15 @@ class SessionTimeoutMiddleware:
                 request=request,
             )
             logout(request)
+            idle_minutes = settings.SESSION_IDLE_SECONDS // 60
+            hours = settings.SESSION_COOKIE_AGE // 3600
             messages.info(
                 request,
-                "You were signed out because you did nothing for 30 minutes. Sign in again to continue."
+                f"You were signed out because you did nothing for {idle_minutes} minutes. "
+                "Sign in again to continue."
                 if reason == "idle"
-                else "You were signed out because you had been signed in for 12 hours. Sign in again to continue.",
+                else f"You were signed out because you had been signed in for {hours} hours. "
+                "Sign in again to continue.",
             )
             return
         if moment - float(session[sessions.LAST_SEEN_AT]) >= _TOUCH_EVERY_SECONDS:
