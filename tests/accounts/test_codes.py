@@ -348,3 +348,13 @@ def test_housekeeping_forgets_old_rows(later):
     assert not RateCounter.objects.exists()
     assert not SignInLockout.objects.exists()
     assert housekeeping.sweep() == 0  # at most hourly unless forced
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counter_upsert_in_autocommit_counts_exactly():
+    from portal.accounts.models import RateCounter
+    from portal.accounts.services.throttles import hit
+
+    results = [hit(scope="auto", subject="10.1.2.3", limit=2, window=900).allowed for _ in range(3)]
+    assert results == [True, True, False]
+    assert RateCounter.objects.get().count == 3
