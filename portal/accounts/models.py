@@ -57,3 +57,156 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
+
+
+class CodePurpose(models.TextChoices):
+    SIGN_UP = "sign_up", "Create an account"
+    PASSWORD_RESET = "password_reset", "Reset a password"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Ask for a second factor reset"
+
+
+class CodeStatus(models.TextChoices):
+    """active → used (the right code, once) | voided (a newer code) | exhausted (5 wrong tries).
+    Expiry is by time (`expires_at`), not a stored state."""
+
+    ACTIVE = "active", "Active"
+    USED = "used", "Used"
+    VOIDED = "voided", "Replaced by a newer code"
+    EXHAUSTED = "exhausted", "Too many wrong tries"
+
+
+class EmailCode(models.Model):
+    """A 6-digit code emailed to an address for one purpose. Only its HMAC is stored."""
+
+    purpose = models.CharField(max_length=30, choices=CodePurpose.choices)
+    email = models.EmailField(max_length=320)
+    # HMAC-SHA256 over purpose, address and code, under settings.CODE_HMAC_KEY.
+    code_hmac = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=CodeStatus.choices, default=CodeStatus.ACTIVE)
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {self.email} ({self.status})"
+
+
+class RateCounter(models.Model):
+    """Hits on a key within one fixed window; two windows give a sliding estimate.
+
+    Incremented with one atomic upsert, so the limit holds across processes and web nodes.
+    The key is an HMAC of what is limited (an IP address, say), never the value itself.
+    """
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="accounts_rate_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.count} hits from {self.window_start:%H:%M}"
+
+
+class SignInLockout(models.Model):
+    """Consecutive sign-in failures for one account from one source (IP address).
+
+    Keyed by account and source together, so failures from an attacker's address block only
+    that address: the account's owner can still sign in from anywhere else.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    first_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures, blocked until {self.blocked_until or 'not blocked'}"
+
+
+class AccessSource(models.TextChoices):
+    REGISTER = "register", "Registered role"
+    DELEGATION = "delegation", "Given access by a registered person"
+
+
+class AccessGrant(models.Model):
+    """What an account may act for, recomputed whenever the register (or a delegation) changes.
+
+    Other packages read this (through selectors) rather than walking the register on every
+    request. Grants from the register mirror the person's live sign-up roles.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="grants")
+    source = models.CharField(max_length=20, choices=AccessSource.choices)
+    role = models.CharField(max_length=30)
+    provider = models.ForeignKey(
+        "register.Provider", on_delete=models.CASCADE, related_name="account_grants"
+    )
+    location = models.ForeignKey(
+        "register.Location",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="account_grants",
+    )
+    # The day the role ends, if the register knows it: the grant stops counting then even
+    # if no register event arrives.
+    ends_on = models.DateField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "source"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role} at {self.location_id or self.provider_id}"
+
+
+class ResetRequestStatus(models.TextChoices):
+    """pending → approved | refused. Decided once, by regulator staff."""
+
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class SecondFactorResetRequest(models.Model):
+    """Someone who lost both their authenticator and recovery codes asks staff to reset them.
+
+    They have proved the password and control of the account's email address; staff check
+    identity by other means (for example a phone call to the provider) before approving.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="second_factor_requests"
+    )
+    explanation = models.TextField(max_length=1000)
+    status = models.CharField(
+        max_length=10, choices=ResetRequestStatus.choices, default=ResetRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="accounts_one_pending_factor_reset",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Second factor reset for {self.user_id} ({self.status})"

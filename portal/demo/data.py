@@ -14,10 +14,13 @@ class DemoLogin:
     role: str
     email: str
     password: str
+    note: str = ""
 
 
 @transaction.atomic
 def load() -> list[DemoLogin]:
+    from portal.accounts.demo import load_demo_accounts
+
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
     if not User.objects.filter(email=staff_email).exists():
@@ -25,4 +28,5 @@ def load() -> list[DemoLogin]:
             staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
         )
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
+    logins = load_demo_accounts(logins)
     return logins

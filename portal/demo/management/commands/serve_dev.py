@@ -92,6 +92,9 @@ class Command(BaseCommand):
             "",
             "  Demo sign-ins:",
         ]
-        lines += [f"    {login.role}: {login.email} / {login.password}" for login in data.load()]
+        for login in data.load():
+            lines.append(f"    {login.role}: {login.email} / {login.password}")
+            if login.note:
+                lines.append(f"      {login.note}")
         lines += ["", "  Press Ctrl-C to stop everything.", ""]
         self.stdout.write("\n".join(lines))

@@ -1,7 +1,9 @@
 // Start the GOV.UK Frontend components (password reveal, character count, conditional reveal).
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { initSessionTimeout } from "./session-timeout.js";
 
 initAll();
+initSessionTimeout(document.querySelector('[data-module="session-timeout"]'));
 
 // GOV.UK Frontend marks radios that reveal a question with aria-expanded, which ARIA does not
 // allow on a radio (https://github.com/alphagov/govuk-frontend/issues/979); accessibility

@@ -1,0 +1,238 @@
+"""Forms for accounts. Passwords are never stripped or case-folded: checked as typed."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from portal.accounts.codes import looks_like_code, normalise_code
+from portal.accounts.models import User
+from portal.accounts.passwords import MAX_LENGTH
+
+_EMAIL_ERRORS = {
+    "required": "Enter your email address",
+    "invalid": "Enter an email address in the correct format, like name@example.com",
+    "max_length": "Email address must be 320 characters or fewer",
+}
+
+
+# Characters no one types on purpose and that must not be echoed back into a page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _echo_safe(value: Any) -> Any:
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class EchoSafeCharField(forms.CharField):
+    """Shows the typed value again after an error, without control characters."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return _echo_safe(super().bound_data(data, initial))
+
+
+class PortalEmailField(forms.EmailField):
+    """An email field whose length error comes alone (not after a format error)."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return _echo_safe(super().bound_data(data, initial))
+
+    def run_validators(self, value: Any) -> None:
+        if value and self.max_length is not None and len(value) > self.max_length:
+            raise ValidationError(self.error_messages["max_length"], code="max_length")
+        super().run_validators(value)
+
+
+class EmailForm(forms.Form):
+    email = PortalEmailField(
+        label="What is your email address?",
+        help_text="Use the email address we hold for you as a registered person.",
+        max_length=320,
+        error_messages=_EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        value = str(self.cleaned_data["email"]).strip().lower()
+        if any(ch in value for ch in "\r\n\0"):
+            raise ValidationError(_EMAIL_ERRORS["invalid"])
+        return value
+
+
+class ResetEmailForm(EmailForm):
+    email = PortalEmailField(
+        label="What is your email address?",
+        help_text="The email address you use to sign in.",
+        max_length=320,
+        error_messages=_EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = EchoSafeCharField(
+        label="Enter the 6-digit code",
+        help_text="The code is in the email we sent you. It works for 15 minutes.",
+        max_length=40,
+        error_messages={
+            "required": "Enter the 6-digit code from the email",
+            "max_length": "The code must be 6 numbers",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        value = normalise_code(str(self.cleaned_data["code"]))
+        if not looks_like_code(value):
+            raise ValidationError("The code must be 6 numbers")
+        return value
+
+
+class TotpCodeForm(CodeForm):
+    code = EchoSafeCharField(
+        label="Enter the 6-digit code from your authenticator app",
+        max_length=40,
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "The code must be 6 numbers",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}
+        ),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = EchoSafeCharField(
+        label="Enter one of your recovery codes",
+        help_text="Each recovery code is 10 letters and numbers, like abcde 23456. You can use each one once.",
+        max_length=40,
+        error_messages={
+            "required": "Enter a recovery code",
+            "max_length": "A recovery code is 10 letters and numbers",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    )
+
+
+def _password_field(
+    label: str, autocomplete: str, required: str, help_text: str = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        strip=False,
+        error_messages={"required": required},
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    password = _password_field(
+        "Create a password",
+        "new-password",
+        "Enter a password",
+        "Use 8 characters or more. A few unrelated words together make a good password.",
+    )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        validate_password(password, user=User(email=self.email))
+        return password
+
+
+class SignInForm(forms.Form):
+    email = PortalEmailField(
+        label="Email address",
+        max_length=320,
+        error_messages=_EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+    password = _password_field("Password", "current-password", "Enter your password")
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if len(password) > MAX_LENGTH:
+            raise ValidationError("Enter a correct email address and password")
+        return password
+
+
+class ChangePasswordForm(forms.Form):
+    current_password = _password_field(
+        "Current password", "current-password", "Enter your current password"
+    )
+    new_password = _password_field(
+        "New password",
+        "new-password",
+        "Enter a new password",
+        "Use 8 characters or more. Do not reuse your old password.",
+    )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_current_password(self) -> str:
+        password = str(self.cleaned_data["current_password"])
+        if len(password) > MAX_LENGTH:
+            raise ValidationError("Your current password is incorrect")
+        return password
+
+    def clean_new_password(self) -> str:
+        password = str(self.cleaned_data["new_password"])
+        validate_password(password, user=User(email=self.email))
+        return password
+
+
+class ReauthenticateForm(forms.Form):
+    password = _password_field("Password", "current-password", "Enter your password")
+    code = EchoSafeCharField(
+        label="Code from your authenticator app",
+        help_text="Or one of your recovery codes.",
+        max_length=40,
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": False}),
+    )
+
+
+class FactorResetRequestForm(forms.Form):
+    explanation = EchoSafeCharField(
+        label="Why can you not use your authenticator app or recovery codes?",
+        help_text="For example, your phone was lost or replaced. Do not include passwords or codes.",
+        max_length=1000,
+        error_messages={
+            "required": "Tell us why you cannot use your authenticator app or recovery codes",
+            "max_length": "Your explanation must be 1,000 characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class FactorResetDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Do you approve this request?",
+        choices=[("approve", "Yes, remove their second factor"), ("refuse", "No, refuse it")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you approve this request",
+            "invalid_choice": "Select whether you approve this request",
+        },
+    )
+    reason = EchoSafeCharField(
+        label="Reason for your decision",
+        help_text="Say how you checked who they are. The person will see this reason.",
+        max_length=1000,
+        error_messages={
+            "required": "Enter the reason for your decision",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,57 @@
+"""Signs out sessions idle for 30 minutes or older than 12 hours, on the server."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from portal.accounts import clock, sessions
+from portal.audit.services import record
+
+# Writing the session on every request costs a query; a few seconds' slack costs nothing.
+_TOUCH_EVERY_SECONDS = 15
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            self._enforce(request)
+        return self.get_response(request)
+
+    def _enforce(self, request: HttpRequest) -> None:
+        session = request.session
+        moment = clock.now().timestamp()
+        if sessions.STARTED_AT not in session:
+            # A session from before these limits existed: start counting now.
+            session[sessions.STARTED_AT] = moment
+            session[sessions.LAST_SEEN_AT] = moment
+            return
+        idle_left, absolute_left = sessions.seconds_left(request)
+        if idle_left <= 0 or absolute_left <= 0:
+            reason = "idle" if idle_left <= 0 else "absolute"
+            user = request.user
+            record(
+                verb="accounts.session_expired",
+                actor=user,
+                data={"reason": reason},
+                request=request,
+            )
+            logout(request)
+            idle_minutes = settings.SESSION_IDLE_SECONDS // 60
+            hours = settings.SESSION_COOKIE_AGE // 3600
+            messages.info(
+                request,
+                f"You were signed out because you did nothing for {idle_minutes} minutes. "
+                "Sign in again to continue."
+                if reason == "idle"
+                else f"You were signed out because you had been signed in for {hours} hours. "
+                "Sign in again to continue.",
+            )
+            return
+        if moment - float(session[sessions.LAST_SEEN_AT]) >= _TOUCH_EVERY_SECONDS:
+            session[sessions.LAST_SEEN_AT] = moment

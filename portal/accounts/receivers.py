@@ -1,0 +1,26 @@
+"""Accounts follow the register: each change to a person recomputes their account."""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from portal.accounts import sessions
+from portal.accounts.services.accounts import apply_register_change
+from portal.register.events import register_changed
+
+
+@receiver(register_changed, dispatch_uid="accounts.follow_register")
+def follow_register(
+    sender: Any, person_id: int, reason: str, data: dict[str, Any], **_: Any
+) -> None:
+    apply_register_change(person_id=person_id, reason=reason, data=data)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.session_clock")
+def start_session_clock(sender: Any, request: HttpRequest | None, user: Any, **_: Any) -> None:
+    """Every sign-in (ours, or Django's login() anywhere) starts the idle and absolute
+    clocks, so the timeout middleware never has to write the session to start them."""
+    if request is not None and hasattr(request, "session"):
+        sessions.mark_signed_in_now(request)

@@ -1,0 +1,145 @@
+"""Reads for accounts: who may sign up, what an account may act for."""
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.accounts.models import AccessGrant, SecondFactorResetRequest, User
+from portal.register.models import Person, RoleAssignment
+from portal.register.selectors import people_holding_email
+
+
+class SignUpCase(enum.Enum):
+    ELIGIBLE = "eligible"
+    SHARED_EMAIL = "shared_email"  # the register holds this address for different people
+    NOT_REGISTERED = "not_registered"
+    NO_LIVE_ROLE = "no_live_role"  # on the register, but no live sign-up role
+    HAS_ACCOUNT = "has_account"
+    # Not a registered person (or no live role), but invited by one to act for a provider:
+    # may create an account, which then takes up the invitation (portal.organisations).
+    INVITED = "invited"
+
+
+@dataclass(frozen=True)
+class SharedHolder:
+    masked_name: str
+    providers: list[str]
+
+
+@dataclass(frozen=True)
+class SignUpEligibility:
+    case: SignUpCase
+    person: Person | None = None
+    roles: list[RoleAssignment] = field(default_factory=list)
+    shared_with: list[SharedHolder] = field(default_factory=list)
+    invited_to: list[str] = field(default_factory=list)
+
+    @property
+    def may_sign_up(self) -> bool:
+        return self.case in (SignUpCase.ELIGIBLE, SignUpCase.INVITED)
+
+
+def invited_to(email: str) -> list[str]:
+    """Providers with a pending invitation for this address (when delegation is installed).
+    Imported late: organisations builds on accounts, not the other way round."""
+    if not apps.is_installed("portal.organisations"):
+        return []
+    from portal.organisations.services import pending_invitations_for_email
+
+    return sorted({invitation.provider.name for invitation in pending_invitations_for_email(email)})
+
+
+def _or_invited(result: "SignUpEligibility", email: str) -> "SignUpEligibility":
+    providers = invited_to(email)
+    if providers:
+        return SignUpEligibility(SignUpCase.INVITED, person=result.person, invited_to=providers)
+    return result
+
+
+def mask_name(person: Person) -> str:
+    """'Jane Smith' → 'J*** S****': enough for the mailbox's owner to recognise colleagues,
+    too little to tell a stranger who is registered."""
+
+    def mask(word: str) -> str:
+        return word[:1] + "*" * max(3, len(word) - 1) if word else ""
+
+    return " ".join(mask(part) for part in (person.given_name, person.family_name) if part)
+
+
+def sign_up_eligibility(email: str) -> SignUpEligibility:
+    """What the register says about creating an account with this address (domain.md §1.1).
+
+    Only people with a live role count: someone whose role ended years ago and who once had
+    the same address does not stop the current holder signing up.
+    """
+    normalised = email.strip().lower()
+    holders = people_holding_email(normalised)
+    # One query for both ways an account can already exist: by address or by person.
+    if User.objects.filter(
+        Q(email=normalised) | Q(person__in=[holder.person for holder in holders])
+    ).exists():
+        return SignUpEligibility(SignUpCase.HAS_ACCOUNT)
+    if not holders:
+        return _or_invited(SignUpEligibility(SignUpCase.NOT_REGISTERED), normalised)
+    current = [holder for holder in holders if holder.live_roles]
+    if len(current) > 1:
+        shared = [
+            SharedHolder(
+                masked_name=mask_name(holder.person),
+                providers=sorted(
+                    {f"{r.provider.name} ({r.provider_id})" for r in holder.live_roles}
+                ),
+            )
+            for holder in current
+        ]
+        return SignUpEligibility(SignUpCase.SHARED_EMAIL, shared_with=shared)
+    if not current or not current[0].sign_up_roles:
+        person = (current[0] if current else holders[0]).person
+        return _or_invited(SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person), normalised)
+    holder = current[0]
+    return SignUpEligibility(SignUpCase.ELIGIBLE, person=holder.person, roles=holder.sign_up_roles)
+
+
+def live_grants(user: User) -> QuerySet[AccessGrant]:
+    """What the account may act for today (grants whose role has not ended)."""
+    today = timezone.localdate()
+    return (
+        AccessGrant.objects.filter(user=user)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .select_related("provider", "location")
+        .order_by("provider__name", "location__name", "role")
+    )
+
+
+def delegated_providers(user: User) -> list[Any]:
+    """Providers someone has given this user access to (memberships), when delegation is
+    installed; registered roles are in `live_grants`."""
+    if not apps.is_installed("portal.organisations"):
+        return []
+    from portal.organisations.access import access_for
+
+    return [
+        entry.provider
+        for entry in access_for(user).values()
+        if entry.any_access and not entry.is_registered_person
+    ]
+
+
+def has_any_access(user: User) -> bool:
+    return live_grants(user).exists() or bool(delegated_providers(user))
+
+
+def pending_factor_resets() -> QuerySet[SecondFactorResetRequest]:
+    return SecondFactorResetRequest.objects.filter(status="pending").select_related("user")
+
+
+def factor_reset_by_id(request_id: int) -> SecondFactorResetRequest | None:
+    return (
+        SecondFactorResetRequest.objects.select_related("user", "decided_by")
+        .filter(id=request_id)
+        .first()
+    )

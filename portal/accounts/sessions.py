@@ -1,0 +1,79 @@
+"""Session life: new key at each step up, idle and absolute limits kept server-side."""
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpRequest
+
+from portal.accounts import clock
+from portal.accounts.models import User
+
+STARTED_AT = "auth_started_at"
+LAST_SEEN_AT = "auth_last_seen_at"
+PENDING_USER = "auth_pending_user"  # password proven, second factor not yet
+PENDING_AT = "auth_pending_at"
+REAUTH_AT = "auth_reauthenticated_at"
+# A password-only (pending) session is good for this long to give the second factor.
+PENDING_SECONDS = 10 * 60
+
+
+def begin_pending(request: HttpRequest, user: User) -> None:
+    """The password was right: remember who, on a fresh session key (no fixation)."""
+    request.session.cycle_key()
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_AT] = clock.now().timestamp()
+
+
+def pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    started = request.session.get(PENDING_AT)
+    if user_id is None or started is None:
+        return None
+    if clock.now().timestamp() - float(started) > PENDING_SECONDS:
+        clear_pending(request)
+        return None
+    return User.objects.filter(id=user_id, is_active=True).first()
+
+
+def clear_pending(request: HttpRequest) -> None:
+    request.session.pop(PENDING_USER, None)
+    request.session.pop(PENDING_AT, None)
+
+
+def complete_sign_in(request: HttpRequest, user: User) -> None:
+    """Both factors proven: Django's login gives yet another session key (and, through the
+    user_logged_in receiver, starts the session clocks)."""
+    clear_pending(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def mark_signed_in_now(request: HttpRequest) -> None:
+    moment = clock.now().timestamp()
+    request.session[STARTED_AT] = moment
+    request.session[LAST_SEEN_AT] = moment
+    request.session[REAUTH_AT] = moment
+
+
+def mark_reauthenticated(request: HttpRequest) -> None:
+    request.session.cycle_key()
+    request.session[REAUTH_AT] = clock.now().timestamp()
+
+
+def recently_authenticated(request: HttpRequest) -> bool:
+    at = request.session.get(REAUTH_AT)
+    if at is None:
+        return False
+    return clock.now().timestamp() - float(at) <= settings.ACCOUNT_REAUTH_SECONDS
+
+
+def seconds_left(request: HttpRequest) -> tuple[int, int]:
+    """(until the idle limit, until the absolute limit) for a signed-in session."""
+    moment = clock.now().timestamp()
+    last = float(request.session.get(LAST_SEEN_AT, moment))
+    started = float(request.session.get(STARTED_AT, moment))
+    idle = settings.SESSION_IDLE_SECONDS - (moment - last)
+    absolute = settings.SESSION_COOKIE_AGE - (moment - started)
+    return max(0, int(idle)), max(0, int(absolute))
+
+
+def touch(request: HttpRequest) -> None:
+    request.session[LAST_SEEN_AT] = clock.now().timestamp()

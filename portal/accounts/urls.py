@@ -1,0 +1,61 @@
+from django.urls import path
+
+from portal.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-up/", views.sign_up, name="sign_up"),
+    path("sign-up/check-your-email/", views.sign_up_check_email, name="sign_up_check_email"),
+    path("sign-up/new-code/", views.sign_up_new_code, name="sign_up_new_code"),
+    path("sign-up/create-password/", views.sign_up_password, name="sign_up_password"),
+    path("sign-up/done/", views.sign_up_done, name="sign_up_done"),
+    path("set-up-authenticator/", views.set_up_authenticator, name="set_up_authenticator"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/authenticator/", views.sign_in_authenticator, name="sign_in_authenticator"),
+    path("sign-in/recovery-code/", views.sign_in_recovery_code, name="sign_in_recovery_code"),
+    path("sign-in/lost-second-factor/", views.lost_second_factor, name="lost_second_factor"),
+    path(
+        "sign-in/lost-second-factor/check-your-email/",
+        views.lost_second_factor_code,
+        name="lost_second_factor_code",
+    ),
+    path(
+        "sign-in/lost-second-factor/request/",
+        views.lost_second_factor_request,
+        name="lost_second_factor_request",
+    ),
+    path(
+        "sign-in/lost-second-factor/sent/",
+        views.lost_second_factor_sent,
+        name="lost_second_factor_sent",
+    ),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("signed-out/", views.signed_out, name="signed_out"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path(
+        "password-reset/check-your-email/",
+        views.password_reset_check_email,
+        name="password_reset_check_email",
+    ),
+    path("password-reset/new-code/", views.password_reset_new_code, name="password_reset_new_code"),
+    path(
+        "password-reset/new-password/",
+        views.password_reset_new_password,
+        name="password_reset_new_password",
+    ),
+    path("password-reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("account/", views.home, name="home"),
+    path("account/password/", views.change_password, name="change_password"),
+    path("account/confirm-it-is-you/", views.reauthenticate, name="reauthenticate"),
+    path("account/authenticator/", views.change_authenticator, name="change_authenticator"),
+    path("account/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("account/session/extend/", views.extend_session, name="extend_session"),
+    path("staff/second-factor-resets/", views.staff_factor_resets, name="staff_factor_resets"),
+    path(
+        "staff/second-factor-resets/<int:reset_id>/",
+        views.staff_factor_reset,
+        name="staff_factor_reset",
+    ),
+]

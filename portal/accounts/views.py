@@ -1,0 +1,742 @@
+"""Sign-up, sign-in, recovery and account pages. Thin: the services decide, views show."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from portal.access import public, requires
+from portal.accounts import forms, selectors, sessions
+from portal.accounts.models import User
+from portal.accounts.qr import manual_key, qr_svg
+from portal.accounts.services import accounts as services
+from portal.accounts.services.codes import CheckOutcome, CodeCheck
+from portal.audit.services import record
+
+SIGN_UP_EMAIL = "sign_up_email"
+SIGN_UP_PROVEN = "sign_up_proven"
+RESET_EMAIL = "reset_email"
+RESET_PROVEN = "reset_proven"
+FACTOR_RESET_PROVEN = "factor_reset_proven"
+SETUP_DEVICE = "totp_setup_device"
+SETUP_FLOW = "totp_setup_flow"  # "sign_up", "sign_in" or "change"
+CODES_TO_SHOW = "recovery_codes_to_show"
+AFTER_CODES = "after_recovery_codes"
+NEXT_URL = "sign_in_next"
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _code_error(check: CodeCheck, new_code_url: str) -> str:
+    return {
+        CheckOutcome.WRONG: (
+            f"The code is incorrect. You have {check.tries_left} "
+            f"{'try' if check.tries_left == 1 else 'tries'} left"
+        ),
+        CheckOutcome.REPLACED: "You asked for a newer code. Enter the code from the most recent email",
+        CheckOutcome.EXPIRED: "The code has expired. Request a new code",
+        CheckOutcome.USED: "The code has already been used. Request a new code",
+        CheckOutcome.TOO_MANY_TRIES: "You have entered the wrong code too many times. Request a new code",
+        CheckOutcome.NONE_SENT: "The code is incorrect. Request a new code",
+        CheckOutcome.BAD_FORMAT: "The code must be 6 numbers",
+    }[check.outcome]
+
+
+def _minutes(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    minutes = (seconds + 59) // 60
+    return f"{minutes} minutes"
+
+
+# The address typed at the start of sign-up or reset is kept in a signed cookie, not the
+# session: starting costs no session row (sign-up is the busiest page at launch). What the
+# person has proven (the code) is kept in the session, on a new key.
+_EMAIL_COOKIE_SECONDS = 60 * 60
+
+
+def _cookie_name(key: str) -> str:
+    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + key
+
+
+def _remember_email(response: HttpResponse, key: str, email: str) -> HttpResponse:
+    response.set_signed_cookie(
+        _cookie_name(key),
+        email,
+        salt=f"accounts.{key}",
+        max_age=_EMAIL_COOKIE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _remembered_email(request: HttpRequest, key: str) -> str | None:
+    value = request.get_signed_cookie(
+        _cookie_name(key), default=None, salt=f"accounts.{key}", max_age=_EMAIL_COOKIE_SECONDS
+    )
+    return str(value) if value else None
+
+
+def _too_many_requests(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/too_many_requests.html",
+        {"minutes": settings.ACCOUNT_RATE_WINDOW_SECONDS // 60},
+        status=429,
+    )
+    response["Retry-After"] = str(settings.ACCOUNT_RATE_WINDOW_SECONDS)
+    return response
+
+
+# --- Sign-up -----------------------------------------------------------------------------
+
+
+@public
+@GET_POST
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = forms.EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        result = services.request_sign_up_code(email=email, request=request)
+        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
+            return _too_many_requests(request)
+        return _remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
+    return render(request, "accounts/sign_up_email.html", {"form": form})
+
+
+def _code_page(
+    request: HttpRequest,
+    *,
+    email: str,
+    verify: Any,
+    on_success: Any,
+    new_code_url: str,
+    back_url: str,
+) -> HttpResponse:
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = verify(email=email, raw_code=form.cleaned_data["code"], request=request)
+        if check.accepted:
+            return on_success()
+        form.add_error("code", _code_error(check, new_code_url))
+    return render(
+        request,
+        "accounts/check_email.html",
+        {"form": form, "email": email, "new_code_url": new_code_url, "back_url": back_url},
+    )
+
+
+@public
+@GET_POST
+def sign_up_check_email(request: HttpRequest) -> HttpResponse:
+    email = _remembered_email(request, SIGN_UP_EMAIL)
+    if not email:
+        return redirect("accounts:sign_up")
+
+    def proven() -> HttpResponse:
+        request.session.cycle_key()
+        request.session[SIGN_UP_PROVEN] = email
+        return redirect("accounts:sign_up_password")
+
+    return _code_page(
+        request,
+        email=email,
+        verify=services.verify_sign_up_code,
+        on_success=proven,
+        new_code_url=reverse("accounts:sign_up_new_code"),
+        back_url=reverse("accounts:sign_up"),
+    )
+
+
+def _new_code_page(
+    request: HttpRequest, *, email: str, send: Any, check_url: str, change_url: str
+) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        result = send(email=email, request=request)
+        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
+            return _too_many_requests(request)
+        if result.outcome is services.CodeRequestOutcome.SENT:
+            messages.success(request, f"We have sent a new email to {email}")
+            return redirect(check_url)
+        if result.outcome is services.CodeRequestOutcome.TOO_SOON:
+            error = f"You can request a new code in {_minutes(result.retry_after)}"
+        else:
+            error = (
+                "You have requested too many codes. You can request a new code in "
+                f"{_minutes(result.retry_after)}"
+            )
+    return render(
+        request,
+        "accounts/new_code.html",
+        {"email": email, "error": error, "change_url": change_url, "check_url": check_url},
+        status=429 if error else 200,
+    )
+
+
+@public
+@GET_POST
+def sign_up_new_code(request: HttpRequest) -> HttpResponse:
+    email = _remembered_email(request, SIGN_UP_EMAIL)
+    if not email:
+        return redirect("accounts:sign_up")
+    return _new_code_page(
+        request,
+        email=email,
+        send=services.request_sign_up_code,
+        check_url=reverse("accounts:sign_up_check_email"),
+        change_url=reverse("accounts:sign_up"),
+    )
+
+
+@public
+@GET_POST
+def sign_up_password(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(SIGN_UP_PROVEN)
+    if not email:
+        return redirect("accounts:sign_up")
+    eligibility = selectors.sign_up_eligibility(email)
+    if not eligibility.may_sign_up:
+        return render(
+            request,
+            "accounts/sign_up_refused.html",
+            {"case": eligibility.case.value, "email": email},
+        )
+    form = forms.NewPasswordForm(request.POST or None, email=email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_account(
+                email=email, password=form.cleaned_data["password"], request=request
+            )
+        except services.AccountNotCreated as refused:
+            return render(
+                request,
+                "accounts/sign_up_refused.html",
+                {"case": refused.case.value, "email": email},
+            )
+        request.session.pop(SIGN_UP_PROVEN, None)
+        sessions.begin_pending(request, user)
+        request.session[SETUP_FLOW] = "sign_up"
+        response = redirect("accounts:set_up_authenticator")
+        response.delete_cookie(_cookie_name(SIGN_UP_EMAIL), samesite="Lax")
+        return response
+    return render(request, "accounts/sign_up_password.html", {"form": form, "email": email})
+
+
+@requires("signed_in")
+@require_safe
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "accounts/sign_up_done.html",
+        {
+            "grants": list(selectors.live_grants(user)),
+            "delegated": selectors.delegated_providers(user),
+        },
+    )
+
+
+# --- Authenticator set-up (sign-up, first sign-in after a reset, or a change) ---------------
+
+
+def _setup_user(request: HttpRequest) -> User | None:
+    flow = request.session.get(SETUP_FLOW)
+    if flow == "change":
+        if request.user.is_authenticated and sessions.recently_authenticated(request):
+            return request.user
+        return None
+    user = sessions.pending_user(request)
+    # With only a password, someone may set up a first authenticator, never replace one.
+    if user is not None and services.confirmed_totp(user) is not None:
+        return None
+    return user
+
+
+@public
+@GET_POST
+def set_up_authenticator(request: HttpRequest) -> HttpResponse:
+    user = _setup_user(request)
+    if user is None:
+        if request.user.is_authenticated:
+            return redirect("accounts:reauthenticate")
+        return redirect("accounts:sign_in")
+    flow = request.session.get(SETUP_FLOW, "sign_in")
+    device_id = request.session.get(SETUP_DEVICE)
+    device = None
+    if device_id is not None:
+        device = services.TOTPDevice.objects.filter(
+            id=device_id, user=user, confirmed=False
+        ).first()
+    if device is None:
+        device = services.start_totp_setup(user=user)
+        request.session[SETUP_DEVICE] = device.id
+    form = forms.TotpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp(
+            user=user, device_id=device.id, code=form.cleaned_data["code"], request=request
+        ):
+            request.session.pop(SETUP_DEVICE, None)
+            request.session.pop(SETUP_FLOW, None)
+            if flow != "change":
+                sessions.complete_sign_in(request, user)
+            else:
+                sessions.mark_reauthenticated(request)
+            if services.recovery_codes_left(user) == 0:
+                request.session[CODES_TO_SHOW] = services.new_recovery_codes(
+                    user=user, request=request, notify=flow == "change"
+                )
+                request.session[AFTER_CODES] = reverse(
+                    "accounts:sign_up_done" if flow == "sign_up" else "accounts:home"
+                )
+                return redirect("accounts:recovery_codes")
+            messages.success(request, "Your authenticator app is set up")
+            return redirect("accounts:home")
+        form.add_error(
+            "code",
+            "The code is incorrect. Check the time on your phone is right and enter the newest code",
+        )
+    return render(
+        request,
+        "accounts/set_up_authenticator.html",
+        {
+            "form": form,
+            "flow": flow,
+            "qr": qr_svg(device.config_url, label="QR code for your authenticator app"),
+            "manual_key": manual_key(device.key),
+            "issuer": settings.OTP_TOTP_ISSUER,
+            "account_name": user.email,
+        },
+    )
+
+
+@requires("signed_in")
+@require_safe
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.pop(CODES_TO_SHOW, None)
+    after = request.session.pop(AFTER_CODES, reverse("accounts:home"))
+    if not codes:
+        return redirect("accounts:home")
+    shown = [f"{code[:5]} {code[5:]}" for code in codes]
+    return render(request, "accounts/recovery_codes.html", {"codes": shown, "after": after})
+
+
+# --- Sign-in -----------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+@public
+@GET_POST
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    next_url = _safe_next(request, request.GET.get("next"))
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        attempt = services.check_password_step(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            request=request,
+        )
+        if attempt.outcome is services.SignInOutcome.IP_LIMITED:
+            return _too_many_requests(request)
+        if attempt.outcome is services.SignInOutcome.PASSWORD_OK and attempt.user is not None:
+            sessions.begin_pending(request, attempt.user)
+            if next_url:
+                request.session[NEXT_URL] = next_url
+            if services.confirmed_totp(attempt.user) is None:
+                request.session[SETUP_FLOW] = "sign_in"
+                return redirect("accounts:set_up_authenticator")
+            return redirect("accounts:sign_in_authenticator")
+        if attempt.outcome is services.SignInOutcome.BLOCKED:
+            form.add_error(
+                None,
+                "There have been too many attempts to sign in to this account from your network. "
+                f"Try again in {_minutes(attempt.retry_after)}, or reset your password",
+            )
+        else:
+            form.add_error(None, "Enter a correct email address and password")
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+def _second_factor_page(request: HttpRequest, method: str) -> HttpResponse:
+    user = sessions.pending_user(request)
+    if user is None:
+        messages.info(request, "Sign in again to continue")
+        return redirect("accounts:sign_in")
+    form: Any = (forms.TotpCodeForm if method == "totp" else forms.RecoveryCodeForm)(
+        request.POST or None
+    )
+    if request.method == "POST" and form.is_valid():
+        check = services.check_second_factor(
+            user=user, method=method, code=form.cleaned_data["code"], request=request
+        )
+        if check.outcome is services.FactorOutcome.ACCEPTED:
+            next_url = request.session.pop(NEXT_URL, None)
+            sessions.complete_sign_in(request, user)
+            if method == "recovery":
+                left = services.recovery_codes_left(user)
+                messages.info(
+                    request,
+                    f"You have {left} recovery {'code' if left == 1 else 'codes'} left. "
+                    "You can get new ones on this page.",
+                )
+            return redirect(_safe_next(request, next_url) or reverse("accounts:home"))
+        if check.outcome is services.FactorOutcome.BLOCKED:
+            form.add_error(
+                "code",
+                "There have been too many attempts to sign in to this account from your network. "
+                f"Try again in {_minutes(check.retry_after)}",
+            )
+        elif method == "totp":
+            form.add_error("code", "The code is incorrect. Enter the newest code from your app")
+        else:
+            form.add_error("code", "The recovery code is incorrect or has already been used")
+    template = "sign_in_totp" if method == "totp" else "sign_in_recovery"
+    return render(request, f"accounts/{template}.html", {"form": form})
+
+
+@public
+@GET_POST
+def sign_in_authenticator(request: HttpRequest) -> HttpResponse:
+    return _second_factor_page(request, "totp")
+
+
+@public
+@GET_POST
+def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
+    return _second_factor_page(request, "recovery")
+
+
+@public
+@GET_POST
+def sign_out(request: HttpRequest) -> HttpResponseBase:
+    if not request.user.is_authenticated:
+        return redirect("accounts:signed_out")
+    if request.method == "POST":
+        record(verb="accounts.signed_out", actor=request.user, request=request)
+        logout(request)
+        response = redirect("accounts:signed_out")
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+    return render(request, "accounts/sign_out.html")
+
+
+@public
+@require_safe
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signed_out.html")
+
+
+# --- Lost second factor --------------------------------------------------------------------
+
+
+@public
+@GET_POST
+def lost_second_factor(request: HttpRequest) -> HttpResponse:
+    user = sessions.pending_user(request)
+    if user is None:
+        return redirect("accounts:sign_in")
+    error = ""
+    if request.method == "POST":
+        result = services.request_factor_reset_code(user=user, request=request)
+        if result.outcome in (
+            services.CodeRequestOutcome.SENT,
+            services.CodeRequestOutcome.TOO_SOON,
+        ):
+            return redirect("accounts:lost_second_factor_code")
+        error = f"You have requested too many codes. Try again in {_minutes(result.retry_after)}"
+    return render(
+        request, "accounts/lost_second_factor.html", {"email": user.email, "error": error}
+    )
+
+
+@public
+@GET_POST
+def lost_second_factor_code(request: HttpRequest) -> HttpResponse:
+    user = sessions.pending_user(request)
+    if user is None:
+        return redirect("accounts:sign_in")
+
+    def proven() -> HttpResponse:
+        request.session[FACTOR_RESET_PROVEN] = user.pk
+        return redirect("accounts:lost_second_factor_request")
+
+    def verify(*, email: str, raw_code: str, request: HttpRequest) -> CodeCheck:
+        return services.verify_factor_reset_code(user=user, raw_code=raw_code, request=request)
+
+    return _code_page(
+        request,
+        email=user.email,
+        verify=verify,
+        on_success=proven,
+        new_code_url=reverse("accounts:lost_second_factor"),
+        back_url=reverse("accounts:lost_second_factor"),
+    )
+
+
+@public
+@GET_POST
+def lost_second_factor_request(request: HttpRequest) -> HttpResponse:
+    user = sessions.pending_user(request)
+    if user is None or request.session.get(FACTOR_RESET_PROVEN) != user.pk:
+        return redirect("accounts:sign_in")
+    form = forms.FactorResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.ask_for_factor_reset(
+            user=user, explanation=form.cleaned_data["explanation"], request=request
+        )
+        request.session.pop(FACTOR_RESET_PROVEN, None)
+        sessions.clear_pending(request)
+        return redirect("accounts:lost_second_factor_sent")
+    return render(request, "accounts/lost_second_factor_request.html", {"form": form})
+
+
+@public
+@require_safe
+def lost_second_factor_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/lost_second_factor_sent.html")
+
+
+# --- Password reset -----------------------------------------------------------------------
+
+
+@public
+@GET_POST
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = forms.ResetEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        result = services.request_password_reset_code(email=email, request=request)
+        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
+            return _too_many_requests(request)
+        return _remember_email(redirect("accounts:password_reset_check_email"), RESET_EMAIL, email)
+    return render(request, "accounts/password_reset_email.html", {"form": form})
+
+
+@public
+@GET_POST
+def password_reset_check_email(request: HttpRequest) -> HttpResponse:
+    email = _remembered_email(request, RESET_EMAIL)
+    if not email:
+        return redirect("accounts:password_reset")
+
+    def proven() -> HttpResponse:
+        request.session.cycle_key()
+        request.session[RESET_PROVEN] = email
+        return redirect("accounts:password_reset_new_password")
+
+    return _code_page(
+        request,
+        email=email,
+        verify=services.verify_password_reset_code,
+        on_success=proven,
+        new_code_url=reverse("accounts:password_reset_new_code"),
+        back_url=reverse("accounts:password_reset"),
+    )
+
+
+@public
+@GET_POST
+def password_reset_new_code(request: HttpRequest) -> HttpResponse:
+    email = _remembered_email(request, RESET_EMAIL)
+    if not email:
+        return redirect("accounts:password_reset")
+    return _new_code_page(
+        request,
+        email=email,
+        send=services.request_password_reset_code,
+        check_url=reverse("accounts:password_reset_check_email"),
+        change_url=reverse("accounts:password_reset"),
+    )
+
+
+@public
+@GET_POST
+def password_reset_new_password(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(RESET_PROVEN)
+    if not email:
+        return redirect("accounts:password_reset")
+    form = forms.NewPasswordForm(request.POST or None, email=email)
+    form.fields["password"].label = "Create a new password"
+    if request.method == "POST" and form.is_valid():
+        services.reset_password(
+            email=email, new_password=form.cleaned_data["password"], request=request
+        )
+        request.session.pop(RESET_PROVEN, None)
+        response = redirect("accounts:password_reset_done")
+        response.delete_cookie(_cookie_name(RESET_EMAIL), samesite="Lax")
+        return response
+    return render(request, "accounts/password_reset_new_password.html", {"form": form})
+
+
+@public
+@require_safe
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html")
+
+
+# --- Your account -------------------------------------------------------------------------
+
+
+@requires("signed_in")
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "grants": list(selectors.live_grants(user)),
+            "delegated": selectors.delegated_providers(user),
+            "codes_left": services.recovery_codes_left(user),
+            "person": user.person,
+        },
+    )
+
+
+@requires("signed_in")
+@GET_POST
+def change_password(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import update_session_auth_hash
+
+    user: User = request.user  # type: ignore[assignment]
+    form = forms.ChangePasswordForm(request.POST or None, email=user.email)
+    if request.method == "POST" and form.is_valid():
+        changed = services.change_password(
+            user=user,
+            current_password=form.cleaned_data["current_password"],
+            new_password=form.cleaned_data["new_password"],
+            request=request,
+        )
+        if changed:
+            # Other sessions end (their password hash no longer matches); this one goes on.
+            update_session_auth_hash(request, user)
+            messages.success(request, "Your password has been changed")
+            return redirect("accounts:home")
+        form.add_error("current_password", "Your current password is incorrect")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@requires("signed_in")
+@GET_POST
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
+    form = forms.ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_ok = services.check_password_step(
+            email=user.email, password=form.cleaned_data["password"], request=request
+        )
+        if password_ok.outcome is services.SignInOutcome.PASSWORD_OK:
+            code = str(form.cleaned_data["code"])
+            method = (
+                "totp" if services.looks_like_code(services.normalise_code(code)) else "recovery"
+            )
+            check = services.check_second_factor(
+                user=user, method=method, code=code, request=request
+            )
+            if check.outcome is services.FactorOutcome.ACCEPTED:
+                sessions.mark_reauthenticated(request)
+                return redirect(next_url)
+            form.add_error("code", "The code is incorrect")
+        elif password_ok.outcome is services.SignInOutcome.BLOCKED:
+            form.add_error(None, "There have been too many attempts. Try again later")
+        else:
+            form.add_error("password", "Your password is incorrect")
+    return render(request, "accounts/reauthenticate.html", {"form": form})
+
+
+@requires("signed_in")
+@require_safe
+def change_authenticator(request: HttpRequest) -> HttpResponse:
+    if not sessions.recently_authenticated(request):
+        return redirect(
+            f"{reverse('accounts:reauthenticate')}?next={reverse('accounts:change_authenticator')}"
+        )
+    request.session[SETUP_FLOW] = "change"
+    request.session.pop(SETUP_DEVICE, None)
+    return redirect("accounts:set_up_authenticator")
+
+
+@requires("signed_in")
+@GET_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not sessions.recently_authenticated(request):
+        return redirect(
+            f"{reverse('accounts:reauthenticate')}?next={reverse('accounts:new_recovery_codes')}"
+        )
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        request.session[CODES_TO_SHOW] = services.new_recovery_codes(user=user, request=request)
+        request.session[AFTER_CODES] = reverse("accounts:home")
+        return redirect("accounts:recovery_codes")
+    return render(
+        request,
+        "accounts/new_recovery_codes.html",
+        {"codes_left": services.recovery_codes_left(user)},
+    )
+
+
+@requires("signed_in")
+@require_POST
+def extend_session(request: HttpRequest) -> HttpResponse:
+    sessions.touch(request)
+    idle_left, absolute_left = sessions.seconds_left(request)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"idle_left": idle_left, "absolute_left": absolute_left})
+    return redirect(_safe_next(request, request.POST.get("next")) or reverse("accounts:home"))
+
+
+# --- Regulator staff: second factor reset requests -------------------------------------------
+
+
+@requires("regulator_staff")
+@require_safe
+def staff_factor_resets(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/staff_factor_resets.html",
+        {"requests": list(selectors.pending_factor_resets())},
+    )
+
+
+@requires("regulator_staff")
+@GET_POST
+def staff_factor_reset(request: HttpRequest, reset_id: int) -> HttpResponse:
+    reset = selectors.factor_reset_by_id(reset_id)
+    if reset is None:
+        from django.http import Http404
+
+        raise Http404("No such request")
+    form = forms.FactorResetDecisionForm(request.POST or None)
+    if reset.status == "pending" and request.method == "POST" and form.is_valid():
+        try:
+            services.decide_factor_reset(
+                reset_id=reset.id,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                staff=request.user,  # type: ignore[arg-type]
+                request=request,
+            )
+        except services.AlreadyDecided:
+            messages.info(request, "Someone else decided this request first")
+            return redirect("accounts:staff_factor_resets")
+        messages.success(request, f"Decision recorded for {reset.user.email}")
+        return redirect("accounts:staff_factor_resets")
+    return render(request, "accounts/staff_factor_reset.html", {"reset": reset, "form": form})

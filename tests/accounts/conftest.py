@@ -1,0 +1,89 @@
+"""Helpers for account tests: deliver queued mail, read codes, make signed-up users."""
+
+import re
+import time
+from typing import Any
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.accounts.models import User
+from portal.accounts.services.access import recompute_access
+from portal.accounts.services.accounts import new_recovery_codes
+from portal.emails.models import OutboxMessage, OutboxStatus
+from portal.emails.services import deliver
+from tests.accounts.factories import registered_manager
+
+PASSWORD = "plum violin harbour sketch"
+KNOWN_KEY = "3132333435363738393031323334353637383930"
+
+
+def deliver_pending() -> int:
+    sent = 0
+    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("created_at")
+    for message_id in pending.values_list("id", flat=True):
+        deliver(str(message_id))
+        sent += 1
+    return sent
+
+
+def code_in(body: str) -> str:
+    match = re.search(r"\b(\d{6})\b", body)
+    assert match, f"no code in {body!r}"
+    return match.group(1)
+
+
+def latest_mail_to(mail: Any, address: str) -> Any:
+    deliver_pending()
+    return mail.wait_for(address)[-1]
+
+
+def totp_now(key: str, offset_steps: int = 0) -> str:
+    totp = TOTP(bytes.fromhex(key), step=30, t0=0, digits=6)
+    totp.time = time.time() + offset_steps * 30
+    return f"{totp.token():06d}"
+
+
+class Account:
+    def __init__(self, user: User, key: str, recovery: list[str]):
+        self.user = user
+        self.key = key
+        self.recovery = recovery
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+
+def make_account(email: str = "jane.smith@sunrise.example", request: Any = None) -> Account:
+    person = registered_manager(email)
+    user = User.objects.create_user(email, PASSWORD, person=person, full_name="Jane Smith")
+    recompute_access(user=user, reason="test")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    from django.test import RequestFactory
+
+    codes = new_recovery_codes(
+        user=user, request=request or RequestFactory().get("/"), notify=False
+    )
+    return Account(user, KNOWN_KEY, codes)
+
+
+@pytest.fixture
+def account(db: Any) -> Account:
+    return make_account()
+
+
+def sign_in(client: Any, account: Account, ip: str = "10.0.0.1", code: str | None = None) -> Any:
+    response = client.post(
+        "/sign-in/", {"email": account.email, "password": PASSWORD}, REMOTE_ADDR=ip
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert response["Location"] == "/sign-in/authenticator/"
+    # Each TOTP step verifies once; reuse across sign-ins in one test would fail, so tests
+    # that sign in twice pass an explicit code (for example from the next step).
+    response = client.post(
+        "/sign-in/authenticator/", {"code": code or totp_now(account.key)}, REMOTE_ADDR=ip
+    )
+    assert response.status_code == 302, response.content[:2000]
+    return response

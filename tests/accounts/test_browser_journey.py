@@ -1,0 +1,310 @@
+"""The whole journey in a real browser: sign up (code read from the SMTP server), set up
+TOTP, sign out, sign in again; axe and keyboard checks on every page; the timeout dialog."""
+
+import base64
+
+import pytest
+
+from tests.accounts.conftest import code_in, deliver_pending, totp_now
+from tests.accounts.factories import registered_manager
+from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+
+EMAIL = "browser.manager@sunrise.example"
+PASSWORD = "orchid tramline pebble"
+
+
+def check(page, heading):
+    assert page.locator("h1").first.inner_text().strip().startswith(heading), page.url
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)
+
+
+def assert_keyboard_reaches_every_control_of_a_radio_page(page, max_tabs: int = 200) -> None:
+    """Like the shared helper, but a radio group is one Tab stop (arrow keys move within it,
+    as browsers do), so each group counts as reached when any of its radios has focus."""
+    targets = page.evaluate(
+        """() => { const seen = new Set(); return Array.from(document.querySelectorAll(
+              'a[href], button, input:not([type=hidden]), select, textarea'))
+              .filter(el => el.offsetParent !== null || el.getClientRects().length)
+              .map(el => el.type === 'radio' ? 'radio:' + el.name : 'el:' + (el.dataset.kb = Math.random()))
+              .filter(key => !seen.has(key) && seen.add(key)); }"""
+    )
+    page.locator("body").focus()
+    reached = set()
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        key = page.evaluate(
+            "() => { const el = document.activeElement; if (!el) return null;"
+            " return el.type === 'radio' ? 'radio:' + el.name : (el.dataset.kb ? 'el:' + el.dataset.kb : null); }"
+        )
+        if key:
+            reached.add(key)
+        if reached >= set(targets):
+            break
+    assert set(targets) <= reached, set(targets) - reached
+    # Within the group, the arrow key reaches the other choice.
+    page.locator("input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "refuse"
+
+
+def key_from_page(page) -> str:
+    manual = page.locator("#manual-key").inner_text().replace(" ", "")
+    padded = manual + "=" * (-len(manual) % 8)
+    return base64.b32decode(padded).hex()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_set_up_totp_sign_out_and_in_again(page, mail):
+    registered_manager(EMAIL, "Priya", "Shah")
+
+    page.goto("/")
+    check(page, "Deal with the")
+    page.get_by_role("button", name="Start now").click()
+    check(page, "What is your email address?")
+    page.get_by_label("What is your email address?").fill(EMAIL)
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "Check your email")
+    deliver_pending()
+    code = code_in(mail.wait_for(EMAIL)[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(f"{code[:3]} {code[3:]}")
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "Create a password")
+    page.get_by_label("Create a password").fill("password123")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Create a password")  # error page, also accessible
+    assert page.locator(".govuk-error-summary").is_visible()
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_role("button", name="Show").click()  # show/hide works
+    assert page.get_by_label("Create a password").get_attribute("type") == "text"
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "Set up an authenticator app")
+    assert page.locator("svg[role=img]").count() == 1
+    key = key_from_page(page)
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
+    page.get_by_role("button", name="Continue").click()
+
+    check(page, "Save your recovery codes")
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("button", name="I have saved my recovery codes").click()
+
+    check(page, "Account created")
+    assert page.get_by_text("Registered manager").count() == 2
+    assert page.get_by_text("Nominated individual").count() == 1
+    page.get_by_role("button", name="Go to your account").click()
+    check(page, "Your account")
+
+    page.get_by_role("link", name="Sign out").click()
+    check(page, "Sign out")
+    page.get_by_role("button", name="Sign out").click()
+    check(page, "You have signed out")
+
+    page.get_by_role("link", name="Sign in again").click()
+    check(page, "Sign in")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Enter the 6-digit code from your authenticator app")
+    # The set-up code's time step is spent; the app's next code (one step ahead) works.
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key, 1))
+    page.get_by_role("button", name="Sign in").click()
+    check(page, "Your account")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_other_account_pages_are_accessible(page, mail, settings):
+    """Every other page the journey does not pass through."""
+    from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
+    from tests.accounts.conftest import make_account
+
+    account = make_account("pages@example.org")
+    for path, heading in [
+        ("/sign-in/", "Sign in"),
+        ("/password-reset/", "What is your email address?"),
+        ("/signed-out/", "You have signed out"),
+    ]:
+        page.goto(path)
+        check(page, heading)
+
+    page.goto("/password-reset/")
+    page.get_by_label("What is your email address?").fill(account.email)
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Check your email")
+    page.get_by_label("Enter the 6-digit code").fill("12")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Check your email")
+    page.goto("/password-reset/new-code/")
+    check(page, "Request a new code")
+
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.goto("/sign-in/recovery-code/")
+    check(page, "Enter one of your recovery codes")
+    page.goto("/sign-in/lost-second-factor/")
+    check(page, "If you cannot use your authenticator app")
+    page.goto("/sign-in/authenticator/")
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        totp_now(account.key)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    for path, heading in [
+        ("/account/", "Your account"),
+        ("/account/password/", "Change your password"),
+        ("/account/recovery-codes/", "Get new recovery codes"),
+        ("/account/confirm-it-is-you/", "Confirm it is you"),
+    ]:
+        page.goto(path)
+        check(page, heading)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, settings):
+    from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
+    from tests.accounts.conftest import make_account
+
+    settings.SESSION_IDLE_SECONDS = 40
+    settings.SESSION_WARNING_SECONDS = 37
+    account = make_account("timeout@example.org")
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        totp_now(account.key)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator("h1").inner_text() == "Your account"
+
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    dialog.wait_for(state="visible", timeout=10_000)
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Stay signed in"
+    assert "we will sign you out in" in dialog.inner_text()
+    assert page.locator("[data-announce]").inner_text().startswith("You will be signed out in")
+    assert_accessible(page)
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden", timeout=5_000)
+    page.reload()
+    assert page.locator("h1").inner_text() == "Your account"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_timeout_without_action_signs_out(page, settings):
+    from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
+    from tests.accounts.conftest import make_account
+
+    settings.SESSION_IDLE_SECONDS = 6
+    settings.SESSION_WARNING_SECONDS = 5
+    account = make_account("timeout2@example.org")
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        totp_now(account.key)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/signed-out/", timeout=15_000)
+    page.goto("/account/")
+    assert "/sign-in/" in page.url
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_and_recovery_pages_are_accessible(page, mail):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.accounts.models import SecondFactorResetRequest, User
+    from portal.accounts.services.accounts import new_recovery_codes  # noqa: F401
+    from tests.accounts.conftest import KNOWN_KEY, make_account
+    from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
+
+    account = make_account("lost@example.org")
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.goto("/sign-in/lost-second-factor/")
+    page.get_by_role("button", name="Send me a code").click()
+    check(page, "Check your email")
+    deliver_pending()
+    code = code_in(mail.wait_for(account.email)[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Why can you not use your authenticator app")
+    page.get_by_role("button", name="Send request").click()
+    check(page, "Why can you not use your authenticator app")  # error state
+    page.get_by_label("Why can you not use your authenticator app or recovery codes?").fill(
+        "Phone replaced"
+    )
+    page.get_by_role("button", name="Send request").click()
+    check(page, "Request sent")
+
+    staff = User.objects.create_user("staff@regulator.example", ACCOUNT_PASSWORD, is_staff=True)
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True, key=KNOWN_KEY)
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(staff.email)
+    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        totp_now(KNOWN_KEY, 1)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Second factor requests").click()
+    check(page, "Second factor reset requests")
+    page.get_by_role("link", name=account.email).click()
+    assert_accessible(page)
+    assert_keyboard_reaches_every_control_of_a_radio_page(page)
+    page.get_by_role("button", name="Record decision").click()
+    assert_accessible(page)  # errors
+    page.get_by_label("Yes, remove their second factor").check()
+    page.get_by_label("Reason for your decision").fill("Phoned the care home; confirmed")
+    page.get_by_role("button", name="Record decision").click()
+    check(page, "Second factor reset requests")
+    assert SecondFactorResetRequest.objects.get().status == "approved"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
+    from tests.accounts.conftest import make_account
+
+    account = make_account("reset.browser@example.org")
+    page.goto("/password-reset/")
+    page.get_by_label("What is your email address?").fill(account.email)
+    page.get_by_role("button", name="Continue").click()
+    deliver_pending()
+    code = code_in(mail.wait_for(account.email)[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Create a new password")
+    page.get_by_label("Create a new password").fill("saffron kettle lighthouse")
+    page.get_by_role("button", name="Change password").click()
+    check(page, "Password changed")
+
+    # Proven code, then the register changes before the password: the refusal page.
+    person = registered_manager("refused.browser@example.org", "Lee", "Moss")
+    page.goto("/sign-up/")
+    page.get_by_label("What is your email address?").fill("refused.browser@example.org")
+    page.get_by_role("button", name="Continue").click()
+    deliver_pending()
+    code = code_in(mail.wait_for("refused.browser@example.org")[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    person.roles.update(start_date="2000-01-01", end_date="2000-01-02")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "We cannot create an account")
+
+    settings.ACCOUNT_CODE_REQUESTS_PER_IP = 0
+    page.goto("/sign-up/")
+    page.get_by_label("What is your email address?").fill("limited@example.org")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "Too many requests")

@@ -1,0 +1,25 @@
+"""The demo accounts load idempotently and really sign in with the published second factor."""
+
+import pytest
+
+from portal.accounts.demo import DEMO_MANAGER_EMAIL, demo_totp_code
+from portal.accounts.models import AccessGrant, User
+from portal.demo import data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_are_idempotent_and_usable(client):
+    first = data.load()
+    second = data.load()
+    assert first == second
+    assert User.objects.filter(email=DEMO_MANAGER_EMAIL).count() == 1
+    assert AccessGrant.objects.filter(user__email=DEMO_MANAGER_EMAIL).count() == 1
+    assert all(login.note for login in first)
+    response = client.post(
+        "/sign-in/", {"email": DEMO_MANAGER_EMAIL, "password": data.DEMO_PASSWORD}
+    )
+    assert response["Location"] == "/sign-in/authenticator/"
+    response = client.post("/sign-in/authenticator/", {"code": demo_totp_code()})
+    assert response["Location"] == "/account/"
+    assert b"Sunrise Demo House" in client.get("/account/").content
