@@ -1,0 +1,227 @@
+"""Issue 6, end to end across accounts, notifications and the register: a registered manager
+who shares a mailbox with a colleague is refused sign-up; the provider's nominated individual
+sends a change-of-contact-details notification with the manager's own address; regulator staff
+accept it, which changes the register; the manager then signs up with the new address and the
+account carries their registered manager role. Nothing is mocked: real pages, real services,
+mail read from the loopback SMTP server."""
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.accounts.models import AccessGrant, User
+from portal.accounts.selectors import SignUpCase, sign_up_eligibility
+from portal.notifications import services as notification_services
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
+from portal.register.models import Location, Person, Provider, RoleType
+from tests.accounts.conftest import KNOWN_KEY, code_in, deliver_pending, totp_now
+from tests.notifications import factories as f
+from tests.notifications.browser_helpers import walk_draft
+from tests.support.browser import assert_accessible
+
+SHARED_MAILBOX = "office@carehome.example"
+OWN_ADDRESS = "sam.shared@carehome.example"
+SIGN_IN_PASSWORD = "lantern meadow cobalt ripple"
+NEW_PASSWORD = "juniper anchor velvet orbit"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@dataclass
+class Register:
+    provider: Provider
+    location: Location
+    manager: Person
+    colleague: Person
+    nominated: User
+    staff: User
+
+
+def _user_with_authenticator(*, email: str, person: Person | None, is_staff: bool) -> User:
+    user = User.objects.create_user(
+        email, SIGN_IN_PASSWORD, person=person, is_staff=is_staff, full_name=email
+    )
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    return user
+
+
+@pytest.fixture
+def register(db: Any) -> Register:
+    provider = f.make_provider(name="Meadow Care Ltd")
+    location = f.make_location(provider, name="Meadow House")
+    second_location = f.make_location(provider, name="Meadow Lodge")
+    # Two different registered people, both given the office mailbox on the register.
+    manager = f.make_person(given="Sam", family="Shared", email=SHARED_MAILBOX)
+    f.give_role(manager, RoleType.REGISTERED_MANAGER, provider, location)
+    colleague = f.make_person(given="Robin", family="Colleague", email=SHARED_MAILBOX)
+    f.give_role(colleague, RoleType.REGISTERED_MANAGER, provider, second_location)
+    nominated_person = f.make_person(given="Nina", family="Nominee", email="nina@meadow.example")
+    f.give_role(nominated_person, RoleType.NOMINATED_INDIVIDUAL, provider)
+    nominated = _user_with_authenticator(
+        email=nominated_person.email, person=nominated_person, is_staff=False
+    )
+    staff = _user_with_authenticator(email="iris@regulator.example", person=None, is_staff=True)
+    return Register(provider, location, manager, colleague, nominated, staff)
+
+
+def _heading(page: Any) -> str:
+    return str(page.locator("h1").first.inner_text()).strip()
+
+
+def _sign_in(page: Any, user: User, totp_step: int = 0) -> None:
+    """The real sign-in pages: email and password, then the authenticator code."""
+    page.context.clear_cookies()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(SIGN_IN_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        totp_now(KNOWN_KEY, totp_step)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    assert _heading(page) == "Your account", page.url
+
+
+def _start_sign_up(page: Any, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/sign-up/")
+    assert_accessible(page)
+    page.get_by_label("What is your email address?").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    assert _heading(page) == "Check your email"
+    assert_accessible(page)
+
+
+def _mail_body(mail: Any, address: str, count: int = 1) -> str:
+    deliver_pending()
+    return str(mail.wait_for(address, count=count)[-1].body)
+
+
+def _authenticator_key(page: Any) -> str:
+    manual = str(page.locator("#manual-key").inner_text()).replace(" ", "")
+    return base64.b32decode(manual + "=" * (-len(manual) % 8)).hex()
+
+
+def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_details(
+    page: Any, live_server: Any, mail: Any, register: Register
+) -> None:
+    # 1. The shared mailbox cannot be used to sign up; the email says how to fix it.
+    _start_sign_up(page, SHARED_MAILBOX)
+    refusal = _mail_body(mail, SHARED_MAILBOX)
+    assert "held by multiple roles" in refusal
+    assert "2 different registered people" in refusal
+    assert "S*** S*****" in refusal  # the manager, masked
+    assert "R**** C********" in refusal  # the colleague, masked
+    assert "change of contact details" in refusal
+    assert "Sam" not in refusal
+    assert not User.objects.filter(email=SHARED_MAILBOX).exists()
+    # The refused address gets no code, so the code page cannot lead anywhere.
+    page.get_by_label("Enter the 6-digit code").fill("123456")
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "/sign-up/check-your-email/" in page.url
+
+    # 2. The nominated individual signs in and sends the change of contact details.
+    _sign_in(page, register.nominated)
+    definition = CATALOGUE.require("change-contact-details")
+    assert definition is not None
+    page.goto(reverse("notifications:history"))
+    page.get_by_role("button", name="Send a notification").click()
+    page.get_by_label("The provider as a whole").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(definition.name).check()
+    page.get_by_role("button", name="Continue").click()
+    assert _heading(page) == definition.name
+    assert_accessible(page)
+    page.get_by_role("button", name="Start now").click()
+    page.wait_for_load_state()
+    draft = NotificationDraft.objects.get(created_by=register.nominated)
+    context = notification_services.engine_context(definition, draft.provider_id, draft.location_id)
+    seen_person_page: list[bool] = []
+
+    def on_page(current: Any) -> None:
+        # The person page offers the manager by name, with the new-address question.
+        if current.url.rstrip("/").endswith("/person"):
+            assert current.get_by_label("Sam Shared").count() == 1
+            assert_accessible(current)
+            seen_person_page.append(True)
+
+    walk_draft(
+        page,
+        definition,
+        context,
+        {
+            "changes": ["person_email"],
+            "changed_person": register.manager.person_ref,
+            "new_email": OWN_ADDRESS,
+        },
+        on_page=on_page,
+    )
+    assert seen_person_page
+    assert _heading(page) == "Check your answers before sending your notification"
+    assert OWN_ADDRESS in page.content()
+    assert_accessible(page)
+    if definition.declaration:
+        page.get_by_label("I confirm this declaration").check()
+    page.get_by_role("button", name="Send notification").click()
+    page.wait_for_load_state()
+    notification = Notification.objects.get(draft=draft)
+    assert notification.reference in page.locator(".govuk-panel").inner_text()
+    assert notification.status == NotificationStatus.SUBMITTED
+    # Sent is not accepted: the register (and so sign-up) has not changed yet.
+    assert sign_up_eligibility(OWN_ADDRESS).case is SignUpCase.NOT_REGISTERED
+
+    # 3. Regulator staff sign in, find it in the inbox and accept it.
+    _sign_in(page, register.staff)
+    page.goto(reverse("notifications_staff:inbox"))
+    assert_accessible(page)
+    page.get_by_role("link", name=notification.reference).click()
+    assert SHARED_MAILBOX in page.content()
+    assert OWN_ADDRESS in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept and update the register").click()
+    page.wait_for_load_state()
+    assert "The register has been updated" in page.content()
+    assert_accessible(page)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.ACCEPTED
+    register.manager.refresh_from_db()
+    register.colleague.refresh_from_db()
+    assert register.manager.email == OWN_ADDRESS
+    assert register.colleague.email == SHARED_MAILBOX  # only the named person changed
+    # The nominated individual is told of the decision.
+    assert "accepted" in _mail_body(mail, register.nominated.email).lower()
+
+    # 4. The manager signs up with their own address and gets their role.
+    _start_sign_up(page, OWN_ADDRESS)
+    code = code_in(_mail_body(mail, OWN_ADDRESS))
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    assert _heading(page) == "Create a password"
+    assert_accessible(page)
+    page.get_by_label("Create a password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert _heading(page) == "Set up an authenticator app"
+    assert_accessible(page)
+    key = _authenticator_key(page)
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
+    page.get_by_role("button", name="Continue").click()
+    assert _heading(page) == "Save your recovery codes"
+    page.get_by_role("button", name="I have saved my recovery codes").click()
+    assert _heading(page).startswith("Account created")
+    assert_accessible(page)
+    done = str(page.locator("main").inner_text())
+    assert OWN_ADDRESS in done
+    assert "Registered manager" in done
+    assert register.location.name in done
+    user = User.objects.get(email=OWN_ADDRESS)
+    assert user.person == register.manager
+    grants = list(AccessGrant.objects.filter(user=user).values_list("role", "location_id"))
+    assert grants == [(RoleType.REGISTERED_MANAGER, register.location.pk)]
+    # The colleague now holds the office mailbox alone, so they may sign up with it too.
+    assert sign_up_eligibility(SHARED_MAILBOX).case is SignUpCase.ELIGIBLE
