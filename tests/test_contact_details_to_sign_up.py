@@ -15,9 +15,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import AccessGrant, User
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
+from portal.notifications import engine
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
+from portal.notifications.samples import post_data
 from portal.register.models import Location, Person, Provider, RoleType
 from tests.accounts.conftest import KNOWN_KEY, code_in, deliver_pending, totp_now
 from tests.notifications import factories as f
@@ -29,7 +31,8 @@ OWN_ADDRESS = "sam.shared@carehome.example"
 SIGN_IN_PASSWORD = "lantern meadow cobalt ripple"
 NEW_PASSWORD = "juniper anchor velvet orbit"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Transactional: the register's change signal and the mail outbox act after commit, as live.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @dataclass
@@ -107,6 +110,7 @@ def _authenticator_key(page: Any) -> str:
     return base64.b32decode(manual + "=" * (-len(manual) % 8)).hex()
 
 
+@pytest.mark.browser
 def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_details(
     page: Any, live_server: Any, mail: Any, register: Register
 ) -> None:
@@ -124,6 +128,7 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
     page.get_by_label("Enter the 6-digit code").fill("123456")
     page.get_by_role("button", name="Continue").click()
     assert page.locator(".govuk-error-summary").is_visible()
+    assert "The code is incorrect" in page.locator(".govuk-error-summary").inner_text()
     assert "/sign-up/check-your-email/" in page.url
 
     # 2. The nominated individual signs in and sends the change of contact details.
@@ -225,3 +230,107 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
     assert grants == [(RoleType.REGISTERED_MANAGER, register.location.pk)]
     # The colleague now holds the office mailbox alone, so they may sign up with it too.
     assert sign_up_eligibility(SHARED_MAILBOX).case is SignUpCase.ELIGIBLE
+
+
+# --- The same path through the views with the test client (fast; runs without a browser) --
+
+
+def _client_sign_in(client: Any, user: User, totp_step: int = 0) -> None:
+    response = client.post("/sign-in/", {"email": user.email, "password": SIGN_IN_PASSWORD})
+    assert response["Location"] == "/sign-in/authenticator/"
+    response = client.post("/sign-in/authenticator/", {"code": totp_now(KNOWN_KEY, totp_step)})
+    assert response.status_code == 302
+    assert client.get("/account/").status_code == 200
+
+
+def _client_sign_up_email(client: Any, mail: Any, email: str) -> str:
+    response = client.post("/sign-up/", {"email": email})
+    assert response["Location"] == "/sign-up/check-your-email/"
+    return _mail_body(mail, email)
+
+
+def test_the_whole_path_through_the_views(client: Any, mail: Any, register: Register) -> None:
+    refusal = _client_sign_up_email(client, mail, SHARED_MAILBOX)
+    assert "held by multiple roles" in refusal
+    assert "change of contact details" in refusal
+    # Whatever is typed, a refused address has no code to prove.
+    for guess in ("000000", "123456"):
+        response = client.post("/sign-up/check-your-email/", {"code": guess})
+        assert "The code is incorrect" in response.content.decode()
+    # Nor can the password step be reached without a proven address.
+    response = client.post("/sign-up/create-password/", {"password": NEW_PASSWORD})
+    assert response["Location"] == "/sign-up/"
+    assert not User.objects.filter(email=SHARED_MAILBOX).exists()
+
+    # The nominated individual fills every page of the form through the draft pages.
+    client.cookies.clear()
+    _client_sign_in(client, register.nominated)
+    definition = CATALOGUE.require("change-contact-details")
+    assert definition is not None
+    start_url = reverse(
+        "notifications:start", args=[register.provider.pk, "provider", definition.slug]
+    )
+    assert client.get(start_url).status_code == 200
+    assert client.post(start_url).status_code == 302
+    draft = NotificationDraft.objects.get(created_by=register.nominated)
+    context = notification_services.engine_context(definition, draft.provider_id, draft.location_id)
+    overrides = {
+        "changes": ["person_email"],
+        "changed_person": register.manager.person_ref,
+        "new_email": OWN_ADDRESS,
+    }
+    for _ in range(30):
+        draft.refresh_from_db()
+        todo = engine.incomplete_pages(definition, draft.answers, context)
+        if not todo:
+            break
+        url = reverse("notifications:draft_page", args=[draft.pk, todo[0].key])
+        assert client.get(url).status_code == 200
+        response = client.post(url, post_data(todo[0], context, overrides))
+        assert response.status_code == 302, response.content.decode()[:3000]
+    else:
+        raise AssertionError("the draft never became complete")
+    check_url = reverse("notifications:check", args=[draft.pk])
+    assert OWN_ADDRESS in client.get(check_url).content.decode()
+    response = client.post(check_url, {"confirmed": "on"})
+    notification = Notification.objects.get(draft=draft)
+    assert response["Location"] == reverse(
+        "notifications:confirmation", args=[notification.reference]
+    )
+    assert notification.answers["new_email"] == OWN_ADDRESS
+    assert notification.answers["changed_person"] == register.manager.person_ref
+
+    # Staff accept it from the inbox.
+    client.cookies.clear()
+    _client_sign_in(client, register.staff)
+    inbox = client.get(reverse("notifications_staff:inbox")).content.decode()
+    assert notification.reference in inbox
+    accept = reverse("notifications_staff:accept", args=[notification.reference])
+    assert client.post(accept).status_code == 302
+    # Accepting again is refused and changes nothing.
+    assert "so you cannot do that now" in client.post(accept).content.decode()
+    register.manager.refresh_from_db()
+    assert register.manager.email == OWN_ADDRESS
+
+    # The manager signs up with the new address.
+    client.cookies.clear()
+    code = code_in(_client_sign_up_email(client, mail, OWN_ADDRESS))
+    assert client.post("/sign-up/check-your-email/", {"code": code})["Location"] == (
+        "/sign-up/create-password/"
+    )
+    response = client.post("/sign-up/create-password/", {"password": NEW_PASSWORD})
+    assert response["Location"] == "/set-up-authenticator/"
+    user = User.objects.get(email=OWN_ADDRESS)
+    assert client.get("/set-up-authenticator/").status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post("/set-up-authenticator/", {"code": totp_now(device.key)})
+    assert response["Location"] == "/recovery-codes/"
+    assert client.get("/recovery-codes/").status_code == 200
+    done = client.get("/sign-up/done/").content.decode()
+    assert "Account created" in done
+    assert "Registered manager" in done
+    assert register.location.name in done
+    assert user.person == register.manager
+    assert list(AccessGrant.objects.filter(user=user).values_list("role", "location_id")) == [
+        (RoleType.REGISTERED_MANAGER, register.location.pk)
+    ]
