@@ -1,0 +1,125 @@
+"""Checks every incoming value must pass before it is staged. Each failure names the field."""
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from portal.register.models import PUBLIC_PERSON_REF_PREFIX
+
+# `1-` and 9 to 11 digits (1-101614751, 1-10024040008), or an NHS ODS code: 3 to 6 capital
+# letters and digits with at least one letter (RX3, 5J5 for trusts; RM317, 5J501 for sites).
+_REGULATOR_ID = re.compile(r"1-\d{9,11}|(?=[A-Z0-9]*[A-Z])[A-Z0-9]{3,6}")
+# The regulator's own person reference in the contact feed: P and 6 to 10 digits.
+PERSON_REF = re.compile(r"P\d{6,10}")
+_US_DATE_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}:\d{2} [AP]M)?")
+
+
+class RecordError(ValueError):
+    """The record cannot be applied; the message says why, naming the field."""
+
+
+def regulator_id(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"{field} is missing")
+    cleaned = value.strip()
+    if len(cleaned) > 20 or not _REGULATOR_ID.fullmatch(cleaned):
+        raise RecordError(f"{field} {_show(cleaned)} is not in the regulator's ID format")
+    return cleaned
+
+
+def optional_regulator_id(value: Any, field: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return regulator_id(value, field)
+
+
+def person_ref(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError("person_ref is missing")
+    cleaned = value.strip()
+    if cleaned.startswith(PUBLIC_PERSON_REF_PREFIX) or not PERSON_REF.fullmatch(cleaned):
+        raise RecordError(f"person_ref {_show(cleaned)} is not P followed by 6 to 10 digits")
+    return cleaned
+
+
+def text(value: Any, field: str, max_length: int = 255, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RecordError(f"{field} must be text")
+    cleaned = " ".join(str(value).split())
+    if required and not cleaned:
+        raise RecordError(f"{field} is missing")
+    if len(cleaned) > max_length:
+        raise RecordError(f"{field} is longer than {max_length} characters")
+    if "\x00" in cleaned:
+        raise RecordError(f"{field} contains a NUL character")
+    return cleaned
+
+
+def iso_date(value: Any, field: str) -> dt.date | None:
+    """YYYY-MM-DD, or empty. Also M/D/YYYY [h:mm:ss AM] as in the care-directory export."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"{field} must be a date like 2024-03-31")
+    cleaned = value.strip()
+    try:
+        if match := _US_DATE_TIME.fullmatch(cleaned):
+            month, day, year = (int(part) for part in match.groups())
+            parsed = dt.date(year, month, day)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            parsed = dt.date.fromisoformat(cleaned)
+        else:
+            raise RecordError(f"{field} {_show(cleaned)} is not a date like 2024-03-31")
+    except ValueError as error:
+        if isinstance(error, RecordError):
+            raise
+        raise RecordError(f"{field} {_show(cleaned)} is not a real date") from None
+    if not dt.date(1900, 1, 1) <= parsed <= dt.date(2100, 12, 31):
+        raise RecordError(f"{field} {cleaned} is not a plausible date")
+    return parsed
+
+
+def yes_no(value: Any, field: str) -> bool:
+    if value in (None, ""):
+        return False
+    if isinstance(value, str) and value.strip().upper() in ("Y", "N"):
+        return value.strip().upper() == "Y"
+    raise RecordError(f"{field} must be Y or N")
+
+
+def whole_number(value: Any, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise RecordError(f"{field} must be a whole number")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or value < 0 or value > 100_000:
+        raise RecordError(f"{field} must be a whole number from 0 to 100000")
+    return value
+
+
+def email(value: Any) -> str:
+    cleaned = text(value, "email", max_length=320).lower()
+    if not cleaned:
+        return ""
+    try:
+        validate_email(cleaned)
+    except ValidationError:
+        raise RecordError(f"email {_show(cleaned)} is not an email address") from None
+    return cleaned
+
+
+def dates_in_order(start: dt.date | None, end: dt.date | None, what: str) -> None:
+    if start and end and end < start:
+        raise RecordError(f"{what} ends ({end}) before it starts ({start})")
+
+
+def _show(value: str) -> str:
+    """Quote a bad value for a message, cut short so a huge value cannot flood the report."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
