@@ -336,6 +336,8 @@ class RoleAssignment(models.Model):
     source = models.CharField(
         max_length=10, choices=RoleSource.choices, default=RoleSource.REGULATOR
     )
+    # Hash of the contact-feed row last applied (regulator roles), for quick no-op re-imports.
+    source_hash = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

@@ -296,8 +296,8 @@ class Applier:
         self.sql("ALTER TABLE stg_feed_role ADD COLUMN person_id BIGINT")
         self.sql(
             """
-            UPDATE stg_feed_role SET person_id = (
-                SELECT p.id FROM register_person p WHERE p.person_ref = stg_feed_role.person_ref)
+            UPDATE stg_feed_role SET person_id = p.id
+            FROM register_person p WHERE p.person_ref = stg_feed_role.person_ref
             """
         )
         same = "r.person_id = f.person_id AND " + _slot("r", "f")
@@ -338,12 +338,20 @@ class Applier:
                    OR register_roleassignment.end_date IS DISTINCT FROM f.end_date)
             """  # noqa: S608
         )
+        self.sql(
+            f"""
+            UPDATE register_roleassignment SET source_hash = f.source_hash
+            FROM stg_feed_role f
+            WHERE {same.replace("r.", "register_roleassignment.")}
+              AND register_roleassignment.source_hash <> f.source_hash
+            """  # noqa: S608
+        )
         added = self.sql(
             f"""
             INSERT INTO register_roleassignment (person_id, role, provider_id, location_id,
-                activity_id, start_date, end_date, source, updated_at)
+                activity_id, start_date, end_date, source, source_hash, updated_at)
             SELECT f.person_id, f.role, f.provider_id, f.location_id, f.activity_code,
-                   f.start_date, f.end_date, 'regulator', CURRENT_TIMESTAMP
+                   f.start_date, f.end_date, 'regulator', f.source_hash, CURRENT_TIMESTAMP
             FROM stg_feed_role f
             WHERE NOT EXISTS (SELECT 1 FROM register_roleassignment r WHERE {same})
             """  # noqa: S608
@@ -438,13 +446,12 @@ class Applier:
         self.sql("ALTER TABLE stg_public_role ADD COLUMN matched BOOLEAN")
         self.sql(
             f"""
-            UPDATE stg_public_role SET matched = TRUE WHERE EXISTS (
-                SELECT 1 FROM register_roleassignment r
-                JOIN register_person p ON p.id = r.person_id
-                WHERE p.name_key = stg_public_role.name_key
-                  AND {_slot("r", "stg_public_role", activity=False)}
-                  AND (r.source = 'regulator'
-                       OR {_SAME_ACTIVITY.format(r="r", s="stg_public_role")}))
+            UPDATE stg_public_role SET matched = TRUE
+            FROM register_roleassignment r JOIN register_person p ON p.id = r.person_id
+            WHERE p.name_key = stg_public_role.name_key
+              AND {_slot("r", "stg_public_role", activity=False)}
+              AND (r.source = 'regulator'
+                   OR {_SAME_ACTIVITY.format(r="r", s="stg_public_role")})
             """  # noqa: S608
         )
         people = self.sql(
@@ -472,9 +479,9 @@ class Applier:
         added = self.sql(
             """
             INSERT INTO register_roleassignment (person_id, role, provider_id, location_id,
-                activity_id, start_date, end_date, source, updated_at)
+                activity_id, start_date, end_date, source, source_hash, updated_at)
             SELECT p.id, s.role, s.provider_id, s.location_id, s.activity_code, NULL, NULL,
-                   'public', CURRENT_TIMESTAMP
+                   'public', '', CURRENT_TIMESTAMP
             FROM stg_public_role s JOIN register_person p ON p.person_ref = s.person_ref
             WHERE s.matched IS NULL
             """

@@ -82,15 +82,19 @@ class Existing:
     provider_hashes: dict[str, tuple[str, int]] = field(default_factory=dict)
     location_hashes: dict[str, str] = field(default_factory=dict)
     person_hashes: dict[str, str] = field(default_factory=dict)
+    location_by_hash: dict[str, str] = field(default_factory=dict)
+    provider_by_hash: dict[str, str] = field(default_factory=dict)
+    role_hashes: set[str] = field(default_factory=set)
 
 
 @dataclass
 class Seen:
     """What this run has already read, to catch duplicate IDs across records."""
 
-    providers: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (hash, where)
-    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
-    directory_providers: dict[str, list[Any]] = field(default_factory=dict)
+    # id -> (content hash or None if recognised unchanged unparsed, label, path)
+    providers: dict[str, tuple[str | None, str, Path | None]] = field(default_factory=dict)
+    locations: dict[str, tuple[str | None, str, Path | None]] = field(default_factory=dict)
+    directory_providers: dict[str, list[Any] | None] = field(default_factory=dict)
     listed_locations: dict[str, str] = field(default_factory=dict)  # id -> where
     listed_providers: dict[str, tuple[str, str]] = field(
         default_factory=dict
@@ -190,8 +194,14 @@ class Parser:
         if path.stat().st_size > MAX_JSON_BYTES:
             self.report.reject(label, "", f"file is larger than {MAX_JSON_BYTES // 2**20} MB")
             return
+        raw = path.read_bytes()
+        # The stored hash of a body is the hash of its bytes: an unchanged file is recognised
+        # without parsing it, which keeps re-imports of the whole register quick.
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        if self._unchanged_file(digest, path, label):
+            return
         try:
-            body = json.loads(path.read_bytes())
+            body = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             where = f"line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
             self.report.reject(label, where, f"malformed JSON ({error.__class__.__name__})")
@@ -203,11 +213,11 @@ class Parser:
             self.report.reject(label, "", "JSON is not a register record (not an object)")
             return
         if "locationId" in body and "providerId" in body:
-            self._record(label, "", lambda: self.location_body(body, label))
+            self._record(label, "", lambda: self.location_body(body, label, path, digest))
         elif "providerId" in body and (
             body.get("organisationType") == "Provider" or "locationIds" in body
         ):
-            self._record(label, "", lambda: self.provider_body(body, label))
+            self._record(label, "", lambda: self.provider_body(body, label, path, digest))
         elif isinstance(body.get("locations"), list) and "from" in body and "to" in body:
             self._manifest(body, label)
         elif isinstance(body.get("locations"), list):
@@ -216,6 +226,20 @@ class Parser:
             self._list_page(body["providers"], label, self._listed_provider)
         else:
             self.report.reject(label, "", "JSON is not a register record or list page")
+
+    def _unchanged_file(self, digest: str, path: Path, label: str) -> bool:
+        for kind, by_hash, seen in (
+            ("locations", self.existing.location_by_hash, self.seen.locations),
+            ("providers", self.existing.provider_by_hash, self.seen.providers),
+        ):
+            record_id = by_hash.get(digest)
+            if record_id is not None and record_id not in seen:
+                seen[record_id] = (None, label, path)
+                if kind == "locations":
+                    self.seen.full_location_files.add(label)
+                self.report.count(kind, "unchanged")
+                return True
+        return False
 
     def _record(self, file: str, where: str, apply: Callable[[], None]) -> None:
         try:
@@ -277,6 +301,8 @@ class Parser:
         # Partial provider records (care directory rows, list pages) only where no full body
         # came in this run; the richest source wins.
         for provider_id, row in self.seen.directory_providers.items():
+            if row is None:  # only named by unchanged rows
+                continue
             if provider_id not in self.seen.providers:
                 self._stage_provider(row, ())
         for provider_id, (name, _where) in self.seen.listed_providers.items():
@@ -341,10 +367,13 @@ class Parser:
         ]
 
     def _stage_provider(
-        self, row: list[Any], children: tuple[tuple[str, tuple[Any, ...]], ...]
+        self,
+        row: list[Any],
+        children: tuple[tuple[str, tuple[Any, ...]], ...],
+        digest: str | None = None,
     ) -> None:
         provider_id = row[0]
-        digest = content_hash(row, children)
+        digest = digest or content_hash(row, children)
         row[-2] = digest
         known = self.existing.provider_hashes.get(provider_id)
         if known and known[0] == digest:
@@ -358,7 +387,16 @@ class Parser:
         self.stager.add("stg_provider", row)
         self._stage_children(children)
 
-    def provider_body(self, body: dict[str, Any], label: str) -> None:
+    def provider_body(self, body: dict[str, Any], label: str, path: Path, digest: str) -> None:
+        row, children = self.provider_record(body)
+        self._check_duplicate(
+            self.seen.providers, row[0], content_hash(row, children), label, "provider", path
+        )
+        self._stage_provider(row, children, digest)
+
+    def provider_record(
+        self, body: dict[str, Any]
+    ) -> tuple[list[Any], tuple[tuple[str, tuple[Any, ...]], ...]]:
         provider_id = v.regulator_id(body.get("providerId"), "providerId")
         ownership = body.get("ownershipType")
         if ownership not in OwnershipType.values:
@@ -426,14 +464,18 @@ class Parser:
                 )
             )
         children.extend(self._public_roles(people, provider_id, None))
-        unique_children = tuple(dict.fromkeys(children))
-        digest = content_hash(row, unique_children)
-        self._check_duplicate(self.seen.providers, provider_id, digest, label, "provider")
-        self._stage_provider(row, unique_children)
+        return row, tuple(dict.fromkeys(children))
 
     # --- locations ------------------------------------------------------------------------
 
-    def location_body(self, body: dict[str, Any], label: str) -> None:
+    def location_body(self, body: dict[str, Any], label: str, path: Path, digest: str) -> None:
+        row, children = self.location_record(body)
+        self.seen.full_location_files.add(label)
+        self._stage_location(row, children, label, digest, path)
+
+    def location_record(
+        self, body: dict[str, Any]
+    ) -> tuple[list[Any], tuple[tuple[str, tuple[Any, ...]], ...]]:
         location_id = v.regulator_id(body.get("locationId"), "locationId")
         provider_id = v.regulator_id(body.get("providerId"), "providerId")
         status = _status(body.get("registrationStatus"))
@@ -516,19 +558,19 @@ class Parser:
                 )
             )
         children.extend(self._public_roles(people, provider_id, location_id))
-        self.seen.full_location_files.add(label)
-        self._stage_location(row, tuple(dict.fromkeys(children)), label, "location")
+        return row, tuple(dict.fromkeys(children))
 
     def _stage_location(
         self,
         row: list[Any],
         children: tuple[tuple[str, tuple[Any, ...]], ...],
         label: str,
-        kind: str,
+        digest: str,
+        path: Path | None,
     ) -> None:
         location_id = row[0]
-        digest = content_hash(row, children)
-        self._check_duplicate(self.seen.locations, location_id, digest, label, kind)
+        normalised = content_hash(row, children)
+        self._check_duplicate(self.seen.locations, location_id, normalised, label, "location", path)
         row[-1] = digest
         known = self.existing.location_hashes.get(location_id)
         if known == digest:
@@ -549,13 +591,26 @@ class Parser:
                 self.stager.add(table, child)
 
     def _check_duplicate(
-        self, seen: dict[str, tuple[str, str]], record_id: str, digest: str, label: str, kind: str
+        self,
+        seen: dict[str, tuple[str | None, str, Path | None]],
+        record_id: str,
+        digest: str,
+        label: str,
+        kind: str,
+        path: Path | None,
     ) -> None:
+        """The same ID twice in a run: fine if the content is the same (whatever the order
+        of its keys), a rejection otherwise."""
         earlier = seen.get(record_id)
         if earlier is None:
-            seen[record_id] = (digest, label)
+            seen[record_id] = (digest, label, path)
             return
-        if earlier[0] == digest:
+        earlier_digest = earlier[0]
+        if earlier_digest is None and earlier[2] is not None:
+            # The earlier file was recognised as unchanged without parsing: parse it now.
+            build = self.location_record if kind == "location" else self.provider_record
+            earlier_digest = content_hash(*build(json.loads(earlier[2].read_bytes())))
+        if earlier_digest == digest:
             self.report.count(f"{kind}s", "duplicate in run (identical)")
             raise _Identical
         raise v.RecordError(
@@ -661,6 +716,16 @@ class Parser:
             )
 
     def directory_row(self, row: dict[str, str], label: str, line: int) -> None:
+        digest = content_hash(tuple(row.values()))
+        raw_id = row["Location ID"].strip()
+        if (
+            raw_id not in self.seen.locations
+            and self.existing.location_hashes.get(raw_id) == digest
+        ):
+            self.seen.locations[raw_id] = (None, label, None)
+            self.report.count("locations", "unchanged")
+            self.seen.directory_providers.setdefault(row["Provider ID"].strip(), None)
+            return
         location_id = v.regulator_id(row["Location ID"], "Location ID")
         provider_id = v.regulator_id(row["Provider ID"], "Provider ID")
         start = v.iso_date(row.get("Location HSCA start date"), "Location HSCA start date")
@@ -751,10 +816,11 @@ class Parser:
             self.report.count("locations", "care-directory row superseded by full record")
         else:
             self._stage_location(
-                location_row, tuple(dict.fromkeys(children)), f"{label}, line {line}", "location"
+                location_row, tuple(dict.fromkeys(children)), f"{label}, line {line}", digest, None
             )
         # Staged at the end of the run, and only if no full provider body came with it.
-        self.seen.directory_providers.setdefault(provider_id, provider_row)
+        if self.seen.directory_providers.get(provider_id) is None:
+            self.seen.directory_providers[provider_id] = provider_row
 
     def _directory_ownership(self, value: str) -> str:
         cleaned = value.strip()
@@ -765,6 +831,10 @@ class Parser:
         return cleaned
 
     def contact_row(self, row: dict[str, str], label: str, line: int) -> None:
+        row_digest = content_hash(tuple(row.values()))
+        if row_digest in self.existing.role_hashes:
+            self.report.count("roles (contact feed)", "unchanged")
+            return
         where = f"line {line}"
         reference = v.person_ref(row["person_ref"])
         title = v.text(row["title"], "title", 30)
@@ -825,5 +895,6 @@ class Parser:
                 code or None,
                 start,
                 end,
+                row_digest,
             ),
         )

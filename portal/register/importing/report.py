@@ -34,6 +34,7 @@ class ImportReport:
     # kind ("locations", "providers", "people", "roles", ...) -> outcome -> number
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     people_notified: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     def reject(self, file: str, where: str, reason: str) -> None:
         self.rejections.append(Rejection(file, where, reason))

@@ -1,6 +1,7 @@
 """One import run: walk the paths, parse and stage every file, apply, report."""
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,13 @@ from portal.register.importing.apply import Applier
 from portal.register.importing.parse import Existing, Parser
 from portal.register.importing.report import ImportReport
 from portal.register.importing.staging import Stager
-from portal.register.models import Location, Person, Provider, RegulatedActivity
+from portal.register.models import (
+    Location,
+    Person,
+    Provider,
+    RegulatedActivity,
+    RoleAssignment,
+)
 
 SOURCE_LABEL = "register import"
 
@@ -38,16 +45,23 @@ def load_existing() -> Existing:
         "id", "source_hash", "detail_level"
     ).iterator(chunk_size=10_000):
         existing.provider_hashes[provider_id] = (digest, level)
+        existing.provider_by_hash[digest] = provider_id
     for location_id, digest in Location.objects.values_list("id", "source_hash").iterator(
         chunk_size=10_000
     ):
         existing.location_hashes[location_id] = digest
+        existing.location_by_hash[digest] = location_id
     for reference, digest in (
         Person.objects.exclude(source_hash="")
         .values_list("person_ref", "source_hash")
         .iterator(chunk_size=10_000)
     ):
         existing.person_hashes[reference] = digest
+    existing.role_hashes = set(
+        RoleAssignment.objects.exclude(source_hash="")
+        .values_list("source_hash", flat=True)
+        .iterator(chunk_size=10_000)
+    )
     return existing
 
 
@@ -67,6 +81,7 @@ def run_import(
     for path in missing:
         report.reject(path, "", "no such file or directory")
     run_id = uuid.uuid4().hex[:12]
+    started = time.perf_counter()
     with transaction.atomic():
         stager = Stager()
         stager.create()
@@ -82,7 +97,9 @@ def run_import(
                 on_file(number, len(files), label)
         parser.finish()
         stager.flush_all()
+        report.timings["read and stage"] = time.perf_counter() - started
         Applier(report=report, source_label=f"{SOURCE_LABEL} {run_id}").run()
+        report.timings["apply"] = time.perf_counter() - started - report.timings["read and stage"]
         record(
             verb="register.imported",
             actor_label=SOURCE_LABEL,
@@ -97,4 +114,5 @@ def run_import(
         stager.drop()
         if dry_run:
             transaction.set_rollback(True)
+    report.timings["total"] = time.perf_counter() - started
     return report

@@ -1,12 +1,11 @@
 """Staging tables: validated records are written here first, then applied set-based.
 
-On PostgreSQL rows are streamed in with COPY (in chunks, so memory stays flat whatever the
-size of the register); on other databases (SQLite for `make run`) with executemany. The
+On PostgreSQL rows are streamed in with COPY (psycopg formats them; in chunks, so memory stays
+flat whatever the size of the register); on other databases (SQLite for `make run`) with executemany. The
 tables are temporary: they live for one import run on one connection.
 """
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -130,6 +129,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("activity_code", "TEXT"),
         ("start_date", "DATE"),
         ("end_date", "DATE"),
+        ("source_hash", "TEXT"),
     ],
     # Changes to people who existed before the run, for register-changed events.
     "stg_change": [
@@ -153,29 +153,8 @@ INDEXES = [
     "CREATE INDEX stg_location_activity_id ON stg_location_activity (location_id)",
 ]
 
-# Flush a table's buffered rows once this many characters are waiting (a few MB at most).
-_FLUSH_CHARS = 2_000_000
-
-
-def _copy_text(value: Any) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if any(ch in text for ch in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
+# Write a table's buffered rows once this many are waiting (a few MB at most).
+_FLUSH_ROWS = 10_000
 
 
 class Stager:
@@ -183,7 +162,6 @@ class Stager:
 
     def __init__(self) -> None:
         self.is_postgres = connection.vendor == "postgresql"
-        self._text: dict[str, io.StringIO] = {}
         self._rows: dict[str, list[Sequence[Any]]] = {}
         self.counts: dict[str, int] = dict.fromkeys(TABLES, 0)
 
@@ -203,36 +181,30 @@ class Stager:
 
     def add(self, table: str, row: Sequence[Any]) -> None:
         self.counts[table] += 1
-        if self.is_postgres:
-            buffer = self._text.setdefault(table, io.StringIO())
-            buffer.write("\t".join(_copy_text(value) for value in row))
-            buffer.write("\n")
-            if buffer.tell() > _FLUSH_CHARS:
-                self._flush(table)
-        else:
-            rows = self._rows.setdefault(table, [])
-            rows.append(tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row))
-            if len(rows) >= 5000:
-                self._flush(table)
+        rows = self._rows.setdefault(table, [])
+        rows.append(row)
+        if len(rows) >= _FLUSH_ROWS:
+            self._flush(table)
 
     def _flush(self, table: str) -> None:
+        rows = self._rows.pop(table, [])
+        if not rows:
+            return
         columns = ", ".join(name for name, _ in TABLES[table])
         with connection.cursor() as cursor:
             if self.is_postgres:
-                buffer = self._text.pop(table, None)
-                if buffer is None or not buffer.tell():
-                    return
                 raw = cursor.cursor  # the psycopg cursor underneath Django's wrapper
                 with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    copy.write(buffer.getvalue())
+                    for row in rows:
+                        copy.write_row(row)
             else:
-                rows = self._rows.pop(table, [])
-                if not rows:
-                    return
                 marks = ", ".join(["%s"] * len(TABLES[table]))
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (constant names)
-                    rows,
+                    [
+                        tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
+                        for row in rows
+                    ],
                 )
 
     def flush_all(self) -> None:

@@ -75,5 +75,7 @@ class Command(BaseCommand):
         table.add_row("people", "told their register entry changed", f"{report.people_notified:,}")
         table.add_row("records", "rejected", f"{len(report.rejections):,}")
         console.print(table)
+        timings = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.timings.items())
+        console.print(f"Time: {timings}")
         if not report.changed and not report.rejections:
             console.print("No changes: the register already matches these files.")
