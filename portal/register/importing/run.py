@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from portal.audit.services import record
 from portal.register.importing.apply import Applier
@@ -22,6 +22,7 @@ from portal.register.models import (
 )
 
 SOURCE_LABEL = "register import"
+IMPORT_LOCK_KEY = 0x5265_6769  # "Regi": the advisory lock that serialises import runs
 
 
 def walk(paths: list[Path]) -> Iterator[tuple[Path, str]]:
@@ -83,6 +84,10 @@ def run_import(
     run_id = uuid.uuid4().hex[:12]
     started = time.perf_counter()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One import at a time: a second run waits, then sees the first run's result.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         stager = Stager()
         stager.create()
         parser = Parser(
