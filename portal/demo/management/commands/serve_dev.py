@@ -14,6 +14,10 @@ from django.core.management.base import BaseCommand
 from portal.demo import data
 
 
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Serve the portal on http://127.0.0.1:8000 with a worker and a mail catcher."
 
@@ -41,6 +45,10 @@ class Command(BaseCommand):
             "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         }
         processes: dict[str, subprocess.Popen[bytes]] = {}
+        # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started from a script
+        # that had SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             for name, command in commands.items():
                 processes[name] = subprocess.Popen(command, start_new_session=True)  # noqa: S603
