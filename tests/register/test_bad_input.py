@@ -86,8 +86,8 @@ def test_malformed_json_is_rejected_with_its_line_and_the_rest_applies(tmp_path,
         ),
         ({"registrationDate": "2025-02-30"}, "registrationDate '2025-02-30' is not a real date"),
         (
-            {"registrationDate": "30/02/2025"},
-            "registrationDate '30/02/2025' is not a date like 2024-03-31",
+            {"registrationDate": "2025.02.01"},
+            "registrationDate '2025.02.01' is not a date like 2024-03-31",
         ),
         (
             {"registrationDate": "2020-01-01", "deregistrationDate": "2019-01-01"},
@@ -181,7 +181,7 @@ def test_json_that_is_not_a_register_record_is_rejected(tmp_path, import_paths):
     feed = tmp_path / "feed"
     write_json(feed / "list.json", [1, 2, 3])
     write_json(feed / "other.json", {"hello": "world"})
-    (feed / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
+    (feed / "binary.json").write_bytes(b'{"name": "\xc3\x28"}')
     report = import_paths(feed)
     assert sorted(reasons(report)) == [
         ("binary.json", "", "malformed JSON (UnicodeDecodeError)"),
@@ -232,33 +232,35 @@ def test_contact_feed_rows_are_checked_one_by_one(tmp_path, import_paths):
 
     report = import_paths(feed)
 
-    assert reasons(report) == [
-        ("contacts.csv", "line 4", "person_ref 'X1' is not P followed by 6 to 10 digits"),
-        (
-            "contacts.csv",
-            "line 5",
-            "role 'wizard' is not one of nominated_individual, registered_manager, "
-            "responsible_individual, main_partner, partner",
-        ),
-        ("contacts.csv", "line 6", "unknown regulated activity code 'RA99'"),
-        ("contacts.csv", "line 8", "start_date '2025-02-30' is not a real date"),
-        ("contacts.csv", "line 9", "the role ends (2025-01-01) before it starts (2025-03-01)"),
-        ("contacts.csv", "line 10", "email 'not-an-email' is not an email address"),
-        ("contacts.csv", "line 11", "duplicate role row (also line 2)"),
-        (
-            "contacts.csv",
-            "line 12",
-            "person P0000001 has different names or email here than in line 2",
-        ),
-        ("contacts.csv", "line 13", "a registered manager role needs a location_id"),
-        ("contacts.csv", "line 14", "person_ref 'PUB-ABCDEF' is not P followed by 6 to 10 digits"),
-        ("contacts.csv", "line 7", "role for an unknown provider 1-999999999"),
-        ("contacts.csv", "line 8", "role for an unknown location 1-299999999"),
-    ][:0] or reasons(report)
-    found = {(where, reason) for _, where, reason in reasons(report)}
-    assert ("line 7", "role for an unknown provider 1-999999999") in found
-    assert ("line 8", "role for an unknown location 1-299999999") in found
-    assert len(found) == 12
+    assert sorted(reasons(report)) == sorted(
+        [
+            ("contacts.csv", "line 4", "person_ref 'X1' is not P followed by 6 to 10 digits"),
+            (
+                "contacts.csv",
+                "line 5",
+                "role 'wizard' is not one of nominated_individual, registered_manager, "
+                "responsible_individual, main_partner, partner",
+            ),
+            ("contacts.csv", "line 6", "unknown regulated activity code 'RA99'"),
+            ("contacts.csv", "line 7", "role for an unknown provider 1-999999999"),
+            ("contacts.csv", "line 8", "role for an unknown location 1-299999999"),
+            ("contacts.csv", "line 9", "start_date '2025-02-30' is not a real date"),
+            ("contacts.csv", "line 10", "the role ends (2025-01-01) before it starts (2025-03-01)"),
+            ("contacts.csv", "line 11", "email 'not-an-email' is not an email address"),
+            ("contacts.csv", "line 12", "duplicate role row (also line 2)"),
+            (
+                "contacts.csv",
+                "line 13",
+                "person P0000001 has different names or email here than in line 2",
+            ),
+            ("contacts.csv", "line 14", "a registered manager role needs a location_id"),
+            (
+                "contacts.csv",
+                "line 15",
+                "person_ref 'PUB-ABCDEF' is not P followed by 6 to 10 digits",
+            ),
+        ]
+    )
     person = Person.objects.get(person_ref="P0000001")
     assert {r.role for r in person.roles.all()} == {"nominated_individual", "registered_manager"}
 
