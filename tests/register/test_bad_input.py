@@ -320,7 +320,7 @@ def test_concurrent_imports_of_the_same_data_leave_one_consistent_register(tmp_p
     def run():
         try:
             run_import([feed])
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
