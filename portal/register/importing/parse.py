@@ -688,6 +688,7 @@ class Parser:
         handler: Callable[[dict[str, str], str, int], None],
     ) -> None:
         csv.field_size_limit(MAX_CSV_FIELD)
+        is_feed = handler == self.contact_row
         rows = iter(reader)
         while True:
             line = reader.line_num + 1
@@ -709,6 +710,10 @@ class Parser:
                     f"line {line}",
                     f"has {len(values)} fields, the header has {len(header)}",
                 )
+                continue
+            if is_feed and content_hash(tuple(values)) in self.existing.role_hashes:
+                # An unchanged contact-feed row: recognised before any other work.
+                self.report.count("roles (contact feed)", "unchanged")
                 continue
             row = dict(zip(header, values, strict=True))
             self._record(
