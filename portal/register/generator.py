@@ -878,7 +878,8 @@ def generate_change_feed(*, locations: int, seed: int, percent: float, out: Path
                         ]
                     )
         elif change == "email":
-            person = provider.nominated or provider.individual or (provider.partners or [None])[0]
+            first_partner = provider.partners[0] if provider.partners else None
+            person = provider.nominated or provider.individual or first_partner
             if person is not None:
                 person.email = f"new.{person.email}"
         else:

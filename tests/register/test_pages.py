@@ -2,9 +2,9 @@
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from portal.register.generator import PLANTED_EMAILS
@@ -129,6 +129,7 @@ def test_staff_find_a_location_by_id_name_postcode_and_provider(
     client, register, staff, query, django_assert_max_num_queries
 ):
     location = Location.objects.order_by("id").first()
+    assert location is not None
     text = {
         "location_id": location.id,
         "name_part": location.name.split()[0].upper(),
@@ -226,6 +227,7 @@ def test_provider_and_location_pages(client, register, staff, django_assert_max_
     assert provider.name in html
     assert "Nominated individual" in html
     location = provider.locations.first()
+    assert location is not None
     with django_assert_max_num_queries(MAX_QUERIES):
         html = client.get(reverse("register:location", args=[location.id])).content.decode()
     assert location.name in html
@@ -235,21 +237,6 @@ def test_provider_and_location_pages(client, register, staff, django_assert_max_
 
 
 # --- In a browser: accessible and keyboard-operable ----------------------------------------
-
-
-def sign_in(page, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": cookie.value,
-                "url": page.url or "http://localhost",
-            }
-        ]
-    )
 
 
 @pytest.fixture
@@ -300,6 +287,7 @@ def test_staff_search_and_details_are_accessible(page, browser_register):
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
     location = Location.objects.filter(provider_id="1-100000011").first()
+    assert location is not None
     page.goto(reverse("register:location", args=[location.id]))
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)

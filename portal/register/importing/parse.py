@@ -14,8 +14,9 @@ staged at all: re-importing unchanged data costs a parse and a comparison, nothi
 import csv
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +260,7 @@ class Parser:
     ) -> None:
         for number, item in enumerate(items, start=1):
             where = f"item {number}"
-            self._record(label, where, lambda item=item, where=where: handle(item, where))
+            self._record(label, where, partial(handle, item, where))
 
     def _listed_location(self, item: Any, where: str) -> None:
         item = _object(item, "list item")
@@ -431,7 +432,7 @@ class Parser:
             primary_inspection_category=_primary_category(body),
         )
         children: list[tuple[str, tuple[Any, ...]]] = []
-        people: list[tuple[str, str, str, str]] = []
+        people: list[tuple[str, str, str, str, str]] = []
         for activity in _list(body, "regulatedActivities"):
             activity = _object(activity, "regulatedActivities item")
             code = self._activity_code(activity.get("code"))
@@ -637,7 +638,10 @@ class Parser:
         return code
 
     def _public_roles(
-        self, people: list[tuple[str, ...]], provider_id: str, location_id: str | None
+        self,
+        people: Sequence[tuple[str, str, str, str, str]],
+        provider_id: str,
+        location_id: str | None,
     ) -> Iterator[tuple[str, tuple[Any, ...]]]:
         for role, code, title, given, family in people:
             key = person_name_key(given, family)
@@ -716,9 +720,7 @@ class Parser:
                 self.report.count("roles (contact feed)", "unchanged")
                 continue
             row = dict(zip(header, values, strict=True))
-            self._record(
-                label, f"line {line}", lambda row=row, line=line: handler(row, label, line)
-            )
+            self._record(label, f"line {line}", partial(handler, row, label, line))
 
     def directory_row(self, row: dict[str, str], label: str, line: int) -> None:
         digest = content_hash(tuple(row.values()))

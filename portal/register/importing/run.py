@@ -78,9 +78,9 @@ def run_import(
     # JSON (full API records) before CSV, so a partial care-directory row never overwrites a
     # full record of the same run; otherwise the order of the paths.
     files = sorted(walk(paths), key=lambda item: item[0].suffix.lower() != ".json")
-    missing = [str(path) for path in paths if not path.exists()]
-    for path in missing:
-        report.reject(path, "", "no such file or directory")
+    for missing in paths:
+        if not missing.exists():
+            report.reject(str(missing), "", "no such file or directory")
     run_id = uuid.uuid4().hex[:12]
     started = time.perf_counter()
     with transaction.atomic():
