@@ -109,3 +109,12 @@ def test_dry_run_reports_but_changes_nothing(import_paths):
     assert report.counts["locations"]["added"] == 451
     assert Location.objects.count() == 0
     assert Provider.objects.count() == 0
+
+
+def test_missing_regulated_activities_are_restored_before_importing(import_paths):
+    from portal.register.models import RegulatedActivity
+
+    RegulatedActivity.objects.all().delete()
+    report = import_paths(OLDHAM_API)
+    assert report.rejections == []
+    assert RegulatedActivity.objects.count() == 14

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from portal.audit.services import record
+from portal.register.activities import ensure_regulated_activities
 from portal.register.importing.apply import Applier
 from portal.register.importing.parse import Existing, Parser
 from portal.register.importing.report import ImportReport
@@ -17,7 +18,6 @@ from portal.register.models import (
     Location,
     Person,
     Provider,
-    RegulatedActivity,
     RoleAssignment,
 )
 
@@ -94,7 +94,7 @@ def run_import(
             stager=stager,
             report=report,
             existing=load_existing(),
-            activity_codes=set(RegulatedActivity.objects.values_list("code", flat=True)),
+            activity_codes=ensure_regulated_activities(),
         )
         for number, (path, label) in enumerate(files, start=1):
             parser.parse_file(path, label)
