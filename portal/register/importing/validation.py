@@ -46,6 +46,16 @@ def person_ref(value: Any) -> str:
 
 
 def text(value: Any, field: str, max_length: int = 255, required: bool = False) -> str:
+    if (
+        type(value) is str
+        and len(value) <= max_length
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+        and (value or not required)
+    ):
+        return value  # already clean: the common case, checked cheaply
     if value is None:
         value = ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
