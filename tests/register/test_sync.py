@@ -223,3 +223,24 @@ def test_public_names_are_identified_by_the_contact_feed(tmp_path, import_paths)
     assert again.counts["locations"]["changed"] == LOCATIONS
     assert not Person.objects.filter(person_ref__startswith="PUB-").exists()
     assert not again.counts.get("roles (public data)", {}).get("ended")
+
+
+def test_parsing_in_worker_processes_gives_the_same_register(tmp_path):
+    from portal.register.importing.run import run_import
+
+    root = generated_register(tmp_path)
+    bad = root / "location_details" / "location_1-2999999999.json"
+    write_json(bad, {"locationId": "1-2999999999", "providerId": "nope"})
+    report = run_import([root], workers=2)
+    assert [r.reason for r in report.rejections] == [
+        "providerId 'nope' is not in the regulator's ID format"
+    ]
+    assert Location.objects.count() == LOCATIONS
+    state = sorted(RoleAssignment.objects.values_list("person__person_ref", "role", "location_id"))
+    again = run_import([root], workers=2)
+    assert not again.changed
+    assert again.counts["locations"]["unchanged"] == LOCATIONS
+    assert (
+        sorted(RoleAssignment.objects.values_list("person__person_ref", "role", "location_id"))
+        == state
+    )

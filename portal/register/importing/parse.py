@@ -59,6 +59,10 @@ MAX_JSON_BYTES = 20 * 1024 * 1024  # a detail body is a few KB; a list page at m
 MAX_CSV_FIELD = 10_000
 
 
+# What prepare_json hands to apply_json: a tag, the file's label, then the tag's details.
+Prepared = tuple[Any, ...]
+
+
 class _Identical(v.RecordError):
     """The same record again, unchanged: not an error, nothing to do."""
 
@@ -181,52 +185,87 @@ class Parser:
     # --- dispatch -------------------------------------------------------------------------
 
     def parse_file(self, path: Path, label: str) -> None:
-        self.report.files += 1
         suffix = path.suffix.lower()
         if suffix == ".json":
             self._json_file(path, label)
         elif suffix == ".csv":
+            self.report.files += 1
             self._csv_file(path, label)
         else:
             self.report.skipped_files.append(label)
-            self.report.files -= 1
 
     def _json_file(self, path: Path, label: str) -> None:
-        if path.stat().st_size > MAX_JSON_BYTES:
-            self.report.reject(label, "", f"file is larger than {MAX_JSON_BYTES // 2**20} MB")
-            return
-        raw = path.read_bytes()
+        self.apply_json(self.prepare_json(path, label))
+
+    def prepare_json(self, path: Path, label: str, recognise_unchanged: bool = True) -> Prepared:
+        """Everything about a JSON file that needs no run state: reading, hashing, parsing and
+        validating. Safe to run in a worker process (see run.py)."""
+        try:
+            if path.stat().st_size > MAX_JSON_BYTES:
+                return ("reject", label, "", f"file is larger than {MAX_JSON_BYTES // 2**20} MB")
+            raw = path.read_bytes()
+        except OSError as error:
+            return ("reject", label, "", f"cannot be read ({error.strerror})")
         # The stored hash of a body is the hash of its bytes: an unchanged file is recognised
         # without parsing it, which keeps re-imports of the whole register quick.
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        if self._unchanged_file(digest, path, label):
-            return
+        if recognise_unchanged and (
+            digest in self.existing.location_by_hash or digest in self.existing.provider_by_hash
+        ):
+            return ("unchanged", label, path, digest)
         try:
             body = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             where = f"line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
-            self.report.reject(label, where, f"malformed JSON ({error.__class__.__name__})")
-            return
+            return ("reject", label, where, f"malformed JSON ({error.__class__.__name__})")
         except RecursionError:
-            self.report.reject(label, "", "malformed JSON (nested too deeply)")
-            return
+            return ("reject", label, "", "malformed JSON (nested too deeply)")
         if not isinstance(body, dict):
-            self.report.reject(label, "", "JSON is not a register record (not an object)")
-            return
-        if "locationId" in body and "providerId" in body:
-            self._record(label, "", lambda: self.location_body(body, label, path, digest))
-        elif "providerId" in body and (
-            body.get("organisationType") == "Provider" or "locationIds" in body
-        ):
-            self._record(label, "", lambda: self.provider_body(body, label, path, digest))
-        elif isinstance(body.get("locations"), list) and "from" in body and "to" in body:
-            self._manifest(body, label)
-        elif isinstance(body.get("locations"), list):
-            self._list_page(body["locations"], label, self._listed_location)
-        elif isinstance(body.get("providers"), list):
-            self._list_page(body["providers"], label, self._listed_provider)
+            return ("reject", label, "", "JSON is not a register record (not an object)")
+        try:
+            if "locationId" in body and "providerId" in body:
+                return ("location", label, path, digest, *self.location_record(body))
+            if "providerId" in body and (
+                body.get("organisationType") == "Provider" or "locationIds" in body
+            ):
+                return ("provider", label, path, digest, *self.provider_record(body))
+        except v.RecordError as error:
+            return ("reject", label, "", str(error))
+        return ("body", label, path, digest, body)
+
+    def apply_json(self, prepared: Prepared) -> None:
+        """The part that needs the run's state: duplicates, what is unchanged, staging."""
+        self.report.files += 1
+        kind, label = prepared[0], prepared[1]
+        if kind == "reject":
+            self.report.reject(label, prepared[2], prepared[3])
+        elif kind == "unchanged":
+            path, digest = prepared[2], prepared[3]
+            if not self._unchanged_file(digest, path, label):
+                # Its ID already came earlier in this run: compare in full.
+                self.report.files -= 1
+                self.apply_json(self.prepare_json(path, label, recognise_unchanged=False))
+        elif kind == "location":
+            _, _, path, digest, row, children = prepared
+            self.seen.full_location_files.add(label)
+            self._record(
+                label, "", partial(self._stage_location, row, children, label, digest, path)
+            )
+        elif kind == "provider":
+            _, _, path, digest, row, children = prepared
+            self._record(
+                label, "", partial(self._apply_provider, row, children, label, path, digest)
+            )
         else:
-            self.report.reject(label, "", "JSON is not a register record or list page")
+            body = prepared[4]
+            if isinstance(body.get("locations"), list) and "from" in body and "to" in body:
+                self._manifest(body, label)
+            elif isinstance(body.get("locations"), list):
+                self._list_page(body["locations"], label, self._listed_location)
+            elif isinstance(body.get("providers"), list):
+                self._list_page(body["providers"], label, self._listed_provider)
+            else:
+                self.report.reject(label, "", "JSON is not a register record or list page")
 
     def _unchanged_file(self, digest: str, path: Path, label: str) -> bool:
         for kind, by_hash, seen in (
@@ -388,8 +427,14 @@ class Parser:
         self.stager.add("stg_provider", row)
         self._stage_children(children)
 
-    def provider_body(self, body: dict[str, Any], label: str, path: Path, digest: str) -> None:
-        row, children = self.provider_record(body)
+    def _apply_provider(
+        self,
+        row: list[Any],
+        children: tuple[tuple[str, tuple[Any, ...]], ...],
+        label: str,
+        path: Path,
+        digest: str,
+    ) -> None:
         self._check_duplicate(
             self.seen.providers, row[0], content_hash(row, children), label, "provider", path
         )
@@ -468,11 +513,6 @@ class Parser:
         return row, tuple(dict.fromkeys(children))
 
     # --- locations ------------------------------------------------------------------------
-
-    def location_body(self, body: dict[str, Any], label: str, path: Path, digest: str) -> None:
-        row, children = self.location_record(body)
-        self.seen.full_location_files.add(label)
-        self._stage_location(row, children, label, digest, path)
 
     def location_record(
         self, body: dict[str, Any]
