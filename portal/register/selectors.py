@@ -78,6 +78,20 @@ class ProviderRegistration:
     responsible_individuals: list[Person]
 
     @property
+    def role_summaries(self) -> list[str]:
+        """"Nominated individual (personal care, nursing care)", "Registered manager at X"."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for role in self.your_roles:
+            where = f" at {role.location.name}" if role.location else ""
+            activities = grouped.setdefault((role.get_role_display(), where), [])
+            if role.activity:
+                activities.append(role.activity.name.lower())
+        return [
+            f"{label}{where}" + (f" ({', '.join(activities)})" if activities else "")
+            for (label, where), activities in grouped.items()
+        ]
+
+    @property
     def sees_whole_provider(self) -> bool:
         return any(role.role in PROVIDER_ROLES for role in self.your_roles)
 

@@ -49,6 +49,7 @@ def test_nominated_individual_sees_the_whole_provider(
         assert location.name in html
     assert "Nominated individual" in html
     assert "Registered manager at" in html
+    assert "Nominated individual (" in html
     assert "No conditions recorded in this service" in html
     assert "notification of a change of nominated individual" in html
     manager = Person.objects.get(email=PLANTED_EMAILS["manager_of_two"])
