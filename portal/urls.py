@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("portal.pages.urls")),
     path("", include("portal.operations.urls")),
     path("", include("portal.emails.urls")),
+    path("", include("portal.organisations.urls")),
     path("", include("portal.register.urls")),
 ]
 

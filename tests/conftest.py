@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.support.database import allow_flushing_the_audit_table
 from tests.support.html_checks import check_html_page
 from tests.support.smtp import MailStore, SmtpServer
 
@@ -16,6 +17,9 @@ from tests.support.smtp import MailStore, SmtpServer
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+# Transactional tests end with a flush; see tests/support/database.py.
+allow_flushing_the_audit_table()
 
 
 class CheckedClient(Client):

@@ -1,5 +1,7 @@
 """The one way to write to the audit log."""
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -9,20 +11,45 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.operations.request_context import current_request_id
 
-# Keys whose values must never reach the audit log, whatever a caller passes.
-_SECRET_KEYS = {"password", "code", "token", "secret", "otp", "recovery_code", "totp"}
+# Keys whose values must never reach the audit log, whatever a caller passes. A key is split
+# into words ("new_password", "otpSecret", "api-key"), so "postcode" or "keyboard" stay.
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passphrase",
+        "passcode",
+        "code",
+        "codes",
+        "token",
+        "secret",
+        "otp",
+        "totp",
+        "key",
+        "hmac",
+        "signature",
+        "credential",
+        "credentials",
+        "cookie",
+        "session",
+    }
+)
+WITHHELD = "[withheld]"
 
 
-def _scrub(data: dict[str, Any]) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    for key, value in data.items():
-        if any(secret in key.lower() for secret in _SECRET_KEYS):
-            clean[key] = "[withheld]"
-        elif isinstance(value, dict):
-            clean[key] = _scrub(value)
-        else:
-            clean[key] = value
-    return clean
+def _is_secret_key(key: str) -> bool:
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
+    return any(word in _SECRET_WORDS for word in re.split(r"[^a-z0-9]+", snake))
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            str(key): WITHHELD if _is_secret_key(str(key)) else _scrub(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_scrub(item) for item in value]
+    return value
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

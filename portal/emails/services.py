@@ -39,8 +39,10 @@ def queue_email(
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
-    """Exponential backoff: 5 s, 10 s, 20 s ... capped at 30 minutes."""
-    return dt.timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
+    """Exponential backoff after the given number of failed attempts: with the default base of
+    5 s, that is 5 s, 10 s, 20 s ... capped at 30 minutes."""
+    base = settings.EMAIL_RETRY_BASE_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 1800))
 
 
 def deliver(message_id: str) -> str:
@@ -92,17 +94,30 @@ def deliver(message_id: str) -> str:
 
 
 def requeue_overdue(*, older_than: dt.timedelta) -> int:
-    """Enqueue delivery again for pending messages whose attempt is overdue (lost tasks)."""
-    from portal.emails.tasks import enqueue_delivery
+    """Enqueue delivery again for pending messages that are overdue and have no delivery task
+    waiting or running (the task failed unexpectedly, or was removed).
+
+    A task left running by a dead worker is not duplicated here: the sweeper puts that task
+    itself back in the queue once the worker's heartbeat is stale.
+    """
+    from portal.emails.tasks import enqueue_delivery, has_active_delivery
 
     cutoff = timezone.now() - older_than
     count = 0
     overdue = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=cutoff)
     for message in overdue.only("id", "priority", "next_attempt_at")[:500]:
         with transaction.atomic():
-            message.next_attempt_at = timezone.now()
-            message.save(update_fields=["next_attempt_at"])
-            enqueue_delivery(message)
+            locked = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(id=message.id, status=OutboxStatus.PENDING)
+                .only("id", "priority", "next_attempt_at")
+                .first()
+            )
+            if locked is None or has_active_delivery(str(locked.id)):
+                continue  # being delivered right now, or its task is still to come
+            locked.next_attempt_at = timezone.now()
+            locked.save(update_fields=["next_attempt_at"])
+            enqueue_delivery(locked)
         count += 1
     if count:
         logger.warning("Re-queued %s overdue email(s)", count)

@@ -5,6 +5,7 @@ month", "must be a real date", "must be today or in the past") and say which par
 date were wrong, so the adapter can highlight just those inputs.
 """
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 DATE_PARTS = ("day", "month", "year")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 _MONTH_NAMES = {
     name: number
     for number in range(1, 13)
@@ -102,37 +104,39 @@ class GovukDateField(forms.Field):
         return self.name or str(self.label or "Date")
 
     def to_python(self, value: Any) -> dt.date | None:
-        if value in (None, "") or (
-            isinstance(value, dict) and not any(value.get(p) for p in DATE_PARTS)
-        ):
-            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
         if isinstance(value, dt.date):
             return value
+        if not isinstance(value, Mapping):
+            if value in (None, ""):
+                return None
+            raise _part_error(f"{self.subject} must be a real date", "invalid", DATE_PARTS)
+        texts = {part: str(value.get(part) or "").strip() for part in DATE_PARTS}
+        if not any(texts.values()):
+            return None
         subject = self.subject
-        missing = [part for part in DATE_PARTS if not value.get(part)]
+        missing = [part for part in DATE_PARTS if not texts[part]]
         if missing:
             named = " and ".join(f"a {part}" for part in missing)
             raise _part_error(f"{subject} must include {named}", "incomplete", missing)
-        day_text, month_text, year_text = (value[part] for part in DATE_PARTS)
-        month_number = _MONTH_NAMES.get(month_text.lower())
+        month_number = _MONTH_NAMES.get(texts["month"].lower())
         if month_number is not None:
-            month_text = str(month_number)
-        bad = [
-            part
-            for part, text in zip(DATE_PARTS, (day_text, month_text, year_text), strict=True)
-            if not text.isdigit()
-        ]
+            texts["month"] = str(month_number)
+        # ASCII digits only: str.isdigit() also accepts "²" and other scripts' digits.
+        bad = [part for part in DATE_PARTS if not _DIGITS.fullmatch(texts[part])]
         if bad:
             raise _part_error(f"{subject} must be a real date", "invalid", bad)
-        if len(year_text) != 4:
+        if len(texts["year"]) != 4:
             raise _part_error("Year must include 4 numbers", "year_length", ["year"])
-        day, month, year = int(day_text), int(month_text), int(year_text)
+        day, month, year = (int(texts[part]) for part in DATE_PARTS)
         if not 1 <= month <= 12:
             raise _part_error(f"{subject} must be a real date", "invalid", ["month"])
-        try:
-            return dt.date(year, month, day)
-        except ValueError as error:
-            raise _part_error(f"{subject} must be a real date", "invalid", ["day"]) from error
+        if year < dt.MINYEAR:
+            raise _part_error(f"{subject} must be a real date", "invalid", ["year"])
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise _part_error(f"{subject} must be a real date", "invalid", ["day"])
+        return dt.date(year, month, day)
 
     def validate(self, value: dt.date | None) -> None:
         if value is None:
@@ -162,8 +166,8 @@ class GovukTimeWidget(forms.TextInput):
 
 
 _TIME = re.compile(
-    r"^\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?\s*$",
-    re.IGNORECASE,
+    r"\s*(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?\s*",
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -189,7 +193,7 @@ class GovukTimeField(forms.Field):
             return dt.time(12, 0)
         if text == "midnight":
             return dt.time(0, 0)
-        match = _TIME.match(text)
+        match = _TIME.fullmatch(text)
         if not match:
             raise ValidationError(
                 f"{self._subject} must be a real time, like 14:30 or 2:30pm", code="invalid"

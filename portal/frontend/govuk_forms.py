@@ -77,7 +77,12 @@ def _choice_items(
 ) -> list[dict[str, Any]]:
     field = bound.field
     value = bound.value()
-    selected = {str(v) for v in value} if multiple and value else {str(value)}
+    if value is None or value == "":
+        selected: set[str] = set()
+    elif multiple and isinstance(value, list | tuple | set):
+        selected = {str(v) for v in value}
+    else:
+        selected = {str(value)}
     hints: Mapping[str, str] = getattr(field, "choice_hints", {})
     items: list[dict[str, Any]] = []
     for choice_value, choice_label in field.choices:  # type: ignore[attr-defined]
@@ -222,10 +227,15 @@ def govuk_field(
         params["type"] = "text"
         params.setdefault("classes", "govuk-input--width-5")
     if isinstance(widget, forms.NumberInput):
-        # GOV.UK asks for text inputs with a numeric keyboard, not type=number.
+        # GOV.UK asks for text inputs with a numeric keyboard, not type=number (whose
+        # min/max/step the browser would enforce with its own inaccessible messages).
         params["type"] = "text"
-        params["inputmode"] = "numeric"
+        # Whole numbers get the digits keyboard; amounts need the one with a decimal point.
+        takes_decimals = isinstance(bound.field, forms.DecimalField | forms.FloatField)
+        params["inputmode"] = "decimal" if takes_decimals else "numeric"
         params["spellcheck"] = False
+        for number_only in ("min", "max", "step"):
+            params.get("attributes", {}).pop(number_only, None)
     if isinstance(widget, forms.EmailInput):
         params["spellcheck"] = False
         params.setdefault("autocomplete", "email")

@@ -35,7 +35,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, "errors/500.html", 500, "unhandled exception (logged above)")
+    return _error_page(
+        request,
+        "errors/500.html",
+        500,
+        "unhandled exception (traceback on the django.request line)",
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal.emails",
     "portal.register",
     "portal.accounts",
+    "portal.organisations",
     "portal.demo",
 ]
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.operations.middleware.RejectMalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +158,7 @@ WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 5)  # doubles on each retry
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
@@ -167,6 +170,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Provider Portal <no-reply@regulator.example>")
 # Shows /dev/emails, a list of sent mail, so a developer can read codes. Never in production.
 SHOW_SENT_EMAILS = env_bool("SHOW_SENT_EMAILS", False)
+
+# Delegation (portal.organisations): an invitation link works for 2 days; a deregistered
+# provider or location stays readable (not writable) for this many days, then access ends;
+# where the invitation page sends people without an account (a URL name or path).
+ORGANISATIONS_INVITATION_VALID_HOURS = env_int("ORGANISATIONS_INVITATION_VALID_HOURS", 48)
+ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS = env_int("ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS", 90)
+ORGANISATIONS_RESEND_WAIT_SECONDS = env_int("ORGANISATIONS_RESEND_WAIT_SECONDS", 60)
+ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_up")
 
 # Security headers (see reference/security.md). Cookies become __Host- in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,15 +1,22 @@
 """Production: every web node and worker runs with these settings."""
 
+import copy
+
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import LOGGING
+from portal.settings.base import LOGGING as BASE_LOGGING
 from portal.settings.environment import env_int, env_required
 
 DEBUG = False
+# No defaults for anything secret or site-specific: a node missing them must not start.
 SECRET_KEY = env_required("SECRET_KEY")
 CODE_HMAC_KEY = env_required("CODE_HMAC_KEY")
+DATABASE_URL = env_required("DATABASE_URL")  # base.py has already parsed it into DATABASES
+ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 SHOW_SENT_EMAILS = False
 
 SECURE_SSL_REDIRECT = True
+# Load balancers probe over plain HTTP inside the network; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -20,4 +27,6 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-session"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# JSON lines on stdout, each with the request id (see portal/operations/logging.py).
+LOGGING = copy.deepcopy(BASE_LOGGING)
 LOGGING["handlers"]["console"]["formatter"] = "json"

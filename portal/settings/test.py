@@ -1,6 +1,9 @@
 """The test suite. PostgreSQL when DATABASE_URL says so (CI), SQLite otherwise."""
 
+import copy
+
 from portal.settings.base import *  # noqa: F403
+from portal.settings.base import LOGGING as BASE_LOGGING
 
 DEBUG = False
 SHOW_SENT_EMAILS = True
@@ -19,6 +22,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
         "-c portal.allow_audit_truncate=on"
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so a worker subprocess in the tests can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
 # Static files come from the finders (runserver / live_server), not a collected STATIC_ROOT.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# The loopback SMTP server (aiosmtpd) narrates every connection at INFO; only problems matter.
+LOGGING = copy.deepcopy(BASE_LOGGING)
+LOGGING["loggers"]["mail.log"] = {"level": "WARNING"}

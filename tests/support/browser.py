@@ -44,10 +44,14 @@ def assert_accessible(page: Page) -> None:
 
 def assert_keyboard_reaches_every_link(page: Page, max_tabs: int = 400) -> None:
     """Tab from the top of the page; every visible link and control must receive focus."""
+    # A group of radios is one tab stop (arrow keys move within it), so it counts once.
     targets = page.evaluate(
-        """() => Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea'))
+        """() => [...new Set(Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea'))
               .filter(el => el.offsetParent !== null || el.getClientRects().length)
-              .map((el, i) => { el.dataset.kbTarget = String(i); return String(i); })"""
+              .map((el, i) => {
+                el.dataset.kbTarget = el.type === 'radio' && el.name ? `radio:${el.name}` : String(i);
+                return el.dataset.kbTarget;
+              }))]"""
     )
     page.evaluate(
         "() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0,0); }"
@@ -68,7 +72,7 @@ def assert_keyboard_reaches_every_link(page: Page, max_tabs: int = 400) -> None:
     missing = set(targets) - reached
     if missing:
         names = page.evaluate(
-            "(ids) => ids.map(i => document.querySelector(`[data-kb-target='${i}']`).outerHTML.slice(0, 120))",
+            "(ids) => ids.map(i => document.querySelector(`[data-kb-target='${CSS.escape(i)}']`).outerHTML.slice(0, 120))",
             sorted(missing),
         )
         raise AssertionError(f"Keyboard did not reach on {page.url}: {names}")

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that tests read delivered mail from."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -32,10 +33,23 @@ class MailStore:
     condition: threading.Condition = field(default_factory=threading.Condition)
     # Seconds the server waits before answering DATA (tests use it to kill a worker mid-send).
     data_delay: float = 0.0
+    # How many times a client has finished sending DATA (accepted or not).
+    data_started: int = 0
 
     def clear(self) -> None:
         with self.condition:
             self.received.clear()
+            self.data_started = 0
+
+    def wait_for_data(self, count: int = 1, timeout: float = 20.0) -> None:
+        """Wait until a client has sent the message and is waiting for the server's reply."""
+        deadline = time.monotonic() + timeout
+        with self.condition:
+            while self.data_started < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"No client sent DATA within {timeout}s")
+                self.condition.wait(remaining)
 
     def to(self, address: str) -> list[ReceivedMail]:
         with self.condition:
@@ -63,10 +77,15 @@ class _Handler:
         self.store = store
 
     async def handle_DATA(self, server, session, envelope):
+        with self.store.condition:
+            self.store.data_started += 1
+            self.store.condition.notify_all()
         if self.store.data_delay:
-            import asyncio
-
             await asyncio.sleep(self.store.data_delay)
+        if server.transport is None or server.transport.is_closing():
+            # As a real server: the client left before our reply, so nothing was accepted.
+            # (aiosmtpd also cancels this coroutine when the connection drops.)
+            return "421 Connection lost before the message was accepted"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.store.condition:
             self.store.received.append(ReceivedMail(to=list(envelope.rcpt_tos), message=parsed))

@@ -14,6 +14,27 @@ from django.core.management.base import BaseCommand
 from portal.demo import data
 
 
+def prepare_maildir(path: Path) -> None:
+    """A Maildir needs tmp/, new/ and cur/; the catcher refuses every message without them."""
+    for folder in ("tmp", "new", "cur"):
+        (path / folder).mkdir(parents=True, exist_ok=True)
+
+
+def mail_catcher_command(host: str, port: int, maildir: Path) -> list[str]:
+    """A local SMTP server that keeps every message it receives as a file in `maildir`."""
+    return [
+        sys.executable,
+        "-m",
+        "aiosmtpd",
+        "-n",
+        "-l",
+        f"{host}:{port}",
+        "-c",
+        "aiosmtpd.handlers.Mailbox",
+        str(maildir),
+    ]
+
+
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -27,28 +48,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"]
         mailbox = Path(settings.VAR_DIR) / "mailbox"
-        mailbox.mkdir(parents=True, exist_ok=True)
+        prepare_maildir(mailbox)
         python = sys.executable
         commands = {
-            "mail catcher": [
-                python,
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}",
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-                str(mailbox),
-            ],
+            "mail catcher": mail_catcher_command(settings.EMAIL_HOST, settings.EMAIL_PORT, mailbox),
             "worker": [python, "manage.py", "run_worker", "--queues", "*"],
             "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         }
         processes: dict[str, subprocess.Popen[bytes]] = {}
-        # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started from a script
-        # that had SIGINT ignored.
+        # Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) all stop everything, even
+        # when started from a script that had SIGINT ignored.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
         try:
             for name, command in commands.items():
                 processes[name] = subprocess.Popen(command, start_new_session=True)  # noqa: S603

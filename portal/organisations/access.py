@@ -1,0 +1,275 @@
+"""The one access function: may this user do this on this provider or location?
+
+Every view, selector and API call in the portal asks here. Access is the union of
+- live register roles (computed from the register on every request, never copied):
+  nominated individual, responsible individual and main partner -> the whole provider with
+  every permission, including signing declarations and managing the team; registered
+  manager -> their own locations, every permission there (team management included, for
+  those locations only); partner -> view submissions for the whole provider;
+- active delegated memberships, with the permissions and scope stored on them.
+
+A deregistered provider or location leaves read-only access (READ_ONLY_PERMISSIONS) for
+settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS days after deregistration, then none.
+
+The result is worked out once per user object (three queries) and kept on it, so a request
+that asks many questions pays once. Services that change access call `forget_access`.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.organisations.models import Membership, MembershipStatus
+from portal.organisations.permissions import ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, Permission
+from portal.register.models import (
+    Location,
+    Provider,
+    RegistrationStatus,
+    RoleAssignment,
+    RoleType,
+)
+
+WHOLE_PROVIDER_ROLES = frozenset(
+    {RoleType.NOMINATED_INDIVIDUAL, RoleType.RESPONSIBLE_INDIVIDUAL, RoleType.MAIN_PARTNER}
+)
+REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
+PARTNER_PERMISSIONS = frozenset({Permission.VIEW_SUBMISSIONS})
+
+_CACHE_ATTRIBUTE = "_organisations_access"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a permission applies: the whole provider, or these locations."""
+
+    whole_provider: bool
+    location_ids: frozenset[str] = frozenset()
+
+    def covers(self, other: "Scope") -> bool:
+        if self.whole_provider:
+            return True
+        if other.whole_provider:
+            return False
+        return other.location_ids <= self.location_ids
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.whole_provider and not self.location_ids
+
+
+NO_SCOPE = Scope(whole_provider=False)
+
+
+def _deregistered_on(record: Provider | Location) -> dt.date:
+    if record.deregistration_date is not None:
+        return record.deregistration_date
+    return timezone.localdate(record.updated_at) if record.updated_at else timezone.localdate()
+
+
+def _allowed_by_status(record: Provider | Location, permissions: Iterable[str]) -> frozenset[str]:
+    """What survives of `permissions` given the provider's or location's registration."""
+    held = frozenset(permissions)
+    if record.registration_status != RegistrationStatus.DEREGISTERED:
+        return held
+    read_only_days = settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS
+    if timezone.localdate() - _deregistered_on(record) > dt.timedelta(days=read_only_days):
+        return frozenset()
+    return held & READ_ONLY_PERMISSIONS
+
+
+@dataclass
+class ProviderAccess:
+    """Everything one user may do at one provider, and where it comes from."""
+
+    provider: Provider
+    role_whole: set[str] = field(default_factory=set)
+    role_at: dict[str, set[str]] = field(default_factory=dict)
+    member_whole: set[str] = field(default_factory=set)
+    member_at: dict[str, set[str]] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    roles: set[str] = field(default_factory=set)
+    membership: Membership | None = None
+
+    def whole_provider_permissions(self) -> frozenset[str]:
+        return _allowed_by_status(self.provider, self.role_whole | self.member_whole)
+
+    def permissions_at(self, location: Location) -> frozenset[str]:
+        if location.provider_id != self.provider.pk:
+            return frozenset()
+        held = (
+            self.role_whole
+            | self.member_whole
+            | self.role_at.get(location.pk, set())
+            | self.member_at.get(location.pk, set())
+        )
+        return _allowed_by_status(location, _allowed_by_status(self.provider, held))
+
+    def scope_for(self, permission: str) -> Scope:
+        if permission in self.whole_provider_permissions():
+            return Scope(whole_provider=True)
+        location_ids = frozenset(
+            location_id
+            for location_id, location in self.locations.items()
+            if permission in self.permissions_at(location)
+        )
+        return Scope(whole_provider=False, location_ids=location_ids)
+
+    def has_anywhere(self, permission: str) -> bool:
+        return not self.scope_for(permission).is_empty
+
+    @property
+    def any_access(self) -> bool:
+        return bool(self.whole_provider_permissions()) or any(
+            self.permissions_at(location) for location in self.locations.values()
+        )
+
+    @property
+    def is_registered_person(self) -> bool:
+        return bool(self.roles)
+
+
+def _live_roles(user: Any) -> QuerySet[RoleAssignment]:
+    # Dates only: a deregistered provider's roles still count, for the read-only period.
+    today = timezone.localdate()
+    return RoleAssignment.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=today),
+        Q(end_date__isnull=True) | Q(end_date__gt=today),
+        person_id=user.person_id,
+    ).select_related("provider", "location")
+
+
+def compute_access(user: Any) -> dict[str, ProviderAccess]:
+    """Work out a user's access from the register and their memberships (no cache)."""
+    result: dict[str, ProviderAccess] = {}
+    if user is None or not user.is_authenticated or not user.is_active:
+        return result
+
+    def entry(provider: Provider) -> ProviderAccess:
+        if provider.pk not in result:
+            result[provider.pk] = ProviderAccess(provider=provider)
+        return result[provider.pk]
+
+    if user.person_id is not None:
+        for role in _live_roles(user):
+            access = entry(role.provider)
+            access.roles.add(role.role)
+            if role.role in WHOLE_PROVIDER_ROLES:
+                access.role_whole |= ALL_PERMISSIONS
+            elif role.role == RoleType.PARTNER:
+                access.role_whole |= PARTNER_PERMISSIONS
+            elif role.role == RoleType.REGISTERED_MANAGER and role.location is not None:
+                access.role_at.setdefault(role.location.pk, set()).update(
+                    REGISTERED_MANAGER_PERMISSIONS
+                )
+                access.locations[role.location.pk] = role.location
+
+    memberships = (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("provider")
+        .prefetch_related("locations")
+    )
+    for membership in memberships:
+        access = entry(membership.provider)
+        access.membership = membership
+        permissions = set(membership.permissions)
+        if membership.whole_provider:
+            access.member_whole |= permissions
+        else:
+            for location in membership.locations.all():
+                access.member_at.setdefault(location.pk, set()).update(permissions)
+                access.locations[location.pk] = location
+    return result
+
+
+def access_for(user: Any) -> dict[str, ProviderAccess]:
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = compute_access(user)
+        if user is not None and user.is_authenticated:
+            setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_access(*users: Any) -> None:
+    """Drop the worked-out access kept on these user objects (after a change to it)."""
+    for user in users:
+        if user is not None and hasattr(user, _CACHE_ATTRIBUTE):
+            delattr(user, _CACHE_ATTRIBUTE)
+
+
+def provider_access(user: Any, provider: Provider | str) -> ProviderAccess | None:
+    provider_id = provider if isinstance(provider, str) else provider.pk
+    access = access_for(user).get(provider_id)
+    return access if access is not None and access.any_access else None
+
+
+def can(
+    user: Any,
+    action: str,
+    *,
+    provider: Provider | str | None = None,
+    location: Location | None = None,
+) -> bool:
+    """May `user` do `action` (a Permission) ...
+
+    - at `location`, when a location is given (its provider is implied);
+    - somewhere in `provider` (the whole provider or at least one location), when only a
+      provider is given. Use `scope_for` when the question is "where exactly".
+    """
+    if action not in ALL_PERMISSIONS:
+        raise ValueError(f"Unknown permission {action!r}")
+    if location is not None:
+        access = provider_access(user, location.provider_id)
+        return access is not None and action in access.permissions_at(location)
+    if provider is None:
+        raise ValueError("Say which provider or location the question is about.")
+    access = provider_access(user, provider)
+    return access is not None and access.has_anywhere(action)
+
+
+def scope_for(user: Any, action: str, provider: Provider | str) -> Scope:
+    """Where in `provider` the user may do `action`."""
+    access = provider_access(user, provider)
+    return access.scope_for(action) if access is not None else NO_SCOPE
+
+
+def has_any_access(user: Any, provider: Provider | str) -> bool:
+    """Whether the provider exists for this user at all (if not, its pages answer 404)."""
+    return provider_access(user, provider) is not None
+
+
+def providers_for(user: Any, action: str | None = None) -> QuerySet[Provider]:
+    """Providers where the user may do `action` somewhere (any access when None)."""
+    ids = [
+        provider_id
+        for provider_id, access in access_for(user).items()
+        if access.any_access and (action is None or access.has_anywhere(action))
+    ]
+    return Provider.objects.filter(pk__in=ids).order_by("name")
+
+
+def locations_for(user: Any, action: str, provider: Provider | str) -> QuerySet[Location]:
+    """Locations of `provider` where the user may do `action`, for scoping querysets."""
+    provider_id = provider if isinstance(provider, str) else provider.pk
+    scope = scope_for(user, action, provider_id)
+    if scope.is_empty:
+        return Location.objects.none()
+    locations = Location.objects.filter(provider_id=provider_id)
+    if not scope.whole_provider:
+        return locations.filter(pk__in=scope.location_ids).order_by("name")
+    # The whole provider: every location whose own registration still allows the action.
+    cutoff = timezone.localdate() - dt.timedelta(
+        days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS
+    )
+    registered = Q(registration_status=RegistrationStatus.REGISTERED)
+    if action in READ_ONLY_PERMISSIONS:
+        recently_deregistered = Q(deregistration_date__gte=cutoff) | Q(
+            deregistration_date__isnull=True, updated_at__date__gte=cutoff
+        )
+        return locations.filter(registered | recently_deregistered).order_by("name")
+    return locations.filter(registered).order_by("name")

@@ -1,0 +1,207 @@
+"""Forms for delegation pages. Choices offered are only what the person may give; the
+services check again whatever is posted."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, validate_email
+
+from portal.organisations.access import scope_for
+from portal.organisations.permissions import (
+    ACCESS_LEVEL_HINTS,
+    ACCESS_LEVEL_LABELS,
+    ACCESS_LEVEL_PERMISSIONS,
+    AccessLevel,
+    levels_for_permissions,
+)
+from portal.organisations.selectors import grantable_locations
+from portal.register.models import Provider
+
+WHOLE = "whole"
+
+
+class EmailForm(forms.Form):
+    email = forms.CharField(
+        label="What is their email address?",
+        max_length=320,
+        widget=forms.EmailInput,
+        help_text="Use an address only they use, not a shared mailbox. We will send the invitation there",
+        error_messages={
+            "required": "Enter their email address",
+            "max_length": "Email address must be 320 characters or fewer",
+        },
+    )
+
+    def clean_email(self) -> str:
+        # Length is checked first (by the field), then the format, so each gets its message.
+        value: str = self.cleaned_data["email"].strip().lower()
+        try:
+            validate_email(value)
+        except ValidationError as error:
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.com"
+            ) from error
+        return value
+
+
+class MultipleChoiceWithHints(forms.MultipleChoiceField):
+    choice_hints: dict[str, str]
+
+
+class AccessForm(forms.Form):
+    """Which access levels to give: only those the actor holds somewhere in the provider."""
+
+    permissions = MultipleChoiceWithHints(
+        label="What can they do?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+        error_messages={
+            "required": "Select what they can do",
+            "invalid_choice": "Select what they can do from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, actor: Any, provider: Provider, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offered = [
+            level
+            for level, needed in ACCESS_LEVEL_PERMISSIONS.items()
+            if all(not scope_for(actor, p, provider).is_empty for p in needed)
+        ]
+        field = self.fields["permissions"]
+        assert isinstance(field, MultipleChoiceWithHints)
+        field.choices = [(level.value, ACCESS_LEVEL_LABELS[level]) for level in offered]
+        field.choice_hints = {level.value: ACCESS_LEVEL_HINTS[level] for level in offered}
+
+    @staticmethod
+    def initial_for(permissions: list[str]) -> dict[str, Any]:
+        return {"permissions": [level.value for level in levels_for_permissions(permissions)]}
+
+
+class LocationsForm(forms.Form):
+    """Where the access applies: chosen locations among those whose team the actor manages,
+    or (if the actor may give that) the whole provider, including locations added later.
+
+    One list of checkboxes, with "All locations" after an "or" divider, rather than radios
+    with a conditional reveal: the reveal marks a radio aria-expanded, which is not allowed.
+    """
+
+    locations = forms.MultipleChoiceField(
+        label="Where can they act?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+        error_messages={
+            "required": "Select where they can act",
+            "invalid_choice": "Select locations from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, actor: Any, provider: Provider, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.may_give_whole = scope_for(actor, "manage_team", provider).whole_provider
+        choices: list[tuple[str, str]] = [
+            (location.pk, f"{location.name}, {location.postal_code}".rstrip(", "))
+            for location in grantable_locations(actor, provider)
+        ]
+        field = self.fields["locations"]
+        if self.may_give_whole:
+            choices += [("divider", "or"), (WHOLE, f"All locations of {provider.name}")]
+            field.help_text = (
+                "Select the locations, or all locations (which includes any added later)"
+            )
+        else:
+            field.label = "Which of your locations can they act for?"
+            field.error_messages["required"] = "Select at least one location"
+        field.choices = choices  # type: ignore[attr-defined]
+
+    def clean_locations(self) -> list[str]:
+        chosen: list[str] = self.cleaned_data["locations"]
+        if "divider" in chosen:
+            raise forms.ValidationError("Select locations from the list")
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("locations") or []
+        whole = self.may_give_whole and WHOLE in chosen
+        data["whole_provider"] = whole
+        data["locations"] = [] if whole else chosen
+        return data
+
+    @staticmethod
+    def initial_for(whole_provider: bool, location_ids: list[str]) -> dict[str, Any]:
+        return {"locations": [WHOLE] if whole_provider else location_ids}
+
+
+def chosen_permissions(levels: list[str]) -> list[str]:
+    held: set[str] = set()
+    for level in levels:
+        held |= ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)]
+    return sorted(held)
+
+
+provider_id_format = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9-]*$",
+    "Enter a provider ID in the correct format, like 1-101614751",
+)
+
+
+class JoinForm(forms.Form):
+    provider_id = forms.CharField(
+        label="Provider ID",
+        max_length=20,
+        help_text="It is on the provider’s registration certificate and its page on our website, for example 1-101614751",
+        validators=[provider_id_format],
+        error_messages={
+            "required": "Enter the provider ID",
+            "max_length": "Provider ID must be 20 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
+    )
+    message = forms.CharField(
+        label="What do you need access for? (optional)",
+        help_text="For example, your job title and the location you work at",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Your message must be 1000 characters or fewer"},
+    )
+
+    def clean_provider_id(self) -> str:
+        value: str = self.cleaned_data["provider_id"].strip()
+        if not Provider.objects.filter(pk=value).exists():
+            raise forms.ValidationError(
+                "We cannot find a provider with that ID. Check it against the registration certificate"
+            )
+        return value
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you refusing this request?",
+        help_text="We will email this to them",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why you are refusing the request",
+            "max_length": "The reason must be 1000 characters or fewer",
+        },
+    )
+
+
+class ChooseProviderForm(forms.Form):
+    provider = forms.ChoiceField(
+        label="Which provider do you want to act for?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the provider you want to act for",
+            "invalid_choice": "Select the provider you want to act for",
+        },
+    )
+
+    def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [  # type: ignore[attr-defined]
+            (provider.pk, f"{provider.name} ({provider.pk})") for provider in providers
+        ]

@@ -1,0 +1,237 @@
+"""Reads for delegation, always scoped by the person asking (through the access function)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from portal.accounts.models import User
+from portal.organisations.access import (
+    WHOLE_PROVIDER_ROLES,
+    Scope,
+    has_any_access,
+    providers_for,
+    scope_for,
+)
+from portal.organisations.models import (
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipStatus,
+)
+from portal.organisations.permissions import Permission
+from portal.register.models import Location, Provider, RoleAssignment, RoleType
+
+CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
+
+
+def provider_or_404(user: Any, provider_id: str) -> Provider:
+    """The provider, if this user has any access to it; otherwise it does not exist for them."""
+    if not has_any_access(user, provider_id):
+        raise Http404("No such provider")
+    return Provider.objects.get(pk=provider_id)
+
+
+def current_provider(request: HttpRequest) -> Provider | None:
+    """The provider the user chose to act for (the switcher), if they still have access;
+    if they have access to exactly one, that one."""
+    chosen = request.session.get(CURRENT_PROVIDER_SESSION_KEY)
+    if chosen and has_any_access(request.user, chosen):
+        return Provider.objects.filter(pk=chosen).first()
+    providers = list(providers_for(request.user)[:2])
+    return providers[0] if len(providers) == 1 else None
+
+
+def _visible_filter(viewer_scope: Scope) -> Q:
+    """Members or invitations a viewer with this team scope may see: all of them for the
+    whole provider; otherwise whole-provider ones and those sharing a location."""
+    if viewer_scope.whole_provider:
+        return Q()
+    return Q(whole_provider=True) | Q(locations__in=viewer_scope.location_ids)
+
+
+def visible_memberships(user: Any, provider: Provider) -> QuerySet[Membership]:
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return Membership.objects.none()
+    ids = (
+        Membership.objects.filter(provider=provider)
+        .exclude(status=MembershipStatus.REMOVED)
+        .filter(_visible_filter(scope))
+        .values("pk")
+    )
+    return (
+        Membership.objects.filter(pk__in=ids)
+        .select_related("user", "granted_by")
+        .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
+        .order_by("user__email", "pk")
+    )
+
+
+def visible_invitations(user: Any, provider: Provider) -> QuerySet[Invitation]:
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return Invitation.objects.none()
+    ids = (
+        Invitation.objects.filter(
+            provider=provider, status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED]
+        )
+        .filter(_visible_filter(scope))
+        .values("pk")
+    )
+    return (
+        Invitation.objects.filter(pk__in=ids)
+        .select_related("invited_by")
+        .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
+        .order_by("email", "pk")
+    )
+
+
+def visible_join_requests(user: Any, provider: Provider) -> QuerySet[JoinRequest]:
+    """Pending requests, for anyone who can manage some of the provider's team."""
+    if scope_for(user, Permission.MANAGE_TEAM, provider).is_empty:
+        return JoinRequest.objects.none()
+    return (
+        JoinRequest.objects.filter(provider=provider, status=JoinRequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def membership_or_404(user: Any, provider: Provider, membership_id: Any) -> Membership:
+    found = visible_memberships(user, provider).filter(pk=membership_id).first()
+    if found is None:
+        raise Http404("No such member")
+    return found
+
+
+def invitation_or_404(user: Any, provider: Provider, invitation_id: Any) -> Invitation:
+    found = visible_invitations(user, provider).filter(pk=invitation_id).first()
+    if found is None:
+        raise Http404("No such invitation")
+    return found
+
+
+def join_request_or_404(user: Any, provider: Provider, request_id: Any) -> JoinRequest:
+    found = visible_join_requests(user, provider).filter(pk=request_id).first()
+    if found is None:
+        raise Http404("No such request")
+    return found
+
+
+@dataclass
+class RegisteredPerson:
+    """Someone with access through the register (shown on the team page, not editable)."""
+
+    name: str
+    roles: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    whole_provider: bool = False
+    account: User | None = None
+
+
+def registered_people(user: Any, provider: Provider) -> list[RegisteredPerson]:
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return []
+    roles = (
+        RoleAssignment.objects.live()
+        .filter(provider=provider)
+        .select_related("person", "location", "person__user")
+        .order_by("person__family_name", "person__given_name")
+    )
+    people: dict[int, RegisteredPerson] = {}
+    for role in roles:
+        outside_scope = not scope.whole_provider and role.location_id not in scope.location_ids
+        if outside_scope and role.role not in WHOLE_PROVIDER_ROLES:
+            continue
+        entry = people.setdefault(
+            role.person_id,
+            RegisteredPerson(
+                name=role.person.full_name, account=getattr(role.person, "user", None)
+            ),
+        )
+        label = role.get_role_display()
+        if label not in entry.roles:
+            entry.roles.append(label)
+        if role.role in WHOLE_PROVIDER_ROLES or role.role == RoleType.PARTNER:
+            entry.whole_provider = True
+        elif role.location is not None and role.location.name not in entry.locations:
+            entry.locations.append(role.location.name)
+    return list(people.values())
+
+
+def team_manager_users(provider: Provider) -> list[User]:
+    """Accounts that can manage some of this provider's team (to tell them about requests)."""
+    person_ids = (
+        RoleAssignment.objects.live()
+        .filter(
+            provider=provider,
+            role__in=[*WHOLE_PROVIDER_ROLES, RoleType.REGISTERED_MANAGER],
+        )
+        .values("person_id")
+    )
+    from_roles = User.objects.filter(person_id__in=person_ids, is_active=True)
+    members = [
+        membership.user
+        for membership in Membership.objects.filter(
+            provider=provider, status=MembershipStatus.ACTIVE
+        ).select_related("user")
+        if Permission.MANAGE_TEAM in membership.permissions and membership.user.is_active
+    ]
+    users = {user.pk: user for user in [*from_roles, *members]}
+    return sorted(users.values(), key=lambda user: user.email)
+
+
+def grantable_locations(user: Any, provider: Provider) -> QuerySet[Location]:
+    """Registered locations whose team this user manages (what they may give access to)."""
+    scope = scope_for(user, Permission.MANAGE_TEAM, provider)
+    if scope.is_empty:
+        return Location.objects.none()
+    locations = Location.objects.filter(provider=provider, registration_status="Registered")
+    if not scope.whole_provider:
+        locations = locations.filter(pk__in=scope.location_ids)
+    return locations.order_by("name")
+
+
+@dataclass
+class ProviderSummary:
+    """One of the user's providers: what they can do there, where, and through which roles."""
+
+    provider: Provider
+    roles: list[str]
+    what: list[str]
+    where: list[str]
+    whole_provider: bool
+    may_view_team: bool
+
+
+def my_providers(user: Any) -> list[ProviderSummary]:
+    from portal.organisations.access import provider_access
+    from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
+
+    summaries = []
+    for provider in providers_for(user):
+        access = provider_access(user, provider)
+        if access is None:
+            continue
+        held: set[str] = {str(p) for p in ALL_PERMISSIONS if access.has_anywhere(p)}
+        whole = all(access.scope_for(p).whole_provider for p in held)
+        location_ids: set[str] = set()
+        for permission in held:
+            location_ids |= access.scope_for(permission).location_ids
+        names = sorted(access.locations[i].name for i in location_ids if i in access.locations)
+        summaries.append(
+            ProviderSummary(
+                provider=provider,
+                roles=sorted(RoleType(role).label for role in access.roles),
+                what=describe_permissions(held),
+                where=[] if whole else names,
+                whole_provider=whole,
+                may_view_team=access.has_anywhere(Permission.VIEW_TEAM),
+            )
+        )
+    return summaries

@@ -1,0 +1,184 @@
+"""Keeping delegation in step with the register.
+
+Access itself is never copied: the access function reads live roles on every request, so
+an ended role or a deregistration takes effect at once. What this module keeps are the two
+flags the team page shows, recomputed when the register changes for a person:
+- "granter's role ended": memberships someone granted stay (they belong to the provider)
+  but are listed for review once the granter could no longer grant them;
+- "redundant": the member's own register role already gives everything the membership does,
+  so the role wins and the membership is shown as redundant.
+And `end_deregistered_access` removes memberships whose read-only period has passed.
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.audit.services import record
+from portal.organisations.access import (
+    PARTNER_PERMISSIONS,
+    REGISTERED_MANAGER_PERMISSIONS,
+    WHOLE_PROVIDER_ROLES,
+    _live_roles,
+    forget_access,
+)
+from portal.organisations.models import Membership, MembershipStatus
+from portal.register.events import register_changed
+from portal.register.models import RegistrationStatus, RoleType
+
+logger = logging.getLogger(__name__)
+
+
+def _role_only_grants(user: Any) -> dict[str, tuple[set[str], dict[str, set[str]]]]:
+    """Per provider: permissions from register roles alone (whole provider, per location)."""
+    grants: dict[str, tuple[set[str], dict[str, set[str]]]] = {}
+    if user.person_id is None:
+        return grants
+    for role in _live_roles(user).filter(
+        provider__registration_status=RegistrationStatus.REGISTERED
+    ):
+        whole, at = grants.setdefault(role.provider_id, (set(), {}))
+        if role.role in WHOLE_PROVIDER_ROLES:
+            whole.update(REGISTERED_MANAGER_PERMISSIONS)
+        elif role.role == RoleType.PARTNER:
+            whole.update(PARTNER_PERMISSIONS)
+        elif role.role == RoleType.REGISTERED_MANAGER and role.location_id:
+            at.setdefault(role.location_id, set()).update(REGISTERED_MANAGER_PERMISSIONS)
+    return grants
+
+
+def refresh_redundancy(user: Any) -> None:
+    """Flag (or unflag) this user's memberships that their register roles make redundant."""
+    grants = _role_only_grants(user)
+    now = timezone.now()
+    memberships = Membership.objects.filter(user=user).exclude(status=MembershipStatus.REMOVED)
+    for membership in memberships.prefetch_related("locations"):
+        whole, at = grants.get(membership.provider_id, (set(), {}))
+        wanted = set(membership.permissions)
+        if membership.whole_provider:
+            covered = wanted <= whole
+        else:
+            location_ids = [location.pk for location in membership.locations.all()]
+            covered = all(wanted <= (whole | at.get(lid, set())) for lid in location_ids)
+        if covered and membership.redundant_since is None:
+            membership.redundant_since = now
+            membership.save(update_fields=["redundant_since"])
+            record(
+                verb="organisations.membership_redundant",
+                target=membership,
+                data={
+                    "user": user.email,
+                    "reason": "their registered role gives this access",
+                    "before": {"redundant": False},
+                    "after": {"redundant": True},
+                },
+            )
+        elif not covered and membership.redundant_since is not None:
+            membership.redundant_since = None
+            membership.save(update_fields=["redundant_since"])
+
+
+def flag_memberships_granted_by(user: Any) -> int:
+    """Flag for review the memberships this user granted but could no longer grant."""
+    from portal.organisations.services import _could_still_grant
+
+    forget_access(user)
+    flagged = 0
+    providers: dict[str, Any] = {}
+    granted = Membership.objects.filter(granted_by=user, granter_review_since__isnull=True).exclude(
+        status=MembershipStatus.REMOVED
+    )
+    for membership in granted.select_related("provider").prefetch_related("locations"):
+        if _could_still_grant(user, membership):
+            continue
+        membership.granter_review_since = timezone.now()
+        membership.save(update_fields=["granter_review_since"])
+        record(
+            verb="organisations.membership_review_needed",
+            target=membership,
+            data={
+                "granted_by": user.email,
+                "reason": "the granter's role has ended",
+                "before": {"review_needed": False},
+                "after": {"review_needed": True},
+            },
+        )
+        providers.setdefault(membership.provider_id, membership.provider)
+        flagged += 1
+    for provider in providers.values():
+        _tell_team_managers_to_review(provider, granter=user)
+    return flagged
+
+
+def _tell_team_managers_to_review(provider: Any, *, granter: Any) -> None:
+    from django.urls import reverse
+
+    from portal.emails.services import queue_email
+    from portal.organisations.selectors import team_manager_users
+
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "organisations:team", kwargs={"provider_id": provider.pk}
+    )
+    for manager in team_manager_users(provider):
+        if manager.pk == granter.pk:
+            continue
+        queue_email(
+            to=manager.email,
+            template="organisations_review_needed",
+            context={"provider_name": provider.name, "granter": granter.email, "link": link},
+        )
+
+
+@transaction.atomic
+def sync_person(person_id: int) -> None:
+    user = User.objects.filter(person_id=person_id).first()
+    if user is None:
+        return
+    flag_memberships_granted_by(user)
+    refresh_redundancy(user)
+    forget_access(user)
+
+
+@receiver(register_changed, dispatch_uid="organisations.sync_person")
+def on_register_changed(sender: Any, person_id: int, **kwargs: Any) -> None:
+    sync_person(person_id)
+
+
+@transaction.atomic
+def end_deregistered_access() -> int:
+    """Remove memberships at providers (or at all of whose locations) deregistered more than
+    the read-only period ago. Access already stopped at request time; this tidies the team
+    page and records it."""
+    cutoff = timezone.localdate() - dt.timedelta(
+        days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS
+    )
+    gone = Q(provider__registration_status=RegistrationStatus.DEREGISTERED) & (
+        Q(provider__deregistration_date__lt=cutoff)
+        | Q(provider__deregistration_date__isnull=True, provider__updated_at__date__lt=cutoff)
+    )
+    ended = 0
+    current = Membership.objects.exclude(status=MembershipStatus.REMOVED).select_for_update()
+    for membership in current.filter(gone).select_related("user"):
+        before = membership.status
+        membership.move_to(MembershipStatus.REMOVED)
+        membership.changed_at = timezone.now()
+        membership.save(update_fields=["status", "changed_at"])
+        record(
+            verb="organisations.membership_ended",
+            target=membership,
+            data={
+                "user": membership.user.email,
+                "before": {"status": before},
+                "after": {"status": membership.status},
+                "reason": "provider deregistered and the read-only period has passed",
+            },
+        )
+        ended += 1
+    return ended

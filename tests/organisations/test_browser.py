@@ -1,0 +1,233 @@
+"""Delegation journeys in a real browser, with axe (WCAG 2.2 AA) and keyboard checks on
+every page they pass through.
+
+Signing in is the accounts journey's job (another branch), so these tests start with a
+session made by Django's test client and hand its cookie to the browser.
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from portal.emails.models import OutboxMessage
+from portal.organisations import services
+from portal.organisations.models import Invitation, JoinRequest, Membership
+from tests.organisations.conftest import build_world, make_user
+from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, user, live_server):
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def check(page):
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)
+
+
+def link_path(body: str) -> str:
+    match = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
+    world = build_world()
+    admin = make_user("office.admin@sunrise.example", full_name="Olive Office")
+    sign_in(page, world.users["ni"], live_server)
+
+    page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
+    check(page)
+    page.get_by_role("button", name="Invite someone").click()
+    check(page)
+    page.get_by_role("button", name="Continue").click()  # nothing entered
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.title().startswith("Error: ")
+    check(page)
+    page.get_by_label("What is their email address?").fill("office.admin@sunrise.example")
+    page.get_by_role("button", name="Continue").click()
+
+    check(page)
+    page.get_by_label("Draft and submit notifications").check()
+    page.get_by_role("button", name="Continue").click()
+
+    check(page)
+    page.get_by_label("Sunrise House").check()
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.locator("h1").inner_text() == "Check before you send the invitation"
+    check(page)
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
+    check(page)
+
+    # The invitee, already with an account, opens the emailed link and accepts.
+    message = OutboxMessage.objects.get(to="office.admin@sunrise.example")
+    path = link_path(message.body)
+    page.context.clear_cookies()
+    page.goto(path)
+    assert "You have been invited" in page.locator("h1").inner_text()
+    check(page)
+    sign_in(page, world.users["rm_b"], live_server)
+    page.goto(path)
+    assert page.locator("h1").inner_text() == "This invitation is for a different email address"
+    check(page)
+    sign_in(page, admin, live_server)
+    page.goto(path)
+    check(page)
+    page.get_by_role("button", name="Accept invitation").click()
+    assert page.locator("h1").inner_text() == "Your providers"
+    check(page)
+    body = page.locator("main").inner_text()
+    assert "You now have access to Sunrise Care Ltd" in body
+    assert "Draft and submit notifications" in body
+    assert "Sunrise House" in body
+    assert "Sunset Lodge" not in body  # only that location
+    assert "Team for" not in body
+    membership = Membership.objects.get(user=admin)
+    assert [loc.pk for loc in membership.locations.all()] == [world.a.pk]
+    # The link is used up.
+    page.goto(path)
+    assert page.locator("h1").inner_text() == "This invitation has already been used"
+    check(page)
+
+
+def test_registered_manager_grants_view_only_access_to_their_own_location(page, live_server):
+    world = build_world()
+    colleague = make_user("colleague@sunrise.example")
+    sign_in(page, world.users["rm_a"], live_server)
+    page.goto(reverse("organisations:invite_email", kwargs={"provider_id": world.p.pk}))
+    page.get_by_label("What is their email address?").fill(colleague.email)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("View submissions").check()
+    page.get_by_role("button", name="Continue").click()
+    # Only their own location is offered; nothing for the whole provider or location B.
+    assert page.locator("h1").inner_text() == "Which of your locations can they act for?"
+    assert page.get_by_label("Sunset Lodge").count() == 0
+    assert page.get_by_label("All locations of Sunrise Care Ltd").count() == 0
+    check(page)
+    # Trying another location anyway (a crafted form) is refused with a clear error.
+    page.evaluate(
+        """(id) => { const box = document.querySelector('input[name=locations]'); box.value = id; box.checked = true; }""",
+        world.b.pk,
+    )
+    page.get_by_role("button", name="Continue").click()
+    assert (
+        page.locator(".govuk-error-summary").inner_text().count("Select locations from the list")
+        == 1
+    )
+    check(page)
+    page.get_by_label("Sunrise House").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
+    invitation = Invitation.objects.get()
+    assert [loc.pk for loc in invitation.locations.all()] == [world.a.pk]
+    services.accept_invitation(
+        user=colleague,
+        token=link_path(OutboxMessage.objects.get(to=colleague.email).body).split("/")[2],
+    )
+    # The RM sees the new member on the team page and can manage them.
+    page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
+    assert "colleague@sunrise.example" in page.locator("main").inner_text()
+    check(page)
+    page.get_by_role("link", name="View access for colleague@sunrise.example").click()
+    check(page)
+    page.get_by_role("link", name="Change access").first.click()
+    check(page)
+    page.goto(page.url.replace("/change/", "/suspend/"))
+    check(page)
+    page.get_by_role("button", name="Suspend access").click()
+    assert "Access suspended for colleague@sunrise.example" in page.locator("main").inner_text()
+    page.get_by_role("link", name="View access for colleague@sunrise.example").click()
+    page.get_by_role("button", name="Remove access").click()
+    check(page)
+
+
+def test_a_request_to_join_is_approved(page, live_server):
+    world = build_world()
+    requester = world.users["requester"]
+    sign_in(page, requester, live_server)
+    page.goto(reverse("organisations:providers"))
+    check(page)
+    page.get_by_role("link", name="ask to join it").click()
+    check(page)
+    page.get_by_role("button", name="Send request").click()
+    assert "Enter the provider ID" in page.locator(".govuk-error-summary").inner_text()
+    check(page)
+    page.get_by_label("Provider ID").fill(world.p.pk)
+    page.get_by_label("What do you need access for? (optional)").fill(
+        "Deputy manager at Sunset Lodge"
+    )
+    page.get_by_role("button", name="Send request").click()
+    assert page.locator(".govuk-panel__title").inner_text() == "Request sent"
+    check(page)
+
+    sign_in(page, world.users["ni"], live_server)
+    page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
+    page.get_by_role("link", name="Decide on the request from rory.requester@example.com").click()
+    check(page)
+    page.get_by_role("button", name="Approve and choose access").click()
+    check(page)
+    page.get_by_role("button", name="Approve").click()
+    assert page.title().startswith("Error: ")
+    check(page)
+    page.get_by_label("Draft and submit notifications").check()
+    page.get_by_label("Sunset Lodge").check()
+    page.get_by_role("button", name="Approve").click()
+    assert "rory.requester@example.com now has access" in page.locator("main").inner_text()
+    assert JoinRequest.objects.get().status == "approved"
+    membership = Membership.objects.get(user=requester)
+    assert [loc.pk for loc in membership.locations.all()] == [world.b.pk]
+    subjects = [m.subject for m in OutboxMessage.objects.filter(to=requester.email)]
+    assert "Your request to join Sunrise Care Ltd was approved" in subjects
+
+
+def test_remaining_pages_are_accessible(page, live_server):
+    world = build_world()
+    ni = world.users["ni"]
+    invitation, token = services.invite(
+        actor=ni,
+        provider=world.p,
+        email="x@x.example",
+        permissions=["view_submissions"],
+        whole_provider=True,
+    )
+    join_request = services.request_to_join(
+        user=world.users["requester"], provider=world.p, message=""
+    )
+    sign_in(page, ni, live_server)
+    p = {"provider_id": world.p.pk}
+    pages = [
+        reverse("organisations:invitation_detail", kwargs={**p, "invitation_id": invitation.pk}),
+        reverse("organisations:invitation_cancel", kwargs={**p, "invitation_id": invitation.pk}),
+        reverse("organisations:join_request_refuse", kwargs={**p, "request_id": join_request.pk}),
+        reverse(
+            "organisations:member_reinstate",
+            kwargs={**p, "membership_id": world.memberships["delegate_view_a"].pk},
+        ),
+        reverse("organisations:invitation", kwargs={"token": "not-a-real-token"}),
+    ]
+    for path in pages:
+        page.goto(path)
+        check(page)
+    services.cancel_invitation(actor=ni, invitation=invitation)
+    page.goto(reverse("organisations:invitation", kwargs={"token": token}))
+    assert page.locator("h1").inner_text() == "This invitation has been cancelled"
+    check(page)

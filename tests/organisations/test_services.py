@@ -1,0 +1,814 @@
+"""Delegation services: who may grant what, invitations, requests to join, changes, the
+last-manager guard, audit and email."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from portal.audit.models import AuditEvent
+from portal.emails.models import OutboxMessage
+from portal.emails.services import deliver
+from portal.organisations import services
+from portal.organisations.access import can, forget_access
+from portal.organisations.models import (
+    InvalidTransition,
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipStatus,
+)
+from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.register.models import RoleAssignment, RoleType
+from tests.organisations.conftest import build_world, give, make_person, make_user
+
+NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
+VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
+TEAM = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM])
+
+
+def outbox_to(address):
+    return list(OutboxMessage.objects.filter(to=address).order_by("created_at"))
+
+
+def audit(verb):
+    return list(AuditEvent.objects.filter(verb=verb))
+
+
+# Invitations -----------------------------------------------------------------------------
+
+
+def test_ni_invites_someone_for_one_location(world, mail):
+    ni = world.users["ni"]
+    invitation, token = services.invite(
+        actor=ni,
+        provider=world.p,
+        email="  Office.Admin@Sunrise.Example ",
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    assert invitation.email == "office.admin@sunrise.example"
+    assert invitation.status == InvitationStatus.PENDING
+    assert list(invitation.locations.all()) == [world.a]
+    assert invitation.token_hmac == services.token_hmac(token)
+    assert token not in invitation.token_hmac
+    # Valid for 2 days.
+    assert abs(invitation.expires_at - (timezone.now() + dt.timedelta(days=2))) < dt.timedelta(
+        minutes=1
+    )
+    # Audited with before/after, the token never in the audit log.
+    (event,) = audit("organisations.invitation_sent")
+    assert event.actor_id == ni.pk
+    assert event.data["before"] is None
+    assert event.data["after"]["locations"] == [world.a.pk]
+    assert token not in str(event.data)
+    # Emailed, with the link, through the outbox to a real SMTP server.
+    (message,) = outbox_to("office.admin@sunrise.example")
+    assert f"/invitations/{token}/" in message.body
+    assert "Draft and submit notifications" in message.body
+    assert "Sunrise House" in message.body
+    deliver(str(message.id))
+    (received,) = mail.wait_for("office.admin@sunrise.example")
+    assert received.subject == "Nina Ni invited you to act for Sunrise Care Ltd"
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("", "Enter their email address"),
+        ("not-an-email", "Enter an email address in the correct format"),
+        ("a@b", "Enter an email address in the correct format"),
+        ("<script>alert(1)</script>@x.example", "Enter an email address in the correct format"),
+        (
+            "x'; DROP TABLE organisations_membership;--@x.example",
+            "Enter an email address in the correct format",
+        ),
+        ("a" * 310 + "@example.com", "320 characters or fewer"),
+    ],
+)
+def test_invite_refuses_bad_addresses(world, email, message):
+    with pytest.raises(services.DelegationError, match=message) as error:
+        services.invite(
+            actor=world.users["ni"],
+            provider=world.p,
+            email=email,
+            permissions=VIEW,
+            whole_provider=True,
+        )
+    assert error.value.field == "email"
+    assert not Invitation.objects.exists()
+
+
+def test_invite_refuses_an_address_the_register_holds_for_several_people(world):
+    make_person("S1", "Ann", "One", "info@sunrise.example")
+    make_person("S2", "Ben", "Two", "info@sunrise.example")
+    with pytest.raises(services.DelegationError, match="more than one registered person"):
+        services.invite(
+            actor=world.users["ni"],
+            provider=world.p,
+            email="INFO@sunrise.example",
+            permissions=VIEW,
+            whole_provider=True,
+        )
+
+
+def test_invite_allows_an_address_one_person_holds_for_several_roles(world):
+    person = make_person("S3", "Cat", "Multi", "cat@elsewhere.example")
+    RoleAssignment.objects.create(
+        person=person, role=RoleType.REGISTERED_MANAGER, provider=world.q, location=world.c
+    )
+    RoleAssignment.objects.create(
+        person=person, role=RoleType.NOMINATED_INDIVIDUAL, provider=world.q
+    )
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="cat@elsewhere.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    assert invitation.status == InvitationStatus.PENDING
+
+
+def test_invite_refuses_people_who_already_have_access_and_duplicates(world):
+    ni = world.users["ni"]
+    with pytest.raises(services.DelegationError, match="already has access"):
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="delegate_view_a@sunrise.example",
+            permissions=VIEW,
+            whole_provider=True,
+        )
+    with pytest.raises(services.DelegationError, match="through their registered role"):
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="rita.rm@sunrise.example",
+            permissions=VIEW,
+            whole_provider=True,
+        )
+    services.invite(
+        actor=ni, provider=world.p, email="new@x.example", permissions=VIEW, whole_provider=True
+    )
+    with pytest.raises(services.DelegationError, match="already invited"):
+        services.invite(
+            actor=ni, provider=world.p, email="NEW@x.example", permissions=VIEW, whole_provider=True
+        )
+    with pytest.raises(services.DelegationError, match="cannot invite yourself"):
+        services.invite(
+            actor=ni, provider=world.p, email=ni.email, permissions=VIEW, whole_provider=True
+        )
+
+
+def test_only_known_delegable_permissions_and_own_locations(world):
+    ni = world.users["ni"]
+    with pytest.raises(
+        services.DelegationError, match="Only registered people can sign declarations"
+    ):
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="n@x.example",
+            permissions=[Permission.SIGN_DECLARATIONS],
+            whole_provider=True,
+        )
+    with pytest.raises(services.DelegationError, match="Select what they can do"):
+        services.invite(
+            actor=ni, provider=world.p, email="n@x.example", permissions=[], whole_provider=True
+        )
+    with pytest.raises(services.DelegationError, match="from the list"):
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="n@x.example",
+            permissions=["superuser"],
+            whole_provider=True,
+        )
+    with pytest.raises(services.DelegationError, match="Select at least one location"):
+        services.invite(
+            actor=ni,
+            provider=world.p,
+            email="n@x.example",
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[],
+        )
+    # Another provider's location, or a made-up one, is refused.
+    for bad in ([world.c.pk], ["../../etc/passwd"], [world.a.pk, "1-999"]):
+        with pytest.raises(services.DelegationError, match="Select locations from the list"):
+            services.invite(
+                actor=ni,
+                provider=world.p,
+                email="n@x.example",
+                permissions=VIEW,
+                whole_provider=False,
+                location_ids=bad,
+            )
+
+
+def test_registered_manager_grants_only_for_their_own_location(world):
+    rm_a = world.users["rm_a"]
+    invitation, _ = services.invite(
+        actor=rm_a,
+        provider=world.p,
+        email="colleague@x.example",
+        permissions=VIEW,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    assert list(invitation.locations.all()) == [world.a]
+    for whole, locations in ((False, [world.b.pk]), (False, [world.a.pk, world.b.pk]), (True, [])):
+        with pytest.raises(services.DelegationError, match="locations whose team you manage"):
+            services.invite(
+                actor=rm_a,
+                provider=world.p,
+                email="other@x.example",
+                permissions=VIEW,
+                whole_provider=whole,
+                location_ids=locations,
+            )
+
+
+def test_delegates_never_grant_more_than_they_hold(world):
+    team_a = world.users["delegate_team_a"]
+    # Holds only the team permissions: cannot give "view submissions" or notifications.
+    with pytest.raises(services.DelegationError, match="access you do not have yourself"):
+        services.invite(
+            actor=team_a,
+            provider=world.p,
+            email="x@x.example",
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        )
+    # Can give what they hold, where they hold it.
+    invitation, _ = services.invite(
+        actor=team_a,
+        provider=world.p,
+        email="x@x.example",
+        permissions=TEAM,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    assert invitation.permissions == TEAM
+    with pytest.raises(services.DelegationError, match="locations whose team you manage"):
+        services.invite(
+            actor=team_a,
+            provider=world.p,
+            email="y@x.example",
+            permissions=TEAM,
+            whole_provider=True,
+        )
+    # A delegate who holds team + notifications for A can pass both on, for A.
+    both = make_user("both@sunrise.example")
+    give(both, world.p, ["team", "notifications"], [world.a])
+    services.invite(
+        actor=both,
+        provider=world.p,
+        email="z@x.example",
+        permissions=NOTIFY + TEAM,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    with pytest.raises(services.DelegationError, match="do not have yourself"):
+        services.invite(
+            actor=both,
+            provider=world.p,
+            email="w@x.example",
+            permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.REGISTRATION]),
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "delegate_view_whole",
+        "delegate_notifications_a",
+        "delegate_registration_whole",
+        "other_provider",
+        "staff",
+        "requester",
+    ],
+)
+def test_people_without_manage_team_cannot_invite(world, kind):
+    with pytest.raises(services.DelegationError):
+        services.invite(
+            actor=world.users[kind],
+            provider=world.p,
+            email="x@x.example",
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_accept_invitation_as_the_invited_existing_user(world):
+    invitee = make_user("office.admin@sunrise.example", full_name="Olive Office")
+    invitation, token = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email=invitee.email,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    assert not can(invitee, Permission.SUBMIT_NOTIFICATIONS, location=world.a)
+    membership = services.accept_invitation(user=invitee, token=token)
+    assert membership.granted_by == world.users["ni"]
+    assert can(invitee, Permission.SUBMIT_NOTIFICATIONS, location=world.a)
+    assert not can(invitee, Permission.VIEW_SUBMISSIONS, location=world.b)
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert invitation.accepted_by == invitee
+    assert audit("organisations.invitation_accepted")[0].data["after"]["status"] == "accepted"
+    assert audit("organisations.membership_granted")[0].data["after"]["permissions"] == NOTIFY
+    assert outbox_to(invitee.email)[-1].subject == "You can now act for Sunrise Care Ltd"
+    assert (
+        outbox_to(world.users["ni"].email)[-1].subject
+        == "Olive Office accepted your invitation to Sunrise Care Ltd"
+    )
+    # Single use: replaying the link is refused.
+    with pytest.raises(services.DelegationError, match="already been used"):
+        services.accept_invitation(user=invitee, token=token)
+
+
+def test_accepting_as_a_different_signed_in_user_is_refused(world):
+    _invitation, token = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="office.admin@sunrise.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    intruder = make_user("someone.else@sunrise.example")
+    with pytest.raises(services.SignedInAsSomeoneElse, match="different email address"):
+        services.accept_invitation(user=intruder, token=token)
+    assert not Membership.objects.filter(user=intruder).exists()
+
+
+def test_expired_cancelled_and_forged_links_are_refused(world):
+    ni = world.users["ni"]
+    invitee = make_user("late@x.example")
+    invitation, token = services.invite(
+        actor=ni, provider=world.p, email=invitee.email, permissions=VIEW, whole_provider=True
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    with pytest.raises(services.DelegationError, match="expired"):
+        services.accept_invitation(user=invitee, token=token)
+    assert services.expire_invitations() == 1
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.EXPIRED
+    for forged in ("", "x" * 500, token[:-1] + ("A" if token[-1] != "A" else "B"), "../../admin"):
+        with pytest.raises(services.DelegationError, match="not valid"):
+            services.accept_invitation(user=invitee, token=forged)
+    # Resend gives a new link (the old one stops working) and a new 2 days.
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    _, new_token = services.resend_invitation(actor=ni, invitation=invitation)
+    with pytest.raises(services.DelegationError, match="not valid"):
+        services.accept_invitation(user=invitee, token=token)
+    services.cancel_invitation(actor=ni, invitation=invitation)
+    with pytest.raises(services.DelegationError, match="cancelled"):
+        services.accept_invitation(user=invitee, token=new_token)
+    assert (
+        outbox_to(invitee.email)[-1].subject
+        == "Your invitation to act for Sunrise Care Ltd was cancelled"
+    )
+    with pytest.raises(services.DelegationError, match="already been cancelled"):
+        services.cancel_invitation(actor=ni, invitation=invitation)
+    with pytest.raises(services.DelegationError, match="cannot be resent"):
+        services.resend_invitation(actor=ni, invitation=invitation)
+
+
+def test_resend_waits_a_minute_and_is_audited(world):
+    ni = world.users["ni"]
+    invitation, _ = services.invite(
+        actor=ni, provider=world.p, email="wait@x.example", permissions=VIEW, whole_provider=True
+    )
+    with pytest.raises(services.DelegationError, match="less than a minute ago"):
+        services.resend_invitation(actor=ni, invitation=invitation)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    invitation, _ = services.resend_invitation(actor=ni, invitation=invitation)
+    assert invitation.times_sent == 2
+    assert len(outbox_to("wait@x.example")) == 2
+    assert audit("organisations.invitation_resent")
+
+
+def test_a_registered_manager_cannot_cancel_a_whole_provider_invitation(world):
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="w@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    with pytest.raises(services.DelegationError):
+        services.cancel_invitation(actor=world.users["rm_a"], invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+
+
+def test_new_account_hook_accepts_pending_invitations_for_its_address(world):
+    ni = world.users["ni"]
+    services.invite(
+        actor=ni,
+        provider=world.p,
+        email="fresh@x.example",
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.b.pk],
+    )
+    services.invite(
+        actor=world.users["other_provider"],
+        provider=world.q,
+        email="fresh@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    stale, _ = services.invite(
+        actor=world.users["rm_a"],
+        provider=world.p,
+        email="other@x.example",
+        permissions=VIEW,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    assert [i.provider_id for i in services.pending_invitations_for_email(" FRESH@x.example")] == [
+        world.p.pk,
+        world.q.pk,
+    ]
+    assert services.pending_invitations_for_email("nobody@x.example") == []
+    user = make_user("fresh@x.example")
+    memberships = services.accept_invitations_for_new_account(user=user)
+    assert {m.provider_id for m in memberships} == {world.p.pk, world.q.pk}
+    assert can(user, Permission.SUBMIT_NOTIFICATIONS, location=world.b)
+    assert can(user, Permission.VIEW_SUBMISSIONS, location=world.c)
+    assert services.pending_invitations_for_email("fresh@x.example") == []
+    # Calling it again does nothing; others' invitations are untouched.
+    assert services.accept_invitations_for_new_account(user=user) == []
+    stale.refresh_from_db()
+    assert stale.status == InvitationStatus.PENDING
+
+
+def test_new_account_hook_skips_expired_invitations(world):
+    invitation, _ = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email="slow@x.example",
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert services.pending_invitations_for_email("slow@x.example") == []
+    assert services.accept_invitations_for_new_account(user=make_user("slow@x.example")) == []
+
+
+def test_accepting_when_the_inviter_has_since_lost_their_role_flags_review(world):
+    rm_a = world.users["rm_a"]
+    _, token = services.invite(
+        actor=rm_a,
+        provider=world.p,
+        email="x@x.example",
+        permissions=VIEW,
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    RoleAssignment.objects.filter(person=rm_a.person).update(end_date=timezone.localdate())
+    membership = services.accept_invitation(user=make_user("x@x.example"), token=token)
+    assert membership.granter_review_since is not None
+
+
+def test_two_concurrent_accepts_make_one_membership(transactional_db_world):
+    invitee, token = transactional_db_world
+    results = []
+
+    def accept():
+        try:
+            services.accept_invitation(user=invitee, token=token)
+            results.append("ok")
+        except services.DelegationError as error:
+            results.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["This invitation has already been used", "ok"]
+    assert Membership.objects.filter(user=invitee).count() == 1
+
+
+@pytest.fixture
+def transactional_db_world(transactional_db):
+    # The `world` fixture's data is committed here so two threads can see it.
+    world = build_world()
+    invitee = make_user("race@x.example")
+    _, token = services.invite(
+        actor=world.users["ni"],
+        provider=world.p,
+        email=invitee.email,
+        permissions=VIEW,
+        whole_provider=True,
+    )
+    return invitee, token
+
+
+# Requests to join ------------------------------------------------------------------------
+
+
+def test_request_to_join_approved_with_chosen_access(world):
+    requester = world.users["requester"]
+    join_request = services.request_to_join(
+        user=requester, provider=world.p, message="I am the deputy manager at Sunset Lodge"
+    )
+    # Both sides are told: the requester, and everyone who manages the team.
+    assert outbox_to(requester.email)[-1].subject == "You asked to join Sunrise Care Ltd"
+    for kind in ("ni", "rm_a", "rm_b", "delegate_team_whole", "delegate_team_a"):
+        assert (
+            outbox_to(world.users[kind].email)[-1].subject
+            == "Rory Requester asked to join Sunrise Care Ltd"
+        )
+    assert not outbox_to(world.users["delegate_view_whole"].email)
+    with pytest.raises(services.DelegationError, match="already asked"):
+        services.request_to_join(user=requester, provider=world.p, message="")
+    membership = services.approve_join_request(
+        actor=world.users["rm_b"],
+        join_request=join_request,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.b.pk],
+    )
+    assert membership.granted_by == world.users["rm_b"]
+    assert can(requester, Permission.SUBMIT_NOTIFICATIONS, location=world.b)
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.APPROVED
+    assert join_request.decided_by == world.users["rm_b"]
+    assert (
+        outbox_to(requester.email)[-1].subject
+        == "Your request to join Sunrise Care Ltd was approved"
+    )
+    assert audit("organisations.join_request_approved")
+    # Replayed decision is refused.
+    with pytest.raises(services.DelegationError):
+        services.refuse_join_request(
+            actor=world.users["ni"], join_request=join_request, reason="No"
+        )
+
+
+def test_registered_manager_cannot_approve_for_another_location(world):
+    join_request = services.request_to_join(
+        user=world.users["requester"], provider=world.p, message=""
+    )
+    with pytest.raises(services.DelegationError, match="locations whose team you manage"):
+        services.approve_join_request(
+            actor=world.users["rm_a"],
+            join_request=join_request,
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.b.pk],
+        )
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.PENDING
+
+
+def test_request_to_join_refused_with_a_reason(world):
+    requester = world.users["requester"]
+    join_request = services.request_to_join(user=requester, provider=world.p, message="")
+    with pytest.raises(services.DelegationError, match="Enter why"):
+        services.refuse_join_request(
+            actor=world.users["ni"], join_request=join_request, reason="   "
+        )
+    with pytest.raises(services.DelegationError, match="1000 characters or fewer"):
+        services.refuse_join_request(
+            actor=world.users["ni"], join_request=join_request, reason="x" * 1001
+        )
+    with pytest.raises(services.DelegationError, match="cannot decide"):
+        services.refuse_join_request(
+            actor=world.users["delegate_view_whole"], join_request=join_request, reason="No"
+        )
+    services.refuse_join_request(
+        actor=world.users["ni"], join_request=join_request, reason="We do not know you <b>"
+    )
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.REFUSED
+    message = outbox_to(requester.email)[-1]
+    assert message.subject == "Your request to join Sunrise Care Ltd was refused"
+    assert "We do not know you <b>" in message.body  # plain text: not HTML-escaped
+    (event,) = audit("organisations.join_request_refused")
+    assert event.data["after"]["reason"] == "We do not know you <b>"
+
+
+def test_request_to_join_refused_when_pointless_or_too_long(world):
+    with pytest.raises(services.DelegationError, match="already have access"):
+        services.request_to_join(user=world.users["delegate_view_a"], provider=world.p, message="")
+    with pytest.raises(services.DelegationError, match="1000 characters"):
+        services.request_to_join(
+            user=world.users["requester"], provider=world.p, message="x" * 1001
+        )
+    assert not JoinRequest.objects.exists()
+
+
+# Changing access and the last-manager guard -----------------------------------------------
+
+
+def test_change_membership_records_before_and_after(world):
+    membership = world.memberships["delegate_view_a"]
+    services.change_membership(
+        actor=world.users["ni"],
+        membership=membership,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[world.a.pk, world.b.pk],
+    )
+    (event,) = audit("organisations.membership_changed")
+    assert event.data["before"]["permissions"] == VIEW
+    assert event.data["before"]["locations"] == [world.a.pk]
+    assert event.data["after"]["permissions"] == NOTIFY
+    assert event.data["after"]["locations"] == [world.a.pk, world.b.pk]
+    assert (
+        outbox_to("delegate_view_a@sunrise.example")[-1].subject
+        == "Your access to Sunrise Care Ltd has changed"
+    )
+    assert can(world.users["delegate_view_a"], Permission.SUBMIT_NOTIFICATIONS, location=world.b)
+
+
+def test_suspend_reinstate_remove_follow_the_lifecycle(world):
+    ni = world.users["ni"]
+    membership = world.memberships["delegate_notifications_a"]
+    user = world.users["delegate_notifications_a"]
+    services.suspend_membership(actor=ni, membership=membership)
+    forget_access(user)
+    assert not can(user, Permission.VIEW_SUBMISSIONS, location=world.a)
+    with pytest.raises(services.DelegationError, match="already suspended"):
+        services.suspend_membership(actor=ni, membership=membership)
+    services.reinstate_membership(actor=ni, membership=membership)
+    forget_access(user)
+    assert can(user, Permission.VIEW_SUBMISSIONS, location=world.a)
+    services.remove_membership(actor=ni, membership=membership)
+    forget_access(user)
+    assert not can(user, Permission.VIEW_SUBMISSIONS, location=world.a)
+    with pytest.raises(services.DelegationError):
+        services.reinstate_membership(actor=ni, membership=membership)
+    verbs = [
+        e.verb
+        for e in AuditEvent.objects.filter(target_id=str(membership.pk)).order_by("occurred_at")
+    ]
+    assert verbs == [
+        "organisations.membership_suspended",
+        "organisations.membership_reinstated",
+        "organisations.membership_removed",
+    ]
+    subjects = [m.subject for m in outbox_to(user.email)]
+    assert subjects == [
+        "Your access to Sunrise Care Ltd is suspended",
+        "Your access to Sunrise Care Ltd is back",
+        "Your access to Sunrise Care Ltd has been removed",
+    ]
+
+
+def test_transition_table_refuses_moves_it_does_not_list():
+    membership = Membership(status=MembershipStatus.REMOVED)
+    with pytest.raises(InvalidTransition):
+        membership.move_to(MembershipStatus.ACTIVE)
+    join_request = JoinRequest(status=JoinRequestStatus.REFUSED)
+    with pytest.raises(InvalidTransition):
+        join_request.move_to(JoinRequestStatus.APPROVED)
+    invitation = Invitation(status=InvitationStatus.ACCEPTED)
+    with pytest.raises(InvalidTransition):
+        invitation.move_to(InvitationStatus.PENDING)
+
+
+def test_nobody_changes_someone_who_holds_more_than_they_do(world):
+    team_a = world.users["delegate_team_a"]
+    for target in ("delegate_notifications_a", "delegate_team_whole", "delegate_view_whole"):
+        with pytest.raises(services.DelegationError):
+            services.suspend_membership(actor=team_a, membership=world.memberships[target])
+    rm_a = world.users["rm_a"]
+    with pytest.raises(services.DelegationError):
+        services.remove_membership(actor=rm_a, membership=world.memberships["delegate_view_whole"])
+    # An RM may widen nobody beyond their own location.
+    with pytest.raises(services.DelegationError, match="locations whose team you manage"):
+        services.change_membership(
+            actor=rm_a,
+            membership=world.memberships["delegate_view_a"],
+            permissions=VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk, world.b.pk],
+        )
+    assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 8
+
+
+def test_nobody_changes_their_own_access(world):
+    me = world.users["delegate_team_whole"]
+    with pytest.raises(services.DelegationError, match="your own access"):
+        services.remove_membership(actor=me, membership=world.memberships["delegate_team_whole"])
+
+
+def test_provider_never_loses_its_last_team_manager(world):
+    # No registered person in a whole-provider role: two delegates manage the whole team.
+    RoleAssignment.objects.filter(role=RoleType.NOMINATED_INDIVIDUAL, provider=world.p).delete()
+    Membership.objects.filter(user=world.users["delegate_team_whole"]).delete()
+    a = make_user("a.manager@sunrise.example")
+    b = make_user("b.manager@sunrise.example")
+    ma = give(a, world.p, ["team", "view"])
+    mb = give(b, world.p, ["team", "view"])
+    # Both open the team page at the same moment (their access is worked out), then each
+    # removes the other: the second removal must be refused.
+    assert can(a, Permission.MANAGE_TEAM, provider=world.p)
+    assert can(b, Permission.MANAGE_TEAM, provider=world.p)
+    services.remove_membership(actor=a, membership=mb)
+    attempts = [
+        lambda: services.remove_membership(actor=b, membership=ma),
+        lambda: services.suspend_membership(actor=b, membership=ma),
+        lambda: services.change_membership(
+            actor=b, membership=ma, permissions=VIEW, whole_provider=True
+        ),
+        lambda: services.change_membership(
+            actor=b,
+            membership=ma,
+            permissions=TEAM + VIEW,
+            whole_provider=False,
+            location_ids=[world.a.pk],
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(
+            services.DelegationError,
+            match=r"a\.manager@sunrise\.example is the only person who can manage the team",
+        ):
+            attempt()
+    ma.refresh_from_db()
+    assert ma.status == MembershipStatus.ACTIVE
+    assert ma.permissions == sorted(TEAM + VIEW)
+
+
+def test_a_registered_whole_provider_person_counts_as_a_team_manager(world):
+    # The nominated individual can always sign in and manage the team, so the last
+    # delegated manager may go.
+    services.remove_membership(
+        actor=world.users["ni"], membership=world.memberships["delegate_team_whole"]
+    )
+    assert (
+        Membership.objects.get(pk=world.memberships["delegate_team_whole"].pk).status
+        == MembershipStatus.REMOVED
+    )
+
+
+def test_two_managers_removing_each_other_at_once_leave_one(transactional_db):
+    world = build_world()
+    RoleAssignment.objects.filter(role=RoleType.NOMINATED_INDIVIDUAL, provider=world.p).delete()
+    Membership.objects.filter(user=world.users["delegate_team_whole"]).delete()
+    a = make_user("a.manager@sunrise.example")
+    b = make_user("b.manager@sunrise.example")
+    ma = give(a, world.p, ["team", "view"])
+    mb = give(b, world.p, ["team", "view"])
+    # Each has just loaded the team page: their access is worked out before either acts.
+    assert can(a, Permission.MANAGE_TEAM, provider=world.p)
+    assert can(b, Permission.MANAGE_TEAM, provider=world.p)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def remove(actor, membership):
+        try:
+            barrier.wait()
+            services.remove_membership(actor=actor, membership=membership)
+            results.append("removed")
+        except services.DelegationError as error:
+            results.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(a, mb)),
+        threading.Thread(target=remove, args=(b, ma)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("removed") == 1
+    assert any("is the only person who can manage the team" in r for r in results)
+    assert (
+        Membership.objects.filter(
+            provider=world.p, status=MembershipStatus.ACTIVE, whole_provider=True, user__in=[a, b]
+        ).count()
+        == 1
+    )

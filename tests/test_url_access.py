@@ -1,0 +1,91 @@
+"""Every URL the portal serves is declared public or protected by a registered permission."""
+
+from types import ModuleType
+
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views import View
+
+from portal.access import public, requires
+from tests.support.url_access import access_problems, walk
+
+# URL sets from other libraries that protect themselves another way, each with the reason.
+# Empty today; anything added here is listed explicitly, never skipped silently.
+THIRD_PARTY_URLS: dict[str, str] = {}
+
+
+def test_every_portal_url_declares_who_may_use_it():
+    problems = access_problems(third_party=THIRD_PARTY_URLS)
+    assert not problems, "Views without a declared access rule:\n" + "\n".join(map(str, problems))
+
+
+def test_the_walk_reaches_included_urls():
+    from django.urls import get_resolver
+
+    routes = {route for route, _view in walk(get_resolver())}
+    assert {"", "accessibility/", "healthz", "dev/emails/<uuid:message_id>/"} <= routes
+
+
+def undeclared(request):
+    return HttpResponse("nobody said who may see this")
+
+
+@public
+def open_to_all(request):
+    return HttpResponse("fine")
+
+
+@requires("signed_in")
+def for_members(request):
+    return HttpResponse("fine")
+
+
+@requires("no_such_permission")
+def misspelt(request):
+    return HttpResponse("typo")
+
+
+class UndeclaredView(View):
+    def get(self, request):
+        return HttpResponse("class-based, undeclared")
+
+
+class DeclaredView(View):
+    def get(self, request):
+        return HttpResponse("class-based, declared")
+
+
+DeclaredView.portal_access = "public"  # type: ignore[attr-defined]
+
+
+def urlconf_of(*urlpatterns):
+    module = ModuleType("throwaway_urlconf")
+    module.urlpatterns = list(urlpatterns)  # type: ignore[attr-defined]
+    return module
+
+
+def test_the_checker_reports_undeclared_views_and_unknown_permissions():
+    nested = [path("deeper/", undeclared), path("fine/", open_to_all)]
+    urlconf = urlconf_of(
+        path("open/", open_to_all),
+        path("members/", for_members),
+        path("bare/", undeclared),
+        path("inner/", include((nested, "inner"))),
+        path("typo/", misspelt),
+        path("class/", UndeclaredView.as_view()),
+        path("class-ok/", DeclaredView.as_view()),
+    )
+    problems = {(p.route, p.reason) for p in access_problems(urlconf)}
+    assert problems == {
+        ("bare/", "neither @public nor @requires(...)"),
+        ("inner/deeper/", "neither @public nor @requires(...)"),
+        ("typo/", "requires unknown permission 'no_such_permission'"),
+        ("class/", "neither @public nor @requires(...)"),
+    }
+
+
+def test_third_party_url_sets_are_skipped_only_when_listed_with_a_reason():
+    urlconf = urlconf_of(path("vendor/", undeclared))
+    assert len(access_problems(urlconf)) == 1
+    listed = {f"{__name__}.undeclared": "stand-in for a library that checks access itself"}
+    assert access_problems(urlconf, third_party=listed) == []
