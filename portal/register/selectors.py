@@ -79,7 +79,7 @@ class ProviderRegistration:
 
     @property
     def role_summaries(self) -> list[str]:
-        """"Nominated individual (personal care, nursing care)", "Registered manager at X"."""
+        """Each role once, with its activities: "Nominated individual (personal care)"."""
         grouped: dict[tuple[str, str], list[str]] = {}
         for role in self.your_roles:
             where = f" at {role.location.name}" if role.location else ""
