@@ -55,7 +55,10 @@ def database_url(base: str, name: str) -> str:
 
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run a manage.py command; return (seconds, peak resident memory in MB)."""
+    """Run a manage.py command; return (seconds, peak resident memory in MB).
+
+    The peak is wait4's ru_maxrss: the largest resident set of the command's process or of any
+    worker process it started (Linux folds reaped children's peak into it)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [PYTHON, str(ROOT / "manage.py"), *args],

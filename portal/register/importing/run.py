@@ -149,6 +149,7 @@ def run_import(
             done += 1
             if on_file:
                 on_file(done, len(files), prepared[1])
+        report.timings["read JSON"] = time.perf_counter() - started
         for path, label in other_files:
             parser.parse_file(path, label)
             done += 1
