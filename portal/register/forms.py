@@ -8,7 +8,7 @@ MAX_QUERY = 100
 class RegisterSearchForm(forms.Form):
     q = forms.CharField(
         label="Search the register",
-        help_text="A provider or location ID, a name, a postcode, or a person's name",
+        help_text="A provider or location ID, a name, a postcode, or a person's name, reference or email",
         max_length=MAX_QUERY,
         error_messages={
             "required": "Enter a provider or location ID, a name, a postcode or a person's name",

@@ -195,6 +195,8 @@ def search_register(query: str, kind: str) -> QuerySet[Any]:
             people = people.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
         if PERSON_REF_PATTERN.fullmatch(upper):
             people = Person.objects.filter(person_ref=upper)
+        elif "@" in text:
+            people = Person.objects.filter(email=text.lower())
         live = RoleAssignment.objects.live().select_related("provider", "location")
         return people.prefetch_related(
             Prefetch("roles", queryset=live, to_attr="live_role_list")

@@ -163,6 +163,8 @@ def test_staff_find_providers_and_people(client, register, staff):
     assert "Nominated individual" in html
     html = search(client, q=person.person_ref, kind="people").content.decode()
     assert "1 result" in html
+    shared = search(client, q=PLANTED_EMAILS["shared_mailbox"].upper(), kind="people")
+    assert "2 results" in shared.content.decode()
 
 
 @pytest.mark.django_db
