@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,11 +22,16 @@ class RecordError(ValueError):
     """The record cannot be applied; the message says why, naming the field."""
 
 
+@lru_cache(maxsize=200_000)
+def _valid_regulator_id(cleaned: str) -> bool:
+    return len(cleaned) <= 20 and bool(_REGULATOR_ID.fullmatch(cleaned))
+
+
 def regulator_id(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RecordError(f"{field} is missing")
     cleaned = value.strip()
-    if len(cleaned) > 20 or not _REGULATOR_ID.fullmatch(cleaned):
+    if not _valid_regulator_id(cleaned):
         raise RecordError(f"{field} {_show(cleaned)} is not in the regulator's ID format")
     return cleaned
 
@@ -76,7 +82,22 @@ def iso_date(value: Any, field: str) -> dt.date | None:
         return None
     if not isinstance(value, str):
         raise RecordError(f"{field} must be a date like 2024-03-31")
-    cleaned = value.strip()
+    parsed = _parse_date(value.strip())
+    if isinstance(parsed, str):
+        raise RecordError(f"{field} {parsed}")
+    return parsed
+
+
+@lru_cache(maxsize=50_000)
+def _parse_date(cleaned: str) -> dt.date | str:
+    """The date, or what is wrong with it (the same few thousand dates recur in a register)."""
+    try:
+        return _date(cleaned)
+    except RecordError as error:
+        return str(error)
+
+
+def _date(cleaned: str) -> dt.date:
     try:
         if match := _US_DATE_TIME.fullmatch(cleaned):
             month, day, year = (int(part) for part in match.groups())
@@ -84,13 +105,13 @@ def iso_date(value: Any, field: str) -> dt.date | None:
         elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
             parsed = dt.date.fromisoformat(cleaned)
         else:
-            raise RecordError(f"{field} {_show(cleaned)} is not a date like 2024-03-31")
+            raise RecordError(f"{_show(cleaned)} is not a date like 2024-03-31")
     except ValueError as error:
         if isinstance(error, RecordError):
             raise
-        raise RecordError(f"{field} {_show(cleaned)} is not a real date") from None
+        raise RecordError(f"{_show(cleaned)} is not a real date") from None
     if not dt.date(1900, 1, 1) <= parsed <= dt.date(2100, 12, 31):
-        raise RecordError(f"{field} {cleaned} is not a plausible date")
+        raise RecordError(f"{cleaned} is not a plausible date")
     return parsed
 
 
@@ -118,11 +139,18 @@ def email(value: Any) -> str:
     cleaned = text(value, "email", max_length=320).lower()
     if not cleaned:
         return ""
+    if not _valid_email(cleaned):
+        raise RecordError(f"email {_show(cleaned)} is not an email address")
+    return cleaned
+
+
+@lru_cache(maxsize=200_000)
+def _valid_email(cleaned: str) -> bool:
     try:
         validate_email(cleaned)
     except ValidationError:
-        raise RecordError(f"email {_show(cleaned)} is not an email address") from None
-    return cleaned
+        return False
+    return True
 
 
 def dates_in_order(start: dt.date | None, end: dt.date | None, what: str) -> None:
