@@ -55,6 +55,10 @@ PUBLIC_ROLE_NAMES = {
     "partner": RoleType.PARTNER,
 }
 LOCATION_ROLES = {RoleType.REGISTERED_MANAGER}
+ROLES_BY_VALUE = {role.value: role for role in RoleType}
+STATUS_VALUES = frozenset(RegistrationStatus.values)
+OWNERSHIP_VALUES = frozenset(OwnershipType.values)
+ROW_DIGEST = "\x00digest"  # where _csv_rows hands a row's hash to contact_row
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a detail body is a few KB; a list page at most a few MB
 MAX_CSV_FIELD = 10_000
 
@@ -142,7 +146,7 @@ def _address(body: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _status(value: Any) -> str:
-    if value not in RegistrationStatus.values:
+    if value not in STATUS_VALUES:
         raise v.RecordError("registrationStatus must be Registered or Deregistered")
     return str(value)
 
@@ -445,7 +449,7 @@ class Parser:
     ) -> tuple[list[Any], tuple[tuple[str, tuple[Any, ...]], ...]]:
         provider_id = v.regulator_id(body.get("providerId"), "providerId")
         ownership = body.get("ownershipType")
-        if ownership not in OwnershipType.values:
+        if ownership not in OWNERSHIP_VALUES:
             raise v.RecordError(
                 "ownershipType must be Organisation, Individual, Partnership or NHS Body"
             )
@@ -755,11 +759,14 @@ class Parser:
                     f"has {len(values)} fields, the header has {len(header)}",
                 )
                 continue
-            if is_feed and content_hash(tuple(values)) in self.existing.role_hashes:
-                # An unchanged contact-feed row: recognised before any other work.
-                self.report.count("roles (contact feed)", "unchanged")
-                continue
             row = dict(zip(header, values, strict=True))
+            if is_feed:
+                digest = content_hash(tuple(values))
+                if digest in self.existing.role_hashes:
+                    # An unchanged contact-feed row: recognised before any other work.
+                    self.report.count("roles (contact feed)", "unchanged")
+                    continue
+                row[ROW_DIGEST] = digest
             self._record(label, f"line {line}", partial(handler, row, label, line))
 
     def directory_row(self, row: dict[str, str], label: str, line: int) -> None:
@@ -871,14 +878,14 @@ class Parser:
 
     def _directory_ownership(self, value: str) -> str:
         cleaned = value.strip()
-        if cleaned and cleaned not in OwnershipType.values:
+        if cleaned and cleaned not in OWNERSHIP_VALUES:
             raise v.RecordError(
                 "Provider Ownership Type must be Organisation, Individual, Partnership or NHS Body"
             )
         return cleaned
 
     def contact_row(self, row: dict[str, str], label: str, line: int) -> None:
-        row_digest = content_hash(tuple(row.values()))
+        row_digest = row.pop(ROW_DIGEST, None) or content_hash(tuple(row.values()))
         if row_digest in self.existing.role_hashes:
             self.report.count("roles (contact feed)", "unchanged")
             return
@@ -888,11 +895,11 @@ class Parser:
         given = v.text(row["given_name"], "given_name", 150, required=True)
         family = v.text(row["family_name"], "family_name", 150, required=True)
         role_value = row["role"].strip().lower()
-        if role_value not in RoleType.values:
+        role = ROLES_BY_VALUE.get(role_value)
+        if role is None:
             raise v.RecordError(
-                f"role {row['role'][:40]!r} is not one of {', '.join(RoleType.values)}"
+                f"role {row['role'][:40]!r} is not one of {', '.join(ROLES_BY_VALUE)}"
             )
-        role = RoleType(role_value)
         provider_id = v.regulator_id(row["provider_id"], "provider_id")
         location_id = v.optional_regulator_id(row["location_id"], "location_id")
         if role in LOCATION_ROLES and not location_id:
