@@ -88,6 +88,15 @@ def _slot(r: str, s: str, activity: bool = True) -> str:
     return clause
 
 
+# Tables whose row estimates the import checks before it starts (see Applier.analyse).
+TABLES_TO_WATCH = (
+    "register_provider",
+    "register_location",
+    "register_person",
+    "register_roleassignment",
+)
+
+
 class Applier:
     def __init__(self, *, report: ImportReport, source_label: str) -> None:
         self.report = report
@@ -103,7 +112,33 @@ class Applier:
         row = self.cursor.fetchone()
         return row[0] if row else None
 
+    def analyse(self, *tables: str, changed: int | None = None) -> None:
+        """Keep PostgreSQL's row estimates true, so its plans stay hash joins.
+
+        An import can change a table far faster than autovacuum notices (an empty, analysed
+        table then filled with 160,000 roles in one transaction): with stale estimates the
+        planner picks nested loops over sequential scans and a set-based step that takes a
+        second can take an hour. ANALYZE in the transaction sees the transaction's rows."""
+        if connection.vendor != "postgresql":
+            return
+        for table in tables:
+            if changed is not None and changed < 1_000:
+                continue
+            if changed is None:
+                estimate = self.scalar(
+                    "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (table,)
+                )
+                actual = self.scalar(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                if (
+                    estimate is not None
+                    and estimate >= 0
+                    and (actual <= 2 * estimate + 1_000 and estimate <= 2 * actual + 1_000)
+                ):
+                    continue
+            self.sql(f"ANALYZE {table}")
+
     def run(self) -> None:
+        self.analyse(*TABLES_TO_WATCH)
         self.people_before = int(self.scalar("SELECT COALESCE(MAX(id), 0) FROM register_person"))
         self.providers()
         self.locations()
@@ -137,7 +172,7 @@ class Applier:
         self._registration_changes("provider", "provider")
         columns = ", ".join(PROVIDER_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in PROVIDER_COLUMNS[1:])
-        self.sql(
+        upserted = self.sql(
             f"""
             INSERT INTO register_provider ({columns}, updated_at)
             SELECT {columns}, CURRENT_TIMESTAMP FROM stg_provider WHERE 1 = 1
@@ -145,6 +180,7 @@ class Applier:
             WHERE register_provider.detail_level <= excluded.detail_level
             """  # noqa: S608
         )
+        self.analyse("register_provider", changed=upserted)
         replaced = "SELECT id FROM stg_provider WHERE replace_children"
         self.sql(f"DELETE FROM register_provider_activities WHERE provider_id IN ({replaced})")  # noqa: S608
         self.sql(
@@ -169,13 +205,14 @@ class Applier:
         self._registration_changes("location", "location")
         columns = ", ".join(LOCATION_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in LOCATION_COLUMNS[1:])
-        self.sql(
+        upserted = self.sql(
             f"""
             INSERT INTO register_location ({columns}, updated_at)
             SELECT {columns}, CURRENT_TIMESTAMP FROM stg_location WHERE 1 = 1
             ON CONFLICT (id) DO UPDATE SET {updates}, updated_at = excluded.updated_at
             """  # noqa: S608
         )
+        self.analyse("register_location", changed=upserted)
         staged = "SELECT id FROM stg_location"
         for table in ("activities", "service_types", "service_user_bands"):
             self.sql(f"DELETE FROM register_location_{table} WHERE location_id IN ({staged})")  # noqa: S608
@@ -242,6 +279,7 @@ class Applier:
             """  # noqa: S608
         )
         self.report.count("providers", "added (details not yet received)", created)
+        self.analyse("register_provider", changed=created)
 
     # --- the regulator's contact feed -----------------------------------------------------
 
@@ -292,6 +330,9 @@ class Applier:
                 email = excluded.email, source_hash = excluded.source_hash,
                 updated_at = excluded.updated_at
             """
+        )
+        self.analyse(
+            "register_person", changed=int(self.scalar("SELECT COUNT(*) FROM stg_feed_person"))
         )
         self.sql("ALTER TABLE stg_feed_role ADD COLUMN person_id BIGINT")
         self.sql(
@@ -346,16 +387,26 @@ class Applier:
               AND register_roleassignment.source_hash <> f.source_hash
             """  # noqa: S608
         )
-        added = self.sql(
+        # Which rows are new is settled before inserting, so the insert never reads the table
+        # it is writing.
+        self.sql("ALTER TABLE stg_feed_role ADD COLUMN held BOOLEAN")
+        self.sql(
             f"""
+            UPDATE stg_feed_role SET held = TRUE FROM register_roleassignment r
+            WHERE {same.replace("f.", "stg_feed_role.")}
+            """  # noqa: S608
+        )
+        added = self.sql(
+            """
             INSERT INTO register_roleassignment (person_id, role, provider_id, location_id,
                 activity_id, start_date, end_date, source, source_hash, updated_at)
             SELECT f.person_id, f.role, f.provider_id, f.location_id, f.activity_code,
                    f.start_date, f.end_date, 'regulator', f.source_hash, CURRENT_TIMESTAMP
             FROM stg_feed_role f
-            WHERE NOT EXISTS (SELECT 1 FROM register_roleassignment r WHERE {same})
-            """  # noqa: S608
+            WHERE f.held IS NULL
+            """
         )
+        self.analyse("register_roleassignment", changed=added)
         total = int(self.scalar("SELECT COUNT(*) FROM stg_feed_role"))
         self.report.count("roles (contact feed)", "added", added)
         self.report.count("roles (contact feed)", "changed", changed)
@@ -487,6 +538,7 @@ class Applier:
             """
         )
         self.report.count("roles (public data)", "added", added)
+        self.analyse("register_roleassignment", changed=added)
 
     # --- register-changed events ----------------------------------------------------------
 
