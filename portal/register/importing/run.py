@@ -76,7 +76,8 @@ _worker_parser: Parser | None = None  # set in the parent before the pool forks
 def default_workers(json_files: int) -> int:
     if json_files < PARALLEL_MIN_FILES or connection.vendor != "postgresql":
         return 0
-    return max(2, min(4, os.cpu_count() or 1))
+    # One more than the cores: reading many small files also waits on the disk.
+    return max(2, min(4, (os.cpu_count() or 1) + 1))
 
 
 def _prepare_chunk(chunk: list[tuple[Path, str]]) -> list[Prepared]:
