@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("portal.organisations.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
+    path("", include("portal.register.urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"

@@ -1,10 +1,19 @@
 """Demo data for `make run`. Every step is idempotent: running it again changes nothing."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
+from portal.register.generator import generate_register
+from portal.register.importing.run import run_import
+
+# A small generated register (see portal/register/generator.py PLANTED_EMAILS for the people
+# every generated register has). Deterministic: the same files every time.
+DEMO_REGISTER_LOCATIONS = 40
+DEMO_REGISTER_SEED = 2024
 
 DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (demo only, printed on start)
 
@@ -28,5 +37,17 @@ def load() -> list[DemoLogin]:
             staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
         )
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
+    load_register()
     logins = load_demo_accounts(logins)
     return logins
+
+
+def load_register() -> None:
+    """Generate the demo register into var/demo-register/ (once) and import it; importing
+    again changes nothing."""
+    folder = Path(settings.VAR_DIR) / "demo-register"
+    if not (folder / "contacts.csv").exists():
+        generate_register(locations=DEMO_REGISTER_LOCATIONS, seed=DEMO_REGISTER_SEED, out=folder)
+    report = run_import([folder])
+    if report.rejections:
+        raise RuntimeError(f"The demo register did not import cleanly: {report.rejections[0]}")

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RegisterConfig(AppConfig):
     name = "portal.register"
     verbose_name = "The register (providers, locations, people, roles)"
+
+    def ready(self) -> None:
+        from portal.register import permissions
+
+        permissions.register()

@@ -7,10 +7,22 @@ email address the regulator holds for them, which is what links a login to a per
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+# Public data has no person references; people known only by name get a reference made from
+# their name under this prefix (see portal/register/importing/identity.py).
+PUBLIC_PERSON_REF_PREFIX = "PUB-"
+
+
+def person_name_key(given_name: str, family_name: str) -> str:
+    """The form of a name that public-data people are matched on: case and spacing ignored."""
+    given = " ".join(given_name.split()).casefold()
+    family = " ".join(family_name.split()).casefold()
+    return f"{given}|{family}"
 
 
 class OwnershipType(models.TextChoices):
@@ -23,6 +35,26 @@ class OwnershipType(models.TextChoices):
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "Registered", "Registered"
     DEREGISTERED = "Deregistered", "Deregistered"
+
+
+class DetailLevel(models.IntegerChoices):
+    """How much the register knows about a provider, by the best source seen so far.
+
+    A richer source is never overwritten by a poorer one (a care-directory row does not blank
+    the address an API body gave)."""
+
+    REFERENCED = 0, "Only referenced by a location or a role; details not yet received"
+    LIST_PAGE = 1, "Named in a list page"
+    CARE_DIRECTORY = 2, "Care directory export (partial details)"
+    FULL = 3, "Full details"
+
+
+class RoleSource(models.TextChoices):
+    """Where a role assignment came from. Public data names people but has no person reference
+    or email; the regulator's contact feed (and register services) are authoritative."""
+
+    PUBLIC = "public", "Public register data"
+    REGULATOR = "regulator", "Regulator's contact records"
 
 
 class RegulatedActivity(models.Model):
@@ -98,6 +130,11 @@ class Provider(Address):
     registration_date = models.DateField(null=True, blank=True)
     deregistration_date = models.DateField(null=True, blank=True)
     activities = models.ManyToManyField(RegulatedActivity, blank=True, related_name="providers")
+    inspection_directorate = models.CharField(max_length=100, blank=True)
+    primary_inspection_category = models.CharField(max_length=100, blank=True)
+    detail_level = models.PositiveSmallIntegerField(
+        choices=DetailLevel.choices, default=DetailLevel.FULL
+    )
     # Hash of the source record last applied, so re-importing unchanged data is a no-op.
     source_hash = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -111,6 +148,35 @@ class Provider(Address):
     @property
     def is_registered(self) -> bool:
         return self.registration_status == RegistrationStatus.REGISTERED
+
+    @property
+    def details_missing(self) -> bool:
+        return self.detail_level == DetailLevel.REFERENCED
+
+    @property
+    def display_name(self) -> str:
+        return self.name or f"Provider {self.id}"
+
+
+class ProviderRelationship(models.Model):
+    """A predecessor or successor provider (a legal entity change, for example)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="relationships")
+    related_provider_id = models.CharField(max_length=20, db_index=True)
+    related_provider_name = models.CharField(max_length=255, blank=True)
+    relationship_type = models.CharField(max_length=50)
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "related_provider_id", "relationship_type"],
+                name="register_provider_relationship_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.relationship_type} {self.related_provider_id}"
 
 
 class Location(Address):
@@ -133,6 +199,11 @@ class Location(Address):
     deregistration_date = models.DateField(null=True, blank=True)
     # The date the regulator recorded that the location has no registered manager in post.
     registered_manager_absent_date = models.DateField(null=True, blank=True)
+    sector_type = models.CharField(max_length=100, blank=True)
+    inspection_directorate = models.CharField(max_length=100, blank=True)
+    primary_inspection_category = models.CharField(max_length=100, blank=True)
+    brand_id = models.CharField(max_length=20, blank=True)
+    brand_name = models.CharField(max_length=255, blank=True)
     activities = models.ManyToManyField(RegulatedActivity, blank=True, related_name="locations")
     service_types = models.ManyToManyField(ServiceType, blank=True, related_name="locations")
     service_user_bands = models.ManyToManyField(
@@ -185,6 +256,9 @@ class Person(models.Model):
     # The email the regulator holds for this person, lower-cased. Not unique: several people
     # sharing a mailbox is exactly the case sign-up must detect and refuse.
     email = models.EmailField(max_length=320, blank=True, db_index=True)
+    # Case- and space-insensitive "given|family", for matching public-data names (see
+    # docs/register-contact-feed.md) and for searching by person name.
+    name_key = models.CharField(max_length=310, blank=True, db_index=True)
     source_hash = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,6 +268,17 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = person_name_key(self.given_name, self.family_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public_identity(self) -> bool:
+        """Known only from public data by name: no reference or email from the regulator."""
+        return self.person_ref.startswith(PUBLIC_PERSON_REF_PREFIX)
 
     @property
     def full_name(self) -> str:
@@ -248,6 +333,11 @@ class RoleAssignment(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RoleSource.choices, default=RoleSource.REGULATOR
+    )
+    # Hash of the contact-feed row last applied (regulator roles), for quick no-op re-imports.
+    source_hash = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

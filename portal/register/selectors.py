@@ -1,10 +1,24 @@
 """Reads of the register. Accounts use `people_holding_email` to decide who may sign up."""
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db import models
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
-from portal.register.models import SIGN_UP_ROLES, Person, RoleAssignment
+from portal.register.models import (
+    SIGN_UP_ROLES,
+    Location,
+    Person,
+    Provider,
+    RoleAssignment,
+    RoleType,
+)
+
+PERSON_REF_PATTERN = re.compile(r"P\d{6,10}")
 
 
 @dataclass(frozen=True)
@@ -34,3 +48,204 @@ def people_holding_email(email: str) -> list[PersonWithRoles]:
         Prefetch("roles", queryset=live, to_attr="live_role_list")
     )
     return [PersonWithRoles(person=p, live_roles=list(p.live_role_list)) for p in people]
+
+
+# --- "Your registration": what a registered person sees --------------------------------------
+
+PROVIDER_ROLES = frozenset(
+    {
+        RoleType.NOMINATED_INDIVIDUAL,
+        RoleType.RESPONSIBLE_INDIVIDUAL,
+        RoleType.MAIN_PARTNER,
+        RoleType.PARTNER,
+    }
+)
+
+
+@dataclass
+class LocationView:
+    location: Location
+    managers: list[Person]
+
+
+@dataclass
+class ProviderRegistration:
+    provider: Provider
+    your_roles: list[RoleAssignment]
+    locations: list[LocationView]
+    nominated_individuals: list[Person]
+    partners: list[RoleAssignment]
+    responsible_individuals: list[Person]
+
+    @property
+    def role_summaries(self) -> list[str]:
+        """Each role once, with its activities: "Nominated individual (personal care)"."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for role in self.your_roles:
+            where = f" at {role.location.name}" if role.location else ""
+            activities = grouped.setdefault((role.get_role_display(), where), [])
+            if role.activity:
+                activities.append(role.activity.name.lower())
+        return [
+            f"{label}{where}" + (f" ({', '.join(activities)})" if activities else "")
+            for (label, where), activities in grouped.items()
+        ]
+
+    @property
+    def sees_whole_provider(self) -> bool:
+        return any(role.role in PROVIDER_ROLES for role in self.your_roles)
+
+
+def _unique_people(roles: Iterable[RoleAssignment]) -> list[Person]:
+    people: dict[int, Person] = {}
+    for role in roles:
+        people.setdefault(role.person_id, role.person)
+    return sorted(people.values(), key=lambda person: (person.family_name, person.given_name))
+
+
+def registration_for(person: Person) -> list[ProviderRegistration]:
+    """Each provider the person holds a live role at, with what they may see of it: the whole
+    provider for provider-level roles, their own locations for a registered manager.
+
+    A fixed number of queries whatever the size of the providers."""
+    own_roles = list(live_roles_for(person))
+    if not own_roles:
+        return []
+    provider_ids = {role.provider_id for role in own_roles}
+    whole = {role.provider_id for role in own_roles if role.role in PROVIDER_ROLES}
+    managed = {role.location_id for role in own_roles if role.location_id}
+    providers = Provider.objects.filter(id__in=provider_ids).prefetch_related("activities")
+    locations = (
+        Location.objects.filter(provider_id__in=provider_ids)
+        .filter(Q(provider_id__in=whole) | Q(id__in=managed))
+        .prefetch_related("activities")
+        .order_by("name", "id")
+    )
+    location_list = list(locations)
+    manager_roles = (
+        RoleAssignment.objects.live()
+        .filter(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
+        .select_related("person")
+    )
+    managers_by_location: dict[str, list[RoleAssignment]] = {}
+    for role in manager_roles:
+        managers_by_location.setdefault(str(role.location_id), []).append(role)
+    provider_roles = (
+        RoleAssignment.objects.live()
+        .filter(provider_id__in=provider_ids, location__isnull=True)
+        .select_related("person")
+        .order_by("role", "person__family_name")
+    )
+    by_provider: dict[str, list[RoleAssignment]] = {}
+    for role in provider_roles:
+        by_provider.setdefault(role.provider_id, []).append(role)
+    result = []
+    for provider in sorted(providers, key=lambda p: p.name):
+        roles_here = by_provider.get(provider.id, [])
+        result.append(
+            ProviderRegistration(
+                provider=provider,
+                your_roles=[role for role in own_roles if role.provider_id == provider.id],
+                locations=[
+                    LocationView(loc, _unique_people(managers_by_location.get(loc.id, [])))
+                    for loc in location_list
+                    if loc.provider_id == provider.id
+                ],
+                nominated_individuals=_unique_people(
+                    r for r in roles_here if r.role == RoleType.NOMINATED_INDIVIDUAL
+                ),
+                partners=[
+                    r for r in roles_here if r.role in (RoleType.MAIN_PARTNER, RoleType.PARTNER)
+                ],
+                responsible_individuals=_unique_people(
+                    r for r in roles_here if r.role == RoleType.RESPONSIBLE_INDIVIDUAL
+                ),
+            )
+        )
+    return result
+
+
+# --- regulator staff: search and detail ------------------------------------------------------
+
+
+class SearchKind(models.TextChoices):
+    LOCATIONS = "locations", "Locations"
+    PROVIDERS = "providers", "Providers"
+    PEOPLE = "people", "People"
+
+
+def _postcode(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def search_register(query: str, kind: str) -> QuerySet[Any]:
+    """Matches for a staff search: an exact ID, a name containing the words, a postcode."""
+    text = " ".join(query.split())
+    upper = text.upper()
+    if kind == SearchKind.PROVIDERS:
+        providers = Provider.objects.annotate(
+            compact_postcode=Replace("postal_code", Value(" "), Value(""))
+        ).filter(
+            Q(id=upper) | Q(name__icontains=text) | Q(compact_postcode__startswith=_postcode(text))
+        )
+        return providers.order_by("name", "id")
+    if kind == SearchKind.PEOPLE:
+        people = Person.objects.all()
+        for word in text.split()[:5]:
+            people = people.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+        if PERSON_REF_PATTERN.fullmatch(upper):
+            people = Person.objects.filter(person_ref=upper)
+        elif "@" in text:
+            people = Person.objects.filter(email=text.lower())
+        live = RoleAssignment.objects.live().select_related("provider", "location")
+        return people.prefetch_related(
+            Prefetch("roles", queryset=live, to_attr="live_role_list")
+        ).order_by("family_name", "given_name", "id")
+    locations = Location.objects.annotate(
+        compact_postcode=Replace("postal_code", Value(" "), Value(""))
+    ).filter(
+        Q(id__startswith=upper)
+        | Q(provider_id=upper)
+        | Q(name__icontains=text)
+        | Q(compact_postcode__startswith=_postcode(text))
+    )
+    return locations.select_related("provider").order_by("name", "id")
+
+
+def provider_detail(provider_id: str) -> Provider | None:
+    return (
+        Provider.objects.filter(id=provider_id)
+        .prefetch_related("activities", "relationships")
+        .first()
+    )
+
+
+def provider_people(provider: Provider) -> list[RoleAssignment]:
+    return list(
+        RoleAssignment.objects.live()
+        .filter(provider=provider, location__isnull=True)
+        .select_related("person", "activity")
+        .order_by("role", "person__family_name", "activity__code")
+    )
+
+
+def provider_locations(provider: Provider) -> QuerySet[Location]:
+    return provider.locations.order_by("name", "id")
+
+
+def location_detail(location_id: str) -> Location | None:
+    return (
+        Location.objects.filter(id=location_id)
+        .select_related("provider")
+        .prefetch_related("activities", "service_types", "service_user_bands", "relationships")
+        .first()
+    )
+
+
+def location_roles(location: Location) -> list[RoleAssignment]:
+    """Every role at the location, live or not, newest first: the history staff need."""
+    return list(
+        RoleAssignment.objects.filter(location=location)
+        .select_related("person", "activity")
+        .order_by("end_date", "person__family_name", "activity__code")
+    )

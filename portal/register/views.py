@@ -1,0 +1,110 @@
+"""Register pages: a registered person's own registration, and the staff search and details."""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from portal.access import requires
+from portal.register import selectors
+from portal.register.forms import RegisterSearchForm
+from portal.register.permissions import VIEW_OWN_REGISTRATION
+
+PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
+    paginator = Paginator(items, size)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
+    """The GOV.UK pagination component's parameters for a page of results."""
+    if page.paginator.num_pages <= 1:
+        return None
+    query = request.GET.copy()
+
+    def link(number: int) -> str:
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    items: list[dict[str, Any]] = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append(
+                {"number": number, "href": link(int(number)), "current": number == page.number}
+            )
+    params: dict[str, Any] = {"items": items, "landmarkLabel": "Results pages"}
+    if page.has_previous():
+        params["previous"] = {"href": link(page.previous_page_number())}
+    if page.has_next():
+        params["next"] = {"href": link(page.next_page_number())}
+    return params
+
+
+@requires(VIEW_OWN_REGISTRATION)
+@require_safe
+def your_registration(request: HttpRequest) -> HttpResponse:
+    person = request.user.person  # type: ignore[union-attr]
+    registrations = selectors.registration_for(person) if person is not None else []
+    return render(
+        request,
+        "register/your_registration.html",
+        {"person": person, "registrations": registrations},
+    )
+
+
+@requires("regulator_staff")
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = RegisterSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        results = selectors.search_register(form.cleaned_data["q"], form.cleaned_data["kind"])
+        page = _page(request, results)
+    return render(
+        request,
+        "register/search.html",
+        {
+            "form": form,
+            "page": page,
+            "kind": form.cleaned_data.get("kind") if form.is_bound and form.is_valid() else None,
+            "pagination": pagination(request, page) if page else None,
+        },
+    )
+
+
+@requires("regulator_staff")
+@require_safe
+def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
+    found = selectors.provider_detail(provider_id)
+    if found is None:
+        raise Http404("No such provider")
+    page = _page(request, selectors.provider_locations(found), size=50)
+    return render(
+        request,
+        "register/provider.html",
+        {
+            "provider": found,
+            "people": selectors.provider_people(found),
+            "page": page,
+            "pagination": pagination(request, page),
+        },
+    )
+
+
+@requires("regulator_staff")
+@require_safe
+def location(request: HttpRequest, location_id: str) -> HttpResponse:
+    found = selectors.location_detail(location_id)
+    if found is None:
+        raise Http404("No such location")
+    return render(
+        request,
+        "register/location.html",
+        {"location": found, "roles": selectors.location_roles(found)},
+    )
