@@ -12,10 +12,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.accounts.services.access import recompute_access
+from portal.register.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 
 if TYPE_CHECKING:
-    from portal.demo.data import DemoLogin
+    from portal.register.generator import PLANTED_EMAILS
+from portal.demo.data import DemoLogin
 
 DEMO_MANAGER_EMAIL = "manager@sunrise-demo.example"
 # A fixed authenticator secret, published here on purpose: demo data only.
@@ -100,12 +102,19 @@ def load_demo_accounts(logins: "list[DemoLogin]") -> "list[DemoLogin]":
             note=how_to_get_a_code,
         )
     )
-    logins.append(
-        DemoLogin(
-            "Create an account yourself",
-            "(any registered person's email from the demo register)",
-            "(you choose)",
-            note="start at /sign-up/ and read the code at /dev/emails/",
+    # People planted in the generated demo register, each showing one sign-up case.
+    sign_up_cases = [
+        ("Sign up: nominated individual who is also a registered manager", "ni_and_manager"),
+        ("Sign up: registered manager of two locations", "manager_of_two"),
+        ("Sign up refused: a mailbox two registered people share", "shared_mailbox"),
+    ]
+    for role, key in sign_up_cases:
+        logins.append(
+            DemoLogin(
+                role,
+                PLANTED_EMAILS[key],
+                "(you choose)",
+                note="start at /sign-up/ and read the code at /dev/emails/",
+            )
         )
-    )
     return logins
