@@ -9,6 +9,7 @@ definition it was made with.
 
 import datetime as dt
 import enum
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,11 +249,11 @@ class NotifyingFor:
     service_type_names: frozenset[str] = frozenset()
 
 
-class Rule:
+class Rule(ABC):
     """An applicability rule: `refusal` says why the type does not apply, or None."""
 
-    def refusal(self, target: NotifyingFor) -> str | None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def refusal(self, target: NotifyingFor) -> str | None: ...
 
 
 @dataclass(frozen=True)
