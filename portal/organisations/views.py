@@ -3,6 +3,8 @@ an "organisations.<permission>" check (checks.py) that answers 404 for a provide
 has no access to. Objects (members, invitations, requests) are looked up through selectors
 scoped to the viewer, so another provider's, or another location's, answer 404 too."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +44,30 @@ def _posted(request: HttpRequest) -> Any:
 def _put_error(form: forms.Form, error: services.DelegationError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def _grant_from_forms(
+    request: HttpRequest,
+    access_form: AccessForm,
+    locations_form: LocationsForm,
+    grant: Callable[..., object],
+) -> bool:
+    """Apply the access and locations a manager chose (changing a member or approving a
+    request to join); a refusal from the services lands on the form it concerns."""
+    if request.method != "POST" or not (access_form.is_valid() and locations_form.is_valid()):
+        return False
+    try:
+        grant(
+            actor=request.user,
+            permissions=chosen_permissions(access_form.cleaned_data["permissions"]),
+            whole_provider=locations_form.cleaned_data["whole_provider"],
+            location_ids=locations_form.cleaned_data["locations"],
+            request=request,
+        )
+    except services.DelegationError as error:
+        _put_error(locations_form if error.field == "locations" else access_form, error)
+        return False
+    return True
 
 
 def _navigation(request: HttpRequest, provider: Provider | None = None) -> list[dict[str, Any]]:
@@ -470,21 +496,14 @@ def member_change(request: HttpRequest, provider_id: str, membership_id: UUID) -
             membership.whole_provider, [loc.pk for loc in membership.locations.all()]
         ),
     )
-    if request.method == "POST" and access_form.is_valid() and locations_form.is_valid():
-        try:
-            services.change_membership(
-                actor=request.user,
-                membership=membership,
-                permissions=chosen_permissions(access_form.cleaned_data["permissions"]),
-                whole_provider=locations_form.cleaned_data["whole_provider"],
-                location_ids=locations_form.cleaned_data["locations"],
-                request=request,
-            )
-        except services.DelegationError as error:
-            _put_error(locations_form if error.field == "locations" else access_form, error)
-        else:
-            messages.success(request, f"Access changed for {membership.user.email}")
-            return redirect("organisations:team", provider_id=provider_id)
+    if _grant_from_forms(
+        request,
+        access_form,
+        locations_form,
+        partial(services.change_membership, membership=membership),
+    ):
+        messages.success(request, f"Access changed for {membership.user.email}")
+        return redirect("organisations:team", provider_id=provider_id)
     return _page(
         request,
         "member_change.html",
@@ -615,21 +634,14 @@ def join_request_approve(
     data = _posted(request)
     access_form = AccessForm(data, actor=request.user, provider=provider)
     locations_form = LocationsForm(data, actor=request.user, provider=provider)
-    if request.method == "POST" and access_form.is_valid() and locations_form.is_valid():
-        try:
-            services.approve_join_request(
-                actor=request.user,
-                join_request=found,
-                permissions=chosen_permissions(access_form.cleaned_data["permissions"]),
-                whole_provider=locations_form.cleaned_data["whole_provider"],
-                location_ids=locations_form.cleaned_data["locations"],
-                request=request,
-            )
-        except services.DelegationError as error:
-            _put_error(locations_form if error.field == "locations" else access_form, error)
-        else:
-            messages.success(request, f"{found.user.email} now has access")
-            return redirect("organisations:team", provider_id=provider_id)
+    if _grant_from_forms(
+        request,
+        access_form,
+        locations_form,
+        partial(services.approve_join_request, join_request=found),
+    ):
+        messages.success(request, f"{found.user.email} now has access")
+        return redirect("organisations:team", provider_id=provider_id)
     return _page(
         request,
         "join_request_approve.html",
