@@ -236,3 +236,49 @@ class FactorResetDecisionForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+# Names of the DOMExceptions WebAuthn raises in the browser; the page reports which happened.
+BROWSER_PASSKEY_ERRORS = (
+    "NotAllowedError",
+    "InvalidStateError",
+    "SecurityError",
+    "NotSupportedError",
+    "AbortError",
+    "ConstraintError",
+    "UnknownError",
+)
+
+
+class PasskeyAnswerForm(forms.Form):
+    """What the page's script sends back: the browser's answer, or the error it met."""
+
+    credential = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    browser_error = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+
+    def clean_browser_error(self) -> str:
+        value = str(self.cleaned_data["browser_error"])
+        if value and value not in BROWSER_PASSKEY_ERRORS:
+            return "UnknownError"
+        return value
+
+
+class AddPasskeyForm(PasskeyAnswerForm):
+    name = EchoSafeCharField(
+        label="Name your passkey",
+        help_text="So you can tell your passkeys apart, for example ‘Work laptop’ or ‘Blue security key’.",
+        max_length=60,
+        error_messages={
+            "required": "Enter a name for your passkey",
+            "max_length": "The name must be 60 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    )
+
+    field_order = ["name", "credential", "browser_error"]
+
+    def clean_name(self) -> str:
+        value = " ".join(str(self.cleaned_data["name"]).split())
+        if not value:
+            raise ValidationError("Enter a name for your passkey")
+        return value

@@ -44,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Regulator staff (inspectors, registration assessors) use the back office.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # Random, meaningless identifier given to passkey authenticators instead of anything
+    # personal (WebAuthn's "user handle"); made when the first passkey is added.
+    passkey_user_handle = models.BinaryField(max_length=64, null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -210,3 +213,59 @@ class SecondFactorResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Second factor reset for {self.user_id} ({self.status})"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey or security key) the user registered as a second factor.
+
+    Only the public key is held; the private key never leaves the person's device.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="passkeys")
+    # The person's own label, so they can tell their passkeys apart ("Work laptop").
+    name = models.CharField(max_length=60)
+    # base64url of the authenticator's credential ID (at most 1,023 bytes by the standard).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    # Authenticators that count signatures must count upwards; a step back suggests a clone.
+    sign_count = models.PositiveBigIntegerField(default=0)
+    aaguid = models.CharField(max_length=36, blank=True)
+    transports = models.JSONField(default=list, blank=True)
+    backed_up = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Passkey {self.name!r} of user {self.user_id}"
+
+
+class PasskeyCeremony(models.TextChoices):
+    REGISTER = "register", "Add a passkey"
+    AUTHENTICATE = "authenticate", "Sign in with a passkey"
+
+
+class PasskeyChallenge(models.Model):
+    """The random challenge of one WebAuthn ceremony, held until the browser answers.
+
+    Kept in the database rather than the session so that using it is one DELETE: of two
+    answers sent at once with the same challenge, exactly one finds the row.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    ceremony = models.CharField(max_length=20, choices=PasskeyCeremony.choices)
+    challenge = models.BinaryField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "ceremony"]),
+            models.Index(fields=["expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ceremony} challenge for user {self.user_id}"

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import AccessGrant, SecondFactorResetRequest, User
+from portal.accounts.models import AccessGrant, Passkey, SecondFactorResetRequest, User
 from portal.register.models import Person, RoleAssignment
 from portal.register.selectors import people_holding_email
 
@@ -143,3 +143,12 @@ def factor_reset_by_id(request_id: int) -> SecondFactorResetRequest | None:
         .filter(id=request_id)
         .first()
     )
+
+
+def passkeys_of(user: User) -> list[Passkey]:
+    return list(Passkey.objects.filter(user=user))
+
+
+def passkey_of(user: User, passkey_id: int) -> Passkey | None:
+    """One of the user's own passkeys (None for anyone else's)."""
+    return Passkey.objects.filter(user=user, id=passkey_id).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import views
+from portal.accounts import passkey_views, views
 
 app_name = "accounts"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/authenticator/", views.sign_in_authenticator, name="sign_in_authenticator"),
+    path("sign-in/passkey/", passkey_views.sign_in_passkey, name="sign_in_passkey"),
     path("sign-in/recovery-code/", views.sign_in_recovery_code, name="sign_in_recovery_code"),
     path("sign-in/lost-second-factor/", views.lost_second_factor, name="lost_second_factor"),
     path(
@@ -51,6 +52,13 @@ urlpatterns = [
     path("account/confirm-it-is-you/", views.reauthenticate, name="reauthenticate"),
     path("account/authenticator/", views.change_authenticator, name="change_authenticator"),
     path("account/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("account/passkeys/", passkey_views.passkey_list, name="passkeys"),
+    path("account/passkeys/add/", passkey_views.add_passkey, name="add_passkey"),
+    path(
+        "account/passkeys/<int:passkey_id>/remove/",
+        passkey_views.remove_passkey,
+        name="remove_passkey",
+    ),
     path("account/session/extend/", views.extend_session, name="extend_session"),
     path("staff/second-factor-resets/", views.staff_factor_resets, name="staff_factor_resets"),
     path(

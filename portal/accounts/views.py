@@ -16,6 +16,7 @@ from portal.accounts import forms, selectors, sessions
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
+from portal.accounts.services import passkeys
 from portal.accounts.services.codes import CheckOutcome, CodeCheck
 from portal.audit.services import record
 
@@ -362,6 +363,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if services.confirmed_totp(attempt.user) is None:
                 request.session[SETUP_FLOW] = "sign_in"
                 return redirect("accounts:set_up_authenticator")
+            if passkeys.has_passkeys(attempt.user):
+                return redirect("accounts:sign_in_passkey")
             return redirect("accounts:sign_in_authenticator")
         if attempt.outcome is services.SignInOutcome.BLOCKED:
             form.add_error(
@@ -408,7 +411,11 @@ def _second_factor_page(request: HttpRequest, method: str) -> HttpResponse:
         else:
             form.add_error("code", "The recovery code is incorrect or has already been used")
     template = "sign_in_totp" if method == "totp" else "sign_in_recovery"
-    return render(request, f"accounts/{template}.html", {"form": form})
+    return render(
+        request,
+        f"accounts/{template}.html",
+        {"form": form, "has_passkeys": passkeys.has_passkeys(user)},
+    )
 
 
 @public
@@ -605,6 +612,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "grants": list(selectors.live_grants(user)),
             "delegated": selectors.delegated_providers(user),
             "codes_left": services.recovery_codes_left(user),
+            "passkey_count": len(selectors.passkeys_of(user)),
             "person": user.person,
         },
     )

@@ -147,6 +147,15 @@ ACCOUNT_LOCKOUT_SECONDS = 15 * 60
 # Changing a second factor needs a password and second factor given this recently.
 ACCOUNT_REAUTH_SECONDS = 10 * 60
 ACCOUNT_RECOVERY_CODE_COUNT = 10
+# Passkeys (WebAuthn) as a second factor. The relying party ID is the registrable domain the
+# passkeys belong to and the origins are where the pages are served; when unset, both come
+# from the request's host (which ALLOWED_HOSTS has already checked). Set them in production.
+PASSKEY_RP_ID = env_str("PASSKEY_RP_ID", "")
+PASSKEY_ORIGINS = env_list("PASSKEY_ORIGINS", [])
+# How long the browser's passkey prompt may stay open: WebAuthn's own guidance is 5 to
+# 10 minutes, so people who need more time are not hurried.
+PASSKEY_TIMEOUT_SECONDS = 5 * 60
+PASSKEYS_PER_ACCOUNT = 10
 # django-otp: ±1 time step; our own source-bound lockout replaces django-otp's per-device
 # throttle, which anyone holding the password could use to block the owner.
 OTP_TOTP_ISSUER = f"{REGULATOR_NAME} {SERVICE_NAME}"
@@ -172,6 +181,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    # SimpleWebAuthn's browser library: the WebAuthn calls and their data conversions.
+    (
+        "simplewebauthn",
+        BASE_DIR / "node_modules" / "@simplewebauthn" / "browser" / "dist" / "bundle",
+    ),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,5 +1,6 @@
 """Helpers for account tests: deliver queued mail, read codes, make signed-up users."""
 
+import datetime as dt
 import re
 import time
 from typing import Any
@@ -8,6 +9,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.accounts import clock
 from portal.accounts.models import User
 from portal.accounts.services.access import recompute_access
 from portal.accounts.services.accounts import new_recovery_codes
@@ -87,3 +89,19 @@ def sign_in(client: Any, account: Account, ip: str = "10.0.0.1", code: str | Non
     )
     assert response.status_code == 302, response.content[:2000]
     return response
+
+
+@pytest.fixture
+def later(monkeypatch: Any) -> Any:
+    """Moves the accounts clock forward: `later.advance(minutes=16)`."""
+
+    class Later:
+        offset = dt.timedelta()
+
+        def advance(self, **kwargs: Any) -> None:
+            self.offset += dt.timedelta(**kwargs)
+
+    moved = Later()
+    real = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real() + moved.offset)
+    return moved

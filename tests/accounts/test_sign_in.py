@@ -8,26 +8,11 @@ import time
 import pytest
 from django.contrib.sessions.models import Session
 
-from portal.accounts import clock
 from portal.audit.models import AuditEvent
 from tests.accounts.conftest import PASSWORD, sign_in, totp_now
 
 pytestmark = pytest.mark.django_db
 VARYING = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"')
-
-
-@pytest.fixture
-def later(monkeypatch):
-    class Later:
-        offset = dt.timedelta()
-
-        def advance(self, **kwargs):
-            self.offset += dt.timedelta(**kwargs)
-
-    later = Later()
-    real = clock.now
-    monkeypatch.setattr(clock, "now", lambda: real() + later.offset)
-    return later
 
 
 def password_step(client, email, password=PASSWORD, ip="10.0.0.1"):

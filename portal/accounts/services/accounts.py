@@ -26,6 +26,7 @@ from portal.accounts.codes import (
 )
 from portal.accounts.models import (
     CodePurpose,
+    Passkey,
     ResetRequestStatus,
     SecondFactorResetRequest,
     User,
@@ -250,14 +251,14 @@ class SignInAttempt:
     retry_after: int = 0
 
 
-def _lockout_blocks(email: str, request: HttpRequest) -> int:
+def lockout_remaining_for(email: str, request: HttpRequest) -> int:
     return throttles.lockout_remaining(
         account=email, source=client_ip(request), window=settings.ACCOUNT_LOCKOUT_SECONDS
     )
 
 
 @transaction.atomic
-def _record_sign_in_failure(*, email: str, step: str, request: HttpRequest) -> None:
+def record_sign_in_failure(*, email: str, step: str, request: HttpRequest) -> None:
     user = User.objects.filter(email=email).first()
     record(
         verb="accounts.sign_in_failed",
@@ -294,7 +295,7 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
     if not _ip_allows(request, "sign-in", settings.ACCOUNT_SIGN_INS_PER_IP).allowed:
         record(verb="accounts.rate_limited", data={"scope": "sign-in"}, request=request)
         return SignInAttempt(SignInOutcome.IP_LIMITED)
-    blocked_for = _lockout_blocks(email, request)
+    blocked_for = lockout_remaining_for(email, request)
     if blocked_for:
         record(
             verb="accounts.sign_in_refused_locked",
@@ -309,7 +310,7 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
     else:
         valid = user.check_password(password) and user.is_active
     if not valid or user is None:
-        _record_sign_in_failure(email=email, step="password", request=request)
+        record_sign_in_failure(email=email, step="password", request=request)
         return SignInAttempt(SignInOutcome.WRONG)
     record(verb="accounts.password_accepted", actor=user, target=user, request=request)
     return SignInAttempt(SignInOutcome.PASSWORD_OK, user=user)
@@ -343,7 +344,7 @@ class FactorCheck:
 def check_second_factor(*, user: User, method: str, code: str, request: HttpRequest) -> FactorCheck:
     """Second step: a TOTP code (±1 step, never the same step twice) or a recovery code
     (single use). Failures count toward the same account-and-source block as passwords."""
-    blocked_for = _lockout_blocks(user.email, request)
+    blocked_for = lockout_remaining_for(user.email, request)
     if blocked_for:
         return FactorCheck(FactorOutcome.BLOCKED, retry_after=blocked_for)
     with transaction.atomic():
@@ -375,7 +376,7 @@ def check_second_factor(*, user: User, method: str, code: str, request: HttpRequ
                     context={"codes_left": recovery_codes_left(user)},
                 )
             return FactorCheck(FactorOutcome.ACCEPTED)
-    _record_sign_in_failure(email=user.email, step=method, request=request)
+    record_sign_in_failure(email=user.email, step=method, request=request)
     return FactorCheck(FactorOutcome.WRONG)
 
 
@@ -602,6 +603,7 @@ def decide_factor_reset(
     if approve:
         TOTPDevice.objects.filter(user=reset.user).delete()
         StaticDevice.objects.filter(user=reset.user).delete()
+        Passkey.objects.filter(user=reset.user).delete()
     record(
         verb="accounts.second_factor_reset_" + ("approved" if approve else "refused"),
         actor=staff,

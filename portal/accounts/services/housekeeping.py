@@ -1,4 +1,4 @@
-"""Forget what can no longer matter: old codes, rate counters and lockouts.
+"""Forget what can no longer matter: old codes, rate counters, lockouts, passkey challenges.
 
 Run by the worker's sweeper (settings.SWEEP_HOOKS) every sweep, but does its work at most
 once an hour per worker: the rows only need to go eventually, not promptly.
@@ -12,6 +12,7 @@ from django.db.models import Q
 from portal.accounts import clock
 from portal.accounts.models import SignInLockout
 from portal.accounts.services.codes import forget_old_codes
+from portal.accounts.services.passkeys import forget_expired_challenges
 from portal.accounts.services.throttles import forget_old_counters
 
 EVERY_SECONDS = 60 * 60
@@ -32,4 +33,9 @@ def sweep(*, force: bool = False) -> int:
     if not force and _last_run is not None and now - _last_run < EVERY_SECONDS:
         return 0
     _last_run = now
-    return forget_old_codes() + forget_old_counters() + forget_stale_lockouts()
+    return (
+        forget_old_codes()
+        + forget_old_counters()
+        + forget_stale_lockouts()
+        + forget_expired_challenges()
+    )

@@ -40,7 +40,7 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 
 class Command(BaseCommand):
-    help = "Serve the portal on http://127.0.0.1:8000 with a worker and a mail catcher."
+    help = "Serve the portal on http://localhost:8000 with a worker and a mail catcher."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -83,7 +83,8 @@ class Command(BaseCommand):
                     os.killpg(process.pid, signal.SIGKILL)
 
     def _banner(self, port: int, mailbox: Path) -> None:
-        base = f"http://127.0.0.1:{port}"
+        # "localhost" rather than 127.0.0.1: browsers refuse passkeys on a bare IP address.
+        base = f"http://localhost:{port}"
         lines = [
             "",
             f"  Provider Portal is running at {base}/",
