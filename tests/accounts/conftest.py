@@ -105,3 +105,19 @@ def later(monkeypatch: Any) -> Any:
     real = clock.now
     monkeypatch.setattr(clock, "now", lambda: real() + moved.offset)
     return moved
+
+
+def browser_password_step(page: Any, email: str) -> None:
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+
+
+def browser_sign_in(page: Any, account: Account) -> None:
+    """Sign in through the pages with the password and a code from the app."""
+    browser_password_step(page, account.email)
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        totp_now(account.key)
+    )
+    page.get_by_role("button", name="Sign in").click()

@@ -5,7 +5,7 @@ import base64
 
 import pytest
 
-from tests.accounts.conftest import code_in, deliver_pending, totp_now
+from tests.accounts.conftest import browser_sign_in, code_in, deliver_pending, totp_now
 from tests.accounts.factories import registered_manager
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
@@ -167,20 +167,12 @@ def test_other_account_pages_are_accessible(page, mail, settings):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, settings):
-    from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
     from tests.accounts.conftest import make_account
 
     settings.SESSION_IDLE_SECONDS = 40
     settings.SESSION_WARNING_SECONDS = 37
     account = make_account("timeout@example.org")
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(account.email)
-    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
-        totp_now(account.key)
-    )
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, account)
     assert page.locator("h1").inner_text() == "Your account"
 
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
@@ -199,20 +191,12 @@ def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, sett
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_timeout_without_action_signs_out(page, settings):
-    from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
     from tests.accounts.conftest import make_account
 
     settings.SESSION_IDLE_SECONDS = 6
     settings.SESSION_WARNING_SECONDS = 5
     account = make_account("timeout2@example.org")
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(account.email)
-    page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
-        totp_now(account.key)
-    )
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, account)
     page.wait_for_url("**/signed-out/", timeout=15_000)
     page.goto("/account/")
     assert "/sign-in/" in page.url

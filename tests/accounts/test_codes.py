@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import threading
 from collections import Counter
 
 import pytest
@@ -17,6 +16,7 @@ from portal.accounts.services.codes import CheckOutcome, IssueOutcome, check_cod
 from portal.emails.models import OutboxMessage
 from tests.accounts.conftest import code_in, deliver_pending, latest_mail_to
 from tests.accounts.factories import registered_manager
+from tests.support.concurrency import run_copies
 
 EMAIL = "codes@example.org"
 SIGN_UP = CodePurpose.SIGN_UP
@@ -257,23 +257,11 @@ def test_two_concurrent_submissions_exactly_one_succeeds():
     for attempt in range(5):
         email = f"race{attempt}@example.org"
         issued = issue_code(purpose=SIGN_UP, email=email)
-        barrier = threading.Barrier(4)
-        results: list[CheckOutcome] = []
 
-        def submit(barrier=barrier, results=results, email=email, issued=issued):
-            try:
-                barrier.wait()
-                results.append(
-                    check_code(purpose=SIGN_UP, email=email, raw_code=issued.code).outcome
-                )
-            finally:
-                connection.close()
+        def submit(email=email, issued=issued):
+            return check_code(purpose=SIGN_UP, email=email, raw_code=issued.code).outcome
 
-        threads = [threading.Thread(target=submit) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = run_copies(submit, 4)
         assert results.count(CheckOutcome.ACCEPTED) == 1, results
         assert results.count(CheckOutcome.USED) == 3
 
@@ -291,22 +279,10 @@ def test_rate_limit_holds_across_connections():
     of 20 simultaneous hits with a limit of 10, exactly 10 are allowed."""
     from portal.accounts.services.throttles import hit
 
-    barrier = threading.Barrier(20)
-    allowed: list[bool] = []
-
     def one():
-        try:
-            barrier.wait()
-            allowed.append(hit(scope="test", subject="10.0.0.99", limit=10, window=900).allowed)
-        finally:
-            connection.close()
+        return hit(scope="test", subject="10.0.0.99", limit=10, window=900).allowed
 
-    threads = [threading.Thread(target=one) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert allowed.count(True) == 10
+    assert run_copies(one, 20).count(True) == 10
 
 
 @pytest.mark.django_db(transaction=True)

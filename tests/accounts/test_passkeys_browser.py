@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from portal.accounts.models import Passkey
-from tests.accounts.conftest import PASSWORD, make_account, totp_now
+from tests.accounts.conftest import browser_password_step, browser_sign_in, make_account
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 
@@ -35,13 +35,6 @@ def virtual_authenticator(page: Any) -> tuple[Any, str]:
     return devtools, added["authenticatorId"]
 
 
-def password_step(page: Any, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-
-
 def press(page: Any, button: str) -> None:
     """Send a form from the keyboard alone."""
     page.get_by_role("button", name=button).focus()
@@ -54,11 +47,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     account = make_account("passkey.browser@example.org")
     devtools, authenticator_id = virtual_authenticator(page)
 
-    password_step(page, account.email)
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
-        totp_now(account.key)
-    )
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, account)
     check(page, "Your account")
     page.get_by_role("link", name="Manage passkeys").click()
     check(page, "Passkeys")
@@ -88,7 +77,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
 
     page.get_by_role("link", name="Sign out").click()
     page.get_by_role("button", name="Sign out").click()
-    password_step(page, account.email)
+    browser_password_step(page, account.email)
     page.wait_for_url("**/sign-in/passkey/")
     check(page, "Use your passkey")
     press(page, "Use your passkey")
@@ -120,7 +109,7 @@ def test_a_browser_that_cannot_use_passkeys_is_told_what_to_do(page):
         created_at=account.user.date_joined,
     )
     page.add_init_script("delete window.PublicKeyCredential;")
-    password_step(page, account.email)
+    browser_password_step(page, account.email)
     page.wait_for_url("**/sign-in/passkey/")
     press(page, "Use your passkey")
     page.locator(".govuk-error-summary").wait_for()

@@ -1,6 +1,7 @@
 """Sign-up: eligibility from the register, identical pages for every case, the journey."""
 
 import re
+from functools import partial
 
 import pytest
 from django_otp.plugins.otp_static.models import StaticToken
@@ -18,6 +19,7 @@ from tests.accounts.conftest import (
     totp_now,
 )
 from tests.accounts.factories import make_person, make_role, registered_manager
+from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -245,9 +247,7 @@ def test_start_now_leads_to_sign_up_and_navigation_offers_sign_in(client):
 def test_double_submitted_password_creates_one_account(mail):
     """Two browsers holding the same proven sign-up submit at once: one account, and the
     other is told there is already an account."""
-    import threading
 
-    from django.db import connection
     from django.test import Client
 
     registered_manager("twice@example.org")
@@ -257,22 +257,12 @@ def test_double_submitted_password_creates_one_account(mail):
     first.post("/sign-up/check-your-email/", {"code": code})
     second = Client()
     second.cookies = first.cookies
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
 
     def submit(client):
-        try:
-            barrier.wait()
-            response = client.post("/sign-up/create-password/", {"password": PASSWORD})
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+        return client.post("/sign-up/create-password/", {"password": PASSWORD})
 
-    threads = [threading.Thread(target=submit, args=(c,)) for c in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = run_together([partial(submit, first), partial(submit, second)])
+    statuses = [response.status_code for response in responses]
     assert User.objects.filter(email="twice@example.org").count() == 1
     assert sorted(statuses) == [200, 302]
 

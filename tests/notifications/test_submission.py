@@ -1,10 +1,7 @@
 """Submitting: one notification however often it is sent, a receipt by email, and the back
 button after sending shows what was sent."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from portal.emails.models import OutboxMessage
@@ -13,6 +10,7 @@ from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
 from portal.notifications.samples import complete_answers
+from tests.support.concurrency import run_copies
 
 
 def _complete_draft(user, location, slug="serious-injury"):
@@ -55,28 +53,14 @@ def test_double_click_retry_and_back_button_create_one_notification(client, worl
 def test_concurrent_submissions_of_one_draft_make_one_notification(world):
     location = world.locations["Organisation"]
     draft = _complete_draft(world.manager, location)
-    results: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
 
-    def send() -> None:
-        try:
-            barrier.wait()
-            notification = services.submit_draft(
-                draft_id=draft.pk, user=world.manager, declaration_confirmed=False
-            )
-            results.append(notification.reference)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+    def send():
+        return services.submit_draft(
+            draft_id=draft.pk, user=world.manager, declaration_confirmed=False
+        ).reference
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = run_copies(send, 4)
+    assert not [result for result in results if isinstance(result, BaseException)], results
     assert len(set(results)) == 1
     assert len(results) == 4
     assert Notification.objects.count() == 1
