@@ -131,7 +131,20 @@ def _password_field(
     )
 
 
-class NewPasswordForm(forms.Form):
+class _NewPasswordFormBase(forms.Form):
+    """A form that sets a password for the account at `email` (its words are checked too)."""
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def _checked_new_password(self, field: str) -> str:
+        password = str(self.cleaned_data[field])
+        validate_password(password, user=User(email=self.email))
+        return password
+
+
+class NewPasswordForm(_NewPasswordFormBase):
     password = _password_field(
         "Create a password",
         "new-password",
@@ -139,14 +152,8 @@ class NewPasswordForm(forms.Form):
         "Use 8 characters or more. A few unrelated words together make a good password.",
     )
 
-    def __init__(self, *args: Any, email: str = "", **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.email = email
-
     def clean_password(self) -> str:
-        password = str(self.cleaned_data["password"])
-        validate_password(password, user=User(email=self.email))
-        return password
+        return self._checked_new_password("password")
 
 
 class SignInForm(forms.Form):
@@ -165,7 +172,7 @@ class SignInForm(forms.Form):
         return password
 
 
-class ChangePasswordForm(forms.Form):
+class ChangePasswordForm(_NewPasswordFormBase):
     current_password = _password_field(
         "Current password", "current-password", "Enter your current password"
     )
@@ -176,10 +183,6 @@ class ChangePasswordForm(forms.Form):
         "Use 8 characters or more. Do not reuse your old password.",
     )
 
-    def __init__(self, *args: Any, email: str = "", **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.email = email
-
     def clean_current_password(self) -> str:
         password = str(self.cleaned_data["current_password"])
         if len(password) > MAX_LENGTH:
@@ -187,9 +190,7 @@ class ChangePasswordForm(forms.Form):
         return password
 
     def clean_new_password(self) -> str:
-        password = str(self.cleaned_data["new_password"])
-        validate_password(password, user=User(email=self.email))
-        return password
+        return self._checked_new_password("new_password")
 
 
 class ReauthenticateForm(forms.Form):

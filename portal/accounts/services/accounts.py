@@ -6,6 +6,7 @@ code, password or secret to the audit log, a log line or an email subject.
 
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -87,6 +88,21 @@ def _issue(purpose: str, email: str) -> tuple[CodeRequest, str]:
     return CodeRequest(outcome, issued.retry_after), issued.code
 
 
+def _request_code(
+    *, email: str, request: HttpRequest, send: Callable[..., CodeRequest]
+) -> CodeRequest:
+    """The per-IP cap, then `send` in one quick transaction."""
+    email = normalise_email(email)
+    # Counted in its own statement, outside the transaction below: the per-IP counter row is
+    # shared by everyone behind one address and must not stay locked while we work.
+    if not _ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
+        record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
+        return CodeRequest(CodeRequestOutcome.IP_LIMITED)
+    with transaction.atomic():
+        throttles.commit_without_waiting_for_disk()
+        return send(email=email, request=request)
+
+
 # --- Sign-up ---------------------------------------------------------------------------
 
 _SIGN_UP_TEMPLATES = {
@@ -106,15 +122,7 @@ def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
     issued (so resend limits and tries behave identically) but only an eligible address is
     told it. The other cases get an email explaining why, and what to do.
     """
-    email = normalise_email(email)
-    # Counted in its own statement, outside the transaction below: the per-IP counter row is
-    # shared by everyone behind one address and must not stay locked while we work.
-    if not _ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
-        record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
-        return CodeRequest(CodeRequestOutcome.IP_LIMITED)
-    with transaction.atomic():
-        throttles.commit_without_waiting_for_disk()
-        return _send_sign_up_email(email=email, request=request)
+    return _request_code(email=email, request=request, send=_send_sign_up_email)
 
 
 def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
@@ -458,13 +466,7 @@ def change_password(
 
 def request_password_reset_code(*, email: str, request: HttpRequest) -> CodeRequest:
     """Like sign-up: identical for every address; the email says what applies."""
-    email = normalise_email(email)
-    if not _ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
-        record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
-        return CodeRequest(CodeRequestOutcome.IP_LIMITED)
-    with transaction.atomic():
-        throttles.commit_without_waiting_for_disk()
-        return _send_reset_email(email=email, request=request)
+    return _request_code(email=email, request=request, send=_send_reset_email)
 
 
 def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
