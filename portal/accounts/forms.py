@@ -264,6 +264,12 @@ class PasskeyAnswerForm(forms.Form):
         return value
 
 
+class ReauthenticateWithPasskeyForm(PasskeyAnswerForm):
+    password = _password_field("Password", "current-password", "Enter your password")
+
+    field_order = ["password", "credential", "browser_error"]
+
+
 class AddPasskeyForm(PasskeyAnswerForm):
     name = EchoSafeCharField(
         label="Name your passkey",

@@ -16,6 +16,7 @@ from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
 from portal.accounts.models import User
 from portal.accounts.services import passkeys as service
+from portal.accounts.services.accounts import SignInOutcome, check_password_step
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
 from portal.accounts.views import GET_POST, NEXT_URL, _minutes, _safe_next
 
@@ -70,6 +71,15 @@ def _browser_error(form: forms.PasskeyAnswerForm, wording: dict[str, str]) -> st
     return None
 
 
+def _sign_in_problem(rejected: PasskeyRejected) -> str:
+    if rejected.problem is PasskeyProblem.BLOCKED:
+        return (
+            "There have been too many attempts to sign in to this account from your network. "
+            f"Try again in {_minutes(rejected.retry_after)}"
+        )
+    return _PROBLEMS_SIGNING_IN[rejected.problem]
+
+
 # --- Sign-in step ------------------------------------------------------------------------------
 
 
@@ -95,13 +105,7 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except PasskeyRejected as rejected:
-                if rejected.problem is PasskeyProblem.BLOCKED:
-                    error = (
-                        "There have been too many attempts to sign in to this account from "
-                        f"your network. Try again in {_minutes(rejected.retry_after)}"
-                    )
-                else:
-                    error = _PROBLEMS_SIGNING_IN[rejected.problem]
+                error = _sign_in_problem(rejected)
             else:
                 next_url = request.session.pop(NEXT_URL, None)
                 sessions.complete_sign_in(request, user)
@@ -110,6 +114,46 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in_passkey.html",
+        {"form": form, "options": service.authentication_options(user=user, rp=rp)},
+    )
+
+
+@requires("signed_in")
+@GET_POST
+def reauthenticate_with_passkey(request: HttpRequest) -> HttpResponse:
+    """ "Confirm it is you" with the password and a passkey instead of a code."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
+    if not service.has_passkeys(user):
+        return redirect(f"{reverse('accounts:reauthenticate')}?next={next_url}")
+    rp = service.relying_party(request)
+    form = forms.ReauthenticateWithPasskeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = _browser_error(form, _BROWSER_ERRORS_SIGNING_IN)
+        if error is None:
+            password = check_password_step(
+                email=user.email, password=form.cleaned_data["password"], request=request
+            )
+            if password.outcome is not SignInOutcome.PASSWORD_OK:
+                form.add_error("password", "Your password is incorrect")
+            else:
+                try:
+                    service.check_passkey(
+                        user=user,
+                        response_json=form.cleaned_data["credential"],
+                        rp=rp,
+                        request=request,
+                    )
+                except PasskeyRejected as rejected:
+                    error = _sign_in_problem(rejected)
+                else:
+                    sessions.mark_reauthenticated(request)
+                    return redirect(next_url)
+        if error is not None:
+            form.add_error(None, error)
+    return render(
+        request,
+        "accounts/reauthenticate_passkey.html",
         {"form": form, "options": service.authentication_options(user=user, rp=rp)},
     )
 

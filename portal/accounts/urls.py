@@ -50,6 +50,11 @@ urlpatterns = [
     path("account/", views.home, name="home"),
     path("account/password/", views.change_password, name="change_password"),
     path("account/confirm-it-is-you/", views.reauthenticate, name="reauthenticate"),
+    path(
+        "account/confirm-it-is-you/passkey/",
+        passkey_views.reauthenticate_with_passkey,
+        name="reauthenticate_passkey",
+    ),
     path("account/authenticator/", views.change_authenticator, name="change_authenticator"),
     path("account/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
     path("account/passkeys/", passkey_views.passkey_list, name="passkeys"),

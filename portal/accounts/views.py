@@ -667,7 +667,11 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "There have been too many attempts. Try again later")
         else:
             form.add_error("password", "Your password is incorrect")
-    return render(request, "accounts/reauthenticate.html", {"form": form})
+    return render(
+        request,
+        "accounts/reauthenticate.html",
+        {"form": form, "next": next_url, "has_passkeys": passkeys.has_passkeys(user)},
+    )
 
 
 @requires("signed_in")

@@ -522,3 +522,43 @@ def test_expired_challenges_are_forgotten(account, later):
     assert service.forget_expired_challenges() == 0
     later.advance(minutes=7)
     assert service.forget_expired_challenges() == 1
+
+
+def test_confirm_it_is_you_with_password_and_passkey(client, account, with_passkey, later):
+    sign_in_with_passkey(client, account, with_passkey)
+    later.advance(minutes=11)
+    response = client.get("/account/passkeys/add/")
+    reauth = response["Location"]
+    assert reauth == "/account/confirm-it-is-you/?next=/account/passkeys/add/"
+    page = client.get(reauth).content.decode()
+    link = "/account/confirm-it-is-you/passkey/?next=%2Faccount%2Fpasskeys%2Fadd%2F"
+    assert html.escape(link) in page or link in page
+
+    options = options_on(client.get(link))
+    response = client.post(
+        link, {"password": "not my password", "credential": with_passkey.get(options)}
+    )
+    assert "Your password is incorrect" in html.unescape(errors_on(response))
+    assert client.get("/account/passkeys/add/")["Location"] == reauth
+
+    options = options_on(client.get(link))
+    response = client.post(link, {"password": PASSWORD, "credential": with_passkey.get(options)})
+    assert response["Location"] == "/account/passkeys/add/"
+    assert client.get("/account/passkeys/add/").status_code == 200
+
+
+def test_confirm_it_is_you_with_a_passkey_needs_a_passkey(client, account):
+    sign_in(client, account)
+    response = client.get("/account/confirm-it-is-you/passkey/?next=/account/passkeys/")
+    assert response["Location"] == "/account/confirm-it-is-you/?next=/account/passkeys/"
+    assert (
+        "Use your passkey instead" not in client.get("/account/confirm-it-is-you/").content.decode()
+    )
+
+
+def test_confirm_it_is_you_refuses_a_foreign_next_page(client, account, with_passkey):
+    sign_in_with_passkey(client, account, with_passkey)
+    link = "/account/confirm-it-is-you/passkey/?next=https://evil.example/"
+    options = options_on(client.get(link))
+    response = client.post(link, {"password": PASSWORD, "credential": with_passkey.get(options)})
+    assert response["Location"] == "/account/"

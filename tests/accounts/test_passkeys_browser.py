@@ -6,7 +6,12 @@ from typing import Any
 import pytest
 
 from portal.accounts.models import Passkey
-from tests.accounts.conftest import browser_password_step, browser_sign_in, make_account
+from tests.accounts.conftest import (
+    PASSWORD,
+    browser_password_step,
+    browser_sign_in,
+    make_account,
+)
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 
@@ -85,7 +90,14 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     check(page, "Your account")
     assert Passkey.objects.get().last_used_at is not None
 
-    page.goto("/account/passkeys/")
+    # "Confirm it is you" with the password and the passkey.
+    page.goto("/account/confirm-it-is-you/?next=/account/passkeys/")
+    page.get_by_role("link", name="Use your passkey instead of a code").click()
+    check(page, "Confirm it is you")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    press(page, "Continue")
+    page.wait_for_url("**/account/passkeys/")
+
     page.get_by_role("link", name="Remove passkey This laptop").click()
     check(page, "Remove the passkey ‘This laptop’?")
     press(page, "Remove passkey")

@@ -29,9 +29,9 @@ function enhance(form) {
     if (asking) {
       return; // a second press while the browser's own dialog is open
     }
-    const name = form.elements.namedItem("name");
-    if (name && !name.value.trim()) {
-      form.submit(); // let the server say the name is missing before making a passkey
+    const typed = form.querySelectorAll("input:not([type=hidden])");
+    if ([...typed].some((input) => !input.value.trim())) {
+      form.submit(); // let the server say what is missing before the browser is asked
       return;
     }
     asking = true;
