@@ -269,3 +269,26 @@ class PasskeyChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ceremony} challenge for user {self.user_id}"
+
+
+class SignedInSession(models.Model):
+    """One browser signed in to an account, so its owner can see it and end it.
+
+    Points at Django's session by key; the session store keeps the key current when it
+    changes (portal/accounts/session_store.py) and removes this row when the session ends.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+        indexes = [models.Index(fields=["user", "signed_in_at"])]
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from portal.accounts import sessions
 from portal.accounts.services.accounts import apply_register_change
+from portal.accounts.services.signed_in import remember_session
 from portal.register.events import register_changed
 
 
@@ -24,3 +25,6 @@ def start_session_clock(sender: Any, request: HttpRequest | None, user: Any, **_
     clocks, so the timeout middleware never has to write the session to start them."""
     if request is not None and hasattr(request, "session"):
         sessions.mark_signed_in_now(request)
+        if request.session.session_key is None:  # login() flushed another user's session
+            request.session.save()
+        remember_session(user=user, request=request)

@@ -1,14 +1,23 @@
 """Reads for accounts: who may sign up, what an account may act for."""
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import ua_parser
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import AccessGrant, Passkey, SecondFactorResetRequest, User
+from portal.accounts.models import (
+    AccessGrant,
+    Passkey,
+    SecondFactorResetRequest,
+    SignedInSession,
+    User,
+)
 from portal.register.models import Person, RoleAssignment
 from portal.register.selectors import people_holding_email
 
@@ -152,3 +161,67 @@ def passkeys_of(user: User) -> list[Passkey]:
 def passkey_of(user: User, passkey_id: int) -> Passkey | None:
     """One of the user's own passkeys (None for anyone else's)."""
     return Passkey.objects.filter(user=user, id=passkey_id).first()
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    device: str
+    ip_address: str | None
+    signed_in_at: Any
+    last_active_at: Any
+    current: bool
+
+
+@lru_cache(maxsize=512)
+def describe_browser(user_agent: str) -> str:
+    """ "Firefox on Windows", from a User-Agent header, for people to recognise their devices."""
+    parsed = ua_parser.parse(user_agent).with_defaults()
+    browser = parsed.user_agent.family if parsed.user_agent.family != "Other" else ""
+    system = parsed.os.family if parsed.os.family != "Other" else ""
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown browser"
+
+
+def signed_in_sessions(user: User, current_key: str | None) -> list[SessionSummary]:
+    """The user's browsers that are still signed in, the current one first."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from portal.accounts import sessions as session_clock
+
+    from portal.accounts import clock
+
+    now = clock.now()
+    rows = list(SignedInSession.objects.filter(user=user))
+    live = {
+        s.session_key: s
+        for s in Session.objects.filter(
+            session_key__in=[row.session_key for row in rows], expire_date__gt=now
+        )
+    }
+    found = []
+    for row in rows:
+        session = live.get(row.session_key)
+        if session is None:
+            continue
+        last_seen = session.get_decoded().get(session_clock.LAST_SEEN_AT)
+        last_active = (
+            dt.datetime.fromtimestamp(float(last_seen), tz=dt.UTC)
+            if last_seen
+            else row.signed_in_at
+        )
+        if (now - last_active).total_seconds() > settings.SESSION_IDLE_SECONDS:
+            continue  # signed out at its next request anyway
+        found.append(
+            SessionSummary(
+                id=row.id,
+                device=describe_browser(row.user_agent),
+                ip_address=row.ip_address,
+                signed_in_at=row.signed_in_at,
+                last_active_at=last_active,
+                current=row.session_key == current_key,
+            )
+        )
+    return sorted(found, key=lambda s: (not s.current, -s.last_active_at.timestamp()))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import passkey_views, views
+from portal.accounts import passkey_views, session_views, views
 
 app_name = "accounts"
 
@@ -63,6 +63,17 @@ urlpatterns = [
         "account/passkeys/<int:passkey_id>/remove/",
         passkey_views.remove_passkey,
         name="remove_passkey",
+    ),
+    path("account/sessions/", session_views.session_list, name="sessions"),
+    path(
+        "account/sessions/<int:session_id>/sign-out/",
+        session_views.end_session,
+        name="end_session",
+    ),
+    path(
+        "account/sessions/sign-out-others/",
+        session_views.end_other_sessions,
+        name="end_other_sessions",
     ),
     path("account/session/extend/", views.extend_session, name="extend_session"),
     path("staff/second-factor-resets/", views.staff_factor_resets, name="staff_factor_resets"),

@@ -16,7 +16,7 @@ from portal.accounts import forms, selectors, sessions
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
-from portal.accounts.services import passkeys
+from portal.accounts.services import passkeys, signed_in
 from portal.accounts.services.codes import CheckOutcome, CodeCheck
 from portal.audit.services import record
 
@@ -291,6 +291,10 @@ def set_up_authenticator(request: HttpRequest) -> HttpResponse:
                 sessions.complete_sign_in(request, user)
             else:
                 sessions.mark_reauthenticated(request)
+                # Whoever set up the old app may be signed in elsewhere: not any more.
+                signed_in.end_other_sessions(
+                    user=user, request=request, reason="authenticator app changed"
+                )
             if services.recovery_codes_left(user) == 0:
                 request.session[CODES_TO_SHOW] = services.new_recovery_codes(
                     user=user, request=request, notify=flow == "change"
@@ -635,7 +639,10 @@ def change_password(request: HttpRequest) -> HttpResponse:
         if changed:
             # Other sessions end (their password hash no longer matches); this one goes on.
             update_session_auth_hash(request, user)
-            messages.success(request, "Your password has been changed")
+            signed_in.end_other_sessions(user=user, request=request, reason="password changed")
+            messages.success(
+                request, "Your password has been changed. Any other browsers have been signed out"
+            )
             return redirect("accounts:home")
         form.add_error("current_password", "Your current password is incorrect")
     return render(request, "accounts/change_password.html", {"form": form})

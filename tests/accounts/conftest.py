@@ -114,10 +114,11 @@ def browser_password_step(page: Any, email: str) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
-def browser_sign_in(page: Any, account: Account) -> None:
-    """Sign in through the pages with the password and a code from the app."""
+def browser_sign_in(page: Any, account: Account, step: int = 0) -> None:
+    """Sign in through the pages with the password and a code from the app (`step` time
+    steps ahead, when an earlier sign-in in the test has spent the current one)."""
     browser_password_step(page, account.email)
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
-        totp_now(account.key)
+        totp_now(account.key, step)
     )
     page.get_by_role("button", name="Sign in").click()

@@ -159,6 +159,8 @@ def test_other_account_pages_are_accessible(page, mail, settings):
         ("/account/password/", "Change your password"),
         ("/account/recovery-codes/", "Get new recovery codes"),
         ("/account/confirm-it-is-you/", "Confirm it is you"),
+        ("/account/sessions/", "Where you are signed in"),
+        ("/account/passkeys/", "Passkeys"),
     ]:
         page.goto(path)
         check(page, heading)
@@ -292,3 +294,30 @@ def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
     page.get_by_label("What is your email address?").fill("limited@example.org")
     page.get_by_role("button", name="Continue").click()
     check(page, "Too many requests")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_another_browser(page):
+    from django.test import Client
+
+    from tests.accounts.conftest import make_account, sign_in
+
+    account = make_account("two.browsers@example.org")
+    elsewhere = Client(
+        HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    )
+    sign_in(elsewhere, account, ip="10.20.30.40")
+    browser_sign_in(page, account, step=1)  # each time step verifies once
+    page.get_by_role("link", name="View where you are signed in").click()
+    check(page, "Where you are signed in")
+    assert "Firefox on Windows" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sign out Firefox on Windows").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    check(page, "Where you are signed in")
+    assert (
+        "That browser has been signed out"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    assert elsewhere.get("/account/").status_code == 302

@@ -524,6 +524,7 @@ def reset_password(*, email: str, new_password: str, request: HttpRequest) -> Us
     user.set_password(new_password)
     user.save(update_fields=["password"])
     record(verb="accounts.password_reset", actor=user, target=user, request=request)
+    _sign_out_everywhere(user=user, request=request, reason="password reset")
     queue_email(to=user.email, template="password_changed", context={"how": "reset"})
     return user
 
@@ -606,6 +607,7 @@ def decide_factor_reset(
         TOTPDevice.objects.filter(user=reset.user).delete()
         StaticDevice.objects.filter(user=reset.user).delete()
         Passkey.objects.filter(user=reset.user).delete()
+        _sign_out_everywhere(user=reset.user, request=request, reason="second factor reset")
     record(
         verb="accounts.second_factor_reset_" + ("approved" if approve else "refused"),
         actor=staff,
@@ -619,6 +621,12 @@ def decide_factor_reset(
         context={"approved": approve, "reason": reason},
     )
     return reset
+
+
+def _sign_out_everywhere(*, user: User, request: HttpRequest, reason: str) -> None:
+    from portal.accounts.services.signed_in import end_all_sessions  # it imports this module
+
+    end_all_sessions(user=user, request=request, reason=reason)
 
 
 # --- Register sync -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from portal.accounts import clock
 from portal.accounts.models import SignInLockout
 from portal.accounts.services.codes import forget_old_codes
 from portal.accounts.services.passkeys import forget_expired_challenges
+from portal.accounts.services.signed_in import forget_finished_sessions
 from portal.accounts.services.throttles import forget_old_counters
 
 EVERY_SECONDS = 60 * 60
@@ -38,4 +39,5 @@ def sweep(*, force: bool = False) -> int:
         + forget_old_counters()
         + forget_stale_lockouts()
         + forget_expired_challenges()
+        + forget_finished_sessions()
     )
