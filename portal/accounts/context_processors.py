@@ -21,6 +21,7 @@ def account(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         item("Your account", "accounts:home")
         if user.is_staff:
+            item("Accounts", "accounts:staff_account_search")
             item("Second factor requests", "accounts:staff_factor_resets")
         item("Sign out", "accounts:sign_out")
         idle_left, absolute_left = sessions.seconds_left(request)

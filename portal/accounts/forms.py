@@ -289,3 +289,25 @@ class AddPasskeyForm(PasskeyAnswerForm):
         if not value:
             raise ValidationError("Enter a name for your passkey")
         return value
+
+
+class StaffAccountSearchForm(forms.Form):
+    email = PortalEmailField(
+        label="Email address of the account",
+        max_length=320,
+        error_messages=_EMAIL_ERRORS | {"required": "Enter the email address of the account"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    )
+
+
+class StaffSignOutForm(forms.Form):
+    reason = EchoSafeCharField(
+        label="Why are you signing this person out?",
+        help_text="For example, they told us their phone was stolen. This is kept in the audit trail.",
+        max_length=1000,
+        error_messages={
+            "required": "Enter why you are signing this person out",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -8,9 +8,13 @@ from typing import Any
 
 import ua_parser
 from django.apps import apps
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from portal.accounts import clock
+from portal.accounts import sessions as session_clock
 from portal.accounts.models import (
     AccessGrant,
     Passkey,
@@ -186,13 +190,6 @@ def describe_browser(user_agent: str) -> str:
 
 def signed_in_sessions(user: User, current_key: str | None) -> list[SessionSummary]:
     """The user's browsers that are still signed in, the current one first."""
-    from django.conf import settings
-    from django.contrib.sessions.models import Session
-
-    from portal.accounts import sessions as session_clock
-
-    from portal.accounts import clock
-
     now = clock.now()
     rows = list(SignedInSession.objects.filter(user=user))
     live = {

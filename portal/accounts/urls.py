@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import passkey_views, session_views, views
+from portal.accounts import passkey_views, session_views, staff_views, views
 
 app_name = "accounts"
 
@@ -76,6 +76,8 @@ urlpatterns = [
         name="end_other_sessions",
     ),
     path("account/session/extend/", views.extend_session, name="extend_session"),
+    path("staff/accounts/", staff_views.account_search, name="staff_account_search"),
+    path("staff/accounts/<int:user_id>/", staff_views.account, name="staff_account"),
     path("staff/second-factor-resets/", views.staff_factor_resets, name="staff_factor_resets"),
     path(
         "staff/second-factor-resets/<int:reset_id>/",

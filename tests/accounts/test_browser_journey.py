@@ -258,6 +258,14 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     check(page, "Second factor reset requests")
     assert SecondFactorResetRequest.objects.get().status == "approved"
 
+    page.get_by_role("link", name="Accounts", exact=True).click()
+    check(page, "Find an account")
+    page.get_by_role("button", name="Find account").click()
+    check(page, "Find an account")  # the error
+    page.get_by_label("Email address of the account").fill(account.email)
+    page.get_by_role("button", name="Find account").click()
+    check(page, f"Account: {account.email}")
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)

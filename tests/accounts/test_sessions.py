@@ -199,3 +199,62 @@ def test_the_sign_out_actions_only_take_posts(account):
     anonymous = browser()
     assert anonymous.post("/account/sessions/sign-out-others/").status_code == 302
     assert is_signed_in(laptop)
+
+
+def staff_browser():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = User.objects.create_user("assessor@regulator.example", PASSWORD, is_staff=True)
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    client = browser()
+    client.post("/sign-in/", {"email": staff.email, "password": PASSWORD})
+    assert client.post("/sign-in/authenticator/", {"code": totp_now(KNOWN_KEY)}).status_code == 302
+    return client
+
+
+def test_staff_find_an_account_and_sign_it_out_everywhere(account):
+    laptop = signed_in_browser(account, FIREFOX, "10.0.0.1")
+    staff = staff_browser()
+    response = staff.get("/staff/accounts/", {"email": account.email.upper()})
+    assert response["Location"] == f"/staff/accounts/{account.user.id}/"
+    page = staff.get(response["Location"]).content.decode()
+    assert "1 browser" in page
+    response = staff.post(f"/staff/accounts/{account.user.id}/", {"reason": ""})
+    assert "Enter why you are signing this person out" in response.content.decode()
+    assert is_signed_in(laptop)
+    response = staff.post(
+        f"/staff/accounts/{account.user.id}/", {"reason": "Told us their laptop was stolen"}
+    )
+    assert response.status_code == 302
+    assert not is_signed_in(laptop)
+    assert is_signed_in(staff)
+    event = AuditEvent.objects.get(verb="accounts.all_sessions_ended")
+    assert event.data["reason"] == "Told us their laptop was stolen"
+    assert event.actor is not None
+    assert event.actor.email == "assessor@regulator.example"
+
+
+@pytest.mark.parametrize(
+    ("email", "error"),
+    [
+        ("", "Enter the email address of the account"),
+        ("not-an-email", "Enter an email address in the correct format"),
+        ("nobody@example.org", "There is no account with that email address"),
+        ("x" * 330 + "@example.org", "Email address must be 320 characters or fewer"),
+    ],
+)
+def test_staff_account_search_explains_what_is_wrong(account, email, error):
+    staff = staff_browser()
+    response = staff.get("/staff/accounts/", {"email": email})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+
+
+def test_only_staff_find_accounts(account):
+    laptop = signed_in_browser(account, FIREFOX, "10.0.0.1")
+    assert laptop.get("/staff/accounts/").status_code in (403, 404)
+    assert laptop.post(f"/staff/accounts/{account.user.id}/", {"reason": "x"}).status_code in (
+        403,
+        404,
+    )
+    assert is_signed_in(laptop)
