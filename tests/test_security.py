@@ -122,6 +122,13 @@ def test_standard_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    features = dict(
+        part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",")
+    )
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()"
+    # Passkeys must stay allowed for the site itself.
+    assert not any(name.startswith("publickey-credentials") for name in features)
 
 
 @pytest.mark.django_db
