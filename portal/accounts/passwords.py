@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from portal.accounts import breached
+
 MIN_LENGTH = 8
 MAX_LENGTH = 1024  # Argon2's cost grows with input; nobody needs more
 
@@ -45,6 +47,23 @@ def context_words(user: Any = None) -> set[str]:
         words.update(w for w in _WORD.findall(local) if len(w) >= 3)
         words.update(w for w in _WORD.findall(domain.split(".")[0]) if len(w) >= 4)
     return words
+
+
+class BreachedPasswordValidator:
+    """Refuse passwords known from data breaches (portal/accounts/breached.py). Padding
+    entries in the answer carry a count of 0, so only real sightings count."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        seen = breached.times_seen(password)
+        if seen:
+            raise ValidationError(
+                "This password has appeared in a data breach elsewhere, so criminals may try "
+                "it. Choose a different password",
+                code="breached",
+            )
+
+    def get_help_text(self) -> str:
+        return "Do not use a password that has appeared in a data breach."
 
 
 class ContextWordsValidator:

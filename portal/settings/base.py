@@ -166,7 +166,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.accounts.passwords.LengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "portal.accounts.passwords.ContextWordsValidator"},
+    # Last: the only one that may wait on the network.
+    {"NAME": "portal.accounts.passwords.BreachedPasswordValidator"},
 ]
+# Pwned Passwords range API (k-anonymity). Empty: not checked (development has no internet).
+BREACHED_PASSWORDS_URL = env_str("BREACHED_PASSWORDS_URL", "https://api.pwnedpasswords.com")
+BREACHED_PASSWORDS_TIMEOUT_SECONDS = 2
 
 # Request size limits: a form never needs more than this; uploads have their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)

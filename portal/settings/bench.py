@@ -9,3 +9,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Benchmarks measure our code, not a third party's API (and this machine has no internet).
+BREACHED_PASSWORDS_URL = ""

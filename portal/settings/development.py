@@ -20,3 +20,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # constraint; PostgreSQL (tests, production) does, and the register importer never writes
 # duplicates. Silenced here only, so `make run` starts without a misleading warning.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
+# No internet here: passwords are not checked against breaches unless this is set.
+BREACHED_PASSWORDS_URL = env_str("BREACHED_PASSWORDS_URL", "")

@@ -32,3 +32,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # The loopback SMTP server (aiosmtpd) narrates every connection at INFO; only problems matter.
 LOGGING = copy.deepcopy(BASE_LOGGING)
 LOGGING["loggers"]["mail.log"] = {"level": "WARNING"}
+
+# The breach service is outside the system: tests that need it run one on loopback
+# (tests/accounts/test_breached_passwords.py); the rest do not check.
+BREACHED_PASSWORDS_URL = ""
