@@ -97,5 +97,12 @@ class Command(BaseCommand):
             lines.append(f"    {login.role}: {login.email} / {login.password}")
             if login.note:
                 lines.append(f"      {login.note}")
-        lines += ["", "  Press Ctrl-C to stop everything.", ""]
+        lines += [
+            "",
+            "  Passkeys: sign in, then Your account > Passkeys > Add a passkey",
+            f"  (open {base}/ by that name: browsers refuse passkeys on a bare IP address).",
+            "",
+            "  Press Ctrl-C to stop everything.",
+            "",
+        ]
         self.stdout.write("\n".join(lines))
