@@ -41,6 +41,7 @@ import django
 
 django.setup()
 
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -242,9 +243,15 @@ def build_register(providers: int, locations: int) -> None:
         )
         for n, person in enumerate(people)
     )
+    unusable = make_password(None)
     User.objects.bulk_create(
         [
-            User(email=f"ni-{n}@{DOMAIN}", full_name=f"Nina Bench{n}", person=person, password="!")
+            User(
+                email=f"ni-{n}@{DOMAIN}",
+                full_name=f"Nina Bench{n}",
+                person=person,
+                password=unusable,
+            )
             for n, person in enumerate(people)
         ]
         + [
@@ -528,7 +535,8 @@ def queue_order_id(where: str, position: int, params: list[Any] | None = None) -
     """The id of the notification at `position` in the queue's order (for a deep page)."""
     return int(
         scalar(
-            f"SELECT id FROM notifications_notification WHERE {where} "
+            # `where` is one of the fixed conditions in views() below.
+            f"SELECT id FROM notifications_notification WHERE {where} "  # noqa: S608
             "ORDER BY urgency DESC, submitted_at, id OFFSET %s LIMIT 1",
             [*(params or []), position],
         )
@@ -588,9 +596,10 @@ def views() -> dict[str, tuple[str, dict[str, str]]]:
         ),
         "late": (inbox, {"deadline": "late", "status": ""}),
         "owed_overdue": (inbox, {"deadline": "overdue", "status": ""}),
-        "search_provider": (inbox, {"q": big_provider, "status": ""}),
-        "search_location": (inbox, {"q": busy_location}),
-        "search_reference": (inbox, {"q": reference_for(int(threaded)), "status": ""}),
+        "search_provider": (inbox, {"search": big_provider, "status": ""}),
+        "search_provider_new": (inbox, {"search": big_provider}),
+        "search_location": (inbox, {"search": busy_location}),
+        "search_reference": (inbox, {"search": reference_for(int(threaded)), "status": ""}),
         "detail": (f"{inbox}{reference_for(int(threaded))}/", {}),
     }
 
@@ -598,7 +607,10 @@ def views() -> dict[str, tuple[str, dict[str, str]]]:
 def explain(sqls: list[str]) -> None:
     with connection.cursor() as cursor:
         for sql in sqls:
-            if not sql.lstrip().upper().startswith("SELECT") or "notifications_notification" not in sql:
+            if (
+                not sql.lstrip().upper().startswith("SELECT")
+                or "notifications_notification" not in sql
+            ):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             print(sql[:400], file=sys.stderr)
@@ -644,8 +656,7 @@ def main() -> None:
     total = scalar("SELECT count(*) FROM notifications_notification")
     messages = scalar("SELECT count(*) FROM notifications_notificationmessage")
     answers_bytes = scalar(
-        "SELECT avg(pg_column_size(answers)) FROM notifications_notification TABLESAMPLE "
-        "SYSTEM (1)"
+        "SELECT avg(pg_column_size(answers)) FROM notifications_notification TABLESAMPLE SYSTEM (1)"
     )
     emit("staff_queue_notifications", total, "notifications", messages=messages)
     emit("staff_queue_answers_avg_bytes", float(answers_bytes or 0), "bytes")
