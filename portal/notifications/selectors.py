@@ -225,32 +225,33 @@ def _queue_rows(
     queryset: QuerySet[Notification],
     *,
     levels: tuple[int, ...],
-    bound: tuple[dt.datetime, int] | None,
+    bound: tuple[int, dt.datetime, int] | None,
     forwards: bool,
     limit: int,
 ) -> list[Notification]:
     """Up to `limit` rows in queue order (most urgent first, then longest waiting), from
-    just past `bound` (a submitted time and id within the first level) in either direction.
+    just past `bound` (a notification's urgency, submitted time and id) in either direction.
 
     One query per urgency level, each ordered by (submitted_at, id) alone, so every one is
     a range read off an index however deep the page is (an OFFSET would read and throw away
     every row before it)."""
     rows: list[Notification] = []
-    for level in levels:
+    for level in levels if forwards else tuple(reversed(levels)):
         if len(rows) >= limit:
             break
         part = queryset.filter(urgency=level)
         if bound is not None:
-            submitted_at, pk = bound
-            if forwards:
+            urgency, submitted_at, pk = bound
+            if (level > urgency) if forwards else (level < urgency):
+                continue  # this level is wholly on the side already seen
+            if level == urgency and forwards:
                 part = part.filter(submitted_at__gte=submitted_at).exclude(
                     submitted_at=submitted_at, pk__lte=pk
                 )
-            else:
+            elif level == urgency:
                 part = part.filter(submitted_at__lte=submitted_at).exclude(
                     submitted_at=submitted_at, pk__gte=pk
                 )
-            bound = None
         order = ("submitted_at", "pk") if forwards else ("-submitted_at", "-pk")
         rows.extend(part.order_by(*order)[: limit - len(rows)])
     return rows
@@ -274,24 +275,8 @@ def staff_queue_page(
             .first()
         )
     forwards = not (before and cursor)
-    if cursor is None:
-        rows = _queue_rows(listed, levels=levels, bound=None, forwards=True, limit=size + 1)
-        more_before = False
-    else:
-        urgency, submitted_at, pk = cursor
-        # Levels from the cursor's own onwards, in the direction of travel.
-        if forwards:
-            onwards = tuple(level for level in levels if level <= urgency)
-        else:
-            onwards = tuple(level for level in reversed(levels) if level >= urgency)
-        rows = _queue_rows(
-            listed,
-            levels=onwards,
-            bound=(submitted_at, pk),
-            forwards=forwards,
-            limit=size + 1,
-        )
-        more_before = True
+    rows = _queue_rows(listed, levels=levels, bound=cursor, forwards=forwards, limit=size + 1)
+    more_before = cursor is not None
     more = len(rows) > size
     rows = rows[:size]
     if not forwards:

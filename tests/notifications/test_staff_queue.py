@@ -2,6 +2,7 @@
 and what hostile or stale query strings get (a clear message or the first page, never a 500)."""
 
 import datetime as dt
+import random
 import re
 from html import unescape
 
@@ -259,3 +260,35 @@ def test_queries_do_not_grow_with_depth_and_leave_the_answers_behind(
 def test_only_staff_see_the_queue(client, world):
     client.force_login(world.manager)
     assert client.get(INBOX).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_mix_pages_in_queue_order_both_ways(client, world, monkeypatch, seed):
+    """Random urgencies, times with ties and page sizes: forwards and backwards, the pages are
+    the queue order cut into pieces, with nothing missed or repeated."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(staff_views, "INBOX_PAGE_SIZE", rng.randint(1, 4))
+    rows = [
+        make(world, urgency=rng.choice((1, 2, 3)), minutes=rng.randint(0, 5))
+        for _ in range(rng.randint(5, 14))
+    ]
+    expected = [n.reference for n in sorted(rows, key=lambda n: (-n.urgency, n.submitted_at, n.pk))]
+    client.force_login(world.staff)
+    pages, last = walk(client, INBOX, "next")
+    assert joined(pages) == expected
+    if len(pages) > 1:
+        back, _ = walk(client, follow(last, "prev"), "prev")
+        assert joined(list(reversed(back))) == joined(pages[:-1])
+
+
+@pytest.mark.django_db
+def test_a_cursor_from_outside_the_filter_starts_where_it_falls(client, world, queue):
+    client.force_login(world.staff)
+    urgent = next(n for n in queue if n.urgency == 3)
+    html = client.get(INBOX, {"urgency": "2", "after": urgent.pk}).content.decode()
+    assert references(html) == [n.reference for n in queue if n.urgency == 2]
+    routine = next(n for n in queue if n.urgency == 1)
+    html = client.get(INBOX, {"urgency": "2", "after": routine.pk}).content.decode()
+    assert references(html) == []
+    assert "There are no more notifications in this list." in html
