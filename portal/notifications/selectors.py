@@ -169,8 +169,9 @@ QUEUE_COLUMNS = (
 
 
 class Deadline(models.TextChoices):
-    LATE = "late", "Sent after the deadline"
-    OVERDUE = "overdue", "Provider's update overdue"
+    # Named as the tags in the list name them.
+    LATE = "late", "Sent late"
+    OVERDUE = "overdue", "Update overdue"
 
 
 @dataclass(frozen=True)

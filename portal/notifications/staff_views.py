@@ -144,7 +144,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "page": page,
             "notice": notice,
-            "filtered": len(query) > 1 or query.get("status") != NotificationStatus.SUBMITTED,
+            "filtered": bool(query)
+            and (len(query) > 1 or query["status"] != NotificationStatus.SUBMITTED),
+            "clearable": any(name not in ("after", "before", "page") for name in request.GET),
             "query_string": urlencode(query),
             "catalogue": CATALOGUE,
             "urgency_names": URGENCY_NAMES,

@@ -171,7 +171,10 @@ def test_bad_filters_are_named_and_the_default_queue_is_shown(
     assert "There is a problem" in html
     assert message in unescape(html)
     assert "<script>alert" not in html
+    # The default queue, not a filtered one, and a way back to it.
     assert references(html) == [n.reference for n in queue]
+    assert "match your filters" not in html
+    assert "Clear filters" in html
 
 
 @pytest.mark.django_db
@@ -195,6 +198,7 @@ def test_hostile_or_stale_cursors_give_the_first_page_and_say_so(client, world, 
     html = response.content.decode()
     assert "That page of the list is no longer available, so this is the first page." in html
     assert references(html) == [n.reference for n in queue]
+    assert "Clear filters" not in html
 
 
 @pytest.mark.django_db
