@@ -35,11 +35,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+from bench._common import django_setup, emit, percentile
 
-import django
-
-django.setup()
+django_setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -126,19 +124,8 @@ PERSON_MARK = "@@PERSON@@"
 EMAIL_MARK = "@@EMAIL@@"
 
 
-def emit(metric: str, value: float, unit: str, **extra: object) -> None:
-    print(
-        json.dumps({"metric": metric, "value": round(value, 2), "unit": unit, **extra}), flush=True
-    )
-
-
 def note(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 # ---------------------------------------------------------------------------------------

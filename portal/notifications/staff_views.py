@@ -29,6 +29,13 @@ REGISTER_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{1,19}")
 CURSOR = re.compile(r"[1-9][0-9]{0,17}")
 
 
+def _filter_choice(label: str, invalid: str) -> forms.ChoiceField:
+    # A value not in the list (an edited URL) is named, not silently dropped.
+    return forms.ChoiceField(
+        label=label, required=False, error_messages={"invalid_choice": invalid}
+    )
+
+
 class InboxFilterForm(forms.Form):
     search = forms.CharField(
         label="Reference, provider ID or location ID",
@@ -40,26 +47,10 @@ class InboxFilterForm(forms.Form):
             "max_length": "Reference, provider ID or location ID must be 40 characters or fewer"
         },
     )
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        error_messages={"invalid_choice": "Select a status from the list"},
-    )
-    notification_type = forms.ChoiceField(
-        label="Type",
-        required=False,
-        error_messages={"invalid_choice": "Select a type from the list"},
-    )
-    urgency = forms.ChoiceField(
-        label="Urgency",
-        required=False,
-        error_messages={"invalid_choice": "Select an urgency from the list"},
-    )
-    deadline = forms.ChoiceField(
-        label="Deadlines",
-        required=False,
-        error_messages={"invalid_choice": "Select a deadline filter from the list"},
-    )
+    status = _filter_choice("Status", "Select a status from the list")
+    notification_type = _filter_choice("Type", "Select a type from the list")
+    urgency = _filter_choice("Urgency", "Select an urgency from the list")
+    deadline = _filter_choice("Deadlines", "Select a deadline filter from the list")
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
