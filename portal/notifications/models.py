@@ -167,6 +167,12 @@ class Notification(models.Model):
                 condition=Q(late=True),
                 name="notif_queue_late",
             ),
+            # The due date rides along so a count of what is overdue reads only the index.
+            models.Index(
+                fields=["urgency", "submitted_at", "id", "next_due_on"],
+                condition=Q(next_due_on__isnull=False),
+                name="notif_queue_owed",
+            ),
             models.Index(
                 fields=["provider", "next_due_on", "id"],
                 condition=Q(next_due_label__gt=""),

@@ -34,4 +34,12 @@ class Migration(migrations.Migration):
                 name="notif_queue_late",
             ),
         ),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("next_due_on__isnull", False)),
+                fields=["urgency", "submitted_at", "id", "next_due_on"],
+                name="notif_queue_owed",
+            ),
+        ),
     ]
