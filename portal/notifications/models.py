@@ -167,6 +167,11 @@ class Notification(models.Model):
                 condition=Q(late=True),
                 name="notif_queue_late",
             ),
+            # A provider's queue by status (searching a provider ID keeps the status filter).
+            models.Index(
+                fields=["provider", "status", "urgency", "submitted_at", "id"],
+                name="notif_queue_provider_status",
+            ),
             # The due date rides along so a count of what is overdue reads only the index.
             models.Index(
                 fields=["urgency", "submitted_at", "id", "next_due_on"],

@@ -42,4 +42,11 @@ class Migration(migrations.Migration):
                 name="notif_queue_owed",
             ),
         ),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(
+                fields=["provider", "status", "urgency", "submitted_at", "id"],
+                name="notif_queue_provider_status",
+            ),
+        ),
     ]
