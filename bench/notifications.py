@@ -14,8 +14,6 @@ Run: scripts/bench.sh (PostgreSQL, DJANGO_SETTINGS_MODULE=portal.settings.bench)
 """
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import time
@@ -23,11 +21,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+from bench._common import django_setup, emit, percentile
 
-import django
-
-django.setup()
+django_setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
@@ -47,17 +43,6 @@ from portal.register.models import (  # noqa: E402
     RoleType,
     ServiceType,
 )
-
-
-def emit(metric: str, value: float, unit: str, **extra: object) -> None:
-    print(
-        json.dumps({"metric": metric, "value": round(value, 2), "unit": unit, **extra}), flush=True
-    )
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def build_register(run: str) -> tuple[Provider, list[Location], User, User]:

@@ -149,8 +149,34 @@ class Notification(models.Model):
             models.Index(
                 fields=["location", "-submitted_at", "-id"], name="notif_location_history"
             ),
+            # The staff queue reads each urgency level in (submitted_at, id) order, one range
+            # per level, under whichever filters it has (selectors.staff_queue_page).
             models.Index(
                 fields=["status", "-urgency", "submitted_at", "id"], name="notif_staff_inbox"
+            ),
+            models.Index(fields=["urgency", "submitted_at", "id"], name="notif_queue_all"),
+            models.Index(
+                fields=["type_slug", "urgency", "submitted_at", "id"], name="notif_queue_type"
+            ),
+            models.Index(
+                fields=["status", "type_slug", "urgency", "submitted_at", "id"],
+                name="notif_queue_status_type",
+            ),
+            models.Index(
+                fields=["urgency", "submitted_at", "id"],
+                condition=Q(late=True),
+                name="notif_queue_late",
+            ),
+            # A provider's queue by status (searching a provider ID keeps the status filter).
+            models.Index(
+                fields=["provider", "status", "urgency", "submitted_at", "id"],
+                name="notif_queue_provider_status",
+            ),
+            # The due date rides along so a count of what is overdue reads only the index.
+            models.Index(
+                fields=["urgency", "submitted_at", "id", "next_due_on"],
+                condition=Q(next_due_on__isnull=False),
+                name="notif_queue_owed",
             ),
             models.Index(
                 fields=["provider", "next_due_on", "id"],

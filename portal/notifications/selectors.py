@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -148,26 +149,161 @@ def open_questions(user: Any, limit: int = 10) -> list[NotificationMessage]:
 # ---------------------------------------------------------------------------------------
 
 
+# How far the queue counts before it says "more than": a count is a scan of every matching
+# row, and past this number nobody needs the exact figure to decide what to do next.
+QUEUE_COUNT_CAP = 10_000
+URGENCY_LEVELS = (3, 2, 1)
+# The columns a queue row shows: the answers (the largest column) stay in the table.
+QUEUE_COLUMNS = (
+    "type_slug",
+    "status",
+    "urgency",
+    "submitted_at",
+    "late",
+    "due_on",
+    "next_due_on",
+    "next_due_label",
+    "provider__name",
+    "location__name",
+)
+
+
+class Deadline(models.TextChoices):
+    # Named as the tags in the list name them.
+    LATE = "late", "Sent late"
+    OVERDUE = "overdue", "Update overdue"
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     status: str = NotificationStatus.SUBMITTED
     type_slug: str = ""
     urgency: int | None = None
+    deadline: str = ""
+    # An exact reference, provider ID or location ID (already normalised by the form).
+    reference: str = ""
+    register_id: str = ""
 
 
 def staff_inbox(filters: InboxFilters) -> QuerySet[Notification]:
-    """Most urgent first, then oldest first: what has waited longest gets seen."""
+    """The notifications that match the filters, in no order (see `staff_queue_page`)."""
     queryset = Notification.objects.all()
+    if filters.reference:
+        queryset = queryset.filter(pk=sequence_of(filters.reference) or 0)
+    if filters.register_id:
+        # One column, not "provider OR location": each then reads off its own index.
+        if Provider.objects.filter(pk=filters.register_id).exists():
+            queryset = queryset.filter(provider_id=filters.register_id)
+        else:
+            queryset = queryset.filter(location_id=filters.register_id)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.type_slug:
         queryset = queryset.filter(type_slug=filters.type_slug)
     if filters.urgency:
         queryset = queryset.filter(urgency=filters.urgency)
-    return (
-        queryset.select_related("provider", "location")
-        .defer("answers")
-        .order_by("-urgency", "submitted_at", "pk")
+    if filters.deadline == Deadline.LATE:
+        queryset = queryset.filter(late=True)
+    elif filters.deadline == Deadline.OVERDUE:
+        # A due date is only ever set with its label, so the date alone says it: one
+        # condition the planner can estimate, read off notif_queue_owed.
+        queryset = queryset.filter(next_due_on__lt=timezone.localdate())
+    return queryset
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Notification]
+    # Exact up to QUEUE_COUNT_CAP; `count_capped` says there are more than that.
+    count: int
+    count_capped: bool
+    # Ids to continue from (`after`) or go back from (`before`); None at either end.
+    next_after: int | None
+    previous_before: int | None
+    # The page asked for started from a notification that no longer exists.
+    cursor_lost: bool = False
+
+
+def _queue_rows(
+    queryset: QuerySet[Notification],
+    *,
+    levels: tuple[int, ...],
+    bound: tuple[int, dt.datetime, int] | None,
+    forwards: bool,
+    limit: int,
+) -> list[Notification]:
+    """Up to `limit` rows in queue order (most urgent first, then longest waiting), from
+    just past `bound` (a notification's urgency, submitted time and id) in either direction.
+
+    One query per urgency level, each ordered by (submitted_at, id) alone, so every one is
+    a range read off an index however deep the page is (an OFFSET would read and throw away
+    every row before it)."""
+    rows: list[Notification] = []
+    for level in levels if forwards else tuple(reversed(levels)):
+        if len(rows) >= limit:
+            break
+        part = queryset.filter(urgency=level)
+        if bound is not None:
+            urgency, submitted_at, pk = bound
+            if (level > urgency) if forwards else (level < urgency):
+                continue  # this level is wholly on the side already seen
+            if level == urgency and forwards:
+                part = part.filter(submitted_at__gte=submitted_at).exclude(
+                    submitted_at=submitted_at, pk__lte=pk
+                )
+            elif level == urgency:
+                part = part.filter(submitted_at__lte=submitted_at).exclude(
+                    submitted_at=submitted_at, pk__gte=pk
+                )
+        order = ("submitted_at", "pk") if forwards else ("-submitted_at", "-pk")
+        rows.extend(part.order_by(*order)[: limit - len(rows)])
+    return rows
+
+
+def staff_queue_page(
+    filters: InboxFilters, *, after: int | None = None, before: int | None = None, size: int
+) -> QueuePage:
+    """One page of the regulator's queue, found from the notification it continues from
+    (keyset pagination): the same few queries on page 1 and page 20,000."""
+    matching = staff_inbox(filters)
+    capped = matching.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
+    listed = matching.select_related("provider", "location").only(*QUEUE_COLUMNS)
+    levels = (filters.urgency,) if filters.urgency else URGENCY_LEVELS
+    cursor_id = after or before
+    cursor = None
+    if cursor_id:
+        cursor = (
+            Notification.objects.filter(pk=cursor_id)
+            .values_list("urgency", "submitted_at", "pk")
+            .first()
+        )
+    forwards = not (before and cursor)
+    rows = _queue_rows(listed, levels=levels, bound=cursor, forwards=forwards, limit=size + 1)
+    more_before = cursor is not None
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forwards:
+        if not more:
+            # Back at the start: show a whole first page rather than the few rows left.
+            rows = _queue_rows(listed, levels=levels, bound=None, forwards=True, limit=size + 1)
+            more, more_before = len(rows) > size, False
+            rows = rows[:size]
+        else:
+            rows.reverse()
+            more, more_before = True, True
+    if rows:
+        next_after = rows[-1].pk if more else None
+        previous_before = rows[0].pk if more_before else None
+    else:
+        # Past the end (the rest were decided meanwhile): offer the way back.
+        next_after, previous_before = None, cursor[2] if cursor else None
+    return QueuePage(
+        items=rows,
+        count=min(capped, QUEUE_COUNT_CAP),
+        count_capped=capped > QUEUE_COUNT_CAP,
+        next_after=next_after,
+        previous_before=previous_before,
+        cursor_lost=bool(cursor_id) and cursor is None,
     )
 
 

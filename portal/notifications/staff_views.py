@@ -1,11 +1,12 @@
 """The regulator's inbox: list, open, mark reviewed, ask for information, close, and accept
 or reject a change of contact details. Staff only (`regulator_staff`)."""
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,17 +17,40 @@ from portal.notifications import engine, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import NotificationStatus
+from portal.notifications.references import PREFIX, normalise
 from portal.notifications.views import _thread_rows
 from portal.register.models import Person
 
 INBOX_PAGE_SIZE = 50
 URGENCY_NAMES = {3: "Urgent", 2: "Soon", 1: "Routine"}
+# Provider and location IDs: the regulator's (1-101614751) or an ODS code (RL4, RXX01).
+REGISTER_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{1,19}")
+# A page continues from a notification id; anything else is not a page we made.
+CURSOR = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _filter_choice(label: str, invalid: str) -> forms.ChoiceField:
+    # A value not in the list (an edited URL) is named, not silently dropped.
+    return forms.ChoiceField(
+        label=label, required=False, error_messages={"invalid_choice": invalid}
+    )
 
 
 class InboxFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Status", required=False)
-    notification_type = forms.ChoiceField(label="Type", required=False)
-    urgency = forms.ChoiceField(label="Urgency", required=False)
+    search = forms.CharField(
+        label="Reference, provider ID or location ID",
+        required=False,
+        max_length=40,
+        # An example reference far beyond any test's ids, so it is never mistaken for a row.
+        help_text="For example, NOT-1234-5671, 1-101614751 or 1-1000210669",
+        error_messages={
+            "max_length": "Reference, provider ID or location ID must be 40 characters or fewer"
+        },
+    )
+    status = _filter_choice("Status", "Select a status from the list")
+    notification_type = _filter_choice("Type", "Select a type from the list")
+    urgency = _filter_choice("Urgency", "Select an urgency from the list")
+    deadline = _filter_choice("Deadlines", "Select a deadline filter from the list")
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -37,6 +61,42 @@ class InboxFilterForm(forms.Form):
         self.fields["urgency"].choices = [("", "Any urgency")] + [  # type: ignore[attr-defined]
             (str(level), name) for level, name in URGENCY_NAMES.items()
         ]
+        self.fields["deadline"].choices = [("", "Any"), *selectors.Deadline.choices]  # type: ignore[attr-defined]
+
+    def clean_search(self) -> str:
+        typed = " ".join(self.cleaned_data.get("search", "").split())
+        if not typed:
+            return ""
+        if normalise(typed):
+            return typed
+        if typed.upper().startswith(PREFIX):
+            raise forms.ValidationError(
+                "Enter a reference number in the correct format, like NOT-1234-5671. Check "
+                "each digit: the last one is a check digit"
+            )
+        if REGISTER_ID.fullmatch(typed.upper()):
+            return typed
+        raise forms.ValidationError(
+            "Enter a reference like NOT-1234-5671, a provider ID like 1-101614751 or a "
+            "location ID like 1-1000210669"
+        )
+
+    def filters(self) -> selectors.InboxFilters:
+        data = self.cleaned_data
+        search = data["search"]
+        reference = normalise(search) or ""
+        return selectors.InboxFilters(
+            status=data["status"],
+            type_slug=data["notification_type"],
+            urgency=int(data["urgency"]) if data["urgency"] else None,
+            deadline=data["deadline"],
+            reference=reference,
+            register_id="" if reference else search.upper(),
+        )
+
+
+def _cursor(value: str | None) -> int | None:
+    return int(value) if value and CURSOR.fullmatch(value) else None
 
 
 @requires("regulator_staff")
@@ -46,25 +106,43 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if "status" not in data:
         data["status"] = NotificationStatus.SUBMITTED
     form = InboxFilterForm(data)
-    filters = selectors.InboxFilters()
-    if form.is_valid():
-        filters = selectors.InboxFilters(
-            status=form.cleaned_data["status"],
-            type_slug=form.cleaned_data["notification_type"],
-            urgency=int(form.cleaned_data["urgency"]) if form.cleaned_data["urgency"] else None,
-        )
-    page = Paginator(selectors.staff_inbox(filters), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Bad filters are reported and the default queue is shown; nothing is guessed.
+    filters = form.filters() if form.is_valid() else selectors.InboxFilters()
+    # The filters again in each page link (status always: empty means "All statuses").
+    query = {
+        name: value
+        for name, value in (form.cleaned_data.items() if form.is_valid() else [])
+        if value or name == "status"
+    }
+    after, before = request.GET.get("after"), request.GET.get("before")
+    cursor = _cursor(after or before)
+    page = selectors.staff_queue_page(
+        filters,
+        after=cursor if after else None,
+        before=cursor if before and not after else None,
+        size=INBOX_PAGE_SIZE,
     )
+    notice = ""
+    if (after or before) and (cursor is None or page.cursor_lost):
+        notice = "That page of the list is no longer available, so this is the first page."
+    elif (after or before) and not page.items:
+        notice = "There are no more notifications in this list."
     return render(
         request,
         "notifications/staff/inbox.html",
         {
+            "form": form,
             "filter_form": form,
-            "page_obj": page,
+            "page": page,
+            "notice": notice,
+            "filtered": bool(query)
+            and (len(query) > 1 or query["status"] != NotificationStatus.SUBMITTED),
+            "clearable": any(name not in ("after", "before", "page") for name in request.GET),
+            "query_string": urlencode(query),
             "catalogue": CATALOGUE,
             "urgency_names": URGENCY_NAMES,
             "now": timezone.now(),
+            "today": timezone.localdate(),
         },
     )
 

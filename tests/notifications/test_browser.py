@@ -233,3 +233,32 @@ def test_remaining_pages_are_accessible(page, live_server, world):
     assert "Your answer has been sent" in page.content()
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
+
+
+def test_staff_queue_filters_errors_and_pages_are_accessible(page, live_server, world, monkeypatch):
+    """The queue's search, filters, error summary and previous/next links, by keyboard too."""
+    from portal.notifications import staff_views
+    from tests.notifications.helpers import submit
+
+    monkeypatch.setattr(staff_views, "INBOX_PAGE_SIZE", 2)
+    location = world.locations["Organisation"]
+    sent = [submit(slug, world.manager, location) for slug in ("death", "police", "dols")]
+    sign_in(page, live_server, world.staff)
+    page.goto(reverse("notifications_staff:inbox"))
+    assert "3 notifications" in page.content()
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_load_state()
+    assert sent[2].reference in page.content()
+    assert_accessible(page)
+    page.get_by_label("Reference, provider ID or location ID").fill("NOT-0000-0000-1")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    page.get_by_label("Reference, provider ID or location ID").fill(sent[1].reference)
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "1 notification match your filters" in page.content()
+    assert_accessible(page)
