@@ -251,7 +251,11 @@ def test_accept_invitation_as_the_invited_existing_user(world, invite):
     assert invitation.status == InvitationStatus.ACCEPTED
     assert invitation.accepted_by == invitee
     assert audit("organisations.invitation_accepted")[0].data["after"]["status"] == "accepted"
-    assert audit("organisations.membership_granted")[0].data["after"]["permissions"] == NOTIFY
+    (granted,) = audit("organisations.membership_granted")
+    assert granted.data["after"]["permissions"] == NOTIFY
+    assert granted.data["via"] == f"invitation {invitation.pk}"
+    assert granted.data["user"] == invitee.email
+    assert granted.data["provider"] == world.p.pk
     assert outbox_to(invitee.email)[-1].subject == "You can now act for Sunrise Care Ltd"
     assert (
         outbox_to(world.users["ni"].email)[-1].subject
@@ -420,6 +424,9 @@ def test_request_to_join_approved_with_chosen_access(world):
         == "Your request to join Sunrise Care Ltd was approved"
     )
     assert audit("organisations.join_request_approved")
+    (granted,) = audit("organisations.membership_granted")
+    assert granted.data["via"] == f"join request {join_request.pk}"
+    assert granted.data["before"] is None
     # Replayed decision is refused.
     with refused():
         services.refuse_join_request(
