@@ -78,12 +78,28 @@ def expire(invitation, **delta):
 
 
 def at_once(*calls):
-    """Run each call in its own thread (with its own database connection) and wait for all."""
-    threads = [threading.Thread(target=call) for call in calls]
+    """Start the calls at the same moment, each in its own thread with its own database
+    connection. Returns, in the order they finished, "done" for each that went through and
+    the message of each the service refused."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except services.DelegationError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
 
 
 @pytest.fixture
@@ -364,19 +380,9 @@ def test_accepting_when_the_inviter_has_since_lost_their_role_flags_review(world
 
 def test_two_concurrent_accepts_make_one_membership(transactional_db_world):
     invitee, token = transactional_db_world
-    results = []
-
-    def accept():
-        try:
-            services.accept_invitation(user=invitee, token=token)
-            results.append("ok")
-        except services.DelegationError as error:
-            results.append(error.message)
-        finally:
-            connection.close()
-
-    at_once(accept, accept)
-    assert sorted(results) == ["This invitation has already been used", "ok"]
+    accept = partial(services.accept_invitation, user=invitee, token=token)
+    outcomes = at_once(accept, accept)
+    assert sorted(outcomes) == ["This invitation has already been used", "done"]
     assert Membership.objects.filter(user=invitee).count() == 1
 
 
@@ -627,22 +633,12 @@ def test_a_registered_whole_provider_person_counts_as_a_team_manager(world):
 def test_two_managers_removing_each_other_at_once_leave_one(transactional_db):
     world = build_world()
     a, ma, b, mb = only_two_delegates_manage_the_whole_team(world)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def remove(actor, membership):
-        try:
-            barrier.wait()
-            services.remove_membership(actor=actor, membership=membership)
-            results.append("removed")
-        except services.DelegationError as error:
-            results.append(error.message)
-        finally:
-            connection.close()
-
-    at_once(partial(remove, a, mb), partial(remove, b, ma))
-    assert results.count("removed") == 1
-    assert any("is the only person who can manage the team" in r for r in results)
+    outcomes = at_once(
+        partial(services.remove_membership, actor=a, membership=mb),
+        partial(services.remove_membership, actor=b, membership=ma),
+    )
+    assert outcomes.count("done") == 1
+    assert any("is the only person who can manage the team" in r for r in outcomes)
     assert (
         Membership.objects.filter(
             provider=world.p, status=MembershipStatus.ACTIVE, whole_provider=True, user__in=[a, b]
