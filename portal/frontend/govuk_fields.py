@@ -1,4 +1,5 @@
-"""Form fields whose GOV.UK pattern has no Django equivalent: memorable dates and times.
+"""Form fields whose GOV.UK pattern has no Django equivalent: memorable dates and times,
+and radios with one "Select …" error.
 
 Error messages follow the GOV.UK Design System's wording ("Date of death must include a
 month", "must be a real date", "must be today or in the past") and say which parts of a
@@ -69,6 +70,17 @@ class GovukDateWidget(forms.Widget):
             if parts:
                 return [part for part in DATE_PARTS if part in parts]
         return list(DATE_PARTS) if errors else []
+
+
+def radios(label: str, error: str, **extra: Any) -> forms.ChoiceField:
+    """One answer from radios whose choices the form sets. GOV.UK asks the same "Select …"
+    whether nothing was chosen or something that was not offered."""
+    return forms.ChoiceField(
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": error, "invalid_choice": error},
+        **extra,
+    )
 
 
 def _part_error(message: str, code: str, parts: Sequence[str]) -> ValidationError:

@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
-from portal.frontend.govuk_fields import GovukDateField
+from portal.frontend.govuk_fields import GovukDateField, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import LONG_TEXT_MAX, NotificationType
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import normalise
-from portal.register.models import Location, Provider
+from portal.organisations.forms import ProviderChoiceForm
+from portal.register.models import Location
 
 PROVIDER_AS_A_WHOLE = "provider"
 
@@ -28,29 +29,16 @@ def _long_text(label: str, required_error: str, subject: str, hint: str = "") ->
     )
 
 
-class ChooseProviderForm(forms.Form):
-    provider = forms.ChoiceField(
-        label="Which provider is this notification for?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the provider this notification is for",
-            "invalid_choice": "Select the provider this notification is for",
-        },
+class ChooseProviderForm(ProviderChoiceForm):
+    provider = radios(
+        "Which provider is this notification for?", "Select the provider this notification is for"
     )
-
-    def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(p.pk, f"{p.name} ({p.pk})") for p in providers]  # type: ignore[attr-defined]
 
 
 class ChooseLocationForm(forms.Form):
-    location = forms.ChoiceField(
-        label="Which location is this notification about?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the location this notification is about",
-            "invalid_choice": "Select the location this notification is about",
-        },
+    location = radios(
+        "Which location is this notification about?",
+        "Select the location this notification is about",
     )
 
     def __init__(self, *args: Any, locations: list[Location], whole_provider: bool, **kwargs: Any):
@@ -70,13 +58,8 @@ class ChooseLocationForm(forms.Form):
 
 
 class ChooseTypeForm(forms.Form):
-    notification_type = forms.ChoiceField(
-        label="What do you need to tell us about?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what you need to tell us about",
-            "invalid_choice": "Select what you need to tell us about",
-        },
+    notification_type = radios(
+        "What do you need to tell us about?", "Select what you need to tell us about"
     )
 
     def __init__(self, *args: Any, types: list[NotificationType], **kwargs: Any):
@@ -94,13 +77,9 @@ class ChooseTypeForm(forms.Form):
 
 
 class HelperForm(forms.Form):
-    situation = forms.ChoiceField(
-        label="What has happened, or is about to happen?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what has happened, or is about to happen",
-            "invalid_choice": "Select what has happened, or is about to happen",
-        },
+    situation = radios(
+        "What has happened, or is about to happen?",
+        "Select what has happened, or is about to happen",
     )
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -213,6 +213,14 @@ def _provider_recipients(notification: Notification) -> list[str]:
     return recipients
 
 
+def _email_provider(notification: Notification, template: str, **context: Any) -> None:
+    """Queue one email to the sender and one to the contact they named (if different), each
+    naming the notification by reference and type."""
+    context.update(reference=notification.reference, type_name=definition_of(notification).name)
+    for address in _provider_recipients(notification):
+        queue_email(to=address, template=template, context=context)
+
+
 def _next_due(definition: NotificationType, answers: dict[str, Any]) -> tuple[dt.date | None, str]:
     owed = definition.due_after
     if owed is None:
@@ -289,20 +297,15 @@ def submit_draft(
         },
         request=request,
     )
-    for address in _provider_recipients(notification):
-        queue_email(
-            to=address,
-            template="notification_receipt",
-            context={
-                "reference": notification.reference,
-                "type_name": definition.name,
-                "provider_name": draft.provider.name,
-                "location_name": draft.location.name if draft.location else "",
-                "submitted_at": now,
-                "next_due_label": next_due_label,
-                "next_due_on": next_due_on,
-            },
-        )
+    _email_provider(
+        notification,
+        "notification_receipt",
+        provider_name=draft.provider.name,
+        location_name=draft.location.name if draft.location else "",
+        submitted_at=now,
+        next_due_label=next_due_label,
+        next_due_on=next_due_on,
+    )
     return notification
 
 
@@ -420,17 +423,7 @@ def ask_question(
         data={"reference": notification.reference},
         request=request,
     )
-    definition = definition_of(notification)
-    for address in _provider_recipients(notification):
-        queue_email(
-            to=address,
-            template="notification_question",
-            context={
-                "reference": notification.reference,
-                "type_name": definition.name,
-                "question": body,
-            },
-        )
+    _email_provider(notification, "notification_question", question=body)
     return message
 
 
@@ -552,17 +545,12 @@ def close(
 
 
 def _email_decision(notification: Notification) -> None:
-    for address in _provider_recipients(notification):
-        queue_email(
-            to=address,
-            template="notification_decision",
-            context={
-                "reference": notification.reference,
-                "type_name": definition_of(notification).name,
-                "accepted": notification.status == NotificationStatus.ACCEPTED,
-                "reason": notification.decision_reason,
-            },
-        )
+    _email_provider(
+        notification,
+        "notification_decision",
+        accepted=notification.status == NotificationStatus.ACCEPTED,
+        reason=notification.decision_reason,
+    )
 
 
 @transaction.atomic

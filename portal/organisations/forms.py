@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_email
 
+from portal.frontend.govuk_fields import radios
 from portal.organisations.access import scope_for
 from portal.organisations.permissions import (
     ACCESS_LEVEL_HINTS,
@@ -190,18 +191,18 @@ class RefuseForm(forms.Form):
     )
 
 
-class ChooseProviderForm(forms.Form):
-    provider = forms.ChoiceField(
-        label="Which provider do you want to act for?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the provider you want to act for",
-            "invalid_choice": "Select the provider you want to act for",
-        },
-    )
+class ProviderChoiceForm(forms.Form):
+    """One of the given providers, each shown as "Name (ID)". Subclasses declare the
+    `provider` field with their own question."""
 
     def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [  # type: ignore[attr-defined]
             (provider.pk, f"{provider.name} ({provider.pk})") for provider in providers
         ]
+
+
+class ChooseProviderForm(ProviderChoiceForm):
+    provider = radios(
+        "Which provider do you want to act for?", "Select the provider you want to act for"
+    )

@@ -170,16 +170,21 @@ def ensure_may_grant(
             )
 
 
+def _ensure_may_grant_as_it_stands(*, actor: Any, holder: Membership | Invitation) -> None:
+    """Refuse unless the actor could have granted this membership or invitation as it stands."""
+    ensure_may_grant(
+        actor=actor,
+        provider=holder.provider,
+        scope=scope_of(holder),
+        permissions=frozenset(holder.permissions),
+    )
+
+
 def ensure_may_manage(*, actor: Any, membership: Membership) -> None:
     """Refuse unless the actor could have granted this membership as it stands."""
     if membership.user_id == actor.pk:
         raise DelegationError("You cannot change your own access. Ask someone else in your team")
-    ensure_may_grant(
-        actor=actor,
-        provider=membership.provider,
-        scope=scope_of(membership),
-        permissions=frozenset(membership.permissions),
-    )
+    _ensure_may_grant_as_it_stands(actor=actor, holder=membership)
 
 
 def _whole_team_managers(provider: Provider, *, ignoring: Membership | None = None) -> set[str]:
@@ -342,18 +347,30 @@ def _locked_invitation(invitation: Invitation) -> Invitation:
     return Invitation.objects.select_for_update().select_related("provider").get(pk=invitation.pk)
 
 
+def _record_invitation_change(
+    verb: str,
+    invitation: Invitation,
+    before: dict[str, Any],
+    *,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> None:
+    record(
+        verb=verb,
+        actor=actor,
+        target=invitation,
+        data={"email": invitation.email, "before": before, "after": snapshot(invitation)},
+        request=request,
+    )
+
+
 @transaction.atomic
 def resend_invitation(
     *, actor: Any, invitation: Invitation, request: HttpRequest | None = None
 ) -> tuple[Invitation, str]:
     """Send a new link (the old one stops working) valid for another 2 days."""
     invitation = _locked_invitation(invitation)
-    ensure_may_grant(
-        actor=actor,
-        provider=invitation.provider,
-        scope=scope_of(invitation),
-        permissions=frozenset(invitation.permissions),
-    )
+    _ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
     if invitation.status not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
         raise DelegationError(f"This invitation has been {invitation.status} and cannot be resent")
     wait = dt.timedelta(seconds=settings.ORGANISATIONS_RESEND_WAIT_SECONDS)
@@ -372,12 +389,8 @@ def resend_invitation(
             invitation.save()
     except IntegrityError as error:  # another pending invitation to the same address
         raise DelegationError(f"{invitation.email} already has a newer invitation") from error
-    record(
-        verb="organisations.invitation_resent",
-        actor=actor,
-        target=invitation,
-        data={"email": invitation.email, "before": before, "after": snapshot(invitation)},
-        request=request,
+    _record_invitation_change(
+        "organisations.invitation_resent", invitation, before, actor=actor, request=request
     )
     _send_invitation_email(
         invitation, token, has_account=User.objects.filter(email=invitation.email).exists()
@@ -390,24 +403,15 @@ def cancel_invitation(
     *, actor: Any, invitation: Invitation, request: HttpRequest | None = None
 ) -> Invitation:
     invitation = _locked_invitation(invitation)
-    ensure_may_grant(
-        actor=actor,
-        provider=invitation.provider,
-        scope=scope_of(invitation),
-        permissions=frozenset(invitation.permissions),
-    )
+    _ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
     if not invitation.can_move_to(InvitationStatus.CANCELLED):
         raise DelegationError(f"This invitation has already been {invitation.status}")
     before = snapshot(invitation)
     invitation.move_to(InvitationStatus.CANCELLED)
     invitation.decided_at = timezone.now()
     invitation.save(update_fields=["status", "decided_at"])
-    record(
-        verb="organisations.invitation_cancelled",
-        actor=actor,
-        target=invitation,
-        data={"email": invitation.email, "before": before, "after": snapshot(invitation)},
-        request=request,
+    _record_invitation_change(
+        "organisations.invitation_cancelled", invitation, before, actor=actor, request=request
     )
     queue_email(
         to=invitation.email,
@@ -428,11 +432,7 @@ def expire_invitations() -> int:
         before = snapshot(invitation)
         invitation.move_to(InvitationStatus.EXPIRED)
         invitation.save(update_fields=["status"])
-        record(
-            verb="organisations.invitation_expired",
-            target=invitation,
-            data={"email": invitation.email, "before": before, "after": snapshot(invitation)},
-        )
+        _record_invitation_change("organisations.invitation_expired", invitation, before)
         count += 1
     return count
 
@@ -487,15 +487,13 @@ def _accept(invitation: Invitation, user: Any, request: HttpRequest | None) -> M
         )
     before_membership = snapshot(current) if current is not None else None
     if current is None:
-        membership = Membership.objects.create(
+        membership = _create_membership(
             user=user,
             provider=provider,
-            whole_provider=scope.whole_provider,
-            permissions=sorted(invitation.permissions),
+            scope=scope,
+            permissions=invitation.permissions,
             granted_by=invitation.invited_by,
         )
-        if not scope.whole_provider:
-            membership.locations.set(_locations(scope))
     else:
         # Already a member: the invitation adds to what they have.
         membership = current
@@ -527,23 +525,15 @@ def _accept(invitation: Invitation, user: Any, request: HttpRequest | None) -> M
         },
         request=request,
     )
-    record(
-        verb="organisations.membership_granted",
+    _record_grant(
+        membership,
+        to=user,
         actor=user,
-        target=membership,
-        data={
-            "user": user.email,
-            "provider": provider.pk,
-            "via": f"invitation {invitation.pk}",
-            "before": before_membership,
-            "after": snapshot(membership),
-        },
+        via=f"invitation {invitation.pk}",
+        before=before_membership,
         request=request,
     )
-    from portal.organisations.sync import refresh_redundancy
-
-    refresh_redundancy(user)
-    forget_access(user)
+    _access_changed(user)
     context = {
         "provider_name": provider.name,
         "member": user.full_name or user.email,
@@ -558,14 +548,58 @@ def _accept(invitation: Invitation, user: Any, request: HttpRequest | None) -> M
     return membership
 
 
+def _create_membership(
+    *, user: Any, provider: Provider, scope: Scope, permissions: Iterable[str], granted_by: Any
+) -> Membership:
+    membership = Membership.objects.create(
+        user=user,
+        provider=provider,
+        whole_provider=scope.whole_provider,
+        permissions=sorted(permissions),
+        granted_by=granted_by,
+    )
+    if not scope.whole_provider:
+        membership.locations.set(_locations(scope))
+    return membership
+
+
+def _record_grant(
+    membership: Membership,
+    *,
+    to: Any,
+    actor: Any,
+    via: str,
+    before: dict[str, Any] | None,
+    request: HttpRequest | None,
+) -> None:
+    """Audit access given to `to` (new, or added to what they had), and how it came."""
+    record(
+        verb="organisations.membership_granted",
+        actor=actor,
+        target=membership,
+        data={
+            "user": to.email,
+            "provider": membership.provider_id,
+            "via": via,
+            "before": before,
+            "after": snapshot(membership),
+        },
+        request=request,
+    )
+
+
+def _access_changed(user: Any) -> None:
+    """After a grant or change: recheck which of the user's memberships their registered roles
+    make redundant, and forget their cached access."""
+    from portal.organisations.sync import refresh_redundancy  # sync calls back into this module
+
+    refresh_redundancy(user)
+    forget_access(user)
+
+
 def _could_still_grant(granter: Any, membership: Membership) -> bool:
     try:
-        ensure_may_grant(
-            actor=granter,
-            provider=membership.provider,
-            scope=scope_of(membership),
-            permissions=frozenset(membership.permissions),
-        )
+        _ensure_may_grant_as_it_stands(actor=granter, holder=membership)
     except DelegationError:
         return False
     return True
@@ -709,15 +743,9 @@ def approve_join_request(
         .exists()
     ):
         raise DelegationError(f"{requester.email} already has access to {provider.name}")
-    membership = Membership.objects.create(
-        user=requester,
-        provider=provider,
-        whole_provider=scope.whole_provider,
-        permissions=sorted(chosen),
-        granted_by=actor,
+    membership = _create_membership(
+        user=requester, provider=provider, scope=scope, permissions=chosen, granted_by=actor
     )
-    if not scope.whole_provider:
-        membership.locations.set(_locations(scope))
     join_request.move_to(JoinRequestStatus.APPROVED)
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
@@ -729,23 +757,15 @@ def approve_join_request(
         data={"before": {"status": "pending"}, "after": {"status": join_request.status}},
         request=request,
     )
-    record(
-        verb="organisations.membership_granted",
+    _record_grant(
+        membership,
+        to=requester,
         actor=actor,
-        target=membership,
-        data={
-            "user": requester.email,
-            "provider": provider.pk,
-            "via": f"join request {join_request.pk}",
-            "before": None,
-            "after": snapshot(membership),
-        },
+        via=f"join request {join_request.pk}",
+        before=None,
         request=request,
     )
-    from portal.organisations.sync import refresh_redundancy
-
-    refresh_redundancy(requester)
-    forget_access(requester)
+    _access_changed(requester)
     _email_user(
         requester,
         "organisations_join_request_approved",
@@ -870,10 +890,7 @@ def change_membership(
         data={"user": membership.user.email, "before": before, "after": after},
         request=request,
     )
-    from portal.organisations.sync import refresh_redundancy
-
-    refresh_redundancy(membership.user)
-    forget_access(membership.user)
+    _access_changed(membership.user)
     _membership_email(membership, "organisations_access_changed")
     return membership
 

@@ -9,7 +9,7 @@ from portal.emails.services import deliver
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
-from portal.notifications.samples import complete_answers
+from portal.notifications.samples import complete_answers, submit_example
 from tests.support.concurrency import run_copies
 
 
@@ -79,6 +79,25 @@ def test_receipt_email_arrives_with_the_reference(world, mail):
     text = received.subject + received.body
     assert notification.reference in text
     assert "Serious injury to a person using the service" in text
+
+
+@pytest.mark.django_db
+def test_the_contact_the_sender_names_gets_the_provider_emails_too(world):
+    location = world.locations["Organisation"]
+    notification = submit_example(
+        definition=CATALOGUE.require("serious-injury"),
+        user=world.manager,
+        provider=location.provider,
+        location=location,
+        overrides={"contact_is_submitter": "no", "contact_email": "Deputy.Head@Provider.example"},
+    )
+    services.ask_question(notification_id=notification.pk, staff=world.staff, body="Which ward?")
+    for template in ("notification_receipt", "notification_question"):
+        sent = OutboxMessage.objects.filter(template=template)
+        assert sorted(m.to for m in sent) == sorted(
+            [world.manager.email, "deputy.head@provider.example"]
+        )
+        assert all(notification.reference in m.subject + m.body for m in sent)
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
-"""Short constructors for questions, and the sections every type shares.
+"""Short constructors for questions, the groups of questions several types ask, and the
+sections every type shares.
 
 Definitions read like the regulator's forms: `date("died_on", "Date of death", ...)`.
-The common sections (about you, the person) are versioned with the types that use them:
-changing them means a new version of each type, so old submissions keep their wording.
+The common sections (about you, the person) and question groups are versioned with the
+types that use them: changing one means a new version of each type that uses it, so old
+submissions keep their wording. Answer keys are always written out by the caller.
 """
 
 from typing import Any
@@ -11,6 +13,8 @@ from portal.notifications.catalogue.schema import (
     Choice,
     DateRule,
     Kind,
+    NotForOwnership,
+    NotificationType,
     Page,
     Question,
     Section,
@@ -110,6 +114,19 @@ def when(question: str, *values: str) -> ShowIf:
 
 def page(key: str, title: str, *questions: Question, **extra: Any) -> Page:
     return Page(key=key, title=title, questions=questions, **extra)
+
+
+def section(key: str, title: str, *pages: Page) -> Section:
+    return Section(key=key, title=title, pages=pages)
+
+
+def regulation(number: str) -> str:
+    """How a type cites the regulation behind it: `regulation("18(2)(e)")`."""
+    return f"Regulation {number}, Care Quality Commission (Registration) Regulations 2009"
+
+
+NHS = frozenset({"NHS Body"})
+NOT_FOR_NHS = NotForOwnership(NHS, "NHS bodies do not send this notification.")
 
 
 # Context facts the engine writes into a draft's answers when it starts, so definitions can
@@ -342,6 +359,8 @@ WHO_ELSE_TOLD = multi(
     short_label="Others told",
 )
 
+OTHERS_TOLD = page("others-told", "Who else you have told", WHO_ELSE_TOLD)
+
 DECLARATION_ACCURATE = (
     "I confirm that the information in this notification is correct and complete to the best "
     "of my knowledge, and that I am authorised to send it for the provider."
@@ -372,3 +391,102 @@ REGULATED_ACTIVITIES = [
     ("nursing_care", "Nursing care"),
     ("family_planning", "Family planning"),
 ]
+
+
+# ---------------------------------------------------------------------------------------
+# Groups of questions several types ask, in the same words.
+# ---------------------------------------------------------------------------------------
+
+DO_NOT_NAME_STAFF = "Do not name anyone. Refer to staff by job title."
+
+
+def date_and_time(date_key: str, time_key: str, of_what: str, **time_extra: Any) -> list[Question]:
+    """When something happened: the date (required, not in the future) and the time if known.
+    `of_what` finishes "Date …", "Enter the date …" and "Time … (if known)"."""
+    return [
+        date(date_key, f"Date {of_what}", f"Enter the date {of_what}", past=True),
+        time(time_key, f"Time {of_what} (if known)", "", required=False, **time_extra),
+    ]
+
+
+def what_happened(label: str, *more: Question, hint: str = DO_NOT_NAME_STAFF) -> Page:
+    """The page where the provider describes the event in its own words (answer key
+    "description"), with any further questions after it."""
+    return page(
+        "description",
+        "What happened",
+        long_text("description", label, label, hint=hint, short_label="What happened"),
+        *more,
+    )
+
+
+def optional_reference(key: str, label: str, **extra: Any) -> Question:
+    """Someone else's reference number for the matter (police, court, local authority), if
+    the provider has one."""
+    return text(key, label, "", required=False, max_length=50, **extra)
+
+
+_CONTACT_DETAILS = {
+    "name": ("Full name", Kind.TEXT),
+    "job_title": ("Job title", Kind.TEXT),
+    "firm": ("Firm", Kind.TEXT),
+    "phone": ("Phone number", Kind.PHONE),
+    "email": ("Email address", Kind.EMAIL),
+}
+
+
+def contact_details(whose: str, *, short_label: str = "", **keys: str) -> list[Question]:
+    """Name and contact details of someone the register does not hold yet (a new manager, an
+    insolvency practitioner), asked in the order the keys are given: name=, job_title=,
+    firm=, phone=, email= (each the answer key). `whose` finishes each error, as in "Enter
+    {whose} phone number"; `short_label` names the person on check-your-answers."""
+    questions = []
+    for detail, key in keys.items():
+        label, kind = _CONTACT_DETAILS[detail]
+        questions.append(
+            Question(
+                key=key,
+                label=label,
+                kind=kind,
+                error=f"Enter {whose} {label.lower()}",
+                short_label=short_label if detail == "name" else "",
+            )
+        )
+    return questions
+
+
+def new_address(condition: ShowIf | None = None) -> list[Question]:
+    """A new postal address (answer keys new_address_line_1, _2, new_town, new_postcode)."""
+    return [
+        text(
+            "new_address_line_1",
+            "Address line 1",
+            "Enter address line 1, typically the building and street",
+            condition=condition,
+        ),
+        text(
+            "new_address_line_2",
+            "Address line 2 (optional)",
+            "",
+            required=False,
+            condition=condition,
+        ),
+        text("new_town", "Town or city", "Enter town or city", condition=condition, max_length=100),
+        postcode("new_postcode", "Postcode", "Enter postcode", condition=condition),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Whole types
+# ---------------------------------------------------------------------------------------
+
+
+def event_type(*, sections: tuple[Section, ...], **fields: Any) -> NotificationType:
+    """An event or incident: about you, then `sections`. It involves a person who uses the
+    service exactly when one of its sections is about the person (PERSON, person_section)."""
+    return NotificationType(
+        group="events",
+        sections=(ABOUT_YOU, *sections),
+        involves_person=any(s.key == "person" for s in sections),
+        **fields,
+    )

@@ -5,19 +5,27 @@ practicable", so dates here may be in the future. Each ends with a declaration: 
 formal notices that change what the register says.
 """
 
+from typing import Any
+
 from portal.notifications.catalogue.build import (
     ABOUT_YOU,
     DECLARATION_ACCURATE,
+    NOT_FOR_NHS,
     REGULATED_ACTIVITIES,
+    Options,
     choice,
+    contact_details,
     date,
     email,
     long_text,
     multi,
+    new_address,
+    optional_reference,
     page,
     phone,
-    postcode,
     registered_person,
+    regulation,
+    section,
     text,
     when,
     yes_no,
@@ -28,16 +36,44 @@ from portal.notifications.catalogue.schema import (
     PROVIDER_ONLY,
     Deadline,
     DeadlineKind,
-    NotForOwnership,
     NotificationType,
     OnlyForOwnership,
+    Page,
     Question,
     Section,
 )
 
 PRACTICABLE = Deadline(DeadlineKind.AS_SOON_AS_PRACTICABLE)
-REGULATION_15 = "Regulation 15, Care Quality Commission (Registration) Regulations 2009"
-NHS = frozenset({"NHS Body"})
+REGULATION_15 = regulation("15")
+
+
+def change_type(*, section: Section, **fields: Any) -> NotificationType:
+    """A change to registered details: about you, then the change, then the declaration.
+    Unless said otherwise, under regulation 15 and due as soon as reasonably practicable."""
+    fields.setdefault("regulation", REGULATION_15)
+    fields.setdefault("deadline", PRACTICABLE)
+    return NotificationType(
+        group="changes",
+        declaration=DECLARATION_ACCURATE,
+        sections=(ABOUT_YOU, section),
+        **fields,
+    )
+
+
+def what_is_changing(key: str, options: Options, *more: Question) -> Page:
+    """The first page of most changes: which of the type's changes this is (several at once)."""
+    return page(
+        "what",
+        "What is changing",
+        multi(
+            key,
+            "What is changing?",
+            "Select what is changing",
+            options,
+            short_label="What is changing",
+        ),
+        *more,
+    )
 
 
 def _effective_date() -> Question:
@@ -50,12 +86,10 @@ def _effective_date() -> Question:
 
 
 # 14. Change contact details
-CHANGE_CONTACT_DETAILS = NotificationType(
+CHANGE_CONTACT_DETAILS = change_type(
     slug="change-contact-details",
     version=1,
     name="Change of contact details",
-    group="changes",
-    regulation=REGULATION_15,
     summary=(
         "Tell us about a new email address or phone number for a registered person, the "
         "provider or a location, or a change to a location’s address that does not move it "
@@ -63,164 +97,103 @@ CHANGE_CONTACT_DETAILS = NotificationType(
         "registered person, they can sign up with it."
     ),
     helper_text="An email address, phone number or administrative address has changed",
-    deadline=PRACTICABLE,
     scope=EITHER,
     urgency=1,
     staff_decision=True,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
-            "change",
-            "The change",
-            (
-                page(
-                    "what",
-                    "What is changing",
-                    multi(
-                        "changes",
-                        "What is changing?",
-                        "Select what is changing",
-                        [
-                            ("person_email", "A registered person’s email address"),
-                            ("person_phone", "A registered person’s phone number"),
-                            ("organisation_phone", "The provider’s or location’s phone number"),
-                            ("organisation_email", "The provider’s or location’s email address"),
-                            ("admin_address", "An administrative change to an address, not a move"),
-                        ],
-                        short_label="What is changing",
-                    ),
-                ),
-                page(
-                    "person",
-                    "The registered person",
-                    registered_person(
-                        "changed_person",
-                        "Whose details are changing?",
-                        "Select whose details are changing",
-                        short_label="Registered person",
-                    ),
-                    email(
-                        "new_email",
-                        "New email address",
-                        "Enter the new email address",
-                        condition=when("changes", "person_email"),
-                        hint="It must be the person’s own address, not a shared mailbox",
-                    ),
-                    phone(
-                        "new_person_phone",
-                        "New phone number",
-                        "Enter the new phone number",
-                        condition=when("changes", "person_phone"),
-                    ),
-                    condition=when("changes", "person_email", "person_phone"),
-                ),
-                page(
-                    "organisation",
-                    "The provider’s or location’s details",
-                    phone(
-                        "new_organisation_phone",
-                        "New phone number",
-                        "Enter the new phone number",
-                        condition=when("changes", "organisation_phone"),
-                    ),
-                    email(
-                        "new_organisation_email",
-                        "New email address",
-                        "Enter the new email address",
-                        condition=when("changes", "organisation_email"),
-                    ),
-                    text(
-                        "new_address_line_1",
-                        "Address line 1",
-                        "Enter address line 1, typically the building and street",
-                        condition=when("changes", "admin_address"),
-                    ),
-                    text(
-                        "new_address_line_2",
-                        "Address line 2 (optional)",
-                        "",
-                        required=False,
-                        condition=when("changes", "admin_address"),
-                    ),
-                    text(
-                        "new_town",
-                        "Town or city",
-                        "Enter town or city",
-                        condition=when("changes", "admin_address"),
-                        max_length=100,
-                    ),
-                    postcode(
-                        "new_postcode",
-                        "Postcode",
-                        "Enter postcode",
-                        condition=when("changes", "admin_address"),
-                    ),
-                    condition=when(
-                        "changes", "organisation_phone", "organisation_email", "admin_address"
-                    ),
-                ),
-                page("when", "When", _effective_date()),
-            ),
+    section=section(
+        "change",
+        "The change",
+        what_is_changing(
+            "changes",
+            [
+                ("person_email", "A registered person’s email address"),
+                ("person_phone", "A registered person’s phone number"),
+                ("organisation_phone", "The provider’s or location’s phone number"),
+                ("organisation_email", "The provider’s or location’s email address"),
+                ("admin_address", "An administrative change to an address, not a move"),
+            ],
         ),
+        page(
+            "person",
+            "The registered person",
+            registered_person(
+                "changed_person",
+                "Whose details are changing?",
+                "Select whose details are changing",
+                short_label="Registered person",
+            ),
+            email(
+                "new_email",
+                "New email address",
+                "Enter the new email address",
+                condition=when("changes", "person_email"),
+                hint="It must be the person’s own address, not a shared mailbox",
+            ),
+            phone(
+                "new_person_phone",
+                "New phone number",
+                "Enter the new phone number",
+                condition=when("changes", "person_phone"),
+            ),
+            condition=when("changes", "person_email", "person_phone"),
+        ),
+        page(
+            "organisation",
+            "The provider’s or location’s details",
+            phone(
+                "new_organisation_phone",
+                "New phone number",
+                "Enter the new phone number",
+                condition=when("changes", "organisation_phone"),
+            ),
+            email(
+                "new_organisation_email",
+                "New email address",
+                "Enter the new email address",
+                condition=when("changes", "organisation_email"),
+            ),
+            *new_address(condition=when("changes", "admin_address")),
+            condition=when("changes", "organisation_phone", "organisation_email", "admin_address"),
+        ),
+        page("when", "When", _effective_date()),
     ),
 )
 
 # 15. Change of an individual's name
-CHANGE_OF_NAME = NotificationType(
+CHANGE_OF_NAME = change_type(
     slug="change-of-name",
     version=1,
     name="Change of an individual’s name",
-    group="changes",
-    regulation=REGULATION_15,
     summary="Tell us when a registered individual (a provider, partner or manager) changes their name.",
     helper_text="A registered person has changed their name",
-    deadline=PRACTICABLE,
     scope=EITHER,
     urgency=1,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
+    section=section(
+        "name",
+        "The new name",
+        page(
             "name",
             "The new name",
-            (
-                page(
-                    "name",
-                    "The new name",
-                    registered_person(
-                        "changed_person",
-                        "Whose name has changed?",
-                        "Select whose name has changed",
-                        short_label="Registered person",
-                    ),
-                    text("new_title", "Title (optional)", "", required=False, max_length=30),
-                    text(
-                        "new_given_name",
-                        "New first name",
-                        "Enter the new first name",
-                        max_length=150,
-                    ),
-                    text(
-                        "new_family_name",
-                        "New last name",
-                        "Enter the new last name",
-                        max_length=150,
-                    ),
-                    _effective_date(),
-                ),
+            registered_person(
+                "changed_person",
+                "Whose name has changed?",
+                "Select whose name has changed",
+                short_label="Registered person",
             ),
+            text("new_title", "Title (optional)", "", required=False, max_length=30),
+            text("new_given_name", "New first name", "Enter the new first name", max_length=150),
+            text("new_family_name", "New last name", "Enter the new last name", max_length=150),
+            _effective_date(),
         ),
     ),
 )
 
 # 16. Changes to your statement of purpose (regulation 12(3))
-STATEMENT_OF_PURPOSE = NotificationType(
+STATEMENT_OF_PURPOSE = change_type(
     slug="statement-of-purpose",
     version=1,
     name="Changes to your statement of purpose",
-    group="changes",
-    regulation="Regulation 12(3), Care Quality Commission (Registration) Regulations 2009",
+    regulation=regulation("12(3)"),
     summary="Send us the details of a revised statement of purpose within 28 days of the revision.",
     helper_text="You have revised your statement of purpose",
     deadline=Deadline(
@@ -231,159 +204,114 @@ STATEMENT_OF_PURPOSE = NotificationType(
     ),
     scope=EITHER,
     urgency=1,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
+    section=section(
+        "statement",
+        "The revised statement",
+        page(
+            "revision",
+            "The revision",
+            date("revised_on", "Date of the revision", "Enter the date of the revision", past=True),
+            multi(
+                "parts_changed",
+                "Which parts have changed?",
+                "Select which parts have changed",
+                [
+                    ("aims", "Aims and objectives"),
+                    ("services", "Kinds of services and the range of needs met"),
+                    ("contacts", "Names and contact details of the provider and managers"),
+                    ("legal_status", "Legal status of the provider"),
+                    ("locations", "Details of locations"),
+                ],
+            ),
+            long_text("summary_of_changes", "Summarise the changes", "Summarise the changes"),
+        ),
+        page(
             "statement",
             "The revised statement",
-            (
-                page(
-                    "revision",
-                    "The revision",
-                    date(
-                        "revised_on",
-                        "Date of the revision",
-                        "Enter the date of the revision",
-                        past=True,
-                    ),
-                    multi(
-                        "parts_changed",
-                        "Which parts have changed?",
-                        "Select which parts have changed",
-                        [
-                            ("aims", "Aims and objectives"),
-                            ("services", "Kinds of services and the range of needs met"),
-                            ("contacts", "Names and contact details of the provider and managers"),
-                            ("legal_status", "Legal status of the provider"),
-                            ("locations", "Details of locations"),
-                        ],
-                    ),
-                    long_text(
-                        "summary_of_changes",
-                        "Summarise the changes",
-                        "Summarise the changes",
-                    ),
-                ),
-                page(
-                    "statement",
-                    "The revised statement",
-                    long_text(
-                        "revised_statement",
-                        "The revised statement of purpose, or the parts that changed",
-                        "Enter the revised statement of purpose",
-                        max_length=50_000,
-                        short_label="Revised statement",
-                    ),
-                ),
+            long_text(
+                "revised_statement",
+                "The revised statement of purpose, or the parts that changed",
+                "Enter the revised statement of purpose",
+                max_length=50_000,
+                short_label="Revised statement",
             ),
         ),
     ),
 )
 
 # 17. Insolvency
-INSOLVENCY = NotificationType(
+INSOLVENCY = change_type(
     slug="insolvency",
     version=1,
     name="Insolvency",
-    group="changes",
-    regulation=REGULATION_15,
     summary=(
         "Tell us when a receiver, liquidator or administrator is appointed for the provider, "
         "or an individual provider or partner is made bankrupt or enters an arrangement with "
         "creditors."
     ),
     helper_text="The provider is insolvent, or a provider or partner is bankrupt",
-    deadline=PRACTICABLE,
     scope=PROVIDER_ONLY,
-    rules=(NotForOwnership(NHS, "NHS bodies do not send this notification."),),
+    rules=(NOT_FOR_NHS,),
     urgency=2,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
-            "insolvency",
-            "The insolvency",
-            (
-                page(
-                    "event",
-                    "What has happened",
-                    choice(
-                        "insolvency_event",
-                        "What has happened?",
-                        "Select what has happened",
-                        [
-                            ("receiver", "A receiver has been appointed"),
-                            ("liquidator", "A liquidator has been appointed"),
-                            ("administrator", "An administrator has been appointed"),
-                            (
-                                "bankrupt",
-                                "An individual provider or partner has been made bankrupt",
-                            ),
-                            ("arrangement", "A voluntary arrangement with creditors"),
-                        ],
-                        short_label="Event",
-                    ),
-                    date("event_on", "Date it happened", "Enter the date it happened", past=True),
-                    text(
-                        "court_case",
-                        "Court case number (if there is one)",
-                        "",
-                        required=False,
-                        max_length=50,
-                    ),
-                ),
-                page(
-                    "appointee",
-                    "The insolvency practitioner",
-                    text(
-                        "practitioner_name",
-                        "Full name",
-                        "Enter the insolvency practitioner’s full name",
-                    ),
-                    text("practitioner_firm", "Firm", "Enter the insolvency practitioner’s firm"),
-                    phone(
-                        "practitioner_phone",
-                        "Phone number",
-                        "Enter the insolvency practitioner’s phone number",
-                    ),
-                    email(
-                        "practitioner_email",
-                        "Email address",
-                        "Enter the insolvency practitioner’s email address",
-                    ),
-                    condition=when(
-                        "insolvency_event", "receiver", "liquidator", "administrator", "arrangement"
-                    ),
-                ),
-                page(
-                    "effect",
-                    "Effect on the service",
-                    long_text(
-                        "effect_on_service",
-                        "How will this affect the service and the people who use it?",
-                        "Describe how this will affect the service",
-                        short_label="Effect on the service",
-                    ),
-                ),
+    section=section(
+        "insolvency",
+        "The insolvency",
+        page(
+            "event",
+            "What has happened",
+            choice(
+                "insolvency_event",
+                "What has happened?",
+                "Select what has happened",
+                [
+                    ("receiver", "A receiver has been appointed"),
+                    ("liquidator", "A liquidator has been appointed"),
+                    ("administrator", "An administrator has been appointed"),
+                    ("bankrupt", "An individual provider or partner has been made bankrupt"),
+                    ("arrangement", "A voluntary arrangement with creditors"),
+                ],
+                short_label="Event",
+            ),
+            date("event_on", "Date it happened", "Enter the date it happened", past=True),
+            optional_reference("court_case", "Court case number (if there is one)"),
+        ),
+        page(
+            "appointee",
+            "The insolvency practitioner",
+            *contact_details(
+                "the insolvency practitioner’s",
+                name="practitioner_name",
+                firm="practitioner_firm",
+                phone="practitioner_phone",
+                email="practitioner_email",
+            ),
+            condition=when(
+                "insolvency_event", "receiver", "liquidator", "administrator", "arrangement"
+            ),
+        ),
+        page(
+            "effect",
+            "Effect on the service",
+            long_text(
+                "effect_on_service",
+                "How will this affect the service and the people who use it?",
+                "Describe how this will affect the service",
+                short_label="Effect on the service",
             ),
         ),
     ),
 )
 
 # 18. Nominated individuals, officers and directors
-OFFICERS = NotificationType(
+OFFICERS = change_type(
     slug="officers-directors",
     version=1,
     name="Nominated individuals, officers and directors",
-    group="changes",
-    regulation=REGULATION_15,
     summary=(
         "Organisations: tell us about a new or departing nominated individual, director, "
         "company secretary or other officer."
     ),
     helper_text="Your nominated individual, a director or another officer is changing",
-    deadline=PRACTICABLE,
     scope=PROVIDER_ONLY,
     rules=(
         OnlyForOwnership(
@@ -392,315 +320,221 @@ OFFICERS = NotificationType(
         ),
     ),
     urgency=1,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
-            "change",
-            "The change",
-            (
-                page(
-                    "what",
-                    "What is changing",
-                    multi(
-                        "officer_changes",
-                        "What is changing?",
-                        "Select what is changing",
-                        [
-                            ("ni_leaving", "The nominated individual is leaving the role"),
-                            ("ni_new", "A new nominated individual"),
-                            (
-                                "officer_joining",
-                                "A director, secretary or other officer is joining",
-                            ),
-                            (
-                                "officer_leaving",
-                                "A director, secretary or other officer is leaving",
-                            ),
-                        ],
-                        short_label="What is changing",
-                    ),
-                ),
-                page(
-                    "leaving-ni",
-                    "The nominated individual leaving",
-                    registered_person(
-                        "leaving_person",
-                        "Who is leaving the role?",
-                        "Select who is leaving the role",
-                        short_label="Leaving",
-                    ),
-                    date(
-                        "leaving_on",
-                        "Date they leave the role",
-                        "Enter the date they leave the role",
-                    ),
-                    condition=when("officer_changes", "ni_leaving"),
-                ),
-                page(
-                    "new-ni",
-                    "The new nominated individual",
-                    text(
-                        "ni_name",
-                        "Full name",
-                        "Enter the new nominated individual’s full name",
-                        short_label="New nominated individual",
-                    ),
-                    text(
-                        "ni_job_title",
-                        "Job title",
-                        "Enter the new nominated individual’s job title",
-                    ),
-                    email(
-                        "ni_email",
-                        "Email address",
-                        "Enter the new nominated individual’s email address",
-                    ),
-                    phone(
-                        "ni_phone",
-                        "Phone number",
-                        "Enter the new nominated individual’s phone number",
-                    ),
-                    date(
-                        "ni_starts_on",
-                        "Date they start in the role",
-                        "Enter the date they start in the role",
-                    ),
-                    yes_no(
-                        "ni_checks_done",
-                        "Have you checked they are of good character and fit for the role?",
-                        "Select yes if you have checked they are of good character and fit for the role",
-                        hint="Regulation 5 of the 2014 Regulations (fit and proper persons) applies",
-                        short_label="Fit and proper checks done",
-                    ),
-                    condition=when("officer_changes", "ni_new"),
-                ),
-                page(
-                    "officers",
-                    "Directors and officers",
-                    long_text(
-                        "officer_details",
-                        "For each director or officer, give their full name, role and the date they join or leave",
-                        "Enter each director or officer’s name, role and date",
-                        short_label="Directors and officers",
-                    ),
-                    condition=when("officer_changes", "officer_joining", "officer_leaving"),
-                ),
+    section=section(
+        "change",
+        "The change",
+        what_is_changing(
+            "officer_changes",
+            [
+                ("ni_leaving", "The nominated individual is leaving the role"),
+                ("ni_new", "A new nominated individual"),
+                ("officer_joining", "A director, secretary or other officer is joining"),
+                ("officer_leaving", "A director, secretary or other officer is leaving"),
+            ],
+        ),
+        page(
+            "leaving-ni",
+            "The nominated individual leaving",
+            registered_person(
+                "leaving_person",
+                "Who is leaving the role?",
+                "Select who is leaving the role",
+                short_label="Leaving",
             ),
+            date("leaving_on", "Date they leave the role", "Enter the date they leave the role"),
+            condition=when("officer_changes", "ni_leaving"),
+        ),
+        page(
+            "new-ni",
+            "The new nominated individual",
+            *contact_details(
+                "the new nominated individual’s",
+                short_label="New nominated individual",
+                name="ni_name",
+                job_title="ni_job_title",
+                email="ni_email",
+                phone="ni_phone",
+            ),
+            date(
+                "ni_starts_on",
+                "Date they start in the role",
+                "Enter the date they start in the role",
+            ),
+            yes_no(
+                "ni_checks_done",
+                "Have you checked they are of good character and fit for the role?",
+                "Select yes if you have checked they are of good character and fit for the role",
+                hint="Regulation 5 of the 2014 Regulations (fit and proper persons) applies",
+                short_label="Fit and proper checks done",
+            ),
+            condition=when("officer_changes", "ni_new"),
+        ),
+        page(
+            "officers",
+            "Directors and officers",
+            long_text(
+                "officer_details",
+                "For each director or officer, give their full name, role and the date they join or leave",
+                "Enter each director or officer’s name, role and date",
+                short_label="Directors and officers",
+            ),
+            condition=when("officer_changes", "officer_joining", "officer_leaving"),
         ),
     ),
 )
 
 # 19. Provider stopping regulated activities
-STOPPING_ACTIVITIES = NotificationType(
+STOPPING_ACTIVITIES = change_type(
     slug="stopping-activities",
     version=1,
     name="Provider stopping regulated activities",
-    group="changes",
-    regulation=REGULATION_15,
     summary=(
         "Tell us when the provider will stop carrying on one or more regulated activities, "
         "at one location or everywhere, and what will happen to the people who use the service."
     ),
     helper_text="You are stopping a regulated activity or closing a service",
-    deadline=PRACTICABLE,
     scope=EITHER,
     urgency=2,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
-            "stopping",
+    section=section(
+        "stopping",
+        "What is stopping",
+        page(
+            "activities",
             "What is stopping",
-            (
-                page(
-                    "activities",
-                    "What is stopping",
-                    multi(
-                        "activities",
-                        "Which regulated activities are stopping?",
-                        "Select which regulated activities are stopping",
-                        REGULATED_ACTIVITIES,
-                    ),
-                    date("stops_on", "Date they stop", "Enter the date they stop"),
-                    long_text(
-                        "stop_reason",
-                        "Why are they stopping?",
-                        "Explain why they are stopping",
-                        short_label="Reason",
-                    ),
-                ),
-                page(
-                    "people",
-                    "People who use the service",
-                    long_text(
-                        "people_arrangements",
-                        "What will happen to the people who use the service?",
-                        "Describe what will happen to the people who use the service",
-                        short_label="Arrangements for people",
-                    ),
-                    long_text(
-                        "records_arrangements",
-                        "Where will records be kept?",
-                        "Describe where records will be kept",
-                        short_label="Records",
-                    ),
-                ),
+            multi(
+                "activities",
+                "Which regulated activities are stopping?",
+                "Select which regulated activities are stopping",
+                REGULATED_ACTIVITIES,
+            ),
+            date("stops_on", "Date they stop", "Enter the date they stop"),
+            long_text(
+                "stop_reason",
+                "Why are they stopping?",
+                "Explain why they are stopping",
+                short_label="Reason",
+            ),
+        ),
+        page(
+            "people",
+            "People who use the service",
+            long_text(
+                "people_arrangements",
+                "What will happen to the people who use the service?",
+                "Describe what will happen to the people who use the service",
+                short_label="Arrangements for people",
+            ),
+            long_text(
+                "records_arrangements",
+                "Where will records be kept?",
+                "Describe where records will be kept",
+                short_label="Records",
             ),
         ),
     ),
 )
 
 # 20. Provider's name and address
-PROVIDER_NAME_ADDRESS = NotificationType(
+PROVIDER_NAME_ADDRESS = change_type(
     slug="provider-name-address",
     version=1,
     name="Provider’s name and address",
-    group="changes",
-    regulation=REGULATION_15,
     summary="Tell us when the provider’s name or registered business address changes.",
     helper_text="The provider’s name or registered business address is changing",
-    deadline=PRACTICABLE,
     scope=PROVIDER_ONLY,
     urgency=1,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
-            "change",
-            "The change",
-            (
-                page(
-                    "what",
-                    "What is changing",
-                    multi(
-                        "provider_changes",
-                        "What is changing?",
-                        "Select what is changing",
-                        [
-                            ("name", "The provider’s name"),
-                            ("address", "The registered business address"),
-                        ],
-                        short_label="What is changing",
-                    ),
-                    _effective_date(),
-                ),
-                page(
-                    "name",
-                    "The new name",
-                    text("new_name", "New name", "Enter the provider’s new name", max_length=255),
-                    condition=when("provider_changes", "name"),
-                ),
-                page(
-                    "address",
-                    "The new address",
-                    text(
-                        "new_address_line_1",
-                        "Address line 1",
-                        "Enter address line 1, typically the building and street",
-                    ),
-                    text("new_address_line_2", "Address line 2 (optional)", "", required=False),
-                    text("new_town", "Town or city", "Enter town or city", max_length=100),
-                    postcode("new_postcode", "Postcode", "Enter postcode"),
-                    condition=when("provider_changes", "address"),
-                ),
-            ),
+    section=section(
+        "change",
+        "The change",
+        what_is_changing(
+            "provider_changes",
+            [
+                ("name", "The provider’s name"),
+                ("address", "The registered business address"),
+            ],
+            _effective_date(),
+        ),
+        page(
+            "name",
+            "The new name",
+            text("new_name", "New name", "Enter the provider’s new name", max_length=255),
+            condition=when("provider_changes", "name"),
+        ),
+        page(
+            "address",
+            "The new address",
+            *new_address(),
+            condition=when("provider_changes", "address"),
         ),
     ),
 )
 
 # 21. Registered manager changes
-MANAGER_CHANGES = NotificationType(
+MANAGER_CHANGES = change_type(
     slug="registered-manager-changes",
     version=1,
     name="Registered manager changes",
-    group="changes",
-    regulation=REGULATION_15,
     summary=(
         "Tell us if a registered manager is going to stop managing the location, a new manager "
         "is going to start, or both."
     ),
     helper_text="A registered manager is leaving, or a new manager is starting",
-    deadline=PRACTICABLE,
     scope=LOCATION_ONLY,
     urgency=2,
-    declaration=DECLARATION_ACCURATE,
-    sections=(
-        ABOUT_YOU,
-        Section(
-            "change",
-            "The change",
-            (
-                page(
-                    "what",
-                    "What is changing",
-                    multi(
-                        "manager_changes",
-                        "What is changing?",
-                        "Select what is changing",
-                        [
-                            ("leaving", "A registered manager is leaving"),
-                            ("starting", "A new manager is starting"),
-                        ],
-                        short_label="What is changing",
-                    ),
-                ),
-                page(
-                    "leaving",
-                    "The manager leaving",
-                    registered_person(
-                        "leaving_manager",
-                        "Who is leaving?",
-                        "Select who is leaving",
-                        short_label="Manager leaving",
-                    ),
-                    date(
-                        "leaving_on",
-                        "Date they stop managing the location",
-                        "Enter the date they stop managing the location",
-                    ),
-                    long_text(
-                        "interim_arrangements",
-                        "How will the location be managed until a new manager is registered?",
-                        "Describe how the location will be managed",
-                        short_label="Interim arrangements",
-                    ),
-                    condition=when("manager_changes", "leaving"),
-                ),
-                page(
-                    "starting",
-                    "The new manager",
-                    text(
-                        "new_manager_name",
-                        "Full name",
-                        "Enter the new manager’s full name",
-                        short_label="New manager",
-                    ),
-                    email(
-                        "new_manager_email",
-                        "Email address",
-                        "Enter the new manager’s email address",
-                    ),
-                    phone(
-                        "new_manager_phone", "Phone number", "Enter the new manager’s phone number"
-                    ),
-                    date("starting_on", "Date they start", "Enter the date the new manager starts"),
-                    yes_no(
-                        "applied_for_registration",
-                        "Have they applied to be registered?",
-                        "Select yes if they have applied to be registered",
-                    ),
-                    text(
-                        "application_reference",
-                        "Application reference (if you have it)",
-                        "",
-                        required=False,
-                        condition=when("applied_for_registration", "yes"),
-                        max_length=50,
-                    ),
-                    condition=when("manager_changes", "starting"),
-                ),
+    section=section(
+        "change",
+        "The change",
+        what_is_changing(
+            "manager_changes",
+            [
+                ("leaving", "A registered manager is leaving"),
+                ("starting", "A new manager is starting"),
+            ],
+        ),
+        page(
+            "leaving",
+            "The manager leaving",
+            registered_person(
+                "leaving_manager",
+                "Who is leaving?",
+                "Select who is leaving",
+                short_label="Manager leaving",
             ),
+            date(
+                "leaving_on",
+                "Date they stop managing the location",
+                "Enter the date they stop managing the location",
+            ),
+            long_text(
+                "interim_arrangements",
+                "How will the location be managed until a new manager is registered?",
+                "Describe how the location will be managed",
+                short_label="Interim arrangements",
+            ),
+            condition=when("manager_changes", "leaving"),
+        ),
+        page(
+            "starting",
+            "The new manager",
+            *contact_details(
+                "the new manager’s",
+                short_label="New manager",
+                name="new_manager_name",
+                email="new_manager_email",
+                phone="new_manager_phone",
+            ),
+            date("starting_on", "Date they start", "Enter the date the new manager starts"),
+            yes_no(
+                "applied_for_registration",
+                "Have they applied to be registered?",
+                "Select yes if they have applied to be registered",
+            ),
+            optional_reference(
+                "application_reference",
+                "Application reference (if you have it)",
+                condition=when("applied_for_registration", "yes"),
+            ),
+            condition=when("manager_changes", "starting"),
         ),
     ),
 )

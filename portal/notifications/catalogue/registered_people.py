@@ -1,16 +1,19 @@
 """Events about registered people and the provider itself (regulations 14, 21 and 22)."""
 
 from portal.notifications.catalogue.build import (
-    ABOUT_YOU,
     DECLARATION_ACCURATE,
+    NOT_FOR_NHS,
     choice,
     date,
     email,
+    event_type,
     long_text,
     number,
     page,
     phone,
     registered_person,
+    regulation,
+    section,
     text,
     when,
     yes_no,
@@ -21,10 +24,8 @@ from portal.notifications.catalogue.schema import (
     DeadlineKind,
     DueAfterSubmission,
     FollowUpKind,
-    NotForOwnership,
-    NotificationType,
     OnlyForOwnership,
-    Section,
+    Question,
     show_if,
 )
 
@@ -58,12 +59,11 @@ ABSENCE_RETURN = FollowUpKind(
 )
 
 # 1. Absence of a registered individual for 28 days or more (regulation 14)
-ABSENCE = NotificationType(
+ABSENCE = event_type(
     slug="absence",
     version=1,
     name="Absence of a registered individual for 28 days or more",
-    group="events",
-    regulation="Regulation 14, Care Quality Commission (Registration) Regulations 2009",
+    regulation=regulation("14"),
     summary=(
         "Tell us when a registered manager, or an individual provider in day-to-day charge, "
         "will be or has been away for 28 days or more, and how the service will run meanwhile."
@@ -95,100 +95,97 @@ ABSENCE = NotificationType(
         satisfied_by="return",
     ),
     sections=(
-        ABOUT_YOU,
-        Section(
+        section(
             "absence",
             "The absence",
-            (
-                page(
-                    "who",
-                    "Who will be absent",
-                    registered_person(
-                        "absent_person",
-                        "Who will be absent?",
-                        "Select who will be absent",
-                        short_label="Absent person",
-                    ),
-                    ABSENT_PERSON_ROLE,
+            page(
+                "who",
+                "Who will be absent",
+                registered_person(
+                    "absent_person",
+                    "Who will be absent?",
+                    "Select who will be absent",
+                    short_label="Absent person",
                 ),
-                page(
-                    "when",
-                    "When",
-                    choice(
-                        "absence_kind",
-                        "Is the absence planned or an emergency?",
-                        "Select whether the absence is planned or an emergency",
-                        [("planned", "Planned"), ("emergency", "Emergency")],
-                        short_label="Planned or emergency",
-                    ),
-                    date(
-                        "absence_starts_on",
-                        "Date the absence starts or started",
-                        "Enter the date the absence starts",
-                    ),
-                    date(
-                        "expected_return_on",
-                        "Date you expect them back (if known)",
-                        "",
-                        required=False,
-                        not_before=("absence_starts_on", "the date the absence starts"),
-                        short_label="Expected return",
-                    ),
-                    number(
-                        "new_manager_within_days",
-                        "If you do not know when they will be back, within how many days will you propose a new manager?",
-                        "Enter within how many days you will propose a new manager",
-                        required=False,
-                        min_value=1,
-                        max_value=365,
-                        short_label="New manager proposed within (days)",
-                    ),
+                ABSENT_PERSON_ROLE,
+            ),
+            page(
+                "when",
+                "When",
+                choice(
+                    "absence_kind",
+                    "Is the absence planned or an emergency?",
+                    "Select whether the absence is planned or an emergency",
+                    [("planned", "Planned"), ("emergency", "Emergency")],
+                    short_label="Planned or emergency",
                 ),
-                page(
-                    "reason",
-                    "Reason",
-                    choice(
-                        "absence_reason",
-                        "Why will they be absent?",
-                        "Select why they will be absent",
-                        [
-                            ("leave", "Holiday or other leave"),
-                            ("health", "Illness or injury"),
-                            ("family", "Maternity, paternity, adoption or family leave"),
-                            ("training", "Training or secondment"),
-                            ("other", "Another reason"),
-                        ],
-                        short_label="Reason",
-                    ),
+                date(
+                    "absence_starts_on",
+                    "Date the absence starts or started",
+                    "Enter the date the absence starts",
                 ),
-                page(
+                date(
+                    "expected_return_on",
+                    "Date you expect them back (if known)",
+                    "",
+                    required=False,
+                    not_before=("absence_starts_on", "the date the absence starts"),
+                    short_label="Expected return",
+                ),
+                number(
+                    "new_manager_within_days",
+                    "If you do not know when they will be back, within how many days will you propose a new manager?",
+                    "Enter within how many days you will propose a new manager",
+                    required=False,
+                    min_value=1,
+                    max_value=365,
+                    short_label="New manager proposed within (days)",
+                ),
+            ),
+            page(
+                "reason",
+                "Reason",
+                choice(
+                    "absence_reason",
+                    "Why will they be absent?",
+                    "Select why they will be absent",
+                    [
+                        ("leave", "Holiday or other leave"),
+                        ("health", "Illness or injury"),
+                        ("family", "Maternity, paternity, adoption or family leave"),
+                        ("training", "Training or secondment"),
+                        ("other", "Another reason"),
+                    ],
+                    short_label="Reason",
+                ),
+            ),
+            page(
+                "arrangements",
+                "Arrangements while they are away",
+                long_text(
                     "arrangements",
-                    "Arrangements while they are away",
-                    long_text(
-                        "arrangements",
-                        "How will the service be managed while they are away?",
-                        "Describe how the service will be managed",
-                        short_label="Arrangements",
-                    ),
-                    text(
-                        "deputy_name",
-                        "Full name of the person who will be in charge",
-                        "Enter the full name of the person who will be in charge",
-                        short_label="Person in charge",
-                    ),
-                    long_text(
-                        "deputy_address",
-                        "Their address",
-                        "Enter the address of the person who will be in charge",
-                        max_length=500,
-                        short_label="Their address",
-                    ),
-                    long_text(
-                        "deputy_qualifications",
-                        "Their qualifications and experience",
-                        "Enter their qualifications and experience",
-                        short_label="Their qualifications",
-                    ),
+                    "How will the service be managed while they are away?",
+                    "Describe how the service will be managed",
+                    short_label="Arrangements",
+                ),
+                text(
+                    "deputy_name",
+                    "Full name of the person who will be in charge",
+                    "Enter the full name of the person who will be in charge",
+                    short_label="Person in charge",
+                ),
+                long_text(
+                    "deputy_address",
+                    "Their address",
+                    "Enter the address of the person who will be in charge",
+                    max_length=500,
+                    short_label="Their address",
+                ),
+                long_text(
+                    "deputy_qualifications",
+                    "Their qualifications and experience",
+                    "Enter their qualifications and experience",
+                    short_label="Their qualifications",
                 ),
             ),
         ),
@@ -196,12 +193,11 @@ ABSENCE = NotificationType(
 )
 
 # 11. Return of a registered individual after an absence of 28 days or more (regulation 14)
-RETURN_FROM_ABSENCE = NotificationType(
+RETURN_FROM_ABSENCE = event_type(
     slug="return-from-absence",
     version=1,
     name="Return of a registered individual after an absence of 28 days or more",
-    group="events",
-    regulation="Regulation 14, Care Quality Commission (Registration) Regulations 2009",
+    regulation=regulation("14"),
     summary=(
         "Tell us when a registered manager or individual provider returns from an absence of "
         "28 days or more. If you told us about the absence here, add an update to that "
@@ -216,45 +212,42 @@ RETURN_FROM_ABSENCE = NotificationType(
     ),
     urgency=1,
     sections=(
-        ABOUT_YOU,
-        Section(
+        section(
             "return",
             "The return",
-            (
-                page(
-                    "who",
-                    "Who has returned",
-                    registered_person(
-                        "returned_person",
-                        "Who has returned?",
-                        "Select who has returned",
-                        short_label="Returned person",
-                    ),
-                    ABSENT_PERSON_ROLE,
+            page(
+                "who",
+                "Who has returned",
+                registered_person(
+                    "returned_person",
+                    "Who has returned?",
+                    "Select who has returned",
+                    short_label="Returned person",
                 ),
-                page(
-                    "dates",
-                    "Dates",
-                    date(
-                        "absence_started_on",
-                        "Date the absence started",
-                        "Enter the date the absence started",
-                        past=True,
-                    ),
-                    date(
-                        "returned_on",
-                        "Date they returned",
-                        "Enter the date they returned",
-                        past=True,
-                        not_before=("absence_started_on", "the date the absence started"),
-                    ),
-                    text(
-                        "absence_reference",
-                        "Reference of the absence notification (if you have it)",
-                        "",
-                        required=False,
-                        max_length=30,
-                    ),
+                ABSENT_PERSON_ROLE,
+            ),
+            page(
+                "dates",
+                "Dates",
+                date(
+                    "absence_started_on",
+                    "Date the absence started",
+                    "Enter the date the absence started",
+                    past=True,
+                ),
+                date(
+                    "returned_on",
+                    "Date they returned",
+                    "Enter the date they returned",
+                    past=True,
+                    not_before=("absence_started_on", "the date the absence started"),
+                ),
+                text(
+                    "absence_reference",
+                    "Reference of the absence notification (if you have it)",
+                    "",
+                    required=False,
+                    max_length=30,
                 ),
             ),
         ),
@@ -268,13 +261,44 @@ INTENTIONS_CHOICES = [
     ("undecided", "Not decided yet"),
 ]
 
+
+def plans_for_the_service(decide_within: str) -> list[Question]:
+    """What the person now responsible intends for the service; if undecided, they owe their
+    plans within 28 days of `decide_within` ("the death", "your appointment")."""
+    return [
+        choice(
+            "intentions",
+            "What do you intend to do with the service?",
+            "Select what you intend to do with the service",
+            INTENTIONS_CHOICES,
+            hint=f"If you have not decided, tell us within 28 days of {decide_within}",
+            short_label="Plans",
+        ),
+        long_text(
+            "intentions_details",
+            "Details of your plans",
+            "Enter the details of your plans",
+            condition=when("intentions", "continue", "transfer", "close"),
+        ),
+    ]
+
+
+def plans_owed(from_question: str) -> DueAfterSubmission:
+    return DueAfterSubmission(
+        label="Tell us your plans for the service",
+        from_question=from_question,
+        days=28,
+        satisfied_by="intentions",
+        condition=when("intentions", "undecided"),
+    )
+
+
 # 6. Death of a registered provider (regulation 21)
-DEATH_OF_PROVIDER = NotificationType(
+DEATH_OF_PROVIDER = event_type(
     slug="death-of-provider",
     version=1,
     name="Death of a registered provider",
-    group="events",
-    regulation="Regulation 21, Care Quality Commission (Registration) Regulations 2009",
+    regulation=regulation("21"),
     summary=(
         "A surviving partner, or the personal representative of an individual provider, tells "
         "us of the provider’s death without delay, and of their plans for the service within "
@@ -291,13 +315,7 @@ DEATH_OF_PROVIDER = NotificationType(
     ),
     urgency=2,
     declaration=DECLARATION_ACCURATE,
-    due_after=DueAfterSubmission(
-        label="Tell us your plans for the service",
-        from_question="died_on",
-        days=28,
-        satisfied_by="intentions",
-        condition=when("intentions", "undecided"),
-    ),
+    due_after=plans_owed("died_on"),
     follow_ups=(
         FollowUpKind(
             key="intentions",
@@ -318,90 +336,74 @@ DEATH_OF_PROVIDER = NotificationType(
         ),
     ),
     sections=(
-        ABOUT_YOU,
-        Section(
+        section(
             "death",
             "The death",
-            (
-                page(
-                    "notifier",
-                    "Who is telling us",
-                    choice(
-                        "notifier_role",
-                        "Who are you?",
-                        "Select who you are",
-                        [
-                            ("surviving_partner", "A surviving partner"),
-                            ("personal_representative", "The personal representative"),
-                        ],
-                        short_label="Notifier",
-                    ),
-                    text(
-                        "deceased_name",
-                        "Full name of the provider who has died",
-                        "Enter the full name of the provider who has died",
-                        short_label="Provider who has died",
-                    ),
-                    date("died_on", "Date of death", "Enter the date of death", past=True),
+            page(
+                "notifier",
+                "Who is telling us",
+                choice(
+                    "notifier_role",
+                    "Who are you?",
+                    "Select who you are",
+                    [
+                        ("surviving_partner", "A surviving partner"),
+                        ("personal_representative", "The personal representative"),
+                    ],
+                    short_label="Notifier",
                 ),
-                page(
-                    "representative",
-                    "The personal representative",
-                    text(
-                        "representative_name",
-                        "Full name",
-                        "Enter the personal representative’s full name",
-                    ),
-                    long_text(
-                        "representative_address",
-                        "Address",
-                        "Enter the personal representative’s address",
-                        max_length=500,
-                    ),
-                    phone(
-                        "representative_phone",
-                        "Phone number",
-                        "Enter the personal representative’s phone number",
-                    ),
-                    email("representative_email", "Email address (optional)", "", required=False),
-                    condition=when("notifier_role", "personal_representative"),
+                text(
+                    "deceased_name",
+                    "Full name of the provider who has died",
+                    "Enter the full name of the provider who has died",
+                    short_label="Provider who has died",
                 ),
-                page(
-                    "plans",
-                    "Plans for the service",
-                    choice(
-                        "intentions",
-                        "What do you intend to do with the service?",
-                        "Select what you intend to do with the service",
-                        INTENTIONS_CHOICES,
-                        hint="If you have not decided, tell us within 28 days of the death",
-                        short_label="Plans",
-                    ),
-                    long_text(
-                        "intentions_details",
-                        "Details of your plans",
-                        "Enter the details of your plans",
-                        condition=when("intentions", "continue", "transfer", "close"),
-                    ),
-                    text(
-                        "day_to_day_manager",
-                        "Full name of the person managing the service day to day",
-                        "Enter the full name of the person managing the service day to day",
-                        short_label="Day-to-day manager",
-                    ),
-                    yes_no(
-                        "extension_wanted",
-                        "Will you need to run the service for more than 28 days before a new registration?",
-                        "Select yes if you will need more than 28 days",
-                        hint="We can extend the period up to one year",
-                        short_label="Extension needed",
-                    ),
-                    long_text(
-                        "extension_reason",
-                        "Why do you need longer?",
-                        "Explain why you need longer",
-                        condition=when("extension_wanted", "yes"),
-                    ),
+                date("died_on", "Date of death", "Enter the date of death", past=True),
+            ),
+            page(
+                "representative",
+                "The personal representative",
+                text(
+                    "representative_name",
+                    "Full name",
+                    "Enter the personal representative’s full name",
+                ),
+                long_text(
+                    "representative_address",
+                    "Address",
+                    "Enter the personal representative’s address",
+                    max_length=500,
+                ),
+                phone(
+                    "representative_phone",
+                    "Phone number",
+                    "Enter the personal representative’s phone number",
+                ),
+                email("representative_email", "Email address (optional)", "", required=False),
+                condition=when("notifier_role", "personal_representative"),
+            ),
+            page(
+                "plans",
+                "Plans for the service",
+                *plans_for_the_service("the death"),
+                text(
+                    "day_to_day_manager",
+                    "Full name of the person managing the service day to day",
+                    "Enter the full name of the person managing the service day to day",
+                    short_label="Day-to-day manager",
+                ),
+                yes_no(
+                    "extension_wanted",
+                    "Will you need to run the service for more than 28 days before a new registration?",
+                    "Select yes if you will need more than 28 days",
+                    hint="We can extend the period up to one year",
+                    short_label="Extension needed",
+                ),
+                long_text(
+                    "extension_reason",
+                    "Why do you need longer?",
+                    "Explain why you need longer",
+                    condition=when("extension_wanted", "yes"),
                 ),
             ),
         ),
@@ -409,12 +411,11 @@ DEATH_OF_PROVIDER = NotificationType(
 )
 
 # 8. Liquidator or trustee's plans for a service (regulation 22)
-LIQUIDATOR = NotificationType(
+LIQUIDATOR = event_type(
     slug="liquidator",
     version=1,
     name="Appointment of a liquidator, receiver or trustee, and their plans for the service",
-    group="events",
-    regulation="Regulation 22, Care Quality Commission (Registration) Regulations 2009",
+    regulation=regulation("22"),
     summary=(
         "A liquidator, receiver, administrator or trustee in bankruptcy tells us of their "
         "appointment and why, and of their plans for the service within 28 days."
@@ -425,95 +426,73 @@ LIQUIDATOR = NotificationType(
         wording="Appointment: without delay. Plans: within 28 days of the appointment",
     ),
     scope=PROVIDER_ONLY,
-    rules=(NotForOwnership(frozenset({"NHS Body"}), "NHS bodies do not send this notification."),),
+    rules=(NOT_FOR_NHS,),
     urgency=2,
     declaration=DECLARATION_ACCURATE,
-    due_after=DueAfterSubmission(
-        label="Tell us your plans for the service",
-        from_question="appointed_on",
-        days=28,
-        satisfied_by="intentions",
-        condition=when("intentions", "undecided"),
-    ),
+    due_after=plans_owed("appointed_on"),
     follow_ups=DEATH_OF_PROVIDER.follow_ups,
     sections=(
-        ABOUT_YOU,
-        Section(
+        section(
             "appointment",
             "The appointment",
-            (
-                page(
-                    "appointee",
-                    "The appointment",
-                    choice(
-                        "appointee_role",
-                        "What have you been appointed as?",
-                        "Select what you have been appointed as",
-                        [
-                            ("liquidator", "Liquidator"),
-                            ("receiver", "Receiver"),
-                            ("administrator", "Administrator"),
-                            ("trustee", "Trustee in bankruptcy"),
-                            ("other", "Another office"),
-                        ],
-                        short_label="Appointed as",
-                    ),
-                    text(
-                        "appointee_name",
-                        "Your full name",
-                        "Enter your full name",
-                        short_label="Appointee",
-                    ),
-                    text("appointee_firm", "Your firm", "Enter your firm"),
-                    long_text(
-                        "appointee_address",
-                        "Your business address",
-                        "Enter your business address",
-                        max_length=500,
-                    ),
-                    date(
-                        "appointed_on",
-                        "Date of appointment",
-                        "Enter the date of appointment",
-                        past=True,
-                    ),
-                    long_text(
-                        "appointment_reason",
-                        "Why were you appointed?",
-                        "Explain why you were appointed",
-                        short_label="Reason",
-                    ),
+            page(
+                "appointee",
+                "The appointment",
+                choice(
+                    "appointee_role",
+                    "What have you been appointed as?",
+                    "Select what you have been appointed as",
+                    [
+                        ("liquidator", "Liquidator"),
+                        ("receiver", "Receiver"),
+                        ("administrator", "Administrator"),
+                        ("trustee", "Trustee in bankruptcy"),
+                        ("other", "Another office"),
+                    ],
+                    short_label="Appointed as",
                 ),
-                page(
-                    "management",
-                    "Management and plans",
-                    yes_no(
-                        "manager_in_post",
-                        "Is there a registered manager in post?",
-                        "Select yes if there is a registered manager in post",
-                    ),
-                    text(
-                        "appointed_manager",
-                        "Full name of the manager you have appointed",
-                        "Enter the full name of the manager you have appointed",
-                        condition=when("manager_in_post", "no"),
-                        hint="The law requires you to appoint one",
-                    ),
-                    choice(
-                        "intentions",
-                        "What do you intend to do with the service?",
-                        "Select what you intend to do with the service",
-                        INTENTIONS_CHOICES,
-                        hint="If you have not decided, tell us within 28 days of your appointment",
-                        short_label="Plans",
-                    ),
-                    long_text(
-                        "intentions_details",
-                        "Details of your plans",
-                        "Enter the details of your plans",
-                        condition=when("intentions", "continue", "transfer", "close"),
-                    ),
+                text(
+                    "appointee_name",
+                    "Your full name",
+                    "Enter your full name",
+                    short_label="Appointee",
                 ),
+                text("appointee_firm", "Your firm", "Enter your firm"),
+                long_text(
+                    "appointee_address",
+                    "Your business address",
+                    "Enter your business address",
+                    max_length=500,
+                ),
+                date(
+                    "appointed_on",
+                    "Date of appointment",
+                    "Enter the date of appointment",
+                    past=True,
+                ),
+                long_text(
+                    "appointment_reason",
+                    "Why were you appointed?",
+                    "Explain why you were appointed",
+                    short_label="Reason",
+                ),
+            ),
+            page(
+                "management",
+                "Management and plans",
+                yes_no(
+                    "manager_in_post",
+                    "Is there a registered manager in post?",
+                    "Select yes if there is a registered manager in post",
+                ),
+                text(
+                    "appointed_manager",
+                    "Full name of the manager you have appointed",
+                    "Enter the full name of the manager you have appointed",
+                    condition=when("manager_in_post", "no"),
+                    hint="The law requires you to appoint one",
+                ),
+                *plans_for_the_service("your appointment"),
             ),
         ),
     ),
