@@ -2,11 +2,9 @@
 last-manager guard, audit and email."""
 
 import datetime as dt
-import threading
 from functools import partial
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
@@ -26,6 +24,7 @@ from portal.organisations.models import (
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.register.models import RoleAssignment, RoleType
 from tests.organisations.conftest import build_world, give, make_person, make_user
+from tests.support.concurrency import run_together
 
 NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
@@ -78,27 +77,17 @@ def expire(invitation, **delta):
 
 
 def at_once(*calls):
-    """Start the calls at the same moment, each in its own thread with its own database
-    connection. Returns, in the order they finished, "done" for each that went through and
-    the message of each the service refused."""
-    barrier = threading.Barrier(len(calls))
+    """Start the calls at the same moment, each on its own database connection. Returns, in
+    call order, "done" for each that went through and the message of each the service
+    refused (anything else it raised is raised here)."""
     outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
+    for outcome in run_together(calls):
+        if isinstance(outcome, services.DelegationError):
+            outcomes.append(outcome.message)
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
             outcomes.append("done")
-        except services.DelegationError as error:
-            outcomes.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
     return outcomes
 
 
