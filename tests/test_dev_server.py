@@ -125,7 +125,8 @@ def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
         )
         output = log_path.read_text()
         assert "Demo sign-ins:" in output
-        assert f"{base}/dev/emails/" in output
+        # The banner names localhost: browsers refuse passkeys on a bare IP address.
+        assert f"http://localhost:{web_port}/dev/emails/" in output
         assert "Stopping the web server, worker and mail catcher" in output
         assert http_status(f"{base}/") is None  # nothing listens any more
     finally:

@@ -321,8 +321,8 @@ def test_signing_out_another_browser(page):
     check(page, "Where you are signed in")
     assert "Firefox on Windows" in page.locator("main").inner_text()
     page.get_by_role("button", name="Sign out Firefox on Windows").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     check(page, "Where you are signed in")
     assert (
         "That browser has been signed out"
