@@ -38,7 +38,7 @@ def enqueue_delivery(message: OutboxMessage, run_after: dt.datetime | None = Non
 
 def enqueue_batch_delivery(messages: list[OutboxMessage]) -> None:
     """One task for several (ordinary, not priority) messages."""
-    deliver_emails.using(queue_name=settings.TASK_QUEUE_DEFAULT, priority=0).enqueue(  # type: ignore[arg-type]
+    deliver_emails.using(queue_name=settings.TASK_QUEUE_DEFAULT, priority=0).enqueue(
         [str(message.id) for message in messages]
     )
 
