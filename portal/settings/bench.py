@@ -9,3 +9,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The portal's URLs plus a trivial view to compare pages with (no template, no database).
+ROOT_URLCONF = "portal.bench_urls"

@@ -21,7 +21,6 @@ bench/signed_in_pages.py (server time and throughput), so both cover the same pa
 """
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +52,7 @@ from portal.notifications.models import (
 )
 from portal.notifications.samples import (
     complete_answers,
+    filled_draft,
     ownership_for,
     post_data,
     submit_example,
@@ -65,7 +65,11 @@ from portal.organisations.models import (
     Membership,
     MembershipStatus,
 )
-from portal.organisations.permissions import DELEGABLE_PERMISSIONS, AccessLevel
+from portal.organisations.permissions import (
+    ACCESS_LEVEL_PERMISSIONS,
+    DELEGABLE_PERMISSIONS,
+    AccessLevel,
+)
 from portal.organisations.services import token_hmac
 from portal.register.models import (
     Location,
@@ -76,27 +80,26 @@ from portal.register.models import (
     RoleType,
     ServiceType,
 )
+from tests.notifications.factories import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 
 PASSWORD = "a long enough password 123"
-MHA_ACTIVITY = (
-    "Assessment or medical treatment for persons detained under the Mental Health Act 1983"
-)
-MENTAL_HEALTH_HOSPITAL = (
-    "Hospital services for people with mental health needs, learning disabilities and problems "
-    "with substance misuse"
-)
-GP_SERVICE = "Doctors/GPs"
 PROVIDER_SIDE = ("ni", "rm", "delegate")
-NOTIFY = sorted(
-    {"view_submissions", "draft_notifications", "submit_notifications"}
-)  # the "notifications" access level
-EVERY_LEVEL = sorted(str(permission) for permission in DELEGABLE_PERMISSIONS)
+# Permissions as memberships store them: the "notifications" access level, and everything.
+NOTIFY = sorted(str(p) for p in ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
+EVERY_LEVEL = sorted(str(p) for p in DELEGABLE_PERMISSIONS)
 
-_numbers = itertools.count(1)
+_last_number = [0]
+
+
+def _reserve(count: int) -> int:
+    """The first of `count` numbers nothing else has used (for unique ids and emails)."""
+    first = _last_number[0] + 1
+    _last_number[0] += count
+    return first
 
 
 def _next() -> int:
-    return next(_numbers)
+    return _reserve(1)
 
 
 @dataclass
@@ -223,26 +226,19 @@ def _answers_for(world: World, slug: str, location: Location | None) -> Any:
 def complete_draft(
     world: World, slug: str, user: User, location: Location | None = None
 ) -> NotificationDraft:
-    """A draft with every page answered, ready to send."""
+    """A draft with every page answered, ready to send (at A unless told otherwise)."""
     definition = CATALOGUE.require(slug)
-    provider = provider_for(world, definition)
     if not definition.scope.location:
         location = None
     elif location is None:
         location = world.a
-    answers = _answers_for(world, slug, location)
-    draft = notification_services.start_draft(
-        user=user, provider=provider, location=location, definition=definition
-    )
-    notification_services.save_page(
-        draft_id=draft.pk,
+    draft: NotificationDraft = filled_draft(
+        definition=definition,
         user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
+        provider=provider_for(world, definition),
+        location=location,
+        answers=_answers_for(world, slug, location),
     )
-    draft.refresh_from_db()
     return draft
 
 
@@ -390,9 +386,7 @@ def _bulk(model: Any, rows: list[Any], batch: int) -> list[Any]:
 
 
 def _new_locations(provider: Provider, count: int, batch: int, name: str) -> list[Location]:
-    start = _next()
-    for _ in range(count):
-        _next()
+    start = _reserve(count)
     locations = _bulk(
         Location,
         [
@@ -429,9 +423,7 @@ def _new_locations(provider: Provider, count: int, batch: int, name: str) -> lis
 
 
 def _new_providers(count: int, name: str, batch: int) -> list[Provider]:
-    start = _next()
-    for _ in range(count):
-        _next()
+    start = _reserve(count)
     return _bulk(
         Provider,
         [
@@ -445,9 +437,7 @@ def _new_providers(count: int, name: str, batch: int) -> list[Provider]:
 
 
 def _new_users(count: int, stem: str, batch: int, **extra: Any) -> list[User]:
-    start = _next()
-    for _ in range(count):
-        _next()
+    start = _reserve(count)
     # Bulk rows get an unusable password: nobody signs in as them.
     return _bulk(
         User,
@@ -558,9 +548,7 @@ def add_volume(world: World, volume: Volume) -> None:
         ],
         batch,
     )
-    start = _next()
-    for _ in range(volume.registered_people_at_p):
-        _next()
+    start = _reserve(volume.registered_people_at_p)
     people = _bulk(
         Person,
         [
@@ -676,9 +664,7 @@ def add_volume(world: World, volume: Volume) -> None:
         batch,
     )
     expires = timezone.now() + dt.timedelta(days=2)
-    start = _next()
-    for _ in range(volume.invitations):
-        _next()
+    start = _reserve(volume.invitations)
     invitations = _bulk(
         Invitation,
         [

@@ -1,0 +1,25 @@
+"""What the benchmarks that run their own servers share (scripts/bench.sh skips this file)."""
+
+import json
+import os
+import socket
+
+
+def emit(metric: str, value: float | int | str, unit: str, **extra: object) -> None:
+    """One result as a JSON line: metric, value, unit, then anything else worth saying."""
+    print(json.dumps({"metric": metric, "value": value, "unit": unit, **extra}), flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def database_urls(name: str) -> tuple[str, str]:
+    """The server from DATABASE_URL (scripts/bench.sh sets one), our own database on it."""
+    configured = os.environ.get("DATABASE_URL", "")
+    base = "postgres://postgres@127.0.0.1:5432"
+    if configured.startswith(("postgres://", "postgresql://")):
+        base = configured.rsplit("/", 1)[0]
+    return f"{base}/postgres", f"{base}/{name}"
