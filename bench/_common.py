@@ -1,8 +1,10 @@
 """What the benchmarks that run their own servers share (scripts/bench.sh skips this file)."""
 
+import http.client
 import json
 import os
 import socket
+import time
 
 
 def emit(metric: str, value: float | int | str, unit: str, **extra: object) -> None:
@@ -23,3 +25,18 @@ def database_urls(name: str) -> tuple[str, str]:
     if configured.startswith(("postgres://", "postgresql://")):
         base = configured.rsplit("/", 1)[0]
     return f"{base}/postgres", f"{base}/{name}"
+
+
+def wait_for_http(port: int, path: str, timeout: float = 60) -> None:
+    """Until the server on `port` answers 200 at `path` (it has started)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")

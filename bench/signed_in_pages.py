@@ -49,7 +49,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port  # noqa: E402
+from bench._common import database_urls, emit, free_port, wait_for_http  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -124,20 +124,6 @@ def hammer(
     for thread in threads:
         thread.join()
     return done[0], time.monotonic() - started, statuses
-
-
-def wait_for_http(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", TRIVIAL)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def setup_django(database_url: str) -> None:
@@ -278,7 +264,7 @@ def main() -> int:
             env=environment,
             start_new_session=True,
         )
-        wait_for_http(web_port)
+        wait_for_http(web_port, TRIVIAL)
         emit(
             "signed_in_pages_setup",
             len(visits),

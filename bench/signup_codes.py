@@ -33,7 +33,7 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port  # noqa: E402
+from bench._common import database_urls, emit, free_port, wait_for_http  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -119,20 +119,6 @@ def seed(database_url: str, count: int) -> list[str]:
 
     connections.close_all()
     return emails
-
-
-def wait_for_http(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/sign-up/")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def csrf_pair(port: int) -> tuple[str, str]:
@@ -239,7 +225,7 @@ def main() -> int:
                     stdout=subprocess.DEVNULL,
                 )
             )
-        wait_for_http(web_port)
+        wait_for_http(web_port, "/sign-up/")
         cookie, token = csrf_pair(web_port)
         time.sleep(1.0)  # let the worker finish starting
 

@@ -385,6 +385,22 @@ def _bulk(model: Any, rows: list[Any], batch: int) -> list[Any]:
     return list(model.objects.bulk_create(rows, batch_size=batch))
 
 
+def _bulk_scopes(
+    through: Any, owner: str, owners: list[Any], scopes: list[list[Location] | None], batch: int
+) -> None:
+    """Owner i (a membership or invitation) gets the locations of scopes[i % len(scopes)]
+    (None: the whole provider, no rows)."""
+    _bulk(
+        through,
+        [
+            through(**{owner: item.pk}, location_id=location.pk)
+            for i, item in enumerate(owners)
+            for location in scopes[i % len(scopes)] or []
+        ],
+        batch,
+    )
+
+
 def _new_locations(provider: Provider, count: int, batch: int, name: str) -> list[Location]:
     start = _reserve(count)
     locations = _bulk(
@@ -654,15 +670,7 @@ def add_volume(world: World, volume: Volume) -> None:
         ],
         batch,
     )
-    _bulk(
-        through,
-        [
-            through(membership_id=m.pk, location_id=loc.pk)
-            for i, m in enumerate(memberships)
-            for loc in scopes[i % len(scopes)] or []
-        ],
-        batch,
-    )
+    _bulk_scopes(Membership.locations.through, "membership_id", memberships, scopes, batch)
     expires = timezone.now() + dt.timedelta(days=2)
     start = _reserve(volume.invitations)
     invitations = _bulk(
@@ -682,16 +690,7 @@ def add_volume(world: World, volume: Volume) -> None:
         ],
         batch,
     )
-    invitation_through = Invitation.locations.through
-    _bulk(
-        invitation_through,
-        [
-            invitation_through(invitation_id=inv.pk, location_id=loc.pk)
-            for i, inv in enumerate(invitations)
-            for loc in scopes[i % len(scopes)] or []
-        ],
-        batch,
-    )
+    _bulk_scopes(Invitation.locations.through, "invitation_id", invitations, scopes, batch)
     askers = _new_users(volume.join_requests, "asker", batch)
     _bulk(
         JoinRequest,
