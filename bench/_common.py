@@ -1,7 +1,11 @@
-"""What the Django benchmarks share: settings, JSON-line output and percentiles."""
+"""What the benchmarks share: Django set-up, JSON-line output, percentiles, and helpers for
+those that run their own servers (scripts/bench.sh skips this file)."""
 
+import http.client
 import json
 import os
+import socket
+import time
 
 
 def django_setup() -> None:
@@ -12,12 +16,43 @@ def django_setup() -> None:
     django.setup()
 
 
-def emit(metric: str, value: float, unit: str, **extra: object) -> None:
-    print(
-        json.dumps({"metric": metric, "value": round(value, 2), "unit": unit, **extra}), flush=True
-    )
+def emit(metric: str, value: float | int | str, unit: str, **extra: object) -> None:
+    """One result as a JSON line: metric, value, unit, then anything else worth saying."""
+    if isinstance(value, float):
+        value = round(value, 3)
+    print(json.dumps({"metric": metric, "value": value, "unit": unit, **extra}), flush=True)
 
 
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def database_urls(name: str) -> tuple[str, str]:
+    """The server from DATABASE_URL (scripts/bench.sh sets one), our own database on it."""
+    configured = os.environ.get("DATABASE_URL", "")
+    base = "postgres://postgres@127.0.0.1:5432"
+    if configured.startswith(("postgres://", "postgresql://")):
+        base = configured.rsplit("/", 1)[0]
+    return f"{base}/postgres", f"{base}/{name}"
+
+
+def wait_for_http(port: int, path: str, timeout: float = 60) -> None:
+    """Until the server on `port` answers 200 at `path` (it has started)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")

@@ -16,11 +16,9 @@ Prints one JSON object per line: metric, value, unit.
 
 import argparse
 import http.client
-import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,19 +31,13 @@ import psycopg
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import database_urls, emit, free_port, wait_for_http  # noqa: E402
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PER_IP_CAP_FOR_BENCH = 1_000_000
-
-
-def emit(metric: str, value: float | int | str, unit: str, **extra: object) -> None:
-    print(json.dumps({"metric": metric, "value": value, "unit": unit, **extra}), flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Receiver:
@@ -82,15 +74,6 @@ def cpu_seconds(root_pid: int) -> float:
         if pid == root_pid or ppid == root_pid:
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
-
-
-def database_urls(name: str) -> tuple[str, str]:
-    """The server from DATABASE_URL (scripts/bench.sh sets one), our own database on it."""
-    configured = os.environ.get("DATABASE_URL", "")
-    base = "postgres://postgres@127.0.0.1:5432"
-    if configured.startswith(("postgres://", "postgresql://")):
-        base = configured.rsplit("/", 1)[0]
-    return f"{base}/postgres", f"{base}/{name}"
 
 
 def seed(database_url: str, count: int) -> list[str]:
@@ -136,20 +119,6 @@ def seed(database_url: str, count: int) -> list[str]:
 
     connections.close_all()
     return emails
-
-
-def wait_for_http(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/sign-up/")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def csrf_pair(port: int) -> tuple[str, str]:
@@ -256,7 +225,7 @@ def main() -> int:
                     stdout=subprocess.DEVNULL,
                 )
             )
-        wait_for_http(web_port)
+        wait_for_http(web_port, "/sign-up/")
         cookie, token = csrf_pair(web_port)
         time.sleep(1.0)  # let the worker finish starting
 

@@ -9,13 +9,15 @@ import logging
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from portal.emails.models import OutboxMessage, OutboxStatus
-from portal.emails.services import deliver, queue_email, requeue_overdue
+from portal.emails.services import deliver, queue_email, queue_emails, requeue_overdue
+from portal.emails.tasks import deliver_emails
 from portal.operations import sweeper
 from portal.operations.models import WorkerHeartbeat
 from tests.support.smtp import free_port
@@ -267,3 +269,28 @@ def test_sweeper_recovers_only_tasks_whose_worker_stopped_beating(site, settings
     second.refresh_from_db()
     assert first.status == TaskResultStatus.RUNNING  # a live worker's long task is left alone
     assert second.status == TaskResultStatus.READY
+
+
+@pytest.mark.django_db
+def test_one_email_to_many_people_costs_the_same_statements_however_many(site, mail):
+    few = [f"manager{n}@care-home.example" for n in range(2)]
+    many = [f"manager{n}@care-home.example" for n in range(2, 40)]
+    counts, queued = [], []
+    for addresses in (few, many):
+        with CaptureQueriesContext(connection) as captured:
+            queued.append(
+                queue_emails(
+                    to=addresses, template="test_notice", context={"name": "Sam", "number": 3}
+                )
+            )
+        counts.append(len(captured))
+    assert counts == [2, 2]  # the outbox rows, then one delivery task
+    assert OutboxMessage.objects.filter(template="test_notice").count() == 40
+    assert DBTaskResult.objects.filter(task_path=deliver_emails.module_path).count() == 2
+    # The sweeper sees a message waiting in a batch as on its way.
+    OutboxMessage.objects.update(next_attempt_at=timezone.now() - dt.timedelta(hours=1))
+    assert requeue_overdue(older_than=dt.timedelta(minutes=1)) == 0
+    # The batch delivers each of its messages once.
+    assert deliver_emails.call([str(message.id) for message in queued[0]]) == ["sent", "sent"]
+    assert [len(mail.to(address)) for address in few] == [1, 1]
+    assert "This is test notice 3." in mail.to(few[0])[0].body

@@ -11,7 +11,7 @@ from portal.accounts import clock, sessions
 from portal.audit.services import record
 
 # Writing the session on every request costs a query; a few seconds' slack costs nothing.
-_TOUCH_EVERY_SECONDS = 15
+TOUCH_EVERY_SECONDS = 15
 
 
 class SessionTimeoutMiddleware:
@@ -53,5 +53,5 @@ class SessionTimeoutMiddleware:
                 "Sign in again to continue.",
             )
             return
-        if moment - float(session[sessions.LAST_SEEN_AT]) >= _TOUCH_EVERY_SECONDS:
+        if moment - float(session[sessions.LAST_SEEN_AT]) >= TOUCH_EVERY_SECONDS:
             session[sessions.LAST_SEEN_AT] = moment

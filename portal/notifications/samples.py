@@ -101,6 +101,35 @@ def ownership_for(definition: NotificationType) -> str:
     raise ValueError(f"No kind of provider fits {definition.slug}")
 
 
+def filled_draft(
+    *,
+    definition: NotificationType,
+    user: Any,
+    provider: Any,
+    location: Any,
+    overrides: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> Any:
+    """Start a draft and fill every page through the services, as the pages would. Pass
+    `answers` worked out earlier for the same type and place to skip working them out."""
+    from portal.notifications import services
+
+    draft = services.start_draft(
+        user=user, provider=provider, location=location, definition=definition
+    )
+    if answers is None:
+        context = services.engine_context(definition, draft.provider_id, draft.location_id)
+        answers = complete_answers(definition, context, dict(draft.answers), overrides)
+    return services.save_page(
+        draft_id=draft.pk,
+        user=user,
+        page_key="all",
+        answers=answers,
+        complete=True,
+        seen_revision=None,
+    ).draft
+
+
 def submit_example(
     *,
     definition: NotificationType,
@@ -112,17 +141,11 @@ def submit_example(
     """Start, fill and submit one notification through the services, as the pages would."""
     from portal.notifications import services
 
-    draft = services.start_draft(
-        user=user, provider=provider, location=location, definition=definition
-    )
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers), overrides)
-    services.save_page(
-        draft_id=draft.pk,
+    draft = filled_draft(
+        definition=definition,
         user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
+        provider=provider,
+        location=location,
+        overrides=overrides,
     )
     return services.submit_draft(draft_id=draft.pk, user=user, declaration_confirmed=True)

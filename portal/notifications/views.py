@@ -39,7 +39,14 @@ from portal.notifications.forms import (
     HistoryFilterForm,
     UpdateForm,
 )
-from portal.notifications.models import DraftStatus, MessageKind, Notification, NotificationDraft
+from portal.notifications.models import (
+    DraftStatus,
+    MessageKind,
+    Notification,
+    NotificationDraft,
+    NotificationStatus,
+)
+from portal.notifications.references import reference_for
 from portal.register.models import Location, Provider
 
 HISTORY_PAGE_SIZE = 50
@@ -738,12 +745,33 @@ class _Echo:
         return value
 
 
+# The export reads plain values, not model instances (several times faster for a provider
+# with tens of thousands of notifications), and sends them in chunks of rows.
+_EXPORT_COLUMNS = (
+    "pk",
+    "type_slug",
+    "version",
+    "provider_id",
+    "location_id",
+    "location__name",
+    "submitted_at",
+    "submitted_by__email",
+    "status",
+    "due_on",
+    "late",
+    "next_due_label",
+    "next_due_on",
+)
+_EXPORT_ROWS_PER_CHUNK = 500
+_STATUS_NAMES = dict(NotificationStatus.choices)
+
+
 @requires("notifications.view")
 @require_safe
 def export(request: HttpRequest) -> StreamingHttpResponse:
     locations = _scope_locations(request.user)
     _form, filters = _history_filters(request, locations)
-    rows = selectors.history(request.user, filters)
+    rows = selectors.history(request.user, filters).values_list(*_EXPORT_COLUMNS)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
@@ -764,27 +792,49 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
                 "Due by",
             ]
         )
-        for item in rows.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    _safe_cell(value)
-                    for value in (
-                        item.reference,
-                        CATALOGUE.name_of(item.type_slug),
-                        item.version,
-                        item.provider_id,
-                        item.location_id or "",
-                        item.location.name if item.location else "Provider as a whole",
-                        govuk_datetime(item.submitted_at),
-                        item.submitted_by.email,
-                        item.get_status_display(),
-                        govuk_date(item.due_on),
-                        "Yes" if item.late else "No",
-                        item.next_due_label,
-                        govuk_date(item.next_due_on),
-                    )
-                ]
+        chunk: list[str] = []
+        for (
+            pk,
+            type_slug,
+            version,
+            provider_id,
+            location_id,
+            location_name,
+            submitted_at,
+            submitted_by,
+            status,
+            due_on,
+            late,
+            next_due_label,
+            next_due_on,
+        ) in rows.iterator(chunk_size=2000):
+            chunk.append(
+                writer.writerow(
+                    [
+                        _safe_cell(value)
+                        for value in (
+                            reference_for(pk),
+                            CATALOGUE.name_of(type_slug),
+                            version,
+                            provider_id,
+                            location_id or "",
+                            location_name if location_id else "Provider as a whole",
+                            govuk_datetime(submitted_at),
+                            submitted_by,
+                            _STATUS_NAMES.get(status, status),
+                            govuk_date(due_on),
+                            "Yes" if late else "No",
+                            next_due_label,
+                            govuk_date(next_due_on),
+                        )
+                    ]
+                )
             )
+            if len(chunk) == _EXPORT_ROWS_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -11,7 +11,7 @@ Every view, selector and API call in the portal asks here. Access is the union o
 A deregistered provider or location leaves read-only access (READ_ONLY_PERMISSIONS) for
 settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS days after deregistration, then none.
 
-The result is worked out once per user object (three queries) and kept on it, so a request
+The result is worked out once per user object (one query) and kept on it, so a request
 that asks many questions pays once. Services that change access call `forget_access`.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, CharField, JSONField, Q, QuerySet, Value
 from django.utils import timezone
 
 from portal.organisations.models import Membership, MembershipStatus
@@ -93,7 +93,6 @@ class ProviderAccess:
     member_at: dict[str, set[str]] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
-    membership: Membership | None = None
 
     def whole_provider_permissions(self) -> frozenset[str]:
         return _allowed_by_status(self.provider, self.role_whole | self.member_whole)
@@ -143,46 +142,83 @@ def _live_roles(user: Any) -> QuerySet[RoleAssignment]:
     ).select_related("provider", "location")
 
 
+_PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
+_LOCATION_FIELDS = [field.attname for field in Location._meta.concrete_fields]
+_PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_LOCATION_PK = _LOCATION_FIELDS.index(Location._meta.pk.attname)
+
+
+def _access_rows(user: Any) -> list[tuple[Any, ...]]:
+    """Both sources of access in one query: a row per live role and per location of each
+    active membership (one for a whole-provider membership), each row carrying every column
+    of its provider and location. Columns: role, membership permissions, whole provider,
+    then the provider's fields, then the location's (NULL when there is none)."""
+    providers = [f"provider__{name}" for name in _PROVIDER_FIELDS]
+    # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
+    memberships = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).order_by()
+    membership_rows = memberships.values_list(
+        Value("", output_field=CharField()),
+        "permissions",
+        "whole_provider",
+        *providers,
+        *[f"locations__{name}" for name in _LOCATION_FIELDS],
+    )
+    if user.person_id is None:
+        return list(membership_rows)
+    role_rows = (
+        _live_roles(user)
+        .order_by()
+        .values_list(
+            "role",
+            Value(None, output_field=JSONField()),
+            Value(False, output_field=BooleanField()),
+            *providers,
+            *[f"location__{name}" for name in _LOCATION_FIELDS],
+        )
+    )
+    return list(role_rows.union(membership_rows, all=True))
+
+
 def compute_access(user: Any) -> dict[str, ProviderAccess]:
-    """Work out a user's access from the register and their memberships (no cache)."""
+    """Work out a user's access from the register and their memberships (no cache; one
+    query)."""
     result: dict[str, ProviderAccess] = {}
     if user is None or not user.is_authenticated or not user.is_active:
         return result
-
-    def entry(provider: Provider) -> ProviderAccess:
-        if provider.pk not in result:
-            result[provider.pk] = ProviderAccess(provider=provider)
-        return result[provider.pk]
-
-    if user.person_id is not None:
-        for role in _live_roles(user):
-            access = entry(role.provider)
-            access.roles.add(role.role)
-            if role.role in WHOLE_PROVIDER_ROLES:
-                access.role_whole |= ALL_PERMISSIONS
-            elif role.role == RoleType.PARTNER:
-                access.role_whole |= PARTNER_PERMISSIONS
-            elif role.role == RoleType.REGISTERED_MANAGER and role.location is not None:
-                access.role_at.setdefault(role.location.pk, set()).update(
-                    REGISTERED_MANAGER_PERMISSIONS
+    locations: dict[str, Location] = {}
+    database = Membership.objects.db
+    end_of_provider = 3 + len(_PROVIDER_FIELDS)
+    for row in _access_rows(user):
+        role, permissions, whole_provider = row[:3]
+        provider_values = row[3:end_of_provider]
+        location_values = row[end_of_provider:]
+        provider_id = provider_values[_PROVIDER_PK]
+        if provider_id not in result:
+            provider = Provider.from_db(database, _PROVIDER_FIELDS, provider_values)
+            result[provider_id] = ProviderAccess(provider=provider)
+        access = result[provider_id]
+        location_id = location_values[_LOCATION_PK]
+        location = None
+        if location_id is not None:
+            if location_id not in locations:
+                locations[location_id] = Location.from_db(
+                    database, _LOCATION_FIELDS, location_values
                 )
-                access.locations[role.location.pk] = role.location
-
-    memberships = (
-        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-        .select_related("provider")
-        .prefetch_related("locations")
-    )
-    for membership in memberships:
-        access = entry(membership.provider)
-        access.membership = membership
-        permissions = set(membership.permissions)
-        if membership.whole_provider:
-            access.member_whole |= permissions
-        else:
-            for location in membership.locations.all():
-                access.member_at.setdefault(location.pk, set()).update(permissions)
-                access.locations[location.pk] = location
+            location = locations[location_id]
+        if role:
+            access.roles.add(role)
+            if role in WHOLE_PROVIDER_ROLES:
+                access.role_whole |= ALL_PERMISSIONS
+            elif role == RoleType.PARTNER:
+                access.role_whole |= PARTNER_PERMISSIONS
+            elif role == RoleType.REGISTERED_MANAGER and location is not None:
+                access.role_at.setdefault(location_id, set()).update(REGISTERED_MANAGER_PERMISSIONS)
+                access.locations[location_id] = location
+        elif whole_provider:
+            access.member_whole |= set(permissions)
+        elif location is not None:
+            access.member_at.setdefault(location_id, set()).update(permissions)
+            access.locations[location_id] = location
     return result
 
 

@@ -101,10 +101,15 @@ def visible_join_requests(user: Any, provider: Provider) -> QuerySet[JoinRequest
     )
 
 
+# Each of these is found within `provider`, so it is given that provider object rather than
+# reading the same row again when the permission checks ask for it.
+
+
 def membership_or_404(user: Any, provider: Provider, membership_id: Any) -> Membership:
     found = visible_memberships(user, provider).filter(pk=membership_id).first()
     if found is None:
         raise Http404("No such member")
+    found.provider = provider
     return found
 
 
@@ -112,6 +117,7 @@ def invitation_or_404(user: Any, provider: Provider, invitation_id: Any) -> Invi
     found = visible_invitations(user, provider).filter(pk=invitation_id).first()
     if found is None:
         raise Http404("No such invitation")
+    found.provider = provider
     return found
 
 
@@ -119,6 +125,7 @@ def join_request_or_404(user: Any, provider: Provider, request_id: Any) -> JoinR
     found = visible_join_requests(user, provider).filter(pk=request_id).first()
     if found is None:
         raise Http404("No such request")
+    found.provider = provider
     return found
 
 
@@ -141,6 +148,17 @@ def registered_people(user: Any, provider: Provider) -> list[RegisteredPerson]:
         RoleAssignment.objects.live()
         .filter(provider=provider)
         .select_related("person", "location", "person__user")
+        # Only what the team page shows: a provider can have hundreds of these.
+        .only(
+            "role",
+            "person_id",
+            "location_id",
+            "person__title",
+            "person__given_name",
+            "person__family_name",
+            "location__name",
+            "person__user__last_login",
+        )
         .order_by("person__family_name", "person__given_name")
     )
     people: dict[int, RegisteredPerson] = {}

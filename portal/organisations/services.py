@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User, normalise_email
 from portal.audit.services import record
-from portal.emails.services import queue_email
+from portal.emails.services import queue_email, queue_emails
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -705,9 +705,12 @@ def request_to_join(
         ),
     }
     _email_user(user, "organisations_join_request_sent", context)
-    for manager in team_manager_users(provider):
-        if manager.pk != user.pk:
-            _email_user(manager, "organisations_join_request_received", context)
+    # Every manager is told, in statements that do not grow with their number.
+    queue_emails(
+        to=[manager.email for manager in team_manager_users(provider) if manager.pk != user.pk],
+        template="organisations_join_request_received",
+        context=context,
+    )
     return join_request
 
 

@@ -145,10 +145,17 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     # next page without a count query.
     number = _page_number(request)
     start = (number - 1) * TEAM_PAGE_SIZE
+    # The lists show neither who granted access nor where an invitation is for.
     memberships = list(
-        selectors.visible_memberships(request.user, provider)[start : start + TEAM_PAGE_SIZE + 1]
+        selectors.visible_memberships(request.user, provider)
+        .select_related(None)
+        .select_related("user")[start : start + TEAM_PAGE_SIZE + 1]
     )
-    invitations = list(selectors.visible_invitations(request.user, provider)[: TEAM_PAGE_SIZE + 1])
+    invitations = list(
+        selectors.visible_invitations(request.user, provider)
+        .select_related(None)
+        .prefetch_related(None)[: TEAM_PAGE_SIZE + 1]
+    )
     join_requests = list(
         selectors.visible_join_requests(request.user, provider)[: TEAM_PAGE_SIZE + 1]
     )

@@ -123,7 +123,9 @@ AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 LOGIN_URL = "accounts:sign_in"
 
-SESSION_ENGINE = "portal.accounts.session_store"  # Django's db store + "your sessions" rows
+# Django's database sessions, saving an existing session in one statement and keeping
+# the "where you are signed in" rows in step (portal/accounts/session_store.py).
+SESSION_ENGINE = "portal.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; the idle limit is enforced separately

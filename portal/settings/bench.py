@@ -12,3 +12,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Benchmarks measure our code, not a third party's API (and this machine has no internet).
 BREACHED_PASSWORDS_URL = ""
+# The portal's URLs plus a trivial view to compare pages with (no template, no database).
+ROOT_URLCONF = "portal.bench_urls"

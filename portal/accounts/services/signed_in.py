@@ -70,7 +70,6 @@ def end_session(*, user: User, session_id: int, request: HttpRequest) -> bool:
     return True
 
 
-@transaction.atomic
 def end_other_sessions(*, user: User, request: HttpRequest, reason: str) -> int:
     """Sign out every browser of this user but the one making the request."""
     rows = list(
@@ -78,29 +77,33 @@ def end_other_sessions(*, user: User, request: HttpRequest, reason: str) -> int:
             session_key=request.session.session_key or ""
         )
     )
-    ended = _end(rows)
-    if ended:
+    return _end_and_record(
+        rows, user=user, request=request, reason=reason, verb="accounts.other_sessions_ended"
+    )
+
+
+def end_all_sessions(*, user: User, request: HttpRequest, reason: str) -> int:
+    """Sign the user out everywhere (regulator staff, or after a reset)."""
+    rows = list(SignedInSession.objects.filter(user=user))
+    return _end_and_record(
+        rows, user=user, request=request, reason=reason, verb="accounts.all_sessions_ended"
+    )
+
+
+def _end_and_record(
+    rows: list[SignedInSession], *, user: User, request: HttpRequest, reason: str, verb: str
+) -> int:
+    if not rows:
+        return 0  # nothing to write (the common case, so no transaction is opened)
+    with transaction.atomic():
+        ended = _end(rows)
         record(
-            verb="accounts.other_sessions_ended",
+            verb=verb,
             actor=_acting(request),
             target=user,
             data={"sessions": ended, "reason": reason},
             request=request,
         )
-    return ended
-
-
-@transaction.atomic
-def end_all_sessions(*, user: User, request: HttpRequest, reason: str) -> int:
-    """Sign the user out everywhere (regulator staff, or after a reset)."""
-    ended = _end(list(SignedInSession.objects.filter(user=user)))
-    record(
-        verb="accounts.all_sessions_ended",
-        actor=_acting(request),
-        target=user,
-        data={"sessions": ended, "reason": reason},
-        request=request,
-    )
     return ended
 
 

@@ -1,0 +1,387 @@
+"""Every signed-in page under load: server time, SQL queries and throughput against a trivial
+Django view, on PostgreSQL (DESIGN.md: ≤ 12 queries, p95 ≤ 50 ms, throughput ≥ 50% of a
+trivial view measured in the same run).
+
+What runs (all on loopback):
+- a fresh database, created and dropped by this script, holding a realistic data set: the
+  register, team and notifications of tests/support/signed_in_pages.py (`build_world`) plus,
+  in bulk, a few hundred providers, thousands of locations, tens of thousands of
+  notifications, hundreds of members and invitations and 100,000 audit events (`add_volume`;
+  `--scale` multiplies it), then VACUUM ANALYZE;
+- gunicorn serving portal.wsgi with DJANGO_SETTINGS_MODULE=portal.settings.bench
+  (2 sync workers by default), which adds a trivial view at /bench/trivial (every
+  middleware, no template, no database: portal/bench_urls.py);
+- a closed-loop load generator in this process: `--concurrency` threads, each sending one
+  GET after another (a new connection each time, as sync workers close it).
+
+Each page in `get_visits` (every signed-in page, as the nominated individual, the registered
+manager, the delegated member or regulator staff it is for) gets its own fresh session. For
+each page, the trivial view is loaded for `--trivial-seconds`, then the page for `--seconds`;
+the page's throughput is compared with that adjacent trivial window, so a machine whose load
+drifts during the run compares like with like.
+
+Server time is gunicorn's own request time (the access log's %(D)s: from the worker reading
+the request to the last byte of the response written, so streamed bodies count), not the
+client's latency. SQL queries are counted as tests/test_signed_in_page_queries.py counts them
+(Django's CaptureQueriesContext, in this process, against the same data).
+
+Prints one JSON object per line: metric, value, unit, and "page" for per-page lines.
+Run: scripts/bench.sh, or alone (any PostgreSQL server; the database is its own):
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/signed_in_pages.py
+"""
+
+import argparse
+import http.client
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import database_urls, emit, free_port, wait_for_http  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+TRIVIAL = "/bench/trivial"
+TARGET_QUERIES = 12
+TARGET_P95_MS = 50.0
+TARGET_RATIO = 0.5
+
+
+def load_average() -> tuple[float, float, float]:
+    one, five, fifteen = os.getloadavg()
+    return round(one, 2), round(five, 2), round(fifteen, 2)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
+
+
+class AccessLog:
+    """gunicorn's access log: status and request time (µs) of every request, in order."""
+
+    FORMAT = "%(s)s %(D)s %(r)s"
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.offset = 0
+
+    def skip(self) -> None:
+        self.offset = self.path.stat().st_size
+
+    def since_skip(self) -> list[tuple[int, float, str]]:
+        with self.path.open("rb") as log:
+            log.seek(self.offset)
+            lines = log.read().decode("utf-8", "replace").splitlines()
+        rows = []
+        for line in lines:
+            status, micros, request_line = line.split(" ", 2)
+            rows.append((int(status), int(micros) / 1000, request_line))
+        return rows
+
+
+def hammer(
+    port: int, path: str, cookie: str, seconds: float, concurrency: int
+) -> tuple[int, float, Counter[int]]:
+    """Closed loop: each thread sends the next GET as soon as the last is answered."""
+    statuses: Counter[int] = Counter()
+    done = [0]
+    lock = threading.Lock()
+    headers = {"Cookie": cookie} if cookie else {}
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+                status = response.status
+            except OSError:
+                status = 0
+            with lock:
+                statuses[status] += 1
+                done[0] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0], time.monotonic() - started, statuses
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.bench"
+    # The in-process test client (query counts, sessions) calls itself "testserver".
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="load on each page")
+    parser.add_argument(
+        "--trivial-seconds", type=float, default=1.5, help="load on the trivial view before it"
+    )
+    parser.add_argument("--concurrency", type=int, default=2, help="client threads")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the data set")
+    parser.add_argument("--only", default="", help="only pages whose label contains this")
+    args = parser.parse_args()
+
+    name = f"portal_bench_pages_{os.getpid()}"
+    admin_url, database_url = database_urls(name)
+    loads = {"before": load_average()}
+    gunicorn: subprocess.Popen[bytes] | None = None
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        environment = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+        )
+        setup_django(database_url)
+        from django.conf import settings
+        from django.db import connection, connections
+        from django.test import Client
+
+        from portal.accounts.models import User
+        from portal.audit.models import AuditEvent
+        from portal.notifications.models import Notification
+        from portal.organisations.models import Invitation, Membership
+        from portal.register.models import Location, Provider
+        from tests.support.signed_in_pages import (
+            Volume,
+            add_volume,
+            build_world,
+            get_visits,
+            measure,
+            sign_in,
+            url_of,
+        )
+
+        started = time.monotonic()
+        world = build_world()
+        scaled = {
+            "own_providers": 5,
+            "other_providers": 300,
+            "locations_per_provider": 10,
+            "locations_at_p": 200,
+            "registered_people_at_p": 150,
+            "notifications": 30_000,
+            "drafts": 300,
+            "questions": 200,
+            "members": 300,
+            "invitations": 300,
+            "join_requests": 60,
+            "audit_events": 100_000,
+            "factor_resets": 50,
+        }
+        add_volume(
+            world, Volume(**{key: max(1, int(value * args.scale)) for key, value in scaled.items()})
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # planner statistics, as after a real load
+        emit(
+            "signed_in_pages_data_set",
+            Notification.objects.count(),
+            "notifications",
+            providers=Provider.objects.count(),
+            locations=Location.objects.count(),
+            members=Membership.objects.count(),
+            invitations=Invitation.objects.count(),
+            users=User.objects.count(),
+            audit_events=AuditEvent.objects.count(),
+            seconds_to_build=round(time.monotonic() - started, 1),
+        )
+
+        visits = [v for v in get_visits(world) if args.only in v.label and v.method == "GET"]
+        client = Client()
+        queries = {}
+        for visit in visits:
+            measure(client, world.users, visit)  # warm per-process caches, as the test does
+            measured = measure(client, world.users, visit)
+            if measured.status != visit.status:
+                raise RuntimeError(f"{visit.label} answered {measured.status} in process")
+            queries[visit.label] = len(measured.queries)
+        # A download's size grows with the data (every notification in scope, for the CSV).
+        rows = {}
+        for visit in visits:
+            if visit.name == "notifications:export":
+                sign_in(client, world.users[visit.actor], visit)
+                rows[visit.label] = client.get(url_of(visit)).getvalue().count(b"\n") - 1
+        connections.close_all()
+
+        web_port = free_port()
+        access_log = AccessLog(Path(tempfile.mkdtemp(prefix="bench-pages-")) / "access.log")
+        gunicorn = subprocess.Popen(
+            [
+                GUNICORN,
+                "portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{web_port}",
+                "--workers",
+                str(args.web_workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+                "--access-logfile",
+                str(access_log.path),
+                "--access-logformat",
+                AccessLog.FORMAT,
+            ],
+            cwd=ROOT,
+            env=environment,
+            start_new_session=True,
+        )
+        wait_for_http(web_port, TRIVIAL)
+        emit(
+            "signed_in_pages_setup",
+            len(visits),
+            "pages",
+            web=f"gunicorn {args.web_workers} sync workers",
+            concurrency=args.concurrency,
+            seconds_per_page=args.seconds,
+            trivial_seconds=args.trivial_seconds,
+            cpus=os.cpu_count(),
+            load_average_before=loads["before"],
+        )
+
+        def window(path: str, cookie: str, seconds: float) -> dict[str, Any]:
+            # Warm every worker (templates, connections), then measure.
+            hammer(web_port, path, cookie, 0.3, args.web_workers)
+            access_log.skip()
+            count, elapsed, statuses = hammer(web_port, path, cookie, seconds, args.concurrency)
+            rows = access_log.since_skip()
+            times = [ms for _status, ms, _line in rows]
+            return {
+                "rps": round(count / elapsed, 2),
+                "statuses": statuses,
+                "p50": round(statistics.median(times), 2) if times else float("nan"),
+                "p95": round(percentile(times, 0.95), 2),
+                "requests": count,
+            }
+
+        # The same comparison for a page with the layout and no data (the start page, signed
+        # out): how much of any page's cost is the GOV.UK layout itself.
+        trivial = window(TRIVIAL, "", args.trivial_seconds)
+        layout = window("/", "", args.seconds)
+        emit("layout_page_p95_ms", layout["p95"], "ms", page="GET / (signed out)")
+        emit(
+            "layout_page_throughput_ratio",
+            round(layout["rps"] / trivial["rps"], 3) if trivial["rps"] else float("nan"),
+            "ratio",
+            page="GET / (signed out)",
+            trivial_requests_per_s=round(trivial["rps"], 1),
+            trivial_p95_ms=round(trivial["p95"], 2),
+        )
+
+        results = []
+        for visit in visits:
+            if not visit.repeatable:
+                emit("signed_in_page_skipped", 1, "pages", page=visit.label, why="not repeatable")
+                continue
+            sign_in(client, world.users[visit.actor], visit)
+            cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            trivial = window(TRIVIAL, "", args.trivial_seconds)
+            page = window(url_of(visit), cookie, args.seconds)
+            wrong = {s: n for s, n in page["statuses"].items() if s != visit.status}
+            ratio = round(page["rps"] / trivial["rps"], 3) if trivial["rps"] else float("nan")
+            label = visit.label
+            emit("signed_in_page_p50_ms", page["p50"], "ms", page=label)
+            emit(
+                "signed_in_page_p95_ms",
+                page["p95"],
+                "ms",
+                page=label,
+                target=TARGET_P95_MS,
+                **({"csv_rows": rows[label]} if label in rows else {}),
+            )
+            emit("signed_in_page_queries", queries[label], "queries", page=label, target=12)
+            emit("signed_in_page_throughput", page["rps"], "requests/s", page=label)
+            emit(
+                "signed_in_page_throughput_ratio",
+                ratio,
+                "ratio",
+                page=label,
+                target=TARGET_RATIO,
+                trivial_requests_per_s=round(trivial["rps"], 1),
+                trivial_p95_ms=round(trivial["p95"], 2),
+                requests=page["requests"],
+                **({"unexpected_statuses": wrong} if wrong else {}),
+            )
+            results.append((label, page, ratio, queries[label], bool(wrong)))
+
+        if not results:
+            return 1
+        loads["after"] = load_average()
+        worst_p95 = max(results, key=lambda r: r[1]["p95"])
+        worst_ratio = min(results, key=lambda r: r[2])
+        most_queries = max(results, key=lambda r: r[3])
+        missed = sorted(
+            label
+            for label, page, ratio, count, _wrong in results
+            if page["p95"] > TARGET_P95_MS or ratio < TARGET_RATIO or count > TARGET_QUERIES
+        )
+        emit("signed_in_pages_worst_p95_ms", worst_p95[1]["p95"], "ms", page=worst_p95[0])
+        emit("signed_in_pages_worst_throughput_ratio", worst_ratio[2], "ratio", page=worst_ratio[0])
+        emit("signed_in_pages_most_queries", most_queries[3], "queries", page=most_queries[0])
+        emit(
+            "signed_in_pages_missing_a_target",
+            len(missed),
+            "pages",
+            pages=missed,
+            load_average_before=loads["before"],
+            load_average_after=loads["after"],
+            cpus=os.cpu_count(),
+        )
+        return 1 if any(r[4] for r in results) else 0
+    finally:
+        if gunicorn is not None and gunicorn.poll() is None:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(gunicorn.pid, signal.SIGKILL)
+        try:
+            from django.db import connections as open_connections
+
+            open_connections.close_all()
+        except Exception:  # noqa: S110 - Django may never have been set up
+            pass
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Sessions are Django's database sessions; saving an existing one is a single statement."""
+
+import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.accounts.session_store import SessionStore
+
+
+@pytest.mark.django_db
+def test_a_new_session_is_created_and_a_changed_one_saved_in_one_statement():
+    store = SessionStore()
+    store["step"] = 1
+    store.save()  # new: Django's own create (a unique key, inside a transaction)
+    key = store.session_key
+    store["step"] = 2
+    with CaptureQueriesContext(connection) as captured:
+        store.save()
+    assert [q["sql"].split()[0] for q in captured] == ["UPDATE"]
+    assert SessionStore(session_key=key)["step"] == 2
+
+
+@pytest.mark.django_db
+def test_saving_a_session_deleted_meanwhile_is_refused_as_django_refuses_it():
+    store = SessionStore()
+    store["step"] = 1
+    store.save()
+    Session.objects.filter(session_key=store.session_key).delete()  # signed out elsewhere
+    store["step"] = 2
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
+
+
+def test_the_portal_uses_it(settings):
+    assert settings.SESSION_ENGINE == "portal.accounts.session_store"
