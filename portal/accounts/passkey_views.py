@@ -71,13 +71,22 @@ def _browser_error(form: forms.PasskeyAnswerForm, wording: dict[str, str]) -> st
     return None
 
 
-def _sign_in_problem(rejected: PasskeyRejected) -> str:
-    if rejected.problem is PasskeyProblem.BLOCKED:
-        return (
-            "There have been too many attempts to sign in to this account from your network. "
-            f"Try again in {_minutes(rejected.retry_after)}"
+def _passkey_problem(
+    form: forms.PasskeyAnswerForm, *, user: User, rp: service.RelyingParty, request: HttpRequest
+) -> str | None:
+    """Check the browser's answer as the second factor; the error to show, or None."""
+    try:
+        service.check_passkey(
+            user=user, response_json=form.cleaned_data["credential"], rp=rp, request=request
         )
-    return _PROBLEMS_SIGNING_IN[rejected.problem]
+    except PasskeyRejected as rejected:
+        if rejected.problem is PasskeyProblem.BLOCKED:
+            return (
+                "There have been too many attempts to sign in to this account from your "
+                f"network. Try again in {_minutes(rejected.retry_after)}"
+            )
+        return _PROBLEMS_SIGNING_IN[rejected.problem]
+    return None
 
 
 # --- Sign-in step ------------------------------------------------------------------------------
@@ -95,21 +104,13 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
     rp = service.relying_party(request)
     form = forms.PasskeyAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        error = _browser_error(form, _BROWSER_ERRORS_SIGNING_IN)
+        error = _browser_error(form, _BROWSER_ERRORS_SIGNING_IN) or _passkey_problem(
+            form, user=user, rp=rp, request=request
+        )
         if error is None:
-            try:
-                service.check_passkey(
-                    user=user,
-                    response_json=form.cleaned_data["credential"],
-                    rp=rp,
-                    request=request,
-                )
-            except PasskeyRejected as rejected:
-                error = _sign_in_problem(rejected)
-            else:
-                next_url = request.session.pop(NEXT_URL, None)
-                sessions.complete_sign_in(request, user)
-                return redirect(_safe_next(request, next_url) or reverse("accounts:home"))
+            next_url = request.session.pop(NEXT_URL, None)
+            sessions.complete_sign_in(request, user)
+            return redirect(_safe_next(request, next_url) or reverse("accounts:home"))
         form.add_error(None, error)
     return render(
         request,
@@ -137,16 +138,8 @@ def reauthenticate_with_passkey(request: HttpRequest) -> HttpResponse:
             if password.outcome is not SignInOutcome.PASSWORD_OK:
                 form.add_error("password", "Your password is incorrect")
             else:
-                try:
-                    service.check_passkey(
-                        user=user,
-                        response_json=form.cleaned_data["credential"],
-                        rp=rp,
-                        request=request,
-                    )
-                except PasskeyRejected as rejected:
-                    error = _sign_in_problem(rejected)
-                else:
+                error = _passkey_problem(form, user=user, rp=rp, request=request)
+                if error is None:
                     sessions.mark_reauthenticated(request)
                     return redirect(next_url)
         if error is not None:
