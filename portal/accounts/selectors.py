@@ -162,6 +162,10 @@ def passkeys_of(user: User) -> list[Passkey]:
     return list(Passkey.objects.filter(user=user))
 
 
+def passkey_count(user: User) -> int:
+    return Passkey.objects.filter(user=user).count()
+
+
 def passkey_of(user: User, passkey_id: int) -> Passkey | None:
     """One of the user's own passkeys (None for anyone else's)."""
     return Passkey.objects.filter(user=user, id=passkey_id).first()

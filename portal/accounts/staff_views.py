@@ -47,6 +47,6 @@ def account(request: HttpRequest, user_id: int) -> HttpResponse:
             "holder": holder,
             "form": form,
             "sessions": selectors.signed_in_sessions(holder, None),
-            "passkey_count": len(selectors.passkeys_of(holder)),
+            "passkey_count": selectors.passkey_count(holder),
         },
     )

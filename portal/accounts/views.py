@@ -616,7 +616,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "grants": list(selectors.live_grants(user)),
             "delegated": selectors.delegated_providers(user),
             "codes_left": services.recovery_codes_left(user),
-            "passkey_count": len(selectors.passkeys_of(user)),
+            "passkey_count": selectors.passkey_count(user),
             "person": user.person,
         },
     )

@@ -8,17 +8,21 @@ be used once, and of two identical answers sent together exactly one succeeds.
 import dataclasses
 import datetime as dt
 import enum
-import json
 import logging
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import webauthn
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from webauthn.helpers import bytes_to_base64url
+from webauthn.helpers import (
+    bytes_to_base64url,
+    parse_authentication_credential_json,
+    parse_registration_credential_json,
+)
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     AuthenticatorTransport,
@@ -40,6 +44,7 @@ from portal.audit.services import record
 from portal.emails.services import queue_email
 
 logger = logging.getLogger(__name__)
+Parsed = TypeVar("Parsed")
 
 # A browser's answer is a few kilobytes; anything far larger is not one.
 MAX_RESPONSE_CHARS = 64 * 1024
@@ -131,16 +136,12 @@ def _use_challenge(*, user: User, ceremony: str) -> bytes:
     return bytes(row.challenge)
 
 
-def _credential_id_of(response_json: str) -> str:
-    """The credential ID the browser says it used (checked against the signature later)."""
+def _parsed(parse: Callable[[str], Parsed], response_json: str) -> Parsed:
+    """The browser's answer read by py_webauthn's own parser; anything unreadable is refused."""
     try:
-        parsed: Any = json.loads(response_json)
-    except ValueError as error:
+        return parse(response_json)
+    except Exception as error:  # any malformed answer, whatever the library raises
         raise PasskeyRejected(PasskeyProblem.NOT_VERIFIED) from error
-    raw_id = parsed.get("rawId") if isinstance(parsed, dict) else None
-    if not isinstance(raw_id, str) or not 0 < len(raw_id) <= 1400:
-        raise PasskeyRejected(PasskeyProblem.NOT_VERIFIED)
-    return raw_id
 
 
 def _check_size(response_json: str) -> None:
@@ -183,9 +184,10 @@ def add_passkey(
     """Check the browser's answer to the registration options and keep the public key."""
     challenge = _use_challenge(user=user, ceremony=PasskeyCeremony.REGISTER)
     _check_size(response_json)
+    credential = _parsed(parse_registration_credential_json, response_json)
     try:
         verified = webauthn.verify_registration_response(
-            credential=response_json,
+            credential=credential,
             expected_challenge=challenge,
             expected_rp_id=rp.id,
             expected_origin=rp.origins,
@@ -201,7 +203,11 @@ def add_passkey(
         )
         raise PasskeyRejected(PasskeyProblem.NOT_VERIFIED) from error
     return _keep_passkey(
-        user=user, name=name, verified=verified, response_json=response_json, request=request
+        user=user,
+        name=name,
+        verified=verified,
+        transports=[t.value for t in credential.response.transports or []][:8],
+        request=request,
     )
 
 
@@ -211,7 +217,7 @@ def _keep_passkey(
     user: User,
     name: str,
     verified: VerifiedRegistration,
-    response_json: str,
+    transports: list[str],
     request: HttpRequest,
 ) -> Passkey:
     # The user's row lock makes the count check hold against two additions at once.
@@ -219,6 +225,8 @@ def _keep_passkey(
     if Passkey.objects.filter(user=user).count() >= settings.PASSKEYS_PER_ACCOUNT:
         raise PasskeyRejected(PasskeyProblem.TOO_MANY)
     credential_id = bytes_to_base64url(verified.credential_id)
+    if len(verified.credential_id) > 1023:  # WebAuthn's limit; no real authenticator exceeds it
+        raise PasskeyRejected(PasskeyProblem.NOT_VERIFIED)
     if Passkey.objects.filter(credential_id=credential_id).exists():
         raise PasskeyRejected(PasskeyProblem.ALREADY_ADDED)
     passkey = Passkey.objects.create(
@@ -228,7 +236,7 @@ def _keep_passkey(
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
         aaguid=verified.aaguid,
-        transports=_declared_transports(response_json),
+        transports=transports,
         backed_up=verified.credential_backed_up,
         created_at=clock.now(),
     )
@@ -241,17 +249,6 @@ def _keep_passkey(
     )
     queue_email(to=user.email, template="passkey_changed", context={"added": True, "name": name})
     return passkey
-
-
-def _declared_transports(response_json: str) -> list[str]:
-    """Transports the browser reported (hints for later sign-ins; not security relevant)."""
-    try:
-        parsed = json.loads(response_json)
-        declared = parsed["response"].get("transports") or []
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return []
-    known = {t.value for t in AuthenticatorTransport}
-    return [t for t in declared if isinstance(t, str) and t in known][:8]
 
 
 # --- Signing in with a passkey ----------------------------------------------------------------
@@ -316,7 +313,8 @@ def check_passkey(
 def _verify_assertion(
     *, user: User, challenge: bytes, response_json: str, rp: RelyingParty
 ) -> Passkey:
-    credential_id = _credential_id_of(response_json)
+    credential = _parsed(parse_authentication_credential_json, response_json)
+    credential_id = bytes_to_base64url(credential.raw_id)
     found = (
         Passkey.objects.select_for_update().filter(user=user, credential_id=credential_id).first()
     )
@@ -324,7 +322,7 @@ def _verify_assertion(
         raise PasskeyRejected(PasskeyProblem.UNKNOWN_PASSKEY)
     try:
         verified = webauthn.verify_authentication_response(
-            credential=response_json,
+            credential=credential,
             expected_challenge=challenge,
             expected_rp_id=rp.id,
             expected_origin=rp.origins,
