@@ -265,6 +265,17 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     page.get_by_label("Email address of the account").fill(account.email)
     page.get_by_role("button", name="Find account").click()
     check(page, f"Account: {account.email}")
+    # An account signed in somewhere (the staff member's own) offers "sign out everywhere".
+    page.goto("/staff/accounts/")
+    page.get_by_label("Email address of the account").fill(staff.email)
+    page.get_by_role("button", name="Find account").click()
+    check(page, f"Account: {staff.email}")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    check(page, f"Account: {staff.email}")  # the reason is missing
+    assert (
+        "Enter why you are signing this person out"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
 
 
 @pytest.mark.browser
