@@ -541,6 +541,7 @@ def _notification_page(request: HttpRequest, reference: str, template: str) -> H
             "definition": definition,
             "sections": engine.summary(definition, notification.answers, context),
             "thread": _thread_rows(notification, definition, context),
+            "timeline": selectors.status_timeline(notification),
             "deadline": definition.deadline.rule_for(notification.answers).describe(),
         },
     )

@@ -32,6 +32,7 @@ from portal.organisations.access import (
 from portal.organisations.models import Membership, MembershipStatus
 from portal.register.events import register_changed
 from portal.register.models import RegistrationStatus, RoleType
+from portal.workflow.services import mark_locked, transition
 
 logger = logging.getLogger(__name__)
 
@@ -166,18 +167,20 @@ def end_deregistered_access() -> int:
     ended = 0
     current = Membership.objects.exclude(status=MembershipStatus.REMOVED).select_for_update()
     for membership in current.filter(gone).select_related("user"):
-        before = membership.status
-        membership.move_to(MembershipStatus.REMOVED)
-        membership.changed_at = timezone.now()
-        membership.save(update_fields=["status", "changed_at"])
-        record(
+        mark_locked(membership)
+        why = "provider deregistered and the read-only period has passed"
+        transition(
+            membership,
+            "end",
+            actor=None,
+            reason=why,
+            changes={"changed_at": timezone.now()},
             verb="organisations.membership_ended",
-            target=membership,
             data={
                 "user": membership.user.email,
-                "before": {"status": before},
-                "after": {"status": membership.status},
-                "reason": "provider deregistered and the read-only period has passed",
+                "before": {"status": membership.status},
+                "after": {"status": MembershipStatus.REMOVED},
+                "reason": why,
             },
         )
         ended += 1

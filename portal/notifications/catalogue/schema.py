@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import holidays
+from portal.workflow.calendar import add_working_days
 
 # Answers as stored: JSON-safe values keyed by question key.
 Answers = Mapping[str, Any]
@@ -146,20 +146,6 @@ class DeadlineKind(enum.StrEnum):
     DAYS_BEFORE = "days_before"
     WORKING_DAYS_AFTER = "working_days_after"
     DAYS_AFTER = "days_after"
-
-
-_ENGLAND_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days after `start` (Monday to Friday, not England's bank holidays)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in _ENGLAND_HOLIDAYS:
-            remaining -= 1
-    return current
 
 
 def _answer_date(answers: Answers, key: str) -> dt.date | None:
