@@ -6,27 +6,20 @@ draft into exactly one Notification: the draft row is locked and keeps a link to
 became, so a double click, the back button or a retry finds the same notification.
 """
 
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from portal.forms.models import Draft
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.references import reference_for
 from portal.workflow.lifecycle import Lifecycle, move
 from portal.workflow.models import LifecycleModel, StatusField
 
 
-class DraftStatus(models.TextChoices):
-    OPEN = "open", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    DISCARDED = "discarded", "Deleted"
-
-
-class NotificationDraft(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class NotificationDraft(Draft):
     type_slug = models.CharField(max_length=60)
     version = models.PositiveSmallIntegerField()
     provider = models.ForeignKey(
@@ -39,20 +32,6 @@ class NotificationDraft(models.Model):
         on_delete=models.PROTECT,
         related_name="notification_drafts",
     )
-    answers = models.JSONField(default=dict, blank=True)
-    # Keys of pages the user has completed (saved with every answer valid).
-    completed_pages = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    # Bumped by every save; a page posted with an older revision was open in another tab.
-    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes = [

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from portal.forms.models import DraftStatus
 from portal.notifications import permissions
 from portal.notifications.models import (
-    DraftStatus,
     MessageKind,
     Notification,
     NotificationDraft,

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.notifications import engine, permissions
+from portal.forms import engine
+from portal.forms.models import DraftStatus
+from portal.forms.vocabulary import Kind
+from portal.notifications import permissions
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
-from portal.notifications.catalogue.schema import Kind, NotificationType, NotifyingFor
+from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
 from portal.notifications.models import (
-    DraftStatus,
     MessageKind,
     Notification,
     NotificationDraft,
@@ -160,18 +162,13 @@ def save_page(
         raise NotificationError("This notification has already been sent.")
     if not permissions.can_edit_draft(user, draft):
         raise NotificationError("You cannot change this draft.")
-    definition = definition_of(draft)
-    changed_elsewhere = seen_revision is not None and seen_revision != draft.revision
-    merged = engine.prune(definition, engine.merge_answers(draft.answers, answers))
-    completed = [key for key in draft.completed_pages if key != page_key]
-    if complete:
-        completed.append(page_key)
-    draft.answers = merged
-    draft.completed_pages = completed
-    draft.revision += 1
-    draft.last_edited_by = user
-    draft.save(
-        update_fields=["answers", "completed_pages", "revision", "last_edited_by", "updated_at"]
+    changed_elsewhere = draft.save_page(
+        definition=definition_of(draft),
+        page_key=page_key,
+        answers=answers,
+        complete=complete,
+        user=user,
+        seen_revision=seen_revision,
     )
     record(
         verb="notifications.draft_saved",

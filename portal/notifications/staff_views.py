@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import requires
-from portal.notifications import engine, selectors, services
+from portal.forms import engine
+from portal.notifications import selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import Notification, NotificationStatus

@@ -5,9 +5,10 @@ reference, and every page stays within the query budget."""
 import pytest
 from django.urls import reverse
 
-from portal.notifications import engine, services
+from portal.forms import engine
+from portal.forms.vocabulary import Kind
+from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.catalogue.schema import Kind
 from portal.notifications.models import Notification, NotificationDraft
 from portal.notifications.samples import ownership_for, post_data
 

@@ -38,12 +38,12 @@ from portal.accounts.middleware import TOUCH_EVERY_SECONDS
 from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSession, User
 from portal.accounts.services.access import recompute_access
 from portal.audit.models import AuditEvent
-from portal.notifications import engine
+from portal.forms import engine
+from portal.forms.models import DraftStatus
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import (
-    DraftStatus,
     MessageKind,
     Notification,
     NotificationDraft,
