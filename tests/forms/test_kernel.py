@@ -5,7 +5,6 @@ below the domains: it imports none of them."""
 
 import ast
 import pathlib
-import types
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -15,6 +14,7 @@ from portal.forms.checks import check_form
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.json_schema import json_schema
 from portal.forms.vocabulary import Choice, FormDefinition, Kind, Page, Question, Section, show_if
+from portal.notifications.models import NotificationDraft
 from portal.notifications.views import FLOW
 
 
@@ -119,14 +119,12 @@ def test_start_up_checks_name_the_mistake():
 def test_the_page_flow_is_a_definition_plus_url_names():
     # The notifications pages' URL names serve here: a flow is a definition plus URL names.
     flow = PageFlow(urls=FlowUrls(**vars(FLOW.urls)))
-    draft = types.SimpleNamespace(
-        pk="00000000-0000-0000-0000-000000000001",
-        answers={"postcode": "SW1A 1AA", "beds": 2},
-        completed_pages=["address"],
+    draft = NotificationDraft(
+        answers={"postcode": "SW1A 1AA", "beds": 2}, completed_pages=["address"]
     )
     assert not flow.uses_task_list(FORM)
     after = flow.after_page(FORM, draft, "address", returning_to_check=False, context=CONTEXT)
-    assert after.url == reverse("notifications:draft_page", args=[draft.pk, "nursing"])
+    assert after["Location"] == reverse("notifications:draft_page", args=[draft.pk, "nursing"])
     assert flow.back_href(FORM, draft, "nursing", False) == reverse(
         "notifications:draft_page", args=[draft.pk, "address"]
     )
