@@ -3,10 +3,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 
+from portal.emails import addresses
+
 
 def normalise_email(email: str) -> str:
-    """Emails compare case-insensitively everywhere in the portal."""
-    return email.strip().lower()
+    """The canonical form every comparison and lookup uses (portal/emails/addresses.py)."""
+    return addresses.normalise_email(email)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -26,9 +28,10 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. Identified by one email address, unique whatever its case."""
+    """A person who signs in. Identified by one email address, unique whatever its spelling."""
 
-    # Stored lower-cased (see save), so this unique index is case-insensitive.
+    # Stored canonical (see save and portal/emails/addresses.py), so this unique index holds
+    # whatever the case or look-alike spelling, and lookups by the canonical form use it.
     email = models.EmailField(max_length=320, unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     # The registered person this account belongs to, if any (delegated users have none).

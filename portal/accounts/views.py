@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,9 +57,10 @@ def _minutes(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
-# The address typed at the start of sign-up or reset is kept in a signed cookie, not the
-# session: starting costs no session row (sign-up is the busiest page at launch). What the
-# person has proven (the code) is kept in the session, on a new key.
+# The address given at the start of sign-up or reset is kept in a cookie, not the session:
+# starting costs no session row (sign-up is the busiest page at launch). The cookie holds a
+# signed token (base64) of the canonical address, never the text as typed, which need not
+# fit a header. What the person has proven (the code) is kept in the session, on a new key.
 _EMAIL_COOKIE_SECONDS = 60 * 60
 
 
@@ -67,10 +69,10 @@ def _cookie_name(key: str) -> str:
 
 
 def _remember_email(response: HttpResponse, key: str, email: str) -> HttpResponse:
-    response.set_signed_cookie(
+    token = signing.dumps(email, salt=f"accounts.{key}", compress=True)
+    response.set_cookie(
         _cookie_name(key),
-        email,
-        salt=f"accounts.{key}",
+        token,
         max_age=_EMAIL_COOKIE_SECONDS,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -80,10 +82,15 @@ def _remember_email(response: HttpResponse, key: str, email: str) -> HttpRespons
 
 
 def _remembered_email(request: HttpRequest, key: str) -> str | None:
-    value = request.get_signed_cookie(
-        _cookie_name(key), default=None, salt=f"accounts.{key}", max_age=_EMAIL_COOKIE_SECONDS
-    )
-    return str(value) if value else None
+    try:
+        value = signing.loads(
+            request.COOKIES.get(_cookie_name(key), ""),
+            salt=f"accounts.{key}",
+            max_age=_EMAIL_COOKIE_SECONDS,
+        )
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) and value else None
 
 
 def _too_many_requests(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from portal.accounts import clock
 from portal.accounts.codes import keyed_hash
-from portal.accounts.models import RateCounter, SignInLockout
+from portal.accounts.models import RateCounter, SignInLockout, normalise_email
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def serialise_on(key: str) -> None:
 
 
 def _lockout_key(account: str, source: str) -> str:
-    return keyed_hash("sign-in-lockout", account.strip().lower(), source)
+    return keyed_hash("sign-in-lockout", normalise_email(account), source)
 
 
 def lockout_remaining(*, account: str, source: str, window: int) -> int:
