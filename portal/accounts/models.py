@@ -138,6 +138,27 @@ class SignInLockout(models.Model):
         return f"{self.failures} failures, blocked until {self.blocked_until or 'not blocked'}"
 
 
+class AccountGuesses(models.Model):
+    """Failed guesses at one account's password, or at its second factor, from every source
+    together (SignInLockout counts one source only).
+
+    After a few free failures each further guess must wait longer than the last
+    (services/guessing.py); the owner's recognised browsers do not wait. Keyed by an HMAC of
+    the factor and the canonical address, so unknown addresses are treated alike.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    # Before this moment only the owner's recognised browsers may try.
+    next_guess_at = models.DateTimeField()
+    # The owner has been told about this burst of guesses (once per burst).
+    alerted = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures, next guess at {self.next_guess_at:%H:%M:%S}"
+
+
 class AccessSource(models.TextChoices):
     REGISTER = "register", "Registered role"
     DELEGATION = "delegation", "Given access by a registered person"

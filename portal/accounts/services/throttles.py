@@ -4,7 +4,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest
 
 from portal.accounts import clock
 from portal.accounts.codes import keyed_hash
@@ -65,6 +67,22 @@ def hit(*, scope: str, subject: str, limit: int, window: int) -> Decision:
     if estimate <= limit:
         return Decision(True)
     return Decision(False, retry_after=max(1, math.ceil(window - elapsed)))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The connecting address. Behind a load balancer, configure it to set REMOTE_ADDR
+    (for example gunicorn's --forwarded-allow-ips); never trust a header from the client."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def ip_allows(request: HttpRequest, scope: str, limit: int) -> Decision:
+    """Count one request from this IP address against `limit` per rate window."""
+    return hit(
+        scope=scope,
+        subject=client_ip(request),
+        limit=limit,
+        window=settings.ACCOUNT_RATE_WINDOW_SECONDS,
+    )
 
 
 def commit_without_waiting_for_disk() -> None:
