@@ -6,73 +6,37 @@ import http.client
 import re
 import subprocess
 import sys
-import time
 import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
-from types import TracebackType
 
-from tests.support.worker import ROOT, worker_environment
+from tests.support.worker import ROOT, Worker, wait_until, worker_environment
 
 _LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class GunicornServer:
+class GunicornServer(Worker):
+    """Like a task worker (same environment, log and stopping), but serving HTTP."""
+
     def __init__(self, log_path: Path, smtp_port: int):
-        self.log_path = log_path
-        self.env = worker_environment(smtp_port)
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(log_path, worker_environment(smtp_port), queues="")
         self.port = 0
 
-    def __enter__(self) -> "GunicornServer":
-        log = self.log_path.open("ab")
-        # Port 0: the system picks a free one and gunicorn says which in its log.
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi",
-                "--bind",
-                "127.0.0.1:0",
-                "--workers",
-                "1",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            found = _LISTENING.search(self.log())
-            if found:
-                self.port = int(found.group(1))
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        self.__exit__(None, None, None)
-        raise AssertionError(f"gunicorn did not start:\n{self.log()}")
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+    def start(self) -> "GunicornServer":
+        with self.log_path.open("ab") as log:
+            # Port 0: the system picks a free one and gunicorn says which in its log.
+            command = ["gunicorn", "portal.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"]
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", *command], cwd=ROOT, env=self.env, stdout=log, stderr=log
+            )
+        try:
+            found = wait_until(lambda: _LISTENING.search(self.log()), 60, "gunicorn to listen")
+        except AssertionError:
+            self.stop()
+            raise AssertionError(f"gunicorn did not start:\n{self.log()}") from None
+        self.port = int(found.group(1))
+        return self
 
 
 class Browser:

@@ -16,8 +16,9 @@ ADDRESSES = ["anna@пример.рф", "uſer@example.com"]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any, smtp_server: Any, django_db_setup: Any) -> Any:
-    with GunicornServer(tmp_path_factory.mktemp("gunicorn") / "log", smtp_server.port) as running:
-        yield running
+    running = GunicornServer(tmp_path_factory.mktemp("gunicorn") / "log", smtp_server.port).start()
+    yield running
+    running.stop()
 
 
 @pytest.mark.parametrize("path", ["/sign-up/", "/password-reset/"])
