@@ -210,3 +210,18 @@ def test_most_emailed_code_guesses_a_day_for_one_address(account: Any, later: An
     wrong_tries = sum(EmailCode.objects.values_list("wrong_tries", flat=True))
     assert wrong_tries == 27
     assert len(alerts()) == 1
+
+
+def test_the_code_page_says_how_long_to_wait(client: Any, later: Any) -> None:
+    client.post("/sign-up/", {"email": "new.person@sunrise.example"}, REMOTE_ADDR="10.69.0.1")
+    for attempt in range(10):
+        if attempt == 5:  # the first code is used up: ask for another
+            later.advance(seconds=61)
+            client.post("/sign-up/new-code/", REMOTE_ADDR="10.69.0.1")
+        client.post("/sign-up/check-your-email/", {"code": "000000"}, REMOTE_ADDR="10.69.0.1")
+    response = client.post(
+        "/sign-up/check-your-email/", {"code": "000000"}, REMOTE_ADDR="10.69.0.1"
+    )
+    assert "too many wrong codes for this email address. Try again in 60 seconds" in (
+        response.content.decode()
+    )
