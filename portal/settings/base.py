@@ -133,6 +133,9 @@ SESSION_IDLE_SECONDS = 30 * 60
 # The "you will be signed out" warning appears this long before the idle limit.
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 2 * 60)
 CSRF_COOKIE_HTTPONLY = True
+# Flash messages ride in the session, so the portal sets no cookie beyond the session and CSRF
+# ones (which production makes __Host-); the default would add a plain "messages" cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "portal.pages.errors.csrf_failure"
 
 # Accounts (reference/security.md §1; tests assert these defaults).
