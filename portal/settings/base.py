@@ -235,6 +235,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Provider Portal <no-reply@regulator.example>")
 # Shows /dev/emails, a list of sent mail, so a developer can read codes. Never in production.
 SHOW_SENT_EMAILS = env_bool("SHOW_SENT_EMAILS", False)
+# Demo data (`load_demo_data`, `serve_dev`) plants known secrets: only development.py allows
+# it, and deliberately not from the environment.
+DEMO_DATA_ALLOWED = False
 
 # Delegation (portal.organisations): an invitation link works for 2 days; a deregistered
 # provider or location stays readable (not writable) for this many days, then access ends;
