@@ -51,11 +51,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.operations.client_address.ClientAddressMiddleware",
     "portal.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "portal.operations.body_limits.RequestBodyLimitMiddleware",
     "portal.operations.middleware.RejectMalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +184,15 @@ BREACHED_PASSWORDS_TIMEOUT_SECONDS = 2
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Whole request bodies, refused by their Content-Length before anything reads them (a styled
+# 413; portal/operations/body_limits.py). Form fields may total DATA_UPLOAD_MAX_MEMORY_SIZE and
+# the body carries a little more (multipart framing). A URL prefix may have its own limit (the
+# longest matching prefix wins), e.g. {"/documents/": 55 * 1024 * 1024} for 50 MB uploads;
+# nginx's client_max_body_size (deploy/nginx.conf.template) must allow at least as much there.
+REQUEST_BODY_LIMIT_BYTES = env_int(
+    "REQUEST_BODY_LIMIT_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024
+)
+REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -248,6 +259,11 @@ ORGANISATIONS_RESEND_WAIT_SECONDS = env_int("ORGANISATIONS_RESEND_WAIT_SECONDS",
 ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_up")
 
 # Security headers (see reference/security.md). Cookies become __Host- in production.
+# The client's address when a proxy on the node passes requests on (production sets these;
+# portal/operations/client_address.py). Empty: REMOTE_ADDR already is the client's address.
+CLIENT_ADDRESS_HEADER = ""
+CLIENT_ADDRESS_PROXIES: list[str] = []
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -3,6 +3,8 @@ gunicorn with deploy/gunicorn.conf.py and production settings, nginx with
 deploy/nginx.conf.template, and a small HTTP client that speaks to them as the load balancer
 (which terminates TLS) would."""
 
+import atexit
+import functools
 import http.client
 import os
 import re
@@ -10,7 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,8 +52,13 @@ def production_node_environment(var_dir: Path, database_url: str) -> dict[str, s
     return env
 
 
-def collect_static(env: dict[str, str]) -> None:
-    """`manage.py collectstatic` with production's storage into PORTAL_VAR_DIR/static."""
+@functools.cache
+def var_dir_with_collected_static() -> Path:
+    """A temporary PORTAL_VAR_DIR whose static/ is `manage.py collectstatic` with production's
+    storage (made once per test run, removed at exit; never the repository's var/)."""
+    var_dir = Path(tempfile.mkdtemp(prefix="portal-production-"))
+    atexit.register(shutil.rmtree, var_dir, ignore_errors=True)
+    env = production_node_environment(var_dir, "postgres://unused@127.0.0.1:1/unused")
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT,
@@ -59,6 +66,8 @@ def collect_static(env: dict[str, str]) -> None:
         check=True,
         timeout=300,
     )
+    assert (var_dir / "static" / "staticfiles.json").exists()
+    return var_dir
 
 
 def _status_or_none(port: int, path: str) -> int | None:
@@ -145,8 +154,6 @@ def render_nginx_config(runtime_dir: Path, listen_port: int, upstream_port: int)
             f"127.0.0.1:{upstream_port}",
             "--runtime-dir",
             str(runtime_dir),
-            "--static-root",
-            str(runtime_dir / "unused-static"),
             "--load-balancer",
             "127.0.0.1",
             "--output",
@@ -159,27 +166,26 @@ def render_nginx_config(runtime_dir: Path, listen_port: int, upstream_port: int)
 
 
 @contextmanager
-def nginx(runtime_dir: Path, upstream_port: int) -> Iterator[Server]:
+def nginx(upstream_port: int) -> Iterator[Server]:
     """Debian's nginx running the repository's configuration in front of `upstream_port`."""
-    # nginx's workers drop root privileges; they must reach the runtime directory.
-    runtime_dir.mkdir(parents=True, exist_ok=True)
-    for folder in (runtime_dir, *runtime_dir.parents):
-        if folder == Path("/"):
-            break
-        folder.chmod(folder.stat().st_mode | 0o755)
+    # Under /tmp and readable: when started as root, nginx's workers drop their privileges.
+    runtime_dir = Path(tempfile.mkdtemp(prefix="portal-nginx-"))
+    runtime_dir.chmod(0o755)
     port = free_port()
-    config = render_nginx_config(runtime_dir, port, upstream_port)
-    subprocess.run([str(NGINX), "-t", "-q", "-c", str(config)], check=True, timeout=30)
-    server = _start(
-        [str(NGINX), "-c", str(config), "-g", "daemon off;"],
-        dict(os.environ),
-        runtime_dir / "nginx.log",
-        port,
-    )
     try:
-        yield server
+        config = render_nginx_config(runtime_dir, port, upstream_port)
+        subprocess.run([str(NGINX), "-t", "-q", "-c", str(config)], check=True, timeout=30)
+        server = _start(
+            [str(NGINX), "-c", str(config), "-g", "daemon off;"],
+            dict(os.environ),
+            runtime_dir / "nginx.log",
+            port,
+        )
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
         shutil.rmtree(runtime_dir, ignore_errors=True)
 
 
@@ -290,9 +296,3 @@ def assert_static_answers(client: Any, page_urls: set[str]) -> set[str]:
         inside = static_urls_inside(url, response.text, response.header("Content-Type"))
         pending |= inside - loaded
     return loaded
-
-
-def wait_for_port_closed(port: int, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while _status_or_none(port, "/healthz") is not None and time.monotonic() < deadline:
-        time.sleep(0.1)
