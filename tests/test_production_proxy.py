@@ -89,6 +89,8 @@ def read_answer(connection: socket.socket, timeout: float) -> bytes:
 
 def test_six_slow_clients_do_not_delay_a_seventh_request(layout):
     _app, proxy = layout
+    for _warm_up in range(4):  # each worker has loaded its templates before the clock starts
+        assert LoadBalancerClient(proxy.port).get("/accessibility/").status == 200
     clients = slow_clients(proxy.port, 6)
     try:
         for _round in range(3):

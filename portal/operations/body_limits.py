@@ -40,15 +40,14 @@ def _declared_length(request: HttpRequest) -> int | None:
 
 
 def too_large_page(request: HttpRequest, limit: int, status: int = 413) -> HttpResponse:
-    response = render(
+    # No "Connection: close" here: WSGI leaves connections to the server, and gunicorn's sync
+    # workers close each one after its answer, so the unread body is never parsed as a request.
+    return render(
         request,
         "operations/request_too_large.html",
         {"limit": filesizeformat(limit), "length_required": status == 411},
         status=status,
     )
-    # The unread body must not be taken as the next request on this connection.
-    response["Connection"] = "close"
-    return response
 
 
 class RequestBodyLimitMiddleware:
