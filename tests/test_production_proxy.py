@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from portal.audit.models import AuditEvent
 from tests.support.production_server import (
     HOST,
     LoadBalancerClient,
     Server,
+    csrf_token,
     gunicorn,
     nginx,
     nginx_available,
@@ -97,11 +99,15 @@ def test_six_slow_clients_do_not_delay_a_seventh_request(layout):
             time.sleep(1.0)
             for connection in clients:
                 connection.sendall(b"x")  # still sending, a byte at a time
-            started = time.monotonic()
-            response = LoadBalancerClient(proxy.port).get("/accessibility/")
-            elapsed = time.monotonic() - started
-            assert response.status == 200
-            assert elapsed < 1.0, f"the seventh request took {elapsed:.2f}s"
+            # Three in turn: starved, each would wait; on a busy shared machine one may be
+            # slowed by the scheduler alone, so the middle one must be within a second.
+            timings = []
+            for _attempt in range(3):
+                started = time.monotonic()
+                response = LoadBalancerClient(proxy.port).get("/accessibility/")
+                timings.append(time.monotonic() - started)
+                assert response.status == 200
+            assert sorted(timings)[1] < 1.0, f"the seventh request took {timings}s"
     finally:
         for connection in clients:
             connection.close()
@@ -205,3 +211,19 @@ def test_gunicorn_itself_refuses_a_large_declared_body_without_reading_it(layout
     assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
     assert TOO_LARGE_TITLE.encode() in answer
     assert elapsed < 2.0
+
+
+def test_the_portal_sees_the_client_address_the_load_balancer_gave_and_no_other(layout):
+    _app, proxy = layout
+    client = LoadBalancerClient(proxy.port)
+    # The load balancer appends the address it saw; what the client claimed before it, and
+    # an X-Real-IP of its own, are not believed.
+    forwarded = {"X-Forwarded-For": "192.0.2.1, 203.0.113.7", "X-Real-IP": "192.0.2.2"}
+    page = client.get("/sign-in/", headers=forwarded)
+    assert page.status == 200
+    token = csrf_token(page.text)
+    form = {"csrfmiddlewaretoken": token, "email": "nobody@care.example", "password": "wrong!"}
+    answer = client.request("POST", "/sign-in/", form, headers=forwarded)
+    assert answer.status == 200  # the sign-in page again, with the error
+    failed = AuditEvent.objects.get(verb="accounts.sign_in_failed")
+    assert failed.ip_address == "203.0.113.7"

@@ -22,6 +22,7 @@ from tests.support.production_server import (
     Response,
     Server,
     assert_static_answers,
+    csrf_token,
     gunicorn,
     production_node_environment,
     static_urls_in_page,
@@ -130,12 +131,6 @@ def make_signed_up_manager(email: str) -> User:
     recompute_access(user=user, reason="production smoke test")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=TOTP_KEY, tolerance=1)
     return user
-
-
-def csrf_token(html: str) -> str:
-    marker = 'name="csrfmiddlewaretoken" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
 
 
 def test_signing_in_with_password_and_authenticator_through_production(node, tmp_path: Path):

@@ -264,6 +264,12 @@ class LoadBalancerClient:
         return response
 
 
+def csrf_token(html: str) -> str:
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
 _ASSET = re.compile(r"""(?:href|src)="(/static/[^"]+)\"""")
 _CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 _JS_IMPORT = re.compile(r"""(?:import|from)\s*["']([^"']+\.js)["']""")
