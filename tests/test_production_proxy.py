@@ -60,18 +60,18 @@ def headers(method: str, path: str, **extra: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
+def sign_in_post(**extra: str) -> bytes:
+    """The head of a form sent to the sign-in page."""
+    return headers("POST", "/sign-in/", Content_Type="application/x-www-form-urlencoded", **extra)
+
+
 def slow_clients(port: int, count: int) -> list[socket.socket]:
     """Half stop inside their headers, half inside a form body they said would be longer."""
     clients = []
     for number in range(count):
         connection = open_connection(port)
         if number % 2:
-            start = headers(
-                "POST",
-                "/sign-in/",
-                Content_Type="application/x-www-form-urlencoded",
-                Content_Length="100000",
-            )
+            start = sign_in_post(Content_Length="100000")
             connection.sendall(start + b"email=slow%40client.example&password=")
         else:
             connection.sendall(headers("GET", "/")[:-4] + b"\r\nUser-Agent: slow")
@@ -113,9 +113,15 @@ def test_six_slow_clients_do_not_delay_a_seventh_request(layout):
             connection.close()
 
 
-def test_a_60_mib_upload_is_refused_at_the_proxy_before_it_is_sent(layout):
-    _app, proxy = layout
-    connection = open_connection(proxy.port)
+def assert_styled_413(answer: bytes) -> None:
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert TOO_LARGE_TITLE.encode() in answer
+
+
+def send_60_mib_upload(port: int) -> tuple[bytes, float]:
+    """Declare a 60 MiB upload, send its first 64 KiB, and wait for the answer: the answer and
+    how long it took."""
+    connection = open_connection(port)
     try:
         started = time.monotonic()
         connection.sendall(
@@ -129,11 +135,15 @@ def test_a_60_mib_upload_is_refused_at_the_proxy_before_it_is_sent(layout):
             + b"x" * 65536
         )
         answer = read_answer(connection, timeout=5)
-        elapsed = time.monotonic() - started
+        return answer, time.monotonic() - started
     finally:
         connection.close()
-    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
-    assert TOO_LARGE_TITLE.encode() in answer
+
+
+def test_a_60_mib_upload_is_refused_at_the_proxy_before_it_is_sent(layout):
+    _app, proxy = layout
+    answer, elapsed = send_60_mib_upload(proxy.port)
+    assert_styled_413(answer)
     assert b"Strict-Transport-Security" in answer  # the portal's page, with its headers
     assert elapsed < 2.0
 
@@ -143,14 +153,7 @@ def test_a_chunked_body_is_cut_off_at_the_proxy_cap(layout):
     connection = open_connection(proxy.port)
     sent = 0
     try:
-        connection.sendall(
-            headers(
-                "POST",
-                "/sign-in/",
-                Content_Type="application/x-www-form-urlencoded",
-                Transfer_Encoding="chunked",
-            )
-        )
+        connection.sendall(sign_in_post(Transfer_Encoding="chunked"))
         chunk = b"x" * (256 * 1024)
         # Send until nginx answers (it then discards the rest for a while before closing).
         while sent < 20 * MiB and not select.select([connection], [], [], 0.05)[0]:
@@ -159,8 +162,7 @@ def test_a_chunked_body_is_cut_off_at_the_proxy_cap(layout):
         answer = read_answer(connection, timeout=5)
     finally:
         connection.close()
-    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
-    assert TOO_LARGE_TITLE.encode() in answer
+    assert_styled_413(answer)
     # Answered once the body passed the 3 MiB cap (plus what the sockets held in between).
     assert 3 * MiB <= sent < 8 * MiB, sent
 
@@ -170,20 +172,11 @@ def test_a_body_over_the_portal_limit_but_under_the_proxy_cap_gets_the_portal_41
     body = b"email=a%40b.example&padding=" + b"x" * int(2.7 * MiB)
     connection = open_connection(proxy.port)
     try:
-        connection.sendall(
-            headers(
-                "POST",
-                "/sign-in/",
-                Content_Type="application/x-www-form-urlencoded",
-                Content_Length=str(len(body)),
-            )
-            + body
-        )
+        connection.sendall(sign_in_post(Content_Length=str(len(body))) + body)
         answer = read_answer(connection, timeout=10)
     finally:
         connection.close()
-    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
-    assert TOO_LARGE_TITLE.encode() in answer
+    assert_styled_413(answer)
     assert "up to 2.5\xa0MB here".encode() in answer
 
 
@@ -191,25 +184,8 @@ def test_gunicorn_itself_refuses_a_large_declared_body_without_reading_it(layout
     """If a request reaches gunicorn some other way, the portal still answers from the
     declared length rather than reading 60 MiB first."""
     app, _proxy = layout
-    connection = open_connection(app.port)
-    try:
-        started = time.monotonic()
-        connection.sendall(
-            headers(
-                "POST",
-                "/sign-in/",
-                Content_Type="multipart/form-data; boundary=b",
-                Content_Length=str(60 * MiB),
-            )
-            + b"--b\r\n"
-            + b"x" * 65536
-        )
-        answer = read_answer(connection, timeout=5)
-        elapsed = time.monotonic() - started
-    finally:
-        connection.close()
-    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
-    assert TOO_LARGE_TITLE.encode() in answer
+    answer, elapsed = send_60_mib_upload(app.port)
+    assert_styled_413(answer)
     assert elapsed < 2.0
 
 
