@@ -99,6 +99,7 @@ def _file(name, content):
     [
         ({"HTTP_TRANSFER_ENCODING": "chunked"}, 411, NO_LENGTH),  # length not declared
         ({"CONTENT_LENGTH": "12abc"}, 400, "Sorry, there is a problem with what was sent"),
+        ({"CONTENT_LENGTH": "1²"}, 400, "Sorry, there is a problem with what was sent"),
     ],
 )
 def test_a_body_without_a_usable_length_is_refused(client, declared, status, heading):
@@ -159,3 +160,27 @@ def test_the_413_and_411_pages_are_accessible(page, client):
     assert page.locator("h1").inner_text() == NO_LENGTH
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
+
+
+def test_limits_that_are_not_positive_byte_counts_or_paths_stop_the_site(settings):
+    from portal.operations.body_limits import check_body_limits
+
+    assert check_body_limits() == []
+    settings.REQUEST_BODY_LIMIT_BYTES = 0
+    settings.REQUEST_BODY_LIMITS_BY_PREFIX = {"documents/": 10, "/uploads/": "50MB"}
+    problems = {(error.id, error.msg) for error in check_body_limits()}
+    assert problems == {
+        (
+            "portal.E413",
+            "REQUEST_BODY_LIMIT_BYTES must be a positive whole number of bytes, not 0.",
+        ),
+        (
+            "portal.E413",
+            "REQUEST_BODY_LIMITS_BY_PREFIX['/uploads/'] must be a positive whole number of "
+            "bytes, not '50MB'.",
+        ),
+        (
+            "portal.E414",
+            "REQUEST_BODY_LIMITS_BY_PREFIX: 'documents/' must be a path starting with '/'.",
+        ),
+    }

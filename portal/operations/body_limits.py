@@ -9,8 +9,10 @@ for every body it passes on, having capped chunked ones at its own client_max_bo
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Error
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,11 +32,34 @@ def body_limit_for(path: str) -> int:
     return max(matches)[1] if matches else settings.REQUEST_BODY_LIMIT_BYTES
 
 
+def check_body_limits(app_configs: Any = None, **_kwargs: Any) -> list[CheckMessage]:
+    """A mistyped limit would fail every request to its prefix, so the site refuses to start."""
+    limits = {"REQUEST_BODY_LIMIT_BYTES": settings.REQUEST_BODY_LIMIT_BYTES}
+    limits |= {
+        f"REQUEST_BODY_LIMITS_BY_PREFIX[{prefix!r}]": limit
+        for prefix, limit in settings.REQUEST_BODY_LIMITS_BY_PREFIX.items()
+    }
+    errors: list[CheckMessage] = [
+        Error(f"{name} must be a positive whole number of bytes, not {limit!r}.", id="portal.E413")
+        for name, limit in limits.items()
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0
+    ]
+    errors += [
+        Error(
+            f"REQUEST_BODY_LIMITS_BY_PREFIX: {prefix!r} must be a path starting with '/'.",
+            id="portal.E414",
+        )
+        for prefix in settings.REQUEST_BODY_LIMITS_BY_PREFIX
+        if not isinstance(prefix, str) or not prefix.startswith("/")
+    ]
+    return errors
+
+
 def _declared_length(request: HttpRequest) -> int | None:
     raw = request.META.get("CONTENT_LENGTH", "")
     if raw in ("", None):
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise BadRequest(f"The Content-Length {raw[:40]!r} is not a number of bytes.")
     return int(raw)
 
