@@ -258,12 +258,12 @@ ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS = env_int("ORGANISATIONS_DEREGISTERED_
 ORGANISATIONS_RESEND_WAIT_SECONDS = env_int("ORGANISATIONS_RESEND_WAIT_SECONDS", 60)
 ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_up")
 
-# Security headers (see reference/security.md). Cookies become __Host- in production.
 # The client's address when a proxy on the node passes requests on (production sets these;
 # portal/operations/client_address.py). Empty: REMOTE_ADDR already is the client's address.
 CLIENT_ADDRESS_HEADER = ""
 CLIENT_ADDRESS_PROXIES: list[str] = []
 
+# Security headers (see reference/security.md). Cookies become __Host- in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
