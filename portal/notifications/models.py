@@ -73,17 +73,10 @@ def _no_question_left_unanswered(notification: "Notification", actor: Any) -> st
     return "There are still questions to answer." if unanswered.exists() else None
 
 
-def _wrong_status(notification: Any, action: str) -> str:
-    return (
-        f"This notification is {notification.get_status_display().lower()}, "
-        "so you cannot do that now."
-    )
-
-
 # The lifecycle: which staff or provider action may move a notification from which status.
 LIFECYCLE = Lifecycle(
     audit_prefix="notifications",
-    wrong_status=_wrong_status,
+    wrong_status="This notification is {status_name}, so you cannot do that now.",
     transitions=(
         move(
             "mark_reviewed",

@@ -8,7 +8,6 @@ lifecycle (portal.workflow): actions, the statuses they move between, and a stat
 """
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -25,17 +24,13 @@ class MembershipStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-def _membership_already(membership: Any, action: str) -> str:
-    return f"This person’s access is already {membership.get_status_display().lower()}"
-
-
 _CURRENT = {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}
 
 
 class Membership(LifecycleModel):
     lifecycle = Lifecycle(
         audit_prefix="organisations.membership",
-        wrong_status=_membership_already,
+        wrong_status="This person’s access is already {status_name}",
         transitions=(
             move("suspend", {MembershipStatus.ACTIVE}, MembershipStatus.SUSPENDED),
             move("reinstate", {MembershipStatus.SUSPENDED}, MembershipStatus.ACTIVE),
@@ -97,17 +92,13 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-def _invitation_already(invitation: Any, action: str) -> str:
-    return f"This invitation has already been {invitation.status}"
-
-
 _UNUSED = {InvitationStatus.PENDING, InvitationStatus.EXPIRED}
 
 
 class Invitation(LifecycleModel):
     lifecycle = Lifecycle(
         audit_prefix="organisations.invitation",
-        wrong_status=_invitation_already,
+        wrong_status="This invitation has already been {status}",
         transitions=(
             # Resending issues a new link (pending -> pending, or back from expired).
             move("resend", _UNUSED, InvitationStatus.PENDING),
@@ -172,14 +163,10 @@ class JoinRequestStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-def _request_already(join_request: Any, action: str) -> str:
-    return f"This request has already been {join_request.status}"
-
-
 class JoinRequest(LifecycleModel):
     lifecycle = Lifecycle(
         audit_prefix="organisations.join_request",
-        wrong_status=_request_already,
+        wrong_status="This request has already been {status}",
         transitions=(
             move("approve", {JoinRequestStatus.PENDING}, JoinRequestStatus.APPROVED),
             move("refuse", {JoinRequestStatus.PENDING}, JoinRequestStatus.REFUSED),

@@ -36,10 +36,6 @@ def move(action: str, sources: Iterable[str], target: str, *guards: Guard) -> Tr
     return Transition(action=action, sources=frozenset(sources), target=target, guards=guards)
 
 
-def _wrong_status(row: Any, action: str) -> str:
-    return f"This cannot be done now: it is {row.get_status_display().lower()}."
-
-
 @dataclass(frozen=True)
 class Lifecycle:
     """The transitions of one model's `status` field, and the audit verbs they write."""
@@ -47,8 +43,9 @@ class Lifecycle:
     transitions: tuple[Transition, ...]
     # Audit verbs are "<prefix>.<action>" unless the caller names one.
     audit_prefix: str
-    # What to say when the row is in a status the action does not start from.
-    wrong_status: Callable[[Any, str], str] = _wrong_status
+    # What to say when the row is in a status the action does not start from: "{status}" is
+    # the stored value, "{status_name}" its display name in lower case.
+    wrong_status: str = "This cannot be done now: it is {status_name}."
     field: str = "status"
 
     def __post_init__(self) -> None:
@@ -65,8 +62,10 @@ class Lifecycle:
     def refusal(self, row: Any, action: str, actor: Any = None) -> str | None:
         """Why `actor` may not take `action` on `row` now (wrong status first, then guards)."""
         found = self.get(action)
-        if getattr(row, self.field) not in found.sources:
-            return self.wrong_status(row, action)
+        status = getattr(row, self.field)
+        if status not in found.sources:
+            name = getattr(row, f"get_{self.field}_display", lambda: status)()
+            return self.wrong_status.format(status=status, status_name=str(name).lower())
         for guard in found.guards:
             reason = guard(row, actor)
             if reason:
