@@ -13,8 +13,8 @@ from portal.notifications.catalogue.schema import (
     Deadline,
     DeadlineKind,
     NotifyingFor,
-    add_working_days,
 )
+from portal.workflow.calendar import add_working_days
 
 
 def test_all_21_types_13_events_and_8_changes():
