@@ -316,3 +316,57 @@ def staff_notification(reference: str) -> Notification:
     if notification is None:
         raise Http404("No such notification")
     return notification
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stops at QUEUE_COUNT_CAP (see there why)."""
+
+    count: int
+    capped: bool
+
+
+def _capped_count(queryset: QuerySet[Any]) -> CappedCount:
+    counted = queryset.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
+    return CappedCount(count=min(counted, QUEUE_COUNT_CAP), capped=counted > QUEUE_COUNT_CAP)
+
+
+def answers_waiting_for_staff() -> QuerySet[NotificationMessage]:
+    """Providers' answers to our questions that nobody at the regulator has acted on yet:
+    the notification is back in the queue as new and no decision has been recorded since."""
+    decided_since = NotificationMessage.objects.filter(
+        notification=models.OuterRef("notification"),
+        kind=MessageKind.STATUS,
+        created_at__gt=models.OuterRef("created_at"),
+    )
+    return NotificationMessage.objects.filter(
+        kind=MessageKind.ANSWER, notification__status=NotificationStatus.SUBMITTED
+    ).exclude(models.Exists(decided_since))
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The regulator's queue at a glance, each figure matching an inbox filter."""
+
+    new: CappedCount
+    overdue: CappedCount
+    waiting_for_answer: CappedCount
+    answers_received: CappedCount
+    latest_answers: list[NotificationMessage]
+
+
+def queue_summary(latest: int = 5) -> QueueSummary:
+    answers = answers_waiting_for_staff()
+    return QueueSummary(
+        new=_capped_count(staff_inbox(InboxFilters())),
+        overdue=_capped_count(staff_inbox(InboxFilters(status="", deadline=Deadline.OVERDUE))),
+        waiting_for_answer=_capped_count(
+            staff_inbox(InboxFilters(status=NotificationStatus.INFORMATION_REQUESTED))
+        ),
+        answers_received=_capped_count(answers),
+        latest_answers=list(
+            answers.select_related("notification", "notification__provider")
+            .defer("notification__answers")
+            .order_by("-created_at", "-pk")[:latest]
+        ),
+    )
