@@ -32,11 +32,32 @@ def manual_key(key: str = DEMO_TOTP_KEY) -> str:
     return b32encode(bytes.fromhex(key)).decode().rstrip("=")
 
 
+def second_factor_note() -> str:
+    """How to get the second factor of every demo account (printed with the sign-ins)."""
+    return (
+        f"second factor: an authenticator app with key {manual_key()} "
+        "(or run `manage.py demo_code` for the current code)"
+    )
+
+
 def _with_fixed_authenticator(user: User) -> None:
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(
             user=user, name="Demo authenticator", confirmed=True, key=DEMO_TOTP_KEY, tolerance=1
         )
+
+
+def demo_account(email: str, *, full_name: str, person: Person | None = None) -> User:
+    """A demo account with the demo password and the published authenticator (made once),
+    its access worked out from the register."""
+    from portal.demo.data import DEMO_PASSWORD
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, person=person, full_name=full_name)
+    _with_fixed_authenticator(user)
+    recompute_access(user=user, reason="demo data")
+    return user
 
 
 def _demo_register_person() -> Person:
@@ -78,22 +99,12 @@ def _demo_register_person() -> Person:
 def load_demo_accounts(logins: "list[DemoLogin]") -> "list[DemoLogin]":
     from portal.demo.data import DEMO_PASSWORD, DemoLogin
 
-    how_to_get_a_code = (
-        f"second factor: an authenticator app with key {manual_key()} "
-        "(or run `manage.py demo_code` for the current code)"
-    )
+    how_to_get_a_code = second_factor_note()
     for staff in User.objects.filter(email="inspector@regulator.example"):
         _with_fixed_authenticator(staff)
     logins = [replace(login, note=login.note or how_to_get_a_code) for login in logins]
 
-    person = _demo_register_person()
-    user = User.objects.filter(email=DEMO_MANAGER_EMAIL).first()
-    if user is None:
-        user = User.objects.create_user(
-            DEMO_MANAGER_EMAIL, DEMO_PASSWORD, person=person, full_name="Sam Okafor"
-        )
-    _with_fixed_authenticator(user)
-    recompute_access(user=user, reason="demo data")
+    demo_account(DEMO_MANAGER_EMAIL, full_name="Sam Okafor", person=_demo_register_person())
     logins.append(
         DemoLogin(
             "Registered manager (Sunrise Demo House)",

@@ -39,7 +39,9 @@ def load() -> list[DemoLogin]:
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
     load_register()
     logins = load_demo_accounts(logins)
-    return logins
+    from portal.demo import showcase
+
+    return logins + showcase.load()
 
 
 def load_register() -> None:
