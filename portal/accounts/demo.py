@@ -1,12 +1,12 @@
 """Demo accounts for `make run`: a registered manager with an account, and second factors
 with fixed, published secrets so a developer can sign in (never in production data)."""
 
+import datetime as dt
 import hashlib
 from base64 import b32encode
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -60,6 +60,26 @@ def demo_account(email: str, *, full_name: str, person: Person | None = None) ->
     return user
 
 
+def demo_role(
+    person: Person,
+    role: str,
+    provider: Provider,
+    location: Location | None = None,
+    *,
+    since: dt.date,
+) -> RoleAssignment:
+    """A live register role for a demo person (made once)."""
+    assignment, _ = RoleAssignment.objects.get_or_create(
+        person=person,
+        role=role,
+        provider=provider,
+        location=location,
+        activity=None,
+        defaults={"start_date": since},
+    )
+    return assignment
+
+
 def _demo_register_person() -> Person:
     provider, _ = Provider.objects.get_or_create(
         id="1-999000001",
@@ -85,14 +105,7 @@ def _demo_register_person() -> Person:
         person_ref="DEMO-ACCOUNTS-1",
         defaults={"given_name": "Sam", "family_name": "Okafor", "email": DEMO_MANAGER_EMAIL},
     )
-    RoleAssignment.objects.get_or_create(
-        person=person,
-        role=RoleType.REGISTERED_MANAGER,
-        provider=provider,
-        location=location,
-        activity=None,
-        defaults={"start_date": timezone.localdate().replace(year=2020, month=1, day=1)},
-    )
+    demo_role(person, RoleType.REGISTERED_MANAGER, provider, location, since=dt.date(2020, 1, 1))
     return person
 
 

@@ -13,7 +13,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal.accounts.demo import DEMO_MANAGER_EMAIL, demo_account, second_factor_note
+from portal.accounts.demo import (
+    DEMO_MANAGER_EMAIL,
+    demo_account,
+    demo_role,
+    second_factor_note,
+)
 from portal.accounts.models import User
 from portal.demo.data import DEMO_PASSWORD, DemoLogin
 from portal.notifications import services as notifications
@@ -22,17 +27,9 @@ from portal.notifications.models import Notification
 from portal.notifications.samples import submit_example
 from portal.organisations import services as organisations
 from portal.organisations.models import JoinRequest
+from portal.register import models as register
 from portal.register.generator import ACTIVITIES
-from portal.register.models import (
-    Location,
-    Person,
-    Provider,
-    RegulatedActivity,
-    RoleAssignment,
-    RoleType,
-    ServiceType,
-    ServiceUserBand,
-)
+from portal.register.models import Location, Person, Provider, RoleType
 
 DEMO_PROVIDER_ID = "1-999000001"
 DEMO_LOCATION_ID = "1-999000002"
@@ -54,9 +51,11 @@ CARE_HOME_SERVICE = ("Nursing homes", "Care home service with nursing")
 CARE_HOME_BANDS = ("Caring for adults over 65 yrs", "Dementia", "Physical disabilities")
 
 
-def _activities(codes: tuple[str, ...]) -> list[RegulatedActivity]:
+def _activities(codes: tuple[str, ...]) -> list[register.RegulatedActivity]:
     return [
-        RegulatedActivity.objects.get_or_create(code=code, defaults={"name": ACTIVITIES[code]})[0]
+        register.RegulatedActivity.objects.get_or_create(
+            code=code, defaults={"name": ACTIVITIES[code]}
+        )[0]
         for code in codes
     ]
 
@@ -71,12 +70,12 @@ def _registered_as_care_home(provider: Provider, location: Location, since: dt.d
     provider.activities.add(*activities)
     location.activities.add(*activities)
     name, description = CARE_HOME_SERVICE
-    service_type, _ = ServiceType.objects.get_or_create(
+    service_type, _ = register.ServiceType.objects.get_or_create(
         name=name, defaults={"description": description}
     )
     location.service_types.add(service_type)
     location.service_user_bands.add(
-        *(ServiceUserBand.objects.get_or_create(name=band)[0] for band in CARE_HOME_BANDS)
+        *(register.ServiceUserBand.objects.get_or_create(name=band)[0] for band in CARE_HOME_BANDS)
     )
 
 
@@ -126,14 +125,7 @@ def _group() -> User:
                 },
             )
             _registered_as_care_home(provider, location, dt.date(2012, 1, 1))
-        RoleAssignment.objects.get_or_create(
-            person=person,
-            role=RoleType.NOMINATED_INDIVIDUAL,
-            provider=provider,
-            location=None,
-            activity=None,
-            defaults={"start_date": dt.date(2019, 6, 1)},
-        )
+        demo_role(person, RoleType.NOMINATED_INDIVIDUAL, provider, since=dt.date(2019, 6, 1))
     return demo_account(GROUP_NI_EMAIL, full_name="Priya Shah", person=person)
 
 

@@ -12,7 +12,7 @@ from portal.notifications.models import Notification
 from portal.notifications.samples import submit_example
 from portal.organisations import services as organisation_services
 from portal.register.models import Location, Provider
-from tests.accounts.conftest import KNOWN_KEY
+from tests.accounts.conftest import KNOWN_KEY, PASSWORD
 from tests.notifications import factories as f
 
 
@@ -31,9 +31,11 @@ class HomeWorld:
     police: Notification  # we have asked a question about it
 
 
-def _with_authenticator(user: User) -> User:
+def _signs_in(user: User) -> None:
+    """Give the user the accounts tests' password and authenticator, to sign in with."""
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
-    return user
 
 
 def build_home_world() -> HomeWorld:
@@ -42,14 +44,16 @@ def build_home_world() -> HomeWorld:
     a = f.make_location(provider, name="Sunrise House", activities=(f.MHA_ACTIVITY,))
     b = f.make_location(provider, name="Sunset Lodge", activities=(f.MHA_ACTIVITY,))
     f.make_location(second_provider, name="Moonrise House")
-    manager = _with_authenticator(f.registered_manager(a, given="Rita"))
+    manager = f.registered_manager(a, given="Rita")
     nominated = f.nominated_individual(provider, given="Nina")
     assert nominated.person is not None
     f.give_role(nominated.person, "nominated_individual", second_provider)
     delegate = f.delegate(
         provider, ("view_submissions", "draft_notifications", "submit_notifications"), (b,)
     )
-    staff = _with_authenticator(f.staff_member())
+    staff = f.staff_member()
+    for user in (manager, staff):
+        _signs_in(user)
     newcomer = f.make_user(full_name="Nell Newcomer")
 
     absence = submit_example(
@@ -68,17 +72,17 @@ def build_home_world() -> HomeWorld:
         user=newcomer, provider=provider, message="I run the office"
     )
     return HomeWorld(
-        provider=provider,
-        second_provider=second_provider,
-        a=a,
-        b=b,
-        manager=manager,
-        nominated=nominated,
-        delegate=delegate,
-        staff=staff,
-        newcomer=newcomer,
-        absence=absence,
-        police=police,
+        provider,
+        second_provider,
+        a,
+        b,
+        manager,
+        nominated,
+        delegate,
+        staff,
+        newcomer,
+        absence,
+        police,
     )
 
 

@@ -4,14 +4,12 @@ click (from the page and from the service navigation); axe and keyboard checks o
 import pytest
 from django.urls import reverse
 
-from tests.accounts.conftest import KNOWN_KEY, totp_now
+from tests.accounts.conftest import KNOWN_KEY, Account, browser_sign_in
 from tests.home.conftest import HomeWorld, build_home_world
 from tests.notifications.browser_helpers import sign_in as sign_in_with_session
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a long enough password 123"  # as tests.notifications.factories makes users
 
 
 def check(page) -> None:
@@ -20,14 +18,7 @@ def check(page) -> None:
 
 
 def sign_in(page, user) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
-        totp_now(KNOWN_KEY, 1)
-    )
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, Account(user, KNOWN_KEY, []), step=1)
 
 
 def navigation_link(page, name: str):

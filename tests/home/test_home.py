@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
 from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
-from tests.accounts.conftest import KNOWN_KEY, totp_now
+from tests.accounts.conftest import KNOWN_KEY, PASSWORD, totp_now
 from tests.home.conftest import HomeWorld
 from tests.home.helpers import (
     main_links,
@@ -24,7 +24,6 @@ from tests.home.helpers import (
 pytestmark = pytest.mark.django_db
 
 HOME = "/home/"
-PASSWORD = "a long enough password 123"  # as tests.notifications.factories makes users
 
 
 def sign_in_with_password_and_code(client, user, next_url: str = ""):

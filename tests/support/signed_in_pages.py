@@ -646,33 +646,22 @@ def add_volume(world: World, volume: Volume) -> None:
         Notification, _notification_rows(world, volume.notifications, places, ni), batch
     )
     at_a = [n for n in notifications if n.location_id == world.a.pk]
-    _bulk(
-        NotificationMessage,
-        [
-            NotificationMessage(
-                notification=at_a[i % len(at_a)],
-                kind=MessageKind.QUESTION,
-                body=f"Question {i}",
-                author=staff,
-            )
-            for i in range(volume.questions)
-        ],
-        batch,
-    )
+    # Questions from us, and answers waiting for us on notifications back in the queue.
     new_at_a = [n for n in at_a if n.status == NotificationStatus.SUBMITTED]
-    _bulk(
-        NotificationMessage,
-        [
-            NotificationMessage(
-                notification=new_at_a[i % len(new_at_a)],
-                kind=MessageKind.ANSWER,
-                body=f"Answer {i}",
-                author=ni,
-            )
-            for i in range(volume.questions)
-        ],
-        batch,
-    )
+    for kind, on, author in (
+        (MessageKind.QUESTION, at_a, staff),
+        (MessageKind.ANSWER, new_at_a, ni),
+    ):
+        _bulk(
+            NotificationMessage,
+            [
+                NotificationMessage(
+                    notification=on[i % len(on)], kind=kind, body=f"{kind} {i}", author=author
+                )
+                for i in range(volume.questions)
+            ],
+            batch,
+        )
     police = CATALOGUE.require("police")
     _bulk(
         NotificationDraft,
