@@ -12,10 +12,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from portal.accounts import sessions
+from portal.accounts.views import SIGN_UP_PROVEN
 from portal.home.sections import Kind, Sections, sections_for
 
 # Session keys that say someone is part-way through signing up or in (set by accounts).
-PART_WAY_KEYS = (sessions.PENDING_USER, "sign_up_proven")
+PART_WAY_KEYS = (sessions.PENDING_USER, SIGN_UP_PROVEN)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def _staff_items() -> list[Item]:
 def items_for(request: HttpRequest) -> list[Item]:
     sections = sections_for(request)
     if sections is None:
-        if any(key in request.session for key in PART_WAY_KEYS):
+        session = getattr(request, "session", None)
+        if session is not None and any(key in session for key in PART_WAY_KEYS):
             return []
         return [
             Item("Create an account", reverse("accounts:sign_up")),
@@ -93,7 +95,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if best and closeness == best:
             entry["current" if path == item.href else "active"] = True
         rendered.append(entry)
-    signed_in = request.user.is_authenticated
+    signed_in = sections_for(request) is not None
     return {
         "navigation_items": rendered,
         "service_url": reverse("home:index") if signed_in else reverse("pages:start"),

@@ -79,8 +79,8 @@ def _provider_sections(user: Any, chosen: str | None) -> Sections:
 
 def sections_for(request: HttpRequest) -> Sections | None:
     """What this signed-in user may use; None for someone not signed in."""
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # absent on pages refused before authentication
+    if user is None or not user.is_authenticated:
         return None
     cached: Sections | None = getattr(request, _REQUEST_ATTRIBUTE, None)
     if cached is None:

@@ -226,3 +226,18 @@ def test_staff_see_updates_providers_owe_past_their_date(client, home_world):
     inbox = client.get(reverse("notifications_staff:inbox") + "?status=&deadline=overdue")
     assert home_world.absence.reference in inbox.content.decode()
     assert home_world.police.reference not in inbox.content.decode()
+
+
+def test_part_way_through_signing_up_the_header_offers_no_sign_up_or_sign_in(client, db):
+    session = client.session
+    session["sign_up_proven"] = "new.manager@care.example"  # the emailed code was right
+    session.save()
+    response = client.get("/sign-up/create-password/")
+    assert response.status_code == 200
+    assert nav_texts(response) == []
+
+
+def test_a_page_refused_before_sign_in_is_read_still_has_its_header(client, db):
+    response = client.get("/?q=%C0%AF")  # not UTF-8: refused before the session is read
+    assert response.status_code == 400
+    assert nav_texts(response) == ["Create an account", "Sign in"]
