@@ -5,19 +5,15 @@ import datetime as dt
 import hashlib
 from base64 import b32encode
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.accounts.services.access import recompute_access
+from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.register.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
-
-if TYPE_CHECKING:
-    from portal.register.generator import PLANTED_EMAILS
-from portal.demo.data import DemoLogin
 
 DEMO_MANAGER_EMAIL = "manager@sunrise-demo.example"
 # A fixed authenticator secret, published here on purpose: demo data only.
@@ -50,8 +46,6 @@ def _with_fixed_authenticator(user: User) -> None:
 def demo_account(email: str, *, full_name: str, person: Person | None = None) -> User:
     """A demo account with the demo password and the published authenticator (made once),
     its access worked out from the register."""
-    from portal.demo.data import DEMO_PASSWORD
-
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, person=person, full_name=full_name)
@@ -109,9 +103,7 @@ def _demo_register_person() -> Person:
     return person
 
 
-def load_demo_accounts(logins: "list[DemoLogin]") -> "list[DemoLogin]":
-    from portal.demo.data import DEMO_PASSWORD, DemoLogin
-
+def load_demo_accounts(logins: list[DemoLogin]) -> list[DemoLogin]:
     how_to_get_a_code = second_factor_note()
     for staff in User.objects.filter(email="inspector@regulator.example"):
         _with_fixed_authenticator(staff)

@@ -20,7 +20,7 @@ from portal.accounts.demo import (
     second_factor_note,
 )
 from portal.accounts.models import User
-from portal.demo.data import DEMO_PASSWORD, DemoLogin
+from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification
