@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -331,17 +332,27 @@ def _capped_count(queryset: QuerySet[Any]) -> CappedCount:
     return CappedCount(count=min(counted, QUEUE_COUNT_CAP), capped=counted > QUEUE_COUNT_CAP)
 
 
-def answers_waiting_for_staff() -> QuerySet[NotificationMessage]:
-    """Providers' answers to our questions that nobody at the regulator has acted on yet:
-    the notification is back in the queue as new and no decision has been recorded since."""
-    decided_since = NotificationMessage.objects.filter(
-        notification=models.OuterRef("notification"),
-        kind=MessageKind.STATUS,
-        created_at__gt=models.OuterRef("created_at"),
+def answered_since_decided() -> QuerySet[Notification]:
+    """Notifications back in the queue as new because the provider answered our question
+    after our last decision on them (or we have made none), latest answer first.
+
+    Read from the queue's own index (new notifications), each checked against its own few
+    thread messages, so the cost follows the size of the queue, not of every thread."""
+    answers = NotificationMessage.objects.filter(
+        notification=models.OuterRef("pk"), kind=MessageKind.ANSWER
     )
-    return NotificationMessage.objects.filter(
-        kind=MessageKind.ANSWER, notification__status=NotificationStatus.SUBMITTED
-    ).exclude(models.Exists(decided_since))
+    # Every answer follows the submission, so with no decision yet any answer counts.
+    since = Coalesce(models.OuterRef("decided_at"), models.OuterRef("submitted_at"))
+    after_decision = answers.filter(created_at__gt=since)
+    return (
+        Notification.objects.filter(status=NotificationStatus.SUBMITTED)
+        .filter(models.Exists(after_decision))
+        .annotate(
+            answered_at=models.Subquery(
+                answers.order_by("-created_at", "-pk").values("created_at")[:1]
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -352,21 +363,22 @@ class QueueSummary:
     overdue: CappedCount
     waiting_for_answer: CappedCount
     answers_received: CappedCount
-    latest_answers: list[NotificationMessage]
+    # The notifications most recently answered, each with `answered_at`.
+    latest_answered: list[Notification]
 
 
 def queue_summary(latest: int = 5) -> QueueSummary:
-    answers = answers_waiting_for_staff()
+    answered = answered_since_decided()
     return QueueSummary(
         new=_capped_count(staff_inbox(InboxFilters())),
         overdue=_capped_count(staff_inbox(InboxFilters(status="", deadline=Deadline.OVERDUE))),
         waiting_for_answer=_capped_count(
             staff_inbox(InboxFilters(status=NotificationStatus.INFORMATION_REQUESTED))
         ),
-        answers_received=_capped_count(answers),
-        latest_answers=list(
-            answers.select_related("notification", "notification__provider")
-            .defer("notification__answers")
-            .order_by("-created_at", "-pk")[:latest]
+        answers_received=_capped_count(answered),
+        latest_answered=list(
+            answered.select_related("provider")
+            .only(*QUEUE_COLUMNS)
+            .order_by("-answered_at", "-pk")[:latest]
         ),
     )

@@ -166,6 +166,17 @@ def test_staff_see_answers_as_they_arrive(client, home_world):
         notification_id=home_world.police.pk, staff=home_world.staff
     )
     assert home_world.police.reference not in main_links(client.get(HOME))
+    # New information later puts it back in the queue, but the answer was already seen.
+    notification_services.add_update(
+        notification_id=home_world.police.pk,
+        user=home_world.manager,
+        follow_up_key="",
+        answers={},
+        body="The police have closed their enquiry.",
+    )
+    response = client.get(HOME)
+    assert summary(response)["New notifications"] == "2"
+    assert summary(response)["Answers received"] == "0"
 
 
 def test_someone_with_no_role_is_told_how_to_get_access(client, home_world):
