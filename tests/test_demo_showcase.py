@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def logins(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+    settings.DEMO_DATA_ALLOWED = True  # as the development settings do (portal/demo/guard.py)
     return data.load()
 
 

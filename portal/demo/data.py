@@ -8,6 +8,7 @@ from django.db import transaction
 from portal.accounts.demo import load_demo_accounts
 from portal.accounts.models import User
 from portal.demo import showcase
+from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.register.generator import generate_register
 from portal.register.importing.run import run_import
@@ -22,6 +23,7 @@ __all__ = ["DEMO_PASSWORD", "DemoLogin", "load", "load_register"]
 
 @transaction.atomic
 def load() -> list[DemoLogin]:
+    refuse_outside_development()
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
     if not User.objects.filter(email=staff_email).exists():
