@@ -54,7 +54,9 @@ BUDGET = 12
 _TEAM_CHANGE = (
     "team changes re-check, under a row lock on the provider, that the actor may grant "
     "this, the last-manager rule (twice: before and after) and the member's scope, snapshot "
-    "the access before and after for the audit, then email: organisations/services.py"
+    "the access before and after for the audit, then email: organisations/services.py; "
+    "a change that narrows or ends someone's access also looks for invitations they sent "
+    "that they can no longer give (one statement when there are none)"
 )
 POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:check": (
@@ -75,10 +77,10 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "organisations:invite_check": (22, _TEAM_CHANGE),
     "organisations:invitation_resend": (23, _TEAM_CHANGE),
     "organisations:invitation_cancel": (17, _TEAM_CHANGE),
-    "organisations:member_change": (30, _TEAM_CHANGE),
-    "organisations:member_suspend": (24, _TEAM_CHANGE),
+    "organisations:member_change": (31, _TEAM_CHANGE),
+    "organisations:member_suspend": (25, _TEAM_CHANGE),
     "organisations:member_reinstate": (20, _TEAM_CHANGE),
-    "organisations:member_remove": (24, _TEAM_CHANGE),
+    "organisations:member_remove": (25, _TEAM_CHANGE),
     "organisations:member_keep": (13, _TEAM_CHANGE),
     "organisations:join_request_approve": (26, _TEAM_CHANGE),
     "organisations:join_request_refuse": (13, _TEAM_CHANGE),

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.emails.models import OutboxMessage
-from portal.organisations import services
+from portal.organisations import invitation_services, services
 from portal.organisations.models import Invitation, JoinRequest, Membership
 from tests.organisations.conftest import build_world, make_user
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
@@ -139,7 +139,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
     assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
     invitation = Invitation.objects.get()
     assert [loc.pk for loc in invitation.locations.all()] == [world.a.pk]
-    services.accept_invitation(
+    invitation_services.accept_invitation(
         user=colleague,
         token=link_path(OutboxMessage.objects.get(to=colleague.email).body).split("/")[2],
     )
