@@ -69,7 +69,9 @@ def engine_context(
     if not any(q.kind == Kind.REGISTERED_PERSON for q in definition.questions()):
         return engine.EngineContext()
     roles = RoleAssignment.objects.live().filter(provider_id=provider_id)
-    if location_id is not None:
+    if location_id is not None and any(q.only_people_in_scope for q in definition.questions()):
+        roles = roles.filter(location_id=location_id)
+    elif location_id is not None:
         # About one location: the provider's people and that location's managers.
         roles = roles.filter(Q(location__isnull=True) | Q(location_id=location_id))
     roles = roles.select_related("person").order_by(
