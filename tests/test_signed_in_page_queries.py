@@ -69,7 +69,17 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "the notification is read by the view, then locked and read again",
     ),
     "notifications:answer": (17, "question and notification each read, then locked and read again"),
-    "notifications_staff:accept": (15, "accepting a change of email updates the register too"),
+    "notifications_staff:accept": (
+        26,
+        "accepting a change of email updates the register too; for a person with an account "
+        "it starts the owner's confirmation instead (the change, a code for the new address, "
+        "an email to each address, audit in both domains) and notes it on the decision",
+    ),
+    "accounts:email_change_confirm": (
+        19,
+        "moving a sign-in address locks the account and the change, checks the code under its "
+        "row lock, updates both, audits, and tells the old and the new address",
+    ),
     "organisations:join": (
         19,
         "checks the requester's access, existing requests, finds the managers",

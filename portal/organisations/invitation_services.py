@@ -113,30 +113,30 @@ def inviter_could_give(invitation: Invitation, scope: Scope | None = None) -> bo
     return True
 
 
-def _close(
+def _settle(
     invitation: Invitation,
     *,
     to: str,
     verb: str,
-    reason: str,
     actor: Any,
     request: HttpRequest | None,
+    reason: str = "",
+    accepted_by: Any = None,
 ) -> None:
+    """Move a locked invitation to its final status and audit it (with why, if it was
+    closed without being used)."""
     before = snapshot(invitation)
     invitation.move_to(to)
     invitation.closed_reason = reason
+    invitation.accepted_by = accepted_by
     invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "closed_reason", "decided_at"])
+    invitation.save(update_fields=["status", "closed_reason", "accepted_by", "decided_at"])
+    data = {"email": invitation.email, "before": before, "after": snapshot(invitation)}
     record(
         verb=verb,
         actor=actor,
         target=invitation,
-        data={
-            "email": invitation.email,
-            "reason": reason,
-            "before": before,
-            "after": snapshot(invitation),
-        },
+        data={**data, "reason": reason} if reason else data,
         request=request,
     )
 
@@ -146,7 +146,7 @@ def withdraw_invitation(
 ) -> None:
     """Cancel a locked, pending invitation whose inviter can no longer give it, and tell the
     invitee. Callers hold the provider's lock, then the invitation's."""
-    _close(
+    _settle(
         invitation,
         to=InvitationStatus.CANCELLED,
         verb="organisations.invitation_cancelled",
@@ -200,7 +200,7 @@ def _decline(
     and say whom to ask. Their access stays exactly as it was."""
     provider = invitation.provider
     inviter = invitation.invited_by
-    _close(
+    _settle(
         invitation,
         to=InvitationStatus.DECLINED,
         verb="organisations.invitation_declined",
@@ -276,21 +276,13 @@ def _grant(
         permissions=invitation.permissions,
         granted_by=inviter,
     )
-    before_invitation = snapshot(invitation)
-    invitation.move_to(InvitationStatus.ACCEPTED)
-    invitation.accepted_by = user
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "accepted_by", "decided_at"])
-    record(
+    _settle(
+        invitation,
+        to=InvitationStatus.ACCEPTED,
         verb="organisations.invitation_accepted",
         actor=user,
-        target=invitation,
-        data={
-            "email": invitation.email,
-            "before": before_invitation,
-            "after": snapshot(invitation),
-        },
         request=request,
+        accepted_by=user,
     )
     _record_grant(
         membership,

@@ -6,10 +6,10 @@ import pytest
 
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.samples import submit_example
 from portal.organisations.permissions import Permission
 from portal.register.models import Person
 from tests.notifications import factories as f
+from tests.notifications.helpers import submit
 
 CONTACT = CATALOGUE.require("change-contact-details")
 NOTIFY = (
@@ -39,33 +39,24 @@ def test_a_location_notification_offers_only_that_locations_people(world):
     }
 
 
+def change_email(user, location, person, new_email):
+    return submit(
+        CONTACT.slug,
+        user,
+        location,
+        changes=["person_email"],
+        changed_person=person.person_ref,
+        new_email=new_email,
+    )
+
+
 def test_a_one_location_delegate_cannot_change_the_nominated_individuals_email(world):
     location = world.locations["Organisation"]
     nominated = world.nominated["Organisation"].person
     delegate = f.delegate(location.provider, NOTIFY, (location,))
     with pytest.raises(ValueError, match="Select whose details are changing"):
-        submit_example(
-            definition=CONTACT,
-            user=delegate,
-            provider=location.provider,
-            location=location,
-            overrides={
-                "changes": ["person_email"],
-                "changed_person": nominated.person_ref,
-                "new_email": "attacker@example.com",
-            },
-        )
+        change_email(delegate, location, nominated, "attacker@example.com")
     assert Person.objects.get(pk=nominated.pk).email != "attacker@example.com"
     # Their own location's manager they may still name.
-    notification = submit_example(
-        definition=CONTACT,
-        user=delegate,
-        provider=location.provider,
-        location=location,
-        overrides={
-            "changes": ["person_email"],
-            "changed_person": world.manager.person.person_ref,
-            "new_email": "mandy.own@example.com",
-        },
-    )
+    notification = change_email(delegate, location, world.manager.person, "mandy@example.com")
     assert notification.answers["changed_person"] == world.manager.person.person_ref

@@ -21,6 +21,24 @@ NOTIFY_AND_TEAM = sorted(
 )
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
 NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
+TEAM = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM])
+
+
+@pytest.fixture
+def invite(world):
+    """Invite to provider P through the service: the whole provider, or the locations `at`."""
+
+    def send(actor, email, permissions, at=None):
+        return services.invite(
+            actor=actor,
+            provider=world.p,
+            email=email,
+            permissions=permissions,
+            whole_provider=at is None,
+            location_ids=at or (),
+        )
+
+    return send
 
 
 def outbox_to(address):
@@ -39,20 +57,13 @@ def holds(user, permission, provider):
 # Item 2: an invitation to someone who is already a member ------------------------------------
 
 
-def test_invitation_to_a_member_does_not_merge_into_their_access(world, mail):
+def test_invitation_to_a_member_does_not_merge_into_their_access(world, invite, mail):
     """The issue's repro: the manager of one location invites X with notifications and team
     access there; X also asks to join and the nominated individual approves view-only for
     the whole provider; X accepts the invitation. X must keep exactly the view-only access."""
     rm_b = world.users["rm_b"]
     x = make_user("xavier@example.com", full_name="Xavier Ex")
-    invitation, token = services.invite(
-        actor=rm_b,
-        provider=world.p,
-        email=x.email,
-        permissions=NOTIFY_AND_TEAM,
-        whole_provider=False,
-        location_ids=[world.b.pk],
-    )
+    invitation, token = invite(rm_b, x.email, NOTIFY_AND_TEAM, at=[world.b.pk])
     join = services.request_to_join(user=x, provider=world.p, message="")
     services.approve_join_request(
         actor=world.users["ni"], join_request=join, permissions=VIEW, whole_provider=True
@@ -87,15 +98,9 @@ def test_invitation_to_a_member_does_not_merge_into_their_access(world, mail):
         acceptance.accept_invitation(user=x, token=token)
 
 
-def test_invitation_to_a_suspended_member_is_not_used_and_does_not_reinstate(world):
+def test_invitation_to_a_suspended_member_is_not_used_and_does_not_reinstate(world, invite):
     x = make_user("sus@example.com")
-    _, token = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email=x.email,
-        permissions=NOTIFY,
-        whole_provider=True,
-    )
+    _, token = invite(world.users["ni"], x.email, NOTIFY)
     membership = Membership.objects.create(
         user=x, provider=world.p, whole_provider=True, permissions=VIEW, status="suspended"
     )
@@ -107,17 +112,11 @@ def test_invitation_to_a_suspended_member_is_not_used_and_does_not_reinstate(wor
     assert Invitation.objects.get().status == InvitationStatus.DECLINED
 
 
-def test_sign_up_from_invitation_never_merges_either(world):
+def test_sign_up_from_invitation_never_merges_either(world, invite):
     """The sign-up journey's hook goes through the same acceptance: an account that is
     already a member when it runs keeps its access as it was."""
     x = make_user("hook@example.com")
-    services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email=x.email,
-        permissions=NOTIFY_AND_TEAM,
-        whole_provider=True,
-    )
+    invite(world.users["ni"], x.email, NOTIFY_AND_TEAM)
     Membership.objects.create(user=x, provider=world.p, whole_provider=False, permissions=VIEW)
     Membership.objects.get(user=x).locations.set([world.a])
     assert acceptance.accept_invitations_for_new_account(user=x) == []
@@ -127,17 +126,10 @@ def test_sign_up_from_invitation_never_merges_either(world):
     assert Invitation.objects.get().status == InvitationStatus.DECLINED
 
 
-def test_join_request_approval_never_merges_into_a_membership(world):
+def test_join_request_approval_never_merges_into_a_membership(world, invite):
     x = make_user("joiner@example.com")
     join = services.request_to_join(user=x, provider=world.p, message="")
-    _, token = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email=x.email,
-        permissions=VIEW,
-        whole_provider=False,
-        location_ids=[world.a.pk],
-    )
+    _, token = invite(world.users["ni"], x.email, VIEW, at=[world.a.pk])
     acceptance.accept_invitation(user=x, token=token)
     with pytest.raises(services.DelegationError, match="already has access"):
         services.approve_join_request(
@@ -158,16 +150,9 @@ def end_role(user):
     RoleAssignment.objects.filter(person=user.person).update(end_date=timezone.localdate())
 
 
-def test_acceptance_rechecks_the_inviter_and_refuses_when_their_role_ended(world):
+def test_acceptance_rechecks_the_inviter_and_refuses_when_their_role_ended(world, invite):
     x = make_user("late@example.com")
-    invitation, token = services.invite(
-        actor=world.users["rm_a"],
-        provider=world.p,
-        email=x.email,
-        permissions=NOTIFY,
-        whole_provider=False,
-        location_ids=[world.a.pk],
-    )
+    invitation, token = invite(world.users["rm_a"], x.email, NOTIFY, at=[world.a.pk])
     end_role(world.users["rm_a"])  # no register sync ran: acceptance must see it anyway
     with pytest.raises(services.DelegationError, match="can no longer give"):
         acceptance.accept_invitation(user=x, token=token)
@@ -178,17 +163,11 @@ def test_acceptance_rechecks_the_inviter_and_refuses_when_their_role_ended(world
     assert "can no longer give" in invitation.closed_reason
 
 
-def test_acceptance_refuses_when_the_inviting_delegate_was_suspended(world):
+def test_acceptance_refuses_when_the_inviting_delegate_was_suspended(world, invite):
     delegate = world.users["delegate_team_whole"]
     x = make_user("x2@example.com")
     # A team delegate without notification rights can only give team access.
-    _, token = services.invite(
-        actor=delegate,
-        provider=world.p,
-        email=x.email,
-        permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]),
-        whole_provider=True,
-    )
+    _, token = invite(delegate, x.email, TEAM)
     # Suspended behind the services' back: acceptance still refuses.
     Membership.objects.filter(pk=world.memberships["delegate_team_whole"].pk).update(
         status="suspended"
@@ -199,24 +178,11 @@ def test_acceptance_refuses_when_the_inviting_delegate_was_suspended(world):
 
 
 def test_register_sync_cancels_invitations_whose_inviter_lost_the_role(
-    world, mail, django_capture_on_commit_callbacks
+    world, invite, mail, django_capture_on_commit_callbacks
 ):
     rm_a = world.users["rm_a"]
-    invitation, _ = services.invite(
-        actor=rm_a,
-        provider=world.p,
-        email="invitee@example.com",
-        permissions=NOTIFY,
-        whole_provider=False,
-        location_ids=[world.a.pk],
-    )
-    kept, _ = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email="other@example.com",
-        permissions=NOTIFY,
-        whole_provider=True,
-    )
+    invitation, _ = invite(rm_a, "invitee@example.com", NOTIFY, at=[world.a.pk])
+    kept, _ = invite(world.users["ni"], "other@example.com", NOTIFY)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         end_role(rm_a)
         person_register_changed(person=rm_a.person, reason="role ended", data={})
@@ -235,16 +201,10 @@ def test_register_sync_cancels_invitations_whose_inviter_lost_the_role(
 
 
 @pytest.mark.parametrize("how", ["suspend", "remove", "lose_manage_team"])
-def test_services_cancel_invitations_when_the_inviter_loses_the_right(world, how):
+def test_services_cancel_invitations_when_the_inviter_loses_the_right(world, invite, how):
     delegate = world.users["delegate_team_whole"]
     membership = world.memberships["delegate_team_whole"]
-    invitation, _ = services.invite(
-        actor=delegate,
-        provider=world.p,
-        email="fresh@example.com",
-        permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]),
-        whole_provider=True,
-    )
+    invitation, _ = invite(delegate, "fresh@example.com", TEAM)
     ni = world.users["ni"]
     if how == "suspend":
         services.suspend_membership(actor=ni, membership=membership)
@@ -264,28 +224,15 @@ def test_services_cancel_invitations_when_the_inviter_loses_the_right(world, how
     )
 
 
-def test_narrowing_the_inviter_keeps_invitations_they_could_still_give(world):
+def test_narrowing_the_inviter_keeps_invitations_they_could_still_give(world, invite):
     delegate = world.users["delegate_team_whole"]
     membership = world.memberships["delegate_team_whole"]
-    at_a, _ = services.invite(
-        actor=delegate,
-        provider=world.p,
-        email="at-a@example.com",
-        permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]),
-        whole_provider=False,
-        location_ids=[world.a.pk],
-    )
-    everywhere, _ = services.invite(
-        actor=delegate,
-        provider=world.p,
-        email="everywhere@example.com",
-        permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]),
-        whole_provider=True,
-    )
+    at_a, _ = invite(delegate, "at-a@example.com", TEAM, at=[world.a.pk])
+    everywhere, _ = invite(delegate, "everywhere@example.com", TEAM)
     services.change_membership(
         actor=world.users["ni"],
         membership=membership,
-        permissions=sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]),
+        permissions=TEAM,
         whole_provider=False,
         location_ids=[world.a.pk],
     )
