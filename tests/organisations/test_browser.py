@@ -15,6 +15,7 @@ from django.urls import reverse
 from portal.emails.models import OutboxMessage
 from portal.organisations import invitation_services, services
 from portal.organisations.models import Invitation, JoinRequest, Membership
+from portal.register.models import RoleAssignment
 from tests.organisations.conftest import build_world, make_user
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
@@ -272,7 +273,9 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
         whole_provider=False,
         location_ids=[world.a.pk],
     )
-    world.users["rm_a"].person.roles.update(end_date="2000-01-02")
+    RoleAssignment.objects.filter(person_id=world.users["rm_a"].person_id).update(
+        end_date="2000-01-02"
+    )
     sign_in(page, newcomer, live_server)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
