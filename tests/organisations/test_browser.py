@@ -273,9 +273,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
         whole_provider=False,
         location_ids=[world.a.pk],
     )
-    RoleAssignment.objects.filter(person_id=world.users["rm_a"].person_id).update(
-        end_date="2000-01-02"
-    )
+    RoleAssignment.objects.filter(person__user=world.users["rm_a"]).update(end_date="2000-01-02")
     sign_in(page, newcomer, live_server)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
