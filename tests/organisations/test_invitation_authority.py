@@ -1,6 +1,9 @@
 """An invitation never gives more than its inviter could give when it is used: it never
 merges into access someone already has, and it dies with the inviter's authority."""
 
+import threading
+import time
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +17,8 @@ from portal.organisations.models import Invitation, InvitationStatus, Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.register.events import person_register_changed
 from portal.register.models import RoleAssignment
-from tests.organisations.conftest import make_user
+from tests.organisations.conftest import build_world, make_user
+from tests.support.concurrency import run_together
 
 NOTIFY_AND_TEAM = sorted(
     ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS] | ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]
@@ -240,3 +244,36 @@ def test_narrowing_the_inviter_keeps_invitations_they_could_still_give(world, in
     everywhere.refresh_from_db()
     assert at_a.status == InvitationStatus.PENDING
     assert everywhere.status == InvitationStatus.CANCELLED
+
+
+def test_acceptance_waits_for_a_concurrent_suspension_of_the_inviter(transactional_db):
+    """The inviter is being suspended (team changes lock the provider) while their invitee
+    accepts: acceptance waits for the lock, then finds the invitation withdrawn. It never
+    grants on the strength of authority that was being taken away."""
+    world = build_world()
+    delegate = world.users["delegate_team_whole"]
+    invitee = make_user("racer@example.com")
+    invitation, token = services.invite(
+        actor=delegate, provider=world.p, email=invitee.email, permissions=TEAM, whole_provider=True
+    )
+    locked = threading.Event()
+
+    def suspend_and_hold():
+        with transaction.atomic():
+            services.suspend_membership(
+                actor=world.users["ni"], membership=world.memberships["delegate_team_whole"]
+            )
+            locked.set()
+            time.sleep(0.5)  # the invitee's acceptance is now waiting for the provider
+        return "suspended"
+
+    def accept():
+        assert locked.wait(10)
+        return acceptance.accept_invitation(user=invitee, token=token)
+
+    suspended, accepted = run_together([suspend_and_hold, accept])
+    assert suspended == "suspended"
+    assert isinstance(accepted, services.DelegationError), accepted
+    assert not Membership.objects.filter(user=invitee).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.CANCELLED
