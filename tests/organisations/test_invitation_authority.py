@@ -277,3 +277,15 @@ def test_acceptance_waits_for_a_concurrent_suspension_of_the_inviter(transaction
     assert not Membership.objects.filter(user=invitee).exists()
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.CANCELLED
+
+
+def test_whoever_resends_an_invitation_vouches_for_it(world, invite):
+    x = make_user("resent@example.com")
+    invitation, _ = invite(world.users["rm_a"], x.email, NOTIFY, at=[world.a.pk])
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - timezone.timedelta(minutes=5)
+    )
+    _, token = services.resend_invitation(actor=world.users["ni"], invitation=invitation)
+    end_role(world.users["rm_a"])
+    membership = acceptance.accept_invitation(user=x, token=token)
+    assert membership.granted_by == world.users["ni"]
