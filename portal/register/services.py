@@ -8,6 +8,7 @@ from django.db import transaction
 
 from portal.accounts.models import User
 from portal.audit.services import record
+from portal.emails.addresses import normalise_email
 from portal.register.events import person_register_changed
 from portal.register.models import Person
 
@@ -29,7 +30,7 @@ def change_person_email(
     For a person with an account, a new address someone else gave is not recorded yet: its
     owner is asked to confirm it (portal/accounts/services/email_change.py), which moves the
     account and then records it here."""
-    new = new_email.strip().lower()
+    new = normalise_email(new_email)
     old = person.email
     if new == old:
         return PersonEmailChange(person)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.SessionTimeoutMiddleware",
+    "portal.accounts.middleware.RecognisedBrowserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.operations.middleware.PrivatePageCacheMiddleware",
 ]
@@ -147,6 +148,19 @@ ACCOUNT_CODE_CHECKS_PER_IP = env_int("ACCOUNT_CODE_CHECKS_PER_IP", 100)
 ACCOUNT_SIGN_INS_PER_IP = env_int("ACCOUNT_SIGN_INS_PER_IP", 100)
 ACCOUNT_LOCKOUT_FAILURES = 10
 ACCOUNT_LOCKOUT_SECONDS = 15 * 60
+# Guesses at one account (or address) from every source together: after `free` failures
+# each further guess waits twice as long as the one before, from `first_wait` up to
+# `longest_wait` seconds; a day without failures starts afresh. The owner's recognised
+# browsers do not wait. See portal/accounts/services/guessing.py and the README's numbers.
+# Free passwords are twice one network's block (10), so one network alone slows no one.
+ACCOUNT_GUESS_POLICIES = {
+    "password": {"free": 20, "first_wait": 30, "longest_wait": 30 * 60},
+    "second_factor": {"free": 5, "first_wait": 60, "longest_wait": 60 * 60},
+    "emailed_code": {"free": 10, "first_wait": 60, "longest_wait": 2 * 60 * 60},
+}
+ACCOUNT_GUESS_QUIET_SECONDS = 24 * 60 * 60
+# A browser where the owner completed a full sign-in is recognised for this long.
+ACCOUNT_RECOGNISED_BROWSER_DAYS = 90
 # Changing a second factor needs a password and second factor given this recently.
 ACCOUNT_REAUTH_SECONDS = 10 * 60
 ACCOUNT_RECOVERY_CODE_COUNT = 10

@@ -1,6 +1,7 @@
 """An invitation never gives more than its inviter could give when it is used: it never
 merges into access someone already has, and it dies with the inviter's authority."""
 
+import datetime as dt
 import threading
 import time
 
@@ -283,7 +284,7 @@ def test_whoever_resends_an_invitation_vouches_for_it(world, invite):
     x = make_user("resent@example.com")
     invitation, _ = invite(world.users["rm_a"], x.email, NOTIFY, at=[world.a.pk])
     Invitation.objects.filter(pk=invitation.pk).update(
-        sent_at=timezone.now() - timezone.timedelta(minutes=5)
+        sent_at=timezone.now() - dt.timedelta(minutes=5)
     )
     _, token = services.resend_invitation(actor=world.users["ni"], invitation=invitation)
     end_role(world.users["rm_a"])
