@@ -76,11 +76,17 @@ def test_staff_acceptance_leaves_the_sign_in_address_until_the_person_confirms(
     code = code_in(code_mail.body)
     confirm_url = reverse("accounts:email_change_confirm")
     assert any(_path(link) == confirm_url for link in _links(code_mail.body))
-    # A password reset code for the new address finds no account.
+    # Whoever holds the new address cannot use the code without the owner's session...
     response = client.post(confirm_url, {"code": code})
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
     assert User.objects.get(pk=account.user.pk).email == old
+    # ...nor reset the password through it: there is no account at that address yet.
+    client.post(reverse("accounts:password_reset"), {"email": NEW})
+    deliver_pending()
+    reset = mail.wait_for(NEW, count=2)[-1]
+    assert "there is no account for it" in reset.body
+    assert not re.search(r"\b\d{6}\b", reset.body)
     # Both sides of the notification see it waiting for the person.
     client.force_login(delegate)
     page = client.get(reverse("notifications:detail", args=[notification.reference]))
