@@ -90,6 +90,8 @@ class InvitationStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     CANCELLED = "cancelled", "Cancelled"
     EXPIRED = "expired", "Expired"
+    # The invitee already had access: an invitation never merges into it (see README).
+    DECLINED = "declined", "Not used"
 
 
 _UNUSED = {InvitationStatus.PENDING, InvitationStatus.EXPIRED}
@@ -105,6 +107,8 @@ class Invitation(LifecycleModel):
             move("accept", {InvitationStatus.PENDING}, InvitationStatus.ACCEPTED),
             move("cancel", _UNUSED, InvitationStatus.CANCELLED),
             move("expire", {InvitationStatus.PENDING}, InvitationStatus.EXPIRED),
+            # The invitee already had access: the invitation is not used.
+            move("decline", {InvitationStatus.PENDING}, InvitationStatus.DECLINED),
         ),
     )
 
@@ -137,6 +141,8 @@ class Invitation(LifecycleModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Why it was cancelled or not used when nobody chose to (shown to the team and audited).
+    closed_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
