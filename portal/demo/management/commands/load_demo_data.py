@@ -10,4 +10,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = data.load()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({len(logins)} demo sign-ins)."))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({data.count_of(logins)})."))

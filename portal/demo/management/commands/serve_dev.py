@@ -111,12 +111,17 @@ class Command(BaseCommand):
             f"  Emails the portal sent (codes, links):  {base}/dev/emails/",
             f"  (also saved as files in {mailbox})",
             "",
-            "  Demo sign-ins:",
         ]
-        for login in data.load():
-            lines.append(f"    {login.role}: {login.email} / {login.password}")
-            if login.note:
-                lines.append(f"      {login.note}")
+        logins = data.load()
+        for heading, signs_up in (("Demo sign-ins:", False), ("Try signing up as:", True)):
+            lines.append(f"  {heading}")
+            for login in logins:
+                if login.signs_up != signs_up:
+                    continue
+                password = "" if signs_up else f" / {login.password}"
+                lines.append(f"    {login.role}: {login.email}{password}")
+                if login.note:
+                    lines.append(f"      {login.note}")
         lines += [
             "",
             "  Passkeys: sign in, then Your account > Passkeys > Add a passkey",
