@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import public, requires
-from portal.accounts import forms, selectors, sessions
+from portal.accounts import code_wording, forms, selectors, sessions
+from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
@@ -47,13 +48,6 @@ def _code_error(check: CodeCheck, new_code_url: str) -> str:
         CheckOutcome.NONE_SENT: "The code is incorrect. Request a new code",
         CheckOutcome.BAD_FORMAT: "The code must be 6 numbers",
     }[check.outcome]
-
-
-def _minutes(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} seconds"
-    minutes = (seconds + 59) // 60
-    return f"{minutes} minutes"
 
 
 # The address typed at the start of sign-up or reset is kept in a signed cookie, not the
@@ -109,6 +103,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         result = services.request_sign_up_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
+        if result.outcome is not services.CodeRequestOutcome.SENT:
+            messages.info(request, code_wording.no_new_email(email, result))
         return _remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
     return render(request, "accounts/sign_up_email.html", {"form": form})
 
@@ -168,13 +164,7 @@ def _new_code_page(
         if result.outcome is services.CodeRequestOutcome.SENT:
             messages.success(request, f"We have sent a new email to {email}")
             return redirect(check_url)
-        if result.outcome is services.CodeRequestOutcome.TOO_SOON:
-            error = f"You can request a new code in {_minutes(result.retry_after)}"
-        else:
-            error = (
-                "You have requested too many codes. You can request a new code in "
-                f"{_minutes(result.retry_after)}"
-            )
+        error = code_wording.when_to_ask_again(result)
     return render(
         request,
         "accounts/new_code.html",
