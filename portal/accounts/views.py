@@ -201,11 +201,16 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
             "accounts/sign_up_refused.html",
             {"case": eligibility.case.value, "email": email},
         )
-    form = forms.NewPasswordForm(request.POST or None, email=email)
+    # The register names its people; someone invited gives their name here.
+    named = forms.NewPasswordForm if eligibility.person else forms.NamedNewPasswordForm
+    form = named(request.POST or None, email=email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.create_account(
-                email=email, password=form.cleaned_data["password"], request=request
+                email=email,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data.get("full_name", ""),
+                request=request,
             )
         except services.AccountNotCreated as refused:
             return render(
