@@ -202,12 +202,26 @@ class Notification(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def status_label(self) -> str:
+        """The status as staff should read it: back with them because the provider answered
+        or sent an update says so, rather than "New". Needs `latest_reply`, annotated by
+        `selectors.with_latest_reply`; without it, the plain status."""
+        reply = getattr(self, "latest_reply", None)
+        if self.status == NotificationStatus.SUBMITTED and reply in REPLY_LABELS:
+            return REPLY_LABELS[reply]
+        return str(self.get_status_display())
+
 
 class MessageKind(models.TextChoices):
     UPDATE = "update", "Update from the provider"
     QUESTION = "question", "Question from the regulator"
     ANSWER = "answer", "Answer from the provider"
     STATUS = "status", "Status change"
+
+
+# A notification back with the regulator, by the kind of the provider's latest message.
+REPLY_LABELS = {MessageKind.ANSWER: "Answer received", MessageKind.UPDATE: "Update received"}
 
 
 class NotificationMessage(models.Model):

@@ -1,9 +1,14 @@
 """Wording on notification pages: the confirmation panel, counts, hints and waiting times."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import MessageKind, Notification
 from tests.notifications.helpers import submit
 from tests.support.html import Page, text
 
@@ -53,3 +58,35 @@ def test_every_hint_is_a_whole_sentence():
         and question.hint.rsplit(maxsplit=1)[-1].lower() in {"to", "the", "a", "and", "or", "of"}
     ]
     assert unfinished == []
+
+
+def _inbox_row(client, notification, **filters):
+    page = Page(client.get(reverse("notifications_staff:inbox"), filters).content)
+    for row in page.all("tr", "govuk-table__row"):
+        if notification.reference in text(row):
+            return [text(cell) for cell in row.iter("td")]
+    raise AssertionError(f"{notification.reference} is not in the inbox")
+
+
+@pytest.mark.django_db
+def test_staff_see_that_an_answer_arrived_and_how_long_it_has_waited(client, world):
+    notification = submit("police", world.manager, world.locations["Organisation"])
+    client.force_login(world.staff)
+    row = _inbox_row(client, notification)
+    assert row[-1] == "New"
+    assert row[-2].startswith("Today (since ")
+    services.ask_question(notification_id=notification.pk, staff=world.staff, body="Who?")
+    question = notification.messages.get(kind=MessageKind.QUESTION)
+    services.answer_question(question_id=question.pk, user=world.manager, body="A visitor.")
+    assert _inbox_row(client, notification)[-1] == "Answer received"
+    staff_page = Page(
+        client.get(reverse("notifications_staff:detail", args=[notification.reference])).content
+    )
+    assert "Answer received" in [text(tag) for tag in staff_page.all("strong", "govuk-tag")]
+    Notification.objects.filter(pk=notification.pk).update(
+        submitted_at=timezone.now() - dt.timedelta(days=3)
+    )
+    assert _inbox_row(client, notification)[-2].startswith("3 days (since ")
+    # Once staff act on it, the answer is no longer news.
+    services.mark_reviewed(notification_id=notification.pk, staff=world.staff)
+    assert _inbox_row(client, notification, status="reviewed")[-1] == "Reviewed"
