@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
 from portal.frontend.formats import govuk_date, govuk_datetime
-from portal.notifications import engine, permissions, selectors, services
+from portal.notifications import draft_list, engine, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.forms import (
@@ -371,7 +371,6 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             return _saved_for_later(request, item)
     else:
         form = engine.build_form(definition, page, answers=item.answers, context=context)
-    section = definition.section_of(page.key)
     return render(
         request,
         "notifications/page.html",
@@ -380,7 +379,8 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             "draft": item,
             "definition": definition,
             "page": page,
-            "section": section,
+            "section": definition.section_of(page.key),
+            "uses_task_list": _uses_task_list(definition),
             "single_question": len(form.top_level()) == 1 and not form.children(),
             "returning": returning,
             "back_href": _back_href(definition, item, page.key, returning),
@@ -720,7 +720,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else None,
             "filter_form": form,
             "page_obj": page,
-            "drafts": list(selectors.open_drafts(request.user)[:20]),
+            "drafts": draft_list.described(selectors.open_drafts(request.user)[:20]),
             "owed": selectors.owed(request.user),
             "questions": selectors.open_questions(request.user),
             "catalogue": CATALOGUE,
