@@ -57,13 +57,30 @@ def draft_for(user: Any, draft_id: Any) -> NotificationDraft:
 
 def notification_for(user: Any, reference: str) -> Notification:
     notification = (
-        Notification.objects.select_related("provider", "location", "submitted_by")
+        Notification.objects.select_related(
+            "provider", "location", "submitted_by", "scheduled_change"
+        )
         .filter(pk=sequence_of(reference) or 0)
         .first()
     )
     if notification is None or not permissions.can_view_notification(user, notification):
         raise Http404("No such notification")
     return notification
+
+
+def last_staff_member_email(notification: Notification) -> str | None:
+    """Who at the regulator last dealt with this notification (to tell them of an update)."""
+    question = (
+        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
+        .select_related("author")
+        .order_by("-created_at")
+        .first()
+    )
+    if question:
+        return str(question.author.email)
+    if notification.decided_by_id:
+        return str(notification.decided_by.email)  # type: ignore[union-attr]
+    return None
 
 
 def thread(notification: Notification) -> list[NotificationMessage]:
@@ -323,7 +340,7 @@ def staff_queue_page(
 def staff_notification(reference: str) -> Notification:
     notification = (
         with_latest_reply(Notification.objects.all())
-        .select_related("provider", "location", "submitted_by", "decided_by")
+        .select_related("provider", "location", "submitted_by", "decided_by", "scheduled_change")
         .filter(pk=sequence_of(reference) or 0)
         .first()
     )

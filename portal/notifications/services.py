@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.notifications import engine, permissions
+from portal.notifications import engine, permissions, scheduled_changes, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import Kind, NotificationType, NotifyingFor
@@ -331,20 +331,6 @@ def _locked(notification_id: int) -> Notification:
     )
 
 
-def _last_staff_member(notification: Notification) -> str | None:
-    question = (
-        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
-        .select_related("author")
-        .order_by("-created_at")
-        .first()
-    )
-    if question:
-        return str(question.author.email)
-    if notification.decided_by_id:
-        return str(notification.decided_by.email)  # type: ignore[union-attr]
-    return None
-
-
 @transaction.atomic
 def add_update(
     *,
@@ -391,7 +377,7 @@ def add_update(
     )
     follow_up = definition.follow_up(follow_up_key) if follow_up_key else None
     queue_email(
-        to=_last_staff_member(notification) or inbox_email(),
+        to=selectors.last_staff_member_email(notification) or inbox_email(),
         template="notification_update",
         context={
             "reference": notification.reference,
@@ -565,6 +551,15 @@ def accept_change(
     definition = definition_of(notification)
     if not definition.staff_decision:
         raise NotificationError("This kind of notification is not accepted or rejected.")
+    # Dated ahead, it waits for its day: the worker's sweep then calls apply_accepted_change.
+    if not scheduled_changes.hold_if_dated(notification=notification, staff=staff, request=request):
+        apply_accepted_change(notification=notification, actor=staff)
+    _email_decision(notification)
+    return notification
+
+
+def apply_accepted_change(*, notification: Notification, actor: Any) -> None:
+    """Put an accepted change into the register: now, or on its date (scheduled_changes)."""
     answers = notification.answers
     if answers.get("new_email") and answers.get("changed_person"):
         from portal.register.services import change_person_email
@@ -573,11 +568,9 @@ def accept_change(
         change_person_email(
             person=person,
             new_email=answers["new_email"],
-            actor=staff,
+            actor=actor,
             reason=f"Change of contact details {notification.reference}",
         )
-    _email_decision(notification)
-    return notification
 
 
 @transaction.atomic

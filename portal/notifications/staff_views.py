@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import requires
-from portal.notifications import engine, selectors, services
+from portal.notifications import engine, scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import NotificationStatus
@@ -165,6 +165,8 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
         "thread": _thread_rows(notification, definition, context),
         "urgency_names": URGENCY_NAMES,
         "register_person": register_person,
+        "takes_effect_on": scheduled_changes.takes_effect_on(notification),
+        "today": scheduled_changes.today(),
         "question_form": QuestionForm(),
         "close_form": CloseForm(prefix="close"),
         "reject_form": RejectForm(prefix="reject") if definition.staff_decision else None,

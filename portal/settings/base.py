@@ -218,6 +218,7 @@ SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
+    "portal.notifications.sweeps.apply_due_changes",
 ]
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
