@@ -40,9 +40,9 @@ def assert_reflows(page: Page, width: int = REFLOW_WIDTH) -> None:
                 const root = document.documentElement;
                 const sticksOut = el => el.getClientRects().length
                     && el.getBoundingClientRect().right > root.clientWidth + 0.5;
-                // The outermost elements that stick out, where the cause usually is.
+                // The innermost elements that stick out, where the cause usually is.
                 const wide = [...document.querySelectorAll('body *')]
-                    .filter(el => sticksOut(el) && !sticksOut(el.parentElement))
+                    .filter(el => sticksOut(el) && ![...el.children].some(sticksOut))
                     .slice(0, 4)
                     .map(el => el.outerHTML.slice(0, 200));
                 return {scroll: root.scrollWidth, viewport: root.clientWidth, wide};
