@@ -536,6 +536,7 @@ def _email_decision(notification: Notification) -> None:
         "notification_decision",
         accepted=notification.status == NotificationStatus.ACCEPTED,
         reason=notification.decision_reason,
+        takes_effect_on=notification.change_pending_until,
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
+from portal.emails.models import OutboxMessage
 from portal.notifications import scheduled_changes, services
 from portal.notifications.models import NotificationStatus, ScheduledChange
 from portal.notifications.sweeps import apply_due_changes
@@ -79,6 +80,8 @@ def test_a_change_dated_ahead_is_held_until_its_date_then_applied_once(client, w
     assert scheduled.takes_effect_on == effective_on
     assert scheduled.applied_at is None
     assert AuditEvent.objects.filter(verb="notifications.change_scheduled").count() == 1
+    decision = OutboxMessage.objects.get(template="notification_decision")
+    assert f"The change takes effect on {when}" in decision.body
     # Both sides see it pending.
     pending = f"Accepted: takes effect on {when}"
     assert _about_rows(client.get(staff_url).content)["Status"] == pending
