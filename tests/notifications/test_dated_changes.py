@@ -15,8 +15,7 @@ from portal.notifications.models import NotificationStatus, ScheduledChange
 from portal.notifications.sweeps import apply_due_changes
 from portal.operations import sweeper
 from portal.register.models import RegisterChange
-from tests.notifications import factories as f
-from tests.notifications.helpers import detail_url, submit
+from tests.notifications.helpers import detail_url, submit_email_change
 from tests.support.concurrency import run_copies
 from tests.support.html import Page, text
 
@@ -33,19 +32,9 @@ def later_day(monkeypatch):
 
 
 def _dated_change(world, days_ahead):
-    location = world.locations["Organisation"]
-    person = f.make_person(given="Sam", email="office@carehome.example")
-    f.give_role(person, "registered_manager", location.provider, location)
     effective_on = timezone.localdate() + dt.timedelta(days=days_ahead)
-    notification = submit(
-        "change-contact-details",
-        world.nominated["Organisation"],
-        None,
-        provider=location.provider,
-        changes=["person_email"],
-        changed_person=person.person_ref,
-        new_email="sam.own@carehome.example",
-        effective_on=effective_on,
+    notification, person = submit_email_change(
+        world, "sam.own@carehome.example", effective_on=effective_on
     )
     return notification, person, effective_on
 
