@@ -163,11 +163,11 @@ class NamedNewPasswordForm(NewPasswordForm):
     full_name = forms.CharField(
         label="Your full name",
         max_length=200,
-        error_messages={
-            "required": "Enter your full name",
-            "max_length": "Your full name must be 200 characters or fewer",
-        },
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    full_name.error_messages.update(
+        required="Enter your full name",
+        max_length="Your full name must be 200 characters or fewer",
     )
     field_order = ["full_name", "password"]
 

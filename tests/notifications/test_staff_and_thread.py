@@ -136,15 +136,8 @@ def test_change_of_contact_details_accepted_updates_the_register(
 @pytest.mark.django_db
 def test_change_of_contact_details_rejected_with_a_reason(client, world):
     location = world.locations["Organisation"]
-    person = world.manager.person
-    notification = submit(
-        "change-contact-details",
-        world.nominated["Organisation"],
-        None,
-        provider=location.provider,
-        changes=["person_email"],
-        changed_person=person.person_ref,
-        new_email="shared@carehome.example",
+    notification, person = submit_email_change(
+        world, "shared@carehome.example", person=world.manager.person
     )
     client.force_login(world.staff)
     url = reverse("notifications_staff:reject", args=[notification.reference])
