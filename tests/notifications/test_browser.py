@@ -260,7 +260,7 @@ def test_staff_queue_filters_errors_and_pages_are_accessible(page, live_server, 
     page.get_by_label("Reference, provider ID or location ID").fill(sent[1].reference)
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()
-    assert "1 notification match your filters" in page.content()
+    assert "1 notification matches your filters" in page.content()
     assert_accessible(page)
 
 
