@@ -292,9 +292,8 @@ class PageForm(forms.Form):
 
     def children(self) -> dict[str, list[tuple[str, list[Question]]]]:
         """Questions that depend on an answer on this page, grouped by the answers that ask
-        them: parent key -> [("no", [questions])], several answers joined by a space ("no
-        not_known"). A group asked by one answer is revealed inside that answer's radio or
-        checkbox (GOV.UK conditional reveal); one asked by several follows its parent."""
+        them, space-separated: parent key -> [("no not_known", [questions])]. One answer's
+        are revealed inside its radio or checkbox; several answers' follow their parent."""
         page_keys = {q.key for q in self.questions}
         groups: dict[str, dict[frozenset[str], list[Question]]] = {}
         for question in self.questions:
