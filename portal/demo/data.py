@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
+from portal.demo.guard import refuse_outside_development
 from portal.register.generator import generate_register
 from portal.register.importing.run import run_import
 
@@ -40,6 +41,7 @@ def count_of(logins: list[DemoLogin]) -> str:
 
 @transaction.atomic
 def load() -> list[DemoLogin]:
+    refuse_outside_development()
     from portal.accounts.demo import load_demo_accounts
 
     logins: list[DemoLogin] = []

@@ -14,7 +14,8 @@ from portal.demo.management.commands import serve_dev
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_accounts_are_idempotent_and_usable(client):
+def test_demo_accounts_are_idempotent_and_usable(client, settings):
+    settings.DEMO_DATA_ALLOWED = True  # as the development settings do (see portal/demo/guard.py)
     first = data.load()
     second = data.load()
     assert first == second
@@ -30,9 +31,10 @@ def test_demo_accounts_are_idempotent_and_usable(client):
     assert b"Sunrise Demo House" in client.get("/account/").content
 
 
-def test_the_count_of_demo_sign_ins_is_the_sign_ins_the_banner_lists(tmp_path):
+def test_the_count_of_demo_sign_ins_is_the_sign_ins_the_banner_lists(tmp_path, settings):
     """load_demo_data's count and the banner's list agree: people to try signing up as are
     not sign-ins (they have no account yet)."""
+    settings.DEMO_DATA_ALLOWED = True  # as the development settings do (see portal/demo/guard.py)
     loaded = io.StringIO()
     call_command("load_demo_data", stdout=loaded)
     found = re.search(r"(\d+) demo sign-ins?\b", loaded.getvalue())

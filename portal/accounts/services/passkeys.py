@@ -35,11 +35,8 @@ from webauthn.registration.verify_registration_response import VerifiedRegistrat
 from portal.accounts import clock
 from portal.accounts.models import Passkey, PasskeyCeremony, PasskeyChallenge, User
 from portal.accounts.services import throttles
-from portal.accounts.services.accounts import (
-    client_ip,
-    lockout_remaining_for,
-    record_sign_in_failure,
-)
+from portal.accounts.services.guessing import lockout_remaining_for, record_sign_in_failure
+from portal.accounts.services.throttles import client_ip
 from portal.audit.services import record
 from portal.emails.services import queue_email
 
