@@ -33,7 +33,8 @@ def takes_effect_on(notification: Notification) -> dt.date | None:
         return None
 
 
-@transaction.atomic
+# No savepoint of its own: it runs inside the acceptance's transaction, whose work it is part of.
+@transaction.atomic(savepoint=False)
 def hold_if_dated(
     *, notification: Notification, staff: Any, request: HttpRequest | None = None
 ) -> bool:
