@@ -1,13 +1,15 @@
 """Demo data for `make run`. Every step is idempotent: running it again changes nothing."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from portal.accounts.demo import load_demo_accounts
 from portal.accounts.models import User
+from portal.demo import showcase
 from portal.demo.guard import refuse_outside_development
+from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
 from portal.register.generator import generate_register
 from portal.register.importing.run import run_import
 
@@ -16,34 +18,12 @@ from portal.register.importing.run import run_import
 DEMO_REGISTER_LOCATIONS = 40
 DEMO_REGISTER_SEED = 2024
 
-DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (demo only, printed on start)
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    email: str
-    password: str
-    note: str = ""
-    # A register person to try signing up as (no account yet), rather than a sign-in.
-    signs_up: bool = False
-
-
-def count_of(logins: list[DemoLogin]) -> str:
-    """ "2 demo sign-ins and 3 people to try signing up as": what load_demo_data reports."""
-    sign_ins = sum(not login.signs_up for login in logins)
-    sign_ups = len(logins) - sign_ins
-    text = f"{sign_ins} demo sign-in{'' if sign_ins == 1 else 's'}"
-    if sign_ups:
-        text += f" and {sign_ups} {'person' if sign_ups == 1 else 'people'} to try signing up as"
-    return text
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "count_of", "load", "load_register"]
 
 
 @transaction.atomic
 def load() -> list[DemoLogin]:
     refuse_outside_development()
-    from portal.accounts.demo import load_demo_accounts
-
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
     if not User.objects.filter(email=staff_email).exists():
@@ -53,7 +33,7 @@ def load() -> list[DemoLogin]:
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
     load_register()
     logins = load_demo_accounts(logins)
-    return logins
+    return logins + showcase.load()
 
 
 def load_register() -> None:

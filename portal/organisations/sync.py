@@ -2,7 +2,8 @@
 
 Access itself is never copied: the access function reads live roles on every request, so
 an ended role or a deregistration takes effect at once. What this module keeps are the two
-flags the team page shows, recomputed when the register changes for a person:
+flags the team page shows, recomputed when the register changes for a person, and the
+invitations a person sent while they could (withdrawn once they no longer could):
 - "granter's role ended": memberships someone granted stay (they belong to the provider)
   but are listed for review once the granter could no longer grant them;
 - "redundant": the member's own register role already gives everything the membership does,
@@ -141,6 +142,11 @@ def sync_person(person_id: int) -> None:
     user = User.objects.filter(person_id=person_id).first()
     if user is None:
         return
+    # Invitations first: this waits for any acceptance in progress (provider, then
+    # invitation locks), so a membership it makes is then flagged below like any other.
+    from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
+
+    withdraw_invitations_beyond_authority(inviter=user)
     flag_memberships_granted_by(user)
     refresh_redundancy(user)
     forget_access(user)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import public, requires
-from portal.organisations import selectors, services
+from portal.organisations import invitation_services, selectors, services
 from portal.organisations.access import providers_for, scope_for
 from portal.organisations.forms import (
     AccessForm,
@@ -70,25 +70,9 @@ def _grant_from_forms(
     return True
 
 
-def _navigation(request: HttpRequest, provider: Provider | None = None) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = [
-        {"href": reverse("organisations:providers"), "text": "Your providers"}
-    ]
-    if provider is not None:
-        items.append(
-            {
-                "href": reverse("organisations:team", kwargs={"provider_id": provider.pk}),
-                "text": "Team",
-                "active": True,
-            }
-        )
-    return items
-
-
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("navigation_items", _navigation(request, context.get("provider")))
     context.setdefault("describe_permissions", describe_permissions)
     return render(request, f"organisations/{template}", context, status=status)
 
@@ -429,9 +413,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, "invitation_wrong_account.html", context, status=403)
     if request.method == "POST" and context["form"].is_valid():
         try:
-            membership = services.accept_invitation(user=user, token=token, request=request)
+            membership = invitation_services.accept_invitation(
+                user=user, token=token, request=request
+            )
         except services.SignedInAsSomeoneElse:
             return _page(request, "invitation_wrong_account.html", context, status=403)
+        except invitation_services.InvitationClosed as closed:
+            found.refresh_from_db()
+            context["closed_message"] = closed.message
+            return _page(request, "invitation_unusable.html", context, status=409)
         except services.DelegationError as error:
             context["form"].add_error(None, error.message)
         else:

@@ -21,6 +21,7 @@ bench/signed_in_pages.py (server time and throughput), so both cover the same pa
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,8 +37,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts import sessions
 from portal.accounts.middleware import TOUCH_EVERY_SECONDS
 from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSession, User
+from portal.accounts.services import email_change
 from portal.accounts.services.access import recompute_access
 from portal.audit.models import AuditEvent
+from portal.emails.models import OutboxMessage
 from portal.notifications import engine
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
@@ -70,6 +73,7 @@ from portal.organisations.permissions import (
     DELEGABLE_PERMISSIONS,
     AccessLevel,
 )
+from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
 from portal.organisations.services import token_hmac
 from portal.register.models import (
     Location,
@@ -275,7 +279,15 @@ def build_world() -> World:
     q_ni = registered(RoleType.NOMINATED_INDIVIDUAL, q, None, "Olga", "olga.ni@other.example")
     delegate = make_user("dee.delegate@sunrise.example", full_name="Dee Delegate")
     staff = make_user("inspector@regulator.example", is_staff=True, full_name="Iris Inspector")
-    users = {"ni": ni, "rm": rm, "delegate": delegate, "staff": staff, "q_ni": q_ni}
+    newcomer = make_user("nell.newcomer@example.com", full_name="Nell Newcomer")
+    users = {
+        "ni": ni,
+        "rm": rm,
+        "delegate": delegate,
+        "staff": staff,
+        "q_ni": q_ni,
+        "newcomer": newcomer,
+    }
     world = World(p=p, p2=p2, q=q, a=a, b=b, users=users)
     for user in (ni, rm, q_ni):
         recompute_access(user=user, reason="test world")
@@ -311,6 +323,16 @@ def build_world() -> World:
         provider=p,
         message="Please",
     )
+    # Someone signed up with no access yet, who has asked to join and been invited.
+    organisation_services.request_to_join(user=newcomer, provider=q, message="I work there")
+    organisation_services.invite(
+        actor=ni,
+        provider=p,
+        email=newcomer.email,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[b.pk],
+    )
     # The delegate has asked to join Q, and Q's nominated individual has invited them.
     o["delegate_join_request"] = organisation_services.request_to_join(
         user=delegate, provider=q, message="I help Olga"
@@ -330,6 +352,11 @@ def build_world() -> World:
     o["absence"] = submitted(world, "absence")
     o["police"] = submitted(world, "police")
     o["question"] = asked(o["police"], staff)
+    # A question the provider has answered, waiting for staff (the staff home lists it).
+    o["answered"] = submitted(world, "police")
+    notification_services.answer_question(
+        question_id=asked(o["answered"], staff).pk, user=ni, body="Nobody was hurt."
+    )
     o["contact"] = submitted(world, "change-contact-details")
     o["provider_level"] = submitted(world, "insolvency")
     # Drafts: a long one (task list), a short one, and one stopped by an answer.
@@ -622,19 +649,22 @@ def add_volume(world: World, volume: Volume) -> None:
         Notification, _notification_rows(world, volume.notifications, places, ni), batch
     )
     at_a = [n for n in notifications if n.location_id == world.a.pk]
-    _bulk(
-        NotificationMessage,
-        [
-            NotificationMessage(
-                notification=at_a[i % len(at_a)],
-                kind=MessageKind.QUESTION,
-                body=f"Question {i}",
-                author=staff,
-            )
-            for i in range(volume.questions)
-        ],
-        batch,
-    )
+    # Questions from us, and answers waiting for us on notifications back in the queue.
+    new_at_a = [n for n in at_a if n.status == NotificationStatus.SUBMITTED]
+    for kind, on, author in (
+        (MessageKind.QUESTION, at_a, staff),
+        (MessageKind.ANSWER, new_at_a, ni),
+    ):
+        _bulk(
+            NotificationMessage,
+            [
+                NotificationMessage(
+                    notification=on[i % len(on)], kind=kind, body=f"{kind} {i}", author=author
+                )
+                for i in range(volume.questions)
+            ],
+            batch,
+        )
     police = CATALOGUE.require("police")
     _bulk(
         NotificationDraft,
@@ -829,6 +859,7 @@ EXCLUDED: dict[str, str] = {
     "accounts:password_reset_new_code": "before sign-in: needs the reset address cookie",
     "accounts:password_reset_new_password": "before sign-in: needs a reset code proven in the session",
     "accounts:sign_in_passkey": "before sign-in: needs a pending (password-only) sign-in",
+    "accounts:email_change_stop": "signed out: the old address's link, needs a token only the email holds",
 }
 
 
@@ -851,6 +882,10 @@ def get_visits(world: World) -> list[Visit]:
     each("accounts:lost_second_factor_sent", ("ni",))
     each("accounts:sign_out", ("ni",))
     each("accounts:signed_out", ("ni",))
+
+    # Home: where sign-in lands, for each kind of user.
+    each("home:index", (*PROVIDER_SIDE, "staff", "newcomer"))
+    each("home:index", ("ni",), session={CURRENT_PROVIDER_SESSION_KEY: world.p.pk})
 
     # Your account.
     each("accounts:home", (*PROVIDER_SIDE, "staff"))
@@ -880,6 +915,7 @@ def get_visits(world: World) -> list[Visit]:
     )
     each("accounts:reauthenticate_passkey", ("ni",))
     each("accounts:sessions", ("ni", "staff"))
+    each("accounts:email_change_confirm", ("ni", "staff"))
     each("register:your_registration", ("ni", "rm"))
 
     # Delegation.
@@ -1279,6 +1315,19 @@ def _end_session(world: World, actor: str) -> Visit:
     return _post("accounts:end_session", actor, kwargs={"session_id": other.pk})
 
 
+def _confirm_email_change(world: World, actor: str) -> Visit:
+    """Someone of their own, whose new address staff accepted, enters the emailed code."""
+    world.users[actor] = make_user(f"mover{_next()}@sunrise.example")
+    new_email = f"moved{_next()}@elsewhere.example"
+    email_change.ask_owner_to_confirm(
+        user=world.users[actor], new_email=new_email, requested_by=None, reason="A test"
+    )
+    sent = OutboxMessage.objects.filter(to=new_email).latest("created_at")
+    code = re.search(r"\b(\d{6})\b", sent.body)
+    assert code is not None
+    return _post("accounts:email_change_confirm", actor, data={"code": code.group(1)})
+
+
 def _simple(name: str, **options: Any) -> Callable[[World, str], Visit]:
     def prepare(world: World, actor: str) -> Visit:
         return _post(name, actor, **options)
@@ -1370,6 +1419,8 @@ def post_actions() -> list[PostAction]:
     )
     each("accounts:extend_session", _simple("accounts:extend_session"), ("ni",))
     each("accounts:change_password", _change_password, ("account_holder",))
+    each("accounts:email_change_confirm", _confirm_email_change, ("account_holder",))
+    each("accounts:email_change_new_code", _simple("accounts:email_change_new_code"), ("ni",))
     each("accounts:sign_out", _simple("accounts:sign_out"), ("ni",))
     each("accounts:end_other_sessions", _simple("accounts:end_other_sessions"), ("ni",))
     each("accounts:end_session", _end_session, ("ni",))
