@@ -24,7 +24,8 @@ SERVICE_NAME = env_str("SERVICE_NAME", "Provider Portal")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "enquiries@regulator.example")
 SUPPORT_PHONE = env_str("SUPPORT_PHONE", "03000 616161")
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Links in emails. `make run` tells people to browse http://localhost:8000 (see serve_dev).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -248,6 +249,7 @@ SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
+    "portal.notifications.sweeps.apply_due_changes",
 ]
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
