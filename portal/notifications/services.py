@@ -35,7 +35,7 @@ class NotificationError(Exception):
 
 def inbox_email() -> str:
     """Where provider updates go when no member of staff is handling the notification."""
-    return str(getattr(settings, "NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example"))
+    return str(settings.NOTIFICATIONS_INBOX_EMAIL)
 
 
 # ---------------------------------------------------------------------------------------

@@ -241,6 +241,9 @@ ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS = env_int("ORGANISATIONS_DEREGISTERED_
 ORGANISATIONS_RESEND_WAIT_SECONDS = env_int("ORGANISATIONS_RESEND_WAIT_SECONDS", 60)
 ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_up")
 
+# Where provider updates go when no member of staff is handling the notification.
+NOTIFICATIONS_INBOX_EMAIL = env_str("NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example")
+
 # Security headers (see reference/security.md). Cookies become __Host- in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
