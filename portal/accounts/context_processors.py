@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from portal.accounts import sessions
+from portal.staff_permissions import StaffPermission, has_staff_permission
 
 
 def account(request: HttpRequest) -> dict[str, Any]:
@@ -20,8 +21,9 @@ def account(request: HttpRequest) -> dict[str, Any]:
 
     if user is not None and user.is_authenticated:
         item("Your account", "accounts:home")
-        if user.is_staff:
+        if has_staff_permission(user, StaffPermission.MANAGE_ACCOUNTS):
             item("Accounts", "accounts:staff_account_search")
+        if has_staff_permission(user, StaffPermission.DECIDE_SECOND_FACTOR_RESETS):
             item("Second factor requests", "accounts:staff_factor_resets")
         item("Sign out", "accounts:sign_out")
         idle_left, absolute_left = sessions.seconds_left(request)

@@ -11,7 +11,6 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
-from portal.accounts.services.access import recompute_access
 from portal.register.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 
@@ -93,7 +92,6 @@ def load_demo_accounts(logins: "list[DemoLogin]") -> "list[DemoLogin]":
             DEMO_MANAGER_EMAIL, DEMO_PASSWORD, person=person, full_name="Sam Okafor"
         )
     _with_fixed_authenticator(user)
-    recompute_access(user=user, reason="demo data")
     logins.append(
         DemoLogin(
             "Registered manager (Sunrise Demo House)",

@@ -1,4 +1,5 @@
-"""Accounts follow the register: each change to a person recomputes their account."""
+"""Accounts follow the register (in the worker: see portal.register.events), and each
+sign-in starts the session clocks."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.accounts import sessions
-from portal.accounts.services.accounts import apply_register_change
+from portal.accounts.services.register_sync import apply_register_change
 from portal.accounts.services.signed_in import remember_session
 from portal.register.events import register_changed
 

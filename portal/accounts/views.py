@@ -19,6 +19,8 @@ from portal.accounts.services import accounts as services
 from portal.accounts.services import passkeys, signed_in
 from portal.accounts.services.codes import CheckOutcome, CodeCheck
 from portal.audit.services import record
+from portal.organisations import access
+from portal.staff_permissions import StaffPermission, staff_permissions_of
 
 SIGN_UP_EMAIL = "sign_up_email"
 SIGN_UP_PROVEN = "sign_up_proven"
@@ -240,8 +242,8 @@ def sign_up_done(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/sign_up_done.html",
         {
-            "grants": list(selectors.live_grants(user)),
-            "delegated": selectors.delegated_providers(user),
+            "grants": access.registered_roles(user),
+            "delegated": access.delegated_providers(user),
         },
     )
 
@@ -613,11 +615,12 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/home.html",
         {
-            "grants": list(selectors.live_grants(user)),
-            "delegated": selectors.delegated_providers(user),
+            "grants": access.registered_roles(user),
+            "delegated": access.delegated_providers(user),
             "codes_left": services.recovery_codes_left(user),
             "passkey_count": selectors.passkey_count(user),
             "person": user.person,
+            "staff_permissions": staff_permissions_of(user),
         },
     )
 
@@ -725,7 +728,7 @@ def extend_session(request: HttpRequest) -> HttpResponse:
 # --- Regulator staff: second factor reset requests -------------------------------------------
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_SECOND_FACTOR_RESETS.required)
 @require_safe
 def staff_factor_resets(request: HttpRequest) -> HttpResponse:
     return render(
@@ -735,7 +738,7 @@ def staff_factor_resets(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_SECOND_FACTOR_RESETS.required)
 @GET_POST
 def staff_factor_reset(request: HttpRequest, reset_id: int) -> HttpResponse:
     reset = selectors.factor_reset_by_id(reset_id)

@@ -27,6 +27,7 @@ from portal.notifications.models import (
     NotificationStatus,
 )
 from portal.register.models import Location, Person, Provider, RoleAssignment
+from portal.staff_permissions import StaffPermission, has_staff_permission
 
 
 class NotificationError(Exception):
@@ -407,7 +408,7 @@ def add_update(
 def ask_question(
     *, notification_id: int, staff: Any, body: str, request: HttpRequest | None = None
 ) -> NotificationMessage:
-    if not staff.is_staff:
+    if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
         raise NotificationError("Only regulator staff can ask questions.")
     notification = _locked(notification_id)
     _transition(notification, "ask_question")
@@ -497,7 +498,7 @@ def _staff_status_change(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Notification:
-    if not staff.is_staff:
+    if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
         raise NotificationError("Only regulator staff can do that.")
     notification = _locked(notification_id)
     _transition(notification, action)

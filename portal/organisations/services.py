@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -26,8 +27,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.models import User, normalise_email
 from portal.audit.services import record
+from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email, queue_emails
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
@@ -49,6 +50,7 @@ from portal.organisations.permissions import (
     Permission,
     describe_permissions,
 )
+from portal.organisations.redundancy import refresh_redundancy
 from portal.organisations.selectors import team_manager_users
 from portal.register.models import Location, Provider, RoleAssignment
 from portal.register.selectors import people_holding_email
@@ -275,7 +277,7 @@ def invite(
     _ensure_email_is_one_persons(address)
     if address == actor.email:
         raise DelegationError("You cannot invite yourself", field="email")
-    existing_user = User.objects.filter(email=address).first()
+    existing_user = get_user_model().objects.filter(email=address).first()
     if existing_user is not None:
         if (
             Membership.objects.filter(user=existing_user, provider=provider)
@@ -393,7 +395,9 @@ def resend_invitation(
         "organisations.invitation_resent", invitation, before, actor=actor, request=request
     )
     _send_invitation_email(
-        invitation, token, has_account=User.objects.filter(email=invitation.email).exists()
+        invitation,
+        token,
+        has_account=get_user_model().objects.filter(email=invitation.email).exists(),
     )
     return invitation, token
 
@@ -591,8 +595,6 @@ def _record_grant(
 def _access_changed(user: Any) -> None:
     """After a grant or change: recheck which of the user's memberships their registered roles
     make redundant, and forget their cached access."""
-    from portal.organisations.sync import refresh_redundancy  # sync calls back into this module
-
     refresh_redundancy(user)
     forget_access(user)
 

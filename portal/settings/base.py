@@ -217,7 +217,13 @@ SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
+    "portal.register.events.replay_unprocessed",
 ]
+# A register change whose processing failed is tried again after this many seconds,
+# doubling with each failure (at most 30 minutes).
+REGISTER_CHANGE_RETRY_SECONDS = env_int("REGISTER_CHANGE_RETRY_SECONDS", 30)
+# How long processing a register change waits for a row lock before failing (and retrying).
+REGISTER_CHANGE_LOCK_TIMEOUT_MS = env_int("REGISTER_CHANGE_LOCK_TIMEOUT_MS", 5000)
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 5)  # doubles on each retry

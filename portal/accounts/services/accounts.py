@@ -1,4 +1,4 @@
-"""Account life cycle: sign-up, sign-in, second factors, passwords, recovery, register sync.
+"""Account life cycle: sign-up, sign-in, second factors, passwords, recovery.
 
 Every function here writes its audit event in the same transaction and never passes a
 code, password or secret to the audit log, a log line or an email subject.
@@ -35,7 +35,6 @@ from portal.accounts.models import (
 )
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
 from portal.accounts.services import throttles
-from portal.accounts.services.access import recompute_access
 from portal.accounts.services.codes import (
     CheckOutcome,
     CodeCheck,
@@ -45,7 +44,6 @@ from portal.accounts.services.codes import (
 )
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.register.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +219,6 @@ def create_account(*, email: str, password: str, request: HttpRequest) -> User:
             " ".join(p for p in (person.given_name, person.family_name) if p) if person else ""
         ),
     )
-    recompute_access(user=user, reason="account created")
     record(
         verb="accounts.account_created",
         actor=user,
@@ -627,41 +624,3 @@ def _sign_out_everywhere(*, user: User, request: HttpRequest, reason: str) -> No
     from portal.accounts.services.signed_in import end_all_sessions  # it imports this module
 
     end_all_sessions(user=user, request=request, reason=reason)
-
-
-# --- Register sync -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def apply_register_change(*, person_id: int, reason: str, data: dict[str, Any]) -> None:
-    """React to a register change for one person: follow an email change, recompute access."""
-    person = Person.objects.filter(id=person_id).first()
-    user = User.objects.select_for_update().filter(person_id=person_id).first()
-    if person is None or user is None:
-        return
-    new_email = normalise_email(person.email or "")
-    if new_email and new_email != user.email:
-        taken = User.objects.filter(email=new_email).exclude(id=user.id).exists()
-        if taken:
-            record(
-                verb="accounts.email_change_conflict",
-                target=user,
-                data={"new_email": new_email},
-            )
-            logger.warning("Register email for person %s is another account's", person_id)
-        else:
-            old_email = user.email
-            user.email = new_email
-            user.save(update_fields=["email"])
-            record(
-                verb="accounts.email_changed",
-                target=user,
-                data={"old_email": old_email, "new_email": new_email, "reason": reason},
-            )
-            for address in (old_email, new_email):
-                queue_email(
-                    to=address,
-                    template="email_changed",
-                    context={"old_email": old_email, "new_email": new_email},
-                )
-    recompute_access(user=user, reason=reason)
