@@ -47,6 +47,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
+from portal.demo.generator import REGIONS  # noqa: E402
 from portal.notifications import engine  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL  # noqa: E402
@@ -54,7 +55,6 @@ from portal.notifications.catalogue.schema import Kind, NotificationType  # noqa
 from portal.notifications.models import Notification  # noqa: E402
 from portal.notifications.references import reference_for  # noqa: E402
 from portal.notifications.samples import complete_answers  # noqa: E402
-from portal.register.generator import REGIONS  # noqa: E402
 from portal.register.models import (  # noqa: E402
     Location,
     Person,

@@ -1,35 +1,23 @@
 """Demo data for `make run`. Every step is idempotent: running it again changes nothing."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
-from portal.register.generator import generate_register
+from portal.demo.accounts import DEMO_PASSWORD, DemoLogin, load_demo_accounts
+from portal.demo.generator import generate_register
 from portal.register.importing.run import run_import
 
-# A small generated register (see portal/register/generator.py PLANTED_EMAILS for the people
+# A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
 # every generated register has). Deterministic: the same files every time.
 DEMO_REGISTER_LOCATIONS = 40
 DEMO_REGISTER_SEED = 2024
 
-DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (demo only, printed on start)
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    email: str
-    password: str
-    note: str = ""
-
 
 @transaction.atomic
 def load() -> list[DemoLogin]:
-    from portal.accounts.demo import load_demo_accounts
-
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
     if not User.objects.filter(email=staff_email).exists():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from portal.accounts.demo import DEMO_MANAGER_EMAIL, demo_totp_code
 from portal.accounts.models import User
 from portal.demo import data
+from portal.demo.accounts import DEMO_MANAGER_EMAIL, demo_totp_code
 from portal.organisations.access import registered_roles
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import shutil
 import pytest
 
 from portal.audit.models import AuditEvent
+from portal.demo.generator import PLANTED_EMAILS, generate_change_feed
 from portal.register.events import register_changed
-from portal.register.generator import PLANTED_EMAILS, generate_change_feed
 from portal.register.models import (
     Location,
     Person,

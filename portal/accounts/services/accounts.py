@@ -35,6 +35,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
 from portal.accounts.services import throttles
+from portal.accounts.services.client import client_ip
 from portal.accounts.services.codes import (
     CheckOutcome,
     CodeCheck,
@@ -42,16 +43,11 @@ from portal.accounts.services.codes import (
     check_code,
     issue_code,
 )
+from portal.accounts.services.signed_in import end_all_sessions
 from portal.audit.services import record
 from portal.emails.services import queue_email
 
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The connecting address. Behind a load balancer, configure it to set REMOTE_ADDR
-    (for example gunicorn's --forwarded-allow-ips); never trust a header from the client."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 class CodeRequestOutcome(enum.Enum):
@@ -621,6 +617,4 @@ def decide_factor_reset(
 
 
 def _sign_out_everywhere(*, user: User, request: HttpRequest, reason: str) -> None:
-    from portal.accounts.services.signed_in import end_all_sessions  # it imports this module
-
     end_all_sessions(user=user, request=request, reason=reason)

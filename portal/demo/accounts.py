@@ -3,21 +3,17 @@ with fixed, published secrets so a developer can sign in (never in production da
 
 import hashlib
 from base64 import b32encode
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
-from portal.register.generator import PLANTED_EMAILS
+from portal.demo.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 
-if TYPE_CHECKING:
-    from portal.register.generator import PLANTED_EMAILS
-from portal.demo.data import DemoLogin
-
+DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (demo only, printed on start)
 DEMO_MANAGER_EMAIL = "manager@sunrise-demo.example"
 # A fixed authenticator secret, published here on purpose: demo data only.
 DEMO_TOTP_KEY = hashlib.sha1(b"provider-portal-demo-authenticator").hexdigest()  # noqa: S324
@@ -74,8 +70,15 @@ def _demo_register_person() -> Person:
     return person
 
 
-def load_demo_accounts(logins: "list[DemoLogin]") -> "list[DemoLogin]":
-    from portal.demo.data import DEMO_PASSWORD, DemoLogin
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+    note: str = ""
+
+
+def load_demo_accounts(logins: list[DemoLogin]) -> list[DemoLogin]:
 
     how_to_get_a_code = (
         f"second factor: an authenticator app with key {manual_key()} "
