@@ -45,6 +45,10 @@ class Principal(Protocol):
     @property
     def is_staff(self) -> bool: ...
 
+    def get_username(self) -> str:
+        """How the principal is named in the audit log (a user's email address)."""
+        ...
+
 
 def public(view: ViewFunc) -> ViewFunc:
     """Anyone, signed in or not, may use this view."""

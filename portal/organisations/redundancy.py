@@ -12,6 +12,7 @@ from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     _live_roles,
 )
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import Membership, MembershipStatus
 from portal.register.models import RegistrationStatus, RoleType
 
@@ -51,7 +52,7 @@ def refresh_redundancy(user: Any) -> None:
             membership.redundant_since = now
             membership.save(update_fields=["redundant_since"])
             record(
-                verb="organisations.membership_redundant",
+                verb=OrganisationsVerb.MEMBERSHIP_REDUNDANT,
                 target=membership,
                 data={
                     "user": user.email,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from portal.audit.services import record
 from portal.organisations.access import forget_access
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.redundancy import refresh_redundancy
 from portal.organisations.services import _could_still_grant
@@ -48,7 +49,7 @@ def flag_memberships_granted_by(user: Any) -> int:
         membership.granter_review_since = timezone.now()
         membership.save(update_fields=["granter_review_since"])
         record(
-            verb="organisations.membership_review_needed",
+            verb=OrganisationsVerb.MEMBERSHIP_REVIEW_NEEDED,
             target=membership,
             data={
                 "granted_by": user.email,
@@ -118,7 +119,7 @@ def end_deregistered_access() -> int:
         membership.changed_at = timezone.now()
         membership.save(update_fields=["status", "changed_at"])
         record(
-            verb="organisations.membership_ended",
+            verb=OrganisationsVerb.MEMBERSHIP_ENDED,
             target=membership,
             data={
                 "user": membership.user.email,

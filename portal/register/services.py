@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from portal.audit.services import record
+from portal.register.audit_verbs import RegisterVerb
 from portal.register.events import person_register_changed
 from portal.register.models import Person
 
@@ -21,7 +22,7 @@ def change_person_email(*, person: Person, new_email: str, actor: Any, reason: s
     person.email = new
     person.save(update_fields=["email", "updated_at"])
     record(
-        verb="register.person_email_changed",
+        verb=RegisterVerb.PERSON_EMAIL_CHANGED,
         actor=actor,
         target=person,
         data={"old_email": old, "new_email": new, "reason": reason},

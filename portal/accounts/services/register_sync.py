@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.models import User, normalise_email
 from portal.audit.services import record
 from portal.emails.services import queue_email
@@ -28,7 +29,7 @@ def apply_register_change(*, person_id: int, reason: str, data: dict[str, Any]) 
         taken = User.objects.filter(email=new_email).exclude(id=user.id).exists()
         if taken:
             record(
-                verb="accounts.email_change_conflict",
+                verb=AccountsVerb.EMAIL_CHANGE_CONFLICT,
                 target=user,
                 data={"new_email": new_email},
             )
@@ -38,7 +39,7 @@ def apply_register_change(*, person_id: int, reason: str, data: dict[str, Any]) 
             user.email = new_email
             user.save(update_fields=["email"])
             record(
-                verb="accounts.email_changed",
+                verb=AccountsVerb.EMAIL_CHANGED,
                 target=user,
                 data={"old_email": old_email, "new_email": new_email, "reason": reason},
             )
