@@ -12,6 +12,8 @@ def test_every_verb_is_named_for_its_domain_and_listed_once():
     verbs = [verb.value for verb in all_verbs()]
     assert len(verbs) == len(set(verbs))
     for verb in all_verbs():
+        if not type(verb).__module__.startswith("portal."):
+            continue  # a test's own verbs
         domain = type(verb).__module__.split(".")[1]
         assert verb.value.startswith(f"{domain}."), verb
 

@@ -25,6 +25,7 @@ from portal.accounts.codes import (
     normalise_code,
     recovery_code_token,
 )
+from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import (
     CodePurpose,
     Passkey,
@@ -46,6 +47,7 @@ from portal.accounts.services.codes import (
 from portal.accounts.services.signed_in import end_all_sessions
 from portal.audit.services import record
 from portal.emails.services import queue_email
+from portal.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +193,13 @@ def verify_sign_up_code(*, email: str, raw_code: str, request: HttpRequest) -> C
     return result
 
 
-class AccountNotCreated(Exception):
+class AccountNotCreated(ServiceError):
     def __init__(self, case: SignUpCase):
-        super().__init__(case.value)
+        super().__init__(
+            AccountsErrorCode.SIGN_UP_NOT_ELIGIBLE,
+            "An account cannot be created with this email address",
+            field="email",
+        )
         self.case = case
 
 
@@ -580,8 +586,12 @@ def ask_for_factor_reset(
     return reset
 
 
-class AlreadyDecided(Exception):
-    pass
+class AlreadyDecided(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            AccountsErrorCode.FACTOR_RESET_ALREADY_DECIDED,
+            "Someone else decided this request first",
+        )
 
 
 @transaction.atomic
@@ -590,7 +600,7 @@ def decide_factor_reset(
 ) -> SecondFactorResetRequest:
     reset = SecondFactorResetRequest.objects.select_for_update().get(id=reset_id)
     if reset.status != ResetRequestStatus.PENDING:
-        raise AlreadyDecided(reset.status)
+        raise AlreadyDecided()
     reset.status = ResetRequestStatus.APPROVED if approve else ResetRequestStatus.REFUSED
     reset.decided_at = clock.now()
     reset.decided_by = staff

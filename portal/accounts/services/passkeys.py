@@ -33,6 +33,7 @@ from webauthn.helpers.structs import (
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from portal.accounts import clock
+from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import Passkey, PasskeyCeremony, PasskeyChallenge, User
 from portal.accounts.services import throttles
 from portal.accounts.services.accounts import (
@@ -42,6 +43,7 @@ from portal.accounts.services.accounts import (
 )
 from portal.audit.services import record
 from portal.emails.services import queue_email
+from portal.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 Parsed = TypeVar("Parsed")
@@ -68,20 +70,25 @@ def relying_party(request: HttpRequest) -> RelyingParty:
 
 
 class PasskeyProblem(enum.Enum):
-    """Why an answer from the browser was not accepted, in words a page can use."""
+    """Why an answer from the browser was not accepted: its error code, and a message (pages
+    word it for where the person is)."""
 
-    EXPIRED = "expired"  # no live challenge: too slow, used already, or never asked
-    NOT_VERIFIED = "not_verified"  # the answer does not check out
-    UNKNOWN_PASSKEY = "unknown_passkey"  # not one of this account's passkeys
-    ALREADY_ADDED = "already_added"  # that authenticator is on an account already
-    TOO_MANY = "too_many"
-    CLONE_SUSPECTED = "clone_suspected"  # signature counter went backwards
-    BLOCKED = "blocked"  # too many failed sign-ins from this source
+    # no live challenge: too slow, used already, or never asked
+    EXPIRED = AccountsErrorCode.PASSKEY_EXPIRED, "The passkey request timed out. Try again"
+    NOT_VERIFIED = AccountsErrorCode.PASSKEY_NOT_VERIFIED, "The passkey could not be checked"
+    UNKNOWN_PASSKEY = AccountsErrorCode.PASSKEY_UNKNOWN, "That passkey is not on this account"
+    ALREADY_ADDED = AccountsErrorCode.PASSKEY_ALREADY_ADDED, "That passkey is already added"
+    TOO_MANY = AccountsErrorCode.PASSKEY_TOO_MANY, "This account has as many passkeys as it can"
+    # the signature counter went backwards
+    CLONE_SUSPECTED = AccountsErrorCode.PASSKEY_CLONE_SUSPECTED, "That passkey may be a copy"
+    # too many failed sign-ins from this source
+    BLOCKED = AccountsErrorCode.PASSKEY_BLOCKED, "Too many attempts from your network"
 
 
-class PasskeyRejected(Exception):
+class PasskeyRejected(ServiceError):
     def __init__(self, problem: PasskeyProblem, retry_after: int = 0):
-        super().__init__(problem.value)
+        code, message = problem.value
+        super().__init__(code, message)
         self.problem = problem
         self.retry_after = retry_after
 
