@@ -9,11 +9,28 @@ import time
 
 
 def django_setup() -> None:
-    """Set Django up with the benchmark settings (unless others are given)."""
+    """Set Django up with the benchmark settings (unless others are given), creating the
+    PostgreSQL database DATABASE_URL names when it does not exist yet, so a benchmark runs on a
+    fresh machine without anyone creating `portal_bench` by hand."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+    ensure_database(os.environ.get("DATABASE_URL", ""))
     import django
 
     django.setup()
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names if the server lacks it (nothing for SQLite)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+    from psycopg import sql
+
+    base, name = url.split("?", 1)[0].rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def emit(metric: str, value: float | int | str, unit: str, **extra: object) -> None:

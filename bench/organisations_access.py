@@ -13,18 +13,15 @@ bench/organisations_access.py). Prints one JSON object per line.
 
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+from bench._common import django_setup
 
-import django
-
-django.setup()
+django_setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

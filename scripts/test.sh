@@ -22,6 +22,7 @@ else
 fi
 
 scripts/ensure_browser.sh || true
+scripts/ensure_nginx.sh || true
 
 echo "==> ruff"
 "$VENV/bin/ruff" check .

@@ -14,6 +14,8 @@ class AccountsVerb(AuditVerb):
     SIGN_IN_FAILED = "accounts.sign_in_failed", "step"
     SIGN_IN_REFUSED_LOCKED = "accounts.sign_in_refused_locked"
     LOCKED_OUT = "accounts.locked_out", "minutes"
+    GUESSING_SLOWED = "accounts.guessing_slowed", "factor", "failures"
+    GUESS_REFUSED_WAITING = "accounts.guess_refused_waiting", "factor"
     PASSWORD_ACCEPTED = "accounts.password_accepted"
     SIGNED_IN = "accounts.signed_in", "method"
     SIGNED_OUT = "accounts.signed_out"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from portal.accounts.codes import looks_like_code, normalise_code
 from portal.accounts.models import User
 from portal.accounts.passwords import MAX_LENGTH
+from portal.emails import addresses
 
 _EMAIL_ERRORS = {
     "required": "Enter your email address",
@@ -34,15 +35,29 @@ class EchoSafeCharField(forms.CharField):
 
 
 class PortalEmailField(forms.EmailField):
-    """An email field whose length error comes alone (not after a format error)."""
+    """An email field that gives the canonical address (portal/emails/addresses.py), so
+    every spelling of one mailbox is one address from here on. Its length error comes
+    alone (not after a format error); a look-alike mix of alphabets gets its own."""
+
+    default_validators: list[Any] = []  # canonical_email validates (after folding)
 
     def bound_data(self, data: Any, initial: Any) -> Any:
         return _echo_safe(super().bound_data(data, initial))
 
-    def run_validators(self, value: Any) -> None:
-        if value and self.max_length is not None and len(value) > self.max_length:
+    def clean(self, value: Any) -> Any:
+        value = self.to_python(value)
+        self.validate(value)
+        if value in self.empty_values:
+            return value
+        if self.max_length is not None and len(value) > self.max_length:
             raise ValidationError(self.error_messages["max_length"], code="max_length")
-        super().run_validators(value)
+        try:
+            return addresses.canonical_email(value)
+        except addresses.AddressError as error:
+            message = error.message if error.code == "mixed_scripts" else None
+            raise ValidationError(
+                message or self.error_messages["invalid"], code=error.code
+            ) from error
 
 
 class EmailForm(forms.Form):
@@ -53,12 +68,6 @@ class EmailForm(forms.Form):
         error_messages=_EMAIL_ERRORS,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-
-    def clean_email(self) -> str:
-        value = str(self.cleaned_data["email"]).strip().lower()
-        if any(ch in value for ch in "\r\n\0"):
-            raise ValidationError(_EMAIL_ERRORS["invalid"])
-        return value
 
 
 class ResetEmailForm(EmailForm):

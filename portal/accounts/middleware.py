@@ -1,4 +1,5 @@
-"""Signs out sessions idle for 30 minutes or older than 12 hours, on the server."""
+"""Signs out sessions idle for 30 minutes or older than 12 hours, on the server; gives the
+recognised-browser cookie after a full sign-in."""
 
 from collections.abc import Callable
 
@@ -8,6 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from portal.accounts import clock, sessions
+from portal.accounts.browser_cookies import RECOGNISE_THIS_BROWSER, recognise_browser
 from portal.audit.services import record
 
 # Writing the session on every request costs a query; a few seconds' slack costs nothing.
@@ -55,3 +57,19 @@ class SessionTimeoutMiddleware:
             return
         if moment - float(session[sessions.LAST_SEEN_AT]) >= TOUCH_EVERY_SECONDS:
             session[sessions.LAST_SEEN_AT] = moment
+
+
+class RecognisedBrowserMiddleware:
+    """After a full sign-in (sessions.complete_sign_in marks it), give the browser the
+    recognised-browser cookie (browser_cookies.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # The session is already loaded for a signed-in user, so this costs no query.
+        user = request.user
+        if user.is_authenticated and request.session.pop(RECOGNISE_THIS_BROWSER, False):
+            recognise_browser(response, user)
+        return response

@@ -3,9 +3,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 
-from portal.emails.addresses import normalise_email
+from portal.emails import addresses
 
-__all__ = ["normalise_email"]  # also the accounts' own, for its callers
+
+def normalise_email(email: str) -> str:
+    """The canonical form every comparison and lookup uses (portal/emails/addresses.py)."""
+    return addresses.normalise_email(email)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -25,9 +28,10 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. Identified by one email address, unique whatever its case."""
+    """A person who signs in. Identified by one email address, unique whatever its spelling."""
 
-    # Stored lower-cased (see save), so this unique index is case-insensitive.
+    # Stored canonical (see save and portal/emails/addresses.py), so this unique index holds
+    # whatever the case or look-alike spelling, and lookups by the canonical form use it.
     email = models.EmailField(max_length=320, unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     # The registered person this account belongs to, if any (delegated users have none).
@@ -132,6 +136,27 @@ class SignInLockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failures, blocked until {self.blocked_until or 'not blocked'}"
+
+
+class AccountGuesses(models.Model):
+    """Failed guesses at one account's password, or at its second factor, from every source
+    together (SignInLockout counts one source only).
+
+    After a few free failures each further guess must wait longer than the last
+    (services/guessing.py); the owner's recognised browsers do not wait. Keyed by an HMAC of
+    the factor and the canonical address, so unknown addresses are treated alike.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    # Before this moment only the owner's recognised browsers may try.
+    next_guess_at = models.DateTimeField()
+    # The owner has been told about this burst of guesses (once per burst).
+    alerted = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures, next guess at {self.next_guess_at:%H:%M:%S}"
 
 
 class ResetRequestStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from portal.accounts.models import (
     SecondFactorResetRequest,
     SignedInSession,
     User,
+    normalise_email,
 )
 from portal.register.models import Person, RoleAssignment
 from portal.register.selectors import people_holding_email
@@ -87,7 +88,7 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
     Only people with a live role count: someone whose role ended years ago and who once had
     the same address does not stop the current holder signing up.
     """
-    normalised = email.strip().lower()
+    normalised = normalise_email(email)
     holders = people_holding_email(normalised)
     # One query for both ways an account can already exist: by address or by person.
     if User.objects.filter(

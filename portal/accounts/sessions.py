@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.http import HttpRequest
 
 from portal.accounts import clock
+from portal.accounts.browser_cookies import RECOGNISE_THIS_BROWSER
 from portal.accounts.models import User
 
 STARTED_AT = "auth_started_at"
@@ -44,6 +45,8 @@ def complete_sign_in(request: HttpRequest, user: User) -> None:
     user_logged_in receiver, starts the session clocks)."""
     clear_pending(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # From now on this browser is the owner's (see browser_cookies.py).
+    request.session[RECOGNISE_THIS_BROWSER] = True
 
 
 def mark_signed_in_now(request: HttpRequest) -> None:

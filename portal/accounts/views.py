@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
+from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
@@ -48,6 +49,8 @@ def _code_error(check: CodeCheck, new_code_url: str) -> str:
         CheckOutcome.TOO_MANY_TRIES: "You have entered the wrong code too many times. Request a new code",
         CheckOutcome.NONE_SENT: "The code is incorrect. Request a new code",
         CheckOutcome.BAD_FORMAT: "The code must be 6 numbers",
+        CheckOutcome.WAIT: "There have been too many wrong codes for this email address. "
+        f"Try again in {_minutes(check.retry_after)}",
     }[check.outcome]
 
 
@@ -58,34 +61,14 @@ def _minutes(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
-# The address typed at the start of sign-up or reset is kept in a signed cookie, not the
-# session: starting costs no session row (sign-up is the busiest page at launch). What the
-# person has proven (the code) is kept in the session, on a new key.
-_EMAIL_COOKIE_SECONDS = 60 * 60
-
-
-def _cookie_name(key: str) -> str:
-    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + key
-
-
-def _remember_email(response: HttpResponse, key: str, email: str) -> HttpResponse:
-    response.set_signed_cookie(
-        _cookie_name(key),
-        email,
-        salt=f"accounts.{key}",
-        max_age=_EMAIL_COOKIE_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
+def _too_many_attempts(result: services.SignInAttempt | services.FactorCheck) -> str:
+    # Blocked for this network (its own failures), or slowed for everyone but the owner's
+    # recognised browsers (failures from many networks).
+    where = "" if result.everywhere else " from your network"
+    return (
+        f"There have been too many attempts to sign in to this account{where}. "
+        f"Try again in {_minutes(result.retry_after)}"
     )
-    return response
-
-
-def _remembered_email(request: HttpRequest, key: str) -> str | None:
-    value = request.get_signed_cookie(
-        _cookie_name(key), default=None, salt=f"accounts.{key}", max_age=_EMAIL_COOKIE_SECONDS
-    )
-    return str(value) if value else None
 
 
 def _too_many_requests(request: HttpRequest) -> HttpResponse:
@@ -111,7 +94,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         result = services.request_sign_up_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
-        return _remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
+        return remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
     return render(request, "accounts/sign_up_email.html", {"form": form})
 
 
@@ -140,7 +123,7 @@ def _code_page(
 @public
 @GET_POST
 def sign_up_check_email(request: HttpRequest) -> HttpResponse:
-    email = _remembered_email(request, SIGN_UP_EMAIL)
+    email = remembered_email(request, SIGN_UP_EMAIL)
     if not email:
         return redirect("accounts:sign_up")
 
@@ -188,7 +171,7 @@ def _new_code_page(
 @public
 @GET_POST
 def sign_up_new_code(request: HttpRequest) -> HttpResponse:
-    email = _remembered_email(request, SIGN_UP_EMAIL)
+    email = remembered_email(request, SIGN_UP_EMAIL)
     if not email:
         return redirect("accounts:sign_up")
     return _new_code_page(
@@ -229,7 +212,7 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
         sessions.begin_pending(request, user)
         request.session[SETUP_FLOW] = "sign_up"
         response = redirect("accounts:set_up_authenticator")
-        response.delete_cookie(_cookie_name(SIGN_UP_EMAIL), samesite="Lax")
+        response.delete_cookie(cookie_name(SIGN_UP_EMAIL), samesite="Lax")
         return response
     return render(request, "accounts/sign_up_password.html", {"form": form, "email": email})
 
@@ -373,11 +356,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:sign_in_passkey")
             return redirect("accounts:sign_in_authenticator")
         if attempt.outcome is services.SignInOutcome.BLOCKED:
-            form.add_error(
-                None,
-                "There have been too many attempts to sign in to this account from your network. "
-                f"Try again in {_minutes(attempt.retry_after)}, or reset your password",
-            )
+            form.add_error(None, _too_many_attempts(attempt) + ", or reset your password")
         else:
             form.add_error(None, "Enter a correct email address and password")
     return render(request, "accounts/sign_in.html", {"form": form})
@@ -407,11 +386,7 @@ def _second_factor_page(request: HttpRequest, method: str) -> HttpResponse:
                 )
             return redirect(_safe_next(request, next_url) or reverse("accounts:home"))
         if check.outcome is services.FactorOutcome.BLOCKED:
-            form.add_error(
-                "code",
-                "There have been too many attempts to sign in to this account from your network. "
-                f"Try again in {_minutes(check.retry_after)}",
-            )
+            form.add_error("code", _too_many_attempts(check))
         elif method == "totp":
             form.add_error("code", "The code is incorrect. Enter the newest code from your app")
         else:
@@ -538,14 +513,14 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         result = services.request_password_reset_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
-        return _remember_email(redirect("accounts:password_reset_check_email"), RESET_EMAIL, email)
+        return remember_email(redirect("accounts:password_reset_check_email"), RESET_EMAIL, email)
     return render(request, "accounts/password_reset_email.html", {"form": form})
 
 
 @public
 @GET_POST
 def password_reset_check_email(request: HttpRequest) -> HttpResponse:
-    email = _remembered_email(request, RESET_EMAIL)
+    email = remembered_email(request, RESET_EMAIL)
     if not email:
         return redirect("accounts:password_reset")
 
@@ -567,7 +542,7 @@ def password_reset_check_email(request: HttpRequest) -> HttpResponse:
 @public
 @GET_POST
 def password_reset_new_code(request: HttpRequest) -> HttpResponse:
-    email = _remembered_email(request, RESET_EMAIL)
+    email = remembered_email(request, RESET_EMAIL)
     if not email:
         return redirect("accounts:password_reset")
     return _new_code_page(
@@ -593,7 +568,7 @@ def password_reset_new_password(request: HttpRequest) -> HttpResponse:
         )
         request.session.pop(RESET_PROVEN, None)
         response = redirect("accounts:password_reset_done")
-        response.delete_cookie(_cookie_name(RESET_EMAIL), samesite="Lax")
+        response.delete_cookie(cookie_name(RESET_EMAIL), samesite="Lax")
         return response
     return render(request, "accounts/password_reset_new_password.html", {"form": form})
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from portal.accounts.models import User
 from portal.demo.accounts import DEMO_PASSWORD, DemoLogin, load_demo_accounts
 from portal.demo.generator import generate_register
+from portal.demo.guard import refuse_outside_development
 from portal.register.importing.run import run_import
 
 # A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
@@ -18,6 +19,7 @@ DEMO_REGISTER_SEED = 2024
 
 @transaction.atomic
 def load() -> list[DemoLogin]:
+    refuse_outside_development()
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
     if not User.objects.filter(email=staff_email).exists():

@@ -1,8 +1,9 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from portal.access import public
+from portal.operations.body_limits import body_limit_for, too_large_page
 from portal.operations.health import check_health
 
 
@@ -21,3 +22,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         ),
     }
     return JsonResponse(body, status=200 if report.healthy else 503)
+
+
+@public
+@never_cache
+@require_safe
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """The page nginx shows (error_page 413) for a body over its own cap, which it refuses
+    before gunicorn sees it; `path` is where the body was sent, for the limit there."""
+    return too_large_page(request, body_limit_for(request.GET.get("path", "/")))

@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, validate_email
+from django.core.validators import RegexValidator
 
+from portal.emails.addresses import AddressError, canonical_email
 from portal.frontend.govuk_fields import radios
 from portal.organisations.access import scope_for
 from portal.organisations.permissions import (
@@ -36,14 +37,10 @@ class EmailForm(forms.Form):
 
     def clean_email(self) -> str:
         # Length is checked first (by the field), then the format, so each gets its message.
-        value: str = self.cleaned_data["email"].strip().lower()
         try:
-            validate_email(value)
-        except ValidationError as error:
-            raise ValidationError(
-                "Enter an email address in the correct format, like name@example.com"
-            ) from error
-        return value
+            return canonical_email(self.cleaned_data["email"])
+        except AddressError as error:
+            raise ValidationError(error.message, code=error.code) from error
 
 
 class MultipleChoiceWithHints(forms.MultipleChoiceField):

@@ -222,7 +222,7 @@ def invite_email(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     answers = _invite_answers(request, provider_id)
     form = EmailForm(_posted(request), initial={"email": answers.get("email", "")})
     if request.method == "POST" and form.is_valid():
-        _save_invite_answers(request, provider_id, email=form.cleaned_data["email"].strip().lower())
+        _save_invite_answers(request, provider_id, email=form.cleaned_data["email"])
         return _next_invite_step(request, provider_id, "organisations:invite_access")
     return _page(request, "invite_email.html", {"form": form, "provider": provider})
 

@@ -253,8 +253,9 @@ class Person(models.Model):
     title = models.CharField(max_length=30, blank=True)
     given_name = models.CharField(max_length=150)
     family_name = models.CharField(max_length=150)
-    # The email the regulator holds for this person, lower-cased. Not unique: several people
-    # sharing a mailbox is exactly the case sign-up must detect and refuse.
+    # The email the regulator holds for this person, in canonical form (as accounts look it
+    # up: portal/emails/addresses.py). Not unique: several people sharing a mailbox is
+    # exactly the case sign-up must detect and refuse.
     email = models.EmailField(max_length=320, blank=True, db_index=True)
     # Case- and space-insensitive "given|family", for matching public-data names (see
     # docs/register-contact-feed.md) and for searching by person name.

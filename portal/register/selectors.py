@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
+from portal.emails.addresses import normalise_email
 from portal.register.models import (
     SIGN_UP_ROLES,
     Location,
@@ -42,7 +43,7 @@ def live_roles_for(person: Person) -> QuerySet[RoleAssignment]:
 
 def people_holding_email(email: str) -> list[PersonWithRoles]:
     """Every person the register holds this email for, each with their live roles."""
-    normalised = email.strip().lower()
+    normalised = normalise_email(email)
     live = RoleAssignment.objects.live().select_related("provider", "location", "activity")
     people = Person.objects.filter(email=normalised).prefetch_related(
         Prefetch("roles", queryset=live, to_attr="live_role_list")
@@ -196,7 +197,7 @@ def search_register(query: str, kind: str) -> QuerySet[Any]:
         if PERSON_REF_PATTERN.fullmatch(upper):
             people = Person.objects.filter(person_ref=upper)
         elif "@" in text:
-            people = Person.objects.filter(email=text.lower())
+            people = Person.objects.filter(email=normalise_email(text))
         live = RoleAssignment.objects.live().select_related("provider", "location")
         return people.prefetch_related(
             Prefetch("roles", queryset=live, to_attr="live_role_list")

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from portal.audit.services import record
+from portal.emails.addresses import normalise_email
 from portal.register.audit_verbs import RegisterVerb
 from portal.register.events import person_register_changed
 from portal.register.models import Person
@@ -15,7 +16,7 @@ from portal.register.models import Person
 def change_person_email(*, person: Person, new_email: str, actor: Any, reason: str) -> Person:
     """Record a new email for a registered person (for example after an accepted
     change-of-contact-details notification). Accounts follow via the register-changed event."""
-    new = new_email.strip().lower()
+    new = normalise_email(new_email)
     old = person.email
     if new == old:
         return person

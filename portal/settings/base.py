@@ -51,11 +51,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.operations.client_address.ClientAddressMiddleware",
     "portal.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "portal.operations.body_limits.RequestBodyLimitMiddleware",
     "portal.operations.middleware.RejectMalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.SessionTimeoutMiddleware",
+    "portal.accounts.middleware.RecognisedBrowserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.operations.middleware.PrivatePageCacheMiddleware",
 ]
@@ -133,6 +136,9 @@ SESSION_IDLE_SECONDS = 30 * 60
 # The "you will be signed out" warning appears this long before the idle limit.
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 2 * 60)
 CSRF_COOKIE_HTTPONLY = True
+# Flash messages ride in the session, so the portal sets no cookie beyond the session and CSRF
+# ones (which production makes __Host-); the default would add a plain "messages" cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "portal.pages.errors.csrf_failure"
 
 # Accounts (reference/security.md §1; tests assert these defaults).
@@ -147,6 +153,19 @@ ACCOUNT_CODE_CHECKS_PER_IP = env_int("ACCOUNT_CODE_CHECKS_PER_IP", 100)
 ACCOUNT_SIGN_INS_PER_IP = env_int("ACCOUNT_SIGN_INS_PER_IP", 100)
 ACCOUNT_LOCKOUT_FAILURES = 10
 ACCOUNT_LOCKOUT_SECONDS = 15 * 60
+# Guesses at one account (or address) from every source together: after `free` failures
+# each further guess waits twice as long as the one before, from `first_wait` up to
+# `longest_wait` seconds; a day without failures starts afresh. The owner's recognised
+# browsers do not wait. See portal/accounts/services/guessing.py and the README's numbers.
+# Free passwords are twice one network's block (10), so one network alone slows no one.
+ACCOUNT_GUESS_POLICIES = {
+    "password": {"free": 20, "first_wait": 30, "longest_wait": 30 * 60},
+    "second_factor": {"free": 5, "first_wait": 60, "longest_wait": 60 * 60},
+    "emailed_code": {"free": 10, "first_wait": 60, "longest_wait": 2 * 60 * 60},
+}
+ACCOUNT_GUESS_QUIET_SECONDS = 24 * 60 * 60
+# A browser where the owner completed a full sign-in is recognised for this long.
+ACCOUNT_RECOGNISED_BROWSER_DAYS = 90
 # Changing a second factor needs a password and second factor given this recently.
 ACCOUNT_REAUTH_SECONDS = 10 * 60
 ACCOUNT_RECOVERY_CODE_COUNT = 10
@@ -179,6 +198,15 @@ BREACHED_PASSWORDS_TIMEOUT_SECONDS = 2
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Whole request bodies, refused by their Content-Length before anything reads them (a styled
+# 413; portal/operations/body_limits.py). Form fields may total DATA_UPLOAD_MAX_MEMORY_SIZE and
+# the body carries a little more (multipart framing). A URL prefix may have its own limit (the
+# longest matching prefix wins), e.g. {"/documents/": 55 * 1024 * 1024} for 50 MB uploads;
+# nginx's client_max_body_size (deploy/nginx.conf.template) must allow at least as much there.
+REQUEST_BODY_LIMIT_BYTES = env_int(
+    "REQUEST_BODY_LIMIT_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024
+)
+REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -238,6 +266,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Provider Portal <no-reply@regulator.example>")
 # Shows /dev/emails, a list of sent mail, so a developer can read codes. Never in production.
 SHOW_SENT_EMAILS = env_bool("SHOW_SENT_EMAILS", False)
+# Demo data (`load_demo_data`, `serve_dev`) plants known secrets: only development.py allows
+# it, and deliberately not from the environment.
+DEMO_DATA_ALLOWED = False
 
 # Delegation (portal.organisations): an invitation link works for 2 days; a deregistered
 # provider or location stays readable (not writable) for this many days, then access ends;
@@ -249,6 +280,10 @@ ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_
 
 # Where provider updates go when no member of staff is handling the notification.
 NOTIFICATIONS_INBOX_EMAIL = env_str("NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example")
+# The client's address when a proxy on the node passes requests on (production sets these;
+# portal/operations/client_address.py). Empty: REMOTE_ADDR already is the client's address.
+CLIENT_ADDRESS_HEADER = ""
+CLIENT_ADDRESS_PROXIES: list[str] = []
 
 # Security headers (see reference/security.md). Cookies become __Host- in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,6 +5,8 @@ from portal.settings.environment import env_bool, env_int, env_str
 
 DEBUG = env_bool("DEBUG", True)
 SHOW_SENT_EMAILS = env_bool("SHOW_SENT_EMAILS", True)
+# `make run` loads demo accounts with a published password and authenticator key.
+DEMO_DATA_ALLOWED = True
 # `make run` starts a local SMTP catcher on this port; /dev/emails lists what the portal sent.
 EMAIL_PORT = env_int("EMAIL_PORT", 1025)
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")

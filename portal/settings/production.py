@@ -14,6 +14,11 @@ DATABASE_URL = env_required("DATABASE_URL")  # base.py has already parsed it int
 ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 SHOW_SENT_EMAILS = False
 
+# nginx on the node (deploy/nginx.conf.template) is gunicorn's only client; it passes the
+# client's address in X-Real-IP. gunicorn listens on loopback only (deploy/gunicorn.conf.py).
+CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+CLIENT_ADDRESS_PROXIES = ["127.0.0.1", "::1"]
+
 SECURE_SSL_REDIRECT = True
 # Load balancers probe over plain HTTP inside the network; a redirect would read as "down".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -10,7 +10,8 @@ from portal.organisations.access import registered_roles
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_accounts_are_idempotent_and_usable(client):
+def test_demo_accounts_are_idempotent_and_usable(client, settings):
+    settings.DEMO_DATA_ALLOWED = True  # as the development settings do (see portal/demo/guard.py)
     first = data.load()
     second = data.load()
     assert first == second

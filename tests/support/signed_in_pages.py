@@ -804,6 +804,7 @@ def measure(client: Client, users: dict[str, User], visit: Visit) -> Measured:
 # URLs left out, each with the reason. Everything else in the URLconf must be visited.
 EXCLUDED: dict[str, str] = {
     "operations:healthz": "the load balancer's probe (JSON), not a page; no session is read",
+    "operations:request_too_large": "nginx's 413 page for a body over its cap; an error page",
     "emails:sent_emails": "development only (SHOW_SENT_EMAILS); 404 in production and benchmarks",
     "emails:sent_email": "development only (SHOW_SENT_EMAILS); 404 in production and benchmarks",
     # Steps of journeys taken before signing in: each needs an emailed code or a

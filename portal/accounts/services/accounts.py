@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import clock
+from portal.accounts.browser_cookies import recognised_for
 from portal.accounts.codes import (
     looks_like_code,
     new_recovery_code,
@@ -36,15 +37,17 @@ from portal.accounts.models import (
 )
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
 from portal.accounts.services import throttles
-from portal.accounts.services.client import client_ip
-from portal.accounts.services.codes import (
-    CheckOutcome,
-    CodeCheck,
-    IssueOutcome,
-    check_code,
-    issue_code,
+from portal.accounts.services.codes import CodeCheck, IssueOutcome, issue_code
+from portal.accounts.services.guessing import (
+    Factor,
+    check_emailed_code,
+    lockout_remaining_for,
+    record_sign_in_failure,
+    refused_for_waiting,
+    wait_before_guess,
 )
 from portal.accounts.services.signed_in import end_all_sessions
+from portal.accounts.services.throttles import client_ip, ip_allows
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.errors import ServiceError
@@ -65,15 +68,6 @@ class CodeRequest:
     retry_after: int = 0
 
 
-def _ip_allows(request: HttpRequest, scope: str, limit: int) -> throttles.Decision:
-    return throttles.hit(
-        scope=scope,
-        subject=client_ip(request),
-        limit=limit,
-        window=settings.ACCOUNT_RATE_WINDOW_SECONDS,
-    )
-
-
 def _issue(purpose: str, email: str) -> tuple[CodeRequest, str]:
     issued = issue_code(purpose=purpose, email=email)
     outcome = {
@@ -91,7 +85,7 @@ def _request_code(
     email = normalise_email(email)
     # Counted in its own statement, outside the transaction below: the per-IP counter row is
     # shared by everyone behind one address and must not stay locked while we work.
-    if not _ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
+    if not ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
         record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
     with transaction.atomic():
@@ -153,44 +147,13 @@ def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
     return outcome
 
 
-def _checked(
-    *, purpose: str, email: str, raw_code: str, request: HttpRequest
-) -> tuple[CodeCheck, bool]:
-    """Check a code (with the per-IP cap); audit failures. Returns (check, ip_limited)."""
-    typed = normalise_code(raw_code)
-    if looks_like_code(typed):
-        decision = _ip_allows(request, "code-check", settings.ACCOUNT_CODE_CHECKS_PER_IP)
-        if not decision.allowed:
-            record(verb="accounts.rate_limited", data={"scope": "code-check"}, request=request)
-            return CodeCheck(CheckOutcome.TOO_MANY_TRIES), True
-    result = check_code(purpose=purpose, email=email, raw_code=raw_code)
-    if result.accepted:
-        record(
-            verb="accounts.code_accepted",
-            target_type="email",
-            target_id=email,
-            data={"purpose": purpose},
-            request=request,
-        )
-    elif result.outcome is not CheckOutcome.BAD_FORMAT:
-        record(
-            verb="accounts.code_failed",
-            target_type="email",
-            target_id=email,
-            data={"purpose": purpose, "outcome": result.outcome.value},
-            request=request,
-        )
-    return result, False
-
-
 def verify_sign_up_code(*, email: str, raw_code: str, request: HttpRequest) -> CodeCheck:
-    result, _ = _checked(
+    return check_emailed_code(
         purpose=CodePurpose.SIGN_UP,
         email=normalise_email(email),
         raw_code=raw_code,
         request=request,
     )
-    return result
 
 
 class AccountNotCreated(ServiceError):
@@ -256,50 +219,13 @@ class SignInAttempt:
     outcome: SignInOutcome
     user: User | None = None
     retry_after: int = 0
-
-
-def lockout_remaining_for(email: str, request: HttpRequest) -> int:
-    return throttles.lockout_remaining(
-        account=email, source=client_ip(request), window=settings.ACCOUNT_LOCKOUT_SECONDS
-    )
-
-
-@transaction.atomic
-def record_sign_in_failure(*, email: str, step: str, request: HttpRequest) -> None:
-    user = User.objects.filter(email=email).first()
-    record(
-        verb="accounts.sign_in_failed",
-        actor_label=email[:320] or "unknown",
-        target=user,
-        data={"step": step},
-        request=request,
-    )
-    started_block = throttles.record_failure(
-        account=email,
-        source=client_ip(request),
-        limit=settings.ACCOUNT_LOCKOUT_FAILURES,
-        window=settings.ACCOUNT_LOCKOUT_SECONDS,
-    )
-    if started_block:
-        record(
-            verb="accounts.locked_out",
-            actor_label=email[:320] or "unknown",
-            target=user,
-            data={"minutes": settings.ACCOUNT_LOCKOUT_SECONDS // 60},
-            request=request,
-        )
-        if user is not None:
-            queue_email(
-                to=user.email,
-                template="sign_in_blocked",
-                context={"minutes": settings.ACCOUNT_LOCKOUT_SECONDS // 60},
-            )
+    everywhere: bool = False  # BLOCKED for every source, not just this one
 
 
 def check_password_step(*, email: str, password: str, request: HttpRequest) -> SignInAttempt:
     """First step of sign-in. Unknown emails cost the same Argon2 work as known ones."""
     email = normalise_email(email)
-    if not _ip_allows(request, "sign-in", settings.ACCOUNT_SIGN_INS_PER_IP).allowed:
+    if not ip_allows(request, "sign-in", settings.ACCOUNT_SIGN_INS_PER_IP).allowed:
         record(verb="accounts.rate_limited", data={"scope": "sign-in"}, request=request)
         return SignInAttempt(SignInOutcome.IP_LIMITED)
     blocked_for = lockout_remaining_for(email, request)
@@ -311,14 +237,21 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
         )
         return SignInAttempt(SignInOutcome.BLOCKED, retry_after=blocked_for)
     user = User.objects.filter(email=email).first()
-    if user is None:
-        check_password(password, _dummy_hash())
-        valid = False
-    else:
-        valid = user.check_password(password) and user.is_active
-    if not valid or user is None:
-        record_sign_in_failure(email=email, step="password", request=request)
-        return SignInAttempt(SignInOutcome.WRONG)
+    with transaction.atomic():
+        wait = wait_before_guess(
+            factor=Factor.PASSWORD, email=email, recognised=recognised_for(request, email=email)
+        )
+        if wait:
+            refused_for_waiting(factor=Factor.PASSWORD, email=email, request=request)
+            return SignInAttempt(SignInOutcome.BLOCKED, retry_after=wait, everywhere=True)
+        if user is None:
+            check_password(password, _dummy_hash())
+            valid = False
+        else:
+            valid = user.check_password(password) and user.is_active
+        if not valid or user is None:
+            record_sign_in_failure(email=email, step="password", request=request)
+            return SignInAttempt(SignInOutcome.WRONG)
     record(verb="accounts.password_accepted", actor=user, target=user, request=request)
     return SignInAttempt(SignInOutcome.PASSWORD_OK, user=user)
 
@@ -346,15 +279,25 @@ class FactorOutcome(enum.Enum):
 class FactorCheck:
     outcome: FactorOutcome
     retry_after: int = 0
+    everywhere: bool = False  # BLOCKED for every source, not just this one
 
 
 def check_second_factor(*, user: User, method: str, code: str, request: HttpRequest) -> FactorCheck:
     """Second step: a TOTP code (±1 step, never the same step twice) or a recovery code
-    (single use). Failures count toward the same account-and-source block as passwords."""
+    (single use). Failures count toward the same account-and-source block as passwords,
+    and toward the account's own wait (services/guessing.py)."""
     blocked_for = lockout_remaining_for(user.email, request)
     if blocked_for:
         return FactorCheck(FactorOutcome.BLOCKED, retry_after=blocked_for)
     with transaction.atomic():
+        wait = wait_before_guess(
+            factor=Factor.SECOND_FACTOR,
+            email=user.email,
+            recognised=recognised_for(request, email=user.email),
+        )
+        if wait:
+            refused_for_waiting(factor=Factor.SECOND_FACTOR, email=user.email, request=request)
+            return FactorCheck(FactorOutcome.BLOCKED, retry_after=wait, everywhere=True)
         accepted = False
         if method == "totp":
             device = (
@@ -383,7 +326,7 @@ def check_second_factor(*, user: User, method: str, code: str, request: HttpRequ
                     context={"codes_left": recovery_codes_left(user)},
                 )
             return FactorCheck(FactorOutcome.ACCEPTED)
-    record_sign_in_failure(email=user.email, step=method, request=request)
+        record_sign_in_failure(email=user.email, step=method, request=request)
     return FactorCheck(FactorOutcome.WRONG)
 
 
@@ -503,13 +446,14 @@ def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
 
 
 def verify_password_reset_code(*, email: str, raw_code: str, request: HttpRequest) -> CodeCheck:
-    result, _ = _checked(
+    email = normalise_email(email)
+    return check_emailed_code(
         purpose=CodePurpose.PASSWORD_RESET,
-        email=normalise_email(email),
+        email=email,
         raw_code=raw_code,
         request=request,
+        recognised=recognised_for(request, email=email),
     )
-    return result
 
 
 @transaction.atomic
@@ -555,13 +499,13 @@ def request_factor_reset_code(*, user: User, request: HttpRequest) -> CodeReques
 
 
 def verify_factor_reset_code(*, user: User, raw_code: str, request: HttpRequest) -> CodeCheck:
-    result, _ = _checked(
+    return check_emailed_code(
         purpose=CodePurpose.SECOND_FACTOR_RESET,
         email=user.email,
         raw_code=raw_code,
         request=request,
+        recognised=recognised_for(request, email=user.email),
     )
-    return result
 
 
 @transaction.atomic

@@ -41,12 +41,15 @@ class CheckOutcome(enum.Enum):
     USED = "used"
     TOO_MANY_TRIES = "too_many_tries"
     NONE_SENT = "none_sent"
+    WAIT = "wait"  # too many wrong codes for this address lately (services/guessing.py)
 
 
 @dataclass(frozen=True)
 class CodeCheck:
     outcome: CheckOutcome
     tries_left: int = 0
+    retry_after: int = 0  # seconds, for WAIT
+    wrong_guess: bool = False  # compared with the code and found wrong (a try used up)
 
     @property
     def accepted(self) -> bool:
@@ -133,9 +136,11 @@ def check_code(*, purpose: str, email: str, raw_code: str) -> CodeCheck:
         latest.status = CodeStatus.EXHAUSTED
     latest.save(update_fields=["wrong_tries", "status"])
     if latest.status == CodeStatus.EXHAUSTED:
-        return CodeCheck(CheckOutcome.TOO_MANY_TRIES)
+        return CodeCheck(CheckOutcome.TOO_MANY_TRIES, wrong_guess=True)
     return CodeCheck(
-        CheckOutcome.WRONG, tries_left=settings.ACCOUNT_CODE_MAX_WRONG_TRIES - latest.wrong_tries
+        CheckOutcome.WRONG,
+        tries_left=settings.ACCOUNT_CODE_MAX_WRONG_TRIES - latest.wrong_tries,
+        wrong_guess=True,
     )
 
 

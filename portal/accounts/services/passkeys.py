@@ -36,11 +36,8 @@ from portal.accounts import clock
 from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import Passkey, PasskeyCeremony, PasskeyChallenge, User
 from portal.accounts.services import throttles
-from portal.accounts.services.accounts import (
-    client_ip,
-    lockout_remaining_for,
-    record_sign_in_failure,
-)
+from portal.accounts.services.guessing import lockout_remaining_for, record_sign_in_failure
+from portal.accounts.services.throttles import client_ip
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.errors import ServiceError

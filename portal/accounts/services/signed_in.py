@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from portal.accounts import clock
 from portal.accounts.models import SignedInSession, User
-from portal.accounts.services.client import client_ip
+from portal.accounts.services.throttles import client_ip
 from portal.audit.services import record
 
 

@@ -4,11 +4,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest
 
 from portal.accounts import clock
 from portal.accounts.codes import keyed_hash
-from portal.accounts.models import RateCounter, SignInLockout
+from portal.accounts.models import RateCounter, SignInLockout, normalise_email
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,22 @@ def hit(*, scope: str, subject: str, limit: int, window: int) -> Decision:
     return Decision(False, retry_after=max(1, math.ceil(window - elapsed)))
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The connecting address. Behind a load balancer, configure it to set REMOTE_ADDR
+    (for example gunicorn's --forwarded-allow-ips); never trust a header from the client."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def ip_allows(request: HttpRequest, scope: str, limit: int) -> Decision:
+    """Count one request from this IP address against `limit` per rate window."""
+    return hit(
+        scope=scope,
+        subject=client_ip(request),
+        limit=limit,
+        window=settings.ACCOUNT_RATE_WINDOW_SECONDS,
+    )
+
+
 def commit_without_waiting_for_disk() -> None:
     """For the current transaction only, when it is our own (not a caller's): commit without
     waiting for PostgreSQL to flush the WAL to disk. If the database crashed within the next
@@ -98,7 +116,7 @@ def serialise_on(key: str) -> None:
 
 
 def _lockout_key(account: str, source: str) -> str:
-    return keyed_hash("sign-in-lockout", account.strip().lower(), source)
+    return keyed_hash("sign-in-lockout", normalise_email(account), source)
 
 
 def lockout_remaining(*, account: str, source: str, window: int) -> int:

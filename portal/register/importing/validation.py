@@ -5,9 +5,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
+from portal.emails.addresses import AddressError, canonical_email
 from portal.register.models import PUBLIC_PERSON_REF_PREFIX
 
 # `1-` and 9 to 11 digits (1-101614751, 1-10024040008), or an NHS ODS code: 3 to 6 capital
@@ -136,21 +134,24 @@ def whole_number(value: Any, field: str) -> int | None:
 
 
 def email(value: Any) -> str:
-    cleaned = text(value, "email", max_length=320).lower()
+    cleaned = text(value, "email", max_length=320)
     if not cleaned:
         return ""
-    if not _valid_email(cleaned):
-        raise RecordError(f"email {_show(cleaned)} is not an email address")
-    return cleaned
+    canonical, problem = _canonical_email(cleaned)
+    if problem:
+        raise RecordError(f"email {_show(cleaned)} {problem}")
+    return canonical
 
 
 @lru_cache(maxsize=200_000)
-def _valid_email(cleaned: str) -> bool:
+def _canonical_email(cleaned: str) -> tuple[str, str]:
+    """(the address as accounts will look it up, what is wrong with it)."""
     try:
-        validate_email(cleaned)
-    except ValidationError:
-        return False
-    return True
+        return canonical_email(cleaned), ""
+    except AddressError as error:
+        if error.code == "mixed_scripts":
+            return "", "mixes letters of different alphabets that can look alike"
+        return "", "is not an email address"
 
 
 def dates_in_order(start: dt.date | None, end: dt.date | None, what: str) -> None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from portal.demo import data
+from portal.demo.guard import refuse_outside_development
 
 
 def prepare_maildir(path: Path) -> None:
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # It prints the demo sign-ins and starts a server that shows every email sent.
+        refuse_outside_development()
         port = options["port"]
         mailbox = Path(settings.VAR_DIR) / "mailbox"
         prepare_maildir(mailbox)

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_signed_in_sessions'),
+        ('accounts', '0006_account_guesses'),
     ]
 
     operations = [

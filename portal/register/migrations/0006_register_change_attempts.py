@@ -16,7 +16,7 @@ def mark_earlier_changes_processed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0004_role_source_hash'),
+        ('register', '0005_canonical_emails'),
     ]
 
     operations = [
