@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
@@ -417,7 +418,7 @@ def sign_out(request: HttpRequest) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect("accounts:signed_out")
     if request.method == "POST":
-        record(verb="accounts.signed_out", actor=request.user, request=request)
+        record(verb=AccountsVerb.SIGNED_OUT, actor=request.user, request=request)
         logout(request)
         response = redirect("accounts:signed_out")
         response["Clear-Site-Data"] = '"cache", "storage"'

@@ -1,7 +1,7 @@
 """Memberships a register role makes redundant: the role already gives everything the
 membership does, so the role wins and the team page shows the membership as redundant."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -16,8 +16,11 @@ from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import Membership, MembershipStatus
 from portal.register.models import RegistrationStatus, RoleType
 
+if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
+    from portal.accounts.models import User
 
-def _role_only_grants(user: Any) -> dict[str, tuple[set[str], dict[str, set[str]]]]:
+
+def _role_only_grants(user: "User") -> dict[str, tuple[set[str], dict[str, set[str]]]]:
     """Per provider: permissions from register roles alone (whole provider, per location)."""
     grants: dict[str, tuple[set[str], dict[str, set[str]]]] = {}
     if user.person_id is None:
@@ -35,7 +38,7 @@ def _role_only_grants(user: Any) -> dict[str, tuple[set[str], dict[str, set[str]
     return grants
 
 
-def refresh_redundancy(user: Any) -> None:
+def refresh_redundancy(user: "User") -> None:
     """Flag (or unflag) this user's memberships that their register roles make redundant."""
     grants = _role_only_grants(user)
     now = timezone.now()

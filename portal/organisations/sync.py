@@ -14,7 +14,7 @@ And `end_deregistered_access` removes memberships whose read-only period has pas
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,16 +30,19 @@ from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.redundancy import refresh_redundancy
 from portal.organisations.services import _could_still_grant
 from portal.register.events import register_changed
-from portal.register.models import RegistrationStatus
+from portal.register.models import Provider, RegistrationStatus
+
+if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
+    from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 
-def flag_memberships_granted_by(user: Any) -> int:
+def flag_memberships_granted_by(user: "User") -> int:
     """Flag for review the memberships this user granted but could no longer grant."""
     forget_access(user)
     flagged = 0
-    providers: dict[str, Any] = {}
+    providers: dict[str, Provider] = {}
     granted = Membership.objects.filter(granted_by=user, granter_review_since__isnull=True).exclude(
         status=MembershipStatus.REMOVED
     )
@@ -65,7 +68,7 @@ def flag_memberships_granted_by(user: Any) -> int:
     return flagged
 
 
-def _tell_team_managers_to_review(provider: Any, *, granter: Any) -> None:
+def _tell_team_managers_to_review(provider: Provider, *, granter: "User") -> None:
     from django.urls import reverse
 
     from portal.emails.services import queue_email

@@ -1,10 +1,9 @@
 """Writes to the register. Each change that affects a person's roles or email is audited and
 emits a "register changed" event in the same transaction."""
 
-from typing import Any
-
 from django.db import transaction
 
+from portal.access import Principal
 from portal.audit.services import record
 from portal.emails.addresses import normalise_email
 from portal.register.audit_verbs import RegisterVerb
@@ -13,7 +12,9 @@ from portal.register.models import Person
 
 
 @transaction.atomic
-def change_person_email(*, person: Person, new_email: str, actor: Any, reason: str) -> Person:
+def change_person_email(
+    *, person: Person, new_email: str, actor: Principal | None, reason: str
+) -> Person:
     """Record a new email for a registered person (for example after an accepted
     change-of-contact-details notification). Accounts follow via the register-changed event."""
     new = normalise_email(new_email)

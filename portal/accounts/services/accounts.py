@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import recognised_for
 from portal.accounts.codes import (
     looks_like_code,
@@ -86,7 +87,7 @@ def _request_code(
     # Counted in its own statement, outside the transaction below: the per-IP counter row is
     # shared by everyone behind one address and must not stay locked while we work.
     if not ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
-        record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
+        record(verb=AccountsVerb.RATE_LIMITED, data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
     with transaction.atomic():
         throttles.commit_without_waiting_for_disk()
@@ -118,7 +119,7 @@ def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
 def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
     outcome, code = _issue(CodePurpose.SIGN_UP, email)
     record(
-        verb="accounts.sign_up_started",
+        verb=AccountsVerb.SIGN_UP_STARTED,
         target_type="email",
         target_id=email,
         data={"outcome": outcome.outcome.value},
@@ -138,7 +139,7 @@ def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
         to=email, template=_SIGN_UP_TEMPLATES[eligibility.case], context=context, priority=True
     )
     record(
-        verb="accounts.code_sent",
+        verb=AccountsVerb.CODE_SENT,
         target_type="email",
         target_id=email,
         data={"purpose": CodePurpose.SIGN_UP, "case": eligibility.case.value},
@@ -185,7 +186,7 @@ def create_account(*, email: str, password: str, request: HttpRequest) -> User:
         ),
     )
     record(
-        verb="accounts.account_created",
+        verb=AccountsVerb.ACCOUNT_CREATED,
         actor=user,
         target=user,
         data={"case": eligibility.case.value},
@@ -226,12 +227,12 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
     """First step of sign-in. Unknown emails cost the same Argon2 work as known ones."""
     email = normalise_email(email)
     if not ip_allows(request, "sign-in", settings.ACCOUNT_SIGN_INS_PER_IP).allowed:
-        record(verb="accounts.rate_limited", data={"scope": "sign-in"}, request=request)
+        record(verb=AccountsVerb.RATE_LIMITED, data={"scope": "sign-in"}, request=request)
         return SignInAttempt(SignInOutcome.IP_LIMITED)
     blocked_for = lockout_remaining_for(email, request)
     if blocked_for:
         record(
-            verb="accounts.sign_in_refused_locked",
+            verb=AccountsVerb.SIGN_IN_REFUSED_LOCKED,
             actor_label=email[:320] or "unknown",
             request=request,
         )
@@ -252,7 +253,7 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
         if not valid or user is None:
             record_sign_in_failure(email=email, step="password", request=request)
             return SignInAttempt(SignInOutcome.WRONG)
-    record(verb="accounts.password_accepted", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.PASSWORD_ACCEPTED, actor=user, target=user, request=request)
     return SignInAttempt(SignInOutcome.PASSWORD_OK, user=user)
 
 
@@ -313,7 +314,7 @@ def check_second_factor(*, user: User, method: str, code: str, request: HttpRequ
         if accepted:
             throttles.clear_failures(account=user.email, source=client_ip(request))
             record(
-                verb="accounts.signed_in",
+                verb=AccountsVerb.SIGNED_IN,
                 actor=user,
                 target=user,
                 data={"method": method},
@@ -352,14 +353,16 @@ def confirm_totp(*, user: User, device_id: int, code: str, request: HttpRequest)
     )
     typed = normalise_code(code)
     if device is None or not looks_like_code(typed) or not device.verify_token(typed):
-        record(verb="accounts.second_factor_setup_failed", actor=user, target=user, request=request)
+        record(
+            verb=AccountsVerb.SECOND_FACTOR_SETUP_FAILED, actor=user, target=user, request=request
+        )
         return False
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(
-        verb="accounts.second_factor_changed" if replacing else "accounts.second_factor_added",
+        verb=AccountsVerb.SECOND_FACTOR_CHANGED if replacing else AccountsVerb.SECOND_FACTOR_ADDED,
         actor=user,
         target=user,
         data={"method": "totp"},
@@ -383,7 +386,7 @@ def new_recovery_codes(*, user: User, request: HttpRequest, notify: bool = True)
     StaticToken.objects.bulk_create(
         [StaticToken(device=device, token=recovery_code_token(code)) for code in codes]
     )
-    record(verb="accounts.recovery_codes_created", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.RECOVERY_CODES_CREATED, actor=user, target=user, request=request)
     if notify:
         queue_email(to=user.email, template="recovery_codes_changed", context={})
     return codes
@@ -397,11 +400,11 @@ def change_password(
     *, user: User, current_password: str, new_password: str, request: HttpRequest
 ) -> bool:
     if not user.check_password(current_password):
-        record(verb="accounts.password_change_failed", actor=user, target=user, request=request)
+        record(verb=AccountsVerb.PASSWORD_CHANGE_FAILED, actor=user, target=user, request=request)
         return False
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record(verb="accounts.password_changed", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.PASSWORD_CHANGED, actor=user, target=user, request=request)
     queue_email(to=user.email, template="password_changed", context={"how": "changed"})
     return True
 
@@ -414,7 +417,7 @@ def request_password_reset_code(*, email: str, request: HttpRequest) -> CodeRequ
 def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
     outcome, code = _issue(CodePurpose.PASSWORD_RESET, email)
     record(
-        verb="accounts.password_reset_started",
+        verb=AccountsVerb.PASSWORD_RESET_STARTED,
         target_type="email",
         target_id=email,
         data={"outcome": outcome.outcome.value},
@@ -436,7 +439,7 @@ def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
     else:
         queue_email(to=email, template="password_reset_no_account", context={}, priority=True)
     record(
-        verb="accounts.code_sent",
+        verb=AccountsVerb.CODE_SENT,
         target_type="email",
         target_id=email,
         data={"purpose": CodePurpose.PASSWORD_RESET, "account": user is not None},
@@ -466,7 +469,7 @@ def reset_password(*, email: str, new_password: str, request: HttpRequest) -> Us
         return None
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record(verb="accounts.password_reset", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.PASSWORD_RESET, actor=user, target=user, request=request)
     _sign_out_everywhere(user=user, request=request, reason="password reset")
     queue_email(to=user.email, template="password_changed", context={"how": "reset"})
     return user
@@ -489,7 +492,7 @@ def request_factor_reset_code(*, user: User, request: HttpRequest) -> CodeReques
             priority=True,
         )
         record(
-            verb="accounts.code_sent",
+            verb=AccountsVerb.CODE_SENT,
             actor_label=user.email,
             target=user,
             data={"purpose": CodePurpose.SECOND_FACTOR_RESET},
@@ -521,7 +524,7 @@ def ask_for_factor_reset(
         user=user, explanation=explanation, created_at=clock.now()
     )
     record(
-        verb="accounts.second_factor_reset_requested",
+        verb=AccountsVerb.SECOND_FACTOR_RESET_REQUESTED,
         actor_label=user.email,
         target=reset,
         request=request,
@@ -556,7 +559,11 @@ def decide_factor_reset(
         Passkey.objects.filter(user=reset.user).delete()
         _sign_out_everywhere(user=reset.user, request=request, reason="second factor reset")
     record(
-        verb="accounts.second_factor_reset_" + ("approved" if approve else "refused"),
+        verb=(
+            AccountsVerb.SECOND_FACTOR_RESET_APPROVED
+            if approve
+            else AccountsVerb.SECOND_FACTOR_RESET_REFUSED
+        ),
         actor=staff,
         target=reset,
         data={"user": reset.user.email},

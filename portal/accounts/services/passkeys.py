@@ -33,6 +33,7 @@ from webauthn.helpers.structs import (
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import Passkey, PasskeyCeremony, PasskeyChallenge, User
 from portal.accounts.services import throttles
@@ -199,7 +200,7 @@ def add_passkey(
     except Exception as error:  # any failure to verify, whatever the library raises
         logger.info("Passkey registration not verified: %s", type(error).__name__)
         record(
-            verb="accounts.passkey_add_failed",
+            verb=AccountsVerb.PASSKEY_ADD_FAILED,
             actor=user,
             target=user,
             data={"reason": type(error).__name__},
@@ -245,7 +246,7 @@ def _keep_passkey(
         created_at=clock.now(),
     )
     record(
-        verb="accounts.passkey_added",
+        verb=AccountsVerb.PASSKEY_ADDED,
         actor=user,
         target=user,
         data={"passkey": passkey.id, "name": name},
@@ -293,7 +294,7 @@ def check_passkey(
             )
             throttles.clear_failures(account=user.email, source=client_ip(request))
             record(
-                verb="accounts.signed_in",
+                verb=AccountsVerb.SIGNED_IN,
                 actor=user,
                 target=user,
                 data={"method": "passkey", "passkey": passkey.id},
@@ -303,7 +304,7 @@ def check_passkey(
     except PasskeyRejected as rejected:
         if rejected.problem is PasskeyProblem.CLONE_SUSPECTED:
             record(
-                verb="accounts.passkey_clone_suspected",
+                verb=AccountsVerb.PASSKEY_CLONE_SUSPECTED,
                 actor=user,
                 target=user,
                 request=request,
@@ -358,7 +359,7 @@ def remove_passkey(*, user: User, passkey_id: int, request: HttpRequest) -> Pass
         return None
     passkey.delete()
     record(
-        verb="accounts.passkey_removed",
+        verb=AccountsVerb.PASSKEY_REMOVED,
         actor=user,
         target=user,
         data={"passkey": passkey_id, "name": passkey.name},
