@@ -1,7 +1,7 @@
 """Memberships a register role makes redundant: the role already gives everything the
 membership does, so the role wins and the team page shows the membership as redundant."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -38,10 +38,27 @@ def _role_only_grants(user: "User") -> dict[str, tuple[set[str], dict[str, set[s
     return grants
 
 
+def flag_membership(
+    membership: Membership,
+    since_field: str,
+    verb: OrganisationsVerb,
+    *,
+    flag: str,
+    data: dict[str, Any],
+) -> None:
+    """Set one of a membership's flags (the moment it was raised) and audit it."""
+    setattr(membership, since_field, timezone.now())
+    membership.save(update_fields=[since_field])
+    record(
+        verb=verb,
+        target=membership,
+        data={**data, "before": {flag: False}, "after": {flag: True}},
+    )
+
+
 def refresh_redundancy(user: "User") -> None:
     """Flag (or unflag) this user's memberships that their register roles make redundant."""
     grants = _role_only_grants(user)
-    now = timezone.now()
     memberships = Membership.objects.filter(user=user).exclude(status=MembershipStatus.REMOVED)
     for membership in memberships.prefetch_related("locations"):
         whole, at = grants.get(membership.provider_id, (set(), {}))
@@ -52,17 +69,12 @@ def refresh_redundancy(user: "User") -> None:
             location_ids = [location.pk for location in membership.locations.all()]
             covered = all(wanted <= (whole | at.get(lid, set())) for lid in location_ids)
         if covered and membership.redundant_since is None:
-            membership.redundant_since = now
-            membership.save(update_fields=["redundant_since"])
-            record(
-                verb=OrganisationsVerb.MEMBERSHIP_REDUNDANT,
-                target=membership,
-                data={
-                    "user": user.email,
-                    "reason": "their registered role gives this access",
-                    "before": {"redundant": False},
-                    "after": {"redundant": True},
-                },
+            flag_membership(
+                membership,
+                "redundant_since",
+                OrganisationsVerb.MEMBERSHIP_REDUNDANT,
+                flag="redundant",
+                data={"user": user.email, "reason": "their registered role gives this access"},
             )
         elif not covered and membership.redundant_since is not None:
             membership.redundant_since = None

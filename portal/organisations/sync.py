@@ -27,7 +27,7 @@ from portal.audit.services import record
 from portal.organisations.access import forget_access
 from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import Membership, MembershipStatus
-from portal.organisations.redundancy import refresh_redundancy
+from portal.organisations.redundancy import flag_membership, refresh_redundancy
 from portal.organisations.services import _could_still_grant
 from portal.register.events import register_changed
 from portal.register.models import Provider, RegistrationStatus
@@ -49,17 +49,12 @@ def flag_memberships_granted_by(user: "User") -> int:
     for membership in granted.select_related("provider").prefetch_related("locations"):
         if _could_still_grant(user, membership):
             continue
-        membership.granter_review_since = timezone.now()
-        membership.save(update_fields=["granter_review_since"])
-        record(
-            verb=OrganisationsVerb.MEMBERSHIP_REVIEW_NEEDED,
-            target=membership,
-            data={
-                "granted_by": user.email,
-                "reason": "the granter's role has ended",
-                "before": {"review_needed": False},
-                "after": {"review_needed": True},
-            },
+        flag_membership(
+            membership,
+            "granter_review_since",
+            OrganisationsVerb.MEMBERSHIP_REVIEW_NEEDED,
+            flag="review_needed",
+            data={"granted_by": user.email, "reason": "the granter's role has ended"},
         )
         providers.setdefault(membership.provider_id, membership.provider)
         flagged += 1
