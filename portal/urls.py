@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("portal.operations.urls")),
     path("", include("portal.emails.urls")),
     path("", include("portal.accounts.urls")),
+    path("", include("portal.home.urls")),
     path("", include("portal.organisations.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),

@@ -88,7 +88,7 @@ def _sign_in(page: Any, user: User, totp_step: int = 0) -> None:
         totp_now(KNOWN_KEY, totp_step)
     )
     page.get_by_role("button", name="Sign in").click()
-    assert _heading(page) == "Your account", page.url
+    assert _heading(page) == "Home", page.url  # signing in lands on the home page
 
 
 def _start_sign_up(page: Any, email: str) -> None:

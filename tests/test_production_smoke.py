@@ -153,9 +153,9 @@ def test_signing_in_with_password_and_authenticator_through_production(node, tmp
         "/sign-in/authenticator/", {"csrfmiddlewaretoken": csrf_token(page.text), "code": code}
     )
     assert answer.status == 302, answer.text[:3000]
-    assert answer.header("Location") == "/account/"
+    assert answer.header("Location") == "/home/"  # signing in lands on the home page
 
-    page, more = load_page(client, "/account/")
+    page, more = load_page(client, "/home/")
     assets |= more
     assert "Priya Shah" in page.text or email in page.text
     assert "no-store" in page.header("Cache-Control")

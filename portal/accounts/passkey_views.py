@@ -110,7 +110,7 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
         if error is None:
             next_url = request.session.pop(NEXT_URL, None)
             sessions.complete_sign_in(request, user)
-            return redirect(_safe_next(request, next_url) or reverse("accounts:home"))
+            return redirect(_safe_next(request, next_url) or reverse("home:index"))
         form.add_error(None, error)
     return render(
         request,

@@ -34,6 +34,12 @@ SETUP_FLOW = "totp_setup_flow"  # "sign_up", "sign_in" or "change"
 CODES_TO_SHOW = "recovery_codes_to_show"
 AFTER_CODES = "after_recovery_codes"
 NEXT_URL = "sign_in_next"
+# Where each authenticator set-up ends: signing in lands on the home page.
+AFTER_SET_UP = {
+    "sign_up": "accounts:sign_up_done",
+    "sign_in": "home:index",
+    "change": "accounts:home",
+}
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -285,12 +291,10 @@ def set_up_authenticator(request: HttpRequest) -> HttpResponse:
                 request.session[CODES_TO_SHOW] = services.new_recovery_codes(
                     user=user, request=request, notify=flow == "change"
                 )
-                request.session[AFTER_CODES] = reverse(
-                    "accounts:sign_up_done" if flow == "sign_up" else "accounts:home"
-                )
+                request.session[AFTER_CODES] = reverse(AFTER_SET_UP[flow])
                 return redirect("accounts:recovery_codes")
             messages.success(request, "Your authenticator app is set up")
-            return redirect("accounts:home")
+            return redirect(AFTER_SET_UP[flow])
         form.add_error(
             "code",
             "The code is incorrect. Check the time on your phone is right and enter the newest code",
@@ -335,7 +339,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 @GET_POST
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("accounts:home")
+        return redirect("home:index")
     next_url = _safe_next(request, request.GET.get("next"))
     form = forms.SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -385,7 +389,7 @@ def _second_factor_page(request: HttpRequest, method: str) -> HttpResponse:
                     f"You have {left} recovery {'code' if left == 1 else 'codes'} left. "
                     "You can get new ones on this page.",
                 )
-            return redirect(_safe_next(request, next_url) or reverse("accounts:home"))
+            return redirect(_safe_next(request, next_url) or reverse("home:index"))
         if check.outcome is services.FactorOutcome.BLOCKED:
             form.add_error("code", _too_many_attempts(check))
         elif method == "totp":

@@ -1,19 +1,19 @@
 """Demo accounts for `make run`: a registered manager with an account, and second factors
 with fixed, published secrets so a developer can sign in (never in production data)."""
 
+import datetime as dt
 import hashlib
 from base64 import b32encode
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.demo.generator import PLANTED_EMAILS
+from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 
-DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (demo only, printed on start)
 DEMO_MANAGER_EMAIL = "manager@sunrise-demo.example"
 # A fixed authenticator secret, published here on purpose: demo data only.
 DEMO_TOTP_KEY = hashlib.sha1(b"provider-portal-demo-authenticator").hexdigest()  # noqa: S324
@@ -27,11 +27,49 @@ def manual_key(key: str = DEMO_TOTP_KEY) -> str:
     return b32encode(bytes.fromhex(key)).decode().rstrip("=")
 
 
+def second_factor_note() -> str:
+    """How to get the second factor of every demo account (printed with the sign-ins)."""
+    return (
+        f"second factor: an authenticator app with key {manual_key()} "
+        "(or run `manage.py demo_code` for the current code)"
+    )
+
+
 def _with_fixed_authenticator(user: User) -> None:
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(
             user=user, name="Demo authenticator", confirmed=True, key=DEMO_TOTP_KEY, tolerance=1
         )
+
+
+def demo_account(email: str, *, full_name: str, person: Person | None = None) -> User:
+    """A demo account with the demo password and the published authenticator (made once);
+    its access comes from the register, read live."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, person=person, full_name=full_name)
+    _with_fixed_authenticator(user)
+    return user
+
+
+def demo_role(
+    person: Person,
+    role: str,
+    provider: Provider,
+    location: Location | None = None,
+    *,
+    since: dt.date,
+) -> RoleAssignment:
+    """A live register role for a demo person (made once)."""
+    assignment, _ = RoleAssignment.objects.get_or_create(
+        person=person,
+        role=role,
+        provider=provider,
+        location=location,
+        activity=None,
+        defaults={"start_date": since},
+    )
+    return assignment
 
 
 def _demo_register_person() -> Person:
@@ -59,42 +97,17 @@ def _demo_register_person() -> Person:
         person_ref="DEMO-ACCOUNTS-1",
         defaults={"given_name": "Sam", "family_name": "Okafor", "email": DEMO_MANAGER_EMAIL},
     )
-    RoleAssignment.objects.get_or_create(
-        person=person,
-        role=RoleType.REGISTERED_MANAGER,
-        provider=provider,
-        location=location,
-        activity=None,
-        defaults={"start_date": timezone.localdate().replace(year=2020, month=1, day=1)},
-    )
+    demo_role(person, RoleType.REGISTERED_MANAGER, provider, location, since=dt.date(2020, 1, 1))
     return person
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    email: str
-    password: str
-    note: str = ""
-
-
 def load_demo_accounts(logins: list[DemoLogin]) -> list[DemoLogin]:
-
-    how_to_get_a_code = (
-        f"second factor: an authenticator app with key {manual_key()} "
-        "(or run `manage.py demo_code` for the current code)"
-    )
+    how_to_get_a_code = second_factor_note()
     for staff in User.objects.filter(email="inspector@regulator.example"):
         _with_fixed_authenticator(staff)
     logins = [replace(login, note=login.note or how_to_get_a_code) for login in logins]
 
-    person = _demo_register_person()
-    user = User.objects.filter(email=DEMO_MANAGER_EMAIL).first()
-    if user is None:
-        user = User.objects.create_user(
-            DEMO_MANAGER_EMAIL, DEMO_PASSWORD, person=person, full_name="Sam Okafor"
-        )
-    _with_fixed_authenticator(user)
+    demo_account(DEMO_MANAGER_EMAIL, full_name="Sam Okafor", person=_demo_register_person())
     logins.append(
         DemoLogin(
             "Registered manager (Sunrise Demo House)",

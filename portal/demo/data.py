@@ -6,15 +6,19 @@ from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
-from portal.demo.accounts import DEMO_PASSWORD, DemoLogin, load_demo_accounts
+from portal.demo import showcase
+from portal.demo.accounts import load_demo_accounts
 from portal.demo.generator import generate_register
 from portal.demo.guard import refuse_outside_development
+from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.register.importing.run import run_import
 
 # A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
 # every generated register has). Deterministic: the same files every time.
 DEMO_REGISTER_LOCATIONS = 40
 DEMO_REGISTER_SEED = 2024
+
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "load", "load_register"]
 
 
 @transaction.atomic
@@ -29,7 +33,7 @@ def load() -> list[DemoLogin]:
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
     load_register()
     logins = load_demo_accounts(logins)
-    return logins
+    return logins + showcase.load()
 
 
 def load_register() -> None:

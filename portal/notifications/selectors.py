@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -312,3 +313,68 @@ def staff_notification(reference: str) -> Notification:
     if notification is None:
         raise Http404("No such notification")
     return notification
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stops at QUEUE_COUNT_CAP (see there why)."""
+
+    count: int
+    capped: bool
+
+
+def _capped_count(queryset: QuerySet[Any]) -> CappedCount:
+    counted = queryset.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
+    return CappedCount(count=min(counted, QUEUE_COUNT_CAP), capped=counted > QUEUE_COUNT_CAP)
+
+
+def answered_since_decided() -> QuerySet[Notification]:
+    """Notifications back in the queue as new because the provider answered our question
+    after our last decision on them (or we have made none), latest answer first.
+
+    Read from the queue's own index (new notifications), each checked against its own few
+    thread messages, so the cost follows the size of the queue, not of every thread."""
+    answers = NotificationMessage.objects.filter(
+        notification=models.OuterRef("pk"), kind=MessageKind.ANSWER
+    )
+    # Every answer follows the submission, so with no decision yet any answer counts.
+    since = Coalesce(models.OuterRef("decided_at"), models.OuterRef("submitted_at"))
+    after_decision = answers.filter(created_at__gt=since)
+    return (
+        Notification.objects.filter(status=NotificationStatus.SUBMITTED)
+        .filter(models.Exists(after_decision))
+        .annotate(
+            answered_at=models.Subquery(
+                answers.order_by("-created_at", "-pk").values("created_at")[:1]
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The regulator's queue at a glance, each figure matching an inbox filter."""
+
+    new: CappedCount
+    overdue: CappedCount
+    waiting_for_answer: CappedCount
+    answers_received: CappedCount
+    # The notifications most recently answered, each with `answered_at`.
+    latest_answered: list[Notification]
+
+
+def queue_summary(latest: int = 5) -> QueueSummary:
+    answered = answered_since_decided()
+    return QueueSummary(
+        new=_capped_count(staff_inbox(InboxFilters())),
+        overdue=_capped_count(staff_inbox(InboxFilters(status="", deadline=Deadline.OVERDUE))),
+        waiting_for_answer=_capped_count(
+            staff_inbox(InboxFilters(status=NotificationStatus.INFORMATION_REQUESTED))
+        ),
+        answers_received=_capped_count(answered),
+        latest_answered=list(
+            answered.select_related("provider")
+            .only(*QUEUE_COLUMNS)
+            .order_by("-answered_at", "-pk")[:latest]
+        ),
+    )

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
+    access_for,
     has_any_access,
     providers_for,
     scope_for,
@@ -256,3 +257,29 @@ def my_providers(user: Any) -> list[ProviderSummary]:
             )
         )
     return summaries
+
+
+def join_requests_to_decide(user: Any, limit: int = 10) -> list[JoinRequest]:
+    """Pending requests to join any provider whose team this user manages, oldest first
+    (for their home page; one query whatever the number of providers)."""
+    provider_ids = [
+        provider_id
+        for provider_id, access in access_for(user).items()
+        if access.has_anywhere(Permission.MANAGE_TEAM)
+    ]
+    if not provider_ids:
+        return []
+    return list(
+        JoinRequest.objects.filter(provider_id__in=provider_ids, status=JoinRequestStatus.PENDING)
+        .select_related("user", "provider")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def join_requests_sent(user: Any, limit: int = 10) -> list[JoinRequest]:
+    """The user's own requests to join that are still waiting for a decision."""
+    return list(
+        JoinRequest.objects.filter(user_id=user.pk, status=JoinRequestStatus.PENDING)
+        .select_related("provider")
+        .order_by("created_at", "pk")[:limit]
+    )

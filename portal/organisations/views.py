@@ -70,25 +70,9 @@ def _grant_from_forms(
     return True
 
 
-def _navigation(request: HttpRequest, provider: Provider | None = None) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = [
-        {"href": reverse("organisations:providers"), "text": "Your providers"}
-    ]
-    if provider is not None:
-        items.append(
-            {
-                "href": reverse("organisations:team", kwargs={"provider_id": provider.pk}),
-                "text": "Team",
-                "active": True,
-            }
-        )
-    return items
-
-
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("navigation_items", _navigation(request, context.get("provider")))
     context.setdefault("describe_permissions", describe_permissions)
     return render(request, f"organisations/{template}", context, status=status)
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.organisations",
     "portal.notifications",
+    "portal.home",
     "portal.demo",
 ]
 
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.frontend.context_processors.service",
                 "portal.accounts.context_processors.account",
+                "portal.home.navigation.navigation",
             ],
         },
     },

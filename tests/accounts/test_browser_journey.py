@@ -112,7 +112,7 @@ def test_sign_up_set_up_totp_sign_out_and_in_again(page, mail):
     # The set-up code's time step is spent; the app's next code (one step ahead) works.
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key, 1))
     page.get_by_role("button", name="Sign in").click()
-    check(page, "Your account")
+    check(page, "Home")  # signing in lands on the home page
 
 
 @pytest.mark.browser
@@ -175,7 +175,7 @@ def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, sett
     settings.SESSION_WARNING_SECONDS = 37
     account = make_account("timeout@example.org")
     browser_sign_in(page, account)
-    assert page.locator("h1").inner_text() == "Your account"
+    assert page.locator("h1").inner_text() == "Home"
 
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
     dialog.wait_for(state="visible", timeout=10_000)
@@ -187,7 +187,7 @@ def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, sett
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden", timeout=5_000)
     page.reload()
-    assert page.locator("h1").inner_text() == "Your account"
+    assert page.locator("h1").inner_text() == "Home"
 
 
 @pytest.mark.browser
@@ -328,6 +328,7 @@ def test_signing_out_another_browser(page):
     )
     sign_in(elsewhere, account, ip="10.20.30.40")
     browser_sign_in(page, account, step=1)  # each time step verifies once
+    page.get_by_role("link", name="Your account", exact=True).first.click()
     page.get_by_role("link", name="View where you are signed in").click()
     check(page, "Where you are signed in")
     assert "Firefox on Windows" in page.locator("main").inner_text()

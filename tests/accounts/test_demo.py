@@ -23,5 +23,5 @@ def test_demo_accounts_are_idempotent_and_usable(client, settings):
     )
     assert response["Location"] == "/sign-in/authenticator/"
     response = client.post("/sign-in/authenticator/", {"code": demo_totp_code()})
-    assert response["Location"] == "/account/"
+    assert response["Location"] == "/home/"
     assert b"Sunrise Demo House" in client.get("/account/").content

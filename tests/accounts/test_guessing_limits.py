@@ -79,7 +79,7 @@ def test_the_owners_recognised_browser_is_not_slowed(client: Any, account: Any) 
 
     assert password_step(client, account.email, PASSWORD, "10.9.9.9").status_code == 302
     response = authenticator_step(client, totp_now(account.key, 1), "10.9.9.9")
-    assert response["Location"] == "/account/"
+    assert response["Location"] == "/home/"
     # Another browser of the same network is not the owner's: it waits.
     stranger = CheckedClient()
     password_step(stranger, account.email, PASSWORD, "10.9.9.9")

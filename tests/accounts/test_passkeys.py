@@ -276,7 +276,7 @@ def test_sign_in_with_password_then_passkey(client, account, with_passkey):
     assert "Use your authenticator app instead" in page.content.decode()
     key_before = client.session.session_key
     response = passkey_step(client, with_passkey.get(options_on(page)))
-    assert response["Location"] == "/account/"
+    assert response["Location"] == "/home/"
     assert client.session.session_key != key_before
     assert client.get("/account/").status_code == 200
     assert AuditEvent.objects.filter(verb="accounts.signed_in", data__method="passkey").count() == 1
@@ -295,7 +295,7 @@ def test_the_authenticator_app_still_works_for_a_passkey_user(client, account, w
     page = client.get("/sign-in/authenticator/").content.decode()
     assert "Use a passkey instead" in page
     response = client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})
-    assert response["Location"] == "/account/"
+    assert response["Location"] == "/home/"
 
 
 def test_without_passkeys_the_passkey_page_sends_you_to_the_app(client, account):
@@ -307,7 +307,7 @@ def test_without_passkeys_the_passkey_page_sends_you_to_the_app(client, account)
 def test_an_answer_cannot_be_replayed(client, account, with_passkey):
     password_step(client, account)
     answer = with_passkey.get(options_on(client.get("/sign-in/passkey/")))
-    assert passkey_step(client, answer)["Location"] == "/account/"
+    assert passkey_step(client, answer)["Location"] == "/home/"
     client.post("/sign-out/")
 
     # Sent again at once: its challenge is gone.
@@ -372,7 +372,7 @@ def test_authenticators_without_a_counter_are_accepted(client, account, with_pas
         password_step(client, account)
         options = options_on(client.get("/sign-in/passkey/"))
         assert passkey_step(client, with_passkey.get(options, sign_count=0))["Location"] == (
-            "/account/"
+            "/home/"
         )
         client.post("/sign-out/")
 
@@ -412,9 +412,7 @@ def test_wrong_answers_count_toward_the_source_bound_block(client, account, with
     owner = Client()
     password_step(owner, account, ip="10.1.1.1")
     options = options_on(owner.get("/sign-in/passkey/", REMOTE_ADDR="10.1.1.1"))
-    assert passkey_step(owner, with_passkey.get(options), ip="10.1.1.1")["Location"] == (
-        "/account/"
-    )
+    assert passkey_step(owner, with_passkey.get(options), ip="10.1.1.1")["Location"] == ("/home/")
 
 
 def test_next_page_is_kept_through_the_passkey_step(client, account, with_passkey):
@@ -458,7 +456,7 @@ def test_two_copies_of_one_answer_sent_together_sign_in_once(account):
 def sign_in_with_passkey(client, account, authenticator):
     password_step(client, account)
     options = options_on(client.get("/sign-in/passkey/"))
-    assert passkey_step(client, authenticator.get(options))["Location"] == "/account/"
+    assert passkey_step(client, authenticator.get(options))["Location"] == "/home/"
 
 
 def test_removing_a_passkey_needs_confirmation_and_tells_the_owner(

@@ -53,6 +53,8 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     devtools, authenticator_id = virtual_authenticator(page)
 
     browser_sign_in(page, account)
+    check(page, "Home")  # signing in lands on the home page
+    page.get_by_role("link", name="Your account", exact=True).first.click()
     check(page, "Your account")
     page.get_by_role("link", name="Manage passkeys").click()
     check(page, "Passkeys")
@@ -86,8 +88,8 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     page.wait_for_url("**/sign-in/passkey/")
     check(page, "Use your passkey")
     press(page, "Use your passkey")
-    page.wait_for_url("**/account/")
-    check(page, "Your account")
+    page.wait_for_url("**/home/")
+    check(page, "Home")
     assert Passkey.objects.get().last_used_at is not None
 
     # "Confirm it is you" with the password and the passkey.

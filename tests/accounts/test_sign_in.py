@@ -27,7 +27,7 @@ def test_sign_in_needs_password_then_authenticator(client, account):
     page = client.get("/sign-in/authenticator/")
     assert b'autocomplete="one-time-code"' in page.content
     response = client.post("/sign-in/authenticator/", {"code": totp_now(account.key)})
-    assert response["Location"] == "/account/"
+    assert response["Location"] == "/home/"
     home = client.get("/account/")
     assert home.status_code == 200
     assert b"Registered manager" in home.content
@@ -62,7 +62,7 @@ def test_recovery_code_signs_in_once_and_warns_by_email(client, account, mail):
     password_step(client, account.email)
     code = account.recovery[0]
     response = client.post("/sign-in/recovery-code/", {"code": f"{code[:5]} {code[5:].upper()}"})
-    assert response["Location"] == "/account/"
+    assert response["Location"] == "/home/"
     client.post("/sign-out/")
     password_step(client, account.email)
     page = client.post("/sign-in/recovery-code/", {"code": code})
@@ -254,7 +254,7 @@ def test_next_only_goes_to_this_site(client, account):
     client.post("/sign-in/?next=//evil.example/x", {"email": account.email, "password": PASSWORD})
     assert (
         client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})["Location"]
-        == "/account/"
+        == "/home/"
     )
 
 

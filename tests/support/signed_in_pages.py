@@ -69,6 +69,7 @@ from portal.organisations.permissions import (
     DELEGABLE_PERMISSIONS,
     AccessLevel,
 )
+from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
 from portal.organisations.services import token_hmac
 from portal.register.models import (
     Location,
@@ -274,7 +275,15 @@ def build_world() -> World:
     q_ni = registered(RoleType.NOMINATED_INDIVIDUAL, q, None, "Olga", "olga.ni@other.example")
     delegate = make_user("dee.delegate@sunrise.example", full_name="Dee Delegate")
     staff = make_user("inspector@regulator.example", is_staff=True, full_name="Iris Inspector")
-    users = {"ni": ni, "rm": rm, "delegate": delegate, "staff": staff, "q_ni": q_ni}
+    newcomer = make_user("nell.newcomer@example.com", full_name="Nell Newcomer")
+    users = {
+        "ni": ni,
+        "rm": rm,
+        "delegate": delegate,
+        "staff": staff,
+        "q_ni": q_ni,
+        "newcomer": newcomer,
+    }
     world = World(p=p, p2=p2, q=q, a=a, b=b, users=users)
     for user in users.values():
         second_factors(user)
@@ -308,6 +317,16 @@ def build_world() -> World:
         provider=p,
         message="Please",
     )
+    # Someone signed up with no access yet, who has asked to join and been invited.
+    organisation_services.request_to_join(user=newcomer, provider=q, message="I work there")
+    organisation_services.invite(
+        actor=ni,
+        provider=p,
+        email=newcomer.email,
+        permissions=NOTIFY,
+        whole_provider=False,
+        location_ids=[b.pk],
+    )
     # The delegate has asked to join Q, and Q's nominated individual has invited them.
     o["delegate_join_request"] = organisation_services.request_to_join(
         user=delegate, provider=q, message="I help Olga"
@@ -327,6 +346,11 @@ def build_world() -> World:
     o["absence"] = submitted(world, "absence")
     o["police"] = submitted(world, "police")
     o["question"] = asked(o["police"], staff)
+    # A question the provider has answered, waiting for staff (the staff home lists it).
+    o["answered"] = submitted(world, "police")
+    notification_services.answer_question(
+        question_id=asked(o["answered"], staff).pk, user=ni, body="Nobody was hurt."
+    )
     o["contact"] = submitted(world, "change-contact-details")
     o["provider_level"] = submitted(world, "insolvency")
     # Drafts: a long one (task list), a short one, and one stopped by an answer.
@@ -615,19 +639,22 @@ def add_volume(world: World, volume: Volume) -> None:
         Notification, _notification_rows(world, volume.notifications, places, ni), batch
     )
     at_a = [n for n in notifications if n.location_id == world.a.pk]
-    _bulk(
-        NotificationMessage,
-        [
-            NotificationMessage(
-                notification=at_a[i % len(at_a)],
-                kind=MessageKind.QUESTION,
-                body=f"Question {i}",
-                author=staff,
-            )
-            for i in range(volume.questions)
-        ],
-        batch,
-    )
+    # Questions from us, and answers waiting for us on notifications back in the queue.
+    new_at_a = [n for n in at_a if n.status == NotificationStatus.SUBMITTED]
+    for kind, on, author in (
+        (MessageKind.QUESTION, at_a, staff),
+        (MessageKind.ANSWER, new_at_a, ni),
+    ):
+        _bulk(
+            NotificationMessage,
+            [
+                NotificationMessage(
+                    notification=on[i % len(on)], kind=kind, body=f"{kind} {i}", author=author
+                )
+                for i in range(volume.questions)
+            ],
+            batch,
+        )
     police = CATALOGUE.require("police")
     _bulk(
         NotificationDraft,
@@ -844,6 +871,10 @@ def get_visits(world: World) -> list[Visit]:
     each("accounts:lost_second_factor_sent", ("ni",))
     each("accounts:sign_out", ("ni",))
     each("accounts:signed_out", ("ni",))
+
+    # Home: where sign-in lands, for each kind of user.
+    each("home:index", (*PROVIDER_SIDE, "staff", "newcomer"))
+    each("home:index", ("ni",), session={CURRENT_PROVIDER_SESSION_KEY: world.p.pk})
 
     # Your account.
     each("accounts:home", (*PROVIDER_SIDE, "staff"))

@@ -1,0 +1,114 @@
+"""The GOV.UK service navigation: the sections this user may use, the current one marked.
+
+Built from `sections.sections_for` (the user's access, read once per request), so no item
+costs a query. Someone signed in, or part-way through signing in or up, is never offered
+"Create an account" or "Sign in".
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from portal.accounts import sessions
+from portal.accounts.views import SIGN_UP_PROVEN
+from portal.home.sections import Kind, Sections, sections_for
+from portal.staff_permissions import StaffPermission
+
+# Session keys that say someone is part-way through signing up or in (set by accounts).
+PART_WAY_KEYS = (sessions.PENDING_USER, SIGN_UP_PROVEN)
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    href: str
+    # Further paths that belong to this section (the href itself always does).
+    also: tuple[str, ...] = ()
+
+    def matches(self, path: str) -> int:
+        """How closely `path` belongs here: the length of the longest prefix, else 0."""
+        return max((len(p) for p in (self.href, *self.also) if path.startswith(p)), default=0)
+
+
+def _provider_items(sections: Sections) -> list[Item]:
+    items = [Item("Home", reverse("home:index"))]
+    if sections.may_view or sections.may_draft:
+        history = reverse("notifications:history")
+        start = "notifications:history" if sections.may_view else "notifications:choose_provider"
+        items.append(Item("Notifications", reverse(start), also=(history,)))
+    if sections.registered_person:
+        items.append(Item("Your registration", reverse("register:your_registration")))
+    providers = reverse("organisations:providers")
+    if sections.team_provider is not None:
+        team = reverse("organisations:team", kwargs={"provider_id": sections.team_provider.pk})
+        also = (providers,) if not sections.several_providers else ()
+        items.append(Item("Your team", team, also=also))
+    if sections.several_providers or (sections.may_view_team and sections.team_provider is None):
+        items.append(Item("Your providers", providers))
+    return items
+
+
+_STAFF_SECTIONS = [
+    ("Inbox", "notifications_staff:inbox", StaffPermission.VIEW_NOTIFICATIONS_QUEUE),
+    ("Register", "register:search", StaffPermission.VIEW_REGISTER),
+    ("Accounts", "accounts:staff_account_search", StaffPermission.MANAGE_ACCOUNTS),
+    (
+        "Second factor requests",
+        "accounts:staff_factor_resets",
+        StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
+    ),
+]
+
+
+def _staff_items(sections: Sections) -> list[Item]:
+    """The back-office sections whose staff permission this member of staff holds."""
+    return [Item("Home", reverse("home:index"))] + [
+        Item(text, reverse(name))
+        for text, name, permission in _STAFF_SECTIONS
+        if permission in sections.staff
+    ]
+
+
+def items_for(request: HttpRequest) -> list[Item]:
+    sections = sections_for(request)
+    if sections is None:
+        session = getattr(request, "session", None)
+        if session is not None and any(key in session for key in PART_WAY_KEYS):
+            return []
+        return [
+            Item("Create an account", reverse("accounts:sign_up")),
+            Item("Sign in", reverse("accounts:sign_in")),
+        ]
+    if sections.kind is Kind.STAFF:
+        items = _staff_items(sections)
+    elif sections.kind is Kind.PROVIDER:
+        items = _provider_items(sections)
+    else:
+        items = [Item("Home", reverse("home:index"))]
+    return [
+        *items,
+        Item("Your account", reverse("accounts:home")),
+        Item("Sign out", reverse("accounts:sign_out")),
+    ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `navigation_items` for govukServiceNavigation, and where the
+    service name leads (the home once signed in)."""
+    path = request.path
+    items = items_for(request)
+    best = max((item.matches(path) for item in items), default=0)
+    rendered = []
+    for item in items:
+        closeness = item.matches(path)
+        entry: dict[str, Any] = {"text": item.text, "href": item.href}
+        if best and closeness == best:
+            entry["current" if path == item.href else "active"] = True
+        rendered.append(entry)
+    signed_in = sections_for(request) is not None
+    return {
+        "navigation_items": rendered,
+        "service_url": reverse("home:index") if signed_in else reverse("pages:start"),
+    }

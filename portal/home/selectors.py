@@ -1,0 +1,78 @@
+"""What each kind of user's home shows. Every read is scoped by the signed-in user through
+the selectors of the domain that owns it (and so through the portal's one access function),
+and each list is one query however much data there is."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal.accounts.models import SecondFactorResetRequest
+from portal.accounts.selectors import pending_factor_resets
+from portal.notifications import selectors as notifications
+from portal.notifications.models import Notification, NotificationDraft, NotificationMessage
+from portal.organisations import selectors as organisations
+from portal.organisations import services as organisation_services
+from portal.organisations.models import Invitation, JoinRequest
+
+# How many of each kind of item the home lists before pointing to the full list.
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ProviderWork:
+    """What needs a registered person or delegate now."""
+
+    questions: list[NotificationMessage]
+    owed: list[Notification]
+    drafts: list[NotificationDraft]
+    more_drafts: bool
+    join_requests: list[JoinRequest]
+    invitations: list[Invitation]
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.questions or self.owed or self.drafts or self.join_requests or self.invitations
+        )
+
+
+def provider_work(user: Any, *, may_view: bool, may_draft: bool) -> ProviderWork:
+    drafts = list(notifications.open_drafts(user)[: SHOWN + 1]) if may_draft else []
+    return ProviderWork(
+        questions=notifications.open_questions(user, limit=SHOWN),
+        owed=notifications.owed(user, limit=SHOWN) if may_view else [],
+        drafts=drafts[:SHOWN],
+        more_drafts=len(drafts) > SHOWN,
+        join_requests=organisations.join_requests_to_decide(user, limit=SHOWN),
+        invitations=organisation_services.pending_invitations_for_email(user.email),
+    )
+
+
+@dataclass(frozen=True)
+class GettingAccess:
+    """For someone signed in with no access yet: what is already on its way."""
+
+    invitations: list[Invitation]
+    join_requests: list[JoinRequest]
+
+
+def getting_access(user: Any) -> GettingAccess:
+    return GettingAccess(
+        invitations=organisation_services.pending_invitations_for_email(user.email),
+        join_requests=organisations.join_requests_sent(user, limit=SHOWN),
+    )
+
+
+@dataclass(frozen=True)
+class StaffWork:
+    queue: notifications.QueueSummary
+    factor_resets: list[SecondFactorResetRequest]
+    more_factor_resets: bool
+
+
+def staff_work() -> StaffWork:
+    resets = list(pending_factor_resets()[: SHOWN + 1])
+    return StaffWork(
+        queue=notifications.queue_summary(latest=SHOWN),
+        factor_resets=resets[:SHOWN],
+        more_factor_resets=len(resets) > SHOWN,
+    )

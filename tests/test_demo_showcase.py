@@ -1,0 +1,79 @@
+"""The demo data shows the product: a provider registered in full, a group with many
+locations, notifications in every status, questions and updates waiting, and work in the
+staff queue; loading it again changes nothing, and every printed sign-in signs in."""
+
+import pytest
+from django.test import Client
+
+from portal.demo import data, showcase
+from portal.demo.accounts import DEMO_MANAGER_EMAIL, demo_totp_code
+from portal.notifications import selectors as notification_selectors
+from portal.notifications.models import Notification, NotificationMessage, NotificationStatus
+from portal.organisations.models import JoinRequest
+from portal.register.models import Provider
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logins(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.DEMO_DATA_ALLOWED = True  # as the development settings do (portal/demo/guard.py)
+    return data.load()
+
+
+def test_loading_again_changes_nothing(logins):
+    counts = (
+        Notification.objects.count(),
+        NotificationMessage.objects.count(),
+        JoinRequest.objects.count(),
+    )
+    assert data.load() == logins
+    assert (
+        Notification.objects.count(),
+        NotificationMessage.objects.count(),
+        JoinRequest.objects.count(),
+    ) == counts
+
+
+def test_the_demo_provider_has_its_registration_in_full(logins):
+    provider = Provider.objects.get(pk=showcase.DEMO_PROVIDER_ID)
+    location = provider.locations.get(pk=showcase.DEMO_LOCATION_ID)
+    assert provider.registration_date is not None
+    assert location.registration_date is not None
+    assert provider.activities.count() >= 2
+    assert location.activities.count() >= 2
+    assert location.service_types.exists()
+
+
+def test_a_provider_with_many_locations_and_someone_to_sign_in_as(logins):
+    group = Provider.objects.get(pk=showcase.GROUP_PROVIDERS[0][0])
+    assert group.locations.count() >= 20
+    assert showcase.GROUP_NI_EMAIL in [login.email for login in logins]
+
+
+def test_notifications_in_every_status_and_work_waiting_on_both_sides(logins):
+    at_demo = Notification.objects.filter(provider_id=showcase.DEMO_PROVIDER_ID)
+    assert set(at_demo.values_list("status", flat=True)) == set(NotificationStatus.values)
+    assert NotificationMessage.objects.filter(
+        notification__provider_id=showcase.DEMO_PROVIDER_ID, kind="question", answered=False
+    ).exists()
+    assert at_demo.exclude(next_due_label="").exists()  # an update owed
+    queue = notification_selectors.queue_summary()
+    assert queue.new.count >= 3
+    assert queue.overdue.count >= 1
+    assert queue.waiting_for_answer.count >= 1
+    assert queue.answers_received.count >= 1
+
+
+def test_every_printed_sign_in_signs_in_and_lands_on_a_home(logins):
+    with_passwords = [login for login in logins if login.password == data.DEMO_PASSWORD]
+    assert DEMO_MANAGER_EMAIL in [login.email for login in with_passwords]
+    assert len(with_passwords) == 4  # staff, manager, group, newcomer
+    for login in with_passwords:
+        client = Client()
+        response = client.post("/sign-in/", {"email": login.email, "password": login.password})
+        assert response["Location"] == "/sign-in/authenticator/", login
+        response = client.post("/sign-in/authenticator/", {"code": demo_totp_code()})
+        assert response["Location"] == "/home/", login
+        assert client.get("/home/").status_code == 200
