@@ -13,6 +13,7 @@ from django.urls import get_resolver
 
 from portal import staff_permissions
 from portal.accounts.models import User
+from portal.home import sections
 from portal.notifications.urls import REFERENCE
 from portal.staff_permissions import StaffPermission
 from tests.support.url_access import walk
@@ -52,3 +53,24 @@ def test_a_staff_page_needs_its_named_permission(client, monkeypatch, path, perm
     everything_but = frozenset(StaffPermission) - {permission}
     monkeypatch.setattr(staff_permissions, "staff_permissions_of", lambda _p: everything_but)
     assert client.get(path).status_code == 403
+
+
+def navigation_of(html: str) -> str:
+    start = html.index('class="govuk-service-navigation')
+    return html[start : html.index("</nav>", start)]
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_staff_only_the_sections_they_hold(client, monkeypatch):
+    client.force_login(
+        User.objects.create_user("inspector@regulator.example", "x" * 12, is_staff=True)
+    )
+    everything = navigation_of(client.get("/home/").content.decode())
+    assert "Second factor requests" in everything
+    assert 'href="/staff/accounts/"' in everything
+    only_the_queue = frozenset({StaffPermission.VIEW_NOTIFICATIONS_QUEUE})
+    monkeypatch.setattr(sections, "staff_permissions_of", lambda _p: only_the_queue)
+    navigation = navigation_of(client.get("/home/").content.decode())
+    assert 'href="/regulator/notifications/"' in navigation
+    assert 'href="/staff/accounts/"' not in navigation
+    assert "Second factor requests" not in navigation
