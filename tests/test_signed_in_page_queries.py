@@ -54,7 +54,9 @@ BUDGET = 12
 _TEAM_CHANGE = (
     "team changes re-check, under a row lock on the provider, that the actor may grant "
     "this, the last-manager rule (twice: before and after) and the member's scope, snapshot "
-    "the access before and after for the audit, then email: organisations/services.py"
+    "the access before and after for the audit, then email: organisations/services.py; "
+    "a change that narrows or ends someone's access also looks for invitations they sent "
+    "that they can no longer give (one statement when there are none)"
 )
 POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:check": (
@@ -67,7 +69,17 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "the notification is read by the view, then locked and read again",
     ),
     "notifications:answer": (17, "question and notification each read, then locked and read again"),
-    "notifications_staff:accept": (15, "accepting a change of email updates the register too"),
+    "notifications_staff:accept": (
+        26,
+        "accepting a change of email updates the register too; for a person with an account "
+        "it starts the owner's confirmation instead (the change, a code for the new address, "
+        "an email to each address, audit in both domains) and notes it on the decision",
+    ),
+    "accounts:email_change_confirm": (
+        19,
+        "moving a sign-in address locks the account and the change, checks the code under its "
+        "row lock, updates both, audits, and tells the old and the new address",
+    ),
     "organisations:join": (
         19,
         "checks the requester's access, existing requests, finds the managers",
@@ -75,10 +87,10 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "organisations:invite_check": (22, _TEAM_CHANGE),
     "organisations:invitation_resend": (23, _TEAM_CHANGE),
     "organisations:invitation_cancel": (17, _TEAM_CHANGE),
-    "organisations:member_change": (30, _TEAM_CHANGE),
-    "organisations:member_suspend": (24, _TEAM_CHANGE),
+    "organisations:member_change": (31, _TEAM_CHANGE),
+    "organisations:member_suspend": (25, _TEAM_CHANGE),
     "organisations:member_reinstate": (20, _TEAM_CHANGE),
-    "organisations:member_remove": (24, _TEAM_CHANGE),
+    "organisations:member_remove": (25, _TEAM_CHANGE),
     "organisations:member_keep": (13, _TEAM_CHANGE),
     "organisations:join_request_approve": (26, _TEAM_CHANGE),
     "organisations:join_request_refuse": (13, _TEAM_CHANGE),

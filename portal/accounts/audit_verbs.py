@@ -40,3 +40,6 @@ class AccountsVerb(AuditVerb):
     PASSKEY_CLONE_SUSPECTED = "accounts.passkey_clone_suspected"
     EMAIL_CHANGED = "accounts.email_changed", "old_email", "new_email", "reason"
     EMAIL_CHANGE_CONFLICT = "accounts.email_change_conflict", "new_email"
+    EMAIL_CHANGE_REQUESTED = "accounts.email_change_requested", "old_email", "new_email", "reason"
+    EMAIL_CHANGE_CODE_REFUSED = "accounts.email_change_code_refused", "outcome"
+    EMAIL_CHANGE_STOPPED = "accounts.email_change_stopped", "old_email", "new_email"

@@ -69,6 +69,7 @@ class CodePurpose(models.TextChoices):
     SIGN_UP = "sign_up", "Create an account"
     PASSWORD_RESET = "password_reset", "Reset a password"
     SECOND_FACTOR_RESET = "second_factor_reset", "Ask for a second factor reset"
+    EMAIL_CHANGE = "email_change", "Confirm a new sign-in email address"
 
 
 class CodeStatus(models.TextChoices):
@@ -99,6 +100,48 @@ class EmailCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code for {self.email} ({self.status})"
+
+
+class EmailChangeStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the person to confirm it"
+    CONFIRMED = "confirmed", "Confirmed by the person"
+    STOPPED = "stopped", "Stopped from the old address"
+    REPLACED = "replaced", "Replaced by a newer change"
+
+
+class EmailChange(models.Model):
+    """A new sign-in address someone else asked for (staff accepting a change of contact
+    details). The account keeps its address until its owner, signed in, enters the code sent
+    to the new one; the old address can stop it with the link it was sent
+    (portal/accounts/services/email_change.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(max_length=320)
+    new_email = models.EmailField(max_length=320)
+    status = models.CharField(
+        max_length=10, choices=EmailChangeStatus.choices, default=EmailChangeStatus.WAITING
+    )
+    # What asked for it, for the person and the audit ("Change of contact details NOT-…").
+    reason = models.CharField(max_length=300)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # HMAC of the token in the old address's "stop this" link; the token is only in the email.
+    stop_token_hmac = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="waiting"),
+                name="accounts_one_waiting_email_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} to {self.new_email} ({self.status})"
 
 
 class RateCounter(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.accounts import passkey_views, session_views, staff_views, views
+from portal.accounts import email_change_views, passkey_views, session_views, staff_views, views
 
 app_name = "accounts"
 
@@ -76,6 +76,21 @@ urlpatterns = [
         name="end_other_sessions",
     ),
     path("account/session/extend/", views.extend_session, name="extend_session"),
+    path(
+        "account/email-address/confirm/",
+        email_change_views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path(
+        "account/email-address/new-code/",
+        email_change_views.email_change_new_code,
+        name="email_change_new_code",
+    ),
+    path(
+        "email-address/stop/<str:token>/",
+        email_change_views.email_change_stop,
+        name="email_change_stop",
+    ),
     path("staff/accounts/", staff_views.account_search, name="staff_account_search"),
     path("staff/accounts/<int:user_id>/", staff_views.account, name="staff_account"),
     path("staff/second-factor-resets/", views.staff_factor_resets, name="staff_factor_resets"),

@@ -70,7 +70,9 @@ def engine_context(
     if not any(q.kind == Kind.REGISTERED_PERSON for q in definition.questions()):
         return engine.EngineContext()
     roles = RoleAssignment.objects.live().filter(provider_id=provider_id)
-    if location_id is not None:
+    if location_id is not None and any(q.only_people_in_scope for q in definition.questions()):
+        roles = roles.filter(location_id=location_id)
+    elif location_id is not None:
         # About one location: the provider's people and that location's managers.
         roles = roles.filter(Q(location__isnull=True) | Q(location_id=location_id))
     roles = roles.select_related("person").order_by(
@@ -571,14 +573,29 @@ def accept_change(
         from portal.register.services import change_person_email
 
         person = Person.objects.get(person_ref=answers["changed_person"])
-        change_person_email(
+        change = change_person_email(
             person=person,
             new_email=answers["new_email"],
             actor=staff,
             reason=f"Change of contact details {notification.reference}",
         )
+        if change.waiting_for_the_person:
+            _note_on_decision(
+                notification,
+                f"{person.full_name} has an account, so the new email address takes effect "
+                "only when they confirm it with a code we sent to that address. Until then "
+                "they sign in with their current address, which we have told how to stop it.",
+            )
     _email_decision(notification)
     return notification
+
+
+def _note_on_decision(notification: Notification, note: str) -> None:
+    """Add `note` to the decision both sides see (the thread and the decision email)."""
+    notification.decision_reason = note
+    notification.save(update_fields=["decision_reason"])
+    decision = notification.messages.filter(kind=MessageKind.STATUS).order_by("-id")[:1]
+    NotificationMessage.objects.filter(pk__in=decision.values("pk")).update(body=note)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ class OrganisationsVerb(AuditVerb):
     INVITATION_CANCELLED = "organisations.invitation_cancelled", "email", *_CHANGE
     INVITATION_ACCEPTED = "organisations.invitation_accepted", "email", *_CHANGE
     INVITATION_EXPIRED = "organisations.invitation_expired", "email", *_CHANGE
+    INVITATION_DECLINED = "organisations.invitation_declined", "email", *_CHANGE
     JOIN_REQUESTED = "organisations.join_requested", "provider", *_CHANGE
     JOIN_REQUEST_APPROVED = "organisations.join_request_approved", *_CHANGE
     JOIN_REQUEST_REFUSED = "organisations.join_request_refused", *_CHANGE

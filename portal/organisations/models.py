@@ -102,6 +102,8 @@ class InvitationStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     CANCELLED = "cancelled", "Cancelled"
     EXPIRED = "expired", "Expired"
+    # The invitee already had access: an invitation never merges into it (see README).
+    DECLINED = "declined", "Not used"
 
 
 class Invitation(StateMachineMixin):
@@ -113,11 +115,13 @@ class Invitation(StateMachineMixin):
                 InvitationStatus.ACCEPTED,
                 InvitationStatus.CANCELLED,
                 InvitationStatus.EXPIRED,
+                InvitationStatus.DECLINED,
             }
         ),
         InvitationStatus.EXPIRED: frozenset({InvitationStatus.PENDING, InvitationStatus.CANCELLED}),
         InvitationStatus.ACCEPTED: frozenset(),
         InvitationStatus.CANCELLED: frozenset(),
+        InvitationStatus.DECLINED: frozenset(),
     }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -149,6 +153,8 @@ class Invitation(StateMachineMixin):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Why it was cancelled or not used when nobody chose to (shown to the team and audited).
+    closed_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

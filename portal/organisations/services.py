@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -382,6 +382,8 @@ def resend_invitation(
         )
     before = snapshot(invitation)
     invitation.move_to(InvitationStatus.PENDING)
+    # Whoever sends it again vouches for it: acceptance checks their authority from now on.
+    invitation.invited_by = actor
     token, invitation.token_hmac = _new_token()
     invitation.sent_at = timezone.now()
     invitation.expires_at = _invitation_expiry()
@@ -452,106 +454,6 @@ def invitation_for_token(token: str) -> Invitation | None:
     )
 
 
-def _refuse_unusable(invitation: Invitation) -> None:
-    if invitation.status == InvitationStatus.ACCEPTED:
-        raise DelegationError("This invitation has already been used")
-    if invitation.status == InvitationStatus.CANCELLED:
-        raise DelegationError("This invitation has been cancelled")
-    if invitation.status == InvitationStatus.EXPIRED or invitation.has_expired:
-        raise DelegationError(
-            "This invitation has expired. Ask the person who invited you to send it again"
-        )
-
-
-def _accept(invitation: Invitation, user: Any, request: HttpRequest | None) -> Membership:
-    """Turn a pending invitation (already locked) into access for `user`."""
-    _refuse_unusable(invitation)
-    provider = _lock_provider(invitation.provider)
-    scope = scope_of(invitation)
-    if not scope.whole_provider:
-        still_registered = frozenset(
-            Location.objects.filter(
-                pk__in=scope.location_ids, registration_status="Registered"
-            ).values_list("pk", flat=True)
-        )
-        scope = Scope(whole_provider=False, location_ids=still_registered)
-    if not provider.is_registered or scope.is_empty:
-        raise DelegationError(
-            f"{provider.name} is no longer registered for the locations in this invitation"
-        )
-    current = (
-        Membership.objects.select_for_update()
-        .filter(user=user, provider=provider)
-        .exclude(status=MembershipStatus.REMOVED)
-        .first()
-    )
-    if current is not None and current.status == MembershipStatus.SUSPENDED:
-        raise DelegationError(
-            f"Your access to {provider.name} is suspended. Ask someone who manages its team to reinstate it"
-        )
-    before_membership = snapshot(current) if current is not None else None
-    if current is None:
-        membership = _create_membership(
-            user=user,
-            provider=provider,
-            scope=scope,
-            permissions=invitation.permissions,
-            granted_by=invitation.invited_by,
-        )
-    else:
-        # Already a member: the invitation adds to what they have.
-        membership = current
-        membership.permissions = sorted(set(membership.permissions) | set(invitation.permissions))
-        if scope.whole_provider:
-            membership.whole_provider = True
-            membership.locations.clear()
-        elif not membership.whole_provider:
-            membership.locations.add(*_locations(scope))
-        membership.changed_at = timezone.now()
-        membership.save()
-    inviter = invitation.invited_by
-    if inviter is not None and not _could_still_grant(inviter, membership):
-        membership.granter_review_since = timezone.now()
-        membership.save(update_fields=["granter_review_since"])
-    before_invitation = snapshot(invitation)
-    invitation.move_to(InvitationStatus.ACCEPTED)
-    invitation.accepted_by = user
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "accepted_by", "decided_at"])
-    record(
-        verb="organisations.invitation_accepted",
-        actor=user,
-        target=invitation,
-        data={
-            "email": invitation.email,
-            "before": before_invitation,
-            "after": snapshot(invitation),
-        },
-        request=request,
-    )
-    _record_grant(
-        membership,
-        to=user,
-        actor=user,
-        via=f"invitation {invitation.pk}",
-        before=before_membership,
-        request=request,
-    )
-    _access_changed(user)
-    context = {
-        "provider_name": provider.name,
-        "member": user.full_name or user.email,
-        "what": describe_permissions(membership.permissions),
-        "where": _scope_words(provider, scope_of(membership)),
-        "team_link": _link(reverse("organisations:team", kwargs={"provider_id": provider.pk})),
-        "start_link": _link(reverse("organisations:providers")),
-    }
-    _email_user(user, "organisations_access_granted", context)
-    if inviter is not None:
-        _email_user(inviter, "organisations_invitation_accepted", context)
-    return membership
-
-
 def _create_membership(
     *, user: Any, provider: Provider, scope: Scope, permissions: Iterable[str], granted_by: Any
 ) -> Membership:
@@ -599,28 +501,32 @@ def _access_changed(user: Any) -> None:
     forget_access(user)
 
 
+# What must follow when a member's access at a provider shrinks: invitation_services
+# registers the withdrawal of the invitations they could no longer give (it builds on this
+# module, so this module does not import it; organisations' AppConfig.ready loads it).
+_AFTER_ACCESS_SHRANK: list[Callable[..., object]] = []
+
+
+def after_access_shrank(react: Callable[..., object]) -> None:
+    if react not in _AFTER_ACCESS_SHRANK:
+        _AFTER_ACCESS_SHRANK.append(react)
+
+
+def _inviter_lost_authority(
+    member: Any, provider: Provider, *, actor: Any, request: HttpRequest | None
+) -> None:
+    """After a member's access here shrank: withdraw the invitations they sent that they
+    could no longer give."""
+    for react in _AFTER_ACCESS_SHRANK:
+        react(inviter=member, provider=provider, actor=actor, request=request)
+
+
 def _could_still_grant(granter: Any, membership: Membership) -> bool:
     try:
         _ensure_may_grant_as_it_stands(actor=granter, holder=membership)
     except DelegationError:
         return False
     return True
-
-
-@transaction.atomic
-def accept_invitation(*, user: Any, token: str, request: HttpRequest | None = None) -> Membership:
-    """A signed-in user accepts the invitation the link points at. The account's email must
-    be the invited address: the link is bound to it."""
-    found = invitation_for_token(token)
-    if found is None:
-        raise DelegationError("This invitation link is not valid. Check you copied all of it")
-    invitation = _locked_invitation(found)
-    _refuse_unusable(invitation)
-    if normalise_email(user.email) != invitation.email:
-        raise SignedInAsSomeoneElse(
-            f"This invitation was sent to a different email address from the one you signed in with ({user.email})"
-        )
-    return _accept(invitation, user, request)
 
 
 def pending_invitations_for_email(email: str) -> list[Invitation]:
@@ -635,24 +541,6 @@ def pending_invitations_for_email(email: str) -> list[Invitation]:
         )
         .order_by("created_at")
     )
-
-
-@transaction.atomic
-def accept_invitations_for_new_account(
-    *, user: Any, request: HttpRequest | None = None
-) -> list[Membership]:
-    """Accept every pending invitation to the new account's address. The accounts journey
-    calls this once the account exists: its emailed code has proved the address, which is
-    what the invitation is bound to. Invitations that can no longer be used are skipped."""
-    memberships: list[Membership] = []
-    for pending in pending_invitations_for_email(user.email):
-        invitation = _locked_invitation(pending)
-        try:
-            with transaction.atomic():
-                memberships.append(_accept(invitation, user, request))
-        except DelegationError:
-            continue
-    return memberships
 
 
 # Requests to join ---------------------------------------------------------------------
@@ -896,6 +784,7 @@ def change_membership(
         request=request,
     )
     _access_changed(membership.user)
+    _inviter_lost_authority(membership.user, provider, actor=actor, request=request)
     _membership_email(membership, "organisations_access_changed")
     return membership
 
@@ -932,6 +821,8 @@ def _move_membership(
         request=request,
     )
     forget_access(membership.user)
+    if to != MembershipStatus.ACTIVE:
+        _inviter_lost_authority(membership.user, provider, actor=actor, request=request)
     _membership_email(membership, template)
     return membership
 

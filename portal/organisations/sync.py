@@ -2,9 +2,9 @@
 
 Access itself is never copied: the access function reads live roles on every request, so
 an ended role or a deregistration takes effect at once. What this module keeps are the two
-flags the team page shows, recomputed by the worker when the register changes for a person
-(the `register_changed` receiver runs in the worker's transaction; see
-portal.register.events):
+flags the team page shows, and the invitations a person sent while they could (withdrawn once
+they no longer could), recomputed by the worker when the register changes for a person (the
+`register_changed` receiver runs in the worker's transaction; see portal.register.events):
 - "granter's role ended": memberships someone granted stay (they belong to the provider)
   but are listed for review once the granter could no longer grant them;
 - "redundant": the member's own register role already gives everything the membership does,
@@ -26,6 +26,7 @@ from django.utils import timezone
 from portal.audit.services import record
 from portal.organisations.access import forget_access
 from portal.organisations.audit_verbs import OrganisationsVerb
+from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.redundancy import flag_membership, refresh_redundancy
 from portal.organisations.services import _could_still_grant
@@ -87,6 +88,9 @@ def sync_person(person_id: int) -> None:
     user = get_user_model().objects.filter(person_id=person_id).first()
     if user is None:
         return
+    # Invitations first: this waits for any acceptance in progress (provider, then
+    # invitation locks), so a membership it makes is then flagged below like any other.
+    withdraw_invitations_beyond_authority(inviter=user)
     flag_memberships_granted_by(user)
     refresh_redundancy(user)
     forget_access(user)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import public, requires
-from portal.organisations import selectors, services
+from portal.organisations import invitation_services, selectors, services
 from portal.organisations.access import providers_for, scope_for
 from portal.organisations.forms import (
     AccessForm,
@@ -413,9 +413,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, "invitation_wrong_account.html", context, status=403)
     if request.method == "POST" and context["form"].is_valid():
         try:
-            membership = services.accept_invitation(user=user, token=token, request=request)
+            membership = invitation_services.accept_invitation(
+                user=user, token=token, request=request
+            )
         except services.SignedInAsSomeoneElse:
             return _page(request, "invitation_wrong_account.html", context, status=403)
+        except invitation_services.InvitationClosed as closed:
+            found.refresh_from_db()
+            context["closed_message"] = closed.message
+            return _page(request, "invitation_unusable.html", context, status=409)
         except services.DelegationError as error:
             context["form"].add_error(None, error.message)
         else:

@@ -1,6 +1,9 @@
 """Writes to the register. Each change that affects a person's roles or email is audited and
 emits a "register changed" event in the same transaction."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from portal.access import Principal
@@ -11,16 +14,52 @@ from portal.register.events import person_register_changed
 from portal.register.models import Person
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class PersonEmailChange:
+    person: Person
+    # The person has an account: nothing moves until they confirm the new address.
+    waiting_for_the_person: bool = False
+
+
+# Something that may hold a change of a person's email back (accounts: a person with an
+# account confirms a new sign-in address themselves). Given the person, the new address,
+# who asked and why, it answers None when it has nothing to do with this person, otherwise
+# whether the change is now waiting. Registered at start-up, so the register never imports
+# the packages built on it.
+EmailChangeHold = Callable[[Person, str, Principal | None, str], bool | None]
+_EMAIL_CHANGE_HOLDS: list[EmailChangeHold] = []
+
+
+def hold_email_changes_with(hold: EmailChangeHold) -> None:
+    if hold not in _EMAIL_CHANGE_HOLDS:
+        _EMAIL_CHANGE_HOLDS.append(hold)
+
+
+@transaction.atomic(savepoint=False)  # nobody carries on after it fails
 def change_person_email(
     *, person: Person, new_email: str, actor: Principal | None, reason: str
-) -> Person:
+) -> PersonEmailChange:
     """Record a new email for a registered person (for example after an accepted
-    change-of-contact-details notification). Accounts follow via the register-changed event."""
+    change-of-contact-details notification). Accounts follow via the register-changed event.
+
+    For a person with an account, a new address someone else gave is not recorded yet: its
+    owner is asked to confirm it (portal/accounts/services/email_change.py), which moves the
+    account and then records it here."""
     new = normalise_email(new_email)
     old = person.email
     if new == old:
-        return person
+        return PersonEmailChange(person)
+    for hold in _EMAIL_CHANGE_HOLDS:
+        waiting = hold(person, new, actor, reason)
+        if waiting is None:
+            continue
+        record(
+            verb=RegisterVerb.PERSON_EMAIL_CHANGE_WAITING,
+            actor=actor,
+            target=person,
+            data={"old_email": old, "new_email": new, "reason": reason},
+        )
+        return PersonEmailChange(person, waiting_for_the_person=waiting)
     person.email = new
     person.save(update_fields=["email", "updated_at"])
     record(
@@ -32,4 +71,4 @@ def change_person_email(
     person_register_changed(
         person=person, reason="email changed", data={"old_email": old, "new_email": new}
     )
-    return person
+    return PersonEmailChange(person)

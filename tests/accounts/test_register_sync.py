@@ -10,6 +10,7 @@ from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 from portal.organisations.access import has_access_anywhere, registered_roles
 from portal.register.events import person_register_changed
+from portal.register.models import Person
 from portal.register.services import change_person_email
 from tests.accounts.conftest import PASSWORD, deliver_pending, sign_in
 from tests.support.register_changes import process_register_changes
@@ -51,23 +52,27 @@ def test_role_with_a_past_end_date_stops_counting_without_an_event(account):
     assert registered_roles(User.objects.get()) == []
 
 
-def test_email_change_on_the_register_moves_the_account_and_tells_both(client, account, mail):
+def test_email_change_for_a_person_with_an_account_waits_for_them_to_confirm(client, account, mail):
+    """Someone else's word (staff accepting a colleague's form) does not move a sign-in
+    address: the owner confirms it (tests/accounts/test_email_change.py has the journey)."""
     old = account.email
-    change_person_email(
+    change = change_person_email(
         person=account.user.person,
         new_email="Jane.New@Sunrise.example",
         actor=None,
         reason="change of contact details notification",
     )
-    assert User.objects.get().email == old  # the worker moves it, not the request
-    assert process_register_changes() == ["processed"]
-    user = User.objects.get()
-    assert user.email == "jane.new@sunrise.example"
+    assert change.waiting_for_the_person
+    assert process_register_changes() == []  # nothing recorded on the register yet
+    assert User.objects.get().email == old
+    assert Person.objects.get(pk=account.user.person_id).email == old
     deliver_pending()
-    assert mail.wait_for(old)[-1].subject.startswith("Your Provider Portal account has moved")
-    assert mail.wait_for("jane.new@sunrise.example")[-1].body.count(old) == 1
-    # Signing in uses the new address.
-    response = client.post("/sign-in/", {"email": "jane.new@sunrise.example", "password": PASSWORD})
+    assert "/email-address/stop/" in mail.wait_for(old)[-1].body
+    assert mail.wait_for("jane.new@sunrise.example")[-1].subject == (
+        "Confirm your new Provider Portal sign-in email address"
+    )
+    # Signing in still uses the current address.
+    response = client.post("/sign-in/", {"email": old, "password": PASSWORD})
     assert response["Location"] == "/sign-in/authenticator/"
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.notifications import selectors, staff_views
 from portal.notifications.models import Notification, NotificationStatus
+from portal.register.models import Location
 
 INBOX = reverse("notifications_staff:inbox")
 START = timezone.now() - dt.timedelta(days=30)
@@ -296,3 +297,14 @@ def test_a_cursor_from_outside_the_filter_starts_where_it_falls(client, world, q
     html = client.get(INBOX, {"urgency": "2", "after": routine.pk}).content.decode()
     assert references(html) == []
     assert "There are no more notifications in this list." in html
+
+
+def test_a_location_id_whose_digits_pass_the_check_digit_is_still_a_location_id(client, world):
+    # "10000002199" passes the Damm check, so it was read as the reference NOT-1000-0002-199.
+    location = Location.objects.create(
+        id="1-0000002199", provider=world.providers["Organisation"], name="Check Digit House"
+    )
+    found = make(world, location=location)
+    client.force_login(world.staff)
+    html = client.get(INBOX, {"search": "1-0000002199"}).content.decode()
+    assert references(html) == [found.reference]

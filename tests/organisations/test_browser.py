@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.emails.models import OutboxMessage
-from portal.organisations import services
+from portal.organisations import invitation_services, services
 from portal.organisations.models import Invitation, JoinRequest, Membership
+from portal.register.models import RoleAssignment
 from tests.organisations.conftest import build_world, make_user
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
@@ -139,7 +140,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
     assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
     invitation = Invitation.objects.get()
     assert [loc.pk for loc in invitation.locations.all()] == [world.a.pk]
-    services.accept_invitation(
+    invitation_services.accept_invitation(
         user=colleague,
         token=link_path(OutboxMessage.objects.get(to=colleague.email).body).split("/")[2],
     )
@@ -231,3 +232,51 @@ def test_remaining_pages_are_accessible(page, live_server):
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     assert page.locator("h1").inner_text() == "This invitation has been cancelled"
     check(page)
+
+
+def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explained(
+    page, live_server
+):
+    """Accepting as someone who already has access: the page says so and whom to ask,
+    nothing merges. Accepting after the inviter lost the right: the page says it was
+    withdrawn. Both pass axe and keyboard checks."""
+    world = build_world()
+    member = make_user("member@sunrise.example")
+    _, token = services.invite(
+        actor=world.users["rm_b"],
+        provider=world.p,
+        email=member.email,
+        permissions=["manage_team", "view_submissions", "view_team"],
+        whole_provider=False,
+        location_ids=[world.b.pk],
+    )
+    services.approve_join_request(
+        actor=world.users["ni"],
+        join_request=services.request_to_join(user=member, provider=world.p, message=""),
+        permissions=["view_submissions"],
+        whole_provider=True,
+    )
+    sign_in(page, member, live_server)
+    page.goto(reverse("organisations:invitation", kwargs={"token": token}))
+    page.get_by_role("button", name="Accept invitation").click()
+    assert page.locator("h1").inner_text() == "You already have access to Sunrise Care Ltd"
+    assert "ask Bob Rm or someone else who manages the team" in page.locator("main").inner_text()
+    check(page)
+    assert Membership.objects.get(user=member).permissions == ["view_submissions"]
+
+    newcomer = make_user("newcomer@sunrise.example")
+    _, token = services.invite(
+        actor=world.users["rm_a"],
+        provider=world.p,
+        email=newcomer.email,
+        permissions=["view_submissions"],
+        whole_provider=False,
+        location_ids=[world.a.pk],
+    )
+    RoleAssignment.objects.filter(person__user=world.users["rm_a"]).update(end_date="2000-01-02")
+    sign_in(page, newcomer, live_server)
+    page.goto(reverse("organisations:invitation", kwargs={"token": token}))
+    page.get_by_role("button", name="Accept invitation").click()
+    assert page.locator("h1").inner_text() == "This invitation has been withdrawn"
+    check(page)
+    assert not Membership.objects.filter(user=newcomer).exists()

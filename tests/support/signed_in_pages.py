@@ -21,6 +21,7 @@ bench/signed_in_pages.py (server time and throughput), so both cover the same pa
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts import sessions
 from portal.accounts.middleware import TOUCH_EVERY_SECONDS
 from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSession, User
+from portal.accounts.services import email_change
 from portal.audit.models import AuditEvent
+from portal.emails.models import OutboxMessage
 from portal.notifications import engine
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
@@ -849,6 +852,7 @@ EXCLUDED: dict[str, str] = {
     "accounts:password_reset_new_code": "before sign-in: needs the reset address cookie",
     "accounts:password_reset_new_password": "before sign-in: needs a reset code proven in the session",
     "accounts:sign_in_passkey": "before sign-in: needs a pending (password-only) sign-in",
+    "accounts:email_change_stop": "signed out: the old address's link, needs a token only the email holds",
 }
 
 
@@ -904,6 +908,7 @@ def get_visits(world: World) -> list[Visit]:
     )
     each("accounts:reauthenticate_passkey", ("ni",))
     each("accounts:sessions", ("ni", "staff"))
+    each("accounts:email_change_confirm", ("ni", "staff"))
     each("register:your_registration", ("ni", "rm"))
 
     # Delegation.
@@ -1303,6 +1308,19 @@ def _end_session(world: World, actor: str) -> Visit:
     return _post("accounts:end_session", actor, kwargs={"session_id": other.pk})
 
 
+def _confirm_email_change(world: World, actor: str) -> Visit:
+    """Someone of their own, whose new address staff accepted, enters the emailed code."""
+    world.users[actor] = make_user(f"mover{_next()}@sunrise.example")
+    new_email = f"moved{_next()}@elsewhere.example"
+    email_change.ask_owner_to_confirm(
+        user=world.users[actor], new_email=new_email, requested_by=None, reason="A test"
+    )
+    sent = OutboxMessage.objects.filter(to=new_email).latest("created_at")
+    code = re.search(r"\b(\d{6})\b", sent.body)
+    assert code is not None
+    return _post("accounts:email_change_confirm", actor, data={"code": code.group(1)})
+
+
 def _simple(name: str, **options: Any) -> Callable[[World, str], Visit]:
     def prepare(world: World, actor: str) -> Visit:
         return _post(name, actor, **options)
@@ -1394,6 +1412,8 @@ def post_actions() -> list[PostAction]:
     )
     each("accounts:extend_session", _simple("accounts:extend_session"), ("ni",))
     each("accounts:change_password", _change_password, ("account_holder",))
+    each("accounts:email_change_confirm", _confirm_email_change, ("account_holder",))
+    each("accounts:email_change_new_code", _simple("accounts:email_change_new_code"), ("ni",))
     each("accounts:sign_out", _simple("accounts:sign_out"), ("ni",))
     each("accounts:end_other_sessions", _simple("accounts:end_other_sessions"), ("ni",))
     each("accounts:end_session", _end_session, ("ni",))

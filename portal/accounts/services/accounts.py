@@ -194,7 +194,7 @@ def create_account(*, email: str, password: str, request: HttpRequest) -> User:
     )
     if eligibility.case is SignUpCase.INVITED:
         # The emailed code proved the address the invitations were sent to.
-        from portal.organisations.services import accept_invitations_for_new_account
+        from portal.organisations.invitation_services import accept_invitations_for_new_account
 
         accept_invitations_for_new_account(user=user, request=request)
     return user

@@ -121,6 +121,13 @@ CHANGE_CONTACT_DETAILS = change_type(
                 "Whose details are changing?",
                 "Select whose details are changing",
                 short_label="Registered person",
+                # A location's sender may change only that location's people's details.
+                only_people_in_scope=True,
+                hint=(
+                    "For a location, these are the people registered there. To change the "
+                    "details of the nominated individual or anyone else registered for the "
+                    "whole provider, send this for the provider as a whole"
+                ),
             ),
             email(
                 "new_email",

@@ -96,6 +96,9 @@ class Question:
     not_before: tuple[str, str] | None = None
     # Answers that mean there is nothing to notify: value -> why (shown on a stop page).
     stops: tuple[tuple[str, str], ...] = ()
+    # A registered-person question sent for one location offers only that location's people,
+    # never provider-level ones (its sender may hold nothing beyond that location).
+    only_people_in_scope: bool = False
 
     @property
     def summary_label(self) -> str:

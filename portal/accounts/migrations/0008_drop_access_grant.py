@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_account_guesses'),
+        ('accounts', '0007_email_change'),
     ]
 
     operations = [

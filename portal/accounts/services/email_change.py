@@ -1,0 +1,276 @@
+"""A sign-in address someone else asked to change moves only when its owner confirms it.
+
+Regulator staff accepting a change of contact details (a colleague's form) must not be
+enough to move an account to an address the account's owner may never have seen: whoever
+controls the new address could then reset the password. So, for a registered person who has
+an account, `portal.register.services.change_person_email` calls `ask_owner_to_confirm`:
+- the account keeps its address, and a code (purpose "email_change", bound to the new
+  address, with the usual lifetime, tries and resend limits) is emailed to the new address;
+- the owner, signed in with their current address, enters it on the confirm page; only
+  then do the account and the register record move, and both addresses are told;
+- the old address is told at once, with a link that stops the change without signing in
+  (so it works even if nothing else was touched); a stopped change cannot be confirmed.
+"""
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+
+from portal.access import Principal
+from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
+from portal.accounts.codes import keyed_hash
+from portal.accounts.models import (
+    CodePurpose,
+    CodeStatus,
+    EmailChange,
+    EmailChangeStatus,
+    EmailCode,
+    User,
+    normalise_email,
+)
+from portal.accounts.services.codes import (
+    CodeCheck,
+    IssuedCode,
+    IssueOutcome,
+    check_code,
+    issue_code,
+)
+from portal.audit.services import record
+from portal.emails.services import queue_email
+from portal.register.models import Person
+from portal.register.services import change_person_email
+
+PURPOSE = CodePurpose.EMAIL_CHANGE
+
+
+class EmailChangeError(Exception):
+    """The change cannot go ahead; the message is for the account's owner."""
+
+
+def _stop_token_hmac(token: str) -> str:
+    return keyed_hash("email-change-stop", token)
+
+
+def _link(path: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def _taken_by_another(email: str, user: User) -> bool:
+    return User.objects.filter(email=email).exclude(pk=user.pk).exists()
+
+
+def waiting_change(user: Any) -> EmailChange | None:
+    """The change waiting for this account's owner to confirm, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return EmailChange.objects.filter(user=user, status=EmailChangeStatus.WAITING).first()
+
+
+def change_for_stop_token(token: str) -> EmailChange | None:
+    """The change a "stop this" link points at (reading only: GET never stops it)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        EmailChange.objects.select_related("user")
+        .filter(stop_token_hmac=_stop_token_hmac(token))
+        .first()
+    )
+
+
+def _send_code(change: EmailChange) -> IssuedCode:
+    issued = issue_code(purpose=PURPOSE, email=change.new_email)
+    if issued.outcome is IssueOutcome.ISSUED:
+        queue_email(
+            to=change.new_email,
+            template="email_change_code",
+            context={
+                "code": issued.code,
+                "lifetime_minutes": settings.ACCOUNT_CODE_LIFETIME_SECONDS // 60,
+                "old_email": change.old_email,
+                "confirm_link": _link(reverse("accounts:email_change_confirm")),
+            },
+            priority=True,
+        )
+    return issued
+
+
+@transaction.atomic(savepoint=False)  # part of the staff decision that asks for it
+def ask_owner_to_confirm(
+    *, user: User, new_email: str, requested_by: Any, reason: str
+) -> EmailChange | None:
+    """Start a change of `user`'s sign-in address that only they can confirm (a newer one
+    replaces one still waiting). None when the new address is another account's."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new = normalise_email(new_email)
+    if _taken_by_another(new, user):
+        record(
+            verb=AccountsVerb.EMAIL_CHANGE_CONFLICT,
+            actor=requested_by,
+            target=user,
+            data={"new_email": new, "reason": reason},
+        )
+        return None
+    now = clock.now()
+    EmailChange.objects.filter(user=user, status=EmailChangeStatus.WAITING).update(
+        status=EmailChangeStatus.REPLACED, decided_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    change = EmailChange.objects.create(
+        user=user,
+        old_email=user.email,
+        new_email=new,
+        reason=reason[:300],
+        requested_by=requested_by,
+        stop_token_hmac=_stop_token_hmac(token),
+        created_at=now,
+    )
+    record(
+        verb=AccountsVerb.EMAIL_CHANGE_REQUESTED,
+        actor=requested_by,
+        target=user,
+        data={"old_email": user.email, "new_email": new, "reason": change.reason},
+    )
+    _send_code(change)
+    queue_email(
+        to=user.email,
+        template="email_change_requested",
+        context={
+            "old_email": user.email,
+            "new_email": new,
+            "reason": change.reason,
+            "stop_link": _link(reverse("accounts:email_change_stop", kwargs={"token": token})),
+        },
+        priority=True,
+    )
+    return change
+
+
+@transaction.atomic
+def send_new_code(*, user: Any, request: HttpRequest | None = None) -> IssuedCode:
+    change = waiting_change(user)
+    if change is None:
+        raise EmailChangeError("No new email address is waiting for you to confirm")
+    issued = _send_code(change)
+    record(
+        verb=AccountsVerb.CODE_SENT,
+        actor=user,
+        target=user,
+        data={"purpose": PURPOSE, "outcome": issued.outcome.value},
+        request=request,
+    )
+    return issued
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    check: CodeCheck
+    new_email: str
+
+
+@transaction.atomic
+def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> Confirmation:
+    """The signed-in owner enters the code sent to the new address. Only an accepted code
+    moves the account (and the register record) to the new address."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    change = (
+        EmailChange.objects.select_for_update()
+        .filter(user=user, status=EmailChangeStatus.WAITING)
+        .first()
+    )
+    if change is None:
+        raise EmailChangeError("No new email address is waiting for you to confirm")
+    check = check_code(purpose=PURPOSE, email=change.new_email, raw_code=raw_code)
+    if not check.accepted:
+        record(
+            verb=AccountsVerb.EMAIL_CHANGE_CODE_REFUSED,
+            actor=user,
+            target=user,
+            data={"outcome": check.outcome.value},
+            request=request,
+        )
+        return Confirmation(check, change.new_email)
+    if _taken_by_another(change.new_email, user):
+        raise EmailChangeError(
+            f"{change.new_email} is now another account's address, so yours cannot move to it"
+        )
+    old = user.email
+    user.email = change.new_email
+    user.save(update_fields=["email"])
+    change.status = EmailChangeStatus.CONFIRMED
+    change.decided_at = clock.now()
+    change.save(update_fields=["status", "decided_at"])
+    record(
+        verb=AccountsVerb.EMAIL_CHANGED,
+        actor=user,
+        target=user,
+        data={"old_email": old, "new_email": user.email, "reason": change.reason},
+        request=request,
+    )
+    for address in (old, user.email):
+        queue_email(
+            to=address,
+            template="email_changed",
+            context={"old_email": old, "new_email": user.email},
+        )
+    if user.person_id is not None:
+        change_person_email(
+            person=user.person,
+            new_email=user.email,
+            actor=user,
+            reason=f"{change.reason}, confirmed by the person",
+        )
+    return Confirmation(check, change.new_email)
+
+
+@transaction.atomic
+def stop(*, token: str, request: HttpRequest | None = None) -> EmailChange | None:
+    """The old address's link: stop a waiting change (no sign-in needed). Returns the
+    change as it now stands, or None for a link that is not valid."""
+    found = change_for_stop_token(token)
+    if found is None:
+        return None
+    change = EmailChange.objects.select_for_update().get(pk=found.pk)
+    if change.status != EmailChangeStatus.WAITING:
+        return change
+    change.status = EmailChangeStatus.STOPPED
+    change.decided_at = clock.now()
+    change.save(update_fields=["status", "decided_at"])
+    # The code already sent to the new address must not work either.
+    EmailCode.objects.filter(
+        purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
+    ).update(status=CodeStatus.VOIDED)
+    record(
+        verb=AccountsVerb.EMAIL_CHANGE_STOPPED,
+        actor_label=change.old_email,
+        target=change.user,
+        data={"old_email": change.old_email, "new_email": change.new_email},
+        request=request,
+    )
+    queue_email(
+        to=change.old_email,
+        template="email_change_stopped",
+        context={"old_email": change.old_email, "new_email": change.new_email},
+        priority=True,
+    )
+    return change
+
+
+def hold_for_the_owner(
+    person: Person, new_email: str, actor: Principal | None, reason: str
+) -> bool | None:
+    """The register's hold on a change of a person's email (portal.register.services): a
+    person with an account confirms a new sign-in address themselves. None for a person
+    without an account, or whose account already has the address."""
+    account = User.objects.filter(person=person).first()
+    if account is None or account.email == new_email:
+        return None
+    waiting = ask_owner_to_confirm(
+        user=account, new_email=new_email, requested_by=actor, reason=reason
+    )
+    return waiting is not None
