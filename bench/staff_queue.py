@@ -48,10 +48,11 @@ from django.utils import timezone  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
 from portal.demo.generator import REGIONS  # noqa: E402
-from portal.notifications import engine  # noqa: E402
+from portal.forms import engine  # noqa: E402
+from portal.forms.vocabulary import Kind  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL  # noqa: E402
-from portal.notifications.catalogue.schema import Kind, NotificationType  # noqa: E402
+from portal.notifications.catalogue.schema import NotificationType  # noqa: E402
 from portal.notifications.models import Notification  # noqa: E402
 from portal.notifications.references import reference_for  # noqa: E402
 from portal.notifications.samples import complete_answers  # noqa: E402

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
-from portal.notifications import engine
+from portal.forms import engine
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus

@@ -58,17 +58,21 @@ _TEAM_CHANGE = (
     "a change that narrows or ends someone's access also looks for invitations they sent "
     "that they can no longer give (one statement when there are none)"
 )
+# A move of status (notifications, team changes) also writes its status-change row
+# (portal.workflow): one INSERT, counted in the figures below.
+_STATUS_ROW = "a status change writes its status-change row (portal.workflow)"
 POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:check": (
-        13,
+        14,
         "the six types that name a registered person re-read the provider's live registered "
         "people to re-check the answer when sending; 12 without the session write",
     ),
     "notifications:update": (
-        14,
+        15,
         "the notification is read by the view, then locked and read again",
     ),
-    "notifications:answer": (17, "question and notification each read, then locked and read again"),
+    "notifications:answer": (18, "question and notification each read, then locked and read again"),
+    "notifications_staff:ask": (13, _STATUS_ROW),
     "notifications_staff:accept": (
         26,
         "accepting a change of email updates the register too; for a person with an account "
@@ -86,15 +90,15 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     ),
     "organisations:invite_check": (22, _TEAM_CHANGE),
     "organisations:invitation_resend": (23, _TEAM_CHANGE),
-    "organisations:invitation_cancel": (17, _TEAM_CHANGE),
+    "organisations:invitation_cancel": (18, _TEAM_CHANGE),
     "organisations:member_change": (31, _TEAM_CHANGE),
-    "organisations:member_suspend": (25, _TEAM_CHANGE),
-    "organisations:member_reinstate": (20, _TEAM_CHANGE),
-    "organisations:member_remove": (25, _TEAM_CHANGE),
+    "organisations:member_suspend": (26, _TEAM_CHANGE),
+    "organisations:member_reinstate": (21, _TEAM_CHANGE),
+    "organisations:member_remove": (26, _TEAM_CHANGE),
     "organisations:member_keep": (13, _TEAM_CHANGE),
-    "organisations:join_request_approve": (26, _TEAM_CHANGE),
-    "organisations:join_request_refuse": (13, _TEAM_CHANGE),
-    "organisations:invitation": (34, "accepting an invitation creates access and re-checks it"),
+    "organisations:join_request_approve": (27, _TEAM_CHANGE),
+    "organisations:join_request_refuse": (14, _TEAM_CHANGE),
+    "organisations:invitation": (35, "accepting an invitation creates access and re-checks it"),
     "accounts:staff_factor_reset": (
         17,
         "removes both second factors (django-otp deletes) and passkeys, and signs the person "

@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
+from portal.forms.vocabulary import LONG_TEXT_MAX
 from portal.frontend.govuk_fields import GovukDateField, radios
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.catalogue.schema import LONG_TEXT_MAX, NotificationType
+from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import normalise
 from portal.organisations.forms import ProviderChoiceForm

@@ -6,23 +6,20 @@ draft into exactly one Notification: the draft row is locked and keeps a link to
 became, so a double click, the back button or a retry finds the same notification.
 """
 
-import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from portal.forms.models import Draft
+from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.references import reference_for
+from portal.workflow.lifecycle import Lifecycle, move
+from portal.workflow.models import LifecycleModel, StatusField
 
 
-class DraftStatus(models.TextChoices):
-    OPEN = "open", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    DISCARDED = "discarded", "Deleted"
-
-
-class NotificationDraft(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class NotificationDraft(Draft):
     type_slug = models.CharField(max_length=60)
     version = models.PositiveSmallIntegerField()
     provider = models.ForeignKey(
@@ -35,20 +32,6 @@ class NotificationDraft(models.Model):
         on_delete=models.PROTECT,
         related_name="notification_drafts",
     )
-    answers = models.JSONField(default=dict, blank=True)
-    # Keys of pages the user has completed (saved with every answer valid).
-    completed_pages = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    # Bumped by every save; a page posted with an older revision was open in another tab.
-    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes = [
@@ -75,32 +58,58 @@ OPEN_STATUSES = (
     NotificationStatus.REVIEWED,
 )
 
+
+def _staff_decides_this_type(notification: "Notification", actor: Any) -> str | None:
+    definition = CATALOGUE.get(notification.type_slug, notification.version)
+    if definition is None or not definition.staff_decision:
+        return "This kind of notification is not accepted or rejected."
+    return None
+
+
+def _no_question_left_unanswered(notification: "Notification", actor: Any) -> str | None:
+    unanswered = NotificationMessage.objects.filter(
+        notification=notification, kind=MessageKind.QUESTION, answered=False
+    )
+    return "There are still questions to answer." if unanswered.exists() else None
+
+
 # The lifecycle: which staff or provider action may move a notification from which status.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "mark_reviewed": (
-        frozenset({NotificationStatus.SUBMITTED, NotificationStatus.INFORMATION_REQUESTED}),
-        NotificationStatus.REVIEWED,
-    ),
-    "ask_question": (frozenset(OPEN_STATUSES), NotificationStatus.INFORMATION_REQUESTED),
-    "close": (frozenset(OPEN_STATUSES), NotificationStatus.CLOSED),
-    "accept": (frozenset(OPEN_STATUSES), NotificationStatus.ACCEPTED),
-    "reject": (frozenset(OPEN_STATUSES), NotificationStatus.REJECTED),
-    # New information from the provider puts it back in front of the regulator.
-    "provider_update": (
-        frozenset(
+LIFECYCLE = Lifecycle(
+    audit_prefix="notifications",
+    wrong_status="This notification is {status_name}, so you cannot do that now.",
+    transitions=(
+        move(
+            "mark_reviewed",
+            {NotificationStatus.SUBMITTED, NotificationStatus.INFORMATION_REQUESTED},
+            NotificationStatus.REVIEWED,
+        ),
+        move("ask_question", OPEN_STATUSES, NotificationStatus.INFORMATION_REQUESTED),
+        move("close", OPEN_STATUSES, NotificationStatus.CLOSED),
+        move("accept", OPEN_STATUSES, NotificationStatus.ACCEPTED, _staff_decides_this_type),
+        move("reject", OPEN_STATUSES, NotificationStatus.REJECTED, _staff_decides_this_type),
+        # New information from the provider puts it back in front of the regulator.
+        move(
+            "provider_update",
             {
                 NotificationStatus.SUBMITTED,
                 NotificationStatus.REVIEWED,
                 NotificationStatus.CLOSED,
                 NotificationStatus.INFORMATION_REQUESTED,
-            }
+            },
+            NotificationStatus.SUBMITTED,
         ),
-        NotificationStatus.SUBMITTED,
+        # The last open question answered: back to the regulator as new.
+        move(
+            "questions_answered",
+            {NotificationStatus.INFORMATION_REQUESTED},
+            NotificationStatus.SUBMITTED,
+            _no_question_left_unanswered,
+        ),
     ),
-}
+)
 
 
-class Notification(models.Model):
+class Notification(LifecycleModel):
     type_slug = models.CharField(max_length=60)
     version = models.PositiveSmallIntegerField()
     provider = models.ForeignKey(
@@ -114,7 +123,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     answers = models.JSONField()
-    status = models.CharField(
+    status = StatusField(
         max_length=30, choices=NotificationStatus.choices, default=NotificationStatus.SUBMITTED
     )
     urgency = models.PositiveSmallIntegerField(default=2)
@@ -189,6 +198,8 @@ class Notification(models.Model):
                 name="notif_owed_by_location",
             ),
         ]
+
+    lifecycle = LIFECYCLE
 
     def __str__(self) -> str:
         return self.reference

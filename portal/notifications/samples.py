@@ -6,14 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal.notifications import engine
-from portal.notifications.catalogue.schema import (
-    Kind,
-    NotificationType,
-    NotifyingFor,
-    Page,
-    Question,
-)
+from portal.forms import engine
+from portal.forms.vocabulary import Kind, Page, Question
+from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
 
 
 def valid_answer(question: Question, context: engine.EngineContext) -> Any:

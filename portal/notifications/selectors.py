@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from portal.forms.models import DraftStatus
 from portal.notifications import permissions
 from portal.notifications.models import (
-    DraftStatus,
     MessageKind,
     Notification,
     NotificationDraft,
@@ -22,6 +22,7 @@ from portal.notifications.models import (
 )
 from portal.notifications.references import sequence_of
 from portal.register.models import Location, Provider
+from portal.workflow.selectors import timeline
 
 
 def provider_for(user: Any, provider_id: str) -> Provider:
@@ -64,9 +65,51 @@ def notification_for(user: Any, reference: str) -> Notification:
 
 
 def thread(notification: Notification) -> list[NotificationMessage]:
+    # Status changes are the timeline's (status_timeline); older rows kept them here too.
     return list(
-        NotificationMessage.objects.filter(notification=notification).select_related("author")
+        NotificationMessage.objects.filter(notification=notification)
+        .exclude(kind=MessageKind.STATUS)
+        .select_related("author")
     )
+
+
+ACTION_NAMES = {
+    "submit": "Sent",
+    "mark_reviewed": "Marked as reviewed",
+    "ask_question": "Information requested",
+    "close": "Closed",
+    "accept": "Change accepted",
+    "reject": "Change rejected",
+    "provider_update": "Update from the provider",
+    "questions_answered": "Questions answered",
+    "recorded": "Status recorded",
+}
+_STATUS_NAMES = dict(NotificationStatus.choices)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    what: str
+    status: str
+    status_name: str
+    by: str
+    reason: str
+
+
+def status_timeline(notification: Notification) -> list[TimelineEntry]:
+    """The notification's status changes, oldest first, from the workflow's log."""
+    return [
+        TimelineEntry(
+            at=change.at,
+            what=ACTION_NAMES.get(change.action, change.action.replace("_", " ").capitalize()),
+            status=change.to_status,
+            status_name=_STATUS_NAMES.get(change.to_status, change.to_status),
+            by=change.actor_label,
+            reason=change.reason,
+        )
+        for change in timeline(notification)
+    ]
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.notifications import engine, permissions
+from portal.forms import engine
+from portal.forms.models import DraftStatus
+from portal.forms.vocabulary import Kind
+from portal.notifications import permissions
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
-from portal.notifications.catalogue.schema import Kind, NotificationType, NotifyingFor
+from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
 from portal.notifications.models import (
-    TRANSITIONS,
-    DraftStatus,
     MessageKind,
     Notification,
     NotificationDraft,
@@ -28,6 +29,8 @@ from portal.notifications.models import (
 )
 from portal.register.models import Location, Person, Provider, RoleAssignment
 from portal.staff_permissions import StaffPermission, has_staff_permission
+from portal.workflow.lifecycle import TransitionRefused
+from portal.workflow.services import lock, record_start, transition
 
 
 class NotificationError(Exception):
@@ -162,18 +165,13 @@ def save_page(
         raise NotificationError("This notification has already been sent.")
     if not permissions.can_edit_draft(user, draft):
         raise NotificationError("You cannot change this draft.")
-    definition = definition_of(draft)
-    changed_elsewhere = seen_revision is not None and seen_revision != draft.revision
-    merged = engine.prune(definition, engine.merge_answers(draft.answers, answers))
-    completed = [key for key in draft.completed_pages if key != page_key]
-    if complete:
-        completed.append(page_key)
-    draft.answers = merged
-    draft.completed_pages = completed
-    draft.revision += 1
-    draft.last_edited_by = user
-    draft.save(
-        update_fields=["answers", "completed_pages", "revision", "last_edited_by", "updated_at"]
+    changed_elsewhere = draft.save_page(
+        definition=definition_of(draft),
+        page_key=page_key,
+        answers=answers,
+        complete=complete,
+        user=user,
+        seen_revision=seen_revision,
     )
     record(
         verb="notifications.draft_saved",
@@ -286,6 +284,7 @@ def submit_draft(
         next_due_label=next_due_label,
         last_activity_at=now,
     )
+    record_start(notification, action="submit", actor=user)
     draft.status = DraftStatus.SUBMITTED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
@@ -317,21 +316,17 @@ def submit_draft(
 # ---------------------------------------------------------------------------------------
 
 
-def _transition(notification: Notification, action: str) -> None:
-    allowed_from, to = TRANSITIONS[action]
-    if notification.status not in allowed_from:
-        raise NotificationError(
-            f"This notification is {notification.get_status_display().lower()}, so you cannot do that now."
-        )
-    notification.status = to
+def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
+    """A lifecycle move (portal.workflow): status-change row and audit event included."""
+    try:
+        transition(notification, action, **kwargs)
+    except TransitionRefused as refused:
+        raise NotificationError(refused.reason) from refused
 
 
 def _locked(notification_id: int) -> Notification:
-    return (
-        Notification.objects.select_for_update(of=("self",))
-        .select_related("provider", "location", "submitted_by")
-        .get(pk=notification_id)
-    )
+    locking = Notification.objects.select_for_update(of=("self",))
+    return lock(locking.select_related("provider", "location", "submitted_by"), pk=notification_id)
 
 
 def _last_staff_member(notification: Notification) -> str | None:
@@ -368,7 +363,19 @@ def add_update(
         raise NotificationError(
             "This notification has been decided. Send a new notification instead."
         )
-    _transition(notification, "provider_update")
+    changes: dict[str, Any] = {"last_activity_at": timezone.now()}
+    owed = definition.due_after
+    if owed and follow_up_key == owed.satisfied_by:
+        changes.update(next_due_on=None, next_due_label="")
+    _transition(
+        notification,
+        "provider_update",
+        actor=user,
+        changes=changes,
+        verb="notifications.update_added",
+        data={"reference": notification.reference, "follow_up": follow_up_key},
+        request=request,
+    )
     message = NotificationMessage.objects.create(
         notification=notification,
         kind=MessageKind.UPDATE,
@@ -376,21 +383,6 @@ def add_update(
         answers=answers,
         body=body,
         author=user,
-    )
-    fields = ["status", "last_activity_at"]
-    owed = definition.due_after
-    if owed and follow_up_key == owed.satisfied_by:
-        notification.next_due_on = None
-        notification.next_due_label = ""
-        fields += ["next_due_on", "next_due_label"]
-    notification.last_activity_at = timezone.now()
-    notification.save(update_fields=fields)
-    record(
-        verb="notifications.update_added",
-        actor=user,
-        target=notification,
-        data={"reference": notification.reference, "follow_up": follow_up_key},
-        request=request,
     )
     follow_up = definition.follow_up(follow_up_key) if follow_up_key else None
     queue_email(
@@ -413,18 +405,17 @@ def ask_question(
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
         raise NotificationError("Only regulator staff can ask questions.")
     notification = _locked(notification_id)
-    _transition(notification, "ask_question")
-    notification.last_activity_at = timezone.now()
-    notification.save(update_fields=["status", "last_activity_at"])
-    message = NotificationMessage.objects.create(
-        notification=notification, kind=MessageKind.QUESTION, body=body, author=staff
-    )
-    record(
-        verb="notifications.question_asked",
+    _transition(
+        notification,
+        "ask_question",
         actor=staff,
-        target=notification,
+        changes={"last_activity_at": timezone.now()},
+        verb="notifications.question_asked",
         data={"reference": notification.reference},
         request=request,
+    )
+    message = NotificationMessage.objects.create(
+        notification=notification, kind=MessageKind.QUESTION, body=body, author=staff
     )
     _email_provider(notification, "notification_question", question=body)
     return message
@@ -455,26 +446,19 @@ def answer_question(
     )
     question.answered = True
     question.save(update_fields=["answered"])
-    still_open = (
-        NotificationMessage.objects.filter(
-            notification=notification, kind=MessageKind.QUESTION, answered=False
-        )
-        .exclude(pk=question.pk)
-        .exists()
-    )
-    fields = ["last_activity_at"]
-    if not still_open and notification.status == NotificationStatus.INFORMATION_REQUESTED:
-        notification.status = NotificationStatus.SUBMITTED
-        fields.append("status")
-    notification.last_activity_at = timezone.now()
-    notification.save(update_fields=fields)
-    record(
-        verb="notifications.question_answered",
-        actor=user,
-        target=notification,
-        data={"reference": notification.reference, "question": question.pk},
-        request=request,
-    )
+    audit: dict[str, Any] = {
+        "verb": "notifications.question_answered",
+        "data": {"reference": notification.reference, "question": question.pk},
+        "request": request,
+    }
+    try:
+        changes = {"last_activity_at": timezone.now()}
+        transition(notification, "questions_answered", actor=user, changes=changes, **audit)
+    except TransitionRefused:
+        # Other questions are still open (or none was): the status stays as it is.
+        notification.last_activity_at = timezone.now()
+        notification.save(update_fields=["last_activity_at"])
+        record(actor=user, target=notification, **audit)
     queue_email(
         to=question.author.email,
         template="notification_answer",
@@ -503,26 +487,18 @@ def _staff_status_change(
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
         raise NotificationError("Only regulator staff can do that.")
     notification = _locked(notification_id)
-    _transition(notification, action)
     now = timezone.now()
-    notification.last_activity_at = now
-    notification.decided_by = staff
-    notification.decided_at = now
-    notification.decision_reason = reason
-    notification.save(
-        update_fields=["status", "last_activity_at", "decided_by", "decided_at", "decision_reason"]
-    )
-    NotificationMessage.objects.create(
-        notification=notification,
-        kind=MessageKind.STATUS,
-        body=reason,
-        answers={"status": notification.status},
-        author=staff,
-    )
-    record(
-        verb=f"notifications.{action}",
+    _transition(
+        notification,
+        action,
         actor=staff,
-        target=notification,
+        reason=reason,
+        changes={
+            "last_activity_at": now,
+            "decided_by": staff,
+            "decided_at": now,
+            "decision_reason": reason,
+        },
         data={"reference": notification.reference, "reason": reason},
         request=request,
     )
@@ -565,9 +541,6 @@ def accept_change(
     notification = _staff_status_change(
         notification_id=notification_id, staff=staff, action="accept", request=request
     )
-    definition = definition_of(notification)
-    if not definition.staff_decision:
-        raise NotificationError("This kind of notification is not accepted or rejected.")
     answers = notification.answers
     if answers.get("new_email") and answers.get("changed_person"):
         from portal.register.services import change_person_email
@@ -611,7 +584,5 @@ def reject_change(
         reason=reason,
         request=request,
     )
-    if not definition_of(notification).staff_decision:
-        raise NotificationError("This kind of notification is not accepted or rejected.")
     _email_decision(notification)
     return notification

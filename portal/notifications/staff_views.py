@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import requires
-from portal.notifications import engine, selectors, services
+from portal.forms import engine
+from portal.notifications import selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
-from portal.notifications.models import NotificationStatus
+from portal.notifications.models import Notification, NotificationStatus
 from portal.notifications.references import PREFIX, normalise
 from portal.notifications.views import _thread_rows
 from portal.register.models import Person
@@ -168,6 +169,8 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
         "definition": definition,
         "sections": engine.summary(definition, notification.answers, context),
         "thread": _thread_rows(notification, definition, context),
+        "timeline": selectors.status_timeline(notification),
+        "actions": Notification.lifecycle.allowed_actions(notification, request.user),
         "urgency_names": URGENCY_NAMES,
         "register_person": register_person,
         "question_form": QuestionForm(),

@@ -1,14 +1,14 @@
 from django.urls import path, re_path
 
-from portal.notifications import views
+from portal.notifications import history_views, views
 
 app_name = "notifications"
 
 REFERENCE = r"(?P<reference>NOT-[0-9]{1,4}(?:-[0-9]{4})+)"
 
 urlpatterns = [
-    path("", views.history, name="history"),
-    path("export.csv", views.export, name="export"),
+    path("", history_views.history, name="history"),
+    path("export.csv", history_views.export, name="export"),
     path("which-notification/", views.helper, name="helper"),
     path("new/", views.choose_provider, name="choose_provider"),
     path("new/<str:provider_id>/", views.choose_location, name="choose_location"),

@@ -4,28 +4,26 @@ Views are thin: permissions come from portal.notifications.permissions (through 
 which answer 404 outside the user's scope), writes from services, pages from the engine.
 """
 
-import csv
-from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
-from portal.frontend.formats import govuk_date, govuk_datetime
-from portal.notifications import engine, permissions, selectors, services
+from portal.forms import engine
+from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.models import DraftStatus
+from portal.notifications import permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.forms import (
@@ -36,17 +34,9 @@ from portal.notifications.forms import (
     ChooseTypeForm,
     DeclarationForm,
     HelperForm,
-    HistoryFilterForm,
     UpdateForm,
 )
-from portal.notifications.models import (
-    DraftStatus,
-    MessageKind,
-    Notification,
-    NotificationDraft,
-    NotificationStatus,
-)
-from portal.notifications.references import reference_for
+from portal.notifications.models import MessageKind, Notification, NotificationDraft
 from portal.register.models import Location, Provider
 
 HISTORY_PAGE_SIZE = 50
@@ -232,37 +222,21 @@ def helper(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------
 
 
-def _uses_task_list(definition: NotificationType) -> bool:
-    return len(list(definition.pages())) >= TASK_LIST_MIN_PAGES
+FLOW = PageFlow(
+    urls=FlowUrls(
+        draft="notifications:draft",
+        page="notifications:draft_page",
+        check="notifications:check",
+        stop="notifications:stop",
+        home="notifications:history",
+    ),
+    task_list_min_pages=TASK_LIST_MIN_PAGES,
+)
 
 
-def _task_list(
-    definition: NotificationType, draft: NotificationDraft, context: engine.EngineContext
-) -> list[dict[str, Any]]:
-    visible = {page.key for page in engine.visible_pages(definition, draft.answers)}
-    tasks = []
-    for section in definition.sections:
-        pages = [page for page in section.pages if page.key in visible]
-        if not pages:
-            continue
-        done = [engine.page_is_complete(definition, p, draft.answers, context) for p in pages]
-        started = any(key in draft.completed_pages for key in (p.key for p in pages))
-        first_todo = next((p for p, ok in zip(pages, done, strict=True) if not ok), pages[0])
-        tasks.append(
-            {
-                "section": section,
-                "status": "completed"
-                if all(done)
-                else ("in_progress" if started else "not_started"),
-                "href": reverse("notifications:draft_page", args=[draft.pk, first_todo.key]),
-            }
-        )
-    return tasks
-
-
-@requires("notifications.submit")
-@require_safe
-def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
+def _open_draft(request: HttpRequest, draft_id: Any) -> NotificationDraft | HttpResponseBase:
+    """The user's open draft, or where to go instead: the back button after sending shows
+    what was sent, never a second form."""
     item = selectors.draft_for(request.user, draft_id)
     if item.status == DraftStatus.SUBMITTED:
         return redirect(
@@ -270,14 +244,21 @@ def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
         )
     if item.status != DraftStatus.OPEN:
         raise Http404("Draft deleted")
+    return item
+
+
+@requires("notifications.submit")
+@require_safe
+def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
+    item = _open_draft(request, draft_id)
+    if not isinstance(item, NotificationDraft):
+        return item
     definition = services.definition_of(item)
     context = services.engine_context(definition, item.provider_id, item.location_id)
-    if not _uses_task_list(definition):
-        todo = engine.incomplete_pages(definition, item.answers, context)
-        if todo:
-            return redirect("notifications:draft_page", draft_id=item.pk, page_key=todo[0].key)
-        return redirect("notifications:check", draft_id=item.pk)
-    tasks = _task_list(definition, item, context)
+    resumed = FLOW.resume(definition, item, context)
+    if resumed is not None:
+        return resumed
+    tasks = FLOW.task_list(definition, item, context)
     return render(
         request,
         "notifications/task_list.html",
@@ -285,45 +266,17 @@ def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
             "draft": item,
             "definition": definition,
             "tasks": tasks,
-            "completed": sum(1 for t in tasks if t["status"] == "completed"),
+            "completed": sum(1 for t in tasks if t.status == "completed"),
         },
     )
-
-
-def _after_page(
-    definition: NotificationType, item: NotificationDraft, page_key: str, returning_to_check: bool
-) -> HttpResponseBase:
-    if returning_to_check:
-        following = engine.next_page(definition, page_key, item.answers)
-        context = services.engine_context(definition, item.provider_id, item.location_id)
-        # A changed answer may open a new question: ask it before going back.
-        if following and not engine.page_is_complete(definition, following, item.answers, context):
-            return redirect(
-                reverse("notifications:draft_page", args=[item.pk, following.key]) + "?return=check"
-            )
-        return redirect("notifications:check", draft_id=item.pk)
-    following = engine.next_page(definition, page_key, item.answers)
-    section = definition.section_of(page_key)
-    if _uses_task_list(definition) and (
-        following is None or definition.section_of(following.key) != section
-    ):
-        return redirect("notifications:draft", draft_id=item.pk)
-    if following is None:
-        return redirect("notifications:check", draft_id=item.pk)
-    return redirect("notifications:draft_page", draft_id=item.pk, page_key=following.key)
 
 
 @requires("notifications.submit")
 @require_http_methods(["GET", "POST"])
 def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpResponseBase:
-    item = selectors.draft_for(request.user, draft_id)
-    if item.status == DraftStatus.SUBMITTED:
-        # The back button after sending: show what was sent, never a second form.
-        return redirect(
-            "notifications:confirmation", reference=Notification.objects.get(draft=item).reference
-        )
-    if item.status != DraftStatus.OPEN:
-        raise Http404("Draft deleted")
+    item = _open_draft(request, draft_id)
+    if not isinstance(item, NotificationDraft):
+        return item
     definition = services.definition_of(item)
     page = definition.page(page_key)
     if page is None:
@@ -331,47 +284,14 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     context = services.engine_context(definition, item.provider_id, item.location_id)
     returning = request.GET.get("return") == "check"
     if request.method == "POST":
-        form = engine.build_form(
-            definition, page, answers=item.answers, context=context, data=request.POST
+        save = partial(services.save_page, draft_id=item.pk, user=request.user, request=request)
+        done, form, item = FLOW.post_page(
+            request, definition=definition, page=page, draft=item, context=context, save=save
         )
-        seen = _int_or_none(request.POST.get("revision"))
-        saving_for_later = "save_for_later" in request.POST
-        if form.is_valid():
-            result = services.save_page(
-                draft_id=item.pk,
-                user=request.user,
-                page_key=page.key,
-                answers=form.page_answers(),
-                complete=True,
-                seen_revision=seen,
-                request=request,
-            )
-            _tell_if_changed_elsewhere(request, result)
-            if saving_for_later:
-                return _saved_for_later(request, result.draft)
-            if engine.stop_reason(page, result.draft.answers):
-                return redirect("notifications:stop", draft_id=item.pk, page_key=page.key)
-            return _after_page(definition, result.draft, page.key, returning)
-        # Keep every answer that is valid on its own, even while showing the errors.
-        valid_part = form.valid_part()
-        if valid_part:
-            result = services.save_page(
-                draft_id=item.pk,
-                user=request.user,
-                page_key=page.key,
-                answers=valid_part,
-                complete=False,
-                seen_revision=seen,
-                request=request,
-            )
-            item = result.draft
-            if saving_for_later:
-                return _saved_for_later(request, result.draft)
-        elif saving_for_later:
-            return _saved_for_later(request, item)
+        if done is not None:
+            return done
     else:
         form = engine.build_form(definition, page, answers=item.answers, context=context)
-    section = definition.section_of(page.key)
     return render(
         request,
         "notifications/page.html",
@@ -380,48 +300,12 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             "draft": item,
             "definition": definition,
             "page": page,
-            "section": section,
+            "section": definition.section_of(page.key),
             "single_question": len(form.top_level()) == 1 and not form.children(),
             "returning": returning,
-            "back_href": _back_href(definition, item, page.key, returning),
+            "back_href": FLOW.back_href(definition, item, page.key, returning),
         },
     )
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _tell_if_changed_elsewhere(request: HttpRequest, result: services.SaveResult) -> None:
-    if result.changed_elsewhere:
-        messages.info(
-            request,
-            "This draft was also changed in another window or by a colleague. Your answers "
-            "on this page are saved: check the other answers before you send it.",
-        )
-
-
-def _saved_for_later(request: HttpRequest, item: NotificationDraft) -> HttpResponseBase:
-    messages.success(
-        request, "Your answers have been saved. You can come back to this draft at any time."
-    )
-    return redirect("notifications:history")
-
-
-def _back_href(
-    definition: NotificationType, item: NotificationDraft, page_key: str, returning: bool
-) -> str:
-    if returning:
-        return reverse("notifications:check", args=[item.pk])
-    if _uses_task_list(definition):
-        return reverse("notifications:draft", args=[item.pk])
-    pages = [p.key for p in engine.visible_pages(definition, item.answers)]
-    if page_key in pages and pages.index(page_key) > 0:
-        return reverse("notifications:draft_page", args=[item.pk, pages[pages.index(page_key) - 1]])
-    return reverse("notifications:history")
 
 
 @requires("notifications.submit")
@@ -462,13 +346,9 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
             submit_error = str(error)
         else:
             return redirect("notifications:confirmation", reference=notification.reference)
-    item = selectors.draft_for(request.user, draft_id)
-    if item.status == DraftStatus.SUBMITTED:
-        return redirect(
-            "notifications:confirmation", reference=Notification.objects.get(draft=item).reference
-        )
-    if item.status != DraftStatus.OPEN:
-        raise Http404("Draft deleted")
+    item = _open_draft(request, draft_id)
+    if not isinstance(item, NotificationDraft):
+        return item
     definition = services.definition_of(item)
     context = services.engine_context(definition, item.provider_id, item.location_id)
     incomplete = engine.incomplete_pages(definition, item.answers, context)
@@ -541,6 +421,7 @@ def _notification_page(request: HttpRequest, reference: str, template: str) -> H
             "definition": definition,
             "sections": engine.summary(definition, notification.answers, context),
             "thread": _thread_rows(notification, definition, context),
+            "timeline": selectors.status_timeline(notification),
             "deadline": definition.deadline.rule_for(notification.answers).describe(),
         },
     )
@@ -677,167 +558,3 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
         "notifications/answer.html",
         {"notification": notification, "question": question, "form": form, "error": error},
     )
-
-
-# ---------------------------------------------------------------------------------------
-# History and export
-# ---------------------------------------------------------------------------------------
-
-
-def _history_filters(
-    request: HttpRequest, locations: list[Location]
-) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
-    form = HistoryFilterForm(request.GET or None, locations=locations)
-    if not request.GET or not form.is_valid():
-        return form, selectors.HistoryFilters()
-    data = form.cleaned_data
-    return form, selectors.HistoryFilters(
-        location_id=data.get("location") or "",
-        type_slug=data.get("notification_type") or "",
-        status=data.get("status") or "",
-        submitted_from=data.get("submitted_from"),
-        submitted_to=data.get("submitted_to"),
-        reference=data.get("reference") or "",
-    )
-
-
-def _scope_locations(user: Any) -> list[Location]:
-    return list(permissions.locations_in_scope(user)[:500])
-
-
-@requires("notifications.view")
-@require_safe
-def history(request: HttpRequest) -> HttpResponse:
-    locations = _scope_locations(request.user)
-    form, filters = _history_filters(request, locations)
-    paginator = Paginator(selectors.history(request.user, filters), HISTORY_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
-    return render(
-        request,
-        "notifications/history.html",
-        {
-            "form": form if request.GET else None,
-            "filter_form": form,
-            "page_obj": page,
-            "drafts": list(selectors.open_drafts(request.user)[:20]),
-            "owed": selectors.owed(request.user),
-            "questions": selectors.open_questions(request.user),
-            "catalogue": CATALOGUE,
-            "filtered": bool(query),
-            "query_string": urlencode(query),
-            "export_href": reverse("notifications:export")
-            + (f"?{urlencode(query)}" if query else ""),
-            "today": timezone.localdate(),
-            "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
-        },
-    )
-
-
-def _safe_cell(value: Any) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: make them plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-# The export reads plain values, not model instances (several times faster for a provider
-# with tens of thousands of notifications), and sends them in chunks of rows.
-_EXPORT_COLUMNS = (
-    "pk",
-    "type_slug",
-    "version",
-    "provider_id",
-    "location_id",
-    "location__name",
-    "submitted_at",
-    "submitted_by__email",
-    "status",
-    "due_on",
-    "late",
-    "next_due_label",
-    "next_due_on",
-)
-_EXPORT_ROWS_PER_CHUNK = 500
-_STATUS_NAMES = dict(NotificationStatus.choices)
-
-
-@requires("notifications.view")
-@require_safe
-def export(request: HttpRequest) -> StreamingHttpResponse:
-    locations = _scope_locations(request.user)
-    _form, filters = _history_filters(request, locations)
-    rows = selectors.history(request.user, filters).values_list(*_EXPORT_COLUMNS)
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(
-            [
-                "Reference",
-                "Type",
-                "Form version",
-                "Provider ID",
-                "Location ID",
-                "Location",
-                "Sent",
-                "Sent by",
-                "Status",
-                "Deadline",
-                "Late",
-                "Still to tell us",
-                "Due by",
-            ]
-        )
-        chunk: list[str] = []
-        for (
-            pk,
-            type_slug,
-            version,
-            provider_id,
-            location_id,
-            location_name,
-            submitted_at,
-            submitted_by,
-            status,
-            due_on,
-            late,
-            next_due_label,
-            next_due_on,
-        ) in rows.iterator(chunk_size=2000):
-            chunk.append(
-                writer.writerow(
-                    [
-                        _safe_cell(value)
-                        for value in (
-                            reference_for(pk),
-                            CATALOGUE.name_of(type_slug),
-                            version,
-                            provider_id,
-                            location_id or "",
-                            location_name if location_id else "Provider as a whole",
-                            govuk_datetime(submitted_at),
-                            submitted_by,
-                            _STATUS_NAMES.get(status, status),
-                            govuk_date(due_on),
-                            "Yes" if late else "No",
-                            next_due_label,
-                            govuk_date(next_due_on),
-                        )
-                    ]
-                )
-            )
-            if len(chunk) == _EXPORT_ROWS_PER_CHUNK:
-                yield "".join(chunk)
-                chunk = []
-        if chunk:
-            yield "".join(chunk)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="notifications-{timezone.localdate().isoformat()}.csv"'
-    )
-    return response

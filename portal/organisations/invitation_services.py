@@ -22,7 +22,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.audit.services import record
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
@@ -47,6 +46,8 @@ from portal.organisations.services import (
     snapshot,
 )
 from portal.register.models import Location, Provider
+from portal.workflow.lifecycle import TransitionRefused
+from portal.workflow.services import transition
 
 INVITER_CANNOT_GIVE = "The person who sent it can no longer give this access"
 
@@ -120,29 +121,38 @@ def inviter_could_give(invitation: Invitation, scope: Scope | None = None) -> bo
 def _settle(
     invitation: Invitation,
     *,
-    to: str,
+    action: str,
     verb: str,
     actor: Any,
     request: HttpRequest | None,
     reason: str = "",
     accepted_by: Any = None,
 ) -> None:
-    """Move a locked invitation to its final status and audit it (with why, if it was
-    closed without being used)."""
+    """Move a locked invitation to its final status (a portal.workflow transition) and audit
+    it (with why, if it was closed without being used)."""
     before = snapshot(invitation)
-    invitation.move_to(to)
-    invitation.closed_reason = reason
-    invitation.accepted_by = accepted_by
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "closed_reason", "accepted_by", "decided_at"])
-    data = {"email": invitation.email, "before": before, "after": snapshot(invitation)}
-    record(
-        verb=verb,
-        actor=actor,
-        target=invitation,
-        data={**data, "reason": reason} if reason else data,
-        request=request,
-    )
+
+    def audit() -> dict[str, Any]:
+        data = {"email": invitation.email, "before": before, "after": snapshot(invitation)}
+        return {**data, "reason": reason} if reason else data
+
+    try:
+        transition(
+            invitation,
+            action,
+            actor=actor,
+            reason=reason,
+            changes={
+                "closed_reason": reason,
+                "accepted_by": accepted_by,
+                "decided_at": timezone.now(),
+            },
+            verb=verb,
+            data=audit,
+            request=request,
+        )
+    except TransitionRefused as refused:
+        raise DelegationError(refused.reason) from refused
 
 
 def withdraw_invitation(
@@ -152,7 +162,7 @@ def withdraw_invitation(
     invitee. Callers hold the provider's lock, then the invitation's."""
     _settle(
         invitation,
-        to=InvitationStatus.CANCELLED,
+        action="cancel",
         verb="organisations.invitation_cancelled",
         reason=INVITER_CANNOT_GIVE,
         actor=actor,
@@ -209,7 +219,7 @@ def _decline(
     inviter = invitation.invited_by
     _settle(
         invitation,
-        to=InvitationStatus.DECLINED,
+        action="decline",
         verb="organisations.invitation_declined",
         reason=f"They already had access to {provider.name} (an invitation never adds to it)",
         actor=user,
@@ -285,7 +295,7 @@ def _grant(
     )
     _settle(
         invitation,
-        to=InvitationStatus.ACCEPTED,
+        action="accept",
         verb="organisations.invitation_accepted",
         actor=user,
         request=request,

@@ -3,40 +3,19 @@
 A Membership gives one account access to one provider, for the whole provider or for
 chosen locations, with fine-grained permissions (portal.organisations.permissions).
 Invitations and requests to join are how memberships begin. Each has an explicit
-lifecycle: the allowed moves are listed in a transition table and `move_to` refuses others.
+lifecycle (portal.workflow): actions, the statuses they move between, and a status that only
+`portal.workflow.services.transition` changes (writing a status-change row and the audit event).
 """
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class InvalidTransition(Exception):
-    """A lifecycle move the transition table does not allow (a bug or a replayed request)."""
-
-
-class StateMachineMixin(models.Model):
-    """A `status` field whose changes must follow `TRANSITIONS`."""
-
-    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {}
-    status: str
-
-    class Meta:
-        abstract = True
-
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, frozenset())
-
-    def move_to(self, status: str) -> None:
-        if not self.can_move_to(status):
-            raise InvalidTransition(
-                f"{type(self).__name__} cannot go from {self.status} to {status}"
-            )
-        self.status = status
+from portal.workflow.lifecycle import Lifecycle, move
+from portal.workflow.models import LifecycleModel, StatusField
 
 
 class MembershipStatus(models.TextChoices):
@@ -45,12 +24,21 @@ class MembershipStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-class Membership(StateMachineMixin):
-    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        MembershipStatus.ACTIVE: frozenset({MembershipStatus.SUSPENDED, MembershipStatus.REMOVED}),
-        MembershipStatus.SUSPENDED: frozenset({MembershipStatus.ACTIVE, MembershipStatus.REMOVED}),
-        MembershipStatus.REMOVED: frozenset(),
-    }
+_CURRENT = {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}
+
+
+class Membership(LifecycleModel):
+    lifecycle = Lifecycle(
+        audit_prefix="organisations.membership",
+        wrong_status="This person’s access is already {status_name}",
+        transitions=(
+            move("suspend", {MembershipStatus.ACTIVE}, MembershipStatus.SUSPENDED),
+            move("reinstate", {MembershipStatus.SUSPENDED}, MembershipStatus.ACTIVE),
+            move("remove", _CURRENT, MembershipStatus.REMOVED),
+            # The provider was deregistered and its read-only period has passed.
+            move("end", _CURRENT, MembershipStatus.REMOVED),
+        ),
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -64,7 +52,7 @@ class Membership(StateMachineMixin):
     locations = models.ManyToManyField("register.Location", blank=True, related_name="memberships")
     # Fine-grained permission names (portal.organisations.permissions.Permission).
     permissions = models.JSONField(default=list)
-    status = models.CharField(
+    status = StatusField(
         max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
     )
     granted_by = models.ForeignKey(
@@ -106,23 +94,23 @@ class InvitationStatus(models.TextChoices):
     DECLINED = "declined", "Not used"
 
 
-class Invitation(StateMachineMixin):
-    # Resending a pending or expired invitation issues a new link (pending -> pending).
-    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        InvitationStatus.PENDING: frozenset(
-            {
-                InvitationStatus.PENDING,
-                InvitationStatus.ACCEPTED,
-                InvitationStatus.CANCELLED,
-                InvitationStatus.EXPIRED,
-                InvitationStatus.DECLINED,
-            }
+_UNUSED = {InvitationStatus.PENDING, InvitationStatus.EXPIRED}
+
+
+class Invitation(LifecycleModel):
+    lifecycle = Lifecycle(
+        audit_prefix="organisations.invitation",
+        wrong_status="This invitation has already been {status}",
+        transitions=(
+            # Resending issues a new link (pending -> pending, or back from expired).
+            move("resend", _UNUSED, InvitationStatus.PENDING),
+            move("accept", {InvitationStatus.PENDING}, InvitationStatus.ACCEPTED),
+            move("cancel", _UNUSED, InvitationStatus.CANCELLED),
+            move("expire", {InvitationStatus.PENDING}, InvitationStatus.EXPIRED),
+            # The invitee already had access: the invitation is not used.
+            move("decline", {InvitationStatus.PENDING}, InvitationStatus.DECLINED),
         ),
-        InvitationStatus.EXPIRED: frozenset({InvitationStatus.PENDING, InvitationStatus.CANCELLED}),
-        InvitationStatus.ACCEPTED: frozenset(),
-        InvitationStatus.CANCELLED: frozenset(),
-        InvitationStatus.DECLINED: frozenset(),
-    }
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(max_length=320)
@@ -138,7 +126,7 @@ class Invitation(StateMachineMixin):
     # HMAC-SHA256 of the emailed token under settings.CODE_HMAC_KEY; the token itself is
     # only ever in the email.
     token_hmac = models.CharField(max_length=64, unique=True)
-    status = models.CharField(
+    status = StatusField(
         max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -181,14 +169,15 @@ class JoinRequestStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class JoinRequest(StateMachineMixin):
-    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        JoinRequestStatus.PENDING: frozenset(
-            {JoinRequestStatus.APPROVED, JoinRequestStatus.REFUSED}
+class JoinRequest(LifecycleModel):
+    lifecycle = Lifecycle(
+        audit_prefix="organisations.join_request",
+        wrong_status="This request has already been {status}",
+        transitions=(
+            move("approve", {JoinRequestStatus.PENDING}, JoinRequestStatus.APPROVED),
+            move("refuse", {JoinRequestStatus.PENDING}, JoinRequestStatus.REFUSED),
         ),
-        JoinRequestStatus.APPROVED: frozenset(),
-        JoinRequestStatus.REFUSED: frozenset(),
-    }
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -198,7 +187,7 @@ class JoinRequest(StateMachineMixin):
         "register.Provider", on_delete=models.CASCADE, related_name="join_requests"
     )
     message = models.TextField(max_length=1000, blank=True)
-    status = models.CharField(
+    status = StatusField(
         max_length=20, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)

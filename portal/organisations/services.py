@@ -54,6 +54,8 @@ from portal.organisations.redundancy import refresh_redundancy
 from portal.organisations.selectors import team_manager_users
 from portal.register.models import Location, Provider, RoleAssignment
 from portal.register.selectors import people_holding_email
+from portal.workflow.lifecycle import TransitionRefused
+from portal.workflow.services import lock, mark_locked, transition
 
 MESSAGE_MAX_LENGTH = 1000
 
@@ -346,23 +348,41 @@ def _send_invitation_email(invitation: Invitation, token: str, *, has_account: b
 
 
 def _locked_invitation(invitation: Invitation) -> Invitation:
-    return Invitation.objects.select_for_update().select_related("provider").get(pk=invitation.pk)
+    return lock(Invitation.objects.select_for_update().select_related("provider"), pk=invitation.pk)
 
 
-def _record_invitation_change(
-    verb: str,
-    invitation: Invitation,
-    before: dict[str, Any],
-    *,
-    actor: Any = None,
-    request: HttpRequest | None = None,
-) -> None:
-    record(
-        verb=verb,
+def _move(row: Membership | Invitation | JoinRequest, action: str, **kwargs: Any) -> None:
+    """A lifecycle move (portal.workflow): status-change row and audit event included."""
+    try:
+        transition(row, action, **kwargs)
+    except TransitionRefused as refused:
+        raise DelegationError(refused.reason) from refused
+
+
+def _refuse_if_not_now(row: Membership | JoinRequest, action: str) -> None:
+    refusal = type(row).lifecycle.refusal(row, action)
+    if refusal:
+        raise DelegationError(refusal)
+
+
+_INVITATION_VERBS = {
+    "resend": "organisations.invitation_resent",
+    "cancel": "organisations.invitation_cancelled",
+    "expire": "organisations.invitation_expired",
+    "accept": "organisations.invitation_accepted",
+}
+
+
+def _invitation_moves(action: str, invitation: Invitation, *, actor: Any, **kwargs: Any) -> None:
+    """Move an invitation, auditing it with its before and after."""
+    before = snapshot(invitation)
+    _move(
+        invitation,
+        action,
         actor=actor,
-        target=invitation,
-        data={"email": invitation.email, "before": before, "after": snapshot(invitation)},
-        request=request,
+        verb=_INVITATION_VERBS[action],
+        data=lambda: {"email": invitation.email, "before": before, "after": snapshot(invitation)},
+        **kwargs,
     )
 
 
@@ -380,22 +400,19 @@ def resend_invitation(
         raise DelegationError(
             "You sent this invitation less than a minute ago. Wait a minute before sending it again"
         )
-    before = snapshot(invitation)
-    invitation.move_to(InvitationStatus.PENDING)
-    # Whoever sends it again vouches for it: acceptance checks their authority from now on.
-    invitation.invited_by = actor
-    token, invitation.token_hmac = _new_token()
-    invitation.sent_at = timezone.now()
-    invitation.expires_at = _invitation_expiry()
-    invitation.times_sent += 1
+    token, new_hmac = _new_token()
+    changes = {
+        # Whoever sends it again vouches for it: acceptance checks their authority from now on.
+        "invited_by": actor,
+        "token_hmac": new_hmac,
+        "sent_at": timezone.now(),
+        "expires_at": _invitation_expiry(),
+        "times_sent": invitation.times_sent + 1,
+    }
     try:
-        with transaction.atomic():
-            invitation.save()
+        _invitation_moves("resend", invitation, actor=actor, changes=changes, request=request)
     except IntegrityError as error:  # another pending invitation to the same address
         raise DelegationError(f"{invitation.email} already has a newer invitation") from error
-    _record_invitation_change(
-        "organisations.invitation_resent", invitation, before, actor=actor, request=request
-    )
     _send_invitation_email(
         invitation,
         token,
@@ -410,15 +427,8 @@ def cancel_invitation(
 ) -> Invitation:
     invitation = _locked_invitation(invitation)
     _ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
-    if not invitation.can_move_to(InvitationStatus.CANCELLED):
-        raise DelegationError(f"This invitation has already been {invitation.status}")
-    before = snapshot(invitation)
-    invitation.move_to(InvitationStatus.CANCELLED)
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "decided_at"])
-    _record_invitation_change(
-        "organisations.invitation_cancelled", invitation, before, actor=actor, request=request
-    )
+    changes = {"decided_at": timezone.now()}
+    _invitation_moves("cancel", invitation, actor=actor, changes=changes, request=request)
     queue_email(
         to=invitation.email,
         template="organisations_invitation_cancelled",
@@ -435,10 +445,8 @@ def expire_invitations() -> int:
         status=InvitationStatus.PENDING, expires_at__lte=timezone.now()
     )
     for invitation in due:
-        before = snapshot(invitation)
-        invitation.move_to(InvitationStatus.EXPIRED)
-        invitation.save(update_fields=["status"])
-        _record_invitation_change("organisations.invitation_expired", invitation, before)
+        mark_locked(invitation)
+        _invitation_moves("expire", invitation, actor=None)
         count += 1
     return count
 
@@ -605,10 +613,9 @@ def request_to_join(
 
 
 def _locked_join_request(join_request: JoinRequest) -> JoinRequest:
-    return (
-        JoinRequest.objects.select_for_update()
-        .select_related("provider", "user")
-        .get(pk=join_request.pk)
+    return lock(
+        JoinRequest.objects.select_for_update().select_related("provider", "user"),
+        pk=join_request.pk,
     )
 
 
@@ -627,8 +634,7 @@ def approve_join_request(
     chosen = _clean_permissions(permissions)
     scope = _clean_scope(provider, whole_provider, location_ids)
     ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
-    if not join_request.can_move_to(JoinRequestStatus.APPROVED):
-        raise DelegationError(f"This request has already been {join_request.status}")
+    _refuse_if_not_now(join_request, "approve")
     requester = join_request.user
     if (
         Membership.objects.filter(user=requester, provider=provider)
@@ -639,15 +645,13 @@ def approve_join_request(
     membership = _create_membership(
         user=requester, provider=provider, scope=scope, permissions=chosen, granted_by=actor
     )
-    join_request.move_to(JoinRequestStatus.APPROVED)
-    join_request.decided_by = actor
-    join_request.decided_at = timezone.now()
-    join_request.save(update_fields=["status", "decided_by", "decided_at"])
-    record(
-        verb="organisations.join_request_approved",
+    _move(
+        join_request,
+        "approve",
         actor=actor,
-        target=join_request,
-        data={"before": {"status": "pending"}, "after": {"status": join_request.status}},
+        changes={"decided_by": actor, "decided_at": timezone.now()},
+        verb="organisations.join_request_approved",
+        data={"before": {"status": "pending"}, "after": {"status": JoinRequestStatus.APPROVED}},
         request=request,
     )
     _record_grant(
@@ -690,20 +694,16 @@ def refuse_join_request(
         )
     if scope_for(actor, Permission.MANAGE_TEAM, join_request.provider).is_empty:
         raise DelegationError("You cannot decide requests to join this provider")
-    if not join_request.can_move_to(JoinRequestStatus.REFUSED):
-        raise DelegationError(f"This request has already been {join_request.status}")
-    join_request.move_to(JoinRequestStatus.REFUSED)
-    join_request.decided_by = actor
-    join_request.decided_at = timezone.now()
-    join_request.reason = reason
-    join_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    record(
-        verb="organisations.join_request_refused",
+    _move(
+        join_request,
+        "refuse",
         actor=actor,
-        target=join_request,
+        reason=reason,
+        changes={"decided_by": actor, "decided_at": timezone.now(), "reason": reason},
+        verb="organisations.join_request_refused",
         data={
             "before": {"status": "pending"},
-            "after": {"status": join_request.status, "reason": reason},
+            "after": {"status": JoinRequestStatus.REFUSED, "reason": reason},
         },
         request=request,
     )
@@ -719,10 +719,8 @@ def refuse_join_request(
 
 
 def _locked_membership(membership: Membership) -> Membership:
-    return (
-        Membership.objects.select_for_update()
-        .select_related("provider", "user")
-        .get(pk=membership.pk)
+    return lock(
+        Membership.objects.select_for_update().select_related("provider", "user"), pk=membership.pk
     )
 
 
@@ -793,7 +791,7 @@ def _move_membership(
     *,
     actor: Any,
     membership: Membership,
-    to: str,
+    action: str,
     verb: str,
     template: str,
     request: HttpRequest | None,
@@ -801,27 +799,27 @@ def _move_membership(
     provider = _lock_provider(membership.provider)
     membership = _locked_membership(membership)
     ensure_may_manage(actor=actor, membership=membership)
-    if not membership.can_move_to(to):
-        raise DelegationError(
-            f"This person’s access is already {membership.get_status_display().lower()}"
-        )
-    if to != MembershipStatus.ACTIVE:
+    _refuse_if_not_now(membership, action)
+    if action != "reinstate":
         _ensure_team_stays_managed(
             provider=provider, membership=membership, still_manages_whole_team=False
         )
     before = snapshot(membership)
-    membership.move_to(to)
-    membership.changed_at = timezone.now()
-    membership.save(update_fields=["status", "changed_at"])
-    record(
-        verb=verb,
+    _move(
+        membership,
+        action,
         actor=actor,
-        target=membership,
-        data={"user": membership.user.email, "before": before, "after": snapshot(membership)},
+        changes={"changed_at": timezone.now()},
+        verb=verb,
+        data=lambda: {
+            "user": membership.user.email,
+            "before": before,
+            "after": snapshot(membership),
+        },
         request=request,
     )
     forget_access(membership.user)
-    if to != MembershipStatus.ACTIVE:
+    if action != "reinstate":
         _inviter_lost_authority(membership.user, provider, actor=actor, request=request)
     _membership_email(membership, template)
     return membership
@@ -834,7 +832,7 @@ def suspend_membership(
     return _move_membership(
         actor=actor,
         membership=membership,
-        to=MembershipStatus.SUSPENDED,
+        action="suspend",
         verb="organisations.membership_suspended",
         template="organisations_access_suspended",
         request=request,
@@ -848,7 +846,7 @@ def reinstate_membership(
     return _move_membership(
         actor=actor,
         membership=membership,
-        to=MembershipStatus.ACTIVE,
+        action="reinstate",
         verb="organisations.membership_reinstated",
         template="organisations_access_reinstated",
         request=request,
@@ -862,7 +860,7 @@ def remove_membership(
     return _move_membership(
         actor=actor,
         membership=membership,
-        to=MembershipStatus.REMOVED,
+        action="remove",
         verb="organisations.membership_removed",
         template="organisations_access_removed",
         request=request,

@@ -23,7 +23,6 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from portal.audit.services import record
 from portal.organisations.access import forget_access
 from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
@@ -32,6 +31,7 @@ from portal.organisations.redundancy import flag_membership, refresh_redundancy
 from portal.organisations.services import _could_still_grant
 from portal.register.events import register_changed
 from portal.register.models import Provider, RegistrationStatus
+from portal.workflow.services import mark_locked, transition
 
 if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
     from portal.accounts.models import User
@@ -116,18 +116,20 @@ def end_deregistered_access() -> int:
     ended = 0
     current = Membership.objects.exclude(status=MembershipStatus.REMOVED).select_for_update()
     for membership in current.filter(gone).select_related("user"):
-        before = membership.status
-        membership.move_to(MembershipStatus.REMOVED)
-        membership.changed_at = timezone.now()
-        membership.save(update_fields=["status", "changed_at"])
-        record(
-            verb=OrganisationsVerb.MEMBERSHIP_ENDED,
-            target=membership,
+        mark_locked(membership)
+        why = "provider deregistered and the read-only period has passed"
+        transition(
+            membership,
+            "end",
+            actor=None,
+            reason=why,
+            changes={"changed_at": timezone.now()},
+            verb="organisations.membership_ended",
             data={
                 "user": membership.user.email,
-                "before": {"status": before},
-                "after": {"status": membership.status},
-                "reason": "provider deregistered and the read-only period has passed",
+                "before": {"status": membership.status},
+                "after": {"status": MembershipStatus.REMOVED},
+                "reason": why,
             },
         )
         ended += 1

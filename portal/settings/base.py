@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal.pages",
     "portal.operations",
     "portal.audit",
+    "portal.workflow",
     "portal.emails",
     "portal.register",
     "portal.accounts",

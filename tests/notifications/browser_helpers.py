@@ -7,8 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.test import Client
 
-from portal.notifications.catalogue.schema import Kind, NotificationType
-from portal.notifications.engine import EngineContext
+from portal.forms.engine import EngineContext
+from portal.forms.vocabulary import Kind
+from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.samples import valid_answer
 
 

@@ -4,16 +4,17 @@ import datetime as dt
 
 import pytest
 
-from portal.notifications import engine, references
+from portal.forms import engine
+from portal.forms.vocabulary import Kind
+from portal.notifications import references
 from portal.notifications.catalogue import CATALOGUE, Catalogue, check_definition
 from portal.notifications.catalogue.schema import (
     CatalogueError,
     Deadline,
     DeadlineKind,
-    Kind,
     NotifyingFor,
-    add_working_days,
 )
+from portal.workflow.calendar import add_working_days
 
 
 def test_all_21_types_13_events_and_8_changes():
@@ -162,7 +163,7 @@ def test_identifier_that_looks_like_a_name(value, is_name):
 def test_json_schema_of_every_type_describes_its_stored_answers(definition):
     from portal.notifications.samples import complete_answers
 
-    schema = engine.json_schema(definition)
+    schema = definition.json_schema()
     assert schema["title"] == definition.name
     assert set(schema["required"]) <= set(schema["properties"])
     answers = complete_answers(

@@ -4,8 +4,9 @@ second tab, and the list says who last changed each draft."""
 import pytest
 from django.urls import reverse
 
+from portal.forms.models import DraftStatus
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.models import DraftStatus, NotificationDraft
+from portal.notifications.models import NotificationDraft
 from portal.notifications.samples import post_data
 from portal.notifications.services import engine_context
 
@@ -199,7 +200,7 @@ def test_hostile_input_is_kept_as_text_and_shown_escaped(client, world):
 def test_a_time_later_today_is_refused_for_something_that_has_happened(client, world, monkeypatch):
     from django.utils import timezone
 
-    from portal.notifications import engine
+    from portal.forms import engine
 
     # The clock is outside the system: fix it at 10am today.
     ten_am = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)

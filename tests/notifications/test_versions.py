@@ -5,9 +5,9 @@ from dataclasses import replace
 import pytest
 from django.urls import reverse
 
+from portal.forms.vocabulary import Section
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import page, text
-from portal.notifications.catalogue.schema import Section
 from tests.notifications.helpers import submit
 
 

@@ -12,9 +12,9 @@ from portal.organisations.access import (
     providers_for,
     scope_for,
 )
-from portal.organisations.models import MembershipStatus
 from portal.organisations.permissions import ALL_PERMISSIONS, Permission
 from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
+from portal.workflow.services import transition
 from tests.organisations.conftest import give, make_user, registered_user
 
 P = Permission
@@ -79,9 +79,8 @@ def test_registration_delegate_prepares_but_never_signs(world):
 def test_suspended_or_removed_membership_gives_nothing(world):
     delegate = world.users["delegate_view_whole"]
     membership = world.memberships["delegate_view_whole"]
-    for status in (MembershipStatus.SUSPENDED, MembershipStatus.REMOVED):
-        membership.status = status
-        membership.save()
+    for action in ("suspend", "remove"):
+        transition(membership, action, actor=None)
         forget_access(delegate)
         assert not can(delegate, P.VIEW_SUBMISSIONS, provider=world.p)
         assert list(providers_for(delegate)) == []

@@ -40,12 +40,12 @@ from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSe
 from portal.accounts.services import email_change
 from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
-from portal.notifications import engine
+from portal.forms import engine
+from portal.forms.models import DraftStatus
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import (
-    DraftStatus,
     MessageKind,
     Notification,
     NotificationDraft,

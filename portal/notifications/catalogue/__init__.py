@@ -8,48 +8,21 @@ keep the old one here. `current(slug)` is the newest version, the one new drafts
 from collections.abc import Iterable
 from typing import Any
 
+from portal.forms.checks import check_form
 from portal.frontend.formats import govuk_date
 from portal.notifications.catalogue.changes import CHANGE_TYPES
 from portal.notifications.catalogue.events import EVENT_TYPES
 from portal.notifications.catalogue.registered_people import REGISTERED_PEOPLE_TYPES
-from portal.notifications.catalogue.schema import CatalogueError, Kind, NotificationType
+from portal.notifications.catalogue.schema import CatalogueError, NotificationType
 
 GROUP_NAMES = {"events": "Events and incidents", "changes": "Changes to your registered details"}
 
 
 def check_definition(definition: NotificationType) -> list[str]:
     """Mistakes a definition must not contain; the catalogue refuses to load with any."""
-    problems: list[str] = []
     where = f"{definition.slug} v{definition.version}"
-    keys: set[str] = set()
-    page_keys: set[str] = set()
-    for page in definition.pages():
-        if page.key in page_keys:
-            problems.append(f"{where}: page key {page.key!r} used twice")
-        page_keys.add(page.key)
-        for question in page.questions:
-            if question.key in keys:
-                problems.append(f"{where}: question key {question.key!r} used twice")
-            keys.add(question.key)
-            if question.required and not question.error:
-                problems.append(f"{where}: required question {question.key!r} has no error")
-            if (
-                question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO)
-                and not question.choices
-            ):
-                problems.append(f"{where}: {question.key!r} has no choices")
-    for page in definition.pages():
-        conditions = [page.condition] + [q.condition for q in page.questions]
-        for condition in conditions:
-            if (
-                condition
-                and condition.question not in keys
-                and not condition.question.startswith("context.")
-            ):
-                problems.append(f"{where}: condition on unknown question {condition.question!r}")
-        for question in page.questions:
-            if question.not_before and question.not_before[0] not in keys:
-                problems.append(f"{where}: {question.key!r} compares with an unknown question")
+    problems = check_form(definition, where)
+    keys = {question.key for question in definition.questions()}
     for rule in [definition.deadline, *[alt for _, alt in definition.deadline.alternatives]]:
         if rule.from_question and rule.from_question not in keys:
             problems.append(

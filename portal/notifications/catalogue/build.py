@@ -9,18 +9,8 @@ submissions keep their wording. Answer keys are always written out by the caller
 
 from typing import Any
 
-from portal.notifications.catalogue.schema import (
-    Choice,
-    DateRule,
-    Kind,
-    NotForOwnership,
-    NotificationType,
-    Page,
-    Question,
-    Section,
-    ShowIf,
-    show_if,
-)
+from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, Section, ShowIf, show_if
+from portal.notifications.catalogue.schema import NotForOwnership, NotificationType
 
 Options = list[tuple[str, str]] | list[tuple[str, str, str]] | list[tuple[str, ...]]
 

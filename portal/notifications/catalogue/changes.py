@@ -7,6 +7,7 @@ formal notices that change what the register says.
 
 from typing import Any
 
+from portal.forms.vocabulary import Page, Question, Section
 from portal.notifications.catalogue.build import (
     ABOUT_YOU,
     DECLARATION_ACCURATE,
@@ -38,9 +39,6 @@ from portal.notifications.catalogue.schema import (
     DeadlineKind,
     NotificationType,
     OnlyForOwnership,
-    Page,
-    Question,
-    Section,
 )
 
 PRACTICABLE = Deadline(DeadlineKind.AS_SOON_AS_PRACTICABLE)

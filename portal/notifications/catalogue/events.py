@@ -6,6 +6,7 @@ and the trigger conditions of each regulation where they do not (domain.md §2.2
 
 from typing import Any
 
+from portal.forms.vocabulary import DateRule, Page, Question
 from portal.notifications.catalogue.build import (
     CONTEXT_PRIMARY_MEDICAL,
     DO_NOT_NAME_STAFF,
@@ -33,15 +34,12 @@ from portal.notifications.catalogue.build import (
     yes_no_unknown,
 )
 from portal.notifications.catalogue.schema import (
-    DateRule,
     Deadline,
     DeadlineKind,
     DueAfterSubmission,
     FollowUpKind,
     NeedsLocationWith,
     NotForOwnership,
-    Page,
-    Question,
 )
 
 WITHOUT_DELAY = Deadline(DeadlineKind.WITHOUT_DELAY)

@@ -1,5 +1,6 @@
 """Events about registered people and the provider itself (regulations 14, 21 and 22)."""
 
+from portal.forms.vocabulary import Question, show_if
 from portal.notifications.catalogue.build import (
     DECLARATION_ACCURATE,
     NOT_FOR_NHS,
@@ -25,8 +26,6 @@ from portal.notifications.catalogue.schema import (
     DueAfterSubmission,
     FollowUpKind,
     OnlyForOwnership,
-    Question,
-    show_if,
 )
 
 ABSENT_PERSON_ROLE = choice(

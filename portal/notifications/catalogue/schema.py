@@ -1,146 +1,21 @@
-"""The vocabulary every notification type is written in.
+"""What a notification type is, beyond the shared form vocabulary (portal.forms.vocabulary):
+a name, the regulation behind it, a deadline rule, who it applies to, urgency, follow-ups.
 
-A type is data, not code: a name, the regulation behind it, a deadline rule, who it applies
-to, and sections of pages of questions. The engine (portal.notifications.engine) turns a
-definition into forms, check-your-answers rows, receipts and the staff view. Definitions are
-immutable and versioned; a submission keeps (slug, version) and is always shown with the
-definition it was made with.
+The shared engine (portal.forms.engine) turns a type's sections of pages of questions into
+forms, check-your-answers rows, receipts and the staff view. Types are immutable and
+versioned; a submission keeps (slug, version) and is always shown with the version it was
+made with.
 """
 
 import datetime as dt
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import holidays
-
-# Answers as stored: JSON-safe values keyed by question key.
-Answers = Mapping[str, Any]
-
-
-class Kind(enum.StrEnum):
-    TEXT = "text"  # one line, up to 200 characters unless said otherwise
-    LONG_TEXT = "long_text"  # a description, up to 10,000 characters
-    IDENTIFIER = "identifier"  # the provider's own code for a person: never a name
-    DATE = "date"
-    TIME = "time"
-    CHOICE = "choice"  # radios
-    MULTI_CHOICE = "multi_choice"  # checkboxes
-    YES_NO = "yes_no"
-    NUMBER = "number"
-    EMAIL = "email"
-    PHONE = "phone"
-    POSTCODE = "postcode"
-    REGISTERED_PERSON = "registered_person"  # one of the provider's registered people
-
-
-class DateRule(enum.StrEnum):
-    ANY = "any"
-    PAST = "past"  # today or earlier: the event has happened
-    FUTURE = "future"  # after today: a planned event
-
-
-TEXT_MAX = 200
-LONG_TEXT_MAX = 10_000
-IDENTIFIER_MAX = 50
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class ShowIf:
-    """Ask a question (or show a page) only when `question`'s answer is one of `values`.
-
-    For a multiple-choice question, any one of the values being ticked is enough.
-    """
-
-    question: str
-    values: frozenset[str]
-
-    def holds(self, answers: Answers) -> bool:
-        answer = answers.get(self.question)
-        if isinstance(answer, list):
-            return bool(self.values.intersection(answer))
-        return answer in self.values
-
-
-def show_if(question: str, *values: str) -> ShowIf:
-    return ShowIf(question=question, values=frozenset(values))
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    label: str
-    kind: Kind
-    # GOV.UK error message for a missing answer, e.g. "Enter the date of death".
-    error: str
-    required: bool = True
-    hint: str = ""
-    choices: tuple[Choice, ...] = ()
-    max_length: int | None = None
-    date_rule: DateRule = DateRule.ANY
-    min_value: int | None = None
-    max_value: int | None = None
-    condition: ShowIf | None = None
-    # How check-your-answers names the answer ("Date of death").
-    short_label: str = ""
-    # A date that must not be before another date answer (key, and how to name it).
-    not_before: tuple[str, str] | None = None
-    # Answers that mean there is nothing to notify: value -> why (shown on a stop page).
-    stops: tuple[tuple[str, str], ...] = ()
-    # A registered-person question sent for one location offers only that location's people,
-    # never provider-level ones (its sender may hold nothing beyond that location).
-    only_people_in_scope: bool = False
-
-    @property
-    def summary_label(self) -> str:
-        return self.short_label or self.label
-
-    @property
-    def length_limit(self) -> int | None:
-        if self.max_length is not None:
-            return self.max_length
-        return {
-            Kind.TEXT: TEXT_MAX,
-            Kind.LONG_TEXT: LONG_TEXT_MAX,
-            Kind.IDENTIFIER: IDENTIFIER_MAX,
-            Kind.EMAIL: 320,
-            Kind.PHONE: 30,
-            Kind.POSTCODE: 10,
-        }.get(self.kind)
-
-    def choice_label(self, value: str) -> str:
-        for choice in self.choices:
-            if choice.value == value:
-                return choice.label
-        return value
-
-
-@dataclass(frozen=True)
-class Page:
-    key: str
-    title: str
-    questions: tuple[Question, ...]
-    condition: ShowIf | None = None
-    intro: str = ""
-
-    def applies(self, answers: Answers) -> bool:
-        return self.condition is None or self.condition.holds(answers)
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    pages: tuple[Page, ...]
+from portal.forms.json_schema import json_schema
+from portal.forms.vocabulary import Answers, FormDefinition, Page, Section, ShowIf
+from portal.workflow.calendar import add_working_days
 
 
 class DeadlineKind(enum.StrEnum):
@@ -149,20 +24,6 @@ class DeadlineKind(enum.StrEnum):
     DAYS_BEFORE = "days_before"
     WORKING_DAYS_AFTER = "working_days_after"
     DAYS_AFTER = "days_after"
-
-
-_ENGLAND_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days after `start` (Monday to Friday, not England's bank holidays)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in _ENGLAND_HOLIDAYS:
-            remaining -= 1
-    return current
 
 
 def _answer_date(answers: Answers, key: str) -> dt.date | None:
@@ -316,7 +177,7 @@ class FollowUpKind:
 
 
 @dataclass(frozen=True)
-class NotificationType:
+class NotificationType(FormDefinition):
     slug: str
     version: int
     name: str
@@ -343,32 +204,6 @@ class NotificationType:
     def key(self) -> tuple[str, int]:
         return (self.slug, self.version)
 
-    def pages(self) -> Iterator[Page]:
-        for section in self.sections:
-            yield from section.pages
-
-    def page(self, key: str) -> Page | None:
-        return next((page for page in self.pages() if page.key == key), None)
-
-    def require_page(self, key: str) -> Page:
-        found = self.page(key)
-        if found is None:
-            raise KeyError(f"{self.slug} has no page {key!r}")
-        return found
-
-    def questions(self) -> Iterator[Question]:
-        for page in self.pages():
-            yield from page.questions
-
-    def question(self, key: str) -> Question | None:
-        return next((q for q in self.questions() if q.key == key), None)
-
-    def section_of(self, page_key: str) -> Section | None:
-        for section in self.sections:
-            if any(page.key == page_key for page in section.pages):
-                return section
-        return None
-
     def refusal(self, target: NotifyingFor) -> str | None:
         """Why this type does not apply to what the user is notifying for, or None."""
         if target.location_chosen and not self.scope.location:
@@ -380,6 +215,15 @@ class NotificationType:
             if reason:
                 return reason
         return None
+
+    def json_schema(self) -> dict[str, Any]:
+        """This version's stored answers as JSON Schema, for the API."""
+        return json_schema(
+            self,
+            schema_id=f"urn:notification:{self.slug}:v{self.version}",
+            title=self.name,
+            description=f"{self.summary} ({self.regulation})",
+        )
 
     def follow_up(self, key: str) -> FollowUpKind | None:
         return next((f for f in self.follow_ups if f.key == key), None)

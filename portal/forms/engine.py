@@ -1,16 +1,14 @@
 """The engine: one definition in, pages, validation, stored answers and summaries out.
 
-Everything about how a question behaves (its field, its error messages, its condition, how
-its answer is stored and shown) is decided here from the question's kind, so 21 types share
-one implementation and a new type needs no new code.
+Any form written in the vocabulary (portal.forms.vocabulary) works here: notification types
+today, registration applications next. Fields per question kind are in `fields.py`, the
+JSON Schema in `json_schema.py`.
 
-Answers are stored as JSON: dates "YYYY-MM-DD", times "HH:MM", several choices as a list,
-numbers as ints, everything else as text. A question that does not apply (its condition is
-false) has no stored answer: changing an earlier answer drops the answers it made irrelevant.
+A question that does not apply (its condition is false) has no stored answer: changing an
+earlier answer drops the answers it made irrelevant.
 """
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,36 +18,28 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from portal.frontend.formats import govuk_date, govuk_time
-from portal.frontend.govuk_fields import DATE_PARTS, GovukDateField, GovukTimeField
-from portal.notifications.catalogue.schema import (
-    Answers,
-    DateRule,
-    Kind,
-    NotificationType,
-    Page,
-    Question,
+from portal.forms.fields import (
+    CONFIRM_SUFFIX,
+    PHONE,
+    POSTCODE,
+    EngineContext,
+    field_for,
+    is_empty,
+    looks_like_a_name,
+    subject_of,
+    to_json,
+    without_control_characters,
 )
-
-CONFIRM_SUFFIX = "__not_a_name"
-
-
-@dataclass(frozen=True)
-class EngineContext:
-    """What some questions need from outside the definition: the registered people to pick."""
-
-    registered_people: tuple[tuple[str, str], ...] = ()
-
-    def person_label(self, person_ref: str) -> str:
-        return dict(self.registered_people).get(person_ref, person_ref)
-
+from portal.forms.vocabulary import Answers, DateRule, FormDefinition, Kind, Page, Question
+from portal.frontend.formats import govuk_date, govuk_time
+from portal.frontend.govuk_fields import DATE_PARTS
 
 # ---------------------------------------------------------------------------------------
 # Conditions
 # ---------------------------------------------------------------------------------------
 
 
-def question_applies(definition: NotificationType, question: Question, answers: Answers) -> bool:
+def question_applies(definition: FormDefinition, question: Question, answers: Answers) -> bool:
     """A question applies when its condition holds and the question it depends on applies."""
     seen: set[str] = set()
     current: Question | None = question
@@ -62,11 +52,11 @@ def question_applies(definition: NotificationType, question: Question, answers: 
     return True
 
 
-def visible_pages(definition: NotificationType, answers: Answers) -> list[Page]:
+def visible_pages(definition: FormDefinition, answers: Answers) -> list[Page]:
     return [page for page in definition.pages() if page.applies(answers)]
 
 
-def next_page(definition: NotificationType, after: str, answers: Answers) -> Page | None:
+def next_page(definition: FormDefinition, after: str, answers: Answers) -> Page | None:
     pages = visible_pages(definition, answers)
     keys = [page.key for page in pages]
     if after not in keys:
@@ -84,187 +74,20 @@ def stop_reason(page: Page, answers: Answers) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------------------------
-# Names in identifier fields
-# ---------------------------------------------------------------------------------------
-
-_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"}
-_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?$")
-
-
-def looks_like_a_name(value: str) -> bool:
-    """True for "John Smith", "Smith, John", "Mrs Patel": two to four words of letters only,
-    or any word that is a title. Codes such as "RM-0042" or "Room 12 B" are not names."""
-    words = [w for w in re.split(r"[\s,]+", value.strip()) if w]
-    if not words:
-        return False
-    if any(w.lower().rstrip(".") in _TITLES for w in words) and len(words) >= 2:
-        return True
-    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) and len(w) >= 2 for w in words)
-
-
-# ---------------------------------------------------------------------------------------
-# Fields
-# ---------------------------------------------------------------------------------------
-
-_PHONE = re.compile(r"^\+?[\d\s()\-]{7,30}$")
-_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
-
-
-def subject_of(question: Question) -> str:
-    """How an error message names the answer: "Date of death", "Your phone number"."""
-    label = question.summary_label
-    for suffix in (
-        " (optional)",
-        " (if known)",
-        " (if you have one)",
-        " (if you have it)",
-        " (if there is one)",
-    ):
-        label = label.replace(suffix, "")
-    return label.rstrip("?")
-
-
-def _too_long(question: Question, limit: int) -> str:
-    return f"{subject_of(question)} must be {limit:,} characters or fewer"
-
-
-def _field_for(question: Question, context: EngineContext) -> forms.Field:
-    subject = subject_of(question)
-    common: dict[str, Any] = {
-        "label": question.label,
-        "help_text": question.hint,
-        "required": False,
-    }
-    limit = question.length_limit
-    text_errors = {
-        "max_length": _too_long(question, limit or 0),
-        "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
-    }
-    kind = question.kind
-    if kind in (Kind.TEXT, Kind.IDENTIFIER, Kind.PHONE, Kind.POSTCODE):
-        widget = forms.TextInput(attrs={"spellcheck": "false"} if kind != Kind.TEXT else {})
-        if kind == Kind.PHONE:
-            widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-        return forms.CharField(
-            max_length=limit, error_messages=text_errors, widget=widget, **common
-        )
-    if kind == Kind.LONG_TEXT:
-        return forms.CharField(
-            max_length=limit,
-            widget=forms.Textarea(attrs={"rows": 6}),
-            error_messages=text_errors,
-            **common,
-        )
-    if kind == Kind.EMAIL:
-        return forms.EmailField(
-            max_length=limit,
-            error_messages={
-                **text_errors,
-                "invalid": "Enter an email address in the correct format, like name@example.com",
-            },
-            **common,
-        )
-    if kind == Kind.DATE:
-        return GovukDateField(
-            name=subject,
-            past_only=question.date_rule == DateRule.PAST,
-            future_only=question.date_rule == DateRule.FUTURE,
-            **common,
-        )
-    if kind == Kind.TIME:
-        common["help_text"] = question.hint
-        return GovukTimeField(name=subject, **common)
-    if kind in (Kind.CHOICE, Kind.YES_NO, Kind.REGISTERED_PERSON):
-        options = (
-            list(context.registered_people)
-            if kind == Kind.REGISTERED_PERSON
-            else [(c.value, c.label) for c in question.choices]
-        )
-        choice_field = forms.ChoiceField(
-            choices=options,
-            widget=forms.RadioSelect,
-            error_messages={"invalid_choice": question.error or f"Select {subject.lower()}"},
-            **common,
-        )
-        choice_field.choice_hints = {c.value: c.hint for c in question.choices if c.hint}  # type: ignore[attr-defined]
-        return choice_field
-    if kind == Kind.MULTI_CHOICE:
-        return forms.MultipleChoiceField(
-            choices=[(c.value, c.label) for c in question.choices],
-            widget=forms.CheckboxSelectMultiple,
-            error_messages={"invalid_choice": question.error or f"Select {subject.lower()}"},
-            **common,
-        )
-    if kind == Kind.NUMBER:
-        low, high = question.min_value, question.max_value
-        return forms.IntegerField(
-            min_value=low,
-            max_value=high,
-            widget=forms.NumberInput,
-            error_messages={
-                "invalid": f"{subject} must be a whole number, like 12",
-                "min_value": f"{subject} must be {low:,} or more" if low is not None else "",
-                "max_value": f"{subject} must be {high:,} or fewer" if high is not None else "",
-            },
-            **common,
-        )
-    raise ValueError(f"Unknown question kind {kind}")  # pragma: no cover - exhaustive
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == ()
-
-
-def _to_json(question: Question, value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return f"{value.hour:02d}:{value.minute:02d}"
-    if question.kind == Kind.POSTCODE and isinstance(value, str):
-        compact = value.replace(" ", "").upper()
-        return f"{compact[:-3]} {compact[-3:]}"
-    if isinstance(value, list | tuple):
-        return list(value)
-    return value
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _without_control_characters(data: Any) -> Any:
-    """Posted values with control characters removed, remembering which fields had them:
-    they cannot be shown back in a page, and no real answer contains them."""
-    if not hasattr(data, "lists"):
-        data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
-    if not any(
-        _CONTROL.search(v) for _key, values in data.lists() for v in values if isinstance(v, str)
-    ):
-        return data
-    cleaned = data.copy()
-    tainted: list[str] = []
-    for key, values in data.lists():
-        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
-            cleaned.setlist(key, [_CONTROL.sub("", v) if isinstance(v, str) else v for v in values])
-            tainted.append(key)
-    cleaned.setlist("__control_characters__", tainted)
-    return cleaned
-
-
 class PageForm(forms.Form):
     """The form for one page of one definition, with conditional questions and warnings."""
 
     def __init__(
         self,
         *args: Any,
-        definition: NotificationType,
+        definition: FormDefinition,
         page: Page,
         answers: Answers,
         context: EngineContext,
         **kwargs: Any,
     ):
         if args and args[0] is not None:
-            args = (_without_control_characters(args[0]), *args[1:])
+            args = (without_control_characters(args[0]), *args[1:])
         super().__init__(*args, **kwargs)
         self.definition = definition
         self.page = page
@@ -283,7 +106,7 @@ class PageForm(forms.Form):
             ):
                 continue
             self.questions.append(question)
-            self.fields[question.key] = _field_for(question, context)
+            self.fields[question.key] = field_for(question, context)
             if question.kind == Kind.IDENTIFIER:
                 self.fields[question.key + CONFIRM_SUFFIX] = forms.BooleanField(
                     required=False,
@@ -325,7 +148,7 @@ class PageForm(forms.Form):
         merged: dict[str, Any] = dict(self.stored)
         for question in self.questions:
             if question.key in cleaned:
-                merged[question.key] = _to_json(question, cleaned[question.key])
+                merged[question.key] = to_json(question, cleaned[question.key])
         tainted = (
             set(self.data.getlist("__control_characters__"))
             if hasattr(self.data, "getlist")
@@ -346,7 +169,7 @@ class PageForm(forms.Form):
             if key in self.errors:
                 continue
             value = cleaned.get(key)
-            if _is_empty(value):
+            if is_empty(value):
                 if question.required:
                     params = {"parts": list(DATE_PARTS)} if question.kind == Kind.DATE else None
                     self.add_error(
@@ -362,13 +185,13 @@ class PageForm(forms.Form):
         key = question.key
         subject = subject_of(question)
         if question.kind == Kind.PHONE and not (
-            _PHONE.match(value) and sum(c.isdigit() for c in value) >= 7
+            PHONE.match(value) and sum(c.isdigit() for c in value) >= 7
         ):
             self.add_error(
                 key,
                 f"Enter {subject[0].lower()}{subject[1:]} in the correct format, like 01632 960 001",
             )
-        if question.kind == Kind.POSTCODE and not _POSTCODE.match(value.upper().strip()):
+        if question.kind == Kind.POSTCODE and not POSTCODE.match(value.upper().strip()):
             self.add_error(key, "Enter a real postcode, like SW1A 1AA")
         if question.kind == Kind.IDENTIFIER and looks_like_a_name(value):
             confirmed = (
@@ -413,7 +236,7 @@ class PageForm(forms.Form):
         result: dict[str, Any] = {}
         for question in self.page.questions:
             value = self.cleaned_data.get(question.key)
-            result[question.key] = None if _is_empty(value) else _to_json(question, value)
+            result[question.key] = None if is_empty(value) else to_json(question, value)
             if question.kind == Kind.IDENTIFIER:
                 confirmed = self.cleaned_data.get(question.key + CONFIRM_SUFFIX)
                 result[question.key + CONFIRM_SUFFIX] = result[question.key] if confirmed else None
@@ -426,8 +249,8 @@ class PageForm(forms.Form):
             if question.key in self.errors:
                 continue
             value = self.cleaned_data.get(question.key)
-            if not _is_empty(value):
-                result[question.key] = _to_json(question, value)
+            if not is_empty(value):
+                result[question.key] = to_json(question, value)
         return result
 
 
@@ -474,7 +297,7 @@ def data_from_answers(page: Page, answers: Answers) -> MultiValueDict[str, Any]:
 
 
 def build_form(
-    definition: NotificationType,
+    definition: FormDefinition,
     page: Page,
     *,
     answers: Answers,
@@ -493,7 +316,7 @@ def build_form(
 
 
 def page_is_complete(
-    definition: NotificationType, page: Page, answers: Answers, context: EngineContext
+    definition: FormDefinition, page: Page, answers: Answers, context: EngineContext
 ) -> bool:
     form = build_form(
         definition, page, answers=answers, context=context, data=data_from_answers(page, answers)
@@ -502,7 +325,7 @@ def page_is_complete(
 
 
 def incomplete_pages(
-    definition: NotificationType, answers: Answers, context: EngineContext
+    definition: FormDefinition, answers: Answers, context: EngineContext
 ) -> list[Page]:
     return [
         page
@@ -521,7 +344,7 @@ def merge_answers(answers: Answers, updates: Mapping[str, Any]) -> dict[str, Any
     return merged
 
 
-def prune(definition: NotificationType, answers: Answers) -> dict[str, Any]:
+def prune(definition: FormDefinition, answers: Answers) -> dict[str, Any]:
     """Drop answers to questions that no longer apply (an earlier answer changed)."""
     kept: dict[str, Any] = {k: v for k, v in answers.items() if k.startswith("context.")}
     pages = {page.key for page in visible_pages(definition, answers)}
@@ -558,7 +381,7 @@ class SummarySection:
 
 
 def display_value(question: Question, value: Any, context: EngineContext) -> str:
-    if _is_empty(value):
+    if is_empty(value):
         return "Not given"
     kind = question.kind
     if kind == Kind.DATE:
@@ -583,7 +406,7 @@ def display_value(question: Question, value: Any, context: EngineContext) -> str
 
 
 def summary(
-    definition: NotificationType, answers: Answers, context: EngineContext
+    definition: FormDefinition, answers: Answers, context: EngineContext
 ) -> list[SummarySection]:
     sections: list[SummarySection] = []
     pages = {page.key for page in visible_pages(definition, answers)}
@@ -628,68 +451,3 @@ def follow_up_summary(
                     )
                 )
     return rows
-
-
-# ---------------------------------------------------------------------------------------
-# JSON Schema of the stored answers, for the API (care-record software submits these)
-# ---------------------------------------------------------------------------------------
-
-
-def _question_schema(question: Question) -> dict[str, Any]:
-    kind = question.kind
-    schema: dict[str, Any] = {"title": question.label}
-    if question.hint:
-        schema["description"] = question.hint
-    if kind in (Kind.CHOICE, Kind.YES_NO):
-        schema.update(type="string", enum=[c.value for c in question.choices])
-    elif kind == Kind.MULTI_CHOICE:
-        schema.update(
-            type="array",
-            items={"type": "string", "enum": [c.value for c in question.choices]},
-            minItems=1,
-            uniqueItems=True,
-        )
-    elif kind == Kind.DATE:
-        schema.update(type="string", format="date")
-    elif kind == Kind.TIME:
-        schema.update(type="string", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    elif kind == Kind.NUMBER:
-        schema["type"] = "integer"
-        if question.min_value is not None:
-            schema["minimum"] = question.min_value
-        if question.max_value is not None:
-            schema["maximum"] = question.max_value
-    elif kind == Kind.EMAIL:
-        schema.update(type="string", format="email", maxLength=question.length_limit)
-    else:
-        schema.update(type="string", minLength=1, maxLength=question.length_limit)
-    if question.condition is not None:
-        # Asked only when another answer is one of these values (JSON Schema cannot say
-        # "required only if" as plainly, so the rule travels as an annotation).
-        schema["x-asked-when"] = {
-            "question": question.condition.question,
-            "any_of": sorted(question.condition.values),
-        }
-    return schema
-
-
-def json_schema(definition: NotificationType) -> dict[str, Any]:
-    """The answers of one version of one type as JSON Schema (draft 2020-12)."""
-    properties = {q.key: _question_schema(q) for q in definition.questions()}
-    required = [
-        q.key
-        for page in definition.pages()
-        if page.condition is None
-        for q in page.questions
-        if q.required and q.condition is None
-    ]
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"urn:notification:{definition.slug}:v{definition.version}",
-        "title": definition.name,
-        "description": f"{definition.summary} ({definition.regulation})",
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }

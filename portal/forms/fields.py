@@ -1,0 +1,197 @@
+"""Each question kind as a Django form field, and its answer as stored JSON.
+
+Everything about how one answer behaves (its field, its error messages, how it is stored) is
+decided here from the question's kind: a new form needs no new field code. Answers are stored
+as JSON: dates "YYYY-MM-DD", times "HH:MM", several choices as a list, numbers as ints,
+everything else as text.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.datastructures import MultiValueDict
+
+from portal.forms.vocabulary import DateRule, Kind, Question
+from portal.frontend.govuk_fields import GovukDateField, GovukTimeField
+
+CONFIRM_SUFFIX = "__not_a_name"
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    """What some questions need from outside the definition: the registered people to pick."""
+
+    registered_people: tuple[tuple[str, str], ...] = ()
+
+    def person_label(self, person_ref: str) -> str:
+        return dict(self.registered_people).get(person_ref, person_ref)
+
+
+# ---------------------------------------------------------------------------------------
+# Names in identifier fields
+# ---------------------------------------------------------------------------------------
+
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"}
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?$")
+
+
+def looks_like_a_name(value: str) -> bool:
+    """True for "John Smith", "Smith, John", "Mrs Patel": two to four words of letters only,
+    or any word that is a title. Codes such as "RM-0042" or "Room 12 B" are not names."""
+    words = [w for w in re.split(r"[\s,]+", value.strip()) if w]
+    if not words:
+        return False
+    if any(w.lower().rstrip(".") in _TITLES for w in words) and len(words) >= 2:
+        return True
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) and len(w) >= 2 for w in words)
+
+
+# ---------------------------------------------------------------------------------------
+# Fields
+# ---------------------------------------------------------------------------------------
+
+PHONE = re.compile(r"^\+?[\d\s()\-]{7,30}$")
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
+
+
+def subject_of(question: Question) -> str:
+    """How an error message names the answer: "Date of death", "Your phone number"."""
+    label = question.summary_label
+    for suffix in (
+        " (optional)",
+        " (if known)",
+        " (if you have one)",
+        " (if you have it)",
+        " (if there is one)",
+    ):
+        label = label.replace(suffix, "")
+    return label.rstrip("?")
+
+
+def _too_long(question: Question, limit: int) -> str:
+    return f"{subject_of(question)} must be {limit:,} characters or fewer"
+
+
+def field_for(question: Question, context: EngineContext) -> forms.Field:
+    subject = subject_of(question)
+    common: dict[str, Any] = {
+        "label": question.label,
+        "help_text": question.hint,
+        "required": False,
+    }
+    limit = question.length_limit
+    text_errors = {
+        "max_length": _too_long(question, limit or 0),
+        "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
+    }
+    kind = question.kind
+    if kind in (Kind.TEXT, Kind.IDENTIFIER, Kind.PHONE, Kind.POSTCODE):
+        widget = forms.TextInput(attrs={"spellcheck": "false"} if kind != Kind.TEXT else {})
+        if kind == Kind.PHONE:
+            widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+        return forms.CharField(
+            max_length=limit, error_messages=text_errors, widget=widget, **common
+        )
+    if kind == Kind.LONG_TEXT:
+        return forms.CharField(
+            max_length=limit,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages=text_errors,
+            **common,
+        )
+    if kind == Kind.EMAIL:
+        return forms.EmailField(
+            max_length=limit,
+            error_messages={
+                **text_errors,
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+            },
+            **common,
+        )
+    if kind == Kind.DATE:
+        return GovukDateField(
+            name=subject,
+            past_only=question.date_rule == DateRule.PAST,
+            future_only=question.date_rule == DateRule.FUTURE,
+            **common,
+        )
+    if kind == Kind.TIME:
+        common["help_text"] = question.hint
+        return GovukTimeField(name=subject, **common)
+    if kind in (Kind.CHOICE, Kind.YES_NO, Kind.REGISTERED_PERSON):
+        options = (
+            list(context.registered_people)
+            if kind == Kind.REGISTERED_PERSON
+            else [(c.value, c.label) for c in question.choices]
+        )
+        choice_field = forms.ChoiceField(
+            choices=options,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": question.error or f"Select {subject.lower()}"},
+            **common,
+        )
+        choice_field.choice_hints = {c.value: c.hint for c in question.choices if c.hint}  # type: ignore[attr-defined]
+        return choice_field
+    if kind == Kind.MULTI_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(c.value, c.label) for c in question.choices],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": question.error or f"Select {subject.lower()}"},
+            **common,
+        )
+    if kind == Kind.NUMBER:
+        low, high = question.min_value, question.max_value
+        return forms.IntegerField(
+            min_value=low,
+            max_value=high,
+            widget=forms.NumberInput,
+            error_messages={
+                "invalid": f"{subject} must be a whole number, like 12",
+                "min_value": f"{subject} must be {low:,} or more" if low is not None else "",
+                "max_value": f"{subject} must be {high:,} or fewer" if high is not None else "",
+            },
+            **common,
+        )
+    raise ValueError(f"Unknown question kind {kind}")  # pragma: no cover - exhaustive
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def to_json(question: Question, value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if question.kind == Kind.POSTCODE and isinstance(value, str):
+        compact = value.replace(" ", "").upper()
+        return f"{compact[:-3]} {compact[-3:]}"
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(data: Any) -> Any:
+    """Posted values with control characters removed, remembering which fields had them:
+    they cannot be shown back in a page, and no real answer contains them."""
+    if not hasattr(data, "lists"):
+        data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
+    if not any(
+        _CONTROL.search(v) for _key, values in data.lists() for v in values if isinstance(v, str)
+    ):
+        return data
+    cleaned = data.copy()
+    tainted: list[str] = []
+    for key, values in data.lists():
+        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+            cleaned.setlist(key, [_CONTROL.sub("", v) if isinstance(v, str) else v for v in values])
+            tainted.append(key)
+    cleaned.setlist("__control_characters__", tainted)
+    return cleaned

@@ -1,0 +1,194 @@
+"""The page flow of a form: next and back, the task list, check your answers, "save and come
+back later", and telling the user when a page was saved from a stale tab.
+
+A client describes its flow once (`PageFlow(urls=FlowUrls(...))`) and its views stay thin:
+they find the draft (in the user's scope), its definition and engine context, and hand the
+rest to the flow. Writing stays in the client's services: the flow calls the `save` function
+it is given, which locks the draft, checks who may edit it and audits.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from portal.forms import engine
+from portal.forms.models import Draft
+from portal.forms.vocabulary import FormDefinition, Page
+
+
+@dataclass(frozen=True)
+class FlowUrls:
+    """URL names of a client's draft pages."""
+
+    # The task list (long forms) or, for short ones, where a draft resumes: (draft id).
+    draft: str
+    # One page: (draft id, page key).
+    page: str
+    # Check your answers: (draft id).
+    check: str
+    # "There is nothing to notify" after an answer that ends the form: (draft id, page key).
+    stop: str
+    # Where "save and come back later", and "back" from the first page, lead: no arguments.
+    home: str
+
+
+class Saved(Protocol):
+    """What the client's save service returns."""
+
+    @property
+    def draft(self) -> Any: ...
+
+    @property
+    def changed_elsewhere(self) -> bool: ...
+
+
+# save(page_key=..., answers=..., complete=..., seen_revision=...) -> Saved
+SavePage = Callable[..., Saved]
+D = TypeVar("D", bound=Draft)
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    status: str  # "completed", "in_progress" or "not_started"
+    href: str
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class PageFlow:
+    urls: FlowUrls
+    # A form with at least this many pages gets a task list, so people can do it in any order.
+    task_list_min_pages: int = 6
+
+    def _page_url(self, draft: Draft, page_key: str) -> str:
+        return reverse(self.urls.page, args=[draft.pk, page_key])
+
+    def uses_task_list(self, definition: FormDefinition) -> bool:
+        return len(list(definition.pages())) >= self.task_list_min_pages
+
+    def task_list(
+        self, definition: FormDefinition, draft: Draft, context: engine.EngineContext
+    ) -> list[Task]:
+        visible = {page.key for page in engine.visible_pages(definition, draft.answers)}
+        tasks = []
+        for section in definition.sections:
+            pages = [page for page in section.pages if page.key in visible]
+            if not pages:
+                continue
+            done = [engine.page_is_complete(definition, p, draft.answers, context) for p in pages]
+            started = any(p.key in draft.completed_pages for p in pages)
+            first_todo = next((p for p, ok in zip(pages, done, strict=True) if not ok), pages[0])
+            status = "completed" if all(done) else ("in_progress" if started else "not_started")
+            tasks.append(Task(section.title, status, self._page_url(draft, first_todo.key)))
+        return tasks
+
+    def resume(
+        self, definition: FormDefinition, draft: Draft, context: engine.EngineContext
+    ) -> HttpResponseBase | None:
+        """For a form without a task list: go to the first page to answer, or to check your
+        answers. None for a form with a task list (show it)."""
+        if self.uses_task_list(definition):
+            return None
+        todo = engine.incomplete_pages(definition, draft.answers, context)
+        if todo:
+            return redirect(self.urls.page, draft.pk, todo[0].key)
+        return redirect(self.urls.check, draft.pk)
+
+    def after_page(
+        self,
+        definition: FormDefinition,
+        draft: Draft,
+        page_key: str,
+        *,
+        returning_to_check: bool,
+        context: engine.EngineContext,
+    ) -> HttpResponseBase:
+        following = engine.next_page(definition, page_key, draft.answers)
+        if returning_to_check:
+            # A changed answer may open a new question: ask it before going back.
+            if following and not engine.page_is_complete(
+                definition, following, draft.answers, context
+            ):
+                return redirect(self._page_url(draft, following.key) + "?return=check")
+            return redirect(self.urls.check, draft.pk)
+        section = definition.section_of(page_key)
+        if self.uses_task_list(definition) and (
+            following is None or definition.section_of(following.key) != section
+        ):
+            return redirect(self.urls.draft, draft.pk)
+        if following is None:
+            return redirect(self.urls.check, draft.pk)
+        return redirect(self.urls.page, draft.pk, following.key)
+
+    def back_href(
+        self, definition: FormDefinition, draft: Draft, page_key: str, returning: bool
+    ) -> str:
+        if returning:
+            return reverse(self.urls.check, args=[draft.pk])
+        if self.uses_task_list(definition):
+            return reverse(self.urls.draft, args=[draft.pk])
+        pages = [p.key for p in engine.visible_pages(definition, draft.answers)]
+        if page_key in pages and pages.index(page_key) > 0:
+            return self._page_url(draft, pages[pages.index(page_key) - 1])
+        return reverse(self.urls.home)
+
+    def post_page(
+        self,
+        request: HttpRequest,
+        *,
+        definition: FormDefinition,
+        page: Page,
+        draft: D,
+        context: engine.EngineContext,
+        save: SavePage,
+    ) -> tuple[HttpResponseBase | None, engine.PageForm, D]:
+        """Handle a posted page: a redirect when it is done, else the form to show again
+        (with its errors) and the draft as it now stands. Every answer that is valid on its
+        own is kept, even while the page shows errors."""
+        form = engine.build_form(
+            definition, page, answers=draft.answers, context=context, data=request.POST
+        )
+        seen = _int_or_none(request.POST.get("revision"))
+        saving_for_later = "save_for_later" in request.POST
+        complete = form.is_valid()
+        answers = form.page_answers() if complete else form.valid_part()
+        if answers or complete:
+            result = save(page_key=page.key, answers=answers, complete=complete, seen_revision=seen)
+            draft = result.draft
+            if complete:
+                self._tell_if_changed_elsewhere(request, result)
+        if saving_for_later:
+            messages.success(
+                request,
+                "Your answers have been saved. You can come back to this draft at any time.",
+            )
+            return redirect(self.urls.home), form, draft
+        if not complete:
+            return None, form, draft
+        if engine.stop_reason(page, draft.answers):
+            return redirect(self.urls.stop, draft.pk, page.key), form, draft
+        returning = request.GET.get("return") == "check"
+        after = self.after_page(
+            definition, draft, page.key, returning_to_check=returning, context=context
+        )
+        return after, form, draft
+
+    def _tell_if_changed_elsewhere(self, request: HttpRequest, result: Saved) -> None:
+        if result.changed_elsewhere:
+            messages.info(
+                request,
+                "This draft was also changed in another window or by a colleague. Your answers "
+                "on this page are saved: check the other answers before you send it.",
+            )
