@@ -16,3 +16,7 @@ class NotificationsVerb(AuditVerb):
     CLOSE = "notifications.close", "reference", "reason"
     ACCEPT = "notifications.accept", "reference", "reason"
     REJECT = "notifications.reject", "reference", "reason"
+    # The workflow's own verbs where a transition names none (portal.workflow).
+    ASK_QUESTION = "notifications.ask_question"
+    PROVIDER_UPDATE = "notifications.provider_update"
+    QUESTIONS_ANSWERED = "notifications.questions_answered"

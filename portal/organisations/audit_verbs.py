@@ -30,3 +30,16 @@ class OrganisationsVerb(AuditVerb):
     )
     MEMBERSHIP_REDUNDANT = "organisations.membership_redundant", "user", "reason", *_CHANGE
     MEMBERSHIP_ENDED = "organisations.membership_ended", "user", "reason", *_CHANGE
+    # The workflow's own verbs ("<lifecycle>.<action>", portal.workflow) where a transition
+    # names none; the transition records the status before and after.
+    INVITATION_RESEND = "organisations.invitation.resend"
+    INVITATION_ACCEPT = "organisations.invitation.accept"
+    INVITATION_CANCEL = "organisations.invitation.cancel"
+    INVITATION_EXPIRE = "organisations.invitation.expire"
+    INVITATION_DECLINE = "organisations.invitation.decline"
+    JOIN_REQUEST_APPROVE = "organisations.join_request.approve"
+    JOIN_REQUEST_REFUSE = "organisations.join_request.refuse"
+    MEMBERSHIP_SUSPEND = "organisations.membership.suspend"
+    MEMBERSHIP_REINSTATE = "organisations.membership.reinstate"
+    MEMBERSHIP_REMOVE = "organisations.membership.remove"
+    MEMBERSHIP_END = "organisations.membership.end"
