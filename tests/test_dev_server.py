@@ -1,17 +1,24 @@
 """`make run`'s server (serve_dev): web, worker and mail catcher start together, answer, and
 all stop on Ctrl-C."""
 
+import contextlib
 import os
 import signal
 import smtplib
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from portal.demo.management.commands.serve_dev import mail_catcher_command, prepare_maildir
+from portal.demo.management.commands.serve_dev import (
+    browse_url,
+    child_environment,
+    mail_catcher_command,
+    prepare_maildir,
+)
 from tests.support.smtp import free_port
 from tests.support.worker import wait_until
 
@@ -79,8 +86,31 @@ def test_the_mail_catcher_keeps_what_it_receives(tmp_path):
         catcher.wait(timeout=10)
 
 
-@pytest.mark.slow
-def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
+def test_emailed_links_use_the_address_people_are_told_to_browse(monkeypatch):
+    """The banner says localhost; links to 127.0.0.1 would lose the sign-in (cookies are per
+    host name) and passkeys (refused on a bare IP address)."""
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    assert browse_url(8123) == "http://localhost:8123"
+    assert child_environment(8123)["PUBLIC_BASE_URL"] == "http://localhost:8123"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example")
+    assert child_environment(8123)["PUBLIC_BASE_URL"] == "https://portal.example"
+    env = {k: v for k, v in os.environ.items() if k != "PUBLIC_BASE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.development"
+    shown = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.PUBLIC_BASE_URL)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert shown == browse_url(8000)
+
+
+@contextlib.contextmanager
+def serve_dev(tmp_path):
+    """`manage.py serve_dev` on free ports with its own SQLite database, once it has shown its
+    banner: yields (server process, base URL, log path, its child processes)."""
     web_port, mail_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
@@ -97,7 +127,8 @@ def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
     subprocess.run(
         [*manage, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
     )
-    log = (tmp_path / "serve_dev.log").open("wb")
+    log_path = tmp_path / "serve_dev.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
         [*manage, "serve_dev", "--port", str(web_port)],
         cwd=ROOT,
@@ -106,18 +137,30 @@ def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    children = []
+    children: list[int] = []
     try:
         base = f"http://127.0.0.1:{web_port}"
         wait_until(lambda: http_status(f"{base}/") == 200, timeout=60, what="the start page")
         wait_until(
             lambda: http_status(f"{base}/healthz") == 200, timeout=60, what="a healthy worker"
         )
-        assert http_status(f"{base}/dev/emails/") == 200
-        log_path = tmp_path / "serve_dev.log"
         wait_until(lambda: "Press Ctrl-C" in log_path.read_text(), timeout=30, what="the banner")
         children = descendants(server.pid)
         assert len(children) >= 3  # catcher, worker, web (and runserver's reloader child)
+        yield server, base, log_path, children
+    finally:
+        # If an assertion failed midway, stop what this test started (each has its own group).
+        for pid in [server.pid, *children]:
+            if alive(pid):
+                os.killpg(pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.slow
+def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
+    with serve_dev(tmp_path) as (server, base, log_path, children):
+        assert http_status(f"{base}/dev/emails/") == 200
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         wait_until(
@@ -126,13 +169,27 @@ def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
         output = log_path.read_text()
         assert "Demo sign-ins:" in output
         # The banner names localhost: browsers refuse passkeys on a bare IP address.
-        assert f"http://localhost:{web_port}/dev/emails/" in output
+        port = base.rsplit(":", 1)[1]
+        assert f"http://localhost:{port}/dev/emails/" in output
         assert "Stopping the web server, worker and mail catcher" in output
         assert http_status(f"{base}/") is None  # nothing listens any more
-    finally:
-        # If an assertion failed midway, stop what this test started (each has its own group).
-        for pid in [server.pid, *children]:
-            if alive(pid):
-                os.killpg(pid, signal.SIGKILL)
-        server.wait(timeout=10)
-        log.close()
+
+
+@pytest.mark.slow
+def test_repeated_sigterm_still_stops_everything(tmp_path):
+    """`make` passes SIGTERM on, so serve_dev may get it twice or more while it is already
+    stopping its children: that must not cut the shutdown short."""
+    with serve_dev(tmp_path) as (server, base, log_path, children):
+        server.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while server.poll() is None and time.monotonic() < deadline:
+            server.send_signal(signal.SIGTERM)
+            time.sleep(0.02)
+        server.wait(timeout=30)
+        wait_until(
+            lambda: not any(alive(pid) for pid in children), timeout=20, what="children to exit"
+        )
+        output = log_path.read_text()
+        assert "Traceback" not in output, output[-2000:]
+        assert server.returncode == 0
+        assert http_status(f"{base}/") is None  # the port is free again

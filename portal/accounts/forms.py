@@ -165,6 +165,25 @@ class NewPasswordForm(_NewPasswordFormBase):
         return self._checked_new_password("password")
 
 
+class NamedNewPasswordForm(NewPasswordForm):
+    """For someone not on the register (invited by a provider): the register has no name
+    for them, so they give it, and their team sees it."""
+
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    full_name.error_messages.update(
+        required="Enter your full name",
+        max_length="Your full name must be 200 characters or fewer",
+    )
+    field_order = ["full_name", "password"]
+
+    def clean_full_name(self) -> str:
+        return " ".join(str(self.cleaned_data["full_name"]).split())
+
+
 class SignInForm(forms.Form):
     email = PortalEmailField(
         label="Email address",

@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import public, requires
-from portal.accounts import forms, selectors, sessions
+from portal.accounts import code_wording, forms, selectors, sessions
 from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
+from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
@@ -61,13 +62,6 @@ def _code_error(check: CodeCheck, new_code_url: str) -> str:
     }[check.outcome]
 
 
-def _minutes(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} seconds"
-    minutes = (seconds + 59) // 60
-    return f"{minutes} minutes"
-
-
 def _too_many_attempts(result: services.SignInAttempt | services.FactorCheck) -> str:
     # Blocked for this network (its own failures), or slowed for everyone but the owner's
     # recognised browsers (failures from many networks).
@@ -101,6 +95,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         result = services.request_sign_up_code(email=email, request=request)
         if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
             return _too_many_requests(request)
+        if result.outcome is not services.CodeRequestOutcome.SENT:
+            messages.info(request, code_wording.no_new_email(email, result))
         return remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
     return render(request, "accounts/sign_up_email.html", {"form": form})
 
@@ -160,13 +156,7 @@ def _new_code_page(
         if result.outcome is services.CodeRequestOutcome.SENT:
             messages.success(request, f"We have sent a new email to {email}")
             return redirect(check_url)
-        if result.outcome is services.CodeRequestOutcome.TOO_SOON:
-            error = f"You can request a new code in {_minutes(result.retry_after)}"
-        else:
-            error = (
-                "You have requested too many codes. You can request a new code in "
-                f"{_minutes(result.retry_after)}"
-            )
+        error = code_wording.when_to_ask_again(result)
     return render(
         request,
         "accounts/new_code.html",
@@ -203,11 +193,16 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
             "accounts/sign_up_refused.html",
             {"case": eligibility.case.value, "email": email},
         )
-    form = forms.NewPasswordForm(request.POST or None, email=email)
+    # The register names its people; someone invited gives their name here.
+    named = forms.NewPasswordForm if eligibility.person else forms.NamedNewPasswordForm
+    form = named(request.POST or None, email=email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.create_account(
-                email=email, password=form.cleaned_data["password"], request=request
+                email=email,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data.get("full_name", ""),
+                request=request,
             )
         except services.AccountNotCreated as refused:
             return render(

@@ -129,6 +129,7 @@ def load_demo_accounts(logins: list[DemoLogin]) -> list[DemoLogin]:
                 PLANTED_EMAILS[key],
                 "(you choose)",
                 note="start at /sign-up/ and read the code at /dev/emails/",
+                signs_up=True,
             )
         )
     return logins

@@ -10,7 +10,7 @@ from portal.demo import showcase
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.generator import generate_register
 from portal.demo.guard import refuse_outside_development
-from portal.demo.logins import DEMO_PASSWORD, DemoLogin
+from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
 from portal.register.importing.run import run_import
 
 # A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
@@ -18,7 +18,7 @@ from portal.register.importing.run import run_import
 DEMO_REGISTER_LOCATIONS = 40
 DEMO_REGISTER_SEED = 2024
 
-__all__ = ["DEMO_PASSWORD", "DemoLogin", "load", "load_register"]
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "count_of", "load", "load_register"]
 
 
 @transaction.atomic

@@ -115,7 +115,8 @@ class PageForm(forms.Form):
 
     def children(self) -> dict[str, list[tuple[str, list[Question]]]]:
         """Questions that depend on an answer on this page, grouped by the answers that ask
-        them: parent key -> [("'No' or 'Not known'", [questions])]. They follow their parent."""
+        them, space-separated: parent key -> [("no not_known", [questions])]. One answer's
+        are revealed inside its radio or checkbox; several answers' follow their parent."""
         page_keys = {q.key for q in self.questions}
         groups: dict[str, dict[frozenset[str], list[Question]]] = {}
         for question in self.questions:
@@ -130,8 +131,7 @@ class PageForm(forms.Form):
             order = [c.value for c in parent.choices]
             for values, questions in by_values.items():
                 ordered = sorted(values, key=lambda v: order.index(v) if v in order else len(order))
-                label = " or ".join(f"‘{parent.choice_label(v)}’" for v in ordered)
-                result.setdefault(parent_key, []).append((label, questions))
+                result.setdefault(parent_key, []).append((" ".join(ordered), questions))
         return result
 
     def top_level(self) -> list[Question]:

@@ -26,6 +26,14 @@ def govuk_time(value: dt.datetime | dt.time) -> str:
     return f"{hour}{minutes}{suffix}"
 
 
+def waiting_since(value: dt.datetime, today: dt.date | None = None) -> str:
+    """How long something has waited, in whole days by the calendar: "Today", "1 day"."""
+    days = ((today or timezone.localdate()) - timezone.localdate(value)).days
+    if days <= 0:
+        return "Today"
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
 def govuk_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""

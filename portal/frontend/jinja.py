@@ -46,6 +46,7 @@ def environment(**options: Any) -> Environment:
         {
             "govuk_date": formats.govuk_date,
             "govuk_datetime": formats.govuk_datetime,
+            "waiting_since": formats.waiting_since,
         }
     )
     return env

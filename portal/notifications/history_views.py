@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.formats import govuk_date, govuk_datetime
-from portal.notifications import permissions, selectors
+from portal.notifications import draft_list, permissions, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import NotificationStatus
@@ -61,7 +61,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else None,
             "filter_form": form,
             "page_obj": page,
-            "drafts": list(selectors.open_drafts(request.user)[:20]),
+            "drafts": draft_list.described(selectors.open_drafts(request.user)[:20]),
             "owed": selectors.owed(request.user),
             "questions": selectors.open_questions(request.user),
             "catalogue": CATALOGUE,

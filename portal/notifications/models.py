@@ -6,13 +6,16 @@ draft into exactly one Notification: the draft row is locked and keeps a link to
 became, so a double click, the back button or a retry finds the same notification.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
 from portal.forms.models import Draft
+from portal.frontend.formats import govuk_date
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.references import reference_for
 from portal.workflow.lifecycle import Lifecycle, move
@@ -213,12 +216,44 @@ class Notification(LifecycleModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def change_pending_until(self) -> dt.date | None:
+        """The date an accepted change takes effect, while it is still waiting for it. Known
+        only when the notification was read with select_related("scheduled_change") (as its
+        own pages read it), so a list of many never costs a query per row."""
+        if self.status != NotificationStatus.ACCEPTED:
+            return None
+        if not Notification.scheduled_change.is_cached(self):
+            return None
+        try:
+            scheduled = self.scheduled_change
+        except ObjectDoesNotExist:
+            return None
+        return None if scheduled.applied_at else scheduled.takes_effect_on
+
+    @property
+    def status_label(self) -> str:
+        """The status as staff should read it: back with them because the provider answered
+        or sent an update says so, rather than "New". Needs `latest_reply`, annotated by
+        `selectors.with_latest_reply`; without it, the plain status."""
+        reply = getattr(self, "latest_reply", None)
+        if self.status == NotificationStatus.SUBMITTED and reply in REPLY_LABELS:
+            return REPLY_LABELS[reply]
+        pending_until = self.change_pending_until
+        if pending_until:
+            return f"Accepted: takes effect on {govuk_date(pending_until)}"
+        return str(self.get_status_display())
+
 
 class MessageKind(models.TextChoices):
     UPDATE = "update", "Update from the provider"
     QUESTION = "question", "Question from the regulator"
     ANSWER = "answer", "Answer from the provider"
     STATUS = "status", "Status change"
+
+
+# A notification back with the regulator, by the kind of the provider's latest message.
+REPLY_LABELS = {MessageKind.ANSWER: "Answer received", MessageKind.UPDATE: "Update received"}
 
 
 class NotificationMessage(models.Model):
@@ -244,3 +279,31 @@ class NotificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.notification_id}"
+
+
+class ScheduledChange(models.Model):
+    """A change of registered details that staff accepted but that takes effect on a later
+    date (its "date the change takes effect" answer). The worker's sweep applies it on that
+    day (`scheduled_changes.apply_due_changes`); until then both sides see it pending."""
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="scheduled_change"
+    )
+    takes_effect_on = models.DateField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sweep reads only what is still waiting, soonest first.
+            models.Index(
+                fields=["takes_effect_on"],
+                condition=Q(applied_at__isnull=True),
+                name="notif_change_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Change {self.notification_id} on {self.takes_effect_on}"

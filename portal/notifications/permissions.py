@@ -157,7 +157,9 @@ def visible_notification(user: Any, reference: str) -> Notification | None:
         if checked.pk == sequence_of(reference):
             return checked
     notification = (
-        Notification.objects.select_related("provider", "location", "submitted_by")
+        Notification.objects.select_related(
+            "provider", "location", "submitted_by", "scheduled_change"
+        )
         .filter(pk=sequence_of(reference) or 0)
         .first()
     )

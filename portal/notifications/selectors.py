@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -62,6 +62,21 @@ def notification_for(user: Any, reference: str) -> Notification:
     if notification is None:
         raise Http404("No such notification")
     return notification
+
+
+def last_staff_member_email(notification: Notification) -> str | None:
+    """Who at the regulator last dealt with this notification (to tell them of an update)."""
+    question = (
+        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
+        .select_related("author")
+        .order_by("-created_at")
+        .first()
+    )
+    if question:
+        return str(question.author.email)
+    if notification.decided_by_id:
+        return str(notification.decided_by.email)  # type: ignore[union-attr]
+    return None
 
 
 def thread(notification: Notification) -> list[NotificationMessage]:
@@ -300,6 +315,19 @@ def _queue_rows(
     return rows
 
 
+def with_latest_reply(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Each notification with the kind of the provider's latest answer or update, which
+    `Notification.status_label` shows. Worked out only for the rows a page returns."""
+    latest = (
+        NotificationMessage.objects.filter(
+            notification=OuterRef("pk"), kind__in=(MessageKind.ANSWER, MessageKind.UPDATE)
+        )
+        .order_by("-created_at", "-id")
+        .values("kind")[:1]
+    )
+    return queryset.annotate(latest_reply=Subquery(latest))
+
+
 def staff_queue_page(
     filters: InboxFilters, *, after: int | None = None, before: int | None = None, size: int
 ) -> QueuePage:
@@ -307,7 +335,7 @@ def staff_queue_page(
     (keyset pagination): the same few queries on page 1 and page 20,000."""
     matching = staff_inbox(filters)
     capped = matching.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
-    listed = matching.select_related("provider", "location").only(*QUEUE_COLUMNS)
+    listed = with_latest_reply(matching.select_related("provider", "location").only(*QUEUE_COLUMNS))
     levels = (filters.urgency,) if filters.urgency else URGENCY_LEVELS
     cursor_id = after or before
     cursor = None
@@ -349,7 +377,8 @@ def staff_queue_page(
 
 def staff_notification(reference: str) -> Notification:
     notification = (
-        Notification.objects.select_related("provider", "location", "submitted_by", "decided_by")
+        with_latest_reply(Notification.objects.all())
+        .select_related("provider", "location", "submitted_by", "decided_by", "scheduled_change")
         .filter(pk=sequence_of(reference) or 0)
         .first()
     )

@@ -16,7 +16,7 @@ from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
-from portal.notifications import permissions
+from portal.notifications import permissions, scheduled_changes, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
@@ -329,20 +329,6 @@ def _locked(notification_id: int) -> Notification:
     return lock(locking.select_related("provider", "location", "submitted_by"), pk=notification_id)
 
 
-def _last_staff_member(notification: Notification) -> str | None:
-    question = (
-        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
-        .select_related("author")
-        .order_by("-created_at")
-        .first()
-    )
-    if question:
-        return str(question.author.email)
-    if notification.decided_by_id:
-        return str(notification.decided_by.email)  # type: ignore[union-attr]
-    return None
-
-
 @transaction.atomic
 def add_update(
     *,
@@ -386,7 +372,7 @@ def add_update(
     )
     follow_up = definition.follow_up(follow_up_key) if follow_up_key else None
     queue_email(
-        to=_last_staff_member(notification) or inbox_email(),
+        to=selectors.last_staff_member_email(notification) or inbox_email(),
         template="notification_update",
         context={
             "reference": notification.reference,
@@ -529,6 +515,7 @@ def _email_decision(notification: Notification) -> None:
         "notification_decision",
         accepted=notification.status == NotificationStatus.ACCEPTED,
         reason=notification.decision_reason,
+        takes_effect_on=notification.change_pending_until,
     )
 
 
@@ -541,6 +528,15 @@ def accept_change(
     notification = _staff_status_change(
         notification_id=notification_id, staff=staff, action="accept", request=request
     )
+    # Dated ahead, it waits for its day: the worker's sweep then calls apply_accepted_change.
+    if not scheduled_changes.hold_if_dated(notification=notification, staff=staff, request=request):
+        apply_accepted_change(notification=notification, actor=staff)
+    _email_decision(notification)
+    return notification
+
+
+def apply_accepted_change(*, notification: Notification, actor: Any) -> None:
+    """Put an accepted change into the register: now, or on its date (scheduled_changes)."""
     answers = notification.answers
     if answers.get("new_email") and answers.get("changed_person"):
         from portal.register.services import change_person_email
@@ -549,7 +545,7 @@ def accept_change(
         change = change_person_email(
             person=person,
             new_email=answers["new_email"],
-            actor=staff,
+            actor=actor,
             reason=f"Change of contact details {notification.reference}",
         )
         if change.waiting_for_the_person:
@@ -559,8 +555,6 @@ def accept_change(
                 "only when they confirm it with a code we sent to that address. Until then "
                 "they sign in with their current address, which we have told how to stop it.",
             )
-    _email_decision(notification)
-    return notification
 
 
 def _note_on_decision(notification: Notification, note: str) -> None:

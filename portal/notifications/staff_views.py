@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.access import requires
 from portal.forms import engine
-from portal.notifications import selectors, services
+from portal.notifications import scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import Notification, NotificationStatus
@@ -173,6 +173,8 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
         "actions": Notification.lifecycle.allowed_actions(notification, request.user),
         "urgency_names": URGENCY_NAMES,
         "register_person": register_person,
+        "takes_effect_on": scheduled_changes.takes_effect_on(notification),
+        "today": scheduled_changes.today(),
         "question_form": QuestionForm(),
         "close_form": CloseForm(prefix="close"),
         "reject_form": RejectForm(prefix="reject") if definition.staff_decision else None,

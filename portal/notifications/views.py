@@ -301,6 +301,7 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             "definition": definition,
             "page": page,
             "section": definition.section_of(page.key),
+            "uses_task_list": FLOW.uses_task_list(definition),
             "single_question": len(form.top_level()) == 1 and not form.children(),
             "returning": returning,
             "back_href": FLOW.back_href(definition, item, page.key, returning),

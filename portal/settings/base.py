@@ -24,7 +24,8 @@ SERVICE_NAME = env_str("SERVICE_NAME", "Provider Portal")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "enquiries@regulator.example")
 SUPPORT_PHONE = env_str("SUPPORT_PHONE", "03000 616161")
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Links in emails. `make run` tells people to browse http://localhost:8000 (see serve_dev).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -249,6 +250,7 @@ SWEEP_HOOKS = [
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
     "portal.register.events.replay_unprocessed",
+    "portal.notifications.sweeps.apply_due_changes",
 ]
 # A register change whose processing failed is tried again after this many seconds,
 # doubling with each failure (at most 30 minutes).

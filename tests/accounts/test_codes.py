@@ -216,6 +216,23 @@ def test_resend_page_says_when_to_try_again(client, mail):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("registered", [True, False])
+def test_asking_again_within_the_minute_says_no_email_was_sent(client, registered):
+    """Starting sign-up again with the same address within the minute sends nothing, and the
+    page says so, in the same words whether or not the register knows the address."""
+    if registered:
+        registered_manager(EMAIL)
+    client.post("/sign-up/", {"email": EMAIL})
+    sent = OutboxMessage.objects.filter(to=EMAIL).count()
+    response = client.post("/sign-up/", {"email": EMAIL}, follow=True)
+    assert OutboxMessage.objects.filter(to=EMAIL).count() == sent == 1
+    html = re.sub(r"\s+", " ", response.content.decode())
+    assert f"We have not sent another email to {EMAIL}" in html
+    assert "you asked for one less than a minute ago" in html
+    assert "Use the code in the email we sent before, or request a new code in" in html
+
+
+@pytest.mark.django_db
 def test_per_ip_cap_on_code_requests(client, settings):
     settings.ACCOUNT_CODE_REQUESTS_PER_IP = 3
     statuses = [

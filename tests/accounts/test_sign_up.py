@@ -297,10 +297,14 @@ def test_invited_colleague_without_a_role_signs_up_and_takes_up_the_invitation(c
     assert provider.name in received.body
     code = code_in(received.body)
     client.post("/sign-up/check-your-email/", {"code": code})
-    response = client.post("/sign-up/create-password/", {"password": PASSWORD})
+    # Not on the register, so they give their name with the password.
+    response = client.post(
+        "/sign-up/create-password/", {"full_name": "Ola Admin", "password": PASSWORD}
+    )
     assert response["Location"] == "/set-up-authenticator/"
     user = User.objects.get(email="office.admin@example.org")
     assert user.person is None
+    assert user.full_name == "Ola Admin"
     assert Membership.objects.filter(user=user, provider=provider).exists()
     client.get("/set-up-authenticator/")
     device = TOTPDevice.objects.get(user=user, confirmed=False)

@@ -22,3 +22,28 @@ def submit(
 
 def detail_url(notification: Any) -> str:
     return reverse("notifications:detail", args=[notification.reference])
+
+
+def submit_email_change(
+    world: Any, new_email: str, person: Any = None, **answers: Any
+) -> tuple[Any, Any]:
+    """A change of contact details giving a new email for `person`, by default a new
+    registered manager of the world's organisation whose register email is a shared office
+    one, sent by its nominated individual. Returns (notification, person)."""
+    from tests.notifications import factories as f
+
+    location = world.locations["Organisation"]
+    if person is None:
+        person = f.make_person(given="Sam", email="office@carehome.example")
+        f.give_role(person, "registered_manager", location.provider, location)
+    notification = submit(
+        "change-contact-details",
+        world.nominated["Organisation"],
+        None,
+        provider=location.provider,
+        changes=["person_email"],
+        changed_person=person.person_ref,
+        new_email=new_email,
+        **answers,
+    )
+    return notification, person

@@ -260,5 +260,53 @@ def test_staff_queue_filters_errors_and_pages_are_accessible(page, live_server, 
     page.get_by_label("Reference, provider ID or location ID").fill(sent[1].reference)
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()
-    assert "1 notification match your filters" in page.content()
+    assert "1 notification matches your filters" in page.content()
     assert_accessible(page)
+
+
+def _first_reveal(definition):
+    """A page of `definition` with a question revealed by one answer of another on it."""
+    for form_page in definition.pages():
+        on_page = {q.key: q for q in form_page.questions}
+        for question in form_page.questions:
+            condition = question.condition
+            if condition and condition.question in on_page and len(condition.values) == 1:
+                parent = on_page[condition.question]
+                (value,) = condition.values
+                other = next(c.value for c in parent.choices if c.value != value)
+                return form_page, parent, value, other, question
+    raise AssertionError(f"{definition.slug} reveals nothing")
+
+
+def test_a_dependent_question_is_revealed_in_place_and_shown_without_javascript(
+    page, browser, live_server, world
+):
+    definition = CATALOGUE.require("death")
+    location = world.locations["Organisation"]
+    draft = services.start_draft(
+        user=world.manager, provider=location.provider, location=location, definition=definition
+    )
+    form_page, parent, value, other, child = _first_reveal(definition)
+    url = reverse("notifications:draft_page", args=[draft.pk, form_page.key])
+    sign_in(page, live_server, world.manager)
+    page.goto(url)
+    revealed = page.locator(f"[name^='{child.key}']").first
+    assert not revealed.is_visible()
+    page.locator(f"input[name='{parent.key}'][value='{value}']").check()
+    assert revealed.is_visible()
+    # Inside the chosen answer's reveal, which the radio controls.
+    container = page.locator(f"input[name='{parent.key}'][value='{value}']")
+    controls = container.get_attribute("aria-controls")
+    assert page.locator(f"#{controls} [name^='{child.key}']").count() >= 1
+    assert_accessible(page)
+    page.locator(f"input[name='{parent.key}'][value='{other}']").check()
+    assert not revealed.is_visible()
+    # Without JavaScript every revealed question shows (the Design System's fallback).
+    no_script = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        plain = no_script.new_page()
+        sign_in(plain, live_server, world.manager)
+        plain.goto(url)
+        assert plain.locator(f"[name^='{child.key}']").first.is_visible()
+    finally:
+        no_script.close()

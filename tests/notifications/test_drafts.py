@@ -9,6 +9,7 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
 from portal.notifications.samples import post_data
 from portal.notifications.services import engine_context
+from tests.support.html import Page, text
 
 
 def _start(client, user, location, slug="death"):
@@ -236,3 +237,40 @@ def test_which_notification_helper_leads_straight_to_the_chosen_type(client, wor
     assert response["Location"] == reverse(
         "notifications:start", args=[location.provider_id, location.pk, "serious-injury"]
     )
+
+
+@pytest.mark.django_db
+def test_drafts_of_one_type_and_location_are_told_apart(client, world):
+    location = world.locations["Organisation"]
+    definition = CATALOGUE.require("death")
+    context = engine_context(definition, location.provider_id, location.pk)
+    person_page = definition.require_page("person")
+    drafts = []
+    for identifier in ("Room 4 resident", "Room 9 resident"):
+        draft = _start(client, world.manager, location)
+        data = post_data(person_page, context)
+        data["person_identifier"] = identifier
+        client.post(reverse("notifications:draft_page", args=[draft.pk, "person"]), data)
+        drafts.append(draft)
+    html = client.get(reverse("notifications:history")).content.decode()
+    cards = [
+        text(card)
+        for card in Page(html).all("div", "govuk-summary-card")
+        if "Death of a person" in text(card)
+    ]
+    assert len(cards) == 2
+    assert cards[0] != cards[1]
+    assert any("Person’s identifier Room 4 resident" in card for card in cards)
+    assert any("Person’s identifier Room 9 resident" in card for card in cards)
+    for card in cards:
+        assert f"by {world.manager.email}" in card
+        assert "Started" in card
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["police", "change-of-name"])
+def test_short_forms_offer_delete_this_draft_on_their_pages(client, world, slug):
+    draft = _start(client, world.manager, world.locations["Organisation"], slug)
+    html = client.get(reverse("notifications:draft_page", args=[draft.pk, "about-you"]))
+    links = [a.get("href") for a in Page(html.content).all("a") if text(a) == "Delete this draft"]
+    assert links == [reverse("notifications:discard", args=[draft.pk])]

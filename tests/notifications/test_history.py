@@ -51,7 +51,7 @@ def test_filters_search_and_export(client, world):
     # Search by reference in any reasonable form.
     typed = death.reference.lower().replace("-", " ")
     found = client.get(url, {"reference": typed}).content.decode()
-    assert "1 notification match" in found
+    assert "1 notification matches" in found
     assert death.reference in found
     wrong = death.reference[:-1] + str((int(death.reference[-1]) + 1) % 10)
     refused = client.get(url, {"reference": wrong}).content.decode()

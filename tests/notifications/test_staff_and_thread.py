@@ -7,8 +7,7 @@ from portal.emails.models import OutboxMessage
 from portal.notifications.models import MessageKind, Notification, NotificationStatus
 from portal.register.events import register_changed
 from portal.register.models import RegisterChange
-from tests.notifications import factories as f
-from tests.notifications.helpers import detail_url, submit
+from tests.notifications.helpers import detail_url, submit, submit_email_change
 from tests.support.register_changes import process_register_changes
 
 
@@ -98,18 +97,7 @@ def test_review_question_answer_and_close_with_emails_both_ways(client, world):
 
 @pytest.mark.django_db
 def test_change_of_contact_details_accepted_updates_the_register(client, world):
-    location = world.locations["Organisation"]
-    shared = f.make_person(given="Sam", email="office@carehome.example")
-    f.give_role(shared, "registered_manager", location.provider, location)
-    notification = submit(
-        "change-contact-details",
-        world.nominated["Organisation"],
-        None,
-        provider=location.provider,
-        changes=["person_email"],
-        changed_person=shared.person_ref,
-        new_email="Sam.Own@CareHome.example",
-    )
+    notification, shared = submit_email_change(world, "Sam.Own@CareHome.example")
     assert notification.answers["new_email"] == "Sam.Own@CareHome.example"
     received: list[dict] = []
 
@@ -146,15 +134,8 @@ def test_change_of_contact_details_accepted_updates_the_register(client, world):
 @pytest.mark.django_db
 def test_change_of_contact_details_rejected_with_a_reason(client, world):
     location = world.locations["Organisation"]
-    person = world.manager.person
-    notification = submit(
-        "change-contact-details",
-        world.nominated["Organisation"],
-        None,
-        provider=location.provider,
-        changes=["person_email"],
-        changed_person=person.person_ref,
-        new_email="shared@carehome.example",
+    notification, person = submit_email_change(
+        world, "shared@carehome.example", person=world.manager.person
     )
     client.force_login(world.staff)
     url = reverse("notifications_staff:reject", args=[notification.reference])

@@ -98,8 +98,10 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     code = code_in(mail.wait_for(INVITEE, count=2)[-1].body)
     page.get_by_label("Enter the 6-digit code").fill(code)
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Create a password"
+    # Not on the register, so the invitee gives their name with the password.
+    assert _heading(page) == "Create your account"
     assert_accessible(page)
+    page.get_by_label("Your full name").fill("Olive Office")
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     assert _heading(page) == "Set up an authenticator app"
@@ -120,6 +122,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     # The invitation was taken up by the new account, for that one location only.
     user = User.objects.get(email=INVITEE)
     assert user.person is None
+    assert user.full_name == "Olive Office"
     assert Invitation.objects.get(email=INVITEE).status == InvitationStatus.ACCEPTED
     membership = Membership.objects.get(user=user)
     assert membership.provider_id == world.p.pk

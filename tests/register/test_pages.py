@@ -11,6 +11,8 @@ from portal.demo.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 from tests.register.factories import generated_register
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.support.html import Page
+from tests.support.html import text as text_of
 
 MAX_QUERIES = 12
 
@@ -235,6 +237,14 @@ def test_provider_and_location_pages(client, register, staff, django_assert_max_
         html = client.get(reverse("register:location", args=[location.id])).content.decode()
     assert location.name in html
     assert "Registered managers" in html
+    # The provider is a link, not its markup shown as text.
+    link = [
+        a
+        for a in Page(html).all("a", "govuk-link")
+        if a.get("href") == reverse("register:provider", args=[provider.id])
+    ]
+    assert [text_of(a) for a in link] == [provider.display_name]
+    assert "&lt;a" not in html
     assert client.get(reverse("register:location", args=["1-999"])).status_code == 404
     assert client.get(reverse("register:provider", args=["nope"])).status_code == 404
 

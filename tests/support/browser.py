@@ -17,10 +17,58 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# WCAG 2.2 1.4.10 Reflow: content fits 320 CSS pixels wide without scrolling sideways.
+REFLOW_WIDTH = 320
 
 
 def assert_accessible(page: Page) -> None:
-    """Fail on any WCAG 2.2 A or AA violation axe finds on the page as it is now."""
+    """Fail on any WCAG 2.2 A or AA violation axe finds on the page as it is now, or if the
+    page scrolls sideways at 320 CSS pixels wide."""
+    _assert_axe_passes(page)
+    assert_reflows(page)
+
+
+def assert_reflows(page: Page, width: int = REFLOW_WIDTH) -> None:
+    """At `width` CSS pixels the document must be no wider than the viewport. The viewport is
+    put back afterwards, so the test carries on as it was."""
+    original = page.viewport_size
+    page.set_viewport_size({"width": width, "height": original["height"] if original else 720})
+    try:
+        _settle(page, width)
+        overflow = page.evaluate(
+            """() => {
+                const root = document.documentElement;
+                const sticksOut = el => el.getClientRects().length
+                    && el.getBoundingClientRect().right > root.clientWidth + 0.5;
+                // The innermost elements that stick out, where the cause usually is.
+                const wide = [...document.querySelectorAll('body *')]
+                    .filter(el => sticksOut(el) && ![...el.children].some(sticksOut))
+                    .slice(0, 4)
+                    .map(el => el.outerHTML.slice(0, 200));
+                return {scroll: root.scrollWidth, viewport: root.clientWidth, wide};
+            }"""
+        )
+    finally:
+        if original:
+            page.set_viewport_size(original)
+            _settle(page, original["width"])
+    assert overflow["scroll"] <= overflow["viewport"], (
+        f"{page.url} scrolls sideways at {width} CSS pixels: the document is "
+        f"{overflow['scroll']} px wide in a {overflow['viewport']} px viewport. Widest parts:\n"
+        + "\n".join(overflow["wide"])
+    )
+
+
+def _settle(page: Page, width: int) -> None:
+    """Wait until the page has the new width and its scripts have reacted to it (the service
+    navigation shows or hides its menu button on a media query's change event)."""
+    page.wait_for_function("(width) => window.innerWidth === width", arg=width)
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
+def _assert_axe_passes(page: Page) -> None:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, so the page's strict CSP stays in force.
         page.evaluate(AXE_SOURCE.read_text())

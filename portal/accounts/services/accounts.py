@@ -168,9 +168,10 @@ class AccountNotCreated(ServiceError):
 
 
 @transaction.atomic
-def create_account(*, email: str, password: str, request: HttpRequest) -> User:
+def create_account(*, email: str, password: str, request: HttpRequest, full_name: str = "") -> User:
     """Create the account for a proven, eligible address (eligibility is checked again here:
-    the register may have changed since the code was sent)."""
+    the register may have changed since the code was sent). The name is the register's, or
+    `full_name` for someone the register does not hold (invited by a provider)."""
     email = normalise_email(email)
     throttles.serialise_on(f"create-account:{email}")
     eligibility = sign_up_eligibility(email)
@@ -182,7 +183,9 @@ def create_account(*, email: str, password: str, request: HttpRequest) -> User:
         password,
         person=person,
         full_name=(
-            " ".join(p for p in (person.given_name, person.family_name) if p) if person else ""
+            " ".join(p for p in (person.given_name, person.family_name) if p)
+            if person
+            else full_name
         ),
     )
     record(

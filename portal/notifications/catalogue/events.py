@@ -278,7 +278,10 @@ DEATH = event_type(
                         ("not_yet", "Not yet"),
                         ("not_applicable", "Not applicable"),
                     ],
-                    hint="Regulation 20 (duty of candour) may require you to",
+                    hint=(
+                        "Regulation 20 (duty of candour) may require you to tell them, "
+                        "apologise and give them a written account of what happened"
+                    ),
                     short_label="Duty of candour",
                 ),
             ),

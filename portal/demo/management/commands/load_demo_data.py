@@ -12,4 +12,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         refuse_outside_development()
         logins = data.load()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({len(logins)} demo sign-ins)."))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({data.count_of(logins)})."))

@@ -36,6 +36,21 @@ def mail_catcher_command(host: str, port: int, maildir: Path) -> list[str]:
     ]
 
 
+def browse_url(port: int) -> str:
+    """Where people are told to open the portal. "localhost" rather than 127.0.0.1: browsers
+    refuse passkeys on a bare IP address, and a session cookie set for one name is not sent
+    to the other, so emailed links must use this name too."""
+    return f"http://localhost:{port}"
+
+
+def child_environment(port: int) -> dict[str, str]:
+    """The environment for the web server and worker: links in emails point where the banner
+    says to browse, unless PUBLIC_BASE_URL is set."""
+    environment = dict(os.environ)
+    environment.setdefault("PUBLIC_BASE_URL", browse_url(port))
+    return environment
+
+
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -66,7 +81,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
         try:
             for name, command in commands.items():
-                processes[name] = subprocess.Popen(command, start_new_session=True)  # noqa: S603
+                processes[name] = subprocess.Popen(  # noqa: S603
+                    command, start_new_session=True, env=child_environment(port)
+                )
             time.sleep(2)
             self._banner(port, mailbox)
             while all(process.poll() is None for process in processes.values()):
@@ -76,6 +93,10 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stdout.write("\nStopping the web server, worker and mail catcher...")
         finally:
+            # Stopping has begun: a repeated signal (make passes SIGTERM on) must not break
+            # off the shutdown and leave the children running, holding the port.
+            for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(stop_signal, signal.SIG_IGN)
             for process in processes.values():
                 if process.poll() is None:
                     os.killpg(process.pid, signal.SIGTERM)
@@ -86,20 +107,24 @@ class Command(BaseCommand):
                     os.killpg(process.pid, signal.SIGKILL)
 
     def _banner(self, port: int, mailbox: Path) -> None:
-        # "localhost" rather than 127.0.0.1: browsers refuse passkeys on a bare IP address.
-        base = f"http://localhost:{port}"
+        base = browse_url(port)
         lines = [
             "",
             f"  Provider Portal is running at {base}/",
             f"  Emails the portal sent (codes, links):  {base}/dev/emails/",
             f"  (also saved as files in {mailbox})",
             "",
-            "  Demo sign-ins:",
         ]
-        for login in data.load():
-            lines.append(f"    {login.role}: {login.email} / {login.password}")
-            if login.note:
-                lines.append(f"      {login.note}")
+        logins = data.load()
+        for heading, signs_up in (("Demo sign-ins:", False), ("Try signing up as:", True)):
+            lines.append(f"  {heading}")
+            for login in logins:
+                if login.signs_up != signs_up:
+                    continue
+                password = "" if signs_up else f" / {login.password}"
+                lines.append(f"    {login.role}: {login.email}{password}")
+                if login.note:
+                    lines.append(f"      {login.note}")
         lines += [
             "",
             "  Passkeys: sign in, then Your account > Passkeys > Add a passkey",

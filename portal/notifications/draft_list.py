@@ -1,0 +1,56 @@
+"""Drafts as the list shows them: several drafts of one type for one location must be told
+apart, so each is shown with who started it, when, and one answer that identifies it."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from portal.forms.engine import EngineContext, display_value
+from portal.forms.vocabulary import Kind, Question
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.catalogue.build import ABOUT_YOU
+from portal.notifications.catalogue.schema import NotificationType
+from portal.notifications.models import NotificationDraft
+
+# The answers that best tell two drafts of one type apart, best first: whom it is about,
+# when it happened, then what was said.
+_TELLING_KINDS = (Kind.IDENTIFIER, Kind.DATE, Kind.TEXT, Kind.CHOICE, Kind.MULTI_CHOICE)
+_SHOWN_CHARACTERS = 60
+
+
+@dataclass(frozen=True)
+class ListedDraft:
+    draft: NotificationDraft
+    name: str
+    # "Date of death", "3 May 2026"; both empty before anything telling is answered.
+    telling_label: str
+    telling_value: str
+
+
+def _telling_answer(definition: NotificationType, answers: dict[str, Any]) -> tuple[str, str]:
+    questions: list[Question] = [
+        question
+        for section in definition.sections
+        if section.key != ABOUT_YOU.key
+        for page in section.pages
+        for question in page.questions
+    ]
+    for kind in _TELLING_KINDS:
+        for question in questions:
+            value = answers.get(question.key)
+            if question.kind != kind or value in (None, "", []):
+                continue
+            shown = display_value(question, value, EngineContext()).replace("\n", ", ")
+            if len(shown) > _SHOWN_CHARACTERS:
+                shown = shown[: _SHOWN_CHARACTERS - 1].rstrip() + "…"
+            return question.summary_label.replace(" (optional)", ""), shown
+    return "", ""
+
+
+def described(drafts: Iterable[NotificationDraft]) -> list[ListedDraft]:
+    listed = []
+    for draft in drafts:
+        definition = CATALOGUE.get(draft.type_slug, draft.version)
+        label, value = _telling_answer(definition, draft.answers) if definition else ("", "")
+        listed.append(ListedDraft(draft, CATALOGUE.name_of(draft.type_slug), label, value))
+    return listed
