@@ -16,6 +16,9 @@ class NotificationsVerb(AuditVerb):
     CLOSE = "notifications.close", "reference", "reason"
     ACCEPT = "notifications.accept", "reference", "reason"
     REJECT = "notifications.reject", "reference", "reason"
+    # A change of registered details dated ahead: held, then applied on its date.
+    CHANGE_SCHEDULED = "notifications.change_scheduled", "reference", "takes_effect_on"
+    CHANGE_APPLIED = "notifications.change_applied", "reference", "takes_effect_on"
     # The workflow's own verbs where a transition names none (portal.workflow).
     ASK_QUESTION = "notifications.ask_question"
     PROVIDER_UPDATE = "notifications.provider_update"
