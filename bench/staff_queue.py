@@ -47,6 +47,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
+from portal.demo.generator import REGIONS  # noqa: E402
 from portal.forms import engine  # noqa: E402
 from portal.forms.vocabulary import Kind  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402
@@ -55,7 +56,6 @@ from portal.notifications.catalogue.schema import NotificationType  # noqa: E402
 from portal.notifications.models import Notification  # noqa: E402
 from portal.notifications.references import reference_for  # noqa: E402
 from portal.notifications.samples import complete_answers  # noqa: E402
-from portal.register.generator import REGIONS  # noqa: E402
 from portal.register.models import (  # noqa: E402
     Location,
     Person,

@@ -29,5 +29,7 @@ echo "==> ruff"
 "$VENV/bin/ruff" format --check .
 echo "==> mypy"
 "$VENV/bin/mypy" .
+echo "==> import contracts (layers and no cycles: pyproject.toml [tool.importlinter])"
+PYTHONPATH=. "$VENV/bin/lint-imports"
 echo "==> pytest"
 exec "$VENV/bin/pytest" "$@"

@@ -11,6 +11,7 @@ from django.test import Client
 from tests.support.database import allow_flushing_the_audit_table
 from tests.support.html_checks import check_html_page
 from tests.support.smtp import MailStore, SmtpServer
+from tests.support.worker import Worker, worker_environment
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM
 # calls from that thread (they are ordinary synchronous calls).
@@ -60,6 +61,26 @@ def _mail_goes_to_loopback_smtp(settings: Any, smtp_server: SmtpServer) -> None:
     settings.EMAIL_USE_TLS = False
     smtp_server.store.clear()
     smtp_server.store.data_delay = 0.0
+
+
+@pytest.fixture
+def workers(transactional_db: Any, smtp_server: SmtpServer, tmp_path: Path) -> Iterator[Any]:
+    """Starts real workers (`start(queues="*", **environment)`); every one still running is
+    stopped before the database is emptied."""
+    started: list[Worker] = []
+
+    def start(queues: str = "*", **env: Any) -> Worker:
+        worker = Worker(
+            tmp_path / f"worker-{len(started)}.log",
+            worker_environment(smtp_server.port, **env),
+            queues,
+        )
+        started.append(worker.start())
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
 
 
 @pytest.fixture

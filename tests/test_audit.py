@@ -9,7 +9,18 @@ from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 from portal.audit.selectors import events_for_target
 from portal.audit.services import record
+from portal.audit.verbs import AuditVerb
 from portal.operations.request_context import request_id_bound
+
+
+class ExampleVerb(AuditVerb):
+    """Verbs for these tests only (record() refuses any verb no catalogue lists)."""
+
+    EMAIL_CHANGED = "example.email_changed"
+    SIGNED_UP = "example.signed_up"
+    FEED_READ = "example.feed_read"
+    DONE = "example.done"
+    MORE = "example.more"
 
 
 @pytest.fixture
@@ -22,7 +33,7 @@ def test_record_writes_actor_verb_target_data_and_request_id(user):
     request = RequestFactory().post("/anything", REMOTE_ADDR="203.0.113.7")
     with request_id_bound("req-0123456789abcdef"):
         event = record(
-            verb="account.email_changed",
+            verb=ExampleVerb.EMAIL_CHANGED,
             actor=user,
             target=user,
             data={"from": "old@care.example", "to": "manager@care.example"},
@@ -31,7 +42,7 @@ def test_record_writes_actor_verb_target_data_and_request_id(user):
     stored = AuditEvent.objects.get(id=event.id)
     assert stored.actor == user
     assert stored.actor_label == "manager@care.example"
-    assert stored.verb == "account.email_changed"
+    assert stored.verb == "example.email_changed"
     assert (stored.target_type, stored.target_id) == ("accounts.user", str(user.pk))
     assert stored.data == {"from": "old@care.example", "to": "manager@care.example"}
     assert stored.request_id == "req-0123456789abcdef"
@@ -42,18 +53,18 @@ def test_record_writes_actor_verb_target_data_and_request_id(user):
 
 @pytest.mark.django_db
 def test_system_events_and_things_that_are_not_rows():
-    event = record(verb="register.imported", target_type="register.feed", target_id="2026-11-23")
+    event = record(verb=ExampleVerb.FEED_READ, target_type="register.feed", target_id="2026-11-23")
     assert event.actor is None
     assert event.actor_label == "system"
     assert event.request_id == "-"  # outside any request
-    labelled = record(verb="register.imported", actor_label="register import")
+    labelled = record(verb=ExampleVerb.FEED_READ, actor_label="register import")
     assert labelled.actor_label == "register import"
 
 
 @pytest.mark.django_db
 def test_secrets_in_data_are_withheld_at_any_depth():
     event = record(
-        verb="account.signed_up",
+        verb=ExampleVerb.SIGNED_UP,
         data={
             "password": "hunter2",
             "new_password": "hunter3",
@@ -91,7 +102,7 @@ def test_record_joins_the_callers_transaction():
 
     def audited_change_that_fails():
         with transaction.atomic():
-            record(verb="something.done")
+            record(verb=ExampleVerb.DONE)
             raise Abandoned
 
     with pytest.raises(Abandoned):
@@ -101,7 +112,7 @@ def test_record_joins_the_callers_transaction():
 
 @pytest.mark.django_db
 def test_the_model_refuses_updates_and_deletes():
-    event = record(verb="something.done")
+    event = record(verb=ExampleVerb.DONE)
     event.verb = "something.else"
     with pytest.raises(RuntimeError, match="insert-only"):
         event.save()
@@ -128,7 +139,7 @@ def _refused(sql, params=(), *, truncate_allowed=True):
 
 @pytest.mark.django_db
 def test_the_database_refuses_raw_update_delete_and_truncate():
-    event = record(verb="something.done", data={"n": 1})
+    event = record(verb=ExampleVerb.DONE, data={"n": 1})
     update = _refused(
         "UPDATE audit_auditevent SET verb = 'rewritten' WHERE verb = %s", [event.verb]
     )
@@ -146,7 +157,7 @@ def test_the_database_refuses_raw_update_delete_and_truncate():
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.all().delete()
     stored = AuditEvent.objects.get(id=event.id)
-    assert (stored.verb, stored.data) == ("something.done", {"n": 1})
+    assert (stored.verb, stored.data) == ("example.done", {"n": 1})
     # Inserting is still allowed.
-    record(verb="something.more")
+    record(verb=ExampleVerb.MORE)
     assert AuditEvent.objects.count() == 2

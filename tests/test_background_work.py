@@ -22,7 +22,7 @@ from portal.operations import sweeper
 from portal.operations.models import WorkerHeartbeat
 from tests.support.smtp import free_port
 from tests.support.test_site.fixture import use_test_site
-from tests.support.worker import Worker, wait_until, worker_environment
+from tests.support.worker import wait_until
 
 ADDRESS = "manager@care-home.example"
 
@@ -30,25 +30,6 @@ ADDRESS = "manager@care-home.example"
 @pytest.fixture
 def site(settings):
     use_test_site(settings)
-
-
-@pytest.fixture
-def workers(transactional_db, smtp_server, tmp_path):
-    """Starts real workers; every one still running is stopped before the database is emptied."""
-    started: list[Worker] = []
-
-    def start(queues="*", **env):
-        worker = Worker(
-            tmp_path / f"worker-{len(started)}.log",
-            worker_environment(smtp_server.port, **env),
-            queues,
-        )
-        started.append(worker.start())
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 def queue_notice(number=1, priority=False, to=ADDRESS):

@@ -13,13 +13,14 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.models import AccessGrant, User
+from portal.accounts.models import User
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
 from portal.forms import engine
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
 from portal.notifications.samples import post_data
+from portal.organisations.access import registered_roles
 from portal.register.models import Location, Person, Provider, RoleType
 from tests.accounts.conftest import KNOWN_KEY, code_in, deliver_pending, totp_now
 from tests.notifications import factories as f
@@ -226,7 +227,9 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
     assert register.location.name in done
     user = User.objects.get(email=OWN_ADDRESS)
     assert user.person == register.manager
-    grants = list(AccessGrant.objects.filter(user=user).values_list("role", "location_id"))
+    grants = [
+        (held.role, held.location.pk if held.location else None) for held in registered_roles(user)
+    ]
     assert grants == [(RoleType.REGISTERED_MANAGER, register.location.pk)]
     # The colleague now holds the office mailbox alone, so they may sign up with it too.
     assert sign_up_eligibility(SHARED_MAILBOX).case is SignUpCase.ELIGIBLE
@@ -331,6 +334,5 @@ def test_the_whole_path_through_the_views(client: Any, mail: Any, register: Regi
     assert "Registered manager" in done
     assert register.location.name in done
     assert user.person == register.manager
-    assert list(AccessGrant.objects.filter(user=user).values_list("role", "location_id")) == [
-        (RoleType.REGISTERED_MANAGER, register.location.pk)
-    ]
+    held = [(r.role, r.location.pk if r.location else None) for r in registered_roles(user)]
+    assert held == [(RoleType.REGISTERED_MANAGER, register.location.pk)]

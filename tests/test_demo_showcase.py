@@ -5,8 +5,8 @@ staff queue; loading it again changes nothing, and every printed sign-in signs i
 import pytest
 from django.test import Client
 
-from portal.accounts.demo import DEMO_MANAGER_EMAIL, demo_totp_code
 from portal.demo import data, showcase
+from portal.demo.accounts import DEMO_MANAGER_EMAIL, demo_totp_code
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.models import Notification, NotificationMessage, NotificationStatus
 from portal.organisations.models import JoinRequest

@@ -31,13 +31,19 @@ def test_mail_viewer_escapes_what_it_shows(client, site, mail):
     message = queue_email(
         to="a@care.example", template="test_notice", context={"number": hostile, "name": hostile}
     )
+    # The email is text: it holds the markup as written, so only the viewer can escape it.
+    assert hostile in message.subject
+    assert hostile in message.body
+    escaped = b"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
     listing = client.get("/dev/emails/")
     assert hostile.encode() not in listing.content
+    assert escaped in listing.content
     links = [a for a in Page(listing.content).all("a") if str(message.id) in (a.get("href") or "")]
     assert len(links) == 1
     detail = client.get(f"/dev/emails/{message.id}/")
     assert detail.status_code == 200
     assert hostile.encode() not in detail.content
+    assert escaped in detail.content
 
 
 @pytest.mark.django_db

@@ -176,7 +176,7 @@ def test_permission_denied_gets_the_styled_403(client, site, caplog):
     response = client.get("/test-only/staff/")
     assert_styled(response, 403, ERROR_HEADINGS[403])
     (line,) = error_log_lines(caplog, response)
-    assert "regulator_staff" in line
+    assert "staff.view_register" in line
 
 
 @pytest.mark.django_db

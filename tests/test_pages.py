@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from portal.accounts.models import User
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 INFORMATION_PAGES = [
@@ -34,6 +35,12 @@ def test_information_page_renders_with_govuk_layout(client, name, heading):
 def test_information_pages_are_publicly_cacheable_but_not_signed_in_pages(client):
     response = client.get(reverse("pages:start"))
     assert "no-store" not in response.get("Cache-Control", "")
+    # The same page for someone signed in carries their name: no cache may keep it. A
+    # missing header fails here (KeyError), never passes.
+    client.force_login(User.objects.create_user("reader@care.example", "x" * 12))
+    signed_in = client.get(reverse("pages:start"))
+    directives = {part.strip() for part in signed_in["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
 
 
 @pytest.mark.browser

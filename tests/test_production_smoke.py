@@ -14,7 +14,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import PUBLIC, declared_access
 from portal.accounts.models import User
-from portal.accounts.services.access import recompute_access
 from tests.accounts.factories import make_location, make_person, make_provider, make_role
 from tests.support.production_server import (
     HOST,
@@ -128,7 +127,6 @@ def make_signed_up_manager(email: str) -> User:
     person = make_person(email, "Priya", "Shah")
     make_role(person, provider=provider, location=location)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Priya Shah")
-    recompute_access(user=user, reason="production smoke test")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=TOTP_KEY, tolerance=1)
     return user
 

@@ -3,10 +3,11 @@
 from types import ModuleType
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import View
 
 from portal.access import public, requires
+from portal.staff_permissions import StaffPermission
 from tests.support.url_access import access_problems, walk
 
 # URL sets from other libraries that protect themselves another way, each with the reason.
@@ -43,6 +44,21 @@ def for_members(request):
 @requires("no_such_permission")
 def misspelt(request):
     return HttpResponse("typo")
+
+
+@requires("signed_in")
+def provider_page_for_anyone_signed_in(request, provider_id):
+    return HttpResponse("anyone signed in sees any provider")
+
+
+@requires("organisations.view_team")
+def provider_page_checked(request, provider_id):
+    return HttpResponse("fine")
+
+
+@requires(StaffPermission.VIEW_REGISTER.required)
+def staff_provider_page(request, provider_id):
+    return HttpResponse("staff see every provider")
 
 
 class UndeclaredView(View):
@@ -89,3 +105,20 @@ def test_third_party_url_sets_are_skipped_only_when_listed_with_a_reason():
     assert len(access_problems(urlconf)) == 1
     listed = {f"{__name__}.undeclared": "stand-in for a library that checks access itself"}
     assert access_problems(urlconf, third_party=listed) == []
+
+
+def test_a_url_naming_an_object_needs_a_permission_that_checks_it():
+    urlconf = urlconf_of(
+        path("p/<str:provider_id>/", provider_page_for_anyone_signed_in),
+        path("l/<str:location_id>/", provider_page_for_anyone_signed_in),
+        re_path(r"^n/(?P<reference>NOT-[0-9-]+)/$", provider_page_for_anyone_signed_in),
+        path("checked/<str:provider_id>/", provider_page_checked),
+        path("staff/<str:provider_id>/", staff_provider_page),
+        path("other/<int:user_id>/", provider_page_for_anyone_signed_in),
+    )
+    problems = {(p.route, p.reason) for p in access_problems(urlconf)}
+    assert problems == {
+        ("p/<str:provider_id>/", "takes provider_id but 'signed_in' does not check it"),
+        ("l/<str:location_id>/", "takes location_id but 'signed_in' does not check it"),
+        ("^n/(?P<reference>NOT-[0-9-]+)/$", "takes reference but 'signed_in' does not check it"),
+    }

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from portal.accounts import permissions, receivers  # noqa: F401 (registers)
+        from portal.accounts import receivers  # noqa: F401 (registers)

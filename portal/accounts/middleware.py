@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from portal.accounts import clock, sessions
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import RECOGNISE_THIS_BROWSER, recognise_browser
 from portal.audit.services import record
 
@@ -38,7 +39,7 @@ class SessionTimeoutMiddleware:
             reason = "idle" if idle_left <= 0 else "absolute"
             user = request.user
             record(
-                verb="accounts.session_expired",
+                verb=AccountsVerb.SESSION_EXPIRED,
                 actor=user,
                 data={"reason": reason},
                 request=request,

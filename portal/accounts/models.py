@@ -202,43 +202,6 @@ class AccountGuesses(models.Model):
         return f"{self.failures} failures, next guess at {self.next_guess_at:%H:%M:%S}"
 
 
-class AccessSource(models.TextChoices):
-    REGISTER = "register", "Registered role"
-    DELEGATION = "delegation", "Given access by a registered person"
-
-
-class AccessGrant(models.Model):
-    """What an account may act for, recomputed whenever the register (or a delegation) changes.
-
-    Other packages read this (through selectors) rather than walking the register on every
-    request. Grants from the register mirror the person's live sign-up roles.
-    """
-
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="grants")
-    source = models.CharField(max_length=20, choices=AccessSource.choices)
-    role = models.CharField(max_length=30)
-    provider = models.ForeignKey(
-        "register.Provider", on_delete=models.CASCADE, related_name="account_grants"
-    )
-    location = models.ForeignKey(
-        "register.Location",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="account_grants",
-    )
-    # The day the role ends, if the register knows it: the grant stops counting then even
-    # if no register event arrives.
-    ends_on = models.DateField(null=True, blank=True)
-    computed_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "source"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.role} at {self.location_id or self.provider_id}"
-
-
 class ResetRequestStatus(models.TextChoices):
     """pending → approved | refused. Decided once, by regulator staff."""
 

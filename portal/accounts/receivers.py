@@ -1,4 +1,5 @@
-"""Accounts follow the register: each change to a person recomputes their account."""
+"""Accounts follow the register (in the worker: see portal.register.events), and each
+sign-in starts the session clocks."""
 
 from typing import Any
 
@@ -7,9 +8,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.accounts import sessions
-from portal.accounts.services.accounts import apply_register_change
+from portal.accounts.services.email_change import hold_for_the_owner
+from portal.accounts.services.register_sync import apply_register_change
 from portal.accounts.services.signed_in import remember_session
 from portal.register.events import register_changed
+from portal.register.services import hold_email_changes_with
+
+# A registered person with an account confirms a new sign-in address themselves.
+hold_email_changes_with(hold_for_the_owner)
 
 
 @receiver(register_changed, dispatch_uid="accounts.follow_register")

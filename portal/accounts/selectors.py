@@ -11,12 +11,10 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from portal.accounts import clock
 from portal.accounts import sessions as session_clock
 from portal.accounts.models import (
-    AccessGrant,
     Passkey,
     SecondFactorResetRequest,
     SignedInSession,
@@ -116,35 +114,6 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
         return _or_invited(SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person), normalised)
     holder = current[0]
     return SignUpEligibility(SignUpCase.ELIGIBLE, person=holder.person, roles=holder.sign_up_roles)
-
-
-def live_grants(user: User) -> QuerySet[AccessGrant]:
-    """What the account may act for today (grants whose role has not ended)."""
-    today = timezone.localdate()
-    return (
-        AccessGrant.objects.filter(user=user)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
-        .select_related("provider", "location")
-        .order_by("provider__name", "location__name", "role")
-    )
-
-
-def delegated_providers(user: User) -> list[Any]:
-    """Providers someone has given this user access to (memberships), when delegation is
-    installed; registered roles are in `live_grants`."""
-    if not apps.is_installed("portal.organisations"):
-        return []
-    from portal.organisations.access import access_for
-
-    return [
-        entry.provider
-        for entry in access_for(user).values()
-        if entry.any_access and not entry.is_registered_person
-    ]
-
-
-def has_any_access(user: User) -> bool:
-    return live_grants(user).exists() or bool(delegated_providers(user))
 
 
 def pending_factor_resets() -> QuerySet[SecondFactorResetRequest]:

@@ -9,9 +9,10 @@ from portal.accounts import forms, selectors
 from portal.accounts.models import User, normalise_email
 from portal.accounts.services import signed_in
 from portal.accounts.views import GET_POST
+from portal.staff_permissions import StaffPermission
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.MANAGE_ACCOUNTS.required)
 @GET_POST
 def account_search(request: HttpRequest) -> HttpResponse:
     form = forms.StaffAccountSearchForm(request.GET or None)
@@ -23,7 +24,7 @@ def account_search(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/staff_account_search.html", {"form": form})
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.MANAGE_ACCOUNTS.required)
 @GET_POST
 def account(request: HttpRequest, user_id: int) -> HttpResponse:
     holder = User.objects.filter(id=user_id).select_related("person").first()

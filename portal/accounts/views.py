@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.access import public, requires
 from portal.accounts import code_wording, forms, selectors, sessions
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
 from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
@@ -21,6 +22,8 @@ from portal.accounts.services import accounts as services
 from portal.accounts.services import passkeys, signed_in
 from portal.accounts.services.codes import CheckOutcome, CodeCheck
 from portal.audit.services import record
+from portal.organisations import access
+from portal.staff_permissions import StaffPermission, staff_permissions_of
 
 SIGN_UP_EMAIL = "sign_up_email"
 SIGN_UP_PROVEN = "sign_up_proven"
@@ -224,8 +227,8 @@ def sign_up_done(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/sign_up_done.html",
         {
-            "grants": list(selectors.live_grants(user)),
-            "delegated": selectors.delegated_providers(user),
+            "grants": access.registered_roles(user),
+            "delegated": access.delegated_providers(user),
         },
     )
 
@@ -414,7 +417,7 @@ def sign_out(request: HttpRequest) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect("accounts:signed_out")
     if request.method == "POST":
-        record(verb="accounts.signed_out", actor=request.user, request=request)
+        record(verb=AccountsVerb.SIGNED_OUT, actor=request.user, request=request)
         logout(request)
         response = redirect("accounts:signed_out")
         response["Clear-Site-Data"] = '"cache", "storage"'
@@ -587,11 +590,12 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/home.html",
         {
-            "grants": list(selectors.live_grants(user)),
-            "delegated": selectors.delegated_providers(user),
+            "grants": access.registered_roles(user),
+            "delegated": access.delegated_providers(user),
             "codes_left": services.recovery_codes_left(user),
             "passkey_count": selectors.passkey_count(user),
             "person": user.person,
+            "staff_permissions": staff_permissions_of(user),
         },
     )
 
@@ -699,7 +703,7 @@ def extend_session(request: HttpRequest) -> HttpResponse:
 # --- Regulator staff: second factor reset requests -------------------------------------------
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_SECOND_FACTOR_RESETS.required)
 @require_safe
 def staff_factor_resets(request: HttpRequest) -> HttpResponse:
     return render(
@@ -709,7 +713,7 @@ def staff_factor_resets(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_SECOND_FACTOR_RESETS.required)
 @GET_POST
 def staff_factor_reset(request: HttpRequest, reset_id: int) -> HttpResponse:
     reset = selectors.factor_reset_by_id(reset_id)

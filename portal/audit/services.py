@@ -1,4 +1,8 @@
-"""The one way to write to the audit log."""
+"""The one way to write to the audit log.
+
+Every verb comes from a domain's catalogue (portal.audit.verbs), and each event carries the
+data keys its verb requires: `record()` refuses anything else, so the log stays readable
+by machines as well as people."""
 
 import re
 from collections.abc import Mapping
@@ -8,7 +12,9 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.access import Principal
 from portal.audit.models import AuditEvent
+from portal.audit.verbs import AuditVerb, catalogued
 from portal.operations.request_context import current_request_id
 
 # Keys whose values must never reach the audit log, whatever a caller passes. A key is split
@@ -58,10 +64,14 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class IncompleteAuditEvent(ValueError):
+    pass
+
+
 def record(
     *,
-    verb: str,
-    actor: Any = None,
+    verb: AuditVerb | str,
+    actor: Principal | None = None,
     actor_label: str | None = None,
     target: models.Model | None = None,
     target_type: str = "",
@@ -71,20 +81,25 @@ def record(
 ) -> AuditEvent:
     """Write one audit event in the caller's transaction.
 
-    `actor` is a user (or None for the system); `target` a model instance, or give
+    `verb` is a catalogued AuditVerb (or its value); `actor` the principal who acted (None,
+    or someone not signed in, for the system); `target` a model instance, or give
     `target_type` and `target_id` for things that are not rows.
     """
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    entry = catalogued(verb)
+    missing = entry.required - set(data or {})
+    if missing:
+        raise IncompleteAuditEvent(f"An {entry.value} event must say {', '.join(sorted(missing))}")
+    if actor is not None and not actor.is_authenticated:
         actor = None
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-    label: str = actor_label or (str(actor.email) if actor is not None else "system")
+    label: str = actor_label or (actor.get_username() if actor is not None else "system")
     return AuditEvent.objects.create(
         occurred_at=timezone.now(),
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=label,
-        verb=verb,
+        verb=entry.value,
         target_type=target_type,
         target_id=target_id,
         data=_scrub(data or {}),

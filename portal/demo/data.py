@@ -5,15 +5,15 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from portal.accounts.demo import load_demo_accounts
 from portal.accounts.models import User
 from portal.demo import showcase
+from portal.demo.accounts import load_demo_accounts
+from portal.demo.generator import generate_register
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
-from portal.register.generator import generate_register
 from portal.register.importing.run import run_import
 
-# A small generated register (see portal/register/generator.py PLANTED_EMAILS for the people
+# A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
 # every generated register has). Deterministic: the same files every time.
 DEMO_REGISTER_LOCATIONS = 40
 DEMO_REGISTER_SEED = 2024

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal.accounts.demo import (
+from portal.accounts.models import User
+from portal.demo.accounts import (
     DEMO_MANAGER_EMAIL,
     demo_account,
     demo_role,
     second_factor_note,
 )
-from portal.accounts.models import User
+from portal.demo.generator import ACTIVITIES
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
@@ -28,7 +29,6 @@ from portal.notifications.samples import submit_example
 from portal.organisations import services as organisations
 from portal.organisations.models import JoinRequest
 from portal.register import models as register
-from portal.register.generator import ACTIVITIES
 from portal.register.models import Location, Person, Provider, RoleType
 
 DEMO_PROVIDER_ID = "1-999000001"

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
 from portal.frontend import formats
 from portal.frontend.govuk_forms import form_has_errors, govuk_error_summary, govuk_field
@@ -19,7 +19,12 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 def environment(**options: Any) -> Environment:
     loader = options.pop("loader")
     options.setdefault("extensions", []).append("jinja2.ext.do")
-    env = Environment(**options)  # noqa: S701 (the Django backend passes autoescape=True)
+    # HTML is escaped; plain-text email templates (.txt) are not, or "O'Brien & Sons"
+    # would arrive as "O&#39;Brien &amp; Sons".
+    options["autoescape"] = select_autoescape(
+        disabled_extensions=("txt",), default_for_string=True, default=True
+    )
+    env = Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
     env.loader = ChoiceLoader(
         [
             loader,

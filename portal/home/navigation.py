@@ -14,6 +14,7 @@ from django.urls import reverse
 from portal.accounts import sessions
 from portal.accounts.views import SIGN_UP_PROVEN
 from portal.home.sections import Kind, Sections, sections_for
+from portal.staff_permissions import StaffPermission
 
 # Session keys that say someone is part-way through signing up or in (set by accounts).
 PART_WAY_KEYS = (sessions.PENDING_USER, SIGN_UP_PROVEN)
@@ -49,13 +50,24 @@ def _provider_items(sections: Sections) -> list[Item]:
     return items
 
 
-def _staff_items() -> list[Item]:
-    return [
-        Item("Home", reverse("home:index")),
-        Item("Inbox", reverse("notifications_staff:inbox")),
-        Item("Register", reverse("register:search")),
-        Item("Accounts", reverse("accounts:staff_account_search")),
-        Item("Second factor requests", reverse("accounts:staff_factor_resets")),
+_STAFF_SECTIONS = [
+    ("Inbox", "notifications_staff:inbox", StaffPermission.VIEW_NOTIFICATIONS_QUEUE),
+    ("Register", "register:search", StaffPermission.VIEW_REGISTER),
+    ("Accounts", "accounts:staff_account_search", StaffPermission.MANAGE_ACCOUNTS),
+    (
+        "Second factor requests",
+        "accounts:staff_factor_resets",
+        StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
+    ),
+]
+
+
+def _staff_items(sections: Sections) -> list[Item]:
+    """The back-office sections whose staff permission this member of staff holds."""
+    return [Item("Home", reverse("home:index"))] + [
+        Item(text, reverse(name))
+        for text, name, permission in _STAFF_SECTIONS
+        if permission in sections.staff
     ]
 
 
@@ -70,7 +82,7 @@ def items_for(request: HttpRequest) -> list[Item]:
             Item("Sign in", reverse("accounts:sign_in")),
         ]
     if sections.kind is Kind.STAFF:
-        items = _staff_items()
+        items = _staff_items(sections)
     elif sections.kind is Kind.PROVIDER:
         items = _provider_items(sections)
     else:

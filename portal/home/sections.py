@@ -16,6 +16,7 @@ from portal.organisations.access import access_for
 from portal.organisations.permissions import Permission
 from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
 from portal.register.models import Provider
+from portal.staff_permissions import StaffPermission, staff_permissions_of
 
 _REQUEST_ATTRIBUTE = "_home_sections"
 
@@ -40,6 +41,8 @@ class Sections:
     registered_person: bool = False
     # Where "Your team" goes: the current provider's team, if the user may see it there.
     team_provider: Provider | None = None
+    # Regulator staff: the staff permissions they hold (each back-office section needs one).
+    staff: frozenset[StaffPermission] = frozenset()
 
     @property
     def several_providers(self) -> bool:
@@ -84,8 +87,9 @@ def sections_for(request: HttpRequest) -> Sections | None:
         return None
     cached: Sections | None = getattr(request, _REQUEST_ATTRIBUTE, None)
     if cached is None:
-        if user.is_staff:
-            cached = Sections(kind=Kind.STAFF)
+        staff = staff_permissions_of(user)
+        if staff:
+            cached = Sections(kind=Kind.STAFF, staff=staff)
         else:
             cached = _provider_sections(user, request.session.get(CURRENT_PROVIDER_SESSION_KEY))
         setattr(request, _REQUEST_ATTRIBUTE, cached)

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
+from portal.notifications.models import Notification
+from portal.notifications.references import sequence_of
 from portal.organisations import access as organisation_access
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Provider
@@ -142,19 +144,64 @@ def drafts_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(scope_for(user, DRAFT).filter_q())
 
 
+_CHECKED_ATTRIBUTE = "_notification_checked"
+
+
+def visible_notification(user: Any, reference: str) -> Notification | None:
+    """The notification with this reference, if the user may see it. The permission check
+    of a URL naming it leaves it on the user object for the view to take, so the page does
+    not read it twice."""
+    checked: Notification | None = getattr(user, _CHECKED_ATTRIBUTE, None)
+    if checked is not None:
+        delattr(user, _CHECKED_ATTRIBUTE)
+        if checked.pk == sequence_of(reference):
+            return checked
+    notification = (
+        Notification.objects.select_related(
+            "provider", "location", "submitted_by", "scheduled_change"
+        )
+        .filter(pk=sequence_of(reference) or 0)
+        .first()
+    )
+    if notification is None or not can_view_notification(user, notification):
+        return None
+    return notification
+
+
 # Permission names for @requires (portal.access). Registered in NotificationsConfig.ready().
 
 
-def may_draft(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
-    return bool(request.user.is_authenticated and not scope_for(request.user, DRAFT).is_empty)
+def _named_in_url_is_in_scope(request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """A provider or notification the URL names that the user may not see does not exist
+    for them (404)."""
+    provider_id = kwargs.get("provider_id")
+    if provider_id is not None and provider_id not in scope_for(request.user, DRAFT).provider_ids:
+        raise Http404("No such provider")
+    reference = kwargs.get("reference")
+    if reference is not None:
+        notification = visible_notification(request.user, reference)
+        if notification is None:
+            raise Http404("No such notification")
+        setattr(request.user, _CHECKED_ATTRIBUTE, notification)
 
 
-def may_view(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
-    return bool(request.user.is_authenticated and not scope_for(request.user, VIEW).is_empty)
+def may_draft(request: HttpRequest, kwargs: dict[str, Any]) -> bool:
+    if not request.user.is_authenticated or scope_for(request.user, DRAFT).is_empty:
+        return False
+    _named_in_url_is_in_scope(request, kwargs)
+    return True
+
+
+def may_view(request: HttpRequest, kwargs: dict[str, Any]) -> bool:
+    if not request.user.is_authenticated or scope_for(request.user, VIEW).is_empty:
+        return False
+    _named_in_url_is_in_scope(request, kwargs)
+    return True
 
 
 def register() -> None:
     from portal.access import register_permission
 
-    register_permission("notifications.submit", may_draft)
-    register_permission("notifications.view", may_view)
+    reads = frozenset({"provider_id", "reference"})
+    register_permission("notifications.submit", may_draft, reads=reads)
+    register_permission("notifications.view", may_view, reads=reads)

@@ -58,14 +58,8 @@ def draft_for(user: Any, draft_id: Any) -> NotificationDraft:
 
 
 def notification_for(user: Any, reference: str) -> Notification:
-    notification = (
-        Notification.objects.select_related(
-            "provider", "location", "submitted_by", "scheduled_change"
-        )
-        .filter(pk=sequence_of(reference) or 0)
-        .first()
-    )
-    if notification is None or not permissions.can_view_notification(user, notification):
+    notification = permissions.visible_notification(user, reference)
+    if notification is None:
         raise Http404("No such notification")
     return notification
 

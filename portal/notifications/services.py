@@ -28,6 +28,7 @@ from portal.notifications.models import (
     NotificationStatus,
 )
 from portal.register.models import Location, Person, Provider, RoleAssignment
+from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.services import lock, record_start, transition
 
@@ -38,7 +39,7 @@ class NotificationError(Exception):
 
 def inbox_email() -> str:
     """Where provider updates go when no member of staff is handling the notification."""
-    return str(getattr(settings, "NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example"))
+    return str(settings.NOTIFICATIONS_INBOX_EMAIL)
 
 
 # ---------------------------------------------------------------------------------------
@@ -387,7 +388,7 @@ def add_update(
 def ask_question(
     *, notification_id: int, staff: Any, body: str, request: HttpRequest | None = None
 ) -> NotificationMessage:
-    if not staff.is_staff:
+    if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
         raise NotificationError("Only regulator staff can ask questions.")
     notification = _locked(notification_id)
     _transition(
@@ -469,7 +470,7 @@ def _staff_status_change(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Notification:
-    if not staff.is_staff:
+    if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
         raise NotificationError("Only regulator staff can do that.")
     notification = _locked(notification_id)
     now = timezone.now()

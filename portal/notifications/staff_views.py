@@ -1,5 +1,6 @@
 """The regulator's inbox: list, open, mark reviewed, ask for information, close, and accept
-or reject a change of contact details. Staff only (`regulator_staff`)."""
+or reject a change of contact details. Staff only: seeing needs the staff permission
+`view_notifications_queue`, acting `decide_notifications` (portal.staff_permissions)."""
 
 import re
 from typing import Any
@@ -21,6 +22,7 @@ from portal.notifications.models import Notification, NotificationStatus
 from portal.notifications.references import PREFIX, normalise
 from portal.notifications.views import _thread_rows
 from portal.register.models import Person
+from portal.staff_permissions import StaffPermission
 
 INBOX_PAGE_SIZE = 50
 URGENCY_NAMES = {3: "Urgent", 2: "Soon", 1: "Routine"}
@@ -103,7 +105,7 @@ def _cursor(value: str | None) -> int | None:
     return int(value) if value and CURSOR.fullmatch(value) else None
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.VIEW_NOTIFICATIONS_QUEUE.required)
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
@@ -182,7 +184,7 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
     return render(request, "notifications/staff/detail.html", page_context)
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.VIEW_NOTIFICATIONS_QUEUE.required)
 @require_safe
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _staff_page(request, reference)
@@ -200,13 +202,13 @@ def _run(
     return redirect("notifications_staff:detail", reference=reference)
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
 @require_POST
 def mark_reviewed(request: HttpRequest, reference: str) -> HttpResponseBase:
     return _run(request, reference, services.mark_reviewed, f"{reference} marked as reviewed.")
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
 @require_POST
 def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = QuestionForm(request.POST)
@@ -221,7 +223,7 @@ def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
 @require_POST
 def close(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = CloseForm(request.POST, prefix="close")
@@ -236,7 +238,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponseBase:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
 @require_POST
 def accept(request: HttpRequest, reference: str) -> HttpResponseBase:
     return _run(
@@ -247,7 +249,7 @@ def accept(request: HttpRequest, reference: str) -> HttpResponseBase:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
 @require_http_methods(["POST"])
 def reject(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = RejectForm(request.POST, prefix="reject")

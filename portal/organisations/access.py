@@ -1,6 +1,8 @@
-"""The one access function: may this user do this on this provider or location?
+"""The one access function: may this principal do this on this provider or location?
 
-Every view, selector and API call in the portal asks here. Access is the union of
+Every view, selector and API call in the portal asks here, and nothing keeps a second copy
+(the account page's "You can act for" is read from here too). A principal
+(portal.access.Principal) is a signed-in user today. Access is the union of
 - live register roles (computed from the register on every request, never copied):
   nominated individual, responsible individual and main partner -> the whole provider with
   every permission, including signing declarations and managing the team; registered
@@ -11,19 +13,21 @@ Every view, selector and API call in the portal asks here. Access is the union o
 A deregistered provider or location leaves read-only access (READ_ONLY_PERMISSIONS) for
 settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS days after deregistration, then none.
 
-The result is worked out once per user object (one query) and kept on it, so a request
-that asks many questions pays once. Services that change access call `forget_access`.
+The result is worked out once per principal object (one query) and kept on it for that
+request, so a request that asks many questions pays once. Services that change access
+call `forget_access`.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import BooleanField, CharField, JSONField, Q, QuerySet, Value
 from django.utils import timezone
 
+from portal.access import Principal
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.permissions import ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, Permission
 from portal.register.models import (
@@ -93,6 +97,8 @@ class ProviderAccess:
     member_at: dict[str, set[str]] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
+    # Each live register role once: (role, location or None for the whole provider).
+    roles_held: list[tuple[str, Location | None]] = field(default_factory=list)
 
     def whole_provider_permissions(self) -> frozenset[str]:
         return _allowed_by_status(self.provider, self.role_whole | self.member_whole)
@@ -132,13 +138,18 @@ class ProviderAccess:
         return bool(self.roles)
 
 
-def _live_roles(user: Any) -> QuerySet[RoleAssignment]:
+def person_id_of(principal: Principal | None) -> int | None:
+    """The register person a principal is, if any (users who hold a registered role)."""
+    return getattr(principal, "person_id", None)
+
+
+def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
     # Dates only: a deregistered provider's roles still count, for the read-only period.
     today = timezone.localdate()
     return RoleAssignment.objects.filter(
         Q(start_date__isnull=True) | Q(start_date__lte=today),
         Q(end_date__isnull=True) | Q(end_date__gt=today),
-        person_id=user.person_id,
+        person_id=person_id,
     ).select_related("provider", "location")
 
 
@@ -148,14 +159,16 @@ _PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
 _LOCATION_PK = _LOCATION_FIELDS.index(Location._meta.pk.attname)
 
 
-def _access_rows(user: Any) -> list[tuple[Any, ...]]:
+def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
     active membership (one for a whole-provider membership), each row carrying every column
     of its provider and location. Columns: role, membership permissions, whole provider,
     then the provider's fields, then the location's (NULL when there is none)."""
     providers = [f"provider__{name}" for name in _PROVIDER_FIELDS]
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
-    memberships = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).order_by()
+    memberships = Membership.objects.filter(
+        user_id=principal.pk, status=MembershipStatus.ACTIVE
+    ).order_by()
     membership_rows = memberships.values_list(
         Value("", output_field=CharField()),
         "permissions",
@@ -163,10 +176,11 @@ def _access_rows(user: Any) -> list[tuple[Any, ...]]:
         *providers,
         *[f"locations__{name}" for name in _LOCATION_FIELDS],
     )
-    if user.person_id is None:
+    person_id = person_id_of(principal)
+    if person_id is None:
         return list(membership_rows)
     role_rows = (
-        _live_roles(user)
+        _live_roles(person_id)
         .order_by()
         .values_list(
             "role",
@@ -179,16 +193,16 @@ def _access_rows(user: Any) -> list[tuple[Any, ...]]:
     return list(role_rows.union(membership_rows, all=True))
 
 
-def compute_access(user: Any) -> dict[str, ProviderAccess]:
-    """Work out a user's access from the register and their memberships (no cache; one
-    query)."""
+def compute_access(principal: Principal | None) -> dict[str, ProviderAccess]:
+    """Work out a principal's access from the register and their memberships (no cache;
+    one query)."""
     result: dict[str, ProviderAccess] = {}
-    if user is None or not user.is_authenticated or not user.is_active:
+    if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
     locations: dict[str, Location] = {}
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
-    for row in _access_rows(user):
+    for row in _access_rows(principal):
         role, permissions, whole_provider = row[:3]
         provider_values = row[3:end_of_provider]
         location_values = row[end_of_provider:]
@@ -207,6 +221,9 @@ def compute_access(user: Any) -> dict[str, ProviderAccess]:
             location = locations[location_id]
         if role:
             access.roles.add(role)
+            held = (role, location if role == RoleType.REGISTERED_MANAGER else None)
+            if held not in access.roles_held:
+                access.roles_held.append(held)
             if role in WHOLE_PROVIDER_ROLES:
                 access.role_whole |= ALL_PERMISSIONS
             elif role == RoleType.PARTNER:
@@ -222,36 +239,78 @@ def compute_access(user: Any) -> dict[str, ProviderAccess]:
     return result
 
 
-def access_for(user: Any) -> dict[str, ProviderAccess]:
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:
+    cached = getattr(principal, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        cached = compute_access(user)
-        if user is not None and user.is_authenticated:
-            setattr(user, _CACHE_ATTRIBUTE, cached)
+        cached = compute_access(principal)
+        if principal is not None and principal.is_authenticated:
+            setattr(principal, _CACHE_ATTRIBUTE, cached)
     return cached
 
 
-def forget_access(*users: Any) -> None:
-    """Drop the worked-out access kept on these user objects (after a change to it)."""
-    for user in users:
-        if user is not None and hasattr(user, _CACHE_ATTRIBUTE):
-            delattr(user, _CACHE_ATTRIBUTE)
+def forget_access(*principals: Principal | None) -> None:
+    """Drop the worked-out access kept on these principal objects (after a change to it)."""
+    for principal in principals:
+        if principal is not None and hasattr(principal, _CACHE_ATTRIBUTE):
+            delattr(principal, _CACHE_ATTRIBUTE)
 
 
-def provider_access(user: Any, provider: Provider | str) -> ProviderAccess | None:
+def provider_access(principal: Principal | None, provider: Provider | str) -> ProviderAccess | None:
     provider_id = provider if isinstance(provider, str) else provider.pk
-    access = access_for(user).get(provider_id)
+    access = access_for(principal).get(provider_id)
     return access if access is not None and access.any_access else None
 
 
+class RoleHeld(NamedTuple):
+    """A live register role that still gives access (for "You can act for")."""
+
+    role: str
+    provider: Provider
+    location: Location | None
+
+
+def registered_roles(principal: Principal | None) -> list[RoleHeld]:
+    """The principal's register roles that give access today, by provider and location
+    name: a role at a provider or location past its read-only period is not listed."""
+    held = []
+    for access in access_for(principal).values():
+        for role, location in access.roles_held:
+            gives = (
+                access.permissions_at(location)
+                if location is not None
+                else access.whole_provider_permissions()
+            )
+            if gives:
+                held.append(RoleHeld(role, access.provider, location))
+    return sorted(
+        held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
+    )
+
+
+def delegated_providers(principal: Principal | None) -> list[Provider]:
+    """Providers someone gave this principal access to, where they hold no register role."""
+    return sorted(
+        (
+            access.provider
+            for access in access_for(principal).values()
+            if access.any_access and not access.is_registered_person
+        ),
+        key=lambda provider: provider.name,
+    )
+
+
+def has_access_anywhere(principal: Principal | None) -> bool:
+    return any(access.any_access for access in access_for(principal).values())
+
+
 def can(
-    user: Any,
+    principal: Principal | None,
     action: str,
     *,
     provider: Provider | str | None = None,
     location: Location | None = None,
 ) -> bool:
-    """May `user` do `action` (a Permission) ...
+    """May `principal` do `action` (a Permission) ...
 
     - at `location`, when a location is given (its provider is implied);
     - somewhere in `provider` (the whole provider or at least one location), when only a
@@ -260,39 +319,41 @@ def can(
     if action not in ALL_PERMISSIONS:
         raise ValueError(f"Unknown permission {action!r}")
     if location is not None:
-        access = provider_access(user, location.provider_id)
+        access = provider_access(principal, location.provider_id)
         return access is not None and action in access.permissions_at(location)
     if provider is None:
         raise ValueError("Say which provider or location the question is about.")
-    access = provider_access(user, provider)
+    access = provider_access(principal, provider)
     return access is not None and access.has_anywhere(action)
 
 
-def scope_for(user: Any, action: str, provider: Provider | str) -> Scope:
-    """Where in `provider` the user may do `action`."""
-    access = provider_access(user, provider)
+def scope_for(principal: Principal | None, action: str, provider: Provider | str) -> Scope:
+    """Where in `provider` the principal may do `action`."""
+    access = provider_access(principal, provider)
     return access.scope_for(action) if access is not None else NO_SCOPE
 
 
-def has_any_access(user: Any, provider: Provider | str) -> bool:
-    """Whether the provider exists for this user at all (if not, its pages answer 404)."""
-    return provider_access(user, provider) is not None
+def has_any_access(principal: Principal | None, provider: Provider | str) -> bool:
+    """Whether the provider exists for this principal at all (if not, its pages answer 404)."""
+    return provider_access(principal, provider) is not None
 
 
-def providers_for(user: Any, action: str | None = None) -> QuerySet[Provider]:
-    """Providers where the user may do `action` somewhere (any access when None)."""
+def providers_for(principal: Principal | None, action: str | None = None) -> QuerySet[Provider]:
+    """Providers where the principal may do `action` somewhere (any access when None)."""
     ids = [
         provider_id
-        for provider_id, access in access_for(user).items()
+        for provider_id, access in access_for(principal).items()
         if access.any_access and (action is None or access.has_anywhere(action))
     ]
     return Provider.objects.filter(pk__in=ids).order_by("name")
 
 
-def locations_for(user: Any, action: str, provider: Provider | str) -> QuerySet[Location]:
-    """Locations of `provider` where the user may do `action`, for scoping querysets."""
+def locations_for(
+    principal: Principal | None, action: str, provider: Provider | str
+) -> QuerySet[Location]:
+    """Locations of `provider` where the principal may do `action`, for scoping querysets."""
     provider_id = provider if isinstance(provider, str) else provider.pk
-    scope = scope_for(user, action, provider_id)
+    scope = scope_for(principal, action, provider_id)
     if scope.is_empty:
         return Location.objects.none()
     locations = Location.objects.filter(provider_id=provider_id)

@@ -6,5 +6,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations (delegation)"
 
     def ready(self) -> None:
-        # Permission names for @requires, and the register-changed receiver.
-        from portal.organisations import checks, sync  # noqa: F401
+        # Permission names for @requires, the register-changed receiver, and the withdrawal
+        # of invitations when an inviter's access shrinks (registered with services).
+        from portal.organisations import checks, invitation_services, sync  # noqa: F401

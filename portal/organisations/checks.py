@@ -38,6 +38,9 @@ def _provider_check(permission: str | None) -> Any:
     return check
 
 
-register_permission("organisations.member", _provider_check(None))
+_READS = frozenset({"provider_id", "location_id"})
+register_permission("organisations.member", _provider_check(None), reads=_READS)
 for _permission in Permission:
-    register_permission(f"organisations.{_permission.value}", _provider_check(_permission))
+    register_permission(
+        f"organisations.{_permission.value}", _provider_check(_permission), reads=_READS
+    )

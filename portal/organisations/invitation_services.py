@@ -15,13 +15,14 @@ An invitation never gives more than its inviter could give at the moment it is u
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.models import User, normalise_email
+from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
 from portal.organisations.models import Invitation, InvitationStatus, Membership, MembershipStatus
@@ -37,6 +38,7 @@ from portal.organisations.services import (
     _locked_invitation,
     _record_grant,
     _scope_words,
+    after_access_shrank,
     ensure_may_grant,
     invitation_for_token,
     pending_invitations_for_email,
@@ -97,7 +99,9 @@ def inviter_could_give(invitation: Invitation, scope: Scope | None = None) -> bo
     invitation (over `scope`, or the invitation's own)."""
     if invitation.invited_by_id is None:  # their account is gone
         return False
-    inviter = User.objects.filter(pk=invitation.invited_by_id).first()  # fresh: no cached access
+    inviter = (  # fresh: no cached access
+        get_user_model().objects.filter(pk=invitation.invited_by_id).first()
+    )
     if inviter is None:
         return False
     try:
@@ -201,6 +205,9 @@ def withdraw_invitations_beyond_authority(
         withdraw_invitation(invitation, actor=actor, request=request)
         withdrawn += 1
     return withdrawn
+
+
+after_access_shrank(withdraw_invitations_beyond_authority)
 
 
 def _decline(

@@ -1,12 +1,12 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from portal.accounts.models import User
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -25,6 +25,9 @@ from portal.organisations.models import (
 )
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Provider, RoleAssignment, RoleType
+
+if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
+    from portal.accounts.models import User
 
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
@@ -138,7 +141,7 @@ class RegisteredPerson:
     roles: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     whole_provider: bool = False
-    account: User | None = None
+    account: "User | None" = None
 
 
 def registered_people(user: Any, provider: Provider) -> list[RegisteredPerson]:
@@ -183,7 +186,7 @@ def registered_people(user: Any, provider: Provider) -> list[RegisteredPerson]:
     return list(people.values())
 
 
-def team_manager_users(provider: Provider) -> list[User]:
+def team_manager_users(provider: Provider) -> list["User"]:
     """Accounts that can manage some of this provider's team (to tell them about requests)."""
     person_ids = (
         RoleAssignment.objects.live()
@@ -193,7 +196,7 @@ def team_manager_users(provider: Provider) -> list[User]:
         )
         .values("person_id")
     )
-    from_roles = User.objects.filter(person_id__in=person_ids, is_active=True)
+    from_roles = get_user_model().objects.filter(person_id__in=person_ids, is_active=True)
     members = [
         membership.user
         for membership in Membership.objects.filter(

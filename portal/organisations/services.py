@@ -15,10 +15,11 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -26,8 +27,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.models import User, normalise_email
 from portal.audit.services import record
+from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email, queue_emails
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
@@ -49,6 +50,7 @@ from portal.organisations.permissions import (
     Permission,
     describe_permissions,
 )
+from portal.organisations.redundancy import refresh_redundancy
 from portal.organisations.selectors import team_manager_users
 from portal.register.models import Location, Provider, RoleAssignment
 from portal.register.selectors import people_holding_email
@@ -277,7 +279,7 @@ def invite(
     _ensure_email_is_one_persons(address)
     if address == actor.email:
         raise DelegationError("You cannot invite yourself", field="email")
-    existing_user = User.objects.filter(email=address).first()
+    existing_user = get_user_model().objects.filter(email=address).first()
     if existing_user is not None:
         if (
             Membership.objects.filter(user=existing_user, provider=provider)
@@ -412,7 +414,9 @@ def resend_invitation(
     except IntegrityError as error:  # another pending invitation to the same address
         raise DelegationError(f"{invitation.email} already has a newer invitation") from error
     _send_invitation_email(
-        invitation, token, has_account=User.objects.filter(email=invitation.email).exists()
+        invitation,
+        token,
+        has_account=get_user_model().objects.filter(email=invitation.email).exists(),
     )
     return invitation, token
 
@@ -501,10 +505,19 @@ def _record_grant(
 def _access_changed(user: Any) -> None:
     """After a grant or change: recheck which of the user's memberships their registered roles
     make redundant, and forget their cached access."""
-    from portal.organisations.sync import refresh_redundancy  # sync calls back into this module
-
     refresh_redundancy(user)
     forget_access(user)
+
+
+# What must follow when a member's access at a provider shrinks: invitation_services
+# registers the withdrawal of the invitations they could no longer give (it builds on this
+# module, so this module does not import it; organisations' AppConfig.ready loads it).
+_AFTER_ACCESS_SHRANK: list[Callable[..., object]] = []
+
+
+def after_access_shrank(react: Callable[..., object]) -> None:
+    if react not in _AFTER_ACCESS_SHRANK:
+        _AFTER_ACCESS_SHRANK.append(react)
 
 
 def _inviter_lost_authority(
@@ -512,11 +525,8 @@ def _inviter_lost_authority(
 ) -> None:
     """After a member's access here shrank: withdraw the invitations they sent that they
     could no longer give."""
-    from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
-
-    withdraw_invitations_beyond_authority(
-        inviter=member, provider=provider, actor=actor, request=request
-    )
+    for react in _AFTER_ACCESS_SHRANK:
+        react(inviter=member, provider=provider, actor=actor, request=request)
 
 
 def _could_still_grant(granter: Any, membership: Membership) -> bool:

@@ -2,8 +2,9 @@
 
 Access itself is never copied: the access function reads live roles on every request, so
 an ended role or a deregistration takes effect at once. What this module keeps are the two
-flags the team page shows, recomputed when the register changes for a person, and the
-invitations a person sent while they could (withdrawn once they no longer could):
+flags the team page shows, and the invitations a person sent while they could (withdrawn once
+they no longer could), recomputed by the worker when the register changes for a person (the
+`register_changed` receiver runs in the worker's transaction; see portal.register.events):
 - "granter's role ended": memberships someone granted stay (they belong to the provider)
   but are listed for review once the granter could no longer grant them;
 - "redundant": the member's own register role already gives everything the membership does,
@@ -13,104 +14,48 @@ And `end_deregistered_access` removes memberships whose read-only period has pas
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from portal.accounts.models import User
-from portal.audit.services import record
-from portal.organisations.access import (
-    PARTNER_PERMISSIONS,
-    REGISTERED_MANAGER_PERMISSIONS,
-    WHOLE_PROVIDER_ROLES,
-    _live_roles,
-    forget_access,
-)
+from portal.organisations.access import forget_access
+from portal.organisations.audit_verbs import OrganisationsVerb
+from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
 from portal.organisations.models import Membership, MembershipStatus
+from portal.organisations.redundancy import flag_membership, refresh_redundancy
+from portal.organisations.services import _could_still_grant
 from portal.register.events import register_changed
-from portal.register.models import RegistrationStatus, RoleType
+from portal.register.models import Provider, RegistrationStatus
 from portal.workflow.services import mark_locked, transition
+
+if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
+    from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 
-def _role_only_grants(user: Any) -> dict[str, tuple[set[str], dict[str, set[str]]]]:
-    """Per provider: permissions from register roles alone (whole provider, per location)."""
-    grants: dict[str, tuple[set[str], dict[str, set[str]]]] = {}
-    if user.person_id is None:
-        return grants
-    for role in _live_roles(user).filter(
-        provider__registration_status=RegistrationStatus.REGISTERED
-    ):
-        whole, at = grants.setdefault(role.provider_id, (set(), {}))
-        if role.role in WHOLE_PROVIDER_ROLES:
-            whole.update(REGISTERED_MANAGER_PERMISSIONS)
-        elif role.role == RoleType.PARTNER:
-            whole.update(PARTNER_PERMISSIONS)
-        elif role.role == RoleType.REGISTERED_MANAGER and role.location_id:
-            at.setdefault(role.location_id, set()).update(REGISTERED_MANAGER_PERMISSIONS)
-    return grants
-
-
-def refresh_redundancy(user: Any) -> None:
-    """Flag (or unflag) this user's memberships that their register roles make redundant."""
-    grants = _role_only_grants(user)
-    now = timezone.now()
-    memberships = Membership.objects.filter(user=user).exclude(status=MembershipStatus.REMOVED)
-    for membership in memberships.prefetch_related("locations"):
-        whole, at = grants.get(membership.provider_id, (set(), {}))
-        wanted = set(membership.permissions)
-        if membership.whole_provider:
-            covered = wanted <= whole
-        else:
-            location_ids = [location.pk for location in membership.locations.all()]
-            covered = all(wanted <= (whole | at.get(lid, set())) for lid in location_ids)
-        if covered and membership.redundant_since is None:
-            membership.redundant_since = now
-            membership.save(update_fields=["redundant_since"])
-            record(
-                verb="organisations.membership_redundant",
-                target=membership,
-                data={
-                    "user": user.email,
-                    "reason": "their registered role gives this access",
-                    "before": {"redundant": False},
-                    "after": {"redundant": True},
-                },
-            )
-        elif not covered and membership.redundant_since is not None:
-            membership.redundant_since = None
-            membership.save(update_fields=["redundant_since"])
-
-
-def flag_memberships_granted_by(user: Any) -> int:
+def flag_memberships_granted_by(user: "User") -> int:
     """Flag for review the memberships this user granted but could no longer grant."""
-    from portal.organisations.services import _could_still_grant
-
     forget_access(user)
     flagged = 0
-    providers: dict[str, Any] = {}
+    providers: dict[str, Provider] = {}
     granted = Membership.objects.filter(granted_by=user, granter_review_since__isnull=True).exclude(
         status=MembershipStatus.REMOVED
     )
     for membership in granted.select_related("provider").prefetch_related("locations"):
         if _could_still_grant(user, membership):
             continue
-        membership.granter_review_since = timezone.now()
-        membership.save(update_fields=["granter_review_since"])
-        record(
-            verb="organisations.membership_review_needed",
-            target=membership,
-            data={
-                "granted_by": user.email,
-                "reason": "the granter's role has ended",
-                "before": {"review_needed": False},
-                "after": {"review_needed": True},
-            },
+        flag_membership(
+            membership,
+            "granter_review_since",
+            OrganisationsVerb.MEMBERSHIP_REVIEW_NEEDED,
+            flag="review_needed",
+            data={"granted_by": user.email, "reason": "the granter's role has ended"},
         )
         providers.setdefault(membership.provider_id, membership.provider)
         flagged += 1
@@ -119,7 +64,7 @@ def flag_memberships_granted_by(user: Any) -> int:
     return flagged
 
 
-def _tell_team_managers_to_review(provider: Any, *, granter: Any) -> None:
+def _tell_team_managers_to_review(provider: Provider, *, granter: "User") -> None:
     from django.urls import reverse
 
     from portal.emails.services import queue_email
@@ -140,13 +85,11 @@ def _tell_team_managers_to_review(provider: Any, *, granter: Any) -> None:
 
 @transaction.atomic
 def sync_person(person_id: int) -> None:
-    user = User.objects.filter(person_id=person_id).first()
+    user = get_user_model().objects.filter(person_id=person_id).first()
     if user is None:
         return
     # Invitations first: this waits for any acceptance in progress (provider, then
     # invitation locks), so a membership it makes is then flagged below like any other.
-    from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
-
     withdraw_invitations_beyond_authority(inviter=user)
     flag_memberships_granted_by(user)
     refresh_redundancy(user)

@@ -370,8 +370,8 @@ class RoleAssignment(models.Model):
 class RegisterChange(models.Model):
     """One change to a person's roles or email, for accounts and delegation to act on.
 
-    Written by register services in the same transaction as the change; the
-    `register_changed` signal (portal.register.events) fires after commit.
+    Written by register services in the same transaction as the change, with a task to
+    process it; a worker applies its effects and sets `processed_at` (portal.register.events).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
@@ -379,9 +379,20 @@ class RegisterChange(models.Model):
     reason = models.CharField(max_length=100)  # e.g. "role ended", "email changed"
     data = models.JSONField(default=dict, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Failed attempts are kept here; the sweeper tries again from next_attempt_at.
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["occurred_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(processed_at__isnull=True),
+                name="register_change_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.reason}"

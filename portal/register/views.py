@@ -11,6 +11,7 @@ from portal.access import requires
 from portal.register import selectors
 from portal.register.forms import RegisterSearchForm
 from portal.register.permissions import VIEW_OWN_REGISTRATION
+from portal.staff_permissions import StaffPermission
 
 PAGE_SIZE = 20
 
@@ -58,7 +59,7 @@ def your_registration(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.VIEW_REGISTER.required)
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = RegisterSearchForm(request.GET or None)
@@ -78,7 +79,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.VIEW_REGISTER.required)
 @require_safe
 def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
     found = selectors.provider_detail(provider_id)
@@ -97,7 +98,7 @@ def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
     )
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.VIEW_REGISTER.required)
 @require_safe
 def location(request: HttpRequest, location_id: str) -> HttpResponse:
     found = selectors.location_detail(location_id)

@@ -249,8 +249,14 @@ SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
+    "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
 ]
+# A register change whose processing failed is tried again after this many seconds,
+# doubling with each failure (at most 30 minutes).
+REGISTER_CHANGE_RETRY_SECONDS = env_int("REGISTER_CHANGE_RETRY_SECONDS", 30)
+# How long processing a register change waits for a row lock before failing (and retrying).
+REGISTER_CHANGE_LOCK_TIMEOUT_MS = env_int("REGISTER_CHANGE_LOCK_TIMEOUT_MS", 5000)
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 5)  # doubles on each retry
@@ -277,6 +283,8 @@ ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS = env_int("ORGANISATIONS_DEREGISTERED_
 ORGANISATIONS_RESEND_WAIT_SECONDS = env_int("ORGANISATIONS_RESEND_WAIT_SECONDS", 60)
 ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_up")
 
+# Where provider updates go when no member of staff is handling the notification.
+NOTIFICATIONS_INBOX_EMAIL = env_str("NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example")
 # The client's address when a proxy on the node passes requests on (production sets these;
 # portal/operations/client_address.py). Empty: REMOTE_ADDR already is the client's address.
 CLIENT_ADDRESS_HEADER = ""

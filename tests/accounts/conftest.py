@@ -11,7 +11,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import clock
 from portal.accounts.models import User
-from portal.accounts.services.access import recompute_access
 from portal.accounts.services.accounts import new_recovery_codes
 from portal.emails.models import OutboxMessage, OutboxStatus
 from portal.emails.services import deliver
@@ -61,7 +60,6 @@ class Account:
 def make_account(email: str = "jane.smith@sunrise.example", request: Any = None) -> Account:
     person = registered_manager(email)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Jane Smith")
-    recompute_access(user=user, reason="test")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
     from django.test import RequestFactory
 

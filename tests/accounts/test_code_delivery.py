@@ -2,8 +2,12 @@
 
 import socket
 
+import pytest
 from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 
+from portal.emails.services import deliver, queue_email
 from portal.operations.smtp import PersistentSMTPBackend, _local
 
 
@@ -27,15 +31,29 @@ def test_reuses_one_connection_and_reconnects_after_a_drop(mail, settings):
     PersistentSMTPBackend().drop()
 
 
-def test_worker_connections_do_not_wait_for_the_disk(db):
-    from django.db import connection
+class SynchronousCommitProbe(BaseEmailBackend):
+    """Notes the session's synchronous_commit while a message is being sent."""
 
-    from portal.operations.management.commands.run_worker import _asynchronous_commit
+    seen: list[str] = []
 
+    def send_messages(self, email_messages):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            self.seen.append(cursor.fetchone()[0])
+        return len(email_messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_mail_bookkeeping_skips_waiting_for_the_disk(settings):
     if connection.vendor != "postgresql":
-        return
-    _asynchronous_commit(sender=None, connection=connection)
+        pytest.skip("synchronous_commit is a PostgreSQL setting; SQLite has no equivalent")
+    settings.EMAIL_BACKEND = f"{__name__}.SynchronousCommitProbe"
+    SynchronousCommitProbe.seen = []
+    message = queue_email(to="probe@example.org", template="sign_up_code", context={"code": "1"})
+    assert deliver(str(message.id)) == "sent"
+    # Off inside the delivery's own transaction (SET LOCAL) ...
+    assert SynchronousCommitProbe.seen == ["off"]
+    # ... and on again for whatever the same connection writes next (domain rows, audit).
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == "off"
-        cursor.execute("SET synchronous_commit TO on")
+        assert cursor.fetchone()[0] == "on"

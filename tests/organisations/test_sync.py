@@ -15,24 +15,24 @@ from portal.organisations.sync import end_deregistered_access
 from portal.register.events import person_register_changed
 from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
 from tests.organisations.conftest import give, make_person, make_user
+from tests.support.register_changes import process_register_changes
 
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
 
 
-def end_roles(person, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+def end_roles(person):
+    with transaction.atomic():
         RoleAssignment.objects.filter(person=person).update(end_date=timezone.localdate())
         person_register_changed(person=person, reason="role ended")
+    process_register_changes()
 
 
-def test_when_the_granters_role_ends_their_grants_stay_but_are_flagged(
-    world, django_capture_on_commit_callbacks
-):
+def test_when_the_granters_role_ends_their_grants_stay_but_are_flagged(world):
     rm_a = world.users["rm_a"]
     colleague = make_user("colleague@sunrise.example")
     granted = give(colleague, world.p, ["view"], [world.a], granted_by=rm_a)
     untouched = world.memberships["delegate_view_a"]  # granted by the NI
-    end_roles(rm_a.person, django_capture_on_commit_callbacks)
+    end_roles(rm_a.person)
     granted.refresh_from_db()
     untouched.refresh_from_db()
     assert granted.granter_review_since is not None
@@ -60,32 +60,29 @@ def test_when_the_granters_role_ends_their_grants_stay_but_are_flagged(
     assert granted.granted_by == world.users["ni"]
 
 
-def test_a_granter_who_keeps_another_route_to_the_same_access_is_not_flagged(
-    world, django_capture_on_commit_callbacks
-):
+def test_a_granter_who_keeps_another_route_to_the_same_access_is_not_flagged(world):
     # The RM of A is also a delegate with "manage team" for the whole provider.
     rm_a = world.users["rm_a"]
     give(rm_a, world.p, ["team", "view", "notifications"], granted_by=world.users["ni"])
     colleague = make_user("colleague@sunrise.example")
     granted = give(colleague, world.p, ["view"], [world.a], granted_by=rm_a)
-    end_roles(rm_a.person, django_capture_on_commit_callbacks)
+    end_roles(rm_a.person)
     granted.refresh_from_db()
     assert granted.granter_review_since is None
 
 
-def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(
-    world, django_capture_on_commit_callbacks
-):
+def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(world):
     delegate = world.users["delegate_notifications_a"]
     person = make_person("D1", "Dee", "Legate", delegate.email)
     delegate.person = person
     delegate.save()
     membership = world.memberships["delegate_notifications_a"]
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         RoleAssignment.objects.create(
             person=person, role=RoleType.REGISTERED_MANAGER, provider=world.p, location=world.a
         )
         person_register_changed(person=person, reason="role started")
+    process_register_changes()
     membership.refresh_from_db()
     assert membership.redundant_since is not None
     # Suspending the membership changes nothing: the role gives the access.
@@ -93,22 +90,24 @@ def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(
     fresh = type(delegate).objects.get(pk=delegate.pk)
     assert can(fresh, Permission.SIGN_DECLARATIONS, location=world.a)
     # When the role ends, the flag clears (the membership, if active, gives access again).
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         RoleAssignment.objects.filter(person=person).update(end_date=timezone.localdate())
         person_register_changed(person=person, reason="role ended")
+    process_register_changes()
     membership.refresh_from_db()
     assert membership.redundant_since is None
 
 
-def test_partial_role_is_not_redundant(world, django_capture_on_commit_callbacks):
+def test_partial_role_is_not_redundant(world):
     # A partner role gives view for the whole provider; a notifications membership is more.
     delegate = world.users["delegate_notifications_whole"]
     person = make_person("D2", "Pat", "Ner", delegate.email)
     delegate.person = person
     delegate.save()
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         RoleAssignment.objects.create(person=person, role=RoleType.PARTNER, provider=world.p)
         person_register_changed(person=person, reason="role started")
+    process_register_changes()
     assert Membership.objects.get(user=delegate).redundant_since is None
 
 

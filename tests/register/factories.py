@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portal.register.generator import generate_register
+from portal.demo.generator import generate_register
 from portal.register.importing.parse import CONTACT_FEED_COLUMNS
 
 SEED = 7

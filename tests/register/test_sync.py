@@ -6,8 +6,8 @@ import shutil
 import pytest
 
 from portal.audit.models import AuditEvent
+from portal.demo.generator import PLANTED_EMAILS, generate_change_feed
 from portal.register.events import register_changed
-from portal.register.generator import PLANTED_EMAILS, generate_change_feed
 from portal.register.models import (
     Location,
     Person,
@@ -26,6 +26,7 @@ from tests.register.factories import (
     write_contacts,
     write_json,
 )
+from tests.support.register_changes import process_register_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +100,7 @@ def changes_for(person):
     return list(RegisterChange.objects.filter(person=person))
 
 
-def test_change_feed_applies_changes_and_tells_each_person_once(
-    register, tmp_path, import_paths, django_capture_on_commit_callbacks
-):
+def test_change_feed_applies_changes_and_tells_each_person_once(register, tmp_path, import_paths):
     feed = tmp_path / "changes"
     provider_body = read_json(
         next((register / "provider_details").glob("provider_1-100000011.json"))
@@ -146,8 +145,8 @@ def test_change_feed_applies_changes_and_tells_each_person_once(
 
     register_changed.connect(receiver)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            report = import_paths(feed)
+        report = import_paths(feed)
+        process_register_changes()
     finally:
         register_changed.disconnect(receiver)
 

@@ -8,7 +8,7 @@ bench/signed_in_pages.py (server time and throughput), so both cover the same pa
   provider), the registered manager of A ("rm"), a delegated member with every access level
   at A and B who is also a member elsewhere ("delegate"), regulator staff ("staff"), team
   members, an invitation, requests to join, notifications (with a question, something still
-  owed and a change waiting for a staff decision), drafts, register grants and a second
+  owed and a change waiting for a staff decision), drafts, register roles and a second
   factor reset request.
 - `add_volume(world, Volume(...))` adds many more of each, in bulk, around the same people:
   providers, locations, registered people, notifications, thread messages, drafts, members,
@@ -38,7 +38,6 @@ from portal.accounts import sessions
 from portal.accounts.middleware import TOUCH_EVERY_SECONDS
 from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSession, User
 from portal.accounts.services import email_change
-from portal.accounts.services.access import recompute_access
 from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
 from portal.forms import engine
@@ -289,8 +288,6 @@ def build_world() -> World:
         "newcomer": newcomer,
     }
     world = World(p=p, p2=p2, q=q, a=a, b=b, users=users)
-    for user in (ni, rm, q_ni):
-        recompute_access(user=user, reason="test world")
     for user in users.values():
         second_factors(user)
 
@@ -633,10 +630,6 @@ def add_volume(world: World, volume: Volume) -> None:
         for provider in others
         for loc in _new_locations(provider, volume.locations_per_provider, batch, "Other House")
     ]
-
-    # Register grants follow the new roles (as the register sync would).
-    for user in (ni, rm):
-        recompute_access(user=user, reason="volume")
 
     # Notifications: half at A and P's other locations, some for P as a whole, some at the
     # nominated individual's other providers, the rest elsewhere.

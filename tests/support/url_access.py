@@ -1,12 +1,14 @@
-"""Walk a URLconf and report every view that does not declare who may use it."""
+"""Walk a URLconf and report every view that does not declare who may use it, or whose
+permission does not check the provider, location or notification its URL names."""
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from portal.access import PUBLIC, declared_access, known_permissions
+from portal.access import PUBLIC, declared_access, known_permissions, unchecked_url_arguments
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,14 @@ def walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, Callabl
             yield from walk(entry, route)
         elif isinstance(entry, URLPattern):
             yield route, entry.callback
+
+
+_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+
+
+def route_arguments(route: str) -> set[str]:
+    """The keyword arguments a route passes its view (path converters and named groups)."""
+    return {converter or group for converter, group in _ARGUMENT.findall(route)}
 
 
 def _declared(view: Any) -> str | None:
@@ -58,4 +68,14 @@ def access_problems(
             problems.append(Problem(route, name, "neither @public nor @requires(...)"))
         elif declared != PUBLIC and declared not in permissions:
             problems.append(Problem(route, name, f"requires unknown permission {declared!r}"))
+        elif declared != PUBLIC:
+            unchecked = unchecked_url_arguments(declared, route_arguments(route))
+            if unchecked:
+                problems.append(
+                    Problem(
+                        route,
+                        name,
+                        f"takes {', '.join(sorted(unchecked))} but {declared!r} does not check it",
+                    )
+                )
     return problems

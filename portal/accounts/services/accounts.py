@@ -1,4 +1,4 @@
-"""Account life cycle: sign-up, sign-in, second factors, passwords, recovery, register sync.
+"""Account life cycle: sign-up, sign-in, second factors, passwords, recovery.
 
 Every function here writes its audit event in the same transaction and never passes a
 code, password or secret to the audit log, a log line or an email subject.
@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import recognised_for
 from portal.accounts.codes import (
     looks_like_code,
@@ -26,6 +27,7 @@ from portal.accounts.codes import (
     normalise_code,
     recovery_code_token,
 )
+from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import (
     CodePurpose,
     Passkey,
@@ -36,7 +38,6 @@ from portal.accounts.models import (
 )
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
 from portal.accounts.services import throttles
-from portal.accounts.services.access import recompute_access
 from portal.accounts.services.codes import CodeCheck, IssueOutcome, issue_code
 from portal.accounts.services.guessing import (
     Factor,
@@ -46,10 +47,11 @@ from portal.accounts.services.guessing import (
     refused_for_waiting,
     wait_before_guess,
 )
+from portal.accounts.services.signed_in import end_all_sessions
 from portal.accounts.services.throttles import client_ip, ip_allows
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.register.models import Person
+from portal.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +87,7 @@ def _request_code(
     # Counted in its own statement, outside the transaction below: the per-IP counter row is
     # shared by everyone behind one address and must not stay locked while we work.
     if not ip_allows(request, "code-request", settings.ACCOUNT_CODE_REQUESTS_PER_IP).allowed:
-        record(verb="accounts.rate_limited", data={"scope": "code-request"}, request=request)
+        record(verb=AccountsVerb.RATE_LIMITED, data={"scope": "code-request"}, request=request)
         return CodeRequest(CodeRequestOutcome.IP_LIMITED)
     with transaction.atomic():
         throttles.commit_without_waiting_for_disk()
@@ -117,7 +119,7 @@ def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
 def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
     outcome, code = _issue(CodePurpose.SIGN_UP, email)
     record(
-        verb="accounts.sign_up_started",
+        verb=AccountsVerb.SIGN_UP_STARTED,
         target_type="email",
         target_id=email,
         data={"outcome": outcome.outcome.value},
@@ -137,7 +139,7 @@ def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
         to=email, template=_SIGN_UP_TEMPLATES[eligibility.case], context=context, priority=True
     )
     record(
-        verb="accounts.code_sent",
+        verb=AccountsVerb.CODE_SENT,
         target_type="email",
         target_id=email,
         data={"purpose": CodePurpose.SIGN_UP, "case": eligibility.case.value},
@@ -155,9 +157,13 @@ def verify_sign_up_code(*, email: str, raw_code: str, request: HttpRequest) -> C
     )
 
 
-class AccountNotCreated(Exception):
+class AccountNotCreated(ServiceError):
     def __init__(self, case: SignUpCase):
-        super().__init__(case.value)
+        super().__init__(
+            AccountsErrorCode.SIGN_UP_NOT_ELIGIBLE,
+            "An account cannot be created with this email address",
+            field="email",
+        )
         self.case = case
 
 
@@ -182,9 +188,8 @@ def create_account(*, email: str, password: str, request: HttpRequest, full_name
             else full_name
         ),
     )
-    recompute_access(user=user, reason="account created")
     record(
-        verb="accounts.account_created",
+        verb=AccountsVerb.ACCOUNT_CREATED,
         actor=user,
         target=user,
         data={"case": eligibility.case.value},
@@ -225,12 +230,12 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
     """First step of sign-in. Unknown emails cost the same Argon2 work as known ones."""
     email = normalise_email(email)
     if not ip_allows(request, "sign-in", settings.ACCOUNT_SIGN_INS_PER_IP).allowed:
-        record(verb="accounts.rate_limited", data={"scope": "sign-in"}, request=request)
+        record(verb=AccountsVerb.RATE_LIMITED, data={"scope": "sign-in"}, request=request)
         return SignInAttempt(SignInOutcome.IP_LIMITED)
     blocked_for = lockout_remaining_for(email, request)
     if blocked_for:
         record(
-            verb="accounts.sign_in_refused_locked",
+            verb=AccountsVerb.SIGN_IN_REFUSED_LOCKED,
             actor_label=email[:320] or "unknown",
             request=request,
         )
@@ -251,7 +256,7 @@ def check_password_step(*, email: str, password: str, request: HttpRequest) -> S
         if not valid or user is None:
             record_sign_in_failure(email=email, step="password", request=request)
             return SignInAttempt(SignInOutcome.WRONG)
-    record(verb="accounts.password_accepted", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.PASSWORD_ACCEPTED, actor=user, target=user, request=request)
     return SignInAttempt(SignInOutcome.PASSWORD_OK, user=user)
 
 
@@ -312,7 +317,7 @@ def check_second_factor(*, user: User, method: str, code: str, request: HttpRequ
         if accepted:
             throttles.clear_failures(account=user.email, source=client_ip(request))
             record(
-                verb="accounts.signed_in",
+                verb=AccountsVerb.SIGNED_IN,
                 actor=user,
                 target=user,
                 data={"method": method},
@@ -351,14 +356,16 @@ def confirm_totp(*, user: User, device_id: int, code: str, request: HttpRequest)
     )
     typed = normalise_code(code)
     if device is None or not looks_like_code(typed) or not device.verify_token(typed):
-        record(verb="accounts.second_factor_setup_failed", actor=user, target=user, request=request)
+        record(
+            verb=AccountsVerb.SECOND_FACTOR_SETUP_FAILED, actor=user, target=user, request=request
+        )
         return False
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(
-        verb="accounts.second_factor_changed" if replacing else "accounts.second_factor_added",
+        verb=AccountsVerb.SECOND_FACTOR_CHANGED if replacing else AccountsVerb.SECOND_FACTOR_ADDED,
         actor=user,
         target=user,
         data={"method": "totp"},
@@ -382,7 +389,7 @@ def new_recovery_codes(*, user: User, request: HttpRequest, notify: bool = True)
     StaticToken.objects.bulk_create(
         [StaticToken(device=device, token=recovery_code_token(code)) for code in codes]
     )
-    record(verb="accounts.recovery_codes_created", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.RECOVERY_CODES_CREATED, actor=user, target=user, request=request)
     if notify:
         queue_email(to=user.email, template="recovery_codes_changed", context={})
     return codes
@@ -396,11 +403,11 @@ def change_password(
     *, user: User, current_password: str, new_password: str, request: HttpRequest
 ) -> bool:
     if not user.check_password(current_password):
-        record(verb="accounts.password_change_failed", actor=user, target=user, request=request)
+        record(verb=AccountsVerb.PASSWORD_CHANGE_FAILED, actor=user, target=user, request=request)
         return False
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record(verb="accounts.password_changed", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.PASSWORD_CHANGED, actor=user, target=user, request=request)
     queue_email(to=user.email, template="password_changed", context={"how": "changed"})
     return True
 
@@ -413,7 +420,7 @@ def request_password_reset_code(*, email: str, request: HttpRequest) -> CodeRequ
 def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
     outcome, code = _issue(CodePurpose.PASSWORD_RESET, email)
     record(
-        verb="accounts.password_reset_started",
+        verb=AccountsVerb.PASSWORD_RESET_STARTED,
         target_type="email",
         target_id=email,
         data={"outcome": outcome.outcome.value},
@@ -435,7 +442,7 @@ def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
     else:
         queue_email(to=email, template="password_reset_no_account", context={}, priority=True)
     record(
-        verb="accounts.code_sent",
+        verb=AccountsVerb.CODE_SENT,
         target_type="email",
         target_id=email,
         data={"purpose": CodePurpose.PASSWORD_RESET, "account": user is not None},
@@ -465,7 +472,7 @@ def reset_password(*, email: str, new_password: str, request: HttpRequest) -> Us
         return None
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record(verb="accounts.password_reset", actor=user, target=user, request=request)
+    record(verb=AccountsVerb.PASSWORD_RESET, actor=user, target=user, request=request)
     _sign_out_everywhere(user=user, request=request, reason="password reset")
     queue_email(to=user.email, template="password_changed", context={"how": "reset"})
     return user
@@ -488,7 +495,7 @@ def request_factor_reset_code(*, user: User, request: HttpRequest) -> CodeReques
             priority=True,
         )
         record(
-            verb="accounts.code_sent",
+            verb=AccountsVerb.CODE_SENT,
             actor_label=user.email,
             target=user,
             data={"purpose": CodePurpose.SECOND_FACTOR_RESET},
@@ -520,7 +527,7 @@ def ask_for_factor_reset(
         user=user, explanation=explanation, created_at=clock.now()
     )
     record(
-        verb="accounts.second_factor_reset_requested",
+        verb=AccountsVerb.SECOND_FACTOR_RESET_REQUESTED,
         actor_label=user.email,
         target=reset,
         request=request,
@@ -529,8 +536,12 @@ def ask_for_factor_reset(
     return reset
 
 
-class AlreadyDecided(Exception):
-    pass
+class AlreadyDecided(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            AccountsErrorCode.FACTOR_RESET_ALREADY_DECIDED,
+            "Someone else decided this request first",
+        )
 
 
 @transaction.atomic
@@ -539,7 +550,7 @@ def decide_factor_reset(
 ) -> SecondFactorResetRequest:
     reset = SecondFactorResetRequest.objects.select_for_update().get(id=reset_id)
     if reset.status != ResetRequestStatus.PENDING:
-        raise AlreadyDecided(reset.status)
+        raise AlreadyDecided()
     reset.status = ResetRequestStatus.APPROVED if approve else ResetRequestStatus.REFUSED
     reset.decided_at = clock.now()
     reset.decided_by = staff
@@ -551,7 +562,11 @@ def decide_factor_reset(
         Passkey.objects.filter(user=reset.user).delete()
         _sign_out_everywhere(user=reset.user, request=request, reason="second factor reset")
     record(
-        verb="accounts.second_factor_reset_" + ("approved" if approve else "refused"),
+        verb=(
+            AccountsVerb.SECOND_FACTOR_RESET_APPROVED
+            if approve
+            else AccountsVerb.SECOND_FACTOR_RESET_REFUSED
+        ),
         actor=staff,
         target=reset,
         data={"user": reset.user.email},
@@ -566,44 +581,4 @@ def decide_factor_reset(
 
 
 def _sign_out_everywhere(*, user: User, request: HttpRequest, reason: str) -> None:
-    from portal.accounts.services.signed_in import end_all_sessions  # it imports this module
-
     end_all_sessions(user=user, request=request, reason=reason)
-
-
-# --- Register sync -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def apply_register_change(*, person_id: int, reason: str, data: dict[str, Any]) -> None:
-    """React to a register change for one person: follow an email change, recompute access."""
-    person = Person.objects.filter(id=person_id).first()
-    user = User.objects.select_for_update().filter(person_id=person_id).first()
-    if person is None or user is None:
-        return
-    new_email = normalise_email(person.email or "")
-    if new_email and new_email != user.email:
-        taken = User.objects.filter(email=new_email).exclude(id=user.id).exists()
-        if taken:
-            record(
-                verb="accounts.email_change_conflict",
-                target=user,
-                data={"new_email": new_email},
-            )
-            logger.warning("Register email for person %s is another account's", person_id)
-        else:
-            old_email = user.email
-            user.email = new_email
-            user.save(update_fields=["email"])
-            record(
-                verb="accounts.email_changed",
-                target=user,
-                data={"old_email": old_email, "new_email": new_email, "reason": reason},
-            )
-            for address in (old_email, new_email):
-                queue_email(
-                    to=address,
-                    template="email_changed",
-                    context={"old_email": old_email, "new_email": new_email},
-                )
-    recompute_access(user=user, reason=reason)

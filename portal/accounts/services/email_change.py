@@ -21,7 +21,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
+from portal.access import Principal
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.codes import keyed_hash
 from portal.accounts.models import (
     CodePurpose,
@@ -41,6 +43,8 @@ from portal.accounts.services.codes import (
 )
 from portal.audit.services import record
 from portal.emails.services import queue_email
+from portal.register.models import Person
+from portal.register.services import change_person_email
 
 PURPOSE = CodePurpose.EMAIL_CHANGE
 
@@ -106,7 +110,7 @@ def ask_owner_to_confirm(
     new = normalise_email(new_email)
     if _taken_by_another(new, user):
         record(
-            verb="accounts.email_change_conflict",
+            verb=AccountsVerb.EMAIL_CHANGE_CONFLICT,
             actor=requested_by,
             target=user,
             data={"new_email": new, "reason": reason},
@@ -127,7 +131,7 @@ def ask_owner_to_confirm(
         created_at=now,
     )
     record(
-        verb="accounts.email_change_requested",
+        verb=AccountsVerb.EMAIL_CHANGE_REQUESTED,
         actor=requested_by,
         target=user,
         data={"old_email": user.email, "new_email": new, "reason": change.reason},
@@ -154,7 +158,7 @@ def send_new_code(*, user: Any, request: HttpRequest | None = None) -> IssuedCod
         raise EmailChangeError("No new email address is waiting for you to confirm")
     issued = _send_code(change)
     record(
-        verb="accounts.code_sent",
+        verb=AccountsVerb.CODE_SENT,
         actor=user,
         target=user,
         data={"purpose": PURPOSE, "outcome": issued.outcome.value},
@@ -184,7 +188,7 @@ def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> 
     check = check_code(purpose=PURPOSE, email=change.new_email, raw_code=raw_code)
     if not check.accepted:
         record(
-            verb="accounts.email_change_code_refused",
+            verb=AccountsVerb.EMAIL_CHANGE_CODE_REFUSED,
             actor=user,
             target=user,
             data={"outcome": check.outcome.value},
@@ -202,7 +206,7 @@ def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> 
     change.decided_at = clock.now()
     change.save(update_fields=["status", "decided_at"])
     record(
-        verb="accounts.email_changed",
+        verb=AccountsVerb.EMAIL_CHANGED,
         actor=user,
         target=user,
         data={"old_email": old, "new_email": user.email, "reason": change.reason},
@@ -215,8 +219,6 @@ def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> 
             context={"old_email": old, "new_email": user.email},
         )
     if user.person_id is not None:
-        from portal.register.services import change_person_email  # it calls this module
-
         change_person_email(
             person=user.person,
             new_email=user.email,
@@ -244,7 +246,7 @@ def stop(*, token: str, request: HttpRequest | None = None) -> EmailChange | Non
         purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
     ).update(status=CodeStatus.VOIDED)
     record(
-        verb="accounts.email_change_stopped",
+        verb=AccountsVerb.EMAIL_CHANGE_STOPPED,
         actor_label=change.old_email,
         target=change.user,
         data={"old_email": change.old_email, "new_email": change.new_email},
@@ -257,3 +259,18 @@ def stop(*, token: str, request: HttpRequest | None = None) -> EmailChange | Non
         priority=True,
     )
     return change
+
+
+def hold_for_the_owner(
+    person: Person, new_email: str, actor: Principal | None, reason: str
+) -> bool | None:
+    """The register's hold on a change of a person's email (portal.register.services): a
+    person with an account confirms a new sign-in address themselves. None for a person
+    without an account, or whose account already has the address."""
+    account = User.objects.filter(person=person).first()
+    if account is None or account.email == new_email:
+        return None
+    waiting = ask_owner_to_confirm(
+        user=account, new_email=new_email, requested_by=actor, reason=reason
+    )
+    return waiting is not None

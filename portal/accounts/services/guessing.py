@@ -26,6 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.codes import keyed_hash, looks_like_code, normalise_code
 from portal.accounts.models import AccountGuesses, User, normalise_email
 from portal.accounts.services import throttles
@@ -123,7 +124,7 @@ def _alert(*, factor: Factor, email: str, failures: int, request: HttpRequest) -
     address = normalise_email(email)
     owner = User.objects.filter(email=address, is_active=True).first()
     record(
-        verb="accounts.guessing_slowed",
+        verb=AccountsVerb.GUESSING_SLOWED,
         actor_label=address[:320] or "unknown",
         target=owner,
         data={"factor": factor.value, "failures": failures},
@@ -139,7 +140,7 @@ def _alert(*, factor: Factor, email: str, failures: int, request: HttpRequest) -
 
 def refused_for_waiting(*, factor: Factor, email: str, request: HttpRequest) -> None:
     record(
-        verb="accounts.guess_refused_waiting",
+        verb=AccountsVerb.GUESS_REFUSED_WAITING,
         actor_label=normalise_email(email)[:320] or "unknown",
         data={"factor": factor.value},
         request=request,
@@ -159,7 +160,7 @@ def lockout_remaining_for(email: str, request: HttpRequest) -> int:
 def record_sign_in_failure(*, email: str, step: str, request: HttpRequest) -> None:
     user = User.objects.filter(email=email).first()
     record(
-        verb="accounts.sign_in_failed",
+        verb=AccountsVerb.SIGN_IN_FAILED,
         actor_label=email[:320] or "unknown",
         target=user,
         data={"step": step},
@@ -175,7 +176,7 @@ def record_sign_in_failure(*, email: str, step: str, request: HttpRequest) -> No
     )
     if started_block:
         record(
-            verb="accounts.locked_out",
+            verb=AccountsVerb.LOCKED_OUT,
             actor_label=email[:320] or "unknown",
             target=user,
             data={"minutes": settings.ACCOUNT_LOCKOUT_SECONDS // 60},
@@ -200,7 +201,7 @@ def check_emailed_code(
     if well_formed:
         decision = throttles.ip_allows(request, "code-check", settings.ACCOUNT_CODE_CHECKS_PER_IP)
         if not decision.allowed:
-            record(verb="accounts.rate_limited", data={"scope": "code-check"}, request=request)
+            record(verb=AccountsVerb.RATE_LIMITED, data={"scope": "code-check"}, request=request)
             return CodeCheck(CheckOutcome.TOO_MANY_TRIES)
     with transaction.atomic():
         if well_formed:
@@ -213,7 +214,7 @@ def check_emailed_code(
             count_failure(factor=Factor.EMAILED_CODE, email=email, request=request)
     if result.accepted:
         record(
-            verb="accounts.code_accepted",
+            verb=AccountsVerb.CODE_ACCEPTED,
             target_type="email",
             target_id=email,
             data={"purpose": purpose},
@@ -221,7 +222,7 @@ def check_emailed_code(
         )
     elif result.outcome is not CheckOutcome.BAD_FORMAT:
         record(
-            verb="accounts.code_failed",
+            verb=AccountsVerb.CODE_FAILED,
             target_type="email",
             target_id=email,
             data={"purpose": purpose, "outcome": result.outcome.value},

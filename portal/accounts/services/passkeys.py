@@ -33,12 +33,15 @@ from webauthn.helpers.structs import (
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
+from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import Passkey, PasskeyCeremony, PasskeyChallenge, User
 from portal.accounts.services import throttles
 from portal.accounts.services.guessing import lockout_remaining_for, record_sign_in_failure
 from portal.accounts.services.throttles import client_ip
 from portal.audit.services import record
 from portal.emails.services import queue_email
+from portal.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 Parsed = TypeVar("Parsed")
@@ -65,20 +68,25 @@ def relying_party(request: HttpRequest) -> RelyingParty:
 
 
 class PasskeyProblem(enum.Enum):
-    """Why an answer from the browser was not accepted, in words a page can use."""
+    """Why an answer from the browser was not accepted: its error code, and a message (pages
+    word it for where the person is)."""
 
-    EXPIRED = "expired"  # no live challenge: too slow, used already, or never asked
-    NOT_VERIFIED = "not_verified"  # the answer does not check out
-    UNKNOWN_PASSKEY = "unknown_passkey"  # not one of this account's passkeys
-    ALREADY_ADDED = "already_added"  # that authenticator is on an account already
-    TOO_MANY = "too_many"
-    CLONE_SUSPECTED = "clone_suspected"  # signature counter went backwards
-    BLOCKED = "blocked"  # too many failed sign-ins from this source
+    # no live challenge: too slow, used already, or never asked
+    EXPIRED = AccountsErrorCode.PASSKEY_EXPIRED, "The passkey request timed out. Try again"
+    NOT_VERIFIED = AccountsErrorCode.PASSKEY_NOT_VERIFIED, "The passkey could not be checked"
+    UNKNOWN_PASSKEY = AccountsErrorCode.PASSKEY_UNKNOWN, "That passkey is not on this account"
+    ALREADY_ADDED = AccountsErrorCode.PASSKEY_ALREADY_ADDED, "That passkey is already added"
+    TOO_MANY = AccountsErrorCode.PASSKEY_TOO_MANY, "This account has as many passkeys as it can"
+    # the signature counter went backwards
+    CLONE_SUSPECTED = AccountsErrorCode.PASSKEY_CLONE_SUSPECTED, "That passkey may be a copy"
+    # too many failed sign-ins from this source
+    BLOCKED = AccountsErrorCode.PASSKEY_BLOCKED, "Too many attempts from your network"
 
 
-class PasskeyRejected(Exception):
+class PasskeyRejected(ServiceError):
     def __init__(self, problem: PasskeyProblem, retry_after: int = 0):
-        super().__init__(problem.value)
+        code, message = problem.value
+        super().__init__(code, message)
         self.problem = problem
         self.retry_after = retry_after
 
@@ -192,7 +200,7 @@ def add_passkey(
     except Exception as error:  # any failure to verify, whatever the library raises
         logger.info("Passkey registration not verified: %s", type(error).__name__)
         record(
-            verb="accounts.passkey_add_failed",
+            verb=AccountsVerb.PASSKEY_ADD_FAILED,
             actor=user,
             target=user,
             data={"reason": type(error).__name__},
@@ -238,7 +246,7 @@ def _keep_passkey(
         created_at=clock.now(),
     )
     record(
-        verb="accounts.passkey_added",
+        verb=AccountsVerb.PASSKEY_ADDED,
         actor=user,
         target=user,
         data={"passkey": passkey.id, "name": name},
@@ -286,7 +294,7 @@ def check_passkey(
             )
             throttles.clear_failures(account=user.email, source=client_ip(request))
             record(
-                verb="accounts.signed_in",
+                verb=AccountsVerb.SIGNED_IN,
                 actor=user,
                 target=user,
                 data={"method": "passkey", "passkey": passkey.id},
@@ -296,7 +304,7 @@ def check_passkey(
     except PasskeyRejected as rejected:
         if rejected.problem is PasskeyProblem.CLONE_SUSPECTED:
             record(
-                verb="accounts.passkey_clone_suspected",
+                verb=AccountsVerb.PASSKEY_CLONE_SUSPECTED,
                 actor=user,
                 target=user,
                 request=request,
@@ -351,7 +359,7 @@ def remove_passkey(*, user: User, passkey_id: int, request: HttpRequest) -> Pass
         return None
     passkey.delete()
     record(
-        verb="accounts.passkey_removed",
+        verb=AccountsVerb.PASSKEY_REMOVED,
         actor=user,
         target=user,
         data={"passkey": passkey_id, "name": passkey.name},

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from portal.accounts import clock
+from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.models import SignedInSession, User
 from portal.accounts.services.throttles import client_ip
 from portal.audit.services import record
@@ -61,7 +62,7 @@ def end_session(*, user: User, session_id: int, request: HttpRequest) -> bool:
         return False
     _end([row])
     record(
-        verb="accounts.session_ended",
+        verb=AccountsVerb.SESSION_ENDED,
         actor=_acting(request),
         target=user,
         data={"signed_in_at": row.signed_in_at.isoformat()},
@@ -78,7 +79,7 @@ def end_other_sessions(*, user: User, request: HttpRequest, reason: str) -> int:
         )
     )
     return _end_and_record(
-        rows, user=user, request=request, reason=reason, verb="accounts.other_sessions_ended"
+        rows, user=user, request=request, reason=reason, verb=AccountsVerb.OTHER_SESSIONS_ENDED
     )
 
 
@@ -86,12 +87,17 @@ def end_all_sessions(*, user: User, request: HttpRequest, reason: str) -> int:
     """Sign the user out everywhere (regulator staff, or after a reset)."""
     rows = list(SignedInSession.objects.filter(user=user))
     return _end_and_record(
-        rows, user=user, request=request, reason=reason, verb="accounts.all_sessions_ended"
+        rows, user=user, request=request, reason=reason, verb=AccountsVerb.ALL_SESSIONS_ENDED
     )
 
 
 def _end_and_record(
-    rows: list[SignedInSession], *, user: User, request: HttpRequest, reason: str, verb: str
+    rows: list[SignedInSession],
+    *,
+    user: User,
+    request: HttpRequest,
+    reason: str,
+    verb: AccountsVerb,
 ) -> int:
     if not rows:
         return 0  # nothing to write (the common case, so no transaction is opened)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 
 from portal.audit.services import record
+from portal.register.audit_verbs import RegisterVerb
 from portal.register.events import person_register_changed
 from portal.register.importing.report import ImportReport
 from portal.register.importing.staging import ADDRESS_COLUMNS
@@ -580,7 +581,7 @@ class Applier:
             data = {"changes": person_changes, "source": self.source_label}
             person_register_changed(person=person, reason=reason, data=data)
             record(
-                verb="register.person_changed",
+                verb=RegisterVerb.PERSON_CHANGED,
                 actor_label=self.source_label,
                 target=person,
                 data={"reason": reason, **data},

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from portal.audit.services import record
 from portal.register.activities import ensure_regulated_activities
+from portal.register.audit_verbs import RegisterVerb
 from portal.register.importing.apply import Applier
 from portal.register.importing.parse import Existing, Parser, Prepared
 from portal.register.importing.report import ImportReport
@@ -162,7 +163,7 @@ def run_import(
         Applier(report=report, source_label=f"{SOURCE_LABEL} {run_id}").run()
         report.timings["apply"] = time.perf_counter() - started - report.timings["read and stage"]
         record(
-            verb="register.imported",
+            verb=RegisterVerb.IMPORTED,
             actor_label=SOURCE_LABEL,
             target_type="register_import",
             target_id=run_id,

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from portal.access import public, requires
+from portal.staff_permissions import StaffPermission
 from tests.support.test_site.forms import (
     ContactMethodQuestion,
     EmailQuestion,
@@ -45,7 +46,7 @@ def signed_in_page(request: HttpRequest) -> HttpResponse:
     return render(request, "test_site/private.html", {"heading": "Your account"})
 
 
-@requires("regulator_staff")
+@requires(StaffPermission.VIEW_REGISTER.required)
 def staff_page(request: HttpRequest) -> HttpResponse:
     return render(request, "test_site/private.html", {"heading": "Regulator staff only"})
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
-from django.db.backends.signals import connection_created
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -20,18 +19,6 @@ from django_tasks_db.management.commands.db_worker import Worker
 from portal.operations import sweeper
 
 logger = logging.getLogger(__name__)
-
-
-def _asynchronous_commit(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """The worker's own bookkeeping (claiming a task, marking mail sent) need not wait for
-    the disk: if PostgreSQL crashed within that fraction of a second, a task would run again
-    or a message be sent twice (same Message-ID), never lost, because what the web request
-    wrote (the outbox row, the task) was committed durably. Each fsync costs a few
-    milliseconds, several per message, which is most of a priority email's time in the
-    worker."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO off")
 
 
 class Command(BaseCommand):
@@ -56,8 +43,6 @@ class Command(BaseCommand):
         if interval is None:
             priority_only = queues == settings.TASK_QUEUE_PRIORITY_EMAIL
             interval = 0.02 if priority_only else 0.1
-        connection_created.connect(_asynchronous_commit, dispatch_uid="worker_async_commit")
-        connection.close()  # reconnect with the setting above
         if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
             # One SMTP connection per worker, reused from message to message.
             settings.EMAIL_BACKEND = "portal.operations.smtp.PersistentSMTPBackend"

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from portal.accounts.demo import demo_totp_code
+from portal.demo.accounts import demo_totp_code
 
 
 class Command(BaseCommand):

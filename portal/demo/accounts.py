@@ -10,9 +10,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
-from portal.accounts.services.access import recompute_access
+from portal.demo.generator import PLANTED_EMAILS
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
-from portal.register.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 
 DEMO_MANAGER_EMAIL = "manager@sunrise-demo.example"
@@ -44,13 +43,12 @@ def _with_fixed_authenticator(user: User) -> None:
 
 
 def demo_account(email: str, *, full_name: str, person: Person | None = None) -> User:
-    """A demo account with the demo password and the published authenticator (made once),
-    its access worked out from the register."""
+    """A demo account with the demo password and the published authenticator (made once);
+    its access comes from the register, read live."""
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, person=person, full_name=full_name)
     _with_fixed_authenticator(user)
-    recompute_access(user=user, reason="demo data")
     return user
 
 

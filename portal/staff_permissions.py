@@ -1,0 +1,48 @@
+"""What regulator staff may do, by name.
+
+Views ask for a named staff permission (`@requires(StaffPermission.X.required)`), never for
+`is_staff`. Today every active staff account holds every staff permission; issue 15 gives
+staff roles, and `staff_permissions_of` will read them: nothing else changes then.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from django.http import HttpRequest
+
+from portal.access import Principal, register_permission
+
+
+class StaffPermission(StrEnum):
+    VIEW_NOTIFICATIONS_QUEUE = "view_notifications_queue"
+    DECIDE_NOTIFICATIONS = "decide_notifications"
+    VIEW_REGISTER = "view_register"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    DECIDE_SECOND_FACTOR_RESETS = "decide_second_factor_resets"
+
+    @property
+    def required(self) -> str:
+        """The name `@requires(...)` takes."""
+        return f"staff.{self.value}"
+
+
+def staff_permissions_of(principal: Principal | None) -> frozenset[StaffPermission]:
+    """The one place that decides which staff permissions a principal holds."""
+    if principal is None or not principal.is_authenticated or not principal.is_active:
+        return frozenset()
+    return frozenset(StaffPermission) if principal.is_staff else frozenset()
+
+
+def has_staff_permission(principal: Principal | None, permission: StaffPermission) -> bool:
+    return permission in staff_permissions_of(principal)
+
+
+def _check(permission: StaffPermission) -> Any:
+    def check(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
+        return has_staff_permission(request.user, permission)
+
+    return check
+
+
+for _permission in StaffPermission:
+    register_permission(_permission.required, _check(_permission), covers_everything=True)

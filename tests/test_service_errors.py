@@ -1,0 +1,30 @@
+"""Service errors are a catalogue: one type, a stable code per failure, a message for people."""
+
+from portal.accounts.selectors import SignUpCase
+from portal.accounts.services.accounts import AccountNotCreated, AlreadyDecided
+from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
+from portal.errors import ServiceError, all_error_codes
+
+
+def test_every_code_is_named_for_its_domain_and_listed_once():
+    codes = [code.value for code in all_error_codes()]
+    assert codes
+    assert len(codes) == len(set(codes))
+    for code in all_error_codes():
+        domain = type(code).__module__.split(".")[1]
+        assert code.value.startswith(f"{domain}."), code
+
+
+def test_account_refusals_carry_a_code_a_message_and_the_field():
+    refused = AccountNotCreated(SignUpCase.SHARED_EMAIL)
+    assert isinstance(refused, ServiceError)
+    assert refused.code == "accounts.sign_up_not_eligible"
+    assert refused.field == "email"
+    assert str(refused) == refused.message
+    assert AlreadyDecided().code == "accounts.factor_reset_already_decided"
+
+
+def test_every_passkey_problem_has_its_own_code():
+    codes = {PasskeyRejected(problem).code for problem in PasskeyProblem}
+    assert len(codes) == len(PasskeyProblem)
+    assert all(code.startswith("accounts.passkey_") for code in codes)
