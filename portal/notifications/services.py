@@ -558,11 +558,9 @@ def apply_accepted_change(*, notification: Notification, actor: Any) -> None:
 
 
 def _note_on_decision(notification: Notification, note: str) -> None:
-    """Add `note` to the decision both sides see (the thread and the decision email)."""
+    """Add `note` to the decision both sides see (both notification pages and the email)."""
     notification.decision_reason = note
     notification.save(update_fields=["decision_reason"])
-    decision = notification.messages.filter(kind=MessageKind.STATUS).order_by("-id")[:1]
-    NotificationMessage.objects.filter(pk__in=decision.values("pk")).update(body=note)
 
 
 @transaction.atomic
