@@ -64,6 +64,24 @@ def _declared_length(request: HttpRequest) -> int | None:
     return int(raw)
 
 
+# A refused body no larger than this is read and thrown away before the answer. A server that
+# closes a connection with unread data on it sends a reset, and nginx, still passing the body
+# on, then answers 502 instead of our 413. nginx caps bodies at 3 MiB, so this covers every
+# body it forwards, while a direct 60 MiB upload is still refused without being read.
+DRAIN_LIMIT_BYTES = 4 * 1024 * 1024
+_DRAIN_CHUNK_BYTES = 64 * 1024
+
+
+def _discard_body(request: HttpRequest, length: int) -> None:
+    if length > DRAIN_LIMIT_BYTES:
+        return
+    try:
+        while request.read(_DRAIN_CHUNK_BYTES):
+            pass
+    except OSError:
+        pass  # the client went away: nothing left to answer
+
+
 def too_large_page(request: HttpRequest, limit: int, status: int = 413) -> HttpResponse:
     # No "Connection: close" here: WSGI leaves connections to the server, and gunicorn's sync
     # workers close each one after its answer, so the unread body is never parsed as a request.
@@ -94,5 +112,6 @@ class RequestBodyLimitMiddleware:
                 length,
                 limit,
             )
+            _discard_body(request, length)
             return too_large_page(request, limit)
         return self.get_response(request)
