@@ -26,6 +26,19 @@ def check_form(definition: FormDefinition, where: str) -> list[str]:
                 and not question.choices
             ):
                 problems.append(f"{where}: {question.key!r} has no choices")
+            if question.or_instead and question.or_instead not in {
+                q.key for q in page.questions if q.key != question.key
+            }:
+                problems.append(
+                    f"{where}: {question.key!r} may be answered instead by "
+                    f"{question.or_instead!r}, which is not another question on its page"
+                )
+            if question.kind != Kind.FILE and (question.max_files or question.max_file_bytes):
+                problems.append(f"{where}: {question.key!r} has file limits but takes no files")
+            if (question.max_files is not None and question.max_files < 1) or (
+                question.max_file_bytes is not None and question.max_file_bytes < 1
+            ):
+                problems.append(f"{where}: {question.key!r} has a file limit below 1")
     for page in definition.pages():
         conditions = [page.condition] + [q.condition for q in page.questions]
         for condition in conditions:

@@ -22,15 +22,25 @@ from portal.forms.fields import (
     CONFIRM_SUFFIX,
     PHONE,
     POSTCODE,
+    AttachedFile,
     EngineContext,
     field_for,
+    file_limits,
     is_empty,
     looks_like_a_name,
     subject_of,
     to_json,
     without_control_characters,
 )
-from portal.forms.vocabulary import Answers, DateRule, FormDefinition, Kind, Page, Question
+from portal.forms.vocabulary import (
+    Answers,
+    DateRule,
+    FileState,
+    FormDefinition,
+    Kind,
+    Page,
+    Question,
+)
 from portal.frontend.formats import govuk_date, govuk_time
 from portal.frontend.govuk_fields import DATE_PARTS
 
@@ -147,6 +157,11 @@ class PageForm(forms.Form):
         cleaned = super().clean() or {}
         merged: dict[str, Any] = dict(self.stored)
         for question in self.questions:
+            if question.kind == Kind.FILE:
+                # Files are uploaded and removed by the client's services, never posted as
+                # answers: the stored document ids are the answer.
+                cleaned[question.key] = list(self.stored.get(question.key) or [])
+                self.errors.pop(question.key, None)
             if question.key in cleaned:
                 merged[question.key] = to_json(question, cleaned[question.key])
         tainted = (
@@ -169,8 +184,10 @@ class PageForm(forms.Form):
             if key in self.errors:
                 continue
             value = cleaned.get(key)
-            if is_empty(value):
-                if question.required:
+            if question.kind == Kind.FILE:
+                self._check_files(question, value)
+            if not self._answered(question, value):
+                if question.required and not self._answered_instead(question, merged):
                     params = {"parts": list(DATE_PARTS)} if question.kind == Kind.DATE else None
                     self.add_error(
                         key, ValidationError(question.error, code="required", params=params)
@@ -178,6 +195,46 @@ class PageForm(forms.Form):
                 continue
             self._check_value(question, value, merged, cleaned)
         return cleaned
+
+    def _answered(self, question: Question, value: Any) -> bool:
+        if question.kind == Kind.FILE:
+            return any(f.state.usable for f in self.context.files_for(value))
+        return not is_empty(value)
+
+    def _answered_instead(self, question: Question, merged: dict[str, Any]) -> bool:
+        """Either-or questions: the other one answers this one too, and when neither is
+        answered only the first of the two on the page shows the error."""
+        if not question.or_instead:
+            return False
+        other = next((q for q in self.questions if q.key == question.or_instead), None)
+        if other is None:
+            return False
+        if self._answered(other, merged.get(other.key)):
+            return True
+        return self.questions.index(other) < self.questions.index(question)
+
+    def _check_files(self, question: Question, value: Any) -> None:
+        """A file with a virus, or that could not be checked, must be removed; no question
+        holds more files than its limit."""
+        files = self.context.files_for(value)
+        for attached in files:
+            if attached.state == FileState.INFECTED:
+                self.add_error(
+                    question.key, f"‘{attached.name}’ contains a virus. Remove it from this page"
+                )
+            elif attached.state == FileState.FAILED:
+                self.add_error(
+                    question.key,
+                    f"‘{attached.name}’ could not be checked for viruses. Remove it and "
+                    "upload it again",
+                )
+        most, _size = file_limits(question)
+        if len(files) > most:
+            self.add_error(
+                question.key,
+                f"You can upload up to {most:,} files for {subject_of(question).lower()}. "
+                "Remove some",
+            )
 
     def _check_value(
         self, question: Question, value: Any, merged: dict[str, Any], cleaned: dict[str, Any]
@@ -235,6 +292,8 @@ class PageForm(forms.Form):
         """This page's answers as stored JSON; None for questions now without an answer."""
         result: dict[str, Any] = {}
         for question in self.page.questions:
+            if question.kind == Kind.FILE:
+                continue  # owned by the client's upload and remove services
             value = self.cleaned_data.get(question.key)
             result[question.key] = None if is_empty(value) else to_json(question, value)
             if question.kind == Kind.IDENTIFIER:
@@ -246,7 +305,7 @@ class PageForm(forms.Form):
         """For "save and come back later": every answer that is valid on its own."""
         result: dict[str, Any] = {}
         for question in self.questions:
-            if question.key in self.errors:
+            if question.key in self.errors or question.kind == Kind.FILE:
                 continue
             value = self.cleaned_data.get(question.key)
             if not is_empty(value):
@@ -258,7 +317,7 @@ def initial_from_answers(page: Page, answers: Answers) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     for question in page.questions:
         value = answers.get(question.key)
-        if value is None:
+        if value is None or question.kind == Kind.FILE:
             continue
         if question.kind == Kind.DATE:
             try:
@@ -277,8 +336,8 @@ def data_from_answers(page: Page, answers: Answers) -> MultiValueDict[str, Any]:
     data: MultiValueDict[str, Any] = MultiValueDict()
     for question in page.questions:
         value = answers.get(question.key)
-        if value is None:
-            continue
+        if value is None or question.kind == Kind.FILE:
+            continue  # a file question's answer is the stored document ids, not posted data
         if question.kind == Kind.DATE:
             try:
                 day = dt.date.fromisoformat(str(value))
@@ -372,6 +431,8 @@ class SummaryRow:
     page_key: str
     question_key: str
     multiline: bool = False
+    # A file question's files, each shown with its size and state (and a link when clean).
+    files: tuple[AttachedFile, ...] = ()
 
 
 @dataclass
@@ -402,7 +463,47 @@ def display_value(question: Question, value: Any, context: EngineContext) -> str
         return context.person_label(str(value))
     if kind == Kind.NUMBER:
         return f"{int(value):,}"
+    if kind == Kind.FILE:
+        files = context.files_for(value)
+        if not files:
+            return "Not given"
+        return "\n".join(f"{f.name} ({f.size_text}, {f.state_text})" for f in files)
     return str(value)
+
+
+def _row(page_key: str, question: Question, value: Any, context: EngineContext) -> SummaryRow:
+    return SummaryRow(
+        label=question.summary_label.replace(" (optional)", ""),
+        value=display_value(question, value, context),
+        page_key=page_key,
+        question_key=question.key,
+        multiline=question.kind in (Kind.LONG_TEXT, Kind.MULTI_CHOICE, Kind.FILE),
+        files=tuple(context.files_for(value)) if question.kind == Kind.FILE else (),
+    )
+
+
+def applicable_files(
+    definition: FormDefinition, answers: Answers, context: EngineContext
+) -> list[AttachedFile]:
+    """Every file answering a question that applies, in the form's order."""
+    pages = {page.key for page in visible_pages(definition, answers)}
+    return [
+        attached
+        for page in definition.pages()
+        if page.key in pages
+        for question in page.questions
+        if question.kind == Kind.FILE and question_applies(definition, question, answers)
+        for attached in context.files_for(answers.get(question.key))
+    ]
+
+
+def files_being_checked(
+    definition: FormDefinition, answers: Answers, context: EngineContext
+) -> list[AttachedFile]:
+    """Files still being checked for viruses: a form with any cannot be sent yet."""
+    return [
+        f for f in applicable_files(definition, answers, context) if f.state == FileState.PENDING
+    ]
 
 
 def summary(
@@ -419,16 +520,7 @@ def summary(
                 if not question_applies(definition, question, answers):
                     continue
                 # Optional questions left blank are listed too, so they can still be answered.
-                value = answers.get(question.key)
-                block.rows.append(
-                    SummaryRow(
-                        label=question.summary_label.replace(" (optional)", ""),
-                        value=display_value(question, value, context),
-                        page_key=page.key,
-                        question_key=question.key,
-                        multiline=question.kind in (Kind.LONG_TEXT, Kind.MULTI_CHOICE),
-                    )
-                )
+                block.rows.append(_row(page.key, question, answers.get(question.key), context))
         if block.rows:
             sections.append(block)
     return sections
@@ -441,13 +533,5 @@ def follow_up_summary(
     for page in pages:
         for question in page.questions:
             if question.key in answers:
-                rows.append(
-                    SummaryRow(
-                        label=question.summary_label.replace(" (optional)", ""),
-                        value=display_value(question, answers[question.key], context),
-                        page_key=page.key,
-                        question_key=question.key,
-                        multiline=question.kind == Kind.LONG_TEXT,
-                    )
-                )
+                rows.append(_row(page.key, question, answers[question.key], context))
     return rows

@@ -8,26 +8,94 @@ everything else as text.
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
 
-from portal.forms.vocabulary import DateRule, Kind, Question
+from portal.forms.vocabulary import DateRule, FileState, Kind, Question
 from portal.frontend.govuk_fields import GovukDateField, GovukTimeField
 
 CONFIRM_SUFFIX = "__not_a_name"
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """One uploaded file as a form shows it: the client maps its documents onto this."""
+
+    id: str
+    name: str
+    size: int
+    state: FileState
+    # Where the file can be downloaded (a clean file the viewer may open), else "".
+    href: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", FileState(self.state))  # the client may pass text
+
+    @property
+    def size_text(self) -> str:
+        return str(filesizeformat(self.size)).replace("\xa0", " ")
+
+    @property
+    def state_text(self) -> str:
+        return {
+            FileState.PENDING: "being checked",
+            FileState.CLEAN: "checked",
+            FileState.INFECTED: "contains a virus – remove it",
+            FileState.FAILED: "could not be checked – remove it and upload it again",
+        }[self.state]
+
+
+@dataclass(frozen=True)
+class FileRules:
+    """What the client accepts, for the file input's `accept` attribute and its hint."""
+
+    accept: str = ""  # e.g. ".pdf,.docx,.png"
+    types_in_words: str = ""  # e.g. "PDF, Word, Excel, JPEG or PNG"
+
+
+@dataclass(frozen=True)
 class EngineContext:
-    """What some questions need from outside the definition: the registered people to pick."""
+    """What some questions need from outside the definition: the registered people to pick,
+    and the files uploaded to file questions (by document id)."""
 
     registered_people: tuple[tuple[str, str], ...] = ()
+    files: Mapping[str, AttachedFile] = field(default_factory=dict)
+    file_rules: FileRules = FileRules()
 
     def person_label(self, person_ref: str) -> str:
         return dict(self.registered_people).get(person_ref, person_ref)
+
+    def files_for(self, value: Any) -> list[AttachedFile]:
+        """The files a stored answer names, in upload order (ids the client does not know,
+        such as another owner's, are left out)."""
+        if not isinstance(value, list):
+            return []
+        return [self.files[str(i)] for i in value if str(i) in self.files]
+
+
+def file_limits(question: Question) -> tuple[int, int]:
+    """How many files a file question takes, and the largest size of each, in bytes."""
+    count = question.max_files or int(settings.FORMS_FILE_MAX_COUNT)
+    size = question.max_file_bytes or int(settings.FORMS_FILE_MAX_BYTES)
+    return count, size
+
+
+def file_hint(question: Question, context: EngineContext) -> str:
+    """The question's hint followed by what may be uploaded, so nobody learns it by failing."""
+    count, size = file_limits(question)
+    types = context.file_rules.types_in_words
+    rules = f"{'Each file must be' if count > 1 else 'The file must be'} "
+    rules += f"{filesizeformat(size)} or smaller".replace("\xa0", " ")
+    if types:
+        rules += f" and a {types} file"
+    rules += f". You can upload up to {count:,} files." if count > 1 else "."
+    return f"{question.hint} {rules}".strip()
 
 
 # ---------------------------------------------------------------------------------------
@@ -88,6 +156,12 @@ def field_for(question: Question, context: EngineContext) -> forms.Field:
         "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
     }
     kind = question.kind
+    if kind == Kind.FILE:
+        # Only the input: the files already uploaded come from the stored answer (document
+        # ids), and the client uploads a chosen file before the page is validated.
+        attrs = {"accept": context.file_rules.accept} if context.file_rules.accept else {}
+        common["help_text"] = file_hint(question, context)
+        return forms.FileField(widget=forms.FileInput(attrs=attrs), **common)
     if kind in (Kind.TEXT, Kind.IDENTIFIER, Kind.PHONE, Kind.POSTCODE):
         widget = forms.TextInput(attrs={"spellcheck": "false"} if kind != Kind.TEXT else {})
         if kind == Kind.PHONE:

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.errors import ServiceError
 from portal.forms import engine
+from portal.forms.fields import AttachedFile
 from portal.forms.models import Draft
-from portal.forms.vocabulary import FormDefinition, Page
+from portal.forms.vocabulary import FormDefinition, Kind, Page, Question
+
+# The button that uploads the chosen file and stays on the page ("add another"), and the one
+# that removes an uploaded file (its value is the document id): both inside the page's form.
+UPLOAD_BUTTON = "upload_file"
+REMOVE_BUTTON = "remove_file"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,18 @@ class Saved(Protocol):
 
 # save(page_key=..., answers=..., complete=..., seen_revision=...) -> Saved
 SavePage = Callable[..., Saved]
+
+
+class Attachments(Protocol):
+    """The client's file services for one draft: they lock it, check who may change it, store
+    and scan the file, add or drop its id in the answer and audit; refusals are ServiceErrors
+    whose messages say what to do ("The selected file must be smaller than 50 MB")."""
+
+    def upload(self, *, question: Question, upload: UploadedFile) -> AttachedFile: ...
+
+    def remove(self, *, document_id: str) -> AttachedFile: ...
+
+
 D = TypeVar("D", bound=Draft)
 
 
@@ -153,29 +173,61 @@ class PageFlow:
         draft: D,
         context: engine.EngineContext,
         save: SavePage,
+        attachments: Attachments | None = None,
+        refresh: Callable[[], engine.EngineContext] | None = None,
     ) -> tuple[HttpResponseBase | None, engine.PageForm, D]:
         """Handle a posted page: a redirect when it is done, else the form to show again
         (with its errors) and the draft as it now stands. Every answer that is valid on its
-        own is kept, even while the page shows errors."""
+        own is kept, even while the page shows errors.
+
+        A page with file questions also takes `attachments` (the client's file services) and
+        `refresh` (the engine context again, once files changed): a chosen file is uploaded
+        before the page is checked, so "Save and continue" with a file chosen does both."""
+        seen = _int_or_none(request.POST.get("revision"))
+        opened_at = draft.revision
+        file_errors, file_notes = self._file_actions(request, page, attachments)
+        if file_notes or file_errors:
+            draft.refresh_from_db()
+            context = refresh() if refresh is not None else context
+            if seen == opened_at:
+                seen = draft.revision  # the file services' own change is not someone else's
         form = engine.build_form(
             definition, page, answers=draft.answers, context=context, data=request.POST
         )
-        seen = _int_or_none(request.POST.get("revision"))
         saving_for_later = "save_for_later" in request.POST
         complete = form.is_valid()
+        staying = (
+            bool(file_errors) or UPLOAD_BUTTON in request.POST or REMOVE_BUTTON in request.POST
+        )
         answers = form.page_answers() if complete else form.valid_part()
+        for key, message in file_errors.items():
+            form.add_error(key, message)  # shown with the page's other errors, if any
+        if staying:
+            # Uploading or removing keeps the user on the page and keeps what they typed; the
+            # page is done only when they continue.
+            complete = False
         if answers or complete:
             result = save(page_key=page.key, answers=answers, complete=complete, seen_revision=seen)
             draft = result.draft
             if complete:
                 self._tell_if_changed_elsewhere(request, result)
-        if saving_for_later:
+        if staying:
+            if file_errors:
+                return None, form, draft
+            for note in file_notes:
+                messages.success(request, note)
+            # Back to the page (a reload does not post the file again), where it is listed.
+            back = self._page_url(draft, page.key)
+            if request.GET.get("return") == "check":
+                back += "?return=check"
+            return redirect(back), form, draft
+        if saving_for_later and not file_errors:
             messages.success(
                 request,
                 "Your answers have been saved. You can come back to this draft at any time.",
             )
             return redirect(self.urls.home), form, draft
-        if not complete:
+        if not complete or file_errors:
             return None, form, draft
         if engine.stop_reason(page, draft.answers):
             return redirect(self.urls.stop, draft.pk, page.key), form, draft
@@ -184,6 +236,40 @@ class PageFlow:
             definition, draft, page.key, returning_to_check=returning, context=context
         )
         return after, form, draft
+
+    def _file_actions(
+        self, request: HttpRequest, page: Page, attachments: Attachments | None
+    ) -> tuple[dict[str, str], list[str]]:
+        """Upload the file chosen for each file question and remove the one asked for: the
+        errors by question key, and what happened in words for the page."""
+        errors: dict[str, str] = {}
+        notes: list[str] = []
+        file_questions = [q for q in page.questions if q.kind == Kind.FILE]
+        if attachments is None or not file_questions:
+            return errors, notes
+        removing = request.POST.get(REMOVE_BUTTON, "")
+        if removing:
+            try:
+                removed = attachments.remove(document_id=removing)
+            except ServiceError as problem:
+                errors[problem.field or file_questions[0].key] = problem.message
+            else:
+                notes.append(f"‘{removed.name}’ has been removed.")
+        for question in file_questions:
+            chosen = request.FILES.getlist(question.key)
+            if not chosen and UPLOAD_BUTTON in request.POST and not removing:
+                errors[question.key] = "Select a file to upload"
+            for upload in chosen[:1]:  # one file per question per request (no `multiple`)
+                try:
+                    attached = attachments.upload(question=question, upload=upload)
+                except ServiceError as problem:
+                    errors[question.key] = problem.message
+                else:
+                    notes.append(
+                        f"‘{attached.name}’ has been uploaded. We are checking it for viruses: "
+                        "this usually takes a few seconds."
+                    )
+        return errors, notes
 
     def _tell_if_changed_elsewhere(self, request: HttpRequest, result: Saved) -> None:
         if result.changed_elsewhere:

@@ -3,6 +3,7 @@ submits answers in this shape."""
 
 from typing import Any
 
+from portal.forms.fields import file_limits
 from portal.forms.vocabulary import FormDefinition, Kind, Question
 
 
@@ -30,6 +31,19 @@ def _question_schema(question: Question) -> dict[str, Any]:
             schema["minimum"] = question.min_value
         if question.max_value is not None:
             schema["maximum"] = question.max_value
+    elif kind == Kind.FILE:
+        most, largest = file_limits(question)
+        schema.update(
+            type="array",
+            items={"type": "string", "minLength": 1, "maxLength": 64},
+            minItems=1,
+            maxItems=most,
+            uniqueItems=True,
+        )
+        schema["x-document-ids"] = {
+            "max_file_bytes": largest,
+            "note": "The ids of documents uploaded beforehand; a file must be clean to send.",
+        }
     elif kind == Kind.EMAIL:
         schema.update(type="string", format="email", maxLength=question.length_limit)
     else:
@@ -49,13 +63,19 @@ def json_schema(
 ) -> dict[str, Any]:
     """The answers of one version of one form as JSON Schema (draft 2020-12)."""
     properties = {q.key: _question_schema(q) for q in definition.questions()}
-    required = [
-        q.key
+    always = [
+        q
         for page in definition.pages()
         if page.condition is None
         for q in page.questions
         if q.required and q.condition is None
     ]
+    required = [q.key for q in always if not q.or_instead]
+    # "Either this or that" pairs: one of the two is required.
+    either = sorted({tuple(sorted((q.key, q.or_instead))) for q in always if q.or_instead})
+    extra: dict[str, Any] = {}
+    if either:
+        extra["allOf"] = [{"anyOf": [{"required": [a]}, {"required": [b]}]} for a, b in either]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_id,
@@ -65,4 +85,5 @@ def json_schema(
         "properties": properties,
         "required": required,
         "additionalProperties": False,
+        **extra,
     }

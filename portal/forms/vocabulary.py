@@ -29,6 +29,24 @@ class Kind(enum.StrEnum):
     PHONE = "phone"
     POSTCODE = "postcode"
     REGISTERED_PERSON = "registered_person"  # one of the provider's registered people
+    # Uploaded files: the answer is the list of their document ids, never their contents.
+    # The client stores and scans them; the engine learns their names, sizes and scan states
+    # from the EngineContext (portal.forms.fields.AttachedFile).
+    FILE = "file"
+
+
+class FileState(enum.StrEnum):
+    """Where a file is in its virus check; the client's documents map onto these."""
+
+    PENDING = "pending"  # being checked
+    CLEAN = "clean"  # checked: can be sent and downloaded
+    INFECTED = "infected"  # contains a virus: quarantined, must be removed
+    FAILED = "failed"  # could not be checked: must be removed and uploaded again
+
+    @property
+    def usable(self) -> bool:
+        """Counts towards answering the question (a pending file may still turn out clean)."""
+        return self in (FileState.PENDING, FileState.CLEAN)
 
 
 class DateRule(enum.StrEnum):
@@ -94,6 +112,13 @@ class Question:
     # A registered-person question sent for one location offers only that location's people,
     # never provider-level ones (its sender may hold nothing beyond that location).
     only_people_in_scope: bool = False
+    # A question that is answered when either it or `or_instead` (another question on the same
+    # page) is: "upload the statement, or type it". The first of the two carries the error.
+    or_instead: str = ""
+    # File questions: how many files and how large each may be (None: the settings' defaults,
+    # FORMS_FILE_MAX_COUNT and FORMS_FILE_MAX_BYTES).
+    max_files: int | None = None
+    max_file_bytes: int | None = None
 
     @property
     def summary_label(self) -> str:

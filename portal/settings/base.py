@@ -212,6 +212,14 @@ REQUEST_BODY_LIMIT_BYTES = env_int(
 )
 REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
 
+# File questions in forms (portal/forms): the defaults a question may lower. Pages with file
+# questions post to UPLOAD_URL_PREFIX, whose body may carry one file of the largest size
+# beside the page's other answers (nginx has a matching location).
+FORMS_FILE_MAX_COUNT = env_int("FORMS_FILE_MAX_COUNT", 20)
+FORMS_FILE_MAX_BYTES = env_int("FORMS_FILE_MAX_BYTES", 50 * 1024 * 1024)
+UPLOAD_URL_PREFIX = "/uploads/"
+REQUEST_BODY_LIMITS_BY_PREFIX[UPLOAD_URL_PREFIX] = FORMS_FILE_MAX_BYTES + REQUEST_BODY_LIMIT_BYTES
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
