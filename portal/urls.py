@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("portal.home.urls")),
     path("", include("portal.organisations.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("uploads/notifications/", include("portal.notifications.upload_urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
     path("", include("portal.register.urls")),
 ]

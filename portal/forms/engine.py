@@ -150,6 +150,22 @@ class PageForm(forms.Form):
             q for q in self.questions if not (q.condition and q.condition.question in page_keys)
         ]
 
+    def files_of(self, key: str) -> list[AttachedFile]:
+        """The files uploaded to a file question on this page, as stored."""
+        return self.context.files_for(self.stored.get(key))
+
+    def checking_files(self) -> bool:
+        """Any file on this page still being checked (the page then polls, with script)."""
+        return any(
+            f.state == FileState.PENDING
+            for q in self.questions
+            if q.kind == Kind.FILE
+            for f in self.files_of(q.key)
+        )
+
+    def takes_files(self) -> bool:
+        return any(q.kind == Kind.FILE for q in self.questions)
+
     def shows_name_confirmation(self, key: str) -> bool:
         return key in self.name_warnings
 

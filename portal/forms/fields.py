@@ -81,8 +81,8 @@ class EngineContext:
 
 def file_limits(question: Question) -> tuple[int, int]:
     """How many files a file question takes, and the largest size of each, in bytes."""
-    count = question.max_files or int(settings.FORMS_FILE_MAX_COUNT)
-    size = question.max_file_bytes or int(settings.FORMS_FILE_MAX_BYTES)
+    count = question.max_files or int(settings.DOCUMENTS_MAX_FILES_PER_QUESTION)
+    size = question.max_file_bytes or int(settings.DOCUMENTS_MAX_FILE_BYTES)
     return count, size
 
 

@@ -116,7 +116,7 @@ class Question:
     # page) is: "upload the statement, or type it". The first of the two carries the error.
     or_instead: str = ""
     # File questions: how many files and how large each may be (None: the settings' defaults,
-    # FORMS_FILE_MAX_COUNT and FORMS_FILE_MAX_BYTES).
+    # DOCUMENTS_MAX_FILES_PER_QUESTION and DOCUMENTS_MAX_FILE_BYTES).
     max_files: int | None = None
     max_file_bytes: int | None = None
 

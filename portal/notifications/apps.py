@@ -6,6 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Statutory notifications"
 
     def ready(self) -> None:
-        from portal.notifications import permissions
+        from portal.notifications import attachments, permissions
 
         permissions.register()
+        attachments.register()

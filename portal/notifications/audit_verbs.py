@@ -7,6 +7,10 @@ class NotificationsVerb(AuditVerb):
     DRAFT_STARTED = "notifications.draft_started", "type", "version"
     DRAFT_SAVED = "notifications.draft_saved", "page", "revision", "complete"
     DRAFT_DISCARDED = "notifications.draft_discarded"
+    # A file uploaded to or removed from a draft's file question (portal.documents audits
+    # the document itself); `files` is how many the question now has.
+    DRAFT_FILE_ADDED = "notifications.draft_file_added", "question", "document", "files"
+    DRAFT_FILE_REMOVED = "notifications.draft_file_removed", "question", "document", "files"
     SUBMITTED = "notifications.submitted", "reference", "type", "version"
     UPDATE_ADDED = "notifications.update_added", "reference", "follow_up"
     QUESTION_ASKED = "notifications.question_asked", "reference"

@@ -37,6 +37,8 @@ def valid_answer(question: Question, context: engine.EngineContext) -> Any:
         return "PR-0042"
     if kind == Kind.LONG_TEXT:
         return "What happened, described in enough detail for the regulator."
+    if kind == Kind.FILE:
+        return None  # files are uploaded, not typed: each file question here has a text twin
     return "Example answer"
 
 
@@ -46,6 +48,8 @@ def post_data(
     """Form data for every question on the page (the form ignores those that do not apply)."""
     data: dict[str, Any] = {}
     for question in page.questions:
+        if question.kind == Kind.FILE:
+            continue
         value = (overrides or {}).get(question.key, valid_answer(question, context))
         if question.kind == Kind.DATE and isinstance(value, dt.date):
             data[f"{question.key}-day"] = str(value.day)

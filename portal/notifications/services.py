@@ -16,7 +16,8 @@ from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
-from portal.notifications import permissions, scheduled_changes, selectors
+from portal.documents.services import discard_documents
+from portal.notifications import attachments, permissions, scheduled_changes, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
@@ -91,6 +92,15 @@ def engine_context(
             role_names[ref].append(label)
     people = {ref: f"{names[ref]} ({', '.join(role_names[ref])})" for ref in names}
     return engine.EngineContext(registered_people=tuple(people.items()))
+
+
+def context_for(
+    definition: NotificationType, item: NotificationDraft | Notification, *, links: bool = False
+) -> engine.EngineContext:
+    """The engine context of a draft or notification: its people and its files (`links`:
+    clean files link to their download)."""
+    context = engine_context(definition, item.provider_id, item.location_id)
+    return attachments.with_files(context, definition, item, links=links)
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,6 +201,8 @@ def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = Non
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
+    # Its files disappear now; the sweeper deletes them after the retention period.
+    discard_documents(owner_kind=attachments.DRAFT_OWNER, owner_id=draft.pk)
     record(verb="notifications.draft_discarded", actor=user, target=draft, request=request)
 
 
@@ -259,9 +271,12 @@ def submit_draft(
     if draft.status != DraftStatus.OPEN:
         raise NotificationError("This draft was deleted.")
     definition = definition_of(draft)
-    context = engine_context(definition, draft.provider_id, draft.location_id)
+    context = context_for(definition, draft)
     if engine.incomplete_pages(definition, draft.answers, context):
         raise NotificationError("Answer every question before you send the notification.")
+    waiting = engine.files_being_checked(definition, draft.answers, context)
+    if waiting:
+        raise NotificationError(attachments.still_checking_message(waiting))
     if definition.declaration and not declaration_confirmed:
         raise NotificationError("Confirm the declaration to send the notification")
     now = timezone.now()
@@ -285,6 +300,7 @@ def submit_draft(
         last_activity_at=now,
     )
     record_start(notification, action="submit", actor=user)
+    attachments.hand_over(draft=draft, notification=notification)
     draft.status = DraftStatus.SUBMITTED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])

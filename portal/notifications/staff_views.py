@@ -156,9 +156,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpResponse:
     notification = selectors.staff_notification(reference)
     definition = services.definition_of(notification)
-    context = services.engine_context(
-        definition, notification.provider_id, notification.location_id
-    )
+    # Clean files link to their download; pending or infected ones are listed, never linked.
+    context = services.context_for(definition, notification, links=True)
     register_person = None
     if definition.staff_decision and notification.answers.get("changed_person"):
         register_person = Person.objects.filter(

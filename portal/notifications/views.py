@@ -23,7 +23,7 @@ from portal.access import requires
 from portal.forms import engine
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
-from portal.notifications import permissions, selectors, services
+from portal.notifications import attachments, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.forms import (
@@ -254,7 +254,7 @@ def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     if not isinstance(item, NotificationDraft):
         return item
     definition = services.definition_of(item)
-    context = services.engine_context(definition, item.provider_id, item.location_id)
+    context = services.context_for(definition, item)
     resumed = FLOW.resume(definition, item, context)
     if resumed is not None:
         return resumed
@@ -281,12 +281,19 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     page = definition.page(page_key)
     if page is None:
         raise Http404("No such page")
-    context = services.engine_context(definition, item.provider_id, item.location_id)
+    context = services.context_for(definition, item)
     returning = request.GET.get("return") == "check"
     if request.method == "POST":
         save = partial(services.save_page, draft_id=item.pk, user=request.user, request=request)
         done, form, item = FLOW.post_page(
-            request, definition=definition, page=page, draft=item, context=context, save=save
+            request,
+            definition=definition,
+            page=page,
+            draft=item,
+            context=context,
+            save=save,
+            attachments=attachments.DraftAttachments(item.pk, request.user, request),
+            refresh=partial(services.context_for, definition, item),
         )
         if done is not None:
             return done
@@ -305,6 +312,9 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             "single_question": len(form.top_level()) == 1 and not form.children(),
             "returning": returning,
             "back_href": FLOW.back_href(definition, item, page.key, returning),
+            # Pages with file questions post to the upload prefix, which takes large bodies.
+            "upload_action": reverse("notifications_uploads:draft_page", args=[item.pk, page.key])
+            + ("?return=check" if returning else ""),
         },
     )
 
@@ -351,7 +361,7 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     if not isinstance(item, NotificationDraft):
         return item
     definition = services.definition_of(item)
-    context = services.engine_context(definition, item.provider_id, item.location_id)
+    context = services.context_for(definition, item)
     incomplete = engine.incomplete_pages(definition, item.answers, context)
     form = DeclarationForm(request.POST or None) if definition.declaration else None
     if form is not None and request.method == "POST":
@@ -366,6 +376,7 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
             "definition": definition,
             "sections": engine.summary(definition, item.answers, context),
             "incomplete": incomplete,
+            "checking": engine.files_being_checked(definition, item.answers, context),
             "form": form,
             "submit_error": submit_error,
             "can_send": permissions.can_send(request.user, item),
@@ -411,9 +422,7 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 def _notification_page(request: HttpRequest, reference: str, template: str) -> HttpResponse:
     notification = selectors.notification_for(request.user, reference)
     definition = services.definition_of(notification)
-    context = services.engine_context(
-        definition, notification.provider_id, notification.location_id
-    )
+    context = services.context_for(definition, notification, links=True)
     return render(
         request,
         template,

@@ -212,13 +212,15 @@ REQUEST_BODY_LIMIT_BYTES = env_int(
 )
 REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
 
-# File questions in forms (portal/forms): the defaults a question may lower. Pages with file
-# questions post to UPLOAD_URL_PREFIX, whose body may carry one file of the largest size
-# beside the page's other answers (nginx has a matching location).
-FORMS_FILE_MAX_COUNT = env_int("FORMS_FILE_MAX_COUNT", 20)
-FORMS_FILE_MAX_BYTES = env_int("FORMS_FILE_MAX_BYTES", 50 * 1024 * 1024)
+# Per file and per question (a file question may set lower limits of its own).
+DOCUMENTS_MAX_FILE_BYTES = env_int("DOCUMENTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
+DOCUMENTS_MAX_FILES_PER_QUESTION = env_int("DOCUMENTS_MAX_FILES_PER_QUESTION", 20)
+# Pages with file questions post to UPLOAD_URL_PREFIX, whose body may carry one file of the
+# largest size beside the page's other answers (nginx has a matching location).
 UPLOAD_URL_PREFIX = "/uploads/"
-REQUEST_BODY_LIMITS_BY_PREFIX[UPLOAD_URL_PREFIX] = FORMS_FILE_MAX_BYTES + REQUEST_BODY_LIMIT_BYTES
+REQUEST_BODY_LIMITS_BY_PREFIX[UPLOAD_URL_PREFIX] = (
+    DOCUMENTS_MAX_FILE_BYTES + REQUEST_BODY_LIMIT_BYTES
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

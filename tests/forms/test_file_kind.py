@@ -127,8 +127,8 @@ def test_more_files_than_the_limit_is_an_error():
 
 
 def test_limits_come_from_the_question_or_the_settings(settings):
-    settings.FORMS_FILE_MAX_COUNT = 7
-    settings.FORMS_FILE_MAX_BYTES = 5_000_000
+    settings.DOCUMENTS_MAX_FILES_PER_QUESTION = 7
+    settings.DOCUMENTS_MAX_FILE_BYTES = 5_000_000
     assert file_limits(STATEMENT) == (3, 1024)
     assert file_limits(PLANS) == (7, 5_000_000)
     field = engine.build_form(

@@ -27,6 +27,11 @@ def long_text(key: str, label: str, error: str, **extra: Any) -> Question:
     return Question(key=key, label=label, kind=Kind.LONG_TEXT, error=error, **extra)
 
 
+def file_upload(key: str, label: str, error: str, **extra: Any) -> Question:
+    """Documents to upload: the answer is the ids of the files, each checked for viruses."""
+    return Question(key=key, label=label, kind=Kind.FILE, error=error, **extra)
+
+
 def identifier(key: str, label: str, error: str, **extra: Any) -> Question:
     extra.setdefault(
         "hint",

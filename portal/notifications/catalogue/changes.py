@@ -5,6 +5,7 @@ practicable", so dates here may be in the future. Each ends with a declaration: 
 formal notices that change what the register says.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from portal.forms.vocabulary import Page, Question, Section
@@ -18,6 +19,7 @@ from portal.notifications.catalogue.build import (
     contact_details,
     date,
     email,
+    file_upload,
     long_text,
     multi,
     new_address,
@@ -239,6 +241,48 @@ STATEMENT_OF_PURPOSE = change_type(
                 "Enter the revised statement of purpose",
                 max_length=50_000,
                 short_label="Revised statement",
+            ),
+        ),
+    ),
+)
+
+# Version 2: the revised statement can be uploaded as a document (as most providers keep it)
+# or typed; either answers the question. Version 1 stays for notifications sent with it.
+_REVISION = STATEMENT_OF_PURPOSE.require_page("revision")
+STATEMENT_OF_PURPOSE_V2 = replace(
+    STATEMENT_OF_PURPOSE,
+    version=2,
+    sections=(
+        STATEMENT_OF_PURPOSE.sections[0],
+        section(
+            "statement",
+            "The revised statement",
+            _REVISION,
+            page(
+                "statement",
+                "The revised statement",
+                file_upload(
+                    "revised_statement_file",
+                    "Upload the revised statement of purpose",
+                    "Upload the revised statement of purpose, or type it in the box",
+                    hint="Upload the whole statement, or the parts that changed.",
+                    required=True,
+                    or_instead="revised_statement",
+                    max_files=5,
+                    short_label="Revised statement (documents)",
+                ),
+                long_text(
+                    "revised_statement",
+                    "Or type the revised statement of purpose, or the parts that changed",
+                    "Upload the revised statement of purpose, or type it in the box",
+                    max_length=50_000,
+                    or_instead="revised_statement_file",
+                    short_label="Revised statement",
+                ),
+                intro=(
+                    "Send us the revised statement of purpose. You can upload it as one or "
+                    "more documents, type it in the box, or both."
+                ),
             ),
         ),
     ),
@@ -548,6 +592,7 @@ CHANGE_TYPES = (
     CHANGE_CONTACT_DETAILS,
     CHANGE_OF_NAME,
     STATEMENT_OF_PURPOSE,
+    STATEMENT_OF_PURPOSE_V2,
     INSOLVENCY,
     OFFICERS,
     STOPPING_ACTIVITIES,

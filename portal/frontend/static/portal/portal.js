@@ -1,9 +1,11 @@
 // Start the GOV.UK Frontend components (password reveal, character count, conditional reveal).
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initSessionTimeout } from "./session-timeout.js";
+import { initUploads } from "./uploads.js";
 
 initAll();
 initSessionTimeout(document.querySelector('[data-module="session-timeout"]'));
+initUploads();
 
 // GOV.UK Frontend marks radios that reveal a question with aria-expanded, which ARIA does not
 // allow on a radio (https://github.com/alphagov/govuk-frontend/issues/979); accessibility

@@ -1,0 +1,145 @@
+// Pages with file questions work without script: the form posts the file, the server lists
+// it, a reload shows its virus check. With script (progressive enhancement):
+// - a chosen file is sent with XMLHttpRequest so the page can show how much has been sent
+//   (a progress bar, and a percentage in a polite live region every quarter);
+// - while a file is being checked, the page fetches itself every few seconds and swaps in
+//   the parts marked data-poll-region, announcing each finished check politely.
+import { initAll } from "../govuk/govuk-frontend.min.js";
+
+const POLL_EVERY_MS = 2500;
+const POLL_FOR_MS = 5 * 60 * 1000; // then stop: a reload shows the state (the session can idle)
+
+function announcer() {
+  return document.getElementById("portal-file-announcer");
+}
+
+function say(message) {
+  const region = announcer();
+  if (region) region.textContent = message;
+}
+
+// Show the page the server answered with, as if it had been navigated to.
+function showResponse(html, url) {
+  const fresh = new DOMParser().parseFromString(html, "text/html");
+  const main = fresh.querySelector("main");
+  if (!main) {
+    window.location.assign(url);
+    return;
+  }
+  document.querySelector("main").replaceWith(main);
+  document.title = fresh.title;
+  if (url && url !== window.location.href) window.history.replaceState(null, "", url);
+  initAll({ scope: main });
+  initUploads(main);
+  // Where a user of a screen reader expects to be: the errors, or the "uploaded" banner.
+  const target = main.querySelector(".govuk-error-summary, .govuk-notification-banner, h1");
+  if (target) {
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+}
+
+function enhanceForm(form) {
+  const progress = form.querySelector("[data-upload-progress]");
+  if (!progress || form.dataset.uploadEnhanced) return;
+  form.dataset.uploadEnhanced = "true";
+  const bar = progress.querySelector("progress");
+  const words = progress.querySelector("[data-upload-progress-text]");
+  form.addEventListener("submit", (event) => {
+    const inputs = [...form.querySelectorAll('input[type="file"]')];
+    if (!inputs.some((input) => input.files && input.files.length)) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) {
+      data.append(event.submitter.name, event.submitter.value);
+    }
+    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    progress.hidden = false;
+    let lastSaid = -1;
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", (sent) => {
+      if (!sent.lengthComputable) return;
+      const percent = Math.floor((sent.loaded / sent.total) * 100);
+      bar.value = percent;
+      const quarter = Math.floor(percent / 25);
+      if (quarter !== lastSaid) {
+        lastSaid = quarter;
+        words.textContent = `Uploading: ${percent}% sent`;
+      }
+    });
+    request.addEventListener("load", () => {
+      words.textContent = "Upload finished";
+      showResponse(request.responseText, request.responseURL);
+    });
+    const failed = () => {
+      progress.hidden = true;
+      for (const button of form.querySelectorAll("button")) button.disabled = false;
+      say("The file could not be sent. Check your connection and try again.");
+    };
+    request.addEventListener("error", failed);
+    request.addEventListener("abort", failed);
+    request.send(data);
+  });
+}
+
+function fileStates(scope) {
+  const states = new Map();
+  for (const row of scope.querySelectorAll("[data-file-id]")) {
+    states.set(row.dataset.fileId, { name: row.dataset.fileName, state: row.dataset.fileState });
+  }
+  return states;
+}
+
+const FINISHED = {
+  clean: (name) => `${name} has been checked`,
+  infected: (name) => `${name} contains a virus. Remove it`,
+  failed: (name) => `${name} could not be checked. Remove it and upload it again`,
+};
+
+let polling = false;
+
+function pollWhileChecking() {
+  if (polling || !document.querySelector("[data-files-checking]")) return;
+  polling = true;
+  const stopAt = Date.now() + POLL_FOR_MS;
+  const tick = async () => {
+    if (Date.now() > stopAt || !document.querySelector("[data-files-checking]")) {
+      polling = false;
+      return;
+    }
+    try {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (response.ok && response.url === window.location.href) {
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        const before = fileStates(document);
+        for (const region of document.querySelectorAll("[data-poll-region]")) {
+          const replacement = fresh.getElementById(region.id);
+          if (replacement && replacement.innerHTML !== region.innerHTML) {
+            region.replaceWith(replacement);
+            initAll({ scope: replacement });
+          }
+        }
+        const news = [];
+        for (const [id, now] of fileStates(document)) {
+          const was = before.get(id);
+          if (was && was.state === "pending" && FINISHED[now.state]) {
+            news.push(FINISHED[now.state](now.name));
+          }
+        }
+        if (news.length) say(`${news.join(". ")}.`);
+      }
+    } catch {
+      // Offline for a moment: try again at the next tick.
+    }
+    window.setTimeout(tick, POLL_EVERY_MS);
+  };
+  window.setTimeout(tick, POLL_EVERY_MS);
+}
+
+export function initUploads(scope = document) {
+  if (typeof XMLHttpRequest !== "undefined" && typeof FormData !== "undefined") {
+    for (const form of scope.querySelectorAll("form[data-upload-form]")) enhanceForm(form);
+  }
+  pollWhileChecking();
+}

@@ -1,0 +1,316 @@
+"""Files on notifications: uploads to a draft's file questions, their removal, what the pages
+show of them, and who may see them (registered with portal.documents at start-up).
+
+Documents belong to the draft while it is drafted and to the notification once it is sent:
+the same rows, handed over in the submit transaction (services.submit_draft). A file
+question's answer is the ids of its current documents, rewritten from the documents table
+under the draft's lock after every upload and removal, so two uploads at once both count.
+"""
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from portal.access import Principal
+from portal.audit.services import record
+from portal.documents import selectors as documents
+from portal.documents.access import register_owner_access
+from portal.documents.detection import ALL_KINDS, KINDS, allowed_names
+from portal.documents.limits import UploadLimits
+from portal.documents.models import Document
+from portal.documents.services import remove_document, transfer_documents, upload_document
+from portal.errors import ErrorCode, ServiceError
+from portal.forms import engine
+from portal.forms.fields import AttachedFile, FileRules, file_limits
+from portal.forms.models import DraftStatus
+from portal.forms.vocabulary import FormDefinition, Kind, Question
+from portal.notifications import permissions
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import Notification, NotificationDraft
+from portal.staff_permissions import StaffPermission, has_staff_permission
+
+DRAFT_OWNER = "notification_draft"
+NOTIFICATION_OWNER = "notification"
+
+
+class NotificationFileError(ErrorCode):
+    DRAFT_CLOSED = "notifications.files.draft_closed"
+    NOT_A_FILE_QUESTION = "notifications.files.not_a_file_question"
+
+
+FILE_RULES = FileRules(
+    accept=",".join(ext for kind in KINDS.values() for ext in kind.extensions),
+    types_in_words=allowed_names(ALL_KINDS).removeprefix("a "),
+)
+
+
+def takes_files(definition: FormDefinition) -> bool:
+    return any(q.kind == Kind.FILE for q in definition.questions())
+
+
+# ---------------------------------------------------------------------------------------
+# Who may see and change a notification's documents (portal.documents asks)
+# ---------------------------------------------------------------------------------------
+
+
+def _draft(owner_id: str) -> NotificationDraft | None:
+    try:
+        return NotificationDraft.objects.filter(pk=owner_id).first()
+    except (ValueError, TypeError):  # not a UUID
+        return None
+
+
+def _may_view_draft_files(principal: Principal, owner_id: str) -> bool:
+    draft = _draft(owner_id)
+    return draft is not None and permissions.can_edit_draft(principal, draft)
+
+
+def _may_change_draft_files(principal: Principal, owner_id: str) -> bool:
+    draft = _draft(owner_id)
+    return (
+        draft is not None
+        and draft.status == DraftStatus.OPEN
+        and permissions.can_edit_draft(principal, draft)
+    )
+
+
+def _may_view_notification_files(principal: Principal, owner_id: str) -> bool:
+    if not owner_id.isdigit():
+        return False
+    if has_staff_permission(principal, StaffPermission.VIEW_NOTIFICATIONS_QUEUE):
+        return Notification.objects.filter(pk=int(owner_id)).exists()
+    notification = Notification.objects.filter(pk=int(owner_id)).first()
+    return notification is not None and permissions.can_view_notification(principal, notification)
+
+
+def _nobody(_principal: Principal, _owner_id: str) -> bool:
+    return False  # a sent notification's files are its record: nobody changes them
+
+
+def register() -> None:
+    register_owner_access(
+        DRAFT_OWNER, can_view=_may_view_draft_files, can_change=_may_change_draft_files
+    )
+    register_owner_access(
+        NOTIFICATION_OWNER, can_view=_may_view_notification_files, can_change=_nobody
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# What the pages show
+# ---------------------------------------------------------------------------------------
+
+
+def _attached(document: Document, *, links: bool) -> AttachedFile:
+    href = ""
+    if links and document.is_downloadable:
+        href = reverse("documents:download", args=[document.pk])
+    return AttachedFile(
+        id=str(document.pk),
+        name=document.original_name,
+        size=document.size,
+        state=document.scan_state,  # type: ignore[arg-type]
+        href=href,
+    )
+
+
+def with_files(
+    context: engine.EngineContext,
+    definition: FormDefinition,
+    item: NotificationDraft | Notification,
+    *,
+    links: bool = False,
+) -> engine.EngineContext:
+    """The engine context with the item's files (one query, none for a form without file
+    questions). `links`: clean files link to their download (pages after sending)."""
+    if not takes_files(definition):
+        return context
+    owner = DRAFT_OWNER if isinstance(item, NotificationDraft) else NOTIFICATION_OWNER
+    files = {
+        str(d.pk): _attached(d, links=links) for d in documents.documents_for(owner, item.pk)
+    }
+    return replace(context, files=files, file_rules=FILE_RULES)
+
+
+# ---------------------------------------------------------------------------------------
+# Uploading and removing (the draft page's "Upload file" and "Remove")
+# ---------------------------------------------------------------------------------------
+
+
+def _file_question(draft: NotificationDraft, key: str) -> Question:
+    definition = CATALOGUE.get(draft.type_slug, draft.version)
+    question = definition.question(key) if definition is not None else None
+    if question is None or question.kind != Kind.FILE:
+        raise ServiceError(
+            NotificationFileError.NOT_A_FILE_QUESTION, "This question takes no files", field=key
+        )
+    return question
+
+
+def _closed(key: str) -> ServiceError:
+    return ServiceError(
+        NotificationFileError.DRAFT_CLOSED,
+        "This notification has already been sent or deleted, so its files cannot change",
+        field=key,
+    )
+
+
+@transaction.atomic
+def _answer_from_documents(
+    *, draft_id: Any, user: Any, question_key: str, verb: str, document: Document, request: Any
+) -> None:
+    """Under the draft's lock, make the question's answer the ids of its current documents
+    (what every upload and removal committed so far), bump the revision and audit."""
+    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
+    if draft.status != DraftStatus.OPEN:
+        raise _closed(question_key)
+    current = documents.documents_for(DRAFT_OWNER, draft.pk, question_key)
+    ids = [str(pk) for pk in current.values_list("pk", flat=True)]
+    answers = dict(draft.answers)
+    if ids:
+        answers[question_key] = ids
+    else:
+        answers.pop(question_key, None)
+    draft.answers = answers
+    draft.revision += 1
+    draft.last_edited_by = user
+    draft.save(update_fields=["answers", "revision", "last_edited_by", "updated_at"])
+    record(
+        verb=verb,
+        actor=user,
+        target=draft,
+        data={"question": question_key, "document": str(document.pk), "files": len(ids)},
+        request=request,
+    )
+
+
+def upload_draft_file(
+    *,
+    draft_id: Any,
+    user: Any,
+    question_key: str,
+    uploaded_file: UploadedFile | None,
+    request: HttpRequest | None = None,
+) -> Document:
+    """Store one file for a draft's file question (checked, streamed to storage and queued
+    for its virus scan by portal.documents), then add it to the answer. Raises ServiceError
+    (DocumentRefused and ours) with a message for the page; Http404 outside the user's scope.
+
+    The bytes are stored before the draft is locked (a 50 MB upload must not hold the draft
+    up); should the draft have been sent or deleted meanwhile, the new file is removed again.
+    """
+    draft = NotificationDraft.objects.filter(pk=draft_id).first()
+    if draft is None or not permissions.can_edit_draft(user, draft):
+        raise Http404("No such draft")
+    if draft.status != DraftStatus.OPEN:
+        raise _closed(question_key)
+    question = _file_question(draft, question_key)
+    most, largest = file_limits(question)
+    document = upload_document(
+        owner_kind=DRAFT_OWNER,
+        owner_id=draft.pk,
+        provider_id=draft.provider_id,
+        question=question.key,
+        uploaded_file=uploaded_file,
+        actor=user,
+        limits=UploadLimits(max_bytes=largest, max_files=most),
+        request=request,
+    )
+    try:
+        _answer_from_documents(
+            draft_id=draft.pk,
+            user=user,
+            question_key=question.key,
+            verb="notifications.draft_file_added",
+            document=document,
+            request=request,
+        )
+    except ServiceError:
+        remove_document(document=document, actor=user, request=request)
+        raise
+    return document
+
+
+def remove_draft_file(
+    *, draft_id: Any, user: Any, document_id: str, request: HttpRequest | None = None
+) -> Document:
+    """Remove one of the draft's files. Replayed (the file already removed), it changes
+    nothing and says so again; a document that is not this draft's is not found (404)."""
+    draft = NotificationDraft.objects.filter(pk=draft_id).first()
+    if draft is None or not permissions.can_edit_draft(user, draft):
+        raise Http404("No such draft")
+    try:
+        document = Document.objects.filter(
+            pk=document_id, owner_kind=DRAFT_OWNER, owner_id=str(draft.pk)
+        ).first()
+    except Exception as invalid:  # not a UUID: no such document
+        raise Http404("No such document") from invalid
+    if document is None:
+        raise Http404("No such document")
+    if draft.status != DraftStatus.OPEN:
+        raise _closed(document.question)
+    if document.deleted_at is not None:
+        return document  # a replayed "Remove": already done
+    removed = remove_document(document=document, actor=user, request=request)
+    _answer_from_documents(
+        draft_id=draft.pk,
+        user=user,
+        question_key=document.question,
+        verb="notifications.draft_file_removed",
+        document=removed,
+        request=request,
+    )
+    return removed
+
+
+@dataclass(frozen=True)
+class DraftAttachments:
+    """The page flow's file services (portal.forms.flow.Attachments) for one draft."""
+
+    draft_id: Any
+    user: Any
+    request: HttpRequest
+
+    def upload(self, *, question: Question, upload: UploadedFile) -> AttachedFile:
+        document = upload_draft_file(
+            draft_id=self.draft_id,
+            user=self.user,
+            question_key=question.key,
+            uploaded_file=upload,
+            request=self.request,
+        )
+        return _attached(document, links=False)
+
+    def remove(self, *, document_id: str) -> AttachedFile:
+        document = remove_draft_file(
+            draft_id=self.draft_id, user=self.user, document_id=document_id, request=self.request
+        )
+        return _attached(document, links=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Sending: files must be checked, and move to the notification
+# ---------------------------------------------------------------------------------------
+
+
+def still_checking_message(waiting: list[AttachedFile]) -> str:
+    names = ", ".join(f"‘{f.name}’" for f in waiting)
+    return (
+        f"{names} {'is' if len(waiting) == 1 else 'are'} still being checked for viruses. "
+        "You can send the notification when the check has finished (usually a few seconds)"
+    )
+
+
+def hand_over(*, draft: NotificationDraft, notification: Notification) -> None:
+    """In the submit transaction: the draft's files now belong to the notification."""
+    transfer_documents(
+        from_kind=DRAFT_OWNER,
+        from_id=draft.pk,
+        to_kind=NOTIFICATION_OWNER,
+        to_id=notification.pk,
+        provider_id=notification.provider_id,
+    )
