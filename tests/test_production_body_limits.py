@@ -39,8 +39,17 @@ def test_the_default_limit_is_modest_and_within_the_proxy_cap(settings):
     assert body_limit_for("/sign-in/") == limit
     # nginx lets through at least as much, so the portal's styled 413 is what people see.
     template = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    (cap,) = re.findall(r"^\s*client_max_body_size (\d+)m;", template, re.MULTILINE)
+    cap = re.findall(r"^    client_max_body_size (\d+)m;", template, re.MULTILINE)[0]
     assert limit <= int(cap) * MiB <= 4 * MiB
+
+
+def test_the_upload_prefix_takes_one_largest_file_and_nginx_lets_it_through(settings):
+    upload_limit = body_limit_for(settings.UPLOAD_URL_PREFIX + "notifications/drafts/x/y/")
+    assert upload_limit == settings.DOCUMENTS_MAX_FILE_BYTES + settings.REQUEST_BODY_LIMIT_BYTES
+    assert body_limit_for("/notifications/drafts/x/y/") == settings.REQUEST_BODY_LIMIT_BYTES
+    template = (ROOT / "deploy" / "nginx.conf.template").read_text()
+    (cap,) = re.findall(r"location /uploads/ \{\s*(?:#.*\s*)*client_max_body_size (\d+)m;", template)
+    assert upload_limit <= int(cap) * MiB
 
 
 def test_a_body_declared_larger_than_the_limit_is_refused_unread(client, caplog):

@@ -257,18 +257,20 @@ class PageFlow:
                 notes.append(f"‘{removed.name}’ has been removed.")
         for question in file_questions:
             chosen = request.FILES.getlist(question.key)
-            if not chosen and UPLOAD_BUTTON in request.POST and not removing:
+            if not chosen and request.POST.get(UPLOAD_BUTTON) == question.key:
                 errors[question.key] = "Select a file to upload"
-            for upload in chosen[:1]:  # one file per question per request (no `multiple`)
+            # The input takes one file at a time; a client sending several gets each stored
+            # in turn until one is refused (the count limit, say), which stops the rest.
+            for upload in chosen:
                 try:
                     attached = attachments.upload(question=question, upload=upload)
                 except ServiceError as problem:
                     errors[question.key] = problem.message
-                else:
-                    notes.append(
-                        f"‘{attached.name}’ has been uploaded. We are checking it for viruses: "
-                        "this usually takes a few seconds."
-                    )
+                    break
+                notes.append(
+                    f"‘{attached.name}’ has been uploaded. We are checking it for viruses: "
+                    "this usually takes a few seconds."
+                )
         return errors, notes
 
     def _tell_if_changed_elsewhere(self, request: HttpRequest, result: Saved) -> None:
