@@ -1,0 +1,176 @@
+"""In a real browser, against the real worker and clamd: a statement of purpose attached to a
+notification by keyboard alone, seen "being checked" and then "checked" (the page polls and
+says so politely), sent, and downloaded by staff byte for byte; an EICAR file quarantined and
+explained on the page; and the same upload with JavaScript off. Every state passes axe."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from portal.documents.models import Document, ScanState
+
+from portal.notifications.models import Notification
+from tests.documents.upload_helpers import EICAR, pdf, start_upload_page
+from tests.notifications.browser_helpers import sign_in
+from tests.notifications.conftest import world  # noqa: F401 (the fixture)
+from tests.support.browser import assert_accessible
+from tests.support.worker import wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STATEMENT = pdf(b"Our revised aims and objectives", size=300_000)
+
+
+def _tab_to(page, name: str, limit: int = 60) -> None:
+    """Press Tab until the focused element's accessible text starts with `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const label = element.labels && element.labels.length ? element.labels[0] : null;
+                return (label && label.innerText) || element.innerText || element.value || "";
+            }"""
+        )
+        if focused.strip().startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def _scanning_worker(workers, clamd_socket: str):
+    return workers(queues="scanning", CLAMD_ADDRESS=clamd_socket)
+
+
+def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
+    page,
+    live_server,
+    world,
+    workers,
+    clamd_socket,
+    tmp_path: Path,  # noqa: F811
+):
+    upload = start_upload_page(world.manager, world.locations["Organisation"])
+    sign_in(page, live_server, world.manager)
+    page.goto(upload.url)
+    assert_accessible(page)
+    statement = tmp_path / "Statement of purpose 2026.pdf"
+    statement.write_bytes(STATEMENT)
+    # Choosing the file is the operating system's dialog; everything else is the keyboard.
+    page.locator("input[type=file]").set_input_files(str(statement))
+    page.locator("input[type=file]").focus()
+    _tab_to(page, "Upload file")
+    page.keyboard.press("Enter")
+    banner = page.locator(".govuk-notification-banner")
+    banner.wait_for()
+    assert "has been uploaded" in banner.inner_text()
+    rows = page.locator("[data-file-id]")
+    assert rows.count() == 1
+    assert "Being checked" in rows.first.inner_text()
+    assert_accessible(page)
+
+    _scanning_worker(workers, clamd_socket)
+    page.locator("[data-file-state=clean]").wait_for(timeout=30_000)
+    assert "Checked" in page.locator("[data-file-id]").first.inner_text()
+    announcer = page.locator("#portal-file-announcer")
+    assert announcer.get_attribute("aria-live") == "polite"
+    assert "Statement of purpose 2026.pdf has been checked" in announcer.inner_text()
+    assert_accessible(page)
+
+    _tab_to(page, "Save and continue")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/check/$"))
+    main = page.locator("main").inner_text()
+    assert "Statement of purpose 2026.pdf" in main
+    assert "Checked" in main
+    assert_accessible(page)
+    _tab_to(page, "I confirm")
+    page.keyboard.press("Space")
+    _tab_to(page, "Send notification")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/sent/$"))
+    notification = Notification.objects.get()
+
+    sign_in(page, live_server, world.staff)
+    page.goto(reverse("notifications_staff:detail", args=[notification.reference]))
+    assert_accessible(page)
+    link = page.get_by_role("link", name="Statement of purpose 2026.pdf")
+    with page.expect_download() as downloading:
+        link.click()
+    saved = tmp_path / "downloaded.pdf"
+    downloading.value.save_as(saved)
+    assert saved.read_bytes() == STATEMENT
+
+
+def test_eicar_is_quarantined_and_explained_on_the_page(
+    page,
+    live_server,
+    world,
+    workers,
+    clamd_socket,
+    tmp_path: Path,  # noqa: F811
+):
+    upload = start_upload_page(world.manager, world.locations["Organisation"])
+    _scanning_worker(workers, clamd_socket)
+    sign_in(page, live_server, world.manager)
+    page.goto(upload.url)
+    test_file = tmp_path / "eicar.txt"
+    test_file.write_bytes(EICAR)
+    page.locator("input[type=file]").set_input_files(str(test_file))
+    page.get_by_role("button", name="Upload file").click()
+    page.locator("[data-file-state=infected]").wait_for(timeout=30_000)
+    row = page.locator("[data-file-id]").first
+    assert "Contains a virus – remove it" in row.inner_text()
+    assert "eicar.txt contains a virus" in page.locator("#portal-file-announcer").inner_text()
+    assert_accessible(page)
+    document = Document.objects.get()
+    assert document.scan_state == ScanState.INFECTED
+    assert document.quarantined
+    # Continuing says what to do; removing it clears the way.
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    assert (
+        "‘eicar.txt’ contains a virus. Remove it from this page"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove eicar.txt").click()
+    page.wait_for_load_state()
+    assert "‘eicar.txt’ has been removed." in page.locator("main").inner_text()
+    assert page.locator("[data-file-id]").count() == 0
+
+
+def test_uploading_works_without_javascript(
+    browser,
+    live_server,
+    world,
+    workers,
+    clamd_socket,
+    tmp_path: Path,  # noqa: F811
+):
+    upload = start_upload_page(world.manager, world.locations["Organisation"])
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, world.manager)
+        page.goto(upload.url)
+        statement = tmp_path / "statement.pdf"
+        statement.write_bytes(STATEMENT)
+        page.locator("input[type=file]").set_input_files(str(statement))
+        page.get_by_role("button", name="Upload file").click()
+        page.wait_for_load_state()
+        assert page.url.endswith(upload.url)
+        assert "Being checked" in page.locator("[data-file-id]").first.inner_text()
+        _scanning_worker(workers, clamd_socket)
+        wait_until(
+            lambda: Document.objects.filter(scan_state=ScanState.CLEAN).exists(),
+            what="the scan",
+        )
+        page.reload()
+        assert "Checked" in page.locator("[data-file-id]").first.inner_text()
+        page.get_by_role("button", name="Remove statement.pdf").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-file-id]").count() == 0
+    finally:
+        context.close()
