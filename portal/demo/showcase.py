@@ -1,7 +1,8 @@
 """Demo data that shows the product: the demo provider's registration in full, a provider
 group with many locations, notifications in every status (a question waiting for an answer,
-an answer waiting for the regulator, an update owed and one overdue, a draft to finish), a
-request to join waiting for a decision, and someone signed up with no access yet.
+an answer waiting for the regulator, an update owed and one overdue, a draft to finish, a
+revised statement of purpose with its document uploaded, checked by the worker), a request to
+join waiting for a decision, and someone signed up with no access yet.
 
 Register rows are written here directly (the register's only other writer is the importer
 of the regulator's feeds); everything people do goes through the services, as the pages
@@ -11,6 +12,7 @@ would. Each step is idempotent: running it again changes nothing.
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -22,9 +24,10 @@ from portal.demo.accounts import (
 )
 from portal.demo.generator import ACTIVITIES
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
+from portal.notifications import attachments
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, NotificationDraft
 from portal.notifications.samples import submit_example
 from portal.organisations import services as organisations
 from portal.organisations.models import JoinRequest
@@ -196,6 +199,46 @@ def _sunrise_story(manager: User, staff: User, provider: Provider, location: Loc
     )
 
 
+# A one-page PDF: the revised statement the demo draft carries.
+STATEMENT_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def _statement_of_purpose_draft(manager: User, provider: Provider, location: Location) -> None:
+    """A revised statement of purpose with its document uploaded: `make run`'s worker checks
+    it with clamd within seconds, and then it can be sent."""
+    slug = "statement-of-purpose"
+    if NotificationDraft.objects.filter(provider=provider, type_slug=slug).exists():
+        return
+    draft = notifications.start_draft(
+        user=manager, provider=provider, location=location, definition=CATALOGUE.require(slug)
+    )
+    notifications.save_page(
+        draft_id=draft.pk,
+        user=manager,
+        page_key="revision",
+        answers={
+            "revised_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+            "parts_changed": ["aims", "services"],
+            "summary_of_changes": "We now offer respite stays and have updated our aims.",
+        },
+        complete=True,
+        seen_revision=None,
+    )
+    attachments.upload_draft_file(
+        draft_id=draft.pk,
+        user=manager,
+        question_key="revised_statement_file",
+        uploaded_file=SimpleUploadedFile(
+            "Sunrise statement of purpose 2026.pdf", STATEMENT_PDF, "application/pdf"
+        ),
+    )
+
+
 def _group_story(nominated: User) -> None:
     """New notifications from the group's homes, so the staff queue has more than one source."""
     provider = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
@@ -225,6 +268,7 @@ def load() -> list[DemoLogin]:
     staff = User.objects.get(email=STAFF_EMAIL)
     nominated = _group()
     _sunrise_story(manager, staff, provider, location)
+    _statement_of_purpose_draft(manager, provider, location)
     _group_story(nominated)
     _newcomer(provider)
     note = second_factor_note()
