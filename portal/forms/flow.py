@@ -201,7 +201,8 @@ class PageFlow:
         )
         answers = form.page_answers() if complete else form.valid_part()
         for key, message in file_errors.items():
-            form.add_error(key, message)  # shown with the page's other errors, if any
+            # Shown beside the question (or above the form, for a file of another page).
+            form.add_error(key if key in form.fields else None, message)
         if staying:
             # Uploading or removing keeps the user on the page and keeps what they typed; the
             # page is done only when they continue.
