@@ -213,10 +213,10 @@ def main() -> int:
         from django.conf import settings
         from django.db import connections
         from django.test import Client
-        from portal.documents import clamd_daemon
-        from portal.documents.models import Document, ScanState
 
         from bench.notifications import build_register
+        from portal.documents import clamd_daemon
+        from portal.documents.models import Document, ScanState
         from portal.notifications import services
         from portal.notifications.catalogue import CATALOGUE
 

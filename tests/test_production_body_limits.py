@@ -48,7 +48,9 @@ def test_the_upload_prefix_takes_one_largest_file_and_nginx_lets_it_through(sett
     assert upload_limit == settings.DOCUMENTS_MAX_FILE_BYTES + settings.REQUEST_BODY_LIMIT_BYTES
     assert body_limit_for("/notifications/drafts/x/y/") == settings.REQUEST_BODY_LIMIT_BYTES
     template = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    (cap,) = re.findall(r"location /uploads/ \{\s*(?:#.*\s*)*client_max_body_size (\d+)m;", template)
+    (cap,) = re.findall(
+        r"location /uploads/ \{\s*(?:#.*\s*)*client_max_body_size (\d+)m;", template
+    )
     assert upload_limit <= int(cap) * MiB
 
 

@@ -130,9 +130,7 @@ def with_files(
     if not takes_files(definition):
         return context
     owner = DRAFT_OWNER if isinstance(item, NotificationDraft) else NOTIFICATION_OWNER
-    files = {
-        str(d.pk): _attached(d, links=links) for d in documents.documents_for(owner, item.pk)
-    }
+    files = {str(d.pk): _attached(d, links=links) for d in documents.documents_for(owner, item.pk)}
     return replace(context, files=files, file_rules=FILE_RULES)
 
 

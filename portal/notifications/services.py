@@ -12,11 +12,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.audit.services import record
+from portal.documents.services import discard_documents
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
-from portal.documents.services import discard_documents
 from portal.notifications import attachments, permissions, scheduled_changes, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL

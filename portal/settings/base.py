@@ -215,16 +215,6 @@ REQUEST_BODY_LIMIT_BYTES = env_int(
 )
 REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
 
-# Per file and per question (a file question may set lower limits of its own).
-DOCUMENTS_MAX_FILE_BYTES = env_int("DOCUMENTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
-DOCUMENTS_MAX_FILES_PER_QUESTION = env_int("DOCUMENTS_MAX_FILES_PER_QUESTION", 20)
-# Pages with file questions post to UPLOAD_URL_PREFIX, whose body may carry one file of the
-# largest size beside the page's other answers (nginx has a matching location).
-UPLOAD_URL_PREFIX = "/uploads/"
-REQUEST_BODY_LIMITS_BY_PREFIX[UPLOAD_URL_PREFIX] = (
-    DOCUMENTS_MAX_FILE_BYTES + REQUEST_BODY_LIMIT_BYTES
-)
-
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -336,6 +326,13 @@ STORAGES |= documents_storages(
 DOCUMENTS_MAX_FILE_BYTES = env_int("DOCUMENTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
 DOCUMENTS_MAX_FILES_PER_QUESTION = env_int("DOCUMENTS_MAX_FILES_PER_QUESTION", 20)
 DOCUMENTS_QUESTION_LIMITS: dict[str, dict[str, int]] = {}
+# Pages with file questions (portal/forms, Kind.FILE; a question may set lower limits of its
+# own) post to UPLOAD_URL_PREFIX, whose body may carry one file of the largest size beside the
+# page's other answers (nginx has a matching location).
+UPLOAD_URL_PREFIX = "/uploads/"
+REQUEST_BODY_LIMITS_BY_PREFIX[UPLOAD_URL_PREFIX] = (
+    DOCUMENTS_MAX_FILE_BYTES + REQUEST_BODY_LIMIT_BYTES
+)
 # ClamAV's daemon: a unix socket path, or tcp://host:port.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", str(VAR_DIR / "clamd" / "clamd.sock"))
 CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 120)

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from portal.documents.models import Document, ScanState
 
+from portal.documents.models import Document, ScanState
 from portal.notifications.models import Notification
 from tests.documents.upload_helpers import EICAR, pdf, start_upload_page
+from tests.notifications import conftest as notification_fixtures
 from tests.notifications.browser_helpers import sign_in
-from tests.notifications.conftest import world  # noqa: F401 (the fixture)
 from tests.support.browser import assert_accessible
 from tests.support.worker import wait_until
+
+world = notification_fixtures.world  # the notification tests' small register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +50,7 @@ def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
     world,
     workers,
     clamd_socket,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ):
     upload = start_upload_page(world.manager, world.locations["Organisation"])
     sign_in(page, live_server, world.manager)
@@ -108,7 +110,7 @@ def test_eicar_is_quarantined_and_explained_on_the_page(
     world,
     workers,
     clamd_socket,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ):
     upload = start_upload_page(world.manager, world.locations["Organisation"])
     _scanning_worker(workers, clamd_socket)
@@ -146,7 +148,7 @@ def test_uploading_works_without_javascript(
     world,
     workers,
     clamd_socket,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ):
     upload = start_upload_page(world.manager, world.locations["Organisation"])
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)

@@ -5,9 +5,9 @@ documents services and storage, and clamd (tests/documents/conftest.py)."""
 
 import pytest
 from django.urls import reverse
-from portal.documents.models import Document, ScanState
 
 from portal.audit.models import AuditEvent
+from portal.documents.models import Document, ScanState
 from portal.notifications.models import Notification
 from tests.documents.upload_helpers import (
     EICAR,
@@ -17,13 +17,15 @@ from tests.documents.upload_helpers import (
     start_upload_page,
     text_of,
 )
-from tests.notifications.conftest import world  # noqa: F401 (the fixture)
+from tests.notifications import conftest as notification_fixtures
+
+world = notification_fixtures.world  # the notification tests' small register
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page(world):  # noqa: F811
+def page(world):
     return start_upload_page(world.manager, world.locations["Organisation"])
 
 
@@ -167,7 +169,7 @@ def test_remove_is_a_post_that_keeps_typed_answers_and_replays_quietly(page):
     assert Document.objects.filter(pk=document.pk, deleted_at__isnull=False).count() == 1
 
 
-def test_another_providers_draft_and_another_drafts_file_are_not_found(page, world):  # noqa: F811
+def test_another_providers_draft_and_another_drafts_file_are_not_found(page, world):
     stranger_page = start_upload_page(
         world.nominated["Partnership"], world.locations["Partnership"]
     )
@@ -198,7 +200,7 @@ def test_either_the_upload_or_the_text_answers_the_question(page):
     assert response["Location"].endswith("/check/")
 
 
-def test_sending_waits_for_checks_and_the_files_move_to_the_notification(page, world):  # noqa: F811
+def test_sending_waits_for_checks_and_the_files_move_to_the_notification(page, world):
     page.post(content=pdf(b"The statement"), name="statement.pdf")
     [document] = page.documents()
     Document.objects.filter(pk=document.pk).update(scan_state=ScanState.PENDING)
@@ -234,7 +236,7 @@ def test_sending_waits_for_checks_and_the_files_move_to_the_notification(page, w
     assert b"".join(response.streaming_content) == pdf(b"The statement")
 
 
-def test_a_file_with_a_virus_is_explained_and_must_be_removed(page, world):  # noqa: F811
+def test_a_file_with_a_virus_is_explained_and_must_be_removed(page, world):
     page.post(content=EICAR, name="eicar.txt", revised_statement="Typed as well")
     scan_all(page)
     [document] = page.documents()

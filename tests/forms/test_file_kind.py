@@ -42,8 +42,10 @@ FORM = PolicyForm(
 )
 
 
-def attached(id_: str, state: FileState, name: str = "a.pdf", size: int = 2048) -> AttachedFile:
-    return AttachedFile(id=id_, name=name, size=size, state=state)
+def attached(
+    id_: str, state: FileState | str, name: str = "a.pdf", size: int = 2048
+) -> AttachedFile:
+    return AttachedFile(id=id_, name=name, size=size, state=FileState(state))
 
 
 def context(*files: AttachedFile) -> EngineContext:
