@@ -39,7 +39,7 @@ class AttachedFile:
 
     @property
     def size_text(self) -> str:
-        return str(filesizeformat(self.size)).replace("\xa0", " ")
+        return size_in_words(self.size)
 
     @property
     def state_text(self) -> str:
@@ -86,12 +86,17 @@ def file_limits(question: Question) -> tuple[int, int]:
     return count, size
 
 
+def size_in_words(size: int) -> str:
+    """ "50 MB", "2 KB", "1.5 MB": as people read sizes (no ".0", no non-breaking space)."""
+    return str(filesizeformat(size)).replace("\xa0", " ").replace(".0 ", " ")
+
+
 def file_hint(question: Question, context: EngineContext) -> str:
     """The question's hint followed by what may be uploaded, so nobody learns it by failing."""
     count, size = file_limits(question)
     types = context.file_rules.types_in_words
-    rules = f"{'Each file must be' if count > 1 else 'The file must be'} "
-    rules += f"{filesizeformat(size)} or smaller".replace("\xa0", " ")
+    rules = f"{'Each file must be' if count > 1 else 'The file must be'} smaller than "
+    rules += size_in_words(size)
     if types:
         rules += f" and a {types} file"
     rules += f". You can upload up to {count:,} files." if count > 1 else "."

@@ -201,7 +201,9 @@ class PageFlow:
         )
         answers = form.page_answers() if complete else form.valid_part()
         for key, message in file_errors.items():
-            # Shown beside the question (or above the form, for a file of another page).
+            # What went wrong with the file comes first: it replaces "upload a file" and the
+            # like (shown above the form for a file of another page's question).
+            form.errors.pop(key, None)
             form.add_error(key if key in form.fields else None, message)
         if staying:
             # Uploading or removing keeps the user on the page and keeps what they typed; the

@@ -36,7 +36,7 @@ def test_the_statement_page_offers_an_upload_that_works_without_script(page):
     assert 'type="file"' in html
     assert f'name="{QUESTION}"' in html
     assert 'accept=".pdf,.doc,.docx' in html
-    assert "Each file must be 50.0 MB or smaller and a PDF, DOC" in html
+    assert "Each file must be smaller than 50 MB and a PDF, DOCX, DOC" in html
     assert "You can upload up to 5 files." in html
     assert 'name="upload_file"' in html
     assert "Or type the revised statement of purpose" in html
@@ -68,7 +68,7 @@ def test_typed_answers_survive_an_upload_and_a_refused_one(page):
     )
     assert response.status_code == 200
     html = text_of(response)
-    assert "The selected file must be a PDF, DOC" in html
+    assert "The selected file must be a PDF, DOCX, DOC" in html
     assert "Typed text" in html
     assert page.documents() == []
     page.post(content=pdf(), revised_statement="Typed text")
@@ -80,8 +80,8 @@ def test_typed_answers_survive_an_upload_and_a_refused_one(page):
     ("content", "message"),
     [
         (b"", "The selected file is empty"),
-        (b"MZ\x90\x00\x03" + b"\x00" * 500, "The selected file must be a PDF, DOC"),
-        (b"<html><script>alert(1)</script></html>", "The selected file must be a PDF"),
+        (b"MZ\x90\x00\x03" + b"\x00" * 500, "The selected file must be a PDF, DOCX, DOC"),
+        (b"<html><script>alert(1)</script></html>", "The selected file must be a PDF, DOCX"),
     ],
     ids=["empty", "program-renamed-pdf", "web-page"],
 )
@@ -98,7 +98,7 @@ def test_refused_files_say_why_and_store_nothing(page, content, message):
 def test_one_byte_over_the_limit_is_too_big_and_the_limit_itself_is_not(page, settings):
     settings.DOCUMENTS_MAX_FILE_BYTES = 2_000
     html = text_of(page.post(content=pdf(size=2_001)))
-    assert "The selected file must be smaller than 2.0 KB" in html
+    assert "The selected file must be smaller than 2 KB" in html
     assert page.documents() == []
     assert page.post(content=pdf(size=2_000)).status_code == 302
     assert len(page.documents()) == 1
@@ -112,9 +112,9 @@ def test_upload_with_no_file_chosen_asks_for_one(page):
 @pytest.mark.parametrize(
     ("name", "shown"),
     [
-        ("<script>alert(1)</script>.pdf", "&lt;script&gt;alert(1)&lt;/script&gt;.pdf"),
+        ("<b>x</b><img src=x onerror=alert(1)>.pdf", "&lt;img src=x onerror=alert(1)&gt;.pdf"),
         ("../../etc/passwd.pdf", "passwd.pdf"),
-        ("invoice\u202efdp.exe.pdf", "invoice fdp.exe.pdf"),
+        ("invoice\u202efdp.exe.pdf", "fdp.exe.pdf"),
         ("a" * 500 + ".pdf", "a" * 146 + ".pdf"),
     ],
     ids=["script", "path", "right-to-left-override", "500-characters"],
@@ -123,7 +123,7 @@ def test_hostile_names_are_cleaned_and_shown_escaped(page, name, shown):
     assert page.post(content=pdf(), name=name).status_code == 302
     html = text_of(page.client.get(page.url))
     assert shown in html
-    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
     assert "\u202e" not in html
 
 

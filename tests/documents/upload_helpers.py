@@ -1,19 +1,18 @@
 """Uploading to a notification draft's file question through its pages, as a browser posts."""
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.documents import scanning
 from portal.documents.models import Document
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
+from portal.notifications.samples import complete_answers
 
 SLUG = "statement-of-purpose"
 QUESTION = "revised_statement_file"
@@ -68,22 +67,21 @@ class UploadPage:
 
 
 def start_upload_page(user: Any, location: Any) -> UploadPage:
-    """A draft with the revision page answered, at its statement page."""
+    """A draft with every other answer given (as the pages would take them), at its
+    statement page with neither the file nor the text of the statement."""
     definition = CATALOGUE.require(SLUG)
     draft = services.start_draft(
         user=user, provider=location.provider, location=location, definition=definition
     )
-    revised = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    answers = complete_answers(definition, context, dict(draft.answers))
+    answers["revised_statement"] = None
     services.save_page(
         draft_id=draft.pk,
         user=user,
-        page_key="revision",
-        answers={
-            "revised_on": revised,
-            "parts_changed": ["aims"],
-            "summary_of_changes": "New aims",
-        },
-        complete=True,
+        page_key="all",
+        answers=answers,
+        complete=False,
         seen_revision=None,
     )
     client = Client()

@@ -137,7 +137,7 @@ def test_limits_come_from_the_question_or_the_settings(settings):
         FORM, FORM.require_page("plans"), answers={}, context=context()
     ).fields["plans"]
     assert field.help_text == (
-        "One a floor Each file must be 4.8 MB or smaller and a PDF file. "
+        "One a floor Each file must be smaller than 4.8 MB and a PDF file. "
         "You can upload up to 7 files."
     )
     assert field.widget.attrs == {"accept": ".pdf"}
