@@ -257,3 +257,33 @@ def test_a_large_upload_streams_from_its_temporary_file(people, document_storage
     document = upload(people, "big.pdf", content)
     assert document.size == len(content)
     assert document.content_type == FileKind.PDF
+
+
+def test_a_50_mb_upload_never_sits_whole_in_memory(people, local_document_storage):
+    """Python's own allocations while a 50 MB upload (already in its temporary file, as
+    Django's upload handler leaves it) is checked, hashed and stored: a few megabytes. On S3
+    the multipart transfer holds at most two 8 MiB parts; the S3 server here runs in this
+    process and keeps the object in memory, so only local disk is measured (the transfer's
+    settings are in portal/settings/base.py documents_storages)."""
+    import tracemalloc
+
+    content = samples.pdf() + b"%" + b"0" * (50 * 1024 * 1024) + b"\n%%EOF\n"
+    handled = uploaded("big.pdf", content)
+    del content
+    limits = UploadLimits(max_bytes=60 * 1024 * 1024, max_files=5)
+    tracemalloc.start()
+    try:
+        document = services.upload_document(
+            owner_kind=OWNER_KIND,
+            owner_id=people.provider.pk,
+            provider_id=people.provider.pk,
+            question=QUESTION,
+            uploaded_file=handled,
+            actor=people.uploader,
+            limits=limits,
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert document.size > 50 * 1024 * 1024
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MiB"
