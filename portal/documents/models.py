@@ -86,5 +86,5 @@ class Document(models.Model):
 
     @property
     def type_label(self) -> str:
-        """"PDF document", "Word document"...: how pages name the kind of file."""
+        """ "PDF document", "Word document"...: how pages name the kind of file."""
         return label_for(self.content_type)
