@@ -86,24 +86,34 @@ class ClamdClient:
         return self._command("VERSION")
 
     def scan_stream(self, chunks: Iterable[bytes]) -> ScanResult:
+        """Scan what `chunks` yields. An error reading the chunks (the stored file went
+        missing) propagates as it is: it says nothing about the scanner."""
         with self._connect() as connection:
             try:
                 connection.sendall(b"zINSTREAM\0")
                 for chunk in chunks:
                     for start in range(0, len(chunk), CHUNK_BYTES):
                         piece = chunk[start : start + CHUNK_BYTES]
-                        connection.sendall(struct.pack(">I", len(piece)) + piece)
-                connection.sendall(struct.pack(">I", 0))
-                reply = self._reply(connection)
-            except BrokenPipeError as error:
-                # clamd stops reading once a stream passes its StreamMaxLength, and says why.
-                try:
-                    reply = self._reply(connection)
-                except OSError:
-                    raise ClamdUnavailable(f"clamd INSTREAM: {error}") from error
+                        if not self._send(connection, struct.pack(">I", len(piece)) + piece):
+                            return parse_reply(self._reply(connection))
+                self._send(connection, struct.pack(">I", 0))
+                return parse_reply(self._reply(connection))
+            except ClamdUnavailable:
+                raise
             except OSError as error:
+                if isinstance(error, FileNotFoundError) and error.filename is not None:
+                    raise  # the source file, not the socket
                 raise ClamdUnavailable(f"clamd INSTREAM: {error}") from error
-        return parse_reply(reply)
+
+    @staticmethod
+    def _send(connection: socket.socket, data: bytes) -> bool:
+        """False when clamd stopped reading: past its StreamMaxLength it closes its side
+        after saying why, and the caller reads that answer."""
+        try:
+            connection.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            return False
+        return True
 
 
 def parse_reply(reply: str) -> ScanResult:

@@ -29,6 +29,10 @@ def clamd_available() -> bool:
     return CLAMD.exists() or shutil.which("clamd") is not None
 
 
+def clamd_path() -> str:
+    return str(CLAMD) if CLAMD.exists() else (shutil.which("clamd") or str(CLAMD))
+
+
 def prepare(directory: Path, *, max_file_mb: int = 100) -> Path:
     """Write the signature database and clamd.conf into `directory`; returns the config.
     The socket is `directory / "clamd.sock"`."""
@@ -71,7 +75,7 @@ def start(directory: Path, *, timeout: float = 60.0) -> subprocess.Popen[bytes]:
     socket_path.unlink(missing_ok=True)
     log = (directory / "clamd.out").open("ab")
     process = subprocess.Popen(  # noqa: S603
-        [str(CLAMD if CLAMD.exists() else shutil.which("clamd")), "--config-file", str(config)],
+        [clamd_path(), "--config-file", str(config)],
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

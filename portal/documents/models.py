@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from portal.documents.detection import label_for
+
 
 class ScanState(models.TextChoices):
     PENDING = "pending", "Being checked for viruses"
@@ -84,6 +86,5 @@ class Document(models.Model):
 
     @property
     def type_label(self) -> str:
-        from portal.documents.detection import label_for
-
+        """ "PDF document", "Word document"...: how pages name the kind of file."""
         return label_for(self.content_type)

@@ -1,6 +1,5 @@
 """File names as people see them: cleaned for display, never used to store anything."""
 
-import os
 import unicodedata
 
 from portal.documents.detection import KINDS, FileKind
@@ -27,9 +26,10 @@ def clean_name(raw: str, kind: FileKind) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch if _visible(ch) else " " for ch in name)
     name = " ".join(name.split())
-    name = name.strip(". ")
-    stem, extension = os.path.splitext(name)
-    if extension.lower() not in KINDS[kind].extensions:
+    known = [ext for ext in KINDS[kind].extensions if name.lower().endswith(ext)]
+    if known:
+        stem, extension = name[: -len(known[0])], name[-len(known[0]) :]
+    else:
         stem, extension = name, KINDS[kind].extensions[0]
     stem = stem.strip(". ")
     if not any(ch.isalnum() for ch in stem):

@@ -42,17 +42,21 @@ def scan(document_id: str) -> str:
             return "nothing to scan"
         scanner = client()
         try:
-            version = scanner.version()
-            result = scanner.scan_stream(storage.read_chunks(document.storage_key))
-        except ClamdUnavailable as error:
-            logger.warning("Scanner unavailable for document %s: %s", document.pk, error)
-            record_scanner_unavailable(document=document)
-            return "scanner unavailable"
+            stored = storage.open_stored(document.storage_key)
         except FileNotFoundError:
             logger.error("Document %s has no file in storage", document.pk)
             result = ScanResult(Verdict.ERROR, "The stored file is missing")
             version = ""
             document.scan_attempts = settings.DOCUMENTS_SCAN_MAX_ERRORS  # no point retrying
+        else:
+            try:
+                with stored:
+                    version = scanner.version()
+                    result = scanner.scan_stream(storage.chunks_of(stored))
+            except ClamdUnavailable as error:
+                logger.warning("Scanner unavailable for document %s: %s", document.pk, error)
+                record_scanner_unavailable(document=document)
+                return "scanner unavailable"
         if result.verdict == Verdict.INFECTED:
             storage.move_to_quarantine(document.storage_key)
         record_scan_result(document=document, result=result, scanner_version=version)

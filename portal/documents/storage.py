@@ -39,10 +39,14 @@ def store(key: str, content: File) -> None:
         raise FileExistsError(key)
 
 
-def read_chunks(key: str, *, quarantined: bool = False) -> Iterator[bytes]:
-    with storage_for(quarantined=quarantined).open(key, "rb") as stored:
-        while chunk := stored.read(READ_CHUNK_BYTES):
-            yield chunk
+def open_stored(key: str, *, quarantined: bool = False) -> File:
+    """The stored file, opened now (FileNotFoundError if it is not there)."""
+    return storage_for(quarantined=quarantined).open(key, "rb")
+
+
+def chunks_of(stored: File) -> Iterator[bytes]:
+    while chunk := stored.read(READ_CHUNK_BYTES):
+        yield chunk
 
 
 def move_to_quarantine(key: str) -> None:

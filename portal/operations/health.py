@@ -1,6 +1,7 @@
 """Health checks for load balancers and operators."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from portal.operations.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -21,13 +24,18 @@ class HealthCheck:
 
 
 def run_health_checks() -> dict[str, HealthCheck]:
-    """Every check in settings.HEALTH_CHECKS; one that raises is reported as failed."""
+    """Every check in settings.HEALTH_CHECKS; one that raises is reported as failed. A
+    failed check's detail goes to the log."""
     results: dict[str, HealthCheck] = {}
     for name, path in settings.HEALTH_CHECKS.items():
         try:
             results[name] = import_string(path)()
         except Exception as error:
             results[name] = HealthCheck(ok=False, status="error", detail=type(error).__name__)
+        if not results[name].ok:
+            logger.warning(
+                "Health check %s: %s (%s)", name, results[name].status, results[name].detail
+            )
     return results
 
 

@@ -23,8 +23,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "last_worker_heartbeat": (
             report.last_worker_heartbeat.isoformat() if report.last_worker_heartbeat else None
         ),
+        # Statuses only: versions and paths are for the logs, not for anyone who asks.
         **{name: check.status for name, check in checks.items()},
-        **{f"{name}_detail": check.detail for name, check in checks.items() if check.detail},
     }
     return JsonResponse(body, status=200 if report.healthy else 503)
 

@@ -267,7 +267,16 @@ def documents_storages(
     """The "documents" and "quarantine" entries of STORAGES: local disk under `directory`,
     or ("s3") S3-compatible object storage, quarantine under its own prefix (or bucket)."""
     if kind == "s3":
+        from boto3.s3.transfer import TransferConfig
+
         common = {
+            # Multipart uploads of 8 MiB parts, two at a time: a web process holds at most
+            # about 16 MiB of a file, however large, while sending it on.
+            "transfer_config": TransferConfig(
+                multipart_threshold=8 * 1024 * 1024,
+                multipart_chunksize=8 * 1024 * 1024,
+                max_concurrency=2,
+            ),
             "endpoint_url": endpoint_url or None,
             "region_name": region or None,
             "access_key": access_key or None,

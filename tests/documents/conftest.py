@@ -82,18 +82,25 @@ class StorageUnderTest:
         return {item["Key"].removeprefix(f"{prefix}/") for item in listed.get("Contents", [])}
 
 
+def _local_storage(settings: Any, tmp_path: Path) -> StorageUnderTest:
+    directory = tmp_path / "stored"
+    settings.STORAGES = {**settings.STORAGES, **documents_storages("local", directory=directory)}
+    return StorageUnderTest("local", {"DOCUMENTS_DIR": str(directory)}, directory=directory)
+
+
+@pytest.fixture
+def local_document_storage(settings: Any, tmp_path: Path) -> StorageUnderTest:
+    """Local disk only, for what the in-process S3 server would distort (memory)."""
+    return _local_storage(settings, tmp_path)
+
+
 @pytest.fixture(params=["local", "s3"])
 def document_storage(
     request: pytest.FixtureRequest, settings: Any, tmp_path: Path
 ) -> StorageUnderTest:
     """The same tests on local disk and on the S3-compatible server."""
     if request.param == "local":
-        directory = tmp_path / "stored"
-        settings.STORAGES = {
-            **settings.STORAGES,
-            **documents_storages("local", directory=directory),
-        }
-        return StorageUnderTest("local", {"DOCUMENTS_DIR": str(directory)}, directory=directory)
+        return _local_storage(settings, tmp_path)
     s3: S3Server = request.getfixturevalue("s3_server")
     bucket = f"documents-{secrets.token_hex(6)}"
     s3.client().create_bucket(
