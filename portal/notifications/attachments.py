@@ -22,7 +22,12 @@ from portal.documents.access import register_owner_access
 from portal.documents.detection import ALL_KINDS, KINDS, allowed_names
 from portal.documents.limits import UploadLimits
 from portal.documents.models import Document
-from portal.documents.services import remove_document, transfer_documents, upload_document
+from portal.documents.services import (
+    discard_documents,
+    remove_document,
+    transfer_documents,
+    upload_document,
+)
 from portal.errors import ErrorCode, ServiceError
 from portal.forms import engine
 from portal.forms.fields import AttachedFile, FileRules, file_limits
@@ -303,8 +308,13 @@ def still_checking_message(waiting: list[AttachedFile]) -> str:
     )
 
 
-def hand_over(*, draft: NotificationDraft, notification: Notification) -> None:
-    """In the submit transaction: the draft's files now belong to the notification."""
+def hand_over(
+    *, draft: NotificationDraft, notification: Notification, context: engine.EngineContext
+) -> None:
+    """In the submit transaction: the draft's files now belong to the notification (nothing
+    to do, and no statement, for a draft without files: `context` holds them all)."""
+    if not context.files:
+        return
     transfer_documents(
         from_kind=DRAFT_OWNER,
         from_id=draft.pk,
@@ -312,3 +322,10 @@ def hand_over(*, draft: NotificationDraft, notification: Notification) -> None:
         to_id=notification.pk,
         provider_id=notification.provider_id,
     )
+
+
+def discard_files(*, draft: NotificationDraft, definition: FormDefinition) -> None:
+    """In the discard transaction: the draft's files go with it (the documents sweeper deletes
+    them after the retention period). No statement for a form without file questions."""
+    if takes_files(definition):
+        discard_documents(owner_kind=DRAFT_OWNER, owner_id=draft.pk)

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.audit.services import record
-from portal.documents.services import discard_documents
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
@@ -201,8 +200,7 @@ def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = Non
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
-    # Its files disappear now; the sweeper deletes them after the retention period.
-    discard_documents(owner_kind=attachments.DRAFT_OWNER, owner_id=draft.pk)
+    attachments.discard_files(draft=draft, definition=definition_of(draft))
     record(verb="notifications.draft_discarded", actor=user, target=draft, request=request)
 
 
@@ -300,7 +298,7 @@ def submit_draft(
         last_activity_at=now,
     )
     record_start(notification, action="submit", actor=user)
-    attachments.hand_over(draft=draft, notification=notification)
+    attachments.hand_over(draft=draft, notification=notification, context=context)
     draft.status = DraftStatus.SUBMITTED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])

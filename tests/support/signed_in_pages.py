@@ -834,6 +834,10 @@ def measure(client: Client, users: dict[str, User], visit: Visit) -> Measured:
 # URLs left out, each with the reason. Everything else in the URLconf must be visited.
 EXCLUDED: dict[str, str] = {
     "operations:healthz": "the load balancer's probe (JSON), not a page; no session is read",
+    "documents:download": (
+        "a file's bytes (or a redirect to object storage), not a page; it needs a file checked "
+        "clean by clamd (tests/documents measure and test it)"
+    ),
     "operations:request_too_large": "nginx's 413 page for a body over its cap; an error page",
     "emails:sent_emails": "development only (SHOW_SENT_EMAILS); 404 in production and benchmarks",
     "emails:sent_email": "development only (SHOW_SENT_EMAILS); 404 in production and benchmarks",
@@ -968,6 +972,8 @@ def get_visits(world: World) -> list[Visit]:
     each("notifications:draft", kwargs={"draft_id": o["long_draft"].pk})
     short = {"draft_id": o["short_draft"].pk}
     each("notifications:draft_page", kwargs={**short, "page_key": "about-you"})
+    # The same view under the upload prefix (pages with file questions post there).
+    each("notifications_uploads:draft_page", kwargs={**short, "page_key": "about-you"})
     each("notifications:check", kwargs=short)
     each("notifications:discard", kwargs=short)
     each("notifications:stop", kwargs={"draft_id": o["stopped_draft"].pk, "page_key": "admission"})
