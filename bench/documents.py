@@ -400,7 +400,7 @@ def main() -> int:
         )
         emit("documents_load_average", loads["after"], "loadavg", before=loads["before"])
     finally:
-        for process in processes:
+        for process in reversed(processes):  # the worker and gunicorn, then clamd
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 try:
