@@ -52,7 +52,8 @@ export function initSessionTimeout(dialog) {
   }
 
   function open() {
-    if (dialog.open) return;
+    // A page that swapped in a new <main> (uploads.js) has its own warning now.
+    if (dialog.open || !dialog.isConnected) return;
     const cannotExtend = absoluteDeadline <= deadline + 1000;
     extendButton.hidden = cannotExtend;
     if (cannotExtend) {

@@ -5,6 +5,7 @@
 // - while a file is being checked, the page fetches itself every few seconds and swaps in
 //   the parts marked data-poll-region, announcing each finished check politely.
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { initSessionTimeout } from "./session-timeout.js";
 
 const POLL_EVERY_MS = 2500;
 const POLL_FOR_MS = 5 * 60 * 1000; // then stop: a reload shows the state (the session can idle)
@@ -30,6 +31,8 @@ function showResponse(html, url) {
   document.title = fresh.title;
   if (url && url !== window.location.href) window.history.replaceState(null, "", url);
   initAll({ scope: main });
+  // The answer reset the server's idle timer: the new page's warning counts from now.
+  initSessionTimeout(main.querySelector('[data-module="session-timeout"]'));
   initUploads(main);
   // Where a user of a screen reader expects to be: the errors, or the "uploaded" banner.
   const target = main.querySelector(".govuk-error-summary, .govuk-notification-banner, h1");
