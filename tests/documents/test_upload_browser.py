@@ -44,6 +44,21 @@ def _scanning_worker(workers, clamd_socket: str):
     return workers(queues="scanning", CLAMD_ADDRESS=clamd_socket)
 
 
+def _open_upload_page(page, live_server, world):
+    """The manager's statement-of-purpose draft, open at its upload page."""
+    upload = start_upload_page(world.manager, world.locations["Organisation"])
+    sign_in(page, live_server, world.manager)
+    page.goto(upload.url)
+    return upload
+
+
+def _choose(page, folder: Path, name: str, content: bytes) -> None:
+    """Choosing the file is the operating system's dialog: set it on the input."""
+    chosen = folder / name
+    chosen.write_bytes(content)
+    page.locator("input[type=file]").set_input_files(str(chosen))
+
+
 def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
     page,
     live_server,
@@ -52,14 +67,10 @@ def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
     clamd_socket,
     tmp_path: Path,
 ):
-    upload = start_upload_page(world.manager, world.locations["Organisation"])
-    sign_in(page, live_server, world.manager)
-    page.goto(upload.url)
+    _open_upload_page(page, live_server, world)
     assert_accessible(page)
-    statement = tmp_path / "Statement of purpose 2026.pdf"
-    statement.write_bytes(STATEMENT)
-    # Choosing the file is the operating system's dialog; everything else is the keyboard.
-    page.locator("input[type=file]").set_input_files(str(statement))
+    # Everything but the operating system's file dialog is the keyboard.
+    _choose(page, tmp_path, "Statement of purpose 2026.pdf", STATEMENT)
     page.locator("input[type=file]").focus()
     _tab_to(page, "Upload file")
     page.keyboard.press("Enter")
@@ -112,13 +123,9 @@ def test_eicar_is_quarantined_and_explained_on_the_page(
     clamd_socket,
     tmp_path: Path,
 ):
-    upload = start_upload_page(world.manager, world.locations["Organisation"])
     _scanning_worker(workers, clamd_socket)
-    sign_in(page, live_server, world.manager)
-    page.goto(upload.url)
-    test_file = tmp_path / "eicar.txt"
-    test_file.write_bytes(EICAR)
-    page.locator("input[type=file]").set_input_files(str(test_file))
+    _open_upload_page(page, live_server, world)
+    _choose(page, tmp_path, "eicar.txt", EICAR)
     page.get_by_role("button", name="Upload file").click()
     page.locator("[data-file-state=infected]").wait_for(timeout=30_000)
     row = page.locator("[data-file-id]").first
@@ -157,9 +164,7 @@ def test_uploading_works_without_javascript(
     try:
         sign_in(page, live_server, world.manager)
         page.goto(upload.url)
-        statement = tmp_path / "statement.pdf"
-        statement.write_bytes(STATEMENT)
-        page.locator("input[type=file]").set_input_files(str(statement))
+        _choose(page, tmp_path, "statement.pdf", STATEMENT)
         page.get_by_role("button", name="Upload file").click()
         page.wait_for_load_state()
         assert page.url.endswith(upload.url)
