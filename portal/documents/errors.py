@@ -13,7 +13,6 @@ class DocumentError(ErrorCode):
     STILL_BEING_CHECKED = "documents.still_being_checked"
     CONTAINS_VIRUS = "documents.contains_virus"
     CHECK_FAILED = "documents.check_failed"
-    REMOVED = "documents.removed"
 
 
 class DocumentRefused(ServiceError):

@@ -183,3 +183,46 @@ def test_the_sweep_hook_runs_every_part(people, document_storage, settings):
     Document.objects.filter(pk=document.pk).update(next_scan_at=timezone.now())
     sweeps.sweep()
     assert DBTaskResult.objects.filter(args_kwargs__args__0=str(document.pk)).count() == 2
+
+
+def test_a_file_the_scanner_refuses_is_tried_again_then_failed(
+    people, local_document_storage, settings, tmp_path, client
+):
+    """A clamd that takes streams of at most 1 MiB answers "size limit exceeded" for a
+    2 MiB file: an error, not a verdict. Tried again later; after the last try, "failed"."""
+    from portal.documents import clamd_daemon
+
+    small = clamd_daemon.start(tmp_path / "small-clamd", max_file_mb=1)
+    try:
+        settings.CLAMD_ADDRESS = str(tmp_path / "small-clamd" / "clamd.sock")
+        settings.DOCUMENTS_SCAN_MAX_ERRORS = 2
+        content = samples.pdf() + b"%" + b"0" * (2 * 1024 * 1024) + b"\n%%EOF\n"
+        document = upload(people, "big.pdf", content)
+
+        assert scanning.scan(str(document.pk)) == ScanState.PENDING
+        document.refresh_from_db()
+        assert document.scan_detail == "INSTREAM size limit exceeded."
+        assert document.next_scan_at > timezone.now()
+        assert not AuditEvent.objects.filter(verb="documents.scan_failed").exists()
+
+        assert scanning.scan(str(document.pk)) == ScanState.FAILED
+        event = AuditEvent.objects.get(verb="documents.scan_failed")
+        assert event.data["reason"] == "INSTREAM size limit exceeded."
+        assert local_document_storage.keys("documents") == {document.storage_key}
+    finally:
+        clamd_daemon.stop(small)
+
+
+def test_settings_that_cannot_work_stop_the_site_starting(settings):
+    from portal.documents.checks import check_documents_settings
+
+    assert check_documents_settings() == []
+    settings.DOCUMENTS_STORAGE = "s3"
+    settings.DOCUMENTS_S3_BUCKET = ""
+    settings.CLAMD_ADDRESS = "tcp://scanner"
+    settings.DOCUMENTS_MAX_FILE_BYTES = 0
+    assert [error.id for error in check_documents_settings()] == [
+        "documents.E001",
+        "documents.E002",
+        "documents.E003",
+    ]
