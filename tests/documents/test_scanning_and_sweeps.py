@@ -226,3 +226,18 @@ def test_settings_that_cannot_work_stop_the_site_starting(settings):
         "documents.E002",
         "documents.E003",
     ]
+
+
+def test_a_clean_file_lost_from_disk_is_explained_not_an_error(
+    people, local_document_storage, client
+):
+    document = upload(people)
+    scanning.scan(str(document.pk))
+    storage.delete(document.storage_key)
+    client.force_login(people.uploader)
+
+    response = client.get(f"/documents/{document.pk}/download/")
+
+    assert response.status_code == 409
+    assert "no longer available" in response.content.decode()
+    assert not AuditEvent.objects.filter(verb="documents.downloaded").exists()
