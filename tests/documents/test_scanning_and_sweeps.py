@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from portal.audit.models import AuditEvent
@@ -65,7 +66,9 @@ def test_with_the_scanner_down_files_wait_and_the_sweeper_tries_again(
     settings.CLAMD_ADDRESS = str(tmp_path / "nobody-listens.sock")
     document = upload(people)
 
+    # The worker runs the upload's task (here called directly, and marked done as it would).
     assert scanning.scan(str(document.pk)) == "scanner unavailable"
+    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
     document.refresh_from_db()
     assert document.scan_state == ScanState.PENDING
     assert document.scan_attempts == 1
@@ -177,12 +180,18 @@ def test_orphans_are_removed_after_the_grace_period(people, document_storage, se
     assert Document.objects.get(pk=kept.pk).deleted_at is None
 
 
-def test_the_sweep_hook_runs_every_part(people, document_storage, settings):
+def test_the_sweep_queues_a_due_scan_only_when_none_is_waiting(people, document_storage, settings):
     settings.DOCUMENTS_HOUSEKEEPING_SECONDS = 0
     document = upload(people)
+    tasks = DBTaskResult.objects.filter(args_kwargs__args__0=str(document.pk))
     Document.objects.filter(pk=document.pk).update(next_scan_at=timezone.now())
     sweeps.sweep()
-    assert DBTaskResult.objects.filter(args_kwargs__args__0=str(document.pk)).count() == 2
+    assert tasks.count() == 1  # its task is still in the queue (a backlog): no second one
+
+    tasks.update(status=TaskResultStatus.FAILED)  # the task was lost
+    Document.objects.filter(pk=document.pk).update(next_scan_at=timezone.now())
+    sweeps.sweep()
+    assert tasks.filter(status=TaskResultStatus.READY).count() == 1
 
 
 def test_a_file_the_scanner_refuses_is_tried_again_then_failed(
