@@ -144,3 +144,25 @@ def test_selectors_list_and_say_what_is_still_being_checked(people, document_sto
     grouped = selectors.documents_by_question(OWNER_KIND, people.provider.pk)
     assert set(grouped) == {"statement_of_purpose", "policies"}
     assert Document.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "disposition"),
+    [
+        ('Our "new" plan.pdf', 'attachment; filename="Our \\"new\\" plan.pdf"'),
+        ("Café plan.pdf", "attachment; filename*=utf-8''Caf%C3%A9%20plan.pdf"),
+    ],
+)
+def test_download_names_are_quoted_or_encoded(
+    people, local_document_storage, client, name, disposition
+):
+    document = upload(people, name, samples.pdf())
+    scanning.scan(str(document.pk))
+    client.force_login(people.uploader)
+
+    response = client.get(f"/documents/{document.pk}/download/")
+
+    assert response["Content-Disposition"] == disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
