@@ -31,7 +31,7 @@ _last_housekeeping: float | None = None
 def sweep() -> None:
     global _last_housekeeping
     retry_pending_scans()
-    every = getattr(settings, "DOCUMENTS_HOUSEKEEPING_SECONDS", 3600)
+    every = settings.DOCUMENTS_HOUSEKEEPING_SECONDS
     if _last_housekeeping is None or time.monotonic() - _last_housekeeping >= every:
         _last_housekeeping = time.monotonic()
         delete_retained_files()

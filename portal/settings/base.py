@@ -347,6 +347,8 @@ DOCUMENTS_SCAN_MAX_ERRORS = env_int("DOCUMENTS_SCAN_MAX_ERRORS", 3)
 DOCUMENTS_ORPHAN_GRACE_SECONDS = env_int("DOCUMENTS_ORPHAN_GRACE_SECONDS", 6 * 60 * 60)
 # Files of discarded or expired drafts are deleted this long after (their audit events stay).
 DOCUMENTS_RETENTION_DAYS = env_int("DOCUMENTS_RETENTION_DAYS", 30)
+# Orphans and retention walk the storage: at most this often in each worker.
+DOCUMENTS_HOUSEKEEPING_SECONDS = env_int("DOCUMENTS_HOUSEKEEPING_SECONDS", 3600)
 
 # Background work: django-tasks with the database backend. Verification and sign-in mail has
 # its own queue so a backlog of ordinary mail never delays a code.
