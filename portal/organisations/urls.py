@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.organisations import views
+from portal.organisations import invitation_views, join_request_views, views
 
 app_name = "organisations"
 
@@ -8,27 +8,29 @@ _provider = "providers/<str:provider_id>/team/"
 
 urlpatterns = [
     path("providers/", views.providers, name="providers"),
-    path("providers/join/", views.join, name="join"),
-    path("providers/join/<uuid:request_id>/sent/", views.join_sent, name="join_sent"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("providers/join/", join_request_views.join, name="join"),
+    path("providers/join/<uuid:request_id>/sent/", join_request_views.join_sent, name="join_sent"),
+    path("invitations/<str:token>/", invitation_views.invitation, name="invitation"),
     path(_provider, views.team, name="team"),
-    path(_provider + "invite/", views.invite_email, name="invite_email"),
-    path(_provider + "invite/access/", views.invite_access, name="invite_access"),
-    path(_provider + "invite/locations/", views.invite_locations, name="invite_locations"),
-    path(_provider + "invite/check/", views.invite_check, name="invite_check"),
+    path(_provider + "invite/", invitation_views.invite_email, name="invite_email"),
+    path(_provider + "invite/access/", invitation_views.invite_access, name="invite_access"),
+    path(
+        _provider + "invite/locations/", invitation_views.invite_locations, name="invite_locations"
+    ),
+    path(_provider + "invite/check/", invitation_views.invite_check, name="invite_check"),
     path(
         _provider + "invitations/<uuid:invitation_id>/",
-        views.invitation_detail,
+        invitation_views.invitation_detail,
         name="invitation_detail",
     ),
     path(
         _provider + "invitations/<uuid:invitation_id>/resend/",
-        views.invitation_resend,
+        invitation_views.invitation_resend,
         name="invitation_resend",
     ),
     path(
         _provider + "invitations/<uuid:invitation_id>/cancel/",
-        views.invitation_cancel,
+        invitation_views.invitation_cancel,
         name="invitation_cancel",
     ),
     path(_provider + "members/<uuid:membership_id>/", views.member, name="member"),
@@ -53,15 +55,19 @@ urlpatterns = [
         name="member_remove",
     ),
     path(_provider + "members/<uuid:membership_id>/keep/", views.member_keep, name="member_keep"),
-    path(_provider + "requests/<uuid:request_id>/", views.join_request, name="join_request"),
+    path(
+        _provider + "requests/<uuid:request_id>/",
+        join_request_views.join_request,
+        name="join_request",
+    ),
     path(
         _provider + "requests/<uuid:request_id>/approve/",
-        views.join_request_approve,
+        join_request_views.join_request_approve,
         name="join_request_approve",
     ),
     path(
         _provider + "requests/<uuid:request_id>/refuse/",
-        views.join_request_refuse,
+        join_request_views.join_request_refuse,
         name="join_request_refuse",
     ),
 ]

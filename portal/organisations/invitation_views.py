@@ -1,0 +1,288 @@
+"""Invitation pages: the invite journey (email, access, locations, check answers), an
+invitation's page, sending it again or cancelling it, and where the emailed link lands."""
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from portal.access import public, requires
+from portal.organisations import invitation_services, selectors, services
+from portal.organisations.errors import DelegationError, InvitationClosed, SignedInAsSomeoneElse
+from portal.organisations.forms import AccessForm, EmailForm, LocationsForm, chosen_permissions
+from portal.organisations.models import InvitationStatus
+from portal.organisations.permissions import describe_permissions
+from portal.organisations.view_helpers import (
+    GET_POST,
+    page,
+    posted,
+    scope_names,
+    signed_in_user,
+)
+from portal.register.models import Location
+
+# Invite journey (email -> access -> locations -> check answers -> sent) -------------------
+
+
+def _invite_key(provider_id: str) -> str:
+    return f"organisations.invite.{provider_id}"
+
+
+def _invite_answers(request: HttpRequest, provider_id: str) -> dict[str, Any]:
+    answers: dict[str, Any] = request.session.get(_invite_key(provider_id), {})
+    return answers
+
+
+def _save_invite_answers(request: HttpRequest, provider_id: str, **answers: Any) -> None:
+    current = dict(_invite_answers(request, provider_id))
+    current.update(answers)
+    request.session[_invite_key(provider_id)] = current
+
+
+def _next_invite_step(request: HttpRequest, provider_id: str, default: str) -> HttpResponseBase:
+    if request.GET.get("change") == "1":
+        default = "organisations:invite_check"
+    return redirect(default, provider_id=provider_id)
+
+
+@requires("organisations.manage_team")
+@require_http_methods(GET_POST)
+def invite_email(request: HttpRequest, provider_id: str) -> HttpResponseBase:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    answers = _invite_answers(request, provider_id)
+    form = EmailForm(posted(request), initial={"email": answers.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        _save_invite_answers(request, provider_id, email=form.cleaned_data["email"])
+        return _next_invite_step(request, provider_id, "organisations:invite_access")
+    return page(request, "invite_email.html", {"form": form, "provider": provider})
+
+
+@requires("organisations.manage_team")
+@require_http_methods(GET_POST)
+def invite_access(request: HttpRequest, provider_id: str) -> HttpResponseBase:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    answers = _invite_answers(request, provider_id)
+    if not answers.get("email"):
+        return redirect("organisations:invite_email", provider_id=provider_id)
+    form = AccessForm(
+        posted(request),
+        actor=signed_in_user(request),
+        provider=provider,
+        initial={"permissions": answers.get("levels", [])},
+    )
+    if request.method == "POST" and form.is_valid():
+        _save_invite_answers(request, provider_id, levels=form.cleaned_data["permissions"])
+        return _next_invite_step(request, provider_id, "organisations:invite_locations")
+    return page(
+        request,
+        "invite_access.html",
+        {"form": form, "provider": provider, "email": answers["email"]},
+    )
+
+
+@requires("organisations.manage_team")
+@require_http_methods(GET_POST)
+def invite_locations(request: HttpRequest, provider_id: str) -> HttpResponseBase:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    answers = _invite_answers(request, provider_id)
+    if not answers.get("levels"):
+        return redirect("organisations:invite_access", provider_id=provider_id)
+    form = LocationsForm(
+        posted(request),
+        actor=signed_in_user(request),
+        provider=provider,
+        initial=LocationsForm.initial_for(
+            answers.get("whole_provider", False), answers.get("locations", [])
+        )
+        if "whole_provider" in answers
+        else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        _save_invite_answers(
+            request,
+            provider_id,
+            whole_provider=form.cleaned_data["whole_provider"],
+            locations=list(form.cleaned_data["locations"]),
+        )
+        return redirect("organisations:invite_check", provider_id=provider_id)
+    return page(
+        request,
+        "invite_locations.html",
+        {"form": form, "provider": provider, "email": answers["email"]},
+    )
+
+
+@requires("organisations.manage_team")
+@require_http_methods(GET_POST)
+def invite_check(request: HttpRequest, provider_id: str) -> HttpResponseBase:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    answers = _invite_answers(request, provider_id)
+    if "whole_provider" not in answers or not answers.get("levels") or not answers.get("email"):
+        return redirect("organisations:invite_email", provider_id=provider_id)
+    form = forms.Form(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invite(
+                actor=signed_in_user(request),
+                provider=provider,
+                email=answers["email"],
+                permissions=chosen_permissions(answers["levels"]),
+                whole_provider=answers["whole_provider"],
+                location_ids=answers.get("locations", []),
+                request=request,
+            )
+        except DelegationError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session.pop(_invite_key(provider_id), None)
+            detail = reverse(
+                "organisations:invitation_detail",
+                kwargs={"provider_id": provider_id, "invitation_id": invitation.pk},
+            )
+            return redirect(f"{detail}?sent=1")
+    locations = list(
+        Location.objects.filter(pk__in=answers.get("locations", []), provider=provider)
+    )
+    return page(
+        request,
+        "invite_check.html",
+        {
+            "form": form,
+            "provider": provider,
+            "email": answers["email"],
+            "what": describe_permissions(chosen_permissions(answers["levels"])),
+            "where": scope_names(answers["whole_provider"], locations, provider),
+        },
+    )
+
+
+# Invitations ---------------------------------------------------------------------------
+
+
+@requires("organisations.view_team")
+@require_safe
+def invitation_detail(request: HttpRequest, provider_id: str, invitation_id: UUID) -> HttpResponse:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
+    return page(
+        request,
+        "invitation_detail.html",
+        {
+            "provider": provider,
+            "invitation": invitation,
+            "where": scope_names(
+                invitation.whole_provider, list(invitation.locations.all()), provider
+            ),
+            "may_manage": _may_manage_invitation(request.user, invitation),
+            "form": forms.Form(),
+        },
+    )
+
+
+def _may_manage_invitation(user: Any, invitation: Any) -> bool:
+    try:
+        services.ensure_may_grant(
+            actor=user,
+            provider=invitation.provider,
+            scope=services.scope_of(invitation),
+            permissions=frozenset(invitation.permissions),
+        )
+    except DelegationError:
+        return False
+    return True
+
+
+@requires("organisations.manage_team")
+@require_POST
+def invitation_resend(request: HttpRequest, provider_id: str, invitation_id: UUID) -> HttpResponse:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
+    if not _may_manage_invitation(request.user, invitation):
+        raise PermissionDenied("cannot manage this invitation")
+    try:
+        services.resend_invitation(
+            actor=signed_in_user(request), invitation=invitation, request=request
+        )
+    except DelegationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}")
+    return redirect("organisations:team", provider_id=provider_id)
+
+
+@requires("organisations.manage_team")
+@require_http_methods(GET_POST)
+def invitation_cancel(
+    request: HttpRequest, provider_id: str, invitation_id: UUID
+) -> HttpResponseBase:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
+    if not _may_manage_invitation(request.user, invitation):
+        raise PermissionDenied("cannot manage this invitation")
+    form = forms.Form(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_invitation(
+                actor=signed_in_user(request), invitation=invitation, request=request
+            )
+        except DelegationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Invitation to {invitation.email} cancelled")
+            return redirect("organisations:team", provider_id=provider_id)
+    return page(
+        request,
+        "invitation_cancel.html",
+        {"form": form, "provider": provider, "invitation": invitation},
+    )
+
+
+@public
+@require_http_methods(GET_POST)
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the emailed link lands. GET never uses the invitation up (mail scanners follow
+    links); a signed-in user accepts with a button (POST)."""
+    found = services.invitation_for_token(token)
+    if found is None:
+        return page(request, "invitation_invalid.html", {}, status=404)
+    context: dict[str, Any] = {
+        "invitation": found,
+        "what": describe_permissions(found.permissions),
+        "where": scope_names(found.whole_provider, list(found.locations.all()), found.provider),
+        "sign_in_url": f"{resolve_url(settings.LOGIN_URL)}?next={request.path}",
+        "sign_up_url": resolve_url(settings.ORGANISATIONS_SIGN_UP_URL),
+        "form": forms.Form(posted(request)),
+    }
+    usable = found.status == InvitationStatus.PENDING and not found.has_expired
+    if not usable:
+        return page(request, "invitation_unusable.html", context, status=410)
+    user = request.user
+    if not user.is_authenticated:
+        return page(request, "invitation_signed_out.html", context)
+    if user.email != found.email:
+        return page(request, "invitation_wrong_account.html", context, status=403)
+    if request.method == "POST" and context["form"].is_valid():
+        try:
+            membership = invitation_services.accept_invitation(
+                user=user, token=token, request=request
+            )
+        except SignedInAsSomeoneElse:
+            return page(request, "invitation_wrong_account.html", context, status=403)
+        except InvitationClosed as closed:
+            found.refresh_from_db()
+            context["closed_message"] = closed.message
+            return page(request, "invitation_unusable.html", context, status=409)
+        except DelegationError as error:
+            context["form"].add_error(None, error.message)
+        else:
+            request.session[selectors.CURRENT_PROVIDER_SESSION_KEY] = membership.provider_id
+            messages.success(request, f"You now have access to {membership.provider.name}")
+            return redirect("organisations:providers")
+    return page(request, "invitation_accept.html", context)

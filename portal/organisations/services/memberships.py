@@ -1,0 +1,218 @@
+"""Writes for changing a member's access: what they can do and where, suspending,
+reinstating and removing them, and confirming access whose granter has gone."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from portal.audit.services import record
+from portal.organisations.access import forget_access
+from portal.organisations.errors import DelegationError, OrganisationError
+from portal.organisations.models import Membership, MembershipStatus
+from portal.organisations.permissions import Permission, describe_permissions
+from portal.organisations.services.rules import (
+    clean_permissions,
+    clean_scope,
+    ensure_may_grant,
+    ensure_may_manage,
+    ensure_team_stays_managed,
+    scope_of,
+)
+from portal.organisations.services.steps import (
+    access_changed,
+    email_user,
+    inviter_lost_authority,
+    locations,
+    lock_provider,
+    move,
+    refuse_if_not_now,
+    scope_words,
+    snapshot,
+)
+from portal.workflow.services import lock
+
+if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
+    from portal.accounts.models import User
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    return lock(
+        Membership.objects.select_for_update().select_related("provider", "user"), pk=membership.pk
+    )
+
+
+def _membership_email(membership: Membership, template: str) -> None:
+    email_user(
+        membership.user,
+        template,
+        {
+            "provider_name": membership.provider.name,
+            "what": describe_permissions(membership.permissions),
+            "where": scope_words(membership.provider, scope_of(membership)),
+        },
+    )
+
+
+@transaction.atomic
+def change_membership(
+    *,
+    actor: "User",
+    membership: Membership,
+    permissions: Iterable[str],
+    whole_provider: bool,
+    location_ids: Iterable[str] = (),
+    request: HttpRequest | None = None,
+) -> Membership:
+    provider = lock_provider(membership.provider)
+    membership = _locked_membership(membership)
+    if membership.status == MembershipStatus.REMOVED:
+        raise DelegationError(OrganisationError.MEMBER_REMOVED, "This person no longer has access")
+    ensure_may_manage(actor=actor, membership=membership)
+    chosen = clean_permissions(permissions)
+    scope = clean_scope(provider, whole_provider, location_ids)
+    ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    ensure_team_stays_managed(
+        provider=provider,
+        membership=membership,
+        still_manages_whole_team=(
+            membership.status == MembershipStatus.ACTIVE
+            and scope.whole_provider
+            and Permission.MANAGE_TEAM in chosen
+        ),
+    )
+    before = snapshot(membership)
+    membership.permissions = sorted(chosen)
+    membership.whole_provider = scope.whole_provider
+    membership.locations.set(locations(scope))
+    membership.changed_at = timezone.now()
+    membership.granted_by = actor
+    membership.granter_review_since = None
+    membership.save()
+    after = snapshot(membership)
+    if before == after:
+        return membership
+    record(
+        verb="organisations.membership_changed",
+        actor=actor,
+        target=membership,
+        data={"user": membership.user.email, "before": before, "after": after},
+        request=request,
+    )
+    access_changed(membership.user)
+    inviter_lost_authority(membership.user, provider, actor=actor, request=request)
+    _membership_email(membership, "organisations_access_changed")
+    return membership
+
+
+def _move_membership(
+    *,
+    actor: "User",
+    membership: Membership,
+    action: str,
+    verb: str,
+    template: str,
+    request: HttpRequest | None,
+) -> Membership:
+    provider = lock_provider(membership.provider)
+    membership = _locked_membership(membership)
+    ensure_may_manage(actor=actor, membership=membership)
+    refuse_if_not_now(membership, action)
+    if action != "reinstate":
+        ensure_team_stays_managed(
+            provider=provider, membership=membership, still_manages_whole_team=False
+        )
+    before = snapshot(membership)
+    move(
+        membership,
+        action,
+        actor=actor,
+        changes={"changed_at": timezone.now()},
+        verb=verb,
+        data=lambda: {
+            "user": membership.user.email,
+            "before": before,
+            "after": snapshot(membership),
+        },
+        request=request,
+    )
+    forget_access(membership.user)
+    if action != "reinstate":
+        inviter_lost_authority(membership.user, provider, actor=actor, request=request)
+    _membership_email(membership, template)
+    return membership
+
+
+@transaction.atomic
+def suspend_membership(
+    *, actor: "User", membership: Membership, request: HttpRequest | None = None
+) -> Membership:
+    return _move_membership(
+        actor=actor,
+        membership=membership,
+        action="suspend",
+        verb="organisations.membership_suspended",
+        template="organisations_access_suspended",
+        request=request,
+    )
+
+
+@transaction.atomic
+def reinstate_membership(
+    *, actor: "User", membership: Membership, request: HttpRequest | None = None
+) -> Membership:
+    return _move_membership(
+        actor=actor,
+        membership=membership,
+        action="reinstate",
+        verb="organisations.membership_reinstated",
+        template="organisations_access_reinstated",
+        request=request,
+    )
+
+
+@transaction.atomic
+def remove_membership(
+    *, actor: "User", membership: Membership, request: HttpRequest | None = None
+) -> Membership:
+    return _move_membership(
+        actor=actor,
+        membership=membership,
+        action="remove",
+        verb="organisations.membership_removed",
+        template="organisations_access_removed",
+        request=request,
+    )
+
+
+@transaction.atomic
+def keep_after_review(
+    *, actor: "User", membership: Membership, request: HttpRequest | None = None
+) -> Membership:
+    """Someone who could grant this access confirms it should stay; they become its granter."""
+    membership = _locked_membership(membership)
+    ensure_may_manage(actor=actor, membership=membership)
+    if membership.granter_review_since is None:
+        return membership
+    before = {
+        "granted_by": membership.granted_by_id,
+        "review_since": str(membership.granter_review_since),
+    }
+    membership.granter_review_since = None
+    membership.granted_by = actor
+    membership.changed_at = timezone.now()
+    membership.save(update_fields=["granter_review_since", "granted_by", "changed_at"])
+    record(
+        verb="organisations.membership_reviewed",
+        actor=actor,
+        target=membership,
+        data={
+            "user": membership.user.email,
+            "before": before,
+            "after": {"granted_by": actor.pk, "review_since": None},
+        },
+        request=request,
+    )
+    return membership
