@@ -46,6 +46,36 @@ def _save_invite_answers(request: HttpRequest, provider_id: str, **answers: Any)
     request.session[_invite_key(provider_id)] = current
 
 
+# A refusal the check page meets that concerns one answer goes back to that answer's
+# question, shown against its field, with every answer kept.
+_QUESTION_FOR_FIELD = {
+    "email": "organisations:invite_email",
+    "permissions": "organisations:invite_access",
+    "locations": "organisations:invite_locations",
+}
+
+
+def _answered(
+    request: HttpRequest, provider_id: str, field: str, answer: Any
+) -> tuple[dict[str, Any] | None, str]:
+    """The data to bind a question's form to, and the refusal to show on `field`: on a POST
+    what was posted; after the check page was refused over this field, the saved answer."""
+    if request.method == "POST":
+        return request.POST, ""
+    refusal = _invite_answers(request, provider_id).get("refusal") or {}
+    if refusal.get("field") != field:
+        return None, ""
+    _save_invite_answers(request, provider_id, refusal=None)
+    return {field: answer}, str(refusal.get("message", ""))
+
+
+def _refused_on(form: forms.Form, field: str, message: str) -> None:
+    if message:
+        form.is_valid()
+        form.errors.pop(field, None)  # the service's reason is the one to show
+        form.add_error(field, message)
+
+
 def _next_invite_step(request: HttpRequest, provider_id: str, default: str) -> HttpResponseBase:
     if request.GET.get("change") == "1":
         default = "organisations:invite_check"
@@ -57,7 +87,9 @@ def _next_invite_step(request: HttpRequest, provider_id: str, default: str) -> H
 def invite_email(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     provider = selectors.provider_or_404(request.user, provider_id)
     answers = _invite_answers(request, provider_id)
-    form = EmailForm(posted(request), initial={"email": answers.get("email", "")})
+    data, refusal = _answered(request, provider_id, "email", answers.get("email", ""))
+    form = EmailForm(data, initial={"email": answers.get("email", "")})
+    _refused_on(form, "email", refusal)
     if request.method == "POST" and form.is_valid():
         _save_invite_answers(request, provider_id, email=form.cleaned_data["email"])
         return _next_invite_step(request, provider_id, "organisations:invite_access")
@@ -71,12 +103,14 @@ def invite_access(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     answers = _invite_answers(request, provider_id)
     if not answers.get("email"):
         return redirect("organisations:invite_email", provider_id=provider_id)
+    data, refusal = _answered(request, provider_id, "permissions", answers.get("levels", []))
     form = AccessForm(
-        posted(request),
+        data,
         actor=signed_in_user(request),
         provider=provider,
         initial={"permissions": answers.get("levels", [])},
     )
+    _refused_on(form, "permissions", refusal)
     if request.method == "POST" and form.is_valid():
         _save_invite_answers(request, provider_id, levels=form.cleaned_data["permissions"])
         return _next_invite_step(request, provider_id, "organisations:invite_locations")
@@ -94,16 +128,18 @@ def invite_locations(request: HttpRequest, provider_id: str) -> HttpResponseBase
     answers = _invite_answers(request, provider_id)
     if not answers.get("levels"):
         return redirect("organisations:invite_access", provider_id=provider_id)
-    form = LocationsForm(
-        posted(request),
-        actor=signed_in_user(request),
-        provider=provider,
-        initial=LocationsForm.initial_for(
+    initial = (
+        LocationsForm.initial_for(
             answers.get("whole_provider", False), answers.get("locations", [])
         )
         if "whole_provider" in answers
-        else None,
+        else None
     )
+    data, refusal = _answered(
+        request, provider_id, "locations", (initial or {}).get("locations", [])
+    )
+    form = LocationsForm(data, actor=signed_in_user(request), provider=provider, initial=initial)
+    _refused_on(form, "locations", refusal)
     if request.method == "POST" and form.is_valid():
         _save_invite_answers(
             request,
@@ -139,6 +175,14 @@ def invite_check(request: HttpRequest, provider_id: str) -> HttpResponseBase:
                 request=request,
             )
         except DelegationError as error:
+            if error.field in _QUESTION_FOR_FIELD:
+                _save_invite_answers(
+                    request, provider_id, refusal={"field": error.field, "message": error.message}
+                )
+                return redirect(
+                    reverse(_QUESTION_FOR_FIELD[error.field], kwargs={"provider_id": provider_id})
+                    + "?change=1"
+                )
             form.add_error(None, error.message)
         else:
             request.session.pop(_invite_key(provider_id), None)
