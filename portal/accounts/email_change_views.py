@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import public, requires
 from portal.accounts import forms
+from portal.accounts.code_pages import code_error
+from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.services import email_change
 from portal.accounts.services.codes import IssueOutcome
-from portal.accounts.views import _code_error, _minutes
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -34,7 +35,7 @@ def email_change_confirm(request: HttpRequest) -> HttpResponseBase:
                 messages.success(request, f"You now sign in with {done.new_email}")
                 return redirect("accounts:home")
             new_code_url = reverse("accounts:email_change_confirm")
-            form.add_error("code", _code_error(done.check, new_code_url))
+            form.add_error("code", code_error(done.check, new_code_url))
     change = email_change.waiting_change(request.user)
     return render(request, "accounts/email_change_confirm.html", {"change": change, "form": form})
 

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_safe
 
 from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
+from portal.accounts.code_pages import GET_POST
+from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.services import passkeys as service
 from portal.accounts.services.accounts import SignInOutcome, check_password_step
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
-from portal.accounts.views import GET_POST, NEXT_URL, _minutes, _safe_next
+from portal.accounts.views import NEXT_URL, _safe_next
 
 _NO_ANSWER = (
     "Your browser did not send a passkey. Passkeys need JavaScript turned on and a browser "

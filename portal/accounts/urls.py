@@ -1,6 +1,13 @@
 from django.urls import path
 
-from portal.accounts import email_change_views, passkey_views, session_views, staff_views, views
+from portal.accounts import (
+    email_change_views,
+    passkey_views,
+    recovery_views,
+    session_views,
+    staff_views,
+    views,
+)
 
 app_name = "accounts"
 
@@ -16,37 +23,43 @@ urlpatterns = [
     path("sign-in/authenticator/", views.sign_in_authenticator, name="sign_in_authenticator"),
     path("sign-in/passkey/", passkey_views.sign_in_passkey, name="sign_in_passkey"),
     path("sign-in/recovery-code/", views.sign_in_recovery_code, name="sign_in_recovery_code"),
-    path("sign-in/lost-second-factor/", views.lost_second_factor, name="lost_second_factor"),
+    path(
+        "sign-in/lost-second-factor/", recovery_views.lost_second_factor, name="lost_second_factor"
+    ),
     path(
         "sign-in/lost-second-factor/check-your-email/",
-        views.lost_second_factor_code,
+        recovery_views.lost_second_factor_code,
         name="lost_second_factor_code",
     ),
     path(
         "sign-in/lost-second-factor/request/",
-        views.lost_second_factor_request,
+        recovery_views.lost_second_factor_request,
         name="lost_second_factor_request",
     ),
     path(
         "sign-in/lost-second-factor/sent/",
-        views.lost_second_factor_sent,
+        recovery_views.lost_second_factor_sent,
         name="lost_second_factor_sent",
     ),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
-    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/", recovery_views.password_reset, name="password_reset"),
     path(
         "password-reset/check-your-email/",
-        views.password_reset_check_email,
+        recovery_views.password_reset_check_email,
         name="password_reset_check_email",
     ),
-    path("password-reset/new-code/", views.password_reset_new_code, name="password_reset_new_code"),
+    path(
+        "password-reset/new-code/",
+        recovery_views.password_reset_new_code,
+        name="password_reset_new_code",
+    ),
     path(
         "password-reset/new-password/",
-        views.password_reset_new_password,
+        recovery_views.password_reset_new_password,
         name="password_reset_new_password",
     ),
-    path("password-reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("password-reset/done/", recovery_views.password_reset_done, name="password_reset_done"),
     path("account/", views.home, name="home"),
     path("account/password/", views.change_password, name="change_password"),
     path("account/confirm-it-is-you/", views.reauthenticate, name="reauthenticate"),
@@ -93,10 +106,12 @@ urlpatterns = [
     ),
     path("staff/accounts/", staff_views.account_search, name="staff_account_search"),
     path("staff/accounts/<int:user_id>/", staff_views.account, name="staff_account"),
-    path("staff/second-factor-resets/", views.staff_factor_resets, name="staff_factor_resets"),
+    path(
+        "staff/second-factor-resets/", staff_views.staff_factor_resets, name="staff_factor_resets"
+    ),
     path(
         "staff/second-factor-resets/<int:reset_id>/",
-        views.staff_factor_reset,
+        staff_views.staff_factor_reset,
         name="staff_factor_reset",
     ),
 ]
