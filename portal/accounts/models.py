@@ -107,6 +107,7 @@ class EmailChangeStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed by the person"
     STOPPED = "stopped", "Stopped from the old address"
     REPLACED = "replaced", "Replaced by a newer change"
+    EXPIRED = "expired", "Not confirmed in time"
 
 
 class EmailChange(models.Model):
@@ -123,6 +124,8 @@ class EmailChange(models.Model):
     )
     # What asked for it, for the person and the audit ("Change of contact details NOT-…").
     reason = models.CharField(max_length=300)
+    # The reference of what asked for it (a notification's), told how the change ends.
+    source = models.CharField(max_length=60, blank=True)
     requested_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

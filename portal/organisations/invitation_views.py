@@ -13,7 +13,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.access import public, requires
+from portal.access import public, requires, signed_in_user
 from portal.organisations import invitation_services, selectors, services
 from portal.organisations.errors import DelegationError, InvitationClosed, SignedInAsSomeoneElse
 from portal.organisations.forms import AccessForm, EmailForm, LocationsForm, chosen_permissions
@@ -24,7 +24,6 @@ from portal.organisations.view_helpers import (
     page,
     posted,
     scope_names,
-    signed_in_user,
 )
 from portal.register.models import Location
 

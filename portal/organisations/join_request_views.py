@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.access import requires
+from portal.access import requires, signed_in_user
 from portal.organisations import selectors, services
 from portal.organisations.errors import DelegationError
 from portal.organisations.forms import AccessForm, JoinForm, LocationsForm, RefuseForm
@@ -19,7 +19,6 @@ from portal.organisations.view_helpers import (
     page,
     posted,
     put_error,
-    signed_in_user,
 )
 from portal.register.models import Provider
 

@@ -5,18 +5,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from portal.access import signed_in_user
 from portal.organisations.errors import DelegationError
 from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
 from portal.organisations.permissions import describe_permissions
 from portal.register.models import Location, Provider
 
 if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
+    pass
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -66,11 +65,3 @@ def scope_names(whole_provider: bool, locations: list[Location], provider: Provi
     if whole_provider:
         return f"All locations of {provider.name}"
     return ", ".join(location.name for location in locations)
-
-
-def signed_in_user(request: HttpRequest) -> "User":
-    """The user a signed-in view acts for (its declared access has already required one)."""
-    user = request.user
-    if isinstance(user, AnonymousUser):
-        raise PermissionDenied("sign in first")
-    return user

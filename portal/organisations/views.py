@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.access import requires
+from portal.access import requires, signed_in_user
 from portal.organisations import selectors, services
 from portal.organisations.access import providers_for, scope_for
 from portal.organisations.errors import DelegationError
@@ -31,7 +31,6 @@ from portal.organisations.view_helpers import (
     page,
     posted,
     scope_names,
-    signed_in_user,
 )
 from portal.register.models import Provider
 
