@@ -17,15 +17,16 @@ from portal.access import public, requires, signed_in_user
 from portal.organisations import invitation_services, selectors, services
 from portal.organisations.errors import DelegationError, InvitationClosed, SignedInAsSomeoneElse
 from portal.organisations.forms import AccessForm, EmailForm, LocationsForm, chosen_permissions
-from portal.organisations.models import InvitationStatus
+from portal.organisations.models import Invitation, InvitationStatus
 from portal.organisations.permissions import describe_permissions
 from portal.organisations.view_helpers import (
     GET_POST,
+    act_then_back_to_team,
     page,
     posted,
     scope_names,
 )
-from portal.register.models import Location
+from portal.register.models import Location, Provider
 
 # Invite journey (email -> access -> locations -> check answers -> sent) -------------------
 
@@ -223,32 +224,27 @@ def invitation_detail(request: HttpRequest, provider_id: str, invitation_id: UUI
             "where": scope_names(
                 invitation.whole_provider, list(invitation.locations.all()), provider
             ),
-            "may_manage": _may_manage_invitation(request.user, invitation),
+            "may_manage": services.could_still_grant(signed_in_user(request), invitation),
             "form": forms.Form(),
         },
     )
 
 
-def _may_manage_invitation(user: Any, invitation: Any) -> bool:
-    try:
-        services.ensure_may_grant(
-            actor=user,
-            provider=invitation.provider,
-            scope=services.scope_of(invitation),
-            permissions=frozenset(invitation.permissions),
-        )
-    except DelegationError:
-        return False
-    return True
+def _managed_invitation(
+    request: HttpRequest, provider_id: str, invitation_id: UUID
+) -> tuple[Provider, Invitation]:
+    """The invitation, if the signed-in manager could give it as it stands."""
+    provider = selectors.provider_or_404(request.user, provider_id)
+    invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
+    if not services.could_still_grant(signed_in_user(request), invitation):
+        raise PermissionDenied("cannot manage this invitation")
+    return provider, invitation
 
 
 @requires("organisations.manage_team")
 @require_POST
 def invitation_resend(request: HttpRequest, provider_id: str, invitation_id: UUID) -> HttpResponse:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
-    if not _may_manage_invitation(request.user, invitation):
-        raise PermissionDenied("cannot manage this invitation")
+    _provider, invitation = _managed_invitation(request, provider_id, invitation_id)
     try:
         services.resend_invitation(
             actor=signed_in_user(request), invitation=invitation, request=request
@@ -265,21 +261,18 @@ def invitation_resend(request: HttpRequest, provider_id: str, invitation_id: UUI
 def invitation_cancel(
     request: HttpRequest, provider_id: str, invitation_id: UUID
 ) -> HttpResponseBase:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
-    if not _may_manage_invitation(request.user, invitation):
-        raise PermissionDenied("cannot manage this invitation")
+    provider, invitation = _managed_invitation(request, provider_id, invitation_id)
     form = forms.Form(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_invitation(
-                actor=signed_in_user(request), invitation=invitation, request=request
-            )
-        except DelegationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Invitation to {invitation.email} cancelled")
-            return redirect("organisations:team", provider_id=provider_id)
+    acted = act_then_back_to_team(
+        request,
+        form,
+        services.cancel_invitation,
+        f"Invitation to {invitation.email} cancelled",
+        provider_id,
+        invitation=invitation,
+    )
+    if acted:
+        return acted
     return page(
         request,
         "invitation_cancel.html",

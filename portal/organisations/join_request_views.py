@@ -3,7 +3,6 @@
 from functools import partial
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -11,11 +10,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.access import requires, signed_in_user
 from portal.organisations import selectors, services
 from portal.organisations.errors import DelegationError
-from portal.organisations.forms import AccessForm, JoinForm, LocationsForm, RefuseForm
+from portal.organisations.forms import JoinForm, RefuseForm
 from portal.organisations.models import JoinRequest
 from portal.organisations.view_helpers import (
     GET_POST,
-    grant_from_forms,
+    act_then_back_to_team,
+    grant_page,
     page,
     posted,
     put_error,
@@ -73,27 +73,13 @@ def join_request_approve(
 ) -> HttpResponseBase:
     provider = selectors.provider_or_404(request.user, provider_id)
     found = selectors.join_request_or_404(request.user, provider, request_id)
-    data = posted(request)
-    access_form = AccessForm(data, actor=signed_in_user(request), provider=provider)
-    locations_form = LocationsForm(data, actor=signed_in_user(request), provider=provider)
-    if grant_from_forms(
+    return grant_page(
         request,
-        access_form,
-        locations_form,
-        partial(services.approve_join_request, join_request=found),
-    ):
-        messages.success(request, f"{found.user.email} now has access")
-        return redirect("organisations:team", provider_id=provider_id)
-    return page(
-        request,
-        "join_request_approve.html",
-        {
-            "provider": provider,
-            "join_request": found,
-            "access_form": access_form,
-            "locations_form": locations_form,
-            "forms": [access_form, locations_form],
-        },
+        provider=provider,
+        grant=partial(services.approve_join_request, join_request=found),
+        done=f"{found.user.email} now has access",
+        template="join_request_approve.html",
+        context={"join_request": found},
     )
 
 
@@ -105,20 +91,17 @@ def join_request_refuse(
     provider = selectors.provider_or_404(request.user, provider_id)
     found = selectors.join_request_or_404(request.user, provider, request_id)
     form = RefuseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.refuse_join_request(
-                actor=signed_in_user(request),
-                join_request=found,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except DelegationError as error:
-            put_error(form, error)
-        else:
-            messages.success(request, f"Request from {found.user.email} refused")
-            return redirect("organisations:team", provider_id=provider_id)
-    return page(
+    acted = act_then_back_to_team(
+        request,
+        form,
+        lambda **arguments: services.refuse_join_request(
+            reason=form.cleaned_data["reason"], **arguments
+        ),
+        f"Request from {found.user.email} refused",
+        provider_id,
+        join_request=found,
+    )
+    return acted or page(
         request,
         "join_request_refuse.html",
         {"provider": provider, "join_request": found, "form": form},

@@ -1,7 +1,7 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
@@ -110,28 +110,27 @@ def visible_join_requests(user: Principal, provider: Provider) -> QuerySet[JoinR
 # reading the same row again when the permission checks ask for it.
 
 
-def membership_or_404(user: Principal, provider: Provider, membership_id: Any) -> Membership:
-    found = visible_memberships(user, provider).filter(pk=membership_id).first()
+_Held = TypeVar("_Held", Membership, Invitation, JoinRequest)
+
+
+def _one_or_404(visible: QuerySet[_Held], provider: Provider, pk: Any, what: str) -> _Held:
+    found = visible.filter(pk=pk).first()
     if found is None:
-        raise Http404("No such member")
+        raise Http404(f"No such {what}")
     found.provider = provider
     return found
+
+
+def membership_or_404(user: Principal, provider: Provider, membership_id: Any) -> Membership:
+    return _one_or_404(visible_memberships(user, provider), provider, membership_id, "member")
 
 
 def invitation_or_404(user: Principal, provider: Provider, invitation_id: Any) -> Invitation:
-    found = visible_invitations(user, provider).filter(pk=invitation_id).first()
-    if found is None:
-        raise Http404("No such invitation")
-    found.provider = provider
-    return found
+    return _one_or_404(visible_invitations(user, provider), provider, invitation_id, "invitation")
 
 
 def join_request_or_404(user: Principal, provider: Provider, request_id: Any) -> JoinRequest:
-    found = visible_join_requests(user, provider).filter(pk=request_id).first()
-    if found is None:
-        raise Http404("No such request")
-    found.provider = provider
-    return found
+    return _one_or_404(visible_join_requests(user, provider), provider, request_id, "request")
 
 
 @dataclass

@@ -27,7 +27,8 @@ from portal.organisations.models import Membership
 from portal.organisations.permissions import Permission
 from portal.organisations.view_helpers import (
     GET_POST,
-    grant_from_forms,
+    act_then_back_to_team,
+    grant_page,
     page,
     posted,
     scope_names,
@@ -141,14 +142,6 @@ def _manageable(
     return provider, membership
 
 
-def _may_manage_member(user: Any, membership: Membership) -> bool:
-    try:
-        services.ensure_may_manage(actor=user, membership=membership)
-    except DelegationError:
-        return False
-    return True
-
-
 @requires("organisations.view_team")
 @require_safe
 def member(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpResponse:
@@ -163,7 +156,7 @@ def member(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpR
             "where": scope_names(
                 membership.whole_provider, list(membership.locations.all()), provider
             ),
-            "may_manage": _may_manage_member(request.user, membership),
+            "may_manage": services.may_manage(signed_in_user(request), membership),
             "form": forms.Form(),
         },
     )
@@ -173,46 +166,25 @@ def member(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpR
 @require_http_methods(GET_POST)
 def member_change(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpResponseBase:
     provider, membership = _manageable(request, provider_id, membership_id)
-    data = posted(request)
-    access_form = AccessForm(
-        data,
-        actor=signed_in_user(request),
+    return grant_page(
+        request,
         provider=provider,
-        initial=AccessForm.initial_for(membership.permissions),
-    )
-    locations_form = LocationsForm(
-        data,
-        actor=signed_in_user(request),
-        provider=provider,
-        initial=LocationsForm.initial_for(
+        grant=partial(services.change_membership, membership=membership),
+        done=f"Access changed for {membership.user.email}",
+        template="member_change.html",
+        context={"membership": membership},
+        access_initial=AccessForm.initial_for(membership.permissions),
+        locations_initial=LocationsForm.initial_for(
             membership.whole_provider, [loc.pk for loc in membership.locations.all()]
         ),
     )
-    if grant_from_forms(
-        request,
-        access_form,
-        locations_form,
-        partial(services.change_membership, membership=membership),
-    ):
-        messages.success(request, f"Access changed for {membership.user.email}")
-        return redirect("organisations:team", provider_id=provider_id)
-    return page(
-        request,
-        "member_change.html",
-        {
-            "provider": provider,
-            "membership": membership,
-            "access_form": access_form,
-            "locations_form": locations_form,
-            "forms": [access_form, locations_form],
-        },
-    )
 
 
+# The question each move asks, and what it says once done.
 _MEMBER_ACTIONS = {
-    "suspend": (services.suspend_membership, "Suspend access for", "Access suspended for"),
-    "reinstate": (services.reinstate_membership, "Reinstate access for", "Access reinstated for"),
-    "remove": (services.remove_membership, "Remove access for", "Access removed for"),
+    "suspend": ("Suspend access for", "Access suspended for"),
+    "reinstate": ("Reinstate access for", "Access reinstated for"),
+    "remove": ("Remove access for", "Access removed for"),
 }
 
 
@@ -220,17 +192,18 @@ def _member_action(
     request: HttpRequest, provider_id: str, membership_id: UUID, action: str
 ) -> HttpResponseBase:
     provider, membership = _manageable(request, provider_id, membership_id)
-    service, question, done = _MEMBER_ACTIONS[action]
+    question, done = _MEMBER_ACTIONS[action]
     form = forms.Form(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=signed_in_user(request), membership=membership, request=request)
-        except DelegationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"{done} {membership.user.email}")
-            return redirect("organisations:team", provider_id=provider_id)
-    return page(
+    acted = act_then_back_to_team(
+        request,
+        form,
+        services.move_membership,
+        f"{done} {membership.user.email}",
+        provider_id,
+        membership=membership,
+        action=action,
+    )
+    return acted or page(
         request,
         "member_action.html",
         {

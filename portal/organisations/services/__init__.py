@@ -33,11 +33,18 @@ from portal.organisations.services.join_requests import (
 from portal.organisations.services.memberships import (
     change_membership,
     keep_after_review,
+    move_membership,
     reinstate_membership,
     remove_membership,
     suspend_membership,
 )
-from portal.organisations.services.rules import ensure_may_grant, ensure_may_manage, scope_of
+from portal.organisations.services.rules import (
+    could_still_grant,
+    ensure_may_grant,
+    ensure_may_manage,
+    may_manage,
+    scope_of,
+)
 
 __all__ = [
     "DelegationError",
@@ -45,12 +52,15 @@ __all__ = [
     "approve_join_request",
     "cancel_invitation",
     "change_membership",
+    "could_still_grant",
     "ensure_may_grant",
     "ensure_may_manage",
     "expire_invitations",
     "invitation_for_token",
     "invite",
     "keep_after_review",
+    "may_manage",
+    "move_membership",
     "pending_invitations_for_email",
     "refuse_join_request",
     "reinstate_membership",

@@ -22,7 +22,7 @@ from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import compute_access
 from portal.organisations.errors import DelegationError, OrganisationError
-from portal.organisations.models import Invitation, InvitationStatus, Membership, MembershipStatus
+from portal.organisations.models import Invitation, InvitationStatus
 from portal.organisations.permissions import describe_permissions
 from portal.organisations.services.rules import (
     clean_permissions,
@@ -30,6 +30,8 @@ from portal.organisations.services.rules import (
     ensure_email_is_one_persons,
     ensure_may_grant,
     ensure_may_grant_as_it_stands,
+    has_current_membership,
+    refuse_first,
     scope_of,
 )
 from portal.organisations.services.steps import (
@@ -88,37 +90,33 @@ def _clean_email(email: str) -> str:
 def _ensure_not_there_already(*, actor: "User", provider: Provider, address: str) -> bool:
     """Refuse to invite the actor, someone with access already, or someone invited already.
     Returns whether the address has an account."""
-    if address == actor.email:
-        raise DelegationError(
-            OrganisationError.INVITE_YOURSELF, "You cannot invite yourself", field="email"
-        )
-    existing_user = get_user_model().objects.filter(email=address).first()
-    if existing_user is not None:
-        if (
-            Membership.objects.filter(user=existing_user, provider=provider)
-            .exclude(status=MembershipStatus.REMOVED)
-            .exists()
-        ):
-            raise DelegationError(
-                OrganisationError.ALREADY_MEMBER,
-                f"{address} already has access to {provider.name}. Change their access on the team page",
-                field="email",
-            )
-        if provider.pk in compute_access(existing_user):
-            raise DelegationError(
-                OrganisationError.ALREADY_HAS_ROLE_ACCESS,
-                f"{address} already has access to {provider.name} through their registered role",
-                field="email",
-            )
-    if Invitation.objects.filter(
-        email=address, provider=provider, status=InvitationStatus.PENDING
-    ).exists():
-        raise DelegationError(
+    existing = get_user_model().objects.filter(email=address).first()
+    refuse_first(
+        (
+            lambda: address == actor.email,
+            OrganisationError.INVITE_YOURSELF,
+            "You cannot invite yourself",
+        ),
+        (
+            lambda: existing is not None and has_current_membership(existing, provider),
+            OrganisationError.ALREADY_MEMBER,
+            f"{address} already has access to {provider.name}. Change their access on the team page",
+        ),
+        (
+            lambda: existing is not None and provider.pk in compute_access(existing),
+            OrganisationError.ALREADY_HAS_ROLE_ACCESS,
+            f"{address} already has access to {provider.name} through their registered role",
+        ),
+        (
+            Invitation.objects.filter(
+                email=address, provider=provider, status=InvitationStatus.PENDING
+            ).exists,
             OrganisationError.ALREADY_INVITED,
             f"You have already invited {address}. You can resend the invitation from the team page",
-            field="email",
-        )
-    return existing_user is not None
+        ),
+        field="email",
+    )
+    return existing is not None
 
 
 @transaction.atomic

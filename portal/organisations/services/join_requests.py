@@ -21,7 +21,13 @@ from portal.organisations.models import (
 )
 from portal.organisations.permissions import Permission, describe_permissions
 from portal.organisations.selectors import team_manager_users
-from portal.organisations.services.rules import clean_permissions, clean_scope, ensure_may_grant
+from portal.organisations.services.rules import (
+    clean_permissions,
+    clean_scope,
+    ensure_may_grant,
+    has_current_membership,
+    refuse_first,
+)
 from portal.organisations.services.steps import (
     access_changed,
     create_membership,
@@ -52,34 +58,32 @@ def _clean_text(text: str, *, too_long: OrganisationError, what: str, field: str
 
 
 def _ensure_may_ask(user: "User", provider: Provider) -> None:
-    if not provider.is_registered:
-        raise DelegationError(
+    name = provider.name
+    refuse_first(
+        (
+            lambda: not provider.is_registered,
             OrganisationError.PROVIDER_NOT_REGISTERED,
-            f"{provider.name} is no longer registered",
-            field="provider_id",
-        )
-    if provider.pk in compute_access(user):
-        raise DelegationError(
+            f"{name} is no longer registered",
+        ),
+        (
+            lambda: provider.pk in compute_access(user),
             OrganisationError.ALREADY_MEMBER,
-            f"You already have access to {provider.name}",
-            field="provider_id",
-        )
-    if Membership.objects.filter(
-        user=user, provider=provider, status=MembershipStatus.SUSPENDED
-    ).exists():
-        raise DelegationError(
+            f"You already have access to {name}",
+        ),
+        (
+            lambda: has_current_membership(user, provider, MembershipStatus.SUSPENDED),
             OrganisationError.ACCESS_SUSPENDED,
-            f"Your access to {provider.name} is suspended. Ask someone who manages its team to reinstate it",
-            field="provider_id",
-        )
-    if JoinRequest.objects.filter(
-        user=user, provider=provider, status=JoinRequestStatus.PENDING
-    ).exists():
-        raise DelegationError(
+            f"Your access to {name} is suspended. Ask someone who manages its team to reinstate it",
+        ),
+        (
+            JoinRequest.objects.filter(
+                user=user, provider=provider, status=JoinRequestStatus.PENDING
+            ).exists,
             OrganisationError.ALREADY_ASKED_TO_JOIN,
-            f"You have already asked to join {provider.name}. We will email you when they decide",
-            field="provider_id",
-        )
+            f"You have already asked to join {name}. We will email you when they decide",
+        ),
+        field="provider_id",
+    )
 
 
 @transaction.atomic
@@ -145,11 +149,7 @@ def approve_join_request(
     ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
     refuse_if_not_now(join_request, "approve")
     requester = join_request.user
-    if (
-        Membership.objects.filter(user=requester, provider=provider)
-        .exclude(status=MembershipStatus.REMOVED)
-        .exists()
-    ):
+    if has_current_membership(requester, provider):
         raise DelegationError(
             OrganisationError.ALREADY_MEMBER,
             f"{requester.email} already has access to {provider.name}",

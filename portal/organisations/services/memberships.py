@@ -2,6 +2,7 @@
 reinstating and removing them, and confirming access whose granter has gone."""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -107,15 +108,20 @@ def change_membership(
     return membership
 
 
-def _move_membership(
-    *,
-    actor: "User",
-    membership: Membership,
-    action: str,
-    verb: str,
-    template: str,
-    request: HttpRequest | None,
+# Each move of a membership: what the audit says, and the email the member gets.
+_MOVES = {
+    "suspend": ("organisations.membership_suspended", "organisations_access_suspended"),
+    "reinstate": ("organisations.membership_reinstated", "organisations_access_reinstated"),
+    "remove": ("organisations.membership_removed", "organisations_access_removed"),
+}
+
+
+@transaction.atomic
+def move_membership(
+    *, actor: "User", membership: Membership, action: str, request: HttpRequest | None = None
 ) -> Membership:
+    """Suspend, reinstate or remove a member's access (`action`), keeping the team managed."""
+    verb, template = _MOVES[action]
     provider = lock_provider(membership.provider)
     membership = _locked_membership(membership)
     ensure_may_manage(actor=actor, membership=membership)
@@ -145,46 +151,9 @@ def _move_membership(
     return membership
 
 
-@transaction.atomic
-def suspend_membership(
-    *, actor: "User", membership: Membership, request: HttpRequest | None = None
-) -> Membership:
-    return _move_membership(
-        actor=actor,
-        membership=membership,
-        action="suspend",
-        verb="organisations.membership_suspended",
-        template="organisations_access_suspended",
-        request=request,
-    )
-
-
-@transaction.atomic
-def reinstate_membership(
-    *, actor: "User", membership: Membership, request: HttpRequest | None = None
-) -> Membership:
-    return _move_membership(
-        actor=actor,
-        membership=membership,
-        action="reinstate",
-        verb="organisations.membership_reinstated",
-        template="organisations_access_reinstated",
-        request=request,
-    )
-
-
-@transaction.atomic
-def remove_membership(
-    *, actor: "User", membership: Membership, request: HttpRequest | None = None
-) -> Membership:
-    return _move_membership(
-        actor=actor,
-        membership=membership,
-        action="remove",
-        verb="organisations.membership_removed",
-        template="organisations_access_removed",
-        request=request,
-    )
+suspend_membership = partial(move_membership, action="suspend")
+reinstate_membership = partial(move_membership, action="reinstate")
+remove_membership = partial(move_membership, action="remove")
 
 
 @transaction.atomic

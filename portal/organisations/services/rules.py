@@ -1,7 +1,7 @@
 """The delegation rules every organisations write checks: what may be asked for, who may
 give it, and that a provider never loses its last person who can manage its whole team."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from portal.organisations.access import WHOLE_PROVIDER_ROLES, Scope, scope_for
@@ -163,3 +163,31 @@ def ensure_email_is_one_persons(email: str) -> None:
             "needs an address of their own: ask them for a personal address",
             field="email",
         )
+
+
+# A check that refuses when it holds: (does it hold?, the code, the message).
+Refusal = tuple[Callable[[], bool], OrganisationError, str]
+
+
+def refuse_first(*refusals: Refusal, field: str | None = None) -> None:
+    """Refuse with the first of `refusals` that holds (checked in order, each only if the
+    ones before it did not hold)."""
+    for holds, code, message in refusals:
+        if holds():
+            raise DelegationError(code, message, field=field)
+
+
+def has_current_membership(user: "User", provider: Provider, *statuses: str) -> bool:
+    """Whether the user is a member of the provider (in one of `statuses`, or not removed)."""
+    members = Membership.objects.filter(user=user, provider=provider)
+    if statuses:
+        return members.filter(status__in=statuses).exists()
+    return members.exclude(status=MembershipStatus.REMOVED).exists()
+
+
+def may_manage(actor: "User", membership: Membership) -> bool:
+    try:
+        ensure_may_manage(actor=actor, membership=membership)
+    except DelegationError:
+        return False
+    return True
