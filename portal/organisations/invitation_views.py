@@ -1,6 +1,8 @@
 """Invitation pages: the invite journey (email, access, locations, check answers), an
 invitation's page, sending it again or cancelling it, and where the emailed link lands."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +24,7 @@ from portal.organisations.permissions import describe_permissions
 from portal.organisations.view_helpers import (
     GET_POST,
     act_then_back_to_team,
+    holder_page,
     page,
     posted,
     scope_names,
@@ -55,104 +58,97 @@ _QUESTION_FOR_FIELD = {
 }
 
 
-def _answered(
-    request: HttpRequest, provider_id: str, field: str, answer: Any
-) -> tuple[dict[str, Any] | None, str]:
-    """The data to bind a question's form to, and the refusal to show on `field`: on a POST
-    what was posted; after the check page was refused over this field, the saved answer."""
-    if request.method == "POST":
-        return request.POST, ""
-    refusal = _invite_answers(request, provider_id).get("refusal") or {}
-    if refusal.get("field") != field:
-        return None, ""
-    _save_invite_answers(request, provider_id, refusal=None)
-    return {field: answer}, str(refusal.get("message", ""))
+@dataclass(frozen=True)
+class _Question:
+    """One question of the invite journey, asked on its own page."""
+
+    field: str  # the form's field, and the service's field its refusals name
+    template: str
+    ahead: str  # the next question (or, when changing an answer, the check page)
+    needs: tuple[str, str] | None  # an earlier answer it needs, and the question asking it
+    initial: Callable[[dict[str, Any]], dict[str, Any] | None]  # from the saved answers
+    form: Callable[..., forms.Form]  # (data, initial=, actor=, provider=) -> the form
+    keep: Callable[[dict[str, Any]], dict[str, Any]]  # the answers to save, from cleaned data
 
 
-def _refused_on(form: forms.Form, field: str, message: str) -> None:
-    if message:
+def _ask(request: HttpRequest, provider_id: str, question: _Question) -> HttpResponseBase:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    answers = _invite_answers(request, provider_id)
+    if question.needs and not answers.get(question.needs[0]):
+        return redirect(question.needs[1], provider_id=provider_id)
+    initial = question.initial(answers)
+    # On a POST, what was posted; after the check page was refused over this question's
+    # answer, that answer, with the refusal on its field (shown once).
+    data: Any = posted(request)
+    refusal = answers.get("refusal") or {}
+    if data is None and refusal.get("field") == question.field:
+        _save_invite_answers(request, provider_id, refusal=None)
+        data = {question.field: (initial or {}).get(question.field)}
+    form = question.form(data, initial=initial, actor=signed_in_user(request), provider=provider)
+    if data is not None and data is not request.POST:
         form.is_valid()
-        form.errors.pop(field, None)  # the service's reason is the one to show
-        form.add_error(field, message)
+        form.errors.pop(question.field, None)  # the service's reason is the one to show
+        form.add_error(question.field, str(refusal.get("message", "")))
+    if request.method == "POST" and form.is_valid():
+        _save_invite_answers(request, provider_id, **question.keep(form.cleaned_data))
+        ahead = "organisations:invite_check" if request.GET.get("change") == "1" else question.ahead
+        return redirect(ahead, provider_id=provider_id)
+    context = {"form": form, "provider": provider, "email": answers.get("email", "")}
+    return page(request, question.template, context)
 
 
-def _next_invite_step(request: HttpRequest, provider_id: str, default: str) -> HttpResponseBase:
-    if request.GET.get("change") == "1":
-        default = "organisations:invite_check"
-    return redirect(default, provider_id=provider_id)
+_EMAIL = _Question(
+    field="email",
+    template="invite_email.html",
+    ahead="organisations:invite_access",
+    needs=None,
+    initial=lambda answers: {"email": answers.get("email", "")},
+    form=lambda data, initial, actor, provider: EmailForm(data, initial=initial),
+    keep=lambda cleaned: {"email": cleaned["email"]},
+)
+_ACCESS = _Question(
+    field="permissions",
+    template="invite_access.html",
+    ahead="organisations:invite_locations",
+    needs=("email", "organisations:invite_email"),
+    initial=lambda answers: {"permissions": answers.get("levels", [])},
+    form=AccessForm,
+    keep=lambda cleaned: {"levels": cleaned["permissions"]},
+)
+_LOCATIONS = _Question(
+    field="locations",
+    template="invite_locations.html",
+    ahead="organisations:invite_check",
+    needs=("levels", "organisations:invite_access"),
+    initial=lambda answers: (
+        LocationsForm.initial_for(answers["whole_provider"], answers.get("locations", []))
+        if "whole_provider" in answers
+        else None
+    ),
+    form=LocationsForm,
+    keep=lambda cleaned: {
+        "whole_provider": cleaned["whole_provider"],
+        "locations": list(cleaned["locations"]),
+    },
+)
 
 
 @requires("organisations.manage_team")
 @require_http_methods(GET_POST)
 def invite_email(request: HttpRequest, provider_id: str) -> HttpResponseBase:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    answers = _invite_answers(request, provider_id)
-    data, refusal = _answered(request, provider_id, "email", answers.get("email", ""))
-    form = EmailForm(data, initial={"email": answers.get("email", "")})
-    _refused_on(form, "email", refusal)
-    if request.method == "POST" and form.is_valid():
-        _save_invite_answers(request, provider_id, email=form.cleaned_data["email"])
-        return _next_invite_step(request, provider_id, "organisations:invite_access")
-    return page(request, "invite_email.html", {"form": form, "provider": provider})
+    return _ask(request, provider_id, _EMAIL)
 
 
 @requires("organisations.manage_team")
 @require_http_methods(GET_POST)
 def invite_access(request: HttpRequest, provider_id: str) -> HttpResponseBase:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    answers = _invite_answers(request, provider_id)
-    if not answers.get("email"):
-        return redirect("organisations:invite_email", provider_id=provider_id)
-    data, refusal = _answered(request, provider_id, "permissions", answers.get("levels", []))
-    form = AccessForm(
-        data,
-        actor=signed_in_user(request),
-        provider=provider,
-        initial={"permissions": answers.get("levels", [])},
-    )
-    _refused_on(form, "permissions", refusal)
-    if request.method == "POST" and form.is_valid():
-        _save_invite_answers(request, provider_id, levels=form.cleaned_data["permissions"])
-        return _next_invite_step(request, provider_id, "organisations:invite_locations")
-    return page(
-        request,
-        "invite_access.html",
-        {"form": form, "provider": provider, "email": answers["email"]},
-    )
+    return _ask(request, provider_id, _ACCESS)
 
 
 @requires("organisations.manage_team")
 @require_http_methods(GET_POST)
 def invite_locations(request: HttpRequest, provider_id: str) -> HttpResponseBase:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    answers = _invite_answers(request, provider_id)
-    if not answers.get("levels"):
-        return redirect("organisations:invite_access", provider_id=provider_id)
-    initial = (
-        LocationsForm.initial_for(
-            answers.get("whole_provider", False), answers.get("locations", [])
-        )
-        if "whole_provider" in answers
-        else None
-    )
-    data, refusal = _answered(
-        request, provider_id, "locations", (initial or {}).get("locations", [])
-    )
-    form = LocationsForm(data, actor=signed_in_user(request), provider=provider, initial=initial)
-    _refused_on(form, "locations", refusal)
-    if request.method == "POST" and form.is_valid():
-        _save_invite_answers(
-            request,
-            provider_id,
-            whole_provider=form.cleaned_data["whole_provider"],
-            locations=list(form.cleaned_data["locations"]),
-        )
-        return redirect("organisations:invite_check", provider_id=provider_id)
-    return page(
-        request,
-        "invite_locations.html",
-        {"form": form, "provider": provider, "email": answers["email"]},
-    )
+    return _ask(request, provider_id, _LOCATIONS)
 
 
 @requires("organisations.manage_team")
@@ -215,18 +211,9 @@ def invite_check(request: HttpRequest, provider_id: str) -> HttpResponseBase:
 def invitation_detail(request: HttpRequest, provider_id: str, invitation_id: UUID) -> HttpResponse:
     provider = selectors.provider_or_404(request.user, provider_id)
     invitation = selectors.invitation_or_404(request.user, provider, invitation_id)
-    return page(
-        request,
-        "invitation_detail.html",
-        {
-            "provider": provider,
-            "invitation": invitation,
-            "where": scope_names(
-                invitation.whole_provider, list(invitation.locations.all()), provider
-            ),
-            "may_manage": services.could_still_grant(signed_in_user(request), invitation),
-            "form": forms.Form(),
-        },
+    may_manage = services.could_still_grant(signed_in_user(request), invitation)
+    return holder_page(
+        request, "invitation_detail.html", provider, invitation, may_manage=may_manage
     )
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from portal.access import signed_in_user
 from portal.organisations.errors import DelegationError
 from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
+from portal.organisations.models import Invitation, Membership
 from portal.organisations.permissions import describe_permissions
 from portal.register.models import Location, Provider
 
@@ -99,3 +100,25 @@ def scope_names(whole_provider: bool, locations: list[Location], provider: Provi
     if whole_provider:
         return f"All locations of {provider.name}"
     return ", ".join(location.name for location in locations)
+
+
+def holder_page(
+    request: HttpRequest,
+    template: str,
+    provider: Provider,
+    holder: Membership | Invitation,
+    *,
+    may_manage: bool,
+) -> HttpResponse:
+    """The page of one member or invitation: who, what they can do, where."""
+    return page(
+        request,
+        template,
+        {
+            "provider": provider,
+            holder._meta.model_name or "holder": holder,
+            "where": scope_names(holder.whole_provider, list(holder.locations.all()), provider),
+            "may_manage": may_manage,
+            "form": forms.Form(),
+        },
+    )

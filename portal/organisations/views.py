@@ -29,9 +29,9 @@ from portal.organisations.view_helpers import (
     GET_POST,
     act_then_back_to_team,
     grant_page,
+    holder_page,
     page,
     posted,
-    scope_names,
 )
 from portal.register.models import Provider
 
@@ -147,19 +147,8 @@ def _manageable(
 def member(request: HttpRequest, provider_id: str, membership_id: UUID) -> HttpResponse:
     provider = selectors.provider_or_404(request.user, provider_id)
     membership = selectors.membership_or_404(request.user, provider, membership_id)
-    return page(
-        request,
-        "member.html",
-        {
-            "provider": provider,
-            "membership": membership,
-            "where": scope_names(
-                membership.whole_provider, list(membership.locations.all()), provider
-            ),
-            "may_manage": services.may_manage(signed_in_user(request), membership),
-            "form": forms.Form(),
-        },
-    )
+    may_manage = services.may_manage(signed_in_user(request), membership)
+    return holder_page(request, "member.html", provider, membership, may_manage=may_manage)
 
 
 @requires("organisations.manage_team")

@@ -35,8 +35,8 @@ from portal.organisations.services.rules import (
     scope_of,
 )
 from portal.organisations.services.steps import (
+    create_with_scope,
     link,
-    locations,
     lock_provider,
     move,
     scope_words,
@@ -139,17 +139,16 @@ def invite(
     ensure_email_is_one_persons(address)
     has_account = _ensure_not_there_already(actor=actor, provider=provider, address=address)
     token, digest = _new_token()
-    invitation = Invitation.objects.create(
+    invitation = create_with_scope(
+        Invitation,
+        scope,
         email=address,
         provider=provider,
-        whole_provider=scope.whole_provider,
         permissions=sorted(chosen),
         invited_by=actor,
         token_hmac=digest,
         expires_at=_invitation_expiry(),
     )
-    if not scope.whole_provider:
-        invitation.locations.set(locations(scope))
     record(
         verb="organisations.invitation_sent",
         actor=actor,

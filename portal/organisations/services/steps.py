@@ -2,7 +2,7 @@
 its audit event, and the words and links their emails use."""
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -72,6 +72,17 @@ def refuse_if_not_now(row: Membership | JoinRequest, action: str) -> None:
         raise DelegationError(OrganisationError.NOT_ALLOWED_NOW, refusal)
 
 
+Holder = TypeVar("Holder", Membership, Invitation)
+
+
+def create_with_scope(model: type[Holder], scope: Scope, **fields: Any) -> Holder:
+    """A new membership or invitation for the whole provider or the scope's locations."""
+    holder = model.objects.create(whole_provider=scope.whole_provider, **fields)
+    if not scope.whole_provider:
+        holder.locations.set(locations(scope))
+    return holder
+
+
 def create_membership(
     *,
     user: "User",
@@ -80,16 +91,14 @@ def create_membership(
     permissions: Iterable[str],
     granted_by: "User | None",
 ) -> Membership:
-    membership = Membership.objects.create(
+    return create_with_scope(
+        Membership,
+        scope,
         user=user,
         provider=provider,
-        whole_provider=scope.whole_provider,
         permissions=sorted(permissions),
         granted_by=granted_by,
     )
-    if not scope.whole_provider:
-        membership.locations.set(locations(scope))
-    return membership
 
 
 def record_grant(
