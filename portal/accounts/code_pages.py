@@ -1,17 +1,21 @@
 """The pages every emailed-code journey shares (sign-up, password reset, a lost second
 factor, an email change): entering the code, asking for a new one, and being told to wait."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import code_wording, forms
+from portal.accounts.browser_cookies import remember_email, remembered_email
 from portal.accounts.code_wording import minutes
-from portal.accounts.services.accounts import CodeRequestOutcome
+from portal.accounts.services.accounts import CodeRequest, CodeRequestOutcome
 from portal.accounts.services.codes import CheckOutcome, CodeCheck
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -84,4 +88,70 @@ def new_code_page(
         "accounts/new_code.html",
         {"email": email, "error": error, "change_url": change_url, "check_url": check_url},
         status=429 if error else 200,
+    )
+
+
+@dataclass(frozen=True)
+class CodeJourney:
+    """A journey that proves an address with an emailed code (sign-up, password reset): the
+    pages it has (URL names), where it keeps the address, and what it does with the code."""
+
+    start: str  # asks for the address
+    check: str  # takes the code
+    new_code: str  # sends another code
+    after: str  # where a proven address goes next
+    remembered: str  # the cookie that keeps the address between pages
+    proven: str  # the session key that holds the address once proved
+    send: Callable[..., CodeRequest]
+    verify: Callable[..., CodeCheck]
+    # Starting again within the resend limits says no new email was sent, and why.
+    says_when_not_sent: bool = True
+
+
+def start_page(
+    request: HttpRequest, journey: CodeJourney, form: forms.forms.Form, template: str
+) -> HttpResponse:
+    """Ask for the address and send a code (or say why not), then go to the code page."""
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        result = journey.send(email=email, request=request)
+        if result.outcome is CodeRequestOutcome.IP_LIMITED:
+            return too_many_requests(request)
+        if journey.says_when_not_sent and result.outcome is not CodeRequestOutcome.SENT:
+            messages.info(request, code_wording.no_new_email(email, result))
+        return remember_email(redirect(journey.check), journey.remembered, email)
+    return render(request, template, {"form": form})
+
+
+def check_email_page(request: HttpRequest, journey: CodeJourney) -> HttpResponse:
+    """Take the code sent to the remembered address; once accepted the address is proved."""
+    email = remembered_email(request, journey.remembered)
+    if not email:
+        return redirect(journey.start)
+
+    def proven() -> HttpResponse:
+        request.session.cycle_key()
+        request.session[journey.proven] = email
+        return redirect(journey.after)
+
+    return code_page(
+        request,
+        email=email,
+        verify=journey.verify,
+        on_success=proven,
+        new_code_url=reverse(journey.new_code),
+        back_url=reverse(journey.start),
+    )
+
+
+def journey_new_code_page(request: HttpRequest, journey: CodeJourney) -> HttpResponse:
+    email = remembered_email(request, journey.remembered)
+    if not email:
+        return redirect(journey.start)
+    return new_code_page(
+        request,
+        email=email,
+        send=journey.send,
+        check_url=reverse(journey.check),
+        change_url=reverse(journey.start),
     )

@@ -8,8 +8,15 @@ from django.views.decorators.http import require_safe
 
 from portal.access import public
 from portal.accounts import forms, sessions
-from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
-from portal.accounts.code_pages import GET_POST, code_page, new_code_page, too_many_requests
+from portal.accounts.browser_cookies import cookie_name
+from portal.accounts.code_pages import (
+    GET_POST,
+    CodeJourney,
+    check_email_page,
+    code_page,
+    journey_new_code_page,
+    start_page,
+)
 from portal.accounts.code_wording import minutes
 from portal.accounts.services import accounts as services
 from portal.accounts.services.codes import CodeCheck
@@ -92,54 +99,36 @@ def lost_second_factor_sent(request: HttpRequest) -> HttpResponse:
 # --- Password reset -----------------------------------------------------------------------
 
 
+PASSWORD_RESET = CodeJourney(
+    start="accounts:password_reset",
+    check="accounts:password_reset_check_email",
+    new_code="accounts:password_reset_new_code",
+    after="accounts:password_reset_new_password",
+    remembered=RESET_EMAIL,
+    proven=RESET_PROVEN,
+    send=services.request_password_reset_code,
+    verify=services.verify_password_reset_code,
+    says_when_not_sent=False,
+)
+
+
 @public
 @GET_POST
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = forms.ResetEmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        result = services.request_password_reset_code(email=email, request=request)
-        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
-            return too_many_requests(request)
-        return remember_email(redirect("accounts:password_reset_check_email"), RESET_EMAIL, email)
-    return render(request, "accounts/password_reset_email.html", {"form": form})
+    return start_page(request, PASSWORD_RESET, form, "accounts/password_reset_email.html")
 
 
 @public
 @GET_POST
 def password_reset_check_email(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, RESET_EMAIL)
-    if not email:
-        return redirect("accounts:password_reset")
-
-    def proven() -> HttpResponse:
-        request.session.cycle_key()
-        request.session[RESET_PROVEN] = email
-        return redirect("accounts:password_reset_new_password")
-
-    return code_page(
-        request,
-        email=email,
-        verify=services.verify_password_reset_code,
-        on_success=proven,
-        new_code_url=reverse("accounts:password_reset_new_code"),
-        back_url=reverse("accounts:password_reset"),
-    )
+    return check_email_page(request, PASSWORD_RESET)
 
 
 @public
 @GET_POST
 def password_reset_new_code(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, RESET_EMAIL)
-    if not email:
-        return redirect("accounts:password_reset")
-    return new_code_page(
-        request,
-        email=email,
-        send=services.request_password_reset_code,
-        check_url=reverse("accounts:password_reset_check_email"),
-        change_url=reverse("accounts:password_reset"),
-    )
+    return journey_new_code_page(request, PASSWORD_RESET)
 
 
 @public

@@ -12,10 +12,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.access import public, requires
-from portal.accounts import code_wording, forms, selectors, sessions
+from portal.accounts import forms, selectors, sessions
 from portal.accounts.audit_verbs import AccountsVerb
-from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
-from portal.accounts.code_pages import GET_POST, code_page, new_code_page, too_many_requests
+from portal.accounts.browser_cookies import cookie_name
+from portal.accounts.code_pages import (
+    GET_POST,
+    CodeJourney,
+    check_email_page,
+    journey_new_code_page,
+    start_page,
+    too_many_requests,
+)
 from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
@@ -53,56 +60,35 @@ def _too_many_attempts(result: services.SignInAttempt | services.FactorCheck) ->
 # --- Sign-up -----------------------------------------------------------------------------
 
 
+SIGN_UP = CodeJourney(
+    start="accounts:sign_up",
+    check="accounts:sign_up_check_email",
+    new_code="accounts:sign_up_new_code",
+    after="accounts:sign_up_password",
+    remembered=SIGN_UP_EMAIL,
+    proven=SIGN_UP_PROVEN,
+    send=services.request_sign_up_code,
+    verify=services.verify_sign_up_code,
+)
+
+
 @public
 @GET_POST
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = forms.EmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        result = services.request_sign_up_code(email=email, request=request)
-        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
-            return too_many_requests(request)
-        if result.outcome is not services.CodeRequestOutcome.SENT:
-            messages.info(request, code_wording.no_new_email(email, result))
-        return remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
-    return render(request, "accounts/sign_up_email.html", {"form": form})
+    return start_page(request, SIGN_UP, form, "accounts/sign_up_email.html")
 
 
 @public
 @GET_POST
 def sign_up_check_email(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, SIGN_UP_EMAIL)
-    if not email:
-        return redirect("accounts:sign_up")
-
-    def proven() -> HttpResponse:
-        request.session.cycle_key()
-        request.session[SIGN_UP_PROVEN] = email
-        return redirect("accounts:sign_up_password")
-
-    return code_page(
-        request,
-        email=email,
-        verify=services.verify_sign_up_code,
-        on_success=proven,
-        new_code_url=reverse("accounts:sign_up_new_code"),
-        back_url=reverse("accounts:sign_up"),
-    )
+    return check_email_page(request, SIGN_UP)
 
 
 @public
 @GET_POST
 def sign_up_new_code(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, SIGN_UP_EMAIL)
-    if not email:
-        return redirect("accounts:sign_up")
-    return new_code_page(
-        request,
-        email=email,
-        send=services.request_sign_up_code,
-        check_url=reverse("accounts:sign_up_check_email"),
-        change_url=reverse("accounts:sign_up"),
-    )
+    return journey_new_code_page(request, SIGN_UP)
 
 
 @public

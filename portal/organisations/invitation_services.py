@@ -33,24 +33,13 @@ from portal.organisations.errors import (
 )
 from portal.organisations.models import Invitation, InvitationStatus, Membership, MembershipStatus
 from portal.organisations.permissions import describe_permissions
+from portal.organisations.services import steps
 from portal.organisations.services.invitations import (
     invitation_for_token,
     locked_invitation,
     pending_invitations_for_email,
 )
 from portal.organisations.services.rules import ensure_may_grant, scope_of
-from portal.organisations.services.steps import (
-    access_changed,
-    after_access_shrank,
-    create_membership,
-    email_user,
-    link,
-    lock_provider,
-    move,
-    record_grant,
-    scope_words,
-    snapshot,
-)
 from portal.register.models import Location, Provider
 
 if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
@@ -147,13 +136,13 @@ def _settle(
 ) -> None:
     """Move a locked invitation to its final status (a portal.workflow transition) and audit
     it (with why, if it was closed without being used)."""
-    before = snapshot(invitation)
+    before = steps.snapshot(invitation)
 
     def audit() -> dict[str, Any]:
-        data = {"email": invitation.email, "before": before, "after": snapshot(invitation)}
+        data = {"email": invitation.email, "before": before, "after": steps.snapshot(invitation)}
         return {**data, "reason": reason} if reason else data
 
-    move(
+    steps.move(
         invitation,
         action,
         actor=actor,
@@ -188,7 +177,7 @@ def withdraw_invitation(
         context={
             "provider_name": invitation.provider.name,
             "inviter": _name(invitation.invited_by),
-            "join_link": link(reverse("organisations:join")),
+            "join_link": steps.link(reverse("organisations:join")),
         },
     )
 
@@ -212,7 +201,7 @@ def withdraw_invitations_beyond_authority(
     for invitation_id, provider_id in pending.order_by("provider_id", "pk").values_list(
         "pk", "provider_id"
     ):
-        lock_provider(Provider(pk=provider_id))  # the order acceptance locks in
+        steps.lock_provider(Provider(pk=provider_id))  # the order acceptance locks in
         invitation = locked_invitation(Invitation(pk=invitation_id))
         if invitation.status != InvitationStatus.PENDING or inviter_could_give(invitation):
             continue
@@ -221,7 +210,7 @@ def withdraw_invitations_beyond_authority(
     return withdrawn
 
 
-after_access_shrank(withdraw_invitations_beyond_authority)
+steps.after_access_shrank(withdraw_invitations_beyond_authority)
 
 
 def _decline(
@@ -240,13 +229,13 @@ def _decline(
         request=request,
     )
     if inviter is not None:
-        email_user(
+        steps.email_user(
             inviter,
             "organisations_invitation_not_used",
             {
                 "provider_name": provider.name,
                 "member": _name(user),
-                "member_link": link(
+                "member_link": steps.link(
                     reverse(
                         "organisations:member",
                         kwargs={"provider_id": provider.pk, "membership_id": current.pk},
@@ -271,7 +260,7 @@ def _decline(
 @transaction.atomic
 def _use(invitation: Invitation, user: "User", request: HttpRequest | None) -> Membership | _Closed:
     """Accept `invitation` for `user`, or close it when it must not be used."""
-    provider = lock_provider(invitation.provider)
+    provider = steps.lock_provider(invitation.provider)
     invitation = locked_invitation(invitation)
     _refuse_unusable(invitation)
     scope = _registered_part(scope_of(invitation))
@@ -304,7 +293,7 @@ def _grant(
 ) -> Membership:
     provider = invitation.provider
     inviter = invitation.invited_by
-    membership = create_membership(
+    membership = steps.create_membership(
         user=user,
         provider=provider,
         scope=scope,
@@ -319,25 +308,25 @@ def _grant(
         request=request,
         accepted_by=user,
     )
-    record_grant(
+    steps.record_grant(
         membership,
         to=user,
         actor=user,
         via=f"invitation {invitation.pk}",
         request=request,
     )
-    access_changed(user)
+    steps.access_changed(user)
     context = {
         "provider_name": provider.name,
         "member": _name(user),
         "what": describe_permissions(membership.permissions),
-        "where": scope_words(provider, scope),
-        "team_link": link(reverse("organisations:team", kwargs={"provider_id": provider.pk})),
-        "start_link": link(reverse("organisations:providers")),
+        "where": steps.scope_words(provider, scope),
+        "team_link": steps.link(reverse("organisations:team", kwargs={"provider_id": provider.pk})),
+        "start_link": steps.link(reverse("organisations:providers")),
     }
-    email_user(user, "organisations_access_granted", context)
+    steps.email_user(user, "organisations_access_granted", context)
     if inviter is not None:
-        email_user(inviter, "organisations_invitation_accepted", context)
+        steps.email_user(inviter, "organisations_invitation_accepted", context)
     return membership
 
 

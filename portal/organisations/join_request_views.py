@@ -58,11 +58,17 @@ def join_sent(request: HttpRequest, request_id: UUID) -> HttpResponse:
     return page(request, "join_sent.html", {"join_request": join_request})
 
 
+def _request_to_decide(
+    request: HttpRequest, provider_id: str, request_id: UUID
+) -> tuple[Provider, JoinRequest]:
+    provider = selectors.provider_or_404(request.user, provider_id)
+    return provider, selectors.join_request_or_404(request.user, provider, request_id)
+
+
 @requires("organisations.manage_team")
 @require_safe
 def join_request(request: HttpRequest, provider_id: str, request_id: UUID) -> HttpResponse:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    found = selectors.join_request_or_404(request.user, provider, request_id)
+    provider, found = _request_to_decide(request, provider_id, request_id)
     return page(request, "join_request.html", {"provider": provider, "join_request": found})
 
 
@@ -71,8 +77,7 @@ def join_request(request: HttpRequest, provider_id: str, request_id: UUID) -> Ht
 def join_request_approve(
     request: HttpRequest, provider_id: str, request_id: UUID
 ) -> HttpResponseBase:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    found = selectors.join_request_or_404(request.user, provider, request_id)
+    provider, found = _request_to_decide(request, provider_id, request_id)
     return grant_page(
         request,
         provider=provider,
@@ -88,8 +93,7 @@ def join_request_approve(
 def join_request_refuse(
     request: HttpRequest, provider_id: str, request_id: UUID
 ) -> HttpResponseBase:
-    provider = selectors.provider_or_404(request.user, provider_id)
-    found = selectors.join_request_or_404(request.user, provider, request_id)
+    provider, found = _request_to_decide(request, provider_id, request_id)
     form = RefuseForm(posted(request))
     acted = act_then_back_to_team(
         request,

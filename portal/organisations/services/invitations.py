@@ -24,6 +24,7 @@ from portal.organisations.access import compute_access
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Invitation, InvitationStatus
 from portal.organisations.permissions import describe_permissions
+from portal.organisations.services import steps
 from portal.organisations.services.rules import (
     clean_permissions,
     clean_scope,
@@ -33,14 +34,6 @@ from portal.organisations.services.rules import (
     has_current_membership,
     refuse_first,
     scope_of,
-)
-from portal.organisations.services.steps import (
-    create_with_scope,
-    link,
-    lock_provider,
-    move,
-    scope_words,
-    snapshot,
 )
 from portal.register.models import Provider
 from portal.workflow.services import lock, mark_locked
@@ -131,7 +124,7 @@ def invite(
     request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
     """Invite someone by email. Returns the invitation and the token that was emailed."""
-    provider = lock_provider(provider)
+    provider = steps.lock_provider(provider)
     address = _clean_email(email)
     chosen = clean_permissions(permissions)
     scope = clean_scope(provider, whole_provider, location_ids)
@@ -139,7 +132,7 @@ def invite(
     ensure_email_is_one_persons(address)
     has_account = _ensure_not_there_already(actor=actor, provider=provider, address=address)
     token, digest = _new_token()
-    invitation = create_with_scope(
+    invitation = steps.create_with_scope(
         Invitation,
         scope,
         email=address,
@@ -157,7 +150,7 @@ def invite(
             "email": address,
             "provider": provider.pk,
             "before": None,
-            "after": snapshot(invitation),
+            "after": steps.snapshot(invitation),
         },
         request=request,
     )
@@ -174,8 +167,8 @@ def _send_invitation_email(invitation: Invitation, token: str, *, has_account: b
             "provider_name": invitation.provider.name,
             "inviter": (inviter.full_name or inviter.email) if inviter else "Your colleague",
             "what": describe_permissions(invitation.permissions),
-            "where": scope_words(invitation.provider, scope_of(invitation)),
-            "link": link(reverse("organisations:invitation", kwargs={"token": token})),
+            "where": steps.scope_words(invitation.provider, scope_of(invitation)),
+            "link": steps.link(reverse("organisations:invitation", kwargs={"token": token})),
             "expires_at": invitation.expires_at,
             "has_account": has_account,
         },
@@ -197,13 +190,17 @@ def _invitation_moves(
     action: str, invitation: Invitation, *, actor: "User | None", **kwargs: Any
 ) -> None:
     """Move an invitation, auditing it with its before and after."""
-    before = snapshot(invitation)
-    move(
+    before = steps.snapshot(invitation)
+    steps.move(
         invitation,
         action,
         actor=actor,
         verb=_INVITATION_VERBS[action],
-        data=lambda: {"email": invitation.email, "before": before, "after": snapshot(invitation)},
+        data=lambda: {
+            "email": invitation.email,
+            "before": before,
+            "after": steps.snapshot(invitation),
+        },
         **kwargs,
     )
 

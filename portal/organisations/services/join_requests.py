@@ -21,23 +21,13 @@ from portal.organisations.models import (
 )
 from portal.organisations.permissions import Permission, describe_permissions
 from portal.organisations.selectors import team_manager_users
+from portal.organisations.services import steps
 from portal.organisations.services.rules import (
     clean_permissions,
     clean_scope,
     ensure_may_grant,
     has_current_membership,
     refuse_first,
-)
-from portal.organisations.services.steps import (
-    access_changed,
-    create_membership,
-    email_user,
-    link,
-    lock_provider,
-    move,
-    record_grant,
-    refuse_if_not_now,
-    scope_words,
 )
 from portal.register.models import Provider
 from portal.workflow.services import lock
@@ -90,7 +80,7 @@ def _ensure_may_ask(user: "User", provider: Provider) -> None:
 def request_to_join(
     *, user: "User", provider: Provider, message: str, request: HttpRequest | None = None
 ) -> JoinRequest:
-    provider = lock_provider(provider)
+    provider = steps.lock_provider(provider)
     message = _clean_text(
         message, too_long=OrganisationError.MESSAGE_TOO_LONG, what="Your message", field="message"
     )
@@ -108,14 +98,14 @@ def request_to_join(
         "requester": user.full_name or user.email,
         "requester_email": user.email,
         "message": message,
-        "link": link(
+        "link": steps.link(
             reverse(
                 "organisations:join_request",
                 kwargs={"provider_id": provider.pk, "request_id": join_request.pk},
             )
         ),
     }
-    email_user(user, "organisations_join_request_sent", context)
+    steps.email_user(user, "organisations_join_request_sent", context)
     # Every manager is told, in statements that do not grow with their number.
     queue_emails(
         to=[manager.email for manager in team_manager_users(provider) if manager.pk != user.pk],
@@ -143,21 +133,21 @@ def approve_join_request(
     request: HttpRequest | None = None,
 ) -> Membership:
     join_request = _locked_join_request(join_request)
-    provider = lock_provider(join_request.provider)
+    provider = steps.lock_provider(join_request.provider)
     chosen = clean_permissions(permissions)
     scope = clean_scope(provider, whole_provider, location_ids)
     ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
-    refuse_if_not_now(join_request, "approve")
+    steps.refuse_if_not_now(join_request, "approve")
     requester = join_request.user
     if has_current_membership(requester, provider):
         raise DelegationError(
             OrganisationError.ALREADY_MEMBER,
             f"{requester.email} already has access to {provider.name}",
         )
-    membership = create_membership(
+    membership = steps.create_membership(
         user=requester, provider=provider, scope=scope, permissions=chosen, granted_by=actor
     )
-    move(
+    steps.move(
         join_request,
         "approve",
         actor=actor,
@@ -166,22 +156,22 @@ def approve_join_request(
         data={"before": {"status": "pending"}, "after": {"status": JoinRequestStatus.APPROVED}},
         request=request,
     )
-    record_grant(
+    steps.record_grant(
         membership,
         to=requester,
         actor=actor,
         via=f"join request {join_request.pk}",
         request=request,
     )
-    access_changed(requester)
-    email_user(
+    steps.access_changed(requester)
+    steps.email_user(
         requester,
         "organisations_join_request_approved",
         {
             "provider_name": provider.name,
             "what": describe_permissions(membership.permissions),
-            "where": scope_words(provider, scope),
-            "start_link": link(reverse("organisations:providers")),
+            "where": steps.scope_words(provider, scope),
+            "start_link": steps.link(reverse("organisations:providers")),
         },
     )
     return membership
@@ -209,7 +199,7 @@ def refuse_join_request(
         raise DelegationError(
             OrganisationError.MAY_NOT_DECIDE, "You cannot decide requests to join this provider"
         )
-    move(
+    steps.move(
         join_request,
         "refuse",
         actor=actor,
@@ -222,7 +212,7 @@ def refuse_join_request(
         },
         request=request,
     )
-    email_user(
+    steps.email_user(
         join_request.user,
         "organisations_join_request_refused",
         {"provider_name": join_request.provider.name, "reason": reason},
