@@ -1,6 +1,9 @@
 """Getting back into an account: a lost second factor (an emailed code, then a request the
 regulator decides) and a forgotten password (an emailed code, then a new password)."""
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +21,7 @@ from portal.accounts.code_pages import (
     start_page,
 )
 from portal.accounts.code_wording import minutes
+from portal.accounts.models import User
 from portal.accounts.services import accounts as services
 from portal.accounts.services.codes import CodeCheck
 
@@ -29,12 +33,24 @@ FACTOR_RESET_PROVEN = "factor_reset_proven"
 # --- Lost second factor --------------------------------------------------------------------
 
 
+def _signing_in(view: Callable[[HttpRequest, User], HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for someone part-way through signing in (password proved, second factor lost);
+    anyone else starts signing in again."""
+
+    @wraps(view)
+    def page(request: HttpRequest) -> HttpResponse:
+        user = sessions.pending_user(request)
+        if user is None:
+            return redirect("accounts:sign_in")
+        return view(request, user)
+
+    return page
+
+
 @public
 @GET_POST
-def lost_second_factor(request: HttpRequest) -> HttpResponse:
-    user = sessions.pending_user(request)
-    if user is None:
-        return redirect("accounts:sign_in")
+@_signing_in
+def lost_second_factor(request: HttpRequest, user: User) -> HttpResponse:
     error = ""
     if request.method == "POST":
         result = services.request_factor_reset_code(user=user, request=request)
@@ -51,10 +67,8 @@ def lost_second_factor(request: HttpRequest) -> HttpResponse:
 
 @public
 @GET_POST
-def lost_second_factor_code(request: HttpRequest) -> HttpResponse:
-    user = sessions.pending_user(request)
-    if user is None:
-        return redirect("accounts:sign_in")
+@_signing_in
+def lost_second_factor_code(request: HttpRequest, user: User) -> HttpResponse:
 
     def proven() -> HttpResponse:
         request.session[FACTOR_RESET_PROVEN] = user.pk
@@ -75,9 +89,9 @@ def lost_second_factor_code(request: HttpRequest) -> HttpResponse:
 
 @public
 @GET_POST
-def lost_second_factor_request(request: HttpRequest) -> HttpResponse:
-    user = sessions.pending_user(request)
-    if user is None or request.session.get(FACTOR_RESET_PROVEN) != user.pk:
+@_signing_in
+def lost_second_factor_request(request: HttpRequest, user: User) -> HttpResponse:
+    if request.session.get(FACTOR_RESET_PROVEN) != user.pk:
         return redirect("accounts:sign_in")
     form = forms.FactorResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from portal.access import requires
+from portal.access import requires, signed_in_user
 from portal.accounts import forms, selectors
 from portal.accounts.code_pages import GET_POST
 from portal.accounts.models import User, normalise_email
@@ -81,7 +81,7 @@ def staff_factor_reset(request: HttpRequest, reset_id: int) -> HttpResponse:
                 reset_id=reset.id,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
-                staff=request.user,  # type: ignore[arg-type]
+                staff=signed_in_user(request),
                 request=request,
             )
         except accounts.AlreadyDecided:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.access import public, requires
+from portal.access import public, requires, signed_in_user
 from portal.accounts import forms, selectors, sessions
 from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import cookie_name
@@ -130,18 +130,15 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_up_password.html", {"form": form, "email": email})
 
 
+def _access_of(user: User) -> dict[str, Any]:
+    """What the account gives access to: registered roles, and providers delegated to it."""
+    return {"grants": access.registered_roles(user), "delegated": access.delegated_providers(user)}
+
+
 @requires("signed_in")
 @require_safe
 def sign_up_done(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    return render(
-        request,
-        "accounts/sign_up_done.html",
-        {
-            "grants": access.registered_roles(user),
-            "delegated": access.delegated_providers(user),
-        },
-    )
+    return render(request, "accounts/sign_up_done.html", _access_of(signed_in_user(request)))
 
 
 # --- Authenticator set-up (sign-up, first sign-in after a reset, or a change) ---------------
@@ -348,13 +345,12 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 @requires("signed_in")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return render(
         request,
         "accounts/home.html",
         {
-            "grants": access.registered_roles(user),
-            "delegated": access.delegated_providers(user),
+            **_access_of(user),
             "codes_left": services.recovery_codes_left(user),
             "passkey_count": selectors.passkey_count(user),
             "person": user.person,
@@ -368,7 +364,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     from django.contrib.auth import update_session_auth_hash
 
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     form = forms.ChangePasswordForm(request.POST or None, email=user.email)
     if request.method == "POST" and form.is_valid():
         changed = services.change_password(
@@ -392,7 +388,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @requires("signed_in")
 @GET_POST
 def reauthenticate(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
     form = forms.ReauthenticateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -441,7 +437,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect(
             f"{reverse('accounts:reauthenticate')}?next={reverse('accounts:new_recovery_codes')}"
         )
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if request.method == "POST":
         request.session[CODES_TO_SHOW] = services.new_recovery_codes(user=user, request=request)
         request.session[AFTER_CODES] = reverse("accounts:home")

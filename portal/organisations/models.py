@@ -36,6 +36,22 @@ def _one_while(status: str, fields: list[str], name: str) -> models.UniqueConstr
     return models.UniqueConstraint(fields=fields, condition=condition, name=name)
 
 
+class AccessHolder(LifecycleModel):
+    """What a membership and an invitation both hold: access to one provider (their own
+    `provider` and `locations` fields, so each keeps its related names), for the whole of it
+    or only the locations listed, with fine-grained permissions."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Whole provider (including locations added later), or only the locations listed.
+    whole_provider = models.BooleanField(default=False)
+    # Fine-grained permission names (portal.organisations.permissions.Permission).
+    permissions = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class MembershipStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
@@ -45,7 +61,7 @@ class MembershipStatus(models.TextChoices):
 _CURRENT = {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}
 
 
-class Membership(LifecycleModel):
+class Membership(AccessHolder):
     lifecycle = _lifecycle(
         "membership",
         "This person’s access is already {status_name}",
@@ -56,18 +72,13 @@ class Membership(LifecycleModel):
         end=(_CURRENT, MembershipStatus.REMOVED),
     )
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     provider = models.ForeignKey(
         "register.Provider", on_delete=models.CASCADE, related_name="memberships"
     )
-    # Whole provider, or only the locations listed.
-    whole_provider = models.BooleanField(default=False)
     locations = models.ManyToManyField("register.Location", blank=True, related_name="memberships")
-    # Fine-grained permission names (portal.organisations.permissions.Permission).
-    permissions = models.JSONField(default=list)
     status = StatusField(
         max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
     )
@@ -78,7 +89,6 @@ class Membership(LifecycleModel):
         on_delete=models.SET_NULL,
         related_name="memberships_granted",
     )
-    created_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)
     # Set when the person who granted this access no longer holds the role that let them:
     # the membership stays (it belongs to the provider) but the team page lists it for review.
@@ -109,7 +119,7 @@ class InvitationStatus(models.TextChoices):
 _UNUSED = {InvitationStatus.PENDING, InvitationStatus.EXPIRED}
 
 
-class Invitation(LifecycleModel):
+class Invitation(AccessHolder):
     lifecycle = _lifecycle(
         "invitation",
         "This invitation has already been {status}",
@@ -122,14 +132,11 @@ class Invitation(LifecycleModel):
         decline=({InvitationStatus.PENDING}, InvitationStatus.DECLINED),
     )
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(max_length=320)
     provider = models.ForeignKey(
         "register.Provider", on_delete=models.CASCADE, related_name="invitations"
     )
-    whole_provider = models.BooleanField(default=False)
     locations = models.ManyToManyField("register.Location", blank=True, related_name="invitations")
-    permissions = models.JSONField(default=list)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -139,7 +146,6 @@ class Invitation(LifecycleModel):
     status = StatusField(
         max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
-    created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     times_sent = models.PositiveSmallIntegerField(default=1)

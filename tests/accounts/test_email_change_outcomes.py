@@ -18,12 +18,22 @@ from portal.accounts.services import email_change
 from portal.audit.models import AuditEvent
 from portal.notifications import services as notification_services
 from portal.notifications.models import Notification, NotificationStatus
-from portal.register.models import Person, RoleAssignment, RoleType
+from portal.register.models import Location, Person, RoleAssignment, RoleType
 from portal.workflow.models import StatusChange
 from tests.accounts.conftest import NEW, code_in, deliver_pending, sign_in
 from tests.accounts.factories import make_person
 from tests.accounts.test_email_change import _links, _path
 from tests.notifications.test_contact_details_people import change_email
+
+
+def _managed_location(account: Any) -> Location:
+    """The location the account's person manages, where the delegate sends from."""
+    role = RoleAssignment.objects.filter(
+        person=account.user.person, role=RoleType.REGISTERED_MANAGER
+    ).first()
+    assert role is not None
+    assert role.location is not None
+    return role.location
 
 
 def _timeline_actions(notification: Notification) -> list[str]:
@@ -149,12 +159,8 @@ def test_a_newer_change_replaces_the_waiting_one_on_its_notification(
     client: Any, account: Any, mail: Any, accepted: Any
 ) -> None:
     first, delegate, staff = accepted
-    location = RoleAssignment.objects.filter(
-        person=account.user.person, role=RoleType.REGISTERED_MANAGER
-    ).first()
-    assert location is not None
-    assert location.location is not None
-    second = change_email(delegate, location.location, account.user.person, "other@example.com")
+    location = _managed_location(account)
+    second = change_email(delegate, location, account.user.person, "other@example.com")
     notification_services.accept_change(notification_id=second.pk, staff=staff)
     assert _timeline_actions(first)[-1] == "email_change_replaced"
     assert "email_change_replaced" not in _timeline_actions(second)
@@ -165,19 +171,15 @@ def test_a_newer_change_replaces_the_waiting_one_on_its_notification(
 def unaccounted(account: Any, accepted: Any) -> Any:
     """A registered manager with no account, at the delegate's location."""
     _notification, delegate, staff = accepted
-    role = RoleAssignment.objects.filter(
-        person=account.user.person, role=RoleType.REGISTERED_MANAGER
-    ).first()
-    assert role is not None
-    assert role.location is not None
+    location = _managed_location(account)
     person = make_person("no.account@sunrise.example", "Omar", "O'Brien & Sons")
     RoleAssignment.objects.create(
         person=person,
         role=RoleType.REGISTERED_MANAGER,
-        provider=role.location.provider,
-        location=role.location,
+        provider=location.provider,
+        location=location,
     )
-    return person, role.location, delegate, staff
+    return person, location, delegate, staff
 
 
 def test_a_person_without_an_account_is_changed_at_once_and_both_addresses_are_told(

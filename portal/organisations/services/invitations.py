@@ -24,17 +24,7 @@ from portal.organisations.access import compute_access
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Invitation, InvitationStatus
 from portal.organisations.permissions import describe_permissions
-from portal.organisations.services import steps
-from portal.organisations.services.rules import (
-    clean_permissions,
-    clean_scope,
-    ensure_email_is_one_persons,
-    ensure_may_grant,
-    ensure_may_grant_as_it_stands,
-    has_current_membership,
-    refuse_first,
-    scope_of,
-)
+from portal.organisations.services import rules, steps
 from portal.register.models import Provider
 from portal.workflow.services import lock, mark_locked
 
@@ -84,14 +74,14 @@ def _ensure_not_there_already(*, actor: "User", provider: Provider, address: str
     """Refuse to invite the actor, someone with access already, or someone invited already.
     Returns whether the address has an account."""
     existing = get_user_model().objects.filter(email=address).first()
-    refuse_first(
+    rules.refuse_first(
         (
             lambda: address == actor.email,
             OrganisationError.INVITE_YOURSELF,
             "You cannot invite yourself",
         ),
         (
-            lambda: existing is not None and has_current_membership(existing, provider),
+            lambda: existing is not None and rules.has_current_membership(existing, provider),
             OrganisationError.ALREADY_MEMBER,
             f"{address} already has access to {provider.name}. Change their access on the team page",
         ),
@@ -126,10 +116,10 @@ def invite(
     """Invite someone by email. Returns the invitation and the token that was emailed."""
     provider = steps.lock_provider(provider)
     address = _clean_email(email)
-    chosen = clean_permissions(permissions)
-    scope = clean_scope(provider, whole_provider, location_ids)
-    ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
-    ensure_email_is_one_persons(address)
+    chosen = rules.clean_permissions(permissions)
+    scope = rules.clean_scope(provider, whole_provider, location_ids)
+    rules.ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    rules.ensure_email_is_one_persons(address)
     has_account = _ensure_not_there_already(actor=actor, provider=provider, address=address)
     token, digest = _new_token()
     invitation = steps.create_with_scope(
@@ -167,7 +157,7 @@ def _send_invitation_email(invitation: Invitation, token: str, *, has_account: b
             "provider_name": invitation.provider.name,
             "inviter": (inviter.full_name or inviter.email) if inviter else "Your colleague",
             "what": describe_permissions(invitation.permissions),
-            "where": steps.scope_words(invitation.provider, scope_of(invitation)),
+            "where": steps.scope_words(invitation.provider, rules.scope_of(invitation)),
             "link": steps.link(reverse("organisations:invitation", kwargs={"token": token})),
             "expires_at": invitation.expires_at,
             "has_account": has_account,
@@ -211,7 +201,7 @@ def resend_invitation(
 ) -> tuple[Invitation, str]:
     """Send a new link (the old one stops working) valid for another 2 days."""
     invitation = locked_invitation(invitation)
-    ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
+    rules.ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
     if invitation.status not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
         raise DelegationError(
             OrganisationError.NOT_ALLOWED_NOW,
@@ -252,7 +242,7 @@ def cancel_invitation(
     *, actor: "User", invitation: Invitation, request: HttpRequest | None = None
 ) -> Invitation:
     invitation = locked_invitation(invitation)
-    ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
+    rules.ensure_may_grant_as_it_stands(actor=actor, holder=invitation)
     changes = {"decided_at": timezone.now()}
     _invitation_moves("cancel", invitation, actor=actor, changes=changes, request=request)
     queue_email(

@@ -21,14 +21,7 @@ from portal.organisations.models import (
 )
 from portal.organisations.permissions import Permission, describe_permissions
 from portal.organisations.selectors import team_manager_users
-from portal.organisations.services import steps
-from portal.organisations.services.rules import (
-    clean_permissions,
-    clean_scope,
-    ensure_may_grant,
-    has_current_membership,
-    refuse_first,
-)
+from portal.organisations.services import rules, steps
 from portal.register.models import Provider
 from portal.workflow.services import lock
 
@@ -49,7 +42,7 @@ def _clean_text(text: str, *, too_long: OrganisationError, what: str, field: str
 
 def _ensure_may_ask(user: "User", provider: Provider) -> None:
     name = provider.name
-    refuse_first(
+    rules.refuse_first(
         (
             lambda: not provider.is_registered,
             OrganisationError.PROVIDER_NOT_REGISTERED,
@@ -61,7 +54,7 @@ def _ensure_may_ask(user: "User", provider: Provider) -> None:
             f"You already have access to {name}",
         ),
         (
-            lambda: has_current_membership(user, provider, MembershipStatus.SUSPENDED),
+            lambda: rules.has_current_membership(user, provider, MembershipStatus.SUSPENDED),
             OrganisationError.ACCESS_SUSPENDED,
             f"Your access to {name} is suspended. Ask someone who manages its team to reinstate it",
         ),
@@ -134,12 +127,12 @@ def approve_join_request(
 ) -> Membership:
     join_request = _locked_join_request(join_request)
     provider = steps.lock_provider(join_request.provider)
-    chosen = clean_permissions(permissions)
-    scope = clean_scope(provider, whole_provider, location_ids)
-    ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    chosen = rules.clean_permissions(permissions)
+    scope = rules.clean_scope(provider, whole_provider, location_ids)
+    rules.ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
     steps.refuse_if_not_now(join_request, "approve")
     requester = join_request.user
-    if has_current_membership(requester, provider):
+    if rules.has_current_membership(requester, provider):
         raise DelegationError(
             OrganisationError.ALREADY_MEMBER,
             f"{requester.email} already has access to {provider.name}",

@@ -14,25 +14,7 @@ from portal.organisations.access import forget_access
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.permissions import Permission, describe_permissions
-from portal.organisations.services.rules import (
-    clean_permissions,
-    clean_scope,
-    ensure_may_grant,
-    ensure_may_manage,
-    ensure_team_stays_managed,
-    scope_of,
-)
-from portal.organisations.services.steps import (
-    access_changed,
-    email_user,
-    inviter_lost_authority,
-    locations,
-    lock_provider,
-    move,
-    refuse_if_not_now,
-    scope_words,
-    snapshot,
-)
+from portal.organisations.services import rules, steps
 from portal.workflow.services import lock
 
 if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
@@ -46,13 +28,13 @@ def _locked_membership(membership: Membership) -> Membership:
 
 
 def _membership_email(membership: Membership, template: str) -> None:
-    email_user(
+    steps.email_user(
         membership.user,
         template,
         {
             "provider_name": membership.provider.name,
             "what": describe_permissions(membership.permissions),
-            "where": scope_words(membership.provider, scope_of(membership)),
+            "where": steps.scope_words(membership.provider, rules.scope_of(membership)),
         },
     )
 
@@ -67,15 +49,15 @@ def change_membership(
     location_ids: Iterable[str] = (),
     request: HttpRequest | None = None,
 ) -> Membership:
-    provider = lock_provider(membership.provider)
+    provider = steps.lock_provider(membership.provider)
     membership = _locked_membership(membership)
     if membership.status == MembershipStatus.REMOVED:
         raise DelegationError(OrganisationError.MEMBER_REMOVED, "This person no longer has access")
-    ensure_may_manage(actor=actor, membership=membership)
-    chosen = clean_permissions(permissions)
-    scope = clean_scope(provider, whole_provider, location_ids)
-    ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
-    ensure_team_stays_managed(
+    rules.ensure_may_manage(actor=actor, membership=membership)
+    chosen = rules.clean_permissions(permissions)
+    scope = rules.clean_scope(provider, whole_provider, location_ids)
+    rules.ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    rules.ensure_team_stays_managed(
         provider=provider,
         membership=membership,
         still_manages_whole_team=(
@@ -84,15 +66,15 @@ def change_membership(
             and Permission.MANAGE_TEAM in chosen
         ),
     )
-    before = snapshot(membership)
+    before = steps.snapshot(membership)
     membership.permissions = sorted(chosen)
     membership.whole_provider = scope.whole_provider
-    membership.locations.set(locations(scope))
+    membership.locations.set(steps.locations(scope))
     membership.changed_at = timezone.now()
     membership.granted_by = actor
     membership.granter_review_since = None
     membership.save()
-    after = snapshot(membership)
+    after = steps.snapshot(membership)
     if before == after:
         return membership
     record(
@@ -102,8 +84,8 @@ def change_membership(
         data={"user": membership.user.email, "before": before, "after": after},
         request=request,
     )
-    access_changed(membership.user)
-    inviter_lost_authority(membership.user, provider, actor=actor, request=request)
+    steps.access_changed(membership.user)
+    steps.inviter_lost_authority(membership.user, provider, actor=actor, request=request)
     _membership_email(membership, "organisations_access_changed")
     return membership
 
@@ -122,16 +104,16 @@ def move_membership(
 ) -> Membership:
     """Suspend, reinstate or remove a member's access (`action`), keeping the team managed."""
     verb, template = _MOVES[action]
-    provider = lock_provider(membership.provider)
+    provider = steps.lock_provider(membership.provider)
     membership = _locked_membership(membership)
-    ensure_may_manage(actor=actor, membership=membership)
-    refuse_if_not_now(membership, action)
+    rules.ensure_may_manage(actor=actor, membership=membership)
+    steps.refuse_if_not_now(membership, action)
     if action != "reinstate":
-        ensure_team_stays_managed(
+        rules.ensure_team_stays_managed(
             provider=provider, membership=membership, still_manages_whole_team=False
         )
-    before = snapshot(membership)
-    move(
+    before = steps.snapshot(membership)
+    steps.move(
         membership,
         action,
         actor=actor,
@@ -140,13 +122,13 @@ def move_membership(
         data=lambda: {
             "user": membership.user.email,
             "before": before,
-            "after": snapshot(membership),
+            "after": steps.snapshot(membership),
         },
         request=request,
     )
     forget_access(membership.user)
     if action != "reinstate":
-        inviter_lost_authority(membership.user, provider, actor=actor, request=request)
+        steps.inviter_lost_authority(membership.user, provider, actor=actor, request=request)
     _membership_email(membership, template)
     return membership
 
@@ -162,7 +144,7 @@ def keep_after_review(
 ) -> Membership:
     """Someone who could grant this access confirms it should stay; they become its granter."""
     membership = _locked_membership(membership)
-    ensure_may_manage(actor=actor, membership=membership)
+    rules.ensure_may_manage(actor=actor, membership=membership)
     if membership.granter_review_since is None:
         return membership
     before = {
