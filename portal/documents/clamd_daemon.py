@@ -68,9 +68,11 @@ def prepare(directory: Path, *, max_file_mb: int = 100) -> Path:
     return config
 
 
-def start(directory: Path, *, timeout: float = 60.0) -> subprocess.Popen[bytes]:
+def start(
+    directory: Path, *, timeout: float = 60.0, max_file_mb: int = 100
+) -> subprocess.Popen[bytes]:
     """Start clamd on `directory`'s config and wait until it answers PING."""
-    config = prepare(directory)
+    config = prepare(directory, max_file_mb=max_file_mb)
     socket_path = directory / "clamd.sock"
     socket_path.unlink(missing_ok=True)
     log = (directory / "clamd.out").open("ab")

@@ -13,7 +13,7 @@ class DocumentError(ErrorCode):
     STILL_BEING_CHECKED = "documents.still_being_checked"
     CONTAINS_VIRUS = "documents.contains_virus"
     CHECK_FAILED = "documents.check_failed"
-    REMOVED = "documents.removed"
+    MISSING = "documents.missing"
 
 
 class DocumentRefused(ServiceError):

@@ -370,14 +370,8 @@ def open_download(
     if document.scan_state != ScanState.CLEAN or document.quarantined:
         code, message = _NOT_READY.get(ScanState(document.scan_state), _NOT_READY[ScanState.FAILED])
         raise DocumentRefused(code, message)
-    record(
-        verb=DocumentVerb.DOWNLOADED,
-        actor=principal,
-        target=document,
-        data={"owner_kind": document.owner_kind, "owner_id": document.owner_id},
-        request=request,
-    )
     files = storage.documents_storage()
+    prepared: Download
     if getattr(files, "bucket_name", None):  # S3-compatible: the object store serves it
         headers = download_headers(document)
         url = files.url(  # type: ignore[call-arg]
@@ -388,5 +382,22 @@ def open_download(
             },
             expire=settings.DOCUMENTS_DOWNLOAD_URL_SECONDS,
         )
-        return Download(document=document, url=url)
-    return Download(document=document, file=files.open(document.storage_key, "rb"))
+        prepared = Download(document=document, url=url)
+    else:
+        try:
+            prepared = Download(document=document, file=files.open(document.storage_key, "rb"))
+        except FileNotFoundError:
+            logger.error("Document %s is clean but its file is missing", document.pk)
+            raise DocumentRefused(
+                DocumentError.MISSING,
+                "This file is no longer available. "
+                "Ask the person who uploaded it to upload it again",
+            ) from None
+    record(
+        verb=DocumentVerb.DOWNLOADED,
+        actor=principal,
+        target=document,
+        data={"owner_kind": document.owner_kind, "owner_id": document.owner_id},
+        request=request,
+    )
+    return prepared

@@ -13,11 +13,14 @@ from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from portal.audit.services import record
 from portal.documents import scanning, services, storage
 from portal.documents.audit_verbs import DocumentVerb
 from portal.documents.models import Document, ScanState
+from portal.documents.tasks import scan_document
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +31,43 @@ _last_housekeeping: float | None = None
 def sweep() -> None:
     global _last_housekeeping
     retry_pending_scans()
-    every = getattr(settings, "DOCUMENTS_HOUSEKEEPING_SECONDS", 3600)
+    every = settings.DOCUMENTS_HOUSEKEEPING_SECONDS
     if _last_housekeeping is None or time.monotonic() - _last_housekeeping >= every:
         _last_housekeeping = time.monotonic()
         delete_retained_files()
         remove_orphans()
 
 
+def _waiting_scans() -> set[str]:
+    """Documents whose scan task is queued or running: a backlog is not a lost task."""
+    return {
+        str(document_id)
+        for document_id in DBTaskResult.objects.filter(
+            task_path=scan_document.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).values_list("args_kwargs__args__0", flat=True)
+    }
+
+
 def retry_pending_scans() -> int:
     """Queue a scan for every pending document whose next try is due (the scanner was down,
-    or its task was lost), and move its next try on so the next sweep does not queue it again."""
+    or its task was lost) and that has no scan task waiting already; move its next try on so
+    the next sweep does not look at it again at once."""
     now = timezone.now()
     queued = 0
     with transaction.atomic():
         due = Document.objects.select_for_update(skip_locked=True).filter(
             scan_state=ScanState.PENDING, deleted_at__isnull=True, next_scan_at__lte=now
         )
+        waiting: set[str] | None = None
         for document in due[:_BATCH]:
+            if waiting is None:
+                waiting = _waiting_scans()
             document.next_scan_at = now + scanning.retry_delay(document.scan_attempts + 1)
             document.save(update_fields=["next_scan_at"])
-            services.enqueue_scan(document)
-            queued += 1
+            if str(document.pk) not in waiting:
+                services.enqueue_scan(document)
+                queued += 1
     if queued:
         logger.info("Queued %s document scan(s) again", queued)
     return queued

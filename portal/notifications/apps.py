@@ -6,7 +6,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Statutory notifications"
 
     def ready(self) -> None:
-        from portal.notifications import attachments, permissions
+        from portal.notifications import (  # noqa: F401 (email_change_outcomes registers)
+            attachments,
+            email_change_outcomes,
+            permissions,
+        )
 
         permissions.register()
         attachments.register()

@@ -150,6 +150,8 @@ CSRF_FAILURE_VIEW = "portal.pages.errors.csrf_failure"
 ACCOUNT_CODE_LIFETIME_SECONDS = 15 * 60
 ACCOUNT_CODE_MAX_WRONG_TRIES = 5
 ACCOUNT_CODE_RESEND_SECONDS = 60
+# A new sign-in address someone else asked for lapses if its owner has not confirmed it by then.
+ACCOUNT_EMAIL_CHANGE_VALID_DAYS = env_int("ACCOUNT_EMAIL_CHANGE_VALID_DAYS", 14)
 ACCOUNT_CODES_PER_ADDRESS = 5  # per ACCOUNT_RATE_WINDOW_SECONDS
 ACCOUNT_RATE_WINDOW_SECONDS = 15 * 60
 # Per-IP caps per ACCOUNT_RATE_WINDOW_SECONDS. Raised by the benchmark (one client IP).
@@ -354,6 +356,8 @@ DOCUMENTS_SCAN_MAX_ERRORS = env_int("DOCUMENTS_SCAN_MAX_ERRORS", 3)
 DOCUMENTS_ORPHAN_GRACE_SECONDS = env_int("DOCUMENTS_ORPHAN_GRACE_SECONDS", 6 * 60 * 60)
 # Files of discarded or expired drafts are deleted this long after (their audit events stay).
 DOCUMENTS_RETENTION_DAYS = env_int("DOCUMENTS_RETENTION_DAYS", 30)
+# Orphans and retention walk the storage: at most this often in each worker.
+DOCUMENTS_HOUSEKEEPING_SECONDS = env_int("DOCUMENTS_HOUSEKEEPING_SECONDS", 3600)
 
 # Background work: django-tasks with the database backend. Verification and sign-in mail has
 # its own queue so a backlog of ordinary mail never delays a code.
@@ -375,6 +379,7 @@ SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
+    "portal.accounts.services.email_change.expire_waiting_changes",
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
     "portal.documents.sweeps.sweep",

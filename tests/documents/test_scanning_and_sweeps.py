@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from portal.audit.models import AuditEvent
@@ -65,7 +66,9 @@ def test_with_the_scanner_down_files_wait_and_the_sweeper_tries_again(
     settings.CLAMD_ADDRESS = str(tmp_path / "nobody-listens.sock")
     document = upload(people)
 
+    # The worker runs the upload's task (here called directly, and marked done as it would).
     assert scanning.scan(str(document.pk)) == "scanner unavailable"
+    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
     document.refresh_from_db()
     assert document.scan_state == ScanState.PENDING
     assert document.scan_attempts == 1
@@ -177,9 +180,73 @@ def test_orphans_are_removed_after_the_grace_period(people, document_storage, se
     assert Document.objects.get(pk=kept.pk).deleted_at is None
 
 
-def test_the_sweep_hook_runs_every_part(people, document_storage, settings):
+def test_the_sweep_queues_a_due_scan_only_when_none_is_waiting(people, document_storage, settings):
     settings.DOCUMENTS_HOUSEKEEPING_SECONDS = 0
     document = upload(people)
+    tasks = DBTaskResult.objects.filter(args_kwargs__args__0=str(document.pk))
     Document.objects.filter(pk=document.pk).update(next_scan_at=timezone.now())
     sweeps.sweep()
-    assert DBTaskResult.objects.filter(args_kwargs__args__0=str(document.pk)).count() == 2
+    assert tasks.count() == 1  # its task is still in the queue (a backlog): no second one
+
+    tasks.update(status=TaskResultStatus.FAILED)  # the task was lost
+    Document.objects.filter(pk=document.pk).update(next_scan_at=timezone.now())
+    sweeps.sweep()
+    assert tasks.filter(status=TaskResultStatus.READY).count() == 1
+
+
+def test_a_file_the_scanner_refuses_is_tried_again_then_failed(
+    people, local_document_storage, settings, tmp_path, client
+):
+    """A clamd that takes streams of at most 1 MiB answers "size limit exceeded" for a
+    2 MiB file: an error, not a verdict. Tried again later; after the last try, "failed"."""
+    from portal.documents import clamd_daemon
+
+    small = clamd_daemon.start(tmp_path / "small-clamd", max_file_mb=1)
+    try:
+        settings.CLAMD_ADDRESS = str(tmp_path / "small-clamd" / "clamd.sock")
+        settings.DOCUMENTS_SCAN_MAX_ERRORS = 2
+        content = samples.pdf() + b"%" + b"0" * (2 * 1024 * 1024) + b"\n%%EOF\n"
+        document = upload(people, "big.pdf", content)
+
+        assert scanning.scan(str(document.pk)) == ScanState.PENDING
+        document.refresh_from_db()
+        assert document.scan_detail == "INSTREAM size limit exceeded."
+        assert document.next_scan_at > timezone.now()
+        assert not AuditEvent.objects.filter(verb="documents.scan_failed").exists()
+
+        assert scanning.scan(str(document.pk)) == ScanState.FAILED
+        event = AuditEvent.objects.get(verb="documents.scan_failed")
+        assert event.data["reason"] == "INSTREAM size limit exceeded."
+        assert local_document_storage.keys("documents") == {document.storage_key}
+    finally:
+        clamd_daemon.stop(small)
+
+
+def test_settings_that_cannot_work_stop_the_site_starting(settings):
+    from portal.documents.checks import check_documents_settings
+
+    assert check_documents_settings() == []
+    settings.DOCUMENTS_STORAGE = "s3"
+    settings.DOCUMENTS_S3_BUCKET = ""
+    settings.CLAMD_ADDRESS = "tcp://scanner"
+    settings.DOCUMENTS_MAX_FILE_BYTES = 0
+    assert [error.id for error in check_documents_settings()] == [
+        "documents.E001",
+        "documents.E002",
+        "documents.E003",
+    ]
+
+
+def test_a_clean_file_lost_from_disk_is_explained_not_an_error(
+    people, local_document_storage, client
+):
+    document = upload(people)
+    scanning.scan(str(document.pk))
+    storage.delete(document.storage_key)
+    client.force_login(people.uploader)
+
+    response = client.get(f"/documents/{document.pk}/download/")
+
+    assert response.status_code == 409
+    assert "no longer available" in response.content.decode()
+    assert not AuditEvent.objects.filter(verb="documents.downloaded").exists()

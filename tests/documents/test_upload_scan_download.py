@@ -144,3 +144,61 @@ def test_selectors_list_and_say_what_is_still_being_checked(people, document_sto
     grouped = selectors.documents_by_question(OWNER_KIND, people.provider.pk)
     assert set(grouped) == {"statement_of_purpose", "policies"}
     assert Document.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "disposition"),
+    [
+        ('Our "new" plan.pdf', 'attachment; filename="Our \\"new\\" plan.pdf"'),
+        ("Café plan.pdf", "attachment; filename*=utf-8''Caf%C3%A9%20plan.pdf"),
+    ],
+)
+def test_download_names_are_quoted_or_encoded(
+    people, local_document_storage, client, name, disposition
+):
+    document = upload(people, name, samples.pdf())
+    scanning.scan(str(document.pk))
+    client.force_login(people.uploader)
+
+    response = client.get(f"/documents/{document.pk}/download/")
+
+    assert response["Content-Disposition"] == disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_quarantine_can_be_a_bucket_of_its_own(people, s3_server, settings, tmp_path, mail):
+    import secrets
+
+    from portal.settings.base import documents_storages
+    from tests.documents.conftest import S3_KEYS
+
+    suffix = secrets.token_hex(4)
+    files, quarantine = f"documents-{suffix}", f"quarantine-{suffix}"
+    client = s3_server.client()
+    for bucket in (files, quarantine):
+        client.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **documents_storages(
+            "s3",
+            directory=tmp_path,
+            bucket=files,
+            quarantine_bucket=quarantine,
+            endpoint_url=s3_server.endpoint,
+            region="eu-west-2",
+            access_key=S3_KEYS["access_key"],
+            secret_key=S3_KEYS["secret_key"],
+        ),
+    }
+    document = upload(people, "minutes.txt", samples.eicar_in_text())
+    scanning.scan(str(document.pk))
+
+    def keys(bucket):
+        return [item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+    assert keys(files) == []
+    assert keys(quarantine) == [f"quarantine/{document.storage_key}"]
