@@ -73,7 +73,11 @@ def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
     _choose(page, tmp_path, "Statement of purpose 2026.pdf", STATEMENT)
     page.locator("input[type=file]").focus()
     _tab_to(page, "Upload file")
-    page.keyboard.press("Enter")
+    # With script the file goes by XMLHttpRequest, so the page can show its progress.
+    with page.expect_request(
+        lambda request: request.method == "POST" and request.resource_type == "xhr"
+    ):
+        page.keyboard.press("Enter")
     banner = page.locator(".govuk-notification-banner")
     banner.wait_for()
     assert "has been uploaded" in banner.inner_text()

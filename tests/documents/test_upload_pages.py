@@ -107,6 +107,16 @@ def test_one_byte_over_the_limit_is_too_big_and_the_limit_itself_is_not(page, se
     assert len(page.documents()) == 1
 
 
+def test_save_and_continue_with_a_file_chosen_uploads_it_and_goes_on(page):
+    response = page.post(content=pdf(), name="chosen.pdf", **{"continue": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == page.check_url
+    assert [d.original_name for d in page.documents()] == ["chosen.pdf"]
+    assert page.answer() == [str(page.documents()[0].pk)]
+    page.draft.refresh_from_db()
+    assert "statement" in page.draft.completed_pages
+
+
 def test_upload_with_no_file_chosen_asks_for_one(page):
     html = text_of(page.post())
     assert "Select a file to upload" in html
