@@ -23,6 +23,7 @@ from portal.access import requires
 from portal.forms import engine
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
+from portal.forms.vocabulary import Kind
 from portal.notifications import attachments, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -279,7 +280,11 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
         return item
     definition = services.definition_of(item)
     page = definition.page(page_key)
-    if page is None:
+    uploading = request.resolver_match is not None and (
+        request.resolver_match.namespace == "notifications_uploads"
+    )
+    # Only pages that take files are served under the upload prefix (its large body limit).
+    if page is None or (uploading and not any(q.kind == Kind.FILE for q in page.questions)):
         raise Http404("No such page")
     context = services.context_for(definition, item)
     returning = request.GET.get("return") == "check"

@@ -117,6 +117,13 @@ def test_save_and_continue_with_a_file_chosen_uploads_it_and_goes_on(page):
     assert "statement" in page.draft.completed_pages
 
 
+def test_only_pages_with_file_questions_are_served_under_the_upload_prefix(page):
+    other = reverse("notifications_uploads:draft_page", args=[page.draft.pk, "revision"])
+    assert page.client.get(other).status_code == 404
+    assert page.client.post(other, {"revision": "1"}).status_code == 404
+    assert page.client.get(page.upload_url).status_code == 200
+
+
 def test_upload_with_no_file_chosen_asks_for_one(page):
     html = text_of(page.post())
     assert "Select a file to upload" in html

@@ -361,6 +361,8 @@ def build_world() -> World:
         user=ni, provider=p, location=a, definition=CATALOGUE.require("death")
     )
     o["short_draft"] = complete_draft(world, "police", rm)
+    # A form with a file question (its page posts under the upload prefix).
+    o["file_draft"] = complete_draft(world, "statement-of-purpose", rm)
     o["stopped_draft"] = notification_services.start_draft(
         user=ni, provider=p, location=a, definition=CATALOGUE.require("child-in-adult-unit")
     )
@@ -972,8 +974,11 @@ def get_visits(world: World) -> list[Visit]:
     each("notifications:draft", kwargs={"draft_id": o["long_draft"].pk})
     short = {"draft_id": o["short_draft"].pk}
     each("notifications:draft_page", kwargs={**short, "page_key": "about-you"})
-    # The same view under the upload prefix (pages with file questions post there).
-    each("notifications_uploads:draft_page", kwargs={**short, "page_key": "about-you"})
+    # A page with a file question, at the URL under the upload prefix it posts to.
+    each(
+        "notifications_uploads:draft_page",
+        kwargs={"draft_id": o["file_draft"].pk, "page_key": "statement"},
+    )
     each("notifications:check", kwargs=short)
     each("notifications:discard", kwargs=short)
     each("notifications:stop", kwargs={"draft_id": o["stopped_draft"].pk, "page_key": "admission"})
