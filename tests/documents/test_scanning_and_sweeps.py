@@ -250,3 +250,21 @@ def test_a_clean_file_lost_from_disk_is_explained_not_an_error(
     assert response.status_code == 409
     assert "no longer available" in response.content.decode()
     assert not AuditEvent.objects.filter(verb="documents.downloaded").exists()
+
+
+def test_the_client_speaks_to_clamd_over_tcp_too(tmp_path):
+    """Production may run the scanner on another machine: CLAMD_ADDRESS=tcp://host:port."""
+    from portal.documents import clamd_daemon
+    from tests.support.smtp import free_port
+
+    port = free_port()
+    process = clamd_daemon.start(tmp_path / "tcp-clamd", tcp_port=port)
+    try:
+        scanner = ClamdClient(f"tcp://127.0.0.1:{port}")
+        assert scanner.ping()
+        assert scanner.version().startswith("ClamAV ")
+        assert scanner.scan_stream([samples.pdf()]).verdict == Verdict.CLEAN
+        found = scanner.scan_stream([b"notes ", samples.eicar_file()])
+        assert found.verdict == Verdict.INFECTED
+    finally:
+        clamd_daemon.stop(process)
