@@ -142,6 +142,9 @@ def test_files_of_discarded_owners_are_deleted_after_the_retention_period(
     settings.DOCUMENTS_RETENTION_DAYS = 30
     document = upload(people)
     assert services.discard_documents(owner_kind=OWNER_KIND, owner_id=people.provider.pk) == 1
+    assert services.discard_documents(owner_kind=OWNER_KIND, owner_id=people.provider.pk) == 0
+    discarded = AuditEvent.objects.get(verb="documents.discarded")
+    assert discarded.data == {"owner_kind": OWNER_KIND, "owner_id": people.provider.pk, "count": 1}
 
     assert sweeps.delete_retained_files() == 0  # within the period: kept
     assert document_storage.keys("documents") == {document.storage_key}
