@@ -175,8 +175,9 @@ def upload_document(
     assert uploaded_file is not None
     key = storage.new_key()
     uploaded_file.file.seek(0)  # type: ignore[union-attr]
-    storage.store(key, File(uploaded_file.file, name=key))
     try:
+        # A write that fails part-way may leave part of the file: deleted below too.
+        storage.store(key, File(uploaded_file.file, name=key))
         return _record_upload(
             key=key,
             checked=checked,
@@ -190,7 +191,7 @@ def upload_document(
         )
     except BaseException:
         try:
-            storage.delete(key)
+            storage.delete(key)  # deleting what is not there is not an error
         except Exception:  # the sweeper removes it later
             logger.exception("Could not delete the file of a failed upload %s", key)
         raise

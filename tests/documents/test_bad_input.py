@@ -303,3 +303,18 @@ def test_an_archive_that_expands_enormously_is_refused(people, document_storage,
     assert error.code == DocumentError.WRONG_TYPE
     assert "expands to far more than its size" in error.message
     assert_nothing_stored(document_storage)
+
+
+def test_a_write_that_fails_part_way_leaves_nothing(people, document_storage, monkeypatch):
+    from portal.documents import storage as document_files
+
+    original = document_files.store
+
+    def fails_after_writing(key, content):
+        original(key, content)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(document_files, "store", fails_after_writing)
+    with pytest.raises(OSError, match="No space left"):
+        upload(people, "statement.pdf", samples.pdf())
+    assert_nothing_stored(document_storage)
