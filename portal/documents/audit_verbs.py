@@ -13,5 +13,7 @@ class DocumentVerb(AuditVerb):
     SCAN_FAILED = "documents.scan_failed", "scanner_version", "reason"
     DOWNLOADED = "documents.downloaded", "owner_kind", "owner_id"
     REMOVED = "documents.removed", "owner_kind", "owner_id", "question"
+    # The owner (a draft) was discarded: its documents are hidden, their files kept a while.
+    DISCARDED = "documents.discarded", "owner_kind", "owner_id", "count"
     # The sweeper deletes the files of discarded or expired drafts; the row and its events stay.
     FILE_DELETED = "documents.file_deleted", "reason"

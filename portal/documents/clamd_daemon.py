@@ -33,9 +33,9 @@ def clamd_path() -> str:
     return str(CLAMD) if CLAMD.exists() else (shutil.which("clamd") or str(CLAMD))
 
 
-def prepare(directory: Path, *, max_file_mb: int = 100) -> Path:
+def prepare(directory: Path, *, max_file_mb: int = 100, tcp_port: int | None = None) -> Path:
     """Write the signature database and clamd.conf into `directory`; returns the config.
-    The socket is `directory / "clamd.sock"`."""
+    The socket is `directory / "clamd.sock"` (and 127.0.0.1:`tcp_port` when given)."""
     directory.mkdir(parents=True, exist_ok=True)
     database = directory / "database"
     database.mkdir(exist_ok=True)
@@ -61,6 +61,7 @@ def prepare(directory: Path, *, max_file_mb: int = 100) -> Path:
                 "ReadTimeout 120",
                 "CommandReadTimeout 30",
                 # No "User": run as whoever starts it (root in CI, you on your machine).
+                *([f"TCPSocket {tcp_port}", "TCPAddr 127.0.0.1"] if tcp_port else []),
                 "",
             ]
         )
@@ -69,10 +70,10 @@ def prepare(directory: Path, *, max_file_mb: int = 100) -> Path:
 
 
 def start(
-    directory: Path, *, timeout: float = 60.0, max_file_mb: int = 100
+    directory: Path, *, timeout: float = 60.0, max_file_mb: int = 100, tcp_port: int | None = None
 ) -> subprocess.Popen[bytes]:
     """Start clamd on `directory`'s config and wait until it answers PING."""
-    config = prepare(directory, max_file_mb=max_file_mb)
+    config = prepare(directory, max_file_mb=max_file_mb, tcp_port=tcp_port)
     socket_path = directory / "clamd.sock"
     socket_path.unlink(missing_ok=True)
     log = (directory / "clamd.out").open("ab")

@@ -175,8 +175,9 @@ def upload_document(
     assert uploaded_file is not None
     key = storage.new_key()
     uploaded_file.file.seek(0)  # type: ignore[union-attr]
-    storage.store(key, File(uploaded_file.file, name=key))
     try:
+        # A write that fails part-way may leave part of the file: deleted below too.
+        storage.store(key, File(uploaded_file.file, name=key))
         return _record_upload(
             key=key,
             checked=checked,
@@ -190,7 +191,7 @@ def upload_document(
         )
     except BaseException:
         try:
-            storage.delete(key)
+            storage.delete(key)  # deleting what is not there is not an error
         except Exception:  # the sweeper removes it later
             logger.exception("Could not delete the file of a failed upload %s", key)
         raise
@@ -294,12 +295,23 @@ def remove_document(
 
 
 @transaction.atomic
-def discard_documents(*, owner_kind: str, owner_id: Any) -> int:
+def discard_documents(*, owner_kind: str, owner_id: Any, actor: Principal | None = None) -> int:
     """The owner was discarded or expired (a deleted draft): its documents disappear now and
-    their files are deleted by the sweeper after DOCUMENTS_RETENTION_DAYS. Idempotent."""
-    return Document.objects.filter(
-        owner_kind=owner_kind, owner_id=str(owner_id), deleted_at__isnull=True
+    their files are deleted by the sweeper after DOCUMENTS_RETENTION_DAYS. Idempotent; one
+    audit event for the lot (each file's deletion is audited when it happens)."""
+    owner_id = str(owner_id)
+    count = Document.objects.filter(
+        owner_kind=owner_kind, owner_id=owner_id, deleted_at__isnull=True
     ).update(deleted_at=timezone.now())
+    if count:
+        record(
+            verb=DocumentVerb.DISCARDED,
+            actor=actor,
+            target_type="documents.owner",
+            target_id=f"{owner_kind}:{owner_id}"[:64],
+            data={"owner_kind": owner_kind, "owner_id": owner_id, "count": count},
+        )
+    return count
 
 
 @transaction.atomic

@@ -287,3 +287,34 @@ def test_a_50_mb_upload_never_sits_whole_in_memory(people, local_document_storag
         tracemalloc.stop()
     assert document.size > 50 * 1024 * 1024
     assert peak < 8 * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MiB"
+
+
+def test_an_archive_that_expands_enormously_is_refused(people, document_storage, monkeypatch):
+    import io
+    import zipfile
+
+    from portal.documents import detection
+
+    monkeypatch.setattr(detection, "ZIP_MAX_RATIO", 100)  # a 10 MB member shows it quickly
+    archive = io.BytesIO(samples.docx())
+    with zipfile.ZipFile(archive, "a", zipfile.ZIP_DEFLATED) as opened:
+        opened.writestr("word/media/blank.xml", b"\0" * (10 * 1024 * 1024))
+    error = refused(people, "policy.docx", archive.getvalue())
+    assert error.code == DocumentError.WRONG_TYPE
+    assert "expands to far more than its size" in error.message
+    assert_nothing_stored(document_storage)
+
+
+def test_a_write_that_fails_part_way_leaves_nothing(people, document_storage, monkeypatch):
+    from portal.documents import storage as document_files
+
+    original = document_files.store
+
+    def fails_after_writing(key, content):
+        original(key, content)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(document_files, "store", fails_after_writing)
+    with pytest.raises(OSError, match="No space left"):
+        upload(people, "statement.pdf", samples.pdf())
+    assert_nothing_stored(document_storage)

@@ -142,6 +142,9 @@ def test_files_of_discarded_owners_are_deleted_after_the_retention_period(
     settings.DOCUMENTS_RETENTION_DAYS = 30
     document = upload(people)
     assert services.discard_documents(owner_kind=OWNER_KIND, owner_id=people.provider.pk) == 1
+    assert services.discard_documents(owner_kind=OWNER_KIND, owner_id=people.provider.pk) == 0
+    discarded = AuditEvent.objects.get(verb="documents.discarded")
+    assert discarded.data == {"owner_kind": OWNER_KIND, "owner_id": people.provider.pk, "count": 1}
 
     assert sweeps.delete_retained_files() == 0  # within the period: kept
     assert document_storage.keys("documents") == {document.storage_key}
@@ -250,3 +253,21 @@ def test_a_clean_file_lost_from_disk_is_explained_not_an_error(
     assert response.status_code == 409
     assert "no longer available" in response.content.decode()
     assert not AuditEvent.objects.filter(verb="documents.downloaded").exists()
+
+
+def test_the_client_speaks_to_clamd_over_tcp_too(tmp_path):
+    """Production may run the scanner on another machine: CLAMD_ADDRESS=tcp://host:port."""
+    from portal.documents import clamd_daemon
+    from tests.support.smtp import free_port
+
+    port = free_port()
+    process = clamd_daemon.start(tmp_path / "tcp-clamd", tcp_port=port)
+    try:
+        scanner = ClamdClient(f"tcp://127.0.0.1:{port}")
+        assert scanner.ping()
+        assert scanner.version().startswith("ClamAV ")
+        assert scanner.scan_stream([samples.pdf()]).verdict == Verdict.CLEAN
+        found = scanner.scan_stream([b"notes ", samples.eicar_file()])
+        assert found.verdict == Verdict.INFECTED
+    finally:
+        clamd_daemon.stop(process)
