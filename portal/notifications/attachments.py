@@ -324,8 +324,8 @@ def hand_over(
     )
 
 
-def discard_files(*, draft: NotificationDraft, definition: FormDefinition) -> None:
+def discard_files(*, draft: NotificationDraft, definition: FormDefinition, user: Any) -> None:
     """In the discard transaction: the draft's files go with it (the documents sweeper deletes
     them after the retention period). No statement for a form without file questions."""
     if takes_files(definition):
-        discard_documents(owner_kind=DRAFT_OWNER, owner_id=draft.pk)
+        discard_documents(owner_kind=DRAFT_OWNER, owner_id=draft.pk, actor=user)

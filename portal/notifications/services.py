@@ -200,7 +200,7 @@ def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = Non
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
-    attachments.discard_files(draft=draft, definition=definition_of(draft))
+    attachments.discard_files(draft=draft, definition=definition_of(draft), user=user)
     record(verb="notifications.draft_discarded", actor=user, target=draft, request=request)
 
 

@@ -291,3 +291,5 @@ def test_a_discarded_drafts_files_disappear(page):
     page.post(content=pdf())
     page.client.post(reverse("notifications:discard", args=[page.draft.pk]))
     assert page.documents() == []
+    discarded = AuditEvent.objects.get(verb="documents.discarded")
+    assert discarded.data["count"] == 1
