@@ -40,8 +40,9 @@ def _tab_to(page, name: str, limit: int = 60) -> None:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
-def _scanning_worker(workers, clamd_socket: str):
-    return workers(queues="scanning", CLAMD_ADDRESS=clamd_socket)
+def _scanning_worker(workers, clamd_socket: str, storage=None):
+    environment = storage.environment if storage is not None else {}
+    return workers(queues="scanning", CLAMD_ADDRESS=clamd_socket, **environment)
 
 
 def _open_upload_page(page, live_server, world):
@@ -60,6 +61,7 @@ def _choose(page, folder: Path, name: str, content: bytes) -> None:
 
 
 def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
+    document_storage,
     page,
     live_server,
     world,
@@ -86,7 +88,8 @@ def test_attach_a_statement_by_keyboard_see_it_checked_send_and_staff_download(
     assert "Being checked" in rows.first.inner_text()
     assert_accessible(page)
 
-    _scanning_worker(workers, clamd_socket)
+    # On local disk and on the S3-compatible server: the worker reads where the web wrote.
+    _scanning_worker(workers, clamd_socket, document_storage)
     page.locator("[data-file-state=clean]").wait_for(timeout=30_000)
     assert "Checked" in page.locator("[data-file-id]").first.inner_text()
     announcer = page.locator("#portal-file-announcer")
