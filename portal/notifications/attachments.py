@@ -233,7 +233,9 @@ def upload_draft_file(
             request=request,
         )
     except ServiceError:
-        remove_document(document=document, actor=user, request=request)
+        # Sent or deleted while the file was being stored: what the draft holds now (after
+        # any hand-over) is only this late file, which goes.
+        discard_documents(owner_kind=DRAFT_OWNER, owner_id=draft.pk, actor=user)
         raise
     return document
 
