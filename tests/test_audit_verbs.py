@@ -4,11 +4,13 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from portal.accounts.audit_verbs import AccountsVerb
 from portal.audit.models import AuditEvent
 from portal.audit.services import IncompleteAuditEvent, record
-from portal.audit.verbs import UnknownAuditVerb, all_verbs
+from portal.audit.verbs import UnknownAuditVerb, all_verbs, catalogued
+from portal.workflow.lifecycle import Lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,10 +26,37 @@ def test_every_verb_is_named_for_its_domain_and_listed_once():
 
 
 @pytest.mark.django_db
-def test_record_refuses_a_verb_no_catalogue_lists():
-    with pytest.raises(UnknownAuditVerb):
-        record(verb="accounts.signed_in_typo", data={"method": "totp"})
+@pytest.mark.parametrize("text", ["accounts.signed_in", "accounts.signed_in_typo", ""])
+def test_record_refuses_a_verb_given_as_text_even_a_catalogued_one(text):
+    """Only enum members: mypy rejects a str at the call (the signature says AuditVerb), and
+    a caller that slips past the type checker is refused before anything is written."""
+    with pytest.raises(TypeError, match="AuditVerb member"):
+        record(verb=text, data={"method": "totp"})  # type: ignore[arg-type]
     assert not AuditEvent.objects.exists()
+
+
+def test_catalogue_lookup_refuses_a_verb_no_catalogue_lists():
+    with pytest.raises(UnknownAuditVerb):
+        catalogued("accounts.signed_in_typo")
+    assert catalogued("accounts.signed_in") is AccountsVerb.SIGNED_IN
+
+
+def test_every_lifecycle_action_writes_a_catalogued_verb():
+    """A transition with no verb of its own writes "<audit_prefix>.<action>"; each must be in
+    a catalogue, or that transition would fail the first time it runs."""
+    lifecycles = [
+        model.lifecycle
+        for model in apps.get_models()
+        if isinstance(getattr(model, "lifecycle", None), Lifecycle)
+    ]
+    assert lifecycles
+    missing = [
+        f"{lifecycle.audit_prefix}.{move.action}"
+        for lifecycle in lifecycles
+        for move in lifecycle.transitions
+        if f"{lifecycle.audit_prefix}.{move.action}" not in {verb.value for verb in all_verbs()}
+    ]
+    assert missing == []
 
 
 @pytest.mark.django_db
@@ -62,14 +91,12 @@ def _verbs_written_in(tree: ast.AST) -> set[str]:
     return found
 
 
-def test_every_verb_written_as_text_in_the_portal_is_catalogued():
-    """record() refuses an uncatalogued verb at run time; this finds one in code no test
-    happens to run."""
-    known = {verb.value for verb in all_verbs()}
+def test_no_verb_is_written_as_text_in_the_portal():
+    """record() refuses text at run time; this finds it in code no test happens to run."""
     written = set()
     for path in (ROOT / "portal").rglob("*.py"):
         written |= {
             (verb, str(path.relative_to(ROOT)))
             for verb in _verbs_written_in(ast.parse(path.read_text()))
         }
-    assert {(verb, where) for verb, where in written if verb not in known} == set()
+    assert written == set()

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.audit.services import record
+from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.models import Notification, ScheduledChange
 
 EFFECTIVE_DATE_ANSWER = "effective_on"
@@ -48,7 +49,7 @@ def hold_if_dated(
         notification=notification, takes_effect_on=effective_on, accepted_by=staff
     )
     record(
-        verb="notifications.change_scheduled",
+        verb=NotificationsVerb.CHANGE_SCHEDULED,
         actor=staff,
         target=notification,
         data={"reference": notification.reference, "takes_effect_on": effective_on.isoformat()},

@@ -17,6 +17,7 @@ from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
 from portal.notifications import permissions, scheduled_changes, selectors
+from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
@@ -131,7 +132,7 @@ def start_draft(
         last_edited_by=user,
     )
     record(
-        verb="notifications.draft_started",
+        verb=NotificationsVerb.DRAFT_STARTED,
         actor=user,
         target=draft,
         data={"type": definition.slug, "version": definition.version},
@@ -174,7 +175,7 @@ def save_page(
         seen_revision=seen_revision,
     )
     record(
-        verb="notifications.draft_saved",
+        verb=NotificationsVerb.DRAFT_SAVED,
         actor=user,
         target=draft,
         data={"page": page_key, "complete": complete, "revision": draft.revision},
@@ -191,7 +192,7 @@ def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = Non
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
-    record(verb="notifications.draft_discarded", actor=user, target=draft, request=request)
+    record(verb=NotificationsVerb.DRAFT_DISCARDED, actor=user, target=draft, request=request)
 
 
 def definition_of(item: NotificationDraft | Notification) -> NotificationType:
@@ -289,7 +290,7 @@ def submit_draft(
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
     record(
-        verb="notifications.submitted",
+        verb=NotificationsVerb.SUBMITTED,
         actor=user,
         target=notification,
         data={
@@ -358,7 +359,7 @@ def add_update(
         "provider_update",
         actor=user,
         changes=changes,
-        verb="notifications.update_added",
+        verb=NotificationsVerb.UPDATE_ADDED,
         data={"reference": notification.reference, "follow_up": follow_up_key},
         request=request,
     )
@@ -396,7 +397,7 @@ def ask_question(
         "ask_question",
         actor=staff,
         changes={"last_activity_at": timezone.now()},
-        verb="notifications.question_asked",
+        verb=NotificationsVerb.QUESTION_ASKED,
         data={"reference": notification.reference},
         request=request,
     )

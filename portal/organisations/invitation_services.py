@@ -25,6 +25,7 @@ from django.utils import timezone
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import Invitation, InvitationStatus, Membership, MembershipStatus
 from portal.organisations.permissions import describe_permissions
 from portal.organisations.services import (
@@ -122,7 +123,7 @@ def _settle(
     invitation: Invitation,
     *,
     action: str,
-    verb: str,
+    verb: OrganisationsVerb,
     actor: Any,
     request: HttpRequest | None,
     reason: str = "",
@@ -163,7 +164,7 @@ def withdraw_invitation(
     _settle(
         invitation,
         action="cancel",
-        verb="organisations.invitation_cancelled",
+        verb=OrganisationsVerb.INVITATION_CANCELLED,
         reason=INVITER_CANNOT_GIVE,
         actor=actor,
         request=request,
@@ -220,7 +221,7 @@ def _decline(
     _settle(
         invitation,
         action="decline",
-        verb="organisations.invitation_declined",
+        verb=OrganisationsVerb.INVITATION_DECLINED,
         reason=f"They already had access to {provider.name} (an invitation never adds to it)",
         actor=user,
         request=request,
@@ -296,7 +297,7 @@ def _grant(
     _settle(
         invitation,
         action="accept",
-        verb="organisations.invitation_accepted",
+        verb=OrganisationsVerb.INVITATION_ACCEPTED,
         actor=user,
         request=request,
         accepted_by=user,

@@ -37,6 +37,7 @@ from portal.organisations.access import (
     forget_access,
     scope_for,
 )
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -315,7 +316,7 @@ def invite(
     if not scope.whole_provider:
         invitation.locations.set(_locations(scope))
     record(
-        verb="organisations.invitation_sent",
+        verb=OrganisationsVerb.INVITATION_SENT,
         actor=actor,
         target=invitation,
         data={
@@ -366,10 +367,10 @@ def _refuse_if_not_now(row: Membership | JoinRequest, action: str) -> None:
 
 
 _INVITATION_VERBS = {
-    "resend": "organisations.invitation_resent",
-    "cancel": "organisations.invitation_cancelled",
-    "expire": "organisations.invitation_expired",
-    "accept": "organisations.invitation_accepted",
+    "resend": OrganisationsVerb.INVITATION_RESENT,
+    "cancel": OrganisationsVerb.INVITATION_CANCELLED,
+    "expire": OrganisationsVerb.INVITATION_EXPIRED,
+    "accept": OrganisationsVerb.INVITATION_ACCEPTED,
 }
 
 
@@ -488,7 +489,7 @@ def _record_grant(
 ) -> None:
     """Audit access given to `to` (new, or added to what they had), and how it came."""
     record(
-        verb="organisations.membership_granted",
+        verb=OrganisationsVerb.MEMBERSHIP_GRANTED,
         actor=actor,
         target=membership,
         data={
@@ -584,7 +585,7 @@ def request_to_join(
         )
     join_request = JoinRequest.objects.create(user=user, provider=provider, message=message)
     record(
-        verb="organisations.join_requested",
+        verb=OrganisationsVerb.JOIN_REQUESTED,
         actor=user,
         target=join_request,
         data={"provider": provider.pk, "before": None, "after": {"status": join_request.status}},
@@ -650,7 +651,7 @@ def approve_join_request(
         "approve",
         actor=actor,
         changes={"decided_by": actor, "decided_at": timezone.now()},
-        verb="organisations.join_request_approved",
+        verb=OrganisationsVerb.JOIN_REQUEST_APPROVED,
         data={"before": {"status": "pending"}, "after": {"status": JoinRequestStatus.APPROVED}},
         request=request,
     )
@@ -700,7 +701,7 @@ def refuse_join_request(
         actor=actor,
         reason=reason,
         changes={"decided_by": actor, "decided_at": timezone.now(), "reason": reason},
-        verb="organisations.join_request_refused",
+        verb=OrganisationsVerb.JOIN_REQUEST_REFUSED,
         data={
             "before": {"status": "pending"},
             "after": {"status": JoinRequestStatus.REFUSED, "reason": reason},
@@ -775,7 +776,7 @@ def change_membership(
     if before == after:
         return membership
     record(
-        verb="organisations.membership_changed",
+        verb=OrganisationsVerb.MEMBERSHIP_CHANGED,
         actor=actor,
         target=membership,
         data={"user": membership.user.email, "before": before, "after": after},
@@ -792,7 +793,7 @@ def _move_membership(
     actor: Any,
     membership: Membership,
     action: str,
-    verb: str,
+    verb: OrganisationsVerb,
     template: str,
     request: HttpRequest | None,
 ) -> Membership:
@@ -833,7 +834,7 @@ def suspend_membership(
         actor=actor,
         membership=membership,
         action="suspend",
-        verb="organisations.membership_suspended",
+        verb=OrganisationsVerb.MEMBERSHIP_SUSPENDED,
         template="organisations_access_suspended",
         request=request,
     )
@@ -847,7 +848,7 @@ def reinstate_membership(
         actor=actor,
         membership=membership,
         action="reinstate",
-        verb="organisations.membership_reinstated",
+        verb=OrganisationsVerb.MEMBERSHIP_REINSTATED,
         template="organisations_access_reinstated",
         request=request,
     )
@@ -861,7 +862,7 @@ def remove_membership(
         actor=actor,
         membership=membership,
         action="remove",
-        verb="organisations.membership_removed",
+        verb=OrganisationsVerb.MEMBERSHIP_REMOVED,
         template="organisations_access_removed",
         request=request,
     )
@@ -885,7 +886,7 @@ def keep_after_review(
     membership.changed_at = timezone.now()
     membership.save(update_fields=["granter_review_since", "granted_by", "changed_at"])
     record(
-        verb="organisations.membership_reviewed",
+        verb=OrganisationsVerb.MEMBERSHIP_REVIEWED,
         actor=actor,
         target=membership,
         data={

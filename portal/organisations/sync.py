@@ -124,7 +124,7 @@ def end_deregistered_access() -> int:
             actor=None,
             reason=why,
             changes={"changed_at": timezone.now()},
-            verb="organisations.membership_ended",
+            verb=OrganisationsVerb.MEMBERSHIP_ENDED,
             data={
                 "user": membership.user.email,
                 "before": {"status": membership.status},
