@@ -115,6 +115,10 @@ def can_notify_for_provider_as_a_whole(user: Any, provider: Provider) -> bool:
     return provider.pk in scope_for(user, DRAFT).whole_providers
 
 
+def can_notify_at_some_location_of(user: Any, provider: Provider) -> bool:
+    return provider.pk in scope_for(user, DRAFT).locations.values()
+
+
 def can_notify_for(user: Any, provider: Provider, location: Location | None) -> bool:
     if location is not None and location.provider_id != provider.pk:
         return False

@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
+from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
@@ -21,6 +23,7 @@ from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
+from portal.notifications.errors import NotificationError
 from portal.notifications.models import (
     MessageKind,
     Notification,
@@ -32,10 +35,6 @@ from portal.register.models import Location, Person, Provider, RoleAssignment
 from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.services import lock, record_start, transition
-
-
-class NotificationError(Exception):
-    """A request the rules refuse; the message is fit to show the user."""
 
 
 def inbox_email() -> str:
@@ -102,20 +101,28 @@ def engine_context(
 @transaction.atomic
 def start_draft(
     *,
-    user: Any,
+    user: User,
     provider: Provider,
     location: Location | None,
     definition: NotificationType,
     request: HttpRequest | None = None,
 ) -> NotificationDraft:
     if not permissions.can_notify_for(user, provider, location):
-        raise NotificationError("You cannot send notifications for this provider or location.")
-    if location is None and not permissions.can_notify_for_provider_as_a_whole(user, provider):
-        raise NotificationError("Only people registered for the whole provider can send this.")
+        if location is None and permissions.can_notify_at_some_location_of(user, provider):
+            raise ServiceError(
+                NotificationError.WHOLE_PROVIDER_ONLY,
+                "Only people registered for the whole provider can send this.",
+                field="location",
+            )
+        raise ServiceError(
+            NotificationError.NOT_IN_SCOPE,
+            "You cannot send notifications for this provider or location.",
+            field="location",
+        )
     target = notifying_for(provider, location)
     refusal = definition.refusal(target)
     if refusal:
-        raise NotificationError(refusal)
+        raise ServiceError(NotificationError.TYPE_NOT_APPLICABLE, refusal, field="type")
     answers: dict[str, Any] = {
         CONTEXT_PRIMARY_MEDICAL: "yes" if _is_primary_medical(target) else "no",
         "submitter_email": user.email,
@@ -152,7 +159,7 @@ class SaveResult:
 def save_page(
     *,
     draft_id: Any,
-    user: Any,
+    user: User,
     page_key: str,
     answers: dict[str, Any],
     complete: bool,
@@ -162,10 +169,9 @@ def save_page(
     """Merge one page's answers into the draft. Only this page's keys change, so two tabs
     working on different pages never overwrite each other."""
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    if draft.status != DraftStatus.OPEN:
-        raise NotificationError("This notification has already been sent.")
+    _refuse_unless_open(draft)
     if not permissions.can_edit_draft(user, draft):
-        raise NotificationError("You cannot change this draft.")
+        raise ServiceError(NotificationError.DRAFT_NOT_EDITABLE, "You cannot change this draft.")
     changed_elsewhere = draft.save_page(
         definition=definition_of(draft),
         page_key=page_key,
@@ -185,20 +191,33 @@ def save_page(
 
 
 @transaction.atomic
-def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = None) -> None:
+def discard_draft(*, draft_id: Any, user: User, request: HttpRequest | None = None) -> None:
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    if draft.status != DraftStatus.OPEN or not permissions.can_edit_draft(user, draft):
-        raise NotificationError("This draft cannot be deleted.")
+    _refuse_unless_open(draft)
+    if not permissions.can_edit_draft(user, draft):
+        raise ServiceError(NotificationError.DRAFT_NOT_EDITABLE, "You cannot delete this draft.")
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
     record(verb=NotificationsVerb.DRAFT_DISCARDED, actor=user, target=draft, request=request)
 
 
+def _refuse_unless_open(draft: NotificationDraft) -> None:
+    if draft.status == DraftStatus.SUBMITTED:
+        raise ServiceError(
+            NotificationError.DRAFT_ALREADY_SENT, "This notification has already been sent."
+        )
+    if draft.status != DraftStatus.OPEN:
+        raise ServiceError(NotificationError.DRAFT_DELETED, "This draft was deleted.")
+
+
 def definition_of(item: NotificationDraft | Notification) -> NotificationType:
     definition = CATALOGUE.get(item.type_slug, item.version)
     if definition is None:  # pragma: no cover - versions are never removed from the catalogue
-        raise NotificationError(f"Unknown notification type {item.type_slug} v{item.version}")
+        raise ServiceError(
+            NotificationError.UNKNOWN_TYPE_VERSION,
+            f"Unknown notification type {item.type_slug} v{item.version}",
+        )
     return definition
 
 
@@ -236,7 +255,7 @@ def _next_due(definition: NotificationType, answers: dict[str, Any]) -> tuple[dt
 def submit_draft(
     *,
     draft_id: Any,
-    user: Any,
+    user: User,
     declaration_confirmed: bool,
     request: HttpRequest | None = None,
 ) -> Notification:
@@ -251,20 +270,27 @@ def submit_draft(
         # Outside the user's scope the draft does not exist for them.
         raise NotificationDraft.DoesNotExist
     if not permissions.can_send(user, draft):
-        raise NotificationError(
+        raise ServiceError(
+            NotificationError.SEND_NOT_PERMITTED,
             "You can prepare this notification, but you do not have permission to send it. "
-            "Ask someone who can send notifications for this location to check and send it."
+            "Ask someone who can send notifications for this location to check and send it.",
         )
     if draft.status == DraftStatus.SUBMITTED:
         return Notification.objects.get(draft=draft)
-    if draft.status != DraftStatus.OPEN:
-        raise NotificationError("This draft was deleted.")
+    _refuse_unless_open(draft)
     definition = definition_of(draft)
     context = engine_context(definition, draft.provider_id, draft.location_id)
     if engine.incomplete_pages(definition, draft.answers, context):
-        raise NotificationError("Answer every question before you send the notification.")
+        raise ServiceError(
+            NotificationError.ANSWERS_INCOMPLETE,
+            "Answer every question before you send the notification.",
+        )
     if definition.declaration and not declaration_confirmed:
-        raise NotificationError("Confirm the declaration to send the notification")
+        raise ServiceError(
+            NotificationError.DECLARATION_NOT_CONFIRMED,
+            "Confirm the declaration to send the notification",
+            field="declaration",
+        )
     now = timezone.now()
     answers = dict(draft.answers)
     due_on = definition.deadline.due_on(answers)
@@ -322,7 +348,7 @@ def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
     try:
         transition(notification, action, **kwargs)
     except TransitionRefused as refused:
-        raise NotificationError(refused.reason) from refused
+        raise ServiceError(NotificationError.NOT_NOW, refused.reason) from refused
 
 
 def _locked(notification_id: int) -> Notification:
@@ -334,7 +360,7 @@ def _locked(notification_id: int) -> Notification:
 def add_update(
     *,
     notification_id: int,
-    user: Any,
+    user: User,
     follow_up_key: str,
     answers: dict[str, Any],
     body: str,
@@ -342,13 +368,21 @@ def add_update(
 ) -> NotificationMessage:
     notification = _locked(notification_id)
     if not permissions.can_send(user, notification):
-        raise NotificationError("You do not have permission to send updates to this notification.")
+        raise ServiceError(
+            NotificationError.UPDATE_NOT_PERMITTED,
+            "You do not have permission to send updates to this notification.",
+        )
     definition = definition_of(notification)
     if follow_up_key and definition.follow_up(follow_up_key) is None:
-        raise NotificationError("That is not an update this notification takes.")
+        raise ServiceError(
+            NotificationError.UNKNOWN_FOLLOW_UP,
+            "That is not an update this notification takes.",
+            field="follow_up",
+        )
     if notification.status in (NotificationStatus.ACCEPTED, NotificationStatus.REJECTED):
-        raise NotificationError(
-            "This notification has been decided. Send a new notification instead."
+        raise ServiceError(
+            NotificationError.ALREADY_DECIDED,
+            "This notification has been decided. Send a new notification instead.",
         )
     changes: dict[str, Any] = {"last_activity_at": timezone.now()}
     owed = definition.due_after
@@ -387,10 +421,10 @@ def add_update(
 
 @transaction.atomic
 def ask_question(
-    *, notification_id: int, staff: Any, body: str, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, body: str, request: HttpRequest | None = None
 ) -> NotificationMessage:
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
-        raise NotificationError("Only regulator staff can ask questions.")
+        raise ServiceError(NotificationError.STAFF_ONLY, "Only regulator staff can ask questions.")
     notification = _locked(notification_id)
     _transition(
         notification,
@@ -410,7 +444,7 @@ def ask_question(
 
 @transaction.atomic
 def answer_question(
-    *, question_id: int, user: Any, body: str, request: HttpRequest | None = None
+    *, question_id: int, user: User, body: str, request: HttpRequest | None = None
 ) -> NotificationMessage:
     question = (
         NotificationMessage.objects.select_for_update(of=("self",))
@@ -419,11 +453,15 @@ def answer_question(
     )
     notification = _locked(question.notification_id)
     if not permissions.can_send(user, notification):
-        raise NotificationError(
-            "You do not have permission to answer questions about this notification."
+        raise ServiceError(
+            NotificationError.ANSWER_NOT_PERMITTED,
+            "You do not have permission to answer questions about this notification.",
         )
     if question.answered:
-        raise NotificationError("This question has already been answered.")
+        raise ServiceError(
+            NotificationError.QUESTION_ALREADY_ANSWERED,
+            "This question has already been answered.",
+        )
     answer = NotificationMessage.objects.create(
         notification=notification,
         kind=MessageKind.ANSWER,
@@ -434,7 +472,7 @@ def answer_question(
     question.answered = True
     question.save(update_fields=["answered"])
     audit: dict[str, Any] = {
-        "verb": "notifications.question_answered",
+        "verb": NotificationsVerb.QUESTION_ANSWERED,
         "data": {"reference": notification.reference, "question": question.pk},
         "request": request,
     }
@@ -466,13 +504,13 @@ def answer_question(
 def _staff_status_change(
     *,
     notification_id: int,
-    staff: Any,
+    staff: User,
     action: str,
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Notification:
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
-        raise NotificationError("Only regulator staff can do that.")
+        raise ServiceError(NotificationError.STAFF_ONLY, "Only regulator staff can do that.")
     notification = _locked(notification_id)
     now = timezone.now()
     _transition(
@@ -494,7 +532,7 @@ def _staff_status_change(
 
 @transaction.atomic
 def mark_reviewed(
-    *, notification_id: int, staff: Any, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, request: HttpRequest | None = None
 ) -> Notification:
     return _staff_status_change(
         notification_id=notification_id, staff=staff, action="mark_reviewed", request=request
@@ -503,7 +541,7 @@ def mark_reviewed(
 
 @transaction.atomic
 def close(
-    *, notification_id: int, staff: Any, reason: str = "", request: HttpRequest | None = None
+    *, notification_id: int, staff: User, reason: str = "", request: HttpRequest | None = None
 ) -> Notification:
     return _staff_status_change(
         notification_id=notification_id, staff=staff, action="close", reason=reason, request=request
@@ -522,7 +560,7 @@ def _email_decision(notification: Notification) -> None:
 
 @transaction.atomic
 def accept_change(
-    *, notification_id: int, staff: Any, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, request: HttpRequest | None = None
 ) -> Notification:
     """Accept a change of contact details; a new email for a registered person goes into the
     register (which tells accounts, so the person can sign up with it)."""
@@ -536,7 +574,7 @@ def accept_change(
     return notification
 
 
-def apply_accepted_change(*, notification: Notification, actor: Any) -> None:
+def apply_accepted_change(*, notification: Notification, actor: User | None) -> None:
     """Put an accepted change into the register: now, or on its date (scheduled_changes)."""
     answers = notification.answers
     if answers.get("new_email") and answers.get("changed_person"):
@@ -566,10 +604,14 @@ def _note_on_decision(notification: Notification, note: str) -> None:
 
 @transaction.atomic
 def reject_change(
-    *, notification_id: int, staff: Any, reason: str, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, reason: str, request: HttpRequest | None = None
 ) -> Notification:
     if not reason.strip():
-        raise NotificationError("Enter the reason for rejecting the change")
+        raise ServiceError(
+            NotificationError.REJECTION_REASON_MISSING,
+            "Enter the reason for rejecting the change",
+            field="reason",
+        )
     notification = _staff_status_change(
         notification_id=notification_id,
         staff=staff,

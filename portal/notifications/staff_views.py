@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import requires
+from portal.accounts.sessions import signed_in_user
+from portal.errors import ServiceError
 from portal.forms import engine
 from portal.notifications import scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
@@ -195,8 +197,13 @@ def _run(
 ) -> HttpResponseBase:
     notification = selectors.staff_notification(reference)
     try:
-        action(notification_id=notification.pk, staff=request.user, request=request, **kwargs)
-    except services.NotificationError as error:
+        action(
+            notification_id=notification.pk,
+            staff=signed_in_user(request),
+            request=request,
+            **kwargs,
+        )
+    except ServiceError as error:
         return _staff_page(request, reference, error=str(error))
     messages.success(request, success)
     return redirect("notifications_staff:detail", reference=reference)

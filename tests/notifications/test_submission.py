@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from portal.emails.models import OutboxMessage
 from portal.emails.services import deliver
+from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
@@ -107,7 +108,7 @@ def test_incomplete_draft_and_missing_declaration_are_refused(client, world):
     draft = services.start_draft(
         user=world.manager, provider=location.provider, location=location, definition=definition
     )
-    with pytest.raises(services.NotificationError, match="Answer every question"):
+    with pytest.raises(ServiceError, match="Answer every question"):
         services.submit_draft(draft_id=draft.pk, user=world.manager, declaration_confirmed=False)
     client.force_login(world.manager)
     html = client.get(reverse("notifications:check", args=[draft.pk])).content.decode()
