@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portal.demo.generator import generate_register
-from portal.register.importing.parse import CONTACT_FEED_COLUMNS
+from portal.demo.register_files import generate_register
+from portal.register.importing.csv_feeds import CONTACT_FEED_COLUMNS
 
 SEED = 7
 LOCATIONS = 40

@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from portal.audit.models import AuditEvent
-from portal.demo.generator import PLANTED_EMAILS, generate_change_feed
+from portal.demo.generator import PLANTED_EMAILS
+from portal.demo.register_files import generate_change_feed
 from portal.register.events import register_changed
 from portal.register.models import (
     Location,
