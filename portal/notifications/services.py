@@ -14,7 +14,6 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
@@ -23,7 +22,7 @@ from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
-from portal.notifications.errors import NotificationError
+from portal.notifications.errors import NotificationError, refused
 from portal.notifications.models import (
     MessageKind,
     Notification,
@@ -109,20 +108,12 @@ def start_draft(
 ) -> NotificationDraft:
     if not permissions.can_notify_for(user, provider, location):
         if location is None and permissions.can_notify_at_some_location_of(user, provider):
-            raise ServiceError(
-                NotificationError.WHOLE_PROVIDER_ONLY,
-                "Only people registered for the whole provider can send this.",
-                field="location",
-            )
-        raise ServiceError(
-            NotificationError.NOT_IN_SCOPE,
-            "You cannot send notifications for this provider or location.",
-            field="location",
-        )
+            raise refused(NotificationError.WHOLE_PROVIDER_ONLY)
+        raise refused(NotificationError.NOT_IN_SCOPE)
     target = notifying_for(provider, location)
     refusal = definition.refusal(target)
     if refusal:
-        raise ServiceError(NotificationError.TYPE_NOT_APPLICABLE, refusal, field="type")
+        raise refused(NotificationError.TYPE_NOT_APPLICABLE, refusal)
     answers: dict[str, Any] = {
         CONTEXT_PRIMARY_MEDICAL: "yes" if _is_primary_medical(target) else "no",
         "submitter_email": user.email,
@@ -171,7 +162,7 @@ def save_page(
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
     _refuse_unless_open(draft)
     if not permissions.can_edit_draft(user, draft):
-        raise ServiceError(NotificationError.DRAFT_NOT_EDITABLE, "You cannot change this draft.")
+        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
     changed_elsewhere = draft.save_page(
         definition=definition_of(draft),
         page_key=page_key,
@@ -195,7 +186,7 @@ def discard_draft(*, draft_id: Any, user: User, request: HttpRequest | None = No
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
     _refuse_unless_open(draft)
     if not permissions.can_edit_draft(user, draft):
-        raise ServiceError(NotificationError.DRAFT_NOT_EDITABLE, "You cannot delete this draft.")
+        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
@@ -204,17 +195,15 @@ def discard_draft(*, draft_id: Any, user: User, request: HttpRequest | None = No
 
 def _refuse_unless_open(draft: NotificationDraft) -> None:
     if draft.status == DraftStatus.SUBMITTED:
-        raise ServiceError(
-            NotificationError.DRAFT_ALREADY_SENT, "This notification has already been sent."
-        )
+        raise refused(NotificationError.DRAFT_ALREADY_SENT)
     if draft.status != DraftStatus.OPEN:
-        raise ServiceError(NotificationError.DRAFT_DELETED, "This draft was deleted.")
+        raise refused(NotificationError.DRAFT_DELETED)
 
 
 def definition_of(item: NotificationDraft | Notification) -> NotificationType:
     definition = CATALOGUE.get(item.type_slug, item.version)
     if definition is None:  # pragma: no cover - versions are never removed from the catalogue
-        raise ServiceError(
+        raise refused(
             NotificationError.UNKNOWN_TYPE_VERSION,
             f"Unknown notification type {item.type_slug} v{item.version}",
         )
@@ -270,27 +259,16 @@ def submit_draft(
         # Outside the user's scope the draft does not exist for them.
         raise NotificationDraft.DoesNotExist
     if not permissions.can_send(user, draft):
-        raise ServiceError(
-            NotificationError.SEND_NOT_PERMITTED,
-            "You can prepare this notification, but you do not have permission to send it. "
-            "Ask someone who can send notifications for this location to check and send it.",
-        )
+        raise refused(NotificationError.SEND_NOT_PERMITTED)
     if draft.status == DraftStatus.SUBMITTED:
         return Notification.objects.get(draft=draft)
     _refuse_unless_open(draft)
     definition = definition_of(draft)
     context = engine_context(definition, draft.provider_id, draft.location_id)
     if engine.incomplete_pages(definition, draft.answers, context):
-        raise ServiceError(
-            NotificationError.ANSWERS_INCOMPLETE,
-            "Answer every question before you send the notification.",
-        )
+        raise refused(NotificationError.ANSWERS_INCOMPLETE)
     if definition.declaration and not declaration_confirmed:
-        raise ServiceError(
-            NotificationError.DECLARATION_NOT_CONFIRMED,
-            "Confirm the declaration to send the notification",
-            field="declaration",
-        )
+        raise refused(NotificationError.DECLARATION_NOT_CONFIRMED)
     now = timezone.now()
     answers = dict(draft.answers)
     due_on = definition.deadline.due_on(answers)
@@ -347,8 +325,8 @@ def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
     """A lifecycle move (portal.workflow): status-change row and audit event included."""
     try:
         transition(notification, action, **kwargs)
-    except TransitionRefused as refused:
-        raise ServiceError(NotificationError.NOT_NOW, refused.reason) from refused
+    except TransitionRefused as refusal:
+        raise refused(NotificationError.NOT_NOW, refusal.reason) from refusal
 
 
 def _locked(notification_id: int) -> Notification:
@@ -368,22 +346,12 @@ def add_update(
 ) -> NotificationMessage:
     notification = _locked(notification_id)
     if not permissions.can_send(user, notification):
-        raise ServiceError(
-            NotificationError.UPDATE_NOT_PERMITTED,
-            "You do not have permission to send updates to this notification.",
-        )
+        raise refused(NotificationError.UPDATE_NOT_PERMITTED)
     definition = definition_of(notification)
     if follow_up_key and definition.follow_up(follow_up_key) is None:
-        raise ServiceError(
-            NotificationError.UNKNOWN_FOLLOW_UP,
-            "That is not an update this notification takes.",
-            field="follow_up",
-        )
+        raise refused(NotificationError.UNKNOWN_FOLLOW_UP)
     if notification.status in (NotificationStatus.ACCEPTED, NotificationStatus.REJECTED):
-        raise ServiceError(
-            NotificationError.ALREADY_DECIDED,
-            "This notification has been decided. Send a new notification instead.",
-        )
+        raise refused(NotificationError.ALREADY_DECIDED)
     changes: dict[str, Any] = {"last_activity_at": timezone.now()}
     owed = definition.due_after
     if owed and follow_up_key == owed.satisfied_by:
@@ -424,7 +392,7 @@ def ask_question(
     *, notification_id: int, staff: User, body: str, request: HttpRequest | None = None
 ) -> NotificationMessage:
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
-        raise ServiceError(NotificationError.STAFF_ONLY, "Only regulator staff can ask questions.")
+        raise refused(NotificationError.STAFF_ONLY, "Only regulator staff can ask questions.")
     notification = _locked(notification_id)
     _transition(
         notification,
@@ -453,15 +421,9 @@ def answer_question(
     )
     notification = _locked(question.notification_id)
     if not permissions.can_send(user, notification):
-        raise ServiceError(
-            NotificationError.ANSWER_NOT_PERMITTED,
-            "You do not have permission to answer questions about this notification.",
-        )
+        raise refused(NotificationError.ANSWER_NOT_PERMITTED)
     if question.answered:
-        raise ServiceError(
-            NotificationError.QUESTION_ALREADY_ANSWERED,
-            "This question has already been answered.",
-        )
+        raise refused(NotificationError.QUESTION_ALREADY_ANSWERED)
     answer = NotificationMessage.objects.create(
         notification=notification,
         kind=MessageKind.ANSWER,
@@ -510,7 +472,7 @@ def _staff_status_change(
     request: HttpRequest | None = None,
 ) -> Notification:
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
-        raise ServiceError(NotificationError.STAFF_ONLY, "Only regulator staff can do that.")
+        raise refused(NotificationError.STAFF_ONLY)
     notification = _locked(notification_id)
     now = timezone.now()
     _transition(
@@ -607,11 +569,7 @@ def reject_change(
     *, notification_id: int, staff: User, reason: str, request: HttpRequest | None = None
 ) -> Notification:
     if not reason.strip():
-        raise ServiceError(
-            NotificationError.REJECTION_REASON_MISSING,
-            "Enter the reason for rejecting the change",
-            field="reason",
-        )
+        raise refused(NotificationError.REJECTION_REASON_MISSING)
     notification = _staff_status_change(
         notification_id=notification_id,
         staff=staff,

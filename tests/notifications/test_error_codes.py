@@ -10,6 +10,7 @@ from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.errors import NotificationError
+from portal.notifications.errors import refused as refused_by_default
 from portal.notifications.models import MessageKind, NotificationDraft
 from portal.notifications.samples import filled_draft
 from portal.organisations.permissions import Permission
@@ -225,3 +226,10 @@ def test_every_code_has_a_test_here():
         code for code in NotificationError if f"NotificationError.{code.name}," not in source
     }
     assert untested - UNREACHABLE == set()
+
+
+def test_every_code_has_a_message_for_people():
+    for code in NotificationError:
+        refusal = refused_by_default(code)
+        assert refusal.code is code
+        assert refusal.message.strip()
