@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -64,19 +64,18 @@ def notification_for(user: Any, reference: str) -> Notification:
     return notification
 
 
-def last_staff_member_email(notification: Notification) -> str | None:
-    """Who at the regulator last dealt with this notification (to tell them of an update)."""
-    question = (
-        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
-        .select_related("author")
+def with_last_staff_email(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Annotate `last_staff_email`: who at the regulator last dealt with each notification
+    (asked the latest question, or else decided it), to tell them of an update. Read in the
+    same statement as the notification."""
+    last_asker = (
+        NotificationMessage.objects.filter(notification=OuterRef("pk"), kind=MessageKind.QUESTION)
         .order_by("-created_at")
-        .first()
+        .values("author__email")[:1]
     )
-    if question:
-        return str(question.author.email)
-    if notification.decided_by_id:
-        return str(notification.decided_by.email)  # type: ignore[union-attr]
-    return None
+    return queryset.annotate(
+        last_staff_email=Coalesce(Subquery(last_asker), F("decided_by__email"))
+    )
 
 
 def thread(notification: Notification) -> list[NotificationMessage]:

@@ -33,7 +33,7 @@ from portal.notifications.models import (
 from portal.register.models import Location, Person, Provider, RoleAssignment
 from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.workflow.lifecycle import TransitionRefused
-from portal.workflow.services import lock, record_start, transition
+from portal.workflow.services import lock, mark_locked, record_start, transition
 
 
 def inbox_email() -> str:
@@ -329,8 +329,10 @@ def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
         raise refused(NotificationError.NOT_NOW, refusal.reason) from refusal
 
 
-def _locked(notification_id: int) -> Notification:
+def _locked(notification_id: int, *, with_staff_email: bool = False) -> Notification:
     locking = Notification.objects.select_for_update(of=("self",))
+    if with_staff_email:
+        locking = selectors.with_last_staff_email(locking)
     return lock(locking.select_related("provider", "location", "submitted_by"), pk=notification_id)
 
 
@@ -344,7 +346,7 @@ def add_update(
     body: str,
     request: HttpRequest | None = None,
 ) -> NotificationMessage:
-    notification = _locked(notification_id)
+    notification = _locked(notification_id, with_staff_email=True)
     if not permissions.can_send(user, notification):
         raise refused(NotificationError.UPDATE_NOT_PERMITTED)
     definition = definition_of(notification)
@@ -375,7 +377,7 @@ def add_update(
     )
     follow_up = definition.follow_up(follow_up_key) if follow_up_key else None
     queue_email(
-        to=selectors.last_staff_member_email(notification) or inbox_email(),
+        to=notification.last_staff_email or inbox_email(),  # type: ignore[attr-defined]
         template="notification_update",
         context={
             "reference": notification.reference,
@@ -412,14 +414,28 @@ def ask_question(
 
 @transaction.atomic
 def answer_question(
-    *, question_id: int, user: User, body: str, request: HttpRequest | None = None
+    *,
+    question_id: int,
+    user: User,
+    body: str,
+    notification_id: int | None = None,
+    request: HttpRequest | None = None,
 ) -> NotificationMessage:
+    """Answer a question (of the notification `notification_id`, when given: a page names
+    both). The question and its notification are read and locked in one statement."""
+    of_notification = {} if notification_id is None else {"notification_id": notification_id}
     question = (
-        NotificationMessage.objects.select_for_update(of=("self",))
-        .select_related("author")
-        .get(pk=question_id, kind=MessageKind.QUESTION)
+        NotificationMessage.objects.select_for_update(of=("self", "notification"))
+        .select_related(
+            "author",
+            "notification__provider",
+            "notification__location",
+            "notification__submitted_by",
+        )
+        .get(pk=question_id, kind=MessageKind.QUESTION, **of_notification)
     )
-    notification = _locked(question.notification_id)
+    notification = question.notification
+    mark_locked(notification)
     if not permissions.can_send(user, notification):
         raise refused(NotificationError.ANSWER_NOT_PERMITTED)
     if question.answered:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,7 +21,7 @@ from portal.notifications import scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import Notification, NotificationStatus
-from portal.notifications.references import PREFIX, normalise
+from portal.notifications.references import PREFIX, normalise, sequence_of
 from portal.notifications.views import _thread_rows
 from portal.register.models import Person
 from portal.staff_permissions import StaffPermission
@@ -195,14 +195,20 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _run(
     request: HttpRequest, reference: str, action: Any, success: str, **kwargs: Any
 ) -> HttpResponseBase:
-    notification = selectors.staff_notification(reference)
+    # The service reads the notification under its row lock; reading it here first as well
+    # would cost a statement for nothing (the reference is the id, with a check digit).
+    notification_id = sequence_of(reference)
+    if notification_id is None:
+        raise Http404("No such notification")
     try:
         action(
-            notification_id=notification.pk,
+            notification_id=notification_id,
             staff=signed_in_user(request),
             request=request,
             **kwargs,
         )
+    except Notification.DoesNotExist as missing:
+        raise Http404("No such notification") from missing
     except ServiceError as error:
         return _staff_page(request, reference, error=str(error))
     messages.success(request, success)

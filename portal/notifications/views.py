@@ -39,7 +39,12 @@ from portal.notifications.forms import (
     HelperForm,
     UpdateForm,
 )
-from portal.notifications.models import MessageKind, Notification, NotificationDraft
+from portal.notifications.models import (
+    MessageKind,
+    Notification,
+    NotificationDraft,
+    NotificationMessage,
+)
 from portal.register.models import Location, Provider
 
 HISTORY_PAGE_SIZE = 50
@@ -535,6 +540,24 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, reference: str, question_id: int) -> HttpResponseBase:
     notification = selectors.notification_for(request.user, reference)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The service reads the question under its lock (and 404s one not of this notification).
+        try:
+            services.answer_question(
+                question_id=question_id,
+                notification_id=notification.pk,
+                user=signed_in_user(request),
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except NotificationMessage.DoesNotExist as missing:
+            raise Http404("No such question") from missing
+        except ServiceError as problem:
+            _show_refusal(form, problem)
+        else:
+            messages.success(request, "Your answer has been sent.")
+            return redirect("notifications:detail", reference=notification.reference)
     question = (
         notification.messages.filter(pk=question_id, kind=MessageKind.QUESTION)
         .select_related("author")
@@ -542,20 +565,6 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
     )
     if question is None:
         raise Http404("No such question")
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_question(
-                question_id=question.pk,
-                user=signed_in_user(request),
-                body=form.cleaned_data["body"],
-                request=request,
-            )
-        except ServiceError as problem:
-            _show_refusal(form, problem)
-        else:
-            messages.success(request, "Your answer has been sent.")
-            return redirect("notifications:detail", reference=notification.reference)
     return render(
         request,
         "notifications/answer.html",

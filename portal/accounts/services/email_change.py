@@ -107,6 +107,15 @@ def ask_owner_to_confirm(
     """Start a change of `user`'s sign-in address that only they can confirm (a newer one
     replaces one still waiting). None when the new address is another account's."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    return _ask_locked_owner(
+        user=user, new_email=new_email, requested_by=requested_by, reason=reason
+    )
+
+
+def _ask_locked_owner(
+    *, user: User, new_email: str, requested_by: Any, reason: str
+) -> EmailChange | None:
+    """ask_owner_to_confirm, for an account already read under its row lock."""
     new = normalise_email(new_email)
     if _taken_by_another(new, user):
         record(
@@ -261,16 +270,18 @@ def stop(*, token: str, request: HttpRequest | None = None) -> EmailChange | Non
     return change
 
 
+@transaction.atomic(savepoint=False)  # part of the register change that asks for it
 def hold_for_the_owner(
     person: Person, new_email: str, actor: Principal | None, reason: str
 ) -> bool | None:
     """The register's hold on a change of a person's email (portal.register.services): a
     person with an account confirms a new sign-in address themselves. None for a person
     without an account, or whose account already has the address."""
-    account = User.objects.filter(person=person).first()
+    # Read and locked in one statement (the change is made under the account's row lock).
+    account = User.objects.select_for_update().filter(person=person).first()
     if account is None or account.email == new_email:
         return None
-    waiting = ask_owner_to_confirm(
+    waiting = _ask_locked_owner(
         user=account, new_email=new_email, requested_by=actor, reason=reason
     )
     return waiting is not None
