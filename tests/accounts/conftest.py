@@ -14,7 +14,7 @@ from portal.accounts.models import User
 from portal.accounts.services.accounts import new_recovery_codes
 from portal.emails.models import OutboxMessage, OutboxStatus
 from portal.emails.services import deliver
-from tests.accounts.factories import registered_manager
+from tests.factories.register import person_with_several_roles
 
 PASSWORD = "plum violin harbour sketch"
 KNOWN_KEY = "3132333435363738393031323334353637383930"
@@ -58,7 +58,7 @@ class Account:
 
 
 def make_account(email: str = "jane.smith@sunrise.example", request: Any = None) -> Account:
-    person = registered_manager(email)
+    person = person_with_several_roles(email)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Jane Smith")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
     from django.test import RequestFactory

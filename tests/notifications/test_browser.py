@@ -9,7 +9,7 @@ from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
 from portal.notifications.samples import complete_answers, ownership_for
-from tests.notifications import factories as f
+from tests import factories as f
 from tests.notifications.browser_helpers import walk_draft
 from tests.support.browser import (
     assert_accessible,
@@ -175,7 +175,7 @@ def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_serve
 def test_remaining_pages_are_accessible(page, live_server, world):
     """The helper, the choices, the stop and delete pages, updates and answers, with errors."""
     from portal.notifications.models import MessageKind
-    from tests.notifications.helpers import submit
+    from tests.factories.notifications import submit
 
     location = world.locations["Organisation"]
     # Someone registered at two providers chooses between them.
@@ -242,7 +242,7 @@ def test_remaining_pages_are_accessible(page, live_server, world):
 def test_staff_queue_filters_errors_and_pages_are_accessible(page, live_server, world, monkeypatch):
     """The queue's search, filters, error summary and previous/next links, by keyboard too."""
     from portal.notifications import staff_views
-    from tests.notifications.helpers import submit
+    from tests.factories.notifications import submit
 
     monkeypatch.setattr(staff_views, "INBOX_PAGE_SIZE", 2)
     location = world.locations["Organisation"]

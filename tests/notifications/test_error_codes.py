@@ -14,8 +14,8 @@ from portal.notifications.errors import refused as refused_by_default
 from portal.notifications.models import MessageKind, NotificationDraft
 from portal.notifications.samples import filled_draft
 from portal.organisations.permissions import Permission
-from tests.notifications import factories as f
-from tests.notifications.helpers import submit, submit_email_change
+from tests import factories as f
+from tests.factories.notifications import submit, submit_email_change
 
 # Reached only if a version were removed from the catalogue, which never happens.
 UNREACHABLE = {NotificationError.UNKNOWN_TYPE_VERSION}

@@ -11,8 +11,8 @@ from portal.accounts.models import User
 from portal.emails.models import OutboxMessage
 from portal.register.events import person_register_changed, register_changed
 from portal.register.models import RegisterChange
-from tests.notifications import factories as f
-from tests.notifications.helpers import submit
+from tests import factories as f
+from tests.factories.notifications import submit
 from tests.support.worker import current_test_database_url, wait_until
 
 NEW_EMAIL = "mandy.new@carehome.example"

@@ -7,8 +7,9 @@ from django.urls import reverse
 from portal.errors import ServiceError
 from portal.notifications import permissions
 from portal.notifications.models import NotificationDraft
-from tests.notifications import factories as f
-from tests.notifications.helpers import detail_url, submit
+from tests import factories as f
+from tests.factories.notifications import submit
+from tests.notifications.helpers import detail_url
 
 
 @pytest.mark.django_db

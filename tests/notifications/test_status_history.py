@@ -14,7 +14,8 @@ from portal.notifications import services
 from portal.notifications.models import Notification, NotificationStatus
 from portal.workflow.models import DirectStatusChange, StatusChange
 from portal.workflow.selectors import timeline
-from tests.notifications.helpers import detail_url, submit
+from tests.factories.notifications import submit
+from tests.notifications.helpers import detail_url
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from portal.emails.models import OutboxMessage
 from portal.organisations import invitation_services, services
 from portal.organisations.models import Invitation, JoinRequest, Membership
 from portal.register.models import RoleAssignment
-from tests.organisations.conftest import build_world, make_user
+from tests.factories.accounts import make_user
+from tests.organisations.conftest import build_world
 from tests.support.browser import (
     assert_accessible,
     assert_keyboard_reaches_every_link,

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from portal.accounts.models import User
 from portal.demo.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
-from tests.register.factories import generated_register
+from tests.factories.register_files import generated_register
 from tests.support.browser import (
     assert_accessible,
     assert_keyboard_reaches_every_link,

@@ -18,7 +18,7 @@ from portal.register.models import (
     RoleType,
 )
 from portal.register.selectors import people_holding_email
-from tests.register.factories import (
+from tests.factories.register_files import (
     LOCATIONS,
     SEED,
     contact_rows,

@@ -1,4 +1,4 @@
-"""Helpers that build register files for tests: a small generated register, and edits to it."""
+"""Register files for tests (what the importer reads): a small generated register, and edits to it."""
 
 import csv
 import json
