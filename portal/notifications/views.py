@@ -191,14 +191,18 @@ def start(request: HttpRequest, provider_id: str, location_key: str, slug: str) 
     definition = _definition(slug)
     refusal = definition.refusal(services.notifying_for(provider, location))
     if request.method == "POST" and refusal is None:
-        draft = services.start_draft(
-            user=signed_in_user(request),
-            provider=provider,
-            location=location,
-            definition=definition,
-            request=request,
-        )
-        return redirect("notifications:draft", draft_id=draft.pk)
+        try:
+            draft = services.start_draft(
+                user=signed_in_user(request),
+                provider=provider,
+                location=location,
+                definition=definition,
+                request=request,
+            )
+        except ServiceError as problem:  # access changed since the page was shown
+            refusal = problem.message
+        else:
+            return redirect("notifications:draft", draft_id=draft.pk)
     return render(
         request,
         "notifications/start.html",
@@ -392,8 +396,12 @@ def discard(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     if item.status != DraftStatus.OPEN:
         raise Http404("No such draft")
     if request.method == "POST":
-        services.discard_draft(draft_id=item.pk, user=signed_in_user(request), request=request)
-        messages.success(request, "The draft has been deleted.")
+        try:
+            services.discard_draft(draft_id=item.pk, user=signed_in_user(request), request=request)
+        except ServiceError as problem:  # sent or deleted in another tab meanwhile
+            messages.error(request, problem.message)
+        else:
+            messages.success(request, "The draft has been deleted.")
         return redirect("notifications:history")
     return render(
         request,
