@@ -215,6 +215,22 @@ def _run(
     return redirect("notifications_staff:detail", reference=reference)
 
 
+def _run_with_form(
+    request: HttpRequest,
+    reference: str,
+    form: forms.Form,
+    form_key: str,
+    action: Any,
+    success: str,
+    answer: str,
+) -> HttpResponseBase:
+    """A decision that takes one answer from a form: the page again with the form's errors,
+    or the action given that answer (`answer` names both the field and the argument)."""
+    if not form.is_valid():
+        return _staff_page(request, reference, form=form, **{form_key: form})
+    return _run(request, reference, action, success, **{answer: form.cleaned_data[answer]})
+
+
 @requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
 @require_POST
 def mark_reviewed(request: HttpRequest, reference: str) -> HttpResponseBase:
@@ -225,14 +241,14 @@ def mark_reviewed(request: HttpRequest, reference: str) -> HttpResponseBase:
 @require_POST
 def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = QuestionForm(request.POST)
-    if not form.is_valid():
-        return _staff_page(request, reference, question_form=form, form=form)
-    return _run(
+    return _run_with_form(
         request,
         reference,
+        form,
+        "question_form",
         services.ask_question,
         "Your question has been sent to the provider.",
-        body=form.cleaned_data["body"],
+        "body",
     )
 
 
@@ -240,14 +256,8 @@ def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
 @require_POST
 def close(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = CloseForm(request.POST, prefix="close")
-    if not form.is_valid():
-        return _staff_page(request, reference, close_form=form, form=form)
-    return _run(
-        request,
-        reference,
-        services.close,
-        f"{reference} closed.",
-        reason=form.cleaned_data["reason"],
+    return _run_with_form(
+        request, reference, form, "close_form", services.close, f"{reference} closed.", "reason"
     )
 
 
@@ -266,12 +276,12 @@ def accept(request: HttpRequest, reference: str) -> HttpResponseBase:
 @require_http_methods(["POST"])
 def reject(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = RejectForm(request.POST, prefix="reject")
-    if not form.is_valid():
-        return _staff_page(request, reference, reject_form=form, form=form)
-    return _run(
+    return _run_with_form(
         request,
         reference,
+        form,
+        "reject_form",
         services.reject_change,
         "Change rejected. The provider has been told why.",
-        reason=form.cleaned_data["reason"],
+        "reason",
     )

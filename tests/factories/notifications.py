@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.samples import submit_example
+from portal.notifications.models import NotificationDraft
+from portal.notifications.samples import complete_answers, submit_example
 from tests.factories.register import give_role, make_person
 
 
@@ -42,3 +44,19 @@ def submit_email_change(
         **answers,
     )
     return notification, person
+
+
+def answer_every_question(draft: NotificationDraft, user: Any) -> NotificationDraft:
+    """Fill every page of an open draft with valid answers, through the service."""
+    definition = services.definition_of(draft)
+    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    answers = complete_answers(definition, context, dict(draft.answers))
+    services.save_page(
+        draft_id=draft.pk,
+        user=user,
+        page_key="all",
+        answers=answers,
+        complete=True,
+        seen_revision=None,
+    )
+    return draft

@@ -8,8 +8,9 @@ from django.urls import reverse
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
-from portal.notifications.samples import complete_answers, ownership_for
+from portal.notifications.samples import ownership_for
 from tests import factories as f
+from tests.factories.notifications import answer_every_question
 from tests.notifications.browser_helpers import walk_draft
 from tests.support.browser import (
     assert_accessible,
@@ -44,16 +45,7 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, defini
     page.wait_for_load_state()
     assert_accessible(page)
     # Fill everything so conditional questions are revealed, then visit every page.
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers))
-    services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
-    )
+    answer_every_question(draft, user)
     for form_page in definition.pages():
         page.goto(reverse("notifications:draft_page", args=[draft.pk, form_page.key]))
         assert page.locator("h1").count() == 1

@@ -10,7 +10,8 @@ from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
-from portal.notifications.samples import complete_answers, submit_example
+from portal.notifications.samples import submit_example
+from tests.factories.notifications import answer_every_question
 from tests.support.concurrency import run_copies
 
 
@@ -19,17 +20,7 @@ def _complete_draft(user, location, slug="serious-injury"):
     draft = services.start_draft(
         user=user, provider=location.provider, location=location, definition=definition
     )
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers))
-    services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
-    )
-    return draft
+    return answer_every_question(draft, user)
 
 
 @pytest.mark.django_db
