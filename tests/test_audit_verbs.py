@@ -1,6 +1,8 @@
 """Audit verbs come from catalogues, and record() checks each event against its verb."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,28 @@ def test_no_verb_is_written_as_text_in_the_portal():
             for verb in _verbs_written_in(ast.parse(path.read_text()))
         }
     assert written == set()
+
+
+def test_mypy_rejects_a_verb_given_as_text():
+    """The type checker refuses text where record() wants a catalogue member (and accepts the
+    member), so a verb typed as text never reaches a branch."""
+    program = "\n".join(
+        [
+            "from portal.accounts.audit_verbs import AccountsVerb",
+            "from portal.audit.services import record",
+            'record(verb="accounts.signed_in", data={"method": "totp"})',
+            'record(verb=AccountsVerb.SIGNED_IN, data={"method": "totp"})',
+        ]
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "-c", program],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    errors = [line for line in checked.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1, checked.stdout + checked.stderr
+    assert errors[0].startswith("<string>:3:")
+    assert 'incompatible type "str"; expected "AuditVerb"' in errors[0]
