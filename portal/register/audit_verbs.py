@@ -13,3 +13,9 @@ class RegisterVerb(AuditVerb):
         "new_email",
         "reason",
     )
+    PERSON_EMAIL_CHANGE_NOTICE_SENT = (
+        "register.person_email_change_notice_sent",
+        "old_email",
+        "new_email",
+        "told",
+    )
