@@ -124,3 +124,18 @@ def test_mypy_rejects_a_verb_given_as_text():
     assert len(errors) == 1, checked.stdout + checked.stderr
     assert errors[0].startswith("<string>:3:")
     assert 'incompatible type "str"; expected "AuditVerb"' in errors[0]
+
+
+def test_no_catalogued_verb_is_spelt_out_in_the_portal():
+    """Not in a call, nor in a table a call reads from: outside the catalogues (of verbs, and
+    of error codes, which may share a text), a verb's text appears nowhere (a table of texts
+    would reach record() only when that row runs)."""
+    known = {verb.value for verb in all_verbs()}
+    spelt = set()
+    for path in (ROOT / "portal").rglob("*.py"):
+        if path.name in ("audit_verbs.py", "errors.py") or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in known:
+                spelt.add((node.value, str(path.relative_to(ROOT))))
+    assert spelt == set()

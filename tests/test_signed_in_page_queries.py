@@ -79,16 +79,20 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "locked together; the last open question answered moves the status; " + _STATUS_ROW,
     ),
     "notifications_staff:accept": (
-        23,
+        32,
         "accepting a change of email updates the register too; for a person with an account "
         "(as here) it starts the owner's confirmation instead: the account locked, the new "
         "address checked, the change, a code for the new address under its rate limit, "
-        "audit in both domains, and a note on the decision",
+        "audit in both domains, and a note on the decision (23 in all). The second accept "
+        "measured is for the same person, so it also replaces the change the first one left "
+        "waiting: that change ends, its code is voided, and the notification that asked for "
+        "it records the outcome (status row, audit, email to its sender): 9 more",
     ),
     "accounts:email_change_confirm": (
-        19,
+        20,
         "moving a sign-in address locks the account and the change, checks the code under its "
-        "row lock, updates both, audits, and tells the old and the new address",
+        "row lock, updates both, audits, tells the old and the new address, and voids any "
+        "other code sent to the new address (the change ends the one way every change ends)",
     ),
     "organisations:join": (
         19,

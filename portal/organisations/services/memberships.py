@@ -93,9 +93,9 @@ def change_membership(
 
 # Each move of a membership: what the audit says, and the email the member gets.
 _MOVES = {
-    "suspend": ("organisations.membership_suspended", "organisations_access_suspended"),
-    "reinstate": ("organisations.membership_reinstated", "organisations_access_reinstated"),
-    "remove": ("organisations.membership_removed", "organisations_access_removed"),
+    "suspend": (OrganisationsVerb.MEMBERSHIP_SUSPENDED, "organisations_access_suspended"),
+    "reinstate": (OrganisationsVerb.MEMBERSHIP_REINSTATED, "organisations_access_reinstated"),
+    "remove": (OrganisationsVerb.MEMBERSHIP_REMOVED, "organisations_access_removed"),
 }
 
 
