@@ -34,6 +34,7 @@ from portal.forms.fields import AttachedFile, FileRules, file_limits
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import FormDefinition, Kind, Question
 from portal.notifications import permissions
+from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
 from portal.staff_permissions import StaffPermission, has_staff_permission
@@ -164,7 +165,13 @@ def _closed(key: str) -> ServiceError:
 
 @transaction.atomic
 def _answer_from_documents(
-    *, draft_id: Any, user: Any, question_key: str, verb: str, document: Document, request: Any
+    *,
+    draft_id: Any,
+    user: Any,
+    question_key: str,
+    verb: NotificationsVerb,
+    document: Document,
+    request: Any,
 ) -> None:
     """Under the draft's lock, make the question's answer the ids of its current documents
     (what every upload and removal committed so far), bump the revision and audit."""
@@ -228,7 +235,7 @@ def upload_draft_file(
             draft_id=draft.pk,
             user=user,
             question_key=question.key,
-            verb="notifications.draft_file_added",
+            verb=NotificationsVerb.DRAFT_FILE_ADDED,
             document=document,
             request=request,
         )
@@ -265,7 +272,7 @@ def remove_draft_file(
         draft_id=draft.pk,
         user=user,
         question_key=document.question,
-        verb="notifications.draft_file_removed",
+        verb=NotificationsVerb.DRAFT_FILE_REMOVED,
         document=removed,
         request=request,
     )

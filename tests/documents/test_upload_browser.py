@@ -13,8 +13,8 @@ from portal.documents.models import Document, ScanState
 from portal.notifications.models import Notification
 from tests.documents.upload_helpers import EICAR, pdf, start_upload_page
 from tests.notifications import conftest as notification_fixtures
-from tests.notifications.browser_helpers import sign_in
 from tests.support.browser import assert_accessible
+from tests.support.browser import sign_in_with_session as sign_in
 from tests.support.worker import wait_until
 
 world = notification_fixtures.world  # the notification tests' small register
