@@ -233,3 +233,31 @@ def test_every_code_has_a_message_for_people():
         refusal = refused_by_default(code)
         assert refusal.code is code
         assert refusal.message.strip()
+
+
+@pytest.mark.django_db
+def test_sending_waits_for_files_still_being_checked(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.notifications import attachments
+
+    home = world.locations["Organisation"]
+    draft = filled_draft(
+        definition=CATALOGUE.require("statement-of-purpose"),
+        user=world.manager,
+        provider=home.provider,
+        location=home,
+    )
+    attachments.upload_draft_file(
+        draft_id=draft.pk,
+        user=world.manager,
+        question_key="revised_statement_file",
+        uploaded_file=SimpleUploadedFile("aims.txt", b"Our aims, revised.\n"),
+    )
+    refused(
+        NotificationError.FILES_BEING_CHECKED,
+        lambda: services.submit_draft(
+            draft_id=draft.pk, user=world.manager, declaration_confirmed=True
+        ),
+        message="‘aims.txt’ is still being checked for viruses",
+    )
