@@ -307,9 +307,10 @@ def _end(change: EmailChange, status: EmailChangeStatus, *, by: User | None = No
     change.status = status
     change.decided_at = clock.now()
     change.save(update_fields=["status", "decided_at"])
-    EmailCode.objects.filter(
-        purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
-    ).update(status=CodeStatus.VOIDED)
+    if status != EmailChangeStatus.CONFIRMED:  # a confirmed change used its code already
+        EmailCode.objects.filter(
+            purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
+        ).update(status=CodeStatus.VOIDED)
     for react in _WHEN_ENDED:
         react(change, by)
 
