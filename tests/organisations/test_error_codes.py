@@ -229,6 +229,7 @@ def test_the_service_refuses_with_the_code_a_message_and_the_field(world, code):
     with pytest.raises(ServiceError) as refused:
         provoke(world)
     assert refused.value.code is code, refused.value
-    assert refused.value.message and refused.value.message == str(refused.value)
+    assert refused.value.message
+    assert refused.value.message == str(refused.value)
     assert "<script>" not in refused.value.message
     assert refused.value.field == field
