@@ -5,12 +5,14 @@ staff queue; loading it again changes nothing, and every printed sign-in signs i
 import pytest
 from django.test import Client
 
+from portal.audit.models import AuditEvent
 from portal.demo import data, showcase
 from portal.demo.accounts import DEMO_MANAGER_EMAIL, demo_totp_code
+from portal.emails.models import OutboxMessage
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.models import Notification, NotificationMessage, NotificationStatus
 from portal.organisations.models import JoinRequest
-from portal.register.models import Provider
+from portal.register.models import Person, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,11 @@ def test_every_printed_sign_in_signs_in_and_lands_on_a_home(logins):
         response = client.post("/sign-in/authenticator/", {"code": demo_totp_code()})
         assert response["Location"] == "/home/", login
         assert client.get("/home/").status_code == 200
+
+
+def test_a_home_manager_without_an_account_has_a_new_address_and_both_are_told(logins):
+    manager = Person.objects.get(person_ref="DEMO-GROUP-RM-1")
+    assert manager.email == "tom.obrien@horizon-demo.example"
+    assert AuditEvent.objects.filter(verb="register.person_email_change_notice_sent").exists()
+    for address in (showcase.GROUP_RM_EMAIL, manager.email):
+        assert OutboxMessage.objects.filter(to=address, template="register_email_changed").exists()
