@@ -54,7 +54,7 @@ BUDGET = 12
 _TEAM_CHANGE = (
     "team changes re-check, under a row lock on the provider, that the actor may grant "
     "this, the last-manager rule (twice: before and after) and the member's scope, snapshot "
-    "the access before and after for the audit, then email: organisations/services.py; "
+    "the access before and after for the audit, then email: portal/organisations/services/; "
     "a change that narrows or ends someone's access also looks for invitations they sent "
     "that they can no longer give (one statement when there are none)"
 )
