@@ -24,7 +24,6 @@ from portal.notifications.models import Notification, NotificationStatus
 from portal.register.models import Location, Person, RoleAssignment, RoleType
 from portal.workflow.models import StatusChange
 from tests.accounts.conftest import NEW, code_in, deliver_pending, sign_in
-from tests.accounts.factories import make_person
 from tests.accounts.test_email_change import _links, _path
 from tests.notifications.test_contact_details_people import change_email
 from tests.support.concurrency import run_together
@@ -176,7 +175,12 @@ def unaccounted(account: Any, accepted: Any) -> Any:
     """A registered manager with no account, at the delegate's location."""
     _notification, delegate, staff = accepted
     location = _managed_location(account)
-    person = make_person("no.account@sunrise.example", "Omar", "O'Brien & Sons")
+    person = Person.objects.create(
+        person_ref="P-NO-ACCOUNT",
+        given_name="Omar",
+        family_name="O'Brien & Sons",
+        email="no.account@sunrise.example",
+    )
     RoleAssignment.objects.create(
         person=person,
         role=RoleType.REGISTERED_MANAGER,
