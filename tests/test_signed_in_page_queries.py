@@ -74,12 +74,12 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:answer": (18, "question and notification each read, then locked and read again"),
     "notifications_staff:ask": (13, _STATUS_ROW),
     "notifications_staff:accept": (
-        34,
+        33,
         "accepting a change of email updates the register too; for a person with an account "
         "it starts the owner's confirmation instead (the change, a code for the new address, "
         "an email to each address, audit in both domains) and notes it on the decision; a "
         "change still waiting for that person is replaced, and the notification that asked "
-        "for it says so on its timeline and tells its sender (8 more)",
+        "for it says so on its timeline and tells its sender (7 more)",
     ),
     "accounts:email_change_confirm": (
         19,
