@@ -272,7 +272,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
 
 def test_a_refusal_at_the_check_page_returns_to_the_question_it_concerns(page, live_server):
     world = build_world()
-    sign_in(page, world.users["ni"], live_server)
+    sign_in_with_session(page, live_server, world.users["ni"])
     page.goto(reverse("organisations:invite_email", kwargs={"provider_id": world.p.pk}))
     # Someone who already has access: only the service knows, once the invitation is sent.
     page.get_by_label("What is their email address?").fill("delegate_view_a@sunrise.example")
