@@ -112,7 +112,7 @@ def test_people_already_on_the_register_under_that_name_and_email_are_not_duplic
 
 
 def test_each_kind_of_provider_must_name_its_registered_people():
-    bad = {
+    bad: dict[str, dict[str, object]] = {
         "Organisation": {"nominated_individual": None},
         "Partnership": {"main_partner": NamedPerson("Pat", "Partner", "pat@example.com")},
         "Individual": {},
