@@ -116,6 +116,14 @@ _partnership = Page(
             "Enter the name of the partnership",
         ),
         Question(
+            "applicant_name",
+            "Your full name",
+            Kind.TEXT,
+            "Enter your full name",
+            max_length=150,
+            hint="You will be the main partner",
+        ),
+        Question(
             "partner_count",
             "How many partners are there, besides you?",
             Kind.CHOICE,
@@ -193,7 +201,6 @@ _nominated = Page(
             Kind.TEXT,
             "Enter the full name of the nominated individual",
             max_length=150,
-            condition=show_if("ni_is_applicant", "no"),
         ),
         Question(
             "ni_email",
