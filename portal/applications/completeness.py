@@ -44,8 +44,8 @@ class Problem:
     blocking: bool = True
 
 
-def definition_of(application: "Application | ApplicationPart") -> ApplicationType:
-    target = getattr(application, "application", application)
+def definition_of(application: Application | ApplicationPart) -> ApplicationType:
+    target: Any = getattr(application, "application", application)
     return CATALOGUE.require(target.type_slug, target.version)
 
 
@@ -84,7 +84,9 @@ def problems_of(application: Application, *, with_parts: bool = True) -> list[Pr
     answers = application.answers
     context = engine_context(application)
     problems = [
-        Problem(f"{page.title}: answer every question on this page", _page_href(application, page.key))
+        Problem(
+            f"{page.title}: answer every question on this page", _page_href(application, page.key)
+        )
         for page in engine.incomplete_pages(definition, answers, context)
     ]
     problems += _consistency(application, definition, answers)
@@ -270,7 +272,9 @@ def _activities_at(
     if definition.effect == Effect.ADD_ACTIVITY:
         already = sorted(ACTIVITY_NAMES.get(code, code) for code in chosen & held)
         if already:
-            return [Problem(f"{location.name} is already registered for: {'; '.join(already)}", href)]
+            return [
+                Problem(f"{location.name} is already registered for: {'; '.join(already)}", href)
+            ]
         return []
     missing = sorted(ACTIVITY_NAMES.get(code, code) for code in chosen - held)
     problems = []
@@ -300,9 +304,11 @@ def _bars(application: Application, definition: ApplicationType) -> list[Problem
         return []
     if not (definition.is_cancellation or definition.effect == Effect.VARY_CONDITION):
         return []
-    outstanding = type(application).objects.filter(
-        provider_id=application.provider_id, stage__in=PROPOSAL_OUTSTANDING
-    ).exclude(pk=application.pk)
+    outstanding = (
+        type(application)
+        .objects.filter(provider_id=application.provider_id, stage__in=PROPOSAL_OUTSTANDING)
+        .exclude(pk=application.pk)
+    )
     if definition.effect == Effect.VARY_CONDITION:
         wording = str(application.answers.get("condition_wording") or "").strip()
         outstanding = outstanding.filter(proposal_kind=ProposalKind.CONDITIONS)
@@ -338,7 +344,9 @@ def _bars(application: Application, definition: ApplicationType) -> list[Problem
 # ---------------------------------------------------------------------------------------
 
 
-def named_people(definition: ApplicationType, answers: dict[str, Any]) -> list[tuple[str, int, str, str]]:
+def named_people(
+    definition: ApplicationType, answers: dict[str, Any]
+) -> list[tuple[str, int, str, str]]:
     """(kind, slot, name, email) of every manager and partner the answers name."""
     named = []
     for slot in definition.parts:
@@ -372,7 +380,9 @@ def _parts(application: Application, definition: ApplicationType) -> list[Proble
         part = parts.get((kind, slot))
         role = "registered manager" if kind == "registered_manager" else "partner"
         if part is None or part.email != email:
-            problems.append(Problem(f"Invite {name} ({role}) to complete and sign their part", href))
+            problems.append(
+                Problem(f"Invite {name} ({role}) to complete and sign their part", href)
+            )
         elif part.status != DraftStatus.SUBMITTED:
             problems.append(Problem(f"{name} ({role}) has not signed their part yet", href))
         elif dbs_too_old(part.answers.get("dbs_issued_on")):

@@ -17,6 +17,7 @@ from portal.applications.models import Application
 from portal.register import registration_changes as register
 from portal.register.models import Condition, OwnershipType, Person
 from portal.register.registration_terms import (
+    CancelledManager,
     NamedPerson,
     NewCondition,
     NewLocation,
@@ -80,13 +81,15 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
     answers = application.answers
     applicant = application.created_by
     kind = str(answers.get("entity_type"))
-    locations = tuple(_location(answers, n) for n in range(1, _int(answers.get("location_count")) + 1))
+    locations = tuple(
+        _location(answers, n) for n in range(1, _int(answers.get("location_count")) + 1)
+    )
     managers = tuple(
         NewManager(
-            person=named(
-                str(answers[f"manager_{n}_name"]), str(answers[f"manager_{n}_email"])
+            person=named(str(answers[f"manager_{n}_name"]), str(answers[f"manager_{n}_email"])),
+            locations=tuple(
+                f"location-{slot}" for slot in answers.get(f"manager_{n}_locations") or ()
             ),
-            locations=tuple(f"location-{slot}" for slot in answers.get(f"manager_{n}_locations") or ()),
         )
         for n in range(1, _int(answers.get("manager_count")) + 1)
     )
@@ -161,7 +164,9 @@ def put_into_effect(
     location_id = application.location_id or ""
     effect = definition.effect
     if effect == Effect.REGISTER_PROVIDER:
-        return register.register_new_provider(registration=new_provider_terms(application), **common)
+        return register.register_new_provider(
+            registration=new_provider_terms(application), **common
+        )
     assert provider is not None
     if effect == Effect.ADD_LOCATION:
         managers = _new_manager(answers, ("location-1",))
@@ -200,9 +205,9 @@ def put_into_effect(
     if effect == Effect.CANCEL_PROVIDER:
         return register.cancel_provider_registration(provider=provider, **common)
     if effect == Effect.CANCEL_MANAGER:
-        manager = Person.objects.get(pk=application.created_by.person_id)
+        leaving = Person.objects.get(pk=application.created_by.person_id or 0)
         return register.cancel_manager(
-            provider=provider, person=manager, location_ids=(location_id,), **common
+            provider=provider, person=leaving, location_ids=(location_id,), **common
         )
     raise ValueError(f"No register effect for {effect}")  # pragma: no cover - exhaustive
 
@@ -216,7 +221,7 @@ def _activities(
 ) -> RegisterChangeOutcome:
     codes = list(application.answers.get("activities") or [])
     outcome: RegisterChangeOutcome | None = None
-    cancelled = []
+    cancelled: list[CancelledManager] = []
     for index, code in enumerate(codes):
         if effect == Effect.ADD_ACTIVITY:
             managers = _new_manager(application.answers, (location_id,)) if index == 0 else ()

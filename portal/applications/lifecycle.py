@@ -103,7 +103,9 @@ def _appeal_settled(application: Any) -> str | None:
         return None
     ends = application.appeal_ends_on
     if ends is not None and today() <= ends:
-        return f"The decision cannot take effect before the appeal window ends on {govuk_date(ends)}."
+        return (
+            f"The decision cannot take effect before the appeal window ends on {govuk_date(ends)}."
+        )
     return None
 
 

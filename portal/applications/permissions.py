@@ -152,9 +152,7 @@ def providers_user_can_apply_for(user: Any) -> list[Provider]:
 def locations_user_can_apply_for(
     user: Any, provider: Provider, definition: ApplicationType
 ) -> list[Location]:
-    return list(
-        organisation_access.locations_for(user, prepare_permission(definition), provider)
-    )
+    return list(organisation_access.locations_for(user, prepare_permission(definition), provider))
 
 
 def managed_locations(user: Any) -> list[Location]:

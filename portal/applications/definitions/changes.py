@@ -61,7 +61,14 @@ _manager_person = Page(
             short_label="New registered manager",
         ),
         *(
-            Question(q.key, q.label, q.kind, q.error, hint=q.hint, condition=show_if("manager_count", "1"))
+            Question(
+                q.key,
+                q.label,
+                q.kind,
+                q.error,
+                hint=q.hint,
+                condition=show_if("manager_count", "1"),
+            )
             for q in person_questions("manager_1", "the registered manager")
         ),
     ),

@@ -440,7 +440,9 @@ NEW_PROVIDER = ApplicationType(
     effect=Effect.REGISTER_PROVIDER,
     sections=(
         Section("provider", "The provider", (_entity, _organisation, _individual, _partnership)),
-        Section("partners", "Partners", tuple(_partner_page(n) for n in range(1, MAX_PARTNERS + 1))),
+        Section(
+            "partners", "Partners", tuple(_partner_page(n) for n in range(1, MAX_PARTNERS + 1))
+        ),
         Section("contact", "Address and contact details", (_address,)),
         Section("nominated-individual", "Nominated individual", (_nominated,)),
         *(

@@ -29,7 +29,9 @@ def _identity(who: str) -> Page:
         "identity",
         "Your details",
         (
-            Question("full_name", "Your full name", Kind.TEXT, "Enter your full name", max_length=150),
+            Question(
+                "full_name", "Your full name", Kind.TEXT, "Enter your full name", max_length=150
+            ),
             Question(
                 "date_of_birth",
                 "Your date of birth",
@@ -171,6 +173,4 @@ PART_DEFINITIONS = {(d.kind, d.version): d for d in (MANAGER_PART, PARTNER_PART)
 
 
 def current_part(kind: PartKind) -> PartDefinition:
-    return max(
-        (d for (k, _), d in PART_DEFINITIONS.items() if k == kind), key=lambda d: d.version
-    )
+    return max((d for (k, _), d in PART_DEFINITIONS.items() if k == kind), key=lambda d: d.version)

@@ -83,7 +83,9 @@ def validate(*, application_id: Any, staff: Any, request: HttpRequest | None = N
     application = locked(application_id)
     changes = {**_take_on(application, staff), **start_clock(application, today())}
     move(application, "validate", actor=staff, changes=changes, request=request)
-    email_applicant(application, "application_validated", decision_due_on=application.decision_due_on)
+    email_applicant(
+        application, "application_validated", decision_due_on=application.decision_due_on
+    )
     return application
 
 
@@ -163,7 +165,9 @@ def request_information(
         author=staff,
         respond_by=respond_by,
     )
-    email_applicant(application, "application_information_requested", body=text, respond_by=respond_by)
+    email_applicant(
+        application, "application_information_requested", body=text, respond_by=respond_by
+    )
     return message
 
 

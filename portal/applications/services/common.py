@@ -54,7 +54,9 @@ def move(
             request=request,
         )
     except TransitionRefused as refused:
-        raise ApplicationError(ApplicationErrorCode.REFUSED_BY_LIFECYCLE, refused.reason) from refused
+        raise ApplicationError(
+            ApplicationErrorCode.REFUSED_BY_LIFECYCLE, refused.reason
+        ) from refused
 
 
 def require_assessor(staff: Any) -> None:

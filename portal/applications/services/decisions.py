@@ -300,9 +300,7 @@ def _notify_cancelled_managers(application: Application, cancelled: Any, staff: 
         content = notices.manager_cancelled_content(
             application, manager.person.full_name, names, today()
         )
-        notice = notices.serve(
-            application, NoticeKind.MANAGER_CANCELLED, content, served_by=staff
-        )
+        notice = notices.serve(application, NoticeKind.MANAGER_CANCELLED, content, served_by=staff)
         if manager.person.email:
             queue_email(
                 to=manager.person.email,

@@ -193,7 +193,13 @@ def discard_application(
     application = locked(application_id)
     if not permissions.can_prepare(user, application, definition_of(application)):
         raise ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
-    move(application, "discard", actor=user, changes={"status": DraftStatus.DISCARDED}, request=request)
+    move(
+        application,
+        "discard",
+        actor=user,
+        changes={"status": DraftStatus.DISCARDED},
+        request=request,
+    )
     for part in application.parts.exclude(status=DraftStatus.DISCARDED):
         part.status = DraftStatus.DISCARDED
         part.save(update_fields=["status", "updated_at"])

@@ -48,9 +48,10 @@ def invite_parts(
         raise ApplicationError(
             ApplicationErrorCode.NOT_EDITABLE, "This application has been sent already."
         )
-    wanted = {(kind, slot): (name, email) for kind, slot, name, email in named_people(
-        definition, application.answers
-    )}
+    wanted = {
+        (kind, slot): (name, email)
+        for kind, slot, name, email in named_people(definition, application.answers)
+    }
     live = {
         (part.kind, part.slot): part
         for part in application.parts.select_for_update().exclude(status=DraftStatus.DISCARDED)
@@ -271,7 +272,9 @@ def sign_part(
     return declaration
 
 
-def reopen_part(part: ApplicationPart, *, reason: str, actor: Any, request: HttpRequest | None) -> None:
+def reopen_part(
+    part: ApplicationPart, *, reason: str, actor: Any, request: HttpRequest | None
+) -> None:
     """Send one signed part back to its person (their signature no longer counts); the rest
     of the application and the other parts stay as they are. The caller holds the lock."""
     now = timezone.now()
