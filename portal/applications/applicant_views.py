@@ -13,7 +13,7 @@ from portal.access import requires
 from portal.applications import completeness, permissions, selectors
 from portal.applications.definitions.schema import ApplicationType
 from portal.applications.errors import ApplicationError
-from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm
+from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm, posted
 from portal.applications.models import Application, MessageKind
 from portal.applications.services import submission
 from portal.applications.stages import Stage
@@ -80,7 +80,7 @@ def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpR
     if question.answered:
         messages.info(request, "That request has already been answered.")
         return redirect("applications:detail", application_id=application.pk)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             submission.respond_to_request(
@@ -107,7 +107,7 @@ def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpR
 def representations(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     application = _preparer(request, application_id)
     refusal = application.lifecycle.refusal(application, "make_representations", request.user)
-    form = RepresentationsForm(request.POST or None)
+    form = RepresentationsForm(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             if form.cleaned_data["choice"] == "none":
@@ -140,7 +140,7 @@ def representations(request: HttpRequest, application_id: Any) -> HttpResponseBa
 def withdraw(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     application = _preparer(request, application_id)
     refusal = application.lifecycle.refusal(application, "withdraw", request.user)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             submission.withdraw(

@@ -126,3 +126,8 @@ class SendBackForm(forms.Form):
         "What needs to change",
         hint="We email this to them with a link to their part",
     )
+
+
+def posted(request: Any) -> Any:
+    """The posted data to bind a form to: an empty POST still binds (and shows its errors)."""
+    return request.POST if request.method == "POST" else None

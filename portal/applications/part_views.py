@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from portal.access import requires
 from portal.applications import selectors
 from portal.applications.errors import ApplicationError
-from portal.applications.forms import PartDeclarationForm
+from portal.applications.forms import PartDeclarationForm, posted
 from portal.applications.models import ApplicationPart
 from portal.applications.services import parts
 from portal.forms import engine
@@ -116,7 +116,7 @@ def part_sign(request: HttpRequest, part_id: Any) -> HttpResponseBase:
     part = _taken(request, part_id)
     if isinstance(part, HttpResponse):
         return part
-    form = PartDeclarationForm(request.POST or None)
+    form = PartDeclarationForm(posted(request))
     error = ""
     if request.method == "POST":
         try:

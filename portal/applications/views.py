@@ -27,6 +27,7 @@ from portal.applications.forms import (
     ChooseTypeForm,
     DeclarationForm,
     SendBackForm,
+    posted,
 )
 from portal.applications.models import Application
 from portal.applications.services import drafts, parts, submission
@@ -95,7 +96,7 @@ def available_types(user: Any) -> list[ApplicationType]:
 @require_http_methods(["GET", "POST"])
 def choose_type(request: HttpRequest) -> HttpResponseBase:
     types = available_types(request.user)
-    form = ChooseTypeForm(request.POST or None, types=types)
+    form = ChooseTypeForm(posted(request), types=types)
     if request.method == "POST" and form.is_valid():
         return redirect("applications:start", slug=form.cleaned_data["application_type"])
     return render(request, "applications/choose_type.html", {"form": form, "types": types})
@@ -139,13 +140,13 @@ def start(request: HttpRequest, slug: str) -> HttpResponseBase:
     location_form = None
     needs_provider = definition.subject != Subject.NEW_PROVIDER and provider is None
     if needs_provider:
-        provider_form = ChooseProviderForm(request.POST or None, providers=providers)
+        provider_form = ChooseProviderForm(posted(request), providers=providers)
         if request.method == "POST" and provider_form.is_valid():
             query = urlencode({"provider": provider_form.cleaned_data["provider"]})
             return redirect(reverse("applications:start", args=[slug]) + f"?{query}")
     elif locations:
         location_form = ChooseLocationForm(
-            request.POST if "location" in request.POST or request.method == "POST" else None,
+            posted(request),
             locations=locations,
         )
     error = ""
@@ -280,7 +281,7 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     submit_error = ""
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(posted(request))
     if request.method == "POST":
         try:
             application = submission.sign_and_submit(
@@ -404,7 +405,7 @@ def send_back(request: HttpRequest, application_id: Any, part_id: Any) -> HttpRe
     part = application.parts.filter(pk=part_id, status=DraftStatus.SUBMITTED).first()
     if part is None:
         raise Http404("No such signed part")
-    form = SendBackForm(request.POST or None)
+    form = SendBackForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             parts.send_back_part(
