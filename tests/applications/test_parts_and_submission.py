@@ -76,7 +76,7 @@ def test_the_part_records_who_signed_what_and_the_application_can_then_be_sent()
 
 @pytest.mark.django_db
 def test_a_dbs_certificate_over_12_months_old_is_caught():
-    application, applicant, manager = helpers.new_provider_with_signed_manager()
+    application, _applicant, _manager = helpers.new_provider_with_signed_manager()
     ApplicationPart.objects.filter(application=application).update(
         answers={**helpers.MANAGER_PART_ANSWERS, "dbs_issued_on": helpers.past(400)}
     )
@@ -86,7 +86,7 @@ def test_a_dbs_certificate_over_12_months_old_is_caught():
 
 @pytest.mark.django_db
 def test_sending_back_a_part_reopens_only_that_part():
-    application, applicant, manager = helpers.new_provider_with_signed_manager()
+    application, applicant, _manager = helpers.new_provider_with_signed_manager()
     part = ApplicationPart.objects.get(application=application)
     parts.send_back_part(
         application_id=application.pk,
