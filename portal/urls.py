@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("portal.organisations.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
+    path("applications/", include("portal.applications.urls")),
     path("", include("portal.register.urls")),
 ]
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.demo import applications as demo_applications
 from portal.demo.accounts import (
     DEMO_MANAGER_EMAIL,
     demo_account,
@@ -228,6 +229,11 @@ def load() -> list[DemoLogin]:
     _group_story(nominated)
     _newcomer(provider)
     note = second_factor_note()
+    group = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
+    applying = [
+        DemoLogin(login.role, login.email, login.password, note=note)
+        for login in demo_applications.load(staff, nominated, group)
+    ]
     return [
         DemoLogin(
             f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations) "
@@ -242,4 +248,5 @@ def load() -> list[DemoLogin]:
             DEMO_PASSWORD,
             note=note,
         ),
+        *applying,
     ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.organisations",
     "portal.notifications",
+    "portal.applications",
     "portal.home",
     "portal.demo",
 ]
@@ -285,6 +286,8 @@ ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_
 
 # Where provider updates go when no member of staff is handling the notification.
 NOTIFICATIONS_INBOX_EMAIL = env_str("NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example")
+# Where applications and applicants' replies go while no assessor is handling them.
+APPLICATIONS_INBOX_EMAIL = env_str("APPLICATIONS_INBOX_EMAIL", "registration@regulator.example")
 # The client's address when a proxy on the node passes requests on (production sets these;
 # portal/operations/client_address.py). Empty: REMOTE_ADDR already is the client's address.
 CLIENT_ADDRESS_HEADER = ""
