@@ -2,6 +2,7 @@
 form for each action - bad input, replays and refusals answered on the page."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,7 +21,7 @@ from tests.applications import helpers
 pytestmark = pytest.mark.django_db
 
 
-def sent_new_provider() -> tuple[Application, object]:
+def sent_new_provider() -> tuple[Application, Any]:
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
     submission.sign_and_submit(
         application_id=application.pk, user=applicant, declaration_confirmed=True
@@ -29,7 +30,7 @@ def sent_new_provider() -> tuple[Application, object]:
     return application, applicant
 
 
-def staff_client() -> tuple[Client, object]:
+def staff_client() -> tuple[Client, Any]:
     staff = helpers.assessor()
     client = Client()
     client.force_login(staff)
