@@ -191,3 +191,15 @@ def test_the_certificate_page_is_accessible_and_reflows(page, live_server, provi
     assert page.locator("h1").inner_text().startswith("Certificate of registration")
     assert_accessible(page)
     assert_reflows(page)
+
+
+def test_the_demo_conditions_are_added_once():
+    from portal.demo.registration import add_demo_conditions
+
+    provider = registered(conditions=()).provider
+    assert add_demo_conditions(provider) == 2
+    assert add_demo_conditions(provider) == 0
+    certificate = certificate_for(provider.id)
+    assert certificate is not None
+    assert len(certificate.provider_conditions) == 1
+    assert sum(len(entry.conditions) for entry in certificate.locations) == 1
