@@ -23,6 +23,7 @@ from portal.demo.accounts import (
 )
 from portal.demo.generator import ACTIVITIES
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
+from portal.demo.registration import add_demo_conditions
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification
@@ -230,6 +231,7 @@ def load() -> list[DemoLogin]:
     _newcomer(provider)
     note = second_factor_note()
     group = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
+    add_demo_conditions(group)
     applying = [
         DemoLogin(login.role, login.email, login.password, note=note)
         for login in demo_applications.load(staff, nominated, group)

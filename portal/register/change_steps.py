@@ -5,6 +5,7 @@ conditions. One `Change` gathers what a decision did, for its outcome and its ev
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -74,9 +75,13 @@ def _refuse(message: str, field_name: str) -> RegisterError:
     return RegisterError(RegisterErrorCode.INVALID_CHANGE, message, field=field_name)
 
 
-def activity(code: str) -> RegulatedActivity:
-    ensure_regulated_activities()
-    found = RegulatedActivity.objects.filter(code=code).first()
+def activity(code: str, known: dict[str, RegulatedActivity] | None = None) -> RegulatedActivity:
+    """The regulated activity with this code (from `known`, the 14 already read, if given)."""
+    if known is None:
+        ensure_regulated_activities()
+        found = RegulatedActivity.objects.filter(code=code).first()
+    else:
+        found = known.get(code)
     if found is None:
         raise RegisterError(
             RegisterErrorCode.UNKNOWN_ACTIVITY,
@@ -95,7 +100,12 @@ def condition_text(text: str) -> str:
     return cleaned
 
 
-def check_location(item: NewLocation) -> None:
+def all_activities() -> dict[str, RegulatedActivity]:
+    ensure_regulated_activities()
+    return {item.code: item for item in RegulatedActivity.objects.all()}
+
+
+def check_location(item: NewLocation, known: dict[str, RegulatedActivity] | None = None) -> None:
     """Everything a location needs before it can be registered."""
     label = item.name.strip() or "Each location"
     if not item.name.strip():
@@ -108,7 +118,7 @@ def check_location(item: NewLocation) -> None:
     if item.number_of_beds is not None and item.number_of_beds < 0:
         raise _refuse(f"{label}: the number of places cannot be negative", "locations")
     for code in item.activity_codes:
-        activity(code)
+        activity(code, known)
 
 
 @dataclass
@@ -122,6 +132,11 @@ class Change:
     conditions: list[Condition] = field(default_factory=list)
     cancelled: dict[int, CancelledManager] = field(default_factory=dict)
     touched: dict[int, Person] = field(default_factory=dict)
+
+    @cached_property
+    def activities(self) -> dict[str, RegulatedActivity]:
+        """The 14 regulated activities, read once for the whole change."""
+        return all_activities()
 
     @classmethod
     def of(
@@ -230,7 +245,7 @@ class Change:
                     person,
                     RoleType.REGISTERED_MANAGER,
                     location,
-                    activity(code) if code else None,
+                    activity(code, self.activities) if code else None,
                 )
             if location.registered_manager_absent_date is not None:
                 location.registered_manager_absent_date = None
@@ -329,7 +344,9 @@ class Change:
             registration_status=RegistrationStatus.REGISTERED,
             registration_date=self.day,
         )
-        activities = [activity(code) for code in dict.fromkeys(item.activity_codes)]
+        activities = [
+            activity(code, self.activities) for code in dict.fromkeys(item.activity_codes)
+        ]
         location.activities.set(activities)
         self.provider.activities.add(*activities)
         location.service_types.set(
@@ -382,7 +399,7 @@ class Change:
         condition = Condition.objects.create(
             provider=self.provider,
             location=location,
-            activity=activity(item.activity_code) if item.activity_code else None,
+            activity=activity(item.activity_code, self.activities) if item.activity_code else None,
             manager=manager,
             text=text,
             start_date=self.day,

@@ -487,8 +487,9 @@ def _check_new_provider(registration: NewProviderRegistration) -> None:
     keys = [item.key for item in registration.locations]
     if len(set(keys)) != len(keys):
         raise refuse("Each location must have its own key", "locations")
+    known = changing.all_activities()
     for item in registration.locations:
-        changing.check_location(item)
+        changing.check_location(item, known)
     kind = registration.ownership_type
     if kind == OwnershipType.PARTNERSHIP:
         if registration.main_partner is None or not registration.partners:

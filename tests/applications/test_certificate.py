@@ -2,6 +2,7 @@
 listing provider, nominated individual, managers, locations, activities and conditions."""
 
 import io
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -82,7 +83,7 @@ def test_the_certificate_pdf_is_tagged_and_says_everything_literally(provider):
     assert "&amp;" not in text
     assert "&lt;" not in text
     reader = PdfReader(io.BytesIO(data))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root  # tagged
     assert root["/MarkInfo"]["/Marked"]
     assert str(root["/Lang"]).startswith("en")
@@ -97,7 +98,7 @@ def test_a_document_fetches_nothing_whatever_its_text_says(tmp_path, settings):
         f'<html lang="en"><title>T</title><img src="file://{secret}">'
         f'<link rel="stylesheet" href="http://127.0.0.1:9/x.css"><p>ok</p></html>'
     )
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     data = HTML(string=html, url_fetcher=pdf.fetch_nothing(), base_url="about:blank").write_pdf(
         pdf_variant=pdf.PDF_VARIANT
@@ -190,3 +191,15 @@ def test_the_certificate_page_is_accessible_and_reflows(page, live_server, provi
     assert page.locator("h1").inner_text().startswith("Certificate of registration")
     assert_accessible(page)
     assert_reflows(page)
+
+
+def test_the_demo_conditions_are_added_once():
+    from portal.demo.registration import add_demo_conditions
+
+    provider = registered(conditions=()).provider
+    assert add_demo_conditions(provider) == 2
+    assert add_demo_conditions(provider) == 0
+    certificate = certificate_for(provider.id)
+    assert certificate is not None
+    assert len(certificate.provider_conditions) == 1
+    assert sum(len(entry.conditions) for entry in certificate.locations) == 1
