@@ -43,6 +43,13 @@ def _conditions_text(conditions: str) -> str:
     return text
 
 
+def _serve_decision(application: Application, outcome: Outcome, staff: Any) -> None:
+    """The notice of decision, kept with the application, and the email saying so."""
+    content = notices.decision_content(application, application.decided_on or today())
+    notice = notices.serve(application, NoticeKind.DECISION, content, served_by=staff)
+    email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
+
+
 @transaction.atomic
 def grant(
     *,
@@ -73,13 +80,7 @@ def grant(
         data={"outcome": outcome},
         request=request,
     )
-    notice = notices.serve(
-        application,
-        NoticeKind.DECISION,
-        notices.decision_content(application, today()),
-        served_by=staff,
-    )
-    email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
+    _serve_decision(application, outcome, staff)
     return application
 
 
@@ -207,13 +208,7 @@ def adopt_proposal(
         data={"outcome": outcome},
         request=request,
     )
-    notice = notices.serve(
-        application,
-        NoticeKind.DECISION,
-        notices.decision_content(application, decided_on),
-        served_by=staff,
-    )
-    email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
+    _serve_decision(application, outcome, staff)
     return application
 
 
