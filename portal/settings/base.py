@@ -252,6 +252,7 @@ SWEEP_HOOKS = [
     "portal.accounts.services.housekeeping.sweep",
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
+    "portal.applications.sweeps.close_lapsed_representations",
 ]
 # A register change whose processing failed is tried again after this many seconds,
 # doubling with each failure (at most 30 minutes).

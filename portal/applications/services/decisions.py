@@ -20,6 +20,7 @@ from portal.applications.models import Application, NoticeKind
 from portal.applications.services.assessment import TEXT_MAX, required_text
 from portal.applications.services.common import (
     email_applicant,
+    email_regulator,
     locked,
     move,
     require_assessor,
@@ -149,6 +150,24 @@ def representations_window_passed(
     application = locked(application_id)
     move(application, "representations_window_passed", actor=staff, request=request)
     return application
+
+
+@transaction.atomic
+def representations_lapsed(*, application_id: Any) -> bool:
+    """The worker's sweep: the 28 days passed with no representations and no word that
+    there will be none, so the regulator may decide. False when it is not (or no longer)
+    due: another worker, or an assessor, got there first."""
+    application = locked(application_id)
+    if application.lifecycle.refusal(application, "representations_window_passed", None):
+        return False
+    move(
+        application,
+        "representations_window_passed",
+        actor=None,
+        reason="The 28 days for representations passed.",
+    )
+    email_regulator(application, "application_representations_lapsed")
+    return True
 
 
 @transaction.atomic
