@@ -146,3 +146,43 @@ def test_a_part_is_sent_back_only_with_a_reason(client):
     response = client.post(url, {"reason": "Your referee's address bounced."})
     assert response.status_code == 302
     assert client.post(url, {"reason": "again"}).status_code == 404  # no longer signed
+
+
+@pytest.mark.django_db
+def test_a_provider_starts_a_change_for_one_of_its_locations(client):
+    owner = helpers.provider(name="Hill Care")
+    first = helpers.location(owner, name="First House")
+    helpers.location(owner, name="Second House")
+    signer = helpers.nominated_individual(owner)
+    client.force_login(signer)
+    response = client.post(reverse("applications:choose_type"), {"application_type": "nonsense"})
+    assert "Select what you want to apply for" in response.content.decode()
+    response = client.post(
+        reverse("applications:choose_type"), {"application_type": "add-activity"}
+    )
+    assert response["Location"] == reverse("applications:start", args=["add-activity"])
+    url = reverse("applications:start", args=["add-activity"])
+    page = client.get(url).content.decode()
+    assert "First House" in page
+    assert "Second House" in page
+    response = client.post(url, {"location": "1-not-ours"})
+    assert "Select the location" in response.content.decode()
+    response = client.post(url, {})
+    assert "Select the location" in response.content.decode()
+    response = client.post(url, {"location": first.pk})
+    application = owner.applications.get()
+    assert response["Location"] == reverse("applications:detail", args=[application.pk])
+    assert application.location == first
+    assert application.title == "First House (Hill Care)"
+
+
+@pytest.mark.django_db
+def test_a_partner_change_is_refused_for_a_provider_that_is_no_partnership(client):
+    owner = helpers.provider(ownership_type="Organisation")
+    helpers.location(owner)
+    signer = helpers.nominated_individual(owner)
+    client.force_login(signer)
+    response = client.post(reverse("applications:start", args=["add-partner"]))
+    assert response.status_code == 200
+    assert "Only a partnership has partners" in response.content.decode()
+    assert not owner.applications.exists()
