@@ -230,9 +230,13 @@ def test_removing_a_location_cancels_the_manager_registered_only_there():
     assert not RoleAssignment.objects.live().filter(person=manager_person).exists()
     own_notice = Notice.objects.get(application=application, kind="manager_cancelled")
     assert own_notice.addressed_to == manager_person.full_name
-    assert OutboxMessage.objects.filter(
+    email = OutboxMessage.objects.get(
         to="only.there@care.example", subject__contains="registration as a manager is cancelled"
-    ).exists()
+    )
+    # The email is the manager's notice: she cannot see the provider's application.
+    assert "Close House" in email.body
+    assert "First-tier Tribunal" in email.body
+    assert application.reference in email.body
     forget_access(signer)
     assert owner.pk in access_for(signer)
 

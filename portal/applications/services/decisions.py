@@ -321,9 +321,9 @@ def _notify_cancelled_managers(application: Application, cancelled: Any, staff: 
                 template="application_manager_cancelled",
                 context={
                     "name": manager.person.full_name,
-                    "locations": names,
                     "reference": application.reference,
-                    "notice_id": notice.pk,
+                    # The notice itself: they have no access to the provider's application.
+                    "notice": notice.content,
                 },
             )
 
