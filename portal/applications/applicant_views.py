@@ -16,7 +16,7 @@ from portal.applications.errors import ApplicationError
 from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm, posted
 from portal.applications.models import Application, MessageKind
 from portal.applications.services import submission
-from portal.applications.stages import Stage
+from portal.applications.stages import STEP_NAMES, Stage
 from portal.forms import engine
 from portal.frontend.pdf import pdf_response_headers
 from portal.workflow.selectors import timeline
@@ -46,6 +46,7 @@ def status_page(
             "standing": selectors.standing(application),
             "sections": engine.summary(definition, application.answers, context),
             "timeline": list(timeline(application)),
+            "step_names": STEP_NAMES,
             "thread": thread,
             "open_requests": open_requests if can_prepare else [],
             "appointments": list(application.appointments.all()),

@@ -63,3 +63,27 @@ PROPOSAL_OUTSTANDING = frozenset(
 # Representations and appeals: 28 calendar days from the notice.
 REPRESENTATIONS_DAYS = 28
 APPEAL_DAYS = 28
+
+# How each step reads on the application's timeline.
+STEP_NAMES = {
+    "start": "Started",
+    "submit": "Sent to us",
+    "discard": "Draft deleted",
+    "return": "Returned to you with our reasons",
+    "resubmit": "Sent to us again",
+    "validate": "Validated: assessment started",
+    "request_information": "We asked for information",
+    "information_provided": "Information sent to us",
+    "grant": "Granted: notice of decision served",
+    "serve_proposal": "Notice of proposal served",
+    "make_representations": "Representations made",
+    "no_representations": "No representations, as you told us",
+    "representations_window_passed": "The 28 days for representations passed",
+    "withdraw_proposal": "Our proposal withdrawn",
+    "adopt_proposal": "Proposal adopted: notice of decision served",
+    "record_appeal": "Appeal to the tribunal recorded",
+    "appeal_concluded": "The tribunal decided the appeal",
+    "take_effect": "Decision took effect on the register",
+    "close_refused": "Refusal final",
+    "withdraw": "Withdrawn",
+}

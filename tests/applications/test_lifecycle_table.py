@@ -236,3 +236,9 @@ def test_stage_cannot_be_assigned_directly():
     application, _signer = helpers.cancel_provider_application()
     with pytest.raises(DirectStatusChange):
         application.stage = Stage.EFFECTIVE
+
+
+def test_every_step_reads_in_words_on_the_timeline():
+    from portal.applications.stages import STEP_NAMES
+
+    assert set(ACTIONS) | {"start"} == set(STEP_NAMES)
