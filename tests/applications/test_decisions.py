@@ -293,3 +293,27 @@ def test_the_worker_moves_on_when_the_28_days_pass_once():
     ).get()
     assert change.actor_label == "system"
     assert OutboxMessage.objects.filter(subject__contains="Time for representations passed")
+
+
+@pytest.mark.django_db
+def test_an_appeal_holds_the_decision_until_the_tribunal_decides():
+    application, applicant, _ = _sent_new_provider()
+    staff = helpers.assessor()
+    assessment.validate(application_id=application.pk, staff=staff)
+    decisions.serve_proposal(
+        application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
+    )
+    submission.declare_no_representations(application_id=application.pk, user=applicant)
+    decisions.adopt_proposal(application_id=application.pk, staff=staff)
+    decisions.record_appeal(application_id=application.pk, staff=staff)
+    with pytest.raises(ApplicationError):
+        decisions.close_refused(application_id=application.pk, staff=staff)
+    decisions.appeal_concluded(application_id=application.pk, staff=staff, allowed=True)
+    application.refresh_from_db()
+    assert (application.stage, application.outcome) == (Stage.DECIDED, Outcome.GRANTED)
+    assert OutboxMessage.objects.filter(
+        to=applicant.email, body__contains="the appeal was allowed"
+    ).exists()
+    decisions.take_effect(application_id=application.pk, staff=staff)
+    application.refresh_from_db()
+    assert application.stage == Stage.EFFECTIVE

@@ -239,6 +239,7 @@ def record_appeal(
     require_assessor(staff)
     application = locked(application_id)
     move(application, "record_appeal", actor=staff, request=request)
+    email_applicant(application, "application_appeal_recorded")
     return application
 
 
@@ -261,6 +262,7 @@ def appeal_concluded(
         data={"appeal_outcome": result},
         request=request,
     )
+    email_applicant(application, "application_appeal_concluded", appeal_outcome=result)
     return application
 
 
