@@ -18,6 +18,7 @@ from portal.applications.models import Application, MessageKind
 from portal.applications.services import submission
 from portal.applications.stages import Stage
 from portal.forms import engine
+from portal.frontend.pdf import pdf_response_headers
 from portal.workflow.selectors import timeline
 
 USE = "applications.use"
@@ -184,7 +185,5 @@ def notice(request: HttpRequest, application_id: Any, notice_id: int) -> HttpRes
 @require_safe
 def notice_pdf(request: HttpRequest, application_id: Any, notice_id: int) -> HttpResponse:
     application, found = _notice(request, application_id, notice_id)
-    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
     name = f"{application.reference}-{found.kind}-{found.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return HttpResponse(bytes(found.pdf), headers=pdf_response_headers(name))

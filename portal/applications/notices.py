@@ -1,8 +1,8 @@
 """Notices of proposal and decision: their words, frozen when served, and their PDF.
 
-The printable page and the PDF are rendered from the same template
-(applications/notice_document.html) and the same frozen content, so what the applicant
-reads on screen is what was served.
+The printable page and the PDF are rendered from the same template (applications/notice.html,
+a generated document) and the same frozen content, so what the applicant reads on screen is
+what was served.
 """
 
 import datetime as dt
@@ -16,7 +16,7 @@ from portal.applications.stages import APPEAL_DAYS, REPRESENTATIONS_DAYS, Outcom
 from portal.frontend.formats import govuk_date
 from portal.frontend.pdf import render_pdf
 
-TEMPLATE = "applications/notice_document.html"
+TEMPLATE = "applications/notice.html"
 
 
 def _addressee(application: Application) -> str:

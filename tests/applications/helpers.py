@@ -128,8 +128,8 @@ def cancel_provider_application() -> tuple[Application, User]:
     signer = nominated_individual(owner)
     application = drafts.start_application(
         user=signer,
-        definition=CATALOGUE.current("cancel-provider"),
-        provider=owner,  # type: ignore[arg-type]
+        definition=CATALOGUE.latest("cancel-provider"),
+        provider=owner,
     )
     return complete(application, dict(CANCEL_PROVIDER_ANSWERS)), signer
 
@@ -205,7 +205,7 @@ def new_provider_with_signed_manager() -> tuple[Application, User, User]:
     manager = user(email="manager@care.example")
     application = drafts.start_application(
         user=applicant,
-        definition=CATALOGUE.current("new-provider"),  # type: ignore[arg-type]
+        definition=CATALOGUE.latest("new-provider"),
     )
     complete(application, new_provider_answers())
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)

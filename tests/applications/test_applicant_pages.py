@@ -61,7 +61,7 @@ def test_a_change_application_type_is_not_offered_without_a_provider(client, app
 def test_bad_answers_get_specific_errors_and_lose_nothing(client, applicant, posted, message):
     client.force_login(applicant)
     application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.current("new-provider")
+        user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     helpers.complete(application, {"entity_type": "organisation"})
     url = reverse("applications:page", args=[application.pk, "organisation"])
@@ -77,7 +77,7 @@ def test_bad_answers_get_specific_errors_and_lose_nothing(client, applicant, pos
 def test_hostile_text_is_stored_as_text_and_shown_escaped(client, applicant):
     client.force_login(applicant)
     application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.current("new-provider")
+        user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     helpers.complete(application, {"entity_type": "organisation"})
     hostile = "<script>alert(1)</script>'; DROP TABLE applications_application;--"
@@ -95,7 +95,7 @@ def test_hostile_text_is_stored_as_text_and_shown_escaped(client, applicant):
 def test_the_check_page_lists_what_is_missing_each_linked_to_where_to_fix_it(client, applicant):
     client.force_login(applicant)
     application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.current("new-provider")
+        user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     answers = helpers.new_provider_answers()
     del answers["finance_firm"]
@@ -116,7 +116,7 @@ def test_the_check_page_lists_what_is_missing_each_linked_to_where_to_fix_it(cli
 @pytest.mark.django_db
 def test_the_manager_completes_and_signs_their_part_through_the_pages(client, applicant):
     application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.current("new-provider")
+        user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     helpers.complete(application, helpers.new_provider_answers())
     client.force_login(applicant)

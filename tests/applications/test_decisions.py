@@ -4,13 +4,16 @@ assessors deciding at once; removing a location cancels the manager registered o
 with their own notice."""
 
 import datetime as dt
+import io
 import threading
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
+from portal.accounts.models import User
 from portal.applications.definitions import CATALOGUE
 from portal.applications.errors import ApplicationError
 from portal.applications.models import Application, Notice
@@ -23,7 +26,7 @@ from portal.workflow.models import StatusChange
 from tests.applications import helpers
 
 
-def _sent_new_provider() -> tuple[Application, object, object]:
+def _sent_new_provider() -> tuple[Application, User, User]:
     application, applicant, manager = helpers.new_provider_with_signed_manager()
     submission.sign_and_submit(
         application_id=application.pk, user=applicant, declaration_confirmed=True
@@ -164,7 +167,7 @@ def test_two_assessors_deciding_at_once_make_one_decision():
     assessment.validate(application_id=application.pk, staff=first)
     outcomes: list[str] = []
 
-    def decide(staff: object) -> None:
+    def decide(staff: User) -> None:
         try:
             decisions.grant(application_id=application.pk, staff=staff)
             outcomes.append("granted")
@@ -198,7 +201,7 @@ def test_removing_a_location_cancels_the_manager_registered_only_there():
     )
     application = drafts.start_application(
         user=signer,
-        definition=CATALOGUE.current("remove-location"),
+        definition=CATALOGUE.latest("remove-location"),
         provider=owner,
         location=close,
     )
@@ -250,6 +253,10 @@ def test_the_notice_is_a_page_and_a_pdf_for_the_applicant_only(client):
     pdf = client.get(reverse("applications:notice_pdf", args=[application.pk, notice.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Notice of proposal" in text
+    assert "<b>Not</b> fit." in text  # the reasons as written, not as markup
+    assert application.reference in text
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert reverse("applications:representations", args=[application.pk]) in detail
     client.force_login(helpers.user())

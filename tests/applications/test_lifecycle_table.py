@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.applications.lifecycle import LIFECYCLE
 from portal.applications.models import Application, ApplicationMessage, MessageKind
 from portal.applications.stages import Outcome, ProposalKind, Stage
@@ -82,7 +83,7 @@ def _setting(stage: str, action: str) -> dict[str, object]:
     return fields
 
 
-def _row_in(stage: str, action: str) -> tuple[Application, object]:
+def _row_in(stage: str, action: str) -> tuple[Application, User]:
     application, signer = helpers.cancel_provider_application()
     Application.objects.filter(pk=application.pk).update(stage=stage, **_setting(stage, action))
     application.refresh_from_db()
@@ -107,7 +108,7 @@ def test_every_action_from_every_stage(stage):
             )
             application.refresh_from_db()
             assert application.stage == ALLOWED[(stage, action)]
-            change = StatusChange.objects.order_by("-id").first()
+            change = StatusChange.objects.order_by("-id")[0]
             assert StatusChange.objects.count() == before + 1
             assert (change.from_status, change.to_status, change.action) == (
                 stage,

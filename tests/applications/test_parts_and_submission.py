@@ -25,7 +25,7 @@ from tests.applications import helpers
 def test_named_manager_is_invited_by_email_and_only_their_account_may_take_the_part():
     applicant = helpers.user(email="applicant@newcare.example")
     application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.current("new-provider")
+        user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     helpers.complete(application, helpers.new_provider_answers())
     problems = [p.message for p in blocking_problems(application)]
@@ -169,7 +169,7 @@ def test_a_delegate_prepares_but_cannot_sign_and_is_told_who_can():
         owner, (Permission.VIEW_SUBMISSIONS, Permission.PREPARE_CANCELLATIONS)
     )
     application = drafts.start_application(
-        user=prepared_by, definition=CATALOGUE.current("cancel-provider"), provider=owner
+        user=prepared_by, definition=CATALOGUE.latest("cancel-provider"), provider=owner
     )
     helpers.complete(application, dict(helpers.CANCEL_PROVIDER_ANSWERS))
     with pytest.raises(ApplicationError) as refused:
@@ -177,6 +177,7 @@ def test_a_delegate_prepares_but_cannot_sign_and_is_told_who_can():
             application_id=application.pk, user=prepared_by, declaration_confirmed=True
         )
     assert refused.value.code == "applications.cannot_sign"
+    assert signer.person is not None
     assert signer.person.full_name in refused.value.message
     assert "(nominated individual)" in refused.value.message
     sent = submission.sign_and_submit(
@@ -194,7 +195,7 @@ def test_someone_with_no_access_to_the_provider_cannot_start_or_touch_its_applic
     outsider = helpers.user()
     with pytest.raises(ApplicationError):
         drafts.start_application(
-            user=outsider, definition=CATALOGUE.current("cancel-provider"), provider=owner
+            user=outsider, definition=CATALOGUE.latest("cancel-provider"), provider=owner
         )
     application, _signer = helpers.cancel_provider_application()
     with pytest.raises(ApplicationError) as refused:
@@ -216,7 +217,7 @@ def test_removing_the_only_location_is_a_cancellation():
     signer = helpers.nominated_individual(owner)
     application = drafts.start_application(
         user=signer,
-        definition=CATALOGUE.current("remove-location"),
+        definition=CATALOGUE.latest("remove-location"),
         provider=owner,
         location=only,
     )
@@ -233,7 +234,7 @@ def test_adding_an_activity_already_registered_is_inconsistent():
     place = helpers.location(owner, name="Elm House", activities=("RA1",))
     signer = helpers.nominated_individual(owner)
     application = drafts.start_application(
-        user=signer, definition=CATALOGUE.current("add-activity"), provider=owner, location=place
+        user=signer, definition=CATALOGUE.latest("add-activity"), provider=owner, location=place
     )
     helpers.complete(application, {"activities": ["RA1"], "start_date": helpers.future()})
     problems = [p.message for p in blocking_problems(application)]
@@ -244,7 +245,7 @@ def test_adding_an_activity_already_registered_is_inconsistent():
 def test_a_manager_named_for_a_location_not_in_the_application_is_caught():
     applicant = helpers.user()
     application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.current("new-provider")
+        user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     answers = helpers.new_provider_answers()
     answers.update(location_count="1", manager_1_locations=["2"])

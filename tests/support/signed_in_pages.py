@@ -84,6 +84,7 @@ from portal.register.models import (
     ServiceType,
 )
 from tests.notifications.factories import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
+from tests.support.signed_in_applications import add_applications, application_visits
 
 PASSWORD = "a long enough password 123"
 PROVIDER_SIDE = ("ni", "rm", "delegate")
@@ -384,6 +385,10 @@ def build_world() -> World:
         explanation="My phone was stolen",
         created_at=timezone.now(),
     )
+    # Registration applications: the newcomer applies; a manager signs her own part.
+    users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
+    second_factors(users["part_holder"])
+    add_applications(o, users)
     return world
 
 
@@ -990,6 +995,8 @@ def get_visits(world: World) -> list[Visit]:
         "notifications:answer",
         kwargs={"reference": o["police"].reference, "question_id": o["question"].pk},
     )
+
+    application_visits(o, each, PROVIDER_SIDE)
 
     # Regulator staff.
     staff = ("staff",)

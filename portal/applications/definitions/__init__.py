@@ -60,6 +60,13 @@ class Catalogue:
         versions = [d for (s, _), d in self._by_key.items() if s == slug]
         return max(versions, key=lambda d: d.version) if versions else None
 
+    def latest(self, slug: str) -> ApplicationType:
+        """The current version, for callers that know the type exists."""
+        found = self.current(slug)
+        if found is None:
+            raise KeyError(f"No application type {slug!r}")
+        return found
+
     def require(self, slug: str, version: int) -> ApplicationType:
         found = self.get(slug, version)
         if found is None:
