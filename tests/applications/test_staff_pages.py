@@ -278,3 +278,12 @@ def test_the_assessor_pages_are_accessible_and_work_by_keyboard(page, live_serve
     assert_accessible(page)
     application.refresh_from_db()
     assert application.stage == Stage.AWAITING_APPLICANT
+
+
+def test_staff_reach_the_applications_from_their_home_and_navigation():
+    client, _ = staff_client()
+    home = client.get(reverse("home:index")).content.decode()
+    navigation = home[home.index('class="govuk-service-navigation') :]
+    navigation = navigation[: navigation.index("</nav>")]
+    assert f'href="{reverse("applications_staff:list")}"' in navigation
+    assert "Registration applications" in home
