@@ -13,11 +13,15 @@ does not check that object.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+
+if TYPE_CHECKING:  # the kernel names the user model only for type checking
+    from portal.accounts.models import User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -124,3 +128,11 @@ def unchecked_url_arguments(permission: str, arguments: set[str]) -> set[str]:
     if registered.covers_everything:
         return set()
     return (arguments & SCOPED_URL_ARGUMENTS) - registered.reads
+
+
+def signed_in_user(request: HttpRequest) -> "User":
+    """The user a signed-in view acts for (its declared access has already required one)."""
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise PermissionDenied("sign in first")
+    return user

@@ -45,3 +45,4 @@ class AccountsVerb(AuditVerb):
     EMAIL_CHANGE_REQUESTED = "accounts.email_change_requested", "old_email", "new_email", "reason"
     EMAIL_CHANGE_CODE_REFUSED = "accounts.email_change_code_refused", "outcome"
     EMAIL_CHANGE_STOPPED = "accounts.email_change_stopped", "old_email", "new_email"
+    EMAIL_CHANGE_EXPIRED = "accounts.email_change_expired", "old_email", "new_email", "days"

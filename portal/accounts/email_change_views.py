@@ -6,15 +6,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from portal.access import public, requires
+from portal.access import public, requires, signed_in_user
 from portal.accounts import forms
+from portal.accounts.code_pages import GET_POST, code_error
+from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.services import email_change
 from portal.accounts.services.codes import IssueOutcome
-from portal.accounts.views import _code_error, _minutes
-
-GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 @requires("signed_in")
@@ -25,7 +24,7 @@ def email_change_confirm(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             done = email_change.confirm(
-                user=request.user, raw_code=form.cleaned_data["code"], request=request
+                user=signed_in_user(request), raw_code=form.cleaned_data["code"], request=request
             )
         except email_change.EmailChangeError as error:
             form.add_error("code", str(error))
@@ -34,7 +33,7 @@ def email_change_confirm(request: HttpRequest) -> HttpResponseBase:
                 messages.success(request, f"You now sign in with {done.new_email}")
                 return redirect("accounts:home")
             new_code_url = reverse("accounts:email_change_confirm")
-            form.add_error("code", _code_error(done.check, new_code_url))
+            form.add_error("code", code_error(done.check, new_code_url))
     change = email_change.waiting_change(request.user)
     return render(request, "accounts/email_change_confirm.html", {"change": change, "form": form})
 
@@ -43,7 +42,7 @@ def email_change_confirm(request: HttpRequest) -> HttpResponseBase:
 @require_POST
 def email_change_new_code(request: HttpRequest) -> HttpResponseBase:
     try:
-        issued = email_change.send_new_code(user=request.user, request=request)
+        issued = email_change.send_new_code(user=signed_in_user(request), request=request)
     except email_change.EmailChangeError as error:
         messages.error(request, str(error))
     else:

@@ -128,6 +128,19 @@ class RecoveryCodeForm(forms.Form):
     )
 
 
+def _written_reason(
+    label: str, help_text: str, required: str, too_long: str, rows: int = 4
+) -> forms.CharField:
+    """A reason or explanation someone writes, up to 1,000 characters."""
+    return EchoSafeCharField(
+        label=label,
+        help_text=help_text,
+        max_length=1000,
+        error_messages={"required": required, "max_length": too_long},
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 def _password_field(
     label: str, autocomplete: str, required: str, help_text: str = ""
 ) -> forms.CharField:
@@ -233,15 +246,11 @@ class ReauthenticateForm(forms.Form):
 
 
 class FactorResetRequestForm(forms.Form):
-    explanation = EchoSafeCharField(
-        label="Why can you not use your authenticator app or recovery codes?",
-        help_text="For example, your phone was lost or replaced. Do not include passwords or codes.",
-        max_length=1000,
-        error_messages={
-            "required": "Tell us why you cannot use your authenticator app or recovery codes",
-            "max_length": "Your explanation must be 1,000 characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"rows": 4}),
+    explanation = _written_reason(
+        "Why can you not use your authenticator app or recovery codes?",
+        "For example, your phone was lost or replaced. Do not include passwords or codes.",
+        "Tell us why you cannot use your authenticator app or recovery codes",
+        "Your explanation must be 1,000 characters or fewer",
     )
 
 
@@ -255,15 +264,11 @@ class FactorResetDecisionForm(forms.Form):
             "invalid_choice": "Select whether you approve this request",
         },
     )
-    reason = EchoSafeCharField(
-        label="Reason for your decision",
-        help_text="Say how you checked who they are. The person will see this reason.",
-        max_length=1000,
-        error_messages={
-            "required": "Enter the reason for your decision",
-            "max_length": "The reason must be 1,000 characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = _written_reason(
+        "Reason for your decision",
+        "Say how you checked who they are. The person will see this reason.",
+        "Enter the reason for your decision",
+        "The reason must be 1,000 characters or fewer",
     )
 
 
@@ -329,13 +334,10 @@ class StaffAccountSearchForm(forms.Form):
 
 
 class StaffSignOutForm(forms.Form):
-    reason = EchoSafeCharField(
-        label="Why are you signing this person out?",
-        help_text="For example, they told us their phone was stolen. This is kept in the audit trail.",
-        max_length=1000,
-        error_messages={
-            "required": "Enter why you are signing this person out",
-            "max_length": "The reason must be 1,000 characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = _written_reason(
+        "Why are you signing this person out?",
+        "For example, they told us their phone was stolen. This is kept in the audit trail.",
+        "Enter why you are signing this person out",
+        "The reason must be 1,000 characters or fewer",
+        rows=3,
     )

@@ -102,14 +102,32 @@ class EmailCode(models.Model):
         return f"{self.purpose} code for {self.email} ({self.status})"
 
 
+class DecidedOnce(models.Model):
+    """A request to the account's owner or to staff that is decided once: when it was made
+    and when it was decided. At most one per account waits at a time (`one_waiting_per_user`)."""
+
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def one_waiting_per_user(status: str, name: str) -> models.UniqueConstraint:
+        return models.UniqueConstraint(
+            fields=["user"], condition=models.Q(status=status), name=name
+        )
+
+
 class EmailChangeStatus(models.TextChoices):
     WAITING = "waiting", "Waiting for the person to confirm it"
     CONFIRMED = "confirmed", "Confirmed by the person"
     STOPPED = "stopped", "Stopped from the old address"
     REPLACED = "replaced", "Replaced by a newer change"
+    EXPIRED = "expired", "Not confirmed in time"
 
 
-class EmailChange(models.Model):
+class EmailChange(DecidedOnce):
     """A new sign-in address someone else asked for (staff accepting a change of contact
     details). The account keeps its address until its owner, signed in, enters the code sent
     to the new one; the old address can stop it with the link it was sent
@@ -123,21 +141,17 @@ class EmailChange(models.Model):
     )
     # What asked for it, for the person and the audit ("Change of contact details NOT-…").
     reason = models.CharField(max_length=300)
+    # The reference of what asked for it (a notification's), told how the change ends.
+    source = models.CharField(max_length=60, blank=True)
     requested_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # HMAC of the token in the old address's "stop this" link; the token is only in the email.
     stop_token_hmac = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField()
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=models.Q(status="waiting"),
-                name="accounts_one_waiting_email_change",
-            )
+            DecidedOnce.one_waiting_per_user("waiting", "accounts_one_waiting_email_change")
         ]
 
     def __str__(self) -> str:
@@ -210,7 +224,7 @@ class ResetRequestStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class SecondFactorResetRequest(models.Model):
+class SecondFactorResetRequest(DecidedOnce):
     """Someone who lost both their authenticator and recovery codes asks staff to reset them.
 
     They have proved the password and control of the account's email address; staff check
@@ -224,8 +238,6 @@ class SecondFactorResetRequest(models.Model):
     status = models.CharField(
         max_length=10, choices=ResetRequestStatus.choices, default=ResetRequestStatus.PENDING
     )
-    created_at = models.DateTimeField()
-    decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -234,11 +246,7 @@ class SecondFactorResetRequest(models.Model):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=models.Q(status="pending"),
-                name="accounts_one_pending_factor_reset",
-            )
+            DecidedOnce.one_waiting_per_user("pending", "accounts_one_pending_factor_reset")
         ]
 
     def __str__(self) -> str:

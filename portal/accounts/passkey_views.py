@@ -12,13 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from portal.access import public, requires
+from portal.access import public, requires, signed_in_user
 from portal.accounts import forms, selectors, sessions
+from portal.accounts.code_pages import GET_POST
+from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.services import passkeys as service
 from portal.accounts.services.accounts import SignInOutcome, check_password_step
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
-from portal.accounts.views import GET_POST, NEXT_URL, _minutes, _safe_next
+from portal.accounts.views import NEXT_URL, _safe_next
 
 _NO_ANSWER = (
     "Your browser did not send a passkey. Passkeys need JavaScript turned on and a browser "
@@ -123,7 +125,7 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def reauthenticate_with_passkey(request: HttpRequest) -> HttpResponse:
     """ "Confirm it is you" with the password and a passkey instead of a code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
     if not service.has_passkeys(user):
         return redirect(f"{reverse('accounts:reauthenticate')}?next={next_url}")
@@ -163,7 +165,7 @@ def _reauthenticate_first(request: HttpRequest) -> HttpResponse | None:
 @requires("signed_in")
 @require_safe
 def passkey_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return render(request, "accounts/passkeys.html", {"passkeys": selectors.passkeys_of(user)})
 
 
@@ -172,7 +174,7 @@ def passkey_list(request: HttpRequest) -> HttpResponse:
 def add_passkey(request: HttpRequest) -> HttpResponse:
     if (detour := _reauthenticate_first(request)) is not None:
         return detour
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     rp = service.relying_party(request)
     form = forms.AddPasskeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +208,7 @@ def add_passkey(request: HttpRequest) -> HttpResponse:
 def remove_passkey(request: HttpRequest, passkey_id: int) -> HttpResponse:
     if (detour := _reauthenticate_first(request)) is not None:
         return detour
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     passkey = selectors.passkey_of(user, passkey_id)
     if passkey is None:
         raise Http404("No such passkey")

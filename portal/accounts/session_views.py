@@ -5,16 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.access import requires
+from portal.access import requires, signed_in_user
 from portal.accounts import selectors
-from portal.accounts.models import User
 from portal.accounts.services import signed_in
 
 
 @requires("signed_in")
 @require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     found = selectors.signed_in_sessions(user, request.session.session_key)
     return render(
         request,
@@ -26,7 +25,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @requires("signed_in")
 @require_POST
 def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if signed_in.end_session(user=user, session_id=session_id, request=request):
         messages.success(request, "That browser has been signed out")
     else:
@@ -37,7 +36,7 @@ def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
 @requires("signed_in")
 @require_POST
 def end_other_sessions(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     ended = signed_in.end_other_sessions(user=user, request=request, reason="asked by the user")
     messages.success(
         request,

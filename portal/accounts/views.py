@@ -9,27 +9,31 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from portal.access import public, requires
-from portal.accounts import code_wording, forms, selectors, sessions
+from portal.access import public, requires, signed_in_user
+from portal.accounts import forms, selectors, sessions
 from portal.accounts.audit_verbs import AccountsVerb
-from portal.accounts.browser_cookies import cookie_name, remember_email, remembered_email
+from portal.accounts.browser_cookies import cookie_name
+from portal.accounts.code_pages import (
+    GET_POST,
+    CodeJourney,
+    check_email_page,
+    journey_new_code_page,
+    start_page,
+    too_many_requests,
+)
 from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
 from portal.accounts.services import passkeys, signed_in
-from portal.accounts.services.codes import CheckOutcome, CodeCheck
 from portal.audit.services import record
 from portal.organisations import access
-from portal.staff_permissions import StaffPermission, staff_permissions_of
+from portal.staff_permissions import staff_permissions_of
 
 SIGN_UP_EMAIL = "sign_up_email"
 SIGN_UP_PROVEN = "sign_up_proven"
-RESET_EMAIL = "reset_email"
-RESET_PROVEN = "reset_proven"
-FACTOR_RESET_PROVEN = "factor_reset_proven"
 SETUP_DEVICE = "totp_setup_device"
 SETUP_FLOW = "totp_setup_flow"  # "sign_up", "sign_in" or "change"
 CODES_TO_SHOW = "recovery_codes_to_show"
@@ -42,25 +46,6 @@ AFTER_SET_UP = {
     "change": "accounts:home",
 }
 
-GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _code_error(check: CodeCheck, new_code_url: str) -> str:
-    return {
-        CheckOutcome.WRONG: (
-            f"The code is incorrect. You have {check.tries_left} "
-            f"{'try' if check.tries_left == 1 else 'tries'} left"
-        ),
-        CheckOutcome.REPLACED: "You asked for a newer code. Enter the code from the most recent email",
-        CheckOutcome.EXPIRED: "The code has expired. Request a new code",
-        CheckOutcome.USED: "The code has already been used. Request a new code",
-        CheckOutcome.TOO_MANY_TRIES: "You have entered the wrong code too many times. Request a new code",
-        CheckOutcome.NONE_SENT: "The code is incorrect. Request a new code",
-        CheckOutcome.BAD_FORMAT: "The code must be 6 numbers",
-        CheckOutcome.WAIT: "There have been too many wrong codes for this email address. "
-        f"Try again in {_minutes(check.retry_after)}",
-    }[check.outcome]
-
 
 def _too_many_attempts(result: services.SignInAttempt | services.FactorCheck) -> str:
     # Blocked for this network (its own failures), or slowed for everyone but the owner's
@@ -72,112 +57,38 @@ def _too_many_attempts(result: services.SignInAttempt | services.FactorCheck) ->
     )
 
 
-def _too_many_requests(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request,
-        "accounts/too_many_requests.html",
-        {"minutes": settings.ACCOUNT_RATE_WINDOW_SECONDS // 60},
-        status=429,
-    )
-    response["Retry-After"] = str(settings.ACCOUNT_RATE_WINDOW_SECONDS)
-    return response
-
-
 # --- Sign-up -----------------------------------------------------------------------------
+
+
+SIGN_UP = CodeJourney(
+    start="accounts:sign_up",
+    check="accounts:sign_up_check_email",
+    new_code="accounts:sign_up_new_code",
+    after="accounts:sign_up_password",
+    remembered=SIGN_UP_EMAIL,
+    proven=SIGN_UP_PROVEN,
+    send=services.request_sign_up_code,
+    verify=services.verify_sign_up_code,
+)
 
 
 @public
 @GET_POST
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = forms.EmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        result = services.request_sign_up_code(email=email, request=request)
-        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
-            return _too_many_requests(request)
-        if result.outcome is not services.CodeRequestOutcome.SENT:
-            messages.info(request, code_wording.no_new_email(email, result))
-        return remember_email(redirect("accounts:sign_up_check_email"), SIGN_UP_EMAIL, email)
-    return render(request, "accounts/sign_up_email.html", {"form": form})
-
-
-def _code_page(
-    request: HttpRequest,
-    *,
-    email: str,
-    verify: Any,
-    on_success: Any,
-    new_code_url: str,
-    back_url: str,
-) -> HttpResponse:
-    form = forms.CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = verify(email=email, raw_code=form.cleaned_data["code"], request=request)
-        if check.accepted:
-            return on_success()
-        form.add_error("code", _code_error(check, new_code_url))
-    return render(
-        request,
-        "accounts/check_email.html",
-        {"form": form, "email": email, "new_code_url": new_code_url, "back_url": back_url},
-    )
+    return start_page(request, SIGN_UP, form, "accounts/sign_up_email.html")
 
 
 @public
 @GET_POST
 def sign_up_check_email(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, SIGN_UP_EMAIL)
-    if not email:
-        return redirect("accounts:sign_up")
-
-    def proven() -> HttpResponse:
-        request.session.cycle_key()
-        request.session[SIGN_UP_PROVEN] = email
-        return redirect("accounts:sign_up_password")
-
-    return _code_page(
-        request,
-        email=email,
-        verify=services.verify_sign_up_code,
-        on_success=proven,
-        new_code_url=reverse("accounts:sign_up_new_code"),
-        back_url=reverse("accounts:sign_up"),
-    )
-
-
-def _new_code_page(
-    request: HttpRequest, *, email: str, send: Any, check_url: str, change_url: str
-) -> HttpResponse:
-    error = ""
-    if request.method == "POST":
-        result = send(email=email, request=request)
-        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
-            return _too_many_requests(request)
-        if result.outcome is services.CodeRequestOutcome.SENT:
-            messages.success(request, f"We have sent a new email to {email}")
-            return redirect(check_url)
-        error = code_wording.when_to_ask_again(result)
-    return render(
-        request,
-        "accounts/new_code.html",
-        {"email": email, "error": error, "change_url": change_url, "check_url": check_url},
-        status=429 if error else 200,
-    )
+    return check_email_page(request, SIGN_UP)
 
 
 @public
 @GET_POST
 def sign_up_new_code(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, SIGN_UP_EMAIL)
-    if not email:
-        return redirect("accounts:sign_up")
-    return _new_code_page(
-        request,
-        email=email,
-        send=services.request_sign_up_code,
-        check_url=reverse("accounts:sign_up_check_email"),
-        change_url=reverse("accounts:sign_up"),
-    )
+    return journey_new_code_page(request, SIGN_UP)
 
 
 @public
@@ -224,18 +135,15 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _access_of(user: User) -> dict[str, Any]:
+    """What the account gives access to: registered roles, and providers delegated to it."""
+    return {"grants": access.registered_roles(user), "delegated": access.delegated_providers(user)}
+
+
 @requires("signed_in")
 @require_safe
 def sign_up_done(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    return render(
-        request,
-        "accounts/sign_up_done.html",
-        {
-            "grants": access.registered_roles(user),
-            "delegated": access.delegated_providers(user),
-        },
-    )
+    return render(request, "accounts/sign_up_done.html", _access_of(signed_in_user(request)))
 
 
 # --- Authenticator set-up (sign-up, first sign-in after a reset, or a change) ---------------
@@ -349,7 +257,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         if attempt.outcome is services.SignInOutcome.IP_LIMITED:
-            return _too_many_requests(request)
+            return too_many_requests(request)
         if attempt.outcome is services.SignInOutcome.PASSWORD_OK and attempt.user is not None:
             sessions.begin_pending(request, attempt.user)
             if next_url:
@@ -436,167 +344,18 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
 
-# --- Lost second factor --------------------------------------------------------------------
-
-
-@public
-@GET_POST
-def lost_second_factor(request: HttpRequest) -> HttpResponse:
-    user = sessions.pending_user(request)
-    if user is None:
-        return redirect("accounts:sign_in")
-    error = ""
-    if request.method == "POST":
-        result = services.request_factor_reset_code(user=user, request=request)
-        if result.outcome in (
-            services.CodeRequestOutcome.SENT,
-            services.CodeRequestOutcome.TOO_SOON,
-        ):
-            return redirect("accounts:lost_second_factor_code")
-        error = f"You have requested too many codes. Try again in {_minutes(result.retry_after)}"
-    return render(
-        request, "accounts/lost_second_factor.html", {"email": user.email, "error": error}
-    )
-
-
-@public
-@GET_POST
-def lost_second_factor_code(request: HttpRequest) -> HttpResponse:
-    user = sessions.pending_user(request)
-    if user is None:
-        return redirect("accounts:sign_in")
-
-    def proven() -> HttpResponse:
-        request.session[FACTOR_RESET_PROVEN] = user.pk
-        return redirect("accounts:lost_second_factor_request")
-
-    def verify(*, email: str, raw_code: str, request: HttpRequest) -> CodeCheck:
-        return services.verify_factor_reset_code(user=user, raw_code=raw_code, request=request)
-
-    return _code_page(
-        request,
-        email=user.email,
-        verify=verify,
-        on_success=proven,
-        new_code_url=reverse("accounts:lost_second_factor"),
-        back_url=reverse("accounts:lost_second_factor"),
-    )
-
-
-@public
-@GET_POST
-def lost_second_factor_request(request: HttpRequest) -> HttpResponse:
-    user = sessions.pending_user(request)
-    if user is None or request.session.get(FACTOR_RESET_PROVEN) != user.pk:
-        return redirect("accounts:sign_in")
-    form = forms.FactorResetRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.ask_for_factor_reset(
-            user=user, explanation=form.cleaned_data["explanation"], request=request
-        )
-        request.session.pop(FACTOR_RESET_PROVEN, None)
-        sessions.clear_pending(request)
-        return redirect("accounts:lost_second_factor_sent")
-    return render(request, "accounts/lost_second_factor_request.html", {"form": form})
-
-
-@public
-@require_safe
-def lost_second_factor_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/lost_second_factor_sent.html")
-
-
-# --- Password reset -----------------------------------------------------------------------
-
-
-@public
-@GET_POST
-def password_reset(request: HttpRequest) -> HttpResponse:
-    form = forms.ResetEmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        result = services.request_password_reset_code(email=email, request=request)
-        if result.outcome is services.CodeRequestOutcome.IP_LIMITED:
-            return _too_many_requests(request)
-        return remember_email(redirect("accounts:password_reset_check_email"), RESET_EMAIL, email)
-    return render(request, "accounts/password_reset_email.html", {"form": form})
-
-
-@public
-@GET_POST
-def password_reset_check_email(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, RESET_EMAIL)
-    if not email:
-        return redirect("accounts:password_reset")
-
-    def proven() -> HttpResponse:
-        request.session.cycle_key()
-        request.session[RESET_PROVEN] = email
-        return redirect("accounts:password_reset_new_password")
-
-    return _code_page(
-        request,
-        email=email,
-        verify=services.verify_password_reset_code,
-        on_success=proven,
-        new_code_url=reverse("accounts:password_reset_new_code"),
-        back_url=reverse("accounts:password_reset"),
-    )
-
-
-@public
-@GET_POST
-def password_reset_new_code(request: HttpRequest) -> HttpResponse:
-    email = remembered_email(request, RESET_EMAIL)
-    if not email:
-        return redirect("accounts:password_reset")
-    return _new_code_page(
-        request,
-        email=email,
-        send=services.request_password_reset_code,
-        check_url=reverse("accounts:password_reset_check_email"),
-        change_url=reverse("accounts:password_reset"),
-    )
-
-
-@public
-@GET_POST
-def password_reset_new_password(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(RESET_PROVEN)
-    if not email:
-        return redirect("accounts:password_reset")
-    form = forms.NewPasswordForm(request.POST or None, email=email)
-    form.fields["password"].label = "Create a new password"
-    if request.method == "POST" and form.is_valid():
-        services.reset_password(
-            email=email, new_password=form.cleaned_data["password"], request=request
-        )
-        request.session.pop(RESET_PROVEN, None)
-        response = redirect("accounts:password_reset_done")
-        response.delete_cookie(cookie_name(RESET_EMAIL), samesite="Lax")
-        return response
-    return render(request, "accounts/password_reset_new_password.html", {"form": form})
-
-
-@public
-@require_safe
-def password_reset_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/password_reset_done.html")
-
-
 # --- Your account -------------------------------------------------------------------------
 
 
 @requires("signed_in")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return render(
         request,
         "accounts/home.html",
         {
-            "grants": access.registered_roles(user),
-            "delegated": access.delegated_providers(user),
+            **_access_of(user),
             "codes_left": services.recovery_codes_left(user),
             "passkey_count": selectors.passkey_count(user),
             "person": user.person,
@@ -610,7 +369,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     from django.contrib.auth import update_session_auth_hash
 
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     form = forms.ChangePasswordForm(request.POST or None, email=user.email)
     if request.method == "POST" and form.is_valid():
         changed = services.change_password(
@@ -634,7 +393,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @requires("signed_in")
 @GET_POST
 def reauthenticate(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
     form = forms.ReauthenticateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -683,7 +442,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect(
             f"{reverse('accounts:reauthenticate')}?next={reverse('accounts:new_recovery_codes')}"
         )
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if request.method == "POST":
         request.session[CODES_TO_SHOW] = services.new_recovery_codes(user=user, request=request)
         request.session[AFTER_CODES] = reverse("accounts:home")
@@ -703,42 +462,3 @@ def extend_session(request: HttpRequest) -> HttpResponse:
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"idle_left": idle_left, "absolute_left": absolute_left})
     return redirect(_safe_next(request, request.POST.get("next")) or reverse("accounts:home"))
-
-
-# --- Regulator staff: second factor reset requests -------------------------------------------
-
-
-@requires(StaffPermission.DECIDE_SECOND_FACTOR_RESETS.required)
-@require_safe
-def staff_factor_resets(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/staff_factor_resets.html",
-        {"requests": list(selectors.pending_factor_resets())},
-    )
-
-
-@requires(StaffPermission.DECIDE_SECOND_FACTOR_RESETS.required)
-@GET_POST
-def staff_factor_reset(request: HttpRequest, reset_id: int) -> HttpResponse:
-    reset = selectors.factor_reset_by_id(reset_id)
-    if reset is None:
-        from django.http import Http404
-
-        raise Http404("No such request")
-    form = forms.FactorResetDecisionForm(request.POST or None)
-    if reset.status == "pending" and request.method == "POST" and form.is_valid():
-        try:
-            services.decide_factor_reset(
-                reset_id=reset.id,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-                staff=request.user,  # type: ignore[arg-type]
-                request=request,
-            )
-        except services.AlreadyDecided:
-            messages.info(request, "Someone else decided this request first")
-            return redirect("accounts:staff_factor_resets")
-        messages.success(request, f"Decision recorded for {reset.user.email}")
-        return redirect("accounts:staff_factor_resets")
-    return render(request, "accounts/staff_factor_reset.html", {"reset": reset, "form": form})

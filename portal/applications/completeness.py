@@ -28,7 +28,13 @@ from portal.applications.stages import PROPOSAL_OUTSTANDING, ProposalKind
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
-from portal.register.models import Location, RegistrationStatus, RoleAssignment, RoleType
+from portal.register.models import (
+    Condition,
+    Location,
+    RegistrationStatus,
+    RoleAssignment,
+    RoleType,
+)
 
 if TYPE_CHECKING:
     # The lifecycle's "submit" guard runs this check, and models import the lifecycle.
@@ -140,6 +146,19 @@ def _consistency(
         Effect.REGISTER_MANAGER,
     ):
         return _activities_at(application, definition, location, answers)
+    quoted = answers.get("condition_wording")
+    if (
+        definition.effect == Effect.VARY_CONDITION
+        and quoted
+        and not matching_condition(application)
+    ):
+        return [
+            Problem(
+                "We cannot find that condition on your registration: copy it exactly as "
+                "your certificate of registration words it",
+                _page_href(application, "condition"),
+            )
+        ]
     if definition.effect in (Effect.ADD_PARTNER, Effect.REMOVE_PARTNER):
         provider = application.provider
         if provider is not None and provider.ownership_type != "Partnership":
@@ -150,6 +169,16 @@ def _consistency(
                 )
             ]
     return []
+
+
+def matching_condition(application: Application) -> Condition | None:
+    """The condition in force that a vary-or-remove application quotes (spacing and case
+    aside)."""
+    wording = " ".join(str(application.answers.get("condition_wording") or "").split()).lower()
+    for condition in Condition.objects.in_force().filter(provider_id=application.provider_id):
+        if " ".join(condition.text.split()).lower() == wording:
+            return condition
+    return None
 
 
 def _new_provider_consistency(application: Application, answers: dict[str, Any]) -> list[Problem]:

@@ -6,6 +6,7 @@ The register is a lower layer: it never sees an application, only these dataclas
 
 from typing import Any
 
+from portal.applications.completeness import matching_condition
 from portal.applications.definitions.common import (
     CARE_HOMES,
     SERVICE_TYPE_NAMES,
@@ -15,7 +16,7 @@ from portal.applications.definitions.schema import ApplicationType, Effect
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.register import registration_changes as register
-from portal.register.models import Condition, OwnershipType, Person
+from portal.register.models import OwnershipType, Person
 from portal.register.registration_terms import (
     CancelledManager,
     NamedPerson,
@@ -143,15 +144,6 @@ def _new_manager(answers: dict[str, Any], locations: tuple[str, ...]) -> tuple[N
             activity_codes=tuple(answers.get("manager_activities") or ()),
         ),
     )
-
-
-def matching_condition(application: Application) -> Condition | None:
-    """The condition in force that a vary-or-remove application quotes."""
-    wording = " ".join(str(application.answers.get("condition_wording") or "").split()).lower()
-    for condition in Condition.objects.in_force().filter(provider_id=application.provider_id):
-        if " ".join(condition.text.split()).lower() == wording:
-            return condition
-    return None
 
 
 def put_into_effect(

@@ -6,6 +6,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Statutory notifications"
 
     def ready(self) -> None:
-        from portal.notifications import permissions
+        from portal.notifications import email_change_outcomes, permissions  # noqa: F401
 
         permissions.register()

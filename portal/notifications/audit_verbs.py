@@ -19,6 +19,11 @@ class NotificationsVerb(AuditVerb):
     # A change of registered details dated ahead: held, then applied on its date.
     CHANGE_SCHEDULED = "notifications.change_scheduled", "reference", "takes_effect_on"
     CHANGE_APPLIED = "notifications.change_applied", "reference", "takes_effect_on"
+    # How a new email address the person had to confirm ended (email_change_outcomes.py).
+    EMAIL_CHANGE_CONFIRMED = "notifications.email_change_confirmed", "reference", "outcome"
+    EMAIL_CHANGE_STOPPED = "notifications.email_change_stopped", "reference", "outcome"
+    EMAIL_CHANGE_EXPIRED = "notifications.email_change_expired", "reference", "outcome"
+    EMAIL_CHANGE_REPLACED = "notifications.email_change_replaced", "reference", "outcome"
     # The workflow's own verbs where a transition names none (portal.workflow).
     ASK_QUESTION = "notifications.ask_question"
     PROVIDER_UPDATE = "notifications.provider_update"

@@ -101,6 +101,17 @@ LIFECYCLE = Lifecycle(
             },
             NotificationStatus.SUBMITTED,
         ),
+        # How a new email address that an accepted change asked the person to confirm ended
+        # (portal/notifications/email_change_outcomes.py): a timeline row, status unchanged.
+        *(
+            move(action, {NotificationStatus.ACCEPTED}, NotificationStatus.ACCEPTED)
+            for action in (
+                "email_change_confirmed",
+                "email_change_stopped",
+                "email_change_expired",
+                "email_change_replaced",
+            )
+        ),
         # The last open question answered: back to the regulator as new.
         move(
             "questions_answered",

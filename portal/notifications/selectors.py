@@ -98,6 +98,10 @@ ACTION_NAMES = {
     "provider_update": "Update from the provider",
     "questions_answered": "Questions answered",
     "recorded": "Status recorded",
+    "email_change_confirmed": "New email address confirmed by the person",
+    "email_change_stopped": "New email address stopped",
+    "email_change_expired": "New email address not confirmed in time",
+    "email_change_replaced": "New email address replaced by a newer change",
 }
 _STATUS_NAMES = dict(NotificationStatus.choices)
 

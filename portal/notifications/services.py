@@ -547,6 +547,7 @@ def apply_accepted_change(*, notification: Notification, actor: Any) -> None:
             new_email=answers["new_email"],
             actor=actor,
             reason=f"Change of contact details {notification.reference}",
+            source=notification.reference,
         )
         if change.waiting_for_the_person:
             _note_on_decision(

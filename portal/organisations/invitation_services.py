@@ -1,5 +1,5 @@
 """Writes for using an invitation, and for withdrawing invitations their inviter can no
-longer give. Same rules as `services.py` (keyword-only, atomic, audited, emailed through
+longer give. Same rules as `services` (keyword-only, atomic, audited, emailed through
 the outbox), which this module builds on.
 
 An invitation never gives more than its inviter could give at the moment it is used:
@@ -13,7 +13,7 @@ An invitation never gives more than its inviter could give at the moment it is u
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,61 +25,67 @@ from django.utils import timezone
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
+from portal.organisations.errors import (
+    DelegationError,
+    InvitationClosed,
+    OrganisationError,
+    SignedInAsSomeoneElse,
+)
 from portal.organisations.models import Invitation, InvitationStatus, Membership, MembershipStatus
 from portal.organisations.permissions import describe_permissions
-from portal.organisations.services import (
-    DelegationError,
-    SignedInAsSomeoneElse,
-    _access_changed,
-    _create_membership,
-    _email_user,
-    _link,
-    _lock_provider,
-    _locked_invitation,
-    _record_grant,
-    _scope_words,
-    after_access_shrank,
-    ensure_may_grant,
+from portal.organisations.services import steps
+from portal.organisations.services.invitations import (
     invitation_for_token,
+    locked_invitation,
     pending_invitations_for_email,
-    scope_of,
-    snapshot,
 )
+from portal.organisations.services.rules import ensure_may_grant, scope_of
 from portal.register.models import Location, Provider
-from portal.workflow.lifecycle import TransitionRefused
-from portal.workflow.services import transition
+
+if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
+    from portal.accounts.models import User
 
 INVITER_CANNOT_GIVE = "The person who sent it can no longer give this access"
 
 
-class InvitationClosed(DelegationError):
-    """The invitation could not be used and is now closed for good (not used, or withdrawn).
-    Raised only after that closing has been saved."""
-
-
 @dataclass(frozen=True)
 class _Closed:
+    code: OrganisationError
     message: str
 
 
-def _name(user: Any) -> str:
+def _name(user: "User | None") -> str:
     return (user.full_name or user.email) if user is not None else "A colleague"
 
 
+_UNUSABLE = {
+    InvitationStatus.ACCEPTED: (
+        OrganisationError.INVITATION_USED,
+        "This invitation has already been used",
+    ),
+    InvitationStatus.DECLINED: (
+        OrganisationError.INVITATION_NOT_USED,
+        "This invitation was not used because you already had access. Ask someone who "
+        "manages the team to change your access",
+    ),
+    InvitationStatus.CANCELLED: (
+        OrganisationError.INVITATION_CANCELLED,
+        "This invitation has been cancelled",
+    ),
+    InvitationStatus.EXPIRED: (
+        OrganisationError.INVITATION_EXPIRED,
+        "This invitation has expired. Ask the person who invited you to send it again",
+    ),
+}
+
+
 def _refuse_unusable(invitation: Invitation) -> None:
-    if invitation.status == InvitationStatus.ACCEPTED:
-        raise DelegationError("This invitation has already been used")
-    if invitation.status == InvitationStatus.DECLINED:
-        raise DelegationError(
-            "This invitation was not used because you already had access. Ask someone who "
-            "manages the team to change your access"
-        )
-    if invitation.status == InvitationStatus.CANCELLED:
-        raise DelegationError("This invitation has been cancelled")
-    if invitation.status == InvitationStatus.EXPIRED or invitation.has_expired:
-        raise DelegationError(
-            "This invitation has expired. Ask the person who invited you to send it again"
-        )
+    status = invitation.status
+    if status == InvitationStatus.PENDING and invitation.has_expired:
+        status = InvitationStatus.EXPIRED
+    if status in _UNUSABLE:
+        code, message = _UNUSABLE[InvitationStatus(status)]
+        raise DelegationError(code, message)
 
 
 def _registered_part(scope: Scope) -> Scope:
@@ -123,40 +129,37 @@ def _settle(
     *,
     action: str,
     verb: str,
-    actor: Any,
+    actor: "User | None",
     request: HttpRequest | None,
     reason: str = "",
-    accepted_by: Any = None,
+    accepted_by: "User | None" = None,
 ) -> None:
     """Move a locked invitation to its final status (a portal.workflow transition) and audit
     it (with why, if it was closed without being used)."""
-    before = snapshot(invitation)
+    before = steps.snapshot(invitation)
 
     def audit() -> dict[str, Any]:
-        data = {"email": invitation.email, "before": before, "after": snapshot(invitation)}
+        data = {"email": invitation.email, "before": before, "after": steps.snapshot(invitation)}
         return {**data, "reason": reason} if reason else data
 
-    try:
-        transition(
-            invitation,
-            action,
-            actor=actor,
-            reason=reason,
-            changes={
-                "closed_reason": reason,
-                "accepted_by": accepted_by,
-                "decided_at": timezone.now(),
-            },
-            verb=verb,
-            data=audit,
-            request=request,
-        )
-    except TransitionRefused as refused:
-        raise DelegationError(refused.reason) from refused
+    steps.move(
+        invitation,
+        action,
+        actor=actor,
+        reason=reason,
+        changes={
+            "closed_reason": reason,
+            "accepted_by": accepted_by,
+            "decided_at": timezone.now(),
+        },
+        verb=verb,
+        data=audit,
+        request=request,
+    )
 
 
 def withdraw_invitation(
-    invitation: Invitation, *, actor: Any = None, request: HttpRequest | None = None
+    invitation: Invitation, *, actor: "User | None" = None, request: HttpRequest | None = None
 ) -> None:
     """Cancel a locked, pending invitation whose inviter can no longer give it, and tell the
     invitee. Callers hold the provider's lock, then the invitation's."""
@@ -174,7 +177,7 @@ def withdraw_invitation(
         context={
             "provider_name": invitation.provider.name,
             "inviter": _name(invitation.invited_by),
-            "join_link": _link(reverse("organisations:join")),
+            "join_link": steps.link(reverse("organisations:join")),
         },
     )
 
@@ -182,9 +185,9 @@ def withdraw_invitation(
 @transaction.atomic(savepoint=False)  # part of the change that took the authority away
 def withdraw_invitations_beyond_authority(
     *,
-    inviter: Any,
+    inviter: "User",
     provider: Provider | None = None,
-    actor: Any = None,
+    actor: "User | None" = None,
     request: HttpRequest | None = None,
 ) -> int:
     """Withdraw the pending invitations `inviter` sent (at `provider`, or anywhere) that
@@ -198,8 +201,8 @@ def withdraw_invitations_beyond_authority(
     for invitation_id, provider_id in pending.order_by("provider_id", "pk").values_list(
         "pk", "provider_id"
     ):
-        _lock_provider(Provider(pk=provider_id))  # the order acceptance locks in
-        invitation = _locked_invitation(Invitation(pk=invitation_id))
+        steps.lock_provider(Provider(pk=provider_id))  # the order acceptance locks in
+        invitation = locked_invitation(Invitation(pk=invitation_id))
         if invitation.status != InvitationStatus.PENDING or inviter_could_give(invitation):
             continue
         withdraw_invitation(invitation, actor=actor, request=request)
@@ -207,11 +210,11 @@ def withdraw_invitations_beyond_authority(
     return withdrawn
 
 
-after_access_shrank(withdraw_invitations_beyond_authority)
+steps.after_access_shrank(withdraw_invitations_beyond_authority)
 
 
 def _decline(
-    invitation: Invitation, user: Any, current: Membership, request: HttpRequest | None
+    invitation: Invitation, user: "User", current: Membership, request: HttpRequest | None
 ) -> _Closed:
     """The invitee already has access here: close the invitation unused, tell the inviter,
     and say whom to ask. Their access stays exactly as it was."""
@@ -226,13 +229,13 @@ def _decline(
         request=request,
     )
     if inviter is not None:
-        _email_user(
+        steps.email_user(
             inviter,
             "organisations_invitation_not_used",
             {
                 "provider_name": provider.name,
                 "member": _name(user),
-                "member_link": _link(
+                "member_link": steps.link(
                     reverse(
                         "organisations:member",
                         kwargs={"provider_id": provider.pk, "membership_id": current.pk},
@@ -242,33 +245,37 @@ def _decline(
         )
     if current.status == MembershipStatus.SUSPENDED:
         return _Closed(
+            OrganisationError.ACCESS_SUSPENDED,
             f"Your access to {provider.name} is suspended, so this invitation was not used. "
-            "Ask someone who manages its team to reinstate it"
+            "Ask someone who manages its team to reinstate it",
         )
     return _Closed(
+        OrganisationError.ALREADY_MEMBER,
         f"You already have access to {provider.name}, so this invitation was not used and "
         f"your access has not changed. To change what you can do, ask {_name(inviter)} or "
-        f"someone else who manages the team at {provider.name}"
+        f"someone else who manages the team at {provider.name}",
     )
 
 
 @transaction.atomic
-def _use(invitation: Invitation, user: Any, request: HttpRequest | None) -> Membership | _Closed:
+def _use(invitation: Invitation, user: "User", request: HttpRequest | None) -> Membership | _Closed:
     """Accept `invitation` for `user`, or close it when it must not be used."""
-    provider = _lock_provider(invitation.provider)
-    invitation = _locked_invitation(invitation)
+    provider = steps.lock_provider(invitation.provider)
+    invitation = locked_invitation(invitation)
     _refuse_unusable(invitation)
     scope = _registered_part(scope_of(invitation))
     if not provider.is_registered or scope.is_empty:
         raise DelegationError(
-            f"{provider.name} is no longer registered for the locations in this invitation"
+            OrganisationError.INVITATION_LOCATIONS_DEREGISTERED,
+            f"{provider.name} is no longer registered for the locations in this invitation",
         )
     if not inviter_could_give(invitation, scope):
         withdraw_invitation(invitation, actor=user, request=request)
         return _Closed(
+            OrganisationError.INVITATION_WITHDRAWN,
             f"{_name(invitation.invited_by)} can no longer give this access, so this "
             f"invitation has been withdrawn. If you still need access, ask someone who "
-            f"manages the team at {provider.name}, or ask to join"
+            f"manages the team at {provider.name}, or ask to join",
         )
     current = (
         Membership.objects.select_for_update()
@@ -282,11 +289,11 @@ def _use(invitation: Invitation, user: Any, request: HttpRequest | None) -> Memb
 
 
 def _grant(
-    invitation: Invitation, user: Any, scope: Scope, request: HttpRequest | None
+    invitation: Invitation, user: "User", scope: Scope, request: HttpRequest | None
 ) -> Membership:
     provider = invitation.provider
     inviter = invitation.invited_by
-    membership = _create_membership(
+    membership = steps.create_membership(
         user=user,
         provider=provider,
         scope=scope,
@@ -301,49 +308,54 @@ def _grant(
         request=request,
         accepted_by=user,
     )
-    _record_grant(
+    steps.record_grant(
         membership,
         to=user,
         actor=user,
         via=f"invitation {invitation.pk}",
-        before=None,
         request=request,
     )
-    _access_changed(user)
+    steps.access_changed(user)
     context = {
         "provider_name": provider.name,
         "member": _name(user),
         "what": describe_permissions(membership.permissions),
-        "where": _scope_words(provider, scope),
-        "team_link": _link(reverse("organisations:team", kwargs={"provider_id": provider.pk})),
-        "start_link": _link(reverse("organisations:providers")),
+        "where": steps.scope_words(provider, scope),
+        "team_link": steps.link(reverse("organisations:team", kwargs={"provider_id": provider.pk})),
+        "start_link": steps.link(reverse("organisations:providers")),
     }
-    _email_user(user, "organisations_access_granted", context)
+    steps.email_user(user, "organisations_access_granted", context)
     if inviter is not None:
-        _email_user(inviter, "organisations_invitation_accepted", context)
+        steps.email_user(inviter, "organisations_invitation_accepted", context)
     return membership
 
 
-def accept_invitation(*, user: Any, token: str, request: HttpRequest | None = None) -> Membership:
+def accept_invitation(
+    *, user: "User", token: str, request: HttpRequest | None = None
+) -> Membership:
     """A signed-in user accepts the invitation the link points at. The account's email must
     be the invited address: the link is bound to it. Raises InvitationClosed, after saving
     why, when the invitation must not be used."""
     found = invitation_for_token(token)
     if found is None:
-        raise DelegationError("This invitation link is not valid. Check you copied all of it")
+        raise DelegationError(
+            OrganisationError.INVITATION_LINK_INVALID,
+            "This invitation link is not valid. Check you copied all of it",
+        )
     if normalise_email(user.email) != found.email:
         raise SignedInAsSomeoneElse(
-            f"This invitation was sent to a different email address from the one you signed in with ({user.email})"
+            OrganisationError.INVITATION_FOR_ANOTHER_ADDRESS,
+            f"This invitation was sent to a different email address from the one you signed in with ({user.email})",
         )
     outcome = _use(found, user, request)
     if isinstance(outcome, _Closed):
-        raise InvitationClosed(outcome.message)
+        raise InvitationClosed(outcome.code, outcome.message)
     return outcome
 
 
 @transaction.atomic
 def accept_invitations_for_new_account(
-    *, user: Any, request: HttpRequest | None = None
+    *, user: "User", request: HttpRequest | None = None
 ) -> list[Membership]:
     """Accept every pending invitation to the new account's address. The accounts journey
     calls this once the account exists: its emailed code has proved the address, which is

@@ -8,6 +8,7 @@ lifecycle (portal.workflow): actions, the statuses they move between, and a stat
 """
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,39 @@ from django.utils import timezone
 
 from portal.workflow.lifecycle import Lifecycle, move
 from portal.workflow.models import LifecycleModel, StatusField
+
+Move = tuple[Iterable[str], str]  # the statuses an action moves from, and the one it moves to
+
+
+def _lifecycle(name: str, wrong_status: str, **moves: Move) -> Lifecycle:
+    """A delegation lifecycle: each action, the statuses it moves from, and to."""
+    return Lifecycle(
+        audit_prefix=f"organisations.{name}",
+        wrong_status=wrong_status,
+        transitions=tuple(move(action, *sources_to) for action, sources_to in moves.items()),
+    )
+
+
+def _one_while(status: str, fields: list[str], name: str) -> models.UniqueConstraint:
+    """At most one row for `fields` in `status` (or, with "~", in any status but it)."""
+    condition = ~Q(status=status[1:]) if status.startswith("~") else Q(status=status)
+    return models.UniqueConstraint(fields=fields, condition=condition, name=name)
+
+
+class AccessHolder(LifecycleModel):
+    """What a membership and an invitation both hold: access to one provider (their own
+    `provider` and `locations` fields, so each keeps its related names), for the whole of it
+    or only the locations listed, with fine-grained permissions."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Whole provider (including locations added later), or only the locations listed.
+    whole_provider = models.BooleanField(default=False)
+    # Fine-grained permission names (portal.organisations.permissions.Permission).
+    permissions = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
 
 
 class MembershipStatus(models.TextChoices):
@@ -27,31 +61,24 @@ class MembershipStatus(models.TextChoices):
 _CURRENT = {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}
 
 
-class Membership(LifecycleModel):
-    lifecycle = Lifecycle(
-        audit_prefix="organisations.membership",
-        wrong_status="This person’s access is already {status_name}",
-        transitions=(
-            move("suspend", {MembershipStatus.ACTIVE}, MembershipStatus.SUSPENDED),
-            move("reinstate", {MembershipStatus.SUSPENDED}, MembershipStatus.ACTIVE),
-            move("remove", _CURRENT, MembershipStatus.REMOVED),
-            # The provider was deregistered and its read-only period has passed.
-            move("end", _CURRENT, MembershipStatus.REMOVED),
-        ),
+class Membership(AccessHolder):
+    lifecycle = _lifecycle(
+        "membership",
+        "This person’s access is already {status_name}",
+        suspend=({MembershipStatus.ACTIVE}, MembershipStatus.SUSPENDED),
+        reinstate=({MembershipStatus.SUSPENDED}, MembershipStatus.ACTIVE),
+        remove=(_CURRENT, MembershipStatus.REMOVED),
+        # The provider was deregistered and its read-only period has passed.
+        end=(_CURRENT, MembershipStatus.REMOVED),
     )
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     provider = models.ForeignKey(
         "register.Provider", on_delete=models.CASCADE, related_name="memberships"
     )
-    # Whole provider, or only the locations listed.
-    whole_provider = models.BooleanField(default=False)
     locations = models.ManyToManyField("register.Location", blank=True, related_name="memberships")
-    # Fine-grained permission names (portal.organisations.permissions.Permission).
-    permissions = models.JSONField(default=list)
     status = StatusField(
         max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
     )
@@ -62,7 +89,6 @@ class Membership(LifecycleModel):
         on_delete=models.SET_NULL,
         related_name="memberships_granted",
     )
-    created_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)
     # Set when the person who granted this access no longer holds the role that let them:
     # the membership stays (it belongs to the provider) but the team page lists it for review.
@@ -73,11 +99,7 @@ class Membership(LifecycleModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "provider"],
-                condition=~Q(status="removed"),
-                name="organisations_one_current_membership",
-            )
+            _one_while("~removed", ["user", "provider"], "organisations_one_current_membership")
         ]
         indexes = [models.Index(fields=["provider", "status"])]
 
@@ -97,29 +119,24 @@ class InvitationStatus(models.TextChoices):
 _UNUSED = {InvitationStatus.PENDING, InvitationStatus.EXPIRED}
 
 
-class Invitation(LifecycleModel):
-    lifecycle = Lifecycle(
-        audit_prefix="organisations.invitation",
-        wrong_status="This invitation has already been {status}",
-        transitions=(
-            # Resending issues a new link (pending -> pending, or back from expired).
-            move("resend", _UNUSED, InvitationStatus.PENDING),
-            move("accept", {InvitationStatus.PENDING}, InvitationStatus.ACCEPTED),
-            move("cancel", _UNUSED, InvitationStatus.CANCELLED),
-            move("expire", {InvitationStatus.PENDING}, InvitationStatus.EXPIRED),
-            # The invitee already had access: the invitation is not used.
-            move("decline", {InvitationStatus.PENDING}, InvitationStatus.DECLINED),
-        ),
+class Invitation(AccessHolder):
+    lifecycle = _lifecycle(
+        "invitation",
+        "This invitation has already been {status}",
+        # Resending issues a new link (pending -> pending, or back from expired).
+        resend=(_UNUSED, InvitationStatus.PENDING),
+        accept=({InvitationStatus.PENDING}, InvitationStatus.ACCEPTED),
+        cancel=(_UNUSED, InvitationStatus.CANCELLED),
+        expire=({InvitationStatus.PENDING}, InvitationStatus.EXPIRED),
+        # The invitee already had access: the invitation is not used.
+        decline=({InvitationStatus.PENDING}, InvitationStatus.DECLINED),
     )
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(max_length=320)
     provider = models.ForeignKey(
         "register.Provider", on_delete=models.CASCADE, related_name="invitations"
     )
-    whole_provider = models.BooleanField(default=False)
     locations = models.ManyToManyField("register.Location", blank=True, related_name="invitations")
-    permissions = models.JSONField(default=list)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -129,7 +146,6 @@ class Invitation(LifecycleModel):
     status = StatusField(
         max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
-    created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     times_sent = models.PositiveSmallIntegerField(default=1)
@@ -147,11 +163,7 @@ class Invitation(LifecycleModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["email", "provider"],
-                condition=Q(status="pending"),
-                name="organisations_one_pending_invitation",
-            )
+            _one_while("pending", ["email", "provider"], "organisations_one_pending_invitation")
         ]
         indexes = [models.Index(fields=["email", "status"])]
 
@@ -170,13 +182,11 @@ class JoinRequestStatus(models.TextChoices):
 
 
 class JoinRequest(LifecycleModel):
-    lifecycle = Lifecycle(
-        audit_prefix="organisations.join_request",
-        wrong_status="This request has already been {status}",
-        transitions=(
-            move("approve", {JoinRequestStatus.PENDING}, JoinRequestStatus.APPROVED),
-            move("refuse", {JoinRequestStatus.PENDING}, JoinRequestStatus.REFUSED),
-        ),
+    lifecycle = _lifecycle(
+        "join_request",
+        "This request has already been {status}",
+        approve=({JoinRequestStatus.PENDING}, JoinRequestStatus.APPROVED),
+        refuse=({JoinRequestStatus.PENDING}, JoinRequestStatus.REFUSED),
     )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -204,11 +214,7 @@ class JoinRequest(LifecycleModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "provider"],
-                condition=Q(status="pending"),
-                name="organisations_one_pending_join_request",
-            )
+            _one_while("pending", ["user", "provider"], "organisations_one_pending_join_request")
         ]
 
     def __str__(self) -> str:

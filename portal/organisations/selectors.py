@@ -1,12 +1,13 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from portal.access import Principal
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # delegation builds on users, never on the accounts package i
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
 
-def provider_or_404(user: Any, provider_id: str) -> Provider:
+def provider_or_404(user: Principal, provider_id: str) -> Provider:
     """The provider, if this user has any access to it; otherwise it does not exist for them."""
     if not has_any_access(user, provider_id):
         raise Http404("No such provider")
@@ -57,7 +58,7 @@ def _visible_filter(viewer_scope: Scope) -> Q:
     return Q(whole_provider=True) | Q(locations__in=viewer_scope.location_ids)
 
 
-def visible_memberships(user: Any, provider: Provider) -> QuerySet[Membership]:
+def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Membership]:
     scope = scope_for(user, Permission.VIEW_TEAM, provider)
     if scope.is_empty:
         return Membership.objects.none()
@@ -75,7 +76,7 @@ def visible_memberships(user: Any, provider: Provider) -> QuerySet[Membership]:
     )
 
 
-def visible_invitations(user: Any, provider: Provider) -> QuerySet[Invitation]:
+def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitation]:
     scope = scope_for(user, Permission.VIEW_TEAM, provider)
     if scope.is_empty:
         return Invitation.objects.none()
@@ -94,7 +95,7 @@ def visible_invitations(user: Any, provider: Provider) -> QuerySet[Invitation]:
     )
 
 
-def visible_join_requests(user: Any, provider: Provider) -> QuerySet[JoinRequest]:
+def visible_join_requests(user: Principal, provider: Provider) -> QuerySet[JoinRequest]:
     """Pending requests, for anyone who can manage some of the provider's team."""
     if scope_for(user, Permission.MANAGE_TEAM, provider).is_empty:
         return JoinRequest.objects.none()
@@ -109,28 +110,27 @@ def visible_join_requests(user: Any, provider: Provider) -> QuerySet[JoinRequest
 # reading the same row again when the permission checks ask for it.
 
 
-def membership_or_404(user: Any, provider: Provider, membership_id: Any) -> Membership:
-    found = visible_memberships(user, provider).filter(pk=membership_id).first()
+_Held = TypeVar("_Held", Membership, Invitation, JoinRequest)
+
+
+def _one_or_404(visible: QuerySet[_Held], provider: Provider, pk: Any, what: str) -> _Held:
+    found = visible.filter(pk=pk).first()
     if found is None:
-        raise Http404("No such member")
+        raise Http404(f"No such {what}")
     found.provider = provider
     return found
 
 
-def invitation_or_404(user: Any, provider: Provider, invitation_id: Any) -> Invitation:
-    found = visible_invitations(user, provider).filter(pk=invitation_id).first()
-    if found is None:
-        raise Http404("No such invitation")
-    found.provider = provider
-    return found
+def membership_or_404(user: Principal, provider: Provider, membership_id: Any) -> Membership:
+    return _one_or_404(visible_memberships(user, provider), provider, membership_id, "member")
 
 
-def join_request_or_404(user: Any, provider: Provider, request_id: Any) -> JoinRequest:
-    found = visible_join_requests(user, provider).filter(pk=request_id).first()
-    if found is None:
-        raise Http404("No such request")
-    found.provider = provider
-    return found
+def invitation_or_404(user: Principal, provider: Provider, invitation_id: Any) -> Invitation:
+    return _one_or_404(visible_invitations(user, provider), provider, invitation_id, "invitation")
+
+
+def join_request_or_404(user: Principal, provider: Provider, request_id: Any) -> JoinRequest:
+    return _one_or_404(visible_join_requests(user, provider), provider, request_id, "request")
 
 
 @dataclass
@@ -144,7 +144,7 @@ class RegisteredPerson:
     account: "User | None" = None
 
 
-def registered_people(user: Any, provider: Provider) -> list[RegisteredPerson]:
+def registered_people(user: Principal, provider: Provider) -> list[RegisteredPerson]:
     scope = scope_for(user, Permission.VIEW_TEAM, provider)
     if scope.is_empty:
         return []
@@ -208,7 +208,7 @@ def team_manager_users(provider: Provider) -> list["User"]:
     return sorted(users.values(), key=lambda user: user.email)
 
 
-def grantable_locations(user: Any, provider: Provider) -> QuerySet[Location]:
+def grantable_locations(user: Principal, provider: Provider) -> QuerySet[Location]:
     """Registered locations whose team this user manages (what they may give access to)."""
     scope = scope_for(user, Permission.MANAGE_TEAM, provider)
     if scope.is_empty:
@@ -231,7 +231,7 @@ class ProviderSummary:
     may_view_team: bool
 
 
-def my_providers(user: Any) -> list[ProviderSummary]:
+def my_providers(user: Principal) -> list[ProviderSummary]:
     from portal.organisations.access import provider_access
     from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
 
@@ -259,7 +259,7 @@ def my_providers(user: Any) -> list[ProviderSummary]:
     return summaries
 
 
-def join_requests_to_decide(user: Any, limit: int = 10) -> list[JoinRequest]:
+def join_requests_to_decide(user: Principal, limit: int = 10) -> list[JoinRequest]:
     """Pending requests to join any provider whose team this user manages, oldest first
     (for their home page; one query whatever the number of providers)."""
     provider_ids = [
@@ -276,7 +276,7 @@ def join_requests_to_decide(user: Any, limit: int = 10) -> list[JoinRequest]:
     )
 
 
-def join_requests_sent(user: Any, limit: int = 10) -> list[JoinRequest]:
+def join_requests_sent(user: Principal, limit: int = 10) -> list[JoinRequest]:
     """The user's own requests to join that are still waiting for a decision."""
     return list(
         JoinRequest.objects.filter(user_id=user.pk, status=JoinRequestStatus.PENDING)

@@ -28,7 +28,7 @@ from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.redundancy import flag_membership, refresh_redundancy
-from portal.organisations.services import _could_still_grant
+from portal.organisations.services.rules import could_still_grant
 from portal.register.events import register_changed
 from portal.register.models import Provider, RegistrationStatus
 from portal.workflow.services import mark_locked, transition
@@ -48,7 +48,7 @@ def flag_memberships_granted_by(user: "User") -> int:
         status=MembershipStatus.REMOVED
     )
     for membership in granted.select_related("provider").prefetch_related("locations"):
-        if _could_still_grant(user, membership):
+        if could_still_grant(user, membership):
             continue
         flag_membership(
             membership,

@@ -1,67 +1,47 @@
-from django.urls import path
+from collections.abc import Callable
+from typing import Any
 
-from portal.organisations import views
+from django.urls import URLPattern, path
+
+from portal.organisations import invitation_views, join_request_views, views
 
 app_name = "organisations"
 
-_provider = "providers/<str:provider_id>/team/"
+
+def _page(route: str, view: Callable[..., Any]) -> URLPattern:
+    """A page named after its view."""
+    return path(route, view, name=view.__name__)
+
+
+def _team(route: str, view: Callable[..., Any]) -> URLPattern:
+    """A page of a provider's team, named after its view."""
+    return _page("providers/<str:provider_id>/team/" + route, view)
+
+
+_invitation = "invitations/<uuid:invitation_id>/"
+_member = "members/<uuid:membership_id>/"
+_request = "requests/<uuid:request_id>/"
 
 urlpatterns = [
-    path("providers/", views.providers, name="providers"),
-    path("providers/join/", views.join, name="join"),
-    path("providers/join/<uuid:request_id>/sent/", views.join_sent, name="join_sent"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
-    path(_provider, views.team, name="team"),
-    path(_provider + "invite/", views.invite_email, name="invite_email"),
-    path(_provider + "invite/access/", views.invite_access, name="invite_access"),
-    path(_provider + "invite/locations/", views.invite_locations, name="invite_locations"),
-    path(_provider + "invite/check/", views.invite_check, name="invite_check"),
-    path(
-        _provider + "invitations/<uuid:invitation_id>/",
-        views.invitation_detail,
-        name="invitation_detail",
-    ),
-    path(
-        _provider + "invitations/<uuid:invitation_id>/resend/",
-        views.invitation_resend,
-        name="invitation_resend",
-    ),
-    path(
-        _provider + "invitations/<uuid:invitation_id>/cancel/",
-        views.invitation_cancel,
-        name="invitation_cancel",
-    ),
-    path(_provider + "members/<uuid:membership_id>/", views.member, name="member"),
-    path(
-        _provider + "members/<uuid:membership_id>/change/",
-        views.member_change,
-        name="member_change",
-    ),
-    path(
-        _provider + "members/<uuid:membership_id>/suspend/",
-        views.member_suspend,
-        name="member_suspend",
-    ),
-    path(
-        _provider + "members/<uuid:membership_id>/reinstate/",
-        views.member_reinstate,
-        name="member_reinstate",
-    ),
-    path(
-        _provider + "members/<uuid:membership_id>/remove/",
-        views.member_remove,
-        name="member_remove",
-    ),
-    path(_provider + "members/<uuid:membership_id>/keep/", views.member_keep, name="member_keep"),
-    path(_provider + "requests/<uuid:request_id>/", views.join_request, name="join_request"),
-    path(
-        _provider + "requests/<uuid:request_id>/approve/",
-        views.join_request_approve,
-        name="join_request_approve",
-    ),
-    path(
-        _provider + "requests/<uuid:request_id>/refuse/",
-        views.join_request_refuse,
-        name="join_request_refuse",
-    ),
+    _page("providers/", views.providers),
+    _page("providers/join/", join_request_views.join),
+    _page("providers/join/<uuid:request_id>/sent/", join_request_views.join_sent),
+    _page("invitations/<str:token>/", invitation_views.invitation),
+    _team("", views.team),
+    _team("invite/", invitation_views.invite_email),
+    _team("invite/access/", invitation_views.invite_access),
+    _team("invite/locations/", invitation_views.invite_locations),
+    _team("invite/check/", invitation_views.invite_check),
+    _team(_invitation, invitation_views.invitation_detail),
+    _team(_invitation + "resend/", invitation_views.invitation_resend),
+    _team(_invitation + "cancel/", invitation_views.invitation_cancel),
+    _team(_member, views.member),
+    _team(_member + "change/", views.member_change),
+    _team(_member + "suspend/", views.member_suspend),
+    _team(_member + "reinstate/", views.member_reinstate),
+    _team(_member + "remove/", views.member_remove),
+    _team(_member + "keep/", views.member_keep),
+    _team(_request, join_request_views.join_request),
+    _team(_request + "approve/", join_request_views.join_request_approve),
+    _team(_request + "refuse/", join_request_views.join_request_refuse),
 ]

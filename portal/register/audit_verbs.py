@@ -25,3 +25,9 @@ class RegisterVerb(AuditVerb):
     CONDITION_REMOVED = "register.condition_removed", "text", "reference"
     ROLE_STARTED = "register.role_started", "role", "provider_id", "location_id", "reference"
     ROLE_ENDED = "register.role_ended", "role", "provider_id", "location_id", "reference"
+    PERSON_EMAIL_CHANGE_NOTICE_SENT = (
+        "register.person_email_change_notice_sent",
+        "old_email",
+        "new_email",
+        "told",
+    )

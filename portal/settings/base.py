@@ -150,6 +150,8 @@ CSRF_FAILURE_VIEW = "portal.pages.errors.csrf_failure"
 ACCOUNT_CODE_LIFETIME_SECONDS = 15 * 60
 ACCOUNT_CODE_MAX_WRONG_TRIES = 5
 ACCOUNT_CODE_RESEND_SECONDS = 60
+# A new sign-in address someone else asked for lapses if its owner has not confirmed it by then.
+ACCOUNT_EMAIL_CHANGE_VALID_DAYS = env_int("ACCOUNT_EMAIL_CHANGE_VALID_DAYS", 14)
 ACCOUNT_CODES_PER_ADDRESS = 5  # per ACCOUNT_RATE_WINDOW_SECONDS
 ACCOUNT_RATE_WINDOW_SECONDS = 15 * 60
 # Per-IP caps per ACCOUNT_RATE_WINDOW_SECONDS. Raised by the benchmark (one client IP).
@@ -250,8 +252,10 @@ SWEEP_HOOKS = [
     "portal.organisations.services.expire_invitations",
     "portal.organisations.sync.end_deregistered_access",
     "portal.accounts.services.housekeeping.sweep",
+    "portal.accounts.services.email_change.expire_waiting_changes",
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
+    "portal.applications.sweeps.close_lapsed_representations",
 ]
 # A register change whose processing failed is tried again after this many seconds,
 # doubling with each failure (at most 30 minutes).

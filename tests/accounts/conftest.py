@@ -14,7 +14,14 @@ from portal.accounts.models import User
 from portal.accounts.services.accounts import new_recovery_codes
 from portal.emails.models import OutboxMessage, OutboxStatus
 from portal.emails.services import deliver
+from portal.notifications import services as notification_services
+from portal.organisations.models import Membership
+from portal.register.models import RoleAssignment, RoleType
 from tests.accounts.factories import registered_manager
+from tests.notifications.test_contact_details_people import change_email
+
+# The new address in the email-change tests.
+NEW = "new.address@elsewhere.example"
 
 PASSWORD = "plum violin harbour sketch"
 KNOWN_KEY = "3132333435363738393031323334353637383930"
@@ -120,3 +127,29 @@ def browser_sign_in(page: Any, account: Account, step: int = 0) -> None:
         totp_now(account.key, step)
     )
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def accepted(account: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """A one-location delegate sends a change of contact details giving Jane (registered
+    manager there) a new address; staff accept it."""
+    role = RoleAssignment.objects.filter(
+        person=account.user.person, role=RoleType.REGISTERED_MANAGER
+    ).first()
+    assert role is not None
+    assert role.location is not None
+    location = role.location
+    delegate = User.objects.create_user("dee.delegate@example.com", PASSWORD)
+    membership = Membership.objects.create(
+        user=delegate,
+        provider=location.provider,
+        whole_provider=False,
+        permissions=["view_submissions", "draft_notifications", "submit_notifications"],
+    )
+    membership.locations.set([location])
+    notification = change_email(delegate, location, account.user.person, NEW)
+    staff = User.objects.create_user("iris@regulator.example", PASSWORD, is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.accept_change(notification_id=notification.pk, staff=staff)
+    notification.refresh_from_db()
+    return notification, delegate, staff

@@ -6,18 +6,12 @@ once and can stop it. Real pages, real services, mail read from the loopback SMT
 import re
 from typing import Any
 
-import pytest
 from django.urls import reverse
 
 from portal.accounts.models import EmailChange, EmailChangeStatus, User
 from portal.audit.models import AuditEvent
-from portal.notifications import services as notification_services
-from portal.organisations.models import Membership
-from portal.register.models import Person, RoleAssignment, RoleType
-from tests.accounts.conftest import PASSWORD, code_in, deliver_pending, sign_in, totp_now
-from tests.notifications.test_contact_details_people import change_email
-
-NEW = "new.address@elsewhere.example"
+from portal.register.models import Person
+from tests.accounts.conftest import NEW, PASSWORD, code_in, deliver_pending, sign_in, totp_now
 
 
 def _links(body: str) -> list[str]:
@@ -26,32 +20,6 @@ def _links(body: str) -> list[str]:
 
 def _path(link: str) -> str:
     return "/" + link.split("/", 3)[3]
-
-
-@pytest.fixture
-def accepted(account: Any, django_capture_on_commit_callbacks: Any) -> Any:
-    """A one-location delegate sends a change of contact details giving Jane (registered
-    manager there) a new address; staff accept it."""
-    role = RoleAssignment.objects.filter(
-        person=account.user.person, role=RoleType.REGISTERED_MANAGER
-    ).first()
-    assert role is not None
-    assert role.location is not None
-    location = role.location
-    delegate = User.objects.create_user("dee.delegate@example.com", PASSWORD)
-    membership = Membership.objects.create(
-        user=delegate,
-        provider=location.provider,
-        whole_provider=False,
-        permissions=["view_submissions", "draft_notifications", "submit_notifications"],
-    )
-    membership.locations.set([location])
-    notification = change_email(delegate, location, account.user.person, NEW)
-    staff = User.objects.create_user("iris@regulator.example", PASSWORD, is_staff=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        notification_services.accept_change(notification_id=notification.pk, staff=staff)
-    notification.refresh_from_db()
-    return notification, delegate, staff
 
 
 def test_staff_acceptance_leaves_the_sign_in_address_until_the_person_confirms(

@@ -264,3 +264,28 @@ def test_the_notice_is_a_page_and_a_pdf_for_the_applicant_only(client):
         client.get(reverse("applications:notice", args=[application.pk, notice.pk])).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_worker_moves_on_when_the_28_days_pass_once():
+    from portal.applications.sweeps import close_lapsed_representations
+
+    application, _applicant, _ = _sent_new_provider()
+    staff = helpers.assessor()
+    assessment.validate(application_id=application.pk, staff=staff)
+    decisions.serve_proposal(
+        application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
+    )
+    assert close_lapsed_representations() == 0  # still within the 28 days
+    Application.objects.filter(pk=application.pk).update(
+        representations_due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert close_lapsed_representations() == 1
+    assert close_lapsed_representations() == 0
+    application.refresh_from_db()
+    assert application.stage == Stage.CONSIDERING_REPRESENTATIONS
+    change = StatusChange.objects.filter(
+        subject_id=str(application.pk), action="representations_window_passed"
+    ).get()
+    assert change.actor_label == "system"
+    assert OutboxMessage.objects.filter(subject__contains="Time for representations passed")

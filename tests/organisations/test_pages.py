@@ -120,8 +120,37 @@ def test_invite_check_shows_service_refusals(client, world):
     }
     session.save()
     response = client.post(step(world, "invite_check"))
-    assert response.status_code == 200
-    assert "already has access" in response.content.decode()
+    # A refusal about one answer goes back to that question, against its field, answer kept.
+    assert response.status_code == 302
+    assert response["Location"] == step(world, "invite_email") + "?change=1"
+    html = client.get(response["Location"]).content.decode()
+    assert "<title>Error: " in html
+    assert 'href="#id_email"' in html
+    assert "govuk-error-message" in html
+    assert "already has access" in html
+    assert 'value="delegate_view_a@sunrise.example"' in html
+    # Shown once: the page read again is the plain question.
+    assert "already has access" not in client.get(response["Location"]).content.decode()
+
+
+def test_invite_check_refusal_about_permissions_goes_back_to_that_question(client, world):
+    # A delegate who manages the team but cannot submit notifications asks for more.
+    client.force_login(world.users["delegate_team_whole"])
+    session = client.session
+    session[f"organisations.invite.{world.p.pk}"] = {
+        "email": "someone.new@example.com",
+        "levels": ["notifications"],
+        "whole_provider": True,
+        "locations": [],
+    }
+    session.save()
+    response = client.post(step(world, "invite_check"))
+    assert response["Location"] == step(world, "invite_access") + "?change=1"
+    html = client.get(response["Location"]).content.decode()
+    assert 'href="#id_permissions"' in html
+    assert "You cannot give someone access you do not have yourself" in html
+    assert "govuk-error-message" in html
+    assert Invitation.objects.count() == 0
 
 
 def test_registered_manager_is_offered_only_their_own_locations(client, world):

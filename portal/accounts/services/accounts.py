@@ -69,13 +69,28 @@ class CodeRequest:
     retry_after: int = 0
 
 
-def _issue(purpose: str, email: str) -> tuple[CodeRequest, str]:
+def _issue(
+    purpose: str,
+    email: str,
+    *,
+    started: AccountsVerb | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[CodeRequest, str]:
+    """Issue a code (within the resend limits), auditing the journey `started` if given."""
     issued = issue_code(purpose=purpose, email=email)
     outcome = {
         IssueOutcome.ISSUED: CodeRequestOutcome.SENT,
         IssueOutcome.TOO_SOON: CodeRequestOutcome.TOO_SOON,
         IssueOutcome.TOO_MANY: CodeRequestOutcome.TOO_MANY,
     }[issued.outcome]
+    if started is not None:
+        record(
+            verb=started,
+            target_type="email",
+            target_id=email,
+            data={"outcome": outcome.value},
+            request=request,
+        )
     return CodeRequest(outcome, issued.retry_after), issued.code
 
 
@@ -117,13 +132,8 @@ def request_sign_up_code(*, email: str, request: HttpRequest) -> CodeRequest:
 
 
 def _send_sign_up_email(*, email: str, request: HttpRequest) -> CodeRequest:
-    outcome, code = _issue(CodePurpose.SIGN_UP, email)
-    record(
-        verb=AccountsVerb.SIGN_UP_STARTED,
-        target_type="email",
-        target_id=email,
-        data={"outcome": outcome.outcome.value},
-        request=request,
+    outcome, code = _issue(
+        CodePurpose.SIGN_UP, email, started=AccountsVerb.SIGN_UP_STARTED, request=request
     )
     if outcome.outcome is not CodeRequestOutcome.SENT:
         return outcome
@@ -418,12 +428,10 @@ def request_password_reset_code(*, email: str, request: HttpRequest) -> CodeRequ
 
 
 def _send_reset_email(*, email: str, request: HttpRequest) -> CodeRequest:
-    outcome, code = _issue(CodePurpose.PASSWORD_RESET, email)
-    record(
-        verb=AccountsVerb.PASSWORD_RESET_STARTED,
-        target_type="email",
-        target_id=email,
-        data={"outcome": outcome.outcome.value},
+    outcome, code = _issue(
+        CodePurpose.PASSWORD_RESET,
+        email,
+        started=AccountsVerb.PASSWORD_RESET_STARTED,
         request=request,
     )
     if outcome.outcome is not CodeRequestOutcome.SENT:

@@ -9,12 +9,18 @@ an account, `portal.register.services.change_person_email` calls `ask_owner_to_c
 - the owner, signed in with their current address, enters it on the confirm page; only
   then do the account and the register record move, and both addresses are told;
 - the old address is told at once, with a link that stops the change without signing in
-  (so it works even if nothing else was touched); a stopped change cannot be confirmed.
+  (so it works even if nothing else was touched); a stopped change cannot be confirmed;
+- a change not confirmed within settings.ACCOUNT_EMAIL_CHANGE_VALID_DAYS lapses (the
+  worker's sweep): the owner is told, and the address stays as it was.
+However a change ends (confirmed, stopped, lapsed), whatever asked for it (its `source`, a
+notification's reference) is told through the reactions registered with
+`when_email_change_ends` (notifications registers one; accounts never imports it).
 """
 
+import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -43,8 +49,7 @@ from portal.accounts.services.codes import (
 )
 from portal.audit.services import record
 from portal.emails.services import queue_email
-from portal.register.models import Person
-from portal.register.services import change_person_email
+from portal.register.services import EmailChangeAsked, change_person_email
 
 PURPOSE = CodePurpose.EMAIL_CHANGE
 
@@ -65,11 +70,11 @@ def _taken_by_another(email: str, user: User) -> bool:
     return User.objects.filter(email=email).exclude(pk=user.pk).exists()
 
 
-def waiting_change(user: Any) -> EmailChange | None:
+def waiting_change(user: Principal | None) -> EmailChange | None:
     """The change waiting for this account's owner to confirm, if any."""
     if user is None or not user.is_authenticated:
         return None
-    return EmailChange.objects.filter(user=user, status=EmailChangeStatus.WAITING).first()
+    return EmailChange.objects.filter(user_id=user.pk, status=EmailChangeStatus.WAITING).first()
 
 
 def change_for_stop_token(token: str) -> EmailChange | None:
@@ -102,7 +107,7 @@ def _send_code(change: EmailChange) -> IssuedCode:
 
 @transaction.atomic(savepoint=False)  # part of the staff decision that asks for it
 def ask_owner_to_confirm(
-    *, user: User, new_email: str, requested_by: Any, reason: str
+    *, user: User, new_email: str, requested_by: User | None, reason: str, source: str = ""
 ) -> EmailChange | None:
     """Start a change of `user`'s sign-in address that only they can confirm (a newer one
     replaces one still waiting). None when the new address is another account's."""
@@ -117,15 +122,17 @@ def ask_owner_to_confirm(
         )
         return None
     now = clock.now()
-    EmailChange.objects.filter(user=user, status=EmailChangeStatus.WAITING).update(
-        status=EmailChangeStatus.REPLACED, decided_at=now
-    )
+    for replaced in EmailChange.objects.select_for_update().filter(
+        user=user, status=EmailChangeStatus.WAITING
+    ):
+        _end(replaced, EmailChangeStatus.REPLACED)
     token = secrets.token_urlsafe(32)
     change = EmailChange.objects.create(
         user=user,
         old_email=user.email,
         new_email=new,
         reason=reason[:300],
+        source=source[:60],
         requested_by=requested_by,
         stop_token_hmac=_stop_token_hmac(token),
         created_at=now,
@@ -152,7 +159,7 @@ def ask_owner_to_confirm(
 
 
 @transaction.atomic
-def send_new_code(*, user: Any, request: HttpRequest | None = None) -> IssuedCode:
+def send_new_code(*, user: User, request: HttpRequest | None = None) -> IssuedCode:
     change = waiting_change(user)
     if change is None:
         raise EmailChangeError("No new email address is waiting for you to confirm")
@@ -174,7 +181,7 @@ class Confirmation:
 
 
 @transaction.atomic
-def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> Confirmation:
+def confirm(*, user: User, raw_code: str, request: HttpRequest | None = None) -> Confirmation:
     """The signed-in owner enters the code sent to the new address. Only an accepted code
     moves the account (and the register record) to the new address."""
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -202,9 +209,6 @@ def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> 
     old = user.email
     user.email = change.new_email
     user.save(update_fields=["email"])
-    change.status = EmailChangeStatus.CONFIRMED
-    change.decided_at = clock.now()
-    change.save(update_fields=["status", "decided_at"])
     record(
         verb=AccountsVerb.EMAIL_CHANGED,
         actor=user,
@@ -218,13 +222,15 @@ def confirm(*, user: Any, raw_code: str, request: HttpRequest | None = None) -> 
             template="email_changed",
             context={"old_email": old, "new_email": user.email},
         )
-    if user.person_id is not None:
+    if user.person is not None:
         change_person_email(
             person=user.person,
             new_email=user.email,
             actor=user,
             reason=f"{change.reason}, confirmed by the person",
+            tell_the_addresses=False,  # told above that the account moved
         )
+    _end(change, EmailChangeStatus.CONFIRMED, by=user)
     return Confirmation(check, change.new_email)
 
 
@@ -238,13 +244,7 @@ def stop(*, token: str, request: HttpRequest | None = None) -> EmailChange | Non
     change = EmailChange.objects.select_for_update().get(pk=found.pk)
     if change.status != EmailChangeStatus.WAITING:
         return change
-    change.status = EmailChangeStatus.STOPPED
-    change.decided_at = clock.now()
-    change.save(update_fields=["status", "decided_at"])
-    # The code already sent to the new address must not work either.
-    EmailCode.objects.filter(
-        purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
-    ).update(status=CodeStatus.VOIDED)
+    _end(change, EmailChangeStatus.STOPPED)
     record(
         verb=AccountsVerb.EMAIL_CHANGE_STOPPED,
         actor_label=change.old_email,
@@ -261,16 +261,71 @@ def stop(*, token: str, request: HttpRequest | None = None) -> EmailChange | Non
     return change
 
 
-def hold_for_the_owner(
-    person: Person, new_email: str, actor: Principal | None, reason: str
-) -> bool | None:
+@transaction.atomic
+def expire_waiting_changes() -> int:
+    """End the changes whose owner has not confirmed them in time, telling the owner (run
+    by the worker's sweep; a change another worker holds is left to it)."""
+    days = settings.ACCOUNT_EMAIL_CHANGE_VALID_DAYS
+    lapsed = (
+        EmailChange.objects.select_for_update(skip_locked=True)
+        .select_related("user")
+        .filter(
+            status=EmailChangeStatus.WAITING, created_at__lte=clock.now() - dt.timedelta(days=days)
+        )
+    )
+    count = 0
+    for change in lapsed:
+        _end(change, EmailChangeStatus.EXPIRED)
+        record(
+            verb=AccountsVerb.EMAIL_CHANGE_EXPIRED,
+            target=change.user,
+            data={"old_email": change.old_email, "new_email": change.new_email, "days": days},
+        )
+        queue_email(
+            to=change.user.email,
+            template="email_change_expired",
+            context={"old_email": change.old_email, "new_email": change.new_email, "days": days},
+        )
+        count += 1
+    return count
+
+
+# What must follow when a change ends, given the change and who ended it (None: the system,
+# or the old address's link). Registered at start-up by the packages built on accounts.
+EmailChangeEnded = Callable[[EmailChange, User | None], object]
+_WHEN_ENDED: list[EmailChangeEnded] = []
+
+
+def when_email_change_ends(react: EmailChangeEnded) -> None:
+    if react not in _WHEN_ENDED:
+        _WHEN_ENDED.append(react)
+
+
+def _end(change: EmailChange, status: EmailChangeStatus, *, by: User | None = None) -> None:
+    """Close a locked, waiting change for good: the code sent to the new address stops
+    working and whatever asked for the change is told."""
+    change.status = status
+    change.decided_at = clock.now()
+    change.save(update_fields=["status", "decided_at"])
+    EmailCode.objects.filter(
+        purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
+    ).update(status=CodeStatus.VOIDED)
+    for react in _WHEN_ENDED:
+        react(change, by)
+
+
+def hold_for_the_owner(asked: EmailChangeAsked) -> bool | None:
     """The register's hold on a change of a person's email (portal.register.services): a
     person with an account confirms a new sign-in address themselves. None for a person
     without an account, or whose account already has the address."""
-    account = User.objects.filter(person=person).first()
-    if account is None or account.email == new_email:
+    account = User.objects.filter(person=asked.person).first()
+    if account is None or account.email == asked.new_email:
         return None
     waiting = ask_owner_to_confirm(
-        user=account, new_email=new_email, requested_by=actor, reason=reason
+        user=account,
+        new_email=asked.new_email,
+        requested_by=asked.actor if isinstance(asked.actor, User) else None,
+        reason=asked.reason,
+        source=asked.source,
     )
     return waiting is not None

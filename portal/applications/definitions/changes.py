@@ -38,14 +38,20 @@ def _sop() -> Section:
     return Section("statement-of-purpose", "Statement of purpose", (statement_of_purpose_page(),))
 
 
-def _one_manager(kind_key: str = "manager") -> PartSlot:
+def _one_person(kind: PartKind, prefix: str, *, counted: bool) -> PartSlot:
+    """One named person who signs their own part: always (`counted` False), or when the
+    "<prefix>_count" answer says there is one."""
     return PartSlot(
-        PartKind.REGISTERED_MANAGER,
-        count_key=f"{kind_key}_count",
-        name_key=f"{kind_key}_{{n}}_name",
-        email_key=f"{kind_key}_{{n}}_email",
+        kind,
+        count_key=f"{prefix}_count" if counted else "",
+        name_key=f"{prefix}_{{n}}_name",
+        email_key=f"{prefix}_{{n}}_email",
         maximum=1,
     )
+
+
+def _one_manager() -> PartSlot:
+    return _one_person(PartKind.REGISTERED_MANAGER, "manager", counted=True)
 
 
 _manager_person = Page(
@@ -117,15 +123,7 @@ REGISTERED_MANAGER = ApplicationType(
         ),
         _sop(),
     ),
-    parts=(
-        PartSlot(
-            PartKind.REGISTERED_MANAGER,
-            count_key="",
-            name_key="manager_{n}_name",
-            email_key="manager_{n}_email",
-            maximum=1,
-        ),
-    ),
+    parts=(_one_person(PartKind.REGISTERED_MANAGER, "manager", counted=False),),
 )
 
 ADD_LOCATION = ApplicationType(
@@ -416,15 +414,7 @@ ADD_PARTNER = ApplicationType(
         ),
         _sop(),
     ),
-    parts=(
-        PartSlot(
-            PartKind.PARTNER,
-            count_key="",
-            name_key="partner_{n}_name",
-            email_key="partner_{n}_email",
-            maximum=1,
-        ),
-    ),
+    parts=(_one_person(PartKind.PARTNER, "partner", counted=False),),
 )
 
 REMOVE_PARTNER = ApplicationType(

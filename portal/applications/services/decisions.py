@@ -20,6 +20,7 @@ from portal.applications.models import Application, NoticeKind
 from portal.applications.services.assessment import TEXT_MAX, required_text
 from portal.applications.services.common import (
     email_applicant,
+    email_regulator,
     locked,
     move,
     require_assessor,
@@ -41,6 +42,13 @@ def _conditions_text(conditions: str) -> str:
             field="conditions",
         )
     return text
+
+
+def _serve_decision(application: Application, outcome: Outcome, staff: Any) -> None:
+    """The notice of decision, kept with the application, and the email saying so."""
+    content = notices.decision_content(application, application.decided_on or today())
+    notice = notices.serve(application, NoticeKind.DECISION, content, served_by=staff)
+    email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
 
 
 @transaction.atomic
@@ -73,13 +81,7 @@ def grant(
         data={"outcome": outcome},
         request=request,
     )
-    notice = notices.serve(
-        application,
-        NoticeKind.DECISION,
-        notices.decision_content(application, today()),
-        served_by=staff,
-    )
-    email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
+    _serve_decision(application, outcome, staff)
     return application
 
 
@@ -151,6 +153,24 @@ def representations_window_passed(
 
 
 @transaction.atomic
+def representations_lapsed(*, application_id: Any) -> bool:
+    """The worker's sweep: the 28 days passed with no representations and no word that
+    there will be none, so the regulator may decide. False when it is not (or no longer)
+    due: another worker, or an assessor, got there first."""
+    application = locked(application_id)
+    if application.lifecycle.refusal(application, "representations_window_passed", None):
+        return False
+    move(
+        application,
+        "representations_window_passed",
+        actor=None,
+        reason="The 28 days for representations passed.",
+    )
+    email_regulator(application, "application_representations_lapsed")
+    return True
+
+
+@transaction.atomic
 def withdraw_proposal(
     *, application_id: Any, staff: Any, reason: str, request: HttpRequest | None = None
 ) -> Application:
@@ -207,13 +227,7 @@ def adopt_proposal(
         data={"outcome": outcome},
         request=request,
     )
-    notice = notices.serve(
-        application,
-        NoticeKind.DECISION,
-        notices.decision_content(application, decided_on),
-        served_by=staff,
-    )
-    email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
+    _serve_decision(application, outcome, staff)
     return application
 
 

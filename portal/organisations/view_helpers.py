@@ -1,0 +1,124 @@
+"""What the delegation pages share: a refusal put on the field it concerns, doing what a
+confirmed form asks, granting from the access and locations forms, and rendering."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+
+from portal.access import signed_in_user
+from portal.organisations.errors import DelegationError
+from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
+from portal.organisations.models import Invitation, Membership
+from portal.organisations.permissions import describe_permissions
+from portal.register.models import Location, Provider
+
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def posted(request: HttpRequest) -> Any:
+    """The submitted data for a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def put_error(form: forms.Form, error: DelegationError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def act_then_back_to_team(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[..., object],
+    done: str,
+    provider_id: str,
+    **arguments: Any,
+) -> HttpResponseBase | None:
+    """On a valid POST, do `act` as the signed-in user and go back to the team page saying
+    `done`; a refusal lands on `form` (on its field, if it has it). None: show the page."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        act(actor=signed_in_user(request), request=request, **arguments)
+    except DelegationError as error:
+        put_error(form, error)
+        return None
+    messages.success(request, done)
+    return redirect("organisations:team", provider_id=provider_id)
+
+
+def grant_page(
+    request: HttpRequest,
+    *,
+    provider: Provider,
+    grant: Callable[..., object],
+    done: str,
+    template: str,
+    context: dict[str, Any],
+    access_initial: dict[str, Any] | None = None,
+    locations_initial: dict[str, Any] | None = None,
+) -> HttpResponseBase:
+    """The access and locations a manager chooses (changing a member, approving a request
+    to join), applied by `grant`; a refusal from the services lands on the form it concerns."""
+    data = posted(request)
+    actor = signed_in_user(request)
+    access_form = AccessForm(data, actor=actor, provider=provider, initial=access_initial)
+    locations_form = LocationsForm(data, actor=actor, provider=provider, initial=locations_initial)
+    if request.method == "POST" and access_form.is_valid() and locations_form.is_valid():
+        try:
+            grant(
+                actor=actor,
+                permissions=chosen_permissions(access_form.cleaned_data["permissions"]),
+                whole_provider=locations_form.cleaned_data["whole_provider"],
+                location_ids=locations_form.cleaned_data["locations"],
+                request=request,
+            )
+        except DelegationError as error:
+            put_error(locations_form if error.field == "locations" else access_form, error)
+        else:
+            messages.success(request, done)
+            return redirect("organisations:team", provider_id=provider.pk)
+    forms_shown = {"access_form": access_form, "locations_form": locations_form}
+    return page(
+        request,
+        template,
+        {**context, "provider": provider, **forms_shown, "forms": list(forms_shown.values())},
+    )
+
+
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context.setdefault("describe_permissions", describe_permissions)
+    return render(request, f"organisations/{template}", context, status=status)
+
+
+def scope_names(whole_provider: bool, locations: list[Location], provider: Provider) -> str:
+    if whole_provider:
+        return f"All locations of {provider.name}"
+    return ", ".join(location.name for location in locations)
+
+
+def holder_page(
+    request: HttpRequest,
+    template: str,
+    provider: Provider,
+    holder: Membership | Invitation,
+    *,
+    may_manage: bool,
+) -> HttpResponse:
+    """The page of one member or invitation: who, what they can do, where."""
+    return page(
+        request,
+        template,
+        {
+            "provider": provider,
+            holder._meta.model_name or "holder": holder,
+            "where": scope_names(holder.whole_provider, list(holder.locations.all()), provider),
+            "may_manage": may_manage,
+            "form": forms.Form(),
+        },
+    )
