@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.access import requires
 from portal.applications import completeness, selectors, staff_forms
 from portal.applications.definitions import CATALOGUE
-from portal.applications.errors import ApplicationError
+from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.forms import posted
 from portal.applications.models import Application
 from portal.applications.services import assessment, decisions
@@ -358,10 +358,14 @@ def application_action(
     )
     form = action.form(posted(request), **kwargs)
     refusal = refusal_of(action, application, request.user)
+    overtaken = False
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             action.run(application, request.user, form.cleaned_data, request)
         except ApplicationError as refused:
+            # Another assessor may have acted in between: the lifecycle, read under the
+            # row lock, has the last word.
+            overtaken = refused.code == ApplicationErrorCode.REFUSED_BY_LIFECYCLE
             field = refused.field if refused.field in form.fields else None
             form.add_error(field, refused.message)
         else:
@@ -378,5 +382,5 @@ def application_action(
             "detail_url": detail_url,
             "type_name": CATALOGUE.name_of(application.type_slug),
         },
-        status=409 if refusal and request.method == "POST" else 200,
+        status=409 if overtaken or (refusal and request.method == "POST") else 200,
     )

@@ -53,6 +53,7 @@ def _provider_items(sections: Sections) -> list[Item]:
 
 _STAFF_SECTIONS = [
     ("Inbox", "notifications_staff:inbox", StaffPermission.VIEW_NOTIFICATIONS_QUEUE),
+    ("Applications", "applications_staff:list", StaffPermission.VIEW_APPLICATIONS),
     ("Register", "register:search", StaffPermission.VIEW_REGISTER),
     ("Accounts", "accounts:staff_account_search", StaffPermission.MANAGE_ACCOUNTS),
     (

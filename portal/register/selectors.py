@@ -127,23 +127,23 @@ def registration_for(person: Person) -> list[ProviderRegistration]:
         .order_by("name", "id")
     )
     location_list = list(locations)
-    manager_roles = (
+    # The locations' managers and the providers' own people, in one query.
+    roles_shown = (
         RoleAssignment.objects.live()
-        .filter(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
+        .filter(
+            Q(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
+            | Q(provider_id__in=provider_ids, location__isnull=True)
+        )
         .select_related("person")
+        .order_by("role", "person__family_name", "id")
     )
     managers_by_location: dict[str, list[RoleAssignment]] = {}
-    for role in manager_roles:
-        managers_by_location.setdefault(str(role.location_id), []).append(role)
-    provider_roles = (
-        RoleAssignment.objects.live()
-        .filter(provider_id__in=provider_ids, location__isnull=True)
-        .select_related("person")
-        .order_by("role", "person__family_name")
-    )
     by_provider: dict[str, list[RoleAssignment]] = {}
-    for role in provider_roles:
-        by_provider.setdefault(role.provider_id, []).append(role)
+    for role in roles_shown:
+        if role.location_id is None:
+            by_provider.setdefault(role.provider_id, []).append(role)
+        elif role.role == RoleType.REGISTERED_MANAGER:
+            managers_by_location.setdefault(str(role.location_id), []).append(role)
     conditions_by_provider: dict[str, list[Condition]] = {}
     for condition in (
         Condition.objects.in_force()

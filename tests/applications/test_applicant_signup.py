@@ -126,3 +126,26 @@ def test_an_account_is_not_linked_to_a_person_sharing_a_mailbox():
     account.refresh_from_db()
     assert account.person is None
     assert not AuditEvent.objects.filter(verb="accounts.linked_to_register").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_applicant_sign_up_pages_are_accessible(page, mail):
+    from tests.accounts.conftest import deliver_pending
+    from tests.support.browser import assert_accessible, assert_reflows
+
+    page.goto("/sign-up/")
+    assert_accessible(page)
+    page.get_by_label("What is your email address?").fill(APPLICANT)
+    page.get_by_role("button", name="Continue").click()
+    deliver_pending()
+    code = code_in(mail.wait_for(APPLICANT)[-1].body)
+    page.get_by_label("Enter the 6-digit code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Create your account"
+    assert "an account to apply to register" in page.locator("#applicant-account").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()  # nothing entered
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    assert_reflows(page)

@@ -191,6 +191,11 @@ def test_the_certificate_page_is_accessible_and_reflows(page, live_server, provi
     assert page.locator("h1").inner_text().startswith("Certificate of registration")
     assert_accessible(page)
     assert_reflows(page)
+    # Printed, the page is the certificate alone.
+    page.emulate_media(media="print")
+    assert not page.locator(".govuk-header").is_visible()
+    assert not page.locator(".portal-document-actions").is_visible()
+    assert page.locator(".portal-document").is_visible()
 
 
 def test_the_demo_conditions_are_added_once():

@@ -278,3 +278,49 @@ def test_the_assessor_pages_are_accessible_and_work_by_keyboard(page, live_serve
     assert_accessible(page)
     application.refresh_from_db()
     assert application.stage == Stage.AWAITING_APPLICANT
+
+
+def test_staff_reach_the_applications_from_their_home_and_navigation():
+    client, _ = staff_client()
+    home = client.get(reverse("home:index")).content.decode()
+    navigation = home[home.index('class="govuk-service-navigation') :]
+    navigation = navigation[: navigation.index("</nav>")]
+    assert f'href="{reverse("applications_staff:list")}"' in navigation
+    assert "Registration applications" in home
+
+
+def test_a_viewer_without_the_assessor_permission_sees_but_cannot_act(monkeypatch):
+    from portal.home import sections
+    from portal.staff_permissions import StaffPermission
+
+    application, _ = sent_new_provider()
+    client, _ = staff_client()
+    only_view = frozenset({StaffPermission.VIEW_APPLICATIONS})
+    monkeypatch.setattr(
+        "portal.staff_permissions.staff_permissions_of", lambda _principal: only_view
+    )
+    monkeypatch.setattr(sections, "staff_permissions_of", lambda _principal: only_view)
+    detail = client.get(reverse("applications_staff:detail", args=[application.pk]))
+    assert detail.status_code == 200
+    assert "Validate the application" not in detail.content.decode()
+    assert client.post(action_url(application, "validate")).status_code == 403
+    application.refresh_from_db()
+    assert application.stage == Stage.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_assessors_granting_at_once_make_one_decision():
+    from tests.support.concurrency import run_together
+
+    application, _ = sent_new_provider()
+    first, _ = staff_client()
+    second, _ = staff_client()
+    first.post(action_url(application, "validate"))
+    outcomes = run_together(
+        [
+            lambda: first.post(action_url(application, "grant"), {"reasons": "One"}).status_code,
+            lambda: second.post(action_url(application, "grant"), {"reasons": "Two"}).status_code,
+        ]
+    )
+    assert sorted(outcomes) == [302, 409], outcomes
+    assert StatusChange.objects.filter(subject_id=str(application.pk), action="grant").count() == 1

@@ -915,6 +915,8 @@ def get_visits(world: World) -> list[Visit]:
     each("accounts:sessions", ("ni", "staff"))
     each("accounts:email_change_confirm", ("ni", "staff"))
     each("register:your_registration", ("ni", "rm"))
+    each("register:certificate", ("ni", "rm", "delegate"), kwargs=p)
+    each("register:certificate_pdf", ("ni",), kwargs=p)
 
     # Delegation.
     each("organisations:providers")
@@ -1012,6 +1014,18 @@ def get_visits(world: World) -> list[Visit]:
     each("register:search", staff, query="q=Sunrise&kind=all")
     each("register:provider", staff, kwargs=p)
     each("register:location", staff, kwargs={"location_id": world.a.pk})
+    each("register:staff_certificate", staff, kwargs=p)
+    each("register:staff_certificate_pdf", staff, kwargs=p)
+    each("applications_staff:list", staff)
+    each("applications_staff:list", staff, query="stage=proposal_served&q=Riverside&mine=on")
+    sent_application = {"application_id": o["app_sent"].pk}
+    each("applications_staff:detail", staff, kwargs=sent_application)
+    for action in ("withdraw-proposal", "representations-window-passed", "grant"):
+        each(
+            "applications_staff:action",
+            staff,
+            kwargs={**sent_application, "action_slug": action},
+        )
     return visits
 
 
