@@ -1,7 +1,6 @@
 """Reading applications, always scoped by who is asking. Outside someone's scope an
 application does not exist for them (Http404)."""
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,11 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from portal.applications import permissions
-from portal.applications.completeness import definition_of
 from portal.applications.models import Application, ApplicationPart
 from portal.applications.stages import (
     FINISHED_STAGES,
-    WITH_REGULATOR,
     Stage,
 )
 from portal.emails.addresses import normalise_email
@@ -154,10 +151,6 @@ def standing(application: Application) -> Standing:
     return Standing(stage, "", "", "")
 
 
-def is_with_regulator(application: Application) -> bool:
-    return application.stage in WITH_REGULATOR
-
-
 def assessor_list(
     *,
     stage: str = "",
@@ -183,11 +176,3 @@ def assessor_list(
         )
     rows = rows.select_related("provider", "location", "assessor").order_by("submitted_at", "id")
     return Paginator(rows, per_page).get_page(page)
-
-
-def overdue_validation(on: dt.date) -> QuerySet[Application]:
-    return Application.objects.filter(stage=Stage.SUBMITTED, validation_due_on__lt=on)
-
-
-def type_name(application: Application) -> str:
-    return definition_of(application).name
