@@ -317,3 +317,31 @@ def test_an_appeal_holds_the_decision_until_the_tribunal_decides():
     decisions.take_effect(application_id=application.pk, staff=staff)
     application.refresh_from_db()
     assert application.stage == Stage.EFFECTIVE
+
+
+@pytest.mark.django_db
+def test_a_registered_manager_cancels_their_own_registration():
+    owner = helpers.provider()
+    place = helpers.location(owner, name="Oak House")
+    helpers.location(owner)
+    manager = helpers.with_role(owner, RoleType.REGISTERED_MANAGER, place)
+    delegate_of_provider = helpers.nominated_individual(owner)
+    definition = CATALOGUE.latest("cancel-manager")
+    with pytest.raises(ApplicationError):  # only the manager themself makes this one
+        drafts.start_application(
+            user=delegate_of_provider, definition=definition, provider=owner, location=place
+        )
+    application = drafts.start_application(
+        user=manager, definition=definition, provider=owner, location=place
+    )
+    helpers.complete(application, {"stop_date": helpers.future(), "leaving_reason": "leaving"})
+    submission.sign_and_submit(
+        application_id=application.pk, user=manager, declaration_confirmed=True
+    )
+    assert application.declarations.get().capacity == "registered manager"
+    staff = helpers.assessor()
+    assessment.validate(application_id=application.pk, staff=staff)
+    decisions.grant(application_id=application.pk, staff=staff)
+    decisions.take_effect(application_id=application.pk, staff=staff)
+    assert manager.person is not None
+    assert not RoleAssignment.objects.live().filter(person=manager.person).exists()
