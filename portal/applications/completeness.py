@@ -159,6 +159,25 @@ def _consistency(
                 _page_href(application, "condition"),
             )
         ]
+    if definition.effect == Effect.REMOVE_PARTNER and application.provider_id is not None:
+        partners = (
+            RoleAssignment.objects.live()
+            .filter(
+                provider_id=application.provider_id,
+                role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER],
+            )
+            .values("person_id")
+            .distinct()
+            .count()
+        )
+        if partners <= 2:
+            return [
+                Problem(
+                    "A partnership needs at least two partners: with one left it would be a "
+                    "different legal entity, which must apply to register as a new provider",
+                    _page_href(application, "partner"),
+                )
+            ]
     if definition.effect in (Effect.ADD_PARTNER, Effect.REMOVE_PARTNER):
         provider = application.provider
         if provider is not None and provider.ownership_type != "Partnership":

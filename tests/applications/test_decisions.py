@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from portal.accounts.models import User
+from portal.applications.completeness import blocking_problems
 from portal.applications.definitions import CATALOGUE
 from portal.applications.errors import ApplicationError
 from portal.applications.models import Application, Notice
@@ -345,3 +346,41 @@ def test_a_registered_manager_cancels_their_own_registration():
     decisions.take_effect(application_id=application.pk, staff=staff)
     assert manager.person is not None
     assert not RoleAssignment.objects.live().filter(person=manager.person).exists()
+
+
+@pytest.mark.django_db
+def test_a_partnership_removes_a_partner_chosen_from_its_registered_partners():
+    from portal.applications.completeness import engine_context
+
+    owner = helpers.provider(ownership_type="Partnership")
+    helpers.location(owner)
+    main = helpers.with_role(owner, RoleType.MAIN_PARTNER)
+    leaving = helpers.person(given="Lee")
+    RoleAssignment.objects.create(person=leaving, role=RoleType.PARTNER, provider=owner)
+    application = drafts.start_application(
+        user=main, definition=CATALOGUE.latest("remove-partner"), provider=owner
+    )
+    assert [p.message for p in blocking_problems(application)][-1].startswith(
+        "A partnership needs at least two partners"
+    )
+    staying = helpers.person(given="Sam")
+    RoleAssignment.objects.create(person=staying, role=RoleType.PARTNER, provider=owner)
+    offered = dict(engine_context(application).registered_people)
+    assert offered[leaving.person_ref] == leaving.full_name
+    helpers.complete(
+        application,
+        {
+            "partner_person": leaving.person_ref,
+            "partner_end_date": helpers.future(),
+            "sop_aims": "To care.",
+            "sop_services": "Unchanged.",
+        },
+    )
+    submission.sign_and_submit(application_id=application.pk, user=main, declaration_confirmed=True)
+    staff = helpers.assessor()
+    assessment.validate(application_id=application.pk, staff=staff)
+    decisions.grant(application_id=application.pk, staff=staff)
+    decisions.take_effect(application_id=application.pk, staff=staff)
+    assert not RoleAssignment.objects.live().filter(person=leaving).exists()
+    assert main.person is not None
+    assert RoleAssignment.objects.live().filter(person=main.person).exists()
