@@ -154,6 +154,15 @@ class ProposalForm(forms.Form):
         return data
 
 
+class RecordedRepresentationsForm(forms.Form):
+    body = long_text(
+        "The representations, as received",
+        "Enter the representations as you received them",
+        "The representations",
+        hint="Copy the letter or email in full, with the date it arrived. The applicant sees it",
+    )
+
+
 class WithdrawProposalForm(forms.Form):
     reason = long_text(
         "Why is the proposal withdrawn?", "Enter why the proposal is withdrawn", "The reason"

@@ -20,7 +20,7 @@ from portal.applications.definitions import CATALOGUE
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.forms import posted
 from portal.applications.models import Application
-from portal.applications.services import assessment, decisions
+from portal.applications.services import assessment, decisions, recorded_representations
 from portal.applications.stages import FINISHED_STAGES, Stage
 from portal.forms import engine
 from portal.register.views import pagination
@@ -156,6 +156,17 @@ ACTIONS: dict[str, StaffAction] = {
             ),
             "Notice of proposal served: the applicant has 28 days for representations",
             "After this the applicant can no longer withdraw the application.",
+        ),
+        StaffAction(
+            "record-representations",
+            "Record representations received in writing",
+            "Record the representations",
+            staff_forms.RecordedRepresentationsForm,
+            "make_representations",
+            lambda a, staff, data, r: recorded_representations.record_representations(
+                **_ids(a), staff=staff, body=data["body"], request=r
+            ),
+            "Representations recorded: you can now decide",
         ),
         StaffAction(
             "representations-window-passed",

@@ -324,3 +324,28 @@ def test_two_assessors_granting_at_once_make_one_decision():
     )
     assert sorted(outcomes) == [302, 409], outcomes
     assert StatusChange.objects.filter(subject_id=str(application.pk), action="grant").count() == 1
+
+
+def test_representations_received_by_post_are_recorded_and_acknowledged():
+    from portal.emails.models import OutboxMessage
+
+    application, applicant = sent_new_provider()
+    client, _ = staff_client()
+    client.post(action_url(application, "validate"))
+    early = client.get(action_url(application, "record-representations")).content.decode()
+    assert "so you cannot do that now" in early
+    client.post(action_url(application, "serve-proposal"), {"kind": "refuse", "reasons": "Unsafe."})
+    empty = client.post(action_url(application, "record-representations"), {"body": " "})
+    assert "Enter the representations as you received them" in empty.content.decode()
+    letter = "Letter of 3 March: <we> will hire & train two night carers."
+    recorded = client.post(action_url(application, "record-representations"), {"body": letter})
+    assert recorded.status_code == 302
+    application.refresh_from_db()
+    assert application.stage == Stage.CONSIDERING_REPRESENTATIONS
+    message = ApplicationMessage.objects.get(application=application, kind="representations")
+    assert message.body == letter
+    acknowledged = OutboxMessage.objects.filter(to=applicant.email).order_by("-created_at").first()
+    assert acknowledged is not None
+    assert "We have your representations" in acknowledged.subject
+    again = client.post(action_url(application, "record-representations"), {"body": letter})
+    assert again.status_code == 409
