@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
@@ -306,6 +307,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination(request, page),
             "type_name": CATALOGUE.name_of,
+            "today": timezone.localdate(),
             "filtered": bool(
                 form.is_bound and any(form.data.get(k) for k in ("q", "stage", "type", "mine"))
             ),

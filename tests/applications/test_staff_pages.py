@@ -349,3 +349,13 @@ def test_representations_received_by_post_are_recorded_and_acknowledged():
     assert "We have your representations" in acknowledged.subject
     again = client.post(action_url(application, "record-representations"), {"body": letter})
     assert again.status_code == 409
+
+
+def test_an_application_past_its_validation_date_is_marked_overdue():
+    application, _ = sent_new_provider()
+    Application.objects.filter(pk=application.pk).update(
+        validation_due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client, _ = staff_client()
+    page = client.get(reverse("applications_staff:list")).content.decode()
+    assert "Overdue" in page
