@@ -13,14 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
 PDF_VARIANT = "pdf/ua-1"
 
+# WeasyPrint (and Debian's pango under it) is loaded on the first document, not when the
+# portal starts: every page but a document's works even on a machine still missing pango.
 
-def fetch_nothing() -> URLFetcher:
+
+def fetch_nothing() -> Any:
     """A fetcher that allows no protocol at all (not file:, http: nor data:)."""
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
     return URLFetcher(allowed_protocols=frozenset(), allow_redirects=False, timeout=1)
 
 
@@ -41,6 +44,8 @@ def render_document_html(template_name: str, context: Mapping[str, Any]) -> str:
 
 def render_pdf(template_name: str, context: Mapping[str, Any]) -> bytes:
     """The document `template_name` renders for `context`, as tagged PDF bytes."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
     html = render_document_html(template_name, context)
     document = HTML(string=html, url_fetcher=fetch_nothing(), base_url="about:blank")
     pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
