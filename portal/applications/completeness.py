@@ -23,8 +23,12 @@ from django.utils import timezone
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.common import ACTIVITY_NAMES
 from portal.applications.definitions.parts import DBS_MAX_AGE_DAYS
-from portal.applications.definitions.schema import ApplicationType, DocumentRequirement, Effect
-from portal.applications.stages import PROPOSAL_OUTSTANDING, ProposalKind
+from portal.applications.definitions.schema import (
+    ApplicationType,
+    DocumentRequirement,
+    Effect,
+)
+from portal.applications.stages import OPEN_STAGES, PROPOSAL_OUTSTANDING, ProposalKind
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
@@ -347,9 +351,43 @@ def _activities_at(
 # ---------------------------------------------------------------------------------------
 
 
+# Changes that cannot be asked for twice at once (removing one location, cancelling).
+ONE_AT_A_TIME = frozenset({Effect.REMOVE_LOCATION, Effect.CANCEL_PROVIDER, Effect.CANCEL_MANAGER})
+
+
+def _already_asked(application: Application, definition: ApplicationType) -> list[Problem]:
+    """Several changes may be in progress at once, but not the same change twice: a second
+    application to remove the same location, or to cancel twice."""
+    if definition.effect not in ONE_AT_A_TIME:
+        return []
+    same = (
+        type(application)
+        .objects.filter(
+            type_slug=application.type_slug,
+            provider_id=application.provider_id,
+            location_id=application.location_id,
+            stage__in=OPEN_STAGES,
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )
+    if same is None:
+        return []
+    return [
+        Problem(
+            f"Application {same.reference} already asks for this change: follow that one, or "
+            "withdraw it first",
+            reverse("applications:detail", args=[same.pk]),
+        )
+    ]
+
+
 def _bars(application: Application, definition: ApplicationType) -> list[Problem]:
     if application.provider_id is None:
         return []
+    problems = _already_asked(application, definition)
+    if problems:
+        return problems
     if not (definition.is_cancellation or definition.effect == Effect.VARY_CONDITION):
         return []
     outstanding = (

@@ -186,3 +186,28 @@ def test_a_partner_change_is_refused_for_a_provider_that_is_no_partnership(clien
     assert response.status_code == 200
     assert "Only a partnership has partners" in response.content.decode()
     assert not owner.applications.exists()
+
+
+@pytest.mark.django_db
+def test_a_delegate_is_told_on_the_check_page_who_can_sign(client):
+    from portal.organisations.permissions import Permission
+
+    owner = helpers.provider(name="Hill Care")
+    helpers.location(owner)
+    signer = helpers.nominated_individual(owner)
+    prepared_by = helpers.delegate(
+        owner, (Permission.VIEW_SUBMISSIONS, Permission.PREPARE_CANCELLATIONS)
+    )
+    application = drafts.start_application(
+        user=prepared_by, definition=CATALOGUE.latest("cancel-provider"), provider=owner
+    )
+    helpers.complete(application, dict(helpers.CANCEL_PROVIDER_ANSWERS))
+    client.force_login(prepared_by)
+    page = client.get(reverse("applications:check", args=[application.pk])).content.decode()
+    assert "Someone else needs to sign and send this application" in page
+    assert signer.full_name in page
+    assert "Sign and send application" not in page
+    response = client.post(reverse("applications:check", args=[application.pk]), {"confirm": "on"})
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.stage == "draft"

@@ -255,3 +255,18 @@ def test_a_manager_named_for_a_location_not_in_the_application_is_caught():
         problems
     )
     assert "Riverside House 1 has no registered manager: every location needs one" in problems
+
+
+@pytest.mark.django_db
+def test_the_same_cancellation_cannot_be_asked_twice_at_once():
+    first, signer = helpers.cancel_provider_application()
+    submission.sign_and_submit(application_id=first.pk, user=signer, declaration_confirmed=True)
+    assert first.provider is not None
+    second = drafts.start_application(
+        user=signer, definition=CATALOGUE.latest("cancel-provider"), provider=first.provider
+    )
+    helpers.complete(second, dict(helpers.CANCEL_PROVIDER_ANSWERS))
+    assert [p.message for p in blocking_problems(second)] == [
+        f"Application {first.reference} already asks for this change: follow that one, or "
+        "withdraw it first"
+    ]
