@@ -10,6 +10,7 @@ SCSS := $(wildcard portal/frontend/scss/*.scss)
 .PHONY: run test install static lint types lock bench clean
 
 run: install static
+	scripts/ensure_clamav.sh || true
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py serve_dev

@@ -47,7 +47,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
-from portal.demo.generator import REGIONS  # noqa: E402
+from portal.demo.register_vocabulary import REGIONS  # noqa: E402
 from portal.forms import engine  # noqa: E402
 from portal.forms.vocabulary import Kind  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("portal.home.urls")),
     path("", include("portal.organisations.urls")),
+    path("documents/", include("portal.documents.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
     path("applications/", include("portal.applications.urls")),

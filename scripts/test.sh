@@ -23,6 +23,7 @@ fi
 
 scripts/ensure_browser.sh || true
 scripts/ensure_nginx.sh || true
+scripts/ensure_clamav.sh || true
 
 echo "==> ruff"
 "$VENV/bin/ruff" check .

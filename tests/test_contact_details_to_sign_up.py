@@ -22,8 +22,8 @@ from portal.notifications.models import Notification, NotificationDraft, Notific
 from portal.notifications.samples import post_data
 from portal.organisations.access import registered_roles
 from portal.register.models import Location, Person, Provider, RoleType
+from tests import factories as f
 from tests.accounts.conftest import KNOWN_KEY, code_in, deliver_pending, totp_now
-from tests.notifications import factories as f
 from tests.notifications.browser_helpers import walk_draft
 from tests.support.browser import assert_accessible
 

@@ -2,6 +2,7 @@
 all stop on Ctrl-C."""
 
 import contextlib
+import json
 import os
 import signal
 import smtplib
@@ -57,6 +58,16 @@ def http_status(url):
         return error.code
     except OSError:
         return None
+
+
+def health(base):
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return json.loads(error.read())
+    except OSError:
+        return {}
 
 
 def test_the_mail_catcher_keeps_what_it_receives(tmp_path):
@@ -161,6 +172,10 @@ def serve_dev(tmp_path):
 def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
     with serve_dev(tmp_path) as (server, base, log_path, children):
         assert http_status(f"{base}/dev/emails/") == 200
+        # ClamAV's daemon runs beside the worker, on the socket under var/ (if installed).
+        if Path("/usr/sbin/clamd").exists():
+            wait_until(lambda: health(base).get("scanner") == "ok", timeout=60, what="clamd")
+            assert (tmp_path / "clamd" / "clamd.sock").exists()
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         wait_until(
@@ -171,7 +186,7 @@ def test_serve_dev_runs_web_worker_and_catcher_and_ctrl_c_stops_all(tmp_path):
         # The banner names localhost: browsers refuse passkeys on a bare IP address.
         port = base.rsplit(":", 1)[1]
         assert f"http://localhost:{port}/dev/emails/" in output
-        assert "Stopping the web server, worker and mail catcher" in output
+        assert "Stopping the web server, worker, mail catcher and virus scanner" in output
         assert http_status(f"{base}/") is None  # nothing listens any more
 
 

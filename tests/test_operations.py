@@ -40,7 +40,8 @@ def test_healthz_is_200_with_a_fresh_worker_heartbeat(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_without_any_worker(client):
+def test_healthz_is_503_without_any_worker(client, settings, tmp_path):
+    settings.CLAMD_ADDRESS = str(tmp_path / "no-scanner.sock")  # not a `make run` one
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {
@@ -48,7 +49,19 @@ def test_healthz_is_503_without_any_worker(client):
         "database": "ok",
         "worker": "no recent heartbeat",
         "last_worker_heartbeat": None,
+        # Reported, never counted in the status (see tests/documents for "ok").
+        "scanner": "unreachable",
     }
+
+
+@pytest.mark.django_db
+def test_healthz_says_when_the_virus_scanner_is_away_but_stays_healthy(client, settings, tmp_path):
+    settings.CLAMD_ADDRESS = str(tmp_path / "nobody.sock")
+    sweeper.beat(worker_id="worker-1", queues="*", started_at=timezone.now())
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["scanner"] == "unreachable"
+    assert "nobody.sock" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import PUBLIC, declared_access
 from portal.accounts.models import User
-from tests.accounts.factories import make_location, make_person, make_provider, make_role
+from tests.factories.register import give_role, make_location, make_person, make_provider
 from tests.support.production_server import (
     HOST,
     LoadBalancerClient,
@@ -125,7 +125,7 @@ def make_signed_up_manager(email: str) -> User:
     provider = make_provider("Harbour View Care")
     location = make_location(provider, "Harbour View House")
     person = make_person(email, "Priya", "Shah")
-    make_role(person, provider=provider, location=location)
+    give_role(person, provider=provider, location=location)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Priya Shah")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=TOTP_KEY, tolerance=1)
     return user

@@ -65,24 +65,34 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:check": (
         14,
         "the six types that name a registered person re-read the provider's live registered "
-        "people to re-check the answer when sending; 12 without the session write",
+        "people to re-check the answer when sending; the notification's first status-change "
+        "row (portal.workflow) is one more; 13 without the session write",
     ),
     "notifications:update": (
-        15,
-        "the notification is read by the view, then locked and read again",
+        14,
+        "the notification is read by the view (scoped), then locked and read again with who "
+        "at the regulator to tell; " + _STATUS_ROW,
     ),
-    "notifications:answer": (18, "question and notification each read, then locked and read again"),
-    "notifications_staff:ask": (13, _STATUS_ROW),
+    "notifications:answer": (
+        16,
+        "the notification is read by the view (scoped), then question and notification are "
+        "locked together; the last open question answered moves the status; " + _STATUS_ROW,
+    ),
     "notifications_staff:accept": (
-        26,
+        32,
         "accepting a change of email updates the register too; for a person with an account "
-        "it starts the owner's confirmation instead (the change, a code for the new address, "
-        "an email to each address, audit in both domains) and notes it on the decision",
+        "(as here) it starts the owner's confirmation instead: the account locked, the new "
+        "address checked, the change, a code for the new address under its rate limit, "
+        "audit in both domains, and a note on the decision (23 in all). The second accept "
+        "measured is for the same person, so it also replaces the change the first one left "
+        "waiting: that change ends, its code is voided, and the notification that asked for "
+        "it records the outcome (status row, audit, email to its sender): 9 more",
     ),
     "accounts:email_change_confirm": (
-        19,
+        20,
         "moving a sign-in address locks the account and the change, checks the code under its "
-        "row lock, updates both, audits, and tells the old and the new address",
+        "row lock, updates both, audits, tells the old and the new address, and voids any "
+        "other code sent to the new address (the change ends the one way every change ends)",
     ),
     "organisations:join": (
         19,

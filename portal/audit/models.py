@@ -4,15 +4,11 @@ from django.conf import settings
 from django.db import models
 
 
-class AuditEvent(models.Model):
-    """One thing that happened, by whom, to what. Insert-only: never updated or deleted.
+class ActedBy(models.Model):
+    """Who did something: their account (no database constraint, so a row outlives it) and
+    a label that still reads after the account is gone ("system", "register import", an
+    email address). Audit events and status changes both carry it."""
 
-    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002), so not even a bug or
-    a compromised web node can rewrite history.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -24,6 +20,20 @@ class AuditEvent(models.Model):
     # Who acted, as text, so the record still reads after an account is gone ("system",
     # "register import", an email address).
     actor_label = models.CharField(max_length=320)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(ActedBy):
+    """One thing that happened, by whom, to what. Insert-only: never updated or deleted.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002), so not even a bug or
+    a compromised web node can rewrite history.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occurred_at = models.DateTimeField(db_index=True)
     verb = models.CharField(max_length=100, db_index=True)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=100, blank=True)
@@ -31,7 +41,7 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ActedBy.Meta):
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["target_type", "target_id", "occurred_at"])]
 

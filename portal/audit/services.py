@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from portal.access import Principal
 from portal.audit.models import AuditEvent
-from portal.audit.verbs import AuditVerb, catalogued
+from portal.audit.verbs import AuditVerb
 from portal.operations.request_context import current_request_id
 
 # Keys whose values must never reach the audit log, whatever a caller passes. A key is split
@@ -70,7 +70,7 @@ class IncompleteAuditEvent(ValueError):
 
 def record(
     *,
-    verb: AuditVerb | str,
+    verb: AuditVerb,
     actor: Principal | None = None,
     actor_label: str | None = None,
     target: models.Model | None = None,
@@ -81,11 +81,14 @@ def record(
 ) -> AuditEvent:
     """Write one audit event in the caller's transaction.
 
-    `verb` is a catalogued AuditVerb (or its value); `actor` the principal who acted (None,
-    or someone not signed in, for the system); `target` a model instance, or give
-    `target_type` and `target_id` for things that are not rows.
+    `verb` is a member of a domain's AuditVerb catalogue, never its text (a typo in a string
+    would only fail when that line runs; a misspelt member fails mypy); `actor` the principal
+    who acted (None, or someone not signed in, for the system); `target` a model instance, or
+    give `target_type` and `target_id` for things that are not rows.
     """
-    entry = catalogued(verb)
+    if not isinstance(verb, AuditVerb):
+        raise TypeError(f"record() takes an AuditVerb member, not {type(verb).__name__} {verb!r}")
+    entry = verb
     missing = entry.required - set(data or {})
     if missing:
         raise IncompleteAuditEvent(f"An {entry.value} event must say {', '.join(sorted(missing))}")

@@ -8,9 +8,9 @@ from django.db import transaction
 from portal.accounts.models import User
 from portal.demo import showcase
 from portal.demo.accounts import load_demo_accounts
-from portal.demo.generator import generate_register
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
+from portal.demo.register_files import generate_register
 from portal.register.importing.run import run_import
 
 # A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people

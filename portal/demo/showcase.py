@@ -21,8 +21,8 @@ from portal.demo.accounts import (
     demo_role,
     second_factor_note,
 )
-from portal.demo.generator import ACTIVITIES
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
+from portal.demo.register_vocabulary import ACTIVITIES
 from portal.demo.registration import add_demo_conditions
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE

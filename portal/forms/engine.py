@@ -9,7 +9,7 @@ earlier answer drops the answers it made irrelevant.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,20 +254,29 @@ class PageForm(forms.Form):
         return result
 
 
-def initial_from_answers(page: Page, answers: Answers) -> dict[str, Any]:
-    initial: dict[str, Any] = {}
+def _stored_answers(page: Page, answers: Answers) -> Iterator[tuple[Question, Any, bool]]:
+    """Each of the page's stored answers as (question, value, identifier confirmed): dates as
+    dates (a stored date that no longer parses is skipped), everything else as stored."""
     for question in page.questions:
         value = answers.get(question.key)
         if value is None:
             continue
         if question.kind == Kind.DATE:
             try:
-                initial[question.key] = dt.date.fromisoformat(str(value))
+                value = dt.date.fromisoformat(str(value))
             except ValueError:
                 continue
-        else:
-            initial[question.key] = value
-        if question.kind == Kind.IDENTIFIER and answers.get(question.key + CONFIRM_SUFFIX) == value:
+        confirmed = question.kind == Kind.IDENTIFIER and answers.get(
+            question.key + CONFIRM_SUFFIX
+        ) == answers.get(question.key)
+        yield question, value, confirmed
+
+
+def initial_from_answers(page: Page, answers: Answers) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for question, value, confirmed in _stored_answers(page, answers):
+        initial[question.key] = value
+        if confirmed:
             initial[question.key + CONFIRM_SUFFIX] = True
     return initial
 
@@ -275,23 +284,16 @@ def initial_from_answers(page: Page, answers: Answers) -> dict[str, Any]:
 def data_from_answers(page: Page, answers: Answers) -> MultiValueDict[str, Any]:
     """Stored answers as if posted, to re-validate a whole draft before submission."""
     data: MultiValueDict[str, Any] = MultiValueDict()
-    for question in page.questions:
-        value = answers.get(question.key)
-        if value is None:
-            continue
-        if question.kind == Kind.DATE:
-            try:
-                day = dt.date.fromisoformat(str(value))
-            except ValueError:
-                continue
-            data[f"{question.key}-day"] = str(day.day)
-            data[f"{question.key}-month"] = str(day.month)
-            data[f"{question.key}-year"] = str(day.year)
+    for question, value, confirmed in _stored_answers(page, answers):
+        if isinstance(value, dt.date):
+            data[f"{question.key}-day"] = str(value.day)
+            data[f"{question.key}-month"] = str(value.month)
+            data[f"{question.key}-year"] = str(value.year)
         elif isinstance(value, list):
             data.setlist(question.key, [str(v) for v in value])
         else:
             data[question.key] = str(value)
-        if question.kind == Kind.IDENTIFIER and answers.get(question.key + CONFIRM_SUFFIX) == value:
+        if confirmed:
             data[question.key + CONFIRM_SUFFIX] = "on"
     return data
 

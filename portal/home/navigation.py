@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from portal.accounts import sessions
 from portal.accounts.views import SIGN_UP_PROVEN
-from portal.home.sections import Kind, Sections, sections_for
-from portal.staff_permissions import StaffPermission
+from portal.home.sections import Kind, Sections, sections_for, staff_sections
 
 # Session keys that say someone is part-way through signing up or in (set by accounts).
 PART_WAY_KEYS = (sessions.PENDING_USER, SIGN_UP_PROVEN)
@@ -51,25 +50,11 @@ def _provider_items(sections: Sections) -> list[Item]:
     return items
 
 
-_STAFF_SECTIONS = [
-    ("Inbox", "notifications_staff:inbox", StaffPermission.VIEW_NOTIFICATIONS_QUEUE),
-    ("Applications", "applications_staff:list", StaffPermission.VIEW_APPLICATIONS),
-    ("Register", "register:search", StaffPermission.VIEW_REGISTER),
-    ("Accounts", "accounts:staff_account_search", StaffPermission.MANAGE_ACCOUNTS),
-    (
-        "Second factor requests",
-        "accounts:staff_factor_resets",
-        StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
-    ),
-]
-
-
 def _staff_items(sections: Sections) -> list[Item]:
     """The back-office sections whose staff permission this member of staff holds."""
     return [Item("Home", reverse("home:index"))] + [
-        Item(text, reverse(name))
-        for text, name, permission in _STAFF_SECTIONS
-        if permission in sections.staff
+        Item(section.navigation_text, reverse(section.url_name))
+        for section in staff_sections(sections)
     ]
 
 

@@ -49,6 +49,52 @@ class Sections:
         return len(self.providers) > 1
 
 
+@dataclass(frozen=True)
+class StaffSection:
+    """A part of the back office, reached only with its named staff permission."""
+
+    navigation_text: str  # short, for the service navigation
+    home_text: str  # the link on the staff home
+    url_name: str
+    permission: StaffPermission
+
+
+STAFF_SECTIONS = (
+    StaffSection(
+        "Inbox",
+        "Notifications inbox",
+        "notifications_staff:inbox",
+        StaffPermission.VIEW_NOTIFICATIONS_QUEUE,
+    ),
+    StaffSection(
+        "Applications",
+        "Registration applications",
+        "applications_staff:list",
+        StaffPermission.VIEW_APPLICATIONS,
+    ),
+    StaffSection(
+        "Register", "Search the register", "register:search", StaffPermission.VIEW_REGISTER
+    ),
+    StaffSection(
+        "Accounts",
+        "Find an account",
+        "accounts:staff_account_search",
+        StaffPermission.MANAGE_ACCOUNTS,
+    ),
+    StaffSection(
+        "Second factor requests",
+        "Second factor reset requests",
+        "accounts:staff_factor_resets",
+        StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
+    ),
+)
+
+
+def staff_sections(sections: Sections) -> list[StaffSection]:
+    """The back-office sections this member of staff holds the permission for, in order."""
+    return [section for section in STAFF_SECTIONS if section.permission in sections.staff]
+
+
 def _provider_sections(user: Any, chosen: str | None) -> Sections:
     held = {
         provider_id: access for provider_id, access in access_for(user).items() if access.any_access

@@ -12,6 +12,7 @@ from portal.notifications.models import Notification, NotificationDraft, Notific
 from portal.organisations import selectors as organisations
 from portal.organisations import services as organisation_services
 from portal.organisations.models import Invitation, JoinRequest
+from portal.staff_permissions import StaffPermission
 
 # How many of each kind of item the home lists before pointing to the full list.
 SHOWN = 5
@@ -64,15 +65,23 @@ def getting_access(user: Any) -> GettingAccess:
 
 @dataclass(frozen=True)
 class StaffWork:
-    queue: notifications.QueueSummary
-    factor_resets: list[SecondFactorResetRequest]
+    """What waits for a member of staff, only from the sections their permissions open:
+    None for a section they may not see (and so never read)."""
+
+    queue: notifications.QueueSummary | None
+    factor_resets: list[SecondFactorResetRequest] | None
     more_factor_resets: bool
 
 
-def staff_work() -> StaffWork:
-    resets = list(pending_factor_resets()[: SHOWN + 1])
+def staff_work(held: frozenset[StaffPermission]) -> StaffWork:
+    queue = None
+    if StaffPermission.VIEW_NOTIFICATIONS_QUEUE in held:
+        queue = notifications.queue_summary(latest=SHOWN)
+    resets = None
+    if StaffPermission.DECIDE_SECOND_FACTOR_RESETS in held:
+        resets = list(pending_factor_resets()[: SHOWN + 1])
     return StaffWork(
-        queue=notifications.queue_summary(latest=SHOWN),
-        factor_resets=resets[:SHOWN],
-        more_factor_resets=len(resets) > SHOWN,
+        queue=queue,
+        factor_resets=resets[:SHOWN] if resets is not None else None,
+        more_factor_resets=resets is not None and len(resets) > SHOWN,
     )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.home import selectors
-from portal.home.sections import Kind, sections_for
+from portal.home.sections import Kind, sections_for, staff_sections
 from portal.notifications.catalogue import CATALOGUE
 
 
@@ -18,7 +18,14 @@ def index(request: HttpRequest) -> HttpResponse:
     assert sections is not None  # signed in, so there is an answer
     user = request.user
     if sections.kind is Kind.STAFF:
-        return render(request, "home/staff.html", {"work": selectors.staff_work()})
+        return render(
+            request,
+            "home/staff.html",
+            {
+                "work": selectors.staff_work(sections.staff),
+                "staff_sections": staff_sections(sections),
+            },
+        )
     if sections.kind is Kind.NO_ROLE:
         return render(
             request,

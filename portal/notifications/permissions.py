@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from portal.access import Principal
 from portal.notifications.models import Notification
 from portal.notifications.references import sequence_of
 from portal.organisations import access as organisation_access
@@ -64,7 +65,7 @@ class NotifierScope:
         )
 
 
-def scope_for(user: Any, permission: str = VIEW) -> NotifierScope:
+def scope_for(user: Principal | None, permission: str = VIEW) -> NotifierScope:
     """Where the user holds `permission`, worked out once per user object."""
     cache: dict[str, NotifierScope] | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cache is None:
@@ -88,11 +89,11 @@ def scope_for(user: Any, permission: str = VIEW) -> NotifierScope:
     return scope
 
 
-def providers_user_can_notify_for(user: Any) -> QuerySet[Provider]:
+def providers_user_can_notify_for(user: Principal | None) -> QuerySet[Provider]:
     return Provider.objects.filter(pk__in=scope_for(user, DRAFT).provider_ids).order_by("name")
 
 
-def locations_user_can_notify_for(user: Any, provider: Provider) -> QuerySet[Location]:
+def locations_user_can_notify_for(user: Principal | None, provider: Provider) -> QuerySet[Location]:
     scope = scope_for(user, DRAFT)
     locations = Location.objects.filter(provider=provider).exclude(
         registration_status="Deregistered"
@@ -102,7 +103,7 @@ def locations_user_can_notify_for(user: Any, provider: Provider) -> QuerySet[Loc
     return locations.filter(pk__in=list(scope.locations)).order_by("name")
 
 
-def locations_in_scope(user: Any) -> QuerySet[Location]:
+def locations_in_scope(user: Principal | None) -> QuerySet[Location]:
     """Every location whose notifications the user may see (for filters)."""
     scope = scope_for(user, VIEW)
     return Location.objects.filter(
@@ -110,36 +111,40 @@ def locations_in_scope(user: Any) -> QuerySet[Location]:
     ).order_by("name")
 
 
-def can_notify_for_provider_as_a_whole(user: Any, provider: Provider) -> bool:
+def can_notify_for_provider_as_a_whole(user: Principal | None, provider: Provider) -> bool:
     """Provider-level changes (name, directors, insolvency) need the whole provider."""
     return provider.pk in scope_for(user, DRAFT).whole_providers
 
 
-def can_notify_for(user: Any, provider: Provider, location: Location | None) -> bool:
+def can_notify_at_some_location_of(user: Principal | None, provider: Provider) -> bool:
+    return provider.pk in scope_for(user, DRAFT).locations.values()
+
+
+def can_notify_for(user: Principal | None, provider: Provider, location: Location | None) -> bool:
     if location is not None and location.provider_id != provider.pk:
         return False
     return scope_for(user, DRAFT).covers(provider.pk, location.pk if location else None)
 
 
-def can_view_notification(user: Any, notification: Any) -> bool:
+def can_view_notification(user: Principal | None, notification: Any) -> bool:
     return scope_for(user, VIEW).covers(notification.provider_id, notification.location_id)
 
 
-def can_edit_draft(user: Any, draft: Any) -> bool:
+def can_edit_draft(user: Principal | None, draft: Any) -> bool:
     return scope_for(user, DRAFT).covers(draft.provider_id, draft.location_id)
 
 
-def can_send(user: Any, item: Any) -> bool:
+def can_send(user: Principal | None, item: Any) -> bool:
     """Send a draft, add an update or answer a question (for a draft or a notification)."""
     return scope_for(user, SUBMIT).covers(item.provider_id, item.location_id)
 
 
-def visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Only the sent notifications of `queryset` the user may see."""
     return queryset.filter(scope_for(user, VIEW).filter_q())
 
 
-def drafts_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def drafts_visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Only the drafts the user may work on."""
     return queryset.filter(scope_for(user, DRAFT).filter_q())
 
@@ -147,7 +152,7 @@ def drafts_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
 _CHECKED_ATTRIBUTE = "_notification_checked"
 
 
-def visible_notification(user: Any, reference: str) -> Notification | None:
+def visible_notification(user: Principal | None, reference: str) -> Notification | None:
     """The notification with this reference, if the user may see it. The permission check
     of a URL naming it leaves it on the user object for the view to take, so the page does
     not read it twice."""

@@ -7,13 +7,14 @@ the same apply path as an immediate acceptance.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.audit.services import record
+from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.models import Notification, ScheduledChange
 
 EFFECTIVE_DATE_ANSWER = "effective_on"
@@ -36,7 +37,7 @@ def takes_effect_on(notification: Notification) -> dt.date | None:
 # No savepoint of its own: it runs inside the acceptance's transaction, whose work it is part of.
 @transaction.atomic(savepoint=False)
 def hold_if_dated(
-    *, notification: Notification, staff: Any, request: HttpRequest | None = None
+    *, notification: Notification, staff: User, request: HttpRequest | None = None
 ) -> bool:
     """On acceptance: if the change takes effect after today, record it as accepted and
     pending until its date (audited) and return True; otherwise return False, and the
@@ -48,7 +49,7 @@ def hold_if_dated(
         notification=notification, takes_effect_on=effective_on, accepted_by=staff
     )
     record(
-        verb="notifications.change_scheduled",
+        verb=NotificationsVerb.CHANGE_SCHEDULED,
         actor=staff,
         target=notification,
         data={"reference": notification.reference, "takes_effect_on": effective_on.isoformat()},

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from portal.access import Principal
 from portal.forms.models import DraftStatus
 from portal.notifications import permissions
 from portal.notifications.models import (
@@ -25,7 +26,7 @@ from portal.register.models import Location, Provider
 from portal.workflow.selectors import timeline
 
 
-def provider_for(user: Any, provider_id: str) -> Provider:
+def provider_for(user: Principal | None, provider_id: str) -> Provider:
     provider = Provider.objects.filter(pk=provider_id).first()
     if (
         provider is None
@@ -35,7 +36,7 @@ def provider_for(user: Any, provider_id: str) -> Provider:
     return provider
 
 
-def location_for(user: Any, provider: Provider, location_id: str) -> Location:
+def location_for(user: Principal | None, provider: Provider, location_id: str) -> Location:
     location = (
         Location.objects.filter(pk=location_id, provider=provider)
         .prefetch_related("activities", "service_types")
@@ -46,7 +47,7 @@ def location_for(user: Any, provider: Provider, location_id: str) -> Location:
     return location
 
 
-def draft_for(user: Any, draft_id: Any) -> NotificationDraft:
+def draft_for(user: Principal | None, draft_id: Any) -> NotificationDraft:
     draft = (
         NotificationDraft.objects.select_related("provider", "location", "last_edited_by")
         .filter(pk=draft_id)
@@ -57,26 +58,25 @@ def draft_for(user: Any, draft_id: Any) -> NotificationDraft:
     return draft
 
 
-def notification_for(user: Any, reference: str) -> Notification:
+def notification_for(user: Principal | None, reference: str) -> Notification:
     notification = permissions.visible_notification(user, reference)
     if notification is None:
         raise Http404("No such notification")
     return notification
 
 
-def last_staff_member_email(notification: Notification) -> str | None:
-    """Who at the regulator last dealt with this notification (to tell them of an update)."""
-    question = (
-        NotificationMessage.objects.filter(notification=notification, kind=MessageKind.QUESTION)
-        .select_related("author")
+def with_last_staff_email(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Annotate `last_staff_email`: who at the regulator last dealt with each notification
+    (asked the latest question, or else decided it), to tell them of an update. Read in the
+    same statement as the notification."""
+    last_asker = (
+        NotificationMessage.objects.filter(notification=OuterRef("pk"), kind=MessageKind.QUESTION)
         .order_by("-created_at")
-        .first()
+        .values("author__email")[:1]
     )
-    if question:
-        return str(question.author.email)
-    if notification.decided_by_id:
-        return str(notification.decided_by.email)  # type: ignore[union-attr]
-    return None
+    return queryset.annotate(
+        last_staff_email=Coalesce(Subquery(last_asker), F("decided_by__email"))
+    )
 
 
 def thread(notification: Notification) -> list[NotificationMessage]:
@@ -141,7 +141,7 @@ class HistoryFilters:
     reference: str = ""
 
 
-def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
+def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
     """Submitted notifications in the user's scope, newest first."""
     queryset = permissions.visible_to(user, Notification.objects.all())
     if filters.reference:
@@ -174,7 +174,7 @@ def history(user: Any, filters: HistoryFilters) -> QuerySet[Notification]:
     )
 
 
-def open_drafts(user: Any) -> QuerySet[NotificationDraft]:
+def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:
     return (
         permissions.drafts_visible_to(
             user, NotificationDraft.objects.filter(status=DraftStatus.OPEN)
@@ -184,7 +184,7 @@ def open_drafts(user: Any) -> QuerySet[NotificationDraft]:
     )
 
 
-def owed(user: Any, limit: int = 10) -> list[Notification]:
+def owed(user: Principal | None, limit: int = 10) -> list[Notification]:
     """What the provider still has to tell us (returns from absence, plans), soonest first."""
     return list(
         permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
@@ -194,7 +194,7 @@ def owed(user: Any, limit: int = 10) -> list[Notification]:
     )
 
 
-def open_questions(user: Any, limit: int = 10) -> list[NotificationMessage]:
+def open_questions(user: Principal | None, limit: int = 10) -> list[NotificationMessage]:
     scope_q = permissions.scope_for(user, permissions.SUBMIT).filter_q("notification__")
     return list(
         NotificationMessage.objects.filter(scope_q, kind=MessageKind.QUESTION, answered=False)

@@ -11,15 +11,18 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
 from portal.notifications import permissions, scheduled_changes, selectors
+from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
+from portal.notifications.errors import NotificationError, refused
 from portal.notifications.models import (
     MessageKind,
     Notification,
@@ -30,11 +33,7 @@ from portal.notifications.models import (
 from portal.register.models import Location, Person, Provider, RoleAssignment
 from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.workflow.lifecycle import TransitionRefused
-from portal.workflow.services import lock, record_start, transition
-
-
-class NotificationError(Exception):
-    """A request the rules refuse; the message is fit to show the user."""
+from portal.workflow.services import lock, mark_locked, record_start, transition
 
 
 def inbox_email() -> str:
@@ -101,20 +100,20 @@ def engine_context(
 @transaction.atomic
 def start_draft(
     *,
-    user: Any,
+    user: User,
     provider: Provider,
     location: Location | None,
     definition: NotificationType,
     request: HttpRequest | None = None,
 ) -> NotificationDraft:
     if not permissions.can_notify_for(user, provider, location):
-        raise NotificationError("You cannot send notifications for this provider or location.")
-    if location is None and not permissions.can_notify_for_provider_as_a_whole(user, provider):
-        raise NotificationError("Only people registered for the whole provider can send this.")
+        if location is None and permissions.can_notify_at_some_location_of(user, provider):
+            raise refused(NotificationError.WHOLE_PROVIDER_ONLY)
+        raise refused(NotificationError.NOT_IN_SCOPE)
     target = notifying_for(provider, location)
     refusal = definition.refusal(target)
     if refusal:
-        raise NotificationError(refusal)
+        raise refused(NotificationError.TYPE_NOT_APPLICABLE, refusal)
     answers: dict[str, Any] = {
         CONTEXT_PRIMARY_MEDICAL: "yes" if _is_primary_medical(target) else "no",
         "submitter_email": user.email,
@@ -131,7 +130,7 @@ def start_draft(
         last_edited_by=user,
     )
     record(
-        verb="notifications.draft_started",
+        verb=NotificationsVerb.DRAFT_STARTED,
         actor=user,
         target=draft,
         data={"type": definition.slug, "version": definition.version},
@@ -151,7 +150,7 @@ class SaveResult:
 def save_page(
     *,
     draft_id: Any,
-    user: Any,
+    user: User,
     page_key: str,
     answers: dict[str, Any],
     complete: bool,
@@ -161,10 +160,9 @@ def save_page(
     """Merge one page's answers into the draft. Only this page's keys change, so two tabs
     working on different pages never overwrite each other."""
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    if draft.status != DraftStatus.OPEN:
-        raise NotificationError("This notification has already been sent.")
+    _refuse_unless_open(draft)
     if not permissions.can_edit_draft(user, draft):
-        raise NotificationError("You cannot change this draft.")
+        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
     changed_elsewhere = draft.save_page(
         definition=definition_of(draft),
         page_key=page_key,
@@ -174,7 +172,7 @@ def save_page(
         seen_revision=seen_revision,
     )
     record(
-        verb="notifications.draft_saved",
+        verb=NotificationsVerb.DRAFT_SAVED,
         actor=user,
         target=draft,
         data={"page": page_key, "complete": complete, "revision": draft.revision},
@@ -184,20 +182,31 @@ def save_page(
 
 
 @transaction.atomic
-def discard_draft(*, draft_id: Any, user: Any, request: HttpRequest | None = None) -> None:
+def discard_draft(*, draft_id: Any, user: User, request: HttpRequest | None = None) -> None:
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    if draft.status != DraftStatus.OPEN or not permissions.can_edit_draft(user, draft):
-        raise NotificationError("This draft cannot be deleted.")
+    _refuse_unless_open(draft)
+    if not permissions.can_edit_draft(user, draft):
+        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
-    record(verb="notifications.draft_discarded", actor=user, target=draft, request=request)
+    record(verb=NotificationsVerb.DRAFT_DISCARDED, actor=user, target=draft, request=request)
+
+
+def _refuse_unless_open(draft: NotificationDraft) -> None:
+    if draft.status == DraftStatus.SUBMITTED:
+        raise refused(NotificationError.DRAFT_ALREADY_SENT)
+    if draft.status != DraftStatus.OPEN:
+        raise refused(NotificationError.DRAFT_DELETED)
 
 
 def definition_of(item: NotificationDraft | Notification) -> NotificationType:
     definition = CATALOGUE.get(item.type_slug, item.version)
     if definition is None:  # pragma: no cover - versions are never removed from the catalogue
-        raise NotificationError(f"Unknown notification type {item.type_slug} v{item.version}")
+        raise refused(
+            NotificationError.UNKNOWN_TYPE_VERSION,
+            f"Unknown notification type {item.type_slug} v{item.version}",
+        )
     return definition
 
 
@@ -235,7 +244,7 @@ def _next_due(definition: NotificationType, answers: dict[str, Any]) -> tuple[dt
 def submit_draft(
     *,
     draft_id: Any,
-    user: Any,
+    user: User,
     declaration_confirmed: bool,
     request: HttpRequest | None = None,
 ) -> Notification:
@@ -250,20 +259,16 @@ def submit_draft(
         # Outside the user's scope the draft does not exist for them.
         raise NotificationDraft.DoesNotExist
     if not permissions.can_send(user, draft):
-        raise NotificationError(
-            "You can prepare this notification, but you do not have permission to send it. "
-            "Ask someone who can send notifications for this location to check and send it."
-        )
+        raise refused(NotificationError.SEND_NOT_PERMITTED)
     if draft.status == DraftStatus.SUBMITTED:
         return Notification.objects.get(draft=draft)
-    if draft.status != DraftStatus.OPEN:
-        raise NotificationError("This draft was deleted.")
+    _refuse_unless_open(draft)
     definition = definition_of(draft)
     context = engine_context(definition, draft.provider_id, draft.location_id)
     if engine.incomplete_pages(definition, draft.answers, context):
-        raise NotificationError("Answer every question before you send the notification.")
+        raise refused(NotificationError.ANSWERS_INCOMPLETE)
     if definition.declaration and not declaration_confirmed:
-        raise NotificationError("Confirm the declaration to send the notification")
+        raise refused(NotificationError.DECLARATION_NOT_CONFIRMED)
     now = timezone.now()
     answers = dict(draft.answers)
     due_on = definition.deadline.due_on(answers)
@@ -289,7 +294,7 @@ def submit_draft(
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
     record(
-        verb="notifications.submitted",
+        verb=NotificationsVerb.SUBMITTED,
         actor=user,
         target=notification,
         data={
@@ -320,12 +325,14 @@ def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
     """A lifecycle move (portal.workflow): status-change row and audit event included."""
     try:
         transition(notification, action, **kwargs)
-    except TransitionRefused as refused:
-        raise NotificationError(refused.reason) from refused
+    except TransitionRefused as refusal:
+        raise refused(NotificationError.NOT_NOW, refusal.reason) from refusal
 
 
-def _locked(notification_id: int) -> Notification:
+def _locked(notification_id: int, *, with_staff_email: bool = False) -> Notification:
     locking = Notification.objects.select_for_update(of=("self",))
+    if with_staff_email:
+        locking = selectors.with_last_staff_email(locking)
     return lock(locking.select_related("provider", "location", "submitted_by"), pk=notification_id)
 
 
@@ -333,22 +340,20 @@ def _locked(notification_id: int) -> Notification:
 def add_update(
     *,
     notification_id: int,
-    user: Any,
+    user: User,
     follow_up_key: str,
     answers: dict[str, Any],
     body: str,
     request: HttpRequest | None = None,
 ) -> NotificationMessage:
-    notification = _locked(notification_id)
+    notification = _locked(notification_id, with_staff_email=True)
     if not permissions.can_send(user, notification):
-        raise NotificationError("You do not have permission to send updates to this notification.")
+        raise refused(NotificationError.UPDATE_NOT_PERMITTED)
     definition = definition_of(notification)
     if follow_up_key and definition.follow_up(follow_up_key) is None:
-        raise NotificationError("That is not an update this notification takes.")
+        raise refused(NotificationError.UNKNOWN_FOLLOW_UP)
     if notification.status in (NotificationStatus.ACCEPTED, NotificationStatus.REJECTED):
-        raise NotificationError(
-            "This notification has been decided. Send a new notification instead."
-        )
+        raise refused(NotificationError.ALREADY_DECIDED)
     changes: dict[str, Any] = {"last_activity_at": timezone.now()}
     owed = definition.due_after
     if owed and follow_up_key == owed.satisfied_by:
@@ -358,7 +363,7 @@ def add_update(
         "provider_update",
         actor=user,
         changes=changes,
-        verb="notifications.update_added",
+        verb=NotificationsVerb.UPDATE_ADDED,
         data={"reference": notification.reference, "follow_up": follow_up_key},
         request=request,
     )
@@ -372,7 +377,7 @@ def add_update(
     )
     follow_up = definition.follow_up(follow_up_key) if follow_up_key else None
     queue_email(
-        to=selectors.last_staff_member_email(notification) or inbox_email(),
+        to=notification.last_staff_email or inbox_email(),  # type: ignore[attr-defined]
         template="notification_update",
         context={
             "reference": notification.reference,
@@ -386,17 +391,17 @@ def add_update(
 
 @transaction.atomic
 def ask_question(
-    *, notification_id: int, staff: Any, body: str, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, body: str, request: HttpRequest | None = None
 ) -> NotificationMessage:
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
-        raise NotificationError("Only regulator staff can ask questions.")
+        raise refused(NotificationError.STAFF_ONLY, "Only regulator staff can ask questions.")
     notification = _locked(notification_id)
     _transition(
         notification,
         "ask_question",
         actor=staff,
         changes={"last_activity_at": timezone.now()},
-        verb="notifications.question_asked",
+        verb=NotificationsVerb.QUESTION_ASKED,
         data={"reference": notification.reference},
         request=request,
     )
@@ -409,20 +414,32 @@ def ask_question(
 
 @transaction.atomic
 def answer_question(
-    *, question_id: int, user: Any, body: str, request: HttpRequest | None = None
+    *,
+    question_id: int,
+    user: User,
+    body: str,
+    notification_id: int | None = None,
+    request: HttpRequest | None = None,
 ) -> NotificationMessage:
+    """Answer a question (of the notification `notification_id`, when given: a page names
+    both). The question and its notification are read and locked in one statement."""
+    of_notification = {} if notification_id is None else {"notification_id": notification_id}
     question = (
-        NotificationMessage.objects.select_for_update(of=("self",))
-        .select_related("author")
-        .get(pk=question_id, kind=MessageKind.QUESTION)
-    )
-    notification = _locked(question.notification_id)
-    if not permissions.can_send(user, notification):
-        raise NotificationError(
-            "You do not have permission to answer questions about this notification."
+        NotificationMessage.objects.select_for_update(of=("self", "notification"))
+        .select_related(
+            "author",
+            "notification__provider",
+            "notification__location",
+            "notification__submitted_by",
         )
+        .get(pk=question_id, kind=MessageKind.QUESTION, **of_notification)
+    )
+    notification = question.notification
+    mark_locked(notification)
+    if not permissions.can_send(user, notification):
+        raise refused(NotificationError.ANSWER_NOT_PERMITTED)
     if question.answered:
-        raise NotificationError("This question has already been answered.")
+        raise refused(NotificationError.QUESTION_ALREADY_ANSWERED)
     answer = NotificationMessage.objects.create(
         notification=notification,
         kind=MessageKind.ANSWER,
@@ -433,7 +450,7 @@ def answer_question(
     question.answered = True
     question.save(update_fields=["answered"])
     audit: dict[str, Any] = {
-        "verb": "notifications.question_answered",
+        "verb": NotificationsVerb.QUESTION_ANSWERED,
         "data": {"reference": notification.reference, "question": question.pk},
         "request": request,
     }
@@ -465,13 +482,13 @@ def answer_question(
 def _staff_status_change(
     *,
     notification_id: int,
-    staff: Any,
+    staff: User,
     action: str,
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Notification:
     if not has_staff_permission(staff, StaffPermission.DECIDE_NOTIFICATIONS):
-        raise NotificationError("Only regulator staff can do that.")
+        raise refused(NotificationError.STAFF_ONLY)
     notification = _locked(notification_id)
     now = timezone.now()
     _transition(
@@ -493,7 +510,7 @@ def _staff_status_change(
 
 @transaction.atomic
 def mark_reviewed(
-    *, notification_id: int, staff: Any, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, request: HttpRequest | None = None
 ) -> Notification:
     return _staff_status_change(
         notification_id=notification_id, staff=staff, action="mark_reviewed", request=request
@@ -502,7 +519,7 @@ def mark_reviewed(
 
 @transaction.atomic
 def close(
-    *, notification_id: int, staff: Any, reason: str = "", request: HttpRequest | None = None
+    *, notification_id: int, staff: User, reason: str = "", request: HttpRequest | None = None
 ) -> Notification:
     return _staff_status_change(
         notification_id=notification_id, staff=staff, action="close", reason=reason, request=request
@@ -521,7 +538,7 @@ def _email_decision(notification: Notification) -> None:
 
 @transaction.atomic
 def accept_change(
-    *, notification_id: int, staff: Any, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, request: HttpRequest | None = None
 ) -> Notification:
     """Accept a change of contact details; a new email for a registered person goes into the
     register (which tells accounts, so the person can sign up with it)."""
@@ -535,7 +552,7 @@ def accept_change(
     return notification
 
 
-def apply_accepted_change(*, notification: Notification, actor: Any) -> None:
+def apply_accepted_change(*, notification: Notification, actor: User | None) -> None:
     """Put an accepted change into the register: now, or on its date (scheduled_changes)."""
     answers = notification.answers
     if answers.get("new_email") and answers.get("changed_person"):
@@ -566,10 +583,10 @@ def _note_on_decision(notification: Notification, note: str) -> None:
 
 @transaction.atomic
 def reject_change(
-    *, notification_id: int, staff: Any, reason: str, request: HttpRequest | None = None
+    *, notification_id: int, staff: User, reason: str, request: HttpRequest | None = None
 ) -> Notification:
     if not reason.strip():
-        raise NotificationError("Enter the reason for rejecting the change")
+        raise refused(NotificationError.REJECTION_REASON_MISSING)
     notification = _staff_status_change(
         notification_id=notification_id,
         staff=staff,

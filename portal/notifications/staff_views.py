@@ -8,18 +8,20 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import requires
+from portal.accounts.sessions import signed_in_user
+from portal.errors import ServiceError
 from portal.forms import engine
 from portal.notifications import scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import Notification, NotificationStatus
-from portal.notifications.references import PREFIX, normalise
+from portal.notifications.references import PREFIX, normalise, sequence_of
 from portal.notifications.views import _thread_rows
 from portal.register.models import Person
 from portal.staff_permissions import StaffPermission
@@ -193,13 +195,40 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _run(
     request: HttpRequest, reference: str, action: Any, success: str, **kwargs: Any
 ) -> HttpResponseBase:
-    notification = selectors.staff_notification(reference)
+    # The service reads the notification under its row lock; reading it here first as well
+    # would cost a statement for nothing (the reference is the id, with a check digit).
+    notification_id = sequence_of(reference)
+    if notification_id is None:
+        raise Http404("No such notification")
     try:
-        action(notification_id=notification.pk, staff=request.user, request=request, **kwargs)
-    except services.NotificationError as error:
+        action(
+            notification_id=notification_id,
+            staff=signed_in_user(request),
+            request=request,
+            **kwargs,
+        )
+    except Notification.DoesNotExist as missing:
+        raise Http404("No such notification") from missing
+    except ServiceError as error:
         return _staff_page(request, reference, error=str(error))
     messages.success(request, success)
     return redirect("notifications_staff:detail", reference=reference)
+
+
+def _run_with_form(
+    request: HttpRequest,
+    reference: str,
+    form: forms.Form,
+    form_key: str,
+    action: Any,
+    success: str,
+    answer: str,
+) -> HttpResponseBase:
+    """A decision that takes one answer from a form: the page again with the form's errors,
+    or the action given that answer (`answer` names both the field and the argument)."""
+    if not form.is_valid():
+        return _staff_page(request, reference, form=form, **{form_key: form})
+    return _run(request, reference, action, success, **{answer: form.cleaned_data[answer]})
 
 
 @requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
@@ -212,14 +241,14 @@ def mark_reviewed(request: HttpRequest, reference: str) -> HttpResponseBase:
 @require_POST
 def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = QuestionForm(request.POST)
-    if not form.is_valid():
-        return _staff_page(request, reference, question_form=form, form=form)
-    return _run(
+    return _run_with_form(
         request,
         reference,
+        form,
+        "question_form",
         services.ask_question,
         "Your question has been sent to the provider.",
-        body=form.cleaned_data["body"],
+        "body",
     )
 
 
@@ -227,14 +256,8 @@ def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
 @require_POST
 def close(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = CloseForm(request.POST, prefix="close")
-    if not form.is_valid():
-        return _staff_page(request, reference, close_form=form, form=form)
-    return _run(
-        request,
-        reference,
-        services.close,
-        f"{reference} closed.",
-        reason=form.cleaned_data["reason"],
+    return _run_with_form(
+        request, reference, form, "close_form", services.close, f"{reference} closed.", "reason"
     )
 
 
@@ -253,12 +276,12 @@ def accept(request: HttpRequest, reference: str) -> HttpResponseBase:
 @require_http_methods(["POST"])
 def reject(request: HttpRequest, reference: str) -> HttpResponseBase:
     form = RejectForm(request.POST, prefix="reject")
-    if not form.is_valid():
-        return _staff_page(request, reference, reject_form=form, form=form)
-    return _run(
+    return _run_with_form(
         request,
         reference,
+        form,
+        "reject_form",
         services.reject_change,
         "Change rejected. The provider has been told why.",
-        reason=form.cleaned_data["reason"],
+        "reason",
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal.audit.services import record
 from portal.notifications import scheduled_changes, services
+from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.models import ScheduledChange
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def apply_due_changes() -> int:
             change.applied_at = timezone.now()
             change.save(update_fields=["applied_at"])
             record(
-                verb="notifications.change_applied",
+                verb=NotificationsVerb.CHANGE_APPLIED,
                 actor=change.accepted_by,
                 target=change.notification,
                 data={

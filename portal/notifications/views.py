@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import (
     Http404,
@@ -20,6 +21,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
+from portal.accounts.sessions import signed_in_user
+from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
@@ -36,7 +39,12 @@ from portal.notifications.forms import (
     HelperForm,
     UpdateForm,
 )
-from portal.notifications.models import MessageKind, Notification, NotificationDraft
+from portal.notifications.models import (
+    MessageKind,
+    Notification,
+    NotificationDraft,
+    NotificationMessage,
+)
 from portal.register.models import Location, Provider
 
 HISTORY_PAGE_SIZE = 50
@@ -183,14 +191,18 @@ def start(request: HttpRequest, provider_id: str, location_key: str, slug: str) 
     definition = _definition(slug)
     refusal = definition.refusal(services.notifying_for(provider, location))
     if request.method == "POST" and refusal is None:
-        draft = services.start_draft(
-            user=request.user,
-            provider=provider,
-            location=location,
-            definition=definition,
-            request=request,
-        )
-        return redirect("notifications:draft", draft_id=draft.pk)
+        try:
+            draft = services.start_draft(
+                user=signed_in_user(request),
+                provider=provider,
+                location=location,
+                definition=definition,
+                request=request,
+            )
+        except ServiceError as problem:  # access changed since the page was shown
+            refusal = problem.message
+        else:
+            return redirect("notifications:draft", draft_id=draft.pk)
     return render(
         request,
         "notifications/start.html",
@@ -284,7 +296,9 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     context = services.engine_context(definition, item.provider_id, item.location_id)
     returning = request.GET.get("return") == "check"
     if request.method == "POST":
-        save = partial(services.save_page, draft_id=item.pk, user=request.user, request=request)
+        save = partial(
+            services.save_page, draft_id=item.pk, user=signed_in_user(request), request=request
+        )
         done, form, item = FLOW.post_page(
             request, definition=definition, page=page, draft=item, context=context, save=save
         )
@@ -337,13 +351,13 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
         try:
             notification = services.submit_draft(
                 draft_id=draft_id,
-                user=request.user,
+                user=signed_in_user(request),
                 declaration_confirmed=DeclarationForm(request.POST).is_valid(),
                 request=request,
             )
         except NotificationDraft.DoesNotExist as missing:
             raise Http404("No such draft") from missing
-        except services.NotificationError as error:
+        except ServiceError as error:
             submit_error = str(error)
         else:
             return redirect("notifications:confirmation", reference=notification.reference)
@@ -382,8 +396,12 @@ def discard(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     if item.status != DraftStatus.OPEN:
         raise Http404("No such draft")
     if request.method == "POST":
-        services.discard_draft(draft_id=item.pk, user=request.user, request=request)
-        messages.success(request, "The draft has been deleted.")
+        try:
+            services.discard_draft(draft_id=item.pk, user=signed_in_user(request), request=request)
+        except ServiceError as problem:  # sent or deleted in another tab meanwhile
+            messages.error(request, problem.message)
+        else:
+            messages.success(request, "The draft has been deleted.")
         return redirect("notifications:history")
     return render(
         request,
@@ -496,12 +514,11 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
     else:
         page = None
         form = UpdateForm(request.POST or None)
-    error = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.add_update(
                 notification_id=notification.pk,
-                user=request.user,
+                user=signed_in_user(request),
                 follow_up_key=follow_up.key if follow_up else "",
                 answers={k: v for k, v in form.page_answers().items() if v is not None}
                 if follow_up
@@ -509,8 +526,8 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
                 body="" if follow_up else form.cleaned_data["body"],
                 request=request,
             )
-        except services.NotificationError as problem:
-            error = str(problem)
+        except ServiceError as problem:
+            _show_refusal(form, problem)
         else:
             messages.success(request, f"Your update to {notification.reference} has been sent.")
             return redirect("notifications:detail", reference=notification.reference)
@@ -523,7 +540,6 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
             "follow_up": follow_up,
             "page": page,
             "form": form,
-            "error": error,
         },
     )
 
@@ -532,6 +548,24 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, reference: str, question_id: int) -> HttpResponseBase:
     notification = selectors.notification_for(request.user, reference)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The service reads the question under its lock (and 404s one not of this notification).
+        try:
+            services.answer_question(
+                question_id=question_id,
+                notification_id=notification.pk,
+                user=signed_in_user(request),
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except NotificationMessage.DoesNotExist as missing:
+            raise Http404("No such question") from missing
+        except ServiceError as problem:
+            _show_refusal(form, problem)
+        else:
+            messages.success(request, "Your answer has been sent.")
+            return redirect("notifications:detail", reference=notification.reference)
     question = (
         notification.messages.filter(pk=question_id, kind=MessageKind.QUESTION)
         .select_related("author")
@@ -539,23 +573,14 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
     )
     if question is None:
         raise Http404("No such question")
-    form = AnswerForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_question(
-                question_id=question.pk,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                request=request,
-            )
-        except services.NotificationError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, "Your answer has been sent.")
-            return redirect("notifications:detail", reference=notification.reference)
     return render(
         request,
         "notifications/answer.html",
-        {"notification": notification, "question": question, "form": form, "error": error},
+        {"notification": notification, "question": question, "form": form},
     )
+
+
+def _show_refusal(form: forms.Form, problem: ServiceError) -> None:
+    """Put a service's refusal on the form, against its field when the form has it, so the
+    page's error summary lists it like any other error."""
+    form.add_error(problem.field if problem.field in form.fields else None, problem.message)

@@ -4,15 +4,18 @@ from django.views.decorators.http import require_safe
 
 from portal.access import public
 from portal.operations.body_limits import body_limit_for, too_large_page
-from portal.operations.health import check_health
+from portal.operations.health import check_health, run_health_checks
 
 
 @public
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers and a worker has reported recently, else 503."""
+    """200 when the database answers and a worker has reported recently, else 503. The
+    other checks (the virus scanner) are reported without changing the status: uploads wait
+    while the scanner is away, and the web nodes must stay in service."""
     report = check_health()
+    checks = run_health_checks()
     body = {
         "status": "ok" if report.healthy else "unhealthy",
         "database": "ok" if report.database_ok else "unreachable",
@@ -20,6 +23,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "last_worker_heartbeat": (
             report.last_worker_heartbeat.isoformat() if report.last_worker_heartbeat else None
         ),
+        # Statuses only: versions and paths are for the logs, not for anyone who asks.
+        **{name: check.status for name, check in checks.items()},
     }
     return JsonResponse(body, status=200 if report.healthy else 503)
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.errors import (
     DelegationError,
     InvitationClosed,
@@ -128,7 +129,7 @@ def _settle(
     invitation: Invitation,
     *,
     action: str,
-    verb: str,
+    verb: OrganisationsVerb,
     actor: "User | None",
     request: HttpRequest | None,
     reason: str = "",
@@ -166,7 +167,7 @@ def withdraw_invitation(
     _settle(
         invitation,
         action="cancel",
-        verb="organisations.invitation_cancelled",
+        verb=OrganisationsVerb.INVITATION_CANCELLED,
         reason=INVITER_CANNOT_GIVE,
         actor=actor,
         request=request,
@@ -223,7 +224,7 @@ def _decline(
     _settle(
         invitation,
         action="decline",
-        verb="organisations.invitation_declined",
+        verb=OrganisationsVerb.INVITATION_DECLINED,
         reason=f"They already had access to {provider.name} (an invitation never adds to it)",
         actor=user,
         request=request,
@@ -303,7 +304,7 @@ def _grant(
     _settle(
         invitation,
         action="accept",
-        verb="organisations.invitation_accepted",
+        verb=OrganisationsVerb.INVITATION_ACCEPTED,
         actor=user,
         request=request,
         accepted_by=user,

@@ -1,7 +1,8 @@
 """Memberships a register role makes redundant: the role already gives everything the
 membership does, so the role wins and the team page shows the membership as redundant."""
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -38,21 +39,41 @@ def _role_only_grants(user: "User") -> dict[str, tuple[set[str], dict[str, set[s
     return grants
 
 
-def flag_membership(
-    membership: Membership,
-    since_field: str,
-    verb: OrganisationsVerb,
-    *,
-    flag: str,
-    data: dict[str, Any],
-) -> None:
-    """Set one of a membership's flags (the moment it was raised) and audit it."""
-    setattr(membership, since_field, timezone.now())
-    membership.save(update_fields=[since_field])
+@dataclass(frozen=True)
+class MembershipFlag:
+    """A flag a membership can carry: the field holding when it was raised, the audit verb,
+    and the key naming whose change raised it."""
+
+    since_field: str
+    verb: OrganisationsVerb
+    name: str
+    who_key: str
+
+
+REDUNDANT = MembershipFlag(
+    "redundant_since", OrganisationsVerb.MEMBERSHIP_REDUNDANT, "redundant", "user"
+)
+REVIEW_NEEDED = MembershipFlag(
+    "granter_review_since",
+    OrganisationsVerb.MEMBERSHIP_REVIEW_NEEDED,
+    "review_needed",
+    "granted_by",
+)
+
+
+def flag_membership(membership: Membership, flag: MembershipFlag, *, who: str, reason: str) -> None:
+    """Raise one of a membership's flags (recording the moment) and audit it."""
+    setattr(membership, flag.since_field, timezone.now())
+    membership.save(update_fields=[flag.since_field])
     record(
-        verb=verb,
+        verb=flag.verb,
         target=membership,
-        data={**data, "before": {flag: False}, "after": {flag: True}},
+        data={
+            flag.who_key: who,
+            "reason": reason,
+            "before": {flag.name: False},
+            "after": {flag.name: True},
+        },
     )
 
 
@@ -71,10 +92,9 @@ def refresh_redundancy(user: "User") -> None:
         if covered and membership.redundant_since is None:
             flag_membership(
                 membership,
-                "redundant_since",
-                OrganisationsVerb.MEMBERSHIP_REDUNDANT,
-                flag="redundant",
-                data={"user": user.email, "reason": "their registered role gives this access"},
+                REDUNDANT,
+                who=user.email,
+                reason="their registered role gives this access",
             )
         elif not covered and membership.redundant_since is not None:
             membership.redundant_since = None

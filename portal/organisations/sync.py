@@ -27,7 +27,7 @@ from portal.organisations.access import forget_access
 from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
 from portal.organisations.models import Membership, MembershipStatus
-from portal.organisations.redundancy import flag_membership, refresh_redundancy
+from portal.organisations.redundancy import REVIEW_NEEDED, flag_membership, refresh_redundancy
 from portal.organisations.services.rules import could_still_grant
 from portal.register.events import register_changed
 from portal.register.models import Provider, RegistrationStatus
@@ -51,11 +51,7 @@ def flag_memberships_granted_by(user: "User") -> int:
         if could_still_grant(user, membership):
             continue
         flag_membership(
-            membership,
-            "granter_review_since",
-            OrganisationsVerb.MEMBERSHIP_REVIEW_NEEDED,
-            flag="review_needed",
-            data={"granted_by": user.email, "reason": "the granter's role has ended"},
+            membership, REVIEW_NEEDED, who=user.email, reason="the granter's role has ended"
         )
         providers.setdefault(membership.provider_id, membership.provider)
         flagged += 1
@@ -124,7 +120,7 @@ def end_deregistered_access() -> int:
             actor=None,
             reason=why,
             changes={"changed_at": timezone.now()},
-            verb="organisations.membership_ended",
+            verb=OrganisationsVerb.MEMBERSHIP_ENDED,
             data={
                 "user": membership.user.email,
                 "before": {"status": membership.status},

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portal.register",
     "portal.accounts",
     "portal.organisations",
+    "portal.documents",
     "portal.notifications",
     "portal.applications",
     "portal.home",
@@ -204,7 +205,9 @@ BREACHED_PASSWORDS_TIMEOUT_SECONDS = 2
 # Request size limits: a form never needs more than this; uploads have their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files larger than this go to a temporary file while the request is read, so a
+# 50 MB document never sits whole in a web process's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # Whole request bodies, refused by their Content-Length before anything reads them (a styled
 # 413; portal/operations/body_limits.py). Form fields may total DATA_UPLOAD_MAX_MEMORY_SIZE and
 # the body carries a little more (multipart framing). A URL prefix may have its own limit (the
@@ -230,19 +233,137 @@ STATICFILES_DIRS = [
         BASE_DIR / "node_modules" / "@simplewebauthn" / "browser" / "dist" / "bundle",
     ),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Documents people upload (portal/documents; README "Documents"). Local disk under var/ by
+# default; S3-compatible object storage when DOCUMENTS_STORAGE=s3. Infected files move to a
+# storage of their own ("quarantine") that no download ever reads.
+DOCUMENTS_STORAGE = env_str("DOCUMENTS_STORAGE", "local")
+DOCUMENTS_DIR = Path(env_str("DOCUMENTS_DIR", str(VAR_DIR)))  # local: documents/, quarantine/
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET", "")
+DOCUMENTS_S3_QUARANTINE_BUCKET = env_str("DOCUMENTS_S3_QUARANTINE_BUCKET", DOCUMENTS_S3_BUCKET)
+DOCUMENTS_S3_ENDPOINT_URL = env_str("DOCUMENTS_S3_ENDPOINT_URL", "")  # empty: AWS itself
+DOCUMENTS_S3_REGION = env_str("DOCUMENTS_S3_REGION", "eu-west-2")
+# Empty: boto3 finds credentials itself (instance role, AWS_ACCESS_KEY_ID...), as it should
+# in production; set for an S3-compatible service of your own.
+DOCUMENTS_S3_ACCESS_KEY_ID = env_str("DOCUMENTS_S3_ACCESS_KEY_ID", "")
+DOCUMENTS_S3_SECRET_ACCESS_KEY = env_str("DOCUMENTS_S3_SECRET_ACCESS_KEY", "")
+# Downloads from object storage are redirects to a signed URL valid this long.
+DOCUMENTS_DOWNLOAD_URL_SECONDS = env_int("DOCUMENTS_DOWNLOAD_URL_SECONDS", 60)
+
+
+def documents_storages(
+    kind: str,
+    *,
+    directory: Path,
+    bucket: str = "",
+    quarantine_bucket: str = "",
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    url_seconds: int = 60,
+) -> dict[str, dict[str, Any]]:
+    """The "documents" and "quarantine" entries of STORAGES: local disk under `directory`,
+    or ("s3") S3-compatible object storage, quarantine under its own prefix (or bucket)."""
+    if kind == "s3":
+        from boto3.s3.transfer import TransferConfig
+
+        common = {
+            # Multipart uploads of 8 MiB parts, two at a time: a web process holds at most
+            # about 16 MiB of a file, however large, while sending it on.
+            "transfer_config": TransferConfig(
+                multipart_threshold=8 * 1024 * 1024,
+                multipart_chunksize=8 * 1024 * 1024,
+                max_concurrency=2,
+            ),
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": url_seconds,
+            # Keys are random: never worth a round trip to ask whether one is taken.
+            "file_overwrite": True,
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+        }
+        return {
+            "documents": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {**common, "bucket_name": bucket, "location": "documents"},
+            },
+            "quarantine": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    **common,
+                    "bucket_name": quarantine_bucket or bucket,
+                    "location": "quarantine",
+                },
+            },
+        }
+    if kind != "local":
+        raise ValueError(f"DOCUMENTS_STORAGE must be 'local' or 's3', not {kind!r}")
+    return {
+        name: {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(directory / name),
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+        for name in ("documents", "quarantine")
+    }
+
+
+STORAGES |= documents_storages(
+    DOCUMENTS_STORAGE,
+    directory=DOCUMENTS_DIR,
+    bucket=DOCUMENTS_S3_BUCKET,
+    quarantine_bucket=DOCUMENTS_S3_QUARANTINE_BUCKET,
+    endpoint_url=DOCUMENTS_S3_ENDPOINT_URL,
+    region=DOCUMENTS_S3_REGION,
+    access_key=DOCUMENTS_S3_ACCESS_KEY_ID,
+    secret_key=DOCUMENTS_S3_SECRET_ACCESS_KEY,
+    url_seconds=DOCUMENTS_DOWNLOAD_URL_SECONDS,
+)
+# Per file and per question; a question may have its own (DOCUMENTS_QUESTION_LIMITS, by the
+# question's key: {"max_bytes": ..., "max_files": ...}).
+DOCUMENTS_MAX_FILE_BYTES = env_int("DOCUMENTS_MAX_FILE_BYTES", 50 * 1024 * 1024)
+DOCUMENTS_MAX_FILES_PER_QUESTION = env_int("DOCUMENTS_MAX_FILES_PER_QUESTION", 20)
+DOCUMENTS_QUESTION_LIMITS: dict[str, dict[str, int]] = {}
+# ClamAV's daemon: a unix socket path, or tcp://host:port.
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", str(VAR_DIR / "clamd" / "clamd.sock"))
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 120)
+# Scanner unreachable: the sweeper tries again after this, doubling up to 30 minutes.
+DOCUMENTS_SCAN_RETRY_SECONDS = env_int("DOCUMENTS_SCAN_RETRY_SECONDS", 30)
+# The scanner answering with an error (not a verdict) this many times: the file is "failed".
+DOCUMENTS_SCAN_MAX_ERRORS = env_int("DOCUMENTS_SCAN_MAX_ERRORS", 3)
+# A file without a row, or a row without a file, is removed after this long (an upload in
+# progress has both within seconds).
+DOCUMENTS_ORPHAN_GRACE_SECONDS = env_int("DOCUMENTS_ORPHAN_GRACE_SECONDS", 6 * 60 * 60)
+# Files of discarded or expired drafts are deleted this long after (their audit events stay).
+DOCUMENTS_RETENTION_DAYS = env_int("DOCUMENTS_RETENTION_DAYS", 30)
+# Orphans and retention walk the storage: at most this often in each worker.
+DOCUMENTS_HOUSEKEEPING_SECONDS = env_int("DOCUMENTS_HOUSEKEEPING_SECONDS", 3600)
 
 # Background work: django-tasks with the database backend. Verification and sign-in mail has
 # its own queue so a backlog of ordinary mail never delays a code.
 TASK_QUEUE_DEFAULT = "default"
 TASK_QUEUE_PRIORITY_EMAIL = "priority_email"
+# Virus scans have their own queue so a burst of uploads never holds up mail, and mail never
+# holds up a scan.
+TASK_QUEUE_SCANNING = "scanning"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": [TASK_QUEUE_DEFAULT, TASK_QUEUE_PRIORITY_EMAIL],
+        "QUEUES": [TASK_QUEUE_DEFAULT, TASK_QUEUE_PRIORITY_EMAIL, TASK_QUEUE_SCANNING],
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
@@ -256,7 +377,12 @@ SWEEP_HOOKS = [
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
     "portal.applications.sweeps.close_lapsed_representations",
+    "portal.documents.sweeps.sweep",
 ]
+# Checks /healthz runs besides the database and worker: name -> function returning a
+# HealthCheck (portal.operations.health). Reported, not counted in "healthy": with the
+# scanner down uploads wait as "being checked", and web nodes must stay in service.
+HEALTH_CHECKS = {"scanner": "portal.documents.scanning.health"}
 # A register change whose processing failed is tried again after this many seconds,
 # doubling with each failure (at most 30 minutes).
 REGISTER_CHANGE_RETRY_SECONDS = env_int("REGISTER_CHANGE_RETRY_SECONDS", 30)

@@ -5,6 +5,7 @@ from portal.settings.base import *  # noqa: F403
 DEBUG = False
 SHOW_SENT_EMAILS = False
 STORAGES = {
+    **STORAGES,  # noqa: F405 (documents and quarantine, as base.py configures them)
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

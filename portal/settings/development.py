@@ -11,6 +11,7 @@ DEMO_DATA_ALLOWED = True
 EMAIL_PORT = env_int("EMAIL_PORT", 1025)
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 STORAGES = {
+    **STORAGES,  # noqa: F405 (documents and quarantine, as base.py configures them)
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

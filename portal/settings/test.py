@@ -9,6 +9,7 @@ DEBUG = False
 SHOW_SENT_EMAILS = True
 # Tests point EMAIL_PORT at their own loopback SMTP server (see tests/conftest.py).
 STORAGES = {
+    **STORAGES,  # noqa: F405 (documents and quarantine, as base.py configures them)
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -4,35 +4,25 @@ Rows name their subject the way audit events do (`notifications.notification`, "
 model with a lifecycle can have a timeline without a foreign key per model.
 """
 
-from django.conf import settings
 from django.db import models
 
+from portal.audit.models import ActedBy
 from portal.workflow.fields import DirectStatusChange, LifecycleModel, StatusField
 
 __all__ = ["DirectStatusChange", "LifecycleModel", "StatusChange", "StatusField"]
 
 
-class StatusChange(models.Model):
+class StatusChange(ActedBy):
     subject_type = models.CharField(max_length=100)
     subject_id = models.CharField(max_length=100)
     action = models.CharField(max_length=60)
     # Empty for the row that records how the subject began.
     from_status = models.CharField(max_length=40, blank=True)
     to_status = models.CharField(max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    # Who acted, as text, so the row still reads after an account is gone.
-    actor_label = models.CharField(max_length=320)
     reason = models.TextField(blank=True)
     at = models.DateTimeField()
 
-    class Meta:
+    class Meta(ActedBy.Meta):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "at", "id"])]
 

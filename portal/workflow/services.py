@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.audit.services import record
+from portal.audit.verbs import AuditVerb, catalogued
 from portal.workflow.fields import LifecycleModel, status_writable
 from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.models import StatusChange
@@ -86,7 +87,7 @@ def transition(
     reason: str = "",
     changes: dict[str, Any] | None = None,
     also_save: Iterable[str] = (),
-    verb: str = "",
+    verb: AuditVerb | None = None,
     data: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     request: HttpRequest | None = None,
 ) -> StatusChange:
@@ -135,7 +136,7 @@ def _apply(
     reason: str,
     changes: dict[str, Any] | None,
     also_save: Iterable[str],
-    verb: str,
+    verb: AuditVerb | None,
     data: dict[str, Any] | Callable[[], dict[str, Any]] | None,
     request: HttpRequest | None,
 ) -> StatusChange:
@@ -152,7 +153,7 @@ def _apply(
     )
     audit = data() if callable(data) else data
     record(
-        verb=verb or f"{lifecycle.audit_prefix}.{action}",
+        verb=verb or catalogued(f"{lifecycle.audit_prefix}.{action}"),
         actor=_acting(actor),
         target=row,
         data=audit if audit is not None else {"from": current, "to": target, "reason": reason},

@@ -17,7 +17,7 @@ from portal.emails.services import deliver
 from portal.notifications import services as notification_services
 from portal.organisations.models import Membership
 from portal.register.models import RoleAssignment, RoleType
-from tests.accounts.factories import registered_manager
+from tests.factories.register import person_with_several_roles
 from tests.notifications.test_contact_details_people import change_email
 
 # The new address in the email-change tests.
@@ -65,7 +65,7 @@ class Account:
 
 
 def make_account(email: str = "jane.smith@sunrise.example", request: Any = None) -> Account:
-    person = registered_manager(email)
+    person = person_with_several_roles(email)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Jane Smith")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
     from django.test import RequestFactory

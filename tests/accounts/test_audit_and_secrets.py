@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
 from tests.accounts.conftest import code_in, deliver_pending, latest_mail_to, totp_now
-from tests.accounts.factories import registered_manager
+from tests.factories.register import person_with_several_roles
 
 pytestmark = pytest.mark.django_db
 CANARY_PASSWORD = "canary-PW-zx81-spectrum-qwerty"
@@ -19,7 +19,7 @@ def test_canaries_never_reach_logs_audit_or_subjects(client, mail, caplog, setti
     settings.SHOW_SENT_EMAILS = False
     caplog.set_level(logging.DEBUG)
     email = "canary@example.org"
-    registered_manager(email)
+    person_with_several_roles(email)
     client.post("/sign-up/", {"email": email})
     sign_up_code = code_in(latest_mail_to(mail, email).body)
     client.post(

@@ -6,7 +6,7 @@ import base64
 import pytest
 
 from tests.accounts.conftest import browser_sign_in, code_in, deliver_pending, totp_now
-from tests.accounts.factories import make_person, make_role, registered_manager
+from tests.factories.register import give_role, make_person, person_with_several_roles
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 EMAIL = "browser.manager@sunrise.example"
@@ -57,7 +57,7 @@ def key_from_page(page) -> str:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_set_up_totp_sign_out_and_in_again(page, mail):
-    registered_manager(EMAIL, "Priya", "Shah")
+    person_with_several_roles(EMAIL, "Priya", "Shah")
 
     page.goto("/")
     check(page, "Deal with the")
@@ -297,7 +297,7 @@ def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
     check(page, "Password changed")
 
     # Proven code, then the register changes before the password: the refusal page.
-    person = registered_manager("refused.browser@example.org", "Lee", "Moss")
+    person = person_with_several_roles("refused.browser@example.org", "Lee", "Moss")
     page.goto("/sign-up/")
     page.get_by_label("What is your email address?").fill("refused.browser@example.org")
     page.get_by_role("button", name="Continue").click()
@@ -307,7 +307,7 @@ def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
     # A second registered person now holds the address (a role that ended instead would
     # leave an applicant's account to create: issue 14).
     assert person
-    make_role(make_person("refused.browser@example.org", "Other", "Holder"))
+    give_role(make_person("refused.browser@example.org", "Other", "Holder"))
     page.get_by_role("button", name="Continue").click()
     check(page, "We cannot create an account")
 

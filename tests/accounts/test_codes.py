@@ -15,7 +15,7 @@ from portal.accounts.services.accounts import request_sign_up_code, verify_sign_
 from portal.accounts.services.codes import CheckOutcome, IssueOutcome, check_code, issue_code
 from portal.emails.models import OutboxMessage
 from tests.accounts.conftest import code_in, deliver_pending, latest_mail_to
-from tests.accounts.factories import registered_manager
+from tests.factories.register import person_with_several_roles
 from tests.support.concurrency import run_copies
 
 EMAIL = "codes@example.org"
@@ -153,7 +153,7 @@ def test_resend_waits_60_seconds_and_at_most_5_per_15_minutes(later):
 
 @pytest.mark.django_db
 def test_sixth_request_sends_no_email(client, later, mail):
-    registered_manager(EMAIL)
+    person_with_several_roles(EMAIL)
     for _ in range(7):
         client.post("/sign-up/", {"email": EMAIL})
         later.advance(seconds=61)
@@ -169,7 +169,7 @@ def test_spaces_and_dashes_are_accepted(typed):
 
 @pytest.mark.django_db
 def test_code_page_messages(client, mail, later):
-    registered_manager(EMAIL)
+    person_with_several_roles(EMAIL)
     client.post("/sign-up/", {"email": EMAIL})
     code = code_in(latest_mail_to(mail, EMAIL).body)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
@@ -195,7 +195,7 @@ def test_code_page_messages(client, mail, later):
 
 @pytest.mark.django_db
 def test_used_code_message(client, mail):
-    registered_manager(EMAIL)
+    person_with_several_roles(EMAIL)
     client.post("/sign-up/", {"email": EMAIL})
     code = code_in(latest_mail_to(mail, EMAIL).body)
     assert client.post("/sign-up/check-your-email/", {"code": code}).status_code == 302
@@ -208,7 +208,7 @@ def test_used_code_message(client, mail):
 
 @pytest.mark.django_db
 def test_resend_page_says_when_to_try_again(client, mail):
-    registered_manager(EMAIL)
+    person_with_several_roles(EMAIL)
     client.post("/sign-up/", {"email": EMAIL})
     response = client.post("/sign-up/new-code/")
     assert response.status_code == 429
@@ -221,7 +221,7 @@ def test_asking_again_within_the_minute_says_no_email_was_sent(client, registere
     """Starting sign-up again with the same address within the minute sends nothing, and the
     page says so, in the same words whether or not the register knows the address."""
     if registered:
-        registered_manager(EMAIL)
+        person_with_several_roles(EMAIL)
     client.post("/sign-up/", {"email": EMAIL})
     sent = OutboxMessage.objects.filter(to=EMAIL).count()
     response = client.post("/sign-up/", {"email": EMAIL}, follow=True)
@@ -262,7 +262,7 @@ def test_per_ip_cap_on_code_checks(settings):
 
 @pytest.mark.django_db
 def test_code_emails_are_priority(client):
-    registered_manager(EMAIL)
+    person_with_several_roles(EMAIL)
     client.post("/sign-up/", {"email": EMAIL})
     assert OutboxMessage.objects.get(to=EMAIL).priority is True
 

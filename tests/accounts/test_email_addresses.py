@@ -15,8 +15,8 @@ from portal.register.importing import validation
 from portal.register.importing.validation import RecordError
 from portal.register.models import Person
 from tests.accounts.conftest import PASSWORD, make_account, totp_now
+from tests.factories.register import make_person as make_register_person
 from tests.organisations.conftest import build_world
-from tests.organisations.conftest import make_person as make_register_person
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +115,8 @@ def test_the_cookie_between_steps_holds_no_typed_text(client: Any) -> None:
 
 def test_a_shared_mailbox_cannot_be_invited_under_another_spelling() -> None:
     world = build_world()
-    make_register_person("S1", "Ann", "One", "office@sunrise.example")
-    make_register_person("S2", "Ben", "Two", "office@sunrise.example")
+    make_register_person("office@sunrise.example", "Ann", "One", ref="S1")
+    make_register_person("office@sunrise.example", "Ben", "Two", ref="S2")
     with pytest.raises(organisations.DelegationError, match="more than one registered person"):
         organisations.invite(
             actor=world.users["ni"],

@@ -5,34 +5,21 @@ stop page (before and after stopping)."""
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.models import EmailChange, EmailChangeStatus, User
 from portal.accounts.services import email_change
 from portal.emails.models import OutboxMessage
 from tests.accounts.conftest import code_in, make_account
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    sign_in_with_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW = "jane.elsewhere@example.com"
-
-
-def _signed_in(page: Any, user: User, live_server: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _check(page: Any) -> None:
@@ -50,7 +37,7 @@ def test_the_owner_confirms_and_the_old_address_can_stop(page: Any, live_server:
         user=account.user, new_email=NEW, requested_by=None, reason="Change of contact details"
     )
     code = code_in(_body_to(NEW))
-    _signed_in(page, account.user, live_server)
+    sign_in_with_session(page, live_server, account.user)
     page.goto(reverse("accounts:email_change_confirm"))
     assert page.locator("h1").inner_text() == "Confirm your new email address"
     _check(page)

@@ -21,8 +21,8 @@ from portal.notifications.models import Notification, NotificationStatus
 from portal.register.models import Location, Person, RoleAssignment, RoleType
 from portal.workflow.models import StatusChange
 from tests.accounts.conftest import NEW, code_in, deliver_pending, sign_in
-from tests.accounts.factories import make_person
 from tests.accounts.test_email_change import _links, _path
+from tests.factories.register import make_person
 from tests.notifications.test_contact_details_people import change_email
 
 

@@ -19,7 +19,7 @@ from tests.accounts.conftest import (
     make_account,
     totp_now,
 )
-from tests.accounts.factories import make_person, make_role, registered_manager
+from tests.factories.register import give_role, make_person, person_with_several_roles
 from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def start(client, email, ip="10.1.1.1"):
 
 
 def test_one_person_with_several_roles_signs_up_and_gets_every_role(client, mail):
-    person = registered_manager("Jane.Smith@Sunrise.example")
+    person = person_with_several_roles("Jane.Smith@Sunrise.example")
     response = start(client, "  JANE.smith@sunrise.example ")
     assert response.status_code == 302
     assert response["Location"] == "/sign-up/check-your-email/"
@@ -100,8 +100,8 @@ def test_shared_email_for_different_people_is_refused_with_the_way_out(client, m
     shared = "office@meadow.example"
     first = make_person(shared, "Alice", "Brown")
     second = make_person(shared, "Bob", "Green")
-    make_role(first, RoleType.REGISTERED_MANAGER)
-    make_role(second, RoleType.NOMINATED_INDIVIDUAL)
+    give_role(first, RoleType.REGISTERED_MANAGER)
+    give_role(second, RoleType.NOMINATED_INDIVIDUAL)
     received = _eligibility_email(client, mail, shared)
     body = received.body
     assert "held by multiple roles" in body
@@ -120,8 +120,8 @@ def test_person_whose_old_colleague_left_is_not_refused_as_shared(client, mail):
     email = "manager@oak.example"
     current = make_person(email, "Cara", "Jones")
     former = make_person(email, "Dan", "Price")
-    make_role(current, RoleType.REGISTERED_MANAGER)
-    make_role(former, RoleType.REGISTERED_MANAGER, ended=True)
+    give_role(current, RoleType.REGISTERED_MANAGER)
+    give_role(former, RoleType.REGISTERED_MANAGER, ended=True)
     received = _eligibility_email(client, mail, email)
     assert "is your code" in received.body
 
@@ -136,9 +136,9 @@ def test_not_registered_or_no_live_role_is_explained_and_offered_an_account_to_a
     if case != "unknown":
         person = make_person(email)
         if case == "ended":
-            make_role(person, RoleType.REGISTERED_MANAGER, ended=True)
+            give_role(person, RoleType.REGISTERED_MANAGER, ended=True)
         else:
-            make_role(person, RoleType.PARTNER)
+            give_role(person, RoleType.PARTNER)
     received = _eligibility_email(client, mail, email)
     assert "apply for registration" in received.subject.lower()
     assert "nominated individual" in received.body
@@ -164,11 +164,11 @@ def _scrub(content: bytes) -> bytes:
 
 def test_pages_after_enter_email_are_identical_for_every_case(client, mail):
     make_account("known@example.org")
-    eligible = registered_manager("eligible@example.org")
+    eligible = person_with_several_roles("eligible@example.org")
     shared_a = make_person("shared@example.org", "A", "A")
     shared_b = make_person("shared@example.org", "B", "B")
-    make_role(shared_a)
-    make_role(shared_b)
+    give_role(shared_a)
+    give_role(shared_b)
     assert eligible
     responses = []
     for email in [
@@ -235,14 +235,14 @@ def test_steps_cannot_be_skipped(client):
 
 
 def test_register_change_between_code_and_password_is_respected(client, mail):
-    person = registered_manager("late@example.org")
+    person = person_with_several_roles("late@example.org")
     start(client, "late@example.org")
     code = code_in(latest_mail_to(mail, "late@example.org").body)
     client.post("/sign-up/check-your-email/", {"code": code})
     # Meanwhile the register gives the same address to a second registered person. (A role
     # that ended instead would now leave an applicant's account to create: issue 14.)
     assert person
-    make_role(make_person("late@example.org", "Other", "Holder"), RoleType.NOMINATED_INDIVIDUAL)
+    give_role(make_person("late@example.org", "Other", "Holder"), RoleType.NOMINATED_INDIVIDUAL)
     response = client.post("/sign-up/create-password/", {"password": PASSWORD})
     assert response.status_code == 200
     assert b"We cannot create an account" in response.content
@@ -262,7 +262,7 @@ def test_double_submitted_password_creates_one_account(mail):
 
     from django.test import Client
 
-    registered_manager("twice@example.org")
+    person_with_several_roles("twice@example.org")
     first = Client()
     first.post("/sign-up/", {"email": "twice@example.org"})
     code = code_in(latest_mail_to(mail, "twice@example.org").body)

@@ -10,8 +10,7 @@ from portal.applications.definitions import CATALOGUE
 from portal.applications.models import Notice
 from portal.applications.services import assessment, decisions, drafts, submission
 from tests.applications import helpers
-from tests.notifications.browser_helpers import sign_in
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, sign_in_with_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +28,7 @@ def test_every_applicant_page_is_accessible(page, live_server):
     draft = drafts.start_application(user=applicant, definition=CATALOGUE.latest("new-provider"))
     helpers.complete(draft, {"entity_type": "partnership", "partner_count": "2"})
 
-    sign_in(page, live_server, applicant)
+    sign_in_with_session(page, live_server, applicant)
     for path in (
         "/applications/",
         "/applications/new/",
@@ -93,13 +92,13 @@ def test_every_applicant_page_is_accessible(page, live_server):
     ):
         _visit(page, live_server, path)
 
-    sign_in(page, live_server, manager)
+    sign_in_with_session(page, live_server, manager)
     for path in (
         f"/applications/parts/{part.pk}/",
         f"/applications/parts/{part.pk}/sign/",
     ):
         _visit(page, live_server, path)
-    sign_in(page, live_server, helpers.user(email="wrong.person@care.example"))
+    sign_in_with_session(page, live_server, helpers.user(email="wrong.person@care.example"))
     response = page.goto(f"{live_server.url}/applications/parts/{part.pk}/")
     assert response is not None
     assert response.status == 403
@@ -116,7 +115,7 @@ def test_representations_made_with_the_keyboard_alone(page, live_server):
     decisions.serve_proposal(
         application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
     )
-    sign_in(page, live_server, applicant)
+    sign_in_with_session(page, live_server, applicant)
     page.goto(f"{live_server.url}/applications/{application.pk}/representations/")
     radio = page.get_by_label("Yes, I want to make representations")
     for _ in range(40):

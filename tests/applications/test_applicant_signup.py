@@ -12,8 +12,8 @@ from portal.organisations.access import registered_roles
 from portal.register.models import RoleType
 from portal.register.registration_changes import NamedPerson, NewManager
 from tests.accounts.conftest import PASSWORD, code_in, latest_mail_to, totp_now
-from tests.accounts.factories import make_person, make_role
 from tests.applications.register_effects_helpers import process_all_changes, registered
+from tests.factories.register import give_role, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_an_applicant_signs_up_with_name_password_and_second_factor(client, mail
 
 def test_a_person_whose_role_ended_signs_up_as_themselves(client, mail):
     person = make_person("former@care.example", "Fay", "Former")
-    make_role(person, RoleType.REGISTERED_MANAGER, ended=True)
+    give_role(person, RoleType.REGISTERED_MANAGER, ended=True)
     sign_up_to_proven_email(client, mail, "former@care.example")
     page = client.get("/sign-up/create-password/").content.decode()
     assert "an account to apply to register" in page
@@ -83,8 +83,8 @@ def test_a_person_whose_role_ended_signs_up_as_themselves(client, mail):
 
 
 def test_an_address_held_by_two_former_people_links_to_neither():
-    make_role(make_person("old@care.example", "A", "One"), RoleType.PARTNER, ended=True)
-    make_role(make_person("old@care.example", "B", "Two"), RoleType.PARTNER, ended=True)
+    give_role(make_person("old@care.example", "A", "One"), RoleType.PARTNER, ended=True)
+    give_role(make_person("old@care.example", "B", "Two"), RoleType.PARTNER, ended=True)
     eligibility = sign_up_eligibility("old@care.example")
     assert eligibility.as_applicant
     assert eligibility.person is None

@@ -25,7 +25,7 @@ from tests.applications.register_effects_helpers import (
     process_all_changes,
     registered,
 )
-from tests.notifications import factories as f
+from tests.factories import accounts as f
 from tests.support.browser import assert_accessible, assert_reflows
 
 pytestmark = pytest.mark.django_db

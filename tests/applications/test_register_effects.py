@@ -45,7 +45,7 @@ from tests.applications.register_effects_helpers import (
     person,
     registered,
 )
-from tests.notifications import factories as f
+from tests.factories import register as f
 
 pytestmark = pytest.mark.django_db
 

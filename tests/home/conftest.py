@@ -12,8 +12,8 @@ from portal.notifications.models import Notification
 from portal.notifications.samples import submit_example
 from portal.organisations import services as organisation_services
 from portal.register.models import Location, Provider
+from tests import factories as f
 from tests.accounts.conftest import KNOWN_KEY, PASSWORD
-from tests.notifications import factories as f
 
 
 @dataclass

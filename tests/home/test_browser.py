@@ -6,8 +6,11 @@ from django.urls import reverse
 
 from tests.accounts.conftest import KNOWN_KEY, Account, browser_sign_in
 from tests.home.conftest import HomeWorld, build_home_world
-from tests.notifications.browser_helpers import sign_in as sign_in_with_session
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    sign_in_with_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -260,3 +260,44 @@ def test_a_page_refused_before_sign_in_is_read_still_has_its_header(client, db):
     response = client.get("/?q=%C0%AF")  # not UTF-8: refused before the session is read
     assert response.status_code == 400
     assert nav_texts(response) == ["Create an account", "Sign in"]
+
+
+def test_staff_see_only_the_sections_their_staff_permissions_open(
+    client, home_world, monkeypatch, django_assert_max_num_queries
+):
+    """Staff roles (issue 15) will give staff some permissions and not others; until they
+    exist, the one function that decides what a member of staff holds is replaced here."""
+    from portal import staff_permissions
+    from portal.home import sections
+    from portal.staff_permissions import StaffPermission
+
+    held = frozenset({StaffPermission.VIEW_REGISTER, StaffPermission.DECIDE_SECOND_FACTOR_RESETS})
+
+    def only_some(principal):
+        staff = principal is not None and principal.is_authenticated and principal.is_staff
+        return held if staff else frozenset()
+
+    monkeypatch.setattr(staff_permissions, "staff_permissions_of", only_some)
+    monkeypatch.setattr(sections, "staff_permissions_of", only_some)
+    client.force_login(home_world.staff)
+    with django_assert_max_num_queries(6):
+        response = client.get(HOME)
+    assert nav_texts(response) == [
+        "Home",
+        "Register",
+        "Second factor requests",
+        "Your account",
+        "Sign out",
+    ]
+    links = main_links(response)
+    assert links["Search the register"] == reverse("register:search")
+    assert links["Second factor reset requests"] == reverse("accounts:staff_factor_resets")
+    assert "Notifications inbox" not in links
+    assert "Find an account" not in links
+    text = main_text(response)
+    assert "Second factor reset requests" in text
+    assert "Your queue" not in text
+    assert "New notifications" not in text
+    # What the home leaves out, the pages themselves refuse.
+    assert client.get(reverse("notifications_staff:inbox")).status_code == 403
+    assert client.get(reverse("register:search")).status_code == 200

@@ -4,29 +4,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.conf import settings
-from django.test import Client
-
 from portal.forms.engine import EngineContext
 from portal.forms.vocabulary import Kind
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.samples import valid_answer
-
-
-def sign_in(page: Any, live_server: Any, user: Any) -> None:
-    """A real session for `user` in the browser (sign-in itself belongs to accounts)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def fill_page(

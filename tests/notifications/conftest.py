@@ -7,7 +7,7 @@ import pytest
 
 from portal.accounts.models import User
 from portal.register.models import Location, Provider
-from tests.notifications import factories as f
+from tests import factories as f
 
 
 @dataclass

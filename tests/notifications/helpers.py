@@ -2,48 +2,6 @@ from typing import Any
 
 from django.urls import reverse
 
-from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.samples import submit_example
-
-
-def submit(
-    slug: str, user: Any, location: Any = None, provider: Any = None, **overrides: Any
-) -> Any:
-    definition = CATALOGUE.require(slug)
-    assert definition is not None
-    return submit_example(
-        definition=definition,
-        user=user,
-        provider=provider or location.provider,
-        location=location,
-        overrides=overrides or None,
-    )
-
 
 def detail_url(notification: Any) -> str:
     return reverse("notifications:detail", args=[notification.reference])
-
-
-def submit_email_change(
-    world: Any, new_email: str, person: Any = None, **answers: Any
-) -> tuple[Any, Any]:
-    """A change of contact details giving a new email for `person`, by default a new
-    registered manager of the world's organisation whose register email is a shared office
-    one, sent by its nominated individual. Returns (notification, person)."""
-    from tests.notifications import factories as f
-
-    location = world.locations["Organisation"]
-    if person is None:
-        person = f.make_person(given="Sam", email="office@carehome.example")
-        f.give_role(person, "registered_manager", location.provider, location)
-    notification = submit(
-        "change-contact-details",
-        world.nominated["Organisation"],
-        None,
-        provider=location.provider,
-        changes=["person_email"],
-        changed_person=person.person_ref,
-        new_email=new_email,
-        **answers,
-    )
-    return notification, person

@@ -8,10 +8,15 @@ from django.urls import reverse
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
-from portal.notifications.samples import complete_answers, ownership_for
-from tests.notifications import factories as f
-from tests.notifications.browser_helpers import sign_in, walk_draft
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from portal.notifications.samples import ownership_for
+from tests import factories as f
+from tests.factories.notifications import answer_every_question
+from tests.notifications.browser_helpers import walk_draft
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    sign_in_with_session,
+)
 
 TYPES = CATALOGUE.current_types()
 
@@ -24,7 +29,7 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, defini
     user = world.nominated[ownership]
     provider = world.providers[ownership]
     location = world.locations[ownership] if definition.scope.location else None
-    sign_in(page, live_server, user)
+    sign_in_with_session(page, live_server, user)
     location_key = location.pk if location else "provider"
     page.goto(reverse("notifications:choose_type", args=[provider.pk, location_key]))
     assert_accessible(page)
@@ -40,16 +45,7 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, defini
     page.wait_for_load_state()
     assert_accessible(page)
     # Fill everything so conditional questions are revealed, then visit every page.
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers))
-    services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
-    )
+    answer_every_question(draft, user)
     for form_page in definition.pages():
         page.goto(reverse("notifications:draft_page", args=[draft.pk, form_page.key]))
         assert page.locator("h1").count() == 1
@@ -74,7 +70,7 @@ def test_every_page_of_every_type_is_accessible(page, live_server, world, defini
 
 def _journey(page, live_server, user, location, slug, overrides=None):
     definition = CATALOGUE.require(slug)
-    sign_in(page, live_server, user)
+    sign_in_with_session(page, live_server, user)
     page.goto(reverse("notifications:history"))
     page.get_by_role("button", name="Send a notification").click()
     if location is None:
@@ -153,7 +149,7 @@ def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_serve
         },
     )
     assert notification.status == NotificationStatus.SUBMITTED
-    sign_in(page, live_server, world.staff)
+    sign_in_with_session(page, live_server, world.staff)
     page.goto(reverse("notifications_staff:inbox"))
     assert_accessible(page)
     page.get_by_role("link", name=notification.reference).click()
@@ -171,13 +167,13 @@ def test_change_of_contact_details_end_to_end_accepted_by_staff(page, live_serve
 def test_remaining_pages_are_accessible(page, live_server, world):
     """The helper, the choices, the stop and delete pages, updates and answers, with errors."""
     from portal.notifications.models import MessageKind
-    from tests.notifications.helpers import submit
+    from tests.factories.notifications import submit
 
     location = world.locations["Organisation"]
     # Someone registered at two providers chooses between them.
     person = world.manager.person
     f.give_role(person, "nominated_individual", world.providers["Partnership"])
-    sign_in(page, live_server, world.manager)
+    sign_in_with_session(page, live_server, world.manager)
     page.goto(reverse("notifications:helper"))
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
@@ -238,12 +234,12 @@ def test_remaining_pages_are_accessible(page, live_server, world):
 def test_staff_queue_filters_errors_and_pages_are_accessible(page, live_server, world, monkeypatch):
     """The queue's search, filters, error summary and previous/next links, by keyboard too."""
     from portal.notifications import staff_views
-    from tests.notifications.helpers import submit
+    from tests.factories.notifications import submit
 
     monkeypatch.setattr(staff_views, "INBOX_PAGE_SIZE", 2)
     location = world.locations["Organisation"]
     sent = [submit(slug, world.manager, location) for slug in ("death", "police", "dols")]
-    sign_in(page, live_server, world.staff)
+    sign_in_with_session(page, live_server, world.staff)
     page.goto(reverse("notifications_staff:inbox"))
     assert "3 notifications" in page.content()
     assert_accessible(page)
@@ -288,7 +284,7 @@ def test_a_dependent_question_is_revealed_in_place_and_shown_without_javascript(
     )
     form_page, parent, value, other, child = _first_reveal(definition)
     url = reverse("notifications:draft_page", args=[draft.pk, form_page.key])
-    sign_in(page, live_server, world.manager)
+    sign_in_with_session(page, live_server, world.manager)
     page.goto(url)
     revealed = page.locator(f"[name^='{child.key}']").first
     assert not revealed.is_visible()
@@ -305,7 +301,7 @@ def test_a_dependent_question_is_revealed_in_place_and_shown_without_javascript(
     no_script = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         plain = no_script.new_page()
-        sign_in(plain, live_server, world.manager)
+        sign_in_with_session(plain, live_server, world.manager)
         plain.goto(url)
         assert plain.locator(f"[name^='{child.key}']").first.is_visible()
     finally:

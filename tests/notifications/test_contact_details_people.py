@@ -8,8 +8,8 @@ from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.organisations.permissions import Permission
 from portal.register.models import Person
-from tests.notifications import factories as f
-from tests.notifications.helpers import submit
+from tests import factories as f
+from tests.factories.notifications import submit
 
 CONTACT = CATALOGUE.require("change-contact-details")
 NOTIFY = (

@@ -15,7 +15,8 @@ from portal.notifications.models import NotificationStatus, ScheduledChange
 from portal.notifications.sweeps import apply_due_changes
 from portal.operations import sweeper
 from portal.register.models import RegisterChange
-from tests.notifications.helpers import detail_url, submit_email_change
+from tests.factories.notifications import submit_email_change
+from tests.notifications.helpers import detail_url
 from tests.support.concurrency import run_copies
 from tests.support.html import Page, text
 

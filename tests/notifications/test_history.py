@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.notifications.models import Notification
-from tests.notifications.helpers import submit
+from tests.factories.notifications import submit
 
 
 def _export(client, **params):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import MessageKind, Notification
-from tests.notifications.helpers import submit
+from tests.factories.notifications import submit
 from tests.support.html import Page, text
 
 

@@ -11,8 +11,8 @@ from portal.accounts.models import User
 from portal.emails.models import OutboxMessage
 from portal.register.events import person_register_changed, register_changed
 from portal.register.models import RegisterChange
-from tests.notifications import factories as f
-from tests.notifications.helpers import submit
+from tests import factories as f
+from tests.factories.notifications import submit_email_change
 from tests.support.worker import current_test_database_url, wait_until
 
 NEW_EMAIL = "mandy.new@carehome.example"
@@ -72,15 +72,7 @@ def test_a_failing_receiver_never_gives_the_member_of_staff_an_error(
     location = world.locations["Organisation"]
     deputy = f.make_person(given="Dee")  # a registered person with no account
     f.give_role(deputy, "registered_manager", location.provider, location)
-    notification = submit(
-        "change-contact-details",
-        world.nominated["Organisation"],
-        None,
-        provider=location.provider,
-        changes=["person_email"],
-        changed_person=deputy.person_ref,
-        new_email="dee.new@carehome.example",
-    )
+    notification, _ = submit_email_change(world, "dee.new@carehome.example", deputy)
 
     def broken(sender, **kwargs):
         raise RuntimeError("a receiver that fails")

@@ -4,10 +4,12 @@ and not in lists, counts or exports); whole-provider roles see everything of the
 import pytest
 from django.urls import reverse
 
-from portal.notifications import permissions, services
+from portal.errors import ServiceError
+from portal.notifications import permissions
 from portal.notifications.models import NotificationDraft
-from tests.notifications import factories as f
-from tests.notifications.helpers import detail_url, submit
+from tests import factories as f
+from tests.factories.notifications import submit
+from tests.notifications.helpers import detail_url
 
 
 @pytest.mark.django_db
@@ -177,7 +179,7 @@ def test_delegate_who_may_draft_but_not_send_cannot_send(client, world):
         (Permission.VIEW_SUBMISSIONS, Permission.DRAFT_NOTIFICATIONS),
         locations=(home,),
     )
-    with pytest.raises(services.NotificationError, match="do not have permission to send"):
+    with pytest.raises(ServiceError, match="do not have permission to send"):
         submit("police", drafter, home)
     draft = NotificationDraft.objects.get(created_by=drafter)
     client.force_login(drafter)

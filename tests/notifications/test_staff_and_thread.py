@@ -7,7 +7,8 @@ from portal.emails.models import OutboxMessage
 from portal.notifications.models import MessageKind, Notification, NotificationStatus
 from portal.register.events import register_changed
 from portal.register.models import RegisterChange
-from tests.notifications.helpers import detail_url, submit, submit_email_change
+from tests.factories.notifications import submit, submit_email_change
+from tests.notifications.helpers import detail_url
 from tests.support.register_changes import process_register_changes
 
 

@@ -9,11 +9,13 @@ import pytest
 from django.urls import reverse
 
 from portal.audit.models import AuditEvent
+from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.models import Notification, NotificationStatus
 from portal.workflow.models import DirectStatusChange, StatusChange
 from portal.workflow.selectors import timeline
-from tests.notifications.helpers import detail_url, submit
+from tests.factories.notifications import submit
+from tests.notifications.helpers import detail_url
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def test_each_move_writes_one_status_change_row_and_its_audit_event(client, worl
         verb="notifications.close", target_id=str(notification.pk)
     ).exists()
     # A refused move writes nothing and changes nothing.
-    with pytest.raises(services.NotificationError, match="is closed, so you cannot"):
+    with pytest.raises(ServiceError, match="is closed, so you cannot"):
         services.mark_reviewed(notification_id=notification.pk, staff=world.staff)
     assert StatusChange.objects.filter(subject_id=str(notification.pk)).count() == 3
 

@@ -6,10 +6,12 @@ from django.urls import reverse
 
 from portal.emails.models import OutboxMessage
 from portal.emails.services import deliver
+from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
-from portal.notifications.samples import complete_answers, submit_example
+from portal.notifications.samples import submit_example
+from tests.factories.notifications import answer_every_question
 from tests.support.concurrency import run_copies
 
 
@@ -18,17 +20,7 @@ def _complete_draft(user, location, slug="serious-injury"):
     draft = services.start_draft(
         user=user, provider=location.provider, location=location, definition=definition
     )
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers))
-    services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
-    )
-    return draft
+    return answer_every_question(draft, user)
 
 
 @pytest.mark.django_db
@@ -107,7 +99,7 @@ def test_incomplete_draft_and_missing_declaration_are_refused(client, world):
     draft = services.start_draft(
         user=world.manager, provider=location.provider, location=location, definition=definition
     )
-    with pytest.raises(services.NotificationError, match="Answer every question"):
+    with pytest.raises(ServiceError, match="Answer every question"):
         services.submit_draft(draft_id=draft.pk, user=world.manager, declaration_confirmed=False)
     client.force_login(world.manager)
     html = client.get(reverse("notifications:check", args=[draft.pk])).content.decode()

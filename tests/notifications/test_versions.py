@@ -8,7 +8,7 @@ from django.urls import reverse
 from portal.forms.vocabulary import Section
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import page, text
-from tests.notifications.helpers import submit
+from tests.factories.notifications import submit
 
 
 @pytest.fixture

@@ -8,15 +8,10 @@ import pytest
 
 from portal.accounts.models import User
 from portal.organisations.models import Membership
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
-from portal.register.models import (
-    Location,
-    OwnershipType,
-    Person,
-    Provider,
-    RoleAssignment,
-    RoleType,
-)
+from portal.organisations.permissions import AccessLevel
+from portal.register.models import Location, OwnershipType, Provider, RoleType
+from tests.factories.accounts import make_user, registered_user
+from tests.factories.organisations import give_access
 
 
 @pytest.fixture(autouse=True)
@@ -26,51 +21,6 @@ def _account_pages(settings: Any) -> None:
     settings.LOGIN_URL = "/sign-in/"
     settings.ORGANISATIONS_SIGN_UP_URL = "/sign-up/"
     settings.ORGANISATIONS_RESEND_WAIT_SECONDS = 60
-
-
-def make_person(ref: str, given: str, family: str, email: str) -> Person:
-    return Person.objects.create(person_ref=ref, given_name=given, family_name=family, email=email)
-
-
-def make_user(email: str, person: Person | None = None, **extra: Any) -> User:
-    return User.objects.create_user(
-        email, None, person=person, full_name=extra.pop("full_name", ""), **extra
-    )
-
-
-def registered_user(
-    ref: str, email: str, role: str, provider: Provider, location: Location | None = None
-) -> User:
-    given, family = (
-        email.split("@")[0].split(".")
-        if "." in email.split("@")[0]
-        else (email.split("@")[0], "Person")
-    )
-    person = make_person(ref, given.title(), family.title(), email)
-    RoleAssignment.objects.create(person=person, role=role, provider=provider, location=location)
-    return make_user(email, person, full_name=f"{given.title()} {family.title()}")
-
-
-def give(
-    user: User,
-    provider: Provider,
-    levels: list[str],
-    locations: list[Location] | None = None,
-    granted_by: User | None = None,
-) -> Membership:
-    permissions: set[str] = set()
-    for level in levels:
-        permissions |= ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)]
-    membership = Membership.objects.create(
-        user=user,
-        provider=provider,
-        whole_provider=locations is None,
-        permissions=sorted(permissions),
-        granted_by=granted_by,
-    )
-    if locations:
-        membership.locations.set(locations)
-    return membership
 
 
 @dataclass
@@ -116,7 +66,7 @@ def build_world() -> World:
         for scope in DELEGATE_SCOPES:
             kind = f"delegate_{level}_{scope}"
             u[kind] = make_user(f"{kind}@sunrise.example")
-            world.memberships[kind] = give(
+            world.memberships[kind] = give_access(
                 u[kind], p, [level], None if scope == "whole" else [a], granted_by=u["ni"]
             )
     return world

@@ -15,7 +15,8 @@ from portal.organisations.access import (
 from portal.organisations.permissions import ALL_PERMISSIONS, Permission
 from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
 from portal.workflow.services import transition
-from tests.organisations.conftest import give, make_user, registered_user
+from tests.factories.accounts import make_user, registered_user
+from tests.factories.organisations import give_access
 
 P = Permission
 
@@ -153,7 +154,7 @@ def test_deregistered_location_is_read_only_there_only(world, settings):
 def test_role_and_membership_combine(world):
     # A registered manager of A who is also a delegate for B with view-only access.
     rm_a = world.users["rm_a"]
-    give(rm_a, world.p, ["view"], [world.b])
+    give_access(rm_a, world.p, ["view"], [world.b])
     forget_access(rm_a)
     assert can(rm_a, P.VIEW_SUBMISSIONS, location=world.b)
     assert not can(rm_a, P.SUBMIT_NOTIFICATIONS, location=world.b)
@@ -162,10 +163,10 @@ def test_role_and_membership_combine(world):
 
 def test_access_is_worked_out_in_one_query(world, django_assert_num_queries):
     delegate = make_user("many@sunrise.example")
-    give(delegate, world.p, ["notifications"], [world.a, world.b])
-    give(delegate, world.q, ["view"])
+    give_access(delegate, world.p, ["notifications"], [world.a, world.b])
+    give_access(delegate, world.q, ["view"])
     rm_a = world.users["rm_a"]  # a registered role and a membership: both in the one query
-    give(rm_a, world.q, ["view"])
+    give_access(rm_a, world.q, ["view"])
     forget_access(rm_a)
     for user in (delegate, rm_a):
         with django_assert_num_queries(1):

@@ -17,13 +17,9 @@ from portal.audit.models import AuditEvent
 from portal.organisations import services
 from portal.organisations.models import Invitation, JoinRequest, Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
-from tests.organisations.conftest import (
-    DELEGATE_LEVELS,
-    DELEGATE_SCOPES,
-    build_world,
-    give,
-    make_user,
-)
+from tests.factories.accounts import make_user
+from tests.factories.organisations import give_access
+from tests.organisations.conftest import DELEGATE_LEVELS, DELEGATE_SCOPES, build_world
 
 KINDS = [
     "ni",
@@ -155,14 +151,14 @@ def cases(objects) -> list[Case]:
 def matrix_world(db):
     world = build_world()
     notify = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
-    member_a = give(
+    member_a = give_access(
         make_user("target.a@sunrise.example"),
         world.p,
         ["notifications"],
         [world.a],
         granted_by=world.users["ni"],
     )
-    member_whole = give(
+    member_whole = give_access(
         make_user("target.whole@sunrise.example"), world.p, ["view"], granted_by=world.users["ni"]
     )
     invitation, token = services.invite(

@@ -8,33 +8,21 @@ session made by Django's test client and hand its cookie to the browser.
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from portal.emails.models import OutboxMessage
 from portal.organisations import invitation_services, services
 from portal.organisations.models import Invitation, JoinRequest, Membership
 from portal.register.models import RoleAssignment
-from tests.organisations.conftest import build_world, make_user
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.factories.accounts import make_user
+from tests.organisations.conftest import build_world
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    sign_in_with_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, live_server):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def check(page):
@@ -51,7 +39,7 @@ def link_path(body: str) -> str:
 def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     world = build_world()
     admin = make_user("office.admin@sunrise.example", full_name="Olive Office")
-    sign_in(page, world.users["ni"], live_server)
+    sign_in_with_session(page, live_server, world.users["ni"])
 
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
     check(page)
@@ -85,11 +73,11 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     page.goto(path)
     assert "You have been invited" in page.locator("h1").inner_text()
     check(page)
-    sign_in(page, world.users["rm_b"], live_server)
+    sign_in_with_session(page, live_server, world.users["rm_b"])
     page.goto(path)
     assert page.locator("h1").inner_text() == "This invitation is for a different email address"
     check(page)
-    sign_in(page, admin, live_server)
+    sign_in_with_session(page, live_server, admin)
     page.goto(path)
     check(page)
     page.get_by_role("button", name="Accept invitation").click()
@@ -112,7 +100,7 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
 def test_registered_manager_grants_view_only_access_to_their_own_location(page, live_server):
     world = build_world()
     colleague = make_user("colleague@sunrise.example")
-    sign_in(page, world.users["rm_a"], live_server)
+    sign_in_with_session(page, live_server, world.users["rm_a"])
     page.goto(reverse("organisations:invite_email", kwargs={"provider_id": world.p.pk}))
     page.get_by_label("What is their email address?").fill(colleague.email)
     page.get_by_role("button", name="Continue").click()
@@ -164,7 +152,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
 def test_a_request_to_join_is_approved(page, live_server):
     world = build_world()
     requester = world.users["requester"]
-    sign_in(page, requester, live_server)
+    sign_in_with_session(page, live_server, requester)
     page.goto(reverse("organisations:providers"))
     check(page)
     page.get_by_role("link", name="ask to join it").click()
@@ -180,7 +168,7 @@ def test_a_request_to_join_is_approved(page, live_server):
     assert page.locator(".govuk-panel__title").inner_text() == "Request sent"
     check(page)
 
-    sign_in(page, world.users["ni"], live_server)
+    sign_in_with_session(page, live_server, world.users["ni"])
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
     page.get_by_role("link", name="Decide on the request from rory.requester@example.com").click()
     check(page)
@@ -213,7 +201,7 @@ def test_remaining_pages_are_accessible(page, live_server):
     join_request = services.request_to_join(
         user=world.users["requester"], provider=world.p, message=""
     )
-    sign_in(page, ni, live_server)
+    sign_in_with_session(page, live_server, ni)
     p = {"provider_id": world.p.pk}
     pages = [
         reverse("organisations:invitation_detail", kwargs={**p, "invitation_id": invitation.pk}),
@@ -256,7 +244,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
         permissions=["view_submissions"],
         whole_provider=True,
     )
-    sign_in(page, member, live_server)
+    sign_in_with_session(page, live_server, member)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
     assert page.locator("h1").inner_text() == "You already have access to Sunrise Care Ltd"
@@ -274,7 +262,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
         location_ids=[world.a.pk],
     )
     RoleAssignment.objects.filter(person__user=world.users["rm_a"]).update(end_date="2000-01-02")
-    sign_in(page, newcomer, live_server)
+    sign_in_with_session(page, live_server, newcomer)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
     assert page.locator("h1").inner_text() == "This invitation has been withdrawn"

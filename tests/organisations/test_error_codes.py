@@ -14,7 +14,9 @@ from portal.organisations.errors import OrganisationError
 from portal.organisations.models import Invitation, InvitationStatus, Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.register.models import Location, Provider, RoleAssignment
-from tests.organisations.conftest import World, make_person, make_user
+from tests.factories.accounts import make_user
+from tests.factories.register import make_person
+from tests.organisations.conftest import World
 from tests.organisations.test_services import only_two_delegates_manage_the_whole_team
 
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
@@ -52,8 +54,8 @@ def _twice(first: Callable[[], Any]) -> Any:
 
 
 def _shared_email(w: World) -> Any:
-    make_person("S1", "Sam", "One", "shared@example.com")
-    make_person("S2", "Sal", "Two", "shared@example.com")
+    make_person("shared@example.com", "Sam", "One", ref="S1")
+    make_person("shared@example.com", "Sal", "Two", ref="S2")
     return _invite(w, "shared@example.com")
 
 
@@ -229,6 +231,7 @@ def test_the_service_refuses_with_the_code_a_message_and_the_field(world, code):
     with pytest.raises(ServiceError) as refused:
         provoke(world)
     assert refused.value.code is code, refused.value
-    assert refused.value.message and refused.value.message == str(refused.value)
+    assert refused.value.message
+    assert refused.value.message == str(refused.value)
     assert "<script>" not in refused.value.message
     assert refused.value.field == field

@@ -18,7 +18,8 @@ from portal.organisations.models import Invitation, InvitationStatus, Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.register.events import person_register_changed
 from portal.register.models import RoleAssignment
-from tests.organisations.conftest import build_world, make_user
+from tests.factories.accounts import make_user
+from tests.organisations.conftest import build_world
 from tests.support.concurrency import run_together
 from tests.support.register_changes import process_register_changes
 

@@ -51,9 +51,9 @@ def test_an_invitee_is_asked_for_their_name_and_the_team_lists_it(client, mail):
 
 @pytest.mark.django_db
 def test_a_registered_person_is_not_asked_for_the_name_the_register_holds(client, mail):
-    from tests.accounts.factories import registered_manager
+    from tests.factories.register import person_with_several_roles
 
-    registered_manager(INVITEE)
+    person_with_several_roles(INVITEE)
     _prove_address(client, mail)
     page = Page(client.get(reverse("accounts:sign_up_password")).content)
     assert not page.has_id("id_full_name")

@@ -17,8 +17,7 @@ from portal.notifications.models import NotificationDraft
 from portal.organisations.models import Invitation, InvitationStatus, Membership
 from tests.accounts.conftest import code_in, deliver_pending, totp_now
 from tests.organisations.conftest import build_world
-from tests.organisations.test_browser import sign_in
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, sign_in_with_session
 
 INVITEE = "olive.office@sunrise.example"
 PASSWORD = "saffron kettle lagoon marble"
@@ -58,7 +57,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     assert not User.objects.filter(email=INVITEE).exists()
 
     # 1. The nominated individual invites the office administrator for Sunrise House only.
-    sign_in(page, world.users["ni"], live_server)
+    sign_in_with_session(page, live_server, world.users["ni"])
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
     page.get_by_role("button", name="Invite someone").click()
     page.get_by_label("What is their email address?").fill(INVITEE)

@@ -17,7 +17,8 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
-from tests.organisations.conftest import give, make_user
+from tests.factories.accounts import make_user
+from tests.factories.organisations import give_access
 
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
 
@@ -369,8 +370,8 @@ def test_refuse_page_needs_a_reason(client, world):
 
 def test_provider_switcher(client, world):
     user = make_user("two.hats@x.example")
-    give(user, world.p, ["view"])
-    give(user, world.q, ["view"])
+    give_access(user, world.p, ["view"])
+    give_access(user, world.q, ["view"])
     client.force_login(user)
     html = client.get(reverse("organisations:providers")).content.decode()
     assert "Sunrise Care Ltd" in html
@@ -414,7 +415,7 @@ def test_providers_page_says_what_and_where(client, world):
 
 def test_team_page_shows_fifty_people_a_page(client, world):
     for i in range(55):
-        give(make_user(f"m{i:02d}@many.example"), world.p, ["view"], [world.b])
+        give_access(make_user(f"m{i:02d}@many.example"), world.p, ["view"], [world.b])
     client.force_login(world.users["ni"])
     first = client.get(team_url(world)).content.decode()
     assert "Registered people" in first

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from portal.organisations import services
 from portal.register.models import Location
-from tests.organisations.conftest import give, make_user
+from tests.factories.accounts import make_user
+from tests.factories.organisations import give_access
 
 
 def queries_for(client, url):
@@ -20,7 +21,7 @@ def queries_for(client, url):
 def grow_team(world, start, size):
     for i in range(start, start + size):
         location = Location.objects.create(id=f"1-9{i:08d}", provider=world.p, name=f"Extra {i}")
-        give(
+        give_access(
             make_user(f"member{i}@sunrise.example"), world.p, ["notifications"], [location, world.a]
         )
         services.invite(

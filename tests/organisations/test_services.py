@@ -23,7 +23,10 @@ from portal.organisations.models import (
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.register.models import RoleAssignment, RoleType
 from portal.workflow.models import DirectStatusChange
-from tests.organisations.conftest import build_world, give, make_person, make_user
+from tests.factories.accounts import make_user
+from tests.factories.organisations import give_access
+from tests.factories.register import make_person
+from tests.organisations.conftest import build_world
 from tests.support.concurrency import run_together
 
 NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
@@ -152,14 +155,14 @@ def test_invite_refuses_bad_addresses(invite, email, message):
 
 
 def test_invite_refuses_an_address_the_register_holds_for_several_people(invite):
-    make_person("S1", "Ann", "One", "info@sunrise.example")
-    make_person("S2", "Ben", "Two", "info@sunrise.example")
+    make_person("info@sunrise.example", "Ann", "One", ref="S1")
+    make_person("info@sunrise.example", "Ben", "Two", ref="S2")
     with refused("more than one registered person"):
         invite("INFO@sunrise.example")
 
 
 def test_invite_allows_an_address_one_person_holds_for_several_roles(world, invite):
-    person = make_person("S3", "Cat", "Multi", "cat@elsewhere.example")
+    person = make_person("cat@elsewhere.example", "Cat", "Multi", ref="S3")
     RoleAssignment.objects.create(
         person=person, role=RoleType.REGISTERED_MANAGER, provider=world.q, location=world.c
     )
@@ -216,7 +219,7 @@ def test_delegates_never_grant_more_than_they_hold(world, invite):
         invite("y@x.example", by="delegate_team_a", permissions=TEAM)
     # A delegate who holds team + notifications for A can pass both on, for A.
     both = make_user("both@sunrise.example")
-    give(both, world.p, ["team", "notifications"], [world.a])
+    give_access(both, world.p, ["team", "notifications"], [world.a])
     invite("z@x.example", by=both, permissions=NOTIFY + TEAM, at=[world.a.pk])
     with refused("do not have yourself"):
         invite(
@@ -569,8 +572,8 @@ def only_two_delegates_manage_the_whole_team(world):
     Membership.objects.filter(user=world.users["delegate_team_whole"]).delete()
     a = make_user("a.manager@sunrise.example")
     b = make_user("b.manager@sunrise.example")
-    ma = give(a, world.p, ["team", "view"])
-    mb = give(b, world.p, ["team", "view"])
+    ma = give_access(a, world.p, ["team", "view"])
+    mb = give_access(b, world.p, ["team", "view"])
     assert can(a, Permission.MANAGE_TEAM, provider=world.p)
     assert can(b, Permission.MANAGE_TEAM, provider=world.p)
     return a, ma, b, mb

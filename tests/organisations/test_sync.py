@@ -14,7 +14,9 @@ from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLev
 from portal.organisations.sync import end_deregistered_access
 from portal.register.events import person_register_changed
 from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
-from tests.organisations.conftest import give, make_person, make_user
+from tests.factories.accounts import make_user
+from tests.factories.organisations import give_access
+from tests.factories.register import make_person
 from tests.support.register_changes import process_register_changes
 
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
@@ -30,7 +32,7 @@ def end_roles(person):
 def test_when_the_granters_role_ends_their_grants_stay_but_are_flagged(world):
     rm_a = world.users["rm_a"]
     colleague = make_user("colleague@sunrise.example")
-    granted = give(colleague, world.p, ["view"], [world.a], granted_by=rm_a)
+    granted = give_access(colleague, world.p, ["view"], [world.a], granted_by=rm_a)
     untouched = world.memberships["delegate_view_a"]  # granted by the NI
     end_roles(rm_a.person)
     granted.refresh_from_db()
@@ -63,9 +65,9 @@ def test_when_the_granters_role_ends_their_grants_stay_but_are_flagged(world):
 def test_a_granter_who_keeps_another_route_to_the_same_access_is_not_flagged(world):
     # The RM of A is also a delegate with "manage team" for the whole provider.
     rm_a = world.users["rm_a"]
-    give(rm_a, world.p, ["team", "view", "notifications"], granted_by=world.users["ni"])
+    give_access(rm_a, world.p, ["team", "view", "notifications"], granted_by=world.users["ni"])
     colleague = make_user("colleague@sunrise.example")
-    granted = give(colleague, world.p, ["view"], [world.a], granted_by=rm_a)
+    granted = give_access(colleague, world.p, ["view"], [world.a], granted_by=rm_a)
     end_roles(rm_a.person)
     granted.refresh_from_db()
     assert granted.granter_review_since is None
@@ -73,7 +75,7 @@ def test_a_granter_who_keeps_another_route_to_the_same_access_is_not_flagged(wor
 
 def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(world):
     delegate = world.users["delegate_notifications_a"]
-    person = make_person("D1", "Dee", "Legate", delegate.email)
+    person = make_person(delegate.email, "Dee", "Legate", ref="D1")
     delegate.person = person
     delegate.save()
     membership = world.memberships["delegate_notifications_a"]
@@ -101,7 +103,7 @@ def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(worl
 def test_partial_role_is_not_redundant(world):
     # A partner role gives view for the whole provider; a notifications membership is more.
     delegate = world.users["delegate_notifications_whole"]
-    person = make_person("D2", "Pat", "Ner", delegate.email)
+    person = make_person(delegate.email, "Pat", "Ner", ref="D2")
     delegate.person = person
     delegate.save()
     with transaction.atomic():
@@ -168,7 +170,7 @@ def test_sweep_command_expires_invitations_and_ends_old_access(world, settings):
         days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS + 1
     )
     world.q.save()
-    give(make_user("q.member@x.example"), world.q, ["view"])
+    give_access(make_user("q.member@x.example"), world.q, ["view"])
     out = StringIO()
     call_command("organisations_sweep", stdout=out)
     assert json.loads(out.getvalue()) == {"invitations_expired": 1, "memberships_ended": 1}

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from portal.register.models import Location, Person, Provider, RoleAssignment
-from tests.register.factories import contact, write_contacts, write_json
+from tests.factories.register_files import contact, write_contacts, write_json
 
 pytestmark = pytest.mark.django_db
 

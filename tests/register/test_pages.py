@@ -1,16 +1,18 @@
 """Register pages: "Your registration" for registered people; search and details for staff."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from portal.demo.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
-from tests.register.factories import generated_register
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.factories.register_files import generated_register
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    sign_in_with_session,
+)
 from tests.support.html import Page
 from tests.support.html import text as text_of
 
@@ -262,20 +264,10 @@ def browser_register(tmp_path, live_server):
     return live_server
 
 
-def signed_in_page(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-    return page
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_your_registration_is_accessible(page, browser_register):
-    signed_in_page(page, browser_register, user_for(PLANTED_EMAILS["ni_and_manager"]))
+    sign_in_with_session(page, browser_register, user_for(PLANTED_EMAILS["ni_and_manager"]))
     page.goto(reverse("register:your_registration"))
     assert page.locator("h1").inner_text() == "Your registration"
     assert_accessible(page)
@@ -286,7 +278,7 @@ def test_your_registration_is_accessible(page, browser_register):
 @pytest.mark.django_db(transaction=True)
 def test_staff_search_and_details_are_accessible(page, browser_register):
     staff = User.objects.create_user("inspector@regulator.example", "x" * 20, is_staff=True)
-    signed_in_page(page, browser_register, staff)
+    sign_in_with_session(page, browser_register, staff)
     page.goto(reverse("register:search"))
     assert_accessible(page)
     page.get_by_label("Search the register").fill("1-2")

@@ -13,7 +13,7 @@ from portal.register.events import person_register_changed, register_changed, re
 from portal.register.models import RegisterChange
 from portal.register.processing import process_change
 from portal.register.tasks import process_register_change
-from tests.notifications import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

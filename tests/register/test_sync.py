@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from portal.audit.models import AuditEvent
-from portal.demo.generator import PLANTED_EMAILS, generate_change_feed
+from portal.demo.generator import PLANTED_EMAILS
+from portal.demo.register_files import generate_change_feed
 from portal.register.events import register_changed
 from portal.register.models import (
     Location,
@@ -17,7 +18,7 @@ from portal.register.models import (
     RoleType,
 )
 from portal.register.selectors import people_holding_email
-from tests.register.factories import (
+from tests.factories.register_files import (
     LOCATIONS,
     SEED,
     contact_rows,

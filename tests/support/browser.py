@@ -2,7 +2,10 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page
 
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -19,6 +22,24 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # WCAG 2.2 1.4.10 Reflow: content fits 320 CSS pixels wide without scrolling sideways.
 REFLOW_WIDTH = 320
+
+
+def sign_in_with_session(page: Page, live_server: Any, user: Any) -> Page:
+    """A real session for `user` in the browser, as if they had signed in (the sign-in pages
+    themselves have their own browser tests in tests/accounts)."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page
 
 
 def assert_accessible(page: Page) -> None:

@@ -83,10 +83,10 @@ from portal.register.models import (
     RoleType,
     ServiceType,
 )
-from tests.notifications.factories import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 from tests.support.signed_in_applications import add_applications, application_visits
 
-PASSWORD = "a long enough password 123"
 PROVIDER_SIDE = ("ni", "rm", "delegate")
 # Permissions as memberships store them: the "notifications" access level, and everything.
 NOTIFY = sorted(str(p) for p in ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
@@ -158,10 +158,6 @@ def make_location(provider: Provider, name: str) -> Location:
     location.activities.add(_activity())
     location.service_types.add(*_service_types())
     return location
-
-
-def make_user(email: str, person: Person | None = None, **extra: Any) -> User:
-    return User.objects.create_user(email, PASSWORD, person=person, **extra)
 
 
 def second_factors(user: User) -> None:

@@ -112,6 +112,15 @@ def ask_owner_to_confirm(
     """Start a change of `user`'s sign-in address that only they can confirm (a newer one
     replaces one still waiting). None when the new address is another account's."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    return _ask_locked_owner(
+        user=user, new_email=new_email, requested_by=requested_by, reason=reason, source=source
+    )
+
+
+def _ask_locked_owner(
+    *, user: User, new_email: str, requested_by: User | None, reason: str, source: str
+) -> EmailChange | None:
+    """ask_owner_to_confirm, for an account already read under its row lock."""
     new = normalise_email(new_email)
     if _taken_by_another(new, user):
         record(
@@ -314,14 +323,16 @@ def _end(change: EmailChange, status: EmailChangeStatus, *, by: User | None = No
         react(change, by)
 
 
+@transaction.atomic(savepoint=False)  # part of the register change that asks for it
 def hold_for_the_owner(asked: EmailChangeAsked) -> bool | None:
     """The register's hold on a change of a person's email (portal.register.services): a
     person with an account confirms a new sign-in address themselves. None for a person
     without an account, or whose account already has the address."""
-    account = User.objects.filter(person=asked.person).first()
+    # Read and locked in one statement (the change is made under the account's row lock).
+    account = User.objects.select_for_update().filter(person=asked.person).first()
     if account is None or account.email == asked.new_email:
         return None
-    waiting = ask_owner_to_confirm(
+    waiting = _ask_locked_owner(
         user=account,
         new_email=asked.new_email,
         requested_by=asked.actor if isinstance(asked.actor, User) else None,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import (
     Application,
@@ -62,7 +63,7 @@ def assign_assessor(
     application.assessor = assessor
     application.save(update_fields=["assessor"])
     record(
-        verb="applications.assessor_assigned",
+        verb=ApplicationsVerb.ASSESSOR_ASSIGNED,
         actor=staff,
         target=application,
         data={"reference": application.reference, "assessor": assessor.email},
@@ -208,7 +209,7 @@ def record_appointment(
     application.last_activity_at = timezone.now()
     application.save(update_fields=["last_activity_at"])
     record(
-        verb="applications.appointment_recorded",
+        verb=ApplicationsVerb.INTERVIEW_RECORDED,
         actor=staff,
         target=application,
         data={"reference": application.reference, "kind": kind, "on": on.isoformat()},

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from portal.applications import permissions
+from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.completeness import definition_of
 from portal.applications.definitions.schema import Applicant, ApplicationType, Subject
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
@@ -109,7 +110,7 @@ def start_application(
     )
     record_start(application, action="start", actor=user)
     record(
-        verb="applications.started",
+        verb=ApplicationsVerb.STARTED,
         actor=user,
         target=application,
         data={
@@ -171,7 +172,7 @@ def save_page(
             application.title = title[:255]
             application.save(update_fields=["title"])
     record(
-        verb="applications.page_saved",
+        verb=ApplicationsVerb.PAGE_SAVED,
         actor=user,
         target=application,
         data={

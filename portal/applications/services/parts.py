@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.applications import permissions
+from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.completeness import dbs_too_old, definition_of, named_people
 from portal.applications.definitions.parts import PART_DEFINITIONS, PartDefinition, current_part
 from portal.applications.definitions.schema import PartKind
@@ -96,7 +97,7 @@ def invite_parts(
             },
         )
     record(
-        verb="applications.parts_invited",
+        verb=ApplicationsVerb.PARTS_INVITED,
         actor=user,
         target=application,
         data={"reference": application.reference, "invited": [p.email for p in invited]},
@@ -143,7 +144,7 @@ def take_part(*, part_id: Any, user: Any, request: HttpRequest | None = None) ->
         part.holder = user
         part.save(update_fields=["holder", "updated_at"])
         record(
-            verb="applications.part_taken",
+            verb=ApplicationsVerb.PART_TAKEN,
             actor=user,
             target=part.application,
             data={"reference": part.application.reference, "part": str(part.pk)},
@@ -182,7 +183,7 @@ def save_part_page(
         seen_revision=seen_revision,
     )
     record(
-        verb="applications.part_saved",
+        verb=ApplicationsVerb.PART_SAVED,
         actor=user,
         target=part.application,
         data={
@@ -258,7 +259,7 @@ def sign_part(
     part.holder = user
     part.save(update_fields=["status", "signed_at", "sent_back_reason", "holder", "updated_at"])
     record(
-        verb="applications.part_signed",
+        verb=ApplicationsVerb.PART_SIGNED,
         actor=user,
         target=part.application,
         data={
@@ -284,7 +285,7 @@ def reopen_part(
     part.sent_back_reason = reason
     part.save(update_fields=["status", "signed_at", "sent_back_reason", "updated_at"])
     record(
-        verb="applications.part_sent_back",
+        verb=ApplicationsVerb.PART_SENT_BACK,
         actor=actor,
         target=part.application,
         data={"reference": part.application.reference, "part": str(part.pk), "reason": reason},

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.applications import permissions
+from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.completeness import definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import (
@@ -112,7 +113,7 @@ def sign_and_submit(
         statement=definition.declaration,
     )
     record(
-        verb="applications.signed",
+        verb=ApplicationsVerb.SIGNED,
         actor=user,
         target=application,
         data={

@@ -21,6 +21,7 @@ from portal.audit.services import record
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import compute_access
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Invitation, InvitationStatus
 from portal.organisations.permissions import describe_permissions
@@ -133,7 +134,7 @@ def invite(
         expires_at=_invitation_expiry(),
     )
     record(
-        verb="organisations.invitation_sent",
+        verb=OrganisationsVerb.INVITATION_SENT,
         actor=actor,
         target=invitation,
         data={
@@ -170,9 +171,9 @@ def locked_invitation(invitation: Invitation) -> Invitation:
 
 
 _INVITATION_VERBS = {
-    "resend": "organisations.invitation_resent",
-    "cancel": "organisations.invitation_cancelled",
-    "expire": "organisations.invitation_expired",
+    "resend": OrganisationsVerb.INVITATION_RESENT,
+    "cancel": OrganisationsVerb.INVITATION_CANCELLED,
+    "expire": OrganisationsVerb.INVITATION_EXPIRED,
 }
 
 

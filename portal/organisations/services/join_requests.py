@@ -12,6 +12,7 @@ from django.utils import timezone
 from portal.audit.services import record
 from portal.emails.services import queue_emails
 from portal.organisations.access import compute_access, scope_for
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import (
     JoinRequest,
@@ -80,7 +81,7 @@ def request_to_join(
     _ensure_may_ask(user, provider)
     join_request = JoinRequest.objects.create(user=user, provider=provider, message=message)
     record(
-        verb="organisations.join_requested",
+        verb=OrganisationsVerb.JOIN_REQUESTED,
         actor=user,
         target=join_request,
         data={"provider": provider.pk, "before": None, "after": {"status": join_request.status}},
@@ -145,7 +146,7 @@ def approve_join_request(
         "approve",
         actor=actor,
         changes={"decided_by": actor, "decided_at": timezone.now()},
-        verb="organisations.join_request_approved",
+        verb=OrganisationsVerb.JOIN_REQUEST_APPROVED,
         data={"before": {"status": "pending"}, "after": {"status": JoinRequestStatus.APPROVED}},
         request=request,
     )
@@ -198,7 +199,7 @@ def refuse_join_request(
         actor=actor,
         reason=reason,
         changes={"decided_by": actor, "decided_at": timezone.now(), "reason": reason},
-        verb="organisations.join_request_refused",
+        verb=OrganisationsVerb.JOIN_REQUEST_REFUSED,
         data={
             "before": {"status": "pending"},
             "after": {"status": JoinRequestStatus.REFUSED, "reason": reason},

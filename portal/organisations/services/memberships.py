@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.audit.services import record
 from portal.organisations.access import forget_access
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.permissions import Permission, describe_permissions
@@ -78,7 +79,7 @@ def change_membership(
     if before == after:
         return membership
     record(
-        verb="organisations.membership_changed",
+        verb=OrganisationsVerb.MEMBERSHIP_CHANGED,
         actor=actor,
         target=membership,
         data={"user": membership.user.email, "before": before, "after": after},
@@ -92,9 +93,9 @@ def change_membership(
 
 # Each move of a membership: what the audit says, and the email the member gets.
 _MOVES = {
-    "suspend": ("organisations.membership_suspended", "organisations_access_suspended"),
-    "reinstate": ("organisations.membership_reinstated", "organisations_access_reinstated"),
-    "remove": ("organisations.membership_removed", "organisations_access_removed"),
+    "suspend": (OrganisationsVerb.MEMBERSHIP_SUSPENDED, "organisations_access_suspended"),
+    "reinstate": (OrganisationsVerb.MEMBERSHIP_REINSTATED, "organisations_access_reinstated"),
+    "remove": (OrganisationsVerb.MEMBERSHIP_REMOVED, "organisations_access_removed"),
 }
 
 
@@ -156,7 +157,7 @@ def keep_after_review(
     membership.changed_at = timezone.now()
     membership.save(update_fields=["granter_review_since", "granted_by", "changed_at"])
     record(
-        verb="organisations.membership_reviewed",
+        verb=OrganisationsVerb.MEMBERSHIP_REVIEWED,
         actor=actor,
         target=membership,
         data={

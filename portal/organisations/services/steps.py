@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
+from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Invitation, JoinRequest, Membership
 from portal.organisations.redundancy import refresh_redundancy
@@ -111,7 +112,7 @@ def record_grant(
 ) -> None:
     """Audit new access given to `to`, and how it came."""
     record(
-        verb="organisations.membership_granted",
+        verb=OrganisationsVerb.MEMBERSHIP_GRANTED,
         actor=actor,
         target=membership,
         data={

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo.generator import generate_change_feed, generate_register
+from portal.demo.register_files import generate_change_feed, generate_register
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 
 from portal.demo import data
 from portal.demo.guard import refuse_outside_development
+from portal.documents import clamd_daemon
 
 
 def prepare_maildir(path: Path) -> None:
@@ -51,6 +52,21 @@ def child_environment(port: int) -> dict[str, str]:
     return environment
 
 
+def virus_scanner_command() -> list[str] | None:
+    """ClamAV's daemon on the socket the portal is set to use (under var/), with the test
+    signature database (portal.documents.clamd_daemon); None when clamd is not installed or
+    CLAMD_ADDRESS names a scanner of someone else's (tcp://..., another path)."""
+    address = settings.CLAMD_ADDRESS
+    if address.startswith("tcp://") or not clamd_daemon.clamd_available():
+        return None
+    directory = Path(address).parent
+    if Path(address).name != "clamd.sock":
+        return None
+    config = clamd_daemon.prepare(directory)
+    Path(address).unlink(missing_ok=True)
+    return [clamd_daemon.clamd_path(), "--config-file", str(config)]
+
+
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -73,6 +89,14 @@ class Command(BaseCommand):
             "worker": [python, "manage.py", "run_worker", "--queues", "*"],
             "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         }
+        scanner = virus_scanner_command()
+        if scanner is not None:
+            commands["virus scanner"] = scanner
+        else:
+            self.stderr.write(
+                "No virus scanner: install Debian's clamav-daemon (make run does, as root). "
+                "Uploaded files will wait as 'being checked'."
+            )
         processes: dict[str, subprocess.Popen[bytes]] = {}
         # Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) all stop everything, even
         # when started from a script that had SIGINT ignored.
@@ -91,7 +115,9 @@ class Command(BaseCommand):
             stopped = [name for name, process in processes.items() if process.poll() is not None]
             self.stderr.write(f"Stopped unexpectedly: {', '.join(stopped)}. Shutting down.")
         except KeyboardInterrupt:
-            self.stdout.write("\nStopping the web server, worker and mail catcher...")
+            self.stdout.write(
+                "\nStopping the web server, worker, mail catcher and virus scanner..."
+            )
         finally:
             # Stopping has begun: a repeated signal (make passes SIGTERM on) must not break
             # off the shutdown and leave the children running, holding the port.
@@ -129,6 +155,9 @@ class Command(BaseCommand):
             "",
             "  Passkeys: sign in, then Your account > Passkeys > Add a passkey",
             f"  (open {base}/ by that name: browsers refuse passkeys on a bare IP address).",
+            "",
+            "  Uploads are checked by ClamAV with test signatures only: the EICAR test file",
+            "  counts as a virus (README, Documents).",
             "",
             "  Press Ctrl-C to stop everything.",
             "",

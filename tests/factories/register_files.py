@@ -1,12 +1,12 @@
-"""Helpers that build register files for tests: a small generated register, and edits to it."""
+"""Register files for tests (what the importer reads): a small generated register, and edits to it."""
 
 import csv
 import json
 from pathlib import Path
 from typing import Any
 
-from portal.demo.generator import generate_register
-from portal.register.importing.parse import CONTACT_FEED_COLUMNS
+from portal.demo.register_files import generate_register
+from portal.register.importing.csv_feeds import CONTACT_FEED_COLUMNS
 
 SEED = 7
 LOCATIONS = 40

@@ -1,0 +1,62 @@
+"""Notifications, submitted through the services as the pages would."""
+
+from typing import Any
+
+from portal.notifications import services
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import NotificationDraft
+from portal.notifications.samples import complete_answers, submit_example
+from tests.factories.register import give_role, make_person
+
+
+def submit(
+    slug: str, user: Any, location: Any = None, provider: Any = None, **overrides: Any
+) -> Any:
+    definition = CATALOGUE.require(slug)
+    assert definition is not None
+    return submit_example(
+        definition=definition,
+        user=user,
+        provider=provider or location.provider,
+        location=location,
+        overrides=overrides or None,
+    )
+
+
+def submit_email_change(
+    world: Any, new_email: str, person: Any = None, **answers: Any
+) -> tuple[Any, Any]:
+    """A change of contact details giving a new email for `person`, by default a new
+    registered manager of the world's organisation whose register email is a shared office
+    one, sent by its nominated individual. Returns (notification, person)."""
+    location = world.locations["Organisation"]
+    if person is None:
+        person = make_person(given="Sam", email="office@carehome.example")
+        give_role(person, "registered_manager", location.provider, location)
+    notification = submit(
+        "change-contact-details",
+        world.nominated["Organisation"],
+        None,
+        provider=location.provider,
+        changes=["person_email"],
+        changed_person=person.person_ref,
+        new_email=new_email,
+        **answers,
+    )
+    return notification, person
+
+
+def answer_every_question(draft: NotificationDraft, user: Any) -> NotificationDraft:
+    """Fill every page of an open draft with valid answers, through the service."""
+    definition = services.definition_of(draft)
+    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    answers = complete_answers(definition, context, dict(draft.answers))
+    services.save_page(
+        draft_id=draft.pk,
+        user=user,
+        page_key="all",
+        answers=answers,
+        complete=True,
+        seen_revision=None,
+    )
+    return draft
