@@ -17,7 +17,7 @@ from portal.documents import access as documents_access
 from portal.documents import clamd_daemon
 from portal.organisations import access as organisation_access
 from portal.settings.base import documents_storages
-from tests.notifications import factories as f
+from tests import factories as f
 
 OWNER_KIND = "test_provider_file"
 S3_KEYS = {"access_key": "portal-test", "secret_key": "portal-test-secret"}

@@ -9,8 +9,8 @@ from portal.documents import scanning, services
 from portal.documents.limits import limits_for
 from tests.documents import samples
 from tests.documents.conftest import OWNER_KIND, uploaded
-from tests.notifications.browser_helpers import sign_in
 from tests.support.browser import assert_accessible
+from tests.support.browser import sign_in_with_session as sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
