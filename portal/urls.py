@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include("portal.documents.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
+    path("applications/", include("portal.applications.urls")),
+    path("regulator/applications/", include("portal.applications.staff_urls")),
     path("", include("portal.register.urls")),
 ]
 

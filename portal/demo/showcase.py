@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.demo import applications as demo_applications
 from portal.demo.accounts import (
     DEMO_MANAGER_EMAIL,
     demo_account,
@@ -22,6 +23,7 @@ from portal.demo.accounts import (
 )
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.demo.register_vocabulary import ACTIVITIES
+from portal.demo.registration import add_demo_conditions
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification
@@ -246,6 +248,12 @@ def load() -> list[DemoLogin]:
     _group_story(nominated, staff)
     _newcomer(provider)
     note = second_factor_note()
+    group = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
+    add_demo_conditions(group)
+    applying = [
+        DemoLogin(login.role, login.email, login.password, note=note)
+        for login in demo_applications.load(staff, nominated, group)
+    ]
     return [
         DemoLogin(
             f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations) "
@@ -260,4 +268,5 @@ def load() -> list[DemoLogin]:
             DEMO_PASSWORD,
             note=note,
         ),
+        *applying,
     ]
