@@ -19,6 +19,7 @@ test: install static
 	scripts/test.sh
 
 install: $(PY_STAMP) $(NODE_STAMP)
+	@scripts/ensure_pdf_libraries.sh || true
 
 $(PY_STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

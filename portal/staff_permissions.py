@@ -19,6 +19,9 @@ class StaffPermission(StrEnum):
     VIEW_REGISTER = "view_register"
     MANAGE_ACCOUNTS = "manage_accounts"
     DECIDE_SECOND_FACTOR_RESETS = "decide_second_factor_resets"
+    # Registration applications: see them all; validate, assess, serve notices and decide.
+    VIEW_APPLICATIONS = "view_applications"
+    ASSESS_APPLICATIONS = "assess_applications"
 
     @property
     def required(self) -> str:

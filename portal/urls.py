@@ -13,6 +13,8 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("uploads/notifications/", include("portal.notifications.upload_urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
+    path("applications/", include("portal.applications.urls")),
+    path("regulator/applications/", include("portal.applications.staff_urls")),
     path("", include("portal.register.urls")),
 ]
 

@@ -5,12 +5,14 @@ staff queue; loading it again changes nothing, and every printed sign-in signs i
 import pytest
 from django.test import Client
 
+from portal.audit.models import AuditEvent
 from portal.demo import data, showcase
 from portal.demo.accounts import DEMO_MANAGER_EMAIL, demo_totp_code
+from portal.emails.models import OutboxMessage
 from portal.notifications import selectors as notification_selectors
 from portal.notifications.models import Notification, NotificationMessage, NotificationStatus
 from portal.organisations.models import JoinRequest
-from portal.register.models import Provider
+from portal.register.models import Person, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,8 @@ def test_notifications_in_every_status_and_work_waiting_on_both_sides(logins):
 def test_every_printed_sign_in_signs_in_and_lands_on_a_home(logins):
     with_passwords = [login for login in logins if login.password == data.DEMO_PASSWORD]
     assert DEMO_MANAGER_EMAIL in [login.email for login in with_passwords]
-    assert len(with_passwords) == 4  # staff, manager, group, newcomer
+    # staff, manager, group, newcomer, applicant, the manager her application names
+    assert len(with_passwords) == 6
     for login in with_passwords:
         client = Client()
         response = client.post("/sign-in/", {"email": login.email, "password": login.password})
@@ -77,3 +80,32 @@ def test_every_printed_sign_in_signs_in_and_lands_on_a_home(logins):
         response = client.post("/sign-in/authenticator/", {"code": demo_totp_code()})
         assert response["Location"] == "/home/", login
         assert client.get("/home/").status_code == 200
+
+
+def test_a_home_manager_without_an_account_has_a_new_address_and_both_are_told(logins):
+    manager = Person.objects.get(person_ref="DEMO-GROUP-RM-1")
+    assert manager.email == "tom.obrien@horizon-demo.example"
+    assert AuditEvent.objects.filter(verb="register.person_email_change_notice_sent").exists()
+    for address in (showcase.GROUP_RM_EMAIL, manager.email):
+        assert OutboxMessage.objects.filter(to=address, template="register_email_changed").exists()
+
+
+def test_applications_in_every_stage_for_the_demo_applicant(logins):
+    from portal.applications.models import Application
+    from portal.demo.applications import APPLICANT_EMAIL, MANAGER_EMAIL
+
+    stages = set(
+        Application.objects.filter(created_by__email=APPLICANT_EMAIL).values_list(
+            "stage", flat=True
+        )
+    )
+    assert stages >= {
+        "draft",
+        "submitted",
+        "returned",
+        "awaiting_applicant",
+        "proposal_served",
+        "effective",
+    }
+    assert Application.objects.filter(stage="in_assessment").exists()  # the group's change
+    assert MANAGER_EMAIL in [login.email for login in logins]

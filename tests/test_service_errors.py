@@ -28,3 +28,14 @@ def test_every_passkey_problem_has_its_own_code():
     codes = {PasskeyRejected(problem).code for problem in PasskeyProblem}
     assert len(codes) == len(PasskeyProblem)
     assert all(code.startswith("accounts.passkey_") for code in codes)
+
+
+def test_delegation_and_email_change_refusals_are_service_errors():
+    from portal.accounts.services.email_change import EmailChangeError
+    from portal.organisations.errors import DelegationError, OrganisationError
+
+    assert issubclass(DelegationError, ServiceError)
+    assert issubclass(EmailChangeError, ServiceError)
+    listed = set(all_error_codes())
+    assert set(OrganisationError) <= listed
+    assert "accounts.email_change_none_waiting" in {code.value for code in listed}

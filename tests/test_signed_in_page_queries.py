@@ -54,7 +54,7 @@ BUDGET = 12
 _TEAM_CHANGE = (
     "team changes re-check, under a row lock on the provider, that the actor may grant "
     "this, the last-manager rule (twice: before and after) and the member's scope, snapshot "
-    "the access before and after for the audit, then email: organisations/services.py; "
+    "the access before and after for the audit, then email: portal/organisations/services/; "
     "a change that narrows or ends someone's access also looks for invitations they sent "
     "that they can no longer give (one statement when there are none)"
 )
@@ -89,10 +89,9 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "it records the outcome (status row, audit, email to its sender): 9 more",
     ),
     "accounts:email_change_confirm": (
-        20,
+        19,
         "moving a sign-in address locks the account and the change, checks the code under its "
-        "row lock, updates both, audits, tells the old and the new address, and voids any "
-        "other code sent to the new address (the change ends the one way every change ends)",
+        "row lock, updates both, audits, and tells the old and the new address",
     ),
     "organisations:join": (
         19,

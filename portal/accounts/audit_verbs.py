@@ -40,6 +40,8 @@ class AccountsVerb(AuditVerb):
     PASSKEY_CLONE_SUSPECTED = "accounts.passkey_clone_suspected"
     EMAIL_CHANGED = "accounts.email_changed", "old_email", "new_email", "reason"
     EMAIL_CHANGE_CONFLICT = "accounts.email_change_conflict", "new_email"
+    # An applicant's account became a registered person's (the register gave them a role).
+    LINKED_TO_REGISTER = "accounts.linked_to_register", "person_ref", "reason"
     EMAIL_CHANGE_REQUESTED = "accounts.email_change_requested", "old_email", "new_email", "reason"
     EMAIL_CHANGE_CODE_REFUSED = "accounts.email_change_code_refused", "outcome"
     EMAIL_CHANGE_STOPPED = "accounts.email_change_stopped", "old_email", "new_email"

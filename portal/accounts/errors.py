@@ -13,3 +13,5 @@ class AccountsErrorCode(ErrorCode):
     PASSKEY_TOO_MANY = "accounts.passkey_too_many"
     PASSKEY_CLONE_SUSPECTED = "accounts.passkey_clone_suspected"
     PASSKEY_BLOCKED = "accounts.passkey_blocked"
+    EMAIL_CHANGE_NONE_WAITING = "accounts.email_change_none_waiting"
+    EMAIL_CHANGE_ADDRESS_TAKEN = "accounts.email_change_address_taken"

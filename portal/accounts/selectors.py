@@ -28,6 +28,9 @@ from portal.register.selectors import people_holding_email
 class SignUpCase(enum.Enum):
     ELIGIBLE = "eligible"
     SHARED_EMAIL = "shared_email"  # the register holds this address for different people
+    # Not a registered person, or no live sign-up role: may create an account to apply to
+    # register (an applicant's account acts on its own applications only, until the register
+    # gives it a role). The email says so, and how a registered person finds their address.
     NOT_REGISTERED = "not_registered"
     NO_LIVE_ROLE = "no_live_role"  # on the register, but no live sign-up role
     HAS_ACCOUNT = "has_account"
@@ -52,7 +55,12 @@ class SignUpEligibility:
 
     @property
     def may_sign_up(self) -> bool:
-        return self.case in (SignUpCase.ELIGIBLE, SignUpCase.INVITED)
+        return self.case in (SignUpCase.ELIGIBLE, SignUpCase.INVITED) or self.as_applicant
+
+    @property
+    def as_applicant(self) -> bool:
+        """The account would be an applicant's: no register role, no invitation."""
+        return self.case in (SignUpCase.NOT_REGISTERED, SignUpCase.NO_LIVE_ROLE)
 
 
 def invited_to(email: str) -> list[str]:
@@ -110,7 +118,9 @@ def sign_up_eligibility(email: str) -> SignUpEligibility:
         ]
         return SignUpEligibility(SignUpCase.SHARED_EMAIL, shared_with=shared)
     if not current or not current[0].sign_up_roles:
-        person = (current[0] if current else holders[0]).person
+        # Several former holders of one address: none of them is known to be this person.
+        only = current[0] if current else (holders[0] if len(holders) == 1 else None)
+        person = only.person if only else None
         return _or_invited(SignUpEligibility(SignUpCase.NO_LIVE_ROLE, person=person), normalised)
     holder = current[0]
     return SignUpEligibility(SignUpCase.ELIGIBLE, person=holder.person, roles=holder.sign_up_roles)

@@ -104,9 +104,10 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
             "accounts/sign_up_refused.html",
             {"case": eligibility.case.value, "email": email},
         )
-    # The register names its people; someone invited gives their name here.
+    # The register names its people; someone invited (or an applicant) gives their name here.
     named = forms.NewPasswordForm if eligibility.person else forms.NamedNewPasswordForm
     form = named(request.POST or None, email=email)
+    applicant = eligibility.as_applicant
     if request.method == "POST" and form.is_valid():
         try:
             user = services.create_account(
@@ -127,7 +128,11 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
         response = redirect("accounts:set_up_authenticator")
         response.delete_cookie(cookie_name(SIGN_UP_EMAIL), samesite="Lax")
         return response
-    return render(request, "accounts/sign_up_password.html", {"form": form, "email": email})
+    return render(
+        request,
+        "accounts/sign_up_password.html",
+        {"form": form, "email": email, "applicant": applicant},
+    )
 
 
 def _access_of(user: User) -> dict[str, Any]:

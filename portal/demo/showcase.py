@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.demo import applications as demo_applications
 from portal.demo.accounts import (
     DEMO_MANAGER_EMAIL,
     demo_account,
@@ -24,6 +25,7 @@ from portal.demo.accounts import (
 )
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.demo.register_vocabulary import ACTIVITIES
+from portal.demo.registration import add_demo_conditions
 from portal.notifications import attachments
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
@@ -39,6 +41,7 @@ DEMO_LOCATION_ID = "1-999000002"
 STAFF_EMAIL = "inspector@regulator.example"
 GROUP_NI_EMAIL = "priya.shah@horizon-demo.example"
 NEWCOMER_EMAIL = "nell.newcomer@sunrise-demo.example"
+GROUP_RM_EMAIL = "t.obrien@horizon-demo.example"
 GROUP_LOCATIONS = 24
 # (provider id, name, number of locations): the group, and a second provider its nominated
 # individual also holds (so the provider switcher has something to switch between).
@@ -239,14 +242,31 @@ def _statement_of_purpose_draft(manager: User, provider: Provider, location: Loc
     )
 
 
-def _group_story(nominated: User) -> None:
-    """New notifications from the group's homes, so the staff queue has more than one source."""
+def _group_story(nominated: User, staff: User) -> None:
+    """New notifications from the group's homes, so the staff queue has more than one source;
+    and a new email address for a home's manager who has no account, accepted: the register
+    changes at once and both addresses are told (in the outbox)."""
     provider = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
     if Notification.objects.filter(provider=provider).exists():
         return
     homes = list(provider.locations.order_by("pk")[:3])
     for slug, location in zip(("serious-injury", "police", "abuse"), homes, strict=True):
         _submit(slug, nominated, provider, location)
+    manager, _ = Person.objects.get_or_create(
+        person_ref="DEMO-GROUP-RM-1",
+        defaults={"given_name": "Tom", "family_name": "O'Brien", "email": GROUP_RM_EMAIL},
+    )
+    demo_role(manager, RoleType.REGISTERED_MANAGER, provider, homes[0], since=dt.date(2020, 3, 1))
+    new_address = _submit(
+        "change-contact-details",
+        nominated,
+        provider,
+        homes[0],
+        changes=["person_email"],
+        changed_person=manager.person_ref,
+        new_email="tom.obrien@horizon-demo.example",
+    )
+    notifications.accept_change(notification_id=new_address.pk, staff=staff)
 
 
 def _newcomer(provider: Provider) -> User:
@@ -269,9 +289,15 @@ def load() -> list[DemoLogin]:
     nominated = _group()
     _sunrise_story(manager, staff, provider, location)
     _statement_of_purpose_draft(manager, provider, location)
-    _group_story(nominated)
+    _group_story(nominated, staff)
     _newcomer(provider)
     note = second_factor_note()
+    group = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
+    add_demo_conditions(group)
+    applying = [
+        DemoLogin(login.role, login.email, login.password, note=note)
+        for login in demo_applications.load(staff, nominated, group)
+    ]
     return [
         DemoLogin(
             f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations) "
@@ -286,4 +312,5 @@ def load() -> list[DemoLogin]:
             DEMO_PASSWORD,
             note=note,
         ),
+        *applying,
     ]

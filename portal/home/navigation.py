@@ -39,6 +39,7 @@ def _provider_items(sections: Sections) -> list[Item]:
         items.append(Item("Notifications", reverse(start), also=(history,)))
     if sections.registered_person:
         items.append(Item("Your registration", reverse("register:your_registration")))
+    items.append(Item("Applications", reverse("applications:list")))
     providers = reverse("organisations:providers")
     if sections.team_provider is not None:
         team = reverse("organisations:team", kwargs={"provider_id": sections.team_provider.pk})
@@ -72,7 +73,11 @@ def items_for(request: HttpRequest) -> list[Item]:
     elif sections.kind is Kind.PROVIDER:
         items = _provider_items(sections)
     else:
-        items = [Item("Home", reverse("home:index"))]
+        # No role yet: anyone may apply to register a new provider and follow it.
+        items = [
+            Item("Home", reverse("home:index")),
+            Item("Applications", reverse("applications:list")),
+        ]
     return [
         *items,
         Item("Your account", reverse("accounts:home")),

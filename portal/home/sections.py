@@ -67,6 +67,12 @@ STAFF_SECTIONS = (
         StaffPermission.VIEW_NOTIFICATIONS_QUEUE,
     ),
     StaffSection(
+        "Applications",
+        "Registration applications",
+        "applications_staff:list",
+        StaffPermission.VIEW_APPLICATIONS,
+    ),
+    StaffSection(
         "Register", "Search the register", "register:search", StaffPermission.VIEW_REGISTER
     ),
     StaffSection(

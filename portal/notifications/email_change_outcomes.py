@@ -46,7 +46,9 @@ def _asking_notification(change: EmailChange) -> Notification | None:
     if notification_id is None:
         return None
     try:
-        return lock(Notification.objects.select_for_update(), pk=notification_id)
+        # Its sender is read in the same statement (told below), locking only the notification.
+        locking = Notification.objects.select_for_update(of=("self",))
+        return lock(locking.select_related("submitted_by"), pk=notification_id)
     except Notification.DoesNotExist:
         return None
 

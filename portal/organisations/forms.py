@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
+from portal.access import Principal
 from portal.emails.addresses import AddressError, canonical_email
 from portal.frontend.govuk_fields import radios
 from portal.organisations.access import scope_for
@@ -60,7 +61,7 @@ class AccessForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, actor: Any, provider: Provider, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Principal, provider: Provider, **kwargs: Any):
         super().__init__(*args, **kwargs)
         offered = [
             level
@@ -95,7 +96,7 @@ class LocationsForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, actor: Any, provider: Provider, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Principal, provider: Provider, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.may_give_whole = scope_for(actor, "manage_team", provider).whole_provider
         choices: list[tuple[str, str]] = [

@@ -396,3 +396,53 @@ class RegisterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.reason}"
+
+
+class ConditionQuerySet(models.QuerySet["Condition"]):
+    def in_force(self, on: dt.date | None = None) -> "ConditionQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gt=day),
+        )
+
+
+class Condition(models.Model):
+    """A condition of registration the regulator imposed (on a grant, or by varying a
+    registration): on the provider, one of its locations, or a registered manager.
+
+    The conditions every registration carries by law (the activities and the locations) are
+    the register's activities and locations themselves; these are the others, which the
+    certificate of registration and "Your registration" list beside them."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="conditions")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions"
+    )
+    activity = models.ForeignKey(
+        RegulatedActivity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conditions",
+    )
+    # A condition on a registered manager's own registration.
+    manager = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions"
+    )
+    text = models.TextField()
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    # What imposed it, and what last varied or removed it (an application's reference).
+    imposed_by = models.CharField(max_length=50, blank=True)
+    changed_by = models.CharField(max_length=50, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        indexes = [models.Index(fields=["provider", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.text[:60]}"

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -12,6 +12,7 @@ from django.db.models.functions import Replace
 from portal.emails.addresses import normalise_email
 from portal.register.models import (
     SIGN_UP_ROLES,
+    Condition,
     Location,
     Person,
     Provider,
@@ -77,6 +78,9 @@ class ProviderRegistration:
     nominated_individuals: list[Person]
     partners: list[RoleAssignment]
     responsible_individuals: list[Person]
+    # Conditions in force that the person may see: all of them for a provider-level role;
+    # for a manager, the provider's own, their locations' and their own registration's.
+    conditions: list[Condition] = field(default_factory=list)
 
     @property
     def role_summaries(self) -> list[str]:
@@ -123,23 +127,38 @@ def registration_for(person: Person) -> list[ProviderRegistration]:
         .order_by("name", "id")
     )
     location_list = list(locations)
-    manager_roles = (
+    # The locations' managers and the providers' own people, in one query.
+    roles_shown = (
         RoleAssignment.objects.live()
-        .filter(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
+        .filter(
+            Q(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
+            | Q(provider_id__in=provider_ids, location__isnull=True)
+        )
         .select_related("person")
+        .order_by("role", "person__family_name", "id")
     )
     managers_by_location: dict[str, list[RoleAssignment]] = {}
-    for role in manager_roles:
-        managers_by_location.setdefault(str(role.location_id), []).append(role)
-    provider_roles = (
-        RoleAssignment.objects.live()
-        .filter(provider_id__in=provider_ids, location__isnull=True)
-        .select_related("person")
-        .order_by("role", "person__family_name")
-    )
     by_provider: dict[str, list[RoleAssignment]] = {}
-    for role in provider_roles:
-        by_provider.setdefault(role.provider_id, []).append(role)
+    for role in roles_shown:
+        if role.location_id is None:
+            by_provider.setdefault(role.provider_id, []).append(role)
+        elif role.role == RoleType.REGISTERED_MANAGER:
+            managers_by_location.setdefault(str(role.location_id), []).append(role)
+    conditions_by_provider: dict[str, list[Condition]] = {}
+    for condition in (
+        Condition.objects.in_force()
+        .filter(provider_id__in=provider_ids)
+        .select_related("location", "manager", "activity")
+        .order_by("start_date", "id")
+    ):
+        visible = (
+            condition.provider_id in whole
+            or condition.manager_id == person.pk
+            or (condition.manager_id is None and condition.location_id in managed)
+            or (condition.manager_id is None and condition.location_id is None)
+        )
+        if visible:
+            conditions_by_provider.setdefault(condition.provider_id, []).append(condition)
     result = []
     for provider in sorted(providers, key=lambda p: p.name):
         roles_here = by_provider.get(provider.id, [])
@@ -161,6 +180,7 @@ def registration_for(person: Person) -> list[ProviderRegistration]:
                 responsible_individuals=_unique_people(
                     r for r in roles_here if r.role == RoleType.RESPONSIBLE_INDIVIDUAL
                 ),
+                conditions=conditions_by_provider.get(provider.id, []),
             )
         )
     return result

@@ -5,10 +5,13 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from portal.access import requires
+from portal.frontend.pdf import pdf_response_headers, render_pdf
 from portal.register import selectors
+from portal.register.certificates import certificate_for
 from portal.register.forms import RegisterSearchForm
 from portal.register.permissions import VIEW_OWN_REGISTRATION
 from portal.staff_permissions import StaffPermission
@@ -109,3 +112,63 @@ def location(request: HttpRequest, location_id: str) -> HttpResponse:
         "register/location.html",
         {"location": found, "roles": selectors.location_roles(found)},
     )
+
+
+# --- The certificate of registration (page and PDF) ----------------------------------------
+
+
+def _certificate_page(
+    request: HttpRequest, provider_id: str, *, pdf_url: str, back_url: str
+) -> HttpResponse:
+    found = certificate_for(provider_id)
+    if found is None:
+        return render(request, "register/no_certificate.html", {"back_url": back_url}, status=404)
+    return render(
+        request,
+        "register/certificate.html",
+        {"certificate": found, "pdf_url": pdf_url, "back_url": back_url, "for_pdf": False},
+    )
+
+
+def _certificate_pdf(provider_id: str) -> HttpResponse:
+    found = certificate_for(provider_id)
+    if found is None:
+        raise Http404("No current registration")
+    return HttpResponse(
+        render_pdf("register/certificate.html", {"certificate": found}),
+        headers=pdf_response_headers(found.filename),
+    )
+
+
+@requires("organisations.member")
+@require_safe
+def certificate(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return _certificate_page(
+        request,
+        provider_id,
+        pdf_url=reverse("register:certificate_pdf", args=[provider_id]),
+        back_url=reverse("register:your_registration"),
+    )
+
+
+@requires("organisations.member")
+@require_safe
+def certificate_pdf(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return _certificate_pdf(provider_id)
+
+
+@requires(StaffPermission.VIEW_REGISTER.required)
+@require_safe
+def staff_certificate(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return _certificate_page(
+        request,
+        provider_id,
+        pdf_url=reverse("register:staff_certificate_pdf", args=[provider_id]),
+        back_url=reverse("register:provider", args=[provider_id]),
+    )
+
+
+@requires(StaffPermission.VIEW_REGISTER.required)
+@require_safe
+def staff_certificate_pdf(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return _certificate_pdf(provider_id)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "portal.organisations",
     "portal.documents",
     "portal.notifications",
+    "portal.applications",
     "portal.home",
     "portal.demo",
 ]
@@ -382,6 +383,7 @@ SWEEP_HOOKS = [
     "portal.accounts.services.email_change.expire_waiting_changes",
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
+    "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
 ]
 # Checks /healthz runs besides the database and worker: name -> function returning a
@@ -421,6 +423,8 @@ ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_
 
 # Where provider updates go when no member of staff is handling the notification.
 NOTIFICATIONS_INBOX_EMAIL = env_str("NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example")
+# Where applications and applicants' replies go while no assessor is handling them.
+APPLICATIONS_INBOX_EMAIL = env_str("APPLICATIONS_INBOX_EMAIL", "registration@regulator.example")
 # The client's address when a proxy on the node passes requests on (production sets these;
 # portal/operations/client_address.py). Empty: REMOTE_ADDR already is the client's address.
 CLIENT_ADDRESS_HEADER = ""

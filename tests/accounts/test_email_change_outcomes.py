@@ -8,6 +8,7 @@
 Real pages and services; mail read from the loopback SMTP server."""
 
 import re
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,14 +17,16 @@ from django.urls import reverse
 from portal.accounts.models import EmailChange, EmailChangeStatus, EmailCode, User
 from portal.accounts.services import email_change
 from portal.audit.models import AuditEvent
+from portal.emails.models import OutboxMessage
 from portal.notifications import services as notification_services
+from portal.notifications.email_change_outcomes import OUTCOME_ACTIONS
 from portal.notifications.models import Notification, NotificationStatus
 from portal.register.models import Location, Person, RoleAssignment, RoleType
 from portal.workflow.models import StatusChange
 from tests.accounts.conftest import NEW, code_in, deliver_pending, sign_in
 from tests.accounts.test_email_change import _links, _path
-from tests.factories.register import make_person
 from tests.notifications.test_contact_details_people import change_email
+from tests.support.concurrency import run_together
 
 
 def _managed_location(account: Any) -> Location:
@@ -172,7 +175,12 @@ def unaccounted(account: Any, accepted: Any) -> Any:
     """A registered manager with no account, at the delegate's location."""
     _notification, delegate, staff = accepted
     location = _managed_location(account)
-    person = make_person("no.account@sunrise.example", "Omar", "O'Brien & Sons")
+    person = Person.objects.create(
+        person_ref="P-NO-ACCOUNT",
+        given_name="Omar",
+        family_name="O'Brien & Sons",
+        email="no.account@sunrise.example",
+    )
     RoleAssignment.objects.create(
         person=person,
         role=RoleType.REGISTERED_MANAGER,
@@ -209,3 +217,34 @@ def test_a_person_without_an_account_is_changed_at_once_and_both_addresses_are_t
         assert f"New address: {new}" in notice.body
         assert "O'Brien & Sons" in notice.body
         assert re.search(r"contact us: \S+@\S+ or [\d ]+", notice.body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_end_a_lapsed_change_once(
+    account: Any, accepted: Any, later: Any
+) -> None:
+    notification, _delegate, _staff = accepted
+    later.advance(days=15)
+    outcomes = run_together([email_change.expire_waiting_changes] * 2)
+    assert sorted(outcomes) == [0, 1], outcomes
+    assert AuditEvent.objects.filter(verb="accounts.email_change_expired").count() == 1
+    assert _timeline_actions(notification).count("email_change_expired") == 1
+    assert OutboxMessage.objects.filter(template="email_change_expired").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stopping_while_the_sweep_ends_it_ends_it_once(
+    account: Any, accepted: Any, later: Any
+) -> None:
+    notification, _delegate, _staff = accepted
+    warning = OutboxMessage.objects.get(template="email_change_requested")
+    token = re.search(r"/email-address/stop/([\w-]+)/", warning.body)
+    assert token is not None
+    later.advance(days=15)
+    run_together(
+        [partial(email_change.stop, token=token.group(1)), email_change.expire_waiting_changes]
+    )
+    change = EmailChange.objects.get()
+    assert change.status in (EmailChangeStatus.STOPPED, EmailChangeStatus.EXPIRED)
+    ended = [a for a in _timeline_actions(notification) if a.startswith("email_change_")]
+    assert ended == [OUTCOME_ACTIONS[EmailChangeStatus(change.status)]]

@@ -127,7 +127,11 @@ def test_person_whose_old_colleague_left_is_not_refused_as_shared(client, mail):
 
 
 @pytest.mark.parametrize("case", ["unknown", "ended", "partner_only"])
-def test_not_registered_or_no_live_role_is_explained(client, mail, case):
+def test_not_registered_or_no_live_role_is_explained_and_offered_an_account_to_apply(
+    client, mail, case
+):
+    """Someone the register holds no current role for is told how a registered person finds
+    their address, and given a code to create an account to apply (issue 14, item 3)."""
     email = f"{case}@example.org"
     if case != "unknown":
         person = make_person(email)
@@ -136,9 +140,13 @@ def test_not_registered_or_no_live_role_is_explained(client, mail, case):
         else:
             give_role(person, RoleType.PARTNER)
     received = _eligibility_email(client, mail, email)
-    assert "cannot create" in received.subject.lower()
+    assert "apply for registration" in received.subject.lower()
     assert "nominated individual" in received.body
-    assert_no_code_in(received.body, email)
+    assert "create an account to apply" in received.body
+    code = code_in(received.body)
+    assert EmailCode.objects.filter(
+        email=email, code_hmac=code_hmac(purpose="sign_up", email=email, code=code)
+    ).exists()
 
 
 def test_existing_account_is_pointed_to_sign_in_and_reset(client, mail):
@@ -231,7 +239,10 @@ def test_register_change_between_code_and_password_is_respected(client, mail):
     start(client, "late@example.org")
     code = code_in(latest_mail_to(mail, "late@example.org").body)
     client.post("/sign-up/check-your-email/", {"code": code})
-    person.roles.update(end_date="2000-01-02", start_date="2000-01-01")
+    # Meanwhile the register gives the same address to a second registered person. (A role
+    # that ended instead would now leave an applicant's account to create: issue 14.)
+    assert person
+    give_role(make_person("late@example.org", "Other", "Holder"), RoleType.NOMINATED_INDIVIDUAL)
     response = client.post("/sign-up/create-password/", {"password": PASSWORD})
     assert response.status_code == 200
     assert b"We cannot create an account" in response.content

@@ -66,6 +66,7 @@ def test_a_registered_manager_reaches_every_section_in_one_click(client, home_wo
         ("Home", HOME, "page"),
         ("Notifications", reverse("notifications:history"), ""),
         ("Your registration", reverse("register:your_registration"), ""),
+        ("Applications", reverse("applications:list"), ""),
         ("Your team", team, ""),
         ("Your account", reverse("accounts:home"), ""),
         ("Sign out", reverse("accounts:sign_out"), ""),
@@ -101,7 +102,13 @@ def test_the_current_section_is_marked_on_its_pages(client, home_world):
 def test_a_delegate_sees_only_what_their_access_allows(client, home_world):
     client.force_login(home_world.delegate)
     response = client.get(HOME)
-    assert nav_texts(response) == ["Home", "Notifications", "Your account", "Sign out"]
+    assert nav_texts(response) == [
+        "Home",
+        "Notifications",
+        "Applications",
+        "Your account",
+        "Sign out",
+    ]
     links = main_links(response)
     assert "Send a notification" in links
     assert "Your registration" not in links
@@ -122,10 +129,11 @@ def test_someone_acting_for_several_providers_can_switch(client, home_world):
     session.save()
     response = client.get(HOME)
     assert "You are acting for Moonrise Care" in main_text(response)
-    assert nav_texts(response)[:5] == [
+    assert nav_texts(response)[:6] == [
         "Home",
         "Notifications",
         "Your registration",
+        "Applications",
         "Your team",
         "Your providers",
     ]
@@ -182,7 +190,7 @@ def test_staff_see_answers_as_they_arrive(client, home_world):
 def test_someone_with_no_role_is_told_how_to_get_access(client, home_world):
     client.force_login(home_world.newcomer)
     response = client.get(HOME)
-    assert nav_texts(response) == ["Home", "Your account", "Sign out"]
+    assert nav_texts(response) == ["Home", "Applications", "Your account", "Sign out"]
     assert main_links(response)["ask to join it"] == reverse("organisations:join")
     assert "You asked to join Sunrise Care" in main_text(response)
 

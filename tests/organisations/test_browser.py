@@ -268,3 +268,27 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
     assert page.locator("h1").inner_text() == "This invitation has been withdrawn"
     check(page)
     assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_a_refusal_at_the_check_page_returns_to_the_question_it_concerns(page, live_server):
+    world = build_world()
+    sign_in_with_session(page, live_server, world.users["ni"])
+    page.goto(reverse("organisations:invite_email", kwargs={"provider_id": world.p.pk}))
+    # Someone who already has access: only the service knows, once the invitation is sent.
+    page.get_by_label("What is their email address?").fill("delegate_view_a@sunrise.example")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("View submissions").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Sunrise House").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.title().startswith("Error: ")
+    summary = page.locator(".govuk-error-summary")
+    assert "already has access" in summary.inner_text()
+    assert page.get_by_label("What is their email address?").input_value() == (
+        "delegate_view_a@sunrise.example"
+    )
+    check(page)
+    summary.get_by_role("link").first.click()  # the summary leads to the field
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    assert not Invitation.objects.exists()

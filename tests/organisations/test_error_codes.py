@@ -8,14 +8,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.errors import ServiceError
 from portal.organisations import invitation_services, services
 from portal.organisations.errors import OrganisationError
 from portal.organisations.models import Invitation, InvitationStatus, Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
-from portal.register.models import Location, Provider, RoleAssignment
-from tests.factories.accounts import make_user
-from tests.factories.register import make_person
+from portal.register.models import Location, Person, Provider, RoleAssignment
 from tests.organisations.conftest import World
 from tests.organisations.test_services import only_two_delegates_manage_the_whole_team
 
@@ -44,7 +43,7 @@ def _refuse(w: World, reason: str, actor: str = "ni") -> Any:
 
 
 def _accept(w: World, token: str, email: str = "new.person@example.com") -> Any:
-    user = make_user(email) if not w.users.get(email) else w.users[email]
+    user = User.objects.create_user(email, None)
     return invitation_services.accept_invitation(user=user, token=token)
 
 
@@ -54,8 +53,8 @@ def _twice(first: Callable[[], Any]) -> Any:
 
 
 def _shared_email(w: World) -> Any:
-    make_person("shared@example.com", "Sam", "One", ref="S1")
-    make_person("shared@example.com", "Sal", "Two", ref="S2")
+    for ref in ("S1", "S2"):
+        Person.objects.create(person_ref=ref, family_name=ref, email="shared@example.com")
     return _invite(w, "shared@example.com")
 
 

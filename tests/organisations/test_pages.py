@@ -110,19 +110,20 @@ def test_invite_journey_with_errors_then_check_answers_and_sent(client, world):
     assert Invitation.objects.count() == 1
 
 
-def test_invite_check_shows_service_refusals(client, world):
-    client.force_login(world.users["ni"])
+def check_invitation(client, world, who, email, level):
+    """`who` sends, from the check page, an invitation to `email` for the whole provider."""
+    client.force_login(world.users[who])
     session = client.session
-    session[f"organisations.invite.{world.p.pk}"] = {
-        "email": "delegate_view_a@sunrise.example",
-        "levels": ["view"],
-        "whole_provider": True,
-        "locations": [],
-    }
+    answers = {"email": email, "levels": [level], "whole_provider": True, "locations": []}
+    session[f"organisations.invite.{world.p.pk}"] = answers
     session.save()
-    response = client.post(step(world, "invite_check"))
-    # A refusal about one answer goes back to that question, against its field, answer kept.
+    return client.post(step(world, "invite_check"))
+
+
+def test_invite_check_shows_service_refusals(client, world):
+    response = check_invitation(client, world, "ni", "delegate_view_a@sunrise.example", "view")
     assert response.status_code == 302
+    # A refusal about one answer goes back to that question, against its field, answer kept.
     assert response["Location"] == step(world, "invite_email") + "?change=1"
     html = client.get(response["Location"]).content.decode()
     assert "<title>Error: " in html
@@ -136,16 +137,9 @@ def test_invite_check_shows_service_refusals(client, world):
 
 def test_invite_check_refusal_about_permissions_goes_back_to_that_question(client, world):
     # A delegate who manages the team but cannot submit notifications asks for more.
-    client.force_login(world.users["delegate_team_whole"])
-    session = client.session
-    session[f"organisations.invite.{world.p.pk}"] = {
-        "email": "someone.new@example.com",
-        "levels": ["notifications"],
-        "whole_provider": True,
-        "locations": [],
-    }
-    session.save()
-    response = client.post(step(world, "invite_check"))
+    response = check_invitation(
+        client, world, "delegate_team_whole", "someone.new@example.com", "notifications"
+    )
     assert response["Location"] == step(world, "invite_access") + "?change=1"
     html = client.get(response["Location"]).content.decode()
     assert 'href="#id_permissions"' in html

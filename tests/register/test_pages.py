@@ -54,7 +54,9 @@ def test_nominated_individual_sees_the_whole_provider(
     assert "Nominated individual" in html
     assert "Registered manager at" in html
     assert "Nominated individual (" in html
-    assert "No conditions recorded in this service" in html
+    # Conditions are on the register now (issue 14); this provider has none beyond the usual.
+    assert "No conditions beyond carrying on the regulated activities" in html
+    assert reverse("register:certificate", args=[provider.id]) in html
     assert "notification of a change of nominated individual" in html
     manager = Person.objects.get(email=PLANTED_EMAILS["manager_of_two"])
     assert manager.full_name in html

@@ -85,6 +85,7 @@ from portal.register.models import (
 )
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
+from tests.support.signed_in_applications import add_applications, application_visits
 
 PROVIDER_SIDE = ("ni", "rm", "delegate")
 # Permissions as memberships store them: the "notifications" access level, and everything.
@@ -382,6 +383,10 @@ def build_world() -> World:
         explanation="My phone was stolen",
         created_at=timezone.now(),
     )
+    # Registration applications: the newcomer applies; a manager signs her own part.
+    users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
+    second_factors(users["part_holder"])
+    add_applications(o, users)
     return world
 
 
@@ -912,6 +917,8 @@ def get_visits(world: World) -> list[Visit]:
     each("accounts:sessions", ("ni", "staff"))
     each("accounts:email_change_confirm", ("ni", "staff"))
     each("register:your_registration", ("ni", "rm"))
+    each("register:certificate", ("ni", "rm", "delegate"), kwargs=p)
+    each("register:certificate_pdf", ("ni",), kwargs=p)
 
     # Delegation.
     each("organisations:providers")
@@ -998,6 +1005,8 @@ def get_visits(world: World) -> list[Visit]:
         kwargs={"reference": o["police"].reference, "question_id": o["question"].pk},
     )
 
+    application_visits(o, each, PROVIDER_SIDE)
+
     # Regulator staff.
     staff = ("staff",)
     each("notifications_staff:inbox", staff)
@@ -1012,6 +1021,18 @@ def get_visits(world: World) -> list[Visit]:
     each("register:search", staff, query="q=Sunrise&kind=all")
     each("register:provider", staff, kwargs=p)
     each("register:location", staff, kwargs={"location_id": world.a.pk})
+    each("register:staff_certificate", staff, kwargs=p)
+    each("register:staff_certificate_pdf", staff, kwargs=p)
+    each("applications_staff:list", staff)
+    each("applications_staff:list", staff, query="stage=proposal_served&q=Riverside&mine=on")
+    sent_application = {"application_id": o["app_sent"].pk}
+    each("applications_staff:detail", staff, kwargs=sent_application)
+    for action in ("withdraw-proposal", "representations-window-passed", "grant"):
+        each(
+            "applications_staff:action",
+            staff,
+            kwargs={**sent_application, "action_slug": action},
+        )
     return visits
 
 

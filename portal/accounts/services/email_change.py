@@ -31,6 +31,7 @@ from portal.access import Principal
 from portal.accounts import clock
 from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.codes import keyed_hash
+from portal.accounts.errors import AccountsErrorCode
 from portal.accounts.models import (
     CodePurpose,
     CodeStatus,
@@ -49,13 +50,24 @@ from portal.accounts.services.codes import (
 )
 from portal.audit.services import record
 from portal.emails.services import queue_email
+from portal.errors import ServiceError
 from portal.register.services import EmailChangeAsked, change_person_email
 
 PURPOSE = CodePurpose.EMAIL_CHANGE
 
 
-class EmailChangeError(Exception):
+class EmailChangeError(ServiceError):
     """The change cannot go ahead; the message is for the account's owner."""
+
+    def __init__(self, code: AccountsErrorCode, message: str) -> None:
+        super().__init__(code, message, field="code")
+
+
+def _none_waiting() -> EmailChangeError:
+    return EmailChangeError(
+        AccountsErrorCode.EMAIL_CHANGE_NONE_WAITING,
+        "No new email address is waiting for you to confirm",
+    )
 
 
 def _stop_token_hmac(token: str) -> str:
@@ -171,7 +183,7 @@ def _ask_locked_owner(
 def send_new_code(*, user: User, request: HttpRequest | None = None) -> IssuedCode:
     change = waiting_change(user)
     if change is None:
-        raise EmailChangeError("No new email address is waiting for you to confirm")
+        raise _none_waiting()
     issued = _send_code(change)
     record(
         verb=AccountsVerb.CODE_SENT,
@@ -200,7 +212,7 @@ def confirm(*, user: User, raw_code: str, request: HttpRequest | None = None) ->
         .first()
     )
     if change is None:
-        raise EmailChangeError("No new email address is waiting for you to confirm")
+        raise _none_waiting()
     check = check_code(purpose=PURPOSE, email=change.new_email, raw_code=raw_code)
     if not check.accepted:
         record(
@@ -213,7 +225,8 @@ def confirm(*, user: User, raw_code: str, request: HttpRequest | None = None) ->
         return Confirmation(check, change.new_email)
     if _taken_by_another(change.new_email, user):
         raise EmailChangeError(
-            f"{change.new_email} is now another account's address, so yours cannot move to it"
+            AccountsErrorCode.EMAIL_CHANGE_ADDRESS_TAKEN,
+            f"{change.new_email} is now another account's address, so yours cannot move to it",
         )
     old = user.email
     user.email = change.new_email
@@ -316,9 +329,10 @@ def _end(change: EmailChange, status: EmailChangeStatus, *, by: User | None = No
     change.status = status
     change.decided_at = clock.now()
     change.save(update_fields=["status", "decided_at"])
-    EmailCode.objects.filter(
-        purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
-    ).update(status=CodeStatus.VOIDED)
+    if status != EmailChangeStatus.CONFIRMED:  # a confirmed change used its code already
+        EmailCode.objects.filter(
+            purpose=PURPOSE, email=change.new_email, status=CodeStatus.ACTIVE
+        ).update(status=CodeStatus.VOIDED)
     for react in _WHEN_ENDED:
         react(change, by)
 

@@ -12,6 +12,7 @@ from portal.accounts.models import User, normalise_email
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.register.models import Person
+from portal.register.selectors import people_holding_email
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ def apply_register_change(*, person_id: int, reason: str, data: dict[str, Any]) 
     recomputing: the access function reads the register on every request.)"""
     person = Person.objects.filter(id=person_id).first()
     user = User.objects.select_for_update().filter(person_id=person_id).first()
+    if person is not None and user is None:
+        user = _link_applicant(person, reason)
     if person is None or user is None:
         return
     new_email = normalise_email(person.email or "")
@@ -49,3 +52,27 @@ def apply_register_change(*, person_id: int, reason: str, data: dict[str, Any]) 
                     template="email_changed",
                     context={"old_email": old_email, "new_email": new_email},
                 )
+
+
+def _link_applicant(person: Person, reason: str) -> User | None:
+    """The register gave a role to someone whose account has no person yet (an applicant
+    whose application was granted, a manager who signed up to apply): the account becomes
+    that person's, so their access follows their roles from now on. Only when this person
+    is the one live holder of the address: a shared mailbox links nobody (sign-up's rule)."""
+    email = normalise_email(person.email or "")
+    if not email:
+        return None
+    user = User.objects.select_for_update().filter(email=email, person__isnull=True).first()
+    if user is None:
+        return None
+    holders = [holder for holder in people_holding_email(email) if holder.live_roles]
+    if [holder.person.pk for holder in holders] != [person.pk]:
+        return None
+    user.person = person
+    user.save(update_fields=["person"])
+    record(
+        verb=AccountsVerb.LINKED_TO_REGISTER,
+        target=user,
+        data={"person_ref": person.person_ref, "reason": reason},
+    )
+    return user

@@ -1,0 +1,190 @@
+"""After sending: the application's page (stage, what we wait for, expected decision date,
+timeline, thread, notices), answering requests for information, representations about a
+notice of proposal, withdrawing, and the notices themselves (page and PDF)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from portal.access import requires
+from portal.applications import completeness, permissions, selectors
+from portal.applications.definitions.schema import ApplicationType
+from portal.applications.errors import ApplicationError
+from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm, posted
+from portal.applications.models import Application, MessageKind
+from portal.applications.services import submission
+from portal.applications.stages import STEP_NAMES, Stage
+from portal.forms import engine
+from portal.frontend.pdf import pdf_response_headers
+from portal.workflow.selectors import timeline
+
+USE = "applications.use"
+
+
+def status_page(
+    request: HttpRequest,
+    application: Application,
+    definition: ApplicationType,
+    *,
+    can_prepare: bool,
+) -> HttpResponse:
+    context = completeness.engine_context(application)
+    thread = list(application.messages.select_related("author").order_by("created_at", "id"))
+    open_requests = [
+        m for m in thread if m.kind == MessageKind.INFORMATION_REQUEST and not m.answered
+    ]
+    lifecycle = application.lifecycle
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "definition": definition,
+            "standing": selectors.standing(application),
+            "sections": engine.summary(definition, application.answers, context),
+            "timeline": list(timeline(application)),
+            "step_names": STEP_NAMES,
+            "thread": thread,
+            "open_requests": open_requests if can_prepare else [],
+            "appointments": list(application.appointments.all()),
+            "notices": list(application.notices.defer("pdf")),
+            "declarations": list(application.declarations.select_related("part")),
+            "can_reply": can_prepare,
+            "can_withdraw": can_prepare
+            and application.stage not in (Stage.WITHDRAWN, Stage.EFFECTIVE, Stage.REFUSED),
+            "withdraw_refusal": lifecycle.refusal(application, "withdraw", request.user),
+            "representations_open": can_prepare
+            and lifecycle.allows(application, "make_representations", request.user),
+        },
+    )
+
+
+def _preparer(request: HttpRequest, application_id: Any) -> Application:
+    application = selectors.application_for(request.user, application_id)
+    definition = completeness.definition_of(application)
+    if not permissions.can_prepare(request.user, application, definition):
+        raise Http404("No such application")
+    return application
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpResponseBase:
+    application = _preparer(request, application_id)
+    question = application.messages.filter(
+        pk=request_id, kind=MessageKind.INFORMATION_REQUEST
+    ).first()
+    if question is None:
+        raise Http404("No such request")
+    if question.answered:
+        messages.info(request, "That request has already been answered.")
+        return redirect("applications:detail", application_id=application.pk)
+    form = ReplyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission.respond_to_request(
+                application_id=application.pk,
+                request_id=question.pk,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except ApplicationError as refused:
+            form.add_error("body", refused.message)
+        else:
+            messages.success(request, "Your answer has been sent.")
+            return redirect("applications:detail", application_id=application.pk)
+    return render(
+        request,
+        "applications/respond.html",
+        {"application": application, "question": question, "form": form},
+    )
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def representations(request: HttpRequest, application_id: Any) -> HttpResponseBase:
+    application = _preparer(request, application_id)
+    refusal = application.lifecycle.refusal(application, "make_representations", request.user)
+    form = RepresentationsForm(posted(request))
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            if form.cleaned_data["choice"] == "none":
+                submission.declare_no_representations(
+                    application_id=application.pk, user=request.user, request=request
+                )
+                messages.success(request, "You have told us you will not make representations.")
+            else:
+                submission.make_representations(
+                    application_id=application.pk,
+                    user=request.user,
+                    body=form.cleaned_data["body"],
+                    request=request,
+                )
+                messages.success(request, "Your representations have been sent.")
+        except ApplicationError as refused:
+            refusal = refused.message
+        else:
+            return redirect("applications:detail", application_id=application.pk)
+    proposal = application.notices.filter(kind="proposal").defer("pdf").last()
+    return render(
+        request,
+        "applications/representations.html",
+        {"application": application, "form": form, "refusal": refusal, "proposal": proposal},
+    )
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, application_id: Any) -> HttpResponseBase:
+    application = _preparer(request, application_id)
+    refusal = application.lifecycle.refusal(application, "withdraw", request.user)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            submission.withdraw(
+                application_id=application.pk,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ApplicationError as refused:
+            refusal = refused.message
+        else:
+            messages.success(request, "The application has been withdrawn.")
+            return redirect("applications:detail", application_id=application.pk)
+    return render(
+        request,
+        "applications/withdraw.html",
+        {"application": application, "form": form, "refusal": refusal},
+    )
+
+
+def _notice(request: HttpRequest, application_id: Any, notice_id: int) -> Any:
+    application = selectors.application_for(request.user, application_id)
+    notice = application.notices.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("No such notice")
+    return application, notice
+
+
+@requires(USE)
+@require_safe
+def notice(request: HttpRequest, application_id: Any, notice_id: int) -> HttpResponse:
+    application, found = _notice(request, application_id, notice_id)
+    return render(
+        request,
+        "applications/notice.html",
+        {"application": application, "notice": found.content, "record": found},
+    )
+
+
+@requires(USE)
+@require_safe
+def notice_pdf(request: HttpRequest, application_id: Any, notice_id: int) -> HttpResponse:
+    application, found = _notice(request, application_id, notice_id)
+    name = f"{application.reference}-{found.kind}-{found.pk}.pdf"
+    return HttpResponse(bytes(found.pdf), headers=pdf_response_headers(name))

@@ -1,0 +1,37 @@
+"""What applications write to the audit log, and what each event must say."""
+
+from portal.audit.verbs import AuditVerb
+
+
+class ApplicationsVerb(AuditVerb):
+    STARTED = "applications.started", "reference", "type", "version"
+    PAGE_SAVED = "applications.page_saved", "reference", "page", "revision", "complete"
+    PARTS_INVITED = "applications.parts_invited", "reference", "invited"
+    PART_TAKEN = "applications.part_taken", "reference", "part"
+    PART_SAVED = "applications.part_saved", "reference", "part", "page", "revision"
+    PART_SIGNED = "applications.part_signed", "reference", "part", "answers_sha256"
+    PART_SENT_BACK = "applications.part_sent_back", "reference", "part", "reason"
+    SIGNED = "applications.signed", "reference", "capacity", "answers_sha256", "version"
+    INTERVIEW_RECORDED = "applications.appointment_recorded", "reference", "kind", "on"
+    ASSESSOR_ASSIGNED = "applications.assessor_assigned", "reference", "assessor"
+    NOTICE_SERVED = "applications.notice_served", "reference", "kind"
+    # One per lifecycle action (portal.workflow writes them with each transition).
+    SUBMIT = "applications.submit", "reference"
+    DISCARD = "applications.discard", "reference"
+    RETURN = "applications.return", "reference", "reason"
+    RESUBMIT = "applications.resubmit", "reference"
+    VALIDATE = "applications.validate", "reference"
+    REQUEST_INFORMATION = "applications.request_information", "reference"
+    INFORMATION_PROVIDED = "applications.information_provided", "reference"
+    GRANT = "applications.grant", "reference", "outcome"
+    SERVE_PROPOSAL = "applications.serve_proposal", "reference", "proposal"
+    MAKE_REPRESENTATIONS = "applications.make_representations", "reference"
+    NO_REPRESENTATIONS = "applications.no_representations", "reference"
+    REPRESENTATIONS_WINDOW_PASSED = "applications.representations_window_passed", "reference"
+    WITHDRAW_PROPOSAL = "applications.withdraw_proposal", "reference"
+    ADOPT_PROPOSAL = "applications.adopt_proposal", "reference", "outcome"
+    RECORD_APPEAL = "applications.record_appeal", "reference"
+    APPEAL_CONCLUDED = "applications.appeal_concluded", "reference", "appeal_outcome"
+    TAKE_EFFECT = "applications.take_effect", "reference", "effect"
+    CLOSE_REFUSED = "applications.close_refused", "reference"
+    WITHDRAW = "applications.withdraw", "reference"

@@ -1,0 +1,149 @@
+"""A named manager's or partner's own part: opened from the invitation email with their
+own account, completed page by page, signed. Anyone else is refused, and told why."""
+
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from portal.access import requires
+from portal.applications import selectors
+from portal.applications.errors import ApplicationError
+from portal.applications.forms import PartDeclarationForm, posted
+from portal.applications.models import ApplicationPart
+from portal.applications.services import parts
+from portal.forms import engine
+from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.models import DraftStatus
+
+USE = "applications.use"
+
+PART_FLOW = PageFlow(
+    urls=FlowUrls(
+        draft="applications:part",
+        page="applications:part_page",
+        check="applications:part_sign",
+        stop="applications:part_page",
+        home="applications:list",
+    ),
+    task_list_min_pages=1,
+)
+
+
+def _refused(request: HttpRequest, part: ApplicationPart, reason: str) -> HttpResponse:
+    return render(
+        request, "applications/part_refused.html", {"part": part, "reason": reason}, status=403
+    )
+
+
+def _taken(request: HttpRequest, part_id: Any) -> ApplicationPart | HttpResponse:
+    part = selectors.part_for(request.user, part_id)
+    try:
+        return parts.take_part(part_id=part.pk, user=request.user, request=request)
+    except ApplicationError as refused:
+        return _refused(request, part, refused.message)
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def part_overview(request: HttpRequest, part_id: Any) -> HttpResponseBase:
+    part = _taken(request, part_id)
+    if isinstance(part, HttpResponse):
+        return part
+    definition = parts.part_definition(part)
+    context = engine.EngineContext()
+    tasks = PART_FLOW.task_list(definition, part, context)
+    return render(
+        request,
+        "applications/part.html",
+        {
+            "part": part,
+            "application": part.application,
+            "definition": definition,
+            "tasks": tasks,
+            "completed": sum(1 for t in tasks if t.status == "completed"),
+            "signed": part.status == DraftStatus.SUBMITTED,
+            "role": parts.ROLE_NAMES.get(part.kind, part.kind),  # type: ignore[call-overload]
+        },
+    )
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def part_page(request: HttpRequest, part_id: Any, page_key: str) -> HttpResponseBase:
+    part = _taken(request, part_id)
+    if isinstance(part, HttpResponse):
+        return part
+    if part.status != DraftStatus.OPEN:
+        return redirect("applications:part", part_id=part.pk)
+    definition = parts.part_definition(part)
+    found = definition.page(page_key)
+    if found is None:
+        raise Http404("No such page")
+    context = engine.EngineContext()
+    returning = request.GET.get("return") == "check"
+    if request.method == "POST":
+        save = partial(parts.save_part_page, part_id=part.pk, user=request.user, request=request)
+        done, form, part = PART_FLOW.post_page(
+            request, definition=definition, page=found, draft=part, context=context, save=save
+        )
+        if done is not None:
+            return done
+    else:
+        form = engine.build_form(definition, found, answers=part.answers, context=context)
+    return render(
+        request,
+        "applications/page.html",
+        {
+            "form": form,
+            "draft": part,
+            "definition": definition,
+            "page": found,
+            "section": definition.section_of(found.key),
+            "single_question": len(form.top_level()) == 1 and not form.children(),
+            "back_href": PART_FLOW.back_href(definition, part, found.key, returning),
+            "is_part": True,
+        },
+    )
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def part_sign(request: HttpRequest, part_id: Any) -> HttpResponseBase:
+    part = _taken(request, part_id)
+    if isinstance(part, HttpResponse):
+        return part
+    form = PartDeclarationForm(posted(request))
+    error = ""
+    if request.method == "POST":
+        try:
+            parts.sign_part(
+                part_id=part.pk,
+                user=request.user,
+                declaration_confirmed=form.is_valid(),
+                request=request,
+            )
+        except ApplicationError as refused:
+            if refused.field != "confirm":
+                error = refused.message
+        else:
+            messages.success(request, "You have signed your part. We have told the applicant.")
+            return redirect("applications:part", part_id=part.pk)
+    definition = parts.part_definition(part)
+    return render(
+        request,
+        "applications/part_sign.html",
+        {
+            "part": part,
+            "application": part.application,
+            "definition": definition,
+            "sections": engine.summary(definition, part.answers, engine.EngineContext()),
+            "problems": parts.part_problems(part),
+            "form": form,
+            "error": error,
+            "signed": part.status == DraftStatus.SUBMITTED,
+        },
+    )

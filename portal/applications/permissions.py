@@ -1,0 +1,186 @@
+"""Every access decision about applications, in one place.
+
+- A new provider application belongs to the person who started it (an applicant with no
+  register role yet): only they see, prepare, sign and send it.
+- An application by a registered provider is the provider's: anyone with "manage
+  registration" (prepare_applications; prepare_cancellations for a cancellation) prepares it;
+  only a registered person for the whole provider (sign_declarations: nominated individual,
+  responsible individual, main partner) signs and sends it. Anyone who can view the
+  provider's submissions sees it.
+- A registered manager's own cancellation belongs to that manager alone.
+- A named manager or partner sees and signs only their own part.
+- Regulator staff with the applications permissions see and act on all of them.
+
+Anything outside someone's scope does not exist for them (404), never "forbidden".
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from portal.access import register_permission
+from portal.applications.definitions.schema import Applicant, ApplicationType
+from portal.applications.models import Application
+from portal.organisations import access as organisation_access
+from portal.organisations.permissions import Permission
+from portal.register.models import Location, Provider, RoleAssignment, RoleType
+from portal.staff_permissions import StaffPermission, has_staff_permission
+
+SIGNING_ROLES = organisation_access.WHOLE_PROVIDER_ROLES
+
+
+def is_assessor(user: Any) -> bool:
+    return has_staff_permission(user, StaffPermission.ASSESS_APPLICATIONS)
+
+
+def is_staff_viewer(user: Any) -> bool:
+    return has_staff_permission(user, StaffPermission.VIEW_APPLICATIONS)
+
+
+def _owns(user: Any, application: Application) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and application.created_by_id == user.pk
+
+
+def prepare_permission(definition: ApplicationType) -> Permission:
+    if definition.is_cancellation:
+        return Permission.PREPARE_CANCELLATIONS
+    return Permission.PREPARE_APPLICATIONS
+
+
+def can_view(user: Any, application: Application) -> bool:
+    if _owns(user, application) or is_staff_viewer(user):
+        return True
+    if application.provider_id is None:
+        return False
+    if application.location_id is not None:
+        location = application.location
+        assert location is not None
+        return organisation_access.can(user, Permission.VIEW_SUBMISSIONS, location=location)
+    return organisation_access.can(
+        user, Permission.VIEW_SUBMISSIONS, provider=application.provider_id
+    )
+
+
+def can_prepare(user: Any, application: Application, definition: ApplicationType) -> bool:
+    """May change the answers (while the application is a draft or returned)."""
+    if _owns(user, application):
+        return True
+    if definition.applicant != Applicant.PROVIDER or application.provider_id is None:
+        return False
+    return _holds_for(user, prepare_permission(definition), application)
+
+
+def _holds_for(user: Any, permission: str, application: Application) -> bool:
+    if application.location_id is not None:
+        location = application.location
+        assert location is not None
+        return organisation_access.can(user, permission, location=location)
+    return organisation_access.can(user, permission, provider=application.provider_id)
+
+
+def signing_refusal(user: Any, application: Application, definition: ApplicationType) -> str | None:
+    """Why this user may not sign the declaration and send the application, or None."""
+    if definition.applicant == Applicant.PROSPECTIVE_PROVIDER:
+        if _owns(user, application):
+            return None
+        return "Only the person applying to register the provider can sign this application."
+    if definition.applicant == Applicant.REGISTERED_MANAGER:
+        if _owns(user, application):
+            return None
+        return "Only the registered manager whose registration this is can sign it."
+    assert application.provider_id is not None
+    scope = organisation_access.scope_for(
+        user, Permission.SIGN_DECLARATIONS, application.provider_id
+    )
+    if scope.whole_provider:
+        return None
+    names = signers_of(application.provider_id)
+    who = ", ".join(names) if names else "a registered person for the whole provider"
+    return (
+        "You can prepare this application, but only a registered person for the whole "
+        f"provider can sign the declaration and send it: {who}. Ask them to check and send it."
+    )
+
+
+def signers_of(provider_id: str) -> list[str]:
+    """Names of the people who can sign for a provider, with their role, for the message
+    that tells a delegate who can."""
+    roles = (
+        RoleAssignment.objects.live()
+        .filter(provider_id=provider_id, role__in=SIGNING_ROLES)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name")
+    )
+    seen: dict[str, str] = {}
+    for role in roles:
+        seen.setdefault(
+            role.person.person_ref, f"{role.person.full_name} ({role.get_role_display().lower()})"
+        )
+    return list(seen.values())
+
+
+def capacity_of(user: Any, application: Application, definition: ApplicationType) -> str:
+    """The capacity the signer signs in, as the declaration records it."""
+    if definition.applicant == Applicant.PROSPECTIVE_PROVIDER:
+        return "applicant"
+    if definition.applicant == Applicant.REGISTERED_MANAGER:
+        return "registered manager"
+    access = organisation_access.provider_access(user, application.provider_id or "")
+    roles = sorted(access.roles & set(SIGNING_ROLES)) if access else []
+    return RoleType(roles[0]).label.lower() if roles else "registered person"
+
+
+# ---------------------------------------------------------------------------------------
+# Starting
+# ---------------------------------------------------------------------------------------
+
+
+def providers_user_can_apply_for(user: Any) -> list[Provider]:
+    """Registered providers for which the user may prepare an application of some kind."""
+    prepare = set(
+        organisation_access.providers_for(user, Permission.PREPARE_APPLICATIONS).values_list(
+            "pk", flat=True
+        )
+    ) | set(
+        organisation_access.providers_for(user, Permission.PREPARE_CANCELLATIONS).values_list(
+            "pk", flat=True
+        )
+    )
+    return list(Provider.objects.filter(pk__in=prepare).order_by("name"))
+
+
+def locations_user_can_apply_for(
+    user: Any, provider: Provider, definition: ApplicationType
+) -> list[Location]:
+    return list(organisation_access.locations_for(user, prepare_permission(definition), provider))
+
+
+def managed_locations(user: Any) -> list[Location]:
+    """Locations where the user is the registered manager (for their own cancellation)."""
+    person_id = organisation_access.person_id_of(user)
+    if person_id is None:
+        return []
+    return list(
+        Location.objects.filter(
+            roles__in=RoleAssignment.objects.live().filter(
+                person_id=person_id, role=RoleType.REGISTERED_MANAGER
+            )
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The view permissions (portal.access): the object checks happen in selectors (404)
+# ---------------------------------------------------------------------------------------
+
+
+def _signed_in(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
+    return bool(request.user.is_authenticated)
+
+
+def register() -> None:
+    # Anyone signed in may apply to register a new provider, follow their own applications
+    # and complete a part they were invited to; every object is checked in the selectors.
+    register_permission("applications.use", _signed_in)

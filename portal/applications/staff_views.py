@@ -1,0 +1,399 @@
+"""The registration assessor's pages: the list of applications (filtered, paginated), an
+application's page (answers, parts, documents, timeline, deadlines) and one form for each
+regulator action, each calling the applications services. Views are thin: the services
+check the assessor permission, the lifecycle and every rule again."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from portal.access import requires
+from portal.applications import completeness, selectors, staff_forms
+from portal.applications.definitions import CATALOGUE
+from portal.applications.errors import ApplicationError, ApplicationErrorCode
+from portal.applications.forms import posted
+from portal.applications.models import Application
+from portal.applications.services import assessment, decisions, recorded_representations
+from portal.applications.stages import FINISHED_STAGES, Stage
+from portal.forms import engine
+from portal.register.views import pagination
+from portal.staff_permissions import StaffPermission, has_staff_permission
+from portal.workflow.selectors import timeline
+
+VIEW = StaffPermission.VIEW_APPLICATIONS.required
+ASSESS = StaffPermission.ASSESS_APPLICATIONS.required
+PAGE_SIZE = 50
+APPOINTMENT_STAGES = frozenset({Stage.IN_ASSESSMENT, Stage.AWAITING_APPLICANT})
+
+Run = Callable[[Application, Any, dict[str, Any], HttpRequest], Any]
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """One thing an assessor can do: its page, form, the lifecycle action it takes (None when
+    it changes no stage) and the service call."""
+
+    slug: str
+    title: str
+    button: str
+    form: type[forms.Form]
+    lifecycle_action: str | None
+    run: Run
+    done: str
+    warning: str = ""
+
+
+def _ids(application: Application) -> dict[str, Any]:
+    return {"application_id": application.pk}
+
+
+ACTIONS: dict[str, StaffAction] = {
+    action.slug: action
+    for action in (
+        StaffAction(
+            "assign-to-me",
+            "Assess this application yourself",
+            "Assign it to me",
+            staff_forms.ConfirmForm,
+            None,
+            lambda a, staff, data, r: assessment.assign_assessor(
+                **_ids(a), staff=staff, assessor=staff, request=r
+            ),
+            "You are now assessing this application",
+        ),
+        StaffAction(
+            "validate",
+            "Validate the application",
+            "Validate",
+            staff_forms.ConfirmForm,
+            "validate",
+            lambda a, staff, data, r: assessment.validate(**_ids(a), staff=staff, request=r),
+            "Application validated: the assessment has started",
+            "The applicant is told it is complete, and the 10-week decision clock starts.",
+        ),
+        StaffAction(
+            "return",
+            "Return the application",
+            "Return the application",
+            staff_forms.ReturnForm,
+            "return",
+            lambda a, staff, data, r: assessment.return_application(
+                **_ids(a),
+                staff=staff,
+                reasons=data["reasons"],
+                reopen_part_ids=data.get("reopen") or [],
+                request=r,
+            ),
+            "Application returned to the applicant with your reasons",
+        ),
+        StaffAction(
+            "request-information",
+            "Ask the applicant for information",
+            "Send the request",
+            staff_forms.RequestInformationForm,
+            "request_information",
+            lambda a, staff, data, r: assessment.request_information(
+                **_ids(a),
+                staff=staff,
+                body=data["body"],
+                respond_by=data.get("respond_by"),
+                request=r,
+            ),
+            "Request sent: the clock is stopped until the applicant answers",
+        ),
+        StaffAction(
+            "record-appointment",
+            "Record an interview or site visit",
+            "Record it",
+            staff_forms.AppointmentForm,
+            None,
+            lambda a, staff, data, r: assessment.record_appointment(
+                **_ids(a),
+                staff=staff,
+                kind=data["kind"],
+                on=data["on"],
+                with_whom=data["with_whom"],
+                notes=data.get("notes", ""),
+                request=r,
+            ),
+            "Recorded: the applicant can see it",
+        ),
+        StaffAction(
+            "grant",
+            "Grant the application",
+            "Grant and serve the notice of decision",
+            staff_forms.GrantForm,
+            "grant",
+            lambda a, staff, data, r: decisions.grant(
+                **_ids(a),
+                staff=staff,
+                reasons=data.get("reasons", ""),
+                agreed_conditions=data.get("agreed_conditions", ""),
+                request=r,
+            ),
+            "Granted: the notice of decision is served",
+        ),
+        StaffAction(
+            "serve-proposal",
+            "Serve a notice of proposal",
+            "Serve the notice of proposal",
+            staff_forms.ProposalForm,
+            "serve_proposal",
+            lambda a, staff, data, r: decisions.serve_proposal(
+                **_ids(a),
+                staff=staff,
+                kind=data["kind"],
+                reasons=data["reasons"],
+                conditions=data.get("conditions", ""),
+                request=r,
+            ),
+            "Notice of proposal served: the applicant has 28 days for representations",
+            "After this the applicant can no longer withdraw the application.",
+        ),
+        StaffAction(
+            "record-representations",
+            "Record representations received in writing",
+            "Record the representations",
+            staff_forms.RecordedRepresentationsForm,
+            "make_representations",
+            lambda a, staff, data, r: recorded_representations.record_representations(
+                **_ids(a), staff=staff, body=data["body"], request=r
+            ),
+            "Representations recorded: you can now decide",
+        ),
+        StaffAction(
+            "representations-window-passed",
+            "Record that the 28 days passed without representations",
+            "Record it",
+            staff_forms.ConfirmForm,
+            "representations_window_passed",
+            lambda a, staff, data, r: decisions.representations_window_passed(
+                **_ids(a), staff=staff, request=r
+            ),
+            "Recorded: you can now decide",
+        ),
+        StaffAction(
+            "withdraw-proposal",
+            "Withdraw the proposal",
+            "Withdraw the proposal",
+            staff_forms.WithdrawProposalForm,
+            "withdraw_proposal",
+            lambda a, staff, data, r: decisions.withdraw_proposal(
+                **_ids(a), staff=staff, reason=data["reason"], request=r
+            ),
+            "Proposal withdrawn: the assessment continues",
+        ),
+        StaffAction(
+            "adopt-proposal",
+            "Adopt the proposal",
+            "Adopt and serve the notice of decision",
+            staff_forms.AdoptProposalForm,
+            "adopt_proposal",
+            lambda a, staff, data, r: decisions.adopt_proposal(
+                **_ids(a), staff=staff, reasons=data.get("reasons", ""), request=r
+            ),
+            "Notice of decision served: 28 days to appeal",
+        ),
+        StaffAction(
+            "record-appeal",
+            "Record an appeal to the tribunal",
+            "Record the appeal",
+            staff_forms.ConfirmForm,
+            "record_appeal",
+            lambda a, staff, data, r: decisions.record_appeal(**_ids(a), staff=staff, request=r),
+            "Appeal recorded: the decision waits for the tribunal",
+        ),
+        StaffAction(
+            "appeal-outcome",
+            "Record the tribunal's decision",
+            "Record the decision",
+            staff_forms.AppealOutcomeForm,
+            "appeal_concluded",
+            lambda a, staff, data, r: decisions.appeal_concluded(
+                **_ids(a), staff=staff, allowed=data["allowed"] == "yes", request=r
+            ),
+            "The tribunal's decision is recorded",
+        ),
+        StaffAction(
+            "take-effect",
+            "Put the decision into effect on the register",
+            "Change the register",
+            staff_forms.ConfirmForm,
+            "take_effect",
+            lambda a, staff, data, r: decisions.take_effect(**_ids(a), staff=staff, request=r),
+            "The register now shows the decision",
+            "The register changes at once; everyone affected gets or loses access.",
+        ),
+        StaffAction(
+            "close-refused",
+            "Close the refused application",
+            "Close it",
+            staff_forms.ConfirmForm,
+            "close_refused",
+            lambda a, staff, data, r: decisions.close_refused(**_ids(a), staff=staff, request=r),
+            "The refusal is final",
+        ),
+    )
+}
+
+
+def refusal_of(action: StaffAction, application: Application, user: Any) -> str | None:
+    """Why `action` cannot be taken now (None: it can)."""
+    if action.lifecycle_action is not None:
+        return application.lifecycle.refusal(application, action.lifecycle_action, user)
+    if action.slug == "record-appointment" and application.stage not in APPOINTMENT_STAGES:
+        return "Interviews and site visits are recorded during the assessment."
+    if action.slug == "assign-to-me":
+        if application.stage in FINISHED_STAGES:
+            return "This application is finished."
+        if application.assessor_id == getattr(user, "pk", None):
+            return "You are already assessing this application."
+    return None
+
+
+def _relevant(action: StaffAction, application: Application) -> bool:
+    """Whether the action belongs to the application's stage (so a refusal is worth saying)."""
+    if action.lifecycle_action is None:
+        return True
+    return application.stage in application.lifecycle.get(action.lifecycle_action).sources
+
+
+def _application(application_id: Any) -> Application:
+    application = (
+        Application.objects.select_related("provider", "location", "assessor", "submitted_by")
+        .exclude(stage__in=[Stage.DRAFT, Stage.DISCARDED])
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404("No such application")
+    return application
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The page asked for; anything that is not a small positive number is the first page
+    (Paginator.get_page then keeps it within the pages there are)."""
+    text = request.GET.get("page", "")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+@requires(VIEW)
+@require_safe
+def application_list(request: HttpRequest) -> HttpResponse:
+    form = staff_forms.ListFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "stage": data["stage"],
+            "type_slug": data["type"],
+            "search": data["q"],
+            "assessor": request.user if data["mine"] else None,
+        }
+    page = selectors.assessor_list(**filters, page=_page_number(request), per_page=PAGE_SIZE)
+    return render(
+        request,
+        "applications/staff/list.html",
+        {
+            "form": form,
+            "page": page,
+            "pagination": pagination(request, page),
+            "type_name": CATALOGUE.name_of,
+            "today": timezone.localdate(),
+            "filtered": bool(
+                form.is_bound and any(form.data.get(k) for k in ("q", "stage", "type", "mine"))
+            ),
+        },
+    )
+
+
+@requires(VIEW)
+@require_safe
+def application_detail(request: HttpRequest, application_id: Any) -> HttpResponse:
+    application = _application(application_id)
+    definition = completeness.definition_of(application)
+    available, refused = [], []
+    for action in ACTIONS.values():
+        reason = refusal_of(action, application, request.user)
+        if reason is None:
+            available.append(action)
+        elif _relevant(action, application):
+            refused.append((action, reason))
+    return render(
+        request,
+        "applications/staff/detail.html",
+        {
+            "application": application,
+            "definition": definition,
+            "standing": selectors.standing(application),
+            "sections": engine.summary(
+                definition, application.answers, completeness.engine_context(application)
+            ),
+            "parts": list(application.parts.select_related("holder").order_by("slot", "kind")),
+            "documents": completeness.documents_needed(application),
+            "timeline": list(timeline(application)),
+            "thread": list(
+                application.messages.select_related("author").order_by("created_at", "id")
+            ),
+            "appointments": list(application.appointments.order_by("on", "id")),
+            "notices": list(application.notices.defer("pdf").order_by("served_at", "id")),
+            "declarations": list(application.declarations.select_related("part")),
+            "available": available if _may_assess(request) else [],
+            "refused": refused if _may_assess(request) else [],
+        },
+    )
+
+
+def _may_assess(request: HttpRequest) -> bool:
+    return has_staff_permission(request.user, StaffPermission.ASSESS_APPLICATIONS)
+
+
+@requires(ASSESS)
+@require_http_methods(["GET", "POST"])
+def application_action(
+    request: HttpRequest, application_id: Any, action_slug: str
+) -> HttpResponseBase:
+    action = ACTIONS.get(action_slug)
+    if action is None:
+        raise Http404("No such action")
+    application = _application(application_id)
+    detail_url = reverse("applications_staff:detail", args=[application.pk])
+    kwargs: dict[str, Any] = (
+        {"application": application} if action.form is staff_forms.ReturnForm else {}
+    )
+    form = action.form(posted(request), **kwargs)
+    refusal = refusal_of(action, application, request.user)
+    overtaken = False
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            action.run(application, request.user, form.cleaned_data, request)
+        except ApplicationError as refused:
+            # Another assessor may have acted in between: the lifecycle, read under the
+            # row lock, has the last word.
+            overtaken = refused.code == ApplicationErrorCode.REFUSED_BY_LIFECYCLE
+            field = refused.field if refused.field in form.fields else None
+            form.add_error(field, refused.message)
+        else:
+            messages.success(request, action.done)
+            return redirect(detail_url)
+    return render(
+        request,
+        "applications/staff/action.html",
+        {
+            "application": application,
+            "action": action,
+            "form": form,
+            "refusal": refusal,
+            "detail_url": detail_url,
+            "type_name": CATALOGUE.name_of(application.type_slug),
+        },
+        status=409 if overtaken or (refusal and request.method == "POST") else 200,
+    )

@@ -1,0 +1,124 @@
+"""The certificate of registration: what a provider is registered to do, where, by whom,
+and on what conditions - read from the register as it is today, in a fixed number of
+queries whatever the provider's size."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from portal.register.models import (
+    Condition,
+    Location,
+    Person,
+    Provider,
+    RegistrationStatus,
+    RegulatedActivity,
+    RoleAssignment,
+    RoleType,
+)
+
+
+@dataclass
+class CertificateLocation:
+    location: Location
+    activities: list[RegulatedActivity]
+    managers: list[Person] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+
+
+@dataclass
+class ManagerConditions:
+    manager: Person
+    conditions: list[Condition]
+
+
+@dataclass
+class Certificate:
+    provider: Provider
+    issued_on: dt.date
+    activities: list[RegulatedActivity]
+    nominated_individuals: list[Person]
+    responsible_individuals: list[Person]
+    main_partners: list[Person]
+    partners: list[Person]
+    locations: list[CertificateLocation]
+    provider_conditions: list[Condition]
+    manager_conditions: list[ManagerConditions]
+
+    @property
+    def filename(self) -> str:
+        return f"certificate-of-registration-{self.provider.id}.pdf"
+
+
+def _people(roles: list[RoleAssignment], role: RoleType) -> list[Person]:
+    found: dict[int, Person] = {}
+    for assignment in roles:
+        if assignment.role == role:
+            found.setdefault(assignment.person_id, assignment.person)
+    return sorted(found.values(), key=lambda person: (person.family_name, person.given_name))
+
+
+def certificate_for(provider_id: str) -> Certificate | None:
+    """The certificate of a registered provider (None for one not registered: a cancelled
+    registration has no certificate)."""
+    today = timezone.localdate()
+    provider = (
+        Provider.objects.filter(id=provider_id, registration_status=RegistrationStatus.REGISTERED)
+        .prefetch_related("activities")
+        .first()
+    )
+    if provider is None:
+        return None
+    locations = list(
+        provider.locations.filter(registration_status=RegistrationStatus.REGISTERED)
+        .prefetch_related(
+            Prefetch("activities", queryset=RegulatedActivity.objects.order_by("name"))
+        )
+        .order_by("name", "id")
+    )
+    roles = list(
+        RoleAssignment.objects.live(on=today)
+        .filter(provider=provider)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name")
+    )
+    conditions = list(
+        Condition.objects.in_force(today)
+        .filter(provider=provider)
+        .select_related("manager", "activity")
+        .order_by("start_date", "id")
+    )
+    by_location = {
+        item.id: CertificateLocation(item, list(item.activities.all())) for item in locations
+    }
+    for assignment in roles:
+        entry = by_location.get(assignment.location_id or "")
+        is_manager = assignment.role == RoleType.REGISTERED_MANAGER
+        if is_manager and entry is not None and assignment.person not in entry.managers:
+            entry.managers.append(assignment.person)
+    provider_conditions: list[Condition] = []
+    manager_conditions: dict[int, ManagerConditions] = {}
+    for condition in conditions:
+        if condition.manager_id is not None and condition.manager is not None:
+            manager_conditions.setdefault(
+                condition.manager_id, ManagerConditions(condition.manager, [])
+            ).conditions.append(condition)
+        elif condition.location_id is not None:
+            if condition.location_id in by_location:
+                by_location[condition.location_id].conditions.append(condition)
+        else:
+            provider_conditions.append(condition)
+    return Certificate(
+        provider=provider,
+        issued_on=today,
+        activities=sorted(provider.activities.all(), key=lambda item: item.name),
+        nominated_individuals=_people(roles, RoleType.NOMINATED_INDIVIDUAL),
+        responsible_individuals=_people(roles, RoleType.RESPONSIBLE_INDIVIDUAL),
+        main_partners=_people(roles, RoleType.MAIN_PARTNER),
+        partners=_people(roles, RoleType.PARTNER),
+        locations=list(by_location.values()),
+        provider_conditions=provider_conditions,
+        manager_conditions=list(manager_conditions.values()),
+    )

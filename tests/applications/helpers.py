@@ -1,0 +1,220 @@
+"""Register rows, people and applications for the applications tests."""
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.applications.definitions import CATALOGUE
+from portal.applications.models import Application
+from portal.applications.services import drafts, parts
+from portal.register.models import (
+    Location,
+    Person,
+    Provider,
+    RegulatedActivity,
+    RoleAssignment,
+    RoleType,
+)
+
+_numbers = itertools.count(5000)
+PASSWORD = "a long enough password 123"
+
+
+def provider(*, ownership_type: str = "Organisation", name: str = "") -> Provider:
+    number = next(_numbers)
+    return Provider.objects.create(
+        id=f"1-{number:09d}",
+        name=name or f"Provider {number}",
+        ownership_type=ownership_type,
+        registration_status="Registered",
+    )
+
+
+def location(
+    owner: Provider, *, name: str = "", activities: tuple[str, ...] = ("RA1",)
+) -> Location:
+    number = next(_numbers)
+    place = Location.objects.create(
+        id=f"1-{number:010d}",
+        provider=owner,
+        name=name or f"Location {number}",
+        address_line_1=f"{number} High Street",
+        town_city="Oldham",
+        postal_code="OL1 1AA",
+        registration_status="Registered",
+    )
+    for code in activities:
+        place.activities.add(RegulatedActivity.objects.get(code=code))
+    return place
+
+
+def user(*, email: str = "", person: Person | None = None, staff: bool = False) -> User:
+    number = next(_numbers)
+    return User.objects.create_user(
+        email or (person.email if person else f"user{number}@example.com"),
+        PASSWORD,
+        person=person,
+        is_staff=staff,
+        full_name=person.full_name if person else f"User {number}",
+    )
+
+
+def person(*, email: str = "", given: str = "Alex", family: str = "") -> Person:
+    number = next(_numbers)
+    return Person.objects.create(
+        person_ref=f"AP{number}",
+        given_name=given,
+        family_name=family or f"Example{number}",
+        email=email or f"person{number}@provider.example",
+    )
+
+
+def with_role(owner: Provider, role: str, place: Location | None = None) -> User:
+    someone = person()
+    RoleAssignment.objects.create(person=someone, role=role, provider=owner, location=place)
+    return user(person=someone)
+
+
+def nominated_individual(owner: Provider) -> User:
+    return with_role(owner, RoleType.NOMINATED_INDIVIDUAL)
+
+
+def delegate(owner: Provider, permissions: tuple[str, ...]) -> User:
+    from portal.organisations.models import Membership
+
+    member = user()
+    Membership.objects.create(
+        user=member, provider=owner, whole_provider=True, permissions=list(permissions)
+    )
+    return member
+
+
+def assessor() -> User:
+    return user(staff=True)
+
+
+def future(days: int = 60) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def past(days: int = 30) -> str:
+    return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+
+
+CANCEL_PROVIDER_ANSWERS: dict[str, Any] = {
+    "stop_date": future(),
+    "reason": "We are retiring.",
+    "arrangements": "Everyone has moved to another local service.",
+    "people_told": "yes",
+    "records_kept_by": "Oldham Council",
+}
+
+
+def complete(application: Application, answers: dict[str, Any]) -> Application:
+    """Answers saved straight on the row (the page flow is tested on its own)."""
+    definition = CATALOGUE.require(application.type_slug, application.version)
+    application.answers = answers
+    application.completed_pages = [page.key for page in definition.pages()]
+    application.save(update_fields=["answers", "completed_pages"])
+    return application
+
+
+def cancel_provider_application() -> tuple[Application, User]:
+    owner = provider()
+    location(owner)
+    signer = nominated_individual(owner)
+    application = drafts.start_application(
+        user=signer,
+        definition=CATALOGUE.latest("cancel-provider"),
+        provider=owner,
+    )
+    return complete(application, dict(CANCEL_PROVIDER_ANSWERS)), signer
+
+
+def location_answers(n: int, *, activities: tuple[str, ...] = ("RA1",)) -> dict[str, Any]:
+    return {
+        f"loc_{n}_name": f"Riverside House {n}",
+        f"loc_{n}_address_line_1": f"{n} River Road",
+        f"loc_{n}_town": "Leeds",
+        f"loc_{n}_postcode": "LS1 4AP",
+        f"loc_{n}_phone": "0113 496 0000",
+        f"loc_{n}_start_date": future(90),
+        f"loc_{n}_places": 20,
+        f"loc_{n}_planning": "yes",
+        f"loc_{n}_activities": list(activities),
+        f"loc_{n}_service_types": ["care_home_no_nursing"],
+        f"loc_{n}_bands": ["older_people"],
+    }
+
+
+def new_provider_answers(*, manager_email: str = "manager@care.example") -> dict[str, Any]:
+    return {
+        "entity_type": "organisation",
+        "legal_name": "O'Brien & Sons Care <Ltd>",
+        "companies_house_number": "01234567",
+        "provider_address_line_1": "1 Park Row",
+        "provider_town": "Leeds",
+        "provider_postcode": "LS1 5HD",
+        "provider_phone": "0113 496 0001",
+        "ni_is_applicant": "yes",
+        "ni_name": "Nora Nominated",
+        "ni_job_title": "Director",
+        "location_count": "2",
+        **location_answers(1, activities=("RA1", "RA2")),
+        **location_answers(2),
+        "manager_count": "1",
+        "manager_1_name": "Maya Manager",
+        "manager_1_email": manager_email,
+        "manager_1_locations": ["1", "2"],
+        "sop_aims": "To care.",
+        "sop_services": "Residential care for older people.",
+        "finance_exempt": "no",
+        "finance_signed_by": "accountant",
+        "finance_firm": "Counts LLP",
+        "finance_membership_number": "ICAEW 123",
+        "finance_opinion": "sufficient",
+        "business_plan_summary": "Two homes, forecast attached.",
+        **{
+            f"kq_{key}": f"How we are {key}."
+            for key in ("safe", "effective", "caring", "responsive", "well_led")
+        },
+    }
+
+
+MANAGER_PART_ANSWERS: dict[str, Any] = {
+    "full_name": "Maya Manager",
+    "date_of_birth": "1980-03-27",
+    "phone": "0113 496 0002",
+    "home_postcode": "LS2 7HY",
+    "medically_fit": "yes",
+    "dbs_number": "001234567890",
+    "dbs_issued_on": past(30),
+    "qualifications": "Level 5 Diploma in Leadership.",
+    "employment_history": "Deputy manager 2015-2025.",
+    "referee_name": "Rae Referee",
+    "referee_email": "rae@previous.example",
+}
+
+
+def new_provider_with_signed_manager() -> tuple[Application, User, User]:
+    """A complete new-provider application whose one manager has signed their part."""
+    applicant = user(email="applicant@newcare.example")
+    manager = user(email="manager@care.example")
+    application = drafts.start_application(
+        user=applicant,
+        definition=CATALOGUE.latest("new-provider"),
+    )
+    complete(application, new_provider_answers())
+    (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
+    parts.take_part(part_id=part.pk, user=manager)
+    from portal.applications.definitions.parts import MANAGER_PART
+
+    part.answers = dict(MANAGER_PART_ANSWERS)
+    part.completed_pages = [page.key for page in MANAGER_PART.pages()]
+    part.save(update_fields=["answers", "completed_pages"])
+    parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
+    application.refresh_from_db()
+    return application, applicant, manager

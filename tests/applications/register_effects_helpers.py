@@ -1,0 +1,71 @@
+"""Building registration changes for tests of the register effects."""
+
+from portal.register.models import Location, Person, Provider, RegisterChange
+from portal.register.processing import process_change
+from portal.register.registration_changes import (
+    NamedPerson,
+    NewCondition,
+    NewLocation,
+    NewManager,
+    NewProviderRegistration,
+    PostalAddress,
+    RegisterChangeOutcome,
+    register_new_provider,
+)
+
+HOME = PostalAddress(line_1="1 Mill Lane", town_city="Oldham", postal_code="ol1 1aa")
+
+
+def location(key: str, name: str, *codes: str, **extra: object) -> NewLocation:
+    return NewLocation(
+        key=key,
+        name=name,
+        address=PostalAddress(line_1=f"{key} Road", town_city="Oldham", postal_code="OL2 2BB"),
+        activity_codes=codes or ("RA1",),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def organisation(**overrides: object) -> NewProviderRegistration:
+    fields: dict[str, object] = {
+        "name": "O'Brien & Sons <Care>",
+        "ownership_type": "Organisation",
+        "address": HOME,
+        "locations": (
+            location("first", "Mill House", "RA1", "RA2", service_types=("Care home service",)),
+            location("second", "Brook Lodge", "RA1"),
+        ),
+        "nominated_individual": NamedPerson("Nora", "Nominee", "Nora@Example.com"),
+        "managers": (
+            NewManager(NamedPerson("Mo", "Manager", "mo@example.com"), ("first",)),
+            NewManager(NamedPerson("Bea", "Both", "bea@example.com"), ("first", "second")),
+        ),
+        "conditions": (
+            NewCondition("Accommodate no more than 12 people", location="first"),
+            NewCondition("Complete medicines training by March", manager_email="mo@example.com"),
+        ),
+        "companies_house_number": "01234567",
+    }
+    fields.update(overrides)
+    return NewProviderRegistration(**fields)  # type: ignore[arg-type]
+
+
+def registered(**overrides: object) -> RegisterChangeOutcome:
+    return register_new_provider(
+        registration=organisation(**overrides), actor=None, reference="APP-1"
+    )
+
+
+def process_all_changes() -> None:
+    for change_id in RegisterChange.objects.filter(processed_at__isnull=True).values_list(
+        "id", flat=True
+    ):
+        assert process_change(change_id) == "processed"
+
+
+def person(email: str) -> Person:
+    return Person.objects.get(email=email)
+
+
+def named_location(provider: Provider, name: str) -> Location:
+    return provider.locations.get(name=name)

@@ -1,0 +1,106 @@
+"""The applicant's pages for tests/support/signed_in_pages.py: applications made through the
+services (a new provider application with its manager's signed part, still a draft; another
+sent, validated, asked for information and served a notice of proposal) and a GET of each
+page by the people it is for: the applicant ("newcomer", no register role), the manager who
+signs her part ("part_holder"), and the provider's people for their own list."""
+
+from typing import Any
+
+from portal.applications.definitions import CATALOGUE
+from portal.applications.definitions.parts import MANAGER_PART
+from portal.applications.models import ApplicationPart
+from portal.applications.services import assessment, decisions, drafts, parts, submission
+from tests.applications.helpers import MANAGER_PART_ANSWERS, new_provider_answers
+
+
+def _with_signed_part(applicant: Any, manager: Any) -> Any:
+    application = drafts.start_application(
+        user=applicant, definition=CATALOGUE.latest("new-provider")
+    )
+    definition = CATALOGUE.latest("new-provider")
+    application.answers = new_provider_answers(manager_email=manager.email)
+    application.completed_pages = [page.key for page in definition.pages()]
+    application.save(update_fields=["answers", "completed_pages"])
+    (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
+    parts.take_part(part_id=part.pk, user=manager)
+    ApplicationPart.objects.filter(pk=part.pk).update(
+        answers=dict(MANAGER_PART_ANSWERS),
+        completed_pages=[page.key for page in MANAGER_PART.pages()],
+    )
+    parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
+    application.refresh_from_db()
+    return application
+
+
+def add_applications(objects: dict[str, Any], users: dict[str, Any]) -> None:
+    applicant, manager, staff = users["newcomer"], users["part_holder"], users["staff"]
+    draft = _with_signed_part(applicant, manager)
+    objects["app_draft"] = draft
+    objects["app_draft_part"] = draft.parts.get()
+    sent = _with_signed_part(applicant, manager)
+    submission.sign_and_submit(application_id=sent.pk, user=applicant, declaration_confirmed=True)
+    assessment.validate(application_id=sent.pk, staff=staff)
+    objects["app_request"] = assessment.request_information(
+        application_id=sent.pk, staff=staff, body="Send your fire risk assessment."
+    )
+    submission.respond_to_request(
+        application_id=sent.pk,
+        request_id=objects["app_request"].pk,
+        user=applicant,
+        body="Attached.",
+    )
+    objects["app_open_request"] = assessment.request_information(
+        application_id=sent.pk, staff=staff, body="And your insurance certificate."
+    )
+    submission.respond_to_request(
+        application_id=sent.pk,
+        request_id=objects["app_open_request"].pk,
+        user=applicant,
+        body="Attached too.",
+    )
+    decisions.serve_proposal(
+        application_id=sent.pk,
+        staff=staff,
+        kind="conditions",
+        reasons="Night staffing.",
+        conditions="No more than 10 people at Riverside House 2.",
+    )
+    objects["app_sent"] = sent
+    objects["app_notice"] = sent.notices.get()
+
+
+def application_visits(objects: dict[str, Any], each: Any, provider_side: tuple[str, ...]) -> None:
+    draft = {"application_id": objects["app_draft"].pk}
+    sent = {"application_id": objects["app_sent"].pk}
+    each("applications:list", (*provider_side, "newcomer"))
+    each("applications:choose_type", ("ni", "newcomer"))
+    each("applications:start", ("newcomer",), kwargs={"slug": "new-provider"})
+    each("applications:start", ("ni",), kwargs={"slug": "remove-location"})
+    each("applications:detail", ("newcomer",), kwargs=draft)
+    each("applications:detail", ("newcomer",), kwargs=sent)
+    each("applications:page", ("newcomer",), kwargs={**draft, "page_key": "organisation"})
+    each("applications:page", ("newcomer",), kwargs={**draft, "page_key": "location-1-services"})
+    each("applications:check", ("newcomer",), kwargs=draft)
+    each("applications:discard", ("newcomer",), kwargs=draft)
+    each("applications:parts", ("newcomer",), kwargs=draft)
+    each(
+        "applications:send_back",
+        ("newcomer",),
+        kwargs={**draft, "part_id": objects["app_draft_part"].pk},
+    )
+    each("applications:sent", ("newcomer",), kwargs=sent)
+    each("applications:withdraw", ("newcomer",), kwargs=sent)
+    each("applications:representations", ("newcomer",), kwargs=sent)
+    each(
+        "applications:respond",
+        ("newcomer",),
+        kwargs={**sent, "request_id": objects["app_request"].pk},
+        status=302,  # answered already: back to the application
+    )
+    notice = {**sent, "notice_id": objects["app_notice"].pk}
+    each("applications:notice", ("newcomer",), kwargs=notice)
+    each("applications:notice_pdf", ("newcomer",), kwargs=notice)
+    part = {"part_id": objects["app_draft_part"].pk}
+    each("applications:part", ("part_holder",), kwargs=part)
+    each("applications:part_sign", ("part_holder",), kwargs=part)
+    each("applications:part_page", ("part_holder",), kwargs={**part, "page_key": "dbs"}, status=302)
