@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
-from portal.notifications import services  # noqa: E402
+from portal.notifications import engine_contexts, services  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402
 from portal.notifications.samples import complete_answers  # noqa: E402
 from portal.register.models import (  # noqa: E402
@@ -87,7 +87,7 @@ def submit_many(count: int, provider: Provider, locations: list[Location], user:
         draft = services.start_draft(
             user=user, provider=provider, location=locations[0], definition=definition
         )
-        context = services.engine_context(definition, provider.pk, locations[0].pk)
+        context = engine_contexts.engine_context(definition, provider.pk, locations[0].pk)
         prepared[definition.slug] = complete_answers(definition, context, dict(draft.answers))
         services.discard_draft(draft_id=draft.pk, user=user)
     started = time.perf_counter()

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts.models import User
 from portal.accounts.selectors import SignUpCase, sign_up_eligibility
 from portal.forms import engine
-from portal.notifications import services as notification_services
+from portal.notifications import engine_contexts
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
 from portal.notifications.samples import post_data
@@ -147,7 +147,7 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
     page.get_by_role("button", name="Start now").click()
     page.wait_for_load_state()
     draft = NotificationDraft.objects.get(created_by=register.nominated)
-    context = notification_services.engine_context(definition, draft.provider_id, draft.location_id)
+    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     seen_person_page: list[bool] = []
 
     def on_page(current: Any) -> None:
@@ -276,7 +276,7 @@ def test_the_whole_path_through_the_views(client: Any, mail: Any, register: Regi
     assert client.get(start_url).status_code == 200
     assert client.post(start_url).status_code == 302
     draft = NotificationDraft.objects.get(created_by=register.nominated)
-    context = notification_services.engine_context(definition, draft.provider_id, draft.location_id)
+    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     overrides = {
         "changes": ["person_email"],
         "changed_person": register.manager.person_ref,

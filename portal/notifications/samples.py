@@ -111,13 +111,13 @@ def filled_draft(
 ) -> Any:
     """Start a draft and fill every page through the services, as the pages would. Pass
     `answers` worked out earlier for the same type and place to skip working them out."""
-    from portal.notifications import services
+    from portal.notifications import engine_contexts, services
 
     draft = services.start_draft(
         user=user, provider=provider, location=location, definition=definition
     )
     if answers is None:
-        context = services.engine_context(definition, draft.provider_id, draft.location_id)
+        context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
         answers = complete_answers(definition, context, dict(draft.answers), overrides)
     return services.save_page(
         draft_id=draft.pk,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -16,12 +15,12 @@ from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
-from portal.forms.vocabulary import Kind
 from portal.notifications import attachments, permissions, scheduled_changes, selectors
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
-from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
+from portal.notifications.catalogue.schema import NotificationType
+from portal.notifications.engine_contexts import context_for, is_primary_medical, notifying_for
 from portal.notifications.errors import NotificationError, refused
 from portal.notifications.models import (
     MessageKind,
@@ -30,7 +29,7 @@ from portal.notifications.models import (
     NotificationMessage,
     NotificationStatus,
 )
-from portal.register.models import Location, Person, Provider, RoleAssignment
+from portal.register.models import Location, Person, Provider
 from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.services import lock, mark_locked, record_start, transition
@@ -39,66 +38,6 @@ from portal.workflow.services import lock, mark_locked, record_start, transition
 def inbox_email() -> str:
     """Where provider updates go when no member of staff is handling the notification."""
     return str(settings.NOTIFICATIONS_INBOX_EMAIL)
-
-
-# ---------------------------------------------------------------------------------------
-# What a definition needs to know about the provider and location
-# ---------------------------------------------------------------------------------------
-
-
-def notifying_for(provider: Provider, location: Location | None) -> NotifyingFor:
-    if location is None:
-        return NotifyingFor(ownership_type=provider.ownership_type, location_chosen=False)
-    return NotifyingFor(
-        ownership_type=provider.ownership_type,
-        location_chosen=True,
-        activity_names=frozenset(a.name for a in location.activities.all()),
-        service_type_names=frozenset(
-            name for s in location.service_types.all() for name in (s.name, s.description) if name
-        ),
-    )
-
-
-def _is_primary_medical(target: NotifyingFor) -> bool:
-    names = " ".join(target.service_type_names).lower()
-    return "doctors" in names or "gp" in names.split() or "primary medical" in names
-
-
-def engine_context(
-    definition: NotificationType, provider_id: str, location_id: str | None
-) -> engine.EngineContext:
-    """The registered people a question may ask about: those with live roles here (1 query,
-    and none for definitions that never ask about a registered person)."""
-    if not any(q.kind == Kind.REGISTERED_PERSON for q in definition.questions()):
-        return engine.EngineContext()
-    roles = RoleAssignment.objects.live().filter(provider_id=provider_id)
-    if location_id is not None and any(q.only_people_in_scope for q in definition.questions()):
-        roles = roles.filter(location_id=location_id)
-    elif location_id is not None:
-        # About one location: the provider's people and that location's managers.
-        roles = roles.filter(Q(location__isnull=True) | Q(location_id=location_id))
-    roles = roles.select_related("person").order_by(
-        "person__family_name", "person__given_name", "role"
-    )
-    names: dict[str, str] = {}
-    role_names: dict[str, list[str]] = {}
-    for role in roles:
-        ref = role.person.person_ref
-        names[ref] = role.person.full_name
-        label = role.get_role_display().lower()
-        if label not in role_names.setdefault(ref, []):
-            role_names[ref].append(label)
-    people = {ref: f"{names[ref]} ({', '.join(role_names[ref])})" for ref in names}
-    return engine.EngineContext(registered_people=tuple(people.items()))
-
-
-def context_for(
-    definition: NotificationType, item: NotificationDraft | Notification, *, links: bool = False
-) -> engine.EngineContext:
-    """The engine context of a draft or notification: its people and its files (`links`:
-    clean files link to their download)."""
-    context = engine_context(definition, item.provider_id, item.location_id)
-    return attachments.with_files(context, definition, item, links=links)
 
 
 # ---------------------------------------------------------------------------------------
@@ -124,7 +63,7 @@ def start_draft(
     if refusal:
         raise refused(NotificationError.TYPE_NOT_APPLICABLE, refusal)
     answers: dict[str, Any] = {
-        CONTEXT_PRIMARY_MEDICAL: "yes" if _is_primary_medical(target) else "no",
+        CONTEXT_PRIMARY_MEDICAL: "yes" if is_primary_medical(target) else "no",
         "submitter_email": user.email,
     }
     if getattr(user, "full_name", ""):

@@ -17,7 +17,7 @@ from portal.access import requires
 from portal.accounts.sessions import signed_in_user
 from portal.errors import ServiceError
 from portal.forms import engine
-from portal.notifications import scheduled_changes, selectors, services
+from portal.notifications import engine_contexts, scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
 from portal.notifications.models import Notification, NotificationStatus
@@ -159,7 +159,7 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
     notification = selectors.staff_notification(reference)
     definition = services.definition_of(notification)
     # Clean files link to their download; pending or infected ones are listed, never linked.
-    context = services.context_for(definition, notification, links=True)
+    context = engine_contexts.context_for(definition, notification, links=True)
     register_person = None
     if definition.staff_decision and notification.answers.get("changed_person"):
         register_person = Person.objects.filter(

@@ -27,7 +27,7 @@ from portal.forms import engine
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
-from portal.notifications import attachments, permissions, selectors, services
+from portal.notifications import attachments, engine_contexts, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.forms import (
@@ -141,7 +141,7 @@ def _several_providers(request: HttpRequest) -> bool:
 def _types_for(
     provider: Provider, location: Location | None
 ) -> tuple[list[NotificationType], list[tuple[NotificationType, str]]]:
-    target = services.notifying_for(provider, location)
+    target = engine_contexts.notifying_for(provider, location)
     applicable: list[NotificationType] = []
     not_applicable: list[tuple[NotificationType, str]] = []
     for definition in sorted(
@@ -190,7 +190,7 @@ def start(request: HttpRequest, provider_id: str, location_key: str, slug: str) 
     provider = selectors.provider_for(request.user, provider_id)
     location = _location_or_provider(request.user, provider, location_key)
     definition = _definition(slug)
-    refusal = definition.refusal(services.notifying_for(provider, location))
+    refusal = definition.refusal(engine_contexts.notifying_for(provider, location))
     if request.method == "POST" and refusal is None:
         try:
             draft = services.start_draft(
@@ -267,7 +267,7 @@ def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     if not isinstance(item, NotificationDraft):
         return item
     definition = services.definition_of(item)
-    context = services.context_for(definition, item)
+    context = engine_contexts.context_for(definition, item)
     resumed = FLOW.resume(definition, item, context)
     if resumed is not None:
         return resumed
@@ -298,7 +298,7 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     # Only pages that take files are served under the upload prefix (its large body limit).
     if page is None or (uploading and not any(q.kind == Kind.FILE for q in page.questions)):
         raise Http404("No such page")
-    context = services.context_for(definition, item)
+    context = engine_contexts.context_for(definition, item)
     returning = request.GET.get("return") == "check"
     if request.method == "POST":
         save = partial(
@@ -312,7 +312,7 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             context=context,
             save=save,
             attachments=attachments.DraftAttachments(item.pk, request.user, request),
-            refresh=partial(services.context_for, definition, item),
+            refresh=partial(engine_contexts.context_for, definition, item),
         )
         if done is not None:
             return done
@@ -380,7 +380,7 @@ def check(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     if not isinstance(item, NotificationDraft):
         return item
     definition = services.definition_of(item)
-    context = services.context_for(definition, item)
+    context = engine_contexts.context_for(definition, item)
     incomplete = engine.incomplete_pages(definition, item.answers, context)
     form = DeclarationForm(request.POST or None) if definition.declaration else None
     if form is not None and request.method == "POST":
@@ -445,7 +445,7 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 def _notification_page(request: HttpRequest, reference: str, template: str) -> HttpResponse:
     notification = selectors.notification_for(request.user, reference)
     definition = services.definition_of(notification)
-    context = services.context_for(definition, notification, links=True)
+    context = engine_contexts.context_for(definition, notification, links=True)
     return render(
         request,
         template,
@@ -512,7 +512,7 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
     follow_up = definition.follow_up(kind)
     if follow_up is None and kind != "information":
         raise Http404("No such update")
-    context = services.engine_context(
+    context = engine_contexts.engine_context(
         definition, notification.provider_id, notification.location_id
     )
     form: Any

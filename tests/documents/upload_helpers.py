@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.documents import scanning
 from portal.documents.models import Document
-from portal.notifications import services
+from portal.notifications import engine_contexts, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
 from portal.notifications.samples import complete_answers
@@ -73,7 +73,7 @@ def start_upload_page(user: Any, location: Any) -> UploadPage:
     draft = services.start_draft(
         user=user, provider=location.provider, location=location, definition=definition
     )
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers))
     answers["revised_statement"] = None
     services.save_page(

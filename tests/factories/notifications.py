@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from portal.notifications import services
+from portal.notifications import engine_contexts, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
 from portal.notifications.samples import complete_answers, submit_example
@@ -49,7 +49,7 @@ def submit_email_change(
 def answer_every_question(draft: NotificationDraft, user: Any) -> NotificationDraft:
     """Fill every page of an open draft with valid answers, through the service."""
     definition = services.definition_of(draft)
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers))
     services.save_page(
         draft_id=draft.pk,

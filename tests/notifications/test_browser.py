@@ -5,7 +5,7 @@ and that changes the register."""
 import pytest
 from django.urls import reverse
 
-from portal.notifications import services
+from portal.notifications import engine_contexts, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft, NotificationStatus
 from portal.notifications.samples import ownership_for
@@ -84,7 +84,7 @@ def _journey(page, live_server, user, location, slug, overrides=None):
     page.get_by_role("button", name="Start now").click()
     page.wait_for_load_state()
     draft = NotificationDraft.objects.filter(created_by=user).latest("created_at")
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     walk_draft(page, definition, context, overrides)
     assert page.locator("h1").inner_text() == "Check your answers before sending your notification"
     assert_accessible(page)

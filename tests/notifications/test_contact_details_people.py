@@ -4,7 +4,7 @@ the nominated individual, so a one-location delegate cannot change their details
 
 import pytest
 
-from portal.notifications import services
+from portal.notifications import engine_contexts
 from portal.notifications.catalogue import CATALOGUE
 from portal.organisations.permissions import Permission
 from portal.register.models import Person
@@ -20,7 +20,7 @@ NOTIFY = (
 
 
 def offered(location=None, provider=None):
-    context = services.engine_context(
+    context = engine_contexts.engine_context(
         CONTACT, (provider or location.provider).pk, location.pk if location else None
     )
     return {ref for ref, _label in context.registered_people}

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from portal.forms.models import DraftStatus
 from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.engine_contexts import engine_context
 from portal.notifications.models import NotificationDraft
 from portal.notifications.samples import post_data
-from portal.notifications.services import engine_context
 from tests.support.html import Page, text
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from portal.forms import engine
 from portal.forms.vocabulary import Kind
-from portal.notifications import services
+from portal.notifications import engine_contexts
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
 from portal.notifications.samples import ownership_for, post_data
@@ -35,7 +35,7 @@ def test_walk_every_page_with_invalid_then_valid_answers(
     client, world, definition, django_assert_max_num_queries
 ):
     draft = _start(client, world, definition)
-    context = services.engine_context(definition, draft.provider_id, draft.location_id)
+    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     visited = 0
     for _ in range(40):
         draft.refresh_from_db()

@@ -42,6 +42,7 @@ from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
 from portal.forms import engine
 from portal.forms.models import DraftStatus
+from portal.notifications import engine_contexts
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -215,9 +216,7 @@ def _answers_for(world: World, slug: str, location: Location | None) -> Any:
         draft = notification_services.start_draft(
             user=user, provider=provider, location=location, definition=definition
         )
-        context = notification_services.engine_context(
-            definition, draft.provider_id, draft.location_id
-        )
+        context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
         world.answers[key] = complete_answers(definition, context, dict(draft.answers))
         notification_services.discard_draft(draft_id=draft.pk, user=user)
     return world.answers[key]
