@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, Protocol
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from typing_extensions import TypeIs
 
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.common import ACTIVITY_NAMES
@@ -35,14 +36,45 @@ from portal.forms.vocabulary import Kind
 from portal.register.models import (
     Condition,
     Location,
+    Provider,
     RegistrationStatus,
     RoleAssignment,
     RoleType,
 )
 
-if TYPE_CHECKING:
-    # The lifecycle's "submit" guard runs this check, and models import the lifecycle.
-    from portal.applications.models import Application, ApplicationPart
+
+class Application(Protocol):
+    """What this check reads of an application. A protocol rather than the model: the
+    model's lifecycle runs this check before sending, so importing the model here would
+    close an import cycle (models -> lifecycle -> completeness -> models)."""
+
+    objects: ClassVar[Any]
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def type_slug(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def answers(self) -> dict[str, Any]: ...
+    @property
+    def provider_id(self) -> str | None: ...
+    @property
+    def provider(self) -> Provider | None: ...
+    @property
+    def location_id(self) -> str | None: ...
+    @property
+    def location(self) -> Location | None: ...
+    @property
+    def parts(self) -> Any: ...
+
+
+class ApplicationPart(Protocol):
+    """A linked part: its definition is its application's."""
+
+    @property
+    def application(self) -> Application: ...
 
 
 @dataclass(frozen=True)
@@ -54,8 +86,12 @@ class Problem:
     blocking: bool = True
 
 
+def _is_part(item: Application | ApplicationPart) -> TypeIs[ApplicationPart]:
+    return hasattr(item, "application")
+
+
 def definition_of(application: Application | ApplicationPart) -> ApplicationType:
-    target: Any = getattr(application, "application", application)
+    target = application.application if _is_part(application) else application
     return CATALOGUE.require(target.type_slug, target.version)
 
 
