@@ -22,6 +22,11 @@ class StaffPermission(StrEnum):
     # Registration applications: see them all; validate, assess, serve notices and decide.
     VIEW_APPLICATIONS = "view_applications"
     ASSESS_APPLICATIONS = "assess_applications"
+    # The back office (issue 15): the case queue, assigning work, dashboards, staff management.
+    VIEW_CASES = "view_cases"
+    ASSIGN_CASES = "assign_cases"
+    VIEW_DASHBOARDS = "view_dashboards"
+    MANAGE_STAFF = "manage_staff"
 
     @property
     def required(self) -> str:

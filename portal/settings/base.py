@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portal.register",
     "portal.accounts",
     "portal.organisations",
+    "portal.staff",
     "portal.documents",
     "portal.notifications",
     "portal.applications",

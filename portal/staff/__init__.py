@@ -1,0 +1,1 @@
+"""The regulator's own people: staff roles, teams by region and sector, and who holds them."""

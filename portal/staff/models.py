@@ -1,0 +1,58 @@
+"""Teams and staff members: who works at the regulator, in which teams, holding which roles.
+
+Services in this package are the only writers. Other domains read teams (a case is routed to the
+team for its region and sector) and a member's teams ("get next" takes from my teams).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from portal.staff.roles import Region, Sector, StaffRole, permissions_for_roles
+from portal.staff_permissions import StaffPermission
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    region = models.CharField(max_length=40, choices=Region.choices)
+    sector = models.CharField(max_length=40, choices=Sector.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "sector"], name="staff_team_one_per_region_sector"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMember(models.Model):
+    """A regulator account's staff record. Its roles decide its staff permissions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_member"
+    )
+    # Values of StaffRole; a list so one person can be, say, an inspector and a team leader.
+    roles = models.JSONField(default=list)
+    teams = models.ManyToManyField(Team, related_name="members", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an administrator ends the member's access; their history stays.
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"staff member {self.user_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]
+
+    @property
+    def permissions(self) -> frozenset[StaffPermission]:
+        return permissions_for_roles(self.roles) if self.is_current else frozenset()
