@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "portal.documents",
     "portal.notifications",
     "portal.applications",
+    "portal.casework",
     "portal.home",
     "portal.demo",
 ]

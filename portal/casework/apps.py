@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "portal.casework"
+    verbose_name = "Casework: the regulator's queue of cases"
