@@ -3,7 +3,8 @@ back later", and telling the user when a page was saved from a stale tab.
 
 A client describes its flow once (`PageFlow(urls=FlowUrls(...))`) and its views stay thin:
 they find the draft (in the user's scope), its definition and engine context, and hand the
-rest to the flow. Writing stays in the client's services: the flow calls the `save` function
+rest to the flow (`page_view` is a whole question page, shown with `forms/page.html`; the
+task list and check-your-answers pages use the macros in `forms/_macros.html`). Writing stays in the client's services: the flow calls the `save` function
 it is given, which locks the draft, checks who may edit it and audits.
 """
 
@@ -14,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal.errors import ServiceError
@@ -43,6 +44,11 @@ class FlowUrls:
     stop: str
     # Where "save and come back later", and "back" from the first page, lead: no arguments.
     home: str
+    # Deleting the draft: (draft id). Short forms (no task list) offer it on every page.
+    discard: str = ""
+    # The same page under a prefix that takes large bodies, where pages with file questions
+    # post: (draft id, page key).
+    upload_page: str = ""
 
 
 class Saved(Protocol):
@@ -163,6 +169,75 @@ class PageFlow:
         if page_key in pages and pages.index(page_key) > 0:
             return self._page_url(draft, pages[pages.index(page_key) - 1])
         return reverse(self.urls.home)
+
+    def progress(
+        self, definition: FormDefinition, draft: Draft, context: engine.EngineContext
+    ) -> dict[str, Any]:
+        """What a task-list page shows: the draft's sections and how many are completed."""
+        tasks = self.task_list(definition, draft, context)
+        return {
+            "draft": draft,
+            "definition": definition,
+            "tasks": tasks,
+            "completed": sum(1 for task in tasks if task.status == "completed"),
+        }
+
+    def page_view(
+        self,
+        request: HttpRequest,
+        *,
+        definition: FormDefinition,
+        page: Page,
+        draft: Draft,
+        context: engine.EngineContext,
+        save: SavePage,
+        attachments: Attachments | None = None,
+        refresh: Callable[[], engine.EngineContext] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> HttpResponseBase:
+        """A question page, shown or posted: all of a client's page view once it has found
+        the draft in the user's scope and checked that it can still be changed. `extra` is
+        more for the template (`forms/page.html`)."""
+        returning = request.GET.get("return") == "check"
+        if request.method == "POST":
+            done, form, draft = self.post_page(
+                request,
+                definition=definition,
+                page=page,
+                draft=draft,
+                context=context,
+                save=save,
+                attachments=attachments,
+                refresh=refresh,
+            )
+            if done is not None:
+                return done
+        else:
+            form = engine.build_form(definition, page, answers=draft.answers, context=context)
+        upload_action = ""
+        if self.urls.upload_page:
+            upload_action = reverse(self.urls.upload_page, args=[draft.pk, page.key])
+            upload_action += "?return=check" if returning else ""
+        return render(
+            request,
+            "forms/page.html",
+            {
+                "form": form,
+                "draft": draft,
+                "definition": definition,
+                "page": page,
+                "section": definition.section_of(page.key),
+                "uses_task_list": self.uses_task_list(definition),
+                "single_question": len(form.top_level()) == 1 and not form.children(),
+                "returning": returning,
+                "back_href": self.back_href(definition, draft, page.key, returning),
+                "discard_href": reverse(self.urls.discard, args=[draft.pk])
+                if self.urls.discard
+                else "",
+                "upload_action": upload_action,
+                **(extra or {}),
+            },
+        )
 
     def post_page(
         self,

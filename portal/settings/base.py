@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal.operations",
     "portal.audit",
     "portal.workflow",
+    "portal.forms",
     "portal.emails",
     "portal.register",
     "portal.accounts",
