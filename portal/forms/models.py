@@ -7,13 +7,25 @@ revision was open in another tab (or a colleague saved in between).
 """
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import models
 
 from portal.forms import engine
 from portal.forms.vocabulary import FormDefinition
+
+DraftT = TypeVar("DraftT", bound="Draft")
+
+
+@dataclass(frozen=True)
+class SavedPage(Generic[DraftT]):
+    """What a client's save-page service returns (portal.forms.flow.Saved)."""
+
+    draft: DraftT
+    # Someone (another tab, or a colleague) saved the draft after this page was opened.
+    changed_elsewhere: bool
 
 
 class DraftStatus(models.TextChoices):
@@ -66,3 +78,21 @@ class Draft(models.Model):
             update_fields=["answers", "completed_pages", "revision", "last_edited_by", "updated_at"]
         )
         return changed_elsewhere
+
+
+class ThreadMessage(models.Model):
+    """One entry in the thread of something sent (a notification, an application): the
+    client adds what it is about, its `kind` and anything of its own. A request that wants an
+    answer is `answered` once the reply (`in_reply_to` it) arrives."""
+
+    body = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    answered = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]

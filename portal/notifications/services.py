@@ -2,7 +2,6 @@
 the same transaction (so a message exists if and only if its cause committed)."""
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
-from portal.forms.models import DraftStatus
+from portal.forms.models import DraftStatus, SavedPage
 from portal.notifications import attachments, permissions, scheduled_changes, selectors
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
@@ -87,13 +86,6 @@ def start_draft(
     return draft
 
 
-@dataclass(frozen=True)
-class SaveResult:
-    draft: NotificationDraft
-    # Someone (another tab, or a colleague) saved the draft after this page was opened.
-    changed_elsewhere: bool
-
-
 @transaction.atomic
 def save_page(
     *,
@@ -104,7 +96,7 @@ def save_page(
     complete: bool,
     seen_revision: int | None,
     request: HttpRequest | None = None,
-) -> SaveResult:
+) -> SavedPage[NotificationDraft]:
     """Merge one page's answers into the draft. Only this page's keys change, so two tabs
     working on different pages never overwrite each other."""
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
@@ -126,7 +118,7 @@ def save_page(
         data={"page": page_key, "complete": complete, "revision": draft.revision},
         request=request,
     )
-    return SaveResult(draft=draft, changed_elsewhere=changed_elsewhere)
+    return SavedPage(draft=draft, changed_elsewhere=changed_elsewhere)
 
 
 @transaction.atomic

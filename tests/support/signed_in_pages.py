@@ -31,8 +31,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import sessions
 from portal.accounts.middleware import TOUCH_EVERY_SECONDS
@@ -84,6 +82,7 @@ from portal.register.models import (
     RoleType,
     ServiceType,
 )
+from tests import factories as f
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 from tests.support.signed_in_applications import add_applications, application_visits
@@ -125,81 +124,22 @@ class World:
 # ---------------------------------------------------------------------------------------
 
 
-def _activity() -> RegulatedActivity:
-    activity, _ = RegulatedActivity.objects.get_or_create(
-        name=MHA_ACTIVITY, defaults={"code": "RA-MHA"}
-    )
-    return activity
-
-
-def _service_types() -> list[ServiceType]:
-    return [
-        ServiceType.objects.get_or_create(name=name)[0]
-        for name in (MENTAL_HEALTH_HOSPITAL, GP_SERVICE)
-    ]
-
-
-def make_provider(name: str, ownership_type: str = "Organisation") -> Provider:
-    number = _next()
-    return Provider.objects.create(
-        id=f"1-7{number:08d}", name=f"{name} {number}", ownership_type=ownership_type
-    )
-
-
 def make_location(provider: Provider, name: str) -> Location:
-    number = _next()
-    location = Location.objects.create(
-        id=f"1-6{number:09d}",
-        provider=provider,
-        name=f"{name} {number}",
-        address_line_1=f"{number} High Street",
-        town_city="Oldham",
-        postal_code="OL1 1AA",
-    )
-    location.activities.add(_activity())
-    location.service_types.add(*_service_types())
-    return location
-
-
-def second_factors(user: User) -> None:
-    """An authenticator and recovery codes, as everyone signed in has."""
-    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    StaticToken.objects.bulk_create(
-        [StaticToken(device=device, token=f"code{n}") for n in range(10)]
+    """A location with the activity and service types every notification type applies to."""
+    return f.make_location(
+        provider,
+        name,
+        activities=(MHA_ACTIVITY,),
+        service_types=(MENTAL_HEALTH_HOSPITAL, GP_SERVICE),
     )
 
 
 def registered(
     role: str, provider: Provider, location: Location | None, given: str, email: str
 ) -> User:
-    number = _next()
-    person = Person.objects.create(
-        person_ref=f"P{number:08d}", given_name=given, family_name=f"Example{number}", email=email
-    )
-    RoleAssignment.objects.create(person=person, role=role, provider=provider, location=location)
+    person = f.make_person(email, given)
+    f.give_role(person, role, provider, location)
     return make_user(email, person, full_name=person.full_name)
-
-
-def member(
-    user: User,
-    provider: Provider,
-    permissions: list[str],
-    locations: list[Location] | None,
-    granted_by: User | None,
-    **extra: Any,
-) -> Membership:
-    membership = Membership.objects.create(
-        user=user,
-        provider=provider,
-        whole_provider=locations is None,
-        permissions=permissions,
-        granted_by=granted_by,
-        **extra,
-    )
-    if locations:
-        membership.locations.set(locations)
-    return membership
 
 
 def provider_for(world: World, definition: NotificationType) -> Provider:
@@ -260,12 +200,12 @@ def asked(notification: Notification, staff: User) -> NotificationMessage:
 
 def build_world() -> World:
     """One of everything, made through the services (see the module's docstring)."""
-    p = make_provider("Sunrise Care")
+    p = f.make_provider("Sunrise Care")
     a = make_location(p, "Sunrise House")
     b = make_location(p, "Sunset Lodge")
-    p2 = make_provider("Second Care", ownership_type="Partnership")
+    p2 = f.make_provider("Second Care", ownership_type="Partnership")
     make_location(p2, "Second House")
-    q = make_provider("Other Care")
+    q = f.make_provider("Other Care")
     q_location = make_location(q, "Other House")
     ni = registered(RoleType.NOMINATED_INDIVIDUAL, p, None, "Nina", "nina.ni@sunrise.example")
     assert ni.person is not None
@@ -285,17 +225,17 @@ def build_world() -> World:
     }
     world = World(p=p, p2=p2, q=q, a=a, b=b, users=users)
     for user in users.values():
-        second_factors(user)
+        f.give_second_factors(user)
 
     # The team: the delegate holds every access level at A and B (and something at P2).
-    member(delegate, p, EVERY_LEVEL, [a, b], ni)
-    member(delegate, p2, NOTIFY, None, ni)
+    f.make_membership(delegate, p, EVERY_LEVEL, [a, b], ni)
+    f.make_membership(delegate, p2, NOTIFY, None, ni)
     o = world.objects
-    o["member_a"] = member(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
-    o["member_whole"] = member(
+    o["member_a"] = f.make_membership(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
+    o["member_whole"] = f.make_membership(
         make_user("wendy.whole@sunrise.example"), p, ["view_submissions"], None, ni
     )
-    o["member_suspended"] = member(
+    o["member_suspended"] = f.make_membership(
         make_user("sue.suspended@sunrise.example"),
         p,
         NOTIFY,
@@ -384,7 +324,7 @@ def build_world() -> World:
     )
     # Registration applications: the newcomer applies; a manager signs her own part.
     users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
-    second_factors(users["part_holder"])
+    f.give_second_factors(users["part_holder"])
     add_applications(o, users)
     return world
 
@@ -452,8 +392,9 @@ def _new_locations(provider: Provider, count: int, batch: int, name: str) -> lis
     )
     through_a = Location.activities.through
     through_s = Location.service_types.through
-    activity = _activity()
-    service_types = _service_types()
+    # Those of the world's own locations (make_location above).
+    activity = RegulatedActivity.objects.get(name=MHA_ACTIVITY)
+    service_types = list(ServiceType.objects.filter(name__in=(MENTAL_HEALTH_HOSPITAL, GP_SERVICE)))
     _bulk(
         through_a,
         [through_a(location_id=loc.pk, regulatedactivity_id=activity.pk) for loc in locations],
@@ -1067,7 +1008,9 @@ def _invite_key(world: World) -> str:
 
 def _fresh_member(world: World, status: str = MembershipStatus.ACTIVE, **extra: Any) -> Membership:
     user = make_user(f"fresh{_next()}@sunrise.example")
-    return member(user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra)
+    return f.make_membership(
+        user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra
+    )
 
 
 def _fresh_invitation(world: World) -> Invitation:
