@@ -16,7 +16,7 @@ from portal.applications.forms import PartDeclarationForm, posted
 from portal.applications.models import ApplicationPart
 from portal.applications.services import parts
 from portal.forms import engine
-from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 
 USE = "applications.use"
@@ -81,11 +81,13 @@ def part_page(request: HttpRequest, part_id: Any, page_key: str) -> HttpResponse
         raise Http404("No such page")
     return PART_FLOW.page_view(
         request,
-        definition=definition,
-        page=found,
-        draft=part,
-        context=engine.EngineContext(),
-        save=partial(parts.save_part_page, part_id=part.pk, user=request.user, request=request),
+        DraftPage(
+            definition=definition,
+            page=found,
+            draft=part,
+            context=engine.EngineContext(),
+            save=partial(parts.save_part_page, part_id=part.pk, user=request.user, request=request),
+        ),
     )
 
 

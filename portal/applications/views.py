@@ -32,7 +32,7 @@ from portal.applications.forms import (
 from portal.applications.models import Application
 from portal.applications.services import drafts, parts, submission
 from portal.forms import engine
-from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 from portal.register.models import Location, Provider
 
@@ -242,12 +242,14 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
         raise Http404("No such page")
     return FLOW.page_view(
         request,
-        definition=definition,
-        page=found,
-        draft=application,
-        context=completeness.engine_context(application),
-        save=partial(
-            drafts.save_page, application_id=application.pk, user=request.user, request=request
+        DraftPage(
+            definition=definition,
+            page=found,
+            draft=application,
+            context=completeness.engine_context(application),
+            save=partial(
+                drafts.save_page, application_id=application.pk, user=request.user, request=request
+            ),
         ),
         extra={"application": application},
     )

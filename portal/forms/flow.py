@@ -10,7 +10,7 @@ it is given, which locks the draft, checks who may edit it and audits.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -76,6 +76,22 @@ class Attachments(Protocol):
 
 
 D = TypeVar("D", bound=Draft)
+
+
+@dataclass(frozen=True)
+class DraftPage(Generic[D]):
+    """One page of one draft as a client's view found it (in the user's scope), with the
+    client's services for it."""
+
+    definition: FormDefinition
+    page: Page
+    draft: D
+    context: engine.EngineContext
+    save: SavePage
+    # A page with file questions: the client's file services, and the engine context again
+    # once files changed.
+    attachments: Attachments | None = None
+    refresh: Callable[[], engine.EngineContext] | None = None
 
 
 @dataclass(frozen=True)
@@ -183,37 +199,19 @@ class PageFlow:
         }
 
     def page_view(
-        self,
-        request: HttpRequest,
-        *,
-        definition: FormDefinition,
-        page: Page,
-        draft: Draft,
-        context: engine.EngineContext,
-        save: SavePage,
-        attachments: Attachments | None = None,
-        refresh: Callable[[], engine.EngineContext] | None = None,
-        extra: dict[str, Any] | None = None,
+        self, request: HttpRequest, on: "DraftPage[D]", *, extra: dict[str, Any] | None = None
     ) -> HttpResponseBase:
         """A question page, shown or posted: all of a client's page view once it has found
         the draft in the user's scope and checked that it can still be changed. `extra` is
         more for the template (`forms/page.html`)."""
+        definition, page, draft = on.definition, on.page, on.draft
         returning = request.GET.get("return") == "check"
         if request.method == "POST":
-            done, form, draft = self.post_page(
-                request,
-                definition=definition,
-                page=page,
-                draft=draft,
-                context=context,
-                save=save,
-                attachments=attachments,
-                refresh=refresh,
-            )
+            done, form, draft = self.post_page(request, on)
             if done is not None:
                 return done
         else:
-            form = engine.build_form(definition, page, answers=draft.answers, context=context)
+            form = engine.build_form(definition, page, answers=draft.answers, context=on.context)
         upload_action = ""
         if self.urls.upload_page:
             upload_action = reverse(self.urls.upload_page, args=[draft.pk, page.key])
@@ -240,24 +238,14 @@ class PageFlow:
         )
 
     def post_page(
-        self,
-        request: HttpRequest,
-        *,
-        definition: FormDefinition,
-        page: Page,
-        draft: D,
-        context: engine.EngineContext,
-        save: SavePage,
-        attachments: Attachments | None = None,
-        refresh: Callable[[], engine.EngineContext] | None = None,
+        self, request: HttpRequest, on: "DraftPage[D]"
     ) -> tuple[HttpResponseBase | None, engine.PageForm, D]:
         """Handle a posted page: a redirect when it is done, else the form to show again
         (with its errors) and the draft as it now stands. Every answer that is valid on its
-        own is kept, even while the page shows errors.
-
-        A page with file questions also takes `attachments` (the client's file services) and
-        `refresh` (the engine context again, once files changed): a chosen file is uploaded
-        before the page is checked, so "Save and continue" with a file chosen does both."""
+        own is kept, even while the page shows errors. A chosen file is uploaded before the
+        page is checked, so "Save and continue" with a file chosen does both."""
+        definition, page, draft, context = on.definition, on.page, on.draft, on.context
+        save, attachments, refresh = on.save, on.attachments, on.refresh
         seen = _int_or_none(request.POST.get("revision"))
         opened_at = draft.revision
         file_errors, file_notes = self._file_actions(request, page, attachments)

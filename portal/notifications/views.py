@@ -24,7 +24,7 @@ from portal.access import requires
 from portal.accounts.sessions import signed_in_user
 from portal.errors import ServiceError
 from portal.forms import engine
-from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
 from portal.notifications import attachments, engine_contexts, permissions, selectors, services
@@ -294,13 +294,15 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     user = signed_in_user(request)
     return FLOW.page_view(
         request,
-        definition=definition,
-        page=page,
-        draft=item,
-        context=context,
-        save=partial(services.save_page, draft_id=item.pk, user=user, request=request),
-        attachments=attachments.DraftAttachments(item.pk, user, request),
-        refresh=partial(engine_contexts.context_for, definition, item),
+        DraftPage(
+            definition=definition,
+            page=page,
+            draft=item,
+            context=context,
+            save=partial(services.save_page, draft_id=item.pk, user=user, request=request),
+            attachments=attachments.DraftAttachments(item.pk, user, request),
+            refresh=partial(engine_contexts.context_for, definition, item),
+        ),
     )
 
 

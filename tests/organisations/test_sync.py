@@ -10,16 +10,15 @@ from portal.audit.models import AuditEvent
 from portal.organisations import services
 from portal.organisations.access import can
 from portal.organisations.models import Membership, MembershipStatus
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.organisations.permissions import Permission
 from portal.organisations.sync import end_deregistered_access
 from portal.register.events import person_register_changed
 from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
 from tests.factories.register import make_person
+from tests.organisations.helpers import expire, invite
 from tests.support.register_changes import process_register_changes
-
-VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
 
 
 def end_roles(person):
@@ -138,13 +137,7 @@ def test_no_access_can_be_given_at_a_deregistered_provider(world):
     import pytest
 
     with pytest.raises(services.DelegationError):
-        services.invite(
-            actor=world.users["ni"],
-            provider=world.p,
-            email="x@x.example",
-            permissions=VIEW,
-            whole_provider=True,
-        )
+        invite(world, "x@x.example")
 
 
 def test_sweep_command_expires_invitations_and_ends_old_access(world, settings):
@@ -153,18 +146,10 @@ def test_sweep_command_expires_invitations_and_ends_old_access(world, settings):
 
     from django.core.management import call_command
 
-    from portal.organisations.models import Invitation, InvitationStatus
+    from portal.organisations.models import InvitationStatus
 
-    invitation, _ = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email="old@x.example",
-        permissions=VIEW,
-        whole_provider=True,
-    )
-    Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - dt.timedelta(minutes=1)
-    )
+    invitation, _ = invite(world, "old@x.example")
+    expire(invitation, minutes=1)
     world.q.registration_status = RegistrationStatus.DEREGISTERED
     world.q.deregistration_date = timezone.localdate() - dt.timedelta(
         days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS + 1
