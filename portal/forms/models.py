@@ -8,11 +8,12 @@ revision was open in another tab (or a colleague saved in between).
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 
+from portal.access import Account
 from portal.forms import engine
 from portal.forms.vocabulary import FormDefinition
 
@@ -96,3 +97,14 @@ class ThreadMessage(models.Model):
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
+
+    def reply(self, *, kind: str, body: str, author: Account, **about: Any) -> Self:
+        """Answer this message (a question, a request for information), which is answered
+        from then on. For the client's service, which has locked it, checked that it is not
+        answered yet, and gives what the reply is `about` (its notification, application)."""
+        answer = type(self)._default_manager.create(
+            kind=kind, body=body, author=author, in_reply_to=self, **about
+        )
+        self.answered = True
+        self.save(update_fields=["answered"])
+        return answer

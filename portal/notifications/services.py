@@ -387,15 +387,9 @@ def answer_question(
         raise refused(NotificationError.ANSWER_NOT_PERMITTED)
     if question.answered:
         raise refused(NotificationError.QUESTION_ALREADY_ANSWERED)
-    answer = NotificationMessage.objects.create(
-        notification=notification,
-        kind=MessageKind.ANSWER,
-        body=body,
-        author=user,
-        in_reply_to=question,
+    answer = question.reply(
+        kind=MessageKind.ANSWER, body=body, author=user, notification=notification
     )
-    question.answered = True
-    question.save(update_fields=["answered"])
     audit: dict[str, Any] = {
         "verb": NotificationsVerb.QUESTION_ANSWERED,
         "data": {"reference": notification.reference, "question": question.pk},
