@@ -72,11 +72,17 @@ def test_a_granter_who_keeps_another_route_to_the_same_access_is_not_flagged(wor
     assert granted.granter_review_since is None
 
 
+def becomes_registered(user, given, family, *, ref):
+    """The register now names this user (by their address) as a person; no role yet."""
+    person = make_person(user.email, given, family, ref=ref)
+    user.person = person
+    user.save()
+    return person
+
+
 def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(world):
     delegate = world.users["delegate_notifications_a"]
-    person = make_person(delegate.email, "Dee", "Legate", ref="D1")
-    delegate.person = person
-    delegate.save()
+    person = becomes_registered(delegate, "Dee", "Legate", ref="D1")
     membership = world.memberships["delegate_notifications_a"]
     with transaction.atomic():
         RoleAssignment.objects.create(
@@ -102,9 +108,7 @@ def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(worl
 def test_partial_role_is_not_redundant(world):
     # A partner role gives view for the whole provider; a notifications membership is more.
     delegate = world.users["delegate_notifications_whole"]
-    person = make_person(delegate.email, "Pat", "Ner", ref="D2")
-    delegate.person = person
-    delegate.save()
+    person = becomes_registered(delegate, "Pat", "Ner", ref="D2")
     with transaction.atomic():
         RoleAssignment.objects.create(person=person, role=RoleType.PARTNER, provider=world.p)
         person_register_changed(person=person, reason="role started")
