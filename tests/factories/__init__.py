@@ -10,14 +10,13 @@ Every name is importable from the package; each lives in the module of the domai
 """
 
 from tests.factories.accounts import (
-    give_second_factors,
     make_user,
     nominated_individual,
     registered_manager,
     staff_member,
 )
 from tests.factories.notifications import submit, submit_email_change
-from tests.factories.organisations import delegate, give_access, make_membership
+from tests.factories.organisations import delegate, give_access
 from tests.factories.register import (
     GP_SERVICE,
     MENTAL_HEALTH_HOSPITAL,
@@ -36,9 +35,7 @@ __all__ = [
     "delegate",
     "give_access",
     "give_role",
-    "give_second_factors",
     "make_location",
-    "make_membership",
     "make_person",
     "make_provider",
     "make_user",

@@ -2,9 +2,6 @@
 
 from typing import Any
 
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from portal.accounts.models import User
 from portal.register.models import Location, Person, Provider, RoleType
 from tests.factories.register import give_role, make_person, next_number
@@ -56,12 +53,3 @@ def nominated_individual(provider: Provider, **person_fields: Any) -> User:
 
 def staff_member() -> User:
     return make_user(is_staff=True, full_name="Iris Inspector")
-
-
-def give_second_factors(user: User) -> None:
-    """An authenticator app and ten recovery codes, as everyone signed in has."""
-    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    StaticToken.objects.bulk_create(
-        [StaticToken(device=device, token=f"code{n}") for n in range(10)]
-    )

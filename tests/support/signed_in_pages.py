@@ -31,6 +31,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import sessions
 from portal.accounts.middleware import TOUCH_EVERY_SECONDS
@@ -82,9 +84,17 @@ from portal.register.models import (
     RoleType,
     ServiceType,
 )
-from tests import factories as f
 from tests.factories.accounts import PASSWORD, make_user
-from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
+from tests.factories.organisations import make_membership
+from tests.factories.register import (
+    GP_SERVICE,
+    MENTAL_HEALTH_HOSPITAL,
+    MHA_ACTIVITY,
+    give_role,
+    make_person,
+    make_provider,
+)
+from tests.factories.register import make_location as make_register_location
 from tests.support.signed_in_applications import add_applications, application_visits
 
 PROVIDER_SIDE = ("ni", "rm", "delegate")
@@ -126,7 +136,7 @@ class World:
 
 def make_location(provider: Provider, name: str) -> Location:
     """A location with the activity and service types every notification type applies to."""
-    return f.make_location(
+    return make_register_location(
         provider,
         name,
         activities=(MHA_ACTIVITY,),
@@ -134,11 +144,20 @@ def make_location(provider: Provider, name: str) -> Location:
     )
 
 
+def second_factors(user: User) -> None:
+    """An authenticator and recovery codes, as everyone signed in has."""
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=f"code{n}") for n in range(10)]
+    )
+
+
 def registered(
     role: str, provider: Provider, location: Location | None, given: str, email: str
 ) -> User:
-    person = f.make_person(email, given)
-    f.give_role(person, role, provider, location)
+    person = make_person(email, given)
+    give_role(person, role, provider, location)
     return make_user(email, person, full_name=person.full_name)
 
 
@@ -200,12 +219,12 @@ def asked(notification: Notification, staff: User) -> NotificationMessage:
 
 def build_world() -> World:
     """One of everything, made through the services (see the module's docstring)."""
-    p = f.make_provider("Sunrise Care")
+    p = make_provider("Sunrise Care")
     a = make_location(p, "Sunrise House")
     b = make_location(p, "Sunset Lodge")
-    p2 = f.make_provider("Second Care", ownership_type="Partnership")
+    p2 = make_provider("Second Care", ownership_type="Partnership")
     make_location(p2, "Second House")
-    q = f.make_provider("Other Care")
+    q = make_provider("Other Care")
     q_location = make_location(q, "Other House")
     ni = registered(RoleType.NOMINATED_INDIVIDUAL, p, None, "Nina", "nina.ni@sunrise.example")
     assert ni.person is not None
@@ -225,17 +244,17 @@ def build_world() -> World:
     }
     world = World(p=p, p2=p2, q=q, a=a, b=b, users=users)
     for user in users.values():
-        f.give_second_factors(user)
+        second_factors(user)
 
     # The team: the delegate holds every access level at A and B (and something at P2).
-    f.make_membership(delegate, p, EVERY_LEVEL, [a, b], ni)
-    f.make_membership(delegate, p2, NOTIFY, None, ni)
+    make_membership(delegate, p, EVERY_LEVEL, [a, b], ni)
+    make_membership(delegate, p2, NOTIFY, None, ni)
     o = world.objects
-    o["member_a"] = f.make_membership(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
-    o["member_whole"] = f.make_membership(
+    o["member_a"] = make_membership(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
+    o["member_whole"] = make_membership(
         make_user("wendy.whole@sunrise.example"), p, ["view_submissions"], None, ni
     )
-    o["member_suspended"] = f.make_membership(
+    o["member_suspended"] = make_membership(
         make_user("sue.suspended@sunrise.example"),
         p,
         NOTIFY,
@@ -324,7 +343,7 @@ def build_world() -> World:
     )
     # Registration applications: the newcomer applies; a manager signs her own part.
     users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
-    f.give_second_factors(users["part_holder"])
+    second_factors(users["part_holder"])
     add_applications(o, users)
     return world
 
@@ -1008,7 +1027,7 @@ def _invite_key(world: World) -> str:
 
 def _fresh_member(world: World, status: str = MembershipStatus.ACTIVE, **extra: Any) -> Membership:
     user = make_user(f"fresh{_next()}@sunrise.example")
-    return f.make_membership(
+    return make_membership(
         user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra
     )
 
