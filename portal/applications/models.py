@@ -18,7 +18,8 @@ from django.db.models import Q
 
 from portal.applications.lifecycle import LIFECYCLE
 from portal.applications.stages import EDITABLE_STAGES, Outcome, ProposalKind, Stage
-from portal.forms.models import Draft, ThreadMessage
+from portal.forms.models import Draft
+from portal.forms.threads import ThreadMessage
 from portal.workflow.clock import Stop, WorkingDayClock
 from portal.workflow.models import LifecycleModel, StatusField
 

@@ -51,18 +51,20 @@ class FlowUrls:
     upload_page: str = ""
 
 
-class Saved(Protocol):
+D = TypeVar("D", bound=Draft)
+
+
+@dataclass(frozen=True)
+class SavedPage(Generic[D]):
     """What the client's save service returns."""
 
-    @property
-    def draft(self) -> Any: ...
-
-    @property
-    def changed_elsewhere(self) -> bool: ...
+    draft: D
+    # Someone (another tab, or a colleague) saved the draft after this page was opened.
+    changed_elsewhere: bool
 
 
-# save(page_key=..., answers=..., complete=..., seen_revision=...) -> Saved
-SavePage = Callable[..., Saved]
+# save(page_key=..., answers=..., complete=..., seen_revision=...) -> SavedPage
+SavePage = Callable[..., SavedPage[Any]]
 
 
 class Attachments(Protocol):
@@ -73,9 +75,6 @@ class Attachments(Protocol):
     def upload(self, *, question: Question, upload: UploadedFile) -> AttachedFile: ...
 
     def remove(self, *, document_id: str) -> AttachedFile: ...
-
-
-D = TypeVar("D", bound=Draft)
 
 
 @dataclass(frozen=True)
@@ -339,7 +338,7 @@ class PageFlow:
                 )
         return errors, notes
 
-    def _tell_if_changed_elsewhere(self, request: HttpRequest, result: Saved) -> None:
+    def _tell_if_changed_elsewhere(self, request: HttpRequest, result: SavedPage[Any]) -> None:
         if result.changed_elsewhere:
             messages.info(
                 request,

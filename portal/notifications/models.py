@@ -14,7 +14,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
-from portal.forms.models import Draft, ThreadMessage
+from portal.forms.models import Draft
+from portal.forms.threads import ThreadMessage
 from portal.frontend.formats import govuk_date
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.references import reference_for

@@ -13,7 +13,8 @@ from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
-from portal.forms.models import DraftStatus, SavedPage
+from portal.forms.flow import SavedPage
+from portal.forms.models import DraftStatus
 from portal.notifications import attachments, permissions, scheduled_changes, selectors
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE

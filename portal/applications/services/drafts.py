@@ -14,7 +14,8 @@ from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.applications.services.common import locked, move
 from portal.audit.services import record
-from portal.forms.models import DraftStatus, SavedPage
+from portal.forms.flow import SavedPage
+from portal.forms.models import DraftStatus
 from portal.register.models import Location, Provider, RegistrationStatus
 from portal.workflow.services import record_start
 

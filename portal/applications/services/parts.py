@@ -20,7 +20,8 @@ from portal.audit.services import record
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.forms import engine
-from portal.forms.models import DraftStatus, SavedPage
+from portal.forms.flow import SavedPage
+from portal.forms.models import DraftStatus
 
 ROLE_NAMES = {PartKind.REGISTERED_MANAGER: "registered manager", PartKind.PARTNER: "partner"}
 
