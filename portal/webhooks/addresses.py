@@ -25,7 +25,13 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def _loopback_allowed(parts: SplitResult) -> bool:
-    return bool(settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK) and parts.hostname == LOOPBACK_HOST
+    """http://127.0.0.1:<port>, when the setting allows it (development and tests)."""
+    return (
+        bool(settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK)
+        and parts.scheme.lower() == "http"
+        and parts.hostname == LOOPBACK_HOST
+        and parts.port is not None
+    )
 
 
 def _literal_address(host: str) -> IPAddress | None:
@@ -53,7 +59,7 @@ def clean_url(raw: str) -> str:
         raise WebhookError(WebhookErrorCode.URL_INVALID)
     try:
         parts = urlsplit(url)
-        port = parts.port
+        parts.port  # noqa: B018 (reading it checks it: a ValueError for a bad port)
     except ValueError as error:
         raise WebhookError(WebhookErrorCode.URL_INVALID) from error
     if parts.scheme.lower() not in ("https", "http") or not parts.netloc:
@@ -65,7 +71,7 @@ def clean_url(raw: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host or parts.fragment:
         raise WebhookError(WebhookErrorCode.URL_INVALID)
-    if parts.scheme.lower() == "http" and not (_loopback_allowed(parts) and port):
+    if parts.scheme.lower() == "http" and not _loopback_allowed(parts):
         raise WebhookError(WebhookErrorCode.URL_NOT_HTTPS)
     literal = _literal_address(host)
     if not _loopback_allowed(parts):

@@ -2,6 +2,7 @@
 Standard Webhooks signature against the secret it is given, and answers what the test
 scripts (status, headers, body, delay), one answer per request, then 204s."""
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -43,7 +44,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = self.rfile.read(length)
                 headers = {name.lower(): value for name, value in self.headers.items()}
@@ -65,10 +66,9 @@ class WebhookReceiver:
                     self.send_header(name, value)
                 self.send_header("content-length", str(len(answer.body)))
                 self.end_headers()
-                try:
+                # The portal may stop reading, as it should past its cap.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(answer.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the portal stopped reading, as it should past its cap
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -33,7 +33,9 @@ def question(number: int) -> dict:
 def emit_questions(hooks, *numbers: int) -> None:
     for number in numbers:
         services.emit(
-            provider_id=hooks.provider.pk, event_type=EventType.QUESTION_ASKED, data=question(number)
+            provider_id=hooks.provider.pk,
+            event_type=EventType.QUESTION_ASKED,
+            data=question(number),
         )
 
 
@@ -63,7 +65,11 @@ def test_a_delivery_is_signed_and_a_tampered_body_fails_the_check(hooks, endpoin
             header=got.headers["webhook-signature"],
         )
     delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.attempts, delivery.last_response_code) == ("delivered", 1, 204)
+    assert (delivery.status, delivery.attempts, delivery.last_response_code) == (
+        "delivered",
+        1,
+        204,
+    )
 
 
 @pytest.mark.django_db
@@ -89,7 +95,8 @@ def test_500_is_retried_with_the_same_id_and_nothing_newer_overtakes_it(hooks, e
     assert deliver_next(endpoint.pk) == "idle"
     assert sent_numbers(receiver) == [1, 1, 1, 2, 3]
     ids = [r.headers["webhook-id"] for r in receiver.received]
-    assert ids[0] == ids[1] == ids[2] and len(set(ids)) == 3
+    assert ids[0] == ids[1] == ids[2]
+    assert len(set(ids)) == 3
     assert all(r.signed_correctly for r in receiver.received)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
     endpoint.refresh_from_db()
@@ -162,7 +169,9 @@ def test_repeated_failures_pause_the_endpoint_and_email_the_managers(
     assert "last 3 attempts" in mails[0].body
     # Nothing was lost: resuming sends both events, in order.
     receiver.answers.clear()
-    services.resume_endpoint(provider_id=hooks.provider.pk, endpoint_id=endpoint.pk, actor=hooks.manager)
+    services.resume_endpoint(
+        provider_id=hooks.provider.pk, endpoint_id=endpoint.pk, actor=hooks.manager
+    )
     assert deliver_next(endpoint.pk) == "idle"
     assert sent_numbers(receiver)[-2:] == [1, 2]
 
@@ -242,7 +251,9 @@ def test_the_sweeper_queues_what_has_no_task(hooks, endpoint, receiver, settings
 
 @pytest.mark.django_db
 def test_a_paused_endpoint_gets_no_task_and_keeps_its_events(hooks, endpoint, receiver):
-    services.pause_endpoint(provider_id=hooks.provider.pk, endpoint_id=endpoint.pk, actor=hooks.manager)
+    services.pause_endpoint(
+        provider_id=hooks.provider.pk, endpoint_id=endpoint.pk, actor=hooks.manager
+    )
     emit_questions(hooks, 1)
     assert deliver_next(endpoint.pk) == "paused"
     assert receiver.received == []
