@@ -8,14 +8,14 @@ from uuid import UUID
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import requires, signed_in_user
 from portal.register.models import Provider
 from portal.webhooks import selectors, services
-from portal.webhooks.errors import WebhookError
+from portal.webhooks.errors import WebhookError, WebhookErrorCode
 from portal.webhooks.events import EVENT_LABELS, EventType
 from portal.webhooks.forms import EndpointForm
 from portal.webhooks.permissions import MANAGE_WEBHOOKS
@@ -121,6 +121,8 @@ def _act(
             **arguments,
         )
     except WebhookError as error:
+        if error.code == WebhookErrorCode.NOT_FOUND:
+            raise Http404(error.message) from error
         messages.error(request, error.message)
     else:
         messages.success(request, done)
