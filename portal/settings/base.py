@@ -396,6 +396,8 @@ SWEEP_HOOKS = [
 # Webhooks (portal/webhooks; README "Webhooks"). Plain http is refused except, when this is
 # set (development and tests only), http://127.0.0.1:<port> for a receiver on this machine.
 WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", False)
+# /dev/webhook-receiver/ answers the demo endpoint (development only).
+WEBHOOKS_DEV_RECEIVER = False
 WEBHOOKS_MAX_ENDPOINTS_PER_PROVIDER = env_int("WEBHOOKS_MAX_ENDPOINTS_PER_PROVIDER", 10)
 # Failed attempts in a row (network errors, 5xx, 429, refused 4xx) that pause an endpoint.
 # With the retry delays below (3 min doubling, with jitter), ten attempts span about a day.

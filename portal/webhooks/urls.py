@@ -3,7 +3,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 
-from portal.webhooks import views
+from portal.webhooks import dev_views, views
 
 app_name = "webhooks"
 
@@ -15,6 +15,7 @@ def _page(route: str, view: Callable[..., Any], name: str | None = None) -> URLP
 _endpoint = "<uuid:endpoint_id>/"
 
 urlpatterns = [
+    path(dev_views.DEV_RECEIVER_PATH.lstrip("/"), dev_views.dev_receiver, name="dev_receiver"),
     _page("", views.endpoints),
     _page("add/", views.add_endpoint),
     _page(_endpoint, views.endpoint),
