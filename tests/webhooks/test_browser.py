@@ -21,8 +21,10 @@ def check(page):
 
 
 def press(page, locator):
+    """Enter on a button or link that loads another page, and wait for that page."""
     locator.focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_a_manager_adds_an_endpoint_and_follows_a_test_event(page, live_server, hooks, receiver):
