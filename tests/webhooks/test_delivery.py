@@ -258,3 +258,20 @@ def test_a_paused_endpoint_gets_no_task_and_keeps_its_events(hooks, endpoint, re
     assert deliver_next(endpoint.pk) == "paused"
     assert receiver.received == []
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_the_readme_verification_example_accepts_a_real_delivery(hooks, endpoint, receiver):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = readme.split("A receiver checks it like this:\n\n```python\n", 1)[1].split("```")[0]
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 (our own README)
+    emit_questions(hooks, 1)
+    deliver_next(endpoint.pk)
+    got = receiver.wait_for(1)[0]
+    assert namespace["verify"](receiver.secret, got.headers, got.body)
+    assert not namespace["verify"](receiver.secret, got.headers, got.body + b" ")
+    old = {**got.headers, "webhook-timestamp": str(int(got.headers["webhook-timestamp"]) - 600)}
+    assert not namespace["verify"](receiver.secret, old, got.body)
