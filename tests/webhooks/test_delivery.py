@@ -90,7 +90,7 @@ def test_500_is_retried_with_the_same_id_and_nothing_newer_overtakes_it(hooks, e
     assert deliver_next(endpoint.pk) == "retry"
     assert deliver_next(endpoint.pk) == "retry"
     assert sent_numbers(receiver) == [1, 1]  # 2 and 3 wait behind 1
-    first = Delivery.objects.order_by("sequence").first()
+    first = Delivery.objects.order_by("sequence")[0]
     assert (first.status, first.attempts, first.last_response_code) == ("pending", 2, 503)
     assert deliver_next(endpoint.pk) == "idle"
     assert sent_numbers(receiver) == [1, 1, 1, 2, 3]
@@ -109,7 +109,7 @@ def test_a_retry_waits_its_backoff_and_respects_retry_after(hooks, endpoint, rec
     receiver.answer(Answer(429, headers={"Retry-After": "3600"}))
     emit_questions(hooks, 1, 2)
     assert deliver_next(endpoint.pk) == "retry"
-    waiting = Delivery.objects.order_by("sequence").first()
+    waiting = Delivery.objects.order_by("sequence")[0]
     assert waiting.next_attempt_at >= timezone.now() + dt.timedelta(seconds=3590)
     assert deliver_next(endpoint.pk) == "waiting"
     assert sent_numbers(receiver) == [1]
@@ -217,6 +217,7 @@ def test_after_a_rotation_both_secrets_sign_for_a_while(hooks, endpoint, receive
     deliver_next(endpoint.pk)
     got = receiver.received[0]
     assert len(got.headers["webhook-signature"].split(" ")) == 2
+    assert rotated is not None
     for secret in (old, rotated.secret):
         receiver.secret = secret
         assert verify(

@@ -67,6 +67,7 @@ def test_a_decision_becomes_an_event(hooks, endpoint, receiver, action):
 def test_application_stage_changes_become_events_in_order(receiver, settings):
     settings.WEBHOOKS_RETRY_BASE_SECONDS = 0
     application, signer = helpers.cancel_provider_application()
+    assert application.provider_id is not None
     created = services.create_endpoint(
         provider_id=application.provider_id,
         actor=signer,
