@@ -326,3 +326,13 @@ def test_only_whole_team_managers_of_that_provider_may_use_the_pages(
         assert not Delivery.objects.exists()
         assert post_add(client, hooks, url=GOOD + "/x").status_code == post
         assert Endpoint.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_team_page_links_to_webhooks_only_for_whole_team_managers(client, hooks):
+    team = reverse("organisations:team", kwargs={"provider_id": hooks.provider.pk})
+    link = reverse("webhooks:endpoints", kwargs={"provider_id": hooks.provider.pk})
+    client.force_login(hooks.manager)
+    assert link in client.get(team).content.decode()
+    client.force_login(hooks.location_manager)
+    assert link not in client.get(team).content.decode()
