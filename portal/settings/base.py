@@ -14,6 +14,8 @@ SECRET_KEY = env_str("SECRET_KEY", "development-only-secret-key-never-use-in-pro
 # Codes and tokens are stored as HMACs under a key of their own, so rotating SECRET_KEY
 # (sessions, CSRF) does not void codes in flight.
 CODE_HMAC_KEY = env_str("CODE_HMAC_KEY", SECRET_KEY)
+# Webhook signing secrets are kept sealed under this key (portal/webhooks/signing.py).
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY", SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from portal.webhooks.signing import unseal
+
 
 class EndpointStatus(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -18,9 +20,9 @@ class PauseReason(models.TextChoices):
 class Endpoint(models.Model):
     """An HTTPS address of a provider's care-record software that receives signed events.
 
-    The signing secret is needed in clear to sign, so it is kept (never shown again after
-    creation or rotation); after a rotation the previous secret also signs until
-    `previous_secret_until`, so receivers can switch without losing events.
+    The signing secret is needed to sign, so it is kept, sealed (signing.seal), and never
+    shown again after creation or rotation; after a rotation the previous secret also signs
+    until `previous_secret_until`, so receivers can switch without losing events.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -30,8 +32,8 @@ class Endpoint(models.Model):
     url = models.CharField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list)
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True)
+    sealed_secret = models.CharField(max_length=255)
+    sealed_previous_secret = models.CharField(max_length=255, blank=True)
     previous_secret_until = models.DateTimeField(null=True, blank=True)
     # Counts rotations: a rotation form names the one it was shown for, so a replayed or
     # concurrent second post does not rotate again and hide the secret just shown.
@@ -61,6 +63,14 @@ class Endpoint(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.status == EndpointStatus.PAUSED
+
+    @property
+    def secret(self) -> str:
+        return unseal(self.sealed_secret)
+
+    @property
+    def previous_secret(self) -> str:
+        return unseal(self.sealed_previous_secret)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -29,7 +29,7 @@ from portal.webhooks.models import (
     EndpointStatus,
     PauseReason,
 )
-from portal.webhooks.signing import new_secret
+from portal.webhooks.signing import new_secret, seal
 
 MAX_DESCRIPTION_LENGTH = 200
 
@@ -81,7 +81,7 @@ def create_endpoint(
         url=cleaned_url,
         description=description,
         events=chosen,
-        secret=secret,
+        sealed_secret=seal(secret),
         created_by=actor,
     )
     audit_endpoint(
@@ -117,15 +117,16 @@ def rotate_secret(
     endpoint = _locked(provider_id, endpoint_id)
     if shown_version != endpoint.secret_version:
         return None
-    endpoint.previous_secret = endpoint.secret
+    endpoint.sealed_previous_secret = endpoint.sealed_secret
     endpoint.previous_secret_until = timezone.now() + dt.timedelta(
         hours=settings.WEBHOOKS_PREVIOUS_SECRET_HOURS
     )
-    endpoint.secret = new_secret()
+    secret = new_secret()
+    endpoint.sealed_secret = seal(secret)
     endpoint.secret_version += 1
     endpoint.save()
     audit_endpoint(WebhooksVerb.SECRET_ROTATED, endpoint, actor=actor, request=request)
-    return WithSecret(endpoint, endpoint.secret)
+    return WithSecret(endpoint, secret)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from portal.webhooks.addresses import RefusedAddress, clean_url, resolve
 from portal.webhooks.delivery import deliver_next
 from portal.webhooks.errors import WebhookError, WebhookErrorCode
 from portal.webhooks.models import Delivery, Endpoint
-from portal.webhooks.signing import new_secret, sign, verify
+from portal.webhooks.signing import new_secret, seal, sign, verify
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_an_endpoint_whose_name_now_resolves_privately_gets_nothing(monkeypatch,
         provider=hooks.provider,
         url="https://records.example.com/hooks",
         events=["webhook.test"],
-        secret=new_secret(),
+        sealed_secret=seal(new_secret()),
     )
     resolving_to(monkeypatch, "169.254.169.254")
     from portal.webhooks import services

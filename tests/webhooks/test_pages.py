@@ -40,6 +40,7 @@ def test_a_manager_adds_an_endpoint_and_sees_the_secret_once(client, hooks):
     assert response["Location"] == endpoint_url(endpoint)
     first = client.get(response["Location"]).content.decode()
     assert endpoint.secret in first
+    assert "whsec_" not in endpoint.sealed_secret  # kept sealed, not in clear
     assert "We will not show it again" in first
     again = client.get(response["Location"]).content.decode()
     assert endpoint.secret not in again
