@@ -69,11 +69,11 @@ def create_endpoint(
     # The provider's row serialises registrations, so two at once cannot both pass the
     # duplicate and count checks.
     provider = Provider.objects.select_for_update().get(pk=provider_id)
-    existing = Endpoint.objects.filter(provider=provider)
-    if existing.filter(url=cleaned_url).exists():
+    registered = list(Endpoint.objects.filter(provider=provider).values_list("url", flat=True))
+    if cleaned_url in registered:
         raise WebhookError(WebhookErrorCode.URL_ALREADY_REGISTERED)
     limit = settings.WEBHOOKS_MAX_ENDPOINTS_PER_PROVIDER
-    if existing.count() >= limit:
+    if len(registered) >= limit:
         raise WebhookError(WebhookErrorCode.TOO_MANY_ENDPOINTS, limit=limit)
     secret = new_secret()
     endpoint = Endpoint.objects.create(

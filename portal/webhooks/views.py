@@ -62,7 +62,6 @@ def endpoints(request: HttpRequest, provider_id: str) -> HttpResponse:
 @requires(MANAGE_WEBHOOKS)
 @require_http_methods(GET_POST)
 def add_endpoint(request: HttpRequest, provider_id: str) -> HttpResponseBase:
-    provider = get_object_or_404(Provider, pk=provider_id)
     form = EndpointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,6 +81,7 @@ def add_endpoint(request: HttpRequest, provider_id: str) -> HttpResponseBase:
             return redirect(
                 "webhooks:endpoint", provider_id=provider_id, endpoint_id=result.endpoint.pk
             )
+    provider = get_object_or_404(Provider, pk=provider_id)  # only to show the page
     return _page(request, "add_endpoint.html", {"provider": provider, "form": form})
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.webhooks import services
 from portal.webhooks.events import EventType
 from portal.webhooks.models import Delivery, DeliveryStatus, Endpoint
+from portal.webhooks.signing import new_secret, seal
 
 EXCLUDED_WEBHOOK_PAGES = {
     "webhooks:dev_receiver": "development only: the demo endpoint's receiver (a POST from "
@@ -19,14 +20,16 @@ _made = [0]
 
 
 def _fresh_endpoint(provider: Any, user: Any) -> Endpoint:
+    """Straight into the table: the measured POSTs need more than a provider may register."""
     _made[0] += 1
-    return services.create_endpoint(
-        provider_id=provider.pk,
-        actor=user,
+    return Endpoint.objects.create(
+        provider=provider,
         url=f"https://records{_made[0]}.sunrise.example/hooks",
         description="Care records",
         events=[EventType.APPLICATION_STAGE_CHANGED.value],
-    ).endpoint
+        sealed_secret=seal(new_secret()),
+        created_by=user,
+    )
 
 
 def _failed_delivery(endpoint: Endpoint) -> Delivery:
@@ -83,7 +86,8 @@ def webhook_posts(
         return post(
             "webhooks:add_endpoint",
             actor,
-            kwargs={"provider_id": world_provider(world).pk},
+            # P2 (the same nominated individual): P's endpoints are at the limit by now.
+            kwargs={"provider_id": world.p2.pk},
             data={
                 "url": f"https://new{_made[0]}.sunrise.example/hooks",
                 "events": [EventType.QUESTION_ASKED.value],
