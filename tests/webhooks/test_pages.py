@@ -70,6 +70,7 @@ def test_a_manager_adds_an_endpoint_and_sees_the_secret_once(client, hooks):
         ({"url": "https://../../etc/passwd"}, "correct format"),
         ({"url": ["a", "b"]}, None),
         ({"description": "d" * 201}, "200 characters or fewer"),
+        ({"description": "<script>alert(1)</script>"}, None),
         ({"events": []}, "Select at least one event"),
         ({"events": ["webhook.test"]}, "Select events from the list"),
         ({"events": ["notification.everything"]}, "Select events from the list"),
@@ -84,7 +85,8 @@ def test_bad_input_is_refused_with_a_specific_message_and_nothing_is_saved(
     # A hostile path may be a legal https address: kept as text, shown escaped.
     if message is None and response.status_code == 302:
         shown = client.get(response["Location"]).content.decode()
-        assert "<script>'" not in shown
+        assert "<script>" not in shown
+        assert "&lt;script&gt;" in shown
         return
     assert response.status_code == 200
     assert "There is a problem" in html
