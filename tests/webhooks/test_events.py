@@ -121,3 +121,31 @@ def test_end_to_end_a_staff_question_reaches_the_receiver_through_the_worker(
         __import__("time").sleep(0.1)
     assert delivery.status == DeliveryStatus.DELIVERED
     assert got.headers["webhook-id"] == delivery.webhook_id
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_delivery_loses_nothing(hooks, receiver, workers):
+    """The receiver holds its answer; the worker dies; the delivery is still pending (its
+    transaction rolled back) and another worker sends it again with the same webhook-id."""
+    from tests.support.webhook_receiver import Answer
+
+    endpoint = make_endpoint(hooks, receiver)
+    receiver.answer(Answer(204, delay=30))
+    services.send_test_event(
+        provider_id=hooks.provider.pk, endpoint_id=endpoint.pk, actor=hooks.manager
+    )
+    first = workers()
+    receiver.wait_for(1, timeout=60)
+    first.kill()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 0)
+    workers()
+    got = receiver.wait_for(2, timeout=60)
+    assert got[0].headers["webhook-id"] == got[1].headers["webhook-id"] == delivery.webhook_id
+    for _ in range(100):
+        delivery.refresh_from_db()
+        if delivery.status == DeliveryStatus.DELIVERED:
+            break
+        __import__("time").sleep(0.1)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)
