@@ -124,4 +124,6 @@ def test_the_group_has_a_webhook_endpoint_with_deliveries_in_its_log(logins, cli
     assert client.post("/dev/webhook-receiver/").status_code == 204
     settings.WEBHOOKS_DEV_RECEIVER = False
     assert client.post("/dev/webhook-receiver/").status_code == 404
+    assert client.get("/dev/webhook-receiver/").status_code == 404
+    settings.WEBHOOKS_DEV_RECEIVER = True
     assert client.get("/dev/webhook-receiver/").status_code == 405
