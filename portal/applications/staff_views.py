@@ -327,6 +327,8 @@ def application_detail(request: HttpRequest, application_id: Any) -> HttpRespons
             available.append(action)
         elif _relevant(action, application):
             refused.append((action, reason))
+    # Clean files link to their download; others say where their virus check is.
+    context = completeness.engine_context(application, links=True)
     return render(
         request,
         "applications/staff/detail.html",
@@ -334,11 +336,12 @@ def application_detail(request: HttpRequest, application_id: Any) -> HttpRespons
             "application": application,
             "definition": definition,
             "standing": selectors.standing(application),
-            "sections": engine.summary(
-                definition, application.answers, completeness.engine_context(application)
-            ),
+            "sections": engine.summary(definition, application.answers, context),
             "parts": list(application.parts.select_related("holder").order_by("slot", "kind")),
-            "documents": completeness.documents_needed(application),
+            "documents": [
+                (document, context.files_for(application.answers.get(document.question_key)))
+                for document in completeness.documents_needed(application)
+            ],
             "timeline": list(timeline(application)),
             "thread": list(
                 application.messages.select_related("author").order_by("created_at", "id")

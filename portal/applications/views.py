@@ -30,10 +30,11 @@ from portal.applications.forms import (
     posted,
 )
 from portal.applications.models import Application
-from portal.applications.services import drafts, parts, submission
+from portal.applications.services import drafts, files, parts, submission
 from portal.forms import engine
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
+from portal.forms.vocabulary import Kind
 from portal.register.models import Location, Provider
 
 USE = "applications.use"
@@ -241,7 +242,11 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
     found = definition.page(page_key)
-    if found is None:
+    uploading = request.resolver_match is not None and (
+        request.resolver_match.namespace == "applications_uploads"
+    )
+    # Only pages that take files are served under the upload prefix (its large body limit).
+    if found is None or (uploading and not any(q.kind == Kind.FILE for q in found.questions)):
         raise Http404("No such page")
     context = completeness.engine_context(application)
     returning = request.GET.get("return") == "check"
@@ -256,6 +261,8 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
             draft=application,
             context=context,
             save=save,
+            attachments=files.ApplicationAttachments(application.pk, request.user, request),
+            refresh=partial(completeness.engine_context, application),
         )
         if done is not None:
             return done
@@ -273,6 +280,9 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
             "section": definition.section_of(found.key),
             "single_question": len(form.top_level()) == 1 and not form.children(),
             "back_href": FLOW.back_href(definition, application, found.key, returning),
+            # Pages with file questions post to the upload prefix, which takes large bodies.
+            "upload_action": reverse("applications_uploads:page", args=[application.pk, found.key])
+            + ("?return=check" if returning else ""),
         },
     )
 
