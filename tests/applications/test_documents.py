@@ -185,7 +185,8 @@ def test_uploading_on_the_page_lists_the_file_and_audits_it():
     assert AuditEvent.objects.filter(verb="applications.file_added").count() == 1
     page = _text(client.get(response["Location"]))
     assert "‘Safeguarding.pdf’ has been uploaded" in page
-    assert "Safeguarding.pdf" in page and "Being checked" in page
+    assert "Safeguarding.pdf" in page
+    assert "Being checked" in page
 
 
 @pytest.mark.django_db
@@ -362,7 +363,8 @@ def test_staff_see_and_download_the_documents_only_when_checked_clean():
     detail = staff.get(reverse("applications_staff:detail", args=[application.pk]))
     body = detail.content.decode()
     text = _text(detail)
-    assert "safeguarding.pdf" in text and "being checked" in text
+    assert "safeguarding.pdf" in text
+    assert "being checked" in text
     assert reverse("documents:download", args=[safeguarding.pk]) not in body
     complaints = Document.objects.get(owner_id=str(application.pk), question="policy_complaints")
     complaints_download = reverse("documents:download", args=[complaints.pk])
