@@ -3,6 +3,7 @@ uploads (definition v2), what the completeness check says of them, who sees and 
 and bad input, replays and races on the upload page."""
 
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -203,7 +204,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_lost(name, co
     applicant = helpers.user()
     application = _draft(applicant)
     client = _signed_in(applicant)
-    data = {"upload_file": "policy_complaints", "revision": "0"}
+    data: dict[str, Any] = {"upload_file": "policy_complaints", "revision": "0"}
     if name:
         data["policy_complaints"] = SimpleUploadedFile(name, content)
     response = client.post(_upload_url(application), data)

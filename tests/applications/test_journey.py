@@ -71,14 +71,16 @@ def test_apply_sign_assess_grant_and_act_for_the_new_provider(client, clamd_sock
             f"{document.key}.pdf", pdf(document.name)
         )
     for page_key, uploads in by_page.items():
-        data = engine.data_from_answers(definition.page(page_key), answers)
+        page = definition.page(page_key)
+        assert page is not None
+        data = engine.data_from_answers(page, answers)
         response = client.post(
             reverse("applications_uploads:page", args=[application.pk, page_key]),
             {**{key: data.getlist(key) for key in data}, **uploads, "continue": "1"},
         )
         assert response.status_code == 302, response.content.decode()[-2000:]
-    for document in Document.objects.filter(owner_id=str(application.pk)):
-        assert scanning.scan(str(document.pk)) == ScanState.CLEAN  # the real clamd
+    for stored in Document.objects.filter(owner_id=str(application.pk)):
+        assert scanning.scan(str(stored.pk)) == ScanState.CLEAN  # the real clamd
     check = client.get(reverse("applications:check", args=[application.pk])).content.decode()
     assert "Upload your" not in check
     assert "Invite Maya Manager (registered manager)" in check
