@@ -17,7 +17,13 @@ from django.db import models
 from django.db.models import Q
 
 from portal.applications.lifecycle import LIFECYCLE
-from portal.applications.stages import EDITABLE_STAGES, Outcome, ProposalKind, Stage
+from portal.applications.stages import (
+    EDITABLE_STAGES,
+    STAFF_STAGE_NAMES,
+    Outcome,
+    ProposalKind,
+    Stage,
+)
 from portal.forms.models import Draft
 from portal.workflow.clock import Stop, WorkingDayClock
 from portal.workflow.models import LifecycleModel, StatusField
@@ -116,6 +122,11 @@ class Application(Draft, LifecycleModel):
     @property
     def is_editable(self) -> bool:
         return self.stage in EDITABLE_STAGES
+
+    @property
+    def staff_stage_label(self) -> str:
+        """The stage as staff pages name it (get_stage_display() speaks to the applicant)."""
+        return STAFF_STAGE_NAMES[self.stage]
 
     @property
     def appealable(self) -> bool:

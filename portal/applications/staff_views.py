@@ -335,7 +335,7 @@ def application_detail(request: HttpRequest, application_id: Any) -> HttpRespons
         {
             "application": application,
             "definition": definition,
-            "standing": selectors.standing(application),
+            "waiting_for": selectors.staff_waiting_for(application),
             "sections": engine.summary(definition, application.answers, context),
             "parts": list(application.parts.select_related("holder").order_by("slot", "kind")),
             "documents": [
