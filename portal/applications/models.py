@@ -103,7 +103,8 @@ class Application(Draft, LifecycleModel):
             models.Index(fields=["stage", "submitted_at", "id"], name="app_stage_queue"),
             models.Index(fields=["type_slug", "stage", "submitted_at"], name="app_type_queue"),
             models.Index(fields=["submitted_at", "id"], name="app_queue_all"),
-            models.Index(fields=["assessor", "stage", "submitted_at"], name="app_assessor_queue"),
+            # "Mine": one assessor's applications, oldest first (with a stage, filtered).
+            models.Index(fields=["assessor", "submitted_at", "id"], name="app_assessor_list"),
             models.Index(fields=["decision_due_on", "id"], name="app_due"),
             # "Your applications": the applicant's own, and a provider's.
             models.Index(fields=["created_by", "-updated_at"], name="app_by_applicant"),
