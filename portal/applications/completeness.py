@@ -23,6 +23,7 @@ from typing_extensions import TypeIs
 
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.common import ACTIVITY_NAMES
+from portal.applications.definitions.new_provider import LIMITS
 from portal.applications.definitions.parts import DBS_MAX_AGE_DAYS
 from portal.applications.definitions.schema import (
     ApplicationType,
@@ -257,8 +258,23 @@ def matching_condition(application: Application) -> Condition | None:
     return None
 
 
+def _over_the_limits(application: Application, answers: dict[str, Any]) -> list[Problem]:
+    """More locations, managers or partners than one application may name."""
+    return [
+        Problem(
+            f"You can name up to {most} {what} in one application: add more once you are "
+            "registered",
+            _page_href(application, page_key),
+        )
+        for key, page_key, most, what in LIMITS
+        if _int(answers.get(key)) > most
+    ]
+
+
 def _new_provider_consistency(application: Application, answers: dict[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = _over_the_limits(application, answers)
+    if problems:
+        return problems  # the rest would count slots that cannot exist
     locations = _int(answers.get("location_count"))
     managers = _int(answers.get("manager_count"))
     managed: set[int] = set()

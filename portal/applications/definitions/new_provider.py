@@ -27,9 +27,18 @@ from portal.applications.definitions.schema import (
 )
 from portal.forms.vocabulary import Choice, Kind, Page, Question, Section, show_if
 
+# What one application may name (domain.md §3.2): more locations and managers are added by
+# applications once registered. The count questions offer no more; the completeness check
+# holds the line for answers that arrive otherwise.
 MAX_LOCATIONS = 10
 MAX_MANAGERS = 10
 MAX_PARTNERS = 10
+# (count question, its page, the maximum, what is counted)
+LIMITS = (
+    ("location_count", "locations", MAX_LOCATIONS, "locations"),
+    ("manager_count", "managers", MAX_MANAGERS, "registered managers"),
+    ("partner_count", "partnership", MAX_PARTNERS, "partners besides you"),
+)
 
 ENTITY_TYPES = (
     Choice("organisation", "An organisation", "A company, charity, NHS body or local authority"),
@@ -130,7 +139,7 @@ _partnership = Page(
             "partner_count",
             "How many partners are there, besides you?",
             Kind.CHOICE,
-            "Select how many other partners there are",
+            f"Select how many other partners there are: up to {MAX_PARTNERS} in one application",
             choices=counts(MAX_PARTNERS),
             hint="Every partner is a registered person and completes and signs their own part",
             short_label="Other partners",
@@ -231,7 +240,8 @@ _location_count = Page(
             "location_count",
             "How many locations do you want to register?",
             Kind.CHOICE,
-            "Select how many locations you want to register",
+            f"Select how many locations you want to register: up to {MAX_LOCATIONS} in one "
+            "application (add more once you are registered)",
             choices=counts(MAX_LOCATIONS),
             hint=(
                 "A location is where care is given, or where it is managed from (for care in "
@@ -270,7 +280,8 @@ _manager_count = Page(
             "manager_count",
             "How many registered managers will you have?",
             Kind.CHOICE,
-            "Select how many registered managers you will have",
+            f"Select how many registered managers you will have: up to {MAX_MANAGERS} in one "
+            "application (add more once you are registered)",
             choices=counts(MAX_MANAGERS, start=0),
             hint=(
                 "Organisations and partnerships need a registered manager for every regulated "
