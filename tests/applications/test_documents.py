@@ -265,44 +265,38 @@ def test_removing_twice_is_done_once_and_another_applications_file_is_not_found(
     assert "This application does not exist" in _text(response)
 
 
-@pytest.mark.django_db
-def test_only_whoever_prepares_the_application_uploads_and_only_while_it_can_change():
-    application, applicant, manager = helpers.new_provider_with_signed_manager()
-    upload = SimpleUploadedFile("late.pdf", pdf())
+def _refusal_of_upload(application: Application, user: Any, question_key: str) -> str:
+    """The code of the error uploading to `question_key` as `user` raises."""
     with pytest.raises(ApplicationError) as refused:
         files.upload_file(
             application_id=application.pk,
-            user=manager,
-            question_key="policy_complaints",
-            uploaded_file=upload,
+            user=user,
+            question_key=question_key,
+            uploaded_file=SimpleUploadedFile("late.pdf", pdf()),
         )
-    assert refused.value.code == ApplicationErrorCode.NOT_FOUND
-    assert (
-        _upload(_signed_in(manager), application, "policy_complaints", "x.pdf", pdf()).status_code
-        == 404
+    return refused.value.code
+
+
+@pytest.mark.django_db
+def test_only_whoever_prepares_the_application_uploads_and_only_while_it_can_change():
+    application, applicant, manager = helpers.new_provider_with_signed_manager()
+    assert _refusal_of_upload(application, manager, "policy_complaints") == (
+        ApplicationErrorCode.NOT_FOUND
     )
-    with pytest.raises(ApplicationError) as not_a_file:
-        files.upload_file(
-            application_id=application.pk,
-            user=applicant,
-            question_key="legal_name",
-            uploaded_file=upload,
-        )
-    assert not_a_file.value.code == ApplicationErrorCode.INVALID
+    manager_upload = _upload(_signed_in(manager), application, "policy_complaints", "x.pdf", pdf())
+    assert manager_upload.status_code == 404
+    assert _refusal_of_upload(application, applicant, "legal_name") == (
+        ApplicationErrorCode.INVALID
+    )
     # Only pages with file questions are served under the upload prefix.
     assert _signed_in(applicant).get(_upload_url(application, "legal-entity")).status_code == 404
 
     submission.sign_and_submit(
         application_id=application.pk, user=applicant, declaration_confirmed=True
     )
-    with pytest.raises(ApplicationError) as closed:
-        files.upload_file(
-            application_id=application.pk,
-            user=applicant,
-            question_key="policy_complaints",
-            uploaded_file=upload,
-        )
-    assert closed.value.code == ApplicationErrorCode.NOT_EDITABLE
+    assert _refusal_of_upload(application, applicant, "policy_complaints") == (
+        ApplicationErrorCode.NOT_EDITABLE
+    )
     (first,) = [d for d in _documents(application) if d.question == "policy_complaints"]
     with pytest.raises(ApplicationError):
         files.remove_file(application_id=application.pk, user=applicant, document_id=str(first.pk))
