@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from typing_extensions import TypeIs
@@ -103,6 +103,12 @@ def definition_of(application: Application | ApplicationPart) -> ApplicationType
 APPLICATION_OWNER = "application"
 
 
+def _live_partners(provider_id: str) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.live().filter(
+        provider_id=provider_id, role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER]
+    )
+
+
 def engine_context(application: Application, *, links: bool = False) -> engine.EngineContext:
     """The registered people a question may ask about (the provider's partners) and the
     files uploaded to its file questions: one query each, none for a definition that asks
@@ -114,11 +120,7 @@ def engine_context(application: Application, *, links: bool = False) -> engine.E
         q.kind == Kind.REGISTERED_PERSON for q in questions
     ):
         roles = (
-            RoleAssignment.objects.live()
-            .filter(
-                provider_id=application.provider_id,
-                role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER],
-            )
+            _live_partners(application.provider_id)
             .select_related("person")
             .order_by("person__family_name", "person__given_name")
         )
@@ -218,16 +220,7 @@ def _consistency(
             )
         ]
     if definition.effect == Effect.REMOVE_PARTNER and application.provider_id is not None:
-        partners = (
-            RoleAssignment.objects.live()
-            .filter(
-                provider_id=application.provider_id,
-                role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER],
-            )
-            .values("person_id")
-            .distinct()
-            .count()
-        )
+        partners = _live_partners(application.provider_id).values("person_id").distinct().count()
         if partners <= 2:
             return [
                 Problem(
