@@ -24,6 +24,7 @@ from portal.demo.accounts import (
     demo_role,
     second_factor_note,
 )
+from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.demo.register_vocabulary import ACTIVITIES
 from portal.demo.registration import add_demo_conditions
@@ -203,15 +204,6 @@ def _sunrise_story(manager: User, staff: User, provider: Provider, location: Loc
     )
 
 
-# A one-page PDF: the revised statement the demo draft carries.
-STATEMENT_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
-
-
 def _statement_of_purpose_draft(manager: User, provider: Provider, location: Location) -> None:
     """A revised statement of purpose with its document uploaded: `make run`'s worker checks
     it with clamd within seconds, and then it can be sent."""
@@ -238,7 +230,7 @@ def _statement_of_purpose_draft(manager: User, provider: Provider, location: Loc
         user=manager,
         question_key="revised_statement_file",
         uploaded_file=SimpleUploadedFile(
-            "Sunrise statement of purpose 2026.pdf", STATEMENT_PDF, "application/pdf"
+            "Sunrise statement of purpose 2026.pdf", ONE_PAGE_PDF, "application/pdf"
         ),
     )
 

@@ -92,6 +92,32 @@ def require_assessor(staff: Any) -> None:
         )
 
 
+def assessor_moves(
+    *,
+    application_id: Any,
+    staff: Any,
+    action: str,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """An assessor's lifecycle move, in the caller's transaction: the assessor permission,
+    the row lock, then the move (the lifecycle refuses what the stage does not allow)."""
+    require_assessor(staff)
+    application = locked(application_id)
+    move(
+        application,
+        action,
+        actor=staff,
+        reason=reason,
+        changes=changes,
+        data=data,
+        request=request,
+    )
+    return application
+
+
 def regulator_email(application: Application) -> str:
     assessor = application.assessor
     return assessor.email if assessor is not None else str(settings.APPLICATIONS_INBOX_EMAIL)
