@@ -15,7 +15,7 @@ from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
-from portal.notifications import attachments, permissions, scheduled_changes, selectors
+from portal.notifications import attachments, cases, permissions, scheduled_changes, selectors
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
@@ -244,6 +244,7 @@ def submit_draft(
         last_activity_at=now,
     )
     record_start(notification, action="submit", actor=user)
+    cases.open_for(notification, actor=user, request=request)
     attachments.hand_over(draft=draft, notification=notification, context=context)
     draft.status = DraftStatus.SUBMITTED
     draft.last_edited_by = user
@@ -282,6 +283,7 @@ def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
         transition(notification, action, **kwargs)
     except TransitionRefused as refusal:
         raise refused(NotificationError.NOT_NOW, refusal.reason) from refusal
+    cases.follow(notification, action, actor=kwargs.get("actor"))
 
 
 def _locked(notification_id: int, *, with_staff_email: bool = False) -> Notification:
@@ -412,6 +414,7 @@ def answer_question(
     try:
         changes = {"last_activity_at": timezone.now()}
         transition(notification, "questions_answered", actor=user, changes=changes, **audit)
+        cases.follow(notification, "questions_answered", actor=user)
     except TransitionRefused:
         # Other questions are still open (or none was): the status stays as it is.
         notification.last_activity_at = timezone.now()

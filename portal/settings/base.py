@@ -385,6 +385,7 @@ SWEEP_HOOKS = [
     "portal.accounts.services.email_change.expire_waiting_changes",
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
+    "portal.notifications.sweeps.open_overdue_update_cases",
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
 ]

@@ -1,0 +1,138 @@
+"""Each application's cases in the regulator's queue (portal.casework), written by the
+application services in their own transaction (`common.move` calls `follow` after every
+lifecycle move):
+
+- sent: the application's case opens, due on the validation target; each registered
+  manager named in it gets a case of its own (their fitness is assessed on its own);
+- validated: the deadline becomes the 10-week decision clock from validation;
+- returned, information requested, a notice of proposal served: the clock stops (we wait
+  for the applicant); sent again, information provided, representations made or the window
+  over: it restarts;
+- representations received: a case of their own to consider, closed with the proposal;
+- decided or withdrawn: every case of the application closes.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.applications.completeness import definition_of
+from portal.applications.definitions.schema import PartKind
+from portal.applications.models import DECISION_TARGET_WORKING_DAYS, Application
+from portal.casework import services as casework
+from portal.casework.deadlines import Deadline
+from portal.casework.models import CaseKind, CaseStatus, CaseUrgency
+from portal.forms.models import DraftStatus
+
+# Working days the regulator gives itself to consider representations against a proposal.
+REPRESENTATIONS_WORKING_DAYS = 20
+
+_STOPS = frozenset({"return", "request_information", "serve_proposal"})
+_RESTARTS = frozenset(
+    {
+        "information_provided",
+        "make_representations",
+        "no_representations",
+        "representations_window_passed",
+    }
+)
+_DECIDED = frozenset({"grant", "adopt_proposal", "withdraw"})
+
+
+def _case_id(subject: models.Model, kind: CaseKind = CaseKind.APPLICATION) -> int | None:
+    case = casework.case_of(subject, kind)
+    return None if case is None or case.status == CaseStatus.CLOSED else case.pk
+
+
+def follow(application: Application, action: str, *, actor: User | None) -> None:
+    """Move the application's cases after the lifecycle `action` (already taken)."""
+    if action == "submit":
+        _open(application, actor=actor)
+        return
+    case_id = _case_id(application)
+    if case_id is None:
+        return
+    if action == "resubmit":
+        casework.update_case(case_id=case_id, actor=actor, deadline=_validation(application))
+    elif action == "validate":
+        assert application.validated_on is not None
+        decision = Deadline(application.validated_on, DECISION_TARGET_WORKING_DAYS)
+        casework.update_case(
+            case_id=case_id, actor=actor, status=CaseStatus.IN_PROGRESS, deadline=decision
+        )
+    elif action in _STOPS:
+        casework.stop_clock(case_id=case_id, actor=actor)
+    elif action in _RESTARTS:
+        casework.restart_clock(case_id=case_id, actor=actor)
+    if action == "make_representations":
+        _open_representations(application, actor=actor)
+    if action in ("withdraw_proposal", "adopt_proposal"):
+        representations = _case_id(application, CaseKind.REPRESENTATIONS)
+        if representations is not None:
+            casework.close_case(case_id=representations, actor=actor, reason=action)
+    if action in _DECIDED:
+        _close_all(application, actor=actor, reason=action)
+
+
+def _validation(application: Application) -> Deadline | None:
+    if application.validation_due_on is None:
+        return None
+    return Deadline.until(timezone.localdate(), application.validation_due_on)
+
+
+def _open(application: Application, *, actor: User | None) -> None:
+    name = definition_of(application).name
+    casework.open_case(
+        kind=CaseKind.APPLICATION,
+        subject=application,
+        reference=application.reference,
+        title=name,
+        type_slug=application.type_slug,
+        provider=application.provider,
+        location=application.location,
+        urgency=CaseUrgency.PRIORITY,
+        deadline=_validation(application),
+        actor=actor,
+    )
+    managers = application.parts.filter(kind=PartKind.REGISTERED_MANAGER).exclude(
+        status=DraftStatus.DISCARDED
+    )
+    for part in managers:
+        casework.open_case(
+            kind=CaseKind.APPLICATION_PART,
+            subject=part,
+            reference=application.reference,
+            title=f"Registered manager: {part.name}",
+            type_slug=application.type_slug,
+            provider=application.provider,
+            location=application.location,
+            urgency=CaseUrgency.PRIORITY,
+            deadline=_validation(application),
+            actor=actor,
+        )
+
+
+def _open_representations(application: Application, *, actor: User | None) -> None:
+    casework.open_case(
+        kind=CaseKind.REPRESENTATIONS,
+        subject=application,
+        reference=application.reference,
+        title="Representations against a notice of proposal",
+        type_slug=application.type_slug,
+        provider=application.provider,
+        location=application.location,
+        urgency=CaseUrgency.URGENT,
+        deadline=Deadline(timezone.localdate(), REPRESENTATIONS_WORKING_DAYS),
+        actor=actor,
+    )
+
+
+def _close_all(application: Application, *, actor: User | None, reason: str) -> None:
+    for kind in (CaseKind.APPLICATION, CaseKind.REPRESENTATIONS):
+        case_id = _case_id(application, kind)
+        if case_id is not None:
+            casework.close_case(case_id=case_id, actor=actor, reason=reason)
+    for part in application.parts.filter(kind=PartKind.REGISTERED_MANAGER):
+        part_case_id = _case_id(part, CaseKind.APPLICATION_PART)
+        if part_case_id is not None:
+            casework.close_case(case_id=part_case_id, actor=actor, reason=reason)

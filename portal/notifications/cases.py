@@ -1,0 +1,82 @@
+"""Each notification's case in the regulator's queue (portal.casework), written by the
+notification services in their own transaction: submitted opens it (with the type's urgency
+and the regulator's service deadline for that urgency), staff actions move it on, a question
+stops its clock and the last answer restarts it, a decision or closing closes it. An update
+the provider owes and has not sent by its date gets a case of its own (sweeps.py)."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.casework import services as casework
+from portal.casework.deadlines import service_deadline
+from portal.casework.models import CaseKind, CaseStatus
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import Notification
+
+# Lifecycle actions that end the regulator's work on a notification.
+_CLOSING = frozenset({"close", "accept", "reject"})
+
+
+def _title(notification: Notification) -> str:
+    return CATALOGUE.name_of(notification.type_slug)
+
+
+def open_for(notification: Notification, *, actor: User | None, request: Any = None) -> None:
+    submitted_on = timezone.localdate(notification.submitted_at)
+    casework.open_case(
+        kind=CaseKind.NOTIFICATION,
+        subject=notification,
+        reference=notification.reference,
+        title=_title(notification),
+        type_slug=notification.type_slug,
+        provider=notification.provider,
+        location=notification.location,
+        urgency=notification.urgency,
+        deadline=service_deadline(notification.urgency, submitted_on),
+        actor=actor,
+        opened_at=notification.submitted_at,
+        request=request,
+    )
+
+
+def follow(notification: Notification, action: str, *, actor: User | None) -> None:
+    """Move the notification's case after the lifecycle `action` (already taken)."""
+    if action == "provider_update":
+        # New information puts a closed notification back in front of the regulator.
+        case = casework.case_of(notification, CaseKind.NOTIFICATION)
+        if case is None or case.status == CaseStatus.CLOSED:
+            open_for(notification, actor=actor)
+        if notification.next_due_on is None:
+            overdue = casework.case_of(notification, CaseKind.OVERDUE_UPDATE)
+            if overdue is not None:
+                casework.close_case(case_id=overdue.pk, actor=actor, reason="Update received")
+        return
+    case = casework.case_of(notification, CaseKind.NOTIFICATION)
+    if case is None:
+        return
+    if action in _CLOSING:
+        casework.close_case(case_id=case.pk, actor=actor, reason=action)
+    elif action == "ask_question":
+        casework.stop_clock(case_id=case.pk, actor=actor)
+    elif action == "questions_answered":
+        casework.restart_clock(case_id=case.pk, actor=actor)
+    elif action == "mark_reviewed":
+        casework.update_case(case_id=case.pk, actor=actor, status=CaseStatus.IN_PROGRESS)
+
+
+def open_overdue_update(notification: Notification) -> None:
+    """The provider owes an update (e.g. "tell us when the person returns") past its date."""
+    casework.open_case(
+        kind=CaseKind.OVERDUE_UPDATE,
+        subject=notification,
+        reference=notification.reference,
+        title=f"Overdue: {notification.next_due_label}"[:200],
+        type_slug=notification.type_slug,
+        provider=notification.provider,
+        location=notification.location,
+        urgency=notification.urgency,
+        deadline=service_deadline(notification.urgency, timezone.localdate()),
+        actor=None,
+    )
