@@ -15,6 +15,7 @@ urlpatterns = [
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
     path("applications/", include("portal.applications.urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
+    path("regulator/cases/", include("portal.casework.urls")),
     path("", include("portal.register.urls")),
 ]
 

@@ -13,15 +13,17 @@ lifecycle move):
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.applications.completeness import definition_of
 from portal.applications.definitions.schema import PartKind
-from portal.applications.models import DECISION_TARGET_WORKING_DAYS, Application
+from portal.applications.models import DECISION_TARGET_WORKING_DAYS, Application, ApplicationPart
 from portal.casework import services as casework
 from portal.casework.deadlines import Deadline
-from portal.casework.models import CaseKind, CaseStatus, CaseUrgency
+from portal.casework.links import subject_link
+from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency
 from portal.forms.models import DraftStatus
 
 # Working days the regulator gives itself to consider representations against a proposal.
@@ -136,3 +138,18 @@ def _close_all(application: Application, *, actor: User | None, reason: str) -> 
         part_case_id = _case_id(part, CaseKind.APPLICATION_PART)
         if part_case_id is not None:
             casework.close_case(case_id=part_case_id, actor=actor, reason=reason)
+
+
+def _application_page(case: Case) -> str:
+    return reverse("applications_staff:detail", args=[case.subject_id])
+
+
+def _part_page(case: Case) -> str:
+    application_id = ApplicationPart.objects.values_list("application_id", flat=True).get(
+        pk=case.subject_id
+    )
+    return reverse("applications_staff:detail", args=[application_id])
+
+
+subject_link(Application._meta.label_lower, "Open the application", _application_page)
+subject_link(ApplicationPart._meta.label_lower, "Open the application", _part_page)

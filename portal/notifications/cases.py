@@ -6,11 +6,13 @@ the provider owes and has not sent by its date gets a case of its own (sweeps.py
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.casework import services as casework
 from portal.casework.deadlines import service_deadline
+from portal.casework.links import subject_link
 from portal.casework.models import CaseKind, CaseStatus
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification
@@ -80,3 +82,10 @@ def open_overdue_update(notification: Notification) -> None:
         deadline=service_deadline(notification.urgency, timezone.localdate()),
         actor=None,
     )
+
+
+def _staff_page(case: Any) -> str:
+    return reverse("notifications_staff:detail", args=[case.reference])
+
+
+subject_link(Notification._meta.label_lower, "Open the notification", _staff_page)
