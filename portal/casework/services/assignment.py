@@ -69,8 +69,10 @@ def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Ca
 
 
 def _colleague(colleague_id: Any) -> User:
+    """A current member of staff who works on cases; anything else is refused by name."""
+    chosen = str(colleague_id) if colleague_id is not None else ""
     colleague = (
-        User.objects.filter(pk=colleague_id, is_active=True).first() if colleague_id else None
+        User.objects.filter(pk=int(chosen), is_active=True).first() if chosen.isdigit() else None
     )
     if colleague is None or not has_staff_permission(colleague, StaffPermission.VIEW_CASES):
         raise refused(CaseworkError.COLLEAGUE_NOT_STAFF)
