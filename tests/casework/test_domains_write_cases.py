@@ -23,13 +23,17 @@ class Rollback(Exception):
     pass
 
 
+def _fail_after(action, check) -> None:
+    with transaction.atomic():
+        action()
+        check()
+        raise Rollback
+
+
 def rolled_back(action, check=lambda: None) -> None:
     """Run `action` in a transaction that then fails (after `check`, inside it)."""
     with pytest.raises(Rollback):
-        with transaction.atomic():
-            action()
-            check()
-            raise Rollback
+        _fail_after(action, check)
 
 
 def case_of(row, kind=CaseKind.NOTIFICATION) -> Case:
