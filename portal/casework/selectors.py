@@ -7,6 +7,7 @@ starts with its scope, the deadline lists in (due_on, id) order.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import chain
@@ -84,16 +85,22 @@ class Cursor:
 
     @classmethod
     def decode(cls, text: str, *, by_deadline: bool) -> "Cursor | None":
-        parts = text.split(".")
+        """The cursor a page link carries; None for anything we did not make."""
+        found = (_DUE_CURSOR if by_deadline else _RANK_CURSOR).fullmatch(text)
+        if found is None:
+            return None
         try:
-            if by_deadline and len(parts) == 2:
-                return cls((dt.date.fromisoformat(parts[0]), int(parts[1])))
-            if not by_deadline and len(parts) == 3:
-                opened = dt.datetime.fromtimestamp(int(parts[1]) / 1_000_000, tz=dt.UTC)
-                return cls((int(parts[0]), opened, int(parts[2])))
+            if by_deadline:
+                return cls((dt.date.fromisoformat(found[1]), int(found[2])))
+            opened = dt.datetime.fromtimestamp(int(found[2]) / 1_000_000, tz=dt.UTC)
+            return cls((int(found[1]), opened, int(found[3])))
         except (ValueError, OverflowError, OSError):
             return None
-        return None
+
+
+# A rank, microseconds since 1970 and an id; or a date and an id (ids fit in a bigint).
+_RANK_CURSOR = re.compile(r"([1-3])\.([0-9]{1,17})\.([1-9][0-9]{0,17})")
+_DUE_CURSOR = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.([1-9][0-9]{0,17})")
 
 
 def _encode(value: Any) -> str:
