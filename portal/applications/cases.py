@@ -12,7 +12,9 @@ lifecycle move):
 - decided or withdrawn: every case of the application closes.
 """
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +22,9 @@ from portal.accounts.models import User
 from portal.applications.completeness import definition_of
 from portal.applications.definitions.schema import PartKind
 from portal.applications.models import DECISION_TARGET_WORKING_DAYS, Application, ApplicationPart
+from portal.applications.stages import Stage
 from portal.casework import services as casework
+from portal.casework.backfill import register_backfill
 from portal.casework.deadlines import Deadline
 from portal.casework.links import subject_link
 from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency
@@ -56,8 +60,7 @@ def follow(application: Application, action: str, *, actor: User | None) -> None
         return
     if action == "resubmit":
         casework.update_case(case_id=case_id, actor=actor, deadline=_validation(application))
-    elif action == "validate":
-        assert application.validated_on is not None
+    elif action == "validate" and application.validated_on is not None:
         decision = Deadline(application.validated_on, DECISION_TARGET_WORKING_DAYS)
         casework.update_case(
             case_id=case_id, actor=actor, status=CaseStatus.IN_PROGRESS, deadline=decision
@@ -153,3 +156,46 @@ def _part_page(case: Case) -> str:
 
 subject_link(Application._meta.label_lower, "Open the application", _application_page)
 subject_link(ApplicationPart._meta.label_lower, "Open the application", _part_page)
+
+
+# How an application found at each stage got there, replayed on its new cases.
+_REPLAY: dict[str, tuple[str, ...]] = {
+    Stage.RETURNED: ("return",),
+    Stage.IN_ASSESSMENT: ("validate",),
+    Stage.AWAITING_APPLICANT: ("validate", "request_information"),
+    Stage.PROPOSAL_SERVED: ("validate", "serve_proposal"),
+    Stage.CONSIDERING_REPRESENTATIONS: ("validate", "serve_proposal", "make_representations"),
+}
+_NO_CASE = frozenset({Stage.DRAFT, Stage.DISCARDED})
+
+
+def backfill() -> int:
+    """Cases for each sent application without one, moved to where the application is."""
+    missing = (
+        Application.objects.exclude(stage__in=_NO_CASE)
+        .exclude(
+            Exists(
+                Case.objects.filter(
+                    kind=CaseKind.APPLICATION,
+                    subject_type=Application._meta.label_lower,
+                    subject_id=Cast(OuterRef("pk"), CharField()),
+                )
+            )
+        )
+        .select_related("provider", "location")
+    )
+    opened = 0
+    for application in missing.iterator():
+        with transaction.atomic():
+            follow(application, "submit", actor=None)
+            if application.stage in _REPLAY:
+                for action in _REPLAY[application.stage]:
+                    if action != "validate" or application.validated_on is not None:
+                        follow(application, action, actor=None)
+            elif application.stage not in (Stage.SUBMITTED,):
+                _close_all(application, actor=None, reason=f"backfilled: {application.stage}")
+        opened += 1
+    return opened
+
+
+register_backfill("applications", backfill)

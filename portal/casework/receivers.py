@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.accounts.models import ResetRequestStatus, SecondFactorResetRequest
 from portal.casework import services
+from portal.casework.backfill import register_backfill
 from portal.casework.deadlines import service_deadline
 from portal.casework.models import CaseKind, CaseUrgency
 
@@ -41,3 +42,16 @@ def follow_factor_reset(
     case = services.case_of(instance, CaseKind.SECOND_FACTOR_RESET)
     if case is not None:
         services.close_case(case_id=case.pk, actor=instance.decided_by, reason=instance.status)
+
+
+def backfill_factor_resets() -> int:
+    opened = 0
+    waiting = SecondFactorResetRequest.objects.filter(status=ResetRequestStatus.PENDING)
+    for reset in waiting.iterator():
+        if services.case_of(reset, CaseKind.SECOND_FACTOR_RESET) is None:
+            follow_factor_reset(SecondFactorResetRequest, reset, created=True)
+            opened += 1
+    return opened
+
+
+register_backfill("second-factor resets", backfill_factor_resets)

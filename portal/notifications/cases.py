@@ -6,16 +6,20 @@ the provider owes and has not sent by its date gets a case of its own (sweeps.py
 
 from typing import Any
 
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.casework import services as casework
+from portal.casework.backfill import register_backfill
 from portal.casework.deadlines import service_deadline
 from portal.casework.links import subject_link
-from portal.casework.models import CaseKind, CaseStatus
+from portal.casework.models import Case, CaseKind, CaseStatus
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.models import Notification
+from portal.notifications.models import OPEN_STATUSES, Notification, NotificationStatus
 
 # Lifecycle actions that end the regulator's work on a notification.
 _CLOSING = frozenset({"close", "accept", "reject"})
@@ -89,3 +93,31 @@ def _staff_page(case: Any) -> str:
 
 
 subject_link(Notification._meta.label_lower, "Open the notification", _staff_page)
+
+
+def backfill() -> int:
+    """A case for each notification without one, as it would have been opened and moved."""
+    missing = Notification.objects.exclude(
+        Exists(
+            Case.objects.filter(
+                kind=CaseKind.NOTIFICATION,
+                subject_type=Notification._meta.label_lower,
+                subject_id=Cast(OuterRef("pk"), CharField()),
+            )
+        )
+    ).select_related("provider", "location", "submitted_by")
+    opened = 0
+    for notification in missing.iterator():
+        with transaction.atomic():
+            open_for(notification, actor=None)
+            if notification.status == NotificationStatus.INFORMATION_REQUESTED:
+                follow(notification, "ask_question", actor=None)
+            elif notification.status == NotificationStatus.REVIEWED:
+                follow(notification, "mark_reviewed", actor=None)
+            elif notification.status not in OPEN_STATUSES:
+                follow(notification, "close", actor=None)
+        opened += 1
+    return opened
+
+
+register_backfill("notifications", backfill)
