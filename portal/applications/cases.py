@@ -45,9 +45,13 @@ _RESTARTS = frozenset(
 _DECIDED = frozenset({"grant", "adopt_proposal", "withdraw"})
 
 
-def _case_id(subject: models.Model, kind: CaseKind = CaseKind.APPLICATION) -> int | None:
-    case = casework.case_of(subject, kind)
-    return None if case is None or case.status == CaseStatus.CLOSED else case.pk
+def _open_cases(subject: models.Model) -> dict[str, Case]:
+    """The subject's cases that are not closed, locked, by kind (one statement)."""
+    return {
+        kind: case
+        for kind, case in casework.cases_of(subject).items()
+        if case.status != CaseStatus.CLOSED
+    }
 
 
 def follow(application: Application, action: str, *, actor: User | None) -> None:
@@ -55,7 +59,8 @@ def follow(application: Application, action: str, *, actor: User | None) -> None
     if action == "submit":
         _open(application, actor=actor)
         return
-    case_id = _case_id(application)
+    cases = _open_cases(application)
+    case_id = cases.get(CaseKind.APPLICATION)
     if case_id is None:
         return
     if action == "resubmit":
@@ -72,7 +77,7 @@ def follow(application: Application, action: str, *, actor: User | None) -> None
     if action == "make_representations":
         _open_representations(application, actor=actor)
     if action in ("withdraw_proposal", "adopt_proposal"):
-        representations = _case_id(application, CaseKind.REPRESENTATIONS)
+        representations = cases.get(CaseKind.REPRESENTATIONS)
         if representations is not None:
             casework.close_case(case_id=representations, actor=actor, reason=action)
     if action in _DECIDED:
@@ -133,14 +138,12 @@ def _open_representations(application: Application, *, actor: User | None) -> No
 
 
 def _close_all(application: Application, *, actor: User | None, reason: str) -> None:
-    for kind in (CaseKind.APPLICATION, CaseKind.REPRESENTATIONS):
-        case_id = _case_id(application, kind)
-        if case_id is not None:
-            casework.close_case(case_id=case_id, actor=actor, reason=reason)
+    for case in _open_cases(application).values():
+        casework.close_case(case_id=case, actor=actor, reason=reason)
     for part in application.parts.filter(kind=PartKind.REGISTERED_MANAGER):
-        part_case_id = _case_id(part, CaseKind.APPLICATION_PART)
-        if part_case_id is not None:
-            casework.close_case(case_id=part_case_id, actor=actor, reason=reason)
+        part_case = _open_cases(part).get(CaseKind.APPLICATION_PART)
+        if part_case is not None:
+            casework.close_case(case_id=part_case, actor=actor, reason=reason)
 
 
 def _application_page(case: Case) -> str:

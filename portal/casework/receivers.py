@@ -41,7 +41,7 @@ def follow_factor_reset(
         return
     case = services.case_of(instance, CaseKind.SECOND_FACTOR_RESET)
     if case is not None:
-        services.close_case(case_id=case.pk, actor=instance.decided_by, reason=instance.status)
+        services.close_case(case_id=case, actor=instance.decided_by, reason=instance.status)
 
 
 def backfill_factor_resets() -> int:

@@ -20,6 +20,7 @@ from portal.casework.links import subject_link
 from portal.casework.models import Case, CaseKind, CaseStatus
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import OPEN_STATUSES, Notification, NotificationStatus
+from portal.register.models import Location, Provider
 
 # Lifecycle actions that end the regulator's work on a notification.
 _CLOSING = frozenset({"close", "accept", "reject"})
@@ -29,7 +30,16 @@ def _title(notification: Notification) -> str:
     return CATALOGUE.name_of(notification.type_slug)
 
 
-def open_for(notification: Notification, *, actor: User | None, request: Any = None) -> None:
+def open_for(
+    notification: Notification,
+    *,
+    actor: User | None,
+    provider: Provider | None = None,
+    location: Location | None = None,
+    request: Any = None,
+) -> None:
+    """Open the notification's case (`provider` and `location` when the caller has them
+    already read, to save reading them again)."""
     submitted_on = timezone.localdate(notification.submitted_at)
     casework.open_case(
         kind=CaseKind.NOTIFICATION,
@@ -37,8 +47,8 @@ def open_for(notification: Notification, *, actor: User | None, request: Any = N
         reference=notification.reference,
         title=_title(notification),
         type_slug=notification.type_slug,
-        provider=notification.provider,
-        location=notification.location,
+        provider=provider or notification.provider,
+        location=location if provider is not None else notification.location,
         urgency=notification.urgency,
         deadline=service_deadline(notification.urgency, submitted_on),
         actor=actor,
@@ -48,28 +58,28 @@ def open_for(notification: Notification, *, actor: User | None, request: Any = N
 
 
 def follow(notification: Notification, action: str, *, actor: User | None) -> None:
-    """Move the notification's case after the lifecycle `action` (already taken)."""
+    """Move the notification's cases after the lifecycle `action` (already taken): both of
+    its cases are read and locked in one statement."""
+    cases = casework.cases_of(notification)
+    case = cases.get(CaseKind.NOTIFICATION)
     if action == "provider_update":
         # New information puts a closed notification back in front of the regulator.
-        case = casework.case_of(notification, CaseKind.NOTIFICATION)
         if case is None or case.status == CaseStatus.CLOSED:
             open_for(notification, actor=actor)
-        if notification.next_due_on is None:
-            overdue = casework.case_of(notification, CaseKind.OVERDUE_UPDATE)
-            if overdue is not None:
-                casework.close_case(case_id=overdue.pk, actor=actor, reason="Update received")
+        overdue = cases.get(CaseKind.OVERDUE_UPDATE)
+        if notification.next_due_on is None and overdue is not None:
+            casework.close_case(case_id=overdue, actor=actor, reason="Update received")
         return
-    case = casework.case_of(notification, CaseKind.NOTIFICATION)
     if case is None:
         return
     if action in _CLOSING:
-        casework.close_case(case_id=case.pk, actor=actor, reason=action)
+        casework.close_case(case_id=case, actor=actor, reason=action)
     elif action == "ask_question":
-        casework.stop_clock(case_id=case.pk, actor=actor)
+        casework.stop_clock(case_id=case, actor=actor)
     elif action == "questions_answered":
-        casework.restart_clock(case_id=case.pk, actor=actor)
+        casework.restart_clock(case_id=case, actor=actor)
     elif action == "mark_reviewed":
-        casework.update_case(case_id=case.pk, actor=actor, status=CaseStatus.IN_PROGRESS)
+        casework.update_case(case_id=case, actor=actor, status=CaseStatus.IN_PROGRESS)
 
 
 def open_overdue_update(notification: Notification) -> None:

@@ -244,7 +244,9 @@ def submit_draft(
         last_activity_at=now,
     )
     record_start(notification, action="submit", actor=user)
-    cases.open_for(notification, actor=user, request=request)
+    cases.open_for(
+        notification, actor=user, provider=draft.provider, location=draft.location, request=request
+    )
     attachments.hand_over(draft=draft, notification=notification, context=context)
     draft.status = DraftStatus.SUBMITTED
     draft.last_edited_by = user

@@ -58,7 +58,9 @@ def test_pages_follow_on_without_gaps_or_repeats_both_ways(client, world, cases,
         url = ALL + target
     assert [len(p) for p in pages] == [3, 3, 1]
     assert [r for p in pages for r in p] == [c.reference for c in cases]
-    back = client.get(ALL + next_link(html, "prev")).content.decode()
+    previous = next_link(html, "prev")
+    assert previous is not None
+    back = client.get(ALL + previous).content.decode()
     assert refs(back) == pages[1]
 
 
@@ -206,7 +208,9 @@ def test_case_page_take_note_give_and_history(client, world, cases):
     assert "Take this case" in page
     assert "Nobody has this case." in page
     client.post(reverse("casework:take", args=[case.pk]), follow=True)
-    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="submission_key" value="([^"]+)"', page)
+    assert found is not None
+    key = found.group(1)
     note = {"body": "<b>Called the home</b>", "submission_key": key}
     client.post(reverse("casework:add_note", args=[case.pk]), note, follow=True)
     client.post(reverse("casework:add_note", args=[case.pk]), note, follow=True)  # replayed

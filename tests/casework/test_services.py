@@ -3,9 +3,9 @@ every change with a history row and an audit event in the same transaction."""
 
 import datetime as dt
 import uuid
+from functools import partial
 
 import pytest
-from django.db import transaction
 
 from portal.audit.models import AuditEvent
 from portal.casework import services
@@ -21,6 +21,9 @@ from portal.casework.models import (
 )
 from portal.casework.routing import sector_by_words, team_for
 from portal.errors import ServiceError
+from portal.notifications import services as notification_services
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.samples import filled_draft
 from portal.staff.models import Team
 from portal.staff.roles import Sector
 from portal.workflow.calendar import add_working_days
@@ -76,7 +79,7 @@ def test_opening_writes_history_and_audit_and_a_replay_returns_the_same_case(wor
     assert case.team == world.care
     assert case.queue_rank == 1
     again = services.open_case(
-        kind=case.kind,
+        kind=CaseKind(case.kind),
         subject=Team(pk=int(case.subject_id)),
         reference="other",
         title="other",
@@ -301,7 +304,7 @@ def test_get_next_pressed_by_many_at_once_never_hands_one_case_to_two_people():
     people = [world.inspector, world.other, world.leader] + [
         staff(f"Extra {n}", "inspector", teams=(world.care,)) for n in range(5)
     ]
-    outcomes = run_together([lambda who=who: services.get_next(staff=who) for who in people])
+    outcomes = run_together([partial(services.get_next, staff=who) for who in people])
     got = [o.pk for o in outcomes if isinstance(o, Case)]
     assert not [o for o in outcomes if isinstance(o, Exception)]
     assert len(got) == 8
@@ -310,21 +313,23 @@ def test_get_next_pressed_by_many_at_once_never_hands_one_case_to_two_people():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_case_opened_twice_at_once_is_one_case():
+def test_a_notification_sent_twice_at_once_has_one_case():
+    """Two submits of one draft at once (a double click on two web nodes): the draft's row
+    lock makes one notification, and so one case."""
     world = make_world()
-    subject = Team(pk=999_999)
+    draft = filled_draft(
+        definition=CATALOGUE.require("death"),
+        user=world.manager,
+        provider=world.home.provider,
+        location=world.home,
+    )
 
-    def open_it():
-        with transaction.atomic():
-            return services.open_case(
-                kind=CaseKind.NOTIFICATION,
-                subject=subject,
-                reference="R",
-                title="T",
-                provider=world.provider,
-                location=world.home,
-            ).pk
+    def send():
+        return notification_services.submit_draft(
+            draft_id=draft.pk, user=world.manager, declaration_confirmed=True
+        ).pk
 
-    outcomes = run_copies(open_it, 4)
+    outcomes = run_copies(send, 3)
     assert len(set(outcomes)) == 1
     assert Case.objects.count() == 1
+    assert CaseEvent.objects.filter(action="opened").count() == 1

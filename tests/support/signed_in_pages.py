@@ -1329,9 +1329,11 @@ def _case_action(
         case = _case_of(submitted(world, "police"))
         if name == "release":
             case_services.take(case_id=case.pk, staff=staff)
-        url = "casework:reassign" if name == "reassign" else f"casework:{name}"
-        kwargs = {} if name == "reassign" else {"kwargs": {"case_id": case.pk}}
-        return _post(url, actor, data=data(case.pk, staff.pk), **kwargs)
+        if name == "reassign":
+            return _post("casework:reassign", actor, data=data(case.pk, staff.pk))
+        return _post(
+            f"casework:{name}", actor, kwargs={"case_id": case.pk}, data=data(case.pk, staff.pk)
+        )
 
     return prepare
 

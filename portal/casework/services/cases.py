@@ -6,9 +6,11 @@ stopping a stopped clock or closing a closed case changes nothing.
 """
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -18,7 +20,8 @@ from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.deadlines import Deadline, queue_rank
 from portal.casework.errors import CaseworkError, refused
 from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency, ClockStop
-from portal.casework.services.common import locked, log, note_first_action
+from portal.casework.services.common import locked, log, mark_locked, note_first_action
+from portal.errors import ServiceError
 from portal.register.models import Location, Provider
 from portal.workflow.clock import ClockError, WorkingDayClock
 
@@ -28,17 +31,48 @@ def subject_of(row: models.Model) -> tuple[str, str]:
     return row._meta.label_lower, str(row.pk)
 
 
+def cases_of(subject: models.Model) -> dict[str, Case]:
+    """The subject's cases by kind, row-locked (one statement for all of them)."""
+    subject_type, subject_id = subject_of(subject)
+    found = Case.objects.select_for_update(of=("self",)).filter(
+        subject_type=subject_type, subject_id=subject_id
+    )
+    cases = {case.kind: case for case in found}
+    for case in cases.values():
+        mark_locked(case)
+    return cases
+
+
 def case_of(subject: models.Model, kind: CaseKind) -> Case | None:
     """The subject's case of `kind`, row-locked, or None when it has none."""
-    subject_type, subject_id = subject_of(subject)
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .filter(subject_type=subject_type, subject_id=subject_id, kind=kind)
-        .first()
-    )
+    return cases_of(subject).get(kind)
 
 
-@transaction.atomic
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_callers_transaction(service: F) -> F:
+    """Atomic, without a savepoint when the caller has a transaction: domains call these
+    inside theirs, and a savepoint would cost two statements and protect nothing. Each
+    service refuses before it writes anything, and the refusal is raised outside the block
+    (raised inside, it would doom the caller's transaction, which may carry on)."""
+
+    @wraps(service)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        refusal: ServiceError | None = None
+        with transaction.atomic(savepoint=False):
+            try:
+                result = service(*args, **kwargs)
+            except ServiceError as error:
+                refusal = error
+        if refusal is not None:
+            raise refusal
+        return result
+
+    return run  # type: ignore[return-value]
+
+
+@in_callers_transaction
 def open_case(
     *,
     kind: CaseKind,
@@ -55,7 +89,11 @@ def open_case(
     request: HttpRequest | None = None,
 ) -> Case:
     """The subject's case of `kind`, opened now (routed to its team) or, when it exists, as
-    it is: a retry or a second submit never makes a second case. A closed one is reopened."""
+    it is: a retry or a second submit never makes a second case. A closed one is reopened.
+
+    Callers hold the subject's row lock (or have just made the subject) in their
+    transaction, so two openings of one subject never race; were they to, the unique
+    constraint refuses the second."""
     existing = case_of(subject, kind)
     if existing is not None:
         if existing.status == CaseStatus.CLOSED:
@@ -79,16 +117,7 @@ def open_case(
         opened_at=opened_at or timezone.now(),
     )
     _set_deadline(case, deadline)
-    try:
-        # A savepoint: two openings at once meet the unique constraint, and the loser reads
-        # the winner's case (committed by then, as the constraint waited for it).
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        found = case_of(subject, kind)
-        if found is None:  # pragma: no cover - the constraint names exactly this row
-            raise
-        return found
+    case.save()
     log(
         case,
         action="opened",
@@ -138,7 +167,7 @@ def _reopen(
     return case
 
 
-@transaction.atomic
+@in_callers_transaction
 def update_case(
     *,
     case_id: Any,
@@ -193,7 +222,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-@transaction.atomic
+@in_callers_transaction
 def stop_clock(
     *,
     case_id: Any,
@@ -230,7 +259,7 @@ def stop_clock(
     return case
 
 
-@transaction.atomic
+@in_callers_transaction
 def restart_clock(
     *,
     case_id: Any,
@@ -262,7 +291,7 @@ def restart_clock(
     return case
 
 
-@transaction.atomic
+@in_callers_transaction
 def close_case(
     *, case_id: Any, actor: User | None, reason: str = "", request: HttpRequest | None = None
 ) -> Case:

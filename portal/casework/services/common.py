@@ -3,6 +3,7 @@ and who counts as staff who work on cases."""
 
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -13,9 +14,28 @@ from portal.casework.errors import CaseworkError, refused
 from portal.casework.models import Case, CaseEvent, CaseStatus
 from portal.staff_permissions import StaffPermission, has_staff_permission, staff_permissions_of
 
+_LOCKED_IN = "_casework_locked_in"
+
+
+def _transaction_id() -> int | None:
+    blocks = connection.atomic_blocks
+    return id(blocks[0]) if blocks else None
+
+
+def mark_locked(case: Case) -> None:
+    """Say that `case` was read FOR UPDATE in this transaction, so a service given it need
+    not lock and read it again."""
+    setattr(case, _LOCKED_IN, _transaction_id())
+
 
 def locked(case_id: Any) -> Case:
-    """The case, row-locked for the rest of the transaction."""
+    """The case, row-locked for the rest of the transaction. Given a case already locked in
+    this transaction (cases.case_of), that case, without another statement."""
+    if isinstance(case_id, Case):
+        held = getattr(case_id, _LOCKED_IN, None)
+        if held is not None and held == _transaction_id():
+            return case_id
+        case_id = case_id.pk
     try:
         return Case.objects.select_for_update(of=("self",)).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError) as missing:
