@@ -137,6 +137,22 @@ class Case(models.Model):
                 condition=~Q(status="closed") & Q(due_on__isnull=False),
                 name="casework_open_due",
             ),
+            # The deadline lists of my cases and my teams' cases, soonest first.
+            models.Index(
+                fields=["team", "due_on", "id"],
+                condition=~Q(status="closed") & Q(due_on__isnull=False),
+                name="casework_team_due",
+            ),
+            models.Index(
+                fields=["assignee", "due_on", "id"],
+                condition=~Q(status="closed") & Q(due_on__isnull=False),
+                name="casework_mine_due",
+            ),
+            models.Index(
+                fields=["type_slug", "queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_type",
+            ),
             models.Index(
                 fields=["kind", "queue_rank", "opened_at", "id"],
                 condition=~Q(status="closed"),

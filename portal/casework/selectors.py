@@ -28,7 +28,9 @@ from portal.register.models import Provider
 from portal.staff.models import Team
 from portal.workflow.models import StatusChange
 
-COUNT_CAP = 10_000
+# Counting stops here ("more than 1,000 cases"): an exact count of a large queue would cost
+# more than the page itself.
+COUNT_CAP = 1_000
 # A search by provider name looks at most at this many matching providers.
 PROVIDER_MATCHES = 200
 
