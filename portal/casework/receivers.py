@@ -35,6 +35,7 @@ def follow_factor_reset(
             urgency=CaseUrgency.PRIORITY,
             deadline=service_deadline(CaseUrgency.PRIORITY, timezone.localdate()),
             actor=instance.user,
+            subject_is_new=True,
         )
         return
     if instance.status == ResetRequestStatus.PENDING:

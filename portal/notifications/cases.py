@@ -36,10 +36,11 @@ def open_for(
     actor: User | None,
     provider: Provider | None = None,
     location: Location | None = None,
+    subject_is_new: bool = False,
     request: Any = None,
 ) -> None:
     """Open the notification's case (`provider` and `location` when the caller has them
-    already read, to save reading them again)."""
+    already read, to save reading them again; `subject_is_new` when it was just sent)."""
     submitted_on = timezone.localdate(notification.submitted_at)
     casework.open_case(
         kind=CaseKind.NOTIFICATION,
@@ -53,6 +54,7 @@ def open_for(
         deadline=service_deadline(notification.urgency, submitted_on),
         actor=actor,
         opened_at=notification.submitted_at,
+        subject_is_new=subject_is_new,
         request=request,
     )
 

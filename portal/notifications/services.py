@@ -245,7 +245,12 @@ def submit_draft(
     )
     record_start(notification, action="submit", actor=user)
     cases.open_for(
-        notification, actor=user, provider=draft.provider, location=draft.location, request=request
+        notification,
+        actor=user,
+        provider=draft.provider,
+        location=draft.location,
+        subject_is_new=True,
+        request=request,
     )
     attachments.hand_over(draft=draft, notification=notification, context=context)
     draft.status = DraftStatus.SUBMITTED

@@ -54,13 +54,13 @@ def test_get_next_take_and_note_with_the_keyboard_alone(page, live_server):
     tab_to(page, note)
     page.keyboard.type("Rang the manager; they will send the rota.")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/regulator/cases/{urgent.pk}/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Your note has been added." in page.content()
     assert CaseNote.objects.get().body == "Rang the manager; they will send the rota."
     page.goto(f"{live_server.url}/regulator/cases/{other.pk}/")
     tab_to(page, page.locator("#take"))
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/regulator/cases/{other.pk}/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "You have taken this case." in page.content()
     assert_accessible(page)

@@ -86,6 +86,7 @@ def open_case(
     type_slug: str = "",
     actor: User | None = None,
     opened_at: dt.datetime | None = None,
+    subject_is_new: bool = False,
     request: HttpRequest | None = None,
 ) -> Case:
     """The subject's case of `kind`, opened now (routed to its team) or, when it exists, as
@@ -93,8 +94,9 @@ def open_case(
 
     Callers hold the subject's row lock (or have just made the subject) in their
     transaction, so two openings of one subject never race; were they to, the unique
-    constraint refuses the second."""
-    existing = case_of(subject, kind)
+    constraint refuses the second. `subject_is_new`: the subject was made in this
+    transaction, so it has no case yet (one statement fewer)."""
+    existing = None if subject_is_new else case_of(subject, kind)
     if existing is not None:
         if existing.status == CaseStatus.CLOSED:
             return _reopen(existing, actor=actor, deadline=deadline, request=request)
