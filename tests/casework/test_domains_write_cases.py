@@ -210,3 +210,19 @@ def test_a_second_factor_reset_request_is_a_case_closed_by_the_decision(world, r
     )
     assert SecondFactorResetRequest.objects.get().status == ResetRequestStatus.REFUSED
     assert case_of(reset, CaseKind.SECOND_FACTOR_RESET).status == CaseStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_the_provider_never_sees_an_internal_note(client, world):
+    from portal.casework import services as casework_services
+
+    notification = f.submit("death", world.manager, world.home)
+    case = case_of(notification)
+    casework_services.add_internal_note(
+        case_id=case.pk, staff=world.inspector, body="Internal: check the rota first"
+    )
+    client.force_login(world.manager)
+    page = client.get(f"/notifications/{notification.reference}/")
+    assert page.status_code == 200
+    assert notification.reference in page.content.decode()
+    assert "check the rota first" not in page.content.decode()
