@@ -65,6 +65,11 @@ _STATUS_ROW = "a status change writes its status-change row (portal.workflow)"
 # the case read under its lock, the case row, its history row and its audit event.
 _CASE = "its case in the regulator's queue moves with it (portal.casework): the case locked, "
 _CASE_ROWS = "the case row, its history row and audit event"
+# A staff action is an event for the provider's webhook endpoints (portal.webhooks).
+_WEBHOOKS = (
+    "an event for the provider's webhook endpoints: one statement looks for them "
+    "(portal.webhooks.services.emit; a delivery row and its task more for each); "
+)
 POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:check": (
         17,
@@ -89,15 +94,15 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         + "its clock restarted (the stop ended, the stops read for the new "
         "deadline), " + _CASE_ROWS,
     ),
-    "notifications_staff:mark_reviewed": (13, _CASE + _CASE_ROWS),
+    "notifications_staff:mark_reviewed": (14, _WEBHOOKS + _CASE + _CASE_ROWS),
     "notifications_staff:ask": (
-        19,
-        _CASE + "its clock stopped (a stop row, the stops read), " + _CASE_ROWS,
+        20,
+        _WEBHOOKS + _CASE + "its clock stopped (a stop row, the stops read), " + _CASE_ROWS,
     ),
-    "notifications_staff:close": (13, _CASE + _CASE_ROWS),
-    "notifications_staff:reject": (15, _CASE + _CASE_ROWS),
+    "notifications_staff:close": (14, _WEBHOOKS + _CASE + _CASE_ROWS),
+    "notifications_staff:reject": (16, _WEBHOOKS + _CASE + _CASE_ROWS),
     "notifications_staff:accept": (
-        35,
+        36,
         "accepting a change of email updates the register too; for a person with an account "
         "(as here) it starts the owner's confirmation instead: the account locked, the new "
         "address checked, the change, a code for the new address under its rate limit, "
@@ -105,6 +110,7 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "measured is for the same person, so it also replaces the change the first one left "
         "waiting: that change ends, its code is voided, and the notification that asked for "
         "it records the outcome (status row, audit, email to its sender): 9 more; "
+        + _WEBHOOKS
         + _CASE
         + _CASE_ROWS,
     ),
