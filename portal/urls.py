@@ -17,6 +17,7 @@ urlpatterns = [
     path("applications/", include("portal.applications.urls")),
     path("uploads/applications/", include("portal.applications.upload_urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
+    path("regulator/cases/", include("portal.casework.urls")),
     path("", include("portal.register.urls")),
 ]
 

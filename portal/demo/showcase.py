@@ -115,6 +115,7 @@ def _group() -> User:
                 "ownership_type": "Organisation",
                 "address_line_1": "10 Horizon Park",
                 "town_city": "Leeds",
+                "region": "Yorkshire and The Humber",
                 "postal_code": "LS2 7AA",
             },
         )
@@ -129,6 +130,7 @@ def _group() -> User:
                     "number_of_beds": 30 + number,
                     "address_line_1": f"{number} Station Road",
                     "town_city": town,
+                    "region": "Yorkshire and The Humber",
                     "postal_code": f"LS{number} 1AB",
                 },
             )

@@ -389,6 +389,8 @@ SWEEP_HOOKS = [
     "portal.accounts.services.email_change.expire_waiting_changes",
     "portal.register.events.replay_unprocessed",
     "portal.notifications.sweeps.apply_due_changes",
+    "portal.notifications.sweeps.open_overdue_update_cases",
+    "portal.casework.sweeps.send_overdue_digests",
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
     "portal.webhooks.delivery.requeue_overdue",

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.applications import cases
 from portal.applications.completeness import definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import VALIDATION_TARGET_WORKING_DAYS, Application
@@ -61,6 +62,8 @@ def move(
         raise ApplicationError(
             ApplicationErrorCode.REFUSED_BY_LIFECYCLE, refused.reason
         ) from refused
+    # The application's cases in the regulator's queue move with it, in this transaction.
+    cases.follow(application, action, actor=actor)
     _tell_webhooks(application, before=before, action=action, at=now)
 
 
