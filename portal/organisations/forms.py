@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import reverse
 
 from portal.access import Principal
 from portal.emails.addresses import AddressError, canonical_email
@@ -19,6 +20,7 @@ from portal.organisations.permissions import (
     levels_for_permissions,
 )
 from portal.organisations.selectors import grantable_locations
+from portal.register.location_picker import LocationsField, is_picker_step, location_options
 from portal.register.models import Provider
 
 WHOLE = "whole"
@@ -82,13 +84,16 @@ class LocationsForm(forms.Form):
     """Where the access applies: chosen locations among those whose team the actor manages,
     or (if the actor may give that) the whole provider, including locations added later.
 
-    One list of checkboxes, with "All locations" after an "or" divider, rather than radios
-    with a conditional reveal: the reveal marks a radio aria-expanded, which is not allowed.
+    One list of checkboxes (or, for many locations, the location picker), with "All
+    locations" after an "or" divider, rather than radios with a conditional reveal: the
+    reveal marks a radio aria-expanded, which is not allowed.
+
+    A POST from a picker button (search, next page, select all, remove) is a step, not an
+    answer: the form comes back unbound with what was chosen so far, so nothing is refused.
     """
 
-    locations = forms.MultipleChoiceField(
+    locations = LocationsField(
         label="Where can they act?",
-        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply",
         error_messages={
             "required": "Select where they can act",
@@ -96,23 +101,40 @@ class LocationsForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, actor: Principal, provider: Provider, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        actor: Principal,
+        provider: Provider,
+        initial: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ):
+        step = is_picker_step(data)
+        if step:
+            initial = {"locations": data.getlist("locations")}
+        super().__init__(None if step else data, *args, initial=initial, **kwargs)
         self.may_give_whole = scope_for(actor, "manage_team", provider).whole_provider
-        choices: list[tuple[str, str]] = [
-            (location.pk, f"{location.name}, {location.postal_code}".rstrip(", "))
-            for location in grantable_locations(actor, provider)
-        ]
         field = self.fields["locations"]
+        assert isinstance(field, LocationsField)
+        extra: list[tuple[str, str]] = []
         if self.may_give_whole:
-            choices += [("divider", "or"), (WHOLE, f"All locations of {provider.name}")]
+            extra = [("divider", "or"), (WHOLE, f"All locations of {provider.name}")]
             field.help_text = (
                 "Select the locations, or all locations (which includes any added later)"
             )
         else:
             field.label = "Which of your locations can they act for?"
             field.error_messages["required"] = "Select at least one location"
-        field.choices = choices  # type: ignore[attr-defined]
+        field.offer(
+            location_options(grantable_locations(actor, provider)),
+            data=data,
+            initial_ids=(initial or {}).get("locations") or [],
+            extra=extra,
+        )
+        field.search_url = reverse(
+            "organisations:location_search", kwargs={"provider_id": provider.pk}
+        )
 
     def clean_locations(self) -> list[str]:
         chosen: list[str] = self.cleaned_data["locations"]

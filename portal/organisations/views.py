@@ -13,7 +13,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -33,6 +33,7 @@ from portal.organisations.view_helpers import (
     page,
     posted,
 )
+from portal.register.location_picker import location_options, search_results
 from portal.register.models import Provider
 
 # Provider switcher -------------------------------------------------------------------
@@ -125,6 +126,17 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "may_manage": may_manage,
         },
     )
+
+
+@requires("organisations.manage_team")
+@require_safe
+def location_search(request: HttpRequest, provider_id: str) -> JsonResponse:
+    """Suggestions for the location picker's autocomplete: the locations this user may give
+    access to that match `q` (the picker works without it; this only saves a round trip)."""
+    provider = selectors.provider_or_404(request.user, provider_id)
+    options = location_options(selectors.grantable_locations(request.user, provider))
+    query = request.GET.get("q", "")
+    return JsonResponse({"results": search_results(options, query if isinstance(query, str) else "")})
 
 
 # Members -----------------------------------------------------------------------------------
