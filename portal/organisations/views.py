@@ -136,7 +136,9 @@ def location_search(request: HttpRequest, provider_id: str) -> JsonResponse:
     provider = selectors.provider_or_404(request.user, provider_id)
     options = location_options(selectors.grantable_locations(request.user, provider))
     query = request.GET.get("q", "")
-    return JsonResponse({"results": search_results(options, query if isinstance(query, str) else "")})
+    return JsonResponse(
+        {"results": search_results(options, query if isinstance(query, str) else "")}
+    )
 
 
 # Members -----------------------------------------------------------------------------------

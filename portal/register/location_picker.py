@@ -84,6 +84,7 @@ class LocationPicker:
     announcement: str = ""
     service_types: list[str] = field(default_factory=list)
     summary_limit: int = SUMMARY_LIMIT
+    stepped: bool = False  # shown again after a picker button: focus returns to the search
 
     @cached_property
     def by_id(self) -> dict[str, LocationOption]:
@@ -219,11 +220,14 @@ def build_picker(
     picker.service_type = s if (s := _text(data, SERVICE)) in types else ""
     if picker.service_type:
         picker.service_type_ids = types[picker.service_type]
+    picker.stepped = bool(step)
     picker.apply(step, picker.matches)
     return picker
 
 
-def search_results(options: Sequence[LocationOption], query: str, limit: int = 10) -> list[dict[str, str]]:
+def search_results(
+    options: Sequence[LocationOption], query: str, limit: int = 10
+) -> list[dict[str, str]]:
     """What the autocomplete suggests for `query`: the first matches, as id and label."""
     if not query.strip() or len(query) > SEARCH_MAX_LENGTH:
         return []

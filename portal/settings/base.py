@@ -234,6 +234,11 @@ STATICFILES_DIRS = [
         "simplewebauthn",
         BASE_DIR / "node_modules" / "@simplewebauthn" / "browser" / "dist" / "bundle",
     ),
+    # The location picker's search box, enhanced (portal/frontend/static/portal/location-picker.js).
+    (
+        "accessible-autocomplete",
+        BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist",
+    ),
 ]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
