@@ -104,16 +104,15 @@ class LocationsForm(forms.Form):
     def __init__(
         self,
         data: Any = None,
-        *args: Any,
+        *,
         actor: Principal,
         provider: Provider,
         initial: dict[str, Any] | None = None,
-        **kwargs: Any,
     ):
         step = is_picker_step(data)
         if step:
             initial = {"locations": data.getlist("locations")}
-        super().__init__(None if step else data, *args, initial=initial, **kwargs)
+        super().__init__(None if step else data, initial=initial)
         self.may_give_whole = scope_for(actor, "manage_team", provider).whole_provider
         field = self.fields["locations"]
         assert isinstance(field, LocationsField)

@@ -3,8 +3,8 @@ colleague to three locations found by search, by keyboard alone, with the autoco
 axe finds nothing on any page of the journey."""
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from portal.organisations.models import Invitation
 from tests.factories.register import add_many_locations
