@@ -1,6 +1,7 @@
 """Forms for delegation pages. Choices offered are only what the person may give; the
 services check again whatever is posted."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -152,6 +153,42 @@ class LocationsForm(forms.Form):
     @staticmethod
     def initial_for(whole_provider: bool, location_ids: list[str]) -> dict[str, Any]:
         return {"locations": [WHOLE] if whole_provider else location_ids}
+
+
+class TeamFilterForm(forms.Form):
+    """Narrowing the team page's people given access: by name or email, by where they can
+    act (a location's name or ID; whole-provider access counts everywhere), by access level.
+    Read from the query string, so a filtered page can be bookmarked and paged."""
+
+    q = forms.CharField(
+        label="Name or email",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Name or email must be 100 characters or fewer"},
+    )
+    location = forms.CharField(
+        label="Location name or ID",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Location must be 100 characters or fewer"},
+    )
+    level = forms.ChoiceField(
+        label="Access",
+        required=False,
+        choices=[("", "Any access")]
+        + [(level.value, ACCESS_LEVEL_LABELS[level]) for level in AccessLevel],
+        error_messages={"invalid_choice": "Select an access level from the list"},
+    )
+
+    def __init__(self, data: Mapping[str, str]):
+        # No name, email or location holds a control character: they are dropped, so a NUL
+        # is neither searched for nor echoed into the page.
+        printable = {
+            name: "".join(c for c in value if c.isprintable())
+            for name, value in data.items()
+            if name in ("q", "location", "level")
+        }
+        super().__init__(printable)
 
 
 def chosen_permissions(levels: list[str]) -> list[str]:

@@ -219,3 +219,72 @@ def test_invite_locations_query_count_does_not_grow(client, world, count):
         )
     assert response.status_code == 200
     assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+def team_url(world, **query):
+    url = reverse("organisations:team", kwargs={"provider_id": world.p.pk})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_team_page_filters_by_name_location_and_access_level(client, large):
+    client.force_login(large.users["ni"])
+    html = client.get(team_url(large, q="notifications_a")).content.decode()
+    assert "delegate_notifications_a@sunrise.example" in html
+    assert "delegate_view_a@sunrise.example" not in html
+    assert ">Registered people</h2>" not in html  # filters narrow people given access only
+    # At Sunset Lodge (B): only whole-provider members, none of A's.
+    html = client.get(team_url(large, location="Sunset")).content.decode()
+    assert "delegate_view_whole@sunrise.example" in html
+    assert "delegate_view_a@sunrise.example" not in html
+    html = client.get(team_url(large, location=large.a.pk, level="team")).content.decode()
+    assert "delegate_team_a@sunrise.example" in html
+    assert "delegate_view_a@sunrise.example" not in html
+    html = client.get(team_url(large, q="nobody-matches")).content.decode()
+    assert "Nobody given access matches your filters." in html
+
+
+def test_team_page_filters_refuse_bad_input_with_a_clear_error(client, large):
+    client.force_login(large.users["ni"])
+    html = client.get(team_url(large, q="x" * 101)).content.decode()
+    assert "Name or email must be 100 characters or fewer" in html
+    assert "<title>Error: " in html
+    html = client.get(team_url(large, level="owner")).content.decode()
+    assert "Select an access level from the list" in html
+    for hostile in ("<script>alert(1)</script>", "' OR 1=1 --", "../../etc", "%25", "x%00y"):
+        response = client.get(team_url(large, q=hostile, location=hostile))
+        assert response.status_code == 200  # and valid HTML: the checking client parses it
+        assert "<script>alert(1)</script>" not in response.content.decode()
+        assert "Nobody given access matches your filters." in response.content.decode()
+
+
+def test_team_page_paging_keeps_the_filters(client, large):
+    for number in range(60):
+        give_access(
+            make_user(f"many{number:02d}@sunrise.example"),
+            large.p,
+            ["view"],
+            None,
+            granted_by=large.users["ni"],
+        )
+    client.force_login(large.users["ni"])
+    html = client.get(team_url(large, q="many", level="view")).content.decode()
+    assert "many00@sunrise.example" in html
+    assert "many59@sunrise.example" not in html
+    assert "q=many&amp;level=view&amp;page=2" in html
+    html = client.get(team_url(large, q="many", level="view", page=2)).content.decode()
+    assert "many59@sunrise.example" in html
+    assert "many00@sunrise.example" not in html
+
+
+@pytest.mark.parametrize("count", [30, 1000])
+def test_team_page_query_count_with_many_locations(client, world, count):
+    rows = add_locations(world.p, count)
+    member = make_user("wide@sunrise.example")
+    give_access(member, world.p, ["view"], rows[:200], granted_by=world.users["ni"])
+    client.force_login(world.users["ni"])
+    client.get(team_url(world))
+    for query in ({}, {"location": "Branch 0007", "level": "view", "q": "wide"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(team_url(world, **query))
+        assert response.status_code == 200
+        assert len(queries) <= 12, [q["sql"] for q in queries]
