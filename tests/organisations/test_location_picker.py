@@ -288,3 +288,49 @@ def test_team_page_query_count_with_many_locations(client, world, count):
             response = client.get(team_url(world, **query))
         assert response.status_code == 200
         assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+def registration_url(**query):
+    url = reverse("register:your_registration")
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_your_registration_pages_and_searches_a_thousand_locations(client, world):
+    add_locations(world.p, 1000)
+    client.force_login(world.users["ni"])
+    client.get(registration_url())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(registration_url()).content.decode()
+    assert len(queries) <= 12, [q["sql"] for q in queries]
+    assert "1 to 25 of 1002 locations." in html
+    assert "Branch 0024" in html
+    assert "Branch 0025" not in html
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(registration_url(q="york", page=3)).content.decode()
+    assert len(queries) <= 12
+    assert "51 to 75 of 250 locations matching “york”." in html
+    assert "q=york&amp;page=4" in html
+    assert "q=york&amp;page=2" in html
+    html = client.get(registration_url(q="LS31AB")).content.decode()
+    assert "of 11 locations matching" in html  # n = 11 + 90k
+    html = client.get(registration_url(q="1-900000420")).content.decode()
+    assert "Branch 0420" in html
+    assert "1 to 1 of 1 location matching" in html
+    html = client.get(registration_url(page=999)).content.decode()
+    assert "There are no more locations to show." in html
+
+
+def test_your_registration_search_refuses_bad_input_clearly(client, world):
+    add_locations(world.p, 30)
+    client.force_login(world.users["ni"])
+    html = client.get(registration_url(q="x" * 101)).content.decode()
+    assert "Search must be 100 characters or fewer" in html
+    assert "1 to 25 of 32 locations." in html  # every location, as unsearched
+    for hostile in ("<script>alert(1)</script>", "' OR 1=1 --", "../../etc", "%25", "x%00y"):
+        html = client.get(registration_url(q=hostile)).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "No location here matches your search." in html, hostile
+    for page in ("0", "-1", "abc", "9" * 30):
+        assert (
+            "1 to 25 of 32 locations." in client.get(registration_url(page=page)).content.decode()
+        )
