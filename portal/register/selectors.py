@@ -153,7 +153,7 @@ def registration_for(
         .filter(_matching_locations(location_search))
     )
     counts = dict(
-        visible.order_by()
+        shown.order_by()
         .values_list("provider_id")
         .annotate(models.Count("id"))
         .values_list("provider_id", "id__count")
