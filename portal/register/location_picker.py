@@ -58,6 +58,16 @@ def location_options(locations: "QuerySet[Location]") -> list[LocationOption]:
     return [LocationOption(*row) for row in rows]
 
 
+def options_of(locations: Iterable[Location]) -> list[LocationOption]:
+    """Locations already read, as the picker's tuples (no query)."""
+    return [
+        LocationOption(
+            loc.pk, loc.name, loc.town_city, loc.postal_code, loc.region, loc.local_authority
+        )
+        for loc in locations
+    ]
+
+
 def is_picker_step(data: Mapping[str, Any] | None) -> bool:
     """Whether a POST came from a picker button (search, page, select all, remove) rather
     than from the form's own submit button: the page is shown again, not processed."""
@@ -198,11 +208,12 @@ def build_picker(
     data: Any,
     initial_ids: Sequence[str],
     service_types: Mapping[str, frozenset[str]] | None = None,
+    name: str = "locations",
 ) -> LocationPicker:
     """The picker's state from a picker step's POST (or a refused submit), else from the
     initial choice. `service_types` maps each service type to the IDs of its locations."""
     posted = data is not None
-    chosen = data.getlist("locations") if posted and hasattr(data, "getlist") else initial_ids
+    chosen = data.getlist(name) if posted and hasattr(data, "getlist") else initial_ids
     known = {option.id for option in options}
     picker = LocationPicker(options=options, chosen_ids=_unique(pk for pk in chosen if pk in known))
     types = service_types or {}
@@ -247,15 +258,15 @@ def service_types_of(options: Sequence[LocationOption]) -> dict[str, frozenset[s
     return {name: frozenset(ids) for name, ids in grouped.items()}
 
 
-class LocationsField(forms.MultipleChoiceField):
-    """A multiple choice of locations that renders as checkboxes or, above `CHECKBOX_LIMIT`,
-    as the picker (`picker` is then set). Extra choices (an "All locations" option after a
-    divider) stay checkboxes below the picker."""
+class _PickerField:
+    """What both location fields share: the choices, and the picker above `CHECKBOX_LIMIT`."""
 
-    widget = forms.CheckboxSelectMultiple
     picker: LocationPicker | None = None
     extra_choices: list[tuple[str, str]]
     search_url = ""  # where the autocomplete asks for suggestions (see search_results)
+    choices: Any
+    name = "locations"  # the posted name (the form's field name)
+    choice_hints: dict[str, str] = {}
 
     def offer(
         self,
@@ -273,6 +284,26 @@ class LocationsField(forms.MultipleChoiceField):
                 data=data,
                 initial_ids=initial_ids,
                 service_types=service_types_of(options),
+                name=self.name,
             )
         else:
             self.picker = None
+
+
+class LocationsField(_PickerField, forms.MultipleChoiceField):
+    """Several locations: checkboxes, or the picker with "select all that match" and a
+    summary of what is chosen. Extra choices (an "All locations" option after a divider)
+    stay checkboxes below the picker."""
+
+    widget = forms.CheckboxSelectMultiple
+    multiple = True
+
+
+class LocationField(_PickerField, forms.ChoiceField):
+    """One location: radios, or the picker whose page of results are radios (nothing is
+    carried between pages: one is chosen from the page shown). Extra choices (the provider
+    as a whole) stay radios below it."""
+
+    widget = forms.RadioSelect
+    multiple = False
+    name = "location"

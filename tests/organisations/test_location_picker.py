@@ -334,3 +334,23 @@ def test_your_registration_search_refuses_bad_input_clearly(client, world):
         assert (
             "1 to 25 of 32 locations." in client.get(registration_url(page=page)).content.decode()
         )
+
+
+def test_choosing_one_location_for_a_notification_among_many(client, large):
+    url = reverse("notifications:choose_location", args=[large.p.pk])
+    client.force_login(large.users["ni"])
+    html = client.get(url).content.decode()
+    assert 'name="location_search"' in html
+    assert 'type="radio"' in html
+    assert "The provider as a whole" in html
+    html = client.post(
+        url, {"location_picker": "search", "location_search": "Branch 0101"}
+    ).content.decode()
+    assert "1 location matches" in html
+    assert "Select the location this notification is about" not in html
+    assert "locations chosen" not in html  # one location: no summary, no select all
+    response = client.post(url, {"location": "1-900000101", "location_search": "Branch 0101"})
+    assert response.status_code == 302
+    assert "1-900000101" in response["Location"]
+    html = client.post(url, {"location": large.c.pk}).content.decode()
+    assert "Select the location this notification is about" in html
