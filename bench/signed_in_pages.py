@@ -144,7 +144,8 @@ def add_national_register(providers: int) -> None:
     regions = ["London", "North West", "South East", "Yorkshire and the Humber", "East"]
     Provider.objects.bulk_create(
         (
-            Provider(id=f"1-7{i:08d}", name=f"National Care {i}", ownership_type="Organisation")
+            # "1-N…": IDs no other part of the data set uses.
+            Provider(id=f"1-N{i:08d}", name=f"National Care {i}", ownership_type="Organisation")
             for i in range(providers)
         ),
         batch_size=5_000,
@@ -152,8 +153,8 @@ def add_national_register(providers: int) -> None:
     Location.objects.bulk_create(
         (
             Location(
-                id=f"1-7{i:09d}",
-                provider_id=f"1-7{i // 2:08d}",
+                id=f"1-N{i:09d}",
+                provider_id=f"1-N{i // 2:08d}",
                 name=f"National House {i}",
                 town_city=f"Town {i % 900}",
                 postal_code=f"NA{i % 99} {i % 9}AA",
