@@ -61,7 +61,10 @@ class ChooseLocationForm(forms.Form):
                 "For changes to the provider’s registered details, such as its name, "
                 "directors or nominated individual"
             )
-        field.offer(options_of(locations), data=data, initial_ids=[], extra=extra)
+        provider_id = locations[0].provider_id if locations else ""
+        field.offer(
+            options_of(locations), data=data, initial_ids=[], provider_id=provider_id, extra=extra
+        )
         field.choice_hints = hints
 
 

@@ -130,6 +130,7 @@ class LocationsForm(forms.Form):
             location_options(grantable_locations(actor, provider)),
             data=data,
             initial_ids=(initial or {}).get("locations") or [],
+            provider_id=provider.pk,
             extra=extra,
         )
         field.search_url = reverse(
