@@ -40,10 +40,6 @@ def hidden_ids(html):
     return re.findall(r'type="hidden" name="locations" value="([^"]+)"', html)
 
 
-def chosen_heading(html):
-    return re.search(r"(\d+) locations? chosen", html).group(0)
-
-
 def test_few_locations_are_still_checkboxes(client, world):
     start_invite(client, world)
     html = client.get(invite_url(world)).content.decode()
