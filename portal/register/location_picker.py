@@ -286,16 +286,29 @@ class _PickerField:
         """Offer `options`, all locations of `provider_id` (and `extra` choices after them)."""
         self.extra_choices = list(extra)
         self.choices = [(o.id, o.label) for o in options] + self.extra_choices
+        self._options, self._provider_id = options, provider_id
+        self._service_types: dict[str, frozenset[str]] | None = None
         if len(options) > CHECKBOX_LIMIT:
+            # Only a posted grouping needs the service types now; a valid answer needs none.
+            wanted = _text(data, SERVICE) if data is not None else ""
             self.picker = build_picker(
                 options,
                 data=data,
                 initial_ids=initial_ids,
-                service_types=service_types_of(options, provider_id),
+                service_types=self.service_types() if wanted else None,
                 name=self.name,
             )
         else:
             self.picker = None
+
+    def service_types(self) -> dict[str, frozenset[str]]:
+        """Read once, when the page is shown (the macro asks in both modes, so a page makes
+        the same queries for a provider of 3 locations as of 1,000)."""
+        if self._service_types is None:
+            self._service_types = service_types_of(self._options, self._provider_id)
+            if self.picker is not None and not self.picker.service_types:
+                self.picker.service_types = sorted(self._service_types)
+        return self._service_types
 
 
 class LocationsField(_PickerField, forms.MultipleChoiceField):

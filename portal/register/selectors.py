@@ -152,24 +152,21 @@ def registration_for(
         .annotate(postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value("")))
         .filter(_matching_locations(location_search))
     )
-    counts = dict(
-        shown.order_by()
-        .values_list("provider_id")
-        .annotate(models.Count("id"))
-        .values_list("provider_id", "id__count")
-    )
-    # One page per provider, numbered within each provider, in one query.
+    # One page per provider, numbered within each provider, with each provider's count, in
+    # one query.
     first = (page - 1) * LOCATIONS_PAGE_SIZE
     numbered = shown.annotate(
         number=models.Window(
             RowNumber(), partition_by=[models.F("provider_id")], order_by=["name", "id"]
-        )
+        ),
+        of=models.Window(models.Count("id"), partition_by=[models.F("provider_id")]),
     )
     location_list = list(
         numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE)
         .prefetch_related("activities")
         .order_by("name", "id")
     )
+    counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.
     roles_shown = (
         RoleAssignment.objects.live()
