@@ -52,6 +52,8 @@ GROUP_PROVIDERS = (
     ("1-999000200", "Horizon Home Care", 2),
 )
 TOWNS = ("Leeds", "Bradford", "Wakefield", "Harrogate", "York", "Halifax")
+# The local authority of each town: the location picker groups the group's homes by it.
+AUTHORITIES = {"Harrogate": "North Yorkshire", "Halifax": "Calderdale"}
 
 # A nursing home: what the register holds for Sunrise Demo House and the group's homes.
 CARE_HOME_ACTIVITIES = ("RA2", "RA14")
@@ -132,6 +134,8 @@ def _group() -> User:
                     "town_city": town,
                     "region": "Yorkshire and The Humber",
                     "postal_code": f"LS{number} 1AB",
+                    "region": "Yorkshire and the Humber",
+                    "local_authority": AUTHORITIES.get(town, town),
                 },
             )
             _registered_as_care_home(provider, location, dt.date(2012, 1, 1))
@@ -296,7 +300,8 @@ def load() -> list[DemoLogin]:
     ]
     return [
         DemoLogin(
-            f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations) "
+            f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations; its team's "
+            '"Invite someone" shows the location picker) '
             "and Horizon Home Care",
             GROUP_NI_EMAIL,
             DEMO_PASSWORD,

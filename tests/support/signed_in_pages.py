@@ -912,6 +912,7 @@ def get_visits(world: World) -> list[Visit]:
     }
     for step in ("invite_access", "invite_locations", "invite_check"):
         each(f"organisations:{step}", kwargs=p, session=invite_answers)
+    each("organisations:location_search", kwargs=p, query="q=Sunrise")
     invitation = {**p, "invitation_id": o["invitation_a"].pk}
     each("organisations:invitation_detail", kwargs=invitation)
     each("organisations:invitation_cancel", kwargs=invitation)
