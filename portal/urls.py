@@ -15,6 +15,8 @@ urlpatterns = [
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
     path("applications/", include("portal.applications.urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
+    path("regulator/staff/", include("portal.staff.urls")),
+    path("staff-invitation/", include("portal.staff.invitation_urls")),
     path("", include("portal.register.urls")),
 ]
 
