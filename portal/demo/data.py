@@ -5,12 +5,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from portal.accounts.models import User
 from portal.demo import showcase
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
 from portal.demo.register_files import generate_register
+from portal.demo.staff import load_demo_staff
 from portal.register.importing.run import run_import
 
 # A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
@@ -24,13 +24,7 @@ __all__ = ["DEMO_PASSWORD", "DemoLogin", "count_of", "load", "load_register"]
 @transaction.atomic
 def load() -> list[DemoLogin]:
     refuse_outside_development()
-    logins: list[DemoLogin] = []
-    staff_email = "inspector@regulator.example"
-    if not User.objects.filter(email=staff_email).exists():
-        User.objects.create_user(
-            staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
-        )
-    logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
+    logins: list[DemoLogin] = load_demo_staff()
     load_register()
     logins = load_demo_accounts(logins)
     return logins + showcase.load()
