@@ -78,6 +78,14 @@ MIDDLEWARE = [
     "portal.operations.middleware.PrivatePageCacheMiddleware",
 ]
 
+# The first reads a signed-in user's staff standing with the user (one query, not two); the
+# second keeps sessions begun before it existed signed in (neither is used to check passwords:
+# portal.accounts does that itself).
+AUTHENTICATION_BACKENDS = [
+    "portal.staff.auth.StaffAwareModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 

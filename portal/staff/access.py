@@ -1,18 +1,21 @@
 """What a signed-in regulator account holds as staff, read once per request.
 
 `portal.staff_permissions` asks this module (registered in apps.py) for a principal's
-permissions. One query reads the member's roles, whether their access has ended and whether
-they have a confirmed second factor; the answer is kept on the user object, which lives for
-one request, so every later check on that request costs nothing.
+permissions: the member's roles, whether their access has ended and whether they have a
+confirmed second factor. The answer is kept on the user object, which lives for one request,
+so every later check on that request costs nothing. A signed-in request pays nothing at all:
+the authentication backend (auth.py) reads the standing in the same query as the user; any
+other user object (one a service loaded itself) pays one query, once.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import Principal
-from portal.accounts.models import Passkey
+from portal.accounts.models import Passkey, User
 from portal.staff.models import StaffMember
 from portal.staff.roles import permissions_for_roles
 from portal.staff_permissions import StaffPermission
@@ -44,6 +47,36 @@ class StaffStanding:
 NOT_STAFF = StaffStanding()
 
 
+def _second_factor_annotations(user_field: str) -> dict[str, Any]:
+    return {
+        "staff_has_totp": Exists(
+            TOTPDevice.objects.filter(user_id=OuterRef(user_field), confirmed=True)
+        ),
+        "staff_has_passkey": Exists(Passkey.objects.filter(user_id=OuterRef(user_field))),
+    }
+
+
+def users_with_standing() -> QuerySet[User]:
+    """Users read together with their staff record and second factors (one query)."""
+    return User.objects.select_related("staff_member").annotate(**_second_factor_annotations("pk"))
+
+
+def remember_standing(user: User) -> None:
+    """Keep the standing read by `users_with_standing` on the user for this request."""
+    member = getattr(user, "staff_member", None) if user.is_staff else None
+    standing = NOT_STAFF
+    if member is not None:
+        standing = StaffStanding(
+            is_member=True,
+            roles=tuple(member.roles),
+            ended=member.ended_at is not None,
+            has_second_factor=bool(
+                getattr(user, "staff_has_totp", False) or getattr(user, "staff_has_passkey", False)
+            ),
+        )
+    setattr(user, _CACHE_ATTRIBUTE, standing)
+
+
 def staff_standing(principal: Principal) -> StaffStanding:
     cached: StaffStanding | None = getattr(principal, _CACHE_ATTRIBUTE, None)
     if cached is not None:
@@ -52,13 +85,8 @@ def staff_standing(principal: Principal) -> StaffStanding:
     if principal.is_authenticated and principal.is_staff:
         row = (
             StaffMember.objects.filter(user_id=principal.pk)
-            .annotate(
-                has_totp=Exists(
-                    TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
-                ),
-                has_passkey=Exists(Passkey.objects.filter(user_id=OuterRef("user_id"))),
-            )
-            .values("roles", "ended_at", "has_totp", "has_passkey")
+            .annotate(**_second_factor_annotations("user_id"))
+            .values("roles", "ended_at", "staff_has_totp", "staff_has_passkey")
             .first()
         )
         if row is not None:
@@ -66,7 +94,7 @@ def staff_standing(principal: Principal) -> StaffStanding:
                 is_member=True,
                 roles=tuple(row["roles"]),
                 ended=row["ended_at"] is not None,
-                has_second_factor=bool(row["has_totp"] or row["has_passkey"]),
+                has_second_factor=bool(row["staff_has_totp"] or row["staff_has_passkey"]),
             )
     setattr(principal, _CACHE_ATTRIBUTE, standing)
     return standing
