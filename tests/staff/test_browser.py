@@ -21,13 +21,15 @@ PASSWORD = "marble kettle orchard 7"
 
 
 def check(page, heading: str) -> None:
-    assert page.locator("h1").first.inner_text().strip().startswith(heading), page.url
+    errors = page.locator(".govuk-error-summary").all_inner_texts()
+    assert page.locator("h1").first.inner_text().strip().startswith(heading), (page.url, errors)
     assert_accessible(page)
 
 
 def press_link(page, name: str, role: str = "link") -> None:
     page.get_by_role(role, name=name).focus()  # type: ignore[arg-type]
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def type_into(page, label: str, text: str) -> None:
@@ -44,7 +46,8 @@ def tick(page, label: str) -> None:
 
 def submit(page, button: str) -> None:
     page.get_by_role("button", name=button).focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def invite(page, email: str, name: str, role: str, team: str) -> None:
