@@ -14,7 +14,7 @@ DEMO_TEAMS = (
 )
 
 # (email, name, roles, teams by name)
-DEMO_STAFF = (
+DEMO_STAFF: tuple[tuple[str, str, list[StaffRole], list[str]], ...] = (
     (
         "inspector@regulator.example",
         "Demo Inspector",

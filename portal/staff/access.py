@@ -16,7 +16,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import Principal
 from portal.accounts.models import Passkey, User
-from portal.staff.models import StaffMember
 from portal.staff.roles import permissions_for_roles
 from portal.staff_permissions import StaffPermission
 
@@ -83,19 +82,10 @@ def staff_standing(principal: Principal) -> StaffStanding:
         return cached
     standing = NOT_STAFF
     if principal.is_authenticated and principal.is_staff:
-        row = (
-            StaffMember.objects.filter(user_id=principal.pk)
-            .annotate(**_second_factor_annotations("user_id"))
-            .values("roles", "ended_at", "staff_has_totp", "staff_has_passkey")
-            .first()
-        )
-        if row is not None:
-            standing = StaffStanding(
-                is_member=True,
-                roles=tuple(row["roles"]),
-                ended=row["ended_at"] is not None,
-                has_second_factor=bool(row["staff_has_totp"] or row["staff_has_passkey"]),
-            )
+        user = users_with_standing().filter(pk=principal.pk).first()
+        if user is not None:
+            remember_standing(user)
+            standing = getattr(user, _CACHE_ATTRIBUTE)
     setattr(principal, _CACHE_ATTRIBUTE, standing)
     return standing
 

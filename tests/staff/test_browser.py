@@ -27,7 +27,7 @@ def check(page, heading: str) -> None:
 
 
 def press_link(page, name: str, role: str = "link") -> None:
-    page.get_by_role(role, name=name).focus()  # type: ignore[arg-type]
+    page.get_by_role(role, name=name).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
 

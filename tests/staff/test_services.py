@@ -2,6 +2,7 @@
 replayed and concurrent requests give one result; the last administrator stays."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail as django_mail
@@ -26,7 +27,7 @@ PASSWORD = "quiet harbour lantern 42"
 
 
 def invite(actor, **overrides):
-    answers = {
+    answers: dict[str, Any] = {
         "email": "sam.assessor@regulator.example",
         "full_name": "Sam Assessor",
         "roles": [StaffRole.REGISTRATION_ASSESSOR],
