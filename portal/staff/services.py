@@ -157,7 +157,8 @@ def _create_invitation(
         raise StaffError(
             Code.ALREADY_INVITED, f"{email} has already been invited", field="email"
         ) from error
-    invitation.teams.set(teams)
+    if teams:
+        invitation.teams.add(*teams)  # a new row: nothing to compare with first
     record_start(invitation, action="invite", actor=actor)
     queue_email(
         to=email,
@@ -272,7 +273,9 @@ def accept_invitation(
         invitation.email, password, full_name=clean_name(full_name), is_staff=True
     )
     member = StaffMember.objects.create(user=user, roles=list(invitation.roles))
-    member.teams.set(invitation.teams.all())
+    teams = list(invitation.teams.all())
+    if teams:
+        member.teams.add(*teams)
     transition(
         invitation,
         "accept",
