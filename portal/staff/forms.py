@@ -48,7 +48,17 @@ def _teams_field() -> forms.MultipleChoiceField:
     )
 
 
-class _RolesAndTeamsForm(forms.Form):
+class RefusalsShown:
+    """A service's refusal goes against the field it names, or above the form."""
+
+    fields: dict[str, Any]
+
+    def add_refusal(self, refusal: ServiceError) -> None:
+        field = refusal.field if refusal.field in self.fields else None
+        self.add_error(field, refusal.message)  # type: ignore[attr-defined]
+
+
+class _RolesAndTeamsForm(RefusalsShown, forms.Form):
     roles = _roles_field()
     teams = _teams_field()
 
@@ -57,10 +67,6 @@ class _RolesAndTeamsForm(forms.Form):
         teams = self.fields["teams"]
         assert isinstance(teams, forms.MultipleChoiceField)
         teams.choices = [(str(team.pk), team.name) for team in Team.objects.order_by("name")]
-
-    def add_refusal(self, refusal: ServiceError) -> None:
-        field = refusal.field if refusal.field in self.fields else None
-        self.add_error(field, refusal.message)
 
 
 class InviteForm(_RolesAndTeamsForm):
@@ -87,10 +93,10 @@ class InviteForm(_RolesAndTeamsForm):
 
 
 class MemberForm(_RolesAndTeamsForm):
-    pass
+    """A current member's roles and teams, changed by an administrator."""
 
 
-class EndAccessForm(forms.Form):
+class EndAccessForm(RefusalsShown, forms.Form):
     reason = forms.CharField(
         label="Why is their access ending? (optional)",
         required=False,
@@ -103,7 +109,18 @@ class EndAccessForm(forms.Form):
     )
 
 
-class TeamForm(forms.Form):
+def _place_field(what: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=what.title(),
+        choices=[("", f"Choose a {what}"), *choices],
+        error_messages={
+            "required": f"Select the team's {what}",
+            "invalid_choice": f"Select the team's {what} from the list",  # noqa: S608 (words, not SQL)
+        },
+    )
+
+
+class TeamForm(RefusalsShown, forms.Form):
     name = forms.CharField(
         label="Team name",
         max_length=100,
@@ -112,23 +129,5 @@ class TeamForm(forms.Form):
             "max_length": "The team's name must be 100 characters or fewer",
         },
     )
-    region = forms.ChoiceField(
-        label="Region",
-        choices=[("", "Choose a region"), *Region.choices],
-        error_messages={
-            "required": "Select the team's region",
-            "invalid_choice": "Select the team's region from the list",
-        },
-    )
-    sector = forms.ChoiceField(
-        label="Sector",
-        choices=[("", "Choose a sector"), *Sector.choices],
-        error_messages={
-            "required": "Select the team's sector",
-            "invalid_choice": "Select the team's sector from the list",
-        },
-    )
-
-    def add_refusal(self, refusal: ServiceError) -> None:
-        field = refusal.field if refusal.field in self.fields else None
-        self.add_error(field, refusal.message)
+    region = _place_field("region", Region.choices)
+    sector = _place_field("sector", Sector.choices)

@@ -73,17 +73,28 @@ def clean_staff_email(email: str) -> str:
     return address
 
 
-def clean_name(full_name: str) -> str:
-    name = " ".join((full_name or "").split())
-    if not name:
-        raise StaffError(Code.NAME_MISSING, "Enter their full name", field="full_name")
-    if len(name) > NAME_MAX_LENGTH:
+def _clean_text(
+    text: str, *, limit: int, field: str, missing: tuple[Code, str], too_long: tuple[Code, str]
+) -> str:
+    """Spaces collapsed; refused when empty or longer than `limit`."""
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        raise StaffError(missing[0], missing[1], field=field)
+    if len(cleaned) > limit:
         raise StaffError(
-            Code.NAME_TOO_LONG,
-            f"Full name must be {NAME_MAX_LENGTH} characters or fewer",
-            field="full_name",
+            too_long[0], f"{too_long[1]} must be {limit} characters or fewer", field=field
         )
-    return name
+    return cleaned
+
+
+def clean_name(full_name: str) -> str:
+    return _clean_text(
+        full_name,
+        limit=NAME_MAX_LENGTH,
+        field="full_name",
+        missing=(Code.NAME_MISSING, "Enter their full name"),
+        too_long=(Code.NAME_TOO_LONG, "Full name"),
+    )
 
 
 def clean_roles(roles: Iterable[str]) -> list[str]:
@@ -422,15 +433,13 @@ def end_access(
 
 
 def _clean_team(name: str, region: str, sector: str, *, team_id: int | None) -> str:
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
-        raise StaffError(Code.TEAM_NAME_MISSING, "Enter the team's name", field="name")
-    if len(cleaned) > TEAM_NAME_MAX_LENGTH:
-        raise StaffError(
-            Code.TEAM_NAME_TOO_LONG,
-            f"The team's name must be {TEAM_NAME_MAX_LENGTH} characters or fewer",
-            field="name",
-        )
+    cleaned = _clean_text(
+        name,
+        limit=TEAM_NAME_MAX_LENGTH,
+        field="name",
+        missing=(Code.TEAM_NAME_MISSING, "Enter the team's name"),
+        too_long=(Code.TEAM_NAME_TOO_LONG, "The team's name"),
+    )
     if region not in Region.values:
         raise StaffError(Code.REGION_UNKNOWN, "Select the team's region", field="region")
     if sector not in Sector.values:

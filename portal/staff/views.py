@@ -119,7 +119,7 @@ def end_access(request: HttpRequest, member_id: int) -> HttpResponse:
                 request=request,
             )
         except StaffError as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            form.add_refusal(refused)
         else:
             messages.success(request, f"Access of {found.user.email} ended")
             return redirect("staff:list")
