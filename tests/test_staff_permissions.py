@@ -1,8 +1,8 @@
 """Every staff page asks for a named staff permission, never for `is_staff`.
 
 Walks the URLconf: each view declaring a staff permission refuses (403) a signed-in person
-who is not staff, and a member of staff who lacks that one permission (as a staff role
-without it will, once roles exist), and lets in staff who hold it.
+who is not staff, and a member of staff who lacks that one permission, and lets in staff who
+hold it. (tests/staff/test_access_matrix.py checks every role against every staff page.)
 """
 
 import re
