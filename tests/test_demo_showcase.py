@@ -129,3 +129,21 @@ def test_there_is_a_demo_member_of_staff_for_every_role_in_teams(logins):
     assert Team.objects.count() >= 4
     leader = StaffMember.objects.get(user__email="team.leader@regulator.example")
     assert leader.teams.exists()
+
+
+def test_the_group_has_a_webhook_endpoint_with_deliveries_in_its_log(logins, client, settings):
+    from portal.webhooks.models import Delivery, Endpoint
+
+    group = Provider.objects.get(pk=showcase.GROUP_PROVIDERS[0][0])
+    endpoint = Endpoint.objects.get(provider=group)
+    kinds = set(Delivery.objects.filter(endpoint=endpoint).values_list("event_type", flat=True))
+    assert {"webhook.test", "notification.decided", "application.stage_changed"} <= kinds
+    assert endpoint.url.endswith("/dev/webhook-receiver/")
+    # What `make run` does: the worker posts to the portal's own development receiver.
+    settings.WEBHOOKS_DEV_RECEIVER = True
+    assert client.post("/dev/webhook-receiver/").status_code == 204
+    settings.WEBHOOKS_DEV_RECEIVER = False
+    assert client.post("/dev/webhook-receiver/").status_code == 404
+    assert client.get("/dev/webhook-receiver/").status_code == 404
+    settings.WEBHOOKS_DEV_RECEIVER = True
+    assert client.get("/dev/webhook-receiver/").status_code == 405

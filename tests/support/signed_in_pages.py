@@ -88,6 +88,12 @@ from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 from tests.support.signed_in_applications import add_applications, application_visits
 from tests.support.signed_in_staff import add_staff_admin, staff_admin_posts, staff_admin_visits
+from tests.support.signed_in_webhooks import (
+    EXCLUDED_WEBHOOK_PAGES,
+    add_webhooks,
+    webhook_posts,
+    webhook_visits,
+)
 
 PROVIDER_SIDE = ("ni", "rm", "delegate")
 # Permissions as memberships store them: the "notifications" access level, and everything.
@@ -393,6 +399,7 @@ def build_world() -> World:
     second_factors(users["part_holder"])
     add_applications(o, users)
     add_staff_admin(o, users)
+    add_webhooks(o, p, ni)
     return world
 
 
@@ -867,6 +874,7 @@ EXCLUDED: dict[str, str] = {
     "accounts:sign_in_passkey": "before sign-in: needs a pending (password-only) sign-in",
     "accounts:email_change_stop": "signed out: the old address's link, needs a token only the email holds",
     "staff_invitations:accept": "signed out: the invitee's link, needs a token only the email holds",
+    **EXCLUDED_WEBHOOK_PAGES,
 }
 
 
@@ -1014,6 +1022,7 @@ def get_visits(world: World) -> list[Visit]:
 
     application_visits(o, each, PROVIDER_SIDE)
     staff_admin_visits(o, each)
+    webhook_visits(o, each, world.p)
 
     # Regulator staff.
     staff = ("staff",)
@@ -1464,4 +1473,5 @@ def post_actions() -> list[PostAction]:
         ),
         ("staff",),
     )
+    webhook_posts(each, _post, lambda world: world.p)
     return actions
