@@ -6,8 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.access import public, requires, signed_in_user
+from portal.access import public, requires
 from portal.accounts import sessions
+from portal.accounts.sessions import signed_in_user
 from portal.accounts.forms import NamedNewPasswordForm
 from portal.accounts.views import SETUP_FLOW
 from portal.staff import selectors, services
