@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.access import public, requires
 from portal.accounts import sessions
-from portal.accounts.sessions import signed_in_user
 from portal.accounts.forms import NamedNewPasswordForm
+from portal.accounts.sessions import signed_in_user
 from portal.accounts.views import SETUP_FLOW
 from portal.staff import selectors, services
 from portal.staff.errors import StaffError
