@@ -1,10 +1,12 @@
 """What regulator staff may do, by name.
 
 Views ask for a named staff permission (`@requires(StaffPermission.X.required)`), never for
-`is_staff`. Today every active staff account holds every staff permission; issue 15 gives
-staff roles, and `staff_permissions_of` will read them: nothing else changes then.
+`is_staff`. A member of staff holds the permissions of their current roles (portal.staff);
+`is_staff` alone grants nothing. This module sits below portal.staff, so portal.staff registers
+the function that reads a principal's roles (`register_staff_permissions_reader`) at start-up.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -34,11 +36,23 @@ class StaffPermission(StrEnum):
         return f"staff.{self.value}"
 
 
+StaffPermissionsReader = Callable[[Principal], frozenset[StaffPermission]]
+_readers: list[StaffPermissionsReader] = []
+
+
+def register_staff_permissions_reader(reader: StaffPermissionsReader) -> None:
+    """portal.staff tells this module how to read a signed-in principal's roles (once)."""
+    _readers[:] = [reader]
+
+
 def staff_permissions_of(principal: Principal | None) -> frozenset[StaffPermission]:
     """The one place that decides which staff permissions a principal holds."""
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return frozenset()
-    return frozenset(StaffPermission) if principal.is_staff else frozenset()
+    if not principal.is_staff or not _readers:
+        # Only regulator accounts can hold staff roles: a provider's account costs no query.
+        return frozenset()
+    return _readers[0](principal)
 
 
 def has_staff_permission(principal: Principal | None, permission: StaffPermission) -> bool:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("uploads/applications/", include("portal.applications.upload_urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
     path("regulator/cases/", include("portal.casework.urls")),
+    path("regulator/staff/", include("portal.staff.urls")),
+    path("staff-invitation/", include("portal.staff.invitation_urls")),
     path("", include("portal.register.urls")),
 ]
 

@@ -51,6 +51,8 @@ def _user_with_authenticator(*, email: str, person: Person | None, is_staff: boo
         email, SIGN_IN_PASSWORD, person=person, is_staff=is_staff, full_name=email
     )
     TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    if is_staff:
+        f.give_staff_roles(user, second_factor=False)
     return user
 
 

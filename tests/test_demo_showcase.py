@@ -71,8 +71,9 @@ def test_notifications_in_every_status_and_work_waiting_on_both_sides(logins):
 def test_every_printed_sign_in_signs_in_and_lands_on_a_home(logins):
     with_passwords = [login for login in logins if login.password == data.DEMO_PASSWORD]
     assert DEMO_MANAGER_EMAIL in [login.email for login in with_passwords]
-    # staff, manager, group, newcomer, applicant, the manager her application names
-    assert len(with_passwords) == 6
+    # four staff (one per role), manager, group, newcomer, applicant, the manager her
+    # application names
+    assert len(with_passwords) == 9
     for login in with_passwords:
         client = Client()
         response = client.post("/sign-in/", {"email": login.email, "password": login.password})
@@ -124,6 +125,25 @@ def test_the_back_office_has_cases_assigned_and_unassigned(logins):
     events = CaseEvent.objects.count()
     data.load()
     assert CaseEvent.objects.count() == events
+
+
+def test_there_is_a_demo_member_of_staff_for_every_role_in_teams(logins):
+    from portal.staff.models import StaffMember, Team
+    from portal.staff.roles import StaffRole
+
+    emails = {login.email for login in logins}
+    for email in (
+        "inspector@regulator.example",
+        "assessor@regulator.example",
+        "team.leader@regulator.example",
+        "admin@regulator.example",
+    ):
+        assert email in emails
+    held = {role for member in StaffMember.objects.all() for role in member.roles}
+    assert held == set(StaffRole.values)
+    assert Team.objects.count() >= 4
+    leader = StaffMember.objects.get(user__email="team.leader@regulator.example")
+    assert leader.teams.exists()
 
 
 def test_the_group_has_a_webhook_endpoint_with_deliveries_in_its_log(logins, client, settings):

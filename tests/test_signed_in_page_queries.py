@@ -134,6 +134,29 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "organisations:join_request_approve": (27, _TEAM_CHANGE),
     "organisations:join_request_refuse": (14, _TEAM_CHANGE),
     "organisations:invitation": (35, "accepting an invitation creates access and re-checks it"),
+    "staff:invite": (
+        17,
+        "the form offers the teams, the service checks the chosen ones, that the address has "
+        "no account and no waiting invitation, then writes the invitation (in a savepoint, so "
+        "a concurrent duplicate is told apart), its teams, its first status row, the email "
+        "and the audit event",
+    ),
+    "staff:member": (
+        19,
+        "changing roles locks every current administrator (the last-administrator rule), "
+        "then the member; snapshots roles and teams before and after for the audit, and "
+        "emails the member",
+    ),
+    "staff:end_access": (
+        15,
+        "ending access locks every current administrator and the member, ends the account "
+        "and every session it has, audits and emails",
+    ),
+    "staff:team": (
+        13,
+        "a team's new name and its region and sector are each checked against the others' "
+        "under the team's row lock; saved in a savepoint so a concurrent clash is told apart",
+    ),
     "accounts:staff_factor_reset": (
         20,
         "removes both second factors (django-otp deletes) and passkeys, and signs the person "

@@ -1,8 +1,8 @@
 """Every staff page asks for a named staff permission, never for `is_staff`.
 
 Walks the URLconf: each view declaring a staff permission refuses (403) a signed-in person
-who is not staff, and a member of staff who lacks that one permission (as a staff role
-without it will, once roles exist), and lets in staff who hold it.
+who is not staff, and a member of staff who lacks that one permission, and lets in staff who
+hold it. (tests/staff/test_access_matrix.py checks every role against every staff page.)
 """
 
 import re
@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.home import sections
 from portal.notifications.urls import REFERENCE
 from portal.staff_permissions import StaffPermission
+from tests import factories as f
 from tests.support.url_access import walk
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -44,9 +45,7 @@ def test_every_staff_permission_guards_some_page_and_no_page_asks_for_is_staff()
 def test_a_staff_page_needs_its_named_permission(client, monkeypatch, path, permission):
     client.force_login(User.objects.create_user("someone@care.example", "x" * 12))
     assert client.get(path).status_code == 403
-    client.force_login(
-        User.objects.create_user("inspector@regulator.example", "x" * 12, is_staff=True)
-    )
+    client.force_login(f.staff_member("inspector@regulator.example"))
     # Past the permission: the page, a 404 for the made-up object, or 405 for a POST-only
     # view, never a refusal.
     assert client.get(path).status_code in (200, 404, 405)
@@ -62,9 +61,7 @@ def navigation_of(html: str) -> str:
 
 @pytest.mark.django_db
 def test_the_navigation_offers_staff_only_the_sections_they_hold(client, monkeypatch):
-    client.force_login(
-        User.objects.create_user("inspector@regulator.example", "x" * 12, is_staff=True)
-    )
+    client.force_login(f.staff_member("inspector@regulator.example"))
     everything = navigation_of(client.get("/home/").content.decode())
     assert "Second factor requests" in everything
     assert 'href="/staff/accounts/"' in everything

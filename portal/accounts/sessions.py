@@ -45,7 +45,7 @@ def complete_sign_in(request: HttpRequest, user: User) -> None:
     """Both factors proven: Django's login gives yet another session key (and, through the
     user_logged_in receiver, starts the session clocks)."""
     clear_pending(request)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     # From now on this browser is the owner's (see browser_cookies.py).
     request.session[RECOGNISE_THIS_BROWSER] = True
 

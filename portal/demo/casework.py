@@ -1,6 +1,7 @@
 """The back office in the demo: a team for adult social care and one for primary medical
 services in every region (made before anything is submitted, so cases are routed), the demo
-inspector as a team leader in all of them, and some cases already assigned to them."""
+inspector and the demo team leader in all of them, and some cases already given to the
+inspector."""
 
 from portal.accounts.models import User
 from portal.casework import services
@@ -20,12 +21,9 @@ def ensure_teams(staff: User) -> None:
         for region, label in Region.choices
         for sector in DEMO_SECTORS
     ]
-    member, _ = StaffMember.objects.get_or_create(user=staff)
-    wanted = [StaffRole.INSPECTOR, StaffRole.TEAM_LEADER]
-    if not set(wanted) <= set(member.roles):
-        member.roles = sorted(set(member.roles) | set(wanted))
-        member.save(update_fields=["roles"])
-    member.teams.add(*teams)
+    leaders = StaffMember.objects.filter(roles__contains=[StaffRole.TEAM_LEADER.value])
+    for member in [StaffMember.objects.get(user=staff), *leaders]:
+        member.teams.add(*teams)
 
 
 def assign_some(staff: User) -> None:

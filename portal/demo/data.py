@@ -12,6 +12,7 @@ from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
 from portal.demo.register_files import generate_register
+from portal.demo.staff import load_demo_staff
 from portal.register.importing.run import run_import
 
 # A small generated register (see portal/demo/generator.py PLANTED_EMAILS for the people
@@ -25,19 +26,13 @@ __all__ = ["DEMO_PASSWORD", "DemoLogin", "count_of", "load", "load_register"]
 @transaction.atomic
 def load() -> list[DemoLogin]:
     refuse_outside_development()
-    logins: list[DemoLogin] = []
-    staff_email = "inspector@regulator.example"
-    staff = User.objects.filter(email=staff_email).first()
-    if staff is None:
-        staff = User.objects.create_user(
-            staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
-        )
-    logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
-    demo_casework.ensure_teams(staff)
+    logins: list[DemoLogin] = load_demo_staff()
+    inspector = User.objects.get(email="inspector@regulator.example")
+    demo_casework.ensure_teams(inspector)
     load_register()
     logins = load_demo_accounts(logins)
     logins += showcase.load()
-    demo_casework.assign_some(staff)
+    demo_casework.assign_some(inspector)
     return logins
 
 

@@ -41,6 +41,8 @@ from portal.register.models import Location, Person, Provider, RoleType
 DEMO_PROVIDER_ID = "1-999000001"
 DEMO_LOCATION_ID = "1-999000002"
 STAFF_EMAIL = "inspector@regulator.example"
+# Registration applications are assessed by a registration assessor (portal.demo.staff).
+ASSESSOR_EMAIL = "assessor@regulator.example"
 GROUP_NI_EMAIL = "priya.shah@horizon-demo.example"
 NEWCOMER_EMAIL = "nell.newcomer@sunrise-demo.example"
 GROUP_RM_EMAIL = "t.obrien@horizon-demo.example"
@@ -295,7 +297,9 @@ def load() -> list[DemoLogin]:
     add_demo_conditions(group)
     applying = [
         DemoLogin(login.role, login.email, login.password, note=note)
-        for login in demo_applications.load(staff, nominated, group)
+        for login in demo_applications.load(
+            User.objects.get(email=ASSESSOR_EMAIL), nominated, group
+        )
     ]
     return [
         DemoLogin(

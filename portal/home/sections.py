@@ -88,6 +88,7 @@ STAFF_SECTIONS = (
         "accounts:staff_factor_resets",
         StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
     ),
+    StaffSection("Staff", "Staff and teams", "staff:list", StaffPermission.MANAGE_STAFF),
 )
 
 

@@ -77,8 +77,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.SessionTimeoutMiddleware",
     "portal.accounts.middleware.RecognisedBrowserMiddleware",
+    "portal.staff.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.operations.middleware.PrivatePageCacheMiddleware",
+]
+
+# The first reads a signed-in user's staff standing with the user (one query, not two); the
+# second keeps sessions begun before it existed signed in (neither is used to check passwords:
+# portal.accounts does that itself).
+AUTHENTICATION_BACKENDS = [
+    "portal.staff.auth.StaffAwareModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -459,6 +468,11 @@ ORGANISATIONS_INVITATION_VALID_HOURS = env_int("ORGANISATIONS_INVITATION_VALID_H
 ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS = env_int("ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS", 90)
 ORGANISATIONS_RESEND_WAIT_SECONDS = env_int("ORGANISATIONS_RESEND_WAIT_SECONDS", 60)
 ORGANISATIONS_SIGN_UP_URL = env_str("ORGANISATIONS_SIGN_UP_URL", "accounts:sign_up")
+
+# Staff administration (portal.staff): staff are invited only at the regulator's own email
+# domains (comma-separated); an invitation link works for 3 days.
+STAFF_EMAIL_DOMAINS = env_list("STAFF_EMAIL_DOMAINS", ["regulator.example"])
+STAFF_INVITATION_VALID_HOURS = env_int("STAFF_INVITATION_VALID_HOURS", 72)
 
 # Where provider updates go when no member of staff is handling the notification.
 NOTIFICATIONS_INBOX_EMAIL = env_str("NOTIFICATIONS_INBOX_EMAIL", "notifications@regulator.example")

@@ -6,9 +6,12 @@ team for its region and sector) and a member's teams ("get next" takes from my t
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from portal.staff.roles import Region, Sector, StaffRole, permissions_for_roles
 from portal.staff_permissions import StaffPermission
+from portal.workflow.lifecycle import Lifecycle, move
+from portal.workflow.models import LifecycleModel, StatusField
 
 
 class Team(models.Model):
@@ -56,3 +59,62 @@ class StaffMember(models.Model):
     @property
     def permissions(self) -> frozenset[StaffPermission]:
         return permissions_for_roles(self.roles) if self.is_current else frozenset()
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be accepted"
+    ACCEPTED = "accepted", "Accepted"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class StaffInvitation(LifecycleModel):
+    """An administrator's invitation to join the regulator's staff, with the roles and teams
+    the new member will hold. The link's token is only ever in the email; we keep its HMAC."""
+
+    lifecycle = Lifecycle(
+        audit_prefix="staff.invitation",
+        wrong_status="This invitation has already been {status_name}",
+        transitions=(
+            move("accept", {InvitationStatus.PENDING}, InvitationStatus.ACCEPTED),
+            move("cancel", {InvitationStatus.PENDING}, InvitationStatus.CANCELLED),
+        ),
+    )
+
+    email = models.EmailField(max_length=320)
+    full_name = models.CharField(max_length=200)
+    roles = models.JSONField(default=list)
+    teams = models.ManyToManyField(Team, related_name="invitations", blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hmac = models.CharField(max_length=64, unique=True)
+    status = StatusField(
+        max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    member = models.OneToOneField(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(status="pending"),
+                name="staff_one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"staff invitation to {self.email} ({self.status})"
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]

@@ -17,6 +17,7 @@ from portal.emails.services import deliver
 from portal.notifications import services as notification_services
 from portal.organisations.models import Membership
 from portal.register.models import RoleAssignment, RoleType
+from tests import factories as f
 from tests.factories.register import person_with_several_roles
 from tests.notifications.test_contact_details_people import change_email
 
@@ -148,7 +149,7 @@ def accepted(account: Any, django_capture_on_commit_callbacks: Any) -> Any:
     )
     membership.locations.set([location])
     notification = change_email(delegate, location, account.user.person, NEW)
-    staff = User.objects.create_user("iris@regulator.example", PASSWORD, is_staff=True)
+    staff = f.staff_member("iris@regulator.example")
     with django_capture_on_commit_callbacks(execute=True):
         notification_services.accept_change(notification_id=notification.pk, staff=staff)
     notification.refresh_from_db()

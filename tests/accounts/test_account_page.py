@@ -2,14 +2,13 @@
 
 import pytest
 
-from portal.accounts.models import User
-from tests.accounts.conftest import PASSWORD
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 def test_staff_are_not_told_to_ask_a_provider_to_change_their_email(client):
-    staff = User.objects.create_user("inspector@regulator.example", PASSWORD, is_staff=True)
+    staff = f.staff_member("inspector@regulator.example")
     client.force_login(staff)
     html = client.get("/account/").content.decode()
     assert "Your account" in html

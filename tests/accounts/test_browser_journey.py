@@ -5,6 +5,7 @@ import base64
 
 import pytest
 
+from tests import factories as f
 from tests.accounts.conftest import browser_sign_in, code_in, deliver_pending, totp_now
 from tests.factories.register import give_role, make_person, person_with_several_roles
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
@@ -209,7 +210,7 @@ def test_timeout_without_action_signs_out(page, settings):
 def test_staff_and_recovery_pages_are_accessible(page, mail):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from portal.accounts.models import SecondFactorResetRequest, User
+    from portal.accounts.models import SecondFactorResetRequest
     from portal.accounts.services.accounts import new_recovery_codes  # noqa: F401
     from tests.accounts.conftest import KNOWN_KEY, make_account
     from tests.accounts.conftest import PASSWORD as ACCOUNT_PASSWORD
@@ -235,7 +236,9 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     page.get_by_role("button", name="Send request").click()
     check(page, "Request sent")
 
-    staff = User.objects.create_user("staff@regulator.example", ACCOUNT_PASSWORD, is_staff=True)
+    staff = f.make_user(
+        "staff@regulator.example", is_staff=True, password=ACCOUNT_PASSWORD, second_factor=False
+    )
     TOTPDevice.objects.create(user=staff, name="app", confirmed=True, key=KNOWN_KEY)
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(staff.email)

@@ -13,6 +13,7 @@ from portal.accounts.models import Passkey, PasskeyChallenge, SecondFactorResetR
 from portal.accounts.services import passkeys as service
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
 from portal.audit.models import AuditEvent
+from tests import factories as f
 from tests.accounts.conftest import PASSWORD, deliver_pending, make_account, sign_in, totp_now
 from tests.support.concurrency import run_copies
 from tests.support.passkeys import SoftAuthenticator, b64url_decode
@@ -498,7 +499,7 @@ def test_someone_elses_passkey_cannot_be_seen_or_removed(client, account, with_p
 
 
 def test_an_approved_factor_reset_removes_passkeys_too(client, account, with_passkey):
-    staff = User.objects.create_user("assessor@regulator.example", PASSWORD, is_staff=True)
+    staff = f.staff_member("assessor@regulator.example")
     reset = SecondFactorResetRequest.objects.create(
         user=account.user, explanation="Lost phone and keys", created_at=account.user.date_joined
     )

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import SecondFactorResetRequest, User
 from portal.emails.models import OutboxMessage
+from tests import factories as f
 from tests.accounts.conftest import (
     PASSWORD,
     code_in,
@@ -143,7 +144,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, account, mail):
 
 
 def test_lost_second_factor_needs_email_code_and_staff_approval(client, account, mail):
-    staff = User.objects.create_user("inspector@regulator.example", PASSWORD, is_staff=True)
+    staff = f.staff_member("inspector@regulator.example")
     client.post("/sign-in/", {"email": account.email, "password": PASSWORD})
     assert client.get("/sign-in/lost-second-factor/").status_code == 200
     response = client.post("/sign-in/lost-second-factor/")

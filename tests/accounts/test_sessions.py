@@ -7,10 +7,11 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client, RequestFactory
 
-from portal.accounts.models import SecondFactorResetRequest, SignedInSession, User
+from portal.accounts.models import SecondFactorResetRequest, SignedInSession
 from portal.accounts.services.accounts import decide_factor_reset
 from portal.accounts.services.signed_in import forget_finished_sessions
 from portal.audit.models import AuditEvent
+from tests import factories as f
 from tests.accounts.conftest import (
     KNOWN_KEY,
     PASSWORD,
@@ -149,7 +150,7 @@ def test_a_password_reset_signs_out_everywhere(account, mail):
 
 def test_an_approved_second_factor_reset_signs_out_everywhere(account):
     laptop = signed_in_browser(account, FIREFOX, "10.0.0.1")
-    staff = User.objects.create_user("assessor@regulator.example", PASSWORD, is_staff=True)
+    staff = f.staff_member("assessor@regulator.example")
     reset = SecondFactorResetRequest.objects.create(
         user=account.user, explanation="Phone lost", created_at=account.user.date_joined
     )
@@ -204,7 +205,9 @@ def test_the_sign_out_actions_only_take_posts(account):
 def staff_browser():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    staff = User.objects.create_user("assessor@regulator.example", PASSWORD, is_staff=True)
+    staff = f.make_user(
+        "assessor@regulator.example", is_staff=True, password=PASSWORD, second_factor=False
+    )
     TOTPDevice.objects.create(user=staff, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
     client = browser()
     client.post("/sign-in/", {"email": staff.email, "password": PASSWORD})

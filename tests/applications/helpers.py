@@ -24,6 +24,7 @@ from portal.register.models import (
     RoleAssignment,
     RoleType,
 )
+from tests.factories.accounts import give_staff_roles
 
 _numbers = itertools.count(5000)
 PASSWORD = "a long enough password 123"
@@ -59,13 +60,16 @@ def location(
 
 def user(*, email: str = "", person: Person | None = None, staff: bool = False) -> User:
     number = next(_numbers)
-    return User.objects.create_user(
+    made = User.objects.create_user(
         email or (person.email if person else f"user{number}@example.com"),
         PASSWORD,
         person=person,
         is_staff=staff,
         full_name=person.full_name if person else f"User {number}",
     )
+    if staff:
+        give_staff_roles(made)
+    return made
 
 
 def person(*, email: str = "", given: str = "Alex", family: str = "") -> Person:

@@ -10,6 +10,7 @@ Every name is importable from the package; each lives in the module of the domai
 """
 
 from tests.factories.accounts import (
+    give_staff_roles,
     make_user,
     nominated_individual,
     registered_manager,
@@ -35,6 +36,7 @@ __all__ = [
     "delegate",
     "give_access",
     "give_role",
+    "give_staff_roles",
     "make_location",
     "make_person",
     "make_provider",

@@ -1,12 +1,22 @@
 """Accounts: users, staff, and registered people with an account."""
 
+from collections.abc import Iterable
 from typing import Any
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.register.models import Location, Person, Provider, RoleType
+from portal.staff.models import StaffMember, Team
+from portal.staff.roles import StaffRole
 from tests.factories.register import give_role, make_person, next_number
 
 PASSWORD = "a long enough password 123"
+# Existing staff tests were written when every member of staff held every permission: by
+# default a member holds every role (which together hold every staff permission).
+EVERY_ROLE = tuple(StaffRole.values)
+# The authenticator key staff built here share, so a test can produce their codes.
+STAFF_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 def make_user(
@@ -15,17 +25,43 @@ def make_user(
     *,
     is_staff: bool = False,
     full_name: str = "",
+    password: str = PASSWORD,
+    roles: Iterable[str] = EVERY_ROLE,
+    teams: Iterable[Team] = (),
+    second_factor: bool = True,
     **extra: Any,
 ) -> User:
+    """A user; with `is_staff`, a member of staff holding `roles` (every role unless told)
+    in `teams`, with a confirmed authenticator unless `second_factor` is False (staff pages
+    send a member without one to set one up)."""
     number = next_number()
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email or (person.email if person else f"user{number}@example.com"),
-        PASSWORD,
+        password,
         person=person,
         is_staff=is_staff,
         full_name=full_name,
         **extra,
     )
+    if is_staff:
+        give_staff_roles(user, roles=roles, teams=teams, second_factor=second_factor)
+    return user
+
+
+def give_staff_roles(
+    user: User,
+    *,
+    roles: Iterable[str] = EVERY_ROLE,
+    teams: Iterable[Team] = (),
+    second_factor: bool = True,
+) -> StaffMember:
+    member = StaffMember.objects.create(user=user, roles=list(roles))
+    member.teams.set(list(teams))
+    if second_factor:
+        TOTPDevice.objects.create(
+            user=user, name="app", confirmed=True, key=STAFF_TOTP_KEY, tolerance=1
+        )
+    return member
 
 
 def registered_user(
@@ -51,5 +87,19 @@ def nominated_individual(provider: Provider, **person_fields: Any) -> User:
     return make_user(person=person, full_name=person.full_name)
 
 
-def staff_member() -> User:
-    return make_user(is_staff=True, full_name="Iris Inspector")
+def staff_member(
+    email: str = "",
+    *,
+    roles: Iterable[str] = EVERY_ROLE,
+    teams: Iterable[Team] = (),
+    full_name: str = "Iris Inspector",
+    second_factor: bool = True,
+) -> User:
+    return make_user(
+        email,
+        is_staff=True,
+        full_name=full_name,
+        roles=roles,
+        teams=teams,
+        second_factor=second_factor,
+    )

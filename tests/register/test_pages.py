@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from portal.accounts.models import User
 from portal.demo.generator import PLANTED_EMAILS
 from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
+from tests import factories as f
 from tests.factories.register_files import generated_register
 from tests.support.browser import (
     assert_accessible,
@@ -32,7 +33,7 @@ def user_for(email: str) -> User:
 
 @pytest.fixture
 def staff() -> User:
-    return User.objects.create_user("inspector@regulator.example", "x" * 20, is_staff=True)
+    return f.staff_member("inspector@regulator.example")
 
 
 # --- Your registration -----------------------------------------------------------------------
@@ -277,7 +278,7 @@ def test_your_registration_is_accessible(page, browser_register):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_search_and_details_are_accessible(page, browser_register):
-    staff = User.objects.create_user("inspector@regulator.example", "x" * 20, is_staff=True)
+    staff = f.staff_member("inspector@regulator.example")
     sign_in_with_session(page, browser_register, staff)
     page.goto(reverse("register:search"))
     assert_accessible(page)

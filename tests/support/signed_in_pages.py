@@ -100,6 +100,7 @@ from tests.factories.register import (
 )
 from tests.factories.register import make_location as make_register_location
 from tests.support.signed_in_applications import add_applications, application_visits
+from tests.support.signed_in_staff import add_staff_admin, staff_admin_posts, staff_admin_visits
 from tests.support.signed_in_webhooks import (
     EXCLUDED_WEBHOOK_PAGES,
     add_webhooks,
@@ -242,7 +243,12 @@ def build_world() -> World:
     rm = registered(RoleType.REGISTERED_MANAGER, p, a, "Rita", "rita.rm@sunrise.example")
     q_ni = registered(RoleType.NOMINATED_INDIVIDUAL, q, None, "Olga", "olga.ni@other.example")
     delegate = make_user("dee.delegate@sunrise.example", full_name="Dee Delegate")
-    staff = make_user("inspector@regulator.example", is_staff=True, full_name="Iris Inspector")
+    staff = make_user(
+        "inspector@regulator.example",
+        is_staff=True,
+        full_name="Iris Inspector",
+        second_factor=False,  # given below, as everyone's is
+    )
     newcomer = make_user("nell.newcomer@example.com", full_name="Nell Newcomer")
     users = {
         "ni": ni,
@@ -355,6 +361,7 @@ def build_world() -> World:
     users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
     second_factors(users["part_holder"])
     add_applications(o, users)
+    add_staff_admin(o, users)
     add_webhooks(o, p, ni)
     return world
 
@@ -830,6 +837,7 @@ EXCLUDED: dict[str, str] = {
     "accounts:password_reset_new_password": "before sign-in: needs a reset code proven in the session",
     "accounts:sign_in_passkey": "before sign-in: needs a pending (password-only) sign-in",
     "accounts:email_change_stop": "signed out: the old address's link, needs a token only the email holds",
+    "staff_invitations:accept": "signed out: the invitee's link, needs a token only the email holds",
     **EXCLUDED_WEBHOOK_PAGES,
 }
 
@@ -978,6 +986,7 @@ def get_visits(world: World) -> list[Visit]:
     )
 
     application_visits(o, each, PROVIDER_SIDE)
+    staff_admin_visits(o, each)
     webhook_visits(o, each, world.p)
 
     # Regulator staff.
@@ -1456,6 +1465,7 @@ def post_actions() -> list[PostAction]:
         staff,
     )
     each("casework:next", _simple("casework:next"), staff)
+    staff_admin_posts(_post, each)
 
     each(
         "accounts:new_recovery_codes",

@@ -1,0 +1,100 @@
+"""What a signed-in regulator account holds as staff, read once per request.
+
+`portal.staff_permissions` asks this module (registered in apps.py) for a principal's
+permissions: the member's roles, whether their access has ended and whether they have a
+confirmed second factor. The answer is kept on the user object, which lives for one request,
+so every later check on that request costs nothing. A signed-in request pays nothing at all:
+the authentication backend (auth.py) reads the standing in the same query as the user; any
+other user object (one a service loaded itself) pays one query, once.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.access import Principal
+from portal.accounts.models import Passkey, User
+from portal.staff.roles import permissions_for_roles
+from portal.staff_permissions import StaffPermission
+
+_CACHE_ATTRIBUTE = "_staff_standing"
+
+
+@dataclass(frozen=True)
+class StaffStanding:
+    """A regulator account's standing as staff, as read at the start of this request."""
+
+    is_member: bool = False
+    roles: tuple[str, ...] = ()
+    ended: bool = False
+    has_second_factor: bool = False
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.is_member and not self.ended and not self.has_second_factor
+
+    @property
+    def permissions(self) -> frozenset[StaffPermission]:
+        # Ended members hold nothing; nor does anyone before a second factor is set up.
+        if not self.is_member or self.ended or not self.has_second_factor:
+            return frozenset()
+        return permissions_for_roles(self.roles)
+
+
+NOT_STAFF = StaffStanding()
+
+
+def _second_factor_annotations(user_field: str) -> dict[str, Any]:
+    return {
+        "staff_has_totp": Exists(
+            TOTPDevice.objects.filter(user_id=OuterRef(user_field), confirmed=True)
+        ),
+        "staff_has_passkey": Exists(Passkey.objects.filter(user_id=OuterRef(user_field))),
+    }
+
+
+def users_with_standing() -> QuerySet[User]:
+    """Users read together with their staff record and second factors (one query)."""
+    return User.objects.select_related("staff_member").annotate(**_second_factor_annotations("pk"))
+
+
+def remember_standing(user: User) -> None:
+    """Keep the standing read by `users_with_standing` on the user for this request."""
+    member = getattr(user, "staff_member", None) if user.is_staff else None
+    standing = NOT_STAFF
+    if member is not None:
+        standing = StaffStanding(
+            is_member=True,
+            roles=tuple(member.roles),
+            ended=member.ended_at is not None,
+            has_second_factor=bool(
+                getattr(user, "staff_has_totp", False) or getattr(user, "staff_has_passkey", False)
+            ),
+        )
+    setattr(user, _CACHE_ATTRIBUTE, standing)
+
+
+def staff_standing(principal: Principal) -> StaffStanding:
+    cached: StaffStanding | None = getattr(principal, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    standing = NOT_STAFF
+    if principal.is_authenticated and principal.is_staff:
+        user = users_with_standing().filter(pk=principal.pk).first()
+        if user is not None:
+            remember_standing(user)
+            standing = getattr(user, _CACHE_ATTRIBUTE)
+    setattr(principal, _CACHE_ATTRIBUTE, standing)
+    return standing
+
+
+def forget_standing(principal: Principal) -> None:
+    """After a change to this user's roles within the request (the next read queries again)."""
+    if hasattr(principal, _CACHE_ATTRIBUTE):
+        delattr(principal, _CACHE_ATTRIBUTE)
+
+
+def staff_permissions_from_roles(principal: Principal) -> frozenset[StaffPermission]:
+    return staff_standing(principal).permissions
