@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,4 +99,31 @@ def migrate(environment: dict[str, str]) -> None:
         cwd=ROOT,
         env=environment,
         check=True,
+    )
+
+
+def make_staff(users: "list[Any]", roles: "tuple[str, ...] | None" = None) -> None:
+    """Give benchmark staff accounts what real staff need to hold permissions: a staff record
+    with roles (every role unless told) and a confirmed authenticator. `is_staff` alone grants
+    nothing."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.staff.models import StaffMember
+    from portal.staff.roles import StaffRole
+
+    held = list(roles or StaffRole.values)
+    StaffMember.objects.bulk_create(
+        [StaffMember(user=user, roles=held) for user in users], ignore_conflicts=True
+    )
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(
+                user=user,
+                name="bench",
+                confirmed=True,
+                key="3132333435363738393031323334353637383930",
+            )
+            for user in users
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        ]
     )

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import database_urls, django_setup, emit, percentile
+from bench._common import database_urls, django_setup, emit, make_staff, percentile
 
 # A database of its own, so other benchmarks' data never changes these numbers.
 # BENCH_APPLICATIONS_DB names another, so two people can run it on one server at once.
@@ -91,6 +91,7 @@ def build(count: int, rebuild: bool) -> User:
             User.objects.create_user(f"assessor{n}@{DOMAIN}", None, is_staff=True)
             for n in range(20)
         ]
+        make_staff(staff)
         applicants = [User.objects.create_user(f"applicant{n}@{DOMAIN}", None) for n in range(200)]
         slugs = [item.slug for item in CATALOGUE.current_types()]
         versions = {item.slug: item.version for item in CATALOGUE.current_types()}
@@ -132,6 +133,7 @@ def build(count: int, rebuild: bool) -> User:
             )
         assert len(set(versions.values())) >= 1
         lead = User.objects.create_user(MARKER_EMAIL, None, is_staff=True)
+        make_staff([lead])
     return lead
 
 

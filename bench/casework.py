@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, percentile
+from bench._common import django_setup, emit, make_staff, percentile
 
 django_setup()
 
@@ -107,6 +107,7 @@ def make_people() -> None:
             user=user, roles=[StaffRole.TEAM_LEADER if leader else StaffRole.INSPECTOR]
         )
         member.teams.add(team)
+    make_staff(users)
 
 
 def generate(count: int, providers: int, locations: int) -> float:

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, percentile
+from bench._common import django_setup, emit, make_staff, percentile
 
 django_setup()
 
@@ -75,6 +75,7 @@ def build_register(run: str) -> tuple[Provider, list[Location], User, User]:
     )
     user = User.objects.create_user(f"ni-{run}@bench.example", None, person=person)
     staff = User.objects.create_user(f"staff-{run}@bench.example", None, is_staff=True)
+    make_staff([staff])
     return provider, locations, user, staff
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, percentile
+from bench._common import django_setup, emit, make_staff, percentile
 
 django_setup()
 
@@ -494,11 +494,12 @@ def generate(count: int, providers: int, locations: int) -> float:
             for statement in MESSAGES_SQL:
                 cursor.execute(statement, {"prefix": f"{PROVIDER_PREFIX}%", "staff": STAFF_COUNT})
             note(f"thread messages in {time.perf_counter() - started:.0f} s")
-        User.objects.create(
+        lead = User.objects.create(
             email=MARKER_EMAIL,
             full_name=f"Queue lead ({count} notifications)",
             is_staff=True,
         )
+        make_staff([lead])
     with connection.cursor() as cursor:
         # Fresh statistics for the planner and a visibility map for index-only scans.
         cursor.execute("VACUUM ANALYZE notifications_notification")

@@ -11,16 +11,13 @@ from django.utils import timezone
 from portal.casework import services
 from portal.casework.deadlines import Deadline
 from portal.casework.models import Case, CaseKind, CaseUrgency
-from portal.staff.models import StaffMember, Team
+from portal.staff.models import Team
 from portal.staff.roles import Sector, StaffRole
 from tests import factories as f
 
 
 def staff(name: str, *roles: str, teams: tuple[Team, ...] = ()) -> Any:
-    user = f.make_user(is_staff=True, full_name=name)
-    member = StaffMember.objects.create(user=user, roles=list(roles))
-    member.teams.set(teams)
-    return user
+    return f.make_user(is_staff=True, full_name=name, roles=roles, teams=teams)
 
 
 def make_world() -> SimpleNamespace:
