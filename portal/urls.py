@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/", include("portal.applications.urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
     path("", include("portal.register.urls")),
+    path("", include("portal.api.urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.applications",
     "portal.casework",
+    "portal.api",
     "portal.home",
     "portal.demo",
 ]
@@ -219,6 +220,15 @@ REQUEST_BODY_LIMIT_BYTES = env_int(
     "REQUEST_BODY_LIMIT_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024
 )
 REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
+# The API takes JSON answers only (files are uploaded beforehand), so a small body.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
+REQUEST_BODY_LIMITS_BY_PREFIX["/api/"] = API_MAX_BODY_BYTES
+# API keys: HMAC key for stored secrets, longest life, warning before expiry, rate limit.
+API_KEY_HMAC_KEY = env_str("API_KEY_HMAC_KEY", CODE_HMAC_KEY)
+API_KEY_MAX_DAYS = 365
+API_KEY_EXPIRY_WARNING_DAYS = 14
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
+API_PAGE_SIZE_MAX = 100
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -387,6 +397,7 @@ SWEEP_HOOKS = [
     "portal.notifications.sweeps.apply_due_changes",
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
+    "portal.api.keys.warn_expiring_keys",
 ]
 # Checks /healthz runs besides the database and worker: name -> function returning a
 # HealthCheck (portal.operations.health). Reported, not counted in "healthy": with the
