@@ -25,16 +25,18 @@ def _count_request(key: ApiKey) -> None:
     window = now.replace(second=0, microsecond=0)
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     rows = ApiKey.objects.filter(pk=key.pk)
-    counted = rows.filter(rate_window_start=window, rate_window_count__lt=limit).update(
-        rate_window_count=F("rate_window_count") + 1, last_used_at=now
-    )
-    if counted:
-        return
-    opened = rows.exclude(rate_window_start=window).update(
-        rate_window_start=window, rate_window_count=1, last_used_at=now
-    )
-    if opened:
-        return
+    # Twice: a request that loses the race to open a new window counts in it instead.
+    for _attempt in range(2):
+        counted = rows.filter(rate_window_start=window, rate_window_count__lt=limit).update(
+            rate_window_count=F("rate_window_count") + 1, last_used_at=now
+        )
+        if counted:
+            return
+        opened = rows.exclude(rate_window_start=window).update(
+            rate_window_start=window, rate_window_count=1, last_used_at=now
+        )
+        if opened:
+            return
     raise RateLimited(retry_after=max(1, RATE_WINDOW_SECONDS - now.second))
 
 

@@ -141,7 +141,11 @@ def _checked(
     context = engine_contexts.engine_context(
         definition, provider.pk, location.pk if location else None
     )
-    stored, problems = answer_checks.checked_answers(definition, body.answers, context, seed)
+    defaults = {"submitter_email": actor.email, "submitter_name": actor.full_name}
+    defaults = {key: value for key, value in defaults.items() if value}
+    stored, problems = answer_checks.checked_answers(
+        definition, body.answers, context, seed, defaults
+    )
     return definition, location, stored, problems
 
 
