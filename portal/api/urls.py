@@ -1,25 +1,32 @@
 """The API key pages (under a provider) and the API at /api/v1/ (django-ninja), each URL
 declared for the walker in tests/test_url_access.py."""
 
+from functools import partial
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from portal.access import ACCESS_ATTRIBUTE, PUBLIC
+from portal.access import ACCESS_ATTRIBUTE
 from portal.api import views
 from portal.api.api import api
 
-# Schema and documentation are deliberately public (they describe, and hold no data); every
-# operation is for API keys ("api.key", checks.py).
-_PUBLIC_NINJA_VIEWS = {"openapi-json"}
+SCHEMA_URL_NAME = "openapi-json"
 
 
 def _declared(patterns: list[Any]) -> list[Any]:
+    """The schema is deliberately public (it describes, and holds no data); every operation
+    is for API keys ("api.key", checks.py)."""
+    declared = []
     for pattern in patterns:
+        if isinstance(pattern, URLPattern) and pattern.name == SCHEMA_URL_NAME:
+            declared.append(path("openapi.json", views.schema, name=SCHEMA_URL_NAME))
+            continue
+        if isinstance(pattern, URLPattern) and isinstance(pattern.callback, partial):
+            continue  # ninja's own landing page: /api/v1/docs is ours
         if isinstance(pattern, URLPattern):
-            access = PUBLIC if pattern.name in _PUBLIC_NINJA_VIEWS else "api.key"
-            setattr(pattern.callback, ACCESS_ATTRIBUTE, access)
-    return patterns
+            setattr(pattern.callback, ACCESS_ATTRIBUTE, "api.key")
+        declared.append(pattern)
+    return declared
 
 
 _ninja_patterns, _app_name, _namespace = api.urls

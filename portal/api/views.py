@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -117,9 +117,16 @@ def api_key_revoke(request: HttpRequest, provider_id: str, key_id: UUID) -> Http
 
 @public
 @require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3 schema, deliberately public like the documentation."""
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1/"))
+
+
+@public
+@require_safe
 def documentation(request: HttpRequest) -> HttpResponse:
     """Deliberately public, like the schema: it documents the API, and holds no data."""
-    schema = api.get_openapi_schema()
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
     operations = [
         {"method": method.upper(), "path": path, **operation}
         for path, methods in schema["paths"].items()
