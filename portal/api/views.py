@@ -74,11 +74,10 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             # The secret is shown on this response only: never stored, never redirected to.
-            response = render(
+            # (Signed-in pages are never cached: PrivatePageCacheMiddleware.)
+            return render(
                 request, "api/key_created.html", {"provider": provider, "created": created}
             )
-            response["Cache-Control"] = "no-store"
-            return response
     return render(
         request,
         "api/key_new.html",
