@@ -1,6 +1,7 @@
 """The API at /api/v1/: django-ninja, keys as Bearer tokens, RFC 9457 problems for every
 refusal, and an OpenAPI 3 schema whose error responses say `application/problem+json`."""
 
+from http import HTTPStatus
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,11 +29,37 @@ each new request; a retry with the same key gets the first answer back, marked
 requests a minute: over it, 429 with `Retry-After`."""
 
 
+# Any operation may answer these (bad input, no key, too many requests); POSTs these too.
+ALWAYS_POSSIBLE = (400, 401, 422, 429)
+POST_ALSO = (409, 413)
+_PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": True,
+    "description": "A new value (a UUID) for each new request; the same value for its retries.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+
+
 class PortalApi(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Ninja's schema, saying what it cannot: errors are problem documents, and every
+        POST takes an Idempotency-Key (read by portal.api.idempotency, not by a parameter,
+        so a missing one gets its own code)."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                if method == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+                responses = operation.setdefault("responses", {})
+                for status in ALWAYS_POSSIBLE + (POST_ALSO if method == "post" else ()):
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {
+                            "description": HTTPStatus(status).phrase,
+                            "content": _PROBLEM,
+                        }
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
