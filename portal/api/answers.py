@@ -83,7 +83,9 @@ def checked_answers(
         if not form.is_valid():
             for field, messages in form.errors.items():
                 for message in messages:
-                    errors.append({"key": _key_of(definition, page.key, field), "message": message})
+                    errors.append(
+                        {"key": _key_of(definition, page.key, field), "message": str(message)}
+                    )
             continue
         stop = engine.stop_reason(page, merged)
         if stop:

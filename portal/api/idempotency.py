@@ -7,6 +7,7 @@ to commit, then replays its answer (one effect). A retry with another body is re
 (api.idempotency_key_reused). A refusal is stored and replayed like a success; a server
 error rolls everything back, so a retry runs again."""
 
+import contextlib
 import hashlib
 import json
 import re
@@ -31,10 +32,8 @@ def request_hash(request: HttpRequest) -> str:
     """Method, path and body; a JSON body in canonical form (key order and spacing do not
     make a different request)."""
     body = request.body
-    try:
+    with contextlib.suppress(ValueError):
         body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        pass
     digest = hashlib.sha256()
     for part in (request.method or "", request.path):
         digest.update(part.encode() + b"\0")

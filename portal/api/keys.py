@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -250,7 +250,8 @@ def warn_expiring_keys() -> int:
 
 def actor_for(key: ApiKey) -> ApiKeyActor:
     """The principal a request made with `key` acts as: its creator, narrowed to the key."""
-    actor = ApiKeyActor.objects.get(pk=key.created_by_id)
+    # The proxy's manager is typed for User; the row it reads is an ApiKeyActor.
+    actor = cast(ApiKeyActor, ApiKeyActor.objects.get(pk=key.created_by_id))
     actor.api_key = key  # type: ignore[attr-defined]
     scope = KeyScope(
         provider_id=key.provider_id,

@@ -198,9 +198,7 @@ def validate_notification(
     actor = actor_of(request)
 
     def check() -> tuple[int, str]:
-        _definition_, _location_, _stored, problems = _checked(
-            actor, _provider(actor, provider_id), body
-        )
+        *_checked_parts, problems = _checked(actor, _provider(actor, provider_id), body)
         return 200, _json(ValidationOut(valid=not problems, errors=problems))  # type: ignore[arg-type]
 
     return run_once(request, key_of(request), check)

@@ -31,7 +31,9 @@ def test_a_manager_makes_a_key_in_the_browser_and_sees_it_once(client, api_world
     client.force_login(api_world.nominated)
     response = _create(client, api_world.provider)
     assert response.status_code == 200
-    secret = re.search(r'value="(ppk_[^"]+)"', response.content.decode()).group(1)
+    shown = re.search(r'value="(ppk_[^"]+)"', response.content.decode())
+    assert shown is not None
+    secret = shown.group(1)
     assert "no-store" in response["Cache-Control"]
     key = ApiKey.objects.get()
     assert secret not in str(ApiKey.objects.values().get())
