@@ -29,7 +29,9 @@ def test_an_answer_sent_with_a_key_appears_in_the_thread(api_world):
     again = api.post(path, {"body": "Again"})
     assert again.status_code == 409
     assert again.json()["code"] == "notifications.question_already_answered"
-    update = api.post(f"/notifications/{notification.reference}/updates", {"body": "Post-mortem booked"})
+    update = api.post(
+        f"/notifications/{notification.reference}/updates", {"body": "Post-mortem booked"}
+    )
     assert update.status_code == 201
     detail = api.get(f"/notifications/{notification.reference}").json()
     assert [m["kind"] for m in detail["thread"]][-3:] == ["question", "answer", "update"]
