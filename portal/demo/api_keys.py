@@ -14,7 +14,7 @@ from portal.register.models import Location
 
 DEMO_KEY_NAME = "Demo care-record system"
 # Demo only (the demo refuses to load outside development): printed on start.
-DEMO_API_KEY = "ppk_00demo00_DemoKeyForSunriseDemoCareNeverUseInProduction00"  # noqa: S105
+DEMO_API_KEY = "ppk_00demo00_DemoKeyForSunriseDemoCareNeverUseInProduction00"
 
 
 def load(location_id: str, logins: list[DemoLogin]) -> list[DemoLogin]:

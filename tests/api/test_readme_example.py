@@ -2,6 +2,7 @@
 notification, the regulator asks a question, and it answers it."""
 
 import re
+import runpy
 import types
 from pathlib import Path
 
@@ -14,21 +15,21 @@ from tests.api.conftest import make_key
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def _example_module(environ: dict[str, str], monkeypatch) -> types.ModuleType:
+def _example_module(environ: dict[str, str], monkeypatch, tmp_path) -> types.SimpleNamespace:
     text = README.read_text()
     start = text.index("An example client (Python, httpx)")
     code = re.search(r"```python\n(.*?)```", text[start:], re.DOTALL)
     assert code is not None
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    module = types.ModuleType("readme_example")
-    exec(compile(code.group(1), "README.md example", "exec"), module.__dict__)
-    return module
+    script = tmp_path / "readme_example.py"
+    script.write_text(code.group(1))
+    return types.SimpleNamespace(**runpy.run_path(str(script), run_name="readme_example"))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_readme_example_sends_a_notification_and_answers_a_question(
-    live_server, api_world, monkeypatch
+    live_server, api_world, monkeypatch, tmp_path
 ):
     secret = make_key(api_world.nominated, api_world.provider)
     example = _example_module(
