@@ -44,7 +44,7 @@ def key_from_secret(secret: str, request: HttpRequest | None = None) -> ApiKey:
     if not secret.startswith(keys.KEY_PREFIX) or len(secret) > 200:
         raise refused(ApiError.KEY_INVALID)
     key = (
-        ApiKey.objects.select_related("provider")
+        ApiKey.objects.select_related("provider", "created_by")
         .filter(secret_hmac=keys.secret_hmac(secret))
         .first()
     )

@@ -13,8 +13,9 @@ import json
 import re
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from portal.api.errors import ApiError, refused
 from portal.api.models import ApiKey, IdempotentRequest
@@ -50,6 +51,28 @@ def idempotency_key_of(request: HttpRequest) -> str:
     return value
 
 
+def _claim(api_key: ApiKey, key: str, digest: str, request: HttpRequest) -> int | None:
+    """Insert the key's row, or wait for a concurrent holder to commit and return None (one
+    statement: INSERT ... ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike)."""
+    meta = IdempotentRequest._meta
+    quote = connection.ops.quote_name
+    columns = ["api_key_id", "key", "request_hash", "method", "path", "content_type"]
+    columns += ["response_body", "created_at"]
+    api_key_id = meta.get_field("api_key").get_db_prep_value(api_key.pk, connection)
+    created_at = meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    values = [api_key_id, key, digest, request.method, request.path[:500], "", "", created_at]
+    # Identifiers from the model, quoted; every value is a parameter.
+    sql = (  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({quote('api_key_id')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def _response(stored: IdempotentRequest, *, replayed: bool) -> HttpResponse:
     response = HttpResponse(
         stored.response_body, status=stored.status_code or 500, content_type=stored.content_type
@@ -64,12 +87,12 @@ def run_once(request: HttpRequest, api_key: ApiKey, operation: Operation) -> Htt
     key = idempotency_key_of(request)
     digest = request_hash(request)
     with transaction.atomic():
-        stored, created = IdempotentRequest.objects.get_or_create(
-            api_key=api_key,
-            key=key,
-            defaults={"request_hash": digest, "method": request.method, "path": request.path},
+        created = _claim(api_key, key, digest, request)
+        stored = IdempotentRequest(
+            pk=created, api_key=api_key, key=key, request_hash=digest, path=request.path
         )
-        if not created:
+        if created is None:
+            stored = IdempotentRequest.objects.get(api_key=api_key, key=key)
             if stored.request_hash != digest:
                 raise refused(ApiError.IDEMPOTENCY_KEY_REUSED)
             return _response(stored, replayed=True)
@@ -84,5 +107,7 @@ def run_once(request: HttpRequest, api_key: ApiKey, operation: Operation) -> Htt
         stored.status_code = status
         stored.response_body = body
         stored.content_type = content_type
-        stored.save(update_fields=["status_code", "response_body", "content_type"])
+        IdempotentRequest.objects.filter(pk=stored.pk).update(
+            status_code=status, response_body=body, content_type=content_type
+        )
         return _response(stored, replayed=False)

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
@@ -38,7 +37,7 @@ from portal.notifications.errors import NotificationError
 from portal.notifications.errors import refused as notification_refused
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.notifications.permissions import can_notify_for, visible_notification
-from portal.organisations.access import can, has_any_access
+from portal.organisations.access import can, provider_access
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Provider
 
@@ -101,9 +100,10 @@ def type_schema(
 
 
 def _provider(actor: ApiKeyActor, provider_id: str) -> Provider:
-    if not has_any_access(actor, provider_id):
+    access = provider_access(actor, provider_id)
+    if access is None:
         raise refused(ApiError.NOT_FOUND, "No such provider in this key's scope.")
-    return Provider.objects.get(pk=provider_id)
+    return access.provider
 
 
 def _definition(body: NotificationIn) -> NotificationType:
@@ -223,29 +223,29 @@ def submit_notification(
         definition, location, stored, problems = _checked(actor, provider, body)
         if problems:
             raise AnswersInvalid(problems)
-        with transaction.atomic():
-            draft = services.start_draft(
-                user=actor,
-                provider=provider,
-                location=location,
-                definition=definition,
-                request=request,
-            )
-            services.save_page(
-                draft_id=draft.pk,
-                user=actor,
-                page_key="all",
-                answers=stored,
-                complete=True,
-                seen_revision=None,
-                request=request,
-            )
-            notification = services.submit_draft(
-                draft_id=draft.pk,
-                user=actor,
-                declaration_confirmed=body.declaration_confirmed,
-                request=request,
-            )
+        # run_once holds the transaction, and a savepoint that a refusal rolls back.
+        draft = services.start_draft(
+            user=actor,
+            provider=provider,
+            location=location,
+            definition=definition,
+            request=request,
+        )
+        services.save_page(
+            draft_id=draft.pk,
+            user=actor,
+            page_key="all",
+            answers=stored,
+            complete=True,
+            seen_revision=None,
+            request=request,
+        )
+        notification = services.submit_draft(
+            draft_id=draft.pk,
+            user=actor,
+            declaration_confirmed=body.declaration_confirmed,
+            request=request,
+        )
         notification.submitted_by = actor
         return 201, _json(notification_out(notification))
 

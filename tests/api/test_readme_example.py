@@ -33,7 +33,7 @@ def test_the_readme_example_sends_a_notification_and_answers_a_question(
 ):
     secret = make_key(api_world.nominated, api_world.provider)
     example = _example_module(
-        {"PORTAL_URL": live_server.url, "PORTAL_API_KEY": secret}, monkeypatch
+        {"PORTAL_URL": live_server.url, "PORTAL_API_KEY": secret}, monkeypatch, tmp_path
     )
     reference = example.send_death_notification(api_world.provider.pk, api_world.location.pk)
     notification = Notification.objects.get()
