@@ -62,8 +62,9 @@ def _claim(api_key: ApiKey, key: str, digest: str, request: HttpRequest) -> int 
     created_at = meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
     values = [api_key_id, key, digest, request.method, request.path[:500], "", "", created_at]
     # Identifiers from the model, quoted; every value is a parameter.
-    sql = (  # noqa: S608
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+    table, names = quote(meta.db_table), ", ".join(quote(c) for c in columns)
+    sql = (
+        f"INSERT INTO {table} ({names}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT ({quote('api_key_id')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}"
     )
