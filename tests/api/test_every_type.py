@@ -19,7 +19,7 @@ TYPES = CATALOGUE.current_types()
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("definition", TYPES, ids=[d.slug for d in TYPES])
-def test_every_type_can_be_sent_through_the_api(world, definition):  # noqa: F811
+def test_every_type_can_be_sent_through_the_api(world, definition):
     ownership = ownership_for(definition)
     provider = world.providers[ownership]
     location = world.locations[ownership] if definition.scope.location else None
