@@ -12,6 +12,7 @@ class ApiError(ErrorCode):
     KEY_EXPIRED = "api.key_expired"
     KEY_NAME_MISSING = "api.key_name_missing"
     KEY_NAME_TOO_LONG = "api.key_name_too_long"
+    KEY_NAME_TAKEN = "api.key_name_taken"
     KEY_NO_PERMISSIONS = "api.key_no_permissions"
     KEY_PERMISSION_NOT_DELEGABLE = "api.key_permission_not_delegable"
     KEY_PERMISSION_NOT_HELD = "api.key_permission_not_held"
@@ -40,6 +41,10 @@ _REFUSALS: dict[ApiError, tuple[str, str | None]] = {
     ApiError.KEY_EXPIRED: ("This API key has expired. Ask a team manager for a new one.", None),
     ApiError.KEY_NAME_MISSING: ("Enter a name for the key", "name"),
     ApiError.KEY_NAME_TOO_LONG: ("The name must be 80 characters or fewer", "name"),
+    ApiError.KEY_NAME_TAKEN: (
+        "There is already a key with this name. Choose another name, or revoke that key first",
+        "name",
+    ),
     ApiError.KEY_NO_PERMISSIONS: ("Choose what the key may do", "permissions"),
     ApiError.KEY_PERMISSION_NOT_DELEGABLE: (
         "A key can never sign declarations: only a registered person can.",

@@ -122,6 +122,14 @@ def create_key(
     chosen_permissions = set(permissions)
     chosen_locations = set(location_ids)
     _check_grant(actor, provider, chosen_permissions, chosen_locations)
+    # One usable key per name: a double-clicked form, or two at once, make one key (the
+    # provider's row lock puts the second after the first).
+    Provider.objects.select_for_update().filter(pk=provider.pk).first()
+    same_name = ApiKey.objects.filter(
+        provider=provider, name=name, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if same_name.exists():
+        raise refused(ApiError.KEY_NAME_TAKEN)
     lookup = secrets.token_hex(4)
     secret = f"{KEY_PREFIX}{lookup}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(

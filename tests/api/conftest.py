@@ -1,6 +1,7 @@
 """A provider with two locations, its nominated individual and a registered manager, another
 provider, and helpers to make keys and call the API with them."""
 
+import itertools
 import json
 import uuid
 from dataclasses import dataclass
@@ -52,17 +53,21 @@ def api_world(db) -> ApiWorld:
     )
 
 
+_key_numbers = itertools.count(1)
+
+
 def make_key(
     actor: User,
     provider: Provider,
     permissions: Any = None,
     locations: tuple[Location, ...] = (),
     days: int = 365,
+    name: str = "",
 ) -> str:
     created = keys.create_key(
         actor=actor,
         provider=provider,
-        name="Care records",
+        name=name or f"Care records {next(_key_numbers)}",
         permissions=sorted(permissions or DELEGABLE_PERMISSIONS),
         location_ids=[location.pk for location in locations],
         expires_in_days=days,

@@ -215,3 +215,24 @@ def test_missing_and_forged_keys_get_401(client, api_world, header):
 def test_a_session_cookie_is_not_an_api_credential(client, api_world):
     client.force_login(api_world.nominated)
     assert client.get("/api/v1/types").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_key_form_makes_one_key(client, api_world):
+    client.force_login(api_world.nominated)
+    assert _create(client, api_world.provider).status_code == 200
+    again = _create(client, api_world.provider)
+    assert again.status_code == 400
+    assert "There is already a key with this name" in again.content.decode()
+    assert ApiKey.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_keys_of_one_name_at_once_make_one(api_world):
+    def create():
+        return make_key(api_world.nominated, api_world.provider, name="Nourish")
+
+    results = run_copies(create, 3)
+    assert sum(1 for r in results if isinstance(r, str)) == 1
+    assert {r.code for r in results if isinstance(r, ServiceError)} == {"api.key_name_taken"}
+    assert ApiKey.objects.count() == 1
