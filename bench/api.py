@@ -14,8 +14,10 @@ What runs (all on loopback):
 
 Metrics: api_submit_p50_ms / api_submit_p99_ms (the first request's latency, client side),
 api_retry_p50_ms (the replay), api_duplicates (notifications beyond one per intent, counted
-in the database, plus retries that named another reference), api_lost (intents with no
-notification, or answered with anything but 201), with the load average before and after.
+in the database, plus retries that named another reference), api_lost (references the
+client was given that the database does not hold), api_unanswered (intents neither attempt
+got a 201 for, e.g. client timeouts under overload: a client would retry them again), with
+the load average before and after.
 
 Run alone (any PostgreSQL server; the database is its own):
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/api.py
@@ -169,7 +171,7 @@ def main() -> int:
         def call(body: bytes, key: str) -> tuple[int, float, str]:
             at = time.monotonic()
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 connection.request(
                     "POST",
                     path,
@@ -214,13 +216,22 @@ def main() -> int:
 
         stored, references = count_notifications(database_url)
         accepted = {i for i, (status, _, _) in first.items() if status == 201}
-        mismatched = sum(1 for i in accepted if retry[i][0] != 201 or retry[i][2] != first[i][2])
-        lost = sum(
-            1
-            for i in range(total)
-            if not ({first.get(i, (0, 0, ""))[2], retry.get(i, (0, 0, ""))[2]} - {""}) & references
+        # A duplicate: more notifications than intents, or a retry naming another reference.
+        other_reference = sum(
+            1 for i in accepted if retry[i][0] == 201 and retry[i][2] and retry[i][2] != first[i][2]
         )
-        duplicates = max(0, stored - total) + mismatched
+        duplicates = max(0, stored - total) + other_reference
+        # Lost: the client was told a reference (first answer or retry) that does not exist.
+        told = {
+            answer[2]
+            for answers in (first.values(), retry.values())
+            for answer in answers
+            if answer[0] == 201
+        }
+        lost = len(told - references)
+        unanswered = sum(
+            1 for i in range(total) if first.get(i, (0,))[0] != 201 and retry.get(i, (0,))[0] != 201
+        )
         latencies = [ms for status, ms, _ in first.values() if status == 201]
         replays = [ms for status, ms, _ in retry.values() if status == 201]
         config = {
@@ -242,6 +253,8 @@ def main() -> int:
         emit("api_submit_p99_ms", percentile(latencies, 0.99) if latencies else float("nan"), "ms")
         emit("api_retry_p50_ms", percentile(replays, 0.50) if replays else float("nan"), "ms")
         emit("api_submit_errors", total - len(accepted), "requests")
+        emit("api_unanswered", unanswered, "intents", note="neither attempt answered 201")
+        emit("api_stored", stored, "notifications")
         emit("api_duplicates", duplicates, "notifications")
         emit("api_lost", lost, "notifications")
         return 0 if lost == 0 and duplicates == 0 else 1
