@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import database_urls, emit, free_port, percentile, wait_for_http  # noqa: E402
+from bench.signup_codes import cpu_seconds  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -255,6 +256,9 @@ def main() -> int:
         emit("api_submit_errors", total - len(accepted), "requests")
         emit("api_unanswered", unanswered, "intents", note="neither attempt answered 201")
         emit("api_stored", stored, "notifications")
+        requests = len(first) + len(retry)
+        web_cpu_ms = cpu_seconds(server.pid) * 1000
+        emit("api_web_cpu_ms_per_request", round(web_cpu_ms / max(requests, 1), 2), "ms")
         emit("api_duplicates", duplicates, "notifications")
         emit("api_lost", lost, "notifications")
         return 0 if lost == 0 and duplicates == 0 else 1
