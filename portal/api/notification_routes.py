@@ -25,6 +25,7 @@ from portal.api.schemas import (
     NotificationIn,
     NotificationOut,
     NotificationPage,
+    Problem,
     TypeSummary,
     UpdateIn,
     ValidationOut,
@@ -48,8 +49,7 @@ ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
 
 
 def errors(*statuses: int) -> dict[int, Any]:
-    from portal.api.schemas import Problem
-
+    """The problem responses an operation documents (api.py adds those any may give)."""
     return {status: Problem for status in statuses}
 
 

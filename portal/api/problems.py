@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from portal.api.errors import ApiError
+from portal.api.errors import ApiError, refused
 from portal.errors import ErrorCode, ServiceError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -44,8 +44,6 @@ def status_for(code: ErrorCode) -> int:
 
 class RateLimited(ServiceError):
     def __init__(self, retry_after: int) -> None:
-        from portal.api.errors import refused
-
         base = refused(ApiError.RATE_LIMITED)
         super().__init__(base.code, base.message)
         self.retry_after = retry_after
@@ -55,8 +53,6 @@ class AnswersInvalid(ServiceError):
     """Answers that fail validation, each error against its answer's key."""
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
-        from portal.api.errors import refused
-
         base = refused(ApiError.ANSWERS_INVALID)
         super().__init__(base.code, base.message, field=base.field)
         self.errors = errors

@@ -4,7 +4,7 @@ of its applications, as this key may see them."""
 from django.http import HttpRequest
 from ninja import Router
 
-from portal.api.auth import actor_of
+from portal.api.auth import actor_of, key_of
 from portal.api.errors import ApiError, refused
 from portal.api.notification_routes import errors
 from portal.api.schemas import (
@@ -92,7 +92,12 @@ def registration(request: HttpRequest, provider_id: str) -> RegistrationOut:
 )
 def applications(request: HttpRequest, provider_id: str) -> list[ApplicationOut]:
     provider = _provider(request, provider_id)
-    rows = visible_to(actor_of(request)).filter(provider=provider).order_by("-updated_at")[:200]
+    rows = visible_to(actor_of(request)).filter(provider=provider)
+    key = key_of(request)
+    if key.location_ids:
+        # visible_to also lists the creator's own applications: keep the key's locations.
+        rows = rows.filter(location_id__in=key.location_ids)
+    rows = rows.order_by("-updated_at")[:200]
     return [
         ApplicationOut(
             reference=a.reference,
