@@ -86,6 +86,8 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponse:
             "key_form": key_form,
             "access_form": access_form,
             "locations_form": locations_form,
+            # The layout's error summary (and "Error:" title) reads them all.
+            "forms": [key_form, access_form, locations_form],
         },
         status=400 if request.method == "POST" else 200,
     )
