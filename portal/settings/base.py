@@ -223,6 +223,8 @@ REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
 # The API takes JSON answers only (files are uploaded beforehand), so a small body.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
 REQUEST_BODY_LIMITS_BY_PREFIX["/api/"] = API_MAX_BODY_BYTES
+# Prefixes whose refused bodies are answered as problem documents with this code.
+REQUEST_BODY_PROBLEM_CODES = {"/api/": "api.body_too_large"}
 # API keys: HMAC key for stored secrets, longest life, warning before expiry, rate limit.
 API_KEY_HMAC_KEY = env_str("API_KEY_HMAC_KEY", CODE_HMAC_KEY)
 API_KEY_MAX_DAYS = 365

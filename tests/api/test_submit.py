@@ -128,4 +128,7 @@ def test_broken_json_and_oversized_bodies_are_refused(api_world, settings):
     assert api.post(path, b"{not json").status_code in (400, 422)
     big = submission(api_world.location)
     big["answers"]["padding"] = "x" * (settings.API_MAX_BODY_BYTES + 1)
-    assert api.post(path, big).status_code == 413
+    too_large = api.post(path, big)
+    assert too_large.status_code == 413
+    assert too_large["Content-Type"] == "application/problem+json"
+    assert too_large.json()["code"] == "api.body_too_large"
