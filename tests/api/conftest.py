@@ -3,6 +3,7 @@ provider, and helpers to make keys and call the API with them."""
 
 import itertools
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from portal.accounts import sessions
 from portal.accounts.models import User
 from portal.api import keys
 from portal.notifications import engine_contexts
@@ -54,6 +56,14 @@ def api_world(db) -> ApiWorld:
 
 
 _key_numbers = itertools.count(1)
+
+
+def sign_in_recently(client: Client, user: User) -> None:
+    """Signed in, with the password confirmed just now (the key pages ask for it)."""
+    client.force_login(user)
+    session = client.session
+    session[sessions.REAUTH_AT] = time.time()
+    session.save()
 
 
 def make_key(

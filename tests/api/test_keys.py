@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.accounts import sessions
 from portal.api import keys
 from portal.api.models import ApiKey
 from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
 from portal.errors import ServiceError
 from portal.organisations.permissions import Permission
-from tests.api.conftest import Api, make_key
+from tests.api.conftest import Api, make_key, sign_in_recently
 from tests.support.concurrency import run_copies
 
 
@@ -28,7 +29,7 @@ def _create(client, provider, **fields):
 
 @pytest.mark.django_db
 def test_a_manager_makes_a_key_in_the_browser_and_sees_it_once(client, api_world):
-    client.force_login(api_world.nominated)
+    sign_in_recently(client, api_world.nominated)
     response = _create(client, api_world.provider)
     assert response.status_code == 200
     shown = re.search(r'value="(ppk_[^"]+)"', response.content.decode())
@@ -75,7 +76,7 @@ def test_a_manager_makes_a_key_in_the_browser_and_sees_it_once(client, api_world
     ],
 )
 def test_bad_key_forms_say_what_is_wrong_and_keep_the_answers(client, api_world, fields, message):
-    client.force_login(api_world.nominated)
+    sign_in_recently(client, api_world.nominated)
     response = _create(client, api_world.provider, **fields)
     if message is None:  # stored as text, shown escaped
         assert response.status_code == 200
@@ -130,7 +131,7 @@ def test_a_revoked_key_is_refused_from_its_next_request_and_the_managers_are_tol
     api = Api(secret)
     assert api.get("/types").status_code == 200
     key = ApiKey.objects.get()
-    client.force_login(api_world.nominated)
+    sign_in_recently(client, api_world.nominated)
     url = reverse("api_pages:api_key_revoke", args=[api_world.provider.pk, key.pk])
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
@@ -213,13 +214,13 @@ def test_missing_and_forged_keys_get_401(client, api_world, header):
 
 @pytest.mark.django_db
 def test_a_session_cookie_is_not_an_api_credential(client, api_world):
-    client.force_login(api_world.nominated)
+    sign_in_recently(client, api_world.nominated)
     assert client.get("/api/v1/types").status_code == 401
 
 
 @pytest.mark.django_db
 def test_a_double_submitted_key_form_makes_one_key(client, api_world):
-    client.force_login(api_world.nominated)
+    sign_in_recently(client, api_world.nominated)
     assert _create(client, api_world.provider).status_code == 200
     again = _create(client, api_world.provider)
     assert again.status_code == 400
@@ -236,3 +237,22 @@ def test_two_keys_of_one_name_at_once_make_one(api_world):
     assert sum(1 for r in results if isinstance(r, str)) == 1
     assert {r.code for r in results if isinstance(r, ServiceError)} == {"api.key_name_taken"}
     assert ApiKey.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_making_or_revoking_a_key_asks_for_the_password_again(client, api_world):
+    make_key(api_world.nominated, api_world.provider)
+    key = ApiKey.objects.get()
+    client.force_login(api_world.nominated)
+    session = client.session
+    session.pop(sessions.REAUTH_AT, None)
+    session.save()
+    for name, args in (
+        ("api_pages:api_key_new", [api_world.provider.pk]),
+        ("api_pages:api_key_revoke", [api_world.provider.pk, key.pk]),
+    ):
+        response = client.post(reverse(name, args=args), {"name": "x"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert ApiKey.objects.count() == 1
+    assert ApiKey.objects.get().revoked_at is None

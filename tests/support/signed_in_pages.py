@@ -973,8 +973,13 @@ def get_visits(world: World) -> list[Visit]:
     member_a = {**p, "membership_id": o["member_a"].pk}
     each("organisations:member", kwargs=member_a)
     each("api_pages:api_keys", ("ni",), kwargs=p)
-    each("api_pages:api_key_new", ("ni",), kwargs=p)
-    each("api_pages:api_key_revoke", ("ni",), kwargs={**p, "key_id": o["api_key"].pk})
+    each("api_pages:api_key_new", ("ni",), kwargs=p, session=recently_reauthenticated())
+    each(
+        "api_pages:api_key_revoke",
+        ("ni",),
+        kwargs={**p, "key_id": o["api_key"].pk},
+        session=recently_reauthenticated(),
+    )
     each("api_pages:documentation", ("ni",))
     each("organisations:member", ("ni",), kwargs={**p, "membership_id": o["member_whole"].pk})
     for action in ("member_change", "member_suspend", "member_remove"):
