@@ -124,3 +124,21 @@ def test_the_printed_demo_api_key_sends_a_notification_for_the_demo_location(log
         {"type": "death", "location_id": location.pk, "answers": death_answers(location)},
     )
     assert sent.status_code == 201, sent.content
+
+
+def test_the_group_has_a_webhook_endpoint_with_deliveries_in_its_log(logins, client, settings):
+    from portal.webhooks.models import Delivery, Endpoint
+
+    group = Provider.objects.get(pk=showcase.GROUP_PROVIDERS[0][0])
+    endpoint = Endpoint.objects.get(provider=group)
+    kinds = set(Delivery.objects.filter(endpoint=endpoint).values_list("event_type", flat=True))
+    assert {"webhook.test", "notification.decided", "application.stage_changed"} <= kinds
+    assert endpoint.url.endswith("/dev/webhook-receiver/")
+    # What `make run` does: the worker posts to the portal's own development receiver.
+    settings.WEBHOOKS_DEV_RECEIVER = True
+    assert client.post("/dev/webhook-receiver/").status_code == 204
+    settings.WEBHOOKS_DEV_RECEIVER = False
+    assert client.post("/dev/webhook-receiver/").status_code == 404
+    assert client.get("/dev/webhook-receiver/").status_code == 404
+    settings.WEBHOOKS_DEV_RECEIVER = True
+    assert client.get("/dev/webhook-receiver/").status_code == 405

@@ -88,6 +88,12 @@ from portal.register.models import (
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 from tests.support.signed_in_applications import add_applications, application_visits
+from tests.support.signed_in_webhooks import (
+    EXCLUDED_WEBHOOK_PAGES,
+    add_webhooks,
+    webhook_posts,
+    webhook_visits,
+)
 
 PROVIDER_SIDE = ("ni", "rm", "delegate")
 # Permissions as memberships store them: the "notifications" access level, and everything.
@@ -395,6 +401,7 @@ def build_world() -> World:
     users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
     second_factors(users["part_holder"])
     add_applications(o, users)
+    add_webhooks(o, p, ni)
     return world
 
 
@@ -886,6 +893,7 @@ EXCLUDED: dict[str, str] = {
     "accounts:password_reset_new_password": "before sign-in: needs a reset code proven in the session",
     "accounts:sign_in_passkey": "before sign-in: needs a pending (password-only) sign-in",
     "accounts:email_change_stop": "signed out: the old address's link, needs a token only the email holds",
+    **EXCLUDED_WEBHOOK_PAGES,
 }
 
 
@@ -1041,6 +1049,7 @@ def get_visits(world: World) -> list[Visit]:
     )
 
     application_visits(o, each, PROVIDER_SIDE)
+    webhook_visits(o, each, world.p)
 
     # Regulator staff.
     staff = ("staff",)
@@ -1490,4 +1499,5 @@ def post_actions() -> list[PostAction]:
         ),
         ("staff",),
     )
+    webhook_posts(each, _post, lambda world: world.p)
     return actions
