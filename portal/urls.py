@@ -15,7 +15,9 @@ urlpatterns = [
     path("uploads/notifications/", include("portal.notifications.upload_urls")),
     path("regulator/notifications/", include("portal.notifications.staff_urls")),
     path("applications/", include("portal.applications.urls")),
+    path("uploads/applications/", include("portal.applications.upload_urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
+    path("regulator/cases/", include("portal.casework.urls")),
     path("", include("portal.register.urls")),
     path("", include("portal.api.urls")),
 ]

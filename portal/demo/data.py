@@ -7,6 +7,7 @@ from django.db import transaction
 
 from portal.accounts.models import User
 from portal.demo import api_keys, showcase
+from portal.demo import casework as demo_casework
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
@@ -26,14 +27,17 @@ def load() -> list[DemoLogin]:
     refuse_outside_development()
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
-    if not User.objects.filter(email=staff_email).exists():
-        User.objects.create_user(
+    staff = User.objects.filter(email=staff_email).first()
+    if staff is None:
+        staff = User.objects.create_user(
             staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
         )
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
+    demo_casework.ensure_teams(staff)
     load_register()
     logins = load_demo_accounts(logins)
     logins += showcase.load()
+    demo_casework.assign_some(staff)
     return api_keys.load(showcase.DEMO_LOCATION_ID, logins)
 
 

@@ -4,30 +4,17 @@ from typing import Any
 
 from django import forms
 
-from portal.forms.vocabulary import LONG_TEXT_MAX
+from portal.forms.fields import long_text
 from portal.frontend.govuk_fields import GovukDateField, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import normalise
 from portal.organisations.forms import ProviderChoiceForm
+from portal.register.location_picker import LocationField, is_picker_step, options_of
 from portal.register.models import Location
 
 PROVIDER_AS_A_WHOLE = "provider"
-
-
-def _long_text(label: str, required_error: str, subject: str, hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=LONG_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={
-            "required": required_error,
-            "max_length": f"{subject} must be {LONG_TEXT_MAX:,} characters or fewer",
-            "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
-        },
-    )
 
 
 class ChooseProviderForm(ProviderChoiceForm):
@@ -37,25 +24,34 @@ class ChooseProviderForm(ProviderChoiceForm):
 
 
 class ChooseLocationForm(forms.Form):
-    location = radios(
-        "Which location is this notification about?",
-        "Select the location this notification is about",
+    """Radios for a few locations; the location picker (search, groupings, pages of radios)
+    for many. A POST from a picker button is a step, not an answer: shown again, unjudged."""
+
+    location = LocationField(
+        label="Which location is this notification about?",
+        error_messages={
+            "required": "Select the location this notification is about",
+            "invalid_choice": "Select the location this notification is about",
+        },
     )
 
-    def __init__(self, *args: Any, locations: list[Location], whole_provider: bool, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *, locations: list[Location], whole_provider: bool):
+        super().__init__(None if is_picker_step(data) else data)
         field = self.fields["location"]
-        options: list[tuple[str, str]] = [(loc.pk, loc.name) for loc in locations]
+        assert isinstance(field, LocationField)
+        extra: list[tuple[str, str]] = []
         hints = {loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines}
         if whole_provider:
-            options.append(("divider", "or"))
-            options.append((PROVIDER_AS_A_WHOLE, "The provider as a whole"))
+            extra = [("divider", "or"), (PROVIDER_AS_A_WHOLE, "The provider as a whole")]
             hints[PROVIDER_AS_A_WHOLE] = (
                 "For changes to the provider’s registered details, such as its name, "
                 "directors or nominated individual"
             )
-        field.choices = options  # type: ignore[attr-defined]
-        field.choice_hints = hints  # type: ignore[attr-defined]
+        provider_id = locations[0].provider_id if locations else ""
+        field.offer(
+            options_of(locations), data=data, initial_ids=[], provider_id=provider_id, extra=extra
+        )
+        field.choice_hints = hints
 
 
 class ChooseTypeForm(forms.Form):
@@ -148,7 +144,7 @@ class HistoryFilterForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    body = _long_text(
+    body = long_text(
         "What new information do you have?",
         "Enter the new information",
         "New information",
@@ -157,11 +153,11 @@ class UpdateForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    body = _long_text("Your answer", "Enter your answer", "Your answer")
+    body = long_text("Your answer", "Enter your answer", "Your answer")
 
 
 class QuestionForm(forms.Form):
-    body = _long_text(
+    body = long_text(
         "What do you need to ask the provider?",
         "Enter your question for the provider",
         "Your question",
@@ -169,7 +165,7 @@ class QuestionForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = _long_text(
+    reason = long_text(
         "Why are you rejecting this change?",
         "Enter the reason for rejecting the change",
         "The reason",

@@ -1,13 +1,14 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from portal.access import Principal
+from portal.access import Account, Principal
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -26,9 +27,6 @@ from portal.organisations.models import (
 )
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Provider, RoleAssignment, RoleType
-
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
@@ -74,6 +72,31 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
+
+
+def filter_memberships(
+    memberships: QuerySet[Membership],
+    *,
+    text: str = "",
+    location: str = "",
+    permissions: Iterable[str] = (),
+) -> QuerySet[Membership]:
+    """Members matching the team page's filters: `text` in their name or email; able to act
+    at a location whose name contains `location` or whose ID it is (whole-provider members
+    act everywhere); holding every one of `permissions`."""
+    if text:
+        memberships = memberships.filter(
+            Q(user__email__icontains=text) | Q(user__full_name__icontains=text)
+        )
+    if location:
+        at = Location.objects.filter(
+            Q(pk__iexact=location) | Q(name__icontains=location), memberships=OuterRef("pk")
+        )
+        memberships = memberships.filter(Q(whole_provider=True) | Exists(at))
+    wanted = sorted(permissions)
+    if wanted:
+        memberships = memberships.filter(permissions__contains=wanted)
+    return memberships
 
 
 def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitation]:
@@ -141,7 +164,7 @@ class RegisteredPerson:
     roles: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     whole_provider: bool = False
-    account: "User | None" = None
+    account: Account | None = None
 
 
 def registered_people(user: Principal, provider: Provider) -> list[RegisteredPerson]:
@@ -186,7 +209,7 @@ def registered_people(user: Principal, provider: Provider) -> list[RegisteredPer
     return list(people.values())
 
 
-def team_manager_users(provider: Provider) -> list["User"]:
+def team_manager_users(provider: Provider) -> list[Account]:
     """Accounts that can manage some of this provider's team (to tell them about requests)."""
     person_ids = (
         RoleAssignment.objects.live()

@@ -22,6 +22,7 @@ bench/signed_in_pages.py (server time and throughput), so both cover the same pa
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,8 @@ from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSe
 from portal.accounts.services import email_change
 from portal.api import keys as api_keys
 from portal.audit.models import AuditEvent
+from portal.casework import services as case_services
+from portal.casework.models import Case, CaseKind
 from portal.emails.models import OutboxMessage
 from portal.forms import engine
 from portal.forms.models import DraftStatus
@@ -85,8 +88,18 @@ from portal.register.models import (
     RoleType,
     ServiceType,
 )
+from portal.staff.models import StaffMember
 from tests.factories.accounts import PASSWORD, make_user
-from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
+from tests.factories.organisations import make_membership
+from tests.factories.register import (
+    GP_SERVICE,
+    MENTAL_HEALTH_HOSPITAL,
+    MHA_ACTIVITY,
+    give_role,
+    make_person,
+    make_provider,
+)
+from tests.factories.register import make_location as make_register_location
 from tests.support.signed_in_applications import add_applications, application_visits
 from tests.support.signed_in_webhooks import (
     EXCLUDED_WEBHOOK_PAGES,
@@ -132,40 +145,14 @@ class World:
 # ---------------------------------------------------------------------------------------
 
 
-def _activity() -> RegulatedActivity:
-    activity, _ = RegulatedActivity.objects.get_or_create(
-        name=MHA_ACTIVITY, defaults={"code": "RA-MHA"}
-    )
-    return activity
-
-
-def _service_types() -> list[ServiceType]:
-    return [
-        ServiceType.objects.get_or_create(name=name)[0]
-        for name in (MENTAL_HEALTH_HOSPITAL, GP_SERVICE)
-    ]
-
-
-def make_provider(name: str, ownership_type: str = "Organisation") -> Provider:
-    number = _next()
-    return Provider.objects.create(
-        id=f"1-7{number:08d}", name=f"{name} {number}", ownership_type=ownership_type
-    )
-
-
 def make_location(provider: Provider, name: str) -> Location:
-    number = _next()
-    location = Location.objects.create(
-        id=f"1-6{number:09d}",
-        provider=provider,
-        name=f"{name} {number}",
-        address_line_1=f"{number} High Street",
-        town_city="Oldham",
-        postal_code="OL1 1AA",
+    """A location with the activity and service types every notification type applies to."""
+    return make_register_location(
+        provider,
+        name,
+        activities=(MHA_ACTIVITY,),
+        service_types=(MENTAL_HEALTH_HOSPITAL, GP_SERVICE),
     )
-    location.activities.add(_activity())
-    location.service_types.add(*_service_types())
-    return location
 
 
 def second_factors(user: User) -> None:
@@ -180,33 +167,9 @@ def second_factors(user: User) -> None:
 def registered(
     role: str, provider: Provider, location: Location | None, given: str, email: str
 ) -> User:
-    number = _next()
-    person = Person.objects.create(
-        person_ref=f"P{number:08d}", given_name=given, family_name=f"Example{number}", email=email
-    )
-    RoleAssignment.objects.create(person=person, role=role, provider=provider, location=location)
+    person = make_person(email, given)
+    give_role(person, role, provider, location)
     return make_user(email, person, full_name=person.full_name)
-
-
-def member(
-    user: User,
-    provider: Provider,
-    permissions: list[str],
-    locations: list[Location] | None,
-    granted_by: User | None,
-    **extra: Any,
-) -> Membership:
-    membership = Membership.objects.create(
-        user=user,
-        provider=provider,
-        whole_provider=locations is None,
-        permissions=permissions,
-        granted_by=granted_by,
-        **extra,
-    )
-    if locations:
-        membership.locations.set(locations)
-    return membership
 
 
 def provider_for(world: World, definition: NotificationType) -> Provider:
@@ -295,10 +258,10 @@ def build_world() -> World:
         second_factors(user)
 
     # The team: the delegate holds every access level at A and B (and something at P2).
-    member(delegate, p, EVERY_LEVEL, [a, b], ni)
-    member(delegate, p2, NOTIFY, None, ni)
+    make_membership(delegate, p, EVERY_LEVEL, [a, b], ni)
+    make_membership(delegate, p2, NOTIFY, None, ni)
     o = world.objects
-    o["member_a"] = member(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
+    o["member_a"] = make_membership(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
     o["api_key"] = api_keys.create_key(
         actor=ni,
         provider=p,
@@ -307,10 +270,10 @@ def build_world() -> World:
         location_ids=[],
         expires_in_days=365,
     ).key
-    o["member_whole"] = member(
+    o["member_whole"] = make_membership(
         make_user("wendy.whole@sunrise.example"), p, ["view_submissions"], None, ni
     )
-    o["member_suspended"] = member(
+    o["member_suspended"] = make_membership(
         make_user("sue.suspended@sunrise.example"),
         p,
         NOTIFY,
@@ -468,8 +431,9 @@ def _new_locations(provider: Provider, count: int, batch: int, name: str) -> lis
     )
     through_a = Location.activities.through
     through_s = Location.service_types.through
-    activity = _activity()
-    service_types = _service_types()
+    # Those of the world's own locations (make_location above).
+    activity = RegulatedActivity.objects.get(name=MHA_ACTIVITY)
+    service_types = list(ServiceType.objects.filter(name__in=(MENTAL_HEALTH_HOSPITAL, GP_SERVICE)))
     _bulk(
         through_a,
         [through_a(location_id=loc.pk, regulatedactivity_id=activity.pk) for loc in locations],
@@ -975,6 +939,7 @@ def get_visits(world: World) -> list[Visit]:
     }
     for step in ("invite_access", "invite_locations", "invite_check"):
         each(f"organisations:{step}", kwargs=p, session=invite_answers)
+    each("organisations:location_search", kwargs=p, query="q=Sunrise")
     invitation = {**p, "invitation_id": o["invitation_a"].pk}
     each("organisations:invitation_detail", kwargs=invitation)
     each("organisations:invitation_cancel", kwargs=invitation)
@@ -1077,6 +1042,10 @@ def get_visits(world: World) -> list[Visit]:
             staff,
             kwargs={**sent_application, "action_slug": action},
         )
+    for queue in ("casework:mine", "casework:team", "casework:unassigned", "casework:all"):
+        each(queue, staff)
+    each("casework:all", staff, query="due=overdue&search=Sunrise")
+    each("casework:case", staff, kwargs={"case_id": _case_of(o["absence"]).pk})
     return visits
 
 
@@ -1112,7 +1081,9 @@ def _invite_key(world: World) -> str:
 
 def _fresh_member(world: World, status: str = MembershipStatus.ACTIVE, **extra: Any) -> Membership:
     user = make_user(f"fresh{_next()}@sunrise.example")
-    return member(user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra)
+    return make_membership(
+        user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra
+    )
 
 
 def _fresh_invitation(world: World) -> Invitation:
@@ -1346,6 +1317,35 @@ def _staff_action(name: str, slug: str, data: dict[str, Any]) -> Callable[[World
     return prepare
 
 
+def _case_of(notification: Notification) -> Case:
+    return Case.objects.get(
+        kind=CaseKind.NOTIFICATION,
+        subject_type=notification._meta.label_lower,
+        subject_id=str(notification.pk),
+    )
+
+
+def _case_action(
+    name: str, data: Callable[[int, int], dict[str, Any]]
+) -> Callable[[World, str], Visit]:
+    """A case page's POST on the case of a fresh notification; the actor is a staff member
+    (so a colleague to give it to)."""
+
+    def prepare(world: World, actor: str) -> Visit:
+        staff = world.users[actor]
+        StaffMember.objects.get_or_create(user=staff)
+        case = _case_of(submitted(world, "police"))
+        if name == "release":
+            case_services.take(case_id=case.pk, staff=staff)
+        if name == "reassign":
+            return _post("casework:reassign", actor, data=data(case.pk, staff.pk))
+        return _post(
+            f"casework:{name}", actor, kwargs={"case_id": case.pk}, data=data(case.pk, staff.pk)
+        )
+
+    return prepare
+
+
 def _decide_factor_reset(world: World, actor: str) -> Visit:
     reset = SecondFactorResetRequest.objects.create(
         user=make_user(f"lost{_next()}@sunrise.example"),
@@ -1476,6 +1476,22 @@ def post_actions() -> list[PostAction]:
         staff,
     )
     each("accounts:staff_factor_reset", _decide_factor_reset, staff)
+    each("casework:take", _case_action("take", lambda case, me: {}), staff)
+    each("casework:release", _case_action("release", lambda case, me: {}), staff)
+    each("casework:give", _case_action("give", lambda case, me: {"colleague": me}), staff)
+    each(
+        "casework:add_note",
+        _case_action(
+            "add_note", lambda case, me: {"body": "Rang the home", "submission_key": uuid.uuid4()}
+        ),
+        staff,
+    )
+    each(
+        "casework:reassign",
+        _case_action("reassign", lambda case, me: {"cases": [case], "colleague": me}),
+        staff,
+    )
+    each("casework:next", _simple("casework:next"), staff)
 
     each(
         "accounts:new_recovery_codes",
