@@ -134,7 +134,6 @@ def _group() -> User:
                     "town_city": town,
                     "region": "Yorkshire and The Humber",
                     "postal_code": f"LS{number} 1AB",
-                    "region": "Yorkshire and the Humber",
                     "local_authority": AUTHORITIES.get(town, town),
                 },
             )

@@ -131,7 +131,7 @@ def add_many_locations(provider: Provider, count: int, *, start: int = 0) -> lis
             name=f"Branch {start + number:04d}",
             town_city=TOWNS[number % len(TOWNS)],
             postal_code=f"LS{number % 9 + 1} {number % 10}AB",
-            region="Yorkshire and the Humber" if number % 2 else "South West",
+            region="Yorkshire and The Humber" if number % 2 else "South West",
             local_authority=f"Authority {number % 3}",
             registration_status="Registered",
         )
