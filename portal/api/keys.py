@@ -14,8 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.access import KEY_SCOPE_ATTRIBUTE, KeyScope, Principal
-from portal.accounts.models import User
+from portal.access import KEY_SCOPE_ATTRIBUTE, Account, KeyScope, Principal
 from portal.api.audit_verbs import ApiVerb
 from portal.api.errors import ApiError, refused
 from portal.api.models import ApiKey, ApiKeyActor
@@ -104,7 +103,7 @@ def _check_grant(
 @transaction.atomic
 def create_key(
     *,
-    actor: User,
+    actor: Account,
     provider: Provider,
     name: str,
     permissions: list[str],
@@ -139,7 +138,7 @@ def create_key(
         permissions=sorted(chosen_permissions),
         prefix=f"{KEY_PREFIX}{lookup}",
         secret_hmac=secret_hmac(secret),
-        created_by=actor,
+        created_by_id=actor.id,
         expires_at=timezone.now() + dt.timedelta(days=expires_in_days),
     )
     record(
@@ -168,7 +167,7 @@ def create_key(
 
 @transaction.atomic
 def revoke_key(
-    *, actor: User, provider: Provider, key_id: Any, request: HttpRequest | None = None
+    *, actor: Account, provider: Provider, key_id: Any, request: HttpRequest | None = None
 ) -> ApiKey:
     key = (
         ApiKey.objects.select_for_update()
@@ -187,7 +186,7 @@ def revoke_key(
     if key.revoked_at is not None:
         raise refused(ApiError.KEY_ALREADY_REVOKED)
     key.revoked_at = timezone.now()
-    key.revoked_by = actor
+    key.revoked_by_id = actor.id
     key.save(update_fields=["revoked_at", "revoked_by"])
     record(
         verb=ApiVerb.KEY_REVOKED,
