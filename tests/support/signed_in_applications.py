@@ -85,6 +85,8 @@ def application_visits(objects: dict[str, Any], each: Any, provider_side: tuple[
     each("applications:detail", ("newcomer",), kwargs=sent)
     each("applications:page", ("newcomer",), kwargs={**draft, "page_key": "organisation"})
     each("applications:page", ("newcomer",), kwargs={**draft, "page_key": "location-1-services"})
+    # The policies page, at the URL under the upload prefix it posts to.
+    each("applications_uploads:page", ("newcomer",), kwargs={**draft, "page_key": "documents"})
     each("applications:check", ("newcomer",), kwargs=draft)
     each("applications:discard", ("newcomer",), kwargs=draft)
     each("applications:parts", ("newcomer",), kwargs=draft)
