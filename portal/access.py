@@ -1,6 +1,7 @@
 """Who is asking, and how each view declares who may reach it.
 
-A `Principal` is whoever a request acts as: a signed-in user today (an API key, later). The
+A `Principal` is whoever a request acts as: a signed-in user, or an API key (its creator,
+narrowed to the key's `KeyScope`). The
 portal's one access function (`portal.organisations.access`) and the staff permissions
 (`portal.staff_permissions`) take a principal.
 
@@ -28,6 +29,25 @@ PUBLIC = "public"
 
 # URL arguments that name something only some principals may see.
 SCOPED_URL_ARGUMENTS = frozenset({"provider_id", "location_id", "reference"})
+
+
+@dataclass(frozen=True)
+class KeyScope:
+    """What an API key may reach: one provider, its chosen locations (none: the whole
+    provider) and some permissions. A principal carrying one (`api_key_scope`) has at most
+    this, and at most what the person who made the key holds today."""
+
+    provider_id: str
+    location_ids: frozenset[str]
+    permissions: frozenset[str]
+
+
+KEY_SCOPE_ATTRIBUTE = "api_key_scope"
+
+
+def key_scope_of(principal: object) -> KeyScope | None:
+    scope = getattr(principal, KEY_SCOPE_ATTRIBUTE, None)
+    return scope if isinstance(scope, KeyScope) else None
 
 
 class Principal(Protocol):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("regulator/staff/", include("portal.staff.urls")),
     path("staff-invitation/", include("portal.staff.invitation_urls")),
     path("", include("portal.register.urls")),
+    path("", include("portal.api.urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"

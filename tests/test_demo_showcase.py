@@ -112,6 +112,21 @@ def test_applications_in_every_stage_for_the_demo_applicant(logins):
     assert MANAGER_EMAIL in [login.email for login in logins]
 
 
+def test_the_printed_demo_api_key_sends_a_notification_for_the_demo_location(logins):
+    from portal.demo.api_keys import DEMO_API_KEY
+    from tests.api.conftest import Api, death_answers
+
+    assert any(DEMO_API_KEY in login.note for login in logins)
+    location = showcase.Location.objects.get(pk=showcase.DEMO_LOCATION_ID)
+    api = Api(DEMO_API_KEY)
+    assert api.get("/types").status_code == 200
+    sent = api.post(
+        f"/providers/{location.provider_id}/notifications",
+        {"type": "death", "location_id": location.pk, "answers": death_answers(location)},
+    )
+    assert sent.status_code == 201, sent.content
+
+
 def test_the_back_office_has_cases_assigned_and_unassigned(logins):
     from portal.casework.models import Case, CaseEvent, CaseKind, CaseStatus
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
+from portal.demo import api_keys, showcase
 from portal.demo import casework as demo_casework
-from portal.demo import showcase
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
@@ -33,7 +33,7 @@ def load() -> list[DemoLogin]:
     logins = load_demo_accounts(logins)
     logins += showcase.load()
     demo_casework.assign_some(inspector)
-    return logins
+    return api_keys.load(showcase.DEMO_LOCATION_ID, logins)
 
 
 def load_register() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
@@ -85,6 +85,15 @@ def _discard_body(request: HttpRequest, length: int) -> None:
 def too_large_page(request: HttpRequest, limit: int, status: int = 413) -> HttpResponse:
     # No "Connection: close" here: WSGI leaves connections to the server, and gunicorn's sync
     # workers close each one after its answer, so the unread body is never parsed as a request.
+    for prefix, code in settings.REQUEST_BODY_PROBLEM_CODES.items():
+        if request.path_info.startswith(prefix):
+            # Software, not people, calls these URLs: an RFC 9457 problem with its code.
+            detail = f"The request body must be {filesizeformat(limit)} or smaller."
+            if status == 411:
+                detail = "Send the body with a Content-Length."
+            problem = {"type": "about:blank", "title": detail, "status": status}
+            problem |= {"detail": detail, "code": code}
+            return JsonResponse(problem, status=status, content_type="application/problem+json")
     return render(
         request,
         "operations/request_too_large.html",

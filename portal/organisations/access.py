@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db.models import BooleanField, CharField, JSONField, Q, QuerySet, Value
 from django.utils import timezone
 
-from portal.access import Principal
+from portal.access import KeyScope, Principal, key_scope_of
 from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.permissions import ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, Permission
 from portal.register.models import (
@@ -193,9 +193,41 @@ def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     return list(role_rows.union(membership_rows, all=True))
 
 
+def _narrowed_to_key(
+    result: dict[str, ProviderAccess], scope: KeyScope
+) -> dict[str, ProviderAccess]:
+    """What an API key may do: its creator's access, at its provider, at its locations (if it
+    names some), limited to its permissions. Never a registered person's own powers."""
+    held = result.get(scope.provider_id)
+    if held is None:
+        return {}
+    allowed = set(scope.permissions) - {Permission.SIGN_DECLARATIONS}
+    narrowed = ProviderAccess(provider=held.provider)
+    whole = held.role_whole | held.member_whole
+    if not scope.location_ids:
+        narrowed.member_whole = whole & allowed
+        for location_id, location in held.locations.items():
+            at = held.role_at.get(location_id, set()) | held.member_at.get(location_id, set())
+            narrowed.member_at[location_id] = at & allowed
+            narrowed.locations[location_id] = location
+        return {scope.provider_id: narrowed}
+    chosen = Location.objects.filter(provider_id=scope.provider_id, pk__in=scope.location_ids)
+    for location in chosen:
+        at = held.role_at.get(location.pk, set()) | held.member_at.get(location.pk, set())
+        narrowed.member_at[location.pk] = (whole | at) & allowed
+        narrowed.locations[location.pk] = location
+    return {scope.provider_id: narrowed}
+
+
 def compute_access(principal: Principal | None) -> dict[str, ProviderAccess]:
     """Work out a principal's access from the register and their memberships (no cache;
-    one query)."""
+    one query, two for an API key limited to chosen locations)."""
+    result = _compute_own_access(principal)
+    scope = key_scope_of(principal)
+    return result if scope is None else _narrowed_to_key(result, scope)
+
+
+def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess]:
     result: dict[str, ProviderAccess] = {}
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.applications",
     "portal.casework",
+    "portal.api",
     "portal.home",
     "portal.demo",
 ]
@@ -237,6 +238,17 @@ REQUEST_BODY_LIMIT_BYTES = env_int(
     "REQUEST_BODY_LIMIT_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024
 )
 REQUEST_BODY_LIMITS_BY_PREFIX: dict[str, int] = {}
+# The API takes JSON answers only (files are uploaded beforehand), so a small body.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
+REQUEST_BODY_LIMITS_BY_PREFIX["/api/"] = API_MAX_BODY_BYTES
+# Prefixes whose refused bodies are answered as problem documents with this code.
+REQUEST_BODY_PROBLEM_CODES = {"/api/": "api.body_too_large"}
+# API keys: HMAC key for stored secrets, longest life, warning before expiry, rate limit.
+API_KEY_HMAC_KEY = env_str("API_KEY_HMAC_KEY", CODE_HMAC_KEY)
+API_KEY_MAX_DAYS = 365
+API_KEY_EXPIRY_WARNING_DAYS = 14
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
+API_PAGE_SIZE_MAX = 100
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -412,6 +424,7 @@ SWEEP_HOOKS = [
     "portal.casework.sweeps.send_overdue_digests",
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
+    "portal.api.keys.warn_expiring_keys",
     "portal.webhooks.delivery.requeue_overdue",
 ]
 # Checks /healthz runs besides the database and worker: name -> function returning a

@@ -39,6 +39,7 @@ from portal.accounts import sessions
 from portal.accounts.middleware import TOUCH_EVERY_SECONDS
 from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSession, User
 from portal.accounts.services import email_change
+from portal.api import keys as api_keys
 from portal.audit.models import AuditEvent
 from portal.casework import services as case_services
 from portal.casework.models import Case, CaseKind
@@ -267,6 +268,14 @@ def build_world() -> World:
     make_membership(delegate, p2, NOTIFY, None, ni)
     o = world.objects
     o["member_a"] = make_membership(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
+    o["api_key"] = api_keys.create_key(
+        actor=ni,
+        provider=p,
+        name="Care records",
+        permissions=["view_submissions"],
+        location_ids=[],
+        expires_in_days=365,
+    ).key
     o["member_whole"] = make_membership(
         make_user("wendy.whole@sunrise.example"), p, ["view_submissions"], None, ni
     )
@@ -812,7 +821,25 @@ def measure(client: Client, users: dict[str, User], visit: Visit) -> Measured:
 
 
 # URLs left out, each with the reason. Everything else in the URLconf must be visited.
+_API_OPERATION = "an API operation (JSON for an API key, no session): tests/api measure it"
 EXCLUDED: dict[str, str] = {
+    **{
+        f"api:{name}": _API_OPERATION
+        for name in (
+            "add_update",
+            "answer_question",
+            "applications",
+            "list_notifications",
+            "list_questions",
+            "list_types",
+            "read_notification",
+            "registration",
+            "submit_notification",
+            "type_schema",
+            "validate_notification",
+        )
+    },
+    "api:openapi-json": "the API's OpenAPI schema (JSON, public): tests/api read it",
     "operations:healthz": "the load balancer's probe (JSON), not a page; no session is read",
     "documents:download": (
         "a file's bytes (or a redirect to object storage), not a page; it needs a file checked "
@@ -926,6 +953,15 @@ def get_visits(world: World) -> list[Visit]:
     each("organisations:invitation_cancel", kwargs=invitation)
     member_a = {**p, "membership_id": o["member_a"].pk}
     each("organisations:member", kwargs=member_a)
+    each("api_pages:api_keys", ("ni",), kwargs=p)
+    each("api_pages:api_key_new", ("ni",), kwargs=p, session=recently_reauthenticated())
+    each(
+        "api_pages:api_key_revoke",
+        ("ni",),
+        kwargs={**p, "key_id": o["api_key"].pk},
+        session=recently_reauthenticated(),
+    )
+    each("api_pages:documentation", ("ni",))
     each("organisations:member", ("ni",), kwargs={**p, "membership_id": o["member_whole"].pk})
     for action in ("member_change", "member_suspend", "member_remove"):
         each(f"organisations:{action}", kwargs=member_a)
