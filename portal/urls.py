@@ -16,6 +16,9 @@ urlpatterns = [
     path("applications/", include("portal.applications.urls")),
     path("regulator/applications/", include("portal.applications.staff_urls")),
     path("", include("portal.register.urls")),
+    path("regulator/cases/", include("portal.casework.decision_urls")),
+    path("regulator/dashboards/", include("portal.casework.dashboards.urls")),
+    path("", include("portal.casework.provider_urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"
