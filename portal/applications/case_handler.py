@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.applications.models import Application
-from portal.applications.stages import FINISHED_STAGES, Stage
 from portal.applications.staff_views import ACTIONS, StaffAction, refusal_of
+from portal.applications.stages import FINISHED_STAGES, Stage
 from portal.casework.handlers import CaseAction, CaseHandler, register_handler
 from portal.casework.models import Case, CaseKind
 from portal.staff_permissions import StaffPermission
@@ -33,7 +33,7 @@ def _case_action(action: StaffAction) -> CaseAction:
     def apply(
         application: Application, data: dict[str, Any], staff: User, request: HttpRequest
     ) -> str:
-        action.run(application, staff, data, request)  # type: ignore[arg-type]
+        action.run(application, staff, data, request)
         return action.done
 
     def relevant(application: Application) -> bool:
@@ -62,6 +62,10 @@ def _staff_url(case: Case) -> str:
     return reverse("applications_staff:detail", kwargs={"application_id": case.subject_id})
 
 
+def _provider_url(case: Case) -> str:
+    return reverse("applications:detail", kwargs={"application_id": case.subject_id})
+
+
 def register() -> None:
     register_handler(
         CaseHandler(
@@ -69,5 +73,6 @@ def register() -> None:
             load=load,
             actions=tuple(_case_action(action) for action in ACTIONS.values()),
             staff_url=_staff_url,
+            provider_url=_provider_url,
         )
     )

@@ -65,6 +65,8 @@ class CaseHandler:
     actions: tuple[CaseAction, ...]
     # The subject's own staff page, for everything the decision page does not show.
     staff_url: Callable[[Case], str] = field(default=lambda _case: "")
+    # The subject's page for the provider (their list of cases links to it).
+    provider_url: Callable[[Case], str] = field(default=lambda _case: "")
 
     def action(self, name: str) -> CaseAction | None:
         return next((action for action in self.actions if action.name == name), None)

@@ -60,7 +60,9 @@ def _one(case_id: int, staff: User, request: HttpRequest) -> str:
     return case.reference
 
 
-def mark_reviewed_in_bulk(*, case_ids: list[int], staff: User, request: HttpRequest) -> TriageReport:
+def mark_reviewed_in_bulk(
+    *, case_ids: list[int], staff: User, request: HttpRequest
+) -> TriageReport:
     if not case_ids:
         raise decision_refused(DecisionError.NOTHING_CHOSEN)
     if len(case_ids) > MOST_AT_ONCE:

@@ -90,4 +90,3 @@ def triage_view(request: HttpRequest) -> HttpResponse:
 def _hint(case: Any) -> str:
     provider = case.provider.name if case.provider else "No provider"
     return f"{provider}. Received {case.opened_at:%-d %B %Y}"
-

@@ -87,6 +87,12 @@ STAFF_SECTIONS = (
         "accounts:staff_factor_resets",
         StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
     ),
+    StaffSection(
+        "Dashboards",
+        "Dashboards: arrivals, backlog, times and overdue cases",
+        "dashboards:dashboard",
+        StaffPermission.VIEW_DASHBOARDS,
+    ),
 )
 
 

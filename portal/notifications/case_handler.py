@@ -119,7 +119,17 @@ def _staff_url(case: Case) -> str:
     return reverse("notifications_staff:detail", kwargs={"reference": case.reference})
 
 
+def _provider_url(case: Case) -> str:
+    return reverse("notifications:detail", kwargs={"reference": case.reference})
+
+
 def register() -> None:
     register_handler(
-        CaseHandler(kind=CaseKind.NOTIFICATION, load=load, actions=ACTIONS, staff_url=_staff_url)
+        CaseHandler(
+            kind=CaseKind.NOTIFICATION,
+            load=load,
+            actions=ACTIONS,
+            staff_url=_staff_url,
+            provider_url=_provider_url,
+        )
     )
