@@ -63,7 +63,8 @@ def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(w
     outcome = handlers.decide(
         case=case, action="mark_reviewed", data={}, staff=world.staff, request=_request(world.staff)
     )
-    assert outcome.done and notification.reference in outcome.message
+    assert outcome.done
+    assert notification.reference in outcome.message
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.REVIEWED
     events = AuditEvent.objects.filter(verb="notifications.mark_reviewed")
@@ -88,9 +89,7 @@ def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(w
         ("nul\x00byte", "invisible control characters"),
     ],
 )
-def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(
-    world, body, error
-):
+def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(world, body, error):
     notification = f.submit("death", world.manager, world.home)
     case = f.make_case(notification)
     outcome = handlers.decide(
@@ -147,9 +146,7 @@ def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
 
 
 @pytest.mark.django_db
-def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(
-    world, monkeypatch
-):
+def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(world, monkeypatch):
     notification = f.submit("death", world.manager, world.home)
     case = f.make_case(notification)
     monkeypatch.setattr(
@@ -184,7 +181,9 @@ def test_two_staff_marking_one_notification_reviewed_at_once_make_one_decision(w
 
 def _sent_application():
     application, signer = application_helpers.cancel_provider_application()
-    submission.sign_and_submit(application_id=application.pk, user=signer, declaration_confirmed=True)
+    submission.sign_and_submit(
+        application_id=application.pk, user=signer, declaration_confirmed=True
+    )
     application.refresh_from_db()
     return application
 
@@ -195,7 +194,8 @@ def test_an_application_is_validated_then_granted_from_its_case(world):
     case = f.make_case(application, kind=CaseKind.APPLICATION)
     offers = _names(handlers.offers_for(case, world.staff))
     # Only the actions of the application's stage are offered.
-    assert "validate" in offers and offers["validate"] == ""
+    assert "validate" in offers
+    assert offers["validate"] == ""
     assert "return" in offers
     assert "grant" not in offers
     validated = handlers.decide(
