@@ -108,14 +108,14 @@ def backlog(filters: Filters, today: dt.date) -> list[tuple[str, int]]:
     """Open cases by how long ago they arrived."""
     counts: dict[str, Any] = {}
     midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    for label, youngest, oldest in AGE_BANDS:
+    for _label, youngest, oldest in AGE_BANDS:
         # Arrived on or before `today - youngest` days, and after `today - oldest - 1` days.
         condition = Q(opened_at__lt=midnight - dt.timedelta(days=youngest - 1))
         if oldest is not None:
             condition &= Q(opened_at__gte=midnight - dt.timedelta(days=oldest))
-        counts[label] = Count("id", filter=condition)
+        counts[f"band_{len(counts)}"] = Count("id", filter=condition)
     totals = _open(filters.cases()).aggregate(**counts)
-    return [(label, totals[label]) for label, _youngest, _oldest in AGE_BANDS]
+    return [(band[0], totals[f"band_{n}"]) for n, band in enumerate(AGE_BANDS)]
 
 
 @dataclass(frozen=True)
@@ -184,13 +184,13 @@ def _round(value: float | None) -> float | None:
 
 
 def overdue(filters: Filters, today: dt.date) -> list[tuple[str, str, int]]:
-    """(team, kind, open cases past their due date), most overdue team first."""
+    """(team, kind, open cases past their due date), by team name; cases with no team last."""
     rows = (
         _open(filters.cases())
         .filter(due_on__lt=today)
         .values("team__name", "kind")
         .annotate(count=Count("id"))
-        .order_by("team__name", "kind")
+        .order_by(F("team__name").asc(nulls_last=True), "kind")
     )
     labels = dict(CaseKind.choices)
     return [
