@@ -63,7 +63,7 @@ def _page(
         {
             "case": case,
             "subject_found": subject is not None,
-            "staff_url": handler.staff_url(case) if handler is not None and subject else "",
+            "staff_url": handlers.staff_link(case) if subject is not None else "",
             "available": [offer for offer in offers if offer.available],
             "unavailable": [offer for offer in offers if not offer.available],
             "current": current if current is not None and current.available else None,

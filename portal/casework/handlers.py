@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.urls import NoReverseMatch
 
 from portal.accounts.models import User
 from portal.casework.decision_errors import DecisionError, decision_refused
@@ -92,6 +93,26 @@ def handler_for(kind: str) -> CaseHandler | None:
 
 def registered_kinds() -> frozenset[str]:
     return frozenset(_HANDLERS)
+
+
+def _link(case: Case, page: Callable[[CaseHandler], Callable[[Case], str]]) -> str:
+    handler = handler_for(case.kind)
+    if handler is None:
+        return ""
+    try:
+        return page(handler)(case)
+    except NoReverseMatch:  # a reference its domain's URLs do not take: no link, not a 500
+        return ""
+
+
+def staff_link(case: Case) -> str:
+    """The subject's own staff page, or "" when there is none."""
+    return _link(case, lambda handler: handler.staff_url)
+
+
+def provider_link(case: Case) -> str:
+    """The subject's page for the provider, or "" when there is none."""
+    return _link(case, lambda handler: handler.provider_url)
 
 
 PERMISSION_NAMES: dict[StaffPermission, str] = {

@@ -27,10 +27,7 @@ def provider_case_list(request: HttpRequest, provider_id: str) -> HttpResponse:
         size=PAGE_SIZE,
     )
     access = provider_access(request.user, provider_id)
-    rows = []
-    for stage, case in page.items:
-        handler = handlers.handler_for(case.kind)
-        rows.append((stage, handler.provider_url(case) if handler is not None else ""))
+    rows = [(stage, handlers.provider_link(case)) for stage, case in page.items]
     return render(
         request,
         "casework/provider_cases.html",
