@@ -39,7 +39,9 @@ def test_notifications_applications_and_second_factor_resets_register_their_hand
 
 
 def test_a_handler_naming_an_action_twice_is_refused():
-    action = handlers.handler_for(CaseKind.NOTIFICATION).actions[0]
+    handler = handlers.handler_for(CaseKind.NOTIFICATION)
+    assert handler is not None
+    action = handler.actions[0]
     with pytest.raises(ValueError, match="twice"):
         handlers.register_handler(
             handlers.CaseHandler(kind="test", load=lambda _id: None, actions=(action, action))
@@ -100,7 +102,8 @@ def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(
         request=_request(world.staff),
     )
     assert not outcome.done
-    assert error in " ".join(outcome.form.errors["body"])
+    assert outcome.form is not None
+    assert error in " ".join(str(message) for message in outcome.form.errors["body"])
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SUBMITTED
 
@@ -131,17 +134,20 @@ def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
     unknown = handlers.decide(
         case=case, action="../delete", data={}, staff=world.staff, request=_request(world.staff)
     )
+    assert unknown.error is not None
     assert unknown.error.code == "casework.unknown_action"
     gone = f.make_case(kind=CaseKind.NOTIFICATION, subject_type="notifications.notification")
     missing = handlers.decide(
         case=gone, action="close", data={}, staff=world.staff, request=_request(world.staff)
     )
+    assert missing.error is not None
     assert missing.error.code == "casework.subject_missing"
     assert handlers.offers_for(gone, world.staff) == []
     representations = f.make_case(kind=CaseKind.REPRESENTATIONS)
     none = handlers.decide(
         case=representations, action="x", data={}, staff=world.staff, request=_request(world.staff)
     )
+    assert none.error is not None
     assert none.error.code == "casework.no_handler"
 
 
@@ -159,6 +165,7 @@ def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(w
     outcome = handlers.decide(
         case=case, action="mark_reviewed", data={}, staff=world.staff, request=_request(world.staff)
     )
+    assert outcome.error is not None
     assert outcome.error.code == "casework.action_unavailable"
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SUBMITTED
@@ -229,6 +236,7 @@ def test_a_proposal_without_reasons_is_refused_and_the_application_unchanged(wor
         request=_request(world.staff),
     )
     assert not outcome.done
+    assert outcome.form is not None
     assert outcome.form.errors
     assert Application.objects.get(pk=application.pk).stage == Stage.IN_ASSESSMENT
 

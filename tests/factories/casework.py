@@ -15,7 +15,9 @@ from portal.staff.roles import Region, Sector
 _numbers = itertools.count(1)
 
 
-def make_team(name: str, region: str = Region.LONDON, sector: str = Sector.ADULT_SOCIAL_CARE) -> Team:
+def make_team(
+    name: str, region: str = Region.LONDON, sector: str = Sector.ADULT_SOCIAL_CARE
+) -> Team:
     return Team.objects.create(name=name, region=region, sector=sector)
 
 
