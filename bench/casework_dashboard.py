@@ -8,7 +8,9 @@ through Django's full request stack (test Client, signed in as a team leader) fo
 offers (all teams; one team; a year; one chart's CSV) and prints JSON lines:
 casework_dashboard_p50_ms / _p95_ms / _queries per view (field "view"), then
 casework_dashboard_p95_ms, the worst view's p95 (target 150 ms, 12 queries), with the load
-average (the machine is shared: figures move with it).
+average (the machine is shared: figures move with it). Before that it measures the page with
+every figure aggregated live (casework_dashboard_live_p95_ms: why the worker keeps a snapshot)
+and how long the worker takes to snapshot every team and period (casework_dashboard_snapshot_s).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_dashboard \
     nice -n 10 .venv/bin/python bench/casework_dashboard.py --requests 20
@@ -24,6 +26,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import django_setup, emit, percentile
@@ -37,6 +40,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
+from portal.casework.dashboards import figures, snapshots  # noqa: E402
+from portal.casework.dashboards.models import DashboardSnapshot  # noqa: E402
 from portal.casework.models import Case, CaseKind, CaseStatus  # noqa: E402
 from portal.staff.models import Team  # noqa: E402
 from portal.staff.roles import Region, Sector  # noqa: E402
@@ -164,9 +169,10 @@ def measure(
     client: Client, path: str, params: dict[str, str], requests: int
 ) -> tuple[list[float], int]:
     def get() -> None:
-        response = client.get(path, params)
+        response: Any = client.get(path, params)
         assert response.status_code == 200, response.status_code
-        b"".join(response.streaming_content) if response.streaming else response.content
+        if response.streaming:  # the CSV: read it all, as a browser would
+            b"".join(response.streaming_content)
 
     get()  # warm up templates and the database's buffers
     samples = []
@@ -180,8 +186,6 @@ def measure(
 
 
 def explain(team: Team) -> None:
-    from portal.casework.dashboards import figures
-
     filters = figures.Filters(team=team)
     today = timezone.localdate()
     with CaptureQueriesContext(connection) as queries:
@@ -214,6 +218,21 @@ def main() -> None:
         explain(team)
     client = Client()
     client.force_login(lead)
+    # Live: every figure aggregated from the cases on each request (no snapshot).
+    DashboardSnapshot.objects.all().delete()
+    samples, queries = measure(client, "/regulator/dashboards/", {}, max(3, args.requests // 4))
+    emit("casework_dashboard_live_p50_ms", statistics.median(samples), "ms", queries=queries)
+    emit("casework_dashboard_live_p95_ms", percentile(samples, 0.95), "ms", queries=queries)
+    # The worker's snapshot of every team and period, then the page reads it.
+    started = time.perf_counter()
+    snapshots.take_snapshot()
+    emit(
+        "casework_dashboard_snapshot_s",
+        time.perf_counter() - started,
+        "s",
+        teams=Team.objects.count(),
+        periods=len(figures.PERIOD_WEEKS),
+    )
     views = {
         "all_teams_12_weeks": ("/regulator/dashboards/", {}),
         "one_team_12_weeks": ("/regulator/dashboards/", {"team": str(team.pk)}),

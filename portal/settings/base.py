@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.applications",
     "portal.casework",
+    "portal.casework.dashboards",
     "portal.home",
     "portal.demo",
 ]
@@ -387,6 +388,7 @@ SWEEP_HOOKS = [
     "portal.notifications.sweeps.apply_due_changes",
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
+    "portal.casework.dashboards.snapshots.refresh",
 ]
 # Checks /healthz runs besides the database and worker: name -> function returning a
 # HealthCheck (portal.operations.health). Reported, not counted in "healthy": with the

@@ -117,7 +117,7 @@ def test_overdue_by_team_and_kind(known):
 
 def test_each_chart_says_its_figures_in_a_sentence(known):
     weekly, backlog, first_action, decision, overdue = charts.every_chart(
-        figures.Filters(weeks=4), TODAY
+        figures.compute(figures.Filters(weeks=4), TODAY)
     )
     assert weekly.summary == (
         "Over the last 4 weeks 4 cases arrived and 3 were completed: more arrived than were "

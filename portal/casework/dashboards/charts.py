@@ -27,8 +27,7 @@ def _week(monday: dt.date) -> str:
     return f"{monday.day} {monday:%b %Y}"
 
 
-def weekly(filters: figures.Filters, today: dt.date) -> Chart:
-    weeks = figures.weekly(filters, today)
+def weekly(weeks: list[tuple[dt.date, int, int]]) -> Chart:
     arrived = sum(row[1] for row in weeks)
     completed = sum(row[2] for row in weeks)
     title = "Arrivals and completions per week"
@@ -39,7 +38,7 @@ def weekly(filters: figures.Filters, today: dt.date) -> Chart:
     else:
         trend = "as many were completed as arrived"
     summary = (
-        f"Over the last {filters.weeks} weeks {arrived:,} cases arrived and {completed:,} were "
+        f"Over the last {len(weeks)} weeks {arrived:,} cases arrived and {completed:,} were "
         f"completed: {trend}."
     )
     labels = [_week(week) for week, _a, _c in weeks]
@@ -63,8 +62,7 @@ def weekly(filters: figures.Filters, today: dt.date) -> Chart:
     )
 
 
-def backlog(filters: figures.Filters, today: dt.date) -> Chart:
-    bands = figures.backlog(filters, today)
+def backlog(bands: list[tuple[str, int]]) -> Chart:
     total = sum(count for _label, count in bands)
     oldest = next(((label, n) for label, n in reversed(bands) if n), None)
     title = "Open cases by age"
@@ -138,8 +136,7 @@ def decision(timings: list[figures.Timing]) -> Chart:
     )
 
 
-def overdue(filters: figures.Filters, today: dt.date) -> Chart:
-    rows = figures.overdue(filters, today)
+def overdue(rows: list[tuple[str, str, int]]) -> Chart:
     per_team: dict[str, int] = {}
     for team, _kind, count in rows:
         per_team[team] = per_team.get(team, 0) + count
@@ -166,24 +163,14 @@ def overdue(filters: figures.Filters, today: dt.date) -> Chart:
     )
 
 
-def every_chart(filters: figures.Filters, today: dt.date) -> list[Chart]:
-    timings = figures.timings(filters, today)
-    return [
-        weekly(filters, today),
-        backlog(filters, today),
-        first_action(timings),
-        decision(timings),
-        overdue(filters, today),
-    ]
+CHARTS: dict[str, Callable[[figures.Figures], Chart]] = {
+    "weekly": lambda figs: weekly(figs.weekly),
+    "backlog": lambda figs: backlog(figs.backlog),
+    "first-action": lambda figs: first_action(figs.timings),
+    "decision": lambda figs: decision(figs.timings),
+    "overdue": lambda figs: overdue(figs.overdue),
+}
 
 
-def one_chart(slug: str, filters: figures.Filters, today: dt.date) -> Chart | None:
-    builders: dict[str, Callable[[], Chart]] = {
-        "weekly": lambda: weekly(filters, today),
-        "backlog": lambda: backlog(filters, today),
-        "first-action": lambda: first_action(figures.timings(filters, today)),
-        "decision": lambda: decision(figures.timings(filters, today)),
-        "overdue": lambda: overdue(filters, today),
-    }
-    build = builders.get(slug)
-    return build() if build is not None else None
+def every_chart(figs: figures.Figures) -> list[Chart]:
+    return [build(figs) for build in CHARTS.values()]

@@ -237,3 +237,41 @@ def _timings_in_python(rows: QuerySet[Case], start: dt.datetime) -> list[Timing]
         for kind in set(hours) | set(days)
     }
     return _timings_from(found)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard shows for one team (or all) and period, as plain data: what
+    the worker stores in a snapshot and the charts are drawn from."""
+
+    weekly: list[tuple[dt.date, int, int]]
+    backlog: list[tuple[str, int]]
+    timings: list[Timing]
+    overdue: list[tuple[str, str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "weekly": [(week.isoformat(), arrived, done) for week, arrived, done in self.weekly],
+            "backlog": self.backlog,
+            "timings": [list(vars(timing).values()) for timing in self.timings],
+            "overdue": self.overdue,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Figures":
+        return cls(
+            weekly=[(dt.date.fromisoformat(w), a, c) for w, a, c in data["weekly"]],
+            backlog=[(label, count) for label, count in data["backlog"]],
+            timings=[Timing(*values) for values in data["timings"]],
+            overdue=[(team, kind, count) for team, kind, count in data["overdue"]],
+        )
+
+
+def compute(filters: Filters, today: dt.date) -> Figures:
+    """Every figure, live from the case rows: four queries."""
+    return Figures(
+        weekly=weekly(filters, today),
+        backlog=backlog(filters, today),
+        timings=timings(filters, today),
+        overdue=overdue(filters, today),
+    )

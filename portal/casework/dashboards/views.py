@@ -1,5 +1,6 @@
 """The dashboards page and each chart's CSV, for staff who hold VIEW_DASHBOARDS."""
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from portal.access import requires
-from portal.casework.dashboards import charts, export, figures
+from portal.casework.dashboards import charts, export, figures, snapshots
 from portal.staff.models import Team
 from portal.staff_permissions import StaffPermission
 
@@ -51,6 +52,14 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, figures.Filters
     return form, form.filters()
 
 
+def _figures(filters: figures.Filters) -> tuple[figures.Figures, dt.datetime]:
+    """The worker's snapshot when it is fresh; else live from the cases (and as of now)."""
+    found = snapshots.stored(filters)
+    if found is not None:
+        return found
+    return figures.compute(filters, timezone.localdate()), timezone.now()
+
+
 def _query(filters: figures.Filters) -> str:
     chosen = {"team": filters.team.pk if filters.team else "", "weeks": filters.weeks}
     return urlencode({name: value for name, value in chosen.items() if value})
@@ -60,16 +69,16 @@ def _query(filters: figures.Filters) -> str:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    today = timezone.localdate()
+    figs, taken_at = _figures(filters)
     return render(
         request,
         "casework/dashboards.html",
         {
             "form": form,
             "filters": filters,
-            "charts": charts.every_chart(filters, today),
+            "charts": charts.every_chart(figs),
             "query": _query(filters),
-            "today": today,
+            "taken_at": taken_at,
         },
     )
 
@@ -77,10 +86,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @requires(VIEW)
 @require_safe
 def chart_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    _form, filters = _filters(request)
-    today = timezone.localdate()
-    chart = charts.one_chart(slug, filters, today)
-    if chart is None:
+    build = charts.CHARTS.get(slug)
+    if build is None:
         raise Http404("No such chart")
+    _form, filters = _filters(request)
+    figs, taken_at = _figures(filters)
     team = f"-team-{filters.team.pk}" if filters.team else ""
-    return export.csv_response(chart, f"{slug}{team}-{filters.weeks}-weeks-{today}.csv")
+    name = f"{slug}{team}-{filters.weeks}-weeks-{timezone.localdate(taken_at)}.csv"
+    return export.csv_response(build(figs), name)
