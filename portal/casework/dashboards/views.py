@@ -47,7 +47,10 @@ class DashboardFilterForm(forms.Form):
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, figures.Filters]:
-    form = DashboardFilterForm(request.GET, teams=list(Team.objects.order_by("name")))
+    data = request.GET.copy()
+    # The period list shows the period the figures are for, not its first option.
+    data.setdefault("weeks", str(figures.DEFAULT_PERIOD_WEEKS))
+    form = DashboardFilterForm(data, teams=list(Team.objects.order_by("name")))
     # Bad filters are reported on the page and every team's figures are shown: none guessed.
     return form, form.filters()
 
