@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
-from portal.demo import showcase
+from portal.demo import casework_history, showcase
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin, count_of
@@ -33,7 +33,9 @@ def load() -> list[DemoLogin]:
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
     load_register()
     logins = load_demo_accounts(logins)
-    return logins + showcase.load()
+    logins += showcase.load()
+    casework_history.load()
+    return logins
 
 
 def load_register() -> None:

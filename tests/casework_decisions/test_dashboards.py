@@ -279,3 +279,18 @@ def test_providers_cannot_see_dashboards(client, world, recent):
     client.force_login(world.nominated)
     assert client.get(DASHBOARD).status_code == 403
     assert client.get(reverse("dashboards:csv", kwargs={"slug": "overdue"})).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_demo_history_fills_the_dashboards_once(client, world):
+    from portal.casework.models import Case
+    from portal.demo import casework_history
+
+    casework_history.load()
+    casework_history.load()
+    history = Case.objects.filter(subject_type=casework_history.SUBJECT_TYPE)
+    assert history.count() == casework_history.CASES
+    client.force_login(world.staff)
+    html = client.get(DASHBOARD).content.decode()
+    assert "North West adult social care" in html
+    assert "Over the last 12 weeks 0 cases arrived" not in html
