@@ -1,16 +1,17 @@
-"""Why a decision from the case page, or a bulk triage, is refused (portal.errors)."""
+"""Why a decision from the case page, or a bulk triage, is refused (portal.errors). Codes
+say "decision_" or "triage_", apart from the queue's own casework codes."""
 
 from portal.errors import ErrorCode, ServiceError
 
 
 class DecisionError(ErrorCode):
-    NO_HANDLER = "casework.no_handler"
-    UNKNOWN_ACTION = "casework.unknown_action"
-    SUBJECT_MISSING = "casework.subject_missing"
-    ACTION_UNAVAILABLE = "casework.action_unavailable"
-    NOTHING_CHOSEN = "casework.nothing_chosen"
-    TOO_MANY_CHOSEN = "casework.too_many_chosen"
-    NOT_LOW_RISK = "casework.not_low_risk"
+    NO_HANDLER = "casework.decision_no_handler"
+    UNKNOWN_ACTION = "casework.decision_unknown_action"
+    SUBJECT_MISSING = "casework.decision_subject_missing"
+    ACTION_UNAVAILABLE = "casework.decision_action_unavailable"
+    NOTHING_CHOSEN = "casework.triage_nothing_chosen"
+    TOO_MANY_CHOSEN = "casework.triage_too_many_chosen"
+    NOT_LOW_RISK = "casework.triage_not_low_risk"
 
 
 _MESSAGES: dict[DecisionError, str] = {

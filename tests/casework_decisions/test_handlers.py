@@ -135,20 +135,20 @@ def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
         case=case, action="../delete", data={}, staff=world.staff, request=_request(world.staff)
     )
     assert unknown.error is not None
-    assert unknown.error.code == "casework.unknown_action"
+    assert unknown.error.code == "casework.decision_unknown_action"
     gone = f.make_case(kind=CaseKind.NOTIFICATION, subject_type="notifications.notification")
     missing = handlers.decide(
         case=gone, action="close", data={}, staff=world.staff, request=_request(world.staff)
     )
     assert missing.error is not None
-    assert missing.error.code == "casework.subject_missing"
+    assert missing.error.code == "casework.decision_subject_missing"
     assert handlers.offers_for(gone, world.staff) == []
     representations = f.make_case(kind=CaseKind.REPRESENTATIONS)
     none = handlers.decide(
         case=representations, action="x", data={}, staff=world.staff, request=_request(world.staff)
     )
     assert none.error is not None
-    assert none.error.code == "casework.no_handler"
+    assert none.error.code == "casework.decision_no_handler"
 
 
 @pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(w
         case=case, action="mark_reviewed", data={}, staff=world.staff, request=_request(world.staff)
     )
     assert outcome.error is not None
-    assert outcome.error.code == "casework.action_unavailable"
+    assert outcome.error.code == "casework.decision_action_unavailable"
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SUBMITTED
 

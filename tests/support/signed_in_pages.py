@@ -87,6 +87,7 @@ from portal.register.models import (
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 from tests.support.signed_in_applications import add_applications, application_visits
+from tests.support.signed_in_casework import add_case_volume, add_cases, casework_visits
 
 PROVIDER_SIDE = ("ni", "rm", "delegate")
 # Permissions as memberships store them: the "notifications" access level, and everything.
@@ -386,6 +387,7 @@ def build_world() -> World:
     users["part_holder"] = make_user("maya.manager@newcare.example", full_name="Maya Manager")
     second_factors(users["part_holder"])
     add_applications(o, users)
+    add_cases(o)
     return world
 
 
@@ -644,6 +646,7 @@ def add_volume(world: World, volume: Volume) -> None:
         Notification, _notification_rows(world, volume.notifications, places, ni), batch
     )
     at_a = [n for n in notifications if n.location_id == world.a.pk]
+    add_case_volume([provider for provider, _location in places], volume.notifications, batch)
     # Questions from us, and answers waiting for us on notifications back in the queue.
     new_at_a = [n for n in at_a if n.status == NotificationStatus.SUBMITTED]
     for kind, on, author in (
@@ -1005,6 +1008,7 @@ def get_visits(world: World) -> list[Visit]:
     )
 
     application_visits(o, each, PROVIDER_SIDE)
+    casework_visits(o, each, PROVIDER_SIDE)
 
     # Regulator staff.
     staff = ("staff",)
