@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.casework.dashboards import figures, snapshots
 from portal.casework.dashboards.models import ALL_TEAMS, DashboardSnapshot, SnapshotFigures
 from portal.casework.models import CaseStatus
+from portal.staff.models import Team
 from tests import factories as f
 
 DASHBOARD = reverse("dashboards:dashboard")
@@ -32,6 +33,7 @@ def cases(db):
         status=CaseStatus.CLOSED,
     )
     f.make_case(opened_at=now - dt.timedelta(days=100))
+    f.make_team("Team with nothing", region="North East")
     return team
 
 
@@ -40,8 +42,9 @@ def test_a_snapshot_holds_the_live_figures_of_every_team_and_period(cases):
     snapshots.take_snapshot()
     today = timezone.localdate()
     stored = SnapshotFigures.objects.all()
-    assert stored.count() == 2 * len(figures.PERIOD_WEEKS)  # all teams, and Team A
-    for team in (None, cases):
+    # All teams, Team A and the team with nothing.
+    assert stored.count() == 3 * len(figures.PERIOD_WEEKS)
+    for team in (None, *Team.objects.all()):
         for weeks in figures.PERIOD_WEEKS:
             filters = figures.Filters(team=team, weeks=weeks)
             found = snapshots.stored(filters)

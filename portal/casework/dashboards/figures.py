@@ -73,29 +73,56 @@ def _open(rows: QuerySet[Case]) -> QuerySet[Case]:
     return rows.exclude(status=CaseStatus.CLOSED)
 
 
-def _per_week(rows: QuerySet[Case], moment: str, is_arrival: bool) -> QuerySet[Any]:
+# Figures for every team at once (the worker's snapshot): keyed by team id (None: no team).
+TeamKey = int | None
+EVERY = "every"  # the key of the figures when not grouped by team
+
+
+def _per_week(rows: QuerySet[Case], moment: str, is_arrival: bool, by_team: bool) -> Any:
+    group = ["team_id"] if by_team else []
     return (
         rows.annotate(week=TruncWeek(moment), is_arrival=Value(is_arrival))
-        .values("week", "is_arrival")
+        .values(*group, "week", "is_arrival")
         .annotate(count=Count("id"))
-        .values_list("week", "is_arrival", "count")
+        .values_list(*group, "week", "is_arrival", "count")
     )
+
+
+def weekly_groups(
+    filters: Filters, today: dt.date, *, by_team: bool
+) -> dict[Any, list[tuple[dt.date, int, int]]]:
+    start = filters.start(today)
+    rows = filters.cases()
+    # One statement: arrivals and completions, each counted by its own week.
+    arrived = _per_week(rows.filter(opened_at__gte=start), "opened_at", True, by_team)
+    completed = _per_week(rows.filter(closed_at__gte=start), "closed_at", False, by_team)
+    counts: dict[Any, dict[tuple[dt.date, bool], int]] = {}
+    for row in arrived.union(completed, all=True):
+        team, (week, is_arrival, count) = (row[0], row[1:]) if by_team else (EVERY, row)
+        key = (_day(week), bool(is_arrival))
+        group = counts.setdefault(team, {})
+        group[key] = group.get(key, 0) + count
+    first = filters.first_week(today)
+    weeks = [first + dt.timedelta(weeks=n) for n in range(filters.weeks)]
+    return {
+        team: [(week, group.get((week, True), 0), group.get((week, False), 0)) for week in weeks]
+        for team, group in counts.items()
+    }
 
 
 def weekly(filters: Filters, today: dt.date) -> list[tuple[dt.date, int, int]]:
     """(Monday, arrivals, completions) for every week of the period, oldest first."""
-    start = filters.start(today)
-    rows = filters.cases()
-    # One statement: arrivals and completions, each counted by its own week.
-    arrived = _per_week(rows.filter(opened_at__gte=start), "opened_at", True)
-    completed = _per_week(rows.filter(closed_at__gte=start), "closed_at", False)
-    counts: dict[tuple[dt.date, bool], int] = {}
-    for week, is_arrival, count in arrived.union(completed, all=True):
-        key = (_day(week), bool(is_arrival))
-        counts[key] = counts.get(key, 0) + count
+    found = weekly_groups(filters, today, by_team=False).get(EVERY)
+    return found or weekly_of_nothing(filters, today)
+
+
+def weekly_of_nothing(filters: Filters, today: dt.date) -> list[tuple[dt.date, int, int]]:
     first = filters.first_week(today)
-    weeks = [first + dt.timedelta(weeks=n) for n in range(filters.weeks)]
-    return [(week, counts.get((week, True), 0), counts.get((week, False), 0)) for week in weeks]
+    return [(first + dt.timedelta(weeks=n), 0, 0) for n in range(filters.weeks)]
+
+
+def backlog_of_nothing() -> list[tuple[str, int]]:
+    return [(band[0], 0) for band in AGE_BANDS]
 
 
 def _day(moment: dt.datetime | dt.date) -> dt.date:
@@ -106,6 +133,10 @@ def _day(moment: dt.datetime | dt.date) -> dt.date:
 
 def backlog(filters: Filters, today: dt.date) -> list[tuple[str, int]]:
     """Open cases by how long ago they arrived."""
+    return _bands(_open(filters.cases()).aggregate(**_band_counts(today)))
+
+
+def _band_counts(today: dt.date) -> dict[str, Any]:
     counts: dict[str, Any] = {}
     midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     for _label, youngest, oldest in AGE_BANDS:
@@ -114,8 +145,21 @@ def backlog(filters: Filters, today: dt.date) -> list[tuple[str, int]]:
         if oldest is not None:
             condition &= Q(opened_at__gte=midnight - dt.timedelta(days=oldest))
         counts[f"band_{len(counts)}"] = Count("id", filter=condition)
-    totals = _open(filters.cases()).aggregate(**counts)
-    return [(band[0], totals[f"band_{n}"]) for n, band in enumerate(AGE_BANDS)]
+    return counts
+
+
+def _bands(totals: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(band[0], totals[f"band_{n}"] or 0) for n, band in enumerate(AGE_BANDS)]
+
+
+def backlog_groups(
+    filters: Filters, today: dt.date, *, by_team: bool
+) -> dict[Any, list[tuple[str, int]]]:
+    if not by_team:
+        return {EVERY: backlog(filters, today)}
+    counts = _band_counts(today)
+    rows = _open(filters.cases()).values("team_id").annotate(**counts)
+    return {row["team_id"]: _bands(row) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -137,26 +181,32 @@ def _elapsed(later: str, unit_seconds: int) -> Any:
 def timings(filters: Filters, today: dt.date) -> list[Timing]:
     """Per kind: time to first action (cases first acted on in the period) and to decision
     (cases closed in the period), median and 90th percentile."""
+    return timing_groups(filters, today, by_team=False).get(EVERY, [])
+
+
+def timing_groups(filters: Filters, today: dt.date, *, by_team: bool) -> dict[Any, list[Timing]]:
     start = filters.start(today)
     acted = Q(first_action_at__gte=start)
     decided = Q(closed_at__gte=start)
     hours, days = _elapsed("first_action_at", 3600), _elapsed("closed_at", 86400)
-    if not uses_postgresql():
-        return _timings_in_python(filters.cases().filter(acted | decided), start)
-    rows = (
-        filters.cases()
-        .filter(acted | decided)
-        .values("kind")
-        .annotate(
-            acted=Count("id", filter=acted),
-            acted_median=Percentile(hours, 0.5, filter=acted),
-            acted_p90=Percentile(hours, 0.9, filter=acted),
-            decided=Count("id", filter=decided),
-            decided_median=Percentile(days, 0.5, filter=decided),
-            decided_p90=Percentile(days, 0.9, filter=decided),
-        )
-    )
-    return _timings_from({row["kind"]: row for row in rows})
+    rows = filters.cases().filter(acted | decided)
+    if not uses_postgresql():  # the development database: the same figures, in Python
+        if not by_team:
+            return {EVERY: _timings_in_python(rows, start)}
+        teams = set(rows.values_list("team_id", flat=True))
+        return {team: _timings_in_python(rows.filter(team_id=team), start) for team in teams}
+    group = ["team_id"] if by_team else []
+    found: dict[Any, dict[str, dict[str, Any]]] = {}
+    for row in rows.values(*group, "kind").annotate(
+        acted=Count("id", filter=acted),
+        acted_median=Percentile(hours, 0.5, filter=acted),
+        acted_p90=Percentile(hours, 0.9, filter=acted),
+        decided=Count("id", filter=decided),
+        decided_median=Percentile(days, 0.5, filter=decided),
+        decided_p90=Percentile(days, 0.9, filter=decided),
+    ):
+        found.setdefault(row["team_id"] if by_team else EVERY, {})[row["kind"]] = row
+    return {team: _timings_from(kinds) for team, kinds in found.items()}
 
 
 def _timings_from(found: dict[str, dict[str, Any]]) -> list[Timing]:
@@ -185,18 +235,27 @@ def _round(value: float | None) -> float | None:
 
 def overdue(filters: Filters, today: dt.date) -> list[tuple[str, str, int]]:
     """(team, kind, open cases past their due date), by team name; cases with no team last."""
+    return overdue_groups(filters, today, by_team=False).get(EVERY, [])
+
+
+def overdue_groups(
+    filters: Filters, today: dt.date, *, by_team: bool
+) -> dict[Any, list[tuple[str, str, int]]]:
     rows = (
         _open(filters.cases())
         .filter(due_on__lt=today)
-        .values("team__name", "kind")
+        .values("team_id", "team__name", "kind")
         .annotate(count=Count("id"))
         .order_by(F("team__name").asc(nulls_last=True), "kind")
     )
     labels = dict(CaseKind.choices)
-    return [
-        (row["team__name"] or NO_TEAM, str(labels.get(row["kind"], row["kind"])), row["count"])
-        for row in rows
-    ]
+    found: dict[Any, list[tuple[str, str, int]]] = {}
+    for row in rows:
+        kind = str(labels.get(row["kind"], row["kind"]))
+        found.setdefault(row["team_id"] if by_team else EVERY, []).append(
+            (row["team__name"] or NO_TEAM, kind, row["count"])
+        )
+    return found
 
 
 def uses_postgresql() -> bool:

@@ -49,36 +49,37 @@ def stored(filters: figures.Filters) -> tuple[figures.Figures, dt.datetime] | No
     return figures.Figures.from_json(row.figures), row.snapshot.taken_at
 
 
-def _for_team(team: Team | None, today: dt.date) -> list[SnapshotFigures]:
-    """Every period's figures for one team: the weeks, backlog and overdue once (a shorter
-    period's weeks are the end of the longest's), the timings per period."""
-    longest = figures.Filters(team=team, weeks=max(figures.PERIOD_WEEKS))
-    weeks = figures.weekly(longest, today)
-    backlog = figures.backlog(longest, today)
-    overdue = figures.overdue(longest, today)
+def _rows(today: dt.date, teams: list[int]) -> list[SnapshotFigures]:
+    """Every team's figures for every period, and every team's together, in 2 x (3 + periods)
+    statements: each figure once for all the cases, once grouped by team. A shorter period's
+    weeks are the end of the longest's; open and overdue cases do not depend on the period."""
+    longest = figures.Filters(weeks=max(figures.PERIOD_WEEKS))
     made = []
-    for period in figures.PERIOD_WEEKS:
-        filters = figures.Filters(team=team, weeks=period)
-        figs = figures.Figures(
-            weekly=weeks[-period:],
-            backlog=backlog,
-            timings=figures.timings(filters, today),
-            overdue=overdue,
-        )
-        made.append(
-            SnapshotFigures(
-                team_key=team.pk if team else ALL_TEAMS, weeks=period, figures=figs.to_json()
-            )
-        )
+    for by_team, keys in ((False, [figures.EVERY]), (True, teams)):
+        weeks = figures.weekly_groups(longest, today, by_team=by_team)
+        backlog = figures.backlog_groups(longest, today, by_team=by_team)
+        overdue = figures.overdue_groups(longest, today, by_team=by_team)
+        for period in figures.PERIOD_WEEKS:
+            filters = figures.Filters(weeks=period)
+            timings = figures.timing_groups(filters, today, by_team=by_team)
+            for key in keys:
+                figs = figures.Figures(
+                    weekly=(weeks.get(key) or figures.weekly_of_nothing(longest, today))[-period:],
+                    backlog=backlog.get(key) or figures.backlog_of_nothing(),
+                    timings=timings.get(key, []),
+                    overdue=overdue.get(key, []),
+                )
+                team_key = ALL_TEAMS if key == figures.EVERY else key
+                made.append(
+                    SnapshotFigures(team_key=team_key, weeks=period, figures=figs.to_json())
+                )
     return made
 
 
 def take_snapshot() -> DashboardSnapshot:
     """Compute and store every team's figures (and all teams'), then drop older snapshots."""
     today = timezone.localdate()
-    rows = _for_team(None, today)
-    for team in Team.objects.order_by("pk"):
-        rows += _for_team(team, today)
+    rows = _rows(today, list(Team.objects.order_by("pk").values_list("pk", flat=True)))
     with transaction.atomic():
         snapshot = DashboardSnapshot.objects.create(taken_at=timezone.now(), taken_on=today)
         for row in rows:
