@@ -153,3 +153,10 @@ def test_providers_cannot_triage(client, world):
     client.force_login(world.nominated)
     assert client.post(TRIAGE, {"cases": [str(cases[0].pk)]}).status_code == 403
     assert _reviewed_events().count() == 0
+
+
+@pytest.mark.django_db
+def test_the_inbox_links_to_triage(client, world):
+    client.force_login(world.staff)
+    html = client.get(reverse("notifications_staff:inbox")).content.decode()
+    assert f'href="{TRIAGE}"' in html
