@@ -46,11 +46,26 @@ class TriageReport:
     failed: list[Failure] = field(default_factory=list)
 
 
+def _why_not_low_risk(case: Case | None) -> str:
+    """Why a case is not (or no longer) one to triage in bulk; "" when it is."""
+    if case is None:
+        return "There is no such case."
+    if case.kind != CaseKind.NOTIFICATION or case.urgency != CaseUrgency.ROUTINE:
+        return "This case is not a low-risk notification: someone must read it."
+    reasons = {
+        CaseStatus.CLOSED: "This case is closed.",
+        CaseStatus.WAITING_FOR_PROVIDER: "We are waiting for the provider on this case.",
+        CaseStatus.IN_PROGRESS: "Someone is already working on this case.",
+    }
+    return reasons.get(CaseStatus(case.status), "")
+
+
 def _one(case_id: int, staff: User, request: HttpRequest) -> str:
     """Mark one case's notification reviewed; its reference, or ServiceError saying why not."""
-    case = low_risk_cases().filter(pk=case_id).first()
-    if case is None:
-        raise decision_refused(DecisionError.NOT_LOW_RISK)
+    case = Case.objects.filter(pk=case_id).first()
+    why_not = _why_not_low_risk(case)
+    if case is None or why_not:
+        raise decision_refused(DecisionError.NOT_LOW_RISK, why_not)
     with transaction.atomic():
         outcome = handlers.decide(
             case=case, action=TRIAGE_ACTION, data={}, staff=staff, request=request

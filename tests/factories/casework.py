@@ -30,7 +30,8 @@ def make_case(
     opened_at: dt.datetime | None = None,
     **fields: Any,
 ) -> Case:
-    """A case about `subject` (named as audit events name it), or about nothing real."""
+    """A case about `subject` (named as audit events name it), or about nothing real. When the
+    subject's domain has written its case already, that case, with the fields given here."""
     number = next(_numbers)
     if subject is not None:
         fields.setdefault("subject_type", subject._meta.label_lower)
@@ -43,10 +44,17 @@ def make_case(
     fields.setdefault("subject_id", f"test-{number}")
     fields.setdefault("reference", f"CASE-{number}")
     fields.setdefault("title", "A case")
-    return Case.objects.create(
-        kind=kind,
-        status=status,
-        urgency=urgency,
-        opened_at=opened_at or timezone.now(),
-        **fields,
-    )
+    values = {"status": status, "urgency": urgency, **fields}
+    if opened_at is not None:
+        values["opened_at"] = opened_at
+    # The subject's own domain may have written its case already: set these fields on it.
+    existing = Case.objects.filter(
+        subject_type=fields["subject_type"], subject_id=fields["subject_id"], kind=kind
+    ).first()
+    if existing is not None:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        return existing
+    values.setdefault("opened_at", timezone.now())
+    return Case.objects.create(kind=kind, **values)
