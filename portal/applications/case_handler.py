@@ -67,12 +67,16 @@ def _provider_url(case: Case) -> str:
 
 
 def register() -> None:
-    register_handler(
-        CaseHandler(
-            kind=CaseKind.APPLICATION,
-            load=load,
-            actions=tuple(_case_action(action) for action in ACTIONS.values()),
-            staff_url=_staff_url,
-            provider_url=_provider_url,
+    actions = tuple(_case_action(action) for action in ACTIONS.values())
+    # Representations against a proposal are a case about the application too: deciding on
+    # them (withdraw or adopt the proposal) is the application's own action.
+    for kind in (CaseKind.APPLICATION, CaseKind.REPRESENTATIONS):
+        register_handler(
+            CaseHandler(
+                kind=kind,
+                load=load,
+                actions=actions,
+                staff_url=_staff_url,
+                provider_url=_provider_url,
+            )
         )
-    )

@@ -75,7 +75,7 @@ def test_an_unknown_action_is_refused_clearly(client, world, action):
 
 @pytest.mark.django_db
 def test_a_kind_without_a_handler_says_where_to_decide(client, world):
-    case = f.make_case(kind=CaseKind.REPRESENTATIONS, provider=world.provider)
+    case = f.make_case(kind=CaseKind.OVERDUE_UPDATE, provider=world.provider)
     client.force_login(world.staff)
     html = client.get(_url(case)).content.decode()
     assert "Decisions on this kind of case are made on its own page." in html

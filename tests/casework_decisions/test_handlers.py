@@ -34,6 +34,7 @@ def test_notifications_applications_and_second_factor_resets_register_their_hand
     assert {
         CaseKind.NOTIFICATION,
         CaseKind.APPLICATION,
+        CaseKind.REPRESENTATIONS,
         CaseKind.SECOND_FACTOR_RESET,
     } <= handlers.registered_kinds()
 
@@ -143,9 +144,9 @@ def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
     assert missing.error is not None
     assert missing.error.code == "casework.decision_subject_missing"
     assert handlers.offers_for(gone, world.staff) == []
-    representations = f.make_case(kind=CaseKind.REPRESENTATIONS)
+    overdue_update = f.make_case(kind=CaseKind.OVERDUE_UPDATE)
     none = handlers.decide(
-        case=representations, action="x", data={}, staff=world.staff, request=_request(world.staff)
+        case=overdue_update, action="x", data={}, staff=world.staff, request=_request(world.staff)
     )
     assert none.error is not None
     assert none.error.code == "casework.decision_no_handler"
