@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("portal.home.urls")),
     path("", include("portal.organisations.urls")),
+    path("", include("portal.webhooks.urls")),
     path("documents/", include("portal.documents.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("uploads/notifications/", include("portal.notifications.upload_urls")),

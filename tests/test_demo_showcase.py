@@ -109,3 +109,21 @@ def test_applications_in_every_stage_for_the_demo_applicant(logins):
     }
     assert Application.objects.filter(stage="in_assessment").exists()  # the group's change
     assert MANAGER_EMAIL in [login.email for login in logins]
+
+
+def test_the_group_has_a_webhook_endpoint_with_deliveries_in_its_log(logins, client, settings):
+    from portal.webhooks.models import Delivery, Endpoint
+
+    group = Provider.objects.get(pk=showcase.GROUP_PROVIDERS[0][0])
+    endpoint = Endpoint.objects.get(provider=group)
+    kinds = set(Delivery.objects.filter(endpoint=endpoint).values_list("event_type", flat=True))
+    assert {"webhook.test", "notification.decided", "application.stage_changed"} <= kinds
+    assert endpoint.url.endswith("/dev/webhook-receiver/")
+    # What `make run` does: the worker posts to the portal's own development receiver.
+    settings.WEBHOOKS_DEV_RECEIVER = True
+    assert client.post("/dev/webhook-receiver/").status_code == 204
+    settings.WEBHOOKS_DEV_RECEIVER = False
+    assert client.post("/dev/webhook-receiver/").status_code == 404
+    assert client.get("/dev/webhook-receiver/").status_code == 404
+    settings.WEBHOOKS_DEV_RECEIVER = True
+    assert client.get("/dev/webhook-receiver/").status_code == 405

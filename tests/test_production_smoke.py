@@ -34,8 +34,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "quartz lantern meadow violet"
 TOTP_KEY = "5151525253535454555556565757585859595a5a"
-# Production must not show the mail it sent (the development viewer).
-NOT_IN_PRODUCTION = {"dev/emails/"}
+# Production must not show the mail it sent (the development viewer), nor have the demo
+# webhook endpoint's receiver.
+NOT_IN_PRODUCTION = {"dev/emails/", "dev/webhook-receiver/"}
 # Not pages: the health check answers JSON (checked below); nginx shows the 413 page for a body
 # over its cap (tests/test_production_proxy.py).
 NOT_PAGES = {"healthz", "request-too-large/"}
@@ -113,6 +114,7 @@ def test_every_public_page_answers_with_its_static_files_under_production_settin
     assert any(url.startswith("/static/govuk/govuk-frontend") for url in loaded)
 
     assert client.get("/dev/emails/").status == 404
+    assert client.get("/dev/webhook-receiver/").status == 404
     plain = LoadBalancerClient(node.port, forwarded_proto="").get("/accessibility/")
     assert plain.status == 301
     assert plain.header("Location") == f"https://{HOST}/accessibility/"

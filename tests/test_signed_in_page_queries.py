@@ -114,6 +114,21 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "out everywhere",
     ),
     "accounts:new_recovery_codes": (13, "django-otp deletes the old device and its codes"),
+    "notifications_staff:ask": (
+        13,
+        "a question is an event for the provider's webhook endpoints: one statement looks for "
+        "them (portal.webhooks.services.emit; a delivery row and its task more for each)",
+    ),
+    "webhooks:add_endpoint": (
+        14,
+        "the provider's row locked so two registrations cannot both pass the duplicate and "
+        "limit checks (one statement for both), audit, and the email to every team manager",
+    ),
+    "webhooks:pause_endpoint": (13, "audit, and the email to every team manager"),
+    "webhooks:delete_endpoint": (
+        14,
+        "audit, the email to every team manager, and the endpoint's deliveries deleted with it",
+    ),
     "accounts:change_password": (
         17,
         "Django's update_session_auth_hash replaces the session (its signed-in row follows), "

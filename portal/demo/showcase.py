@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.demo import applications as demo_applications
+from portal.demo import webhooks as demo_webhooks
 from portal.demo.accounts import (
     DEMO_MANAGER_EMAIL,
     demo_account,
@@ -289,10 +290,11 @@ def load() -> list[DemoLogin]:
     nominated = _group()
     _sunrise_story(manager, staff, provider, location)
     _statement_of_purpose_draft(manager, provider, location)
+    group = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
+    demo_webhooks.load(nominated, group)
     _group_story(nominated, staff)
     _newcomer(provider)
     note = second_factor_note()
-    group = Provider.objects.get(pk=GROUP_PROVIDERS[0][0])
     add_demo_conditions(group)
     applying = [
         DemoLogin(login.role, login.email, login.password, note=note)

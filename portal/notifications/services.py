@@ -15,7 +15,13 @@ from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
-from portal.notifications import attachments, permissions, scheduled_changes, selectors
+from portal.notifications import (
+    attachments,
+    permissions,
+    scheduled_changes,
+    selectors,
+    webhook_events,
+)
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
@@ -364,6 +370,7 @@ def ask_question(
         notification=notification, kind=MessageKind.QUESTION, body=body, author=staff
     )
     _email_provider(notification, "notification_question", question=body)
+    webhook_events.question_asked(notification, message)
     return message
 
 
@@ -460,6 +467,7 @@ def _staff_status_change(
         data={"reference": notification.reference, "reason": reason},
         request=request,
     )
+    webhook_events.decided(notification, action)
     return notification
 
 

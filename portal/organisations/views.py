@@ -76,7 +76,8 @@ def _page_number(request: HttpRequest) -> int:
 @require_safe
 def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     provider = selectors.provider_or_404(request.user, provider_id)
-    may_manage = not scope_for(request.user, Permission.MANAGE_TEAM, provider).is_empty
+    manages = scope_for(request.user, Permission.MANAGE_TEAM, provider)
+    may_manage = not manages.is_empty
     # One page of people at a time; fetching one more than shown says whether there is a
     # next page without a count query.
     number = _page_number(request)
@@ -123,6 +124,8 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "page_number": number,
             "pagination": pagination,
             "may_manage": may_manage,
+            # Webhooks carry events from every location (portal/webhooks/permissions.py).
+            "may_manage_webhooks": manages.whole_provider,
         },
     )
 

@@ -14,6 +14,8 @@ SECRET_KEY = env_str("SECRET_KEY", "development-only-secret-key-never-use-in-pro
 # Codes and tokens are stored as HMACs under a key of their own, so rotating SECRET_KEY
 # (sessions, CSRF) does not void codes in flight.
 CODE_HMAC_KEY = env_str("CODE_HMAC_KEY", SECRET_KEY)
+# Webhook signing secrets are kept sealed under this key (portal/webhooks/signing.py).
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY", SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "portal.organisations",
     "portal.staff",
     "portal.documents",
+    "portal.webhooks",
     "portal.notifications",
     "portal.applications",
     "portal.casework",
@@ -389,10 +392,31 @@ SWEEP_HOOKS = [
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
     "portal.casework.dashboards.snapshots.refresh",
+    "portal.webhooks.delivery.requeue_overdue",
 ]
 # Checks /healthz runs besides the database and worker: name -> function returning a
 # HealthCheck (portal.operations.health). Reported, not counted in "healthy": with the
 # scanner down uploads wait as "being checked", and web nodes must stay in service.
+# Webhooks (portal/webhooks; README "Webhooks"). Plain http is refused except, when this is
+# set (development and tests only), http://127.0.0.1:<port> for a receiver on this machine.
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", False)
+# /dev/webhook-receiver/ answers the demo endpoint (development only).
+WEBHOOKS_DEV_RECEIVER = False
+WEBHOOKS_MAX_ENDPOINTS_PER_PROVIDER = env_int("WEBHOOKS_MAX_ENDPOINTS_PER_PROVIDER", 10)
+# Failed attempts in a row (network errors, 5xx, 429, refused 4xx) that pause an endpoint.
+# With the retry delays below (3 min doubling, with jitter), ten attempts span about a day.
+WEBHOOKS_PAUSE_AFTER_FAILURES = env_int("WEBHOOKS_PAUSE_AFTER_FAILURES", 10)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 180)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 8 * 60 * 60)
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = 5
+WEBHOOKS_TOTAL_TIMEOUT_SECONDS = 10
+# Only the start of a receiver's answer is read (and a little of it kept for the log).
+WEBHOOKS_MAX_RESPONSE_BYTES = 64 * 1024
+# After a rotation the old secret keeps signing (beside the new one) this long.
+WEBHOOKS_PREVIOUS_SECRET_HOURS = env_int("WEBHOOKS_PREVIOUS_SECRET_HOURS", 24)
+# A pending delivery this late with no task waiting is queued again by the sweeper.
+WEBHOOKS_SWEEP_AFTER_SECONDS = env_int("WEBHOOKS_SWEEP_AFTER_SECONDS", 120)
+
 HEALTH_CHECKS = {"scanner": "portal.documents.scanning.health"}
 # A register change whose processing failed is tried again after this many seconds,
 # doubling with each failure (at most 30 minutes).

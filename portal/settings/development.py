@@ -26,3 +26,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 # No internet here: passwords are not checked against breaches unless this is set.
 BREACHED_PASSWORDS_URL = env_str("BREACHED_PASSWORDS_URL", "")
+
+# Receivers on this machine (http://127.0.0.1:<port>) may be registered as webhook endpoints.
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", True)
+# The demo endpoint posts to /dev/webhook-receiver/ on `make run` itself.
+WEBHOOKS_DEV_RECEIVER = True

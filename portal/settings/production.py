@@ -4,12 +4,13 @@ import copy
 
 from portal.settings.base import *  # noqa: F403
 from portal.settings.base import LOGGING as BASE_LOGGING
-from portal.settings.environment import env_int, env_required
+from portal.settings.environment import env_int, env_required, env_str
 
 DEBUG = False
 # No defaults for anything secret or site-specific: a node missing them must not start.
 SECRET_KEY = env_required("SECRET_KEY")
 CODE_HMAC_KEY = env_required("CODE_HMAC_KEY")
+WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY", SECRET_KEY)
 DATABASE_URL = env_required("DATABASE_URL")  # base.py has already parsed it into DATABASES
 ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 SHOW_SENT_EMAILS = False

@@ -37,3 +37,6 @@ LOGGING["loggers"]["mail.log"] = {"level": "WARNING"}
 # The breach service is outside the system: tests that need it run one on loopback
 # (tests/accounts/test_breached_passwords.py); the rest do not check.
 BREACHED_PASSWORDS_URL = ""
+
+# Tests run their webhook receivers on loopback (tests/support/webhook_receiver.py).
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = True

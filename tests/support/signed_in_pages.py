@@ -88,6 +88,12 @@ from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
 from tests.support.signed_in_applications import add_applications, application_visits
 from tests.support.signed_in_casework import add_case_volume, add_cases, casework_visits
+from tests.support.signed_in_webhooks import (
+    EXCLUDED_WEBHOOK_PAGES,
+    add_webhooks,
+    webhook_posts,
+    webhook_visits,
+)
 
 PROVIDER_SIDE = ("ni", "rm", "delegate")
 # Permissions as memberships store them: the "notifications" access level, and everything.
@@ -388,6 +394,7 @@ def build_world() -> World:
     second_factors(users["part_holder"])
     add_applications(o, users)
     add_cases(o)
+    add_webhooks(o, p, ni)
     return world
 
 
@@ -862,6 +869,7 @@ EXCLUDED: dict[str, str] = {
     "accounts:password_reset_new_password": "before sign-in: needs a reset code proven in the session",
     "accounts:sign_in_passkey": "before sign-in: needs a pending (password-only) sign-in",
     "accounts:email_change_stop": "signed out: the old address's link, needs a token only the email holds",
+    **EXCLUDED_WEBHOOK_PAGES,
 }
 
 
@@ -1009,6 +1017,7 @@ def get_visits(world: World) -> list[Visit]:
 
     application_visits(o, each, PROVIDER_SIDE)
     casework_visits(o, each, PROVIDER_SIDE)
+    webhook_visits(o, each, world.p)
 
     # Regulator staff.
     staff = ("staff",)
@@ -1458,4 +1467,5 @@ def post_actions() -> list[PostAction]:
         ),
         ("staff",),
     )
+    webhook_posts(each, _post, lambda world: world.p)
     return actions

@@ -12,8 +12,11 @@ from django.utils import timezone
 from portal.applications.completeness import definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import VALIDATION_TARGET_WORKING_DAYS, Application
+from portal.applications.stages import Stage
 from portal.emails.services import queue_email
 from portal.staff_permissions import StaffPermission, has_staff_permission
+from portal.webhooks.events import EventType
+from portal.webhooks.services import emit
 from portal.workflow.calendar import add_working_days
 from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.services import lock, transition
@@ -43,6 +46,7 @@ def move(
     """A lifecycle move (status-change row and audit event with it); a refusal becomes the
     service's error with the lifecycle's reason."""
     now = timezone.now()
+    before = application.stage
     try:
         transition(
             application,
@@ -57,6 +61,28 @@ def move(
         raise ApplicationError(
             ApplicationErrorCode.REFUSED_BY_LIFECYCLE, refused.reason
         ) from refused
+    _tell_webhooks(application, before=before, action=action, at=now)
+
+
+def _tell_webhooks(application: Application, *, before: str, action: str, at: dt.datetime) -> None:
+    """The provider's endpoints hear of every stage change except a draft's deletion, in the
+    same transaction (portal.webhooks)."""
+    if application.provider_id is None or application.stage in (before, Stage.DISCARDED):
+        return
+    emit(
+        provider_id=application.provider_id,
+        event_type=EventType.APPLICATION_STAGE_CHANGED,
+        data={
+            "reference": application.reference,
+            "application_id": str(application.pk),
+            "type": application.type_slug,
+            "location_id": application.location_id,
+            "from_stage": str(before),
+            "to_stage": str(application.stage),
+            "action": action,
+            "changed_at": at.isoformat(),
+        },
+    )
 
 
 def require_assessor(staff: Any) -> None:
