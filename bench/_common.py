@@ -5,7 +5,11 @@ import http.client
 import json
 import os
 import socket
+import subprocess
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def django_setup() -> None:
@@ -73,3 +77,25 @@ def wait_for_http(port: int, path: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
+
+
+def server_environment(database_url: str, **overrides: str) -> dict[str, str]:
+    """The environment of the servers and workers a benchmark starts on its own database,
+    with the benchmark settings (`overrides` add to it or change it)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        **overrides,
+    }
+
+
+def migrate(environment: dict[str, str]) -> None:
+    """Create the tables in the benchmark's own database, as `manage.py migrate` does."""
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )

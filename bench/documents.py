@@ -53,7 +53,15 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port, percentile, wait_for_http  # noqa: E402
+from bench._common import (  # noqa: E402
+    database_urls,
+    emit,
+    free_port,
+    migrate,
+    percentile,
+    server_environment,
+    wait_for_http,
+)
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -192,21 +200,14 @@ def main() -> int:
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        environment = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "DOCUMENTS_DIR": str(stored),
-            "CLAMD_ADDRESS": str(run_dir / "clamd" / "clamd.sock"),
-        }
-        os.environ.update(environment)
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
+        environment = server_environment(
+            database_url,
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            DOCUMENTS_DIR=str(stored),
+            CLAMD_ADDRESS=str(run_dir / "clamd" / "clamd.sock"),
         )
+        os.environ.update(environment)
+        migrate(environment)
         import django
 
         django.setup()

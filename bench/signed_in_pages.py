@@ -49,9 +49,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port, wait_for_http  # noqa: E402
+from bench._common import database_urls, emit, free_port, migrate, server_environment, wait_for_http  # noqa: E402
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 TRIVIAL = "/bench/trivial"
 TARGET_QUERIES = 12
@@ -157,18 +156,8 @@ def main() -> int:
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        environment = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        }
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
-        )
+        environment = server_environment(database_url)
+        migrate(environment)
         setup_django(database_url)
         from django.conf import settings
         from django.db import connection, connections

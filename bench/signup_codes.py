@@ -33,7 +33,7 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port, wait_for_http  # noqa: E402
+from bench._common import database_urls, emit, free_port, migrate, server_environment, wait_for_http  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -159,23 +159,15 @@ def main() -> int:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         smtp_port, web_port = free_port(), free_port()
-        environment = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "ACCOUNT_CODE_REQUESTS_PER_IP": str(PER_IP_CAP_FOR_BENCH),
-            "ACCOUNT_CODE_CHECKS_PER_IP": str(PER_IP_CAP_FOR_BENCH),
-            "ACCOUNT_SIGN_INS_PER_IP": str(PER_IP_CAP_FOR_BENCH),
-        }
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
+        environment = server_environment(
+            database_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            ACCOUNT_CODE_REQUESTS_PER_IP=str(PER_IP_CAP_FOR_BENCH),
+            ACCOUNT_CODE_CHECKS_PER_IP=str(PER_IP_CAP_FOR_BENCH),
+            ACCOUNT_SIGN_INS_PER_IP=str(PER_IP_CAP_FOR_BENCH),
         )
+        migrate(environment)
         emails = seed(database_url, total)
 
         receiver = Receiver()

@@ -12,16 +12,14 @@ does not check that object.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
-
-if TYPE_CHECKING:  # the kernel names the user model only for type checking
-    from portal.accounts.models import User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -52,6 +50,27 @@ class Principal(Protocol):
     def get_username(self) -> str:
         """How the principal is named in the audit log (a user's email address)."""
         ...
+
+
+class Account(Principal, Protocol):
+    """A signed-in user's account as the layers below `portal.accounts` see it: delegation,
+    the register and the kernel name users through this protocol, so they never import the
+    accounts package that builds on them (`portal.accounts.models.User` satisfies it)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def person_id(self) -> int | None: ...
+
+    @property
+    def last_login(self) -> datetime | None: ...
 
 
 def public(view: ViewFunc) -> ViewFunc:
@@ -130,7 +149,7 @@ def unchecked_url_arguments(permission: str, arguments: set[str]) -> set[str]:
     return (arguments & SCOPED_URL_ARGUMENTS) - registered.reads
 
 
-def signed_in_user(request: HttpRequest) -> "User":
+def signed_in_user(request: HttpRequest) -> Account:
     """The user a signed-in view acts for (its declared access has already required one)."""
     user = request.user
     if isinstance(user, AnonymousUser):

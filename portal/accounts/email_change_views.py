@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal.access import public, requires, signed_in_user
+from portal.access import public, requires
 from portal.accounts import forms
 from portal.accounts.code_pages import GET_POST, code_error
 from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.services import email_change
 from portal.accounts.services.codes import IssueOutcome
+from portal.accounts.sessions import signed_in_user
 
 
 @requires("signed_in")

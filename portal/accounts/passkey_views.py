@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from portal.access import public, requires, signed_in_user
+from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
 from portal.accounts.code_pages import GET_POST
 from portal.accounts.code_wording import minutes as _minutes
@@ -20,6 +20,7 @@ from portal.accounts.models import User
 from portal.accounts.services import passkeys as service
 from portal.accounts.services.accounts import SignInOutcome, check_password_step
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
+from portal.accounts.sessions import signed_in_user
 from portal.accounts.views import NEXT_URL, _safe_next
 
 _NO_ANSWER = (

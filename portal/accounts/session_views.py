@@ -5,9 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.access import requires, signed_in_user
+from portal.access import requires
 from portal.accounts import selectors
 from portal.accounts.services import signed_in
+from portal.accounts.sessions import signed_in_user
 
 
 @requires("signed_in")

@@ -6,11 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from portal.access import requires, signed_in_user
+from portal.access import requires
 from portal.accounts import forms, selectors
 from portal.accounts.code_pages import GET_POST
 from portal.accounts.models import User, normalise_email
 from portal.accounts.services import accounts, signed_in
+from portal.accounts.sessions import signed_in_user
 from portal.staff_permissions import StaffPermission
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.access import public, requires, signed_in_user
+from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
 from portal.accounts.audit_verbs import AccountsVerb
 from portal.accounts.browser_cookies import cookie_name
@@ -28,6 +28,7 @@ from portal.accounts.models import User
 from portal.accounts.qr import manual_key, qr_svg
 from portal.accounts.services import accounts as services
 from portal.accounts.services import passkeys, signed_in
+from portal.accounts.sessions import signed_in_user
 from portal.audit.services import record
 from portal.organisations import access
 from portal.staff_permissions import staff_permissions_of

@@ -1,31 +1,14 @@
-"""Forms around the engine's pages: what to apply for, declarations, replies."""
+"""Forms around the engine's pages: what to apply for, declarations, replies (their free
+text is the engine's `long_text`, imported here for the staff forms too)."""
 
 from typing import Any
 
 from django import forms
 
 from portal.applications.definitions.schema import ApplicationType
+from portal.forms.fields import long_text
 from portal.frontend.govuk_fields import radios
 from portal.register.models import Location, Provider
-
-TEXT_MAX = 10_000
-
-
-def long_text(
-    label: str, required_error: str, subject: str, hint: str = "", required: bool = True
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={
-            "required": required_error,
-            "max_length": f"{subject} must be {TEXT_MAX:,} characters or fewer",
-            "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
-        },
-    )
 
 
 class ChooseTypeForm(forms.Form):

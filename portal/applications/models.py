@@ -19,6 +19,7 @@ from django.db.models import Q
 from portal.applications.lifecycle import LIFECYCLE
 from portal.applications.stages import EDITABLE_STAGES, Outcome, ProposalKind, Stage
 from portal.forms.models import Draft
+from portal.forms.threads import ThreadMessage
 from portal.workflow.clock import Stop, WorkingDayClock
 from portal.workflow.models import LifecycleModel, StatusField
 
@@ -207,24 +208,16 @@ class MessageKind(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Withdrawal"
 
 
-class ApplicationMessage(models.Model):
+class ApplicationMessage(ThreadMessage):
     """The thread: reasons for a return, requests for information and their answers,
     representations."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=30, choices=MessageKind.choices)
-    body = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    in_reply_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
-    )
-    answered = models.BooleanField(default=False)
     # For a request: the day the answer is wanted by.
     respond_by = models.DateField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(ThreadMessage.Meta):
         indexes = [models.Index(fields=["application", "kind", "answered"], name="app_msg_open")]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from portal.applications.forms import PartDeclarationForm, posted
 from portal.applications.models import ApplicationPart
 from portal.applications.services import parts
 from portal.forms import engine
-from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 
 USE = "applications.use"
@@ -54,17 +54,13 @@ def part_overview(request: HttpRequest, part_id: Any) -> HttpResponseBase:
     if isinstance(part, HttpResponse):
         return part
     definition = parts.part_definition(part)
-    context = engine.EngineContext()
-    tasks = PART_FLOW.task_list(definition, part, context)
     return render(
         request,
         "applications/part.html",
         {
+            **PART_FLOW.progress(definition, part, engine.EngineContext()),
             "part": part,
             "application": part.application,
-            "definition": definition,
-            "tasks": tasks,
-            "completed": sum(1 for t in tasks if t.status == "completed"),
             "signed": part.status == DraftStatus.SUBMITTED,
             "role": parts.ROLE_NAMES.get(part.kind, part.kind),  # type: ignore[call-overload]
         },
@@ -83,30 +79,15 @@ def part_page(request: HttpRequest, part_id: Any, page_key: str) -> HttpResponse
     found = definition.page(page_key)
     if found is None:
         raise Http404("No such page")
-    context = engine.EngineContext()
-    returning = request.GET.get("return") == "check"
-    if request.method == "POST":
-        save = partial(parts.save_part_page, part_id=part.pk, user=request.user, request=request)
-        done, form, part = PART_FLOW.post_page(
-            request, definition=definition, page=found, draft=part, context=context, save=save
-        )
-        if done is not None:
-            return done
-    else:
-        form = engine.build_form(definition, found, answers=part.answers, context=context)
-    return render(
+    return PART_FLOW.page_view(
         request,
-        "applications/page.html",
-        {
-            "form": form,
-            "draft": part,
-            "definition": definition,
-            "page": found,
-            "section": definition.section_of(found.key),
-            "single_question": len(form.top_level()) == 1 and not form.children(),
-            "back_href": PART_FLOW.back_href(definition, part, found.key, returning),
-            "is_part": True,
-        },
+        DraftPage(
+            definition=definition,
+            page=found,
+            draft=part,
+            context=engine.EngineContext(),
+            save=partial(parts.save_part_page, part_id=part.pk, user=request.user, request=request),
+        ),
     )
 
 

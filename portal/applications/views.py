@@ -32,7 +32,7 @@ from portal.applications.forms import (
 from portal.applications.models import Application
 from portal.applications.services import drafts, parts, submission
 from portal.forms import engine
-from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 from portal.register.models import Location, Provider
 
@@ -210,15 +210,12 @@ def detail(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     can_prepare = permissions.can_prepare(request.user, application, definition)
     if application.is_editable and can_prepare:
         context = completeness.engine_context(application)
-        tasks = FLOW.task_list(definition, application, context)
         return render(
             request,
             "applications/task_list.html",
             {
+                **FLOW.progress(definition, application, context),
                 "application": application,
-                "definition": definition,
-                "tasks": tasks,
-                "completed": sum(1 for t in tasks if t.status == "completed"),
                 "has_parts": bool(definition.parts),
                 "returned_reasons": application.messages.filter(kind="return_reasons").last(),
             },
@@ -243,37 +240,18 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
     found = definition.page(page_key)
     if found is None:
         raise Http404("No such page")
-    context = completeness.engine_context(application)
-    returning = request.GET.get("return") == "check"
-    if request.method == "POST":
-        save = partial(
-            drafts.save_page, application_id=application.pk, user=request.user, request=request
-        )
-        done, form, application = FLOW.post_page(
-            request,
+    return FLOW.page_view(
+        request,
+        DraftPage(
             definition=definition,
             page=found,
             draft=application,
-            context=context,
-            save=save,
-        )
-        if done is not None:
-            return done
-    else:
-        form = engine.build_form(definition, found, answers=application.answers, context=context)
-    return render(
-        request,
-        "applications/page.html",
-        {
-            "form": form,
-            "draft": application,
-            "application": application,
-            "definition": definition,
-            "page": found,
-            "section": definition.section_of(found.key),
-            "single_question": len(form.top_level()) == 1 and not form.children(),
-            "back_href": FLOW.back_href(definition, application, found.key, returning),
-        },
+            context=completeness.engine_context(application),
+            save=partial(
+                drafts.save_page, application_id=application.pk, user=request.user, request=request
+            ),
+        ),
+        extra={"application": application},
     )
 
 

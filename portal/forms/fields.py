@@ -17,7 +17,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
 
-from portal.forms.vocabulary import DateRule, FileState, Kind, Question
+from portal.forms.vocabulary import LONG_TEXT_MAX, DateRule, FileState, Kind, Question
 from portal.frontend.govuk_fields import GovukDateField, GovukTimeField
 
 CONFIRM_SUFFIX = "__not_a_name"
@@ -142,6 +142,31 @@ def subject_of(question: Question) -> str:
     ):
         label = label.replace(suffix, "")
     return label.rstrip("?")
+
+
+def long_text(
+    label: str,
+    required_error: str,
+    subject: str,
+    hint: str = "",
+    *,
+    required: bool = True,
+    rows: int = 8,
+) -> forms.CharField:
+    """A free-text answer on a client's own form (a reply, a reason), held to the engine's
+    long-text limit and worded like its questions' errors ("Your answer must be ...")."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_error,
+            "max_length": f"{subject} must be {LONG_TEXT_MAX:,} characters or fewer",
+            "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
+        },
+    )
 
 
 def _too_long(question: Question, limit: int) -> str:

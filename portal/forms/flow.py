@@ -3,18 +3,19 @@ back later", and telling the user when a page was saved from a stale tab.
 
 A client describes its flow once (`PageFlow(urls=FlowUrls(...))`) and its views stay thin:
 they find the draft (in the user's scope), its definition and engine context, and hand the
-rest to the flow. Writing stays in the client's services: the flow calls the `save` function
+rest to the flow (`page_view` is a whole question page, shown with `forms/page.html`; the
+task list and check-your-answers pages use the macros in `forms/_macros.html`). Writing stays in the client's services: the flow calls the `save` function
 it is given, which locks the draft, checks who may edit it and audits.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal.errors import ServiceError
@@ -43,20 +44,27 @@ class FlowUrls:
     stop: str
     # Where "save and come back later", and "back" from the first page, lead: no arguments.
     home: str
+    # Deleting the draft: (draft id). Short forms (no task list) offer it on every page.
+    discard: str = ""
+    # The same page under a prefix that takes large bodies, where pages with file questions
+    # post: (draft id, page key).
+    upload_page: str = ""
 
 
-class Saved(Protocol):
+D = TypeVar("D", bound=Draft)
+
+
+@dataclass(frozen=True)
+class SavedPage(Generic[D]):
     """What the client's save service returns."""
 
-    @property
-    def draft(self) -> Any: ...
-
-    @property
-    def changed_elsewhere(self) -> bool: ...
+    draft: D
+    # Someone (another tab, or a colleague) saved the draft after this page was opened.
+    changed_elsewhere: bool
 
 
-# save(page_key=..., answers=..., complete=..., seen_revision=...) -> Saved
-SavePage = Callable[..., Saved]
+# save(page_key=..., answers=..., complete=..., seen_revision=...) -> SavedPage
+SavePage = Callable[..., SavedPage[Any]]
 
 
 class Attachments(Protocol):
@@ -69,7 +77,20 @@ class Attachments(Protocol):
     def remove(self, *, document_id: str) -> AttachedFile: ...
 
 
-D = TypeVar("D", bound=Draft)
+@dataclass(frozen=True)
+class DraftPage(Generic[D]):
+    """One page of one draft as a client's view found it (in the user's scope), with the
+    client's services for it."""
+
+    definition: FormDefinition
+    page: Page
+    draft: D
+    context: engine.EngineContext
+    save: SavePage
+    # A page with file questions: the client's file services, and the engine context again
+    # once files changed.
+    attachments: Attachments | None = None
+    refresh: Callable[[], engine.EngineContext] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,25 +185,66 @@ class PageFlow:
             return self._page_url(draft, pages[pages.index(page_key) - 1])
         return reverse(self.urls.home)
 
+    def progress(
+        self, definition: FormDefinition, draft: Draft, context: engine.EngineContext
+    ) -> dict[str, Any]:
+        """What a task-list page shows: the draft's sections and how many are completed."""
+        tasks = self.task_list(definition, draft, context)
+        return {
+            "draft": draft,
+            "definition": definition,
+            "tasks": tasks,
+            "completed": sum(1 for task in tasks if task.status == "completed"),
+        }
+
+    def page_view(
+        self, request: HttpRequest, on: "DraftPage[D]", *, extra: dict[str, Any] | None = None
+    ) -> HttpResponseBase:
+        """A question page, shown or posted: all of a client's page view once it has found
+        the draft in the user's scope and checked that it can still be changed. `extra` is
+        more for the template (`forms/page.html`)."""
+        definition, page, draft = on.definition, on.page, on.draft
+        returning = request.GET.get("return") == "check"
+        if request.method == "POST":
+            done, form, draft = self.post_page(request, on)
+            if done is not None:
+                return done
+        else:
+            form = engine.build_form(definition, page, answers=draft.answers, context=on.context)
+        upload_action = ""
+        if self.urls.upload_page:
+            upload_action = reverse(self.urls.upload_page, args=[draft.pk, page.key])
+            upload_action += "?return=check" if returning else ""
+        return render(
+            request,
+            "forms/page.html",
+            {
+                "form": form,
+                "draft": draft,
+                "definition": definition,
+                "page": page,
+                "section": definition.section_of(page.key),
+                "uses_task_list": self.uses_task_list(definition),
+                "single_question": len(form.top_level()) == 1 and not form.children(),
+                "returning": returning,
+                "back_href": self.back_href(definition, draft, page.key, returning),
+                "discard_href": reverse(self.urls.discard, args=[draft.pk])
+                if self.urls.discard
+                else "",
+                "upload_action": upload_action,
+                **(extra or {}),
+            },
+        )
+
     def post_page(
-        self,
-        request: HttpRequest,
-        *,
-        definition: FormDefinition,
-        page: Page,
-        draft: D,
-        context: engine.EngineContext,
-        save: SavePage,
-        attachments: Attachments | None = None,
-        refresh: Callable[[], engine.EngineContext] | None = None,
+        self, request: HttpRequest, on: "DraftPage[D]"
     ) -> tuple[HttpResponseBase | None, engine.PageForm, D]:
         """Handle a posted page: a redirect when it is done, else the form to show again
         (with its errors) and the draft as it now stands. Every answer that is valid on its
-        own is kept, even while the page shows errors.
-
-        A page with file questions also takes `attachments` (the client's file services) and
-        `refresh` (the engine context again, once files changed): a chosen file is uploaded
-        before the page is checked, so "Save and continue" with a file chosen does both."""
+        own is kept, even while the page shows errors. A chosen file is uploaded before the
+        page is checked, so "Save and continue" with a file chosen does both."""
+        definition, page, draft, context = on.definition, on.page, on.draft, on.context
+        save, attachments, refresh = on.save, on.attachments, on.refresh
         seen = _int_or_none(request.POST.get("revision"))
         opened_at = draft.revision
         file_errors, file_notes = self._file_actions(request, page, attachments)
@@ -276,7 +338,7 @@ class PageFlow:
                 )
         return errors, notes
 
-    def _tell_if_changed_elsewhere(self, request: HttpRequest, result: Saved) -> None:
+    def _tell_if_changed_elsewhere(self, request: HttpRequest, result: SavedPage[Any]) -> None:
         if result.changed_elsewhere:
             messages.info(
                 request,

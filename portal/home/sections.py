@@ -8,10 +8,10 @@ already asked pays nothing more, any other page pays its one query.
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.http import HttpRequest
 
+from portal.access import Account
 from portal.organisations.access import access_for
 from portal.organisations.permissions import Permission
 from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
@@ -101,7 +101,7 @@ def staff_sections(sections: Sections) -> list[StaffSection]:
     return [section for section in STAFF_SECTIONS if section.permission in sections.staff]
 
 
-def _provider_sections(user: Any, chosen: str | None) -> Sections:
+def _provider_sections(user: Account, chosen: str | None) -> Sections:
     held = {
         provider_id: access for provider_id, access in access_for(user).items() if access.any_access
     }

@@ -3,8 +3,8 @@ the selectors of the domain that owns it (and so through the portal's one access
 and each list is one query however much data there is."""
 
 from dataclasses import dataclass
-from typing import Any
 
+from portal.access import Account
 from portal.accounts.models import SecondFactorResetRequest
 from portal.accounts.selectors import pending_factor_resets
 from portal.notifications import selectors as notifications
@@ -36,7 +36,7 @@ class ProviderWork:
         )
 
 
-def provider_work(user: Any, *, may_view: bool, may_draft: bool) -> ProviderWork:
+def provider_work(user: Account, *, may_view: bool, may_draft: bool) -> ProviderWork:
     drafts = list(notifications.open_drafts(user)[: SHOWN + 1]) if may_draft else []
     return ProviderWork(
         questions=notifications.open_questions(user, limit=SHOWN),
@@ -56,7 +56,7 @@ class GettingAccess:
     join_requests: list[JoinRequest]
 
 
-def getting_access(user: Any) -> GettingAccess:
+def getting_access(user: Account) -> GettingAccess:
     return GettingAccess(
         invitations=organisation_services.pending_invitations_for_email(user.email),
         join_requests=organisations.join_requests_sent(user, limit=SHOWN),

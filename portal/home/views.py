@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from portal.access import requires
+from portal.access import requires, signed_in_user
 from portal.home import selectors
 from portal.home.sections import Kind, sections_for, staff_sections
 from portal.notifications.catalogue import CATALOGUE
@@ -16,7 +16,7 @@ from portal.notifications.catalogue import CATALOGUE
 def index(request: HttpRequest) -> HttpResponse:
     sections = sections_for(request)
     assert sections is not None  # signed in, so there is an answer
-    user = request.user
+    user = signed_in_user(request)
     if sections.kind is Kind.STAFF:
         return render(
             request,

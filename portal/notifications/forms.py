@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from portal.forms.vocabulary import LONG_TEXT_MAX
+from portal.forms.fields import long_text
 from portal.frontend.govuk_fields import GovukDateField, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -14,20 +14,6 @@ from portal.organisations.forms import ProviderChoiceForm
 from portal.register.models import Location
 
 PROVIDER_AS_A_WHOLE = "provider"
-
-
-def _long_text(label: str, required_error: str, subject: str, hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=LONG_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={
-            "required": required_error,
-            "max_length": f"{subject} must be {LONG_TEXT_MAX:,} characters or fewer",
-            "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
-        },
-    )
 
 
 class ChooseProviderForm(ProviderChoiceForm):
@@ -148,7 +134,7 @@ class HistoryFilterForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    body = _long_text(
+    body = long_text(
         "What new information do you have?",
         "Enter the new information",
         "New information",
@@ -157,11 +143,11 @@ class UpdateForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    body = _long_text("Your answer", "Enter your answer", "Your answer")
+    body = long_text("Your answer", "Enter your answer", "Your answer")
 
 
 class QuestionForm(forms.Form):
-    body = _long_text(
+    body = long_text(
         "What do you need to ask the provider?",
         "Enter your question for the provider",
         "Your question",
@@ -169,7 +155,7 @@ class QuestionForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = _long_text(
+    reason = long_text(
         "Why are you rejecting this change?",
         "Enter the reason for rejecting the change",
         "The reason",

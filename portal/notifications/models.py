@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from portal.forms.models import Draft
+from portal.forms.threads import ThreadMessage
 from portal.frontend.formats import govuk_date
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.references import reference_for
@@ -267,7 +268,7 @@ class MessageKind(models.TextChoices):
 REPLY_LABELS = {MessageKind.ANSWER: "Answer received", MessageKind.UPDATE: "Update received"}
 
 
-class NotificationMessage(models.Model):
+class NotificationMessage(ThreadMessage):
     """One entry in a notification's thread: updates, questions, answers and decisions."""
 
     notification = models.ForeignKey(
@@ -277,16 +278,6 @@ class NotificationMessage(models.Model):
     # For a structured update (e.g. "return"), the follow-up kind and its validated answers.
     follow_up_key = models.CharField(max_length=40, blank=True)
     answers = models.JSONField(default=dict, blank=True)
-    body = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    in_reply_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
-    )
-    answered = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.notification_id}"

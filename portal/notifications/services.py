@@ -2,7 +2,6 @@
 the same transaction (so a message exists if and only if its cause committed)."""
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
+from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
 from portal.notifications import (
     attachments,
@@ -93,13 +93,6 @@ def start_draft(
     return draft
 
 
-@dataclass(frozen=True)
-class SaveResult:
-    draft: NotificationDraft
-    # Someone (another tab, or a colleague) saved the draft after this page was opened.
-    changed_elsewhere: bool
-
-
 @transaction.atomic
 def save_page(
     *,
@@ -110,7 +103,7 @@ def save_page(
     complete: bool,
     seen_revision: int | None,
     request: HttpRequest | None = None,
-) -> SaveResult:
+) -> SavedPage[NotificationDraft]:
     """Merge one page's answers into the draft. Only this page's keys change, so two tabs
     working on different pages never overwrite each other."""
     draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
@@ -132,7 +125,7 @@ def save_page(
         data={"page": page_key, "complete": complete, "revision": draft.revision},
         request=request,
     )
-    return SaveResult(draft=draft, changed_elsewhere=changed_elsewhere)
+    return SavedPage(draft=draft, changed_elsewhere=changed_elsewhere)
 
 
 @transaction.atomic
@@ -402,15 +395,9 @@ def answer_question(
         raise refused(NotificationError.ANSWER_NOT_PERMITTED)
     if question.answered:
         raise refused(NotificationError.QUESTION_ALREADY_ANSWERED)
-    answer = NotificationMessage.objects.create(
-        notification=notification,
-        kind=MessageKind.ANSWER,
-        body=body,
-        author=user,
-        in_reply_to=question,
+    answer = question.reply(
+        kind=MessageKind.ANSWER, body=body, author=user, notification=notification
     )
-    question.answered = True
-    question.save(update_fields=["answered"])
     audit: dict[str, Any] = {
         "verb": NotificationsVerb.QUESTION_ANSWERED,
         "data": {"reference": notification.reference, "question": question.pk},

@@ -20,7 +20,7 @@ from portal.accounts.sessions import signed_in_user
 from portal.casework.provider_stage import stage_for_subject
 from portal.errors import ServiceError
 from portal.forms import engine
-from portal.forms.flow import FlowUrls, PageFlow
+from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import Kind
 from portal.notifications import attachments, engine_contexts, permissions, selectors, services
@@ -238,6 +238,8 @@ FLOW = PageFlow(
         check="notifications:check",
         stop="notifications:stop",
         home="notifications:history",
+        discard="notifications:discard",
+        upload_page="notifications_uploads:draft_page",
     ),
     task_list_min_pages=TASK_LIST_MIN_PAGES,
 )
@@ -267,17 +269,7 @@ def draft(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
     resumed = FLOW.resume(definition, item, context)
     if resumed is not None:
         return resumed
-    tasks = FLOW.task_list(definition, item, context)
-    return render(
-        request,
-        "notifications/task_list.html",
-        {
-            "draft": item,
-            "definition": definition,
-            "tasks": tasks,
-            "completed": sum(1 for t in tasks if t.status == "completed"),
-        },
-    )
+    return render(request, "notifications/task_list.html", FLOW.progress(definition, item, context))
 
 
 @requires("notifications.submit")
@@ -295,42 +287,18 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     if page is None or (uploading and not any(q.kind == Kind.FILE for q in page.questions)):
         raise Http404("No such page")
     context = engine_contexts.context_for(definition, item)
-    returning = request.GET.get("return") == "check"
-    if request.method == "POST":
-        save = partial(
-            services.save_page, draft_id=item.pk, user=signed_in_user(request), request=request
-        )
-        done, form, item = FLOW.post_page(
-            request,
+    user = signed_in_user(request)
+    return FLOW.page_view(
+        request,
+        DraftPage(
             definition=definition,
             page=page,
             draft=item,
             context=context,
-            save=save,
-            attachments=attachments.DraftAttachments(item.pk, request.user, request),
+            save=partial(services.save_page, draft_id=item.pk, user=user, request=request),
+            attachments=attachments.DraftAttachments(item.pk, user, request),
             refresh=partial(engine_contexts.context_for, definition, item),
-        )
-        if done is not None:
-            return done
-    else:
-        form = engine.build_form(definition, page, answers=item.answers, context=context)
-    return render(
-        request,
-        "notifications/page.html",
-        {
-            "form": form,
-            "draft": item,
-            "definition": definition,
-            "page": page,
-            "section": definition.section_of(page.key),
-            "uses_task_list": FLOW.uses_task_list(definition),
-            "single_question": len(form.top_level()) == 1 and not form.children(),
-            "returning": returning,
-            "back_href": FLOW.back_href(definition, item, page.key, returning),
-            # Pages with file questions post to the upload prefix, which takes large bodies.
-            "upload_action": reverse("notifications_uploads:draft_page", args=[item.pk, page.key])
-            + ("?return=check" if returning else ""),
-        },
+        ),
     )
 
 

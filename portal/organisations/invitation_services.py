@@ -13,7 +13,7 @@ An invitation never gives more than its inviter could give at the moment it is u
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.access import Account
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
@@ -43,9 +44,6 @@ from portal.organisations.services.invitations import (
 from portal.organisations.services.rules import ensure_may_grant, scope_of
 from portal.register.models import Location, Provider
 
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
-
 INVITER_CANNOT_GIVE = "The person who sent it can no longer give this access"
 
 
@@ -55,7 +53,7 @@ class _Closed:
     message: str
 
 
-def _name(user: "User | None") -> str:
+def _name(user: Account | None) -> str:
     return (user.full_name or user.email) if user is not None else "A colleague"
 
 
@@ -130,10 +128,10 @@ def _settle(
     *,
     action: str,
     verb: OrganisationsVerb,
-    actor: "User | None",
+    actor: Account | None,
     request: HttpRequest | None,
     reason: str = "",
-    accepted_by: "User | None" = None,
+    accepted_by: Account | None = None,
 ) -> None:
     """Move a locked invitation to its final status (a portal.workflow transition) and audit
     it (with why, if it was closed without being used)."""
@@ -160,7 +158,7 @@ def _settle(
 
 
 def withdraw_invitation(
-    invitation: Invitation, *, actor: "User | None" = None, request: HttpRequest | None = None
+    invitation: Invitation, *, actor: Account | None = None, request: HttpRequest | None = None
 ) -> None:
     """Cancel a locked, pending invitation whose inviter can no longer give it, and tell the
     invitee. Callers hold the provider's lock, then the invitation's."""
@@ -186,15 +184,15 @@ def withdraw_invitation(
 @transaction.atomic(savepoint=False)  # part of the change that took the authority away
 def withdraw_invitations_beyond_authority(
     *,
-    inviter: "User",
+    inviter: Account,
     provider: Provider | None = None,
-    actor: "User | None" = None,
+    actor: Account | None = None,
     request: HttpRequest | None = None,
 ) -> int:
     """Withdraw the pending invitations `inviter` sent (at `provider`, or anywhere) that
     they could no longer give. Run when their role, membership or access changes."""
     pending: QuerySet[Invitation] = Invitation.objects.filter(
-        invited_by=inviter, status=InvitationStatus.PENDING
+        invited_by_id=inviter.id, status=InvitationStatus.PENDING
     )
     if provider is not None:
         pending = pending.filter(provider=provider)
@@ -215,7 +213,7 @@ steps.after_access_shrank(withdraw_invitations_beyond_authority)
 
 
 def _decline(
-    invitation: Invitation, user: "User", current: Membership, request: HttpRequest | None
+    invitation: Invitation, user: Account, current: Membership, request: HttpRequest | None
 ) -> _Closed:
     """The invitee already has access here: close the invitation unused, tell the inviter,
     and say whom to ask. Their access stays exactly as it was."""
@@ -259,7 +257,9 @@ def _decline(
 
 
 @transaction.atomic
-def _use(invitation: Invitation, user: "User", request: HttpRequest | None) -> Membership | _Closed:
+def _use(
+    invitation: Invitation, user: Account, request: HttpRequest | None
+) -> Membership | _Closed:
     """Accept `invitation` for `user`, or close it when it must not be used."""
     provider = steps.lock_provider(invitation.provider)
     invitation = locked_invitation(invitation)
@@ -280,7 +280,7 @@ def _use(invitation: Invitation, user: "User", request: HttpRequest | None) -> M
         )
     current = (
         Membership.objects.select_for_update()
-        .filter(user=user, provider=provider)
+        .filter(user_id=user.id, provider=provider)
         .exclude(status=MembershipStatus.REMOVED)
         .first()
     )
@@ -290,7 +290,7 @@ def _use(invitation: Invitation, user: "User", request: HttpRequest | None) -> M
 
 
 def _grant(
-    invitation: Invitation, user: "User", scope: Scope, request: HttpRequest | None
+    invitation: Invitation, user: Account, scope: Scope, request: HttpRequest | None
 ) -> Membership:
     provider = invitation.provider
     inviter = invitation.invited_by
@@ -332,7 +332,7 @@ def _grant(
 
 
 def accept_invitation(
-    *, user: "User", token: str, request: HttpRequest | None = None
+    *, user: Account, token: str, request: HttpRequest | None = None
 ) -> Membership:
     """A signed-in user accepts the invitation the link points at. The account's email must
     be the invited address: the link is bound to it. Raises InvitationClosed, after saving
@@ -356,7 +356,7 @@ def accept_invitation(
 
 @transaction.atomic
 def accept_invitations_for_new_account(
-    *, user: "User", request: HttpRequest | None = None
+    *, user: Account, request: HttpRequest | None = None
 ) -> list[Membership]:
     """Accept every pending invitation to the new account's address. The accounts journey
     calls this once the account exists: its emailed code has proved the address, which is

@@ -2,10 +2,10 @@
 membership does, so the role wins and the team page shows the membership as redundant."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from portal.access import Account
 from portal.audit.services import record
 from portal.organisations.access import (
     PARTNER_PERMISSIONS,
@@ -17,11 +17,8 @@ from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.models import Membership, MembershipStatus
 from portal.register.models import RegistrationStatus, RoleType
 
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
-
-def _role_only_grants(user: "User") -> dict[str, tuple[set[str], dict[str, set[str]]]]:
+def _role_only_grants(user: Account) -> dict[str, tuple[set[str], dict[str, set[str]]]]:
     """Per provider: permissions from register roles alone (whole provider, per location)."""
     grants: dict[str, tuple[set[str], dict[str, set[str]]]] = {}
     if user.person_id is None:
@@ -77,10 +74,12 @@ def flag_membership(membership: Membership, flag: MembershipFlag, *, who: str, r
     )
 
 
-def refresh_redundancy(user: "User") -> None:
+def refresh_redundancy(user: Account) -> None:
     """Flag (or unflag) this user's memberships that their register roles make redundant."""
     grants = _role_only_grants(user)
-    memberships = Membership.objects.filter(user=user).exclude(status=MembershipStatus.REMOVED)
+    memberships = Membership.objects.filter(user_id=user.id).exclude(
+        status=MembershipStatus.REMOVED
+    )
     for membership in memberships.prefetch_related("locations"):
         whole, at = grants.get(membership.provider_id, (set(), {}))
         wanted = set(membership.permissions)

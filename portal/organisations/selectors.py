@@ -1,13 +1,13 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from portal.access import Principal
+from portal.access import Account, Principal
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -26,9 +26,6 @@ from portal.organisations.models import (
 )
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Provider, RoleAssignment, RoleType
-
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
@@ -141,7 +138,7 @@ class RegisteredPerson:
     roles: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     whole_provider: bool = False
-    account: "User | None" = None
+    account: Account | None = None
 
 
 def registered_people(user: Principal, provider: Provider) -> list[RegisteredPerson]:
@@ -186,7 +183,7 @@ def registered_people(user: Principal, provider: Provider) -> list[RegisteredPer
     return list(people.values())
 
 
-def team_manager_users(provider: Provider) -> list["User"]:
+def team_manager_users(provider: Provider) -> list[Account]:
     """Accounts that can manage some of this provider's team (to tell them about requests)."""
     person_ids = (
         RoleAssignment.objects.live()

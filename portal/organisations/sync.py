@@ -14,7 +14,7 @@ And `end_deregistered_access` removes memberships whose read-only period has pas
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
+from portal.access import Account
 from portal.organisations.access import forget_access
 from portal.organisations.audit_verbs import OrganisationsVerb
 from portal.organisations.invitation_services import withdraw_invitations_beyond_authority
@@ -33,20 +34,17 @@ from portal.register.events import register_changed
 from portal.register.models import Provider, RegistrationStatus
 from portal.workflow.services import mark_locked, transition
 
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
-
 logger = logging.getLogger(__name__)
 
 
-def flag_memberships_granted_by(user: "User") -> int:
+def flag_memberships_granted_by(user: Account) -> int:
     """Flag for review the memberships this user granted but could no longer grant."""
     forget_access(user)
     flagged = 0
     providers: dict[str, Provider] = {}
-    granted = Membership.objects.filter(granted_by=user, granter_review_since__isnull=True).exclude(
-        status=MembershipStatus.REMOVED
-    )
+    granted = Membership.objects.filter(
+        granted_by_id=user.id, granter_review_since__isnull=True
+    ).exclude(status=MembershipStatus.REMOVED)
     for membership in granted.select_related("provider").prefetch_related("locations"):
         if could_still_grant(user, membership):
             continue
@@ -60,7 +58,7 @@ def flag_memberships_granted_by(user: "User") -> int:
     return flagged
 
 
-def _tell_team_managers_to_review(provider: Provider, *, granter: "User") -> None:
+def _tell_team_managers_to_review(provider: Provider, *, granter: Account) -> None:
     from django.urls import reverse
 
     from portal.emails.services import queue_email

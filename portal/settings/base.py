@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portal.operations",
     "portal.audit",
     "portal.workflow",
+    "portal.forms",
     "portal.emails",
     "portal.register",
     "portal.accounts",

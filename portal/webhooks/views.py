@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.access import requires, signed_in_user
+from portal.access import requires
+from portal.accounts.sessions import signed_in_user
 from portal.register.models import Provider
 from portal.webhooks import selectors, services
 from portal.webhooks.errors import WebhookError, WebhookErrorCode

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from portal.documents import scanning
 from portal.documents.models import Document
-from portal.notifications import engine_contexts, services
+from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
-from portal.notifications.samples import complete_answers
+from tests.factories.notifications import answer_every_question
 
 SLUG = "statement-of-purpose"
 QUESTION = "revised_statement_file"
@@ -73,17 +73,7 @@ def start_upload_page(user: Any, location: Any) -> UploadPage:
     draft = services.start_draft(
         user=user, provider=location.provider, location=location, definition=definition
     )
-    context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers))
-    answers["revised_statement"] = None
-    services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=False,
-        seen_revision=None,
-    )
+    answer_every_question(draft, user, complete=False, except_for={"revised_statement": None})
     client = Client()
     client.force_login(user)
     draft.refresh_from_db()

@@ -46,17 +46,25 @@ def submit_email_change(
     return notification, person
 
 
-def answer_every_question(draft: NotificationDraft, user: Any) -> NotificationDraft:
-    """Fill every page of an open draft with valid answers, through the service."""
+def answer_every_question(
+    draft: NotificationDraft,
+    user: Any,
+    *,
+    complete: bool = True,
+    except_for: dict[str, Any] | None = None,
+) -> NotificationDraft:
+    """Fill every page of an open draft with valid answers, through the service (but for
+    the answers `except_for` gives instead; then the page is saved as not complete unless
+    `complete` says otherwise)."""
     definition = services.definition_of(draft)
     context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
-    answers = complete_answers(definition, context, dict(draft.answers))
+    answers = complete_answers(definition, context, dict(draft.answers)) | (except_for or {})
     services.save_page(
         draft_id=draft.pk,
         user=user,
         page_key="all",
         answers=answers,
-        complete=True,
+        complete=complete,
         seen_revision=None,
     )
     return draft

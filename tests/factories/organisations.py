@@ -1,10 +1,35 @@
 """Delegation: people given access by a registered person."""
 
+from typing import Any
+
 from portal.accounts.models import User
 from portal.organisations.models import Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
 from portal.register.models import Location, Provider
 from tests.factories.accounts import make_user
+
+
+def make_membership(
+    user: User,
+    provider: Provider,
+    permissions: list[str],
+    locations: list[Location] | tuple[Location, ...] | None = None,
+    granted_by: User | None = None,
+    **extra: Any,
+) -> Membership:
+    """A membership with exactly `permissions`: at `locations`, or the whole provider when
+    there are none."""
+    membership = Membership.objects.create(
+        user=user,
+        provider=provider,
+        whole_provider=not locations,
+        permissions=list(permissions),
+        granted_by=granted_by,
+        **extra,
+    )
+    if locations:
+        membership.locations.set(locations)
+    return membership
 
 
 def delegate(
@@ -15,14 +40,7 @@ def delegate(
 ) -> User:
     """A member of staff given access by a registered person (no register role of their own)."""
     user = make_user(full_name="Dee Delegate")
-    membership = Membership.objects.create(
-        user=user,
-        provider=provider,
-        whole_provider=not locations,
-        permissions=list(permissions),
-        granted_by=granted_by,
-    )
-    membership.locations.set(locations)
+    make_membership(user, provider, list(permissions), locations, granted_by)
     return user
 
 
@@ -38,13 +56,4 @@ def give_access(
     permissions: set[str] = set()
     for level in levels:
         permissions |= ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)]
-    membership = Membership.objects.create(
-        user=user,
-        provider=provider,
-        whole_provider=locations is None,
-        permissions=sorted(permissions),
-        granted_by=granted_by,
-    )
-    if locations:
-        membership.locations.set(locations)
-    return membership
+    return make_membership(user, provider, sorted(permissions), locations, granted_by)

@@ -10,7 +10,7 @@ from portal.notifications.catalogue import CATALOGUE
 from tests.support.html import Page, classes, text
 
 QUESTION = engines["jinja2"].from_string(
-    '{% import "notifications/_macros.html" as m %}'
+    '{% import "forms/_macros.html" as m %}'
     "{% for q in form.top_level() %}{{ m.question(form, q) }}{% endfor %}"
 )
 CONTEXT = engine.EngineContext(registered_people=(("P-1", "Pat Example"),))

@@ -13,13 +13,11 @@ from portal.errors import ServiceError
 from portal.organisations import invitation_services, services
 from portal.organisations.errors import OrganisationError
 from portal.organisations.models import Invitation, InvitationStatus, Membership
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.organisations.permissions import Permission
 from portal.register.models import Location, Person, Provider, RoleAssignment
 from tests.organisations.conftest import World
+from tests.organisations.helpers import NOTIFY, VIEW
 from tests.organisations.test_services import only_two_delegates_manage_the_whole_team
-
-VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
-NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
 
 
 def _invite(w: World, email: str = "new.person@example.com", **overrides: Any) -> Any:

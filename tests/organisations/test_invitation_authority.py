@@ -15,20 +15,16 @@ from portal.organisations import invitation_services as acceptance
 from portal.organisations import services
 from portal.organisations.access import can, forget_access, scope_for
 from portal.organisations.models import Invitation, InvitationStatus, Membership
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.organisations.permissions import Permission
 from portal.register.events import person_register_changed
 from portal.register.models import RoleAssignment
 from tests.factories.accounts import make_user
 from tests.organisations.conftest import build_world
+from tests.organisations.helpers import NOTIFY, TEAM, VIEW
 from tests.support.concurrency import run_together
 from tests.support.register_changes import process_register_changes
 
-NOTIFY_AND_TEAM = sorted(
-    ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS] | ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM]
-)
-VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
-NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
-TEAM = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM])
+NOTIFY_AND_TEAM = sorted({*NOTIFY, *TEAM})
 
 
 @pytest.fixture

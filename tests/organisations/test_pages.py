@@ -16,11 +16,9 @@ from portal.organisations.models import (
     Membership,
     MembershipStatus,
 )
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
-
-VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
+from tests.organisations.helpers import VIEW, expire, invite
 
 
 def team_url(world):
@@ -32,13 +30,7 @@ def step(world, name):
 
 
 def test_team_page_shows_registered_people_members_invitations_and_requests(client, world):
-    services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email="pending@x.example",
-        permissions=VIEW,
-        whole_provider=True,
-    )
+    invite(world, "pending@x.example")
     services.request_to_join(user=world.users["requester"], provider=world.p, message="")
     client.force_login(world.users["ni"])
     html = client.get(team_url(world)).content.decode()
@@ -206,29 +198,15 @@ def test_invalid_and_expired_links(client, world):
         client.get(reverse("organisations:invitation", kwargs={"token": "nope"})).status_code == 404
     )
     assert client.get("/invitations/%3Cscript%3E/").status_code == 404
-    invitation, token = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email="late@x.example",
-        permissions=VIEW,
-        whole_provider=True,
-    )
-    Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1)
-    )
+    invitation, token = invite(world, "late@x.example")
+    expire(invitation, seconds=1)
     response = client.get(reverse("organisations:invitation", kwargs={"token": token}))
     assert response.status_code == 410
     assert "expired" in response.content.decode()
 
 
 def test_resend_and_cancel_from_the_pages(client, world):
-    invitation, _ = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email="p@x.example",
-        permissions=VIEW,
-        whole_provider=True,
-    )
+    invitation, _ = invite(world, "p@x.example")
     client.force_login(world.users["ni"])
     kwargs = {"provider_id": world.p.pk, "invitation_id": invitation.pk}
     response = client.post(reverse("organisations:invitation_resend", kwargs=kwargs))

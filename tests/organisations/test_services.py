@@ -26,12 +26,10 @@ from portal.workflow.models import DirectStatusChange
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
 from tests.factories.register import make_person
+from tests.organisations import helpers
 from tests.organisations.conftest import build_world
+from tests.organisations.helpers import NOTIFY, TEAM, VIEW
 from tests.support.concurrency import run_together
-
-NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
-VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
-TEAM = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.TEAM])
 
 
 def outbox_to(address):
@@ -47,23 +45,9 @@ def refused(match=None):
     return pytest.raises(services.DelegationError, match=match)
 
 
-def _invite(world, email, *, by="ni", provider=None, permissions=VIEW, at=None):
-    """Invite through the service. Unless a test says otherwise, the nominated individual
-    gives view access to the whole of provider P; `at` lists location ids (or made-up ones)
-    to give access for those locations only. `by` is a key of world.users or a user."""
-    return services.invite(
-        actor=world.users[by] if isinstance(by, str) else by,
-        provider=provider or world.p,
-        email=email,
-        permissions=permissions,
-        whole_provider=at is None,
-        location_ids=at or (),
-    )
-
-
 @pytest.fixture
 def invite(world):
-    return partial(_invite, world)
+    return partial(helpers.invite, world)
 
 
 def move_back(invitation, **delta):
@@ -73,10 +57,7 @@ def move_back(invitation, **delta):
     )
 
 
-def expire(invitation, **delta):
-    Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - dt.timedelta(**delta)
-    )
+expire = helpers.expire
 
 
 def at_once(*calls):
@@ -377,7 +358,7 @@ def transactional_db_world(transactional_db):
     # The `world` fixture's data is committed here so two threads can see it.
     world = build_world()
     invitee = make_user("race@x.example")
-    _, token = _invite(world, invitee.email)
+    _, token = helpers.invite(world, invitee.email)
     return invitee, token
 
 

@@ -10,16 +10,15 @@ from portal.audit.models import AuditEvent
 from portal.organisations import services
 from portal.organisations.access import can
 from portal.organisations.models import Membership, MembershipStatus
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.organisations.permissions import Permission
 from portal.organisations.sync import end_deregistered_access
 from portal.register.events import person_register_changed
 from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
 from tests.factories.register import make_person
+from tests.organisations.helpers import expire, invite
 from tests.support.register_changes import process_register_changes
-
-VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
 
 
 def end_roles(person):
@@ -73,11 +72,17 @@ def test_a_granter_who_keeps_another_route_to_the_same_access_is_not_flagged(wor
     assert granted.granter_review_since is None
 
 
+def becomes_registered(user, given, family, *, ref):
+    """The register now names this user (by their address) as a person; no role yet."""
+    person = make_person(user.email, given, family, ref=ref)
+    user.person = person
+    user.save()
+    return person
+
+
 def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(world):
     delegate = world.users["delegate_notifications_a"]
-    person = make_person(delegate.email, "Dee", "Legate", ref="D1")
-    delegate.person = person
-    delegate.save()
+    person = becomes_registered(delegate, "Dee", "Legate", ref="D1")
     membership = world.memberships["delegate_notifications_a"]
     with transaction.atomic():
         RoleAssignment.objects.create(
@@ -103,9 +108,7 @@ def test_a_register_role_makes_delegated_access_redundant_and_the_role_wins(worl
 def test_partial_role_is_not_redundant(world):
     # A partner role gives view for the whole provider; a notifications membership is more.
     delegate = world.users["delegate_notifications_whole"]
-    person = make_person(delegate.email, "Pat", "Ner", ref="D2")
-    delegate.person = person
-    delegate.save()
+    person = becomes_registered(delegate, "Pat", "Ner", ref="D2")
     with transaction.atomic():
         RoleAssignment.objects.create(person=person, role=RoleType.PARTNER, provider=world.p)
         person_register_changed(person=person, reason="role started")
@@ -138,13 +141,7 @@ def test_no_access_can_be_given_at_a_deregistered_provider(world):
     import pytest
 
     with pytest.raises(services.DelegationError):
-        services.invite(
-            actor=world.users["ni"],
-            provider=world.p,
-            email="x@x.example",
-            permissions=VIEW,
-            whole_provider=True,
-        )
+        invite(world, "x@x.example")
 
 
 def test_sweep_command_expires_invitations_and_ends_old_access(world, settings):
@@ -153,18 +150,10 @@ def test_sweep_command_expires_invitations_and_ends_old_access(world, settings):
 
     from django.core.management import call_command
 
-    from portal.organisations.models import Invitation, InvitationStatus
+    from portal.organisations.models import InvitationStatus
 
-    invitation, _ = services.invite(
-        actor=world.users["ni"],
-        provider=world.p,
-        email="old@x.example",
-        permissions=VIEW,
-        whole_provider=True,
-    )
-    Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - dt.timedelta(minutes=1)
-    )
+    invitation, _ = invite(world, "old@x.example")
+    expire(invitation, minutes=1)
     world.q.registration_status = RegistrationStatus.DEREGISTERED
     world.q.deregistration_date = timezone.localdate() - dt.timedelta(
         days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS + 1

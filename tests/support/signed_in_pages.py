@@ -85,7 +85,16 @@ from portal.register.models import (
     ServiceType,
 )
 from tests.factories.accounts import PASSWORD, make_user
-from tests.factories.register import GP_SERVICE, MENTAL_HEALTH_HOSPITAL, MHA_ACTIVITY
+from tests.factories.organisations import make_membership
+from tests.factories.register import (
+    GP_SERVICE,
+    MENTAL_HEALTH_HOSPITAL,
+    MHA_ACTIVITY,
+    give_role,
+    make_person,
+    make_provider,
+)
+from tests.factories.register import make_location as make_register_location
 from tests.support.signed_in_applications import add_applications, application_visits
 from tests.support.signed_in_casework import add_case_volume, add_cases, casework_visits
 from tests.support.signed_in_webhooks import (
@@ -132,40 +141,14 @@ class World:
 # ---------------------------------------------------------------------------------------
 
 
-def _activity() -> RegulatedActivity:
-    activity, _ = RegulatedActivity.objects.get_or_create(
-        name=MHA_ACTIVITY, defaults={"code": "RA-MHA"}
-    )
-    return activity
-
-
-def _service_types() -> list[ServiceType]:
-    return [
-        ServiceType.objects.get_or_create(name=name)[0]
-        for name in (MENTAL_HEALTH_HOSPITAL, GP_SERVICE)
-    ]
-
-
-def make_provider(name: str, ownership_type: str = "Organisation") -> Provider:
-    number = _next()
-    return Provider.objects.create(
-        id=f"1-7{number:08d}", name=f"{name} {number}", ownership_type=ownership_type
-    )
-
-
 def make_location(provider: Provider, name: str) -> Location:
-    number = _next()
-    location = Location.objects.create(
-        id=f"1-6{number:09d}",
-        provider=provider,
-        name=f"{name} {number}",
-        address_line_1=f"{number} High Street",
-        town_city="Oldham",
-        postal_code="OL1 1AA",
+    """A location with the activity and service types every notification type applies to."""
+    return make_register_location(
+        provider,
+        name,
+        activities=(MHA_ACTIVITY,),
+        service_types=(MENTAL_HEALTH_HOSPITAL, GP_SERVICE),
     )
-    location.activities.add(_activity())
-    location.service_types.add(*_service_types())
-    return location
 
 
 def second_factors(user: User) -> None:
@@ -180,33 +163,9 @@ def second_factors(user: User) -> None:
 def registered(
     role: str, provider: Provider, location: Location | None, given: str, email: str
 ) -> User:
-    number = _next()
-    person = Person.objects.create(
-        person_ref=f"P{number:08d}", given_name=given, family_name=f"Example{number}", email=email
-    )
-    RoleAssignment.objects.create(person=person, role=role, provider=provider, location=location)
+    person = make_person(email, given)
+    give_role(person, role, provider, location)
     return make_user(email, person, full_name=person.full_name)
-
-
-def member(
-    user: User,
-    provider: Provider,
-    permissions: list[str],
-    locations: list[Location] | None,
-    granted_by: User | None,
-    **extra: Any,
-) -> Membership:
-    membership = Membership.objects.create(
-        user=user,
-        provider=provider,
-        whole_provider=locations is None,
-        permissions=permissions,
-        granted_by=granted_by,
-        **extra,
-    )
-    if locations:
-        membership.locations.set(locations)
-    return membership
 
 
 def provider_for(world: World, definition: NotificationType) -> Provider:
@@ -295,14 +254,14 @@ def build_world() -> World:
         second_factors(user)
 
     # The team: the delegate holds every access level at A and B (and something at P2).
-    member(delegate, p, EVERY_LEVEL, [a, b], ni)
-    member(delegate, p2, NOTIFY, None, ni)
+    make_membership(delegate, p, EVERY_LEVEL, [a, b], ni)
+    make_membership(delegate, p2, NOTIFY, None, ni)
     o = world.objects
-    o["member_a"] = member(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
-    o["member_whole"] = member(
+    o["member_a"] = make_membership(make_user("mo.member@sunrise.example"), p, NOTIFY, [a], ni)
+    o["member_whole"] = make_membership(
         make_user("wendy.whole@sunrise.example"), p, ["view_submissions"], None, ni
     )
-    o["member_suspended"] = member(
+    o["member_suspended"] = make_membership(
         make_user("sue.suspended@sunrise.example"),
         p,
         NOTIFY,
@@ -461,8 +420,9 @@ def _new_locations(provider: Provider, count: int, batch: int, name: str) -> lis
     )
     through_a = Location.activities.through
     through_s = Location.service_types.through
-    activity = _activity()
-    service_types = _service_types()
+    # Those of the world's own locations (make_location above).
+    activity = RegulatedActivity.objects.get(name=MHA_ACTIVITY)
+    service_types = list(ServiceType.objects.filter(name__in=(MENTAL_HEALTH_HOSPITAL, GP_SERVICE)))
     _bulk(
         through_a,
         [through_a(location_id=loc.pk, regulatedactivity_id=activity.pk) for loc in locations],
@@ -1080,7 +1040,9 @@ def _invite_key(world: World) -> str:
 
 def _fresh_member(world: World, status: str = MembershipStatus.ACTIVE, **extra: Any) -> Membership:
     user = make_user(f"fresh{_next()}@sunrise.example")
-    return member(user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra)
+    return make_membership(
+        user, world.p, NOTIFY, [world.a], world.users["ni"], status=status, **extra
+    )
 
 
 def _fresh_invitation(world: World) -> Invitation:

@@ -1,7 +1,6 @@
 """Starting an application, saving its pages, deleting a draft."""
 
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +14,7 @@ from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.applications.services.common import locked, move
 from portal.audit.services import record
+from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
 from portal.register.models import Location, Provider, RegistrationStatus
 from portal.workflow.services import record_start
@@ -123,12 +123,6 @@ def start_application(
     return application
 
 
-@dataclass(frozen=True)
-class SaveResult:
-    draft: Application
-    changed_elsewhere: bool
-
-
 def _title_from(answers: dict[str, Any]) -> str:
     for key in ("legal_name", "partnership_name", "individual_name"):
         if answers.get(key):
@@ -146,7 +140,7 @@ def save_page(
     complete: bool,
     seen_revision: int | None,
     request: HttpRequest | None = None,
-) -> SaveResult:
+) -> SavedPage[Application]:
     """Merge one page's answers. Only the page's keys change, so two tabs (or colleagues) on
     different pages never overwrite each other."""
     application = locked(application_id)
@@ -183,7 +177,7 @@ def save_page(
         },
         request=request,
     )
-    return SaveResult(draft=application, changed_elsewhere=changed)
+    return SavedPage(draft=application, changed_elsewhere=changed)
 
 
 @transaction.atomic

@@ -16,11 +16,11 @@ from portal.applications.definitions.schema import PartKind
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application, ApplicationPart, Declaration, answers_hash
 from portal.applications.services.common import email_applicant, locked
-from portal.applications.services.drafts import SaveResult
 from portal.audit.services import record
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.forms import engine
+from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
 
 ROLE_NAMES = {PartKind.REGISTERED_MANAGER: "registered manager", PartKind.PARTNER: "partner"}
@@ -163,7 +163,7 @@ def save_part_page(
     complete: bool,
     seen_revision: int | None,
     request: HttpRequest | None = None,
-) -> SaveResult:
+) -> SavedPage[ApplicationPart]:
     part = _locked_part(part_id)
     refusal = part_refusal(user, part)
     if refusal:
@@ -194,7 +194,7 @@ def save_part_page(
         },
         request=request,
     )
-    return SaveResult(draft=part, changed_elsewhere=changed)  # type: ignore[arg-type]
+    return SavedPage(draft=part, changed_elsewhere=changed)
 
 
 def part_problems(part: ApplicationPart) -> list[tuple[str, str]]:

@@ -199,15 +199,9 @@ def respond_to_request(
         raise ApplicationError(
             ApplicationErrorCode.INVALID, "This request has already been answered."
         )
-    answer = ApplicationMessage.objects.create(
-        application=application,
-        kind=MessageKind.INFORMATION_RESPONSE,
-        body=text,
-        author=user,
-        in_reply_to=question,
+    answer = question.reply(
+        kind=MessageKind.INFORMATION_RESPONSE, body=text, author=user, application=application
     )
-    question.answered = True
-    question.save(update_fields=["answered"])
     if not application.messages.filter(
         kind=MessageKind.INFORMATION_REQUEST, answered=False
     ).exists():

@@ -88,6 +88,16 @@ def detained_under(tense: str) -> list[Question]:
     ]
 
 
+def police_told(reference_key: str, reference_label: str) -> list[Question]:
+    """Whether the police have been told, and their reference when they have."""
+    return [
+        yes_no(
+            "police_told", "Have you told the police?", "Select yes if you have told the police"
+        ),
+        optional_reference(reference_key, reference_label, condition=when("police_told", "yes")),
+    ]
+
+
 def circumstances_of_death(*more: Question, **extra: Any) -> Page:
     return page(
         "circumstances",
@@ -521,16 +531,7 @@ UNAUTHORISED_ABSENCE = event_type(
                     "Describe the risk",
                     condition=when("risk_to_others", "yes"),
                 ),
-                yes_no(
-                    "police_told",
-                    "Have you told the police?",
-                    "Select yes if you have told the police",
-                ),
-                optional_reference(
-                    "police_reference",
-                    "Police reference (if you have one)",
-                    condition=when("police_told", "yes"),
-                ),
+                *police_told("police_reference", "Police reference (if you have one)"),
                 yes_no(
                     "has_returned",
                     "Has the patient returned?",
@@ -775,16 +776,7 @@ ABUSE = event_type(
                     "Explain why you have not made a safeguarding referral",
                     condition=when("safeguarding_referral", "no"),
                 ),
-                yes_no(
-                    "police_told",
-                    "Have you told the police?",
-                    "Select yes if you have told the police",
-                ),
-                optional_reference(
-                    "crime_reference",
-                    "Crime reference number (if you have one)",
-                    condition=when("police_told", "yes"),
-                ),
+                *police_told("crime_reference", "Crime reference number (if you have one)"),
             ),
         ),
     ),

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.access import Account
 from portal.audit.services import record
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
@@ -28,9 +29,6 @@ from portal.organisations.permissions import describe_permissions
 from portal.organisations.services import rules, steps
 from portal.register.models import Provider
 from portal.workflow.services import lock, mark_locked
-
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
 EMAIL_MAX_LENGTH = 320
 
@@ -71,7 +69,7 @@ def _clean_email(email: str) -> str:
     return address
 
 
-def _ensure_not_there_already(*, actor: "User", provider: Provider, address: str) -> bool:
+def _ensure_not_there_already(*, actor: Account, provider: Provider, address: str) -> bool:
     """Refuse to invite the actor, someone with access already, or someone invited already.
     Returns whether the address has an account."""
     existing = get_user_model().objects.filter(email=address).first()
@@ -106,7 +104,7 @@ def _ensure_not_there_already(*, actor: "User", provider: Provider, address: str
 @transaction.atomic
 def invite(
     *,
-    actor: "User",
+    actor: Account,
     provider: Provider,
     email: str,
     permissions: Iterable[str],
@@ -178,7 +176,7 @@ _INVITATION_VERBS = {
 
 
 def _invitation_moves(
-    action: str, invitation: Invitation, *, actor: "User | None", **kwargs: Any
+    action: str, invitation: Invitation, *, actor: Account | None, **kwargs: Any
 ) -> None:
     """Move an invitation, auditing it with its before and after."""
     before = steps.snapshot(invitation)
@@ -198,7 +196,7 @@ def _invitation_moves(
 
 @transaction.atomic
 def resend_invitation(
-    *, actor: "User", invitation: Invitation, request: HttpRequest | None = None
+    *, actor: Account, invitation: Invitation, request: HttpRequest | None = None
 ) -> tuple[Invitation, str]:
     """Send a new link (the old one stops working) valid for another 2 days."""
     invitation = locked_invitation(invitation)
@@ -240,7 +238,7 @@ def resend_invitation(
 
 @transaction.atomic
 def cancel_invitation(
-    *, actor: "User", invitation: Invitation, request: HttpRequest | None = None
+    *, actor: Account, invitation: Invitation, request: HttpRequest | None = None
 ) -> Invitation:
     invitation = locked_invitation(invitation)
     rules.ensure_may_grant_as_it_stands(actor=actor, holder=invitation)

@@ -2,13 +2,13 @@
 membership) and refusing with a reason."""
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.access import Account
 from portal.audit.services import record
 from portal.emails.services import queue_emails
 from portal.organisations.access import compute_access, scope_for
@@ -26,9 +26,6 @@ from portal.organisations.services import rules, steps
 from portal.register.models import Provider
 from portal.workflow.services import lock
 
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
-
 MESSAGE_MAX_LENGTH = 1000
 
 
@@ -41,7 +38,7 @@ def _clean_text(text: str, *, too_long: OrganisationError, what: str, field: str
     return text
 
 
-def _ensure_may_ask(user: "User", provider: Provider) -> None:
+def _ensure_may_ask(user: Account, provider: Provider) -> None:
     name = provider.name
     rules.refuse_first(
         (
@@ -61,7 +58,7 @@ def _ensure_may_ask(user: "User", provider: Provider) -> None:
         ),
         (
             JoinRequest.objects.filter(
-                user=user, provider=provider, status=JoinRequestStatus.PENDING
+                user_id=user.id, provider=provider, status=JoinRequestStatus.PENDING
             ).exists,
             OrganisationError.ALREADY_ASKED_TO_JOIN,
             f"You have already asked to join {name}. We will email you when they decide",
@@ -72,14 +69,14 @@ def _ensure_may_ask(user: "User", provider: Provider) -> None:
 
 @transaction.atomic
 def request_to_join(
-    *, user: "User", provider: Provider, message: str, request: HttpRequest | None = None
+    *, user: Account, provider: Provider, message: str, request: HttpRequest | None = None
 ) -> JoinRequest:
     provider = steps.lock_provider(provider)
     message = _clean_text(
         message, too_long=OrganisationError.MESSAGE_TOO_LONG, what="Your message", field="message"
     )
     _ensure_may_ask(user, provider)
-    join_request = JoinRequest.objects.create(user=user, provider=provider, message=message)
+    join_request = JoinRequest.objects.create(user_id=user.id, provider=provider, message=message)
     record(
         verb=OrganisationsVerb.JOIN_REQUESTED,
         actor=user,
@@ -119,7 +116,7 @@ def _locked_join_request(join_request: JoinRequest) -> JoinRequest:
 @transaction.atomic
 def approve_join_request(
     *,
-    actor: "User",
+    actor: Account,
     join_request: JoinRequest,
     permissions: Iterable[str],
     whole_provider: bool,
@@ -174,7 +171,7 @@ def approve_join_request(
 @transaction.atomic
 def refuse_join_request(
     *,
-    actor: "User",
+    actor: Account,
     join_request: JoinRequest,
     reason: str,
     request: HttpRequest | None = None,

@@ -3,12 +3,12 @@ reinstating and removing them, and confirming access whose granter has gone."""
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.access import Account
 from portal.audit.services import record
 from portal.organisations.access import forget_access
 from portal.organisations.audit_verbs import OrganisationsVerb
@@ -17,9 +17,6 @@ from portal.organisations.models import Membership, MembershipStatus
 from portal.organisations.permissions import Permission, describe_permissions
 from portal.organisations.services import rules, steps
 from portal.workflow.services import lock
-
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
 
 def _locked_membership(membership: Membership) -> Membership:
@@ -43,7 +40,7 @@ def _membership_email(membership: Membership, template: str) -> None:
 @transaction.atomic
 def change_membership(
     *,
-    actor: "User",
+    actor: Account,
     membership: Membership,
     permissions: Iterable[str],
     whole_provider: bool,
@@ -72,7 +69,7 @@ def change_membership(
     membership.whole_provider = scope.whole_provider
     membership.locations.set(steps.locations(scope))
     membership.changed_at = timezone.now()
-    membership.granted_by = actor
+    membership.granted_by_id = actor.id
     membership.granter_review_since = None
     membership.save()
     after = steps.snapshot(membership)
@@ -101,7 +98,7 @@ _MOVES = {
 
 @transaction.atomic
 def move_membership(
-    *, actor: "User", membership: Membership, action: str, request: HttpRequest | None = None
+    *, actor: Account, membership: Membership, action: str, request: HttpRequest | None = None
 ) -> Membership:
     """Suspend, reinstate or remove a member's access (`action`), keeping the team managed."""
     verb, template = _MOVES[action]
@@ -141,7 +138,7 @@ remove_membership = partial(move_membership, action="remove")
 
 @transaction.atomic
 def keep_after_review(
-    *, actor: "User", membership: Membership, request: HttpRequest | None = None
+    *, actor: Account, membership: Membership, request: HttpRequest | None = None
 ) -> Membership:
     """Someone who could grant this access confirms it should stay; they become its granter."""
     membership = _locked_membership(membership)
@@ -153,7 +150,7 @@ def keep_after_review(
         "review_since": str(membership.granter_review_since),
     }
     membership.granter_review_since = None
-    membership.granted_by = actor
+    membership.granted_by_id = actor.id
     membership.changed_at = timezone.now()
     membership.save(update_fields=["granter_review_since", "granted_by", "changed_at"])
     record(

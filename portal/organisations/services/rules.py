@@ -2,17 +2,14 @@
 give it, and that a provider never loses its last person who can manage its whole team."""
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
+from portal.access import Account
 from portal.organisations.access import WHOLE_PROVIDER_ROLES, Scope, scope_for
 from portal.organisations.errors import DelegationError, OrganisationError
 from portal.organisations.models import Invitation, Membership, MembershipStatus
 from portal.organisations.permissions import DELEGABLE_PERMISSIONS, Permission
 from portal.register.models import Location, Provider, RoleAssignment
 from portal.register.selectors import people_holding_email
-
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
 
 def scope_of(holder: Membership | Invitation) -> Scope:
@@ -66,7 +63,7 @@ def clean_scope(provider: Provider, whole_provider: bool, location_ids: Iterable
 
 
 def ensure_may_grant(
-    *, actor: "User", provider: Provider, scope: Scope, permissions: frozenset[str]
+    *, actor: Account, provider: Provider, scope: Scope, permissions: frozenset[str]
 ) -> None:
     """Refuse unless the actor may manage the team over `scope` and holds every one of
     `permissions` over the whole of `scope` (never more than they hold themselves)."""
@@ -90,7 +87,7 @@ def ensure_may_grant(
             )
 
 
-def ensure_may_grant_as_it_stands(*, actor: "User", holder: Membership | Invitation) -> None:
+def ensure_may_grant_as_it_stands(*, actor: Account, holder: Membership | Invitation) -> None:
     """Refuse unless the actor could have granted this membership or invitation as it stands."""
     ensure_may_grant(
         actor=actor,
@@ -100,7 +97,7 @@ def ensure_may_grant_as_it_stands(*, actor: "User", holder: Membership | Invitat
     )
 
 
-def could_still_grant(granter: "User", holder: Membership | Invitation) -> bool:
+def could_still_grant(granter: Account, holder: Membership | Invitation) -> bool:
     try:
         ensure_may_grant_as_it_stands(actor=granter, holder=holder)
     except DelegationError:
@@ -108,7 +105,7 @@ def could_still_grant(granter: "User", holder: Membership | Invitation) -> bool:
     return True
 
 
-def ensure_may_manage(*, actor: "User", membership: Membership) -> None:
+def ensure_may_manage(*, actor: Account, membership: Membership) -> None:
     """Refuse unless the actor could have granted this membership as it stands."""
     if membership.user_id == actor.pk:
         raise DelegationError(
@@ -177,15 +174,15 @@ def refuse_first(*refusals: Refusal, field: str | None = None) -> None:
             raise DelegationError(code, message, field=field)
 
 
-def has_current_membership(user: "User", provider: Provider, *statuses: str) -> bool:
+def has_current_membership(user: Account, provider: Provider, *statuses: str) -> bool:
     """Whether the user is a member of the provider (in one of `statuses`, or not removed)."""
-    members = Membership.objects.filter(user=user, provider=provider)
+    members = Membership.objects.filter(user_id=user.id, provider=provider)
     if statuses:
         return members.filter(status__in=statuses).exists()
     return members.exclude(status=MembershipStatus.REMOVED).exists()
 
 
-def may_manage(actor: "User", membership: Membership) -> bool:
+def may_manage(actor: Account, membership: Membership) -> bool:
     try:
         ensure_may_manage(actor=actor, membership=membership)
     except DelegationError:

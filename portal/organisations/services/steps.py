@@ -2,11 +2,12 @@
 its audit event, and the words and links their emails use."""
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal.access import Account
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.organisations.access import Scope, forget_access
@@ -17,9 +18,6 @@ from portal.organisations.redundancy import refresh_redundancy
 from portal.register.models import Location, Provider
 from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.services import transition
-
-if TYPE_CHECKING:  # delegation builds on users, never on the accounts package itself
-    from portal.accounts.models import User
 
 
 def link(path: str) -> str:
@@ -55,7 +53,7 @@ def lock_provider(provider: Provider) -> Provider:
     return Provider.objects.select_for_update().get(pk=provider.pk)
 
 
-def email_user(user: "User", template: str, context: dict[str, Any]) -> None:
+def email_user(user: Account, template: str, context: dict[str, Any]) -> None:
     queue_email(to=user.email, template=template, context=context)
 
 
@@ -86,11 +84,11 @@ def create_with_scope(model: type[Holder], scope: Scope, **fields: Any) -> Holde
 
 def create_membership(
     *,
-    user: "User",
+    user: Account,
     provider: Provider,
     scope: Scope,
     permissions: Iterable[str],
-    granted_by: "User | None",
+    granted_by: Account | None,
 ) -> Membership:
     return create_with_scope(
         Membership,
@@ -105,8 +103,8 @@ def create_membership(
 def record_grant(
     membership: Membership,
     *,
-    to: "User",
-    actor: "User",
+    to: Account,
+    actor: Account,
     via: str,
     request: HttpRequest | None,
 ) -> None:
@@ -126,7 +124,7 @@ def record_grant(
     )
 
 
-def access_changed(user: "User") -> None:
+def access_changed(user: Account) -> None:
     """After a grant or change: recheck which of the user's memberships their registered roles
     make redundant, and forget their cached access."""
     refresh_redundancy(user)
@@ -145,7 +143,7 @@ def after_access_shrank(react: Callable[..., object]) -> None:
 
 
 def inviter_lost_authority(
-    member: "User", provider: Provider, *, actor: "User", request: HttpRequest | None
+    member: Account, provider: Provider, *, actor: Account, request: HttpRequest | None
 ) -> None:
     """After a member's access here shrank: withdraw the invitations they sent that they
     could no longer give."""
