@@ -8,7 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from portal.access import requires, signed_in_user
+from portal.access import requires
+from portal.accounts.sessions import signed_in_user
 from portal.casework import handlers
 from portal.casework.models import Case
 from portal.staff_permissions import StaffPermission

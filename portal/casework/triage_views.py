@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from portal.access import requires, signed_in_user
+from portal.access import requires
+from portal.accounts.sessions import signed_in_user
 from portal.casework import triage
 from portal.errors import ServiceError
 from portal.staff_permissions import StaffPermission

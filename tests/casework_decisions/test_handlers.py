@@ -12,7 +12,7 @@ from portal.applications.stages import Outcome, Stage
 from portal.audit.models import AuditEvent
 from portal.casework import handlers
 from portal.casework.models import CaseKind
-from portal.notifications.forms import LONG_TEXT_MAX
+from portal.forms.vocabulary import LONG_TEXT_MAX
 from portal.notifications.models import MessageKind, NotificationMessage, NotificationStatus
 from portal.staff_permissions import StaffPermission
 from tests import factories as f
