@@ -29,7 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import database_urls, django_setup, emit, percentile
 
 # A database of its own, so other benchmarks' data never changes these numbers.
-os.environ["DATABASE_URL"] = database_urls("portal_bench_applications")[1]
+# BENCH_APPLICATIONS_DB names another, so two people can run it on one server at once.
+os.environ["DATABASE_URL"] = database_urls(
+    os.environ.get("BENCH_APPLICATIONS_DB", "portal_bench_applications")
+)[1]
 django_setup()
 
 from django.core.management import call_command  # noqa: E402

@@ -111,6 +111,21 @@ def test_applications_in_every_stage_for_the_demo_applicant(logins):
     assert MANAGER_EMAIL in [login.email for login in logins]
 
 
+def test_the_back_office_has_cases_assigned_and_unassigned(logins):
+    from portal.casework.models import Case, CaseEvent, CaseKind, CaseStatus
+
+    open_cases = Case.objects.exclude(status=CaseStatus.CLOSED)
+    kinds = set(Case.objects.values_list("kind", flat=True))
+    assert {CaseKind.NOTIFICATION, CaseKind.APPLICATION} <= kinds
+    assert open_cases.filter(assignee__email="inspector@regulator.example").count() == 2
+    assert open_cases.filter(assignee__isnull=True).exists()
+    assert open_cases.filter(team__isnull=False).exists()
+    assert Case.objects.filter(status=CaseStatus.WAITING_FOR_PROVIDER).exists()
+    events = CaseEvent.objects.count()
+    data.load()
+    assert CaseEvent.objects.count() == events
+
+
 def test_the_group_has_a_webhook_endpoint_with_deliveries_in_its_log(logins, client, settings):
     from portal.webhooks.models import Delivery, Endpoint
 

@@ -61,32 +61,58 @@ _TEAM_CHANGE = (
 # A move of status (notifications, team changes) also writes its status-change row
 # (portal.workflow): one INSERT, counted in the figures below.
 _STATUS_ROW = "a status change writes its status-change row (portal.workflow)"
+# Each item's case in the back office's queue moves in the same transaction (portal.casework):
+# the case read under its lock, the case row, its history row and its audit event.
+_CASE = "its case in the regulator's queue moves with it (portal.casework): the case locked, "
+_CASE_ROWS = "the case row, its history row and audit event"
+# A staff action is an event for the provider's webhook endpoints (portal.webhooks).
+_WEBHOOKS = (
+    "an event for the provider's webhook endpoints: one statement looks for them "
+    "(portal.webhooks.services.emit; a delivery row and its task more for each); "
+)
 POST_CEILINGS: dict[str, tuple[int, str]] = {
     "notifications:check": (
-        14,
+        17,
         "the six types that name a registered person re-read the provider's live registered "
         "people to re-check the answer when sending; the notification's first status-change "
-        "row (portal.workflow) is one more; 13 without the session write",
+        "row (portal.workflow) is one more; 13 without the session write; the notification's "
+        "case opens with it (portal.casework): " + _CASE_ROWS,
     ),
     "notifications:update": (
-        14,
+        15,
         "the notification is read by the view (scoped), then locked and read again with who "
-        "at the regulator to tell; " + _STATUS_ROW,
+        "at the regulator to tell; " + _STATUS_ROW + "; its cases are read under their lock "
+        "(a closed one reopens, an overdue update's closes)",
     ),
     "notifications:answer": (
-        16,
+        22,
         "the notification is read by the view (scoped), then question and notification are "
-        "locked together; the last open question answered moves the status; " + _STATUS_ROW,
+        "locked together; the last open question answered moves the status; "
+        + _STATUS_ROW
+        + "; "
+        + _CASE
+        + "its clock restarted (the stop ended, the stops read for the new "
+        "deadline), " + _CASE_ROWS,
     ),
+    "notifications_staff:mark_reviewed": (14, _WEBHOOKS + _CASE + _CASE_ROWS),
+    "notifications_staff:ask": (
+        20,
+        _WEBHOOKS + _CASE + "its clock stopped (a stop row, the stops read), " + _CASE_ROWS,
+    ),
+    "notifications_staff:close": (14, _WEBHOOKS + _CASE + _CASE_ROWS),
+    "notifications_staff:reject": (16, _WEBHOOKS + _CASE + _CASE_ROWS),
     "notifications_staff:accept": (
-        32,
+        36,
         "accepting a change of email updates the register too; for a person with an account "
         "(as here) it starts the owner's confirmation instead: the account locked, the new "
         "address checked, the change, a code for the new address under its rate limit, "
         "audit in both domains, and a note on the decision (23 in all). The second accept "
         "measured is for the same person, so it also replaces the change the first one left "
         "waiting: that change ends, its code is voided, and the notification that asked for "
-        "it records the outcome (status row, audit, email to its sender): 9 more",
+        "it records the outcome (status row, audit, email to its sender): 9 more; "
+        + _WEBHOOKS
+        + _CASE
+        + _CASE_ROWS,
     ),
     "accounts:email_change_confirm": (
         19,
@@ -109,16 +135,11 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "organisations:join_request_refuse": (14, _TEAM_CHANGE),
     "organisations:invitation": (35, "accepting an invitation creates access and re-checks it"),
     "accounts:staff_factor_reset": (
-        17,
+        20,
         "removes both second factors (django-otp deletes) and passkeys, and signs the person "
-        "out everywhere",
+        "out everywhere; the request's case closes (portal.casework): " + _CASE_ROWS,
     ),
     "accounts:new_recovery_codes": (13, "django-otp deletes the old device and its codes"),
-    "notifications_staff:ask": (
-        13,
-        "a question is an event for the provider's webhook endpoints: one statement looks for "
-        "them (portal.webhooks.services.emit; a delivery row and its task more for each)",
-    ),
     "webhooks:add_endpoint": (
         14,
         "the provider's row locked so two registrations cannot both pass the duplicate and "

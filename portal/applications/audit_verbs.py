@@ -6,6 +6,8 @@ from portal.audit.verbs import AuditVerb
 class ApplicationsVerb(AuditVerb):
     STARTED = "applications.started", "reference", "type", "version"
     PAGE_SAVED = "applications.page_saved", "reference", "page", "revision", "complete"
+    FILE_ADDED = "applications.file_added", "reference", "question", "document", "files"
+    FILE_REMOVED = "applications.file_removed", "reference", "question", "document", "files"
     PARTS_INVITED = "applications.parts_invited", "reference", "invited"
     PART_TAKEN = "applications.part_taken", "reference", "part"
     PART_SAVED = "applications.part_saved", "reference", "part", "page", "revision"

@@ -13,16 +13,17 @@ parts (each named manager and partner has signed their own part, with a DBS cert
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from typing_extensions import TypeIs
 
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.common import ACTIVITY_NAMES
+from portal.applications.definitions.new_provider import LIMITS
 from portal.applications.definitions.parts import DBS_MAX_AGE_DAYS
 from portal.applications.definitions.schema import (
     ApplicationType,
@@ -30,9 +31,11 @@ from portal.applications.definitions.schema import (
     Effect,
 )
 from portal.applications.stages import OPEN_STAGES, PROPOSAL_OUTSTANDING, ProposalKind
+from portal.documents.form_files import FILE_RULES, attached_file
+from portal.documents.selectors import documents_for
 from portal.forms import engine
 from portal.forms.models import DraftStatus
-from portal.forms.vocabulary import Kind
+from portal.forms.vocabulary import FileState, Kind
 from portal.register.models import (
     Condition,
     Location,
@@ -95,25 +98,41 @@ def definition_of(application: Application | ApplicationPart) -> ApplicationType
     return CATALOGUE.require(target.type_slug, target.version)
 
 
-def engine_context(application: Application) -> engine.EngineContext:
-    """The registered people a question may ask about: the provider's partners (1 query,
-    none for a definition that asks about nobody)."""
-    definition = definition_of(application)
-    if application.provider_id is None or not any(
-        q.kind == Kind.REGISTERED_PERSON for q in definition.questions()
-    ):
-        return engine.EngineContext()
-    roles = (
-        RoleAssignment.objects.live()
-        .filter(
-            provider_id=application.provider_id,
-            role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER],
-        )
-        .select_related("person")
-        .order_by("person__family_name", "person__given_name")
+# Documents uploaded to an application's file questions belong to the application itself
+# (a draft and, once sent, the record): one owner from the first upload to the decision.
+APPLICATION_OWNER = "application"
+
+
+def _live_partners(provider_id: str) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.live().filter(
+        provider_id=provider_id, role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER]
     )
-    people = {role.person.person_ref: role.person.full_name for role in roles}
-    return engine.EngineContext(registered_people=tuple(people.items()))
+
+
+def engine_context(application: Application, *, links: bool = False) -> engine.EngineContext:
+    """The registered people a question may ask about (the provider's partners) and the
+    files uploaded to its file questions: one query each, none for a definition that asks
+    for neither. `links`: clean files link to their download (pages after sending)."""
+    definition = definition_of(application)
+    questions = list(definition.questions())
+    context = engine.EngineContext()
+    if application.provider_id is not None and any(
+        q.kind == Kind.REGISTERED_PERSON for q in questions
+    ):
+        roles = (
+            _live_partners(application.provider_id)
+            .select_related("person")
+            .order_by("person__family_name", "person__given_name")
+        )
+        people = {role.person.person_ref: role.person.full_name for role in roles}
+        context = replace(context, registered_people=tuple(people.items()))
+    if any(q.kind == Kind.FILE for q in questions):
+        files = {
+            str(document.pk): attached_file(document, links=links)
+            for document in documents_for(APPLICATION_OWNER, application.pk)
+        }
+        context = replace(context, files=files, file_rules=FILE_RULES)
+    return context
 
 
 def _page_href(application: Application, page_key: str) -> str:
@@ -136,6 +155,7 @@ def problems_of(application: Application, *, with_parts: bool = True) -> list[Pr
         for page in engine.incomplete_pages(definition, answers, context)
     ]
     problems += _consistency(application, definition, answers)
+    problems += _documents(application, definition, answers, context)
     problems += _bars(application, definition)
     if with_parts:
         problems += _parts(application, definition)
@@ -200,16 +220,7 @@ def _consistency(
             )
         ]
     if definition.effect == Effect.REMOVE_PARTNER and application.provider_id is not None:
-        partners = (
-            RoleAssignment.objects.live()
-            .filter(
-                provider_id=application.provider_id,
-                role__in=[RoleType.PARTNER, RoleType.MAIN_PARTNER],
-            )
-            .values("person_id")
-            .distinct()
-            .count()
-        )
+        partners = _live_partners(application.provider_id).values("person_id").distinct().count()
         if partners <= 2:
             return [
                 Problem(
@@ -240,8 +251,23 @@ def matching_condition(application: Application) -> Condition | None:
     return None
 
 
+def _over_the_limits(application: Application, answers: dict[str, Any]) -> list[Problem]:
+    """More locations, managers or partners than one application may name."""
+    return [
+        Problem(
+            f"You can name up to {most} {what} in one application: add more once you are "
+            "registered",
+            _page_href(application, page_key),
+        )
+        for key, page_key, most, what in LIMITS
+        if _int(answers.get(key)) > most
+    ]
+
+
 def _new_provider_consistency(application: Application, answers: dict[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = _over_the_limits(application, answers)
+    if problems:
+        return problems  # the rest would count slots that cannot exist
     locations = _int(answers.get("location_count"))
     managers = _int(answers.get("manager_count"))
     managed: set[int] = set()
@@ -298,27 +324,58 @@ def _new_provider_consistency(application: Application, answers: dict[str, Any])
                 _page_href(application, "financial-viability"),
             )
         )
-    problems += _documents(application)
     return problems
 
 
-def _documents(application: Application) -> list[Problem]:
-    """Documents: a missing upload blocks sending once the definition asks for the file;
-    until then we list what we will ask for (helper d2 is adding file questions)."""
+def page_of(definition: ApplicationType, question_key: str) -> str:
+    """The key of the page that asks `question_key`."""
+    return next(
+        (p.key for p in definition.pages() if any(q.key == question_key for q in p.questions)),
+        "",
+    )
+
+
+def _documents(
+    application: Application,
+    definition: ApplicationType,
+    answers: dict[str, Any],
+    context: engine.EngineContext,
+) -> list[Problem]:
+    """Each document the service types need and that is not uploaded blocks sending, named
+    and linked to its page; so does a file still being checked for viruses. A definition
+    without file questions for them (made before uploads) only says to have them ready."""
     problems = []
     for document in documents_needed(application):
-        if document.question_key:
-            if not application.answers.get(document.question_key):
-                problems.append(Problem(f"Upload your {document.name.lower()}", "#documents"))
-        else:
+        name = document.name[0].lower() + document.name[1:]
+        if not document.question_key:
             problems.append(
                 Problem(
-                    f"Have your {document.name.lower()} ready: we will ask for it when we "
-                    "validate the application",
+                    f"Have your {name} ready: we will ask for it when we validate the application",
                     "#documents",
                     blocking=False,
                 )
             )
+        elif not any(f.state.usable for f in context.files_for(answers.get(document.question_key))):
+            problems.append(
+                Problem(
+                    f"Upload your {name}",
+                    _page_href(application, page_of(definition, document.question_key)),
+                )
+            )
+    for page in engine.visible_pages(definition, answers):
+        for question in page.questions:
+            if question.kind != Kind.FILE:
+                continue
+            for waiting in context.files_for(answers.get(question.key)):
+                if waiting.state == FileState.PENDING:
+                    problems.append(
+                        Problem(
+                            f"‘{waiting.name}’ is still being checked for viruses. You can "
+                            "send the application when the check has finished (usually a "
+                            "few seconds)",
+                            _page_href(application, page.key),
+                        )
+                    )
     return problems
 
 
@@ -351,12 +408,7 @@ def _activities_at(
     held = set(location.activities.values_list("code", flat=True))
     key = "manager_activities" if definition.effect == Effect.REGISTER_MANAGER else "activities"
     chosen = set(answers.get(key) or [])
-    page = definition.questions()
-    page_key = next(
-        (p.key for p in definition.pages() if any(q.key == key for q in p.questions)), ""
-    )
-    del page
-    href = _page_href(application, page_key)
+    href = _page_href(application, page_of(definition, key))
     if definition.effect == Effect.ADD_ACTIVITY:
         already = sorted(ACTIVITY_NAMES.get(code, code) for code in chosen & held)
         if already:

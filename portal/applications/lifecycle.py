@@ -28,7 +28,7 @@ from django.utils import timezone
 from portal.applications.completeness import blocking_problems
 from portal.applications.stages import OPEN_STAGES, Outcome, Stage
 from portal.frontend.formats import govuk_date
-from portal.workflow.lifecycle import Lifecycle, move
+from portal.workflow.lifecycle import Guard, Lifecycle, Transition, move
 
 
 def today() -> dt.date:
@@ -123,6 +123,12 @@ def _is_a_refusal(application: Any, actor: Any) -> str | None:
 
 ASSESSING = {Stage.IN_ASSESSMENT, Stage.AWAITING_APPLICANT}
 
+
+def _after_proposal(action: str, guard: Guard) -> Transition:
+    """Representations made, none to come, or the 28 days over: the regulator considers."""
+    return move(action, {Stage.PROPOSAL_SERVED}, Stage.CONSIDERING_REPRESENTATIONS, guard)
+
+
 LIFECYCLE = Lifecycle(
     audit_prefix="applications",
     wrong_status="This application is {status_name}, so you cannot do that now.",
@@ -142,24 +148,9 @@ LIFECYCLE = Lifecycle(
         ),
         move("grant", {Stage.IN_ASSESSMENT}, Stage.DECIDED),
         move("serve_proposal", {Stage.IN_ASSESSMENT}, Stage.PROPOSAL_SERVED),
-        move(
-            "make_representations",
-            {Stage.PROPOSAL_SERVED},
-            Stage.CONSIDERING_REPRESENTATIONS,
-            _within_representations_window,
-        ),
-        move(
-            "no_representations",
-            {Stage.PROPOSAL_SERVED},
-            Stage.CONSIDERING_REPRESENTATIONS,
-            _within_representations_window,
-        ),
-        move(
-            "representations_window_passed",
-            {Stage.PROPOSAL_SERVED},
-            Stage.CONSIDERING_REPRESENTATIONS,
-            _representations_window_over,
-        ),
+        _after_proposal("make_representations", _within_representations_window),
+        _after_proposal("no_representations", _within_representations_window),
+        _after_proposal("representations_window_passed", _representations_window_over),
         move("withdraw_proposal", {Stage.CONSIDERING_REPRESENTATIONS}, Stage.IN_ASSESSMENT),
         move("adopt_proposal", {Stage.CONSIDERING_REPRESENTATIONS}, Stage.DECIDED),
         move(

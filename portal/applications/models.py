@@ -17,7 +17,13 @@ from django.db import models
 from django.db.models import Q
 
 from portal.applications.lifecycle import LIFECYCLE
-from portal.applications.stages import EDITABLE_STAGES, Outcome, ProposalKind, Stage
+from portal.applications.stages import (
+    EDITABLE_STAGES,
+    STAFF_STAGE_NAMES,
+    Outcome,
+    ProposalKind,
+    Stage,
+)
 from portal.forms.models import Draft
 from portal.forms.threads import ThreadMessage
 from portal.workflow.clock import Stop, WorkingDayClock
@@ -98,7 +104,8 @@ class Application(Draft, LifecycleModel):
             models.Index(fields=["stage", "submitted_at", "id"], name="app_stage_queue"),
             models.Index(fields=["type_slug", "stage", "submitted_at"], name="app_type_queue"),
             models.Index(fields=["submitted_at", "id"], name="app_queue_all"),
-            models.Index(fields=["assessor", "stage", "submitted_at"], name="app_assessor_queue"),
+            # "Mine": one assessor's applications, oldest first (with a stage, filtered).
+            models.Index(fields=["assessor", "submitted_at", "id"], name="app_assessor_list"),
             models.Index(fields=["decision_due_on", "id"], name="app_due"),
             # "Your applications": the applicant's own, and a provider's.
             models.Index(fields=["created_by", "-updated_at"], name="app_by_applicant"),
@@ -117,6 +124,11 @@ class Application(Draft, LifecycleModel):
     @property
     def is_editable(self) -> bool:
         return self.stage in EDITABLE_STAGES
+
+    @property
+    def staff_stage_label(self) -> str:
+        """The stage as staff pages name it (get_stage_display() speaks to the applicant)."""
+        return STAFF_STAGE_NAMES[self.stage]
 
     @property
     def appealable(self) -> bool:

@@ -16,11 +16,15 @@ Anything outside someone's scope does not exist for them (404), never "forbidden
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from portal.access import register_permission
+from portal.applications.completeness import APPLICATION_OWNER, definition_of
 from portal.applications.definitions.schema import Applicant, ApplicationType
 from portal.applications.models import Application
+from portal.applications.stages import Stage
+from portal.documents.access import register_owner_access
 from portal.organisations import access as organisation_access
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Provider, RoleAssignment, RoleType
@@ -180,7 +184,36 @@ def _signed_in(request: HttpRequest, _kwargs: dict[str, Any]) -> bool:
     return bool(request.user.is_authenticated)
 
 
+def _application_of(owner_id: str) -> Application | None:
+    try:
+        return Application.objects.select_related("location").filter(pk=owner_id).first()
+    except (ValueError, ValidationError):  # not a UUID: no such application
+        return None
+
+
+def may_view_files(principal: Any, owner_id: str) -> bool:
+    """Who sees an application's documents: whoever sees the application; staff once it
+    has been sent (a draft is the applicant's alone)."""
+    application = _application_of(owner_id)
+    if application is None:
+        return False
+    if is_staff_viewer(principal):
+        return application.stage not in (Stage.DRAFT, Stage.DISCARDED)
+    return can_view(principal, application)
+
+
+def may_change_files(principal: Any, owner_id: str) -> bool:
+    """Who adds and removes them: whoever may change the answers, while they may."""
+    application = _application_of(owner_id)
+    return (
+        application is not None
+        and application.is_editable
+        and can_prepare(principal, application, definition_of(application))
+    )
+
+
 def register() -> None:
     # Anyone signed in may apply to register a new provider, follow their own applications
     # and complete a part they were invited to; every object is checked in the selectors.
     register_permission("applications.use", _signed_in)
+    register_owner_access(APPLICATION_OWNER, can_view=may_view_files, can_change=may_change_files)

@@ -151,6 +151,27 @@ def standing(application: Application) -> Standing:
     return Standing(stage, "", "", "")
 
 
+def staff_waiting_for(application: Application) -> str:
+    """What the application waits on, in the regulator's words (staff pages)."""
+    due = {
+        Stage.SUBMITTED: application.validation_due_on,
+        Stage.IN_ASSESSMENT: application.decision_due_on,
+        Stage.PROPOSAL_SERVED: application.representations_due_on,
+        Stage.DECIDED: application.appeal_ends_on,
+    }.get(Stage(application.stage))
+    by = f" (by {govuk_date(due)})" if due else ""
+    return {
+        Stage.SUBMITTED: f"Us to validate it or return it{by}",
+        Stage.RETURNED: "The applicant to correct it and send it again",
+        Stage.IN_ASSESSMENT: f"Us to assess it and decide{by}",
+        Stage.AWAITING_APPLICANT: "The applicant to answer our request (the clock is stopped)",
+        Stage.PROPOSAL_SERVED: f"The applicant's representations{by}",
+        Stage.CONSIDERING_REPRESENTATIONS: "Us to adopt or withdraw the proposal",
+        Stage.DECIDED: f"The appeal window to end{by}, then us to put it into effect",
+        Stage.UNDER_APPEAL: "The tribunal to decide the appeal",
+    }.get(Stage(application.stage), "")
+
+
 def assessor_list(
     *,
     stage: str = "",

@@ -7,7 +7,7 @@ from django import forms
 from portal.applications.definitions import CATALOGUE
 from portal.applications.forms import long_text
 from portal.applications.models import Application, AppointmentKind
-from portal.applications.stages import ProposalKind, Stage
+from portal.applications.stages import STAFF_STAGE_NAMES, ProposalKind, Stage
 from portal.frontend.govuk_fields import GovukDateField, radios
 
 SEARCH_MAX = 100
@@ -31,7 +31,7 @@ class ListFilterForm(forms.Form):
     )
     stage = _optional_choice(
         "Stage",
-        [(value, str(label)) for value, label in Stage.choices if value != Stage.DISCARDED],
+        [(value, STAFF_STAGE_NAMES[value]) for value in Stage.values if value != Stage.DISCARDED],
         "Select a stage from the list",
     )
     type = _optional_choice("Application type", [], "Select an application type from the list")

@@ -33,26 +33,34 @@ ASSESS = StaffPermission.ASSESS_APPLICATIONS.required
 PAGE_SIZE = 50
 APPOINTMENT_STAGES = frozenset({Stage.IN_ASSESSMENT, Stage.AWAITING_APPLICANT})
 
+# A service call: (application, staff, the form's cleaned data, request).
 Run = Callable[[Application, Any, dict[str, Any], HttpRequest], Any]
 
 
 @dataclass(frozen=True)
 class StaffAction:
     """One thing an assessor can do: its page, form, the lifecycle action it takes (None when
-    it changes no stage) and the service call."""
+    it changes no stage) and the service it calls, given the form's `fields` by the same
+    names (or `run` for a call that needs more than that)."""
 
     slug: str
     title: str
     button: str
     form: type[forms.Form]
     lifecycle_action: str | None
-    run: Run
+    service: Callable[..., Any]
     done: str
     warning: str = ""
+    fields: tuple[str, ...] = ()
+    run: Run | None = None
 
-
-def _ids(application: Application) -> dict[str, Any]:
-    return {"application_id": application.pk}
+    def perform(
+        self, application: Application, staff: Any, data: dict[str, Any], request: HttpRequest
+    ) -> Any:
+        if self.run is not None:
+            return self.run(application, staff, data, request)
+        answers = {name: data[name] for name in self.fields}
+        return self.service(application_id=application.pk, staff=staff, request=request, **answers)
 
 
 ACTIONS: dict[str, StaffAction] = {
@@ -64,10 +72,11 @@ ACTIONS: dict[str, StaffAction] = {
             "Assign it to me",
             staff_forms.ConfirmForm,
             None,
-            lambda a, staff, data, r: assessment.assign_assessor(
-                **_ids(a), staff=staff, assessor=staff, request=r
-            ),
+            assessment.assign_assessor,
             "You are now assessing this application",
+            run=lambda a, staff, data, r: assessment.assign_assessor(
+                application_id=a.pk, staff=staff, assessor=staff, request=r
+            ),
         ),
         StaffAction(
             "validate",
@@ -75,7 +84,7 @@ ACTIONS: dict[str, StaffAction] = {
             "Validate",
             staff_forms.ConfirmForm,
             "validate",
-            lambda a, staff, data, r: assessment.validate(**_ids(a), staff=staff, request=r),
+            assessment.validate,
             "Application validated: the assessment has started",
             "The applicant is told it is complete, and the 10-week decision clock starts.",
         ),
@@ -85,14 +94,15 @@ ACTIONS: dict[str, StaffAction] = {
             "Return the application",
             staff_forms.ReturnForm,
             "return",
-            lambda a, staff, data, r: assessment.return_application(
-                **_ids(a),
+            assessment.return_application,
+            "Application returned to the applicant with your reasons",
+            run=lambda a, staff, data, r: assessment.return_application(
+                application_id=a.pk,
                 staff=staff,
                 reasons=data["reasons"],
                 reopen_part_ids=data.get("reopen") or [],
                 request=r,
             ),
-            "Application returned to the applicant with your reasons",
         ),
         StaffAction(
             "request-information",
@@ -100,14 +110,9 @@ ACTIONS: dict[str, StaffAction] = {
             "Send the request",
             staff_forms.RequestInformationForm,
             "request_information",
-            lambda a, staff, data, r: assessment.request_information(
-                **_ids(a),
-                staff=staff,
-                body=data["body"],
-                respond_by=data.get("respond_by"),
-                request=r,
-            ),
+            assessment.request_information,
             "Request sent: the clock is stopped until the applicant answers",
+            fields=("body", "respond_by"),
         ),
         StaffAction(
             "record-appointment",
@@ -115,16 +120,9 @@ ACTIONS: dict[str, StaffAction] = {
             "Record it",
             staff_forms.AppointmentForm,
             None,
-            lambda a, staff, data, r: assessment.record_appointment(
-                **_ids(a),
-                staff=staff,
-                kind=data["kind"],
-                on=data["on"],
-                with_whom=data["with_whom"],
-                notes=data.get("notes", ""),
-                request=r,
-            ),
+            assessment.record_appointment,
             "Recorded: the applicant can see it",
+            fields=("kind", "on", "with_whom", "notes"),
         ),
         StaffAction(
             "grant",
@@ -132,14 +130,9 @@ ACTIONS: dict[str, StaffAction] = {
             "Grant and serve the notice of decision",
             staff_forms.GrantForm,
             "grant",
-            lambda a, staff, data, r: decisions.grant(
-                **_ids(a),
-                staff=staff,
-                reasons=data.get("reasons", ""),
-                agreed_conditions=data.get("agreed_conditions", ""),
-                request=r,
-            ),
+            decisions.grant,
             "Granted: the notice of decision is served",
+            fields=("reasons", "agreed_conditions"),
         ),
         StaffAction(
             "serve-proposal",
@@ -147,16 +140,10 @@ ACTIONS: dict[str, StaffAction] = {
             "Serve the notice of proposal",
             staff_forms.ProposalForm,
             "serve_proposal",
-            lambda a, staff, data, r: decisions.serve_proposal(
-                **_ids(a),
-                staff=staff,
-                kind=data["kind"],
-                reasons=data["reasons"],
-                conditions=data.get("conditions", ""),
-                request=r,
-            ),
+            decisions.serve_proposal,
             "Notice of proposal served: the applicant has 28 days for representations",
             "After this the applicant can no longer withdraw the application.",
+            fields=("kind", "reasons", "conditions"),
         ),
         StaffAction(
             "record-representations",
@@ -164,10 +151,9 @@ ACTIONS: dict[str, StaffAction] = {
             "Record the representations",
             staff_forms.RecordedRepresentationsForm,
             "make_representations",
-            lambda a, staff, data, r: recorded_representations.record_representations(
-                **_ids(a), staff=staff, body=data["body"], request=r
-            ),
+            recorded_representations.record_representations,
             "Representations recorded: you can now decide",
+            fields=("body",),
         ),
         StaffAction(
             "representations-window-passed",
@@ -175,9 +161,7 @@ ACTIONS: dict[str, StaffAction] = {
             "Record it",
             staff_forms.ConfirmForm,
             "representations_window_passed",
-            lambda a, staff, data, r: decisions.representations_window_passed(
-                **_ids(a), staff=staff, request=r
-            ),
+            decisions.representations_window_passed,
             "Recorded: you can now decide",
         ),
         StaffAction(
@@ -186,10 +170,9 @@ ACTIONS: dict[str, StaffAction] = {
             "Withdraw the proposal",
             staff_forms.WithdrawProposalForm,
             "withdraw_proposal",
-            lambda a, staff, data, r: decisions.withdraw_proposal(
-                **_ids(a), staff=staff, reason=data["reason"], request=r
-            ),
+            decisions.withdraw_proposal,
             "Proposal withdrawn: the assessment continues",
+            fields=("reason",),
         ),
         StaffAction(
             "adopt-proposal",
@@ -197,10 +180,9 @@ ACTIONS: dict[str, StaffAction] = {
             "Adopt and serve the notice of decision",
             staff_forms.AdoptProposalForm,
             "adopt_proposal",
-            lambda a, staff, data, r: decisions.adopt_proposal(
-                **_ids(a), staff=staff, reasons=data.get("reasons", ""), request=r
-            ),
+            decisions.adopt_proposal,
             "Notice of decision served: 28 days to appeal",
+            fields=("reasons",),
         ),
         StaffAction(
             "record-appeal",
@@ -208,7 +190,7 @@ ACTIONS: dict[str, StaffAction] = {
             "Record the appeal",
             staff_forms.ConfirmForm,
             "record_appeal",
-            lambda a, staff, data, r: decisions.record_appeal(**_ids(a), staff=staff, request=r),
+            decisions.record_appeal,
             "Appeal recorded: the decision waits for the tribunal",
         ),
         StaffAction(
@@ -217,10 +199,11 @@ ACTIONS: dict[str, StaffAction] = {
             "Record the decision",
             staff_forms.AppealOutcomeForm,
             "appeal_concluded",
-            lambda a, staff, data, r: decisions.appeal_concluded(
-                **_ids(a), staff=staff, allowed=data["allowed"] == "yes", request=r
-            ),
+            decisions.appeal_concluded,
             "The tribunal's decision is recorded",
+            run=lambda a, staff, data, r: decisions.appeal_concluded(
+                application_id=a.pk, staff=staff, allowed=data["allowed"] == "yes", request=r
+            ),
         ),
         StaffAction(
             "take-effect",
@@ -228,7 +211,7 @@ ACTIONS: dict[str, StaffAction] = {
             "Change the register",
             staff_forms.ConfirmForm,
             "take_effect",
-            lambda a, staff, data, r: decisions.take_effect(**_ids(a), staff=staff, request=r),
+            decisions.take_effect,
             "The register now shows the decision",
             "The register changes at once; everyone affected gets or loses access.",
         ),
@@ -238,7 +221,7 @@ ACTIONS: dict[str, StaffAction] = {
             "Close it",
             staff_forms.ConfirmForm,
             "close_refused",
-            lambda a, staff, data, r: decisions.close_refused(**_ids(a), staff=staff, request=r),
+            decisions.close_refused,
             "The refusal is final",
         ),
     )
@@ -327,18 +310,21 @@ def application_detail(request: HttpRequest, application_id: Any) -> HttpRespons
             available.append(action)
         elif _relevant(action, application):
             refused.append((action, reason))
+    # Clean files link to their download; others say where their virus check is.
+    context = completeness.engine_context(application, links=True)
     return render(
         request,
         "applications/staff/detail.html",
         {
             "application": application,
             "definition": definition,
-            "standing": selectors.standing(application),
-            "sections": engine.summary(
-                definition, application.answers, completeness.engine_context(application)
-            ),
+            "waiting_for": selectors.staff_waiting_for(application),
+            "sections": engine.summary(definition, application.answers, context),
             "parts": list(application.parts.select_related("holder").order_by("slot", "kind")),
-            "documents": completeness.documents_needed(application),
+            "documents": [
+                (document, context.files_for(application.answers.get(document.question_key)))
+                for document in completeness.documents_needed(application)
+            ],
             "timeline": list(timeline(application)),
             "thread": list(
                 application.messages.select_related("author").order_by("created_at", "id")
@@ -374,7 +360,7 @@ def application_action(
     overtaken = False
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            action.run(application, request.user, form.cleaned_data, request)
+            action.perform(application, request.user, form.cleaned_data, request)
         except ApplicationError as refused:
             # Another assessor may have acted in between: the lifecycle, read under the
             # row lock, has the last word.

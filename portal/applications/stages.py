@@ -20,6 +20,25 @@ class Stage(models.TextChoices):
     DISCARDED = "discarded", "Deleted draft"
 
 
+# How staff pages name each stage: Stage's own labels speak to the applicant ("Returned to
+# you"), these to the regulator's people.
+STAFF_STAGE_NAMES: dict[str, str] = {
+    Stage.DRAFT: "Draft: not sent",
+    Stage.SUBMITTED: "To validate",
+    Stage.RETURNED: "Returned to the applicant",
+    Stage.IN_ASSESSMENT: "In assessment",
+    Stage.AWAITING_APPLICANT: "Waiting for the applicant's information",
+    Stage.PROPOSAL_SERVED: "Proposal served: representations window open",
+    Stage.CONSIDERING_REPRESENTATIONS: "Representations to consider",
+    Stage.DECIDED: "Decision served: appeal window open",
+    Stage.UNDER_APPEAL: "Under appeal at the tribunal",
+    Stage.EFFECTIVE: "Decision in effect",
+    Stage.REFUSED: "Refused",
+    Stage.WITHDRAWN: "Withdrawn by the applicant",
+    Stage.DISCARDED: "Draft deleted by the applicant",
+}
+
+
 class Outcome(models.TextChoices):
     GRANTED = "granted", "Granted"
     GRANTED_WITH_CONDITIONS = "granted_with_conditions", "Granted with conditions"

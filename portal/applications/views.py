@@ -30,10 +30,11 @@ from portal.applications.forms import (
     posted,
 )
 from portal.applications.models import Application
-from portal.applications.services import drafts, parts, submission
+from portal.applications.services import drafts, files, parts, submission
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
+from portal.forms.vocabulary import Kind
 from portal.register.models import Location, Provider
 
 USE = "applications.use"
@@ -45,6 +46,7 @@ FLOW = PageFlow(
         check="applications:check",
         stop="applications:page",
         home="applications:list",
+        upload_page="applications_uploads:page",
     ),
     task_list_min_pages=1,
 )
@@ -238,7 +240,11 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
     found = definition.page(page_key)
-    if found is None:
+    uploading = request.resolver_match is not None and (
+        request.resolver_match.namespace == "applications_uploads"
+    )
+    # Only pages that take files are served under the upload prefix (its large body limit).
+    if found is None or (uploading and not any(q.kind == Kind.FILE for q in found.questions)):
         raise Http404("No such page")
     return FLOW.page_view(
         request,
@@ -250,6 +256,8 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
             save=partial(
                 drafts.save_page, application_id=application.pk, user=request.user, request=request
             ),
+            attachments=files.ApplicationAttachments(application.pk, request.user, request),
+            refresh=partial(completeness.engine_context, application),
         ),
         extra={"application": application},
     )

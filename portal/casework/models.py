@@ -9,7 +9,9 @@ the domains it serves; the queue, deadlines and dashboards read only these rows.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
+from portal.audit.models import ActedBy
 from portal.register.models import Location, Provider
 from portal.staff.models import Team
 
@@ -72,10 +74,19 @@ class Case(models.Model):
     # The statutory or service deadline, on the working-day calendar, with the clock's stops.
     due_on = models.DateField(null=True, blank=True)
     clock_limit_days = models.PositiveIntegerField(null=True, blank=True)
+    # The day the deadline clock started (the limit counts working days after it).
+    clock_started_on = models.DateField(null=True, blank=True)
     clock_stopped_on = models.DateField(null=True, blank=True)
     first_action_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The item's type within its kind (a notification type's slug, an application type), for
+    # the queue's "type" filter; and the region it was routed by, for the "region" filter.
+    type_slug = models.CharField(max_length=60, blank=True)
+    region = models.CharField(max_length=40, blank=True)
+    # 4 - urgency, kept by the services: one ascending key orders the queue most urgent
+    # first, then longest waiting, so a page continues from a row comparison on an index.
+    queue_rank = models.PositiveSmallIntegerField(default=3)
 
     class Meta:
         constraints = [
@@ -93,7 +104,142 @@ class Case(models.Model):
             models.Index(fields=["status", "due_on", "id"], name="casework_due"),
             models.Index(fields=["reference"], name="casework_reference"),
             models.Index(fields=["provider", "opened_at"], name="casework_provider"),
+            # The queue views read open cases in (queue_rank, opened_at, id) order, each from
+            # an index that starts with its own scope, so any page costs the same.
+            models.Index(
+                fields=["queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_all",
+            ),
+            models.Index(
+                fields=["assignee", "queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_mine",
+            ),
+            models.Index(
+                fields=["team", "queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_team",
+            ),
+            models.Index(
+                fields=["queue_rank", "opened_at", "id"],
+                condition=Q(assignee__isnull=True) & ~Q(status="closed"),
+                name="casework_queue_unassigned",
+            ),
+            # "Get next": unassigned and actionable (not waiting for the provider), per team.
+            models.Index(
+                fields=["team", "queue_rank", "opened_at", "id"],
+                condition=Q(assignee__isnull=True, status__in=["new", "in_progress"]),
+                name="casework_next_in_team",
+            ),
+            models.Index(
+                fields=["due_on", "id"],
+                condition=~Q(status="closed") & Q(due_on__isnull=False),
+                name="casework_open_due",
+            ),
+            # The deadline lists of my cases and my teams' cases, soonest first.
+            models.Index(
+                fields=["team", "due_on", "id"],
+                condition=~Q(status="closed") & Q(due_on__isnull=False),
+                name="casework_team_due",
+            ),
+            models.Index(
+                fields=["assignee", "due_on", "id"],
+                condition=~Q(status="closed") & Q(due_on__isnull=False),
+                name="casework_mine_due",
+            ),
+            models.Index(
+                fields=["type_slug", "queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_type",
+            ),
+            models.Index(
+                fields=["kind", "queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_kind",
+            ),
+            models.Index(
+                fields=["provider", "queue_rank", "opened_at", "id"],
+                condition=~Q(status="closed"),
+                name="casework_queue_provider",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+
+class CaseEvent(ActedBy):
+    """One row of a case's history: opened, assigned, a status or deadline change, a note."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40)
+    # What changed, for the history page (e.g. {"status": ["new", "in_progress"]}).
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta(ActedBy.Meta):
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at", "id"], name="casework_event_case")]
+
+    def __str__(self) -> str:
+        return f"{self.action} on case {self.case_id}"
+
+
+class CaseNote(models.Model):
+    """An internal note on a case. Staff only: no provider page reads this table."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    # The form's one-time key: a double submit or a retry finds the note it already wrote.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="casework_note_case")]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on case {self.case_id}"
+
+
+class ClockStop(models.Model):
+    """A time the deadline clock did not run: the regulator was waiting for the provider."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_stops")
+    stopped_on = models.DateField()
+    restarted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stopped_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(restarted_on__isnull=True),
+                name="casework_one_running_stop",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Clock of case {self.case_id} stopped {self.stopped_on}"
+
+
+class OverdueDigest(models.Model):
+    """The daily digest sent to one team leader: one row per leader per day, so a second
+    sweep on the same day sends nothing."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField()
+    cases = models.PositiveIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="casework_one_digest_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Overdue digest for {self.recipient_id} on {self.day}"

@@ -79,6 +79,7 @@ def _demo_register_person() -> Person:
             "name": "Sunrise Demo Care Ltd",
             "ownership_type": "Organisation",
             "town_city": "Leeds",
+            "region": "Yorkshire and The Humber",
             "postal_code": "LS1 1AA",
         },
     )
@@ -90,6 +91,7 @@ def _demo_register_person() -> Person:
             "care_home": True,
             "number_of_beds": 40,
             "town_city": "Leeds",
+            "region": "Yorkshire and The Humber",
             "postal_code": "LS1 1AB",
         },
     )

@@ -8,14 +8,17 @@ Idempotent: an applicant who already has applications is left as she is.
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.applications.completeness import documents_needed
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.parts import MANAGER_PART
 from portal.applications.models import Application
-from portal.applications.services import assessment, decisions, drafts, parts, submission
+from portal.applications.services import assessment, decisions, drafts, files, parts, submission
 from portal.demo.accounts import demo_account
+from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.register.models import Provider
 from portal.workflow.calendar import add_working_days
@@ -91,6 +94,20 @@ def _fill(application: Application, answers: dict[str, Any], user: User) -> None
         )
 
 
+def _upload_documents(application: Application, user: User, *, leave_out: str) -> None:
+    application.refresh_from_db()
+    for needed in documents_needed(application):
+        if needed.question_key and needed.key != leave_out:
+            files.upload_file(
+                application_id=application.pk,
+                user=user,
+                question_key=needed.question_key,
+                uploaded_file=SimpleUploadedFile(
+                    f"Juniper Court {needed.name.lower()}.pdf", ONE_PAGE_PDF, "application/pdf"
+                ),
+            )
+
+
 def _signed_by_manager(application: Application, applicant: User, manager: User) -> None:
     _, dbs_day = _dates()
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
@@ -153,11 +170,11 @@ def load(staff: User, group_nominated: User, group_provider: Provider) -> list[D
         if not k.startswith(("loc_", "finance", "kq_", "business"))
     }
     _fill(draft, partial, applicant)
-    # Invited, not signed yet: Mo's part waits for her.
-    waiting = drafts.start_application(
-        user=applicant, definition=CATALOGUE.require("new-provider", 1)
-    )
+    # Invited, not signed yet: Mo's part waits for her. Made on the current form, with its
+    # policies uploaded but for the safeguarding policy, which the check page asks for.
+    waiting = drafts.start_application(user=applicant, definition=CATALOGUE.latest("new-provider"))
     _fill(waiting, _new_provider_answers("Juniper Court", MANAGER_EMAIL), applicant)
+    _upload_documents(waiting, applicant, leave_out="safeguarding")
     parts.invite_parts(application_id=waiting.pk, user=applicant)
 
     _sent("Aspen View", applicant, manager)  # waiting for validation

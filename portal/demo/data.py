@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
+from portal.demo import casework as demo_casework
 from portal.demo import casework_history, showcase
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
@@ -26,14 +27,17 @@ def load() -> list[DemoLogin]:
     refuse_outside_development()
     logins: list[DemoLogin] = []
     staff_email = "inspector@regulator.example"
-    if not User.objects.filter(email=staff_email).exists():
-        User.objects.create_user(
+    staff = User.objects.filter(email=staff_email).first()
+    if staff is None:
+        staff = User.objects.create_user(
             staff_email, DEMO_PASSWORD, is_staff=True, full_name="Demo Inspector"
         )
     logins.append(DemoLogin("Regulator staff (inspector)", staff_email, DEMO_PASSWORD))
+    demo_casework.ensure_teams(staff)
     load_register()
     logins = load_demo_accounts(logins)
     logins += showcase.load()
+    demo_casework.assign_some(staff)
     casework_history.load()
     return logins
 

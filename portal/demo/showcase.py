@@ -24,6 +24,7 @@ from portal.demo.accounts import (
     demo_role,
     second_factor_note,
 )
+from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.demo.register_vocabulary import ACTIVITIES
 from portal.demo.registration import add_demo_conditions
@@ -51,6 +52,8 @@ GROUP_PROVIDERS = (
     ("1-999000200", "Horizon Home Care", 2),
 )
 TOWNS = ("Leeds", "Bradford", "Wakefield", "Harrogate", "York", "Halifax")
+# The local authority of each town: the location picker groups the group's homes by it.
+AUTHORITIES = {"Harrogate": "North Yorkshire", "Halifax": "Calderdale"}
 
 # A nursing home: what the register holds for Sunrise Demo House and the group's homes.
 CARE_HOME_ACTIVITIES = ("RA2", "RA14")
@@ -114,6 +117,7 @@ def _group() -> User:
                 "ownership_type": "Organisation",
                 "address_line_1": "10 Horizon Park",
                 "town_city": "Leeds",
+                "region": "Yorkshire and The Humber",
                 "postal_code": "LS2 7AA",
             },
         )
@@ -128,7 +132,10 @@ def _group() -> User:
                     "number_of_beds": 30 + number,
                     "address_line_1": f"{number} Station Road",
                     "town_city": town,
+                    "region": "Yorkshire and The Humber",
                     "postal_code": f"LS{number} 1AB",
+                    "region": "Yorkshire and the Humber",
+                    "local_authority": AUTHORITIES.get(town, town),
                 },
             )
             _registered_as_care_home(provider, location, dt.date(2012, 1, 1))
@@ -203,15 +210,6 @@ def _sunrise_story(manager: User, staff: User, provider: Provider, location: Loc
     )
 
 
-# A one-page PDF: the revised statement the demo draft carries.
-STATEMENT_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
-
-
 def _statement_of_purpose_draft(manager: User, provider: Provider, location: Location) -> None:
     """A revised statement of purpose with its document uploaded: `make run`'s worker checks
     it with clamd within seconds, and then it can be sent."""
@@ -238,7 +236,7 @@ def _statement_of_purpose_draft(manager: User, provider: Provider, location: Loc
         user=manager,
         question_key="revised_statement_file",
         uploaded_file=SimpleUploadedFile(
-            "Sunrise statement of purpose 2026.pdf", STATEMENT_PDF, "application/pdf"
+            "Sunrise statement of purpose 2026.pdf", ONE_PAGE_PDF, "application/pdf"
         ),
     )
 
@@ -302,7 +300,8 @@ def load() -> list[DemoLogin]:
     ]
     return [
         DemoLogin(
-            f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations) "
+            f"Nominated individual of Horizon Care Group ({GROUP_LOCATIONS} locations; its team's "
+            '"Invite someone" shows the location picker) '
             "and Horizon Home Care",
             GROUP_NI_EMAIL,
             DEMO_PASSWORD,

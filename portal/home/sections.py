@@ -60,6 +60,7 @@ class StaffSection:
 
 
 STAFF_SECTIONS = (
+    StaffSection("Cases", "Your cases and the queue", "casework:mine", StaffPermission.VIEW_CASES),
     StaffSection(
         "Inbox",
         "Notifications inbox",

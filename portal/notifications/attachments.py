@@ -13,13 +13,12 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 
 from portal.access import Principal
 from portal.audit.services import record
 from portal.documents import selectors as documents
 from portal.documents.access import register_owner_access
-from portal.documents.detection import ALL_KINDS, KINDS, allowed_names
+from portal.documents.form_files import FILE_RULES, attached_file
 from portal.documents.limits import UploadLimits
 from portal.documents.models import Document
 from portal.documents.services import (
@@ -30,7 +29,7 @@ from portal.documents.services import (
 )
 from portal.errors import ErrorCode, ServiceError
 from portal.forms import engine
-from portal.forms.fields import AttachedFile, FileRules, file_limits
+from portal.forms.fields import AttachedFile, file_limits
 from portal.forms.models import DraftStatus
 from portal.forms.vocabulary import FormDefinition, Kind, Question
 from portal.notifications import permissions
@@ -46,12 +45,6 @@ NOTIFICATION_OWNER = "notification"
 class NotificationFileError(ErrorCode):
     DRAFT_CLOSED = "notifications.files.draft_closed"
     NOT_A_FILE_QUESTION = "notifications.files.not_a_file_question"
-
-
-FILE_RULES = FileRules(
-    accept=",".join(ext for kind in KINDS.values() for ext in kind.extensions),
-    types_in_words=allowed_names(ALL_KINDS).removeprefix("a "),
-)
 
 
 def takes_files(definition: FormDefinition) -> bool:
@@ -111,19 +104,6 @@ def register() -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _attached(document: Document, *, links: bool) -> AttachedFile:
-    href = ""
-    if links and document.is_downloadable:
-        href = reverse("documents:download", args=[document.pk])
-    return AttachedFile(
-        id=str(document.pk),
-        name=document.original_name,
-        size=document.size,
-        state=document.scan_state,  # type: ignore[arg-type]
-        href=href,
-    )
-
-
 def with_files(
     context: engine.EngineContext,
     definition: FormDefinition,
@@ -136,7 +116,9 @@ def with_files(
     if not takes_files(definition):
         return context
     owner = DRAFT_OWNER if isinstance(item, NotificationDraft) else NOTIFICATION_OWNER
-    files = {str(d.pk): _attached(d, links=links) for d in documents.documents_for(owner, item.pk)}
+    files = {
+        str(d.pk): attached_file(d, links=links) for d in documents.documents_for(owner, item.pk)
+    }
     return replace(context, files=files, file_rules=FILE_RULES)
 
 
@@ -295,13 +277,13 @@ class DraftAttachments:
             uploaded_file=upload,
             request=self.request,
         )
-        return _attached(document, links=False)
+        return attached_file(document, links=False)
 
     def remove(self, *, document_id: str) -> AttachedFile:
         document = remove_draft_file(
             draft_id=self.draft_id, user=self.user, document_id=document_id, request=self.request
         )
-        return _attached(document, links=False)
+        return attached_file(document, links=False)
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import normalise
 from portal.organisations.forms import ProviderChoiceForm
+from portal.register.location_picker import LocationField, is_picker_step, options_of
 from portal.register.models import Location
 
 PROVIDER_AS_A_WHOLE = "provider"
@@ -23,25 +24,34 @@ class ChooseProviderForm(ProviderChoiceForm):
 
 
 class ChooseLocationForm(forms.Form):
-    location = radios(
-        "Which location is this notification about?",
-        "Select the location this notification is about",
+    """Radios for a few locations; the location picker (search, groupings, pages of radios)
+    for many. A POST from a picker button is a step, not an answer: shown again, unjudged."""
+
+    location = LocationField(
+        label="Which location is this notification about?",
+        error_messages={
+            "required": "Select the location this notification is about",
+            "invalid_choice": "Select the location this notification is about",
+        },
     )
 
-    def __init__(self, *args: Any, locations: list[Location], whole_provider: bool, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *, locations: list[Location], whole_provider: bool):
+        super().__init__(None if is_picker_step(data) else data)
         field = self.fields["location"]
-        options: list[tuple[str, str]] = [(loc.pk, loc.name) for loc in locations]
+        assert isinstance(field, LocationField)
+        extra: list[tuple[str, str]] = []
         hints = {loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines}
         if whole_provider:
-            options.append(("divider", "or"))
-            options.append((PROVIDER_AS_A_WHOLE, "The provider as a whole"))
+            extra = [("divider", "or"), (PROVIDER_AS_A_WHOLE, "The provider as a whole")]
             hints[PROVIDER_AS_A_WHOLE] = (
                 "For changes to the provider’s registered details, such as its name, "
                 "directors or nominated individual"
             )
-        field.choices = options  # type: ignore[attr-defined]
-        field.choice_hints = hints  # type: ignore[attr-defined]
+        provider_id = locations[0].provider_id if locations else ""
+        field.offer(
+            options_of(locations), data=data, initial_ids=[], provider_id=provider_id, extra=extra
+        )
+        field.choice_hints = hints
 
 
 class ChooseTypeForm(forms.Form):

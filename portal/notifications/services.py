@@ -17,6 +17,7 @@ from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
 from portal.notifications import (
     attachments,
+    cases,
     permissions,
     scheduled_changes,
     selectors,
@@ -243,6 +244,14 @@ def submit_draft(
         last_activity_at=now,
     )
     record_start(notification, action="submit", actor=user)
+    cases.open_for(
+        notification,
+        actor=user,
+        provider=draft.provider,
+        location=draft.location,
+        subject_is_new=True,
+        request=request,
+    )
     attachments.hand_over(draft=draft, notification=notification, context=context)
     draft.status = DraftStatus.SUBMITTED
     draft.last_edited_by = user
@@ -281,6 +290,7 @@ def _transition(notification: Notification, action: str, **kwargs: Any) -> None:
         transition(notification, action, **kwargs)
     except TransitionRefused as refusal:
         raise refused(NotificationError.NOT_NOW, refusal.reason) from refusal
+    cases.follow(notification, action, actor=kwargs.get("actor"))
 
 
 def _locked(notification_id: int, *, with_staff_email: bool = False) -> Notification:
@@ -406,6 +416,7 @@ def answer_question(
     try:
         changes = {"last_activity_at": timezone.now()}
         transition(notification, "questions_answered", actor=user, changes=changes, **audit)
+        cases.follow(notification, "questions_answered", actor=user)
     except TransitionRefused:
         # Other questions are still open (or none was): the status stays as it is.
         notification.last_activity_at = timezone.now()

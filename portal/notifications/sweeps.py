@@ -3,12 +3,15 @@
 import logging
 
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from portal.audit.services import record
-from portal.notifications import scheduled_changes, services
+from portal.casework.models import Case, CaseKind
+from portal.notifications import cases, scheduled_changes, services
 from portal.notifications.audit_verbs import NotificationsVerb
-from portal.notifications.models import ScheduledChange
+from portal.notifications.models import OPEN_STATUSES, Notification, ScheduledChange
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +52,41 @@ def apply_due_changes() -> int:
     if applied:
         logger.info("Applied %s accepted change(s) that took effect today", applied)
     return applied
+
+
+def open_overdue_update_cases() -> int:
+    """Open a case for each update a provider owes and has not sent by its date (once: a
+    notification's overdue-update case is unique, and a retry finds it open)."""
+    owing = (
+        Notification.objects.filter(
+            next_due_on__lt=scheduled_changes.today(),
+            next_due_label__gt="",
+            status__in=OPEN_STATUSES,
+        )
+        .exclude(
+            Exists(
+                Case.objects.filter(
+                    kind=CaseKind.OVERDUE_UPDATE,
+                    subject_type=Notification._meta.label_lower,
+                    subject_id=Cast(OuterRef("pk"), CharField()),
+                )
+            )
+        )
+        .order_by("next_due_on", "pk")
+    )
+    opened = 0
+    for notification_id in list(owing.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("provider", "location")
+                .filter(pk=notification_id, next_due_label__gt="")
+                .first()
+            )
+            if notification is None:
+                continue
+            cases.open_overdue_update(notification)
+            opened += 1
+    if opened:
+        logger.info("Opened %s case(s) for provider updates that are overdue", opened)
+    return opened

@@ -1,11 +1,13 @@
 """Forms for delegation pages. Choices offered are only what the person may give; the
 services check again whatever is posted."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import reverse
 
 from portal.access import Principal
 from portal.emails.addresses import AddressError, canonical_email
@@ -19,6 +21,7 @@ from portal.organisations.permissions import (
     levels_for_permissions,
 )
 from portal.organisations.selectors import grantable_locations
+from portal.register.location_picker import LocationsField, is_picker_step, location_options
 from portal.register.models import Provider
 
 WHOLE = "whole"
@@ -82,13 +85,16 @@ class LocationsForm(forms.Form):
     """Where the access applies: chosen locations among those whose team the actor manages,
     or (if the actor may give that) the whole provider, including locations added later.
 
-    One list of checkboxes, with "All locations" after an "or" divider, rather than radios
-    with a conditional reveal: the reveal marks a radio aria-expanded, which is not allowed.
+    One list of checkboxes (or, for many locations, the location picker), with "All
+    locations" after an "or" divider, rather than radios with a conditional reveal: the
+    reveal marks a radio aria-expanded, which is not allowed.
+
+    A POST from a picker button (search, next page, select all, remove) is a step, not an
+    answer: the form comes back unbound with what was chosen so far, so nothing is refused.
     """
 
-    locations = forms.MultipleChoiceField(
+    locations = LocationsField(
         label="Where can they act?",
-        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply",
         error_messages={
             "required": "Select where they can act",
@@ -96,23 +102,40 @@ class LocationsForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, actor: Principal, provider: Provider, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        actor: Principal,
+        provider: Provider,
+        initial: dict[str, Any] | None = None,
+    ):
+        step = is_picker_step(data)
+        if step:
+            initial = {"locations": data.getlist("locations")}
+        super().__init__(None if step else data, initial=initial)
         self.may_give_whole = scope_for(actor, "manage_team", provider).whole_provider
-        choices: list[tuple[str, str]] = [
-            (location.pk, f"{location.name}, {location.postal_code}".rstrip(", "))
-            for location in grantable_locations(actor, provider)
-        ]
         field = self.fields["locations"]
+        assert isinstance(field, LocationsField)
+        extra: list[tuple[str, str]] = []
         if self.may_give_whole:
-            choices += [("divider", "or"), (WHOLE, f"All locations of {provider.name}")]
+            extra = [("divider", "or"), (WHOLE, f"All locations of {provider.name}")]
             field.help_text = (
                 "Select the locations, or all locations (which includes any added later)"
             )
         else:
             field.label = "Which of your locations can they act for?"
             field.error_messages["required"] = "Select at least one location"
-        field.choices = choices  # type: ignore[attr-defined]
+        field.offer(
+            location_options(grantable_locations(actor, provider)),
+            data=data,
+            initial_ids=(initial or {}).get("locations") or [],
+            provider_id=provider.pk,
+            extra=extra,
+        )
+        field.search_url = reverse(
+            "organisations:location_search", kwargs={"provider_id": provider.pk}
+        )
 
     def clean_locations(self) -> list[str]:
         chosen: list[str] = self.cleaned_data["locations"]
@@ -131,6 +154,42 @@ class LocationsForm(forms.Form):
     @staticmethod
     def initial_for(whole_provider: bool, location_ids: list[str]) -> dict[str, Any]:
         return {"locations": [WHOLE] if whole_provider else location_ids}
+
+
+class TeamFilterForm(forms.Form):
+    """Narrowing the team page's people given access: by name or email, by where they can
+    act (a location's name or ID; whole-provider access counts everywhere), by access level.
+    Read from the query string, so a filtered page can be bookmarked and paged."""
+
+    q = forms.CharField(
+        label="Name or email",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Name or email must be 100 characters or fewer"},
+    )
+    location = forms.CharField(
+        label="Location name or ID",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Location must be 100 characters or fewer"},
+    )
+    level = forms.ChoiceField(
+        label="Access",
+        required=False,
+        choices=[("", "Any access")]
+        + [(level.value, ACCESS_LEVEL_LABELS[level]) for level in AccessLevel],
+        error_messages={"invalid_choice": "Select an access level from the list"},
+    )
+
+    def __init__(self, data: Mapping[str, str]):
+        # No name, email or location holds a control character: they are dropped, so a NUL
+        # is neither searched for nor echoed into the page.
+        printable = {
+            name: "".join(c for c in value if c.isprintable())
+            for name, value in data.items()
+            if name in ("q", "location", "level")
+        }
+        super().__init__(printable)
 
 
 def chosen_permissions(levels: list[str]) -> list[str]:

@@ -1,10 +1,11 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from portal.access import Account, Principal
@@ -71,6 +72,31 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
+
+
+def filter_memberships(
+    memberships: QuerySet[Membership],
+    *,
+    text: str = "",
+    location: str = "",
+    permissions: Iterable[str] = (),
+) -> QuerySet[Membership]:
+    """Members matching the team page's filters: `text` in their name or email; able to act
+    at a location whose name contains `location` or whose ID it is (whole-provider members
+    act everywhere); holding every one of `permissions`."""
+    if text:
+        memberships = memberships.filter(
+            Q(user__email__icontains=text) | Q(user__full_name__icontains=text)
+        )
+    if location:
+        at = Location.objects.filter(
+            Q(pk__iexact=location) | Q(name__icontains=location), memberships=OuterRef("pk")
+        )
+        memberships = memberships.filter(Q(whole_provider=True) | Exists(at))
+    wanted = sorted(permissions)
+    if wanted:
+        memberships = memberships.filter(permissions__contains=wanted)
+    return memberships
 
 
 def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitation]:

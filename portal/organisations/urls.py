@@ -31,6 +31,7 @@ urlpatterns = [
     _team("invite/", invitation_views.invite_email),
     _team("invite/access/", invitation_views.invite_access),
     _team("invite/locations/", invitation_views.invite_locations),
+    _team("locations/search/", views.location_search),
     _team("invite/check/", invitation_views.invite_check),
     _team(_invitation, invitation_views.invitation_detail),
     _team(_invitation + "resend/", invitation_views.invitation_resend),

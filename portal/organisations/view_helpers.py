@@ -14,6 +14,7 @@ from portal.organisations.errors import DelegationError
 from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
 from portal.organisations.models import Invitation, Membership
 from portal.organisations.permissions import describe_permissions
+from portal.register.location_picker import is_picker_step
 from portal.register.models import Location, Provider
 
 GET_POST = ["GET", "HEAD", "POST"]
@@ -65,7 +66,12 @@ def grant_page(
     to join), applied by `grant`; a refusal from the services lands on the form it concerns."""
     data = posted(request)
     actor = signed_in_user(request)
-    access_form = AccessForm(data, actor=actor, provider=provider, initial=access_initial)
+    if is_picker_step(data):
+        # A location picker step: show both questions again with what was ticked, unjudged.
+        access_initial = {"permissions": data.getlist("permissions")}
+        access_form = AccessForm(None, actor=actor, provider=provider, initial=access_initial)
+    else:
+        access_form = AccessForm(data, actor=actor, provider=provider, initial=access_initial)
     locations_form = LocationsForm(data, actor=actor, provider=provider, initial=locations_initial)
     if request.method == "POST" and access_form.is_valid() and locations_form.is_valid():
         try:

@@ -13,7 +13,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,9 +22,14 @@ from portal.access import requires, signed_in_user
 from portal.organisations import selectors, services
 from portal.organisations.access import providers_for, scope_for
 from portal.organisations.errors import DelegationError
-from portal.organisations.forms import AccessForm, ChooseProviderForm, LocationsForm
+from portal.organisations.forms import (
+    AccessForm,
+    ChooseProviderForm,
+    LocationsForm,
+    TeamFilterForm,
+)
 from portal.organisations.models import Membership
-from portal.organisations.permissions import Permission
+from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.organisations.view_helpers import (
     GET_POST,
     act_then_back_to_team,
@@ -33,6 +38,7 @@ from portal.organisations.view_helpers import (
     page,
     posted,
 )
+from portal.register.location_picker import location_options, search_results
 from portal.register.models import Provider
 
 # Provider switcher -------------------------------------------------------------------
@@ -82,51 +88,84 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     # next page without a count query.
     number = _page_number(request)
     start = (number - 1) * TEAM_PAGE_SIZE
+    filters = TeamFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    level = wanted.get("level")
+    filtered = any(wanted.get(name) for name in ("q", "location", "level"))
     # The lists show neither who granted access nor where an invitation is for.
     memberships = list(
-        selectors.visible_memberships(request.user, provider)
+        selectors.filter_memberships(
+            selectors.visible_memberships(request.user, provider),
+            text=wanted.get("q", ""),
+            location=wanted.get("location", ""),
+            permissions=ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)] if level else (),
+        )
         .select_related(None)
         .select_related("user")[start : start + TEAM_PAGE_SIZE + 1]
     )
-    invitations = list(
-        selectors.visible_invitations(request.user, provider)
-        .select_related(None)
-        .prefetch_related(None)[: TEAM_PAGE_SIZE + 1]
+    # Filters narrow the people given access; the other lists are shown unfiltered, on the
+    # first page only.
+    first = number == 1 and not filtered
+    invitations = (
+        list(
+            selectors.visible_invitations(request.user, provider)
+            .select_related(None)
+            .prefetch_related(None)[: TEAM_PAGE_SIZE + 1]
+        )
+        if first
+        else []
     )
-    join_requests = list(
-        selectors.visible_join_requests(request.user, provider)[: TEAM_PAGE_SIZE + 1]
+    join_requests = (
+        list(selectors.visible_join_requests(request.user, provider)[: TEAM_PAGE_SIZE + 1])
+        if first
+        else []
     )
+    query = request.GET.copy()
     team_url = reverse("organisations:team", kwargs={"provider_id": provider.pk})
+
+    def page_link(to: int) -> dict[str, str]:
+        query["page"] = str(to)
+        return {"href": f"{team_url}?{query.urlencode()}", "labelText": f"Page {to}"}
+
     pagination: dict[str, Any] = {}
     if number > 1:
-        pagination["previous"] = {
-            "href": f"{team_url}?page={number - 1}",
-            "labelText": f"Page {number - 1}",
-        }
+        pagination["previous"] = page_link(number - 1)
     if len(memberships) > TEAM_PAGE_SIZE:
-        pagination["next"] = {
-            "href": f"{team_url}?page={number + 1}",
-            "labelText": f"Page {number + 1}",
-        }
+        pagination["next"] = page_link(number + 1)
     return page(
         request,
         "team.html",
         {
             "provider": provider,
-            "registered": selectors.registered_people(request.user, provider)
-            if number == 1
-            else [],
+            "registered": selectors.registered_people(request.user, provider) if first else [],
             "memberships": memberships[:TEAM_PAGE_SIZE],
-            "invitations": invitations[:TEAM_PAGE_SIZE] if number == 1 else [],
+            "invitations": invitations[:TEAM_PAGE_SIZE],
             "more_invitations": len(invitations) > TEAM_PAGE_SIZE,
-            "join_requests": join_requests[:TEAM_PAGE_SIZE] if number == 1 else [],
+            "join_requests": join_requests[:TEAM_PAGE_SIZE],
             "more_join_requests": len(join_requests) > TEAM_PAGE_SIZE,
             "page_number": number,
+            "first": first,
+            "filters": filters,
+            "form": filters,  # the layout's error summary
+            "filtered": filtered,
             "pagination": pagination,
             "may_manage": may_manage,
             # Webhooks carry events from every location (portal/webhooks/permissions.py).
             "may_manage_webhooks": manages.whole_provider,
         },
+    )
+
+
+@requires("organisations.manage_team")
+@require_safe
+def location_search(request: HttpRequest, provider_id: str) -> JsonResponse:
+    """Suggestions for the location picker's autocomplete: the locations this user may give
+    access to that match `q` (the picker works without it; this only saves a round trip)."""
+    provider = selectors.provider_or_404(request.user, provider_id)
+    options = location_options(selectors.grantable_locations(request.user, provider))
+    query = request.GET.get("q", "")
+    return JsonResponse(
+        {"results": search_results(options, query if isinstance(query, str) else "")}
     )
 
 

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django import forms
 
 from portal.register.selectors import SearchKind
@@ -36,3 +38,29 @@ class RegisterSearchForm(forms.Form):
 
     def clean_kind(self) -> str:
         return str(self.cleaned_data.get("kind") or SearchKind.LOCATIONS)
+
+
+class LocationSearchForm(forms.Form):
+    """Searching the locations on "Your registration" (from the query string)."""
+
+    q = forms.CharField(
+        label="Search your locations",
+        help_text="By name, town, postcode or location ID",
+        max_length=MAX_QUERY,
+        required=False,
+        error_messages={"max_length": f"Search must be {MAX_QUERY} characters or fewer"},
+    )
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def __init__(self, data: Mapping[str, str]):
+        # Control characters are in no location's name: dropped, not searched for or echoed.
+        super().__init__(
+            {
+                name: "".join(c for c in value if c.isprintable())
+                for name, value in data.items()
+                if name in ("q", "page")
+            }
+        )
+
+    def clean_page(self) -> int:
+        return self.cleaned_data.get("page") or 1

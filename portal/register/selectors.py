@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models.functions import Replace, RowNumber
 
 from portal.emails.addresses import normalise_email
 from portal.register.models import (
@@ -81,6 +81,13 @@ class ProviderRegistration:
     # Conditions in force that the person may see: all of them for a provider-level role;
     # for a manager, the provider's own, their locations' and their own registration's.
     conditions: list[Condition] = field(default_factory=list)
+    # The page of locations shown, and how many locations match (all of them unsearched).
+    location_count: int = 0
+    location_page: int = 1
+
+    @property
+    def location_pages(self) -> int:
+        return max(1, -(-self.location_count // LOCATIONS_PAGE_SIZE))
 
     @property
     def role_summaries(self) -> list[str]:
@@ -108,9 +115,28 @@ def _unique_people(roles: Iterable[RoleAssignment]) -> list[Person]:
     return sorted(people.values(), key=lambda person: (person.family_name, person.given_name))
 
 
-def registration_for(person: Person) -> list[ProviderRegistration]:
+LOCATIONS_PAGE_SIZE = 25
+
+
+def _matching_locations(search: str) -> Q:
+    """A location's name or town containing `search`, its postcode (spaces ignored) or ID."""
+    if not search:
+        return Q()
+    squashed = "".join(search.split()).upper()
+    return (
+        Q(name__icontains=search)
+        | Q(town_city__icontains=search)
+        | Q(postcode_squashed__icontains=squashed)
+        | Q(id__iexact=search.strip())
+    )
+
+
+def registration_for(
+    person: Person, *, location_search: str = "", page: int = 1
+) -> list[ProviderRegistration]:
     """Each provider the person holds a live role at, with what they may see of it: the whole
-    provider for provider-level roles, their own locations for a registered manager.
+    provider for provider-level roles, their own locations for a registered manager. Of each
+    provider's locations, those matching `location_search`, one page of them.
 
     A fixed number of queries whatever the size of the providers."""
     own_roles = list(live_roles_for(person))
@@ -120,13 +146,27 @@ def registration_for(person: Person) -> list[ProviderRegistration]:
     whole = {role.provider_id for role in own_roles if role.role in PROVIDER_ROLES}
     managed = {role.location_id for role in own_roles if role.location_id}
     providers = Provider.objects.filter(id__in=provider_ids).prefetch_related("activities")
-    locations = (
+    shown = (
         Location.objects.filter(provider_id__in=provider_ids)
         .filter(Q(provider_id__in=whole) | Q(id__in=managed))
+        .annotate(postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value("")))
+        .filter(_matching_locations(location_search))
+    )
+    # One page per provider, numbered within each provider, with each provider's count, in
+    # one query.
+    first = (page - 1) * LOCATIONS_PAGE_SIZE
+    numbered = shown.annotate(
+        number=models.Window(
+            RowNumber(), partition_by=[models.F("provider_id")], order_by=["name", "id"]
+        ),
+        of=models.Window(models.Count("id"), partition_by=[models.F("provider_id")]),
+    )
+    location_list = list(
+        numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE)
         .prefetch_related("activities")
         .order_by("name", "id")
     )
-    location_list = list(locations)
+    counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.
     roles_shown = (
         RoleAssignment.objects.live()
@@ -181,6 +221,8 @@ def registration_for(person: Person) -> list[ProviderRegistration]:
                     r for r in roles_here if r.role == RoleType.RESPONSIBLE_INDIVIDUAL
                 ),
                 conditions=conditions_by_provider.get(provider.id, []),
+                location_count=counts.get(provider.id, 0),
+                location_page=page,
             )
         )
     return result

@@ -12,7 +12,7 @@ from portal.access import requires
 from portal.frontend.pdf import pdf_response_headers, render_pdf
 from portal.register import selectors
 from portal.register.certificates import certificate_for
-from portal.register.forms import RegisterSearchForm
+from portal.register.forms import LocationSearchForm, RegisterSearchForm
 from portal.register.permissions import VIEW_OWN_REGISTRATION
 from portal.staff_permissions import StaffPermission
 
@@ -54,11 +54,38 @@ def pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
 @require_safe
 def your_registration(request: HttpRequest) -> HttpResponse:
     person = request.user.person  # type: ignore[union-attr]
-    registrations = selectors.registration_for(person) if person is not None else []
+    form = LocationSearchForm(request.GET)
+    # A wrong page number shows the first page; a wrong search says why, over every location.
+    wanted = form.cleaned_data if form.is_valid() else {}
+    search, number = wanted.get("q", ""), wanted.get("page", 1)
+    registrations = (
+        selectors.registration_for(person, location_search=search, page=number)
+        if person is not None
+        else []
+    )
+    query = request.GET.copy()
+
+    def page_link(to: int) -> dict[str, str]:
+        query["page"] = str(to)
+        return {"href": f"?{query.urlencode()}#locations", "labelText": f"Page {to}"}
+
+    pages = max((r.location_pages for r in registrations), default=1)
+    location_pagination: dict[str, Any] = {}
+    if number > 1:
+        location_pagination["previous"] = page_link(number - 1)
+    if number < pages:
+        location_pagination["next"] = page_link(number + 1)
     return render(
         request,
         "register/your_registration.html",
-        {"person": person, "registrations": registrations},
+        {
+            "person": person,
+            "registrations": registrations,
+            "form": form,
+            "search": search,
+            "location_pagination": location_pagination,
+            "page_size": selectors.LOCATIONS_PAGE_SIZE,
+        },
     )
 
 

@@ -4,12 +4,18 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.applications.completeness import documents_needed
 from portal.applications.definitions import CATALOGUE
 from portal.applications.models import Application
-from portal.applications.services import drafts, parts
+from portal.applications.services import drafts, files, parts
+from portal.documents.clamd import ScanResult, Verdict
+from portal.documents.models import Document
+from portal.documents.scanning import record_scan_result
 from portal.register.models import (
     Location,
     Person,
@@ -199,6 +205,36 @@ MANAGER_PART_ANSWERS: dict[str, Any] = {
 }
 
 
+def mark_clean(document: Document) -> Document:
+    """The scanner's clean verdict, written as the worker writes it (tests without clamd)."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        return record_scan_result(
+            document=locked, result=ScanResult(Verdict.CLEAN), scanner_version="ClamAV (tests)"
+        )
+
+
+def upload_documents(
+    application: Application, uploader: User, *, leave_out: tuple[str, ...] = ()
+) -> list[Document]:
+    """Upload (through the service) and pass as clean every document the application needs,
+    except the requirement keys in `leave_out`."""
+    from tests.documents.samples import pdf
+
+    uploaded = []
+    for needed in documents_needed(application):
+        if needed.question_key and needed.key not in leave_out:
+            document = files.upload_file(
+                application_id=application.pk,
+                user=uploader,
+                question_key=needed.question_key,
+                uploaded_file=SimpleUploadedFile(f"{needed.key}.pdf", pdf(needed.name)),
+            )
+            uploaded.append(mark_clean(document))
+    application.refresh_from_db()
+    return uploaded
+
+
 def new_provider_with_signed_manager() -> tuple[Application, User, User]:
     """A complete new-provider application whose one manager has signed their part."""
     applicant = user(email="applicant@newcare.example")
@@ -208,6 +244,7 @@ def new_provider_with_signed_manager() -> tuple[Application, User, User]:
         definition=CATALOGUE.latest("new-provider"),
     )
     complete(application, new_provider_answers())
+    upload_documents(application, applicant)
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
     parts.take_part(part_id=part.pk, user=manager)
     from portal.applications.definitions.parts import MANAGER_PART

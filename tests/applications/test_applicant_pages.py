@@ -108,8 +108,9 @@ def test_the_check_page_lists_what_is_missing_each_linked_to_where_to_fix_it(cli
     assert "Financial viability: answer every question on this page" in _text(response)
     assert "Location 3: address and places: answer every question on this page" in _text(response)
     assert "Invite Maya Manager (registered manager)" in _text(response)
-    assert "Documents we will ask for" in _text(response)
-    assert "safeguarding policy" in _text(response)
+    documents = reverse("applications:page", args=[application.pk, "documents"])
+    assert f'href="{documents}?return=check"' in body
+    assert "Upload your safeguarding policy" in _text(response)
     assert "Sign and send application" not in _text(response)
 
 
@@ -119,6 +120,7 @@ def test_the_manager_completes_and_signs_their_part_through_the_pages(client, ap
         user=applicant, definition=CATALOGUE.latest("new-provider")
     )
     helpers.complete(application, helpers.new_provider_answers())
+    helpers.upload_documents(application, applicant)
     client.force_login(applicant)
     response = client.post(reverse("applications:parts", args=[application.pk]))
     assert response.status_code == 302

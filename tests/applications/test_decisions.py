@@ -35,6 +35,18 @@ def _sent_new_provider() -> tuple[Application, User, User]:
     return application, applicant, manager
 
 
+def _refusal_proposed() -> tuple[Application, User, User, User]:
+    """Sent, validated, and a notice of proposal to refuse served: (application, applicant,
+    manager, the assessor)."""
+    application, applicant, manager = _sent_new_provider()
+    staff = helpers.assessor()
+    assessment.validate(application_id=application.pk, staff=staff)
+    decisions.serve_proposal(
+        application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
+    )
+    return application, applicant, manager, staff
+
+
 @pytest.mark.django_db
 def test_a_granted_new_provider_is_on_the_register_and_the_applicant_acts_for_it():
     application, applicant, manager = _sent_new_provider()
@@ -144,12 +156,7 @@ def test_proposal_representations_and_notice_of_decision():
 
 @pytest.mark.django_db
 def test_representations_after_the_window_are_refused_with_the_date():
-    application, applicant, _ = _sent_new_provider()
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
-    decisions.serve_proposal(
-        application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
-    )
+    application, applicant, _, staff = _refusal_proposed()
     late = timezone.localdate() - dt.timedelta(days=1)
     Application.objects.filter(pk=application.pk).update(representations_due_on=late)
     with pytest.raises(ApplicationError) as refused:
@@ -275,12 +282,7 @@ def test_the_notice_is_a_page_and_a_pdf_for_the_applicant_only(client):
 def test_the_worker_moves_on_when_the_28_days_pass_once():
     from portal.applications.sweeps import close_lapsed_representations
 
-    application, _applicant, _ = _sent_new_provider()
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
-    decisions.serve_proposal(
-        application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
-    )
+    application, _applicant, _, _staff = _refusal_proposed()
     assert close_lapsed_representations() == 0  # still within the 28 days
     Application.objects.filter(pk=application.pk).update(
         representations_due_on=timezone.localdate() - dt.timedelta(days=1)
@@ -298,12 +300,7 @@ def test_the_worker_moves_on_when_the_28_days_pass_once():
 
 @pytest.mark.django_db
 def test_an_appeal_holds_the_decision_until_the_tribunal_decides():
-    application, applicant, _ = _sent_new_provider()
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
-    decisions.serve_proposal(
-        application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
-    )
+    application, applicant, _, staff = _refusal_proposed()
     submission.declare_no_representations(application_id=application.pk, user=applicant)
     decisions.adopt_proposal(application_id=application.pk, staff=staff)
     decisions.record_appeal(application_id=application.pk, staff=staff)

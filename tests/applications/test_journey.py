@@ -6,19 +6,25 @@ the applicant, now the nominated individual, sees the provider under "Your regis
 its certificate, and can send a notification."""
 
 import re
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from portal.applications import completeness
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.parts import MANAGER_PART
 from portal.applications.models import Application
+from portal.documents import scanning
+from portal.documents.models import Document, ScanState
 from portal.emails.models import OutboxMessage
 from portal.forms import engine
 from portal.forms.vocabulary import FormDefinition
 from portal.register.models import RegisterChange
 from portal.register.processing import process_change
 from tests.applications import helpers
+from tests.documents.samples import pdf
 
 
 def _answer_every_page(client, url_of, definition: FormDefinition, answers) -> None:
@@ -37,7 +43,8 @@ def _link_in(email: OutboxMessage) -> str:
 
 
 @pytest.mark.django_db
-def test_apply_sign_assess_grant_and_act_for_the_new_provider(client):
+def test_apply_sign_assess_grant_and_act_for_the_new_provider(client, clamd_socket, settings):
+    settings.CLAMD_ADDRESS = clamd_socket
     applicant = helpers.user(email="ada@newcare.example")
     manager = helpers.user(email="maya@newcare.example")
     staff = helpers.assessor()
@@ -54,6 +61,28 @@ def test_apply_sign_assess_grant_and_act_for_the_new_provider(client):
         answers,
     )
     check = client.get(reverse("applications:check", args=[application.pk])).content.decode()
+    assert "Upload your safeguarding policy" in check
+    application.refresh_from_db()
+    needed = [d for d in completeness.documents_needed(application) if d.question_key]
+    by_page: dict[str, dict[str, Any]] = {}
+    for document in needed:
+        page_key = completeness.page_of(definition, document.question_key)
+        by_page.setdefault(page_key, {})[document.question_key] = SimpleUploadedFile(
+            f"{document.key}.pdf", pdf(document.name)
+        )
+    for page_key, uploads in by_page.items():
+        page = definition.page(page_key)
+        assert page is not None
+        data = engine.data_from_answers(page, answers)
+        response = client.post(
+            reverse("applications_uploads:page", args=[application.pk, page_key]),
+            {**{key: data.getlist(key) for key in data}, **uploads, "continue": "1"},
+        )
+        assert response.status_code == 302, response.content.decode()[-2000:]
+    for stored in Document.objects.filter(owner_id=str(application.pk)):
+        assert scanning.scan(str(stored.pk)) == ScanState.CLEAN  # the real clamd
+    check = client.get(reverse("applications:check", args=[application.pk])).content.decode()
+    assert "Upload your" not in check
     assert "Invite Maya Manager (registered manager)" in check
     assert "Sign and send application" not in check
     client.post(reverse("applications:parts", args=[application.pk]))

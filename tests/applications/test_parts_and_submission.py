@@ -66,7 +66,7 @@ def test_the_part_records_who_signed_what_and_the_application_can_then_be_sent()
     assert (own.capacity, own.definition_slug, own.definition_version) == (
         "applicant",
         "new-provider",
-        1,
+        application.version,
     )
     assert own.answers_sha256 == answers_hash(application.answers)
     assert OutboxMessage.objects.filter(to="applicant@newcare.example").filter(

@@ -238,6 +238,28 @@ def test_returning_needs_reasons_and_a_proposal_needs_its_conditions():
     assert "Notice of decision" in page
 
 
+def test_staff_pages_name_each_stage_in_the_regulators_words():
+    application, applicant = sent_new_provider()
+    client, _ = staff_client()
+    detail_url = reverse("applications_staff:detail", args=[application.pk])
+    page = client.get(detail_url).content.decode()
+    assert "To validate" in page
+    assert "Us to validate it or return it (by " in page
+    assert client.post(action_url(application, "return"), {"reasons": "No DBS."}).status_code == 302
+    page = client.get(detail_url).content.decode()
+    assert "Returned to the applicant" in page
+    assert "The applicant to correct it and send it again" in page
+    assert "Returned to you" not in page
+    listed = client.get(reverse("applications_staff:list")).content.decode()
+    assert "Returned to the applicant" in listed
+    assert "Returned to you" not in listed
+    # The applicant still reads their own wording.
+    own = Client()
+    own.force_login(applicant)
+    mine = own.get(reverse("applications:list")).content.decode()
+    assert "Returned to you" in mine
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_assessor_pages_are_accessible_and_work_by_keyboard(page, live_server):

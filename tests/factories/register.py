@@ -116,3 +116,31 @@ def person_with_several_roles(email: str, given: str = "Jane", family: str = "Sm
     give_role(person, RoleType.REGISTERED_MANAGER, location=make_location(provider, "South"))
     give_role(person, RoleType.NOMINATED_INDIVIDUAL, provider=provider)
     return person
+
+
+TOWNS = ["Leeds", "York", "Bristol", "Oldham"]
+
+
+def add_many_locations(provider: Provider, count: int, *, start: int = 0) -> list[Location]:
+    """`count` registered locations: towns, regions and authorities in turn, every fifth a
+    domiciliary care service."""
+    rows = [
+        Location(
+            id=f"1-9{start + number:08d}",
+            provider=provider,
+            name=f"Branch {start + number:04d}",
+            town_city=TOWNS[number % len(TOWNS)],
+            postal_code=f"LS{number % 9 + 1} {number % 10}AB",
+            region="Yorkshire and the Humber" if number % 2 else "South West",
+            local_authority=f"Authority {number % 3}",
+            registration_status="Registered",
+        )
+        for number in range(count)
+    ]
+    Location.objects.bulk_create(rows)
+    home_care, _ = ServiceType.objects.get_or_create(name="Domiciliary care service")
+    through = Location.service_types.through
+    through.objects.bulk_create(
+        [through(location_id=row.pk, servicetype_id=home_care.pk) for row in rows[::5]]
+    )
+    return rows

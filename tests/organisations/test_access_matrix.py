@@ -120,6 +120,8 @@ def cases(objects) -> list[Case]:
         Case("invite_access", p, expect(TEAM_MANAGERS, ok=302)),
         Case("invite_locations", p, expect(TEAM_MANAGERS, ok=302)),
         Case("invite_check", p, expect(TEAM_MANAGERS, ok=302)),
+        # The location picker's suggestions: for those who may give access, like the invite.
+        Case("location_search", p, expect(TEAM_MANAGERS), methods="get"),
         Case("invitation_detail", invitation_a, expect(seen_a, visible=seen_a), methods="get"),
         Case(
             "invitation_resend",

@@ -10,7 +10,11 @@ from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.parts import MANAGER_PART
 from portal.applications.models import ApplicationPart
 from portal.applications.services import assessment, decisions, drafts, parts, submission
-from tests.applications.helpers import MANAGER_PART_ANSWERS, new_provider_answers
+from tests.applications.helpers import (
+    MANAGER_PART_ANSWERS,
+    new_provider_answers,
+    upload_documents,
+)
 
 
 def _with_signed_part(applicant: Any, manager: Any) -> Any:
@@ -21,6 +25,7 @@ def _with_signed_part(applicant: Any, manager: Any) -> Any:
     application.answers = new_provider_answers(manager_email=manager.email)
     application.completed_pages = [page.key for page in definition.pages()]
     application.save(update_fields=["answers", "completed_pages"])
+    upload_documents(application, applicant)
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
     parts.take_part(part_id=part.pk, user=manager)
     ApplicationPart.objects.filter(pk=part.pk).update(

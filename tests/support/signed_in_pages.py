@@ -22,6 +22,7 @@ bench/signed_in_pages.py (server time and throughput), so both cover the same pa
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ from portal.accounts.middleware import TOUCH_EVERY_SECONDS
 from portal.accounts.models import Passkey, SecondFactorResetRequest, SignedInSession, User
 from portal.accounts.services import email_change
 from portal.audit.models import AuditEvent
+from portal.casework import services as case_services
+from portal.casework.models import Case, CaseKind
 from portal.emails.models import OutboxMessage
 from portal.forms import engine
 from portal.forms.models import DraftStatus
@@ -84,6 +87,7 @@ from portal.register.models import (
     RoleType,
     ServiceType,
 )
+from portal.staff.models import StaffMember
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.organisations import make_membership
 from tests.factories.register import (
@@ -911,6 +915,7 @@ def get_visits(world: World) -> list[Visit]:
     }
     for step in ("invite_access", "invite_locations", "invite_check"):
         each(f"organisations:{step}", kwargs=p, session=invite_answers)
+    each("organisations:location_search", kwargs=p, query="q=Sunrise")
     invitation = {**p, "invitation_id": o["invitation_a"].pk}
     each("organisations:invitation_detail", kwargs=invitation)
     each("organisations:invitation_cancel", kwargs=invitation)
@@ -1005,6 +1010,10 @@ def get_visits(world: World) -> list[Visit]:
             staff,
             kwargs={**sent_application, "action_slug": action},
         )
+    for queue in ("casework:mine", "casework:team", "casework:unassigned", "casework:all"):
+        each(queue, staff)
+    each("casework:all", staff, query="due=overdue&search=Sunrise")
+    each("casework:case", staff, kwargs={"case_id": _case_of(o["absence"]).pk})
     return visits
 
 
@@ -1276,6 +1285,35 @@ def _staff_action(name: str, slug: str, data: dict[str, Any]) -> Callable[[World
     return prepare
 
 
+def _case_of(notification: Notification) -> Case:
+    return Case.objects.get(
+        kind=CaseKind.NOTIFICATION,
+        subject_type=notification._meta.label_lower,
+        subject_id=str(notification.pk),
+    )
+
+
+def _case_action(
+    name: str, data: Callable[[int, int], dict[str, Any]]
+) -> Callable[[World, str], Visit]:
+    """A case page's POST on the case of a fresh notification; the actor is a staff member
+    (so a colleague to give it to)."""
+
+    def prepare(world: World, actor: str) -> Visit:
+        staff = world.users[actor]
+        StaffMember.objects.get_or_create(user=staff)
+        case = _case_of(submitted(world, "police"))
+        if name == "release":
+            case_services.take(case_id=case.pk, staff=staff)
+        if name == "reassign":
+            return _post("casework:reassign", actor, data=data(case.pk, staff.pk))
+        return _post(
+            f"casework:{name}", actor, kwargs={"case_id": case.pk}, data=data(case.pk, staff.pk)
+        )
+
+    return prepare
+
+
 def _decide_factor_reset(world: World, actor: str) -> Visit:
     reset = SecondFactorResetRequest.objects.create(
         user=make_user(f"lost{_next()}@sunrise.example"),
@@ -1406,6 +1444,22 @@ def post_actions() -> list[PostAction]:
         staff,
     )
     each("accounts:staff_factor_reset", _decide_factor_reset, staff)
+    each("casework:take", _case_action("take", lambda case, me: {}), staff)
+    each("casework:release", _case_action("release", lambda case, me: {}), staff)
+    each("casework:give", _case_action("give", lambda case, me: {"colleague": me}), staff)
+    each(
+        "casework:add_note",
+        _case_action(
+            "add_note", lambda case, me: {"body": "Rang the home", "submission_key": uuid.uuid4()}
+        ),
+        staff,
+    )
+    each(
+        "casework:reassign",
+        _case_action("reassign", lambda case, me: {"cases": [case], "colleague": me}),
+        staff,
+    )
+    each("casework:next", _simple("casework:next"), staff)
 
     each(
         "accounts:new_recovery_codes",

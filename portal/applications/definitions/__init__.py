@@ -8,7 +8,7 @@ so a released version is never edited: add a new one with `version=n+1` and keep
 from collections.abc import Iterable
 
 from portal.applications.definitions.changes import CHANGE_TYPES
-from portal.applications.definitions.new_provider import NEW_PROVIDER
+from portal.applications.definitions.new_provider import NEW_PROVIDER, NEW_PROVIDER_V2
 from portal.applications.definitions.parts import PART_DEFINITIONS
 from portal.applications.definitions.schema import ApplicationType
 from portal.forms.checks import check_form
@@ -85,4 +85,4 @@ class Catalogue:
         return found.name if found else slug
 
 
-CATALOGUE = Catalogue([NEW_PROVIDER, *CHANGE_TYPES])
+CATALOGUE = Catalogue([NEW_PROVIDER, NEW_PROVIDER_V2, *CHANGE_TYPES])

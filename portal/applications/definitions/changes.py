@@ -3,6 +3,8 @@ registration: a new registered manager, add or remove a location, add or remove 
 activity, vary or remove a condition, add or remove a partner, cancel the provider's
 registration, cancel a registered manager's registration (domain.md §3.2)."""
 
+from typing import Any
+
 from portal.applications.definitions.common import (
     ACTIVITIES,
     YES_NO,
@@ -23,19 +25,64 @@ from portal.applications.definitions.schema import (
 from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, Section, show_if
 
 
+def _future_date(key: str, label: str, error: str, short_label: str) -> Question:
+    return Question(
+        key, label, Kind.DATE, error, date_rule=DateRule.FUTURE, short_label=short_label
+    )
+
+
 def _stop_date(key: str, label: str) -> Question:
+    return _future_date(key, label, "Enter the date", "Date")
+
+
+def _activities(label: str, short_label: str, key: str = "activities") -> Question:
     return Question(
         key,
         label,
-        Kind.DATE,
-        "Enter the date",
-        date_rule=DateRule.FUTURE,
-        short_label="Date",
+        Kind.MULTI_CHOICE,
+        "Select at least one regulated activity",
+        choices=ACTIVITIES,
+        short_label=short_label,
     )
+
+
+def _one_page(
+    key: str, title: str, questions: tuple[Question, ...], *, page_title: str = ""
+) -> Section:
+    """A section of one page, keyed alike."""
+    return Section(key, title, (Page(key, page_title or title, questions),))
 
 
 def _sop() -> Section:
     return Section("statement-of-purpose", "Statement of purpose", (statement_of_purpose_page(),))
+
+
+def _change(
+    *,
+    slug: str,
+    name: str,
+    summary: str,
+    subject: Subject,
+    effect: Effect,
+    sections: tuple[Section, ...],
+    applicant: Applicant = Applicant.PROVIDER,
+    statement_of_purpose: bool = True,
+    **more: Any,
+) -> ApplicationType:
+    """A change to a registration, version 1. The statement of purpose goes with every one
+    except those that end a whole registration (its section is added here)."""
+    return ApplicationType(
+        slug=slug,
+        version=1,
+        name=name,
+        summary=summary,
+        applicant=applicant,
+        subject=subject,
+        effect=effect,
+        sections=(*sections, _sop()) if statement_of_purpose else sections,
+        statement_of_purpose=statement_of_purpose,
+        **more,
+    )
 
 
 def _one_person(kind: PartKind, prefix: str, *, counted: bool) -> PartSlot:
@@ -80,58 +127,42 @@ _manager_person = Page(
     ),
 )
 
-REGISTERED_MANAGER = ApplicationType(
+REGISTERED_MANAGER = _change(
     slug="registered-manager",
-    version=1,
     name="Register a manager",
     summary=(
         "Register a manager for one of your locations. The manager completes and signs their "
         "own part: identity, qualifications, employment history, DBS certificate and referee."
     ),
-    applicant=Applicant.PROVIDER,
     subject=Subject.LOCATION,
     effect=Effect.REGISTER_MANAGER,
     sections=(
-        Section(
+        _one_page(
             "manager",
             "The manager",
             (
-                Page(
-                    "manager",
-                    "The manager",
-                    (
-                        *person_questions("manager_1", "the manager"),
-                        Question(
-                            "manager_activities",
-                            "Which regulated activities will they manage here?",
-                            Kind.MULTI_CHOICE,
-                            "Select at least one regulated activity",
-                            choices=ACTIVITIES,
-                            short_label="Activities managed",
-                        ),
-                        Question(
-                            "manager_start_date",
-                            "When will they start as registered manager?",
-                            Kind.DATE,
-                            "Enter the date they will start",
-                            date_rule=DateRule.FUTURE,
-                            short_label="Start date",
-                        ),
-                    ),
+                *person_questions("manager_1", "the manager"),
+                _activities(
+                    "Which regulated activities will they manage here?",
+                    "Activities managed",
+                    key="manager_activities",
+                ),
+                _future_date(
+                    "manager_start_date",
+                    "When will they start as registered manager?",
+                    "Enter the date they will start",
+                    "Start date",
                 ),
             ),
         ),
-        _sop(),
     ),
     parts=(_one_person(PartKind.REGISTERED_MANAGER, "manager", counted=False),),
 )
 
-ADD_LOCATION = ApplicationType(
+ADD_LOCATION = _change(
     slug="add-location",
-    version=1,
     name="Add a location",
     summary="Apply to carry on regulated activities at or from a new location.",
-    applicant=Applicant.PROVIDER,
     subject=Subject.PROVIDER,
     effect=Effect.ADD_LOCATION,
     sections=(
@@ -166,7 +197,6 @@ ADD_LOCATION = ApplicationType(
                 _manager_person,
             ),
         ),
-        _sop(),
     ),
     parts=(_one_manager(),),
 )
@@ -207,43 +237,32 @@ _closing_questions = (
     ),
 )
 
-REMOVE_LOCATION = ApplicationType(
+REMOVE_LOCATION = _change(
     slug="remove-location",
-    version=1,
     name="Remove a location",
     summary=(
         "Stop carrying on regulated activities at one location. A manager registered only "
         "there has their registration cancelled too."
     ),
-    applicant=Applicant.PROVIDER,
     subject=Subject.LOCATION,
     effect=Effect.REMOVE_LOCATION,
     is_cancellation=True,
     sections=(
-        Section(
+        _one_page(
             "removal",
             "Removing the location",
-            (
-                Page(
-                    "removal",
-                    "Removing the location",
-                    (_stop_date("stop_date", "When will you stop?"), *_closing_questions),
-                ),
-            ),
+            (_stop_date("stop_date", "When will you stop?"), *_closing_questions),
         ),
-        _sop(),
     ),
 )
 
-ADD_ACTIVITY = ApplicationType(
+ADD_ACTIVITY = _change(
     slug="add-activity",
-    version=1,
     name="Add a regulated activity",
     summary=(
         "Carry on another regulated activity at a location you already have. To add a new "
         "place, apply to add a location instead."
     ),
-    applicant=Applicant.PROVIDER,
     subject=Subject.LOCATION,
     effect=Effect.ADD_ACTIVITY,
     sections=(
@@ -255,242 +274,181 @@ ADD_ACTIVITY = ApplicationType(
                     "activity",
                     "The regulated activity",
                     (
-                        Question(
-                            "activities",
-                            "Which regulated activities do you want to add?",
-                            Kind.MULTI_CHOICE,
-                            "Select at least one regulated activity",
-                            choices=ACTIVITIES,
-                            short_label="Activities to add",
+                        _activities(
+                            "Which regulated activities do you want to add?", "Activities to add"
                         ),
-                        Question(
+                        _future_date(
                             "start_date",
                             "When do you want to start?",
-                            Kind.DATE,
                             "Enter the date you want to start",
-                            date_rule=DateRule.FUTURE,
-                            short_label="Start date",
+                            "Start date",
                         ),
                     ),
                 ),
                 _manager_person,
             ),
         ),
-        _sop(),
     ),
     parts=(_one_manager(),),
 )
 
-REMOVE_ACTIVITY = ApplicationType(
+REMOVE_ACTIVITY = _change(
     slug="remove-activity",
-    version=1,
     name="Remove a regulated activity",
     summary=(
         "Stop carrying on a regulated activity at a location. A manager registered only for "
         "it has their registration cancelled too."
     ),
-    applicant=Applicant.PROVIDER,
     subject=Subject.LOCATION,
     effect=Effect.REMOVE_ACTIVITY,
     is_cancellation=True,
     sections=(
-        Section(
+        _one_page(
             "activity",
             "The activity",
             (
-                Page(
-                    "activity",
-                    "The regulated activity",
-                    (
-                        Question(
-                            "activities",
-                            "Which regulated activities will you stop?",
-                            Kind.MULTI_CHOICE,
-                            "Select at least one regulated activity",
-                            choices=ACTIVITIES,
-                            short_label="Activities to remove",
-                        ),
-                        _stop_date("stop_date", "When will you stop?"),
-                        *_closing_questions,
-                    ),
-                ),
+                _activities("Which regulated activities will you stop?", "Activities to remove"),
+                _stop_date("stop_date", "When will you stop?"),
+                *_closing_questions,
             ),
+            page_title="The regulated activity",
         ),
-        _sop(),
     ),
 )
 
-VARY_CONDITION = ApplicationType(
+VARY_CONDITION = _change(
     slug="vary-condition",
-    version=1,
     name="Vary or remove a condition",
     summary="Ask us to change or remove a condition of your registration.",
-    applicant=Applicant.PROVIDER,
     subject=Subject.PROVIDER,
     effect=Effect.VARY_CONDITION,
     sections=(
-        Section(
+        _one_page(
             "condition",
             "The condition",
             (
-                Page(
-                    "condition",
-                    "The condition",
-                    (
-                        Question(
-                            "condition_change",
-                            "What do you want to do?",
-                            Kind.CHOICE,
-                            "Select whether you want to vary or remove the condition",
-                            choices=(
-                                Choice("vary", "Vary the condition"),
-                                Choice("remove", "Remove the condition"),
-                            ),
-                            short_label="Change",
-                        ),
-                        Question(
-                            "condition_wording",
-                            "The condition as it is worded now",
-                            Kind.LONG_TEXT,
-                            "Enter the condition as it is worded now",
-                            max_length=2000,
-                            hint="As on your certificate of registration",
-                            short_label="Condition now",
-                        ),
-                        Question(
-                            "condition_new_wording",
-                            "How should it be worded?",
-                            Kind.LONG_TEXT,
-                            "Enter how the condition should be worded",
-                            max_length=2000,
-                            condition=show_if("condition_change", "vary"),
-                            short_label="Proposed wording",
-                        ),
-                        reason_question(
-                            "condition_reason",
-                            "Why should it change, and what shows it can?",
-                            "Tell us why the condition should change",
-                        ),
+                Question(
+                    "condition_change",
+                    "What do you want to do?",
+                    Kind.CHOICE,
+                    "Select whether you want to vary or remove the condition",
+                    choices=(
+                        Choice("vary", "Vary the condition"),
+                        Choice("remove", "Remove the condition"),
                     ),
+                    short_label="Change",
+                ),
+                Question(
+                    "condition_wording",
+                    "The condition as it is worded now",
+                    Kind.LONG_TEXT,
+                    "Enter the condition as it is worded now",
+                    max_length=2000,
+                    hint="As on your certificate of registration",
+                    short_label="Condition now",
+                ),
+                Question(
+                    "condition_new_wording",
+                    "How should it be worded?",
+                    Kind.LONG_TEXT,
+                    "Enter how the condition should be worded",
+                    max_length=2000,
+                    condition=show_if("condition_change", "vary"),
+                    short_label="Proposed wording",
+                ),
+                reason_question(
+                    "condition_reason",
+                    "Why should it change, and what shows it can?",
+                    "Tell us why the condition should change",
                 ),
             ),
         ),
-        _sop(),
     ),
 )
 
-ADD_PARTNER = ApplicationType(
+ADD_PARTNER = _change(
     slug="add-partner",
-    version=1,
     name="Add a partner",
     summary=(
         "Add a partner to your partnership's registration. The new partner completes and "
         "signs their own part."
     ),
-    applicant=Applicant.PROVIDER,
     subject=Subject.PROVIDER,
     effect=Effect.ADD_PARTNER,
     sections=(
-        Section(
+        _one_page(
             "partner",
             "The new partner",
             (
-                Page(
-                    "partner",
-                    "The new partner",
-                    (
-                        *person_questions("partner_1", "the new partner"),
-                        Question(
-                            "partner_start_date",
-                            "When will they join the partnership?",
-                            Kind.DATE,
-                            "Enter the date they will join",
-                            date_rule=DateRule.FUTURE,
-                            short_label="Joining date",
-                        ),
-                    ),
+                *person_questions("partner_1", "the new partner"),
+                _future_date(
+                    "partner_start_date",
+                    "When will they join the partnership?",
+                    "Enter the date they will join",
+                    "Joining date",
                 ),
             ),
         ),
-        _sop(),
     ),
     parts=(_one_person(PartKind.PARTNER, "partner", counted=False),),
 )
 
-REMOVE_PARTNER = ApplicationType(
+REMOVE_PARTNER = _change(
     slug="remove-partner",
-    version=1,
     name="Remove a partner",
     summary="Remove a partner who is leaving your partnership.",
-    applicant=Applicant.PROVIDER,
     subject=Subject.PROVIDER,
     effect=Effect.REMOVE_PARTNER,
     sections=(
-        Section(
+        _one_page(
             "partner",
             "The partner leaving",
             (
-                Page(
-                    "partner",
-                    "The partner leaving",
-                    (
-                        Question(
-                            "partner_person",
-                            "Which partner is leaving?",
-                            Kind.REGISTERED_PERSON,
-                            "Select the partner who is leaving",
-                            short_label="Partner leaving",
-                        ),
-                        _stop_date("partner_end_date", "When do they leave?"),
-                    ),
+                Question(
+                    "partner_person",
+                    "Which partner is leaving?",
+                    Kind.REGISTERED_PERSON,
+                    "Select the partner who is leaving",
+                    short_label="Partner leaving",
                 ),
+                _stop_date("partner_end_date", "When do they leave?"),
             ),
         ),
-        _sop(),
     ),
 )
 
-CANCEL_PROVIDER = ApplicationType(
+CANCEL_PROVIDER = _change(
     slug="cancel-provider",
-    version=1,
     name="Cancel your registration as a provider",
     summary=(
         "Stop carrying on all regulated activities at every location. Managers registered "
         "with you have their registrations cancelled too."
     ),
-    applicant=Applicant.PROVIDER,
     subject=Subject.PROVIDER,
     effect=Effect.CANCEL_PROVIDER,
     is_cancellation=True,
     statement_of_purpose=False,
     sections=(
-        Section(
+        _one_page(
             "cancellation",
             "Cancelling your registration",
             (
-                Page(
-                    "cancellation",
-                    "Cancelling your registration",
-                    (
-                        _stop_date("stop_date", "When will you stop all regulated activities?"),
-                        *_closing_questions,
-                        Question(
-                            "records_kept_by",
-                            "Who will keep the records of people who used the service?",
-                            Kind.TEXT,
-                            "Tell us who will keep the records",
-                            short_label="Records kept by",
-                        ),
-                    ),
+                _stop_date("stop_date", "When will you stop all regulated activities?"),
+                *_closing_questions,
+                Question(
+                    "records_kept_by",
+                    "Who will keep the records of people who used the service?",
+                    Kind.TEXT,
+                    "Tell us who will keep the records",
+                    short_label="Records kept by",
                 ),
             ),
         ),
     ),
 )
 
-CANCEL_MANAGER = ApplicationType(
+CANCEL_MANAGER = _change(
     slug="cancel-manager",
-    version=1,
     name="Cancel your registration as a manager",
     summary="Tell us you are stopping as registered manager at a location.",
     applicant=Applicant.REGISTERED_MANAGER,
@@ -499,38 +457,33 @@ CANCEL_MANAGER = ApplicationType(
     is_cancellation=True,
     statement_of_purpose=False,
     sections=(
-        Section(
+        _one_page(
             "cancellation",
             "Cancelling your registration",
             (
-                Page(
-                    "cancellation",
-                    "Cancelling your registration as a manager",
-                    (
-                        _stop_date("stop_date", "When will you stop managing the location?"),
-                        Question(
-                            "leaving_reason",
-                            "Why are you stopping?",
-                            Kind.CHOICE,
-                            "Select why you are stopping",
-                            choices=(
-                                Choice("leaving", "I am leaving the provider"),
-                                Choice("new_role", "I am taking another role with the provider"),
-                                Choice("other", "Another reason"),
-                            ),
-                            short_label="Reason",
-                        ),
-                        Question(
-                            "leaving_reason_other",
-                            "Tell us the reason",
-                            Kind.TEXT,
-                            "Tell us why you are stopping",
-                            condition=show_if("leaving_reason", "other"),
-                            short_label="Other reason",
-                        ),
+                _stop_date("stop_date", "When will you stop managing the location?"),
+                Question(
+                    "leaving_reason",
+                    "Why are you stopping?",
+                    Kind.CHOICE,
+                    "Select why you are stopping",
+                    choices=(
+                        Choice("leaving", "I am leaving the provider"),
+                        Choice("new_role", "I am taking another role with the provider"),
+                        Choice("other", "Another reason"),
                     ),
+                    short_label="Reason",
+                ),
+                Question(
+                    "leaving_reason_other",
+                    "Tell us the reason",
+                    Kind.TEXT,
+                    "Tell us why you are stopping",
+                    condition=show_if("leaving_reason", "other"),
+                    short_label="Other reason",
                 ),
             ),
+            page_title="Cancelling your registration as a manager",
         ),
     ),
 )

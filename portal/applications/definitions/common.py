@@ -187,11 +187,26 @@ def services_questions(prefix: str) -> tuple[Question, ...]:
     )
 
 
-def statement_of_purpose_page(condition_key: str = "") -> Page:
+# The statement of purpose as a document (new-provider v2 onwards): the completeness check
+# asks for it, so the engine does not require it (see DocumentRequirement.question_key).
+STATEMENT_OF_PURPOSE_FILE = Question(
+    "sop_document",
+    "Upload your statement of purpose",
+    Kind.FILE,
+    "Upload your statement of purpose",
+    required=False,
+    hint="The whole document, as the regulations set out what it must contain",
+    max_files=3,
+    short_label="Statement of purpose document",
+)
+
+
+def statement_of_purpose_page(condition_key: str = "", *, with_file: bool = False) -> Page:
     return Page(
         "statement-of-purpose",
         "Statement of purpose",
         (
+            *((STATEMENT_OF_PURPOSE_FILE,) if with_file else ()),
             Question(
                 "sop_aims",
                 "What are the aims and objectives of the service?",

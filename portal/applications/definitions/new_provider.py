@@ -3,9 +3,12 @@ each location with its activities and services, registered managers, statement o
 financial viability, business plan, and how the service will be safe, effective, caring,
 responsive and well-led (domain.md §3.2, registration-and-backoffice.md §2.3)."""
 
+from dataclasses import replace
+
 from portal.applications.definitions.common import (
     CARE_HOMES,
     COMMUNITY_SOCIAL_CARE,
+    STATEMENT_OF_PURPOSE_FILE,
     counts,
     from_slot,
     location_questions,
@@ -24,9 +27,18 @@ from portal.applications.definitions.schema import (
 )
 from portal.forms.vocabulary import Choice, Kind, Page, Question, Section, show_if
 
+# What one application may name (domain.md §3.2): more locations and managers are added by
+# applications once registered. The count questions offer no more; the completeness check
+# holds the line for answers that arrive otherwise.
 MAX_LOCATIONS = 10
 MAX_MANAGERS = 10
 MAX_PARTNERS = 10
+# (count question, its page, the maximum, what is counted)
+LIMITS = (
+    ("location_count", "locations", MAX_LOCATIONS, "locations"),
+    ("manager_count", "managers", MAX_MANAGERS, "registered managers"),
+    ("partner_count", "partnership", MAX_PARTNERS, "partners besides you"),
+)
 
 ENTITY_TYPES = (
     Choice("organisation", "An organisation", "A company, charity, NHS body or local authority"),
@@ -127,7 +139,7 @@ _partnership = Page(
             "partner_count",
             "How many partners are there, besides you?",
             Kind.CHOICE,
-            "Select how many other partners there are",
+            f"Select how many other partners there are: up to {MAX_PARTNERS} in one application",
             choices=counts(MAX_PARTNERS),
             hint="Every partner is a registered person and completes and signs their own part",
             short_label="Other partners",
@@ -228,7 +240,8 @@ _location_count = Page(
             "location_count",
             "How many locations do you want to register?",
             Kind.CHOICE,
-            "Select how many locations you want to register",
+            f"Select how many locations you want to register: up to {MAX_LOCATIONS} in one "
+            "application (add more once you are registered)",
             choices=counts(MAX_LOCATIONS),
             hint=(
                 "A location is where care is given, or where it is managed from (for care in "
@@ -267,7 +280,8 @@ _manager_count = Page(
             "manager_count",
             "How many registered managers will you have?",
             Kind.CHOICE,
-            "Select how many registered managers you will have",
+            f"Select how many registered managers you will have: up to {MAX_MANAGERS} in one "
+            "application (add more once you are registered)",
             choices=counts(MAX_MANAGERS, start=0),
             hint=(
                 "Organisations and partnerships need a registered manager for every regulated "
@@ -427,18 +441,54 @@ POLICIES = (
     ),
 )
 
-NEW_PROVIDER = ApplicationType(
-    slug="new-provider",
-    version=1,
-    name="Register a new provider",
-    summary=(
-        "Apply to register an organisation, an individual or a partnership to carry on "
-        "regulated activities, with its locations and registered managers."
+
+def _policy_key(document: DocumentRequirement) -> str:
+    return f"policy_{document.key}"
+
+
+SERVICES_IN_WORDS = (
+    (CARE_HOMES, "a care home"),
+    (COMMUNITY_SOCIAL_CARE, "care in people's homes or other community social care"),
+    (frozenset({"hospice"}), "a hospice"),
+)
+
+
+def _needed_when(document: DocumentRequirement) -> str:
+    if not document.for_service_types:
+        return "Every new provider needs this"
+    offered = [words for types, words in SERVICES_IN_WORDS if types <= document.for_service_types]
+    return f"Needed if a location offers {' or '.join(offered)}"
+
+
+_documents_page = Page(
+    "documents",
+    "Policies and documents",
+    tuple(
+        Question(
+            _policy_key(document),
+            document.name,
+            Kind.FILE,
+            f"Upload your {document.name[0].lower()}{document.name[1:]}",
+            # The completeness check decides which are needed (by the locations' services)
+            # and names each one missing: the engine does not require them.
+            required=False,
+            hint=_needed_when(document),
+            max_files=3,
+        )
+        for document in POLICIES
+        if document.key != "statement_of_purpose"
     ),
-    applicant=Applicant.PROSPECTIVE_PROVIDER,
-    subject=Subject.NEW_PROVIDER,
-    effect=Effect.REGISTER_PROVIDER,
-    sections=(
+    intro=(
+        "Each policy must show the provider's name, who is accountable for it, and when it "
+        "was written and will be reviewed. We check which ones your services need before "
+        "you send the application."
+    ),
+)
+
+
+def _sections(*, with_files: bool) -> tuple[Section, ...]:
+    """Every section; `with_files`: the statement of purpose and policies are uploaded."""
+    return (
         Section("provider", "The provider", (_entity, _organisation, _individual, _partnership)),
         Section(
             "partners", "Partners", tuple(_partner_page(n) for n in range(1, MAX_PARTNERS + 1))
@@ -458,10 +508,33 @@ NEW_PROVIDER = ApplicationType(
             "Registered managers",
             (_manager_count, *(_manager_page(n) for n in range(1, MAX_MANAGERS + 1))),
         ),
-        Section("statement-of-purpose", "Statement of purpose", (statement_of_purpose_page(),)),
+        Section(
+            "statement-of-purpose",
+            "Statement of purpose",
+            (statement_of_purpose_page(with_file=with_files),),
+        ),
         Section("finance", "Financial viability and business plan", (_finance, _business_plan)),
         Section("how", "How you will run the service", (_how,)),
+        *(
+            (Section("documents", "Policies and documents", (_documents_page,)),)
+            if with_files
+            else ()
+        ),
+    )
+
+
+NEW_PROVIDER = ApplicationType(
+    slug="new-provider",
+    version=1,
+    name="Register a new provider",
+    summary=(
+        "Apply to register an organisation, an individual or a partnership to carry on "
+        "regulated activities, with its locations and registered managers."
     ),
+    applicant=Applicant.PROSPECTIVE_PROVIDER,
+    subject=Subject.NEW_PROVIDER,
+    effect=Effect.REGISTER_PROVIDER,
+    sections=_sections(with_files=False),
     parts=(
         PartSlot(
             PartKind.REGISTERED_MANAGER,
@@ -486,4 +559,22 @@ NEW_PROVIDER = ApplicationType(
         "and that I am authorised to make this application. I understand that giving false "
         "or misleading information is an offence."
     ),
+)
+
+# Version 2: the statement of purpose and the policies are uploaded with the application, and
+# the completeness check blocks sending until every one its service types need is there.
+POLICIES_WITH_FILES = tuple(
+    replace(
+        document,
+        question_key=(
+            STATEMENT_OF_PURPOSE_FILE.key
+            if document.key == "statement_of_purpose"
+            else _policy_key(document)
+        ),
+    )
+    for document in POLICIES
+)
+
+NEW_PROVIDER_V2 = replace(
+    NEW_PROVIDER, version=2, sections=_sections(with_files=True), documents=POLICIES_WITH_FILES
 )

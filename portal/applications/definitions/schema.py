@@ -87,9 +87,9 @@ class PartSlot:
 class DocumentRequirement:
     """A document the regulator needs with the application.
 
-    Until the form engine has a file question (helper d2's kind), a requirement is declared
-    here and the completeness check lists it; `question_key` is the file question that will
-    hold it, so wiring the upload is adding that question to the definition.
+    `question_key` names the file question that holds it: the completeness check then blocks
+    sending until it is uploaded (when the service types need it). Without one (versions
+    made before uploads) the check only tells the applicant to have it ready.
     """
 
     key: str

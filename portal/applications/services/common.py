@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.applications import cases
 from portal.applications.completeness import definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import VALIDATION_TARGET_WORKING_DAYS, Application
@@ -61,6 +62,8 @@ def move(
         raise ApplicationError(
             ApplicationErrorCode.REFUSED_BY_LIFECYCLE, refused.reason
         ) from refused
+    # The application's cases in the regulator's queue move with it, in this transaction.
+    cases.follow(application, action, actor=actor)
     _tell_webhooks(application, before=before, action=action, at=now)
 
 
@@ -90,6 +93,32 @@ def require_assessor(staff: Any) -> None:
         raise ApplicationError(
             ApplicationErrorCode.NOT_ALLOWED, "Only registration assessors can do this."
         )
+
+
+def assessor_moves(
+    *,
+    application_id: Any,
+    staff: Any,
+    action: str,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """An assessor's lifecycle move, in the caller's transaction: the assessor permission,
+    the row lock, then the move (the lifecycle refuses what the stage does not allow)."""
+    require_assessor(staff)
+    application = locked(application_id)
+    move(
+        application,
+        action,
+        actor=staff,
+        reason=reason,
+        changes=changes,
+        data=data,
+        request=request,
+    )
+    return application
 
 
 def regulator_email(application: Application) -> str:

@@ -19,6 +19,7 @@ from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application, NoticeKind
 from portal.applications.services.assessment import TEXT_MAX, required_text
 from portal.applications.services.common import (
+    assessor_moves,
     email_applicant,
     email_regulator,
     locked,
@@ -146,10 +147,12 @@ def representations_window_passed(
     *, application_id: Any, staff: Any, request: HttpRequest | None = None
 ) -> Application:
     """28 days passed without representations: the regulator may now decide."""
-    require_assessor(staff)
-    application = locked(application_id)
-    move(application, "representations_window_passed", actor=staff, request=request)
-    return application
+    return assessor_moves(
+        application_id=application_id,
+        staff=staff,
+        action="representations_window_passed",
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -176,13 +179,11 @@ def withdraw_proposal(
 ) -> Application:
     """Persuaded by representations: the proposal is dropped and assessment resumes (the
     application can then be granted as applied for)."""
-    require_assessor(staff)
     text = required_text(reason, field="reason", empty="Enter why the proposal is withdrawn")
-    application = locked(application_id)
-    move(
-        application,
-        "withdraw_proposal",
-        actor=staff,
+    application = assessor_moves(
+        application_id=application_id,
+        staff=staff,
+        action="withdraw_proposal",
         reason=text,
         changes={
             "proposal_kind": "",
@@ -236,9 +237,9 @@ def record_appeal(
     *, application_id: Any, staff: Any, request: HttpRequest | None = None
 ) -> Application:
     """The tribunal told us of an appeal: the decision waits for its outcome."""
-    require_assessor(staff)
-    application = locked(application_id)
-    move(application, "record_appeal", actor=staff, request=request)
+    application = assessor_moves(
+        application_id=application_id, staff=staff, action="record_appeal", request=request
+    )
     email_applicant(application, "application_appeal_recorded")
     return application
 
@@ -248,16 +249,14 @@ def appeal_concluded(
     *, application_id: Any, staff: Any, allowed: bool, request: HttpRequest | None = None
 ) -> Application:
     """The tribunal's outcome. Allowed: the application is granted as applied for."""
-    require_assessor(staff)
-    application = locked(application_id)
     result = "allowed" if allowed else "dismissed"
     changes: dict[str, Any] = {"appeal_outcome": result}
     if allowed:
         changes.update(outcome=Outcome.GRANTED, conditions="")
-    move(
-        application,
-        "appeal_concluded",
-        actor=staff,
+    application = assessor_moves(
+        application_id=application_id,
+        staff=staff,
+        action="appeal_concluded",
         changes=changes,
         data={"appeal_outcome": result},
         request=request,
@@ -335,8 +334,8 @@ def close_refused(
     *, application_id: Any, staff: Any, request: HttpRequest | None = None
 ) -> Application:
     """A refusal past its appeal window (or upheld on appeal) is final."""
-    require_assessor(staff)
-    application = locked(application_id)
-    move(application, "close_refused", actor=staff, request=request)
+    application = assessor_moves(
+        application_id=application_id, staff=staff, action="close_refused", request=request
+    )
     email_applicant(application, "application_refused_final")
     return application

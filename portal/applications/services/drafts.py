@@ -13,6 +13,7 @@ from portal.applications.definitions.schema import Applicant, ApplicationType, S
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.applications.services.common import locked, move
+from portal.applications.services.files import discard_files
 from portal.audit.services import record
 from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
@@ -198,4 +199,5 @@ def discard_application(
     for part in application.parts.exclude(status=DraftStatus.DISCARDED):
         part.status = DraftStatus.DISCARDED
         part.save(update_fields=["status", "updated_at"])
+    discard_files(application=application, user=user)
     return application

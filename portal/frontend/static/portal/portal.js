@@ -2,10 +2,12 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initSessionTimeout } from "./session-timeout.js";
 import { initUploads } from "./uploads.js";
+import { initLocationPickers } from "./location-picker.js";
 
 initAll();
 initSessionTimeout(document.querySelector('[data-module="session-timeout"]'));
 initUploads();
+initLocationPickers();
 
 // GOV.UK Frontend marks radios that reveal a question with aria-expanded, which ARIA does not
 // allow on a radio (https://github.com/alphagov/govuk-frontend/issues/979); accessibility

@@ -1,0 +1,171 @@
+"""Where a signed-in page's time goes: the heaviest pages under cProfile, in process.
+
+Builds its own database (created and dropped here) with the world of
+tests/support/signed_in_pages.py and a provider of `--locations-at-p` locations, times every
+page a few times through Django's test client (DEBUG off, the benchmark settings), then
+profiles the `--top` slowest: each for `--requests` requests. The time of every function is
+put in one bucket by where its code lives:
+
+- templates: Jinja2, the compiled templates and macros, govuk-frontend-jinja, markupsafe;
+- database: Django's ORM and SQL compiler, psycopg, the connection;
+- sessions and users: Django's sessions and auth, our session middleware and accounts;
+- middleware: Django's middleware and ours (security headers, CSP, request IDs);
+- our code: everything else under portal/ (views, selectors, forms, access);
+- Django: the rest of Django (URL resolving, request and response);
+- other: the standard library and the remaining packages.
+
+Prints one JSON object per line (metric, value, unit, page) and, with --text, the 15
+functions with the most own time per page. Run:
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/profile_pages.py
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import database_urls, emit  # noqa: E402
+
+BUCKETS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "templates",
+        ("/jinja2/", "govuk_frontend_jinja", "markupsafe", ".html", "/portal/frontend/govuk_"),
+    ),
+    ("database", ("/django/db/", "/psycopg", "/psycopg_pool")),
+    (
+        "sessions and users",
+        ("/django/contrib/sessions", "/django/contrib/auth", "/portal/accounts/"),
+    ),
+    ("middleware", ("/django/middleware/", "middleware", "/csp/")),
+    ("our code", ("/portal/",)),
+    ("Django", ("/django/",)),
+]
+
+
+def bucket_of(filename: str) -> str:
+    for name, markers in BUCKETS:
+        if any(marker in filename for marker in markers):
+            return name
+    return "other"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--locations-at-p", type=int, default=1_000)
+    parser.add_argument("--notifications", type=int, default=20_000)
+    parser.add_argument("--top", type=int, default=8, help="how many of the slowest pages")
+    parser.add_argument("--requests", type=int, default=30, help="profiled requests per page")
+    parser.add_argument("--only", default="", help="only pages whose label contains this")
+    parser.add_argument("--text", action="store_true", help="also print the top functions")
+    args = parser.parse_args()
+
+    name = f"portal_bench_profile_{os.getpid()}"
+    admin_url, database_url = database_urls(name)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        os.environ.update(
+            DATABASE_URL=database_url,
+            DJANGO_SETTINGS_MODULE="portal.settings.bench",
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        )
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection, connections
+        from django.test import Client
+
+        from tests.support.signed_in_pages import (
+            Volume,
+            add_volume,
+            build_world,
+            get_visits,
+            sign_in,
+            url_of,
+        )
+
+        call_command("migrate", verbosity=0)
+        world = build_world()
+        add_volume(
+            world,
+            Volume(
+                locations_at_p=args.locations_at_p,
+                notifications=args.notifications,
+                other_providers=300,
+                members=300,
+                invitations=300,
+                audit_events=20_000,
+            ),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        connections.close_all()
+
+        client = Client()
+        visits = [
+            v
+            for v in get_visits(world)
+            if args.only in v.label and v.method == "GET" and v.repeatable
+        ]
+
+        def run(visit: object, times: int) -> float:
+            started = time.perf_counter()
+            for _ in range(times):
+                response = client.get(url_of(visit))  # type: ignore[arg-type]
+                if getattr(response, "streaming", False):
+                    b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            return (time.perf_counter() - started) / times * 1000
+
+        timed = []
+        for visit in visits:
+            sign_in(client, world.users[visit.actor], visit)
+            run(visit, 1)  # warm the templates and the connection
+            timed.append((run(visit, 3), visit))
+        timed.sort(key=lambda pair: pair[0], reverse=True)
+        for ms, visit in timed[: args.top]:
+            sign_in(client, world.users[visit.actor], visit)
+            run(visit, 2)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            per_request = run(visit, args.requests)
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            totals: dict[str, float] = defaultdict(float)
+            rows = stats.stats  # type: ignore[attr-defined]
+            for (filename, _line, _function), (_cc, _nc, own, _cum, _callers) in rows.items():
+                totals[bucket_of(filename)] += own
+            whole = sum(totals.values()) or 1.0
+            emit(
+                "profiled_page_ms",
+                round(per_request, 2),
+                "ms",
+                page=visit.label,
+                unprofiled_ms=round(ms, 2),
+                shares={k: round(v / whole, 3) for k, v in sorted(totals.items())},
+            )
+            if args.text:
+                stats.sort_stats("tottime").print_stats(15)
+        return 0
+    finally:
+        try:
+            from django.db import connections as open_connections
+
+            open_connections.close_all()
+        except Exception:  # noqa: S110 - Django may never have been set up
+            pass
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

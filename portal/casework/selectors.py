@@ -1,0 +1,311 @@
+"""Reading cases: the queues (mine, my teams', unassigned, all) with their filters, a page
+at a time, and one case with its notes and full history.
+
+Pages continue from the last row's key, never an offset, so page 1,000 costs what page 1
+costs: each queue reads open cases in (queue_rank, opened_at, id) order from an index that
+starts with its scope, the deadline lists in (due_on, id) order.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import chain
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.casework.deadlines import due_soon_until
+from portal.casework.models import Case, CaseEvent, CaseNote, CaseStatus
+from portal.register.models import Provider
+from portal.staff.models import Team
+from portal.workflow.models import StatusChange
+
+# Counting stops here ("more than 1,000 cases"): an exact count of a large queue would cost
+# more than the page itself.
+COUNT_CAP = 1_000
+# A search by provider name looks at most at this many matching providers.
+PROVIDER_MATCHES = 200
+
+
+class Queue(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+    UNASSIGNED = "unassigned"
+    ALL = "all"
+
+
+QUEUE_NAMES = {
+    Queue.MINE: "My cases",
+    Queue.TEAM: "My teams' cases",
+    Queue.UNASSIGNED: "Unassigned",
+    Queue.ALL: "All cases",
+}
+
+
+class Due(StrEnum):
+    SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+OPEN = "open"  # the status filter's default: everything not closed
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str = ""
+    type_slug: str = ""
+    status: str = OPEN
+    urgency: int | None = None
+    due: str = ""
+    region: str = ""
+    provider_id: str = ""
+    reference: str = ""
+    provider_name: str = ""
+
+    @property
+    def by_deadline(self) -> bool:
+        """Deadline lists read soonest deadline first; the others most urgent first."""
+        return self.due in (Due.SOON, Due.OVERDUE)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the ordering key of its last (or first) row."""
+
+    values: tuple[Any, ...]
+
+    def encode(self) -> str:
+        return ".".join(_encode(value) for value in self.values)
+
+    @classmethod
+    def decode(cls, text: str, *, by_deadline: bool) -> "Cursor | None":
+        """The cursor a page link carries; None for anything we did not make."""
+        found = (_DUE_CURSOR if by_deadline else _RANK_CURSOR).fullmatch(text)
+        if found is None:
+            return None
+        try:
+            if by_deadline:
+                return cls((dt.date.fromisoformat(found[1]), int(found[2])))
+            opened = dt.datetime.fromtimestamp(int(found[2]) / 1_000_000, tz=dt.UTC)
+            return cls((int(found[1]), opened, int(found[3])))
+        except (ValueError, OverflowError, OSError):
+            return None
+
+
+# A rank, microseconds since 1970 and an id; or a date and an id (ids fit in a bigint).
+_RANK_CURSOR = re.compile(r"([1-3])\.([0-9]{1,17})\.([1-9][0-9]{0,17})")
+_DUE_CURSOR = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.([1-9][0-9]{0,17})")
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return str(int(value.timestamp() * 1_000_000))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Case]
+    count: int
+    count_capped: bool
+    next_after: str = ""
+    previous_before: str = ""
+    team_ids: list[int] = field(default_factory=list)
+
+
+def my_team_ids(user: User) -> list[int]:
+    return list(
+        Team.objects.filter(members__user=user, members__ended_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _scoped(queue: Queue, user: User, team_ids: list[int]) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    if queue == Queue.MINE:
+        return cases.filter(assignee=user)
+    if queue == Queue.TEAM:
+        return cases.filter(team_id__in=team_ids)
+    if queue == Queue.UNASSIGNED:
+        return cases.filter(assignee__isnull=True)
+    return cases
+
+
+def _filtered(cases: QuerySet[Case], filters: QueueFilters, today: dt.date) -> QuerySet[Case]:
+    if filters.status == OPEN:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    elif filters.status:
+        cases = cases.filter(status=filters.status)
+    exact = {
+        "kind": filters.kind,
+        "type_slug": filters.type_slug,
+        "region": filters.region,
+        "provider_id": filters.provider_id,
+        "reference": filters.reference,
+    }
+    cases = cases.filter(**{name: value for name, value in exact.items() if value})
+    if filters.urgency is not None:
+        cases = cases.filter(urgency=filters.urgency)
+    if filters.due == Due.OVERDUE:
+        cases = cases.filter(due_on__lt=today)
+    elif filters.due == Due.SOON:
+        cases = cases.filter(due_on__gte=today, due_on__lte=due_soon_until(today))
+    if filters.provider_name:
+        matching = Provider.objects.filter(name__icontains=filters.provider_name).values("pk")
+        cases = cases.filter(provider_id__in=matching[:PROVIDER_MATCHES])
+    return cases
+
+
+_RANK_KEY = ("queue_rank", "opened_at", "id")
+_DUE_KEY = ("due_on", "id")
+
+
+def _beyond(
+    cases: QuerySet[Case], key: tuple[str, ...], cursor: Cursor, *, backwards: bool
+) -> QuerySet[Case]:
+    # A row comparison, (a, b, c) > (x, y, z), so PostgreSQL reads the index from the cursor.
+    columns = Tuple(*(F(name) for name in key))
+    compare = TupleLessThan if backwards else TupleGreaterThan
+    return cases.filter(compare(columns, list(cursor.values)))
+
+
+def _key_of(case: Case, key: tuple[str, ...]) -> Cursor:
+    return Cursor(tuple(getattr(case, name) for name in key))
+
+
+def queue_page(
+    queue: Queue,
+    user: User,
+    filters: QueueFilters,
+    *,
+    after: str = "",
+    before: str = "",
+    size: int = 50,
+) -> QueuePage:
+    today = timezone.localdate()
+    team_ids = my_team_ids(user) if queue == Queue.TEAM else []
+    cases = _filtered(_scoped(queue, user, team_ids), filters, today)
+    key = _DUE_KEY if filters.by_deadline else _RANK_KEY
+    counted = cases.order_by()[: COUNT_CAP + 1].count()
+    cursor_text = after or before
+    cursor = Cursor.decode(cursor_text, by_deadline=filters.by_deadline) if cursor_text else None
+    page = cases.select_related("provider", "location", "team", "assignee")
+    backwards = bool(before) and cursor is not None
+    if cursor is not None:
+        page = _beyond(page, key, cursor, backwards=backwards)
+    ordering = [f"-{name}" for name in key] if backwards else list(key)
+    rows = list(page.order_by(*ordering)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_previous = cursor is not None and (more if backwards else True)
+    return QueuePage(
+        items=rows,
+        count=min(counted, COUNT_CAP),
+        count_capped=counted > COUNT_CAP,
+        next_after=_key_of(rows[-1], key).encode() if rows and has_next else "",
+        previous_before=_key_of(rows[0], key).encode() if rows and has_previous else "",
+        team_ids=team_ids,
+    )
+
+
+def case_for_staff(case_id: int) -> Case:
+    return Case.objects.select_related("provider", "location", "team", "assignee").get(pk=case_id)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    who: str
+    what: str
+    detail: str
+
+
+_ACTIONS = {
+    "opened": "Case opened",
+    "reopened": "Case reopened",
+    "updated": "Case updated",
+    "clock_stopped": "Clock stopped: waiting for the provider",
+    "clock_restarted": "Clock restarted",
+    "case_taken": "Taken",
+    "case_given": "Given to a colleague",
+    "released": "Put back in the unassigned queue",
+    "note_added": "Internal note added",
+    "closed": "Case closed",
+}
+
+
+def _event_detail(event: CaseEvent) -> str:
+    data = event.data
+    if event.action == "case_given":
+        return f"To {data.get('to', '')}" + (" (bulk)" if data.get("bulk") else "")
+    if event.action == "case_taken" and data.get("how") == "get_next":
+        return "With \u201cget next\u201d"
+    if event.action == "clock_restarted" and data.get("due_on"):
+        return f"Now due {data['due_on']}"
+    if event.action == "updated":
+        changes = data.get("changes", {})
+        return "; ".join(f"{name}: {old} to {new}" for name, (old, new) in changes.items())
+    if event.action == "closed" and data.get("reason"):
+        return str(data["reason"])
+    if event.action == "opened" and data.get("team"):
+        return f"Routed to {data['team']}"
+    return ""
+
+
+def history(case: Case) -> list[HistoryRow]:
+    """The case's own history and its item's status changes, oldest first."""
+    events = [
+        HistoryRow(
+            e.at,
+            e.actor_label,
+            _ACTIONS.get(e.action, e.action.replace("_", " ")),
+            _event_detail(e),
+        )
+        for e in CaseEvent.objects.filter(case=case)
+    ]
+    changes = [
+        HistoryRow(
+            change.at,
+            change.actor_label,
+            f"Item: {change.action.replace('_', ' ')}",
+            f"{change.from_status or 'start'} to {change.to_status}"
+            + (f": {change.reason}" if change.reason else ""),
+        )
+        for change in StatusChange.objects.filter(
+            subject_type=case.subject_type, subject_id=case.subject_id
+        )
+    ]
+    return sorted(chain(events, changes), key=lambda row: row.at)
+
+
+def notes(case: Case) -> QuerySet[CaseNote]:
+    return CaseNote.objects.filter(case=case).select_related("author")
+
+
+def colleagues() -> QuerySet[User]:
+    """Current staff members, by name: who a case can be given to."""
+    return (
+        User.objects.filter(
+            is_active=True, staff_member__isnull=False, staff_member__ended_at__isnull=True
+        )
+        .order_by("full_name", "email")
+        .only("pk", "full_name", "email")
+    )
+
+
+def q_open() -> Q:
+    return ~Q(status=CaseStatus.CLOSED)

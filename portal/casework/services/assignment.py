@@ -1,0 +1,206 @@
+"""Who works on a case: take it, give it to a colleague, reassign many (team leaders), let
+it go, and "get next" (the oldest most urgent unassigned case in my teams).
+
+Every change reads the case under its row lock, so two people taking one case at once end
+with one owner and the other told who was first; "get next" skips rows another request holds
+(SELECT ... FOR UPDATE SKIP LOCKED), so twenty people pressing it at once get twenty cases.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from portal.accounts.models import User
+from portal.casework.audit_verbs import CaseworkVerb
+from portal.casework.errors import BULK_MAX, CaseworkError, refused
+from portal.casework.models import Case, CaseStatus
+from portal.casework.services.common import (
+    locked,
+    log,
+    may_assign,
+    note_first_action,
+    refuse_if_closed,
+    require_case_worker,
+)
+from portal.staff.models import Team
+from portal.staff_permissions import StaffPermission, has_staff_permission
+
+
+def _assign(
+    case: Case,
+    to: User,
+    *,
+    actor: User,
+    verb: CaseworkVerb,
+    data: dict[str, Any],
+    request: HttpRequest | None,
+) -> Case:
+    case.assignee = to
+    fields = ["assignee"]
+    if case.status == CaseStatus.NEW:
+        case.status = CaseStatus.IN_PROGRESS
+        fields.append("status")
+    note_first_action(case, actor, fields)
+    case.save(update_fields=[*fields, "updated_at"])
+    log(case, action=verb.value.split(".")[1], actor=actor, verb=verb, data=data, request=request)
+    return case
+
+
+@transaction.atomic
+def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Case:
+    """Take a case that nobody has. Taking one's own case again returns it as it is."""
+    require_case_worker(staff)
+    case = locked(case_id)
+    refuse_if_closed(case)
+    if case.assignee_id == staff.pk:
+        return case
+    if case.assignee_id is not None:
+        raise refused(CaseworkError.ALREADY_TAKEN)
+    return _assign(
+        case,
+        staff,
+        actor=staff,
+        verb=CaseworkVerb.CASE_TAKEN,
+        data={"how": "take"},
+        request=request,
+    )
+
+
+def _colleague(colleague_id: Any) -> User:
+    """A current member of staff who works on cases; anything else is refused by name."""
+    chosen = str(colleague_id) if colleague_id is not None else ""
+    colleague = (
+        User.objects.filter(pk=int(chosen), is_active=True).first() if chosen.isdigit() else None
+    )
+    if colleague is None or not has_staff_permission(colleague, StaffPermission.VIEW_CASES):
+        raise refused(CaseworkError.COLLEAGUE_NOT_STAFF)
+    return colleague
+
+
+@transaction.atomic
+def give_to(
+    *, case_id: Any, staff: User, colleague_id: Any, request: HttpRequest | None = None
+) -> Case:
+    """Give a case to a colleague: one's own (or an unassigned) case, or any case for a team
+    leader. Giving it to whoever already has it changes nothing."""
+    require_case_worker(staff)
+    colleague = _colleague(colleague_id)
+    case = locked(case_id)
+    refuse_if_closed(case)
+    if case.assignee_id not in (None, staff.pk) and not may_assign(staff):
+        raise refused(CaseworkError.ASSIGN_NOT_PERMITTED)
+    if case.assignee_id == colleague.pk:
+        return case
+    return _assign(
+        case,
+        colleague,
+        actor=staff,
+        verb=CaseworkVerb.CASE_GIVEN,
+        data={"to": colleague.email, "bulk": False},
+        request=request,
+    )
+
+
+@transaction.atomic
+def reassign_in_bulk(
+    *,
+    case_ids: Sequence[Any],
+    staff: User,
+    colleague_id: Any,
+    request: HttpRequest | None = None,
+) -> list[Case]:
+    """A team leader gives many cases to one colleague: one history row and one audit event
+    per case. Closed cases, and those the colleague already has, are left as they are."""
+    require_case_worker(staff)
+    if not may_assign(staff):
+        raise refused(CaseworkError.ASSIGN_NOT_PERMITTED)
+    chosen = sorted({int(case_id) for case_id in case_ids if str(case_id).isdigit()})
+    if not chosen:
+        raise refused(CaseworkError.NOTHING_CHOSEN)
+    if len(chosen) > BULK_MAX:
+        raise refused(CaseworkError.TOO_MANY_CHOSEN)
+    colleague = _colleague(colleague_id)
+    # Locked in id order, so two bulk moves over overlapping cases cannot deadlock.
+    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=chosen).order_by("pk"))
+    if len(cases) != len(chosen):
+        raise refused(CaseworkError.NOT_FOUND, "One or more of the cases no longer exist.")
+    moved = []
+    for case in cases:
+        if case.status == CaseStatus.CLOSED or case.assignee_id == colleague.pk:
+            continue
+        moved.append(
+            _assign(
+                case,
+                colleague,
+                actor=staff,
+                verb=CaseworkVerb.CASE_GIVEN,
+                data={"to": colleague.email, "bulk": True},
+                request=request,
+            )
+        )
+    return moved
+
+
+@transaction.atomic
+def release(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Case:
+    """Put a case back in the unassigned queue: one's own, or any case for a team leader."""
+    require_case_worker(staff)
+    case = locked(case_id)
+    if case.assignee_id is None:
+        return case
+    refuse_if_closed(case)
+    if case.assignee_id != staff.pk and not may_assign(staff):
+        raise refused(CaseworkError.NOT_YOURS)
+    case.assignee = None
+    case.save(update_fields=["assignee", "updated_at"])
+    log(
+        case,
+        action="released",
+        actor=staff,
+        verb=CaseworkVerb.CASE_RELEASED,
+        data={},
+        request=request,
+    )
+    return case
+
+
+@transaction.atomic
+def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
+    """Take the oldest most urgent unassigned case in my teams that is ours to act on (not
+    waiting for the provider); None when there is none. Rows another request is taking are
+    skipped, never waited for, and never handed out twice."""
+    require_case_worker(staff)
+    team_ids = my_team_ids(staff)
+    if not team_ids:
+        return None
+    case = (
+        Case.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(
+            team_id__in=team_ids,
+            assignee__isnull=True,
+            status__in=[CaseStatus.NEW, CaseStatus.IN_PROGRESS],
+        )
+        .order_by("queue_rank", "opened_at", "pk")
+        .first()
+    )
+    if case is None:
+        return None
+    return _assign(
+        case,
+        staff,
+        actor=staff,
+        verb=CaseworkVerb.CASE_TAKEN,
+        data={"how": "get_next"},
+        request=request,
+    )
+
+
+def my_team_ids(staff: User) -> list[int]:
+    """The teams of a current staff member (none once their access has ended)."""
+    return list(
+        Team.objects.filter(members__user=staff, members__ended_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
