@@ -33,7 +33,7 @@ def _case_action(action: StaffAction) -> CaseAction:
     def apply(
         application: Application, data: dict[str, Any], staff: User, request: HttpRequest
     ) -> str:
-        action.run(application, staff, data, request)
+        action.perform(application, staff, data, request)
         return action.done
 
     def relevant(application: Application) -> bool:
