@@ -22,6 +22,9 @@ urlpatterns = [
     path("staff-invitation/", include("portal.staff.invitation_urls")),
     path("", include("portal.register.urls")),
     path("", include("portal.api.urls")),
+    path("regulator/cases/", include("portal.casework.decision_urls")),
+    path("regulator/dashboards/", include("portal.casework.dashboards.urls")),
+    path("", include("portal.casework.provider_urls")),
 ]
 
 handler400 = "portal.pages.errors.bad_request"

@@ -17,6 +17,7 @@ from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawFo
 from portal.applications.models import Application, MessageKind
 from portal.applications.services import submission
 from portal.applications.stages import STEP_NAMES, Stage
+from portal.casework.provider_stage import stage_for_subject
 from portal.forms import engine
 from portal.frontend.pdf import pdf_response_headers
 from portal.workflow.selectors import timeline
@@ -44,6 +45,7 @@ def status_page(
             "application": application,
             "definition": definition,
             "standing": selectors.standing(application),
+            "provider_case": stage_for_subject(application),
             "sections": engine.summary(definition, application.answers, context),
             "timeline": list(timeline(application)),
             "step_names": STEP_NAMES,

@@ -13,3 +13,8 @@ class CaseworkConfig(AppConfig):
 
         # Each domain's `cases.py` registers its links and backfill (see links.py, backfill.py).
         autodiscover_modules("cases")
+
+        # Accounts sits below casework, so its handler is registered from here.
+        from portal.casework import second_factor_handler
+
+        second_factor_handler.register()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from portal.accounts.models import User
-from portal.demo import api_keys, showcase
+from portal.demo import api_keys, casework_history, showcase
 from portal.demo import casework as demo_casework
 from portal.demo.accounts import load_demo_accounts
 from portal.demo.guard import refuse_outside_development
@@ -33,6 +33,7 @@ def load() -> list[DemoLogin]:
     logins = load_demo_accounts(logins)
     logins += showcase.load()
     demo_casework.assign_some(inspector)
+    casework_history.load()
     return api_keys.load(showcase.DEMO_LOCATION_ID, logins)
 
 

@@ -89,6 +89,12 @@ STAFF_SECTIONS = (
         StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
     ),
     StaffSection("Staff", "Staff and teams", "staff:list", StaffPermission.MANAGE_STAFF),
+    StaffSection(
+        "Dashboards",
+        "Dashboards: arrivals, backlog, times and overdue cases",
+        "dashboards:dashboard",
+        StaffPermission.VIEW_DASHBOARDS,
+    ),
 )
 
 

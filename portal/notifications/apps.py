@@ -8,9 +8,11 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from portal.notifications import (  # noqa: F401 (email_change_outcomes registers)
             attachments,
+            case_handler,
             email_change_outcomes,
             permissions,
         )
 
         permissions.register()
         attachments.register()
+        case_handler.register()

@@ -10,18 +10,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBase,
-)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
 from portal.accounts.sessions import signed_in_user
+from portal.casework.provider_stage import stage_for_subject
 from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
@@ -424,6 +420,7 @@ def _notification_page(request: HttpRequest, reference: str, template: str) -> H
             "thread": _thread_rows(notification, definition, context),
             "timeline": selectors.status_timeline(notification),
             "deadline": definition.deadline.rule_for(notification.answers).describe(),
+            "provider_case": stage_for_subject(notification),
         },
     )
 

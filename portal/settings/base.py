@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "portal.applications",
     "portal.casework",
     "portal.api",
+    "portal.casework.dashboards",
     "portal.home",
     "portal.demo",
 ]
@@ -425,6 +426,7 @@ SWEEP_HOOKS = [
     "portal.applications.sweeps.close_lapsed_representations",
     "portal.documents.sweeps.sweep",
     "portal.api.keys.warn_expiring_keys",
+    "portal.casework.dashboards.snapshots.refresh",
     "portal.webhooks.delivery.requeue_overdue",
 ]
 # Checks /healthz runs besides the database and worker: name -> function returning a

@@ -16,6 +16,7 @@ from tests.factories.accounts import (
     registered_manager,
     staff_member,
 )
+from tests.factories.casework import make_case, make_team
 from tests.factories.notifications import submit, submit_email_change
 from tests.factories.organisations import delegate, give_access
 from tests.factories.register import (
@@ -37,9 +38,11 @@ __all__ = [
     "give_access",
     "give_role",
     "give_staff_roles",
+    "make_case",
     "make_location",
     "make_person",
     "make_provider",
+    "make_team",
     "make_user",
     "nominated_individual",
     "person_with_several_roles",

@@ -101,6 +101,7 @@ from tests.factories.register import (
 )
 from tests.factories.register import make_location as make_register_location
 from tests.support.signed_in_applications import add_applications, application_visits
+from tests.support.signed_in_casework import add_case_volume, add_cases, casework_visits
 from tests.support.signed_in_staff import add_staff_admin, staff_admin_posts, staff_admin_visits
 from tests.support.signed_in_webhooks import (
     EXCLUDED_WEBHOOK_PAGES,
@@ -371,6 +372,7 @@ def build_world() -> World:
     second_factors(users["part_holder"])
     add_applications(o, users)
     add_staff_admin(o, users)
+    add_cases(o)
     add_webhooks(o, p, ni)
     return world
 
@@ -631,6 +633,7 @@ def add_volume(world: World, volume: Volume) -> None:
         Notification, _notification_rows(world, volume.notifications, places, ni), batch
     )
     at_a = [n for n in notifications if n.location_id == world.a.pk]
+    add_case_volume([provider for provider, _location in places], volume.notifications, batch)
     # Questions from us, and answers waiting for us on notifications back in the queue.
     new_at_a = [n for n in at_a if n.status == NotificationStatus.SUBMITTED]
     for kind, on, author in (
@@ -1023,6 +1026,7 @@ def get_visits(world: World) -> list[Visit]:
 
     application_visits(o, each, PROVIDER_SIDE)
     staff_admin_visits(o, each)
+    casework_visits(o, each, PROVIDER_SIDE)
     webhook_visits(o, each, world.p)
 
     # Regulator staff.
