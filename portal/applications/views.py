@@ -256,7 +256,9 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
             save=partial(
                 drafts.save_page, application_id=application.pk, user=request.user, request=request
             ),
-            attachments=files.ApplicationAttachments(application.pk, request.user, request),
+            attachments=files.application_attachments(
+                application_id=application.pk, user=request.user, request=request
+            ),
             refresh=partial(completeness.engine_context, application),
         ),
         extra={"application": application},

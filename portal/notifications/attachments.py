@@ -7,7 +7,8 @@ question's answer is the ids of its current documents, rewritten from the docume
 under the draft's lock after every upload and removal, so two uploads at once both count.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +19,7 @@ from portal.access import Principal
 from portal.audit.services import record
 from portal.documents import selectors as documents
 from portal.documents.access import register_owner_access
-from portal.documents.form_files import FILE_RULES, attached_file
+from portal.documents.form_files import FILE_RULES, FormAttachments, attached_file
 from portal.documents.limits import UploadLimits
 from portal.documents.models import Document
 from portal.documents.services import (
@@ -261,29 +262,10 @@ def remove_draft_file(
     return removed
 
 
-@dataclass(frozen=True)
-class DraftAttachments:
-    """The page flow's file services (portal.forms.flow.Attachments) for one draft."""
-
-    draft_id: Any
-    user: Any
-    request: HttpRequest
-
-    def upload(self, *, question: Question, upload: UploadedFile) -> AttachedFile:
-        document = upload_draft_file(
-            draft_id=self.draft_id,
-            user=self.user,
-            question_key=question.key,
-            uploaded_file=upload,
-            request=self.request,
-        )
-        return attached_file(document, links=False)
-
-    def remove(self, *, document_id: str) -> AttachedFile:
-        document = remove_draft_file(
-            draft_id=self.draft_id, user=self.user, document_id=document_id, request=self.request
-        )
-        return attached_file(document, links=False)
+def draft_attachments(*, draft_id: Any, user: Any, request: HttpRequest) -> FormAttachments:
+    """The page flow's file services for one draft."""
+    bound = {"draft_id": draft_id, "user": user, "request": request}
+    return FormAttachments(partial(upload_draft_file, **bound), partial(remove_draft_file, **bound))
 
 
 # ---------------------------------------------------------------------------------------

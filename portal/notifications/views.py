@@ -296,7 +296,7 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
             draft=item,
             context=context,
             save=partial(services.save_page, draft_id=item.pk, user=user, request=request),
-            attachments=attachments.DraftAttachments(item.pk, user, request),
+            attachments=attachments.draft_attachments(draft_id=item.pk, user=user, request=request),
             refresh=partial(engine_contexts.context_for, definition, item),
         ),
     )

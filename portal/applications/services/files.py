@@ -7,7 +7,7 @@ ids of its current documents, rewritten from the documents table under the appli
 lock after every upload and removal, so two uploads at once both count.
 """
 
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,11 +23,11 @@ from portal.applications.models import Application
 from portal.applications.services.common import NOT_FOUND, locked
 from portal.audit.services import record
 from portal.documents import selectors as documents
-from portal.documents.form_files import attached_file
+from portal.documents.form_files import FormAttachments
 from portal.documents.limits import UploadLimits
 from portal.documents.models import Document
 from portal.documents.services import discard_documents, remove_document, upload_document
-from portal.forms.fields import AttachedFile, file_limits
+from portal.forms.fields import file_limits
 from portal.forms.vocabulary import Kind, Question
 
 
@@ -182,29 +182,9 @@ def discard_files(*, application: Application, user: Any) -> None:
     discard_documents(owner_kind=APPLICATION_OWNER, owner_id=application.pk, actor=user)
 
 
-@dataclass(frozen=True)
-class ApplicationAttachments:
-    """The page flow's file services (portal.forms.flow.Attachments) for one application."""
-
-    application_id: Any
-    user: Any
-    request: HttpRequest
-
-    def upload(self, *, question: Question, upload: UploadedFile) -> AttachedFile:
-        document = upload_file(
-            application_id=self.application_id,
-            user=self.user,
-            question_key=question.key,
-            uploaded_file=upload,
-            request=self.request,
-        )
-        return attached_file(document, links=False)
-
-    def remove(self, *, document_id: str) -> AttachedFile:
-        document = remove_file(
-            application_id=self.application_id,
-            user=self.user,
-            document_id=document_id,
-            request=self.request,
-        )
-        return attached_file(document, links=False)
+def application_attachments(
+    *, application_id: Any, user: Any, request: HttpRequest
+) -> FormAttachments:
+    """The page flow's file services for one application."""
+    bound = {"application_id": application_id, "user": user, "request": request}
+    return FormAttachments(partial(upload_file, **bound), partial(remove_file, **bound))
