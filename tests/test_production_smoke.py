@@ -37,9 +37,9 @@ TOTP_KEY = "5151525253535454555556565757585859595a5a"
 # Production must not show the mail it sent (the development viewer), nor have the demo
 # webhook endpoint's receiver.
 NOT_IN_PRODUCTION = {"dev/emails/", "dev/webhook-receiver/"}
-# Not pages: the health check answers JSON (checked below); nginx shows the 413 page for a body
-# over its cap (tests/test_production_proxy.py).
-NOT_PAGES = {"healthz", "request-too-large/"}
+# Not pages: the health check and the API's schema answer JSON (checked below); nginx shows the
+# 413 page for a body over its cap (tests/test_production_proxy.py).
+NOT_PAGES = {"healthz", "request-too-large/", "api/v1/openapi.json"}
 
 
 def public_pages() -> list[str]:
@@ -113,6 +113,11 @@ def test_every_public_page_answers_with_its_static_files_under_production_settin
     assert any(url.startswith("/static/govuk/assets/images/") for url in loaded)
     assert any(url.startswith("/static/govuk/govuk-frontend") for url in loaded)
 
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status == 200
+    assert schema.header("Content-Type") == "application/json"
+    assert schema.header("Strict-Transport-Security").startswith("max-age=63072000")
+    assert schema.header("X-Content-Type-Options") == "nosniff"
     assert client.get("/dev/emails/").status == 404
     assert client.get("/dev/webhook-receiver/").status == 404
     plain = LoadBalancerClient(node.port, forwarded_proto="").get("/accessibility/")

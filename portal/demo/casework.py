@@ -21,7 +21,8 @@ def ensure_teams(staff: User) -> None:
         for region, label in Region.choices
         for sector in DEMO_SECTORS
     ]
-    leaders = StaffMember.objects.filter(roles__contains=[StaffRole.TEAM_LEADER.value])
+    # Roles are a JSON list: read them in Python (SQLite, make run's database, cannot look inside).
+    leaders = [m for m in StaffMember.objects.all() if StaffRole.TEAM_LEADER in m.roles]
     for member in [StaffMember.objects.get(user=staff), *leaders]:
         member.teams.add(*teams)
 
