@@ -1,7 +1,6 @@
 """Register rows, people and applications for the applications tests."""
 
 import datetime as dt
-import itertools
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,75 +15,40 @@ from portal.applications.services import drafts, files, parts
 from portal.documents.clamd import ScanResult, Verdict
 from portal.documents.models import Document
 from portal.documents.scanning import record_scan_result
-from portal.register.models import (
-    Location,
-    Person,
-    Provider,
-    RegulatedActivity,
-    RoleAssignment,
-    RoleType,
-)
-from tests.factories.accounts import give_staff_roles
+from portal.register.models import Location, Person, Provider, RegulatedActivity, RoleType
+from tests.factories import accounts, register
 
-_numbers = itertools.count(5000)
-PASSWORD = "a long enough password 123"
+PASSWORD = accounts.PASSWORD
 
 
 def provider(*, ownership_type: str = "Organisation", name: str = "") -> Provider:
-    number = next(_numbers)
-    return Provider.objects.create(
-        id=f"1-{number:09d}",
-        name=name or f"Provider {number}",
-        ownership_type=ownership_type,
-        registration_status="Registered",
+    return register.make_provider(
+        name, ownership_type=ownership_type, registration_status="Registered"
     )
 
 
 def location(
     owner: Provider, *, name: str = "", activities: tuple[str, ...] = ("RA1",)
 ) -> Location:
-    number = next(_numbers)
-    place = Location.objects.create(
-        id=f"1-{number:010d}",
-        provider=owner,
-        name=name or f"Location {number}",
-        address_line_1=f"{number} High Street",
-        town_city="Oldham",
-        postal_code="OL1 1AA",
-        registration_status="Registered",
-    )
+    """A registered location carrying the regulated activities with these codes."""
+    place = register.make_location(owner, name, registration_status="Registered")
     for code in activities:
         place.activities.add(RegulatedActivity.objects.get(code=code))
     return place
 
 
 def user(*, email: str = "", person: Person | None = None, staff: bool = False) -> User:
-    number = next(_numbers)
-    made = User.objects.create_user(
-        email or (person.email if person else f"user{number}@example.com"),
-        PASSWORD,
-        person=person,
-        is_staff=staff,
-        full_name=person.full_name if person else f"User {number}",
-    )
-    if staff:
-        give_staff_roles(made)
-    return made
+    full_name = person.full_name if person else f"User {register.next_number()}"
+    return accounts.make_user(email, person, is_staff=staff, full_name=full_name)
 
 
 def person(*, email: str = "", given: str = "Alex", family: str = "") -> Person:
-    number = next(_numbers)
-    return Person.objects.create(
-        person_ref=f"AP{number}",
-        given_name=given,
-        family_name=family or f"Example{number}",
-        email=email or f"person{number}@provider.example",
-    )
+    return register.make_person(email, given, family)
 
 
 def with_role(owner: Provider, role: str, place: Location | None = None) -> User:
     someone = person()
-    RoleAssignment.objects.create(person=someone, role=role, provider=owner, location=place)
+    register.give_role(someone, role, owner, place)
     return user(person=someone)
 
 
@@ -259,3 +223,31 @@ def new_provider_with_signed_manager() -> tuple[Application, User, User]:
     parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
     application.refresh_from_db()
     return application, applicant, manager
+
+
+def send_and_validate(application: Application, signer: User) -> User:
+    """Sign and send `application` as `signer`, then have an assessor validate it; the
+    assessor is returned, to take the next step."""
+    from portal.applications.services import assessment, submission
+
+    submission.sign_and_submit(
+        application_id=application.pk, user=signer, declaration_confirmed=True
+    )
+    staff = assessor()
+    assessment.validate(application_id=application.pk, staff=staff)
+    return staff
+
+
+def cancel_provider_prepared_by_delegate() -> tuple[Application, User, User]:
+    """A complete cancel-provider application for "Hill Care", prepared by a delegate who may
+    not sign it; returns it, the nominated individual who may sign, and the delegate."""
+    from portal.organisations.permissions import Permission
+
+    owner = provider(name="Hill Care")
+    location(owner)
+    signer = nominated_individual(owner)
+    prepared_by = delegate(owner, (Permission.VIEW_SUBMISSIONS, Permission.PREPARE_CANCELLATIONS))
+    application = drafts.start_application(
+        user=prepared_by, definition=CATALOGUE.latest("cancel-provider"), provider=owner
+    )
+    return complete(application, dict(CANCEL_PROVIDER_ANSWERS)), signer, prepared_by

@@ -197,13 +197,8 @@ def test_the_manager_completes_and_signs_their_part_through_the_pages(client, ap
 @pytest.mark.django_db
 def test_the_applicant_answers_a_request_for_information_and_the_clock_restarts(client):
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
-    from portal.applications.services import submission
 
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, applicant)
     application.refresh_from_db()
     due_before = application.decision_due_on
     assert due_before is not None

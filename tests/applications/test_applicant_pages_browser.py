@@ -51,11 +51,7 @@ def test_every_applicant_page_is_accessible(page, live_server):
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
 
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, applicant)
     question = assessment.request_information(
         application_id=application.pk, staff=staff, body="Send the fire risk assessment."
     )
@@ -107,11 +103,7 @@ def test_every_applicant_page_is_accessible(page, live_server):
 
 def test_representations_made_with_the_keyboard_alone(page, live_server):
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, applicant)
     decisions.serve_proposal(
         application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.applications.completeness import blocking_problems
 from portal.applications.definitions import CATALOGUE
-from portal.applications.services import assessment, decisions, drafts, submission
+from portal.applications.services import decisions, drafts
 from portal.register.models import Condition
 from tests.applications import helpers
 
@@ -48,11 +48,7 @@ def test_a_condition_not_on_the_register_is_caught():
 def test_a_granted_variation_changes_the_condition_on_the_register():
     application, signer, condition = _vary("complete medicines training  by 1 March 2027.")
     assert blocking_problems(application) == []
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, signer)
     decisions.grant(application_id=application.pk, staff=staff)
     decisions.take_effect(application_id=application.pk, staff=staff)
     texts = list(
@@ -65,11 +61,7 @@ def test_a_granted_variation_changes_the_condition_on_the_register():
 
 def _proposed(client):
     application, applicant, _ = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, applicant)
     decisions.serve_proposal(
         application_id=application.pk, staff=staff, kind="refuse", reasons="Not fit."
     )
@@ -190,18 +182,7 @@ def test_a_partner_change_is_refused_for_a_provider_that_is_no_partnership(clien
 
 @pytest.mark.django_db
 def test_a_delegate_is_told_on_the_check_page_who_can_sign(client):
-    from portal.organisations.permissions import Permission
-
-    owner = helpers.provider(name="Hill Care")
-    helpers.location(owner)
-    signer = helpers.nominated_individual(owner)
-    prepared_by = helpers.delegate(
-        owner, (Permission.VIEW_SUBMISSIONS, Permission.PREPARE_CANCELLATIONS)
-    )
-    application = drafts.start_application(
-        user=prepared_by, definition=CATALOGUE.latest("cancel-provider"), provider=owner
-    )
-    helpers.complete(application, dict(helpers.CANCEL_PROVIDER_ANSWERS))
+    application, signer, prepared_by = helpers.cancel_provider_prepared_by_delegate()
     client.force_login(prepared_by)
     page = client.get(reverse("applications:check", args=[application.pk])).content.decode()
     assert "Someone else needs to sign and send this application" in page

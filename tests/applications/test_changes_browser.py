@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from portal.applications.definitions import CATALOGUE
 from portal.applications.models import Application, Notice, NoticeKind
-from portal.applications.services import assessment, submission
 from portal.applications.stages import Stage
 from portal.emails.models import OutboxMessage
 from portal.forms.engine import EngineContext
@@ -109,11 +108,7 @@ def test_a_notice_of_proposal_representations_and_the_notice_of_decision(
     page, live_server, tmp_path: Path
 ):
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, applicant)
 
     sign_in_with_session(page, live_server, staff)
     page.goto(reverse("applications_staff:detail", args=[application.pk]))

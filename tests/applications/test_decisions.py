@@ -224,11 +224,7 @@ def test_removing_a_location_cancels_the_manager_registered_only_there():
             "sop_services": "One home now.",
         },
     )
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
-    staff = helpers.assessor()
-    assessment.validate(application_id=application.pk, staff=staff)
+    staff = helpers.send_and_validate(application, signer)
     decisions.grant(application_id=application.pk, staff=staff)
     decisions.take_effect(application_id=application.pk, staff=staff)
     close.refresh_from_db()

@@ -3,10 +3,7 @@ completes and signs a part, nothing is sent until every part is signed, a part s
 reopens only that part, only the right people sign, and sending twice makes one
 application."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from portal.applications.completeness import blocking_problems
 from portal.applications.definitions import CATALOGUE
@@ -16,9 +13,9 @@ from portal.applications.services import drafts, parts, submission
 from portal.applications.stages import Stage
 from portal.emails.models import OutboxMessage
 from portal.forms.models import DraftStatus
-from portal.organisations.permissions import Permission
 from portal.workflow.models import StatusChange
 from tests.applications import helpers
+from tests.support.concurrency import run_copies
 
 
 @pytest.mark.django_db
@@ -126,24 +123,13 @@ def test_sending_twice_makes_one_application():
 @pytest.mark.django_db(transaction=True)
 def test_two_sends_at_once_make_one_application():
     application, applicant, _ = helpers.new_provider_with_signed_manager()
-    errors: list[Exception] = []
-
-    def send() -> None:
-        try:
-            submission.sign_and_submit(
-                application_id=application.pk, user=applicant, declaration_confirmed=True
-            )
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_copies(
+        lambda: submission.sign_and_submit(
+            application_id=application.pk, user=applicant, declaration_confirmed=True
+        ),
+        2,
+    )
+    assert [outcome for outcome in outcomes if isinstance(outcome, BaseException)] == []
     assert StatusChange.objects.filter(subject_id=str(application.pk), action="submit").count() == 1
     assert Application.objects.get(pk=application.pk).stage == Stage.SUBMITTED
 
@@ -162,16 +148,7 @@ def test_without_the_declaration_nothing_is_sent():
 
 @pytest.mark.django_db
 def test_a_delegate_prepares_but_cannot_sign_and_is_told_who_can():
-    owner = helpers.provider(name="Hill Care")
-    helpers.location(owner)
-    signer = helpers.nominated_individual(owner)
-    prepared_by = helpers.delegate(
-        owner, (Permission.VIEW_SUBMISSIONS, Permission.PREPARE_CANCELLATIONS)
-    )
-    application = drafts.start_application(
-        user=prepared_by, definition=CATALOGUE.latest("cancel-provider"), provider=owner
-    )
-    helpers.complete(application, dict(helpers.CANCEL_PROVIDER_ANSWERS))
+    application, signer, prepared_by = helpers.cancel_provider_prepared_by_delegate()
     with pytest.raises(ApplicationError) as refused:
         submission.sign_and_submit(
             application_id=application.pk, user=prepared_by, declaration_confirmed=True

@@ -2,7 +2,6 @@
 reason, the run exits non-zero, and everything accepted is whole and consistent."""
 
 import json
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +10,7 @@ from django.db import connection
 
 from portal.register.models import Location, Person, Provider, RoleAssignment
 from tests.factories.register_files import contact, write_contacts, write_json
+from tests.support.concurrency import run_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -315,22 +315,8 @@ def test_concurrent_imports_of_the_same_data_leave_one_consistent_register(tmp_p
     feed = tmp_path / "feed"
     for number in range(1, 6):
         good_location(feed, number)
-    errors = []
-
-    def run():
-        try:
-            run_import([feed])
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_copies(lambda: run_import([feed]), 3)
+    assert [outcome for outcome in outcomes if isinstance(outcome, BaseException)] == []
     assert Location.objects.count() == 5
     assert Person.objects.count() == 1
     assert RoleAssignment.objects.count() == 5
