@@ -43,8 +43,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.applications.definitions import CATALOGUE  # noqa: E402
 from portal.organisations.access import access_for  # noqa: E402
-from portal.register.models import RegisterChange  # noqa: E402
-from portal.register.processing import process_change  # noqa: E402
 from portal.register.registration_changes import (  # noqa: E402
     NamedPerson,
     NewCondition,
@@ -55,6 +53,7 @@ from portal.register.registration_changes import (  # noqa: E402
     register_new_provider,
     remove_location,
 )
+from tests.support.register_changes import process_register_changes  # noqa: E402
 
 DOMAIN = "applications.bench.example"
 MARKER_EMAIL = f"assessor-lead@{DOMAIN}"
@@ -225,10 +224,7 @@ def _registration(run: str) -> NewProviderRegistration:
 
 def _process_and_recompute(emails: list[str]) -> None:
     """What the worker does with the events, then everyone's access worked out afresh."""
-    for change_id in RegisterChange.objects.filter(processed_at__isnull=True).values_list(
-        "id", flat=True
-    ):
-        process_change(change_id)
+    process_register_changes()
     for user in User.objects.filter(email__in=emails):
         access_for(user)
 

@@ -1,7 +1,6 @@
 """Building registration changes for tests of the register effects."""
 
-from portal.register.models import Location, Person, Provider, RegisterChange
-from portal.register.processing import process_change
+from portal.register.models import Location, Person, Provider
 from portal.register.registration_changes import (
     NamedPerson,
     NewCondition,
@@ -12,6 +11,7 @@ from portal.register.registration_changes import (
     RegisterChangeOutcome,
     register_new_provider,
 )
+from tests.support.register_changes import process_register_changes
 
 HOME = PostalAddress(line_1="1 Mill Lane", town_city="Oldham", postal_code="ol1 1aa")
 
@@ -57,10 +57,8 @@ def registered(**overrides: object) -> RegisterChangeOutcome:
 
 
 def process_all_changes() -> None:
-    for change_id in RegisterChange.objects.filter(processed_at__isnull=True).values_list(
-        "id", flat=True
-    ):
-        assert process_change(change_id) == "processed"
+    """Process every waiting register change, as the worker would; each must succeed."""
+    assert all(outcome == "processed" for outcome in process_register_changes())
 
 
 def person(email: str) -> Person:

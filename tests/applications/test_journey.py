@@ -21,10 +21,9 @@ from portal.documents.models import Document, ScanState
 from portal.emails.models import OutboxMessage
 from portal.forms import engine
 from portal.forms.vocabulary import FormDefinition
-from portal.register.models import RegisterChange
-from portal.register.processing import process_change
 from tests.applications import helpers
 from tests.documents.samples import pdf
+from tests.support.register_changes import process_register_changes
 
 
 def _answer_every_page(client, url_of, definition: FormDefinition, answers) -> None:
@@ -135,10 +134,7 @@ def test_apply_sign_assess_grant_and_act_for_the_new_provider(client, clamd_sock
 
     # The worker processes the register-change events (as it would, one by one): the
     # applicant's account becomes the nominated individual's.
-    for change_id in RegisterChange.objects.filter(processed_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
-        process_change(change_id)
+    process_register_changes()
     client.force_login(applicant)
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert "Decision in effect" in detail

@@ -24,13 +24,12 @@ from portal.documents.models import Document, ScanState
 from portal.notifications.catalogue import CATALOGUE as NOTIFICATIONS
 from portal.notifications.models import Notification
 from portal.notifications.samples import valid_answer
-from portal.register.models import RegisterChange
-from portal.register.processing import process_change
 from tests.accounts.conftest import PASSWORD, code_in, deliver_pending, totp_now
 from tests.applications import helpers
 from tests.applications import keyboard as k
 from tests.documents.samples import pdf
 from tests.support.browser import assert_accessible, sign_in_with_session
+from tests.support.register_changes import process_register_changes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -267,10 +266,7 @@ def test_from_sign_up_to_the_first_notification_with_the_keyboard_alone(
     assert application.stage == "effective"
     provider_id = application.effect_result["provider_id"]
     # The worker processes the register-change events: the applicant becomes the NI.
-    for change_id in RegisterChange.objects.filter(processed_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
-        process_change(change_id)
+    process_register_changes()
 
     sign_in_with_session(page, live_server, applicant)
     page.goto(reverse("register:your_registration"))
