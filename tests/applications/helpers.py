@@ -203,26 +203,45 @@ def upload_documents(
     return uploaded
 
 
-def new_provider_with_signed_manager() -> tuple[Application, User, User]:
-    """A complete new-provider application whose one manager has signed their part."""
-    applicant = user(email="applicant@newcare.example")
-    manager = user(email="manager@care.example")
+def with_signed_manager_part(applicant: User, manager: User) -> Application:
+    """A complete new-provider application by `applicant`, its documents uploaded and clean,
+    whose one manager (`manager`) has answered and signed their part."""
+    from portal.applications.definitions.parts import MANAGER_PART
+
     application = drafts.start_application(
         user=applicant,
         definition=CATALOGUE.latest("new-provider"),
     )
-    complete(application, new_provider_answers())
+    complete(application, new_provider_answers(manager_email=manager.email))
     upload_documents(application, applicant)
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
     parts.take_part(part_id=part.pk, user=manager)
-    from portal.applications.definitions.parts import MANAGER_PART
-
     part.answers = dict(MANAGER_PART_ANSWERS)
     part.completed_pages = [page.key for page in MANAGER_PART.pages()]
     part.save(update_fields=["answers", "completed_pages"])
     parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
     application.refresh_from_db()
-    return application, applicant, manager
+    return application
+
+
+def new_provider_with_signed_manager() -> tuple[Application, User, User]:
+    """A complete new-provider application whose one manager has signed their part."""
+    applicant = user(email="applicant@newcare.example")
+    manager = user(email="manager@care.example")
+    return with_signed_manager_part(applicant, manager), applicant, manager
+
+
+def serve_conditions_proposal(application: Application, staff: User) -> None:
+    """A notice of proposal to grant with a condition on Riverside House 2."""
+    from portal.applications.services import decisions
+
+    decisions.serve_proposal(
+        application_id=application.pk,
+        staff=staff,
+        kind="conditions",
+        reasons="Night staffing.",
+        conditions="No more than 10 people at Riverside House 2.",
+    )
 
 
 def send_and_validate(application: Application, signer: User) -> User:

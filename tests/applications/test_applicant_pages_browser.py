@@ -72,13 +72,7 @@ def test_every_applicant_page_is_accessible(page, live_server):
     submission.respond_to_request(
         application_id=application.pk, request_id=question.pk, user=applicant, body="Sent."
     )
-    decisions.serve_proposal(
-        application_id=application.pk,
-        staff=staff,
-        kind="conditions",
-        reasons="Night staffing.",
-        conditions="No more than 10 people at Riverside House 2.",
-    )
+    helpers.serve_conditions_proposal(application, staff)
     notice = Notice.objects.get(application=application)
     for path in (
         f"/applications/{application.pk}/",

@@ -6,70 +6,30 @@ signs her part ("part_holder"), and the provider's people for their own list."""
 
 from typing import Any
 
-from portal.applications.definitions import CATALOGUE
-from portal.applications.definitions.parts import MANAGER_PART
-from portal.applications.models import ApplicationPart
-from portal.applications.services import assessment, decisions, drafts, parts, submission
-from tests.applications.helpers import (
-    MANAGER_PART_ANSWERS,
-    new_provider_answers,
-    upload_documents,
-)
-
-
-def _with_signed_part(applicant: Any, manager: Any) -> Any:
-    application = drafts.start_application(
-        user=applicant, definition=CATALOGUE.latest("new-provider")
-    )
-    definition = CATALOGUE.latest("new-provider")
-    application.answers = new_provider_answers(manager_email=manager.email)
-    application.completed_pages = [page.key for page in definition.pages()]
-    application.save(update_fields=["answers", "completed_pages"])
-    upload_documents(application, applicant)
-    (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
-    parts.take_part(part_id=part.pk, user=manager)
-    ApplicationPart.objects.filter(pk=part.pk).update(
-        answers=dict(MANAGER_PART_ANSWERS),
-        completed_pages=[page.key for page in MANAGER_PART.pages()],
-    )
-    parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
-    application.refresh_from_db()
-    return application
+from portal.applications.services import assessment, submission
+from tests.applications.helpers import serve_conditions_proposal, with_signed_manager_part
 
 
 def add_applications(objects: dict[str, Any], users: dict[str, Any]) -> None:
     applicant, manager, staff = users["newcomer"], users["part_holder"], users["staff"]
-    draft = _with_signed_part(applicant, manager)
+    draft = with_signed_manager_part(applicant, manager)
     objects["app_draft"] = draft
     objects["app_draft_part"] = draft.parts.get()
-    sent = _with_signed_part(applicant, manager)
+    sent = with_signed_manager_part(applicant, manager)
     submission.sign_and_submit(application_id=sent.pk, user=applicant, declaration_confirmed=True)
     assessment.validate(application_id=sent.pk, staff=staff)
-    objects["app_request"] = assessment.request_information(
-        application_id=sent.pk, staff=staff, body="Send your fire risk assessment."
-    )
-    submission.respond_to_request(
-        application_id=sent.pk,
-        request_id=objects["app_request"].pk,
-        user=applicant,
-        body="Attached.",
-    )
-    objects["app_open_request"] = assessment.request_information(
-        application_id=sent.pk, staff=staff, body="And your insurance certificate."
-    )
-    submission.respond_to_request(
-        application_id=sent.pk,
-        request_id=objects["app_open_request"].pk,
-        user=applicant,
-        body="Attached too.",
-    )
-    decisions.serve_proposal(
-        application_id=sent.pk,
-        staff=staff,
-        kind="conditions",
-        reasons="Night staffing.",
-        conditions="No more than 10 people at Riverside House 2.",
-    )
+    # Two requests for information, each answered, then a notice of proposal.
+    for key, body, reply in (
+        ("app_request", "Send your fire risk assessment.", "Attached."),
+        ("app_open_request", "And your insurance certificate.", "Attached too."),
+    ):
+        objects[key] = assessment.request_information(
+            application_id=sent.pk, staff=staff, body=body
+        )
+        submission.respond_to_request(
+            application_id=sent.pk, request_id=objects[key].pk, user=applicant, body=reply
+        )
+    serve_conditions_proposal(sent, staff)
     objects["app_sent"] = sent
     objects["app_notice"] = sent.notices.get()
 
