@@ -5,7 +5,6 @@ accept it, which changes the register; the manager then signs up with the new ad
 account carries their registered manager role. Nothing is mocked: real pages, real services,
 mail read from the loopback SMTP server."""
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ from portal.register.models import Location, Person, Provider, RoleType
 from tests import factories as f
 from tests.accounts.conftest import KNOWN_KEY, code_in, deliver_pending, totp_now
 from tests.notifications.browser_helpers import walk_draft
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, finish_sign_up, heading
 
 SHARED_MAILBOX = "office@carehome.example"
 OWN_ADDRESS = "sam.shared@carehome.example"
@@ -75,10 +74,6 @@ def register(db: Any) -> Register:
     return Register(provider, location, manager, colleague, nominated, staff)
 
 
-def _heading(page: Any) -> str:
-    return str(page.locator("h1").first.inner_text()).strip()
-
-
 def _sign_in(page: Any, user: User, totp_step: int = 0) -> None:
     """The real sign-in pages: email and password, then the authenticator code."""
     page.context.clear_cookies()
@@ -90,7 +85,7 @@ def _sign_in(page: Any, user: User, totp_step: int = 0) -> None:
         totp_now(KNOWN_KEY, totp_step)
     )
     page.get_by_role("button", name="Sign in").click()
-    assert _heading(page) == "Home", page.url  # signing in lands on the home page
+    assert heading(page) == "Home", page.url  # signing in lands on the home page
 
 
 def _start_sign_up(page: Any, email: str) -> None:
@@ -99,18 +94,13 @@ def _start_sign_up(page: Any, email: str) -> None:
     assert_accessible(page)
     page.get_by_label("What is your email address?").fill(email)
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Check your email"
+    assert heading(page) == "Check your email"
     assert_accessible(page)
 
 
 def _mail_body(mail: Any, address: str, count: int = 1) -> str:
     deliver_pending()
     return str(mail.wait_for(address, count=count)[-1].body)
-
-
-def _authenticator_key(page: Any) -> str:
-    manual = str(page.locator("#manual-key").inner_text()).replace(" ", "")
-    return base64.b32decode(manual + "=" * (-len(manual) % 8)).hex()
 
 
 @pytest.mark.browser
@@ -144,7 +134,7 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
     page.get_by_role("button", name="Continue").click()
     page.get_by_label(definition.name).check()
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == definition.name
+    assert heading(page) == definition.name
     assert_accessible(page)
     page.get_by_role("button", name="Start now").click()
     page.wait_for_load_state()
@@ -171,7 +161,7 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
         on_page=on_page,
     )
     assert seen_person_page
-    assert _heading(page) == "Check your answers before sending your notification"
+    assert heading(page) == "Check your answers before sending your notification"
     assert OWN_ADDRESS in page.content()
     assert_accessible(page)
     if definition.declaration:
@@ -210,19 +200,11 @@ def test_shared_mailbox_manager_signs_up_after_staff_accept_a_change_of_contact_
     code = code_in(_mail_body(mail, OWN_ADDRESS))
     page.get_by_label("Enter the 6-digit code").fill(code)
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Create a password"
+    assert heading(page) == "Create a password"
     assert_accessible(page)
     page.get_by_label("Create a password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Set up an authenticator app"
-    assert_accessible(page)
-    key = _authenticator_key(page)
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
-    page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Save your recovery codes"
-    page.get_by_role("button", name="I have saved my recovery codes").click()
-    assert _heading(page).startswith("Account created")
-    assert_accessible(page)
+    finish_sign_up(page)
     done = str(page.locator("main").inner_text())
     assert OWN_ADDRESS in done
     assert "Registered manager" in done

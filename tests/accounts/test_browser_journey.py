@@ -1,14 +1,16 @@
 """The whole journey in a real browser: sign up (code read from the SMTP server), set up
 TOTP, sign out, sign in again; axe and keyboard checks on every page; the timeout dialog."""
 
-import base64
-
 import pytest
 
 from tests import factories as f
 from tests.accounts.conftest import browser_sign_in, code_in, deliver_pending, totp_now
 from tests.factories.register import give_role, make_person, person_with_several_roles
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    authenticator_key,
+)
 
 EMAIL = "browser.manager@sunrise.example"
 PASSWORD = "orchid tramline pebble"
@@ -49,12 +51,6 @@ def assert_keyboard_reaches_every_control_of_a_radio_page(page, max_tabs: int = 
     assert page.evaluate("document.activeElement.value") == "refuse"
 
 
-def key_from_page(page) -> str:
-    manual = page.locator("#manual-key").inner_text().replace(" ", "")
-    padded = manual + "=" * (-len(manual) % 8)
-    return base64.b32decode(padded).hex()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_set_up_totp_sign_out_and_in_again(page, mail):
@@ -85,7 +81,7 @@ def test_sign_up_set_up_totp_sign_out_and_in_again(page, mail):
 
     check(page, "Set up an authenticator app")
     assert page.locator("svg[role=img]").count() == 1
-    key = key_from_page(page)
+    key = authenticator_key(page)
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
     page.get_by_role("button", name="Continue").click()
 
@@ -167,15 +163,20 @@ def test_other_account_pages_are_accessible(page, mail, settings):
         check(page, heading)
 
 
+def _sign_in_with_timeouts(page, settings, email: str, *, idle: int, warning: int) -> None:
+    """A new account signed in through the pages, its session ending after `idle` seconds
+    without activity and warned of `warning` seconds in."""
+    from tests.accounts.conftest import make_account
+
+    settings.SESSION_IDLE_SECONDS = idle
+    settings.SESSION_WARNING_SECONDS = warning
+    browser_sign_in(page, make_account(email))
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, settings):
-    from tests.accounts.conftest import make_account
-
-    settings.SESSION_IDLE_SECONDS = 40
-    settings.SESSION_WARNING_SECONDS = 37
-    account = make_account("timeout@example.org")
-    browser_sign_in(page, account)
+    _sign_in_with_timeouts(page, settings, "timeout@example.org", idle=40, warning=37)
     assert page.locator("h1").inner_text() == "Home"
 
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
@@ -194,12 +195,7 @@ def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, sett
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_timeout_without_action_signs_out(page, settings):
-    from tests.accounts.conftest import make_account
-
-    settings.SESSION_IDLE_SECONDS = 6
-    settings.SESSION_WARNING_SECONDS = 5
-    account = make_account("timeout2@example.org")
-    browser_sign_in(page, account)
+    _sign_in_with_timeouts(page, settings, "timeout2@example.org", idle=6, warning=5)
     page.wait_for_url("**/signed-out/", timeout=15_000)
     page.goto("/account/")
     assert "/sign-in/" in page.url

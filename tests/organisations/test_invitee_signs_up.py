@@ -5,7 +5,6 @@ through the real sign-up pages (emailed code, password, authenticator, recovery 
 sees only that location: on the providers page, when starting a notification, and the other
 location's pages answer 404. axe (WCAG 2.2 AA) runs on every key page."""
 
-import base64
 import re
 from typing import Any
 
@@ -15,18 +14,19 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.notifications.models import NotificationDraft
 from portal.organisations.models import Invitation, InvitationStatus, Membership
-from tests.accounts.conftest import code_in, deliver_pending, totp_now
+from tests.accounts.conftest import code_in, deliver_pending
 from tests.organisations.conftest import build_world
-from tests.support.browser import assert_accessible, sign_in_with_session
+from tests.support.browser import (
+    assert_accessible,
+    finish_sign_up,
+    heading,
+    sign_in_with_session,
+)
 
 INVITEE = "olive.office@sunrise.example"
 PASSWORD = "saffron kettle lagoon marble"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _heading(page: Any) -> str:
-    return str(page.locator("h1").first.inner_text()).strip()
 
 
 def _main(page: Any) -> str:
@@ -45,11 +45,6 @@ def _status(page: Any, path: str) -> int:
     return int(response.status)
 
 
-def _authenticator_key(page: Any) -> str:
-    manual = str(page.locator("#manual-key").inner_text()).replace(" ", "")
-    return base64.b32decode(manual + "=" * (-len(manual) % 8)).hex()
-
-
 def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     page: Any, live_server: Any, mail: Any
 ) -> None:
@@ -66,7 +61,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Check before you send the invitation"
+    assert heading(page) == "Check before you send the invitation"
     assert_accessible(page)
     page.get_by_role("button", name="Send invitation").click()
     assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
@@ -78,7 +73,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     path = _link_in(invitation_mail.body)
     page.context.clear_cookies()
     page.goto(path)
-    assert _heading(page) == "You have been invited to act for Sunrise Care Ltd"
+    assert heading(page) == "You have been invited to act for Sunrise Care Ltd"
     invited = _main(page)
     assert "Draft and submit notifications" in invited
     assert "Sunrise House" in invited
@@ -87,32 +82,23 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     page.get_by_role("button", name="Create an account").click()
 
     # 3. The real sign-up journey: email, code from the SMTP server, password, authenticator.
-    assert _heading(page) == "What is your email address?"
+    assert heading(page) == "What is your email address?"
     assert_accessible(page)
     page.get_by_label("What is your email address?").fill(INVITEE)
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Check your email"
+    assert heading(page) == "Check your email"
     assert_accessible(page)
     deliver_pending()
     code = code_in(mail.wait_for(INVITEE, count=2)[-1].body)
     page.get_by_label("Enter the 6-digit code").fill(code)
     page.get_by_role("button", name="Continue").click()
     # Not on the register, so the invitee gives their name with the password.
-    assert _heading(page) == "Create your account"
+    assert heading(page) == "Create your account"
     assert_accessible(page)
     page.get_by_label("Your full name").fill("Olive Office")
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Set up an authenticator app"
-    assert_accessible(page)
-    key = _authenticator_key(page)
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
-    page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "Save your recovery codes"
-    assert_accessible(page)
-    page.get_by_role("button", name="I have saved my recovery codes").click()
-    assert _heading(page).startswith("Account created")
-    assert_accessible(page)
+    finish_sign_up(page)
     done = _main(page)
     assert INVITEE in done
     assert "Given access by your organisation" in done
@@ -130,7 +116,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
 
     # 4. "Your providers" shows Sunrise House and nothing of Sunset Lodge.
     page.get_by_role("link", name="See what you can do for each provider").click()
-    assert _heading(page) == "Your providers"
+    assert heading(page) == "Your providers"
     assert_accessible(page)
     providers = _main(page)
     assert "Sunrise Care Ltd" in providers
@@ -148,7 +134,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     assert_accessible(page)
     assert "Sunset Lodge" not in _main(page)
     page.get_by_role("button", name="Send a notification").click()
-    assert _heading(page) == "Which location is this notification about?"
+    assert heading(page) == "Which location is this notification about?"
     assert_accessible(page)
     assert page.get_by_label("Sunrise House").count() == 1
     assert page.get_by_label("Sunset Lodge").count() == 0
@@ -156,7 +142,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     assert page.locator("input[name=location]").count() == 1
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
-    assert _heading(page) == "What do you need to tell us about?"
+    assert heading(page) == "What do you need to tell us about?"
     assert_accessible(page)
 
     assert page.locator("input[name=notification_type]").count() > 0

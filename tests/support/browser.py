@@ -1,5 +1,6 @@
 """Playwright on Debian's chromium, with axe-core (from node_modules) and keyboard checks."""
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -145,3 +146,32 @@ def assert_keyboard_reaches_every_link(page: Page, max_tabs: int = 400) -> None:
             sorted(missing),
         )
         raise AssertionError(f"Keyboard did not reach on {page.url}: {names}")
+
+
+def heading(page: Page) -> str:
+    """The page's main heading, as the user reads it."""
+    return str(page.locator("h1").first.inner_text()).strip()
+
+
+def authenticator_key(page: Page) -> str:
+    """The authenticator key (hex) from the set-up page's "enter this key" text, as a person
+    without a camera would copy it into their app."""
+    manual = str(page.locator("#manual-key").inner_text()).replace(" ", "")
+    return base64.b32decode(manual + "=" * (-len(manual) % 8)).hex()
+
+
+def finish_sign_up(page: Page) -> None:
+    """From the authenticator set-up page to "Account created": a code from the key shown,
+    then the recovery codes saved; each page accessible."""
+    from tests.accounts.conftest import totp_now
+
+    assert heading(page) == "Set up an authenticator app"
+    assert_accessible(page)
+    key = authenticator_key(page)
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
+    page.get_by_role("button", name="Continue").click()
+    assert heading(page) == "Save your recovery codes"
+    assert_accessible(page)
+    page.get_by_role("button", name="I have saved my recovery codes").click()
+    assert heading(page).startswith("Account created")
+    assert_accessible(page)
