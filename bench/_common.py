@@ -4,13 +4,16 @@ those that run their own servers (scripts/bench.sh skips this file)."""
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 
 def django_setup() -> None:
@@ -127,3 +130,62 @@ def make_staff(users: "list[Any]", roles: "tuple[str, ...] | None" = None) -> No
             if not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         ]
     )
+
+
+def timed_calls(call: Callable[[], object], requests: int) -> list[float]:
+    """Milliseconds each of `requests` calls took, after one call to warm templates, caches and
+    connections (what the call returns is the caller's to check)."""
+    call()
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def gunicorn_threaded(port: int, workers: int, threads: int) -> list[str]:
+    """The command line of gunicorn serving the portal on `port` with threaded workers."""
+    return [
+        GUNICORN,
+        "portal.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
+
+
+def stop_process_groups(processes: Iterable["subprocess.Popen[bytes]"]) -> None:
+    """Stop servers and workers started with `start_new_session=True`: SIGTERM to each one's
+    process group, then SIGKILL to any that has not ended within 15 seconds."""
+    started = list(processes)
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in started:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop the benchmark's own database, closing this process's connections to it first
+    (when Django was set up) and any other session's (FORCE)."""
+    import psycopg
+
+    try:
+        from django.db import connections as open_connections
+
+        open_connections.close_all()
+    except Exception:  # noqa: S110 - Django may never have been set up
+        pass
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

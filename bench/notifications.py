@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, make_staff, percentile
+from bench._common import django_setup, emit, make_staff, percentile, timed_calls
 
 django_setup()
 
@@ -73,6 +73,19 @@ def build_register(run: str) -> tuple[Provider, list[Location], User, User]:
     RoleAssignment.objects.create(
         person=person, role=RoleType.NOMINATED_INDIVIDUAL, provider=provider
     )
+    # A registered manager at every location: some types ask only about the people there.
+    manager = Person.objects.create(
+        person_ref=f"M{run}",
+        given_name="Bench",
+        family_name="Manager",
+        email=f"rm-{run}@bench.example",
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(
+            person=manager, role=RoleType.REGISTERED_MANAGER, provider=provider, location=location
+        )
+        for location in locations
+    )
     user = User.objects.create_user(f"ni-{run}@bench.example", None, person=person)
     staff = User.objects.create_user(f"staff-{run}@bench.example", None, is_staff=True)
     make_staff([staff])
@@ -115,14 +128,11 @@ def submit_many(count: int, provider: Provider, locations: list[Location], user:
 def time_requests(
     client: Client, path: str, requests: int, params: dict[str, str] | None = None
 ) -> list[float]:
-    client.get(path, params)  # warm up templates and connections
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
+    def get() -> None:
         response = client.get(path, params)
-        samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
-    return samples
+
+    return timed_calls(get, requests)
 
 
 def main() -> None:

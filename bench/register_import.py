@@ -133,6 +133,19 @@ def count(url: str, sql: str) -> int:
         return int(row[0]) if row else 0
 
 
+def generate(options: argparse.Namespace, out: Path) -> list[str]:
+    """The register_generate command for the register this run measures, written to `out`."""
+    return [
+        "register_generate",
+        "--locations",
+        str(options.locations),
+        "--seed",
+        str(options.seed),
+        "--out",
+        str(out),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--locations", type=int, default=57_000)
@@ -161,18 +174,7 @@ def main() -> None:
             register = Path(work) / "register"
             changes = Path(work) / "changes"
             run(["migrate", "--no-input", "-v", "0"], env)
-            seconds, _ = run(
-                [
-                    "register_generate",
-                    "--locations",
-                    str(options.locations),
-                    "--seed",
-                    str(options.seed),
-                    "--out",
-                    str(register),
-                ],
-                env,
-            )
+            seconds, _ = run(generate(options, register), env)
             emit("register_generate_seconds", seconds, "s", locations=options.locations)
             settle(url)
 
@@ -197,20 +199,7 @@ def main() -> None:
             before = count(url, "SELECT COUNT(*) FROM register_registerchange")
             emit("register_noop_people_notified", before, "people")
 
-            run(
-                [
-                    "register_generate",
-                    "--locations",
-                    str(options.locations),
-                    "--seed",
-                    str(options.seed),
-                    "--out",
-                    str(changes),
-                    "--change-feed",
-                    "1",
-                ],
-                env,
-            )
+            run([*generate(options, changes), "--change-feed", "1"], env)
             settle(url)
             seconds, _ = run(["register_import", str(changes), "--quiet"], env)
             delta_phases = dict(LAST_PHASES)

@@ -18,7 +18,6 @@ import argparse
 import http.client
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -33,10 +32,19 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port, migrate, server_environment, wait_for_http  # noqa: E402
+from bench._common import (  # noqa: E402
+    database_urls,
+    drop_database,
+    emit,
+    free_port,
+    gunicorn_threaded,
+    migrate,
+    server_environment,
+    stop_process_groups,
+    wait_for_http,
+)
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PER_IP_CAP_FOR_BENCH = 1_000_000
 
 
@@ -175,20 +183,7 @@ def main() -> int:
         smtp.start()
         processes.append(
             subprocess.Popen(
-                [
-                    GUNICORN,
-                    "portal.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{web_port}",
-                    "--workers",
-                    str(args.web_workers),
-                    "--threads",
-                    str(args.web_threads),
-                    "--worker-class",
-                    "gthread",
-                    "--log-level",
-                    "warning",
-                ],
+                gunicorn_threaded(web_port, args.web_workers, args.web_threads),
                 cwd=ROOT,
                 env=environment,
                 start_new_session=True,
@@ -311,18 +306,10 @@ def main() -> int:
         emit("signup_code_worker_cpu_ms_per_message", round(worker_cpu * 1000 / total, 2), "ms")
         return 0 if lost == 0 else 1
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_process_groups(processes)
         if smtp is not None:
             smtp.stop()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_url, name)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, make_staff, percentile
+from bench._common import django_setup, emit, make_staff, percentile, timed_calls
 
 django_setup()
 
@@ -610,13 +610,8 @@ def explain(sqls: list[str]) -> None:
 def measure(
     client: Client, path: str, params: dict[str, str], requests: int, check: Callable[[Any], None]
 ) -> tuple[list[float], list[str]]:
-    check(client.get(path, params))  # warm up templates, caches and the database's buffers
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path, params)
-        samples.append((time.perf_counter() - started) * 1000)
-        check(response)
+    # The first call warms templates, caches and the database's buffers.
+    samples = timed_calls(lambda: check(client.get(path, params)), requests)
     with CaptureQueriesContext(connection) as queries:
         check(client.get(path, params))
     return samples, [q["sql"] for q in queries.captured_queries]
