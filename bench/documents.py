@@ -54,7 +54,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
+    GUNICORN,
     database_urls,
+    drop_database,
     emit,
     free_port,
     migrate,
@@ -64,7 +66,6 @@ from bench._common import (  # noqa: E402
 )
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 MB = 1_000_000
 CHUNK = 1024 * 1024
 BOUNDARY = "----portal-bench-boundary-7d1f"
@@ -408,13 +409,8 @@ def main() -> int:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        if "django.db" in sys.modules:
-            from django.db import connections as open_connections
-
-            open_connections.close_all()
         shutil.rmtree(run_dir, ignore_errors=True)
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_url, name)
     return 0
 
 

@@ -73,16 +73,10 @@ def build_register(run: str) -> tuple[Provider, list[Location], User, User]:
     RoleAssignment.objects.create(
         person=person, role=RoleType.NOMINATED_INDIVIDUAL, provider=provider
     )
-    # A registered manager at every location: some types ask only about the people there.
-    manager = Person.objects.create(
-        person_ref=f"M{run}",
-        given_name="Bench",
-        family_name="Manager",
-        email=f"rm-{run}@bench.example",
-    )
+    # They manage every location too: some types ask only about the people registered there.
     RoleAssignment.objects.bulk_create(
         RoleAssignment(
-            person=manager, role=RoleType.REGISTERED_MANAGER, provider=provider, location=location
+            person=person, role=RoleType.REGISTERED_MANAGER, provider=provider, location=location
         )
         for location in locations
     )

@@ -14,19 +14,20 @@ Prints one JSON object per line: metric, value, unit (and target where there is 
 
 import argparse
 import io
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench._common import drop_database, emit  # noqa: E402
+
 PYTHON = sys.executable
 # The tables an import fills, for the COPY floor.
 TABLES = [
@@ -41,12 +42,6 @@ TABLES = [
     "register_person",
     "register_roleassignment",
 ]
-
-
-def emit(metric: str, value: float, unit: str, **extra: Any) -> None:
-    print(
-        json.dumps({"metric": metric, "value": round(value, 3), "unit": unit, **extra}), flush=True
-    )
 
 
 def database_url(base: str, name: str) -> str:
@@ -213,8 +208,7 @@ def main() -> None:
             emit("machine_load_average_1m", os.getloadavg()[0], "load", cores=os.cpu_count())
     finally:
         if not options.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)')
+            drop_database(admin_url, options.database)
 
 
 if __name__ == "__main__":
