@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import time
 from collections.abc import Callable, Iterable
@@ -189,3 +190,28 @@ def drop_database(admin_url: str, name: str) -> None:
         pass
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def emit_view_times(
+    prefix: str, view: str, samples: list[float], queries: int, target_ms: float
+) -> float:
+    """A page's median, 95th percentile (against `target_ms`) and query count as
+    `{prefix}_p50_ms`, `{prefix}_p95_ms` and `{prefix}_queries` (target 12); the p95 back."""
+    p95 = percentile(samples, 0.95)
+    emit(f"{prefix}_p50_ms", statistics.median(samples), "ms", view=view)
+    emit(f"{prefix}_p95_ms", p95, "ms", view=view, target=target_ms)
+    emit(f"{prefix}_queries", queries, "queries", view=view, target=12)
+    return p95
+
+
+def emit_worst(prefix: str, worst: tuple[str, float], target_ms: float, **extra: object) -> None:
+    """The slowest page's p95 as `{prefix}_worst_p95_ms`, with the machine's load average."""
+    emit(
+        f"{prefix}_worst_p95_ms",
+        worst[1],
+        "ms",
+        view=worst[0],
+        target=target_ms,
+        **extra,
+        load_average=round(os.getloadavg()[0], 2),
+    )

@@ -26,8 +26,6 @@ The machine is shared: `nice -n 10` and a small `--requests` keep a re-run quiet
 import argparse
 import datetime as dt
 import json
-import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -35,7 +33,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, make_staff, percentile, timed_calls
+from bench._common import (
+    django_setup,
+    emit,
+    emit_view_times,
+    emit_worst,
+    make_staff,
+    timed_calls,
+)
 
 django_setup()
 
@@ -658,24 +663,13 @@ def main() -> None:
         if chosen and name not in chosen:
             continue
         samples, sqls = measure(client, path, params, args.requests, ok)
-        p95 = percentile(samples, 0.95)
-        emit("staff_queue_p50_ms", statistics.median(samples), "ms", view=name)
-        emit("staff_queue_p95_ms", p95, "ms", view=name, target=TARGET_MS)
-        emit("staff_queue_queries", len(sqls), "queries", view=name, target=12)
+        p95 = emit_view_times("staff_queue", name, samples, len(sqls), TARGET_MS)
         if args.explain:
             print(f"## {name} {params}", file=sys.stderr)
             explain(sqls)
         if p95 > worst[1]:
             worst = (name, p95)
-    emit(
-        "staff_queue_worst_p95_ms",
-        worst[1],
-        "ms",
-        view=worst[0],
-        target=TARGET_MS,
-        notifications=total,
-        load_average=round(os.getloadavg()[0], 2),
-    )
+    emit_worst("staff_queue", worst, TARGET_MS, notifications=total)
     assert Notification.objects.exists()
 
 
