@@ -1,9 +1,6 @@
 """Audit verbs come from catalogues, and record() checks each event against its verb."""
 
 import ast
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -13,8 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import IncompleteAuditEvent, record
 from portal.audit.verbs import UnknownAuditVerb, all_verbs, catalogued
 from portal.workflow.lifecycle import Lifecycle
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.processes import ROOT, run_python
 
 
 def test_every_verb_is_named_for_its_domain_and_listed_once():
@@ -112,14 +108,7 @@ def test_mypy_rejects_a_verb_given_as_text():
             'record(verb=AccountsVerb.SIGNED_IN, data={"method": "totp"})',
         ]
     )
-    checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "-c", program],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    checked = run_python("-m", "mypy", "-c", program)
     errors = [line for line in checked.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1, checked.stdout + checked.stderr
     assert errors[0].startswith("<string>:3:")

@@ -20,10 +20,9 @@ from portal.demo.management.commands.serve_dev import (
     mail_catcher_command,
     prepare_maildir,
 )
+from tests.support.processes import ROOT, run_python
 from tests.support.smtp import free_port
 from tests.support.worker import wait_until
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def descendants(pid):
@@ -107,15 +106,11 @@ def test_emailed_links_use_the_address_people_are_told_to_browse(monkeypatch):
     assert child_environment(8123)["PUBLIC_BASE_URL"] == "https://portal.example"
     env = {k: v for k, v in os.environ.items() if k != "PUBLIC_BASE_URL"}
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.development"
-    shown = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.PUBLIC_BASE_URL)"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert shown == browse_url(8000)
+    shown = run_python(
+        "-c", "from django.conf import settings; print(settings.PUBLIC_BASE_URL)", env=env
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == browse_url(8000)
 
 
 @contextlib.contextmanager

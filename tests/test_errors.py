@@ -146,13 +146,19 @@ def test_missing_csrf_token_gets_the_styled_csrf_page(site, caplog):
     assert "CSRF check failed" in line
 
 
-@pytest.mark.django_db
-def test_a_replayed_form_with_a_stale_token_gets_the_csrf_page(site):
+def _strict_client_with_token() -> tuple[CheckedClient, str]:
+    """A client that enforces CSRF checks, and the token a real form gave it."""
     strict = CheckedClient(enforce_csrf_checks=True)
     page = Page(strict.get("/test-only/every-field/").content)
     token = next(
         i.get("value") for i in page.all("input") if i.get("name") == "csrfmiddlewaretoken"
     )
+    return strict, str(token)
+
+
+@pytest.mark.django_db
+def test_a_replayed_form_with_a_stale_token_gets_the_csrf_page(site):
+    strict, token = _strict_client_with_token()
     strict.cookies.clear()  # a new browser session: the old token no longer matches
     response = strict.post("/test-only/post/", {"csrfmiddlewaretoken": token})
     assert_styled(response, 403, CSRF_HEADING)
@@ -160,11 +166,7 @@ def test_a_replayed_form_with_a_stale_token_gets_the_csrf_page(site):
 
 @pytest.mark.django_db
 def test_the_csrf_token_lets_a_real_form_through(site):
-    strict = CheckedClient(enforce_csrf_checks=True)
-    page = Page(strict.get("/test-only/every-field/").content)
-    token = next(
-        i.get("value") for i in page.all("input") if i.get("name") == "csrfmiddlewaretoken"
-    )
+    strict, token = _strict_client_with_token()
     response = strict.post("/test-only/post/", {"csrfmiddlewaretoken": token, "a": "b"})
     assert response.status_code == 200
 

@@ -7,9 +7,6 @@ import json
 import logging
 import logging.config
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -19,10 +16,10 @@ from django.utils import timezone
 from portal.operations import sweeper
 from portal.operations.models import WorkerHeartbeat
 from portal.operations.request_context import request_id_bound
+from tests.support.processes import run_python
 from tests.support.production import production_values
 from tests.support.smtp import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
 
 
@@ -90,15 +87,7 @@ def test_healthz_is_503_json_when_the_database_is_unreachable():
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": dead})
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-c", script, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["status"] == 503

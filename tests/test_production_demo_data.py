@@ -1,16 +1,14 @@
 """Demo data plants a published password and a second-factor key derived in the source, so it
 is refused anywhere but the development settings: production first of all."""
 
-import subprocess
-import sys
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portal.accounts.models import User
 from portal.demo import data
-from tests.support.production_server import ROOT, production_node_environment
+from tests.support.processes import run_python
+from tests.support.production_server import production_node_environment
 from tests.support.worker import current_test_database_url
 
 STAFF_EMAIL = "inspector@regulator.example"
@@ -19,14 +17,7 @@ STAFF_EMAIL = "inspector@regulator.example"
 @pytest.mark.django_db(transaction=True)
 def test_load_demo_data_refuses_under_production_settings_and_plants_nothing(tmp_path):
     env = production_node_environment(tmp_path, current_test_database_url())
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_demo_data"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_python("manage.py", "load_demo_data", env=env)
     assert result.returncode != 0, result.stdout
     assert "only with the development settings" in result.stderr
     assert "portal.settings.production" in result.stderr

@@ -2,9 +2,6 @@
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.accounts.models import User
 from tests.support.html import Page
+from tests.support.processes import run_python
 from tests.support.production import (
     production_environment,
     production_values,
@@ -19,7 +17,6 @@ from tests.support.production import (
 )
 from tests.support.test_site.fixture import use_test_site
 
-ROOT = Path(__file__).resolve().parents[1]
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
 
 
@@ -36,14 +33,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
         **production_environment(DATABASE_URL),
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_python(
+        "manage.py", "check", "--deploy", "--fail-level", "DEBUG", env=env, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

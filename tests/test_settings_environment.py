@@ -1,25 +1,15 @@
 """Settings that production sets through the environment are read from it."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.processes import run_python
 
 
 def setting_in_a_fresh_process(name: str, **environment: str) -> str:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", **environment}
-    result = subprocess.run(
-        [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_python("-c", f"from django.conf import settings; print(settings.{name})", env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 

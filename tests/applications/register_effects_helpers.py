@@ -56,6 +56,16 @@ def registered(**overrides: object) -> RegisterChangeOutcome:
     )
 
 
+def registered_partnership() -> Provider:
+    """A partnership on the register: Pat Partner its main partner, Sam Second the other."""
+    return registered(
+        ownership_type="Partnership",
+        nominated_individual=None,
+        main_partner=NamedPerson("Pat", "Partner", "pat@example.com"),
+        partners=(NamedPerson("Sam", "Second", "sam@example.com"),),
+    ).provider
+
+
 def process_all_changes() -> None:
     """Process every waiting register change, as the worker would; each must succeed."""
     assert all(outcome == "processed" for outcome in process_register_changes())

@@ -44,6 +44,7 @@ from tests.applications.register_effects_helpers import (
     named_location,
     person,
     registered,
+    registered_partnership,
 )
 from tests.factories import register as f
 
@@ -121,12 +122,7 @@ def test_each_kind_of_provider_must_name_its_registered_people():
         with pytest.raises(RegisterError) as refused:
             registered(ownership_type=kind, **overrides)
         assert refused.value.code == RegisterErrorCode.INVALID_CHANGE
-    partnership = registered(
-        ownership_type="Partnership",
-        nominated_individual=None,
-        main_partner=NamedPerson("Pat", "Partner", "pat@example.com"),
-        partners=(NamedPerson("Sam", "Second", "sam@example.com"),),
-    ).provider
+    partnership = registered_partnership()
     assert ("pat@example.com", RoleType.MAIN_PARTNER, None) in live_roles(partnership)
     assert ("sam@example.com", RoleType.PARTNER, None) in live_roles(partnership)
 
@@ -312,12 +308,7 @@ def test_conditions_are_imposed_varied_and_removed_keeping_their_history():
 
 
 def test_partners_join_and_leave_a_partnership_that_keeps_two():
-    provider = registered(
-        ownership_type="Partnership",
-        nominated_individual=None,
-        main_partner=NamedPerson("Pat", "Partner", "pat@example.com"),
-        partners=(NamedPerson("Sam", "Second", "sam@example.com"),),
-    ).provider
+    provider = registered_partnership()
     sam = person("sam@example.com")
     with pytest.raises(RegisterError) as refused:
         remove_partner(provider=provider, person=sam, actor=None, reference="X")

@@ -7,17 +7,11 @@ from django.urls import reverse
 from tests.accounts.conftest import KNOWN_KEY, Account, browser_sign_in
 from tests.home.conftest import HomeWorld, build_home_world
 from tests.support.browser import (
-    assert_accessible,
-    assert_keyboard_reaches_every_link,
+    check_page,
     sign_in_with_session,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page) -> None:
-    assert_accessible(page)
-    assert_keyboard_reaches_every_link(page)
 
 
 def sign_in(page, user) -> None:
@@ -32,7 +26,7 @@ def test_a_registered_manager_signs_in_and_reaches_each_section_in_one_click(pag
     world: HomeWorld = build_home_world()
     sign_in(page, world.manager)
     assert page.url.endswith("/home/")
-    check(page)
+    check_page(page)
     team = reverse("organisations:team", kwargs={"provider_id": world.provider.pk})
     from_the_page = [
         ("Send a notification", f"/notifications/new/{world.provider.pk}/"),
@@ -64,7 +58,7 @@ def test_staff_sign_in_and_reach_the_inbox_and_the_register_in_one_click(page):
     world = build_home_world()
     sign_in(page, world.staff)
     assert page.url.endswith("/home/")
-    check(page)
+    check_page(page)
     for name, path in [("Inbox", "/regulator/notifications/"), ("Register", "/register/")]:
         page.goto("/home/")
         navigation_link(page, name).click()
@@ -84,10 +78,10 @@ def test_the_other_homes_pass_axe_and_work_by_keyboard(page, live_server):
     for user in (world.nominated, world.delegate, world.newcomer):
         sign_in_with_session(page, live_server, user)
         page.goto("/home/")
-        check(page)
+        check_page(page)
     # Signed in, the start page offers the home rather than sign-up and sign-in.
     page.goto("/")
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Go to your home page").click()
     assert page.url.endswith("/home/")
 
@@ -100,4 +94,4 @@ def test_on_a_phone_the_navigation_opens_from_its_menu_button(page):
     menu.click()
     navigation_link(page, "Your registration").click()
     assert page.url.endswith("/registration/")
-    check(page)
+    check_page(page)

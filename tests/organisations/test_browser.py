@@ -17,17 +17,11 @@ from portal.register.models import RoleAssignment
 from tests.factories.accounts import make_user
 from tests.organisations.conftest import build_world
 from tests.support.browser import (
-    assert_accessible,
-    assert_keyboard_reaches_every_link,
+    check_page,
     sign_in_with_session,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page):
-    assert_accessible(page)
-    assert_keyboard_reaches_every_link(page)
 
 
 def link_path(body: str) -> str:
@@ -42,29 +36,29 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     sign_in_with_session(page, live_server, world.users["ni"])
 
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Invite someone").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Continue").click()  # nothing entered
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.title().startswith("Error: ")
-    check(page)
+    check_page(page)
     page.get_by_label("What is their email address?").fill("office.admin@sunrise.example")
     page.get_by_role("button", name="Continue").click()
 
-    check(page)
+    check_page(page)
     page.get_by_label("Draft and submit notifications").check()
     page.get_by_role("button", name="Continue").click()
 
-    check(page)
+    check_page(page)
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
 
     assert page.locator("h1").inner_text() == "Check before you send the invitation"
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Send invitation").click()
     assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
-    check(page)
+    check_page(page)
 
     # The invitee, already with an account, opens the emailed link and accepts.
     message = OutboxMessage.objects.get(to="office.admin@sunrise.example")
@@ -72,17 +66,17 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     page.context.clear_cookies()
     page.goto(path)
     assert "You have been invited" in page.locator("h1").inner_text()
-    check(page)
+    check_page(page)
     sign_in_with_session(page, live_server, world.users["rm_b"])
     page.goto(path)
     assert page.locator("h1").inner_text() == "This invitation is for a different email address"
-    check(page)
+    check_page(page)
     sign_in_with_session(page, live_server, admin)
     page.goto(path)
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Accept invitation").click()
     assert page.locator("h1").inner_text() == "Your providers"
-    check(page)
+    check_page(page)
     body = page.locator("main").inner_text()
     assert "You now have access to Sunrise Care Ltd" in body
     assert "Draft and submit notifications" in body
@@ -94,7 +88,7 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     # The link is used up.
     page.goto(path)
     assert page.locator("h1").inner_text() == "This invitation has already been used"
-    check(page)
+    check_page(page)
 
 
 def test_registered_manager_grants_view_only_access_to_their_own_location(page, live_server):
@@ -110,7 +104,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
     assert page.locator("h1").inner_text() == "Which of your locations can they act for?"
     assert page.get_by_label("Sunset Lodge").count() == 0
     assert page.get_by_label("All locations of Sunrise Care Ltd").count() == 0
-    check(page)
+    check_page(page)
     # Trying another location anyway (a crafted form) is refused with a clear error.
     page.evaluate(
         """(id) => { const box = document.querySelector('input[name=locations]'); box.value = id; box.checked = true; }""",
@@ -121,7 +115,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
         page.locator(".govuk-error-summary").inner_text().count("Select locations from the list")
         == 1
     )
-    check(page)
+    check_page(page)
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Send invitation").click()
@@ -135,18 +129,18 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
     # The RM sees the new member on the team page and can manage them.
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
     assert "colleague@sunrise.example" in page.locator("main").inner_text()
-    check(page)
+    check_page(page)
     page.get_by_role("link", name="View access for colleague@sunrise.example").click()
-    check(page)
+    check_page(page)
     page.get_by_role("link", name="Change access").first.click()
-    check(page)
+    check_page(page)
     page.goto(page.url.replace("/change/", "/suspend/"))
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Suspend access").click()
     assert "Access suspended for colleague@sunrise.example" in page.locator("main").inner_text()
     page.get_by_role("link", name="View access for colleague@sunrise.example").click()
     page.get_by_role("button", name="Remove access").click()
-    check(page)
+    check_page(page)
 
 
 def test_a_request_to_join_is_approved(page, live_server):
@@ -154,29 +148,29 @@ def test_a_request_to_join_is_approved(page, live_server):
     requester = world.users["requester"]
     sign_in_with_session(page, live_server, requester)
     page.goto(reverse("organisations:providers"))
-    check(page)
+    check_page(page)
     page.get_by_role("link", name="ask to join it").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Send request").click()
     assert "Enter the provider ID" in page.locator(".govuk-error-summary").inner_text()
-    check(page)
+    check_page(page)
     page.get_by_label("Provider ID").fill(world.p.pk)
     page.get_by_label("What do you need access for? (optional)").fill(
         "Deputy manager at Sunset Lodge"
     )
     page.get_by_role("button", name="Send request").click()
     assert page.locator(".govuk-panel__title").inner_text() == "Request sent"
-    check(page)
+    check_page(page)
 
     sign_in_with_session(page, live_server, world.users["ni"])
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
     page.get_by_role("link", name="Decide on the request from rory.requester@example.com").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Approve and choose access").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Approve").click()
     assert page.title().startswith("Error: ")
-    check(page)
+    check_page(page)
     page.get_by_label("Draft and submit notifications").check()
     page.get_by_label("Sunset Lodge").check()
     page.get_by_role("button", name="Approve").click()
@@ -215,11 +209,11 @@ def test_remaining_pages_are_accessible(page, live_server):
     ]
     for path in pages:
         page.goto(path)
-        check(page)
+        check_page(page)
     services.cancel_invitation(actor=ni, invitation=invitation)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     assert page.locator("h1").inner_text() == "This invitation has been cancelled"
-    check(page)
+    check_page(page)
 
 
 def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explained(
@@ -249,7 +243,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
     page.get_by_role("button", name="Accept invitation").click()
     assert page.locator("h1").inner_text() == "You already have access to Sunrise Care Ltd"
     assert "ask Bob Rm or someone else who manages the team" in page.locator("main").inner_text()
-    check(page)
+    check_page(page)
     assert Membership.objects.get(user=member).permissions == ["view_submissions"]
 
     newcomer = make_user("newcomer@sunrise.example")
@@ -266,7 +260,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
     assert page.locator("h1").inner_text() == "This invitation has been withdrawn"
-    check(page)
+    check_page(page)
     assert not Membership.objects.filter(user=newcomer).exists()
 
 
@@ -288,7 +282,7 @@ def test_a_refusal_at_the_check_page_returns_to_the_question_it_concerns(page, l
     assert page.get_by_label("What is their email address?").input_value() == (
         "delegate_view_a@sunrise.example"
     )
-    check(page)
+    check_page(page)
     summary.get_by_role("link").first.click()  # the summary leads to the field
     assert page.evaluate("document.activeElement.id") == "id_email"
     assert not Invitation.objects.exists()

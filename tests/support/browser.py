@@ -175,3 +175,10 @@ def finish_sign_up(page: Page) -> None:
     page.get_by_role("button", name="I have saved my recovery codes").click()
     assert heading(page).startswith("Account created")
     assert_accessible(page)
+
+
+def check_page(page: Page) -> None:
+    """The checks every page of a browser journey gets: axe (WCAG 2.2 AA) and reflow, and
+    every link reached with the Tab key."""
+    assert_accessible(page)
+    assert_keyboard_reaches_every_link(page)
