@@ -21,6 +21,13 @@ def _start(client, user, location, slug="death"):
     return NotificationDraft.objects.filter(created_by=user).latest("created_at")
 
 
+def _new_draft_page(client, world, page_key: str) -> tuple[NotificationDraft, str]:
+    """The manager starts a death notification at the organisation's location: the draft,
+    and the address of its page `page_key`."""
+    draft = _start(client, world.manager, world.locations["Organisation"])
+    return draft, reverse("notifications:draft_page", args=[draft.pk, page_key])
+
+
 @pytest.mark.django_db
 def test_draft_survives_session_timeout_and_signing_in_again(client, world):
     location = world.locations["Organisation"]
@@ -49,9 +56,7 @@ def test_draft_survives_session_timeout_and_signing_in_again(client, world):
 
 @pytest.mark.django_db
 def test_save_and_come_back_later_keeps_every_valid_answer_even_with_errors(client, world):
-    location = world.locations["Organisation"]
-    draft = _start(client, world.manager, location)
-    url = reverse("notifications:draft_page", args=[draft.pk, "death-details"])
+    draft, url = _new_draft_page(client, world, "death-details")
     # 31 February: the date is refused, the cause of death (valid on its own) is kept.
     typed = {
         "died_on-day": "31",
@@ -73,9 +78,7 @@ def test_save_and_come_back_later_keeps_every_valid_answer_even_with_errors(clie
 
 @pytest.mark.django_db
 def test_dates_in_the_future_and_bad_times_are_refused(client, world):
-    location = world.locations["Organisation"]
-    draft = _start(client, world.manager, location)
-    url = reverse("notifications:draft_page", args=[draft.pk, "death-details"])
+    _draft, url = _new_draft_page(client, world, "death-details")
     html = client.post(
         url, {"died_on-day": "1", "died_on-month": "1", "died_on-year": "2999", "died_at": "25:61"}
     ).content.decode()
@@ -130,9 +133,7 @@ def test_colleague_edits_are_shown_with_who_last_edited(client, world):
 
 @pytest.mark.django_db
 def test_identifier_that_looks_like_a_name_must_be_confirmed(client, world):
-    location = world.locations["Organisation"]
-    draft = _start(client, world.manager, location)
-    url = reverse("notifications:draft_page", args=[draft.pk, "person"])
+    draft, url = _new_draft_page(client, world, "person")
     data = {"person_identifier": "John Smith", "person_age_band": "85_plus"}
     html = client.post(url, data).content.decode()
     assert "looks like a person’s name" in html or "looks like a person&#8217;s name" in html
@@ -160,9 +161,7 @@ def test_stop_answer_explains_nothing_needs_sending(client, world):
 
 @pytest.mark.django_db
 def test_changing_an_answer_drops_answers_it_made_irrelevant(client, world):
-    location = world.locations["Organisation"]
-    draft = _start(client, world.manager, location)
-    url = reverse("notifications:draft_page", args=[draft.pk, "place"])
+    draft, url = _new_draft_page(client, world, "place")
     client.post(url, {"place_of_death": "other", "place_of_death_other": "A friend's house"})
     draft.refresh_from_db()
     assert draft.answers["place_of_death_other"] == "A friend's house"
@@ -173,9 +172,7 @@ def test_changing_an_answer_drops_answers_it_made_irrelevant(client, world):
 
 @pytest.mark.django_db
 def test_hostile_input_is_kept_as_text_and_shown_escaped(client, world):
-    location = world.locations["Organisation"]
-    draft = _start(client, world.manager, location)
-    url = reverse("notifications:draft_page", args=[draft.pk, "circumstances"])
+    draft, url = _new_draft_page(client, world, "circumstances")
     hostile = "<script>alert('x')</script> '; DROP TABLE notifications; -- ../../etc/passwd"
     assert client.post(url, {"circumstances": hostile}).status_code == 302
     draft.refresh_from_db()
@@ -199,9 +196,7 @@ def test_a_time_later_today_is_refused_for_something_that_has_happened(client, w
     monkeypatch.setattr(
         engine.timezone, "localtime", lambda *args: real_localtime(*args) if args else ten_am
     )
-    location = world.locations["Organisation"]
-    draft = _start(client, world.manager, location)
-    url = reverse("notifications:draft_page", args=[draft.pk, "death-details"])
+    _draft, url = _new_draft_page(client, world, "death-details")
     today = {"died_on-day": ten_am.day, "died_on-month": ten_am.month, "died_on-year": ten_am.year}
     html = client.post(url, {**today, "died_at": "11:00"}).content.decode()
     assert "Time of death must be in the past" in html
