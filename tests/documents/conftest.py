@@ -94,6 +94,30 @@ def local_document_storage(settings: Any, tmp_path: Path) -> StorageUnderTest:
     return _local_storage(settings, tmp_path)
 
 
+def use_s3_storage(
+    settings: Any, tmp_path: Path, s3: S3Server, bucket: str, quarantine_bucket: str = ""
+) -> None:
+    """Make the bucket (and the quarantine's own, when named) on the S3-compatible server and
+    store documents there."""
+    for name in filter(None, (bucket, quarantine_bucket)):
+        s3.client().create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **documents_storages(
+            "s3",
+            directory=tmp_path,
+            bucket=bucket,
+            quarantine_bucket=quarantine_bucket,
+            endpoint_url=s3.endpoint,
+            region="eu-west-2",
+            access_key=S3_KEYS["access_key"],
+            secret_key=S3_KEYS["secret_key"],
+        ),
+    }
+
+
 @pytest.fixture(params=["local", "s3"])
 def document_storage(
     request: pytest.FixtureRequest, settings: Any, tmp_path: Path
@@ -103,21 +127,7 @@ def document_storage(
         return _local_storage(settings, tmp_path)
     s3: S3Server = request.getfixturevalue("s3_server")
     bucket = f"documents-{secrets.token_hex(6)}"
-    s3.client().create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-    )
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **documents_storages(
-            "s3",
-            directory=tmp_path,
-            bucket=bucket,
-            endpoint_url=s3.endpoint,
-            region="eu-west-2",
-            access_key=S3_KEYS["access_key"],
-            secret_key=S3_KEYS["secret_key"],
-        ),
-    }
+    use_s3_storage(settings, tmp_path, s3, bucket)
     environment = {
         "DOCUMENTS_STORAGE": "s3",
         "DOCUMENTS_S3_BUCKET": bucket,

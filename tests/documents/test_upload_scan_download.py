@@ -171,29 +171,12 @@ def test_download_names_are_quoted_or_encoded(
 def test_quarantine_can_be_a_bucket_of_its_own(people, s3_server, settings, tmp_path, mail):
     import secrets
 
-    from portal.settings.base import documents_storages
-    from tests.documents.conftest import S3_KEYS
+    from tests.documents.conftest import use_s3_storage
 
     suffix = secrets.token_hex(4)
     files, quarantine = f"documents-{suffix}", f"quarantine-{suffix}"
+    use_s3_storage(settings, tmp_path, s3_server, files, quarantine)
     client = s3_server.client()
-    for bucket in (files, quarantine):
-        client.create_bucket(
-            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-        )
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **documents_storages(
-            "s3",
-            directory=tmp_path,
-            bucket=files,
-            quarantine_bucket=quarantine,
-            endpoint_url=s3_server.endpoint,
-            region="eu-west-2",
-            access_key=S3_KEYS["access_key"],
-            secret_key=S3_KEYS["secret_key"],
-        ),
-    }
     document = upload(people, "minutes.txt", samples.eicar_in_text())
     scanning.scan(str(document.pk))
 
