@@ -62,10 +62,10 @@ class AnswerFiles(Generic[D]):
     def upload(
         self,
         draft: D,
-        *,
         provider_id: Any,
         question_key: str,
         uploaded_file: UploadedFile | None,
+        *,
         user: Any,
         request: HttpRequest | None,
     ) -> Document:

@@ -175,12 +175,7 @@ def upload_draft_file(
     or deleted while the bytes were stored, the new file is removed again."""
     draft = _editable_draft(draft_id, user)
     return _FILES.upload(
-        draft,
-        provider_id=draft.provider_id,
-        question_key=question_key,
-        uploaded_file=uploaded_file,
-        user=user,
-        request=request,
+        draft, draft.provider_id, question_key, uploaded_file, user=user, request=request
     )
 
 

@@ -94,9 +94,9 @@ def upload_file(
     application = _preparable(application_id, user)
     return _FILES.upload(
         application,
-        provider_id=application.provider_id,
-        question_key=question_key,
-        uploaded_file=uploaded_file,
+        application.provider_id,
+        question_key,
+        uploaded_file,
         user=user,
         request=request,
     )
