@@ -29,9 +29,11 @@ from portal.documents.models import Document
 from portal.documents.services import discard_documents, remove_document, upload_document
 from portal.forms.fields import file_limits
 from portal.forms.models import Draft
-from portal.forms.vocabulary import Question
+from portal.forms.vocabulary import FormDefinition, Kind
 
 D = TypeVar("D", bound=Draft)
+
+TAKES_NO_FILES = "This question takes no files"
 
 
 def _no_more_data(_draft: Any) -> dict[str, Any]:
@@ -40,6 +42,9 @@ def _no_more_data(_draft: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AnswerFiles(Generic[D]):
+    """One domain's file questions: its services bind one of these and call `upload` and
+    `remove` once they have found the draft and checked that the user may change it."""
+
     owner_kind: str
     # The draft by its id, row-locked for the rest of the transaction.
     lock: Callable[[Any], D]
@@ -47,8 +52,10 @@ class AnswerFiles(Generic[D]):
     is_open: Callable[[D], bool]
     # The domain's error for a draft that can no longer change (the question's key).
     closed: Callable[[str], Exception]
-    # The question by its key; raises the domain's error for one that takes no files.
-    file_question: Callable[[D, str], Question]
+    # The form the draft answers (None when its definition is unknown).
+    definition: Callable[[D], FormDefinition | None]
+    # The domain's error for a question that takes no files (the question's key).
+    not_a_file_question: Callable[[str], Exception]
     # The domain's error for a document that is not the draft's.
     not_found: Callable[[], Exception]
     added: AuditVerb
@@ -74,7 +81,10 @@ class AnswerFiles(Generic[D]):
         and DocumentRefused for the file itself, with a message for the page."""
         if not self.is_open(draft):
             raise self.closed(question_key)
-        question = self.file_question(draft, question_key)
+        definition = self.definition(draft)
+        question = definition.question(question_key) if definition is not None else None
+        if question is None or question.kind != Kind.FILE:
+            raise self.not_a_file_question(question_key)
         most, largest = file_limits(question)
         document = upload_document(
             owner_kind=self.owner_kind,

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from portal.access import Principal
 from portal.documents import selectors as documents
 from portal.documents.access import register_owner_access
-from portal.documents.answer_files import AnswerFiles
+from portal.documents.answer_files import TAKES_NO_FILES, AnswerFiles
 from portal.documents.form_files import FILE_RULES, FormAttachments, attached_file
 from portal.documents.models import Document
 from portal.documents.services import discard_documents, transfer_documents
@@ -24,7 +24,7 @@ from portal.errors import ErrorCode, ServiceError
 from portal.forms import engine
 from portal.forms.fields import AttachedFile
 from portal.forms.models import DraftStatus
-from portal.forms.vocabulary import FormDefinition, Kind, Question
+from portal.forms.vocabulary import FormDefinition, Kind
 from portal.notifications import permissions
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
@@ -120,16 +120,6 @@ def with_files(
 # ---------------------------------------------------------------------------------------
 
 
-def _file_question(draft: NotificationDraft, key: str) -> Question:
-    definition = CATALOGUE.get(draft.type_slug, draft.version)
-    question = definition.question(key) if definition is not None else None
-    if question is None or question.kind != Kind.FILE:
-        raise ServiceError(
-            NotificationFileError.NOT_A_FILE_QUESTION, "This question takes no files", field=key
-        )
-    return question
-
-
 def _closed(key: str) -> ServiceError:
     return ServiceError(
         NotificationFileError.DRAFT_CLOSED,
@@ -147,7 +137,10 @@ _FILES: AnswerFiles[NotificationDraft] = AnswerFiles(
     lock=lambda draft_id: NotificationDraft.objects.select_for_update().get(pk=draft_id),
     is_open=lambda draft: draft.status == DraftStatus.OPEN,
     closed=_closed,
-    file_question=_file_question,
+    definition=lambda draft: CATALOGUE.get(draft.type_slug, draft.version),
+    not_a_file_question=lambda key: ServiceError(
+        NotificationFileError.NOT_A_FILE_QUESTION, TAKES_NO_FILES, field=key
+    ),
     not_found=_no_such_document,
     added=NotificationsVerb.DRAFT_FILE_ADDED,
     removed=NotificationsVerb.DRAFT_FILE_REMOVED,

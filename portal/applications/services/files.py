@@ -19,11 +19,10 @@ from portal.applications.completeness import APPLICATION_OWNER, definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.applications.services.common import NOT_FOUND, locked
-from portal.documents.answer_files import AnswerFiles
+from portal.documents.answer_files import TAKES_NO_FILES, AnswerFiles
 from portal.documents.form_files import FormAttachments
 from portal.documents.models import Document
 from portal.documents.services import discard_documents
-from portal.forms.vocabulary import Kind, Question
 
 
 def _not_found() -> ApplicationError:
@@ -51,16 +50,6 @@ def _preparable(application_id: Any, user: Any) -> Application:
     return application
 
 
-def _file_question(application: Application, key: str) -> Question:
-    """The application's file question `key` (an error for a key that takes no files)."""
-    question = definition_of(application).question(key)
-    if question is None or question.kind != Kind.FILE:
-        raise ApplicationError(
-            ApplicationErrorCode.INVALID, "This question takes no files", field=key
-        )
-    return question
-
-
 def _audit_data(application: Application) -> dict[str, Any]:
     return {"reference": application.reference}
 
@@ -70,7 +59,10 @@ _FILES: AnswerFiles[Application] = AnswerFiles(
     lock=locked,
     is_open=lambda application: application.is_editable,
     closed=_closed,
-    file_question=_file_question,
+    definition=definition_of,
+    not_a_file_question=lambda key: ApplicationError(
+        ApplicationErrorCode.INVALID, TAKES_NO_FILES, field=key
+    ),
     not_found=_not_found,
     added=ApplicationsVerb.FILE_ADDED,
     removed=ApplicationsVerb.FILE_REMOVED,
