@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from portal.applications.definitions.schema import ApplicationType
-from portal.forms.fields import long_text
+from portal.forms.fields import confirmation, long_text
 from portal.frontend.govuk_fields import radios
 from portal.register.models import Location, Provider
 
@@ -44,17 +44,13 @@ class ChooseLocationForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    confirm = forms.BooleanField(
-        label="I confirm the declaration",
-        error_messages={"required": "Confirm the declaration to send the application"},
+    confirm = confirmation(
+        "I confirm the declaration", "Confirm the declaration to send the application"
     )
 
 
 class PartDeclarationForm(forms.Form):
-    confirm = forms.BooleanField(
-        label="I confirm the declaration",
-        error_messages={"required": "Confirm the declaration to sign your part"},
-    )
+    confirm = confirmation("I confirm the declaration", "Confirm the declaration to sign your part")
 
 
 class ReplyForm(forms.Form):
@@ -96,9 +92,8 @@ class WithdrawForm(forms.Form):
         "The reason",
         required=False,
     )
-    confirm = forms.BooleanField(
-        label="I want to withdraw this application",
-        error_messages={"required": "Confirm that you want to withdraw the application"},
+    confirm = confirmation(
+        "I want to withdraw this application", "Confirm that you want to withdraw the application"
     )
 
 

@@ -169,6 +169,12 @@ def long_text(
     )
 
 
+def confirmation(label: str, required_error: str) -> forms.BooleanField:
+    """A tick box on a client's own form that must be ticked to go on (a declaration before
+    sending or signing, a withdrawal)."""
+    return forms.BooleanField(label=label, error_messages={"required": required_error})
+
+
 def _too_long(question: Question, limit: int) -> str:
     return f"{subject_of(question)} must be {limit:,} characters or fewer"
 

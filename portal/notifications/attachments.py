@@ -3,8 +3,7 @@ show of them, and who may see them (registered with portal.documents at start-up
 
 Documents belong to the draft while it is drafted and to the notification once it is sent:
 the same rows, handed over in the submit transaction (services.submit_draft). A file
-question's answer is the ids of its current documents, rewritten from the documents table
-under the draft's lock after every upload and removal, so two uploads at once both count.
+question's answer follows its documents as portal.documents.answer_files keeps them.
 """
 
 from dataclasses import replace
@@ -12,27 +11,20 @@ from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import Http404, HttpRequest
 
 from portal.access import Principal
-from portal.audit.services import record
 from portal.documents import selectors as documents
 from portal.documents.access import register_owner_access
+from portal.documents.answer_files import TAKES_NO_FILES, AnswerFiles
 from portal.documents.form_files import FILE_RULES, FormAttachments, attached_file
-from portal.documents.limits import UploadLimits
 from portal.documents.models import Document
-from portal.documents.services import (
-    discard_documents,
-    remove_document,
-    transfer_documents,
-    upload_document,
-)
+from portal.documents.services import discard_documents, transfer_documents
 from portal.errors import ErrorCode, ServiceError
 from portal.forms import engine
-from portal.forms.fields import AttachedFile, file_limits
+from portal.forms.fields import AttachedFile
 from portal.forms.models import DraftStatus
-from portal.forms.vocabulary import FormDefinition, Kind, Question
+from portal.forms.vocabulary import FormDefinition, Kind
 from portal.notifications import permissions
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
@@ -128,16 +120,6 @@ def with_files(
 # ---------------------------------------------------------------------------------------
 
 
-def _file_question(draft: NotificationDraft, key: str) -> Question:
-    definition = CATALOGUE.get(draft.type_slug, draft.version)
-    question = definition.question(key) if definition is not None else None
-    if question is None or question.kind != Kind.FILE:
-        raise ServiceError(
-            NotificationFileError.NOT_A_FILE_QUESTION, "This question takes no files", field=key
-        )
-    return question
-
-
 def _closed(key: str) -> ServiceError:
     return ServiceError(
         NotificationFileError.DRAFT_CLOSED,
@@ -146,39 +128,31 @@ def _closed(key: str) -> ServiceError:
     )
 
 
-@transaction.atomic
-def _answer_from_documents(
-    *,
-    draft_id: Any,
-    user: Any,
-    question_key: str,
-    verb: NotificationsVerb,
-    document: Document,
-    request: Any,
-) -> None:
-    """Under the draft's lock, make the question's answer the ids of its current documents
-    (what every upload and removal committed so far), bump the revision and audit."""
-    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    if draft.status != DraftStatus.OPEN:
-        raise _closed(question_key)
-    current = documents.documents_for(DRAFT_OWNER, draft.pk, question_key)
-    ids = [str(pk) for pk in current.values_list("pk", flat=True)]
-    answers = dict(draft.answers)
-    if ids:
-        answers[question_key] = ids
-    else:
-        answers.pop(question_key, None)
-    draft.answers = answers
-    draft.revision += 1
-    draft.last_edited_by = user
-    draft.save(update_fields=["answers", "revision", "last_edited_by", "updated_at"])
-    record(
-        verb=verb,
-        actor=user,
-        target=draft,
-        data={"question": question_key, "document": str(document.pk), "files": len(ids)},
-        request=request,
-    )
+def _no_such_document() -> Http404:
+    return Http404("No such document")
+
+
+_FILES: AnswerFiles[NotificationDraft] = AnswerFiles(
+    owner_kind=DRAFT_OWNER,
+    lock=lambda draft_id: NotificationDraft.objects.select_for_update().get(pk=draft_id),
+    is_open=lambda draft: draft.status == DraftStatus.OPEN,
+    closed=_closed,
+    definition=lambda draft: CATALOGUE.get(draft.type_slug, draft.version),
+    not_a_file_question=lambda key: ServiceError(
+        NotificationFileError.NOT_A_FILE_QUESTION, TAKES_NO_FILES, field=key
+    ),
+    not_found=_no_such_document,
+    added=NotificationsVerb.DRAFT_FILE_ADDED,
+    removed=NotificationsVerb.DRAFT_FILE_REMOVED,
+    discard_late=True,
+)
+
+
+def _editable_draft(draft_id: Any, user: Any) -> NotificationDraft:
+    draft = NotificationDraft.objects.filter(pk=draft_id).first()
+    if draft is None or not permissions.can_edit_draft(user, draft):
+        raise Http404("No such draft")
+    return draft
 
 
 def upload_draft_file(
@@ -189,77 +163,22 @@ def upload_draft_file(
     uploaded_file: UploadedFile | None,
     request: HttpRequest | None = None,
 ) -> Document:
-    """Store one file for a draft's file question (checked, streamed to storage and queued
-    for its virus scan by portal.documents), then add it to the answer. Raises ServiceError
-    (DocumentRefused and ours) with a message for the page; Http404 outside the user's scope.
-
-    The bytes are stored before the draft is locked (a 50 MB upload must not hold the draft
-    up); should the draft have been sent or deleted meanwhile, the new file is removed again.
-    """
-    draft = NotificationDraft.objects.filter(pk=draft_id).first()
-    if draft is None or not permissions.can_edit_draft(user, draft):
-        raise Http404("No such draft")
-    if draft.status != DraftStatus.OPEN:
-        raise _closed(question_key)
-    question = _file_question(draft, question_key)
-    most, largest = file_limits(question)
-    document = upload_document(
-        owner_kind=DRAFT_OWNER,
-        owner_id=draft.pk,
-        provider_id=draft.provider_id,
-        question=question.key,
-        uploaded_file=uploaded_file,
-        actor=user,
-        limits=UploadLimits(max_bytes=largest, max_files=most),
-        request=request,
+    """Store one file for a draft's file question, then add it to the answer
+    (AnswerFiles.upload); Http404 outside the user's scope. Should the draft have been sent
+    or deleted while the bytes were stored, the new file is removed again."""
+    draft = _editable_draft(draft_id, user)
+    return _FILES.upload(
+        draft, draft.provider_id, question_key, uploaded_file, user=user, request=request
     )
-    try:
-        _answer_from_documents(
-            draft_id=draft.pk,
-            user=user,
-            question_key=question.key,
-            verb=NotificationsVerb.DRAFT_FILE_ADDED,
-            document=document,
-            request=request,
-        )
-    except ServiceError:
-        # Sent or deleted while the file was being stored: what the draft holds now (after
-        # any hand-over) is only this late file, which goes.
-        discard_documents(owner_kind=DRAFT_OWNER, owner_id=draft.pk, actor=user)
-        raise
-    return document
 
 
 def remove_draft_file(
     *, draft_id: Any, user: Any, document_id: str, request: HttpRequest | None = None
 ) -> Document:
-    """Remove one of the draft's files. Replayed (the file already removed), it changes
-    nothing and says so again; a document that is not this draft's is not found (404)."""
-    draft = NotificationDraft.objects.filter(pk=draft_id).first()
-    if draft is None or not permissions.can_edit_draft(user, draft):
-        raise Http404("No such draft")
-    try:
-        document = Document.objects.filter(
-            pk=document_id, owner_kind=DRAFT_OWNER, owner_id=str(draft.pk)
-        ).first()
-    except Exception as invalid:  # not a UUID: no such document
-        raise Http404("No such document") from invalid
-    if document is None:
-        raise Http404("No such document")
-    if draft.status != DraftStatus.OPEN:
-        raise _closed(document.question)
-    if document.deleted_at is not None:
-        return document  # a replayed "Remove": already done
-    removed = remove_document(document=document, actor=user, request=request)
-    _answer_from_documents(
-        draft_id=draft.pk,
-        user=user,
-        question_key=document.question,
-        verb=NotificationsVerb.DRAFT_FILE_REMOVED,
-        document=removed,
-        request=request,
-    )
-    return removed
+    """Remove one of the draft's files (AnswerFiles.remove); Http404 outside the user's scope
+    and for a document that is not this draft's."""
+    draft = _editable_draft(draft_id, user)
+    return _FILES.remove(draft, document_id=document_id, user=user, request=request)
 
 
 def draft_attachments(*, draft_id: Any, user: Any, request: HttpRequest) -> FormAttachments:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from portal.forms.fields import long_text
+from portal.forms.fields import confirmation, long_text
 from portal.frontend.govuk_fields import GovukDateField, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -87,9 +87,8 @@ class HelperForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    confirmed = forms.BooleanField(
-        label="I confirm this declaration",
-        error_messages={"required": "Confirm the declaration to send the notification"},
+    confirmed = confirmation(
+        "I confirm this declaration", "Confirm the declaration to send the notification"
     )
 
 

@@ -298,16 +298,17 @@ def test_a_discarded_drafts_files_disappear(page):
 def test_a_file_stored_while_its_draft_was_deleted_is_discarded(page, world, monkeypatch):
     """The race: the bytes are stored, then (before the answer is written under the draft's
     lock) a colleague deletes the draft. The late file is discarded, and the page says why."""
-    from portal.notifications import attachments, services
+    from portal.documents import answer_files
+    from portal.notifications import services
 
-    store = attachments.upload_document
+    store = answer_files.upload_document
 
     def stored_then_deleted(**kwargs):
         document = store(**kwargs)
         services.discard_draft(draft_id=page.draft.pk, user=world.manager)
         return document
 
-    monkeypatch.setattr(attachments, "upload_document", stored_then_deleted)
+    monkeypatch.setattr(answer_files, "upload_document", stored_then_deleted)
     html = text_of(page.post(content=pdf(), name="late.pdf"))
     assert "already been sent or deleted, so its files cannot change" in html
     late = Document.objects.get(original_name="late.pdf")

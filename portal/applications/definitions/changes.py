@@ -101,6 +101,24 @@ def _one_manager() -> PartSlot:
     return _one_person(PartKind.REGISTERED_MANAGER, "manager", counted=True)
 
 
+def _joining(
+    *,
+    kind: PartKind,
+    page: tuple[str, str, str],
+    questions: tuple[Question, ...],
+    **change: Any,
+) -> ApplicationType:
+    """A person joins the registration and signs their own part. `page` is the key of their
+    one page (and of their answers), its title and how its questions name them; `questions`
+    follow those about who they are."""
+    key, title, who = page
+    return _change(
+        sections=(_one_page(key, title, (*person_questions(f"{key}_1", who), *questions)),),
+        parts=(_one_person(kind, key, counted=False),),
+        **change,
+    )
+
+
 _manager_person = Page(
     "manager",
     "The registered manager",
@@ -127,7 +145,7 @@ _manager_person = Page(
     ),
 )
 
-REGISTERED_MANAGER = _change(
+REGISTERED_MANAGER = _joining(
     slug="registered-manager",
     name="Register a manager",
     summary=(
@@ -136,27 +154,21 @@ REGISTERED_MANAGER = _change(
     ),
     subject=Subject.LOCATION,
     effect=Effect.REGISTER_MANAGER,
-    sections=(
-        _one_page(
-            "manager",
-            "The manager",
-            (
-                *person_questions("manager_1", "the manager"),
-                _activities(
-                    "Which regulated activities will they manage here?",
-                    "Activities managed",
-                    key="manager_activities",
-                ),
-                _future_date(
-                    "manager_start_date",
-                    "When will they start as registered manager?",
-                    "Enter the date they will start",
-                    "Start date",
-                ),
-            ),
+    kind=PartKind.REGISTERED_MANAGER,
+    page=("manager", "The manager", "the manager"),
+    questions=(
+        _activities(
+            "Which regulated activities will they manage here?",
+            "Activities managed",
+            key="manager_activities",
+        ),
+        _future_date(
+            "manager_start_date",
+            "When will they start as registered manager?",
+            "Enter the date they will start",
+            "Start date",
         ),
     ),
-    parts=(_one_person(PartKind.REGISTERED_MANAGER, "manager", counted=False),),
 )
 
 ADD_LOCATION = _change(
@@ -366,7 +378,7 @@ VARY_CONDITION = _change(
     ),
 )
 
-ADD_PARTNER = _change(
+ADD_PARTNER = _joining(
     slug="add-partner",
     name="Add a partner",
     summary=(
@@ -375,22 +387,16 @@ ADD_PARTNER = _change(
     ),
     subject=Subject.PROVIDER,
     effect=Effect.ADD_PARTNER,
-    sections=(
-        _one_page(
-            "partner",
-            "The new partner",
-            (
-                *person_questions("partner_1", "the new partner"),
-                _future_date(
-                    "partner_start_date",
-                    "When will they join the partnership?",
-                    "Enter the date they will join",
-                    "Joining date",
-                ),
-            ),
+    kind=PartKind.PARTNER,
+    page=("partner", "The new partner", "the new partner"),
+    questions=(
+        _future_date(
+            "partner_start_date",
+            "When will they join the partnership?",
+            "Enter the date they will join",
+            "Joining date",
         ),
     ),
-    parts=(_one_person(PartKind.PARTNER, "partner", counted=False),),
 )
 
 REMOVE_PARTNER = _change(

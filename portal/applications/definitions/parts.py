@@ -5,8 +5,9 @@ person). The locations and activities a manager will manage come from the main a
 
 from dataclasses import dataclass
 
+from portal.applications.definitions.common import YES_NO
 from portal.applications.definitions.schema import PartKind
-from portal.forms.vocabulary import Choice, DateRule, FormDefinition, Kind, Page, Question, Section
+from portal.forms.vocabulary import DateRule, FormDefinition, Kind, Page, Question, Section
 
 # A DBS certificate older than this on the day the application is sent is not accepted.
 DBS_MAX_AGE_DAYS = 365
@@ -132,7 +133,7 @@ _fitness = Page(
             "Are you physically and mentally able to carry out this role?",
             Kind.YES_NO,
             "Select whether you are able to carry out this role",
-            choices=(Choice("yes", "Yes"), Choice("no", "No")),
+            choices=YES_NO,
             hint="With reasonable adjustments, if you need them",
             short_label="Fit to carry out the role",
         ),
@@ -145,28 +146,31 @@ _DECLARATION = (
     "fine of up to £2,500."
 )
 
-MANAGER_PART = PartDefinition(
-    kind=PartKind.REGISTERED_MANAGER,
-    version=1,
-    name="Registered manager's part",
-    sections=(
-        Section("you", "About you", (_identity("the proposed registered manager"), _fitness)),
-        Section("dbs", "DBS certificate", (_dbs,)),
-        Section("experience", "Qualifications and experience", (_history, _referee)),
-    ),
-    declaration=_DECLARATION,
-)
 
-PARTNER_PART = PartDefinition(
-    kind=PartKind.PARTNER,
-    version=1,
-    name="Partner's part",
-    sections=(
-        Section("you", "About you", (_identity("a partner"), _fitness)),
-        Section("dbs", "DBS certificate", (_dbs,)),
-        Section("experience", "Employment history and referee", (_history, _referee)),
-    ),
-    declaration=_DECLARATION,
+def _person_part(kind: PartKind, name: str, who: str, experience: str) -> PartDefinition:
+    """A person's own part (version 1): who they are and their fitness, their DBS
+    certificate, then their history and referee under the title `experience`."""
+    return PartDefinition(
+        kind=kind,
+        version=1,
+        name=name,
+        sections=(
+            Section("you", "About you", (_identity(who), _fitness)),
+            Section("dbs", "DBS certificate", (_dbs,)),
+            Section("experience", experience, (_history, _referee)),
+        ),
+        declaration=_DECLARATION,
+    )
+
+
+MANAGER_PART = _person_part(
+    PartKind.REGISTERED_MANAGER,
+    "Registered manager's part",
+    "the proposed registered manager",
+    "Qualifications and experience",
+)
+PARTNER_PART = _person_part(
+    PartKind.PARTNER, "Partner's part", "a partner", "Employment history and referee"
 )
 
 PART_DEFINITIONS = {(d.kind, d.version): d for d in (MANAGER_PART, PARTNER_PART)}

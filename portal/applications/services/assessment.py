@@ -23,10 +23,12 @@ from portal.applications.models import (
     MessageKind,
 )
 from portal.applications.services.common import (
+    TEXT_MAX,
     email_applicant,
     locked,
     move,
     require_assessor,
+    required_text,
     start_clock,
     stop_clock,
     today,
@@ -36,21 +38,7 @@ from portal.applications.stages import Stage
 from portal.audit.services import record
 from portal.forms.models import DraftStatus
 
-TEXT_MAX = 10_000
 APPOINTMENT_STAGES = frozenset({Stage.IN_ASSESSMENT, Stage.AWAITING_APPLICANT})
-
-
-def required_text(value: str, *, field: str, empty: str, limit: int = TEXT_MAX) -> str:
-    cleaned = (value or "").strip()
-    if not cleaned:
-        raise ApplicationError(ApplicationErrorCode.INVALID, empty, field=field)
-    if len(cleaned) > limit:
-        raise ApplicationError(
-            ApplicationErrorCode.INVALID,
-            f"This must be {limit:,} characters or fewer",
-            field=field,
-        )
-    return cleaned
 
 
 @transaction.atomic

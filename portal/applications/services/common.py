@@ -15,6 +15,7 @@ from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import VALIDATION_TARGET_WORKING_DAYS, Application
 from portal.applications.stages import Stage
 from portal.emails.services import queue_email
+from portal.forms.vocabulary import LONG_TEXT_MAX
 from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.webhooks.events import EventType
 from portal.webhooks.services import emit
@@ -23,6 +24,28 @@ from portal.workflow.lifecycle import TransitionRefused
 from portal.workflow.services import lock, transition
 
 NOT_FOUND = "This application does not exist, or you cannot see it."
+TEXT_MAX = LONG_TEXT_MAX
+
+
+def bounded_text(text: str, *, field: str, what: str = "This", limit: int = TEXT_MAX) -> str:
+    """`text`, refused (naming `what`) when longer than `limit` characters."""
+    if len(text) > limit:
+        raise ApplicationError(
+            ApplicationErrorCode.INVALID,
+            f"{what} must be {limit:,} characters or fewer",
+            field=field,
+        )
+    return text
+
+
+def required_text(
+    value: str, *, field: str, empty: str, what: str = "This", limit: int = TEXT_MAX
+) -> str:
+    """`value` stripped, refused with `empty` when blank and when longer than `limit`."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise ApplicationError(ApplicationErrorCode.INVALID, empty, field=field)
+    return bounded_text(cleaned, field=field, what=what, limit=limit)
 
 
 def locked(application_id: Any) -> Application:

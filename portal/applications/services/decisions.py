@@ -17,14 +17,16 @@ from portal.applications.completeness import definition_of
 from portal.applications.effects import put_into_effect
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application, NoticeKind
-from portal.applications.services.assessment import TEXT_MAX, required_text
 from portal.applications.services.common import (
+    TEXT_MAX,
     assessor_moves,
+    bounded_text,
     email_applicant,
     email_regulator,
     locked,
     move,
     require_assessor,
+    required_text,
     today,
 )
 from portal.applications.stages import APPEAL_DAYS, REPRESENTATIONS_DAYS, Outcome, ProposalKind
@@ -35,14 +37,7 @@ from portal.register.models import Location
 
 def _conditions_text(conditions: str) -> str:
     lines = [line.strip() for line in (conditions or "").splitlines() if line.strip()]
-    text = "\n".join(lines)
-    if len(text) > TEXT_MAX:
-        raise ApplicationError(
-            ApplicationErrorCode.INVALID,
-            f"Conditions must be {TEXT_MAX:,} characters or fewer",
-            field="conditions",
-        )
-    return text
+    return bounded_text("\n".join(lines), field="conditions", what="Conditions")
 
 
 def _serve_decision(application: Application, outcome: Outcome, staff: Any) -> None:

@@ -2,9 +2,8 @@
 policies): adding and removing them while the application can be changed.
 
 The documents belong to the application itself (completeness.APPLICATION_OWNER), from the
-first upload to the decision, so sending hands nothing over. A file question's answer is the
-ids of its current documents, rewritten from the documents table under the application's row
-lock after every upload and removal, so two uploads at once both count.
+first upload to the decision, so sending hands nothing over. The answers follow the documents
+as portal.documents.answer_files keeps them, under the application's row lock.
 """
 
 from functools import partial
@@ -12,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import HttpRequest
 
 from portal.applications import permissions
@@ -21,14 +19,10 @@ from portal.applications.completeness import APPLICATION_OWNER, definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.applications.services.common import NOT_FOUND, locked
-from portal.audit.services import record
-from portal.documents import selectors as documents
+from portal.documents.answer_files import TAKES_NO_FILES, AnswerFiles
 from portal.documents.form_files import FormAttachments
-from portal.documents.limits import UploadLimits
 from portal.documents.models import Document
-from portal.documents.services import discard_documents, remove_document, upload_document
-from portal.forms.fields import file_limits
-from portal.forms.vocabulary import Kind, Question
+from portal.documents.services import discard_documents
 
 
 def _not_found() -> ApplicationError:
@@ -56,53 +50,24 @@ def _preparable(application_id: Any, user: Any) -> Application:
     return application
 
 
-def _file_question(application: Application, key: str) -> Question:
-    question = definition_of(application).question(key)
-    if question is None or question.kind != Kind.FILE:
-        raise ApplicationError(
-            ApplicationErrorCode.INVALID, "This question takes no files", field=key
-        )
-    return question
+def _audit_data(application: Application) -> dict[str, Any]:
+    return {"reference": application.reference}
 
 
-@transaction.atomic
-def _answer_from_documents(
-    *,
-    application_id: Any,
-    user: Any,
-    question_key: str,
-    verb: ApplicationsVerb,
-    document: Document,
-    request: HttpRequest | None,
-) -> None:
-    """Under the row lock, make the question's answer the ids of its current documents (what
-    every upload and removal committed so far), bump the revision and audit."""
-    application = locked(application_id)
-    if not application.is_editable:
-        raise _closed(question_key)
-    current = documents.documents_for(APPLICATION_OWNER, application.pk, question_key)
-    ids = [str(pk) for pk in current.values_list("pk", flat=True)]
-    answers = dict(application.answers)
-    if ids:
-        answers[question_key] = ids
-    else:
-        answers.pop(question_key, None)
-    application.answers = answers
-    application.revision += 1
-    application.last_edited_by = user
-    application.save(update_fields=["answers", "revision", "last_edited_by", "updated_at"])
-    record(
-        verb=verb,
-        actor=user,
-        target=application,
-        data={
-            "reference": application.reference,
-            "question": question_key,
-            "document": str(document.pk),
-            "files": len(ids),
-        },
-        request=request,
-    )
+_FILES: AnswerFiles[Application] = AnswerFiles(
+    owner_kind=APPLICATION_OWNER,
+    lock=locked,
+    is_open=lambda application: application.is_editable,
+    closed=_closed,
+    definition=definition_of,
+    not_a_file_question=lambda key: ApplicationError(
+        ApplicationErrorCode.INVALID, TAKES_NO_FILES, field=key
+    ),
+    not_found=_not_found,
+    added=ApplicationsVerb.FILE_ADDED,
+    removed=ApplicationsVerb.FILE_REMOVED,
+    audit_data=_audit_data,
+)
 
 
 def upload_file(
@@ -113,67 +78,28 @@ def upload_file(
     uploaded_file: UploadedFile | None,
     request: HttpRequest | None = None,
 ) -> Document:
-    """Store one file for a file question (checked, stored and queued for its virus scan by
-    portal.documents), then add it to the answer. Raises ServiceError with a message for the
-    page (DocumentRefused for the file itself).
+    """Store one file for a file question, then add it to the answer (AnswerFiles.upload).
 
-    The bytes are stored before the row is locked (a 50 MB upload must not hold the
-    application up). Should it have been sent meanwhile, the late file is not in the answers
-    that were signed, so nobody sees it; it goes with the application's other documents."""
+    Should the application have been sent while the bytes were stored, the late file is not
+    in the answers that were signed, so nobody sees it; it goes with the application's other
+    documents."""
     application = _preparable(application_id, user)
-    if not application.is_editable:
-        raise _closed(question_key)
-    question = _file_question(application, question_key)
-    most, largest = file_limits(question)
-    document = upload_document(
-        owner_kind=APPLICATION_OWNER,
-        owner_id=application.pk,
-        provider_id=application.provider_id,
-        question=question.key,
-        uploaded_file=uploaded_file,
-        actor=user,
-        limits=UploadLimits(max_bytes=largest, max_files=most),
-        request=request,
-    )
-    _answer_from_documents(
-        application_id=application.pk,
+    return _FILES.upload(
+        application,
+        application.provider_id,
+        question_key,
+        uploaded_file,
         user=user,
-        question_key=question.key,
-        verb=ApplicationsVerb.FILE_ADDED,
-        document=document,
         request=request,
     )
-    return document
 
 
 def remove_file(
     *, application_id: Any, user: Any, document_id: str, request: HttpRequest | None = None
 ) -> Document:
-    """Remove one of the application's files. Replayed (already removed), it changes nothing
-    and says so again; a document that is not this application's is not found."""
+    """Remove one of the application's files (AnswerFiles.remove)."""
     application = _preparable(application_id, user)
-    try:
-        document = Document.objects.filter(
-            pk=document_id, owner_kind=APPLICATION_OWNER, owner_id=str(application.pk)
-        ).first()
-    except ValidationError as invalid:  # not a UUID: no such document
-        raise _not_found() from invalid
-    if document is None:
-        raise _not_found()
-    if not application.is_editable:
-        raise _closed(document.question)
-    if document.deleted_at is not None:
-        return document  # a replayed "Remove": already done
-    removed = remove_document(document=document, actor=user, request=request)
-    _answer_from_documents(
-        application_id=application.pk,
-        user=user,
-        question_key=document.question,
-        verb=ApplicationsVerb.FILE_REMOVED,
-        document=removed,
-        request=request,
-    )
-    return removed
+    return _FILES.remove(application, document_id=document_id, user=user, request=request)
 
 
 def discard_files(*, application: Application, user: Any) -> None:

@@ -106,6 +106,24 @@ def invite_parts(
     return invited
 
 
+def _record(
+    verb: ApplicationsVerb,
+    part: ApplicationPart,
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    **data: Any,
+) -> None:
+    """Audit a step in one part, against its application (which the part names)."""
+    record(
+        verb=verb,
+        actor=actor,
+        target=part.application,
+        data={"reference": part.application.reference, "part": str(part.pk), **data},
+        request=request,
+    )
+
+
 def _locked_part(part_id: Any) -> ApplicationPart:
     try:
         return (
@@ -143,13 +161,7 @@ def take_part(*, part_id: Any, user: Any, request: HttpRequest | None = None) ->
     if part.holder_id is None:
         part.holder = user
         part.save(update_fields=["holder", "updated_at"])
-        record(
-            verb=ApplicationsVerb.PART_TAKEN,
-            actor=user,
-            target=part.application,
-            data={"reference": part.application.reference, "part": str(part.pk)},
-            request=request,
-        )
+        _record(ApplicationsVerb.PART_TAKEN, part, actor=user, request=request)
     return part
 
 
@@ -182,17 +194,13 @@ def save_part_page(
         user=user,
         seen_revision=seen_revision,
     )
-    record(
-        verb=ApplicationsVerb.PART_SAVED,
+    _record(
+        ApplicationsVerb.PART_SAVED,
+        part,
         actor=user,
-        target=part.application,
-        data={
-            "reference": part.application.reference,
-            "part": str(part.pk),
-            "page": page_key,
-            "revision": part.revision,
-        },
         request=request,
+        page=page_key,
+        revision=part.revision,
     )
     return SavedPage(draft=part, changed_elsewhere=changed)
 
@@ -258,17 +266,7 @@ def sign_part(
     part.sent_back_reason = ""
     part.holder = user
     part.save(update_fields=["status", "signed_at", "sent_back_reason", "holder", "updated_at"])
-    record(
-        verb=ApplicationsVerb.PART_SIGNED,
-        actor=user,
-        target=part.application,
-        data={
-            "reference": part.application.reference,
-            "part": str(part.pk),
-            "answers_sha256": digest,
-        },
-        request=request,
-    )
+    _record(ApplicationsVerb.PART_SIGNED, part, actor=user, request=request, answers_sha256=digest)
     email_applicant(part.application, "application_part_signed", name=part.name)
     return declaration
 
@@ -284,13 +282,7 @@ def reopen_part(
     part.signed_at = None
     part.sent_back_reason = reason
     part.save(update_fields=["status", "signed_at", "sent_back_reason", "updated_at"])
-    record(
-        verb=ApplicationsVerb.PART_SENT_BACK,
-        actor=actor,
-        target=part.application,
-        data={"reference": part.application.reference, "part": str(part.pk), "reason": reason},
-        request=request,
-    )
+    _record(ApplicationsVerb.PART_SENT_BACK, part, actor=actor, request=request, reason=reason)
     queue_email(
         to=part.email,
         template="application_part_sent_back",

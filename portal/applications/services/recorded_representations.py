@@ -8,8 +8,13 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from portal.applications.models import ApplicationMessage, MessageKind
-from portal.applications.services.assessment import required_text
-from portal.applications.services.common import email_applicant, locked, move, require_assessor
+from portal.applications.services.common import (
+    email_applicant,
+    locked,
+    move,
+    require_assessor,
+    required_text,
+)
 
 
 @transaction.atomic

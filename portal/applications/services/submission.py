@@ -19,10 +19,12 @@ from portal.applications.models import (
     answers_hash,
 )
 from portal.applications.services.common import (
+    TEXT_MAX,
     email_applicant,
     email_regulator,
     locked,
     move,
+    required_text,
     restart_clock,
     today,
     validation_due,
@@ -31,24 +33,9 @@ from portal.applications.stages import Stage
 from portal.audit.services import record
 from portal.forms.models import DraftStatus
 
-BODY_MAX = 10_000
-
 
 def _hidden() -> ApplicationError:
     return ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
-
-
-def _text(body: str, *, field: str, empty: str) -> str:
-    cleaned = (body or "").strip()
-    if not cleaned:
-        raise ApplicationError(ApplicationErrorCode.INVALID, empty, field=field)
-    if len(cleaned) > BODY_MAX:
-        raise ApplicationError(
-            ApplicationErrorCode.INVALID,
-            f"Your answer must be {BODY_MAX:,} characters or fewer",
-            field=field,
-        )
-    return cleaned
 
 
 @transaction.atomic
@@ -150,7 +137,7 @@ def withdraw(
             ApplicationErrorCode.CANNOT_SIGN,
             "Only someone who can sign this application can withdraw it.",
         )
-    cleaned = (reason or "").strip()[:BODY_MAX]
+    cleaned = (reason or "").strip()[:TEXT_MAX]
     move(
         application,
         "withdraw",
@@ -187,7 +174,7 @@ def respond_to_request(
     """Answer a request for information; the last answer restarts the decision clock."""
     application = locked(application_id)
     _may_reply(user, application)
-    text = _text(body, field="body", empty="Enter your answer")
+    text = required_text(body, field="body", empty="Enter your answer", what="Your answer")
     question = (
         ApplicationMessage.objects.select_for_update()
         .filter(application=application, pk=request_id, kind=MessageKind.INFORMATION_REQUEST)
@@ -221,7 +208,7 @@ def make_representations(
     """Written representations about a notice of proposal, within 28 days of it."""
     application = locked(application_id)
     _may_reply(user, application)
-    text = _text(body, field="body", empty="Enter your representations")
+    text = required_text(body, field="body", empty="Enter your representations", what="Your answer")
     move(application, "make_representations", actor=user, request=request)
     message = ApplicationMessage.objects.create(
         application=application, kind=MessageKind.REPRESENTATIONS, body=text, author=user

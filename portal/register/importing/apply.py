@@ -9,6 +9,7 @@ People and roles: see docs/register-contact-feed.md ("How people are identified"
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -169,19 +170,62 @@ class Applier:
             (self.people_before,),
         )
 
-    def providers(self) -> None:
-        self._registration_changes("provider", "provider")
-        columns = ", ".join(PROVIDER_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in PROVIDER_COLUMNS[1:])
+    def _upsert(self, table: str, columns: Sequence[str], guard: str = "") -> None:
+        """Insert or update register_{table} from stg_{table} (only where `guard` holds)."""
+        listed = ", ".join(columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+        where = f"WHERE {guard}" if guard else ""
         upserted = self.sql(
             f"""
-            INSERT INTO register_provider ({columns}, updated_at)
-            SELECT {columns}, CURRENT_TIMESTAMP FROM stg_provider WHERE 1 = 1
+            INSERT INTO register_{table} ({listed}, updated_at)
+            SELECT {listed}, CURRENT_TIMESTAMP FROM stg_{table} WHERE 1 = 1
             ON CONFLICT (id) DO UPDATE SET {updates}, updated_at = excluded.updated_at
-            WHERE register_provider.detail_level <= excluded.detail_level
-            """  # noqa: S608
+            {where}
+            """  # noqa: S608 (constant names)
         )
-        self.analyse("register_provider", changed=upserted)
+        self.analyse(f"register_{table}", changed=upserted)
+
+    def _relationships(self, kind: str, owners: str) -> None:
+        """Replace the relationships of the providers or locations `owners` selects with the
+        staged ones."""
+        self.sql(f"DELETE FROM register_{kind}relationship WHERE {kind}_id IN ({owners})")  # noqa: S608
+        self.sql(
+            f"""
+            INSERT INTO register_{kind}relationship
+                ({kind}_id, related_{kind}_id, related_{kind}_name, relationship_type, reason)
+            SELECT {kind}_id, related_id, MIN(related_name), relationship_type, MIN(reason)
+            FROM stg_{kind}_relationship WHERE 1 = 1
+            GROUP BY {kind}_id, related_id, relationship_type
+            """  # noqa: S608 (constant names)
+        )
+
+    def _named(self, model: str, link: str, staged: str, more: tuple[str, ...] = ()) -> None:
+        """A location's service types or user bands: the named things (register_{model}) new
+        to the register, then the locations' links to them (register_location_{link})."""
+        columns = ", ".join(("name", *more))
+        values = ", ".join(("name", *(f"MIN({c})" for c in more)))
+        self.sql(
+            f"""
+            INSERT INTO register_{model} ({columns})
+            SELECT {values} FROM {staged} WHERE 1 = 1
+            GROUP BY name
+            ON CONFLICT (name) DO NOTHING
+            """  # noqa: S608 (constant names)
+        )
+        self.sql(
+            f"""
+            INSERT INTO register_location_{link} (location_id, {model}_id)
+            SELECT DISTINCT s.location_id, t.id
+            FROM {staged} s JOIN register_{model} t ON t.name = s.name
+            """  # noqa: S608 (constant names)
+        )
+
+    def providers(self) -> None:
+        self._registration_changes("provider", "provider")
+        # A provider's fuller record is never replaced by a scantier one.
+        self._upsert(
+            "provider", PROVIDER_COLUMNS, "register_provider.detail_level <= excluded.detail_level"
+        )
         replaced = "SELECT id FROM stg_provider WHERE replace_children"
         self.sql(f"DELETE FROM register_provider_activities WHERE provider_id IN ({replaced})")  # noqa: S608
         self.sql(
@@ -190,30 +234,12 @@ class Applier:
             SELECT DISTINCT provider_id, activity_code FROM stg_provider_activity
             """
         )
-        self.sql(f"DELETE FROM register_providerrelationship WHERE provider_id IN ({replaced})")  # noqa: S608
-        self.sql(
-            """
-            INSERT INTO register_providerrelationship
-                (provider_id, related_provider_id, related_provider_name, relationship_type, reason)
-            SELECT provider_id, related_id, MIN(related_name), relationship_type, MIN(reason)
-            FROM stg_provider_relationship WHERE 1 = 1
-            GROUP BY provider_id, related_id, relationship_type
-            """
-        )
+        self._relationships("provider", replaced)
 
     def locations(self) -> None:
         self._create_referenced_providers()
         self._registration_changes("location", "location")
-        columns = ", ".join(LOCATION_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in LOCATION_COLUMNS[1:])
-        upserted = self.sql(
-            f"""
-            INSERT INTO register_location ({columns}, updated_at)
-            SELECT {columns}, CURRENT_TIMESTAMP FROM stg_location WHERE 1 = 1
-            ON CONFLICT (id) DO UPDATE SET {updates}, updated_at = excluded.updated_at
-            """  # noqa: S608
-        )
-        self.analyse("register_location", changed=upserted)
+        self._upsert("location", LOCATION_COLUMNS)
         staged = "SELECT id FROM stg_location"
         for table in ("activities", "service_types", "service_user_bands"):
             self.sql(f"DELETE FROM register_location_{table} WHERE location_id IN ({staged})")  # noqa: S608
@@ -223,45 +249,9 @@ class Applier:
             SELECT DISTINCT location_id, activity_code FROM stg_location_activity
             """
         )
-        self.sql(
-            """
-            INSERT INTO register_servicetype (name, description)
-            SELECT name, MIN(description) FROM stg_location_service_type WHERE 1 = 1
-            GROUP BY name
-            ON CONFLICT (name) DO NOTHING
-            """
-        )
-        self.sql(
-            """
-            INSERT INTO register_location_service_types (location_id, servicetype_id)
-            SELECT DISTINCT s.location_id, t.id
-            FROM stg_location_service_type s JOIN register_servicetype t ON t.name = s.name
-            """
-        )
-        self.sql(
-            """
-            INSERT INTO register_serviceuserband (name)
-            SELECT DISTINCT name FROM stg_location_band WHERE 1 = 1
-            ON CONFLICT (name) DO NOTHING
-            """
-        )
-        self.sql(
-            """
-            INSERT INTO register_location_service_user_bands (location_id, serviceuserband_id)
-            SELECT DISTINCT s.location_id, b.id
-            FROM stg_location_band s JOIN register_serviceuserband b ON b.name = s.name
-            """
-        )
-        self.sql(f"DELETE FROM register_locationrelationship WHERE location_id IN ({staged})")  # noqa: S608
-        self.sql(
-            """
-            INSERT INTO register_locationrelationship
-                (location_id, related_location_id, related_location_name, relationship_type, reason)
-            SELECT location_id, related_id, MIN(related_name), relationship_type, MIN(reason)
-            FROM stg_location_relationship WHERE 1 = 1
-            GROUP BY location_id, related_id, relationship_type
-            """
-        )
+        self._named("servicetype", "service_types", "stg_location_service_type", ("description",))
+        self._named("serviceuserband", "service_user_bands", "stg_location_band")
+        self._relationships("location", staged)
 
     def _create_referenced_providers(self) -> None:
         """A location may name a provider whose own record has not arrived: keep it, marked."""
