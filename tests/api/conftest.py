@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from portal.accounts import sessions
@@ -64,6 +65,17 @@ def sign_in_recently(client: Client, user: User) -> None:
     session = client.session
     session[sessions.REAUTH_AT] = time.time()
     session.save()
+
+
+def browser_signed_in_recently(page: Any, live_server: Any, user: User) -> None:
+    """The browser holds a session whose password was confirmed just now."""
+    client = Client()
+    sign_in_recently(client, user)
+    page.context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 def make_key(
