@@ -143,7 +143,13 @@ def _definition(body: NotificationIn) -> NotificationType:
 def _location(provider: Provider, location_id: str | None) -> Location | None:
     if location_id is None:
         return None
-    location = Location.objects.filter(pk=location_id, provider=provider).first()
+    # Its activities and service types come with it: the type's rules read them here and
+    # again when the draft starts (the same object), one query each instead of two.
+    location = (
+        Location.objects.prefetch_related("activities", "service_types")
+        .filter(pk=location_id, provider=provider)
+        .first()
+    )
     if location is None:
         raise notification_refused(NotificationError.NOT_IN_SCOPE)
     return location
