@@ -7,6 +7,7 @@ loopback SMTP, audit, a case); a member of staff asks a question on the staff pa
 worker delivers it, signed, to a loopback receiver; the answer sent through the API is in
 the thread on the provider's page and the staff page."""
 
+import functools
 import re
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from portal.webhooks.signing import verify
 from tests.api.conftest import ApiWorld, browser_signed_in_recently, death_answers
 from tests.factories.notifications import submit
 from tests.support.browser import assert_accessible, sign_in_with_session
+from tests.support.smtp import MailStore, ReceivedMail
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.support.worker import wait_until
 
@@ -72,6 +74,10 @@ def _add_endpoint_in_the_browser(page, world: ApiWorld, receiver: WebhookReceive
     assert receiver.secret.startswith("whsec_")
 
 
+def _receipts(mail: MailStore, address: str, reference: str) -> list[ReceivedMail]:
+    return [m for m in mail.to(address) if reference in m.subject]
+
+
 def _audit_verbs(notification: Notification) -> list[str]:
     return sorted(
         AuditEvent.objects.filter(
@@ -116,9 +122,7 @@ def test_a_key_made_in_the_browser_sends_a_notification_and_answers_a_staff_ques
         assert REFERENCE.match(made.reference)
         assert Case.objects.filter(reference=made.reference, provider=world.provider).count() == 1
         receipts = wait_until(
-            lambda made=made: [
-                m for m in mail.to(world.nominated.email) if made.reference in m.subject
-            ],
+            functools.partial(_receipts, mail, world.nominated.email, made.reference),
             timeout=60,
             what=f"the receipt for {made.reference}",
         )
