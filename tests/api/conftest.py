@@ -5,6 +5,7 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,18 @@ def browser_signed_in_recently(page: Any, live_server: Any, user: User) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
     )
+
+
+def create_key_on_the_form(page: Any, check: Callable[[Any], None]) -> str:
+    """On the new key page: a key named Nourish that may send notifications at Sunrise House
+    for 90 days. Returns its secret, read from the page that shows it once."""
+    page.get_by_label("Name the key").fill("Nourish")
+    page.get_by_label("Draft and submit notifications").check()
+    page.get_by_label("Sunrise House").check()
+    page.get_by_label("90 days").check()
+    page.get_by_role("button", name="Create key").click()
+    check(page)
+    return str(page.get_by_label("API key").input_value())
 
 
 def make_key(

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from portal.api.models import ApiKey
-from tests.api.conftest import ApiWorld, browser_signed_in_recently
+from tests.api.conftest import ApiWorld, browser_signed_in_recently, create_key_on_the_form
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,13 +26,7 @@ def test_a_manager_makes_sees_and_revokes_a_key(page, live_server, api_world: Ap
     page.get_by_role("button", name="Create key").click()  # nothing chosen
     assert page.locator(".govuk-error-summary").is_visible()
     check(page)
-    page.get_by_label("Name the key").fill("Nourish")
-    page.get_by_label("Draft and submit notifications").check()
-    page.get_by_label("Sunrise House").check()
-    page.get_by_label("90 days").check()
-    page.get_by_role("button", name="Create key").click()
-    check(page)
-    secret = page.get_by_label("API key").input_value()
+    secret = create_key_on_the_form(page, check)
     assert secret.startswith("ppk_")
     assert ApiKey.objects.get().location_ids == [api_world.location.pk]
     page.get_by_role("link", name="Back to API keys").click()

@@ -23,7 +23,12 @@ from portal.notifications.models import MessageKind, Notification
 from portal.notifications.references import reference_for
 from portal.webhooks.models import Delivery, DeliveryStatus
 from portal.webhooks.signing import verify
-from tests.api.conftest import ApiWorld, browser_signed_in_recently, death_answers
+from tests.api.conftest import (
+    ApiWorld,
+    browser_signed_in_recently,
+    create_key_on_the_form,
+    death_answers,
+)
 from tests.factories.notifications import submit
 from tests.support.browser import assert_accessible, sign_in_with_session
 from tests.support.smtp import MailStore, ReceivedMail
@@ -49,13 +54,7 @@ def _make_key_in_the_browser(page, live_server, world: ApiWorld) -> str:
     assert_accessible(page)
     page.get_by_role("button", name="Create an API key").click()
     assert_accessible(page)
-    page.get_by_label("Name the key").fill("Nourish")
-    page.get_by_label("Draft and submit notifications").check()
-    page.get_by_label("Sunrise House").check()
-    page.get_by_label("90 days").check()
-    page.get_by_role("button", name="Create key").click()
-    assert_accessible(page)
-    secret = page.get_by_label("API key").input_value()
+    secret = create_key_on_the_form(page, assert_accessible)
     page.reload()
     assert secret not in page.content()  # shown once
     return secret
