@@ -24,6 +24,7 @@ Run alone (any PostgreSQL server; the database is its own):
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -33,7 +34,9 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -110,23 +113,24 @@ def count_notifications(database_url: str) -> tuple[int, set[str]]:
     return len(rows), {reference_for(row[0]) for row in rows}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rate", type=float, default=50.0, help="submissions per second")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--locations", type=int, default=50)
-    parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--web-threads", type=int, default=4)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Seeded:
+    database_url: str
+    environment: dict[str, str]  # for servers run against it
+    provider_id: str
+    secret: str
+    location_ids: list[str]
+    answers: dict[str, object]
 
-    total = int(args.rate * args.seconds)
-    name = f"portal_bench_api_{os.getpid()}"
+
+@contextlib.contextmanager
+def seeded_database(prefix: str, locations: int) -> Iterator[Seeded]:
+    """A new database (dropped afterwards), migrated and seeded; Django set up on it here."""
+    name = f"{prefix}_{os.getpid()}"
     admin_url, database_url = database_urls(name)
-    server: subprocess.Popen[bytes] | None = None
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        port = free_port()
         environment = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -140,7 +144,31 @@ def main() -> int:
             env=environment,
             check=True,
         )
-        provider_id, secret, location_ids, answers = seed(database_url, args.locations)
+        yield Seeded(database_url, environment, *seed(database_url, locations))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=50.0, help="submissions per second")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--locations", type=int, default=50)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=4)
+    args = parser.parse_args()
+    with seeded_database("portal_bench_api", args.locations) as seeded:
+        return load(args, seeded)
+
+
+def load(args: argparse.Namespace, seeded: Seeded) -> int:
+    total = int(args.rate * args.seconds)
+    provider_id, secret = seeded.provider_id, seeded.secret
+    location_ids, answers, database_url = seeded.location_ids, seeded.answers, seeded.database_url
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        port = free_port()
         server = subprocess.Popen(
             [
                 GUNICORN,
@@ -157,7 +185,7 @@ def main() -> int:
                 "warning",
             ],
             cwd=ROOT,
-            env=environment,
+            env=seeded.environment,
             start_new_session=True,
         )
         wait_for_http(port, "/api/v1/openapi.json")
@@ -269,8 +297,6 @@ def main() -> int:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

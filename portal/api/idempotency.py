@@ -16,9 +16,11 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from pydantic import BaseModel
 
+from portal.api.auth import actor_of, key_of
 from portal.api.errors import ApiError, refused
-from portal.api.models import ApiKey, IdempotentRequest
+from portal.api.models import ApiKey, ApiKeyActor, IdempotentRequest
 from portal.api.problems import PROBLEM_CONTENT_TYPE, problem_document
 from portal.errors import ServiceError
 
@@ -26,7 +28,8 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
-Operation = Callable[[], tuple[int, str]]
+# What a POST does, as the key's actor: its status and the model it answers with.
+Operation = Callable[[ApiKeyActor], tuple[int, BaseModel]]
 
 
 def request_hash(request: HttpRequest) -> str:
@@ -83,10 +86,12 @@ def _response(stored: IdempotentRequest, *, replayed: bool) -> HttpResponse:
     return response
 
 
-def run_once(request: HttpRequest, api_key: ApiKey, operation: Operation) -> HttpResponse:
-    """Run `operation` (returning status and JSON text) once per idempotency key."""
+def run_once(request: HttpRequest, operation: Operation) -> HttpResponse:
+    """Run `operation` once per API key and idempotency key, as the key's actor; every
+    other request with that idempotency key gets its answer back."""
     key = idempotency_key_of(request)
     digest = request_hash(request)
+    api_key = key_of(request)
     with transaction.atomic():
         created = _claim(api_key, key, digest, request)
         stored = IdempotentRequest(
@@ -99,7 +104,8 @@ def run_once(request: HttpRequest, api_key: ApiKey, operation: Operation) -> Htt
             return _response(stored, replayed=True)
         try:
             with transaction.atomic():
-                status, body = operation()
+                status, model = operation(actor_of(request))
+            body = json.dumps(model.model_dump(mode="json"))
             content_type = "application/json"
         except ServiceError as error:
             document = problem_document(error)

@@ -3,7 +3,6 @@ list, one notification with its thread, updates, and answers to the regulator's 
 Every write goes through portal.notifications.services, as the web pages do."""
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from portal.api import answers as answer_checks
-from portal.api.auth import actor_of, key_of
+from portal.api.auth import actor_of
 from portal.api.cursors import page
 from portal.api.errors import ApiError, refused
 from portal.api.idempotency import run_once
@@ -36,6 +35,7 @@ from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.errors import NotificationError
 from portal.notifications.errors import refused as notification_refused
+from portal.notifications.forms import UpdateForm
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.notifications.permissions import can_notify_for, visible_notification
 from portal.organisations.access import can, provider_access
@@ -46,6 +46,10 @@ router = Router(tags=["notifications"])
 catalogue_router = Router(tags=["catalogue"])
 
 ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+_ANSWERS_NEED_FOLLOW_UP = "Answers go with a follow_up: send new information as body."
+_NO_BODY_WITH_FOLLOW_UP = (
+    "A structured update has no body: put what else there is to say in its answers."
+)
 
 
 def errors(*statuses: int) -> dict[int, Any]:
@@ -96,6 +100,25 @@ def type_schema(
     return definition.json_schema()
 
 
+@catalogue_router.get(
+    "/types/{type_name}/versions/{version}/follow-ups/{follow_up}/schema",
+    response={200: dict[str, Any], **errors(401, 404, 429)},
+    summary="JSON Schema of a structured update's answers",
+)
+def follow_up_schema(
+    request: HttpRequest,
+    type_name: str,
+    follow_up: str,
+    version: int = Path(..., ge=1, le=10_000),
+) -> dict[str, Any]:
+    """The answers `POST /notifications/{reference}/updates` takes with this `follow_up`."""
+    definition = CATALOGUE.get(type_name, version)
+    kind = definition.follow_up(follow_up) if definition is not None else None
+    if definition is None or kind is None:
+        raise refused(ApiError.NOT_FOUND, "This notification type and version has no such update.")
+    return answer_checks.follow_up_schema(definition, kind)
+
+
 # Helpers ------------------------------------------------------------------------------
 
 
@@ -120,7 +143,13 @@ def _definition(body: NotificationIn) -> NotificationType:
 def _location(provider: Provider, location_id: str | None) -> Location | None:
     if location_id is None:
         return None
-    location = Location.objects.filter(pk=location_id, provider=provider).first()
+    # Its activities and service types come with it: the type's rules read them here and
+    # again when the draft starts (the same object), one query each instead of two.
+    location = (
+        Location.objects.prefetch_related("activities", "service_types")
+        .filter(pk=location_id, provider=provider)
+        .first()
+    )
     if location is None:
         raise notification_refused(NotificationError.NOT_IN_SCOPE)
     return location
@@ -178,10 +207,6 @@ def message_out(message: NotificationMessage) -> MessageOut:
     )
 
 
-def _json(model: Any) -> str:
-    return json.dumps(model.model_dump(mode="json"))
-
-
 # Sending ------------------------------------------------------------------------------
 
 
@@ -195,13 +220,12 @@ def validate_notification(
 ) -> HttpResponse:
     """Every problem with the answers, each against its answer's key; nothing is stored.
     (Idempotency-Key is required like every POST, and the first answer is replayed.)"""
-    actor = actor_of(request)
 
-    def check() -> tuple[int, str]:
+    def check(actor: ApiKeyActor) -> tuple[int, ValidationOut]:
         *_checked_parts, problems = _checked(actor, _provider(actor, provider_id), body)
-        return 200, _json(ValidationOut(valid=not problems, errors=problems))  # type: ignore[arg-type]
+        return 200, ValidationOut(valid=not problems, errors=problems)  # type: ignore[arg-type]
 
-    return run_once(request, key_of(request), check)
+    return run_once(request, check)
 
 
 @router.post(
@@ -214,9 +238,8 @@ def submit_notification(
 ) -> HttpResponse:
     """Send a notification of any type: the same checks, reference, receipt email and
     audit as the web pages. Retry with the same Idempotency-Key to get the same answer."""
-    actor = actor_of(request)
 
-    def send() -> tuple[int, str]:
+    def send(actor: ApiKeyActor) -> tuple[int, NotificationOut]:
         provider = _provider(actor, provider_id)
         if not can(actor, Permission.SUBMIT_NOTIFICATIONS, provider=provider):
             raise notification_refused(NotificationError.SEND_NOT_PERMITTED)
@@ -247,9 +270,9 @@ def submit_notification(
             request=request,
         )
         notification.submitted_by = actor
-        return 201, _json(notification_out(notification))
+        return 201, notification_out(notification)
 
-    return run_once(request, key_of(request), send)
+    return run_once(request, send)
 
 
 # Reading ------------------------------------------------------------------------------
@@ -334,21 +357,52 @@ def list_questions(request: HttpRequest, reference: str) -> list[MessageOut]:
     summary="Add an update to a notification",
 )
 def add_update(request: HttpRequest, reference: str, body: UpdateIn) -> HttpResponse:
-    actor = actor_of(request)
+    """New information in words (`body`), or one of the type's structured updates
+    (`follow_up` with its `answers`, checked as the web's update page checks them: see the
+    type's `follow_ups` and GET .../follow-ups/{follow_up}/schema)."""
 
-    def send() -> tuple[int, str]:
+    def send(actor: ApiKeyActor) -> tuple[int, MessageOut]:
         notification = _notification(actor, reference)
+        text, answers = _update_content(notification, body)
         message = services.add_update(
             notification_id=notification.pk,
             user=actor,
             follow_up_key=body.follow_up,
-            answers={},
-            body=body.body,
+            answers=answers,
+            body=text,
             request=request,
         )
-        return 201, _json(message_out(message))
+        return 201, message_out(message)
 
-    return run_once(request, key_of(request), send)
+    return run_once(request, send)
+
+
+def _update_content(notification: Notification, body: UpdateIn) -> tuple[str, dict[str, Any]]:
+    """The update's words, or its structured answers, checked as on the web."""
+    if not body.follow_up:
+        if body.answers:
+            raise AnswersInvalid([{"key": "answers", "message": _ANSWERS_NEED_FOLLOW_UP}])
+        form = UpdateForm({"body": body.body})
+        if not form.is_valid():
+            raise AnswersInvalid(
+                [{"key": "body", "message": str(m)} for m in form.errors.get("body", [])]
+            )
+        return form.cleaned_data["body"], {}
+    definition = services.definition_of(notification)
+    follow_up = definition.follow_up(body.follow_up)
+    if follow_up is None:
+        raise notification_refused(NotificationError.UNKNOWN_FOLLOW_UP)
+    if body.body:
+        raise AnswersInvalid([{"key": "body", "message": _NO_BODY_WITH_FOLLOW_UP}])
+    context = engine_contexts.engine_context(
+        definition, notification.provider_id, notification.location_id
+    )
+    answers, problems = answer_checks.checked_follow_up(
+        definition, follow_up, body.answers, context
+    )
+    if problems:
+        raise AnswersInvalid(problems)
+    return "", answers
 
 
 @router.post(
@@ -362,9 +416,8 @@ def answer_question(
     body: AnswerIn,
     question_id: int = Path(..., ge=1, le=2**62),
 ) -> HttpResponse:
-    actor = actor_of(request)
 
-    def send() -> tuple[int, str]:
+    def send(actor: ApiKeyActor) -> tuple[int, MessageOut]:
         notification = _notification(actor, reference)
         try:
             message = services.answer_question(
@@ -378,6 +431,6 @@ def answer_question(
             raise refused(
                 ApiError.NOT_FOUND, "No such question about this notification."
             ) from missing
-        return 201, _json(message_out(message))
+        return 201, message_out(message)
 
-    return run_once(request, key_of(request), send)
+    return run_once(request, send)

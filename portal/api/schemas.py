@@ -106,8 +106,12 @@ class NotificationPage(BaseModel):
 
 
 class UpdateIn(Strict):
+    """New information in words (`body`), or a structured update: a `follow_up` the type
+    lists, with `answers` in the shape of its JSON Schema
+    (GET /types/{type}/versions/{version}/follow-ups/{follow_up}/schema)."""
+
     follow_up: str = Field(default="", max_length=40)
-    body: str = Field(min_length=1, max_length=10000)
+    body: str = Field(default="", max_length=10000)
     answers: dict[str, Any] = Field(default_factory=dict)
 
 

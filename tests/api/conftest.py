@@ -5,10 +5,12 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from portal.accounts import sessions
@@ -64,6 +66,29 @@ def sign_in_recently(client: Client, user: User) -> None:
     session = client.session
     session[sessions.REAUTH_AT] = time.time()
     session.save()
+
+
+def browser_signed_in_recently(page: Any, live_server: Any, user: User) -> None:
+    """The browser holds a session whose password was confirmed just now."""
+    client = Client()
+    sign_in_recently(client, user)
+    page.context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+def create_key_on_the_form(page: Any, check: Callable[[Any], None]) -> str:
+    """On the new key page: a key named Nourish that may send notifications at Sunrise House
+    for 90 days. Returns its secret, read from the page that shows it once."""
+    page.get_by_label("Name the key").fill("Nourish")
+    page.get_by_label("Draft and submit notifications").check()
+    page.get_by_label("Sunrise House").check()
+    page.get_by_label("90 days").check()
+    page.get_by_role("button", name="Create key").click()
+    check(page)
+    return str(page.get_by_label("API key").input_value())
 
 
 def make_key(

@@ -27,6 +27,7 @@ NO_KEY = "no key"
 OPERATIONS = [
     "list types",
     "type schema",
+    "update schema",
     "validate",
     "submit",
     "list notifications",
@@ -38,16 +39,16 @@ OPERATIONS = [
     "applications",
 ]
 
-ALLOWED = [200, 200, 200, 201, 200, 200, 200, 201, 201, 200, 200]
+ALLOWED = [200, 200, 200, 200, 201, 200, 200, 200, 201, 201, 200, 200]
 EXPECTED = {
     WHOLE: ALLOWED,
     AT_LOCATION: ALLOWED,
-    ELSEWHERE: [200, 200, 403, 403, 200, 404, 404, 404, 404, 200, 200],
-    VIEW_ONLY: [200, 200, 403, 403, 200, 200, 200, 403, 403, 200, 200],
-    REVOKED: [401] * 11,
-    EXPIRED: [401] * 11,
-    OTHER_PROVIDER: [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
-    NO_KEY: [401] * 11,
+    ELSEWHERE: [200, 200, 200, 403, 403, 200, 404, 404, 404, 404, 200, 200],
+    VIEW_ONLY: [200, 200, 200, 403, 403, 200, 200, 200, 403, 403, 200, 200],
+    REVOKED: [401] * 12,
+    EXPIRED: [401] * 12,
+    OTHER_PROVIDER: [200, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    NO_KEY: [401] * 12,
 }
 
 
@@ -80,6 +81,8 @@ def _call(api, operation, world, notification, question_id):
         return api.get("/types")
     if operation == "type schema":
         return api.get("/types/death/versions/1/schema")
+    if operation == "update schema":
+        return api.get("/types/absence/versions/1/follow-ups/return/schema")
     if operation == "validate":
         return api.post(f"/providers/{provider}/notifications/validate", submission(world.location))
     if operation == "submit":

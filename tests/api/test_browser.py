@@ -2,26 +2,13 @@
 and keyboard checks on every page of making, seeing and revoking a key."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from portal.api.models import ApiKey
-from tests.api.conftest import ApiWorld, sign_in_recently
+from tests.api.conftest import ApiWorld, browser_signed_in_recently, create_key_on_the_form
 from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in_recently(page, live_server, user):
-    """A session whose password was confirmed just now (the key pages ask for that)."""
-    client = Client()
-    sign_in_recently(client, user)
-    page.context.clear_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def check(page):
@@ -30,7 +17,7 @@ def check(page):
 
 
 def test_a_manager_makes_sees_and_revokes_a_key(page, live_server, api_world: ApiWorld):
-    _sign_in_recently(page, live_server, api_world.nominated)
+    browser_signed_in_recently(page, live_server, api_world.nominated)
     page.goto(live_server.url + reverse("organisations:team", args=[api_world.provider.pk]))
     page.get_by_role("link", name="API keys for care-record software").click()
     check(page)
@@ -39,13 +26,7 @@ def test_a_manager_makes_sees_and_revokes_a_key(page, live_server, api_world: Ap
     page.get_by_role("button", name="Create key").click()  # nothing chosen
     assert page.locator(".govuk-error-summary").is_visible()
     check(page)
-    page.get_by_label("Name the key").fill("Nourish")
-    page.get_by_label("Draft and submit notifications").check()
-    page.get_by_label("Sunrise House").check()
-    page.get_by_label("90 days").check()
-    page.get_by_role("button", name="Create key").click()
-    check(page)
-    secret = page.get_by_label("API key").input_value()
+    secret = create_key_on_the_form(page, check)
     assert secret.startswith("ppk_")
     assert ApiKey.objects.get().location_ids == [api_world.location.pk]
     page.get_by_role("link", name="Back to API keys").click()

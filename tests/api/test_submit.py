@@ -132,3 +132,25 @@ def test_broken_json_and_oversized_bodies_are_refused(api_world, settings):
     assert too_large.status_code == 413
     assert too_large["Content-Type"] == "application/problem+json"
     assert too_large.json()["code"] == "api.body_too_large"
+
+
+# Statements, savepoints included (tests run inside a transaction). A submission is the
+# web's draft, save and send; a replay only finds the key and the stored answer.
+SUBMIT_QUERIES = 33
+REPLAY_QUERIES = 6
+
+
+@pytest.mark.django_db
+def test_a_replay_costs_a_few_statements_whatever_the_submission_cost(
+    api_world, django_assert_max_num_queries
+):
+    api = Api(make_key(api_world.nominated, api_world.provider))
+    path = f"/providers/{api_world.provider.pk}/notifications"
+    api.post(path, submission(api_world.location))  # first use: nothing left to warm
+    key = str(uuid.uuid4())
+    body = submission(api_world.location)
+    with django_assert_max_num_queries(SUBMIT_QUERIES):
+        assert api.post(path, body, key).status_code == 201
+    with django_assert_max_num_queries(REPLAY_QUERIES):
+        replayed = api.post(path, body, key)
+    assert replayed["Idempotent-Replayed"] == "true"
