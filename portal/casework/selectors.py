@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.casework.deadlines import due_soon_until
-from portal.casework.models import Case, CaseEvent, CaseNote, CaseStatus
+from portal.casework.handlers import DECIDED_WITH, kinds_decided_by
+from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus
 from portal.register.models import Provider
 from portal.staff.models import Team
+from portal.staff.roles import permissions_for_roles
 from portal.workflow.models import StatusChange
 
 # Counting stops here ("more than 1,000 cases"): an exact count of a large queue would cost
@@ -121,6 +123,12 @@ class QueuePage:
     next_after: str = ""
     previous_before: str = ""
     team_ids: list[int] = field(default_factory=list)
+    # The unassigned queue, with no kind chosen, shows only the kinds the member may decide.
+    only_kinds: list[str] = field(default_factory=list)
+
+    @property
+    def only_kind_names(self) -> str:
+        return ", ".join(CaseKind(kind).label.lower() for kind in self.only_kinds)
 
 
 def my_team_ids(user: User) -> list[int]:
@@ -196,6 +204,12 @@ def queue_page(
     today = timezone.localdate()
     team_ids = my_team_ids(user) if queue == Queue.TEAM else []
     cases = _filtered(_scoped(queue, user, team_ids), filters, today)
+    only_kinds = []
+    if queue == Queue.UNASSIGNED and not filters.kind:
+        decided = kinds_decided_by(user)
+        if len(decided) < len(CaseKind):
+            only_kinds = decided
+            cases = cases.filter(kind__in=decided)
     key = _DUE_KEY if filters.by_deadline else _RANK_KEY
     counted = cases.order_by()[: COUNT_CAP + 1].count()
     cursor_text = after or before
@@ -219,6 +233,7 @@ def queue_page(
         next_after=_key_of(rows[-1], key).encode() if rows and has_next else "",
         previous_before=_key_of(rows[0], key).encode() if rows and has_previous else "",
         team_ids=team_ids,
+        only_kinds=only_kinds,
     )
 
 
@@ -296,15 +311,21 @@ def notes(case: Case) -> QuerySet[CaseNote]:
     return CaseNote.objects.filter(case=case).select_related("author")
 
 
-def colleagues() -> QuerySet[User]:
-    """Current staff members, by name: who a case can be given to."""
-    return (
+def colleagues(kind: str = "") -> list[User]:
+    """Current staff members, by name: who a case (of `kind`, when given: those whose roles
+    decide it) can be given to. The service checks again, second factor and all."""
+    members = (
         User.objects.filter(
             is_active=True, staff_member__isnull=False, staff_member__ended_at__isnull=True
         )
+        .select_related("staff_member")
         .order_by("full_name", "email")
-        .only("pk", "full_name", "email")
+        .only("pk", "full_name", "email", "staff_member__roles")
     )
+    if not kind:
+        return list(members)
+    needed = DECIDED_WITH.get(kind)
+    return [user for user in members if needed in permissions_for_roles(user.staff_member.roles)]
 
 
 def q_open() -> Q:
