@@ -249,6 +249,8 @@ class HistoryRow:
     detail: str
 
 
+# CaseEvent actions. Those before case status went through portal.workflow ("opened",
+# "closed", the clock's) stay in old cases' histories; new ones are StatusChange rows.
 _ACTIONS = {
     "opened": "Case opened",
     "reopened": "Case reopened",
@@ -260,6 +262,16 @@ _ACTIONS = {
     "released": "Put back in the unassigned queue",
     "note_added": "Internal note added",
     "closed": "Case closed",
+}
+# The case's own status moves (Case.lifecycle's actions).
+_MOVES = {
+    "open": "Case opened",
+    "start": "Work started",
+    "wait_for_provider": "Clock stopped: waiting for the provider",
+    "resume": "Clock restarted",
+    "resume_untouched": "Clock restarted",
+    "close": "Case closed",
+    "reopen": "Case reopened",
 }
 
 
@@ -281,8 +293,40 @@ def _event_detail(event: CaseEvent) -> str:
     return ""
 
 
+def _status_name(status: str) -> str:
+    return CaseStatus(status).label.lower() if status in CaseStatus.values else status
+
+
+def _change_row(change: StatusChange, case_type: str) -> HistoryRow:
+    if change.subject_type == case_type:
+        return HistoryRow(
+            change.at,
+            change.actor_label,
+            _MOVES.get(change.action, change.action.replace("_", " ")),
+            "; ".join(
+                part
+                for part in (
+                    f"Status: {_status_name(change.from_status)} to "
+                    f"{_status_name(change.to_status)}"
+                    if change.from_status
+                    else "",
+                    change.reason,
+                )
+                if part
+            ),
+        )
+    return HistoryRow(
+        change.at,
+        change.actor_label,
+        f"Item: {change.action.replace('_', ' ')}",
+        f"{change.from_status or 'start'} to {change.to_status}"
+        + (f": {change.reason}" if change.reason else ""),
+    )
+
+
 def history(case: Case) -> list[HistoryRow]:
-    """The case's own history and its item's status changes, oldest first."""
+    """The case's own history (its events and status moves) and its item's status changes,
+    oldest first."""
     events = [
         HistoryRow(
             e.at,
@@ -292,16 +336,12 @@ def history(case: Case) -> list[HistoryRow]:
         )
         for e in CaseEvent.objects.filter(case=case)
     ]
+    case_type = case._meta.label_lower
     changes = [
-        HistoryRow(
-            change.at,
-            change.actor_label,
-            f"Item: {change.action.replace('_', ' ')}",
-            f"{change.from_status or 'start'} to {change.to_status}"
-            + (f": {change.reason}" if change.reason else ""),
-        )
+        _change_row(change, case_type)
         for change in StatusChange.objects.filter(
-            subject_type=case.subject_type, subject_id=case.subject_id
+            Q(subject_type=case.subject_type, subject_id=case.subject_id)
+            | Q(subject_type=case_type, subject_id=str(case.pk))
         )
     ]
     return sorted(chain(events, changes), key=lambda row: row.at)

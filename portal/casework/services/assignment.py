@@ -20,7 +20,9 @@ from portal.casework.models import Case, CaseKind, CaseStatus
 from portal.casework.services.common import (
     locked,
     log,
+    mark_locked,
     may_assign,
+    move,
     note_first_action,
     refuse_if_closed,
     require_case_worker,
@@ -71,12 +73,15 @@ def _assign(
 ) -> Case:
     case.assignee = to
     fields = ["assignee"]
-    if case.status == CaseStatus.NEW:
-        case.status = CaseStatus.IN_PROGRESS
-        fields.append("status")
     note_first_action(case, actor, fields)
-    case.save(update_fields=[*fields, "updated_at"])
-    log(case, action=verb.value.split(".")[1], actor=actor, verb=verb, data=data, request=request)
+    action = verb.value.split(".")[1]
+    if case.status != CaseStatus.NEW:
+        case.save(update_fields=[*fields, "updated_at"])
+        log(case, action=action, actor=actor, verb=verb, data=data, request=request)
+        return case
+    # Work starts: the status move (with this change's audit event) and who has it now.
+    move(case, "start", actor=actor, verb=verb, data=data, fields=fields, request=request)
+    log(case, action=action, actor=actor, verb=None, data=data)
     return case
 
 
@@ -158,6 +163,8 @@ def reassign_in_bulk(
     colleague = _colleague(colleague_id)
     # Locked in id order, so two bulk moves over overlapping cases cannot deadlock.
     cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=chosen).order_by("pk"))
+    for case in cases:
+        mark_locked(case)
     if len(cases) != len(chosen):
         raise refused(CaseworkError.NOT_FOUND, "One or more of the cases no longer exist.")
     to_move = [
@@ -228,6 +235,7 @@ def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
     )
     if case is None:
         return None
+    mark_locked(case)
     return _assign(
         case,
         staff,
