@@ -16,6 +16,9 @@ class CaseworkError(ErrorCode):
     NOTHING_CHOSEN = "casework.nothing_chosen"
     TOO_MANY_CHOSEN = "casework.too_many_chosen"
     CLOCK = "casework.clock"
+    CANNOT_DECIDE = "casework.cannot_decide"
+    WRONG_STATUS = "casework.wrong_status"
+    COLLEAGUE_CANNOT_DECIDE = "casework.colleague_cannot_decide"
 
 
 NOTE_MAX_LENGTH = 5000
@@ -43,6 +46,12 @@ _REFUSALS: dict[CaseworkError, tuple[str, str | None]] = {
     CaseworkError.NOTHING_CHOSEN: ("Select at least one case", "cases"),
     CaseworkError.TOO_MANY_CHOSEN: (f"Select {BULK_MAX} cases or fewer at a time", "cases"),
     CaseworkError.CLOCK: ("The deadline clock cannot do that.", None),
+    CaseworkError.WRONG_STATUS: ("This case cannot do that now.", None),
+    CaseworkError.CANNOT_DECIDE: ("You cannot decide this kind of case.", None),
+    CaseworkError.COLLEAGUE_CANNOT_DECIDE: (
+        "Select a colleague who can decide this kind of case",
+        "colleague",
+    ),
 }
 
 

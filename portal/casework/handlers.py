@@ -20,9 +20,9 @@ from django.urls import NoReverseMatch
 
 from portal.accounts.models import User
 from portal.casework.decision_errors import DecisionError, decision_refused
-from portal.casework.models import Case
+from portal.casework.models import Case, CaseKind
 from portal.errors import ServiceError
-from portal.staff_permissions import StaffPermission, has_staff_permission
+from portal.staff_permissions import StaffPermission, has_staff_permission, staff_permissions_of
 
 
 class ConfirmForm(forms.Form):
@@ -73,6 +73,29 @@ class CaseHandler:
         return next((action for action in self.actions if action.name == name), None)
 
 
+# The permission that decides each kind of case: "get next" offers, and take, give and
+# reassign accept, only the kinds a member may decide. Every action a handler registers must
+# ask for its kind's permission (register_handler checks), so the page and the queue agree.
+DECIDED_WITH: dict[str, StaffPermission] = {
+    CaseKind.NOTIFICATION: StaffPermission.DECIDE_NOTIFICATIONS,
+    CaseKind.OVERDUE_UPDATE: StaffPermission.DECIDE_NOTIFICATIONS,
+    CaseKind.APPLICATION: StaffPermission.ASSESS_APPLICATIONS,
+    CaseKind.APPLICATION_PART: StaffPermission.ASSESS_APPLICATIONS,
+    CaseKind.REPRESENTATIONS: StaffPermission.ASSESS_APPLICATIONS,
+    CaseKind.SECOND_FACTOR_RESET: StaffPermission.DECIDE_SECOND_FACTOR_RESETS,
+}
+
+
+def kinds_decided_by(staff: User) -> list[str]:
+    """The kinds of case `staff` may decide, in CaseKind order (none once access ends)."""
+    held = staff_permissions_of(staff)
+    return [kind for kind in CaseKind if DECIDED_WITH[kind] in held]
+
+
+def may_decide(staff: User, kind: str) -> bool:
+    return kind in DECIDED_WITH and has_staff_permission(staff, DECIDED_WITH[kind])
+
+
 _HANDLERS: dict[str, CaseHandler] = {}
 
 
@@ -80,6 +103,13 @@ def register_handler(handler: CaseHandler) -> None:
     names = [action.name for action in handler.actions]
     if len(names) != len(set(names)):
         raise ValueError(f"The {handler.kind} handler lists an action twice")
+    wanted = DECIDED_WITH.get(handler.kind)
+    strays = [action.name for action in handler.actions if action.permission != wanted]
+    if strays:
+        raise ValueError(
+            f"The {handler.kind} handler's actions {strays} do not ask for {wanted}, "
+            "the permission that decides its kind (DECIDED_WITH)"
+        )
     _HANDLERS[handler.kind] = handler
 
 

@@ -14,6 +14,8 @@ from django.db.models import Q
 from portal.audit.models import ActedBy
 from portal.register.models import Location, Provider
 from portal.staff.models import Team
+from portal.workflow.lifecycle import Lifecycle, move
+from portal.workflow.models import LifecycleModel, StatusField
 
 
 class CaseKind(models.TextChoices):
@@ -41,7 +43,35 @@ class CaseUrgency(models.IntegerChoices):
     URGENT = 3, "Urgent"
 
 
-class Case(models.Model):
+_OPEN = (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.WAITING_FOR_PROVIDER)
+
+# Every status move of a case, each written as a StatusChange row with its audit event
+# (portal.workflow.services.transition); `case.status = ...` raises DirectStatusChange.
+CASE_LIFECYCLE = Lifecycle(
+    audit_prefix="casework.case",
+    wrong_status="This case is {status_name}.",
+    transitions=(
+        # Someone takes it, is given it, or acts on its item: work has started.
+        move("start", {CaseStatus.NEW}, CaseStatus.IN_PROGRESS),
+        # The regulator waits for the provider: the deadline clock stops.
+        move(
+            "wait_for_provider",
+            {CaseStatus.NEW, CaseStatus.IN_PROGRESS},
+            CaseStatus.WAITING_FOR_PROVIDER,
+        ),
+        # The provider answered: the clock runs again, back to where the case was.
+        move("resume", {CaseStatus.WAITING_FOR_PROVIDER}, CaseStatus.IN_PROGRESS),
+        move("resume_untouched", {CaseStatus.WAITING_FOR_PROVIDER}, CaseStatus.NEW),
+        move("close", _OPEN, CaseStatus.CLOSED),
+        # New information on a closed item puts it back in front of the regulator.
+        move("reopen", {CaseStatus.CLOSED}, CaseStatus.NEW),
+    ),
+)
+
+
+class Case(LifecycleModel):
+    lifecycle = CASE_LIFECYCLE
+
     kind = models.CharField(max_length=30, choices=CaseKind.choices)
     # The item's own reference, as staff and providers quote it (e.g. a notification's).
     reference = models.CharField(max_length=40)
@@ -62,7 +92,7 @@ class Case(models.Model):
     urgency = models.PositiveSmallIntegerField(
         choices=CaseUrgency.choices, default=CaseUrgency.ROUTINE
     )
-    status = models.CharField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    status = StatusField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

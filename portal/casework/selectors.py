@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.casework.deadlines import due_soon_until
-from portal.casework.models import Case, CaseEvent, CaseNote, CaseStatus
+from portal.casework.handlers import DECIDED_WITH, kinds_decided_by
+from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus
 from portal.register.models import Provider
 from portal.staff.models import Team
+from portal.staff.roles import permissions_for_roles
 from portal.workflow.models import StatusChange
 
 # Counting stops here ("more than 1,000 cases"): an exact count of a large queue would cost
@@ -121,6 +123,12 @@ class QueuePage:
     next_after: str = ""
     previous_before: str = ""
     team_ids: list[int] = field(default_factory=list)
+    # The unassigned queue, with no kind chosen, shows only the kinds the member may decide.
+    only_kinds: list[str] = field(default_factory=list)
+
+    @property
+    def only_kind_names(self) -> str:
+        return ", ".join(CaseKind(kind).label.lower() for kind in self.only_kinds)
 
 
 def my_team_ids(user: User) -> list[int]:
@@ -196,6 +204,12 @@ def queue_page(
     today = timezone.localdate()
     team_ids = my_team_ids(user) if queue == Queue.TEAM else []
     cases = _filtered(_scoped(queue, user, team_ids), filters, today)
+    only_kinds = []
+    if queue == Queue.UNASSIGNED and not filters.kind:
+        decided = kinds_decided_by(user)
+        if len(decided) < len(CaseKind):
+            only_kinds = decided
+            cases = cases.filter(kind__in=decided)
     key = _DUE_KEY if filters.by_deadline else _RANK_KEY
     counted = cases.order_by()[: COUNT_CAP + 1].count()
     cursor_text = after or before
@@ -219,6 +233,7 @@ def queue_page(
         next_after=_key_of(rows[-1], key).encode() if rows and has_next else "",
         previous_before=_key_of(rows[0], key).encode() if rows and has_previous else "",
         team_ids=team_ids,
+        only_kinds=only_kinds,
     )
 
 
@@ -234,6 +249,8 @@ class HistoryRow:
     detail: str
 
 
+# CaseEvent actions. Those before case status went through portal.workflow ("opened",
+# "closed", the clock's) stay in old cases' histories; new ones are StatusChange rows.
 _ACTIONS = {
     "opened": "Case opened",
     "reopened": "Case reopened",
@@ -245,6 +262,16 @@ _ACTIONS = {
     "released": "Put back in the unassigned queue",
     "note_added": "Internal note added",
     "closed": "Case closed",
+}
+# The case's own status moves (Case.lifecycle's actions).
+_MOVES = {
+    "open": "Case opened",
+    "start": "Work started",
+    "wait_for_provider": "Clock stopped: waiting for the provider",
+    "resume": "Clock restarted",
+    "resume_untouched": "Clock restarted",
+    "close": "Case closed",
+    "reopen": "Case reopened",
 }
 
 
@@ -266,8 +293,40 @@ def _event_detail(event: CaseEvent) -> str:
     return ""
 
 
+def _status_name(status: str) -> str:
+    return CaseStatus(status).label.lower() if status in CaseStatus.values else status
+
+
+def _change_row(change: StatusChange, case_type: str) -> HistoryRow:
+    if change.subject_type == case_type:
+        return HistoryRow(
+            change.at,
+            change.actor_label,
+            _MOVES.get(change.action, change.action.replace("_", " ")),
+            "; ".join(
+                part
+                for part in (
+                    f"Status: {_status_name(change.from_status)} to "
+                    f"{_status_name(change.to_status)}"
+                    if change.from_status
+                    else "",
+                    change.reason,
+                )
+                if part
+            ),
+        )
+    return HistoryRow(
+        change.at,
+        change.actor_label,
+        f"Item: {change.action.replace('_', ' ')}",
+        f"{change.from_status or 'start'} to {change.to_status}"
+        + (f": {change.reason}" if change.reason else ""),
+    )
+
+
 def history(case: Case) -> list[HistoryRow]:
-    """The case's own history and its item's status changes, oldest first."""
+    """The case's own history (its events and status moves) and its item's status changes,
+    oldest first."""
     events = [
         HistoryRow(
             e.at,
@@ -277,16 +336,12 @@ def history(case: Case) -> list[HistoryRow]:
         )
         for e in CaseEvent.objects.filter(case=case)
     ]
+    case_type = case._meta.label_lower
     changes = [
-        HistoryRow(
-            change.at,
-            change.actor_label,
-            f"Item: {change.action.replace('_', ' ')}",
-            f"{change.from_status or 'start'} to {change.to_status}"
-            + (f": {change.reason}" if change.reason else ""),
-        )
+        _change_row(change, case_type)
         for change in StatusChange.objects.filter(
-            subject_type=case.subject_type, subject_id=case.subject_id
+            Q(subject_type=case.subject_type, subject_id=case.subject_id)
+            | Q(subject_type=case_type, subject_id=str(case.pk))
         )
     ]
     return sorted(chain(events, changes), key=lambda row: row.at)
@@ -296,15 +351,21 @@ def notes(case: Case) -> QuerySet[CaseNote]:
     return CaseNote.objects.filter(case=case).select_related("author")
 
 
-def colleagues() -> QuerySet[User]:
-    """Current staff members, by name: who a case can be given to."""
-    return (
+def colleagues(kind: str = "") -> list[User]:
+    """Current staff members, by name: who a case (of `kind`, when given: those whose roles
+    decide it) can be given to. The service checks again, second factor and all."""
+    members = (
         User.objects.filter(
             is_active=True, staff_member__isnull=False, staff_member__ended_at__isnull=True
         )
+        .select_related("staff_member")
         .order_by("full_name", "email")
-        .only("pk", "full_name", "email")
+        .only("pk", "full_name", "email", "staff_member__roles")
     )
+    if not kind:
+        return list(members)
+    needed = DECIDED_WITH.get(kind)
+    return [user for user in members if needed in permissions_for_roles(user.staff_member.roles)]
 
 
 def q_open() -> Q:

@@ -35,10 +35,10 @@ _QUEUE_URLS = {
 }
 
 
-def _colleague_choices() -> list[tuple[int, str]]:
+def _colleague_choices(kind: str = "") -> list[tuple[int, str]]:
     return [
         (user.pk, f"{user.full_name} ({user.email})" if user.full_name else user.email)
-        for user in selectors.colleagues()
+        for user in selectors.colleagues(kind)
     ]
 
 
@@ -107,7 +107,7 @@ def _case_page(request: HttpRequest, case_id: int, **extra: Any) -> HttpResponse
         "notes": selectors.notes(case),
         "history": selectors.history(case),
         "note_form": NoteForm(),
-        "give_form": ColleagueForm(colleagues=_colleague_choices()),
+        "give_form": ColleagueForm(colleagues=_colleague_choices(case.kind)),
         "is_mine": case.assignee_id == user.pk,
         "may_assign": has_staff_permission(user, StaffPermission.ASSIGN_CASES),
         "is_closed": case.status == CaseStatus.CLOSED,

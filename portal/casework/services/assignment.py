@@ -15,17 +15,51 @@ from django.http import HttpRequest
 from portal.accounts.models import User
 from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.errors import BULK_MAX, CaseworkError, refused
-from portal.casework.models import Case, CaseStatus
+from portal.casework.handlers import DECIDED_WITH, PERMISSION_NAMES, kinds_decided_by, may_decide
+from portal.casework.models import Case, CaseKind, CaseStatus
 from portal.casework.services.common import (
     locked,
     log,
+    mark_locked,
     may_assign,
+    move,
     note_first_action,
     refuse_if_closed,
     require_case_worker,
 )
 from portal.staff.models import Team
 from portal.staff_permissions import StaffPermission, has_staff_permission
+
+
+def _needed(kinds: Sequence[str]) -> str:
+    """ "decide on notifications", or "... and assess registration applications"."""
+    needs = dict.fromkeys(PERMISSION_NAMES[DECIDED_WITH[kind]] for kind in kinds)
+    return " and ".join(needs)
+
+
+def _kind_names(kinds: Sequence[str]) -> str:
+    return ", ".join(CaseKind(kind).label.lower() for kind in dict.fromkeys(kinds))
+
+
+def refuse_unless_decides(staff: User, case: Case) -> None:
+    """Only someone who may decide a case's kind takes it: nobody waits on an owner who
+    cannot act."""
+    if not may_decide(staff, case.kind):
+        raise refused(
+            CaseworkError.CANNOT_DECIDE,
+            f"You cannot take this case: it needs someone who can {_needed([case.kind])}.",
+        )
+
+
+def _refuse_unless_colleague_decides(colleague: User, cases: Sequence[Case]) -> None:
+    kinds = [case.kind for case in cases if not may_decide(colleague, case.kind)]
+    if kinds:
+        who = colleague.full_name or colleague.email
+        raise refused(
+            CaseworkError.COLLEAGUE_CANNOT_DECIDE,
+            f"{who} cannot decide {_kind_names(kinds)} cases: select a colleague who can "
+            f"{_needed(kinds)}",
+        )
 
 
 def _assign(
@@ -39,12 +73,15 @@ def _assign(
 ) -> Case:
     case.assignee = to
     fields = ["assignee"]
-    if case.status == CaseStatus.NEW:
-        case.status = CaseStatus.IN_PROGRESS
-        fields.append("status")
     note_first_action(case, actor, fields)
-    case.save(update_fields=[*fields, "updated_at"])
-    log(case, action=verb.value.split(".")[1], actor=actor, verb=verb, data=data, request=request)
+    action = verb.value.split(".")[1]
+    if case.status != CaseStatus.NEW:
+        case.save(update_fields=[*fields, "updated_at"])
+        log(case, action=action, actor=actor, verb=verb, data=data, request=request)
+        return case
+    # Work starts: the status move (with this change's audit event) and who has it now.
+    move(case, "start", actor=actor, verb=verb, data=data, fields=fields, request=request)
+    log(case, action=action, actor=actor, verb=None, data=data)
     return case
 
 
@@ -58,6 +95,7 @@ def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Ca
         return case
     if case.assignee_id is not None:
         raise refused(CaseworkError.ALREADY_TAKEN)
+    refuse_unless_decides(staff, case)
     return _assign(
         case,
         staff,
@@ -93,6 +131,7 @@ def give_to(
         raise refused(CaseworkError.ASSIGN_NOT_PERMITTED)
     if case.assignee_id == colleague.pk:
         return case
+    _refuse_unless_colleague_decides(colleague, [case])
     return _assign(
         case,
         colleague,
@@ -124,12 +163,19 @@ def reassign_in_bulk(
     colleague = _colleague(colleague_id)
     # Locked in id order, so two bulk moves over overlapping cases cannot deadlock.
     cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=chosen).order_by("pk"))
+    for case in cases:
+        mark_locked(case)
     if len(cases) != len(chosen):
         raise refused(CaseworkError.NOT_FOUND, "One or more of the cases no longer exist.")
+    to_move = [
+        case
+        for case in cases
+        if case.status != CaseStatus.CLOSED and case.assignee_id != colleague.pk
+    ]
+    # All or nothing: one case the colleague cannot decide refuses the whole move, by kind.
+    _refuse_unless_colleague_decides(colleague, to_move)
     moved = []
-    for case in cases:
-        if case.status == CaseStatus.CLOSED or case.assignee_id == colleague.pk:
-            continue
+    for case in to_move:
         moved.append(
             _assign(
                 case,
@@ -168,17 +214,19 @@ def release(*, case_id: Any, staff: User, request: HttpRequest | None = None) ->
 
 @transaction.atomic
 def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
-    """Take the oldest most urgent unassigned case in my teams that is ours to act on (not
-    waiting for the provider); None when there is none. Rows another request is taking are
+    """Take the oldest most urgent unassigned case in my teams that is ours to act on (of a
+    kind I may decide, not waiting for the provider); None when there is none. Rows another request is taking are
     skipped, never waited for, and never handed out twice."""
     require_case_worker(staff)
     team_ids = my_team_ids(staff)
-    if not team_ids:
+    kinds = kinds_decided_by(staff)
+    if not team_ids or not kinds:
         return None
     case = (
         Case.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
             team_id__in=team_ids,
+            kind__in=kinds,
             assignee__isnull=True,
             status__in=[CaseStatus.NEW, CaseStatus.IN_PROGRESS],
         )
@@ -187,6 +235,7 @@ def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
     )
     if case is None:
         return None
+    mark_locked(case)
     return _assign(
         case,
         staff,

@@ -20,10 +20,20 @@ from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.deadlines import Deadline, queue_rank
 from portal.casework.errors import CaseworkError, refused
 from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency, ClockStop
-from portal.casework.services.common import locked, log, mark_locked, note_first_action
+from portal.casework.services.common import (
+    acting,
+    audit,
+    locked,
+    log,
+    mark_locked,
+    move,
+    note_first_action,
+)
 from portal.errors import ServiceError
 from portal.register.models import Location, Provider
+from portal.staff.models import Team
 from portal.workflow.clock import ClockError, WorkingDayClock
+from portal.workflow.services import record_start
 
 
 def subject_of(row: models.Model) -> tuple[str, str]:
@@ -120,15 +130,20 @@ def open_case(
     )
     _set_deadline(case, deadline)
     case.save()
-    log(
+    # The history's first row is the case's first status; the audit event says where it went.
+    record_start(case, action="open", actor=acting(actor), reason=_routed(team))
+    audit(
         case,
-        action="opened",
         actor=actor,
         verb=CaseworkVerb.CASE_OPENED,
         data={"kind": kind.value, "team": team.name if team else ""},
         request=request,
     )
     return case
+
+
+def _routed(team: Team | None) -> str:
+    return f"Routed to {team.name}" if team else "No team covers its region and sector"
 
 
 def _set_deadline(case: Case, deadline: Deadline | None) -> None:
@@ -159,13 +174,20 @@ def _clock_due(case: Case) -> dt.date | None:
 def _reopen(
     case: Case, *, actor: User | None, deadline: Deadline | None, request: HttpRequest | None
 ) -> Case:
-    case.status = CaseStatus.NEW
     case.closed_at = None
     case.clock_stopped_on = None
     case.clock_stops.all().delete()
     _set_deadline(case, deadline)
-    case.save()
-    log(case, action="reopened", actor=actor, verb=CaseworkVerb.CASE_REOPENED, data={})
+    fields = ["closed_at", "clock_stopped_on", "clock_started_on", "clock_limit_days", "due_on"]
+    move(
+        case,
+        "reopen",
+        actor=actor,
+        verb=CaseworkVerb.CASE_REOPENED,
+        data={},
+        fields=fields,
+        request=request,
+    )
     return case
 
 
@@ -180,17 +202,17 @@ def update_case(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Case:
-    """Change a case's status, urgency or deadline (a new deadline starts a new clock). A
-    change to what it already is writes nothing."""
+    """Mark work started on a case (status in progress), change its urgency or deadline (a
+    new deadline starts a new clock). A change to what it already is writes nothing; so
+    does "in progress" for a case that is not new (started already, or waiting for the
+    provider: the clock restarts only when they answer). Other statuses have their own
+    services (stop_clock, restart_clock, close_case)."""
     case = locked(case_id)
     changes: dict[str, Any] = {}
     fields: list[str] = []
-    if status is not None and status != case.status:
-        if status == CaseStatus.CLOSED:
-            raise refused(CaseworkError.CASE_CLOSED, "Close a case with close_case.")
-        changes["status"] = [case.status, status.value]
-        case.status = status
-        fields.append("status")
+    if status is not None and status != CaseStatus.IN_PROGRESS:
+        raise refused(CaseworkError.WRONG_STATUS, f"A case is not made {status} by an update.")
+    starts = status is not None and Case.lifecycle.allows(case, "start")
     if urgency is not None and urgency != case.urgency:
         changes["urgency"] = [case.urgency, int(urgency)]
         case.urgency = CaseUrgency(urgency)
@@ -204,9 +226,27 @@ def update_case(
         if case.due_on != before:
             changes["due_on"] = [_iso(before), _iso(case.due_on)]
         fields += ["clock_started_on", "clock_limit_days", "due_on", "clock_stopped_on"]
-    if not fields:
+    if not fields and not starts:
         return case
     note_first_action(case, actor, fields)
+    data = {"changes": changes, "reason": reason} if reason else {"changes": changes}
+    if starts:
+        # The audit event tells the whole change; the history has the status move, and the
+        # other changes (if any) as their own row.
+        audit_data = {**data, "changes": {"status": [case.status, "in_progress"], **changes}}
+        move(
+            case,
+            "start",
+            actor=actor,
+            verb=CaseworkVerb.CASE_UPDATED,
+            data=audit_data,
+            fields=fields,
+            reason=reason,
+            request=request,
+        )
+        if changes:
+            log(case, action="updated", actor=actor, verb=None, data=data)
+        return case
     case.save(update_fields=[*fields, "updated_at"])
     if changes:
         log(
@@ -214,7 +254,7 @@ def update_case(
             action="updated",
             actor=actor,
             verb=CaseworkVerb.CASE_UPDATED,
-            data={"changes": changes, "reason": reason} if reason else {"changes": changes},
+            data=data,
             request=request,
         )
     return case
@@ -245,17 +285,16 @@ def stop_clock(
             raise refused(CaseworkError.CLOCK, str(error)) from error
     ClockStop.objects.create(case=case, stopped_on=day)
     case.clock_stopped_on = day
-    case.status = CaseStatus.WAITING_FOR_PROVIDER
     case.due_on = _clock_due(case)
-    fields = ["clock_stopped_on", "status", "due_on"]
+    fields = ["clock_stopped_on", "due_on"]
     note_first_action(case, actor, fields)
-    case.save(update_fields=[*fields, "updated_at"])
-    log(
+    move(
         case,
-        action="clock_stopped",
+        "wait_for_provider",
         actor=actor,
         verb=CaseworkVerb.CLOCK_STOPPED,
         data={"stopped_on": day.isoformat()},
+        fields=fields,
         request=request,
     )
     return case
@@ -279,15 +318,15 @@ def restart_clock(
         raise refused(CaseworkError.CLOCK, "The clock cannot restart before it stopped")
     ClockStop.objects.filter(case=case, restarted_on__isnull=True).update(restarted_on=day)
     case.clock_stopped_on = None
-    case.status = CaseStatus.IN_PROGRESS if case.first_action_at else CaseStatus.NEW
     case.due_on = _clock_due(case)
-    case.save(update_fields=["clock_stopped_on", "status", "due_on", "updated_at"])
-    log(
+    move(
         case,
-        action="clock_restarted",
+        "resume" if case.first_action_at else "resume_untouched",
         actor=actor,
         verb=CaseworkVerb.CLOCK_RESTARTED,
         data={"restarted_on": day.isoformat(), "due_on": _iso(case.due_on)},
+        fields=["clock_stopped_on", "due_on"],
+        reason=f"Now due {_iso(case.due_on)}" if case.due_on else "",
         request=request,
     )
     return case
@@ -305,17 +344,17 @@ def close_case(
     if case.clock_stopped_on is not None:
         ClockStop.objects.filter(case=case, restarted_on__isnull=True).update(restarted_on=day)
         case.clock_stopped_on = None
-    case.status = CaseStatus.CLOSED
     case.closed_at = timezone.now()
-    fields = ["status", "closed_at", "clock_stopped_on"]
+    fields = ["closed_at", "clock_stopped_on"]
     note_first_action(case, actor, fields)
-    case.save(update_fields=[*fields, "updated_at"])
-    log(
+    move(
         case,
-        action="closed",
+        "close",
         actor=actor,
         verb=CaseworkVerb.CASE_CLOSED,
         data={"reason": reason},
+        fields=fields,
+        reason=reason,
         request=request,
     )
     return case

@@ -1,5 +1,9 @@
 """What every casework service shares: the row lock, the history row with its audit event,
-and who counts as staff who work on cases."""
+a status move through the case's lifecycle, and who counts as staff who work on cases.
+
+A case's history has one row per fact: a status move is a StatusChange (written by
+portal.workflow's `transition`, with its audit event); everything else (taken, given, a
+note, a new deadline) a CaseEvent."""
 
 from typing import Any
 
@@ -13,6 +17,8 @@ from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.errors import CaseworkError, refused
 from portal.casework.models import Case, CaseEvent, CaseStatus
 from portal.staff_permissions import StaffPermission, has_staff_permission, staff_permissions_of
+from portal.workflow import services as workflow
+from portal.workflow.lifecycle import TransitionRefused
 
 _LOCKED_IN = "_casework_locked_in"
 
@@ -23,9 +29,10 @@ def _transaction_id() -> int | None:
 
 
 def mark_locked(case: Case) -> None:
-    """Say that `case` was read FOR UPDATE in this transaction, so a service given it need
-    not lock and read it again."""
+    """Say that `case` was read FOR UPDATE in this transaction, so a service given it (and a
+    status move on it) need not lock and read it again."""
     setattr(case, _LOCKED_IN, _transaction_id())
+    workflow.mark_locked(case)
 
 
 def locked(case_id: Any) -> Case:
@@ -37,9 +44,11 @@ def locked(case_id: Any) -> Case:
             return case_id
         case_id = case_id.pk
     try:
-        return Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+        case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError) as missing:
         raise refused(CaseworkError.NOT_FOUND) from missing
+    mark_locked(case)
+    return case
 
 
 def acting(actor: User | None) -> User | None:
@@ -51,11 +60,12 @@ def log(
     *,
     action: str,
     actor: User | None,
-    verb: CaseworkVerb,
+    verb: CaseworkVerb | None,
     data: dict[str, Any],
     request: HttpRequest | None = None,
 ) -> CaseEvent:
-    """The case's history row and its audit event, in the caller's transaction."""
+    """The case's history row and its audit event (none when `verb` is None: a status move
+    in the same change wrote it), in the caller's transaction."""
     who = acting(actor)
     event = CaseEvent.objects.create(
         case=case,
@@ -65,14 +75,54 @@ def log(
         actor_label=who.email if who is not None else "system",
         at=timezone.now(),
     )
+    if verb is not None:
+        audit(case, actor=who, verb=verb, data=data, request=request)
+    return event
+
+
+def audit(
+    case: Case,
+    *,
+    actor: User | None,
+    verb: CaseworkVerb,
+    data: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> None:
     record(
         verb=verb,
-        actor=who,
+        actor=acting(actor),
         target=case,
         data={"reference": case.reference, **data},
         request=request,
     )
-    return event
+
+
+def move(
+    case: Case,
+    action: str,
+    *,
+    actor: User | None,
+    verb: CaseworkVerb,
+    data: dict[str, Any],
+    fields: list[str],
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> None:
+    """Move the (locked) case through its lifecycle `action`, saving `fields` (set by the
+    caller) with it: one StatusChange row and one audit event, `verb` with `data`."""
+    try:
+        workflow.transition(
+            case,
+            action,
+            actor=acting(actor),
+            reason=reason,
+            also_save=[*fields, "updated_at"],
+            verb=verb,
+            data={"reference": case.reference, **data},
+            request=request,
+        )
+    except TransitionRefused as wrong:
+        raise refused(CaseworkError.WRONG_STATUS, wrong.reason) from wrong
 
 
 def require_case_worker(actor: User | None) -> User:
