@@ -20,6 +20,16 @@ REGIONS = [
 ]
 
 
+def contact_method_question() -> forms.ChoiceField:
+    """The radios question both forms ask (a field of its own for each form)."""
+    return forms.ChoiceField(
+        label="How should we contact you?",
+        widget=forms.RadioSelect,
+        choices=CONTACT_METHODS,
+        error_messages={"required": "Select how we should contact you"},
+    )
+
+
 class EveryFieldForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
@@ -62,12 +72,7 @@ class EveryFieldForm(forms.Form):
             "max_length": "What happened must be 200 characters or fewer",
         },
     )
-    contact_method = forms.ChoiceField(
-        label="How should we contact you?",
-        widget=forms.RadioSelect,
-        choices=CONTACT_METHODS,
-        error_messages={"required": "Select how we should contact you"},
-    )
+    contact_method = contact_method_question()
     phone = forms.CharField(label="Phone number", required=False, max_length=30)
     services = forms.MultipleChoiceField(
         label="Which services do you run?",
@@ -107,12 +112,7 @@ class EveryFieldForm(forms.Form):
 class ContactMethodQuestion(forms.Form):
     """One question on its page: its label is the page's heading."""
 
-    contact_method = forms.ChoiceField(
-        label="How should we contact you?",
-        widget=forms.RadioSelect,
-        choices=CONTACT_METHODS,
-        error_messages={"required": "Select how we should contact you"},
-    )
+    contact_method = contact_method_question()
 
 
 class EmailQuestion(forms.Form):
