@@ -28,7 +28,6 @@ import contextlib
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -44,11 +43,19 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port, percentile, wait_for_http  # noqa: E402
+from bench._common import (  # noqa: E402
+    database_urls,
+    drop_database,
+    emit,
+    free_port,
+    gunicorn_threaded,
+    percentile,
+    stop_process_groups,
+    wait_for_http,
+)
 from bench.signup_codes import cpu_seconds  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 RATE_LIMIT_FOR_BENCH = 1_000_000
 
 
@@ -146,8 +153,7 @@ def seeded_database(prefix: str, locations: int) -> Iterator[Seeded]:
         )
         yield Seeded(database_url, environment, *seed(database_url, locations))
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_url, name)
 
 
 def main() -> int:
@@ -170,20 +176,7 @@ def load(args: argparse.Namespace, seeded: Seeded) -> int:
     try:
         port = free_port()
         server = subprocess.Popen(
-            [
-                GUNICORN,
-                "portal.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.web_workers),
-                "--threads",
-                str(args.web_threads),
-                "--worker-class",
-                "gthread",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_threaded(port, args.web_workers, args.web_threads),
             cwd=ROOT,
             env=seeded.environment,
             start_new_session=True,
@@ -291,12 +284,8 @@ def load(args: argparse.Namespace, seeded: Seeded) -> int:
         emit("api_lost", lost, "notifications")
         return 0 if lost == 0 and duplicates == 0 else 1
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        if server is not None:
+            stop_process_groups([server])
 
 
 if __name__ == "__main__":
