@@ -6,40 +6,35 @@ from django.urls import reverse
 
 from portal.api.models import ApiKey
 from tests.api.conftest import ApiWorld, browser_signed_in_recently, create_key_on_the_form
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.support.browser import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page):
-    assert_accessible(page)
-    assert_keyboard_reaches_every_link(page)
 
 
 def test_a_manager_makes_sees_and_revokes_a_key(page, live_server, api_world: ApiWorld):
     browser_signed_in_recently(page, live_server, api_world.nominated)
     page.goto(live_server.url + reverse("organisations:team", args=[api_world.provider.pk]))
     page.get_by_role("link", name="API keys for care-record software").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Create an API key").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Create key").click()  # nothing chosen
     assert page.locator(".govuk-error-summary").is_visible()
-    check(page)
-    secret = create_key_on_the_form(page, check)
+    check_page(page)
+    secret = create_key_on_the_form(page, check_page)
     assert secret.startswith("ppk_")
     assert ApiKey.objects.get().location_ids == [api_world.location.pk]
     page.get_by_role("link", name="Back to API keys").click()
-    check(page)
+    check_page(page)
     assert secret not in page.content()
     page.get_by_role("link", name="Revoke Nourish").click()
-    check(page)
+    check_page(page)
     page.get_by_role("button", name="Revoke key").click()
-    check(page)
+    check_page(page)
     assert "Revoked" in page.content()
 
 
 def test_the_documentation_page(page, live_server):
     page.goto(live_server.url + "/api/v1/docs")
-    check(page)
+    check_page(page)
     assert "POST /api/v1/providers/{provider_id}/notifications" in page.content()

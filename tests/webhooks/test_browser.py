@@ -7,17 +7,11 @@ from django.urls import reverse
 from portal.webhooks.delivery import deliver_next
 from portal.webhooks.models import Endpoint
 from tests.support.browser import (
-    assert_accessible,
-    assert_keyboard_reaches_every_link,
+    check_page,
     sign_in_with_session,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check(page):
-    assert_accessible(page)
-    assert_keyboard_reaches_every_link(page)
 
 
 def press(page, locator):
@@ -30,13 +24,13 @@ def press(page, locator):
 def test_a_manager_adds_an_endpoint_and_follows_a_test_event(page, live_server, hooks, receiver):
     sign_in_with_session(page, live_server, hooks.manager)
     page.goto(reverse("webhooks:endpoints", kwargs={"provider_id": hooks.provider.pk}))
-    check(page)
+    check_page(page)
     press(page, page.get_by_role("button", name="Add an endpoint"))
-    check(page)
+    check_page(page)
     press(page, page.get_by_role("button", name="Add endpoint"))  # nothing entered
     assert page.title().startswith("Error: ")
     assert page.locator(".govuk-error-summary").is_visible()
-    check(page)
+    check_page(page)
     page.get_by_label("Endpoint address").focus()
     page.keyboard.type(receiver.url)
     page.get_by_label("We ask a question about a notification").focus()
@@ -45,7 +39,7 @@ def test_a_manager_adds_an_endpoint_and_follows_a_test_event(page, live_server, 
     page.keyboard.press("Space")
     press(page, page.get_by_role("button", name="Add endpoint"))
 
-    check(page)
+    check_page(page)
     secret = page.locator("[data-secret]").inner_text().strip()
     endpoint = Endpoint.objects.get()
     assert secret == endpoint.secret
@@ -59,7 +53,7 @@ def test_a_manager_adds_an_endpoint_and_follows_a_test_event(page, live_server, 
     deliver_next(endpoint.pk)
     assert receiver.wait_for(1)[0].signed_correctly
     page.reload()
-    check(page)
+    check_page(page)
     row = page.locator("tbody tr").first
     assert "Test event" in row.inner_text()
     assert "Delivered" in row.inner_text()
