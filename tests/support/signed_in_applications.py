@@ -17,7 +17,8 @@ from tests.applications.helpers import (
 )
 
 
-def _with_signed_part(applicant: Any, manager: Any) -> Any:
+def with_open_part(applicant: Any, manager: Any) -> tuple[Any, ApplicationPart]:
+    """A new provider application, filled in, whose manager has taken her part (not signed)."""
     application = drafts.start_application(
         user=applicant, definition=CATALOGUE.latest("new-provider")
     )
@@ -28,6 +29,11 @@ def _with_signed_part(applicant: Any, manager: Any) -> Any:
     upload_documents(application, applicant)
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
     parts.take_part(part_id=part.pk, user=manager)
+    return application, part
+
+
+def with_signed_part(applicant: Any, manager: Any) -> Any:
+    application, part = with_open_part(applicant, manager)
     ApplicationPart.objects.filter(pk=part.pk).update(
         answers=dict(MANAGER_PART_ANSWERS),
         completed_pages=[page.key for page in MANAGER_PART.pages()],
@@ -39,10 +45,10 @@ def _with_signed_part(applicant: Any, manager: Any) -> Any:
 
 def add_applications(objects: dict[str, Any], users: dict[str, Any]) -> None:
     applicant, manager, staff = users["newcomer"], users["part_holder"], users["staff"]
-    draft = _with_signed_part(applicant, manager)
+    draft = with_signed_part(applicant, manager)
     objects["app_draft"] = draft
     objects["app_draft_part"] = draft.parts.get()
-    sent = _with_signed_part(applicant, manager)
+    sent = with_signed_part(applicant, manager)
     submission.sign_and_submit(application_id=sent.pk, user=applicant, declaration_confirmed=True)
     assessment.validate(application_id=sent.pk, staff=staff)
     objects["app_request"] = assessment.request_information(
