@@ -98,9 +98,10 @@ def _join(prefix: str, route: str) -> str:
     return prefix + (route[1:] if prefix and route.startswith("^") else route)
 
 
-def every_route() -> dict[str, str]:
+def every_route() -> list[tuple[str, str]]:
     """Every route in the URLconf (as ResolverMatch.route spells it), with its
-    "namespace:name" ("" when it has none)."""
+    "namespace:name" ("" when it has none). Two patterns may share a route (one for each
+    method)."""
 
     def inner(resolver: Any, prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
         for entry in resolver.url_patterns:
@@ -111,7 +112,7 @@ def every_route() -> dict[str, str]:
             else:
                 yield route, f"{namespace}{entry.name}" if entry.name else ""
 
-    return dict(inner(get_resolver(), "", ""))
+    return list(inner(get_resolver(), "", ""))
 
 
 # ---------------------------------------------------------------------------------------
@@ -276,10 +277,8 @@ class Coverage:
 
 def coverage(world: World, visited_paths: list[str]) -> Coverage:
     """Every route not visited must be in NOT_PAGES or answer GET with 405 (an action)."""
-    routes = every_route()
     visited = {_route_of(path) for path in visited_paths}
-    listed = {route for route, name in routes.items() if name in NOT_PAGES}
-    rest = {route: routes[route] for route in routes if route not in visited | listed}
+    rest = [(r, name) for r, name in every_route() if r not in visited and name not in NOT_PAGES]
     actions: list[str] = []
     not_actions: list[str] = []
     posts: dict[str, Callable[[World, str], Visit]] = {}
@@ -288,14 +287,12 @@ def coverage(world: World, visited_paths: list[str]) -> Coverage:
         posts.setdefault(action.name, action.prepare)
         actors.setdefault(action.name, action.actor)
     client = Client()
-    for route, name in sorted(rest.items()):
+    for route, name in sorted(rest):
         if name in posts:
             visit = replace(posts[name](world, actors[name]), method="GET", data={})
             status = _answers(client, world, visit)
             (actions if status == 405 else not_actions).append(f"/{route} ({name}): {status}")
-    missing = sorted(
-        f"/{route} ({name or 'unnamed'})" for route, name in rest.items() if name not in posts
-    )
+    missing = sorted(f"/{route} ({name or 'unnamed'})" for route, name in rest if name not in posts)
     return Coverage(missing=missing, actions=actions, not_actions=not_actions)
 
 
