@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.applications.completeness import documents_needed
 from portal.applications.definitions import CATALOGUE
-from portal.applications.models import Application
+from portal.applications.models import Application, ApplicationPart
 from portal.applications.services import drafts, files, parts
 from portal.documents.clamd import ScanResult, Verdict
 from portal.documents.models import Document
@@ -203,11 +203,9 @@ def upload_documents(
     return uploaded
 
 
-def with_signed_manager_part(applicant: User, manager: User) -> Application:
+def with_open_manager_part(applicant: User, manager: User) -> tuple[Application, ApplicationPart]:
     """A complete new-provider application by `applicant`, its documents uploaded and clean,
-    whose one manager (`manager`) has answered and signed their part."""
-    from portal.applications.definitions.parts import MANAGER_PART
-
+    whose one manager (`manager`) has taken their part but not yet answered or signed it."""
     application = drafts.start_application(
         user=applicant,
         definition=CATALOGUE.latest("new-provider"),
@@ -216,6 +214,14 @@ def with_signed_manager_part(applicant: User, manager: User) -> Application:
     upload_documents(application, applicant)
     (part,) = parts.invite_parts(application_id=application.pk, user=applicant)
     parts.take_part(part_id=part.pk, user=manager)
+    return application, part
+
+
+def with_signed_manager_part(applicant: User, manager: User) -> Application:
+    """As `with_open_manager_part`, the manager having answered and signed their part."""
+    from portal.applications.definitions.parts import MANAGER_PART
+
+    application, part = with_open_manager_part(applicant, manager)
     part.answers = dict(MANAGER_PART_ANSWERS)
     part.completed_pages = [page.key for page in MANAGER_PART.pages()]
     part.save(update_fields=["answers", "completed_pages"])

@@ -182,3 +182,36 @@ def check_page(page: Page) -> None:
     every link reached with the Tab key."""
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
+
+
+def assert_first_tab_reaches_skip_link(page: Page) -> None:
+    """From the top of the page, the first Tab focuses the "Skip to main content" link, which
+    then shows (it is hidden until focused) with a visible focus indicator. Call it on a page
+    just loaded, before anything else has moved the focus."""
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        r"""() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const style = getComputedStyle(el);
+            const rect = el.getBoundingClientRect();
+            return {
+                html: el.outerHTML.slice(0, 160),
+                skipLink: el.matches('a.govuk-skip-link[href="#main-content"]'),
+                target: !!document.getElementById('main-content'),
+                focusVisible: el.matches(':focus-visible'),
+                shown: rect.width > 1 && rect.height > 1,
+                outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+                boxShadow: style.boxShadow,
+                background: style.backgroundColor,
+                indicator: style.boxShadow !== 'none'
+                    || (style.outlineStyle !== 'none' && style.outlineWidth !== '0px'
+                        && !/^rgba\(.*,\s*0\)$/.test(style.outlineColor)),
+            };
+        }"""
+    )
+    assert focused, f"{page.url}: the first Tab focused nothing"
+    assert focused["skipLink"], f"{page.url}: the first Tab reached {focused['html']}"
+    assert focused["target"], f"{page.url}: the skip link's #main-content is missing"
+    unseen = [check for check in ("focusVisible", "shown", "indicator") if not focused[check]]
+    assert not unseen, f"{page.url}: the focused skip link fails {unseen}: {focused}"

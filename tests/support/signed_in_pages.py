@@ -1040,7 +1040,7 @@ def get_visits(world: World) -> list[Visit]:
     each("accounts:staff_account", staff, kwargs={"user_id": world.users["ni"].pk})
     each("accounts:staff_factor_reset", staff, kwargs={"reset_id": o["factor_reset"].pk})
     each("register:search", staff)
-    each("register:search", staff, query="q=Sunrise&kind=all")
+    each("register:search", staff, query="q=Sunrise&kind=providers")
     each("register:provider", staff, kwargs=p)
     each("register:location", staff, kwargs={"location_id": world.a.pk})
     each("register:staff_certificate", staff, kwargs=p)
