@@ -831,6 +831,7 @@ EXCLUDED: dict[str, str] = {
         for name in (
             "add_update",
             "answer_question",
+            "follow_up_schema",
             "applications",
             "list_notifications",
             "list_questions",
