@@ -27,6 +27,7 @@ from portal.casework.services.common import (
     refuse_if_closed,
     require_case_worker,
 )
+from portal.staff.access import remember_standing, users_with_standing
 from portal.staff.models import Team
 from portal.staff_permissions import StaffPermission, has_staff_permission
 
@@ -109,9 +110,14 @@ def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Ca
 def _colleague(colleague_id: Any) -> User:
     """A current member of staff who works on cases; anything else is refused by name."""
     chosen = str(colleague_id) if colleague_id is not None else ""
+    # Read with their staff standing (roles, second factor) in the same statement.
     colleague = (
-        User.objects.filter(pk=int(chosen), is_active=True).first() if chosen.isdigit() else None
+        users_with_standing().filter(pk=int(chosen), is_active=True).first()
+        if chosen.isdigit()
+        else None
     )
+    if colleague is not None:
+        remember_standing(colleague)
     if colleague is None or not has_staff_permission(colleague, StaffPermission.VIEW_CASES):
         raise refused(CaseworkError.COLLEAGUE_NOT_STAFF)
     return colleague
