@@ -4,6 +4,8 @@ Services in this package are the only writers. Other domains read teams (a case 
 team for its region and sector) and a member's teams ("get next" takes from my teams).
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -97,6 +99,9 @@ class StaffInvitation(LifecycleModel):
     member = models.OneToOneField(
         StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
+    # Resending makes a new link (the old one stops working): when it last went, how often.
+    resent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,3 +123,7 @@ class StaffInvitation(LifecycleModel):
     @property
     def role_labels(self) -> list[str]:
         return [StaffRole(role).label for role in self.roles if role in StaffRole.values]
+
+    @property
+    def last_sent_at(self) -> dt.datetime:
+        return self.resent_at or self.created_at
