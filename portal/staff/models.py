@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portal.staff.roles import Region, Sector, StaffRole, permissions_for_roles
+from portal.staff.roles import Region, Sector, permissions_for_roles, role_labels
 from portal.staff_permissions import StaffPermission
 from portal.workflow.lifecycle import Lifecycle, move
 from portal.workflow.models import LifecycleModel, StatusField
@@ -56,7 +56,7 @@ class StaffMember(models.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]
+        return role_labels(self.roles)
 
     @property
     def permissions(self) -> frozenset[StaffPermission]:
@@ -122,7 +122,7 @@ class StaffInvitation(LifecycleModel):
 
     @property
     def role_labels(self) -> list[str]:
-        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]
+        return role_labels(self.roles)
 
     @property
     def last_sent_at(self) -> dt.datetime:

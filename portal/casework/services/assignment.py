@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.errors import BULK_MAX, CaseworkError, refused
 from portal.casework.handlers import DECIDED_WITH, PERMISSION_NAMES, kinds_decided_by, may_decide
-from portal.casework.models import Case, CaseKind, CaseStatus
+from portal.casework.models import Case, CaseStatus, kind_names
 from portal.casework.services.common import (
     locked,
     log,
@@ -38,10 +38,6 @@ def _needed(kinds: Sequence[str]) -> str:
     return " and ".join(needs)
 
 
-def _kind_names(kinds: Sequence[str]) -> str:
-    return ", ".join(CaseKind(kind).label.lower() for kind in dict.fromkeys(kinds))
-
-
 def refuse_unless_decides(staff: User, case: Case) -> None:
     """Only someone who may decide a case's kind takes it: nobody waits on an owner who
     cannot act."""
@@ -58,7 +54,7 @@ def _refuse_unless_colleague_decides(colleague: User, cases: Sequence[Case]) -> 
         who = colleague.full_name or colleague.email
         raise refused(
             CaseworkError.COLLEAGUE_CANNOT_DECIDE,
-            f"{who} cannot decide {_kind_names(kinds)} cases: select a colleague who can "
+            f"{who} cannot decide {kind_names(kinds)} cases: select a colleague who can "
             f"{_needed(kinds)}",
         )
 
