@@ -152,6 +152,11 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
         "ending access locks every current administrator and the member, ends the account "
         "and every session it has, audits and emails",
     ),
+    "staff:reinstate": (
+        15,
+        "giving access back locks every current administrator and the member, re-opens the "
+        "account, reads their teams for the audit event and the email, audits and emails",
+    ),
     "staff:team": (
         13,
         "a team's new name and its region and sector are each checked against the others' "

@@ -27,6 +27,11 @@ class CaseKind(models.TextChoices):
     OVERDUE_UPDATE = "overdue_update", "Overdue update from a provider"
 
 
+def kind_names(kinds: "list[str] | tuple[str, ...]") -> str:
+    """ "notification, overdue update from a provider": each kind once, in lower case."""
+    return ", ".join(CaseKind(kind).label.lower() for kind in dict.fromkeys(kinds))
+
+
 class CaseStatus(models.TextChoices):
     NEW = "new", "New"
     IN_PROGRESS = "in_progress", "In progress"

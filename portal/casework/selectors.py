@@ -24,7 +24,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.casework.deadlines import due_soon_until
 from portal.casework.handlers import DECIDED_WITH, kinds_decided_by
-from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus
+from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus, kind_names
 from portal.register.models import Provider
 from portal.staff.models import Team
 from portal.staff.roles import permissions_for_roles
@@ -128,7 +128,7 @@ class QueuePage:
 
     @property
     def only_kind_names(self) -> str:
-        return ", ".join(CaseKind(kind).label.lower() for kind in self.only_kinds)
+        return kind_names(self.only_kinds)
 
 
 def my_team_ids(user: User) -> list[int]:

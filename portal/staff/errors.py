@@ -25,6 +25,7 @@ class StaffErrorCode(ErrorCode):
     ALREADY_HAS_ACCOUNT = "staff.already_has_account"
     ALREADY_INVITED = "staff.already_invited"
     ACCESS_ALREADY_ENDED = "staff.access_already_ended"
+    ACCESS_NOT_ENDED = "staff.access_not_ended"
     LAST_ADMINISTRATOR = "staff.last_administrator"
     ADMINISTRATOR_EXISTS = "staff.administrator_exists"
     # Using an invitation
@@ -32,6 +33,9 @@ class StaffErrorCode(ErrorCode):
     INVITATION_USED = "staff.invitation_used"
     INVITATION_CANCELLED = "staff.invitation_cancelled"
     INVITATION_EXPIRED = "staff.invitation_expired"
+    # Resending an invitation
+    INVITATION_RESENT_RECENTLY = "staff.invitation_resent_recently"
+    INVITATION_SENT_TOO_OFTEN = "staff.invitation_sent_too_often"
 
 
 class StaffError(ServiceError):

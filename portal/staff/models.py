@@ -4,11 +4,13 @@ Services in this package are the only writers. Other domains read teams (a case 
 team for its region and sector) and a member's teams ("get next" takes from my teams).
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portal.staff.roles import Region, Sector, StaffRole, permissions_for_roles
+from portal.staff.roles import Region, Sector, permissions_for_roles, role_labels
 from portal.staff_permissions import StaffPermission
 from portal.workflow.lifecycle import Lifecycle, move
 from portal.workflow.models import LifecycleModel, StatusField
@@ -54,7 +56,7 @@ class StaffMember(models.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]
+        return role_labels(self.roles)
 
     @property
     def permissions(self) -> frozenset[StaffPermission]:
@@ -97,6 +99,9 @@ class StaffInvitation(LifecycleModel):
     member = models.OneToOneField(
         StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
+    # Resending makes a new link (the old one stops working): when it last went, how often.
+    resent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,4 +122,8 @@ class StaffInvitation(LifecycleModel):
 
     @property
     def role_labels(self) -> list[str]:
-        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]
+        return role_labels(self.roles)
+
+    @property
+    def last_sent_at(self) -> dt.datetime:
+        return self.resent_at or self.created_at

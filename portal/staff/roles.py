@@ -84,6 +84,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[StaffPermission]] = {
 }
 
 
+def role_labels(roles: "list[str] | tuple[str, ...]") -> list[str]:
+    """The names of the roles held (a stored role no longer offered is left out)."""
+    return [StaffRole(role).label for role in roles if role in StaffRole.values]
+
+
 def permissions_for_roles(roles: "list[str] | tuple[str, ...]") -> frozenset[StaffPermission]:
     held: set[StaffPermission] = set()
     for role in roles:

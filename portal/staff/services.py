@@ -120,7 +120,7 @@ def public_link(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-def _names(user: User | None) -> str:
+def name_of(user: User | None) -> str:
     return (user.full_name or user.email) if user is not None else "The regulator"
 
 
@@ -171,19 +171,26 @@ def _create_invitation(
     if teams:
         invitation.teams.add(*teams)  # a new row: nothing to compare with first
     record_start(invitation, action="invite", actor=actor)
+    email_invitation(invitation, token, actor=actor, teams=teams)
+    return invitation, token
+
+
+def email_invitation(
+    invitation: StaffInvitation, token: str, *, actor: User | None, teams: list[Team]
+) -> None:
+    """The invitation's email, with the link that carries `token` (only ever sent here)."""
     queue_email(
-        to=email,
+        to=invitation.email,
         template="staff_invitation",
         context={
-            "full_name": full_name,
-            "inviter": _names(actor),
+            "full_name": invitation.full_name,
+            "inviter": name_of(actor),
             "roles": invitation.role_labels,
             "teams": [team.name for team in teams],
             "link": public_link(reverse("staff_invitations:accept", kwargs={"token": token})),
             "expires_at": invitation.expires_at,
         },
     )
-    return invitation, token
 
 
 @transaction.atomic
@@ -326,7 +333,7 @@ def _current_administrators() -> Any:
     )
 
 
-def _lock_member(member_id: int) -> StaffMember:
+def lock_member(member_id: int) -> StaffMember:
     """Lock the current administrators (in id order, so two changes never deadlock), then
     the member: whoever comes second sees what the first one changed."""
     list(_current_administrators().select_for_update().order_by("pk").values_list("pk"))
@@ -360,7 +367,7 @@ def change_member(
     """Give a current member other roles and teams."""
     chosen = clean_roles(roles)
     teams = clean_teams(team_ids)
-    member = _lock_member(member_id)
+    member = lock_member(member_id)
     if not member.is_current:
         raise StaffError(Code.ACCESS_ALREADY_ENDED, "This person's access has ended")
     before = snapshot(member)
@@ -402,7 +409,7 @@ def end_access(
             f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
             field="reason",
         )
-    member = _lock_member(member_id)
+    member = lock_member(member_id)
     if not member.is_current:
         raise StaffError(Code.ACCESS_ALREADY_ENDED, "This person's access has already ended")
     _ensure_another_administrator(
@@ -425,7 +432,7 @@ def end_access(
         data={"user": user.pk, "sessions_ended": ended, "reason": reason},
         request=request,
     )
-    queue_email(to=user.email, template="staff_access_ended", context={"ended_by": _names(actor)})
+    queue_email(to=user.email, template="staff_access_ended", context={"ended_by": name_of(actor)})
     return member
 
 

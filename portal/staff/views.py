@@ -1,9 +1,13 @@
 """Staff administration pages (MANAGE_STAFF), and where an invitation's link lands."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import public, requires
@@ -11,10 +15,10 @@ from portal.accounts import sessions
 from portal.accounts.forms import NamedNewPasswordForm
 from portal.accounts.sessions import signed_in_user
 from portal.accounts.views import SETUP_FLOW
-from portal.staff import selectors, services
+from portal.staff import renewals, selectors, services
 from portal.staff.errors import StaffError
-from portal.staff.forms import EndAccessForm, InviteForm, MemberForm, TeamForm
-from portal.staff.models import StaffInvitation, StaffMember, Team
+from portal.staff.forms import EndAccessForm, InviteForm, MemberForm, RefusalsShown, TeamForm
+from portal.staff.models import StaffMember, Team
 from portal.staff_permissions import StaffPermission
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -31,42 +35,77 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _saved(
+    request: HttpRequest, form: RefusalsShown, write: Callable[[], str], to: str = "staff:list"
+) -> HttpResponseBase | None:
+    """A posted, valid form runs its service: on success, its message and back to `to`; on
+    refusal, the reason goes on the form (None: show the page again)."""
+    if request.method != "POST" or not form.is_valid():  # type: ignore[attr-defined]
+        return None
+    try:
+        message = write()
+    except StaffError as refused:
+        form.add_refusal(refused)
+        return None
+    messages.success(request, message)
+    return redirect(to)
+
+
+def _pressed(request: HttpRequest, write: Callable[[], str], to: str = "") -> HttpResponseBase:
+    """A button with no form (cancel, resend, reinstate): its message or its refusal, shown
+    on the page it goes back to."""
+    try:
+        message = write()
+    except StaffError as refused:
+        messages.error(request, refused.message)
+    except ObjectDoesNotExist as missing:
+        raise Http404("Not found") from missing
+    else:
+        messages.success(request, message)
+    return redirect(to or "staff:list")
+
+
 @requires(MANAGE_STAFF)
 @GET_POST
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: HttpRequest) -> HttpResponseBase:
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _token = services.invite_staff(
-                actor=signed_in_user(request),
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                roles=form.cleaned_data["roles"],
-                team_ids=form.cleaned_data["teams"],
-                request=request,
-            )
-        except StaffError as refused:
-            form.add_refusal(refused)
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}")
-            return redirect("staff:list")
-    return render(request, "staff/invite.html", {"form": form})
+
+    def send() -> str:
+        invitation, _token = services.invite_staff(
+            actor=signed_in_user(request),
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            roles=form.cleaned_data["roles"],
+            team_ids=form.cleaned_data["teams"],
+            request=request,
+        )
+        return f"Invitation sent to {invitation.email}"
+
+    return _saved(request, form, send) or render(request, "staff/invite.html", {"form": form})
 
 
 @requires(MANAGE_STAFF)
 @require_POST
 def cancel_invitation(request: HttpRequest, invitation_id: int) -> HttpResponseBase:
-    try:
+    def cancel() -> str:
         invitation = services.cancel_invitation(
             actor=signed_in_user(request), invitation_id=invitation_id, request=request
         )
-    except StaffError as refused:
-        messages.error(request, refused.message)
-    except StaffInvitation.DoesNotExist as missing:
-        raise Http404("No such invitation") from missing
-    else:
-        messages.success(request, f"Invitation to {invitation.email} cancelled")
-    return redirect("staff:list")
+        return f"Invitation to {invitation.email} cancelled"
+
+    return _pressed(request, cancel)
+
+
+@requires(MANAGE_STAFF)
+@require_POST
+def resend_invitation(request: HttpRequest, invitation_id: int) -> HttpResponseBase:
+    def resend() -> str:
+        invitation, _token = renewals.resend_invitation(
+            actor=signed_in_user(request), invitation_id=invitation_id, request=request
+        )
+        return f"Invitation sent again to {invitation.email}. The link in the earlier email no longer works"
+
+    return _pressed(request, resend)
 
 
 def _member_or_404(member_id: int) -> StaffMember:
@@ -83,86 +122,96 @@ def _member_or_404(member_id: int) -> StaffMember:
 
 @requires(MANAGE_STAFF)
 @GET_POST
-def member(request: HttpRequest, member_id: int) -> HttpResponse:
+def member(request: HttpRequest, member_id: int) -> HttpResponseBase:
     found = _member_or_404(member_id)
     initial = {"roles": found.roles, "teams": [str(team.pk) for team in found.teams.all()]}
     form = MemberForm(request.POST or None, initial=initial)
-    if request.method == "POST" and found.is_current and form.is_valid():
-        try:
-            services.change_member(
-                actor=signed_in_user(request),
-                member_id=found.pk,
-                roles=form.cleaned_data["roles"],
-                team_ids=form.cleaned_data["teams"],
-                request=request,
-            )
-        except StaffError as refused:
-            form.add_refusal(refused)
-        else:
-            messages.success(request, f"Roles and teams of {found.user.email} saved")
-            return redirect("staff:list")
-    return render(request, "staff/member.html", {"member": found, "form": form})
+
+    def save() -> str:
+        services.change_member(
+            actor=signed_in_user(request),
+            member_id=found.pk,
+            roles=form.cleaned_data["roles"],
+            team_ids=form.cleaned_data["teams"],
+            request=request,
+        )
+        return f"Roles and teams of {found.user.email} saved"
+
+    saved = _saved(request, form, save) if found.is_current else None
+    return saved or render(request, "staff/member.html", {"member": found, "form": form})
 
 
 @requires(MANAGE_STAFF)
 @GET_POST
-def end_access(request: HttpRequest, member_id: int) -> HttpResponse:
+def end_access(request: HttpRequest, member_id: int) -> HttpResponseBase:
     found = _member_or_404(member_id)
     if not found.is_current:
         return redirect("staff:member", member_id=found.pk)
     form = EndAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_access(
-                actor=signed_in_user(request),
-                member_id=found.pk,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except StaffError as refused:
-            form.add_refusal(refused)
-        else:
-            messages.success(request, f"Access of {found.user.email} ended")
-            return redirect("staff:list")
-    return render(request, "staff/end_access.html", {"member": found, "form": form})
+
+    def end() -> str:
+        services.end_access(
+            actor=signed_in_user(request),
+            member_id=found.pk,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        return f"Access of {found.user.email} ended"
+
+    return _saved(request, form, end) or render(
+        request, "staff/end_access.html", {"member": found, "form": form}
+    )
 
 
 @requires(MANAGE_STAFF)
 @GET_POST
-def teams(request: HttpRequest) -> HttpResponse:
+def reinstate(request: HttpRequest, member_id: int) -> HttpResponseBase:
+    found = _member_or_404(member_id)
+    here = reverse("staff:member", kwargs={"member_id": found.pk})
+    if request.method != "POST":
+        if found.is_current:
+            return redirect(here)
+        return render(request, "staff/reinstate.html", {"member": found})
+
+    def give_back() -> str:
+        renewals.reinstate_member(
+            actor=signed_in_user(request), member_id=found.pk, request=request
+        )
+        return f"Access of {found.user.email} given back"
+
+    return _pressed(request, give_back, to=here)
+
+
+@requires(MANAGE_STAFF)
+@GET_POST
+def teams(request: HttpRequest) -> HttpResponseBase:
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.create_team(actor=signed_in_user(request), **form.cleaned_data)
-        except StaffError as refused:
-            form.add_refusal(refused)
-        else:
-            messages.success(request, f"Team {team.name} created")
-            return redirect("staff:teams")
-    return render(
+
+    def create() -> str:
+        team = services.create_team(actor=signed_in_user(request), **form.cleaned_data)
+        return f"Team {team.name} created"
+
+    return _saved(request, form, create, to="staff:teams") or render(
         request, "staff/teams.html", {"teams": selectors.teams_with_members(), "form": form}
     )
 
 
 @requires(MANAGE_STAFF)
 @GET_POST
-def team(request: HttpRequest, team_id: int) -> HttpResponse:
+def team(request: HttpRequest, team_id: int) -> HttpResponseBase:
     found = Team.objects.filter(pk=team_id).first()
     if found is None:
         raise Http404("No such team")
     initial = {"name": found.name, "region": found.region, "sector": found.sector}
     form = TeamForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_team(
-                actor=signed_in_user(request), team_id=found.pk, **form.cleaned_data
-            )
-        except StaffError as refused:
-            form.add_refusal(refused)
-        else:
-            messages.success(request, "Team saved")
-            return redirect("staff:teams")
-    return render(request, "staff/team.html", {"team": found, "form": form})
+
+    def save() -> str:
+        services.change_team(actor=signed_in_user(request), team_id=found.pk, **form.cleaned_data)
+        return "Team saved"
+
+    return _saved(request, form, save, to="staff:teams") or render(
+        request, "staff/team.html", {"team": found, "form": form}
+    )
 
 
 @public

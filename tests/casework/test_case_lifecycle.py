@@ -11,12 +11,15 @@ from django.urls import reverse
 
 from portal.audit.models import AuditEvent
 from portal.casework import services
+from portal.casework.deadlines import Deadline
 from portal.casework.models import Case, CaseEvent, CaseKind, CaseStatus
 from portal.errors import ServiceError
 from portal.staff.models import Team
 from portal.workflow.fields import DirectStatusChange
 from portal.workflow.models import StatusChange
 from tests.casework.conftest import make_world, open_case
+
+MONDAY = dt.date(2026, 3, 2)
 
 
 def moves(case: Case) -> list[tuple[str, str, str]]:
@@ -144,3 +147,16 @@ def test_history_shows_each_status_move_once(client, world):
         "Nothing more to do",
     ):
         assert html.count(row) == 1, row
+
+
+@pytest.mark.django_db
+def test_a_new_deadline_on_a_waiting_case_starts_its_clock_and_ends_the_wait(world):
+    """A returned application resubmitted: the provider answered, a new clock runs, and the
+    case can be stopped again the next time the regulator waits."""
+    case = open_case(world, days=10)
+    services.stop_clock(case_id=case.pk, actor=None)
+    updated = services.update_case(case_id=case.pk, actor=None, deadline=Deadline(MONDAY, 5))
+    assert (updated.status, updated.clock_stopped_on) == (CaseStatus.NEW, None)
+    assert moves(case)[-1] == ("resume_untouched", "waiting_for_provider", "new")
+    stopped = services.stop_clock(case_id=case.pk, actor=None)
+    assert stopped.status == CaseStatus.WAITING_FOR_PROVIDER

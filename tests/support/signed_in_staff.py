@@ -2,12 +2,15 @@
 staff to show, a GET of each page and the main POST of each, by the world's member of staff
 (who holds every role, administrator included)."""
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from portal.staff import services
-from portal.staff.models import StaffMember, Team
+from portal.staff.models import StaffInvitation, StaffMember, Team
 from portal.staff.roles import Region, Sector, StaffRole
 from tests.factories.accounts import make_user
 
@@ -27,6 +30,7 @@ def add_staff_admin(objects: dict[str, Any], users: dict[str, Any]) -> None:
         teams=[objects["staff_team"]],
     )
     objects["staff_colleague"] = colleague.staff_member
+    objects["staff_ended"] = _ended_member()
     services.invite_staff(
         actor=users["staff"],
         email="ivy.invited@regulator.example",
@@ -42,6 +46,7 @@ def staff_admin_visits(objects: dict[str, Any], each: Any) -> None:
     each("staff:invite", staff)
     each("staff:member", staff, kwargs=member)
     each("staff:end_access", staff, kwargs=member)
+    each("staff:reinstate", staff, kwargs={"member_id": objects["staff_ended"].pk})
     each("staff:teams", staff)
     each("staff:team", staff, kwargs={"team_id": objects["staff_team"].pk})
 
@@ -51,6 +56,12 @@ def _fresh_member() -> StaffMember:
         f"colleague{next(_numbers)}@regulator.example", is_staff=True, roles=["inspector"]
     )
     return user.staff_member
+
+
+def _ended_member() -> StaffMember:
+    member = _fresh_member()
+    StaffMember.objects.filter(pk=member.pk).update(ended_at=timezone.now())
+    return member
 
 
 def _free_place() -> tuple[str, str]:
@@ -78,14 +89,30 @@ def staff_admin_posts(post: Callable[..., Any], each: Any) -> None:
             },
         )
 
-    def cancel(world: Any, actor: str) -> Any:
+    def invited(world: Any, prefix: str) -> StaffInvitation:
         invitation, _token = services.invite_staff(
             actor=world.users["staff"],
-            email=f"cancel{next(_numbers)}@regulator.example",
-            full_name="To Cancel",
+            email=f"{prefix}{next(_numbers)}@regulator.example",
+            full_name="Invited Colleague",
             roles=[StaffRole.INSPECTOR],
+            team_ids=[world.objects["staff_team"].pk],
         )
+        return invitation
+
+    def cancel(world: Any, actor: str) -> Any:
+        invitation = invited(world, "cancel")
         return post("staff:cancel_invitation", actor, kwargs={"invitation_id": invitation.pk})
+
+    def resend(world: Any, actor: str) -> Any:
+        invitation = invited(world, "resend")
+        # Sent long enough ago for the rate limit to let it go again.
+        StaffInvitation.objects.filter(pk=invitation.pk).update(
+            created_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        return post("staff:resend_invitation", actor, kwargs={"invitation_id": invitation.pk})
+
+    def reinstate(world: Any, actor: str) -> Any:
+        return post("staff:reinstate", actor, kwargs={"member_id": _ended_member().pk})
 
     def change(world: Any, actor: str) -> Any:
         return post(
@@ -126,6 +153,8 @@ def staff_admin_posts(post: Callable[..., Any], each: Any) -> None:
 
     each("staff:invite", invite, staff)
     each("staff:cancel_invitation", cancel, staff)
+    each("staff:resend_invitation", resend, staff)
+    each("staff:reinstate", reinstate, staff)
     each("staff:member", change, staff)
     each("staff:end_access", end, staff)
     each("staff:teams", create_team, staff)

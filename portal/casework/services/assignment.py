@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.errors import BULK_MAX, CaseworkError, refused
 from portal.casework.handlers import DECIDED_WITH, PERMISSION_NAMES, kinds_decided_by, may_decide
-from portal.casework.models import Case, CaseKind, CaseStatus
+from portal.casework.models import Case, CaseStatus, kind_names
 from portal.casework.services.common import (
     locked,
     log,
@@ -27,6 +27,7 @@ from portal.casework.services.common import (
     refuse_if_closed,
     require_case_worker,
 )
+from portal.staff.access import remember_standing, users_with_standing
 from portal.staff.models import Team
 from portal.staff_permissions import StaffPermission, has_staff_permission
 
@@ -35,10 +36,6 @@ def _needed(kinds: Sequence[str]) -> str:
     """ "decide on notifications", or "... and assess registration applications"."""
     needs = dict.fromkeys(PERMISSION_NAMES[DECIDED_WITH[kind]] for kind in kinds)
     return " and ".join(needs)
-
-
-def _kind_names(kinds: Sequence[str]) -> str:
-    return ", ".join(CaseKind(kind).label.lower() for kind in dict.fromkeys(kinds))
 
 
 def refuse_unless_decides(staff: User, case: Case) -> None:
@@ -57,7 +54,7 @@ def _refuse_unless_colleague_decides(colleague: User, cases: Sequence[Case]) -> 
         who = colleague.full_name or colleague.email
         raise refused(
             CaseworkError.COLLEAGUE_CANNOT_DECIDE,
-            f"{who} cannot decide {_kind_names(kinds)} cases: select a colleague who can "
+            f"{who} cannot decide {kind_names(kinds)} cases: select a colleague who can "
             f"{_needed(kinds)}",
         )
 
@@ -109,9 +106,14 @@ def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Ca
 def _colleague(colleague_id: Any) -> User:
     """A current member of staff who works on cases; anything else is refused by name."""
     chosen = str(colleague_id) if colleague_id is not None else ""
+    # Read with their staff standing (roles, second factor) in the same statement.
     colleague = (
-        User.objects.filter(pk=int(chosen), is_active=True).first() if chosen.isdigit() else None
+        users_with_standing().filter(pk=int(chosen), is_active=True).first()
+        if chosen.isdigit()
+        else None
     )
+    if colleague is not None:
+        remember_standing(colleague)
     if colleague is None or not has_staff_permission(colleague, StaffPermission.VIEW_CASES):
         raise refused(CaseworkError.COLLEAGUE_NOT_STAFF)
     return colleague

@@ -202,16 +202,18 @@ def update_case(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Case:
-    """Mark work started on a case (status in progress), change its urgency or deadline (a
-    new deadline starts a new clock). A change to what it already is writes nothing; so
-    does "in progress" for a case that is not new (started already, or waiting for the
-    provider: the clock restarts only when they answer). Other statuses have their own
-    services (stop_clock, restart_clock, close_case)."""
+    """Mark work started on a case (status in progress), change its urgency or deadline. A
+    new deadline starts a new clock, so a case waiting for the provider (they answered:
+    a resubmitted application) is waiting no more. A change to what it already is writes
+    nothing; so does "in progress" for a case that is not new (started already, or waiting
+    for the provider: the clock restarts only when they answer). Other statuses have their
+    own services (stop_clock, restart_clock, close_case)."""
     case = locked(case_id)
     changes: dict[str, Any] = {}
     fields: list[str] = []
     if status is not None and status != CaseStatus.IN_PROGRESS:
         raise refused(CaseworkError.WRONG_STATUS, f"A case is not made {status} by an update.")
+    waiting = case.status == CaseStatus.WAITING_FOR_PROVIDER
     starts = status is not None and Case.lifecycle.allows(case, "start")
     if urgency is not None and urgency != case.urgency:
         changes["urgency"] = [case.urgency, int(urgency)]
@@ -230,13 +232,17 @@ def update_case(
         return case
     note_first_action(case, actor, fields)
     data = {"changes": changes, "reason": reason} if reason else {"changes": changes}
-    if starts:
+    action = "start" if starts else None
+    if deadline is not None and waiting:
+        action = "resume" if case.first_action_at or status else "resume_untouched"
+    if action is not None:
         # The audit event tells the whole change; the history has the status move, and the
         # other changes (if any) as their own row.
-        audit_data = {**data, "changes": {"status": [case.status, "in_progress"], **changes}}
+        target = Case.lifecycle.get(action).target
+        audit_data = {**data, "changes": {"status": [case.status, target], **changes}}
         move(
             case,
-            "start",
+            action,
             actor=actor,
             verb=CaseworkVerb.CASE_UPDATED,
             data=audit_data,
