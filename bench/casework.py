@@ -20,7 +20,6 @@ casework_get_next_conflicts (cases handed to two people; target 0) and the p95 o
 
 import argparse
 import os
-import statistics
 import sys
 import threading
 import time
@@ -28,7 +27,15 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, make_staff, percentile
+from bench._common import (
+    django_setup,
+    emit,
+    emit_view_times,
+    emit_worst,
+    make_staff,
+    percentile,
+    timed_calls,
+)
 
 django_setup()
 
@@ -239,12 +246,7 @@ def measure(
         response = client.get(path, params)
         assert response.status_code == 200, (path, params, response.status_code)
 
-    get()
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        get()
-        samples.append((time.perf_counter() - started) * 1000)
+    samples = timed_calls(get, requests)
     with CaptureQueriesContext(connection) as queries:
         get()
     return samples, len(queries)
@@ -306,21 +308,10 @@ def main() -> None:
     worst = ("", 0.0)
     for name, (path, params) in cases.items():
         samples, queries = measure(client, path, params, args.requests)
-        p95 = percentile(samples, 0.95)
-        emit("casework_queue_p50_ms", statistics.median(samples), "ms", view=name)
-        emit("casework_queue_p95_ms", p95, "ms", view=name, target=TARGET_MS)
-        emit("casework_queue_queries", queries, "queries", view=name, target=12)
+        p95 = emit_view_times("casework_queue", name, samples, queries, TARGET_MS)
         if p95 > worst[1]:
             worst = (name, p95)
-    emit(
-        "casework_queue_worst_p95_ms",
-        worst[1],
-        "ms",
-        view=worst[0],
-        target=TARGET_MS,
-        cases=total,
-        load_average=round(os.getloadavg()[0], 2),
-    )
+    emit_worst("casework_queue", worst, TARGET_MS, cases=total)
     team = leader.staff_member.teams.get()
     handed, conflicts, times = get_next_race(team)
     emit(

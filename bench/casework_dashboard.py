@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, percentile
+from bench._common import django_setup, emit, make_staff, percentile, timed_calls
 
 django_setup()
 
@@ -196,13 +196,9 @@ def measure(
         if response.streaming:  # the CSV: read it all, as a browser would
             b"".join(response.streaming_content)
 
-    for _ in range(3):  # warm up templates and the database's buffers
+    for _ in range(2):  # warm up templates and the database's buffers (timed_calls warms once more)
         get()
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        get()
-        samples.append((time.perf_counter() - started) * 1000)
+    samples = timed_calls(get, requests)
     with CaptureQueriesContext(connection) as queries:
         get()
     return samples, len(queries.captured_queries)
@@ -235,6 +231,7 @@ def main() -> None:
     if args.rebuild or not present(args.count):
         generate(args.count)
     lead = User.objects.get(email=MARKER_EMAIL)
+    make_staff([lead])  # roles and an authenticator: `is_staff` alone opens no staff page
     team = Team.objects.order_by("name").first()
     assert team is not None
     if args.explain:

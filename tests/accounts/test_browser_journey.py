@@ -16,7 +16,6 @@ EMAIL = "browser.manager@sunrise.example"
 PASSWORD = "orchid tramline pebble"
 
 # tests/staff/test_browser.py imports the key reader under its old name.
-key_from_page = authenticator_key
 
 
 def check(page, heading):

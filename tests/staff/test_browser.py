@@ -10,10 +10,10 @@ from portal.staff.models import StaffMember, Team
 from portal.staff.roles import Region, Sector, StaffRole
 from tests import factories as f
 from tests.accounts.conftest import deliver_pending, totp_now
-from tests.accounts.test_browser_journey import key_from_page
 from tests.support.browser import (
     assert_accessible,
     assert_keyboard_reaches_every_link,
+    authenticator_key,
     sign_in_with_session,
 )
 
@@ -74,7 +74,7 @@ def accept(page, mail, email: str) -> None:
     type_into(page, "Create a password", PASSWORD)
     submit(page, "Continue")
     check(page, "Set up an authenticator app")
-    key = key_from_page(page)
+    key = authenticator_key(page)
     type_into(page, "Enter the 6-digit code from your authenticator app", totp_now(key))
     submit(page, "Continue")
     check(page, "Save your recovery codes")
