@@ -1,0 +1,36 @@
+"""Compiled templates: kept for the life of a process, and (with JINJA2_BYTECODE_CACHE, as in
+production and benchmarks) written to disk for the next worker to load instead of compiling."""
+
+from django.template import engines
+from django.test import override_settings
+from jinja2 import FileSystemBytecodeCache
+
+from portal.frontend.jinja import environment
+
+
+def _environment():
+    return environment(loader=engines["jinja2"].env.loader.loaders[0])
+
+
+def test_every_template_stays_compiled_and_nothing_reloads_without_debug(settings):
+    env = engines["jinja2"].env
+    assert isinstance(env.cache, dict)  # Jinja's unbounded cache (cache_size=-1), not an LRU
+    assert settings.DEBUG is False
+    assert env.auto_reload is False
+
+
+@override_settings(JINJA2_BYTECODE_CACHE=True)
+def test_a_new_worker_loads_compiled_templates_from_the_bytecode_cache():
+    first = _environment()
+    assert isinstance(first.bytecode_cache, FileSystemBytecodeCache)
+    name = "layouts/base.html"
+    first.get_template(name)
+    second = _environment()
+    source, filename, _uptodate = second.loader.get_source(second, name)
+    bucket = second.bytecode_cache.get_bucket(second, name, filename, source)
+    assert bucket.code is not None
+
+
+@override_settings(JINJA2_BYTECODE_CACHE=False)
+def test_without_the_setting_nothing_is_written():
+    assert _environment().bytecode_cache is None
