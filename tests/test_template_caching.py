@@ -2,18 +2,25 @@
 production and benchmarks) written to disk for the next worker to load instead of compiling."""
 
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.test import override_settings
 from jinja2 import FileSystemBytecodeCache
 
 from portal.frontend.jinja import environment
 
 
+def _engine_environment():
+    engine = engines["jinja2"]
+    assert isinstance(engine, Jinja2)
+    return engine.env
+
+
 def _environment():
-    return environment(loader=engines["jinja2"].env.loader.loaders[0])
+    return environment(loader=_engine_environment().loader.loaders[0])
 
 
 def test_every_template_stays_compiled_and_nothing_reloads_without_debug(settings):
-    env = engines["jinja2"].env
+    env = _engine_environment()
     assert isinstance(env.cache, dict)  # Jinja's unbounded cache (cache_size=-1), not an LRU
     assert settings.DEBUG is False
     assert env.auto_reload is False
