@@ -41,3 +41,12 @@ def test_a_new_worker_loads_compiled_templates_from_the_bytecode_cache():
 @override_settings(JINJA2_BYTECODE_CACHE=False)
 def test_without_the_setting_nothing_is_written():
     assert _environment().bytecode_cache is None
+
+
+@override_settings(JINJA2_BYTECODE_CACHE=True)
+def test_a_worker_without_a_usable_temporary_directory_still_starts(monkeypatch, caplog):
+    monkeypatch.setattr("tempfile.gettempdir", lambda: "/proc/no-such-directory")
+    env = _environment()
+    assert env.bytecode_cache is None
+    assert "bytecode cache unavailable" in caplog.text
+    assert env.get_template("layouts/base.html") is not None

@@ -1,5 +1,6 @@
 """The Jinja2 environment for every page: our templates plus the GOV.UK Frontend macros."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from jinja2 import (
 
 from portal.frontend import formats
 from portal.frontend.govuk_forms import form_has_errors, govuk_error_summary, govuk_field
+
+logger = logging.getLogger(__name__)
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -39,7 +42,10 @@ def environment(**options: Any) -> Environment:
     # source, so a deploy never reads stale code): measured in README "Where the time goes".
     options.setdefault("cache_size", -1)
     if settings.JINJA2_BYTECODE_CACHE:
-        options["bytecode_cache"] = FileSystemBytecodeCache()
+        try:
+            options["bytecode_cache"] = FileSystemBytecodeCache()
+        except (OSError, RuntimeError):  # no safe temporary directory: compile, as without it
+            logger.warning("Jinja2 bytecode cache unavailable; templates are compiled per worker")
     env = Environment(**options)  # noqa: S701 (autoescape is select_autoescape above)
     env.loader = ChoiceLoader(
         [
