@@ -88,7 +88,11 @@ def _allowed_by_status(record: Provider | Location, permissions: Iterable[str]) 
 
 @dataclass
 class ProviderAccess:
-    """Everything one user may do at one provider, and where it comes from."""
+    """Everything one user may do at one provider, and where it comes from.
+
+    Built once per request (`access_for`) and not changed after; what is derived from it
+    (the permissions at each location, the scope of each permission) is worked out on first
+    use and kept, since a page asks the same question for hundreds of locations."""
 
     provider: Provider
     role_whole: set[str] = field(default_factory=set)
@@ -99,13 +103,16 @@ class ProviderAccess:
     roles: set[str] = field(default_factory=set)
     # Each live register role once: (role, location or None for the whole provider).
     roles_held: list[tuple[str, Location | None]] = field(default_factory=list)
+    _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
 
     def whole_provider_permissions(self) -> frozenset[str]:
-        return _allowed_by_status(self.provider, self.role_whole | self.member_whole)
+        if self._whole is None:
+            self._whole = _allowed_by_status(self.provider, self.role_whole | self.member_whole)
+        return self._whole
 
-    def permissions_at(self, location: Location) -> frozenset[str]:
-        if location.provider_id != self.provider.pk:
-            return frozenset()
+    def _permissions_at(self, location: Location) -> frozenset[str]:
         held = (
             self.role_whole
             | self.member_whole
@@ -114,24 +121,44 @@ class ProviderAccess:
         )
         return _allowed_by_status(location, _allowed_by_status(self.provider, held))
 
+    def _at_each_location(self) -> dict[str, frozenset[str]]:
+        if self._at_each is None:
+            self._at_each = {
+                location_id: self._permissions_at(location)
+                for location_id, location in self.locations.items()
+            }
+        return self._at_each
+
+    def permissions_at(self, location: Location) -> frozenset[str]:
+        if location.provider_id != self.provider.pk:
+            return frozenset()
+        if self.locations.get(location.pk) is location:  # our own copy: worked out once
+            return self._at_each_location()[location.pk]
+        return self._permissions_at(location)  # another copy, maybe changed since
+
     def scope_for(self, permission: str) -> Scope:
-        if permission in self.whole_provider_permissions():
-            return Scope(whole_provider=True)
-        location_ids = frozenset(
-            location_id
-            for location_id, location in self.locations.items()
-            if permission in self.permissions_at(location)
-        )
-        return Scope(whole_provider=False, location_ids=location_ids)
+        scope = self._scopes.get(permission)
+        if scope is None:
+            if permission in self.whole_provider_permissions():
+                scope = Scope(whole_provider=True)
+            else:
+                scope = Scope(
+                    whole_provider=False,
+                    location_ids=frozenset(
+                        location_id
+                        for location_id, held in self._at_each_location().items()
+                        if permission in held
+                    ),
+                )
+            self._scopes[permission] = scope
+        return scope
 
     def has_anywhere(self, permission: str) -> bool:
         return not self.scope_for(permission).is_empty
 
     @property
     def any_access(self) -> bool:
-        return bool(self.whole_provider_permissions()) or any(
-            self.permissions_at(location) for location in self.locations.values()
-        )
+        return bool(self.whole_provider_permissions()) or any(self._at_each_location().values())
 
     @property
     def is_registered_person(self) -> bool:
@@ -232,6 +259,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
     locations: dict[str, Location] = {}
+    roles_seen: set[tuple[str, str, str | None]] = set()
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
     for row in _access_rows(principal):
@@ -253,9 +281,13 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
             location = locations[location_id]
         if role:
             access.roles.add(role)
-            held = (role, location if role == RoleType.REGISTERED_MANAGER else None)
-            if held not in access.roles_held:
-                access.roles_held.append(held)
+            held_at = location if role == RoleType.REGISTERED_MANAGER else None
+            # A set of keys, not `in roles_held`: comparing model instances one by one is
+            # quadratic for a manager of hundreds of locations.
+            key = (provider_id, role, held_at.pk if held_at is not None else None)
+            if key not in roles_seen:
+                roles_seen.add(key)
+                access.roles_held.append((role, held_at))
             if role in WHOLE_PROVIDER_ROLES:
                 access.role_whole |= ALL_PERMISSIONS
             elif role == RoleType.PARTNER:

@@ -126,6 +126,9 @@ TEMPLATES = [
         },
     },
 ]
+# Compiled templates kept on disk (the system's temporary directory) for the next worker
+# to load instead of compiling: on in production and benchmarks (portal/frontend/jinja.py).
+JINJA2_BYTECODE_CACHE = env_bool("JINJA2_BYTECODE_CACHE", False)
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
 DATABASES = {

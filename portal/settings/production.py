@@ -4,7 +4,7 @@ import copy
 
 from portal.settings.base import *  # noqa: F403
 from portal.settings.base import LOGGING as BASE_LOGGING
-from portal.settings.environment import env_int, env_required, env_str
+from portal.settings.environment import env_bool, env_int, env_required, env_str
 
 DEBUG = False
 # No defaults for anything secret or site-specific: a node missing them must not start.
@@ -14,6 +14,7 @@ WEBHOOKS_SECRET_KEY = env_str("WEBHOOKS_SECRET_KEY", SECRET_KEY)
 DATABASE_URL = env_required("DATABASE_URL")  # base.py has already parsed it into DATABASES
 ALLOWED_HOSTS = [host.strip() for host in env_required("ALLOWED_HOSTS").split(",") if host.strip()]
 SHOW_SENT_EMAILS = False
+JINJA2_BYTECODE_CACHE = env_bool("JINJA2_BYTECODE_CACHE", True)
 
 # nginx on the node (deploy/nginx.conf.template) is gunicorn's only client; it passes the
 # client's address in X-Real-IP. gunicorn listens on loopback only (deploy/gunicorn.conf.py).

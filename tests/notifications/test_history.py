@@ -103,3 +103,47 @@ def test_history_page_query_count_does_not_grow_with_notifications(
     assert "Drafts" in html
     with django_assert_max_num_queries(12):
         client.get(reverse("notifications:history"), {"notification_type": "death", "page": "2"})
+
+
+@pytest.mark.django_db
+def test_csv_export_writes_every_column_as_the_pages_do(client, world):
+    """The export formats many rows at once (ManyDates, a chunked writer): each cell is
+    still what govuk_date and govuk_datetime write, in UK time, and free text that could
+    start a formula is neutralised in every text column."""
+    home = world.locations["Organisation"]
+    sent = submit("police", world.manager, home)
+    whole = submit(
+        "change-contact-details", world.nominated["Organisation"], None, provider=home.provider
+    )
+    summer_midday = dt.datetime(2026, 7, 1, 11, 0, tzinfo=dt.UTC)  # 12:00 in London
+    winter_evening = dt.datetime(2026, 1, 9, 18, 5, tzinfo=dt.UTC)
+    Notification.objects.filter(pk=sent.pk).update(
+        submitted_at=summer_midday,
+        due_on=dt.date(2026, 7, 2),
+        late=True,
+        next_due_label="-update owed",
+        next_due_on=dt.date(2026, 8, 3),
+    )
+    Notification.objects.filter(pk=whole.pk).update(submitted_at=winter_evening, due_on=None)
+    world.manager.email = "+manager@example.com"
+    world.manager.save()
+    client.force_login(world.nominated["Organisation"])
+    rows = {row[0]: row for row in _export(client)[1:]}
+    assert rows[sent.reference] == [
+        sent.reference,
+        "Police involvement in an incident",
+        str(sent.version),
+        home.provider_id,
+        home.pk,
+        home.name,
+        "1 July 2026 at midday",
+        "'+manager@example.com",
+        "New",
+        "2 July 2026",
+        "Yes",
+        "'-update owed",
+        "3 August 2026",
+    ]
+    whole_row = rows[whole.reference]
+    assert whole_row[4:7] == ["", "Provider as a whole", "9 January 2026 at 6:05pm"]
+    assert whole_row[9:11] == ["", "No"]
