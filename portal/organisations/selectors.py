@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from portal.access import Account, Principal
+from portal.json_lists import holding_every
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -95,7 +96,7 @@ def filter_memberships(
         memberships = memberships.filter(Q(whole_provider=True) | Exists(at))
     wanted = sorted(permissions)
     if wanted:
-        memberships = memberships.filter(permissions__contains=wanted)
+        memberships = memberships.filter(holding_every("permissions", wanted))
     return memberships
 
 

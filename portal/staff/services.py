@@ -23,6 +23,7 @@ from portal.accounts.services import signed_in
 from portal.audit.services import record
 from portal.emails.addresses import AddressError, canonical_email
 from portal.emails.services import queue_email
+from portal.json_lists import holding_every
 from portal.staff.audit_verbs import StaffVerb
 from portal.staff.errors import StaffError
 from portal.staff.errors import StaffErrorCode as Code
@@ -329,7 +330,7 @@ def cancel_invitation(
 
 def _current_administrators() -> Any:
     return StaffMember.objects.filter(
-        ended_at__isnull=True, roles__contains=[StaffRole.ADMINISTRATOR.value]
+        holding_every("roles", [StaffRole.ADMINISTRATOR.value]), ended_at__isnull=True
     )
 
 
