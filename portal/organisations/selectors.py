@@ -53,7 +53,7 @@ def _visible_filter(viewer_scope: Scope) -> Q:
     whole provider; otherwise whole-provider ones and those sharing a location."""
     if viewer_scope.whole_provider:
         return Q()
-    return Q(whole_provider=True) | Q(locations__in=viewer_scope.location_ids)
+    return Q(whole_provider=True) | Q(locations__pk__any_of=viewer_scope.location_ids)
 
 
 def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Membership]:
@@ -238,7 +238,7 @@ def grantable_locations(user: Principal, provider: Provider) -> QuerySet[Locatio
         return Location.objects.none()
     locations = Location.objects.filter(provider=provider, registration_status="Registered")
     if not scope.whole_provider:
-        locations = locations.filter(pk__in=scope.location_ids)
+        locations = locations.filter(pk__any_of=scope.location_ids)
     return locations.order_by("name")
 
 
