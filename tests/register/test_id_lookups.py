@@ -33,6 +33,8 @@ def test_ids_go_as_one_parameter_whatever_their_number(locations):
         with CaptureQueriesContext(connection) as queries:
             assert Location.objects.filter(pk__any_of=chosen).count() == count
         statements.append(queries.captured_queries[0]["sql"])
+    if connection.vendor != "postgresql":
+        pytest.skip("one array parameter is PostgreSQL's; SQLite is sent IN (see below)")
     assert "= ANY(" in statements[1]
     # Only the array literal differs: the statement's shape does not grow with the IDs.
     shapes = [sql.split("= ANY(")[0] for sql in statements]
