@@ -123,6 +123,7 @@ class HistoryFilterForm(forms.Form):
         """`search`: too many locations for a list, so the location is searched for by name,
         town, postcode or ID (the location picker's search) and `locations` is not used."""
         super().__init__(*args, **kwargs)
+        self.searches_locations = search
         if search:
             self.fields["location"] = forms.CharField(
                 label="Location",

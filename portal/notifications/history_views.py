@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import reference_for
-from portal.register.location_picker import CHECKBOX_LIMIT, location_options
+from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
 
 HISTORY_PAGE_SIZE = 50
 
@@ -75,6 +75,18 @@ def history(request: HttpRequest) -> HttpResponse:
             "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
         },
     )
+
+
+@requires("notifications.view")
+@require_safe
+def location_search(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the history's location search (the autocomplete; the search works
+    without it): the locations whose notifications this user may see that match `q`."""
+    query = request.GET.get("q", "")
+    if not isinstance(query, str) or not query.strip():
+        return JsonResponse({"results": []})
+    options = location_options(permissions.locations_in_scope(request.user))
+    return JsonResponse({"results": search_results(options, query)})
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -262,7 +262,7 @@ def search_results(
     if not query.strip() or len(query) > SEARCH_MAX_LENGTH:
         return []
     picker = LocationPicker(options=options, chosen_ids=[], search=query)
-    return [{"id": o.id, "label": o.label} for o in picker.matches[:limit]]
+    return [{"id": o.id, "label": o.label, "name": o.name} for o in picker.matches[:limit]]
 
 
 def service_types_of(

@@ -66,3 +66,17 @@ def test_the_export_takes_the_same_location_search(client, world, many):
     body = b"".join(response.streaming_content).decode()
     assert police.reference in body
     assert death.reference not in body
+
+
+def test_suggestions_are_only_locations_the_user_may_see(client, world, many):
+    url = reverse("notifications:history_locations")
+    client.force_login(world.manager)  # registered manager of Organisation House only
+    mine = client.get(url, {"q": "house"}).json()["results"]
+    assert [result["name"] for result in mine] == ["Organisation House"]
+    assert client.get(url, {"q": "Branch"}).json() == {"results": []}
+    client.force_login(world.nominated["Organisation"])
+    found = client.get(url, {"q": "branch 000"}).json()["results"]
+    assert [result["name"] for result in found] == [f"Branch 000{n}" for n in range(10)]
+    assert found[0]["id"] == many[0].pk
+    assert client.get(url, {"q": " "}).json() == {"results": []}
+    assert client.get(url, {"q": "x" * 101}).json() == {"results": []}

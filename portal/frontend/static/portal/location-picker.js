@@ -69,9 +69,60 @@ function enhance(picker) {
   if (enhanced && focus) enhanced.focus();
 }
 
+// A list filtered by location (the history of notifications) with too many locations for a
+// select: its text box searches by name, town, postcode or ID when the filter form is sent.
+// With script, suggestions as you type; choosing one puts its name in the box. Nothing is
+// sent until the person sends the filter form.
+function enhanceSearch(holder) {
+  const input = holder.querySelector("input[type=text]");
+  const url = holder.dataset.searchUrl;
+  if (!input || !url) return;
+  const wrapper = document.createElement("div");
+  wrapper.className = "portal-location-picker__autocomplete";
+  input.parentNode.insertBefore(wrapper, input);
+  const { id, name, value } = input;
+  const describedBy = input.getAttribute("aria-describedby");
+  input.remove();
+  let latestQuery = "";
+  window.accessibleAutocomplete({
+    element: wrapper,
+    id,
+    name,
+    defaultValue: value,
+    minLength: MIN_LENGTH,
+    showNoOptionsFound: true,
+    tNoResults: () => "No locations found",
+    source(query, populate) {
+      latestQuery = query;
+      fetch(`${url}?q=${encodeURIComponent(query)}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((body) => {
+          if (query === latestQuery) populate(body.results);
+        })
+        .catch(() => populate([]));
+    },
+    templates: {
+      inputValue: (result) => (result && (result.name || result.label)) || "",
+      suggestion: (result) =>
+        escapeHtml(typeof result === "string" ? result : `${result.label} (${result.id})`),
+    },
+  });
+  const enhanced = document.getElementById(id);
+  if (enhanced && describedBy) {
+    const own = enhanced.getAttribute("aria-describedby") || "";
+    enhanced.setAttribute("aria-describedby", `${own} ${describedBy}`.trim());
+  }
+}
+
 export function initLocationPickers() {
   if (typeof window.accessibleAutocomplete !== "function") return;
   for (const picker of document.querySelectorAll('[data-module="location-picker"]')) {
     enhance(picker);
+  }
+  for (const holder of document.querySelectorAll('[data-module="location-search"]')) {
+    enhanceSearch(holder);
   }
 }
