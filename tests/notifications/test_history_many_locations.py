@@ -18,6 +18,16 @@ def many(world):
     return add_many_locations(provider, 40)
 
 
+@pytest.fixture
+def sent(client, world):
+    """A death at Organisation House, police at Other House; the nominated individual signed
+    in."""
+    death = submit("death", world.manager, world.locations["Organisation"])
+    police = submit("police", world.other_manager, world.other_location)
+    client.force_login(world.nominated["Organisation"])
+    return death, police
+
+
 def _history(client, **params):
     return client.get(reverse("notifications:history"), params).content.decode()
 
@@ -29,11 +39,9 @@ def test_a_few_locations_are_a_list(client, world):
     assert "Other House</option>" in html
 
 
-def test_many_locations_are_searched_for_by_name_town_postcode_or_id(client, world, many):
+def test_many_locations_are_searched_for_by_name_town_postcode_or_id(client, world, many, sent):
     home = world.locations["Organisation"]
-    death = submit("death", world.manager, home)
-    police = submit("police", world.other_manager, world.other_location)
-    client.force_login(world.nominated["Organisation"])
+    death, police = sent
     html = _history(client)
     assert 'name="location"' in html
     assert '<select class="govuk-select" id="id_location"' not in html
@@ -57,11 +65,8 @@ def test_many_locations_are_searched_for_by_name_town_postcode_or_id(client, wor
     assert "Location must be 100 characters or fewer" in too_long
 
 
-def test_the_export_takes_the_same_location_search(client, world, many):
-    home = world.locations["Organisation"]
-    death = submit("death", world.manager, home)
-    police = submit("police", world.other_manager, world.other_location)
-    client.force_login(world.nominated["Organisation"])
+def test_the_export_takes_the_same_location_search(client, world, many, sent):
+    death, police = sent
     response = client.get(reverse("notifications:export"), {"location": "Other House"})
     body = b"".join(response.streaming_content).decode()
     assert police.reference in body
