@@ -45,7 +45,7 @@ def visible_to(user: Any) -> QuerySet[Application]:
         if scope.whole_provider:
             condition |= Q(provider_id=provider_id)
         elif scope.location_ids:
-            condition |= Q(provider_id=provider_id, location_id__in=scope.location_ids)
+            condition |= Q(provider_id=provider_id, location_id__any_of=scope.location_ids)
     return Application.objects.filter(condition).exclude(stage=Stage.DISCARDED)
 
 

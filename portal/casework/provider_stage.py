@@ -147,7 +147,7 @@ def provider_cases(
         kind__in=PERSONAL_KINDS
     )
     if location_ids is not None:
-        rows = rows.filter(location_id__in=location_ids)
+        rows = rows.filter(location_id__any_of=location_ids)
     position = _parse(after) if after else None
     if position is not None:
         moment, case_id = position

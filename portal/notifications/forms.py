@@ -1,5 +1,6 @@
 """Forms around the engine's pages: choosing what to notify, history filters, the thread."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,7 +12,13 @@ from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import normalise
 from portal.organisations.forms import ProviderChoiceForm
-from portal.register.location_picker import LocationField, is_picker_step, options_of
+from portal.register.location_picker import (
+    SEARCH_MAX_LENGTH,
+    LocationField,
+    LocationOption,
+    is_picker_step,
+    options_of,
+)
 from portal.register.models import Location
 
 PROVIDER_AS_A_WHOLE = "provider"
@@ -110,11 +117,27 @@ class HistoryFilterForm(forms.Form):
         label="Sent on or before", name="Sent on or before", required=False
     )
 
-    def __init__(self, *args: Any, locations: list[Location], **kwargs: Any):
+    def __init__(
+        self, *args: Any, locations: Sequence[LocationOption], search: bool = False, **kwargs: Any
+    ):
+        """`search`: too many locations for a list, so the location is searched for by name,
+        town, postcode or ID (the location picker's search) and `locations` is not used."""
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = [("", "All locations")] + [  # type: ignore[attr-defined]
-            (loc.pk, loc.name) for loc in locations
-        ]
+        self.searches_locations = search
+        if search:
+            self.fields["location"] = forms.CharField(
+                label="Location",
+                required=False,
+                max_length=SEARCH_MAX_LENGTH,
+                help_text="Name, town, postcode or location ID",
+                error_messages={
+                    "max_length": f"Location must be {SEARCH_MAX_LENGTH} characters or fewer"
+                },
+            )
+        else:
+            self.fields["location"].choices = [("", "All locations")] + [  # type: ignore[attr-defined]
+                (option.id, option.name) for option in locations
+            ]
         self.fields["notification_type"].choices = [("", "All types")] + [  # type: ignore[attr-defined]
             (d.slug, d.name) for d in CATALOGUE.current_types()
         ]

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,20 +21,26 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import reference_for
-from portal.register.models import Location
+from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
 
 HISTORY_PAGE_SIZE = 50
 
 
 def _history_filters(
-    request: HttpRequest, locations: list[Location]
+    request: HttpRequest,
 ) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
-    form = HistoryFilterForm(request.GET or None, locations=locations)
+    # A few locations are a list to choose from; more are searched for (by name, town,
+    # postcode or ID), in SQL, so the page reads at most CHECKBOX_LIMIT + 1 of them.
+    options = location_options(permissions.locations_in_scope(request.user)[: CHECKBOX_LIMIT + 1])
+    search = len(options) > CHECKBOX_LIMIT
+    form = HistoryFilterForm(request.GET or None, locations=options, search=search)
     if not request.GET or not form.is_valid():
         return form, selectors.HistoryFilters()
     data = form.cleaned_data
+    location = (data.get("location") or "").strip()
     return form, selectors.HistoryFilters(
-        location_id=data.get("location") or "",
+        location_id="" if search else location,
+        location_search=location if search else "",
         type_slug=data.get("notification_type") or "",
         status=data.get("status") or "",
         submitted_from=data.get("submitted_from"),
@@ -43,15 +49,10 @@ def _history_filters(
     )
 
 
-def _scope_locations(user: Any) -> list[Location]:
-    return list(permissions.locations_in_scope(user)[:500])
-
-
 @requires("notifications.view")
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    locations = _scope_locations(request.user)
-    form, filters = _history_filters(request, locations)
+    form, filters = _history_filters(request)
     paginator = Paginator(selectors.history(request.user, filters), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
@@ -74,6 +75,18 @@ def history(request: HttpRequest) -> HttpResponse:
             "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
         },
     )
+
+
+@requires("notifications.view")
+@require_safe
+def location_search(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the history's location search (the autocomplete; the search works
+    without it): the locations whose notifications this user may see that match `q`."""
+    query = request.GET.get("q", "")
+    if not isinstance(query, str) or not query.strip():
+        return JsonResponse({"results": []})
+    options = location_options(permissions.locations_in_scope(request.user))
+    return JsonResponse({"results": search_results(options, query)})
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -180,8 +193,7 @@ def _export_chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
 @requires("notifications.view")
 @require_safe
 def export(request: HttpRequest) -> StreamingHttpResponse:
-    locations = _scope_locations(request.user)
-    _form, filters = _history_filters(request, locations)
+    _form, filters = _history_filters(request)
     rows = selectors.history(request.user, filters).values_list(*_EXPORT_COLUMNS)
     response = StreamingHttpResponse(
         _export_chunks(rows.iterator(chunk_size=_EXPORT_FETCH_SIZE)),

@@ -61,7 +61,7 @@ class NotifierScope:
         if self.is_empty:
             return Q(pk__in=[])
         return Q(**{f"{prefix}provider_id__in": self.whole_providers}) | Q(
-            **{f"{prefix}location_id__in": list(self.locations)}
+            **{f"{prefix}location_id__any_of": self.locations}
         )
 
 
@@ -100,14 +100,14 @@ def locations_user_can_notify_for(user: Principal | None, provider: Provider) ->
     )
     if provider.pk in scope.whole_providers:
         return locations.order_by("name")
-    return locations.filter(pk__in=list(scope.locations)).order_by("name")
+    return locations.filter(pk__any_of=scope.locations).order_by("name")
 
 
 def locations_in_scope(user: Principal | None) -> QuerySet[Location]:
     """Every location whose notifications the user may see (for filters)."""
     scope = scope_for(user, VIEW)
     return Location.objects.filter(
-        Q(provider_id__in=scope.whole_providers) | Q(pk__in=list(scope.locations))
+        Q(provider_id__in=scope.whole_providers) | Q(pk__any_of=scope.locations)
     ).order_by("name")
 
 

@@ -22,6 +22,7 @@ from portal.notifications.models import (
     NotificationStatus,
 )
 from portal.notifications.references import sequence_of
+from portal.register.location_picker import search_filter
 from portal.register.models import Location, Provider
 from portal.workflow.selectors import timeline
 
@@ -134,6 +135,7 @@ def status_timeline(notification: Notification) -> list[TimelineEntry]:
 @dataclass(frozen=True)
 class HistoryFilters:
     location_id: str = ""
+    location_search: str = ""  # many locations: a name, town, postcode or ID (the picker's)
     type_slug: str = ""
     status: str = ""
     submitted_from: dt.date | None = None
@@ -153,6 +155,9 @@ def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notific
         )
     if filters.location_id:
         queryset = queryset.filter(location_id=filters.location_id)
+    if filters.location_search:
+        matching = Location.objects.filter(search_filter(filters.location_search)).order_by()
+        queryset = queryset.filter(location_id__in=matching.values("pk"))
     if filters.type_slug:
         queryset = queryset.filter(type_slug=filters.type_slug)
     if filters.status:

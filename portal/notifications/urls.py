@@ -9,6 +9,7 @@ REFERENCE = r"(?P<reference>NOT-[0-9]{1,4}(?:-[0-9]{4})+)"
 urlpatterns = [
     path("", history_views.history, name="history"),
     path("export.csv", history_views.export, name="export"),
+    path("locations.json", history_views.location_search, name="history_locations"),
     path("which-notification/", views.helper, name="helper"),
     path("new/", views.choose_provider, name="choose_provider"),
     path("new/<str:provider_id>/", views.choose_location, name="choose_location"),

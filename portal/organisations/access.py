@@ -422,7 +422,7 @@ def locations_for(
         return Location.objects.none()
     locations = Location.objects.filter(provider_id=provider_id)
     if not scope.whole_provider:
-        return locations.filter(pk__in=scope.location_ids).order_by("name")
+        return locations.filter(pk__any_of=scope.location_ids).order_by("name")
     # The whole provider: every location whose own registration still allows the action.
     cutoff = timezone.localdate() - dt.timedelta(
         days=settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS

@@ -93,7 +93,7 @@ def _registered_part(scope: Scope) -> Scope:
         return scope
     still_registered = frozenset(
         Location.objects.filter(
-            pk__in=scope.location_ids, registration_status="Registered"
+            pk__any_of=scope.location_ids, registration_status="Registered"
         ).values_list("pk", flat=True)
     )
     return Scope(whole_provider=False, location_ids=still_registered)

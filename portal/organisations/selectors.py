@@ -27,7 +27,7 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import Permission
-from portal.register.models import Location, Provider, RoleAssignment, RoleType
+from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
 
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
@@ -54,7 +54,7 @@ def _visible_filter(viewer_scope: Scope) -> Q:
     whole provider; otherwise whole-provider ones and those sharing a location."""
     if viewer_scope.whole_provider:
         return Q()
-    return Q(whole_provider=True) | Q(locations__in=viewer_scope.location_ids)
+    return Q(whole_provider=True) | Q(locations__pk__any_of=viewer_scope.location_ids)
 
 
 def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Membership]:
@@ -168,15 +168,34 @@ class RegisteredPerson:
     account: Account | None = None
 
 
-def registered_people(user: Principal, provider: Provider) -> list[RegisteredPerson]:
+def registered_people(
+    user: Principal, provider: Provider, *, page: int = 1, size: int = 50
+) -> tuple[list[RegisteredPerson], bool]:
+    """One page of the people holding a live register role at `provider` that the user may
+    see (by family name), and whether there is a next page. A national provider has hundreds
+    of registered managers: the page is chosen in SQL (the people, then their roles), so a
+    request reads `size` people's roles, not all of them."""
     scope = scope_for(user, Permission.VIEW_TEAM, provider)
     if scope.is_empty:
-        return []
+        return [], False
+    live = RoleAssignment.objects.live().filter(provider=provider)
+    if not scope.whole_provider:
+        # Whole-provider roles are seen by all; a registered manager only where the user is.
+        live = live.filter(
+            Q(role__in=WHOLE_PROVIDER_ROLES) | Q(location_id__any_of=scope.location_ids)
+        )
+    start = (page - 1) * size
+    # The page's people (one more, to tell whether there is a next page), as a subquery.
+    on_page = (
+        Person.objects.filter(Exists(live.filter(person_id=OuterRef("pk"))))
+        .order_by("family_name", "given_name", "pk")
+        .values("pk")[start : start + size + 1]
+    )
+    order = ("person__family_name", "person__given_name", "person_id")
     roles = (
-        RoleAssignment.objects.live()
-        .filter(provider=provider)
+        live.filter(person_id__in=on_page)
         .select_related("person", "location", "person__user")
-        # Only what the team page shows: a provider can have hundreds of these.
+        # Only what the team page shows.
         .only(
             "role",
             "person_id",
@@ -187,13 +206,10 @@ def registered_people(user: Principal, provider: Provider) -> list[RegisteredPer
             "location__name",
             "person__user__last_login",
         )
-        .order_by("person__family_name", "person__given_name")
+        .order_by(*order, "location__name")
     )
     people: dict[int, RegisteredPerson] = {}
     for role in roles:
-        outside_scope = not scope.whole_provider and role.location_id not in scope.location_ids
-        if outside_scope and role.role not in WHOLE_PROVIDER_ROLES:
-            continue
         entry = people.setdefault(
             role.person_id,
             RegisteredPerson(
@@ -207,7 +223,8 @@ def registered_people(user: Principal, provider: Provider) -> list[RegisteredPer
             entry.whole_provider = True
         elif role.location is not None and role.location.name not in entry.locations:
             entry.locations.append(role.location.name)
-    return list(people.values())
+    listed = list(people.values())
+    return listed[:size], len(listed) > size
 
 
 def team_manager_users(provider: Provider) -> list[Account]:
@@ -239,7 +256,7 @@ def grantable_locations(user: Principal, provider: Provider) -> QuerySet[Locatio
         return Location.objects.none()
     locations = Location.objects.filter(provider=provider, registration_status="Registered")
     if not scope.whole_provider:
-        locations = locations.filter(pk__in=scope.location_ids)
+        locations = locations.filter(pk__any_of=scope.location_ids)
     return locations.order_by("name")
 
 

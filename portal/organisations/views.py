@@ -73,8 +73,8 @@ def providers(request: HttpRequest) -> HttpResponse:
 TEAM_PAGE_SIZE = 50
 
 
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
+def _page_number(request: HttpRequest, name: str = "page") -> int:
+    raw = request.GET.get(name, "1")
     return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
 
 
@@ -123,21 +123,42 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     query = request.GET.copy()
     team_url = reverse("organisations:team", kwargs={"provider_id": provider.pk})
 
-    def page_link(to: int) -> dict[str, str]:
-        query["page"] = str(to)
-        return {"href": f"{team_url}?{query.urlencode()}", "labelText": f"Page {to}"}
+    def page_link(to: int, name: str = "page", anchor: str = "") -> dict[str, str]:
+        linked = query.copy()
+        linked[name] = str(to)
+        return {"href": f"{team_url}?{linked.urlencode()}{anchor}", "labelText": f"Page {to}"}
 
     pagination: dict[str, Any] = {}
     if number > 1:
         pagination["previous"] = page_link(number - 1)
     if len(memberships) > TEAM_PAGE_SIZE:
         pagination["next"] = page_link(number + 1)
+    # Registered people are paged on their own (a national provider has hundreds of
+    # registered managers), on the first page of people given access.
+    people_number = _page_number(request, "people_page")
+    registered, more_people = (
+        selectors.registered_people(request.user, provider, page=people_number, size=TEAM_PAGE_SIZE)
+        if first
+        else ([], False)
+    )
+    people_pagination: dict[str, Any] = {}
+    if first and people_number > 1:
+        people_pagination["previous"] = page_link(
+            people_number - 1, "people_page", "#registered-people"
+        )
+    if more_people:
+        people_pagination["next"] = page_link(
+            people_number + 1, "people_page", "#registered-people"
+        )
     return page(
         request,
         "team.html",
         {
             "provider": provider,
-            "registered": selectors.registered_people(request.user, provider) if first else [],
+            "registered": registered,
+            "people_page_number": people_number,
+            "people_first": (people_number - 1) * TEAM_PAGE_SIZE + 1,
+            "people_pagination": people_pagination,
             "memberships": memberships[:TEAM_PAGE_SIZE],
             "invitations": invitations[:TEAM_PAGE_SIZE],
             "more_invitations": len(invitations) > TEAM_PAGE_SIZE,

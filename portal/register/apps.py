@@ -6,6 +6,7 @@ class RegisterConfig(AppConfig):
     verbose_name = "The register (providers, locations, people, roles)"
 
     def ready(self) -> None:
-        from portal.register import permissions
+        from portal.register import id_lookups, permissions
 
         permissions.register()
+        id_lookups.register()

@@ -67,6 +67,7 @@ NOT_PAGES: dict[str, str] = {
     **EXCLUDED_WEBHOOK_PAGES,
     "operations:healthz": "the load balancer's probe (JSON)",
     "organisations:location_search": "the location picker's suggestions (JSON)",
+    "notifications:history_locations": "the history's location suggestions (JSON)",
     "documents:download": "a file's bytes, or a redirect to object storage",
     "register:certificate_pdf": "a PDF certificate (a download)",
     "register:staff_certificate_pdf": "a PDF certificate (a download)",

@@ -980,6 +980,7 @@ def get_visits(world: World) -> list[Visit]:
     # Notifications, provider side.
     each("notifications:history")
     each("notifications:history", ("ni",), query=f"location={world.a.pk}&page=2")
+    each("notifications:history_locations", query="q=Sunrise")
     each("notifications:export")
     each("notifications:helper")
     each("notifications:helper", ("rm",), query="asked=1&situation=police")

@@ -27,14 +27,14 @@ def link(path: str) -> str:
 def scope_words(provider: Provider, scope: Scope) -> str:
     if scope.whole_provider:
         return f"all locations of {provider.name}"
-    names = Location.objects.filter(pk__in=scope.location_ids).order_by("name")
+    names = Location.objects.filter(pk__any_of=scope.location_ids).order_by("name")
     return ", ".join(location.name for location in names)
 
 
 def locations(scope: Scope) -> list[Location]:
     if scope.whole_provider:
         return []
-    return list(Location.objects.filter(pk__in=scope.location_ids))
+    return list(Location.objects.filter(pk__any_of=scope.location_ids))
 
 
 def snapshot(holder: Membership | Invitation) -> dict[str, Any]:

@@ -12,15 +12,13 @@ function escapeHtml(text) {
   return holder.innerHTML;
 }
 
-function enhance(picker) {
-  const input = picker.querySelector('input[name="location_search"]');
-  const url = picker.dataset.searchUrl;
-  if (!input || !url || !input.form) return;
-  const form = input.form;
+// Replace a text box with an accessible autocomplete asking `url` for suggestions.
+// `inputValue` is what a chosen suggestion puts in the box; `onConfirm` is called with it.
+function autocomplete(input, url, { inputValue, onConfirm }) {
   const wrapper = document.createElement("div");
   wrapper.className = "portal-location-picker__autocomplete";
   input.parentNode.insertBefore(wrapper, input);
-  const { id, value } = input;
+  const { id, name, value } = input;
   const focus = input.hasAttribute("autofocus");
   const describedBy = input.getAttribute("aria-describedby");
   input.remove();
@@ -28,7 +26,7 @@ function enhance(picker) {
   window.accessibleAutocomplete({
     element: wrapper,
     id,
-    name: "location_search",
+    name,
     defaultValue: value,
     minLength: MIN_LENGTH,
     showNoOptionsFound: true,
@@ -47,10 +45,27 @@ function enhance(picker) {
         .catch(() => populate([]));
     },
     templates: {
-      inputValue: (result) => (result && result.label) || "",
+      inputValue: (result) => (result && inputValue(result)) || "",
       suggestion: (result) =>
         escapeHtml(typeof result === "string" ? result : `${result.label} (${result.id})`),
     },
+    onConfirm,
+  });
+  const enhanced = document.getElementById(id);
+  if (enhanced && describedBy) {
+    const own = enhanced.getAttribute("aria-describedby") || "";
+    enhanced.setAttribute("aria-describedby", `${own} ${describedBy}`.trim());
+  }
+  if (enhanced && focus) enhanced.focus();
+}
+
+function enhance(picker) {
+  const input = picker.querySelector('input[name="location_search"]');
+  const url = picker.dataset.searchUrl;
+  if (!input || !url || !input.form) return;
+  const form = input.form;
+  autocomplete(input, url, {
+    inputValue: (result) => result.label,
     onConfirm(result) {
       if (!result || !result.id) return;
       const step = document.createElement("input");
@@ -61,17 +76,25 @@ function enhance(picker) {
       form.submit();
     },
   });
-  const enhanced = document.getElementById(id);
-  if (enhanced && describedBy) {
-    const own = enhanced.getAttribute("aria-describedby") || "";
-    enhanced.setAttribute("aria-describedby", `${own} ${describedBy}`.trim());
-  }
-  if (enhanced && focus) enhanced.focus();
+}
+
+// A list filtered by location (the history of notifications) with too many locations for a
+// select: its text box searches by name, town, postcode or ID when the filter form is sent.
+// With script, suggestions as you type; choosing one puts its name in the box. Nothing is
+// sent until the person sends the filter form.
+function enhanceSearch(holder) {
+  const input = holder.querySelector("input[type=text]");
+  const url = holder.dataset.searchUrl;
+  if (!input || !url) return;
+  autocomplete(input, url, { inputValue: (result) => result.name || result.label, onConfirm() {} });
 }
 
 export function initLocationPickers() {
   if (typeof window.accessibleAutocomplete !== "function") return;
   for (const picker of document.querySelectorAll('[data-module="location-picker"]')) {
     enhance(picker);
+  }
+  for (const holder of document.querySelectorAll('[data-module="location-search"]')) {
+    enhanceSearch(holder);
   }
 }

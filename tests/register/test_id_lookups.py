@@ -1,0 +1,76 @@
+"""`any_of`: register IDs sent as one array parameter on PostgreSQL, `IN` elsewhere."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from portal.organisations.models import Membership
+from portal.register.id_lookups import AnyOf
+from portal.register.models import Location
+from tests.factories.accounts import make_user
+from tests.factories.organisations import make_membership
+from tests.factories.register import add_many_locations, make_provider
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def locations():
+    return add_many_locations(make_provider(), 300)
+
+
+def test_chosen_ids_match_exactly_those_rows(locations):
+    chosen = [location.pk for location in locations[::7]]
+    found = Location.objects.filter(pk__any_of=chosen).values_list("pk", flat=True)
+    assert sorted(found) == sorted(chosen)
+
+
+def test_ids_go_as_one_parameter_whatever_their_number(locations):
+    statements = []
+    for count in (2, 300):
+        chosen = frozenset(location.pk for location in locations[:count])
+        with CaptureQueriesContext(connection) as queries:
+            assert Location.objects.filter(pk__any_of=chosen).count() == count
+        statements.append(queries.captured_queries[0]["sql"])
+    if connection.vendor != "postgresql":
+        pytest.skip("one array parameter is PostgreSQL's; SQLite is sent IN (see below)")
+    assert "= ANY(" in statements[1]
+    # Only the array literal differs: the statement's shape does not grow with the IDs.
+    shapes = [sql.split("= ANY(")[0] for sql in statements]
+    assert shapes[0] == shapes[1]
+    assert statements[1].count(locations[299].pk) == 1
+
+
+def test_no_ids_match_nothing_and_leave_an_alternative_working(locations):
+    assert not Location.objects.filter(pk__any_of=[]).exists()
+    either = Location.objects.filter(Q(pk__any_of=set()) | Q(pk=locations[0].pk))
+    assert list(either) == [locations[0]]
+
+
+def test_works_through_a_foreign_key_and_a_many_to_many(locations):
+    provider = locations[0].provider
+    user = make_user()
+    at_some = make_membership(user, provider, ["view_team"], locations[10:12])
+    make_membership(make_user(), provider, ["view_team"], locations[20:22])
+    found = Membership.objects.filter(locations__pk__any_of=[locations[11].pk]).distinct()
+    assert list(found) == [at_some]
+    through = Membership.locations.through.objects.filter(
+        location_id__any_of={locations[10].pk: "a mapping gives its keys"}
+    )
+    assert through.count() == 1
+
+
+def test_other_databases_get_an_ordinary_in(locations):
+    """SQLite (make run, the demo) is sent `IN (%s, …)`: the lookup's generic SQL."""
+    query = Location.objects.filter(pk__any_of=[locations[0].pk, locations[1].pk]).query
+    compiler = query.get_compiler(connection=connection)
+    lookup = query.where.children[0]
+    assert isinstance(lookup, AnyOf)
+    sql, params = lookup.as_sql(compiler, connection)
+    assert sql.endswith("IN (%s, %s)")
+    assert params == [locations[0].pk, locations[1].pk]
+    with connection.cursor() as cursor:
+        statement = "SELECT COUNT(*) FROM register_location WHERE " + sql  # noqa: S608 - ours
+        cursor.execute(statement, params)
+        assert cursor.fetchone() == (2,)
