@@ -102,6 +102,13 @@ def main() -> int:
         spent += time.process_time() - start
     if profiler:
         profiler.dump_stats(args.profile)
+    from portal.register.certificate_files import state_key
+
+    start = time.process_time()
+    for _ in range(args.runs):
+        state_key(made)
+    key_ms = (time.process_time() - start) / args.runs * 1000
+    emit("certificate_state_key_cpu_ms", round(key_ms, 1), "ms", locations=args.locations)
     emit(
         "certificate_pdf_cpu_ms", round(spent / args.runs * 1000, 1), "ms", locations=args.locations
     )
