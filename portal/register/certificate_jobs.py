@@ -14,6 +14,7 @@ import logging
 
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
@@ -41,14 +42,15 @@ def request_certificate(*, provider: Provider, reuse_waiting: bool = True) -> Ce
     caller's transaction: a rolled-back change asks for nothing). A request reuses a job not
     yet tried; a register change always adds one (a job already running may have read the
     register before the change). Extra jobs cost nothing: one render serves them all."""
-    if reuse_waiting:
-        waiting = CertificateJob.objects.filter(
-            provider=provider, done_at__isnull=True, attempts=0
-        ).first()
-        if waiting is not None:
-            return waiting
-    job = CertificateJob.objects.create(provider=provider)
-    _enqueue(job)
+    with transaction.atomic():
+        if reuse_waiting:
+            waiting = CertificateJob.objects.filter(
+                provider=provider, done_at__isnull=True, attempts=0
+            ).first()
+            if waiting is not None:
+                return waiting
+        job = CertificateJob.objects.create(provider=provider)
+        _enqueue(job)
     return job
 
 
