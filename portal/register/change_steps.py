@@ -15,6 +15,7 @@ from portal.audit.services import record
 from portal.emails.addresses import AddressError, canonical_email
 from portal.register.activities import ensure_regulated_activities
 from portal.register.audit_verbs import RegisterVerb
+from portal.register.certificate_jobs import request_certificate
 from portal.register.errors import RegisterError, RegisterErrorCode
 from portal.register.events import person_register_changed
 from portal.register.models import (
@@ -457,6 +458,8 @@ class Change:
     def finish(self) -> RegisterChangeOutcome:
         """Emit the register-change event of everyone whose roles changed (accounts and
         delegation follow in the worker) and say what the change did."""
+        # The certificate of the new register state, made once in the worker.
+        request_certificate(provider=self.provider, reuse_waiting=False)
         for person in self.touched.values():
             person_register_changed(
                 person=person,

@@ -446,3 +446,33 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id}: {self.text[:60]}"
+
+
+class CertificateJob(models.Model):
+    """A certificate of registration to make, because the provider's registration changed.
+
+    Written in the same transaction as the register change (with a task to process it), so
+    the new certificate is rendered once, in the worker, rather than by whoever asks first;
+    a failure is kept here and the sweeper tries again (portal.register.certificate_files).
+    """
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="certificate_jobs"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(done_at__isnull=True),
+                name="certificate_job_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"certificate of {self.provider_id}"

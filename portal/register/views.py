@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from portal.access import requires
-from portal.frontend.pdf import pdf_response_headers, render_pdf
+from portal.frontend.pdf import pdf_response_headers
 from portal.register import selectors
+from portal.register.certificate_jobs import certificate_download
 from portal.register.certificates import certificate_for
 from portal.register.forms import LocationSearchForm, RegisterSearchForm
 from portal.register.permissions import VIEW_OWN_REGISTRATION
@@ -157,14 +158,23 @@ def _certificate_page(
     )
 
 
-def _certificate_pdf(provider_id: str) -> HttpResponse:
+def _certificate_pdf(request: HttpRequest, provider_id: str, *, page_url: str) -> HttpResponse:
     found = certificate_for(provider_id)
     if found is None:
         raise Http404("No current registration")
-    return HttpResponse(
-        render_pdf("register/certificate.html", {"certificate": found}),
-        headers=pdf_response_headers(found.filename),
-    )
+    stored = certificate_download(found)
+    if stored is None:  # a large provider's: the worker is making it
+        response = render(
+            request,
+            "register/certificate_preparing.html",
+            {"certificate": found, "pdf_url": request.path, "page_url": page_url},
+            status=202,
+        )
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+    with stored:  # a few hundred kilobytes even for a thousand locations
+        return HttpResponse(stored.read(), headers=pdf_response_headers(found.filename))
 
 
 @requires("organisations.member")
@@ -181,7 +191,9 @@ def certificate(request: HttpRequest, provider_id: str) -> HttpResponse:
 @requires("organisations.member")
 @require_safe
 def certificate_pdf(request: HttpRequest, provider_id: str) -> HttpResponse:
-    return _certificate_pdf(provider_id)
+    return _certificate_pdf(
+        request, provider_id, page_url=reverse("register:certificate", args=[provider_id])
+    )
 
 
 @requires(StaffPermission.VIEW_REGISTER.required)
@@ -198,4 +210,6 @@ def staff_certificate(request: HttpRequest, provider_id: str) -> HttpResponse:
 @requires(StaffPermission.VIEW_REGISTER.required)
 @require_safe
 def staff_certificate_pdf(request: HttpRequest, provider_id: str) -> HttpResponse:
-    return _certificate_pdf(provider_id)
+    return _certificate_pdf(
+        request, provider_id, page_url=reverse("register:staff_certificate", args=[provider_id])
+    )

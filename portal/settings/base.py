@@ -423,6 +423,7 @@ SWEEP_HOOKS = [
     "portal.accounts.services.housekeeping.sweep",
     "portal.accounts.services.email_change.expire_waiting_changes",
     "portal.register.events.replay_unprocessed",
+    "portal.register.certificate_jobs.replay_due_jobs",
     "portal.notifications.sweeps.apply_due_changes",
     "portal.notifications.sweeps.open_overdue_update_cases",
     "portal.casework.sweeps.send_overdue_digests",
@@ -459,6 +460,10 @@ HEALTH_CHECKS = {"scanner": "portal.documents.scanning.health"}
 # A register change whose processing failed is tried again after this many seconds,
 # doubling with each failure (at most 30 minutes).
 REGISTER_CHANGE_RETRY_SECONDS = env_int("REGISTER_CHANGE_RETRY_SECONDS", 30)
+# A certificate of registration of at most this many locations is rendered in the request when
+# its stored PDF is missing (well under a second of CPU); a larger one only in the worker
+# (portal/register/certificate_jobs.py).
+CERTIFICATE_SYNC_MAX_LOCATIONS = env_int("CERTIFICATE_SYNC_MAX_LOCATIONS", 25)
 # How long processing a register change waits for a row lock before failing (and retrying).
 REGISTER_CHANGE_LOCK_TIMEOUT_MS = env_int("REGISTER_CHANGE_LOCK_TIMEOUT_MS", 5000)
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 10)

@@ -1,0 +1,100 @@
+"""The certificate of registration as a stored PDF, made once per register state.
+
+Rendering the PDF of a large provider costs seconds of CPU, so it is not done per request: the
+file is rendered once, stored through Django's storage API (the "documents" storage: local
+disk, or S3-compatible object storage in production) and served from there. Its name is a
+digest of what the certificate says (its date of issue aside), so any register change that
+alters the certificate names a new file: a stale certificate is never found, let alone served.
+Two renders of one state at once are prevented by a per-provider lock.
+"""
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db import connection, transaction
+
+from portal.frontend.pdf import render_document_html, render_pdf
+from portal.register.certificates import Certificate
+
+TEMPLATE = "register/certificate.html"
+STORAGE = "documents"
+FOLDER = "certificates"
+# First key of the PostgreSQL advisory locks taken here (the second is the provider's).
+LOCK_CLASS = 17017
+
+
+def _storage() -> Storage:
+    return storages[STORAGE]
+
+
+def _folder(provider_id: str) -> str:
+    return f"{FOLDER}/{''.join(c for c in provider_id if c.isalnum() or c == '-')}"
+
+
+def state_key(certificate: Certificate) -> str:
+    """Where the PDF of this register state is stored: a digest of the certificate's HTML
+    with its date of issue left out (the same state on another day is the same file)."""
+    undated = dataclasses.replace(certificate, issued_on=dt.date.min)
+    html = render_document_html(TEMPLATE, {"certificate": undated, "generated_at": None})
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    return f"{_folder(certificate.provider.id)}/{digest}.pdf"
+
+
+def open_stored(key: str) -> File | None:
+    """The stored certificate `key` names, opened; None if it has not been made yet."""
+    storage = _storage()
+    if not storage.exists(key):
+        return None
+    return storage.open(key, "rb")
+
+
+@contextmanager
+def provider_lock(provider_id: str) -> Iterator[None]:
+    """One holder at a time per provider (a transaction-scoped PostgreSQL advisory lock; on
+    SQLite, used only by the development server, writes are serialised anyway)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, provider_id]
+                )
+        yield
+
+
+def make_certificate(certificate: Certificate) -> str:
+    """Render and store the certificate unless its state is stored already; its key back.
+    Older states of the provider's certificate are removed."""
+    key = state_key(certificate)
+    storage = _storage()
+    with provider_lock(certificate.provider.id):
+        if not storage.exists(key):
+            data = render_pdf(TEMPLATE, {"certificate": certificate})
+            saved = storage.save(key, ContentFile(data))
+            if saved != key:  # another name means the storage renamed it: do not keep it
+                storage.delete(saved)
+                raise FileExistsError(key)
+        remove_certificates(certificate.provider.id, keep=key)
+    return key
+
+
+def remove_certificates(provider_id: str, *, keep: str = "") -> int:
+    """Delete the provider's stored certificates but `keep`; how many were deleted."""
+    storage = _storage()
+    folder = _folder(provider_id)
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        key = f"{folder}/{name}"
+        if key != keep:
+            storage.delete(key)
+            removed += 1
+    return removed

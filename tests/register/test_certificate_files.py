@@ -1,0 +1,266 @@
+"""The certificate PDF is made once per register state (in the worker for a large provider),
+stored, and served from storage; a register change never lets the old file be served."""
+
+import io
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.storage import storages
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
+
+from portal.register import certificate_files, certificate_jobs
+from portal.register.certificates import certificate_for
+from portal.register.models import CertificateJob, Provider
+from portal.register.registration_changes import (
+    NewCondition,
+    cancel_provider_registration,
+    impose_condition,
+)
+from tests.applications.register_effects_helpers import person, process_all_changes, registered
+from tests.factories import accounts as f
+from tests.support.browser import assert_accessible
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture(autouse=True)
+def own_storage(settings: Any, tmp_path: Any) -> None:
+    """Each test's certificates in a folder of its own (the "documents" storage)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The provider of every PDF rendered, counted where the stored file is made."""
+    made: list[str] = []
+    real = certificate_files.render_pdf
+
+    def counting(template: str, context: dict[str, Any]) -> bytes:
+        made.append(context["certificate"].provider.id)
+        return real(template, context)
+
+    monkeypatch.setattr(certificate_files, "render_pdf", counting)
+    return made
+
+
+@pytest.fixture
+def provider() -> Provider:
+    outcome = registered(conditions=(NewCondition("Accommodate no more than 12 people"),))
+    process_all_changes()
+    return outcome.provider
+
+
+def run_waiting_jobs() -> list[str]:
+    """What the worker does with every waiting certificate job, oldest first."""
+    waiting = CertificateJob.objects.filter(done_at__isnull=True).order_by("requested_at")
+    return [certificate_jobs.process_job(job_id) for job_id in waiting.values_list("id", flat=True)]
+
+
+def nora() -> Client:
+    """A client signed in as Nora, the nominated individual."""
+    return signed_in_as_nora(1)[0]
+
+
+def signed_in_as_nora(count: int) -> list[Client]:
+    user = f.make_user(person=person("nora@example.com"))
+    clients = [Client() for _ in range(count)]
+    for client in clients:
+        client.force_login(user)
+    return clients
+
+
+def stored_names(provider: Provider) -> list[str]:
+    try:
+        return storages["documents"].listdir(f"certificates/{provider.id}")[1]
+    except FileNotFoundError:
+        return []
+
+
+def pdf_url(provider: Provider) -> str:
+    return reverse("register:certificate_pdf", args=[provider.id])
+
+
+def test_a_register_change_has_the_worker_make_the_certificate_once(provider, renders):
+    job = CertificateJob.objects.get(provider=provider)  # written with the registration
+    assert job.done_at is None
+    assert DBTaskResult.objects.filter(
+        task_path=certificate_jobs.make_certificate_task.module_path, args_kwargs__args__0=job.pk
+    ).exists()
+    assert run_waiting_jobs() == ["made"]
+    assert renders == [provider.id]
+    assert len(stored_names(provider)) == 1
+    assert certificate_jobs.process_job(job.pk) == "done or missing"  # idempotent
+    client = nora()
+    for _ in range(3):
+        download = client.get(pdf_url(provider))
+        assert download.status_code == 200
+        assert "Accommodate no more than 12 people" in pdf_text(download.content)
+    assert renders == [provider.id]  # served from storage, never rendered again
+
+
+def test_after_a_register_change_the_old_certificate_is_never_served(provider, renders):
+    run_waiting_jobs()
+    client = nora()
+    assert "Staff training" not in pdf_text(client.get(pdf_url(provider)).content)
+    impose_condition(
+        provider=provider,
+        condition=NewCondition("Staff training report each month"),
+        actor=None,
+        reference="APP-9",
+    )
+    # Before the worker has run: the new state is rendered in the request (a small provider).
+    assert "Staff training report each month" in pdf_text(client.get(pdf_url(provider)).content)
+    assert run_waiting_jobs() == ["made"]  # finds it stored: no second render
+    assert renders == [provider.id, provider.id]
+    assert len(stored_names(provider)) == 1  # the old state's file is gone
+
+
+def test_a_large_provider_waits_for_the_worker_and_never_gets_the_old_file(
+    provider, renders, settings
+):
+    settings.CERTIFICATE_SYNC_MAX_LOCATIONS = 1  # the provider's two locations make it large
+    run_waiting_jobs()
+    client = nora()
+    assert client.get(pdf_url(provider)).status_code == 200
+    impose_condition(
+        provider=provider,
+        condition=NewCondition("Staff training report each month"),
+        actor=None,
+        reference="APP-9",
+    )
+    for _ in range(3):  # pressing again asks for nothing more
+        waiting = client.get(pdf_url(provider))
+        assert waiting.status_code == 202
+        assert waiting["Content-Type"].startswith("text/html")
+        assert waiting["Retry-After"] == "30"
+        page = waiting.content.decode()
+        assert "Your certificate is being prepared" in page
+        assert pdf_url(provider) in page
+    assert CertificateJob.objects.filter(provider=provider, done_at__isnull=True).count() == 1
+    assert run_waiting_jobs() == ["made"]
+    assert renders == [provider.id, provider.id]
+    download = client.get(pdf_url(provider))
+    assert download["Content-Type"] == "application/pdf"
+    assert "Staff training report each month" in pdf_text(download.content)
+
+
+def test_a_failed_job_is_kept_and_the_sweeper_tries_it_again(provider, monkeypatch):
+    def broken(template: str, context: dict[str, Any]) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(certificate_files, "render_pdf", broken)
+    job = CertificateJob.objects.get(provider=provider)
+    assert certificate_jobs.process_job(job.pk) == "retry"
+    job.refresh_from_db()
+    assert job.done_at is None
+    assert job.attempts == 1
+    assert job.last_error == "OSError: disk full"
+    assert job.next_attempt_at > timezone.now()
+    assert certificate_jobs.replay_due_jobs() == 0  # not due yet
+    CertificateJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
+    assert certificate_jobs.replay_due_jobs() == 0  # its task is still waiting
+    DBTaskResult.objects.all().delete()  # the task was lost
+    assert certificate_jobs.replay_due_jobs() == 1
+    monkeypatch.undo()
+    assert run_waiting_jobs() == ["made"]
+    assert len(stored_names(provider)) == 1
+
+
+def test_a_cancelled_registration_loses_its_stored_certificate(provider):
+    run_waiting_jobs()
+    assert len(stored_names(provider)) == 1
+    cancel_provider_registration(provider=provider, actor=None, reference="APP-3")
+    assert run_waiting_jobs() == ["made"]
+    assert stored_names(provider) == []
+
+
+def test_the_key_names_the_register_state_not_the_day(provider):
+    found = certificate_for(provider.id)
+    assert found is not None
+    key = certificate_files.state_key(found)
+    assert key.startswith(f"certificates/{provider.id}/")
+    assert key.endswith(".pdf")
+    found.issued_on = found.issued_on.replace(year=found.issued_on.year + 1)
+    assert certificate_files.state_key(found) == key
+    found.provider_conditions = []
+    assert certificate_files.state_key(found) != key
+
+
+def in_threads(works: list[Callable[[], bytes]]) -> list[bytes]:
+    """Run each of `works` in its own thread (and database connection), all at once."""
+    results: list[bytes] = []
+    start = threading.Barrier(len(works))
+
+    def run(work: Callable[[], bytes]) -> None:
+        try:
+            start.wait()
+            results.append(work())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_render_once(provider, renders, monkeypatch):
+    CertificateJob.objects.all().delete()  # nothing made beforehand: both find no file
+    counting = certificate_files.render_pdf
+
+    def slow(template: str, context: dict[str, Any]) -> bytes:
+        time.sleep(1)  # long enough for the other request to arrive meanwhile
+        return counting(template, context)
+
+    monkeypatch.setattr(certificate_files, "render_pdf", slow)
+
+    def downloader(client: Client) -> Callable[[], bytes]:
+        def download() -> bytes:
+            response = client.get(pdf_url(provider))
+            assert response.status_code == 200
+            return response.content
+
+        return download
+
+    results = in_threads([downloader(client) for client in signed_in_as_nora(2)])
+    assert len(results) == 2
+    assert results[0] == results[1]
+    assert renders == [provider.id]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_being_prepared_page_is_accessible(page, live_server, provider, settings):
+    settings.CERTIFICATE_SYNC_MAX_LOCATIONS = 0
+    client = nora()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+    page.goto(pdf_url(provider))
+    assert page.locator("h1").inner_text() == "Your certificate is being prepared"
+    assert_accessible(page)
+    page.get_by_role("link", name="read the certificate as a web page").click()
+    assert page.locator("h1").inner_text().startswith("Certificate of registration")
