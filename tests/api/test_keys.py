@@ -200,10 +200,12 @@ def test_a_used_up_window_gives_way_to_the_next_minute(api_world, settings):
     row = ApiKey.objects.get()
     assert row.rate_window_count == 2
     assert row.last_used_at is not None
+    assert row.rate_window_start is not None
     earlier = row.rate_window_start - dt.timedelta(minutes=1)
     ApiKey.objects.filter(pk=row.pk).update(rate_window_start=earlier)
     assert api.get("/types").status_code == 200
     row.refresh_from_db()
+    assert row.rate_window_start is not None
     assert row.rate_window_start >= earlier + dt.timedelta(minutes=1)
     assert row.rate_window_count == 1
 

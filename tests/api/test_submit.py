@@ -40,6 +40,7 @@ def test_the_sent_draft_and_its_audit_trail_are_the_webs_three_steps(api_world):
     assert api.post(path, submission(api_world.location)).status_code == 201
     notification = Notification.objects.select_related("draft").get()
     draft = notification.draft
+    assert draft is not None
     assert draft.status == DraftStatus.SUBMITTED
     assert (draft.revision, draft.completed_pages) == (2, ["all"])
     assert draft.answers == notification.answers
