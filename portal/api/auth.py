@@ -5,7 +5,7 @@ act as the key's principal (portal.api.keys.actor_for)."""
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -20,24 +20,32 @@ RATE_WINDOW_SECONDS = 60
 
 def _count_request(key: ApiKey) -> None:
     """One fixed window per key and minute, counted in the key's row (works on SQLite and
-    on every web node alike): usually one UPDATE, which also sets "last used"."""
+    on every web node alike): one UPDATE, which also sets "last used". It counts in the
+    current window, or opens it when the row's window is an older one; a key that has used
+    up its window changes no row. Concurrent requests queue on the row lock, each seeing
+    the row as the one before it left it. Written out (as the idempotency claim is): the ORM
+    would compile this on every request."""
     now = timezone.now()
     window = now.replace(second=0, microsecond=0)
+    meta = ApiKey._meta
+    quote = connection.ops.quote_name
+    stamp = meta.get_field("last_used_at")
+    at, opened = (stamp.get_db_prep_value(value, connection) for value in (now, window))
+    key_id = meta.pk.get_db_prep_value(key.pk, connection)
+    start, count = quote("rate_window_start"), quote("rate_window_count")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
+        f"{count} = CASE WHEN {start} = %s THEN {count} + 1 ELSE 1 END, "
+        f"{start} = %s, {quote('last_used_at')} = %s "
+        f"WHERE {quote(meta.pk.column)} = %s "
+        f"AND ({start} IS NULL OR {start} <> %s OR {count} < %s)"
+    )
     limit = settings.API_RATE_LIMIT_PER_MINUTE
-    rows = ApiKey.objects.filter(pk=key.pk)
-    # Twice: a request that loses the race to open a new window counts in it instead.
-    for _attempt in range(2):
-        counted = rows.filter(rate_window_start=window, rate_window_count__lt=limit).update(
-            rate_window_count=F("rate_window_count") + 1, last_used_at=now
-        )
-        if counted:
-            return
-        opened = rows.exclude(rate_window_start=window).update(
-            rate_window_start=window, rate_window_count=1, last_used_at=now
-        )
-        if opened:
-            return
-    raise RateLimited(retry_after=max(1, RATE_WINDOW_SECONDS - now.second))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [opened, opened, at, key_id, opened, limit])
+        counted = cursor.rowcount
+    if not counted:
+        raise RateLimited(retry_after=max(1, RATE_WINDOW_SECONDS - now.second))
 
 
 def key_from_secret(secret: str, request: HttpRequest | None = None) -> ApiKey:

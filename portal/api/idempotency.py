@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 
 from portal.api.auth import actor_of, key_of
 from portal.api.errors import ApiError, refused
-from portal.api.models import ApiKey, ApiKeyActor, IdempotentRequest
+from portal.api.models import ApiKeyActor, IdempotentRequest
 from portal.api.problems import PROBLEM_CONTENT_TYPE, problem_document
 from portal.errors import ServiceError
 
@@ -54,14 +55,13 @@ def idempotency_key_of(request: HttpRequest) -> str:
     return value
 
 
-def _claim(api_key: ApiKey, key: str, digest: str, request: HttpRequest) -> int | None:
+def _claim(api_key_id: Any, key: str, digest: str, request: HttpRequest) -> int | None:
     """Insert the key's row, or wait for a concurrent holder to commit and return None (one
     statement: INSERT ... ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike)."""
     meta = IdempotentRequest._meta
     quote = connection.ops.quote_name
     columns = ["api_key_id", "key", "request_hash", "method", "path", "content_type"]
     columns += ["response_body", "created_at"]
-    api_key_id = meta.get_field("api_key").get_db_prep_value(api_key.pk, connection)
     created_at = meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
     values = [api_key_id, key, digest, request.method, request.path[:500], "", "", created_at]
     # Identifiers from the model, quoted; every value is a parameter.
@@ -75,6 +75,24 @@ def _claim(api_key: ApiKey, key: str, digest: str, request: HttpRequest) -> int 
         cursor.execute(sql, values)
         row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+def _stored(api_key_id: Any, key: str) -> IdempotentRequest:
+    """The row a retry replays (what it needs of it; one statement, written out like the
+    claim: a replay is mostly this and the key lookup)."""
+    meta = IdempotentRequest._meta
+    quote = connection.ops.quote_name
+    columns = ["id", "request_hash", "status_code", "content_type", "response_body"]
+    sql = (
+        f"SELECT {', '.join(quote(c) for c in columns)} "  # noqa: S608
+        f"FROM {quote(meta.db_table)} WHERE {quote('api_key_id')} = %s AND {quote('key')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [api_key_id, key])
+        row = cursor.fetchone()
+    if row is None:  # pragma: no cover - the claim found it; rows are deleted only when old
+        raise IdempotentRequest.DoesNotExist
+    return IdempotentRequest(**dict(zip(columns, row, strict=True)), key=key)
 
 
 def _response(stored: IdempotentRequest, *, replayed: bool) -> HttpResponse:
@@ -92,13 +110,16 @@ def run_once(request: HttpRequest, operation: Operation) -> HttpResponse:
     key = idempotency_key_of(request)
     digest = request_hash(request)
     api_key = key_of(request)
+    api_key_id = IdempotentRequest._meta.get_field("api_key").get_db_prep_value(
+        api_key.pk, connection
+    )
     with transaction.atomic():
-        created = _claim(api_key, key, digest, request)
+        created = _claim(api_key_id, key, digest, request)
         stored = IdempotentRequest(
             pk=created, api_key=api_key, key=key, request_hash=digest, path=request.path
         )
         if created is None:
-            stored = IdempotentRequest.objects.get(api_key=api_key, key=key)
+            stored = _stored(api_key_id, key)
             if stored.request_hash != digest:
                 raise refused(ApiError.IDEMPOTENCY_KEY_REUSED)
             return _response(stored, replayed=True)

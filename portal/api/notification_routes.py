@@ -247,25 +247,12 @@ def submit_notification(
         if problems:
             raise AnswersInvalid(problems)
         # run_once holds the transaction, and a savepoint that a refusal rolls back.
-        draft = services.start_draft(
+        notification = services.send_checked(
             user=actor,
             provider=provider,
             location=location,
             definition=definition,
-            request=request,
-        )
-        services.save_page(
-            draft_id=draft.pk,
-            user=actor,
-            page_key="all",
             answers=stored,
-            complete=True,
-            seen_revision=None,
-            request=request,
-        )
-        notification = services.submit_draft(
-            draft_id=draft.pk,
-            user=actor,
             declaration_confirmed=body.declaration_confirmed,
             request=request,
         )

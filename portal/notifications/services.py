@@ -13,7 +13,6 @@ from portal.accounts.models import User
 from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms import engine
-from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
 from portal.notifications import (
     attachments,
@@ -24,10 +23,8 @@ from portal.notifications import (
     webhook_events,
 )
 from portal.notifications.audit_verbs import NotificationsVerb
-from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
 from portal.notifications.catalogue.schema import NotificationType
-from portal.notifications.engine_contexts import context_for, is_primary_medical, notifying_for
+from portal.notifications.engine_contexts import context_for
 from portal.notifications.errors import NotificationError, refused
 from portal.notifications.models import (
     MessageKind,
@@ -36,6 +33,16 @@ from portal.notifications.models import (
     NotificationMessage,
     NotificationStatus,
 )
+from portal.notifications.services_drafts import definition_of as definition_of
+from portal.notifications.services_drafts import discard_draft as discard_draft
+from portal.notifications.services_drafts import (
+    first_answers,
+    record_saved,
+    record_started,
+    refuse_unless_open,
+)
+from portal.notifications.services_drafts import save_page as save_page
+from portal.notifications.services_drafts import start_draft as start_draft
 from portal.register.models import Location, Person, Provider
 from portal.staff_permissions import StaffPermission, has_staff_permission
 from portal.workflow.lifecycle import TransitionRefused
@@ -45,118 +52,6 @@ from portal.workflow.services import lock, mark_locked, record_start, transition
 def inbox_email() -> str:
     """Where provider updates go when no member of staff is handling the notification."""
     return str(settings.NOTIFICATIONS_INBOX_EMAIL)
-
-
-# ---------------------------------------------------------------------------------------
-# Drafts
-# ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def start_draft(
-    *,
-    user: User,
-    provider: Provider,
-    location: Location | None,
-    definition: NotificationType,
-    request: HttpRequest | None = None,
-) -> NotificationDraft:
-    if not permissions.can_notify_for(user, provider, location):
-        if location is None and permissions.can_notify_at_some_location_of(user, provider):
-            raise refused(NotificationError.WHOLE_PROVIDER_ONLY)
-        raise refused(NotificationError.NOT_IN_SCOPE)
-    target = notifying_for(provider, location)
-    refusal = definition.refusal(target)
-    if refusal:
-        raise refused(NotificationError.TYPE_NOT_APPLICABLE, refusal)
-    answers: dict[str, Any] = {
-        CONTEXT_PRIMARY_MEDICAL: "yes" if is_primary_medical(target) else "no",
-        "submitter_email": user.email,
-    }
-    if getattr(user, "full_name", ""):
-        answers["submitter_name"] = user.full_name
-    draft = NotificationDraft.objects.create(
-        type_slug=definition.slug,
-        version=definition.version,
-        provider=provider,
-        location=location,
-        answers=answers,
-        created_by=user,
-        last_edited_by=user,
-    )
-    record(
-        verb=NotificationsVerb.DRAFT_STARTED,
-        actor=user,
-        target=draft,
-        data={"type": definition.slug, "version": definition.version},
-        request=request,
-    )
-    return draft
-
-
-@transaction.atomic
-def save_page(
-    *,
-    draft_id: Any,
-    user: User,
-    page_key: str,
-    answers: dict[str, Any],
-    complete: bool,
-    seen_revision: int | None,
-    request: HttpRequest | None = None,
-) -> SavedPage[NotificationDraft]:
-    """Merge one page's answers into the draft. Only this page's keys change, so two tabs
-    working on different pages never overwrite each other."""
-    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    _refuse_unless_open(draft)
-    if not permissions.can_edit_draft(user, draft):
-        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
-    changed_elsewhere = draft.save_page(
-        definition=definition_of(draft),
-        page_key=page_key,
-        answers=answers,
-        complete=complete,
-        user=user,
-        seen_revision=seen_revision,
-    )
-    record(
-        verb=NotificationsVerb.DRAFT_SAVED,
-        actor=user,
-        target=draft,
-        data={"page": page_key, "complete": complete, "revision": draft.revision},
-        request=request,
-    )
-    return SavedPage(draft=draft, changed_elsewhere=changed_elsewhere)
-
-
-@transaction.atomic
-def discard_draft(*, draft_id: Any, user: User, request: HttpRequest | None = None) -> None:
-    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    _refuse_unless_open(draft)
-    if not permissions.can_edit_draft(user, draft):
-        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
-    draft.status = DraftStatus.DISCARDED
-    draft.last_edited_by = user
-    draft.save(update_fields=["status", "last_edited_by", "updated_at"])
-    attachments.discard_files(draft=draft, definition=definition_of(draft), user=user)
-    record(verb=NotificationsVerb.DRAFT_DISCARDED, actor=user, target=draft, request=request)
-
-
-def _refuse_unless_open(draft: NotificationDraft) -> None:
-    if draft.status == DraftStatus.SUBMITTED:
-        raise refused(NotificationError.DRAFT_ALREADY_SENT)
-    if draft.status != DraftStatus.OPEN:
-        raise refused(NotificationError.DRAFT_DELETED)
-
-
-def definition_of(item: NotificationDraft | Notification) -> NotificationType:
-    definition = CATALOGUE.get(item.type_slug, item.version)
-    if definition is None:  # pragma: no cover - versions are never removed from the catalogue
-        raise refused(
-            NotificationError.UNKNOWN_TYPE_VERSION,
-            f"Unknown notification type {item.type_slug} v{item.version}",
-        )
-    return definition
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,11 +106,63 @@ def submit_draft(
         raise refused(NotificationError.SEND_NOT_PERMITTED)
     if draft.status == DraftStatus.SUBMITTED:
         return Notification.objects.get(draft=draft)
-    _refuse_unless_open(draft)
+    refuse_unless_open(draft)
     definition = definition_of(draft)
     context = context_for(definition, draft)
     if engine.incomplete_pages(definition, draft.answers, context):
         raise refused(NotificationError.ANSWERS_INCOMPLETE)
+    return _send(draft, definition, context, user, declaration_confirmed, request)
+
+
+@transaction.atomic
+def send_checked(
+    *,
+    user: User,
+    provider: Provider,
+    location: Location | None,
+    definition: NotificationType,
+    answers: dict[str, Any],
+    declaration_confirmed: bool,
+    request: HttpRequest | None = None,
+) -> Notification:
+    """Start, fill and send a notification in one go (the API): the same refusals, rows,
+    audit events (draft started, its one page "all" saved, sent), case, webhook events
+    and receipt email as the web's three steps. `answers` must be what the form engine
+    stored after finding every visible page valid in this request (portal.api.answers
+    checks them page by page), so they are not checked a second time here. The draft row
+    is written once, already sent: nobody else can see it before this transaction ends."""
+    first = first_answers(user, provider, location, definition)
+    draft = NotificationDraft(
+        type_slug=definition.slug,
+        version=definition.version,
+        provider=provider,
+        location=location,
+        answers=first,
+        created_by=user,
+        last_edited_by=user,
+    )
+    if not permissions.can_send(user, draft):
+        raise refused(NotificationError.SEND_NOT_PERMITTED)
+    draft.answers = engine.prune(definition, engine.merge_answers(first, answers))
+    draft.completed_pages = ["all"]
+    draft.revision = 2
+    draft.status = DraftStatus.SUBMITTED
+    draft.save(force_insert=True)
+    context = context_for(definition, draft)
+    record_started(draft, definition, request)
+    record_saved(draft, "all", True, request)
+    return _send(draft, definition, context, user, declaration_confirmed, request)
+
+
+def _send(
+    draft: NotificationDraft,
+    definition: NotificationType,
+    context: engine.EngineContext,
+    user: User,
+    declaration_confirmed: bool,
+    request: HttpRequest | None,
+) -> Notification:
+    """The notification from a complete draft (marked sent unless it already is)."""
     waiting = engine.files_being_checked(definition, draft.answers, context)
     if waiting:
         raise refused(
@@ -253,9 +200,10 @@ def submit_draft(
         request=request,
     )
     attachments.hand_over(draft=draft, notification=notification, context=context)
-    draft.status = DraftStatus.SUBMITTED
-    draft.last_edited_by = user
-    draft.save(update_fields=["status", "last_edited_by", "updated_at"])
+    if draft.status != DraftStatus.SUBMITTED:
+        draft.status = DraftStatus.SUBMITTED
+        draft.last_edited_by = user
+        draft.save(update_fields=["status", "last_edited_by", "updated_at"])
     record(
         verb=NotificationsVerb.SUBMITTED,
         actor=user,

@@ -24,11 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import BooleanField, CharField, JSONField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.access import KeyScope, Principal, key_scope_of
-from portal.organisations.models import Membership, MembershipStatus
+from portal.organisations.access_rows import (
+    LOCATION_FIELDS,
+    PROVIDER_FIELDS,
+    access_rows,
+    live_role_q,
+)
+from portal.organisations.models import Membership
 from portal.organisations.permissions import ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, Permission
 from portal.register.models import (
     Location,
@@ -173,15 +179,13 @@ def person_id_of(principal: Principal | None) -> int | None:
 def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
     # Dates only: a deregistered provider's roles still count, for the read-only period.
     today = timezone.localdate()
-    return RoleAssignment.objects.filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=today),
-        Q(end_date__isnull=True) | Q(end_date__gt=today),
-        person_id=person_id,
-    ).select_related("provider", "location")
+    return RoleAssignment.objects.filter(live_role_q(today), person_id=person_id).select_related(
+        "provider", "location"
+    )
 
 
-_PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
-_LOCATION_FIELDS = [field.attname for field in Location._meta.concrete_fields]
+_PROVIDER_FIELDS = PROVIDER_FIELDS
+_LOCATION_FIELDS = LOCATION_FIELDS
 _PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
 _LOCATION_PK = _LOCATION_FIELDS.index(Location._meta.pk.attname)
 
@@ -191,33 +195,7 @@ def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     active membership (one for a whole-provider membership), each row carrying every column
     of its provider and location. Columns: role, membership permissions, whole provider,
     then the provider's fields, then the location's (NULL when there is none)."""
-    providers = [f"provider__{name}" for name in _PROVIDER_FIELDS]
-    # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
-    memberships = Membership.objects.filter(
-        user_id=principal.pk, status=MembershipStatus.ACTIVE
-    ).order_by()
-    membership_rows = memberships.values_list(
-        Value("", output_field=CharField()),
-        "permissions",
-        "whole_provider",
-        *providers,
-        *[f"locations__{name}" for name in _LOCATION_FIELDS],
-    )
-    person_id = person_id_of(principal)
-    if person_id is None:
-        return list(membership_rows)
-    role_rows = (
-        _live_roles(person_id)
-        .order_by()
-        .values_list(
-            "role",
-            Value(None, output_field=JSONField()),
-            Value(False, output_field=BooleanField()),
-            *providers,
-            *[f"location__{name}" for name in _LOCATION_FIELDS],
-        )
-    )
-    return list(role_rows.union(membership_rows, all=True))
+    return access_rows(principal.pk, person_id_of(principal))
 
 
 def _narrowed_to_key(

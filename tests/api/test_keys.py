@@ -193,6 +193,24 @@ def test_keys_are_rate_limited_with_retry_after(api_world, settings):
 
 
 @pytest.mark.django_db
+def test_a_used_up_window_gives_way_to_the_next_minute(api_world, settings):
+    settings.API_RATE_LIMIT_PER_MINUTE = 2
+    api = Api(make_key(api_world.nominated, api_world.provider))
+    assert [api.get("/types").status_code for _ in range(3)] == [200, 200, 429]
+    row = ApiKey.objects.get()
+    assert row.rate_window_count == 2
+    assert row.last_used_at is not None
+    assert row.rate_window_start is not None
+    earlier = row.rate_window_start - dt.timedelta(minutes=1)
+    ApiKey.objects.filter(pk=row.pk).update(rate_window_start=earlier)
+    assert api.get("/types").status_code == 200
+    row.refresh_from_db()
+    assert row.rate_window_start is not None
+    assert row.rate_window_start >= earlier + dt.timedelta(minutes=1)
+    assert row.rate_window_count == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "header",
     [

@@ -1,0 +1,51 @@
+"""The access query compiled once per connection gives the rows the ORM query gives, for
+members, registered people who are also members, and people whose roles have ended."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from portal.organisations.access_rows import _rows_query, access_rows
+from portal.register.models import RoleAssignment, RoleType
+from tests.factories.organisations import give_access
+
+
+def _by_orm(user):
+    person_id = getattr(user, "person_id", None)
+    return sorted(list(_rows_query(user.pk, person_id, timezone.localdate())), key=repr)
+
+
+def test_compiled_rows_are_the_orm_rows_for_every_kind_of_principal(world):
+    manager = world.users["rm_a"]
+    give_access(manager, world.q, ["view"], [world.c], granted_by=world.users["other_provider"])
+    ended = world.users["rm_b"]
+    RoleAssignment.objects.filter(person_id=ended.person_id).update(
+        end_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    RoleAssignment.objects.create(
+        person_id=ended.person_id,
+        provider=world.p,
+        role=RoleType.PARTNER,
+        start_date=timezone.localdate() + dt.timedelta(days=1),
+    )
+    for name in ("ni", "rm_a", "rm_b", "delegate_view_whole", "delegate_view_a"):
+        user = world.users[name]
+        person_id = getattr(user, "person_id", None)
+        rows = sorted(access_rows(user.pk, person_id), key=repr)
+        assert rows == _by_orm(user), name
+        assert rows or name == "rm_b"
+    # The permissions come back as a list, as JSON columns do through the ORM.
+    delegate = world.users["delegate_view_a"]
+    (row,) = access_rows(delegate.pk, None)
+    assert isinstance(row[1], list)
+    assert row[1]
+
+
+def test_a_second_call_is_one_statement_again(world):
+    user = world.users["rm_a"]
+    access_rows(user.pk, user.person_id)
+    with CaptureQueriesContext(connection) as queries:
+        access_rows(user.pk, user.person_id)
+    assert len(queries.captured_queries) == 1
