@@ -79,6 +79,7 @@ from portal.organisations.permissions import (
 )
 from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
 from portal.organisations.services import token_hmac
+from portal.register import certificate_jobs
 from portal.register.models import (
     Location,
     Person,
@@ -746,6 +747,9 @@ def add_volume(world: World, volume: Volume) -> None:
         ],
         batch,
     )
+    # The worker makes a large provider's certificate after its register changes; the PDF page
+    # then serves the stored file (without it, a large provider is shown "being prepared").
+    certificate_jobs.process_job(certificate_jobs.request_certificate(provider=world.p).pk)
 
 
 # ---------------------------------------------------------------------------------------
