@@ -37,7 +37,6 @@ Run: scripts/bench.sh, or alone (any PostgreSQL server; the database is its own)
 import argparse
 import http.client
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -53,9 +52,18 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit, free_port, migrate, server_environment, wait_for_http  # noqa: E402
+from bench._common import (  # noqa: E402
+    GUNICORN,
+    database_urls,
+    drop_database,
+    emit,
+    free_port,
+    migrate,
+    server_environment,
+    stop_process_groups,
+    wait_for_http,
+)
 
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 TRIVIAL = "/bench/trivial"
 TARGET_QUERIES = 12
 TARGET_P95_MS = 50.0
@@ -454,20 +462,9 @@ def main() -> int:
         )
         return 1 if any(r[4] for r in results) else 0
     finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)
-        try:
-            from django.db import connections as open_connections
-
-            open_connections.close_all()
-        except Exception:  # noqa: S110 - Django may never have been set up
-            pass
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if gunicorn is not None:
+            stop_process_groups([gunicorn])
+        drop_database(admin_url, name)
 
 
 if __name__ == "__main__":
