@@ -15,3 +15,12 @@ class CaseworkVerb(AuditVerb):
     NOTE_ADDED = "casework.note_added", "reference", "note"
     CASE_CLOSED = "casework.case_closed", "reference", "reason"
     OVERDUE_DIGEST_SENT = "casework.overdue_digest_sent", "day", "cases"
+    # What a case's lifecycle action writes when its caller names no verb of its own
+    # ("<audit_prefix>.<action>", CASE_LIFECYCLE); casework's services name theirs, these keep
+    # any other caller of `transition` from failing on an uncatalogued verb.
+    CASE_START = "casework.case.start"
+    CASE_WAIT_FOR_PROVIDER = "casework.case.wait_for_provider"
+    CASE_RESUME = "casework.case.resume"
+    CASE_RESUME_UNTOUCHED = "casework.case.resume_untouched"
+    CASE_CLOSE = "casework.case.close"
+    CASE_REOPEN = "casework.case.reopen"
