@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.bench}"
 # BENCH=staff_queue scripts/bench.sh --requests 10   runs one benchmark, with its own options.
 for script in bench/*.py; do
   [ "$(basename "$script")" = "__init__.py" ] && continue
-  [ "$(basename "$script")" = "_common.py" ] && continue
+  case "$(basename "$script")" in _*) continue ;; esac  # helpers, not benchmarks
   [ -n "${BENCH:-}" ] && [ "$(basename "$script" .py)" != "$BENCH" ] && continue
   echo "# $script" >&2
   .venv/bin/python "$script" "$@"
