@@ -1,13 +1,18 @@
-"""Shared by the delegation tests: the access levels as memberships store them, and
-invitations made through the service (and aged) in the conftest's world."""
+"""Shared by the delegation tests: the access levels as memberships store them, invitations
+made through the service (and aged) in the conftest's world, the email and audit they leave,
+and the service's refusals, one at a time or raced."""
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
+from portal.audit.models import AuditEvent
+from portal.emails.models import OutboxMessage
 from portal.organisations import services
 from portal.organisations.models import Invitation
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
+from tests.support.concurrency import run_together
 
 NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
 VIEW = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.VIEW])
@@ -33,3 +38,31 @@ def expire(invitation, **delta):
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - dt.timedelta(**delta)
     )
+
+
+def outbox_to(address):
+    return list(OutboxMessage.objects.filter(to=address).order_by("created_at"))
+
+
+def audit(verb):
+    return list(AuditEvent.objects.filter(verb=verb))
+
+
+def refused(match=None):
+    """The service refuses, with a message matching `match` (a regular expression)."""
+    return pytest.raises(services.DelegationError, match=match)
+
+
+def at_once(*calls):
+    """Start the calls at the same moment, each on its own database connection. Returns, in
+    call order, "done" for each that went through and the message of each the service
+    refused (anything else it raised is raised here)."""
+    outcomes = []
+    for outcome in run_together(calls):
+        if isinstance(outcome, services.DelegationError):
+            outcomes.append(outcome.message)
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            outcomes.append("done")
+    return outcomes

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
-from portal.emails.models import OutboxMessage
 from portal.organisations import invitation_services as acceptance
 from portal.organisations import services
 from portal.organisations.access import can, forget_access, scope_for
@@ -20,7 +19,7 @@ from portal.register.events import person_register_changed
 from portal.register.models import RoleAssignment
 from tests.factories.accounts import make_user
 from tests.organisations.conftest import build_world
-from tests.organisations.helpers import NOTIFY, TEAM, VIEW
+from tests.organisations.helpers import NOTIFY, TEAM, VIEW, outbox_to
 from tests.support.concurrency import run_together
 from tests.support.register_changes import process_register_changes
 
@@ -42,10 +41,6 @@ def invite(world):
         )
 
     return send
-
-
-def outbox_to(address):
-    return list(OutboxMessage.objects.filter(to=address).order_by("created_at"))
 
 
 def verbs():
