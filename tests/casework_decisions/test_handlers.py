@@ -24,10 +24,11 @@ def _names(offers):
     return {offer.action.name: offer.unavailable for offer in offers}
 
 
-def _request(user):
+def _decide(case, action, staff, data=None):
+    """The staff member presses `action` on the case (with the form's `data`)."""
     request = RequestFactory().post("/regulator/cases/")
-    request.user = user
-    return request
+    request.user = staff
+    return handlers.decide(case=case, action=action, data=data or {}, staff=staff, request=request)
 
 
 def test_notifications_applications_and_second_factor_resets_register_their_handlers():
@@ -63,9 +64,7 @@ def test_a_new_notification_offers_review_question_and_close_but_not_accept(worl
 def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(world):
     notification = f.submit("death", world.manager, world.home)
     case = f.make_case(notification)
-    outcome = handlers.decide(
-        case=case, action="mark_reviewed", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    outcome = _decide(case, "mark_reviewed", world.staff)
     assert outcome.done
     assert notification.reference in outcome.message
     notification.refresh_from_db()
@@ -73,9 +72,7 @@ def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(w
     events = AuditEvent.objects.filter(verb="notifications.mark_reviewed")
     assert events.count() == 1
     # The same press again: refused with the lifecycle's reason, nothing written twice.
-    replay = handlers.decide(
-        case=case, action="mark_reviewed", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    replay = _decide(case, "mark_reviewed", world.staff)
     assert not replay.done
     assert "reviewed" in str(replay.error)
     assert events.count() == 1
@@ -95,13 +92,7 @@ def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(w
 def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(world, body, error):
     notification = f.submit("death", world.manager, world.home)
     case = f.make_case(notification)
-    outcome = handlers.decide(
-        case=case,
-        action="ask_question",
-        data={"ask_question-body": body},
-        staff=world.staff,
-        request=_request(world.staff),
-    )
+    outcome = _decide(case, "ask_question", world.staff, {"ask_question-body": body})
     assert not outcome.done
     assert outcome.form is not None
     assert error in " ".join(str(message) for message in outcome.form.errors["body"])
@@ -114,13 +105,7 @@ def test_a_hostile_question_is_sent_as_plain_text(world):
     notification = f.submit("death", world.manager, world.home)
     case = f.make_case(notification)
     hostile = "<script>alert(1)</script>'; DROP TABLE casework_case; --"
-    outcome = handlers.decide(
-        case=case,
-        action="ask_question",
-        data={"ask_question-body": hostile},
-        staff=world.staff,
-        request=_request(world.staff),
-    )
+    outcome = _decide(case, "ask_question", world.staff, {"ask_question-body": hostile})
     assert outcome.done
     question = NotificationMessage.objects.get(notification=notification, kind=MessageKind.QUESTION)
     assert question.body == hostile
@@ -132,22 +117,16 @@ def test_a_hostile_question_is_sent_as_plain_text(world):
 def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
     notification = f.submit("death", world.manager, world.home)
     case = f.make_case(notification)
-    unknown = handlers.decide(
-        case=case, action="../delete", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    unknown = _decide(case, "../delete", world.staff)
     assert unknown.error is not None
     assert unknown.error.code == "casework.decision_unknown_action"
     gone = f.make_case(kind=CaseKind.NOTIFICATION, subject_type="notifications.notification")
-    missing = handlers.decide(
-        case=gone, action="close", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    missing = _decide(gone, "close", world.staff)
     assert missing.error is not None
     assert missing.error.code == "casework.decision_subject_missing"
     assert handlers.offers_for(gone, world.staff) == []
     overdue_update = f.make_case(kind=CaseKind.OVERDUE_UPDATE)
-    none = handlers.decide(
-        case=overdue_update, action="x", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    none = _decide(overdue_update, "x", world.staff)
     assert none.error is not None
     assert none.error.code == "casework.decision_no_handler"
 
@@ -163,9 +142,7 @@ def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(w
     )
     offers = _names(handlers.offers_for(case, world.staff))
     assert offers["mark_reviewed"] == "You need permission to decide on notifications."
-    outcome = handlers.decide(
-        case=case, action="mark_reviewed", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    outcome = _decide(case, "mark_reviewed", world.staff)
     assert outcome.error is not None
     assert outcome.error.code == "casework.decision_action_unavailable"
     notification.refresh_from_db()
@@ -178,9 +155,7 @@ def test_two_staff_marking_one_notification_reviewed_at_once_make_one_decision(w
     case = f.make_case(notification)
 
     def press(user):
-        return lambda: handlers.decide(
-            case=case, action="mark_reviewed", data={}, staff=user, request=_request(user)
-        )
+        return lambda: _decide(case, "mark_reviewed", user)
 
     outcomes = run_together([press(world.staff), press(world.other_staff)])
     assert sorted(outcome.done for outcome in outcomes) == [False, True]
@@ -206,17 +181,9 @@ def test_an_application_is_validated_then_granted_from_its_case(world):
     assert offers["validate"] == ""
     assert "return" in offers
     assert "grant" not in offers
-    validated = handlers.decide(
-        case=case, action="validate", data={}, staff=world.staff, request=_request(world.staff)
-    )
+    validated = _decide(case, "validate", world.staff)
     assert validated.done, validated.error
-    granted = handlers.decide(
-        case=case,
-        action="grant",
-        data={"grant-reasons": "Meets every requirement."},
-        staff=world.staff,
-        request=_request(world.staff),
-    )
+    granted = _decide(case, "grant", world.staff, {"grant-reasons": "Meets every requirement."})
     assert granted.done, granted.error
     application = Application.objects.get(pk=application.pk)
     assert (application.stage, application.outcome) == (Stage.DECIDED, Outcome.GRANTED)
@@ -226,15 +193,12 @@ def test_an_application_is_validated_then_granted_from_its_case(world):
 def test_a_proposal_without_reasons_is_refused_and_the_application_unchanged(world):
     application = _sent_application()
     case = f.make_case(application, kind=CaseKind.APPLICATION)
-    handlers.decide(
-        case=case, action="validate", data={}, staff=world.staff, request=_request(world.staff)
-    )
-    outcome = handlers.decide(
-        case=case,
-        action="serve_proposal",
-        data={"serve_proposal-kind": "refuse", "serve_proposal-reasons": "   "},
-        staff=world.staff,
-        request=_request(world.staff),
+    _decide(case, "validate", world.staff)
+    outcome = _decide(
+        case,
+        "serve_proposal",
+        world.staff,
+        {"serve_proposal-kind": "refuse", "serve_proposal-reasons": " "},
     )
     assert not outcome.done
     assert outcome.form is not None
