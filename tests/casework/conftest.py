@@ -13,7 +13,11 @@ from portal.casework.deadlines import Deadline
 from portal.casework.models import Case, CaseKind, CaseUrgency
 from portal.staff.models import Team
 from portal.staff.roles import Sector, StaffRole
+from portal.workflow.models import StatusChange
 from tests import factories as f
+
+# Where the tests' working-day counts start (a Monday).
+MONDAY = dt.date(2026, 3, 2)
 
 
 def staff(name: str, *roles: str, teams: tuple[Team, ...] = ()) -> Any:
@@ -80,4 +84,13 @@ def open_case(
         urgency=urgency,
         deadline=deadline,
         opened_at=opened,
+    )
+
+
+def moves(case: Case) -> list[tuple[str, str, str]]:
+    """The case's status moves, as portal.workflow logged them."""
+    return list(
+        StatusChange.objects.filter(subject_type="casework.case", subject_id=str(case.pk))
+        .order_by("at", "id")
+        .values_list("action", "from_status", "to_status")
     )

@@ -16,18 +16,7 @@ from portal.casework.models import Case, CaseEvent, CaseKind, CaseStatus
 from portal.errors import ServiceError
 from portal.staff.models import Team
 from portal.workflow.fields import DirectStatusChange
-from portal.workflow.models import StatusChange
-from tests.casework.conftest import make_world, open_case
-
-MONDAY = dt.date(2026, 3, 2)
-
-
-def moves(case: Case) -> list[tuple[str, str, str]]:
-    return list(
-        StatusChange.objects.filter(subject_type="casework.case", subject_id=str(case.pk))
-        .order_by("at", "id")
-        .values_list("action", "from_status", "to_status")
-    )
+from tests.casework.conftest import MONDAY, make_world, moves, open_case
 
 
 @pytest.mark.django_db

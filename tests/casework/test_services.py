@@ -29,19 +29,8 @@ from portal.staff.roles import Sector
 from portal.workflow.calendar import add_working_days
 from portal.workflow.models import StatusChange
 from tests import factories as f
-from tests.casework.conftest import make_world, open_case, staff
+from tests.casework.conftest import MONDAY, make_world, moves, open_case, staff
 from tests.support.concurrency import run_copies, run_together
-
-MONDAY = dt.date(2026, 3, 2)
-
-
-def moves(case: Case) -> list[tuple[str, str, str]]:
-    """The case's status moves, as portal.workflow logged them."""
-    return list(
-        StatusChange.objects.filter(subject_type="casework.case", subject_id=str(case.pk))
-        .order_by("at", "id")
-        .values_list("action", "from_status", "to_status")
-    )
 
 
 def audit_verbs(case: Case) -> list[str]:
