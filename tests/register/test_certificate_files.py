@@ -2,14 +2,12 @@
 stored, and served from storage; a register change never lets the old file be served."""
 
 import io
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.files.storage import storages
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,7 @@ from portal.register.registration_changes import (
 from tests.applications.register_effects_helpers import person, process_all_changes, registered
 from tests.factories import accounts as f
 from tests.support.browser import assert_accessible
+from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -205,26 +204,6 @@ def test_the_key_names_the_register_state_not_the_day(provider):
     assert certificate_files.state_key(found) != key
 
 
-def in_threads(works: list[Callable[[], bytes]]) -> list[bytes]:
-    """Run each of `works` in its own thread (and database connection), all at once."""
-    results: list[bytes] = []
-    start = threading.Barrier(len(works))
-
-    def run(work: Callable[[], bytes]) -> None:
-        try:
-            start.wait()
-            results.append(work())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_render_once(provider, renders, monkeypatch):
     CertificateJob.objects.all().delete()  # nothing made beforehand: both find no file
@@ -244,9 +223,9 @@ def test_two_requests_at_once_render_once(provider, renders, monkeypatch):
 
         return download
 
-    results = in_threads([downloader(client) for client in signed_in_as_nora(2)])
-    assert len(results) == 2
-    assert results[0] == results[1]
+    first, second = run_together([downloader(client) for client in signed_in_as_nora(2)])
+    assert isinstance(first, bytes), first  # not an exception the request raised
+    assert first == second
     assert renders == [provider.id]
 
 
