@@ -21,8 +21,8 @@ casework_get_next_conflicts (cases handed to two people; target 0) and the p95 o
 import argparse
 import os
 import sys
-import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ from portal.casework import services  # noqa: E402
 from portal.casework.models import Case  # noqa: E402
 from portal.staff.models import StaffMember, Team  # noqa: E402
 from portal.staff.roles import Region, Sector, StaffRole  # noqa: E402
+from tests.support.concurrency import run_together  # noqa: E402
 
 TARGET_MS = 150
 TEAMS = 20
@@ -258,28 +259,20 @@ def get_next_race(team: Team) -> tuple[int, int, list[float]]:
     members = list(User.objects.filter(staff_member__teams=team)[:PRESSERS])
     handed: list[int] = []
     times: list[float] = []
-    lock = threading.Lock()
+
+    def press(user: User) -> tuple[float, Case | None]:
+        started = time.perf_counter()
+        case = services.get_next(staff=user)
+        return (time.perf_counter() - started) * 1000, case
+
     for _ in range(ROUNDS):
-        barrier = threading.Barrier(len(members))
-
-        def press(user: User, barrier: threading.Barrier = barrier) -> None:
-            try:
-                barrier.wait()
-                started = time.perf_counter()
-                case = services.get_next(staff=user)
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    times.append(elapsed)
-                    if case is not None:
-                        handed.append(case.pk)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=press, args=(user,)) for user in members]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        for outcome in run_together([partial(press, user) for user in members]):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            elapsed, case = outcome
+            times.append(elapsed)
+            if case is not None:
+                handed.append(case.pk)
     # Put them back, so the next run starts from the same queue.
     Case.objects.filter(pk__in=handed).update(assignee=None)
     return len(handed), len(handed) - len(set(handed)), times
