@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from portal.accounts import sessions
@@ -22,6 +21,7 @@ from portal.notifications.samples import complete_answers
 from portal.organisations.permissions import DELEGABLE_PERMISSIONS
 from portal.register.models import Location, Provider
 from tests import factories as f
+from tests.support.browser import use_session_of
 
 
 @dataclass
@@ -72,11 +72,7 @@ def browser_signed_in_recently(page: Any, live_server: Any, user: User) -> None:
     """The browser holds a session whose password was confirmed just now."""
     client = Client()
     sign_in_recently(client, user)
-    page.context.clear_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    use_session_of(page, live_server, client)
 
 
 def create_key_on_the_form(page: Any, check: Callable[[Any], None]) -> str:

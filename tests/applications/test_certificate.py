@@ -5,7 +5,6 @@ import io
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -26,7 +25,7 @@ from tests.applications.register_effects_helpers import (
     registered,
 )
 from tests.factories import accounts as f
-from tests.support.browser import assert_accessible, assert_reflows
+from tests.support.browser import assert_accessible, assert_reflows, sign_in_with_session
 
 pytestmark = pytest.mark.django_db
 
@@ -179,12 +178,7 @@ def test_staff_open_any_provider_certificate(provider):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_certificate_page_is_accessible_and_reflows(page, live_server, provider):
-    client = Client()
-    client.force_login(f.make_user(person=person("nora@example.com")))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    sign_in_with_session(page, live_server, f.make_user(person=person("nora@example.com")))
     page.goto(reverse("register:your_registration"))
     assert_accessible(page)
     page.get_by_role("link", name=f"Certificate of registration for {HOSTILE_NAME}").click()

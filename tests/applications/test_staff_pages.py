@@ -263,16 +263,15 @@ def test_staff_pages_name_each_stage_in_the_regulators_words():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_assessor_pages_are_accessible_and_work_by_keyboard(page, live_server):
-    from django.conf import settings
-
-    from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+    from tests.support.browser import (
+        assert_accessible,
+        assert_keyboard_reaches_every_link,
+        use_session_of,
+    )
 
     application, _ = sent_new_provider()
     client, _ = staff_client()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    use_session_of(page, live_server, client)
     page.goto(reverse("applications_staff:list"))
     assert page.locator("h1").inner_text() == "Registration applications"
     assert_accessible(page)

@@ -24,7 +24,7 @@ from portal.register.registration_changes import (
 )
 from tests.applications.register_effects_helpers import person, process_all_changes, registered
 from tests.factories import accounts as f
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, use_session_of
 from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
@@ -233,11 +233,7 @@ def test_two_requests_at_once_render_once(provider, renders, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_the_being_prepared_page_is_accessible(page, live_server, provider, settings):
     settings.CERTIFICATE_SYNC_MAX_LOCATIONS = 0
-    client = nora()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    use_session_of(page, live_server, nora())
     page.goto(pdf_url(provider))
     assert page.locator("h1").inner_text() == "Your certificate is being prepared"
     assert_accessible(page)

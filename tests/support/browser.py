@@ -30,6 +30,11 @@ def sign_in_with_session(page: Page, live_server: Any, user: Any) -> Page:
     themselves have their own browser tests in tests/accounts)."""
     client = Client()
     client.force_login(user)
+    return use_session_of(page, live_server, client)
+
+
+def use_session_of(page: Page, live_server: Any, client: Client) -> Page:
+    """The browser takes over the test client's session (and nothing else it held)."""
     page.context.clear_cookies()
     page.context.add_cookies(
         [
