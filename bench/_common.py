@@ -145,6 +145,19 @@ def timed_calls(call: Callable[[], object], requests: int) -> list[float]:
     return samples
 
 
+def timed_calls_and_queries(
+    call: Callable[[], object], requests: int
+) -> tuple[list[float], list[str]]:
+    """`timed_calls`, then the SQL statements of one more call, as Django logs them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    samples = timed_calls(call, requests)
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return samples, [query["sql"] for query in queries.captured_queries]
+
+
 def gunicorn_threaded(port: int, workers: int, threads: int) -> list[str]:
     """The command line of gunicorn serving the portal on `port` with threaded workers."""
     return [

@@ -34,7 +34,7 @@ from bench._common import (
     emit_worst,
     make_staff,
     percentile,
-    timed_calls,
+    timed_calls_and_queries,
 )
 
 django_setup()
@@ -43,7 +43,6 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
@@ -247,10 +246,8 @@ def measure(
         response = client.get(path, params)
         assert response.status_code == 200, (path, params, response.status_code)
 
-    samples = timed_calls(get, requests)
-    with CaptureQueriesContext(connection) as queries:
-        get()
-    return samples, len(queries)
+    samples, sqls = timed_calls_and_queries(get, requests)
+    return samples, len(sqls)
 
 
 def get_next_race(team: Team) -> tuple[int, int, list[float]]:

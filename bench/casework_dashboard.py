@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, make_staff, percentile, timed_calls
+from bench._common import django_setup, emit, make_staff, percentile, timed_calls_and_queries
 
 django_setup()
 
@@ -198,10 +198,8 @@ def measure(
 
     for _ in range(2):  # warm up templates and the database's buffers (timed_calls warms once more)
         get()
-    samples = timed_calls(get, requests)
-    with CaptureQueriesContext(connection) as queries:
-        get()
-    return samples, len(queries.captured_queries)
+    samples, sqls = timed_calls_and_queries(get, requests)
+    return samples, len(sqls)
 
 
 def explain(team: Team) -> None:

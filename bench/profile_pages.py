@@ -42,7 +42,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, emit  # noqa: E402
+from bench._common import database_urls, drop_database, emit  # noqa: E402
 
 BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     (
@@ -188,15 +188,8 @@ def main() -> int:
                 stats.sort_stats("tottime").print_stats(15)
         return 0
     finally:
-        try:
-            from django.db import connections as open_connections
-
-            open_connections.close_all()
-        except Exception:  # noqa: S110 - Django may never have been set up
-            pass
         if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(admin_url, name)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from bench._common import (
     emit_view_times,
     emit_worst,
     make_staff,
-    timed_calls,
+    timed_calls_and_queries,
 )
 
 django_setup()
@@ -48,7 +48,6 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench._staff_queue_sql import (  # noqa: E402
@@ -414,10 +413,7 @@ def measure(
     client: Client, path: str, params: dict[str, str], requests: int, check: Callable[[Any], None]
 ) -> tuple[list[float], list[str]]:
     # The first call warms templates, caches and the database's buffers.
-    samples = timed_calls(lambda: check(client.get(path, params)), requests)
-    with CaptureQueriesContext(connection) as queries:
-        check(client.get(path, params))
-    return samples, [q["sql"] for q in queries.captured_queries]
+    return timed_calls_and_queries(lambda: check(client.get(path, params)), requests)
 
 
 def main() -> None:
