@@ -8,20 +8,14 @@ from tests.accounts.conftest import browser_sign_in, code_in, deliver_pending, t
 from tests.factories.register import give_role, make_person, person_with_several_roles
 from tests.support.browser import (
     assert_accessible,
-    assert_keyboard_reaches_every_link,
     authenticator_key,
+    check_page,
 )
 
 EMAIL = "browser.manager@sunrise.example"
 PASSWORD = "orchid tramline pebble"
 
 # tests/staff/test_browser.py imports the key reader under its old name.
-
-
-def check(page, heading):
-    assert page.locator("h1").first.inner_text().strip().startswith(heading), page.url
-    assert_accessible(page)
-    assert_keyboard_reaches_every_link(page)
 
 
 def assert_keyboard_reaches_every_control_of_a_radio_page(page, max_tabs: int = 200) -> None:
@@ -59,59 +53,59 @@ def test_sign_up_set_up_totp_sign_out_and_in_again(page, mail):
     person_with_several_roles(EMAIL, "Priya", "Shah")
 
     page.goto("/")
-    check(page, "Deal with the")
+    check_page(page, "Deal with the")
     page.get_by_role("button", name="Start now").click()
-    check(page, "What is your email address?")
+    check_page(page, "What is your email address?")
     page.get_by_label("What is your email address?").fill(EMAIL)
     page.get_by_role("button", name="Continue").click()
 
-    check(page, "Check your email")
+    check_page(page, "Check your email")
     deliver_pending()
     code = code_in(mail.wait_for(EMAIL)[-1].body)
     page.get_by_label("Enter the 6-digit code").fill(f"{code[:3]} {code[3:]}")
     page.get_by_role("button", name="Continue").click()
 
-    check(page, "Create a password")
+    check_page(page, "Create a password")
     page.get_by_label("Create a password").fill("password123")
     page.get_by_role("button", name="Continue").click()
-    check(page, "Create a password")  # error page, also accessible
+    check_page(page, "Create a password")  # error page, also accessible
     assert page.locator(".govuk-error-summary").is_visible()
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Show").click()  # show/hide works
     assert page.get_by_label("Create a password").get_attribute("type") == "text"
     page.get_by_role("button", name="Continue").click()
 
-    check(page, "Set up an authenticator app")
+    check_page(page, "Set up an authenticator app")
     assert page.locator("svg[role=img]").count() == 1
     key = authenticator_key(page)
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
     page.get_by_role("button", name="Continue").click()
 
-    check(page, "Save your recovery codes")
+    check_page(page, "Save your recovery codes")
     assert page.locator("#recovery-codes li").count() == 10
     page.get_by_role("button", name="I have saved my recovery codes").click()
 
-    check(page, "Account created")
+    check_page(page, "Account created")
     assert page.get_by_text("Registered manager").count() == 2
     assert page.get_by_text("Nominated individual").count() == 1
     page.get_by_role("button", name="Go to your account").click()
-    check(page, "Your account")
+    check_page(page, "Your account")
 
     page.get_by_role("link", name="Sign out").click()
-    check(page, "Sign out")
+    check_page(page, "Sign out")
     page.get_by_role("button", name="Sign out").click()
-    check(page, "You have signed out")
+    check_page(page, "You have signed out")
 
     page.get_by_role("link", name="Sign in again").click()
-    check(page, "Sign in")
+    check_page(page, "Sign in")
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    check(page, "Enter the 6-digit code from your authenticator app")
+    check_page(page, "Enter the 6-digit code from your authenticator app")
     # The set-up code's time step is spent; the app's next code (one step ahead) works.
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key, 1))
     page.get_by_role("button", name="Sign in").click()
-    check(page, "Home")  # signing in lands on the home page
+    check_page(page, "Home")  # signing in lands on the home page
 
 
 @pytest.mark.browser
@@ -128,26 +122,26 @@ def test_other_account_pages_are_accessible(page, mail, settings):
         ("/signed-out/", "You have signed out"),
     ]:
         page.goto(path)
-        check(page, heading)
+        check_page(page, heading)
 
     page.goto("/password-reset/")
     page.get_by_label("What is your email address?").fill(account.email)
     page.get_by_role("button", name="Continue").click()
-    check(page, "Check your email")
+    check_page(page, "Check your email")
     page.get_by_label("Enter the 6-digit code").fill("12")
     page.get_by_role("button", name="Continue").click()
-    check(page, "Check your email")
+    check_page(page, "Check your email")
     page.goto("/password-reset/new-code/")
-    check(page, "Request a new code")
+    check_page(page, "Request a new code")
 
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(account.email)
     page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
     page.get_by_role("button", name="Continue").click()
     page.goto("/sign-in/recovery-code/")
-    check(page, "Enter one of your recovery codes")
+    check_page(page, "Enter one of your recovery codes")
     page.goto("/sign-in/lost-second-factor/")
-    check(page, "If you cannot use your authenticator app")
+    check_page(page, "If you cannot use your authenticator app")
     page.goto("/sign-in/authenticator/")
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
         totp_now(account.key)
@@ -162,7 +156,7 @@ def test_other_account_pages_are_accessible(page, mail, settings):
         ("/account/passkeys/", "Passkeys"),
     ]:
         page.goto(path)
-        check(page, heading)
+        check_page(page, heading)
 
 
 def _sign_in_with_timeouts(page, settings, email: str, *, idle: int, warning: int) -> None:
@@ -220,19 +214,19 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     page.get_by_role("button", name="Continue").click()
     page.goto("/sign-in/lost-second-factor/")
     page.get_by_role("button", name="Send me a code").click()
-    check(page, "Check your email")
+    check_page(page, "Check your email")
     deliver_pending()
     code = code_in(mail.wait_for(account.email)[-1].body)
     page.get_by_label("Enter the 6-digit code").fill(code)
     page.get_by_role("button", name="Continue").click()
-    check(page, "Why can you not use your authenticator app")
+    check_page(page, "Why can you not use your authenticator app")
     page.get_by_role("button", name="Send request").click()
-    check(page, "Why can you not use your authenticator app")  # error state
+    check_page(page, "Why can you not use your authenticator app")  # error state
     page.get_by_label("Why can you not use your authenticator app or recovery codes?").fill(
         "Phone replaced"
     )
     page.get_by_role("button", name="Send request").click()
-    check(page, "Request sent")
+    check_page(page, "Request sent")
 
     staff = f.make_user(
         "staff@regulator.example", is_staff=True, password=ACCOUNT_PASSWORD, second_factor=False
@@ -247,7 +241,7 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     )
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Second factor requests").click()
-    check(page, "Second factor reset requests")
+    check_page(page, "Second factor reset requests")
     page.get_by_role("link", name=account.email).click()
     assert_accessible(page)
     assert_keyboard_reaches_every_control_of_a_radio_page(page)
@@ -256,23 +250,23 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     page.get_by_label("Yes, remove their second factor").check()
     page.get_by_label("Reason for your decision").fill("Phoned the care home; confirmed")
     page.get_by_role("button", name="Record decision").click()
-    check(page, "Second factor reset requests")
+    check_page(page, "Second factor reset requests")
     assert SecondFactorResetRequest.objects.get().status == "approved"
 
     page.get_by_role("link", name="Accounts", exact=True).click()
-    check(page, "Find an account")
+    check_page(page, "Find an account")
     page.get_by_role("button", name="Find account").click()
-    check(page, "Find an account")  # the error
+    check_page(page, "Find an account")  # the error
     page.get_by_label("Email address of the account").fill(account.email)
     page.get_by_role("button", name="Find account").click()
-    check(page, f"Account: {account.email}")
+    check_page(page, f"Account: {account.email}")
     # An account signed in somewhere (the staff member's own) offers "sign out everywhere".
     page.goto("/staff/accounts/")
     page.get_by_label("Email address of the account").fill(staff.email)
     page.get_by_role("button", name="Find account").click()
-    check(page, f"Account: {staff.email}")
+    check_page(page, f"Account: {staff.email}")
     page.get_by_role("button", name="Sign out everywhere").click()
-    check(page, f"Account: {staff.email}")  # the reason is missing
+    check_page(page, f"Account: {staff.email}")  # the reason is missing
     assert (
         "Enter why you are signing this person out"
         in page.locator(".govuk-error-summary").inner_text()
@@ -292,10 +286,10 @@ def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
     code = code_in(mail.wait_for(account.email)[-1].body)
     page.get_by_label("Enter the 6-digit code").fill(code)
     page.get_by_role("button", name="Continue").click()
-    check(page, "Create a new password")
+    check_page(page, "Create a new password")
     page.get_by_label("Create a new password").fill("saffron kettle lighthouse")
     page.get_by_role("button", name="Change password").click()
-    check(page, "Password changed")
+    check_page(page, "Password changed")
 
     # Proven code, then the register changes before the password: the refusal page.
     person = person_with_several_roles("refused.browser@example.org", "Lee", "Moss")
@@ -310,13 +304,13 @@ def test_reset_refusal_and_limit_pages_are_accessible(page, mail, settings):
     assert person
     give_role(make_person("refused.browser@example.org", "Other", "Holder"))
     page.get_by_role("button", name="Continue").click()
-    check(page, "We cannot create an account")
+    check_page(page, "We cannot create an account")
 
     settings.ACCOUNT_CODE_REQUESTS_PER_IP = 0
     page.goto("/sign-up/")
     page.get_by_label("What is your email address?").fill("limited@example.org")
     page.get_by_role("button", name="Continue").click()
-    check(page, "Too many requests")
+    check_page(page, "Too many requests")
 
 
 @pytest.mark.browser
@@ -334,12 +328,12 @@ def test_signing_out_another_browser(page):
     browser_sign_in(page, account, step=1)  # each time step verifies once
     page.get_by_role("link", name="Your account", exact=True).first.click()
     page.get_by_role("link", name="View where you are signed in").click()
-    check(page, "Where you are signed in")
+    check_page(page, "Where you are signed in")
     assert "Firefox on Windows" in page.locator("main").inner_text()
     page.get_by_role("button", name="Sign out Firefox on Windows").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    check(page, "Where you are signed in")
+    check_page(page, "Where you are signed in")
     assert (
         "That browser has been signed out"
         in page.locator(".govuk-notification-banner").inner_text()

@@ -12,13 +12,7 @@ from tests.accounts.conftest import (
     browser_sign_in,
     make_account,
 )
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
-
-
-def check(page: Any, heading: str) -> None:
-    assert page.locator("h1").first.inner_text().strip().startswith(heading), page.url
-    assert_accessible(page)
-    assert_keyboard_reaches_every_link(page)
+from tests.support.browser import check_page
 
 
 def virtual_authenticator(page: Any) -> tuple[Any, str]:
@@ -53,18 +47,18 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     devtools, authenticator_id = virtual_authenticator(page)
 
     browser_sign_in(page, account)
-    check(page, "Home")  # signing in lands on the home page
+    check_page(page, "Home")  # signing in lands on the home page
     page.get_by_role("link", name="Your account", exact=True).first.click()
-    check(page, "Your account")
+    check_page(page, "Your account")
     page.get_by_role("link", name="Manage passkeys").click()
-    check(page, "Passkeys")
+    check_page(page, "Passkeys")
     page.get_by_role("button", name="Add a passkey").click()
-    check(page, "Add a passkey")
+    check_page(page, "Add a passkey")
 
     # No name: the server says so, and no passkey is made on the device.
     press(page, "Create passkey")
     page.locator(".govuk-error-summary").wait_for()
-    check(page, "Add a passkey")
+    check_page(page, "Add a passkey")
     assert "Enter a name for your passkey" in page.locator(".govuk-error-summary").inner_text()
     assert (
         devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})[
@@ -76,7 +70,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     page.get_by_label("Name your passkey").fill("This laptop")
     press(page, "Create passkey")
     page.wait_for_url("**/account/passkeys/")
-    check(page, "Passkeys")
+    check_page(page, "Passkeys")
     assert "Passkey ‘This laptop’ added" in page.locator(".govuk-notification-banner").inner_text()
     stored = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert len(stored["credentials"]) == 1
@@ -86,25 +80,25 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(page):
     page.get_by_role("button", name="Sign out").click()
     browser_password_step(page, account.email)
     page.wait_for_url("**/sign-in/passkey/")
-    check(page, "Use your passkey")
+    check_page(page, "Use your passkey")
     press(page, "Use your passkey")
     page.wait_for_url("**/home/")
-    check(page, "Home")
+    check_page(page, "Home")
     assert Passkey.objects.get().last_used_at is not None
 
     # "Confirm it is you" with the password and the passkey.
     page.goto("/account/confirm-it-is-you/?next=/account/passkeys/")
     page.get_by_role("link", name="Use your passkey instead of a code").click()
-    check(page, "Confirm it is you")
+    check_page(page, "Confirm it is you")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     press(page, "Continue")
     page.wait_for_url("**/account/passkeys/")
 
     page.get_by_role("link", name="Remove passkey This laptop").click()
-    check(page, "Remove the passkey ‘This laptop’?")
+    check_page(page, "Remove the passkey ‘This laptop’?")
     press(page, "Remove passkey")
     page.wait_for_url("**/account/passkeys/")
-    check(page, "Passkeys")
+    check_page(page, "Passkeys")
     assert "You have not added a passkey." in page.content()
     assert not Passkey.objects.exists()
 
@@ -127,7 +121,7 @@ def test_a_browser_that_cannot_use_passkeys_is_told_what_to_do(page):
     page.wait_for_url("**/sign-in/passkey/")
     press(page, "Use your passkey")
     page.locator(".govuk-error-summary").wait_for()
-    check(page, "Use your passkey")
+    check_page(page, "Use your passkey")
     assert "does not support passkeys" in page.locator(".govuk-error-summary").inner_text()
     page.get_by_role("link", name="Use your authenticator app instead", exact=True).click()
-    check(page, "Enter the 6-digit code from your authenticator app")
+    check_page(page, "Enter the 6-digit code from your authenticator app")

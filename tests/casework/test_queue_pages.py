@@ -14,6 +14,7 @@ from portal.casework import services, views
 from portal.casework.models import Case, CaseNote, CaseUrgency
 from tests import factories as f
 from tests.casework.conftest import open_case
+from tests.support.html import rel_link
 
 MINE = reverse("casework:mine")
 ALL = reverse("casework:all")
@@ -23,11 +24,6 @@ UNASSIGNED = reverse("casework:unassigned")
 
 def refs(html: str) -> list[str]:
     return re.findall(r'href="/regulator/cases/\d+/">([^<]+)</a>', html)
-
-
-def next_link(html: str, rel: str) -> str | None:
-    found = re.search(rf'<a [^>]*href="([^"]+)"[^>]*rel="{rel}"', html)
-    return unescape(found.group(1)) if found else None
 
 
 @pytest.fixture
@@ -52,13 +48,13 @@ def test_pages_follow_on_without_gaps_or_repeats_both_ways(client, world, cases,
     for _ in range(5):
         html = client.get(url).content.decode()
         pages.append(refs(html))
-        target = next_link(html, "next")
+        target = rel_link(html, "next")
         if target is None:
             break
         url = ALL + target
     assert [len(p) for p in pages] == [3, 3, 1]
     assert [r for p in pages for r in p] == [c.reference for c in cases]
-    previous = next_link(html, "prev")
+    previous = rel_link(html, "prev")
     assert previous is not None
     back = client.get(ALL + previous).content.decode()
     assert refs(back) == pages[1]
@@ -162,7 +158,7 @@ def test_query_count_does_not_grow_with_depth_or_data(client, world, cases, monk
         with CaptureQueriesContext(connection) as first:
             html = client.get(url).content.decode()
         counts.append(len(first))
-        target = next_link(html, "next")
+        target = rel_link(html, "next")
         if target:
             with CaptureQueriesContext(connection) as deeper:
                 client.get(url.split("?")[0] + target)

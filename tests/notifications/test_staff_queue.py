@@ -15,6 +15,7 @@ from django.utils import timezone
 from portal.notifications import selectors, staff_views
 from portal.notifications.models import Notification, NotificationStatus
 from portal.register.models import Location
+from tests.support.html import rel_link
 
 INBOX = reverse("notifications_staff:inbox")
 START = timezone.now() - dt.timedelta(days=30)
@@ -42,13 +43,8 @@ def references(html: str) -> list[str]:
     return re.findall(r">(NOT-[0-9-]+)</a>", html)
 
 
-def link(html: str, rel: str) -> str | None:
-    found = re.search(rf'<a [^>]*href="([^"]+)"[^>]*rel="{rel}"', html)
-    return unescape(found.group(1)) if found else None
-
-
 def follow(html: str, rel: str) -> str:
-    target = link(html, rel)
+    target = rel_link(html, rel)
     assert target is not None, f"no {rel} link"
     return INBOX + target
 
@@ -84,7 +80,7 @@ def walk(client, url, rel):
     for _ in range(20):
         html = client.get(url).content.decode()
         pages.append(references(html))
-        target = link(html, rel)
+        target = rel_link(html, rel)
         if target is None:
             return pages, html
         url = INBOX + target
@@ -101,7 +97,7 @@ def test_pages_follow_on_without_gaps_or_repeats_both_ways(client, world, queue,
     # Back from the last page to the first.
     back, first = walk(client, follow(last, "prev"), "prev")
     assert back == [pages[1], pages[0]]
-    assert link(first, "prev") is None
+    assert rel_link(first, "prev") is None
 
 
 @pytest.mark.django_db
@@ -216,7 +212,7 @@ def test_past_the_end_offers_the_way_back(client, world, queue):
     client.force_login(world.staff)
     html = client.get(INBOX, {"after": queue[-1].pk}).content.decode()
     assert "There are no more notifications in this list." in html
-    assert link(html, "prev") == f"?status=submitted&before={queue[-1].pk}"
+    assert rel_link(html, "prev") == f"?status=submitted&before={queue[-1].pk}"
     # Both directions at once: "after" is followed.
     html = client.get(INBOX, {"after": queue[0].pk, "before": queue[5].pk}).content.decode()
     assert references(html)[0] == queue[1].reference

@@ -182,9 +182,11 @@ def finish_sign_up(page: Page) -> None:
     assert_accessible(page)
 
 
-def check_page(page: Page) -> None:
+def check_page(page: Page, titled: str | None = None) -> None:
     """The checks every page of a browser journey gets: axe (WCAG 2.2 AA) and reflow, and
-    every link reached with the Tab key."""
+    every link reached with the Tab key; with `titled`, that the page's heading starts so."""
+    if titled is not None:
+        assert heading(page).startswith(titled), page.url
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
 

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from typing import Any
 
 import html5lib
@@ -47,3 +48,9 @@ def text(element: Element) -> str:
 
 def classes(element: Element) -> set[str]:
     return set((element.get("class") or "").split())
+
+
+def rel_link(html: str, rel: str) -> str | None:
+    """Where the page's link with rel="next" (or "prev", ...) goes, unescaped; None without one."""
+    found = re.search(rf'<a [^>]*href="([^"]+)"[^>]*rel="{rel}"', html)
+    return unescape(found.group(1)) if found else None
