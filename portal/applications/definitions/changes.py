@@ -144,6 +144,13 @@ def _ending(
     )
 
 
+def _cancellation(**change: Any) -> ApplicationType:
+    """Ending a whole registration (a provider's or a manager's): no statement of purpose."""
+    return _ending(
+        page=("cancellation", "Cancelling your registration"), statement_of_purpose=False, **change
+    )
+
+
 _manager_person = Page(
     "manager",
     "The registered manager",
@@ -420,7 +427,7 @@ REMOVE_PARTNER = _change(
     ),
 )
 
-CANCEL_PROVIDER = _ending(
+CANCEL_PROVIDER = _cancellation(
     slug="cancel-provider",
     name="Cancel your registration as a provider",
     summary=(
@@ -429,8 +436,6 @@ CANCEL_PROVIDER = _ending(
     ),
     subject=Subject.PROVIDER,
     effect=Effect.CANCEL_PROVIDER,
-    statement_of_purpose=False,
-    page=("cancellation", "Cancelling your registration"),
     questions=(
         _stop_date("stop_date", "When will you stop all regulated activities?"),
         *_closing_questions,
@@ -444,15 +449,13 @@ CANCEL_PROVIDER = _ending(
     ),
 )
 
-CANCEL_MANAGER = _ending(
+CANCEL_MANAGER = _cancellation(
     slug="cancel-manager",
     name="Cancel your registration as a manager",
     summary="Tell us you are stopping as registered manager at a location.",
     applicant=Applicant.REGISTERED_MANAGER,
     subject=Subject.OWN_MANAGER_ROLE,
     effect=Effect.CANCEL_MANAGER,
-    statement_of_purpose=False,
-    page=("cancellation", "Cancelling your registration"),
     questions=(
         _stop_date("stop_date", "When will you stop managing the location?"),
         Question(
