@@ -15,6 +15,7 @@ from portal.notifications.catalogue.schema import (
     DeadlineKind,
     NotForOwnership,
     NotificationType,
+    Rule,
 )
 
 Options = list[tuple[str, str]] | list[tuple[str, str, str]] | list[tuple[str, ...]]
@@ -523,3 +524,14 @@ def event_type(*, sections: tuple[Section, ...], **fields: Any) -> NotificationT
         involves_person=any(s.key == "person" for s in sections),
         **fields,
     )
+
+
+def urgent_event(
+    *,
+    sections: tuple[Section, ...],
+    rules: tuple[Rule, ...] = (NHS_REPORT_ELSEWHERE,),
+    **fields: Any,
+) -> NotificationType:
+    """An event where someone was harmed or is at risk: told without delay, and first in the
+    regulator's inbox. Unless `rules` say otherwise, NHS trusts report it through LFPSE."""
+    return event_type(sections=sections, deadline=WITHOUT_DELAY, urgency=3, rules=rules, **fields)

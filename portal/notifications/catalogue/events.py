@@ -8,15 +8,12 @@ and the trigger conditions of each regulation where they do not (domain.md §2.2
 
 from portal.notifications.catalogue.build import (
     CONTEXT_PRIMARY_MEDICAL,
-    NHS_REPORT_ELSEWHERE,
     OTHERS_TOLD,
     PERSON,
-    WITHOUT_DELAY,
     choice,
     circumstances_of_death,
     date,
     date_and_time,
-    event_type,
     long_text,
     multi,
     number,
@@ -24,6 +21,7 @@ from portal.notifications.catalogue.build import (
     regulation,
     section,
     text,
+    urgent_event,
     what_happened,
     when,
     yes_no,
@@ -40,7 +38,7 @@ from portal.notifications.catalogue.safeguarding import ABUSE, DOLS, POLICE
 # 5. Death of a person using the service (regulation 16)
 # ---------------------------------------------------------------------------------------
 
-DEATH = event_type(
+DEATH = urgent_event(
     slug="death",
     version=1,
     name="Death of a person using the service",
@@ -51,9 +49,6 @@ DEATH = event_type(
         "patient form instead if the person was detained under the Mental Health Act."
     ),
     helper_text="Someone using the service has died (not detained under the Mental Health Act)",
-    deadline=WITHOUT_DELAY,
-    rules=(NHS_REPORT_ELSEWHERE,),
-    urgency=3,
     sections=(
         PERSON,
         section(
@@ -227,7 +222,7 @@ DEATH = event_type(
 # 12. Serious injury (regulation 18(2)(a) and (b))
 # ---------------------------------------------------------------------------------------
 
-SERIOUS_INJURY = event_type(
+SERIOUS_INJURY = urgent_event(
     slug="serious-injury",
     version=1,
     name="Serious injury to a person using the service",
@@ -238,9 +233,6 @@ SERIOUS_INJURY = event_type(
         "or needed treatment to prevent death or such harm."
     ),
     helper_text="Someone using the service has been seriously injured",
-    deadline=WITHOUT_DELAY,
-    rules=(NHS_REPORT_ELSEWHERE,),
-    urgency=3,
     sections=(
         PERSON,
         section(
@@ -325,7 +317,7 @@ SERIOUS_INJURY = event_type(
 # 7. Events that stop a service running safely and properly (regulation 18(2)(g))
 # ---------------------------------------------------------------------------------------
 
-SERVICE_DISRUPTION = event_type(
+SERVICE_DISRUPTION = urgent_event(
     slug="service-disruption",
     version=1,
     name="Events that stop a service running safely and properly",
@@ -336,9 +328,6 @@ SERVICE_DISRUPTION = event_type(
         "systems or other safety equipment for more than 24 hours, or damage to the premises."
     ),
     helper_text="Something stops the service running safely (staffing, utilities, damage, equipment)",
-    deadline=WITHOUT_DELAY,
-    rules=(NHS_REPORT_ELSEWHERE,),
-    urgency=3,
     sections=(
         section(
             "event",

@@ -7,12 +7,10 @@ from portal.forms.vocabulary import Question
 from portal.notifications.catalogue.build import (
     DO_NOT_NAME_STAFF,
     OTHERS_TOLD,
-    WITHOUT_DELAY,
     choice,
     circumstances_of_death,
     date,
     date_and_time,
-    event_type,
     long_text,
     number,
     page,
@@ -22,6 +20,7 @@ from portal.notifications.catalogue.build import (
     section,
     text,
     time,
+    urgent_event,
     when,
     yes_no,
 )
@@ -74,7 +73,7 @@ def detained_under(tense: str) -> list[Question]:
 # 4. Death of a detained mental health patient (regulation 17)
 # ---------------------------------------------------------------------------------------
 
-DEATH_DETAINED = event_type(
+DEATH_DETAINED = urgent_event(
     slug="death-detained",
     version=1,
     name="Death of a detained mental health patient",
@@ -84,7 +83,6 @@ DEATH_DETAINED = event_type(
         "Health Act 1983, wherever they died: including section 17 leave, section 5, 135 and 136."
     ),
     helper_text="A patient detained under the Mental Health Act has died",
-    deadline=WITHOUT_DELAY,
     rules=(
         NeedsLocationWith(
             MHA_ACTIVITY,
@@ -92,7 +90,6 @@ DEATH_DETAINED = event_type(
             "Health Act send this notification.",
         ),
     ),
-    urgency=3,
     sections=(
         person_section("the patient"),
         section(
@@ -195,7 +192,7 @@ AWOL_RETURN = FollowUpKind(
     ),
 )
 
-UNAUTHORISED_ABSENCE = event_type(
+UNAUTHORISED_ABSENCE = urgent_event(
     slug="unauthorised-absence",
     version=1,
     name="Unauthorised absence",
@@ -205,14 +202,12 @@ UNAUTHORISED_ABSENCE = event_type(
         "without leave past midnight, and then when they return."
     ),
     helper_text="A detained patient in a secure service is absent without leave",
-    deadline=WITHOUT_DELAY,
     rules=(
         NeedsLocationWith(
             MHA_ACTIVITY,
             "Only secure mental health services send this notification.",
         ),
     ),
-    urgency=3,
     follow_ups=(AWOL_RETURN,),
     due_after=DueAfterSubmission(
         label="Tell us when the patient returns",
@@ -326,7 +321,7 @@ UNAUTHORISED_ABSENCE = event_type(
 # 3. Children and young people in adult psychiatric units (regulation 18(2)(h))
 # ---------------------------------------------------------------------------------------
 
-CHILD_IN_ADULT_UNIT = event_type(
+CHILD_IN_ADULT_UNIT = urgent_event(
     slug="child-in-adult-unit",
     version=1,
     name="Children and young people in adult psychiatric units",
@@ -336,14 +331,12 @@ CHILD_IN_ADULT_UNIT = event_type(
         "than 48 continuous hours."
     ),
     helper_text="A person under 18 has been on an adult psychiatric ward for more than 48 hours",
-    deadline=WITHOUT_DELAY,
     rules=(
         NeedsLocationWith(
             MENTAL_HEALTH_HOSPITAL,
             "Only services with psychiatric units for adults send this notification.",
         ),
     ),
-    urgency=3,
     sections=(
         person_section("the young person"),
         section(

@@ -5,7 +5,6 @@ the police (18(2)(f)) and deprivation of liberty (18(4A) and (4B)).
 from portal.forms.vocabulary import DateRule
 from portal.notifications.catalogue.build import (
     NHS,
-    NHS_REPORT_ELSEWHERE,
     PERSON,
     WITHOUT_DELAY,
     choice,
@@ -21,6 +20,7 @@ from portal.notifications.catalogue.build import (
     regulation,
     section,
     text,
+    urgent_event,
     what_happened,
     when,
     yes_no,
@@ -36,7 +36,7 @@ from portal.notifications.catalogue.schema import (
 # 2. Abuse or allegation of abuse (regulation 18(2)(e))
 # ---------------------------------------------------------------------------------------
 
-ABUSE = event_type(
+ABUSE = urgent_event(
     slug="abuse",
     version=1,
     name="Abuse or an allegation of abuse",
@@ -46,9 +46,6 @@ ABUSE = event_type(
         "the abuser or alleged abuser."
     ),
     helper_text="Abuse, or an allegation of abuse, involving someone using the service",
-    deadline=WITHOUT_DELAY,
-    rules=(NHS_REPORT_ELSEWHERE,),
-    urgency=3,
     sections=(
         PERSON,
         section(
