@@ -50,6 +50,7 @@ from portal.register.registration_changes import (  # noqa: E402
     NewManager,
     NewProviderRegistration,
     PostalAddress,
+    RegisterDecision,
     register_new_provider,
     remove_location,
 )
@@ -240,14 +241,17 @@ def bench_effects(effects: int) -> None:
             User.objects.create_user(email, None)
         started = time.perf_counter()
         outcome = register_new_provider(
-            registration=_registration(run), actor=None, reference=f"BENCH-{run}"
+            registration=_registration(run),
+            decision=RegisterDecision(actor=None, reference=f"BENCH-{run}"),
         )
         _process_and_recompute(emails)
         granted.append((time.perf_counter() - started) * 1000)
         north = next(item for item in outcome.locations_added if item.name.startswith("North"))
         started = time.perf_counter()
         removal = remove_location(
-            provider=outcome.provider, location_id=north.id, actor=None, reference=f"R-{run}"
+            provider=outcome.provider,
+            location_id=north.id,
+            decision=RegisterDecision(actor=None, reference=f"R-{run}"),
         )
         assert len(removal.cancelled_managers) == 1
         _process_and_recompute(emails)

@@ -26,6 +26,7 @@ from portal.register.registration_terms import (
     NewProviderRegistration,
     PostalAddress,
     RegisterChangeOutcome,
+    RegisterDecision,
 )
 
 BAND_NAMES = {choice.value: choice.label for choice in SERVICE_USER_BANDS}
@@ -151,13 +152,13 @@ def put_into_effect(
 ) -> RegisterChangeOutcome:
     """Change the register as the granted application says (in the caller's transaction)."""
     answers = application.answers
-    common: dict[str, Any] = {"actor": actor, "reference": application.reference}
+    decision = RegisterDecision(actor=actor, reference=application.reference)
     provider = application.provider
     location_id = application.location_id or ""
     effect = definition.effect
     if effect == Effect.REGISTER_PROVIDER:
         return register.register_new_provider(
-            registration=new_provider_terms(application), **common
+            registration=new_provider_terms(application), decision=decision
         )
     assert provider is not None
     if effect == Effect.ADD_LOCATION:
@@ -167,15 +168,17 @@ def put_into_effect(
             location=_location(answers, 1),
             managers=managers,
             conditions=_conditions(application, "location-1"),
-            **common,
+            decision=decision,
         )
     if effect == Effect.REMOVE_LOCATION:
-        return register.remove_location(provider=provider, location_id=location_id, **common)
+        return register.remove_location(
+            provider=provider, location_id=location_id, decision=decision
+        )
     if effect == Effect.REGISTER_MANAGER:
         (manager,) = _new_manager(answers, (location_id,))
-        return register.register_manager(provider=provider, manager=manager, **common)
+        return register.register_manager(provider=provider, manager=manager, decision=decision)
     if effect in (Effect.ADD_ACTIVITY, Effect.REMOVE_ACTIVITY):
-        return _activities(application, effect, provider, location_id, common)
+        return _activities(application, effect, provider, location_id, decision)
     if effect == Effect.VARY_CONDITION:
         condition = matching_condition(application)
         if condition is None:
@@ -184,22 +187,22 @@ def put_into_effect(
                 "The condition this application quotes is no longer in force.",
             )
         if answers.get("condition_change") == "remove":
-            return register.remove_condition(condition=condition, **common)
+            return register.remove_condition(condition=condition, decision=decision)
         return register.vary_condition(
-            condition=condition, text=str(answers.get("condition_new_wording")), **common
+            condition=condition, text=str(answers.get("condition_new_wording")), decision=decision
         )
     if effect == Effect.ADD_PARTNER:
         partner = named(str(answers["partner_1_name"]), str(answers["partner_1_email"]))
-        return register.add_partner(provider=provider, partner=partner, **common)
+        return register.add_partner(provider=provider, partner=partner, decision=decision)
     if effect == Effect.REMOVE_PARTNER:
         person = Person.objects.get(person_ref=answers["partner_person"])
-        return register.remove_partner(provider=provider, person=person, **common)
+        return register.remove_partner(provider=provider, person=person, decision=decision)
     if effect == Effect.CANCEL_PROVIDER:
-        return register.cancel_provider_registration(provider=provider, **common)
+        return register.cancel_provider_registration(provider=provider, decision=decision)
     if effect == Effect.CANCEL_MANAGER:
         leaving = Person.objects.get(pk=application.created_by.person_id or 0)
         return register.cancel_manager(
-            provider=provider, person=leaving, location_ids=(location_id,), **common
+            provider=provider, person=leaving, location_ids=(location_id,), decision=decision
         )
     raise ValueError(f"No register effect for {effect}")  # pragma: no cover - exhaustive
 
@@ -209,7 +212,7 @@ def _activities(
     effect: Effect,
     provider: Any,
     location_id: str,
-    common: dict[str, Any],
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
     codes = list(application.answers.get("activities") or [])
     outcome: RegisterChangeOutcome | None = None
@@ -222,11 +225,14 @@ def _activities(
                 activity_code=code,
                 location_ids=(location_id,),
                 managers=managers,
-                **common,
+                decision=decision,
             )
         else:
             outcome = register.remove_activity(
-                provider=provider, activity_code=code, location_ids=(location_id,), **common
+                provider=provider,
+                activity_code=code,
+                location_ids=(location_id,),
+                decision=decision,
             )
             cancelled.extend(outcome.cancelled_managers)
     assert outcome is not None

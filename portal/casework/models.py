@@ -74,6 +74,22 @@ CASE_LIFECYCLE = Lifecycle(
 )
 
 
+def _open_queue(name: str, *scope: str) -> models.Index:
+    """Open cases of one scope (or all) in queue order: most urgent, then longest waiting."""
+    return models.Index(
+        fields=[*scope, "queue_rank", "opened_at", "id"], condition=~Q(status="closed"), name=name
+    )
+
+
+def _open_due(name: str, *scope: str) -> models.Index:
+    """Open cases with a deadline, of one scope (or all), soonest first."""
+    return models.Index(
+        fields=[*scope, "due_on", "id"],
+        condition=~Q(status="closed") & Q(due_on__isnull=False),
+        name=name,
+    )
+
+
 class Case(LifecycleModel):
     lifecycle = CASE_LIFECYCLE
 
@@ -141,21 +157,9 @@ class Case(LifecycleModel):
             models.Index(fields=["provider", "opened_at"], name="casework_provider"),
             # The queue views read open cases in (queue_rank, opened_at, id) order, each from
             # an index that starts with its own scope, so any page costs the same.
-            models.Index(
-                fields=["queue_rank", "opened_at", "id"],
-                condition=~Q(status="closed"),
-                name="casework_queue_all",
-            ),
-            models.Index(
-                fields=["assignee", "queue_rank", "opened_at", "id"],
-                condition=~Q(status="closed"),
-                name="casework_queue_mine",
-            ),
-            models.Index(
-                fields=["team", "queue_rank", "opened_at", "id"],
-                condition=~Q(status="closed"),
-                name="casework_queue_team",
-            ),
+            _open_queue("casework_queue_all"),
+            _open_queue("casework_queue_mine", "assignee"),
+            _open_queue("casework_queue_team", "team"),
             models.Index(
                 fields=["queue_rank", "opened_at", "id"],
                 condition=Q(assignee__isnull=True) & ~Q(status="closed"),
@@ -167,37 +171,13 @@ class Case(LifecycleModel):
                 condition=Q(assignee__isnull=True, status__in=["new", "in_progress"]),
                 name="casework_next_in_team",
             ),
-            models.Index(
-                fields=["due_on", "id"],
-                condition=~Q(status="closed") & Q(due_on__isnull=False),
-                name="casework_open_due",
-            ),
+            _open_due("casework_open_due"),
             # The deadline lists of my cases and my teams' cases, soonest first.
-            models.Index(
-                fields=["team", "due_on", "id"],
-                condition=~Q(status="closed") & Q(due_on__isnull=False),
-                name="casework_team_due",
-            ),
-            models.Index(
-                fields=["assignee", "due_on", "id"],
-                condition=~Q(status="closed") & Q(due_on__isnull=False),
-                name="casework_mine_due",
-            ),
-            models.Index(
-                fields=["type_slug", "queue_rank", "opened_at", "id"],
-                condition=~Q(status="closed"),
-                name="casework_queue_type",
-            ),
-            models.Index(
-                fields=["kind", "queue_rank", "opened_at", "id"],
-                condition=~Q(status="closed"),
-                name="casework_queue_kind",
-            ),
-            models.Index(
-                fields=["provider", "queue_rank", "opened_at", "id"],
-                condition=~Q(status="closed"),
-                name="casework_queue_provider",
-            ),
+            _open_due("casework_team_due", "team"),
+            _open_due("casework_mine_due", "assignee"),
+            _open_queue("casework_queue_type", "type_slug"),
+            _open_queue("casework_queue_kind", "kind"),
+            _open_queue("casework_queue_provider", "provider"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 Made through the register's own services; idempotent (a provider with conditions is left)."""
 
 from portal.register.models import Condition, Provider, RegistrationStatus
-from portal.register.registration_changes import NewCondition, impose_condition
+from portal.register.registration_changes import NewCondition, RegisterDecision, impose_condition
 
 DEMO_REFERENCE = "DEMO-CONDITIONS"
 
@@ -31,6 +31,8 @@ def add_demo_conditions(provider: Provider) -> int:
         )
     for condition in wanted:
         impose_condition(
-            provider=provider, condition=condition, actor=None, reference=DEMO_REFERENCE
+            provider=provider,
+            condition=condition,
+            decision=RegisterDecision(actor=None, reference=DEMO_REFERENCE),
         )
     return len(wanted)

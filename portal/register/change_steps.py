@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -39,6 +40,7 @@ from portal.register.registration_terms import (
     NewLocation,
     NewManager,
     RegisterChangeOutcome,
+    RegisterDecision,
 )
 
 PARTNER_ROLES = frozenset({RoleType.MAIN_PARTNER, RoleType.PARTNER})
@@ -140,14 +142,7 @@ class Change:
         return all_activities()
 
     @classmethod
-    def of(
-        cls,
-        provider: Provider,
-        *,
-        actor: Principal | None,
-        reference: str,
-        day: dt.date | None,
-    ) -> "Change":
+    def of(cls, provider: Provider, decision: RegisterDecision) -> "Change":
         """A change to a registered provider, holding its row until the transaction ends."""
         locked = Provider.objects.select_for_update().filter(pk=provider.pk).first()
         if locked is None or not locked.is_registered:
@@ -155,8 +150,17 @@ class Change:
                 RegisterErrorCode.NOT_REGISTERED,
                 f"{provider.display_name} is not registered, so its registration cannot change",
             )
-        return cls(
-            provider=locked, actor=actor, reference=reference, day=day or timezone.localdate()
+        return cls.starting(locked, decision)
+
+    @classmethod
+    def starting(cls, provider: Provider, decision: RegisterDecision) -> "Change":
+        day = decision.effective_date or timezone.localdate()
+        return cls(provider=provider, actor=decision.actor, reference=decision.reference, day=day)
+
+    def audit(self, verb: RegisterVerb, target: Any, **data: Any) -> None:
+        """The audit event of one step, naming what caused the change."""
+        record(
+            verb=verb, actor=self.actor, target=target, data={**data, "reference": self.reference}
         )
 
     # People and roles
@@ -211,17 +215,13 @@ class Change:
                 return assignment  # already holds it
             assignment.start_date, assignment.end_date = self.day, None
             assignment.save(update_fields=["start_date", "end_date", "updated_at"])
-        record(
-            verb=RegisterVerb.ROLE_STARTED,
-            actor=self.actor,
-            target=person,
-            data={
-                "role": role.value,
-                "provider_id": self.provider.id,
-                "location_id": location.id if location else "",
-                "activity": activity_item.code if activity_item else "",
-                "reference": self.reference,
-            },
+        self.audit(
+            RegisterVerb.ROLE_STARTED,
+            person,
+            role=role.value,
+            provider_id=self.provider.id,
+            location_id=location.id if location else "",
+            activity=activity_item.code if activity_item else "",
         )
         self.touched[person.pk] = person
         return assignment
@@ -266,16 +266,12 @@ class Change:
             start = assignment.start_date
             assignment.end_date = start if start is not None and start > self.day else self.day
             assignment.save(update_fields=["end_date", "updated_at"])
-            record(
-                verb=RegisterVerb.ROLE_ENDED,
-                actor=self.actor,
-                target=assignment.person,
-                data={
-                    "role": assignment.role,
-                    "provider_id": self.provider.id,
-                    "location_id": assignment.location_id or "",
-                    "reference": self.reference,
-                },
+            self.audit(
+                RegisterVerb.ROLE_ENDED,
+                assignment.person,
+                role=assignment.role,
+                provider_id=self.provider.id,
+                location_id=assignment.location_id or "",
             )
             self.touched[assignment.person_id] = assignment.person
             if assignment.role == RoleType.REGISTERED_MANAGER and assignment.location_id:
@@ -359,12 +355,7 @@ class Change:
                 for name in item.service_user_bands
             ]
         )
-        record(
-            verb=RegisterVerb.LOCATION_ADDED,
-            actor=self.actor,
-            target=location,
-            data={"location_id": location.id, "reference": self.reference},
-        )
+        self.audit(RegisterVerb.LOCATION_ADDED, location, location_id=location.id)
         self.locations_added.append(location)
         return location
 
@@ -375,12 +366,7 @@ class Change:
         self.end_roles(RoleAssignment.objects.filter(location=location))
         for condition in Condition.objects.in_force(self.day).filter(location=location):
             self.end_condition(condition)
-        record(
-            verb=RegisterVerb.LOCATION_REMOVED,
-            actor=self.actor,
-            target=location,
-            data={"location_id": location.id, "reference": self.reference},
-        )
+        self.audit(RegisterVerb.LOCATION_REMOVED, location, location_id=location.id)
         self.locations_deregistered.append(location)
 
     def require_partnership(self) -> None:
@@ -406,11 +392,11 @@ class Change:
             start_date=self.day,
             imposed_by=self.reference,
         )
-        record(
-            verb=RegisterVerb.CONDITION_IMPOSED,
-            actor=self.actor,
-            target=condition,
-            data={"provider_id": self.provider.id, "text": text, "reference": self.reference},
+        self.audit(
+            RegisterVerb.CONDITION_IMPOSED,
+            condition,
+            provider_id=self.provider.id,
+            text=text,
         )
         self.conditions.append(condition)
         return condition

@@ -11,13 +11,9 @@ the change, for example "location-1"); managers and conditions of that change na
 location by that key, or by the register's location ID for a location already registered.
 """
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils import timezone
 
-from portal.access import Principal
-from portal.audit.services import record
 from portal.register import change_steps as changing
 from portal.register.audit_verbs import RegisterVerb
 from portal.register.errors import RegisterError, RegisterErrorCode
@@ -39,6 +35,7 @@ from portal.register.registration_terms import (
     NewProviderRegistration,
     PostalAddress,
     RegisterChangeOutcome,
+    RegisterDecision,
 )
 
 __all__ = [
@@ -50,6 +47,7 @@ __all__ = [
     "NewProviderRegistration",
     "PostalAddress",
     "RegisterChangeOutcome",
+    "RegisterDecision",
     "add_activity",
     "add_location",
     "add_partner",
@@ -66,21 +64,18 @@ __all__ = [
 ]
 
 
-# Every function: keyword-only; `actor` is who made the decision (None for the system);
-# `reference` names what caused the change (an application's reference) for the audit log
-# and the register's history; `effective_date` defaults to today. Each locks the provider's
-# row first, so two decisions about one provider take effect one after the other.
+# Every function: keyword-only; `decision` (RegisterDecision) says who decided, what caused
+# the change and when it takes effect. Each locks the provider's row first, so two decisions
+# about one provider take effect one after the other.
 
 
 @transaction.atomic
 def register_new_provider(
     *,
     registration: NewProviderRegistration,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    day = effective_date or timezone.localdate()
+    day = decision.effective_date or timezone.localdate()
     _check_new_provider(registration)
 
     address = registration.address
@@ -100,13 +95,10 @@ def register_new_provider(
         registration_status=RegistrationStatus.REGISTERED,
         registration_date=day,
     )
-    record(
-        verb=RegisterVerb.PROVIDER_REGISTERED,
-        actor=actor,
-        target=provider,
-        data={"provider_id": provider.id, "reference": reference},
+    change = changing.Change(
+        provider=provider, actor=decision.actor, reference=decision.reference, day=day
     )
-    change = changing.Change(provider=provider, actor=actor, reference=reference, day=day)
+    change.audit(RegisterVerb.PROVIDER_REGISTERED, provider, provider_id=provider.id)
     keyed = {item.key: change.create_location(item) for item in registration.locations}
     provider_roles: list[tuple[NamedPerson | None, RoleType]] = [
         (registration.nominated_individual, RoleType.NOMINATED_INDIVIDUAL),
@@ -131,11 +123,9 @@ def add_location(
     location: NewLocation,
     managers: tuple[NewManager, ...] = (),
     conditions: tuple[NewCondition, ...] = (),
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     changing.check_location(location)
     keyed = {location.key: change.create_location(location)}
     for manager in managers:
@@ -150,13 +140,11 @@ def remove_location(
     *,
     provider: Provider,
     location_id: str,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
     """Refuses (RegisterError LAST_LOCATION) to remove the last registered location: that
     is a cancellation of the provider's registration."""
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     location = change.registered_location(location_id)
     others = change.provider.locations.filter(registration_status=RegistrationStatus.REGISTERED)
     if not others.exclude(id=location.id).exists():
@@ -177,11 +165,9 @@ def add_activity(
     activity_code: str,
     location_ids: tuple[str, ...],
     managers: tuple[NewManager, ...] = (),
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     activity = changing.activity(activity_code)
     if not location_ids:
         raise RegisterError(
@@ -193,15 +179,11 @@ def add_activity(
     change.provider.activities.add(activity)
     for location in locations:
         location.activities.add(activity)
-    record(
-        verb=RegisterVerb.ACTIVITY_ADDED,
-        actor=actor,
-        target=change.provider,
-        data={
-            "activity": activity.code,
-            "location_ids": [location.id for location in locations],
-            "reference": reference,
-        },
+    change.audit(
+        RegisterVerb.ACTIVITY_ADDED,
+        change.provider,
+        activity=activity.code,
+        location_ids=[location.id for location in locations],
     )
     for manager in managers:
         change.start_manager(manager, {})
@@ -214,11 +196,9 @@ def remove_activity(
     provider: Provider,
     activity_code: str,
     location_ids: tuple[str, ...] = (),  # empty: everywhere the provider carries it on
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     activity = changing.activity(activity_code)
     carrying = list(
         change.provider.locations.filter(
@@ -263,15 +243,11 @@ def remove_activity(
         if still_carried
         else RoleAssignment.objects.filter(provider=change.provider, activity=activity)
     )
-    record(
-        verb=RegisterVerb.ACTIVITY_REMOVED,
-        actor=actor,
-        target=change.provider,
-        data={
-            "activity": activity.code,
-            "location_ids": [location.id for location in carrying],
-            "reference": reference,
-        },
+    change.audit(
+        RegisterVerb.ACTIVITY_REMOVED,
+        change.provider,
+        activity=activity.code,
+        location_ids=[location.id for location in carrying],
     )
     return change.finish()
 
@@ -281,11 +257,9 @@ def impose_condition(
     *,
     provider: Provider,
     condition: NewCondition,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     change.impose(condition, {})
     return change.finish()
 
@@ -295,15 +269,11 @@ def vary_condition(
     *,
     condition: Condition,
     text: str,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
     """The varied condition replaces the old one from the effective date (the old row is
     ended, so the register keeps what applied when)."""
-    change = changing.Change.of(
-        condition.provider, actor=actor, reference=reference, day=effective_date
-    )
+    change = changing.Change.of(condition.provider, decision)
     old = change.condition_in_force(condition)
     new_text = changing.condition_text(text)
     change.end_condition(old)
@@ -314,15 +284,10 @@ def vary_condition(
         manager_id=old.manager_id,
         text=new_text,
         start_date=change.day,
-        imposed_by=reference,
+        imposed_by=change.reference,
     )
     change.conditions.append(varied)
-    record(
-        verb=RegisterVerb.CONDITION_VARIED,
-        actor=actor,
-        target=varied,
-        data={"old_text": old.text, "text": new_text, "reference": reference},
-    )
+    change.audit(RegisterVerb.CONDITION_VARIED, varied, old_text=old.text, text=new_text)
     return change.finish()
 
 
@@ -330,21 +295,12 @@ def vary_condition(
 def remove_condition(
     *,
     condition: Condition,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(
-        condition.provider, actor=actor, reference=reference, day=effective_date
-    )
+    change = changing.Change.of(condition.provider, decision)
     current = change.condition_in_force(condition)
     change.end_condition(current)
-    record(
-        verb=RegisterVerb.CONDITION_REMOVED,
-        actor=actor,
-        target=current,
-        data={"text": current.text, "reference": reference},
-    )
+    change.audit(RegisterVerb.CONDITION_REMOVED, current, text=current.text)
     return change.finish()
 
 
@@ -353,11 +309,9 @@ def add_partner(
     *,
     provider: Provider,
     partner: NamedPerson,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     change.require_partnership()
     person = change.person(partner)
     if change.live_roles(person, changing.PARTNER_ROLES).exists():
@@ -375,11 +329,9 @@ def remove_partner(
     *,
     provider: Provider,
     person: Person,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     change.require_partnership()
     roles = change.live_roles(person, changing.PARTNER_ROLES)
     if not roles.exists():
@@ -406,11 +358,9 @@ def register_manager(
     provider: Provider,
     manager: NewManager,  # locations by location ID
     conditions: tuple[NewCondition, ...] = (),
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     change.start_manager(manager, {})
     for condition in conditions:
         change.impose(condition, {})
@@ -423,11 +373,9 @@ def cancel_manager(
     provider: Provider,
     person: Person,
     location_ids: tuple[str, ...] = (),  # empty: every location they manage for the provider
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     roles = change.live_roles(person, frozenset({RoleType.REGISTERED_MANAGER}))
     if location_ids:
         locations = [change.registered_location(location_id) for location_id in location_ids]
@@ -446,13 +394,11 @@ def cancel_manager(
 def cancel_provider_registration(
     *,
     provider: Provider,
-    actor: Principal | None,
-    reference: str,
-    effective_date: dt.date | None = None,
+    decision: RegisterDecision,
 ) -> RegisterChangeOutcome:
     """Ends every role, deregisters the provider and its locations; every registered manager
     is returned in `cancelled_managers`."""
-    change = changing.Change.of(provider, actor=actor, reference=reference, day=effective_date)
+    change = changing.Change.of(provider, decision)
     locked = change.provider
     for location in locked.locations.filter(registration_status=RegistrationStatus.REGISTERED):
         change.deregister_location(location)
@@ -462,12 +408,7 @@ def cancel_provider_registration(
     locked.registration_status = RegistrationStatus.DEREGISTERED
     locked.deregistration_date = change.day
     locked.save(update_fields=["registration_status", "deregistration_date", "updated_at"])
-    record(
-        verb=RegisterVerb.PROVIDER_CANCELLED,
-        actor=actor,
-        target=locked,
-        data={"provider_id": locked.id, "reference": reference},
-    )
+    change.audit(RegisterVerb.PROVIDER_CANCELLED, locked, provider_id=locked.id)
     return change.finish()
 
 

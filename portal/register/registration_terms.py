@@ -1,9 +1,22 @@
 """What a registration change says, as plain frozen dataclasses: applications build these,
 the register applies them (portal.register.registration_changes)."""
 
+import datetime as dt
 from dataclasses import dataclass
 
+from portal.access import Principal
 from portal.register.models import Condition, Location, Person, Provider
+
+
+@dataclass(frozen=True)
+class RegisterDecision:
+    """What every register change carries: who decided it (None for the system), what caused
+    it (an application's reference, for the audit log and the register's history) and the
+    day it takes effect (today when None)."""
+
+    actor: Principal | None
+    reference: str
+    effective_date: dt.date | None = None
 
 
 @dataclass(frozen=True)

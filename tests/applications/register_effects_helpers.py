@@ -9,6 +9,7 @@ from portal.register.registration_changes import (
     NewProviderRegistration,
     PostalAddress,
     RegisterChangeOutcome,
+    RegisterDecision,
     register_new_provider,
 )
 from tests.support.register_changes import process_register_changes
@@ -52,7 +53,8 @@ def organisation(**overrides: object) -> NewProviderRegistration:
 
 def registered(**overrides: object) -> RegisterChangeOutcome:
     return register_new_provider(
-        registration=organisation(**overrides), actor=None, reference="APP-1"
+        registration=organisation(**overrides),
+        decision=RegisterDecision(actor=None, reference="APP-1"),
     )
 
 

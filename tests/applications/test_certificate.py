@@ -15,6 +15,7 @@ from portal.register.models import Provider
 from portal.register.registration_changes import (
     NamedPerson,
     NewCondition,
+    RegisterDecision,
     cancel_provider_registration,
     remove_location,
 )
@@ -147,11 +148,17 @@ def test_no_certificate_for_strangers_or_a_cancelled_registration(provider, clie
         assert stranger.get(reverse(name, args=["1-1' OR '1'='1"])).status_code == 404
     nora = signed_in("nora@example.com")
     mill = named_location(provider, "Mill House")
-    remove_location(provider=provider, location_id=mill.id, actor=None, reference="APP-2")
+    remove_location(
+        provider=provider,
+        location_id=mill.id,
+        decision=RegisterDecision(actor=None, reference="APP-2"),
+    )
     text = pdf_text(nora.get(reverse("register:certificate_pdf", args=[provider.id])).content)
     assert "Mill House" not in text
     assert "Accommodate no more than 12 people" not in text
-    cancel_provider_registration(provider=provider, actor=None, reference="APP-3")
+    cancel_provider_registration(
+        provider=provider, decision=RegisterDecision(actor=None, reference="APP-3")
+    )
     # Her roles ended with the registration: no access, and no certificate to give.
     assert nora.get(reverse("register:certificate", args=[provider.id])).status_code == 404
     staff = Client()

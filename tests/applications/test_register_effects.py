@@ -26,6 +26,7 @@ from portal.register.registration_changes import (
     NamedPerson,
     NewCondition,
     NewManager,
+    RegisterDecision,
     add_activity,
     add_location,
     add_partner,
@@ -185,7 +186,11 @@ def test_a_new_id_never_takes_one_the_register_already_holds(monkeypatch):
 def test_removing_a_location_cancels_the_manager_who_managed_only_there():
     provider = registered().provider
     mill = named_location(provider, "Mill House")
-    outcome = remove_location(provider=provider, location_id=mill.id, actor=None, reference="APP-2")
+    outcome = remove_location(
+        provider=provider,
+        location_id=mill.id,
+        decision=RegisterDecision(actor=None, reference="APP-2"),
+    )
     mill.refresh_from_db()
     assert mill.registration_status == RegistrationStatus.DEREGISTERED
     assert mill.deregistration_date == dt.date.today()
@@ -204,7 +209,11 @@ def test_removing_the_last_location_is_refused_as_a_cancellation():
     provider = registered(locations=(location("a", "Only"),), managers=(), conditions=()).provider
     only = provider.locations.get()
     with pytest.raises(RegisterError) as refused:
-        remove_location(provider=provider, location_id=only.id, actor=None, reference="APP-2")
+        remove_location(
+            provider=provider,
+            location_id=only.id,
+            decision=RegisterDecision(actor=None, reference="APP-2"),
+        )
     assert refused.value.code == RegisterErrorCode.LAST_LOCATION
     assert "cancel" in refused.value.message
     only.refresh_from_db()
@@ -217,7 +226,11 @@ def test_a_location_of_another_provider_cannot_be_removed():
     other_two = f.make_location(other.provider)
     for location_id in (other.id, other_two.id, "../../etc/passwd", ""):
         with pytest.raises(RegisterError) as refused:
-            remove_location(provider=provider, location_id=location_id, actor=None, reference="X")
+            remove_location(
+                provider=provider,
+                location_id=location_id,
+                decision=RegisterDecision(actor=None, reference="X"),
+            )
         assert refused.value.code == RegisterErrorCode.UNKNOWN_LOCATION
 
 
@@ -229,8 +242,7 @@ def test_adding_a_location_with_its_manager_and_a_condition():
         location=location("new", "Canal Court", "RA1", number_of_beds=20, care_home=True),
         managers=(existing_manager,),
         conditions=(NewCondition("No more than 20 people", location="new"),),
-        actor=None,
-        reference="APP-3",
+        decision=RegisterDecision(actor=None, reference="APP-3"),
     )
     (canal,) = outcome.locations_added
     assert canal.number_of_beds == 20
@@ -249,13 +261,14 @@ def test_adding_and_removing_an_activity_ends_the_managers_registered_only_for_i
         managers=(
             NewManager(NamedPerson("Nia", "Nurse", "nia@example.com"), (brook.id,), ("RA14",)),
         ),
-        actor=None,
-        reference="APP-4",
+        decision=RegisterDecision(actor=None, reference="APP-4"),
     )
     assert "RA14" in set(brook.activities.values_list("code", flat=True))
     assert "RA14" in set(provider.activities.values_list("code", flat=True))
     outcome = remove_activity(
-        provider=provider, activity_code="RA14", actor=None, reference="APP-5"
+        provider=provider,
+        activity_code="RA14",
+        decision=RegisterDecision(actor=None, reference="APP-5"),
     )
     assert [m.person.email for m in outcome.cancelled_managers] == ["nia@example.com"]
     assert "RA14" not in set(provider.activities.values_list("code", flat=True))
@@ -270,12 +283,15 @@ def test_removing_the_only_activity_at_a_location_is_refused():
             provider=provider,
             activity_code="RA1",
             location_ids=(brook.id,),
-            actor=None,
-            reference="X",
+            decision=RegisterDecision(actor=None, reference="X"),
         )
     assert refused.value.code == RegisterErrorCode.LAST_ACTIVITY
     with pytest.raises(RegisterError) as refused:
-        remove_activity(provider=provider, activity_code="RA7", actor=None, reference="X")
+        remove_activity(
+            provider=provider,
+            activity_code="RA7",
+            decision=RegisterDecision(actor=None, reference="X"),
+        )
     assert refused.value.code == RegisterErrorCode.UNKNOWN_ACTIVITY
 
 
@@ -284,11 +300,12 @@ def test_conditions_are_imposed_varied_and_removed_keeping_their_history():
     (imposed,) = impose_condition(
         provider=provider,
         condition=NewCondition("Only adults over 65"),
-        actor=None,
-        reference="N-1",
+        decision=RegisterDecision(actor=None, reference="N-1"),
     ).conditions
     (varied,) = vary_condition(
-        condition=imposed, text="Only adults over 55", actor=None, reference="APP-6"
+        condition=imposed,
+        text="Only adults over 55",
+        decision=RegisterDecision(actor=None, reference="APP-6"),
     ).conditions
     imposed.refresh_from_db()
     assert imposed.end_date == dt.date.today()
@@ -297,12 +314,16 @@ def test_conditions_are_imposed_varied_and_removed_keeping_their_history():
         "Only adults over 55"
     ]
     with pytest.raises(RegisterError) as refused:
-        vary_condition(condition=imposed, text="again", actor=None, reference="APP-7")
+        vary_condition(
+            condition=imposed,
+            text="again",
+            decision=RegisterDecision(actor=None, reference="APP-7"),
+        )
     assert refused.value.code == RegisterErrorCode.CONDITION_ENDED
-    remove_condition(condition=varied, actor=None, reference="APP-8")
+    remove_condition(condition=varied, decision=RegisterDecision(actor=None, reference="APP-8"))
     assert not Condition.objects.in_force().exists()
     with pytest.raises(RegisterError):
-        remove_condition(condition=varied, actor=None, reference="APP-8")
+        remove_condition(condition=varied, decision=RegisterDecision(actor=None, reference="APP-8"))
     verbs = list(AuditEvent.objects.values_list("verb", flat=True))
     assert {"register.condition_varied", "register.condition_removed"} <= set(verbs)
 
@@ -311,33 +332,36 @@ def test_partners_join_and_leave_a_partnership_that_keeps_two():
     provider = registered_partnership()
     sam = person("sam@example.com")
     with pytest.raises(RegisterError) as refused:
-        remove_partner(provider=provider, person=sam, actor=None, reference="X")
+        remove_partner(
+            provider=provider, person=sam, decision=RegisterDecision(actor=None, reference="X")
+        )
     assert "at least two partners" in refused.value.message
     add_partner(
         provider=provider,
         partner=NamedPerson("Tia", "Third", "tia@example.com"),
-        actor=None,
-        reference="APP-9",
+        decision=RegisterDecision(actor=None, reference="APP-9"),
     )
     with pytest.raises(RegisterError):
         add_partner(
             provider=provider,
             partner=NamedPerson("Tia", "Third", "tia@example.com"),
-            actor=None,
-            reference="X",
+            decision=RegisterDecision(actor=None, reference="X"),
         )
-    remove_partner(provider=provider, person=sam, actor=None, reference="APP-10")
+    remove_partner(
+        provider=provider, person=sam, decision=RegisterDecision(actor=None, reference="APP-10")
+    )
     assert ("sam@example.com", RoleType.PARTNER, None) not in live_roles(provider)
     with pytest.raises(RegisterError) as refused:
-        remove_partner(provider=provider, person=sam, actor=None, reference="X")
+        remove_partner(
+            provider=provider, person=sam, decision=RegisterDecision(actor=None, reference="X")
+        )
     assert refused.value.code == RegisterErrorCode.NOT_A_PARTNER
     organisation_provider = registered().provider
     with pytest.raises(RegisterError):
         add_partner(
             provider=organisation_provider,
             partner=NamedPerson("A", "B", "ab@example.com"),
-            actor=None,
-            reference="X",
+            decision=RegisterDecision(actor=None, reference="X"),
         )
 
 
@@ -350,13 +374,14 @@ def test_a_manager_is_registered_and_cancels_their_own_registration():
         provider=provider,
         manager=NewManager(NamedPerson("Rae", "Ready", "rae@example.com"), (brook.id,)),
         conditions=(NewCondition("Complete training", manager_email="rae@example.com"),),
-        actor=None,
-        reference="APP-11",
+        decision=RegisterDecision(actor=None, reference="APP-11"),
     )
     brook.refresh_from_db()
     assert brook.registered_manager_absent_date is None
     rae = person("rae@example.com")
-    outcome = cancel_manager(provider=provider, person=rae, actor=None, reference="APP-12")
+    outcome = cancel_manager(
+        provider=provider, person=rae, decision=RegisterDecision(actor=None, reference="APP-12")
+    )
     assert outcome.cancelled_managers == ()  # their own application: no knock-on notice
     assert ("rae@example.com", RoleType.REGISTERED_MANAGER, "Brook Lodge") not in live_roles(
         provider
@@ -365,14 +390,18 @@ def test_a_manager_is_registered_and_cancels_their_own_registration():
     brook.refresh_from_db()
     assert brook.registered_manager_absent_date == dt.date.today()
     with pytest.raises(RegisterError) as refused:
-        cancel_manager(provider=provider, person=rae, actor=None, reference="X")
+        cancel_manager(
+            provider=provider, person=rae, decision=RegisterDecision(actor=None, reference="X")
+        )
     assert refused.value.code == RegisterErrorCode.NOT_A_MANAGER
 
 
 def test_cancelling_a_registration_ends_every_role_and_deregisters_everything():
     outcome = registered()
     provider = outcome.provider
-    cancelled = cancel_provider_registration(provider=provider, actor=None, reference="APP-13")
+    cancelled = cancel_provider_registration(
+        provider=provider, decision=RegisterDecision(actor=None, reference="APP-13")
+    )
     provider.refresh_from_db()
     assert provider.registration_status == RegistrationStatus.DEREGISTERED
     assert provider.deregistration_date == dt.date.today()
@@ -384,7 +413,9 @@ def test_cancelling_a_registration_ends_every_role_and_deregisters_everything():
     }
     assert not Condition.objects.in_force().exists()
     with pytest.raises(RegisterError) as refused:
-        cancel_provider_registration(provider=provider, actor=None, reference="APP-13")
+        cancel_provider_registration(
+            provider=provider, decision=RegisterDecision(actor=None, reference="APP-13")
+        )
     assert refused.value.code == RegisterErrorCode.NOT_REGISTERED
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from portal.register.errors import RegisterError, RegisterErrorCode
 from portal.register.models import Location, Provider, RegistrationStatus
-from portal.register.registration_changes import remove_location
+from portal.register.registration_changes import RegisterDecision, remove_location
 from tests.applications.register_effects_helpers import registered
 from tests.support.concurrency import run_together
 
@@ -18,7 +18,9 @@ def test_removing_both_locations_at_once_leaves_one():
 
     def remove(location: Location) -> object:
         return remove_location(
-            provider=Provider(pk=provider.pk), location_id=location.id, actor=None, reference="R"
+            provider=Provider(pk=provider.pk),
+            location_id=location.id,
+            decision=RegisterDecision(actor=None, reference="R"),
         )
 
     outcomes = run_together([lambda: remove(first), lambda: remove(second)])

@@ -19,6 +19,7 @@ from portal.register.certificates import certificate_for
 from portal.register.models import CertificateJob, Provider
 from portal.register.registration_changes import (
     NewCondition,
+    RegisterDecision,
     cancel_provider_registration,
     impose_condition,
 )
@@ -123,8 +124,7 @@ def test_after_a_register_change_the_old_certificate_is_never_served(provider, r
     impose_condition(
         provider=provider,
         condition=NewCondition("Staff training report each month"),
-        actor=None,
-        reference="APP-9",
+        decision=RegisterDecision(actor=None, reference="APP-9"),
     )
     # Before the worker has run: the new state is rendered in the request (a small provider).
     assert "Staff training report each month" in pdf_text(client.get(pdf_url(provider)).content)
@@ -143,8 +143,7 @@ def test_a_large_provider_waits_for_the_worker_and_never_gets_the_old_file(
     impose_condition(
         provider=provider,
         condition=NewCondition("Staff training report each month"),
-        actor=None,
-        reference="APP-9",
+        decision=RegisterDecision(actor=None, reference="APP-9"),
     )
     for _ in range(3):  # pressing again asks for nothing more
         waiting = client.get(pdf_url(provider))
@@ -187,7 +186,9 @@ def test_a_failed_job_is_kept_and_the_sweeper_tries_it_again(provider, monkeypat
 def test_a_cancelled_registration_loses_its_stored_certificate(provider):
     run_waiting_jobs()
     assert len(stored_names(provider)) == 1
-    cancel_provider_registration(provider=provider, actor=None, reference="APP-3")
+    cancel_provider_registration(
+        provider=provider, decision=RegisterDecision(actor=None, reference="APP-3")
+    )
     assert run_waiting_jobs() == ["made"]
     assert stored_names(provider) == []
 

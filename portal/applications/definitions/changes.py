@@ -119,6 +119,38 @@ def _joining(
     )
 
 
+def _with_manager(
+    *, section: tuple[str, str], pages: tuple[Page, ...], **change: Any
+) -> ApplicationType:
+    """A change that may bring a new registered manager, who signs their own part: the
+    section (key, title) of `pages`, then whether there is a manager and who."""
+    key, title = section
+    return _change(
+        sections=(Section(key, title, (*pages, _manager_person)),),
+        parts=(_one_manager(),),
+        **change,
+    )
+
+
+def _ending(
+    *, page: tuple[str, str], questions: tuple[Question, ...], page_title: str = "", **change: Any
+) -> ApplicationType:
+    """A change that ends part or all of a registration, asked on one page (key, title)."""
+    key, title = page
+    return _change(
+        is_cancellation=True,
+        sections=(_one_page(key, title, questions, page_title=page_title),),
+        **change,
+    )
+
+
+def _cancellation(**change: Any) -> ApplicationType:
+    """Ending a whole registration (a provider's or a manager's): no statement of purpose."""
+    return _ending(
+        page=("cancellation", "Cancelling your registration"), statement_of_purpose=False, **change
+    )
+
+
 _manager_person = Page(
     "manager",
     "The registered manager",
@@ -171,46 +203,39 @@ REGISTERED_MANAGER = _joining(
     ),
 )
 
-ADD_LOCATION = _change(
+ADD_LOCATION = _with_manager(
     slug="add-location",
     name="Add a location",
     summary="Apply to carry on regulated activities at or from a new location.",
     subject=Subject.PROVIDER,
     effect=Effect.ADD_LOCATION,
-    sections=(
-        Section(
-            "location",
-            "The new location",
+    section=("location", "The new location"),
+    pages=(
+        Page("location", "The new location", location_questions("loc_1")),
+        Page("location-services", "Activities and services", services_questions("loc_1")),
+        Page(
+            "transfer",
+            "Buying or taking over a service",
             (
-                Page("location", "The new location", location_questions("loc_1")),
-                Page("location-services", "Activities and services", services_questions("loc_1")),
-                Page(
+                Question(
                     "transfer",
-                    "Buying or taking over a service",
-                    (
-                        Question(
-                            "transfer",
-                            "Are you buying or taking over this service from another provider?",
-                            Kind.YES_NO,
-                            "Select whether you are taking over the service",
-                            choices=YES_NO,
-                            short_label="Taking over from another provider",
-                        ),
-                        Question(
-                            "transfer_from",
-                            "Name of the provider you are taking it over from",
-                            Kind.TEXT,
-                            "Enter the name of the provider",
-                            condition=show_if("transfer", "yes"),
-                            short_label="Taking over from",
-                        ),
-                    ),
+                    "Are you buying or taking over this service from another provider?",
+                    Kind.YES_NO,
+                    "Select whether you are taking over the service",
+                    choices=YES_NO,
+                    short_label="Taking over from another provider",
                 ),
-                _manager_person,
+                Question(
+                    "transfer_from",
+                    "Name of the provider you are taking it over from",
+                    Kind.TEXT,
+                    "Enter the name of the provider",
+                    condition=show_if("transfer", "yes"),
+                    short_label="Taking over from",
+                ),
             ),
         ),
     ),
-    parts=(_one_manager(),),
 )
 
 _closing_questions = (
@@ -249,7 +274,7 @@ _closing_questions = (
     ),
 )
 
-REMOVE_LOCATION = _change(
+REMOVE_LOCATION = _ending(
     slug="remove-location",
     name="Remove a location",
     summary=(
@@ -258,17 +283,11 @@ REMOVE_LOCATION = _change(
     ),
     subject=Subject.LOCATION,
     effect=Effect.REMOVE_LOCATION,
-    is_cancellation=True,
-    sections=(
-        _one_page(
-            "removal",
-            "Removing the location",
-            (_stop_date("stop_date", "When will you stop?"), *_closing_questions),
-        ),
-    ),
+    page=("removal", "Removing the location"),
+    questions=(_stop_date("stop_date", "When will you stop?"), *_closing_questions),
 )
 
-ADD_ACTIVITY = _change(
+ADD_ACTIVITY = _with_manager(
     slug="add-activity",
     name="Add a regulated activity",
     summary=(
@@ -277,34 +296,25 @@ ADD_ACTIVITY = _change(
     ),
     subject=Subject.LOCATION,
     effect=Effect.ADD_ACTIVITY,
-    sections=(
-        Section(
+    section=("activity", "The activity"),
+    pages=(
+        Page(
             "activity",
-            "The activity",
+            "The regulated activity",
             (
-                Page(
-                    "activity",
-                    "The regulated activity",
-                    (
-                        _activities(
-                            "Which regulated activities do you want to add?", "Activities to add"
-                        ),
-                        _future_date(
-                            "start_date",
-                            "When do you want to start?",
-                            "Enter the date you want to start",
-                            "Start date",
-                        ),
-                    ),
+                _activities("Which regulated activities do you want to add?", "Activities to add"),
+                _future_date(
+                    "start_date",
+                    "When do you want to start?",
+                    "Enter the date you want to start",
+                    "Start date",
                 ),
-                _manager_person,
             ),
         ),
     ),
-    parts=(_one_manager(),),
 )
 
-REMOVE_ACTIVITY = _change(
+REMOVE_ACTIVITY = _ending(
     slug="remove-activity",
     name="Remove a regulated activity",
     summary=(
@@ -313,19 +323,13 @@ REMOVE_ACTIVITY = _change(
     ),
     subject=Subject.LOCATION,
     effect=Effect.REMOVE_ACTIVITY,
-    is_cancellation=True,
-    sections=(
-        _one_page(
-            "activity",
-            "The activity",
-            (
-                _activities("Which regulated activities will you stop?", "Activities to remove"),
-                _stop_date("stop_date", "When will you stop?"),
-                *_closing_questions,
-            ),
-            page_title="The regulated activity",
-        ),
+    page=("activity", "The activity"),
+    questions=(
+        _activities("Which regulated activities will you stop?", "Activities to remove"),
+        _stop_date("stop_date", "When will you stop?"),
+        *_closing_questions,
     ),
+    page_title="The regulated activity",
 )
 
 VARY_CONDITION = _change(
@@ -423,7 +427,7 @@ REMOVE_PARTNER = _change(
     ),
 )
 
-CANCEL_PROVIDER = _change(
+CANCEL_PROVIDER = _cancellation(
     slug="cancel-provider",
     name="Cancel your registration as a provider",
     summary=(
@@ -432,66 +436,50 @@ CANCEL_PROVIDER = _change(
     ),
     subject=Subject.PROVIDER,
     effect=Effect.CANCEL_PROVIDER,
-    is_cancellation=True,
-    statement_of_purpose=False,
-    sections=(
-        _one_page(
-            "cancellation",
-            "Cancelling your registration",
-            (
-                _stop_date("stop_date", "When will you stop all regulated activities?"),
-                *_closing_questions,
-                Question(
-                    "records_kept_by",
-                    "Who will keep the records of people who used the service?",
-                    Kind.TEXT,
-                    "Tell us who will keep the records",
-                    short_label="Records kept by",
-                ),
-            ),
+    questions=(
+        _stop_date("stop_date", "When will you stop all regulated activities?"),
+        *_closing_questions,
+        Question(
+            "records_kept_by",
+            "Who will keep the records of people who used the service?",
+            Kind.TEXT,
+            "Tell us who will keep the records",
+            short_label="Records kept by",
         ),
     ),
 )
 
-CANCEL_MANAGER = _change(
+CANCEL_MANAGER = _cancellation(
     slug="cancel-manager",
     name="Cancel your registration as a manager",
     summary="Tell us you are stopping as registered manager at a location.",
     applicant=Applicant.REGISTERED_MANAGER,
     subject=Subject.OWN_MANAGER_ROLE,
     effect=Effect.CANCEL_MANAGER,
-    is_cancellation=True,
-    statement_of_purpose=False,
-    sections=(
-        _one_page(
-            "cancellation",
-            "Cancelling your registration",
-            (
-                _stop_date("stop_date", "When will you stop managing the location?"),
-                Question(
-                    "leaving_reason",
-                    "Why are you stopping?",
-                    Kind.CHOICE,
-                    "Select why you are stopping",
-                    choices=(
-                        Choice("leaving", "I am leaving the provider"),
-                        Choice("new_role", "I am taking another role with the provider"),
-                        Choice("other", "Another reason"),
-                    ),
-                    short_label="Reason",
-                ),
-                Question(
-                    "leaving_reason_other",
-                    "Tell us the reason",
-                    Kind.TEXT,
-                    "Tell us why you are stopping",
-                    condition=show_if("leaving_reason", "other"),
-                    short_label="Other reason",
-                ),
+    questions=(
+        _stop_date("stop_date", "When will you stop managing the location?"),
+        Question(
+            "leaving_reason",
+            "Why are you stopping?",
+            Kind.CHOICE,
+            "Select why you are stopping",
+            choices=(
+                Choice("leaving", "I am leaving the provider"),
+                Choice("new_role", "I am taking another role with the provider"),
+                Choice("other", "Another reason"),
             ),
-            page_title="Cancelling your registration as a manager",
+            short_label="Reason",
+        ),
+        Question(
+            "leaving_reason_other",
+            "Tell us the reason",
+            Kind.TEXT,
+            "Tell us why you are stopping",
+            condition=show_if("leaving_reason", "other"),
+            short_label="Other reason",
         ),
     ),
+    page_title="Cancelling your registration as a manager",
 )
 
 CHANGE_TYPES = (

@@ -10,7 +10,13 @@ submissions keep their wording. Answer keys are always written out by the caller
 from typing import Any
 
 from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, Section, ShowIf, show_if
-from portal.notifications.catalogue.schema import NotForOwnership, NotificationType
+from portal.notifications.catalogue.schema import (
+    Deadline,
+    DeadlineKind,
+    NotForOwnership,
+    NotificationType,
+    Rule,
+)
 
 Options = list[tuple[str, str]] | list[tuple[str, str, str]] | list[tuple[str, ...]]
 
@@ -471,6 +477,39 @@ def new_address(condition: ShowIf | None = None) -> list[Question]:
     ]
 
 
+WITHOUT_DELAY = Deadline(DeadlineKind.WITHOUT_DELAY)
+
+NHS_REPORT_ELSEWHERE = NotForOwnership(
+    NHS,
+    "NHS trusts report this through the national patient safety reporting system (LFPSE), "
+    "which passes it to us. You do not need to notify us separately.",
+)
+
+
+def police_told(reference_key: str, reference_label: str) -> list[Question]:
+    """Whether the police have been told, and their reference when they have."""
+    return [
+        yes_no(
+            "police_told", "Have you told the police?", "Select yes if you have told the police"
+        ),
+        optional_reference(reference_key, reference_label, condition=when("police_told", "yes")),
+    ]
+
+
+def circumstances_of_death(*more: Question, **extra: Any) -> Page:
+    return page(
+        "circumstances",
+        "What happened",
+        long_text(
+            "circumstances",
+            "Describe the circumstances of the death",
+            "Describe the circumstances of the death",
+            **extra,
+        ),
+        *more,
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Whole types
 # ---------------------------------------------------------------------------------------
@@ -485,3 +524,14 @@ def event_type(*, sections: tuple[Section, ...], **fields: Any) -> NotificationT
         involves_person=any(s.key == "person" for s in sections),
         **fields,
     )
+
+
+def urgent_event(
+    *,
+    sections: tuple[Section, ...],
+    rules: tuple[Rule, ...] = (NHS_REPORT_ELSEWHERE,),
+    **fields: Any,
+) -> NotificationType:
+    """An event where someone was harmed or is at risk: told without delay, and first in the
+    regulator's inbox. Unless `rules` say otherwise, NHS trusts report it through LFPSE."""
+    return event_type(sections=sections, deadline=WITHOUT_DELAY, urgency=3, rules=rules, **fields)

@@ -60,9 +60,12 @@ def change_type(*, section: Section, **fields: Any) -> NotificationType:
     )
 
 
-def what_is_changing(key: str, options: Options, *more: Question) -> Page:
-    """The first page of most changes: which of the type's changes this is (several at once)."""
-    return page(
+def the_change(key: str, options: Options, *more: Question | Page) -> Section:
+    """The section of most changes: which of the type's changes this is (several at once),
+    with any `more` questions on that page, then the `more` pages that ask about each."""
+    asked_with = [item for item in more if isinstance(item, Question)]
+    pages = [item for item in more if isinstance(item, Page)]
+    first = page(
         "what",
         "What is changing",
         multi(
@@ -72,8 +75,9 @@ def what_is_changing(key: str, options: Options, *more: Question) -> Page:
             options,
             short_label="What is changing",
         ),
-        *more,
+        *asked_with,
     )
+    return section("change", "The change", first, *pages)
 
 
 def _effective_date() -> Question:
@@ -100,19 +104,15 @@ CHANGE_CONTACT_DETAILS = change_type(
     scope=EITHER,
     urgency=1,
     staff_decision=True,
-    section=section(
-        "change",
-        "The change",
-        what_is_changing(
-            "changes",
-            [
-                ("person_email", "A registered person’s email address"),
-                ("person_phone", "A registered person’s phone number"),
-                ("organisation_phone", "The provider’s or location’s phone number"),
-                ("organisation_email", "The provider’s or location’s email address"),
-                ("admin_address", "An administrative change to an address, not a move"),
-            ],
-        ),
+    section=the_change(
+        "changes",
+        [
+            ("person_email", "A registered person’s email address"),
+            ("person_phone", "A registered person’s phone number"),
+            ("organisation_phone", "The provider’s or location’s phone number"),
+            ("organisation_email", "The provider’s or location’s email address"),
+            ("admin_address", "An administrative change to an address, not a move"),
+        ],
         page(
             "person",
             "The registered person",
@@ -369,18 +369,14 @@ OFFICERS = change_type(
         ),
     ),
     urgency=1,
-    section=section(
-        "change",
-        "The change",
-        what_is_changing(
-            "officer_changes",
-            [
-                ("ni_leaving", "The nominated individual is leaving the role"),
-                ("ni_new", "A new nominated individual"),
-                ("officer_joining", "A director, secretary or other officer is joining"),
-                ("officer_leaving", "A director, secretary or other officer is leaving"),
-            ],
-        ),
+    section=the_change(
+        "officer_changes",
+        [
+            ("ni_leaving", "The nominated individual is leaving the role"),
+            ("ni_new", "A new nominated individual"),
+            ("officer_joining", "A director, secretary or other officer is joining"),
+            ("officer_leaving", "A director, secretary or other officer is leaving"),
+        ],
         page(
             "leaving-ni",
             "The nominated individual leaving",
@@ -492,17 +488,13 @@ PROVIDER_NAME_ADDRESS = change_type(
     helper_text="The provider’s name or registered business address is changing",
     scope=PROVIDER_ONLY,
     urgency=1,
-    section=section(
-        "change",
-        "The change",
-        what_is_changing(
-            "provider_changes",
-            [
-                ("name", "The provider’s name"),
-                ("address", "The registered business address"),
-            ],
-            _effective_date(),
-        ),
+    section=the_change(
+        "provider_changes",
+        [
+            ("name", "The provider’s name"),
+            ("address", "The registered business address"),
+        ],
+        _effective_date(),
         page(
             "name",
             "The new name",
@@ -530,16 +522,12 @@ MANAGER_CHANGES = change_type(
     helper_text="A registered manager is leaving, or a new manager is starting",
     scope=LOCATION_ONLY,
     urgency=2,
-    section=section(
-        "change",
-        "The change",
-        what_is_changing(
-            "manager_changes",
-            [
-                ("leaving", "A registered manager is leaving"),
-                ("starting", "A new manager is starting"),
-            ],
-        ),
+    section=the_change(
+        "manager_changes",
+        [
+            ("leaving", "A registered manager is leaving"),
+            ("starting", "A new manager is starting"),
+        ],
         page(
             "leaving",
             "The manager leaving",
