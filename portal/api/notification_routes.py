@@ -40,6 +40,7 @@ from portal.notifications.models import MessageKind, Notification, NotificationM
 from portal.notifications.permissions import can_notify_for, visible_notification
 from portal.organisations.access import can, provider_access
 from portal.organisations.permissions import Permission
+from portal.register.location_kinds import location_with_kinds
 from portal.register.models import Location, Provider
 
 router = Router(tags=["notifications"])
@@ -145,11 +146,7 @@ def _location(provider: Provider, location_id: str | None) -> Location | None:
         return None
     # Its activities and service types come with it: the type's rules read them here and
     # again when the draft starts (the same object), one query each instead of two.
-    location = (
-        Location.objects.prefetch_related("activities", "service_types")
-        .filter(pk=location_id, provider=provider)
-        .first()
-    )
+    location = location_with_kinds(provider.pk, location_id)
     if location is None:
         raise notification_refused(NotificationError.NOT_IN_SCOPE)
     return location

@@ -4,22 +4,16 @@ location.
 
 It is the costliest query of a signed-in or API request to build: ~50 columns from four
 tables in a UNION. So its SQL is compiled once per database connection and run again with
-the principal's values put in the places the compiled parameters hold them (found by
-compiling with stand-in values). Values converted from the database (JSON permissions,
-dates) go through the same converters Django applies."""
+the principal's values (portal.compiled_queries)."""
 
 import datetime as dt
 import functools
-import weakref
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, CharField, JSONField, Q, QuerySet, Value
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
+from portal.compiled_queries import CompiledRows
 from portal.organisations.models import Membership, MembershipStatus
 from portal.register.models import Location, Provider, RoleAssignment
 
@@ -27,7 +21,9 @@ PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
 LOCATION_FIELDS = [field.attname for field in Location._meta.concrete_fields]
 
 # Stand-ins compiled into the SQL where the principal's values go (none is a real value).
-_USER, _PERSON, _DAY = -918_273_645, -918_273_646, dt.date(1901, 2, 3)
+_USERS, _PEOPLE = (-918_273_645, -918_273_647), (-918_273_646, -918_273_648)
+_DAYS = (dt.date(1901, 2, 3), dt.date(1901, 2, 4))
+_DAY = _DAYS[0]  # the member rows need no day; any will do
 
 
 def live_role_q(today: dt.date) -> Q:
@@ -69,59 +65,26 @@ def _rows_query(user_id: Any, person_id: Any, today: dt.date) -> QuerySet[Any]:
     return roles.union(rows, all=True)
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    compiler: SQLCompiler
-    sql: str
-    params: tuple[Any, ...]
-    slots: dict[int, str]  # parameter position -> "user", "person" or "day"
-    converters: dict[int, Any]
+def _member_rows(user: Any) -> QuerySet[Any]:
+    return _rows_query(user, None, _DAY)
 
 
-_compiled: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[bool, _Compiled | None]]" = (
-    weakref.WeakKeyDictionary()
+def _person_rows(user: Any, person: Any, day: dt.date) -> QuerySet[Any]:
+    return _rows_query(user, person, day)
+
+
+_DAY_FIELD = RoleAssignment._meta.get_field("start_date")
+_MEMBER_ROWS = CompiledRows(_member_rows, {"user": _USERS})
+_PERSON_ROWS = CompiledRows(
+    _person_rows,
+    {"user": _USERS, "person": _PEOPLE, "day": _DAYS},
+    fields={"day": _DAY_FIELD},
 )
-
-
-def _compile(connection: BaseDatabaseWrapper, alias: str, roles: bool) -> _Compiled | None:
-    query = _rows_query(_USER, _PERSON if roles else None, _DAY).query
-    compiler = query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    day = RoleAssignment._meta.get_field("start_date").get_db_prep_value(_DAY, connection)
-    stand_ins = {"user": _USER, "person": _PERSON, "day": day}
-    slots = {
-        position: name
-        for position, param in enumerate(params)
-        for name, stand_in in stand_ins.items()
-        if type(param) is type(stand_in) and param == stand_in
-    }
-    expected = ["day", "day", "person", "user"] if roles else ["user"]
-    if sorted(slots.values()) != expected:  # pragma: no cover - a Django change: run it as is
-        return None
-    fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    return _Compiled(compiler, sql, tuple(params), slots, compiler.get_converters(fields))
 
 
 def access_rows(user_id: Any, person_id: Any) -> list[tuple[Any, ...]]:
     """The rows of a user (and, for a registered person, of their roles)."""
-    today = timezone.localdate()
     alias = Membership.objects.db
-    connection = connections[alias]
-    compiled_here = _compiled.setdefault(connection, {})
-    roles = person_id is not None
-    if roles not in compiled_here:
-        compiled_here[roles] = _compile(connection, alias, roles)
-    compiled = compiled_here[roles]
-    if compiled is None:  # pragma: no cover - see _compile
-        return list(_rows_query(user_id, person_id, today))
-    day = RoleAssignment._meta.get_field("start_date").get_db_prep_value(today, connection)
-    values = {"user": user_id, "person": person_id, "day": day}
-    params = list(compiled.params)
-    for position, name in compiled.slots.items():
-        params[position] = values[name]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    if not compiled.converters:
-        return [tuple(row) for row in rows]
-    return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
+    if person_id is None:
+        return _MEMBER_ROWS.rows(alias, user=user_id)
+    return _PERSON_ROWS.rows(alias, user=user_id, person=person_id, day=timezone.localdate())

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,6 +210,25 @@ def test_a_used_up_window_gives_way_to_the_next_minute(api_world, settings):
     assert row.rate_window_start is not None
     assert row.rate_window_start >= earlier + dt.timedelta(minutes=1)
     assert row.rate_window_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_a_request_does_not_wait_for_the_disk(api_world, settings):
+    """Every request of a key updates its row: outside a transaction that statement commits
+    without a WAL flush, so the row lock is not held through one; it still counts."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    settings.API_RATE_LIMIT_PER_MINUTE = 2
+    api = Api(make_key(api_world.nominated, api_world.provider))
+    with CaptureQueriesContext(connection) as queries:
+        assert [api.get("/types").status_code for _ in range(3)] == [200, 200, 429]
+    counts = [q["sql"] for q in queries.captured_queries if "UPDATE" in q["sql"]]
+    assert len(counts) == 3
+    assert all(sql.startswith("WITH relaxed AS (SELECT set_config(") for sql in counts)
+    assert ApiKey.objects.get().rate_window_count == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # only those statements' own transactions
 
 
 @pytest.mark.django_db
