@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from portal.accounts import sessions
 from portal.accounts.views import SIGN_UP_PROVEN
+from portal.frontend.reversing import url
 from portal.home.sections import Kind, Sections, sections_for, staff_sections
 
 # Session keys that say someone is part-way through signing up or in (set by accounts).
@@ -32,17 +32,17 @@ class Item:
 
 
 def _provider_items(sections: Sections) -> list[Item]:
-    items = [Item("Home", reverse("home:index"))]
+    items = [Item("Home", url("home:index"))]
     if sections.may_view or sections.may_draft:
-        history = reverse("notifications:history")
+        history = url("notifications:history")
         start = "notifications:history" if sections.may_view else "notifications:choose_provider"
-        items.append(Item("Notifications", reverse(start), also=(history,)))
+        items.append(Item("Notifications", url(start), also=(history,)))
     if sections.registered_person:
-        items.append(Item("Your registration", reverse("register:your_registration")))
-    items.append(Item("Applications", reverse("applications:list")))
-    providers = reverse("organisations:providers")
+        items.append(Item("Your registration", url("register:your_registration")))
+    items.append(Item("Applications", url("applications:list")))
+    providers = url("organisations:providers")
     if sections.team_provider is not None:
-        team = reverse("organisations:team", kwargs={"provider_id": sections.team_provider.pk})
+        team = url("organisations:team", provider_id=sections.team_provider.pk)
         also = (providers,) if not sections.several_providers else ()
         items.append(Item("Your team", team, also=also))
     if sections.several_providers or (sections.may_view_team and sections.team_provider is None):
@@ -52,8 +52,8 @@ def _provider_items(sections: Sections) -> list[Item]:
 
 def _staff_items(sections: Sections) -> list[Item]:
     """The back-office sections whose staff permission this member of staff holds."""
-    return [Item("Home", reverse("home:index"))] + [
-        Item(section.navigation_text, reverse(section.url_name))
+    return [Item("Home", url("home:index"))] + [
+        Item(section.navigation_text, url(section.url_name))
         for section in staff_sections(sections)
     ]
 
@@ -65,8 +65,8 @@ def items_for(request: HttpRequest) -> list[Item]:
         if session is not None and any(key in session for key in PART_WAY_KEYS):
             return []
         return [
-            Item("Create an account", reverse("accounts:sign_up")),
-            Item("Sign in", reverse("accounts:sign_in")),
+            Item("Create an account", url("accounts:sign_up")),
+            Item("Sign in", url("accounts:sign_in")),
         ]
     if sections.kind is Kind.STAFF:
         items = _staff_items(sections)
@@ -75,13 +75,13 @@ def items_for(request: HttpRequest) -> list[Item]:
     else:
         # No role yet: anyone may apply to register a new provider and follow it.
         items = [
-            Item("Home", reverse("home:index")),
-            Item("Applications", reverse("applications:list")),
+            Item("Home", url("home:index")),
+            Item("Applications", url("applications:list")),
         ]
     return [
         *items,
-        Item("Your account", reverse("accounts:home")),
-        Item("Sign out", reverse("accounts:sign_out")),
+        Item("Your account", url("accounts:home")),
+        Item("Sign out", url("accounts:sign_out")),
     ]
 
 
@@ -101,5 +101,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     signed_in = sections_for(request) is not None
     return {
         "navigation_items": rendered,
-        "service_url": reverse("home:index") if signed_in else reverse("pages:start"),
+        "service_url": url("home:index") if signed_in else url("pages:start"),
     }

@@ -8,6 +8,7 @@ the authentication backend (auth.py) reads the standing in the same query as the
 other user object (one a service loaded itself) pays one query, once.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,9 +56,18 @@ def _second_factor_annotations(user_field: str) -> dict[str, Any]:
     }
 
 
-def users_with_standing() -> QuerySet[User]:
-    """Users read together with their staff record and second factors (one query)."""
+@functools.cache
+def _users_with_standing() -> QuerySet[User]:
     return User.objects.select_related("staff_member").annotate(**_second_factor_annotations("pk"))
+
+
+def users_with_standing() -> QuerySet[User]:
+    """Users read together with their staff record and second factors (one query).
+
+    Every signed-in request reads its user this way, and building the two subqueries took as
+    long as the rest of the read: they are built once per process and each caller gets a
+    copy (never the shared queryset itself, whose results would be kept)."""
+    return _users_with_standing().all()
 
 
 def remember_standing(user: User) -> None:
