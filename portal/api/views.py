@@ -20,6 +20,7 @@ from portal.errors import ServiceError
 from portal.organisations import selectors
 from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
 from portal.organisations.permissions import describe_permissions
+from portal.register.location_picker import is_picker_step
 from portal.register.models import Location
 
 GET_POST = ["GET", "HEAD", "POST"]
@@ -63,8 +64,19 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponseBase:
         return detour
     actor = signed_in_user(request)
     data = _posted(request)
-    key_form = KeyForm(data)
-    access_form = AccessForm(data, actor=actor, provider=provider)
+    step = is_picker_step(data)
+    if step:
+        # A location picker button: show the page again with what was typed, unjudged.
+        key_form = KeyForm(initial={k: data[k] for k in ("name", "expires_in_days") if data.get(k)})
+        access_form = AccessForm(
+            None,
+            actor=actor,
+            provider=provider,
+            initial={"permissions": data.getlist("permissions")},
+        )
+    else:
+        key_form = KeyForm(data)
+        access_form = AccessForm(data, actor=actor, provider=provider)
     access_form.fields["permissions"].label = "What can the key do?"
     locations_form = LocationsForm(data, actor=actor, provider=provider)
     locations_form.fields["locations"].label = "Where can the key act?"
@@ -101,7 +113,7 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponseBase:
             # The layout's error summary (and "Error:" title) reads them all.
             "forms": [key_form, access_form, locations_form],
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not step else 200,
     )
 
 
