@@ -1,6 +1,7 @@
 """The API key pages of a provider (for people who may manage its team), and the API's
 own documentation page, made from the OpenAPI schema (no CDN, no JavaScript)."""
 
+import functools
 from typing import Any
 from uuid import UUID
 
@@ -142,21 +143,30 @@ def api_key_revoke(request: HttpRequest, provider_id: str, key_id: UUID) -> Http
     )
 
 
-@public
-@require_safe
-def schema(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3 schema, deliberately public like the documentation."""
-    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1/"))
-
-
-@public
-@require_safe
-def documentation(request: HttpRequest) -> HttpResponse:
-    """Deliberately public, like the schema: it documents the API, and holds no data."""
+@functools.cache
+def _openapi() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The schema and its operations, made once per process: they come from the code alone
+    (routes and their pydantic models), and making them was most of the documentation
+    page's time. Shared between requests, so read, never changed."""
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
     operations = [
         {"method": method.upper(), "path": path, **operation}
         for path, methods in schema["paths"].items()
         for method, operation in methods.items()
     ]
+    return schema, operations
+
+
+@public
+@require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3 schema, deliberately public like the documentation."""
+    return JsonResponse(_openapi()[0])
+
+
+@public
+@require_safe
+def documentation(request: HttpRequest) -> HttpResponse:
+    """Deliberately public, like the schema: it documents the API, and holds no data."""
+    schema, operations = _openapi()
     return render(request, "api/docs.html", {"schema": schema, "operations": operations})
