@@ -1,6 +1,7 @@
 """The API key pages of a provider (for people who may manage its team), and the API's
 own documentation page, made from the OpenAPI schema (no CDN, no JavaScript)."""
 
+import functools
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from portal.errors import ServiceError
 from portal.organisations import selectors
 from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
 from portal.organisations.permissions import describe_permissions
+from portal.register.location_picker import is_picker_step
 from portal.register.models import Location
 
 GET_POST = ["GET", "HEAD", "POST"]
@@ -63,8 +65,19 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponseBase:
         return detour
     actor = signed_in_user(request)
     data = _posted(request)
-    key_form = KeyForm(data)
-    access_form = AccessForm(data, actor=actor, provider=provider)
+    step = is_picker_step(data)
+    if step:
+        # A location picker button: show the page again with what was typed, unjudged.
+        key_form = KeyForm(initial={k: data[k] for k in ("name", "expires_in_days") if data.get(k)})
+        access_form = AccessForm(
+            None,
+            actor=actor,
+            provider=provider,
+            initial={"permissions": data.getlist("permissions")},
+        )
+    else:
+        key_form = KeyForm(data)
+        access_form = AccessForm(data, actor=actor, provider=provider)
     access_form.fields["permissions"].label = "What can the key do?"
     locations_form = LocationsForm(data, actor=actor, provider=provider)
     locations_form.fields["locations"].label = "Where can the key act?"
@@ -101,7 +114,7 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponseBase:
             # The layout's error summary (and "Error:" title) reads them all.
             "forms": [key_form, access_form, locations_form],
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not step else 200,
     )
 
 
@@ -130,21 +143,30 @@ def api_key_revoke(request: HttpRequest, provider_id: str, key_id: UUID) -> Http
     )
 
 
-@public
-@require_safe
-def schema(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3 schema, deliberately public like the documentation."""
-    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1/"))
-
-
-@public
-@require_safe
-def documentation(request: HttpRequest) -> HttpResponse:
-    """Deliberately public, like the schema: it documents the API, and holds no data."""
+@functools.cache
+def _openapi() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The schema and its operations, made once per process: they come from the code alone
+    (routes and their pydantic models), and making them was most of the documentation
+    page's time. Shared between requests, so read, never changed."""
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
     operations = [
         {"method": method.upper(), "path": path, **operation}
         for path, methods in schema["paths"].items()
         for method, operation in methods.items()
     ]
+    return schema, operations
+
+
+@public
+@require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3 schema, deliberately public like the documentation."""
+    return JsonResponse(_openapi()[0])
+
+
+@public
+@require_safe
+def documentation(request: HttpRequest) -> HttpResponse:
+    """Deliberately public, like the schema: it documents the API, and holds no data."""
+    schema, operations = _openapi()
     return render(request, "api/docs.html", {"schema": schema, "operations": operations})

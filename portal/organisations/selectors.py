@@ -1,5 +1,6 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,7 +28,14 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import Permission
-from portal.register.models import Location, Person, Provider, RoleAssignment, RoleType
+from portal.register.models import (
+    Location,
+    Person,
+    Provider,
+    RoleAssignment,
+    RoleType,
+    full_name_of,
+)
 
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
@@ -73,6 +81,22 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
+
+
+def location_names_of(memberships: list[Membership]) -> dict[int, list[str]]:
+    """The names of the locations each of `memberships` is for, by name, in one query of
+    tuples (a page of members can name a thousand locations: no model for each)."""
+    rows = (
+        Membership.locations.through.objects.filter(
+            membership_id__in=[m.pk for m in memberships if not m.whole_provider]
+        )
+        .order_by("location__name")
+        .values_list("membership_id", "location__name")
+    )
+    names: dict[int, list[str]] = {}
+    for membership_id, name in rows:
+        names.setdefault(membership_id, []).append(name)
+    return names
 
 
 def filter_memberships(
@@ -165,7 +189,8 @@ class RegisteredPerson:
     roles: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     whole_provider: bool = False
-    account: Account | None = None
+    has_account: bool = False
+    last_login: dt.datetime | None = None
 
 
 def registered_people(
@@ -192,37 +217,38 @@ def registered_people(
         .values("pk")[start : start + size + 1]
     )
     order = ("person__family_name", "person__given_name", "person_id")
+    # Tuples, not models: a page of people can hold hundreds of roles (a registered
+    # manager's each location), and four model instances a role were most of its time.
     roles = (
         live.filter(person_id__in=on_page)
-        .select_related("person", "location", "person__user")
-        # Only what the team page shows.
-        .only(
-            "role",
+        .order_by(*order, "location__name")
+        .values_list(
             "person_id",
-            "location_id",
+            "role",
             "person__title",
             "person__given_name",
             "person__family_name",
             "location__name",
+            "person__user__id",
             "person__user__last_login",
         )
-        .order_by(*order, "location__name")
     )
     people: dict[int, RegisteredPerson] = {}
-    for role in roles:
-        entry = people.setdefault(
-            role.person_id,
-            RegisteredPerson(
-                name=role.person.full_name, account=getattr(role.person, "user", None)
-            ),
-        )
-        label = role.get_role_display()
+    for person_id, role, title, given, family, where, user_id, last_login in roles:
+        entry = people.get(person_id)
+        if entry is None:
+            entry = people[person_id] = RegisteredPerson(
+                name=full_name_of(title, given, family),
+                has_account=user_id is not None,
+                last_login=last_login,
+            )
+        label = RoleType(role).label
         if label not in entry.roles:
             entry.roles.append(label)
-        if role.role in WHOLE_PROVIDER_ROLES or role.role == RoleType.PARTNER:
+        if role in WHOLE_PROVIDER_ROLES or role == RoleType.PARTNER:
             entry.whole_provider = True
-        elif role.location is not None and role.location.name not in entry.locations:
-            entry.locations.append(role.location.name)
+        elif where is not None and where not in entry.locations:
+            entry.locations.append(where)
     listed = list(people.values())
     return listed[:size], len(listed) > size
 

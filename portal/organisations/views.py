@@ -101,7 +101,8 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             permissions=ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)] if level else (),
         )
         .select_related(None)
-        .select_related("user")[start : start + TEAM_PAGE_SIZE + 1]
+        .select_related("user")
+        .prefetch_related(None)[start : start + TEAM_PAGE_SIZE + 1]
     )
     # Filters narrow the people given access; the other lists are shown unfiltered, on the
     # first page only.
@@ -160,6 +161,7 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "people_first": (people_number - 1) * TEAM_PAGE_SIZE + 1,
             "people_pagination": people_pagination,
             "memberships": memberships[:TEAM_PAGE_SIZE],
+            "location_names": selectors.location_names_of(memberships[:TEAM_PAGE_SIZE]),
             "invitations": invitations[:TEAM_PAGE_SIZE],
             "more_invitations": len(invitations) > TEAM_PAGE_SIZE,
             "join_requests": join_requests[:TEAM_PAGE_SIZE],

@@ -25,6 +25,11 @@ def person_name_key(given_name: str, family_name: str) -> str:
     return f"{given}|{family}"
 
 
+def full_name_of(title: str, given_name: str, family_name: str) -> str:
+    """A person's name as pages show it (also for names read as values, without a model)."""
+    return " ".join(part for part in (title, given_name, family_name) if part)
+
+
 class OwnershipType(models.TextChoices):
     ORGANISATION = "Organisation", "Organisation"
     INDIVIDUAL = "Individual", "Individual"
@@ -283,7 +288,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+        return full_name_of(self.title, self.given_name, self.family_name)
 
 
 class RoleType(models.TextChoices):

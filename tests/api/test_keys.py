@@ -18,7 +18,10 @@ from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
 from portal.errors import ServiceError
 from portal.organisations.permissions import Permission
+from portal.register.location_picker import PAGE_SIZE
+from portal.register.models import Location
 from tests.api.conftest import Api, make_key, sign_in_recently
+from tests.factories.register import add_many_locations
 from tests.support.concurrency import run_copies
 
 
@@ -295,3 +298,38 @@ def test_making_or_revoking_a_key_asks_for_the_password_again(client, api_world)
         assert response["Location"].startswith(reverse("accounts:reauthenticate"))
     assert ApiKey.objects.count() == 1
     assert ApiKey.objects.get().revoked_at is None
+
+
+@pytest.mark.django_db
+def test_a_provider_with_many_locations_offers_them_through_the_picker(client, api_world):
+    add_many_locations(api_world.provider, 60)
+    sign_in_recently(client, api_world.nominated)
+    url = reverse("api_pages:api_key_new", args=[api_world.provider.pk])
+    html = client.get(url).content.decode()
+    assert 'name="location_search"' in html
+    assert len(re.findall(r'type="checkbox" value="1-9\d{8}"', html)) == PAGE_SIZE
+    # A picker step keeps what was typed and ticked and refuses nothing.
+    branch = Location.objects.get(name="Branch 0007")
+    response = client.post(
+        url,
+        {
+            "location_picker": "search",
+            "location_search": branch.pk,
+            "name": "Nourish",
+            "permissions": ["notifications"],
+            "expires_in_days": "90",
+            "locations": [api_world.location.pk],
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" not in html
+    assert 'value="Nourish"' in html
+    assert re.search(r'value="90" checked', html)
+    assert re.search(r'value="notifications" checked', html)
+    assert f'type="hidden" name="locations" value="{api_world.location.pk}"' in html
+    assert f'value="{branch.pk}"' in html
+    assert not ApiKey.objects.exists()
+    # The form's own button makes the key for the locations chosen.
+    _create(client, api_world.provider, locations=[api_world.location.pk, branch.pk])
+    assert sorted(ApiKey.objects.get().location_ids) == sorted([api_world.location.pk, branch.pk])

@@ -4,6 +4,8 @@ registration."""
 
 import pytest
 
+from portal.api import views
+from portal.api.api import api
 from portal.notifications import selectors, services
 from portal.notifications.models import MessageKind
 from tests.api.conftest import Api, make_key
@@ -100,3 +102,24 @@ def test_the_schema_and_its_documentation_are_public_and_need_no_cdn(client):
     page = docs.content.decode()
     assert "POST /api/v1/providers/{provider_id}/notifications" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_schema_is_made_once_per_process_not_per_request(client, monkeypatch):
+    made = []
+    make = api.get_openapi_schema
+
+    def counted(*args, **kwargs):
+        made.append(kwargs)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(api, "get_openapi_schema", counted)
+    views._openapi.cache_clear()
+    try:
+        first = client.get("/api/v1/openapi.json").json()
+        assert client.get("/api/v1/docs").status_code == 200
+        assert client.get("/api/v1/openapi.json").json() == first
+    finally:
+        views._openapi.cache_clear()
+    assert made == [{"path_prefix": "/api/v1/"}]
+    submit_op = first["paths"]["/api/v1/providers/{provider_id}/notifications"]["post"]
+    assert [p["name"] for p in submit_op["parameters"]].count("Idempotency-Key") == 1
