@@ -5,11 +5,15 @@ use; the test-only URLconf serves it through the real layout. Assertions read th
 """
 
 import datetime as dt
+import re
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import engines
 from django.utils import timezone
 
+from portal.frontend.govuk_forms import govuk_field
 from tests.support.html import Page, classes, text
 from tests.support.test_site.fixture import use_test_site
 
@@ -383,13 +387,6 @@ def test_unknown_question_is_not_found(client, site):
 def test_a_select_has_the_markup_the_govuk_macro_gives_it_options_and_all():
     # govuk_field writes a select's options itself (the macro is slow with hundreds); the
     # element must be the one the official macro draws from the same items, error and all.
-    import re
-
-    from django import forms
-    from django.template import engines
-
-    from portal.frontend.govuk_forms import govuk_field
-
     class Pick(forms.Form):
         who = forms.ChoiceField(
             label="Colleague <b>",
@@ -422,5 +419,6 @@ def test_a_select_has_the_markup_the_govuk_macro_gives_it_options_and_all():
             return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
 
         assert squeezed(ours) == squeezed(official)
-        assert "&lt;b&gt;" in str(ours) and "Grace &#34;G&#34; &lt;H&gt;" in str(ours)
-        assert ("<option value=\"2\" selected>" in str(ours)) == (data == {"who": "2"})
+        assert "&lt;b&gt;" in str(ours)
+        assert "Grace &#34;G&#34; &lt;H&gt;" in str(ours)
+        assert ('<option value="2" selected>' in str(ours)) == (data == {"who": "2"})
