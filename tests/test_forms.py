@@ -5,11 +5,15 @@ use; the test-only URLconf serves it through the real layout. Assertions read th
 """
 
 import datetime as dt
+import re
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import engines
 from django.utils import timezone
 
+from portal.frontend.govuk_forms import govuk_field
 from tests.support.html import Page, classes, text
 from tests.support.test_site.fixture import use_test_site
 
@@ -378,3 +382,43 @@ def test_amounts_get_the_decimal_keyboard_and_a_clear_error(client, site):
 @pytest.mark.django_db
 def test_unknown_question_is_not_found(client, site):
     assert client.get("/test-only/question/nope/").status_code == 404
+
+
+def test_a_select_has_the_markup_the_govuk_macro_gives_it_options_and_all():
+    # govuk_field writes a select's options itself (the macro is slow with hundreds); the
+    # element must be the one the official macro draws from the same items, error and all.
+    class Pick(forms.Form):
+        who = forms.ChoiceField(
+            label="Colleague <b>",
+            help_text="Someone who can decide it",
+            choices=[("", "Select a colleague"), ("1", "Ada & Co"), ("2", 'Grace "G" <H>')],
+        )
+
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    macro = env.get_template("govuk_frontend_jinja/components/select/macro.html").module.govukSelect
+    for data in ({"who": "2"}, {"who": ""}, None):
+        bound = Pick(data)["who"]
+        bound.form.is_valid()
+        error = {"text": str(bound.errors[0])} if bound.errors else None
+        official = macro(
+            {
+                "id": "id_who",
+                "name": "who",
+                "errorMessage": error,
+                "hint": {"text": "Someone who can decide it"},
+                "label": {"text": "Colleague <b>"},
+                "items": [
+                    {"value": value, "text": label, "selected": value == (data or {}).get("who")}
+                    for value, label in Pick.base_fields["who"].choices  # type: ignore[attr-defined]
+                ],
+            }
+        )
+        ours = govuk_field(env, bound)
+
+        def squeezed(html: object) -> str:
+            return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
+
+        assert squeezed(ours) == squeezed(official)
+        assert "&lt;b&gt;" in str(ours)
+        assert "Grace &#34;G&#34; &lt;H&gt;" in str(ours)
+        assert ('<option value="2" selected>' in str(ours)) == (data == {"who": "2"})

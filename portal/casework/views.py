@@ -35,13 +35,6 @@ _QUEUE_URLS = {
 }
 
 
-def _colleague_choices(kind: str = "") -> list[tuple[int, str]]:
-    return [
-        (user.pk, f"{user.full_name} ({user.email})" if user.full_name else user.email)
-        for user in selectors.colleagues(kind)
-    ]
-
-
 def _queue_page(
     request: HttpRequest, queue: Queue, *, bulk_form: BulkReassignForm | None = None
 ) -> HttpResponse:
@@ -64,7 +57,7 @@ def _queue_page(
         size=PAGE_SIZE,
     )
     may_assign = has_staff_permission(user, StaffPermission.ASSIGN_CASES)
-    colleagues = _colleague_choices() if may_assign else []
+    colleagues = selectors.colleague_choices() if may_assign else []
     return render(
         request,
         "casework/queue.html",
@@ -107,7 +100,7 @@ def _case_page(request: HttpRequest, case_id: int, **extra: Any) -> HttpResponse
         "notes": selectors.notes(case),
         "history": selectors.history(case),
         "note_form": NoteForm(),
-        "give_form": ColleagueForm(colleagues=_colleague_choices(case.kind)),
+        "give_form": ColleagueForm(colleagues=selectors.colleague_choices(case.kind)),
         "is_mine": case.assignee_id == user.pk,
         "may_assign": has_staff_permission(user, StaffPermission.ASSIGN_CASES),
         "is_closed": case.status == CaseStatus.CLOSED,
@@ -153,7 +146,7 @@ def release(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @requires(VIEW)
 @require_POST
 def give(request: HttpRequest, case_id: int) -> HttpResponseBase:
-    form = ColleagueForm(request.POST, colleagues=_colleague_choices())
+    form = ColleagueForm(request.POST, colleagues=selectors.colleague_choices())
     if not form.is_valid():
         _case(case_id)
         return _case_page(request, case_id, give_form=form, form_errors=True)
@@ -200,7 +193,7 @@ def reassign(request: HttpRequest) -> HttpResponseBase:
     posted = [value for value in request.POST.getlist("cases") if value.isdigit()]
     form = BulkReassignForm(
         request.POST,
-        colleagues=_colleague_choices(),
+        colleagues=selectors.colleague_choices(),
         case_ids=[int(value) for value in posted[: BULK_MAX + 1]],
     )
     back = request.POST.get("queue", Queue.ALL)

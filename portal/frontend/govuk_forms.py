@@ -105,6 +105,25 @@ def _choice_items(
     return items
 
 
+def _select(
+    env: Environment, params: dict[str, Any], choices: Iterable[tuple[Any, Any]], value: Any
+) -> Markup:
+    """The GOV.UK select: the macro draws the label, hint, error and the select element, and
+    the options are written here. The macro spends about 25 microseconds of Jinja per option,
+    so a list of 500 colleagues cost 12 ms a page; these are the same <option> elements."""
+    chosen = str(value)  # as the items were: an unbound form's None selects nothing
+    # escape() and an f-string: Markup.format goes through string.Formatter, three times slower.
+    options = "".join(
+        f'<option value="{escape(key)}"{" selected" if key == chosen else ""}>'
+        f"{escape(str(label))}</option>\n"
+        for key, label in ((str(choice_value), label) for choice_value, label in choices)
+    )
+    html = str(_macro(env, "select")({**params, "items": []}))
+    # The select's own closing tag is the last one: the label, hint and error are escaped text.
+    before, closing, after = html.rpartition("</select>")
+    return Markup(before + options + closing + after)  # noqa: S704 (escaped above, or the macro's)
+
+
 @pass_environment
 def govuk_field(
     env: Environment,
@@ -184,15 +203,7 @@ def govuk_field(
     value = bound.value()
 
     if isinstance(widget, forms.Select):
-        params["items"] = [
-            {
-                "value": str(choice_value),
-                "text": str(choice_label),
-                "selected": str(choice_value) == str(value),
-            }
-            for choice_value, choice_label in bound.field.choices  # type: ignore[attr-defined]
-        ]
-        return Markup(_macro(env, "select")(params))  # noqa: S704
+        return _select(env, params, bound.field.choices, value)  # type: ignore[attr-defined]
 
     if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
         attributes = _attributes(widget, skip={"type"})
