@@ -8,6 +8,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -40,6 +41,21 @@ def ensure_database(url: str) -> None:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def note(message: str) -> None:
+    """A progress line on stderr (stdout carries only the JSON lines)."""
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def scalar(sql: str, params: list[Any] | None = None) -> Any:
+    """The first column of the first row `sql` returns (None for no row)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def emit(metric: str, value: float | int | str, unit: str, **extra: object) -> None:

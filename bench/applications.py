@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import database_urls, django_setup, emit, make_staff, percentile
+from bench._common import database_urls, django_setup, emit, make_staff, note, percentile
 
 # A database of its own, so other benchmarks' data never changes these numbers.
 # BENCH_APPLICATIONS_DB names another, so two people can run it on one server at once.
@@ -72,10 +72,6 @@ STAGES = [
     ("refused", 3),
     ("withdrawn", 5),
 ]
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
 
 
 def build(count: int, rebuild: bool) -> User:

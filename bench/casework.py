@@ -37,7 +37,9 @@ from bench._common import (
     emit_view_times,
     emit_worst,
     make_staff,
+    note,
     percentile,
+    scalar,
     timed_calls_and_queries,
 )
 
@@ -61,17 +63,6 @@ STAFF_PER_TEAM = 25
 PRESSERS = 20
 ROUNDS = 5
 MARKER = "bench-casework"
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def scalar(sql: str, params: list[Any] | None = None) -> Any:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def execute(sql: str, params: list[Any] | dict[str, Any] | None = None) -> None:

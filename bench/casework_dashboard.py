@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup, emit, make_staff, percentile, timed_calls_and_queries
+from bench._common import django_setup, emit, make_staff, note, percentile, timed_calls_and_queries
 
 django_setup()
 
@@ -84,10 +84,6 @@ def columns() -> list[tuple[str, object]]:
         if field.column not in SET and not field.primary_key
     ]
     return [(name, None) for name in SET] + others
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
 
 
 def present(count: int) -> bool:

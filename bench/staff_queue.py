@@ -39,6 +39,8 @@ from bench._common import (
     emit_view_times,
     emit_worst,
     make_staff,
+    note,
+    scalar,
     timed_calls_and_queries,
 )
 
@@ -85,10 +87,6 @@ LOCATION_PREFIX = "1-SQL"
 MARKER_EMAIL = f"queue-lead@{DOMAIN}"
 STAFF_COUNT = 60
 TARGET_MS = 150.0
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,13 +311,6 @@ def generate(count: int, providers: int, locations: int) -> float:
 # ---------------------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------------------
-
-
-def scalar(sql: str, params: list[Any] | None = None) -> Any:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def queue_order_id(where: str, position: int, params: list[Any] | None = None) -> int:

@@ -11,6 +11,7 @@ from django.test import Client
 from tests.support.database import allow_flushing_the_audit_table
 from tests.support.html_checks import check_html_page
 from tests.support.smtp import MailStore, SmtpServer
+from tests.support.webhook_receiver import WebhookReceiver
 from tests.support.worker import Worker, worker_environment
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM
@@ -81,6 +82,14 @@ def workers(transactional_db: Any, smtp_server: SmtpServer, tmp_path: Path) -> I
     yield start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A care-record system's webhook endpoint on loopback, recording what it is sent."""
+    running = WebhookReceiver().start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture

@@ -82,10 +82,13 @@ def account(db: Any) -> Account:
     return make_account()
 
 
+def password_step(client: Any, email: str, password: str = PASSWORD, ip: str = "10.0.0.1") -> Any:
+    """The sign-in page's POST: email address and password, from `ip`."""
+    return client.post("/sign-in/", {"email": email, "password": password}, REMOTE_ADDR=ip)
+
+
 def sign_in(client: Any, account: Account, ip: str = "10.0.0.1", code: str | None = None) -> Any:
-    response = client.post(
-        "/sign-in/", {"email": account.email, "password": PASSWORD}, REMOTE_ADDR=ip
-    )
+    response = password_step(client, account.email, ip=ip)
     assert response.status_code == 302, response.content[:2000]
     assert response["Location"] == "/sign-in/authenticator/"
     # Each TOTP step verifies once; reuse across sign-ins in one test would fail, so tests

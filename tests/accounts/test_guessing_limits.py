@@ -13,7 +13,7 @@ from portal.accounts.services import accounts as services
 from portal.accounts.services.codes import CheckOutcome
 from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
-from tests.accounts.conftest import PASSWORD, sign_in, totp_now
+from tests.accounts.conftest import PASSWORD, password_step, sign_in, totp_now
 from tests.conftest import CheckedClient
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +31,6 @@ def wrong(code: str) -> str:
 
 def alerts() -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(template="guessing_slowed"))
-
-
-def password_step(client: Any, email: str, password: str, ip: str) -> Any:
-    return client.post("/sign-in/", {"email": email, "password": password}, REMOTE_ADDR=ip)
 
 
 def authenticator_step(client: Any, code: str, ip: str) -> Any:

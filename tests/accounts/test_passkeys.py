@@ -14,7 +14,14 @@ from portal.accounts.services import passkeys as service
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
 from portal.audit.models import AuditEvent
 from tests import factories as f
-from tests.accounts.conftest import PASSWORD, deliver_pending, make_account, sign_in, totp_now
+from tests.accounts.conftest import (
+    PASSWORD,
+    deliver_pending,
+    make_account,
+    password_step,
+    sign_in,
+    totp_now,
+)
 from tests.support.concurrency import run_copies
 from tests.support.passkeys import SoftAuthenticator, b64url_decode
 
@@ -50,10 +57,6 @@ def with_passkey(client, account):
     assert add_passkey(client, authenticator)["Location"] == "/account/passkeys/"
     client.post("/sign-out/")
     return authenticator
-
-
-def password_step(client, account, ip="10.0.0.1"):
-    return client.post("/sign-in/", {"email": account.email, "password": PASSWORD}, REMOTE_ADDR=ip)
 
 
 def passkey_step(client, answer, ip="10.0.0.1", browser_error=""):
@@ -269,7 +272,7 @@ def test_an_account_holds_at_most_ten_passkeys(client, account):
 
 
 def test_sign_in_with_password_then_passkey(client, account, with_passkey):
-    response = password_step(client, account)
+    response = password_step(client, account.email)
     assert response["Location"] == "/sign-in/passkey/"
     page = client.get("/sign-in/passkey/")
     options = json.loads(options_on(page))
@@ -292,7 +295,7 @@ def test_the_passkey_page_needs_the_password_first(client, account, with_passkey
 
 
 def test_the_authenticator_app_still_works_for_a_passkey_user(client, account, with_passkey):
-    password_step(client, account)
+    password_step(client, account.email)
     page = client.get("/sign-in/authenticator/").content.decode()
     assert "Use a passkey instead" in page
     response = client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})
@@ -300,19 +303,19 @@ def test_the_authenticator_app_still_works_for_a_passkey_user(client, account, w
 
 
 def test_without_passkeys_the_passkey_page_sends_you_to_the_app(client, account):
-    assert password_step(client, account)["Location"] == "/sign-in/authenticator/"
+    assert password_step(client, account.email)["Location"] == "/sign-in/authenticator/"
     assert client.get("/sign-in/passkey/")["Location"] == "/sign-in/authenticator/"
     assert "Use a passkey instead" not in client.get("/sign-in/authenticator/").content.decode()
 
 
 def test_an_answer_cannot_be_replayed(client, account, with_passkey):
-    password_step(client, account)
+    password_step(client, account.email)
     answer = with_passkey.get(options_on(client.get("/sign-in/passkey/")))
     assert passkey_step(client, answer)["Location"] == "/home/"
     client.post("/sign-out/")
 
     # Sent again at once: its challenge is gone.
-    password_step(client, account)
+    password_step(client, account.email)
     response = passkey_step(client, answer)
     assert "The time to use your passkey ran out" in html.unescape(errors_on(response))
     # Sent again against the new challenge the page now offers: it does not match.
@@ -328,7 +331,7 @@ def test_another_accounts_passkey_is_refused(client, account, with_passkey):
     other_authenticator = SoftAuthenticator()
     add_passkey(other_client, other_authenticator)
 
-    password_step(client, account)
+    password_step(client, account.email)
     options = options_on(client.get("/sign-in/passkey/"))
     response = passkey_step(client, other_authenticator.get(options))
     assert "not one you added to this account" in html.unescape(errors_on(response))
@@ -337,7 +340,7 @@ def test_another_accounts_passkey_is_refused(client, account, with_passkey):
 
 @pytest.mark.parametrize("fault", [{"origin": "https://evil.example"}, {"rp_id": "evil.example"}])
 def test_a_sign_in_answer_for_another_site_is_refused(client, account, with_passkey, fault):
-    password_step(client, account)
+    password_step(client, account.email)
     options = options_on(client.get("/sign-in/passkey/"))
     response = passkey_step(client, with_passkey.get(options, **fault))
     assert "We could not check your passkey" in html.unescape(errors_on(response))
@@ -345,7 +348,7 @@ def test_a_sign_in_answer_for_another_site_is_refused(client, account, with_pass
 
 
 def test_a_forged_signature_is_refused(client, account, with_passkey):
-    password_step(client, account)
+    password_step(client, account.email)
     options = options_on(client.get("/sign-in/passkey/"))
     forger = SoftAuthenticator()
     forger.credential_id = with_passkey.credential_id  # right ID, wrong private key
@@ -355,12 +358,12 @@ def test_a_forged_signature_is_refused(client, account, with_passkey):
 
 
 def test_a_counter_that_goes_backwards_suggests_a_copy(client, account, with_passkey):
-    password_step(client, account)
+    password_step(client, account.email)
     passkey_step(
         client, with_passkey.get(options_on(client.get("/sign-in/passkey/")), sign_count=7)
     )
     client.post("/sign-out/")
-    password_step(client, account)
+    password_step(client, account.email)
     options = options_on(client.get("/sign-in/passkey/"))
     response = passkey_step(client, with_passkey.get(options, sign_count=7))
     assert "may have been copied" in html.unescape(errors_on(response))
@@ -370,7 +373,7 @@ def test_a_counter_that_goes_backwards_suggests_a_copy(client, account, with_pas
 
 def test_authenticators_without_a_counter_are_accepted(client, account, with_passkey):
     for _ in range(2):
-        password_step(client, account)
+        password_step(client, account.email)
         options = options_on(client.get("/sign-in/passkey/"))
         assert passkey_step(client, with_passkey.get(options, sign_count=0))["Location"] == (
             "/home/"
@@ -390,7 +393,7 @@ def test_authenticators_without_a_counter_are_accepted(client, account, with_pas
 def test_a_browser_error_at_sign_in_is_explained_and_not_counted(
     client, account, with_passkey, browser_error, message
 ):
-    password_step(client, account)
+    password_step(client, account.email)
     client.get("/sign-in/passkey/")
     response = passkey_step(client, "", browser_error=browser_error)
     assert message in html.unescape(errors_on(response))
@@ -401,7 +404,7 @@ def test_a_browser_error_at_sign_in_is_explained_and_not_counted(
 
 def test_wrong_answers_count_toward_the_source_bound_block(client, account, with_passkey):
     for _ in range(10):
-        password_step(client, account, ip="10.6.6.6")
+        password_step(client, account.email, ip="10.6.6.6")
         client.get("/sign-in/passkey/", REMOTE_ADDR="10.6.6.6")
         response = passkey_step(client, "garbage", ip="10.6.6.6")
         assert "We could not check your passkey" in html.unescape(errors_on(response))
@@ -411,7 +414,7 @@ def test_wrong_answers_count_toward_the_source_bound_block(client, account, with
     assert "too many attempts" in html.unescape(errors_on(response))
     # The owner, elsewhere, still signs in with the passkey.
     owner = Client()
-    password_step(owner, account, ip="10.1.1.1")
+    password_step(owner, account.email, ip="10.1.1.1")
     options = options_on(owner.get("/sign-in/passkey/", REMOTE_ADDR="10.1.1.1"))
     assert passkey_step(owner, with_passkey.get(options), ip="10.1.1.1")["Location"] == ("/home/")
 
@@ -455,7 +458,7 @@ def test_two_copies_of_one_answer_sent_together_sign_in_once(account):
 
 
 def sign_in_with_passkey(client, account, authenticator):
-    password_step(client, account)
+    password_step(client, account.email)
     options = options_on(client.get("/sign-in/passkey/"))
     assert passkey_step(client, authenticator.get(options))["Location"] == "/home/"
 

@@ -9,14 +9,10 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from portal.audit.models import AuditEvent
-from tests.accounts.conftest import PASSWORD, sign_in, totp_now
+from tests.accounts.conftest import PASSWORD, password_step, sign_in, totp_now
 
 pytestmark = pytest.mark.django_db
 VARYING = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"')
-
-
-def password_step(client, email, password=PASSWORD, ip="10.0.0.1"):
-    return client.post("/sign-in/", {"email": email, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_sign_in_needs_password_then_authenticator(client, account):

@@ -10,7 +10,6 @@ the thread on the provider's page and the staff page."""
 import functools
 import re
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -38,13 +37,6 @@ from tests.support.worker import wait_until
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFERENCE = re.compile(r"^NOT-\d{4}-\d{4}$")
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    running = WebhookReceiver().start()
-    yield running
-    running.stop()
 
 
 def _make_key_in_the_browser(page, live_server, world: ApiWorld) -> str:

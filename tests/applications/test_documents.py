@@ -2,7 +2,6 @@
 uploads (definition v2), what the completeness check says of them, who sees and changes them,
 and bad input, replays and races on the upload page."""
 
-import re
 from typing import Any
 
 import pytest
@@ -22,10 +21,7 @@ from portal.documents.models import Document, ScanState
 from tests.applications import helpers
 from tests.documents.samples import eicar_file, pdf
 from tests.support.concurrency import run_together
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+from tests.support.html import page_words
 
 
 def _draft(applicant=None, *, version: int | None = None) -> Application:
@@ -184,7 +180,7 @@ def test_uploading_on_the_page_lists_the_file_and_audits_it():
     application.refresh_from_db()
     assert application.answers["policy_safeguarding"] == [str(document.pk)]
     assert AuditEvent.objects.filter(verb="applications.file_added").count() == 1
-    page = _text(client.get(response["Location"]))
+    page = page_words(client.get(response["Location"]))
     assert "‘Safeguarding.pdf’ has been uploaded" in page
     assert "Safeguarding.pdf" in page
     assert "Being checked" in page
@@ -209,7 +205,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_lost(name, co
         data["policy_complaints"] = SimpleUploadedFile(name, content)
     response = client.post(_upload_url(application), data)
     assert response.status_code == 200
-    assert message in _text(response)
+    assert message in page_words(response)
     assert _documents(application) == []
     application.refresh_from_db()
     assert application.answers["legal_name"] == "O'Brien & Sons Care <Ltd>"
@@ -241,7 +237,7 @@ def test_no_more_than_three_files_for_one_policy():
         )
     response = _upload(client, application, "policy_governance", "g4.pdf", pdf("4"))
     assert response.status_code == 200
-    assert "You can upload up to 3 files here" in _text(response)
+    assert "You can upload up to 3 files here" in page_words(response)
     assert len(_documents(application)) == 3
 
 
@@ -262,7 +258,7 @@ def test_removing_twice_is_done_once_and_another_applications_file_is_not_found(
         files.remove_file(application_id=other.pk, user=applicant, document_id=str(document.pk))
     response = client.post(_upload_url(application), {"remove_file": "../not-a-uuid"})
     assert response.status_code == 200
-    assert "This application does not exist" in _text(response)
+    assert "This application does not exist" in page_words(response)
 
 
 def _refusal_of_upload(application: Application, user: Any, question_key: str) -> str:
@@ -357,7 +353,7 @@ def test_staff_see_and_download_the_documents_only_when_checked_clean():
     Document.objects.filter(pk=safeguarding.pk).update(scan_state=ScanState.PENDING)
     detail = staff.get(reverse("applications_staff:detail", args=[application.pk]))
     body = detail.content.decode()
-    text = _text(detail)
+    text = page_words(detail)
     assert "safeguarding.pdf" in text
     assert "being checked" in text
     assert reverse("documents:download", args=[safeguarding.pk]) not in body

@@ -2,8 +2,6 @@
 page where an eleventh would be added says so, keeps the rest of what was typed, and the
 completeness check holds the line for answers that arrive any other way."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,12 +12,9 @@ from portal.applications.definitions.new_provider import MAX_LOCATIONS
 from portal.applications.models import Application
 from portal.applications.services import drafts
 from tests.applications import helpers
+from tests.support.html import page_words
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def _started() -> tuple[Application, Client]:
@@ -41,7 +36,7 @@ def test_the_count_pages_offer_no_more_than_ten():
     page = client.get(_page(application, "locations")).content.decode()
     assert f'value="{MAX_LOCATIONS}"' in page
     assert f'value="{MAX_LOCATIONS + 1}"' not in page
-    assert "To register more than 10, add them once you are registered" in _text(
+    assert "To register more than 10, add them once you are registered" in page_words(
         client.get(_page(application, "locations"))
     )
 
@@ -77,7 +72,7 @@ def test_an_eleventh_is_refused_on_its_page_and_nothing_else_is_lost(page_key, d
     client.post(_page(application, "legal-entity"), {"entity_type": "partnership"})
     response = client.post(_page(application, page_key), {**data, "continue": "1"})
     assert response.status_code == 200
-    assert message in _text(response)
+    assert message in page_words(response)
     application.refresh_from_db()
     count_key = next(key for key in data if key.endswith("_count"))
     assert count_key not in application.answers
@@ -91,7 +86,7 @@ def test_counts_that_are_not_on_the_list_are_refused(value):
     application, client = _started()
     response = client.post(_page(application, "locations"), {"location_count": value})
     assert response.status_code == 200
-    assert "Select how many locations you want to register" in _text(response)
+    assert "Select how many locations you want to register" in page_words(response)
     application.refresh_from_db()
     assert "location_count" not in application.answers
 

@@ -9,7 +9,6 @@ from portal.accounts.models import User
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification
-from portal.notifications.samples import submit_example
 from portal.organisations import services as organisation_services
 from portal.register.models import Location, Provider
 from tests import factories as f
@@ -56,12 +55,8 @@ def build_home_world() -> HomeWorld:
         _signs_in(user)
     newcomer = f.make_user(full_name="Nell Newcomer")
 
-    absence = submit_example(
-        definition=CATALOGUE.require("absence"), user=manager, provider=provider, location=a
-    )
-    police = submit_example(
-        definition=CATALOGUE.require("police"), user=manager, provider=provider, location=a
-    )
+    absence = f.submit("absence", manager, a)
+    police = f.submit("police", manager, a)
     notification_services.ask_question(
         notification_id=police.pk, staff=staff, body="Was anyone hurt?"
     )

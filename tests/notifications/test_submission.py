@@ -10,8 +10,7 @@ from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationDraft
-from portal.notifications.samples import submit_example
-from tests.factories.notifications import answer_every_question
+from tests.factories.notifications import answer_every_question, submit
 from tests.support.concurrency import run_copies
 
 
@@ -76,12 +75,12 @@ def test_receipt_email_arrives_with_the_reference(world, mail):
 @pytest.mark.django_db
 def test_the_contact_the_sender_names_gets_the_provider_emails_too(world):
     location = world.locations["Organisation"]
-    notification = submit_example(
-        definition=CATALOGUE.require("serious-injury"),
-        user=world.manager,
-        provider=location.provider,
-        location=location,
-        overrides={"contact_is_submitter": "no", "contact_email": "Deputy.Head@Provider.example"},
+    notification = submit(
+        "serious-injury",
+        world.manager,
+        location,
+        contact_is_submitter="no",
+        contact_email="Deputy.Head@Provider.example",
     )
     services.ask_question(notification_id=notification.pk, staff=world.staff, body="Which ward?")
     for template in ("notification_receipt", "notification_question"):

@@ -3,6 +3,7 @@ made through the service (and aged) in the conftest's world, the email and audit
 and the service's refusals, one at a time or raced."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -31,6 +32,13 @@ def invite(world, email, *, by="ni", provider=None, permissions=VIEW, at=None):
         whole_provider=at is None,
         location_ids=at or (),
     )
+
+
+def invitation_path(body: str) -> str:
+    """The path of the invitation link in an email's body."""
+    match = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", body)
+    assert match, body
+    return match.group(1)
 
 
 def expire(invitation, **delta):

@@ -5,8 +5,6 @@ Signing in is the accounts journey's job (another branch), so these tests start 
 session made by Django's test client and hand its cookie to the browser.
 """
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -16,18 +14,13 @@ from portal.organisations.models import Invitation, JoinRequest, Membership
 from portal.register.models import RoleAssignment
 from tests.factories.accounts import make_user
 from tests.organisations.conftest import build_world
+from tests.organisations.helpers import invitation_path
 from tests.support.browser import (
     check_page,
     sign_in_with_session,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def link_path(body: str) -> str:
-    match = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", body)
-    assert match, body
-    return match.group(1)
 
 
 def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
@@ -62,7 +55,7 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
 
     # The invitee, already with an account, opens the emailed link and accepts.
     message = OutboxMessage.objects.get(to="office.admin@sunrise.example")
-    path = link_path(message.body)
+    path = invitation_path(message.body)
     page.context.clear_cookies()
     page.goto(path)
     assert "You have been invited" in page.locator("h1").inner_text()
@@ -124,7 +117,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
     assert [loc.pk for loc in invitation.locations.all()] == [world.a.pk]
     invitation_services.accept_invitation(
         user=colleague,
-        token=link_path(OutboxMessage.objects.get(to=colleague.email).body).split("/")[2],
+        token=invitation_path(OutboxMessage.objects.get(to=colleague.email).body).split("/")[2],
     )
     # The RM sees the new member on the team page and can manage them.
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))

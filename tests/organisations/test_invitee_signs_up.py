@@ -5,7 +5,6 @@ through the real sign-up pages (emailed code, password, authenticator, recovery 
 sees only that location: on the providers page, when starting a notification, and the other
 location's pages answer 404. axe (WCAG 2.2 AA) runs on every key page."""
 
-import re
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from portal.notifications.models import NotificationDraft
 from portal.organisations.models import Invitation, InvitationStatus, Membership
 from tests.accounts.conftest import code_in, deliver_pending
 from tests.organisations.conftest import build_world
+from tests.organisations.helpers import invitation_path
 from tests.support.browser import (
     assert_accessible,
     finish_sign_up,
@@ -31,12 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _main(page: Any) -> str:
     return str(page.locator("main").inner_text())
-
-
-def _link_in(body: str) -> str:
-    match = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", body)
-    assert match, body
-    return match.group(1)
 
 
 def _status(page: Any, path: str) -> int:
@@ -70,7 +64,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     deliver_pending()
     invitation_mail = mail.wait_for(INVITEE)[-1]
     assert "Sunrise Care Ltd" in invitation_mail.body
-    path = _link_in(invitation_mail.body)
+    path = invitation_path(invitation_mail.body)
     page.context.clear_cookies()
     page.goto(path)
     assert heading(page) == "You have been invited to act for Sunrise Care Ltd"

@@ -17,12 +17,6 @@ STAFF = "/regulator/staff/"
 INVITE = "/regulator/staff/invite/"
 
 
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
 def page(response) -> str:
     return response.content.decode()
 

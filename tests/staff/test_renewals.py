@@ -17,6 +17,7 @@ from portal.staff.models import InvitationStatus, StaffInvitation, StaffMember
 from portal.staff.roles import StaffRole
 from portal.staff_permissions import StaffPermission, staff_permissions_of
 from tests import factories as f
+from tests.staff.conftest import refusal
 from tests.support.concurrency import run_copies
 from tests.support.url_access import walk
 from tests.test_staff_permissions import sample_path
@@ -24,12 +25,6 @@ from tests.test_staff_permissions import sample_path
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "quiet harbour lantern 42"
-
-
-def refusal(action) -> StaffError:
-    with pytest.raises(StaffError) as raised:
-        action()
-    return raised.value
 
 
 def invite(administrator, london_care=None):
@@ -207,12 +202,6 @@ def test_the_last_administrator_rule_holds_after_a_reinstatement(administrator, 
 
 
 # --- Pages -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 def test_resend_and_reinstate_are_staff_urls_for_administrators_only():

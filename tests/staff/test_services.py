@@ -19,6 +19,7 @@ from portal.staff.roles import Region, Sector, StaffRole
 from portal.staff_permissions import StaffPermission, staff_permissions_of
 from portal.workflow.models import StatusChange
 from tests import factories as f
+from tests.staff.conftest import refusal
 from tests.support.concurrency import run_copies, run_together
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,6 @@ def invite(actor, **overrides):
     }
     answers.update(overrides)
     return services.invite_staff(actor=actor, **answers)
-
-
-def refusal(action) -> StaffError:
-    with pytest.raises(StaffError) as raised:
-        action()
-    return raised.value
 
 
 # --- Inviting ----------------------------------------------------------------------------

@@ -50,6 +50,11 @@ def classes(element: Element) -> set[str]:
     return set((element.get("class") or "").split())
 
 
+def page_words(response: Any) -> str:
+    """The response's page as a reader sees its words: tags gone, white space folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
 def rel_link(html: str, rel: str) -> str | None:
     """Where the page's link with rel="next" (or "prev", ...) goes, unescaped; None without one."""
     found = re.search(rf'<a [^>]*href="([^"]+)"[^>]*rel="{rel}"', html)

@@ -1,7 +1,6 @@
 """A provider with a nominated individual (who manages the whole team), a staff member, a
 real loopback receiver, and an endpoint of the provider pointing at it."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +22,6 @@ class Hooks:
     manager: User  # nominated individual: manages the whole team
     location_manager: User  # registered manager: manages one location's team only
     staff: User
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    running = WebhookReceiver().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
