@@ -362,19 +362,26 @@ def colleague_choices(kind: str = "") -> list[tuple[int, str]]:
     given: those whose roles decide it) can be given to. The service checks again, second
     factor and all. Plain rows, not User objects: a team leader's queue page lists every
     colleague, and 500 model instances cost more than the page's 50 cases."""
-    members = (
-        User.objects.filter(
-            is_active=True, staff_member__isnull=False, staff_member__ended_at__isnull=True
-        )
-        .order_by("full_name", "email")
-        .values_list("pk", "full_name", "email", "staff_member__roles")
-    )
-    needed = DECIDED_WITH.get(kind) if kind else None
+    members = User.objects.filter(
+        is_active=True, staff_member__isnull=False, staff_member__ended_at__isnull=True
+    ).order_by("full_name", "email")
+    if not kind:
+        return [
+            (pk, _colleague_label(full_name, email))
+            for pk, full_name, email in members.values_list("pk", "full_name", "email")
+        ]
+    needed = DECIDED_WITH.get(kind)
     return [
-        (pk, f"{full_name} ({email})" if full_name else email)
-        for pk, full_name, email, roles in members
-        if needed is None or needed in permissions_for_roles(roles)
+        (pk, _colleague_label(full_name, email))
+        for pk, full_name, email, roles in members.values_list(
+            "pk", "full_name", "email", "staff_member__roles"
+        )
+        if needed in permissions_for_roles(roles)
     ]
+
+
+def _colleague_label(full_name: str, email: str) -> str:
+    return f"{full_name} ({email})" if full_name else email
 
 
 def q_open() -> Q:
