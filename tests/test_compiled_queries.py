@@ -16,18 +16,13 @@ from portal.compiled_queries import CompiledRows
 from portal.register.location_kinds import location_with_kinds
 from portal.register.models import Location
 from tests import factories as f
+from tests.api.conftest import make_key
 
 
 def _key_secret() -> str:
     provider = f.make_provider()
-    return keys.create_key(
-        actor=f.nominated_individual(provider, given="Nina"),
-        provider=provider,
-        name="Care records",
-        permissions=["submit_notifications"],
-        location_ids=[],
-        expires_in_days=30,
-    ).secret
+    creator = f.nominated_individual(provider, given="Nina")
+    return make_key(creator, provider, ["submit_notifications"], name="Care records")
 
 
 def test_the_key_and_its_creator_are_the_orm_instances(db):

@@ -114,7 +114,7 @@ def submit_draft(
     return _send(draft, definition, context, user, declaration_confirmed, request)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the API's run_once holds the savepoint a refusal undoes
 def send_checked(
     *,
     user: User,

@@ -8,7 +8,7 @@ from portal.emails.models import OutboxMessage
 from portal.notifications import engine_contexts
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import CONTEXT_PRIMARY_MEDICAL
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, NotificationDraft
 from portal.notifications.references import sequence_of
 from portal.notifications.samples import complete_answers, ownership_for
 from tests.api.conftest import Api, make_key
@@ -44,6 +44,9 @@ def test_every_type_can_be_sent_through_the_api(world, definition):
         )
         assert refused.status_code == 422
         assert refused.json()["code"] == "notifications.declaration_not_confirmed"
+        # Refused after its draft was written: the draft and its audit events are undone.
+        assert not NotificationDraft.objects.exists()
+        assert not AuditEvent.objects.filter(verb__startswith="notifications.").exists()
     sent = api.post(f"/providers/{provider.pk}/notifications", body)
     assert sent.status_code == 201, sent.content
     notification = Notification.objects.get(pk=sequence_of(sent.json()["reference"]) or 0)

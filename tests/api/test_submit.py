@@ -160,7 +160,7 @@ def test_broken_json_and_oversized_bodies_are_refused(api_world, settings):
 # Statements, savepoints included (tests run inside a transaction). A submission writes
 # its draft once, already sent (services.send_checked); a replay only finds the key and the
 # stored answer.
-SUBMIT_QUERIES = 25
+SUBMIT_QUERIES = 23
 REPLAY_QUERIES = 6
 
 
