@@ -29,21 +29,24 @@ class SessionStore(DatabaseSessionStore):
         # as an empty session, and the key is forgotten so a save makes a new one.
         meta = self.model._meta
         connection = connections[router.db_for_read(self.model)]
-        quote = connection.ops.quote_name
-        expires = meta.get_field("expire_date")
-        now = expires.get_db_prep_value(timezone.now(), connection)
-        sql = (
-            f"SELECT {quote(meta.get_field('session_data').column)} FROM {quote(meta.db_table)}"
-            f" WHERE {quote(meta.get_field('session_key').column)} = %s"
-            f" AND {quote(expires.column)} > %s"
+        fields = {field.name: field for field in meta.concrete_fields}
+        now = fields["expire_date"].get_db_prep_value(timezone.now(), connection)
+        table, data, key, expiry = (
+            connection.ops.quote_name(name)
+            for name in (
+                meta.db_table,
+                *(fields[name].column for name in ("session_data", "session_key", "expire_date")),
+            )
         )
+        # Only the model's own table and column names, quoted; the values are parameters.
+        sql = f"SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return {}
-        return self.decode(row[0])  # type: ignore[no-any-return]
+        return self.decode(row[0])
 
     def save(self, must_create: bool = False) -> None:
         if must_create or self.session_key is None:

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def service(request: HttpRequest) -> dict[str, Any]:
+def service_constants() -> dict[str, Any]:
+    """What every page shows that comes from settings alone (no request)."""
     return {
         "service_name": settings.SERVICE_NAME,
         "regulator_name": settings.REGULATOR_NAME,
@@ -14,5 +15,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "support_email": settings.SUPPORT_EMAIL,
         "support_phone": settings.SUPPORT_PHONE,
         "show_sent_emails": settings.SHOW_SENT_EMAILS,
-        "csp_nonce": str(getattr(request, "csp_nonce", "")),
     }
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    return {**service_constants(), "csp_nonce": str(getattr(request, "csp_nonce", ""))}

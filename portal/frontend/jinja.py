@@ -2,12 +2,15 @@
 
 import itertools
 import logging
+import weakref
 from collections import ChainMap
-from collections.abc import KeysView, MutableMapping
+from collections.abc import Callable, KeysView, MutableMapping
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from jinja2 import (
     ChoiceLoader,
@@ -17,8 +20,10 @@ from jinja2 import (
     PrefixLoader,
     select_autoescape,
 )
+from markupsafe import Markup
 
 from portal.frontend import formats
+from portal.frontend.context_processors import service_constants
 from portal.frontend.govuk_forms import form_has_errors, govuk_error_summary, govuk_field
 from portal.frontend.reversing import static, url
 
@@ -37,6 +42,37 @@ class _Globals(ChainMap[str, Any]):
 class PortalEnvironment(Environment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> ChainMap[str, Any]:
         return _Globals({} if d is None else d, self.globals)
+
+
+# Per environment: (URLconf, script prefix, template name) -> the HTML.
+_rendered: "weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str], Markup]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rendered_once(env: Environment) -> Callable[[str], Markup]:
+    """`rendered_once(name)` in templates: a part of the layout that is the same for every
+    request (the phase banner, the footer: settings and URLs only) is rendered the first
+    time and its HTML reused, instead of running its GOV.UK macros on every page."""
+
+    def rendered_once(name: str) -> Markup:
+        kept = _rendered.setdefault(env, {})
+        key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+        html = kept.get(key)
+        if html is None:
+            # The output of one of our templates, which escape as every page does.
+            page_part = env.get_template(name).render(service_constants())
+            html = kept[key] = Markup(page_part)  # noqa: S704
+        return html
+
+    return rendered_once
+
+
+def _forget_rendered(**_signal: Any) -> None:
+    _rendered.clear()  # a test changed a setting the HTML may show
+
+
+setting_changed.connect(_forget_rendered, dispatch_uid="portal.frontend.jinja.forget_rendered")
 
 
 def environment(**options: Any) -> Environment:
@@ -58,7 +94,7 @@ def environment(**options: Any) -> Environment:
             options["bytecode_cache"] = FileSystemBytecodeCache()
         except (OSError, RuntimeError):  # no safe temporary directory: compile, as without it
             logger.warning("Jinja2 bytecode cache unavailable; templates are compiled per worker")
-    env = PortalEnvironment(**options)  # noqa: S701 (autoescape is select_autoescape above)
+    env = PortalEnvironment(**options)  # autoescape: select_autoescape above
     env.loader = ChoiceLoader(
         [
             loader,
@@ -74,6 +110,7 @@ def environment(**options: Any) -> Environment:
             "form_has_errors": form_has_errors,
             "get_messages": messages.get_messages,
             "now": timezone.now,
+            "rendered_once": _rendered_once(env),
         }
     )
     env.filters.update(

@@ -53,8 +53,7 @@ def _provider_items(sections: Sections) -> list[Item]:
 def _staff_items(sections: Sections) -> list[Item]:
     """The back-office sections whose staff permission this member of staff holds."""
     return [Item("Home", url("home:index"))] + [
-        Item(section.navigation_text, url(section.url_name))
-        for section in staff_sections(sections)
+        Item(section.navigation_text, url(section.url_name)) for section in staff_sections(sections)
     ]
 
 
