@@ -172,6 +172,13 @@ class Case(LifecycleModel):
                 condition=~Q(status="closed") & Q(due_on__isnull=False),
                 name="casework_open_due",
             ),
+            # Bulk triage lists new routine notifications oldest first (triage.low_risk_cases):
+            # most open cases are those, so without it the page sorted them all.
+            models.Index(
+                fields=["opened_at", "id"],
+                condition=Q(kind="notification", urgency=1, status="new"),
+                name="casework_triage",
+            ),
             # The deadline lists of my cases and my teams' cases, soonest first.
             models.Index(
                 fields=["team", "due_on", "id"],
