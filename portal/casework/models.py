@@ -172,6 +172,13 @@ class Case(LifecycleModel):
                 name="casework_next_in_team",
             ),
             _open_due("casework_open_due"),
+            # Bulk triage lists new routine notifications oldest first (triage.low_risk_cases):
+            # most open cases are those, so without it the page sorted them all.
+            models.Index(
+                fields=["opened_at", "id"],
+                condition=Q(kind="notification", urgency=1, status="new"),
+                name="casework_triage",
+            ),
             # The deadline lists of my cases and my teams' cases, soonest first.
             _open_due("casework_team_due", "team"),
             _open_due("casework_mine_due", "assignee"),

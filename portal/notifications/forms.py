@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from portal.forms.fields import confirmation, long_text
 from portal.frontend.govuk_fields import GovukDateField, radios
@@ -17,7 +18,7 @@ from portal.register.location_picker import (
     LocationField,
     LocationOption,
     is_picker_step,
-    options_of,
+    options_with_addresses,
 )
 from portal.register.models import Location
 
@@ -42,22 +43,26 @@ class ChooseLocationForm(forms.Form):
         },
     )
 
-    def __init__(self, data: Any = None, *, locations: list[Location], whole_provider: bool):
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        locations: "QuerySet[Location]",
+        provider_id: str,
+        whole_provider: bool,
+    ):
         super().__init__(None if is_picker_step(data) else data)
         field = self.fields["location"]
         assert isinstance(field, LocationField)
         extra: list[tuple[str, str]] = []
-        hints = {loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines}
+        options, hints = options_with_addresses(locations)
         if whole_provider:
             extra = [("divider", "or"), (PROVIDER_AS_A_WHOLE, "The provider as a whole")]
             hints[PROVIDER_AS_A_WHOLE] = (
                 "For changes to the provider’s registered details, such as its name, "
                 "directors or nominated individual"
             )
-        provider_id = locations[0].provider_id if locations else ""
-        field.offer(
-            options_of(locations), data=data, initial_ids=[], provider_id=provider_id, extra=extra
-        )
+        field.offer(options, data=data, initial_ids=[], provider_id=provider_id, extra=extra)
         field.choice_hints = hints
 
 

@@ -101,10 +101,12 @@ def _keeping_type(path: str, chosen: NotificationType | None) -> HttpResponseBas
 @require_http_methods(["GET", "POST"])
 def choose_location(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     provider = selectors.provider_for(request.user, provider_id)
-    locations = list(permissions.locations_user_can_notify_for(request.user, provider))
+    locations = permissions.locations_user_can_notify_for(request.user, provider)
     whole = permissions.can_notify_for_provider_as_a_whole(request.user, provider)
     chosen = _chosen_type(request)
-    form = ChooseLocationForm(request.POST or None, locations=locations, whole_provider=whole)
+    form = ChooseLocationForm(
+        request.POST or None, locations=locations, provider_id=provider.pk, whole_provider=whole
+    )
     if request.method == "POST" and form.is_valid() and form.cleaned_data["location"] != "divider":
         location_key = form.cleaned_data["location"]
         if chosen is not None:

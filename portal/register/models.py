@@ -30,6 +30,13 @@ def full_name_of(title: str, given_name: str, family_name: str) -> str:
     return " ".join(part for part in (title, given_name, family_name) if part)
 
 
+def address_lines_of(
+    line_1: str, line_2: str, town_city: str, county: str, postal_code: str
+) -> list[str]:
+    """An address's lines as pages show them (also for addresses read as values)."""
+    return [part for part in (line_1, line_2, town_city, county, postal_code) if part]
+
+
 class OwnershipType(models.TextChoices):
     ORGANISATION = "Organisation", "Organisation"
     INDIVIDUAL = "Individual", "Individual"
@@ -115,8 +122,9 @@ class Address(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
-        parts = [self.address_line_1, self.address_line_2, self.town_city, self.county]
-        return [part for part in parts if part] + ([self.postal_code] if self.postal_code else [])
+        return address_lines_of(
+            self.address_line_1, self.address_line_2, self.town_city, self.county, self.postal_code
+        )
 
 
 class Provider(Address):

@@ -139,7 +139,14 @@ def registration_for(
     provider's locations, those matching `location_search`, one page of them.
 
     A fixed number of queries whatever the size of the providers."""
-    own_roles = list(live_roles_for(person))
+    # A registered manager of hundreds of locations holds a role at each: only what the page
+    # shows of them (the provider comes from its own query, once).
+    own_roles = list(
+        live_roles_for(person)
+        .select_related(None)
+        .select_related("location", "activity")
+        .only("role", "provider", "location__name", "activity__name")
+    )
     if not own_roles:
         return []
     provider_ids = {role.provider_id for role in own_roles}

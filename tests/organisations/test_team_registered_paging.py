@@ -4,7 +4,9 @@ registered managers)."""
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
+from portal.frontend.formats import govuk_date
 from portal.register.models import Person, RoleAssignment, RoleType
 from tests.factories.register import add_many_locations
 
@@ -85,3 +87,25 @@ def test_a_manager_pages_through_only_the_people_they_may_see(client, world):
     assert "Bob Rm" not in section
     assert "Branch 0000" not in section  # where they cannot see
     assert "people_page=" not in section
+
+
+def test_each_registered_person_says_whether_and_when_they_signed_in(client, world):
+    _many_managers(world)
+    rita = world.users["rm_a"]
+    rita.last_login = None
+    rita.save(update_fields=["last_login"])
+    client.force_login(world.users["ni"])  # signing in sets Nina's last sign-in to now
+    url = reverse("organisations:team", kwargs={"provider_id": world.p.pk})
+    section = _registered_section(client.get(url, {"people_page": "3"}).content.decode())
+    rows = {
+        name: row
+        for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', section, re.S)
+        for name in re.findall(r'data-label="Name">([^<]+)<', row)
+    }
+    last_signed_in = {
+        name: re.findall(r'"Last signed in">([^<]+)<', row)[0] for name, row in rows.items()
+    }
+    assert last_signed_in["Mo Manager100"] == "No account yet"
+    assert last_signed_in["Rita Rm"] == "Not yet"
+    assert last_signed_in["Nina Ni"] == govuk_date(timezone.now())
+    assert "Registered manager" in rows["Rita Rm"]
