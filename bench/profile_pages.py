@@ -14,7 +14,8 @@ put in one bucket by where its code lives:
 - Django: the rest of Django (URL resolving, request and response);
 - other: the standard library and the remaining packages.
 
-Each page's cost is this process's CPU time per request (`time.process_time()`: the
+Each page's cost (and first the trivial view's and the signed-out start page's, the floors
+bench/signed_in_pages.py compares pages with) is this process's CPU time per request (`time.process_time()`: the
 Python side of a request, which a shared machine's load does not inflate the way it does wall
 time; PostgreSQL's own time is not in it), beside the wall time. Prints one JSON object per
 line (metric, value, unit, page) and, with --text, the 15 functions with the most own time per
@@ -145,15 +146,24 @@ def main() -> int:
         ]
 
         def run(visit: object, times: int) -> tuple[float, float]:
-            """CPU and wall milliseconds per request."""
+            """CPU and wall milliseconds per request (`visit` may be a signed-out path)."""
+            url = visit if isinstance(visit, str) else url_of(visit)  # type: ignore[arg-type]
             cpu, wall = time.process_time(), time.perf_counter()
             for _ in range(times):
-                response = client.get(url_of(visit))  # type: ignore[arg-type]
+                response = client.get(url)
                 if getattr(response, "streaming", False):
                     b"".join(response.streaming_content)  # type: ignore[attr-defined]
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             return cpu / times * 1000, wall / times * 1000
 
+        # The floors every page is compared with (bench/signed_in_pages.py): the trivial view
+        # and the layout page (the start page, signed out), each after warming.
+        for metric, path in (
+            ("trivial_view_cpu_ms", "/bench/trivial"),
+            ("layout_page_cpu_ms", "/"),
+        ):
+            run(path, 5)
+            emit(metric, round(run(path, 200)[0], 3), "ms", page=f"GET {path} (signed out)")
         timed = []
         for visit in visits:
             sign_in(client, world.users[visit.actor], visit)
