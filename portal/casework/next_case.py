@@ -2,7 +2,7 @@
 of the kinds they decide, locked (SELECT ... FOR UPDATE SKIP LOCKED).
 
 Twenty people press it at once, so each press's CPU delays the others'. Building the SQL was
-most of a press's Python, so both statements are compiled once per database connection and
+most of a press's Python, so both statements are compiled once per database and
 run again with the press's values (portal.compiled_queries). The team ids stay a statement
 of their own: inlined as a subquery, PostgreSQL walks the whole unassigned queue instead of
 one team's index."""
@@ -73,7 +73,8 @@ def lock_next_case(team_ids: list[int], kinds: list[str]) -> Case | None:
     """The oldest most urgent unassigned open case in `team_ids` of one of `kinds`, locked
     for the rest of the caller's transaction; rows another transaction holds are skipped."""
     compiled = _compiled_next(len(team_ids), tuple(kinds))
-    rows = compiled.rows(**{f"team{n}": team_id for n, team_id in enumerate(team_ids)})
+    teams: dict[str, Any] = {f"team{n}": team_id for n, team_id in enumerate(team_ids)}
+    rows = compiled.rows(DEFAULT_DB_ALIAS, **teams)
     if not rows:
         return None
     return Case.from_db(DEFAULT_DB_ALIAS, _CASE_FIELDS, rows[0])

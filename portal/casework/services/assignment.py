@@ -236,4 +236,3 @@ def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
         data={"how": "get_next"},
         request=request,
     )
-
