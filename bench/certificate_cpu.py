@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
 
 def certificate(locations: int) -> "Certificate":
-    from portal.register.certificates import Certificate, CertificateLocation
-    from portal.register.models import Condition, Location, Person, Provider, RegulatedActivity
+    from portal.register.certificates import Certificate, CertificateLocation, CertifiedPlace
+    from portal.register.models import Condition, Person, Provider, RegulatedActivity
 
     care = RegulatedActivity(code="RA1", name="Personal care")
     nursing = RegulatedActivity(
@@ -50,13 +50,10 @@ def certificate(locations: int) -> "Certificate":
     )
     entries = []
     for index in range(locations):
-        place = Location(
+        place = CertifiedPlace(
             id=f"1-{index:09d}",
-            provider=provider,
             name=f"Care Home {index}",
-            address_line_1=f"{index} Long Road",
-            town_city="Leeds",
-            postal_code="LS2 2BB",
+            address_lines=[f"{index} Long Road", "Leeds", "LS2 2BB"],
         )
         managers = [Person(given_name="Reg", family_name=f"Manager{index}")] * (index % 4 == 0)
         conditions = [Condition(text="Accommodate no more than 12 people")] * (index % 50 == 0)

@@ -19,7 +19,7 @@ from portal.frontend.formats import ManyDates
 from portal.notifications import draft_list, permissions, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
-from portal.notifications.models import NotificationStatus
+from portal.notifications.models import STATUS_NAMES
 from portal.notifications.references import reference_for
 from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
 
@@ -53,7 +53,7 @@ def _history_filters(
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
     form, filters = _history_filters(request)
-    paginator = Paginator(selectors.history(request.user, filters), HISTORY_PAGE_SIZE)
+    paginator = Paginator(selectors.history_rows(request.user, filters), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
@@ -135,7 +135,6 @@ _EXPORT_HEADINGS = (
 )
 _EXPORT_ROWS_PER_CHUNK = 1000
 _EXPORT_FETCH_SIZE = 5000
-_STATUS_NAMES = dict(NotificationStatus.choices)
 
 
 def _export_chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
@@ -173,7 +172,7 @@ def _export_chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
                 _safe_cell(location_name) if location_id else "Provider as a whole",
                 dates.datetime(submitted_at),
                 _safe_cell(submitted_by),
-                _STATUS_NAMES.get(status, status),
+                STATUS_NAMES.get(status, status),
                 dates.date(due_on),
                 "Yes" if late else "No",
                 _safe_cell(next_due_label),

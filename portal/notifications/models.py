@@ -56,6 +56,9 @@ class NotificationStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# get_status_display() goes through the field's choices each call; lists show fifty statuses.
+STATUS_NAMES: dict[str, str] = {value: str(label) for value, label in NotificationStatus.choices}
+
 OPEN_STATUSES = (
     NotificationStatus.SUBMITTED,
     NotificationStatus.INFORMATION_REQUESTED,
@@ -254,7 +257,7 @@ class Notification(LifecycleModel):
         pending_until = self.change_pending_until
         if pending_until:
             return f"Accepted: takes effect on {govuk_date(pending_until)}"
-        return str(self.get_status_display())
+        return STATUS_NAMES.get(self.status, self.status)
 
 
 class MessageKind(models.TextChoices):

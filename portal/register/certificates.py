@@ -16,12 +16,23 @@ from portal.register.models import (
     RegulatedActivity,
     RoleAssignment,
     RoleType,
+    address_lines_of,
 )
+
+
+@dataclass(frozen=True)
+class CertifiedPlace:
+    """What the certificate says of a location: read as plain values, not a model each (a
+    large provider has a thousand)."""
+
+    id: str
+    name: str
+    address_lines: list[str]
 
 
 @dataclass
 class CertificateLocation:
-    location: Location
+    location: CertifiedPlace
     activities: list[RegulatedActivity]
     managers: list[Person] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
@@ -106,7 +117,10 @@ def certificate_for(provider_id: str) -> Certificate | None:
     )
     # Only what the certificate shows: a large provider's thousand locations are otherwise
     # most of the page's time, in model instances and a prefetch naming every ID.
-    locations = list(registered.only(*_LOCATION_FIELDS).order_by("name", "id"))
+    locations = [
+        CertifiedPlace(id=pk, name=name, address_lines=address_lines_of(*address))
+        for pk, name, *address in registered.order_by("name", "id").values_list(*_LOCATION_FIELDS)
+    ]
     roles = list(
         RoleAssignment.objects.live(on=today)
         .filter(provider=provider)

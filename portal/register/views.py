@@ -12,6 +12,7 @@ from portal.access import requires
 from portal.frontend.pdf import pdf_response_headers
 from portal.register import selectors
 from portal.register.certificate_jobs import certificate_download
+from portal.register.certificate_pages import locations_table
 from portal.register.certificates import certificate_for
 from portal.register.forms import LocationSearchForm, RegisterSearchForm
 from portal.register.permissions import VIEW_OWN_REGISTRATION
@@ -154,7 +155,13 @@ def _certificate_page(
     return render(
         request,
         "register/certificate.html",
-        {"certificate": found, "pdf_url": pdf_url, "back_url": back_url, "for_pdf": False},
+        {
+            "certificate": found,
+            "locations_table": locations_table(found),
+            "pdf_url": pdf_url,
+            "back_url": back_url,
+            "for_pdf": False,
+        },
     )
 
 
