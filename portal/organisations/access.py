@@ -193,8 +193,8 @@ _LOCATION_PK = _LOCATION_FIELDS.index(Location._meta.pk.attname)
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
     active membership (one for a whole-provider membership), each row carrying every column
-    of its provider and location. Columns: role, membership permissions, whole provider,
-    then the provider's fields, then the location's (NULL when there is none)."""
+    of its provider and the location's LOCATION_FIELDS. Columns: role, membership permissions,
+    whole provider, then the provider's fields, then the location's (NULL when there is none)."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
