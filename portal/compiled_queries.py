@@ -1,4 +1,4 @@
-"""Row queries whose SQL is compiled once per database connection and run again with other
+"""Row queries whose SQL is compiled once per database (alias) and run again with other
 values.
 
 For a short query the ORM's cost is building the SQL (resolving joins and columns), not
@@ -7,7 +7,12 @@ the queryset is built twice with two sets of stand-in values; the positions wher
 compiled parameters differ are where each call's values go. Anything else differing (the
 SQL, or a parameter that is no stand-in's) means the shape depends on the values: such a
 query is then run through the ORM every time. Rows come back through the converters Django
-would apply (JSON, dates)."""
+would apply (JSON, dates).
+
+The SQL is kept per alias, not per connection: each thread has its own connection, and a
+threaded race (twenty people pressing "get next" at once, each on a fresh connection) would
+otherwise pay for building every statement again on each one. Only the converters, cheap to
+look up, are kept per connection, since they are handed the connection they run on."""
 
 import weakref
 from collections.abc import Callable, Mapping
@@ -17,6 +22,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, QuerySet
+from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 # The values_list queryset for the given values (by name).
@@ -30,15 +36,15 @@ def _same(one: Any, two: Any) -> bool:
 
 @dataclass(frozen=True)
 class _Compiled:
-    compiler: SQLCompiler
+    query: Query
     sql: str
     params: tuple[Any, ...]
     slots: dict[int, str]  # parameter position -> value name
-    converters: dict[int, Any]
+    columns: list[Any]  # the selected expressions, which say how each column converts
 
 
 class CompiledRows:
-    """`build(**values)` compiled once per connection; `rows(**values)` runs it."""
+    """`build(**values)` compiled once per alias; `rows(**values)` runs it."""
 
     def __init__(
         self,
@@ -51,8 +57,11 @@ class CompiledRows:
         self._build = build
         self._stand_ins = stand_ins
         self._fields = dict(fields or {})
-        self._by_connection: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled | None]
-        self._by_connection = weakref.WeakKeyDictionary()
+        # Two threads compiling at once both store the same answer: no lock needed.
+        self._by_alias: dict[str, _Compiled | None] = {}
+        self._converting: weakref.WeakKeyDictionary[
+            BaseDatabaseWrapper, tuple[SQLCompiler, dict[int, Any]]
+        ] = weakref.WeakKeyDictionary()
 
     def _prepared(self, connection: BaseDatabaseWrapper, name: str, value: Any) -> Any:
         field = self._fields.get(name)
@@ -78,14 +87,22 @@ class CompiledRows:
                 return None
         if set(slots.values()) != set(self._stand_ins):
             return None
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        return _Compiled(compiler, sql, params, slots, compiler.get_converters(fields))
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        return _Compiled(compiler.query, sql, params, slots, columns)
+
+    def _converters(
+        self, connection: BaseDatabaseWrapper, compiled: _Compiled
+    ) -> tuple[SQLCompiler, dict[int, Any]]:
+        if connection not in self._converting:
+            compiler = compiled.query.get_compiler(connection=connection)
+            self._converting[connection] = (compiler, compiler.get_converters(compiled.columns))
+        return self._converting[connection]
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
         connection = connections[using]
-        if connection not in self._by_connection:
-            self._by_connection[connection] = self._compile(connection, using)
-        compiled = self._by_connection[connection]
+        if using not in self._by_alias:
+            self._by_alias[using] = self._compile(connection, using)
+        compiled = self._by_alias[using]
         if compiled is None:
             return [tuple(row) for row in self._build(**values).using(using)]
         params = list(compiled.params)
@@ -94,8 +111,7 @@ class CompiledRows:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        if not compiled.converters:
+        compiler, converters = self._converters(connection, compiled)
+        if not converters:
             return [tuple(row) for row in fetched]
-        return [
-            tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)
-        ]
+        return [tuple(row) for row in compiler.apply_converters(fetched, converters)]

@@ -1,11 +1,11 @@
-"""Queries compiled once per connection answer as the ORM does: the API key with its
+"""Queries compiled once per alias answer as the ORM does: the API key with its
 creator, a location with its activities and service types; a query whose SQL depends on
 its values is run through the ORM instead."""
 
 import datetime as dt
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -79,10 +79,10 @@ def test_a_query_whose_sql_depends_on_its_values_runs_through_the_orm(db):
     by_orm = CompiledRows(_names_revoked_at, {"at": (revoked_at + dt.timedelta(days=9), None)})
     assert by_orm.rows(at=revoked_at) == [("Care records",)]
     assert by_orm.rows(at=None) == []
-    assert by_orm._by_connection[connections["default"]] is None
+    assert by_orm._by_alias["default"] is None
     days = (dt.datetime(1901, 1, 1, tzinfo=dt.UTC), dt.datetime(1902, 1, 1, tzinfo=dt.UTC))
     revoked_field = ApiKey._meta.get_field("revoked_at")  # SQLite is sent text
     compiled = CompiledRows(_names_revoked_at, {"at": days}, fields={"at": revoked_field})
     assert compiled.rows(at=revoked_at) == [("Care records",)]
     assert compiled.rows(at=revoked_at + dt.timedelta(seconds=1)) == []
-    assert compiled._by_connection[connections["default"]] is not None
+    assert compiled._by_alias["default"] is not None

@@ -87,7 +87,7 @@ def test_every_page_is_accessible_and_starts_with_the_skip_link(browser, live_se
     found = coverage(world, [url_of(v.visit) for v in visits])
     assert not found.missing, (
         "Routes no browser visit reaches: add a sample for this route in "
-        "tests/support/every_page.py (or tests/support/signed_in_pages.py), or list it in "
+        "tests/support/every_page.py (or tests/support/signed_in_visits.py), or list it in "
         "NOT_PAGES with the reason it is not a page:\n" + "\n".join(found.missing)
     )
     assert not found.not_actions, (

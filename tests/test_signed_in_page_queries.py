@@ -265,7 +265,7 @@ def report(rows: list[tuple[Measured, Measured]]) -> str:
 def test_every_url_is_measured_or_excluded(run: Run) -> None:
     in_urlconf = set(url_names())
     unmeasured = in_urlconf - run.names - set(EXCLUDED)
-    assert not unmeasured, f"Pages with no visit in tests/support/signed_in_pages.py: {unmeasured}"
+    assert not unmeasured, f"Pages with no visit in tests/support/signed_in_visits.py: {unmeasured}"
     assert not (run.names & set(EXCLUDED)), "A page is both measured and excluded"
     assert not (set(EXCLUDED) - in_urlconf), "Excluded names no longer in the URLconf"
     assert all(reason.strip() for reason in EXCLUDED.values())

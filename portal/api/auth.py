@@ -37,7 +37,7 @@ def _key_rows(secret_hmac: str) -> QuerySet[Any]:
     )
 
 
-# Read on every request: compiled once per connection (stand-ins are no HMAC's hex).
+# Read on every request: compiled once per database (stand-ins are no HMAC's hex).
 _KEY_ROWS = CompiledRows(_key_rows, {"secret_hmac": ("-stand-in-1-", "-stand-in-2-")})
 
 

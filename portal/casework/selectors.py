@@ -25,8 +25,8 @@ from portal.accounts.models import User
 from portal.casework.deadlines import due_soon_until
 from portal.casework.handlers import DECIDED_WITH, kinds_decided_by
 from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus, kind_names
+from portal.casework.next_case import my_team_ids
 from portal.register.models import Provider
-from portal.staff.models import Team
 from portal.staff.roles import permissions_for_roles
 from portal.workflow.models import StatusChange
 
@@ -129,14 +129,6 @@ class QueuePage:
     @property
     def only_kind_names(self) -> str:
         return kind_names(self.only_kinds)
-
-
-def my_team_ids(user: User) -> list[int]:
-    return list(
-        Team.objects.filter(members__user=user, members__ended_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def _scoped(queue: Queue, user: User, team_ids: list[int]) -> QuerySet[Case]:

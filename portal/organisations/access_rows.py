@@ -3,7 +3,7 @@ per location of each active membership, each carrying every column of its provid
 columns of its location that access needs (LOCATION_FIELDS).
 
 It is the costliest query of a signed-in or API request to build: ~50 columns from four
-tables in a UNION. So its SQL is compiled once per database connection and run again with
+tables in a UNION. So its SQL is compiled once per database and run again with
 the principal's values (portal.compiled_queries)."""
 
 import datetime as dt

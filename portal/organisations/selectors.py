@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -83,7 +84,7 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
     )
 
 
-def location_names_of(memberships: list[Membership]) -> dict[int, list[str]]:
+def location_names_of(memberships: list[Membership]) -> dict[UUID, list[str]]:
     """The names of the locations each of `memberships` is for, by name, in one query of
     tuples (a page of members can name a thousand locations: no model for each)."""
     rows = (
@@ -93,7 +94,7 @@ def location_names_of(memberships: list[Membership]) -> dict[int, list[str]]:
         .order_by("location__name")
         .values_list("membership_id", "location__name")
     )
-    names: dict[int, list[str]] = {}
+    names: dict[UUID, list[str]] = {}
     for membership_id, name in rows:
         names.setdefault(membership_id, []).append(name)
     return names

@@ -1,6 +1,6 @@
 """One of a provider's locations with its regulated activities and service types, as
 `prefetch_related("activities", "service_types")` gives it, for what is read on every API
-submission: three statements, each compiled once per connection (portal.compiled_queries)."""
+submission: three statements, each compiled once per database (portal.compiled_queries)."""
 
 from typing import Any
 

@@ -6,6 +6,7 @@ import uuid
 from functools import partial
 
 import pytest
+from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.casework import services
@@ -19,12 +20,13 @@ from portal.casework.models import (
     CaseUrgency,
     ClockStop,
 )
+from portal.casework.next_case import my_team_ids
 from portal.casework.routing import sector_by_words, team_for
 from portal.errors import ServiceError
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.samples import filled_draft
-from portal.staff.models import Team
+from portal.staff.models import StaffMember, Team
 from portal.staff.roles import Sector
 from portal.workflow.calendar import add_working_days
 from portal.workflow.models import StatusChange
@@ -283,6 +285,27 @@ def test_get_next_takes_the_most_urgent_then_oldest_unassigned_case_in_my_teams(
         None,
     ]
     assert services.get_next(staff=world.loner) is None  # in no team
+
+
+@pytest.mark.django_db
+def test_get_next_reads_every_team_of_mine_and_hands_back_the_case_as_stored(world):
+    """The statement is compiled once per number of teams: one team's and two teams' presses
+    (and a member whose access ended) each read their own teams."""
+    surgery_case = open_case(world, location=world.surgery, urgency=CaseUrgency.URGENT)
+    care_case = open_case(world, minutes=5)
+    assert services.get_next(staff=world.inspector) == care_case  # one team: not the surgery
+    assert services.release(case_id=care_case.pk, staff=world.inspector).assignee_id is None
+    taken = [services.get_next(staff=world.leader) for _ in range(3)]  # two teams
+    assert [c.pk if c else None for c in taken] == [surgery_case.pk, care_case.pk, None]
+    assert taken[0] is not None
+    stored = Case.objects.get(pk=surgery_case.pk)
+    assert {f.attname: getattr(taken[0], f.attname) for f in Case._meta.concrete_fields} == {
+        f.attname: getattr(stored, f.attname) for f in Case._meta.concrete_fields
+    }
+    assert stored.assignee_id == world.leader.pk
+    StaffMember.objects.filter(user=world.inspector).update(ended_at=timezone.now())
+    assert my_team_ids(world.inspector) == []
+    assert sorted(my_team_ids(world.leader)) == sorted([world.care.pk, world.gps.pk])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 """Shared by the delegation tests: the access levels as memberships store them, invitations
 made through the service (and aged) in the conftest's world, the email and audit they leave,
-and the service's refusals, one at a time or raced."""
+the service's refusals, one at a time or raced, and a provider P whose only team managers
+are two delegates."""
 
 import datetime as dt
 import re
@@ -11,8 +12,12 @@ from django.utils import timezone
 from portal.audit.models import AuditEvent
 from portal.emails.models import OutboxMessage
 from portal.organisations import services
-from portal.organisations.models import Invitation
-from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel
+from portal.organisations.access import can
+from portal.organisations.models import Invitation, Membership
+from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.register.models import RoleAssignment, RoleType
+from tests.factories.accounts import make_user
+from tests.factories.organisations import give_access
 from tests.support.concurrency import run_together
 
 NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
@@ -74,3 +79,18 @@ def at_once(*calls):
         else:
             outcomes.append("done")
     return outcomes
+
+
+def only_two_delegates_manage_the_whole_team(world):
+    """No registered person in a whole-provider role: two delegates, a and b, manage the whole
+    team. Both have just opened the team page, so their access is worked out before either
+    acts. Returns (a, a's membership, b, b's membership)."""
+    RoleAssignment.objects.filter(role=RoleType.NOMINATED_INDIVIDUAL, provider=world.p).delete()
+    Membership.objects.filter(user=world.users["delegate_team_whole"]).delete()
+    a = make_user("a.manager@sunrise.example")
+    b = make_user("b.manager@sunrise.example")
+    ma = give_access(a, world.p, ["team", "view"])
+    mb = give_access(b, world.p, ["team", "view"])
+    assert can(a, Permission.MANAGE_TEAM, provider=world.p)
+    assert can(b, Permission.MANAGE_TEAM, provider=world.p)
+    return a, ma, b, mb

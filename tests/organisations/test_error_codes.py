@@ -16,8 +16,7 @@ from portal.organisations.models import Invitation, InvitationStatus, Membership
 from portal.organisations.permissions import Permission
 from portal.register.models import Location, Person, Provider, RoleAssignment
 from tests.organisations.conftest import World
-from tests.organisations.helpers import NOTIFY, VIEW
-from tests.organisations.test_services import only_two_delegates_manage_the_whole_team
+from tests.organisations.helpers import NOTIFY, VIEW, only_two_delegates_manage_the_whole_team
 
 
 def _invite(w: World, email: str = "new.person@example.com", **overrides: Any) -> Any:

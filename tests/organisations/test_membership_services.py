@@ -17,12 +17,18 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import Permission
-from portal.register.models import RoleAssignment, RoleType
 from portal.workflow.models import DirectStatusChange
-from tests.factories.accounts import make_user
-from tests.factories.organisations import give_access
 from tests.organisations.conftest import build_world
-from tests.organisations.helpers import NOTIFY, TEAM, VIEW, at_once, audit, outbox_to, refused
+from tests.organisations.helpers import (
+    NOTIFY,
+    TEAM,
+    VIEW,
+    at_once,
+    audit,
+    only_two_delegates_manage_the_whole_team,
+    outbox_to,
+    refused,
+)
 
 
 @pytest.fixture
@@ -212,21 +218,6 @@ def test_nobody_changes_their_own_access(world):
     me = world.users["delegate_team_whole"]
     with refused("your own access"):
         services.remove_membership(actor=me, membership=world.memberships["delegate_team_whole"])
-
-
-def only_two_delegates_manage_the_whole_team(world):
-    """No registered person in a whole-provider role: two delegates, a and b, manage the whole
-    team. Both have just opened the team page, so their access is worked out before either
-    acts. Returns (a, a's membership, b, b's membership)."""
-    RoleAssignment.objects.filter(role=RoleType.NOMINATED_INDIVIDUAL, provider=world.p).delete()
-    Membership.objects.filter(user=world.users["delegate_team_whole"]).delete()
-    a = make_user("a.manager@sunrise.example")
-    b = make_user("b.manager@sunrise.example")
-    ma = give_access(a, world.p, ["team", "view"])
-    mb = give_access(b, world.p, ["team", "view"])
-    assert can(a, Permission.MANAGE_TEAM, provider=world.p)
-    assert can(b, Permission.MANAGE_TEAM, provider=world.p)
-    return a, ma, b, mb
 
 
 def test_provider_never_loses_its_last_team_manager(world):

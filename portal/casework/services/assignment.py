@@ -17,6 +17,7 @@ from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.errors import BULK_MAX, CaseworkError, refused
 from portal.casework.handlers import DECIDED_WITH, PERMISSION_NAMES, kinds_decided_by, may_decide
 from portal.casework.models import Case, CaseStatus, kind_names
+from portal.casework.next_case import lock_next_case, my_team_ids
 from portal.casework.services.common import (
     locked,
     log,
@@ -28,7 +29,6 @@ from portal.casework.services.common import (
     require_case_worker,
 )
 from portal.staff.access import remember_standing, users_with_standing
-from portal.staff.models import Team
 from portal.staff_permissions import StaffPermission, has_staff_permission
 
 
@@ -224,17 +224,7 @@ def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
     kinds = kinds_decided_by(staff)
     if not team_ids or not kinds:
         return None
-    case = (
-        Case.objects.select_for_update(of=("self",), skip_locked=True)
-        .filter(
-            team_id__in=team_ids,
-            kind__in=kinds,
-            assignee__isnull=True,
-            status__in=[CaseStatus.NEW, CaseStatus.IN_PROGRESS],
-        )
-        .order_by("queue_rank", "opened_at", "pk")
-        .first()
-    )
+    case = lock_next_case(team_ids, kinds)
     if case is None:
         return None
     mark_locked(case)
@@ -245,13 +235,4 @@ def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
         verb=CaseworkVerb.CASE_TAKEN,
         data={"how": "get_next"},
         request=request,
-    )
-
-
-def my_team_ids(staff: User) -> list[int]:
-    """The teams of a current staff member (none once their access has ended)."""
-    return list(
-        Team.objects.filter(members__user=staff, members__ended_at__isnull=True).values_list(
-            "pk", flat=True
-        )
     )
