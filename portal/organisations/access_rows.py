@@ -2,7 +2,7 @@
 per location of each active membership, each carrying every column of its provider and the
 columns of its location that access needs (LOCATION_FIELDS).
 
-It is the costliest query of a signed-in or API request to build: ~50 columns from four
+It is the costliest query of a signed-in or API request to build: 35 columns from four
 tables in a UNION. So its SQL is compiled once per database and run again with
 the principal's values (portal.compiled_queries)."""
 

@@ -1,5 +1,5 @@
 """Reading the signed-in user (the authentication backend): one statement compiled once per
-connection, giving the user, their staff record and second factors as the ORM reads them."""
+database, giving the user, their staff record and second factors as the ORM reads them."""
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import CaptureQueriesContext
@@ -32,7 +32,7 @@ def test_the_compiled_read_gives_what_the_orm_gives(db):
                 assert member.roles == theirs.staff_member.roles
                 assert member.user is ours
         assert queries.captured_queries == []
-    assert access._USER_ROWS._by_connection[connections[DEFAULT_DB_ALIAS]] is not None
+    assert access._USER_ROWS._by_alias[DEFAULT_DB_ALIAS] is not None
 
 
 def test_the_backend_reads_the_user_and_standing_in_one_statement(db):
