@@ -4,6 +4,8 @@ and each list is one query however much data there is."""
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from portal.access import Account
 from portal.accounts.models import SecondFactorResetRequest
 from portal.accounts.selectors import pending_factor_resets
@@ -36,8 +38,18 @@ class ProviderWork:
         )
 
 
+def _shown(drafts: QuerySet[NotificationDraft]) -> QuerySet[NotificationDraft]:
+    """Only what the home shows of a draft: not its answers (the largest column) nor who
+    started and last changed it (two joins to the users table)."""
+    return (
+        drafts.select_related(None)
+        .select_related("location")
+        .only("type_slug", "updated_at", "provider_id", "location_id", "location__name")
+    )
+
+
 def provider_work(user: Account, *, may_view: bool, may_draft: bool) -> ProviderWork:
-    drafts = list(notifications.open_drafts(user)[: SHOWN + 1]) if may_draft else []
+    drafts = list(_shown(notifications.open_drafts(user))[: SHOWN + 1]) if may_draft else []
     return ProviderWork(
         questions=notifications.open_questions(user, limit=SHOWN),
         owed=notifications.owed(user, limit=SHOWN) if may_view else [],

@@ -10,13 +10,16 @@ other user object (one a service loaded itself) pays one query, once.
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.fields.mixins import FieldCacheMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import Principal
 from portal.accounts.models import Passkey, User
+from portal.compiled_queries import CompiledRows
+from portal.staff.models import StaffMember
 from portal.staff.roles import permissions_for_roles
 from portal.staff_permissions import StaffPermission
 
@@ -68,6 +71,58 @@ def users_with_standing() -> QuerySet[User]:
     long as the rest of the read: they are built once per process and each caller gets a
     copy (never the shared queryset itself, whose results would be kept)."""
     return _users_with_standing().all()
+
+
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+_MEMBER_FIELDS = [field.attname for field in StaffMember._meta.concrete_fields]
+_MEMBER_PK = len(_USER_FIELDS) + _MEMBER_FIELDS.index(StaffMember._meta.pk.attname)
+# Where select_related would keep the staff record on the user, and the user on it.
+_TO_MEMBER = cast(FieldCacheMixin, User._meta.get_field("staff_member"))
+_TO_USER = cast(FieldCacheMixin, StaffMember._meta.get_field("user"))
+
+
+def _user_row(pk: Any) -> QuerySet[Any]:
+    return (
+        _users_with_standing()
+        .filter(pk=pk)
+        .values_list(
+            *_USER_FIELDS,
+            *[f"staff_member__{name}" for name in _MEMBER_FIELDS],
+            "staff_has_totp",
+            "staff_has_passkey",
+        )
+    )
+
+
+# The same statement as users_with_standing().get(pk=...), compiled once per database:
+# every signed-in request reads its user, and building this query cost more CPU than
+# PostgreSQL answering it. Stand-ins are no user's primary key.
+_USER_ROWS = CompiledRows(_user_row, {"pk": (-918_273_641, -918_273_643)})
+
+
+def user_with_standing(pk: Any) -> User | None:
+    """The user with this primary key, their staff record and second factors read in one
+    statement (for `remember_standing`), as `users_with_standing().get(pk=pk)` reads them."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    rows = _USER_ROWS.rows(User.objects.db, pk=pk)
+    if not rows:
+        return None
+    (row,) = rows
+    alias = User.objects.db
+    end_of_user = len(_USER_FIELDS)
+    user = User.from_db(alias, _USER_FIELDS, row[:end_of_user])
+    member = None
+    if row[_MEMBER_PK] is not None:
+        member = StaffMember.from_db(
+            alias, _MEMBER_FIELDS, row[end_of_user : end_of_user + len(_MEMBER_FIELDS)]
+        )
+        _TO_USER.set_cached_value(member, user)
+    _TO_MEMBER.set_cached_value(user, member)  # None too: no query to learn there is none
+    user.staff_has_totp, user.staff_has_passkey = row[-2:]  # type: ignore[attr-defined]
+    return user
 
 
 def remember_standing(user: User) -> None:
