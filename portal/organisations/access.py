@@ -192,10 +192,10 @@ _PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
-    active membership (one for a whole-provider membership), each row carrying every column
-    of its provider and location. Columns: role, membership permissions, whole provider,
-    then the provider's fields, then the location's id and LocationState (NULL when there
-    is none)."""
+    active membership (one for a whole-provider membership), and a row per provider these
+    name. Columns: role (NULL on a provider's row), membership permissions, whole provider,
+    then the provider's fields (only its id but on its own row), then the location's id and
+    LocationState (NULL when there is none)."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
@@ -242,13 +242,19 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     roles_seen: set[tuple[str, str, str | None]] = set()
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
-    for row in _access_rows(principal):
+    rows = _access_rows(principal)
+    providers = {
+        row[3 + _PROVIDER_PK]: Provider.from_db(database, _PROVIDER_FIELDS, row[3:end_of_provider])
+        for row in rows
+        if row[0] is None
+    }
+    for row in rows:
         role, permissions, whole_provider = row[:3]
-        provider_values = row[3:end_of_provider]
-        provider_id = provider_values[_PROVIDER_PK]
+        if role is None:  # a provider's own row
+            continue
+        provider_id = row[3 + _PROVIDER_PK]
         if provider_id not in result:
-            provider = Provider.from_db(database, _PROVIDER_FIELDS, provider_values)
-            result[provider_id] = ProviderAccess(provider=provider)
+            result[provider_id] = ProviderAccess(provider=providers[provider_id])
         access = result[provider_id]
         location_id = row[end_of_provider]
         location = None

@@ -1,8 +1,10 @@
 """The one query compute_access reads (portal.organisations.access): a row per live role and
-per location of each active membership, each carrying every column of its provider and the
-few columns of its location that access needs (LOCATION_FIELDS).
+per location of each active membership, each carrying its provider's id and the few columns
+of its location that access needs (LOCATION_FIELDS); and a row per provider these name, with
+every column of the provider (its role is NULL). Every column of every row is parsed on
+every request, so a delegate's hundreds of location rows do not repeat the provider's.
 
-It is the costliest query of a signed-in or API request to build: ~30 columns from four
+It is the costliest query of a signed-in or API request to build: ~30 columns from five
 tables in a UNION. So its SQL is compiled once per database connection and run again with
 the principal's values (portal.compiled_queries)."""
 
@@ -17,11 +19,13 @@ from django.db.models import (
     DateTimeField,
     F,
     JSONField,
+    Model,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from portal.compiled_queries import CompiledRows
@@ -29,6 +33,7 @@ from portal.organisations.models import Membership, MembershipStatus
 from portal.register.models import Location, Provider, RegistrationStatus, RoleAssignment
 
 PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
+_PROVIDER_ID = Provider._meta.pk.attname
 
 
 class LocationState(NamedTuple):
@@ -76,36 +81,62 @@ def _location_columns(prefix: str) -> list[Any]:
     return [updated_at if name == "updated_at" else f"{prefix}{name}" for name in LOCATION_FIELDS]
 
 
+def _nothing(model: type[Model], names: list[str]) -> list[Cast]:
+    """A typed NULL in place of each of these columns: PostgreSQL types a UNION's columns
+    branch by branch, and two untyped NULLs make text, which a date then does not match."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    return [Cast(Value(None), output_field=fields[name]) for name in names]
+
+
+# An access row names its provider by id alone; the provider's row carries the rest.
+_PROVIDER_ID_ONLY = [
+    "provider_id" if name == _PROVIDER_ID else value
+    for name, value in zip(PROVIDER_FIELDS, _nothing(Provider, PROVIDER_FIELDS), strict=True)
+]
+
+
 @functools.cache
-def _templates() -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The membership and role row queries without their filters. Columns: role, membership
-    permissions, whole provider, the provider's fields, LOCATION_FIELDS (NULL if none)."""
-    providers = [f"provider__{name}" for name in PROVIDER_FIELDS]
+def _templates() -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
+    """The membership, role and provider row queries without their filters. Columns: role
+    (NULL on a provider's row), membership permissions, whole provider, the provider's
+    fields (only its id but on its own row), LOCATION_FIELDS (NULL if none)."""
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
     membership_rows = Membership.objects.order_by().values_list(
         Value("", output_field=CharField()),
         "permissions",
         "whole_provider",
-        *providers,
+        *_PROVIDER_ID_ONLY,
         *_location_columns("locations__"),
     )
     role_rows = RoleAssignment.objects.order_by().values_list(
         "role",
         Value(None, output_field=JSONField()),
         Value(False, output_field=BooleanField()),
-        *providers,
+        *_PROVIDER_ID_ONLY,
         *_location_columns("location__"),
     )
-    return membership_rows, role_rows
+    provider_rows = Provider.objects.order_by().values_list(
+        Value(None, output_field=CharField()),
+        Cast(Value(None), output_field=JSONField()),
+        Value(False, output_field=BooleanField()),
+        *PROVIDER_FIELDS,
+        *_nothing(Location, LOCATION_FIELDS),
+    )
+    return membership_rows, role_rows, provider_rows
 
 
 def _rows_query(user_id: Any, person_id: Any, today: dt.date) -> QuerySet[Any]:
-    membership_template, role_template = _templates()
-    rows = membership_template.filter(user_id=user_id, status=MembershipStatus.ACTIVE)
+    membership_template, role_template, provider_template = _templates()
+    # The same filters for the providers' rows as for the access rows that name them.
+    member_of = Q(user_id=user_id, status=MembershipStatus.ACTIVE)
+    rows = membership_template.filter(member_of)
+    named = Q(pk__in=Membership.objects.filter(member_of).values("provider_id"))
     if person_id is None:
-        return rows
-    roles = role_template.filter(live_role_q(today), person_id=person_id)
-    return roles.union(rows, all=True)
+        return rows.union(provider_template.filter(named), all=True)
+    live = Q(live_role_q(today), person_id=person_id)
+    roles = role_template.filter(live)
+    named |= Q(pk__in=RoleAssignment.objects.filter(live).values("provider_id"))
+    return roles.union(rows, provider_template.filter(named), all=True)
 
 
 def _member_rows(user: Any) -> QuerySet[Any]:
