@@ -188,14 +188,15 @@ def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
 
 _PROVIDER_FIELDS = PROVIDER_FIELDS
 _PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
-    active membership (one for a whole-provider membership), and a row per provider these
-    name. Columns: role (NULL on a provider's row), membership permissions, whole provider,
-    then the provider's fields (only its id but on its own row), then the location's id and
-    LocationState (NULL when there is none)."""
+    active membership (one for a whole-provider membership). Columns: role, membership
+    permissions, whole provider, then the provider's fields (all but its id NULL on most
+    rows: see access_rows), then the location's id and LocationState (NULL when there is
+    none)."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
@@ -246,12 +247,10 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     providers = {
         row[3 + _PROVIDER_PK]: Provider.from_db(database, _PROVIDER_FIELDS, row[3:end_of_provider])
         for row in rows
-        if row[0] is None
+        if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
     }
     for row in rows:
         role, permissions, whole_provider = row[:3]
-        if role is None:  # a provider's own row
-            continue
         provider_id = row[3 + _PROVIDER_PK]
         if provider_id not in result:
             result[provider_id] = ProviderAccess(provider=providers[provider_id])

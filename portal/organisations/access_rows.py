@@ -1,10 +1,10 @@
 """The one query compute_access reads (portal.organisations.access): a row per live role and
 per location of each active membership, each carrying its provider's id and the few columns
-of its location that access needs (LOCATION_FIELDS); and a row per provider these name, with
-every column of the provider (its role is NULL). Every column of every row is parsed on
-every request, so a delegate's hundreds of location rows do not repeat the provider's.
+of its location that access needs (LOCATION_FIELDS). The provider's other columns come on
+its first row of each branch only (NULL on the rest): every column of every row is parsed on
+every request, and a delegate has hundreds of rows at one provider.
 
-It is the costliest query of a signed-in or API request to build: ~30 columns from five
+It is the costliest query of a signed-in or API request to build: ~30 columns from four
 tables in a UNION. So its SQL is compiled once per database connection and run again with
 the principal's values (portal.compiled_queries)."""
 
@@ -19,13 +19,14 @@ from django.db.models import (
     DateTimeField,
     F,
     JSONField,
-    Model,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import RowNumber
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from portal.compiled_queries import CompiledRows
@@ -81,62 +82,52 @@ def _location_columns(prefix: str) -> list[Any]:
     return [updated_at if name == "updated_at" else f"{prefix}{name}" for name in LOCATION_FIELDS]
 
 
-def _nothing(model: type[Model], names: list[str]) -> list[Cast]:
-    """A typed NULL in place of each of these columns: PostgreSQL types a UNION's columns
-    branch by branch, and two untyped NULLs make text, which a date then does not match."""
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    return [Cast(Value(None), output_field=fields[name]) for name in names]
-
-
-# An access row names its provider by id alone; the provider's row carries the rest.
-_PROVIDER_ID_ONLY = [
-    "provider_id" if name == _PROVIDER_ID else value
-    for name, value in zip(PROVIDER_FIELDS, _nothing(Provider, PROVIDER_FIELDS), strict=True)
-]
+def _provider_columns(location_id: str) -> list[Any]:
+    """PROVIDER_FIELDS, but only the id past the provider's first row (by location, then
+    row), so that the rows are the same from one run to the next."""
+    first: Exact[Any] = Exact(
+        Window(RowNumber(), partition_by=F("provider_id"), order_by=[F(location_id), F("pk")]),
+        1,
+    )
+    fields = {field.attname: field for field in Provider._meta.concrete_fields}
+    return [
+        "provider_id"
+        if name == _PROVIDER_ID
+        else Case(When(first, then=F(f"provider__{name}")), default=None, output_field=fields[name])
+        for name in PROVIDER_FIELDS
+    ]
 
 
 @functools.cache
-def _templates() -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
-    """The membership, role and provider row queries without their filters. Columns: role
-    (NULL on a provider's row), membership permissions, whole provider, the provider's
-    fields (only its id but on its own row), LOCATION_FIELDS (NULL if none)."""
+def _templates() -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The membership and role row queries without their filters. Columns: role, membership
+    permissions, whole provider, the provider's fields (see _provider_columns),
+    LOCATION_FIELDS (NULL if none)."""
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
     membership_rows = Membership.objects.order_by().values_list(
         Value("", output_field=CharField()),
         "permissions",
         "whole_provider",
-        *_PROVIDER_ID_ONLY,
+        *_provider_columns("locations__id"),
         *_location_columns("locations__"),
     )
     role_rows = RoleAssignment.objects.order_by().values_list(
         "role",
         Value(None, output_field=JSONField()),
         Value(False, output_field=BooleanField()),
-        *_PROVIDER_ID_ONLY,
+        *_provider_columns("location_id"),
         *_location_columns("location__"),
     )
-    provider_rows = Provider.objects.order_by().values_list(
-        Value(None, output_field=CharField()),
-        Cast(Value(None), output_field=JSONField()),
-        Value(False, output_field=BooleanField()),
-        *PROVIDER_FIELDS,
-        *_nothing(Location, LOCATION_FIELDS),
-    )
-    return membership_rows, role_rows, provider_rows
+    return membership_rows, role_rows
 
 
 def _rows_query(user_id: Any, person_id: Any, today: dt.date) -> QuerySet[Any]:
-    membership_template, role_template, provider_template = _templates()
-    # The same filters for the providers' rows as for the access rows that name them.
-    member_of = Q(user_id=user_id, status=MembershipStatus.ACTIVE)
-    rows = membership_template.filter(member_of)
-    named = Q(pk__in=Membership.objects.filter(member_of).values("provider_id"))
+    membership_template, role_template = _templates()
+    rows = membership_template.filter(user_id=user_id, status=MembershipStatus.ACTIVE)
     if person_id is None:
-        return rows.union(provider_template.filter(named), all=True)
-    live = Q(live_role_q(today), person_id=person_id)
-    roles = role_template.filter(live)
-    named |= Q(pk__in=RoleAssignment.objects.filter(live).values("provider_id"))
-    return roles.union(rows, provider_template.filter(named), all=True)
+        return rows
+    roles = role_template.filter(live_role_q(today), person_id=person_id)
+    return roles.union(rows, all=True)
 
 
 def _member_rows(user: Any) -> QuerySet[Any]:
