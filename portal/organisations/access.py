@@ -14,24 +14,25 @@ A deregistered provider or location leaves read-only access (READ_ONLY_PERMISSIO
 settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS days after deregistration, then none.
 
 The result is worked out once per principal object (one query) and kept on it for that
-request, so a request that asks many questions pays once. Services that change access
+request, so a request that asks many questions pays once. Locations are kept as plain values
+(LocationState), not model instances: a delegate at hundreds of locations would otherwise pay
+for hundreds of objects on every page. Services that change access
 call `forget_access`.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import DEFERRED, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.access import KeyScope, Principal, key_scope_of
 from portal.organisations.access_rows import (
-    LOCATION_FIELDS,
     PROVIDER_FIELDS,
+    LocationState,
     access_rows,
     live_role_q,
 )
@@ -76,13 +77,16 @@ class Scope:
 NO_SCOPE = Scope(whole_provider=False)
 
 
-def _deregistered_on(record: Provider | Location) -> dt.date:
+_Registered = Provider | Location | LocationState
+
+
+def _deregistered_on(record: _Registered) -> dt.date:
     if record.deregistration_date is not None:
         return record.deregistration_date
     return timezone.localdate(record.updated_at) if record.updated_at else timezone.localdate()
 
 
-def _allowed_by_status(record: Provider | Location, permissions: Iterable[str]) -> frozenset[str]:
+def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> frozenset[str]:
     """What survives of `permissions` given the provider's or location's registration."""
     held = frozenset(permissions)
     if record.registration_status != RegistrationStatus.DEREGISTERED:
@@ -106,10 +110,10 @@ class ProviderAccess:
     role_at: dict[str, set[str]] = field(default_factory=dict)
     member_whole: set[str] = field(default_factory=set)
     member_at: dict[str, set[str]] = field(default_factory=dict)
-    locations: dict[str, Location] = field(default_factory=dict)
+    locations: dict[str, LocationState] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
-    # Each live register role once: (role, location or None for the whole provider).
-    roles_held: list[tuple[str, Location | None]] = field(default_factory=list)
+    # Each live register role once: (role, location id or None for the whole provider).
+    roles_held: list[tuple[str, str | None]] = field(default_factory=list)
     _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
     _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
@@ -119,29 +123,26 @@ class ProviderAccess:
             self._whole = _allowed_by_status(self.provider, self.role_whole | self.member_whole)
         return self._whole
 
-    def _permissions_at(self, location: Location) -> frozenset[str]:
-        held = (
-            self.role_whole
-            | self.member_whole
-            | self.role_at.get(location.pk, set())
-            | self.member_at.get(location.pk, set())
-        )
-        return _allowed_by_status(location, _allowed_by_status(self.provider, held))
+    def _permissions_at(
+        self, location_id: str, record: Location | LocationState, whole: set[str]
+    ) -> frozenset[str]:
+        held = whole | self.role_at.get(location_id, set()) | self.member_at.get(location_id, set())
+        return _allowed_by_status(record, _allowed_by_status(self.provider, held))
 
     def _at_each_location(self) -> dict[str, frozenset[str]]:
         if self._at_each is None:
+            whole = self.role_whole | self.member_whole
             self._at_each = {
-                location_id: self._permissions_at(location)
-                for location_id, location in self.locations.items()
+                location_id: self._permissions_at(location_id, state, whole)
+                for location_id, state in self.locations.items()
             }
         return self._at_each
 
     def permissions_at(self, location: Location) -> frozenset[str]:
         if location.provider_id != self.provider.pk:
             return frozenset()
-        if self.locations.get(location.pk) is location:  # our own copy: worked out once
-            return self._at_each_location()[location.pk]
-        return self._permissions_at(location)  # another copy, maybe changed since
+        # From the caller's copy of the location: its registration may be newer than ours.
+        return self._permissions_at(location.pk, location, self.role_whole | self.member_whole)
 
     def scope_for(self, permission: str) -> Scope:
         scope = self._scopes.get(permission)
@@ -186,26 +187,16 @@ def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
 
 
 _PROVIDER_FIELDS = PROVIDER_FIELDS
-_LOCATION_FIELDS = LOCATION_FIELDS
 _PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
-_LOCATION_PK = _LOCATION_FIELDS.index(Location._meta.pk.attname)
-# A row's location values (and DEFERRED after them) in the order of every concrete field of
-# Location: from_db given all the fields skips working out the deferred ones per object,
-# which was a quarter of building a delegate's hundreds of locations.
-_ALL_LOCATION_FIELDS = [field.attname for field in Location._meta.concrete_fields]
-_LOCATION_VALUES = itemgetter(
-    *[
-        _LOCATION_FIELDS.index(name) if name in _LOCATION_FIELDS else len(_LOCATION_FIELDS)
-        for name in _ALL_LOCATION_FIELDS
-    ]
-)
+_PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
-    active membership (one for a whole-provider membership), each row carrying every column
-    of its provider and the location's LOCATION_FIELDS. Columns: role, membership permissions,
-    whole provider, then the provider's fields, then the location's (NULL when there is none)."""
+    active membership (one for a whole-provider membership). Columns: role, membership
+    permissions, whole provider, then the provider's fields (all but its id NULL on most
+    rows: see access_rows), then the location's id and LocationState (NULL when there is
+    none)."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
@@ -227,11 +218,13 @@ def _narrowed_to_key(
             narrowed.member_at[location_id] = at & allowed
             narrowed.locations[location_id] = location
         return {scope.provider_id: narrowed}
-    chosen = Location.objects.filter(provider_id=scope.provider_id, pk__in=scope.location_ids)
-    for location in chosen:
-        at = held.role_at.get(location.pk, set()) | held.member_at.get(location.pk, set())
-        narrowed.member_at[location.pk] = (whole | at) & allowed
-        narrowed.locations[location.pk] = location
+    chosen = Location.objects.filter(
+        provider_id=scope.provider_id, pk__in=scope.location_ids
+    ).values_list("pk", *LocationState._fields)
+    for location_id, *state in chosen:
+        at = held.role_at.get(location_id, set()) | held.member_at.get(location_id, set())
+        narrowed.member_at[location_id] = (whole | at) & allowed
+        narrowed.locations[location_id] = LocationState._make(state)
     return {scope.provider_id: narrowed}
 
 
@@ -247,33 +240,31 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     result: dict[str, ProviderAccess] = {}
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
-    locations: dict[str, Location] = {}
     roles_seen: set[tuple[str, str, str | None]] = set()
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
-    for row in _access_rows(principal):
+    rows = _access_rows(principal)
+    providers = {
+        row[3 + _PROVIDER_PK]: Provider.from_db(database, _PROVIDER_FIELDS, row[3:end_of_provider])
+        for row in rows
+        if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
+    }
+    for row in rows:
         role, permissions, whole_provider = row[:3]
-        provider_values = row[3:end_of_provider]
-        location_values = row[end_of_provider:]
-        provider_id = provider_values[_PROVIDER_PK]
+        provider_id = row[3 + _PROVIDER_PK]
         if provider_id not in result:
-            provider = Provider.from_db(database, _PROVIDER_FIELDS, provider_values)
-            result[provider_id] = ProviderAccess(provider=provider)
+            result[provider_id] = ProviderAccess(provider=providers[provider_id])
         access = result[provider_id]
-        location_id = location_values[_LOCATION_PK]
+        location_id = row[end_of_provider]
         location = None
         if location_id is not None:
-            if location_id not in locations:
-                locations[location_id] = Location.from_db(
-                    database, _ALL_LOCATION_FIELDS, _LOCATION_VALUES((*location_values, DEFERRED))
-                )
-            location = locations[location_id]
+            location = LocationState._make(row[end_of_provider + 1 :])
         if role:
             access.roles.add(role)
-            held_at = location if role == RoleType.REGISTERED_MANAGER else None
-            # A set of keys, not `in roles_held`: comparing model instances one by one is
-            # quadratic for a manager of hundreds of locations.
-            key = (provider_id, role, held_at.pk if held_at is not None else None)
+            held_at = location_id if role == RoleType.REGISTERED_MANAGER else None
+            # A set of keys, not `in roles_held`: a list scan is quadratic for a manager of
+            # hundreds of locations.
+            key = (provider_id, role, held_at)
             if key not in roles_seen:
                 roles_seen.add(key)
                 access.roles_held.append((role, held_at))
@@ -314,6 +305,15 @@ def provider_access(principal: Principal | None, provider: Provider | str) -> Pr
     return access if access is not None and access.any_access else None
 
 
+def _named(access: ProviderAccess, location_id: str) -> Location:
+    """A location as the account page shows it (id and name), without a query: its other
+    fields are deferred, so reading one loads it like any deferred field."""
+    values = {"id": location_id, "provider_id": access.provider.pk}
+    values["name"] = access.locations[location_id].name
+    names = [f.attname for f in Location._meta.concrete_fields if f.attname in values]
+    return Location.from_db(Membership.objects.db, names, [values[name] for name in names])
+
+
 class RoleHeld(NamedTuple):
     """A live register role that still gives access (for "You can act for")."""
 
@@ -327,14 +327,12 @@ def registered_roles(principal: Principal | None) -> list[RoleHeld]:
     name: a role at a provider or location past its read-only period is not listed."""
     held = []
     for access in access_for(principal).values():
-        for role, location in access.roles_held:
-            gives = (
-                access.permissions_at(location)
-                if location is not None
-                else access.whole_provider_permissions()
-            )
-            if gives:
-                held.append(RoleHeld(role, access.provider, location))
+        for role, location_id in access.roles_held:
+            if location_id is None:
+                if access.whole_provider_permissions():
+                    held.append(RoleHeld(role, access.provider, None))
+            elif access._at_each_location()[location_id]:
+                held.append(RoleHeld(role, access.provider, _named(access, location_id)))
     return sorted(
         held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
     )

@@ -1,35 +1,55 @@
 """The one query compute_access reads (portal.organisations.access): a row per live role and
-per location of each active membership, each carrying every column of its provider and the
-columns of its location that access needs (LOCATION_FIELDS).
+per location of each active membership, each carrying its provider's id and the few columns
+of its location that access needs (LOCATION_FIELDS). The provider's other columns come on
+its first row of each branch only (NULL on the rest): every column of every row is parsed on
+every request, and a delegate has hundreds of rows at one provider.
 
-It is the costliest query of a signed-in or API request to build: 35 columns from four
+It is the costliest query of a signed-in or API request to build: ~30 columns from four
 tables in a UNION. So its SQL is compiled once per database and run again with
 the principal's values (portal.compiled_queries)."""
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import BooleanField, CharField, JSONField, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    JSONField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from portal.compiled_queries import CompiledRows
 from portal.organisations.models import Membership, MembershipStatus
-from portal.register.models import Provider, RoleAssignment
+from portal.register.models import Location, Provider, RegistrationStatus, RoleAssignment
 
 PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
-# Only what access is worked out from and what its readers show ("You can act for", the
-# providers list): a delegate's membership can carry a row per location for a thousand
-# locations, and reading and building every column of each was most of a signed-in
-# request's CPU. The other columns are deferred on the Location objects built from these.
-LOCATION_FIELDS = [
-    "id",
-    "provider_id",
-    "name",
-    "registration_status",
-    "deregistration_date",
-    "updated_at",
-]
+_PROVIDER_ID = Provider._meta.pk.attname
+
+
+class LocationState(NamedTuple):
+    """What access keeps of a location: its name (for pages) and its registration
+    (`updated_at` only where access reads it: see _location_columns)."""
+
+    name: str
+    registration_status: str
+    deregistration_date: dt.date | None
+    updated_at: dt.datetime | None
+
+
+# Only what access reads, not every column: a delegate at hundreds of locations gets a row
+# for each, and every column is parsed and converted on every request.
+LOCATION_FIELDS = [Location._meta.pk.attname, *LocationState._fields]
 
 # Stand-ins compiled into the SQL where the principal's values go (none is a real value).
 _USERS, _PEOPLE = (-918_273_645, -918_273_647), (-918_273_646, -918_273_648)
@@ -44,25 +64,59 @@ def live_role_q(today: dt.date) -> Q:
     )
 
 
+def _location_columns(prefix: str) -> list[Any]:
+    """LOCATION_FIELDS through `prefix`, but `updated_at` only where access reads it (a
+    deregistered location without a deregistration date): parsing a timestamp for each of
+    hundreds of rows is a large part of a delegate's request."""
+    needs_updated_at = Q(
+        **{
+            f"{prefix}registration_status": RegistrationStatus.DEREGISTERED,
+            f"{prefix}deregistration_date__isnull": True,
+        }
+    )
+    updated_at = Case(
+        When(needs_updated_at, then=F(f"{prefix}updated_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+    return [updated_at if name == "updated_at" else f"{prefix}{name}" for name in LOCATION_FIELDS]
+
+
+def _provider_columns(location_id: str) -> list[Any]:
+    """PROVIDER_FIELDS, but only the id past the provider's first row (by location, then
+    row), so that the rows are the same from one run to the next."""
+    first: Exact[Any] = Exact(
+        Window(RowNumber(), partition_by=F("provider_id"), order_by=[F(location_id), F("pk")]),
+        1,
+    )
+    fields = {field.attname: field for field in Provider._meta.concrete_fields}
+    return [
+        "provider_id"
+        if name == _PROVIDER_ID
+        else Case(When(first, then=F(f"provider__{name}")), default=None, output_field=fields[name])
+        for name in PROVIDER_FIELDS
+    ]
+
+
 @functools.cache
 def _templates() -> tuple[QuerySet[Any], QuerySet[Any]]:
     """The membership and role row queries without their filters. Columns: role, membership
-    permissions, whole provider, the provider's fields, the location's (NULL if none)."""
-    providers = [f"provider__{name}" for name in PROVIDER_FIELDS]
+    permissions, whole provider, the provider's fields (see _provider_columns),
+    LOCATION_FIELDS (NULL if none)."""
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
     membership_rows = Membership.objects.order_by().values_list(
         Value("", output_field=CharField()),
         "permissions",
         "whole_provider",
-        *providers,
-        *[f"locations__{name}" for name in LOCATION_FIELDS],
+        *_provider_columns("locations__id"),
+        *_location_columns("locations__"),
     )
     role_rows = RoleAssignment.objects.order_by().values_list(
         "role",
         Value(None, output_field=JSONField()),
         Value(False, output_field=BooleanField()),
-        *providers,
-        *[f"location__{name}" for name in LOCATION_FIELDS],
+        *_provider_columns("location_id"),
+        *_location_columns("location__"),
     )
     return membership_rows, role_rows
 

@@ -13,7 +13,7 @@ from portal.organisations.access import (
     scope_for,
 )
 from portal.organisations.permissions import ALL_PERMISSIONS, Permission
-from portal.register.models import RegistrationStatus, RoleAssignment, RoleType
+from portal.register.models import Location, RegistrationStatus, RoleAssignment, RoleType
 from portal.workflow.services import transition
 from tests.factories.accounts import make_user, registered_user
 from tests.factories.organisations import give_access
@@ -149,6 +149,25 @@ def test_deregistered_location_is_read_only_there_only(world, settings):
     forget_access(ni, rm_a)
     assert not can(rm_a, P.VIEW_SUBMISSIONS, location=world.a)
     assert list(locations_for(ni, P.VIEW_SUBMISSIONS, world.p)) == [world.b]
+
+
+def test_deregistered_location_without_a_date_counts_from_its_last_update(world, settings):
+    # A delegate at A and B; A deregistered with no date: the read-only period runs from
+    # the record's last update (the access rows fetch that column only in this case).
+    settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS = 30
+    user = make_user("dana.delegate@sunrise.example")
+    give_access(user, world.p, ["view", "notifications"], [world.a, world.b])
+    Location.objects.filter(pk=world.a.pk).update(
+        registration_status=RegistrationStatus.DEREGISTERED,
+        deregistration_date=None,
+        updated_at=timezone.now() - dt.timedelta(days=10),
+    )
+    assert scope_for(user, P.VIEW_SUBMISSIONS, world.p).location_ids == {world.a.pk, world.b.pk}
+    assert scope_for(user, P.SUBMIT_NOTIFICATIONS, world.p).location_ids == {world.b.pk}
+    Location.objects.filter(pk=world.a.pk).update(updated_at=timezone.now() - dt.timedelta(days=31))
+    forget_access(user)
+    assert scope_for(user, P.VIEW_SUBMISSIONS, world.p).location_ids == {world.b.pk}
+    assert not can(user, P.VIEW_SUBMISSIONS, location=Location.objects.get(pk=world.a.pk))
 
 
 def test_role_and_membership_combine(world):
