@@ -1,4 +1,4 @@
-"""Django's database session store, with two changes of our own.
+"""Django's database session store, with three changes of our own.
 
 - Saving an existing session is one UPDATE. Django wraps every save in a transaction so a
   clash on a new key can be told apart from other errors; an existing session needs no
