@@ -22,7 +22,8 @@ the page's throughput is compared with that adjacent trivial window, so a machin
 drifts during the run compares like with like. The layout page (the signed-out start page,
 which reads nothing) is measured once against the trivial view, and each page is also given
 as a share of it (the layout floor scaled by the page's own trivial window). The CSV export
-is given in rows per second (rows / median server time).
+is given in rows per second (rows / median server time), and is left out of the
+summaries of the page targets (p95, queries, ratios), which are for the other pages.
 
 Server time is gunicorn's own request time (the access log's %(D)s: from the worker reading
 the request to the last byte of the response written, so streamed bodies count), not the
@@ -421,6 +422,9 @@ def main() -> int:
         if not results:
             return 1
         loads["after"] = load_average()
+        # Issue 17 measures the CSV exports in rows per second (export_rows_per_second, above),
+        # not in milliseconds or throughput: the page targets below are for the other pages.
+        results = [r for r in results if r[0] not in rows]
         worst_p95 = max(results, key=lambda r: r[1]["p95"])
         worst_ratio = min(results, key=lambda r: r[2])
         most_queries = max(results, key=lambda r: r[3])
