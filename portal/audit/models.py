@@ -28,8 +28,8 @@ class ActedBy(models.Model):
 class AuditEvent(ActedBy):
     """One thing that happened, by whom, to what. Insert-only: never updated or deleted.
 
-    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002), so not even a bug or
-    a compromised web node can rewrite history.
+    A trigger refuses UPDATE and DELETE (PostgreSQL and SQLite; see the audit migration), so
+    not even a bug or a compromised web node can rewrite history.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

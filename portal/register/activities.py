@@ -1,7 +1,14 @@
-"""The 14 regulated activities of Schedule 1 to the 2014 Regulations and their codes.
+"""The 14 regulated activities of Schedule 1 to the 2014 Regulations, with the regulator's codes.
 
-Migration 0003 loads the same list (migrations keep their own frozen copy). See that migration
-for which codes are confirmed by the real data files.
+Codes confirmed from the real API bodies in shared/data/cqc/oldham_api_2025-03 (each activity
+carries its code there): RA1, RA2, RA3, RA5, RA6, RA7, RA8, RA10, RA11, RA12, RA15. Not present
+in those files, so not confirmed from data: RA9, RA13, RA14 (assigned by the regulator's
+numbering, which skips RA4, the further-education accommodation activity of the 2010
+Regulations).
+
+The register's first migration loads this list into a new database. A database that already
+holds it does not see later edits here: a renamed or removed activity needs its own data
+migration (a missing one is added by `ensure_regulated_activities` when the register imports).
 """
 
 from portal.register.models import RegulatedActivity

@@ -19,7 +19,7 @@ PASSWORD_HASHERS = ["portal.accounts.hashers.TestArgon2PasswordHasher"]
 # Tests open and drop their own database; persistent connections would keep it busy.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    # Lets the test runner empty the audit table between tests (see audit migration 0002).
+    # Lets the test runner empty the audit table between tests (see the audit migration).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
         "-c portal.allow_audit_truncate=on"
     )

@@ -1,20 +1,16 @@
 """One canonical form for every address: look-alike spellings of one mailbox are one address
 for limits, lookups, invitations and the register; mixed alphabets are refused."""
 
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
 
-from portal.accounts.models import User
 from portal.emails.addresses import AddressError, canonical_email
 from portal.emails.models import OutboxMessage
 from portal.organisations import services as organisations
 from portal.register.importing import validation
 from portal.register.importing.validation import RecordError
-from portal.register.models import Person
-from tests.accounts.conftest import PASSWORD, make_account, totp_now
+from tests.accounts.conftest import PASSWORD, totp_now
 from tests.factories.register import make_person as make_register_person
 from tests.organisations.conftest import build_world
 
@@ -131,26 +127,3 @@ def test_register_import_stores_the_canonical_form_and_refuses_look_alikes() -> 
     assert validation.email("Jane.ſmith@Ｓunrise.example") == "jane.smith@sunrise.example"
     with pytest.raises(RecordError, match="different alphabets"):
         validation.email("jane@ѕunrise.example")
-
-
-def test_migration_makes_stored_addresses_canonical_unless_taken() -> None:
-    plain = make_account("sam@example.com").user
-    look_alike = User.objects.create_user("other@example.com", PASSWORD)
-    wide = User.objects.create_user("wide@example.com", PASSWORD)
-    # Rows as the old code stored them (lower-cased only), written past the model's save.
-    User.objects.filter(id=look_alike.id).update(email="ſam@example.com")
-    User.objects.filter(id=wide.id).update(email="wide@ｅxample.com")
-    person = Person.objects.create(person_ref="P77", given_name="A", family_name="B", email="x")
-    Person.objects.filter(id=person.id).update(email="ann@ｅxample.com")
-
-    importlib.import_module("portal.accounts.migrations.0005_canonical_emails").make_canonical(
-        apps, None
-    )
-    importlib.import_module("portal.register.migrations.0005_canonical_emails").make_canonical(
-        apps, None
-    )
-
-    assert User.objects.get(id=wide.id).email == "wide@example.com"
-    assert User.objects.get(id=plain.id).email == "sam@example.com"
-    assert User.objects.get(id=look_alike.id).email == "ſam@example.com"  # reported, kept
-    assert Person.objects.get(id=person.id).email == "ann@example.com"

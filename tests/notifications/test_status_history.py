@@ -2,9 +2,6 @@
 who, when, reason) written with its audit event; the pages show the timeline from those
 rows; the status cannot be assigned directly; a guard's reason reaches the page."""
 
-import importlib
-import types
-
 import pytest
 from django.urls import reverse
 
@@ -84,39 +81,3 @@ def test_a_guards_reason_reaches_the_staff_page(client, world):
     assert 'class="govuk-error-summary"' in html
     assert Notification.objects.get(pk=notification.pk).status == NotificationStatus.SUBMITTED
     assert list(timeline(notification).values_list("action", flat=True)) == ["submit"]
-
-
-def test_the_data_migration_rebuilds_known_history_and_ends_in_the_current_status():
-    migration = importlib.import_module("portal.notifications.migrations.0003_status_history")
-    staff = types.SimpleNamespace(pk=7, email="staff@regulator.example")
-    sender = types.SimpleNamespace(pk=3, email="sender@care.example")
-
-    def message(kind, at, **extra):
-        return types.SimpleNamespace(
-            kind=kind, created_at=at, author=staff if kind != "answer" else sender, **extra
-        )
-
-    notification = types.SimpleNamespace(
-        pk=42,
-        submitted_by=sender,
-        submitted_at="t0",
-        status="rejected",
-        last_activity_at="t9",
-    )
-    rows = migration._history(
-        notification,
-        [
-            message("question", "t1"),
-            message("answer", "t2"),
-            message("status", "t3", answers={"status": "reviewed"}, body=""),
-        ],
-        StatusChange,
-    )
-    assert [(r.action, r.from_status, r.to_status) for r in rows] == [
-        ("submit", "", "submitted"),
-        ("ask_question", "submitted", "information_requested"),
-        ("questions_answered", "information_requested", "submitted"),
-        ("mark_reviewed", "submitted", "reviewed"),
-        ("recorded", "reviewed", "rejected"),
-    ]
-    assert rows[-1].actor_label == "system"

@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0009_email_change_source_and_expiry'),
-        ('register', '0007_registration_conditions'),
+        ("accounts", "0001_squashed_0009_email_change_source_and_expiry"),
+        ("register", "0001_squashed_0008_certificate_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('register', '0006_register_change_attempts'),
+        ("register", "0001_squashed_0008_certificate_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
