@@ -9,7 +9,7 @@ from portal.audit.models import AuditEvent
 from portal.errors import ServiceError
 from portal.notifications import services
 from portal.notifications.models import Notification, NotificationStatus
-from portal.workflow.models import DirectStatusChange, StatusChange
+from portal.workflow.models import DirectStatusChange
 from portal.workflow.selectors import timeline
 from tests.factories.notifications import submit
 from tests.notifications.helpers import detail_url
@@ -40,7 +40,8 @@ def test_each_move_writes_one_status_change_row_and_its_audit_event(client, worl
     # A refused move writes nothing and changes nothing.
     with pytest.raises(ServiceError, match="is closed, so you cannot"):
         services.mark_reviewed(notification_id=notification.pk, staff=world.staff)
-    assert StatusChange.objects.filter(subject_id=str(notification.pk)).count() == 3
+    # The notification's own rows: its case in the staff queue may share its number.
+    assert timeline(notification).count() == 3
 
 
 def test_assigning_the_status_directly_is_refused(world):
