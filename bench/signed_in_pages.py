@@ -47,18 +47,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     GUNICORN,
-    database_urls,
-    drop_database,
     emit,
     free_port,
+    load_averages,
     migrate,
+    own_database,
     server_environment,
     stop_process_groups,
     wait_for_http,
@@ -73,11 +71,6 @@ TARGET_MEDIAN_LAYOUT_RATIO = 0.25
 TARGET_FLOOR_LAYOUT_RATIO = 0.1
 TARGET_LAYOUT_TRIVIAL_RATIO = 0.6
 TARGET_EXPORT_ROWS_PER_S = 50_000
-
-
-def load_average() -> tuple[float, float, float]:
-    one, five, fifteen = os.getloadavg()
-    return round(one, 2), round(five, 2), round(fifteen, 2)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -204,13 +197,13 @@ def main() -> int:
         help="providers (two locations each) around the people measured: the national register",
     )
     args = parser.parse_args()
+    with own_database("portal_bench_pages") as database_url:
+        return measure_pages(args, database_url)
 
-    name = f"portal_bench_pages_{os.getpid()}"
-    admin_url, database_url = database_urls(name)
-    loads = {"before": load_average()}
+
+def measure_pages(args: argparse.Namespace, database_url: str) -> int:
+    loads = {"before": load_averages()}
     gunicorn: subprocess.Popen[bytes] | None = None
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         environment = server_environment(database_url)
         migrate(environment)
@@ -420,7 +413,7 @@ def main() -> int:
 
         if not results:
             return 1
-        loads["after"] = load_average()
+        loads["after"] = load_averages()
         worst_p95 = max(results, key=lambda r: r[1]["p95"])
         worst_ratio = min(results, key=lambda r: r[2])
         most_queries = max(results, key=lambda r: r[3])
@@ -469,7 +462,6 @@ def main() -> int:
     finally:
         if gunicorn is not None:
             stop_process_groups([gunicorn])
-        drop_database(admin_url, name)
 
 
 if __name__ == "__main__":
