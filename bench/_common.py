@@ -1,6 +1,7 @@
 """What the benchmarks share: Django set-up, JSON-line output, percentiles, and helpers for
 those that run their own servers (scripts/bench.sh skips this file)."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -10,7 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,44 @@ def database_urls(name: str) -> tuple[str, str]:
     if configured.startswith(("postgres://", "postgresql://")):
         base = configured.rsplit("/", 1)[0]
     return f"{base}/postgres", f"{base}/{name}"
+
+
+@contextlib.contextmanager
+def own_database(prefix: str) -> Iterator[str]:
+    """A new, empty database `{prefix}_{pid}` on DATABASE_URL's server for one run: its URL,
+    and the database dropped again afterwards, however the run ends."""
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}"
+    admin_url, database_url = database_urls(name)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield database_url
+    finally:
+        drop_database(admin_url, name)
+
+
+def load_averages() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (how busy others kept it)."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == root_pid or ppid == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def wait_for_http(port: int, path: str, timeout: float = 60) -> None:

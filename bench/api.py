@@ -44,23 +44,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    database_urls,
-    drop_database,
+    cpu_seconds,
     emit,
     free_port,
     gunicorn_threaded,
+    load_averages,
+    migrate,
+    own_database,
     percentile,
+    server_environment,
     stop_process_groups,
     wait_for_http,
 )
-from bench.signup_codes import cpu_seconds  # noqa: E402
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RATE_LIMIT_FOR_BENCH = 1_000_000
-
-
-def load_average() -> list[float]:
-    return [round(value, 2) for value in os.getloadavg()]
 
 
 def seed(database_url: str, locations: int) -> tuple[str, str, list[str], dict[str, object]]:
@@ -133,27 +130,12 @@ class Seeded:
 @contextlib.contextmanager
 def seeded_database(prefix: str, locations: int) -> Iterator[Seeded]:
     """A new database (dropped afterwards), migrated and seeded; Django set up on it here."""
-    name = f"{prefix}_{os.getpid()}"
-    admin_url, database_url = database_urls(name)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        environment = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "API_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT_FOR_BENCH),
-        }
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
+    with own_database(prefix) as database_url:
+        environment = server_environment(
+            database_url, API_RATE_LIMIT_PER_MINUTE=str(RATE_LIMIT_FOR_BENCH)
         )
+        migrate(environment)
         yield Seeded(database_url, environment, *seed(database_url, locations))
-    finally:
-        drop_database(admin_url, name)
 
 
 def main() -> int:
@@ -183,7 +165,7 @@ def load(args: argparse.Namespace, seeded: Seeded) -> int:
         )
         wait_for_http(port, "/api/v1/openapi.json")
         time.sleep(1.0)
-        load_before = load_average()
+        load_before = load_averages()
         path = f"/api/v1/providers/{provider_id}/notifications"
         lock = threading.Lock()
         first: dict[int, tuple[int, float, str]] = {}
@@ -243,7 +225,7 @@ def load(args: argparse.Namespace, seeded: Seeded) -> int:
         with ThreadPoolExecutor(max_workers=200) as pool:
             for index in range(total):
                 pool.submit(intent, index)
-        load_after = load_average()
+        load_after = load_averages()
         web_cpu = cpu_seconds(server.pid) - web_cpu_before
         own_cpu = time.process_time() - own_cpu_before
 

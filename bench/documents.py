@@ -48,18 +48,15 @@ import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     GUNICORN,
-    database_urls,
-    drop_database,
     emit,
     free_port,
     migrate,
+    own_database,
     percentile,
     server_environment,
     wait_for_http,
@@ -189,17 +186,17 @@ def main() -> int:
     parser.add_argument("--largest-mb", type=int, default=20)
     parser.add_argument("--big-mb", type=int, default=50, help="the file for the memory peak")
     args = parser.parse_args()
+    with own_database("portal_bench_documents") as database_url:
+        return measure_uploads(args, database_url)
 
-    name = f"portal_bench_documents_{os.getpid()}"
-    admin_url, database_url = database_urls(name)
+
+def measure_uploads(args: argparse.Namespace, database_url: str) -> int:
     run_dir = Path(tempfile.mkdtemp(prefix="bench-documents-", dir=ROOT / "var"))
     stored = run_dir / "stored"
     sources = run_dir / "sources"
     sources.mkdir()
     loads = {"before": load_average()}
     processes: list[subprocess.Popen[bytes]] = []
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         environment = server_environment(
             database_url,
@@ -410,7 +407,6 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     process.kill()
         shutil.rmtree(run_dir, ignore_errors=True)
-        drop_database(admin_url, name)
     return 0
 
 

@@ -48,18 +48,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     GUNICORN,
-    database_urls,
-    drop_database,
     emit,
     free_port,
+    load_averages,
     migrate,
+    own_database,
     server_environment,
     stop_process_groups,
     wait_for_http,
@@ -74,11 +72,6 @@ TARGET_MEDIAN_LAYOUT_RATIO = 0.25
 TARGET_FLOOR_LAYOUT_RATIO = 0.1
 TARGET_LAYOUT_TRIVIAL_RATIO = 0.6
 TARGET_EXPORT_ROWS_PER_S = 50_000
-
-
-def load_average() -> tuple[float, float, float]:
-    one, five, fifteen = os.getloadavg()
-    return round(one, 2), round(five, 2), round(fifteen, 2)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -205,13 +198,13 @@ def main() -> int:
         help="providers (two locations each) around the people measured: the national register",
     )
     args = parser.parse_args()
+    with own_database("portal_bench_pages") as database_url:
+        return measure_pages(args, database_url)
 
-    name = f"portal_bench_pages_{os.getpid()}"
-    admin_url, database_url = database_urls(name)
-    loads = {"before": load_average()}
+
+def measure_pages(args: argparse.Namespace, database_url: str) -> int:
+    loads = {"before": load_averages()}
     gunicorn: subprocess.Popen[bytes] | None = None
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         environment = server_environment(database_url)
         migrate(environment)
@@ -421,7 +414,7 @@ def main() -> int:
 
         if not results:
             return 1
-        loads["after"] = load_average()
+        loads["after"] = load_averages()
         # Issue 17 measures the CSV exports in rows per second (export_rows_per_second, above),
         # not in milliseconds or throughput: the page targets below are for the other pages.
         results = [r for r in results if r[0] not in rows]
@@ -473,7 +466,6 @@ def main() -> int:
     finally:
         if gunicorn is not None:
             stop_process_groups([gunicorn])
-        drop_database(admin_url, name)
 
 
 if __name__ == "__main__":

@@ -26,19 +26,18 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import psycopg
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    database_urls,
-    drop_database,
+    cpu_seconds,
     emit,
     free_port,
     gunicorn_threaded,
     migrate,
+    own_database,
     server_environment,
     stop_process_groups,
     wait_for_http,
@@ -65,23 +64,6 @@ class Receiver:
             if not has_code:
                 self.without_code += 1
         return "250 Message accepted for delivery"
-
-
-def cpu_seconds(root_pid: int) -> float:
-    """User + system CPU of a process and its children (gunicorn's workers), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(entry.name), int(fields[1])
-        if pid == root_pid or ppid == root_pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 def seed(database_url: str, count: int) -> list[str]:
@@ -157,14 +139,14 @@ def main() -> int:
     )
     parser.add_argument("--drain-seconds", type=float, default=60.0)
     args = parser.parse_args()
+    with own_database("portal_bench_signup") as database_url:
+        return measure(args, database_url)
 
+
+def measure(args: argparse.Namespace, database_url: str) -> int:
     total = int(args.rate * args.seconds)
-    name = f"portal_bench_signup_{os.getpid()}"
-    admin_url, database_url = database_urls(name)
     processes: list[subprocess.Popen[bytes]] = []
     smtp = None
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         smtp_port, web_port = free_port(), free_port()
         environment = server_environment(
@@ -309,7 +291,6 @@ def main() -> int:
         stop_process_groups(processes)
         if smtp is not None:
             smtp.stop()
-        drop_database(admin_url, name)
 
 
 if __name__ == "__main__":

@@ -60,38 +60,54 @@ class PortalEmailField(forms.EmailField):
             ) from error
 
 
-class EmailForm(forms.Form):
-    email = PortalEmailField(
-        label="What is your email address?",
-        help_text="Use the email address we hold for you as a registered person.",
+def _email_field(
+    label: str, attrs: dict[str, Any], help_text: str = "", required: str = ""
+) -> PortalEmailField:
+    """An email address of up to 320 characters (the longest an address can be)."""
+    return PortalEmailField(
+        label=label,
+        help_text=help_text,
         max_length=320,
-        error_messages=_EMAIL_ERRORS,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=_EMAIL_ERRORS | ({"required": required} if required else {}),
+        widget=forms.EmailInput(attrs=attrs),
+    )
+
+
+def _six_digit_code_field(label: str, required: str, help_text: str = "") -> forms.CharField:
+    """A 6-digit code, emailed or from an authenticator app. Longer than 6 because people
+    type spaces and dashes in it (CodeForm.clean_code takes them out)."""
+    return EchoSafeCharField(
+        label=label,
+        help_text=help_text,
+        max_length=40,
+        error_messages={"required": required, "max_length": "The code must be 6 numbers"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}
+        ),
+    )
+
+
+class EmailForm(forms.Form):
+    email = _email_field(
+        "What is your email address?",
+        {"autocomplete": "email"},
+        help_text="Use the email address we hold for you as a registered person.",
     )
 
 
 class ResetEmailForm(EmailForm):
-    email = PortalEmailField(
-        label="What is your email address?",
+    email = _email_field(
+        "What is your email address?",
+        {"autocomplete": "email"},
         help_text="The email address you use to sign in.",
-        max_length=320,
-        error_messages=_EMAIL_ERRORS,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
 class CodeForm(forms.Form):
-    code = EchoSafeCharField(
-        label="Enter the 6-digit code",
+    code = _six_digit_code_field(
+        "Enter the 6-digit code",
+        "Enter the 6-digit code from the email",
         help_text="The code is in the email we sent you. It works for 15 minutes.",
-        max_length=40,
-        error_messages={
-            "required": "Enter the 6-digit code from the email",
-            "max_length": "The code must be 6 numbers",
-        },
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}
-        ),
     )
 
     def clean_code(self) -> str:
@@ -102,16 +118,9 @@ class CodeForm(forms.Form):
 
 
 class TotpCodeForm(CodeForm):
-    code = EchoSafeCharField(
-        label="Enter the 6-digit code from your authenticator app",
-        max_length=40,
-        error_messages={
-            "required": "Enter the 6-digit code from your authenticator app",
-            "max_length": "The code must be 6 numbers",
-        },
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}
-        ),
+    code = _six_digit_code_field(
+        "Enter the 6-digit code from your authenticator app",
+        "Enter the 6-digit code from your authenticator app",
     )
 
 
@@ -198,12 +207,7 @@ class NamedNewPasswordForm(NewPasswordForm):
 
 
 class SignInForm(forms.Form):
-    email = PortalEmailField(
-        label="Email address",
-        max_length=320,
-        error_messages=_EMAIL_ERRORS,
-        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
-    )
+    email = _email_field("Email address", {"autocomplete": "username"})
     password = _password_field("Password", "current-password", "Enter your password")
 
     def clean_password(self) -> str:
@@ -325,11 +329,10 @@ class AddPasskeyForm(PasskeyAnswerForm):
 
 
 class StaffAccountSearchForm(forms.Form):
-    email = PortalEmailField(
-        label="Email address of the account",
-        max_length=320,
-        error_messages=_EMAIL_ERRORS | {"required": "Enter the email address of the account"},
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    email = _email_field(
+        "Email address of the account",
+        {"autocomplete": "off", "spellcheck": False},
+        required="Enter the email address of the account",
     )
 
 

@@ -28,15 +28,20 @@ def _choice(label: str, choices: list[tuple[str, str]], invalid: str) -> forms.C
     )
 
 
-class QueueFilterForm(forms.Form):
-    search = forms.CharField(
-        label="Reference or provider name",
+def _text_filter(label: str, max_length: int, hint: str) -> forms.CharField:
+    """A filter typed in, no longer than `max_length` (its error says so by the label)."""
+    return forms.CharField(
+        label=label,
         required=False,
-        max_length=SEARCH_MAX,
-        help_text="For example, NOT-1234-5671 or Sunrise Care",
-        error_messages={
-            "max_length": f"Reference or provider name must be {SEARCH_MAX} characters or fewer"
-        },
+        max_length=max_length,
+        help_text=hint,
+        error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    search = _text_filter(
+        "Reference or provider name", SEARCH_MAX, "For example, NOT-1234-5671 or Sunrise Care"
     )
     kind = _choice(
         "Kind", [("", "All kinds"), *CaseKind.choices], "Select a kind of case from the list"
@@ -63,20 +68,8 @@ class QueueFilterForm(forms.Form):
     region = _choice(
         "Region", [("", "All regions"), *Region.choices], "Select a region from the list"
     )
-    type_slug = forms.CharField(
-        label="Type",
-        required=False,
-        max_length=60,
-        help_text="The notification or application type, as in the queue",
-        error_messages={"max_length": "Type must be 60 characters or fewer"},
-    )
-    provider = forms.CharField(
-        label="Provider ID",
-        required=False,
-        max_length=20,
-        help_text="For example, 1-101614751",
-        error_messages={"max_length": "Provider ID must be 20 characters or fewer"},
-    )
+    type_slug = _text_filter("Type", 60, "The notification or application type, as in the queue")
+    provider = _text_filter("Provider ID", 20, "For example, 1-101614751")
 
     def clean_search(self) -> str:
         return " ".join(str(self.cleaned_data.get("search", "")).split())

@@ -14,7 +14,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
 from portal.documents import access as documents_access
-from portal.documents import clamd_daemon
+from portal.documents import clamd_daemon, services
+from portal.documents.limits import UploadLimits, limits_for
+from portal.documents.models import Document
 from portal.organisations import access as organisation_access
 from portal.settings.base import documents_storages
 from tests import factories as f
@@ -183,3 +185,27 @@ def uploaded(name: str, content: bytes, content_type: str = "application/octet-s
     handled.flush()
     handled.seek(0)
     return handled
+
+
+def upload_file(
+    people: People,
+    name: str,
+    content: bytes | None,
+    *,
+    question: str = "statement_of_purpose",
+    actor: Any = None,
+    owner: Any = None,
+    limits: UploadLimits | None = None,
+) -> Document:
+    """Upload through the service as the test owner kind: by the uploader, for their own
+    provider, within the question's own limits, unless told otherwise. No content: no file."""
+    owner = owner or people.provider
+    return services.upload_document(
+        owner_kind=OWNER_KIND,
+        owner_id=owner.pk,
+        provider_id=owner.pk,
+        question=question,
+        uploaded_file=uploaded(name, content) if content is not None else None,
+        actor=actor or people.uploader,
+        limits=limits or limits_for(question),
+    )

@@ -4,6 +4,7 @@ specific message, and none leaving a row without a file or a file without a row.
 import re
 import threading
 from collections import Counter
+from functools import partial
 
 import pytest
 from django.db import close_old_connections
@@ -16,23 +17,13 @@ from portal.documents.errors import DocumentError, DocumentRefused
 from portal.documents.limits import UploadLimits, limits_for
 from portal.documents.models import Document
 from tests.documents import samples
-from tests.documents.conftest import OWNER_KIND, uploaded
+from tests.documents.conftest import OWNER_KIND, upload_file, uploaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 QUESTION = "policies"
 
 
-def upload(people, name, content, *, limits=None, actor=None, owner=None):
-    owner = owner or people.provider
-    return services.upload_document(
-        owner_kind=OWNER_KIND,
-        owner_id=owner.pk,
-        provider_id=owner.pk,
-        question=QUESTION,
-        uploaded_file=uploaded(name, content) if content is not None else None,
-        actor=actor or people.uploader,
-        limits=limits or limits_for(QUESTION),
-    )
+upload = partial(upload_file, question=QUESTION)
 
 
 def refused(people, name, content, **kwargs) -> DocumentRefused:

@@ -1,30 +1,21 @@
 """The pages a download answers with when the file is not ready, in a real browser: axe finds
 nothing, they reflow at 320 px, and a clean file arrives as a download, not a page."""
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from portal.documents import scanning, services
-from portal.documents.limits import limits_for
+from portal.documents import scanning
 from tests.documents import samples
-from tests.documents.conftest import OWNER_KIND, uploaded
+from tests.documents.conftest import upload_file
 from tests.support.browser import assert_accessible
 from tests.support.browser import sign_in_with_session as sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def upload(people, name, content):
-    return services.upload_document(
-        owner_kind=OWNER_KIND,
-        owner_id=people.provider.pk,
-        provider_id=people.provider.pk,
-        question="policies",
-        uploaded_file=uploaded(name, content),
-        actor=people.uploader,
-        limits=limits_for("policies"),
-    )
+upload = partial(upload_file, question="policies")
 
 
 def test_not_ready_pages_explain_and_pass_axe(page, live_server, people, local_document_storage):

@@ -14,25 +14,16 @@ from django_tasks_db.models import DBTaskResult
 from portal.audit.models import AuditEvent
 from portal.documents import scanning, services, storage, sweeps
 from portal.documents.clamd import ClamdClient, Verdict, parse_reply
-from portal.documents.limits import limits_for
 from portal.documents.models import Document, ScanState
 from tests.documents import samples
-from tests.documents.conftest import OWNER_KIND, uploaded
+from tests.documents.conftest import OWNER_KIND, upload_file
 from tests.support.worker import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def upload(people, name="statement.pdf", content=None):
-    return services.upload_document(
-        owner_kind=OWNER_KIND,
-        owner_id=people.provider.pk,
-        provider_id=people.provider.pk,
-        question="statement_of_purpose",
-        uploaded_file=uploaded(name, content if content is not None else samples.pdf()),
-        actor=people.uploader,
-        limits=limits_for("statement_of_purpose"),
-    )
+    return upload_file(people, name, content if content is not None else samples.pdf())
 
 
 def test_the_worker_scans_on_its_own_queue(people, document_storage, workers, clamd_socket):

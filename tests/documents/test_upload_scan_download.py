@@ -6,12 +6,11 @@ import urllib.request
 import pytest
 
 from portal.audit.models import AuditEvent
-from portal.documents import scanning, selectors, services
+from portal.documents import scanning, selectors
 from portal.documents.detection import FileKind
-from portal.documents.limits import limits_for
 from portal.documents.models import Document, ScanState
 from tests.documents import samples
-from tests.documents.conftest import OWNER_KIND, uploaded
+from tests.documents.conftest import OWNER_KIND, upload_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,24 +29,12 @@ ACCEPTED = [
 ]
 
 
-def upload(people, name, content, question="statement_of_purpose", **kwargs):
-    return services.upload_document(
-        owner_kind=OWNER_KIND,
-        owner_id=people.provider.pk,
-        provider_id=people.provider.pk,
-        question=question,
-        uploaded_file=uploaded(name, content),
-        actor=kwargs.pop("actor", people.uploader),
-        limits=kwargs.pop("limits", limits_for(question)),
-    )
-
-
 @pytest.mark.parametrize(("name", "make", "kind"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
 def test_every_accepted_kind_is_stored_scanned_and_downloadable(
     people, document_storage, client, name, make, kind
 ):
     content = make()
-    document = upload(people, name, content)
+    document = upload_file(people, name, content)
 
     assert document.content_type == kind
     assert document.size == len(content)
@@ -87,7 +74,7 @@ def test_every_accepted_kind_is_stored_scanned_and_downloadable(
 def test_the_eicar_file_is_quarantined_and_the_uploader_told(
     people, document_storage, client, mail
 ):
-    document = upload(people, "minutes.txt", samples.eicar_in_text())
+    document = upload_file(people, "minutes.txt", samples.eicar_in_text())
 
     assert scanning.scan(str(document.pk)) == ScanState.INFECTED
     document.refresh_from_db()
@@ -112,7 +99,7 @@ def test_the_eicar_file_is_quarantined_and_the_uploader_told(
 
 
 def test_a_file_still_being_checked_cannot_be_downloaded(people, document_storage, client):
-    document = upload(people, "statement.pdf", samples.pdf())
+    document = upload_file(people, "statement.pdf", samples.pdf())
     client.force_login(people.uploader)
 
     response = client.get(f"/documents/{document.pk}/download/")
@@ -124,7 +111,7 @@ def test_a_file_still_being_checked_cannot_be_downloaded(people, document_storag
 
 
 def test_another_providers_document_does_not_exist_for_you(people, document_storage, client):
-    document = upload(people, "statement.pdf", samples.pdf())
+    document = upload_file(people, "statement.pdf", samples.pdf())
     scanning.scan(str(document.pk))
     client.force_login(people.outsider)
 
@@ -135,8 +122,8 @@ def test_another_providers_document_does_not_exist_for_you(people, document_stor
 
 
 def test_selectors_list_and_say_what_is_still_being_checked(people, document_storage):
-    first = upload(people, "a.pdf", samples.pdf())
-    second = upload(people, "b.pdf", samples.pdf("two"), question="policies")
+    first = upload_file(people, "a.pdf", samples.pdf())
+    second = upload_file(people, "b.pdf", samples.pdf("two"), question="policies")
     scanning.scan(str(first.pk))
 
     assert list(selectors.documents_for(OWNER_KIND, people.provider.pk)) == [first, second]
@@ -156,7 +143,7 @@ def test_selectors_list_and_say_what_is_still_being_checked(people, document_sto
 def test_download_names_are_quoted_or_encoded(
     people, local_document_storage, client, name, disposition
 ):
-    document = upload(people, name, samples.pdf())
+    document = upload_file(people, name, samples.pdf())
     scanning.scan(str(document.pk))
     client.force_login(people.uploader)
 
@@ -177,7 +164,7 @@ def test_quarantine_can_be_a_bucket_of_its_own(people, s3_server, settings, tmp_
     files, quarantine = f"documents-{suffix}", f"quarantine-{suffix}"
     use_s3_storage(settings, tmp_path, s3_server, files, quarantine)
     client = s3_server.client()
-    document = upload(people, "minutes.txt", samples.eicar_in_text())
+    document = upload_file(people, "minutes.txt", samples.eicar_in_text())
     scanning.scan(str(document.pk))
 
     def keys(bucket):
