@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
-from portal.applications import completeness, permissions, selectors
+from portal.applications import completeness, selectors
 from portal.applications.definitions.schema import ApplicationType
 from portal.applications.errors import ApplicationError
 from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm, posted
@@ -64,18 +64,10 @@ def status_page(
     )
 
 
-def _preparer(request: HttpRequest, application_id: Any) -> Application:
-    application = selectors.application_for(request.user, application_id)
-    definition = completeness.definition_of(application)
-    if not permissions.can_prepare(request.user, application, definition):
-        raise Http404("No such application")
-    return application
-
-
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpResponseBase:
-    application = _preparer(request, application_id)
+    application, _ = selectors.application_to_prepare(request.user, application_id)
     question = application.messages.filter(
         pk=request_id, kind=MessageKind.INFORMATION_REQUEST
     ).first()
@@ -109,7 +101,7 @@ def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpR
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def representations(request: HttpRequest, application_id: Any) -> HttpResponseBase:
-    application = _preparer(request, application_id)
+    application, _ = selectors.application_to_prepare(request.user, application_id)
     refusal = application.lifecycle.refusal(application, "make_representations", request.user)
     form = RepresentationsForm(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():
@@ -142,7 +134,7 @@ def representations(request: HttpRequest, application_id: Any) -> HttpResponseBa
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, application_id: Any) -> HttpResponseBase:
-    application = _preparer(request, application_id)
+    application, _ = selectors.application_to_prepare(request.user, application_id)
     refusal = application.lifecycle.refusal(application, "withdraw", request.user)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():

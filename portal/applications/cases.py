@@ -12,6 +12,8 @@ lifecycle move):
 - decided or withdrawn: every case of the application closes.
 """
 
+from itertools import chain
+
 from django.db import models, transaction
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
@@ -91,28 +93,24 @@ def _validation(application: Application) -> Deadline | None:
 
 
 def _open(application: Application, *, actor: User | None) -> None:
-    name = definition_of(application).name
-    casework.open_case(
-        kind=CaseKind.APPLICATION,
-        subject=application,
-        reference=application.reference,
-        title=name,
-        type_slug=application.type_slug,
-        provider=application.provider,
-        location=application.location,
-        urgency=CaseUrgency.PRIORITY,
-        deadline=_validation(application),
-        actor=actor,
-    )
+    """The application's case, then one for each registered manager's part it names: all
+    under the application's reference, provider, location and validation deadline."""
     managers = application.parts.filter(kind=PartKind.REGISTERED_MANAGER).exclude(
         status=DraftStatus.DISCARDED
     )
-    for part in managers:
+    subjects = chain(
+        [(CaseKind.APPLICATION, application, definition_of(application).name)],
+        (
+            (CaseKind.APPLICATION_PART, part, f"Registered manager: {part.name}")
+            for part in managers
+        ),
+    )
+    for kind, subject, title in subjects:
         casework.open_case(
-            kind=CaseKind.APPLICATION_PART,
-            subject=part,
+            kind=kind,
+            subject=subject,
             reference=application.reference,
-            title=f"Registered manager: {part.name}",
+            title=title,
             type_slug=application.type_slug,
             provider=application.provider,
             location=application.location,

@@ -9,6 +9,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from portal.applications import permissions
+from portal.applications.completeness import definition_of
+from portal.applications.definitions.schema import ApplicationType
 from portal.applications.models import Application, ApplicationPart
 from portal.applications.stages import (
     FINISHED_STAGES,
@@ -34,6 +36,16 @@ def application_for(user: Any, application_id: Any) -> Application:
     if application.stage == Stage.DISCARDED or not permissions.can_view(user, application):
         raise Http404("No such application")
     return application
+
+
+def application_to_prepare(user: Any, application_id: Any) -> tuple[Application, ApplicationType]:
+    """An application `user` may prepare (answer, send, reply for, withdraw), and its
+    definition: Http404 for anyone who may only see it, as for anyone else."""
+    application = application_for(user, application_id)
+    definition = definition_of(application)
+    if not permissions.can_prepare(user, application, definition):
+        raise Http404("No such application")
+    return application, definition
 
 
 def visible_to(user: Any) -> QuerySet[Application]:

@@ -29,7 +29,6 @@ from portal.applications.forms import (
     SendBackForm,
     posted,
 )
-from portal.applications.models import Application
 from portal.applications.services import drafts, files, parts, submission
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
@@ -225,18 +224,10 @@ def detail(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     return status_page(request, application, definition, can_prepare=can_prepare)
 
 
-def _editable(request: HttpRequest, application_id: Any) -> tuple[Application, ApplicationType]:
-    application = selectors.application_for(request.user, application_id)
-    definition = completeness.definition_of(application)
-    if not permissions.can_prepare(request.user, application, definition):
-        raise Http404("No such application")
-    return application, definition
-
-
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpResponseBase:
-    application, definition = _editable(request, application_id)
+    application, definition = selectors.application_to_prepare(request.user, application_id)
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
     found = definition.page(page_key)
@@ -285,7 +276,7 @@ def check(request: HttpRequest, application_id: Any) -> HttpResponseBase:
                 raise Http404("No such application") from refused
         else:
             return redirect("applications:sent", application_id=application.pk)
-    application, definition = _editable(request, application_id)
+    application, definition = selectors.application_to_prepare(request.user, application_id)
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
     context = completeness.engine_context(application)
@@ -324,7 +315,7 @@ def sent(request: HttpRequest, application_id: Any) -> HttpResponse:
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def discard(request: HttpRequest, application_id: Any) -> HttpResponseBase:
-    application, definition = _editable(request, application_id)
+    application, definition = selectors.application_to_prepare(request.user, application_id)
     if application.stage != "draft":
         raise Http404("Only a draft can be deleted")
     if request.method == "POST":
@@ -346,7 +337,7 @@ def discard(request: HttpRequest, application_id: Any) -> HttpResponseBase:
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def application_parts(request: HttpRequest, application_id: Any) -> HttpResponseBase:
-    application, definition = _editable(request, application_id)
+    application, definition = selectors.application_to_prepare(request.user, application_id)
     error = ""
     if request.method == "POST":
         try:
@@ -389,7 +380,7 @@ def application_parts(request: HttpRequest, application_id: Any) -> HttpResponse
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def send_back(request: HttpRequest, application_id: Any, part_id: Any) -> HttpResponseBase:
-    application, definition = _editable(request, application_id)
+    application, definition = selectors.application_to_prepare(request.user, application_id)
     part = application.parts.filter(pk=part_id, status=DraftStatus.SUBMITTED).first()
     if part is None:
         raise Http404("No such signed part")

@@ -24,6 +24,7 @@ from portal.applications.models import (
 )
 from portal.applications.services.common import (
     TEXT_MAX,
+    audit,
     email_applicant,
     locked,
     move,
@@ -35,7 +36,6 @@ from portal.applications.services.common import (
 )
 from portal.applications.services.parts import reopen_part
 from portal.applications.stages import Stage
-from portal.audit.services import record
 from portal.forms.models import DraftStatus
 
 APPOINTMENT_STAGES = frozenset({Stage.IN_ASSESSMENT, Stage.AWAITING_APPLICANT})
@@ -50,12 +50,12 @@ def assign_assessor(
     application = locked(application_id)
     application.assessor = assessor
     application.save(update_fields=["assessor"])
-    record(
-        verb=ApplicationsVerb.ASSESSOR_ASSIGNED,
+    audit(
+        ApplicationsVerb.ASSESSOR_ASSIGNED,
+        application,
         actor=staff,
-        target=application,
-        data={"reference": application.reference, "assessor": assessor.email},
         request=request,
+        assessor=assessor.email,
     )
     return application
 
@@ -196,12 +196,13 @@ def record_appointment(
     )
     application.last_activity_at = timezone.now()
     application.save(update_fields=["last_activity_at"])
-    record(
-        verb=ApplicationsVerb.INTERVIEW_RECORDED,
+    audit(
+        ApplicationsVerb.INTERVIEW_RECORDED,
+        application,
         actor=staff,
-        target=application,
-        data={"reference": application.reference, "kind": kind, "on": on.isoformat()},
         request=request,
+        kind=kind,
+        on=on.isoformat(),
     )
     email_applicant(
         application,

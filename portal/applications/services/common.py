@@ -9,11 +9,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.applications import cases
+from portal.applications import cases, permissions
+from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.completeness import definition_of
+from portal.applications.definitions.schema import ApplicationType
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import VALIDATION_TARGET_WORKING_DAYS, Application
 from portal.applications.stages import Stage
+from portal.audit.services import record
 from portal.emails.services import queue_email
 from portal.forms.vocabulary import LONG_TEXT_MAX
 from portal.staff_permissions import StaffPermission, has_staff_permission
@@ -55,6 +58,34 @@ def locked(application_id: Any) -> Application:
         return lock(rows.select_related("provider", "location", "created_by"), pk=application_id)
     except Application.DoesNotExist as missing:
         raise ApplicationError(ApplicationErrorCode.NOT_FOUND, NOT_FOUND) from missing
+
+
+def locked_to_prepare(application_id: Any, user: Any) -> tuple[Application, ApplicationType]:
+    """The application, row-locked, and its definition, when `user` may prepare it. For
+    anyone else it does not exist (NOT_FOUND), as the applicant's pages say too."""
+    application = locked(application_id)
+    definition = definition_of(application)
+    if not permissions.can_prepare(user, application, definition):
+        raise ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
+    return application, definition
+
+
+def audit(
+    verb: ApplicationsVerb,
+    application: Application,
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    **data: Any,
+) -> None:
+    """The audit event of a step on `application`: its data always names the reference."""
+    record(
+        verb=verb,
+        actor=actor,
+        target=application,
+        data={"reference": application.reference, **data},
+        request=request,
+    )
 
 
 def move(
@@ -158,25 +189,29 @@ def applicant_addresses(application: Application) -> list[str]:
     return addresses
 
 
-def email_applicant(application: Application, template: str, **context: Any) -> None:
+def _email_context(application: Application, context: dict[str, Any]) -> dict[str, Any]:
+    """What every email about an application names, besides the template's own `context`."""
     context.update(
         reference=application.reference,
         type_name=definition_of(application).name,
         title=application.title,
         application_id=str(application.pk),
     )
+    return context
+
+
+def email_applicant(application: Application, template: str, **context: Any) -> None:
+    context = _email_context(application, context)
     for address in applicant_addresses(application):
         queue_email(to=address, template=template, context=context)
 
 
 def email_regulator(application: Application, template: str, **context: Any) -> None:
-    context.update(
-        reference=application.reference,
-        type_name=definition_of(application).name,
-        title=application.title,
-        application_id=str(application.pk),
+    queue_email(
+        to=regulator_email(application),
+        template=template,
+        context=_email_context(application, context),
     )
-    queue_email(to=regulator_email(application), template=template, context=context)
 
 
 def today() -> dt.date:

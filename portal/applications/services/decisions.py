@@ -40,8 +40,32 @@ def _conditions_text(conditions: str) -> str:
     return bounded_text("\n".join(lines), field="conditions", what="Conditions")
 
 
-def _serve_decision(application: Application, outcome: Outcome, staff: Any) -> None:
-    """The notice of decision, kept with the application, and the email saying so."""
+def _decide(
+    application: Application,
+    action: str,
+    outcome: Outcome,
+    *,
+    staff: Any,
+    decided_on: dt.date,
+    changes: dict[str, Any],
+    request: HttpRequest | None,
+) -> None:
+    """The decision (`action`: `outcome` on `decided_on`, and `changes`), then the notice of
+    decision, kept with the application, and the email saying so."""
+    move(
+        application,
+        action,
+        actor=staff,
+        changes={
+            "outcome": outcome,
+            "decided_on": decided_on,
+            "decided_by": staff,
+            "decision_due_on": None,
+            **changes,
+        },
+        data={"outcome": outcome},
+        request=request,
+    )
     content = notices.decision_content(application, application.decided_on or today())
     notice = notices.serve(application, NoticeKind.DECISION, content, served_by=staff)
     email_applicant(application, "application_decided", outcome=outcome.label, notice_id=notice.pk)
@@ -60,24 +84,18 @@ def grant(
     of decision, no proposal needed."""
     require_assessor(staff)
     application = locked(application_id)
-    conditions = _conditions_text(agreed_conditions)
-    outcome = Outcome.GRANTED
-    move(
+    _decide(
         application,
         "grant",
-        actor=staff,
+        Outcome.GRANTED,
+        staff=staff,
+        decided_on=today(),
         changes={
-            "outcome": outcome,
-            "conditions": conditions,
+            "conditions": _conditions_text(agreed_conditions),
             "decision_reasons": (reasons or "").strip()[:TEXT_MAX],
-            "decided_on": today(),
-            "decided_by": staff,
-            "decision_due_on": None,
         },
-        data={"outcome": outcome},
         request=request,
     )
-    _serve_decision(application, outcome, staff)
     return application
 
 
@@ -206,24 +224,20 @@ def adopt_proposal(
     )
     decided_on = today()
     extra = (reasons or "").strip()[:TEXT_MAX]
-    move(
+    _decide(
         application,
         "adopt_proposal",
-        actor=staff,
+        outcome,
+        staff=staff,
+        decided_on=decided_on,
         changes={
-            "outcome": outcome,
-            "decided_on": decided_on,
-            "decided_by": staff,
             "appeal_ends_on": decided_on + dt.timedelta(days=APPEAL_DAYS),
-            "decision_due_on": None,
             "decision_reasons": "\n\n".join(
                 part for part in (application.decision_reasons, extra) if part
             ),
         },
-        data={"outcome": outcome},
         request=request,
     )
-    _serve_decision(application, outcome, staff)
     return application
 
 

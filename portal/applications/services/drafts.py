@@ -8,13 +8,11 @@ from django.http import HttpRequest
 
 from portal.applications import permissions
 from portal.applications.audit_verbs import ApplicationsVerb
-from portal.applications.completeness import definition_of
 from portal.applications.definitions.schema import Applicant, ApplicationType, Subject
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
-from portal.applications.services.common import locked, move
+from portal.applications.services.common import audit, locked_to_prepare, move
 from portal.applications.services.files import discard_files
-from portal.audit.services import record
 from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus
 from portal.register.models import Location, Provider, RegistrationStatus
@@ -110,16 +108,13 @@ def start_application(
         last_edited_by=user,
     )
     record_start(application, action="start", actor=user)
-    record(
-        verb=ApplicationsVerb.STARTED,
+    audit(
+        ApplicationsVerb.STARTED,
+        application,
         actor=user,
-        target=application,
-        data={
-            "reference": application.reference,
-            "type": definition.slug,
-            "version": definition.version,
-        },
         request=request,
+        type=definition.slug,
+        version=definition.version,
     )
     return application
 
@@ -144,10 +139,7 @@ def save_page(
 ) -> SavedPage[Application]:
     """Merge one page's answers. Only the page's keys change, so two tabs (or colleagues) on
     different pages never overwrite each other."""
-    application = locked(application_id)
-    definition = definition_of(application)
-    if not permissions.can_prepare(user, application, definition):
-        raise ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
+    application, definition = locked_to_prepare(application_id, user)
     if not application.is_editable:
         raise ApplicationError(
             ApplicationErrorCode.NOT_EDITABLE,
@@ -166,17 +158,14 @@ def save_page(
         if title and title != application.title:
             application.title = title[:255]
             application.save(update_fields=["title"])
-    record(
-        verb=ApplicationsVerb.PAGE_SAVED,
+    audit(
+        ApplicationsVerb.PAGE_SAVED,
+        application,
         actor=user,
-        target=application,
-        data={
-            "reference": application.reference,
-            "page": page_key,
-            "complete": complete,
-            "revision": application.revision,
-        },
         request=request,
+        page=page_key,
+        complete=complete,
+        revision=application.revision,
     )
     return SavedPage(draft=application, changed_elsewhere=changed)
 
@@ -186,9 +175,7 @@ def discard_application(
     *, application_id: Any, user: Any, request: HttpRequest | None = None
 ) -> Application:
     """Delete a draft nobody has sent (it stays in the audit log and timeline)."""
-    application = locked(application_id)
-    if not permissions.can_prepare(user, application, definition_of(application)):
-        raise ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
+    application, _ = locked_to_prepare(application_id, user)
     move(
         application,
         "discard",

@@ -8,15 +8,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.applications import permissions
 from portal.applications.audit_verbs import ApplicationsVerb
-from portal.applications.completeness import dbs_too_old, definition_of, named_people
+from portal.applications.completeness import dbs_too_old, named_people
 from portal.applications.definitions.parts import PART_DEFINITIONS, PartDefinition, current_part
 from portal.applications.definitions.schema import PartKind
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
-from portal.applications.models import Application, ApplicationPart, Declaration, answers_hash
-from portal.applications.services.common import email_applicant, locked
-from portal.audit.services import record
+from portal.applications.models import ApplicationPart, Declaration, answers_hash
+from portal.applications.services.common import audit, email_applicant, locked_to_prepare
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.forms import engine
@@ -41,10 +39,7 @@ def invite_parts(
 ) -> list[ApplicationPart]:
     """Bring the parts in line with the people the answers name: invite each new one by
     email, and drop parts for people no longer named (or whose address changed)."""
-    application = locked(application_id)
-    definition = definition_of(application)
-    if not permissions.can_prepare(user, application, definition):
-        raise ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
+    application, definition = locked_to_prepare(application_id, user)
     if not application.is_editable:
         raise ApplicationError(
             ApplicationErrorCode.NOT_EDITABLE, "This application has been sent already."
@@ -96,12 +91,12 @@ def invite_parts(
                 "part_id": str(part.pk),
             },
         )
-    record(
-        verb=ApplicationsVerb.PARTS_INVITED,
+    audit(
+        ApplicationsVerb.PARTS_INVITED,
+        application,
         actor=user,
-        target=application,
-        data={"reference": application.reference, "invited": [p.email for p in invited]},
         request=request,
+        invited=[p.email for p in invited],
     )
     return invited
 
@@ -115,13 +110,7 @@ def _record(
     **data: Any,
 ) -> None:
     """Audit a step in one part, against its application (which the part names)."""
-    record(
-        verb=verb,
-        actor=actor,
-        target=part.application,
-        data={"reference": part.application.reference, "part": str(part.pk), **data},
-        request=request,
-    )
+    audit(verb, part.application, actor=actor, request=request, part=str(part.pk), **data)
 
 
 def _locked_part(part_id: Any) -> ApplicationPart:
@@ -151,13 +140,19 @@ def part_refusal(user: Any, part: ApplicationPart) -> str | None:
     return None
 
 
-@transaction.atomic
-def take_part(*, part_id: Any, user: Any, request: HttpRequest | None = None) -> ApplicationPart:
-    """The invited person opens their part with their own account: it becomes theirs."""
+def _locked_part_of(user: Any, part_id: Any) -> ApplicationPart:
+    """The part, row-locked, when it is `user`'s to complete (see part_refusal)."""
     part = _locked_part(part_id)
     refusal = part_refusal(user, part)
     if refusal:
         raise ApplicationError(ApplicationErrorCode.WRONG_ACCOUNT, refusal)
+    return part
+
+
+@transaction.atomic
+def take_part(*, part_id: Any, user: Any, request: HttpRequest | None = None) -> ApplicationPart:
+    """The invited person opens their part with their own account: it becomes theirs."""
+    part = _locked_part_of(user, part_id)
     if part.holder_id is None:
         part.holder = user
         part.save(update_fields=["holder", "updated_at"])
@@ -176,10 +171,7 @@ def save_part_page(
     seen_revision: int | None,
     request: HttpRequest | None = None,
 ) -> SavedPage[ApplicationPart]:
-    part = _locked_part(part_id)
-    refusal = part_refusal(user, part)
-    if refusal:
-        raise ApplicationError(ApplicationErrorCode.WRONG_ACCOUNT, refusal)
+    part = _locked_part_of(user, part_id)
     if part.status != DraftStatus.OPEN:
         raise ApplicationError(
             ApplicationErrorCode.PART_SIGNED,
@@ -228,10 +220,7 @@ def sign_part(
     *, part_id: Any, user: Any, declaration_confirmed: bool, request: HttpRequest | None = None
 ) -> Declaration:
     """The invited person signs their own part. Signing twice returns the first signature."""
-    part = _locked_part(part_id)
-    refusal = part_refusal(user, part)
-    if refusal:
-        raise ApplicationError(ApplicationErrorCode.WRONG_ACCOUNT, refusal)
+    part = _locked_part_of(user, part_id)
     if part.status == DraftStatus.SUBMITTED:
         found = Declaration.objects.filter(part=part, superseded_at__isnull=True).first()
         if found is not None:
@@ -306,9 +295,7 @@ def send_back_part(
     request: HttpRequest | None = None,
 ) -> ApplicationPart:
     """The applicant sends a signed part back to its person to change something."""
-    application: Application = locked(application_id)
-    if not permissions.can_prepare(user, application, definition_of(application)):
-        raise ApplicationError(ApplicationErrorCode.NOT_FOUND, "This application does not exist.")
+    application, _ = locked_to_prepare(application_id, user)
     if not application.is_editable:
         raise ApplicationError(
             ApplicationErrorCode.NOT_EDITABLE,

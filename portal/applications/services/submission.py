@@ -20,9 +20,11 @@ from portal.applications.models import (
 )
 from portal.applications.services.common import (
     TEXT_MAX,
+    audit,
     email_applicant,
     email_regulator,
     locked,
+    locked_to_prepare,
     move,
     required_text,
     restart_clock,
@@ -30,7 +32,6 @@ from portal.applications.services.common import (
     validation_due,
 )
 from portal.applications.stages import Stage
-from portal.audit.services import record
 from portal.forms.models import DraftStatus
 
 
@@ -50,10 +51,7 @@ def sign_and_submit(
 
     A replay (double click, back button, retry) after it was sent returns the same
     application: the row is locked and only a draft or a returned application moves."""
-    application = locked(application_id)
-    definition = definition_of(application)
-    if not permissions.can_prepare(user, application, definition):
-        raise _hidden()
+    application, definition = locked_to_prepare(application_id, user)
     if not application.is_editable:
         if application.submitted_by_id is not None and application.stage not in (
             Stage.DISCARDED,
@@ -99,17 +97,14 @@ def sign_and_submit(
         answers_sha256=digest,
         statement=definition.declaration,
     )
-    record(
-        verb=ApplicationsVerb.SIGNED,
+    audit(
+        ApplicationsVerb.SIGNED,
+        application,
         actor=user,
-        target=application,
-        data={
-            "reference": application.reference,
-            "capacity": capacity,
-            "answers_sha256": digest,
-            "version": definition.version,
-        },
         request=request,
+        capacity=capacity,
+        answers_sha256=digest,
+        version=definition.version,
     )
     email_applicant(
         application,
@@ -126,10 +121,7 @@ def withdraw(
     *, application_id: Any, user: Any, reason: str, request: HttpRequest | None = None
 ) -> Application:
     """The applicant withdraws: allowed until a notice of proposal is served."""
-    application = locked(application_id)
-    definition = definition_of(application)
-    if not permissions.can_prepare(user, application, definition):
-        raise _hidden()
+    application, definition = locked_to_prepare(application_id, user)
     if application.stage == Stage.WITHDRAWN:
         return application
     if permissions.signing_refusal(user, application, definition):
