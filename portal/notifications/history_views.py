@@ -31,7 +31,9 @@ def _history_filters(
 ) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
     # A few locations are a list to choose from; more are searched for (by name, town,
     # postcode or ID), in SQL, so the page reads at most CHECKBOX_LIMIT + 1 of them.
-    options = location_options(permissions.locations_in_scope(request.user)[: CHECKBOX_LIMIT + 1])
+    options = location_options(
+        permissions.first_locations_in_scope(request.user, CHECKBOX_LIMIT + 1)
+    )
     search = len(options) > CHECKBOX_LIMIT
     form = HistoryFilterForm(request.GET or None, locations=options, search=search)
     if not request.GET or not form.is_valid():

@@ -111,6 +111,15 @@ def locations_in_scope(user: Principal | None) -> QuerySet[Location]:
     ).order_by("name")
 
 
+def first_locations_in_scope(user: Principal | None, limit: int) -> QuerySet[Location]:
+    """Up to `limit` of the locations in scope, by name: enough for a filter to tell a short
+    list from a search. The limit is taken before the sort, so the sort is of `limit` rows:
+    ordered first, PostgreSQL walked the name index through the national register's 60,000
+    locations to find a delegate's first 21 (16 ms); limited first, it reads 21 rows."""
+    some = locations_in_scope(user).order_by().values("pk")[:limit]
+    return Location.objects.filter(pk__in=some).order_by("name")
+
+
 def can_notify_for_provider_as_a_whole(user: Principal | None, provider: Provider) -> bool:
     """Provider-level changes (name, directors, insolvency) need the whole provider."""
     return provider.pk in scope_for(user, DRAFT).whole_providers

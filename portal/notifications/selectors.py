@@ -156,7 +156,14 @@ def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notific
     if filters.location_id:
         queryset = queryset.filter(location_id=filters.location_id)
     if filters.location_search:
-        matching = Location.objects.filter(search_filter(filters.location_search)).order_by()
+        # Only among the user's own locations: PostgreSQL then reads their few rows, not the
+        # whole register's, and counts each match's notifications off notif_location_history
+        # (searched across the register, it scanned every notification: 60-200 ms).
+        matching = (
+            permissions.locations_in_scope(user)
+            .filter(search_filter(filters.location_search))
+            .order_by()
+        )
         queryset = queryset.filter(location_id__in=matching.values("pk"))
     if filters.type_slug:
         queryset = queryset.filter(type_slug=filters.type_slug)
