@@ -153,6 +153,30 @@ def visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]
     return queryset.filter(scope_for(user, VIEW).filter_q())
 
 
+def count_visible(user: Principal | None, queryset: QuerySet[Any]) -> int:
+    """`visible_to(user, queryset).count()` in one statement that PostgreSQL answers from
+    indexes alone. Tested as one condition (provider held whole OR location held), the scope
+    made it read every matching row, or every entry of an index, to test each (a delegate's
+    30,000 notifications: 14-35 ms at national shape). Counted as two parts, the locations'
+    leaving out what the providers' counted, each is a range of its own index (by provider;
+    notif_location_history, which carries the provider): 3-8 ms."""
+    scope = scope_for(user, VIEW)
+    parts = []
+    if scope.whole_providers:
+        parts.append(queryset.filter(provider_id__in=scope.whole_providers))
+    if scope.locations:
+        held = queryset.filter(location_id__any_of=scope.locations)
+        if scope.whole_providers:
+            held = held.exclude(provider_id__in=scope.whole_providers)
+        parts.append(held)
+    if not parts:
+        return 0
+    if len(parts) == 1:
+        return parts[0].count()
+    whole, at_locations = (part.order_by().values("pk") for part in parts)
+    return whole.union(at_locations, all=True).count()
+
+
 def drafts_visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Only the drafts the user may work on."""
     return queryset.filter(scope_for(user, DRAFT).filter_q())

@@ -143,16 +143,11 @@ class HistoryFilters:
     reference: str = ""
 
 
-def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
-    """Submitted notifications in the user's scope, newest first."""
-    queryset = permissions.visible_to(user, Notification.objects.all())
+def _matching(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
+    """The notifications the filters ask for, in no order and before the user's scope."""
+    queryset = Notification.objects.all()
     if filters.reference:
-        return (
-            queryset.filter(pk=sequence_of(filters.reference) or 0)
-            .select_related("location", "submitted_by")
-            .defer("answers")
-            .order_by("-pk")
-        )
+        return queryset.filter(pk=sequence_of(filters.reference) or 0)
     if filters.location_id:
         queryset = queryset.filter(location_id=filters.location_id)
     if filters.location_search:
@@ -178,12 +173,23 @@ def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notific
             filters.submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
         )
         queryset = queryset.filter(submitted_at__lt=end)
+    return queryset
+
+
+def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
+    """Submitted notifications in the user's scope, newest first."""
+    queryset = permissions.visible_to(user, _matching(user, filters))
     # Lists never show the answers: leave the biggest column in the table.
-    return (
-        queryset.select_related("location", "submitted_by")
-        .defer("answers")
-        .order_by("-submitted_at", "-pk")
-    )
+    queryset = queryset.select_related("location", "submitted_by").defer("answers")
+    if filters.reference:
+        return queryset.order_by("-pk")
+    return queryset.order_by("-submitted_at", "-pk")
+
+
+def history_count(user: Principal | None, filters: HistoryFilters) -> int:
+    """How many notifications `history` lists, counted from the indexes alone (see
+    `permissions.count_visible`)."""
+    return permissions.count_visible(user, _matching(user, filters))
 
 
 # What a row of the history page shows: the rest of each notification (and the sender)
