@@ -70,7 +70,7 @@ def _history_filters(
 def history(request: HttpRequest) -> HttpResponse:
     form, filters = _history_filters(request)
     paginator = CountedPaginator(
-        selectors.history_rows(request.user, filters),
+        selectors.HistoryPages(request.user, filters),
         HISTORY_PAGE_SIZE,
         count=selectors.history_count(request.user, filters),
     )

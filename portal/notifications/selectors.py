@@ -204,6 +204,25 @@ def history_rows(user: Principal | None, filters: HistoryFilters) -> QuerySet[No
     )
 
 
+class HistoryPages:
+    """`history_rows` as the history's paginator slices it: each page's IDs first, then only
+    their rows. The IDs sort from notif_location_history alone under a location filter; as
+    one query PostgreSQL fetched every row of the searched location (8,000 at the national
+    provider: 8 ms) to sort them for one page."""
+
+    def __init__(self, user: Principal | None, filters: HistoryFilters) -> None:
+        self.rows = history_rows(user, filters)
+
+    def __getitem__(self, page: slice) -> list[Notification]:
+        ids = self.rows.values("pk")[page]
+        return list(
+            Notification.objects.filter(pk__in=ids)
+            .select_related("location")
+            .only(*HISTORY_ROW_FIELDS)
+            .order_by(*self.rows.query.order_by)
+        )
+
+
 def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:
     return (
         permissions.drafts_visible_to(
