@@ -182,6 +182,8 @@ class Case(LifecycleModel):
             # The deadline lists of my cases and my teams' cases, soonest first.
             _open_due("casework_team_due", "team"),
             _open_due("casework_mine_due", "assignee"),
+            # A search by provider: each matching provider's deadline list (and its count).
+            _open_due("casework_provider_due", "provider"),
             _open_queue("casework_queue_type", "type_slug"),
             _open_queue("casework_queue_kind", "kind"),
             _open_queue("casework_queue_provider", "provider"),

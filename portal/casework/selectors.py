@@ -162,8 +162,15 @@ def _filtered(cases: QuerySet[Case], filters: QueueFilters, today: dt.date) -> Q
     elif filters.due == Due.SOON:
         cases = cases.filter(due_on__gte=today, due_on__lte=due_soon_until(today))
     if filters.provider_name:
-        matching = Provider.objects.filter(name__icontains=filters.provider_name).values("pk")
-        cases = cases.filter(provider_id__in=matching[:PROVIDER_MATCHES])
+        # The matching providers' IDs first, in their own query: as a subquery the search of
+        # every provider's name ran in both the count and the page, and PostgreSQL, unable
+        # to tell how many providers match, read every open case in the list's order and
+        # kept those of the matches (40,000 overdue cases for a provider with none). With
+        # the IDs it reads each provider's own range of casework_provider_due.
+        matching = Provider.objects.filter(name__icontains=filters.provider_name).order_by("name")
+        cases = cases.filter(
+            provider_id__in=list(matching.values_list("pk", flat=True)[:PROVIDER_MATCHES])
+        )
     return cases
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from portal.access import requires
@@ -26,12 +27,27 @@ from portal.register.location_picker import CHECKBOX_LIMIT, location_options, se
 HISTORY_PAGE_SIZE = 50
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its count, worked out apart from the rows it pages (a count reads
+    the indexes alone where the rows' query would read every row: selectors.history_count)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def _history_filters(
     request: HttpRequest,
 ) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
     # A few locations are a list to choose from; more are searched for (by name, town,
     # postcode or ID), in SQL, so the page reads at most CHECKBOX_LIMIT + 1 of them.
-    options = location_options(permissions.locations_in_scope(request.user)[: CHECKBOX_LIMIT + 1])
+    options = location_options(
+        permissions.first_locations_in_scope(request.user, CHECKBOX_LIMIT + 1)
+    )
     search = len(options) > CHECKBOX_LIMIT
     form = HistoryFilterForm(request.GET or None, locations=options, search=search)
     if not request.GET or not form.is_valid():
@@ -53,7 +69,11 @@ def _history_filters(
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
     form, filters = _history_filters(request)
-    paginator = Paginator(selectors.history_rows(request.user, filters), HISTORY_PAGE_SIZE)
+    paginator = CountedPaginator(
+        selectors.HistoryPages(request.user, filters),
+        HISTORY_PAGE_SIZE,
+        count=selectors.history_count(request.user, filters),
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(

@@ -173,8 +173,12 @@ class Notification(LifecycleModel):
             models.Index(
                 fields=["provider", "-submitted_at", "-id"], name="notif_provider_history"
             ),
+            # The provider rides along so a count of a location's notifications in the
+            # user's scope (provider or location) reads only the index, not each row.
             models.Index(
-                fields=["location", "-submitted_at", "-id"], name="notif_location_history"
+                fields=["location", "-submitted_at", "-id"],
+                include=["provider"],
+                name="notif_location_history",
             ),
             # The staff queue reads each urgency level in (submitted_at, id) order, one range
             # per level, under whichever filters it has (selectors.staff_queue_page).

@@ -111,6 +111,15 @@ def locations_in_scope(user: Principal | None) -> QuerySet[Location]:
     ).order_by("name")
 
 
+def first_locations_in_scope(user: Principal | None, limit: int) -> QuerySet[Location]:
+    """Up to `limit` of the locations in scope, by name: enough for a filter to tell a short
+    list from a search. The limit is taken before the sort, so the sort is of `limit` rows:
+    ordered first, PostgreSQL walked the name index through the national register's 60,000
+    locations to find a delegate's first 21 (16 ms); limited first, it reads 21 rows."""
+    some = locations_in_scope(user).order_by().values("pk")[:limit]
+    return Location.objects.filter(pk__in=some).order_by("name")
+
+
 def can_notify_for_provider_as_a_whole(user: Principal | None, provider: Provider) -> bool:
     """Provider-level changes (name, directors, insolvency) need the whole provider."""
     return provider.pk in scope_for(user, DRAFT).whole_providers
@@ -142,6 +151,30 @@ def can_send(user: Principal | None, item: Any) -> bool:
 def visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Only the sent notifications of `queryset` the user may see."""
     return queryset.filter(scope_for(user, VIEW).filter_q())
+
+
+def count_visible(user: Principal | None, queryset: QuerySet[Any]) -> int:
+    """`visible_to(user, queryset).count()` in one statement that PostgreSQL answers from
+    indexes alone. Tested as one condition (provider held whole OR location held), the scope
+    made it read every matching row, or every entry of an index, to test each (a delegate's
+    30,000 notifications: 14-35 ms at national shape). Counted as two parts, the locations'
+    leaving out what the providers' counted, each is a range of its own index (by provider;
+    notif_location_history, which carries the provider): 3-8 ms."""
+    scope = scope_for(user, VIEW)
+    parts = []
+    if scope.whole_providers:
+        parts.append(queryset.filter(provider_id__in=scope.whole_providers))
+    if scope.locations:
+        held = queryset.filter(location_id__any_of=scope.locations)
+        if scope.whole_providers:
+            held = held.exclude(provider_id__in=scope.whole_providers)
+        parts.append(held)
+    if not parts:
+        return 0
+    if len(parts) == 1:
+        return parts[0].count()
+    whole, at_locations = (part.order_by().values("pk") for part in parts)
+    return whole.union(at_locations, all=True).count()
 
 
 def drafts_visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -143,20 +143,22 @@ class HistoryFilters:
     reference: str = ""
 
 
-def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
-    """Submitted notifications in the user's scope, newest first."""
-    queryset = permissions.visible_to(user, Notification.objects.all())
+def _matching(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
+    """The notifications the filters ask for, in no order and before the user's scope."""
+    queryset = Notification.objects.all()
     if filters.reference:
-        return (
-            queryset.filter(pk=sequence_of(filters.reference) or 0)
-            .select_related("location", "submitted_by")
-            .defer("answers")
-            .order_by("-pk")
-        )
+        return queryset.filter(pk=sequence_of(filters.reference) or 0)
     if filters.location_id:
         queryset = queryset.filter(location_id=filters.location_id)
     if filters.location_search:
-        matching = Location.objects.filter(search_filter(filters.location_search)).order_by()
+        # Only among the user's own locations: PostgreSQL then reads their few rows, not the
+        # whole register's, and counts each match's notifications off notif_location_history
+        # (searched across the register, it scanned every notification: 60-200 ms).
+        matching = (
+            permissions.locations_in_scope(user)
+            .filter(search_filter(filters.location_search))
+            .order_by()
+        )
         queryset = queryset.filter(location_id__in=matching.values("pk"))
     if filters.type_slug:
         queryset = queryset.filter(type_slug=filters.type_slug)
@@ -171,12 +173,23 @@ def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notific
             filters.submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
         )
         queryset = queryset.filter(submitted_at__lt=end)
+    return queryset
+
+
+def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
+    """Submitted notifications in the user's scope, newest first."""
+    queryset = permissions.visible_to(user, _matching(user, filters))
     # Lists never show the answers: leave the biggest column in the table.
-    return (
-        queryset.select_related("location", "submitted_by")
-        .defer("answers")
-        .order_by("-submitted_at", "-pk")
-    )
+    queryset = queryset.select_related("location", "submitted_by").defer("answers")
+    if filters.reference:
+        return queryset.order_by("-pk")
+    return queryset.order_by("-submitted_at", "-pk")
+
+
+def history_count(user: Principal | None, filters: HistoryFilters) -> int:
+    """How many notifications `history` lists, counted from the indexes alone (see
+    `permissions.count_visible`)."""
+    return permissions.count_visible(user, _matching(user, filters))
 
 
 # What a row of the history page shows: the rest of each notification (and the sender)
@@ -191,6 +204,25 @@ def history_rows(user: Principal | None, filters: HistoryFilters) -> QuerySet[No
     )
 
 
+class HistoryPages:
+    """`history_rows` as the history's paginator slices it: each page's IDs first, then only
+    their rows. The IDs sort from notif_location_history alone under a location filter; as
+    one query PostgreSQL fetched every row of the searched location (8,000 at the national
+    provider: 8 ms) to sort them for one page."""
+
+    def __init__(self, user: Principal | None, filters: HistoryFilters) -> None:
+        self.rows = history_rows(user, filters)
+
+    def __getitem__(self, page: slice) -> list[Notification]:
+        ids = self.rows.values("pk")[page]
+        return list(
+            Notification.objects.filter(pk__in=ids)
+            .select_related("location")
+            .only(*HISTORY_ROW_FIELDS)
+            .order_by(*self.rows.query.order_by)
+        )
+
+
 def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:
     return (
         permissions.drafts_visible_to(
@@ -202,12 +234,18 @@ def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:
 
 
 def owed(user: Principal | None, limit: int = 10) -> list[Notification]:
-    """What the provider still has to tell us (returns from absence, plans), soonest first."""
+    """What the provider still has to tell us (returns from absence, plans), soonest first.
+
+    The first `limit` IDs come from the owed indexes alone, then only their rows: read in one
+    go, PostgreSQL fetched every owed row in scope (5,000 at a national provider, 8-20 ms)
+    to sort them; the IDs sort from the index (1 ms)."""
+    owed_in_scope = permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
+    soonest = owed_in_scope.order_by("next_due_on", "pk").values("pk")[:limit]
     return list(
-        permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
+        Notification.objects.filter(pk__in=soonest)
         .select_related("location")
         .only("type_slug", "next_due_label", "next_due_on", "location__name")
-        .order_by("next_due_on", "pk")[:limit]
+        .order_by("next_due_on", "pk")
     )
 
 

@@ -1,0 +1,46 @@
+"""The history's count (`permissions.count_visible`): the scope's providers and locations
+counted as two parts must give exactly what the list shows, for any mix of the two, and
+count once a notification that both parts cover."""
+
+import pytest
+
+from portal.notifications import permissions
+from portal.notifications.models import Notification
+from portal.notifications.permissions import NotifierScope
+from tests.factories.notifications import submit
+
+
+def _given(user, scope: NotifierScope):
+    """`user` with this scope to view (scope_for keeps each user's scope on the object)."""
+    setattr(user, permissions._CACHE_ATTRIBUTE, {permissions.VIEW: scope})
+    return user
+
+
+@pytest.mark.django_db
+def test_the_count_is_what_the_list_shows_for_every_mix_of_scope(world):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]  # another provider's
+    submit("death", world.manager, home)
+    submit("police", world.manager, home)
+    submit("police", world.nominated["Partnership"], other)
+    organisation, elsewhere = home.provider_id, other.provider_id
+    scopes = [
+        NotifierScope(),
+        NotifierScope(whole_providers=frozenset({organisation})),
+        NotifierScope(locations={other.pk: elsewhere}),
+        NotifierScope(whole_providers=frozenset({organisation}), locations={other.pk: elsewhere}),
+        # Both parts cover home's notifications (a location held at a provider also held
+        # whole, as a moved location could leave it): each still counted once.
+        NotifierScope(whole_providers=frozenset({organisation}), locations={home.pk: organisation}),
+        NotifierScope(locations={home.pk: organisation, other.pk: elsewhere}),
+    ]
+    expected = [0, 2, 1, 3, 2, 3]
+    for scope, count in zip(scopes, expected, strict=True):
+        user = _given(world.manager, scope)
+        listed = permissions.visible_to(user, Notification.objects.all()).count()
+        assert permissions.count_visible(user, Notification.objects.all()) == listed == count
+        only_police = Notification.objects.filter(type_slug="police")
+        assert (
+            permissions.count_visible(user, only_police)
+            == permissions.visible_to(user, only_police).count()
+        )
