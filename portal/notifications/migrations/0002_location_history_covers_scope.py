@@ -1,13 +1,12 @@
 # notif_location_history carries the provider, so counting a location's notifications in a
 # user's scope (provider or location) reads only the index (history's location filter).
-# Written as 0005 on main of 2026-12-05; renumber it after the migrations are squashed.
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_merge_0003_scheduled_changes_0003_status_history"),
+        ("notifications", "0001_squashed_0004_merge_0003_scheduled_changes_0003_status_history"),
     ]
 
     operations = [

@@ -1,12 +1,11 @@
 # A search by provider reads each matching provider's open deadline list from its own range.
-# Written as 0006 on main of 2026-12-05; renumber it after the migrations are squashed.
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0005_triage_index"),
+        ("casework", "0001_squashed_0005_triage_index"),
     ]
 
     operations = [
