@@ -21,6 +21,7 @@ call `forget_access`.
 """
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -194,7 +195,7 @@ _PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
     active membership (one for a whole-provider membership). Columns: role, membership
-    permissions, whole provider, then the provider's fields (all but its id NULL on most
+    permissions (JSON text), whole provider, then the provider's fields (all but its id NULL on most
     rows: see access_rows), then the location's id and LocationState (NULL when there is
     none)."""
     return access_rows(principal.pk, person_id_of(principal))
@@ -241,6 +242,8 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
     roles_seen: set[tuple[str, str, str | None]] = set()
+    # Each membership's permissions (JSON text) decoded once for all its locations' rows.
+    granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
     rows = _access_rows(principal)
@@ -276,9 +279,12 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
                 access.role_at.setdefault(location_id, set()).update(REGISTERED_MANAGER_PERMISSIONS)
                 access.locations[location_id] = location
         elif whole_provider:
-            access.member_whole |= set(permissions)
+            access.member_whole |= set(json.loads(permissions))
         elif location is not None:
-            access.member_at.setdefault(location_id, set()).update(permissions)
+            these = granted.get(permissions)
+            if these is None:
+                these = granted[permissions] = frozenset(json.loads(permissions))
+            access.member_at.setdefault(location_id, set()).update(these)
             access.locations[location_id] = location
     return result
 
