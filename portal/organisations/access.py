@@ -87,15 +87,25 @@ def _deregistered_on(record: _Registered) -> dt.date:
     return timezone.localdate(record.updated_at) if record.updated_at else timezone.localdate()
 
 
-def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> frozenset[str]:
-    """What survives of `permissions` given the provider's or location's registration."""
-    held = frozenset(permissions)
+def _status_limit(record: _Registered) -> frozenset[str] | None:
+    """The most any permissions keep given a provider's or location's registration: no
+    limit (None) while registered, read-only in the read-only period, nothing after."""
     if record.registration_status != RegistrationStatus.DEREGISTERED:
-        return held
+        return None
     read_only_days = settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS
     if timezone.localdate() - _deregistered_on(record) > dt.timedelta(days=read_only_days):
         return frozenset()
-    return held & READ_ONLY_PERMISSIONS
+    return READ_ONLY_PERMISSIONS
+
+
+def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> frozenset[str]:
+    """What survives of `permissions` given the provider's or location's registration."""
+    held = frozenset(permissions)
+    limit = _status_limit(record)
+    return held if limit is None else held & limit
+
+
+_NO_PERMISSIONS: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -104,19 +114,26 @@ class ProviderAccess:
 
     Built once per request (`access_for`) and not changed after; what is derived from it
     (the permissions at each location, the scope of each permission) is worked out on first
-    use and kept, since a page asks the same question for hundreds of locations."""
+    use and kept, since a page asks the same question for hundreds of locations. The
+    permissions at a location are frozensets shared by every location with the same
+    sources and registration: a manager's or delegate's hundreds of locations hold a few
+    distinct sets, each worked out once."""
 
     provider: Provider
     role_whole: set[str] = field(default_factory=set)
-    role_at: dict[str, set[str]] = field(default_factory=dict)
+    role_at: dict[str, frozenset[str]] = field(default_factory=dict)
     member_whole: set[str] = field(default_factory=set)
-    member_at: dict[str, set[str]] = field(default_factory=dict)
+    member_at: dict[str, frozenset[str]] = field(default_factory=dict)
     locations: dict[str, LocationState] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
     # Each live register role once: (role, location id or None for the whole provider).
     roles_held: list[tuple[str, str | None]] = field(default_factory=list)
     _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    # The locations holding each distinct set of permissions (from _at_each).
+    _by_held: dict[frozenset[str], list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
 
     def whole_provider_permissions(self) -> frozenset[str]:
@@ -124,26 +141,50 @@ class ProviderAccess:
             self._whole = _allowed_by_status(self.provider, self.role_whole | self.member_whole)
         return self._whole
 
-    def _permissions_at(
-        self, location_id: str, record: Location | LocationState, whole: set[str]
-    ) -> frozenset[str]:
-        held = whole | self.role_at.get(location_id, set()) | self.member_at.get(location_id, set())
-        return _allowed_by_status(record, _allowed_by_status(self.provider, held))
+    def _held_at(self, location_id: str) -> frozenset[str]:
+        """The permissions this principal's roles and memberships give at a location,
+        before any registration limits them."""
+        return (
+            frozenset(self.role_whole | self.member_whole)
+            | self.role_at.get(location_id, _NO_PERMISSIONS)
+            | self.member_at.get(location_id, _NO_PERMISSIONS)
+        )
 
     def _at_each_location(self) -> dict[str, frozenset[str]]:
         if self._at_each is None:
-            whole = self.role_whole | self.member_whole
-            self._at_each = {
-                location_id: self._permissions_at(location_id, state, whole)
-                for location_id, state in self.locations.items()
-            }
+            whole = frozenset(self.role_whole | self.member_whole)
+            provider_limit = _status_limit(self.provider)
+            # (role's, membership's, location's registration limit) -> the permissions.
+            worked_out: dict[tuple[Any, Any, Any], frozenset[str]] = {}
+            at_each: dict[str, frozenset[str]] = {}
+            by_held: dict[frozenset[str], list[str]] = {}
+            for location_id, state in self.locations.items():
+                role = self.role_at.get(location_id)
+                member = self.member_at.get(location_id)
+                limit = (
+                    None
+                    if state.registration_status != RegistrationStatus.DEREGISTERED
+                    else _status_limit(state)
+                )
+                key = (role, member, limit)
+                held = worked_out.get(key)
+                if held is None:
+                    held = whole | (role or _NO_PERMISSIONS) | (member or _NO_PERMISSIONS)
+                    for each in (provider_limit, limit):
+                        if each is not None:
+                            held &= each
+                    worked_out[key] = held
+                at_each[location_id] = held
+                by_held.setdefault(held, []).append(location_id)
+            self._at_each, self._by_held = at_each, by_held
         return self._at_each
 
     def permissions_at(self, location: Location) -> frozenset[str]:
         if location.provider_id != self.provider.pk:
             return frozenset()
         # From the caller's copy of the location: its registration may be newer than ours.
-        return self._permissions_at(location.pk, location, self.role_whole | self.member_whole)
+        held = _allowed_by_status(self.provider, self._held_at(location.pk))
+        return _allowed_by_status(location, held)
 
     def scope_for(self, permission: str) -> Scope:
         scope = self._scopes.get(permission)
@@ -151,12 +192,11 @@ class ProviderAccess:
             if permission in self.whole_provider_permissions():
                 scope = Scope(whole_provider=True)
             else:
+                self._at_each_location()
                 scope = Scope(
                     whole_provider=False,
-                    location_ids=frozenset(
-                        location_id
-                        for location_id, held in self._at_each_location().items()
-                        if permission in held
+                    location_ids=frozenset().union(
+                        *(ids for held, ids in self._by_held.items() if permission in held)
                     ),
                 )
             self._scopes[permission] = scope
@@ -167,7 +207,10 @@ class ProviderAccess:
 
     @property
     def any_access(self) -> bool:
-        return bool(self.whole_provider_permissions()) or any(self._at_each_location().values())
+        if self.whole_provider_permissions():
+            return True
+        self._at_each_location()
+        return any(self._by_held)
 
     @property
     def is_registered_person(self) -> bool:
@@ -209,13 +252,15 @@ def _narrowed_to_key(
     held = result.get(scope.provider_id)
     if held is None:
         return {}
-    allowed = set(scope.permissions) - {Permission.SIGN_DECLARATIONS}
+    allowed = frozenset(scope.permissions) - {Permission.SIGN_DECLARATIONS}
     narrowed = ProviderAccess(provider=held.provider)
     whole = held.role_whole | held.member_whole
     if not scope.location_ids:
         narrowed.member_whole = whole & allowed
         for location_id, location in held.locations.items():
-            at = held.role_at.get(location_id, set()) | held.member_at.get(location_id, set())
+            at = held.role_at.get(location_id, _NO_PERMISSIONS) | held.member_at.get(
+                location_id, _NO_PERMISSIONS
+            )
             narrowed.member_at[location_id] = at & allowed
             narrowed.locations[location_id] = location
         return {scope.provider_id: narrowed}
@@ -223,8 +268,10 @@ def _narrowed_to_key(
         provider_id=scope.provider_id, pk__in=scope.location_ids
     ).values_list("pk", *LocationState._fields)
     for location_id, *state in chosen:
-        at = held.role_at.get(location_id, set()) | held.member_at.get(location_id, set())
-        narrowed.member_at[location_id] = (whole | at) & allowed
+        at = held.role_at.get(location_id, _NO_PERMISSIONS) | held.member_at.get(
+            location_id, _NO_PERMISSIONS
+        )
+        narrowed.member_at[location_id] = frozenset(whole | at) & allowed
         narrowed.locations[location_id] = LocationState._make(state)
     return {scope.provider_id: narrowed}
 
@@ -242,7 +289,8 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
     roles_seen: set[tuple[str, str, str | None]] = set()
-    # Each membership's permissions (JSON text) decoded once for all its locations' rows.
+    # Each membership's permissions (JSON text) decoded once for all its locations' rows,
+    # into one set they share.
     granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
@@ -276,7 +324,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
             elif role == RoleType.PARTNER:
                 access.role_whole |= PARTNER_PERMISSIONS
             elif role == RoleType.REGISTERED_MANAGER and location is not None:
-                access.role_at.setdefault(location_id, set()).update(REGISTERED_MANAGER_PERMISSIONS)
+                access.role_at[location_id] = REGISTERED_MANAGER_PERMISSIONS
                 access.locations[location_id] = location
         elif whole_provider:
             access.member_whole |= set(json.loads(permissions))
@@ -284,7 +332,8 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
             these = granted.get(permissions)
             if these is None:
                 these = granted[permissions] = frozenset(json.loads(permissions))
-            access.member_at.setdefault(location_id, set()).update(these)
+            earlier = access.member_at.get(location_id)
+            access.member_at[location_id] = these if earlier is None else earlier | these
             access.locations[location_id] = location
     return result
 
