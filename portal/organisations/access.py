@@ -22,7 +22,7 @@ call `forget_access`.
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -360,13 +360,12 @@ def provider_access(principal: Principal | None, provider: Provider | str) -> Pr
     return access if access is not None and access.any_access else None
 
 
-def _named(access: ProviderAccess, location_id: str) -> Location:
-    """A location as the account page shows it (id and name), without a query: its other
-    fields are deferred, so reading one loads it like any deferred field."""
-    values = {"id": location_id, "provider_id": access.provider.pk}
-    values["name"] = access.locations[location_id].name
-    names = [f.attname for f in Location._meta.concrete_fields if f.attname in values]
-    return Location.from_db(Membership.objects.db, names, [values[name] for name in names])
+class NamedLocation(NamedTuple):
+    """A location as the account page shows it: a plain value, not a model instance (a
+    manager of hundreds of locations would otherwise pay for hundreds of them)."""
+
+    pk: str
+    name: str
 
 
 class RoleHeld(NamedTuple):
@@ -374,23 +373,70 @@ class RoleHeld(NamedTuple):
 
     role: str
     provider: Provider
-    location: Location | None
+    location: NamedLocation | None
+
+
+def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, NamedLocation | None]]:
+    """Each live role at this provider that still gives access: a role at a provider or
+    location past its read-only period does not."""
+    for role, location_id in access.roles_held:
+        if location_id is None:
+            if access.whole_provider_permissions():
+                yield role, None
+        elif access._at_each_location()[location_id]:
+            yield role, NamedLocation(location_id, access.locations[location_id].name)
 
 
 def registered_roles(principal: Principal | None) -> list[RoleHeld]:
     """The principal's register roles that give access today, by provider and location
-    name: a role at a provider or location past its read-only period is not listed."""
-    held = []
-    for access in access_for(principal).values():
-        for role, location_id in access.roles_held:
-            if location_id is None:
-                if access.whole_provider_permissions():
-                    held.append(RoleHeld(role, access.provider, None))
-            elif access._at_each_location()[location_id]:
-                held.append(RoleHeld(role, access.provider, _named(access, location_id)))
+    name."""
+    held = [
+        RoleHeld(role, access.provider, location)
+        for access in access_for(principal).values()
+        for role, location in _roles_giving_access(access)
+    ]
     return sorted(
         held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
     )
+
+
+# Above this many locations, one role at one provider is a count on the account page, not
+# a row for each location ("Your providers" lists them).
+LOCATIONS_LISTED_UP_TO = 10
+
+
+class RoleAtProvider(NamedTuple):
+    """One role at one provider, as "You can act for" shows it: for the whole provider
+    (`location_count` 0), at a few locations (each listed), or at more than
+    LOCATIONS_LISTED_UP_TO locations (`locations` empty: only counted)."""
+
+    role: str
+    provider: Provider
+    locations: list[NamedLocation]
+    location_count: int
+
+
+def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProvider]:
+    """registered_roles, one entry per role and provider, by provider name, then the first
+    location's name, then role."""
+    grouped: list[RoleAtProvider] = []
+    for access in access_for(principal).values():
+        at: dict[str, list[NamedLocation]] = {}
+        for role, location in _roles_giving_access(access):
+            if location is None:
+                grouped.append(RoleAtProvider(role, access.provider, [], 0))
+            else:
+                at.setdefault(role, []).append(location)
+        for role, locations in at.items():
+            listed = [] if len(locations) > LOCATIONS_LISTED_UP_TO else sorted(locations, key=_name)
+            grouped.append(RoleAtProvider(role, access.provider, listed, len(locations)))
+    return sorted(
+        grouped, key=lambda r: (r.provider.name, r.locations[0].name if r.locations else "", r.role)
+    )
+
+
+def _name(location: NamedLocation) -> str:
+    return location.name
 
 
 def delegated_providers(principal: Principal | None) -> list[Provider]:
