@@ -51,6 +51,7 @@ WHOLE_PROVIDER_ROLES = frozenset(
     {RoleType.NOMINATED_INDIVIDUAL, RoleType.RESPONSIBLE_INDIVIDUAL, RoleType.MAIN_PARTNER}
 )
 REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
+_MANAGER = str(RoleType.REGISTERED_MANAGER)
 PARTNER_PERMISSIONS = frozenset({Permission.VIEW_SUBMISSIONS})
 
 _CACHE_ATTRIBUTE = "_organisations_access"
@@ -106,6 +107,22 @@ def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> froze
 
 
 _NO_PERMISSIONS: frozenset[str] = frozenset()
+_DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
+
+
+def _limited(
+    whole: frozenset[str],
+    role: frozenset[str] | None,
+    member: frozenset[str] | None,
+    *limits: frozenset[str] | None,
+) -> frozenset[str]:
+    """The permissions from a whole-provider grant, a role and a membership at a location,
+    less what registration limits take away."""
+    held = whole | (role or _NO_PERMISSIONS) | (member or _NO_PERMISSIONS)
+    for limit in limits:
+        if limit is not None:
+            held &= limit
+    return held
 
 
 @dataclass
@@ -154,28 +171,24 @@ class ProviderAccess:
         if self._at_each is None:
             whole = frozenset(self.role_whole | self.member_whole)
             provider_limit = _status_limit(self.provider)
-            # (role's, membership's, location's registration limit) -> the permissions.
-            worked_out: dict[tuple[Any, Any, Any], frozenset[str]] = {}
+            role_at, member_at = self.role_at.get, self.member_at.get
+            # (role's, membership's, location's registration limit) -> the permissions, and
+            # the locations that have them.
+            worked_out: dict[tuple[Any, Any, Any], tuple[frozenset[str], list[str]]] = {}
             at_each: dict[str, frozenset[str]] = {}
-            by_held: dict[frozenset[str], list[str]] = {}
             for location_id, state in self.locations.items():
-                role = self.role_at.get(location_id)
-                member = self.member_at.get(location_id)
-                limit = (
-                    None
-                    if state.registration_status != RegistrationStatus.DEREGISTERED
-                    else _status_limit(state)
-                )
-                key = (role, member, limit)
-                held = worked_out.get(key)
-                if held is None:
-                    held = whole | (role or _NO_PERMISSIONS) | (member or _NO_PERMISSIONS)
-                    for each in (provider_limit, limit):
-                        if each is not None:
-                            held &= each
-                    worked_out[key] = held
-                at_each[location_id] = held
-                by_held.setdefault(held, []).append(location_id)
+                limit = None
+                if state.registration_status == _DEREGISTERED:
+                    limit = _status_limit(state)
+                key = (role_at(location_id), member_at(location_id), limit)
+                group = worked_out.get(key)
+                if group is None:
+                    group = worked_out[key] = (_limited(whole, *key, provider_limit), [])
+                at_each[location_id] = group[0]
+                group[1].append(location_id)
+            by_held: dict[frozenset[str], list[str]] = {}
+            for held, location_ids in worked_out.values():
+                by_held.setdefault(held, []).extend(location_ids)
             self._at_each, self._by_held = at_each, by_held
         return self._at_each
 
@@ -300,19 +313,20 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         for row in rows
         if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
     }
+    state_of = LocationState._make
     for row in rows:
-        role, permissions, whole_provider = row[:3]
+        role, permissions, whole_provider = row[0], row[1], row[2]
         provider_id = row[3 + _PROVIDER_PK]
-        if provider_id not in result:
-            result[provider_id] = ProviderAccess(provider=providers[provider_id])
-        access = result[provider_id]
+        access = result.get(provider_id)
+        if access is None:
+            access = result[provider_id] = ProviderAccess(provider=providers[provider_id])
         location_id = row[end_of_provider]
         location = None
         if location_id is not None:
-            location = LocationState._make(row[end_of_provider + 1 :])
+            location = state_of(row[end_of_provider + 1 :])
         if role:
             access.roles.add(role)
-            held_at = location_id if role == RoleType.REGISTERED_MANAGER else None
+            held_at = location_id if role == _MANAGER else None
             # A set of keys, not `in roles_held`: a list scan is quadratic for a manager of
             # hundreds of locations.
             key = (provider_id, role, held_at)
@@ -323,7 +337,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
                 access.role_whole |= ALL_PERMISSIONS
             elif role == RoleType.PARTNER:
                 access.role_whole |= PARTNER_PERMISSIONS
-            elif role == RoleType.REGISTERED_MANAGER and location is not None:
+            elif role == _MANAGER and location is not None:
                 access.role_at[location_id] = REGISTERED_MANAGER_PERMISSIONS
                 access.locations[location_id] = location
         elif whole_provider:
