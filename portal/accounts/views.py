@@ -138,7 +138,10 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
 
 def _access_of(user: User) -> dict[str, Any]:
     """What the account gives access to: registered roles, and providers delegated to it."""
-    return {"grants": access.registered_roles(user), "delegated": access.delegated_providers(user)}
+    return {
+        "grants": access.registered_roles_by_provider(user),
+        "delegated": access.delegated_providers(user),
+    }
 
 
 @requires("signed_in")

@@ -82,8 +82,7 @@ def scope_for(user: Principal | None, permission: str = VIEW) -> NotifierScope:
             if where.whole_provider:
                 whole.add(provider_id)
             else:
-                for location_id in where.location_ids:
-                    locations[location_id] = provider_id
+                locations.update(dict.fromkeys(where.location_ids, provider_id))
     scope = NotifierScope(whole_providers=frozenset(whole), locations=locations)
     cache[permission] = scope
     return scope

@@ -21,7 +21,8 @@ call `forget_access`.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -50,6 +51,7 @@ WHOLE_PROVIDER_ROLES = frozenset(
     {RoleType.NOMINATED_INDIVIDUAL, RoleType.RESPONSIBLE_INDIVIDUAL, RoleType.MAIN_PARTNER}
 )
 REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
+_MANAGER = str(RoleType.REGISTERED_MANAGER)
 PARTNER_PERMISSIONS = frozenset({Permission.VIEW_SUBMISSIONS})
 
 _CACHE_ATTRIBUTE = "_organisations_access"
@@ -86,15 +88,41 @@ def _deregistered_on(record: _Registered) -> dt.date:
     return timezone.localdate(record.updated_at) if record.updated_at else timezone.localdate()
 
 
-def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> frozenset[str]:
-    """What survives of `permissions` given the provider's or location's registration."""
-    held = frozenset(permissions)
+def _status_limit(record: _Registered) -> frozenset[str] | None:
+    """The most any permissions keep given a provider's or location's registration: no
+    limit (None) while registered, read-only in the read-only period, nothing after."""
     if record.registration_status != RegistrationStatus.DEREGISTERED:
-        return held
+        return None
     read_only_days = settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS
     if timezone.localdate() - _deregistered_on(record) > dt.timedelta(days=read_only_days):
         return frozenset()
-    return held & READ_ONLY_PERMISSIONS
+    return READ_ONLY_PERMISSIONS
+
+
+def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> frozenset[str]:
+    """What survives of `permissions` given the provider's or location's registration."""
+    held = frozenset(permissions)
+    limit = _status_limit(record)
+    return held if limit is None else held & limit
+
+
+_NO_PERMISSIONS: frozenset[str] = frozenset()
+_DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
+
+
+def _limited(
+    whole: frozenset[str],
+    role: frozenset[str] | None,
+    member: frozenset[str] | None,
+    *limits: frozenset[str] | None,
+) -> frozenset[str]:
+    """The permissions from a whole-provider grant, a role and a membership at a location,
+    less what registration limits take away."""
+    held = whole | (role or _NO_PERMISSIONS) | (member or _NO_PERMISSIONS)
+    for limit in limits:
+        if limit is not None:
+            held &= limit
+    return held
 
 
 @dataclass
@@ -103,19 +131,26 @@ class ProviderAccess:
 
     Built once per request (`access_for`) and not changed after; what is derived from it
     (the permissions at each location, the scope of each permission) is worked out on first
-    use and kept, since a page asks the same question for hundreds of locations."""
+    use and kept, since a page asks the same question for hundreds of locations. The
+    permissions at a location are frozensets shared by every location with the same
+    sources and registration: a manager's or delegate's hundreds of locations hold a few
+    distinct sets, each worked out once."""
 
     provider: Provider
     role_whole: set[str] = field(default_factory=set)
-    role_at: dict[str, set[str]] = field(default_factory=dict)
+    role_at: dict[str, frozenset[str]] = field(default_factory=dict)
     member_whole: set[str] = field(default_factory=set)
-    member_at: dict[str, set[str]] = field(default_factory=dict)
+    member_at: dict[str, frozenset[str]] = field(default_factory=dict)
     locations: dict[str, LocationState] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
     # Each live register role once: (role, location id or None for the whole provider).
     roles_held: list[tuple[str, str | None]] = field(default_factory=list)
     _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    # The locations holding each distinct set of permissions (from _at_each).
+    _by_held: dict[frozenset[str], list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
 
     def whole_provider_permissions(self) -> frozenset[str]:
@@ -123,26 +158,46 @@ class ProviderAccess:
             self._whole = _allowed_by_status(self.provider, self.role_whole | self.member_whole)
         return self._whole
 
-    def _permissions_at(
-        self, location_id: str, record: Location | LocationState, whole: set[str]
-    ) -> frozenset[str]:
-        held = whole | self.role_at.get(location_id, set()) | self.member_at.get(location_id, set())
-        return _allowed_by_status(record, _allowed_by_status(self.provider, held))
+    def _held_at(self, location_id: str) -> frozenset[str]:
+        """The permissions this principal's roles and memberships give at a location,
+        before any registration limits them."""
+        return (
+            frozenset(self.role_whole | self.member_whole)
+            | self.role_at.get(location_id, _NO_PERMISSIONS)
+            | self.member_at.get(location_id, _NO_PERMISSIONS)
+        )
 
     def _at_each_location(self) -> dict[str, frozenset[str]]:
         if self._at_each is None:
-            whole = self.role_whole | self.member_whole
-            self._at_each = {
-                location_id: self._permissions_at(location_id, state, whole)
-                for location_id, state in self.locations.items()
-            }
+            whole = frozenset(self.role_whole | self.member_whole)
+            provider_limit = _status_limit(self.provider)
+            role_at, member_at = self.role_at.get, self.member_at.get
+            # (role's, membership's, location's registration limit) -> the permissions, and
+            # the locations that have them.
+            worked_out: dict[tuple[Any, Any, Any], tuple[frozenset[str], list[str]]] = {}
+            at_each: dict[str, frozenset[str]] = {}
+            for location_id, state in self.locations.items():
+                limit = None
+                if state.registration_status == _DEREGISTERED:
+                    limit = _status_limit(state)
+                key = (role_at(location_id), member_at(location_id), limit)
+                group = worked_out.get(key)
+                if group is None:
+                    group = worked_out[key] = (_limited(whole, *key, provider_limit), [])
+                at_each[location_id] = group[0]
+                group[1].append(location_id)
+            by_held: dict[frozenset[str], list[str]] = {}
+            for held, location_ids in worked_out.values():
+                by_held.setdefault(held, []).extend(location_ids)
+            self._at_each, self._by_held = at_each, by_held
         return self._at_each
 
     def permissions_at(self, location: Location) -> frozenset[str]:
         if location.provider_id != self.provider.pk:
             return frozenset()
         # From the caller's copy of the location: its registration may be newer than ours.
-        return self._permissions_at(location.pk, location, self.role_whole | self.member_whole)
+        held = _allowed_by_status(self.provider, self._held_at(location.pk))
+        return _allowed_by_status(location, held)
 
     def scope_for(self, permission: str) -> Scope:
         scope = self._scopes.get(permission)
@@ -150,12 +205,11 @@ class ProviderAccess:
             if permission in self.whole_provider_permissions():
                 scope = Scope(whole_provider=True)
             else:
+                self._at_each_location()
                 scope = Scope(
                     whole_provider=False,
-                    location_ids=frozenset(
-                        location_id
-                        for location_id, held in self._at_each_location().items()
-                        if permission in held
+                    location_ids=frozenset().union(
+                        *(ids for held, ids in self._by_held.items() if permission in held)
                     ),
                 )
             self._scopes[permission] = scope
@@ -166,7 +220,10 @@ class ProviderAccess:
 
     @property
     def any_access(self) -> bool:
-        return bool(self.whole_provider_permissions()) or any(self._at_each_location().values())
+        if self.whole_provider_permissions():
+            return True
+        self._at_each_location()
+        return any(self._by_held)
 
     @property
     def is_registered_person(self) -> bool:
@@ -194,7 +251,7 @@ _PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
     """Both sources of access in one query: a row per live role and per location of each
     active membership (one for a whole-provider membership). Columns: role, membership
-    permissions, whole provider, then the provider's fields (all but its id NULL on most
+    permissions (JSON text), whole provider, then the provider's fields (all but its id NULL on most
     rows: see access_rows), then the location's id and LocationState (NULL when there is
     none)."""
     return access_rows(principal.pk, person_id_of(principal))
@@ -208,13 +265,15 @@ def _narrowed_to_key(
     held = result.get(scope.provider_id)
     if held is None:
         return {}
-    allowed = set(scope.permissions) - {Permission.SIGN_DECLARATIONS}
+    allowed = frozenset(scope.permissions) - {Permission.SIGN_DECLARATIONS}
     narrowed = ProviderAccess(provider=held.provider)
     whole = held.role_whole | held.member_whole
     if not scope.location_ids:
         narrowed.member_whole = whole & allowed
         for location_id, location in held.locations.items():
-            at = held.role_at.get(location_id, set()) | held.member_at.get(location_id, set())
+            at = held.role_at.get(location_id, _NO_PERMISSIONS) | held.member_at.get(
+                location_id, _NO_PERMISSIONS
+            )
             narrowed.member_at[location_id] = at & allowed
             narrowed.locations[location_id] = location
         return {scope.provider_id: narrowed}
@@ -222,8 +281,10 @@ def _narrowed_to_key(
         provider_id=scope.provider_id, pk__in=scope.location_ids
     ).values_list("pk", *LocationState._fields)
     for location_id, *state in chosen:
-        at = held.role_at.get(location_id, set()) | held.member_at.get(location_id, set())
-        narrowed.member_at[location_id] = (whole | at) & allowed
+        at = held.role_at.get(location_id, _NO_PERMISSIONS) | held.member_at.get(
+            location_id, _NO_PERMISSIONS
+        )
+        narrowed.member_at[location_id] = frozenset(whole | at) & allowed
         narrowed.locations[location_id] = LocationState._make(state)
     return {scope.provider_id: narrowed}
 
@@ -241,6 +302,9 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
     roles_seen: set[tuple[str, str, str | None]] = set()
+    # Each membership's permissions (JSON text) decoded once for all its locations' rows,
+    # into one set they share.
+    granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
     rows = _access_rows(principal)
@@ -249,19 +313,20 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         for row in rows
         if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
     }
+    state_of = LocationState._make
     for row in rows:
-        role, permissions, whole_provider = row[:3]
+        role, permissions, whole_provider = row[0], row[1], row[2]
         provider_id = row[3 + _PROVIDER_PK]
-        if provider_id not in result:
-            result[provider_id] = ProviderAccess(provider=providers[provider_id])
-        access = result[provider_id]
+        access = result.get(provider_id)
+        if access is None:
+            access = result[provider_id] = ProviderAccess(provider=providers[provider_id])
         location_id = row[end_of_provider]
         location = None
         if location_id is not None:
-            location = LocationState._make(row[end_of_provider + 1 :])
+            location = state_of(row[end_of_provider + 1 :])
         if role:
             access.roles.add(role)
-            held_at = location_id if role == RoleType.REGISTERED_MANAGER else None
+            held_at = location_id if role == _MANAGER else None
             # A set of keys, not `in roles_held`: a list scan is quadratic for a manager of
             # hundreds of locations.
             key = (provider_id, role, held_at)
@@ -272,13 +337,17 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
                 access.role_whole |= ALL_PERMISSIONS
             elif role == RoleType.PARTNER:
                 access.role_whole |= PARTNER_PERMISSIONS
-            elif role == RoleType.REGISTERED_MANAGER and location is not None:
-                access.role_at.setdefault(location_id, set()).update(REGISTERED_MANAGER_PERMISSIONS)
+            elif role == _MANAGER and location is not None:
+                access.role_at[location_id] = REGISTERED_MANAGER_PERMISSIONS
                 access.locations[location_id] = location
         elif whole_provider:
-            access.member_whole |= set(permissions)
+            access.member_whole |= set(json.loads(permissions))
         elif location is not None:
-            access.member_at.setdefault(location_id, set()).update(permissions)
+            these = granted.get(permissions)
+            if these is None:
+                these = granted[permissions] = frozenset(json.loads(permissions))
+            earlier = access.member_at.get(location_id)
+            access.member_at[location_id] = these if earlier is None else earlier | these
             access.locations[location_id] = location
     return result
 
@@ -305,13 +374,12 @@ def provider_access(principal: Principal | None, provider: Provider | str) -> Pr
     return access if access is not None and access.any_access else None
 
 
-def _named(access: ProviderAccess, location_id: str) -> Location:
-    """A location as the account page shows it (id and name), without a query: its other
-    fields are deferred, so reading one loads it like any deferred field."""
-    values = {"id": location_id, "provider_id": access.provider.pk}
-    values["name"] = access.locations[location_id].name
-    names = [f.attname for f in Location._meta.concrete_fields if f.attname in values]
-    return Location.from_db(Membership.objects.db, names, [values[name] for name in names])
+class NamedLocation(NamedTuple):
+    """A location as the account page shows it: a plain value, not a model instance (a
+    manager of hundreds of locations would otherwise pay for hundreds of them)."""
+
+    pk: str
+    name: str
 
 
 class RoleHeld(NamedTuple):
@@ -319,23 +387,70 @@ class RoleHeld(NamedTuple):
 
     role: str
     provider: Provider
-    location: Location | None
+    location: NamedLocation | None
+
+
+def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, NamedLocation | None]]:
+    """Each live role at this provider that still gives access: a role at a provider or
+    location past its read-only period does not."""
+    for role, location_id in access.roles_held:
+        if location_id is None:
+            if access.whole_provider_permissions():
+                yield role, None
+        elif access._at_each_location()[location_id]:
+            yield role, NamedLocation(location_id, access.locations[location_id].name)
 
 
 def registered_roles(principal: Principal | None) -> list[RoleHeld]:
     """The principal's register roles that give access today, by provider and location
-    name: a role at a provider or location past its read-only period is not listed."""
-    held = []
-    for access in access_for(principal).values():
-        for role, location_id in access.roles_held:
-            if location_id is None:
-                if access.whole_provider_permissions():
-                    held.append(RoleHeld(role, access.provider, None))
-            elif access._at_each_location()[location_id]:
-                held.append(RoleHeld(role, access.provider, _named(access, location_id)))
+    name."""
+    held = [
+        RoleHeld(role, access.provider, location)
+        for access in access_for(principal).values()
+        for role, location in _roles_giving_access(access)
+    ]
     return sorted(
         held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
     )
+
+
+# Above this many locations, one role at one provider is a count on the account page, not
+# a row for each location ("Your providers" lists them).
+LOCATIONS_LISTED_UP_TO = 10
+
+
+class RoleAtProvider(NamedTuple):
+    """One role at one provider, as "You can act for" shows it: for the whole provider
+    (`location_count` 0), at a few locations (each listed), or at more than
+    LOCATIONS_LISTED_UP_TO locations (`locations` empty: only counted)."""
+
+    role: str
+    provider: Provider
+    locations: list[NamedLocation]
+    location_count: int
+
+
+def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProvider]:
+    """registered_roles, one entry per role and provider, by provider name, then the first
+    location's name, then role."""
+    grouped: list[RoleAtProvider] = []
+    for access in access_for(principal).values():
+        at: dict[str, list[NamedLocation]] = {}
+        for role, location in _roles_giving_access(access):
+            if location is None:
+                grouped.append(RoleAtProvider(role, access.provider, [], 0))
+            else:
+                at.setdefault(role, []).append(location)
+        for role, locations in at.items():
+            listed = [] if len(locations) > LOCATIONS_LISTED_UP_TO else sorted(locations, key=_name)
+            grouped.append(RoleAtProvider(role, access.provider, listed, len(locations)))
+    return sorted(
+        grouped, key=lambda r: (r.provider.name, r.locations[0].name if r.locations else "", r.role)
+    )
+
+
+def _name(location: NamedLocation) -> str:
+    return location.name
 
 
 def delegated_providers(principal: Principal | None) -> list[Provider]:

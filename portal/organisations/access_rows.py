@@ -2,7 +2,10 @@
 per location of each active membership, each carrying its provider's id and the few columns
 of its location that access needs (LOCATION_FIELDS). The provider's other columns come on
 its first row of each branch only (NULL on the rest): every column of every row is parsed on
-every request, and a delegate has hundreds of rows at one provider.
+every request, and a delegate has hundreds of rows at one provider. For the same reason no
+column needs Django's converters on PostgreSQL (running them costs a Python call per row):
+a membership's permissions come as their JSON text, which compute_access decodes once for
+all the rows that repeat it.
 
 It is the costliest query of a signed-in or API request to build: ~30 columns from four
 tables in a UNION. So its SQL is compiled once per database and run again with
@@ -12,20 +15,21 @@ import datetime as dt
 import functools
 from typing import Any, NamedTuple
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     DateTimeField,
     F,
-    JSONField,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Cast, RowNumber
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -82,6 +86,16 @@ def _location_columns(prefix: str) -> list[Any]:
     return [updated_at if name == "updated_at" else f"{prefix}{name}" for name in LOCATION_FIELDS]
 
 
+class _AsStored(Case):
+    """A Case whose value comes back as its column's would: only the field's converters (none
+    on PostgreSQL), not the int() a Case of an integer column adds, which the drivers need
+    no more than the column does, and which makes Django convert every row of the query."""
+
+    def get_db_converters(self, connection: BaseDatabaseWrapper) -> list[Any]:
+        field = self.output_field
+        return field.get_db_converters(connection)  # type: ignore[attr-defined]  # not stubbed
+
+
 def _provider_columns(location_id: str) -> list[Any]:
     """PROVIDER_FIELDS, but only the id past the provider's first row (by location, then
     row), so that the rows are the same from one run to the next."""
@@ -93,7 +107,9 @@ def _provider_columns(location_id: str) -> list[Any]:
     return [
         "provider_id"
         if name == _PROVIDER_ID
-        else Case(When(first, then=F(f"provider__{name}")), default=None, output_field=fields[name])
+        else _AsStored(
+            When(first, then=F(f"provider__{name}")), default=None, output_field=fields[name]
+        )
         for name in PROVIDER_FIELDS
     ]
 
@@ -101,19 +117,19 @@ def _provider_columns(location_id: str) -> list[Any]:
 @functools.cache
 def _templates() -> tuple[QuerySet[Any], QuerySet[Any]]:
     """The membership and role row queries without their filters. Columns: role, membership
-    permissions, whole provider, the provider's fields (see _provider_columns),
-    LOCATION_FIELDS (NULL if none)."""
+    permissions (as JSON text), whole provider, the provider's fields (see
+    _provider_columns), LOCATION_FIELDS (NULL if none)."""
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
     membership_rows = Membership.objects.order_by().values_list(
         Value("", output_field=CharField()),
-        "permissions",
+        Cast("permissions", output_field=TextField()),
         "whole_provider",
         *_provider_columns("locations__id"),
         *_location_columns("locations__"),
     )
     role_rows = RoleAssignment.objects.order_by().values_list(
         "role",
-        Value(None, output_field=JSONField()),
+        Value(None, output_field=TextField()),
         Value(False, output_field=BooleanField()),
         *_provider_columns("location_id"),
         *_location_columns("location__"),

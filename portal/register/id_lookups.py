@@ -7,15 +7,40 @@ text changed with every scope. On PostgreSQL `any_of` sends the IDs as one array
 (`location_id = ANY(%s)`), so the statement is the same short text for any number of
 locations. Other databases (SQLite for `make run` and the demo) get the ordinary `IN`.
 
+The array goes as its text (`{1-101,1-102,…}`), joined here at once, when every ID is plain
+(letters, digits, `-`, `_`, `.`): psycopg would otherwise dump the list item by item in
+Python (a regular expression and a few appends for each), which for a delegate's 500
+locations was about a millisecond of every page. Any other ID sends the list for psycopg to
+quote. Either way the statement is the same.
+
 An empty list matches nothing, as `__in=[]` does.
 """
 
+import re
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
+
+# Array elements PostgreSQL reads as they are, unquoted: no delimiter, quote, brace,
+# backslash or space, and not the word NULL (checked apart).
+_PLAIN_IDS = re.compile(r"[A-Za-z0-9_.-]+(?:,[A-Za-z0-9_.-]+)*")
+_A_NULL = re.compile(r"(?:^|,)null(?:,|$)", re.IGNORECASE)
+
+
+def _array_text(ids: list[Any]) -> str | None:
+    """The text of a PostgreSQL array of these IDs, or None if one needs quoting."""
+    try:
+        joined = ",".join(ids)
+    except TypeError:  # not all text
+        return None
+    if joined.count(",") != len(ids) - 1:  # an ID with a comma in it
+        return None
+    if _PLAIN_IDS.fullmatch(joined) is None or _A_NULL.search(joined) is not None:
+        return None
+    return "{" + joined + "}"
 
 
 class AnyOf(models.Lookup[Any]):
@@ -40,7 +65,9 @@ class AnyOf(models.Lookup[Any]):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::text[])", [*lhs_params, self._ids()]
+        ids = self._ids()
+        array: str | list[Any] = _array_text(ids) or ids
+        return f"{lhs} = ANY(%s::text[])", [*lhs_params, array]
 
 
 def register() -> None:

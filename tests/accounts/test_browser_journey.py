@@ -339,3 +339,28 @@ def test_signing_out_another_browser(page):
         in page.locator(".govuk-notification-banner").inner_text()
     )
     assert elsewhere.get("/account/").status_code == 302
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_of_many_locations_reaches_them_from_the_account_page(page, mail):
+    """Past ten locations of one provider, "You can act for" counts them in one row whose
+    link goes to that provider on "Your providers": both pages pass axe and the keyboard."""
+    from tests.accounts.conftest import browser_sign_in, make_account
+    from tests.factories.register import add_many_locations
+
+    account = make_account("many.locations@example.org")
+    person = account.user.person
+    assert person is not None
+    provider = person.roles.get(role="nominated_individual").provider
+    for location in add_many_locations(provider, 10):
+        give_role(person, "registered_manager", location=location)
+    browser_sign_in(page, account)
+    page.goto("/account/")
+    check_page(page, "Your account")
+    table = page.get_by_role("table", name="Your registered roles")
+    assert table.get_by_role("row").count() == 3  # the headers, the provider, the 12 locations
+    table.get_by_role("link", name=f"12 locations of {provider.name}").click()
+    check_page(page, "Your providers")
+    assert page.url.endswith(f"/providers/#provider-{provider.pk}")
+    assert page.locator(f"#provider-{provider.pk}").is_visible()

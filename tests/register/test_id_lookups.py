@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from portal.organisations.models import Membership
-from portal.register.id_lookups import AnyOf
+from portal.register.id_lookups import AnyOf, _array_text
 from portal.register.models import Location
 from tests.factories.accounts import make_user
 from tests.factories.organisations import make_membership
@@ -74,3 +74,19 @@ def test_other_databases_get_an_ordinary_in(locations):
         statement = "SELECT COUNT(*) FROM register_location WHERE " + sql  # noqa: S608 - ours
         cursor.execute(statement, params)
         assert cursor.fetchone() == (2,)
+
+
+def test_plain_ids_go_as_the_arrays_text_and_others_as_a_list_to_quote(locations):
+    assert _array_text(["1-101", "1-102"]) == "{1-101,1-102}"
+    for odd in ("a,b", 'say "hi"', "{x}", "back\\slash", "two words", "NULL", "null", ""):
+        assert _array_text(["1-101", odd]) is None, odd
+    assert _array_text([1, 2]) is None
+    # Whichever way they go, they match exactly the rows with those IDs.
+    provider = locations[0].provider
+    odd_ids = ["1-9,1", 'Q"1', "null", "sp ace", "{b}", "back\\1"]
+    for location_id in odd_ids:
+        Location.objects.create(id=location_id, provider=provider, name=f"Odd {location_id}")
+    plain = [location.pk for location in locations[:3]]
+    for chosen in (plain, odd_ids, plain + odd_ids):
+        found = Location.objects.filter(pk__any_of=chosen).values_list("pk", flat=True)
+        assert sorted(found) == sorted(chosen)
