@@ -11,6 +11,7 @@ from django import forms
 from portal.casework import selectors
 from portal.casework.errors import BULK_MAX, NOTE_MAX_LENGTH
 from portal.casework.models import CaseKind, CaseStatus, CaseUrgency
+from portal.frontend.choices import ReadyChoices
 from portal.staff.roles import Region
 
 # What a reference looks like: NOT-1234-5671, an application's, 2FA-000123.
@@ -150,7 +151,7 @@ class ColleagueForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["colleague"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", "Select a colleague"), *colleagues]
+        field.choices = ReadyChoices([("", "Select a colleague"), *colleagues])
 
 
 class BulkReassignForm(ColleagueForm):

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 from django.db.models.lookups import Contains
 
+from portal.frontend.choices import ReadyChoices
 from portal.register.models import Location, address_lines_of
 
 CHECKBOX_LIMIT = 20
@@ -328,7 +329,7 @@ class _PickerField:
     ) -> None:
         """Offer `options`, all locations of `provider_id` (and `extra` choices after them)."""
         self.extra_choices = list(extra)
-        self.choices = [(o.id, o.label) for o in options] + self.extra_choices
+        self.choices = ReadyChoices([(o.id, o.label) for o in options] + self.extra_choices)
         self._options, self._provider_id = options, provider_id
         self._service_types: dict[str, frozenset[str]] | None = None
         if len(options) > CHECKBOX_LIMIT:
