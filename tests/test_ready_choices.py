@@ -16,7 +16,9 @@ class _Form(forms.Form):
 def _form(data=None, choices=None):
     form = _Form(data)
     for name in ("many", "one"):
-        form.fields[name].choices = choices if choices is not None else ReadyChoices(PAIRS)
+        field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices if choices is not None else ReadyChoices(PAIRS)
     return form
 
 
