@@ -24,6 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -107,7 +108,6 @@ def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> froze
 
 
 _NO_PERMISSIONS: frozenset[str] = frozenset()
-_DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
 
 
 def _limited(
@@ -177,10 +177,7 @@ class ProviderAccess:
             worked_out: dict[tuple[Any, Any, Any], tuple[frozenset[str], list[str]]] = {}
             at_each: dict[str, frozenset[str]] = {}
             for location_id, state in self.locations.items():
-                limit = None
-                if state.registration_status == _DEREGISTERED:
-                    limit = _status_limit(state)
-                key = (role_at(location_id), member_at(location_id), limit)
+                key = (role_at(location_id), member_at(location_id), _status_limit(state))
                 group = worked_out.get(key)
                 if group is None:
                     group = worked_out[key] = (_limited(whole, *key, provider_limit), [])
@@ -442,15 +439,15 @@ def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProv
             else:
                 at.setdefault(role, []).append(location)
         for role, locations in at.items():
-            listed = [] if len(locations) > LOCATIONS_LISTED_UP_TO else sorted(locations, key=_name)
+            listed = (
+                []
+                if len(locations) > LOCATIONS_LISTED_UP_TO
+                else sorted(locations, key=attrgetter("name"))
+            )
             grouped.append(RoleAtProvider(role, access.provider, listed, len(locations)))
     return sorted(
         grouped, key=lambda r: (r.provider.name, r.locations[0].name if r.locations else "", r.role)
     )
-
-
-def _name(location: NamedLocation) -> str:
-    return location.name
 
 
 def delegated_providers(principal: Principal | None) -> list[Provider]:
