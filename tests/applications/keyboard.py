@@ -121,7 +121,18 @@ def upload(page: Any, folder: Path, question_key: str, name: str, content: bytes
     page.locator(f"input[type=file][name='{question_key}']").set_input_files(str(chosen))
     button = page.locator(f"button[name='upload_file'][value='{question_key}']")
     press(page, button)
-    page.locator(f"[data-file-id]:has-text('{name}')").first.wait_for()
+    listed = page.locator(f"[data-file-id]:has-text('{name}')").first
+    try:
+        listed.or_(page.locator(".govuk-error-summary")).first.wait_for()
+    except Exception as waited:
+        raise AssertionError(f"{name}: {page.url} shows {_main_text(page)!r}") from waited
+    if not listed.count():
+        raise AssertionError(f"{name} was not uploaded: {_main_text(page)!r}")
+
+
+def _main_text(page: Any) -> str:
+    """What the page says, for a failure's message."""
+    return str(page.evaluate("() => (document.querySelector('main') || document.body).innerText"))
 
 
 def choose_labelled(page: Any, label: str) -> None:
