@@ -4,12 +4,15 @@ says so politely), sent, and downloaded by staff byte for byte; an EICAR file qu
 explained on the page; and the same upload with JavaScript off. Every state passes axe."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from portal.documents.models import Document, ScanState
+from portal.forms import flow
 from portal.notifications.models import Notification
 from tests.documents.upload_helpers import EICAR, pdf, start_upload_page
 from tests.notifications import conftest as notification_fixtures
@@ -188,3 +191,39 @@ def test_uploading_works_without_javascript(
         assert page.locator("[data-file-id]").count() == 0
     finally:
         context.close()
+
+
+def test_the_check_poll_waits_while_a_file_is_being_sent(
+    page, live_server, world, monkeypatch, tmp_path: Path
+):
+    """With one file being checked the page polls; a second file's upload, answered slowly,
+    must not be shown by a poll before its own answer replaces the page (a next file chosen
+    on the page in between would be lost)."""
+    _open_upload_page(page, live_server, world)
+    _choose(page, tmp_path, "first.pdf", STATEMENT)
+    page.get_by_role("button", name="Upload file").click()
+    page.locator("[data-file-name='first.pdf']").wait_for()  # being checked: the page polls
+    page.evaluate(
+        """() => {
+            window.shownWhileSending = false;
+            new MutationObserver(() => {
+                const sending = document.querySelector("form[data-upload-form] button[disabled]");
+                if (sending && document.querySelector("[data-file-name='second.pdf']")) {
+                    window.shownWhileSending = true;
+                }
+            }).observe(document.body, { subtree: true, childList: true });
+        }"""
+    )
+
+    def answer_slowly(*args, **kwargs):
+        # Stored and committed, the upload's answer leaves the server after two polls.
+        time.sleep(6)
+        return redirect(*args, **kwargs)
+
+    monkeypatch.setattr(flow, "redirect", answer_slowly)  # the live server's thread too
+    _choose(page, tmp_path, "second.pdf", STATEMENT)
+    page.get_by_role("button", name="Upload file").click()
+    page.locator("[data-file-name='second.pdf']").wait_for(timeout=20_000)
+    assert page.locator("[data-file-id]").count() == 2
+    assert page.evaluate("() => window.shownWhileSending") is False
+    assert not page.locator("form[data-upload-form] [disabled]").count()

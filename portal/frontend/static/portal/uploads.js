@@ -42,6 +42,12 @@ function showResponse(html, url) {
   }
 }
 
+// Uploads on their way: while one is, the page's poll swaps nothing in. The answer to the
+// upload replaces the whole page, and a poll answered meanwhile could show the new file
+// first, inviting a next choice on a page about to be replaced (and that choice lost).
+let uploadsSending = 0;
+let uploadsStarted = 0;
+
 function enhanceForm(form) {
   const progress = form.querySelector("[data-upload-progress]");
   if (!progress || form.dataset.uploadEnhanced) return;
@@ -56,7 +62,10 @@ function enhanceForm(form) {
     if (event.submitter && event.submitter.name) {
       data.append(event.submitter.name, event.submitter.value);
     }
-    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    const controls = form.querySelectorAll('button, input[type="file"]');
+    for (const control of controls) control.disabled = true;
+    uploadsSending += 1;
+    uploadsStarted += 1;
     progress.hidden = false;
     let lastSaid = -1;
     const request = new XMLHttpRequest();
@@ -71,13 +80,16 @@ function enhanceForm(form) {
         words.textContent = `Uploading: ${percent}% sent`;
       }
     });
+    request.addEventListener("loadend", () => {
+      uploadsSending -= 1;
+    });
     request.addEventListener("load", () => {
       words.textContent = "Upload finished";
       showResponse(request.responseText, request.responseURL);
     });
     const failed = () => {
       progress.hidden = true;
-      for (const button of form.querySelectorAll("button")) button.disabled = false;
+      for (const control of controls) control.disabled = false;
       say("The file could not be sent. Check your connection and try again.");
     };
     request.addEventListener("error", failed);
@@ -111,10 +123,13 @@ function pollWhileChecking() {
       polling = false;
       return;
     }
+    const startedBefore = uploadsStarted;
     try {
       const response = await fetch(window.location.href, { credentials: "same-origin" });
-      if (response.ok && response.url === window.location.href) {
-        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const html = response.ok ? await response.text() : "";
+      const uploadMeanwhile = uploadsSending > 0 || uploadsStarted !== startedBefore;
+      if (response.ok && response.url === window.location.href && !uploadMeanwhile) {
+        const fresh = new DOMParser().parseFromString(html, "text/html");
         const before = fileStates(document);
         for (const region of document.querySelectorAll("[data-poll-region]")) {
           const replacement = fresh.getElementById(region.id);
