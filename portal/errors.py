@@ -10,7 +10,9 @@ and the `field` it concerns when there is one (forms put the message against tha
     raise NotificationError(NotificationErrorCode.ALREADY_SENT, "This notification was sent")
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 
 class ErrorCode(StrEnum):
@@ -30,6 +32,25 @@ class ServiceError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code.value!r}, {self.message!r})"
+
+
+Code = TypeVar("Code", bound=ErrorCode)
+
+
+class Refusals(Generic[Code]):
+    """A domain's refusals: each code's message and the field it concerns. Calling it with a
+    code gives the ServiceError to raise; a refusal of the moment may bring its own message.
+
+        refused = Refusals({NotificationError.NOT_NOW: ("This cannot be done now.", None)})
+        raise refused(NotificationError.NOT_NOW)
+    """
+
+    def __init__(self, messages: Mapping[Code, tuple[str, str | None]]) -> None:
+        self._messages = messages
+
+    def __call__(self, code: Code, message: str = "") -> ServiceError:
+        default, field = self._messages[code]
+        return ServiceError(code, message or default, field=field)
 
 
 def all_error_codes() -> list[ErrorCode]:

@@ -1,7 +1,7 @@
 """Why the API, or its key services, refuse: stable codes (portal.errors) that each problem
 document (RFC 9457) carries in its `code` member."""
 
-from portal.errors import ErrorCode, ServiceError
+from portal.errors import ErrorCode, Refusals
 
 
 class ApiError(ErrorCode):
@@ -86,7 +86,4 @@ _REFUSALS: dict[ApiError, tuple[str, str | None]] = {
     ApiError.METHOD_NOT_ALLOWED: ("This method is not allowed here.", None),
 }
 
-
-def refused(code: ApiError, message: str = "") -> ServiceError:
-    default, field = _REFUSALS[code]
-    return ServiceError(code, message or default, field=field)
+refused = Refusals(_REFUSALS)

@@ -1,6 +1,6 @@
 """Why casework services refuse a request: stable codes for the API (portal.errors)."""
 
-from portal.errors import ErrorCode, ServiceError
+from portal.errors import ErrorCode, Refusals
 
 
 class CaseworkError(ErrorCode):
@@ -54,7 +54,4 @@ _REFUSALS: dict[CaseworkError, tuple[str, str | None]] = {
     ),
 }
 
-
-def refused(code: CaseworkError, message: str = "") -> ServiceError:
-    default, field = _REFUSALS[code]
-    return ServiceError(code, message or default, field=field)
+refused = Refusals(_REFUSALS)

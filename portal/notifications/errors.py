@@ -5,7 +5,7 @@ below (written for the person who made the request; views show it as it is) and 
 it concerns. A few refusals carry a message of the moment (the lifecycle's or the type's
 reason), given as the second argument."""
 
-from portal.errors import ErrorCode, ServiceError
+from portal.errors import ErrorCode, Refusals
 
 
 class NotificationError(ErrorCode):
@@ -115,7 +115,4 @@ _REFUSALS: dict[NotificationError, tuple[str, str | None]] = {
     ),
 }
 
-
-def refused(code: NotificationError, message: str = "") -> ServiceError:
-    default, field = _REFUSALS[code]
-    return ServiceError(code, message or default, field=field)
+refused = Refusals(_REFUSALS)
