@@ -157,12 +157,6 @@ def reauthenticate_with_passkey(request: HttpRequest) -> HttpResponse:
 # --- Your passkeys -------------------------------------------------------------------------------
 
 
-def _reauthenticate_first(request: HttpRequest) -> HttpResponse | None:
-    if sessions.recently_authenticated(request):
-        return None
-    return redirect(f"{reverse('accounts:reauthenticate')}?next={request.path}")
-
-
 @requires("signed_in")
 @require_safe
 def passkey_list(request: HttpRequest) -> HttpResponse:
@@ -173,7 +167,7 @@ def passkey_list(request: HttpRequest) -> HttpResponse:
 @requires("signed_in")
 @GET_POST
 def add_passkey(request: HttpRequest) -> HttpResponse:
-    if (detour := _reauthenticate_first(request)) is not None:
+    if (detour := sessions.reauthenticate_first(request)) is not None:
         return detour
     user = signed_in_user(request)
     rp = service.relying_party(request)
@@ -207,7 +201,7 @@ def add_passkey(request: HttpRequest) -> HttpResponse:
 @requires("signed_in")
 @GET_POST
 def remove_passkey(request: HttpRequest, passkey_id: int) -> HttpResponse:
-    if (detour := _reauthenticate_first(request)) is not None:
+    if (detour := sessions.reauthenticate_first(request)) is not None:
         return detour
     user = signed_in_user(request)
     passkey = selectors.passkey_of(user, passkey_id)

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from portal.accounts import clock
 from portal.accounts.browser_cookies import RECOGNISE_THIS_BROWSER
@@ -67,6 +69,14 @@ def recently_authenticated(request: HttpRequest) -> bool:
     if at is None:
         return False
     return clock.now().timestamp() - float(at) <= settings.ACCOUNT_REAUTH_SECONDS
+
+
+def reauthenticate_first(request: HttpRequest) -> HttpResponse | None:
+    """A sensitive page asks for the password again unless the person signed in or confirmed
+    it recently (ASVS 7.5.3): the way to do that and come back here, or None to go on."""
+    if recently_authenticated(request):
+        return None
+    return redirect(f"{reverse('accounts:reauthenticate')}?next={request.path}")
 
 
 def seconds_left(request: HttpRequest) -> tuple[int, int]:

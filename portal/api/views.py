@@ -8,7 +8,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import public, requires, signed_in_user
@@ -29,14 +28,6 @@ GET_POST = ["GET", "HEAD", "POST"]
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _reauthenticate_first(request: HttpRequest) -> HttpResponseBase | None:
-    """Making or revoking a key asks for the password again unless the person signed in or
-    confirmed it recently (ASVS 7.5.3), as other sensitive account pages do."""
-    if sessions.recently_authenticated(request):
-        return None
-    return redirect(f"{reverse('accounts:reauthenticate')}?next={request.path}")
 
 
 @requires("organisations.manage_team")
@@ -61,7 +52,7 @@ def api_keys(request: HttpRequest, provider_id: str) -> HttpResponse:
 @require_http_methods(GET_POST)
 def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     provider = selectors.provider_or_404(request.user, provider_id)
-    if (detour := _reauthenticate_first(request)) is not None:
+    if (detour := sessions.reauthenticate_first(request)) is not None:
         return detour
     actor = signed_in_user(request)
     data = _posted(request)
@@ -125,7 +116,7 @@ def api_key_revoke(request: HttpRequest, provider_id: str, key_id: UUID) -> Http
     key = ApiKey.objects.filter(pk=key_id, provider=provider).first()
     if key is None:
         raise Http404("No such key")
-    if (detour := _reauthenticate_first(request)) is not None:
+    if (detour := sessions.reauthenticate_first(request)) is not None:
         return detour
     error = ""
     if request.method == "POST":
