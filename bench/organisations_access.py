@@ -12,14 +12,13 @@ bench/organisations_access.py). Prints one JSON object per line.
 """
 
 import datetime as dt
-import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import django_setup
+from bench._common import django_setup, emit
 
 django_setup()
 
@@ -40,10 +39,6 @@ from portal.register.models import Location, Person, Provider, RoleAssignment  #
 PREFIX = "9-BENCH"
 MEMBERS = 300
 LOCATIONS = 200
-
-
-def emit(metric: str, value: float, unit: str) -> None:
-    print(json.dumps({"metric": metric, "value": round(value, 3), "unit": unit}), flush=True)
 
 
 def percentile(samples: list[float], share: float) -> float:
