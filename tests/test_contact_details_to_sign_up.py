@@ -49,7 +49,7 @@ def _user_with_authenticator(*, email: str, person: Person | None, is_staff: boo
     user = User.objects.create_user(
         email, SIGN_IN_PASSWORD, person=person, is_staff=is_staff, full_name=email
     )
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    f.give_authenticator(user)
     if is_staff:
         f.give_staff_roles(user, second_factor=False)
     return user

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.urls import get_resolver
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import PUBLIC, declared_access
 from portal.accounts.models import User
+from tests.factories.accounts import give_authenticator
 from tests.factories.register import give_role, make_location, make_person, make_provider
 from tests.support.production_server import (
     HOST,
@@ -134,7 +134,7 @@ def make_signed_up_manager(email: str) -> User:
     person = make_person(email, "Priya", "Shah")
     give_role(person, provider=provider, location=location)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Priya Shah")
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=TOTP_KEY, tolerance=1)
+    give_authenticator(user, TOTP_KEY)
     return user
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import clock
 from portal.accounts.models import User
@@ -18,6 +17,7 @@ from portal.notifications import services as notification_services
 from portal.organisations.models import Membership
 from portal.register.models import RoleAssignment, RoleType
 from tests import factories as f
+from tests.factories.accounts import KNOWN_KEY
 from tests.factories.register import person_with_several_roles
 from tests.notifications.test_contact_details_people import change_email
 
@@ -25,7 +25,6 @@ from tests.notifications.test_contact_details_people import change_email
 NEW = "new.address@elsewhere.example"
 
 PASSWORD = "plum violin harbour sketch"
-KNOWN_KEY = "3132333435363738393031323334353637383930"
 
 
 def deliver_pending() -> int:
@@ -68,7 +67,7 @@ class Account:
 def make_account(email: str = "jane.smith@sunrise.example", request: Any = None) -> Account:
     person = person_with_several_roles(email)
     user = User.objects.create_user(email, PASSWORD, person=person, full_name="Jane Smith")
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    f.give_authenticator(user)
     from django.test import RequestFactory
 
     codes = new_recovery_codes(

@@ -200,7 +200,6 @@ def test_timeout_without_action_signs_out(page, settings):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_and_recovery_pages_are_accessible(page, mail):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from portal.accounts.models import SecondFactorResetRequest
     from portal.accounts.services.accounts import new_recovery_codes  # noqa: F401
@@ -231,7 +230,7 @@ def test_staff_and_recovery_pages_are_accessible(page, mail):
     staff = f.make_user(
         "staff@regulator.example", is_staff=True, password=ACCOUNT_PASSWORD, second_factor=False
     )
-    TOTPDevice.objects.create(user=staff, name="app", confirmed=True, key=KNOWN_KEY)
+    f.give_authenticator(staff)
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(staff.email)
     page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)

@@ -203,12 +203,11 @@ def test_the_sign_out_actions_only_take_posts(account):
 
 
 def staff_browser():
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     staff = f.make_user(
         "assessor@regulator.example", is_staff=True, password=PASSWORD, second_factor=False
     )
-    TOTPDevice.objects.create(user=staff, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    f.give_authenticator(staff)
     client = browser()
     client.post("/sign-in/", {"email": staff.email, "password": PASSWORD})
     assert client.post("/sign-in/authenticator/", {"code": totp_now(KNOWN_KEY)}).status_code == 302

@@ -10,6 +10,7 @@ Every name is importable from the package; each lives in the module of the domai
 """
 
 from tests.factories.accounts import (
+    give_authenticator,
     give_staff_roles,
     make_user,
     nominated_individual,
@@ -36,6 +37,7 @@ __all__ = [
     "MHA_ACTIVITY",
     "delegate",
     "give_access",
+    "give_authenticator",
     "give_role",
     "give_staff_roles",
     "make_case",

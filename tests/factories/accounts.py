@@ -15,8 +15,8 @@ PASSWORD = "a long enough password 123"
 # Existing staff tests were written when every member of staff held every permission: by
 # default a member holds every role (which together hold every staff permission).
 EVERY_ROLE = tuple(StaffRole.values)
-# The authenticator key staff built here share, so a test can produce their codes.
-STAFF_TOTP_KEY = "3132333435363738393031323334353637383930"
+# The authenticator key the users built here share, so a test can produce their codes.
+KNOWN_KEY = "3132333435363738393031323334353637383930"
 
 
 def make_user(
@@ -58,10 +58,13 @@ def give_staff_roles(
     member = StaffMember.objects.create(user=user, roles=list(roles))
     member.teams.set(list(teams))
     if second_factor:
-        TOTPDevice.objects.create(
-            user=user, name="app", confirmed=True, key=STAFF_TOTP_KEY, tolerance=1
-        )
+        give_authenticator(user)
     return member
+
+
+def give_authenticator(user: User, key: str = KNOWN_KEY) -> TOTPDevice:
+    """A confirmed authenticator app whose codes the test can make (totp_now(key))."""
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=key, tolerance=1)
 
 
 def registered_user(

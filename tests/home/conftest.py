@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import User
 from portal.notifications import services as notification_services
@@ -12,7 +11,7 @@ from portal.notifications.models import Notification
 from portal.organisations import services as organisation_services
 from portal.register.models import Location, Provider
 from tests import factories as f
-from tests.accounts.conftest import KNOWN_KEY, PASSWORD
+from tests.accounts.conftest import PASSWORD
 
 
 @dataclass
@@ -34,7 +33,7 @@ def _signs_in(user: User) -> None:
     """Give the user the accounts tests' password and authenticator, to sign in with."""
     user.set_password(PASSWORD)
     user.save(update_fields=["password"])
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True, key=KNOWN_KEY, tolerance=1)
+    f.give_authenticator(user)
 
 
 def build_home_world() -> HomeWorld:
