@@ -4,19 +4,18 @@ come from the delegation forms, portal.organisations.forms)."""
 from django import forms
 
 from portal.api.keys import NAME_MAX_LENGTH
+from portal.forms.fields import limited_text
 
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("180", "6 months"), ("365", "1 year")]
 
 
 class KeyForm(forms.Form):
-    name = forms.CharField(
-        label="Name the key",
+    name = limited_text(
+        "Name the key",
+        NAME_MAX_LENGTH,
+        "The name",
+        "Enter a name for the key",
         help_text="For example, the care-record system that will use it",
-        max_length=NAME_MAX_LENGTH,
-        error_messages={
-            "required": "Enter a name for the key",
-            "max_length": f"The name must be {NAME_MAX_LENGTH} characters or fewer",
-        },
     )
     expires_in_days = forms.TypedChoiceField(
         label="When should it expire?",

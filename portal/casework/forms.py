@@ -11,6 +11,7 @@ from django import forms
 from portal.casework import selectors
 from portal.casework.errors import BULK_MAX, NOTE_MAX_LENGTH
 from portal.casework.models import CaseKind, CaseStatus, CaseUrgency
+from portal.forms.fields import limited_text
 from portal.frontend.choices import ReadyChoices
 from portal.staff.roles import Region
 
@@ -31,13 +32,7 @@ def _choice(label: str, choices: list[tuple[str, str]], invalid: str) -> forms.C
 
 def _text_filter(label: str, max_length: int, hint: str) -> forms.CharField:
     """A filter typed in, no longer than `max_length` (its error says so by the label)."""
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        help_text=hint,
-        error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
-    )
+    return limited_text(label, max_length, label, help_text=hint)
 
 
 class QueueFilterForm(forms.Form):
@@ -107,15 +102,13 @@ class QueueFilterForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
-        label="Add an internal note",
+    body = limited_text(
+        "Add an internal note",
+        NOTE_MAX_LENGTH,
+        "Note",
+        "Enter a note",
         help_text="Only regulator staff see notes. The provider never does.",
-        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Enter a note",
-            "max_length": f"Note must be {NOTE_MAX_LENGTH:,} characters or fewer",
-        },
     )
     # A new key with every form shown: submitting the same form twice writes one note.
     submission_key = forms.UUIDField(

@@ -144,6 +144,28 @@ def subject_of(question: Question) -> str:
     return label.rstrip("?")
 
 
+def limited_text(
+    label: str,
+    max_length: int,
+    subject: str,
+    required_error: str = "",
+    **options: Any,
+) -> forms.CharField:
+    """Text typed on a client's own form (a name, an address, a search), no longer than
+    `max_length`. Optional unless `required_error` says what to ask for when it is empty;
+    `subject` names it in the too-long error ("The name must be 80 characters or fewer")."""
+    messages = {"max_length": f"{subject} must be {max_length:,} characters or fewer"}
+    if required_error:
+        messages["required"] = required_error
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=bool(required_error),
+        error_messages=messages,
+        **options,
+    )
+
+
 def long_text(
     label: str,
     required_error: str,

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from portal.forms.fields import confirmation, long_text
+from portal.forms.fields import confirmation, limited_text, long_text
 from portal.frontend.govuk_fields import GovukDateField, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -105,12 +105,8 @@ class DeclarationForm(forms.Form):
 
 
 class HistoryFilterForm(forms.Form):
-    reference = forms.CharField(
-        label="Reference number",
-        required=False,
-        max_length=40,
-        help_text="For example, NOT-0000-0427",
-        error_messages={"max_length": "Reference number must be 40 characters or fewer"},
+    reference = limited_text(
+        "Reference number", 40, "Reference number", help_text="For example, NOT-0000-0427"
     )
     location = forms.ChoiceField(label="Location", required=False)
     notification_type = forms.ChoiceField(label="Type", required=False)
@@ -201,10 +197,9 @@ class RejectForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Note for the record (optional)",
-        required=False,
-        max_length=2_000,
+    reason = limited_text(
+        "Note for the record (optional)",
+        2_000,
+        "The note",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
     )

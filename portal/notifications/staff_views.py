@@ -17,6 +17,7 @@ from portal.access import requires
 from portal.accounts.sessions import signed_in_user
 from portal.errors import ServiceError
 from portal.forms import engine
+from portal.forms.fields import limited_text
 from portal.notifications import engine_contexts, scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
@@ -45,15 +46,12 @@ def _filter_choice(label: str, invalid: str) -> forms.ChoiceField:
 
 
 class InboxFilterForm(forms.Form):
-    search = forms.CharField(
-        label="Reference, provider ID or location ID",
-        required=False,
-        max_length=40,
+    search = limited_text(
+        "Reference, provider ID or location ID",
+        40,
+        "Reference, provider ID or location ID",
         # An example reference far beyond any test's ids, so it is never mistaken for a row.
         help_text="For example, NOT-1234-5671, 1-101614751 or 1-1000210669",
-        error_messages={
-            "max_length": "Reference, provider ID or location ID must be 40 characters or fewer"
-        },
     )
     status = _filter_choice("Status", "Select a status from the list")
     notification_type = _filter_choice("Type", "Select a type from the list")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from portal.errors import ServiceError
+from portal.forms.fields import limited_text
 from portal.staff.models import Team
 from portal.staff.roles import Region, Sector, StaffRole
 from portal.staff.services import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, REASON_MAX_LENGTH
@@ -70,24 +71,20 @@ class _RolesAndTeamsForm(RefusalsShown, forms.Form):
 
 
 class InviteForm(_RolesAndTeamsForm):
-    email = forms.CharField(
-        label="Email address",
-        max_length=EMAIL_MAX_LENGTH,
+    email = limited_text(
+        "Email address",
+        EMAIL_MAX_LENGTH,
+        "Email address",
+        "Enter their email address",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text="Their own work address at the regulator. We will send the invitation there",
-        error_messages={
-            "required": "Enter their email address",
-            "max_length": f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
-        },
     )
-    full_name = forms.CharField(
-        label="Full name",
-        max_length=NAME_MAX_LENGTH,
+    full_name = limited_text(
+        "Full name",
+        NAME_MAX_LENGTH,
+        "Full name",
+        "Enter their full name",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter their full name",
-            "max_length": f"Full name must be {NAME_MAX_LENGTH} characters or fewer",
-        },
     )
     field_order = ["email", "full_name", "roles", "teams"]
 
@@ -97,15 +94,12 @@ class MemberForm(_RolesAndTeamsForm):
 
 
 class EndAccessForm(RefusalsShown, forms.Form):
-    reason = forms.CharField(
-        label="Why is their access ending? (optional)",
-        required=False,
-        max_length=REASON_MAX_LENGTH,
+    reason = limited_text(
+        "Why is their access ending? (optional)",
+        REASON_MAX_LENGTH,
+        "The reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For the audit log, for example ‘left the regulator’",
-        error_messages={
-            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
-        },
     )
 
 
@@ -121,13 +115,6 @@ def _place_field(what: str, choices: list[tuple[str, str]]) -> forms.ChoiceField
 
 
 class TeamForm(RefusalsShown, forms.Form):
-    name = forms.CharField(
-        label="Team name",
-        max_length=100,
-        error_messages={
-            "required": "Enter the team's name",
-            "max_length": "The team's name must be 100 characters or fewer",
-        },
-    )
+    name = limited_text("Team name", 100, "The team's name", "Enter the team's name")
     region = _place_field("region", Region.choices)
     sector = _place_field("sector", Sector.choices)

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portal.forms.fields import limited_text
 from portal.webhooks.addresses import MAX_URL_LENGTH, clean_url
 from portal.webhooks.errors import WebhookError
 from portal.webhooks.events import EVENT_LABELS, SUBSCRIBABLE
@@ -8,25 +9,19 @@ from portal.webhooks.services import MAX_DESCRIPTION_LENGTH
 
 
 class EndpointForm(forms.Form):
-    url = forms.CharField(
-        label="Endpoint address",
-        max_length=MAX_URL_LENGTH,
-        strip=True,
+    url = limited_text(
+        "Endpoint address",
+        MAX_URL_LENGTH,
+        "The address",
+        "Enter the address of your endpoint",
         help_text="The https:// address in your care-record software that receives our events",
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-        error_messages={
-            "required": "Enter the address of your endpoint",
-            "max_length": f"The address must be {MAX_URL_LENGTH} characters or fewer",
-        },
     )
-    description = forms.CharField(
-        label="Description (optional)",
-        required=False,
-        max_length=MAX_DESCRIPTION_LENGTH,
+    description = limited_text(
+        "Description (optional)",
+        MAX_DESCRIPTION_LENGTH,
+        "The description",
         help_text="For example, the name of the system. Only your team sees it",
-        error_messages={
-            "max_length": f"The description must be {MAX_DESCRIPTION_LENGTH} characters or fewer"
-        },
     )
     events = forms.MultipleChoiceField(
         label="Which events should we send?",

@@ -7,10 +7,12 @@ import ast
 import pathlib
 from dataclasses import dataclass
 
+from django import forms
 from django.urls import reverse
 
 from portal.forms import engine
 from portal.forms.checks import check_form
+from portal.forms.fields import limited_text
 from portal.forms.flow import FlowUrls, PageFlow
 from portal.forms.json_schema import json_schema
 from portal.forms.vocabulary import Choice, FormDefinition, Kind, Page, Question, Section, show_if
@@ -147,3 +149,19 @@ def test_the_kernel_imports_no_domain_package():
                     else []
                 )
                 assert not [n for n in names if n.startswith(below)], (path, names)
+
+
+def test_limited_text_is_optional_unless_told_what_to_ask_and_names_its_limit():
+    class Form(forms.Form):
+        name = limited_text("Name the key", 5, "The name", "Enter a name for the key")
+        note = limited_text("Note (optional)", 1_500, "The note")
+
+    empty = Form({"name": "", "note": ""})
+    assert not empty.is_valid()
+    assert empty.errors == {"name": ["Enter a name for the key"]}
+    long = Form({"name": "sixsix", "note": "x" * 1_501})
+    assert long.errors == {
+        "name": ["The name must be 5 characters or fewer"],
+        "note": ["The note must be 1,500 characters or fewer"],
+    }
+    assert Form({"name": "Nouri", "note": ""}).is_valid()
