@@ -82,6 +82,24 @@ def _assign(
     return case
 
 
+def _taken(case: Case, staff: User, *, how: str, request: HttpRequest | None) -> Case:
+    """`staff` takes the case themselves ("take" or "get_next")."""
+    data = {"how": how}
+    return _assign(
+        case, staff, actor=staff, verb=CaseworkVerb.CASE_TAKEN, data=data, request=request
+    )
+
+
+def _given(
+    case: Case, colleague: User, *, staff: User, bulk: bool, request: HttpRequest | None
+) -> Case:
+    """`staff` gives the case to `colleague`, one at a time or in a bulk move."""
+    data = {"to": colleague.email, "bulk": bulk}
+    return _assign(
+        case, colleague, actor=staff, verb=CaseworkVerb.CASE_GIVEN, data=data, request=request
+    )
+
+
 @transaction.atomic
 def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Case:
     """Take a case that nobody has. Taking one's own case again returns it as it is."""
@@ -93,14 +111,7 @@ def take(*, case_id: Any, staff: User, request: HttpRequest | None = None) -> Ca
     if case.assignee_id is not None:
         raise refused(CaseworkError.ALREADY_TAKEN)
     refuse_unless_decides(staff, case)
-    return _assign(
-        case,
-        staff,
-        actor=staff,
-        verb=CaseworkVerb.CASE_TAKEN,
-        data={"how": "take"},
-        request=request,
-    )
+    return _taken(case, staff, how="take", request=request)
 
 
 def _colleague(colleague_id: Any) -> User:
@@ -134,14 +145,7 @@ def give_to(
     if case.assignee_id == colleague.pk:
         return case
     _refuse_unless_colleague_decides(colleague, [case])
-    return _assign(
-        case,
-        colleague,
-        actor=staff,
-        verb=CaseworkVerb.CASE_GIVEN,
-        data={"to": colleague.email, "bulk": False},
-        request=request,
-    )
+    return _given(case, colleague, staff=staff, bulk=False, request=request)
 
 
 @transaction.atomic
@@ -176,19 +180,7 @@ def reassign_in_bulk(
     ]
     # All or nothing: one case the colleague cannot decide refuses the whole move, by kind.
     _refuse_unless_colleague_decides(colleague, to_move)
-    moved = []
-    for case in to_move:
-        moved.append(
-            _assign(
-                case,
-                colleague,
-                actor=staff,
-                verb=CaseworkVerb.CASE_GIVEN,
-                data={"to": colleague.email, "bulk": True},
-                request=request,
-            )
-        )
-    return moved
+    return [_given(case, colleague, staff=staff, bulk=True, request=request) for case in to_move]
 
 
 @transaction.atomic
@@ -228,11 +220,4 @@ def get_next(*, staff: User, request: HttpRequest | None = None) -> Case | None:
     if case is None:
         return None
     mark_locked(case)
-    return _assign(
-        case,
-        staff,
-        actor=staff,
-        verb=CaseworkVerb.CASE_TAKEN,
-        data={"how": "get_next"},
-        request=request,
-    )
+    return _taken(case, staff, how="get_next", request=request)
