@@ -1,13 +1,14 @@
 """How a notification's case is decided from the case page (portal.casework.handlers): the
 inbox's staff actions, each applied through this domain's own service."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from portal.accounts.models import User
-from portal.casework.handlers import CaseAction, CaseHandler, register_handler
+from portal.casework.handlers import Apply, CaseAction, CaseHandler, register_handler
 from portal.casework.models import Case, CaseKind
 from portal.notifications import services
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
@@ -34,45 +35,18 @@ def _decided_by_staff(notification: Notification) -> bool:
     return services.definition_of(notification).staff_decision
 
 
-def _mark_reviewed(
-    notification: Notification, _data: dict[str, Any], staff: User, request: HttpRequest
-) -> str:
-    services.mark_reviewed(notification_id=notification.pk, staff=staff, request=request)
-    return f"{notification.reference} marked as reviewed."
+def _applying(service: Callable[..., object], done: str, answer: str = "") -> Apply:
+    """Apply an action through its service, with the form's `answer` (the field and the
+    service's argument share its name) when it takes one; `done` may name the {reference}."""
 
+    def apply(
+        notification: Notification, data: dict[str, Any], staff: User, request: HttpRequest
+    ) -> str:
+        answers = {answer: data[answer]} if answer else {}
+        service(notification_id=notification.pk, staff=staff, request=request, **answers)
+        return done.format(reference=notification.reference)
 
-def _ask(
-    notification: Notification, data: dict[str, Any], staff: User, request: HttpRequest
-) -> str:
-    services.ask_question(
-        notification_id=notification.pk, staff=staff, body=data["body"], request=request
-    )
-    return "Your question has been sent to the provider. The clock is stopped until they answer."
-
-
-def _close(
-    notification: Notification, data: dict[str, Any], staff: User, request: HttpRequest
-) -> str:
-    services.close(
-        notification_id=notification.pk, staff=staff, reason=data["reason"], request=request
-    )
-    return f"{notification.reference} closed."
-
-
-def _accept(
-    notification: Notification, _data: dict[str, Any], staff: User, request: HttpRequest
-) -> str:
-    services.accept_change(notification_id=notification.pk, staff=staff, request=request)
-    return "Change accepted. The register has been updated."
-
-
-def _reject(
-    notification: Notification, data: dict[str, Any], staff: User, request: HttpRequest
-) -> str:
-    services.reject_change(
-        notification_id=notification.pk, staff=staff, reason=data["reason"], request=request
-    )
-    return "Change rejected. The provider has been told why."
+    return apply
 
 
 ACTIONS = (
@@ -81,7 +55,7 @@ ACTIONS = (
         "Mark as reviewed",
         DECIDE,
         _lifecycle("mark_reviewed"),
-        _mark_reviewed,
+        _applying(services.mark_reviewed, "{reference} marked as reviewed."),
         hint="Nothing more is needed from the provider.",
     ),
     CaseAction(
@@ -89,17 +63,28 @@ ACTIONS = (
         "Ask the provider a question",
         DECIDE,
         _lifecycle("ask_question"),
-        _ask,
+        _applying(
+            services.ask_question,
+            "Your question has been sent to the provider. The clock is stopped until they answer.",
+            answer="body",
+        ),
         form_class=QuestionForm,
         hint="The provider is emailed; the clock stops until they answer.",
     ),
-    CaseAction("close", "Close", DECIDE, _lifecycle("close"), _close, form_class=CloseForm),
+    CaseAction(
+        "close",
+        "Close",
+        DECIDE,
+        _lifecycle("close"),
+        _applying(services.close, "{reference} closed.", answer="reason"),
+        form_class=CloseForm,
+    ),
     CaseAction(
         "accept",
         "Accept the change",
         DECIDE,
         _lifecycle("accept"),
-        _accept,
+        _applying(services.accept_change, "Change accepted. The register has been updated."),
         hint="The register is updated.",
         relevant=_decided_by_staff,
     ),
@@ -108,7 +93,11 @@ ACTIONS = (
         "Reject the change",
         DECIDE,
         _lifecycle("reject"),
-        _reject,
+        _applying(
+            services.reject_change,
+            "Change rejected. The provider has been told why.",
+            answer="reason",
+        ),
         form_class=RejectForm,
         relevant=_decided_by_staff,
     ),
