@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.notifications import engine_contexts, services  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402
-from portal.notifications.samples import complete_answers  # noqa: E402
+from portal.notifications.samples import complete_answers, filled_draft  # noqa: E402
 from portal.register.models import (  # noqa: E402
     Location,
     Person,
@@ -102,16 +102,12 @@ def submit_many(count: int, provider: Provider, locations: list[Location], user:
     for number in range(count):
         definition = definitions[number % len(definitions)]
         location = locations[number % len(locations)]
-        draft = services.start_draft(
-            user=user, provider=provider, location=location, definition=definition
-        )
-        services.save_page(
-            draft_id=draft.pk,
+        draft = filled_draft(
+            definition=definition,
             user=user,
-            page_key="all",
+            provider=provider,
+            location=location,
             answers=prepared[definition.slug],
-            complete=True,
-            seen_revision=None,
         )
         services.submit_draft(draft_id=draft.pk, user=user, declaration_confirmed=True)
         if number and number % 1000 == 0:

@@ -119,12 +119,20 @@ def filled_draft(
     if answers is None:
         context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
         answers = complete_answers(definition, context, dict(draft.answers), overrides)
+    return save_every_page(draft, user, answers)
+
+
+def save_every_page(draft: Any, user: Any, answers: dict[str, Any], complete: bool = True) -> Any:
+    """Save the answers to every page of the draft at once, through the service the pages
+    call one page at a time. Returns the draft as saved."""
+    from portal.notifications import services
+
     return services.save_page(
         draft_id=draft.pk,
         user=user,
         page_key="all",
         answers=answers,
-        complete=True,
+        complete=complete,
         seen_revision=None,
     ).draft
 

@@ -5,7 +5,7 @@ from typing import Any
 from portal.notifications import engine_contexts, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
-from portal.notifications.samples import complete_answers, submit_example
+from portal.notifications.samples import complete_answers, save_every_page, submit_example
 from tests.factories.register import give_role, make_person
 
 
@@ -59,12 +59,5 @@ def answer_every_question(
     definition = services.definition_of(draft)
     context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers)) | (except_for or {})
-    services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=complete,
-        seen_revision=None,
-    )
+    save_every_page(draft, user, answers, complete)
     return draft
