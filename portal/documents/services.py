@@ -228,22 +228,20 @@ def _record_upload(
         # Should the task be lost, the sweeper queues the scan again from then on.
         next_scan_at=now + dt.timedelta(seconds=settings.DOCUMENTS_SCAN_RETRY_SECONDS),
     )
-    record(
-        verb=DocumentVerb.UPLOADED,
-        actor=actor,
-        target=document,
-        data={
-            "owner_kind": owner_kind,
-            "owner_id": owner_id,
-            "question": question,
-            "size": checked.size,
-            "sha256": checked.sha256,
-            "type": checked.content_type,
-        },
-        request=request,
-    )
+    data = _placed(document, size=checked.size, sha256=checked.sha256, type=checked.content_type)
+    record(verb=DocumentVerb.UPLOADED, actor=actor, target=document, data=data, request=request)
     enqueue_scan(document)
     return document
+
+
+def _placed(document: Document, **more: Any) -> dict[str, Any]:
+    """What an upload's or a removal's audit event says first: where the file was given."""
+    return {
+        "owner_kind": document.owner_kind,
+        "owner_id": document.owner_id,
+        "question": document.question,
+        **more,
+    }
 
 
 def enqueue_scan(document: Document) -> None:
@@ -280,15 +278,7 @@ def remove_document(
     locked.file_deleted_at = now
     locked.save(update_fields=["deleted_at", "file_deleted_at"])
     record(
-        verb=DocumentVerb.REMOVED,
-        actor=actor,
-        target=locked,
-        data={
-            "owner_kind": locked.owner_kind,
-            "owner_id": locked.owner_id,
-            "question": locked.question,
-        },
-        request=request,
+        verb=DocumentVerb.REMOVED, actor=actor, target=locked, data=_placed(locked), request=request
     )
     _delete_file_after_commit(locked)
     return locked
