@@ -148,6 +148,13 @@ def _sent(name: str, applicant: User, manager: User) -> Application:
     )
 
 
+def _in_assessment(name: str, applicant: User, manager: User, staff: User) -> Application:
+    """Sent and validated: the assessment has started."""
+    application = _sent(name, applicant, manager)
+    assessment.validate(application_id=application.pk, staff=staff)
+    return application
+
+
 def load(staff: User, group_nominated: User, group_provider: Provider) -> list[DemoLogin]:
     applicant = demo_account(APPLICANT_EMAIL, full_name="Ada Applicant")
     manager = demo_account(MANAGER_EMAIL, full_name="Mo Manager")
@@ -184,15 +191,13 @@ def load(staff: User, group_nominated: User, group_provider: Provider) -> list[D
         staff=staff,
         reasons="The business plan has no two-year financial forecast. Add it and send again.",
     )
-    asked = _sent("Cedar Lodge", applicant, manager)
-    assessment.validate(application_id=asked.pk, staff=staff)
+    asked = _in_assessment("Cedar Lodge", applicant, manager, staff)
     assessment.request_information(
         application_id=asked.pk,
         staff=staff,
         body="Please send your fire risk assessment for Cedar Lodge House.",
     )
-    proposed = _sent("Damson Place", applicant, manager)
-    assessment.validate(application_id=proposed.pk, staff=staff)
+    proposed = _in_assessment("Damson Place", applicant, manager, staff)
     decisions.serve_proposal(
         application_id=proposed.pk,
         staff=staff,
@@ -200,8 +205,7 @@ def load(staff: User, group_nominated: User, group_provider: Provider) -> list[D
         reasons="Night staffing planned is too low for 24 people living with dementia.",
         conditions="No more than 12 people may live at Damson Place House.",
     )
-    granted = _sent("Elder Mews", applicant, manager)
-    assessment.validate(application_id=granted.pk, staff=staff)
+    granted = _in_assessment("Elder Mews", applicant, manager, staff)
     decisions.grant(application_id=granted.pk, staff=staff, reasons="Meets every requirement.")
     decisions.take_effect(application_id=granted.pk, staff=staff)
     _group_change(staff, group_nominated, group_provider)
