@@ -9,21 +9,20 @@ load with any problem, adding `defined_twice` to what it found.
 """
 
 from collections.abc import Iterable
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
+
+from portal.forms.vocabulary import FormDefinition
 
 
-class Versioned(Protocol):
-    @property
-    def slug(self) -> str: ...
+class VersionedDefinition(FormDefinition):
+    """A definition offered in versions: the client's frozen dataclass declares these."""
 
-    @property
-    def version(self) -> int: ...
-
-    @property
-    def name(self) -> str: ...
+    slug: str
+    version: int
+    name: str
 
 
-T = TypeVar("T", bound=Versioned)
+T = TypeVar("T", bound=VersionedDefinition)
 
 
 class VersionedCatalogue(Generic[T]):

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.forms.catalogue import VersionedCatalogue
+from portal.forms.catalogue import VersionedCatalogue, VersionedDefinition
+from portal.forms.vocabulary import Section
 
 
 @dataclass(frozen=True)
-class Form:
+class Form(VersionedDefinition):
     slug: str
     version: int
     name: str
+    sections: tuple[Section, ...] = ()
 
 
 class Forms(VersionedCatalogue[Form]):
