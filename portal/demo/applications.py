@@ -6,6 +6,7 @@ manager invited to sign her part, and a change application by the demo group.
 Idempotent: an applicant who already has applications is left as she is.
 """
 
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,8 @@ from portal.applications.services import assessment, decisions, drafts, files, p
 from portal.demo.accounts import demo_account
 from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
+from portal.forms.flow import SavePage
+from portal.forms.vocabulary import FormDefinition
 from portal.register.models import Provider
 from portal.workflow.calendar import add_working_days
 
@@ -79,19 +82,22 @@ def _new_provider_answers(name: str, manager_email: str) -> dict[str, Any]:
     }
 
 
+def _answer_every_page(definition: FormDefinition, answers: dict[str, Any], save: SavePage) -> None:
+    """Each page that applies, saved complete with its questions' answers, as the pages would."""
+    for page in definition.pages():
+        if page.applies(answers):
+            save(
+                page_key=page.key,
+                answers={q.key: answers.get(q.key) for q in page.questions},
+                complete=True,
+                seen_revision=None,
+            )
+
+
 def _fill(application: Application, answers: dict[str, Any], user: User) -> None:
     definition = CATALOGUE.require(application.type_slug, application.version)
-    for page in definition.pages():
-        if not page.applies(answers):
-            continue
-        drafts.save_page(
-            application_id=application.pk,
-            user=user,
-            page_key=page.key,
-            answers={q.key: answers.get(q.key) for q in page.questions},
-            complete=True,
-            seen_revision=None,
-        )
+    save = partial(drafts.save_page, application_id=application.pk, user=user)
+    _answer_every_page(definition, answers, save)
 
 
 def _upload_documents(application: Application, user: User, *, leave_out: str) -> None:
@@ -125,15 +131,8 @@ def _signed_by_manager(application: Application, applicant: User, manager: User)
         "referee_name": "Rhona Reed",
         "referee_email": "rhona.reed@elmcourt-demo.example",
     }
-    for page in MANAGER_PART.pages():
-        parts.save_part_page(
-            part_id=part.pk,
-            user=manager,
-            page_key=page.key,
-            answers={q.key: answers.get(q.key) for q in page.questions},
-            complete=True,
-            seen_revision=None,
-        )
+    save = partial(parts.save_part_page, part_id=part.pk, user=manager)
+    _answer_every_page(MANAGER_PART, answers, save)
     parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
 
 
