@@ -14,7 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -196,6 +196,23 @@ class PageFlow:
             "tasks": tasks,
             "completed": sum(1 for task in tasks if task.status == "completed"),
         }
+
+    def discard_page(
+        self, request: HttpRequest, draft: Draft, definition: FormDefinition, *, what: str = "draft"
+    ) -> HttpResponse:
+        """ "Are you sure?" before the client's view deletes the draft, on a POST to the same
+        URL. `what` names the draft in the title ("draft application")."""
+        return render(
+            request,
+            "forms/discard.html",
+            {
+                "draft": draft,
+                "definition": definition,
+                "what": what,
+                "action": request.path,
+                "keep": reverse(self.urls.draft, args=[draft.pk]),
+            },
+        )
 
     def page_view(
         self, request: HttpRequest, on: "DraftPage[D]", *, extra: dict[str, Any] | None = None

@@ -154,7 +154,13 @@ def test_stop_answer_explains_nothing_needs_sending(client, world):
     assert "not-needed" in response["Location"]
     html = client.get(response["Location"]).content.decode()
     assert "You do not need to send this notification" in html
-    response = client.post(reverse("notifications:discard", args=[draft.pk]))
+    discard_url = reverse("notifications:discard", args=[draft.pk])
+    confirm = Page(client.get(discard_url).content)
+    assert confirm.title.startswith("Are you sure you want to delete this draft?")
+    assert discard_url in [form.get("action") for form in confirm.all("form")]
+    keep = [a.get("href") for a in confirm.all("a") if text(a) == "No, keep it"]
+    assert keep == [reverse("notifications:draft", args=[draft.pk])]
+    response = client.post(discard_url)
     draft.refresh_from_db()
     assert draft.status == DraftStatus.DISCARDED
 
