@@ -40,6 +40,15 @@ def _refused(request: HttpRequest, part: ApplicationPart, reason: str) -> HttpRe
     )
 
 
+def _about(part: ApplicationPart) -> dict[str, Any]:
+    """What every page of a part shows: whose part it is, of which application, signed yet."""
+    return {
+        "part": part,
+        "application": part.application,
+        "signed": part.status == DraftStatus.SUBMITTED,
+    }
+
+
 def _taking_part(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The view is given the part (not its ID) once the signed-in person has taken it: it
     becomes theirs. Anyone else gets a page that says why it is not theirs."""
@@ -66,9 +75,7 @@ def part_overview(request: HttpRequest, part: ApplicationPart) -> HttpResponseBa
         "applications/part.html",
         {
             **PART_FLOW.progress(definition, part, engine.EngineContext()),
-            "part": part,
-            "application": part.application,
-            "signed": part.status == DraftStatus.SUBMITTED,
+            **_about(part),
             "role": parts.ROLE_NAMES.get(part.kind, part.kind),  # type: ignore[call-overload]
         },
     )
@@ -121,13 +128,11 @@ def part_sign(request: HttpRequest, part: ApplicationPart) -> HttpResponseBase:
         request,
         "applications/part_sign.html",
         {
-            "part": part,
-            "application": part.application,
+            **_about(part),
             "definition": definition,
             "sections": engine.summary(definition, part.answers, engine.EngineContext()),
             "problems": parts.part_problems(part),
             "form": form,
             "error": error,
-            "signed": part.status == DraftStatus.SUBMITTED,
         },
     )
