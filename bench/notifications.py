@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from portal.accounts.models import User  # noqa: E402
+from portal.forms.models import PostedPage  # noqa: E402
 from portal.notifications import engine_contexts, services  # noqa: E402
 from portal.notifications.catalogue import CATALOGUE  # noqa: E402
 from portal.notifications.samples import complete_answers  # noqa: E402
@@ -105,14 +106,8 @@ def submit_many(count: int, provider: Provider, locations: list[Location], user:
         draft = services.start_draft(
             user=user, provider=provider, location=location, definition=definition
         )
-        services.save_page(
-            draft_id=draft.pk,
-            user=user,
-            page_key="all",
-            answers=prepared[definition.slug],
-            complete=True,
-            seen_revision=None,
-        )
+        posted = PostedPage("all", prepared[definition.slug], complete=True)
+        services.save_page(draft_id=draft.pk, user=user, posted=posted)
         services.submit_draft(draft_id=draft.pk, user=user, declaration_confirmed=True)
         if number and number % 1000 == 0:
             print(f"# {number} submitted", file=sys.stderr, flush=True)

@@ -22,6 +22,7 @@ from portal.demo.accounts import demo_account
 from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.forms.flow import SavePage
+from portal.forms.models import PostedPage
 from portal.forms.vocabulary import FormDefinition
 from portal.register.models import Provider
 from portal.workflow.calendar import add_working_days
@@ -86,12 +87,8 @@ def _answer_every_page(definition: FormDefinition, answers: dict[str, Any], save
     """Each page that applies, saved complete with its questions' answers, as the pages would."""
     for page in definition.pages():
         if page.applies(answers):
-            save(
-                page_key=page.key,
-                answers={q.key: answers.get(q.key) for q in page.questions},
-                complete=True,
-                seen_revision=None,
-            )
+            page_answers = {q.key: answers.get(q.key) for q in page.questions}
+            save(posted=PostedPage(page.key, page_answers, complete=True))
 
 
 def _fill(application: Application, answers: dict[str, Any], user: User) -> None:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.fields import AttachedFile
-from portal.forms.models import Draft
+from portal.forms.models import Draft, PostedPage
 from portal.forms.vocabulary import FormDefinition, Kind, Page, Question
 
 # The button that uploads the chosen file and stays on the page ("add another"), and the one
@@ -63,7 +63,7 @@ class SavedPage(Generic[D]):
     changed_elsewhere: bool
 
 
-# save(page_key=..., answers=..., complete=..., seen_revision=...) -> SavedPage
+# save(posted=PostedPage(...)) -> SavedPage
 SavePage = Callable[..., SavedPage[Any]]
 
 
@@ -289,7 +289,7 @@ class PageFlow:
             # page is done only when they continue.
             complete = False
         if answers or complete:
-            result = save(page_key=page.key, answers=answers, complete=complete, seen_revision=seen)
+            result = save(posted=PostedPage(page.key, answers, complete, seen))
             draft = result.draft
             if complete:
                 self._tell_if_changed_elsewhere(request, result)

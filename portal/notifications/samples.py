@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from portal.forms import engine
+from portal.forms.models import PostedPage
 from portal.forms.vocabulary import Kind, Page, Question
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
 
@@ -120,12 +121,7 @@ def filled_draft(
         context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
         answers = complete_answers(definition, context, dict(draft.answers), overrides)
     return services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=True,
-        seen_revision=None,
+        draft_id=draft.pk, user=user, posted=PostedPage("all", answers, complete=True)
     ).draft
 
 

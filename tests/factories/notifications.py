@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from portal.forms.models import PostedPage
 from portal.notifications import engine_contexts, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import NotificationDraft
@@ -60,11 +61,6 @@ def answer_every_question(
     context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     answers = complete_answers(definition, context, dict(draft.answers)) | (except_for or {})
     services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=complete,
-        seen_revision=None,
+        draft_id=draft.pk, user=user, posted=PostedPage("all", answers, complete=complete)
     )
     return draft
