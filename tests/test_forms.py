@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.utils import timezone
 
+from portal.frontend.govuk_fields import offer, radios
 from portal.frontend.govuk_forms import govuk_field
 from tests.support.html import Page, classes, text
 from tests.support.test_site.fixture import use_test_site
@@ -422,3 +423,28 @@ def test_a_select_has_the_markup_the_govuk_macro_gives_it_options_and_all():
         assert "&lt;b&gt;" in str(ours)
         assert "Grace &#34;G&#34; &lt;H&gt;" in str(ours)
         assert ('<option value="2" selected>' in str(ours)) == (data == {"who": "2"})
+
+
+def test_choices_offered_when_the_form_is_built_show_their_hints_and_validate():
+    class Pick(forms.Form):
+        provider = radios("Which provider?", "Select the provider")
+
+        def __init__(self, data: dict[str, str] | None, providers: list[tuple[str, str]]) -> None:
+            super().__init__(data)
+            offer(
+                self.fields["provider"],
+                providers,
+                {value: f"Provider ID {value}" for value, _ in providers},
+            )
+
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    offered = [("1-101", "Oak Care"), ("1-202", "Elm Care")]
+    page = Page(str(govuk_field(env, Pick(None, offered)["provider"])))
+    labels = [text(label) for label in page.all("label")]
+    hints = [text(hint) for hint in page.all("div", "govuk-radios__hint")]
+    assert labels == ["Oak Care", "Elm Care"]
+    assert hints == ["Provider ID 1-101", "Provider ID 1-202"]
+    assert Pick({"provider": "1-202"}, offered).is_valid()
+    refused = Pick({"provider": "1-303"}, offered)
+    assert not refused.is_valid()
+    assert refused.errors["provider"] == ["Select the provider"]

@@ -15,8 +15,6 @@ lifecycle move):
 from itertools import chain
 
 from django.db import models, transaction
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +27,7 @@ from portal.casework import services as casework
 from portal.casework.backfill import register_backfill
 from portal.casework.deadlines import Deadline
 from portal.casework.links import subject_link
-from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency
+from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency, has_case
 from portal.forms.models import DraftStatus
 
 # Working days the regulator gives itself to consider representations against a proposal.
@@ -174,15 +172,7 @@ def backfill() -> int:
     """Cases for each sent application without one, moved to where the application is."""
     missing = (
         Application.objects.exclude(stage__in=_NO_CASE)
-        .exclude(
-            Exists(
-                Case.objects.filter(
-                    kind=CaseKind.APPLICATION,
-                    subject_type=Application._meta.label_lower,
-                    subject_id=Cast(OuterRef("pk"), CharField()),
-                )
-            )
-        )
+        .exclude(has_case(Application, CaseKind.APPLICATION))
         .select_related("provider", "location")
     )
     opened = 0

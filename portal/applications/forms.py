@@ -7,7 +7,7 @@ from django import forms
 
 from portal.applications.definitions.schema import ApplicationType
 from portal.forms.fields import confirmation, long_text
-from portal.frontend.govuk_fields import radios
+from portal.frontend.govuk_fields import offer, radios
 from portal.register.models import Location, Provider
 
 
@@ -16,9 +16,11 @@ class ChooseTypeForm(forms.Form):
 
     def __init__(self, *args: Any, types: list[ApplicationType], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["application_type"]
-        field.choices = [(d.slug, d.name) for d in types]  # type: ignore[attr-defined]
-        field.choice_hints = {d.slug: d.summary for d in types}  # type: ignore[attr-defined]
+        offer(
+            self.fields["application_type"],
+            [(d.slug, d.name) for d in types],
+            {d.slug: d.summary for d in types},
+        )
 
 
 class ChooseProviderForm(forms.Form):
@@ -26,9 +28,11 @@ class ChooseProviderForm(forms.Form):
 
     def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["provider"]
-        field.choices = [(p.pk, p.name) for p in providers]  # type: ignore[attr-defined]
-        field.choice_hints = {p.pk: f"Provider ID {p.pk}" for p in providers}  # type: ignore[attr-defined]
+        offer(
+            self.fields["provider"],
+            [(p.pk, p.name) for p in providers],
+            {p.pk: f"Provider ID {p.pk}" for p in providers},
+        )
 
 
 class ChooseLocationForm(forms.Form):
@@ -36,11 +40,11 @@ class ChooseLocationForm(forms.Form):
 
     def __init__(self, *args: Any, locations: list[Location], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["location"]
-        field.choices = [(loc.pk, loc.name) for loc in locations]  # type: ignore[attr-defined]
-        field.choice_hints = {  # type: ignore[attr-defined]
-            loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines
-        }
+        offer(
+            self.fields["location"],
+            [(loc.pk, loc.name) for loc in locations],
+            {loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines},
+        )
 
 
 class DeclarationForm(forms.Form):

@@ -30,6 +30,26 @@ def _conditions(application: Application) -> list[str]:
     return [line.strip() for line in application.conditions.splitlines() if line.strip()]
 
 
+# A notice's heading and the section of the Act it is served under.
+_PROPOSAL = ("Notice of proposal", "Section 26 of the Health and Social Care Act 2008")
+_DECISION = ("Notice of decision", "Section 28 of the Health and Social Care Act 2008")
+
+
+def _opening(
+    kind: tuple[str, str], application: Application, served_on: dt.date, *, addressed_to: str
+) -> dict[str, Any]:
+    """What every notice starts with: what it is, under which law, about what, to whom, when."""
+    heading, law = kind
+    return {
+        "heading": heading,
+        "law": law,
+        "reference": application.reference,
+        "application": definition_of(application).name,
+        "addressed_to": addressed_to,
+        "served_on": govuk_date(served_on),
+    }
+
+
 def proposal_content(application: Application, served_on: dt.date) -> dict[str, Any]:
     kind = ProposalKind(application.proposal_kind)
     due = served_on + dt.timedelta(days=REPRESENTATIONS_DAYS)
@@ -39,12 +59,7 @@ def proposal_content(application: Application, served_on: dt.date) -> dict[str, 
         else "We propose to grant your application with conditions you did not apply for."
     )
     return {
-        "heading": "Notice of proposal",
-        "law": "Section 26 of the Health and Social Care Act 2008",
-        "reference": application.reference,
-        "application": definition_of(application).name,
-        "addressed_to": _addressee(application),
-        "served_on": govuk_date(served_on),
+        **_opening(_PROPOSAL, application, served_on, addressed_to=_addressee(application)),
         "statement": proposal,
         "conditions": _conditions(application) if kind == ProposalKind.CONDITIONS else [],
         "reasons": application.decision_reasons,
@@ -79,12 +94,7 @@ def decision_content(application: Application, served_on: dt.date) -> dict[str, 
     else:
         rights.append("This decision takes effect when we register the change.")
     return {
-        "heading": "Notice of decision",
-        "law": "Section 28 of the Health and Social Care Act 2008",
-        "reference": application.reference,
-        "application": definition_of(application).name,
-        "addressed_to": _addressee(application),
-        "served_on": govuk_date(served_on),
+        **_opening(_DECISION, application, served_on, addressed_to=_addressee(application)),
         "statement": statement,
         "conditions": _conditions(application),
         "reasons": application.decision_reasons,
@@ -96,12 +106,7 @@ def manager_cancelled_content(
     application: Application, manager_name: str, location_names: list[str], served_on: dt.date
 ) -> dict[str, Any]:
     return {
-        "heading": "Notice of decision",
-        "law": "Section 28 of the Health and Social Care Act 2008",
-        "reference": application.reference,
-        "application": definition_of(application).name,
-        "addressed_to": manager_name,
-        "served_on": govuk_date(served_on),
+        **_opening(_DECISION, application, served_on, addressed_to=manager_name),
         "statement": (
             "Your registration as a manager is cancelled, because the regulated activity you "
             f"managed at {', '.join(location_names) or 'your location'} is no longer "

@@ -1,7 +1,8 @@
 """A named manager's or partner's own part: opened from the invitation email with their
 own account, completed page by page, signed. Anyone else is refused, and told why."""
 
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 from typing import Any
 
 from django.contrib import messages
@@ -39,29 +40,42 @@ def _refused(request: HttpRequest, part: ApplicationPart, reason: str) -> HttpRe
     )
 
 
-def _taken(request: HttpRequest, part_id: Any) -> ApplicationPart | HttpResponse:
-    part = selectors.part_for(request.user, part_id)
-    try:
-        return parts.take_part(part_id=part.pk, user=request.user, request=request)
-    except ApplicationError as refused:
-        return _refused(request, part, refused.message)
+def _about(part: ApplicationPart) -> dict[str, Any]:
+    """What every page of a part shows: whose part it is, of which application, signed yet."""
+    return {
+        "part": part,
+        "application": part.application,
+        "signed": part.status == DraftStatus.SUBMITTED,
+    }
+
+
+def _taking_part(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The view is given the part (not its ID) once the signed-in person has taken it: it
+    becomes theirs. Anyone else gets a page that says why it is not theirs."""
+
+    @wraps(view)
+    def taken(request: HttpRequest, part_id: Any, **url: Any) -> HttpResponseBase:
+        part = selectors.part_for(request.user, part_id)
+        try:
+            theirs = parts.take_part(part_id=part.pk, user=request.user, request=request)
+        except ApplicationError as refused:
+            return _refused(request, part, refused.message)
+        return view(request, theirs, **url)
+
+    return taken
 
 
 @requires(USE)
 @require_http_methods(["GET", "POST"])
-def part_overview(request: HttpRequest, part_id: Any) -> HttpResponseBase:
-    part = _taken(request, part_id)
-    if isinstance(part, HttpResponse):
-        return part
+@_taking_part
+def part_overview(request: HttpRequest, part: ApplicationPart) -> HttpResponseBase:
     definition = parts.part_definition(part)
     return render(
         request,
         "applications/part.html",
         {
             **PART_FLOW.progress(definition, part, engine.EngineContext()),
-            "part": part,
-            "application": part.application,
-            "signed": part.status == DraftStatus.SUBMITTED,
+            **_about(part),
             "role": parts.ROLE_NAMES.get(part.kind, part.kind),  # type: ignore[call-overload]
         },
     )
@@ -69,10 +83,8 @@ def part_overview(request: HttpRequest, part_id: Any) -> HttpResponseBase:
 
 @requires(USE)
 @require_http_methods(["GET", "POST"])
-def part_page(request: HttpRequest, part_id: Any, page_key: str) -> HttpResponseBase:
-    part = _taken(request, part_id)
-    if isinstance(part, HttpResponse):
-        return part
+@_taking_part
+def part_page(request: HttpRequest, part: ApplicationPart, page_key: str) -> HttpResponseBase:
     if part.status != DraftStatus.OPEN:
         return redirect("applications:part", part_id=part.pk)
     definition = parts.part_definition(part)
@@ -93,10 +105,8 @@ def part_page(request: HttpRequest, part_id: Any, page_key: str) -> HttpResponse
 
 @requires(USE)
 @require_http_methods(["GET", "POST"])
-def part_sign(request: HttpRequest, part_id: Any) -> HttpResponseBase:
-    part = _taken(request, part_id)
-    if isinstance(part, HttpResponse):
-        return part
+@_taking_part
+def part_sign(request: HttpRequest, part: ApplicationPart) -> HttpResponseBase:
     form = PartDeclarationForm(posted(request))
     error = ""
     if request.method == "POST":
@@ -118,13 +128,11 @@ def part_sign(request: HttpRequest, part_id: Any) -> HttpResponseBase:
         request,
         "applications/part_sign.html",
         {
-            "part": part,
-            "application": part.application,
+            **_about(part),
             "definition": definition,
             "sections": engine.summary(definition, part.answers, engine.EngineContext()),
             "problems": parts.part_problems(part),
             "form": form,
             "error": error,
-            "signed": part.status == DraftStatus.SUBMITTED,
         },
     )

@@ -8,7 +8,7 @@ from portal.applications.definitions import CATALOGUE
 from portal.applications.forms import long_text
 from portal.applications.models import Application, AppointmentKind
 from portal.applications.stages import STAFF_STAGE_NAMES, ProposalKind, Stage
-from portal.frontend.govuk_fields import GovukDateField, radios
+from portal.frontend.govuk_fields import GovukDateField, offer, radios
 
 SEARCH_MAX = 100
 
@@ -39,9 +39,8 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        choice: Any = self.fields["type"]
         types = sorted((item.slug, item.name) for item in CATALOGUE.current_types())
-        choice.choices = [("", "Any"), *sorted(types, key=lambda pair: pair[1])]
+        offer(self.fields["type"], [("", "Any"), *sorted(types, key=lambda pair: pair[1])])
 
     def clean_q(self) -> str:
         return " ".join(str(self.cleaned_data["q"]).split())
@@ -68,9 +67,10 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args: Any, application: Application, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        choice: Any = self.fields["reopen"]
-        choice.choices = [(str(part.pk), part.name) for part in application.parts.all()]
-        if not choice.choices:
+        part_choices = [(str(part.pk), part.name) for part in application.parts.all()]
+        if part_choices:
+            offer(self.fields["reopen"], part_choices)
+        else:
             del self.fields["reopen"]
 
 
@@ -91,7 +91,9 @@ class RequestInformationForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    kind = radios("What are you recording?", "Select interview or site visit")
+    kind = radios(
+        "What are you recording?", "Select interview or site visit", choices=AppointmentKind.choices
+    )
     on = GovukDateField(label="Date", name="The date", help_text="For example, 27 3 2027")
     with_whom = forms.CharField(
         label="With whom",
@@ -103,11 +105,6 @@ class AppointmentForm(forms.Form):
         },
     )
     notes = long_text("Notes (optional)", "", "The notes", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        choice: Any = self.fields["kind"]
-        choice.choices = AppointmentKind.choices
 
 
 class GrantForm(forms.Form):
@@ -124,7 +121,7 @@ class GrantForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    kind = radios("What do you propose?", "Select what you propose")
+    kind = radios("What do you propose?", "Select what you propose", choices=ProposalKind.choices)
     reasons = long_text(
         "Your reasons",
         "Enter the reasons for the proposal",
@@ -138,11 +135,6 @@ class ProposalForm(forms.Form):
         hint="One condition a line",
         required=False,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        choice: Any = self.fields["kind"]
-        choice.choices = ProposalKind.choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -176,12 +168,11 @@ class AdoptProposalForm(forms.Form):
 
 
 class AppealOutcomeForm(forms.Form):
-    allowed = radios("What did the tribunal decide?", "Select the tribunal's decision")
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        choice: Any = self.fields["allowed"]
-        choice.choices = [
+    allowed = radios(
+        "What did the tribunal decide?",
+        "Select the tribunal's decision",
+        choices=[
             ("yes", "Appeal allowed: grant as applied for"),
             ("no", "Appeal dismissed: the decision stands"),
-        ]
+        ],
+    )

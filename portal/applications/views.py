@@ -324,9 +324,7 @@ def discard(request: HttpRequest, application_id: Any) -> HttpResponseBase:
         )
         messages.success(request, "The draft application has been deleted.")
         return redirect("applications:list")
-    return render(
-        request, "applications/discard.html", {"application": application, "definition": definition}
-    )
+    return FLOW.discard_page(request, application, definition, what="draft application")
 
 
 # ---------------------------------------------------------------------------------------

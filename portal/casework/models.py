@@ -9,7 +9,8 @@ the domains it serves; the queue, deadlines and dashboards read only these rows.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 
 from portal.audit.models import ActedBy
 from portal.register.models import Location, Provider
@@ -191,6 +192,18 @@ class Case(LifecycleModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+
+def has_case(subject_model: type[models.Model], kind: str) -> Exists:
+    """For a query of `subject_model` rows: whether the row has a case of `kind` (for the
+    sweeps and backfills that open the missing ones)."""
+    return Exists(
+        Case.objects.filter(
+            kind=kind,
+            subject_type=subject_model._meta.label_lower,
+            subject_id=Cast(OuterRef("pk"), CharField()),
+        )
+    )
 
 
 class CaseEvent(ActedBy):

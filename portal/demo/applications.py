@@ -6,6 +6,7 @@ manager invited to sign her part, and a change application by the demo group.
 Idempotent: an applicant who already has applications is left as she is.
 """
 
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,9 @@ from portal.applications.services import assessment, decisions, drafts, files, p
 from portal.demo.accounts import demo_account
 from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
+from portal.forms.flow import SavePage
+from portal.forms.models import PostedPage
+from portal.forms.vocabulary import FormDefinition
 from portal.register.models import Provider
 from portal.workflow.calendar import add_working_days
 
@@ -79,19 +83,18 @@ def _new_provider_answers(name: str, manager_email: str) -> dict[str, Any]:
     }
 
 
+def _answer_every_page(definition: FormDefinition, answers: dict[str, Any], save: SavePage) -> None:
+    """Each page that applies, saved complete with its questions' answers, as the pages would."""
+    for page in definition.pages():
+        if page.applies(answers):
+            page_answers = {q.key: answers.get(q.key) for q in page.questions}
+            save(posted=PostedPage(page.key, page_answers, complete=True))
+
+
 def _fill(application: Application, answers: dict[str, Any], user: User) -> None:
     definition = CATALOGUE.require(application.type_slug, application.version)
-    for page in definition.pages():
-        if not page.applies(answers):
-            continue
-        drafts.save_page(
-            application_id=application.pk,
-            user=user,
-            page_key=page.key,
-            answers={q.key: answers.get(q.key) for q in page.questions},
-            complete=True,
-            seen_revision=None,
-        )
+    save = partial(drafts.save_page, application_id=application.pk, user=user)
+    _answer_every_page(definition, answers, save)
 
 
 def _upload_documents(application: Application, user: User, *, leave_out: str) -> None:
@@ -125,15 +128,8 @@ def _signed_by_manager(application: Application, applicant: User, manager: User)
         "referee_name": "Rhona Reed",
         "referee_email": "rhona.reed@elmcourt-demo.example",
     }
-    for page in MANAGER_PART.pages():
-        parts.save_part_page(
-            part_id=part.pk,
-            user=manager,
-            page_key=page.key,
-            answers={q.key: answers.get(q.key) for q in page.questions},
-            complete=True,
-            seen_revision=None,
-        )
+    save = partial(parts.save_part_page, part_id=part.pk, user=manager)
+    _answer_every_page(MANAGER_PART, answers, save)
     parts.sign_part(part_id=part.pk, user=manager, declaration_confirmed=True)
 
 
@@ -146,6 +142,13 @@ def _sent(name: str, applicant: User, manager: User) -> Application:
     return submission.sign_and_submit(
         application_id=application.pk, user=applicant, declaration_confirmed=True
     )
+
+
+def _in_assessment(name: str, applicant: User, manager: User, staff: User) -> Application:
+    """Sent and validated: the assessment has started."""
+    application = _sent(name, applicant, manager)
+    assessment.validate(application_id=application.pk, staff=staff)
+    return application
 
 
 def load(staff: User, group_nominated: User, group_provider: Provider) -> list[DemoLogin]:
@@ -184,15 +187,13 @@ def load(staff: User, group_nominated: User, group_provider: Provider) -> list[D
         staff=staff,
         reasons="The business plan has no two-year financial forecast. Add it and send again.",
     )
-    asked = _sent("Cedar Lodge", applicant, manager)
-    assessment.validate(application_id=asked.pk, staff=staff)
+    asked = _in_assessment("Cedar Lodge", applicant, manager, staff)
     assessment.request_information(
         application_id=asked.pk,
         staff=staff,
         body="Please send your fire risk assessment for Cedar Lodge House.",
     )
-    proposed = _sent("Damson Place", applicant, manager)
-    assessment.validate(application_id=proposed.pk, staff=staff)
+    proposed = _in_assessment("Damson Place", applicant, manager, staff)
     decisions.serve_proposal(
         application_id=proposed.pk,
         staff=staff,
@@ -200,8 +201,7 @@ def load(staff: User, group_nominated: User, group_provider: Provider) -> list[D
         reasons="Night staffing planned is too low for 24 people living with dementia.",
         conditions="No more than 12 people may live at Damson Place House.",
     )
-    granted = _sent("Elder Mews", applicant, manager)
-    assessment.validate(application_id=granted.pk, staff=staff)
+    granted = _in_assessment("Elder Mews", applicant, manager, staff)
     decisions.grant(application_id=granted.pk, staff=staff, reasons="Meets every requirement.")
     decisions.take_effect(application_id=granted.pk, staff=staff)
     _group_change(staff, group_nominated, group_provider)

@@ -28,6 +28,7 @@ from portal.demo.documents import ONE_PAGE_PDF
 from portal.demo.logins import DEMO_PASSWORD, DemoLogin
 from portal.demo.register_vocabulary import ACTIVITIES
 from portal.demo.registration import add_demo_conditions
+from portal.forms.models import PostedPage
 from portal.notifications import attachments
 from portal.notifications import services as notifications
 from portal.notifications.catalogue import CATALOGUE
@@ -220,17 +221,13 @@ def _statement_of_purpose_draft(manager: User, provider: Provider, location: Loc
     draft = notifications.start_draft(
         user=manager, provider=provider, location=location, definition=CATALOGUE.require(slug)
     )
+    revision = {
+        "revised_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+        "parts_changed": ["aims", "services"],
+        "summary_of_changes": "We now offer respite stays and have updated our aims.",
+    }
     notifications.save_page(
-        draft_id=draft.pk,
-        user=manager,
-        page_key="revision",
-        answers={
-            "revised_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
-            "parts_changed": ["aims", "services"],
-            "summary_of_changes": "We now offer respite stays and have updated our aims.",
-        },
-        complete=True,
-        seen_revision=None,
+        draft_id=draft.pk, user=manager, posted=PostedPage("revision", revision, complete=True)
     )
     attachments.upload_draft_file(
         draft_id=draft.pk,

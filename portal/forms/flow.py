@@ -14,14 +14,14 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.fields import AttachedFile
-from portal.forms.models import Draft
+from portal.forms.models import Draft, PostedPage
 from portal.forms.vocabulary import FormDefinition, Kind, Page, Question
 
 # The button that uploads the chosen file and stays on the page ("add another"), and the one
@@ -63,7 +63,7 @@ class SavedPage(Generic[D]):
     changed_elsewhere: bool
 
 
-# save(page_key=..., answers=..., complete=..., seen_revision=...) -> SavedPage
+# save(posted=PostedPage(...)) -> SavedPage
 SavePage = Callable[..., SavedPage[Any]]
 
 
@@ -197,6 +197,23 @@ class PageFlow:
             "completed": sum(1 for task in tasks if task.status == "completed"),
         }
 
+    def discard_page(
+        self, request: HttpRequest, draft: Draft, definition: FormDefinition, *, what: str = "draft"
+    ) -> HttpResponse:
+        """ "Are you sure?" before the client's view deletes the draft, on a POST to the same
+        URL. `what` names the draft in the title ("draft application")."""
+        return render(
+            request,
+            "forms/discard.html",
+            {
+                "draft": draft,
+                "definition": definition,
+                "what": what,
+                "action": request.path,
+                "keep": reverse(self.urls.draft, args=[draft.pk]),
+            },
+        )
+
     def page_view(
         self, request: HttpRequest, on: "DraftPage[D]", *, extra: dict[str, Any] | None = None
     ) -> HttpResponseBase:
@@ -272,7 +289,7 @@ class PageFlow:
             # page is done only when they continue.
             complete = False
         if answers or complete:
-            result = save(page_key=page.key, answers=answers, complete=complete, seen_revision=seen)
+            result = save(posted=PostedPage(page.key, answers, complete, seen))
             draft = result.draft
             if complete:
                 self._tell_if_changed_elsewhere(request, result)

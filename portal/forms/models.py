@@ -7,6 +7,7 @@ revision was open in another tab (or a colleague saved in between).
 """
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,19 @@ class DraftStatus(models.TextChoices):
     OPEN = "open", "Draft"
     SUBMITTED = "submitted", "Submitted"
     DISCARDED = "discarded", "Deleted"
+
+
+@dataclass(frozen=True)
+class PostedPage:
+    """One page's answers as they reach the client's save service (from the page flow, or
+    from code filling a draft): only the page's keys change when it is saved."""
+
+    key: str
+    answers: dict[str, Any]
+    # Every answer on the page was valid: the page counts as done.
+    complete: bool
+    # The draft's revision when the page was opened; None when there was no page to open.
+    seen_revision: int | None = None
 
 
 class Draft(models.Model):
@@ -42,24 +56,16 @@ class Draft(models.Model):
     class Meta:
         abstract = True
 
-    def save_page(
-        self,
-        *,
-        definition: FormDefinition,
-        page_key: str,
-        answers: dict[str, Any],
-        complete: bool,
-        user: Any,
-        seen_revision: int | None,
-    ) -> bool:
+    def save_page(self, *, definition: FormDefinition, posted: PostedPage, user: Any) -> bool:
         """Merge one page's answers (only its keys change, so two tabs on different pages
         never overwrite each other) and save. For the client's service, which has locked the
         row and checked who may edit. True when the draft changed since `seen_revision`."""
-        changed_elsewhere = seen_revision is not None and seen_revision != self.revision
-        self.answers = engine.prune(definition, engine.merge_answers(self.answers, answers))
-        self.completed_pages = [key for key in self.completed_pages if key != page_key]
-        if complete:
-            self.completed_pages.append(page_key)
+        seen = posted.seen_revision
+        changed_elsewhere = seen is not None and seen != self.revision
+        self.answers = engine.prune(definition, engine.merge_answers(self.answers, posted.answers))
+        self.completed_pages = [key for key in self.completed_pages if key != posted.key]
+        if posted.complete:
+            self.completed_pages.append(posted.key)
         self.revision += 1
         self.last_edited_by = user
         self.save(

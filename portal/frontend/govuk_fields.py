@@ -83,6 +83,16 @@ def radios(label: str, error: str, **extra: Any) -> forms.ChoiceField:
     )
 
 
+def offer(
+    field: forms.Field, choices: Sequence[tuple[Any, str]], hints: Mapping[Any, str] | None = None
+) -> None:
+    """Give a choice field the choices a form works out when it is built, each with the hint
+    shown under it (`hints` by value; the GOV.UK adapter reads them)."""
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = list(choices)
+    field.choice_hints = dict(hints or {})  # type: ignore[attr-defined]
+
+
 def _part_error(message: str, code: str, parts: Sequence[str]) -> ValidationError:
     return ValidationError(message, code=code, params={"parts": list(parts)})
 

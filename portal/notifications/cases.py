@@ -7,8 +7,6 @@ the provider owes and has not sent by its date gets a case of its own (sweeps.py
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +15,7 @@ from portal.casework import services as casework
 from portal.casework.backfill import register_backfill
 from portal.casework.deadlines import service_deadline
 from portal.casework.links import subject_link
-from portal.casework.models import Case, CaseKind, CaseStatus
+from portal.casework.models import CaseKind, CaseStatus, has_case
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import OPEN_STATUSES, Notification, NotificationStatus
 from portal.register.models import Location, Provider
@@ -110,13 +108,7 @@ subject_link(Notification._meta.label_lower, "Open the notification", _staff_pag
 def backfill() -> int:
     """A case for each notification without one, as it would have been opened and moved."""
     missing = Notification.objects.exclude(
-        Exists(
-            Case.objects.filter(
-                kind=CaseKind.NOTIFICATION,
-                subject_type=Notification._meta.label_lower,
-                subject_id=Cast(OuterRef("pk"), CharField()),
-            )
-        )
+        has_case(Notification, CaseKind.NOTIFICATION)
     ).select_related("provider", "location", "submitted_by")
     opened = 0
     for notification in missing.iterator():

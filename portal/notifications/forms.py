@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from portal.forms.fields import confirmation, limited_text, long_text
-from portal.frontend.govuk_fields import GovukDateField, radios
+from portal.frontend.govuk_fields import GovukDateField, offer, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import NotificationStatus
@@ -81,8 +81,7 @@ class ChooseTypeForm(forms.Form):
                 options.append(("divider", "or"))
             last_group = definition.group
             options.append((definition.slug, definition.name))
-        field.choices = options  # type: ignore[attr-defined]
-        field.choice_hints = {d.slug: d.deadline.describe() for d in types}  # type: ignore[attr-defined]
+        offer(field, options, {d.slug: d.deadline.describe() for d in types})
 
 
 class HelperForm(forms.Form):
@@ -93,9 +92,10 @@ class HelperForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["situation"].choices = [  # type: ignore[attr-defined]
-            (d.slug, d.helper_text or d.name) for d in CATALOGUE.current_types()
-        ]
+        offer(
+            self.fields["situation"],
+            [(d.slug, d.helper_text or d.name) for d in CATALOGUE.current_types()],
+        )
 
 
 class DeclarationForm(forms.Form):

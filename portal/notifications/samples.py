@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from portal.forms import engine
+from portal.forms.models import PostedPage
 from portal.forms.vocabulary import Kind, Page, Question
 from portal.notifications.catalogue.schema import NotificationType, NotifyingFor
 
@@ -128,12 +129,7 @@ def save_every_page(draft: Any, user: Any, answers: dict[str, Any], complete: bo
     from portal.notifications import services
 
     return services.save_page(
-        draft_id=draft.pk,
-        user=user,
-        page_key="all",
-        answers=answers,
-        complete=complete,
-        seen_revision=None,
+        draft_id=draft.pk, user=user, posted=PostedPage("all", answers, complete=complete)
     ).draft
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.forms.flow import SavedPage
-from portal.forms.models import DraftStatus
+from portal.forms.models import DraftStatus, PostedPage
 from portal.notifications import attachments, permissions
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.catalogue import CATALOGUE
@@ -93,10 +93,7 @@ def save_page(
     *,
     draft_id: Any,
     user: User,
-    page_key: str,
-    answers: dict[str, Any],
-    complete: bool,
-    seen_revision: int | None,
+    posted: PostedPage,
     request: HttpRequest | None = None,
 ) -> SavedPage[NotificationDraft]:
     """Merge one page's answers into the draft. Only this page's keys change, so two tabs
@@ -105,15 +102,8 @@ def save_page(
     refuse_unless_open(draft)
     if not permissions.can_edit_draft(user, draft):
         raise refused(NotificationError.DRAFT_NOT_EDITABLE)
-    changed_elsewhere = draft.save_page(
-        definition=definition_of(draft),
-        page_key=page_key,
-        answers=answers,
-        complete=complete,
-        user=user,
-        seen_revision=seen_revision,
-    )
-    record_saved(draft, page_key, complete, request)
+    changed_elsewhere = draft.save_page(definition=definition_of(draft), posted=posted, user=user)
+    record_saved(draft, posted.key, posted.complete, request)
     return SavedPage(draft=draft, changed_elsewhere=changed_elsewhere)
 
 

@@ -3,12 +3,10 @@
 import logging
 
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from portal.audit.services import record
-from portal.casework.models import Case, CaseKind
+from portal.casework.models import CaseKind, has_case
 from portal.notifications import cases, scheduled_changes, services
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.models import OPEN_STATUSES, Notification, ScheduledChange
@@ -63,15 +61,7 @@ def open_overdue_update_cases() -> int:
             next_due_label__gt="",
             status__in=OPEN_STATUSES,
         )
-        .exclude(
-            Exists(
-                Case.objects.filter(
-                    kind=CaseKind.OVERDUE_UPDATE,
-                    subject_type=Notification._meta.label_lower,
-                    subject_id=Cast(OuterRef("pk"), CharField()),
-                )
-            )
-        )
+        .exclude(has_case(Notification, CaseKind.OVERDUE_UPDATE))
         .order_by("next_due_on", "pk")
     )
     opened = 0

@@ -385,11 +385,7 @@ def discard(request: HttpRequest, draft_id: Any) -> HttpResponseBase:
         else:
             messages.success(request, "The draft has been deleted.")
         return redirect("notifications:history")
-    return render(
-        request,
-        "notifications/discard.html",
-        {"draft": item, "definition": services.definition_of(item)},
-    )
+    return FLOW.discard_page(request, item, services.definition_of(item))
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -40,6 +41,13 @@ def location(
 def user(*, email: str = "", person: Person | None = None, staff: bool = False) -> User:
     full_name = person.full_name if person else f"User {register.next_number()}"
     return accounts.make_user(email, person, is_staff=staff, full_name=full_name)
+
+
+def signed_in(account: User) -> Client:
+    """A test client signed in as `account`."""
+    client = Client()
+    client.force_login(account)
+    return client
 
 
 def person(*, email: str = "", given: str = "Alex", family: str = "") -> Person:

@@ -13,6 +13,7 @@ from portal.applications.services import assessment, drafts, parts
 from portal.applications.stages import Stage
 from portal.workflow.models import StatusChange
 from tests.applications import helpers
+from tests.support.drafts import assert_asks_before_deleting
 
 
 def _text(response) -> str:
@@ -40,6 +41,12 @@ def test_anyone_signed_in_can_start_a_new_provider_application(client, applicant
     response = client.get(response["Location"])
     assert "The provider" in _text(response)
     assert "Check your answers and send" in _text(response)
+    assert_asks_before_deleting(
+        client,
+        reverse("applications:discard", args=[application.pk]),
+        title="Are you sure you want to delete this draft application?",
+        keep=reverse("applications:detail", args=[application.pk]),
+    )
 
 
 @pytest.mark.django_db

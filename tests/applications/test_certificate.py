@@ -19,6 +19,7 @@ from portal.register.registration_changes import (
     cancel_provider_registration,
     remove_location,
 )
+from tests.applications import helpers
 from tests.applications.register_effects_helpers import (
     named_location,
     person,
@@ -39,9 +40,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def signed_in(email: str) -> Client:
-    client = Client()
-    client.force_login(f.make_user(person=person(email)))
-    return client
+    return helpers.signed_in(f.make_user(person=person(email)))
 
 
 @pytest.fixture
@@ -138,8 +137,7 @@ def test_a_manager_sees_only_the_conditions_of_what_they_manage(provider):
 
 
 def test_no_certificate_for_strangers_or_a_cancelled_registration(provider, client):
-    stranger = Client()
-    stranger.force_login(f.make_user())
+    stranger = helpers.signed_in(f.make_user())
     for name in ("register:certificate", "register:certificate_pdf"):
         url = reverse(name, args=[provider.id])
         assert client.get(url).status_code == 302  # sign in first
@@ -161,8 +159,7 @@ def test_no_certificate_for_strangers_or_a_cancelled_registration(provider, clie
     )
     # Her roles ended with the registration: no access, and no certificate to give.
     assert nora.get(reverse("register:certificate", args=[provider.id])).status_code == 404
-    staff = Client()
-    staff.force_login(f.staff_member())
+    staff = helpers.signed_in(f.staff_member())
     page = staff.get(reverse("register:staff_certificate", args=[provider.id]))
     assert page.status_code == 404
     assert "There is no current certificate of registration" in page.content.decode()
@@ -173,8 +170,7 @@ def test_no_certificate_for_strangers_or_a_cancelled_registration(provider, clie
 
 
 def test_staff_open_any_provider_certificate(provider):
-    staff = Client()
-    staff.force_login(f.staff_member())
+    staff = helpers.signed_in(f.staff_member())
     assert staff.get(reverse("register:staff_certificate", args=[provider.id])).status_code == 200
     download = staff.get(reverse("register:staff_certificate_pdf", args=[provider.id]))
     assert HOSTILE_NAME in pdf_text(download.content)

@@ -37,12 +37,6 @@ def _upload_url(application: Application, page_key: str = "documents") -> str:
     return reverse("applications_uploads:page", args=[application.pk, page_key])
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _upload(client: Client, application: Application, key: str, name: str, content: bytes):
     return client.post(
         _upload_url(application),
@@ -172,7 +166,7 @@ def test_a_file_still_being_checked_or_infected_stops_sending(clamd_socket, sett
 def test_uploading_on_the_page_lists_the_file_and_audits_it():
     applicant = helpers.user()
     application = _draft(applicant)
-    client = _signed_in(applicant)
+    client = helpers.signed_in(applicant)
     response = _upload(client, application, "policy_safeguarding", "Safeguarding.pdf", pdf())
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:page", args=[application.pk, "documents"])
@@ -199,7 +193,7 @@ def test_uploading_on_the_page_lists_the_file_and_audits_it():
 def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_lost(name, content, message):
     applicant = helpers.user()
     application = _draft(applicant)
-    client = _signed_in(applicant)
+    client = helpers.signed_in(applicant)
     data: dict[str, Any] = {"upload_file": "policy_complaints", "revision": "0"}
     if name:
         data["policy_complaints"] = SimpleUploadedFile(name, content)
@@ -215,7 +209,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_lost(name, co
 def test_hostile_file_names_are_cleaned_and_shown_as_text():
     applicant = helpers.user()
     application = _draft(applicant)
-    client = _signed_in(applicant)
+    client = helpers.signed_in(applicant)
     hostile = "../../etc/<script>alert(1)</script>'; DROP TABLE documents;--.pdf"
     assert _upload(client, application, "policy_consent", hostile, pdf()).status_code == 302
     (document,) = _documents(application)
@@ -229,7 +223,7 @@ def test_hostile_file_names_are_cleaned_and_shown_as_text():
 def test_no_more_than_three_files_for_one_policy():
     applicant = helpers.user()
     application = _draft(applicant)
-    client = _signed_in(applicant)
+    client = helpers.signed_in(applicant)
     for n in range(3):
         assert (
             _upload(client, application, "policy_governance", f"g{n}.pdf", pdf(str(n))).status_code
@@ -246,7 +240,7 @@ def test_removing_twice_is_done_once_and_another_applications_file_is_not_found(
     applicant = helpers.user()
     application = _draft(applicant)
     other = _draft()
-    client = _signed_in(applicant)
+    client = helpers.signed_in(applicant)
     _upload(client, application, "policy_equality", "equality.pdf", pdf())
     (document,) = _documents(application)
     for _ in range(2):  # a double click
@@ -279,13 +273,18 @@ def test_only_whoever_prepares_the_application_uploads_and_only_while_it_can_cha
     assert _refusal_of_upload(application, manager, "policy_complaints") == (
         ApplicationErrorCode.NOT_FOUND
     )
-    manager_upload = _upload(_signed_in(manager), application, "policy_complaints", "x.pdf", pdf())
+    manager_upload = _upload(
+        helpers.signed_in(manager), application, "policy_complaints", "x.pdf", pdf()
+    )
     assert manager_upload.status_code == 404
     assert _refusal_of_upload(application, applicant, "legal_name") == (
         ApplicationErrorCode.INVALID
     )
     # Only pages with file questions are served under the upload prefix.
-    assert _signed_in(applicant).get(_upload_url(application, "legal-entity")).status_code == 404
+    assert (
+        helpers.signed_in(applicant).get(_upload_url(application, "legal-entity")).status_code
+        == 404
+    )
 
     submission.sign_and_submit(
         application_id=application.pk, user=applicant, declaration_confirmed=True
@@ -314,7 +313,7 @@ def test_two_uploads_at_once_both_count():
     application = _draft(applicant)
 
     def upload(name: str):
-        client = _signed_in(applicant)
+        client = helpers.signed_in(applicant)
         return lambda: _upload(client, application, "policy_insurance", name, pdf(name)).status_code
 
     assert run_together([upload("one.pdf"), upload("two.pdf")]) == [302, 302]
@@ -334,14 +333,14 @@ def test_staff_see_and_download_the_documents_only_when_checked_clean():
     applicant = helpers.user()
     application = _draft(applicant)
     helpers.upload_documents(application, applicant)
-    staff = _signed_in(helpers.assessor())
-    outsider = _signed_in(helpers.user())
+    staff = helpers.signed_in(helpers.assessor())
+    outsider = helpers.signed_in(helpers.user())
     clean = Document.objects.get(owner_id=str(application.pk), question="policy_safeguarding")
     download = reverse("documents:download", args=[clean.pk])
     # A draft's documents are the applicant's alone.
     assert staff.get(download).status_code == 404
     assert outsider.get(download).status_code == 404
-    assert _signed_in(applicant).get(download).status_code in (200, 302)
+    assert helpers.signed_in(applicant).get(download).status_code in (200, 302)
 
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
     submission.sign_and_submit(

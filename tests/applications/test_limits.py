@@ -22,9 +22,7 @@ def _started() -> tuple[Application, Client]:
     application = drafts.start_application(
         user=applicant, definition=CATALOGUE.latest("new-provider")
     )
-    client = Client()
-    client.force_login(applicant)
-    return application, client
+    return application, helpers.signed_in(applicant)
 
 
 def _page(application: Application, key: str) -> str:

@@ -12,7 +12,7 @@ from portal.applications.models import Application, ApplicationPart, Declaration
 from portal.applications.services import drafts, parts, submission
 from portal.applications.stages import Stage
 from portal.emails.models import OutboxMessage
-from portal.forms.models import DraftStatus
+from portal.forms.models import DraftStatus, PostedPage
 from portal.workflow.models import StatusChange
 from tests.applications import helpers
 from tests.support.concurrency import run_copies
@@ -179,10 +179,7 @@ def test_someone_with_no_access_to_the_provider_cannot_start_or_touch_its_applic
         drafts.save_page(
             application_id=application.pk,
             user=outsider,
-            page_key="cancellation",
-            answers={"reason": "x"},
-            complete=False,
-            seen_revision=None,
+            posted=PostedPage("cancellation", {"reason": "x"}, complete=False),
         )
     assert refused.value.code == "applications.not_found"
 

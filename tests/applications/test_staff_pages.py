@@ -32,9 +32,7 @@ def sent_new_provider() -> tuple[Application, Any]:
 
 def staff_client() -> tuple[Client, Any]:
     staff = helpers.assessor()
-    client = Client()
-    client.force_login(staff)
-    return client, staff
+    return helpers.signed_in(staff), staff
 
 
 def action_url(application: Application, slug: str) -> str:
@@ -96,8 +94,7 @@ def test_only_regulator_staff_reach_the_pages(client):
     ]
     for url in urls:
         assert client.get(url).status_code == 302  # sign in first
-    outsider = Client()
-    outsider.force_login(applicant)
+    outsider = helpers.signed_in(applicant)
     for url in urls:
         assert outsider.get(url).status_code in (403, 404)
     assert outsider.post(action_url(application, "validate")).status_code in (403, 404)
@@ -254,8 +251,7 @@ def test_staff_pages_name_each_stage_in_the_regulators_words():
     assert "Returned to the applicant" in listed
     assert "Returned to you" not in listed
     # The applicant still reads their own wording.
-    own = Client()
-    own.force_login(applicant)
+    own = helpers.signed_in(applicant)
     mine = own.get(reverse("applications:list")).content.decode()
     assert "Returned to you" in mine
 

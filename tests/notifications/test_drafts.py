@@ -9,6 +9,7 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.engine_contexts import engine_context
 from portal.notifications.models import NotificationDraft
 from portal.notifications.samples import post_data
+from tests.support.drafts import assert_asks_before_deleting
 from tests.support.html import Page, text
 
 
@@ -154,7 +155,14 @@ def test_stop_answer_explains_nothing_needs_sending(client, world):
     assert "not-needed" in response["Location"]
     html = client.get(response["Location"]).content.decode()
     assert "You do not need to send this notification" in html
-    response = client.post(reverse("notifications:discard", args=[draft.pk]))
+    discard_url = reverse("notifications:discard", args=[draft.pk])
+    assert_asks_before_deleting(
+        client,
+        discard_url,
+        title="Are you sure you want to delete this draft?",
+        keep=reverse("notifications:draft", args=[draft.pk]),
+    )
+    response = client.post(discard_url)
     draft.refresh_from_db()
     assert draft.status == DraftStatus.DISCARDED
 

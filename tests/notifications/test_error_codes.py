@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portal.errors import ServiceError
+from portal.forms.models import PostedPage
 from portal.notifications import services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.errors import NotificationError
@@ -69,12 +70,7 @@ def test_editing_and_deleting_a_draft_refusals(world):
 
     def save(user):
         return services.save_page(
-            draft_id=draft.pk,
-            user=user,
-            page_key="when",
-            answers={},
-            complete=False,
-            seen_revision=None,
+            draft_id=draft.pk, user=user, posted=PostedPage("when", {}, complete=False)
         )
 
     refused(NotificationError.DRAFT_NOT_EDITABLE, lambda: save(world.other_manager))

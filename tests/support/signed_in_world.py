@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts.models import Passkey, SecondFactorResetRequest, User
 from portal.api import keys as api_keys
 from portal.casework.models import Case, CaseKind
+from portal.forms.models import PostedPage
 from portal.notifications import engine_contexts
 from portal.notifications import services as notification_services
 from portal.notifications.catalogue import CATALOGUE
@@ -302,10 +303,7 @@ def build_world() -> World:
     notification_services.save_page(
         draft_id=o["stopped_draft"].pk,
         user=ni,
-        page_key="admission",
-        answers={"over_48_hours": "no"},
-        complete=False,
-        seen_revision=None,
+        posted=PostedPage("admission", {"over_48_hours": "no"}, complete=False),
     )
     o["passkey"] = Passkey.objects.create(
         user=ni,

@@ -11,6 +11,7 @@ from portal.applications.definitions.changes import CHANGE_TYPES
 from portal.applications.definitions.new_provider import NEW_PROVIDER, NEW_PROVIDER_V2
 from portal.applications.definitions.parts import PART_DEFINITIONS
 from portal.applications.definitions.schema import ApplicationType
+from portal.forms.catalogue import VersionedCatalogue
 from portal.forms.checks import check_form
 
 
@@ -39,50 +40,24 @@ def check_definition(definition: ApplicationType) -> list[str]:
     return problems
 
 
-class Catalogue:
+class Catalogue(VersionedCatalogue[ApplicationType]):
+    what = "application type"
+
     def __init__(self, definitions: Iterable[ApplicationType]):
-        self._by_key: dict[tuple[str, int], ApplicationType] = {}
-        problems: list[str] = []
-        for definition in definitions:
-            if definition.key in self._by_key:
-                problems.append(f"{definition} defined twice")
+        super().__init__()
+        given = list(definitions)
+        problems = self.defined_twice(given)
+        for definition in given:
             problems += check_definition(definition)
-            self._by_key[definition.key] = definition
         for part in PART_DEFINITIONS.values():
             problems += check_form(part, str(part))
         if problems:
             raise CatalogueError("The application catalogue is not valid", problems)
-
-    def get(self, slug: str, version: int) -> ApplicationType | None:
-        return self._by_key.get((slug, version))
-
-    def current(self, slug: str) -> ApplicationType | None:
-        versions = [d for (s, _), d in self._by_key.items() if s == slug]
-        return max(versions, key=lambda d: d.version) if versions else None
+        self._store(given)
 
     def latest(self, slug: str) -> ApplicationType:
         """The current version, for callers that know the type exists."""
-        found = self.current(slug)
-        if found is None:
-            raise KeyError(f"No application type {slug!r}")
-        return found
-
-    def require(self, slug: str, version: int) -> ApplicationType:
-        found = self.get(slug, version)
-        if found is None:
-            raise KeyError(f"No application type {slug!r} v{version}")
-        return found
-
-    def current_types(self) -> list[ApplicationType]:
-        slugs = dict.fromkeys(slug for slug, _ in self._by_key)
-        return [d for slug in slugs if (d := self.current(slug)) is not None]
-
-    def all_versions(self) -> list[ApplicationType]:
-        return list(self._by_key.values())
-
-    def name_of(self, slug: str) -> str:
-        found = self.current(slug)
-        return found.name if found else slug
+        return self.require(slug)
 
 
 CATALOGUE = Catalogue([NEW_PROVIDER, NEW_PROVIDER_V2, *CHANGE_TYPES])

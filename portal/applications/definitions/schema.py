@@ -11,7 +11,8 @@ keeps (slug, version) and is always shown and checked with the version it was ma
 import enum
 from dataclasses import dataclass, field
 
-from portal.forms.vocabulary import Answers, FormDefinition, Section
+from portal.forms.catalogue import VersionedDefinition
+from portal.forms.vocabulary import Answers, Section
 
 
 class Applicant(enum.StrEnum):
@@ -100,7 +101,7 @@ class DocumentRequirement:
 
 
 @dataclass(frozen=True)
-class ApplicationType(FormDefinition):
+class ApplicationType(VersionedDefinition):
     slug: str
     version: int
     name: str

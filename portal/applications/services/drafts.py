@@ -14,7 +14,7 @@ from portal.applications.models import Application
 from portal.applications.services.common import audit, locked_to_prepare, move
 from portal.applications.services.files import discard_files
 from portal.forms.flow import SavedPage
-from portal.forms.models import DraftStatus
+from portal.forms.models import DraftStatus, PostedPage
 from portal.register.models import Location, Provider, RegistrationStatus
 from portal.workflow.services import record_start
 
@@ -131,10 +131,7 @@ def save_page(
     *,
     application_id: Any,
     user: Any,
-    page_key: str,
-    answers: dict[str, Any],
-    complete: bool,
-    seen_revision: int | None,
+    posted: PostedPage,
     request: HttpRequest | None = None,
 ) -> SavedPage[Application]:
     """Merge one page's answers. Only the page's keys change, so two tabs (or colleagues) on
@@ -145,14 +142,7 @@ def save_page(
             ApplicationErrorCode.NOT_EDITABLE,
             "This application has been sent, so its answers cannot be changed now.",
         )
-    changed = application.save_page(
-        definition=definition,
-        page_key=page_key,
-        answers=answers,
-        complete=complete,
-        user=user,
-        seen_revision=seen_revision,
-    )
+    changed = application.save_page(definition=definition, posted=posted, user=user)
     if application.provider_id is None:
         title = _title_from(application.answers)
         if title and title != application.title:
@@ -163,8 +153,8 @@ def save_page(
         application,
         actor=user,
         request=request,
-        page=page_key,
-        complete=complete,
+        page=posted.key,
+        complete=posted.complete,
         revision=application.revision,
     )
     return SavedPage(draft=application, changed_elsewhere=changed)

@@ -19,7 +19,7 @@ from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.flow import SavedPage
-from portal.forms.models import DraftStatus
+from portal.forms.models import DraftStatus, PostedPage
 
 ROLE_NAMES = {PartKind.REGISTERED_MANAGER: "registered manager", PartKind.PARTNER: "partner"}
 
@@ -165,10 +165,7 @@ def save_part_page(
     *,
     part_id: Any,
     user: Any,
-    page_key: str,
-    answers: dict[str, Any],
-    complete: bool,
-    seen_revision: int | None,
+    posted: PostedPage,
     request: HttpRequest | None = None,
 ) -> SavedPage[ApplicationPart]:
     part = _locked_part_of(user, part_id)
@@ -178,20 +175,13 @@ def save_part_page(
             "You have signed your part. If something needs to change, ask the applicant to "
             "send it back to you.",
         )
-    changed = part.save_page(
-        definition=part_definition(part),
-        page_key=page_key,
-        answers=answers,
-        complete=complete,
-        user=user,
-        seen_revision=seen_revision,
-    )
+    changed = part.save_page(definition=part_definition(part), posted=posted, user=user)
     _record(
         ApplicationsVerb.PART_SAVED,
         part,
         actor=user,
         request=request,
-        page=page_key,
+        page=posted.key,
         revision=part.revision,
     )
     return SavedPage(draft=part, changed_elsewhere=changed)

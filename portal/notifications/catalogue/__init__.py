@@ -8,6 +8,7 @@ keep the old one here. `current(slug)` is the newest version, the one new drafts
 from collections.abc import Iterable
 from typing import Any
 
+from portal.forms.catalogue import VersionedCatalogue
 from portal.forms.checks import check_form
 from portal.frontend.formats import govuk_date
 from portal.notifications.catalogue.changes import CHANGE_TYPES
@@ -36,47 +37,19 @@ def check_definition(definition: NotificationType) -> list[str]:
     return problems
 
 
-class Catalogue:
+class Catalogue(VersionedCatalogue[NotificationType]):
+    what = "notification type"
+
     def __init__(self, definitions: Iterable[NotificationType]):
-        self._by_key: dict[tuple[str, int], NotificationType] = {}
-        self._names: dict[str, str] | None = None
+        super().__init__()
         self.add(*definitions)
 
     def add(self, *definitions: NotificationType) -> None:
         problems = [problem for d in definitions for problem in check_definition(d)]
-        keys = [d.key for d in definitions]
-        duplicates = [d.key for d in definitions if d.key in self._by_key or keys.count(d.key) > 1]
-        if problems or duplicates:
-            problems += [f"{slug} v{version} defined twice" for slug, version in duplicates]
+        problems += self.defined_twice(definitions)
+        if problems:
             raise CatalogueError("The notification catalogue is not valid", problems)
-        for definition in definitions:
-            self._by_key[definition.key] = definition
-        self._names = None
-
-    def remove(self, slug: str, version: int) -> None:
-        self._by_key.pop((slug, version), None)
-        self._names = None
-
-    def get(self, slug: str, version: int) -> NotificationType | None:
-        return self._by_key.get((slug, version))
-
-    def current(self, slug: str) -> NotificationType | None:
-        versions = [d for (s, _), d in self._by_key.items() if s == slug]
-        return max(versions, key=lambda d: d.version) if versions else None
-
-    def require(self, slug: str, version: int | None = None) -> NotificationType:
-        """Like current()/get(), for callers that know the type exists."""
-        found = self.current(slug) if version is None else self.get(slug, version)
-        if found is None:
-            raise KeyError(f"No notification type {slug!r}")
-        return found
-
-    def current_types(self) -> list[NotificationType]:
-        slugs = dict.fromkeys(slug for slug, _ in self._by_key)
-        return [d for slug in slugs if (d := self.current(slug)) is not None]
-
-    def all_versions(self) -> list[NotificationType]:
-        return list(self._by_key.values())
+        self._store(definitions)
 
     def deadline_of(self, item: Any) -> str:
         """When a draft (or notification) must be sent, with its date where answers give one."""
@@ -86,12 +59,6 @@ class Catalogue:
         rule = definition.deadline.rule_for(item.answers)
         due = definition.deadline.due_on(item.answers)
         return f"{rule.describe()} (by {govuk_date(due)})" if due else rule.describe()
-
-    def name_of(self, slug: str) -> str:
-        """The current name of a type (lists show many rows: a dict, not a search)."""
-        if self._names is None:
-            self._names = {d.slug: d.name for d in self.current_types()}
-        return self._names.get(slug, slug)
 
 
 CATALOGUE = Catalogue([*EVENT_TYPES, *REGISTERED_PEOPLE_TYPES, *CHANGE_TYPES])

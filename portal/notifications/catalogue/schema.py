@@ -13,8 +13,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.forms.catalogue import VersionedDefinition
 from portal.forms.json_schema import json_schema
-from portal.forms.vocabulary import Answers, FormDefinition, Page, Section, ShowIf
+from portal.forms.vocabulary import Answers, Page, Section, ShowIf
 from portal.workflow.calendar import add_working_days
 
 
@@ -177,7 +178,7 @@ class FollowUpKind:
 
 
 @dataclass(frozen=True)
-class NotificationType(FormDefinition):
+class NotificationType(VersionedDefinition):
     slug: str
     version: int
     name: str
