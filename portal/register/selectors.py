@@ -70,10 +70,22 @@ class LocationView:
     managers: list[Person]
 
 
+@dataclass(frozen=True)
+class HeldRole:
+    """One of the person's own live roles, as "Your registration" names it: read as plain
+    values (a registered manager of hundreds of locations holds a role at each)."""
+
+    role: str
+    provider_id: str
+    location_id: str | None
+    location_name: str | None
+    activity_name: str | None
+
+
 @dataclass
 class ProviderRegistration:
     provider: Provider
-    your_roles: list[RoleAssignment]
+    your_roles: list[HeldRole]
     locations: list[LocationView]
     nominated_individuals: list[Person]
     partners: list[RoleAssignment]
@@ -94,10 +106,10 @@ class ProviderRegistration:
         """Each role once, with its activities: "Nominated individual (personal care)"."""
         grouped: dict[tuple[str, str], list[str]] = {}
         for role in self.your_roles:
-            where = f" at {role.location.name}" if role.location else ""
-            activities = grouped.setdefault((role.get_role_display(), where), [])
-            if role.activity:
-                activities.append(role.activity.name.lower())
+            where = f" at {role.location_name}" if role.location_id else ""
+            activities = grouped.setdefault((_ROLE_LABELS.get(role.role, role.role), where), [])
+            if role.activity_name is not None:
+                activities.append(role.activity_name.lower())
         return [
             f"{label}{where}" + (f" ({', '.join(activities)})" if activities else "")
             for (label, where), activities in grouped.items()
@@ -116,6 +128,7 @@ def _unique_people(roles: Iterable[RoleAssignment]) -> list[Person]:
 
 
 LOCATIONS_PAGE_SIZE = 25
+_ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
 
 
 def _matching_locations(search: str) -> Q:
@@ -140,13 +153,13 @@ def registration_for(
 
     A fixed number of queries whatever the size of the providers."""
     # A registered manager of hundreds of locations holds a role at each: only what the page
-    # shows of them (the provider comes from its own query, once).
-    own_roles = list(
-        live_roles_for(person)
+    # shows of them, as values (the provider comes from its own query, once).
+    own_roles = [
+        HeldRole(*row)
+        for row in live_roles_for(person)
         .select_related(None)
-        .select_related("location", "activity")
-        .only("role", "provider", "location__name", "activity__name")
-    )
+        .values_list("role", "provider_id", "location_id", "location__name", "activity__name")
+    ]
     if not own_roles:
         return []
     provider_ids = {role.provider_id for role in own_roles}
@@ -155,7 +168,7 @@ def registration_for(
     providers = Provider.objects.filter(id__in=provider_ids).prefetch_related("activities")
     shown = (
         Location.objects.filter(provider_id__in=provider_ids)
-        .filter(Q(provider_id__in=whole) | Q(id__in=managed))
+        .filter(Q(provider_id__in=whole) | Q(id__any_of=sorted(managed)))
         .annotate(postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value("")))
         .filter(_matching_locations(location_search))
     )
