@@ -68,6 +68,7 @@ PROVIDER_ROLES = frozenset(
 class LocationView:
     location: Location
     managers: list[Person]
+    activities: list[str]  # names, in name order
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,19 @@ def _matching_locations(search: str) -> Q:
     )
 
 
+def _activities_of(location_ids: list[str]) -> dict[str, list[str]]:
+    """The regulated activities' names of each of a page of locations, as plain values."""
+    names: dict[str, list[str]] = {}
+    links = (
+        Location.activities.through.objects.filter(location_id__any_of=location_ids)
+        .order_by("regulatedactivity__name")
+        .values_list("location_id", "regulatedactivity__name")
+    )
+    for location_id, name in links:
+        names.setdefault(location_id, []).append(name)
+    return names
+
+
 def registration_for(
     person: Person, *, location_search: str = "", page: int = 1
 ) -> list[ProviderRegistration]:
@@ -166,12 +180,13 @@ def registration_for(
     whole = {role.provider_id for role in own_roles if role.role in PROVIDER_ROLES}
     managed = {role.location_id for role in own_roles if role.location_id}
     providers = Provider.objects.filter(id__in=provider_ids).prefetch_related("activities")
-    shown = (
-        Location.objects.filter(provider_id__in=provider_ids)
-        .filter(Q(provider_id__in=whole) | Q(id__any_of=sorted(managed)))
-        .annotate(postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value("")))
-        .filter(_matching_locations(location_search))
+    shown = Location.objects.filter(provider_id__in=provider_ids).filter(
+        Q(provider_id__in=whole) | Q(id__any_of=sorted(managed))
     )
+    if location_search:
+        shown = shown.annotate(
+            postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value(""))
+        ).filter(_matching_locations(location_search))
     # One page per provider, numbered within each provider, with each provider's count, in
     # one query.
     first = (page - 1) * LOCATIONS_PAGE_SIZE
@@ -182,10 +197,11 @@ def registration_for(
         of=models.Window(models.Count("id"), partition_by=[models.F("provider_id")]),
     )
     location_list = list(
-        numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE)
-        .prefetch_related("activities")
-        .order_by("name", "id")
+        numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE).order_by(
+            "name", "id"
+        )
     )
+    activities = _activities_of([loc.id for loc in location_list])
     counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.
     roles_shown = (
@@ -227,7 +243,11 @@ def registration_for(
                 provider=provider,
                 your_roles=[role for role in own_roles if role.provider_id == provider.id],
                 locations=[
-                    LocationView(loc, _unique_people(managers_by_location.get(loc.id, [])))
+                    LocationView(
+                        loc,
+                        _unique_people(managers_by_location.get(loc.id, [])),
+                        activities.get(loc.id, []),
+                    )
                     for loc in location_list
                     if loc.provider_id == provider.id
                 ],
