@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
@@ -64,6 +64,9 @@ PROVIDER_ROLES = frozenset(
 )
 
 
+_ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
+
+
 @dataclass
 class LocationView:
     location: Location
@@ -89,7 +92,7 @@ class ProviderRegistration:
     your_roles: list[HeldRole]
     locations: list[LocationView]
     nominated_individuals: list[Person]
-    partners: list[RoleAssignment]
+    partners: list["HeldBy"]
     responsible_individuals: list[Person]
     # Conditions in force that the person may see: all of them for a provider-level role;
     # for a manager, the provider's own, their locations' and their own registration's.
@@ -121,15 +124,74 @@ class ProviderRegistration:
         return any(role.role in PROVIDER_ROLES for role in self.your_roles)
 
 
-def _unique_people(roles: Iterable[RoleAssignment]) -> list[Person]:
+class HeldBy(NamedTuple):
+    """A live role as the page shows it: who holds it (a name, made once per person)."""
+
+    role: str
+    provider_id: str
+    location_id: str | None
+    person: Person
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS.get(self.role, self.role)
+
+
+_HOLDER_FIELDS = (
+    "role",
+    "provider_id",
+    "location_id",
+    "person_id",
+    "person__title",
+    "person__given_name",
+    "person__family_name",
+)
+
+
+# What the page shows of a condition, and what says whose it is.
+_CONDITION_FIELDS = (
+    "text",
+    "start_date",
+    "provider_id",
+    "location",
+    "location__name",
+    "manager",
+    "manager__title",
+    "manager__given_name",
+    "manager__family_name",
+    "activity",
+    "activity__name",
+)
+
+
+def _people_in_roles(which: Q) -> list[HeldBy]:
+    """The live roles `which` selects, by role and family name, read as values: the page
+    shows only each holder's name."""
+    people: dict[int, Person] = {}
+    held = []
+    for role, provider_id, location_id, person_id, title, given, family in (
+        RoleAssignment.objects.live()
+        .filter(which)
+        .order_by("role", "person__family_name", "id")
+        .values_list(*_HOLDER_FIELDS)
+    ):
+        person = people.get(person_id)
+        if person is None:
+            person = people[person_id] = Person(
+                id=person_id, title=title, given_name=given, family_name=family
+            )
+        held.append(HeldBy(role, provider_id, location_id, person))
+    return held
+
+
+def _unique_people(roles: Iterable[HeldBy]) -> list[Person]:
     people: dict[int, Person] = {}
     for role in roles:
-        people.setdefault(role.person_id, role.person)
+        people.setdefault(role.person.pk, role.person)
     return sorted(people.values(), key=lambda person: (person.family_name, person.given_name))
 
 
 LOCATIONS_PAGE_SIZE = 25
-_ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
 
 
 def _matching_locations(search: str) -> Q:
@@ -204,17 +266,12 @@ def registration_for(
     activities = _activities_of([loc.id for loc in location_list])
     counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.
-    roles_shown = (
-        RoleAssignment.objects.live()
-        .filter(
-            Q(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
-            | Q(provider_id__in=provider_ids, location__isnull=True)
-        )
-        .select_related("person")
-        .order_by("role", "person__family_name", "id")
+    roles_shown = _people_in_roles(
+        Q(role=RoleType.REGISTERED_MANAGER, location__any_of=[loc.id for loc in location_list])
+        | Q(provider_id__in=provider_ids, location__isnull=True)
     )
-    managers_by_location: dict[str, list[RoleAssignment]] = {}
-    by_provider: dict[str, list[RoleAssignment]] = {}
+    managers_by_location: dict[str, list[HeldBy]] = {}
+    by_provider: dict[str, list[HeldBy]] = {}
     for role in roles_shown:
         if role.location_id is None:
             by_provider.setdefault(role.provider_id, []).append(role)
@@ -225,6 +282,7 @@ def registration_for(
         Condition.objects.in_force()
         .filter(provider_id__in=provider_ids)
         .select_related("location", "manager", "activity")
+        .only(*_CONDITION_FIELDS)
         .order_by("start_date", "id")
     ):
         visible = (
