@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.register.models import (
     Condition,
     Location,
+    NamedPeople,
     Person,
     Provider,
     RegistrationStatus,
@@ -79,21 +80,16 @@ def _live_roles(provider: Provider, today: dt.date) -> list[tuple[str, str | Non
     registered manager of hundreds of locations holds a role at each: each person is made
     once, from the values the certificate shows, not a model instance (and every column of
     the person) per role."""
-    people: dict[int, Person] = {}
-    roles = []
-    for role, location_id, person_id, title, given_name, family_name in (
-        RoleAssignment.objects.live(on=today)
-        .filter(provider=provider)
-        .order_by("person__family_name", "person__given_name")
-        .values_list(*_ROLE_FIELDS)
-    ):
-        person = people.get(person_id)
-        if person is None:
-            person = people[person_id] = Person(
-                id=person_id, title=title, given_name=given_name, family_name=family_name
-            )
-        roles.append((role, location_id, person))
-    return roles
+    people = NamedPeople()
+    return [
+        (role, location_id, people.named(*name))
+        for role, location_id, *name in (
+            RoleAssignment.objects.live(on=today)
+            .filter(provider=provider)
+            .order_by("person__family_name", "person__given_name")
+            .values_list(*_ROLE_FIELDS)
+        )
+    ]
 
 
 def _people(roles: list[tuple[str, str | None, Person]], role: RoleType) -> list[Person]:

@@ -14,6 +14,7 @@ from portal.register.models import (
     SIGN_UP_ROLES,
     Condition,
     Location,
+    NamedPeople,
     Person,
     Provider,
     RoleAssignment,
@@ -167,21 +168,16 @@ _CONDITION_FIELDS = (
 def _people_in_roles(which: Q) -> list[HeldBy]:
     """The live roles `which` selects, by role and family name, read as values: the page
     shows only each holder's name."""
-    people: dict[int, Person] = {}
-    held = []
-    for role, provider_id, location_id, person_id, title, given, family in (
-        RoleAssignment.objects.live()
-        .filter(which)
-        .order_by("role", "person__family_name", "id")
-        .values_list(*_HOLDER_FIELDS)
-    ):
-        person = people.get(person_id)
-        if person is None:
-            person = people[person_id] = Person(
-                id=person_id, title=title, given_name=given, family_name=family
-            )
-        held.append(HeldBy(role, provider_id, location_id, person))
-    return held
+    people = NamedPeople()
+    return [
+        HeldBy(role, provider_id, location_id, people.named(*name))
+        for role, provider_id, location_id, *name in (
+            RoleAssignment.objects.live()
+            .filter(which)
+            .order_by("role", "person__family_name", "id")
+            .values_list(*_HOLDER_FIELDS)
+        )
+    ]
 
 
 def _unique_people(roles: Iterable[HeldBy]) -> list[Person]:
