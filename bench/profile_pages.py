@@ -29,6 +29,7 @@ change the code, profile again, without minutes of building in between.
 
 import argparse
 import cProfile
+import gc
 import os
 import pickle
 import pstats
@@ -137,6 +138,12 @@ def main() -> int:
         # As the worker would, keep the staff dashboards' snapshot fresh (the pages read it).
         snapshots.refresh()
         connections.close_all()
+        # As a gunicorn worker does (portal/wsgi.py): what start-up and the world built is
+        # frozen, so a full collection walks only what requests made. Unfrozen, one landed
+        # on whichever page crossed the threshold, the same page every run (the certificate
+        # as the delegate: 54 ms a request, 23 ms frozen).
+        gc.collect()
+        gc.freeze()
 
         client = Client()
         visits = [

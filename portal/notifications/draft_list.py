@@ -18,6 +18,23 @@ _TELLING_KINDS = (Kind.IDENTIFIER, Kind.DATE, Kind.TEXT, Kind.CHOICE, Kind.MULTI
 _SHOWN_CHARACTERS = 60
 
 
+# What a listed draft shows (its answers tell it apart and give its deadline); the rest of
+# the draft and of its location and two users stays in the tables.
+LISTED_FIELDS = (
+    "answers",
+    "type_slug",
+    "version",
+    "created_at",
+    "updated_at",
+    "location",
+    "location__name",
+    "created_by",
+    "created_by__email",
+    "last_edited_by",
+    "last_edited_by__email",
+)
+
+
 @dataclass(frozen=True)
 class ListedDraft:
     draft: NotificationDraft

@@ -83,7 +83,9 @@ def history(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else None,
             "filter_form": form,
             "page_obj": page,
-            "drafts": draft_list.described(selectors.open_drafts(request.user)[:20]),
+            "drafts": draft_list.described(
+                selectors.open_drafts(request.user).only(*draft_list.LISTED_FIELDS)[:20]
+            ),
             "owed": selectors.owed(request.user),
             "questions": selectors.open_questions(request.user),
             "catalogue": CATALOGUE,
@@ -92,6 +94,8 @@ def history(request: HttpRequest) -> HttpResponse:
             "export_href": reverse("notifications:export")
             + (f"?{urlencode(query)}" if query else ""),
             "today": timezone.localdate(),
+            # Fifty rows and the drafts repeat days and minutes: each written once.
+            "dates": ManyDates(),
             "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
         },
     )

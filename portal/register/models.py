@@ -299,6 +299,20 @@ class Person(models.Model):
         return full_name_of(self.title, self.given_name, self.family_name)
 
 
+class NamedPeople(dict[int, Person]):
+    """People read as values for their names alone (title, given and family name), each
+    made once however many rows name them: a registered manager of hundreds of locations
+    is one person on every row of their roles."""
+
+    def named(self, person_id: int, title: str, given_name: str, family_name: str) -> Person:
+        person = self.get(person_id)
+        if person is None:
+            person = self[person_id] = Person(
+                id=person_id, title=title, given_name=given_name, family_name=family_name
+            )
+        return person
+
+
 class RoleType(models.TextChoices):
     NOMINATED_INDIVIDUAL = "nominated_individual", "Nominated individual"
     REGISTERED_MANAGER = "registered_manager", "Registered manager"

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
@@ -14,6 +14,7 @@ from portal.register.models import (
     SIGN_UP_ROLES,
     Condition,
     Location,
+    NamedPeople,
     Person,
     Provider,
     RoleAssignment,
@@ -64,19 +65,35 @@ PROVIDER_ROLES = frozenset(
 )
 
 
+_ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
+
+
 @dataclass
 class LocationView:
     location: Location
     managers: list[Person]
+    activities: list[str]  # names, in name order
+
+
+@dataclass(frozen=True)
+class HeldRole:
+    """One of the person's own live roles, as "Your registration" names it: read as plain
+    values (a registered manager of hundreds of locations holds a role at each)."""
+
+    role: str
+    provider_id: str
+    location_id: str | None
+    location_name: str | None
+    activity_name: str | None
 
 
 @dataclass
 class ProviderRegistration:
     provider: Provider
-    your_roles: list[RoleAssignment]
+    your_roles: list[HeldRole]
     locations: list[LocationView]
     nominated_individuals: list[Person]
-    partners: list[RoleAssignment]
+    partners: list["HeldBy"]
     responsible_individuals: list[Person]
     # Conditions in force that the person may see: all of them for a provider-level role;
     # for a manager, the provider's own, their locations' and their own registration's.
@@ -94,10 +111,10 @@ class ProviderRegistration:
         """Each role once, with its activities: "Nominated individual (personal care)"."""
         grouped: dict[tuple[str, str], list[str]] = {}
         for role in self.your_roles:
-            where = f" at {role.location.name}" if role.location else ""
-            activities = grouped.setdefault((role.get_role_display(), where), [])
-            if role.activity:
-                activities.append(role.activity.name.lower())
+            where = f" at {role.location_name}" if role.location_id else ""
+            activities = grouped.setdefault((_ROLE_LABELS.get(role.role, role.role), where), [])
+            if role.activity_name is not None:
+                activities.append(role.activity_name.lower())
         return [
             f"{label}{where}" + (f" ({', '.join(activities)})" if activities else "")
             for (label, where), activities in grouped.items()
@@ -108,10 +125,65 @@ class ProviderRegistration:
         return any(role.role in PROVIDER_ROLES for role in self.your_roles)
 
 
-def _unique_people(roles: Iterable[RoleAssignment]) -> list[Person]:
+class HeldBy(NamedTuple):
+    """A live role as the page shows it: who holds it (a name, made once per person)."""
+
+    role: str
+    provider_id: str
+    location_id: str | None
+    person: Person
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS.get(self.role, self.role)
+
+
+_HOLDER_FIELDS = (
+    "role",
+    "provider_id",
+    "location_id",
+    "person_id",
+    "person__title",
+    "person__given_name",
+    "person__family_name",
+)
+
+
+# What the page shows of a condition, and what says whose it is.
+_CONDITION_FIELDS = (
+    "text",
+    "start_date",
+    "provider_id",
+    "location",
+    "location__name",
+    "manager",
+    "manager__title",
+    "manager__given_name",
+    "manager__family_name",
+    "activity",
+    "activity__name",
+)
+
+
+def _people_in_roles(which: Q) -> list[HeldBy]:
+    """The live roles `which` selects, by role and family name, read as values: the page
+    shows only each holder's name."""
+    people = NamedPeople()
+    return [
+        HeldBy(role, provider_id, location_id, people.named(*name))
+        for role, provider_id, location_id, *name in (
+            RoleAssignment.objects.live()
+            .filter(which)
+            .order_by("role", "person__family_name", "id")
+            .values_list(*_HOLDER_FIELDS)
+        )
+    ]
+
+
+def _unique_people(roles: Iterable[HeldBy]) -> list[Person]:
     people: dict[int, Person] = {}
     for role in roles:
-        people.setdefault(role.person_id, role.person)
+        people.setdefault(role.person.pk, role.person)
     return sorted(people.values(), key=lambda person: (person.family_name, person.given_name))
 
 
@@ -131,6 +203,19 @@ def _matching_locations(search: str) -> Q:
     )
 
 
+def _activities_of(location_ids: list[str]) -> dict[str, list[str]]:
+    """The regulated activities' names of each of a page of locations, as plain values."""
+    names: dict[str, list[str]] = {}
+    links = (
+        Location.activities.through.objects.filter(location_id__any_of=location_ids)
+        .order_by("regulatedactivity__name")
+        .values_list("location_id", "regulatedactivity__name")
+    )
+    for location_id, name in links:
+        names.setdefault(location_id, []).append(name)
+    return names
+
+
 def registration_for(
     person: Person, *, location_search: str = "", page: int = 1
 ) -> list[ProviderRegistration]:
@@ -140,25 +225,26 @@ def registration_for(
 
     A fixed number of queries whatever the size of the providers."""
     # A registered manager of hundreds of locations holds a role at each: only what the page
-    # shows of them (the provider comes from its own query, once).
-    own_roles = list(
-        live_roles_for(person)
+    # shows of them, as values (the provider comes from its own query, once).
+    own_roles = [
+        HeldRole(*row)
+        for row in live_roles_for(person)
         .select_related(None)
-        .select_related("location", "activity")
-        .only("role", "provider", "location__name", "activity__name")
-    )
+        .values_list("role", "provider_id", "location_id", "location__name", "activity__name")
+    ]
     if not own_roles:
         return []
     provider_ids = {role.provider_id for role in own_roles}
     whole = {role.provider_id for role in own_roles if role.role in PROVIDER_ROLES}
     managed = {role.location_id for role in own_roles if role.location_id}
     providers = Provider.objects.filter(id__in=provider_ids).prefetch_related("activities")
-    shown = (
-        Location.objects.filter(provider_id__in=provider_ids)
-        .filter(Q(provider_id__in=whole) | Q(id__in=managed))
-        .annotate(postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value("")))
-        .filter(_matching_locations(location_search))
+    shown = Location.objects.filter(provider_id__in=provider_ids).filter(
+        Q(provider_id__in=whole) | Q(id__any_of=sorted(managed))
     )
+    if location_search:
+        shown = shown.annotate(
+            postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value(""))
+        ).filter(_matching_locations(location_search))
     # One page per provider, numbered within each provider, with each provider's count, in
     # one query.
     first = (page - 1) * LOCATIONS_PAGE_SIZE
@@ -169,23 +255,19 @@ def registration_for(
         of=models.Window(models.Count("id"), partition_by=[models.F("provider_id")]),
     )
     location_list = list(
-        numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE)
-        .prefetch_related("activities")
-        .order_by("name", "id")
+        numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE).order_by(
+            "name", "id"
+        )
     )
+    activities = _activities_of([loc.id for loc in location_list])
     counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.
-    roles_shown = (
-        RoleAssignment.objects.live()
-        .filter(
-            Q(role=RoleType.REGISTERED_MANAGER, location__in=[loc.id for loc in location_list])
-            | Q(provider_id__in=provider_ids, location__isnull=True)
-        )
-        .select_related("person")
-        .order_by("role", "person__family_name", "id")
+    roles_shown = _people_in_roles(
+        Q(role=RoleType.REGISTERED_MANAGER, location__any_of=[loc.id for loc in location_list])
+        | Q(provider_id__in=provider_ids, location__isnull=True)
     )
-    managers_by_location: dict[str, list[RoleAssignment]] = {}
-    by_provider: dict[str, list[RoleAssignment]] = {}
+    managers_by_location: dict[str, list[HeldBy]] = {}
+    by_provider: dict[str, list[HeldBy]] = {}
     for role in roles_shown:
         if role.location_id is None:
             by_provider.setdefault(role.provider_id, []).append(role)
@@ -196,6 +278,7 @@ def registration_for(
         Condition.objects.in_force()
         .filter(provider_id__in=provider_ids)
         .select_related("location", "manager", "activity")
+        .only(*_CONDITION_FIELDS)
         .order_by("start_date", "id")
     ):
         visible = (
@@ -214,7 +297,11 @@ def registration_for(
                 provider=provider,
                 your_roles=[role for role in own_roles if role.provider_id == provider.id],
                 locations=[
-                    LocationView(loc, _unique_people(managers_by_location.get(loc.id, [])))
+                    LocationView(
+                        loc,
+                        _unique_people(managers_by_location.get(loc.id, [])),
+                        activities.get(loc.id, []),
+                    )
                     for loc in location_list
                     if loc.provider_id == provider.id
                 ],

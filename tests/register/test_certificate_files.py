@@ -1,6 +1,9 @@
 """The certificate PDF is made once per register state (in the worker for a large provider),
 stored, and served from storage; a register change never lets the old file be served."""
 
+import dataclasses
+import datetime as dt
+import hashlib
 import io
 import time
 from collections.abc import Callable
@@ -14,9 +17,16 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
+from portal.frontend.pdf import render_document_html
 from portal.register import certificate_files, certificate_jobs
-from portal.register.certificates import certificate_for
-from portal.register.models import CertificateJob, Provider
+from portal.register.certificate_pages import CACHED_FROM_LOCATIONS
+from portal.register.certificates import (
+    Certificate,
+    CertificateLocation,
+    CertifiedPlace,
+    certificate_for,
+)
+from portal.register.models import CertificateJob, Person, Provider, RegulatedActivity
 from portal.register.registration_changes import (
     NewCondition,
     RegisterDecision,
@@ -240,3 +250,43 @@ def test_the_being_prepared_page_is_accessible(page, live_server, provider, sett
     assert_accessible(page)
     page.get_by_role("link", name="read the certificate as a web page").click()
     assert page.locator("h1").inner_text().startswith("Certificate of registration")
+
+
+def _large_certificate(size: int) -> Certificate:
+    """A certificate of `size` locations, in memory (only rendered, never saved)."""
+    care = RegulatedActivity(code="RA1", name="Personal care")
+    places = [
+        CertificateLocation(
+            CertifiedPlace(f"1-{n:09d}", f"Home {n}", [f"{n} Mill Lane", "York"]),
+            [care],
+            [Person(id=n, given_name="Mo", family_name=f"Manager {n}")] if n % 3 else [],
+        )
+        for n in range(size)
+    ]
+    return Certificate(
+        provider=Provider(id="1-000000042", name="Big Group"),
+        issued_on=timezone.localdate(),
+        activities=[care],
+        nominated_individuals=[],
+        responsible_individuals=[],
+        main_partners=[],
+        partners=[],
+        locations=places,
+        provider_conditions=[],
+        manager_conditions=[],
+    )
+
+
+def test_a_large_providers_key_is_the_digest_of_its_whole_html():
+    # The key reuses the web page's drawn locations table; it must name the same HTML the
+    # template draws by itself, or a stored PDF would never be found again.
+    found = _large_certificate(CACHED_FROM_LOCATIONS + 5)
+    undated = dataclasses.replace(found, issued_on=dt.date.min)
+    html = render_document_html(
+        certificate_files.TEMPLATE, {"certificate": undated, "generated_at": None}
+    )
+    expected = hashlib.sha256(html.encode()).hexdigest()
+    assert certificate_files.state_key(found).endswith(f"/{expected}.pdf")
+    assert certificate_files.state_key(found).endswith(f"/{expected}.pdf")  # from the cache
+    found.locations[1].managers = []
+    assert not certificate_files.state_key(found).endswith(f"/{expected}.pdf")

@@ -77,10 +77,10 @@ def test_other_databases_get_an_ordinary_in(locations):
 
 
 def test_plain_ids_go_as_the_arrays_text_and_others_as_a_list_to_quote(locations):
-    assert _array_text(["1-101", "1-102"]) == "{1-101,1-102}"
+    assert _array_text(("1-101", "1-102")) == "{1-101,1-102}"
     for odd in ("a,b", 'say "hi"', "{x}", "back\\slash", "two words", "NULL", "null", ""):
-        assert _array_text(["1-101", odd]) is None, odd
-    assert _array_text([1, 2]) is None
+        assert _array_text(("1-101", odd)) is None, odd
+    assert _array_text((1, 2)) is None
     # Whichever way they go, they match exactly the rows with those IDs.
     provider = locations[0].provider
     odd_ids = ["1-9,1", 'Q"1', "null", "sp ace", "{b}", "back\\1"]
