@@ -4,7 +4,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -82,22 +81,6 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
-
-
-def location_names_of(memberships: list[Membership]) -> dict[UUID, list[str]]:
-    """The names of the locations each of `memberships` is for, by name, in one query of
-    tuples (a page of members can name a thousand locations: no model for each)."""
-    rows = (
-        Membership.locations.through.objects.filter(
-            membership_id__in=[m.pk for m in memberships if not m.whole_provider]
-        )
-        .order_by("location__name")
-        .values_list("membership_id", "location__name")
-    )
-    names: dict[UUID, list[str]] = {}
-    for membership_id, name in rows:
-        names.setdefault(membership_id, []).append(name)
-    return names
 
 
 def filter_memberships(
@@ -194,6 +177,9 @@ class RegisteredPerson:
     last_login: dt.datetime | None = None
 
 
+_ROLE_LABELS: dict[str, str] = {str(role): role.label for role in RoleType}
+
+
 def registered_people(
     user: Principal, provider: Provider, *, page: int = 1, size: int = 50
 ) -> tuple[list[RegisteredPerson], bool]:
@@ -235,6 +221,10 @@ def registered_people(
         )
     )
     people: dict[int, RegisteredPerson] = {}
+    # Each person's locations, kept in order without repeats (a registered manager's can
+    # be hundreds: a set, not a search of the list, for each).
+    where_of: dict[int, dict[str, None]] = {}
+    everywhere = {*WHOLE_PROVIDER_ROLES, RoleType.PARTNER}
     for person_id, role, title, given, family, where, user_id, last_login in roles:
         entry = people.get(person_id)
         if entry is None:
@@ -243,13 +233,16 @@ def registered_people(
                 has_account=user_id is not None,
                 last_login=last_login,
             )
-        label = RoleType(role).label
+            where_of[person_id] = {}
+        label = _ROLE_LABELS[role]
         if label not in entry.roles:
             entry.roles.append(label)
-        if role in WHOLE_PROVIDER_ROLES or role == RoleType.PARTNER:
+        if role in everywhere:
             entry.whole_provider = True
-        elif where is not None and where not in entry.locations:
-            entry.locations.append(where)
+        elif where is not None:
+            where_of[person_id][where] = None
+    for person_id, entry in people.items():
+        entry.locations = list(where_of[person_id])
     listed = list(people.values())
     return listed[:size], len(listed) > size
 
