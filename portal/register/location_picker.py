@@ -308,6 +308,15 @@ def service_types_of(
     return {name: frozenset(ids) for name, ids in grouped.items()}
 
 
+def service_type_names(locations: "QuerySet[Location]") -> list[str]:
+    """The names of the service types offered at `locations`, in order: one query of a few
+    rows, the locations a subquery. What the picker's grouping shows; only a chosen
+    grouping needs each type's locations (service_types_of)."""
+    through = Location.service_types.through
+    names = through.objects.filter(location_id__in=locations.order_by().values("pk"))
+    return sorted(set(names.values_list("servicetype__name", flat=True)))
+
+
 class _PickerField:
     """What both location fields share: the choices, and the picker above `CHECKBOX_LIMIT`."""
 
@@ -326,12 +335,16 @@ class _PickerField:
         initial_ids: Sequence[str],
         provider_id: str,
         extra: Sequence[tuple[str, str]] = (),
+        locations: "QuerySet[Location] | None" = None,
     ) -> None:
-        """Offer `options`, all locations of `provider_id` (and `extra` choices after them)."""
+        """Offer `options`, all locations of `provider_id` (and `extra` choices after them).
+        `locations`, the queryset `options` were read from, lets the page name the service
+        types without reading every location's."""
         self.extra_choices = list(extra)
         self.choices = ReadyChoices([(o.id, o.label) for o in options] + self.extra_choices)
-        self._options, self._provider_id = options, provider_id
+        self._options, self._provider_id, self._locations = options, provider_id, locations
         self._service_types: dict[str, frozenset[str]] | None = None
+        self._service_type_names: list[str] | None = None
         if len(options) > CHECKBOX_LIMIT:
             # Only a posted grouping needs the service types now; a valid answer needs none.
             wanted = _text(data, SERVICE) if data is not None else ""
@@ -339,20 +352,29 @@ class _PickerField:
                 options,
                 data=data,
                 initial_ids=initial_ids,
-                service_types=self.service_types() if wanted else None,
+                service_types=self._locations_by_service_type() if wanted else None,
                 name=self.name,
             )
         else:
             self.picker = None
 
-    def service_types(self) -> dict[str, frozenset[str]]:
-        """Read once, when the page is shown (the macro asks in both modes, so a page makes
-        the same queries for a provider of 3 locations as of 1,000)."""
+    def _locations_by_service_type(self) -> dict[str, frozenset[str]]:
         if self._service_types is None:
             self._service_types = service_types_of(self._options, self._provider_id)
-            if self.picker is not None and not self.picker.service_types:
-                self.picker.service_types = sorted(self._service_types)
         return self._service_types
+
+    def service_types(self) -> list[str]:
+        """The service types offered, by name. Read once, when the page is shown (the macro
+        asks in both modes, so a page makes the same queries for a provider of 3 locations
+        as of 1,000)."""
+        if self._service_type_names is None:
+            if self._service_types is None and self._locations is not None:
+                self._service_type_names = service_type_names(self._locations)
+            else:
+                self._service_type_names = sorted(self._locations_by_service_type())
+            if self.picker is not None and not self.picker.service_types:
+                self.picker.service_types = self._service_type_names
+        return self._service_type_names
 
 
 class LocationsField(_PickerField, forms.MultipleChoiceField):
