@@ -23,6 +23,7 @@ from django import forms
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 from django.db.models.lookups import Contains
+from markupsafe import Markup, escape
 
 from portal.frontend.choices import ReadyChoices
 from portal.register.models import Location, address_lines_of
@@ -187,6 +188,38 @@ class LocationPicker:
     def local_authorities(self) -> list[str]:
         return sorted({o.local_authority for o in self.options if o.local_authority})
 
+    def results_html(self, name: str, id_prefix: str, multiple: bool) -> Markup:
+        """The page of results as small GOV.UK checkboxes (several may be chosen) or radios
+        (one), each with its town, postcode and ID as a hint: the markup govukCheckboxes and
+        govukRadios give for these items (tests compare them), written here because the
+        macros spent about 0.1 ms of Jinja on each result, the most of any part of a page
+        offering locations."""
+        kind, input_type = ("checkboxes", "checkbox") if multiple else ("radios", "radio")
+        chosen = set(self.chosen_ids)
+        name, id_prefix = escape(name), escape(id_prefix)
+        items = []
+        for index, option in enumerate(self.page_results, start=1):
+            item_id = f"{id_prefix}-{index}" if index > 1 else id_prefix
+            where = "".join(f"{part}, " for part in (option.town, option.postal_code) if part)
+            checked = " checked" if option.id in chosen else ""
+            items.append(
+                f'<div class="govuk-{kind}__item">\n'
+                f'<input class="govuk-{kind}__input" id="{item_id}" name="{name}"'
+                f' type="{input_type}" value="{escape(option.id)}"{checked}'
+                f' aria-describedby="{item_id}-item-hint">\n'
+                f'<label class="govuk-label govuk-{kind}__label" for="{item_id}">'
+                f"{escape(option.name)}</label>\n"
+                f'<div id="{item_id}-item-hint" class="govuk-hint govuk-{kind}__hint">'
+                f"{escape(where)}location ID {escape(option.id)}</div>\n"
+                "</div>\n"
+            )
+        listed = "".join(items)
+        return Markup(  # noqa: S704 (every value escaped above)
+            '<div class="govuk-form-group">\n'
+            f'<div class="govuk-{kind} govuk-{kind}--small" data-module="govuk-{kind}">\n'
+            f"{listed}</div>\n</div>"
+        )
+
     def apply(self, step: str, matches: Iterable[LocationOption]) -> None:
         """Do what a picker button asks. Unknown steps only show the page again."""
         if step == "select_all":
@@ -314,7 +347,7 @@ def service_type_names(locations: "QuerySet[Location]") -> list[str]:
     grouping needs each type's locations (service_types_of)."""
     through = Location.service_types.through
     names = through.objects.filter(location_id__in=locations.order_by().values("pk"))
-    return sorted(set(names.values_list("servicetype__name", flat=True)))
+    return sorted(names.values_list("servicetype__name", flat=True).distinct())
 
 
 class _PickerField:
