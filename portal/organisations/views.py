@@ -38,9 +38,11 @@ from portal.organisations.team_rows import (
 )
 from portal.organisations.view_helpers import (
     GET_POST,
+    RowText,
     act_then_back_to_team,
     grant_page,
     holder_page,
+    href_for,
     page,
     posted,
 )
@@ -125,7 +127,8 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
         else []
     )
     query = request.GET.copy()
-    team_url = reverse("organisations:team", kwargs={"provider_id": provider.pk})
+    provider_key = {"provider_id": provider.pk}
+    team_url = reverse("organisations:team", kwargs=provider_key)
 
     def page_link(to: int, name: str = "page", anchor: str = "") -> dict[str, str]:
         linked = query.copy()
@@ -176,6 +179,14 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "filtered": filtered,
             "pagination": pagination,
             "may_manage": may_manage,
+            "text": RowText(),
+            "member_href": href_for("organisations:member", "membership_id", **provider_key),
+            "invitation_href": href_for(
+                "organisations:invitation_detail", "invitation_id", **provider_key
+            ),
+            "join_request_href": href_for(
+                "organisations:join_request", "request_id", **provider_key
+            ),
             # Webhooks carry events from every location (portal/webhooks/permissions.py).
             "may_manage_webhooks": manages.whole_provider,
         },
