@@ -16,6 +16,7 @@ from portal.organisations.access import (
     Scope,
     access_for,
     has_any_access,
+    provider_access,
     providers_for,
     scope_for,
 )
@@ -41,10 +42,15 @@ CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
 
 def provider_or_404(user: Principal, provider_id: str) -> Provider:
-    """The provider, if this user has any access to it; otherwise it does not exist for them."""
-    if not has_any_access(user, provider_id):
+    """The provider, if this user has any access to it; otherwise it does not exist for them.
+    Working out the access read the provider's whole row already, so it is not read again
+    (unless it was read only in part)."""
+    access = provider_access(user, provider_id)
+    if access is None:
         raise Http404("No such provider")
-    return Provider.objects.get(pk=provider_id)
+    if access.provider.get_deferred_fields():
+        return Provider.objects.get(pk=provider_id)
+    return access.provider
 
 
 def current_provider(request: HttpRequest) -> Provider | None:
@@ -293,7 +299,6 @@ class ProviderSummary:
 
 
 def my_providers(user: Principal) -> list[ProviderSummary]:
-    from portal.organisations.access import provider_access
     from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
 
     summaries = []
