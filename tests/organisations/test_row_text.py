@@ -56,7 +56,7 @@ def test_row_text_writes_what_the_filters_write():
 
 def test_row_text_describes_access_as_the_summary_did():
     text = RowText()
-    held = [Permission.VIEW_SUBMISSIONS, Permission.DRAFT_NOTIFICATIONS]
+    held: list[str] = [Permission.VIEW_SUBMISSIONS, Permission.DRAFT_NOTIFICATIONS]
     assert text.access(held) == list_or_text(describe_permissions(held))
     assert text.access(list(held)) is text.access(held)  # worked out once
 
