@@ -31,6 +31,7 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import Permission
+from portal.register.id_lookups import any_of_parameter
 from portal.register.models import (
     Location,
     Person,
@@ -220,16 +221,35 @@ def _registered_rows(
     )
 
 
-# The first page for a viewer of the whole provider, the most asked for, compiled once (its
-# SQL took longer to build than PostgreSQL took to answer it); the rest through the ORM.
+class _AnyOfIds:
+    """How the compiled query sees a viewer's locations: as the one parameter `any_of` sends
+    (PostgreSQL). Elsewhere the IDs are an `IN` list whose length varies, which does not
+    compile once, so the ORM runs it."""
+
+    @staticmethod
+    def get_db_prep_value(value: frozenset[str], connection: Any) -> Any:
+        return any_of_parameter(list(value))
+
+
+# The first page, the most asked for, compiled once for each shape (its SQL took longer to
+# build than PostgreSQL took to answer it); other pages through the ORM.
 _FIRST_PAGE_SIZE = 50
+_STAND_INS: dict[str, tuple[Any, Any]] = {
+    "provider_id": ("-stand-in-1-", "-stand-in-2-"),
+    "day": (dt.date(1901, 2, 3), dt.date(1901, 2, 4)),
+}
+_DAY_FIELD = RoleAssignment._meta.get_field("start_date")
 _FIRST_PAGE_OF_ALL = CompiledRows(
     lambda provider_id, day: _registered_rows(provider_id, day, None, 0, _FIRST_PAGE_SIZE),
-    {
-        "provider_id": ("-stand-in-1-", "-stand-in-2-"),
-        "day": (dt.date(1901, 2, 3), dt.date(1901, 2, 4)),
-    },
-    fields={"day": RoleAssignment._meta.get_field("start_date")},
+    _STAND_INS,
+    fields={"day": _DAY_FIELD},
+)
+_FIRST_PAGE_OF_SOME = CompiledRows(
+    lambda provider_id, day, location_ids: _registered_rows(
+        provider_id, day, location_ids, 0, _FIRST_PAGE_SIZE
+    ),
+    {**_STAND_INS, "location_ids": (frozenset({"-stand-in-3-"}), frozenset({"-stand-in-4-"}))},
+    fields={"day": _DAY_FIELD, "location_ids": _AnyOfIds()},  # type: ignore[dict-item]
 )
 
 
@@ -247,11 +267,16 @@ def registered_people(
     # Tuples, not models: a page of people can hold hundreds of roles (a registered
     # manager's each location), and four model instances a role were most of its time.
     roles: Iterable[tuple[Any, ...]]
-    if scope.whole_provider and page == 1 and size == _FIRST_PAGE_SIZE:
-        roles = _FIRST_PAGE_OF_ALL.rows(RoleAssignment.objects.db, provider_id=provider.pk, day=day)
+    # Whole-provider roles are seen by all; a registered manager only where the user is.
+    seen_at = None if scope.whole_provider else scope.location_ids
+    alias = RoleAssignment.objects.db
+    if page == 1 and size == _FIRST_PAGE_SIZE and seen_at is None:
+        roles = _FIRST_PAGE_OF_ALL.rows(alias, provider_id=provider.pk, day=day)
+    elif page == 1 and size == _FIRST_PAGE_SIZE:
+        roles = _FIRST_PAGE_OF_SOME.rows(
+            alias, provider_id=provider.pk, day=day, location_ids=seen_at
+        )
     else:
-        # Whole-provider roles are seen by all; a registered manager only where the user is.
-        seen_at = None if scope.whole_provider else scope.location_ids
         roles = _registered_rows(provider.pk, day, seen_at, (page - 1) * size, size)
     people: dict[int, RegisteredPerson] = {}
     # Each person's locations, kept in order without repeats (a registered manager's can
