@@ -130,7 +130,6 @@ POST_CEILINGS: dict[str, tuple[int, str]] = {
     "organisations:member_suspend": (26, _TEAM_CHANGE),
     "organisations:member_reinstate": (21, _TEAM_CHANGE),
     "organisations:member_remove": (26, _TEAM_CHANGE),
-    "organisations:member_keep": (13, _TEAM_CHANGE),
     "organisations:join_request_approve": (27, _TEAM_CHANGE),
     "organisations:join_request_refuse": (14, _TEAM_CHANGE),
     "organisations:invitation": (35, "accepting an invitation creates access and re-checks it"),

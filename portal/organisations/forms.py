@@ -126,12 +126,14 @@ class LocationsForm(forms.Form):
         else:
             field.label = "Which of your locations can they act for?"
             field.error_messages["required"] = "Select at least one location"
+        grantable = grantable_locations(actor, provider)
         field.offer(
-            location_options(grantable_locations(actor, provider)),
+            location_options(grantable),
             data=data,
             initial_ids=(initial or {}).get("locations") or [],
             provider_id=provider.pk,
             extra=extra,
+            locations=grantable,
         )
         field.search_url = reverse(
             "organisations:location_search", kwargs={"provider_id": provider.pk}

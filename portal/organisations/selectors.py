@@ -4,19 +4,21 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from portal.access import Account, Principal
+from portal.compiled_queries import CompiledRows
 from portal.json_lists import holding_every
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
     access_for,
     has_any_access,
+    provider_access,
     providers_for,
     scope_for,
 )
@@ -29,6 +31,7 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import Permission
+from portal.register.id_lookups import any_of_parameter
 from portal.register.models import (
     Location,
     Person,
@@ -42,10 +45,15 @@ CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
 
 def provider_or_404(user: Principal, provider_id: str) -> Provider:
-    """The provider, if this user has any access to it; otherwise it does not exist for them."""
-    if not has_any_access(user, provider_id):
+    """The provider, if this user has any access to it; otherwise it does not exist for them.
+    Working out the access read the provider's whole row already, so it is not read again
+    (unless it was read only in part)."""
+    access = provider_access(user, provider_id)
+    if access is None:
         raise Http404("No such provider")
-    return Provider.objects.get(pk=provider_id)
+    if access.provider.get_deferred_fields():
+        return Provider.objects.get(pk=provider_id)
+    return access.provider
 
 
 def current_provider(request: HttpRequest) -> Provider | None:
@@ -82,22 +90,6 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
-
-
-def location_names_of(memberships: list[Membership]) -> dict[UUID, list[str]]:
-    """The names of the locations each of `memberships` is for, by name, in one query of
-    tuples (a page of members can name a thousand locations: no model for each)."""
-    rows = (
-        Membership.locations.through.objects.filter(
-            membership_id__in=[m.pk for m in memberships if not m.whole_provider]
-        )
-        .order_by("location__name")
-        .values_list("membership_id", "location__name")
-    )
-    names: dict[UUID, list[str]] = {}
-    for membership_id, name in rows:
-        names.setdefault(membership_id, []).append(name)
-    return names
 
 
 def filter_memberships(
@@ -194,33 +186,26 @@ class RegisteredPerson:
     last_login: dt.datetime | None = None
 
 
-def registered_people(
-    user: Principal, provider: Provider, *, page: int = 1, size: int = 50
-) -> tuple[list[RegisteredPerson], bool]:
-    """One page of the people holding a live register role at `provider` that the user may
-    see (by family name), and whether there is a next page. A national provider has hundreds
-    of registered managers: the page is chosen in SQL (the people, then their roles), so a
-    request reads `size` people's roles, not all of them."""
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty:
-        return [], False
-    live = RoleAssignment.objects.live().filter(provider=provider)
-    if not scope.whole_provider:
-        # Whole-provider roles are seen by all; a registered manager only where the user is.
-        live = live.filter(
-            Q(role__in=WHOLE_PROVIDER_ROLES) | Q(location_id__any_of=scope.location_ids)
-        )
-    start = (page - 1) * size
-    # The page's people (one more, to tell whether there is a next page), as a subquery.
+_ROLE_LABELS: dict[str, str] = {str(role): role.label for role in RoleType}
+
+
+def _registered_rows(
+    provider_id: str, day: dt.date, location_ids: frozenset[str] | None, start: int, size: int
+) -> QuerySet[Any]:
+    """The live roles of people `start` to `start + size` (one more, to tell whether there is
+    a next page) at the provider, by family name: all of them, or for a viewer who sees only
+    some locations, the whole-provider roles and the roles at `location_ids`."""
+    live = RoleAssignment.objects.live(on=day).filter(provider_id=provider_id)
+    if location_ids is not None:
+        live = live.filter(Q(role__in=WHOLE_PROVIDER_ROLES) | Q(location_id__any_of=location_ids))
+    # The page's people, as a subquery.
     on_page = (
         Person.objects.filter(Exists(live.filter(person_id=OuterRef("pk"))))
         .order_by("family_name", "given_name", "pk")
         .values("pk")[start : start + size + 1]
     )
     order = ("person__family_name", "person__given_name", "person_id")
-    # Tuples, not models: a page of people can hold hundreds of roles (a registered
-    # manager's each location), and four model instances a role were most of its time.
-    roles = (
+    return (
         live.filter(person_id__in=on_page)
         .order_by(*order, "location__name")
         .values_list(
@@ -234,7 +219,70 @@ def registered_people(
             "person__user__last_login",
         )
     )
+
+
+class _AnyOfIds:
+    """How the compiled query sees a viewer's locations: as the one parameter `any_of` sends
+    (PostgreSQL). Elsewhere the IDs are an `IN` list whose length varies, which does not
+    compile once, so the ORM runs it."""
+
+    @staticmethod
+    def get_db_prep_value(value: frozenset[str], connection: Any) -> Any:
+        return any_of_parameter(list(value))
+
+
+# The first page, the most asked for, compiled once for each shape (its SQL took longer to
+# build than PostgreSQL took to answer it); other pages through the ORM.
+_FIRST_PAGE_SIZE = 50
+_STAND_INS: dict[str, tuple[Any, Any]] = {
+    "provider_id": ("-stand-in-1-", "-stand-in-2-"),
+    "day": (dt.date(1901, 2, 3), dt.date(1901, 2, 4)),
+}
+_DAY_FIELD = RoleAssignment._meta.get_field("start_date")
+_FIRST_PAGE_OF_ALL = CompiledRows(
+    lambda provider_id, day: _registered_rows(provider_id, day, None, 0, _FIRST_PAGE_SIZE),
+    _STAND_INS,
+    fields={"day": _DAY_FIELD},
+)
+_FIRST_PAGE_OF_SOME = CompiledRows(
+    lambda provider_id, day, location_ids: _registered_rows(
+        provider_id, day, location_ids, 0, _FIRST_PAGE_SIZE
+    ),
+    {**_STAND_INS, "location_ids": (frozenset({"-stand-in-3-"}), frozenset({"-stand-in-4-"}))},
+    fields={"day": _DAY_FIELD, "location_ids": _AnyOfIds()},  # type: ignore[dict-item]
+)
+
+
+def registered_people(
+    user: Principal, provider: Provider, *, page: int = 1, size: int = _FIRST_PAGE_SIZE
+) -> tuple[list[RegisteredPerson], bool]:
+    """One page of the people holding a live register role at `provider` that the user may
+    see (by family name), and whether there is a next page. A national provider has hundreds
+    of registered managers: the page is chosen in SQL (the people, then their roles), so a
+    request reads `size` people's roles, not all of them."""
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return [], False
+    day = timezone.localdate()
+    # Tuples, not models: a page of people can hold hundreds of roles (a registered
+    # manager's each location), and four model instances a role were most of its time.
+    roles: Iterable[tuple[Any, ...]]
+    # Whole-provider roles are seen by all; a registered manager only where the user is.
+    seen_at = None if scope.whole_provider else scope.location_ids
+    alias = RoleAssignment.objects.db
+    if page == 1 and size == _FIRST_PAGE_SIZE and seen_at is None:
+        roles = _FIRST_PAGE_OF_ALL.rows(alias, provider_id=provider.pk, day=day)
+    elif page == 1 and size == _FIRST_PAGE_SIZE:
+        roles = _FIRST_PAGE_OF_SOME.rows(
+            alias, provider_id=provider.pk, day=day, location_ids=seen_at
+        )
+    else:
+        roles = _registered_rows(provider.pk, day, seen_at, (page - 1) * size, size)
     people: dict[int, RegisteredPerson] = {}
+    # Each person's locations, kept in order without repeats (a registered manager's can
+    # be hundreds: a set, not a search of the list, for each).
+    where_of: dict[int, dict[str, None]] = {}
+    everywhere = {*WHOLE_PROVIDER_ROLES, RoleType.PARTNER}
     for person_id, role, title, given, family, where, user_id, last_login in roles:
         entry = people.get(person_id)
         if entry is None:
@@ -243,13 +291,16 @@ def registered_people(
                 has_account=user_id is not None,
                 last_login=last_login,
             )
-        label = RoleType(role).label
+            where_of[person_id] = {}
+        label = _ROLE_LABELS[role]
         if label not in entry.roles:
             entry.roles.append(label)
-        if role in WHOLE_PROVIDER_ROLES or role == RoleType.PARTNER:
+        if role in everywhere:
             entry.whole_provider = True
-        elif where is not None and where not in entry.locations:
-            entry.locations.append(where)
+        elif where is not None:
+            where_of[person_id][where] = None
+    for person_id, entry in people.items():
+        entry.locations = list(where_of[person_id])
     listed = list(people.values())
     return listed[:size], len(listed) > size
 
@@ -300,7 +351,6 @@ class ProviderSummary:
 
 
 def my_providers(user: Principal) -> list[ProviderSummary]:
-    from portal.organisations.access import provider_access
     from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
 
     summaries = []

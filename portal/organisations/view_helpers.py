@@ -1,15 +1,22 @@
 """What the delegation pages share: a refusal put on the field it concerns, doing what a
 confirmed form asks, granting from the access and locations forms, and rendering."""
 
-from collections.abc import Callable
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from markupsafe import Markup, escape
 
 from portal.access import signed_in_user
+from portal.frontend.formats import ManyDates
+from portal.frontend.reversing import url
 from portal.organisations.errors import DelegationError
 from portal.organisations.forms import AccessForm, LocationsForm, chosen_permissions
 from portal.organisations.models import Invitation, Membership
@@ -95,10 +102,60 @@ def grant_page(
     )
 
 
+def list_or_text(items: Sequence[str]) -> Markup:
+    """Several items as a GOV.UK list, one as plain text. Written here rather than as a
+    template macro: a team page's member can be at hundreds of locations, and the macro
+    cost Jinja a call and an escape per item for every row."""
+    if len(items) > 1:
+        # html.escape in C over every item, then markupsafe's spelling of the two quotes
+        # (after escaping, "&#x27;" and "&quot;" can only have come from a quote): the same
+        # text as escape() on each, without a Markup object per item.
+        listed = "</li><li>".join(map(html.escape, items))
+        listed = listed.replace("&#x27;", "&#39;").replace("&quot;", "&#34;")
+        return Markup(f'<ul class="govuk-list"><li>{listed}</li></ul>')  # noqa: S704 (escaped)
+    return escape(items[0]) if items else Markup("")
+
+
+class RowText:
+    """What the rows of a long table write, each distinct value worked out once: a team page
+    lists a hundred and fifty rows holding a few sets of permissions and a few dates."""
+
+    def __init__(self) -> None:
+        self._dates = ManyDates()
+        self._access: dict[tuple[str, ...], Markup] = {}
+
+    def access(self, permissions: list[str]) -> Markup:
+        """What they can do, as list_or_text(describe_permissions(permissions))."""
+        key = tuple(permissions)
+        text = self._access.get(key)
+        if text is None:
+            text = self._access[key] = list_or_text(describe_permissions(permissions))
+        return text
+
+    def day(self, moment: dt.datetime) -> str:
+        """The same text as the govuk_date filter."""
+        return self._dates.date(timezone.localdate(moment))
+
+    def day_and_time(self, moment: dt.datetime) -> str:
+        """The same text as the govuk_datetime filter."""
+        return self._dates.datetime(moment)
+
+
+_STAND_IN = UUID(int=0)
+
+
+def href_for(name: str, key: str, **kwargs: Any) -> Callable[[UUID], str]:
+    """The address of each object of a list (named by its UUID as `key`) from one reverse():
+    the rest of the address is the same for all of them."""
+    before, _, after = url(name, **kwargs, **{key: _STAND_IN}).partition(str(_STAND_IN))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     context.setdefault("describe_permissions", describe_permissions)
+    context.setdefault("list_or_text", list_or_text)
     return render(request, f"organisations/{template}", context, status=status)
 
 

@@ -30,11 +30,19 @@ from portal.organisations.forms import (
 )
 from portal.organisations.models import Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
+from portal.organisations.team_rows import (
+    invitation_rows,
+    join_request_rows,
+    location_names_of,
+    member_rows,
+)
 from portal.organisations.view_helpers import (
     GET_POST,
+    RowText,
     act_then_back_to_team,
     grant_page,
     holder_page,
+    href_for,
     page,
     posted,
 )
@@ -93,36 +101,34 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     level = wanted.get("level")
     filtered = any(wanted.get(name) for name in ("q", "location", "level"))
     # The lists show neither who granted access nor where an invitation is for.
-    memberships = list(
+    memberships = member_rows(
         selectors.filter_memberships(
             selectors.visible_memberships(request.user, provider),
             text=wanted.get("q", ""),
             location=wanted.get("location", ""),
             permissions=ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)] if level else (),
-        )
-        .select_related(None)
-        .select_related("user")
-        .prefetch_related(None)[start : start + TEAM_PAGE_SIZE + 1]
+        ),
+        start,
+        start + TEAM_PAGE_SIZE + 1,
     )
     # Filters narrow the people given access; the other lists are shown unfiltered, on the
     # first page only.
     first = number == 1 and not filtered
     invitations = (
-        list(
-            selectors.visible_invitations(request.user, provider)
-            .select_related(None)
-            .prefetch_related(None)[: TEAM_PAGE_SIZE + 1]
-        )
+        invitation_rows(selectors.visible_invitations(request.user, provider), TEAM_PAGE_SIZE + 1)
         if first
         else []
     )
     join_requests = (
-        list(selectors.visible_join_requests(request.user, provider)[: TEAM_PAGE_SIZE + 1])
+        join_request_rows(
+            selectors.visible_join_requests(request.user, provider), TEAM_PAGE_SIZE + 1
+        )
         if first
         else []
     )
     query = request.GET.copy()
-    team_url = reverse("organisations:team", kwargs={"provider_id": provider.pk})
+    provider_key = {"provider_id": provider.pk}
+    team_url = reverse("organisations:team", kwargs=provider_key)
 
     def page_link(to: int, name: str = "page", anchor: str = "") -> dict[str, str]:
         linked = query.copy()
@@ -161,7 +167,7 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "people_first": (people_number - 1) * TEAM_PAGE_SIZE + 1,
             "people_pagination": people_pagination,
             "memberships": memberships[:TEAM_PAGE_SIZE],
-            "location_names": selectors.location_names_of(memberships[:TEAM_PAGE_SIZE]),
+            "location_names": location_names_of(memberships[:TEAM_PAGE_SIZE]),
             "invitations": invitations[:TEAM_PAGE_SIZE],
             "more_invitations": len(invitations) > TEAM_PAGE_SIZE,
             "join_requests": join_requests[:TEAM_PAGE_SIZE],
@@ -173,6 +179,14 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "filtered": filtered,
             "pagination": pagination,
             "may_manage": may_manage,
+            "text": RowText(),
+            "member_href": href_for("organisations:member", "membership_id", **provider_key),
+            "invitation_href": href_for(
+                "organisations:invitation_detail", "invitation_id", **provider_key
+            ),
+            "join_request_href": href_for(
+                "organisations:join_request", "request_id", **provider_key
+            ),
             # Webhooks carry events from every location (portal/webhooks/permissions.py).
             "may_manage_webhooks": manages.whole_provider,
         },

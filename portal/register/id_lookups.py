@@ -47,6 +47,12 @@ def _array_text(ids: tuple[Any, ...]) -> str | None:
     return "{" + joined + "}"
 
 
+def any_of_parameter(ids: list[Any]) -> str | list[Any]:
+    """The one parameter `any_of` sends on PostgreSQL for these IDs: for SQL compiled once
+    and run again with other IDs (portal/compiled_queries.py)."""
+    return _array_text(tuple(ids)) or ids
+
+
 class AnyOf(models.Lookup[Any]):
     lookup_name = "any_of"
     prepare_rhs = False
@@ -69,9 +75,7 @@ class AnyOf(models.Lookup[Any]):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = self._ids()
-        array: str | list[Any] = _array_text(tuple(ids)) or ids
-        return f"{lhs} = ANY(%s::text[])", [*lhs_params, array]
+        return f"{lhs} = ANY(%s::text[])", [*lhs_params, any_of_parameter(self._ids())]
 
 
 def register() -> None:
