@@ -12,8 +12,19 @@ would apply (JSON, dates).
 The SQL is kept per alias, not per connection: each thread has its own connection, and a
 threaded race (twenty people pressing "get next" at once, each on a fresh connection) would
 otherwise pay for building every statement again on each one. Only the converters, cheap to
-look up, are kept per connection, since they are handed the connection they run on."""
+look up, are kept per connection, since they are handed the connection they run on.
 
+`prepared=True` (PostgreSQL, client-side binding: Django's default) also keeps the statement
+prepared on each connection: sent once with `PREPARE`, then run as `EXECUTE name(values)`.
+For a long statement read on every request (the access query) PostgreSQL then neither parses
+nor plans it again, and psycopg, which re-parses every statement longer than 4,096
+characters on the client, handles a line instead. The constants are written into the
+prepared statement; only the named values travel. A prepared statement lasts as long as the
+database session (a rollback does not undo it), so a connection, pooled or persistent,
+prepares each statement once."""
+
+import hashlib
+import re
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,6 +54,56 @@ class _Compiled:
     columns: list[Any]  # the selected expressions, which say how each column converts
 
 
+# A placeholder, or a percent sign escaped for the driver.
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A compiled query as a prepared statement: `PREPARE` it once per session, then
+    `EXECUTE` it with the named values (in `order`) as its parameters."""
+
+    name: str
+    prepare: str  # escaped for the driver: it is sent with the first EXECUTE's values
+    execute: str
+    order: tuple[str, ...]
+
+
+def _statement(connection: BaseDatabaseWrapper, compiled: _Compiled) -> _Statement:
+    numbers: dict[str, int] = {}
+    constants: list[Any] = []
+    position = -1
+
+    def placeholder(match: re.Match[str]) -> str:
+        nonlocal position
+        if match.group() == "%%":
+            return "%%"
+        position += 1
+        name = compiled.slots.get(position)
+        if name is None:
+            constants.append(compiled.params[position])
+            return "%s"
+        return f"${numbers.setdefault(name, len(numbers) + 1)}"
+
+    with_numbers = _PLACEHOLDER.sub(placeholder, compiled.sql)
+    postgresql: Any = connection.ops  # compose_sql: PostgreSQL's, writes values as literals
+    body = postgresql.compose_sql(with_numbers, constants)
+    name = "portal_" + hashlib.sha256(body.encode()).hexdigest()[:20]
+    values = ", ".join(["%s"] * len(numbers))
+    return _Statement(
+        name=name,
+        prepare=f"PREPARE {name} AS {body}".replace("%", "%%"),
+        execute=f"EXECUTE {name}({values})",
+        order=tuple(numbers),
+    )
+
+
+# The statements prepared in each database session, by the driver's connection object (a
+# new connection is a new session): True once prepared; False if preparing it failed, when
+# it may or may not exist, so that session runs the plain statement instead.
+_prepared_in: "weakref.WeakKeyDictionary[Any, dict[str, bool]]" = weakref.WeakKeyDictionary()
+
+
 class CompiledRows:
     """`build(**values)` compiled once per alias; `rows(**values)` runs it."""
 
@@ -51,12 +112,16 @@ class CompiledRows:
         build: Build,
         stand_ins: Mapping[str, tuple[Any, Any]],
         fields: Mapping[str, Field[Any, Any]] | None = None,
+        *,
+        prepared: bool = False,
     ) -> None:
         # Two distinct stand-ins per value, neither a real value; `fields` prepares the
         # values that the database sees in another form (a date on SQLite).
         self._build = build
         self._stand_ins = stand_ins
         self._fields = dict(fields or {})
+        self._keep_prepared = prepared
+        self._statements: dict[str, _Statement] = {}
         # Two threads compiling at once both store the same answer: no lock needed.
         self._by_alias: dict[str, _Compiled | None] = {}
         self._converting: weakref.WeakKeyDictionary[
@@ -98,6 +163,43 @@ class CompiledRows:
             self._converting[connection] = (compiler, compiler.get_converters(compiled.columns))
         return self._converting[connection]
 
+    def _prepares_on(self, connection: BaseDatabaseWrapper) -> bool:
+        # Server-side binding sends each statement with the extended protocol, which takes
+        # one statement at a time (and psycopg prepares statements itself there).
+        return (
+            self._keep_prepared
+            and connection.vendor == "postgresql"
+            and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+        )
+
+    def _execute(
+        self,
+        connection: BaseDatabaseWrapper,
+        using: str,
+        compiled: _Compiled,
+        values: Mapping[str, Any],
+    ) -> list[Any] | None:
+        """The rows from the prepared statement (prepared first if need be), or None where
+        this session cannot use it."""
+        statement = self._statements.get(using)
+        if statement is None:
+            statement = self._statements[using] = _statement(connection, compiled)
+        params = [self._prepared(connection, name, values[name]) for name in statement.order]
+        with connection.cursor() as cursor:
+            known = _prepared_in.setdefault(connection.connection, {})
+            state = known.get(statement.name)
+            if state is False:
+                return None
+            if state:
+                cursor.execute(statement.execute, params)
+                return cursor.fetchall()
+            # One round trip (and one statement in the query log): PREPARE, then EXECUTE.
+            known[statement.name] = False
+            cursor.execute(f"{statement.prepare}; {statement.execute}", params)
+            known[statement.name] = True
+            cursor.nextset()
+            return cursor.fetchall()
+
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
         connection = connections[using]
         if using not in self._by_alias:
@@ -105,12 +207,16 @@ class CompiledRows:
         compiled = self._by_alias[using]
         if compiled is None:
             return [tuple(row) for row in self._build(**values).using(using)]
-        params = list(compiled.params)
-        for position, name in compiled.slots.items():
-            params[position] = self._prepared(connection, name, values[name])
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        fetched = None
+        if self._prepares_on(connection):
+            fetched = self._execute(connection, using, compiled, values)
+        if fetched is None:
+            params = list(compiled.params)
+            for position, name in compiled.slots.items():
+                params[position] = self._prepared(connection, name, values[name])
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                fetched = cursor.fetchall()
         compiler, converters = self._converters(connection, compiled)
         if not converters:
             return [tuple(row) for row in fetched]

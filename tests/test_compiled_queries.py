@@ -5,14 +5,15 @@ its values is run through the ORM instead."""
 import datetime as dt
 from typing import Any
 
-from django.db import connection
+import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.api import keys
 from portal.api.auth import _key_by_hmac
 from portal.api.models import ApiKey
-from portal.compiled_queries import CompiledRows
+from portal.compiled_queries import CompiledRows, _prepared_in
 from portal.register.location_kinds import location_with_kinds
 from portal.register.models import Location
 from tests import factories as f
@@ -86,3 +87,76 @@ def test_a_query_whose_sql_depends_on_its_values_runs_through_the_orm(db):
     assert compiled.rows(at=revoked_at) == [("Care records",)]
     assert compiled.rows(at=revoked_at + dt.timedelta(seconds=1)) == []
     assert compiled._by_alias["default"] is not None
+
+
+def _key_names(secret_hmac: str) -> Any:
+    # A constant with percent signs (a LIKE pattern) is written into the prepared statement,
+    # where the driver must not take them for placeholders.
+    keys = ApiKey.objects.filter(secret_hmac=secret_hmac).exclude(name__startswith="100%")
+    return keys.values_list("name", "permissions")
+
+
+def _prepared_key_names() -> CompiledRows:
+    return CompiledRows(
+        _key_names, {"secret_hmac": ("-stand-in-1-", "-stand-in-2-")}, prepared=True
+    )
+
+
+def test_a_prepared_query_is_prepared_once_per_session_and_answers_as_the_orm(db):
+    secret_hmac = keys.secret_hmac(_key_secret())
+    other = _key_secret()
+    by_orm = [tuple(row) for row in _key_names(secret_hmac)]
+    assert by_orm == [("Care records", ["submit_notifications"])]  # JSON converted
+    compiled = _prepared_key_names()
+    with CaptureQueriesContext(connection) as queries:
+        first = compiled.rows(secret_hmac=secret_hmac)
+        again = compiled.rows(secret_hmac=secret_hmac)
+        another = compiled.rows(secret_hmac=keys.secret_hmac(other))
+        none = compiled.rows(secret_hmac="no such key")
+    assert first == again == by_orm
+    assert another == by_orm
+    assert none == []
+    sent = [query["sql"] for query in queries.captured_queries]
+    assert len(sent) == 4  # preparing costs no statement of its own
+    if connection.vendor != "postgresql":
+        return
+    assert sent[0].startswith("PREPARE portal_")
+    assert "; EXECUTE portal_" in sent[0]
+    assert all(sql.startswith("EXECUTE portal_") for sql in sent[1:])
+    name = compiled._statements["default"].name
+    assert sent[1] == f"EXECUTE {name}('{secret_hmac}')"  # the values only
+    # A rollback does not undo PREPARE: the session still has it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")
+    del _prepared_in[connection.connection][name]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert compiled.rows(secret_hmac=secret_hmac) == by_orm
+        transaction.set_rollback(True)
+    assert queries.captured_queries[0]["sql"].startswith("PREPARE portal_")
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled.rows(secret_hmac=secret_hmac) == by_orm
+    assert queries.captured_queries[0]["sql"].startswith("EXECUTE portal_")
+
+
+def test_a_session_where_preparing_failed_runs_the_plain_statement(db):
+    secret_hmac = keys.secret_hmac(_key_secret())
+    compiled = _prepared_key_names()
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    compiled.rows(secret_hmac=secret_hmac)
+    name = compiled._statements["default"].name
+    assert _prepared_in[connection.connection][name] is True
+    # As if a pooler or another tool dropped it: the session knows the name already, so
+    # forget it here and make it fail the way a clash would.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")
+        cursor.execute(f"PREPARE {name} AS SELECT 1")
+    del _prepared_in[connection.connection][name]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        compiled.rows(secret_hmac=secret_hmac)  # "already exists"
+    assert _prepared_in[connection.connection][name] is False
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled.rows(secret_hmac=secret_hmac) == [
+            ("Care records", ["submit_notifications"])
+        ]
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
