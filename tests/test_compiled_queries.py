@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.api import keys
 from portal.api.auth import _key_by_hmac
 from portal.api.models import ApiKey
-from portal.compiled_queries import CompiledRows, _prepared_in
+from portal.compiled_queries import CompiledObjects, CompiledRows, _prepared_in
 from portal.register.location_kinds import location_with_kinds
 from portal.register.models import Location
 from tests import factories as f
@@ -160,3 +160,40 @@ def test_a_session_where_preparing_failed_runs_the_plain_statement(db):
             ("Care records", ["submit_notifications"])
         ]
     assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+def _keys_by_name(name: str) -> Any:
+    return ApiKey.objects.select_related("provider", "created_by", "revoked_by").filter(name=name)
+
+
+def _fields_of(instance: Any) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+def test_compiled_objects_are_the_orm_instances_with_their_related_ones(db):
+    _key_secret()
+    revoked = _key_secret()
+    staff = f.make_user(email="revoker@example.org")
+    ApiKey.objects.filter(secret_hmac=keys.secret_hmac(revoked)).update(
+        revoked_at=timezone.now(), revoked_by=staff
+    )
+    compiled = CompiledObjects(
+        _keys_by_name, {"name": ("-stand-in-1-", "-stand-in-2-")}, prepared=True
+    )
+    by_orm = sorted(_keys_by_name("Care records"), key=lambda key: key.pk)
+    found = sorted(compiled.objects(name="Care records"), key=lambda key: key.pk)
+    assert [_fields_of(key) for key in found] == [_fields_of(key) for key in by_orm]
+    assert {key._state.db for key in found} == {"default"}
+    with CaptureQueriesContext(connection) as queries:
+        for key, orm_key in zip(found, by_orm, strict=True):
+            assert _fields_of(key.provider) == _fields_of(orm_key.provider)
+            assert _fields_of(key.created_by) == _fields_of(orm_key.created_by)
+            # A relation that is NULL is read as None, with no query.
+            assert (key.revoked_by is None) == (orm_key.revoked_by is None)
+    assert not queries.captured_queries
+    assert [key.revoked_by.email for key in found if key.revoked_by] == ["revoker@example.org"]
+    assert compiled.objects(name="no such key") == []
+    # A queryset whose SQL depends on its values is run through the ORM instead.
+    by_orm_only = CompiledObjects(_keys_by_name, {"name": ("-stand-in-1-", None)})
+    assert len(by_orm_only.objects(name="Care records")) == 2
+    assert by_orm_only._by_alias["default"] is None

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace, RowNumber
 
+from portal.compiled_queries import CompiledObjects
 from portal.emails.addresses import normalise_email
 from portal.register.models import (
     SIGN_UP_ROLES,
@@ -21,6 +22,25 @@ from portal.register.models import (
 )
 
 PERSON_REF_PATTERN = re.compile(r"P\d{6,10}")
+
+
+def _provider(pk: str) -> QuerySet[Provider]:
+    return Provider.objects.order_by().filter(pk=pk)
+
+
+# Most provider-side pages name a provider; its read is compiled once (no ID looks like these).
+_PROVIDER = CompiledObjects(
+    _provider,
+    {"pk": ("-stand-in-1-", "-stand-in-2-")},
+    fields={"pk": Provider._meta.pk},
+    prepared=True,
+)
+
+
+def provider_by_id(provider_id: str) -> Provider | None:
+    """The provider with this ID, or None."""
+    found = _PROVIDER.objects(Provider.objects.db, pk=provider_id)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
