@@ -25,6 +25,7 @@ from portal.notifications.models import (
     NotificationStatus,
 )
 from portal.notifications.references import sequence_of
+from portal.register.location_kinds import location_with_kinds
 from portal.register.location_picker import search_filter
 from portal.register.models import Location, Provider
 from portal.register.selectors import provider_by_id
@@ -42,11 +43,8 @@ def provider_for(user: Principal | None, provider_id: str) -> Provider:
 
 
 def location_for(user: Principal | None, provider: Provider, location_id: str) -> Location:
-    location = (
-        Location.objects.filter(pk=location_id, provider=provider)
-        .prefetch_related("activities", "service_types")
-        .first()
-    )
+    # With its activities and service types, as the API reads it (compiled once).
+    location = location_with_kinds(provider.pk, location_id)
     if location is None or not permissions.can_notify_for(user, provider, location):
         raise Http404("No such location")
     return location
