@@ -58,6 +58,7 @@ class _Compiled:
     select: list[Any]
     klass_info: dict[str, Any] | None
     annotations: dict[str, int]
+    related: list[Any]  # how select_related's instances are made from a row
 
 
 # A placeholder, or a percent sign escaped for the driver.
@@ -168,6 +169,9 @@ class CompiledRows:
             compiler.select,
             compiler.klass_info,
             dict(compiler.annotation_col_map or {}),
+            []
+            if compiler.klass_info is None
+            else get_related_populators(compiler.klass_info, compiler.select, alias),
         )
 
     def _converters(
@@ -252,16 +256,27 @@ class CompiledObjects(CompiledRows):
     For a page's one object by its key (a draft, a notification, an application) building
     and compiling the query with its joins took several times as long as running it."""
 
-    def __init__(
-        self,
-        build: Build,
-        stand_ins: Mapping[str, tuple[Any, Any]],
-        fields: Mapping[str, Field[Any, Any]] | None = None,
-        *,
-        prepared: bool = False,
-    ) -> None:
-        super().__init__(build, stand_ins, fields, prepared=prepared)
-        self._populators: dict[str, list[Any]] = {}
+    @classmethod
+    def by_key(cls, queryset: QuerySet[Any], stand_ins: tuple[Any, Any]) -> "CompiledObjects":
+        """`queryset`'s instance with a given primary key (`one(key)`), prepared. The
+        stand-ins are two keys no row has."""
+        primary_key = queryset.model._meta.pk
+        assert primary_key is not None  # every concrete model has one
+
+        def with_key(pk: Any) -> QuerySet[Any]:
+            return queryset.order_by().filter(pk=pk)
+
+        compiled = cls(with_key, {"pk": stand_ins}, fields={"pk": primary_key}, prepared=True)
+        compiled._keyed = queryset
+        return compiled
+
+    _keyed: QuerySet[Any] | None = None  # by_key's queryset
+
+    def one(self, key: Any) -> Any:
+        """The instance with this primary key (a `by_key` query), or None."""
+        assert self._keyed is not None, "one() is for by_key queries"
+        found = self.objects(self._keyed.db, pk=key)
+        return found[0] if found else None
 
     def objects(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
         compiled = self._compiled(using)
@@ -271,13 +286,10 @@ class CompiledObjects(CompiledRows):
         model = info["model"]
         first, last = info["select_fields"][0], info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in compiled.select[first:last]]
-        if using not in self._populators:
-            self._populators[using] = get_related_populators(info, compiled.select, using)
-        related = self._populators[using]
         made = []
         for row in self._run(using, compiled, values):
             instance = model.from_db(using, names, row[first:last])
-            for populator in related:
+            for populator in compiled.related:
                 populator.populate(row, instance)
             for name, position in compiled.annotations.items():
                 setattr(instance, name, row[position])

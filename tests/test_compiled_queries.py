@@ -3,6 +3,7 @@ creator, a location with its activities and service types; a query whose SQL dep
 its values is run through the ORM instead."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -197,3 +198,15 @@ def test_compiled_objects_are_the_orm_instances_with_their_related_ones(db):
     by_orm_only = CompiledObjects(_keys_by_name, {"name": ("-stand-in-1-", None)})
     assert len(by_orm_only.objects(name="Care records")) == 2
     assert by_orm_only._by_alias["default"] is None
+
+
+def test_one_by_key_is_the_orm_instance_or_none(db):
+    secret = _key_secret()
+    by_orm = ApiKey.objects.select_related("created_by").get(secret_hmac=keys.secret_hmac(secret))
+    stand_ins = (uuid.UUID(int=1), uuid.UUID(int=2))
+    by_key = CompiledObjects.by_key(ApiKey.objects.select_related("created_by"), stand_ins)
+    found = by_key.one(by_orm.pk)
+    assert _fields_of(found) == _fields_of(by_orm)
+    assert _fields_of(found.created_by) == _fields_of(by_orm.created_by)
+    assert by_key.one(uuid.uuid4()) is None
+    assert by_key._by_alias["default"] is not None  # compiled, not run through the ORM

@@ -28,30 +28,22 @@ from portal.workflow.calendar import add_working_days
 _LIST_RELATED = ("provider", "location")
 
 
-def _application(pk: Any) -> QuerySet[Application]:
-    related = Application.objects.select_related(
-        "provider", "location", "created_by", "last_edited_by", "submitted_by"
-    )
-    return related.order_by().filter(pk=pk)
-
-
 # Every application page reads its application: compiled once (no application has these).
-_APPLICATION = CompiledObjects(
-    _application,
-    {"pk": (UUID(int=1), UUID(int=2))},
-    fields={"pk": Application._meta.pk},
-    prepared=True,
+_APPLICATION = CompiledObjects.by_key(
+    Application.objects.select_related(
+        "provider", "location", "created_by", "last_edited_by", "submitted_by"
+    ),
+    (UUID(int=1), UUID(int=2)),
 )
 
 
 def application_for(user: Any, application_id: Any) -> Application:
     try:
-        found = _APPLICATION.objects(Application.objects.db, pk=application_id)
+        application: Application | None = _APPLICATION.one(application_id)
     except ValueError as missing:
         raise Http404("No such application") from missing
-    if not found:
+    if application is None:
         raise Http404("No such application")
-    (application,) = found
     if application.stage == Stage.DISCARDED or not permissions.can_view(user, application):
         raise Http404("No such application")
     return application

@@ -185,19 +185,10 @@ def drafts_visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QueryS
 _CHECKED_ATTRIBUTE = "_notification_checked"
 
 
-def _notification(pk: int) -> QuerySet[Notification]:
-    related = Notification.objects.select_related(
-        "provider", "location", "submitted_by", "scheduled_change"
-    )
-    return related.order_by().filter(pk=pk)
-
-
 # Every notification page reads its notification: compiled once (no notification has these).
-_NOTIFICATION = CompiledObjects(
-    _notification,
-    {"pk": (-918_273_651, -918_273_653)},
-    fields={"pk": Notification._meta.pk},
-    prepared=True,
+_NOTIFICATION = CompiledObjects.by_key(
+    Notification.objects.select_related("provider", "location", "submitted_by", "scheduled_change"),
+    (-918_273_651, -918_273_653),
 )
 
 
@@ -210,8 +201,7 @@ def visible_notification(user: Principal | None, reference: str) -> Notification
         delattr(user, _CHECKED_ATTRIBUTE)
         if checked.pk == sequence_of(reference):
             return checked
-    found = _NOTIFICATION.objects(Notification.objects.db, pk=sequence_of(reference) or 0)
-    notification = found[0] if found else None
+    notification: Notification | None = _NOTIFICATION.one(sequence_of(reference) or 0)
     if notification is None or not can_view_notification(user, notification):
         return None
     return notification

@@ -50,23 +50,15 @@ def location_for(user: Principal | None, provider: Provider, location_id: str) -
     return location
 
 
-def _draft(pk: Any) -> QuerySet[NotificationDraft]:
-    related = NotificationDraft.objects.select_related("provider", "location", "last_edited_by")
-    return related.order_by().filter(pk=pk)
-
-
 # Every draft page reads its draft: compiled once (no draft has these IDs).
-_DRAFT = CompiledObjects(
-    _draft,
-    {"pk": (UUID(int=1), UUID(int=2))},
-    fields={"pk": NotificationDraft._meta.pk},
-    prepared=True,
+_DRAFT = CompiledObjects.by_key(
+    NotificationDraft.objects.select_related("provider", "location", "last_edited_by"),
+    (UUID(int=1), UUID(int=2)),
 )
 
 
 def draft_for(user: Principal | None, draft_id: Any) -> NotificationDraft:
-    found = _DRAFT.objects(NotificationDraft.objects.db, pk=draft_id)
-    draft = found[0] if found else None
+    draft: NotificationDraft | None = _DRAFT.one(draft_id)
     if draft is None or not permissions.can_edit_draft(user, draft):
         raise Http404("No such draft")
     return draft

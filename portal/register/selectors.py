@@ -24,23 +24,14 @@ from portal.register.models import (
 PERSON_REF_PATTERN = re.compile(r"P\d{6,10}")
 
 
-def _provider(pk: str) -> QuerySet[Provider]:
-    return Provider.objects.order_by().filter(pk=pk)
-
-
 # Most provider-side pages name a provider; its read is compiled once (no ID looks like these).
-_PROVIDER = CompiledObjects(
-    _provider,
-    {"pk": ("-stand-in-1-", "-stand-in-2-")},
-    fields={"pk": Provider._meta.pk},
-    prepared=True,
-)
+_PROVIDER = CompiledObjects.by_key(Provider.objects.all(), ("-stand-in-1-", "-stand-in-2-"))
 
 
 def provider_by_id(provider_id: str) -> Provider | None:
     """The provider with this ID, or None."""
-    found = _PROVIDER.objects(Provider.objects.db, pk=provider_id)
-    return found[0] if found else None
+    provider: Provider | None = _PROVIDER.one(provider_id)
+    return provider
 
 
 @dataclass(frozen=True)
