@@ -3,16 +3,18 @@ creator, a location with its activities and service types; a query whose SQL dep
 its values is run through the ORM instead."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
-from django.db import connection
+import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.api import keys
 from portal.api.auth import _key_by_hmac
 from portal.api.models import ApiKey
-from portal.compiled_queries import CompiledRows
+from portal.compiled_queries import CompiledObjects, CompiledRows, _prepared_in
 from portal.register.location_kinds import location_with_kinds
 from portal.register.models import Location
 from tests import factories as f
@@ -86,3 +88,125 @@ def test_a_query_whose_sql_depends_on_its_values_runs_through_the_orm(db):
     assert compiled.rows(at=revoked_at) == [("Care records",)]
     assert compiled.rows(at=revoked_at + dt.timedelta(seconds=1)) == []
     assert compiled._by_alias["default"] is not None
+
+
+def _key_names(secret_hmac: str) -> Any:
+    # A constant with percent signs (a LIKE pattern) is written into the prepared statement,
+    # where the driver must not take them for placeholders.
+    keys = ApiKey.objects.filter(secret_hmac=secret_hmac).exclude(name__startswith="100%")
+    return keys.values_list("name", "permissions")
+
+
+def _prepared_key_names() -> CompiledRows:
+    return CompiledRows(
+        _key_names, {"secret_hmac": ("-stand-in-1-", "-stand-in-2-")}, prepared=True
+    )
+
+
+def test_a_prepared_query_is_prepared_once_per_session_and_answers_as_the_orm(db):
+    secret_hmac = keys.secret_hmac(_key_secret())
+    other = _key_secret()
+    by_orm = [tuple(row) for row in _key_names(secret_hmac)]
+    assert by_orm == [("Care records", ["submit_notifications"])]  # JSON converted
+    compiled = _prepared_key_names()
+    with CaptureQueriesContext(connection) as queries:
+        first = compiled.rows(secret_hmac=secret_hmac)
+        again = compiled.rows(secret_hmac=secret_hmac)
+        another = compiled.rows(secret_hmac=keys.secret_hmac(other))
+        none = compiled.rows(secret_hmac="no such key")
+    assert first == again == by_orm
+    assert another == by_orm
+    assert none == []
+    sent = [query["sql"] for query in queries.captured_queries]
+    assert len(sent) == 4  # preparing costs no statement of its own
+    if connection.vendor != "postgresql":
+        return
+    assert sent[0].startswith("PREPARE portal_")
+    assert "; EXECUTE portal_" in sent[0]
+    assert all(sql.startswith("EXECUTE portal_") for sql in sent[1:])
+    name = compiled._statements["default"].name
+    assert sent[1] == f"EXECUTE {name}('{secret_hmac}')"  # the values only
+    # A rollback does not undo PREPARE: the session still has it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")
+    del _prepared_in[connection.connection][name]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert compiled.rows(secret_hmac=secret_hmac) == by_orm
+        transaction.set_rollback(True)
+    assert queries.captured_queries[0]["sql"].startswith("PREPARE portal_")
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled.rows(secret_hmac=secret_hmac) == by_orm
+    assert queries.captured_queries[0]["sql"].startswith("EXECUTE portal_")
+
+
+def test_a_session_where_preparing_failed_runs_the_plain_statement(db):
+    secret_hmac = keys.secret_hmac(_key_secret())
+    compiled = _prepared_key_names()
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    compiled.rows(secret_hmac=secret_hmac)
+    name = compiled._statements["default"].name
+    assert _prepared_in[connection.connection][name] is True
+    # As if a pooler or another tool dropped it: the session knows the name already, so
+    # forget it here and make it fail the way a clash would.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")
+        cursor.execute(f"PREPARE {name} AS SELECT 1")
+    del _prepared_in[connection.connection][name]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        compiled.rows(secret_hmac=secret_hmac)  # "already exists"
+    assert _prepared_in[connection.connection][name] is False
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled.rows(secret_hmac=secret_hmac) == [
+            ("Care records", ["submit_notifications"])
+        ]
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+def _keys_by_name(name: str) -> Any:
+    return ApiKey.objects.select_related("provider", "created_by", "revoked_by").filter(name=name)
+
+
+def _fields_of(instance: Any) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+def test_compiled_objects_are_the_orm_instances_with_their_related_ones(db):
+    _key_secret()
+    revoked = _key_secret()
+    staff = f.make_user(email="revoker@example.org")
+    ApiKey.objects.filter(secret_hmac=keys.secret_hmac(revoked)).update(
+        revoked_at=timezone.now(), revoked_by=staff
+    )
+    compiled = CompiledObjects(
+        _keys_by_name, {"name": ("-stand-in-1-", "-stand-in-2-")}, prepared=True
+    )
+    by_orm = sorted(_keys_by_name("Care records"), key=lambda key: key.pk)
+    found = sorted(compiled.objects(name="Care records"), key=lambda key: key.pk)
+    assert [_fields_of(key) for key in found] == [_fields_of(key) for key in by_orm]
+    assert {key._state.db for key in found} == {"default"}
+    with CaptureQueriesContext(connection) as queries:
+        for key, orm_key in zip(found, by_orm, strict=True):
+            assert _fields_of(key.provider) == _fields_of(orm_key.provider)
+            assert _fields_of(key.created_by) == _fields_of(orm_key.created_by)
+            # A relation that is NULL is read as None, with no query.
+            assert (key.revoked_by is None) == (orm_key.revoked_by is None)
+    assert not queries.captured_queries
+    assert [key.revoked_by.email for key in found if key.revoked_by] == ["revoker@example.org"]
+    assert compiled.objects(name="no such key") == []
+    # A queryset whose SQL depends on its values is run through the ORM instead.
+    by_orm_only = CompiledObjects(_keys_by_name, {"name": ("-stand-in-1-", None)})
+    assert len(by_orm_only.objects(name="Care records")) == 2
+    assert by_orm_only._by_alias["default"] is None
+
+
+def test_one_by_key_is_the_orm_instance_or_none(db):
+    secret = _key_secret()
+    by_orm = ApiKey.objects.select_related("created_by").get(secret_hmac=keys.secret_hmac(secret))
+    stand_ins = (uuid.UUID(int=1), uuid.UUID(int=2))
+    by_key = CompiledObjects.by_key(ApiKey.objects.select_related("created_by"), stand_ins)
+    found = by_key.one(by_orm.pk)
+    assert _fields_of(found) == _fields_of(by_orm)
+    assert _fields_of(found.created_by) == _fields_of(by_orm.created_by)
+    assert by_key.one(uuid.uuid4()) is None
+    assert by_key._by_alias["default"] is not None  # compiled, not run through the ORM

@@ -8,7 +8,7 @@ from django.template.backends.jinja2 import Jinja2
 from django.templatetags.static import static as django_static
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from portal.frontend import reversing
+from portal.frontend import jinja, reversing
 from tests.support.html import Page, text
 
 
@@ -78,3 +78,25 @@ def test_globals_keys_are_every_layers_and_imports_still_see_them():
     rendered = template.render()
     assert "Go" in rendered
     assert reverse("pages:contact") in rendered
+
+
+def test_the_header_is_kept_per_set_of_navigation_items(monkeypatch):
+    once = _env().globals["rendered_once"]
+    home = [{"text": "Home", "href": "/home/", "current": True}]
+    team = [*home, {"text": "Your team", "href": "/team/1-101/"}]
+    other_team = [*home, {"text": "Your team", "href": "/team/1-102/"}]
+    first = once("layouts/header.html", service_url="/home/", navigation_items=team)
+    assert once("layouts/header.html", service_url="/home/", navigation_items=list(team)) is first
+    other = once("layouts/header.html", service_url="/home/", navigation_items=other_team)
+    assert 'href="/team/1-101/"' in first
+    assert 'href="/team/1-101/"' not in other
+    assert 'href="/team/1-102/"' in other
+    assert 'aria-current="page"' in first
+    marked_elsewhere = [{"text": "Home", "href": "/home/", "active": True}, team[1]]
+    assert 'aria-current="page"' not in once(
+        "layouts/header.html", service_url="/home/", navigation_items=marked_elsewhere
+    )
+    # Past the limit the kept headers are forgotten together, not kept without bound.
+    monkeypatch.setattr(jinja, "_KEPT_WITH_VALUES", 1)
+    assert once("layouts/header.html", service_url="/", navigation_items=[]) is not first
+    assert len(jinja._rendered[_env()]) <= 1 + 2  # this header and the fixed parts

@@ -3,6 +3,7 @@ application does not exist for them (Http404)."""
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -16,6 +17,7 @@ from portal.applications.stages import (
     FINISHED_STAGES,
     Stage,
 )
+from portal.compiled_queries import CompiledObjects
 from portal.emails.addresses import normalise_email
 from portal.forms.models import DraftStatus
 from portal.frontend.formats import govuk_date
@@ -26,13 +28,22 @@ from portal.workflow.calendar import add_working_days
 _LIST_RELATED = ("provider", "location")
 
 
+# Every application page reads its application: compiled once (no application has these).
+_APPLICATION = CompiledObjects.by_key(
+    Application.objects.select_related(
+        "provider", "location", "created_by", "last_edited_by", "submitted_by"
+    ),
+    (UUID(int=1), UUID(int=2)),
+)
+
+
 def application_for(user: Any, application_id: Any) -> Application:
     try:
-        application = Application.objects.select_related(
-            "provider", "location", "created_by", "last_edited_by", "submitted_by"
-        ).get(pk=application_id)
-    except (Application.DoesNotExist, ValueError) as missing:
+        application: Application | None = _APPLICATION.one(application_id)
+    except ValueError as missing:
         raise Http404("No such application") from missing
+    if application is None:
+        raise Http404("No such application")
     if application.stage == Stage.DISCARDED or not permissions.can_view(user, application):
         raise Http404("No such application")
     return application

@@ -4,7 +4,7 @@ import itertools
 import logging
 import weakref
 from collections import ChainMap
-from collections.abc import Callable, KeysView, MutableMapping
+from collections.abc import Callable, KeysView, Mapping, MutableMapping
 from typing import Any
 
 from django.conf import settings
@@ -44,24 +44,41 @@ class PortalEnvironment(Environment):
         return _Globals({} if d is None else d, self.globals)
 
 
-# Per environment: (URLconf, script prefix, template name) -> the HTML.
-_rendered: "weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str], Markup]]" = (
+# Per environment: (URLconf, script prefix, template name, values) -> the HTML.
+_rendered: "weakref.WeakKeyDictionary[Environment, dict[tuple[Any, ...], Markup]]" = (
     weakref.WeakKeyDictionary()
 )
+# Parts rendered for given values (the header, per set of navigation items: its "Your team"
+# names a provider) are forgotten together past this many, so the dictionary stays small.
+_KEPT_WITH_VALUES = 2048
 
 
-def _rendered_once(env: Environment) -> Callable[[str], Markup]:
-    """`rendered_once(name)` in templates: a part of the layout that is the same for every
-    request (the phase banner, the footer: settings and URLs only) is rendered the first
-    time and its HTML reused, instead of running its GOV.UK macros on every page."""
+def _frozen(value: Any) -> Any:
+    """`value` as a key: lists and dicts (navigation items) as tuples."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
 
-    def rendered_once(name: str) -> Markup:
+
+def _rendered_once(env: Environment) -> Callable[..., Markup]:
+    """`rendered_once(name, **values)` in templates: a part of the layout that is the same
+    for every request (the phase banner, the footer: settings and URLs only), or for every
+    request with the same `values` (the header and its navigation items), is rendered the
+    first time and its HTML reused, instead of running its GOV.UK macros on every page."""
+
+    def rendered_once(name: str, **values: Any) -> Markup:
         kept = _rendered.setdefault(env, {})
-        key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+        key: tuple[Any, ...] = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+        if values:
+            key += (_frozen(values),)
         html = kept.get(key)
         if html is None:
             # The output of one of our templates, which escape as every page does.
-            page_part = env.get_template(name).render(service_constants())
+            page_part = env.get_template(name).render({**service_constants(), **values})
+            if values and len(kept) >= _KEPT_WITH_VALUES:
+                kept.clear()
             html = kept[key] = Markup(page_part)  # noqa: S704
         return html
 

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from portal.access import Principal
+from portal.compiled_queries import CompiledObjects
 from portal.notifications.models import Notification
 from portal.notifications.references import sequence_of
 from portal.organisations import access as organisation_access
@@ -184,6 +185,13 @@ def drafts_visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QueryS
 _CHECKED_ATTRIBUTE = "_notification_checked"
 
 
+# Every notification page reads its notification: compiled once (no notification has these).
+_NOTIFICATION = CompiledObjects.by_key(
+    Notification.objects.select_related("provider", "location", "submitted_by", "scheduled_change"),
+    (-918_273_651, -918_273_653),
+)
+
+
 def visible_notification(user: Principal | None, reference: str) -> Notification | None:
     """The notification with this reference, if the user may see it. The permission check
     of a URL naming it leaves it on the user object for the view to take, so the page does
@@ -193,13 +201,7 @@ def visible_notification(user: Principal | None, reference: str) -> Notification
         delattr(user, _CHECKED_ATTRIBUTE)
         if checked.pk == sequence_of(reference):
             return checked
-    notification = (
-        Notification.objects.select_related(
-            "provider", "location", "submitted_by", "scheduled_change"
-        )
-        .filter(pk=sequence_of(reference) or 0)
-        .first()
-    )
+    notification: Notification | None = _NOTIFICATION.one(sequence_of(reference) or 0)
     if notification is None or not can_view_notification(user, notification):
         return None
     return notification

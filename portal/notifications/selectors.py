@@ -4,6 +4,7 @@ it are reported as not found (Http404), never as forbidden."""
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db import models
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -12,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.access import Principal
+from portal.compiled_queries import CompiledObjects
 from portal.forms.models import DraftStatus
 from portal.notifications import permissions
 from portal.notifications.models import (
@@ -23,13 +25,15 @@ from portal.notifications.models import (
     NotificationStatus,
 )
 from portal.notifications.references import sequence_of
+from portal.register.location_kinds import location_with_kinds
 from portal.register.location_picker import search_filter
 from portal.register.models import Location, Provider
+from portal.register.selectors import provider_by_id
 from portal.workflow.selectors import timeline
 
 
 def provider_for(user: Principal | None, provider_id: str) -> Provider:
-    provider = Provider.objects.filter(pk=provider_id).first()
+    provider = provider_by_id(provider_id)
     if (
         provider is None
         or provider.pk not in permissions.scope_for(user, permissions.DRAFT).provider_ids
@@ -39,22 +43,22 @@ def provider_for(user: Principal | None, provider_id: str) -> Provider:
 
 
 def location_for(user: Principal | None, provider: Provider, location_id: str) -> Location:
-    location = (
-        Location.objects.filter(pk=location_id, provider=provider)
-        .prefetch_related("activities", "service_types")
-        .first()
-    )
+    # With its activities and service types, as the API reads it (compiled once).
+    location = location_with_kinds(provider.pk, location_id)
     if location is None or not permissions.can_notify_for(user, provider, location):
         raise Http404("No such location")
     return location
 
 
+# Every draft page reads its draft: compiled once (no draft has these IDs).
+_DRAFT = CompiledObjects.by_key(
+    NotificationDraft.objects.select_related("provider", "location", "last_edited_by"),
+    (UUID(int=1), UUID(int=2)),
+)
+
+
 def draft_for(user: Principal | None, draft_id: Any) -> NotificationDraft:
-    draft = (
-        NotificationDraft.objects.select_related("provider", "location", "last_edited_by")
-        .filter(pk=draft_id)
-        .first()
-    )
+    draft: NotificationDraft | None = _DRAFT.one(draft_id)
     if draft is None or not permissions.can_edit_draft(user, draft):
         raise Http404("No such draft")
     return draft

@@ -155,11 +155,14 @@ def _person_rows(user: Any, person: Any, day: dt.date) -> QuerySet[Any]:
 
 
 _DAY_FIELD = RoleAssignment._meta.get_field("start_date")
-_MEMBER_ROWS = CompiledRows(_member_rows, {"user": _USERS})
+# Prepared on PostgreSQL: the statement is read on every signed-in request and is long
+# (see portal.compiled_queries).
+_MEMBER_ROWS = CompiledRows(_member_rows, {"user": _USERS}, prepared=True)
 _PERSON_ROWS = CompiledRows(
     _person_rows,
     {"user": _USERS, "person": _PEOPLE, "day": _DAYS},
     fields={"day": _DAY_FIELD},
+    prepared=True,
 )
 
 

@@ -40,6 +40,7 @@ from portal.register.models import (
     RoleType,
     full_name_of,
 )
+from portal.register.selectors import provider_by_id
 
 CURRENT_PROVIDER_SESSION_KEY = "organisations.current_provider"
 
@@ -51,9 +52,12 @@ def provider_or_404(user: Principal, provider_id: str) -> Provider:
     access = provider_access(user, provider_id)
     if access is None:
         raise Http404("No such provider")
-    if access.provider.get_deferred_fields():
-        return Provider.objects.get(pk=provider_id)
-    return access.provider
+    if not access.provider.get_deferred_fields():
+        return access.provider
+    provider = provider_by_id(provider_id)
+    if provider is None:
+        raise Provider.DoesNotExist(provider_id)  # as get() would: access names only real ones
+    return provider
 
 
 def current_provider(request: HttpRequest) -> Provider | None:
@@ -61,7 +65,7 @@ def current_provider(request: HttpRequest) -> Provider | None:
     if they have access to exactly one, that one."""
     chosen = request.session.get(CURRENT_PROVIDER_SESSION_KEY)
     if chosen and has_any_access(request.user, chosen):
-        return Provider.objects.filter(pk=chosen).first()
+        return provider_by_id(chosen)
     providers = list(providers_for(request.user)[:2])
     return providers[0] if len(providers) == 1 else None
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace, RowNumber
 
+from portal.compiled_queries import CompiledObjects
 from portal.emails.addresses import normalise_email
 from portal.register.models import (
     SIGN_UP_ROLES,
@@ -22,6 +23,16 @@ from portal.register.models import (
 )
 
 PERSON_REF_PATTERN = re.compile(r"P\d{6,10}")
+
+
+# Most provider-side pages name a provider; its read is compiled once (no ID looks like these).
+_PROVIDER = CompiledObjects.by_key(Provider.objects.all(), ("-stand-in-1-", "-stand-in-2-"))
+
+
+def provider_by_id(provider_id: str) -> Provider | None:
+    """The provider with this ID, or None."""
+    provider: Provider | None = _PROVIDER.one(provider_id)
+    return provider
 
 
 @dataclass(frozen=True)

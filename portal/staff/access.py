@@ -94,10 +94,10 @@ def _user_row(pk: Any) -> QuerySet[Any]:
     )
 
 
-# The same statement as users_with_standing().get(pk=...), compiled once per database:
-# every signed-in request reads its user, and building this query cost more CPU than
-# PostgreSQL answering it. Stand-ins are no user's primary key.
-_USER_ROWS = CompiledRows(_user_row, {"pk": (-918_273_641, -918_273_643)})
+# The same statement as users_with_standing().get(pk=...), compiled once per database and
+# prepared on each connection: every signed-in request reads its user, and building this
+# query cost more CPU than PostgreSQL answering it. Stand-ins are no user's primary key.
+_USER_ROWS = CompiledRows(_user_row, {"pk": (-918_273_641, -918_273_643)}, prepared=True)
 
 
 def user_with_standing(pk: Any) -> User | None:
