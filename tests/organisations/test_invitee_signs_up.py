@@ -18,8 +18,8 @@ from tests.organisations.conftest import build_world
 from tests.organisations.helpers import invitation_path
 from tests.support.browser import (
     assert_accessible,
+    expect_heading,
     finish_sign_up,
-    heading,
     sign_in_with_session,
 )
 
@@ -55,7 +55,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
-    assert heading(page) == "Check before you send the invitation"
+    expect_heading(page, "Check before you send the invitation")
     assert_accessible(page)
     page.get_by_role("button", name="Send invitation").click()
     assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
@@ -67,7 +67,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     path = invitation_path(invitation_mail.body)
     page.context.clear_cookies()
     page.goto(path)
-    assert heading(page) == "You have been invited to act for Sunrise Care Ltd"
+    expect_heading(page, "You have been invited to act for Sunrise Care Ltd")
     invited = _main(page)
     assert "Draft and submit notifications" in invited
     assert "Sunrise House" in invited
@@ -76,18 +76,18 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     page.get_by_role("button", name="Create an account").click()
 
     # 3. The real sign-up journey: email, code from the SMTP server, password, authenticator.
-    assert heading(page) == "What is your email address?"
+    expect_heading(page, "What is your email address?")
     assert_accessible(page)
     page.get_by_label("What is your email address?").fill(INVITEE)
     page.get_by_role("button", name="Continue").click()
-    assert heading(page) == "Check your email"
+    expect_heading(page, "Check your email")
     assert_accessible(page)
     deliver_pending()
     code = code_in(mail.wait_for(INVITEE, count=2)[-1].body)
     page.get_by_label("Enter the 6-digit code").fill(code)
     page.get_by_role("button", name="Continue").click()
     # Not on the register, so the invitee gives their name with the password.
-    assert heading(page) == "Create your account"
+    expect_heading(page, "Create your account")
     assert_accessible(page)
     page.get_by_label("Your full name").fill("Olive Office")
     page.get_by_label("Create a password").fill(PASSWORD)
@@ -110,7 +110,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
 
     # 4. "Your providers" shows Sunrise House and nothing of Sunset Lodge.
     page.get_by_role("link", name="See what you can do for each provider").click()
-    assert heading(page) == "Your providers"
+    expect_heading(page, "Your providers")
     assert_accessible(page)
     providers = _main(page)
     assert "Sunrise Care Ltd" in providers
@@ -128,7 +128,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     assert_accessible(page)
     assert "Sunset Lodge" not in _main(page)
     page.get_by_role("button", name="Send a notification").click()
-    assert heading(page) == "Which location is this notification about?"
+    expect_heading(page, "Which location is this notification about?")
     assert_accessible(page)
     assert page.get_by_label("Sunrise House").count() == 1
     assert page.get_by_label("Sunset Lodge").count() == 0
@@ -136,7 +136,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     assert page.locator("input[name=location]").count() == 1
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
-    assert heading(page) == "What do you need to tell us about?"
+    expect_heading(page, "What do you need to tell us about?")
     assert_accessible(page)
 
     assert page.locator("input[name=notification_type]").count() > 0

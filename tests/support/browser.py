@@ -2,12 +2,13 @@
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -153,9 +154,12 @@ def assert_keyboard_reaches_every_link(page: Page, max_tabs: int = 400) -> None:
         raise AssertionError(f"Keyboard did not reach on {page.url}: {names}")
 
 
-def heading(page: Page) -> str:
-    """The page's main heading, as the user reads it."""
-    return str(page.locator("h1").first.inner_text()).strip()
+def expect_heading(page: Page, text: str, *, starts: bool = False) -> None:
+    """Wait for the page's main heading to read `text` (or start with it). A click that
+    submits a form returns before the next page has replaced this one, so reading the heading
+    at once can read the page being left."""
+    wanted = re.compile(r"^\s*" + re.escape(text)) if starts else text
+    expect(page.locator("h1").first).to_have_text(wanted)
 
 
 def authenticator_key(page: Page) -> str:
@@ -170,15 +174,15 @@ def finish_sign_up(page: Page) -> None:
     then the recovery codes saved; each page accessible."""
     from tests.accounts.conftest import totp_now
 
-    assert heading(page) == "Set up an authenticator app"
+    expect_heading(page, "Set up an authenticator app")
     assert_accessible(page)
     key = authenticator_key(page)
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_now(key))
     page.get_by_role("button", name="Continue").click()
-    assert heading(page) == "Save your recovery codes"
+    expect_heading(page, "Save your recovery codes")
     assert_accessible(page)
     page.get_by_role("button", name="I have saved my recovery codes").click()
-    assert heading(page).startswith("Account created")
+    expect_heading(page, "Account created", starts=True)
     assert_accessible(page)
 
 
@@ -186,7 +190,7 @@ def check_page(page: Page, titled: str | None = None) -> None:
     """The checks every page of a browser journey gets: axe (WCAG 2.2 AA) and reflow, and
     every link reached with the Tab key; with `titled`, that the page's heading starts so."""
     if titled is not None:
-        assert heading(page).startswith(titled), page.url
+        expect_heading(page, titled, starts=True)
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
 
