@@ -4,7 +4,11 @@ import pytest
 from django.urls import reverse
 
 from portal.accounts.models import User
-from tests.support.browser import assert_accessible, assert_keyboard_reaches_every_link
+from tests.support.browser import (
+    assert_accessible,
+    assert_keyboard_reaches_every_link,
+    expect_heading,
+)
 
 INFORMATION_PAGES = [
     ("pages:start", "Deal with the Care Quality Regulator online"),
@@ -48,6 +52,6 @@ def test_information_pages_are_publicly_cacheable_but_not_signed_in_pages(client
 @pytest.mark.parametrize(("name", "heading"), INFORMATION_PAGES)
 def test_information_page_is_accessible_and_keyboard_operable(page, name, heading):
     page.goto(reverse(name))
-    assert page.locator("h1").inner_text() == heading
+    expect_heading(page, heading)
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)

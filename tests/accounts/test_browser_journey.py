@@ -10,6 +10,7 @@ from tests.support.browser import (
     assert_accessible,
     authenticator_key,
     check_page,
+    expect_heading,
 )
 
 EMAIL = "browser.manager@sunrise.example"
@@ -173,7 +174,7 @@ def _sign_in_with_timeouts(page, settings, email: str, *, idle: int, warning: in
 @pytest.mark.django_db(transaction=True)
 def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, settings):
     _sign_in_with_timeouts(page, settings, "timeout@example.org", idle=40, warning=37)
-    assert page.locator("h1").inner_text() == "Home"
+    expect_heading(page, "Home")
 
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
     dialog.wait_for(state="visible", timeout=10_000)
@@ -185,7 +186,7 @@ def test_timeout_warning_dialog_is_accessible_and_extends_the_session(page, sett
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden", timeout=5_000)
     page.reload()
-    assert page.locator("h1").inner_text() == "Home"
+    expect_heading(page, "Home")
 
 
 @pytest.mark.browser

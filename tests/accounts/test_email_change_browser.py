@@ -14,6 +14,7 @@ from tests.accounts.conftest import code_in, make_account
 from tests.support.browser import (
     assert_accessible,
     assert_keyboard_reaches_every_link,
+    expect_heading,
     sign_in_with_session,
 )
 
@@ -39,7 +40,7 @@ def test_the_owner_confirms_and_the_old_address_can_stop(page: Any, live_server:
     code = code_in(_body_to(NEW))
     sign_in_with_session(page, live_server, account.user)
     page.goto(reverse("accounts:email_change_confirm"))
-    assert page.locator("h1").inner_text() == "Confirm your new email address"
+    expect_heading(page, "Confirm your new email address")
     _check(page)
     page.get_by_label("Enter the 6-digit code").fill("12345")
     page.get_by_role("button", name="Confirm new email address").click()
@@ -60,9 +61,9 @@ def test_the_owner_confirms_and_the_old_address_can_stop(page: Any, live_server:
     stop_path = "/" + _body_to(NEW).split("/email-address/stop/")[1].split()[0]
     page.context.clear_cookies()
     page.goto("/email-address/stop/" + stop_path.lstrip("/"))
-    assert page.locator("h1").inner_text() == "Stop the change to your sign-in email address"
+    expect_heading(page, "Stop the change to your sign-in email address")
     _check(page)
     page.get_by_role("button", name="Stop this change").click()
-    assert page.locator("h1").inner_text() == "You stopped the change"
+    expect_heading(page, "You stopped the change")
     _check(page)
     assert EmailChange.objects.filter(status=EmailChangeStatus.STOPPED).count() == 1

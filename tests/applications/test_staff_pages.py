@@ -262,6 +262,7 @@ def test_the_assessor_pages_are_accessible_and_work_by_keyboard(page, live_serve
     from tests.support.browser import (
         assert_accessible,
         assert_keyboard_reaches_every_link,
+        expect_heading,
         use_session_of,
     )
 
@@ -269,7 +270,7 @@ def test_the_assessor_pages_are_accessible_and_work_by_keyboard(page, live_serve
     client, _ = staff_client()
     use_session_of(page, live_server, client)
     page.goto(reverse("applications_staff:list"))
-    assert page.locator("h1").inner_text() == "Registration applications"
+    expect_heading(page, "Registration applications")
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
     page.get_by_role("link", name=application.reference).click()

@@ -9,7 +9,7 @@ import pytest
 from portal.documents import scanning
 from tests.documents import samples
 from tests.documents.conftest import upload_file
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, expect_heading
 from tests.support.browser import sign_in_with_session as sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,14 +25,14 @@ def test_not_ready_pages_explain_and_pass_axe(page, live_server, people, local_d
     sign_in(page, live_server, people.uploader)
 
     page.goto(f"{live_server.url}/documents/{pending.pk}/download/")
-    assert page.locator("h1").inner_text() == "This file is still being checked"
+    expect_heading(page, "This file is still being checked")
     assert (
         "statement <img src=x onerror=alert(1)>.pdf" in page.locator("main").inner_text()
     )  # shown as text
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/documents/{infected.pk}/download/")
-    assert page.locator("h1").inner_text() == "This file contained a virus"
+    expect_heading(page, "This file contained a virus")
     assert "cannot be downloaded" in page.locator("main").inner_text()
     assert_accessible(page)
 

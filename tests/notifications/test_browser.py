@@ -15,6 +15,7 @@ from tests.notifications.browser_helpers import walk_draft
 from tests.support.browser import (
     assert_accessible,
     assert_keyboard_reaches_every_link,
+    expect_heading,
     sign_in_with_session,
 )
 
@@ -80,13 +81,13 @@ def _journey(page, live_server, user, location, slug, overrides=None):
     page.get_by_role("button", name="Continue").click()
     page.get_by_label(definition.name).check()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("h1").inner_text() == definition.name
+    expect_heading(page, definition.name)
     page.get_by_role("button", name="Start now").click()
     page.wait_for_load_state()
     draft = NotificationDraft.objects.filter(created_by=user).latest("created_at")
     context = engine_contexts.engine_context(definition, draft.provider_id, draft.location_id)
     walk_draft(page, definition, context, overrides)
-    assert page.locator("h1").inner_text() == "Check your answers before sending your notification"
+    expect_heading(page, "Check your answers before sending your notification")
     assert_accessible(page)
     if definition.declaration:
         page.get_by_label("I confirm this declaration").check()
@@ -184,17 +185,17 @@ def test_remaining_pages_are_accessible(page, live_server, world):
     page.get_by_role("button", name="Continue").click()
     assert_accessible(page)
     page.get_by_role("button", name="Start this notification").click()
-    assert page.locator("h1").inner_text() == "Which provider is this notification for?"
+    expect_heading(page, "Which provider is this notification for?")
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
     assert_accessible(page)  # the error state
     page.get_by_label(f"{location.provider.name} ({location.provider_id})").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("h1").inner_text() == "Which location is this notification about?"
+    expect_heading(page, "Which location is this notification about?")
     assert_accessible(page)
     page.get_by_label(location.name).check()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("h1").inner_text() == "Serious injury to a person using the service"
+    expect_heading(page, "Serious injury to a person using the service")
     # A stop answer, then deleting the draft.
     page.goto(
         reverse(
@@ -206,7 +207,7 @@ def test_remaining_pages_are_accessible(page, live_server, world):
     page.goto(reverse("notifications:draft_page", args=[draft.pk, "security"]))
     page.get_by_label("Not a secure service").check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.locator("h1").inner_text() == "You do not need to send this notification"
+    expect_heading(page, "You do not need to send this notification")
     assert_accessible(page)
     page.get_by_role("button", name="Delete this draft").click()
     assert_accessible(page)

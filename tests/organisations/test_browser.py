@@ -17,6 +17,7 @@ from tests.organisations.conftest import build_world
 from tests.organisations.helpers import invitation_path
 from tests.support.browser import (
     check_page,
+    expect_heading,
     sign_in_with_session,
 )
 
@@ -47,7 +48,7 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     page.get_by_label("Sunrise House").check()
     page.get_by_role("button", name="Continue").click()
 
-    assert page.locator("h1").inner_text() == "Check before you send the invitation"
+    expect_heading(page, "Check before you send the invitation")
     check_page(page)
     page.get_by_role("button", name="Send invitation").click()
     assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
@@ -62,13 +63,13 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     check_page(page)
     sign_in_with_session(page, live_server, world.users["rm_b"])
     page.goto(path)
-    assert page.locator("h1").inner_text() == "This invitation is for a different email address"
+    expect_heading(page, "This invitation is for a different email address")
     check_page(page)
     sign_in_with_session(page, live_server, admin)
     page.goto(path)
     check_page(page)
     page.get_by_role("button", name="Accept invitation").click()
-    assert page.locator("h1").inner_text() == "Your providers"
+    expect_heading(page, "Your providers")
     check_page(page)
     body = page.locator("main").inner_text()
     assert "You now have access to Sunrise Care Ltd" in body
@@ -80,7 +81,7 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     assert [loc.pk for loc in membership.locations.all()] == [world.a.pk]
     # The link is used up.
     page.goto(path)
-    assert page.locator("h1").inner_text() == "This invitation has already been used"
+    expect_heading(page, "This invitation has already been used")
     check_page(page)
 
 
@@ -94,7 +95,7 @@ def test_registered_manager_grants_view_only_access_to_their_own_location(page, 
     page.get_by_label("View submissions").check()
     page.get_by_role("button", name="Continue").click()
     # Only their own location is offered; nothing for the whole provider or location B.
-    assert page.locator("h1").inner_text() == "Which of your locations can they act for?"
+    expect_heading(page, "Which of your locations can they act for?")
     assert page.get_by_label("Sunset Lodge").count() == 0
     assert page.get_by_label("All locations of Sunrise Care Ltd").count() == 0
     check_page(page)
@@ -205,7 +206,7 @@ def test_remaining_pages_are_accessible(page, live_server):
         check_page(page)
     services.cancel_invitation(actor=ni, invitation=invitation)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
-    assert page.locator("h1").inner_text() == "This invitation has been cancelled"
+    expect_heading(page, "This invitation has been cancelled")
     check_page(page)
 
 
@@ -234,7 +235,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
     sign_in_with_session(page, live_server, member)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
-    assert page.locator("h1").inner_text() == "You already have access to Sunrise Care Ltd"
+    expect_heading(page, "You already have access to Sunrise Care Ltd")
     assert "ask Bob Rm or someone else who manages the team" in page.locator("main").inner_text()
     check_page(page)
     assert Membership.objects.get(user=member).permissions == ["view_submissions"]
@@ -252,7 +253,7 @@ def test_an_invitation_to_a_member_or_from_someone_who_lost_the_right_is_explain
     sign_in_with_session(page, live_server, newcomer)
     page.goto(reverse("organisations:invitation", kwargs={"token": token}))
     page.get_by_role("button", name="Accept invitation").click()
-    assert page.locator("h1").inner_text() == "This invitation has been withdrawn"
+    expect_heading(page, "This invitation has been withdrawn")
     check_page(page)
     assert not Membership.objects.filter(user=newcomer).exists()
 

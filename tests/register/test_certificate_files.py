@@ -35,7 +35,7 @@ from portal.register.registration_changes import (
 )
 from tests.applications.register_effects_helpers import person, process_all_changes, registered
 from tests.factories import accounts as f
-from tests.support.browser import assert_accessible, use_session_of
+from tests.support.browser import assert_accessible, expect_heading, use_session_of
 from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +246,7 @@ def test_the_being_prepared_page_is_accessible(page, live_server, provider, sett
     settings.CERTIFICATE_SYNC_MAX_LOCATIONS = 0
     use_session_of(page, live_server, nora())
     page.goto(pdf_url(provider))
-    assert page.locator("h1").inner_text() == "Your certificate is being prepared"
+    expect_heading(page, "Your certificate is being prepared")
     assert_accessible(page)
     page.get_by_role("link", name="read the certificate as a web page").click()
     assert page.locator("h1").inner_text().startswith("Certificate of registration")

@@ -12,6 +12,7 @@ from tests.factories.register_files import generated_register
 from tests.support.browser import (
     assert_accessible,
     assert_keyboard_reaches_every_link,
+    expect_heading,
     sign_in_with_session,
 )
 from tests.support.html import Page
@@ -270,7 +271,7 @@ def browser_register(tmp_path, live_server):
 def test_your_registration_is_accessible(page, browser_register):
     sign_in_with_session(page, browser_register, user_for(PLANTED_EMAILS["ni_and_manager"]))
     page.goto(reverse("register:your_registration"))
-    assert page.locator("h1").inner_text() == "Your registration"
+    expect_heading(page, "Your registration")
     assert_accessible(page)
     assert_keyboard_reaches_every_link(page)
 

@@ -159,7 +159,7 @@ def expect_heading(page: Page, text: str, *, starts: bool = False) -> None:
     submits a form returns before the next page has replaced this one, so reading the heading
     at once can read the page being left."""
     wanted = re.compile(r"^\s*" + re.escape(text)) if starts else text
-    expect(page.locator("h1").first).to_have_text(wanted)
+    expect(page.locator("h1").first).to_have_text(wanted, use_inner_text=True)
 
 
 def authenticator_key(page: Page) -> str:
