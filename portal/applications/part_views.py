@@ -6,7 +6,7 @@ from functools import partial, wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -88,14 +88,11 @@ def part_page(request: HttpRequest, part: ApplicationPart, page_key: str) -> Htt
     if part.status != DraftStatus.OPEN:
         return redirect("applications:part", part_id=part.pk)
     definition = parts.part_definition(part)
-    found = definition.page(page_key)
-    if found is None:
-        raise Http404("No such page")
     return PART_FLOW.page_view(
         request,
         DraftPage(
             definition=definition,
-            page=found,
+            page=PART_FLOW.page_or_404(request, definition, page_key),
             draft=part,
             context=engine.EngineContext(),
             save=partial(parts.save_part_page, part_id=part.pk, user=request.user, request=request),

@@ -33,7 +33,6 @@ from portal.applications.services import drafts, files, parts, submission
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
-from portal.forms.vocabulary import Kind
 from portal.register.models import Location, Provider
 
 USE = "applications.use"
@@ -230,18 +229,11 @@ def page(request: HttpRequest, application_id: Any, page_key: str) -> HttpRespon
     application, definition = selectors.application_to_prepare(request.user, application_id)
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
-    found = definition.page(page_key)
-    uploading = request.resolver_match is not None and (
-        request.resolver_match.namespace == "applications_uploads"
-    )
-    # Only pages that take files are served under the upload prefix (its large body limit).
-    if found is None or (uploading and not any(q.kind == Kind.FILE for q in found.questions)):
-        raise Http404("No such page")
     return FLOW.page_view(
         request,
         DraftPage(
             definition=definition,
-            page=found,
+            page=FLOW.page_or_404(request, definition, page_key),
             draft=application,
             context=completeness.engine_context(application),
             save=partial(

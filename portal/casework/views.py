@@ -148,7 +148,6 @@ def release(request: HttpRequest, case_id: int) -> HttpResponseBase:
 def give(request: HttpRequest, case_id: int) -> HttpResponseBase:
     form = ColleagueForm(request.POST, colleagues=selectors.colleague_choices())
     if not form.is_valid():
-        _case(case_id)
         return _case_page(request, case_id, give_form=form, form_errors=True)
     return _run(
         request,
@@ -164,7 +163,6 @@ def give(request: HttpRequest, case_id: int) -> HttpResponseBase:
 def add_note(request: HttpRequest, case_id: int) -> HttpResponseBase:
     form = NoteForm(request.POST)
     if not form.is_valid():
-        _case(case_id)
         return _case_page(request, case_id, note_form=form, form_errors=True)
     return _run(
         request,

@@ -14,7 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -115,6 +115,19 @@ class PageFlow:
 
     def _page_url(self, draft: Draft, page_key: str) -> str:
         return reverse(self.urls.page, args=[draft.pk, page_key])
+
+    def page_or_404(self, request: HttpRequest, definition: FormDefinition, page_key: str) -> Page:
+        """The definition's page, or Http404. Only pages that take files are served under the
+        upload prefix (its large body limit)."""
+        page = definition.page(page_key)
+        upload_namespace = self.urls.upload_page.partition(":")[0]
+        uploading = bool(upload_namespace) and (
+            request.resolver_match is not None
+            and request.resolver_match.namespace == upload_namespace
+        )
+        if page is None or (uploading and not any(q.kind == Kind.FILE for q in page.questions)):
+            raise Http404("No such page")
+        return page
 
     def uses_task_list(self, definition: FormDefinition) -> bool:
         return len(list(definition.pages())) >= self.task_list_min_pages

@@ -22,7 +22,6 @@ from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
-from portal.forms.vocabulary import Kind
 from portal.notifications import attachments, engine_contexts, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -281,13 +280,7 @@ def draft_page(request: HttpRequest, draft_id: Any, page_key: str) -> HttpRespon
     if not isinstance(item, NotificationDraft):
         return item
     definition = services.definition_of(item)
-    page = definition.page(page_key)
-    uploading = request.resolver_match is not None and (
-        request.resolver_match.namespace == "notifications_uploads"
-    )
-    # Only pages that take files are served under the upload prefix (its large body limit).
-    if page is None or (uploading and not any(q.kind == Kind.FILE for q in page.questions)):
-        raise Http404("No such page")
+    page = FLOW.page_or_404(request, definition, page_key)
     context = engine_contexts.context_for(definition, item)
     user = signed_in_user(request)
     return FLOW.page_view(

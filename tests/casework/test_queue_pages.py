@@ -253,6 +253,19 @@ def test_bad_colleague_choice_is_refused(client, world, cases, colleague):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("action", ["casework:give", "casework:add_note"])
+def test_a_bad_form_reads_the_case_once_and_a_missing_case_is_not_found(
+    client, world, cases, action
+):
+    client.force_login(world.inspector)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse(action, args=[cases[0].pk]), {})
+    assert response.status_code == 400
+    assert sum('"casework_case"."id" =' in q["sql"] for q in queries.captured_queries) == 1
+    assert client.post(reverse(action, args=[10**9]), {}).status_code == 404
+
+
+@pytest.mark.django_db
 def test_a_case_someone_else_took_says_so(client, world, cases):
     services.take(case_id=cases[0].pk, staff=world.other)
     client.force_login(world.inspector)
