@@ -14,7 +14,7 @@ With JavaScript, the search box becomes an accessible autocomplete (portal/locat
 The locations are read once, as tuples, so the page's query count does not grow with them.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -52,6 +52,26 @@ class LocationOption(NamedTuple):
     @property
     def label(self) -> str:
         return ", ".join(part for part in (self.name, self.town, self.postal_code) if part)
+
+
+class _LabelledOptions(Sequence[tuple[str, str]]):
+    """The options as (ID, label) choices, each label written only when it is read: a page that
+    shows 20 of a provider's thousand locations reads none of the others' labels (only a
+    posted answer is checked against them all)."""
+
+    def __init__(self, options: Sequence[LocationOption], extra: Sequence[tuple[str, str]]):
+        self._options, self._extra = options, extra
+
+    def __len__(self) -> int:
+        return len(self._options) + len(self._extra)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for option in self._options:
+            yield option.id, option.label
+        yield from self._extra
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
 
 
 def location_options(locations: "QuerySet[Location]") -> list[LocationOption]:
@@ -374,7 +394,7 @@ class _PickerField:
         `locations`, the queryset `options` were read from, lets the page name the service
         types without reading every location's."""
         self.extra_choices = list(extra)
-        self.choices = ReadyChoices([(o.id, o.label) for o in options] + self.extra_choices)
+        self.choices = ReadyChoices(_LabelledOptions(options, self.extra_choices))
         self._options, self._provider_id, self._locations = options, provider_id, locations
         self._service_types: dict[str, frozenset[str]] | None = None
         self._service_type_names: list[str] | None = None
