@@ -1,0 +1,148 @@
+"""Buttons, back links, summary lists and error summaries written in Python
+(portal/frontend/govuk_markup/components.py) are the official macros' markup, byte for byte,
+for every shape of parameters the templates pass."""
+
+import itertools
+from typing import Any
+
+import pytest
+from markupsafe import Markup
+
+from portal.frontend.govuk_markup.values import Unsupported
+from tests.frontend.markup_checks import HOSTILE, HOSTILE_HTML, assert_falls_back, assert_same
+
+
+def _combinations(options: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the options, a missing key being one of them (`...`)."""
+    keys = list(options)
+    found = []
+    for values in itertools.product(*(options[key] for key in keys)):
+        found.append({k: v for k, v in zip(keys, values, strict=True) if v is not ...})
+    return found
+
+
+BUTTONS = _combinations(
+    {
+        "text": ["Save and continue", HOSTILE, ...],
+        "html": [..., HOSTILE_HTML],
+        "href": [..., "/next?a=1&b=2"],
+        "classes": [..., "govuk-button--secondary", ""],
+        "preventDoubleClick": [..., True, False],
+        "isStartButton": [..., True],
+        "attributes": [..., {"formnovalidate": True, "data-x": 'a"b'}, {}],
+    }
+) + [
+    {"text": "Remove", "name": "step", "value": "remove:1-1", "id": "remove", "type": "submit"},
+    {"text": "Off", "disabled": True, "type": "button", "name": "", "value": ""},
+    {"text": "None", "preventDoubleClick": None, "id": 'x"y'},
+    {"text": 3, "attributes": 'data-raw="1"'},
+]
+
+
+@pytest.mark.parametrize("params", BUTTONS)
+def test_button(params: dict[str, Any]) -> None:
+    assert_same("button", params)
+
+
+BACK_LINKS = _combinations(
+    {
+        "href": ["/back?a=1&b=2", "", ...],
+        "text": [..., HOSTILE, ""],
+        "html": [..., HOSTILE_HTML],
+        "classes": [..., "govuk-!-display-none-print"],
+        "attributes": [..., {"data-module": "back"}],
+    }
+)
+
+
+@pytest.mark.parametrize("params", BACK_LINKS)
+def test_back_link(params: dict[str, Any]) -> None:
+    assert_same("back-link", params)
+
+
+def _row(key: Any, value: dict[str, Any], actions: Any = ..., **extra: Any) -> dict[str, Any]:
+    row = {"key": key, "value": value, **extra}
+    if actions is not ...:
+        row["actions"] = actions
+    return row
+
+
+_CHANGE = {"href": "/change?x=1&y=2", "text": "Change", "visuallyHiddenText": HOSTILE}
+_ROWS = [
+    _row({"text": "Name"}, {"text": HOSTILE}),
+    _row({"text": HOSTILE, "classes": "k"}, {"html": HOSTILE_HTML, "classes": "v"}),
+    _row({"html": Markup("<b>Key</b>")}, {"text": None}, {"items": [_CHANGE]}),
+    _row(
+        {"text": "Two actions"},
+        {"text": ""},
+        {
+            "items": [
+                _CHANGE,
+                {"href": "/remove", "html": HOSTILE_HTML, "classes": "govuk-link--no-visited-state"},
+                {"href": "/x", "text": "Go", "attributes": {"aria-label": HOSTILE}},
+            ],
+            "classes": "acts",
+        },
+        classes="row-class",
+    ),
+    _row({"text": "No actions listed"}, {"text": "x"}, {"items": []}),
+    _row({"text": 12}, {"text": 0}, {"items": [{"href": "/a", "text": "Change"}]}),
+]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        _ROWS[:1],
+        _ROWS[:2],
+        _ROWS,
+        [None, _ROWS[2], {}, _ROWS[0]],
+        [_ROWS[4], _ROWS[1]],
+        [_ROWS[3]],
+    ],
+)
+@pytest.mark.parametrize("extra", [{}, {"classes": "govuk-summary-list--no-border"}, {"attributes": {"id": "s"}}])
+def test_summary_list(rows: list[Any], extra: dict[str, Any]) -> None:
+    assert_same("summary-list", {"rows": rows, **extra})
+
+
+ERROR_LISTS = [
+    [],
+    [{"text": "Enter your name", "href": "#id_name"}],
+    [
+        {"text": HOSTILE, "href": "#id_a&b"},
+        {"html": HOSTILE_HTML, "href": "#main-content"},
+        {"text": "No link"},
+        {"html": HOSTILE_HTML},
+        {"text": "Attrs", "href": "#x", "attributes": {"data-x": "1"}},
+    ],
+]
+
+
+@pytest.mark.parametrize("errors", ERROR_LISTS)
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"titleText": "There is a problem"},
+        {"titleText": HOSTILE, "classes": "extra"},
+        {"titleHtml": HOSTILE_HTML, "attributes": {"tabindex": "-1"}},
+    ],
+)
+def test_error_summary(errors: list[Any], extra: dict[str, Any]) -> None:
+    assert_same("error-summary", {"errorList": errors, **extra})
+
+
+@pytest.mark.parametrize(
+    ("folder", "params"),
+    [
+        ("button", {"text": "Save", "unknown": 1}),
+        ("button", {"text": "Save", "attributes": {"x": {"val": "y"}}}),
+        ("back-link", {"href": "/", "attributes": ["x"]}),
+        ("summary-list", {"rows": [], "card": {"title": {"text": "Card"}}}),
+        ("summary-list", {"rows": [_row({"text": "K"}, {"text": "V"}, {"items": [{"x": 1}]})]}),
+        ("error-summary", {"titleText": "T", "descriptionText": "D", "errorList": []}),
+    ],
+)
+def test_anything_else_is_drawn_by_the_macro(folder: str, params: dict[str, Any]) -> None:
+    assert_falls_back(folder, params, Unsupported)
