@@ -6,9 +6,10 @@ import itertools
 from typing import Any
 
 import pytest
+from jinja2.filters import do_indent
 from markupsafe import Markup
 
-from portal.frontend.govuk_markup.values import Unsupported
+from portal.frontend.govuk_markup.values import Unsupported, indent
 from tests.frontend.markup_checks import HOSTILE, HOSTILE_HTML, assert_falls_back, assert_same
 
 
@@ -21,17 +22,18 @@ def _combinations(options: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return found
 
 
-BUTTONS = _combinations(
-    {
-        "text": ["Save and continue", HOSTILE, ...],
-        "html": [..., HOSTILE_HTML],
-        "href": [..., "/next?a=1&b=2"],
-        "classes": [..., "govuk-button--secondary", ""],
-        "preventDoubleClick": [..., True, False],
-        "isStartButton": [..., True],
-        "attributes": [..., {"formnovalidate": True, "data-x": 'a"b'}, {}],
-    }
-) + [
+BUTTONS = [
+    *_combinations(
+        {
+            "text": ["Save and continue", HOSTILE, ...],
+            "html": [..., HOSTILE_HTML],
+            "href": [..., "/next?a=1&b=2"],
+            "classes": [..., "govuk-button--secondary", ""],
+            "preventDoubleClick": [..., True, False],
+            "isStartButton": [..., True],
+            "attributes": [..., {"formnovalidate": True, "data-x": 'a"b'}, {}],
+        }
+    ),
     {"text": "Remove", "name": "step", "value": "remove:1-1", "id": "remove", "type": "submit"},
     {"text": "Off", "disabled": True, "type": "button", "name": "", "value": ""},
     {"text": "None", "preventDoubleClick": None, "id": 'x"y'},
@@ -78,7 +80,11 @@ _ROWS = [
         {
             "items": [
                 _CHANGE,
-                {"href": "/remove", "html": HOSTILE_HTML, "classes": "govuk-link--no-visited-state"},
+                {
+                    "href": "/remove",
+                    "html": HOSTILE_HTML,
+                    "classes": "govuk-link--no-visited-state",
+                },
                 {"href": "/x", "text": "Go", "attributes": {"aria-label": HOSTILE}},
             ],
             "classes": "acts",
@@ -102,7 +108,9 @@ _ROWS = [
         [_ROWS[3]],
     ],
 )
-@pytest.mark.parametrize("extra", [{}, {"classes": "govuk-summary-list--no-border"}, {"attributes": {"id": "s"}}])
+@pytest.mark.parametrize(
+    "extra", [{}, {"classes": "govuk-summary-list--no-border"}, {"attributes": {"id": "s"}}]
+)
 def test_summary_list(rows: list[Any], extra: dict[str, Any]) -> None:
     assert_same("summary-list", {"rows": rows, **extra})
 
@@ -146,3 +154,13 @@ def test_error_summary(errors: list[Any], extra: dict[str, Any]) -> None:
 )
 def test_anything_else_is_drawn_by_the_macro(folder: str, params: dict[str, Any]) -> None:
     assert_falls_back(folder, params, Unsupported)
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "one", "one\ntwo", "\n\nthree\n\n", "a\r\nb\x0bc\u2028d\x1ce", "  lead\n\n  x\n"],
+)
+@pytest.mark.parametrize("first", [False, True])
+def test_indent_is_jinjas_filter(html: str, first: bool) -> None:
+    expected = do_indent(Markup(html), 4, first)  # noqa: S704 (test text)
+    assert indent(html, 4, first) == str(expected)

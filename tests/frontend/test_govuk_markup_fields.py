@@ -48,6 +48,7 @@ INPUTS = [
     },
     {"id": "i&d", "name": "q", "classes": "x", "describedBy": "other", "pattern": "[0-9]*"},
     {"id": "id_t", "name": "t", "value": None, "autocomplete": None, "disabled": True},
+    {"id": "id_s", "name": "s", "spellcheck": "false", "inputmode": "numeric"},
 ]
 
 
@@ -60,7 +61,13 @@ def test_input(base: dict[str, Any], notes: tuple[int, int, int]) -> None:
 TEXTAREAS = [
     {"id": "id_what", "name": "what", "value": HOSTILE, "rows": 5},
     {"name": "w", "value": "", "rows": 8, "classes": "c", "spellcheck": False},
-    {"id": "id_x", "name": "x", "autocomplete": "off", "attributes": {"data-a": "1"}, "disabled": 1},
+    {
+        "id": "id_x",
+        "name": "x",
+        "autocomplete": "off",
+        "attributes": {"data-a": "1"},
+        "disabled": 1,
+    },
 ]
 
 
@@ -73,11 +80,21 @@ def test_textarea(base: dict[str, Any], notes: tuple[int, int, int]) -> None:
 def _items(conditional: bool) -> list[Any]:
     reveal = {"html": Markup('\n <div class="govuk-form-group">Tell us more</div>\n')}
     return [
-        {"value": "yes", "text": "Yes", "checked": True, **({"conditional": reveal} if conditional else {})},
+        {
+            "value": "yes",
+            "text": "Yes",
+            "checked": True,
+            **({"conditional": reveal} if conditional else {}),
+        },
         {"value": "no", "text": HOSTILE, "checked": False, "hint": {"text": HOSTILE}},
         {"divider": "or"},
         None,
-        {"value": "a&b", "html": HOSTILE_HTML, "hint": {"html": HOSTILE_HTML}, "conditional": reveal},
+        {
+            "value": "a&b",
+            "html": HOSTILE_HTML,
+            "hint": {"html": HOSTILE_HTML},
+            "conditional": reveal,
+        },
         {"value": "x", "text": "X", "id": "own-id", "label": {"classes": "l"}, "disabled": True},
         {"value": "h", "text": "Hint empty", "hint": {"text": ""}, "attributes": {"data-a": "1"}},
     ]
@@ -169,7 +186,7 @@ def test_date_input(
     ("folder", "params"),
     [
         ("input", {"name": "n", "label": {"text": "L"}, "prefix": {"text": "£"}}),
-        ("input", {"name": "n", "label": {"text": "L"}, "spellcheck": "yes"}),
+        ("input", {"name": "n", "label": {"text": "L"}, "spellcheck": 1}),
         ("textarea", {"name": "n", "label": {"text": "L"}, "formGroup": {"afterInput": "x"}}),
         ("radios", {"name": "n", "value": "a", "items": [{"value": "a", "text": "A"}]}),
         ("checkboxes", {"name": "n", "values": ["a"], "items": [{"value": "a", "text": "A"}]}),

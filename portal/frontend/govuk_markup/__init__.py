@@ -65,7 +65,7 @@ def _with_fallback(
 
 
 class OverridesLoader(BaseLoader):
-    """"components/<folder>/macro.html" for the components written in Python."""
+    """ "components/<folder>/macro.html" for the components written in Python."""
 
     def get_source(
         self, environment: Environment, template: str

@@ -46,7 +46,7 @@ def _hint(hint: Params, hint_id: str, extra_classes: str = "") -> str:
     """govukHint, trimmed."""
     return (
         f'<div id="{hint_id}" class="govuk-hint{extra_classes}{classes(hint.get("classes"))}"'
-        f'{attributes(hint.get("attributes"))}>\n  {content(hint, 2)}\n</div>'
+        f"{attributes(hint.get('attributes'))}>\n  {content(hint, 2)}\n</div>"
     )
 
 
@@ -58,7 +58,7 @@ def _error(error: Params, error_id: str) -> str:
         message = f'<span class="govuk-visually-hidden">{text(hidden)}:</span> {message}'
     return (
         f'<p id="{error_id}" class="govuk-error-message{classes(error.get("classes"))}"'
-        f'{attributes(error.get("attributes"))}>\n  \n  {message}\n  \n</p>'
+        f"{attributes(error.get('attributes'))}>\n  \n  {message}\n  \n</p>"
     )
 
 
@@ -84,19 +84,19 @@ def _form_group(params: Params, inside: str) -> str:
     error = " govuk-form-group--error" if params.get("errorMessage") else ""
     return (
         f'<div class="govuk-form-group{error}{classes(group.get("classes"))}"'
-        f'{attributes(group.get("attributes"))}>{inside}</div>\n'
+        f"{attributes(group.get('attributes'))}>{inside}</div>\n"
     )
 
 
 def _fieldset(fieldset: Params, described_by: str, inner: str, role: str = "") -> str:
     """govukFieldset around `inner` (a component's trimmed HTML), trimmed."""
     legend = checked(fieldset.get("legend", {}), _LEGEND)
-    html = (
-        f'<fieldset class="govuk-fieldset{classes(fieldset.get("classes"))}"'
-        f'{f" role={chr(34)}{role}{chr(34)}" if role else ""}'
-        f'{f" aria-describedby={chr(34)}{described_by}{chr(34)}" if described_by else ""}'
-        f'{attributes(fieldset.get("attributes"))}>\n  '
-    )
+    html = f'<fieldset class="govuk-fieldset{classes(fieldset.get("classes"))}"'
+    if role:
+        html += f' role="{role}"'
+    if described_by:
+        html += f' aria-describedby="{described_by}"'
+    html += f"{attributes(fieldset.get('attributes'))}>\n  "
     if legend.get("html") or legend.get("text"):
         html += f'\n  <legend class="govuk-fieldset__legend{classes(legend.get("classes"))}">\n  '
         if legend.get("isPageHeading"):
@@ -148,7 +148,8 @@ _INPUT = frozenset(
 
 def _input_tag(params: Params, field_id: str, described_by: str) -> str:
     spellcheck = params.get("spellcheck")
-    if spellcheck is not None and not isinstance(spellcheck, bool):
+    # Only true or false are written: the macro leaves out "false" (a string) and None.
+    if not isinstance(spellcheck, bool | str | None):
         raise Unsupported
     names: dict[str, Any] = {
         "class": "govuk-input"
@@ -181,7 +182,9 @@ def text_input(params: Any) -> str:
     field_id = text(params.get("id") or params.get("name", ""))
     label = checked(params.get("label"), _LABEL)
     notes, described_by = _notes(params, field_id, _described_by(params))
-    before = "\n\n\n\n" + "\n  \n" * (bool(params.get("classes")) + bool(params.get("errorMessage")))
+    before = "\n\n\n\n" + "\n  \n" * (
+        bool(params.get("classes")) + bool(params.get("errorMessage"))
+    )
     inside = (
         f"\n  {indent(_label(label, field_id), 2)}\n{notes}"
         f"\n  {_input_tag(params, field_id, described_by)}\n\n"
@@ -389,7 +392,8 @@ def date_input(params: Any) -> str:
                 "classes": "govuk-date-input__label",
             },
             "id": item["id"] if item.get("id") else f"{params.get('id', '')}-{name}",
-            "classes": "govuk-date-input__input " + (str(item["classes"]) if item.get("classes") else ""),
+            "classes": "govuk-date-input__input "
+            + (str(item["classes"]) if item.get("classes") else ""),
             "name": f"{params['namePrefix']}-{name}" if params.get("namePrefix") else name,
             "type": "text",
             "inputmode": item.get("inputmode") or "numeric",
@@ -398,7 +402,9 @@ def date_input(params: Any) -> str:
             if key in item:
                 one[key] = item[key]
         html = text_input(one).strip()
-        inputs += f'\n    <div class="govuk-date-input__item">\n      {indent(html, 6)}\n    </div>\n    '
+        inputs += (
+            f'\n    <div class="govuk-date-input__item">\n      {indent(html, 6)}\n    </div>\n    '
+        )
     id_attribute = f' id="{field_id}"' if params.get("id") else ""
     inner = (
         f'{notes}\n  <div class="govuk-date-input{classes(params.get("classes"))}"{id_attribute}>'

@@ -7,10 +7,9 @@ renderer raises Unsupported for any parameter outside the shapes written here, a
 macro draws it instead.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Set
 from typing import Any
 
-from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
 
@@ -21,14 +20,14 @@ class Unsupported(Exception):
 Params = Mapping[str, Any]
 
 
-def checked(params: Any, allowed: Collection[str]) -> Params:
+def checked(params: Any, allowed: Set[str]) -> Params:
     """`params` as a mapping of only the keys a renderer knows, or Unsupported."""
     if not isinstance(params, dict) or not params.keys() <= allowed:
         raise Unsupported
     return params
 
 
-def optional(params: Params, key: str, allowed: Collection[str]) -> Params | None:
+def optional(params: Params, key: str, allowed: Set[str]) -> Params | None:
     """A nested mapping parameter (`hint`, `label`...), None when missing or falsy."""
     value = params.get(key)
     if not value:
@@ -45,13 +44,18 @@ def content(params: Params, width: int, html: str = "html", plain: str = "text")
     """`params.html | safe | trim | indent(width) if params.html else params.text`."""
     value = params.get(html)
     if value:
-        return str(do_indent(Markup(value).strip(), width))  # noqa: S704 (the caller's HTML)
+        return indent(str(Markup(value)).strip(), width)  # noqa: S704 (the caller's HTML)
     return text(params.get(plain, ""))
 
 
 def indent(html: str, width: int, first: bool = False) -> str:
-    """The `indent` filter on our own (already escaped) HTML."""
-    return str(do_indent(Markup(html), width, first))  # noqa: S704 (built escaped)
+    """Jinja's `indent` filter on HTML already escaped. The filter itself, given Markup,
+    escapes every line again as it joins them: a page of radios has a thousand lines."""
+    spaces = " " * width
+    first_line, *lines = (html + "\n").splitlines()
+    if lines:
+        first_line += "\n" + "\n".join(spaces + line if line else line for line in lines)
+    return spaces + first_line if first else first_line
 
 
 def classes(value: Any) -> str:
