@@ -9,8 +9,15 @@ import pytest
 from jinja2.filters import do_indent
 from markupsafe import Markup
 
+from portal.frontend.govuk_markup import OFFICIAL_PREFIX
 from portal.frontend.govuk_markup.values import Unsupported, indent
-from tests.frontend.markup_checks import HOSTILE, HOSTILE_HTML, assert_falls_back, assert_same
+from tests.frontend.markup_checks import (
+    HOSTILE,
+    HOSTILE_HTML,
+    assert_falls_back,
+    assert_same,
+    env,
+)
 
 
 def _combinations(options: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -141,9 +148,59 @@ def test_error_summary(errors: list[Any], extra: dict[str, Any]) -> None:
     assert_same("error-summary", {"errorList": errors, **extra})
 
 
+SMALL = {
+    "tag": _combinations(
+        {
+            "text": ["Submitted", HOSTILE, ...],
+            "html": [..., HOSTILE_HTML],
+            "classes": [..., "govuk-tag--red"],
+            "attributes": [..., {"id": "t"}],
+        }
+    ),
+    "inset-text": _combinations(
+        {
+            "text": ["We will email you", HOSTILE, ...],
+            "html": [..., HOSTILE_HTML],
+            "classes": [..., "govuk-!-margin-top-0"],
+            "id": [..., "i&d"],
+            "attributes": [..., {"data-x": True}],
+        }
+    ),
+    "warning-text": _combinations(
+        {
+            "text": ["You cannot undo this", HOSTILE, ...],
+            "html": [..., HOSTILE_HTML],
+            "iconFallbackText": [..., "Warning", HOSTILE, ""],
+            "classes": [..., "x"],
+            "attributes": [..., {"id": "w"}],
+        }
+    ),
+    "panel": _combinations(
+        {
+            "titleText": ["Notification sent", HOSTILE, ...],
+            "titleHtml": [..., HOSTILE_HTML],
+            "text": [..., "Your reference is NOT-0000-0042", ""],
+            "html": [..., HOSTILE_HTML],
+            "headingLevel": [..., 2],
+            "classes": [..., "p"],
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("folder", "params"),
+    [(folder, params) for folder, shapes in SMALL.items() for params in shapes],
+)
+def test_tag_inset_warning_and_panel(folder: str, params: dict[str, Any]) -> None:
+    assert_same(folder, params)
+
+
 @pytest.mark.parametrize(
     ("folder", "params"),
     [
+        ("tag", {"text": "T", "id": "x"}),
+        ("panel", {"titleText": "T", "caller": None}),
         ("button", {"text": "Save", "unknown": 1}),
         ("button", {"text": "Save", "attributes": {"x": {"val": "y"}}}),
         ("back-link", {"href": "/", "attributes": ["x"]}),
@@ -164,3 +221,20 @@ def test_anything_else_is_drawn_by_the_macro(folder: str, params: dict[str, Any]
 def test_indent_is_jinjas_filter(html: str, first: bool) -> None:
     expected = do_indent(Markup(html), 4, first)  # noqa: S704 (test text)
     assert indent(html, 4, first) == str(expected)
+
+
+def test_templates_importing_a_macro_get_the_renderer_and_call_blocks_the_macro() -> None:
+    jinja = env()
+    imported = jinja.get_template("govuk_frontend_jinja/components/inset-text/macro.html")
+    assert imported.module.govukInsetText is jinja.globals["govuk_markup"].govukInsetText
+    page = (
+        '{% from "PREFIX/components/inset-text/macro.html" import govukInsetText %}'
+        '{% from "PREFIX/components/button/macro.html" import govukButton %}'
+        '{{ govukButton({"text": who}) }}'
+        '{% call govukInsetText({"classes": "c"}) %}<p>{{ who }}</p>{% endcall %}'
+        '{{ govukInsetText({"text": who}) }}'
+    )
+    ours = jinja.from_string(page.replace("PREFIX", "govuk_frontend_jinja")).render(who=HOSTILE)
+    official = jinja.from_string(page.replace("PREFIX", OFFICIAL_PREFIX)).render(who=HOSTILE)
+    assert ours == official
+    assert "<p>O&#39;Brien &amp; Sons &lt;script&gt;" in ours

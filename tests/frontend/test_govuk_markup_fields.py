@@ -182,9 +182,31 @@ def test_date_input(
     assert_same("date-input", params)
 
 
+SELECT_ITEMS = [
+    [],
+    [{"value": "", "text": "Any"}, {"value": "a&b", "text": HOSTILE, "selected": True}],
+    [None, {"value": True, "text": "Yes"}, {"text": "No value", "disabled": True}, {"value": 3}],
+    [{"value": "x", "text": "X", "selected": False, "attributes": {"data-x": "1"}}],
+]
+
+
+@pytest.mark.parametrize("notes", _NOTES)
+@pytest.mark.parametrize("items", range(4))
+@pytest.mark.parametrize(
+    "base",
+    [
+        {"id": "id_region", "name": "region"},
+        {"name": "r", "classes": "govuk-!-width-full", "disabled": True, "attributes": {"a": 1}},
+    ],
+)
+def test_select(base: dict[str, Any], items: int, notes: tuple[int, int, int]) -> None:
+    assert_same("select", {**_field(base, *notes), "items": SELECT_ITEMS[items]})
+
+
 @pytest.mark.parametrize(
     ("folder", "params"),
     [
+        ("select", {"name": "n", "label": {"text": "L"}, "value": "a", "items": []}),
         ("input", {"name": "n", "label": {"text": "L"}, "prefix": {"text": "£"}}),
         ("input", {"name": "n", "label": {"text": "L"}, "spellcheck": 1}),
         ("textarea", {"name": "n", "label": {"text": "L"}, "formGroup": {"afterInput": "x"}}),

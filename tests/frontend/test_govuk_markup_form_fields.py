@@ -29,6 +29,9 @@ class EveryField(forms.Form):
     when = GovukDateField(label="Date of death", name="Date of death", past_only=True)
     born = GovukDateField(label="Date of birth", required=False)
     at = GovukTimeField(label="Time")
+    region = forms.ChoiceField(
+        label="Region", choices=[("", "Any"), ("n", HOSTILE)], required=False, help_text="Pick"
+    )
     code = forms.CharField(
         label="Code", widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
     )
@@ -77,6 +80,7 @@ FORMS = {
             "when-year": "2020",
             "at": "2pm",
             "code": "1234",
+            "region": "n",
         }
     ),
 }
@@ -128,4 +132,5 @@ def test_every_field(make: Any, options: dict[str, Any], compared: list[str]) ->
     govuk_forms.govuk_error_summary(env(), form, EveryField(data={"name": "x"}))
     # Every kind of field was drawn by a renderer, and the summary (the last form has errors).
     kinds = {"govukInput", "govukTextarea", "govukRadios", "govukCheckboxes", "govukDateInput"}
+    kinds.add("govukSelect")
     assert kinds | {"govukErrorSummary"} <= set(compared)

@@ -23,11 +23,16 @@ RENDERERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "back-link": ("govukBackLink", components.back_link),
     "summary-list": ("govukSummaryList", components.summary_list),
     "error-summary": ("govukErrorSummary", components.error_summary),
+    "tag": ("govukTag", components.tag),
+    "inset-text": ("govukInsetText", components.inset_text),
+    "warning-text": ("govukWarningText", components.warning_text),
+    "panel": ("govukPanel", components.panel),
     "input": ("govukInput", fields.text_input),
     "textarea": ("govukTextarea", fields.textarea),
     "radios": ("govukRadios", fields.radios),
     "checkboxes": ("govukCheckboxes", fields.checkboxes),
     "date-input": ("govukDateInput", fields.date_input),
+    "select": ("govukSelect", fields.select),
 }
 
 

@@ -198,3 +198,64 @@ def error_summary(params: Any) -> str:
         '    <div class="govuk-error-summary__body">\n      \n      '
         f"{listed}\n    </div>\n  </div>\n</div>\n"
     )
+
+
+_TAG = frozenset({"text", "html", "classes", "attributes"})
+
+
+def tag(params: Any) -> str:
+    params = checked(params, _TAG)
+    return (
+        f'\n<strong class="govuk-tag{classes(params.get("classes"))}"'
+        f"{attributes(params.get('attributes'))}>\n  {content(params, 2)}\n</strong>\n"
+    )
+
+
+_INSET_TEXT = frozenset({"text", "html", "classes", "attributes", "id"})
+
+
+def inset_text(params: Any) -> str:
+    params = checked(params, _INSET_TEXT)
+    id_attribute = f' id="{text(params["id"])}"' if params.get("id") else ""
+    return (
+        f'\n<div{id_attribute} class="govuk-inset-text{classes(params.get("classes"))}"'
+        f"{attributes(params.get('attributes'))}>\n  {content(params, 2)}\n</div>\n"
+    )
+
+
+_WARNING_TEXT = frozenset({"text", "html", "classes", "attributes", "iconFallbackText"})
+
+
+def warning_text(params: Any) -> str:
+    params = checked(params, _WARNING_TEXT)
+    html = params.get("html")
+    shown = str(Markup(html)) if html else text(params.get("text", ""))  # noqa: S704 (caller's)
+    return (
+        f'\n<div class="govuk-warning-text{classes(params.get("classes"))}"'
+        f"{attributes(params.get('attributes'))}>\n"
+        '  <span class="govuk-warning-text__icon" aria-hidden="true">!</span>\n'
+        '  <strong class="govuk-warning-text__text">\n'
+        '    <span class="govuk-visually-hidden">'
+        f"{text(params.get('iconFallbackText') or 'Warning')}</span>\n"
+        f"    {shown}\n  </strong>\n</div>\n"
+    )
+
+
+_PANEL = frozenset(
+    {"titleText", "titleHtml", "text", "html", "classes", "attributes", "headingLevel"}
+)
+
+
+def panel(params: Any) -> str:
+    params = checked(params, _PANEL)
+    level = text(params.get("headingLevel") or 1)
+    title = params.get("titleHtml")
+    shown = str(Markup(title)) if title else text(params.get("titleText", ""))  # noqa: S704
+    body = ""
+    if params.get("html") or params.get("text"):
+        body = f'\n  <div class="govuk-panel__body">\n    {content(params, 4)}\n  </div>\n  '
+    return (
+        f'\n<div class="govuk-panel govuk-panel--confirmation{classes(params.get("classes"))}"'
+        f"{attributes(params.get('attributes'))}>\n"
+        f'  <h{level} class="govuk-panel__title">\n    {shown}\n  </h{level}>\n  {body}\n</div>\n'
+    )

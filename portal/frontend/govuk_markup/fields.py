@@ -413,3 +413,63 @@ def date_input(params: Any) -> str:
     if fieldset:
         inner = indent(_fieldset(fieldset, described_by, inner, role="group"), 2)
     return "\n" * 5 + "\n  \n  \n" + _form_group(params, f"\n\n  {inner}\n\n")
+
+
+_SELECT = frozenset(
+    {
+        "id",
+        "name",
+        "items",
+        "label",
+        "hint",
+        "errorMessage",
+        "classes",
+        "attributes",
+        "disabled",
+        "describedBy",
+        "formGroup",
+    }
+)
+_OPTION = frozenset({"value", "text", "selected", "disabled", "attributes"})
+
+
+def _option(item: Any) -> str:
+    item = checked(item, _OPTION)
+    html = "<option"
+    if "value" in item:
+        value = item["value"]
+        html += f' value="{text(str(value).lower() if isinstance(value, bool) else value)}"'
+    if item.get("selected"):
+        html += " selected"
+    if item.get("disabled"):
+        html += " disabled"
+    return f"{html}{attributes(item.get('attributes'))}>{text(item.get('text', ''))}</option>"
+
+
+def select(params: Any) -> str:
+    params = checked(params, _SELECT)
+    field_id = text(params.get("id") or params.get("name", ""))
+    label = checked(params.get("label"), _LABEL)
+    notes, described_by = _notes(params, field_id, _described_by(params))
+    items = params.get("items", [])
+    if not isinstance(items, list):
+        raise Unsupported
+    tag = (
+        f'<select class="govuk-select{classes(params.get("classes"))}'
+        f'{" govuk-select--error" if params.get("errorMessage") else ""}" id="{field_id}"'
+        f' name="{text(params.get("name", ""))}"'
+    )
+    if params.get("disabled"):
+        tag += " disabled"
+    if described_by:
+        tag += f' aria-describedby="{described_by}"'
+    tag += f"{attributes(params.get('attributes'))}>\n    "
+    if items:
+        options = "".join(
+            "\n        " + (f"\n        {_option(item)}\n        " if item else "") + "\n      "
+            for item in items
+        )
+        tag += f"\n      {options}\n    "
+    tag += "\n  </select>"
+    inside = f"\n  {indent(_label(label, field_id), 2)}\n{notes}\n\n  {tag}\n\n"
+    return "\n\n\n\n" + _form_group(params, inside)
