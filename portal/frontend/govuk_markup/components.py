@@ -1,4 +1,5 @@
-"""Buttons, back links, summary lists and the error summary as the GOV.UK macros draw them.
+"""Buttons, back links, summary lists, the error summary, tags, inset and warning text and
+panels as the GOV.UK macros draw them.
 
 Every page has several of these, and the macros spent up to a fifth of a page's CPU on them
 (issue 17). Each function takes the macro's parameters and returns the same markup, byte for
@@ -70,6 +71,8 @@ def button(params: Any) -> str:
     if params.get("disabled"):
         tag += ' disabled aria-disabled="true"'
     if "preventDoubleClick" in params:
+        if not isinstance(params["preventDoubleClick"], bool | None):
+            raise Unsupported  # the macro lower-cases what it is given, Markup included
         tag += f' data-prevent-double-click="{escape(str(params["preventDoubleClick"]).lower())}"'
     return f"{before}\n{tag}{common}>{inside}</button>\n"
 
