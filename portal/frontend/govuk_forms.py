@@ -31,6 +31,10 @@ _MACROS = {
 
 def _macro(env: Environment, kind: str) -> Any:
     folder, name = _MACROS[kind]
+    # The Python renderer where there is one (portal/frontend/govuk_markup), straight away.
+    fast = getattr(env.globals.get("govuk_markup"), name, None)
+    if fast is not None:
+        return fast
     template = env.get_template(f"govuk_frontend_jinja/components/{folder}/macro.html")
     return getattr(template.module, name)
 

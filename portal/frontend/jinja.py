@@ -25,6 +25,7 @@ from markupsafe import Markup
 from portal.frontend import formats
 from portal.frontend.context_processors import service_constants
 from portal.frontend.govuk_forms import form_has_errors, govuk_error_summary, govuk_field
+from portal.frontend.govuk_markup import OFFICIAL_PREFIX, OverridesLoader, Renderers
 from portal.frontend.reversing import static, url
 
 logger = logging.getLogger(__name__)
@@ -112,10 +113,19 @@ def environment(**options: Any) -> Environment:
         except (OSError, RuntimeError):  # no safe temporary directory: compile, as without it
             logger.warning("Jinja2 bytecode cache unavailable; templates are compiled per worker")
     env = PortalEnvironment(**options)  # autoescape: select_autoescape above
+    # "govuk_frontend_jinja/components/button/macro.html" and the other hot components are
+    # Python (govuk_markup); every other file, and the official macros under their own
+    # prefix, come from the package.
+    official = PackageLoader("govuk_frontend_jinja")
     env.loader = ChoiceLoader(
         [
             loader,
-            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": ChoiceLoader([OverridesLoader(), official]),
+                    OFFICIAL_PREFIX: official,
+                }
+            ),
         ]
     )
     env.globals.update(
@@ -128,6 +138,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": messages.get_messages,
             "now": timezone.now,
             "rendered_once": _rendered_once(env),
+            "govuk_markup": Renderers(env),
         }
     )
     env.filters.update(

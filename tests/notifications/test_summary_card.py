@@ -13,7 +13,7 @@ def _squeezed(html: object) -> str:
 def test_summary_card_is_the_markup_the_govuk_macro_draws():
     env = engines["jinja2"].env  # type: ignore[attr-defined]
     official = env.get_template(
-        "govuk_frontend_jinja/components/summary-list/macro.html"
+        "govuk_frontend_official/components/summary-list/macro.html"
     ).module.govukSummaryList
     ours = env.get_template("notifications/_macros.html").module.summary_card
     title = 'Death of a person <b> & "co"'

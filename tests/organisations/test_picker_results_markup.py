@@ -27,7 +27,7 @@ def _macro_html(picker: LocationPicker, name: str, id_prefix: str, multiple: boo
     folder = kind.lower()
     env = engines["jinja2"].env  # type: ignore[attr-defined]
     macro = getattr(
-        env.get_template(f"govuk_frontend_jinja/components/{folder}/macro.html").module,
+        env.get_template(f"govuk_frontend_official/components/{folder}/macro.html").module,
         f"govuk{kind}",
     )
     items = [
