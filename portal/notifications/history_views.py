@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.formats import ManyDates
-from portal.notifications import draft_list, permissions, selectors
+from portal.notifications import draft_list, history_filters, permissions, selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import STATUS_NAMES
@@ -81,7 +81,7 @@ def history(request: HttpRequest) -> HttpResponse:
         "notifications/history.html",
         {
             "form": form if request.GET else None,
-            "filter_form": form,
+            "filter_fields": history_filters.rendered(form),
             "page_obj": page,
             "drafts": draft_list.described(
                 selectors.open_drafts(request.user).only(*draft_list.LISTED_FIELDS)[:20]
