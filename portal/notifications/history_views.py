@@ -17,14 +17,20 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.formats import ManyDates
-from portal.notifications import draft_list, history_filters, permissions, selectors
+from portal.notifications import (
+    draft_list,
+    history_filters,
+    history_queries,
+    permissions,
+    selectors,
+)
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import STATUS_NAMES
 from portal.notifications.references import reference_for
 from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
 
-HISTORY_PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = history_queries.PAGE_SIZE
 
 
 class CountedPaginator(Paginator):
@@ -70,7 +76,7 @@ def _history_filters(
 def history(request: HttpRequest) -> HttpResponse:
     form, filters = _history_filters(request)
     paginator = CountedPaginator(
-        selectors.HistoryPages(request.user, filters),
+        history_queries.SentPages(request.user, filters),
         HISTORY_PAGE_SIZE,
         count=selectors.history_count(request.user, filters),
     )
@@ -83,11 +89,9 @@ def history(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else None,
             "filter_fields": history_filters.rendered(form),
             "page_obj": page,
-            "drafts": draft_list.described(
-                selectors.open_drafts(request.user).only(*draft_list.LISTED_FIELDS)[:20]
-            ),
-            "owed": selectors.owed(request.user),
-            "questions": selectors.open_questions(request.user),
+            "drafts": draft_list.described(history_queries.listed_drafts(request.user)),
+            "owed": history_queries.owed(request.user),
+            "questions": history_queries.open_questions(request.user),
             "catalogue": CATALOGUE,
             "filtered": bool(query),
             "query_string": urlencode(query),
