@@ -37,10 +37,10 @@ def test_each_read_is_the_orms():
         managers = [row for row in held if row[0] == "registered_manager"]
         assert {row[2] for row in managers} == set(some)
     conditions = reads.conditions(today, both)
-    by_orm = list(reads._conditions(today, both))
-    assert [c.pk for c in conditions] == [c.pk for c in by_orm]
+    conditions_by_orm = list(reads._conditions(today, both))
+    assert [c.pk for c in conditions] == [c.pk for c in conditions_by_orm]
     assert len(conditions) == Condition.objects.count() == 4  # two each, as registered
-    for one, other_one in zip(conditions, by_orm, strict=True):
+    for one, other_one in zip(conditions, conditions_by_orm, strict=True):
         for name in ("text", "start_date", "provider_id", "location_id", "manager_id"):
             assert getattr(one, name) == getattr(other_one, name)
         assert (one.manager and one.manager.full_name) == (
