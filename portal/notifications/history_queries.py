@@ -171,10 +171,20 @@ class SentPages:
     def __init__(self, user: Principal | None, filters: selectors.HistoryFilters) -> None:
         self.user = user
         self.filters = filters
+        self._matching: QuerySet[Notification] | None = None
+
+    def _matching_filters(self) -> QuerySet[Notification]:
+        # The count and a filtered page's rows start from the same query: built once.
+        if self._matching is None:
+            self._matching = selectors.history_matching(self.user, self.filters)
+        return self._matching
+
+    def count(self) -> int:
+        return selectors.history_count(self.user, self.filters, self._matching_filters())
 
     def __getitem__(self, page: slice) -> list[Notification]:
         first = page.start in (0, None) and page.stop is not None and page.stop <= PAGE_SIZE
         if first and self.filters == selectors.HistoryFilters():
             rows: list[Notification] = _objects(_FIRST_PAGE, self.user)
             return rows[: page.stop]
-        return selectors.HistoryPages(self.user, self.filters)[page]
+        return selectors.HistoryPages(self.user, self.filters, self._matching_filters())[page]

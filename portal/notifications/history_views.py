@@ -75,11 +75,8 @@ def _history_filters(
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
     form, filters = _history_filters(request)
-    paginator = CountedPaginator(
-        history_queries.SentPages(request.user, filters),
-        HISTORY_PAGE_SIZE,
-        count=selectors.history_count(request.user, filters),
-    )
+    sent = history_queries.SentPages(request.user, filters)
+    paginator = CountedPaginator(sent, HISTORY_PAGE_SIZE, count=sent.count())
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
