@@ -17,14 +17,20 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.formats import ManyDates
-from portal.notifications import draft_list, permissions, selectors
+from portal.notifications import (
+    draft_list,
+    history_filters,
+    history_queries,
+    permissions,
+    selectors,
+)
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import STATUS_NAMES
 from portal.notifications.references import reference_for
 from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
 
-HISTORY_PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = history_queries.PAGE_SIZE
 
 
 class CountedPaginator(Paginator):
@@ -69,11 +75,8 @@ def _history_filters(
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
     form, filters = _history_filters(request)
-    paginator = CountedPaginator(
-        selectors.HistoryPages(request.user, filters),
-        HISTORY_PAGE_SIZE,
-        count=selectors.history_count(request.user, filters),
-    )
+    sent = history_queries.SentPages(request.user, filters)
+    paginator = CountedPaginator(sent, HISTORY_PAGE_SIZE, count=sent.count())
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
@@ -81,13 +84,11 @@ def history(request: HttpRequest) -> HttpResponse:
         "notifications/history.html",
         {
             "form": form if request.GET else None,
-            "filter_form": form,
+            "filter_fields": history_filters.rendered(form),
             "page_obj": page,
-            "drafts": draft_list.described(
-                selectors.open_drafts(request.user).only(*draft_list.LISTED_FIELDS)[:20]
-            ),
-            "owed": selectors.owed(request.user),
-            "questions": selectors.open_questions(request.user),
+            "drafts": draft_list.described(history_queries.listed_drafts(request.user)),
+            "owed": history_queries.owed(request.user),
+            "questions": history_queries.open_questions(request.user),
             "catalogue": CATALOGUE,
             "filtered": bool(query),
             "query_string": urlencode(query),

@@ -147,8 +147,9 @@ class HistoryFilters:
     reference: str = ""
 
 
-def _matching(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
-    """The notifications the filters ask for, in no order and before the user's scope."""
+def history_matching(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
+    """The notifications the filters ask for, in no order and before the user's scope (a
+    page's count and rows both start from it: built once)."""
     queryset = Notification.objects.all()
     if filters.reference:
         return queryset.filter(pk=sequence_of(filters.reference) or 0)
@@ -182,7 +183,7 @@ def _matching(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notif
 
 def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
     """Submitted notifications in the user's scope, newest first."""
-    queryset = permissions.visible_to(user, _matching(user, filters))
+    queryset = permissions.visible_to(user, history_matching(user, filters))
     # Lists never show the answers: leave the biggest column in the table.
     queryset = queryset.select_related("location", "submitted_by").defer("answers")
     if filters.reference:
@@ -190,10 +191,16 @@ def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notific
     return queryset.order_by("-submitted_at", "-pk")
 
 
-def history_count(user: Principal | None, filters: HistoryFilters) -> int:
+def history_count(
+    user: Principal | None,
+    filters: HistoryFilters,
+    matching: QuerySet[Notification] | None = None,
+) -> int:
     """How many notifications `history` lists, counted from the indexes alone (see
-    `permissions.count_visible`)."""
-    return permissions.count_visible(user, _matching(user, filters))
+    `permissions.count_visible`); `matching`: `history_matching(user, filters)`, if made."""
+    if matching is None:
+        matching = history_matching(user, filters)
+    return permissions.count_visible(user, matching)
 
 
 # What a row of the history page shows: the rest of each notification (and the sender)
@@ -201,11 +208,19 @@ def history_count(user: Principal | None, filters: HistoryFilters) -> int:
 HISTORY_ROW_FIELDS = ("type_slug", "status", "submitted_at", "location__name")
 
 
-def history_rows(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
+def history_rows(
+    user: Principal | None,
+    filters: HistoryFilters,
+    matching: QuerySet[Notification] | None = None,
+) -> QuerySet[Notification]:
     """`history`, reading only what the history page's table shows."""
-    return (history(user, filters).select_related(None).select_related("location")).only(
-        *HISTORY_ROW_FIELDS
-    )
+    if matching is None:
+        matching = history_matching(user, filters)
+    rows = permissions.visible_to(user, matching).select_related("location")
+    rows = rows.only(*HISTORY_ROW_FIELDS)
+    if filters.reference:
+        return rows.order_by("-pk")
+    return rows.order_by("-submitted_at", "-pk")
 
 
 class HistoryPages:
@@ -214,8 +229,13 @@ class HistoryPages:
     one query PostgreSQL fetched every row of the searched location (8,000 at the national
     provider: 8 ms) to sort them for one page."""
 
-    def __init__(self, user: Principal | None, filters: HistoryFilters) -> None:
-        self.rows = history_rows(user, filters)
+    def __init__(
+        self,
+        user: Principal | None,
+        filters: HistoryFilters,
+        matching: QuerySet[Notification] | None = None,
+    ) -> None:
+        self.rows = history_rows(user, filters, matching)
 
     def __getitem__(self, page: slice) -> list[Notification]:
         ids = self.rows.values("pk")[page]

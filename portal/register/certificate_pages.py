@@ -27,7 +27,10 @@ def _template_digest() -> str:
 
 
 def _content_digest(certificate: Certificate) -> str:
-    """Everything the table shows (register/_certificate_locations.html), in order."""
+    """Everything the table shows (register/_certificate_locations.html), in order: the
+    digest of the rows it was drawn from when read from the register (certificate_for)."""
+    if certificate.table_digest:
+        return f"rows-{certificate.table_digest}"
     # One repr of every row, hashed at once (a thousand small updates cost more).
     rows = [
         (

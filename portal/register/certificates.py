@@ -3,11 +3,14 @@ and on what conditions - read from the register as it is today, in a fixed numbe
 queries whatever the provider's size."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.register.models import (
     Condition,
     Location,
@@ -58,6 +61,14 @@ class Certificate:
     locations: list[CertificateLocation]
     provider_conditions: list[Condition]
     manager_conditions: list[ManagerConditions]
+    # A digest of the rows the locations table is drawn from (certificate_pages keeps the
+    # table by it); empty for a certificate put together otherwise.
+    table_digest: str = ""
+
+    @property
+    def location_conditions(self) -> list[CertificateLocation]:
+        """The locations with conditions of their own, in the table's order."""
+        return [entry for entry in self.locations if entry.conditions]
 
     @property
     def filename(self) -> str:
@@ -75,21 +86,12 @@ _ROLE_FIELDS = (
 )
 
 
-def _live_roles(provider: Provider, today: dt.date) -> list[tuple[str, str | None, Person]]:
-    """The provider's live roles as (role, location ID, holder), in family-name order. A
-    registered manager of hundreds of locations holds a role at each: each person is made
-    once, from the values the certificate shows, not a model instance (and every column of
-    the person) per role."""
+def _named_roles(rows: list[tuple[Any, ...]]) -> list[tuple[str, str | None, Person]]:
+    """The provider's live roles as (role, location ID, holder). A registered manager of
+    hundreds of locations holds a role at each: each person is made once, from the values
+    the certificate shows, not a model instance (and every column of the person) per role."""
     people = NamedPeople()
-    return [
-        (role, location_id, people.named(*name))
-        for role, location_id, *name in (
-            RoleAssignment.objects.live(on=today)
-            .filter(provider=provider)
-            .order_by("person__family_name", "person__given_name")
-            .values_list(*_ROLE_FIELDS)
-        )
-    ]
+    return [(role, location_id, people.named(*name)) for role, location_id, *name in rows]
 
 
 def _people(roles: list[tuple[str, str | None, Person]], role: RoleType) -> list[Person]:
@@ -111,55 +113,128 @@ _LOCATION_FIELDS = (
 )
 
 
-def _add_location_activities(
-    by_location: dict[str, CertificateLocation], provider: Provider
-) -> None:
-    """Each location's activities, by name, in one query joined by provider (not by a list
-    of a thousand IDs); each activity made once."""
-    links = (
-        Location.activities.through.objects.filter(location__provider=provider)
-        .order_by("regulatedactivity__name")
+# Each query is the same for every provider and day but for their values: built and compiled
+# once (portal.compiled_queries), as building them cost more than PostgreSQL answering.
+# No provider has these IDs; the days are stand-ins too.
+_PROVIDERS = ("-stand-in-cert-1-", "-stand-in-cert-2-")
+_DAYS = (dt.date(1901, 1, 1), dt.date(1902, 2, 2))
+_DAY_FIELD = {"today": Condition._meta.get_field("start_date")}
+
+
+def _places_query(provider_id: str) -> QuerySet[Any]:
+    return (
+        Location.objects.filter(
+            provider_id=provider_id, registration_status=RegistrationStatus.REGISTERED
+        )
+        .order_by("name", "id")
+        .values_list(*_LOCATION_FIELDS)
+    )
+
+
+def _roles_query(provider_id: str, today: dt.date) -> QuerySet[Any]:
+    # In family-name order; people of one name by who they are, so that the same register
+    # reads the same rows in the same order (the table's digest is of these rows).
+    return (
+        RoleAssignment.objects.live(on=today)
+        .filter(provider_id=provider_id)
+        .order_by("person__family_name", "person__given_name", "person_id", "location_id", "pk")
+        .values_list(*_ROLE_FIELDS)
+    )
+
+
+def _links_query(provider_id: str) -> QuerySet[Any]:
+    # Each location's activities by name, joined by provider (not by a thousand IDs).
+    return (
+        Location.activities.through.objects.filter(location__provider_id=provider_id)
+        .order_by("regulatedactivity__name", "location_id", "regulatedactivity_id")
         .values_list("location_id", "regulatedactivity_id", "regulatedactivity__name")
     )
-    made: dict[str, RegulatedActivity] = {}
+
+
+def _provider_activities_query(provider_id: str) -> QuerySet[Any]:
+    return Provider.activities.through.objects.filter(provider_id=provider_id).values_list(
+        "regulatedactivity_id", "regulatedactivity__name"
+    )
+
+
+def _conditions_query(provider_id: str, today: dt.date) -> QuerySet[Any]:
+    return (
+        Condition.objects.in_force(today)
+        .filter(provider_id=provider_id)
+        .select_related("manager", "activity")
+        .order_by("start_date", "id")
+    )
+
+
+_PROVIDER = CompiledObjects.by_key(
+    Provider.objects.filter(registration_status=RegistrationStatus.REGISTERED), _PROVIDERS
+)
+_PLACES = CompiledRows(_places_query, {"provider_id": _PROVIDERS})
+_ROLES = CompiledRows(_roles_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD)
+_LINKS = CompiledRows(_links_query, {"provider_id": _PROVIDERS})
+_PROVIDER_ACTIVITIES = CompiledRows(_provider_activities_query, {"provider_id": _PROVIDERS})
+_CONDITIONS = CompiledObjects(
+    _conditions_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD
+)
+
+
+def _activities(
+    rows: list[tuple[str, str]], made: dict[str, RegulatedActivity]
+) -> list[RegulatedActivity]:
+    """Activities from (code, name) rows, each made once."""
+    found = []
+    for code, name in rows:
+        activity = made.get(code)
+        if activity is None:
+            activity = made[code] = RegulatedActivity(code=code, name=name)
+        found.append(activity)
+    return found
+
+
+def _add_location_activities(
+    by_location: dict[str, CertificateLocation],
+    links: list[tuple[str, str, str]],
+    made: dict[str, RegulatedActivity],
+) -> None:
     for location_id, code, name in links:
         entry = by_location.get(location_id)
         if entry is None:  # not registered: not on the certificate
             continue
-        if code not in made:
-            made[code] = RegulatedActivity(code=code, name=name)
-        entry.activities.append(made[code])
+        activity = made.get(code)
+        if activity is None:
+            activity = made[code] = RegulatedActivity(code=code, name=name)
+        entry.activities.append(activity)
+
+
+def _table_digest(display_name: str, *rows: list[tuple[Any, ...]]) -> str:
+    """A digest of everything the locations table is drawn from: the rows as read, in one
+    repr (made in C, where walking a thousand drawn entries in Python cost 5 ms). The same
+    rows always draw the same table; other roles in them only make a new digest."""
+    return hashlib.sha256(repr((display_name, rows)).encode()).hexdigest()
 
 
 def certificate_for(provider_id: str) -> Certificate | None:
     """The certificate of a registered provider (None for one not registered: a cancelled
     registration has no certificate)."""
     today = timezone.localdate()
-    provider = (
-        Provider.objects.filter(id=provider_id, registration_status=RegistrationStatus.REGISTERED)
-        .prefetch_related("activities")
-        .first()
-    )
+    provider: Provider | None = _PROVIDER.one(provider_id)
     if provider is None:
         return None
-    registered = Location.objects.filter(
-        provider=provider, registration_status=RegistrationStatus.REGISTERED
-    )
-    # Only what the certificate shows: a large provider's thousand locations are otherwise
-    # most of the page's time, in model instances and a prefetch naming every ID.
-    locations = [
-        CertifiedPlace(pk, name, address_lines_of(*address))
-        for pk, name, *address in registered.order_by("name", "id").values_list(*_LOCATION_FIELDS)
-    ]
-    roles = _live_roles(provider, today)
-    conditions = list(
-        Condition.objects.in_force(today)
-        .filter(provider=provider)
-        .select_related("manager", "activity")
-        .order_by("start_date", "id")
-    )
-    by_location = {item.id: CertificateLocation(item, []) for item in locations}
-    _add_location_activities(by_location, provider)
+    alias = Provider.objects.db
+    # Only what the certificate shows, as values: a large provider's thousand locations are
+    # otherwise most of the page's time, in model instances and a prefetch naming every ID.
+    place_rows = _PLACES.rows(alias, provider_id=provider.pk)
+    role_rows = _ROLES.rows(alias, provider_id=provider.pk, today=today)
+    link_rows = _LINKS.rows(alias, provider_id=provider.pk)
+    conditions: list[Condition] = _CONDITIONS.objects(alias, provider_id=provider.pk, today=today)
+    made: dict[str, RegulatedActivity] = {}
+    activities = _activities(_PROVIDER_ACTIVITIES.rows(alias, provider_id=provider.pk), made)
+    by_location = {
+        pk: CertificateLocation(CertifiedPlace(pk, name, address_lines_of(*address)), [])
+        for pk, name, *address in place_rows
+    }
+    _add_location_activities(by_location, link_rows, made)
+    roles = _named_roles(role_rows)
     for role, location_id, person in roles:
         entry = by_location.get(location_id or "")
         is_manager = role == RoleType.REGISTERED_MANAGER
@@ -180,7 +255,7 @@ def certificate_for(provider_id: str) -> Certificate | None:
     return Certificate(
         provider=provider,
         issued_on=today,
-        activities=sorted(provider.activities.all(), key=lambda item: item.name),
+        activities=sorted(activities, key=lambda item: item.name),
         nominated_individuals=_people(roles, RoleType.NOMINATED_INDIVIDUAL),
         responsible_individuals=_people(roles, RoleType.RESPONSIBLE_INDIVIDUAL),
         main_partners=_people(roles, RoleType.MAIN_PARTNER),
@@ -188,4 +263,5 @@ def certificate_for(provider_id: str) -> Certificate | None:
         locations=list(by_location.values()),
         provider_conditions=provider_conditions,
         manager_conditions=list(manager_conditions.values()),
+        table_digest=_table_digest(provider.display_name, place_rows, link_rows, role_rows),
     )

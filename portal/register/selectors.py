@@ -8,9 +8,11 @@ from typing import Any, NamedTuple
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace, RowNumber
+from django.utils import timezone
 
 from portal.compiled_queries import CompiledObjects
 from portal.emails.addresses import normalise_email
+from portal.register import registration_queries
 from portal.register.models import (
     SIGN_UP_ROLES,
     Condition,
@@ -149,45 +151,13 @@ class HeldBy(NamedTuple):
         return _ROLE_LABELS.get(self.role, self.role)
 
 
-_HOLDER_FIELDS = (
-    "role",
-    "provider_id",
-    "location_id",
-    "person_id",
-    "person__title",
-    "person__given_name",
-    "person__family_name",
-)
-
-
-# What the page shows of a condition, and what says whose it is.
-_CONDITION_FIELDS = (
-    "text",
-    "start_date",
-    "provider_id",
-    "location",
-    "location__name",
-    "manager",
-    "manager__title",
-    "manager__given_name",
-    "manager__family_name",
-    "activity",
-    "activity__name",
-)
-
-
-def _people_in_roles(which: Q) -> list[HeldBy]:
-    """The live roles `which` selects, by role and family name, read as values: the page
+def _people_in_roles(rows: list[tuple[Any, ...]]) -> list[HeldBy]:
+    """Live roles as read (registration_queries.holders), each holder made once: the page
     shows only each holder's name."""
     people = NamedPeople()
     return [
         HeldBy(role, provider_id, location_id, people.named(*name))
-        for role, provider_id, location_id, *name in (
-            RoleAssignment.objects.live()
-            .filter(which)
-            .order_by("role", "person__family_name", "id")
-            .values_list(*_HOLDER_FIELDS)
-        )
+        for role, provider_id, location_id, *name in rows
     ]
 
 
@@ -217,12 +187,7 @@ def _matching_locations(search: str) -> Q:
 def _activities_of(location_ids: list[str]) -> dict[str, list[str]]:
     """The regulated activities' names of each of a page of locations, as plain values."""
     names: dict[str, list[str]] = {}
-    links = (
-        Location.activities.through.objects.filter(location_id__any_of=location_ids)
-        .order_by("regulatedactivity__name")
-        .values_list("location_id", "regulatedactivity__name")
-    )
-    for location_id, name in links:
+    for location_id, name in registration_queries.location_activities(location_ids):
         names.setdefault(location_id, []).append(name)
     return names
 
@@ -237,18 +202,14 @@ def registration_for(
     A fixed number of queries whatever the size of the providers."""
     # A registered manager of hundreds of locations holds a role at each: only what the page
     # shows of them, as values (the provider comes from its own query, once).
-    own_roles = [
-        HeldRole(*row)
-        for row in live_roles_for(person)
-        .select_related(None)
-        .values_list("role", "provider_id", "location_id", "location__name", "activity__name")
-    ]
+    today = timezone.localdate()
+    own_roles = [HeldRole(*row) for row in registration_queries.own_roles(person.pk, today)]
     if not own_roles:
         return []
     provider_ids = {role.provider_id for role in own_roles}
     whole = {role.provider_id for role in own_roles if role.role in PROVIDER_ROLES}
     managed = {role.location_id for role in own_roles if role.location_id}
-    providers = Provider.objects.filter(id__in=provider_ids).prefetch_related("activities")
+    providers = registration_queries.providers_with_activities(sorted(provider_ids))
     shown = Location.objects.filter(provider_id__in=provider_ids).filter(
         Q(provider_id__in=whole) | Q(id__any_of=sorted(managed))
     )
@@ -274,8 +235,7 @@ def registration_for(
     counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.
     roles_shown = _people_in_roles(
-        Q(role=RoleType.REGISTERED_MANAGER, location__any_of=[loc.id for loc in location_list])
-        | Q(provider_id__in=provider_ids, location__isnull=True)
+        registration_queries.holders(today, sorted(provider_ids), [loc.id for loc in location_list])
     )
     managers_by_location: dict[str, list[HeldBy]] = {}
     by_provider: dict[str, list[HeldBy]] = {}
@@ -285,13 +245,7 @@ def registration_for(
         elif role.role == RoleType.REGISTERED_MANAGER:
             managers_by_location.setdefault(str(role.location_id), []).append(role)
     conditions_by_provider: dict[str, list[Condition]] = {}
-    for condition in (
-        Condition.objects.in_force()
-        .filter(provider_id__in=provider_ids)
-        .select_related("location", "manager", "activity")
-        .only(*_CONDITION_FIELDS)
-        .order_by("start_date", "id")
-    ):
+    for condition in registration_queries.conditions(today, sorted(provider_ids)):
         visible = (
             condition.provider_id in whole
             or condition.manager_id == person.pk

@@ -1,0 +1,190 @@
+"""The history page's own reads, compiled once for each shape of scope (portal.compiled_queries)
+instead of built by the ORM on every request.
+
+Each of them (what is still owed, questions to answer, the drafts, the first page of sent
+notifications) is the same statement for every user but for the scope's IDs, which `any_of`
+sends as one array each (PostgreSQL): building and compiling the SQL took longer than
+PostgreSQL took to answer it (about a fifth of the national provider's history page). A
+scope's shape is whether it holds whole providers, single locations, or both; each shape
+is compiled the first time it is met. The scope is the user's own (`permissions.scope_for`),
+as in the ORM version of each read (selectors), which a filtered page and SQLite still use."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from portal.access import Principal
+from portal.compiled_queries import CompiledObjects
+from portal.forms.models import DraftStatus
+from portal.notifications import draft_list, permissions, selectors
+from portal.notifications.models import (
+    MessageKind,
+    Notification,
+    NotificationDraft,
+    NotificationMessage,
+)
+from portal.register.id_lookups import any_of_parameter
+
+SHOWN_OWED = 10
+SHOWN_QUESTIONS = 10
+SHOWN_DRAFTS = 20
+PAGE_SIZE = 50  # of sent notifications
+# What a row of the sent notifications shows (selectors.HISTORY_ROW_FIELDS).
+ROW_FIELDS = ("type_slug", "status", "submitted_at", "location__name")
+
+
+class _Ids:
+    """How a compiled query takes a set of IDs: as the one parameter `any_of` sends on
+    PostgreSQL. Elsewhere the IDs are an `IN` list as long as the set, which does not compile
+    once, so the ORM builds those queries every time."""
+
+    @staticmethod
+    def get_db_prep_value(value: Any, connection: Any) -> Any:
+        return any_of_parameter(list(value))
+
+
+# No provider or location has these IDs.
+_STAND_INS = {
+    "providers": (frozenset({"-stand-in-p1-"}), frozenset({"-stand-in-p2-"})),
+    "locations": (frozenset({"-stand-in-l1-"}), frozenset({"-stand-in-l2-"})),
+}
+_FIELDS = {name: _Ids() for name in _STAND_INS}
+
+
+def _held(prefix: str, values: Mapping[str, Any]) -> Q:
+    """Rows of whole providers held, or of single locations held (whichever the shape has)."""
+    where = Q()
+    if "providers" in values:
+        where |= Q(**{f"{prefix}provider_id__any_of": values["providers"]})
+    if "locations" in values:
+        where |= Q(**{f"{prefix}location_id__any_of": values["locations"]})
+    return where
+
+
+def _owed(**scope: Any) -> QuerySet[Any]:
+    soonest = (
+        Notification.objects.filter(_held("", scope), next_due_label__gt="")
+        .order_by("next_due_on", "pk")
+        .values("pk")[:SHOWN_OWED]
+    )
+    return (
+        Notification.objects.filter(pk__in=soonest)
+        .select_related("location")
+        .only("type_slug", "next_due_label", "next_due_on", "location__name")
+        .order_by("next_due_on", "pk")
+    )
+
+
+def _questions(**scope: Any) -> QuerySet[Any]:
+    return (
+        NotificationMessage.objects.filter(
+            _held("notification__", scope), kind=MessageKind.QUESTION, answered=False
+        )
+        .select_related("notification")
+        .only("created_at", "notification__type_slug")
+        .order_by("created_at")[:SHOWN_QUESTIONS]
+    )
+
+
+def _drafts(**scope: Any) -> QuerySet[Any]:
+    return (
+        NotificationDraft.objects.filter(_held("", scope), status=DraftStatus.OPEN)
+        .select_related("location", "last_edited_by", "created_by")
+        .only(*draft_list.LISTED_FIELDS)
+        .order_by("-updated_at")[:SHOWN_DRAFTS]
+    )
+
+
+def _first_page(**scope: Any) -> QuerySet[Any]:
+    newest = (
+        Notification.objects.filter(_held("", scope))
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:PAGE_SIZE]
+    )
+    return (
+        Notification.objects.filter(pk__in=newest)
+        .select_related("location")
+        .only(*ROW_FIELDS)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class _Read:
+    build: Callable[..., QuerySet[Any]]
+    model: type[Model]
+    permission: str  # whose scope it reads in
+
+
+_OWED = _Read(_owed, Notification, permissions.VIEW)
+_QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT)
+_DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT)
+_FIRST_PAGE = _Read(_first_page, Notification, permissions.VIEW)
+
+# Each read compiled once per shape of scope: ("providers",), ("locations",) or both.
+_compiled: dict[tuple[_Read, tuple[str, ...]], CompiledObjects] = {}
+
+
+def _objects(read: _Read, user: Principal | None) -> list[Any]:
+    """`read`'s instances in the user's scope (none for an empty scope, as the ORM reads)."""
+    scope = permissions.scope_for(user, read.permission)
+    values: dict[str, Any] = {}
+    if scope.whole_providers:
+        values["providers"] = scope.whole_providers
+    if scope.locations:
+        values["locations"] = scope.locations
+    if not values:
+        return []
+    shape = tuple(values)
+    compiled = _compiled.get((read, shape))
+    if compiled is None:
+        compiled = _compiled[(read, shape)] = CompiledObjects(
+            read.build,
+            {name: _STAND_INS[name] for name in shape},
+            {name: _FIELDS[name] for name in shape},  # type: ignore[misc]
+        )
+    return compiled.objects(read.model._default_manager.db, **values)
+
+
+def owed(user: Principal | None) -> list[Notification]:
+    """selectors.owed(user)."""
+    return _objects(_OWED, user)
+
+
+def open_questions(user: Principal | None) -> list[NotificationMessage]:
+    """selectors.open_questions(user)."""
+    return _objects(_QUESTIONS, user)
+
+
+def listed_drafts(user: Principal | None) -> list[NotificationDraft]:
+    """selectors.open_drafts(user), the fields the list shows, the first SHOWN_DRAFTS."""
+    return _objects(_DRAFTS, user)
+
+
+class SentPages:
+    """The sent notifications as the history's paginator slices them: the first page of the
+    unfiltered list compiled (nearly every visit), any other as selectors.HistoryPages reads
+    it."""
+
+    def __init__(self, user: Principal | None, filters: selectors.HistoryFilters) -> None:
+        self.user = user
+        self.filters = filters
+        self._matching: QuerySet[Notification] | None = None
+
+    def _matching_filters(self) -> QuerySet[Notification]:
+        # The count and a filtered page's rows start from the same query: built once.
+        if self._matching is None:
+            self._matching = selectors.history_matching(self.user, self.filters)
+        return self._matching
+
+    def count(self) -> int:
+        return selectors.history_count(self.user, self.filters, self._matching_filters())
+
+    def __getitem__(self, page: slice) -> list[Notification]:
+        first = page.start in (0, None) and page.stop is not None and page.stop <= PAGE_SIZE
+        if first and self.filters == selectors.HistoryFilters():
+            rows: list[Notification] = _objects(_FIRST_PAGE, self.user)
+            return rows[: page.stop]
+        return selectors.HistoryPages(self.user, self.filters, self._matching_filters())[page]

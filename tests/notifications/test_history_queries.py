@@ -1,0 +1,117 @@
+"""The history's reads compiled once per shape of scope (history_queries.py) give what the
+ORM's reads (selectors) give, row for row and field for field, for every mix of scope."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.notifications import history_queries, permissions, selectors, services
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import MessageKind, Notification, NotificationMessage
+from portal.notifications.permissions import NotifierScope
+from tests.factories.notifications import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _given(user, scope: NotifierScope):
+    """`user` with this scope for every notification permission (kept on the object)."""
+    setattr(
+        user,
+        permissions._CACHE_ATTRIBUTE,
+        {permissions.VIEW: scope, permissions.DRAFT: scope, permissions.SUBMIT: scope},
+    )
+    return user
+
+
+def _same(compiled: list, by_orm: list, fields: tuple[str, ...]) -> None:
+    assert [item.pk for item in compiled] == [item.pk for item in by_orm]
+    for one, other in zip(compiled, by_orm, strict=True):
+        for name in fields:
+            assert getattr(one, name) == getattr(other, name), name
+
+
+def _scopes(world) -> list[NotifierScope]:
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]  # another provider's
+    organisation, elsewhere = home.provider_id, other.provider_id
+    return [
+        NotifierScope(),
+        NotifierScope(whole_providers=frozenset({organisation})),
+        NotifierScope(locations={other.pk: elsewhere}),
+        NotifierScope(whole_providers=frozenset({organisation}), locations={other.pk: elsewhere}),
+        NotifierScope(locations={home.pk: organisation, other.pk: elsewhere}),
+    ]
+
+
+def test_each_read_is_the_orms_for_every_mix_of_scope(world):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    sent = [
+        submit("death", world.manager, home),
+        submit("police", world.manager, home),
+        submit("police", world.nominated["Partnership"], other),
+        submit("police", world.other_manager, world.other_location),
+    ]
+    Notification.objects.filter(pk__in=[n.pk for n in sent[1:]]).update(
+        next_due_label="Tell us how it ended", next_due_on=dt.date(2031, 1, 1)
+    )
+    for notification in sent[:3]:
+        NotificationMessage.objects.create(
+            notification=notification, kind=MessageKind.QUESTION, body="Why?", author=world.staff
+        )
+    for user, location in ((world.manager, home), (world.nominated["Partnership"], other)):
+        services.start_draft(
+            user=user,
+            provider=location.provider,
+            location=location,
+            definition=CATALOGUE.require("police"),
+        )
+    # More than a page, in one provider, to see the first page cut where the ORM's is.
+    for _ in range(3):
+        submit("police", world.manager, home)
+    seeing_each_list = 0
+    for scope in _scopes(world):
+        user = _given(world.manager, scope)
+        owed = history_queries.owed(user)
+        _same(owed, selectors.owed(user), ("type_slug", "next_due_label", "next_due_on"))
+        _same(
+            [n.location for n in owed if n.location],
+            [n.location for n in selectors.owed(user) if n.location],
+            ("name",),
+        )
+        questions = history_queries.open_questions(user)
+        _same(questions, selectors.open_questions(user), ("created_at", "notification_id"))
+        _same(
+            [q.notification for q in questions],
+            [q.notification for q in selectors.open_questions(user)],
+            ("type_slug",),
+        )
+        drafts = history_queries.listed_drafts(user)
+        by_orm = list(selectors.open_drafts(user)[: history_queries.SHOWN_DRAFTS])
+        _same(drafts, by_orm, ("answers", "type_slug", "version", "created_at", "updated_at"))
+        _same([d.created_by for d in drafts], [d.created_by for d in by_orm], ("email",))
+        unfiltered = selectors.HistoryFilters()
+        for size in (2, history_queries.PAGE_SIZE):
+            pages = history_queries.SentPages(user, unfiltered)
+            by_pages = selectors.HistoryPages(user, unfiltered)[0:size]
+            _same(pages[0:size], by_pages, ("type_slug", "status", "submitted_at"))
+        seeing_each_list += bool(owed and questions and drafts)
+    assert seeing_each_list >= 3  # the comparisons were of rows, not of empty lists
+
+
+def test_a_filtered_or_later_page_is_the_orms(world):
+    home = world.locations["Organisation"]
+    for _ in range(3):
+        submit("police", world.manager, home)
+    user = _given(world.manager, NotifierScope(locations={home.pk: home.provider_id}))
+    police = selectors.HistoryFilters(type_slug="police")
+    with CaptureQueriesContext(connection) as queries:
+        filtered = history_queries.SentPages(user, police)[0:2]
+    assert "police" in queries.captured_queries[-1]["sql"]
+    _same(filtered, selectors.HistoryPages(user, police)[0:2], ("type_slug",))
+    later = history_queries.SentPages(user, selectors.HistoryFilters())[1:3]
+    _same(later, selectors.HistoryPages(user, selectors.HistoryFilters())[1:3], ("type_slug",))
+    assert len(later) == 2
