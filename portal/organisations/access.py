@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from portal.access import KeyScope, Principal, key_scope_of
 from portal.organisations.access_rows import (
+    LOCATION_FIELDS,
     PROVIDER_FIELDS,
     LocationState,
     access_rows,
@@ -304,6 +305,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
+    end_of_location = end_of_provider + len(LOCATION_FIELDS)
     rows = _access_rows(principal)
     providers = {
         row[3 + _PROVIDER_PK]: Provider.from_db(database, _PROVIDER_FIELDS, row[3:end_of_provider])
@@ -320,7 +322,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         location_id = row[end_of_provider]
         location = None
         if location_id is not None:
-            location = state_of(row[end_of_provider + 1 :])
+            location = state_of(row[end_of_provider + 1 : end_of_location])
         if role:
             access.roles.add(role)
             held_at = location_id if role == _MANAGER else None
@@ -339,14 +341,30 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
                 access.locations[location_id] = location
         elif whole_provider:
             access.member_whole |= set(json.loads(permissions))
-        elif location is not None:
+        else:
             these = granted.get(permissions)
             if these is None:
                 these = granted[permissions] = frozenset(json.loads(permissions))
-            earlier = access.member_at.get(location_id)
-            access.member_at[location_id] = these if earlier is None else earlier | these
-            access.locations[location_id] = location
+            if location is not None:
+                earlier = access.member_at.get(location_id)
+                access.member_at[location_id] = these if earlier is None else earlier | these
+                access.locations[location_id] = location
+            registered = row[end_of_location]
+            if registered is not None:
+                _add_registered(access, these, json.loads(registered))
     return result
+
+
+def _add_registered(access: ProviderAccess, these: frozenset[str], located: list[Any]) -> None:
+    """A membership's `these` permissions at its locations still registered (each [id, name,
+    registration status]: see access_rows). Access reads no date of a location not
+    deregistered, so none is kept."""
+    member_at, locations = access.member_at, access.locations
+    for location_id, name, status in located:
+        earlier = member_at.get(location_id)
+        member_at[location_id] = these if earlier is None else earlier | these
+        if location_id not in locations:  # a manager's row says the same, with its dates
+            locations[location_id] = LocationState(name, status, None, None)
 
 
 def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:
