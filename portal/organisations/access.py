@@ -54,6 +54,7 @@ WHOLE_PROVIDER_ROLES = frozenset(
 )
 REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
 _MANAGER = str(RoleType.REGISTERED_MANAGER)
+_DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
 PARTNER_PERMISSIONS = frozenset({Permission.VIEW_SUBMISSIONS})
 
 _CACHE_ATTRIBUTE = "_organisations_access"
@@ -81,7 +82,44 @@ class Scope:
 NO_SCOPE = Scope(whole_provider=False)
 
 
-_Registered = Provider | Location | LocationState
+class ProviderSource:
+    """A provider as the access rows carry it: its columns, made a model instance only when
+    something asks for one. Most pages want none (the navigation reads names, access reads
+    the registration), and a person acting for 14 providers paid for 14 instances a page."""
+
+    __slots__ = (
+        "_database",
+        "_made",
+        "_row",
+        "deregistration_date",
+        "name",
+        "pk",
+        "registration_status",
+        "updated_at",
+    )
+
+    def __init__(self, database: str, row: tuple[Any, ...]) -> None:
+        self._database, self._row, self._made = database, row, None
+        self.pk: str = row[_PROVIDER_PK]
+        self.name: str = row[_PROVIDER_NAME]
+        self.registration_status: str = row[_PROVIDER_STATUS]
+        self.deregistration_date: dt.date | None = row[_PROVIDER_DEREGISTERED]
+        self.updated_at: dt.datetime | None = row[_PROVIDER_UPDATED]
+
+    @property
+    def provider(self) -> Provider:
+        if self._made is None:
+            self._made = Provider.from_db(self._database, PROVIDER_FIELDS, self._row)
+        return self._made
+
+
+_PROVIDER_PK = PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_PROVIDER_NAME = PROVIDER_FIELDS.index("name")  # never NULL but where left out
+_PROVIDER_STATUS = PROVIDER_FIELDS.index("registration_status")
+_PROVIDER_DEREGISTERED = PROVIDER_FIELDS.index("deregistration_date")
+_PROVIDER_UPDATED = PROVIDER_FIELDS.index("updated_at")
+
+_Registered = Provider | Location | LocationState | ProviderSource
 
 
 def _deregistered_on(record: _Registered) -> dt.date:
@@ -137,7 +175,7 @@ class ProviderAccess:
     sources and registration: a manager's or delegate's hundreds of locations hold a few
     distinct sets, each worked out once."""
 
-    provider: Provider
+    source: ProviderSource
     role_whole: set[str] = field(default_factory=set)
     role_at: dict[str, frozenset[str]] = field(default_factory=dict)
     member_whole: set[str] = field(default_factory=set)
@@ -154,9 +192,13 @@ class ProviderAccess:
     )
     _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def provider(self) -> Provider:
+        return self.source.provider
+
     def whole_provider_permissions(self) -> frozenset[str]:
         if self._whole is None:
-            self._whole = _allowed_by_status(self.provider, self.role_whole | self.member_whole)
+            self._whole = _allowed_by_status(self.source, self.role_whole | self.member_whole)
         return self._whole
 
     def _held_at(self, location_id: str) -> frozenset[str]:
@@ -171,14 +213,16 @@ class ProviderAccess:
     def _at_each_location(self) -> dict[str, frozenset[str]]:
         if self._at_each is None:
             whole = frozenset(self.role_whole | self.member_whole)
-            provider_limit = _status_limit(self.provider)
+            provider_limit = _status_limit(self.source)
             role_at, member_at = self.role_at.get, self.member_at.get
             # (role's, membership's, location's registration limit) -> the permissions, and
             # the locations that have them.
             worked_out: dict[tuple[Any, Any, Any], tuple[frozenset[str], list[str]]] = {}
             at_each: dict[str, frozenset[str]] = {}
             for location_id, state in self.locations.items():
-                key = (role_at(location_id), member_at(location_id), _status_limit(state))
+                # _status_limit's answer for a location not deregistered, without the call.
+                limit = None if state.registration_status != _DEREGISTERED else _status_limit(state)
+                key = (role_at(location_id), member_at(location_id), limit)
                 group = worked_out.get(key)
                 if group is None:
                     group = worked_out[key] = (_limited(whole, *key, provider_limit), [])
@@ -191,10 +235,10 @@ class ProviderAccess:
         return self._at_each
 
     def permissions_at(self, location: Location) -> frozenset[str]:
-        if location.provider_id != self.provider.pk:
+        if location.provider_id != self.source.pk:
             return frozenset()
         # From the caller's copy of the location: its registration may be newer than ours.
-        held = _allowed_by_status(self.provider, self._held_at(location.pk))
+        held = _allowed_by_status(self.source, self._held_at(location.pk))
         return _allowed_by_status(location, held)
 
     def scope_for(self, permission: str) -> Scope:
@@ -242,8 +286,6 @@ def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
 
 
 _PROVIDER_FIELDS = PROVIDER_FIELDS
-_PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
-_PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
@@ -264,7 +306,7 @@ def _narrowed_to_key(
     if held is None:
         return {}
     allowed = frozenset(scope.permissions) - {Permission.SIGN_DECLARATIONS}
-    narrowed = ProviderAccess(provider=held.provider)
+    narrowed = ProviderAccess(source=held.source)
     whole = held.role_whole | held.member_whole
     if not scope.location_ids:
         narrowed.member_whole = whole & allowed
@@ -308,7 +350,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     end_of_location = end_of_provider + len(LOCATION_FIELDS)
     rows = _access_rows(principal)
     providers = {
-        row[3 + _PROVIDER_PK]: Provider.from_db(database, _PROVIDER_FIELDS, row[3:end_of_provider])
+        row[3 + _PROVIDER_PK]: ProviderSource(database, row[3:end_of_provider])
         for row in rows
         if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
     }
@@ -318,7 +360,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         provider_id = row[3 + _PROVIDER_PK]
         access = result.get(provider_id)
         if access is None:
-            access = result[provider_id] = ProviderAccess(provider=providers[provider_id])
+            access = result[provider_id] = ProviderAccess(source=providers[provider_id])
         location_id = row[end_of_provider]
         location = None
         if location_id is not None:
@@ -360,11 +402,12 @@ def _add_registered(access: ProviderAccess, these: frozenset[str], located: list
     registration status]: see access_rows). Access reads no date of a location not
     deregistered, so none is kept."""
     member_at, locations = access.member_at, access.locations
+    state_of = tuple.__new__  # LocationState's own __new__ is a Python call per location
     for location_id, name, status in located:
         earlier = member_at.get(location_id)
         member_at[location_id] = these if earlier is None else earlier | these
         if location_id not in locations:  # a manager's row says the same, with its dates
-            locations[location_id] = LocationState(name, status, None, None)
+            locations[location_id] = state_of(LocationState, (name, status, None, None))
 
 
 def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:

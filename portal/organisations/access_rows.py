@@ -27,8 +27,8 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    DateTimeField,
     DateField,
+    DateTimeField,
     F,
     OuterRef,
     Q,
@@ -150,9 +150,7 @@ def _registered_locations() -> Subquery:
         .exclude(location__registration_status=RegistrationStatus.DEREGISTERED)
         .order_by()
         .values("membership_id")
-        .annotate(
-            rows=_JSONRows("location_id", "location__name", "location__registration_status")
-        )
+        .annotate(rows=_JSONRows("location_id", "location__name", "location__registration_status"))
         .values("rows")
     )
     return Subquery(located, output_field=TextField())
@@ -176,7 +174,7 @@ def _templates() -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
     fields (see _provider_columns), LOCATION_FIELDS (NULL if none), the membership's
     registered locations (JSON text, NULL if none)."""
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
-    membership_columns = [
+    membership_columns: list[Any] = [
         Value("", output_field=CharField()),
         Cast("permissions", output_field=TextField()),
         "whole_provider",
