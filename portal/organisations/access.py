@@ -36,6 +36,7 @@ from portal.organisations.access_rows import (
     LOCATION_FIELDS,
     PROVIDER_FIELDS,
     LocationState,
+    ProviderSource,
     access_rows,
     live_role_q,
 )
@@ -81,43 +82,6 @@ class Scope:
 
 NO_SCOPE = Scope(whole_provider=False)
 
-
-class ProviderSource:
-    """A provider as the access rows carry it: its columns, made a model instance only when
-    something asks for one. Most pages want none (the navigation reads names, access reads
-    the registration), and a person acting for 14 providers paid for 14 instances a page."""
-
-    __slots__ = (
-        "_database",
-        "_made",
-        "_row",
-        "deregistration_date",
-        "name",
-        "pk",
-        "registration_status",
-        "updated_at",
-    )
-
-    def __init__(self, database: str, row: tuple[Any, ...]) -> None:
-        self._database, self._row, self._made = database, row, None
-        self.pk: str = row[_PROVIDER_PK]
-        self.name: str = row[_PROVIDER_NAME]
-        self.registration_status: str = row[_PROVIDER_STATUS]
-        self.deregistration_date: dt.date | None = row[_PROVIDER_DEREGISTERED]
-        self.updated_at: dt.datetime | None = row[_PROVIDER_UPDATED]
-
-    @property
-    def provider(self) -> Provider:
-        if self._made is None:
-            self._made = Provider.from_db(self._database, PROVIDER_FIELDS, self._row)
-        return self._made
-
-
-_PROVIDER_PK = PROVIDER_FIELDS.index(Provider._meta.pk.attname)
-_PROVIDER_NAME = PROVIDER_FIELDS.index("name")  # never NULL but where left out
-_PROVIDER_STATUS = PROVIDER_FIELDS.index("registration_status")
-_PROVIDER_DEREGISTERED = PROVIDER_FIELDS.index("deregistration_date")
-_PROVIDER_UPDATED = PROVIDER_FIELDS.index("updated_at")
 
 _Registered = Provider | Location | LocationState | ProviderSource
 
@@ -286,6 +250,8 @@ def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
 
 
 _PROVIDER_FIELDS = PROVIDER_FIELDS
+_PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
@@ -403,11 +369,21 @@ def _add_registered(access: ProviderAccess, these: frozenset[str], located: list
     deregistered, so none is kept."""
     member_at, locations = access.member_at, access.locations
     state_of = tuple.__new__  # LocationState's own __new__ is a Python call per location
-    for location_id, name, status in located:
-        earlier = member_at.get(location_id)
-        member_at[location_id] = these if earlier is None else earlier | these
-        if location_id not in locations:  # a manager's row says the same, with its dates
-            locations[location_id] = state_of(LocationState, (name, status, None, None))
+    states = {
+        entry[0]: state_of(LocationState, (entry[1], entry[2], None, None)) for entry in located
+    }
+    # Whole dicts at a time in the usual case, a location named by no other row.
+    if member_at.keys().isdisjoint(states):
+        member_at.update(dict.fromkeys(states, these))
+    else:
+        for location_id in states:
+            earlier = member_at.get(location_id)
+            member_at[location_id] = these if earlier is None else earlier | these
+    if locations.keys().isdisjoint(states):
+        locations.update(states)
+    else:
+        for location_id, state in states.items():
+            locations.setdefault(location_id, state)  # a manager's row has its dates too
 
 
 def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:
