@@ -255,11 +255,11 @@ _PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
-    """Both sources of access in one query: a row per live role and per location of each
-    active membership (one for a whole-provider membership). Columns: role, membership
+    """Both sources of access in one query: a row per live role, one per active membership
+    and one more per deregistered location of a membership. Columns: role, membership
     permissions (JSON text), whole provider, then the provider's fields (all but its id NULL on most
     rows: see access_rows), then the location's id and LocationState (NULL when there is
-    none)."""
+    none), then a membership's registered locations (JSON text, NULL when there are none)."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
