@@ -63,12 +63,17 @@ def visible_to(user: Any) -> QuerySet[Application]:
     """Applications the user may see: their own, and their providers' (where they may view
     submissions, at the locations where they may)."""
     condition = Q(created_by=user)
+    # The providers held whole as one condition, not one each: someone acting for 14
+    # providers made a statement of 15 alternatives, slow to build on every list.
+    whole: list[str] = []
     for provider_id, access in organisation_access.access_for(user).items():
         scope = access.scope_for(Permission.VIEW_SUBMISSIONS)
         if scope.whole_provider:
-            condition |= Q(provider_id=provider_id)
+            whole.append(provider_id)
         elif scope.location_ids:
             condition |= Q(provider_id=provider_id, location_id__any_of=scope.location_ids)
+    if whole:
+        condition |= Q(provider_id__any_of=sorted(whole))
     return Application.objects.filter(condition).exclude(stage=Stage.DISCARDED)
 
 

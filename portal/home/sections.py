@@ -12,7 +12,7 @@ from enum import StrEnum
 from django.http import HttpRequest
 
 from portal.access import Account
-from portal.organisations.access import access_for
+from portal.organisations.access import ProviderSource, access_for
 from portal.organisations.permissions import Permission
 from portal.organisations.selectors import CURRENT_PROVIDER_SESSION_KEY
 from portal.register.models import Provider
@@ -30,8 +30,9 @@ class Kind(StrEnum):
 @dataclass(frozen=True)
 class Sections:
     kind: Kind
-    # Providers the user acts for, by name (each read with the access, so no query).
-    providers: tuple[Provider, ...] = ()
+    # Providers the user acts for, by name (each read with the access, so no query; not
+    # model instances, which most pages would build only to count them).
+    providers: tuple[ProviderSource, ...] = ()
     # The provider chosen in the switcher, or the only one.
     current: Provider | None = None
     may_view: bool = False
@@ -109,12 +110,12 @@ def _provider_sections(user: Account, chosen: str | None) -> Sections:
     }
     if not held:
         return Sections(kind=Kind.NO_ROLE, registered_person=user.person_id is not None)
-    providers = tuple(sorted((a.provider for a in held.values()), key=lambda p: p.name))
+    providers = tuple(sorted((a.source for a in held.values()), key=lambda p: p.name))
     current = None
     if chosen in held:
         current = held[chosen].provider
     elif len(providers) == 1:
-        current = providers[0]
+        current = providers[0].provider
 
     def anywhere(permission: str) -> bool:
         return any(access.has_anywhere(permission) for access in held.values())

@@ -9,8 +9,11 @@ from django.db.models import QuerySet
 from portal.access import Account
 from portal.accounts.models import SecondFactorResetRequest
 from portal.accounts.selectors import pending_factor_resets
+from portal.home.scoped_reads import ScopedObjects
+from portal.notifications import permissions as notification_permissions
 from portal.notifications import selectors as notifications
 from portal.notifications.models import Notification, NotificationDraft, NotificationMessage
+from portal.notifications.permissions import NotifierScope
 from portal.organisations import selectors as organisations
 from portal.organisations import services as organisation_services
 from portal.organisations.models import Invitation, JoinRequest
@@ -48,11 +51,19 @@ def _shown(drafts: QuerySet[NotificationDraft]) -> QuerySet[NotificationDraft]:
     )
 
 
+_DRAFTS = ScopedObjects(lambda scope: _shown(notifications.open_drafts_in(scope))[: SHOWN + 1])
+_QUESTIONS = ScopedObjects(lambda scope: notifications.open_questions_in(scope, SHOWN))
+_OWED = ScopedObjects(lambda scope: notifications.owed_in(scope, SHOWN))
+
+
 def provider_work(user: Account, *, may_view: bool, may_draft: bool) -> ProviderWork:
-    drafts = list(_shown(notifications.open_drafts(user))[: SHOWN + 1]) if may_draft else []
+    def scope(permission: str) -> NotifierScope:
+        return notification_permissions.scope_for(user, permission)
+
+    drafts = _DRAFTS.read(scope(notification_permissions.DRAFT)) if may_draft else []
     return ProviderWork(
-        questions=notifications.open_questions(user, limit=SHOWN),
-        owed=notifications.owed(user, limit=SHOWN) if may_view else [],
+        questions=_QUESTIONS.read(scope(notification_permissions.SUBMIT)),
+        owed=_OWED.read(scope(notification_permissions.VIEW)) if may_view else [],
         drafts=drafts[:SHOWN],
         more_drafts=len(drafts) > SHOWN,
         join_requests=organisations.join_requests_to_decide(user, limit=SHOWN),

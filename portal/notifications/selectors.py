@@ -248,24 +248,33 @@ class HistoryPages:
 
 
 def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:
+    return open_drafts_in(permissions.scope_for(user, permissions.DRAFT))
+
+
+def open_drafts_in(scope: permissions.NotifierScope) -> QuerySet[NotificationDraft]:
+    """open_drafts where `scope` (the drafting permission's) lets someone work."""
     return (
-        permissions.drafts_visible_to(
-            user, NotificationDraft.objects.filter(status=DraftStatus.OPEN)
-        )
+        NotificationDraft.objects.filter(status=DraftStatus.OPEN)
+        .filter(scope.filter_q())
         .select_related("location", "last_edited_by", "created_by")
         .order_by("-updated_at")
     )
 
 
 def owed(user: Principal | None, limit: int = 10) -> list[Notification]:
-    """What the provider still has to tell us (returns from absence, plans), soonest first.
+    """What the provider still has to tell us (returns from absence, plans), soonest first."""
+    return list(owed_in(permissions.scope_for(user, permissions.VIEW), limit))
+
+
+def owed_in(scope: permissions.NotifierScope, limit: int) -> QuerySet[Notification]:
+    """owed where `scope` (the viewing permission's) lets someone see.
 
     The first `limit` IDs come from the owed indexes alone, then only their rows: read in one
     go, PostgreSQL fetched every owed row in scope (5,000 at a national provider, 8-20 ms)
     to sort them; the IDs sort from the index (1 ms)."""
-    owed_in_scope = permissions.visible_to(user, Notification.objects.filter(next_due_label__gt=""))
+    owed_in_scope = Notification.objects.filter(next_due_label__gt="").filter(scope.filter_q())
     soonest = owed_in_scope.order_by("next_due_on", "pk").values("pk")[:limit]
-    return list(
+    return (
         Notification.objects.filter(pk__in=soonest)
         .select_related("location")
         .only("type_slug", "next_due_label", "next_due_on", "location__name")
@@ -274,9 +283,17 @@ def owed(user: Principal | None, limit: int = 10) -> list[Notification]:
 
 
 def open_questions(user: Principal | None, limit: int = 10) -> list[NotificationMessage]:
-    scope_q = permissions.scope_for(user, permissions.SUBMIT).filter_q("notification__")
-    return list(
-        NotificationMessage.objects.filter(scope_q, kind=MessageKind.QUESTION, answered=False)
+    return list(open_questions_in(permissions.scope_for(user, permissions.SUBMIT), limit))
+
+
+def open_questions_in(
+    scope: permissions.NotifierScope, limit: int
+) -> QuerySet[NotificationMessage]:
+    """open_questions where `scope` (the sending permission's) lets someone answer."""
+    return (
+        NotificationMessage.objects.filter(
+            scope.filter_q("notification__"), kind=MessageKind.QUESTION, answered=False
+        )
         # The lists show the question's date and its notification's reference and type;
         # both rows' answers (JSON) and bodies stay in the table.
         .select_related("notification")

@@ -33,8 +33,10 @@ from django.utils import timezone
 
 from portal.access import KeyScope, Principal, key_scope_of
 from portal.organisations.access_rows import (
+    LOCATION_FIELDS,
     PROVIDER_FIELDS,
     LocationState,
+    ProviderSource,
     access_rows,
     live_role_q,
 )
@@ -53,6 +55,7 @@ WHOLE_PROVIDER_ROLES = frozenset(
 )
 REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
 _MANAGER = str(RoleType.REGISTERED_MANAGER)
+_DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
 PARTNER_PERMISSIONS = frozenset({Permission.VIEW_SUBMISSIONS})
 
 _CACHE_ATTRIBUTE = "_organisations_access"
@@ -80,7 +83,7 @@ class Scope:
 NO_SCOPE = Scope(whole_provider=False)
 
 
-_Registered = Provider | Location | LocationState
+_Registered = Provider | Location | LocationState | ProviderSource
 
 
 def _deregistered_on(record: _Registered) -> dt.date:
@@ -136,7 +139,7 @@ class ProviderAccess:
     sources and registration: a manager's or delegate's hundreds of locations hold a few
     distinct sets, each worked out once."""
 
-    provider: Provider
+    source: ProviderSource
     role_whole: set[str] = field(default_factory=set)
     role_at: dict[str, frozenset[str]] = field(default_factory=dict)
     member_whole: set[str] = field(default_factory=set)
@@ -153,9 +156,13 @@ class ProviderAccess:
     )
     _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def provider(self) -> Provider:
+        return self.source.provider
+
     def whole_provider_permissions(self) -> frozenset[str]:
         if self._whole is None:
-            self._whole = _allowed_by_status(self.provider, self.role_whole | self.member_whole)
+            self._whole = _allowed_by_status(self.source, self.role_whole | self.member_whole)
         return self._whole
 
     def _held_at(self, location_id: str) -> frozenset[str]:
@@ -170,14 +177,16 @@ class ProviderAccess:
     def _at_each_location(self) -> dict[str, frozenset[str]]:
         if self._at_each is None:
             whole = frozenset(self.role_whole | self.member_whole)
-            provider_limit = _status_limit(self.provider)
+            provider_limit = _status_limit(self.source)
             role_at, member_at = self.role_at.get, self.member_at.get
             # (role's, membership's, location's registration limit) -> the permissions, and
             # the locations that have them.
             worked_out: dict[tuple[Any, Any, Any], tuple[frozenset[str], list[str]]] = {}
             at_each: dict[str, frozenset[str]] = {}
             for location_id, state in self.locations.items():
-                key = (role_at(location_id), member_at(location_id), _status_limit(state))
+                # _status_limit's answer for a location not deregistered, without the call.
+                limit = None if state.registration_status != _DEREGISTERED else _status_limit(state)
+                key = (role_at(location_id), member_at(location_id), limit)
                 group = worked_out.get(key)
                 if group is None:
                     group = worked_out[key] = (_limited(whole, *key, provider_limit), [])
@@ -190,10 +199,10 @@ class ProviderAccess:
         return self._at_each
 
     def permissions_at(self, location: Location) -> frozenset[str]:
-        if location.provider_id != self.provider.pk:
+        if location.provider_id != self.source.pk:
             return frozenset()
         # From the caller's copy of the location: its registration may be newer than ours.
-        held = _allowed_by_status(self.provider, self._held_at(location.pk))
+        held = _allowed_by_status(self.source, self._held_at(location.pk))
         return _allowed_by_status(location, held)
 
     def scope_for(self, permission: str) -> Scope:
@@ -246,11 +255,11 @@ _PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
-    """Both sources of access in one query: a row per live role and per location of each
-    active membership (one for a whole-provider membership). Columns: role, membership
+    """Both sources of access in one query: a row per live role, one per active membership
+    and one more per deregistered location of a membership. Columns: role, membership
     permissions (JSON text), whole provider, then the provider's fields (all but its id NULL on most
     rows: see access_rows), then the location's id and LocationState (NULL when there is
-    none)."""
+    none), then a membership's registered locations (JSON text, NULL when there are none)."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
@@ -263,7 +272,7 @@ def _narrowed_to_key(
     if held is None:
         return {}
     allowed = frozenset(scope.permissions) - {Permission.SIGN_DECLARATIONS}
-    narrowed = ProviderAccess(provider=held.provider)
+    narrowed = ProviderAccess(source=held.source)
     whole = held.role_whole | held.member_whole
     if not scope.location_ids:
         narrowed.member_whole = whole & allowed
@@ -304,9 +313,10 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
     end_of_provider = 3 + len(_PROVIDER_FIELDS)
+    end_of_location = end_of_provider + len(LOCATION_FIELDS)
     rows = _access_rows(principal)
     providers = {
-        row[3 + _PROVIDER_PK]: Provider.from_db(database, _PROVIDER_FIELDS, row[3:end_of_provider])
+        row[3 + _PROVIDER_PK]: ProviderSource(database, row[3:end_of_provider])
         for row in rows
         if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
     }
@@ -316,11 +326,11 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         provider_id = row[3 + _PROVIDER_PK]
         access = result.get(provider_id)
         if access is None:
-            access = result[provider_id] = ProviderAccess(provider=providers[provider_id])
+            access = result[provider_id] = ProviderAccess(source=providers[provider_id])
         location_id = row[end_of_provider]
         location = None
         if location_id is not None:
-            location = state_of(row[end_of_provider + 1 :])
+            location = state_of(row[end_of_provider + 1 : end_of_location])
         if role:
             access.roles.add(role)
             held_at = location_id if role == _MANAGER else None
@@ -339,14 +349,41 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
                 access.locations[location_id] = location
         elif whole_provider:
             access.member_whole |= set(json.loads(permissions))
-        elif location is not None:
+        else:
             these = granted.get(permissions)
             if these is None:
                 these = granted[permissions] = frozenset(json.loads(permissions))
-            earlier = access.member_at.get(location_id)
-            access.member_at[location_id] = these if earlier is None else earlier | these
-            access.locations[location_id] = location
+            if location is not None:
+                earlier = access.member_at.get(location_id)
+                access.member_at[location_id] = these if earlier is None else earlier | these
+                access.locations[location_id] = location
+            registered = row[end_of_location]
+            if registered is not None:
+                _add_registered(access, these, json.loads(registered))
     return result
+
+
+def _add_registered(access: ProviderAccess, these: frozenset[str], located: list[Any]) -> None:
+    """A membership's `these` permissions at its locations still registered (each [id, name,
+    registration status]: see access_rows). Access reads no date of a location not
+    deregistered, so none is kept."""
+    member_at, locations = access.member_at, access.locations
+    state_of = tuple.__new__  # LocationState's own __new__ is a Python call per location
+    states = {
+        entry[0]: state_of(LocationState, (entry[1], entry[2], None, None)) for entry in located
+    }
+    # Whole dicts at a time in the usual case, a location named by no other row.
+    if member_at.keys().isdisjoint(states):
+        member_at.update(dict.fromkeys(states, these))
+    else:
+        for location_id in states:
+            earlier = member_at.get(location_id)
+            member_at[location_id] = these if earlier is None else earlier | these
+    if locations.keys().isdisjoint(states):
+        locations.update(states)
+    else:
+        for location_id, state in states.items():
+            locations.setdefault(location_id, state)  # a manager's row has its dates too
 
 
 def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:

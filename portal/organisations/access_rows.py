@@ -9,7 +9,13 @@ all the rows that repeat it.
 
 It is the costliest query of a signed-in or API request to build: ~30 columns from four
 tables in a UNION. So its SQL is compiled once per database and run again with
-the principal's values (portal.compiled_queries)."""
+the principal's values (portal.compiled_queries).
+
+A membership's locations still registered (the usual case, where access needs no more than
+their ids and names) come on the membership's one row, as a JSON array of
+[id, name, registration status] in its last column: a delegate at hundreds of locations is
+then a row, not hundreds, and parsing JSON text is a C loop where a row is Python calls. Its
+deregistered locations, whose dates access reads, keep a row each."""
 
 import datetime as dt
 import functools
@@ -17,13 +23,17 @@ from typing import Any, NamedTuple
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     CharField,
+    DateField,
     DateTimeField,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -50,6 +60,43 @@ class LocationState(NamedTuple):
     deregistration_date: dt.date | None
     updated_at: dt.datetime | None
 
+
+class ProviderSource:
+    """A provider as the access rows carry it: its columns, made a model instance only when
+    something asks for one. Most pages want none (the navigation reads names, access reads
+    the registration), and a person acting for 14 providers paid for 14 instances a page."""
+
+    __slots__ = (
+        "_database",
+        "_made",
+        "_row",
+        "deregistration_date",
+        "name",
+        "pk",
+        "registration_status",
+        "updated_at",
+    )
+
+    def __init__(self, database: str, row: tuple[Any, ...]) -> None:
+        self._database, self._row, self._made = database, row, None
+        self.pk: str = row[_PROVIDER_PK]
+        self.name: str = row[_PROVIDER_NAME]
+        self.registration_status: str = row[_PROVIDER_STATUS]
+        self.deregistration_date: dt.date | None = row[_PROVIDER_DEREGISTERED]
+        self.updated_at: dt.datetime | None = row[_PROVIDER_UPDATED]
+
+    @property
+    def provider(self) -> Provider:
+        if self._made is None:
+            self._made = Provider.from_db(self._database, PROVIDER_FIELDS, self._row)
+        return self._made
+
+
+_PROVIDER_PK = PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_PROVIDER_NAME = PROVIDER_FIELDS.index("name")  # never NULL but where left out
+_PROVIDER_STATUS = PROVIDER_FIELDS.index("registration_status")
+_PROVIDER_DEREGISTERED = PROVIDER_FIELDS.index("deregistration_date")
+_PROVIDER_UPDATED = PROVIDER_FIELDS.index("updated_at")
 
 # Only what access reads, not every column: a delegate at hundreds of locations gets a row
 # for each, and every column is parsed and converted on every request.
@@ -114,18 +161,77 @@ def _provider_columns(location_id: str) -> list[Any]:
     ]
 
 
+class _JSONRows(Aggregate):
+    """The grouped rows' values as JSON text: an array with an array of the expressions for
+    each row (ordered by the first on PostgreSQL, so that a statement gives the same text
+    each time)."""
+
+    output_field = TextField()
+    template = "JSON_GROUP_ARRAY(JSON_ARRAY(%(expressions)s))"
+
+    def as_postgresql(
+        self, compiler: Any, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        first, first_params = compiler.compile(self.get_source_expressions()[0])
+        assert not first_params  # a column: its SQL can be repeated in the ORDER BY
+        template = f"JSON_AGG(JSON_BUILD_ARRAY(%(expressions)s) ORDER BY {first})::text"
+        sql, params = self.as_sql(compiler, connection, template=template, **extra_context)
+        return sql, list(params)
+
+
+def _registered_locations() -> Subquery:
+    """A membership's locations not deregistered, as JSON text (see the module's note)."""
+    through: Any = Membership.locations.through
+    located = (
+        through.objects.filter(membership_id=OuterRef("pk"))
+        .exclude(location__registration_status=RegistrationStatus.DEREGISTERED)
+        .order_by()
+        .values("membership_id")
+        .annotate(rows=_JSONRows("location_id", "location__name", "location__registration_status"))
+        .values("rows")
+    )
+    return Subquery(located, output_field=TextField())
+
+
+# LOCATION_FIELDS and the registered locations' column on a row that has neither.
+_NO_LOCATION = [
+    Value(None, output_field=CharField()),
+    Value(None, output_field=CharField()),
+    Value(None, output_field=CharField()),
+    Value(None, output_field=DateField()),
+    Value(None, output_field=DateTimeField()),
+]
+_NO_REGISTERED_LOCATIONS = Value(None, output_field=TextField())
+
+
 @functools.cache
-def _templates() -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The membership and role row queries without their filters. Columns: role, membership
-    permissions (as JSON text), whole provider, the provider's fields (see
-    _provider_columns), LOCATION_FIELDS (NULL if none)."""
+def _templates() -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
+    """The membership, membership location and role row queries without their filters.
+    Columns: role, membership permissions (as JSON text), whole provider, the provider's
+    fields (see _provider_columns), LOCATION_FIELDS (NULL if none), the membership's
+    registered locations (JSON text, NULL if none)."""
     # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
-    membership_rows = Membership.objects.order_by().values_list(
+    membership_columns: list[Any] = [
         Value("", output_field=CharField()),
         Cast("permissions", output_field=TextField()),
         "whole_provider",
-        *_provider_columns("locations__id"),
-        *_location_columns("locations__"),
+    ]
+    membership_rows = Membership.objects.order_by().values_list(
+        *membership_columns,
+        *_provider_columns("pk"),
+        *_NO_LOCATION,
+        _registered_locations(),
+    )
+    # Filtered before the columns are chosen, so that both use the one join to locations.
+    deregistered_rows = (
+        Membership.objects.order_by()
+        .filter(locations__registration_status=RegistrationStatus.DEREGISTERED)
+        .values_list(
+            *membership_columns,
+            *_provider_columns("locations__id"),
+            *_location_columns("locations__"),
+            _NO_REGISTERED_LOCATIONS,
+        )
     )
     role_rows = RoleAssignment.objects.order_by().values_list(
         "role",
@@ -133,17 +239,21 @@ def _templates() -> tuple[QuerySet[Any], QuerySet[Any]]:
         Value(False, output_field=BooleanField()),
         *_provider_columns("location_id"),
         *_location_columns("location__"),
+        _NO_REGISTERED_LOCATIONS,
     )
-    return membership_rows, role_rows
+    return membership_rows, deregistered_rows, role_rows
 
 
 def _rows_query(user_id: Any, person_id: Any, today: dt.date) -> QuerySet[Any]:
-    membership_template, role_template = _templates()
-    rows = membership_template.filter(user_id=user_id, status=MembershipStatus.ACTIVE)
+    membership_template, deregistered_template, role_template = _templates()
+    mine = {"user_id": user_id, "status": MembershipStatus.ACTIVE}
+    memberships = membership_template.filter(**mine)
+    deregistered = deregistered_template.filter(**mine)
     if person_id is None:
-        return rows
+        return memberships.union(deregistered, all=True)
+    # One flat UNION: SQLite refuses one nested in another.
     roles = role_template.filter(live_role_q(today), person_id=person_id)
-    return roles.union(rows, all=True)
+    return roles.union(memberships, deregistered, all=True)
 
 
 def _member_rows(user: Any) -> QuerySet[Any]:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from portal.access import Account, Principal
-from portal.compiled_queries import CompiledRows
+from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.json_lists import holding_every
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
@@ -391,11 +391,28 @@ def join_requests_to_decide(user: Principal, limit: int = 10) -> list[JoinReques
     ]
     if not provider_ids:
         return []
-    return list(
-        JoinRequest.objects.filter(provider_id__in=provider_ids, status=JoinRequestStatus.PENDING)
+    compiled = _JOIN_REQUESTS.get(limit)
+    if compiled is None:
+        compiled = _JOIN_REQUESTS[limit] = CompiledObjects(
+            lambda provider_ids: _join_requests_at(provider_ids, limit),
+            {"provider_ids": (frozenset({"-stand-in-1-"}), frozenset({"-stand-in-2-"}))},
+            fields={"provider_ids": _AnyOfIds()},  # type: ignore[dict-item]
+        )
+    return compiled.objects(JoinRequest.objects.db, provider_ids=frozenset(provider_ids))
+
+
+def _join_requests_at(provider_ids: frozenset[str], limit: int) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(
+            provider_id__any_of=provider_ids, status=JoinRequestStatus.PENDING
+        )
         .select_related("user", "provider")
         .order_by("created_at", "pk")[:limit]
     )
+
+
+# join_requests_to_decide's query for each limit, compiled once (every home page asks).
+_JOIN_REQUESTS: dict[int, CompiledObjects] = {}
 
 
 def join_requests_sent(user: Principal, limit: int = 10) -> list[JoinRequest]:

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from portal.organisations.access import access_for, forget_access, registered_roles
 from portal.organisations.access_rows import _rows_query, access_rows
-from portal.register.models import Location, RoleAssignment, RoleType
+from portal.register.models import Location, RegistrationStatus, RoleAssignment, RoleType
+from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
 
 
@@ -79,3 +80,30 @@ def test_what_access_reads_of_its_locations_needs_no_further_query(world):
     (access,) = access_for(delegate).values()
     (state,) = access.locations.values()
     assert state.name == world.a.name
+
+
+def test_a_membership_is_one_row_with_a_row_more_for_each_deregistered_location(world):
+    # Registered locations come on the membership's row (JSON text in the last column);
+    # a deregistered one, whose dates access reads, has its own row.
+    user = make_user("dana.delegate@sunrise.example")
+    give_access(user, world.p, ["view"], [world.a, world.b])
+    assert len(access_rows(user.pk, None)) == 1
+    (row,) = access_rows(user.pk, None)
+    assert sorted(entry[0] for entry in json.loads(row[-1])) == sorted([world.a.pk, world.b.pk])
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Location.objects.filter(pk=world.a.pk).update(
+        registration_status=RegistrationStatus.DEREGISTERED, deregistration_date=yesterday
+    )
+    rows = sorted(access_rows(user.pk, None), key=repr)
+    assert rows == _by_orm(user)
+    located = [row for row in rows if row[-1] is not None]
+    (own_row,) = [row for row in rows if row[-1] is None]
+    assert [entry[0] for entry in json.loads(located[0][-1])] == [world.b.pk]
+    assert world.a.pk in own_row
+    forget_access(user)
+    (access,) = access_for(user).values()
+    assert {i: s.name for i, s in access.locations.items()} == {
+        world.a.pk: world.a.name,
+        world.b.pk: world.b.name,
+    }
+    assert access.locations[world.a.pk].deregistration_date == yesterday
