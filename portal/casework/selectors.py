@@ -26,6 +26,7 @@ from portal.casework.deadlines import due_soon_until
 from portal.casework.handlers import DECIDED_WITH, kinds_decided_by
 from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus, kind_names
 from portal.casework.next_case import my_team_ids
+from portal.casework.queue_rows import QueueRow, queue_rows
 from portal.register.models import Provider
 from portal.staff.roles import permissions_for_roles
 from portal.workflow.models import StatusChange
@@ -117,7 +118,7 @@ def _encode(value: Any) -> str:
 
 @dataclass(frozen=True)
 class QueuePage:
-    items: list[Case]
+    items: list[QueueRow]
     count: int
     count_capped: bool
     next_after: str = ""
@@ -187,8 +188,8 @@ def _beyond(
     return cases.filter(compare(columns, list(cursor.values)))
 
 
-def _key_of(case: Case, key: tuple[str, ...]) -> Cursor:
-    return Cursor(tuple(getattr(case, name) for name in key))
+def _key_of(row: QueueRow, key: tuple[str, ...]) -> Cursor:
+    return Cursor(tuple(getattr(row, name) for name in key))
 
 
 def queue_page(
@@ -216,15 +217,11 @@ def queue_page(
     backwards = bool(before) and cursor is not None
     page = _beyond(cases, key, cursor, backwards=backwards) if cursor is not None else cases
     ordering = [f"-{name}" for name in key] if backwards else list(key)
-    # The page's ids first, then their rows with provider, location, team and assignee: the
-    # joins are made for one page of cases, never for every match (a search for "care"
+    # The page's ids first, then their rows with provider, location, team and assignee (as
+    # tuples: queue_rows): the joins are made for one page of cases, never for every match (a search for "care"
     # matches 13,000 open cases, which PostgreSQL joined to the register, then sorted).
     ids = page.order_by(*ordering).values("pk")[: size + 1]
-    rows = list(
-        Case.objects.filter(pk__in=ids)
-        .select_related("provider", "location", "team", "assignee")
-        .order_by(*ordering)
-    )
+    rows = queue_rows(Case.objects.filter(pk__in=ids).order_by(*ordering))
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
