@@ -5,13 +5,20 @@ notifications."""
 import datetime as dt
 
 import pytest
+from django.http import Http404
 from django.template import engines
 from django.urls import reverse
 
 from portal.notifications import selectors
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.inbox_rows import InboxRow, InboxRowWriter
-from portal.notifications.models import MessageKind, Notification, NotificationStatus
+from portal.notifications.models import (
+    MessageKind,
+    Notification,
+    NotificationMessage,
+    NotificationStatus,
+)
+from portal.notifications.references import reference_for
 from portal.notifications.staff_views import URGENCY_NAMES
 from portal.register.models import Location, Provider
 from tests.notifications.test_staff_queue import make
@@ -126,3 +133,30 @@ def test_a_pages_rows_are_its_notifications(world):
         )
         assert row.provider_name == notification.provider.name
         assert row.location_name == (notification.location.name if notification.location else None)
+
+
+@pytest.mark.django_db
+def test_a_staff_page_reads_the_notification_the_orm_reads(world):
+    notification = make(world, urgency=2, minutes=3)
+    NotificationMessage.objects.create(
+        notification=notification, kind=MessageKind.ANSWER, body="Here it is", author=world.manager
+    )
+    found = selectors.staff_notification(notification.reference)
+    expected = (
+        selectors.with_latest_reply(Notification.objects.all())
+        .select_related("provider", "location", "submitted_by", "decided_by", "scheduled_change")
+        .get(pk=notification.pk)
+    )
+    assert {k: v for k, v in vars(found).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"
+    }
+    assert found.latest_reply == MessageKind.ANSWER  # type: ignore[attr-defined]
+    assert found.status_label == "Answer received"
+    assert (found.provider, found.location, found.submitted_by) == (
+        expected.provider,
+        expected.location,
+        expected.submitted_by,
+    )
+    for missing in ("NOT-0000-0000", "nonsense", reference_for(notification.pk + 1000)):
+        with pytest.raises(Http404):
+            selectors.staff_notification(missing)
