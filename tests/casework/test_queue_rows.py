@@ -5,13 +5,24 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.db.models import Q
 from django.template import engines
+from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency
+from portal.casework import selectors, services
+from portal.casework.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseNote,
+    CaseStatus,
+    CaseUrgency,
+)
 from portal.casework.queue_rows import QueueRow, QueueRowWriter, queue_rows
 from portal.register.models import Location, Provider
 from portal.staff.models import Team
+from portal.workflow.models import StatusChange
 from tests.casework.conftest import open_case
 
 # queue.html's loop over the page's cases before queue_rows, as it was.
@@ -147,3 +158,54 @@ def test_rows_read_what_the_models_hold(world):
         assert row.assignee_email == (case.assignee.email if case.assignee else None)
         assert row.assignee_name == (case.assignee.full_name if case.assignee else None)
     assert rows[1].assignee_email == world.leader.email
+
+
+@pytest.mark.django_db
+def test_a_case_page_reads_what_the_orm_reads(world):
+    case = open_case(world, minutes=1)
+    other = open_case(world, minutes=2)
+    services.take(case_id=case.pk, staff=world.leader)
+    services.add_internal_note(case_id=case.pk, staff=world.leader, body="Rang the home")
+    services.add_internal_note(case_id=other.pk, staff=world.leader, body="Not this case")
+    # A status change of the case's item, beside the case's own.
+    StatusChange.objects.create(
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        action="mark_reviewed",
+        from_status="submitted",
+        to_status="reviewed",
+        at=timezone.now(),
+    )
+    found = selectors.case_for_staff(case.pk)
+    expected = Case.objects.select_related("provider", "location", "team", "assignee").get(
+        pk=case.pk
+    )
+    assert _fields([found]) == _fields([expected])
+    assert (found.provider, found.location, found.team, found.assignee) == (
+        expected.provider,
+        expected.location,
+        expected.team,
+        world.leader,
+    )
+    notes = selectors.notes(found)
+    assert _fields(notes) == _fields(list(CaseNote.objects.filter(case=case)))
+    assert [note.author for note in notes] == [world.leader]
+    history = selectors.history(found)
+    events = list(CaseEvent.objects.filter(case=case))
+    changes = list(
+        StatusChange.objects.filter(
+            Q(subject_type=case.subject_type, subject_id=case.subject_id)
+            | Q(subject_type="casework.case", subject_id=str(case.pk))
+        )
+    )
+    assert events
+    assert len(changes) >= 2  # the item's change and the case's own
+    assert len(history) == len(events) + len(changes)
+    assert sorted(row.at for row in history) == sorted(x.at for x in [*events, *changes])
+    assert "Item: mark reviewed" in [row.what for row in history]
+    with pytest.raises(Case.DoesNotExist):
+        selectors.case_for_staff(other.pk + 1000)
+
+
+def _fields(rows: list[object]) -> list[dict[str, object]]:
+    return [{k: v for k, v in vars(row).items() if k != "_state"} for row in rows]
