@@ -21,7 +21,10 @@ class LocationRow(NamedTuple):
     dormant: bool
 
 
-def location_rows(locations: QuerySet[Location]) -> QuerySet[Location]:
+_Values = tuple[str, str, str, str, bool]
+
+
+def location_rows(locations: QuerySet[Location]) -> QuerySet[Location, _Values]:
     """`locations`, in its order, as the columns of LocationRow (tuples: a page of them is
     read, not fifty models)."""
     return locations.values_list(*LocationRow._fields)
@@ -33,7 +36,7 @@ _DORMANT = '<strong class="govuk-tag govuk-tag--yellow">Dormant</strong>'
 _REGISTERED = '<strong class="govuk-tag govuk-tag--green">Registered</strong>'
 
 
-def _row(values: tuple[str, str, str, str, bool]) -> str:
+def _row(values: _Values) -> str:
     row = LocationRow._make(values)
     if row.registration_status != RegistrationStatus.REGISTERED:
         tag = _DEREGISTERED
@@ -52,5 +55,5 @@ def _row(values: tuple[str, str, str, str, bool]) -> str:
     )
 
 
-def table_rows(rows: Iterable[tuple[str, str, str, str, bool]]) -> Markup:
+def table_rows(rows: Iterable[_Values]) -> Markup:
     return Markup("".join(map(_row, rows)))  # noqa: S704 (every value escaped above)

@@ -3,6 +3,7 @@ and macros they replaced, for every branch of each cell, and the same rows as th
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 
 import pytest
 from django.db.models import Q
@@ -201,11 +202,13 @@ def test_a_case_page_reads_what_the_orm_reads(world):
     assert events
     assert len(changes) >= 2  # the item's change and the case's own
     assert len(history) == len(events) + len(changes)
-    assert sorted(row.at for row in history) == sorted(x.at for x in [*events, *changes])
+    assert sorted(row.at for row in history) == sorted(
+        [e.at for e in events] + [c.at for c in changes]
+    )
     assert "Item: mark reviewed" in [row.what for row in history]
     with pytest.raises(Case.DoesNotExist):
         selectors.case_for_staff(other.pk + 1000)
 
 
-def _fields(rows: list[object]) -> list[dict[str, object]]:
+def _fields(rows: Sequence[object]) -> list[dict[str, object]]:
     return [{k: v for k, v in vars(row).items() if k != "_state"} for row in rows]

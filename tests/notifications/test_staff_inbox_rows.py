@@ -77,12 +77,17 @@ def _examples() -> list[tuple[Notification, InboxRow]]:
         notification.provider, notification.location = provider, location  # type: ignore[assignment]
         notification.latest_reply = given.get("latest_reply")  # type: ignore[attr-defined]
         row = InboxRow(
-            number * 977,
-            *(values[name] for name in ("type_slug", "status", "urgency", "submitted_at")),  # type: ignore[arg-type]
-            *(values[name] for name in ("late", "next_due_on", "next_due_label")),  # type: ignore[arg-type]
-            provider.name if isinstance(provider, Provider) else None,
-            location.name if isinstance(location, Location) else None,
-            given.get("latest_reply"),  # type: ignore[arg-type]
+            pk=number * 977,
+            type_slug=str(values["type_slug"]),
+            status=str(values["status"]),
+            urgency=int(values["urgency"]),  # type: ignore[call-overload]
+            submitted_at=values["submitted_at"],  # type: ignore[arg-type]
+            late=bool(values["late"]),
+            next_due_on=values["next_due_on"],  # type: ignore[arg-type]
+            next_due_label=str(values["next_due_label"]),
+            provider_name=provider.name if isinstance(provider, Provider) else None,
+            location_name=location.name if isinstance(location, Location) else None,
+            latest_reply=given.get("latest_reply"),  # type: ignore[arg-type]
         )
         made.append((notification, row))
     return made
