@@ -15,7 +15,7 @@ from django.utils import timezone
 from portal.access import Principal
 from portal.compiled_queries import CompiledObjects
 from portal.forms.models import DraftStatus
-from portal.notifications import permissions
+from portal.notifications import page_reads, permissions
 from portal.notifications.inbox_rows import COLUMNS as INBOX_COLUMNS
 from portal.notifications.inbox_rows import InboxRow
 from portal.notifications.models import (
@@ -31,7 +31,6 @@ from portal.register.location_kinds import location_with_kinds
 from portal.register.location_picker import search_filter
 from portal.register.models import Location, Provider
 from portal.register.selectors import provider_by_id
-from portal.workflow.selectors import timeline
 
 
 def provider_for(user: Principal | None, provider_id: str) -> Provider:
@@ -89,11 +88,7 @@ def with_last_staff_email(queryset: QuerySet[Notification]) -> QuerySet[Notifica
 
 def thread(notification: Notification) -> list[NotificationMessage]:
     # Status changes are the timeline's (status_timeline); older rows kept them here too.
-    return list(
-        NotificationMessage.objects.filter(notification=notification)
-        .exclude(kind=MessageKind.STATUS)
-        .select_related("author")
-    )
+    return page_reads.thread_of(notification)
 
 
 ACTION_NAMES = {
@@ -134,7 +129,7 @@ def status_timeline(notification: Notification) -> list[TimelineEntry]:
             by=change.actor_label,
             reason=change.reason,
         )
-        for change in timeline(notification)
+        for change in page_reads.status_changes_of(notification)
     ]
 
 

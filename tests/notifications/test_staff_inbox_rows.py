@@ -9,7 +9,7 @@ from django.http import Http404
 from django.template import engines
 from django.urls import reverse
 
-from portal.notifications import selectors
+from portal.notifications import page_reads, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.inbox_rows import InboxRow, InboxRowWriter
 from portal.notifications.models import (
@@ -21,6 +21,8 @@ from portal.notifications.models import (
 from portal.notifications.references import reference_for
 from portal.notifications.staff_views import URGENCY_NAMES
 from portal.register.models import Location, Provider
+from portal.workflow.selectors import timeline
+from tests import factories as f
 from tests.notifications.test_staff_queue import make
 
 # inbox.html's loop over the page's notifications before inbox_rows, as it was.
@@ -165,3 +167,30 @@ def test_a_staff_page_reads_the_notification_the_orm_reads(world):
     for missing in ("NOT-0000-0000", "nonsense", reference_for(notification.pk + 1000)):
         with pytest.raises(Http404):
             selectors.staff_notification(missing)
+
+
+@pytest.mark.django_db
+def test_a_notifications_thread_and_timeline_are_the_orms(world):
+    notification = f.submit("death", world.manager, world.locations["Organisation"])
+    other = f.submit("death", world.manager, world.locations["Organisation"])
+    services.ask_question(notification_id=notification.pk, staff=world.staff, body="When?")
+    services.ask_question(notification_id=other.pk, staff=world.staff, body="Not this one")
+    NotificationMessage.objects.create(
+        notification=notification, kind=MessageKind.STATUS, body="Status", author=world.staff
+    )
+    thread = page_reads.thread_of(notification)
+    expected = list(
+        NotificationMessage.objects.filter(notification=notification)
+        .exclude(kind=MessageKind.STATUS)
+        .select_related("author")
+    )
+    assert [m.body for m in thread] == ["When?"]
+    assert [vars(m) | {"_state": None} for m in thread] == [
+        vars(m) | {"_state": None} for m in expected
+    ]
+    assert thread[0].author == world.staff
+    changes = page_reads.status_changes_of(notification)
+    assert [(c.pk, c.action, c.actor) for c in changes] == [
+        (c.pk, c.action, c.actor) for c in timeline(notification)
+    ]
+    assert [c.action for c in changes] == ["submit", "ask_question"]
