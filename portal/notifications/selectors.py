@@ -518,9 +518,24 @@ def queue_summary(latest: int = 5) -> QueueSummary:
             staff_inbox(InboxFilters(status=NotificationStatus.INFORMATION_REQUESTED))
         ),
         answers_received=_capped_count(answered),
-        latest_answered=list(
-            answered.select_related("provider")
-            .only(*QUEUE_COLUMNS)
-            .order_by("-answered_at", "-pk")[:latest]
-        ),
+        latest_answered=_latest_answered(latest).objects(),
     )
+
+
+_LATEST_ANSWERED: dict[int, CompiledObjects] = {}
+
+
+def _latest_answered(latest: int) -> CompiledObjects:
+    """The `latest` notifications most recently answered, compiled once (the staff home
+    page reads them on every visit; building the query cost more than running it)."""
+    if latest not in _LATEST_ANSWERED:
+        _LATEST_ANSWERED[latest] = CompiledObjects(
+            lambda: (
+                answered_since_decided()
+                .select_related("provider")
+                .only(*QUEUE_COLUMNS)
+                .order_by("-answered_at", "-pk")[:latest]
+            ),
+            {},  # no values: not prepared, as EXECUTE takes at least one
+        )
+    return _LATEST_ANSWERED[latest]

@@ -194,3 +194,30 @@ def test_a_notifications_thread_and_timeline_are_the_orms(world):
         (c.pk, c.action, c.actor) for c in timeline(notification)
     ]
     assert [c.action for c in changes] == ["submit", "ask_question"]
+
+
+@pytest.mark.django_db
+def test_the_latest_answers_are_the_orms(world):
+    answered = []
+    for _ in range(3):
+        notification = f.submit("death", world.manager, world.locations["Organisation"])
+        question = services.ask_question(
+            notification_id=notification.pk, staff=world.staff, body="When?"
+        )
+        services.answer_question(question_id=question.pk, user=world.manager, body="Monday")
+        answered.append(notification)
+    f.submit("death", world.manager, world.locations["Organisation"])  # never answered
+    latest = selectors.queue_summary(latest=2).latest_answered
+    expected = list(
+        selectors.answered_since_decided()
+        .select_related("provider")
+        .order_by("-answered_at", "-pk")[:2]
+    )
+    assert [n.pk for n in latest] == [n.pk for n in expected] == [a.pk for a in answered[:0:-1]]
+    for got, want in zip(latest, expected, strict=True):
+        assert got.answered_at == want.answered_at  # type: ignore[attr-defined]
+        assert got.provider.name == want.provider.name
+        assert got.reference == want.reference
+    assert [n.pk for n in selectors.queue_summary(latest=5).latest_answered] == [
+        a.pk for a in reversed(answered)
+    ]
