@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
-from portal.applications import completeness, selectors, staff_forms
+from portal.applications import completeness, selectors, staff_forms, staff_reads
 from portal.applications.definitions import CATALOGUE
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.forms import posted
@@ -26,7 +26,6 @@ from portal.applications.stages import FINISHED_STAGES, Stage
 from portal.forms import engine
 from portal.register.views import pagination
 from portal.staff_permissions import StaffPermission, has_staff_permission
-from portal.workflow.selectors import timeline
 
 VIEW = StaffPermission.VIEW_APPLICATIONS.required
 ASSESS = StaffPermission.ASSESS_APPLICATIONS.required
@@ -250,12 +249,7 @@ def _relevant(action: StaffAction, application: Application) -> bool:
 
 
 def _application(application_id: Any) -> Application:
-    application = (
-        Application.objects.select_related("provider", "location", "assessor", "submitted_by")
-        .exclude(stage__in=[Stage.DRAFT, Stage.DISCARDED])
-        .filter(pk=application_id)
-        .first()
-    )
+    application = staff_reads.sent_application(application_id)
     if application is None:
         raise Http404("No such application")
     return application
@@ -312,6 +306,7 @@ def application_detail(request: HttpRequest, application_id: Any) -> HttpRespons
             refused.append((action, reason))
     # Clean files link to their download; others say where their virus check is.
     context = completeness.engine_context(application, links=True)
+    lists = staff_reads.staff_lists(application)
     return render(
         request,
         "applications/staff/detail.html",
@@ -320,18 +315,16 @@ def application_detail(request: HttpRequest, application_id: Any) -> HttpRespons
             "definition": definition,
             "waiting_for": selectors.staff_waiting_for(application),
             "sections": engine.summary(definition, application.answers, context),
-            "parts": list(application.parts.select_related("holder").order_by("slot", "kind")),
+            "parts": lists.parts,
             "documents": [
                 (document, context.files_for(application.answers.get(document.question_key)))
                 for document in completeness.documents_needed(application)
             ],
-            "timeline": list(timeline(application)),
-            "thread": list(
-                application.messages.select_related("author").order_by("created_at", "id")
-            ),
-            "appointments": list(application.appointments.order_by("on", "id")),
-            "notices": list(application.notices.defer("pdf").order_by("served_at", "id")),
-            "declarations": list(application.declarations.select_related("part")),
+            "timeline": lists.timeline,
+            "thread": lists.thread,
+            "appointments": lists.appointments,
+            "notices": lists.notices,
+            "declarations": lists.declarations,
             "available": available if _may_assess(request) else [],
             "refused": refused if _may_assess(request) else [],
         },

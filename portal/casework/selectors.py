@@ -26,6 +26,8 @@ from portal.casework.deadlines import due_soon_until
 from portal.casework.handlers import DECIDED_WITH, kinds_decided_by
 from portal.casework.models import Case, CaseEvent, CaseKind, CaseNote, CaseStatus, kind_names
 from portal.casework.next_case import my_team_ids
+from portal.casework.queue_rows import QueueRow, queue_rows
+from portal.compiled_queries import CompiledObjects
 from portal.register.models import Provider
 from portal.staff.roles import permissions_for_roles
 from portal.workflow.models import StatusChange
@@ -117,7 +119,7 @@ def _encode(value: Any) -> str:
 
 @dataclass(frozen=True)
 class QueuePage:
-    items: list[Case]
+    items: list[QueueRow]
     count: int
     count_capped: bool
     next_after: str = ""
@@ -187,8 +189,8 @@ def _beyond(
     return cases.filter(compare(columns, list(cursor.values)))
 
 
-def _key_of(case: Case, key: tuple[str, ...]) -> Cursor:
-    return Cursor(tuple(getattr(case, name) for name in key))
+def _key_of(row: QueueRow, key: tuple[str, ...]) -> Cursor:
+    return Cursor(tuple(getattr(row, name) for name in key))
 
 
 def queue_page(
@@ -216,15 +218,11 @@ def queue_page(
     backwards = bool(before) and cursor is not None
     page = _beyond(cases, key, cursor, backwards=backwards) if cursor is not None else cases
     ordering = [f"-{name}" for name in key] if backwards else list(key)
-    # The page's ids first, then their rows with provider, location, team and assignee: the
-    # joins are made for one page of cases, never for every match (a search for "care"
+    # The page's ids first, then their rows with provider, location, team and assignee (as
+    # tuples: queue_rows): the joins are made for one page of cases, never for every match (a search for "care"
     # matches 13,000 open cases, which PostgreSQL joined to the register, then sorted).
     ids = page.order_by(*ordering).values("pk")[: size + 1]
-    rows = list(
-        Case.objects.filter(pk__in=ids)
-        .select_related("provider", "location", "team", "assignee")
-        .order_by(*ordering)
-    )
+    rows = queue_rows(Case.objects.filter(pk__in=ids).order_by(*ordering))
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -242,8 +240,42 @@ def queue_page(
     )
 
 
+# A case's page reads the case, its notes and its history: each query compiled once (no
+# case has these ids), since building them cost more than running them.
+_CASE = CompiledObjects.by_key(
+    Case.objects.select_related("provider", "location", "team", "assignee"), (-1, -2)
+)
+_EVENTS = CompiledObjects(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id),
+    {"case_id": (-1, -2)},
+    prepared=True,
+)
+_NOTES = CompiledObjects(
+    lambda case_id: CaseNote.objects.filter(case_id=case_id).select_related("author"),
+    {"case_id": (-1, -2)},
+    prepared=True,
+)
+_CASE_TYPE = Case._meta.label_lower
+# The status changes of a case's item and of the case itself.
+_CHANGES = CompiledObjects(
+    lambda subject_type, subject_id, case_id: StatusChange.objects.filter(
+        Q(subject_type=subject_type, subject_id=subject_id)
+        | Q(subject_type=_CASE_TYPE, subject_id=case_id)
+    ),
+    {
+        "subject_type": ("-type-1", "-type-2"),
+        "subject_id": ("-subject-1", "-subject-2"),
+        "case_id": ("-case-1", "-case-2"),
+    },
+    prepared=True,
+)
+
+
 def case_for_staff(case_id: int) -> Case:
-    return Case.objects.select_related("provider", "location", "team", "assignee").get(pk=case_id)
+    case: Case | None = _CASE.one(case_id)
+    if case is None:
+        raise Case.DoesNotExist("No such case")
+    return case
 
 
 @dataclass(frozen=True)
@@ -339,21 +371,19 @@ def history(case: Case) -> list[HistoryRow]:
             _ACTIONS.get(e.action, e.action.replace("_", " ")),
             _event_detail(e),
         )
-        for e in CaseEvent.objects.filter(case=case)
+        for e in _EVENTS.objects(case_id=case.pk)
     ]
-    case_type = case._meta.label_lower
     changes = [
-        _change_row(change, case_type)
-        for change in StatusChange.objects.filter(
-            Q(subject_type=case.subject_type, subject_id=case.subject_id)
-            | Q(subject_type=case_type, subject_id=str(case.pk))
+        _change_row(change, _CASE_TYPE)
+        for change in _CHANGES.objects(
+            subject_type=case.subject_type, subject_id=case.subject_id, case_id=str(case.pk)
         )
     ]
     return sorted(chain(events, changes), key=lambda row: row.at)
 
 
-def notes(case: Case) -> QuerySet[CaseNote]:
-    return CaseNote.objects.filter(case=case).select_related("author")
+def notes(case: Case) -> list[CaseNote]:
+    return _NOTES.objects(case_id=case.pk)
 
 
 def colleague_choices(kind: str = "") -> list[tuple[int, str]]:

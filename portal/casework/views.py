@@ -20,6 +20,7 @@ from portal.casework.errors import BULK_MAX
 from portal.casework.forms import BulkReassignForm, ColleagueForm, NoteForm, QueueFilterForm
 from portal.casework.links import link_to_subject
 from portal.casework.models import Case, CaseStatus
+from portal.casework.queue_rows import QueueRowWriter
 from portal.casework.selectors import QUEUE_NAMES, Queue
 from portal.errors import ServiceError
 from portal.staff_permissions import StaffPermission, has_staff_permission
@@ -58,6 +59,7 @@ def _queue_page(
     )
     may_assign = has_staff_permission(user, StaffPermission.ASSIGN_CASES)
     colleagues = selectors.colleague_choices() if may_assign else []
+    today = timezone.localdate()
     return render(
         request,
         "casework/queue.html",
@@ -67,12 +69,12 @@ def _queue_page(
             "queues": [(q, QUEUE_NAMES[q], reverse(_QUEUE_URLS[q])) for q in Queue],
             "form": form,
             "page": page,
+            "rows": QueueRowWriter(today=today, may_assign=may_assign).rows(page.items),
             "query_string": urlencode(query),
             "filtered": len(query) > 1 or query.get("status", selectors.OPEN) != selectors.OPEN,
             "may_assign": may_assign,
             "bulk_form": bulk_form or BulkReassignForm(colleagues=colleagues, case_ids=[]),
             "bulk_max": BULK_MAX,
-            "today": timezone.localdate(),
             "here": request.get_full_path(),
         },
     )

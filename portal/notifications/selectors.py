@@ -15,7 +15,9 @@ from django.utils import timezone
 from portal.access import Principal
 from portal.compiled_queries import CompiledObjects
 from portal.forms.models import DraftStatus
-from portal.notifications import permissions
+from portal.notifications import page_reads, permissions
+from portal.notifications.inbox_rows import COLUMNS as INBOX_COLUMNS
+from portal.notifications.inbox_rows import InboxRow
 from portal.notifications.models import (
     STATUS_NAMES,
     MessageKind,
@@ -29,7 +31,6 @@ from portal.register.location_kinds import location_with_kinds
 from portal.register.location_picker import search_filter
 from portal.register.models import Location, Provider
 from portal.register.selectors import provider_by_id
-from portal.workflow.selectors import timeline
 
 
 def provider_for(user: Principal | None, provider_id: str) -> Provider:
@@ -87,11 +88,7 @@ def with_last_staff_email(queryset: QuerySet[Notification]) -> QuerySet[Notifica
 
 def thread(notification: Notification) -> list[NotificationMessage]:
     # Status changes are the timeline's (status_timeline); older rows kept them here too.
-    return list(
-        NotificationMessage.objects.filter(notification=notification)
-        .exclude(kind=MessageKind.STATUS)
-        .select_related("author")
-    )
+    return page_reads.thread_of(notification)
 
 
 ACTION_NAMES = {
@@ -132,7 +129,7 @@ def status_timeline(notification: Notification) -> list[TimelineEntry]:
             by=change.actor_label,
             reason=change.reason,
         )
-        for change in timeline(notification)
+        for change in page_reads.status_changes_of(notification)
     ]
 
 
@@ -371,7 +368,7 @@ def staff_inbox(filters: InboxFilters) -> QuerySet[Notification]:
 
 @dataclass(frozen=True)
 class QueuePage:
-    items: list[Notification]
+    items: list[InboxRow]
     # Exact up to QUEUE_COUNT_CAP; `count_capped` says there are more than that.
     count: int
     count_capped: bool
@@ -383,20 +380,20 @@ class QueuePage:
 
 
 def _queue_rows(
-    queryset: QuerySet[Notification],
+    queryset: QuerySet[Any],
     *,
     levels: tuple[int, ...],
     bound: tuple[int, dt.datetime, int] | None,
     forwards: bool,
     limit: int,
-) -> list[Notification]:
+) -> list[InboxRow]:
     """Up to `limit` rows in queue order (most urgent first, then longest waiting), from
     just past `bound` (a notification's urgency, submitted time and id) in either direction.
 
     One query per urgency level, each ordered by (submitted_at, id) alone, so every one is
     a range read off an index however deep the page is (an OFFSET would read and throw away
     every row before it)."""
-    rows: list[Notification] = []
+    rows: list[InboxRow] = []
     for level in levels if forwards else tuple(reversed(levels)):
         if len(rows) >= limit:
             break
@@ -414,7 +411,7 @@ def _queue_rows(
                     submitted_at=submitted_at, pk__gte=pk
                 )
         order = ("submitted_at", "pk") if forwards else ("-submitted_at", "-pk")
-        rows.extend(part.order_by(*order)[: limit - len(rows)])
+        rows.extend(map(InboxRow._make, part.order_by(*order)[: limit - len(rows)]))
     return rows
 
 
@@ -438,7 +435,9 @@ def staff_queue_page(
     (keyset pagination): the same few queries on page 1 and page 20,000."""
     matching = staff_inbox(filters)
     capped = matching.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
-    listed = with_latest_reply(matching.select_related("provider", "location").only(*QUEUE_COLUMNS))
+    # Tuples, not models with their provider and location: fifty of those were most of
+    # the Python the page spent reading.
+    listed = with_latest_reply(matching).values_list(*INBOX_COLUMNS, "latest_reply")
     levels = (filters.urgency,) if filters.urgency else URGENCY_LEVELS
     cursor_id = after or before
     cursor = None
@@ -478,13 +477,18 @@ def staff_queue_page(
     )
 
 
+# A staff page's notification, compiled once (no notification has these ids): building the
+# query, with its five joins and the latest reply, took longer than running it.
+_STAFF_NOTIFICATION = CompiledObjects.by_key(
+    with_latest_reply(Notification.objects.all()).select_related(
+        "provider", "location", "submitted_by", "decided_by", "scheduled_change"
+    ),
+    (-1, -2),
+)
+
+
 def staff_notification(reference: str) -> Notification:
-    notification = (
-        with_latest_reply(Notification.objects.all())
-        .select_related("provider", "location", "submitted_by", "decided_by", "scheduled_change")
-        .filter(pk=sequence_of(reference) or 0)
-        .first()
-    )
+    notification: Notification | None = _STAFF_NOTIFICATION.one(sequence_of(reference) or 0)
     if notification is None:
         raise Http404("No such notification")
     return notification
@@ -551,9 +555,24 @@ def queue_summary(latest: int = 5) -> QueueSummary:
             staff_inbox(InboxFilters(status=NotificationStatus.INFORMATION_REQUESTED))
         ),
         answers_received=_capped_count(answered),
-        latest_answered=list(
-            answered.select_related("provider")
-            .only(*QUEUE_COLUMNS)
-            .order_by("-answered_at", "-pk")[:latest]
-        ),
+        latest_answered=_latest_answered(latest).objects(),
     )
+
+
+_LATEST_ANSWERED: dict[int, CompiledObjects] = {}
+
+
+def _latest_answered(latest: int) -> CompiledObjects:
+    """The `latest` notifications most recently answered, compiled once (the staff home
+    page reads them on every visit; building the query cost more than running it)."""
+    if latest not in _LATEST_ANSWERED:
+        _LATEST_ANSWERED[latest] = CompiledObjects(
+            lambda: (
+                answered_since_decided()
+                .select_related("provider")
+                .only(*QUEUE_COLUMNS)
+                .order_by("-answered_at", "-pk")[:latest]
+            ),
+            {},  # no values: not prepared, as EXECUTE takes at least one
+        )
+    return _LATEST_ANSWERED[latest]

@@ -21,6 +21,7 @@ from portal.forms.fields import limited_text
 from portal.notifications import engine_contexts, scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
+from portal.notifications.inbox_rows import InboxRowWriter
 from portal.notifications.models import Notification, NotificationStatus
 from portal.notifications.references import PREFIX, normalise, sequence_of
 from portal.notifications.views import _thread_rows
@@ -145,10 +146,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             and (len(query) > 1 or query["status"] != NotificationStatus.SUBMITTED),
             "clearable": any(name not in ("after", "before", "page") for name in request.GET),
             "query_string": urlencode(query),
-            "catalogue": CATALOGUE,
-            "urgency_names": URGENCY_NAMES,
+            "rows": InboxRowWriter(today=timezone.localdate(), urgency_names=URGENCY_NAMES).rows(
+                page.items
+            ),
             "now": timezone.now(),
-            "today": timezone.localdate(),
         },
     )
 

@@ -15,6 +15,7 @@ from portal.register.certificate_jobs import certificate_download
 from portal.register.certificate_pages import locations_table
 from portal.register.certificates import certificate_for
 from portal.register.forms import LocationSearchForm, RegisterSearchForm
+from portal.register.location_rows import location_rows, table_rows
 from portal.register.permissions import VIEW_OWN_REGISTRATION
 from portal.staff_permissions import StaffPermission
 
@@ -117,7 +118,7 @@ def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
     found = selectors.provider_detail(provider_id)
     if found is None:
         raise Http404("No such provider")
-    page = _page(request, selectors.provider_locations(found), size=50)
+    page = _page(request, location_rows(selectors.provider_locations(found)), size=50)
     return render(
         request,
         "register/provider.html",
@@ -125,6 +126,7 @@ def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
             "provider": found,
             "people": selectors.provider_people(found),
             "page": page,
+            "rows": table_rows(page.object_list),
             "pagination": pagination(request, page),
         },
     )

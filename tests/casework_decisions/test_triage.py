@@ -1,6 +1,8 @@
 """Bulk triage of low-risk notifications: what is listed, one audit event per notification,
 a partial failure reported by reference and reason, replays and two staff at once."""
 
+from html import unescape
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -49,6 +51,10 @@ def test_only_new_routine_notifications_are_listed(client, world):
     assert routine.reference in html
     assert urgent.reference not in html
     assert waiting.reference not in html
+    # Each is named with its title, and hinted with its provider and the day it came.
+    assert f"{routine.reference}: {routine.title}" in unescape(html)
+    received = f"{routine.provider.name}. Received {routine.opened_at:%-d %B %Y}"
+    assert received in unescape(html)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,87 @@
+"""What an application's staff page reads: the application, its parts, messages,
+appointments, notices, declarations and status changes. Each query is compiled once
+(portal.compiled_queries): building them, with their joins, cost the page more than
+PostgreSQL took to answer them. Staff see every application that has been sent."""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from portal.applications.models import (
+    Application,
+    ApplicationMessage,
+    ApplicationPart,
+    Appointment,
+    Declaration,
+    Notice,
+)
+from portal.applications.stages import Stage
+from portal.compiled_queries import CompiledObjects
+from portal.workflow.models import StatusChange
+
+# Two keys no application has.
+_STAND_INS = (UUID(int=1), UUID(int=2))
+
+_APPLICATION = CompiledObjects.by_key(
+    Application.objects.select_related("provider", "location", "assessor", "submitted_by"),
+    _STAND_INS,
+)
+_UNSENT = (Stage.DRAFT, Stage.DISCARDED)
+
+
+def sent_application(application_id: UUID) -> Application | None:
+    """The application, with its provider, location, assessor and sender; None if there is
+    none or it has not been sent."""
+    application: Application | None = _APPLICATION.one(application_id)
+    if application is None or application.stage in _UNSENT:
+        return None
+    return application
+
+
+def _of_application(queryset: QuerySet[Any]) -> CompiledObjects:
+    return CompiledObjects(
+        lambda application_id: queryset.filter(application_id=application_id),
+        {"application_id": _STAND_INS},
+        fields={"application_id": Application._meta.get_field("id")},
+        prepared=True,
+    )
+
+
+_PARTS = _of_application(ApplicationPart.objects.order_by("slot", "kind"))
+_MESSAGES = _of_application(ApplicationMessage.objects.order_by("created_at", "id"))
+_APPOINTMENTS = _of_application(Appointment.objects.order_by("on", "id"))
+_NOTICES = _of_application(Notice.objects.defer("pdf").order_by("served_at", "id"))
+_DECLARATIONS = _of_application(Declaration.objects.all())
+# workflow.selectors.timeline's query for an application.
+_TIMELINE = CompiledObjects(
+    lambda subject_id: StatusChange.objects.filter(
+        subject_type=Application._meta.label_lower, subject_id=subject_id
+    ).select_related("actor"),
+    {"subject_id": (str(_STAND_INS[0]), str(_STAND_INS[1]))},
+    prepared=True,
+)
+
+
+@dataclass(frozen=True)
+class StaffLists:
+    parts: list[ApplicationPart]
+    thread: list[ApplicationMessage]
+    appointments: list[Appointment]
+    notices: list[Notice]
+    declarations: list[Declaration]
+    timeline: list[StatusChange]
+
+
+def staff_lists(application: Application) -> StaffLists:
+    """The lists the staff page shows of `application`, each in the page's order."""
+    key = application.pk
+    return StaffLists(
+        parts=_PARTS.objects(application_id=key),
+        thread=_MESSAGES.objects(application_id=key),
+        appointments=_APPOINTMENTS.objects(application_id=key),
+        notices=_NOTICES.objects(application_id=key),
+        declarations=_DECLARATIONS.objects(application_id=key),
+        timeline=_TIMELINE.objects(subject_id=str(key)),
+    )
