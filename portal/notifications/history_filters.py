@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone
 from markupsafe import Markup
 
 from portal.notifications.forms import HistoryFilterForm
@@ -49,6 +50,9 @@ def _key(form: HistoryFilterForm) -> Hashable | None:
         # The location search's suggestions address and script are in the HTML.
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
+        # A date check that names or compares with today (none does yet) stays right after
+        # midnight.
+        timezone.localdate(),
         form.searches_locations,
         () if form.searches_locations else _choices(form, "location"),
         _choices(form, "notification_type"),
