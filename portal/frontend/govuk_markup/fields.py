@@ -113,6 +113,16 @@ def _fieldset(fieldset: Params, described_by: str, inner: str, role: str = "") -
     return html + "\n</fieldset>"
 
 
+def _labelled(params: Any, allowed: frozenset[str]) -> tuple[Params, str, Params, str, str]:
+    """What a field with a label starts from: its checked parameters, id, label, and the hint
+    and error message under the label with the aria-describedby they make."""
+    params = checked(params, allowed)
+    field_id = text(params.get("id") or params.get("name", ""))
+    label = checked(params.get("label"), _LABEL)
+    notes, described_by = _notes(params, field_id, _described_by(params))
+    return params, field_id, label, notes, described_by
+
+
 def _described_by(params: Params | None, key: str = "describedBy") -> str:
     """An aria-describedby given in the parameters, escaped as the ids added to it are."""
     value = params.get(key) if params else None
@@ -178,10 +188,7 @@ def _input_tag(params: Params, field_id: str, described_by: str) -> str:
 
 
 def text_input(params: Any) -> str:
-    params = checked(params, _INPUT)
-    field_id = text(params.get("id") or params.get("name", ""))
-    label = checked(params.get("label"), _LABEL)
-    notes, described_by = _notes(params, field_id, _described_by(params))
+    params, field_id, label, notes, described_by = _labelled(params, _INPUT)
     before = "\n\n\n\n" + "\n  \n" * (
         bool(params.get("classes")) + bool(params.get("errorMessage"))
     )
@@ -213,10 +220,7 @@ _TEXTAREA = frozenset(
 
 
 def textarea(params: Any) -> str:
-    params = checked(params, _TEXTAREA)
-    field_id = text(params.get("id") or params.get("name", ""))
-    label = checked(params.get("label"), _LABEL)
-    notes, described_by = _notes(params, field_id, _described_by(params))
+    params, field_id, label, notes, described_by = _labelled(params, _TEXTAREA)
     error = " govuk-textarea--error" if params.get("errorMessage") else ""
     tag = (
         f'<textarea class="govuk-textarea{error}{classes(params.get("classes"))}" id="{field_id}"'
@@ -447,10 +451,7 @@ def _option(item: Any) -> str:
 
 
 def select(params: Any) -> str:
-    params = checked(params, _SELECT)
-    field_id = text(params.get("id") or params.get("name", ""))
-    label = checked(params.get("label"), _LABEL)
-    notes, described_by = _notes(params, field_id, _described_by(params))
+    params, field_id, label, notes, described_by = _labelled(params, _SELECT)
     items = params.get("items", [])
     if not isinstance(items, list):
         raise Unsupported
