@@ -2,6 +2,8 @@
 scope, are what the notification selectors read through the ORM, for every shape: providers
 held whole (one or several), locations, both, and nothing."""
 
+from django.db import connection
+
 from portal.accounts.models import User
 from portal.home import selectors as home
 from portal.notifications import permissions, selectors
@@ -60,14 +62,16 @@ def test_each_shape_of_scope_reads_what_the_orm_reads(home_world):
             found_any = found_any or bool(compiled)
     assert found_any
     # Each shape compiled once (on PostgreSQL), the ORM not run instead: two providers held
-    # whole, locations, and both.
+    # whole, locations, and both. SQLite sends location IDs as an IN list, whose text changes
+    # with their number, so there only the whole-provider shape is kept.
     compiled_shapes = {
         shape
         for reads in (home._DRAFTS, home._QUESTIONS, home._OWED)
         for shape, compiled in reads._by_shape.items()
         if compiled._compiled("default") is not None
     }
-    assert {(2, False), (0, True), (1, True)} <= compiled_shapes
+    kept = {(2, False), (0, True), (1, True)} if connection.vendor == "postgresql" else {(2, False)}
+    assert kept <= compiled_shapes
     # The nominated individual's scope holds both providers whole, and finds work at each.
     owed = home._OWED.read(permissions.scope_for(world.nominated, permissions.VIEW))
     assert {row.location.provider_id for row in owed} >= {
