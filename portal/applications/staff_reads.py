@@ -1,5 +1,6 @@
 """What an application's staff page reads: the application, its parts, messages,
-appointments, notices, declarations and status changes. Each query is compiled once
+appointments, notices, declarations and status changes (and the applicant's status page, all
+but the parts). Each query is compiled once
 (portal.compiled_queries): building them, with their joins, cost the page more than
 PostgreSQL took to answer them. Staff see every application that has been sent."""
 
@@ -79,6 +80,29 @@ def staff_lists(application: Application) -> StaffLists:
     key = application.pk
     return StaffLists(
         parts=_PARTS.objects(application_id=key),
+        thread=_MESSAGES.objects(application_id=key),
+        appointments=_APPOINTMENTS.objects(application_id=key),
+        notices=_NOTICES.objects(application_id=key),
+        declarations=_DECLARATIONS.objects(application_id=key),
+        timeline=_TIMELINE.objects(subject_id=str(key)),
+    )
+
+
+@dataclass(frozen=True)
+class StatusLists:
+    thread: list[ApplicationMessage]
+    appointments: list[Appointment]
+    notices: list[Notice]
+    declarations: list[Declaration]
+    timeline: list[StatusChange]
+
+
+def status_lists(application: Application) -> StatusLists:
+    """The lists the applicant's status page shows of `application` (the staff page's, the
+    same rows in the same order; that page reads no message's author nor declaration's
+    part, so neither is joined)."""
+    key = application.pk
+    return StatusLists(
         thread=_MESSAGES.objects(application_id=key),
         appointments=_APPOINTMENTS.objects(application_id=key),
         notices=_NOTICES.objects(application_id=key),

@@ -83,11 +83,10 @@ def available_types(user: Any) -> list[ApplicationType]:
     """What this person can apply for: anyone can apply to register a new provider; the
     rest need a provider they manage registration for, or a location they manage."""
     providers = permissions.providers_user_can_apply_for(user)
-    managed = permissions.managed_locations(user)
     offered = {
         Applicant.PROSPECTIVE_PROVIDER: True,
         Applicant.PROVIDER: bool(providers),
-        Applicant.REGISTERED_MANAGER: bool(managed),
+        Applicant.REGISTERED_MANAGER: permissions.manages_any_location(user),
     }
     return [d for d in CATALOGUE.current_types() if offered[d.applicant]]
 

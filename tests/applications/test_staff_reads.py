@@ -72,3 +72,36 @@ def test_only_sent_applications_are_read():
     draft, _signer = helpers.cancel_provider_application()
     assert staff_reads.sent_application(draft.pk) is None
     assert staff_reads.sent_application(uuid.uuid4()) is None
+
+
+def test_the_status_pages_lists_are_the_orms_lists():
+    """The applicant's status page reads the same rows as the ORM's related queries did."""
+    application, applicant = sent_new_provider()
+    client, _staff = staff_client()
+    assert client.post(action_url(application, "validate")).status_code == 302
+    assert (
+        client.post(action_url(application, "request-information"), {"body": "Plan"}).status_code
+        == 302
+    )
+    recorded = client.post(
+        action_url(application, "record-appointment"),
+        {"kind": "interview", "on-day": "1", "on-month": "1", "on-year": "2099", "with_whom": "NI"},
+    )
+    assert recorded.status_code == 302
+    lists = staff_reads.status_lists(application)
+    expected = {
+        "thread": application.messages.select_related("author").order_by("created_at", "id"),
+        "appointments": application.appointments.all(),
+        "notices": application.notices.defer("pdf"),
+        "declarations": application.declarations.select_related("part"),
+        "timeline": timeline(application),
+    }
+    for name, queryset in expected.items():
+        got = getattr(lists, name)
+        if name != "notices":  # none served yet
+            assert got, name
+        assert _fields(got) == _fields(list(queryset)), name
+    client.force_login(applicant)
+    page = client.get(reverse("applications:detail", args=[application.pk]))
+    assert "Interview on 1 January 2099" in page.content.decode()
+    assert "Answer this request" in page.content.decode()
