@@ -271,7 +271,7 @@ def check(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
     context = completeness.engine_context(application)
-    problems = completeness.problems_of(application)
+    problems = completeness.problems_of(application, context=context)
     return render(
         request,
         "applications/check.html",

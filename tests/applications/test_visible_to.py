@@ -2,8 +2,9 @@
 view submissions (the whole provider, or only at the locations they hold)."""
 
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.test.utils import CaptureQueriesContext
 
-from portal.applications import list_reads
+from portal.applications import completeness, list_reads
 from portal.applications.definitions import CATALOGUE
 from portal.applications.models import Application, ApplicationPart
 from portal.applications.selectors import visible_to
@@ -116,3 +117,21 @@ def test_the_compiled_parts_are_the_orms_parts(db):
     assert len(fast) == 1
     assert _fields(fast) == _fields(by_orm)
     assert _fields([p.application for p in fast]) == _fields([p.application for p in by_orm])
+
+
+def test_problems_with_the_context_already_read_are_the_same(db):
+    """The check page hands problems_of the engine context it has read: the same problems
+    as problems_of reading it again, and one read the fewer."""
+    applicant, manager = user(), user()
+    application, _part = with_open_manager_part(applicant, manager)
+    Application.objects.filter(pk=application.pk).update(answers={})
+    application.refresh_from_db()
+    context = completeness.engine_context(application)
+    again = completeness.problems_of(application)
+    with CaptureQueriesContext(connection) as given:
+        problems = completeness.problems_of(application, context=context)
+    with CaptureQueriesContext(connection) as read:
+        completeness.problems_of(application)
+    assert problems == again
+    assert any("answer every question" in p.message for p in problems)
+    assert len(given) < len(read)
