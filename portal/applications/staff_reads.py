@@ -16,6 +16,7 @@ from portal.applications.models import (
     ApplicationPart,
     Appointment,
     Declaration,
+    MessageKind,
     Notice,
 )
 from portal.applications.stages import Stage
@@ -55,6 +56,15 @@ _MESSAGES = _of_application(ApplicationMessage.objects.order_by("created_at", "i
 _APPOINTMENTS = _of_application(Appointment.objects.order_by("on", "id"))
 _NOTICES = _of_application(Notice.objects.defer("pdf").order_by("served_at", "id"))
 _DECLARATIONS = _of_application(Declaration.objects.all())
+# The latest reasons for a return (the ORM's `.last()` by the messages' own order).
+_RETURN_REASONS = CompiledObjects(
+    lambda application_id: ApplicationMessage.objects.filter(
+        application_id=application_id, kind=MessageKind.RETURN_REASONS
+    ).order_by("-created_at", "-id")[:1],
+    {"application_id": _STAND_INS},
+    fields={"application_id": Application._meta.get_field("id")},
+    prepared=True,
+)
 # workflow.selectors.timeline's query for an application.
 _TIMELINE = CompiledObjects(
     lambda subject_id: StatusChange.objects.filter(
@@ -109,3 +119,10 @@ def status_lists(application: Application) -> StatusLists:
         declarations=_DECLARATIONS.objects(application_id=key),
         timeline=_TIMELINE.objects(subject_id=str(key)),
     )
+
+
+def returned_reasons(application: Application) -> ApplicationMessage | None:
+    """The latest message giving the reasons `application` was returned, if any (the task
+    list shows it)."""
+    found = _RETURN_REASONS.objects(application_id=application.pk)
+    return found[0] if found else None

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
-from portal.applications import completeness, permissions, selectors
+from portal.applications import completeness, permissions, selectors, staff_reads
 from portal.applications.applicant_views import status_page
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.schema import Applicant, ApplicationType, Subject
@@ -216,7 +216,7 @@ def detail(request: HttpRequest, application_id: Any) -> HttpResponseBase:
                 **FLOW.progress(definition, application, context),
                 "application": application,
                 "has_parts": bool(definition.parts),
-                "returned_reasons": application.messages.filter(kind="return_reasons").last(),
+                "returned_reasons": staff_reads.returned_reasons(application),
             },
         )
     return status_page(request, application, definition, can_prepare=can_prepare)

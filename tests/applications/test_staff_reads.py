@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.applications import staff_reads
-from portal.applications.models import Application
+from portal.applications.models import Application, ApplicationMessage
 from portal.applications.services import submission
 from portal.workflow.selectors import timeline
 from tests.applications import helpers
@@ -105,3 +106,25 @@ def test_the_status_pages_lists_are_the_orms_lists():
     page = client.get(reverse("applications:detail", args=[application.pk]))
     assert "Interview on 1 January 2099" in page.content.decode()
     assert "Answer this request" in page.content.decode()
+
+
+def test_the_latest_return_reasons_are_the_orms():
+    """The task list's reasons for a return: the ORM's `.last()` of them, compiled once."""
+    application, applicant = sent_new_provider()
+    assert staff_reads.returned_reasons(application) is None
+    same_moment = timezone.now()
+    for body in ("First reasons", "Second reasons", "Third reasons"):
+        ApplicationMessage.objects.create(
+            application=application, author=applicant, kind="return_reasons", body=body
+        )
+    ApplicationMessage.objects.create(
+        application=application, author=applicant, kind="information_request", body="Later"
+    )
+    # Two at the same moment: the order's second key (id) decides, as for the ORM.
+    ApplicationMessage.objects.filter(application=application).update(created_at=same_moment)
+    by_orm = application.messages.filter(kind="return_reasons").last()
+    found = staff_reads.returned_reasons(application)
+    assert found is not None
+    assert by_orm is not None
+    assert _fields([found]) == _fields([by_orm])
+    assert found.body == "Third reasons"
