@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
-from portal.applications import completeness, selectors
+from portal.applications import completeness, selectors, staff_reads
 from portal.applications.definitions.schema import ApplicationType
 from portal.applications.errors import ApplicationError
 from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm, posted
@@ -20,7 +20,6 @@ from portal.applications.stages import STEP_NAMES, Stage
 from portal.casework.provider_stage import stage_for_subject
 from portal.forms import engine
 from portal.frontend.pdf import pdf_response_headers
-from portal.workflow.selectors import timeline
 
 USE = "applications.use"
 
@@ -33,7 +32,8 @@ def status_page(
     can_prepare: bool,
 ) -> HttpResponse:
     context = completeness.engine_context(application)
-    thread = list(application.messages.select_related("author").order_by("created_at", "id"))
+    lists = staff_reads.status_lists(application)
+    thread = lists.thread
     open_requests = [
         m for m in thread if m.kind == MessageKind.INFORMATION_REQUEST and not m.answered
     ]
@@ -47,13 +47,13 @@ def status_page(
             "standing": selectors.standing(application),
             "provider_case": stage_for_subject(application),
             "sections": engine.summary(definition, application.answers, context),
-            "timeline": list(timeline(application)),
+            "timeline": lists.timeline,
             "step_names": STEP_NAMES,
             "thread": thread,
             "open_requests": open_requests if can_prepare else [],
-            "appointments": list(application.appointments.all()),
-            "notices": list(application.notices.defer("pdf")),
-            "declarations": list(application.declarations.select_related("part")),
+            "appointments": lists.appointments,
+            "notices": lists.notices,
+            "declarations": lists.declarations,
             "can_reply": can_prepare,
             "can_withdraw": can_prepare
             and application.stage not in (Stage.WITHDRAWN, Stage.EFFECTIVE, Stage.REFUSED),

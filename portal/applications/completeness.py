@@ -143,11 +143,19 @@ def _parts_href(application: Application) -> str:
     return reverse("applications:parts", args=[application.pk])
 
 
-def problems_of(application: Application, *, with_parts: bool = True) -> list[Problem]:
-    """Everything that stops `application` being sent, in the order of the form."""
+def problems_of(
+    application: Application,
+    *,
+    with_parts: bool = True,
+    context: engine.EngineContext | None = None,
+) -> list[Problem]:
+    """Everything that stops `application` being sent, in the order of the form. `context`:
+    engine_context(application), when the caller has already read it (its queries again
+    otherwise)."""
     definition = definition_of(application)
     answers = application.answers
-    context = engine_context(application)
+    if context is None:
+        context = engine_context(application)
     problems = [
         Problem(
             f"{page.title}: answer every question on this page", _page_href(application, page.key)

@@ -1,5 +1,6 @@
 """What an application's staff page reads: the application, its parts, messages,
-appointments, notices, declarations and status changes. Each query is compiled once
+appointments, notices, declarations and status changes (and the applicant's status page, all
+but the parts). Each query is compiled once
 (portal.compiled_queries): building them, with their joins, cost the page more than
 PostgreSQL took to answer them. Staff see every application that has been sent."""
 
@@ -15,6 +16,7 @@ from portal.applications.models import (
     ApplicationPart,
     Appointment,
     Declaration,
+    MessageKind,
     Notice,
 )
 from portal.applications.stages import Stage
@@ -54,6 +56,15 @@ _MESSAGES = _of_application(ApplicationMessage.objects.order_by("created_at", "i
 _APPOINTMENTS = _of_application(Appointment.objects.order_by("on", "id"))
 _NOTICES = _of_application(Notice.objects.defer("pdf").order_by("served_at", "id"))
 _DECLARATIONS = _of_application(Declaration.objects.all())
+# The latest reasons for a return (the ORM's `.last()` by the messages' own order).
+_RETURN_REASONS = CompiledObjects(
+    lambda application_id: ApplicationMessage.objects.filter(
+        application_id=application_id, kind=MessageKind.RETURN_REASONS
+    ).order_by("-created_at", "-id")[:1],
+    {"application_id": _STAND_INS},
+    fields={"application_id": Application._meta.get_field("id")},
+    prepared=True,
+)
 # workflow.selectors.timeline's query for an application.
 _TIMELINE = CompiledObjects(
     lambda subject_id: StatusChange.objects.filter(
@@ -85,3 +96,33 @@ def staff_lists(application: Application) -> StaffLists:
         declarations=_DECLARATIONS.objects(application_id=key),
         timeline=_TIMELINE.objects(subject_id=str(key)),
     )
+
+
+@dataclass(frozen=True)
+class StatusLists:
+    thread: list[ApplicationMessage]
+    appointments: list[Appointment]
+    notices: list[Notice]
+    declarations: list[Declaration]
+    timeline: list[StatusChange]
+
+
+def status_lists(application: Application) -> StatusLists:
+    """The lists the applicant's status page shows of `application` (the staff page's, the
+    same rows in the same order; that page reads no message's author nor declaration's
+    part, so neither is joined)."""
+    key = application.pk
+    return StatusLists(
+        thread=_MESSAGES.objects(application_id=key),
+        appointments=_APPOINTMENTS.objects(application_id=key),
+        notices=_NOTICES.objects(application_id=key),
+        declarations=_DECLARATIONS.objects(application_id=key),
+        timeline=_TIMELINE.objects(subject_id=str(key)),
+    )
+
+
+def returned_reasons(application: Application) -> ApplicationMessage | None:
+    """The latest message giving the reasons `application` was returned, if any (the task
+    list shows it)."""
+    found = _RETURN_REASONS.objects(application_id=application.pk)
+    return found[0] if found else None

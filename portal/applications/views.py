@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
-from portal.applications import completeness, permissions, selectors
+from portal.applications import completeness, permissions, selectors, staff_reads
 from portal.applications.applicant_views import status_page
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.schema import Applicant, ApplicationType, Subject
@@ -83,11 +83,10 @@ def available_types(user: Any) -> list[ApplicationType]:
     """What this person can apply for: anyone can apply to register a new provider; the
     rest need a provider they manage registration for, or a location they manage."""
     providers = permissions.providers_user_can_apply_for(user)
-    managed = permissions.managed_locations(user)
     offered = {
         Applicant.PROSPECTIVE_PROVIDER: True,
         Applicant.PROVIDER: bool(providers),
-        Applicant.REGISTERED_MANAGER: bool(managed),
+        Applicant.REGISTERED_MANAGER: permissions.manages_any_location(user),
     }
     return [d for d in CATALOGUE.current_types() if offered[d.applicant]]
 
@@ -217,7 +216,7 @@ def detail(request: HttpRequest, application_id: Any) -> HttpResponseBase:
                 **FLOW.progress(definition, application, context),
                 "application": application,
                 "has_parts": bool(definition.parts),
-                "returned_reasons": application.messages.filter(kind="return_reasons").last(),
+                "returned_reasons": staff_reads.returned_reasons(application),
             },
         )
     return status_page(request, application, definition, can_prepare=can_prepare)
@@ -272,7 +271,7 @@ def check(request: HttpRequest, application_id: Any) -> HttpResponseBase:
     if not application.is_editable:
         return redirect("applications:detail", application_id=application.pk)
     context = completeness.engine_context(application)
-    problems = completeness.problems_of(application)
+    problems = completeness.problems_of(application, context=context)
     return render(
         request,
         "applications/check.html",
