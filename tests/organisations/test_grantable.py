@@ -31,6 +31,7 @@ def test_grantable_options_are_the_orm_rows(world):
     assert world.b.pk not in {option.id for option in whole}
     some, names = grantable_options(world.users["rm_a"], world.p)
     assert [option.id for option in some] == [world.a.pk]
+    assert [option.label for option in some] == ["Sunrise House, LS1 1AA"]
     assert names() == ["Care home service with nursing"]
 
 
