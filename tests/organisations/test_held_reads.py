@@ -105,7 +105,9 @@ def test_what_the_pages_use_is_read_with_the_holder(world):
         found = selectors.membership_or_404(world.users["ni"], world.p, member.pk)
     read = len(queries.captured_queries)
     with CaptureQueriesContext(connection) as queries:
-        assert (found.user.email, found.granted_by.email, found.provider) == (
+        granted_by = found.granted_by
+        assert granted_by is not None
+        assert (found.user.email, granted_by.email, found.provider) == (
             member.user.email,
             world.users["ni"].email,
             world.p,
