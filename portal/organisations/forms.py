@@ -13,6 +13,7 @@ from portal.access import Principal
 from portal.emails.addresses import AddressError, canonical_email
 from portal.frontend.govuk_fields import radios
 from portal.organisations.access import scope_for
+from portal.organisations.grantable import grantable_options
 from portal.organisations.permissions import (
     ACCESS_LEVEL_HINTS,
     ACCESS_LEVEL_LABELS,
@@ -20,8 +21,7 @@ from portal.organisations.permissions import (
     AccessLevel,
     levels_for_permissions,
 )
-from portal.organisations.selectors import grantable_locations
-from portal.register.location_picker import LocationsField, is_picker_step, location_options
+from portal.register.location_picker import LocationsField, is_picker_step
 from portal.register.models import Provider
 
 WHOLE = "whole"
@@ -126,14 +126,14 @@ class LocationsForm(forms.Form):
         else:
             field.label = "Which of your locations can they act for?"
             field.error_messages["required"] = "Select at least one location"
-        grantable = grantable_locations(actor, provider)
+        options, type_names = grantable_options(actor, provider)
         field.offer(
-            location_options(grantable),
+            options,
             data=data,
             initial_ids=(initial or {}).get("locations") or [],
             provider_id=provider.pk,
             extra=extra,
-            locations=grantable,
+            type_names=type_names,
         )
         field.search_url = reverse(
             "organisations:location_search", kwargs={"provider_id": provider.pk}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.access import Account, Principal
 from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.json_lists import holding_every
+from portal.organisations import held_reads
 from portal.organisations.access import (
     WHOLE_PROVIDER_ROLES,
     Scope,
@@ -60,13 +61,13 @@ def provider_or_404(user: Principal, provider_id: str) -> Provider:
     return provider
 
 
-def current_provider(request: HttpRequest) -> Provider | None:
+def current_provider(request: HttpRequest, mine: list[Provider] | None = None) -> Provider | None:
     """The provider the user chose to act for (the switcher), if they still have access;
-    if they have access to exactly one, that one."""
+    if they have access to exactly one, that one. `mine`: providers_for(user), if read."""
     chosen = request.session.get(CURRENT_PROVIDER_SESSION_KEY)
     if chosen and has_any_access(request.user, chosen):
         return provider_by_id(chosen)
-    providers = list(providers_for(request.user)[:2])
+    providers = list(providers_for(request.user)[:2]) if mine is None else mine
     return providers[0] if len(providers) == 1 else None
 
 
@@ -152,30 +153,29 @@ def visible_join_requests(user: Principal, provider: Provider) -> QuerySet[JoinR
 
 
 # Each of these is found within `provider`, so it is given that provider object rather than
-# reading the same row again when the permission checks ask for it.
+# reading the same row again when the permission checks ask for it. They are read by key and
+# judged by the visible_* rules in held_reads (the same answers, without the ORM's subquery).
 
 
 _Held = TypeVar("_Held", Membership, Invitation, JoinRequest)
 
 
-def _one_or_404(visible: QuerySet[_Held], provider: Provider, pk: Any, what: str) -> _Held:
-    found = visible.filter(pk=pk).first()
+def _found_or_404(found: _Held | None, what: str) -> _Held:
     if found is None:
         raise Http404(f"No such {what}")
-    found.provider = provider
     return found
 
 
 def membership_or_404(user: Principal, provider: Provider, membership_id: Any) -> Membership:
-    return _one_or_404(visible_memberships(user, provider), provider, membership_id, "member")
+    return _found_or_404(held_reads.membership(user, provider, membership_id), "member")
 
 
 def invitation_or_404(user: Principal, provider: Provider, invitation_id: Any) -> Invitation:
-    return _one_or_404(visible_invitations(user, provider), provider, invitation_id, "invitation")
+    return _found_or_404(held_reads.invitation(user, provider, invitation_id), "invitation")
 
 
 def join_request_or_404(user: Principal, provider: Provider, request_id: Any) -> JoinRequest:
-    return _one_or_404(visible_join_requests(user, provider), provider, request_id, "request")
+    return _found_or_404(held_reads.join_request(user, provider, request_id), "request")
 
 
 @dataclass
@@ -354,11 +354,12 @@ class ProviderSummary:
     may_view_team: bool
 
 
-def my_providers(user: Principal) -> list[ProviderSummary]:
+def my_providers(user: Principal, mine: list[Provider] | None = None) -> list[ProviderSummary]:
+    """A summary of each of providers_for(user) (`mine`, if the caller read them already)."""
     from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
 
     summaries = []
-    for provider in providers_for(user):
+    for provider in providers_for(user) if mine is None else mine:
         access = provider_access(user, provider)
         if access is None:
             continue

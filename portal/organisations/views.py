@@ -62,14 +62,14 @@ def providers(request: HttpRequest) -> HttpResponse:
         chosen = next(p for p in mine if p.pk == form.cleaned_data["provider"])
         messages.success(request, f"You are now acting for {chosen.name}")
         return redirect("organisations:providers")
-    current = selectors.current_provider(request)
+    current = selectors.current_provider(request, mine)
     return page(
         request,
         "providers.html",
         {
             "form": form,
             "providers": mine,
-            "summaries": selectors.my_providers(request.user),
+            "summaries": selectors.my_providers(request.user, mine),
             "current": current,
         },
     )

@@ -14,7 +14,7 @@ With JavaScript, the search box becomes an accessible autocomplete (portal/locat
 The locations are read once, as tuples, so the page's query count does not grow with them.
 """
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -389,13 +389,16 @@ class _PickerField:
         provider_id: str,
         extra: Sequence[tuple[str, str]] = (),
         locations: "QuerySet[Location] | None" = None,
+        type_names: Callable[[], list[str]] | None = None,
     ) -> None:
         """Offer `options`, all locations of `provider_id` (and `extra` choices after them).
         `locations`, the queryset `options` were read from, lets the page name the service
-        types without reading every location's."""
+        types without reading every location's; `type_names`, if given, reads those names
+        instead (as service_type_names(locations) would)."""
         self.extra_choices = list(extra)
         self.choices = ReadyChoices(_LabelledOptions(options, self.extra_choices))
         self._options, self._provider_id, self._locations = options, provider_id, locations
+        self._type_names = type_names
         self._service_types: dict[str, frozenset[str]] | None = None
         self._service_type_names: list[str] | None = None
         if len(options) > CHECKBOX_LIMIT:
@@ -421,7 +424,9 @@ class _PickerField:
         asks in both modes, so a page makes the same queries for a provider of 3 locations
         as of 1,000)."""
         if self._service_type_names is None:
-            if self._service_types is None and self._locations is not None:
+            if self._service_types is None and self._type_names is not None:
+                self._service_type_names = self._type_names()
+            elif self._service_types is None and self._locations is not None:
                 self._service_type_names = service_type_names(self._locations)
             else:
                 self._service_type_names = sorted(self._locations_by_service_type())

@@ -28,6 +28,7 @@ _MACRO = (
         ["One place"],
         ["O'Brien & Sons", '"Quoted" <b>bold</b>', "&#x27; already an entity"],
         [f"Annex {i}" for i in range(300)],
+        ["Nul\x00inside", "<Next> & 'last'"],
     ],
 )
 def test_list_or_text_is_the_macros_html(items):
