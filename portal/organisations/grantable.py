@@ -13,7 +13,7 @@ from portal.access import Principal
 from portal.compiled_queries import CompiledRows
 from portal.organisations.access import scope_for
 from portal.organisations.permissions import Permission
-from portal.organisations.selectors import _AnyOfIds
+from portal.organisations.selectors import AnyOfIds
 from portal.register.location_picker import LocationOption
 from portal.register.models import Location, Provider
 
@@ -47,13 +47,13 @@ _ALL_OPTIONS = CompiledRows(lambda p: _options(_locations(p, None)), {"p": _PROV
 _SOME_OPTIONS = CompiledRows(
     lambda p, ids: _options(_locations(p, ids)),
     {"p": _PROVIDER, "ids": _IDS},
-    fields={"ids": _AnyOfIds()},  # type: ignore[dict-item]
+    fields={"ids": AnyOfIds()},  # type: ignore[dict-item]
 )
 _ALL_TYPES = CompiledRows(lambda p: _type_names(_locations(p, None)), {"p": _PROVIDER})
 _SOME_TYPES = CompiledRows(
     lambda p, ids: _type_names(_locations(p, ids)),
     {"p": _PROVIDER, "ids": _IDS},
-    fields={"ids": _AnyOfIds()},  # type: ignore[dict-item]
+    fields={"ids": AnyOfIds()},  # type: ignore[dict-item]
 )
 
 

@@ -225,7 +225,7 @@ def _registered_rows(
     )
 
 
-class _AnyOfIds:
+class AnyOfIds:
     """How the compiled query sees a viewer's locations: as the one parameter `any_of` sends
     (PostgreSQL). Elsewhere the IDs are an `IN` list whose length varies, which does not
     compile once, so the ORM runs it."""
@@ -253,7 +253,7 @@ _FIRST_PAGE_OF_SOME = CompiledRows(
         provider_id, day, location_ids, 0, _FIRST_PAGE_SIZE
     ),
     {**_STAND_INS, "location_ids": (frozenset({"-stand-in-3-"}), frozenset({"-stand-in-4-"}))},
-    fields={"day": _DAY_FIELD, "location_ids": _AnyOfIds()},  # type: ignore[dict-item]
+    fields={"day": _DAY_FIELD, "location_ids": AnyOfIds()},  # type: ignore[dict-item]
 )
 
 
@@ -397,7 +397,7 @@ def join_requests_to_decide(user: Principal, limit: int = 10) -> list[JoinReques
         compiled = _JOIN_REQUESTS[limit] = CompiledObjects(
             lambda provider_ids: _join_requests_at(provider_ids, limit),
             {"provider_ids": (frozenset({"-stand-in-1-"}), frozenset({"-stand-in-2-"}))},
-            fields={"provider_ids": _AnyOfIds()},  # type: ignore[dict-item]
+            fields={"provider_ids": AnyOfIds()},  # type: ignore[dict-item]
         )
     return compiled.objects(JoinRequest.objects.db, provider_ids=frozenset(provider_ids))
 
