@@ -1,9 +1,7 @@
-"""A notification's page (the provider's and the regulator's) reads its thread, its status
-changes and its case: each query compiled once (portal.compiled_queries), since building
-them, with their joins, cost the page more than PostgreSQL took to answer them."""
+"""A notification's page (the provider's and the regulator's) reads its thread and its status
+changes: each query compiled once (portal.compiled_queries), since building them, with their
+joins, cost the page more than PostgreSQL took to answer them."""
 
-from portal.casework.models import Case
-from portal.casework.provider_stage import PERSONAL_KINDS, ProviderStage, provider_stage
 from portal.compiled_queries import CompiledObjects
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.workflow.models import StatusChange
@@ -34,21 +32,3 @@ def thread_of(notification: Notification) -> list[NotificationMessage]:
 
 def status_changes_of(notification: Notification) -> list[StatusChange]:
     return _TIMELINE.objects(subject_id=str(notification.pk))
-
-
-# casework.provider_stage.stage_for_subject's query for a notification: the case about it.
-_CASE = CompiledObjects(
-    lambda subject_id: (
-        Case.objects.filter(subject_type=Notification._meta.label_lower, subject_id=subject_id)
-        .exclude(kind__in=PERSONAL_KINDS)
-        .order_by("id")[:1]
-    ),
-    {"subject_id": ("-1", "-2")},
-    prepared=True,
-)
-
-
-def provider_case_of(notification: Notification) -> ProviderStage | None:
-    """What the provider sees of the case about the notification (None before it has one)."""
-    found = _CASE.objects(subject_id=str(notification.pk))
-    return provider_stage(found[0]) if found else None

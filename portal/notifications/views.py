@@ -17,18 +17,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
 from portal.accounts.sessions import signed_in_user
+from portal.casework.provider_stage import stage_for_subject
 from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
-from portal.notifications import (
-    attachments,
-    engine_contexts,
-    page_reads,
-    permissions,
-    selectors,
-    services,
-)
+from portal.notifications import attachments, engine_contexts, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.forms import (
@@ -417,7 +411,7 @@ def _notification_page(request: HttpRequest, reference: str, template: str) -> H
             "thread": _thread_rows(notification, definition, context),
             "timeline": selectors.status_timeline(notification),
             "deadline": definition.deadline.rule_for(notification.answers).describe(),
-            "provider_case": page_reads.provider_case_of(notification),
+            "provider_case": stage_for_subject(notification),
         },
     )
 
