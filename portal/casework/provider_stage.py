@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.casework.models import Case, CaseKind, CaseStatus
+from portal.compiled_queries import CompiledObjects
 
 
 class Stage(models.TextChoices):
@@ -93,16 +94,24 @@ def provider_stage(case: Case) -> ProviderStage:
     )
 
 
+# The first case about a subject that is not a person's own; compiled once, as building it
+# cost its pages more than PostgreSQL took to answer it.
+_CASE_ABOUT = CompiledObjects(
+    lambda subject_type, subject_id: (
+        Case.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .exclude(kind__in=PERSONAL_KINDS)
+        .order_by("id")[:1]
+    ),
+    {"subject_type": ("-.one", "-.two"), "subject_id": ("-1", "-2")},
+    prepared=True,
+)
+
+
 def stage_for_subject(subject: models.Model) -> ProviderStage | None:
     """The stage of the case about `subject` (a notification, an application), for its page.
     One query; None when there is no case (a draft, or an item from before cases)."""
-    case = (
-        Case.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
-        .exclude(kind__in=PERSONAL_KINDS)
-        .order_by("id")
-        .first()
-    )
-    return None if case is None else provider_stage(case)
+    found = _CASE_ABOUT.objects(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
+    return provider_stage(found[0]) if found else None
 
 
 # ---------------------------------------------------------------------------------------

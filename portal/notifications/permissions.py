@@ -16,7 +16,7 @@ another location's notification exists.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -27,6 +27,7 @@ from portal.notifications.models import Notification
 from portal.notifications.references import sequence_of
 from portal.organisations import access as organisation_access
 from portal.organisations.permissions import Permission
+from portal.register.id_lookups import any_of_parameter
 from portal.register.models import Location, Provider
 
 VIEW = Permission.VIEW_SUBMISSIONS
@@ -89,8 +90,26 @@ def scope_for(user: Principal | None, permission: str = VIEW) -> NotifierScope:
     return scope
 
 
-def providers_user_can_notify_for(user: Principal | None) -> QuerySet[Provider]:
-    return Provider.objects.filter(pk__in=scope_for(user, DRAFT).provider_ids).order_by("name")
+class _AsArray:
+    """How the compiled query takes the provider IDs: as the one parameter `any_of` sends."""
+
+    @staticmethod
+    def get_db_prep_value(value: Any, connection: Any) -> Any:
+        return any_of_parameter(list(value))
+
+
+# The providers to choose from, by name: compiled once (building it cost more than running it).
+_PROVIDERS_BY_NAME = CompiledObjects(
+    lambda ids: Provider.objects.filter(pk__any_of=ids).order_by("name"),
+    {"ids": (("-stand-in-n1-",), ("-stand-in-n2-",))},
+    {"ids": cast(Any, _AsArray())},
+    prepared=True,
+)
+
+
+def providers_user_can_notify_for(user: Principal | None) -> list[Provider]:
+    ids = scope_for(user, DRAFT).provider_ids
+    return _PROVIDERS_BY_NAME.objects(ids=sorted(ids)) if ids else []
 
 
 def locations_user_can_notify_for(user: Principal | None, provider: Provider) -> QuerySet[Location]:
