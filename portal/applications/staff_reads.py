@@ -76,29 +76,6 @@ _TIMELINE = CompiledObjects(
 
 
 @dataclass(frozen=True)
-class StaffLists:
-    parts: list[ApplicationPart]
-    thread: list[ApplicationMessage]
-    appointments: list[Appointment]
-    notices: list[Notice]
-    declarations: list[Declaration]
-    timeline: list[StatusChange]
-
-
-def staff_lists(application: Application) -> StaffLists:
-    """The lists the staff page shows of `application`, each in the page's order."""
-    key = application.pk
-    return StaffLists(
-        parts=_PARTS.objects(application_id=key),
-        thread=_MESSAGES.objects(application_id=key),
-        appointments=_APPOINTMENTS.objects(application_id=key),
-        notices=_NOTICES.objects(application_id=key),
-        declarations=_DECLARATIONS.objects(application_id=key),
-        timeline=_TIMELINE.objects(subject_id=str(key)),
-    )
-
-
-@dataclass(frozen=True)
 class StatusLists:
     thread: list[ApplicationMessage]
     appointments: list[Appointment]
@@ -107,10 +84,14 @@ class StatusLists:
     timeline: list[StatusChange]
 
 
+@dataclass(frozen=True)
+class StaffLists(StatusLists):
+    parts: list[ApplicationPart]
+
+
 def status_lists(application: Application) -> StatusLists:
-    """The lists the applicant's status page shows of `application` (the staff page's, the
-    same rows in the same order; that page reads no message's author nor declaration's
-    part, so neither is joined)."""
+    """The lists the applicant's status page shows of `application`, each in the page's
+    order (the staff page's, without the parts)."""
     key = application.pk
     return StatusLists(
         thread=_MESSAGES.objects(application_id=key),
@@ -119,6 +100,12 @@ def status_lists(application: Application) -> StatusLists:
         declarations=_DECLARATIONS.objects(application_id=key),
         timeline=_TIMELINE.objects(subject_id=str(key)),
     )
+
+
+def staff_lists(application: Application) -> StaffLists:
+    """The lists the staff page shows of `application`, each in the page's order."""
+    shown = status_lists(application)
+    return StaffLists(parts=_PARTS.objects(application_id=application.pk), **vars(shown))
 
 
 def returned_reasons(application: Application) -> ApplicationMessage | None:

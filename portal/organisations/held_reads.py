@@ -61,39 +61,56 @@ def _sees(scope: Scope, holder: Membership | Invitation, read: CompiledObjects) 
     return any(location.pk in scope.location_ids for location in locations)
 
 
-def membership(user: Principal, provider: Provider, pk: Any) -> Membership | None:
-    found: Membership | None = _MEMBERSHIP.one(pk)
-    if found is None or found.provider_id != provider.pk:
+def _held(
+    user: Principal,
+    provider: Provider,
+    found: Any,
+    *,
+    live: bool,
+    permission: str,
+    locations: CompiledObjects | None = None,
+) -> Any:
+    """`found` if it is the provider's, still `live`, and the user holds `permission` there
+    (at one of its `locations`, when it has them); else None."""
+    if found is None or found.provider_id != provider.pk or not live:
         return None
-    if found.status == MembershipStatus.REMOVED:
-        return None
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty or not _sees(scope, found, _MEMBERSHIP_LOCATIONS):
+    scope = scope_for(user, permission, provider)
+    if scope.is_empty or (locations is not None and not _sees(scope, found, locations)):
         return None
     found.provider = provider
     return found
+
+
+def membership(user: Principal, provider: Provider, pk: Any) -> Membership | None:
+    found: Membership | None = _MEMBERSHIP.one(pk)
+    live = found is not None and found.status != MembershipStatus.REMOVED
+    return _held(
+        user,
+        provider,
+        found,
+        live=live,
+        permission=Permission.VIEW_TEAM,
+        locations=_MEMBERSHIP_LOCATIONS,
+    )
 
 
 def invitation(user: Principal, provider: Provider, pk: Any) -> Invitation | None:
     found: Invitation | None = _INVITATION.one(pk)
-    if found is None or found.provider_id != provider.pk:
-        return None
-    if found.status not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
-        return None
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty or not _sees(scope, found, _INVITATION_LOCATIONS):
-        return None
-    found.provider = provider
-    return found
+    live = found is not None and found.status in (
+        InvitationStatus.PENDING,
+        InvitationStatus.EXPIRED,
+    )
+    return _held(
+        user,
+        provider,
+        found,
+        live=live,
+        permission=Permission.VIEW_TEAM,
+        locations=_INVITATION_LOCATIONS,
+    )
 
 
 def join_request(user: Principal, provider: Provider, pk: Any) -> JoinRequest | None:
     found: JoinRequest | None = _JOIN_REQUEST.one(pk)
-    if found is None or found.provider_id != provider.pk:
-        return None
-    if found.status != JoinRequestStatus.PENDING:
-        return None
-    if scope_for(user, Permission.MANAGE_TEAM, provider).is_empty:
-        return None
-    found.provider = provider
-    return found
+    live = found is not None and found.status == JoinRequestStatus.PENDING
+    return _held(user, provider, found, live=live, permission=Permission.MANAGE_TEAM)
