@@ -1,6 +1,7 @@
 """The staff page's compiled reads (staff_reads) give what the ORM's own queries give."""
 
 import uuid
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -20,23 +21,31 @@ def _fields(rows: list[object]) -> list[dict[str, object]]:
     return [{k: v for k, v in vars(row).items() if k != "_state"} for row in rows]
 
 
-def test_the_lists_are_the_orms_lists():
+def _validated_and_asked() -> tuple[Any, Any, Any]:
+    """A sent application, validated, with a request for information: its lists have rows."""
     application, applicant = sent_new_provider()
     client, _staff = staff_client()
     assert client.post(action_url(application, "validate")).status_code == 302
-    assert (
-        client.post(action_url(application, "request-information"), {"body": "Plan"}).status_code
-        == 302
-    )
-    question = application.messages.get(kind="information_request")
-    submission.respond_to_request(
-        application_id=application.pk, request_id=question.pk, user=applicant, body="Attached."
-    )
+    asked = client.post(action_url(application, "request-information"), {"body": "Plan"})
+    assert asked.status_code == 302
+    return application, applicant, client
+
+
+def _record_interview(client: Any, application: Any) -> None:
     recorded = client.post(
         action_url(application, "record-appointment"),
         {"kind": "interview", "on-day": "1", "on-month": "1", "on-year": "2099", "with_whom": "NI"},
     )
     assert recorded.status_code == 302
+
+
+def test_the_lists_are_the_orms_lists():
+    application, applicant, client = _validated_and_asked()
+    question = application.messages.get(kind="information_request")
+    submission.respond_to_request(
+        application_id=application.pk, request_id=question.pk, user=applicant, body="Attached."
+    )
+    _record_interview(client, application)
     granted = client.post(action_url(application, "grant"), {"reasons": "Meets them."})
     assert granted.status_code == 302
     lists = staff_reads.staff_lists(application)
@@ -77,18 +86,8 @@ def test_only_sent_applications_are_read():
 
 def test_the_status_pages_lists_are_the_orms_lists():
     """The applicant's status page reads the same rows as the ORM's related queries did."""
-    application, applicant = sent_new_provider()
-    client, _staff = staff_client()
-    assert client.post(action_url(application, "validate")).status_code == 302
-    assert (
-        client.post(action_url(application, "request-information"), {"body": "Plan"}).status_code
-        == 302
-    )
-    recorded = client.post(
-        action_url(application, "record-appointment"),
-        {"kind": "interview", "on-day": "1", "on-month": "1", "on-year": "2099", "with_whom": "NI"},
-    )
-    assert recorded.status_code == 302
+    application, applicant, client = _validated_and_asked()
+    _record_interview(client, application)
     lists = staff_reads.status_lists(application)
     expected = {
         "thread": application.messages.select_related("author").order_by("created_at", "id"),
