@@ -62,17 +62,19 @@ def _sees(scope: Scope, holder: Membership | Invitation, read: CompiledObjects) 
 
 
 def _held(
-    user: Principal,
+    read: CompiledObjects,
+    pk: Any,
     provider: Provider,
-    found: Any,
+    user: Principal,
     *,
-    live: bool,
+    live: frozenset[str],
     permission: str,
     locations: CompiledObjects | None = None,
 ) -> Any:
-    """`found` if it is the provider's, still `live`, and the user holds `permission` there
-    (at one of its `locations`, when it has them); else None."""
-    if found is None or found.provider_id != provider.pk or not live:
+    """The row `pk` if it is the provider's, its status is `live`, and the user holds
+    `permission` there (at one of its `locations`, when it has them); else None."""
+    found = read.one(pk)
+    if found is None or found.provider_id != provider.pk or found.status not in live:
         return None
     scope = scope_for(user, permission, provider)
     if scope.is_empty or (locations is not None and not _sees(scope, found, locations)):
@@ -81,36 +83,41 @@ def _held(
     return found
 
 
+_LIVE_MEMBERSHIP = frozenset(MembershipStatus) - {MembershipStatus.REMOVED}
+_LIVE_INVITATION = frozenset({InvitationStatus.PENDING, InvitationStatus.EXPIRED})
+_LIVE_JOIN_REQUEST = frozenset({JoinRequestStatus.PENDING})
+
+
 def membership(user: Principal, provider: Provider, pk: Any) -> Membership | None:
-    found: Membership | None = _MEMBERSHIP.one(pk)
-    live = found is not None and found.status != MembershipStatus.REMOVED
     return _held(
-        user,
+        _MEMBERSHIP,
+        pk,
         provider,
-        found,
-        live=live,
+        user,
+        live=_LIVE_MEMBERSHIP,
         permission=Permission.VIEW_TEAM,
         locations=_MEMBERSHIP_LOCATIONS,
     )
 
 
 def invitation(user: Principal, provider: Provider, pk: Any) -> Invitation | None:
-    found: Invitation | None = _INVITATION.one(pk)
-    live = found is not None and found.status in (
-        InvitationStatus.PENDING,
-        InvitationStatus.EXPIRED,
-    )
     return _held(
-        user,
+        _INVITATION,
+        pk,
         provider,
-        found,
-        live=live,
+        user,
+        live=_LIVE_INVITATION,
         permission=Permission.VIEW_TEAM,
         locations=_INVITATION_LOCATIONS,
     )
 
 
 def join_request(user: Principal, provider: Provider, pk: Any) -> JoinRequest | None:
-    found: JoinRequest | None = _JOIN_REQUEST.one(pk)
-    live = found is not None and found.status == JoinRequestStatus.PENDING
-    return _held(user, provider, found, live=live, permission=Permission.MANAGE_TEAM)
+    return _held(
+        _JOIN_REQUEST,
+        pk,
+        provider,
+        user,
+        live=_LIVE_JOIN_REQUEST,
+        permission=Permission.MANAGE_TEAM,
+    )
