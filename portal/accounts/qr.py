@@ -32,9 +32,9 @@ def qr_svg(data: str, *, label: str) -> Markup:
 def _dark_runs(rows: list[str]) -> list[str]:
     """One closed rectangle path for each horizontal run of dark modules."""
     return [
-        f"M{run.start() + QUIET_ZONE} {y}h{len(run.group())}v1h-{len(run.group())}z"
+        f"M{start + QUIET_ZONE} {y}h{end - start}v1h-{end - start}z"
         for y, row in enumerate(rows, start=QUIET_ZONE)
-        for run in DARK_RUN.finditer(row)
+        for start, end in map(re.Match.span, DARK_RUN.finditer(row))
     ]
 
 
