@@ -290,6 +290,31 @@ def field_for(question: Question, context: EngineContext) -> forms.Field:
     raise ValueError(f"Unknown question kind {kind}")  # pragma: no cover - exhaustive
 
 
+# Fields built by `field_for` from the question alone, by the question's identity (the entry
+# keeps the question, so its id is not reused while cached).
+_FIELDS_OF_QUESTIONS: dict[int, tuple[Question, forms.Field]] = {}
+# Beyond this many, forms built on the fly (tests) are not worth keeping.
+_FIELDS_KEPT = 5_000
+# Kinds whose field also depends on the context: built each time.
+_FIELDS_FROM_CONTEXT = frozenset({Kind.FILE, Kind.REGISTERED_PERSON})
+
+
+def validating_field_for(question: Question, context: EngineContext) -> forms.Field:
+    """`field_for`, built once per process where it depends on the question alone: for forms
+    that only validate stored answers and are never drawn (cleaning reads a field and never
+    changes it; today's date is read when a date is checked, not when its field is built)."""
+    if question.kind in _FIELDS_FROM_CONTEXT:
+        return field_for(question, context)
+    cached = _FIELDS_OF_QUESTIONS.get(id(question))
+    if cached is not None and cached[0] is question:
+        return cached[1]
+    built = field_for(question, context)
+    if len(_FIELDS_OF_QUESTIONS) >= _FIELDS_KEPT:
+        _FIELDS_OF_QUESTIONS.clear()
+    _FIELDS_OF_QUESTIONS[id(question)] = (question, built)
+    return built
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
