@@ -62,7 +62,15 @@ def change_links(page_url: str, draft_id: Any) -> Callable[[str], Markup]:
     """Each page's address (the URL name `page_url`, taking the draft's id and the page's
     key), coming back to check the answers."""
 
+    # A page asks several questions: its address is worked out once.
+    by_page: dict[str, Markup] = {}
+
     def change_href(page_key: str) -> Markup:
-        return escape(url(page_url, draft_id, page_key)) + Markup("?return=check")
+        href = by_page.get(page_key)
+        if href is None:
+            href = by_page[page_key] = escape(url(page_url, draft_id, page_key)) + Markup(
+                "?return=check"
+            )
+        return href
 
     return change_href
