@@ -9,7 +9,7 @@ from portal.audit.models import AuditEvent
 from portal.demo import data, showcase
 from portal.demo.accounts import DEMO_MANAGER_EMAIL, demo_totp_code
 from portal.emails.models import OutboxMessage
-from portal.notifications import selectors as notification_selectors
+from portal.notifications import queue_figures
 from portal.notifications.models import Notification, NotificationMessage, NotificationStatus
 from portal.organisations.models import JoinRequest
 from portal.register.models import Person, Provider
@@ -61,7 +61,7 @@ def test_notifications_in_every_status_and_work_waiting_on_both_sides(logins):
         notification__provider_id=showcase.DEMO_PROVIDER_ID, kind="question", answered=False
     ).exists()
     assert at_demo.exclude(next_due_label="").exists()  # an update owed
-    queue = notification_selectors.queue_summary()
+    queue = queue_figures.queue_summary()
     assert queue.new.count >= 3
     assert queue.overdue.count >= 1
     assert queue.waiting_for_answer.count >= 1

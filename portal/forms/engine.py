@@ -30,6 +30,7 @@ from portal.forms.fields import (
     looks_like_a_name,
     subject_of,
     to_json,
+    validating_field_for,
     without_control_characters,
 )
 from portal.forms.vocabulary import (
@@ -84,6 +85,13 @@ def stop_reason(page: Page, answers: Answers) -> str | None:
     return None
 
 
+def _not_a_name_field() -> forms.BooleanField:
+    return forms.BooleanField(required=False, label="This is not the person’s name")
+
+
+_NOT_A_NAME_VALIDATING = _not_a_name_field()
+
+
 class PageForm(forms.Form):
     """The form for one page of one definition, with conditional questions and warnings."""
 
@@ -94,8 +102,11 @@ class PageForm(forms.Form):
         page: Page,
         answers: Answers,
         context: EngineContext,
+        validating_only: bool = False,
         **kwargs: Any,
     ):
+        """`validating_only`: the form only checks answers and is never drawn, so it may use
+        fields shared between forms (`validating_field_for`)."""
         if args and args[0] is not None:
             args = (without_control_characters(args[0]), *args[1:])
         super().__init__(*args, **kwargs)
@@ -116,11 +127,13 @@ class PageForm(forms.Form):
             ):
                 continue
             self.questions.append(question)
-            self.fields[question.key] = field_for(question, context)
+            if validating_only:
+                self.fields[question.key] = validating_field_for(question, context)
+            else:
+                self.fields[question.key] = field_for(question, context)
             if question.kind == Kind.IDENTIFIER:
-                self.fields[question.key + CONFIRM_SUFFIX] = forms.BooleanField(
-                    required=False,
-                    label="This is not the person’s name",
+                self.fields[question.key + CONFIRM_SUFFIX] = (
+                    _NOT_A_NAME_VALIDATING if validating_only else _not_a_name_field()
                 )
 
     def children(self) -> dict[str, list[tuple[str, list[Question]]]]:
@@ -395,8 +408,13 @@ def build_form(
 def page_is_complete(
     definition: FormDefinition, page: Page, answers: Answers, context: EngineContext
 ) -> bool:
-    form = build_form(
-        definition, page, answers=answers, context=context, data=data_from_answers(page, answers)
+    form = PageForm(
+        data_from_answers(page, answers),
+        definition=definition,
+        page=page,
+        answers=answers,
+        context=context,
+        validating_only=True,
     )
     return form.is_valid() and stop_reason(page, answers) is None
 

@@ -290,6 +290,32 @@ def field_for(question: Question, context: EngineContext) -> forms.Field:
     raise ValueError(f"Unknown question kind {kind}")  # pragma: no cover - exhaustive
 
 
+# Fields built by `field_for` from the question alone, by the question's identity (the entry
+# keeps the question, so its id is not reused while cached).
+_FIELDS_OF_QUESTIONS: dict[int, tuple[Question, forms.Field]] = {}
+# Beyond this many, forms built on the fly (tests) are not worth keeping.
+_FIELDS_KEPT = 5_000
+
+
+def validating_field_for(question: Question, context: EngineContext) -> forms.Field:
+    """`field_for`, built once per process where it validates the same whatever the context:
+    for forms that only validate stored answers and are never drawn (cleaning reads a field
+    and never changes it; today's date is read when a date is checked, not when its field is
+    built). A registered person's choices are the context's people: built each time. A file
+    question's context gives only its hint and `accept`, which nobody sees here: its answer
+    is the stored documents, checked by the page's form (PageForm.clean)."""
+    if question.kind == Kind.REGISTERED_PERSON:
+        return field_for(question, context)
+    cached = _FIELDS_OF_QUESTIONS.get(id(question))
+    if cached is not None and cached[0] is question:
+        return cached[1]
+    built = field_for(question, EngineContext() if question.kind == Kind.FILE else context)
+    if len(_FIELDS_OF_QUESTIONS) >= _FIELDS_KEPT:
+        _FIELDS_OF_QUESTIONS.clear()
+    _FIELDS_OF_QUESTIONS[id(question)] = (question, built)
+    return built
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == ()
 

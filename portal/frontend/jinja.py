@@ -22,7 +22,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from portal.frontend import formats
+from portal.frontend import answer_rows, formats
 from portal.frontend.context_processors import service_constants
 from portal.frontend.govuk_forms import form_has_errors, govuk_error_summary, govuk_field
 from portal.frontend.govuk_markup import OFFICIAL_PREFIX, OverridesLoader, Renderers
@@ -139,6 +139,10 @@ def environment(**options: Any) -> Environment:
             "now": timezone.now,
             "rendered_once": _rendered_once(env),
             "govuk_markup": Renderers(env),
+            "answer_items": answer_rows.answer_items,
+            "change_links": answer_rows.change_links,
+            "ROW_LINES": answer_rows.ROW_LINES,
+            "ROW_LINES_WITH_CHANGE": answer_rows.ROW_LINES_WITH_CHANGE,
         }
     )
     env.filters.update(

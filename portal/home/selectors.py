@@ -11,6 +11,7 @@ from portal.accounts.models import SecondFactorResetRequest
 from portal.accounts.selectors import pending_factor_resets
 from portal.home.scoped_reads import ScopedObjects
 from portal.notifications import permissions as notification_permissions
+from portal.notifications import queue_figures
 from portal.notifications import selectors as notifications
 from portal.notifications.models import Notification, NotificationDraft, NotificationMessage
 from portal.notifications.permissions import NotifierScope
@@ -91,7 +92,7 @@ class StaffWork:
     """What waits for a member of staff, only from the sections their permissions open:
     None for a section they may not see (and so never read)."""
 
-    queue: notifications.QueueSummary | None
+    queue: queue_figures.QueueSummary | None
     factor_resets: list[SecondFactorResetRequest] | None
     more_factor_resets: bool
 
@@ -99,7 +100,7 @@ class StaffWork:
 def staff_work(held: frozenset[StaffPermission]) -> StaffWork:
     queue = None
     if StaffPermission.VIEW_NOTIFICATIONS_QUEUE in held:
-        queue = notifications.queue_summary(latest=SHOWN)
+        queue = queue_figures.queue_summary(latest=SHOWN)
     resets = None
     if StaffPermission.DECIDE_SECOND_FACTOR_RESETS in held:
         resets = list(pending_factor_resets()[: SHOWN + 1])

@@ -340,8 +340,10 @@ class InboxFilters:
     register_id: str = ""
 
 
-def staff_inbox(filters: InboxFilters) -> QuerySet[Notification]:
-    """The notifications that match the filters, in no order (see `staff_queue_page`)."""
+def staff_inbox(filters: InboxFilters, *, today: dt.date | None = None) -> QuerySet[Notification]:
+    """The notifications that match the filters, in no order (see `staff_queue_page`).
+    `today`: the day "overdue" is counted from (today's, unless a compiled query stands one
+    in)."""
     queryset = Notification.objects.all()
     if filters.reference:
         queryset = queryset.filter(pk=sequence_of(filters.reference) or 0)
@@ -362,7 +364,7 @@ def staff_inbox(filters: InboxFilters) -> QuerySet[Notification]:
     elif filters.deadline == Deadline.OVERDUE:
         # A due date is only ever set with its label, so the date alone says it: one
         # condition the planner can estimate, read off notif_queue_owed.
-        queryset = queryset.filter(next_due_on__lt=timezone.localdate())
+        queryset = queryset.filter(next_due_on__lt=today or timezone.localdate())
     return queryset
 
 
@@ -492,87 +494,3 @@ def staff_notification(reference: str) -> Notification:
     if notification is None:
         raise Http404("No such notification")
     return notification
-
-
-@dataclass(frozen=True)
-class CappedCount:
-    """A count that stops at QUEUE_COUNT_CAP (see there why)."""
-
-    count: int
-    capped: bool
-
-
-def _capped_count(queryset: QuerySet[Any]) -> CappedCount:
-    counted = queryset.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
-    return CappedCount(count=min(counted, QUEUE_COUNT_CAP), capped=counted > QUEUE_COUNT_CAP)
-
-
-def answered_since_decided() -> QuerySet[Notification]:
-    """Notifications back in the queue as new because the provider answered our question
-    after our last decision on them (or we have made none), latest answer first.
-
-    Only notifications ever answered can match: their IDs, from the answers' own index
-    (notif_message_answers), are a plain semi-join PostgreSQL may start from, and only those
-    notifications are then checked against their answers' dates. With the date test alone
-    in the semi-join it could only read every new notification and look each up among the
-    answers (a scan of the whole table: 15-25 ms at 50,000 notifications with 21 answers;
-    now under 1 ms). Where most new notifications were answered, it still reads them all."""
-    every_answer = NotificationMessage.objects.filter(kind=MessageKind.ANSWER)
-    answers = every_answer.filter(notification=models.OuterRef("pk"))
-    # Every answer follows the submission, so with no decision yet any answer counts.
-    since = Coalesce(models.OuterRef("decided_at"), models.OuterRef("submitted_at"))
-    after_decision = answers.filter(created_at__gt=since)
-    return (
-        Notification.objects.filter(status=NotificationStatus.SUBMITTED)
-        .filter(pk__in=every_answer.values("notification_id"))
-        .filter(models.Exists(after_decision))
-        .annotate(
-            answered_at=models.Subquery(
-                answers.order_by("-created_at", "-pk").values("created_at")[:1]
-            )
-        )
-    )
-
-
-@dataclass(frozen=True)
-class QueueSummary:
-    """The regulator's queue at a glance, each figure matching an inbox filter."""
-
-    new: CappedCount
-    overdue: CappedCount
-    waiting_for_answer: CappedCount
-    answers_received: CappedCount
-    # The notifications most recently answered, each with `answered_at`.
-    latest_answered: list[Notification]
-
-
-def queue_summary(latest: int = 5) -> QueueSummary:
-    answered = answered_since_decided()
-    return QueueSummary(
-        new=_capped_count(staff_inbox(InboxFilters())),
-        overdue=_capped_count(staff_inbox(InboxFilters(status="", deadline=Deadline.OVERDUE))),
-        waiting_for_answer=_capped_count(
-            staff_inbox(InboxFilters(status=NotificationStatus.INFORMATION_REQUESTED))
-        ),
-        answers_received=_capped_count(answered),
-        latest_answered=_latest_answered(latest).objects(),
-    )
-
-
-_LATEST_ANSWERED: dict[int, CompiledObjects] = {}
-
-
-def _latest_answered(latest: int) -> CompiledObjects:
-    """The `latest` notifications most recently answered, compiled once (the staff home
-    page reads them on every visit; building the query cost more than running it)."""
-    if latest not in _LATEST_ANSWERED:
-        _LATEST_ANSWERED[latest] = CompiledObjects(
-            lambda: (
-                answered_since_decided()
-                .select_related("provider")
-                .only(*QUEUE_COLUMNS)
-                .order_by("-answered_at", "-pk")[:latest]
-            ),
-            {},  # no values: not prepared, as EXECUTE takes at least one
-        )
-    return _LATEST_ANSWERED[latest]

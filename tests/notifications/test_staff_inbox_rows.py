@@ -9,7 +9,7 @@ from django.http import Http404
 from django.template import engines
 from django.urls import reverse
 
-from portal.notifications import page_reads, selectors, services
+from portal.notifications import page_reads, queue_figures, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.inbox_rows import InboxRow, InboxRowWriter
 from portal.notifications.models import (
@@ -207,9 +207,9 @@ def test_the_latest_answers_are_the_orms(world):
         services.answer_question(question_id=question.pk, user=world.manager, body="Monday")
         answered.append(notification)
     f.submit("death", world.manager, world.locations["Organisation"])  # never answered
-    latest = selectors.queue_summary(latest=2).latest_answered
+    latest = queue_figures.queue_summary(latest=2).latest_answered
     expected = list(
-        selectors.answered_since_decided()
+        queue_figures.answered_since_decided()
         .select_related("provider")
         .order_by("-answered_at", "-pk")[:2]
     )
@@ -218,6 +218,6 @@ def test_the_latest_answers_are_the_orms(world):
         assert got.answered_at == want.answered_at  # type: ignore[attr-defined]
         assert got.provider.name == want.provider.name
         assert got.reference == want.reference
-    assert [n.pk for n in selectors.queue_summary(latest=5).latest_answered] == [
+    assert [n.pk for n in queue_figures.queue_summary(latest=5).latest_answered] == [
         a.pk for a in reversed(answered)
     ]
