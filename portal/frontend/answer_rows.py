@@ -3,7 +3,8 @@
 The `answers` macro (portal/forms/jinja2/forms/_macros.html) built each row's dictionaries
 and its change link in Jinja, a macro call per row: on an application's check page (about 65
 answers) that loop cost more than drawing the list. The same items, escaped the same way;
-tests/forms/test_answer_rows.py compares the page markup with the macro's.
+tests/forms/test_answer_rows.py compares the page markup with the macro's (the blank lines the
+macro's loop left between the heading and the list aside).
 """
 
 from collections.abc import Callable, Sequence
@@ -12,11 +13,6 @@ from typing import Any, Protocol
 from markupsafe import Markup, escape
 
 from portal.frontend.reversing import url
-
-# The macro's loop wrote these lines for each row (its tags' own line breaks), before the
-# list: kept, so the page is the same to the byte.
-ROW_LINES = "\n      " * 4 + "\n    "
-ROW_LINES_WITH_CHANGE = "\n      " * 3 + "\n        " + "\n      " * 2 + "\n    "
 
 
 class AnswerRow(Protocol):

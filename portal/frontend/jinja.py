@@ -141,8 +141,6 @@ def environment(**options: Any) -> Environment:
             "govuk_markup": Renderers(env),
             "answer_items": answer_rows.answer_items,
             "change_links": answer_rows.change_links,
-            "ROW_LINES": answer_rows.ROW_LINES,
-            "ROW_LINES_WITH_CHANGE": answer_rows.ROW_LINES_WITH_CHANGE,
         }
     )
     env.filters.update(
