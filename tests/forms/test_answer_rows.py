@@ -1,6 +1,7 @@
 """Check-your-answers drawn with rows built in Python (portal/frontend/answer_rows.py): the
 same markup as the `answers` and `check_answers` macros that built them in Jinja (to the
-byte, but for the blank lines the old loop left before each list), for plain, multi-line and file answers, text that needs escaping, and empty sections."""
+byte, but for the blank lines the old loop left before each list), for plain, multi-line
+and file answers, text that needs escaping, and empty sections."""
 
 import re
 from uuid import UUID
