@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Replace, RowNumber
+from django.db.models.functions import Coalesce, Replace, RowNumber
 from django.utils import timezone
 
 from portal.compiled_queries import CompiledObjects
@@ -300,6 +300,14 @@ def _postcode(text: str) -> str:
     return "".join(text.split()).upper()
 
 
+def _in_name_order() -> Coalesce:
+    """The order of `name` (never null), kept from PostgreSQL's B-tree index on it. Ordered by
+    the column itself, with a page's LIMIT, PostgreSQL read that index from A onwards until
+    it had a page of matches: 60,000 locations to find the 1,000 named "Sunrise …". So it
+    takes the matches from the search indexes (register migration 0002) and sorts them."""
+    return Coalesce("name", Value(""))
+
+
 def search_register(query: str, kind: str) -> QuerySet[Any]:
     """Matches for a staff search: an exact ID, a name containing the words, a postcode."""
     text = " ".join(query.split())
@@ -310,7 +318,7 @@ def search_register(query: str, kind: str) -> QuerySet[Any]:
         ).filter(
             Q(id=upper) | Q(name__icontains=text) | Q(compact_postcode__startswith=_postcode(text))
         )
-        return providers.order_by("name", "id")
+        return providers.order_by(_in_name_order(), "id")
     if kind == SearchKind.PEOPLE:
         people = Person.objects.all()
         for word in text.split()[:5]:
@@ -331,7 +339,9 @@ def search_register(query: str, kind: str) -> QuerySet[Any]:
         | Q(name__icontains=text)
         | Q(compact_postcode__startswith=_postcode(text))
     )
-    return locations.select_related("provider").order_by("name", "id")
+    # The page's providers in a second query: joined, PostgreSQL read every provider to
+    # sort the matches before taking a page of them.
+    return locations.prefetch_related("provider").order_by(_in_name_order(), "id")
 
 
 def provider_detail(provider_id: str) -> Provider | None:
