@@ -344,40 +344,5 @@ def search_register(query: str, kind: str) -> QuerySet[Any]:
     return locations.prefetch_related("provider").order_by(_in_name_order(), "id")
 
 
-def provider_detail(provider_id: str) -> Provider | None:
-    return (
-        Provider.objects.filter(id=provider_id)
-        .prefetch_related("activities", "relationships")
-        .first()
-    )
-
-
-def provider_people(provider: Provider) -> list[RoleAssignment]:
-    return list(
-        RoleAssignment.objects.live()
-        .filter(provider=provider, location__isnull=True)
-        .select_related("person", "activity")
-        .order_by("role", "person__family_name", "activity__code")
-    )
-
-
 def provider_locations(provider: Provider) -> QuerySet[Location]:
     return provider.locations.order_by("name", "id")
-
-
-def location_detail(location_id: str) -> Location | None:
-    return (
-        Location.objects.filter(id=location_id)
-        .select_related("provider")
-        .prefetch_related("activities", "service_types", "service_user_bands", "relationships")
-        .first()
-    )
-
-
-def location_roles(location: Location) -> list[RoleAssignment]:
-    """Every role at the location, live or not, newest first: the history staff need."""
-    return list(
-        RoleAssignment.objects.filter(location=location)
-        .select_related("person", "activity")
-        .order_by("end_date", "person__family_name", "activity__code")
-    )
