@@ -50,6 +50,10 @@ def create_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
         return
     for name, (table, definition) in SEARCH_INDEXES.items():
         schema_editor.execute(f"CREATE INDEX {name} ON {table} {definition}")
+    # Statistics of the indexed expressions, which the planner weighs the indexes by; left
+    # to autovacuum, they wait for enough of the rows to change.
+    tables = sorted({table for table, _definition in SEARCH_INDEXES.values()})
+    schema_editor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def drop_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
