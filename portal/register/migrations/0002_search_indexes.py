@@ -9,7 +9,6 @@ read the whole table, which is small there. The indexes are not in the models' s
 Django cannot describe them for SQLite too, so `makemigrations` never sees them.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
@@ -48,6 +47,8 @@ SEARCH_INDEXES = {
 def create_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
+    # pg_trgm is a trusted extension: the database's owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, (table, definition) in SEARCH_INDEXES.items():
         schema_editor.execute(f"CREATE INDEX {name} ON {table} {definition}")
     # Statistics of the indexed expressions, which the planner weighs the indexes by; left
@@ -61,6 +62,8 @@ def drop_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor
         return
     for name in SEARCH_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    # Refused (no CASCADE) if anything else has come to use the extension since.
+    schema_editor.execute("DROP EXTENSION IF EXISTS pg_trgm")
 
 
 class Migration(migrations.Migration):
@@ -69,7 +72,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # A no-op on any database but PostgreSQL (Django's operation checks the vendor).
-        TrigramExtension(),
+        # Django's TrigramExtension skips other databases going forwards but not backwards.
         migrations.RunPython(create_search_indexes, drop_search_indexes),
     ]
