@@ -151,11 +151,12 @@ def test_every_kind_of_search_finds_what_it_found_before(searched_register):
 
 
 def plan_of(queryset: QuerySet[Any]) -> str:
-    """PostgreSQL's plan for the queryset when it has any choice but reading the table. The
-    test tables are tiny, where reading the table is the cheaper plan; what is tested is that
-    an index matches the expression Django sends."""
+    """PostgreSQL's plan for the queryset when it has any choice but reading the whole table
+    or walking a whole index. The test tables are tiny, where those are the cheaper plans;
+    what is tested is that an index matches the expression Django sends."""
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for plan in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{plan} = off")
     return queryset.explain()
 
 
@@ -175,5 +176,5 @@ def test_the_search_indexes_serve_the_searches_on_postgresql(searched_register):
     assert "register_person_family_name_trigram" in people
     # The staff case list finds providers by name the same way.
     assert "register_provider_name_trigram" in plan_of(
-        Provider.objects.filter(name__icontains="Sunrise")
+        Provider.objects.filter(name__icontains="Sunrise").order_by("name")[:200]
     )
