@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.pdf import pdf_response_headers
-from portal.register import selectors
+from portal.register import detail_reads, selectors
 from portal.register.certificate_jobs import certificate_download
 from portal.register.certificate_pages import locations_table
 from portal.register.certificates import certificate_for
@@ -115,16 +115,18 @@ def search(request: HttpRequest) -> HttpResponse:
 @requires(StaffPermission.VIEW_REGISTER.required)
 @require_safe
 def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
-    found = selectors.provider_detail(provider_id)
+    found = detail_reads.provider_detail(provider_id)
     if found is None:
         raise Http404("No such provider")
-    page = _page(request, location_rows(selectors.provider_locations(found)), size=50)
+    page = _page(request, location_rows(selectors.provider_locations(found.provider)), size=50)
     return render(
         request,
         "register/provider.html",
         {
-            "provider": found,
-            "people": selectors.provider_people(found),
+            "provider": found.provider,
+            "activities": found.activities,
+            "relationships": found.relationships,
+            "people": detail_reads.provider_people(found.provider),
             "page": page,
             "rows": table_rows(page.object_list),
             "pagination": pagination(request, page),
@@ -135,13 +137,20 @@ def provider(request: HttpRequest, provider_id: str) -> HttpResponse:
 @requires(StaffPermission.VIEW_REGISTER.required)
 @require_safe
 def location(request: HttpRequest, location_id: str) -> HttpResponse:
-    found = selectors.location_detail(location_id)
+    found = detail_reads.location_detail(location_id)
     if found is None:
         raise Http404("No such location")
     return render(
         request,
         "register/location.html",
-        {"location": found, "roles": selectors.location_roles(found)},
+        {
+            "location": found.location,
+            "activities": found.activities,
+            "service_types": found.service_types,
+            "service_user_bands": found.service_user_bands,
+            "relationships": found.relationships,
+            "roles": detail_reads.location_roles(found.location),
+        },
     )
 
 

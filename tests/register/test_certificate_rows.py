@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from portal.register import certificate_pages
-from portal.register.certificates import certificate_for
+from portal.register.certificates import Certificate, ReadLocations, certificate_for
 from portal.register.models import (
     Location,
     Person,
@@ -105,3 +105,38 @@ def test_the_kept_table_follows_every_change_it_shows(monkeypatch):
         start_date=ended + dt.timedelta(days=1), end_date=None
     )
     assert "Mo Manager" not in _table(provider.id)[1]
+
+
+def _shown(found: Certificate) -> list[tuple[object, ...]]:
+    return [
+        (
+            entry.location,
+            [activity.name for activity in entry.activities],
+            _names(entry.managers),
+            [condition.text for condition in entry.conditions],
+        )
+        for entry in found.locations
+    ]
+
+
+def test_the_locations_made_when_walked_are_the_same_whichever_is_asked_first():
+    # The locations are made only when something walks them (ReadLocations): asking for the
+    # locations with conditions first, or for their number, must not change what they say.
+    provider = registered().provider
+    walked = certificate_for(provider.id)
+    conditions_first = certificate_for(provider.id)
+    assert walked is not None
+    assert conditions_first is not None
+    assert isinstance(walked.locations, ReadLocations)
+    shown = _shown(walked)
+    assert [e.location.name for e in conditions_first.location_conditions] == ["Mill House"]
+    assert len(conditions_first.locations) == len(shown) == 2
+    assert _shown(conditions_first) == shown
+    assert conditions_first.locations[1] is conditions_first.location_conditions[0]
+    assert [e.location.name for e in walked.location_conditions] == ["Mill House"]
+    # A condition at a location no longer registered is on no certificate.
+    Location.objects.filter(name="Mill House").update(registration_status="Deregistered")
+    found = certificate_for(provider.id)
+    assert found is not None
+    assert found.location_conditions == []
+    assert [place for place, *_ in _shown(found)] == [walked.locations[0].location]
