@@ -5,9 +5,9 @@ build an entry for each location and each of its activities on every request: mo
 half of the page's time. The page now reads one page of locations, searched by name, town,
 postcode or ID, with their activities and managers; the provider's own people and every
 condition of registration are read whole, as the certificate shows them. The statements are
-the same for every provider and page but for their values: compiled once
-(portal.compiled_queries); a search goes through the ORM (its pattern is built from what
-was typed)."""
+the same for every provider and page but for their values: compiled once and prepared
+(portal.compiled_queries), so PostgreSQL neither parses nor plans them again on each
+request; a search goes through the ORM (its pattern is built from what was typed)."""
 
 import datetime as dt
 from collections.abc import Collection
@@ -153,15 +153,22 @@ _PLACES_PAGE = CompiledRows(
     places_page_query,
     {"provider_id": _PROVIDERS, "after": _FIRSTS, "through": _LASTS},
     {"after": _ROW_NUMBER, "through": _ROW_NUMBER},
+    prepared=True,
 )
 _ROLES = CompiledRows(
     page_roles_query,
     {"provider_id": _PROVIDERS, "today": _DAYS, "locations": _IDS},
     {"today": _DAY, "locations": _AS_ARRAY},
+    prepared=True,
 )
-_LINKS = CompiledRows(page_links_query, {"locations": _IDS}, {"locations": _AS_ARRAY})
+_LINKS = CompiledRows(
+    page_links_query, {"locations": _IDS}, {"locations": _AS_ARRAY}, prepared=True
+)
 _CONDITIONS = CompiledObjects(
-    conditions_query, {"provider_id": _PROVIDERS, "today": _DAYS}, {"today": _DAY}
+    conditions_query,
+    {"provider_id": _PROVIDERS, "today": _DAYS},
+    {"today": _DAY},
+    prepared=True,
 )
 
 
