@@ -14,8 +14,9 @@ from portal.organisations.models import JoinRequest, Membership, MembershipStatu
 from portal.organisations.permissions import Permission
 from tests.factories.accounts import make_user
 from tests.factories.organisations import make_membership
-from tests.organisations.helpers import VIEW, invite
+from tests.organisations.helpers import VIEW, expire, invite
 
+VIEWING = [str(permission) for permission in VIEW]
 VIEWERS = [
     "ni",
     "rm_a",
@@ -33,13 +34,14 @@ def team(world):
     """Beside the world's delegates (whole provider, or location A): a member at B only, a
     removed member, another provider's member, invitations at A, at B and everywhere, an
     expired one, and requests to join P and Q."""
-    make_membership(make_user("bea.b@sunrise.example"), world.p, VIEW, [world.b])
-    gone = make_membership(make_user("gone@sunrise.example"), world.p, VIEW)
+    make_membership(make_user("bea.b@sunrise.example"), world.p, VIEWING, [world.b])
+    gone = make_membership(make_user("gone@sunrise.example"), world.p, VIEWING)
     Membership.objects.filter(pk=gone.pk).update(status=MembershipStatus.REMOVED)
-    make_membership(make_user("olly@other.example"), world.q, VIEW)
+    make_membership(make_user("olly@other.example"), world.q, VIEWING)
     invite(world, "everywhere@example.com")
     invite(world, "at.a@example.com", at=[world.a.pk])
     invite(world, "at.b@example.com", at=[world.b.pk])
+    expire(invite(world, "late@example.com")[0], minutes=1)
     invite(world, "other@example.com", by="other_provider", provider=world.q)
     JoinRequest.objects.create(user=world.users["requester"], provider=world.p)
     JoinRequest.objects.create(user=make_user("quinn@example.com"), provider=world.q)
@@ -70,6 +72,7 @@ def test_the_compiled_first_pages_are_the_orms(team, viewer):
             "everywhere@example.com",
             "at.a@example.com",
             "at.b@example.com",
+            "late@example.com",
         }
         assert [row.email for row in join_requests] == ["rory.requester@example.com"]
     if viewer == "rm_a":  # whole-provider holders and A's, not B's
