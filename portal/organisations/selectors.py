@@ -71,22 +71,25 @@ def current_provider(request: HttpRequest, mine: list[Provider] | None = None) -
     return providers[0] if len(providers) == 1 else None
 
 
-def _visible_filter(viewer_scope: Scope) -> Q:
-    """Members or invitations a viewer with this team scope may see: all of them for the
-    whole provider; otherwise whole-provider ones and those sharing a location."""
-    if viewer_scope.whole_provider:
+def _visible_filter(location_ids: frozenset[str] | None) -> Q:
+    """Members or invitations a viewer may see: all of them for a viewer of the whole
+    provider (None); otherwise whole-provider ones and those sharing one of `location_ids`."""
+    if location_ids is None:
         return Q()
-    return Q(whole_provider=True) | Q(locations__pk__any_of=viewer_scope.location_ids)
+    return Q(whole_provider=True) | Q(locations__pk__any_of=location_ids)
 
 
-def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Membership]:
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty:
-        return Membership.objects.none()
+def _seen_at(scope: Scope) -> frozenset[str] | None:
+    return None if scope.whole_provider else scope.location_ids
+
+
+def memberships_seen(provider_id: str, location_ids: frozenset[str] | None) -> QuerySet[Membership]:
+    """The provider's members (not removed) that a viewer of the whole provider (None) or
+    of `location_ids` may see, by email."""
     ids = (
-        Membership.objects.filter(provider=provider)
+        Membership.objects.filter(provider_id=provider_id)
         .exclude(status=MembershipStatus.REMOVED)
-        .filter(_visible_filter(scope))
+        .filter(_visible_filter(location_ids))
         .values("pk")
     )
     return (
@@ -95,6 +98,13 @@ def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Members
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
+
+
+def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Membership]:
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return Membership.objects.none()
+    return memberships_seen(provider.pk, _seen_at(scope))
 
 
 def filter_memberships(
@@ -122,15 +132,15 @@ def filter_memberships(
     return memberships
 
 
-def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitation]:
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty:
-        return Invitation.objects.none()
+def invitations_seen(provider_id: str, location_ids: frozenset[str] | None) -> QuerySet[Invitation]:
+    """The provider's waiting or expired invitations that a viewer of the whole provider
+    (None) or of `location_ids` may see, by email."""
     ids = (
         Invitation.objects.filter(
-            provider=provider, status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED]
+            provider_id=provider_id,
+            status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED],
         )
-        .filter(_visible_filter(scope))
+        .filter(_visible_filter(location_ids))
         .values("pk")
     )
     return (
@@ -141,15 +151,27 @@ def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitat
     )
 
 
+def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitation]:
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return Invitation.objects.none()
+    return invitations_seen(provider.pk, _seen_at(scope))
+
+
+def join_requests_waiting(provider_id: str) -> QuerySet[JoinRequest]:
+    """The provider's pending requests to join, oldest first."""
+    return (
+        JoinRequest.objects.filter(provider_id=provider_id, status=JoinRequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
 def visible_join_requests(user: Principal, provider: Provider) -> QuerySet[JoinRequest]:
     """Pending requests, for anyone who can manage some of the provider's team."""
     if scope_for(user, Permission.MANAGE_TEAM, provider).is_empty:
         return JoinRequest.objects.none()
-    return (
-        JoinRequest.objects.filter(provider=provider, status=JoinRequestStatus.PENDING)
-        .select_related("user")
-        .order_by("created_at")
-    )
+    return join_requests_waiting(provider.pk)
 
 
 # Each of these is found within `provider`, so it is given that provider object rather than

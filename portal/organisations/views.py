@@ -31,8 +31,10 @@ from portal.organisations.forms import (
 from portal.organisations.models import Membership
 from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLevel, Permission
 from portal.organisations.team_rows import (
-    invitation_rows,
-    join_request_rows,
+    TEAM_PAGE_SIZE,
+    first_invitation_rows,
+    first_join_request_rows,
+    first_member_rows,
     location_names_of,
     member_rows,
 )
@@ -78,9 +80,6 @@ def providers(request: HttpRequest) -> HttpResponse:
 # Team page ---------------------------------------------------------------------------
 
 
-TEAM_PAGE_SIZE = 50
-
-
 def _page_number(request: HttpRequest, name: str = "page") -> int:
     raw = request.GET.get(name, "1")
     return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
@@ -100,32 +99,27 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
     wanted = filters.cleaned_data if filters.is_valid() else {}
     level = wanted.get("level")
     filtered = any(wanted.get(name) for name in ("q", "location", "level"))
-    # The lists show neither who granted access nor where an invitation is for.
-    memberships = member_rows(
-        selectors.filter_memberships(
-            selectors.visible_memberships(request.user, provider),
-            text=wanted.get("q", ""),
-            location=wanted.get("location", ""),
-            permissions=ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)] if level else (),
-        ),
-        start,
-        start + TEAM_PAGE_SIZE + 1,
-    )
     # Filters narrow the people given access; the other lists are shown unfiltered, on the
     # first page only.
     first = number == 1 and not filtered
-    invitations = (
-        invitation_rows(selectors.visible_invitations(request.user, provider), TEAM_PAGE_SIZE + 1)
-        if first
-        else []
-    )
-    join_requests = (
-        join_request_rows(
-            selectors.visible_join_requests(request.user, provider), TEAM_PAGE_SIZE + 1
+    # The lists show neither who granted access nor where an invitation is for.
+    if first:  # what nearly every visit reads: compiled (team_rows)
+        sees = scope_for(request.user, Permission.VIEW_TEAM, provider)
+        memberships = first_member_rows(provider.pk, sees)
+        invitations = first_invitation_rows(provider.pk, sees)
+        join_requests = first_join_request_rows(provider.pk, manages)
+    else:
+        memberships = member_rows(
+            selectors.filter_memberships(
+                selectors.visible_memberships(request.user, provider),
+                text=wanted.get("q", ""),
+                location=wanted.get("location", ""),
+                permissions=ACCESS_LEVEL_PERMISSIONS[AccessLevel(level)] if level else (),
+            ),
+            start,
+            start + TEAM_PAGE_SIZE + 1,
         )
-        if first
-        else []
-    )
+        invitations, join_requests = [], []
     query = request.GET.copy()
     provider_key = {"provider_id": provider.pk}
     team_url = reverse("organisations:team", kwargs=provider_key)

@@ -80,7 +80,7 @@ class Certificate:
 
 
 # What the certificate shows of a role and its holder (the name alone of each person).
-_ROLE_FIELDS = (
+ROLE_FIELDS = (
     "role",
     "location_id",
     "person_id",
@@ -106,7 +106,7 @@ def _people(roles: list[tuple[str, str | None, Person]], role: RoleType) -> list
     return sorted(found.values(), key=lambda person: (person.family_name, person.given_name))
 
 
-_LOCATION_FIELDS = (
+LOCATION_FIELDS = (
     "id",
     "name",
     "address_line_1",
@@ -131,7 +131,7 @@ def _places_query(provider_id: str) -> QuerySet[Any]:
             provider_id=provider_id, registration_status=RegistrationStatus.REGISTERED
         )
         .order_by("name", "id")
-        .values_list(*_LOCATION_FIELDS)
+        .values_list(*LOCATION_FIELDS)
     )
 
 
@@ -142,7 +142,7 @@ def _roles_query(provider_id: str, today: dt.date) -> QuerySet[Any]:
         RoleAssignment.objects.live(on=today)
         .filter(provider_id=provider_id)
         .order_by("person__family_name", "person__given_name", "person_id", "location_id", "pk")
-        .values_list(*_ROLE_FIELDS)
+        .values_list(*ROLE_FIELDS)
     )
 
 
@@ -292,8 +292,46 @@ def certificate_for(provider_id: str) -> Certificate | None:
     role_rows = _ROLES.rows(alias, provider_id=provider.pk, today=today)
     link_rows = _LINKS.rows(alias, provider_id=provider.pk)
     conditions: list[Condition] = _CONDITIONS.objects(alias, provider_id=provider.pk, today=today)
+    certificate = assemble_certificate(
+        provider,
+        today,
+        place_rows=place_rows,
+        role_rows=role_rows,
+        link_rows=link_rows,
+        conditions=conditions,
+        activity_rows=_PROVIDER_ACTIVITIES.rows(alias, provider_id=provider.pk),
+    )
+    certificate.table_digest = _table_digest(
+        provider.display_name, place_rows, link_rows, role_rows
+    )
+    return certificate
+
+
+def provider_activity_rows(provider_id: str) -> list[tuple[Any, ...]]:
+    """The provider's regulated activities as (code, name) rows."""
+    return _PROVIDER_ACTIVITIES.rows(Provider.objects.db, provider_id=provider_id)
+
+
+def registered_provider(provider_id: str) -> Provider | None:
+    """The provider, if registered (only a registered provider has a certificate)."""
+    found: Provider | None = _PROVIDER.one(provider_id)
+    return found
+
+
+def assemble_certificate(
+    provider: Provider,
+    today: dt.date,
+    *,
+    place_rows: list[tuple[Any, ...]],
+    role_rows: list[tuple[Any, ...]],
+    link_rows: list[tuple[Any, ...]],
+    conditions: list[Condition],
+    activity_rows: list[tuple[Any, ...]],
+) -> Certificate:
+    """The certificate of the rows read: `place_rows` are the locations it lists (every
+    registered one, or a page of them), in the table's order."""
     made: dict[str, RegulatedActivity] = {}
-    activities = _activities(_PROVIDER_ACTIVITIES.rows(alias, provider_id=provider.pk), made)
+    activities = _activities(activity_rows, made)
     roles = _named_roles(role_rows)
     provider_conditions: list[Condition] = []
     location_conditions: dict[str, list[Condition]] = {}
@@ -318,5 +356,4 @@ def certificate_for(provider_id: str) -> Certificate | None:
         locations=ReadLocations(place_rows, link_rows, roles, location_conditions, made),
         provider_conditions=provider_conditions,
         manager_conditions=list(manager_conditions.values()),
-        table_digest=_table_digest(provider.display_name, place_rows, link_rows, role_rows),
     )

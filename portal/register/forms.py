@@ -64,3 +64,15 @@ class LocationSearchForm(forms.Form):
 
     def clean_page(self) -> int:
         return self.cleaned_data.get("page") or 1
+
+
+class CertificateLocationSearchForm(LocationSearchForm):
+    """Searching the locations on the certificate's web page (from the query string)."""
+
+    q = forms.CharField(
+        label="Search the locations on this certificate",
+        help_text="By name, town, postcode or location ID",
+        max_length=MAX_QUERY,
+        required=False,
+        error_messages={"max_length": f"Search must be {MAX_QUERY} characters or fewer"},
+    )

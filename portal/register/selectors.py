@@ -171,12 +171,15 @@ def _unique_people(roles: Iterable[HeldBy]) -> list[Person]:
 LOCATIONS_PAGE_SIZE = 25
 
 
-def _matching_locations(search: str) -> Q:
-    """A location's name or town containing `search`, its postcode (spaces ignored) or ID."""
+def matching_locations(locations: QuerySet[Location], search: str) -> QuerySet[Location]:
+    """Of `locations`, those whose name or town contains `search`, or whose postcode
+    (spaces ignored) or ID matches it; all of them for an empty search."""
     if not search:
-        return Q()
+        return locations
     squashed = "".join(search.split()).upper()
-    return (
+    return locations.annotate(
+        postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value(""))
+    ).filter(
         Q(name__icontains=search)
         | Q(town_city__icontains=search)
         | Q(postcode_squashed__icontains=squashed)
@@ -213,10 +216,7 @@ def registration_for(
     shown = Location.objects.filter(provider_id__in=provider_ids).filter(
         Q(provider_id__in=whole) | Q(id__any_of=sorted(managed))
     )
-    if location_search:
-        shown = shown.annotate(
-            postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value(""))
-        ).filter(_matching_locations(location_search))
+    shown = matching_locations(shown, location_search)
     # One page per provider, numbered within each provider, with each provider's count, in
     # one query.
     first = (page - 1) * LOCATIONS_PAGE_SIZE

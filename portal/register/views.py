@@ -1,6 +1,7 @@
 """Register pages: a registered person's own registration, and the staff search and details."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,9 +13,14 @@ from portal.access import requires
 from portal.frontend.pdf import pdf_response_headers
 from portal.register import detail_reads, selectors
 from portal.register.certificate_jobs import certificate_download
-from portal.register.certificate_pages import locations_table
+from portal.register.certificate_pages import drawn_table
+from portal.register.certificate_paging import LOCATIONS_PAGE_SIZE, certificate_page_for
 from portal.register.certificates import certificate_for
-from portal.register.forms import LocationSearchForm, RegisterSearchForm
+from portal.register.forms import (
+    CertificateLocationSearchForm,
+    LocationSearchForm,
+    RegisterSearchForm,
+)
 from portal.register.location_rows import location_rows, table_rows
 from portal.register.permissions import VIEW_OWN_REGISTRATION
 from portal.staff_permissions import StaffPermission
@@ -27,15 +33,18 @@ def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
     return paginator.get_page(request.GET.get("page"))
 
 
-def pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's parameters for a page of results."""
+def pagination(
+    request: HttpRequest, page: Page, *, anchor: str = "", label: str = "Results pages"
+) -> dict[str, Any] | None:
+    """The GOV.UK pagination component's parameters for a page of results (each link to
+    `anchor` on its page)."""
     if page.paginator.num_pages <= 1:
         return None
     query = request.GET.copy()
 
     def link(number: int) -> str:
         query["page"] = str(number)
-        return f"?{query.urlencode()}"
+        return f"?{query.urlencode()}{anchor}"
 
     items: list[dict[str, Any]] = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
@@ -45,7 +54,7 @@ def pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
             items.append(
                 {"number": number, "href": link(int(number)), "current": number == page.number}
             )
-    params: dict[str, Any] = {"items": items, "landmarkLabel": "Results pages"}
+    params: dict[str, Any] = {"items": items, "landmarkLabel": label}
     if page.has_previous():
         params["previous"] = {"href": link(page.previous_page_number())}
     if page.has_next():
@@ -160,15 +169,32 @@ def location(request: HttpRequest, location_id: str) -> HttpResponse:
 def _certificate_page(
     request: HttpRequest, provider_id: str, *, pdf_url: str, back_url: str
 ) -> HttpResponse:
-    found = certificate_for(provider_id)
+    form = CertificateLocationSearchForm(request.GET)
+    # A wrong page number shows the first page; a wrong search says why, over every location.
+    wanted = form.cleaned_data if form.is_valid() else {}
+    search, number = wanted.get("q", ""), wanted.get("page", 1)
+    found = certificate_page_for(provider_id, search=search, number=number)
     if found is None:
         return render(request, "register/no_certificate.html", {"back_url": back_url}, status=404)
+    pages = Paginator(range(found.matching), LOCATIONS_PAGE_SIZE)
+    location_pagination = (
+        pagination(request, pages.page(number), anchor="#locations", label="Pages of locations")
+        if found.certificate.locations
+        else None
+    )
     return render(
         request,
         "register/certificate.html",
         {
-            "certificate": found,
-            "locations_table": locations_table(found),
+            "certificate": found.certificate,
+            "paging": found,
+            "locations_table": drawn_table(found.certificate),
+            "form": form,
+            "location_pagination": location_pagination,
+            "page_size": LOCATIONS_PAGE_SIZE,
+            "first_page_url": f"{request.path}?{urlencode({'q': search})}#locations"
+            if search
+            else f"{request.path}#locations",
             "pdf_url": pdf_url,
             "back_url": back_url,
             "for_pdf": False,

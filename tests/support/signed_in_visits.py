@@ -206,6 +206,9 @@ def get_visits(world: World) -> list[Visit]:
     each("accounts:email_change_confirm", ("ni", "staff"))
     each("register:your_registration", ("ni", "rm"))
     each("register:certificate", ("ni", "rm", "delegate"), kwargs=p)
+    # A later page of the locations, and a search (the ORM's read, not the compiled one).
+    each("register:certificate", ("ni",), kwargs=p, query="page=2")
+    each("register:certificate", ("ni",), kwargs=p, query="q=Sunrise")
     each("register:certificate_pdf", ("ni",), kwargs=p)
 
     # Delegation.

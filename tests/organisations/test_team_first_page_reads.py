@@ -1,0 +1,104 @@
+"""The team page's first page of members, invitations and requests to join, compiled once
+per shape of viewer (portal/organisations/team_rows.py): the same rows as the ORM's reads
+through selectors.visible_* for every kind of viewer, and the page the same either way."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from portal.organisations import selectors, team_rows
+from portal.organisations.access import scope_for
+from portal.organisations.models import JoinRequest, Membership, MembershipStatus
+from portal.organisations.permissions import Permission
+from tests.factories.accounts import make_user
+from tests.factories.organisations import make_membership
+from tests.organisations.helpers import VIEW, expire, invite
+
+VIEWING = [str(permission) for permission in VIEW]
+VIEWERS = [
+    "ni",
+    "rm_a",
+    "rm_b",
+    "delegate_view_whole",
+    "delegate_view_a",
+    "delegate_team_whole",
+    "delegate_team_a",
+    "other_provider",
+]
+
+
+@pytest.fixture
+def team(world):
+    """Beside the world's delegates (whole provider, or location A): a member at B only, a
+    removed member, another provider's member, invitations at A, at B and everywhere, an
+    expired one, and requests to join P and Q."""
+    make_membership(make_user("bea.b@sunrise.example"), world.p, VIEWING, [world.b])
+    gone = make_membership(make_user("gone@sunrise.example"), world.p, VIEWING)
+    Membership.objects.filter(pk=gone.pk).update(status=MembershipStatus.REMOVED)
+    make_membership(make_user("olly@other.example"), world.q, VIEWING)
+    invite(world, "everywhere@example.com")
+    invite(world, "at.a@example.com", at=[world.a.pk])
+    invite(world, "at.b@example.com", at=[world.b.pk])
+    expire(invite(world, "late@example.com")[0], minutes=1)
+    invite(world, "other@example.com", by="other_provider", provider=world.q)
+    JoinRequest.objects.create(user=world.users["requester"], provider=world.p)
+    JoinRequest.objects.create(user=make_user("quinn@example.com"), provider=world.q)
+    return world
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_compiled_first_pages_are_the_orms(team, viewer):
+    user = team.users[viewer]
+    sees = scope_for(user, Permission.VIEW_TEAM, team.p)
+    manages = scope_for(user, Permission.MANAGE_TEAM, team.p)
+    size = team_rows.FIRST_PAGE_ROWS
+    members = team_rows.first_member_rows(team.p.pk, sees)
+    assert members == team_rows.member_rows(selectors.visible_memberships(user, team.p), 0, size)
+    invitations = team_rows.first_invitation_rows(team.p.pk, sees)
+    assert invitations == team_rows.invitation_rows(
+        selectors.visible_invitations(user, team.p), size
+    )
+    join_requests = team_rows.first_join_request_rows(team.p.pk, manages)
+    assert join_requests == team_rows.join_request_rows(
+        selectors.visible_join_requests(user, team.p), size
+    )
+    if viewer == "ni":  # the whole team, and only P's
+        emails = {row.email for row in members}
+        assert "bea.b@sunrise.example" in emails
+        assert not emails & {"gone@sunrise.example", "olly@other.example"}
+        assert {row.email for row in invitations} == {
+            "everywhere@example.com",
+            "at.a@example.com",
+            "at.b@example.com",
+            "late@example.com",
+        }
+        assert [row.email for row in join_requests] == ["rory.requester@example.com"]
+    if viewer == "rm_a":  # whole-provider holders and A's, not B's
+        assert "bea.b@sunrise.example" not in {row.email for row in members}
+        assert "at.b@example.com" not in {row.email for row in invitations}
+    if viewer == "other_provider":
+        assert (members, invitations, join_requests) == ([], [], [])
+    if connection.vendor == "postgresql":  # compiled there; SQLite's IN lists vary in length
+        reads = (*team_rows._FIRST_MEMBERS, *team_rows._FIRST_INVITATIONS)
+        assert all(read._compiled("default") is not None for read in reads)
+        assert team_rows._FIRST_JOIN_REQUESTS._compiled("default") is not None
+
+
+def test_the_first_page_is_the_filtered_pages_read_without_filters(client, team):
+    # A filter that matches everyone goes through the ORM: the same people, in one order.
+    client.force_login(team.users["rm_a"])
+    url = reverse("organisations:team", kwargs={"provider_id": team.p.pk})
+
+    def people_given_access(html: str) -> list[str]:
+        section = html[html.index('id="people-given-access"') :]
+        return re.findall(
+            r'<span class="govuk-visually-hidden"> access for ([^<]+)</span>', section
+        )
+
+    first = people_given_access(client.get(url).content.decode())
+    filtered = people_given_access(client.get(url, {"q": "@"}).content.decode())
+    assert first == filtered
+    assert "delegate_view_a@sunrise.example" in first
+    assert "bea.b@sunrise.example" not in first
