@@ -451,12 +451,13 @@ class RoleHeld(NamedTuple):
 def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, NamedLocation | None]]:
     """Each live role at this provider that still gives access: a role at a provider or
     location past its read-only period does not."""
+    at_each, locations = access._at_each_location(), access.locations  # once, not per role
     for role, location_id in access.roles_held:
         if location_id is None:
             if access.whole_provider_permissions():
                 yield role, None
-        elif access._at_each_location()[location_id]:
-            yield role, NamedLocation(location_id, access.locations[location_id].name)
+        elif at_each[location_id]:
+            yield role, NamedLocation(location_id, locations[location_id].name)
 
 
 def registered_roles(principal: Principal | None) -> list[RoleHeld]:
