@@ -60,9 +60,10 @@ def _by_orm(user: User) -> dict[str, Expected]:
             held = expected.setdefault(role.provider_id, Expected())
             held.roles.add(role.role)
             if role.role == RoleType.REGISTERED_MANAGER and role.location is not None:
-                held.roles_held.add((role.role, role.location_id))
-                held.role_at[role.location_id] = REGISTERED_MANAGER_PERMISSIONS
-                held.locations[role.location_id] = _state(role.location)
+                location = role.location
+                held.roles_held.add((role.role, location.pk))
+                held.role_at[location.pk] = REGISTERED_MANAGER_PERMISSIONS
+                held.locations[location.pk] = _state(location)
                 continue
             held.roles_held.add((role.role, None))
             if role.role in WHOLE_PROVIDER_ROLES:
