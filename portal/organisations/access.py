@@ -249,17 +249,13 @@ def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
     )
 
 
-_PROVIDER_FIELDS = PROVIDER_FIELDS
-_PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
-_PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
+_PROVIDER_PK = PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_PROVIDER_NAME = PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
-    """Both sources of access in one query: a row per live role (a manager's locations at a
-    provider on one row) and one per active membership. Columns: role, membership
-    permissions (JSON text), whole provider, then the provider's fields (all but its id NULL
-    on most rows: see access_rows), then the locations (JSON text, NULL when there are
-    none)."""
+    """Both sources of access in one query, a row per live role (a manager's locations at a
+    provider on one) and per active membership: see portal.organisations.access_rows."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
@@ -312,7 +308,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     # they share.
     granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
-    end_of_provider = 3 + len(_PROVIDER_FIELDS)
+    end_of_provider = 3 + len(PROVIDER_FIELDS)
     rows = _access_rows(principal)
     providers = {
         row[3 + _PROVIDER_PK]: ProviderSource(database, row[3:end_of_provider])
@@ -448,25 +444,30 @@ class RoleHeld(NamedTuple):
     location: NamedLocation | None
 
 
-def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, NamedLocation | None]]:
-    """Each live role at this provider that still gives access: a role at a provider or
-    location past its read-only period does not."""
-    at_each, locations = access._at_each_location(), access.locations  # once, not per role
+def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, str | None]]:
+    """Each live role at this provider that still gives access, with its location's id (None
+    for the whole provider): a role at a provider or location past its read-only period
+    does not."""
+    at_each = access._at_each_location()  # once, not per role
     for role, location_id in access.roles_held:
         if location_id is None:
             if access.whole_provider_permissions():
                 yield role, None
         elif at_each[location_id]:
-            yield role, NamedLocation(location_id, locations[location_id].name)
+            yield role, location_id
+
+
+def _named(access: ProviderAccess, at: str) -> NamedLocation:
+    return NamedLocation(at, access.locations[at].name)
 
 
 def registered_roles(principal: Principal | None) -> list[RoleHeld]:
     """The principal's register roles that give access today, by provider and location
     name."""
     held = [
-        RoleHeld(role, access.provider, location)
+        RoleHeld(role, access.provider, None if at is None else _named(access, at))
         for access in access_for(principal).values()
-        for role, location in _roles_giving_access(access)
+        for role, at in _roles_giving_access(access)
     ]
     return sorted(
         held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
@@ -494,19 +495,20 @@ def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProv
     location's name, then role."""
     grouped: list[RoleAtProvider] = []
     for access in access_for(principal).values():
-        at: dict[str, list[NamedLocation]] = {}
-        for role, location in _roles_giving_access(access):
-            if location is None:
+        at: dict[str, list[str]] = {}
+        for role, location_id in _roles_giving_access(access):
+            if location_id is None:
                 grouped.append(RoleAtProvider(role, access.provider, [], 0))
             else:
-                at.setdefault(role, []).append(location)
-        for role, locations in at.items():
+                at.setdefault(role, []).append(location_id)
+        for role, location_ids in at.items():
+            # Named only where listed: a manager of hundreds of locations is a count.
             listed = (
                 []
-                if len(locations) > LOCATIONS_LISTED_UP_TO
-                else sorted(locations, key=attrgetter("name"))
+                if len(location_ids) > LOCATIONS_LISTED_UP_TO
+                else sorted((_named(access, i) for i in location_ids), key=attrgetter("name"))
             )
-            grouped.append(RoleAtProvider(role, access.provider, listed, len(locations)))
+            grouped.append(RoleAtProvider(role, access.provider, listed, len(location_ids)))
     return sorted(
         grouped, key=lambda r: (r.provider.name, r.locations[0].name if r.locations else "", r.role)
     )
