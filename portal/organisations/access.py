@@ -30,10 +30,10 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from portal.access import KeyScope, Principal, key_scope_of
 from portal.organisations.access_rows import (
-    LOCATION_FIELDS,
     PROVIDER_FIELDS,
     LocationState,
     ProviderSource,
@@ -249,17 +249,13 @@ def _live_roles(person_id: int) -> QuerySet[RoleAssignment]:
     )
 
 
-_PROVIDER_FIELDS = PROVIDER_FIELDS
-_PROVIDER_PK = _PROVIDER_FIELDS.index(Provider._meta.pk.attname)
-_PROVIDER_NAME = _PROVIDER_FIELDS.index("name")  # never NULL but where left out
+_PROVIDER_PK = PROVIDER_FIELDS.index(Provider._meta.pk.attname)
+_PROVIDER_NAME = PROVIDER_FIELDS.index("name")  # never NULL but where left out
 
 
 def _access_rows(principal: Principal) -> list[tuple[Any, ...]]:
-    """Both sources of access in one query: a row per live role, one per active membership
-    and one more per deregistered location of a membership. Columns: role, membership
-    permissions (JSON text), whole provider, then the provider's fields (all but its id NULL on most
-    rows: see access_rows), then the location's id and LocationState (NULL when there is
-    none), then a membership's registered locations (JSON text, NULL when there are none)."""
+    """Both sources of access in one query, a row per live role (a manager's locations at a
+    provider on one) and per active membership: see portal.organisations.access_rows."""
     return access_rows(principal.pk, person_id_of(principal))
 
 
@@ -308,70 +304,97 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
     roles_seen: set[tuple[str, str, str | None]] = set()
-    # Each membership's permissions (JSON text) decoded once for all its locations' rows,
-    # into one set they share.
+    # Each membership's permissions (JSON text) decoded once for all its rows, into one set
+    # they share.
     granted: dict[str, frozenset[str]] = {}
     database = Membership.objects.db
-    end_of_provider = 3 + len(_PROVIDER_FIELDS)
-    end_of_location = end_of_provider + len(LOCATION_FIELDS)
+    end_of_provider = 3 + len(PROVIDER_FIELDS)
     rows = _access_rows(principal)
     providers = {
         row[3 + _PROVIDER_PK]: ProviderSource(database, row[3:end_of_provider])
         for row in rows
         if row[3 + _PROVIDER_NAME] is not None  # a row with every column of its provider
     }
-    state_of = LocationState._make
     for row in rows:
         role, permissions, whole_provider = row[0], row[1], row[2]
         provider_id = row[3 + _PROVIDER_PK]
         access = result.get(provider_id)
         if access is None:
             access = result[provider_id] = ProviderAccess(source=providers[provider_id])
-        location_id = row[end_of_provider]
-        location = None
-        if location_id is not None:
-            location = state_of(row[end_of_provider + 1 : end_of_location])
+        located = row[end_of_provider]
+        states = _states(json.loads(located)) if located is not None else {}
         if role:
             access.roles.add(role)
-            held_at = location_id if role == _MANAGER else None
+            if role == _MANAGER and states:
+                _add_managed(access, provider_id, states, roles_seen)
+                continue
             # A set of keys, not `in roles_held`: a list scan is quadratic for a manager of
             # hundreds of locations.
-            key = (provider_id, role, held_at)
+            key = (provider_id, role, None)
             if key not in roles_seen:
                 roles_seen.add(key)
-                access.roles_held.append((role, held_at))
+                access.roles_held.append((role, None))
             if role in WHOLE_PROVIDER_ROLES:
                 access.role_whole |= ALL_PERMISSIONS
             elif role == RoleType.PARTNER:
                 access.role_whole |= PARTNER_PERMISSIONS
-            elif role == _MANAGER and location is not None:
-                access.role_at[location_id] = REGISTERED_MANAGER_PERMISSIONS
-                access.locations[location_id] = location
         elif whole_provider:
             access.member_whole |= set(json.loads(permissions))
         else:
             these = granted.get(permissions)
             if these is None:
                 these = granted[permissions] = frozenset(json.loads(permissions))
-            if location is not None:
-                earlier = access.member_at.get(location_id)
-                access.member_at[location_id] = these if earlier is None else earlier | these
-                access.locations[location_id] = location
-            registered = row[end_of_location]
-            if registered is not None:
-                _add_registered(access, these, json.loads(registered))
+            _add_member_locations(access, these, states)
     return result
 
 
-def _add_registered(access: ProviderAccess, these: frozenset[str], located: list[Any]) -> None:
-    """A membership's `these` permissions at its locations still registered (each [id, name,
-    registration status]: see access_rows). Access reads no date of a location not
-    deregistered, so none is kept."""
-    member_at, locations = access.member_at, access.locations
+def _moment(value: str | None) -> dt.datetime | None:
+    """A timestamp as JSON gives it (PostgreSQL: with its offset; SQLite: in UTC, without)."""
+    parsed = parse_datetime(value) if value is not None else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+def _dated(entry: list[Any]) -> LocationState:
+    """A deregistered location's entry, with the dates access reads (see access_rows)."""
+    day = parse_date(entry[3]) if entry[3] is not None else None
+    return LocationState(entry[1], entry[2], day, _moment(entry[4]))
+
+
+def _states(located: list[Any]) -> dict[str, LocationState]:
+    """The locations of a row (each [id, name, registration status, deregistration date,
+    updated at]: see access_rows), by id."""
     state_of = tuple.__new__  # LocationState's own __new__ is a Python call per location
-    states = {
-        entry[0]: state_of(LocationState, (entry[1], entry[2], None, None)) for entry in located
+    return {
+        entry[0]: state_of(LocationState, (entry[1], entry[2], None, None))
+        if entry[3] is None and entry[4] is None
+        else _dated(entry)
+        for entry in located
     }
+
+
+def _add_managed(
+    access: ProviderAccess,
+    provider_id: str,
+    states: dict[str, LocationState],
+    roles_seen: set[tuple[str, str, str | None]],
+) -> None:
+    """A registered manager's locations at this provider: every permission at each."""
+    for location_id in states:
+        key = (provider_id, _MANAGER, location_id)
+        if key not in roles_seen:
+            roles_seen.add(key)
+            access.roles_held.append((_MANAGER, location_id))
+    access.role_at.update(dict.fromkeys(states, REGISTERED_MANAGER_PERMISSIONS))
+    access.locations.update(states)
+
+
+def _add_member_locations(
+    access: ProviderAccess, these: frozenset[str], states: dict[str, LocationState]
+) -> None:
+    """A membership's `these` permissions at its locations."""
+    member_at, locations = access.member_at, access.locations
     # Whole dicts at a time in the usual case, a location named by no other row.
     if member_at.keys().isdisjoint(states):
         member_at.update(dict.fromkeys(states, these))
@@ -379,11 +402,8 @@ def _add_registered(access: ProviderAccess, these: frozenset[str], located: list
         for location_id in states:
             earlier = member_at.get(location_id)
             member_at[location_id] = these if earlier is None else earlier | these
-    if locations.keys().isdisjoint(states):
-        locations.update(states)
-    else:
-        for location_id, state in states.items():
-            locations.setdefault(location_id, state)  # a manager's row has its dates too
+    # Every row gives a location the same state, so any will do.
+    locations.update(states)
 
 
 def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:
@@ -424,24 +444,30 @@ class RoleHeld(NamedTuple):
     location: NamedLocation | None
 
 
-def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, NamedLocation | None]]:
-    """Each live role at this provider that still gives access: a role at a provider or
-    location past its read-only period does not."""
+def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, str | None]]:
+    """Each live role at this provider that still gives access, with its location's id (None
+    for the whole provider): a role at a provider or location past its read-only period
+    does not."""
+    at_each = access._at_each_location()  # once, not per role
     for role, location_id in access.roles_held:
         if location_id is None:
             if access.whole_provider_permissions():
                 yield role, None
-        elif access._at_each_location()[location_id]:
-            yield role, NamedLocation(location_id, access.locations[location_id].name)
+        elif at_each[location_id]:
+            yield role, location_id
+
+
+def _named(access: ProviderAccess, at: str) -> NamedLocation:
+    return NamedLocation(at, access.locations[at].name)
 
 
 def registered_roles(principal: Principal | None) -> list[RoleHeld]:
     """The principal's register roles that give access today, by provider and location
     name."""
     held = [
-        RoleHeld(role, access.provider, location)
+        RoleHeld(role, access.provider, None if at is None else _named(access, at))
         for access in access_for(principal).values()
-        for role, location in _roles_giving_access(access)
+        for role, at in _roles_giving_access(access)
     ]
     return sorted(
         held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
@@ -469,19 +495,20 @@ def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProv
     location's name, then role."""
     grouped: list[RoleAtProvider] = []
     for access in access_for(principal).values():
-        at: dict[str, list[NamedLocation]] = {}
-        for role, location in _roles_giving_access(access):
-            if location is None:
+        at: dict[str, list[str]] = {}
+        for role, location_id in _roles_giving_access(access):
+            if location_id is None:
                 grouped.append(RoleAtProvider(role, access.provider, [], 0))
             else:
-                at.setdefault(role, []).append(location)
-        for role, locations in at.items():
+                at.setdefault(role, []).append(location_id)
+        for role, location_ids in at.items():
+            # Named only where listed: a manager of hundreds of locations is a count.
             listed = (
                 []
-                if len(locations) > LOCATIONS_LISTED_UP_TO
-                else sorted(locations, key=attrgetter("name"))
+                if len(location_ids) > LOCATIONS_LISTED_UP_TO
+                else sorted((_named(access, i) for i in location_ids), key=attrgetter("name"))
             )
-            grouped.append(RoleAtProvider(role, access.provider, listed, len(locations)))
+            grouped.append(RoleAtProvider(role, access.provider, listed, len(location_ids)))
     return sorted(
         grouped, key=lambda r: (r.provider.name, r.locations[0].name if r.locations else "", r.role)
     )

@@ -1,24 +1,24 @@
-"""The one query compute_access reads (portal.organisations.access): a row per live role and
-per location of each active membership, each carrying its provider's id and the few columns
-of its location that access needs (LOCATION_FIELDS). The provider's other columns come on
+"""The one query compute_access reads (portal.organisations.access): a row per live role but
+a registered manager's, one per provider where the person manages locations, and one per
+active membership. Each row carries its provider's id; the provider's other columns come on
 its first row of each branch only (NULL on the rest): every column of every row is parsed on
-every request, and a delegate has hundreds of rows at one provider. For the same reason no
-column needs Django's converters on PostgreSQL (running them costs a Python call per row):
-a membership's permissions come as their JSON text, which compute_access decodes once for
-all the rows that repeat it.
+every request. For the same reason no column needs Django's converters on PostgreSQL (running
+them costs a Python call per row): a membership's permissions come as their JSON text, which
+compute_access decodes once for all the rows that repeat it.
 
 It is the costliest query of a signed-in or API request to build: ~30 columns from four
 tables in a UNION. So its SQL is compiled once per database and run again with
 the principal's values (portal.compiled_queries).
 
-A membership's locations still registered (the usual case, where access needs no more than
-their ids and names) come on the membership's one row, as a JSON array of
-[id, name, registration status] in its last column: a delegate at hundreds of locations is
-then a row, not hundreds, and parsing JSON text is a C loop where a row is Python calls. Its
-deregistered locations, whose dates access reads, keep a row each."""
+The locations of a membership, and those a manager manages at a provider, come on that one
+row as a JSON array of [id, name, registration status, deregistration date, updated at] in
+its last column (the dates only for a deregistered location, the only one whose dates access
+reads; `updated_at` only where it has no deregistration date). A manager of hundreds of
+locations or a delegate at hundreds is then a row, not hundreds: parsing JSON text is a C
+loop where a row is Python calls, and PostgreSQL joins each location once, not once for the
+registered and again for the deregistered ones."""
 
 import datetime as dt
-import functools
 from typing import Any, NamedTuple
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,7 +45,12 @@ from django.utils import timezone
 
 from portal.compiled_queries import CompiledRows
 from portal.organisations.models import Membership, MembershipStatus
-from portal.register.models import Location, Provider, RegistrationStatus, RoleAssignment
+from portal.register.models import (
+    Provider,
+    RegistrationStatus,
+    RoleAssignment,
+    RoleType,
+)
 
 PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
 _PROVIDER_ID = Provider._meta.pk.attname
@@ -53,7 +58,7 @@ _PROVIDER_ID = Provider._meta.pk.attname
 
 class LocationState(NamedTuple):
     """What access keeps of a location: its name (for pages) and its registration
-    (`updated_at` only where access reads it: see _location_columns)."""
+    (the dates only where access reads them: see the module's note)."""
 
     name: str
     registration_status: str
@@ -98,14 +103,11 @@ _PROVIDER_STATUS = PROVIDER_FIELDS.index("registration_status")
 _PROVIDER_DEREGISTERED = PROVIDER_FIELDS.index("deregistration_date")
 _PROVIDER_UPDATED = PROVIDER_FIELDS.index("updated_at")
 
-# Only what access reads, not every column: a delegate at hundreds of locations gets a row
-# for each, and every column is parsed and converted on every request.
-LOCATION_FIELDS = [Location._meta.pk.attname, *LocationState._fields]
-
 # Stand-ins compiled into the SQL where the principal's values go (none is a real value).
 _USERS, _PEOPLE = (-918_273_645, -918_273_647), (-918_273_646, -918_273_648)
 _DAYS = (dt.date(1901, 2, 3), dt.date(1901, 2, 4))
 _DAY = _DAYS[0]  # the member rows need no day; any will do
+_MANAGER = str(RoleType.REGISTERED_MANAGER)
 
 
 def live_role_q(today: dt.date) -> Q:
@@ -113,24 +115,6 @@ def live_role_q(today: dt.date) -> Q:
     return Q(Q(start_date__isnull=True) | Q(start_date__lte=today)) & Q(
         Q(end_date__isnull=True) | Q(end_date__gt=today)
     )
-
-
-def _location_columns(prefix: str) -> list[Any]:
-    """LOCATION_FIELDS through `prefix`, but `updated_at` only where access reads it (a
-    deregistered location without a deregistration date): parsing a timestamp for each of
-    hundreds of rows is a large part of a delegate's request."""
-    needs_updated_at = Q(
-        **{
-            f"{prefix}registration_status": RegistrationStatus.DEREGISTERED,
-            f"{prefix}deregistration_date__isnull": True,
-        }
-    )
-    updated_at = Case(
-        When(needs_updated_at, then=F(f"{prefix}updated_at")),
-        default=None,
-        output_field=DateTimeField(),
-    )
-    return [updated_at if name == "updated_at" else f"{prefix}{name}" for name in LOCATION_FIELDS]
 
 
 class _AsStored(Case):
@@ -143,19 +127,20 @@ class _AsStored(Case):
         return field.get_db_converters(connection)  # type: ignore[attr-defined]  # not stubbed
 
 
-def _provider_columns(location_id: str) -> list[Any]:
-    """PROVIDER_FIELDS, but only the id past the provider's first row (by location, then
-    row), so that the rows are the same from one run to the next."""
+_FIELDS = {field.attname: field for field in Provider._meta.concrete_fields}
+
+
+def _provider_columns() -> list[Any]:
+    """PROVIDER_FIELDS, but only the id past the provider's first row (by row), so that the
+    rows are the same from one run to the next."""
     first: Exact[Any] = Exact(
-        Window(RowNumber(), partition_by=F("provider_id"), order_by=[F(location_id), F("pk")]),
-        1,
+        Window(RowNumber(), partition_by=F("provider_id"), order_by=[F("pk")]), 1
     )
-    fields = {field.attname: field for field in Provider._meta.concrete_fields}
     return [
         "provider_id"
         if name == _PROVIDER_ID
         else _AsStored(
-            When(first, then=F(f"provider__{name}")), default=None, output_field=fields[name]
+            When(first, then=F(f"provider__{name}")), default=None, output_field=_FIELDS[name]
         )
         for name in PROVIDER_FIELDS
     ]
@@ -179,81 +164,97 @@ class _JSONRows(Aggregate):
         return sql, list(params)
 
 
-def _registered_locations() -> Subquery:
-    """A membership's locations not deregistered, as JSON text (see the module's note)."""
-    through: Any = Membership.locations.through
+def _located(rows: QuerySet[Any], group: str, location: str) -> Subquery:
+    """`rows`' locations (through `location`, a foreign key), grouped by `group`, as JSON text:
+    [id, name, registration status, deregistration date, updated at] each, the dates only
+    where access reads them (see the module's note)."""
+    deregistered = Q(**{f"{location}__registration_status": RegistrationStatus.DEREGISTERED})
+    undated = Q(**{f"{location}__deregistration_date__isnull": True})
     located = (
-        through.objects.filter(membership_id=OuterRef("pk"))
-        .exclude(location__registration_status=RegistrationStatus.DEREGISTERED)
-        .order_by()
-        .values("membership_id")
-        .annotate(rows=_JSONRows("location_id", "location__name", "location__registration_status"))
+        rows.order_by()
+        .values(group)
+        .annotate(
+            rows=_JSONRows(
+                f"{location}_id",
+                f"{location}__name",
+                f"{location}__registration_status",
+                Case(
+                    When(deregistered, then=F(f"{location}__deregistration_date")),
+                    default=None,
+                    output_field=DateField(),
+                ),
+                Case(
+                    When(deregistered & undated, then=F(f"{location}__updated_at")),
+                    default=None,
+                    output_field=DateTimeField(),
+                ),
+            )
+        )
         .values("rows")
     )
     return Subquery(located, output_field=TextField())
 
 
-# LOCATION_FIELDS and the registered locations' column on a row that has neither.
-_NO_LOCATION = [
-    Value(None, output_field=CharField()),
-    Value(None, output_field=CharField()),
-    Value(None, output_field=CharField()),
-    Value(None, output_field=DateField()),
-    Value(None, output_field=DateTimeField()),
-]
-_NO_REGISTERED_LOCATIONS = Value(None, output_field=TextField())
+_NO_LOCATIONS = Value(None, output_field=TextField())
+_NO_PERMISSIONS = Value(None, output_field=TextField())
 
 
-@functools.cache
-def _templates() -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
-    """The membership, membership location and role row queries without their filters.
-    Columns: role, membership permissions (as JSON text), whole provider, the provider's
-    fields (see _provider_columns), LOCATION_FIELDS (NULL if none), the membership's
-    registered locations (JSON text, NULL if none)."""
-    # No ORDER BY: SQLite refuses one inside a UNION, and the order does not matter.
-    membership_columns: list[Any] = [
-        Value("", output_field=CharField()),
-        Cast("permissions", output_field=TextField()),
-        "whole_provider",
-    ]
-    membership_rows = Membership.objects.order_by().values_list(
-        *membership_columns,
-        *_provider_columns("pk"),
-        *_NO_LOCATION,
-        _registered_locations(),
+def _membership_rows(user_id: Any) -> QuerySet[Any]:
+    through: Any = Membership.locations.through
+    locations = _located(
+        through.objects.filter(membership_id=OuterRef("pk")), "membership_id", "location"
     )
-    # Filtered before the columns are chosen, so that both use the one join to locations.
-    deregistered_rows = (
+    return (
         Membership.objects.order_by()
-        .filter(locations__registration_status=RegistrationStatus.DEREGISTERED)
+        .filter(user_id=user_id, status=MembershipStatus.ACTIVE)
         .values_list(
-            *membership_columns,
-            *_provider_columns("locations__id"),
-            *_location_columns("locations__"),
-            _NO_REGISTERED_LOCATIONS,
+            Value("", output_field=CharField()),
+            Cast("permissions", output_field=TextField()),
+            "whole_provider",
+            *_provider_columns(),
+            locations,
         )
     )
-    role_rows = RoleAssignment.objects.order_by().values_list(
+
+
+def _role_rows(person_id: Any, today: dt.date) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """A row per live role but a manager's at a location, and a row per provider with the
+    locations the person manages there."""
+    live = RoleAssignment.objects.order_by().filter(live_role_q(today), person_id=person_id)
+    at_locations = Q(role=_MANAGER, location__isnull=False)
+    roles = live.exclude(at_locations).values_list(
         "role",
-        Value(None, output_field=TextField()),
+        _NO_PERMISSIONS,
         Value(False, output_field=BooleanField()),
-        *_provider_columns("location_id"),
-        *_location_columns("location__"),
-        _NO_REGISTERED_LOCATIONS,
+        *_provider_columns(),
+        _NO_LOCATIONS,
     )
-    return membership_rows, deregistered_rows, role_rows
+    managed = live.filter(at_locations)
+    # One row per provider, so each carries the provider's columns (no window needed).
+    managers = (
+        Provider.objects.order_by()
+        .filter(pk__in=managed.values("provider_id"))
+        .values_list(
+            Value(_MANAGER, output_field=CharField()),
+            _NO_PERMISSIONS,
+            Value(False, output_field=BooleanField()),
+            *PROVIDER_FIELDS,
+            _located(managed.filter(provider_id=OuterRef("pk")), "provider_id", "location"),
+        )
+    )
+    return roles, managers
 
 
 def _rows_query(user_id: Any, person_id: Any, today: dt.date) -> QuerySet[Any]:
-    membership_template, deregistered_template, role_template = _templates()
-    mine = {"user_id": user_id, "status": MembershipStatus.ACTIVE}
-    memberships = membership_template.filter(**mine)
-    deregistered = deregistered_template.filter(**mine)
+    """Columns: role, membership permissions (as JSON text), whole provider, the provider's
+    fields (see _provider_columns), the locations (JSON text, NULL if none). No ORDER BY:
+    SQLite refuses one inside a UNION, and the order does not matter."""
+    memberships = _membership_rows(user_id)
     if person_id is None:
-        return memberships.union(deregistered, all=True)
+        return memberships
     # One flat UNION: SQLite refuses one nested in another.
-    roles = role_template.filter(live_role_q(today), person_id=person_id)
-    return roles.union(memberships, deregistered, all=True)
+    roles, managers = _role_rows(person_id, today)
+    return roles.union(managers, memberships, all=True)
 
 
 def _member_rows(user: Any) -> QuerySet[Any]:

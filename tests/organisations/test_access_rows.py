@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.organisations.access import access_for, forget_access, registered_roles
-from portal.organisations.access_rows import _rows_query, access_rows
+from portal.organisations.access_rows import PROVIDER_FIELDS, _rows_query, access_rows
 from portal.register.models import Location, RegistrationStatus, RoleAssignment, RoleType
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
@@ -82,24 +82,23 @@ def test_what_access_reads_of_its_locations_needs_no_further_query(world):
     assert state.name == world.a.name
 
 
-def test_a_membership_is_one_row_with_a_row_more_for_each_deregistered_location(world):
-    # Registered locations come on the membership's row (JSON text in the last column);
-    # a deregistered one, whose dates access reads, has its own row.
+def test_a_membership_is_one_row_with_its_locations_and_their_dates_where_deregistered(world):
+    # Its locations come on the membership's row (JSON text in the last column), with the
+    # dates access reads of a deregistered one.
     user = make_user("dana.delegate@sunrise.example")
     give_access(user, world.p, ["view"], [world.a, world.b])
-    assert len(access_rows(user.pk, None)) == 1
     (row,) = access_rows(user.pk, None)
-    assert sorted(entry[0] for entry in json.loads(row[-1])) == sorted([world.a.pk, world.b.pk])
+    assert [entry[0] for entry in json.loads(row[-1])] == sorted([world.a.pk, world.b.pk])
+    assert all(entry[3:] == [None, None] for entry in json.loads(row[-1]))
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Location.objects.filter(pk=world.a.pk).update(
         registration_status=RegistrationStatus.DEREGISTERED, deregistration_date=yesterday
     )
-    rows = sorted(access_rows(user.pk, None), key=repr)
-    assert rows == _by_orm(user)
-    located = [row for row in rows if row[-1] is not None]
-    (own_row,) = [row for row in rows if row[-1] is None]
-    assert [entry[0] for entry in json.loads(located[0][-1])] == [world.b.pk]
-    assert world.a.pk in own_row
+    rows = access_rows(user.pk, None)
+    assert sorted(rows, key=repr) == _by_orm(user)
+    (row,) = rows
+    dated = {entry[0]: entry[3:] for entry in json.loads(row[-1])}
+    assert dated == {world.a.pk: [yesterday.isoformat(), None], world.b.pk: [None, None]}
     forget_access(user)
     (access,) = access_for(user).values()
     assert {i: s.name for i, s in access.locations.items()} == {
@@ -107,3 +106,26 @@ def test_a_membership_is_one_row_with_a_row_more_for_each_deregistered_location(
         world.b.pk: world.b.name,
     }
     assert access.locations[world.a.pk].deregistration_date == yesterday
+    assert access.locations[world.b.pk].deregistration_date is None
+
+
+def test_a_manager_of_many_locations_is_one_row_a_provider(world):
+    manager = world.users["rm_a"]
+    for location in (world.b, world.c):
+        RoleAssignment.objects.create(
+            person_id=manager.person_id,
+            provider=location.provider,
+            location=location,
+            role=RoleType.REGISTERED_MANAGER,
+        )
+    rows = access_rows(manager.pk, manager.person_id)
+    assert sorted(rows, key=repr) == _by_orm(manager)
+    managed = {
+        row[3 + PROVIDER_FIELDS.index("id")]: [entry[0] for entry in json.loads(row[-1])]
+        for row in rows
+        if row[0] == RoleType.REGISTERED_MANAGER
+    }
+    by_provider: dict[str, list[str]] = {}
+    for location in sorted((world.a, world.b, world.c), key=lambda location: location.pk):
+        by_provider.setdefault(location.provider_id, []).append(location.pk)
+    assert managed == by_provider
