@@ -179,8 +179,8 @@ class SentPages:
             self._matching = selectors.history_matching(self.user, self.filters)
         return self._matching
 
-    def count(self) -> int:
-        return selectors.history_count(self.user, self.filters, self._matching_filters())
+    def count(self, up_to: int | None = None) -> int:
+        return selectors.history_count(self.user, self.filters, self._matching_filters(), up_to)
 
     def __getitem__(self, page: slice) -> list[Notification]:
         first = page.start in (0, None) and page.stop is not None and page.stop <= PAGE_SIZE
