@@ -28,6 +28,7 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import STATUS_NAMES
 from portal.notifications.references import reference_for
+from portal.notifications.sent_rows import SentRowWriter
 from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
 
 HISTORY_PAGE_SIZE = history_queries.PAGE_SIZE
@@ -100,6 +101,8 @@ def history(request: HttpRequest) -> HttpResponse:
     paginator = CountedPaginator(sent, HISTORY_PAGE_SIZE, count=counted)
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    # Fifty rows and the drafts repeat days and minutes: each written once.
+    dates = ManyDates()
     return render(
         request,
         "notifications/history.html",
@@ -107,6 +110,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else None,
             "filter_fields": history_filters.rendered(form),
             "page_obj": page,
+            "sent_rows": SentRowWriter(dates).rows(page.object_list),
             # Counted to the limit: there are more than the cap (the count says how many
             # only up to it).
             "more_than": f"{HISTORY_COUNT_CAP:,}" if limit is not None and counted >= limit else "",
@@ -119,8 +123,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "export_href": reverse("notifications:export")
             + (f"?{urlencode(query)}" if query else ""),
             "today": timezone.localdate(),
-            # Fifty rows and the drafts repeat days and minutes: each written once.
-            "dates": ManyDates(),
+            "dates": dates,
             "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
         },
     )
