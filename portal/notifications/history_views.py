@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from portal.access import requires
 from portal.frontend.formats import ManyDates
 from portal.notifications import (
+    draft_cards,
     draft_list,
     history_filters,
     history_queries,
@@ -103,6 +104,7 @@ def history(request: HttpRequest) -> HttpResponse:
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     # Fifty rows and the drafts repeat days and minutes: each written once.
     dates = ManyDates()
+    drafts = draft_list.described(history_queries.listed_drafts(request.user))
     return render(
         request,
         "notifications/history.html",
@@ -114,7 +116,8 @@ def history(request: HttpRequest) -> HttpResponse:
             # Counted to the limit: there are more than the cap (the count says how many
             # only up to it).
             "more_than": f"{HISTORY_COUNT_CAP:,}" if limit is not None and counted >= limit else "",
-            "drafts": draft_list.described(history_queries.listed_drafts(request.user)),
+            "drafts": drafts,
+            "draft_cards": draft_cards.cards(drafts, dates),
             "owed": history_queries.owed(request.user),
             "questions": history_queries.open_questions(request.user),
             "catalogue": CATALOGUE,
@@ -123,7 +126,6 @@ def history(request: HttpRequest) -> HttpResponse:
             "export_href": reverse("notifications:export")
             + (f"?{urlencode(query)}" if query else ""),
             "today": timezone.localdate(),
-            "dates": dates,
             "can_draft": not permissions.scope_for(request.user, permissions.DRAFT).is_empty,
         },
     )
