@@ -2,7 +2,7 @@
 instead of built by the ORM on every request.
 
 Each of them (what is still owed, questions to answer, the drafts, the first page of sent
-notifications) is the same statement for every user but for the scope's IDs, which `any_of`
+notifications, the first locations for the location filter) is the same statement for every user but for the scope's IDs, which `any_of`
 sends as one array each (PostgreSQL): building and compiling the SQL took longer than
 PostgreSQL took to answer it (about a fifth of the national provider's history page). A
 scope's shape is whether it holds whole providers, single locations, or both; each shape
@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from portal.access import Principal
-from portal.compiled_queries import CompiledObjects
+from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.forms.models import DraftStatus
 from portal.notifications import draft_list, permissions, selectors
 from portal.notifications.models import (
@@ -26,7 +26,13 @@ from portal.notifications.models import (
     NotificationMessage,
 )
 from portal.register.id_lookups import any_of_parameter
+from portal.register.location_picker import CHECKBOX_LIMIT, LocationOption
+from portal.register.models import Location
 
+# Enough of the locations in scope for the filter to tell a short list from a search.
+FIRST_LOCATIONS = CHECKBOX_LIMIT + 1
+# location_picker.location_options' columns.
+_OPTION_COLUMNS = ("id", "name", "town_city", "postal_code", "region", "local_authority")
 SHOWN_OWED = 10
 SHOWN_QUESTIONS = 10
 SHOWN_DRAFTS = 20
@@ -111,24 +117,37 @@ def _first_page(**scope: Any) -> QuerySet[Any]:
     )
 
 
+def _first_locations(**scope: Any) -> QuerySet[Any]:
+    where = Q()
+    if "providers" in scope:
+        where |= Q(provider_id__any_of=scope["providers"])
+    if "locations" in scope:
+        where |= Q(pk__any_of=scope["locations"])
+    some = Location.objects.filter(where).order_by().values("pk")[:FIRST_LOCATIONS]
+    return Location.objects.filter(pk__in=some).order_by("name").values_list(*_OPTION_COLUMNS)
+
+
 @dataclass(frozen=True)
 class _Read:
     build: Callable[..., QuerySet[Any]]
     model: type[Model]
     permission: str  # whose scope it reads in
+    as_rows: bool = False  # tuples (the build is a values_list), not instances
 
 
 _OWED = _Read(_owed, Notification, permissions.VIEW)
 _QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT)
 _DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT)
 _FIRST_PAGE = _Read(_first_page, Notification, permissions.VIEW)
+_FIRST_LOCATIONS = _Read(_first_locations, Location, permissions.VIEW, as_rows=True)
 
 # Each read compiled once per shape of scope: ("providers",), ("locations",) or both.
-_compiled: dict[tuple[_Read, tuple[str, ...]], CompiledObjects] = {}
+_compiled: dict[tuple[_Read, tuple[str, ...]], CompiledRows] = {}
 
 
 def _objects(read: _Read, user: Principal | None) -> list[Any]:
-    """`read`'s instances in the user's scope (none for an empty scope, as the ORM reads)."""
+    """`read`'s instances (or rows) in the user's scope (none for an empty scope, as the ORM
+    reads)."""
     scope = permissions.scope_for(user, read.permission)
     values: dict[str, Any] = {}
     if scope.whole_providers:
@@ -140,12 +159,21 @@ def _objects(read: _Read, user: Principal | None) -> list[Any]:
     shape = tuple(values)
     compiled = _compiled.get((read, shape))
     if compiled is None:
-        compiled = _compiled[(read, shape)] = CompiledObjects(
+        compiled = _compiled[(read, shape)] = (CompiledRows if read.as_rows else CompiledObjects)(
             read.build,
             {name: _STAND_INS[name] for name in shape},
             {name: _FIELDS[name] for name in shape},  # type: ignore[misc]
         )
-    return compiled.objects(read.model._default_manager.db, **values)
+    using = read.model._default_manager.db
+    if isinstance(compiled, CompiledObjects):
+        return compiled.objects(using, **values)
+    return compiled.rows(using, **values)
+
+
+def first_location_options(user: Principal | None) -> list[LocationOption]:
+    """location_options(permissions.first_locations_in_scope(user, FIRST_LOCATIONS)): up to
+    FIRST_LOCATIONS of the locations whose notifications the user may see, by name."""
+    return [LocationOption(*row) for row in _objects(_FIRST_LOCATIONS, user)]
 
 
 def owed(user: Principal | None) -> list[Notification]:

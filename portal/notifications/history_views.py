@@ -72,9 +72,7 @@ def _history_filters(
 ) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
     # A few locations are a list to choose from; more are searched for (by name, town,
     # postcode or ID), in SQL, so the page reads at most CHECKBOX_LIMIT + 1 of them.
-    options = location_options(
-        permissions.first_locations_in_scope(request.user, CHECKBOX_LIMIT + 1)
-    )
+    options = history_queries.first_location_options(request.user)
     search = len(options) > CHECKBOX_LIMIT
     form = HistoryFilterForm(request.GET or None, locations=options, search=search)
     if not request.GET or not form.is_valid():
