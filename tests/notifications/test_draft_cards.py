@@ -5,6 +5,7 @@ history page draws them where the loop did."""
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from django.template import engines
@@ -68,7 +69,7 @@ _LOOP = """{% macro summary_card(title, actions, rows) -%}
 def _examples() -> list[ListedDraft]:
     starter = User(email="o'brien&sons@care.example")
     editor = User(email="<b>editor</b>@care.example")
-    variants: list[dict[str, object]] = [
+    variants: list[dict[str, Any]] = [
         {},
         {"location": None},
         {"location": Location(name='Rose & "Crown" <home>')},
@@ -88,7 +89,7 @@ def _examples() -> list[ListedDraft]:
             created_at=given.get("created_at", dt.datetime(2026, 6, 20, 9, 5, tzinfo=dt.UTC)),
             updated_at=given.get("updated_at", dt.datetime(2026, 6, 21, 17, 45, tzinfo=dt.UTC)),
         )
-        draft.location = given.get("location", Location(name="Sunrise House"))  # type: ignore[assignment]
+        draft.location = given.get("location", Location(name="Sunrise House"))
         draft.created_by, draft.last_edited_by = starter, editor
         drafts.append(draft)
     listed = described(drafts)

@@ -60,7 +60,8 @@ def test_exactly_at_the_cap_the_page_says_how_many(client, world, capped):
     client.force_login(world.nominated["Organisation"])
     said, listed, following = _page(client)
     assert said == "3 notifications."
-    assert len(listed) == 2 and following == "2"
+    assert len(listed) == 2
+    assert following == "2"
     assert _page(client, page="2")[0] == "3 notifications."
 
 
@@ -96,7 +97,8 @@ def test_a_page_past_either_end_is_the_last_page_counted_exactly(client, world, 
     client.force_login(world.nominated["Organisation"])
     said, listed, following = _page(client, page=asked)
     assert said == "5 notifications."
-    assert listed == [sent[-1].reference] and following is None
+    assert listed == [sent[-1].reference]
+    assert following is None
 
 
 @pytest.mark.parametrize(

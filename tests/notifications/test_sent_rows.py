@@ -3,6 +3,7 @@ the template loop and macro they replaced, for every branch of each cell, and th
 page draws them in its table as the loop did."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.template import engines
@@ -28,13 +29,13 @@ _LOOP = """{% import "notifications/_macros.html" as m %}{% for item in items %}
 
 
 def _examples() -> list[Notification]:
-    variants: list[dict[str, object]] = [
+    variants: list[dict[str, Any]] = [
         {},
         {"location": None},
         {"location": Location(name='O\'Brien & "Sons" <Care>')},
         {"type_slug": "never-offered<x>"},
         {"status": "retired_status"},
-        *({"status": status} for status in NotificationStatus.values),
+        *[{"status": status} for status in NotificationStatus.values],
         # British summer time, midnight and midday.
         {"submitted_at": dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)},
         {"submitted_at": dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.UTC)},
@@ -48,7 +49,7 @@ def _examples() -> list[Notification]:
             status=given.get("status", NotificationStatus.SUBMITTED),
             submitted_at=given.get("submitted_at", dt.datetime(2026, 6, 20, 10, 0, tzinfo=dt.UTC)),
         )
-        notification.location = given.get("location", Location(name="Sunrise House"))  # type: ignore[assignment]
+        notification.location = given.get("location", Location(name="Sunrise House"))
         made.append(notification)
     return made
 
