@@ -38,7 +38,7 @@ HISTORY_PAGE_SIZE = history_queries.PAGE_SIZE
 # 30,000 for a large provider's nominated individual, 3-5 ms of PostgreSQL's CPU a page).
 # Every notification stays within reach: a later page counts as far as it needs, so "next"
 # goes on to the end, and the filters and the CSV export take all of them.
-HISTORY_COUNT_CAP = 1_000
+HISTORY_COUNT_CAP = history_queries.COUNT_CAP
 
 
 class CountedPaginator(Paginator):

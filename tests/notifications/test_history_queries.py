@@ -146,3 +146,26 @@ def test_the_location_filters_first_locations_are_the_orms_for_every_mix_of_scop
             assert len(compiled) == len(by_orm) == history_queries.FIRST_LOCATIONS
             assert {option.id for option in compiled} <= in_scope
             assert [o.name for o in compiled] == sorted(o.name for o in compiled)
+
+
+def test_the_first_pages_count_is_the_orms_for_every_mix_of_scope(world):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    for user, location in ((world.manager, home), (world.nominated["Partnership"], other)):
+        for slug in ("death", "police"):
+            submit(slug, user, location)
+    limit = history_queries.COUNT_CAP + 1
+    organisation = home.provider_id
+    scopes = [
+        *_scopes(world),
+        # A location held at a provider also held whole: its notifications counted once.
+        NotifierScope(whole_providers=frozenset({organisation}), locations={home.pk: organisation}),
+    ]
+    counted = []
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        compiled = history_queries.SentPages(user, selectors.HistoryFilters()).count(limit)
+        by_orm = permissions.count_visible(user, Notification.objects.all(), limit)
+        assert compiled == by_orm, scope
+        counted.append(compiled)
+    assert counted == [0, 2, 2, 4, 4, 2]
