@@ -156,6 +156,15 @@ class Case(LifecycleModel):
             models.Index(fields=["status", "due_on", "id"], name="casework_due"),
             models.Index(fields=["reference"], name="casework_reference"),
             models.Index(fields=["provider", "opened_at"], name="casework_provider"),
+            # A provider's list for someone who sees some locations only: the provider's
+            # cases at locations, newest first. Walked by casework_provider, a delegate at
+            # 514 locations read all 20,850 of the provider's cases about it as a whole to
+            # find none (9 ms of PostgreSQL a page).
+            models.Index(
+                fields=["provider", "opened_at", "id"],
+                condition=Q(location__isnull=False),
+                name="casework_provider_at_places",
+            ),
             # The queue views read open cases in (queue_rank, opened_at, id) order, each from
             # an index that starts with its own scope, so any page costs the same.
             _open_queue("casework_queue_all"),

@@ -156,7 +156,9 @@ def provider_cases(
         kind__in=PERSONAL_KINDS
     )
     if location_ids is not None:
-        rows = rows.filter(location_id__any_of=location_ids)
+        # Implied by the IDs; said outright so casework_provider_at_places serves the list
+        # however the IDs are sent.
+        rows = rows.filter(location_id__any_of=location_ids, location__isnull=False)
     position = _parse(after) if after else None
     if position is not None:
         moment, case_id = position

@@ -2,7 +2,7 @@
 instead of built by the ORM on every request.
 
 Each of them (what is still owed, questions to answer, the drafts, the first page of sent
-notifications) is the same statement for every user but for the scope's IDs, which `any_of`
+notifications, the first locations for the location filter) is the same statement for every user but for the scope's IDs, which `any_of`
 sends as one array each (PostgreSQL): building and compiling the SQL took longer than
 PostgreSQL took to answer it (about a fifth of the national provider's history page). A
 scope's shape is whether it holds whole providers, single locations, or both; each shape
@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from portal.access import Principal
-from portal.compiled_queries import CompiledObjects
+from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.forms.models import DraftStatus
 from portal.notifications import draft_list, permissions, selectors
 from portal.notifications.models import (
@@ -26,8 +26,17 @@ from portal.notifications.models import (
     NotificationMessage,
 )
 from portal.register.id_lookups import any_of_parameter
+from portal.register.location_picker import CHECKBOX_LIMIT, LocationOption
+from portal.register.models import Location
 
+# Enough of the locations in scope for the filter to tell a short list from a search.
+FIRST_LOCATIONS = CHECKBOX_LIMIT + 1
+# location_picker.location_options' columns.
+_OPTION_COLUMNS = ("id", "name", "town_city", "postal_code", "region", "local_authority")
 SHOWN_OWED = 10
+# How far the history's first pages count (history_views.count_limit): past it they say
+# "more than".
+COUNT_CAP = 1_000
 SHOWN_QUESTIONS = 10
 SHOWN_DRAFTS = 20
 PAGE_SIZE = 50  # of sent notifications
@@ -111,24 +120,53 @@ def _first_page(**scope: Any) -> QuerySet[Any]:
     )
 
 
+def _first_locations(**scope: Any) -> QuerySet[Any]:
+    where = Q()
+    if "providers" in scope:
+        where |= Q(provider_id__any_of=scope["providers"])
+    if "locations" in scope:
+        where |= Q(pk__any_of=scope["locations"])
+    some = Location.objects.filter(where).order_by().values("pk")[:FIRST_LOCATIONS]
+    return Location.objects.filter(pk__in=some).order_by("name").values_list(*_OPTION_COLUMNS)
+
+
+def _capped_ids(**scope: Any) -> QuerySet[Any]:
+    # As permissions.count_visible: each part a range of its own index, a notification
+    # both parts hold counted once, and no further than one past the cap.
+    parts = []
+    if "providers" in scope:
+        parts.append(Notification.objects.filter(provider_id__any_of=scope["providers"]))
+    if "locations" in scope:
+        held = Notification.objects.filter(location_id__any_of=scope["locations"])
+        if "providers" in scope:
+            held = held.exclude(provider_id__any_of=scope["providers"])
+        parts.append(held)
+    first, *rest = (part.order_by().values_list("pk") for part in parts)
+    return (first.union(*rest, all=True) if rest else first)[: COUNT_CAP + 1]
+
+
 @dataclass(frozen=True)
 class _Read:
     build: Callable[..., QuerySet[Any]]
     model: type[Model]
     permission: str  # whose scope it reads in
+    as_rows: bool = False  # tuples (the build is a values_list), not instances
 
 
 _OWED = _Read(_owed, Notification, permissions.VIEW)
 _QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT)
 _DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT)
 _FIRST_PAGE = _Read(_first_page, Notification, permissions.VIEW)
+_FIRST_LOCATIONS = _Read(_first_locations, Location, permissions.VIEW, as_rows=True)
+_CAPPED_IDS = _Read(_capped_ids, Notification, permissions.VIEW, as_rows=True)
 
 # Each read compiled once per shape of scope: ("providers",), ("locations",) or both.
-_compiled: dict[tuple[_Read, tuple[str, ...]], CompiledObjects] = {}
+_compiled: dict[tuple[_Read, tuple[str, ...]], CompiledRows] = {}
 
 
 def _objects(read: _Read, user: Principal | None) -> list[Any]:
-    """`read`'s instances in the user's scope (none for an empty scope, as the ORM reads)."""
+    """`read`'s instances (or rows) in the user's scope (none for an empty scope, as the ORM
+    reads)."""
     scope = permissions.scope_for(user, read.permission)
     values: dict[str, Any] = {}
     if scope.whole_providers:
@@ -140,12 +178,21 @@ def _objects(read: _Read, user: Principal | None) -> list[Any]:
     shape = tuple(values)
     compiled = _compiled.get((read, shape))
     if compiled is None:
-        compiled = _compiled[(read, shape)] = CompiledObjects(
+        compiled = _compiled[(read, shape)] = (CompiledRows if read.as_rows else CompiledObjects)(
             read.build,
             {name: _STAND_INS[name] for name in shape},
             {name: _FIELDS[name] for name in shape},  # type: ignore[misc]
         )
-    return compiled.objects(read.model._default_manager.db, **values)
+    using = read.model._default_manager.db
+    if isinstance(compiled, CompiledObjects):
+        return compiled.objects(using, **values)
+    return compiled.rows(using, **values)
+
+
+def first_location_options(user: Principal | None) -> list[LocationOption]:
+    """location_options(permissions.first_locations_in_scope(user, FIRST_LOCATIONS)): up to
+    FIRST_LOCATIONS of the locations whose notifications the user may see, by name."""
+    return [LocationOption(*row) for row in _objects(_FIRST_LOCATIONS, user)]
 
 
 def owed(user: Principal | None) -> list[Notification]:
@@ -179,8 +226,12 @@ class SentPages:
             self._matching = selectors.history_matching(self.user, self.filters)
         return self._matching
 
-    def count(self) -> int:
-        return selectors.history_count(self.user, self.filters, self._matching_filters())
+    def count(self, up_to: int | None = None) -> int:
+        """selectors.history_count: the first pages' count of the unfiltered list compiled
+        (its IDs, up to one past COUNT_CAP, which are fewer to send than the ORM is to build)."""
+        if up_to == COUNT_CAP + 1 and self.filters == selectors.HistoryFilters():
+            return len(_objects(_CAPPED_IDS, self.user))
+        return selectors.history_count(self.user, self.filters, self._matching_filters(), up_to)
 
     def __getitem__(self, page: slice) -> list[Notification]:
         first = page.start in (0, None) and page.stop is not None and page.stop <= PAGE_SIZE

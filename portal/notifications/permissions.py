@@ -172,9 +172,9 @@ def visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]
     return queryset.filter(scope_for(user, VIEW).filter_q())
 
 
-def count_visible(user: Principal | None, queryset: QuerySet[Any]) -> int:
+def count_visible(user: Principal | None, queryset: QuerySet[Any], up_to: int | None = None) -> int:
     """`visible_to(user, queryset).count()` in one statement that PostgreSQL answers from
-    indexes alone. Tested as one condition (provider held whole OR location held), the scope
+    indexes alone; with `up_to`, counted no further than that (the smaller of the two). Tested as one condition (provider held whole OR location held), the scope
     made it read every matching row, or every entry of an index, to test each (a delegate's
     30,000 notifications: 14-35 ms at national shape). Counted as two parts, the locations'
     leaving out what the providers' counted, each is a range of its own index (by provider;
@@ -191,9 +191,11 @@ def count_visible(user: Principal | None, queryset: QuerySet[Any]) -> int:
     if not parts:
         return 0
     if len(parts) == 1:
-        return parts[0].count()
-    whole, at_locations = (part.order_by().values("pk") for part in parts)
-    return whole.union(at_locations, all=True).count()
+        counted = parts[0].order_by().values("pk")
+    else:
+        whole, at_locations = (part.order_by().values("pk") for part in parts)
+        counted = whole.union(at_locations, all=True)
+    return (counted if up_to is None else counted[:up_to]).count()
 
 
 def drafts_visible_to(user: Principal | None, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -192,12 +192,14 @@ def history_count(
     user: Principal | None,
     filters: HistoryFilters,
     matching: QuerySet[Notification] | None = None,
+    up_to: int | None = None,
 ) -> int:
-    """How many notifications `history` lists, counted from the indexes alone (see
-    `permissions.count_visible`); `matching`: `history_matching(user, filters)`, if made."""
+    """How many notifications `history` lists (no more than `up_to`, if given), counted from
+    the indexes alone (see `permissions.count_visible`); `matching`:
+    `history_matching(user, filters)`, if made."""
     if matching is None:
         matching = history_matching(user, filters)
-    return permissions.count_visible(user, matching)
+    return permissions.count_visible(user, matching, up_to)
 
 
 # What a row of the history page shows: the rest of each notification (and the sender)

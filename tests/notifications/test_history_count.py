@@ -44,3 +44,26 @@ def test_the_count_is_what_the_list_shows_for_every_mix_of_scope(world):
             permissions.count_visible(user, only_police)
             == permissions.visible_to(user, only_police).count()
         )
+
+
+@pytest.mark.django_db
+def test_a_count_up_to_a_limit_is_the_smaller_of_the_two(world):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    for _ in range(3):
+        submit("death", world.manager, home)
+    submit("police", world.nominated["Partnership"], other)
+    organisation, elsewhere = home.provider_id, other.provider_id
+    scopes = [
+        NotifierScope(),
+        NotifierScope(whole_providers=frozenset({organisation})),
+        NotifierScope(locations={home.pk: organisation}),
+        NotifierScope(whole_providers=frozenset({organisation}), locations={other.pk: elsewhere}),
+        NotifierScope(whole_providers=frozenset({organisation}), locations={home.pk: organisation}),
+    ]
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        exact = permissions.count_visible(user, Notification.objects.all())
+        for up_to in range(1, 6):
+            counted = permissions.count_visible(user, Notification.objects.all(), up_to)
+            assert counted == min(exact, up_to), (scope, up_to)

@@ -11,7 +11,9 @@ from portal.notifications import history_queries, permissions, selectors, servic
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.notifications.permissions import NotifierScope
+from portal.register.location_picker import location_options
 from tests.factories.notifications import submit
+from tests.factories.register import add_many_locations
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,55 @@ def test_a_filtered_or_later_page_is_the_orms(world):
     later = history_queries.SentPages(user, selectors.HistoryFilters())[1:3]
     _same(later, selectors.HistoryPages(user, selectors.HistoryFilters())[1:3], ("type_slug",))
     assert len(later) == 2
+
+
+def test_the_location_filters_first_locations_are_the_orms_for_every_mix_of_scope(world):
+    partnership = world.locations["Partnership"].provider
+    # Partnership's locations go past the filter's short list; Organisation's do not.
+    many = add_many_locations(partnership, history_queries.FIRST_LOCATIONS + 4)
+    home = world.locations["Organisation"]
+    few = {home.pk: home.provider_id, many[0].pk: partnership.pk, many[7].pk: partnership.pk}
+    scopes = [
+        *_scopes(world),
+        NotifierScope(locations=few),
+        NotifierScope(whole_providers=frozenset({partnership.pk})),
+        NotifierScope(whole_providers=frozenset({home.provider_id}), locations=few),
+    ]
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        compiled = history_queries.first_location_options(user)
+        by_orm = location_options(
+            permissions.first_locations_in_scope(user, history_queries.FIRST_LOCATIONS)
+        )
+        in_scope = {option.id for option in location_options(permissions.locations_in_scope(user))}
+        if len(in_scope) <= history_queries.FIRST_LOCATIONS:
+            assert compiled == by_orm, scope
+        else:
+            # Past the short list, which of them come back does not matter (the filter is a
+            # search then), only that there are that many, all in scope, by name.
+            assert len(compiled) == len(by_orm) == history_queries.FIRST_LOCATIONS
+            assert {option.id for option in compiled} <= in_scope
+            assert [o.name for o in compiled] == sorted(o.name for o in compiled)
+
+
+def test_the_first_pages_count_is_the_orms_for_every_mix_of_scope(world):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    for user, location in ((world.manager, home), (world.nominated["Partnership"], other)):
+        for slug in ("death", "police"):
+            submit(slug, user, location)
+    limit = history_queries.COUNT_CAP + 1
+    organisation = home.provider_id
+    scopes = [
+        *_scopes(world),
+        # A location held at a provider also held whole: its notifications counted once.
+        NotifierScope(whole_providers=frozenset({organisation}), locations={home.pk: organisation}),
+    ]
+    counted = []
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        compiled = history_queries.SentPages(user, selectors.HistoryFilters()).count(limit)
+        by_orm = permissions.count_visible(user, Notification.objects.all(), limit)
+        assert compiled == by_orm, scope
+        counted.append(compiled)
+    assert counted == [0, 2, 2, 4, 4, 2]

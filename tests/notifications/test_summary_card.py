@@ -1,9 +1,11 @@
-"""The history's draft cards are written out (notifications/_macros.html summary_card) rather
-than drawn by govukSummaryList: they must be the markup the official macro gives."""
+"""The history's draft cards are written out (draft_cards.summary_card) rather than drawn by
+govukSummaryList: they must be the markup the official macro gives."""
 
 import re
 
 from django.template import engines
+
+from portal.notifications.draft_cards import summary_card
 
 
 def _squeezed(html: object) -> str:
@@ -15,7 +17,6 @@ def test_summary_card_is_the_markup_the_govuk_macro_draws():
     official = env.get_template(
         "govuk_frontend_official/components/summary-list/macro.html"
     ).module.govukSummaryList
-    ours = env.get_template("notifications/_macros.html").module.summary_card
     title = 'Death of a person <b> & "co"'
     actions = [
         ("/drafts/1/?a=1&b=2", "Continue", "death <i> started 3 May"),
@@ -39,7 +40,7 @@ def test_summary_card_is_the_markup_the_govuk_macro_draws():
                 "rows": [{"key": {"text": k}, "value": {"text": v}} for k, v in rows],
             }
         )
-        written = ours(title, actions, rows)
+        written = summary_card(title, actions, rows)
         assert _squeezed(written) == _squeezed(drawn)
         assert "Death of a person &lt;b&gt; &amp; &#34;co&#34;" in str(written)
         assert "<b>" not in str(written)

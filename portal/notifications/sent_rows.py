@@ -1,0 +1,60 @@
+"""The history's table of sent notifications, its rows written here rather than by the
+template: fifty rows a page, each through the template's loop, a macro and a dozen escapes,
+were about a ninth of the page's Python. The HTML is byte for byte what history.html's loop
+wrote (tests/notifications/test_sent_rows.py renders both)."""
+
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+from portal.frontend.formats import ManyDates
+from portal.frontend.reversing import url
+from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.models import Notification
+
+# notifications/_macros.html's STATUS_COLOURS.
+_COLOURS = {
+    "submitted": "blue",
+    "information_requested": "yellow",
+    "reviewed": "green",
+    "accepted": "green",
+    "rejected": "red",
+    "closed": "grey",
+}
+
+
+class SentRowWriter:
+    """Writes rows of the sent notifications' table; dates through the page's `ManyDates`."""
+
+    def __init__(self, dates: ManyDates) -> None:
+        self._dates = dates
+        self._history = escape(url("notifications:history"))
+        self._names: dict[str, str] = {}
+
+    def _name_of(self, type_slug: str) -> str:
+        name = self._names.get(type_slug)
+        if name is None:
+            name = self._names[type_slug] = str(escape(CATALOGUE.name_of(type_slug)))
+        return name
+
+    def row(self, item: Notification) -> str:
+        reference = escape(item.reference)
+        where = escape(item.location.name) if item.location else "The provider as a whole"
+        colour = _COLOURS.get(item.status, "grey")
+        return (
+            '\n          <tr class="govuk-table__row">\n'
+            '            <td class="govuk-table__cell" data-label="Reference"><a class="govuk-link"'
+            f' href="{self._history}{reference}/">{reference}</a></td>\n'
+            '            <td class="govuk-table__cell" data-label="Notification">'
+            f"{self._name_of(item.type_slug)}</td>\n"
+            f'            <td class="govuk-table__cell" data-label="For">{where}</td>\n'
+            '            <td class="govuk-table__cell" data-label="Sent">'
+            f"{escape(self._dates.datetime(item.submitted_at))}</td>\n"
+            '            <td class="govuk-table__cell" data-label="Status">'
+            f'<strong class="govuk-tag govuk-tag--{escape(colour)}">'
+            f"{escape(item.status_label)}</strong></td>\n"
+            "          </tr>\n        "
+        )
+
+    def rows(self, items: Iterable[Notification]) -> Markup:
+        return Markup("".join(map(self.row, items)))  # noqa: S704 (every value escaped above)
