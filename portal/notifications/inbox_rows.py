@@ -59,8 +59,8 @@ COLUMNS = (
     "location__name",
 )
 
-# notifications/_macros.html's STATUS_COLOURS.
-_COLOURS = {
+# notifications/_macros.html's STATUS_COLOURS (the history's rows use it too: sent_rows).
+STATUS_COLOURS = {
     "submitted": "blue",
     "information_requested": "yellow",
     "reviewed": "green",
@@ -100,7 +100,7 @@ class InboxRowWriter:
         where = "" if row.provider_name is None else str(escape(row.provider_name))
         if row.location_name is not None:
             where += f"<br>{escape(row.location_name)}"
-        colour = _COLOURS.get(row.status, "grey")
+        colour = STATUS_COLOURS.get(row.status, "grey")
         return (
             '\n        <tr class="govuk-table__row">\n'
             '          <td class="govuk-table__cell" data-label="Reference"><a class="govuk-link"'

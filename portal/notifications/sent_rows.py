@@ -10,17 +10,8 @@ from markupsafe import Markup, escape
 from portal.frontend.formats import ManyDates
 from portal.frontend.reversing import url
 from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.inbox_rows import STATUS_COLOURS
 from portal.notifications.models import Notification
-
-# notifications/_macros.html's STATUS_COLOURS.
-_COLOURS = {
-    "submitted": "blue",
-    "information_requested": "yellow",
-    "reviewed": "green",
-    "accepted": "green",
-    "rejected": "red",
-    "closed": "grey",
-}
 
 
 class SentRowWriter:
@@ -40,7 +31,7 @@ class SentRowWriter:
     def row(self, item: Notification) -> str:
         reference = escape(item.reference)
         where = escape(item.location.name) if item.location else "The provider as a whole"
-        colour = _COLOURS.get(item.status, "grey")
+        colour = STATUS_COLOURS.get(item.status, "grey")
         return (
             '\n          <tr class="govuk-table__row">\n'
             '            <td class="govuk-table__cell" data-label="Reference"><a class="govuk-link"'
