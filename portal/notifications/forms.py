@@ -62,7 +62,14 @@ class ChooseLocationForm(forms.Form):
                 "For changes to the provider’s registered details, such as its name, "
                 "directors or nominated individual"
             )
-        field.offer(options, data=data, initial_ids=[], provider_id=provider_id, extra=extra)
+        field.offer(
+            options,
+            data=data,
+            initial_ids=[],
+            provider_id=provider_id,
+            extra=extra,
+            locations=locations,
+        )
         field.choice_hints = hints
 
 
