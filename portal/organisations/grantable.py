@@ -14,6 +14,7 @@ from portal.organisations.access import scope_for
 from portal.organisations.permissions import Permission
 from portal.organisations.selectors import AnyOfIds
 from portal.register.location_picker import (
+    OPTION_COLUMNS,
     LocationOption,
     offered_service_types,
     options_of_rows,
@@ -34,9 +35,7 @@ def _locations(provider_id: str, location_ids: frozenset[str] | None) -> QuerySe
 
 def _options(locations: QuerySet[Location]) -> QuerySet[Any]:
     # location_picker.location_options' columns.
-    return locations.values_list(
-        "id", "name", "town_city", "postal_code", "region", "local_authority"
-    )
+    return locations.values_list(*OPTION_COLUMNS)
 
 
 def _type_names(locations: QuerySet[Location]) -> QuerySet[Any]:

@@ -75,6 +75,11 @@ class _LabelledOptions(Sequence[tuple[str, str]]):
         return list(self)[index]
 
 
+# location_options' columns, then what a radio's hint says of the address.
+OPTION_COLUMNS = ("id", "name", "town_city", "postal_code", "region", "local_authority")
+ADDRESS_COLUMNS = (*OPTION_COLUMNS, "address_line_1", "address_line_2", "county")
+
+
 # A row's first six values are an option's, in order: each made in C, not through the named
 # tuple's Python __new__ (a thousand of them for a large provider).
 _option_of_row = partial(tuple.__new__, LocationOption)
@@ -88,32 +93,23 @@ def options_of_rows(rows: Iterable[Sequence[Any]]) -> list[LocationOption]:
 
 def location_options(locations: "QuerySet[Location]") -> list[LocationOption]:
     """The locations as light tuples, in the queryset's order: one query."""
-    rows = locations.values_list(
-        "id", "name", "town_city", "postal_code", "region", "local_authority"
-    )
-    return options_of_rows(rows)
+    return options_of_rows(locations.values_list(*OPTION_COLUMNS))
 
 
 def options_with_addresses(
     locations: "QuerySet[Location]",
 ) -> tuple[list[LocationOption], dict[str, str]]:
     """The locations as light tuples and each one's address (a radio's hint), in one query:
-    a provider's thousand locations are read to offer 20, so no model for each. Only plain
-    radios show the address: above `CHECKBOX_LIMIT` the picker's results show the town and
-    postcode, so no address is written."""
-    rows = list(
-        locations.values_list(
-            "id",
-            "name",
-            "town_city",
-            "postal_code",
-            "region",
-            "local_authority",
-            "address_line_1",
-            "address_line_2",
-            "county",
-        )
-    )
+    a provider's thousand locations are read to offer 20, so no model for each."""
+    return options_and_addresses(list(locations.values_list(*ADDRESS_COLUMNS)))
+
+
+def options_and_addresses(
+    rows: Sequence[Sequence[str]],
+) -> tuple[list[LocationOption], dict[str, str]]:
+    """Rows of `ADDRESS_COLUMNS` as options and each one's address. Only plain radios show
+    the address: above `CHECKBOX_LIMIT` the picker's results show the town and postcode, so
+    no address is written."""
     options = options_of_rows(rows)
     if len(rows) > CHECKBOX_LIMIT:
         return options, {}

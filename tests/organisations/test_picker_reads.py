@@ -2,10 +2,12 @@
 types' names by semi-join (the join with DISTINCT before), the options made from rows in C
 (the named tuple's constructor before), addresses only where radios show them, the first
 page's matches, regions and authorities without testing each option, and the notification's
-location choice naming its service types from its queryset (every location's types read
-before)."""
+location choice compiled, naming its service types by the same semi-join (every location's
+types read before)."""
 
+from portal.notifications import location_choice, permissions
 from portal.notifications.forms import ChooseLocationForm
+from portal.notifications.location_choice import notifiable_locations
 from portal.register.location_picker import (
     CHECKBOX_LIMIT,
     LocationField,
@@ -119,19 +121,57 @@ def test_first_page_matches_regions_and_authorities(world):
     assert {"Authority 0", "Authority 1", "Authority 2"} <= set(unfiltered.local_authorities)
 
 
+def test_notifiable_locations_are_the_orm_reads(world):
+    add_many_locations(world.p, 30)
+    add_many_locations(world.q, 5, start=100)
+    nursing = ServiceType.objects.create(name="Care home service with nursing")
+    world.a.service_types.add(nursing)
+    world.b.service_types.add(ServiceType.objects.create(name="Only at B"))
+    Location.objects.filter(pk=world.b.pk).update(registration_status="Deregistered")
+    Location.objects.filter(pk=world.a.pk).update(address_line_1="1 High Street")
+    offered = 0
+    for name in world.users:
+        user = world.users[name]
+        for provider in (world.p, world.q):
+            choice = notifiable_locations(user, provider)
+            expected = permissions.locations_user_can_notify_for(user, provider)
+            assert (choice.options, choice.addresses) == options_with_addresses(expected), name
+            assert choice.type_names() == service_type_names(expected), (name, provider.pk)
+            offered += len(choice.options)
+            if len(choice.options) == 1:
+                assert choice.addresses  # a few: radios, each with its address as a hint
+    assert offered > 60
+    some = notifiable_locations(world.users["rm_a"], world.p)
+    assert [option.id for option in some.options] == [world.a.pk]
+    assert some.addresses[world.a.pk].startswith("1 High Street, ")
+    assert some.type_names() == ["Care home service with nursing"]
+    whole = notifiable_locations(world.users["ni"], world.p)
+    assert world.b.pk not in {option.id for option in whole.options}
+    assert "Only at B" not in whole.type_names()
+
+
+def test_notifiable_locations_compile_once(world):
+    from django.db import connection
+
+    compiled = [location_choice._ALL_ROWS, location_choice._SOME_ROWS]
+    compiled += [location_choice._ALL_TYPES, location_choice._SOME_TYPES]
+    shapes = [query._compiled("default") for query in compiled]
+    if connection.vendor == "postgresql":  # elsewhere a list of IDs does not compile
+        assert all(shape is not None for shape in shapes)
+
+
 def test_notification_location_choice_names_its_service_types(world):
     add_many_locations(world.p, 30)
     nursing = ServiceType.objects.create(name="Care home service with nursing")
     world.a.service_types.add(nursing)
     other = add_many_locations(world.q, 1, start=900)[0]
     other.service_types.add(ServiceType.objects.create(name="Only at Q"))
-    locations = Location.objects.filter(provider=world.p).order_by("name")
-    form = ChooseLocationForm(locations=locations, provider_id=world.p.pk, whole_provider=True)
+    choice = notifiable_locations(world.users["ni"], world.p)
+    form = ChooseLocationForm(choice=choice, provider_id=world.p.pk, whole_provider=True)
     field = form.fields["location"]
     assert isinstance(field, LocationField)
-    options = location_options(locations)
     assert field.picker is not None
-    assert field.service_types() == sorted(service_types_of(options, world.p.pk))
+    assert field.service_types() == sorted(service_types_of(choice.options, world.p.pk))
     assert field.service_types() == ["Care home service with nursing", "Domiciliary care service"]
     assert field.choice_hints == {
         "provider": "For changes to the provider’s registered details, such as its name, "
