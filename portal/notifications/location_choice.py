@@ -38,7 +38,7 @@ def _locations(provider_id: str, location_ids: frozenset[str] | None) -> QuerySe
 
 def _type_names(locations: QuerySet[Location]) -> QuerySet[Any]:
     # location_picker.service_type_names' query.
-    return offered_service_types(locations).values_list("name")
+    return offered_service_types(locations)
 
 
 _IDS_FIELD: Any = {"ids": AnyOfIds()}

@@ -40,7 +40,7 @@ def _options(locations: QuerySet[Location]) -> QuerySet[Any]:
 
 def _type_names(locations: QuerySet[Location]) -> QuerySet[Any]:
     # location_picker.service_type_names' query.
-    return offered_service_types(locations).values_list("name")
+    return offered_service_types(locations)
 
 
 _ALL_OPTIONS = CompiledRows(lambda p: _options(_locations(p, None)), {"p": _PROVIDER})

@@ -1,9 +1,9 @@
 """The location picker's cheaper reads give what the reads they replace gave: the service
-types' names by semi-join (the join with DISTINCT before), the options made from rows in C
-(the named tuple's constructor before), addresses only where radios show them, the first
-page's matches, regions and authorities without testing each option, and the notification's
-location choice compiled, naming its service types by the same semi-join (every location's
-types read before)."""
+types' names through the shared offered_service_types (the join written before), the options
+made from rows in C (the named tuple's constructor before), addresses only where radios show
+them, the first page's matches, regions and authorities without testing each option, and
+the notification's location choice compiled, naming its service types by the same query
+(every location's types read into Python before)."""
 
 from portal.notifications import location_choice, permissions
 from portal.notifications.forms import ChooseLocationForm
@@ -24,7 +24,8 @@ from tests.factories.register import add_many_locations
 
 
 def _joined_names(locations):
-    # The read service_type_names made before: every location's types, then DISTINCT.
+    # The read service_type_names made before, written out: every location's types, then
+    # DISTINCT (a semi-join was tried: much slower when a provider offers few of many types).
     through = Location.service_types.through
     names = through.objects.filter(location_id__in=locations.order_by().values("pk"))
     return sorted(names.values_list("servicetype__name", flat=True).distinct())
