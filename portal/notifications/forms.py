@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from portal.forms.fields import confirmation, limited_text, long_text
 from portal.frontend.govuk_fields import GovukDateField, offer, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
+from portal.notifications.location_choice import LocationChoice
 from portal.notifications.models import NotificationStatus
 from portal.notifications.references import normalise
 from portal.organisations.forms import ProviderChoiceForm
@@ -18,9 +18,7 @@ from portal.register.location_picker import (
     LocationField,
     LocationOption,
     is_picker_step,
-    options_with_addresses,
 )
-from portal.register.models import Location
 
 PROVIDER_AS_A_WHOLE = "provider"
 
@@ -44,25 +42,27 @@ class ChooseLocationForm(forms.Form):
     )
 
     def __init__(
-        self,
-        data: Any = None,
-        *,
-        locations: "QuerySet[Location]",
-        provider_id: str,
-        whole_provider: bool,
+        self, data: Any = None, *, choice: LocationChoice, provider_id: str, whole_provider: bool
     ):
         super().__init__(None if is_picker_step(data) else data)
         field = self.fields["location"]
         assert isinstance(field, LocationField)
         extra: list[tuple[str, str]] = []
-        options, hints = options_with_addresses(locations)
+        hints = dict(choice.addresses)
         if whole_provider:
             extra = [("divider", "or"), (PROVIDER_AS_A_WHOLE, "The provider as a whole")]
             hints[PROVIDER_AS_A_WHOLE] = (
                 "For changes to the provider’s registered details, such as its name, "
                 "directors or nominated individual"
             )
-        field.offer(options, data=data, initial_ids=[], provider_id=provider_id, extra=extra)
+        field.offer(
+            choice.options,
+            data=data,
+            initial_ids=[],
+            provider_id=provider_id,
+            extra=extra,
+            type_names=choice.type_names,
+        )
         field.choice_hints = hints
 
 

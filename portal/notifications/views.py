@@ -22,7 +22,14 @@ from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
-from portal.notifications import attachments, engine_contexts, permissions, selectors, services
+from portal.notifications import (
+    attachments,
+    engine_contexts,
+    location_choice,
+    permissions,
+    selectors,
+    services,
+)
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.forms import (
@@ -100,11 +107,11 @@ def _keeping_type(path: str, chosen: NotificationType | None) -> HttpResponseBas
 @require_http_methods(["GET", "POST"])
 def choose_location(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     provider = selectors.provider_for(request.user, provider_id)
-    locations = permissions.locations_user_can_notify_for(request.user, provider)
+    choice = location_choice.notifiable_locations(request.user, provider)
     whole = permissions.can_notify_for_provider_as_a_whole(request.user, provider)
     chosen = _chosen_type(request)
     form = ChooseLocationForm(
-        request.POST or None, locations=locations, provider_id=provider.pk, whole_provider=whole
+        request.POST or None, choice=choice, provider_id=provider.pk, whole_provider=whole
     )
     if request.method == "POST" and form.is_valid() and form.cleaned_data["location"] != "divider":
         location_key = form.cleaned_data["location"]

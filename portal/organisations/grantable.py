@@ -4,7 +4,6 @@ service types, each from SQL compiled once per shape. Built by the ORM on every 
 with a list of up to a thousand location IDs, these took longer than PostgreSQL's answer."""
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +13,12 @@ from portal.compiled_queries import CompiledRows
 from portal.organisations.access import scope_for
 from portal.organisations.permissions import Permission
 from portal.organisations.selectors import AnyOfIds
-from portal.register.location_picker import LocationOption
+from portal.register.location_picker import (
+    OPTION_COLUMNS,
+    LocationOption,
+    offered_service_types,
+    options_of_rows,
+)
 from portal.register.models import Location, Provider
 
 _PROVIDER = ("-stand-in-1-", "-stand-in-2-")
@@ -31,16 +35,12 @@ def _locations(provider_id: str, location_ids: frozenset[str] | None) -> QuerySe
 
 def _options(locations: QuerySet[Location]) -> QuerySet[Any]:
     # location_picker.location_options' columns.
-    return locations.values_list(
-        "id", "name", "town_city", "postal_code", "region", "local_authority"
-    )
+    return locations.values_list(*OPTION_COLUMNS)
 
 
 def _type_names(locations: QuerySet[Location]) -> QuerySet[Any]:
     # location_picker.service_type_names' query.
-    through = Location.service_types.through
-    names = through.objects.filter(location_id__in=locations.order_by().values("pk"))
-    return names.values_list("servicetype__name").distinct()
+    return offered_service_types(locations)
 
 
 _ALL_OPTIONS = CompiledRows(lambda p: _options(_locations(p, None)), {"p": _PROVIDER})
@@ -68,19 +68,10 @@ def grantable_options(
         return [], list
     if scope.whole_provider:
         rows = _ALL_OPTIONS.rows(p=provider.pk)
-        return _as_options(rows), lambda: _names(_ALL_TYPES.rows(p=provider.pk))
+        return options_of_rows(rows), lambda: _names(_ALL_TYPES.rows(p=provider.pk))
     ids = scope.location_ids
     rows = _SOME_OPTIONS.rows(p=provider.pk, ids=ids)
-    return _as_options(rows), lambda: _names(_SOME_TYPES.rows(p=provider.pk, ids=ids))
-
-
-# A row is the option's six values in order: made in C, not through the named tuple's
-# Python __new__ (a thousand of them for a large provider's manager).
-_option_of_row = partial(tuple.__new__, LocationOption)
-
-
-def _as_options(rows: list[tuple[Any, ...]]) -> list[LocationOption]:
-    return list(map(_option_of_row, rows))
+    return options_of_rows(rows), lambda: _names(_SOME_TYPES.rows(p=provider.pk, ids=ids))
 
 
 def _names(rows: list[tuple[Any, ...]]) -> list[str]:
