@@ -9,7 +9,7 @@ does, without asking the database."""
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -24,6 +24,17 @@ from portal.register.models import (
     RoleAssignment,
     RoleType,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Numbers(TypedDict):
+    number: int  # the location's place among its provider's, by name, from 1
+    of: int  # how many of its provider's there are
+
+
+NumberedLocation: TypeAlias = "WithAnnotations[Location, Numbers]"
 
 
 class _Ids:
@@ -43,7 +54,7 @@ _THIRD_IDS = (("-stand-in-r5-",), ("-stand-in-r6-",))
 _FIRSTS = (-918_273_665, -918_273_667)  # row numbers
 _LASTS = (-918_273_669, -918_273_671)
 _DAY = RoleAssignment._meta.get_field("start_date")
-_ROW_NUMBER = IntegerField()  # as the ORM sends the numbers the rows are compared with
+_ROW_NUMBER: Any = IntegerField()  # as the ORM sends the numbers the rows are compared with
 _AS_ARRAY: Any = _Ids()  # stands where compiled_queries expects a model field
 
 # What "Your registration" shows of a role held by someone else, and of a condition.
@@ -96,7 +107,9 @@ def shown_locations(
     )
 
 
-def numbered_page(locations: QuerySet[Location], first: int, last: int) -> QuerySet[Location]:
+def numbered_page(
+    locations: QuerySet[Location], first: int, last: int
+) -> QuerySet[NumberedLocation]:
     """Each provider's locations numbered by name (`number`) and counted (`of`), and of
     them those numbered after `first` up to `last`, by name."""
     return (
@@ -116,7 +129,7 @@ def _location_page(
     managed: Collection[str],
     first: int,
     last: int,
-) -> QuerySet[Location]:
+) -> QuerySet[NumberedLocation]:
     return numbered_page(shown_locations(providers, whole, managed), first, last)
 
 
@@ -246,7 +259,7 @@ def location_page(
     managed: Collection[str],
     first: int,
     last: int,
-) -> list[Location]:
+) -> list[NumberedLocation]:
     """`numbered_page` of `shown_locations` (LOCATION_FIELDS read, the rest deferred)."""
     if not providers:
         return []
