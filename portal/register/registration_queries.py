@@ -187,19 +187,28 @@ def _conditions(day: dt.date, providers: Collection[str]) -> QuerySet[Any]:
     )
 
 
-_OWN_ROLES = CompiledRows(_own_roles, {"person_id": _PEOPLE, "day": _DAYS}, {"day": _DAY})
-_PROVIDERS = CompiledObjects(_providers, {"ids": _IDS}, {"ids": _AS_ARRAY})
-_PROVIDER_ACTIVITIES = CompiledRows(_provider_activities, {"ids": _IDS}, {"ids": _AS_ARRAY})
-_LOCATION_ACTIVITIES = CompiledRows(_location_activities, {"ids": _IDS}, {"ids": _AS_ARRAY})
+# Prepared (compiled_queries): PostgreSQL planning them took about as long as running them.
+_OWN_ROLES = CompiledRows(
+    _own_roles, {"person_id": _PEOPLE, "day": _DAYS}, {"day": _DAY}, prepared=True
+)
+_PROVIDERS = CompiledObjects(_providers, {"ids": _IDS}, {"ids": _AS_ARRAY}, prepared=True)
+_PROVIDER_ACTIVITIES = CompiledRows(
+    _provider_activities, {"ids": _IDS}, {"ids": _AS_ARRAY}, prepared=True
+)
+_LOCATION_ACTIVITIES = CompiledRows(
+    _location_activities, {"ids": _IDS}, {"ids": _AS_ARRAY}, prepared=True
+)
 _PROVIDERS_PEOPLE = CompiledRows(
     _holders,
     {"day": _DAYS, "providers": _IDS},
     {"day": _DAY, "providers": _AS_ARRAY},
+    prepared=True,
 )
 _PEOPLE_AND_MANAGERS = CompiledRows(
     _holders,
     {"day": _DAYS, "providers": _IDS, "locations": _OTHER_IDS},
     {"day": _DAY, "providers": _AS_ARRAY, "locations": _AS_ARRAY},
+    prepared=True,
 )
 # Compiled with sets that are not empty: an empty one, given later, is an empty array and
 # matches nothing, as the ORM's leaving out that part of the condition does.
@@ -219,11 +228,15 @@ _LOCATION_PAGE = CompiledObjects(
         "first": _ROW_NUMBER,
         "last": _ROW_NUMBER,
     },
+    # Not prepared: with the managed IDs as a parameter PostgreSQL's generic plan searches
+    # that array once per location of the provider (6 ms for a manager of 251 of 1,000),
+    # where a planned constant array is hashed (0.6 ms).
 )
 _CONDITIONS = CompiledObjects(
     _conditions,
     {"day": _DAYS, "providers": _IDS},
     {"day": _DAY, "providers": _AS_ARRAY},
+    prepared=True,
 )
 
 
