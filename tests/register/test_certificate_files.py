@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import storages
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -374,3 +375,34 @@ def test_a_large_providers_key_is_the_digest_of_its_whole_html():
     assert certificate_files.state_key(found).endswith(f"/{expected}.pdf")  # from the cache
     found.locations[1].managers = []
     assert not certificate_files.state_key(found).endswith(f"/{expected}.pdf")
+
+
+def test_the_waiting_job_is_the_orms(provider):
+    """The compiled read of the job a download reuses finds what the ORM finds."""
+    other = registered(name="Second Care", companies_house_number="07654321").provider
+
+    def compare() -> None:
+        for which in (provider, other):
+            by_orm = list(certificate_jobs._waiting(which.pk))
+            found = certificate_jobs.waiting_job(which.pk)
+            assert [found] == by_orm if by_orm else found is None
+            if found is not None:
+                assert (found.provider_id, found.attempts, found.done_at) == (which.pk, 0, None)
+
+    compare()  # each has the job its registration wrote
+    assert certificate_jobs.waiting_job(other.pk) is not None
+    first = certificate_jobs.waiting_job(provider.pk)
+    assert certificate_jobs.request_certificate(provider=provider) == first  # reused
+    certificate_jobs.request_certificate(provider=provider, reuse_waiting=False)
+    compare()  # two waiting: the first
+    assert certificate_jobs.waiting_job(provider.pk) == first
+    CertificateJob.objects.filter(provider=provider).update(attempts=1)
+    compare()  # tried: none waiting
+    assert certificate_jobs.waiting_job(provider.pk) is None
+    CertificateJob.objects.filter(provider=other).update(done_at=timezone.now())
+    compare()
+    assert certificate_jobs.waiting_job(other.pk) is None
+    assert certificate_jobs.request_certificate(provider=other) != first  # a new one
+    compare()
+    if connection.vendor == "postgresql":
+        assert certificate_jobs._WAITING._compiled("default") is not None
