@@ -6,6 +6,11 @@ disk, or S3-compatible object storage in production) and served from there. Its 
 digest of what the certificate says (its date of issue aside), so any register change that
 alters the certificate names a new file: a stale certificate is never found, let alone served.
 Two renders of one state at once are prevented by a per-provider lock.
+
+Digesting the HTML cost a download about 2 ms of CPU, so each worker keeps the key it found
+for each state it has seen, by the digest of the rows the certificate was read from: within
+one process (one version of the code and the settings) the same rows always make the same
+HTML, so the key is the same as digesting it again.
 """
 
 import dataclasses
@@ -14,10 +19,12 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import connection, transaction
+from django.template import engines
 
 from portal.frontend.pdf import render_document_html, render_pdf
 from portal.register.certificate_pages import locations_table
@@ -38,9 +45,39 @@ def _folder(provider_id: str) -> str:
     return f"{FOLDER}/{''.join(c for c in provider_id if c.isalnum() or c == '-')}"
 
 
+# The key of each register state this process has seen, by the certificate's state digest
+# (a plain dict: a lookup and a store are each atomic, and two threads that find the same
+# key store the same answer). Emptied when full: a few hundred providers' keys each day.
+_KEYS_BY_STATE: dict[str, str] = {}
+_KEYS_KEPT = 2_000
+
+
 def state_key(certificate: Certificate) -> str:
     """Where the PDF of this register state is stored: a digest of the certificate's HTML
-    with its date of issue left out (the same state on another day is the same file)."""
+    with its date of issue left out (the same state on another day is the same file),
+    found once per state in each process."""
+    if not certificate.state_digest or engines["jinja2"].env.auto_reload:  # type: ignore[attr-defined]
+        return _html_key(certificate)  # a template edited meanwhile draws other HTML
+    # What the layout shows besides the certificate (settings, fixed in production).
+    state = repr(
+        (
+            certificate.state_digest,
+            settings.SERVICE_NAME,
+            settings.REGULATOR_NAME,
+            settings.SUPPORT_EMAIL,
+            settings.SUPPORT_PHONE,
+        )
+    )
+    key = _KEYS_BY_STATE.get(state)
+    if key is None:
+        if len(_KEYS_BY_STATE) >= _KEYS_KEPT:
+            _KEYS_BY_STATE.clear()
+        key = _KEYS_BY_STATE[state] = _html_key(certificate)
+    return key
+
+
+def _html_key(certificate: Certificate) -> str:
+    """The key digested from the certificate's HTML."""
     undated = dataclasses.replace(certificate, issued_on=dt.date.min)
     # A large provider's locations table as the web page keeps it drawn: the same markup the
     # template's own include makes, so the same digest, without drawing a thousand rows for

@@ -15,11 +15,12 @@ import logging
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from portal.compiled_queries import CompiledObjects
 from portal.register import certificate_files
 from portal.register.certificates import Certificate, certificate_for
 from portal.register.models import CertificateJob, Provider
@@ -37,18 +38,38 @@ def _enqueue(job: CertificateJob) -> None:
     make_certificate_task.using(queue_name=settings.TASK_QUEUE_DEFAULT).enqueue(job.pk)
 
 
+def _waiting(provider_id: str) -> QuerySet[CertificateJob]:
+    """The provider's first job not yet tried (if any)."""
+    return CertificateJob.objects.filter(
+        provider_id=provider_id, done_at__isnull=True, attempts=0
+    ).order_by("pk")[:1]
+
+
+# Asked on every press of "download" while a large provider's certificate is being made:
+# compiled once and prepared (no provider has these IDs).
+_WAITING = CompiledObjects(
+    _waiting, {"provider_id": ("-stand-in-job-1-", "-stand-in-job-2-")}, prepared=True
+)
+
+
+def waiting_job(provider_id: str) -> CertificateJob | None:
+    """The provider's first job not yet tried, or None."""
+    found: list[CertificateJob] = _WAITING.objects(
+        CertificateJob.objects.db, provider_id=provider_id
+    )
+    return found[0] if found else None
+
+
 def request_certificate(*, provider: Provider, reuse_waiting: bool = True) -> CertificateJob:
     """Ask the worker for the provider's certificate as the register will be then (in the
     caller's transaction: a rolled-back change asks for nothing). A request reuses a job not
     yet tried; a register change always adds one (a job already running may have read the
     register before the change). Extra jobs cost nothing: one render serves them all."""
+    if reuse_waiting:  # a read alone: no transaction of its own to begin and end
+        waiting = waiting_job(provider.pk)
+        if waiting is not None:
+            return waiting
     with transaction.atomic():
-        if reuse_waiting:
-            waiting = CertificateJob.objects.filter(
-                provider=provider, done_at__isnull=True, attempts=0
-            ).first()
-            if waiting is not None:
-                return waiting
         job = CertificateJob.objects.create(provider=provider)
         _enqueue(job)
     return job

@@ -66,6 +66,9 @@ class Certificate:
     # A digest of the rows the locations table is drawn from (certificate_pages keeps the
     # table by it); empty for a certificate put together otherwise.
     table_digest: str = ""
+    # A digest of every row the whole certificate was read from (certificate_files keys its
+    # PDF by it); empty for a certificate put together, or changed after it was read.
+    state_digest: str = ""
 
     @property
     def location_conditions(self) -> list[CertificateLocation]:
@@ -173,12 +176,19 @@ def _conditions_query(provider_id: str, today: dt.date) -> QuerySet[Any]:
 _PROVIDER = CompiledObjects.by_key(
     Provider.objects.filter(registration_status=RegistrationStatus.REGISTERED), _PROVIDERS
 )
-_PLACES = CompiledRows(_places_query, {"provider_id": _PROVIDERS})
-_ROLES = CompiledRows(_roles_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD)
+# Prepared (compiled_queries): planning them cost PostgreSQL more than running most of them.
+# Not the activities of each location: for a thousand locations its generic plan (which a
+# prepared statement comes to) ran half as long again as the plan made for the provider.
+_PLACES = CompiledRows(_places_query, {"provider_id": _PROVIDERS}, prepared=True)
+_ROLES = CompiledRows(
+    _roles_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD, prepared=True
+)
 _LINKS = CompiledRows(_links_query, {"provider_id": _PROVIDERS})
-_PROVIDER_ACTIVITIES = CompiledRows(_provider_activities_query, {"provider_id": _PROVIDERS})
+_PROVIDER_ACTIVITIES = CompiledRows(
+    _provider_activities_query, {"provider_id": _PROVIDERS}, prepared=True
+)
 _CONDITIONS = CompiledObjects(
-    _conditions_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD
+    _conditions_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD, prepared=True
 )
 
 
@@ -278,6 +288,32 @@ def _table_digest(display_name: str, *rows: list[tuple[Any, ...]]) -> str:
     return hashlib.sha256(repr((display_name, rows)).encode()).hexdigest()
 
 
+def _field_values(instance: Any) -> tuple[Any, ...]:
+    """Every column read of a model instance (Django's `from_db` keeps them as attributes)."""
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
+def _state_digest(
+    table_digest: str,
+    provider: Provider,
+    activity_rows: list[tuple[Any, ...]],
+    conditions: list[Condition],
+) -> str:
+    """A digest of everything `assemble_certificate` was given but the day: the locations
+    table's rows (by their digest), the provider's columns, its activities, and each
+    condition's columns with its manager's and activity's."""
+    condition_rows = [
+        (
+            _field_values(condition),
+            condition.manager and _field_values(condition.manager),
+            condition.activity and _field_values(condition.activity),
+        )
+        for condition in conditions
+    ]
+    shown = (table_digest, _field_values(provider), activity_rows, condition_rows)
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
 def certificate_for(provider_id: str) -> Certificate | None:
     """The certificate of a registered provider (None for one not registered: a cancelled
     registration has no certificate)."""
@@ -292,6 +328,7 @@ def certificate_for(provider_id: str) -> Certificate | None:
     role_rows = _ROLES.rows(alias, provider_id=provider.pk, today=today)
     link_rows = _LINKS.rows(alias, provider_id=provider.pk)
     conditions: list[Condition] = _CONDITIONS.objects(alias, provider_id=provider.pk, today=today)
+    activity_rows = _PROVIDER_ACTIVITIES.rows(alias, provider_id=provider.pk)
     certificate = assemble_certificate(
         provider,
         today,
@@ -299,10 +336,13 @@ def certificate_for(provider_id: str) -> Certificate | None:
         role_rows=role_rows,
         link_rows=link_rows,
         conditions=conditions,
-        activity_rows=_PROVIDER_ACTIVITIES.rows(alias, provider_id=provider.pk),
+        activity_rows=activity_rows,
     )
     certificate.table_digest = _table_digest(
         provider.display_name, place_rows, link_rows, role_rows
+    )
+    certificate.state_digest = _state_digest(
+        certificate.table_digest, provider, activity_rows, conditions
     )
     return certificate
 

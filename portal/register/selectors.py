@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Replace, RowNumber
+from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 
 from portal.compiled_queries import CompiledObjects
@@ -213,24 +213,23 @@ def registration_for(
     whole = {role.provider_id for role in own_roles if role.role in PROVIDER_ROLES}
     managed = {role.location_id for role in own_roles if role.location_id}
     providers = registration_queries.providers_with_activities(sorted(provider_ids))
-    shown = Location.objects.filter(provider_id__in=provider_ids).filter(
-        Q(provider_id__in=whole) | Q(id__any_of=sorted(managed))
-    )
-    shown = matching_locations(shown, location_search)
     # One page per provider, numbered within each provider, with each provider's count, in
-    # one query.
+    # one query (compiled once when unsearched).
     first = (page - 1) * LOCATIONS_PAGE_SIZE
-    numbered = shown.annotate(
-        number=models.Window(
-            RowNumber(), partition_by=[models.F("provider_id")], order_by=["name", "id"]
-        ),
-        of=models.Window(models.Count("id"), partition_by=[models.F("provider_id")]),
-    )
-    location_list = list(
-        numbered.filter(number__gt=first, number__lte=first + LOCATIONS_PAGE_SIZE).order_by(
-            "name", "id"
+    last = first + LOCATIONS_PAGE_SIZE
+    shown_at = sorted(provider_ids), sorted(whole), sorted(managed)
+    if location_search:
+        location_list = list(
+            registration_queries.numbered_page(
+                matching_locations(
+                    registration_queries.shown_locations(*shown_at), location_search
+                ),
+                first,
+                last,
+            )
         )
-    )
+    else:
+        location_list = registration_queries.location_page(*shown_at, first, last)
     activities = _activities_of([loc.id for loc in location_list])
     counts = {loc.provider_id: loc.of for loc in location_list}
     # The locations' managers and the providers' own people, in one query.

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import storages
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,14 +27,26 @@ from portal.register.certificates import (
     CertifiedPlace,
     certificate_for,
 )
-from portal.register.models import CertificateJob, Person, Provider, RegulatedActivity
+from portal.register.models import (
+    CertificateJob,
+    Condition,
+    Location,
+    Person,
+    Provider,
+    RegulatedActivity,
+)
 from portal.register.registration_changes import (
     NewCondition,
     RegisterDecision,
     cancel_provider_registration,
     impose_condition,
 )
-from tests.applications.register_effects_helpers import person, process_all_changes, registered
+from tests.applications.register_effects_helpers import (
+    named_location,
+    person,
+    process_all_changes,
+    registered,
+)
 from tests.factories import accounts as f
 from tests.support.browser import assert_accessible, expect_heading, use_session_of
 from tests.support.concurrency import run_together
@@ -212,7 +225,79 @@ def test_the_key_names_the_register_state_not_the_day(provider):
     found.issued_on = found.issued_on.replace(year=found.issued_on.year + 1)
     assert certificate_files.state_key(found) == key
     found.provider_conditions = []
+    found.state_digest = ""  # changed after it was read: no longer the rows' certificate
     assert certificate_files.state_key(found) != key
+
+
+def _html_key(certificate: Certificate) -> str:
+    """The key digested from the HTML just drawn, as state_key found it before it kept keys."""
+    undated = dataclasses.replace(certificate, issued_on=dt.date.min)
+    html = render_document_html(
+        certificate_files.TEMPLATE, {"certificate": undated, "generated_at": None}
+    )
+    return f"certificates/{certificate.provider.id}/{hashlib.sha256(html.encode()).hexdigest()}.pdf"
+
+
+def test_a_state_seen_before_is_keyed_without_drawing_its_html(provider, monkeypatch):
+    drawn: list[str] = []
+    real = certificate_files.render_document_html
+
+    def counting(template: str, context: dict[str, Any]) -> str:
+        drawn.append(template)
+        return real(template, context)
+
+    monkeypatch.setattr(certificate_files, "render_document_html", counting)
+    certificate_files._KEYS_BY_STATE.clear()
+    found, again = certificate_for(provider.id), certificate_for(provider.id)
+    assert found is not None
+    assert again is not None
+    assert found.state_digest == again.state_digest != ""
+    assert certificate_files.state_key(found) == _html_key(found)
+    assert len(drawn) == 1
+    assert certificate_files.state_key(again) == _html_key(found)
+    assert len(drawn) == 1  # the same rows: the key kept, nothing drawn
+
+
+def test_every_change_the_certificate_shows_gives_another_key(provider):
+    """However the register changes (a service or a plain update), a certificate that reads
+    differently has another state digest and another key, and the key is always the digest
+    of the HTML drawn now."""
+    mill = named_location(provider, "Mill House")
+    states: set[str] = set()
+    keys: set[str] = set()
+
+    def changed(shown: str) -> None:
+        found = certificate_for(provider.id)
+        assert found is not None
+        key = certificate_files.state_key(found)
+        assert key == _html_key(found)
+        assert found.state_digest not in states
+        assert key not in keys
+        states.add(found.state_digest)
+        keys.add(key)
+        assert shown in render_document_html(certificate_files.TEMPLATE, {"certificate": found})
+
+    changed("Accommodate no more than 12 people")
+    impose_condition(
+        provider=provider,
+        condition=NewCondition("Staff training report each month"),
+        decision=RegisterDecision(actor=None, reference="APP-9"),
+    )
+    changed("Staff training report each month")
+    Condition.objects.filter(text="Staff training report each month").update(
+        text="Staff training report each week"
+    )
+    changed("Staff training report each week")
+    Provider.objects.filter(pk=provider.pk).update(name="Renamed & Co")
+    changed("Renamed &amp; Co")
+    Provider.objects.filter(pk=provider.pk).update(postal_code="OL9 9ZZ")
+    changed("OL9 9ZZ")
+    provider.activities.remove(*provider.activities.all()[:1])
+    changed("Regulated activities")
+    Location.objects.filter(pk=mill.pk).update(address_line_1="2 New Road")
+    changed("2 New Road")
+    Person.objects.filter(pk=person("nora@example.com").pk).update(given_name="Norah")
+    changed("Norah")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -290,3 +375,34 @@ def test_a_large_providers_key_is_the_digest_of_its_whole_html():
     assert certificate_files.state_key(found).endswith(f"/{expected}.pdf")  # from the cache
     found.locations[1].managers = []
     assert not certificate_files.state_key(found).endswith(f"/{expected}.pdf")
+
+
+def test_the_waiting_job_is_the_orms(provider):
+    """The compiled read of the job a download reuses finds what the ORM finds."""
+    other = registered(name="Second Care", companies_house_number="07654321").provider
+
+    def compare() -> None:
+        for which in (provider, other):
+            by_orm = list(certificate_jobs._waiting(which.pk))
+            found = certificate_jobs.waiting_job(which.pk)
+            assert [found] == by_orm if by_orm else found is None
+            if found is not None:
+                assert (found.provider_id, found.attempts, found.done_at) == (which.pk, 0, None)
+
+    compare()  # each has the job its registration wrote
+    assert certificate_jobs.waiting_job(other.pk) is not None
+    first = certificate_jobs.waiting_job(provider.pk)
+    assert certificate_jobs.request_certificate(provider=provider) == first  # reused
+    certificate_jobs.request_certificate(provider=provider, reuse_waiting=False)
+    compare()  # two waiting: the first
+    assert certificate_jobs.waiting_job(provider.pk) == first
+    CertificateJob.objects.filter(provider=provider).update(attempts=1)
+    compare()  # tried: none waiting
+    assert certificate_jobs.waiting_job(provider.pk) is None
+    CertificateJob.objects.filter(provider=other).update(done_at=timezone.now())
+    compare()
+    assert certificate_jobs.waiting_job(other.pk) is None
+    assert certificate_jobs.request_certificate(provider=other) != first  # a new one
+    compare()
+    if connection.vendor == "postgresql":
+        assert certificate_jobs._WAITING._compiled("default") is not None
