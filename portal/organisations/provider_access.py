@@ -135,6 +135,8 @@ class ProviderAccess:
     _locations: dict[str, LocationState] = field(default_factory=dict, repr=False)
     _roles_held: list[tuple[str, str | None]] | None = field(default=None, repr=False)
     _decoded: bool = field(default=False, repr=False, compare=False)
+    # Each grant's JSON decoded (once, whether for its locations' ids or their states).
+    _entries: dict[int, list[Any]] = field(default_factory=dict, repr=False, compare=False)
     _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _reach: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
@@ -154,8 +156,8 @@ class ProviderAccess:
             return
         self._decoded = True
         managed: dict[str, None] = {}  # a location named twice is one role
-        for grant in self.grants:
-            states = _states(json.loads(grant.located))
+        for number, grant in enumerate(self.grants):
+            states = _states(self._entries_of(number, grant))
             if grant.manager:
                 managed.update(dict.fromkeys(states))
                 self._role_at.update(dict.fromkeys(states, REGISTERED_MANAGER_PERMISSIONS))
@@ -163,6 +165,12 @@ class ProviderAccess:
             else:
                 _add_member_locations(self, grant.permissions, states)
         self._roles_held = [*self.whole_roles_held, *((_MANAGER, i) for i in managed)]
+
+    def _entries_of(self, number: int, grant: LocatedGrant) -> list[Any]:
+        entries = self._entries.get(number)
+        if entries is None:
+            entries = self._entries[number] = json.loads(grant.located)
+        return entries
 
     @property
     def locations_decoded(self) -> bool:
@@ -256,8 +264,11 @@ class ProviderAccess:
     def scope_for(self, permission: str) -> Scope:
         scope = self._scopes.get(permission)
         if scope is None:
+            anywhere = self._anywhere()
             if permission in self.whole_provider_permissions():
                 scope = Scope(whole_provider=True)
+            elif anywhere is not None:
+                scope = self._granted_scope(permission, anywhere)
             else:
                 self.at_each_location()
                 scope = Scope(
@@ -268,6 +279,18 @@ class ProviderAccess:
                 )
             self._scopes[permission] = scope
         return scope
+
+    def _granted_scope(self, permission: str, anywhere: frozenset[str]) -> Scope:
+        """Where the grants give `permission`, none of their locations deregistered (see
+        _anywhere): at every location of each grant that gives it, if the provider's
+        registration leaves it. Only the locations' ids are read, not their states."""
+        if permission not in anywhere:
+            return NO_SCOPE
+        location_ids: set[str] = set()
+        for number, grant in enumerate(self.grants):
+            if permission in grant.permissions:
+                location_ids.update([entry[0] for entry in self._entries_of(number, grant)])
+        return Scope(whole_provider=False, location_ids=frozenset(location_ids))
 
     def has_anywhere(self, permission: str) -> bool:
         anywhere = self._anywhere()

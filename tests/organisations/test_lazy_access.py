@@ -10,39 +10,54 @@ from django.utils import timezone
 
 from portal.access import KEY_SCOPE_ATTRIBUTE, KeyScope
 from portal.accounts.models import User
-from portal.organisations.access import ProviderAccess, compute_access
+from portal.organisations.access import ProviderAccess, Scope, compute_access
 from portal.organisations.models import MembershipStatus
 from portal.organisations.permissions import ALL_PERMISSIONS, Permission
 from portal.register.models import Location, Provider, RegistrationStatus, RoleAssignment, RoleType
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access, make_membership
 
-Answers = tuple[bool, frozenset[str]]
+Answers = tuple[bool, dict[str, Scope]]
 
 
 def _lazy(access: ProviderAccess) -> Answers:
-    return access.any_access, frozenset(p for p in ALL_PERMISSIONS if access.has_anywhere(p))
+    held: set[str] = {p for p in ALL_PERMISSIONS if access.has_anywhere(p)}
+    # Asked after has_anywhere, as pages do (its answer must not change what scope_for says).
+    scopes: dict[str, Scope] = {p: access.scope_for(p) for p in sorted(ALL_PERMISSIONS)}
+    assert held == {p for p, scope in scopes.items() if not scope.is_empty}
+    return access.any_access, scopes
 
 
 def _eager(access: ProviderAccess) -> Answers:
     """The answers from every location's permissions (as before the grants answered)."""
     at_each = access.at_each_location()
-    any_access = bool(access.whole_provider_permissions()) or any(at_each.values())
-    held = frozenset(p for p in ALL_PERMISSIONS if not access.scope_for(p).is_empty)
-    return any_access, held
+    whole = access.whole_provider_permissions()
+    any_access = bool(whole) or any(at_each.values())
+    scopes: dict[str, Scope] = {
+        p: Scope(whole_provider=True)
+        if p in whole
+        else Scope(False, frozenset(i for i, held in at_each.items() if p in held))
+        for p in sorted(ALL_PERMISSIONS)
+    }
+    return any_access, scopes
 
 
-def _check(user: User, *, decoded: bool | None = None) -> dict[str, Answers]:
+def _held(answers: Answers) -> tuple[bool, frozenset[str]]:
+    return answers[0], frozenset(p for p, scope in answers[1].items() if not scope.is_empty)
+
+
+def _check(user: User, *, decoded: bool | None = None) -> dict[str, tuple[bool, frozenset[str]]]:
     """The lazy answers equal the eager ones at every provider (each from its own copy of
     the access); `decoded` says whether the lazy ones needed the locations."""
     lazy, eager = compute_access(user), compute_access(user)
     assert lazy.keys() == eager.keys()
     answers = {}
     for provider_id, access in lazy.items():
-        answers[provider_id] = _lazy(access)
+        lazy_answers = _lazy(access)
         if decoded is not None:
             assert access.locations_decoded is decoded, provider_id
-        assert answers[provider_id] == _eager(eager[provider_id]), provider_id
+        assert lazy_answers == _eager(eager[provider_id]), provider_id
+        answers[provider_id] = _held(lazy_answers)
     return answers
 
 
@@ -69,7 +84,12 @@ def test_registered_locations_are_answered_without_decoding_them(world):
             }
         ),
     )
-    _check(world.users["rm_a"], decoded=False)
+    # A manager at A, a member at B who may only view there: drafting is at A only.
+    manager = world.users["rm_a"]
+    give_access(manager, world.p, ["view"], [world.b], granted_by=world.users["ni"])
+    _check(User.objects.get(pk=manager.pk), decoded=False)
+    scope = compute_access(manager)[world.p.pk].scope_for(Permission.DRAFT_NOTIFICATIONS)
+    assert scope == Scope(whole_provider=False, location_ids=frozenset({world.a.pk}))
     _check(world.users["ni"], decoded=False)
     for name in world.users:
         _check(User.objects.get(pk=world.users[name].pk))
