@@ -15,22 +15,20 @@ settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS days after deregistration, th
 
 The result is worked out once per principal object (one query) and kept on it for that
 request, so a request that asks many questions pays once. Locations are kept as plain values
-(LocationState), not model instances: a delegate at hundreds of locations would otherwise pay
-for hundreds of objects on every page. Services that change access
-call `forget_access`.
+(LocationState), not model instances, and only once a page asks where: a delegate at hundreds
+of locations would otherwise pay for hundreds of them on every page (see
+portal.organisations.provider_access). Services that change access call `forget_access`.
 """
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from operator import attrgetter
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from portal.access import KeyScope, Principal, key_scope_of
 from portal.organisations.access_rows import (
@@ -42,6 +40,13 @@ from portal.organisations.access_rows import (
 )
 from portal.organisations.models import Membership
 from portal.organisations.permissions import ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, Permission
+from portal.organisations.provider_access import (
+    NO_SCOPE,
+    REGISTERED_MANAGER_PERMISSIONS,
+    LocatedGrant,
+    ProviderAccess,
+    Scope,
+)
 from portal.register.models import (
     Location,
     Provider,
@@ -50,190 +55,23 @@ from portal.register.models import (
     RoleType,
 )
 
+# Kept importable from here, the one access module the rest of the portal reads.
+__all__ = [
+    "NO_SCOPE",
+    "REGISTERED_MANAGER_PERMISSIONS",
+    "ProviderAccess",
+    "ProviderSource",
+    "Scope",
+]
+
 WHOLE_PROVIDER_ROLES = frozenset(
     {RoleType.NOMINATED_INDIVIDUAL, RoleType.RESPONSIBLE_INDIVIDUAL, RoleType.MAIN_PARTNER}
 )
-REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
 _MANAGER = str(RoleType.REGISTERED_MANAGER)
-_DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
 PARTNER_PERMISSIONS = frozenset({Permission.VIEW_SUBMISSIONS})
-
-_CACHE_ATTRIBUTE = "_organisations_access"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where a permission applies: the whole provider, or these locations."""
-
-    whole_provider: bool
-    location_ids: frozenset[str] = frozenset()
-
-    def covers(self, other: "Scope") -> bool:
-        if self.whole_provider:
-            return True
-        if other.whole_provider:
-            return False
-        return other.location_ids <= self.location_ids
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.whole_provider and not self.location_ids
-
-
-NO_SCOPE = Scope(whole_provider=False)
-
-
-_Registered = Provider | Location | LocationState | ProviderSource
-
-
-def _deregistered_on(record: _Registered) -> dt.date:
-    if record.deregistration_date is not None:
-        return record.deregistration_date
-    return timezone.localdate(record.updated_at) if record.updated_at else timezone.localdate()
-
-
-def _status_limit(record: _Registered) -> frozenset[str] | None:
-    """The most any permissions keep given a provider's or location's registration: no
-    limit (None) while registered, read-only in the read-only period, nothing after."""
-    if record.registration_status != RegistrationStatus.DEREGISTERED:
-        return None
-    read_only_days = settings.ORGANISATIONS_DEREGISTERED_READ_ONLY_DAYS
-    if timezone.localdate() - _deregistered_on(record) > dt.timedelta(days=read_only_days):
-        return frozenset()
-    return READ_ONLY_PERMISSIONS
-
-
-def _allowed_by_status(record: _Registered, permissions: Iterable[str]) -> frozenset[str]:
-    """What survives of `permissions` given the provider's or location's registration."""
-    held = frozenset(permissions)
-    limit = _status_limit(record)
-    return held if limit is None else held & limit
-
-
 _NO_PERMISSIONS: frozenset[str] = frozenset()
 
-
-def _limited(
-    whole: frozenset[str],
-    role: frozenset[str] | None,
-    member: frozenset[str] | None,
-    *limits: frozenset[str] | None,
-) -> frozenset[str]:
-    """The permissions from a whole-provider grant, a role and a membership at a location,
-    less what registration limits take away."""
-    held = whole | (role or _NO_PERMISSIONS) | (member or _NO_PERMISSIONS)
-    for limit in limits:
-        if limit is not None:
-            held &= limit
-    return held
-
-
-@dataclass
-class ProviderAccess:
-    """Everything one user may do at one provider, and where it comes from.
-
-    Built once per request (`access_for`) and not changed after; what is derived from it
-    (the permissions at each location, the scope of each permission) is worked out on first
-    use and kept, since a page asks the same question for hundreds of locations. The
-    permissions at a location are frozensets shared by every location with the same
-    sources and registration: a manager's or delegate's hundreds of locations hold a few
-    distinct sets, each worked out once."""
-
-    source: ProviderSource
-    role_whole: set[str] = field(default_factory=set)
-    role_at: dict[str, frozenset[str]] = field(default_factory=dict)
-    member_whole: set[str] = field(default_factory=set)
-    member_at: dict[str, frozenset[str]] = field(default_factory=dict)
-    locations: dict[str, LocationState] = field(default_factory=dict)
-    roles: set[str] = field(default_factory=set)
-    # Each live register role once: (role, location id or None for the whole provider).
-    roles_held: list[tuple[str, str | None]] = field(default_factory=list)
-    _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
-    _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
-    # The locations holding each distinct set of permissions (from _at_each).
-    _by_held: dict[frozenset[str], list[str]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    _scopes: dict[str, Scope] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def provider(self) -> Provider:
-        return self.source.provider
-
-    def whole_provider_permissions(self) -> frozenset[str]:
-        if self._whole is None:
-            self._whole = _allowed_by_status(self.source, self.role_whole | self.member_whole)
-        return self._whole
-
-    def _held_at(self, location_id: str) -> frozenset[str]:
-        """The permissions this principal's roles and memberships give at a location,
-        before any registration limits them."""
-        return (
-            frozenset(self.role_whole | self.member_whole)
-            | self.role_at.get(location_id, _NO_PERMISSIONS)
-            | self.member_at.get(location_id, _NO_PERMISSIONS)
-        )
-
-    def _at_each_location(self) -> dict[str, frozenset[str]]:
-        if self._at_each is None:
-            whole = frozenset(self.role_whole | self.member_whole)
-            provider_limit = _status_limit(self.source)
-            role_at, member_at = self.role_at.get, self.member_at.get
-            # (role's, membership's, location's registration limit) -> the permissions, and
-            # the locations that have them.
-            worked_out: dict[tuple[Any, Any, Any], tuple[frozenset[str], list[str]]] = {}
-            at_each: dict[str, frozenset[str]] = {}
-            for location_id, state in self.locations.items():
-                # _status_limit's answer for a location not deregistered, without the call.
-                limit = None if state.registration_status != _DEREGISTERED else _status_limit(state)
-                key = (role_at(location_id), member_at(location_id), limit)
-                group = worked_out.get(key)
-                if group is None:
-                    group = worked_out[key] = (_limited(whole, *key, provider_limit), [])
-                at_each[location_id] = group[0]
-                group[1].append(location_id)
-            by_held: dict[frozenset[str], list[str]] = {}
-            for held, location_ids in worked_out.values():
-                by_held.setdefault(held, []).extend(location_ids)
-            self._at_each, self._by_held = at_each, by_held
-        return self._at_each
-
-    def permissions_at(self, location: Location) -> frozenset[str]:
-        if location.provider_id != self.source.pk:
-            return frozenset()
-        # From the caller's copy of the location: its registration may be newer than ours.
-        held = _allowed_by_status(self.source, self._held_at(location.pk))
-        return _allowed_by_status(location, held)
-
-    def scope_for(self, permission: str) -> Scope:
-        scope = self._scopes.get(permission)
-        if scope is None:
-            if permission in self.whole_provider_permissions():
-                scope = Scope(whole_provider=True)
-            else:
-                self._at_each_location()
-                scope = Scope(
-                    whole_provider=False,
-                    location_ids=frozenset().union(
-                        *(ids for held, ids in self._by_held.items() if permission in held)
-                    ),
-                )
-            self._scopes[permission] = scope
-        return scope
-
-    def has_anywhere(self, permission: str) -> bool:
-        return not self.scope_for(permission).is_empty
-
-    @property
-    def any_access(self) -> bool:
-        if self.whole_provider_permissions():
-            return True
-        self._at_each_location()
-        return any(self._by_held)
-
-    @property
-    def is_registered_person(self) -> bool:
-        return bool(self.roles)
+_CACHE_ATTRIBUTE = "_organisations_access"
 
 
 def person_id_of(principal: Principal | None) -> int | None:
@@ -268,17 +106,13 @@ def _narrowed_to_key(
     if held is None:
         return {}
     allowed = frozenset(scope.permissions) - {Permission.SIGN_DECLARATIONS}
-    narrowed = ProviderAccess(source=held.source)
     whole = held.role_whole | held.member_whole
     if not scope.location_ids:
-        narrowed.member_whole = whole & allowed
-        for location_id, location in held.locations.items():
-            at = held.role_at.get(location_id, _NO_PERMISSIONS) | held.member_at.get(
-                location_id, _NO_PERMISSIONS
-            )
-            narrowed.member_at[location_id] = at & allowed
-            narrowed.locations[location_id] = location
+        # The creator's located grants, each as a membership's with what the key allows.
+        grants = [LocatedGrant(False, g.permissions & allowed, g.located) for g in held.grants]
+        narrowed = ProviderAccess(source=held.source, member_whole=whole & allowed, grants=grants)
         return {scope.provider_id: narrowed}
+    narrowed = ProviderAccess(source=held.source, summarised=False)
     chosen = Location.objects.filter(
         provider_id=scope.provider_id, pk__in=scope.location_ids
     ).values_list("pk", *LocationState._fields)
@@ -300,10 +134,11 @@ def compute_access(principal: Principal | None) -> dict[str, ProviderAccess]:
 
 
 def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess]:
+    """Each row's grant, its locations left as their JSON text (see
+    portal.organisations.provider_access: decoded only when a page asks where)."""
     result: dict[str, ProviderAccess] = {}
     if principal is None or not principal.is_authenticated or not principal.is_active:
         return result
-    roles_seen: set[tuple[str, str, str | None]] = set()
     # Each membership's permissions (JSON text) decoded once for all its rows, into one set
     # they share.
     granted: dict[str, frozenset[str]] = {}
@@ -321,89 +156,27 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         access = result.get(provider_id)
         if access is None:
             access = result[provider_id] = ProviderAccess(source=providers[provider_id])
-        located = row[end_of_provider]
-        states = _states(json.loads(located)) if located is not None else {}
+        located: str | None = row[end_of_provider]
         if role:
             access.roles.add(role)
-            if role == _MANAGER and states:
-                _add_managed(access, provider_id, states, roles_seen)
+            if role == _MANAGER and located is not None:
+                grant = LocatedGrant(True, REGISTERED_MANAGER_PERMISSIONS, located)
+                access.grants.append(grant)
                 continue
-            # A set of keys, not `in roles_held`: a list scan is quadratic for a manager of
-            # hundreds of locations.
-            key = (provider_id, role, None)
-            if key not in roles_seen:
-                roles_seen.add(key)
-                access.roles_held.append((role, None))
+            if (role, None) not in access.whole_roles_held:  # a few at most
+                access.whole_roles_held.append((role, None))
             if role in WHOLE_PROVIDER_ROLES:
                 access.role_whole |= ALL_PERMISSIONS
             elif role == RoleType.PARTNER:
                 access.role_whole |= PARTNER_PERMISSIONS
         elif whole_provider:
             access.member_whole |= set(json.loads(permissions))
-        else:
+        elif located is not None:
             these = granted.get(permissions)
             if these is None:
                 these = granted[permissions] = frozenset(json.loads(permissions))
-            _add_member_locations(access, these, states)
+            access.grants.append(LocatedGrant(False, these, located))
     return result
-
-
-def _moment(value: str | None) -> dt.datetime | None:
-    """A timestamp as JSON gives it (PostgreSQL: with its offset; SQLite: in UTC, without)."""
-    parsed = parse_datetime(value) if value is not None else None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt.UTC)
-    return parsed
-
-
-def _dated(entry: list[Any]) -> LocationState:
-    """A deregistered location's entry, with the dates access reads (see access_rows)."""
-    day = parse_date(entry[3]) if entry[3] is not None else None
-    return LocationState(entry[1], entry[2], day, _moment(entry[4]))
-
-
-def _states(located: list[Any]) -> dict[str, LocationState]:
-    """The locations of a row (each [id, name, registration status, deregistration date,
-    updated at]: see access_rows), by id."""
-    state_of = tuple.__new__  # LocationState's own __new__ is a Python call per location
-    return {
-        entry[0]: state_of(LocationState, (entry[1], entry[2], None, None))
-        if entry[3] is None and entry[4] is None
-        else _dated(entry)
-        for entry in located
-    }
-
-
-def _add_managed(
-    access: ProviderAccess,
-    provider_id: str,
-    states: dict[str, LocationState],
-    roles_seen: set[tuple[str, str, str | None]],
-) -> None:
-    """A registered manager's locations at this provider: every permission at each."""
-    for location_id in states:
-        key = (provider_id, _MANAGER, location_id)
-        if key not in roles_seen:
-            roles_seen.add(key)
-            access.roles_held.append((_MANAGER, location_id))
-    access.role_at.update(dict.fromkeys(states, REGISTERED_MANAGER_PERMISSIONS))
-    access.locations.update(states)
-
-
-def _add_member_locations(
-    access: ProviderAccess, these: frozenset[str], states: dict[str, LocationState]
-) -> None:
-    """A membership's `these` permissions at its locations."""
-    member_at, locations = access.member_at, access.locations
-    # Whole dicts at a time in the usual case, a location named by no other row.
-    if member_at.keys().isdisjoint(states):
-        member_at.update(dict.fromkeys(states, these))
-    else:
-        for location_id in states:
-            earlier = member_at.get(location_id)
-            member_at[location_id] = these if earlier is None else earlier | these
-    # Every row gives a location the same state, so any will do.
-    locations.update(states)
 
 
 def access_for(principal: Principal | None) -> dict[str, ProviderAccess]:
@@ -448,8 +221,10 @@ def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, str | No
     """Each live role at this provider that still gives access, with its location's id (None
     for the whole provider): a role at a provider or location past its read-only period
     does not."""
-    at_each = access._at_each_location()  # once, not per role
-    for role, location_id in access.roles_held:
+    roles_held = access.roles_held
+    # Each location's permissions once, not per role, and only for a role at locations.
+    at_each = access.at_each_location() if any(at for _, at in roles_held) else {}
+    for role, location_id in roles_held:
         if location_id is None:
             if access.whole_provider_permissions():
                 yield role, None
