@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.register.models import (
+    ADDRESS_FIELDS,
     Condition,
     Location,
     NamedPeople,
@@ -112,11 +113,7 @@ def _people(roles: list[tuple[str, str | None, Person]], role: RoleType) -> list
 LOCATION_FIELDS = (
     "id",
     "name",
-    "address_line_1",
-    "address_line_2",
-    "town_city",
-    "county",
-    "postal_code",
+    *ADDRESS_FIELDS,
 )
 
 

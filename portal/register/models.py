@@ -30,6 +30,10 @@ def full_name_of(title: str, given_name: str, family_name: str) -> str:
     return " ".join(part for part in (title, given_name, family_name) if part)
 
 
+# An address's columns, in the order address_lines_of takes them.
+ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town_city", "county", "postal_code")
+
+
 def address_lines_of(
     line_1: str, line_2: str, town_city: str, county: str, postal_code: str
 ) -> list[str]:

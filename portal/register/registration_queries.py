@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from portal.compiled_queries import CompiledObjects, CompiledRows
 from portal.register.id_lookups import any_of_parameter
 from portal.register.models import (
+    ADDRESS_FIELDS,
     Condition,
     Location,
     Provider,
@@ -87,11 +88,7 @@ LOCATION_FIELDS = (
     "id",
     "provider_id",
     "name",
-    "address_line_1",
-    "address_line_2",
-    "town_city",
-    "county",
-    "postal_code",
+    *ADDRESS_FIELDS,
     "registration_status",
     "dormant",
     "registered_manager_absent_date",
