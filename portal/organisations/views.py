@@ -38,6 +38,7 @@ from portal.organisations.team_rows import (
     location_names_of,
     member_rows,
 )
+from portal.organisations.team_table_rows import TeamTableRows
 from portal.organisations.view_helpers import (
     GET_POST,
     RowText,
@@ -173,13 +174,15 @@ def team(request: HttpRequest, provider_id: str) -> HttpResponse:
             "filtered": filtered,
             "pagination": pagination,
             "may_manage": may_manage,
-            "text": RowText(),
-            "member_href": href_for("organisations:member", "membership_id", **provider_key),
-            "invitation_href": href_for(
-                "organisations:invitation_detail", "invitation_id", **provider_key
-            ),
-            "join_request_href": href_for(
-                "organisations:join_request", "request_id", **provider_key
+            "rows": TeamTableRows(
+                RowText(),
+                member_href=href_for("organisations:member", "membership_id", **provider_key),
+                invitation_href=href_for(
+                    "organisations:invitation_detail", "invitation_id", **provider_key
+                ),
+                join_request_href=href_for(
+                    "organisations:join_request", "request_id", **provider_key
+                ),
             ),
             # Webhooks carry events from every location (portal/webhooks/permissions.py).
             "may_manage_webhooks": manages.whole_provider,
