@@ -3,12 +3,16 @@ registered managers)."""
 
 import re
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.frontend.formats import govuk_date
-from portal.register.models import Person, RoleAssignment, RoleType
-from tests.factories.register import add_many_locations
+from portal.organisations.access import WHOLE_PROVIDER_ROLES, scope_for
+from portal.organisations.permissions import Permission
+from portal.organisations.selectors import _registered_rows, registered_people
+from portal.register.models import Location, Person, RoleAssignment, RoleType
+from tests.factories.register import add_many_locations, give_role, make_person
 
 MANAGERS = 120
 
@@ -109,3 +113,59 @@ def test_each_registered_person_says_whether_and_when_they_signed_in(client, wor
     assert last_signed_in["Rita Rm"] == "Not yet"
     assert last_signed_in["Nina Ni"] == govuk_date(timezone.now())
     assert "Registered manager" in rows["Rita Rm"]
+
+
+def _rows_chosen_by_a_subquery(provider_id, day, location_ids, start, size):
+    """How the page's roles were read before the window rank (the reference): the page's
+    people as a subquery of people with a live role, then their live roles."""
+    live = RoleAssignment.objects.live(on=day).filter(provider_id=provider_id)
+    if location_ids is not None:
+        live = live.filter(Q(role__in=WHOLE_PROVIDER_ROLES) | Q(location_id__any_of=location_ids))
+    on_page = (
+        Person.objects.filter(Exists(live.filter(person_id=OuterRef("pk"))))
+        .order_by("family_name", "given_name", "pk")
+        .values("pk")[start : start + size + 1]
+    )
+    order = ("person__family_name", "person__given_name", "person_id")
+    return list(
+        live.filter(person_id__in=on_page)
+        .order_by(*order, "location__name")
+        .values_list(
+            "person_id",
+            "role",
+            "person__title",
+            "person__given_name",
+            "person__family_name",
+            "location__name",
+            "person__user__id",
+            "person__user__last_login",
+        )
+    )
+
+
+def test_each_page_reads_the_roles_the_subquery_read(world):
+    locations = _many_managers(world)
+    # Namesakes (ordered by their IDs), an ended role, a deregistered location, a second
+    # role for a nominated individual, and a person whose only role is elsewhere.
+    twins = Person.objects.bulk_create(
+        Person(person_ref=f"T{n}", given_name="Mo", family_name="Manager050") for n in range(3)
+    )
+    for twin, location in zip(twins, locations[:3], strict=True):
+        give_role(twin, RoleType.REGISTERED_MANAGER, world.p, location)
+    RoleAssignment.objects.filter(location=locations[7]).update(end_date=timezone.localdate())
+    Location.objects.filter(pk=locations[9].pk).update(registration_status="Deregistered")
+    nina = world.users["ni"].person
+    give_role(nina, RoleType.REGISTERED_MANAGER, world.p, world.b)
+    give_role(make_person(family="Elsewhere"), RoleType.REGISTERED_MANAGER, world.q, world.c)
+    day = timezone.localdate()
+    for seen_at in (None, frozenset({world.a.pk}), frozenset(loc.pk for loc in locations[:60])):
+        for start in (0, 50, 100, 150):
+            expected = _rows_chosen_by_a_subquery(world.p.pk, day, seen_at, start, 50)
+            assert list(_registered_rows(world.p.pk, day, seen_at, start, 50)) == expected
+    for user in ("ni", "rm_a", "rm_b"):
+        # The compiled first page too (its people, as registered_people makes them).
+        people, more = registered_people(world.users[user], world.p)
+        sees = scope_for(world.users[user], Permission.VIEW_TEAM, world.p)
+        seen_at = None if sees.whole_provider else sees.location_ids
+        rows = _rows_chosen_by_a_subquery(world.p.pk, day, seen_at, 0, 50)
+        assert len({row[0] for row in rows}) == len(people) + more
