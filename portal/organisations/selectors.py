@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import DenseRank
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When, Window
+from django.db.models.functions import DenseRank, RowNumber
+from django.db.models.lookups import Exact
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -229,8 +230,13 @@ def _registered_rows(
     # pass over the live roles, where a subquery choosing the people joined them all twice
     # and took PostgreSQL longer to plan than to run.
     person_number = Window(DenseRank(), order_by=[F(name).asc() for name in order])
+    # A person's last sign-in on one of their rows only: a registered manager has a row for
+    # each of hundreds of locations, and reading the same time from each was most of the
+    # Python these rows cost.
+    first_of_person = Exact(Window(RowNumber(), partition_by=[F("person_id")]), 1)
+    signed_in = Case(When(first_of_person, then=F("person__user__last_login")))
     return (
-        live.annotate(person_number=person_number)
+        live.annotate(person_number=person_number, signed_in=signed_in)
         .filter(person_number__gt=start, person_number__lte=start + size + 1)
         .order_by(*order, "location__name")
         .values_list(
@@ -241,7 +247,7 @@ def _registered_rows(
             "person__family_name",
             "location__name",
             "person__user__id",
-            "person__user__last_login",
+            "signed_in",
         )
     )
 
@@ -319,9 +325,10 @@ def registered_people(
             entry = people[person_id] = RegisteredPerson(
                 name=full_name_of(title, given, family),
                 has_account=user_id is not None,
-                last_login=last_login,
             )
             where_of[person_id] = {}
+        if last_login is not None:  # on one of the person's rows (_registered_rows)
+            entry.last_login = last_login
         label = _ROLE_LABELS[role]
         if label not in entry.roles:
             entry.roles.append(label)

@@ -156,12 +156,22 @@ def test_each_page_reads_the_roles_the_subquery_read(world):
     Location.objects.filter(pk=locations[9].pk).update(registration_status="Deregistered")
     nina = world.users["ni"].person
     give_role(nina, RoleType.REGISTERED_MANAGER, world.p, world.b)
+    type(world.users["ni"]).objects.filter(pk=world.users["ni"].pk).update(
+        last_login=timezone.now()
+    )
     give_role(make_person(family="Elsewhere"), RoleType.REGISTERED_MANAGER, world.q, world.c)
     day = timezone.localdate()
     for seen_at in (None, frozenset({world.a.pk}), frozenset(loc.pk for loc in locations[:60])):
         for start in (0, 50, 100, 150):
             expected = _rows_chosen_by_a_subquery(world.p.pk, day, seen_at, start, 50)
-            assert list(_registered_rows(world.p.pk, day, seen_at, start, 50)) == expected
+            rows = list(_registered_rows(world.p.pk, day, seen_at, start, 50))
+            assert [row[:-1] for row in rows] == [row[:-1] for row in expected]
+            # Each person's last sign-in on one of their rows, not on each.
+            for person_id in {row[0] for row in expected}:
+                signed_in = [row[-1] for row in rows if row[0] == person_id]
+                was = {row[-1] for row in expected if row[0] == person_id}
+                assert was == {max(signed_in, key=bool)}
+                assert len([moment for moment in signed_in if moment]) == (None not in was)
     for user in ("ni", "rm_a", "rm_b"):
         # The compiled first page too (its people, as registered_people makes them).
         people, more = registered_people(world.users[user], world.p)
@@ -169,3 +179,6 @@ def test_each_page_reads_the_roles_the_subquery_read(world):
         seen_at = None if sees.whole_provider else sees.location_ids
         rows = _rows_chosen_by_a_subquery(world.p.pk, day, seen_at, 0, 50)
         assert len({row[0] for row in rows}) == len(people) + more
+        signed_in = {person.name: person.last_login for person in people}
+        if user != "ni":  # on the first page of those who see less
+            assert signed_in["Nina Ni"] is not None
