@@ -233,7 +233,7 @@ def _registered_rows(
     # A person's last sign-in on one of their rows only: a registered manager has a row for
     # each of hundreds of locations, and reading the same time from each was most of the
     # Python these rows cost.
-    first_of_person = Exact(Window(RowNumber(), partition_by=[F("person_id")]), 1)
+    first_of_person: Exact[Any] = Exact(Window(RowNumber(), partition_by=[F("person_id")]), 1)
     signed_in = Case(When(first_of_person, then=F("person__user__last_login")))
     return (
         live.annotate(person_number=person_number, signed_in=signed_in)

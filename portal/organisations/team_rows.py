@@ -105,11 +105,12 @@ FIRST_PAGE_ROWS = TEAM_PAGE_SIZE + 1  # and one more to say whether there is a n
 
 
 class _Ids:
-    """A viewer's locations as the one parameter `any_of` sends (PostgreSQL; elsewhere an
-    `IN` list whose length varies, which does not compile once, so the ORM runs it)."""
+    """A viewer's locations (or a page's members) as the one parameter `any_of` sends
+    (PostgreSQL; elsewhere an `IN` list whose length varies, which does not compile once,
+    so the ORM runs it)."""
 
     @staticmethod
-    def get_db_prep_value(value: frozenset[str], connection: Any) -> Any:
+    def get_db_prep_value(value: frozenset[str] | list[UUID], connection: Any) -> Any:
         return any_of_parameter(list(value))
 
 
@@ -183,17 +184,32 @@ def first_join_request_rows(provider_id: str, manages: Scope) -> list[JoinReques
     return [JoinRequestRow._make(row) for row in rows]
 
 
-def location_names_of(member_rows: list[MemberRow]) -> dict[UUID, list[str]]:
-    """The names of the locations each member of the page is for, by name, in one query of
-    tuples (a page of members can name a thousand locations: no model for each)."""
-    rows = (
-        Membership.locations.through.objects.filter(
-            membership_id__in=[m.pk for m in member_rows if not m.whole_provider]
-        )
+def member_location_names(membership_ids: list[UUID]) -> QuerySet[Any]:
+    """The names of the locations these members are for, by name, as (member, name)."""
+    return (
+        Membership.locations.through.objects.filter(membership_id__any_of=membership_ids)
         .order_by("location__name")
         .values_list("membership_id", "location__name")
     )
+
+
+# Compiled once (its IDs go as one array, whatever their number): building it took about as
+# long as reading its rows.
+_MEMBER_LOCATION_NAMES = CompiledRows(
+    member_location_names,
+    {"membership_ids": ([UUID(int=1)], [UUID(int=2)])},
+    {"membership_ids": _AS_ARRAY},
+)
+
+
+def location_names_of(member_rows: list[MemberRow]) -> dict[UUID, list[str]]:
+    """The names of the locations each member of the page is for, by name, in one query of
+    tuples (a page of members can name a thousand locations: no model for each)."""
+    at_some = [m.pk for m in member_rows if not m.whole_provider]
+    if not at_some:
+        return {}
     names: dict[UUID, list[str]] = {}
+    rows = _MEMBER_LOCATION_NAMES.rows(Membership.objects.db, membership_ids=at_some)
     for membership_id, name in rows:
         names.setdefault(membership_id, []).append(name)
     return names

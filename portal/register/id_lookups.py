@@ -67,18 +67,28 @@ class AnyOf(models.Lookup[Any]):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = self._ids()
+        field = self.lhs.output_field
+        ids = [field.get_db_prep_value(value, connection) for value in self._ids()]
         placeholders = ", ".join(["%s"] * len(ids))
         return f"{lhs} IN ({placeholders})", [*lhs_params, *ids]
+
+    def _array_type(self) -> str:
+        """The array the IDs go as: text, or uuid for a foreign key to a UUID key (uuid and
+        text do not compare)."""
+        field = self.lhs.output_field
+        target = getattr(field, "target_field", field)
+        return "uuid[]" if isinstance(target, models.UUIDField) else "text[]"
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::text[])", [*lhs_params, any_of_parameter(self._ids())]
+        ids = any_of_parameter(self._ids())
+        return f"{lhs} = ANY(%s::{self._array_type()})", [*lhs_params, ids]
 
 
 def register() -> None:
-    """Offer `any_of` on text columns and on foreign keys to them (register IDs)."""
+    """Offer `any_of` on text columns and on foreign keys (to register IDs, or to a UUID
+    key: the team page's members)."""
     models.CharField.register_lookup(AnyOf)
     models.ForeignKey.register_lookup(AnyOf)

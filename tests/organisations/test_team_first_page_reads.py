@@ -102,3 +102,33 @@ def test_the_first_page_is_the_filtered_pages_read_without_filters(client, team)
     assert first == filtered
     assert "delegate_view_a@sunrise.example" in first
     assert "bea.b@sunrise.example" not in first
+
+
+def _location_names_through_the_orm(member_rows):
+    """How location_names_of read them before it was compiled (the reference)."""
+    rows = (
+        Membership.locations.through.objects.filter(
+            membership_id__in=[m.pk for m in member_rows if not m.whole_provider]
+        )
+        .order_by("location__name")
+        .values_list("membership_id", "location__name")
+    )
+    names = {}
+    for membership_id, name in rows:
+        names.setdefault(membership_id, []).append(name)
+    return names
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_members_location_names_are_the_orms(team, viewer):
+    make_membership(make_user("both@sunrise.example"), team.p, VIEWING, [team.b, team.a])
+    user = team.users[viewer]
+    members = team_rows.first_member_rows(team.p.pk, scope_for(user, Permission.VIEW_TEAM, team.p))
+    names = team_rows.location_names_of(members)
+    assert names == _location_names_through_the_orm(members)
+    assert team_rows.location_names_of([row for row in members if row.whole_provider]) == {}
+    if viewer == "ni":
+        both = next(row for row in members if row.email == "both@sunrise.example")
+        assert names[both.pk] == ["Sunrise House", "Sunset Lodge"]  # by name
+    if connection.vendor == "postgresql":  # one array of IDs, whatever their number
+        assert team_rows._MEMBER_LOCATION_NAMES._compiled("default") is not None

@@ -90,3 +90,19 @@ def test_plain_ids_go_as_the_arrays_text_and_others_as_a_list_to_quote(locations
     for chosen in (plain, odd_ids, plain + odd_ids):
         found = Location.objects.filter(pk__any_of=chosen).values_list("pk", flat=True)
         assert sorted(found) == sorted(chosen)
+
+
+def test_a_foreign_key_to_a_uuid_key_gets_a_uuid_array(locations):
+    provider = locations[0].provider
+    at_some = make_membership(make_user(), provider, ["view_team"], locations[30:33])
+    make_membership(make_user(), provider, ["view_team"], locations[40:42])
+    through = Membership.locations.through.objects
+    chosen = through.filter(membership_id__any_of=[at_some.pk])
+    assert sorted(chosen.values_list("location_id", flat=True)) == [
+        location.pk for location in locations[30:33]
+    ]
+    assert not through.filter(membership_id__any_of=[]).exists()
+    with CaptureQueriesContext(connection) as queries:
+        list(chosen)
+    if connection.vendor == "postgresql":
+        assert "::uuid[])" in queries.captured_queries[-1]["sql"]
