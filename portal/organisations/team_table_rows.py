@@ -5,11 +5,12 @@ blocks each) was the largest part of the page's Python. The HTML is byte for byt
 team.html's loops wrote (tests/organisations/test_team_table_rows.py renders both)."""
 
 import datetime as dt
+import html
 from collections.abc import Callable, Iterable
 from uuid import UUID
 
 from django.utils import timezone
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from portal.frontend.govuk_markup.components import tag
 from portal.organisations.selectors import RegisteredPerson
@@ -28,11 +29,21 @@ _REDUNDANT = tag(
 )
 
 
-def _person(full_name: str, email: Markup) -> Markup | str:
+def _escaped(text: str) -> str:
+    """The text escape() gives, as a plain string: html.escape in C, then markupsafe's
+    spelling of the two quotes (only a quote can have become "&#x27;" or "&quot;"). A page
+    escapes some five hundred values, and a Markup object for each was a tenth of its rows'
+    time."""
+    return html.escape(text).replace("&#x27;", "&#39;").replace("&quot;", "&#34;")
+
+
+def _person(full_name: str, email: str) -> str:
     """A name above its email address, or the address alone."""
     if not full_name:
         return email
-    return f'{escape(full_name)}<br><span class="govuk-hint govuk-!-margin-bottom-0">{email}</span>'
+    return (
+        f'{_escaped(full_name)}<br><span class="govuk-hint govuk-!-margin-bottom-0">{email}</span>'
+    )
 
 
 class TeamTableRows:
@@ -51,19 +62,14 @@ class TeamTableRows:
         self._member_href = member_href
         self._invitation_href = invitation_href
         self._join_request_href = join_request_href
-        self._escaped_days: dict[str, Markup] = {}
 
-    def _day(self, moment: dt.datetime) -> Markup:
-        day = self._text.day(moment)
-        escaped = self._escaped_days.get(day)
-        if escaped is None:
-            escaped = self._escaped_days[day] = escape(day)
-        return escaped
+    def _day(self, moment: dt.datetime) -> str:
+        return _escaped(self._text.day(moment))
 
     def join_requests(self, rows: Iterable[JoinRequestRow]) -> Markup:
         written = []
         for row in rows:
-            email = escape(row.email)
+            email = _escaped(row.email)
             written.append(
                 '\n        <tr class="govuk-table__row">\n'
                 '          <td class="govuk-table__cell" data-label="Person">'
@@ -71,7 +77,7 @@ class TeamTableRows:
                 '          <td class="govuk-table__cell" data-label="Asked on">'
                 f"{self._day(row.created_at)}</td>\n"
                 '          <td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
-                f' href="{escape(self._join_request_href(row.pk))}">Decide<span'
+                f' href="{_escaped(self._join_request_href(row.pk))}">Decide<span'
                 f' class="govuk-visually-hidden"> on the request from {email}</span></a></td>\n'
                 "        </tr>\n      "
             )
@@ -82,14 +88,14 @@ class TeamTableRows:
         for person in people:
             where = "All locations" if person.whole_provider else list_or_text(person.locations)
             if not person.has_account:
-                signed_in: Markup | str = "No account yet"
+                signed_in = "No account yet"
             elif person.last_login:
                 signed_in = self._day(person.last_login)
             else:
                 signed_in = "Not yet"
             written.append(
                 '\n      <tr class="govuk-table__row">\n'
-                f'        <td class="govuk-table__cell" data-label="Name">{escape(person.name)}</td>\n'
+                f'        <td class="govuk-table__cell" data-label="Name">{_escaped(person.name)}</td>\n'
                 '        <td class="govuk-table__cell" data-label="Role">'
                 f"{list_or_text(person.roles)}</td>\n"
                 f'        <td class="govuk-table__cell" data-label="Where">{where}</td>\n'
@@ -101,7 +107,7 @@ class TeamTableRows:
     def members(self, rows: Iterable[MemberRow], location_names: dict[UUID, list[str]]) -> Markup:
         written = []
         for row in rows:
-            email = escape(row.email)
+            email = _escaped(row.email)
             suspended = f"<br>{_SUSPENDED}" if row.status == "suspended" else ""
             review = f"<br>{_REVIEW}" if row.granter_review_since else ""
             redundant = f"<br>{_REDUNDANT}" if row.redundant_since else ""
@@ -122,7 +128,7 @@ class TeamTableRows:
                 f'        <td class="govuk-table__cell" data-label="Where">{where}</td>\n'
                 f'        <td class="govuk-table__cell" data-label="Last signed in">{signed_in}</td>\n'
                 '        <td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
-                f' href="{escape(self._member_href(row.pk))}">View<span'
+                f' href="{_escaped(self._member_href(row.pk))}">View<span'
                 f' class="govuk-visually-hidden"> access for {email}</span></a></td>\n'
                 "      </tr>\n    "
             )
@@ -132,13 +138,11 @@ class TeamTableRows:
         written = []
         now = timezone.now()  # once for the page, not a clock read for each row
         for row in rows:
-            email = escape(row.email)
+            email = _escaped(row.email)
             if row.status == "expired" or row.expires_at <= now:
                 status = "Expired"
             else:
-                status = (
-                    f"Waiting – link works until {escape(self._text.day_and_time(row.expires_at))}"
-                )
+                status = f"Waiting – link works until {_escaped(self._text.day_and_time(row.expires_at))}"
             written.append(
                 '\n      <tr class="govuk-table__row">\n'
                 f'        <td class="govuk-table__cell" data-label="Email">{email}</td>\n'
@@ -146,7 +150,7 @@ class TeamTableRows:
                 f"{self._text.access(row.permissions)}</td>\n"
                 f'        <td class="govuk-table__cell" data-label="Status">{status}</td>\n'
                 '        <td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
-                f' href="{escape(self._invitation_href(row.pk))}">View<span'
+                f' href="{_escaped(self._invitation_href(row.pk))}">View<span'
                 f' class="govuk-visually-hidden"> invitation to {email}</span></a></td>\n'
                 "      </tr>\n    "
             )

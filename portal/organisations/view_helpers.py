@@ -128,6 +128,7 @@ class RowText:
 
     def __init__(self) -> None:
         self._dates = ManyDates()
+        self._zone = timezone.get_current_timezone()  # once, not a lookup for each row
         self._access: dict[tuple[str, ...], Markup] = {}
 
     def access(self, permissions: list[str]) -> Markup:
@@ -139,8 +140,8 @@ class RowText:
         return text
 
     def day(self, moment: dt.datetime) -> str:
-        """The same text as the govuk_date filter."""
-        return self._dates.date(timezone.localdate(moment))
+        """The same text as the govuk_date filter (of an aware time, as every stored one is)."""
+        return self._dates.date(moment.astimezone(self._zone).date())
 
     def day_and_time(self, moment: dt.datetime) -> str:
         """The same text as the govuk_datetime filter."""

@@ -126,6 +126,7 @@ def _members() -> tuple[list[MemberRow], dict[uuid.UUID, list[str]]]:
         _member(full_name="Cat", last_login=_moment(1, 1, 0), redundant_since=summer),
         _member(full_name="Dan", permissions=["unknown<x>"], granter_review_since=summer),
         _member(full_name="Eve", status="removed", permissions=both),
+        _member(email="&#x27;&quot;already@example.com", full_name="&#39; entities"),
     ]
     names = {
         rows[1].pk: [_AWKWARD, "Sunrise House"],
