@@ -3,6 +3,7 @@ per shape of viewer (portal/organisations/team_rows.py): the same rows as the OR
 through selectors.visible_* for every kind of viewer, and the page the same either way."""
 
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -113,7 +114,7 @@ def _location_names_through_the_orm(member_rows):
         .order_by("location__name")
         .values_list("membership_id", "location__name")
     )
-    names = {}
+    names: dict[Any, list[str]] = {}
     for membership_id, name in rows:
         names.setdefault(membership_id, []).append(name)
     return names

@@ -179,6 +179,6 @@ def test_each_page_reads_the_roles_the_subquery_read(world):
         seen_at = None if sees.whole_provider else sees.location_ids
         rows = _rows_chosen_by_a_subquery(world.p.pk, day, seen_at, 0, 50)
         assert len({row[0] for row in rows}) == len(people) + more
-        signed_in = {person.name: person.last_login for person in people}
+        last_sign_in = {person.name: person.last_login for person in people}
         if user != "ni":  # on the first page of those who see less
-            assert signed_in["Nina Ni"] is not None
+            assert last_sign_in["Nina Ni"] is not None
