@@ -72,12 +72,19 @@ def current_provider(request: HttpRequest, mine: list[Provider] | None = None) -
     return providers[0] if len(providers) == 1 else None
 
 
-def _visible_filter(location_ids: frozenset[str] | None) -> Q:
+def _visible_filter(
+    holders: type[Membership] | type[Invitation], location_ids: frozenset[str] | None
+) -> Q:
     """Members or invitations a viewer may see: all of them for a viewer of the whole
-    provider (None); otherwise whole-provider ones and those sharing one of `location_ids`."""
+    provider (None); otherwise whole-provider ones and those sharing one of `location_ids`.
+    Asked as EXISTS, not as a join of every holder's locations (a member at hundreds of
+    them) to be made distinct again: a quarter of PostgreSQL's time for a delegate's team."""
     if location_ids is None:
         return Q()
-    return Q(whole_provider=True) | Q(locations__pk__any_of=location_ids)
+    at_one_of_them = holders.locations.through.objects.filter(
+        **{holders._meta.model_name or "": OuterRef("pk")}, location_id__any_of=location_ids
+    )
+    return Q(whole_provider=True) | Q(Exists(at_one_of_them))
 
 
 def _seen_at(scope: Scope) -> frozenset[str] | None:
@@ -87,14 +94,10 @@ def _seen_at(scope: Scope) -> frozenset[str] | None:
 def memberships_seen(provider_id: str, location_ids: frozenset[str] | None) -> QuerySet[Membership]:
     """The provider's members (not removed) that a viewer of the whole provider (None) or
     of `location_ids` may see, by email."""
-    ids = (
+    return (
         Membership.objects.filter(provider_id=provider_id)
         .exclude(status=MembershipStatus.REMOVED)
-        .filter(_visible_filter(location_ids))
-        .values("pk")
-    )
-    return (
-        Membership.objects.filter(pk__in=ids)
+        .filter(_visible_filter(Membership, location_ids))
         .select_related("user", "granted_by")
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
@@ -136,16 +139,12 @@ def filter_memberships(
 def invitations_seen(provider_id: str, location_ids: frozenset[str] | None) -> QuerySet[Invitation]:
     """The provider's waiting or expired invitations that a viewer of the whole provider
     (None) or of `location_ids` may see, by email."""
-    ids = (
+    return (
         Invitation.objects.filter(
             provider_id=provider_id,
             status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED],
         )
-        .filter(_visible_filter(location_ids))
-        .values("pk")
-    )
-    return (
-        Invitation.objects.filter(pk__in=ids)
+        .filter(_visible_filter(Invitation, location_ids))
         .select_related("invited_by")
         .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("email", "pk")

@@ -7,11 +7,18 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
 from portal.organisations import selectors, team_rows
 from portal.organisations.access import scope_for
-from portal.organisations.models import JoinRequest, Membership, MembershipStatus
+from portal.organisations.models import (
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    Membership,
+    MembershipStatus,
+)
 from portal.organisations.permissions import Permission
 from tests.factories.accounts import make_user
 from tests.factories.organisations import make_membership
@@ -133,3 +140,37 @@ def test_the_members_location_names_are_the_orms(team, viewer):
         assert names[both.pk] == ["Sunrise House", "Sunset Lodge"]  # by name
     if connection.vendor == "postgresql":  # one array of IDs, whatever their number
         assert team_rows._MEMBER_LOCATION_NAMES._compiled("default") is not None
+
+
+def _seen_through_a_join(holders, location_ids, order):
+    """Who a viewer saw before the EXISTS (the reference): the holders joined to their
+    locations, made distinct by a subquery of their IDs."""
+    if location_ids is not None:
+        holders = holders.filter(Q(whole_provider=True) | Q(locations__pk__any_of=location_ids))
+    distinct = holders.model.objects.filter(pk__in=holders.values("pk")).order_by(*order)
+    return list(distinct.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_who_each_viewer_sees_is_what_the_join_found(team, viewer):
+    # A member and an invitation at both A and B: listed once, though both places match.
+    make_membership(make_user("both@sunrise.example"), team.p, VIEWING, [team.a, team.b])
+    invite(team, "both.places@example.com", at=[team.a.pk, team.b.pk])
+    scope = scope_for(team.users[viewer], Permission.VIEW_TEAM, team.p)
+    seen_at = None if scope.whole_provider else scope.location_ids
+    members = Membership.objects.filter(provider_id=team.p.pk).exclude(
+        status=MembershipStatus.REMOVED
+    )
+    invitations = Invitation.objects.filter(
+        provider_id=team.p.pk, status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED]
+    )
+    seen_members = selectors.memberships_seen(team.p.pk, seen_at).values_list("pk", flat=True)
+    assert list(seen_members) == _seen_through_a_join(members, seen_at, ("user__email", "pk"))
+    seen_invitations = selectors.invitations_seen(team.p.pk, seen_at).values_list("pk", flat=True)
+    assert list(seen_invitations) == _seen_through_a_join(invitations, seen_at, ("email", "pk"))
+    # A viewer at both places sees the member and the invitation at both once each.
+    both_places = frozenset({team.a.pk, team.b.pk})
+    seen_members = selectors.memberships_seen(team.p.pk, both_places).values_list("pk", flat=True)
+    assert list(seen_members) == _seen_through_a_join(members, both_places, ("user__email", "pk"))
+    emails = selectors.invitations_seen(team.p.pk, both_places).values_list("email", flat=True)
+    assert list(emails).count("both.places@example.com") == 1
