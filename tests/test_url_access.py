@@ -30,6 +30,7 @@ def test_the_walk_reaches_included_urls():
 
 
 # A value for each kind of path converter, to make a path from a route.
+_CONVERTER = re.compile(r"<(?:(\w+):)?\w+>")
 _SAMPLE_VALUES = {"int": "7", "slug": "a-slug", "str": "text", "uuid": str(uuid.UUID(int=7))}
 
 
@@ -43,7 +44,7 @@ def test_no_url_is_hidden_by_an_earlier_one():
     for route, _view in walk(resolver):
         if "(?P" in route or "^" in route:
             continue  # a regular expression: its include is the only one with its prefix
-        sample = re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE_VALUES[m.group(1) or "str"], route)
+        sample = _CONVERTER.sub(lambda m: _SAMPLE_VALUES[str(m.group(1) or "str")], route)
         found = resolver.resolve("/" + sample).route
         if found != route:
             hidden.append(f"/{sample}: {route} is hidden by {found}")
