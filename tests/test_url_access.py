@@ -1,5 +1,7 @@
 """Every URL the portal serves is declared public or protected by a registered permission."""
 
+import re
+import uuid
 from types import ModuleType
 
 from django.http import HttpResponse
@@ -25,6 +27,28 @@ def test_the_walk_reaches_included_urls():
 
     routes = {route for route, _view in walk(get_resolver())}
     assert {"", "accessibility/", "healthz", "dev/emails/<uuid:message_id>/"} <= routes
+
+
+# A value for each kind of path converter, to make a path from a route.
+_CONVERTER = re.compile(r"<(?:(\w+):)?\w+>")
+_SAMPLE_VALUES = {"int": "7", "slug": "a-slug", "str": "text", "uuid": str(uuid.UUID(int=7))}
+
+
+def test_no_url_is_hidden_by_an_earlier_one():
+    """Django takes the first pattern that matches, so the root URLconf's order (chosen for
+    speed: portal/urls.py) must never send a route's paths to another route."""
+    from django.urls import get_resolver
+
+    resolver = get_resolver()
+    hidden = []
+    for route, _view in walk(resolver):
+        if "(?P" in route or "^" in route:
+            continue  # a regular expression: its include is the only one with its prefix
+        sample = _CONVERTER.sub(lambda m: _SAMPLE_VALUES[str(m.group(1) or "str")], route)
+        found = resolver.resolve("/" + sample).route
+        if found != route:
+            hidden.append(f"/{sample}: {route} is hidden by {found}")
+    assert not hidden, "\n".join(hidden)
 
 
 def undeclared(request):

@@ -320,6 +320,16 @@ class SignedInSession(models.Model):
         "accounts.User", on_delete=models.CASCADE, related_name="signed_in_sessions"
     )
     session_key = models.CharField(max_length=40, unique=True)
+    # The same key as a relation, for joins only (it adds no column): each request reads its
+    # session and signed-in user in one statement (portal/staff/session_store.py).
+    session = models.ForeignObject(
+        "sessions.Session",
+        on_delete=models.DO_NOTHING,
+        from_fields=["session_key"],
+        to_fields=["session_key"],
+        related_name="signed_in",
+        null=True,  # an expired session may be gone before this row
+    )
     signed_in_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

@@ -25,8 +25,17 @@ class SessionStore(DatabaseSessionStore):
     _cycling = False
 
     def load(self) -> dict[str, Any]:
-        # Django's load, as one SELECT of the data column: an unknown or expired key reads
-        # as an empty session, and the key is forgotten so a save makes a new one.
+        # Django's load: an unknown or expired key reads as an empty session, and the key is
+        # forgotten so a save makes a new one.
+        data = self._session_data()
+        if data is None:
+            self._session_key = None
+            return {}
+        return self.decode(data)
+
+    def _session_data(self) -> str | None:
+        """The encoded data of the session with this key, unless it expired: one SELECT of
+        the data column."""
         meta = self.model._meta
         connection = connections[router.db_for_read(self.model)]
         fields = {field.name: field for field in meta.concrete_fields}
@@ -43,10 +52,7 @@ class SessionStore(DatabaseSessionStore):
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.session_key, now])
             row = cursor.fetchone()
-        if row is None:
-            self._session_key = None
-            return {}
-        return self.decode(row[0])
+        return None if row is None else str(row[0])
 
     def save(self, must_create: bool = False) -> None:
         if must_create or self.session_key is None:

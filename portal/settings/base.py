@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.staff.auth.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.SessionTimeoutMiddleware",
     "portal.accounts.middleware.RecognisedBrowserMiddleware",
@@ -158,8 +158,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 LOGIN_URL = "accounts:sign_in"
 
 # Django's database sessions, saving an existing session in one statement and keeping
-# the "where you are signed in" rows in step (portal/accounts/session_store.py).
-SESSION_ENGINE = "portal.accounts.session_store"
+# the "where you are signed in" rows in step (portal/accounts/session_store.py); reading a
+# session also reads its signed-in user, for the middleware above (portal/staff/auth.py).
+SESSION_ENGINE = "portal.staff.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; the idle limit is enforced separately

@@ -9,6 +9,7 @@ other user object (one a service loaded itself) pays one query, once.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -50,7 +51,7 @@ class StaffStanding:
 NOT_STAFF = StaffStanding()
 
 
-def _second_factor_annotations(user_field: str) -> dict[str, Any]:
+def second_factor_annotations(user_field: str) -> dict[str, Any]:
     return {
         "staff_has_totp": Exists(
             TOTPDevice.objects.filter(user_id=OuterRef(user_field), confirmed=True)
@@ -61,7 +62,7 @@ def _second_factor_annotations(user_field: str) -> dict[str, Any]:
 
 @functools.cache
 def _users_with_standing() -> QuerySet[User]:
-    return User.objects.select_related("staff_member").annotate(**_second_factor_annotations("pk"))
+    return User.objects.select_related("staff_member").annotate(**second_factor_annotations("pk"))
 
 
 def users_with_standing() -> QuerySet[User]:
@@ -81,17 +82,19 @@ _TO_MEMBER = cast(FieldCacheMixin, User._meta.get_field("staff_member"))
 _TO_USER = cast(FieldCacheMixin, StaffMember._meta.get_field("user"))
 
 
+def standing_columns(user_path: str = "") -> list[str]:
+    """What `user_from_row` reads, as values_list names from a model that reaches the user
+    by `user_path` (the user itself when empty), with `second_factor_annotations`."""
+    return [
+        *[f"{user_path}{name}" for name in _USER_FIELDS],
+        *[f"{user_path}staff_member__{name}" for name in _MEMBER_FIELDS],
+        "staff_has_totp",
+        "staff_has_passkey",
+    ]
+
+
 def _user_row(pk: Any) -> QuerySet[Any]:
-    return (
-        _users_with_standing()
-        .filter(pk=pk)
-        .values_list(
-            *_USER_FIELDS,
-            *[f"staff_member__{name}" for name in _MEMBER_FIELDS],
-            "staff_has_totp",
-            "staff_has_passkey",
-        )
-    )
+    return _users_with_standing().filter(pk=pk).values_list(*standing_columns())
 
 
 # The same statement as users_with_standing().get(pk=...), compiled once per database and
@@ -111,7 +114,12 @@ def user_with_standing(pk: Any) -> User | None:
     if not rows:
         return None
     (row,) = rows
-    alias = User.objects.db
+    return user_from_row(User.objects.db, row)
+
+
+def user_from_row(alias: str, row: Sequence[Any]) -> User:
+    """The user, their staff record and second factors from a row of `standing_columns`
+    (for `remember_standing`), made as `users_with_standing()` makes them."""
     end_of_user = len(_USER_FIELDS)
     user = User.from_db(alias, _USER_FIELDS, row[:end_of_user])
     member = None

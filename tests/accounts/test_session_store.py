@@ -2,6 +2,7 @@
 loading one is a single plain SELECT that answers as Django's load does."""
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
 from django.contrib.sessions.backends.base import UpdateError
@@ -60,4 +61,6 @@ def test_a_session_loads_in_one_select_and_an_expired_or_unknown_one_loads_empty
 
 
 def test_the_portal_uses_it(settings):
-    assert settings.SESSION_ENGINE == "portal.accounts.session_store"
+    # Through the store that also reads the signed-in user (tests/staff/test_signed_in_user.py).
+    engine = import_module(settings.SESSION_ENGINE)
+    assert issubclass(engine.SessionStore, SessionStore)
