@@ -169,3 +169,53 @@ def test_the_first_pages_count_is_the_orms_for_every_mix_of_scope(world):
         assert compiled == by_orm, scope
         counted.append(compiled)
     assert counted == [0, 2, 2, 4, 4, 2]
+
+
+def test_what_is_still_owed_is_the_orms_past_a_list_from_each_part_of_the_scope(world):
+    # More owed than the list shows, both at a provider held whole and at single locations,
+    # their dates interleaved: the soonest overall come from both parts' soonest.
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    organisation, elsewhere = home.provider_id, other.provider_id
+    shown = history_queries.SHOWN_OWED
+    for index in range(shown + 3):
+        for user, location in ((world.manager, home), (world.nominated["Partnership"], other)):
+            sent = submit("police", user, location)
+            Notification.objects.filter(pk=sent.pk).update(
+                next_due_label=f"Tell us how it ended ({index})",
+                # Ties across the parts too: the key breaks them, as the ORM's order does.
+                next_due_on=dt.date(2031, 1, 1) + dt.timedelta(days=index // 2),
+            )
+    scopes = [
+        NotifierScope(whole_providers=frozenset({organisation}), locations={other.pk: elsewhere}),
+        NotifierScope(locations={home.pk: organisation, other.pk: elsewhere}),
+        # A location held at a provider also held whole: each owed notification listed once.
+        NotifierScope(whole_providers=frozenset({organisation}), locations={home.pk: organisation}),
+    ]
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        owed = history_queries.owed(user)
+        assert len(owed) == shown
+        _same(owed, selectors.owed(user), ("type_slug", "next_due_label", "next_due_on"))
+    both = {n.location_id for n in history_queries.owed(_given(world.manager, scopes[0]))}
+    assert both == {home.pk, other.pk}
+
+
+def test_the_reads_planned_once_are_kept_prepared_and_the_first_page_is_not(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    home = world.locations["Organisation"]
+    submit("police", world.manager, home)
+    user = _given(world.manager, NotifierScope(locations={home.pk: home.provider_id}))
+    with CaptureQueriesContext(connection) as queries:
+        history_queries.owed(user)
+        history_queries.open_questions(user)
+        history_queries.listed_drafts(user)
+        history_queries.SentPages(user, selectors.HistoryFilters()).count(
+            history_queries.COUNT_CAP + 1
+        )
+        history_queries.SentPages(user, selectors.HistoryFilters())[0:50]
+    executed = [query["sql"] for query in queries.captured_queries]
+    assert all("EXECUTE portal_" in sql for sql in executed[:4]), executed
+    assert "EXECUTE" not in executed[4]
+    assert "ANY" in executed[4]
