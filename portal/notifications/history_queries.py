@@ -14,6 +14,7 @@ it (0.2-0.8 ms a statement for a delegate's 514 locations: it estimates each ID)
 reads whose plans reach the scope's rows through an index on the scope's column whatever
 the IDs are kept prepared, and planned once per connection (`_Read.prepared`)."""
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,8 @@ class _Ids:
 _STAND_INS = {
     "providers": (frozenset({"-stand-in-p1-"}), frozenset({"-stand-in-p2-"})),
     "locations": (frozenset({"-stand-in-l1-"}), frozenset({"-stand-in-l2-"})),
+    # The location filter's locations (by ID, or those its search found).
+    "at": (frozenset({"-stand-in-a1-"}), frozenset({"-stand-in-a2-"})),
 }
 _FIELDS = {name: _Ids() for name in _STAND_INS}
 
@@ -73,6 +76,11 @@ def _held(prefix: str, values: Mapping[str, Any]) -> Q:
     if "locations" in values:
         where |= Q(**{f"{prefix}location_id__any_of": values["locations"]})
     return where
+
+
+def _at(queryset: QuerySet[Any], values: Mapping[str, Any]) -> QuerySet[Any]:
+    """Only the notifications at the location filter's locations, if it has any."""
+    return queryset.filter(location_id__any_of=values["at"]) if "at" in values else queryset
 
 
 def _owed(**scope: Any) -> QuerySet[Any]:
@@ -117,11 +125,11 @@ def _drafts(**scope: Any) -> QuerySet[Any]:
     )
 
 
-def _first_page(**scope: Any) -> QuerySet[Any]:
+def _page(offset: int, **scope: Any) -> QuerySet[Any]:
     newest = (
-        Notification.objects.filter(_held("", scope))
+        _at(Notification.objects.filter(_held("", scope)), scope)
         .order_by("-submitted_at", "-pk")
-        .values("pk")[:PAGE_SIZE]
+        .values("pk")[offset : offset + PAGE_SIZE]
     )
     return (
         Notification.objects.filter(pk__in=newest)
@@ -151,7 +159,7 @@ def _capped_ids(**scope: Any) -> QuerySet[Any]:
         if "providers" in scope:
             held = held.exclude(provider_id__any_of=scope["providers"])
         parts.append(held)
-    first, *rest = (part.order_by().values_list("pk") for part in parts)
+    first, *rest = (_at(part, scope).order_by().values_list("pk") for part in parts)
     return (first.union(*rest, all=True) if rest else first)[: COUNT_CAP + 1]
 
 
@@ -174,34 +182,45 @@ _QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT, prepared
 _DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT, prepared=True)
 # Planned each time: a generic plan walks every notification newest first, testing each
 # against the scope's IDs (1 ms where the planned one reads 50 rows).
-_FIRST_PAGE = _Read(_first_page, Notification, permissions.VIEW, as_rows=True)
+_PAGE = _Read(_page, Notification, permissions.VIEW, as_rows=True)
+# The pages compiled (one statement each, as the offset is written into it): as far as the
+# count goes before it says "more than"; later pages are built by the ORM.
+COMPILED_PAGES = COUNT_CAP // PAGE_SIZE
 _FIRST_LOCATIONS = _Read(_first_locations, Location, permissions.VIEW, as_rows=True)
 _CAPPED_IDS = _Read(_capped_ids, Notification, permissions.VIEW, as_rows=True, prepared=True)
 
-# Each read compiled once per shape of scope: ("providers",), ("locations",) or both.
-_compiled: dict[tuple[_Read, tuple[str, ...]], CompiledRows] = {}
+# Each read compiled once per shape of scope: ("providers",), ("locations",) or both, with
+# or without the location filter's "at", and for a page, per page.
+_compiled: dict[tuple[_Read, tuple[str, ...], int], CompiledRows] = {}
 
 
-def _objects(read: _Read, user: Principal | None) -> list[Any]:
+def _objects(
+    read: _Read, user: Principal | None, at: frozenset[str] | None = None, offset: int = 0
+) -> list[Any]:
     """`read`'s instances (or rows) in the user's scope (none for an empty scope, as the ORM
-    reads)."""
+    reads), at the locations `at` if given, from `offset` if it pages."""
     scope = permissions.scope_for(user, read.permission)
     values: dict[str, Any] = {}
     if scope.whole_providers:
         values["providers"] = scope.whole_providers
     if scope.locations:
         values["locations"] = scope.locations
-    if not values:
+    if not values or (at is not None and not at):
         return []
+    if at is not None:
+        values["at"] = at
     shape = tuple(values)
-    compiled = _compiled.get((read, shape))
+    compiled = _compiled.get((read, shape, offset))
     if compiled is None:
-        compiled = _compiled[(read, shape)] = (CompiledRows if read.as_rows else CompiledObjects)(
-            read.build,
+        build = functools.partial(read.build, offset) if read is _PAGE else read.build
+        compiled = (CompiledRows if read.as_rows else CompiledObjects)(
+            build,
             {name: _STAND_INS[name] for name in shape},
             {name: _FIELDS[name] for name in shape},  # type: ignore[misc]
-            prepared=read.prepared,
+            # Not with a location filter: its plan depends on how many that finds.
+            prepared=read.prepared and at is None,
         )
+        _compiled[(read, shape, offset)] = compiled
     using = read.model._default_manager.db
     if isinstance(compiled, CompiledObjects):
         return compiled.objects(using, **values)
@@ -230,14 +249,33 @@ def listed_drafts(user: Principal | None) -> list[NotificationDraft]:
 
 
 class SentPages:
-    """The sent notifications as the history's paginator slices them: the first page of the
-    unfiltered list compiled (nearly every visit), any other as selectors.HistoryPages reads
-    it."""
+    """The sent notifications as the history's paginator slices them: the first
+    COMPILED_PAGES pages compiled, unfiltered or filtered by location alone (nearly every
+    visit), any other as selectors.HistoryPages reads it."""
 
     def __init__(self, user: Principal | None, filters: selectors.HistoryFilters) -> None:
         self.user = user
         self.filters = filters
         self._matching: QuerySet[Notification] | None = None
+        by_location = selectors.HistoryFilters(
+            location_id=filters.location_id, location_search=filters.location_search
+        )
+        # A filter by a location and a search together does not come from the form.
+        self._compiles = filters == by_location and not (
+            filters.location_id and filters.location_search
+        )
+        self._found: frozenset[str] | None = None
+
+    def _at(self) -> frozenset[str] | None:
+        """None without a location filter; else the locations it names, or those its search
+        finds among the user's (read once, for the count and the page)."""
+        if self.filters.location_id:
+            return frozenset({self.filters.location_id})
+        if self.filters.location_search and self._found is None:
+            self._found = frozenset(
+                selectors.locations_found(self.user, self.filters.location_search)
+            )
+        return self._found
 
     def _matching_filters(self) -> QuerySet[Notification]:
         # The count and a filtered page's rows start from the same query: built once.
@@ -246,15 +284,22 @@ class SentPages:
         return self._matching
 
     def count(self, up_to: int | None = None) -> int:
-        """selectors.history_count: the first pages' count of the unfiltered list compiled
-        (its IDs, up to one past COUNT_CAP, which are fewer to send than the ORM is to build)."""
-        if up_to == COUNT_CAP + 1 and self.filters == selectors.HistoryFilters():
-            return len(_objects(_CAPPED_IDS, self.user))
+        """selectors.history_count: the first pages' count compiled (its IDs, up to one past
+        COUNT_CAP, which are fewer to send than the ORM is to build)."""
+        if up_to == COUNT_CAP + 1 and self._compiles:
+            return len(_objects(_CAPPED_IDS, self.user, self._at()))
         return selectors.history_count(self.user, self.filters, self._matching_filters(), up_to)
 
     def __getitem__(self, page: slice) -> list[sent_rows.SentRow]:
-        first = page.start in (0, None) and page.stop is not None and page.stop <= PAGE_SIZE
-        if first and self.filters == selectors.HistoryFilters():
-            rows = _objects(_FIRST_PAGE, self.user)
-            return [sent_rows.SentRow(*row) for row in rows[: page.stop]]
+        start = page.start or 0
+        compiled = (
+            self._compiles
+            and start % PAGE_SIZE == 0
+            and start // PAGE_SIZE < COMPILED_PAGES
+            and page.stop is not None
+            and page.stop - start <= PAGE_SIZE
+        )
+        if compiled and page.stop is not None:
+            rows = _objects(_PAGE, self.user, self._at(), offset=start)
+            return [sent_rows.SentRow(*row) for row in rows[: page.stop - start]]
         return selectors.HistoryPages(self.user, self.filters, self._matching_filters())[page]

@@ -219,3 +219,60 @@ def test_the_reads_planned_once_are_kept_prepared_and_the_first_page_is_not(worl
     assert all("EXECUTE portal_" in sql for sql in executed[:4]), executed
     assert "EXECUTE" not in executed[4]
     assert "ANY" in executed[4]
+
+
+def _copies(notification: Notification, count: int) -> None:
+    """`count` more notifications like this one, each sent a minute earlier than the last."""
+    copies = []
+    for minutes in range(1, count + 1):
+        copy = Notification.objects.get(pk=notification.pk)
+        copy.pk = None
+        copy.draft = None
+        copy.submitted_at = notification.submitted_at - dt.timedelta(minutes=minutes)
+        copies.append(copy)
+    Notification.objects.bulk_create(copies)
+
+
+def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, monkeypatch):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    # Past a page at one location, a few at another, and one elsewhere, out of every scope.
+    _copies(submit("police", world.manager, home), history_queries.PAGE_SIZE + 4)
+    _copies(submit("death", world.nominated["Partnership"], other), 2)
+    submit("police", world.other_manager, world.other_location)
+    size = history_queries.PAGE_SIZE
+    filters = [
+        selectors.HistoryFilters(location_id=home.pk),
+        selectors.HistoryFilters(location_id=other.pk),
+        selectors.HistoryFilters(location_id=world.other_location.pk),
+        selectors.HistoryFilters(location_search=home.name[2:9].lower()),
+        selectors.HistoryFilters(location_search=other.pk),
+        selectors.HistoryFilters(location_search=home.postal_code.replace(" ", "")),
+        selectors.HistoryFilters(location_search="no such place"),
+    ]
+    limit = history_queries.COUNT_CAP + 1
+    compared = []
+    for scope in _scopes(world):
+        for shown in filters:
+            user = _given(world.manager, scope)
+            by_orm = selectors.HistoryPages(user, shown)
+            counted = selectors.history_count(user, shown, None, limit)
+            pages = history_queries.SentPages(user, shown)
+            with monkeypatch.context() as patched:
+                # Compiled: neither the count nor these pages go through the ORM's filters.
+                patched.setattr(selectors, "history_matching", None)
+                assert pages.count(limit) == counted, (scope, shown)
+                for start, stop in ((0, size), (0, 3), (size, 2 * size), (size, size + 2)):
+                    page = pages[start:stop]
+                    _same(page, by_orm[start:stop], ("type_slug", "status", "submitted_at"))
+                    assert [row.location_name for row in page] == [
+                        row.location_name for row in by_orm[start:stop]
+                    ]
+            compared.append(counted)
+    assert max(compared) > size  # the comparisons were of two pages, not of empty lists
+    assert compared.count(0) > len(compared) // 3  # and out of scope, of nothing
+    later = history_queries.SentPages(user, filters[0])
+    assert (
+        later[size * history_queries.COMPILED_PAGES : size * (history_queries.COMPILED_PAGES + 1)]
+        == []
+    )
