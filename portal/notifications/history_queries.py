@@ -32,7 +32,12 @@ from portal.notifications.models import (
     NotificationMessage,
 )
 from portal.register.id_lookups import any_of_parameter
-from portal.register.location_picker import CHECKBOX_LIMIT, LocationOption
+from portal.register.location_picker import (
+    CHECKBOX_LIMIT,
+    LocationOption,
+    search_filter_of,
+    search_terms,
+)
 from portal.register.models import Location
 
 # Enough of the locations in scope for the filter to tell a short list from a search.
@@ -59,13 +64,33 @@ class _Ids:
 
 
 # No provider or location has these IDs.
-_STAND_INS = {
+_STAND_INS: dict[str, tuple[Any, Any]] = {
     "providers": (frozenset({"-stand-in-p1-"}), frozenset({"-stand-in-p2-"})),
     "locations": (frozenset({"-stand-in-l1-"}), frozenset({"-stand-in-l2-"})),
-    # The location filter's locations (by ID, or those its search found).
+    # The location filter's location, by ID.
     "at": (frozenset({"-stand-in-a1-"}), frozenset({"-stand-in-a2-"})),
 }
-_FIELDS = {name: _Ids() for name in _STAND_INS}
+_FIELDS: dict[str, Any] = {name: _Ids() for name in _STAND_INS}
+
+
+class _Pattern:
+    """How a compiled query takes a search term: as the LIKE pattern Django makes of it
+    (`contains`), each term its own parameter."""
+
+    @staticmethod
+    def get_db_prep_value(value: Any, connection: Any) -> Any:
+        return f"%{connection.ops.prep_for_like_query(value)}%"
+
+
+# The location filter's search (location_picker.search_terms): a name or town, an exact ID,
+# a compact postcode.
+_SEARCH_TERMS = ("needle", "location_id", "postcode")
+_STAND_INS.update(
+    needle=("-stand-in-n1-", "-stand-in-n2-"),
+    location_id=("-stand-in-i1-", "-stand-in-i2-"),
+    postcode=("-STAND-IN-C1-", "-STAND-IN-C2-"),
+)
+_FIELDS.update(needle=_Pattern(), postcode=_Pattern())  # the ID goes as it is
 
 
 def _held(prefix: str, values: Mapping[str, Any]) -> Q:
@@ -78,9 +103,26 @@ def _held(prefix: str, values: Mapping[str, Any]) -> Q:
     return where
 
 
+def _held_locations(values: Mapping[str, Any]) -> Q:
+    """Locations of whole providers held, or single locations held."""
+    where = Q()
+    if "providers" in values:
+        where |= Q(provider_id__any_of=values["providers"])
+    if "locations" in values:
+        where |= Q(pk__any_of=values["locations"])
+    return where
+
+
 def _at(queryset: QuerySet[Any], values: Mapping[str, Any]) -> QuerySet[Any]:
-    """Only the notifications at the location filter's locations, if it has any."""
-    return queryset.filter(location_id__any_of=values["at"]) if "at" in values else queryset
+    """Only the notifications at the location filter's location, or at those of the user's
+    locations its search finds (as selectors.history_matching), if it has either."""
+    if "at" in values:
+        return queryset.filter(location_id__any_of=values["at"])
+    if "needle" in values:
+        terms = (values[name] for name in _SEARCH_TERMS)
+        found = Location.objects.filter(_held_locations(values)).filter(search_filter_of(*terms))
+        return queryset.filter(location_id__in=found.order_by().values("pk"))
+    return queryset
 
 
 def _owed(**scope: Any) -> QuerySet[Any]:
@@ -139,12 +181,7 @@ def _page(offset: int, **scope: Any) -> QuerySet[Any]:
 
 
 def _first_locations(**scope: Any) -> QuerySet[Any]:
-    where = Q()
-    if "providers" in scope:
-        where |= Q(provider_id__any_of=scope["providers"])
-    if "locations" in scope:
-        where |= Q(pk__any_of=scope["locations"])
-    some = Location.objects.filter(where).order_by().values("pk")[:FIRST_LOCATIONS]
+    some = Location.objects.filter(_held_locations(scope)).order_by().values("pk")[:FIRST_LOCATIONS]
     return Location.objects.filter(pk__in=some).order_by("name").values_list(*_OPTION_COLUMNS)
 
 
@@ -195,20 +232,19 @@ _compiled: dict[tuple[_Read, tuple[str, ...], int], CompiledRows] = {}
 
 
 def _objects(
-    read: _Read, user: Principal | None, at: frozenset[str] | None = None, offset: int = 0
+    read: _Read, user: Principal | None, filtered: Mapping[str, Any] | None = None, offset: int = 0
 ) -> list[Any]:
     """`read`'s instances (or rows) in the user's scope (none for an empty scope, as the ORM
-    reads), at the locations `at` if given, from `offset` if it pages."""
+    reads), with the location filter's values if given, from `offset` if it pages."""
     scope = permissions.scope_for(user, read.permission)
     values: dict[str, Any] = {}
     if scope.whole_providers:
         values["providers"] = scope.whole_providers
     if scope.locations:
         values["locations"] = scope.locations
-    if not values or (at is not None and not at):
+    if not values:
         return []
-    if at is not None:
-        values["at"] = at
+    values.update(filtered or {})
     shape = tuple(values)
     compiled = _compiled.get((read, shape, offset))
     if compiled is None:
@@ -216,9 +252,9 @@ def _objects(
         compiled = (CompiledRows if read.as_rows else CompiledObjects)(
             build,
             {name: _STAND_INS[name] for name in shape},
-            {name: _FIELDS[name] for name in shape},  # type: ignore[misc]
+            {name: _FIELDS[name] for name in shape if name in _FIELDS},
             # Not with a location filter: its plan depends on how many that finds.
-            prepared=read.prepared and at is None,
+            prepared=read.prepared and not filtered,
         )
         _compiled[(read, shape, offset)] = compiled
     using = read.model._default_manager.db
@@ -231,6 +267,18 @@ def first_location_options(user: Principal | None) -> list[LocationOption]:
     """location_options(permissions.first_locations_in_scope(user, FIRST_LOCATIONS)): up to
     FIRST_LOCATIONS of the locations whose notifications the user may see, by name."""
     return [LocationOption(*row) for row in _objects(_FIRST_LOCATIONS, user)]
+
+
+def location_filter_options(user: Principal | None) -> tuple[list[LocationOption], bool]:
+    """The history's location filter: its short list of the user's locations by name, and
+    False; or no list and True when they are too many for one, and the filter searches."""
+    if len(permissions.scope_for(user, permissions.VIEW).locations) > CHECKBOX_LIMIT:
+        # Too many single locations for a list: known from the scope, without reading them.
+        return [], True
+    options = first_location_options(user)
+    if len(options) > CHECKBOX_LIMIT:
+        return [], True
+    return options, False
 
 
 def owed(user: Principal | None) -> list[Notification]:
@@ -257,25 +305,16 @@ class SentPages:
         self.user = user
         self.filters = filters
         self._matching: QuerySet[Notification] | None = None
-        by_location = selectors.HistoryFilters(
-            location_id=filters.location_id, location_search=filters.location_search
-        )
-        # A filter by a location and a search together does not come from the form.
-        self._compiles = filters == by_location and not (
-            filters.location_id and filters.location_search
-        )
-        self._found: frozenset[str] | None = None
-
-    def _at(self) -> frozenset[str] | None:
-        """None without a location filter; else the locations it names, or those its search
-        finds among the user's (read once, for the count and the page)."""
-        if self.filters.location_id:
-            return frozenset({self.filters.location_id})
-        if self.filters.location_search and self._found is None:
-            self._found = frozenset(
-                selectors.locations_found(self.user, self.filters.location_search)
-            )
-        return self._found
+        # The location filter's values for the compiled reads (_at), if the filters are
+        # that alone; None if they are not (the ORM reads them).
+        self._filtered: dict[str, Any] | None = None
+        terms = search_terms(filters.location_search)
+        if filters == selectors.HistoryFilters():
+            self._filtered = {}
+        elif filters == selectors.HistoryFilters(location_id=filters.location_id):
+            self._filtered = {"at": frozenset({filters.location_id})}
+        elif filters == selectors.HistoryFilters(location_search=filters.location_search):
+            self._filtered = dict(zip(_SEARCH_TERMS, terms, strict=True)) if terms[1] else None
 
     def _matching_filters(self) -> QuerySet[Notification]:
         # The count and a filtered page's rows start from the same query: built once.
@@ -286,20 +325,20 @@ class SentPages:
     def count(self, up_to: int | None = None) -> int:
         """selectors.history_count: the first pages' count compiled (its IDs, up to one past
         COUNT_CAP, which are fewer to send than the ORM is to build)."""
-        if up_to == COUNT_CAP + 1 and self._compiles:
-            return len(_objects(_CAPPED_IDS, self.user, self._at()))
+        if up_to == COUNT_CAP + 1 and self._filtered is not None:
+            return len(_objects(_CAPPED_IDS, self.user, self._filtered))
         return selectors.history_count(self.user, self.filters, self._matching_filters(), up_to)
 
     def __getitem__(self, page: slice) -> list[sent_rows.SentRow]:
         start = page.start or 0
         compiled = (
-            self._compiles
+            self._filtered is not None
             and start % PAGE_SIZE == 0
             and start // PAGE_SIZE < COMPILED_PAGES
             and page.stop is not None
             and page.stop - start <= PAGE_SIZE
         )
         if compiled and page.stop is not None:
-            rows = _objects(_PAGE, self.user, self._at(), offset=start)
+            rows = _objects(_PAGE, self.user, self._filtered, offset=start)
             return [sent_rows.SentRow(*row) for row in rows[: page.stop - start]]
         return selectors.HistoryPages(self.user, self.filters, self._matching_filters())[page]

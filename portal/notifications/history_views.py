@@ -30,7 +30,7 @@ from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import STATUS_NAMES
 from portal.notifications.references import reference_for
 from portal.notifications.sent_rows import SentRowWriter
-from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
+from portal.register.location_picker import location_options, search_results
 
 HISTORY_PAGE_SIZE = history_queries.PAGE_SIZE
 # How far the first pages of the history count: past it the page says "more than" (a count
@@ -72,8 +72,7 @@ def _history_filters(
 ) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
     # A few locations are a list to choose from; more are searched for (by name, town,
     # postcode or ID), in SQL, so the page reads at most CHECKBOX_LIMIT + 1 of them.
-    options = history_queries.first_location_options(request.user)
-    search = len(options) > CHECKBOX_LIMIT
+    options, search = history_queries.location_filter_options(request.user)
     form = HistoryFilterForm(request.GET or None, locations=options, search=search)
     if not request.GET or not form.is_valid():
         return form, selectors.HistoryFilters()

@@ -180,13 +180,6 @@ def history_matching(user: Principal | None, filters: HistoryFilters) -> QuerySe
     return queryset
 
 
-def locations_found(user: Principal | None, search: str) -> list[str]:
-    """The IDs of the user's locations that the history's location search finds (as
-    history_matching searches them)."""
-    found = permissions.locations_in_scope(user).filter(search_filter(search)).order_by()
-    return list(found.values_list("pk", flat=True))
-
-
 def history(user: Principal | None, filters: HistoryFilters) -> QuerySet[Notification]:
     """Submitted notifications in the user's scope, newest first."""
     queryset = permissions.visible_to(user, history_matching(user, filters))

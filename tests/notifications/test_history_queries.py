@@ -11,7 +11,7 @@ from portal.notifications import history_queries, permissions, selectors, servic
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.notifications.permissions import NotifierScope
-from portal.register.location_picker import location_options
+from portal.register.location_picker import CHECKBOX_LIMIT, location_options
 from tests.factories.notifications import submit
 from tests.factories.register import add_many_locations
 
@@ -249,6 +249,9 @@ def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, m
         selectors.HistoryFilters(location_search=other.pk),
         selectors.HistoryFilters(location_search=home.postal_code.replace(" ", "")),
         selectors.HistoryFilters(location_search="no such place"),
+        # Spaces around and within (a postcode as typed), and LIKE's own characters.
+        selectors.HistoryFilters(location_search=f"  {home.postal_code.lower()} "),
+        selectors.HistoryFilters(location_search="100%_\\"),
     ]
     limit = history_queries.COUNT_CAP + 1
     compared = []
@@ -276,3 +279,29 @@ def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, m
         later[size * history_queries.COMPILED_PAGES : size * (history_queries.COMPILED_PAGES + 1)]
         == []
     )
+
+
+def test_the_location_filter_lists_a_few_locations_and_searches_more(world):
+    partnership = world.locations["Partnership"].provider
+    many = add_many_locations(partnership, history_queries.FIRST_LOCATIONS + 4)
+    home = world.locations["Organisation"]
+    single = {location.pk: partnership.pk for location in many}
+    scopes = [
+        *_scopes(world),
+        NotifierScope(locations={home.pk: home.provider_id, many[0].pk: partnership.pk}),
+        NotifierScope(whole_providers=frozenset({partnership.pk})),
+        NotifierScope(locations=single),
+        NotifierScope(whole_providers=frozenset({home.provider_id}), locations=single),
+    ]
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        in_scope = location_options(permissions.locations_in_scope(user))
+        searches = len(in_scope) > CHECKBOX_LIMIT
+        with CaptureQueriesContext(connection) as queries:
+            options, search = history_queries.location_filter_options(user)
+        assert search is searches, scope
+        assert options == ([] if searches else in_scope), scope
+        # More single locations than a list holds: known without reading them (and an
+        # empty scope has none to read).
+        reads = not scope.is_empty and len(scope.locations) <= CHECKBOX_LIMIT
+        assert len(queries.captured_queries) == reads, scope
