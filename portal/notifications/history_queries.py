@@ -14,10 +14,11 @@ it (0.2-0.8 ms a statement for a delegate's 514 locations: it estimates each ID)
 reads whose plans reach the scope's rows through an index on the scope's column whatever
 the IDs are kept prepared, and planned once per connection (`_Read.prepared`)."""
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Model, Q, QuerySet
 
@@ -31,6 +32,7 @@ from portal.notifications.models import (
     NotificationDraft,
     NotificationMessage,
 )
+from portal.notifications.references import reference_for
 from portal.register.id_lookups import any_of_parameter
 from portal.register.location_picker import (
     CHECKBOX_LIMIT,
@@ -51,6 +53,30 @@ COUNT_CAP = 1_000
 SHOWN_QUESTIONS = 10
 SHOWN_DRAFTS = 20
 PAGE_SIZE = 50  # of sent notifications
+
+
+# The lists read as tuples, not a model instance and its related one for each row.
+class OwedRow(NamedTuple):
+    pk: int
+    type_slug: str
+    next_due_label: str
+    next_due_on: dt.date | None
+    location_name: str | None  # None: about the provider as a whole
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.pk)
+
+
+class QuestionRow(NamedTuple):
+    pk: int
+    created_at: dt.datetime
+    notification_id: int
+
+    @property
+    def reference(self) -> str:
+        """Its notification's."""
+        return reference_for(self.notification_id)
 
 
 class _Ids:
@@ -141,9 +167,8 @@ def _owed(**scope: Any) -> QuerySet[Any]:
     )
     return (
         Notification.objects.filter(pk__in=first.union(*rest, all=True) if rest else first)
-        .select_related("location")
-        .only("type_slug", "next_due_label", "next_due_on", "location__name")
-        .order_by("next_due_on", "pk")[:SHOWN_OWED]
+        .order_by("next_due_on", "pk")
+        .values_list(*OwedRow._fields[:-1], "location__name")[:SHOWN_OWED]
     )
 
 
@@ -152,9 +177,8 @@ def _questions(**scope: Any) -> QuerySet[Any]:
         NotificationMessage.objects.filter(
             _held("notification__", scope), kind=MessageKind.QUESTION, answered=False
         )
-        .select_related("notification")
-        .only("created_at", "notification__type_slug")
-        .order_by("created_at")[:SHOWN_QUESTIONS]
+        .order_by("created_at")
+        .values_list(*QuestionRow._fields)[:SHOWN_QUESTIONS]
     )
 
 
@@ -213,8 +237,8 @@ class _Read:
     prepared: bool = False
 
 
-_OWED = _Read(_owed, Notification, permissions.VIEW, prepared=True)
-_QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT, prepared=True)
+_OWED = _Read(_owed, Notification, permissions.VIEW, as_rows=True, prepared=True)
+_QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT, as_rows=True, prepared=True)
 _DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT, as_rows=True, prepared=True)
 # Planned each time: a generic plan walks every notification newest first, testing each
 # against the scope's IDs (1 ms where the planned one reads 50 rows).
@@ -280,14 +304,14 @@ def location_filter_options(user: Principal | None) -> tuple[list[LocationOption
     return options, False
 
 
-def owed(user: Principal | None) -> list[Notification]:
-    """selectors.owed(user)."""
-    return _objects(_OWED, user)
+def owed(user: Principal | None) -> list[OwedRow]:
+    """selectors.owed(user), what the list shows."""
+    return [OwedRow(*row) for row in _objects(_OWED, user)]
 
 
-def open_questions(user: Principal | None) -> list[NotificationMessage]:
-    """selectors.open_questions(user)."""
-    return _objects(_QUESTIONS, user)
+def open_questions(user: Principal | None) -> list[QuestionRow]:
+    """selectors.open_questions(user), what the list shows."""
+    return [QuestionRow(*row) for row in _objects(_QUESTIONS, user)]
 
 
 def listed_drafts(user: Principal | None) -> list[draft_list.DraftRow]:
