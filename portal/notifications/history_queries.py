@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from django.db.models import Model, Q, QuerySet
 
 from portal.access import Principal
-from portal.compiled_queries import CompiledObjects, CompiledRows
+from portal.compiled_queries import CompiledRows
 from portal.forms.models import DraftStatus
 from portal.notifications import draft_list, permissions, selectors, sent_rows
 from portal.notifications.models import (
@@ -228,7 +228,6 @@ class _Read:
     build: Callable[..., QuerySet[Any]]
     model: type[Model]
     permission: str  # whose scope it reads in
-    as_rows: bool = False  # tuples (the build is a values_list), not instances
     # Kept prepared on each connection (compiled_queries): PostgreSQL then plans it once,
     # not on every request with the scope's IDs (0.2-0.8 ms each for hundreds of them).
     # Only reads whose every plan finds the scope's rows through an index on the scope's
@@ -237,28 +236,28 @@ class _Read:
     prepared: bool = False
 
 
-_OWED = _Read(_owed, Notification, permissions.VIEW, as_rows=True, prepared=True)
-_QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT, as_rows=True, prepared=True)
-_DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT, as_rows=True, prepared=True)
+_OWED = _Read(_owed, Notification, permissions.VIEW, prepared=True)
+_QUESTIONS = _Read(_questions, NotificationMessage, permissions.SUBMIT, prepared=True)
+_DRAFTS = _Read(_drafts, NotificationDraft, permissions.DRAFT, prepared=True)
 # Planned each time: a generic plan walks every notification newest first, testing each
 # against the scope's IDs (1 ms where the planned one reads 50 rows).
-_PAGE = _Read(_page, Notification, permissions.VIEW, as_rows=True)
+_PAGE = _Read(_page, Notification, permissions.VIEW)
 # The pages compiled (one statement each, as the offset is written into it): as far as the
 # count goes before it says "more than"; later pages are built by the ORM.
 COMPILED_PAGES = COUNT_CAP // PAGE_SIZE
-_FIRST_LOCATIONS = _Read(_first_locations, Location, permissions.VIEW, as_rows=True)
-_CAPPED_IDS = _Read(_capped_ids, Notification, permissions.VIEW, as_rows=True, prepared=True)
+_FIRST_LOCATIONS = _Read(_first_locations, Location, permissions.VIEW)
+_CAPPED_IDS = _Read(_capped_ids, Notification, permissions.VIEW, prepared=True)
 
 # Each read compiled once per shape of scope: ("providers",), ("locations",) or both, with
 # or without the location filter's "at", and for a page, per page.
 _compiled: dict[tuple[_Read, tuple[str, ...], int], CompiledRows] = {}
 
 
-def _objects(
+def _rows(
     read: _Read, user: Principal | None, filtered: Mapping[str, Any] | None = None, offset: int = 0
-) -> list[Any]:
-    """`read`'s instances (or rows) in the user's scope (none for an empty scope, as the ORM
-    reads), with the location filter's values if given, from `offset` if it pages."""
+) -> list[tuple[Any, ...]]:
+    """`read`'s rows in the user's scope (none for an empty scope, as the ORM reads), with
+    the location filter's values if given, from `offset` if it pages."""
     scope = permissions.scope_for(user, read.permission)
     values: dict[str, Any] = {}
     if scope.whole_providers:
@@ -272,7 +271,7 @@ def _objects(
     compiled = _compiled.get((read, shape, offset))
     if compiled is None:
         build = functools.partial(read.build, offset) if read is _PAGE else read.build
-        compiled = (CompiledRows if read.as_rows else CompiledObjects)(
+        compiled = CompiledRows(
             build,
             {name: _STAND_INS[name] for name in shape},
             {name: _FIELDS[name] for name in shape if name in _FIELDS},
@@ -280,16 +279,13 @@ def _objects(
             prepared=read.prepared and not filtered,
         )
         _compiled[(read, shape, offset)] = compiled
-    using = read.model._default_manager.db
-    if isinstance(compiled, CompiledObjects):
-        return compiled.objects(using, **values)
-    return compiled.rows(using, **values)
+    return compiled.rows(read.model._default_manager.db, **values)
 
 
 def first_location_options(user: Principal | None) -> list[LocationOption]:
     """location_options(permissions.first_locations_in_scope(user, FIRST_LOCATIONS)): up to
     FIRST_LOCATIONS of the locations whose notifications the user may see, by name."""
-    return [LocationOption(*row) for row in _objects(_FIRST_LOCATIONS, user)]
+    return [LocationOption(*row) for row in _rows(_FIRST_LOCATIONS, user)]
 
 
 def location_filter_options(user: Principal | None) -> tuple[list[LocationOption], bool]:
@@ -306,17 +302,17 @@ def location_filter_options(user: Principal | None) -> tuple[list[LocationOption
 
 def owed(user: Principal | None) -> list[OwedRow]:
     """selectors.owed(user), what the list shows."""
-    return [OwedRow(*row) for row in _objects(_OWED, user)]
+    return [OwedRow(*row) for row in _rows(_OWED, user)]
 
 
 def open_questions(user: Principal | None) -> list[QuestionRow]:
     """selectors.open_questions(user), what the list shows."""
-    return [QuestionRow(*row) for row in _objects(_QUESTIONS, user)]
+    return [QuestionRow(*row) for row in _rows(_QUESTIONS, user)]
 
 
 def listed_drafts(user: Principal | None) -> list[draft_list.DraftRow]:
     """selectors.open_drafts(user), what the list shows, the first SHOWN_DRAFTS."""
-    return [draft_list.DraftRow(*row) for row in _objects(_DRAFTS, user)]
+    return [draft_list.DraftRow(*row) for row in _rows(_DRAFTS, user)]
 
 
 class SentPages:
@@ -349,7 +345,7 @@ class SentPages:
         """selectors.history_count: the first pages' count compiled (its IDs, up to one past
         COUNT_CAP, which are fewer to send than the ORM is to build)."""
         if up_to == COUNT_CAP + 1 and self._filtered is not None:
-            return len(_objects(_CAPPED_IDS, self.user, self._filtered))
+            return len(_rows(_CAPPED_IDS, self.user, self._filtered))
         return selectors.history_count(self.user, self.filters, self._matching_filters(), up_to)
 
     def __getitem__(self, page: slice) -> list[sent_rows.SentRow]:
@@ -362,6 +358,6 @@ class SentPages:
             and page.stop - start <= PAGE_SIZE
         )
         if compiled and page.stop is not None:
-            rows = _objects(_PAGE, self.user, self._filtered, offset=start)
+            rows = _rows(_PAGE, self.user, self._filtered, offset=start)
             return [sent_rows.SentRow(*row) for row in rows[: page.stop - start]]
         return selectors.HistoryPages(self.user, self.filters, self._matching_filters())[page]
