@@ -36,6 +36,20 @@ def test_a_kept_url_follows_the_script_prefix():
     assert reversing.url("pages:contact") == plain
 
 
+def test_a_url_maker_makes_djangos_urls_under_the_prefix_it_was_made_under():
+    draft = "0b5c4f3e-7a43-4c1e-9d51-2f0c4a6b8e11"
+    assert reversing.url_maker("notifications:draft")(draft) == reverse(
+        "notifications:draft", args=[draft]
+    )
+    plain = reversing.url_maker("notifications:discard")(draft)
+    set_script_prefix("/portal/")
+    try:
+        assert reversing.url_maker("notifications:discard")(draft) == "/portal" + plain
+    finally:
+        clear_script_prefix()
+    assert reversing.url_maker("notifications:discard")(draft) == plain
+
+
 def test_a_kept_static_address_follows_a_change_of_setting(settings):
     before = reversing.static("portal/portal.css")
     settings.STATIC_URL = "/assets/"

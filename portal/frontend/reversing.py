@@ -7,6 +7,7 @@ time goes"). Their answers depend only on the URLconf, the script prefix and the
 so they are kept, keyed by the first two, and forgotten whenever a setting changes (tests).
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +36,22 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
         return _reverse(urlconf, get_script_prefix(), name, args, tuple(sorted(kwargs.items())))
     except TypeError:  # an argument that cannot be a key (never one of ours): not kept
         return reverse(name, urlconf=urlconf, args=args or None, kwargs=kwargs or None)
+
+
+def url_maker(name: str) -> Callable[..., str]:
+    """`url(name, *args)` for a list's many links to one kind of page: the URLconf and the
+    script prefix (each a context-local lookup) read once, not for every link. For use at
+    once, within the request it was made in (the prefix is part of the kept answer's key)."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    prefix = get_script_prefix()
+
+    def made(*args: Any) -> str:
+        try:
+            return _reverse(urlconf, prefix, name, args, ())
+        except TypeError:  # as url()
+            return reverse(name, urlconf=urlconf, args=args or None)
+
+    return made
 
 
 @lru_cache(maxsize=256)

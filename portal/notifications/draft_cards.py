@@ -4,12 +4,12 @@ tenth of the page's Python. The markup is govukSummaryList's card (tests/notific
 test_summary_card.py compares the two) and byte for byte what history.html's loop drew
 (tests/notifications/test_draft_cards.py renders both)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from markupsafe import Markup, escape
 
 from portal.frontend.formats import ManyDates
-from portal.frontend.reversing import url
+from portal.frontend.reversing import url_maker
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.draft_list import ListedDraft
 
@@ -55,32 +55,37 @@ def summary_card(
     )
 
 
-def _card(item: ListedDraft, dates: ManyDates) -> str:
+def _card(
+    item: ListedDraft, dates: ManyDates, links: tuple[Callable[..., str], Callable[..., str]]
+) -> str:
     # A card shows what tells drafts of one type for one place apart (who started it, when,
     # one identifying answer); its links say which draft to screen readers.
     draft = item.draft
     started = dates.datetime(draft.created_at)
     which = f"{item.name.lower()} started {started}"
+    where = "The provider as a whole" if draft.location_name is None else draft.location_name
     rows = [
-        ("For", draft.location.name if draft.location else "The provider as a whole"),
-        ("Started", f"{started} by {draft.created_by.email}"),
-        ("Last changed", f"{dates.datetime(draft.updated_at)} by {draft.last_edited_by.email}"),
+        ("For", where),
+        ("Started", f"{started} by {draft.created_by_email}"),
+        ("Last changed", f"{dates.datetime(draft.updated_at)} by {draft.last_edited_by_email}"),
         ("When to send it", CATALOGUE.deadline_of(draft)),
     ]
     if item.telling_label:
         rows.insert(1, (item.telling_label, item.telling_value))
+    to_continue, to_delete = links
     actions = [
-        (url("notifications:draft", draft.pk), "Continue", which),
-        (url("notifications:discard", draft.pk), "Delete", which),
+        (to_continue(draft.pk), "Continue", which),
+        (to_delete(draft.pk), "Delete", which),
     ]
     return summary_card(item.name, actions, rows)
 
 
 def cards(drafts: Iterable[ListedDraft], dates: ManyDates) -> Markup:
     """The drafts' cards as the history's loop over them drew them, whitespace and all."""
+    links = (url_maker("notifications:draft"), url_maker("notifications:discard"))
     return Markup(  # noqa: S704 (every value escaped in summary_card)
         "".join(
-            f"\n        \n        \n        \n        \n        {_card(item, dates)}\n      "
+            f"\n        \n        \n        \n        \n        {_card(item, dates, links)}\n      "
             for item in drafts
         )
     )

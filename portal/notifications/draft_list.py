@@ -1,9 +1,11 @@
 """Drafts as the list shows them: several drafts of one type for one location must be told
 apart, so each is shown with who started it, when, and one answer that identifies it."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 from portal.forms.engine import EngineContext, display_value
 from portal.forms.vocabulary import Kind, Question
@@ -18,26 +20,54 @@ _TELLING_KINDS = (Kind.IDENTIFIER, Kind.DATE, Kind.TEXT, Kind.CHOICE, Kind.MULTI
 _SHOWN_CHARACTERS = 60
 
 
-# What a listed draft shows (its answers tell it apart and give its deadline); the rest of
-# the draft and of its location and two users stays in the tables.
-LISTED_FIELDS = (
+class DraftRow(NamedTuple):
+    """What a listed draft shows (its answers tell it apart and give its deadline), read as
+    COLUMNS: the rest of the draft and of its location and two users stays in the tables,
+    and no model instance is made for each (four a draft were half of reading twenty)."""
+
+    pk: UUID
+    answers: dict[str, Any]
+    type_slug: str
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    location_name: str | None  # None: about the provider as a whole
+    created_by_email: str
+    last_edited_by_email: str
+
+
+COLUMNS = (
+    "pk",
     "answers",
     "type_slug",
     "version",
     "created_at",
     "updated_at",
-    "location",
     "location__name",
-    "created_by",
     "created_by__email",
-    "last_edited_by",
     "last_edited_by__email",
 )
 
 
+def row_of(draft: NotificationDraft) -> DraftRow:
+    """A draft read as a model (with its location and two users) as the list reads it."""
+    location = draft.location
+    return DraftRow(
+        draft.pk,
+        draft.answers,
+        draft.type_slug,
+        draft.version,
+        draft.created_at,
+        draft.updated_at,
+        None if location is None else location.name,
+        draft.created_by.email,
+        draft.last_edited_by.email,
+    )
+
+
 @dataclass(frozen=True)
 class ListedDraft:
-    draft: NotificationDraft
+    draft: DraftRow
     name: str
     # "Date of death", "3 May 2026"; both empty before anything telling is answered.
     telling_label: str
@@ -64,7 +94,7 @@ def _telling_answer(definition: NotificationType, answers: dict[str, Any]) -> tu
     return "", ""
 
 
-def described(drafts: Iterable[NotificationDraft]) -> list[ListedDraft]:
+def described(drafts: Iterable[DraftRow]) -> list[ListedDraft]:
     listed = []
     for draft in drafts:
         definition = CATALOGUE.get(draft.type_slug, draft.version)

@@ -8,7 +8,7 @@ catalogue's types; the statuses), whether it was sent, and what was sent. Almost
 request is the unfiltered page or one of a few filters, so the same HTML is drawn again and
 again. It is the same template's output either way (tests compare the two)."""
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.utils import timezone
 from markupsafe import Markup
 
 from portal.notifications.forms import HistoryFilterForm
+from portal.register.location_picker import LocationOption
 
 TEMPLATE = "notifications/history_filter_fields.html"
 
@@ -31,9 +32,35 @@ _LONGEST_KEY_TEXT = 400
 _rendered: dict[Hashable, Markup] = {}
 
 
+def _texts(choices: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value), str(label)) for value, label in choices)
+
+
 def _choices(form: HistoryFilterForm, name: str) -> tuple[tuple[str, str], ...]:
     field: Any = form.fields[name]
-    return tuple((str(value), str(label)) for value, label in field.choices)
+    return _texts(field.choices)
+
+
+def _key_of(
+    search: bool,
+    locations: tuple[tuple[str, str], ...],
+    types: tuple[tuple[str, str], ...],
+    statuses: tuple[tuple[str, str], ...],
+    sent: tuple[tuple[str, tuple[str, ...]], ...] | None,
+) -> Hashable:
+    return (
+        # The location search's suggestions address and script are in the HTML.
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+        # A date check that names or compares with today (none does yet) stays right after
+        # midnight.
+        timezone.localdate(),
+        search,
+        () if search else locations,
+        types,
+        statuses,
+        sent,
+    )
 
 
 def _key(form: HistoryFilterForm) -> Hashable | None:
@@ -46,15 +73,10 @@ def _key(form: HistoryFilterForm) -> Hashable | None:
         sent = tuple(sorted((name, tuple(values)) for name, values in lists()))
         if sum(len(name) + sum(map(len, values)) for name, values in sent) > _LONGEST_KEY_TEXT:
             return None
-    return (
-        # The location search's suggestions address and script are in the HTML.
-        get_urlconf() or settings.ROOT_URLCONF,
-        get_script_prefix(),
-        # A date check that names or compares with today (none does yet) stays right after
-        # midnight.
-        timezone.localdate(),
-        form.searches_locations,
-        () if form.searches_locations else _choices(form, "location"),
+    search = form.searches_locations
+    return _key_of(
+        search,
+        () if search else _choices(form, "location"),
         _choices(form, "notification_type"),
         _choices(form, "status"),
         sent,
@@ -77,6 +99,23 @@ def rendered(form: HistoryFilterForm) -> Markup:
         if len(_rendered) >= _KEPT:
             _rendered.clear()
         _rendered[key] = html
+    return html
+
+
+def rendered_unsent(locations: Sequence[LocationOption], search: bool) -> Markup:
+    """`rendered(HistoryFilterForm(None, locations=locations, search=search))` (a page not
+    filtered, nearly every visit), the form built only if its HTML is not kept: building
+    one copies its six fields and their choices."""
+    key = _key_of(
+        search,
+        () if search else _texts(HistoryFilterForm.location_choices(locations)),
+        _texts(HistoryFilterForm.type_choices()),
+        _texts(HistoryFilterForm.status_choices()),
+        None,
+    )
+    html = _rendered.get(key)
+    if html is None:
+        html = rendered(HistoryFilterForm(None, locations=locations, search=search))
     return html
 
 

@@ -2,9 +2,10 @@
 and questions to answer) and its CSV export."""
 
 import csv
+import functools
 import io
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
+from markupsafe import Markup
 
 from portal.access import requires
 from portal.frontend.formats import ManyDates
@@ -30,7 +32,7 @@ from portal.notifications.forms import HistoryFilterForm
 from portal.notifications.models import STATUS_NAMES
 from portal.notifications.references import reference_for
 from portal.notifications.sent_rows import SentRowWriter
-from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_results
+from portal.register.location_picker import location_options, search_results
 
 HISTORY_PAGE_SIZE = history_queries.PAGE_SIZE
 # How far the first pages of the history count: past it the page says "more than" (a count
@@ -67,33 +69,46 @@ def count_limit(page: str | None) -> int | None:
     return max(HISTORY_COUNT_CAP, min(number, 10**9) * HISTORY_PAGE_SIZE) + 1
 
 
-def _history_filters(
-    request: HttpRequest,
-) -> tuple[HistoryFilterForm, selectors.HistoryFilters]:
+class _Filtering(NamedTuple):
+    form: HistoryFilterForm | None  # None when nothing was sent (no form is built)
+    filters: selectors.HistoryFilters
+    fields: Callable[[], Markup]  # the filter's fields as HTML
+
+
+def _history_filters(request: HttpRequest) -> _Filtering:
     # A few locations are a list to choose from; more are searched for (by name, town,
     # postcode or ID), in SQL, so the page reads at most CHECKBOX_LIMIT + 1 of them.
-    options = history_queries.first_location_options(request.user)
-    search = len(options) > CHECKBOX_LIMIT
-    form = HistoryFilterForm(request.GET or None, locations=options, search=search)
-    if not request.GET or not form.is_valid():
-        return form, selectors.HistoryFilters()
+    options, search = history_queries.location_filter_options(request.user)
+    if not request.GET:
+        unfiltered = selectors.HistoryFilters()
+        return _Filtering(
+            None, unfiltered, lambda: history_filters.rendered_unsent(options, search)
+        )
+    form = HistoryFilterForm(request.GET, locations=options, search=search)
+    fields = functools.partial(history_filters.rendered, form)
+    if not form.is_valid():
+        return _Filtering(form, selectors.HistoryFilters(), fields)
     data = form.cleaned_data
     location = (data.get("location") or "").strip()
-    return form, selectors.HistoryFilters(
-        location_id="" if search else location,
-        location_search=location if search else "",
-        type_slug=data.get("notification_type") or "",
-        status=data.get("status") or "",
-        submitted_from=data.get("submitted_from"),
-        submitted_to=data.get("submitted_to"),
-        reference=data.get("reference") or "",
+    return _Filtering(
+        form,
+        selectors.HistoryFilters(
+            location_id="" if search else location,
+            location_search=location if search else "",
+            type_slug=data.get("notification_type") or "",
+            status=data.get("status") or "",
+            submitted_from=data.get("submitted_from"),
+            submitted_to=data.get("submitted_to"),
+            reference=data.get("reference") or "",
+        ),
+        fields,
     )
 
 
 @requires("notifications.view")
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    form, filters = _history_filters(request)
+    form, filters, fields = _history_filters(request)
     sent = history_queries.SentPages(request.user, filters)
     limit = count_limit(request.GET.get("page"))
     counted = sent.count(limit)
@@ -107,8 +122,8 @@ def history(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/history.html",
         {
-            "form": form if request.GET else None,
-            "filter_fields": history_filters.rendered(form),
+            "form": form,
+            "filter_fields": fields(),
             "page_obj": page,
             "sent_rows": SentRowWriter(dates).rows(page.object_list),
             # Counted to the limit: there are more than the cap (the count says how many
@@ -244,7 +259,7 @@ def _export_chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
 @requires("notifications.view")
 @require_safe
 def export(request: HttpRequest) -> StreamingHttpResponse:
-    _form, filters = _history_filters(request)
+    filters = _history_filters(request).filters
     rows = selectors.history(request.user, filters).values_list(*_EXPORT_COLUMNS)
     response = StreamingHttpResponse(
         _export_chunks(rows.iterator(chunk_size=_EXPORT_FETCH_SIZE)),

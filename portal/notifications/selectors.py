@@ -27,6 +27,8 @@ from portal.notifications.models import (
     NotificationStatus,
 )
 from portal.notifications.references import sequence_of
+from portal.notifications.sent_rows import COLUMNS as SENT_ROW_COLUMNS
+from portal.notifications.sent_rows import SentRow
 from portal.register.location_kinds import location_with_kinds
 from portal.register.location_picker import search_filter
 from portal.register.models import Location, Provider
@@ -202,21 +204,15 @@ def history_count(
     return permissions.count_visible(user, matching, up_to)
 
 
-# What a row of the history page shows: the rest of each notification (and the sender)
-# would be read and turned into objects fifty times a page for nothing.
-HISTORY_ROW_FIELDS = ("type_slug", "status", "submitted_at", "location__name")
-
-
 def history_rows(
     user: Principal | None,
     filters: HistoryFilters,
     matching: QuerySet[Notification] | None = None,
 ) -> QuerySet[Notification]:
-    """`history`, reading only what the history page's table shows."""
+    """`history`, in its order: the notifications the history page's table lists."""
     if matching is None:
         matching = history_matching(user, filters)
-    rows = permissions.visible_to(user, matching).select_related("location")
-    rows = rows.only(*HISTORY_ROW_FIELDS)
+    rows = permissions.visible_to(user, matching)
     if filters.reference:
         return rows.order_by("-pk")
     return rows.order_by("-submitted_at", "-pk")
@@ -236,14 +232,16 @@ class HistoryPages:
     ) -> None:
         self.rows = history_rows(user, filters, matching)
 
-    def __getitem__(self, page: slice) -> list[Notification]:
+    def __getitem__(self, page: slice) -> list[SentRow]:
         ids = self.rows.values("pk")[page]
-        return list(
+        # Only what a row shows, as tuples: the rest of each notification (and a model
+        # instance for it and its location) would be made fifty times a page for nothing.
+        rows = (
             Notification.objects.filter(pk__in=ids)
-            .select_related("location")
-            .only(*HISTORY_ROW_FIELDS)
             .order_by(*self.rows.query.order_by)
+            .values_list(*SENT_ROW_COLUMNS)
         )
+        return [SentRow(*row) for row in rows]
 
 
 def open_drafts(user: Principal | None) -> QuerySet[NotificationDraft]:

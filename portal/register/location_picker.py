@@ -332,20 +332,32 @@ def build_picker(
     return picker
 
 
+def search_terms(search: str) -> tuple[str, str, str]:
+    """What search_filter looks for: a name or town containing the first, a postcode (spaces
+    left out) containing the last, or exactly the middle as a location ID. All empty when
+    there is nothing to search for."""
+    squashed = "".join(search.split())
+    if not squashed:
+        return "", "", ""
+    return search.strip(), squashed, squashed.upper()
+
+
 def search_filter(search: str) -> Q:
     """The picker's search, in SQL, for a list that filters by location without reading them
     all: a name or town containing `search`, a postcode containing it (spaces ignored), or
     exactly this location ID."""
-    needle = search.strip()
-    squashed = "".join(search.split())
-    if not squashed:
-        return Q()
-    postcode = Replace(Upper("postal_code"), Value(" "), Value(""))
+    terms = search_terms(search)
+    return search_filter_of(*terms) if terms[1] else Q()
+
+
+def search_filter_of(needle: str, location_id: str, postcode: str) -> Q:
+    """search_filter for its search_terms (each a parameter of the SQL as it is)."""
+    compact_postcode = Replace(Upper("postal_code"), Value(" "), Value(""))
     return (
         Q(name__icontains=needle)
         | Q(town_city__icontains=needle)
-        | Q(Contains(postcode, squashed.upper()))
-        | Q(pk__iexact=squashed)
+        | Q(Contains(compact_postcode, postcode))
+        | Q(pk__iexact=location_id)
     )
 
 

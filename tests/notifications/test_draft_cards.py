@@ -5,6 +5,7 @@ history page draws them where the loop did."""
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from portal.accounts.models import User
 from portal.frontend.formats import ManyDates
 from portal.notifications import draft_cards, services
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.draft_list import ListedDraft, described
+from portal.notifications.draft_list import ListedDraft, described, row_of
 from portal.notifications.models import NotificationDraft
 from portal.register.models import Location
 
@@ -66,7 +67,7 @@ _LOOP = """{% macro summary_card(title, actions, rows) -%}
       {% endfor %}"""
 
 
-def _examples() -> list[ListedDraft]:
+def _examples() -> list[NotificationDraft]:
     starter = User(email="o'brien&sons@care.example")
     editor = User(email="<b>editor</b>@care.example")
     variants: list[dict[str, Any]] = [
@@ -92,9 +93,21 @@ def _examples() -> list[ListedDraft]:
         draft.location = given.get("location", Location(name="Sunrise House"))
         draft.created_by, draft.last_edited_by = starter, editor
         drafts.append(draft)
-    listed = described(drafts)
-    listed.append(ListedDraft(drafts[0], "Death <of> a person", "Name & age", "<i>9</i>"))
-    return listed
+    return drafts
+
+
+def _listed(drafts: list[NotificationDraft]) -> tuple[list[ListedDraft], list[ListedDraft]]:
+    """The drafts as the cards list them (read as rows), and as the loop did (models)."""
+    listed = described(map(row_of, drafts))
+    # The same, each with the model the row was read from.
+    as_models = [
+        replace(item, draft=draft)  # type: ignore[arg-type]
+        for item, draft in zip(listed, drafts, strict=True)
+    ]
+    extra = ("Death <of> a person", "Name & age", "<i>9</i>")
+    listed.append(ListedDraft(row_of(drafts[0]), *extra))
+    as_models.append(ListedDraft(drafts[0], *extra))  # type: ignore[arg-type]
+    return listed, as_models
 
 
 def _render(drafts: list[ListedDraft]) -> str:
@@ -103,11 +116,11 @@ def _render(drafts: list[ListedDraft]) -> str:
 
 
 def test_cards_are_the_template_loops_html():
-    examples = _examples()
-    assert any(item.telling_label for item in examples)
-    assert str(draft_cards.cards(examples, ManyDates())) == _render(examples)
-    for item in examples:
-        assert str(draft_cards.cards([item], ManyDates())) == _render([item])
+    listed, as_models = _listed(_examples())
+    assert any(item.telling_label for item in listed)
+    assert str(draft_cards.cards(listed, ManyDates())) == _render(as_models)
+    for item, model in zip(listed, as_models, strict=True):
+        assert str(draft_cards.cards([item], ManyDates())) == _render([model])
 
 
 @pytest.mark.django_db
@@ -123,9 +136,12 @@ def test_the_history_page_draws_the_cards_where_the_loop_did(client, world):
     client.force_login(world.nominated["Organisation"])
     html = client.get(reverse("notifications:history")).content.decode()
     drafts = described(
-        NotificationDraft.objects.select_related("location", "created_by", "last_edited_by")
-        .filter(provider=home.provider)
-        .order_by("-updated_at")
+        map(
+            row_of,
+            NotificationDraft.objects.select_related("location", "created_by", "last_edited_by")
+            .filter(provider=home.provider)
+            .order_by("-updated_at"),
+        )
     )
     assert len(drafts) == 2
     cards = str(draft_cards.cards(drafts, ManyDates()))

@@ -92,3 +92,15 @@ def test_a_changed_setting_forgets_what_was_kept():
         assert history_filters._rendered == {}
         html = history_filters.rendered(_form(None, [], True))
     assert 'src="/elsewhere/accessible-autocomplete' in html
+
+
+@pytest.mark.parametrize("kept_first_by", ["form", "choices"])
+def test_a_page_not_filtered_draws_the_fields_without_a_form_as_the_form_would(kept_first_by):
+    # Either way round, each is served what the other kept: their keys are the same.
+    for locations, search in LOCATION_LISTS:
+        drawn = history_filters.render(_form(None, locations, search))
+        if kept_first_by == "form":
+            assert history_filters.rendered(_form(None, locations, search)) == drawn
+        assert history_filters.rendered_unsent(locations, search) == drawn
+        assert history_filters.rendered(_form(None, locations, search)) == drawn
+    assert len(history_filters._rendered) == len(LOCATION_LISTS)

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.notifications import history_queries, permissions, selectors, services
+from portal.notifications import draft_list, history_queries, permissions, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.notifications.permissions import NotifierScope
-from portal.register.location_picker import location_options
+from portal.register.location_picker import CHECKBOX_LIMIT, location_options
 from tests.factories.notifications import submit
 from tests.factories.register import add_many_locations
 
@@ -78,23 +78,21 @@ def test_each_read_is_the_orms_for_every_mix_of_scope(world):
     for scope in _scopes(world):
         user = _given(world.manager, scope)
         owed = history_queries.owed(user)
-        _same(owed, selectors.owed(user), ("type_slug", "next_due_label", "next_due_on"))
-        _same(
-            [n.location for n in owed if n.location],
-            [n.location for n in selectors.owed(user) if n.location],
-            ("name",),
-        )
+        by_orm_owed = selectors.owed(user)
+        _same(owed, by_orm_owed, ("type_slug", "next_due_label", "next_due_on", "reference"))
+        assert [n.location_name for n in owed] == [
+            n.location.name if n.location else None for n in by_orm_owed
+        ]
         questions = history_queries.open_questions(user)
-        _same(questions, selectors.open_questions(user), ("created_at", "notification_id"))
-        _same(
-            [q.notification for q in questions],
-            [q.notification for q in selectors.open_questions(user)],
-            ("type_slug",),
-        )
+        by_orm_questions = selectors.open_questions(user)
+        _same(questions, by_orm_questions, ("created_at", "notification_id"))
+        assert [q.reference for q in questions] == [
+            q.notification.reference for q in by_orm_questions
+        ]
         drafts = history_queries.listed_drafts(user)
         by_orm = list(selectors.open_drafts(user)[: history_queries.SHOWN_DRAFTS])
         _same(drafts, by_orm, ("answers", "type_slug", "version", "created_at", "updated_at"))
-        _same([d.created_by for d in drafts], [d.created_by for d in by_orm], ("email",))
+        assert drafts == [draft_list.row_of(draft) for draft in by_orm]
         unfiltered = selectors.HistoryFilters()
         for size in (2, history_queries.PAGE_SIZE):
             pages = history_queries.SentPages(user, unfiltered)
@@ -169,3 +167,140 @@ def test_the_first_pages_count_is_the_orms_for_every_mix_of_scope(world):
         assert compiled == by_orm, scope
         counted.append(compiled)
     assert counted == [0, 2, 2, 4, 4, 2]
+
+
+def test_what_is_still_owed_is_the_orms_past_a_list_from_each_part_of_the_scope(world):
+    # More owed than the list shows, both at a provider held whole and at single locations,
+    # their dates interleaved: the soonest overall come from both parts' soonest.
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    organisation, elsewhere = home.provider_id, other.provider_id
+    shown = history_queries.SHOWN_OWED
+    for index in range(shown + 3):
+        for user, location in ((world.manager, home), (world.nominated["Partnership"], other)):
+            sent = submit("police", user, location)
+            Notification.objects.filter(pk=sent.pk).update(
+                next_due_label=f"Tell us how it ended ({index})",
+                # Ties across the parts too: the key breaks them, as the ORM's order does.
+                next_due_on=dt.date(2031, 1, 1) + dt.timedelta(days=index // 2),
+            )
+    scopes = [
+        NotifierScope(whole_providers=frozenset({organisation}), locations={other.pk: elsewhere}),
+        NotifierScope(locations={home.pk: organisation, other.pk: elsewhere}),
+        # A location held at a provider also held whole: each owed notification listed once.
+        NotifierScope(whole_providers=frozenset({organisation}), locations={home.pk: organisation}),
+    ]
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        owed = history_queries.owed(user)
+        assert len(owed) == shown
+        _same(owed, selectors.owed(user), ("type_slug", "next_due_label", "next_due_on"))
+    both = {n.location_name for n in history_queries.owed(_given(world.manager, scopes[0]))}
+    assert both == {home.name, other.name}
+
+
+def test_the_reads_planned_once_are_kept_prepared_and_the_first_page_is_not(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    home = world.locations["Organisation"]
+    submit("police", world.manager, home)
+    user = _given(world.manager, NotifierScope(locations={home.pk: home.provider_id}))
+    with CaptureQueriesContext(connection) as queries:
+        history_queries.owed(user)
+        history_queries.open_questions(user)
+        history_queries.listed_drafts(user)
+        history_queries.SentPages(user, selectors.HistoryFilters()).count(
+            history_queries.COUNT_CAP + 1
+        )
+        history_queries.SentPages(user, selectors.HistoryFilters())[0:50]
+    executed = [query["sql"] for query in queries.captured_queries]
+    assert all("EXECUTE portal_" in sql for sql in executed[:4]), executed
+    assert "EXECUTE" not in executed[4]
+    assert "ANY" in executed[4]
+
+
+def _copies(notification: Notification, count: int) -> None:
+    """`count` more notifications like this one, each sent a minute earlier than the last."""
+    copies = []
+    for minutes in range(1, count + 1):
+        copy = Notification.objects.get(pk=notification.pk)
+        copy.pk = None
+        copy.draft = None
+        copy.submitted_at = notification.submitted_at - dt.timedelta(minutes=minutes)
+        copies.append(copy)
+    Notification.objects.bulk_create(copies)
+
+
+def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, monkeypatch):
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    # Past a page at one location, a few at another, and one elsewhere, out of every scope.
+    _copies(submit("police", world.manager, home), history_queries.PAGE_SIZE + 4)
+    _copies(submit("death", world.nominated["Partnership"], other), 2)
+    submit("police", world.other_manager, world.other_location)
+    size = history_queries.PAGE_SIZE
+    filters = [
+        selectors.HistoryFilters(),  # later pages of the whole list are compiled too
+        selectors.HistoryFilters(location_id=home.pk),
+        selectors.HistoryFilters(location_id=other.pk),
+        selectors.HistoryFilters(location_id=world.other_location.pk),
+        selectors.HistoryFilters(location_search=home.name[2:9].lower()),
+        selectors.HistoryFilters(location_search=other.pk),
+        selectors.HistoryFilters(location_search=home.postal_code.replace(" ", "")),
+        selectors.HistoryFilters(location_search="no such place"),
+        # Spaces around and within (a postcode as typed), and LIKE's own characters.
+        selectors.HistoryFilters(location_search=f"  {home.postal_code.lower()} "),
+        selectors.HistoryFilters(location_search="100%_\\"),
+    ]
+    limit = history_queries.COUNT_CAP + 1
+    compared = []
+    for scope in _scopes(world):
+        for shown in filters:
+            user = _given(world.manager, scope)
+            by_orm = selectors.HistoryPages(user, shown)
+            counted = selectors.history_count(user, shown, None, limit)
+            pages = history_queries.SentPages(user, shown)
+            with monkeypatch.context() as patched:
+                # Compiled: neither the count nor these pages go through the ORM's filters.
+                patched.setattr(selectors, "history_matching", None)
+                assert pages.count(limit) == counted, (scope, shown)
+                for start, stop in ((0, size), (0, 3), (size, 2 * size), (size, size + 2)):
+                    page = pages[start:stop]
+                    _same(page, by_orm[start:stop], ("type_slug", "status", "submitted_at"))
+                    assert [row.location_name for row in page] == [
+                        row.location_name for row in by_orm[start:stop]
+                    ]
+            compared.append(counted)
+    assert max(compared) > size  # the comparisons were of two pages, not of empty lists
+    assert compared.count(0) > len(compared) // 3  # and out of scope, of nothing
+    later = history_queries.SentPages(user, filters[0])
+    assert (
+        later[size * history_queries.COMPILED_PAGES : size * (history_queries.COMPILED_PAGES + 1)]
+        == []
+    )
+
+
+def test_the_location_filter_lists_a_few_locations_and_searches_more(world):
+    partnership = world.locations["Partnership"].provider
+    many = add_many_locations(partnership, history_queries.FIRST_LOCATIONS + 4)
+    home = world.locations["Organisation"]
+    single = {location.pk: partnership.pk for location in many}
+    scopes = [
+        *_scopes(world),
+        NotifierScope(locations={home.pk: home.provider_id, many[0].pk: partnership.pk}),
+        NotifierScope(whole_providers=frozenset({partnership.pk})),
+        NotifierScope(locations=single),
+        NotifierScope(whole_providers=frozenset({home.provider_id}), locations=single),
+    ]
+    for scope in scopes:
+        user = _given(world.manager, scope)
+        in_scope = location_options(permissions.locations_in_scope(user))
+        searches = len(in_scope) > CHECKBOX_LIMIT
+        with CaptureQueriesContext(connection) as queries:
+            options, search = history_queries.location_filter_options(user)
+        assert search is searches, scope
+        assert options == ([] if searches else in_scope), scope
+        # More single locations than a list holds: known without reading them (and an
+        # empty scope has none to read).
+        reads = not scope.is_empty and len(scope.locations) <= CHECKBOX_LIMIT
+        assert len(queries.captured_queries) == reads, scope

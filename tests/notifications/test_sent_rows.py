@@ -12,7 +12,7 @@ from django.urls import reverse
 from portal.frontend.formats import ManyDates
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import Notification, NotificationStatus
-from portal.notifications.sent_rows import SentRowWriter
+from portal.notifications.sent_rows import SentRow, SentRowWriter
 from portal.register.models import Location
 from tests.factories.notifications import submit
 
@@ -54,6 +54,18 @@ def _examples() -> list[Notification]:
     return made
 
 
+def _row_of(notification: Notification) -> SentRow:
+    """The tuple the history reads for this notification."""
+    location = notification.location
+    return SentRow(
+        notification.pk,
+        notification.type_slug,
+        notification.status,
+        notification.submitted_at,
+        None if location is None else location.name,
+    )
+
+
 def _render(notifications: list[Notification]) -> str:
     env = engines["jinja2"].env  # type: ignore[attr-defined]
     return env.from_string(_LOOP).render(
@@ -68,10 +80,14 @@ def test_rows_are_the_template_loops_html():
     examples = _examples()
     writer = SentRowWriter(ManyDates())
     expected = _render(examples)
-    assert str(writer.rows(examples)) == expected
-    assert str(writer.rows(examples)) == expected  # again, from the names and dates it kept
-    for notification in examples:
-        assert writer.row(notification) == _render([notification])
+    rows = [_row_of(notification) for notification in examples]
+    assert str(writer.rows(rows)) == expected
+    assert str(writer.rows(rows)) == expected  # again, from the names and dates it kept
+    for notification, row in zip(examples, rows, strict=True):
+        assert writer.row(row) == _render([notification])
+        # The row's reference and label are the notification's, as a list reads it.
+        assert row.reference == notification.reference
+        assert row.status_label == notification.status_label
 
 
 @pytest.mark.django_db
@@ -81,7 +97,7 @@ def test_the_history_page_draws_its_rows_in_the_table(client, world):
     client.force_login(world.nominated["Organisation"])
     html = client.get(reverse("notifications:history")).content.decode()
     listed = sorted(sent, key=lambda n: (n.submitted_at, n.pk), reverse=True)
-    rows = str(SentRowWriter(ManyDates()).rows(listed))
+    rows = str(SentRowWriter(ManyDates()).rows(map(_row_of, listed)))
     assert (
         f'<tbody class="govuk-table__body">\n        \n        {rows}\n        </tbody>'
     ) in html
