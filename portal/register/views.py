@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.pdf import pdf_response_headers
-from portal.register import detail_reads, selectors
+from portal.register import detail_reads, registration_rows, selectors
 from portal.register.certificate_jobs import certificate_download
 from portal.register.certificate_pages import drawn_table
 from portal.register.certificate_paging import LOCATIONS_PAGE_SIZE, certificate_page_for
@@ -97,6 +97,8 @@ def your_registration(request: HttpRequest) -> HttpResponse:
             "search": search,
             "location_pagination": location_pagination,
             "page_size": selectors.LOCATIONS_PAGE_SIZE,
+            "provider_details": registration_rows.provider_details,
+            "location_rows": registration_rows.location_rows,
         },
     )
 
