@@ -12,7 +12,7 @@ from typing import Protocol
 from markupsafe import Markup, escape
 
 from portal.register.models import Person, Provider
-from portal.register.selectors import LocationView
+from portal.register.selectors import LocationView, ProviderRegistration
 
 
 class _Recorded(Protocol):
@@ -77,6 +77,22 @@ def provider_details(provider: Provider) -> Markup:
     )
     drawn = "\n        ".join(_summary_row(key, value) for key, value in rows)
     return Markup(drawn)  # noqa: S704 (every value escaped above)
+
+
+def people_rows(registration: ProviderRegistration) -> Markup:
+    """The rows of the provider's registered people: its nominated and responsible
+    individuals, then each partner (on the template's three lines, each kept if empty)."""
+    nominated = registration.nominated_individuals
+    responsible = registration.responsible_individuals
+    lines = (
+        _summary_row("Nominated individual", _people(nominated)) if nominated else "",
+        _summary_row("Responsible individual", _people(responsible)) if responsible else "",
+        "".join(
+            _summary_row(role.label, str(escape(role.person.full_name)))
+            for role in registration.partners
+        ),
+    )
+    return Markup("\n          ".join(lines))  # noqa: S704 (every value escaped above)
 
 
 def _manager_cell(view: LocationView) -> str:

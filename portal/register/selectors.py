@@ -20,6 +20,7 @@ from portal.register.models import (
     NamedPeople,
     Person,
     Provider,
+    RegulatedActivity,
     RoleAssignment,
     RoleType,
 )
@@ -114,6 +115,8 @@ class ProviderRegistration:
     # The page of locations shown, and how many locations match (all of them unsearched).
     location_count: int = 0
     location_page: int = 1
+    # The provider's regulated activities, by name (read with the provider).
+    activities: list[RegulatedActivity] = field(default_factory=list)
 
     @property
     def location_pages(self) -> int:
@@ -281,6 +284,7 @@ def registration_for(
                 conditions=conditions_by_provider.get(provider.id, []),
                 location_count=counts.get(provider.id, 0),
                 location_page=page,
+                activities=list(provider.activities.all()),
             )
         )
     return result

@@ -99,6 +99,7 @@ def your_registration(request: HttpRequest) -> HttpResponse:
             "page_size": selectors.LOCATIONS_PAGE_SIZE,
             "provider_details": registration_rows.provider_details,
             "location_rows": registration_rows.location_rows,
+            "people_rows": registration_rows.people_rows,
         },
     )
 

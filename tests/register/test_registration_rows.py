@@ -7,8 +7,8 @@ import datetime as dt
 from django.template import engines
 
 from portal.register.models import Location, Person, Provider, RegistrationStatus
-from portal.register.registration_rows import location_rows, provider_details
-from portal.register.selectors import LocationView
+from portal.register.registration_rows import location_rows, people_rows, provider_details
+from portal.register.selectors import HeldBy, LocationView, ProviderRegistration
 
 # your_registration.html's details list and location loop before registration_rows, as
 # they were (the page's `m` is register/_macros.html).
@@ -27,6 +27,12 @@ _LOCATIONS = """{% import "register/_macros.html" as m %}{% for view in views %}
             <td class="govuk-table__cell" data-label="Registered manager">{% if view.managers %}{{ m.people(view.managers) }}{% elif location.registered_manager_absent_date %}No manager in post since {{ m.date(location.registered_manager_absent_date) }}{% else %}None recorded{% endif %}</td>
           </tr>
         {% endfor %}"""
+
+_PEOPLE = """{% import "register/_macros.html" as m %}
+          {% if reg.nominated_individuals %}{{ m.summary_row("Nominated individual", m.people(reg.nominated_individuals)) }}{% endif %}
+          {% if reg.responsible_individuals %}{{ m.summary_row("Responsible individual", m.people(reg.responsible_individuals)) }}{% endif %}
+          {% for role in reg.partners %}{{ m.summary_row(role.label, role.person.full_name) }}{% endfor %}
+"""
 
 AWKWARD = 'O\'Brien & "Sons" <Care>'
 
@@ -114,3 +120,33 @@ def test_the_location_rows_are_the_loops_html():
     assert str(location_rows([])) == _render(_LOCATIONS, views=[]) == ""
     for view in views:
         assert str(location_rows([view])) == _render(_LOCATIONS, views=[view])
+
+
+def test_the_registered_people_are_the_macros_html():
+    nora = Person(id=1, given_name="Nora", family_name=AWKWARD)
+    ria = Person(id=2, title="Ms", given_name="Ria", family_name="Resp")
+    pat = Person(id=3, given_name="Pat", family_name="Partner")
+    sam = Person(id=4, given_name="Sam", family_name="<Second>")
+    partners = [
+        HeldBy("main_partner", "1-101", None, pat),
+        HeldBy("partner", "1-101", None, sam),
+        HeldBy("retired<role>", "1-101", None, sam),
+    ]
+    people = {
+        "nominated_individuals": ([], [nora], [nora, ria]),
+        "responsible_individuals": ([], [ria]),
+        "partners": ([], partners[:1], partners),
+    }
+    for nominated in people["nominated_individuals"]:
+        for responsible in people["responsible_individuals"]:
+            for held in people["partners"]:
+                registration = ProviderRegistration(
+                    provider=Provider(id="1-101"),
+                    your_roles=[],
+                    locations=[],
+                    nominated_individuals=nominated,  # type: ignore[arg-type]
+                    partners=held,  # type: ignore[arg-type]
+                    responsible_individuals=responsible,  # type: ignore[arg-type]
+                )
+                expected = _render(_PEOPLE, reg=registration)
+                assert f"\n          {people_rows(registration)}" == expected
