@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.compiled_queries import CompiledObjects
 from portal.emails.addresses import normalise_email
 from portal.register import registration_queries
+from portal.register.like_patterns import contains_pattern
 from portal.register.models import (
     SIGN_UP_ROLES,
     Condition,
@@ -179,14 +180,32 @@ def matching_locations(locations: QuerySet[Location], search: str) -> QuerySet[L
     (spaces ignored) or ID matches it; all of them for an empty search."""
     if not search:
         return locations
-    squashed = "".join(search.split()).upper()
+    return locations_matching(locations, **location_search_values(search))
+
+
+def location_search_values(search: str) -> dict[str, str]:
+    """What `locations_matching` compares with, for a search."""
+    return {
+        "pattern": contains_pattern(search),
+        "postcode_pattern": contains_pattern("".join(search.split()).upper()),
+        "location_id": search.strip(),
+    }
+
+
+def locations_matching(
+    locations: QuerySet[Location], pattern: str, postcode_pattern: str, location_id: str
+) -> QuerySet[Location]:
+    """Of `locations`, those whose name or town matches `pattern`, or whose postcode (spaces
+    taken out) matches `postcode_pattern` (LIKE patterns, any case), or whose ID is
+    `location_id` in any case: the values of `location_search_values`, apart so that a
+    compiled query can take them."""
     return locations.annotate(
         postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value(""))
     ).filter(
-        Q(name__icontains=search)
-        | Q(town_city__icontains=search)
-        | Q(postcode_squashed__icontains=squashed)
-        | Q(id__iexact=search.strip())
+        Q(name__icontains_pattern=pattern)
+        | Q(town_city__icontains_pattern=pattern)
+        | Q(postcode_squashed__icontains_pattern=postcode_pattern)
+        | Q(id__iexact=location_id)
     )
 
 
