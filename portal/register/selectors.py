@@ -25,6 +25,7 @@ from portal.register.models import (
     RoleAssignment,
     RoleType,
 )
+from portal.register.registration_queries import ShownLocation
 
 PERSON_REF_PATTERN = re.compile(r"P\d{6,10}")
 
@@ -85,7 +86,7 @@ _ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
 
 @dataclass
 class LocationView:
-    location: Location
+    location: ShownLocation
     managers: list[Person]
     activities: list[str]  # names, in name order
 
@@ -241,7 +242,7 @@ def registration_for(
     last = first + LOCATIONS_PAGE_SIZE
     shown_at = sorted(provider_ids), sorted(whole), sorted(managed)
     if location_search:
-        location_list = list(
+        location_list = registration_queries.numbered_rows(
             registration_queries.numbered_page(
                 matching_locations(
                     registration_queries.shown_locations(*shown_at), location_search

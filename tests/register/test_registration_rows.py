@@ -7,6 +7,7 @@ import datetime as dt
 from django.template import engines
 
 from portal.register.models import Location, Person, Provider, RegistrationStatus
+from portal.register.registration_queries import ShownLocation
 from portal.register.registration_rows import location_rows, people_rows, provider_details
 from portal.register.selectors import HeldBy, LocationView, ProviderRegistration
 
@@ -66,13 +67,20 @@ def _providers() -> list[Provider]:
     ]
 
 
+def _shown(**fields: object) -> ShownLocation:
+    """A location as the page reads it; any column not given as a new location has it."""
+    new = Location(provider_id="1-101")
+    columns = {name: getattr(new, name) for name in ShownLocation._fields[:-2]}
+    return ShownLocation(**{**columns, "number": 1, "of": 1, **fields})
+
+
 def _views() -> list[LocationView]:
     mo = Person(id=1, title="Dr", given_name="Mo", family_name=AWKWARD)
     bea = Person(id=2, given_name="Bea", family_name="Both")
     return [
-        LocationView(Location(id="1-201", name="Mill House"), [], []),
+        LocationView(_shown(id="1-201", name="Mill House"), [], []),
         LocationView(
-            Location(
+            _shown(
                 id="1-202<&>",
                 name=AWKWARD,
                 address_line_1="1 Mill Lane",
@@ -84,12 +92,12 @@ def _views() -> list[LocationView]:
             ["Personal care", AWKWARD],
         ),
         LocationView(
-            Location(id="1-203", name="Dormant", dormant=True),
+            _shown(id="1-203", name="Dormant", dormant=True),
             [bea],
             ["Accommodation"],
         ),
         LocationView(
-            Location(
+            _shown(
                 id="1-204",
                 name="Gone",
                 registration_status=RegistrationStatus.DEREGISTERED,
@@ -100,9 +108,7 @@ def _views() -> list[LocationView]:
             [],
         ),
         LocationView(
-            Location(
-                id="1-205", name="Waiting", registered_manager_absent_date=dt.date(2025, 6, 30)
-            ),
+            _shown(id="1-205", name="Waiting", registered_manager_absent_date=dt.date(2025, 6, 30)),
             [],
             ["Personal care"],
         ),
