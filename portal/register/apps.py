@@ -6,7 +6,8 @@ class RegisterConfig(AppConfig):
     verbose_name = "The register (providers, locations, people, roles)"
 
     def ready(self) -> None:
-        from portal.register import id_lookups, permissions
+        from portal.register import id_lookups, like_patterns, permissions
 
         permissions.register()
         id_lookups.register()
+        like_patterns.register()

@@ -8,9 +8,10 @@ alters the certificate names a new file: a stale certificate is never found, let
 Two renders of one state at once are prevented by a per-provider lock.
 
 Digesting the HTML cost a download about 2 ms of CPU, so each worker keeps the key it found
-for each state it has seen, by the digest of the rows the certificate was read from: within
-one process (one version of the code and the settings) the same rows always make the same
-HTML, so the key is the same as digesting it again.
+for each state it has seen, by what names the register state the certificate was read from
+(the versions of its rows: certificates.CertificateState): within one process (one version
+of the code and the settings) the same state always makes the same HTML, so the key is the
+same as digesting it again, and a download of a state seen before reads no certificate.
 """
 
 import dataclasses
@@ -52,22 +53,37 @@ _KEYS_BY_STATE: dict[str, str] = {}
 _KEYS_KEPT = 2_000
 
 
-def state_key(certificate: Certificate) -> str:
-    """Where the PDF of this register state is stored: a digest of the certificate's HTML
-    with its date of issue left out (the same state on another day is the same file),
-    found once per state in each process."""
-    if not certificate.state_digest or engines["jinja2"].env.auto_reload:  # type: ignore[attr-defined]
-        return _html_key(certificate)  # a template edited meanwhile draws other HTML
+def _kept_under(state_digest: str) -> str | None:
+    """What _KEYS_BY_STATE keeps the key of a register state under; None where keys are not
+    kept (no digest, or templates that may be edited meanwhile and draw other HTML)."""
+    if not state_digest or engines["jinja2"].env.auto_reload:  # type: ignore[attr-defined]
+        return None
     # What the layout shows besides the certificate (settings, fixed in production).
-    state = repr(
+    return repr(
         (
-            certificate.state_digest,
+            state_digest,
             settings.SERVICE_NAME,
             settings.REGULATOR_NAME,
             settings.SUPPORT_EMAIL,
             settings.SUPPORT_PHONE,
         )
     )
+
+
+def known_key(state_digest: str) -> str | None:
+    """The key this process found for the register state `state_digest` names (see
+    certificates.CertificateState), if it has seen that state."""
+    state = _kept_under(state_digest)
+    return None if state is None else _KEYS_BY_STATE.get(state)
+
+
+def state_key(certificate: Certificate) -> str:
+    """Where the PDF of this register state is stored: a digest of the certificate's HTML
+    with its date of issue left out (the same state on another day is the same file),
+    found once per state in each process."""
+    state = _kept_under(certificate.state_digest)
+    if state is None:
+        return _html_key(certificate)
     key = _KEYS_BY_STATE.get(state)
     if key is None:
         if len(_KEYS_BY_STATE) >= _KEYS_KEPT:

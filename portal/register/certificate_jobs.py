@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from portal.compiled_queries import CompiledObjects
 from portal.register import certificate_files
-from portal.register.certificates import Certificate, certificate_for
+from portal.register.certificates import Certificate, CertificateState, certificate_for
 from portal.register.models import CertificateJob, Provider
 from portal.register.processing import retry_delay
 
@@ -123,15 +123,27 @@ def replay_due_jobs() -> int:
     return replayed
 
 
-def certificate_download(certificate: Certificate) -> File | None:
-    """The stored PDF of `certificate`'s register state, opened; made now for a provider of
-    at most CERTIFICATE_SYNC_MAX_LOCATIONS locations. None: the worker has been asked for
-    it (the caller says it is being prepared)."""
-    key = certificate_files.state_key(certificate)
+def certificate_download(state: CertificateState) -> File | None:
+    """The stored PDF of the register state `state` names, opened; made now for a provider
+    of at most CERTIFICATE_SYNC_MAX_LOCATIONS locations. None: the worker has been asked for
+    it (the caller says it is being prepared). The certificate is read only when this
+    process has not seen the state before, or to make a small provider's PDF."""
+    certificate: Certificate | None = None
+    key = certificate_files.known_key(state.digest)
+    if key is None:
+        certificate = certificate_for(state.provider.pk)
+        if certificate is None:  # no longer registered: the worker removes its files
+            request_certificate(provider=state.provider)
+            return None
+        key = certificate_files.state_key(certificate)
     stored = certificate_files.open_stored(key)
     if stored is not None:
         return stored
-    if len(certificate.locations) <= settings.CERTIFICATE_SYNC_MAX_LOCATIONS:
-        return certificate_files.open_stored(certificate_files.make_certificate(certificate))
-    request_certificate(provider=certificate.provider)
-    return None
+    if state.locations > settings.CERTIFICATE_SYNC_MAX_LOCATIONS:
+        request_certificate(provider=state.provider)
+        return None
+    certificate = certificate or certificate_for(state.provider.pk)
+    if certificate is None:
+        request_certificate(provider=state.provider)
+        return None
+    return certificate_files.open_stored(certificate_files.make_certificate(certificate))

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from portal.register.models import (
     RoleType,
     address_lines_of,
 )
+from portal.register.row_versions import RowVersion, VersionsOf
 
 
 class CertifiedPlace(NamedTuple):
@@ -67,8 +69,8 @@ class Certificate:
     # A digest of the rows the locations table is drawn from (certificate_pages keeps the
     # table by it); empty for a certificate put together otherwise.
     table_digest: str = ""
-    # A digest of every row the whole certificate was read from (certificate_files keys its
-    # PDF by it); empty for a certificate put together, or changed after it was read.
+    # The register state it was read from (CertificateState.digest: certificate_files keys
+    # its PDF by it); empty for a certificate put together, or changed after it was read.
     state_digest: str = ""
 
     @property
@@ -78,9 +80,10 @@ class Certificate:
             return self.locations.with_conditions()
         return [entry for entry in self.locations if entry.conditions]
 
-    @property
-    def filename(self) -> str:
-        return f"certificate-of-registration-{self.provider.id}.pdf"
+
+def certificate_filename(provider_id: str) -> str:
+    """The name a downloaded certificate is saved under."""
+    return f"certificate-of-registration-{provider_id}.pdf"
 
 
 # What the certificate shows of a role and its holder (the name alone of each person).
@@ -189,6 +192,72 @@ _CONDITIONS = CompiledObjects(
 )
 
 
+@dataclass(frozen=True)
+class CertificateState:
+    """A registered provider, how many locations its certificate lists, and what names the
+    register state the certificate would be read from today: enough to find a stored PDF,
+    or to say it is being made, without reading the certificate."""
+
+    provider: Provider
+    locations: int
+    digest: str  # empty where the database keeps no row versions (SQLite)
+
+
+def _state_query(provider_id: str, today: dt.date) -> QuerySet[Provider]:
+    """The provider with the versions of every row its certificate is read from (the
+    queries above, by row and joined row: see row_versions)."""
+    registered = Provider.objects.filter(registration_status=RegistrationStatus.REGISTERED)
+    return (
+        registered.order_by()
+        .filter(pk=provider_id)
+        .annotate(
+            provider_version=RowVersion("pk"),
+            place_versions=VersionsOf(_places_query(provider_id)),
+            role_versions=VersionsOf(_roles_query(provider_id, today), "person__family_name"),
+            link_versions=VersionsOf(_links_query(provider_id), "regulatedactivity__name"),
+            condition_versions=VersionsOf(
+                _conditions_query(provider_id, today), "manager__family_name", "activity__name"
+            ),
+            activity_versions=VersionsOf(
+                _provider_activities_query(provider_id), "regulatedactivity__name"
+            ),
+        )
+    )
+
+
+_STATE = CompiledObjects(
+    _state_query, {"provider_id": _PROVIDERS, "today": _DAYS}, _DAY_FIELD, prepared=True
+)
+_STATE_VERSIONS = (
+    "provider_version",
+    "place_versions",
+    "role_versions",
+    "link_versions",
+    "condition_versions",
+    "activity_versions",
+)
+
+
+def certificate_state(provider_id: str, today: dt.date | None = None) -> CertificateState | None:
+    """The state of a registered provider's certificate (None for one not registered). One
+    statement on PostgreSQL, where the rows' versions name the state; elsewhere the digest
+    is empty, and the certificate's PDF is named by drawing it."""
+    alias = Provider.objects.db
+    if connections[alias].vendor != "postgresql":
+        provider = registered_provider(provider_id)
+        if provider is None:
+            return None
+        places = _places_query(provider.pk).using(alias).count()
+        return CertificateState(provider, places, "")
+    found = _STATE.objects(alias, provider_id=provider_id, today=today or timezone.localdate())
+    if not found:
+        return None
+    provider = found[0]
+    digest = "|".join(str(getattr(provider, name)) for name in _STATE_VERSIONS)
+    locations, _, _ = provider.place_versions.partition(":")  # the count of its rows first
+    return CertificateState(provider, int(locations), digest)
+
+
 def _activities(
     rows: list[tuple[str, str]], made: dict[str, RegulatedActivity]
 ) -> list[RegulatedActivity]:
@@ -285,39 +354,16 @@ def _table_digest(display_name: str, *rows: list[tuple[Any, ...]]) -> str:
     return hashlib.sha256(repr((display_name, rows)).encode()).hexdigest()
 
 
-def _field_values(instance: Any) -> tuple[Any, ...]:
-    """Every column read of a model instance (Django's `from_db` keeps them as attributes)."""
-    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
-
-
-def _state_digest(
-    table_digest: str,
-    provider: Provider,
-    activity_rows: list[tuple[Any, ...]],
-    conditions: list[Condition],
-) -> str:
-    """A digest of everything `assemble_certificate` was given but the day: the locations
-    table's rows (by their digest), the provider's columns, its activities, and each
-    condition's columns with its manager's and activity's."""
-    condition_rows = [
-        (
-            _field_values(condition),
-            condition.manager and _field_values(condition.manager),
-            condition.activity and _field_values(condition.activity),
-        )
-        for condition in conditions
-    ]
-    shown = (table_digest, _field_values(provider), activity_rows, condition_rows)
-    return hashlib.sha256(repr(shown).encode()).hexdigest()
-
-
 def certificate_for(provider_id: str) -> Certificate | None:
     """The certificate of a registered provider (None for one not registered: a cancelled
     registration has no certificate)."""
     today = timezone.localdate()
-    provider: Provider | None = _PROVIDER.one(provider_id)
-    if provider is None:
+    # The state first: the rows read after it are of that state or a later one, and a state
+    # once left is never named again, so a key kept for it never names an older certificate.
+    state = certificate_state(provider_id, today)
+    if state is None:
         return None
+    provider = state.provider
     alias = Provider.objects.db
     # Only what the certificate shows, as values: a large provider's thousand locations are
     # otherwise most of the page's time, in model instances and a prefetch naming every ID.
@@ -338,9 +384,7 @@ def certificate_for(provider_id: str) -> Certificate | None:
     certificate.table_digest = _table_digest(
         provider.display_name, place_rows, link_rows, role_rows
     )
-    certificate.state_digest = _state_digest(
-        certificate.table_digest, provider, activity_rows, conditions
-    )
+    certificate.state_digest = state.digest
     return certificate
 
 

@@ -8,8 +8,8 @@ the ORM builds those queries each time). An empty set reads nothing, as the ORM'
 does, without asking the database."""
 
 import datetime as dt
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from collections.abc import Collection, Iterable
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -21,21 +21,42 @@ from portal.register.models import (
     Condition,
     Location,
     Provider,
+    RegistrationStatus,
     RegulatedActivity,
     RoleAssignment,
     RoleType,
+    address_lines_of,
 )
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
 
+class ShownLocation(NamedTuple):
+    """A location as "Your registration" lists it (LOCATION_FIELDS), read as values: a page
+    of them for each of up to fourteen providers, where a model instance each cost more
+    than reading them."""
 
-class Numbers(TypedDict):
+    id: str
+    provider_id: str
+    name: str
+    address_line_1: str
+    address_line_2: str
+    town_city: str
+    county: str
+    postal_code: str
+    registration_status: str
+    dormant: bool
+    registered_manager_absent_date: dt.date | None
     number: int  # the location's place among its provider's, by name, from 1
     of: int  # how many of its provider's there are
 
+    @property
+    def is_registered(self) -> bool:
+        return self.registration_status == RegistrationStatus.REGISTERED
 
-NumberedLocation: TypeAlias = "WithAnnotations[Location, Numbers]"
+    @property
+    def address_lines(self) -> list[str]:
+        return address_lines_of(
+            self.address_line_1, self.address_line_2, self.town_city, self.county, self.postal_code
+        )
 
 
 class _Ids:
@@ -104,9 +125,7 @@ def shown_locations(
     )
 
 
-def numbered_page(
-    locations: QuerySet[Location], first: int, last: int
-) -> QuerySet[NumberedLocation]:
+def numbered_page(locations: QuerySet[Location], first: int, last: int) -> QuerySet[Any]:
     """Each provider's locations numbered by name (`number`) and counted (`of`), and of
     them those numbered after `first` up to `last`, by name."""
     return (
@@ -115,9 +134,14 @@ def numbered_page(
             of=Window(Count("id"), partition_by=[F("provider_id")]),
         )
         .filter(number__gt=first, number__lte=last)
-        .only(*LOCATION_FIELDS)
         .order_by("name", "id")
+        .values_list(*LOCATION_FIELDS, "number", "of")
     )
+
+
+def numbered_rows(rows: Iterable[tuple[Any, ...]]) -> list[ShownLocation]:
+    """The rows of a `numbered_page` as the page lists them."""
+    return [ShownLocation(*row) for row in rows]
 
 
 def _location_page(
@@ -126,7 +150,7 @@ def _location_page(
     managed: Collection[str],
     first: int,
     last: int,
-) -> QuerySet[NumberedLocation]:
+) -> QuerySet[Any]:
     return numbered_page(shown_locations(providers, whole, managed), first, last)
 
 
@@ -209,7 +233,7 @@ _PEOPLE_AND_MANAGERS = CompiledRows(
 )
 # Compiled with sets that are not empty: an empty one, given later, is an empty array and
 # matches nothing, as the ORM's leaving out that part of the condition does.
-_LOCATION_PAGE = CompiledObjects(
+_LOCATION_PAGE = CompiledRows(
     _location_page,
     {
         "providers": _IDS,
@@ -269,17 +293,19 @@ def location_page(
     managed: Collection[str],
     first: int,
     last: int,
-) -> list[NumberedLocation]:
-    """`numbered_page` of `shown_locations` (LOCATION_FIELDS read, the rest deferred)."""
+) -> list[ShownLocation]:
+    """`numbered_page` of `shown_locations`."""
     if not providers:
         return []
-    return _LOCATION_PAGE.objects(
-        Location.objects.db,
-        providers=providers,
-        whole=whole,
-        managed=managed,
-        first=first,
-        last=last,
+    return numbered_rows(
+        _LOCATION_PAGE.rows(
+            Location.objects.db,
+            providers=providers,
+            whole=whole,
+            managed=managed,
+            first=first,
+            last=last,
+        )
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.compiled_queries import CompiledObjects
 from portal.emails.addresses import normalise_email
 from portal.register import registration_queries
+from portal.register.like_patterns import contains_pattern
 from portal.register.models import (
     SIGN_UP_ROLES,
     Condition,
@@ -20,9 +21,11 @@ from portal.register.models import (
     NamedPeople,
     Person,
     Provider,
+    RegulatedActivity,
     RoleAssignment,
     RoleType,
 )
+from portal.register.registration_queries import ShownLocation
 
 PERSON_REF_PATTERN = re.compile(r"P\d{6,10}")
 
@@ -83,7 +86,7 @@ _ROLE_LABELS: dict[str, str] = dict(RoleType.choices)
 
 @dataclass
 class LocationView:
-    location: Location
+    location: ShownLocation
     managers: list[Person]
     activities: list[str]  # names, in name order
 
@@ -114,6 +117,8 @@ class ProviderRegistration:
     # The page of locations shown, and how many locations match (all of them unsearched).
     location_count: int = 0
     location_page: int = 1
+    # The provider's regulated activities, by name (read with the provider).
+    activities: list[RegulatedActivity] = field(default_factory=list)
 
     @property
     def location_pages(self) -> int:
@@ -176,14 +181,32 @@ def matching_locations(locations: QuerySet[Location], search: str) -> QuerySet[L
     (spaces ignored) or ID matches it; all of them for an empty search."""
     if not search:
         return locations
-    squashed = "".join(search.split()).upper()
+    return locations_matching(locations, **location_search_values(search))
+
+
+def location_search_values(search: str) -> dict[str, str]:
+    """What `locations_matching` compares with, for a search."""
+    return {
+        "pattern": contains_pattern(search),
+        "postcode_pattern": contains_pattern("".join(search.split()).upper()),
+        "location_id": search.strip(),
+    }
+
+
+def locations_matching(
+    locations: QuerySet[Location], pattern: str, postcode_pattern: str, location_id: str
+) -> QuerySet[Location]:
+    """Of `locations`, those whose name or town matches `pattern`, or whose postcode (spaces
+    taken out) matches `postcode_pattern` (LIKE patterns, any case), or whose ID is
+    `location_id` in any case: the values of `location_search_values`, apart so that a
+    compiled query can take them."""
     return locations.annotate(
         postcode_squashed=Replace(models.F("postal_code"), Value(" "), Value(""))
     ).filter(
-        Q(name__icontains=search)
-        | Q(town_city__icontains=search)
-        | Q(postcode_squashed__icontains=squashed)
-        | Q(id__iexact=search.strip())
+        Q(name__icontains_pattern=pattern)
+        | Q(town_city__icontains_pattern=pattern)
+        | Q(postcode_squashed__icontains_pattern=postcode_pattern)
+        | Q(id__iexact=location_id)
     )
 
 
@@ -219,7 +242,7 @@ def registration_for(
     last = first + LOCATIONS_PAGE_SIZE
     shown_at = sorted(provider_ids), sorted(whole), sorted(managed)
     if location_search:
-        location_list = list(
+        location_list = registration_queries.numbered_rows(
             registration_queries.numbered_page(
                 matching_locations(
                     registration_queries.shown_locations(*shown_at), location_search
@@ -281,6 +304,7 @@ def registration_for(
                 conditions=conditions_by_provider.get(provider.id, []),
                 location_count=counts.get(provider.id, 0),
                 location_page=page,
+                activities=list(provider.activities.all()),
             )
         )
     return result

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_safe
 
 from portal.access import requires
 from portal.frontend.pdf import pdf_response_headers
-from portal.register import detail_reads, selectors
+from portal.register import detail_reads, registration_rows, selectors
 from portal.register.certificate_jobs import certificate_download
 from portal.register.certificate_pages import drawn_table
 from portal.register.certificate_paging import LOCATIONS_PAGE_SIZE, certificate_page_for
-from portal.register.certificates import certificate_for
+from portal.register.certificates import certificate_filename, certificate_state
 from portal.register.forms import (
     CertificateLocationSearchForm,
     LocationSearchForm,
@@ -97,6 +97,9 @@ def your_registration(request: HttpRequest) -> HttpResponse:
             "search": search,
             "location_pagination": location_pagination,
             "page_size": selectors.LOCATIONS_PAGE_SIZE,
+            "provider_details": registration_rows.provider_details,
+            "location_rows": registration_rows.location_rows,
+            "people_rows": registration_rows.people_rows,
         },
     )
 
@@ -203,22 +206,28 @@ def _certificate_page(
 
 
 def _certificate_pdf(request: HttpRequest, provider_id: str, *, page_url: str) -> HttpResponse:
-    found = certificate_for(provider_id)
-    if found is None:
+    state = certificate_state(provider_id)
+    if state is None:
         raise Http404("No current registration")
-    stored = certificate_download(found)
+    stored = certificate_download(state)
     if stored is None:  # a large provider's: the worker is making it
         response = render(
             request,
             "register/certificate_preparing.html",
-            {"certificate": found, "pdf_url": request.path, "page_url": page_url},
+            {
+                "provider": state.provider,
+                "locations": state.locations,
+                "pdf_url": request.path,
+                "page_url": page_url,
+            },
             status=202,
         )
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response
     with stored:  # a few hundred kilobytes even for a thousand locations
-        return HttpResponse(stored.read(), headers=pdf_response_headers(found.filename))
+        filename = certificate_filename(state.provider.pk)
+        return HttpResponse(stored.read(), headers=pdf_response_headers(filename))
 
 
 @requires("organisations.member")

@@ -239,6 +239,8 @@ def _html_key(certificate: Certificate) -> str:
 
 
 def test_a_state_seen_before_is_keyed_without_drawing_its_html(provider, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("states are named by PostgreSQL's row versions; elsewhere keys are drawn")
     drawn: list[str] = []
     real = certificate_files.render_document_html
 
@@ -271,9 +273,10 @@ def test_every_change_the_certificate_shows_gives_another_key(provider):
         assert found is not None
         key = certificate_files.state_key(found)
         assert key == _html_key(found)
-        assert found.state_digest not in states
+        if connection.vendor == "postgresql":  # elsewhere no state is named (no row versions)
+            assert found.state_digest not in states
+            states.add(found.state_digest)
         assert key not in keys
-        states.add(found.state_digest)
         keys.add(key)
         assert shown in render_document_html(certificate_files.TEMPLATE, {"certificate": found})
 

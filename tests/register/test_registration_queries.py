@@ -75,12 +75,12 @@ def test_the_page_of_locations_is_the_orms():
     ):
         for first, last in ((0, 25), (0, 1), (1, 2), (25, 50)):
             read = reads.location_page(both, whole, managed, first, last)
-            by_orm = list(
+            by_orm = reads.numbered_rows(
                 reads.numbered_page(reads.shown_locations(both, whole, managed), first, last)
             )
             assert _shown(read) == _shown(by_orm)
     # Read with other values than the ones compiled: rows were compared.
-    assert [loc.pk for loc in reads.location_page(both, both, [], 0, 25)] == sorted(
+    assert [loc.id for loc in reads.location_page(both, both, [], 0, 25)] == sorted(
         Location.objects.filter(provider_id__in=both).values_list("pk", flat=True),
         key=lambda pk: (Location.objects.get(pk=pk).name, pk),
     )
