@@ -1,6 +1,7 @@
 """The test suite. PostgreSQL when DATABASE_URL says so (CI), SQLite otherwise."""
 
 import copy
+import os
 
 from portal.settings.base import *  # noqa: F403
 from portal.settings.base import LOGGING as BASE_LOGGING
@@ -13,6 +14,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each pytest-xdist worker keeps its documents apart. The workers' databases hold the same IDs,
+# so two could store the same provider's certificate at the same moment, and the advisory lock
+# that keeps one writer per provider belongs to one database. A subprocess a test starts
+# inherits the variable, so it finds the same folder.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER and DOCUMENTS_STORAGE == "local" and "DOCUMENTS_DIR" not in os.environ:  # noqa: F405
+    DOCUMENTS_DIR = VAR_DIR / "test-documents" / _XDIST_WORKER  # noqa: F405
+    STORAGES |= documents_storages("local", directory=DOCUMENTS_DIR)  # noqa: F405
+
 # Argon2id still, with a lighter cost so the suite stays quick; production keeps the defaults.
 PASSWORD_HASHERS = ["portal.accounts.hashers.TestArgon2PasswordHasher"]
 
