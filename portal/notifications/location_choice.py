@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from portal.access import Principal
 from portal.compiled_queries import CompiledRows
 from portal.notifications.permissions import DRAFT, scope_for
-from portal.organisations.selectors import AnyOfIds
+from portal.register.id_lookups import AnyOfIds
 from portal.register.location_picker import (
     ADDRESS_COLUMNS,
     LocationOption,

@@ -22,7 +22,7 @@ portal.organisations.provider_access). Services that change access call `forget_
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -31,6 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.access import KeyScope, Principal, key_scope_of
+from portal.compiled_queries import CompiledRows
 from portal.organisations.access_rows import (
     PROVIDER_FIELDS,
     LocationState,
@@ -47,6 +48,7 @@ from portal.organisations.provider_access import (
     ProviderAccess,
     Scope,
 )
+from portal.register.id_lookups import AnyOfIds
 from portal.register.models import (
     Location,
     Provider,
@@ -109,7 +111,9 @@ def _narrowed_to_key(
     whole = held.role_whole | held.member_whole
     if not scope.location_ids:
         # The creator's located grants, each as a membership's with what the key allows.
-        grants = [LocatedGrant(False, g.permissions & allowed, g.located) for g in held.grants]
+        grants = [
+            g._replace(manager=False, permissions=g.permissions & allowed) for g in held.grants
+        ]
         narrowed = ProviderAccess(source=held.source, member_whole=whole & allowed, grants=grants)
         return {scope.provider_id: narrowed}
     narrowed = ProviderAccess(source=held.source, summarised=False)
@@ -157,10 +161,11 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
         if access is None:
             access = result[provider_id] = ProviderAccess(source=providers[provider_id])
         located: str | None = row[end_of_provider]
+        deregistered: str | None = row[end_of_provider + 1]
         if role:
             access.roles.add(role)
             if role == _MANAGER and located is not None:
-                grant = LocatedGrant(True, REGISTERED_MANAGER_PERMISSIONS, located)
+                grant = LocatedGrant(True, REGISTERED_MANAGER_PERMISSIONS, located, deregistered)
                 access.grants.append(grant)
                 continue
             if (role, None) not in access.whole_roles_held:  # a few at most
@@ -175,7 +180,7 @@ def _compute_own_access(principal: Principal | None) -> dict[str, ProviderAccess
             these = granted.get(permissions)
             if these is None:
                 these = granted[permissions] = frozenset(json.loads(permissions))
-            access.grants.append(LocatedGrant(False, these, located))
+            access.grants.append(LocatedGrant(False, these, located, deregistered))
     return result
 
 
@@ -232,17 +237,39 @@ def _roles_giving_access(access: ProviderAccess) -> Iterator[tuple[str, str | No
             yield role, location_id
 
 
-def _named(access: ProviderAccess, at: str) -> NamedLocation:
-    return NamedLocation(at, access.locations[at].name)
+def _names_query(ids: frozenset[str]) -> QuerySet[Any]:
+    return Location.objects.order_by().filter(pk__any_of=ids).values_list("pk", "name")
+
+
+# The IDs as one array (PostgreSQL): a delegate's "Your providers" names 514 locations.
+_NAMES = CompiledRows(
+    _names_query,
+    {"ids": (frozenset({"-stand-in-1-"}), frozenset({"-stand-in-2-"}))},
+    fields={"ids": AnyOfIds()},  # type: ignore[dict-item]  # prepares the value as a field
+)
+
+
+def location_names(location_ids: Iterable[str | None]) -> dict[str, str]:
+    """The names of the locations a page lists, in one query (none if it lists none): access
+    keeps no names, which most pages never show."""
+    wanted = frozenset(location_id for location_id in location_ids if location_id is not None)
+    if not wanted:
+        return {}
+    return dict(_NAMES.rows(Location.objects.db, ids=wanted))
 
 
 def registered_roles(principal: Principal | None) -> list[RoleHeld]:
     """The principal's register roles that give access today, by provider and location
     name."""
-    held = [
-        RoleHeld(role, access.provider, None if at is None else _named(access, at))
+    giving = [
+        (role, access, at)
         for access in access_for(principal).values()
         for role, at in _roles_giving_access(access)
+    ]
+    names = location_names(at for _, _, at in giving)
+    held = [
+        RoleHeld(role, access.provider, None if at is None else NamedLocation(at, names[at]))
+        for role, access, at in giving
     ]
     return sorted(
         held, key=lambda r: (r.provider.name, r.location.name if r.location else "", r.role)
@@ -269,6 +296,8 @@ def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProv
     """registered_roles, one entry per role and provider, by provider name, then the first
     location's name, then role."""
     grouped: list[RoleAtProvider] = []
+    # (role, provider, its locations) where the role is at locations.
+    located: list[tuple[str, Provider, list[str]]] = []
     for access in access_for(principal).values():
         at: dict[str, list[str]] = {}
         for role, location_id in _roles_giving_access(access):
@@ -276,14 +305,21 @@ def registered_roles_by_provider(principal: Principal | None) -> list[RoleAtProv
                 grouped.append(RoleAtProvider(role, access.provider, [], 0))
             else:
                 at.setdefault(role, []).append(location_id)
-        for role, location_ids in at.items():
-            # Named only where listed: a manager of hundreds of locations is a count.
-            listed = (
-                []
-                if len(location_ids) > LOCATIONS_LISTED_UP_TO
-                else sorted((_named(access, i) for i in location_ids), key=attrgetter("name"))
-            )
-            grouped.append(RoleAtProvider(role, access.provider, listed, len(location_ids)))
+        located.extend((role, access.provider, ids) for role, ids in at.items())
+    # Named only where listed: a manager of hundreds of locations is a count.
+    names = location_names(
+        location_id
+        for _, _, location_ids in located
+        if len(location_ids) <= LOCATIONS_LISTED_UP_TO
+        for location_id in location_ids
+    )
+    for role, provider, location_ids in located:
+        listed = (
+            []
+            if len(location_ids) > LOCATIONS_LISTED_UP_TO
+            else sorted((NamedLocation(i, names[i]) for i in location_ids), key=attrgetter("name"))
+        )
+        grouped.append(RoleAtProvider(role, provider, listed, len(location_ids)))
     return sorted(
         grouped, key=lambda r: (r.provider.name, r.locations[0].name if r.locations else "", r.role)
     )

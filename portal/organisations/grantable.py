@@ -12,7 +12,7 @@ from portal.access import Principal
 from portal.compiled_queries import CompiledRows
 from portal.organisations.access import scope_for
 from portal.organisations.permissions import Permission
-from portal.organisations.selectors import AnyOfIds
+from portal.register.id_lookups import AnyOfIds
 from portal.register.location_picker import (
     OPTION_COLUMNS,
     LocationOption,

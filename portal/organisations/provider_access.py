@@ -1,7 +1,8 @@
 """What one principal may do at one provider (ProviderAccess), as portal.organisations.access
 works it out: from whole-provider grants, and from located grants (a registered manager's
 locations at the provider, a membership's locations) whose locations come as the JSON text of
-their access row (portal.organisations.access_rows).
+their access row (portal.organisations.access_rows): their ids, and the deregistered ones'
+registration.
 
 A located grant's locations are decoded only when a page asks where: which locations, or the
 permissions at one. The questions every page's navigation asks (any access at all, may this
@@ -27,9 +28,9 @@ from portal.register.models import Location, Provider, RegistrationStatus, RoleT
 REGISTERED_MANAGER_PERMISSIONS = ALL_PERMISSIONS
 _MANAGER = str(RoleType.REGISTERED_MANAGER)
 _DEREGISTERED = str(RegistrationStatus.DEREGISTERED)
-# In a grant's JSON text wherever one of its locations is deregistered (a name that is this
-# word, quoted, only costs decoding: see ProviderAccess._anywhere).
-_DEREGISTERED_IN_JSON = json.dumps(_DEREGISTERED)
+# Every location a grant names but its deregistered ones, shared: a location not deregistered
+# gives access no limit (status_limit), whatever else is known of it.
+_REGISTERED = LocationState(str(RegistrationStatus.REGISTERED), None, None)
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,14 @@ def _limited(
 
 class LocatedGrant(NamedTuple):
     """Permissions at some locations of a provider: a registered manager's (`manager`) or a
-    membership's, the locations as their access row's JSON text (see access_rows)."""
+    membership's, the locations as their access row's JSON text (see access_rows): their
+    ids (`located`), and the deregistered ones' registration (`deregistered`, None if none
+    is)."""
 
     manager: bool
     permissions: frozenset[str]
     located: str
+    deregistered: str | None
 
 
 @dataclass
@@ -135,8 +139,8 @@ class ProviderAccess:
     _locations: dict[str, LocationState] = field(default_factory=dict, repr=False)
     _roles_held: list[tuple[str, str | None]] | None = field(default=None, repr=False)
     _decoded: bool = field(default=False, repr=False, compare=False)
-    # Each grant's JSON decoded (once, whether for its locations' ids or their states).
-    _entries: dict[int, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    # Each grant's location ids decoded (once, whether for their ids or their states).
+    _entries: dict[int, list[str]] = field(default_factory=dict, repr=False, compare=False)
     _whole: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _reach: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _at_each: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
@@ -157,7 +161,7 @@ class ProviderAccess:
         self._decoded = True
         managed: dict[str, None] = {}  # a location named twice is one role
         for number, grant in enumerate(self.grants):
-            states = _states(self._entries_of(number, grant))
+            states = _states(self._entries_of(number, grant), grant.deregistered)
             if grant.manager:
                 managed.update(dict.fromkeys(states))
                 self._role_at.update(dict.fromkeys(states, REGISTERED_MANAGER_PERMISSIONS))
@@ -166,7 +170,7 @@ class ProviderAccess:
                 _add_member_locations(self, grant.permissions, states)
         self._roles_held = [*self.whole_roles_held, *((_MANAGER, i) for i in managed)]
 
-    def _entries_of(self, number: int, grant: LocatedGrant) -> list[Any]:
+    def _entries_of(self, number: int, grant: LocatedGrant) -> list[str]:
         entries = self._entries.get(number)
         if entries is None:
             entries = self._entries[number] = json.loads(grant.located)
@@ -212,7 +216,7 @@ class ProviderAccess:
         grant's permissions hold at its locations that are not deregistered. None where that
         needs each location's registration (a grant with a deregistered location)."""
         if self._reach is None:
-            if not self.summarised or any(_DEREGISTERED_IN_JSON in g.located for g in self.grants):
+            if not self.summarised or any(g.deregistered is not None for g in self.grants):
                 return None
             held = set(self.role_whole | self.member_whole)
             for grant in self.grants:
@@ -289,7 +293,7 @@ class ProviderAccess:
         location_ids: set[str] = set()
         for number, grant in enumerate(self.grants):
             if permission in grant.permissions:
-                location_ids.update([entry[0] for entry in self._entries_of(number, grant)])
+                location_ids.update(self._entries_of(number, grant))
         return Scope(whole_provider=False, location_ids=frozenset(location_ids))
 
     def has_anywhere(self, permission: str) -> bool:
@@ -322,21 +326,19 @@ def _moment(value: str | None) -> dt.datetime | None:
 
 
 def _dated(entry: list[Any]) -> LocationState:
-    """A deregistered location's entry, with the dates access reads (see access_rows)."""
-    day = parse_date(entry[3]) if entry[3] is not None else None
-    return LocationState(entry[1], entry[2], day, _moment(entry[4]))
+    """A deregistered location's entry ([id, registration status, deregistration date,
+    updated at]: see access_rows), with the dates access reads."""
+    day = parse_date(entry[2]) if entry[2] is not None else None
+    return LocationState(entry[1], day, _moment(entry[3]))
 
 
-def _states(located: list[Any]) -> dict[str, LocationState]:
-    """The locations of a row (each [id, name, registration status, deregistration date,
-    updated at]: see access_rows), by id."""
-    state_of = tuple.__new__  # LocationState's own __new__ is a Python call per location
-    return {
-        entry[0]: state_of(LocationState, (entry[1], entry[2], None, None))
-        if entry[3] is None and entry[4] is None
-        else _dated(entry)
-        for entry in located
-    }
+def _states(location_ids: list[str], deregistered: str | None) -> dict[str, LocationState]:
+    """The locations of a row by id: each deregistered one's registration, the rest
+    _REGISTERED (see access_rows)."""
+    states = dict.fromkeys(location_ids, _REGISTERED)
+    if deregistered is not None:
+        states.update((entry[0], _dated(entry)) for entry in json.loads(deregistered))
+    return states
 
 
 def _add_member_locations(

@@ -21,6 +21,7 @@ from portal.organisations.access import (
     Scope,
     access_for,
     has_any_access,
+    location_names,
     provider_access,
     providers_for,
     scope_for,
@@ -34,7 +35,7 @@ from portal.organisations.models import (
     MembershipStatus,
 )
 from portal.organisations.permissions import Permission
-from portal.register.id_lookups import any_of_parameter
+from portal.register.id_lookups import AnyOfIds
 from portal.register.models import (
     Location,
     Provider,
@@ -251,16 +252,6 @@ def _registered_rows(
     )
 
 
-class AnyOfIds:
-    """How the compiled query sees a viewer's locations: as the one parameter `any_of` sends
-    (PostgreSQL). Elsewhere the IDs are an `IN` list whose length varies, which does not
-    compile once, so the ORM runs it."""
-
-    @staticmethod
-    def get_db_prep_value(value: frozenset[str], connection: Any) -> Any:
-        return any_of_parameter(list(value))
-
-
 # The first page, the most asked for, compiled once for each shape (its SQL took longer to
 # build than PostgreSQL took to answer it); other pages through the ORM.
 _FIRST_PAGE_SIZE = 50
@@ -391,26 +382,32 @@ def my_providers(user: Principal, mine: list[Provider] | None = None) -> list[Pr
     from portal.organisations.permissions import ALL_PERMISSIONS, describe_permissions
 
     summaries = []
+    # Each summary not for the whole provider, and the locations it lists.
+    located: list[tuple[ProviderSummary, list[str]]] = []
     for provider in providers_for(user) if mine is None else mine:
         access = provider_access(user, provider)
         if access is None:
             continue
         held: set[str] = {str(p) for p in ALL_PERMISSIONS if access.has_anywhere(p)}
         whole = all(access.scope_for(p).whole_provider for p in held)
-        location_ids: set[str] = set()
-        for permission in held:
-            location_ids |= access.scope_for(permission).location_ids
-        names = sorted(access.locations[i].name for i in location_ids if i in access.locations)
-        summaries.append(
-            ProviderSummary(
-                provider=provider,
-                roles=sorted(RoleType(role).label for role in access.roles),
-                what=describe_permissions(held),
-                where=[] if whole else names,
-                whole_provider=whole,
-                may_view_team=access.has_anywhere(Permission.VIEW_TEAM),
-            )
+        summary = ProviderSummary(
+            provider=provider,
+            roles=sorted(RoleType(role).label for role in access.roles),
+            what=describe_permissions(held),
+            where=[],
+            whole_provider=whole,
+            may_view_team=access.has_anywhere(Permission.VIEW_TEAM),
         )
+        summaries.append(summary)
+        if not whole:
+            scoped: set[str] = set()
+            for permission in held:
+                scoped |= access.scope_for(permission).location_ids
+            located.append((summary, [i for i in scoped if i in access.locations]))
+    # The names in one query for all the providers (access keeps none).
+    names = location_names(i for _, ids in located for i in ids)
+    for summary, ids in located:
+        summary.where = sorted(names[i] for i in ids)
     return summaries
 
 

@@ -53,6 +53,16 @@ def any_of_parameter(ids: list[Any]) -> str | list[Any]:
     return _array_text(tuple(ids)) or ids
 
 
+class AnyOfIds:
+    """How a compiled query (portal/compiled_queries.py) sees a set of IDs: as the one
+    parameter `any_of` sends (PostgreSQL). Elsewhere the IDs are an `IN` list whose length
+    varies, which does not compile once, so the ORM runs it."""
+
+    @staticmethod
+    def get_db_prep_value(value: frozenset[str], connection: Any) -> Any:
+        return any_of_parameter(list(value))
+
+
 class AnyOf(models.Lookup[Any]):
     lookup_name = "any_of"
     prepare_rhs = False

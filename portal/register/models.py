@@ -231,7 +231,16 @@ class Location(Address):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["provider", "registration_status"])]
+        indexes = [
+            models.Index(fields=["provider", "registration_status"]),
+            # Which of a grant's locations are deregistered, for the access query
+            # (portal.organisations.access_rows): a probe of this small index, not of each row.
+            models.Index(
+                fields=["id"],
+                name="register_location_deregistered",
+                condition=models.Q(registration_status=RegistrationStatus.DEREGISTERED),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"

@@ -1,5 +1,5 @@
-"""compute_access (one compiled query: a manager's and a membership's locations as JSON on
-one row) gives what plain ORM reads of the register and the memberships say, for managers
+"""compute_access (one compiled query: a manager's and a membership's location ids as JSON
+on one row, with the deregistered ones' registration) gives what plain ORM reads of the register and the memberships say, for managers
 of several locations and providers, partners, people both registered and delegated,
 deregistered locations (dated and undated) and API keys narrowed to some locations."""
 
@@ -38,13 +38,12 @@ class Expected:
 
 
 def _state(location: Location) -> tuple[Any, ...]:
-    """What access keeps of a location: its dates only where deregistered (and its last
-    change only where it has no deregistration date)."""
+    """What access keeps of a location: its registration, the dates only where deregistered
+    (and its last change only where it has no deregistration date)."""
     if location.registration_status != RegistrationStatus.DEREGISTERED:
-        return (location.name, location.registration_status, None, None)
+        return (location.registration_status, None, None)
     undated = location.deregistration_date is None
     return (
-        location.name,
         location.registration_status,
         location.deregistration_date,
         location.updated_at if undated else None,
@@ -118,7 +117,6 @@ def _narrowed(expected: dict[str, Expected], scope: KeyScope) -> dict[str, Expec
     ):
         narrowed.member_at[location.pk] = frozenset(whole | at(location.pk)) & allowed
         narrowed.locations[location.pk] = (
-            location.name,
             location.registration_status,
             location.deregistration_date,
             location.updated_at,
@@ -196,8 +194,8 @@ def test_access_is_what_the_orm_reads_say_for_every_kind_of_principal(world):
         _same_as_orm(User.objects.get(pk=user.pk))
     held = _by_orm(manager)[world.p.pk]
     assert set(held.role_at) == {world.a.pk, world.b.pk, d.pk, gone.pk}
-    assert held.locations[gone.pk][2] == gone.deregistration_date
-    assert _by_orm(undated_member)[world.q.pk].locations[undated.pk][3] is not None
+    assert held.locations[gone.pk][1] == gone.deregistration_date
+    assert _by_orm(undated_member)[world.q.pk].locations[undated.pk][2] is not None
 
     for provider, location_ids, permissions in (
         (world.p, frozenset(), frozenset({Permission.VIEW_SUBMISSIONS})),
