@@ -106,6 +106,7 @@ def main() -> int:
         from django.test import Client
 
         from portal.casework.dashboards import snapshots
+        from portal.organisations.access import forget_access
         from tests.support.signed_in_pages import (
             Volume,
             add_volume,
@@ -134,6 +135,9 @@ def main() -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
             if args.keep:
+                # Access worked out while building is kept on the user objects; pickled, it
+                # would tie the saved world to today's shape of that cache.
+                forget_access(*world.users.values())
                 saved_world.write_bytes(pickle.dumps(world))
         # As the worker would, keep the staff dashboards' snapshot fresh (the pages read it).
         snapshots.refresh()
