@@ -97,8 +97,25 @@ class AnyOf(models.Lookup[Any]):
         return f"{lhs} = ANY(%s::{self._array_type()})", [*lhs_params, ids]
 
 
+class AmongIds(AnyOf):
+    """`field__among=ids`: as `any_of`, asked on PostgreSQL as `IN (SELECT unnest(%s))`.
+    For a statement kept prepared: its generic plan hashes the array once, whereas
+    `= ANY(%s)` with the array unknown at planning is searched element by element for every
+    row (EXPLAIN ANALYZE: ten times slower for a delegate's 500 locations)."""
+
+    lookup_name = "among"
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = any_of_parameter(self._ids())
+        return f"{lhs} IN (SELECT unnest(%s::{self._array_type()}))", [*lhs_params, ids]
+
+
 def register() -> None:
-    """Offer `any_of` on text columns and on foreign keys (to register IDs, or to a UUID
-    key: the team page's members)."""
-    models.CharField.register_lookup(AnyOf)
-    models.ForeignKey.register_lookup(AnyOf)
+    """Offer `any_of` and `among` on text columns and on foreign keys (to register IDs, or
+    to a UUID key: the team page's members)."""
+    for lookup in (AnyOf, AmongIds):
+        models.CharField.register_lookup(lookup)
+        models.ForeignKey.register_lookup(lookup)

@@ -1,4 +1,5 @@
-"""`any_of`: register IDs sent as one array parameter on PostgreSQL, `IN` elsewhere."""
+"""`any_of` and `among`: register IDs sent as one array parameter on PostgreSQL (`= ANY`, or
+`IN (SELECT unnest(…))` for `among`), `IN` elsewhere."""
 
 import pytest
 from django.db import connection
@@ -6,7 +7,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from portal.organisations.models import Membership
-from portal.register.id_lookups import AnyOf, _array_text
+from portal.register.id_lookups import AmongIds, AnyOf, _array_text
 from portal.register.models import Location
 from tests.factories.accounts import make_user
 from tests.factories.organisations import make_membership
@@ -106,3 +107,35 @@ def test_a_foreign_key_to_a_uuid_key_gets_a_uuid_array(locations):
         list(chosen)
     if connection.vendor == "postgresql":
         assert "::uuid[])" in queries.captured_queries[-1]["sql"]
+
+
+def test_among_matches_what_any_of_matches(locations):
+    """`among` differs from `any_of` in how PostgreSQL is asked, not in what it finds: plain
+    and odd IDs, none, an alternative beside it, a foreign key to a UUID key."""
+    provider = locations[0].provider
+    Location.objects.create(id='Q"1', provider=provider, name="Odd")
+    for chosen in ([], [locations[0].pk], [loc.pk for loc in locations[::3]] + ['Q"1']):
+        among = Location.objects.filter(pk__among=chosen).values_list("pk", flat=True)
+        assert sorted(among) == sorted(chosen)
+    either = Location.objects.filter(Q(pk__among=set()) | Q(pk=locations[0].pk))
+    assert list(either) == [locations[0]]
+    at_some = make_membership(make_user(), provider, ["view_team"], locations[30:33])
+    make_membership(make_user(), provider, ["view_team"], locations[40:42])
+    through = Membership.locations.through.objects
+    found = through.filter(membership_id__among=[at_some.pk]).values_list("location_id", flat=True)
+    assert sorted(found) == [location.pk for location in locations[30:33]]
+
+
+def test_among_is_a_hashed_subquery_on_postgresql_and_an_in_elsewhere(locations):
+    chosen = [locations[0].pk, locations[1].pk]
+    query = Location.objects.filter(pk__among=chosen).query
+    compiler = query.get_compiler(connection=connection)
+    lookup = query.where.children[0]
+    assert isinstance(lookup, AmongIds)
+    sql, params = lookup.as_sql(compiler, connection)
+    assert sql.endswith("IN (%s, %s)")
+    assert params == chosen
+    with CaptureQueriesContext(connection) as queries:
+        assert Location.objects.filter(pk__among=chosen).count() == 2
+    if connection.vendor == "postgresql":
+        assert "IN (SELECT unnest(" in queries.captured_queries[0]["sql"]
