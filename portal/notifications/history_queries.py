@@ -20,7 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Model, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import BigIntegerField, Func, Model, OuterRef, Q, QuerySet
 
 from portal.access import Principal
 from portal.compiled_queries import CompiledRows
@@ -139,16 +141,35 @@ def _held_locations(values: Mapping[str, Any]) -> Q:
     return where
 
 
+def _found(values: Mapping[str, Any]) -> QuerySet[Location]:
+    """The user's locations that the location filter's search finds."""
+    terms = (values[name] for name in _SEARCH_TERMS)
+    found = Location.objects.filter(_held_locations(values)).filter(search_filter_of(*terms))
+    return found.order_by()
+
+
 def _at(queryset: QuerySet[Any], values: Mapping[str, Any]) -> QuerySet[Any]:
     """Only the notifications at the location filter's location, or at those of the user's
     locations its search finds (as selectors.history_matching), if it has either."""
     if "at" in values:
         return queryset.filter(location_id__any_of=values["at"])
     if "needle" in values:
-        terms = (values[name] for name in _SEARCH_TERMS)
-        found = Location.objects.filter(_held_locations(values)).filter(search_filter_of(*terms))
-        return queryset.filter(location_id__in=found.order_by().values("pk"))
+        return queryset.filter(location_id__in=_found(values).values("pk"))
     return queryset
+
+
+def _newest_at_found(reach: int, scope: Mapping[str, Any]) -> QuerySet[Any]:
+    """As _at(held notifications, scope) with a search, but only each found location's newest
+    `reach` (PostgreSQL): a page ending at `reach` holds none older. Each location's are one
+    range of its history index, where the plain filter sorted all of a found location's
+    (3,340 of the national provider's largest: 1 ms)."""
+    newest_here = ArraySubquery(
+        Notification.objects.filter(_held("", scope), location_id=OuterRef("pk"))
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:reach]
+    )
+    each = Func(newest_here, function="unnest", output_field=BigIntegerField())
+    return Notification.objects.filter(pk__in=_found(scope).annotate(newest=each).values("newest"))
 
 
 def _owed(**scope: Any) -> QuerySet[Any]:
@@ -191,11 +212,11 @@ def _drafts(**scope: Any) -> QuerySet[Any]:
 
 
 def _page(offset: int, **scope: Any) -> QuerySet[Any]:
-    newest = (
-        _at(Notification.objects.filter(_held("", scope)), scope)
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[offset : offset + PAGE_SIZE]
-    )
+    if "needle" in scope and connections[Notification.objects.db].vendor == "postgresql":
+        matching = _newest_at_found(offset + PAGE_SIZE, scope)
+    else:
+        matching = _at(Notification.objects.filter(_held("", scope)), scope)
+    newest = matching.order_by("-submitted_at", "-pk").values("pk")[offset : offset + PAGE_SIZE]
     return (
         Notification.objects.filter(pk__in=newest)
         .order_by("-submitted_at", "-pk")

@@ -11,7 +11,8 @@ from portal.notifications import draft_list, history_queries, permissions, selec
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import MessageKind, Notification, NotificationMessage
 from portal.notifications.permissions import NotifierScope
-from portal.register.location_picker import CHECKBOX_LIMIT, location_options
+from portal.register.location_picker import CHECKBOX_LIMIT, location_options, search_terms
+from portal.register.models import Location
 from tests.factories.notifications import submit
 from tests.factories.register import add_many_locations
 
@@ -278,6 +279,40 @@ def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, m
         later[size * history_queries.COMPILED_PAGES : size * (history_queries.COMPILED_PAGES + 1)]
         == []
     )
+
+
+def test_a_search_finding_several_locations_pages_through_them_all_as_the_orm(world, monkeypatch):
+    # On PostgreSQL each found location gives only its newest that can reach the page asked
+    # for (history_queries._newest_at_found): pages past the first must still interleave them.
+    home = world.locations["Organisation"]
+    other = world.locations["Partnership"]
+    Location.objects.filter(pk__in=[home.pk, other.pk]).update(town_city="Sharedbridge")
+    size = history_queries.PAGE_SIZE
+    _copies(submit("police", world.manager, home), size + 7)
+    _copies(submit("death", world.nominated["Partnership"], other), size + 3)
+    # One sent while home was another provider's: in scope only where home itself is held.
+    moved = submit("police", world.manager, home)
+    Notification.objects.filter(pk=moved.pk).update(provider_id=other.provider_id)
+    searched = selectors.HistoryFilters(location_search="sharedbridge")
+    limit = history_queries.COUNT_CAP + 1
+    both = NotifierScope(whole_providers=frozenset({home.provider_id, other.provider_id}))
+    for scope in [*_scopes(world)[1:], both]:
+        user = _given(world.manager, scope)
+        by_orm = selectors.HistoryPages(user, searched)
+        counted = selectors.history_count(user, searched, None, limit)
+        pages = history_queries.SentPages(user, searched)
+        with monkeypatch.context() as patched:
+            patched.setattr(selectors, "history_matching", None)
+            assert pages.count(limit) == counted
+            for start in (0, size, 2 * size):
+                page = pages[start : start + size]
+                _same(page, by_orm[start : start + size], ("type_slug", "submitted_at"))
+    assert len(by_orm[0 : 3 * size]) == 2 * size + 13  # the last scope holds them all
+    terms = dict(
+        zip(("needle", "location_id", "postcode"), search_terms("sharedbridge"), strict=True)
+    )
+    read = str(history_queries._page(size, providers=both.whole_providers, **terms).query)
+    assert ("unnest" in read) == (connection.vendor == "postgresql")
 
 
 def test_the_location_filter_lists_a_few_locations_and_searches_more(world):
