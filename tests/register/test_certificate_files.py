@@ -260,26 +260,12 @@ def test_a_state_seen_before_is_keyed_without_drawing_its_html(provider, monkeyp
     assert len(drawn) == 1  # the same rows: the key kept, nothing drawn
 
 
-def test_every_change_the_certificate_shows_gives_another_key(provider):
-    """However the register changes (a service or a plain update), a certificate that reads
-    differently has another state digest and another key, and the key is always the digest
-    of the HTML drawn now."""
-    mill = named_location(provider, "Mill House")
-    states: set[str] = set()
-    keys: set[str] = set()
-
-    def changed(shown: str) -> None:
-        found = certificate_for(provider.id)
-        assert found is not None
-        key = certificate_files.state_key(found)
-        assert key == _html_key(found)
-        if connection.vendor == "postgresql":  # elsewhere no state is named (no row versions)
-            assert found.state_digest not in states
-            states.add(found.state_digest)
-        assert key not in keys
-        keys.add(key)
-        assert shown in render_document_html(certificate_files.TEMPLATE, {"certificate": found})
-
+def change_what_the_certificate_shows(
+    provider: Provider, mill: Location, changed: Callable[[str], None]
+) -> None:
+    """Change the register, by a service and by plain updates, in ways the certificate shows,
+    calling `changed` with what it should now show after each (also used by
+    test_certificate_state.py)."""
     changed("Accommodate no more than 12 people")
     impose_condition(
         provider=provider,
@@ -301,6 +287,29 @@ def test_every_change_the_certificate_shows_gives_another_key(provider):
     changed("2 New Road")
     Person.objects.filter(pk=person("nora@example.com").pk).update(given_name="Norah")
     changed("Norah")
+
+
+def test_every_change_the_certificate_shows_gives_another_key(provider):
+    """However the register changes (a service or a plain update), a certificate that reads
+    differently has another state digest and another key, and the key is always the digest
+    of the HTML drawn now."""
+    mill = named_location(provider, "Mill House")
+    states: set[str] = set()
+    keys: set[str] = set()
+
+    def changed(shown: str) -> None:
+        found = certificate_for(provider.id)
+        assert found is not None
+        key = certificate_files.state_key(found)
+        assert key == _html_key(found)
+        if connection.vendor == "postgresql":  # elsewhere no state is named (no row versions)
+            assert found.state_digest not in states
+            states.add(found.state_digest)
+        assert key not in keys
+        keys.add(key)
+        assert shown in render_document_html(certificate_files.TEMPLATE, {"certificate": found})
+
+    change_what_the_certificate_shows(provider, mill, changed)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,6 @@ has seen before reads no certificate yet never serves an older one."""
 import dataclasses
 import datetime as dt
 import hashlib
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -16,7 +15,6 @@ from portal.frontend.pdf import render_document_html
 from portal.register import certificate_files, certificate_jobs
 from portal.register.certificates import Certificate, certificate_for, certificate_state
 from portal.register.models import (
-    Condition,
     Location,
     Person,
     Provider,
@@ -28,7 +26,6 @@ from portal.register.registration_changes import (
     NewCondition,
     RegisterDecision,
     cancel_provider_registration,
-    impose_condition,
 )
 from tests.applications.register_effects_helpers import (
     named_location,
@@ -36,21 +33,16 @@ from tests.applications.register_effects_helpers import (
     process_all_changes,
     registered,
 )
-from tests.register.test_certificate_files import nora, pdf_text, pdf_url, run_waiting_jobs
+from tests.register.test_certificate_files import (
+    change_what_the_certificate_shows,
+    nora,
+    own_storage,  # noqa: F401 - an autouse fixture: each test's certificates in a folder of its own
+    pdf_text,
+    pdf_url,
+    run_waiting_jobs,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_storage(settings: Any, tmp_path: Any) -> None:
-    """Each test's certificates in a folder of its own (the "documents" storage)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "documents")},
-        },
-    }
 
 
 @pytest.fixture
@@ -113,27 +105,9 @@ def test_every_change_to_a_row_the_certificate_reads_names_a_new_state(provider,
         assert shown in render_document_html(certificate_files.TEMPLATE, {"certificate": found})
 
     mill = named_location(provider, "Mill House")
-    changed("Accommodate no more than 12 people")
-    impose_condition(
-        provider=provider,
-        condition=NewCondition("Staff training report each month"),
-        decision=RegisterDecision(actor=None, reference="APP-9"),
-    )
-    changed("Staff training report each month")
-    Condition.objects.filter(text="Staff training report each month").update(
-        text="Staff training report each week"
-    )
-    changed("Staff training report each week")
-    Provider.objects.filter(pk=provider.pk).update(name="Renamed & Co")
-    changed("Renamed &amp; Co")
-    provider.activities.remove(*provider.activities.all()[:1])
-    changed("Regulated activities")
-    Location.objects.filter(pk=mill.pk).update(address_line_1="2 New Road")
-    changed("2 New Road")
+    change_what_the_certificate_shows(provider, mill, changed)
     Location.objects.filter(pk=mill.pk).update(address_line_1="2 New Road")  # the same value
     changed(same_file=True)  # a write that changes nothing shown
-    Person.objects.filter(pk=person("nora@example.com").pk).update(given_name="Norah")
-    changed("Norah")
     Person.objects.filter(pk=person("mo@example.com").pk).update(family_name="Mannering")
     changed("Mannering")
     first_activity = mill.activities.order_by("code").first()
