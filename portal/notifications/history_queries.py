@@ -182,6 +182,8 @@ def _owed(**scope: Any) -> QuerySet[Any]:
         parts.append(Notification.objects.filter(provider_id__any_of=scope["providers"]))
     if "locations" in scope:
         parts.append(Notification.objects.filter(location_id__any_of=scope["locations"]))
+    if not connections[Notification.objects.db].features.supports_slicing_ordering_in_compound:
+        parts = [Notification.objects.filter(_held("", scope))]  # SQLite: no LIMIT in a UNION
     first, *rest = (
         part.filter(next_due_label__gt="").order_by("next_due_on", "pk").values("pk")[:SHOWN_OWED]
         for part in parts
