@@ -166,9 +166,8 @@ def passkey_list(request: HttpRequest) -> HttpResponse:
 
 @requires("signed_in")
 @GET_POST
+@sessions.reauthenticated
 def add_passkey(request: HttpRequest) -> HttpResponse:
-    if (detour := sessions.reauthenticate_first(request)) is not None:
-        return detour
     user = signed_in_user(request)
     rp = service.relying_party(request)
     form = forms.AddPasskeyForm(request.POST or None)
@@ -200,9 +199,8 @@ def add_passkey(request: HttpRequest) -> HttpResponse:
 
 @requires("signed_in")
 @GET_POST
+@sessions.reauthenticated
 def remove_passkey(request: HttpRequest, passkey_id: int) -> HttpResponse:
-    if (detour := sessions.reauthenticate_first(request)) is not None:
-        return detour
     user = signed_in_user(request)
     passkey = selectors.passkey_of(user, passkey_id)
     if passkey is None:

@@ -1,5 +1,9 @@
 """Session life: new key at each step up, idle and absolute limits kept server-side."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
@@ -77,6 +81,17 @@ def reauthenticate_first(request: HttpRequest) -> HttpResponse | None:
     if recently_authenticated(request):
         return None
     return redirect(f"{reverse('accounts:reauthenticate')}?next={request.path}")
+
+
+def reauthenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A sensitive page that asks for the password again first (reauthenticate_first)."""
+
+    @wraps(view)
+    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        detour = reauthenticate_first(request)
+        return detour if detour is not None else view(request, *args, **kwargs)
+
+    return page
 
 
 def seconds_left(request: HttpRequest) -> tuple[int, int]:

@@ -429,9 +429,8 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 @requires("signed_in")
 @require_safe
+@sessions.reauthenticated
 def change_authenticator(request: HttpRequest) -> HttpResponse:
-    if (detour := sessions.reauthenticate_first(request)) is not None:
-        return detour
     request.session[SETUP_FLOW] = "change"
     request.session.pop(SETUP_DEVICE, None)
     return redirect("accounts:set_up_authenticator")
@@ -439,9 +438,8 @@ def change_authenticator(request: HttpRequest) -> HttpResponse:
 
 @requires("signed_in")
 @GET_POST
+@sessions.reauthenticated
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
-    if (detour := sessions.reauthenticate_first(request)) is not None:
-        return detour
     user = signed_in_user(request)
     if request.method == "POST":
         request.session[CODES_TO_SHOW] = services.new_recovery_codes(user=user, request=request)
