@@ -92,6 +92,22 @@ def _passkey_problem(
     return None
 
 
+def _asking_for_a_passkey(
+    request: HttpRequest,
+    template: str,
+    form: forms.PasskeyAnswerForm,
+    *,
+    user: User,
+    rp: service.RelyingParty,
+) -> HttpResponse:
+    """A page whose script asks the browser for one of this account's passkeys."""
+    return render(
+        request,
+        template,
+        {"form": form, "options": service.authentication_options(user=user, rp=rp)},
+    )
+
+
 # --- Sign-in step ------------------------------------------------------------------------------
 
 
@@ -115,11 +131,7 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
             sessions.complete_sign_in(request, user)
             return redirect(_safe_next(request, next_url) or reverse("home:index"))
         form.add_error(None, error)
-    return render(
-        request,
-        "accounts/sign_in_passkey.html",
-        {"form": form, "options": service.authentication_options(user=user, rp=rp)},
-    )
+    return _asking_for_a_passkey(request, "accounts/sign_in_passkey.html", form, user=user, rp=rp)
 
 
 @requires("signed_in")
@@ -147,10 +159,8 @@ def reauthenticate_with_passkey(request: HttpRequest) -> HttpResponse:
                     return redirect(next_url)
         if error is not None:
             form.add_error(None, error)
-    return render(
-        request,
-        "accounts/reauthenticate_passkey.html",
-        {"form": form, "options": service.authentication_options(user=user, rp=rp)},
+    return _asking_for_a_passkey(
+        request, "accounts/reauthenticate_passkey.html", form, user=user, rp=rp
     )
 
 
