@@ -87,6 +87,20 @@ def _six_digit_code_field(label: str, required: str, help_text: str = "") -> for
     )
 
 
+def _unremembered_text_field(
+    label: str, help_text: str, *, max_length: int, required: str, too_long: str
+) -> forms.CharField:
+    """One line of text the browser should neither suggest nor spell-check (a recovery code,
+    a passkey's name)."""
+    return EchoSafeCharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        error_messages={"required": required, "max_length": too_long},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    )
+
+
 class EmailForm(forms.Form):
     email = _email_field(
         "What is your email address?",
@@ -125,15 +139,12 @@ class TotpCodeForm(CodeForm):
 
 
 class RecoveryCodeForm(forms.Form):
-    code = EchoSafeCharField(
-        label="Enter one of your recovery codes",
-        help_text="Each recovery code is 10 letters and numbers, like abcde 23456. You can use each one once.",
+    code = _unremembered_text_field(
+        "Enter one of your recovery codes",
+        "Each recovery code is 10 letters and numbers, like abcde 23456. You can use each one once.",
         max_length=40,
-        error_messages={
-            "required": "Enter a recovery code",
-            "max_length": "A recovery code is 10 letters and numbers",
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+        required="Enter a recovery code",
+        too_long="A recovery code is 10 letters and numbers",
     )
 
 
@@ -308,15 +319,12 @@ class ReauthenticateWithPasskeyForm(PasskeyAnswerForm):
 
 
 class AddPasskeyForm(PasskeyAnswerForm):
-    name = EchoSafeCharField(
-        label="Name your passkey",
-        help_text="So you can tell your passkeys apart, for example ‘Work laptop’ or ‘Blue security key’.",
+    name = _unremembered_text_field(
+        "Name your passkey",
+        "So you can tell your passkeys apart, for example ‘Work laptop’ or ‘Blue security key’.",
         max_length=60,
-        error_messages={
-            "required": "Enter a name for your passkey",
-            "max_length": "The name must be 60 characters or fewer",
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+        required="Enter a name for your passkey",
+        too_long="The name must be 60 characters or fewer",
     )
 
     field_order = ["name", "credential", "browser_error"]
