@@ -61,6 +61,11 @@ def remembered_email(request: HttpRequest, key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def forget_email(response: HttpResponse, key: str) -> HttpResponse:
+    response.delete_cookie(cookie_name(key), samesite="Lax")
+    return response
+
+
 def _recognised_seconds() -> int:
     return int(settings.ACCOUNT_RECOGNISED_BROWSER_DAYS) * 24 * 60 * 60
 

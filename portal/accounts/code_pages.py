@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import code_wording, forms
-from portal.accounts.browser_cookies import remember_email, remembered_email
+from portal.accounts.browser_cookies import forget_email, remember_email, remembered_email
 from portal.accounts.code_wording import minutes
 from portal.accounts.services.accounts import CodeRequest, CodeRequestOutcome
 from portal.accounts.services.codes import CheckOutcome, CodeCheck
@@ -155,3 +155,17 @@ def journey_new_code_page(request: HttpRequest, journey: CodeJourney) -> HttpRes
         check_url=reverse(journey.check),
         change_url=reverse(journey.start),
     )
+
+
+def proven_email(request: HttpRequest, journey: CodeJourney) -> str | None:
+    """The address the journey proved with its code, for the page that comes after."""
+    email = request.session.get(journey.proven)
+    return str(email) if email else None
+
+
+def journey_done(
+    request: HttpRequest, journey: CodeJourney, response: HttpResponse
+) -> HttpResponse:
+    """The journey is over: the proven address and the remembered one are forgotten."""
+    request.session.pop(journey.proven, None)
+    return forget_email(response, journey.remembered)

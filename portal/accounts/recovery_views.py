@@ -11,13 +11,14 @@ from django.views.decorators.http import require_safe
 
 from portal.access import public
 from portal.accounts import forms, sessions
-from portal.accounts.browser_cookies import cookie_name
 from portal.accounts.code_pages import (
     GET_POST,
     CodeJourney,
     check_email_page,
     code_page,
+    journey_done,
     journey_new_code_page,
+    proven_email,
     start_page,
 )
 from portal.accounts.code_wording import minutes
@@ -148,19 +149,16 @@ def password_reset_new_code(request: HttpRequest) -> HttpResponse:
 @public
 @GET_POST
 def password_reset_new_password(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(RESET_PROVEN)
-    if not email:
-        return redirect("accounts:password_reset")
+    email = proven_email(request, PASSWORD_RESET)
+    if email is None:
+        return redirect(PASSWORD_RESET.start)
     form = forms.NewPasswordForm(request.POST or None, email=email)
     form.fields["password"].label = "Create a new password"
     if request.method == "POST" and form.is_valid():
         services.reset_password(
             email=email, new_password=form.cleaned_data["password"], request=request
         )
-        request.session.pop(RESET_PROVEN, None)
-        response = redirect("accounts:password_reset_done")
-        response.delete_cookie(cookie_name(RESET_EMAIL), samesite="Lax")
-        return response
+        return journey_done(request, PASSWORD_RESET, redirect("accounts:password_reset_done"))
     return render(request, "accounts/password_reset_new_password.html", {"form": form})
 
 

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST, require_safe
 from portal.access import public, requires
 from portal.accounts import forms, selectors, sessions
 from portal.accounts.audit_verbs import AccountsVerb
-from portal.accounts.browser_cookies import cookie_name
 from portal.accounts.code_pages import (
     GET_POST,
     CodeJourney,
     check_email_page,
+    journey_done,
     journey_new_code_page,
+    proven_email,
     start_page,
     too_many_requests,
 )
@@ -95,9 +96,9 @@ def sign_up_new_code(request: HttpRequest) -> HttpResponse:
 @public
 @GET_POST
 def sign_up_password(request: HttpRequest) -> HttpResponse:
-    email = request.session.get(SIGN_UP_PROVEN)
-    if not email:
-        return redirect("accounts:sign_up")
+    email = proven_email(request, SIGN_UP)
+    if email is None:
+        return redirect(SIGN_UP.start)
     eligibility = selectors.sign_up_eligibility(email)
     if not eligibility.may_sign_up:
         return render(
@@ -123,11 +124,9 @@ def sign_up_password(request: HttpRequest) -> HttpResponse:
                 "accounts/sign_up_refused.html",
                 {"case": refused.case.value, "email": email},
             )
-        request.session.pop(SIGN_UP_PROVEN, None)
+        response = journey_done(request, SIGN_UP, redirect("accounts:set_up_authenticator"))
         sessions.begin_pending(request, user)
         request.session[SETUP_FLOW] = "sign_up"
-        response = redirect("accounts:set_up_authenticator")
-        response.delete_cookie(cookie_name(SIGN_UP_EMAIL), samesite="Lax")
         return response
     return render(
         request,
