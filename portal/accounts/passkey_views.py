@@ -18,10 +18,9 @@ from portal.accounts.code_pages import GET_POST
 from portal.accounts.code_wording import minutes as _minutes
 from portal.accounts.models import User
 from portal.accounts.services import passkeys as service
-from portal.accounts.services.accounts import SignInOutcome, check_password_step
 from portal.accounts.services.passkeys import PasskeyProblem, PasskeyRejected
 from portal.accounts.sessions import signed_in_user
-from portal.accounts.views import NEXT_URL, _safe_next
+from portal.accounts.views import NEXT_URL, _safe_next, after_confirming, password_confirmed
 
 _NO_ANSWER = (
     "Your browser did not send a passkey. Passkeys need JavaScript turned on and a browser "
@@ -139,24 +138,18 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
 def reauthenticate_with_passkey(request: HttpRequest) -> HttpResponse:
     """ "Confirm it is you" with the password and a passkey instead of a code."""
     user = signed_in_user(request)
-    next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
+    next_url = after_confirming(request)
     if not service.has_passkeys(user):
         return redirect(f"{reverse('accounts:reauthenticate')}?next={next_url}")
     rp = service.relying_party(request)
     form = forms.ReauthenticateWithPasskeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         error = _browser_error(form, _BROWSER_ERRORS_SIGNING_IN)
-        if error is None:
-            password = check_password_step(
-                email=user.email, password=form.cleaned_data["password"], request=request
-            )
-            if password.outcome is not SignInOutcome.PASSWORD_OK:
-                form.add_error("password", "Your password is incorrect")
-            else:
-                error = _passkey_problem(form, user=user, rp=rp, request=request)
-                if error is None:
-                    sessions.mark_reauthenticated(request)
-                    return redirect(next_url)
+        if error is None and password_confirmed(request, user, form):
+            error = _passkey_problem(form, user=user, rp=rp, request=request)
+            if error is None:
+                sessions.mark_reauthenticated(request)
+                return redirect(next_url)
         if error is not None:
             form.add_error(None, error)
     return _asking_for_a_passkey(

@@ -393,32 +393,42 @@ def change_password(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/change_password.html", {"form": form})
 
 
+# "Confirm it is you" (with a code here, or with a passkey in passkey_views.py).
+
+
+def after_confirming(request: HttpRequest) -> str:
+    """Where confirming goes back to: the page that asked, or the account's page."""
+    return _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
+
+
+def password_confirmed(request: HttpRequest, user: User, form: forms.forms.Form) -> bool:
+    """Confirming checks the password first; when it is refused the form says why."""
+    attempt = services.check_password_step(
+        email=user.email, password=form.cleaned_data["password"], request=request
+    )
+    if attempt.outcome is services.SignInOutcome.PASSWORD_OK:
+        return True
+    if attempt.outcome is services.SignInOutcome.BLOCKED:
+        form.add_error(None, "There have been too many attempts. Try again later")
+    else:
+        form.add_error("password", "Your password is incorrect")
+    return False
+
+
 @requires("signed_in")
 @GET_POST
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    next_url = _safe_next(request, request.GET.get("next")) or reverse("accounts:home")
+    next_url = after_confirming(request)
     form = forms.ReauthenticateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        password_ok = services.check_password_step(
-            email=user.email, password=form.cleaned_data["password"], request=request
-        )
-        if password_ok.outcome is services.SignInOutcome.PASSWORD_OK:
-            code = str(form.cleaned_data["code"])
-            method = (
-                "totp" if services.looks_like_code(services.normalise_code(code)) else "recovery"
-            )
-            check = services.check_second_factor(
-                user=user, method=method, code=code, request=request
-            )
-            if check.outcome is services.FactorOutcome.ACCEPTED:
-                sessions.mark_reauthenticated(request)
-                return redirect(next_url)
-            form.add_error("code", "The code is incorrect")
-        elif password_ok.outcome is services.SignInOutcome.BLOCKED:
-            form.add_error(None, "There have been too many attempts. Try again later")
-        else:
-            form.add_error("password", "Your password is incorrect")
+    if request.method == "POST" and form.is_valid() and password_confirmed(request, user, form):
+        code = str(form.cleaned_data["code"])
+        method = "totp" if services.looks_like_code(services.normalise_code(code)) else "recovery"
+        check = services.check_second_factor(user=user, method=method, code=code, request=request)
+        if check.outcome is services.FactorOutcome.ACCEPTED:
+            sessions.mark_reauthenticated(request)
+            return redirect(next_url)
+        form.add_error("code", "The code is incorrect")
     return render(
         request,
         "accounts/reauthenticate.html",
