@@ -43,6 +43,11 @@ def named(name: str, email: str) -> NamedPerson:
     return NamedPerson(given_name=given, family_name=words[-1] if words else name, email=email)
 
 
+def _person(answers: dict[str, Any], prefix: str) -> NamedPerson:
+    """The person named by the answers to `person_questions(prefix, ...)`."""
+    return named(str(answers[f"{prefix}_name"]), str(answers[f"{prefix}_email"]))
+
+
 def _int(value: Any) -> int:
     try:
         return int(value or 0)
@@ -88,7 +93,7 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
     )
     managers = tuple(
         NewManager(
-            person=named(str(answers[f"manager_{n}_name"]), str(answers[f"manager_{n}_email"])),
+            person=_person(answers, f"manager_{n}"),
             locations=tuple(
                 f"location-{slot}" for slot in answers.get(f"manager_{n}_locations") or ()
             ),
@@ -111,7 +116,7 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
         name = str(answers.get("partnership_name"))
         main_partner = named(str(answers.get("applicant_name")), applicant.email)
         partners = tuple(
-            named(str(answers[f"partner_{n}_name"]), str(answers[f"partner_{n}_email"]))
+            _person(answers, f"partner_{n}")
             for n in range(1, _int(answers.get("partner_count")) + 1)
         )
     return NewProviderRegistration(
@@ -140,7 +145,7 @@ def _new_manager(answers: dict[str, Any], locations: tuple[str, ...]) -> tuple[N
         return ()
     return (
         NewManager(
-            person=named(str(answers["manager_1_name"]), str(answers["manager_1_email"])),
+            person=_person(answers, "manager_1"),
             locations=locations,
             activity_codes=tuple(answers.get("manager_activities") or ()),
         ),
@@ -192,7 +197,7 @@ def put_into_effect(
             condition=condition, text=str(answers.get("condition_new_wording")), decision=decision
         )
     if effect == Effect.ADD_PARTNER:
-        partner = named(str(answers["partner_1_name"]), str(answers["partner_1_email"]))
+        partner = _person(answers, "partner_1")
         return register.add_partner(provider=provider, partner=partner, decision=decision)
     if effect == Effect.REMOVE_PARTNER:
         person = Person.objects.get(person_ref=answers["partner_person"])
