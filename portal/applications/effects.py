@@ -12,7 +12,7 @@ from portal.applications.definitions.common import (
     SERVICE_TYPE_NAMES,
     SERVICE_USER_BANDS,
 )
-from portal.applications.definitions.schema import ApplicationType, Effect
+from portal.applications.definitions.schema import ApplicationType, Effect, whole_number
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.register import registration_changes as register
@@ -48,13 +48,6 @@ def _person(answers: dict[str, Any], prefix: str) -> NamedPerson:
     return named(str(answers[f"{prefix}_name"]), str(answers[f"{prefix}_email"]))
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _location(answers: dict[str, Any], n: int) -> NewLocation:
     prefix = f"loc_{n}"
     types = [str(v) for v in answers.get(f"{prefix}_service_types") or []]
@@ -75,7 +68,7 @@ def _location(answers: dict[str, Any], n: int) -> NewLocation:
             BAND_NAMES.get(b, b) for b in answers.get(f"{prefix}_bands") or ()
         ),
         care_home=care_home,
-        number_of_beds=_int(answers.get(f"{prefix}_places")) if care_home else None,
+        number_of_beds=whole_number(answers.get(f"{prefix}_places")) if care_home else None,
     )
 
 
@@ -89,7 +82,7 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
     applicant = application.created_by
     kind = str(answers.get("entity_type"))
     locations = tuple(
-        _location(answers, n) for n in range(1, _int(answers.get("location_count")) + 1)
+        _location(answers, n) for n in range(1, whole_number(answers.get("location_count")) + 1)
     )
     managers = tuple(
         NewManager(
@@ -98,7 +91,7 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
                 f"location-{slot}" for slot in answers.get(f"manager_{n}_locations") or ()
             ),
         )
-        for n in range(1, _int(answers.get("manager_count")) + 1)
+        for n in range(1, whole_number(answers.get("manager_count")) + 1)
     )
     nominated = responsible = main_partner = None
     partners: tuple[NamedPerson, ...] = ()
@@ -117,7 +110,7 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
         main_partner = named(str(answers.get("applicant_name")), applicant.email)
         partners = tuple(
             _person(answers, f"partner_{n}")
-            for n in range(1, _int(answers.get("partner_count")) + 1)
+            for n in range(1, whole_number(answers.get("partner_count")) + 1)
         )
     return NewProviderRegistration(
         name=name,
