@@ -2,9 +2,11 @@
 timeline, thread, notices), answering requests for information, representations about a
 notice of proposal, withdrawing, and the notices themselves (page and PDF)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -64,6 +66,19 @@ def status_page(
     )
 
 
+def text_sent(request: HttpRequest, form: Form, field: str, send: Callable[[str], object]) -> bool:
+    """A valid POST of `form` hands its `field` text to `send` (a service); a refusal is
+    shown at that field. True once sent."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        send(form.cleaned_data[field])
+    except ApplicationError as refused:
+        form.add_error(field, refused.message)
+        return False
+    return True
+
+
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpResponseBase:
@@ -77,20 +92,21 @@ def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpR
         messages.info(request, "That request has already been answered.")
         return redirect("applications:detail", application_id=application.pk)
     form = ReplyForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            submission.respond_to_request(
-                application_id=application.pk,
-                request_id=question.pk,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                request=request,
-            )
-        except ApplicationError as refused:
-            form.add_error("body", refused.message)
-        else:
-            messages.success(request, "Your answer has been sent.")
-            return redirect("applications:detail", application_id=application.pk)
+    answered = text_sent(
+        request,
+        form,
+        "body",
+        lambda body: submission.respond_to_request(
+            application_id=application.pk,
+            request_id=question.pk,
+            user=request.user,
+            body=body,
+            request=request,
+        ),
+    )
+    if answered:
+        messages.success(request, "Your answer has been sent.")
+        return redirect("applications:detail", application_id=application.pk)
     return render(
         request,
         "applications/respond.html",
@@ -98,62 +114,79 @@ def respond(request: HttpRequest, application_id: Any, request_id: int) -> HttpR
     )
 
 
-@requires(USE)
-@require_http_methods(["GET", "POST"])
-def representations(request: HttpRequest, application_id: Any) -> HttpResponseBase:
+def _applicant_step(
+    request: HttpRequest,
+    application_id: Any,
+    *,
+    action: str,
+    form_class: type[Form],
+    template: str,
+    carry_out: Callable[[Application, dict[str, Any]], str],
+    shown: Callable[[Application], dict[str, Any]] = lambda application: {},
+) -> HttpResponseBase:
+    """A lifecycle step the applicant takes on a form: refused (with the reason shown) when
+    the lifecycle does not allow it; `carry_out` calls the service and says what was done."""
     application, _ = selectors.application_to_prepare(request.user, application_id)
-    refusal = application.lifecycle.refusal(application, "make_representations", request.user)
-    form = RepresentationsForm(posted(request))
+    refusal = application.lifecycle.refusal(application, action, request.user)
+    form = form_class(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            if form.cleaned_data["choice"] == "none":
-                submission.declare_no_representations(
-                    application_id=application.pk, user=request.user, request=request
-                )
-                messages.success(request, "You have told us you will not make representations.")
-            else:
-                submission.make_representations(
-                    application_id=application.pk,
-                    user=request.user,
-                    body=form.cleaned_data["body"],
-                    request=request,
-                )
-                messages.success(request, "Your representations have been sent.")
+            done = carry_out(application, form.cleaned_data)
         except ApplicationError as refused:
             refusal = refused.message
         else:
+            messages.success(request, done)
             return redirect("applications:detail", application_id=application.pk)
-    proposal = application.notices.filter(kind="proposal").defer("pdf").last()
     return render(
         request,
-        "applications/representations.html",
-        {"application": application, "form": form, "refusal": refusal, "proposal": proposal},
+        template,
+        {"application": application, "form": form, "refusal": refusal, **shown(application)},
+    )
+
+
+@requires(USE)
+@require_http_methods(["GET", "POST"])
+def representations(request: HttpRequest, application_id: Any) -> HttpResponseBase:
+    def carry_out(application: Application, data: dict[str, Any]) -> str:
+        if data["choice"] == "none":
+            submission.declare_no_representations(
+                application_id=application.pk, user=request.user, request=request
+            )
+            return "You have told us you will not make representations."
+        submission.make_representations(
+            application_id=application.pk, user=request.user, body=data["body"], request=request
+        )
+        return "Your representations have been sent."
+
+    return _applicant_step(
+        request,
+        application_id,
+        action="make_representations",
+        form_class=RepresentationsForm,
+        template="applications/representations.html",
+        carry_out=carry_out,
+        shown=lambda application: {
+            "proposal": application.notices.filter(kind="proposal").defer("pdf").last()
+        },
     )
 
 
 @requires(USE)
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, application_id: Any) -> HttpResponseBase:
-    application, _ = selectors.application_to_prepare(request.user, application_id)
-    refusal = application.lifecycle.refusal(application, "withdraw", request.user)
-    form = WithdrawForm(posted(request))
-    if request.method == "POST" and refusal is None and form.is_valid():
-        try:
-            submission.withdraw(
-                application_id=application.pk,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ApplicationError as refused:
-            refusal = refused.message
-        else:
-            messages.success(request, "The application has been withdrawn.")
-            return redirect("applications:detail", application_id=application.pk)
-    return render(
+    def carry_out(application: Application, data: dict[str, Any]) -> str:
+        submission.withdraw(
+            application_id=application.pk, user=request.user, reason=data["reason"], request=request
+        )
+        return "The application has been withdrawn."
+
+    return _applicant_step(
         request,
-        "applications/withdraw.html",
-        {"application": application, "form": form, "refusal": refusal},
+        application_id,
+        action="withdraw",
+        form_class=WithdrawForm,
+        template="applications/withdraw.html",
+        carry_out=carry_out,
     )
 
 

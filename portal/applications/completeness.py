@@ -29,6 +29,7 @@ from portal.applications.definitions.schema import (
     ApplicationType,
     DocumentRequirement,
     Effect,
+    whole_number,
 )
 from portal.applications.stages import OPEN_STAGES, PROPOSAL_OUTSTANDING, ProposalKind
 from portal.documents.form_files import FILE_RULES, attached_file
@@ -193,13 +194,6 @@ def documents_needed(application: Application) -> list[DocumentRequirement]:
 # ---------------------------------------------------------------------------------------
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _consistency(
     application: Application, definition: ApplicationType, answers: dict[str, Any]
 ) -> list[Problem]:
@@ -268,7 +262,7 @@ def _over_the_limits(application: Application, answers: dict[str, Any]) -> list[
             _page_href(application, page_key),
         )
         for key, page_key, most, what in LIMITS
-        if _int(answers.get(key)) > most
+        if whole_number(answers.get(key)) > most
     ]
 
 
@@ -276,12 +270,12 @@ def _new_provider_consistency(application: Application, answers: dict[str, Any])
     problems = _over_the_limits(application, answers)
     if problems:
         return problems  # the rest would count slots that cannot exist
-    locations = _int(answers.get("location_count"))
-    managers = _int(answers.get("manager_count"))
+    locations = whole_number(answers.get("location_count"))
+    managers = whole_number(answers.get("manager_count"))
     managed: set[int] = set()
     emails: dict[str, str] = {}
     for n in range(1, managers + 1):
-        chosen = [_int(v) for v in answers.get(f"manager_{n}_locations") or []]
+        chosen = [whole_number(v) for v in answers.get(f"manager_{n}_locations") or []]
         beyond = sorted(slot for slot in chosen if slot > locations)
         if beyond:
             problems.append(

@@ -12,7 +12,7 @@ from portal.applications.definitions.common import (
     SERVICE_TYPE_NAMES,
     SERVICE_USER_BANDS,
 )
-from portal.applications.definitions.schema import ApplicationType, Effect
+from portal.applications.definitions.schema import ApplicationType, Effect, whole_number
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.register import registration_changes as register
@@ -43,11 +43,9 @@ def named(name: str, email: str) -> NamedPerson:
     return NamedPerson(given_name=given, family_name=words[-1] if words else name, email=email)
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
+def _person(answers: dict[str, Any], prefix: str) -> NamedPerson:
+    """The person named by the answers to `person_questions(prefix, ...)`."""
+    return named(str(answers[f"{prefix}_name"]), str(answers[f"{prefix}_email"]))
 
 
 def _location(answers: dict[str, Any], n: int) -> NewLocation:
@@ -70,7 +68,7 @@ def _location(answers: dict[str, Any], n: int) -> NewLocation:
             BAND_NAMES.get(b, b) for b in answers.get(f"{prefix}_bands") or ()
         ),
         care_home=care_home,
-        number_of_beds=_int(answers.get(f"{prefix}_places")) if care_home else None,
+        number_of_beds=whole_number(answers.get(f"{prefix}_places")) if care_home else None,
     )
 
 
@@ -84,16 +82,16 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
     applicant = application.created_by
     kind = str(answers.get("entity_type"))
     locations = tuple(
-        _location(answers, n) for n in range(1, _int(answers.get("location_count")) + 1)
+        _location(answers, n) for n in range(1, whole_number(answers.get("location_count")) + 1)
     )
     managers = tuple(
         NewManager(
-            person=named(str(answers[f"manager_{n}_name"]), str(answers[f"manager_{n}_email"])),
+            person=_person(answers, f"manager_{n}"),
             locations=tuple(
                 f"location-{slot}" for slot in answers.get(f"manager_{n}_locations") or ()
             ),
         )
-        for n in range(1, _int(answers.get("manager_count")) + 1)
+        for n in range(1, whole_number(answers.get("manager_count")) + 1)
     )
     nominated = responsible = main_partner = None
     partners: tuple[NamedPerson, ...] = ()
@@ -111,8 +109,8 @@ def new_provider_terms(application: Application) -> NewProviderRegistration:
         name = str(answers.get("partnership_name"))
         main_partner = named(str(answers.get("applicant_name")), applicant.email)
         partners = tuple(
-            named(str(answers[f"partner_{n}_name"]), str(answers[f"partner_{n}_email"]))
-            for n in range(1, _int(answers.get("partner_count")) + 1)
+            _person(answers, f"partner_{n}")
+            for n in range(1, whole_number(answers.get("partner_count")) + 1)
         )
     return NewProviderRegistration(
         name=name,
@@ -140,7 +138,7 @@ def _new_manager(answers: dict[str, Any], locations: tuple[str, ...]) -> tuple[N
         return ()
     return (
         NewManager(
-            person=named(str(answers["manager_1_name"]), str(answers["manager_1_email"])),
+            person=_person(answers, "manager_1"),
             locations=locations,
             activity_codes=tuple(answers.get("manager_activities") or ()),
         ),
@@ -192,7 +190,7 @@ def put_into_effect(
             condition=condition, text=str(answers.get("condition_new_wording")), decision=decision
         )
     if effect == Effect.ADD_PARTNER:
-        partner = named(str(answers["partner_1_name"]), str(answers["partner_1_email"]))
+        partner = _person(answers, "partner_1")
         return register.add_partner(provider=provider, partner=partner, decision=decision)
     if effect == Effect.REMOVE_PARTNER:
         person = Person.objects.get(person_ref=answers["partner_person"])

@@ -1,6 +1,7 @@
 """Forms around the engine's pages: what to apply for, declarations, replies (their free
 text is the engine's `long_text`, imported here for the staff forms too)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,40 +12,47 @@ from portal.frontend.govuk_fields import offer, radios
 from portal.register.models import Location, Provider
 
 
-class ChooseTypeForm(forms.Form):
+class _ChooseOne(forms.Form):
+    """One radios question (the form's only field) offering the things the view gives as
+    `among`, each shown as `option` says: (value, label, hint; no hint when empty)."""
+
+    def __init__(self, *args: Any, among: Sequence[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        (field,) = self.fields.values()
+        options = [self.option(thing) for thing in among]
+        offer(
+            field,
+            [(value, label) for value, label, _ in options],
+            {value: hint for value, _, hint in options if hint},
+        )
+
+    @staticmethod
+    def option(thing: Any) -> tuple[Any, str, str]:
+        raise NotImplementedError
+
+
+class ChooseTypeForm(_ChooseOne):
     application_type = radios("What do you want to apply for?", "Select what you want to apply for")
 
-    def __init__(self, *args: Any, types: list[ApplicationType], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        offer(
-            self.fields["application_type"],
-            [(d.slug, d.name) for d in types],
-            {d.slug: d.summary for d in types},
-        )
+    @staticmethod
+    def option(thing: ApplicationType) -> tuple[str, str, str]:
+        return thing.slug, thing.name, thing.summary
 
 
-class ChooseProviderForm(forms.Form):
+class ChooseProviderForm(_ChooseOne):
     provider = radios("Which provider is this application for?", "Select the provider")
 
-    def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        offer(
-            self.fields["provider"],
-            [(p.pk, p.name) for p in providers],
-            {p.pk: f"Provider ID {p.pk}" for p in providers},
-        )
+    @staticmethod
+    def option(thing: Provider) -> tuple[str, str, str]:
+        return thing.pk, thing.name, f"Provider ID {thing.pk}"
 
 
-class ChooseLocationForm(forms.Form):
+class ChooseLocationForm(_ChooseOne):
     location = radios("Which location is it about?", "Select the location")
 
-    def __init__(self, *args: Any, locations: list[Location], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        offer(
-            self.fields["location"],
-            [(loc.pk, loc.name) for loc in locations],
-            {loc.pk: ", ".join(loc.address_lines) for loc in locations if loc.address_lines},
-        )
+    @staticmethod
+    def option(thing: Location) -> tuple[str, str, str]:
+        return thing.pk, thing.name, ", ".join(thing.address_lines)
 
 
 class DeclarationForm(forms.Form):
@@ -57,11 +65,25 @@ class PartDeclarationForm(forms.Form):
     confirm = confirmation("I confirm the declaration", "Confirm the declaration to sign your part")
 
 
+class TextNeededWithChoice(forms.Form):
+    """A form whose text answer is needed with one choice only: `text_needed_with` is
+    (the choice field, that value, the text field, the error when it is empty)."""
+
+    text_needed_with: tuple[str, str, str, str]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        choice, value, text, error = self.text_needed_with
+        if cleaned.get(choice) == value and not str(cleaned.get(text) or "").strip():
+            self.add_error(text, error)
+        return cleaned
+
+
 class ReplyForm(forms.Form):
     body = long_text("Your answer", "Enter your answer", "Your answer")
 
 
-class RepresentationsForm(forms.Form):
+class RepresentationsForm(TextNeededWithChoice):
     choice = forms.ChoiceField(
         label="Do you want to make representations about our proposal?",
         choices=[
@@ -82,11 +104,7 @@ class RepresentationsForm(forms.Form):
         required=False,
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("choice") == "make" and not (cleaned.get("body") or "").strip():
-            self.add_error("body", "Enter your representations")
-        return cleaned
+    text_needed_with = ("choice", "make", "body", "Enter your representations")
 
 
 class WithdrawForm(forms.Form):

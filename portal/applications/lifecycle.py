@@ -21,6 +21,7 @@ person, an assessor) is the services' business; the table says when.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -63,16 +64,31 @@ def _before_any_proposal(application: Any, actor: Any) -> str | None:
     return None
 
 
-def _within_representations_window(application: Any, actor: Any) -> str | None:
-    due = application.representations_due_on
-    if due is not None and today() > due:
-        return f"The time for representations ended on {govuk_date(due)}."
-    return None
+def _ended(last_day: dt.date | None) -> bool:
+    """A window of days is over after its last day (none set: not over)."""
+    return last_day is not None and today() > last_day
+
+
+def _within(last_day: Callable[[Any], dt.date | None], ended: str) -> Guard:
+    """Allowed up to and including the window's `last_day`; after it, `ended` says when it
+    ended ({date})."""
+
+    def guard(application: Any, actor: Any) -> str | None:
+        day = last_day(application)
+        return ended.format(date=govuk_date(day)) if _ended(day) else None
+
+    return guard
+
+
+_within_representations_window = _within(
+    lambda application: application.representations_due_on,
+    "The time for representations ended on {date}.",
+)
 
 
 def _representations_window_over(application: Any, actor: Any) -> str | None:
     due = application.representations_due_on
-    if due is None or today() <= due:
+    if not _ended(due):
         shown = govuk_date(due) if due else "the end of the 28 days"
         return f"The applicant has until {shown} to make representations."
     return None
@@ -90,11 +106,9 @@ def _is_adverse(application: Any, actor: Any) -> str | None:
     return None
 
 
-def _within_appeal_window(application: Any, actor: Any) -> str | None:
-    ends = application.appeal_ends_on
-    if ends is not None and today() > ends:
-        return f"The 28 days to appeal ended on {govuk_date(ends)}."
-    return None
+_within_appeal_window = _within(
+    lambda application: application.appeal_ends_on, "The 28 days to appeal ended on {date}."
+)
 
 
 def _appeal_settled(application: Any) -> str | None:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from portal.applications.definitions import CATALOGUE
-from portal.applications.forms import long_text
+from portal.applications.forms import TextNeededWithChoice, long_text
 from portal.applications.models import Application, AppointmentKind
 from portal.applications.stages import STAFF_STAGE_NAMES, ProposalKind, Stage
 from portal.frontend.govuk_fields import GovukDateField, offer, radios
@@ -120,7 +120,7 @@ class GrantForm(forms.Form):
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(TextNeededWithChoice):
     kind = radios("What do you propose?", "Select what you propose", choices=ProposalKind.choices)
     reasons = long_text(
         "Your reasons",
@@ -136,14 +136,12 @@ class ProposalForm(forms.Form):
         required=False,
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("kind") == ProposalKind.CONDITIONS
-            and not str(data.get("conditions") or "").strip()
-        ):
-            self.add_error("conditions", "Enter the conditions you propose")
-        return data
+    text_needed_with = (
+        "kind",
+        ProposalKind.CONDITIONS,
+        "conditions",
+        "Enter the conditions you propose",
+    )
 
 
 class RecordedRepresentationsForm(forms.Form):

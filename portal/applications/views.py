@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.access import requires
 from portal.applications import completeness, permissions, selectors, staff_reads
-from portal.applications.applicant_views import status_page
+from portal.applications.applicant_views import status_page, text_sent
 from portal.applications.definitions import CATALOGUE
 from portal.applications.definitions.schema import Applicant, ApplicationType, Subject
 from portal.applications.errors import ApplicationError
@@ -95,7 +95,7 @@ def available_types(user: Any) -> list[ApplicationType]:
 @require_http_methods(["GET", "POST"])
 def choose_type(request: HttpRequest) -> HttpResponseBase:
     types = available_types(request.user)
-    form = ChooseTypeForm(posted(request), types=types)
+    form = ChooseTypeForm(posted(request), among=types)
     if request.method == "POST" and form.is_valid():
         return redirect("applications:start", slug=form.cleaned_data["application_type"])
     return render(request, "applications/choose_type.html", {"form": form, "types": types})
@@ -139,14 +139,14 @@ def start(request: HttpRequest, slug: str) -> HttpResponseBase:
     location_form = None
     needs_provider = definition.subject != Subject.NEW_PROVIDER and provider is None
     if needs_provider:
-        provider_form = ChooseProviderForm(posted(request), providers=providers)
+        provider_form = ChooseProviderForm(posted(request), among=providers)
         if request.method == "POST" and provider_form.is_valid():
             query = urlencode({"provider": provider_form.cleaned_data["provider"]})
             return redirect(reverse("applications:start", args=[slug]) + f"?{query}")
     elif locations:
         location_form = ChooseLocationForm(
             posted(request),
-            locations=locations,
+            among=locations,
         )
     error = ""
     if request.method == "POST" and not needs_provider:
@@ -374,20 +374,21 @@ def send_back(request: HttpRequest, application_id: Any, part_id: Any) -> HttpRe
     if part is None:
         raise Http404("No such signed part")
     form = SendBackForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            parts.send_back_part(
-                application_id=application.pk,
-                part_id=part.pk,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ApplicationError as refused:
-            form.add_error("reason", refused.message)
-        else:
-            messages.success(request, f"{part.name}'s part has been sent back to them.")
-            return redirect("applications:parts", application_id=application.pk)
+    sent_back = text_sent(
+        request,
+        form,
+        "reason",
+        lambda reason: parts.send_back_part(
+            application_id=application.pk,
+            part_id=part.pk,
+            user=request.user,
+            reason=reason,
+            request=request,
+        ),
+    )
+    if sent_back:
+        messages.success(request, f"{part.name}'s part has been sent back to them.")
+        return redirect("applications:parts", application_id=application.pk)
     return render(
         request,
         "applications/send_back.html",

@@ -10,6 +10,7 @@ from portal.applications.definitions.common import (
     YES_NO,
     location_questions,
     person_questions,
+    person_slot,
     reason_question,
     services_questions,
     statement_of_purpose_page,
@@ -19,7 +20,6 @@ from portal.applications.definitions.schema import (
     ApplicationType,
     Effect,
     PartKind,
-    PartSlot,
     Subject,
 )
 from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, Section, show_if
@@ -44,13 +44,6 @@ def _activities(label: str, short_label: str, key: str = "activities") -> Questi
         choices=ACTIVITIES,
         short_label=short_label,
     )
-
-
-def _one_page(
-    key: str, title: str, questions: tuple[Question, ...], *, page_title: str = ""
-) -> Section:
-    """A section of one page, keyed alike."""
-    return Section(key, title, (Page(key, page_title or title, questions),))
 
 
 def _sop() -> Section:
@@ -85,22 +78,6 @@ def _change(
     )
 
 
-def _one_person(kind: PartKind, prefix: str, *, counted: bool) -> PartSlot:
-    """One named person who signs their own part: always (`counted` False), or when the
-    "<prefix>_count" answer says there is one."""
-    return PartSlot(
-        kind,
-        count_key=f"{prefix}_count" if counted else "",
-        name_key=f"{prefix}_{{n}}_name",
-        email_key=f"{prefix}_{{n}}_email",
-        maximum=1,
-    )
-
-
-def _one_manager() -> PartSlot:
-    return _one_person(PartKind.REGISTERED_MANAGER, "manager", counted=True)
-
-
 def _joining(
     *,
     kind: PartKind,
@@ -112,9 +89,10 @@ def _joining(
     one page (and of their answers), its title and how its questions name them; `questions`
     follow those about who they are."""
     key, title, who = page
-    return _change(
-        sections=(_one_page(key, title, (*person_questions(f"{key}_1", who), *questions)),),
-        parts=(_one_person(kind, key, counted=False),),
+    return _on_one_page(
+        page=(key, title),
+        questions=(*person_questions(f"{key}_1", who), *questions),
+        parts=(person_slot(kind, key, counted=False),),
         **change,
     )
 
@@ -127,21 +105,25 @@ def _with_manager(
     key, title = section
     return _change(
         sections=(Section(key, title, (*pages, _manager_person)),),
-        parts=(_one_manager(),),
+        parts=(person_slot(PartKind.REGISTERED_MANAGER, "manager"),),
         **change,
     )
 
 
-def _ending(
+def _on_one_page(
     *, page: tuple[str, str], questions: tuple[Question, ...], page_title: str = "", **change: Any
 ) -> ApplicationType:
-    """A change that ends part or all of a registration, asked on one page (key, title)."""
+    """A change asked on one page (key, title), in a section keyed and titled alike (the
+    page's title may differ)."""
     key, title = page
     return _change(
-        is_cancellation=True,
-        sections=(_one_page(key, title, questions, page_title=page_title),),
-        **change,
+        sections=(Section(key, title, (Page(key, page_title or title, questions),)),), **change
     )
+
+
+def _ending(**change: Any) -> ApplicationType:
+    """A change that ends part or all of a registration, asked on one page."""
+    return _on_one_page(is_cancellation=True, **change)
 
 
 def _cancellation(**change: Any) -> ApplicationType:
@@ -332,52 +314,47 @@ REMOVE_ACTIVITY = _ending(
     page_title="The regulated activity",
 )
 
-VARY_CONDITION = _change(
+VARY_CONDITION = _on_one_page(
     slug="vary-condition",
     name="Vary or remove a condition",
     summary="Ask us to change or remove a condition of your registration.",
     subject=Subject.PROVIDER,
     effect=Effect.VARY_CONDITION,
-    sections=(
-        _one_page(
-            "condition",
-            "The condition",
-            (
-                Question(
-                    "condition_change",
-                    "What do you want to do?",
-                    Kind.CHOICE,
-                    "Select whether you want to vary or remove the condition",
-                    choices=(
-                        Choice("vary", "Vary the condition"),
-                        Choice("remove", "Remove the condition"),
-                    ),
-                    short_label="Change",
-                ),
-                Question(
-                    "condition_wording",
-                    "The condition as it is worded now",
-                    Kind.LONG_TEXT,
-                    "Enter the condition as it is worded now",
-                    max_length=2000,
-                    hint="As on your certificate of registration",
-                    short_label="Condition now",
-                ),
-                Question(
-                    "condition_new_wording",
-                    "How should it be worded?",
-                    Kind.LONG_TEXT,
-                    "Enter how the condition should be worded",
-                    max_length=2000,
-                    condition=show_if("condition_change", "vary"),
-                    short_label="Proposed wording",
-                ),
-                reason_question(
-                    "condition_reason",
-                    "Why should it change, and what shows it can?",
-                    "Tell us why the condition should change",
-                ),
+    page=("condition", "The condition"),
+    questions=(
+        Question(
+            "condition_change",
+            "What do you want to do?",
+            Kind.CHOICE,
+            "Select whether you want to vary or remove the condition",
+            choices=(
+                Choice("vary", "Vary the condition"),
+                Choice("remove", "Remove the condition"),
             ),
+            short_label="Change",
+        ),
+        Question(
+            "condition_wording",
+            "The condition as it is worded now",
+            Kind.LONG_TEXT,
+            "Enter the condition as it is worded now",
+            max_length=2000,
+            hint="As on your certificate of registration",
+            short_label="Condition now",
+        ),
+        Question(
+            "condition_new_wording",
+            "How should it be worded?",
+            Kind.LONG_TEXT,
+            "Enter how the condition should be worded",
+            max_length=2000,
+            condition=show_if("condition_change", "vary"),
+            short_label="Proposed wording",
+        ),
+        reason_question(
+            "condition_reason",
+            "Why should it change, and what shows it can?",
+            "Tell us why the condition should change",
         ),
     ),
 )
@@ -403,27 +380,22 @@ ADD_PARTNER = _joining(
     ),
 )
 
-REMOVE_PARTNER = _change(
+REMOVE_PARTNER = _on_one_page(
     slug="remove-partner",
     name="Remove a partner",
     summary="Remove a partner who is leaving your partnership.",
     subject=Subject.PROVIDER,
     effect=Effect.REMOVE_PARTNER,
-    sections=(
-        _one_page(
-            "partner",
-            "The partner leaving",
-            (
-                Question(
-                    "partner_person",
-                    "Which partner is leaving?",
-                    Kind.REGISTERED_PERSON,
-                    "Select the partner who is leaving",
-                    short_label="Partner leaving",
-                ),
-                _stop_date("partner_end_date", "When do they leave?"),
-            ),
+    page=("partner", "The partner leaving"),
+    questions=(
+        Question(
+            "partner_person",
+            "Which partner is leaving?",
+            Kind.REGISTERED_PERSON,
+            "Select the partner who is leaving",
+            short_label="Partner leaving",
         ),
+        _stop_date("partner_end_date", "When do they leave?"),
     ),
 )
 

@@ -5,7 +5,8 @@ Schedule 1 to the 2014 Regulations (with the register's codes), the service type
 service user bands.
 """
 
-from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, show_if
+from portal.applications.definitions.schema import PartKind, PartSlot
+from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, ShowIf, show_if
 
 ACTIVITIES: tuple[Choice, ...] = (
     Choice("RA1", "Personal care"),
@@ -81,9 +82,9 @@ def counts(maximum: int, start: int = 1) -> tuple[Choice, ...]:
     return tuple(Choice(str(n), str(n)) for n in range(start, maximum + 1))
 
 
-def from_slot(n: int, maximum: int) -> tuple[str, ...]:
-    """The count answers under which slot `n` is asked: n, n+1 ... maximum."""
-    return tuple(str(k) for k in range(n, maximum + 1))
+def from_slot(count_key: str, n: int, maximum: int) -> ShowIf:
+    """Slot `n` is asked when the `count_key` answer is n, n+1 ... maximum."""
+    return show_if(count_key, *(str(k) for k in range(n, maximum + 1)))
 
 
 def location_questions(prefix: str, *, what: str = "the location") -> tuple[Question, ...]:
@@ -246,6 +247,26 @@ def person_questions(prefix: str, who: str) -> tuple[Question, ...]:
             f"Enter the email address of {who}",
             hint="We send them an email asking them to complete and sign their own part",
         ),
+    )
+
+
+def person_slot(
+    kind: PartKind,
+    prefix: str,
+    *,
+    maximum: int = 1,
+    counted: bool = True,
+    only_if: tuple[str, frozenset[str]] | None = None,
+) -> PartSlot:
+    """The people `person_questions` names as "<prefix>_<n>", each of whom signs their own
+    part: as many as the "<prefix>_count" answer says or, not `counted`, every slot."""
+    return PartSlot(
+        kind,
+        count_key=f"{prefix}_count" if counted else "",
+        name_key=f"{prefix}_{{n}}_name",
+        email_key=f"{prefix}_{{n}}_email",
+        maximum=maximum,
+        only_if=only_if,
     )
 
 

@@ -14,6 +14,7 @@ from portal.applications.definitions.common import (
     from_slot,
     location_questions,
     person_questions,
+    person_slot,
     services_questions,
     statement_of_purpose_page,
 )
@@ -23,7 +24,6 @@ from portal.applications.definitions.schema import (
     DocumentRequirement,
     Effect,
     PartKind,
-    PartSlot,
     Subject,
 )
 from portal.forms.vocabulary import Choice, Kind, Page, Question, Section, show_if
@@ -150,12 +150,14 @@ _partnership = Page(
 )
 
 
-def _partner_page(n: int) -> Page:
+def _person_page(prefix: str, title: str, n: int, maximum: int, *more: Question) -> Page:
+    """The page of the n-th person counted by "<prefix>_count" (`title` n): who they are,
+    then `more`."""
     return Page(
-        f"partner-{n}",
-        f"Partner {n}",
-        person_questions(f"partner_{n}", f"partner {n}"),
-        condition=show_if("partner_count", *from_slot(n, MAX_PARTNERS)),
+        f"{prefix}-{n}",
+        f"{title} {n}",
+        (*person_questions(f"{prefix}_{n}", f"{title.lower()} {n}"), *more),
+        condition=from_slot(f"{prefix}_count", n, maximum),
     )
 
 
@@ -256,7 +258,7 @@ _location_count = Page(
 
 
 def _location_pages(n: int) -> tuple[Page, Page]:
-    shown = show_if("location_count", *from_slot(n, MAX_LOCATIONS))
+    shown = from_slot("location_count", n, MAX_LOCATIONS)
     return (
         Page(
             f"location-{n}",
@@ -297,22 +299,20 @@ LOCATION_SLOTS = tuple(Choice(str(n), f"Location {n}") for n in range(1, MAX_LOC
 
 
 def _manager_page(n: int) -> Page:
-    return Page(
-        f"manager-{n}",
-        f"Registered manager {n}",
-        (
-            *person_questions(f"manager_{n}", f"registered manager {n}"),
-            Question(
-                f"manager_{n}_locations",
-                "Which locations will they manage?",
-                Kind.MULTI_CHOICE,
-                "Select at least one location they will manage",
-                choices=LOCATION_SLOTS,
-                hint="The locations as you numbered them in this application",
-                short_label="Locations managed",
-            ),
+    return _person_page(
+        "manager",
+        "Registered manager",
+        n,
+        MAX_MANAGERS,
+        Question(
+            f"manager_{n}_locations",
+            "Which locations will they manage?",
+            Kind.MULTI_CHOICE,
+            "Select at least one location they will manage",
+            choices=LOCATION_SLOTS,
+            hint="The locations as you numbered them in this application",
+            short_label="Locations managed",
         ),
-        condition=show_if("manager_count", *from_slot(n, MAX_MANAGERS)),
     )
 
 
@@ -492,7 +492,12 @@ def _sections(*, with_files: bool) -> tuple[Section, ...]:
     return (
         Section("provider", "The provider", (_entity, _organisation, _individual, _partnership)),
         Section(
-            "partners", "Partners", tuple(_partner_page(n) for n in range(1, MAX_PARTNERS + 1))
+            "partners",
+            "Partners",
+            tuple(
+                _person_page("partner", "Partner", n, MAX_PARTNERS)
+                for n in range(1, MAX_PARTNERS + 1)
+            ),
         ),
         Section("contact", "Address and contact details", (_address,)),
         Section("nominated-individual", "Nominated individual", (_nominated,)),
@@ -537,18 +542,10 @@ NEW_PROVIDER = ApplicationType(
     effect=Effect.REGISTER_PROVIDER,
     sections=_sections(with_files=False),
     parts=(
-        PartSlot(
-            PartKind.REGISTERED_MANAGER,
-            count_key="manager_count",
-            name_key="manager_{n}_name",
-            email_key="manager_{n}_email",
-            maximum=MAX_MANAGERS,
-        ),
-        PartSlot(
+        person_slot(PartKind.REGISTERED_MANAGER, "manager", maximum=MAX_MANAGERS),
+        person_slot(
             PartKind.PARTNER,
-            count_key="partner_count",
-            name_key="partner_{n}_name",
-            email_key="partner_{n}_email",
+            "partner",
             maximum=MAX_PARTNERS,
             only_if=("entity_type", frozenset({"partnership"})),
         ),

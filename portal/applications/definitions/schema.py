@@ -10,6 +10,7 @@ keeps (slug, version) and is always shown and checked with the version it was ma
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from portal.forms.catalogue import VersionedDefinition
 from portal.forms.vocabulary import Answers, Section
@@ -57,6 +58,14 @@ class PartKind(enum.StrEnum):
     PARTNER = "partner"
 
 
+def whole_number(answer: Any) -> int:
+    """An answer (a count, a slot) as a number: 0 when it is missing or not a whole number."""
+    try:
+        return int(answer or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 @dataclass(frozen=True)
 class PartSlot:
     """Named people the answers list (manager 1..n, partner 1..n), each of whom completes
@@ -77,11 +86,7 @@ class PartSlot:
                 return []
         if not self.count_key:
             return list(range(1, self.maximum + 1))
-        try:
-            count = int(answers.get(self.count_key) or 0)
-        except (TypeError, ValueError):
-            return []
-        return list(range(1, min(count, self.maximum) + 1))
+        return list(range(1, min(whole_number(answers.get(self.count_key)), self.maximum) + 1))
 
 
 @dataclass(frozen=True)
