@@ -549,6 +549,29 @@ def test_confirm_it_is_you_with_password_and_passkey(client, account, with_passk
     assert client.get("/account/passkeys/add/").status_code == 200
 
 
+def test_confirm_it_is_you_with_a_passkey_says_when_the_source_is_blocked(
+    client, account, with_passkey, later
+):
+    sign_in_with_passkey(client, account, with_passkey)
+    later.advance(minutes=11)
+    link = "/account/confirm-it-is-you/passkey/?next=%2Faccount%2Fpasskeys%2Fadd%2F"
+    for _ in range(10):
+        options = options_on(client.get(link))
+        response = client.post(
+            link, {"password": "not my password", "credential": with_passkey.get(options)}
+        )
+        assert "Your password is incorrect" in html.unescape(errors_on(response))
+    # The right password from the blocked source is not called incorrect: the page says why.
+    options = options_on(client.get(link))
+    response = client.post(link, {"password": PASSWORD, "credential": with_passkey.get(options)})
+    errors = html.unescape(errors_on(response))
+    assert "too many attempts" in errors
+    assert "Your password is incorrect" not in errors
+    assert client.get("/account/passkeys/add/")["Location"].startswith(
+        "/account/confirm-it-is-you/"
+    )
+
+
 def test_confirm_it_is_you_with_a_passkey_needs_a_passkey(client, account):
     sign_in(client, account)
     response = client.get("/account/confirm-it-is-you/passkey/?next=/account/passkeys/")
