@@ -229,8 +229,8 @@ def test_the_key_names_the_register_state_not_the_day(provider):
     assert certificate_files.state_key(found) != key
 
 
-def _html_key(certificate: Certificate) -> str:
-    """The key digested from the HTML just drawn, as state_key found it before it kept keys."""
+def html_key(certificate: Certificate) -> str:
+    """The key digested from the HTML drawn now, as state_key found it before it kept keys."""
     undated = dataclasses.replace(certificate, issued_on=dt.date.min)
     html = render_document_html(
         certificate_files.TEMPLATE, {"certificate": undated, "generated_at": None}
@@ -254,9 +254,9 @@ def test_a_state_seen_before_is_keyed_without_drawing_its_html(provider, monkeyp
     assert found is not None
     assert again is not None
     assert found.state_digest == again.state_digest != ""
-    assert certificate_files.state_key(found) == _html_key(found)
+    assert certificate_files.state_key(found) == html_key(found)
     assert len(drawn) == 1
-    assert certificate_files.state_key(again) == _html_key(found)
+    assert certificate_files.state_key(again) == html_key(found)
     assert len(drawn) == 1  # the same rows: the key kept, nothing drawn
 
 
@@ -301,7 +301,7 @@ def test_every_change_the_certificate_shows_gives_another_key(provider):
         found = certificate_for(provider.id)
         assert found is not None
         key = certificate_files.state_key(found)
-        assert key == _html_key(found)
+        assert key == html_key(found)
         if connection.vendor == "postgresql":  # elsewhere no state is named (no row versions)
             assert found.state_digest not in states
             states.add(found.state_digest)
