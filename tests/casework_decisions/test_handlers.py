@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from portal.accounts.models import ResetRequestStatus, SecondFactorResetRequest
 from portal.applications.models import Application
-from portal.applications.services import submission
 from portal.applications.stages import Outcome, Stage
 from portal.audit.models import AuditEvent
 from portal.casework import handlers
@@ -168,9 +167,7 @@ def test_two_staff_marking_one_notification_reviewed_at_once_make_one_decision(d
 
 def _sent_application():
     application, signer = application_helpers.cancel_provider_application()
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
+    application_helpers.send(application, signer)
     application.refresh_from_db()
     return application
 
