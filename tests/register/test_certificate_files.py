@@ -49,6 +49,7 @@ from tests.applications.register_effects_helpers import (
 )
 from tests.factories import accounts as f
 from tests.support.browser import assert_accessible, expect_heading, use_session_of
+from tests.support.compiled import assert_compiled_on_postgresql
 from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
@@ -416,5 +417,4 @@ def test_the_waiting_job_is_the_orms(provider):
     assert certificate_jobs.waiting_job(other.pk) is None
     assert certificate_jobs.request_certificate(provider=other) != first  # a new one
     compare()
-    if connection.vendor == "postgresql":
-        assert certificate_jobs._WAITING._compiled("default") is not None
+    assert_compiled_on_postgresql(certificate_jobs._WAITING)
