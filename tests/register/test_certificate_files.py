@@ -48,6 +48,7 @@ from tests.applications.register_effects_helpers import (
     registered,
 )
 from tests.factories import accounts as f
+from tests.factories.register import certificate_in_memory
 from tests.support.browser import assert_accessible, expect_heading, use_session_of
 from tests.support.compiled import assert_compiled_on_postgresql
 from tests.support.concurrency import run_together
@@ -361,17 +362,8 @@ def _large_certificate(size: int) -> Certificate:
         )
         for n in range(size)
     ]
-    return Certificate(
-        provider=Provider(id="1-000000042", name="Big Group"),
-        issued_on=timezone.localdate(),
-        activities=[care],
-        nominated_individuals=[],
-        responsible_individuals=[],
-        main_partners=[],
-        partners=[],
-        locations=places,
-        provider_conditions=[],
-        manager_conditions=[],
+    return certificate_in_memory(
+        Provider(id="1-000000042", name="Big Group"), places, activities=[care]
     )
 
 
