@@ -44,7 +44,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, drop_database, emit  # noqa: E402
+from bench._common import (  # noqa: E402
+    database_urls,
+    django_setup_for_test_client,
+    drop_database,
+    emit,
+)
 
 BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     (
@@ -93,14 +98,7 @@ def main() -> int:
         if not reuse:
             admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        os.environ.update(
-            DATABASE_URL=database_url,
-            DJANGO_SETTINGS_MODULE="portal.settings.bench",
-            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        )
-        import django
-
-        django.setup()
+        django_setup_for_test_client(database_url)
         from django.core.management import call_command
         from django.db import connection, connections
         from django.test import Client
