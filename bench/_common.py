@@ -108,16 +108,24 @@ def database_urls(name: str) -> tuple[str, str]:
 def own_database(prefix: str) -> Iterator[str]:
     """A new, empty database `{prefix}_{pid}` on DATABASE_URL's server for one run: its URL,
     and the database dropped again afterwards, however the run ends."""
-    import psycopg
 
     name = f"{prefix}_{os.getpid()}"
     admin_url, database_url = database_urls(name)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    create_database(admin_url, name)
     try:
         yield database_url
     finally:
         drop_database(admin_url, name)
+
+
+def create_database(admin_url: str, name: str) -> None:
+    """A new, empty database `name` on the server of `admin_url` (one an earlier run left
+    under that name is dropped first)."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def load_averages() -> list[float]:

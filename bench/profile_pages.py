@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
+    create_database,
     database_urls,
     django_setup_for_test_client,
     drop_database,
@@ -92,11 +93,9 @@ def main() -> int:
     )
     with psycopg.connect(admin_url, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        reuse = bool(args.keep and exists and saved_world.exists())
-        if args.keep and exists and not reuse:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        if not reuse:
-            admin.execute(f'CREATE DATABASE "{name}"')
+    reuse = bool(args.keep and exists and saved_world.exists())
+    if not reuse:
+        create_database(admin_url, name)
     try:
         django_setup_for_test_client(database_url)
         from django.core.management import call_command
