@@ -19,15 +19,33 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 
-def django_setup() -> None:
-    """Set Django up with the benchmark settings (unless others are given), creating the
-    PostgreSQL database DATABASE_URL names when it does not exist yet, so a benchmark runs on a
+# The in-process test client (query counts, sessions) calls itself "testserver".
+TEST_CLIENT_HOSTS = "127.0.0.1,localhost,testserver"
+
+
+def django_setup(database_url: str = "", **environment: str) -> None:
+    """Set Django up in this process on `database_url` (else DATABASE_URL's), with
+    `environment` added to this process's and the benchmark settings unless others are given,
+    creating the PostgreSQL database when it does not exist yet, so a benchmark runs on a
     fresh machine without anyone creating `portal_bench` by hand."""
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.update(environment)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
     ensure_database(os.environ.get("DATABASE_URL", ""))
     import django
 
     django.setup()
+
+
+def django_setup_for_test_client(database_url: str) -> None:
+    """`django_setup` on the benchmark's own database, with its servers' settings, for
+    Django's test client in this process (query counts, sessions)."""
+    django_setup(
+        database_url,
+        DJANGO_SETTINGS_MODULE="portal.settings.bench",
+        ALLOWED_HOSTS=TEST_CLIENT_HOSTS,
+    )
 
 
 def ensure_database(url: str) -> None:
@@ -90,16 +108,24 @@ def database_urls(name: str) -> tuple[str, str]:
 def own_database(prefix: str) -> Iterator[str]:
     """A new, empty database `{prefix}_{pid}` on DATABASE_URL's server for one run: its URL,
     and the database dropped again afterwards, however the run ends."""
-    import psycopg
 
     name = f"{prefix}_{os.getpid()}"
     admin_url, database_url = database_urls(name)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    create_database(admin_url, name)
     try:
         yield database_url
     finally:
         drop_database(admin_url, name)
+
+
+def create_database(admin_url: str, name: str) -> None:
+    """A new, empty database `name` on the server of `admin_url` (one an earlier run left
+    under that name is dropped first)."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def load_averages() -> list[float]:

@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     cpu_seconds,
+    django_setup,
     emit,
     free_port,
     gunicorn_threaded,
@@ -62,11 +63,7 @@ RATE_LIMIT_FOR_BENCH = 1_000_000
 
 def seed(database_url: str, locations: int) -> tuple[str, str, list[str], dict[str, object]]:
     """The provider, its locations, a key, and answers to a death notification."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
-    import django
-
-    django.setup()
+    django_setup(database_url)
     from django.db import connections
 
     from portal.accounts.models import User

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 
 def certificate(locations: int) -> "Certificate":
-    from portal.register.certificates import Certificate, CertificateLocation, CertifiedPlace
+    from portal.register.certificates import CertificateLocation, CertifiedPlace
     from portal.register.models import Condition, Person, Provider, RegulatedActivity
+    from tests.factories.register import certificate_in_memory
 
     care = RegulatedActivity(code="RA1", name="Personal care")
     nursing = RegulatedActivity(
@@ -59,17 +60,13 @@ def certificate(locations: int) -> "Certificate":
         conditions = [Condition(text="Accommodate no more than 12 people")] * (index % 50 == 0)
         entries.append(CertificateLocation(place, [nursing, care], managers, conditions))
     nominee = Person(given_name="Nora", family_name="Nominee")
-    return Certificate(
-        provider=provider,
+    return certificate_in_memory(
+        provider,
+        entries,
         issued_on=dt.date(2026, 1, 5),
         activities=[nursing, care],
         nominated_individuals=[nominee],
-        responsible_individuals=[],
-        main_partners=[],
-        partners=[],
-        locations=entries,
         provider_conditions=[Condition(text="Report quarterly on staffing")],
-        manager_conditions=[],
     )
 
 

@@ -53,6 +53,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     GUNICORN,
+    TEST_CLIENT_HOSTS,
+    django_setup,
     emit,
     free_port,
     migrate,
@@ -200,15 +202,13 @@ def measure_uploads(args: argparse.Namespace, database_url: str) -> int:
     try:
         environment = server_environment(
             database_url,
-            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            ALLOWED_HOSTS=TEST_CLIENT_HOSTS,
             DOCUMENTS_DIR=str(stored),
             CLAMD_ADDRESS=str(run_dir / "clamd" / "clamd.sock"),
         )
         os.environ.update(environment)
         migrate(environment)
-        import django
-
-        django.setup()
+        django_setup()
         from django.conf import settings
         from django.db import connections
         from django.test import Client

@@ -44,7 +44,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import database_urls, drop_database, emit  # noqa: E402
+from bench._common import (  # noqa: E402
+    create_database,
+    database_urls,
+    django_setup_for_test_client,
+    drop_database,
+    emit,
+)
 
 BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     (
@@ -87,20 +93,11 @@ def main() -> int:
     )
     with psycopg.connect(admin_url, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        reuse = bool(args.keep and exists and saved_world.exists())
-        if args.keep and exists and not reuse:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        if not reuse:
-            admin.execute(f'CREATE DATABASE "{name}"')
+    reuse = bool(args.keep and exists and saved_world.exists())
+    if not reuse:
+        create_database(admin_url, name)
     try:
-        os.environ.update(
-            DATABASE_URL=database_url,
-            DJANGO_SETTINGS_MODULE="portal.settings.bench",
-            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        )
-        import django
-
-        django.setup()
+        django_setup_for_test_client(database_url)
         from django.core.management import call_command
         from django.db import connection, connections
         from django.test import Client

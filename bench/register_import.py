@@ -26,7 +26,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench._common import drop_database, emit  # noqa: E402
+from bench._common import create_database, drop_database, emit  # noqa: E402
 
 PYTHON = sys.executable
 # The tables an import fills, for the COPY floor.
@@ -161,9 +161,7 @@ def main() -> None:
     }
     # Other work on the machine slows every figure; say how busy it was.
     emit("machine_load_average_1m", os.getloadavg()[0], "load", cores=os.cpu_count())
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{options.database}"')
-        admin.execute(f'CREATE DATABASE "{options.database}"')
+    create_database(admin_url, options.database)
     try:
         with tempfile.TemporaryDirectory(prefix="register-bench-") as work:
             register = Path(work) / "register"

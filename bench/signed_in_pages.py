@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     GUNICORN,
+    django_setup_for_test_client,
     emit,
     free_port,
     load_averages,
@@ -169,18 +170,6 @@ def add_national_register(providers: int) -> None:
     )
 
 
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.bench"
-    # The in-process test client (query counts, sessions) calls itself "testserver".
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="load on each page")
@@ -208,7 +197,7 @@ def measure_pages(args: argparse.Namespace, database_url: str) -> int:
     try:
         environment = server_environment(database_url)
         migrate(environment)
-        setup_django(database_url)
+        django_setup_for_test_client(database_url)
         from django.conf import settings
         from django.db import connection, connections
         from django.test import Client

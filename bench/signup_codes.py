@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
     cpu_seconds,
+    django_setup,
     emit,
     free_port,
     gunicorn_threaded,
@@ -68,13 +69,7 @@ class Receiver:
 
 def seed(database_url: str, count: int) -> list[str]:
     """One registered manager per email, in bulk (the register importer is not under test)."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(database_url)
     from portal.register.models import Location, Person, Provider, RoleAssignment
 
     providers = [

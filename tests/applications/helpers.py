@@ -258,14 +258,21 @@ def serve_conditions_proposal(application: Application, staff: User) -> None:
     )
 
 
+def send(application: Application, signer: User, *, confirmed: bool = True) -> Application:
+    """`signer` signs the declaration (unless not `confirmed`) and sends `application`."""
+    from portal.applications.services import submission
+
+    return submission.sign_and_submit(
+        application_id=application.pk, user=signer, declaration_confirmed=confirmed
+    )
+
+
 def send_and_validate(application: Application, signer: User) -> User:
     """Sign and send `application` as `signer`, then have an assessor validate it; the
     assessor is returned, to take the next step."""
-    from portal.applications.services import assessment, submission
+    from portal.applications.services import assessment
 
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
+    send(application, signer)
     staff = assessor()
     assessment.validate(application_id=application.pk, staff=staff)
     return staff

@@ -250,11 +250,7 @@ def test_pages_of_someone_elses_application_do_not_exist(client, applicant):
 @pytest.mark.django_db
 def test_withdrawing_before_a_proposal(client):
     application, signer = helpers.cancel_provider_application()
-    from portal.applications.services import submission
-
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
+    helpers.send(application, signer)
     client.force_login(signer)
     url = reverse("applications:withdraw", args=[application.pk])
     response = client.post(url, {"reason": "Changed our minds"})

@@ -29,9 +29,7 @@ from tests.applications import helpers
 
 def _sent_new_provider() -> tuple[Application, User, User]:
     application, applicant, manager = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     return application, applicant, manager
 
 
@@ -99,9 +97,7 @@ def test_returned_with_reasons_then_sent_again():
     part = application.parts.get()
     assert part.status == "submitted"  # not named: the manager's part stays signed
     assert OutboxMessage.objects.filter(to=applicant.email, body__contains="no forecast").exists()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     application.refresh_from_db()
     assert application.stage == Stage.SUBMITTED
     assert (
@@ -329,9 +325,7 @@ def test_a_registered_manager_cancels_their_own_registration():
         user=manager, definition=definition, provider=owner, location=place
     )
     helpers.complete(application, {"stop_date": helpers.future(), "leaving_reason": "leaving"})
-    submission.sign_and_submit(
-        application_id=application.pk, user=manager, declaration_confirmed=True
-    )
+    helpers.send(application, manager)
     assert application.declarations.get().capacity == "registered manager"
     staff = helpers.assessor()
     assessment.validate(application_id=application.pk, staff=staff)
@@ -369,7 +363,7 @@ def test_a_partnership_removes_a_partner_chosen_from_its_registered_partners():
             "sop_services": "Unchanged.",
         },
     )
-    submission.sign_and_submit(application_id=application.pk, user=main, declaration_confirmed=True)
+    helpers.send(application, main)
     staff = helpers.assessor()
     assessment.validate(application_id=application.pk, staff=staff)
     decisions.grant(application_id=application.pk, staff=staff)

@@ -14,7 +14,7 @@ from portal.applications.completeness import APPLICATION_OWNER, blocking_problem
 from portal.applications.definitions import CATALOGUE
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
-from portal.applications.services import drafts, files, submission
+from portal.applications.services import drafts, files
 from portal.audit.models import AuditEvent
 from portal.documents import scanning
 from portal.documents.models import Document, ScanState
@@ -74,9 +74,7 @@ def test_a_missing_policy_blocks_sending_with_a_link_to_its_page():
         reverse("applications:page", args=[application.pk, "documents"]) + "?return=check"
     )
     with pytest.raises(ApplicationError) as refused:
-        submission.sign_and_submit(
-            application_id=application.pk, user=applicant, declaration_confirmed=True
-        )
+        helpers.send(application, applicant)
     assert refused.value.code == ApplicationErrorCode.REFUSED_BY_LIFECYCLE
     assert refused.value.message == (
         "You cannot send this application yet: 1 thing still needs your attention."
@@ -286,9 +284,7 @@ def test_only_whoever_prepares_the_application_uploads_and_only_while_it_can_cha
         == 404
     )
 
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     assert _refusal_of_upload(application, applicant, "policy_complaints") == (
         ApplicationErrorCode.NOT_EDITABLE
     )
@@ -343,9 +339,7 @@ def test_staff_see_and_download_the_documents_only_when_checked_clean():
     assert helpers.signed_in(applicant).get(download).status_code in (200, 302)
 
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     safeguarding = Document.objects.get(
         owner_id=str(application.pk), question="policy_safeguarding"
     )

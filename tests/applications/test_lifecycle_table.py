@@ -175,21 +175,23 @@ def test_the_regulator_cannot_close_representations_early():
 
 
 @pytest.mark.django_db
-def test_withdrawal_after_a_proposal_is_refused_with_why():
-    application, signer = _row_in(S.PROPOSAL_SERVED, "withdraw")
-    served = application.proposal_served_on
+@pytest.mark.parametrize(
+    ("stage", "ready_for", "dated", "why"),
+    [
+        (
+            S.PROPOSAL_SERVED,
+            "withdraw",
+            "proposal_served_on",
+            "we served a notice of proposal on {}. You can make representations about it instead.",
+        ),
+        (S.DECIDED, "take_effect", "decided_on", "we made our decision on {}."),
+    ],
+)
+def test_withdrawal_after_a_proposal_or_a_grant_is_refused_with_why(stage, ready_for, dated, why):
+    application, signer = _row_in(stage, ready_for)
     assert LIFECYCLE.refusal(application, "withdraw", signer) == (
-        "You cannot withdraw this application: we served a notice of proposal on "
-        f"{govuk_date(served)}. You can make representations about it instead."
-    )
-
-
-@pytest.mark.django_db
-def test_withdrawal_after_a_grant_is_refused():
-    application, signer = _row_in(S.DECIDED, "take_effect")
-    assert LIFECYCLE.refusal(application, "withdraw", signer) == (
-        "You cannot withdraw this application: we made our decision on "
-        f"{govuk_date(application.decided_on)}."
+        "You cannot withdraw this application: "
+        + why.format(govuk_date(getattr(application, dated)))
     )
 
 

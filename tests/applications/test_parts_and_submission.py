@@ -9,7 +9,7 @@ from portal.applications.completeness import blocking_problems
 from portal.applications.definitions import CATALOGUE
 from portal.applications.errors import ApplicationError
 from portal.applications.models import Application, ApplicationPart, Declaration, answers_hash
-from portal.applications.services import drafts, parts, submission
+from portal.applications.services import drafts, parts
 from portal.applications.stages import Stage
 from portal.emails.models import OutboxMessage
 from portal.forms.models import DraftStatus, PostedPage
@@ -55,9 +55,7 @@ def test_the_part_records_who_signed_what_and_the_application_can_then_be_sent()
     assert declaration.answers_sha256 == answers_hash(part.answers)
     assert blocking_problems(application) == []
 
-    sent = submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    sent = helpers.send(application, applicant)
     assert sent.stage == Stage.SUBMITTED
     own = Declaration.objects.get(application=application, part__isnull=True)
     assert (own.capacity, own.definition_slug, own.definition_version) == (
@@ -101,20 +99,14 @@ def test_sending_back_a_part_reopens_only_that_part():
         to="manager@care.example", body__contains="digit missing"
     ).exists()
     with pytest.raises(ApplicationError):
-        submission.sign_and_submit(
-            application_id=application.pk, user=applicant, declaration_confirmed=True
-        )
+        helpers.send(application, applicant)
 
 
 @pytest.mark.django_db
 def test_sending_twice_makes_one_application():
     application, applicant, _ = helpers.new_provider_with_signed_manager()
-    first = submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
-    again = submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    first = helpers.send(application, applicant)
+    again = helpers.send(application, applicant)
     assert first.pk == again.pk
     assert StatusChange.objects.filter(subject_id=str(application.pk), action="submit").count() == 1
     assert Declaration.objects.filter(application=application, part__isnull=True).count() == 1
@@ -124,9 +116,7 @@ def test_sending_twice_makes_one_application():
 def test_two_sends_at_once_make_one_application():
     application, applicant, _ = helpers.new_provider_with_signed_manager()
     outcomes = run_copies(
-        lambda: submission.sign_and_submit(
-            application_id=application.pk, user=applicant, declaration_confirmed=True
-        ),
+        lambda: helpers.send(application, applicant),
         2,
     )
     assert [outcome for outcome in outcomes if isinstance(outcome, BaseException)] == []
@@ -138,9 +128,7 @@ def test_two_sends_at_once_make_one_application():
 def test_without_the_declaration_nothing_is_sent():
     application, applicant, _ = helpers.new_provider_with_signed_manager()
     with pytest.raises(ApplicationError) as refused:
-        submission.sign_and_submit(
-            application_id=application.pk, user=applicant, declaration_confirmed=False
-        )
+        helpers.send(application, applicant, confirmed=False)
     assert refused.value.field == "confirm"
     application.refresh_from_db()
     assert application.stage == Stage.DRAFT
@@ -150,16 +138,12 @@ def test_without_the_declaration_nothing_is_sent():
 def test_a_delegate_prepares_but_cannot_sign_and_is_told_who_can():
     application, signer, prepared_by = helpers.cancel_provider_prepared_by_delegate()
     with pytest.raises(ApplicationError) as refused:
-        submission.sign_and_submit(
-            application_id=application.pk, user=prepared_by, declaration_confirmed=True
-        )
+        helpers.send(application, prepared_by)
     assert refused.value.code == "applications.cannot_sign"
     assert signer.person is not None
     assert signer.person.full_name in refused.value.message
     assert "(nominated individual)" in refused.value.message
-    sent = submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
+    sent = helpers.send(application, signer)
     assert sent.stage == Stage.SUBMITTED
     declaration = Declaration.objects.get(application=application)
     assert declaration.capacity == "nominated individual"
@@ -234,7 +218,7 @@ def test_a_manager_named_for_a_location_not_in_the_application_is_caught():
 @pytest.mark.django_db
 def test_the_same_cancellation_cannot_be_asked_twice_at_once():
     first, signer = helpers.cancel_provider_application()
-    submission.sign_and_submit(application_id=first.pk, user=signer, declaration_confirmed=True)
+    helpers.send(first, signer)
     assert first.provider is not None
     second = drafts.start_application(
         user=signer, definition=CATALOGUE.latest("cancel-provider"), provider=first.provider

@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def sent_new_provider() -> tuple[Application, Any]:
     application, applicant, _manager = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     application.refresh_from_db()
     return application, applicant
 
@@ -79,9 +77,7 @@ def test_the_list_takes_a_fixed_number_of_queries():
 
 def sent_new_provider_quick() -> Application:
     application, applicant = helpers.cancel_provider_application()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     return application
 
 

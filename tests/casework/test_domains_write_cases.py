@@ -126,9 +126,7 @@ def test_an_overdue_provider_update_gets_a_case_once_and_the_update_closes_it(wo
 
 def _sent_application():
     application, applicant, _ = helpers.new_provider_with_signed_manager()
-    submission.sign_and_submit(
-        application_id=application.pk, user=applicant, declaration_confirmed=True
-    )
+    helpers.send(application, applicant)
     application.refresh_from_db()
     return application, applicant
 
@@ -147,11 +145,7 @@ def test_an_application_opens_its_case_and_one_for_its_registered_manager():
 @pytest.mark.django_db
 def test_a_rolled_back_application_submission_leaves_no_case():
     application, applicant, _ = helpers.new_provider_with_signed_manager()
-    rolled_back(
-        lambda: submission.sign_and_submit(
-            application_id=application.pk, user=applicant, declaration_confirmed=True
-        )
-    )
+    rolled_back(lambda: helpers.send(application, applicant))
     assert not Case.objects.exists()
 
 

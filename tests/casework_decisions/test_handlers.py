@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from portal.accounts.models import ResetRequestStatus, SecondFactorResetRequest
 from portal.applications.models import Application
-from portal.applications.services import submission
 from portal.applications.stages import Outcome, Stage
 from portal.audit.models import AuditEvent
 from portal.casework import handlers
@@ -22,6 +21,13 @@ from tests.support.concurrency import run_together
 
 def _names(offers):
     return {offer.action.name: offer.unavailable for offer in offers}
+
+
+@pytest.fixture
+def death(world):
+    """A death notification from the home's manager, and its case."""
+    notification = f.submit("death", world.manager, world.home)
+    return notification, f.make_case(notification)
 
 
 def _decide(case, action, staff, data=None):
@@ -52,18 +58,16 @@ def test_a_handler_naming_an_action_twice_is_refused():
 
 
 @pytest.mark.django_db
-def test_a_new_notification_offers_review_question_and_close_but_not_accept(world):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_a_new_notification_offers_review_question_and_close_but_not_accept(death, world):
+    _, case = death
     offers = _names(handlers.offers_for(case, world.staff))
     # A death is not a change the regulator accepts or rejects: those are left off.
     assert offers == {"mark_reviewed": "", "ask_question": "", "close": ""}
 
 
 @pytest.mark.django_db
-def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(world):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(death, world):
+    notification, case = death
     outcome = _decide(case, "mark_reviewed", world.staff)
     assert outcome.done
     assert notification.reference in outcome.message
@@ -89,9 +93,10 @@ def test_mark_reviewed_goes_through_the_service_once_and_a_replay_says_why_not(w
         ("nul\x00byte", "invisible control characters"),
     ],
 )
-def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(world, body, error):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(
+    death, world, body, error
+):
+    notification, case = death
     outcome = _decide(case, "ask_question", world.staff, {"ask_question-body": body})
     assert not outcome.done
     assert outcome.form is not None
@@ -101,9 +106,8 @@ def test_a_question_that_is_empty_too_long_or_has_control_characters_is_refused(
 
 
 @pytest.mark.django_db
-def test_a_hostile_question_is_sent_as_plain_text(world):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_a_hostile_question_is_sent_as_plain_text(death, world):
+    notification, case = death
     hostile = "<script>alert(1)</script>'; DROP TABLE casework_case; --"
     outcome = _decide(case, "ask_question", world.staff, {"ask_question-body": hostile})
     assert outcome.done
@@ -114,9 +118,8 @@ def test_a_hostile_question_is_sent_as_plain_text(world):
 
 
 @pytest.mark.django_db
-def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(death, world):
+    _, case = death
     unknown = _decide(case, "../delete", world.staff)
     assert unknown.error is not None
     assert unknown.error.code == "casework.decision_unknown_action"
@@ -132,9 +135,10 @@ def test_an_unknown_action_or_a_missing_subject_is_refused_with_its_code(world):
 
 
 @pytest.mark.django_db
-def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(world, monkeypatch):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(
+    death, world, monkeypatch
+):
+    notification, case = death
     monkeypatch.setattr(
         handlers,
         "has_staff_permission",
@@ -150,9 +154,8 @@ def test_without_the_domain_permission_an_action_is_unavailable_and_says_which(w
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_staff_marking_one_notification_reviewed_at_once_make_one_decision(world):
-    notification = f.submit("death", world.manager, world.home)
-    case = f.make_case(notification)
+def test_two_staff_marking_one_notification_reviewed_at_once_make_one_decision(death, world):
+    _, case = death
 
     def press(user):
         return lambda: _decide(case, "mark_reviewed", user)
@@ -164,9 +167,7 @@ def test_two_staff_marking_one_notification_reviewed_at_once_make_one_decision(w
 
 def _sent_application():
     application, signer = application_helpers.cancel_provider_application()
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
+    application_helpers.send(application, signer)
     application.refresh_from_db()
     return application
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from portal.register.certificates import Certificate, CertificateLocation
 from portal.register.models import (
     Location,
     Person,
@@ -144,3 +145,32 @@ def add_many_locations(provider: Provider, count: int, *, start: int = 0) -> lis
         [through(location_id=row.pk, servicetype_id=home_care.pk) for row in rows[::5]]
     )
     return rows
+
+
+def certificate_in_memory(
+    provider: Provider,
+    locations: list[CertificateLocation],
+    *,
+    issued_on: dt.date | None = None,
+    **parts: Any,
+) -> Certificate:
+    """A certificate put together in memory (drawn, never saved): `provider`'s `locations`,
+    issued today, with no activities, people or conditions unless `parts` name them."""
+    nothing: dict[str, Any] = {
+        field: []
+        for field in (
+            "activities",
+            "nominated_individuals",
+            "responsible_individuals",
+            "main_partners",
+            "partners",
+            "provider_conditions",
+            "manager_conditions",
+        )
+    }
+    return Certificate(
+        provider=provider,
+        issued_on=issued_on or timezone.localdate(),
+        locations=locations,
+        **(nothing | parts),
+    )

@@ -232,6 +232,26 @@ def _copies(notification: Notification, count: int) -> None:
     Notification.objects.bulk_create(copies)
 
 
+def _pages_as_the_orms(monkeypatch, user, shown, windows) -> int:
+    """The compiled count and each (start, stop) window of `shown`'s pages are the ORM's, with
+    the ORM's filters out of reach; the count back."""
+    limit = history_queries.COUNT_CAP + 1
+    by_orm = selectors.HistoryPages(user, shown)
+    counted = selectors.history_count(user, shown, None, limit)
+    pages = history_queries.SentPages(user, shown)
+    with monkeypatch.context() as patched:
+        # Compiled: neither the count nor these pages go through the ORM's filters.
+        patched.setattr(selectors, "history_matching", None)
+        assert pages.count(limit) == counted, shown
+        for start, stop in windows:
+            page = pages[start:stop]
+            _same(page, by_orm[start:stop], ("type_slug", "status", "submitted_at"))
+            assert [row.location_name for row in page] == [
+                row.location_name for row in by_orm[start:stop]
+            ]
+    return counted
+
+
 def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, monkeypatch):
     home = world.locations["Organisation"]
     other = world.locations["Partnership"]
@@ -253,25 +273,12 @@ def test_pages_filtered_by_location_are_the_orms_for_every_mix_of_scope(world, m
         selectors.HistoryFilters(location_search=f"  {home.postal_code.lower()} "),
         selectors.HistoryFilters(location_search="100%_\\"),
     ]
-    limit = history_queries.COUNT_CAP + 1
     compared = []
     for scope in _scopes(world):
         for shown in filters:
             user = _given(world.manager, scope)
-            by_orm = selectors.HistoryPages(user, shown)
-            counted = selectors.history_count(user, shown, None, limit)
-            pages = history_queries.SentPages(user, shown)
-            with monkeypatch.context() as patched:
-                # Compiled: neither the count nor these pages go through the ORM's filters.
-                patched.setattr(selectors, "history_matching", None)
-                assert pages.count(limit) == counted, (scope, shown)
-                for start, stop in ((0, size), (0, 3), (size, 2 * size), (size, size + 2)):
-                    page = pages[start:stop]
-                    _same(page, by_orm[start:stop], ("type_slug", "status", "submitted_at"))
-                    assert [row.location_name for row in page] == [
-                        row.location_name for row in by_orm[start:stop]
-                    ]
-            compared.append(counted)
+            windows = ((0, size), (0, 3), (size, 2 * size), (size, size + 2))
+            compared.append(_pages_as_the_orms(monkeypatch, user, shown, windows))
     assert max(compared) > size  # the comparisons were of two pages, not of empty lists
     assert compared.count(0) > len(compared) // 3  # and out of scope, of nothing
     later = history_queries.SentPages(user, filters[0])
@@ -294,19 +301,12 @@ def test_a_search_finding_several_locations_pages_through_them_all_as_the_orm(wo
     moved = submit("police", world.manager, home)
     Notification.objects.filter(pk=moved.pk).update(provider_id=other.provider_id)
     searched = selectors.HistoryFilters(location_search="sharedbridge")
-    limit = history_queries.COUNT_CAP + 1
     both = NotifierScope(whole_providers=frozenset({home.provider_id, other.provider_id}))
     for scope in [*_scopes(world)[1:], both]:
         user = _given(world.manager, scope)
-        by_orm = selectors.HistoryPages(user, searched)
-        counted = selectors.history_count(user, searched, None, limit)
-        pages = history_queries.SentPages(user, searched)
-        with monkeypatch.context() as patched:
-            patched.setattr(selectors, "history_matching", None)
-            assert pages.count(limit) == counted
-            for start in (0, size, 2 * size):
-                page = pages[start : start + size]
-                _same(page, by_orm[start : start + size], ("type_slug", "submitted_at"))
+        windows = [(start, start + size) for start in (0, size, 2 * size)]
+        _pages_as_the_orms(monkeypatch, user, searched, windows)
+    by_orm = selectors.HistoryPages(user, searched)
     assert len(by_orm[0 : 3 * size]) == 2 * size + 13  # the last scope holds them all
     terms = dict(
         zip(("needle", "location_id", "postcode"), search_terms("sharedbridge"), strict=True)

@@ -1,11 +1,10 @@
 """The providers offered on "Which provider?" are read by a compiled query: it must really
 compile and give what the ORM's query gives, in the same order."""
 
-from django.db import connection
-
 from portal.notifications import permissions
 from portal.register.models import Provider, RoleType
 from tests import factories as f
+from tests.support.compiled import assert_compiled_on_postgresql
 
 
 def test_the_compiled_providers_are_the_orms(world):
@@ -17,6 +16,5 @@ def test_the_compiled_providers_are_the_orms(world):
     expected = list(Provider.objects.filter(pk__in=ids).order_by("name"))
     assert len(expected) == 2
     assert permissions.providers_user_can_notify_for(user) == expected
-    if connection.vendor == "postgresql":  # elsewhere the ORM's read may serve (compiled_queries)
-        assert permissions._PROVIDERS_BY_NAME._compiled("default") is not None
+    assert_compiled_on_postgresql(permissions._PROVIDERS_BY_NAME)
     assert permissions.providers_user_can_notify_for(f.make_user()) == []

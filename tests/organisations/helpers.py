@@ -5,6 +5,8 @@ are two delegates."""
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -18,6 +20,7 @@ from portal.organisations.permissions import ACCESS_LEVEL_PERMISSIONS, AccessLev
 from portal.register.models import RoleAssignment, RoleType
 from tests.factories.accounts import make_user
 from tests.factories.organisations import give_access
+from tests.support.browser import expect_heading
 from tests.support.concurrency import run_together
 
 NOTIFY = sorted(ACCESS_LEVEL_PERMISSIONS[AccessLevel.NOTIFICATIONS])
@@ -44,6 +47,24 @@ def invitation_path(body: str) -> str:
     match = re.search(r"https?://[^/\s]+(/invitations/[^\s]+/)", body)
     assert match, body
     return match.group(1)
+
+
+def invite_in_the_browser(page: Any, email: str, check: Callable[[Any], None]) -> None:
+    """From the invitation's email page: `email` invited to draft and submit notifications at
+    Sunrise House, and sent; `check` runs on each page passed through."""
+    page.get_by_label("What is their email address?").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    check(page)
+    page.get_by_label("Draft and submit notifications").check()
+    page.get_by_role("button", name="Continue").click()
+    check(page)
+    page.get_by_label("Sunrise House").check()
+    page.get_by_role("button", name="Continue").click()
+    expect_heading(page, "Check before you send the invitation")
+    check(page)
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
+    check(page)
 
 
 def expire(invitation, **delta):

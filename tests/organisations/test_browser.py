@@ -14,7 +14,7 @@ from portal.organisations.models import Invitation, JoinRequest, Membership
 from portal.register.models import RoleAssignment
 from tests.factories.accounts import make_user
 from tests.organisations.conftest import build_world
-from tests.organisations.helpers import invitation_path
+from tests.organisations.helpers import invitation_path, invite_in_the_browser
 from tests.support.browser import (
     check_page,
     expect_heading,
@@ -37,22 +37,7 @@ def test_ni_invites_an_office_administrator_for_one_location(page, live_server):
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.title().startswith("Error: ")
     check_page(page)
-    page.get_by_label("What is their email address?").fill("office.admin@sunrise.example")
-    page.get_by_role("button", name="Continue").click()
-
-    check_page(page)
-    page.get_by_label("Draft and submit notifications").check()
-    page.get_by_role("button", name="Continue").click()
-
-    check_page(page)
-    page.get_by_label("Sunrise House").check()
-    page.get_by_role("button", name="Continue").click()
-
-    expect_heading(page, "Check before you send the invitation")
-    check_page(page)
-    page.get_by_role("button", name="Send invitation").click()
-    assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
-    check_page(page)
+    invite_in_the_browser(page, "office.admin@sunrise.example", check_page)
 
     # The invitee, already with an account, opens the emailed link and accepts.
     message = OutboxMessage.objects.get(to="office.admin@sunrise.example")

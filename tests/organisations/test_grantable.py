@@ -7,6 +7,7 @@ from portal.organisations.selectors import grantable_locations
 from portal.register.location_picker import location_options, service_type_names
 from portal.register.models import Location, ServiceType
 from tests.factories.register import add_many_locations
+from tests.support.compiled import assert_compiled_on_postgresql
 
 
 def test_grantable_options_are_the_orm_rows(world):
@@ -36,12 +37,8 @@ def test_grantable_options_are_the_orm_rows(world):
 
 
 def test_each_shape_compiles_once(world):
-    from django.db import connection
-
     from portal.organisations import grantable
 
-    compiled = [grantable._ALL_OPTIONS, grantable._SOME_OPTIONS]
-    compiled += [grantable._ALL_TYPES, grantable._SOME_TYPES]
-    shapes = [query._compiled("default") for query in compiled]
-    if connection.vendor == "postgresql":  # elsewhere a list of IDs does not compile
-        assert all(shape is not None for shape in shapes)
+    assert_compiled_on_postgresql(
+        grantable._ALL_OPTIONS, grantable._SOME_OPTIONS, grantable._ALL_TYPES, grantable._SOME_TYPES
+    )

@@ -38,6 +38,17 @@ def _described(found, *related):
     return fields
 
 
+def _assert_read_as_visible(world, provider, keys, visible, read, *related):
+    """For every viewer and key, the held read finds what the visible queryset has for it."""
+    at = getattr(world, provider)
+    for name in VIEWERS:
+        user = world.users[name]
+        for key in keys:
+            expected = visible(user, at).filter(pk=key).first()
+            found = read(user, at, key)
+            assert _described(found, *related) == _described(expected, *related), (name, key)
+
+
 def _members(world):
     at_b = give_access(make_user("at.b@example.com"), world.p, ["view"], [world.b])
     at_both = give_access(make_user("at.ab@example.com"), world.p, ["view"], [world.b, world.a])
@@ -50,15 +61,15 @@ def _members(world):
 @pytest.mark.parametrize("provider", ["p", "q"])
 def test_a_membership_is_the_visible_one(world, provider):
     keys = [m.pk for m in _members(world)] + [uuid.uuid4()]
-    for name in VIEWERS:
-        user = world.users[name]
-        at = getattr(world, provider)
-        for key in keys:
-            expected = selectors.visible_memberships(user, at).filter(pk=key).first()
-            found = held_reads.membership(user, at, key)
-            assert _described(found, "user", "granted_by") == _described(
-                expected, "user", "granted_by"
-            ), (name, key)
+    _assert_read_as_visible(
+        world,
+        provider,
+        keys,
+        selectors.visible_memberships,
+        held_reads.membership,
+        "user",
+        "granted_by",
+    )
 
 
 @pytest.mark.parametrize("provider", ["p", "q"])
@@ -73,16 +84,9 @@ def test_an_invitation_is_the_visible_one(world, provider):
     cancelled = invite(world, "cancelled@example.com")[0]
     Invitation.objects.filter(pk=cancelled.pk).update(status=InvitationStatus.CANCELLED)
     keys = [i.pk for i in [*made, cancelled]] + [uuid.uuid4()]
-    for name in VIEWERS:
-        user = world.users[name]
-        at = getattr(world, provider)
-        for key in keys:
-            expected = selectors.visible_invitations(user, at).filter(pk=key).first()
-            found = held_reads.invitation(user, at, key)
-            assert _described(found, "invited_by") == _described(expected, "invited_by"), (
-                name,
-                key,
-            )
+    _assert_read_as_visible(
+        world, provider, keys, selectors.visible_invitations, held_reads.invitation, "invited_by"
+    )
 
 
 @pytest.mark.parametrize("provider", ["p", "q"])
@@ -90,13 +94,9 @@ def test_a_join_request_is_the_visible_one(world, provider):
     asked = services.request_to_join(user=world.users["requester"], provider=world.p, message="")
     there = services.request_to_join(user=make_user("x@example.com"), provider=world.q, message="")
     keys = [asked.pk, there.pk, uuid.uuid4()]
-    for name in VIEWERS:
-        user = world.users[name]
-        at = getattr(world, provider)
-        for key in keys:
-            expected = selectors.visible_join_requests(user, at).filter(pk=key).first()
-            found = held_reads.join_request(user, at, key)
-            assert _described(found, "user") == _described(expected, "user"), (name, key)
+    _assert_read_as_visible(
+        world, provider, keys, selectors.visible_join_requests, held_reads.join_request, "user"
+    )
 
 
 def test_what_the_pages_use_is_read_with_the_holder(world):

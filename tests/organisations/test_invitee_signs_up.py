@@ -15,7 +15,7 @@ from portal.notifications.models import NotificationDraft
 from portal.organisations.models import Invitation, InvitationStatus, Membership
 from tests.accounts.conftest import code_in, deliver_pending
 from tests.organisations.conftest import build_world
-from tests.organisations.helpers import invitation_path
+from tests.organisations.helpers import invitation_path, invite_in_the_browser
 from tests.support.browser import (
     assert_accessible,
     expect_heading,
@@ -49,16 +49,7 @@ def test_invitee_without_an_account_signs_up_and_sees_only_their_location(
     sign_in_with_session(page, live_server, world.users["ni"])
     page.goto(reverse("organisations:team", kwargs={"provider_id": world.p.pk}))
     page.get_by_role("button", name="Invite someone").click()
-    page.get_by_label("What is their email address?").fill(INVITEE)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Draft and submit notifications").check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Sunrise House").check()
-    page.get_by_role("button", name="Continue").click()
-    expect_heading(page, "Check before you send the invitation")
-    assert_accessible(page)
-    page.get_by_role("button", name="Send invitation").click()
-    assert page.locator(".govuk-panel__title").inner_text() == "Invitation sent"
+    invite_in_the_browser(page, INVITEE, assert_accessible)
 
     # 2. The queued invitation is delivered; the invitee opens its link, signed out.
     deliver_pending()

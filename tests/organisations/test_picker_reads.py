@@ -21,6 +21,7 @@ from portal.register.location_picker import (
 )
 from portal.register.models import Location, ServiceType
 from tests.factories.register import add_many_locations
+from tests.support.compiled import assert_compiled_on_postgresql
 
 
 def _joined_names(locations):
@@ -152,13 +153,12 @@ def test_notifiable_locations_are_the_orm_reads(world):
 
 
 def test_notifiable_locations_compile_once(world):
-    from django.db import connection
-
-    compiled = [location_choice._ALL_ROWS, location_choice._SOME_ROWS]
-    compiled += [location_choice._ALL_TYPES, location_choice._SOME_TYPES]
-    shapes = [query._compiled("default") for query in compiled]
-    if connection.vendor == "postgresql":  # elsewhere a list of IDs does not compile
-        assert all(shape is not None for shape in shapes)
+    assert_compiled_on_postgresql(
+        location_choice._ALL_ROWS,
+        location_choice._SOME_ROWS,
+        location_choice._ALL_TYPES,
+        location_choice._SOME_TYPES,
+    )
 
 
 def test_notification_location_choice_names_its_service_types(world):

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
@@ -23,6 +22,7 @@ from portal.organisations.permissions import Permission
 from tests.factories.accounts import make_user
 from tests.factories.organisations import make_membership
 from tests.organisations.helpers import VIEW, expire, invite
+from tests.support.compiled import assert_compiled_on_postgresql
 
 VIEWING = [str(permission) for permission in VIEW]
 VIEWERS = [
@@ -88,10 +88,9 @@ def test_the_compiled_first_pages_are_the_orms(team, viewer):
         assert "at.b@example.com" not in {row.email for row in invitations}
     if viewer == "other_provider":
         assert (members, invitations, join_requests) == ([], [], [])
-    if connection.vendor == "postgresql":  # compiled there; SQLite's IN lists vary in length
-        reads = (*team_rows._FIRST_MEMBERS, *team_rows._FIRST_INVITATIONS)
-        assert all(read._compiled("default") is not None for read in reads)
-        assert team_rows._FIRST_JOIN_REQUESTS._compiled("default") is not None
+    assert_compiled_on_postgresql(
+        *team_rows._FIRST_MEMBERS, *team_rows._FIRST_INVITATIONS, team_rows._FIRST_JOIN_REQUESTS
+    )
 
 
 def test_the_first_page_is_the_filtered_pages_read_without_filters(client, team):
@@ -138,8 +137,7 @@ def test_the_members_location_names_are_the_orms(team, viewer):
     if viewer == "ni":
         both = next(row for row in members if row.email == "both@sunrise.example")
         assert names[both.pk] == ["Sunrise House", "Sunset Lodge"]  # by name
-    if connection.vendor == "postgresql":  # one array of IDs, whatever their number
-        assert team_rows._MEMBER_LOCATION_NAMES._compiled("default") is not None
+    assert_compiled_on_postgresql(team_rows._MEMBER_LOCATION_NAMES)  # one array of IDs
 
 
 def _seen_through_a_join(holders, location_ids, order):

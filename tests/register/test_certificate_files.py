@@ -48,7 +48,9 @@ from tests.applications.register_effects_helpers import (
     registered,
 )
 from tests.factories import accounts as f
+from tests.factories.register import certificate_in_memory
 from tests.support.browser import assert_accessible, expect_heading, use_session_of
+from tests.support.compiled import assert_compiled_on_postgresql
 from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
@@ -229,8 +231,8 @@ def test_the_key_names_the_register_state_not_the_day(provider):
     assert certificate_files.state_key(found) != key
 
 
-def _html_key(certificate: Certificate) -> str:
-    """The key digested from the HTML just drawn, as state_key found it before it kept keys."""
+def html_key(certificate: Certificate) -> str:
+    """The key digested from the HTML drawn now, as state_key found it before it kept keys."""
     undated = dataclasses.replace(certificate, issued_on=dt.date.min)
     html = render_document_html(
         certificate_files.TEMPLATE, {"certificate": undated, "generated_at": None}
@@ -254,9 +256,9 @@ def test_a_state_seen_before_is_keyed_without_drawing_its_html(provider, monkeyp
     assert found is not None
     assert again is not None
     assert found.state_digest == again.state_digest != ""
-    assert certificate_files.state_key(found) == _html_key(found)
+    assert certificate_files.state_key(found) == html_key(found)
     assert len(drawn) == 1
-    assert certificate_files.state_key(again) == _html_key(found)
+    assert certificate_files.state_key(again) == html_key(found)
     assert len(drawn) == 1  # the same rows: the key kept, nothing drawn
 
 
@@ -301,7 +303,7 @@ def test_every_change_the_certificate_shows_gives_another_key(provider):
         found = certificate_for(provider.id)
         assert found is not None
         key = certificate_files.state_key(found)
-        assert key == _html_key(found)
+        assert key == html_key(found)
         if connection.vendor == "postgresql":  # elsewhere no state is named (no row versions)
             assert found.state_digest not in states
             states.add(found.state_digest)
@@ -360,17 +362,8 @@ def _large_certificate(size: int) -> Certificate:
         )
         for n in range(size)
     ]
-    return Certificate(
-        provider=Provider(id="1-000000042", name="Big Group"),
-        issued_on=timezone.localdate(),
-        activities=[care],
-        nominated_individuals=[],
-        responsible_individuals=[],
-        main_partners=[],
-        partners=[],
-        locations=places,
-        provider_conditions=[],
-        manager_conditions=[],
+    return certificate_in_memory(
+        Provider(id="1-000000042", name="Big Group"), places, activities=[care]
     )
 
 
@@ -416,5 +409,4 @@ def test_the_waiting_job_is_the_orms(provider):
     assert certificate_jobs.waiting_job(other.pk) is None
     assert certificate_jobs.request_certificate(provider=other) != first  # a new one
     compare()
-    if connection.vendor == "postgresql":
-        assert certificate_jobs._WAITING._compiled("default") is not None
+    assert_compiled_on_postgresql(certificate_jobs._WAITING)

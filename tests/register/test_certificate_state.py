@@ -3,9 +3,7 @@ certificate is read from (certificates.certificate_state), without reading the c
 every change to any of those rows names a new state, and a download of a state this process
 has seen before reads no certificate yet never serves an older one."""
 
-import dataclasses
 import datetime as dt
-import hashlib
 
 import pytest
 from django.db import connection
@@ -35,6 +33,7 @@ from tests.applications.register_effects_helpers import (
 )
 from tests.register.test_certificate_files import (
     change_what_the_certificate_shows,
+    html_key,
     nora,
     own_storage,  # noqa: F401 - an autouse fixture: each test's certificates in a folder of its own
     pdf_text,
@@ -56,15 +55,6 @@ def provider() -> Provider:
 def row_versions() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row versions are PostgreSQL's; elsewhere each download draws the HTML")
-
-
-def _html_key(certificate: Certificate) -> str:
-    """The key digested from the HTML drawn now (never from a key kept)."""
-    undated = dataclasses.replace(certificate, issued_on=dt.date.min)
-    html = render_document_html(
-        certificate_files.TEMPLATE, {"certificate": undated, "generated_at": None}
-    )
-    return f"certificates/{certificate.provider.id}/{hashlib.sha256(html.encode()).hexdigest()}.pdf"
 
 
 def test_the_state_is_read_with_the_certificate(provider, row_versions):
@@ -99,7 +89,7 @@ def test_every_change_to_a_row_the_certificate_reads_names_a_new_state(provider,
         assert state.digest not in states
         states.add(state.digest)
         key = certificate_files.state_key(found)
-        assert key == _html_key(found)
+        assert key == html_key(found)
         assert (key in keys) is same_file  # a certificate that reads differently: another file
         keys.add(key)
         assert shown in render_document_html(certificate_files.TEMPLATE, {"certificate": found})
@@ -187,5 +177,5 @@ def test_without_row_versions_the_key_is_drawn_every_time(provider, monkeypatch)
     assert found is not None
     assert found.state_digest == ""
     assert certificate_files.known_key(state.digest) is None
-    assert certificate_files.state_key(found) == _html_key(found)
+    assert certificate_files.state_key(found) == html_key(found)
     assert certificate_files._KEYS_BY_STATE == {}

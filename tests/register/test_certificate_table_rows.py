@@ -17,6 +17,7 @@ from portal.register.certificates import (
 )
 from portal.register.models import Person, Provider, RegulatedActivity
 from tests.applications.register_effects_helpers import process_all_changes, registered
+from tests.factories.register import certificate_in_memory
 
 AWKWARD = 'O\'Brien & "Sons" <Care>'
 
@@ -27,18 +28,7 @@ def _template(certificate: Certificate) -> str:
 
 
 def _certificate(provider: Provider, locations: list[CertificateLocation]) -> Certificate:
-    return Certificate(
-        provider=provider,
-        issued_on=dt.date(2026, 12, 5),
-        activities=[],
-        nominated_individuals=[],
-        responsible_individuals=[],
-        main_partners=[],
-        partners=[],
-        locations=locations,
-        provider_conditions=[],
-        manager_conditions=[],
-    )
+    return certificate_in_memory(provider, locations, issued_on=dt.date(2026, 12, 5))
 
 
 def _entries() -> list[CertificateLocation]:

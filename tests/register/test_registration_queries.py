@@ -2,12 +2,12 @@
 ORM gives for the same queries, with other values than the ones they were compiled with."""
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from portal.register import registration_queries as reads
 from portal.register.models import Condition, Location, Provider
 from tests.applications.register_effects_helpers import person, registered
+from tests.support.compiled import assert_compiled_on_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -87,5 +87,4 @@ def test_the_page_of_locations_is_the_orms():
     assert [loc.number for loc in reads.location_page(both, [], mine, 1, 2)] == [2]
     assert {loc.of for loc in reads.location_page(both, [], mine[:1], 0, 25)} == {1}
     assert reads.location_page([], both, mine, 0, 25) == []
-    if connection.vendor == "postgresql":  # compiled there; SQLite's IN lists vary in length
-        assert reads._LOCATION_PAGE._compiled("default") is not None
+    assert_compiled_on_postgresql(reads._LOCATION_PAGE)

@@ -29,11 +29,11 @@ from portal.accounts.models import User
 from portal.accounts.recovery_views import FACTOR_RESET_PROVEN, RESET_EMAIL, RESET_PROVEN
 from portal.accounts.services import email_change
 from portal.accounts.views import SIGN_UP_EMAIL, SIGN_UP_PROVEN
-from portal.applications.services import assessment, submission
+from portal.applications.services import assessment
 from portal.emails.models import OutboxMessage
 from portal.staff import services as staff_services
 from portal.staff.roles import StaffRole
-from tests.applications.helpers import with_open_manager_part, with_signed_manager_part
+from tests.applications.helpers import send, with_open_manager_part, with_signed_manager_part
 from tests.factories.accounts import make_user
 from tests.support.signed_in_pages import (
     EXCLUDED,
@@ -140,7 +140,7 @@ def add_application_stages(world: World) -> None:
     applicant, manager = world.users["newcomer"], world.users["part_holder"]
     _application, world.objects["app_open_part"] = with_open_manager_part(applicant, manager)
     asked = with_signed_manager_part(applicant, manager)
-    submission.sign_and_submit(application_id=asked.pk, user=applicant, declaration_confirmed=True)
+    send(asked, applicant)
     assessment.validate(application_id=asked.pk, staff=world.users["staff"])
     world.objects["app_asked"] = asked
     world.objects["app_unanswered"] = assessment.request_information(

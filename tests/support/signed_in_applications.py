@@ -7,7 +7,7 @@ signs her part ("part_holder"), and the provider's people for their own list."""
 from typing import Any
 
 from portal.applications.services import assessment, submission
-from tests.applications.helpers import serve_conditions_proposal, with_signed_manager_part
+from tests.applications.helpers import send, serve_conditions_proposal, with_signed_manager_part
 
 
 def add_applications(objects: dict[str, Any], users: dict[str, Any]) -> None:
@@ -16,7 +16,7 @@ def add_applications(objects: dict[str, Any], users: dict[str, Any]) -> None:
     objects["app_draft"] = draft
     objects["app_draft_part"] = draft.parts.get()
     sent = with_signed_manager_part(applicant, manager)
-    submission.sign_and_submit(application_id=sent.pk, user=applicant, declaration_confirmed=True)
+    send(sent, applicant)
     assessment.validate(application_id=sent.pk, staff=staff)
     # Two requests for information, each answered, then a notice of proposal.
     for key, body, reply in (

@@ -4,7 +4,7 @@ worker) a staff question reaching a loopback receiver, signed."""
 
 import pytest
 
-from portal.applications.services import assessment, submission
+from portal.applications.services import assessment
 from portal.applications.stages import Stage
 from portal.notifications import services as notifications
 from portal.webhooks import services
@@ -76,9 +76,7 @@ def test_application_stage_changes_become_events_in_order(receiver, settings):
         events=[EventType.APPLICATION_STAGE_CHANGED.value],
     )
     receiver.secret = created.secret
-    submission.sign_and_submit(
-        application_id=application.pk, user=signer, declaration_confirmed=True
-    )
+    helpers.send(application, signer)
     assessment.validate(application_id=application.pk, staff=helpers.assessor())
     deliver_next(created.endpoint.pk)
     got = receiver.wait_for(2)
