@@ -7,7 +7,7 @@ types that use them: changing one means a new version of each type that uses it,
 submissions keep their wording. Answer keys are always written out by the caller.
 """
 
-from typing import Any
+from typing import Any, Protocol
 
 from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, Section, ShowIf, show_if
 from portal.notifications.catalogue.schema import (
@@ -25,25 +25,56 @@ def choices(options: Options) -> tuple[Choice, ...]:
     return tuple(Choice(*option) for option in options)
 
 
-def text(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.TEXT, error=error, **extra)
+class Asks(Protocol):
+    """A constructor for one kind of question: key, label, error for a missing answer, and
+    any other `Question` field by name."""
+
+    def __call__(self, key: str, label: str, error: str, **extra: Any) -> Question: ...
 
 
-def long_text(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.LONG_TEXT, error=error, **extra)
+class AsksToChoose(Protocol):
+    def __call__(
+        self, key: str, label: str, error: str, options: Options, **extra: Any
+    ) -> Question: ...
 
 
-def file_upload(key: str, label: str, error: str, **extra: Any) -> Question:
-    """Documents to upload: the answer is the ids of the files, each checked for viruses."""
-    return Question(key=key, label=label, kind=Kind.FILE, error=error, **extra)
+def asks(kind: Kind, **defaults: Any) -> Asks:
+    """The constructor for questions of `kind`; `defaults` (a hint) apply unless given."""
+
+    def question(key: str, label: str, error: str, **extra: Any) -> Question:
+        return Question(key=key, label=label, kind=kind, error=error, **(defaults | extra))
+
+    return question
 
 
-def identifier(key: str, label: str, error: str, **extra: Any) -> Question:
-    extra.setdefault(
-        "hint",
-        "Use your own reference for the person, such as a record number. Do not use their name.",
-    )
-    return Question(key=key, label=label, kind=Kind.IDENTIFIER, error=error, **extra)
+def asks_to_choose(kind: Kind, **defaults: Any) -> AsksToChoose:
+    """As `asks`, for a kind whose answer is one (or some) of the `options` given."""
+
+    ask = asks(kind, **defaults)
+
+    def question(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
+        return ask(key, label, error, choices=choices(options), **extra)
+
+    return question
+
+
+text = asks(Kind.TEXT)
+long_text = asks(Kind.LONG_TEXT)
+# Documents to upload: the answer is the ids of the files, each checked for viruses.
+file_upload = asks(Kind.FILE)
+identifier = asks(
+    Kind.IDENTIFIER,
+    hint="Use your own reference for the person, such as a record number. Do not use their name.",
+)
+time = asks(Kind.TIME, hint="For example, 14:30 or 2:30pm")
+number = asks(Kind.NUMBER)
+email = asks(Kind.EMAIL)
+phone = asks(Kind.PHONE)
+postcode = asks(Kind.POSTCODE)
+registered_person = asks(Kind.REGISTERED_PERSON)
+choice = asks_to_choose(Kind.CHOICE)
+multi = asks_to_choose(Kind.MULTI_CHOICE, hint="Select all that apply.")
+_yes_or_no = asks_to_choose(Kind.YES_NO)
 
 
 def date(key: str, label: str, error: str, *, past: bool = False, **extra: Any) -> Question:
@@ -52,61 +83,16 @@ def date(key: str, label: str, error: str, *, past: bool = False, **extra: Any) 
     return Question(key=key, label=label, kind=Kind.DATE, error=error, date_rule=rule, **extra)
 
 
-def time(key: str, label: str, error: str, **extra: Any) -> Question:
-    extra.setdefault("hint", "For example, 14:30 or 2:30pm")
-    return Question(key=key, label=label, kind=Kind.TIME, error=error, **extra)
-
-
-def choice(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
-    return Question(
-        key=key, label=label, kind=Kind.CHOICE, error=error, choices=choices(options), **extra
-    )
-
-
-def multi(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
-    extra.setdefault("hint", "Select all that apply.")
-    return Question(
-        key=key,
-        label=label,
-        kind=Kind.MULTI_CHOICE,
-        error=error,
-        choices=choices(options),
-        **extra,
-    )
-
-
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 
 
 def yes_no(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(
-        key=key, label=label, kind=Kind.YES_NO, error=error, choices=choices(YES_NO), **extra
-    )
+    return _yes_or_no(key, label, error, YES_NO, **extra)
 
 
 def yes_no_unknown(key: str, label: str, error: str, **extra: Any) -> Question:
     return choice(key, label, error, YES_NO_NOT_KNOWN, **extra)
-
-
-def number(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.NUMBER, error=error, **extra)
-
-
-def email(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.EMAIL, error=error, **extra)
-
-
-def phone(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.PHONE, error=error, **extra)
-
-
-def postcode(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.POSTCODE, error=error, **extra)
-
-
-def registered_person(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.REGISTERED_PERSON, error=error, **extra)
 
 
 def when(question: str, *values: str) -> ShowIf:
