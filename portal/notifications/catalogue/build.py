@@ -413,6 +413,14 @@ def optional_reference(key: str, label: str, **extra: Any) -> Question:
     return text(key, label, "", required=False, max_length=50, **extra)
 
 
+def return_notes(**extra: Any) -> Question:
+    """The last question when someone who was away has come back (a registered manager, a
+    detained patient): anything else, optional."""
+    return long_text(
+        "return_notes", "Anything else we should know (optional)", "", required=False, **extra
+    )
+
+
 _CONTACT_DETAILS = {
     "name": ("Full name", Kind.TEXT),
     "job_title": ("Job title", Kind.TEXT),

@@ -3,6 +3,8 @@ without leave (regulation 17), and a young person on an adult psychiatric unit (
 18(2)(h)).
 """
 
+from typing import Any
+
 from portal.forms.vocabulary import Question
 from portal.notifications.catalogue.build import (
     DO_NOT_NAME_STAFF,
@@ -17,6 +19,7 @@ from portal.notifications.catalogue.build import (
     person_section,
     police_told,
     regulation,
+    return_notes,
     section,
     text,
     time,
@@ -67,6 +70,18 @@ def detained_under(tense: str) -> list[Question]:
             max_length=50,
         ),
     ]
+
+
+def patient_returned_on(**extra: Any) -> Question:
+    """When an absent patient came back: asked with the absence if they already have, or in
+    the return follow-up."""
+    return date(
+        "returned_on",
+        "Date the patient returned",
+        "Enter the date the patient returned",
+        past=True,
+        **extra,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,12 +177,7 @@ AWOL_RETURN = FollowUpKind(
         page(
             "return",
             "The patient has returned",
-            date(
-                "returned_on",
-                "Date the patient returned",
-                "Enter the date the patient returned",
-                past=True,
-            ),
+            patient_returned_on(),
             time("returned_at", "Time the patient returned", "Enter the time the patient returned"),
             choice(
                 "return_how",
@@ -181,13 +191,7 @@ AWOL_RETURN = FollowUpKind(
                     ("other", "Another way"),
                 ],
             ),
-            long_text(
-                "return_notes",
-                "Anything else we should know (optional)",
-                "",
-                required=False,
-                hint="For example, harm to the patient or others while absent",
-            ),
+            return_notes(hint="For example, harm to the patient or others while absent"),
         ),
     ),
 )
@@ -304,11 +308,7 @@ UNAUTHORISED_ABSENCE = urgent_event(
                     "Select yes if the patient has returned",
                     hint="If not, tell us as soon as they return by adding an update to this notification",
                 ),
-                date(
-                    "returned_on",
-                    "Date the patient returned",
-                    "Enter the date the patient returned",
-                    past=True,
+                patient_returned_on(
                     condition=when("has_returned", "yes"),
                     not_before=("absent_from", "the date the absence began"),
                 ),

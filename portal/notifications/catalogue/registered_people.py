@@ -17,6 +17,7 @@ from portal.notifications.catalogue.build import (
     phone,
     registered_person,
     regulation,
+    return_notes,
     section,
     text,
     when,
@@ -51,12 +52,7 @@ ABSENCE_RETURN = FollowUpKind(
             "return",
             "The person has returned",
             date("returned_on", "Date they returned", "Enter the date they returned", past=True),
-            long_text(
-                "return_notes",
-                "Anything else we should know (optional)",
-                "",
-                required=False,
-            ),
+            return_notes(),
         ),
     ),
 )
