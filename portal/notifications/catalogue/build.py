@@ -224,6 +224,14 @@ PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
 NOT_KNOWN = ("not_known", "Not known")
 
 
+def equality_question(
+    key: str, label: str, options: list[tuple[str, str]], **extra: Any
+) -> Question:
+    """An equality question: optional, and always offering "Not known" and "Prefer not to
+    say" after the `options`."""
+    return choice(key, label, "", [*options, NOT_KNOWN, PREFER_NOT], required=False, **extra)
+
+
 def person_section(who: str = "the person who uses the service") -> Section:
     return Section(
         key="person",
@@ -257,40 +265,27 @@ def person_section(who: str = "the person who uses the service") -> Section:
             page(
                 "equality",
                 "Equality information (optional)",
-                choice(
-                    "person_sex",
-                    "Sex",
-                    "",
-                    [("female", "Female"), ("male", "Male"), NOT_KNOWN, PREFER_NOT],
-                    required=False,
-                ),
-                choice(
+                equality_question("person_sex", "Sex", [("female", "Female"), ("male", "Male")]),
+                equality_question(
                     "person_ethnicity",
                     "Ethnic group",
-                    "",
                     [
                         ("asian", "Asian or Asian British"),
                         ("black", "Black, Black British, Caribbean or African"),
                         ("mixed", "Mixed or multiple ethnic groups"),
                         ("white", "White"),
                         ("other", "Another ethnic group"),
-                        NOT_KNOWN,
-                        PREFER_NOT,
                     ],
-                    required=False,
                 ),
-                choice(
+                equality_question(
                     "person_disability",
                     "Did the person have a disability?",
-                    "",
-                    [("yes", "Yes"), ("no", "No"), NOT_KNOWN, PREFER_NOT],
-                    required=False,
+                    [("yes", "Yes"), ("no", "No")],
                     short_label="Disability",
                 ),
-                choice(
+                equality_question(
                     "person_religion",
                     "Religion or belief",
-                    "",
                     [
                         ("none", "No religion"),
                         ("buddhist", "Buddhist"),
@@ -300,24 +295,17 @@ def person_section(who: str = "the person who uses the service") -> Section:
                         ("muslim", "Muslim"),
                         ("sikh", "Sikh"),
                         ("other", "Another religion or belief"),
-                        NOT_KNOWN,
-                        PREFER_NOT,
                     ],
-                    required=False,
                 ),
-                choice(
+                equality_question(
                     "person_sexual_orientation",
                     "Sexual orientation",
-                    "",
                     [
                         ("heterosexual", "Heterosexual or straight"),
                         ("gay_lesbian", "Gay or lesbian"),
                         ("bisexual", "Bisexual"),
                         ("other", "Another sexual orientation"),
-                        NOT_KNOWN,
-                        PREFER_NOT,
                     ],
-                    required=False,
                 ),
                 intro=(
                     "We use this to check that people are treated fairly. "
