@@ -120,6 +120,44 @@ NOT_FOR_NHS = NotForOwnership(NHS, "NHS bodies do not send this notification.")
 # ask things only of some services (the GP death rule) with an ordinary condition.
 CONTEXT_PRIMARY_MEDICAL = "context.primary_medical_services"
 
+_CONTACT_DETAILS = {
+    "name": ("Full name", Kind.TEXT),
+    "job_title": ("Job title", Kind.TEXT),
+    "firm": ("Firm", Kind.TEXT),
+    "phone": ("Phone number", Kind.PHONE),
+    "email": ("Email address", Kind.EMAIL),
+}
+
+
+def contact_details(
+    whose: str,
+    *,
+    short_label: str = "",
+    labelled: str = "",
+    condition: ShowIf | None = None,
+    **keys: str,
+) -> list[Question]:
+    """Name and contact details of someone the register does not hold yet (a new manager, an
+    insolvency practitioner, the contact for a notification), asked in the order the keys are
+    given: name=, job_title=, firm=, phone=, email= (each the answer key). `whose` finishes
+    each error, as in "Enter {whose} phone number"; `labelled` starts each label ("Contact's
+    phone number"); `short_label` names the person on check-your-answers."""
+    questions = []
+    for detail, key in keys.items():
+        label, kind = _CONTACT_DETAILS[detail]
+        questions.append(
+            Question(
+                key=key,
+                label=f"{labelled} {label.lower()}" if labelled else label,
+                kind=kind,
+                error=f"Enter {whose} {label.lower()}",
+                short_label=short_label if detail == "name" else "",
+                condition=condition,
+            )
+        )
+    return questions
+
+
 # ---------------------------------------------------------------------------------------
 # About you: who is sending the notification and who the regulator should contact.
 # ---------------------------------------------------------------------------------------
@@ -170,30 +208,15 @@ ABOUT_YOU = Section(
                 "Select yes if we should contact you about this notification",
                 short_label="Contact is you",
             ),
-            text(
-                "contact_name",
-                "Contact’s full name",
-                "Enter the contact’s full name",
-                condition=when("contact_is_submitter", "no"),
+            *contact_details(
+                "the contact’s",
+                labelled="Contact’s",
                 short_label="Contact’s name",
-            ),
-            text(
-                "contact_job_title",
-                "Contact’s job title",
-                "Enter the contact’s job title",
                 condition=when("contact_is_submitter", "no"),
-            ),
-            phone(
-                "contact_phone",
-                "Contact’s phone number",
-                "Enter the contact’s phone number",
-                condition=when("contact_is_submitter", "no"),
-            ),
-            email(
-                "contact_email",
-                "Contact’s email address",
-                "Enter the contact’s email address",
-                condition=when("contact_is_submitter", "no"),
+                name="contact_name",
+                job_title="contact_job_title",
+                phone="contact_phone",
+                email="contact_email",
             ),
         ),
     ),
@@ -407,35 +430,6 @@ def return_notes(**extra: Any) -> Question:
     return long_text(
         "return_notes", "Anything else we should know (optional)", "", required=False, **extra
     )
-
-
-_CONTACT_DETAILS = {
-    "name": ("Full name", Kind.TEXT),
-    "job_title": ("Job title", Kind.TEXT),
-    "firm": ("Firm", Kind.TEXT),
-    "phone": ("Phone number", Kind.PHONE),
-    "email": ("Email address", Kind.EMAIL),
-}
-
-
-def contact_details(whose: str, *, short_label: str = "", **keys: str) -> list[Question]:
-    """Name and contact details of someone the register does not hold yet (a new manager, an
-    insolvency practitioner), asked in the order the keys are given: name=, job_title=,
-    firm=, phone=, email= (each the answer key). `whose` finishes each error, as in "Enter
-    {whose} phone number"; `short_label` names the person on check-your-answers."""
-    questions = []
-    for detail, key in keys.items():
-        label, kind = _CONTACT_DETAILS[detail]
-        questions.append(
-            Question(
-                key=key,
-                label=label,
-                kind=kind,
-                error=f"Enter {whose} {label.lower()}",
-                short_label=short_label if detail == "name" else "",
-            )
-        )
-    return questions
 
 
 def new_address(condition: ShowIf | None = None) -> list[Question]:
