@@ -424,6 +424,14 @@ def optional_reference(key: str, label: str, **extra: Any) -> Question:
     return text(key, label, "", required=False, max_length=50, **extra)
 
 
+def returned_on(who: str, **extra: Any) -> Question:
+    """The date someone who was away came back (answer key returned_on), `who` as in "Date
+    {who} returned": asked when telling us of the return, or with the absence if it is over."""
+    return date(
+        "returned_on", f"Date {who} returned", f"Enter the date {who} returned", past=True, **extra
+    )
+
+
 def return_notes(**extra: Any) -> Question:
     """The last question when someone who was away has come back (a registered manager, a
     detained patient): anything else, optional."""

@@ -3,8 +3,6 @@ without leave (regulation 17), and a young person on an adult psychiatric unit (
 18(2)(h)).
 """
 
-from typing import Any
-
 from portal.forms.vocabulary import Question
 from portal.notifications.catalogue.build import (
     DO_NOT_NAME_STAFF,
@@ -20,6 +18,7 @@ from portal.notifications.catalogue.build import (
     police_told,
     regulation,
     return_notes,
+    returned_on,
     section,
     text,
     time,
@@ -70,18 +69,6 @@ def detained_under(tense: str) -> list[Question]:
             max_length=50,
         ),
     ]
-
-
-def patient_returned_on(**extra: Any) -> Question:
-    """When an absent patient came back: asked with the absence if they already have, or in
-    the return follow-up."""
-    return date(
-        "returned_on",
-        "Date the patient returned",
-        "Enter the date the patient returned",
-        past=True,
-        **extra,
-    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,7 +164,7 @@ AWOL_RETURN = FollowUpKind(
         page(
             "return",
             "The patient has returned",
-            patient_returned_on(),
+            returned_on("the patient"),
             time("returned_at", "Time the patient returned", "Enter the time the patient returned"),
             choice(
                 "return_how",
@@ -308,7 +295,8 @@ UNAUTHORISED_ABSENCE = urgent_event(
                     "Select yes if the patient has returned",
                     hint="If not, tell us as soon as they return by adding an update to this notification",
                 ),
-                patient_returned_on(
+                returned_on(
+                    "the patient",
                     condition=when("has_returned", "yes"),
                     not_before=("absent_from", "the date the absence began"),
                 ),

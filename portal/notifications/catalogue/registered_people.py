@@ -18,6 +18,7 @@ from portal.notifications.catalogue.build import (
     registered_person,
     regulation,
     return_notes,
+    returned_on,
     section,
     text,
     when,
@@ -51,7 +52,7 @@ ABSENCE_RETURN = FollowUpKind(
         page(
             "return",
             "The person has returned",
-            date("returned_on", "Date they returned", "Enter the date they returned", past=True),
+            returned_on("they"),
             return_notes(),
         ),
     ),
@@ -234,12 +235,8 @@ RETURN_FROM_ABSENCE = event_type(
                     "Enter the date the absence started",
                     past=True,
                 ),
-                date(
-                    "returned_on",
-                    "Date they returned",
-                    "Enter the date they returned",
-                    past=True,
-                    not_before=("absence_started_on", "the date the absence started"),
+                returned_on(
+                    "they", not_before=("absence_started_on", "the date the absence started")
                 ),
                 text(
                     "absence_reference",
