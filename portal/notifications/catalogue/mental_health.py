@@ -3,7 +3,7 @@ without leave (regulation 17), and a young person on an adult psychiatric unit (
 18(2)(h)).
 """
 
-from portal.forms.vocabulary import Question
+from portal.forms.vocabulary import Page, Question
 from portal.notifications.catalogue.build import (
     DO_NOT_NAME_STAFF,
     OTHERS_TOLD,
@@ -51,9 +51,12 @@ MHA_SECTIONS = [
 ]
 
 
-def detained_under(tense: str) -> list[Question]:
-    """The section of the Mental Health Act a patient `tense` ("is" or "was") detained under."""
-    return [
+def legal_status(tense: str, *more: Question) -> Page:
+    """The section of the Mental Health Act a patient `tense` ("is" or "was") detained under,
+    and any `more` questions on that page."""
+    return page(
+        "legal-status",
+        "The patient’s legal status",
         choice(
             "mha_section",
             f"Which section of the Mental Health Act {tense} the patient detained under?",
@@ -68,7 +71,8 @@ def detained_under(tense: str) -> list[Question]:
             condition=when("mha_section", "other"),
             max_length=50,
         ),
-    ]
+        *more,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,10 +101,8 @@ DEATH_DETAINED = urgent_event(
         section(
             "death",
             "The death",
-            page(
-                "legal-status",
-                "The patient’s legal status",
-                *detained_under("was"),
+            legal_status(
+                "was",
                 yes_no(
                     "on_leave",
                     "Was the patient on section 17 leave when they died?",
@@ -238,7 +240,7 @@ UNAUTHORISED_ABSENCE = urgent_event(
         section(
             "absence",
             "The absence",
-            page("legal-status", "The patient’s legal status", *detained_under("is")),
+            legal_status("is"),
             page(
                 "absence",
                 "The absence",
