@@ -15,6 +15,7 @@ user's scope is treated as not existing (404), never as forbidden, so nobody can
 another location's notification exists.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -245,18 +246,21 @@ def _named_in_url_is_in_scope(request: HttpRequest, kwargs: dict[str, Any]) -> N
         setattr(request.user, _CHECKED_ATTRIBUTE, notification)
 
 
-def may_draft(request: HttpRequest, kwargs: dict[str, Any]) -> bool:
-    if not request.user.is_authenticated or scope_for(request.user, DRAFT).is_empty:
-        return False
-    _named_in_url_is_in_scope(request, kwargs)
-    return True
+def _may(permission: str) -> Callable[[HttpRequest, dict[str, Any]], bool]:
+    """The @requires check for `permission`: held somewhere, and the URL names nothing out
+    of the user's scope (404 if it does)."""
+
+    def may(request: HttpRequest, kwargs: dict[str, Any]) -> bool:
+        if not request.user.is_authenticated or scope_for(request.user, permission).is_empty:
+            return False
+        _named_in_url_is_in_scope(request, kwargs)
+        return True
+
+    return may
 
 
-def may_view(request: HttpRequest, kwargs: dict[str, Any]) -> bool:
-    if not request.user.is_authenticated or scope_for(request.user, VIEW).is_empty:
-        return False
-    _named_in_url_is_in_scope(request, kwargs)
-    return True
+may_draft = _may(DRAFT)
+may_view = _may(VIEW)
 
 
 def register() -> None:

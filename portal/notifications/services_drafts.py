@@ -98,10 +98,7 @@ def save_page(
 ) -> SavedPage[NotificationDraft]:
     """Merge one page's answers into the draft. Only this page's keys change, so two tabs
     working on different pages never overwrite each other."""
-    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    refuse_unless_open(draft)
-    if not permissions.can_edit_draft(user, draft):
-        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
+    draft = locked_to_edit(draft_id, user)
     changed_elsewhere = draft.save_page(definition=definition_of(draft), posted=posted, user=user)
     record_saved(draft, posted.key, posted.complete, request)
     return SavedPage(draft=draft, changed_elsewhere=changed_elsewhere)
@@ -109,15 +106,21 @@ def save_page(
 
 @transaction.atomic
 def discard_draft(*, draft_id: Any, user: User, request: HttpRequest | None = None) -> None:
-    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
-    refuse_unless_open(draft)
-    if not permissions.can_edit_draft(user, draft):
-        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
+    draft = locked_to_edit(draft_id, user)
     draft.status = DraftStatus.DISCARDED
     draft.last_edited_by = user
     draft.save(update_fields=["status", "last_edited_by", "updated_at"])
     attachments.discard_files(draft=draft, definition=definition_of(draft), user=user)
     record(verb=NotificationsVerb.DRAFT_DISCARDED, actor=user, target=draft, request=request)
+
+
+def locked_to_edit(draft_id: Any, user: User) -> NotificationDraft:
+    """The draft under its row lock, refused unless it is open and `user` may edit it."""
+    draft = NotificationDraft.objects.select_for_update().get(pk=draft_id)
+    refuse_unless_open(draft)
+    if not permissions.can_edit_draft(user, draft):
+        raise refused(NotificationError.DRAFT_NOT_EDITABLE)
+    return draft
 
 
 def refuse_unless_open(draft: NotificationDraft) -> None:

@@ -7,7 +7,7 @@ types that use them: changing one means a new version of each type that uses it,
 submissions keep their wording. Answer keys are always written out by the caller.
 """
 
-from typing import Any
+from typing import Any, Protocol
 
 from portal.forms.vocabulary import Choice, DateRule, Kind, Page, Question, Section, ShowIf, show_if
 from portal.notifications.catalogue.schema import (
@@ -25,25 +25,56 @@ def choices(options: Options) -> tuple[Choice, ...]:
     return tuple(Choice(*option) for option in options)
 
 
-def text(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.TEXT, error=error, **extra)
+class Asks(Protocol):
+    """A constructor for one kind of question: key, label, error for a missing answer, and
+    any other `Question` field by name."""
+
+    def __call__(self, key: str, label: str, error: str, **extra: Any) -> Question: ...
 
 
-def long_text(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.LONG_TEXT, error=error, **extra)
+class AsksToChoose(Protocol):
+    def __call__(
+        self, key: str, label: str, error: str, options: Options, **extra: Any
+    ) -> Question: ...
 
 
-def file_upload(key: str, label: str, error: str, **extra: Any) -> Question:
-    """Documents to upload: the answer is the ids of the files, each checked for viruses."""
-    return Question(key=key, label=label, kind=Kind.FILE, error=error, **extra)
+def asks(kind: Kind, **defaults: Any) -> Asks:
+    """The constructor for questions of `kind`; `defaults` (a hint) apply unless given."""
+
+    def question(key: str, label: str, error: str, **extra: Any) -> Question:
+        return Question(key=key, label=label, kind=kind, error=error, **(defaults | extra))
+
+    return question
 
 
-def identifier(key: str, label: str, error: str, **extra: Any) -> Question:
-    extra.setdefault(
-        "hint",
-        "Use your own reference for the person, such as a record number. Do not use their name.",
-    )
-    return Question(key=key, label=label, kind=Kind.IDENTIFIER, error=error, **extra)
+def asks_to_choose(kind: Kind, **defaults: Any) -> AsksToChoose:
+    """As `asks`, for a kind whose answer is one (or some) of the `options` given."""
+
+    ask = asks(kind, **defaults)
+
+    def question(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
+        return ask(key, label, error, choices=choices(options), **extra)
+
+    return question
+
+
+text = asks(Kind.TEXT)
+long_text = asks(Kind.LONG_TEXT)
+# Documents to upload: the answer is the ids of the files, each checked for viruses.
+file_upload = asks(Kind.FILE)
+identifier = asks(
+    Kind.IDENTIFIER,
+    hint="Use your own reference for the person, such as a record number. Do not use their name.",
+)
+time = asks(Kind.TIME, hint="For example, 14:30 or 2:30pm")
+number = asks(Kind.NUMBER)
+email = asks(Kind.EMAIL)
+phone = asks(Kind.PHONE)
+postcode = asks(Kind.POSTCODE)
+registered_person = asks(Kind.REGISTERED_PERSON)
+choice = asks_to_choose(Kind.CHOICE)
+multi = asks_to_choose(Kind.MULTI_CHOICE, hint="Select all that apply.")
+_yes_or_no = asks_to_choose(Kind.YES_NO)
 
 
 def date(key: str, label: str, error: str, *, past: bool = False, **extra: Any) -> Question:
@@ -52,61 +83,16 @@ def date(key: str, label: str, error: str, *, past: bool = False, **extra: Any) 
     return Question(key=key, label=label, kind=Kind.DATE, error=error, date_rule=rule, **extra)
 
 
-def time(key: str, label: str, error: str, **extra: Any) -> Question:
-    extra.setdefault("hint", "For example, 14:30 or 2:30pm")
-    return Question(key=key, label=label, kind=Kind.TIME, error=error, **extra)
-
-
-def choice(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
-    return Question(
-        key=key, label=label, kind=Kind.CHOICE, error=error, choices=choices(options), **extra
-    )
-
-
-def multi(key: str, label: str, error: str, options: Options, **extra: Any) -> Question:
-    extra.setdefault("hint", "Select all that apply.")
-    return Question(
-        key=key,
-        label=label,
-        kind=Kind.MULTI_CHOICE,
-        error=error,
-        choices=choices(options),
-        **extra,
-    )
-
-
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 
 
 def yes_no(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(
-        key=key, label=label, kind=Kind.YES_NO, error=error, choices=choices(YES_NO), **extra
-    )
+    return _yes_or_no(key, label, error, YES_NO, **extra)
 
 
 def yes_no_unknown(key: str, label: str, error: str, **extra: Any) -> Question:
     return choice(key, label, error, YES_NO_NOT_KNOWN, **extra)
-
-
-def number(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.NUMBER, error=error, **extra)
-
-
-def email(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.EMAIL, error=error, **extra)
-
-
-def phone(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.PHONE, error=error, **extra)
-
-
-def postcode(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.POSTCODE, error=error, **extra)
-
-
-def registered_person(key: str, label: str, error: str, **extra: Any) -> Question:
-    return Question(key=key, label=label, kind=Kind.REGISTERED_PERSON, error=error, **extra)
 
 
 def when(question: str, *values: str) -> ShowIf:
@@ -133,6 +119,44 @@ NOT_FOR_NHS = NotForOwnership(NHS, "NHS bodies do not send this notification.")
 # Context facts the engine writes into a draft's answers when it starts, so definitions can
 # ask things only of some services (the GP death rule) with an ordinary condition.
 CONTEXT_PRIMARY_MEDICAL = "context.primary_medical_services"
+
+_CONTACT_DETAILS = {
+    "name": ("Full name", Kind.TEXT),
+    "job_title": ("Job title", Kind.TEXT),
+    "firm": ("Firm", Kind.TEXT),
+    "phone": ("Phone number", Kind.PHONE),
+    "email": ("Email address", Kind.EMAIL),
+}
+
+
+def contact_details(
+    whose: str,
+    *,
+    short_label: str = "",
+    labelled: str = "",
+    condition: ShowIf | None = None,
+    **keys: str,
+) -> list[Question]:
+    """Name and contact details of someone the register does not hold yet (a new manager, an
+    insolvency practitioner, the contact for a notification), asked in the order the keys are
+    given: name=, job_title=, firm=, phone=, email= (each the answer key). `whose` finishes
+    each error, as in "Enter {whose} phone number"; `labelled` starts each label ("Contact's
+    phone number"); `short_label` names the person on check-your-answers."""
+    questions = []
+    for detail, key in keys.items():
+        label, kind = _CONTACT_DETAILS[detail]
+        questions.append(
+            Question(
+                key=key,
+                label=f"{labelled} {label.lower()}" if labelled else label,
+                kind=kind,
+                error=f"Enter {whose} {label.lower()}",
+                short_label=short_label if detail == "name" else "",
+                condition=condition,
+            )
+        )
+    return questions
+
 
 # ---------------------------------------------------------------------------------------
 # About you: who is sending the notification and who the regulator should contact.
@@ -184,30 +208,15 @@ ABOUT_YOU = Section(
                 "Select yes if we should contact you about this notification",
                 short_label="Contact is you",
             ),
-            text(
-                "contact_name",
-                "Contact’s full name",
-                "Enter the contact’s full name",
-                condition=when("contact_is_submitter", "no"),
+            *contact_details(
+                "the contact’s",
+                labelled="Contact’s",
                 short_label="Contact’s name",
-            ),
-            text(
-                "contact_job_title",
-                "Contact’s job title",
-                "Enter the contact’s job title",
                 condition=when("contact_is_submitter", "no"),
-            ),
-            phone(
-                "contact_phone",
-                "Contact’s phone number",
-                "Enter the contact’s phone number",
-                condition=when("contact_is_submitter", "no"),
-            ),
-            email(
-                "contact_email",
-                "Contact’s email address",
-                "Enter the contact’s email address",
-                condition=when("contact_is_submitter", "no"),
+                name="contact_name",
+                job_title="contact_job_title",
+                phone="contact_phone",
+                email="contact_email",
             ),
         ),
     ),
@@ -236,6 +245,14 @@ AGE_BANDS = [
 
 PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
 NOT_KNOWN = ("not_known", "Not known")
+
+
+def equality_question(
+    key: str, label: str, options: list[tuple[str, str]], **extra: Any
+) -> Question:
+    """An equality question: optional, and always offering "Not known" and "Prefer not to
+    say" after the `options`."""
+    return choice(key, label, "", [*options, NOT_KNOWN, PREFER_NOT], required=False, **extra)
 
 
 def person_section(who: str = "the person who uses the service") -> Section:
@@ -271,40 +288,27 @@ def person_section(who: str = "the person who uses the service") -> Section:
             page(
                 "equality",
                 "Equality information (optional)",
-                choice(
-                    "person_sex",
-                    "Sex",
-                    "",
-                    [("female", "Female"), ("male", "Male"), NOT_KNOWN, PREFER_NOT],
-                    required=False,
-                ),
-                choice(
+                equality_question("person_sex", "Sex", [("female", "Female"), ("male", "Male")]),
+                equality_question(
                     "person_ethnicity",
                     "Ethnic group",
-                    "",
                     [
                         ("asian", "Asian or Asian British"),
                         ("black", "Black, Black British, Caribbean or African"),
                         ("mixed", "Mixed or multiple ethnic groups"),
                         ("white", "White"),
                         ("other", "Another ethnic group"),
-                        NOT_KNOWN,
-                        PREFER_NOT,
                     ],
-                    required=False,
                 ),
-                choice(
+                equality_question(
                     "person_disability",
                     "Did the person have a disability?",
-                    "",
-                    [("yes", "Yes"), ("no", "No"), NOT_KNOWN, PREFER_NOT],
-                    required=False,
+                    [("yes", "Yes"), ("no", "No")],
                     short_label="Disability",
                 ),
-                choice(
+                equality_question(
                     "person_religion",
                     "Religion or belief",
-                    "",
                     [
                         ("none", "No religion"),
                         ("buddhist", "Buddhist"),
@@ -314,24 +318,17 @@ def person_section(who: str = "the person who uses the service") -> Section:
                         ("muslim", "Muslim"),
                         ("sikh", "Sikh"),
                         ("other", "Another religion or belief"),
-                        NOT_KNOWN,
-                        PREFER_NOT,
                     ],
-                    required=False,
                 ),
-                choice(
+                equality_question(
                     "person_sexual_orientation",
                     "Sexual orientation",
-                    "",
                     [
                         ("heterosexual", "Heterosexual or straight"),
                         ("gay_lesbian", "Gay or lesbian"),
                         ("bisexual", "Bisexual"),
                         ("other", "Another sexual orientation"),
-                        NOT_KNOWN,
-                        PREFER_NOT,
                     ],
-                    required=False,
                 ),
                 intro=(
                     "We use this to check that people are treated fairly. "
@@ -427,33 +424,20 @@ def optional_reference(key: str, label: str, **extra: Any) -> Question:
     return text(key, label, "", required=False, max_length=50, **extra)
 
 
-_CONTACT_DETAILS = {
-    "name": ("Full name", Kind.TEXT),
-    "job_title": ("Job title", Kind.TEXT),
-    "firm": ("Firm", Kind.TEXT),
-    "phone": ("Phone number", Kind.PHONE),
-    "email": ("Email address", Kind.EMAIL),
-}
+def returned_on(who: str, **extra: Any) -> Question:
+    """The date someone who was away came back (answer key returned_on), `who` as in "Date
+    {who} returned": asked when telling us of the return, or with the absence if it is over."""
+    return date(
+        "returned_on", f"Date {who} returned", f"Enter the date {who} returned", past=True, **extra
+    )
 
 
-def contact_details(whose: str, *, short_label: str = "", **keys: str) -> list[Question]:
-    """Name and contact details of someone the register does not hold yet (a new manager, an
-    insolvency practitioner), asked in the order the keys are given: name=, job_title=,
-    firm=, phone=, email= (each the answer key). `whose` finishes each error, as in "Enter
-    {whose} phone number"; `short_label` names the person on check-your-answers."""
-    questions = []
-    for detail, key in keys.items():
-        label, kind = _CONTACT_DETAILS[detail]
-        questions.append(
-            Question(
-                key=key,
-                label=label,
-                kind=kind,
-                error=f"Enter {whose} {label.lower()}",
-                short_label=short_label if detail == "name" else "",
-            )
-        )
-    return questions
+def return_notes(**extra: Any) -> Question:
+    """The last question when someone who was away has come back (a registered manager, a
+    detained patient): anything else, optional."""
+    return long_text(
+        "return_notes", "Anything else we should know (optional)", "", required=False, **extra
+    )
 
 
 def new_address(condition: ShowIf | None = None) -> list[Question]:

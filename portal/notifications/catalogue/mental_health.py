@@ -3,7 +3,7 @@ without leave (regulation 17), and a young person on an adult psychiatric unit (
 18(2)(h)).
 """
 
-from portal.forms.vocabulary import Question
+from portal.forms.vocabulary import Page, Question
 from portal.notifications.catalogue.build import (
     DO_NOT_NAME_STAFF,
     OTHERS_TOLD,
@@ -17,6 +17,8 @@ from portal.notifications.catalogue.build import (
     person_section,
     police_told,
     regulation,
+    return_notes,
+    returned_on,
     section,
     text,
     time,
@@ -49,9 +51,12 @@ MHA_SECTIONS = [
 ]
 
 
-def detained_under(tense: str) -> list[Question]:
-    """The section of the Mental Health Act a patient `tense` ("is" or "was") detained under."""
-    return [
+def legal_status(tense: str, *more: Question) -> Page:
+    """The section of the Mental Health Act a patient `tense` ("is" or "was") detained under,
+    and any `more` questions on that page."""
+    return page(
+        "legal-status",
+        "The patient’s legal status",
         choice(
             "mha_section",
             f"Which section of the Mental Health Act {tense} the patient detained under?",
@@ -66,7 +71,8 @@ def detained_under(tense: str) -> list[Question]:
             condition=when("mha_section", "other"),
             max_length=50,
         ),
-    ]
+        *more,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -95,10 +101,8 @@ DEATH_DETAINED = urgent_event(
         section(
             "death",
             "The death",
-            page(
-                "legal-status",
-                "The patient’s legal status",
-                *detained_under("was"),
+            legal_status(
+                "was",
                 yes_no(
                     "on_leave",
                     "Was the patient on section 17 leave when they died?",
@@ -162,12 +166,7 @@ AWOL_RETURN = FollowUpKind(
         page(
             "return",
             "The patient has returned",
-            date(
-                "returned_on",
-                "Date the patient returned",
-                "Enter the date the patient returned",
-                past=True,
-            ),
+            returned_on("the patient"),
             time("returned_at", "Time the patient returned", "Enter the time the patient returned"),
             choice(
                 "return_how",
@@ -181,13 +180,7 @@ AWOL_RETURN = FollowUpKind(
                     ("other", "Another way"),
                 ],
             ),
-            long_text(
-                "return_notes",
-                "Anything else we should know (optional)",
-                "",
-                required=False,
-                hint="For example, harm to the patient or others while absent",
-            ),
+            return_notes(hint="For example, harm to the patient or others while absent"),
         ),
     ),
 )
@@ -247,7 +240,7 @@ UNAUTHORISED_ABSENCE = urgent_event(
         section(
             "absence",
             "The absence",
-            page("legal-status", "The patient’s legal status", *detained_under("is")),
+            legal_status("is"),
             page(
                 "absence",
                 "The absence",
@@ -304,11 +297,8 @@ UNAUTHORISED_ABSENCE = urgent_event(
                     "Select yes if the patient has returned",
                     hint="If not, tell us as soon as they return by adding an update to this notification",
                 ),
-                date(
-                    "returned_on",
-                    "Date the patient returned",
-                    "Enter the date the patient returned",
-                    past=True,
+                returned_on(
+                    "the patient",
                     condition=when("has_returned", "yes"),
                     not_before=("absent_from", "the date the absence began"),
                 ),

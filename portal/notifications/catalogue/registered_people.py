@@ -1,9 +1,12 @@
 """Events about registered people and the provider itself (regulations 14, 21 and 22)."""
 
+from typing import Any
+
 from portal.forms.vocabulary import Question, show_if
 from portal.notifications.catalogue.build import (
     DECLARATION_ACCURATE,
     NOT_FOR_NHS,
+    WITHOUT_DELAY,
     choice,
     date,
     email,
@@ -14,6 +17,8 @@ from portal.notifications.catalogue.build import (
     phone,
     registered_person,
     regulation,
+    return_notes,
+    returned_on,
     section,
     text,
     when,
@@ -25,6 +30,7 @@ from portal.notifications.catalogue.schema import (
     DeadlineKind,
     DueAfterSubmission,
     FollowUpKind,
+    NotificationType,
     OnlyForOwnership,
 )
 
@@ -46,13 +52,8 @@ ABSENCE_RETURN = FollowUpKind(
         page(
             "return",
             "The person has returned",
-            date("returned_on", "Date they returned", "Enter the date they returned", past=True),
-            long_text(
-                "return_notes",
-                "Anything else we should know (optional)",
-                "",
-                required=False,
-            ),
+            returned_on("they"),
+            return_notes(),
         ),
     ),
 )
@@ -234,12 +235,8 @@ RETURN_FROM_ABSENCE = event_type(
                     "Enter the date the absence started",
                     past=True,
                 ),
-                date(
-                    "returned_on",
-                    "Date they returned",
-                    "Enter the date they returned",
-                    past=True,
-                    not_before=("absence_started_on", "the date the absence started"),
+                returned_on(
+                    "they", not_before=("absence_started_on", "the date the absence started")
                 ),
                 text(
                     "absence_reference",
@@ -282,18 +279,47 @@ def plans_for_the_service(decide_within: str) -> list[Question]:
     ]
 
 
-def plans_owed(from_question: str) -> DueAfterSubmission:
-    return DueAfterSubmission(
-        label="Tell us your plans for the service",
-        from_question=from_question,
-        days=28,
-        satisfied_by="intentions",
-        condition=when("intentions", "undecided"),
+PLANS = FollowUpKind(
+    key="intentions",
+    name="Our plans for the service",
+    pages=(
+        page(
+            "intentions",
+            "Plans for the service",
+            choice(
+                "intentions",
+                "What do you intend to do with the service?",
+                "Select what you intend to do with the service",
+                INTENTIONS_CHOICES[:3],
+            ),
+            long_text("intentions_details", "Details", "Enter the details of your plans"),
+        ),
+    ),
+)
+
+
+def plans_notice(*, plans_owed_from: str, **fields: Any) -> NotificationType:
+    """A notice from whoever now answers for the provider (regulations 21 and 22): a formal
+    notice for the whole provider whose plans for the service, if undecided, are owed as the
+    PLANS follow-up within 28 days of the answer `plans_owed_from`."""
+    return event_type(
+        scope=PROVIDER_ONLY,
+        urgency=2,
+        declaration=DECLARATION_ACCURATE,
+        due_after=DueAfterSubmission(
+            label="Tell us your plans for the service",
+            from_question=plans_owed_from,
+            days=28,
+            satisfied_by=PLANS.key,
+            condition=when("intentions", "undecided"),
+        ),
+        follow_ups=(PLANS,),
+        **fields,
     )
 
 
 # 6. Death of a registered provider (regulation 21)
-DEATH_OF_PROVIDER = event_type(
+DEATH_OF_PROVIDER = plans_notice(
     slug="death-of-provider",
     version=1,
     name="Death of a registered provider",
@@ -304,36 +330,14 @@ DEATH_OF_PROVIDER = event_type(
         "28 days."
     ),
     helper_text="An individual provider, or a partner in a partnership, has died",
-    deadline=Deadline(DeadlineKind.WITHOUT_DELAY),
-    scope=PROVIDER_ONLY,
+    deadline=WITHOUT_DELAY,
     rules=(
         OnlyForOwnership(
             frozenset({"Individual", "Partnership"}),
             "Only individual providers and partnerships send this notification.",
         ),
     ),
-    urgency=2,
-    declaration=DECLARATION_ACCURATE,
-    due_after=plans_owed("died_on"),
-    follow_ups=(
-        FollowUpKind(
-            key="intentions",
-            name="Our plans for the service",
-            pages=(
-                page(
-                    "intentions",
-                    "Plans for the service",
-                    choice(
-                        "intentions",
-                        "What do you intend to do with the service?",
-                        "Select what you intend to do with the service",
-                        INTENTIONS_CHOICES[:3],
-                    ),
-                    long_text("intentions_details", "Details", "Enter the details of your plans"),
-                ),
-            ),
-        ),
-    ),
+    plans_owed_from="died_on",
     sections=(
         section(
             "death",
@@ -410,7 +414,7 @@ DEATH_OF_PROVIDER = event_type(
 )
 
 # 8. Liquidator or trustee's plans for a service (regulation 22)
-LIQUIDATOR = event_type(
+LIQUIDATOR = plans_notice(
     slug="liquidator",
     version=1,
     name="Appointment of a liquidator, receiver or trustee, and their plans for the service",
@@ -424,12 +428,8 @@ LIQUIDATOR = event_type(
         DeadlineKind.WITHOUT_DELAY,
         wording="Appointment: without delay. Plans: within 28 days of the appointment",
     ),
-    scope=PROVIDER_ONLY,
     rules=(NOT_FOR_NHS,),
-    urgency=2,
-    declaration=DECLARATION_ACCURATE,
-    due_after=plans_owed("appointed_on"),
-    follow_ups=DEATH_OF_PROVIDER.follow_ups,
+    plans_owed_from="appointed_on",
     sections=(
         section(
             "appointment",
