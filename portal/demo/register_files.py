@@ -135,26 +135,13 @@ def contact_rows(provider: GenProvider) -> Iterator[list[str]]:
         yield row(provider.individual, "responsible_individual", "", "", start)
     for location in provider.locations:
         codes = SERVICE_KINDS[location.kind][2]
-        if location.ended_manager is not None:
-            ended = location.registration_date + dt.timedelta(days=200)
-            for code in codes:
-                yield row(
-                    location.ended_manager,
-                    "registered_manager",
-                    location.id,
-                    code,
-                    location.registration_date,
-                    ended.isoformat(),
-                )
-        if location.manager is not None:
-            for code in codes:
-                yield row(
-                    location.manager,
-                    "registered_manager",
-                    location.id,
-                    code,
-                    location.registration_date,
-                )
+        # A manager who left (their registration ended 200 days in), then the current one.
+        ended = (location.registration_date + dt.timedelta(days=200)).isoformat()
+        for manager, end in ((location.ended_manager, ended), (location.manager, "")):
+            if manager is not None:
+                for code in codes:
+                    since = location.registration_date
+                    yield row(manager, "registered_manager", location.id, code, since, end)
 
 
 class _Writer:

@@ -36,31 +36,37 @@ logger = logging.getLogger(__name__)
 _HASH_CHUNK_BYTES = 1024 * 1024
 
 
+# What the page says of each refusal of a file's content; "{must_be}" names the kinds allowed.
+_CONTENT_MESSAGES: dict[Refusal, tuple[DocumentError, str]] = {
+    Refusal.EMPTY: (DocumentError.EMPTY, "The selected file is empty"),
+    Refusal.UNKNOWN_TYPE: (DocumentError.WRONG_TYPE, "{must_be}"),
+    Refusal.TWO_FORMATS: (
+        DocumentError.WRONG_TYPE,
+        "The selected file is more than one kind of file at once, which can hide "
+        "harmful content. {must_be}, saved again from the program that made it",
+    ),
+    Refusal.WEB_CODE: (
+        DocumentError.WRONG_TYPE,
+        "The selected file contains web page code (HTML or script). "
+        "Remove the code, or save the document as a PDF",
+    ),
+    Refusal.ENCRYPTED: (
+        DocumentError.WRONG_TYPE,
+        "The selected file is protected with a password, so it cannot be checked for "
+        "viruses. Remove the password and upload it again",
+    ),
+    Refusal.ARCHIVE_BOMB: (
+        DocumentError.WRONG_TYPE,
+        "The selected file expands to far more than its size, so it cannot be checked. "
+        "{must_be}, saved again from the program that made it",
+    ),
+}
+
+
 def _content_message(reason: Refusal, limits: UploadLimits) -> tuple[DocumentError, str]:
+    code, message = _CONTENT_MESSAGES[reason]
     must_be = f"The selected file must be {allowed_names(limits.kinds)}"
-    if reason == Refusal.EMPTY:
-        return DocumentError.EMPTY, "The selected file is empty"
-    if reason == Refusal.TWO_FORMATS:
-        return DocumentError.WRONG_TYPE, (
-            "The selected file is more than one kind of file at once, which can hide "
-            f"harmful content. {must_be}, saved again from the program that made it"
-        )
-    if reason == Refusal.WEB_CODE:
-        return DocumentError.WRONG_TYPE, (
-            "The selected file contains web page code (HTML or script). "
-            "Remove the code, or save the document as a PDF"
-        )
-    if reason == Refusal.ENCRYPTED:
-        return DocumentError.WRONG_TYPE, (
-            "The selected file is protected with a password, so it cannot be checked for "
-            "viruses. Remove the password and upload it again"
-        )
-    if reason == Refusal.ARCHIVE_BOMB:
-        return DocumentError.WRONG_TYPE, (
-            "The selected file expands to far more than its size, so it cannot be checked. "
-            f"{must_be}, saved again from the program that made it"
-        )
-    return DocumentError.WRONG_TYPE, must_be
+    return code, message.format(must_be=must_be)
 
 
 def _lock_owner(owner_kind: str, owner_id: str) -> None:

@@ -10,9 +10,10 @@ document never reads a file or a URL, whatever its text contains.
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from portal.frontend.context_processors import service_contacts
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -29,13 +30,7 @@ def fetch_nothing() -> Any:
 
 def document_context() -> dict[str, Any]:
     """What every document's layout needs (no request: documents are also made by tasks)."""
-    return {
-        "service_name": settings.SERVICE_NAME,
-        "regulator_name": settings.REGULATOR_NAME,
-        "support_email": settings.SUPPORT_EMAIL,
-        "support_phone": settings.SUPPORT_PHONE,
-        "generated_at": timezone.now(),
-    }
+    return {**service_contacts(), "generated_at": timezone.now()}
 
 
 def render_document_html(template_name: str, context: Mapping[str, Any]) -> str:

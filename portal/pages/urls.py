@@ -5,9 +5,9 @@ from portal.pages import views
 app_name = "pages"
 
 urlpatterns = [
-    path("", views.start, name="start"),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("cookies/", views.cookies, name="cookies"),
-    path("contact/", views.contact, name="contact"),
+    path("", views.information, {"page": "start"}, name="start"),
+    path("accessibility/", views.information, {"page": "accessibility"}, name="accessibility"),
+    path("privacy/", views.information, {"page": "privacy"}, name="privacy"),
+    path("cookies/", views.information, {"page": "cookies"}, name="cookies"),
+    path("contact/", views.information, {"page": "contact"}, name="contact"),
 ]

@@ -9,29 +9,6 @@ from portal.access import public
 
 @public
 @require_safe
-def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/start.html")
-
-
-@public
-@require_safe
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
-
-
-@public
-@require_safe
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
-
-
-@public
-@require_safe
-def cookies(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/cookies.html")
-
-
-@public
-@require_safe
-def contact(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/contact.html")
+def information(request: HttpRequest, page: str) -> HttpResponse:
+    """The page `pages/<page>.html`: each is a template alone (the URLconf names it)."""
+    return render(request, f"pages/{page}.html")

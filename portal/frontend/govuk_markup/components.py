@@ -19,6 +19,7 @@ from portal.frontend.govuk_markup.values import (
     classes,
     content,
     indent,
+    styled,
     text,
 )
 
@@ -84,8 +85,8 @@ def back_link(params: Any) -> str:
     params = checked(params, _BACK_LINK)
     shown = str(params["html"]) if params.get("html") else text(params.get("text") or "Back")
     return (
-        f'\n<a href="{text(params.get("href") or "#")}" class="govuk-back-link'
-        f'{classes(params.get("classes"))}"{attributes(params.get("attributes"))}>{shown}</a>\n'
+        f'\n<a href="{text(params.get("href") or "#")}"'
+        f"{styled('govuk-back-link', params)}>{shown}</a>\n"
     )
 
 
@@ -160,10 +161,7 @@ def summary_list(params: Any) -> str:
         raise Unsupported
     any_actions = any(bool(row) and bool(_row_actions(checked(row, _ROW))) for row in rows if row)
     listed = "".join("\n  " + (_row(row, any_actions) if row else "") + "\n" for row in rows)
-    html = (
-        f'<dl class="govuk-summary-list{classes(params.get("classes"))}"'
-        f"{attributes(params.get('attributes'))}>\n{listed}\n</dl>"
-    )
+    html = f"<dl{styled('govuk-summary-list', params)}>\n{listed}\n</dl>"
     return "\n\n" + "\n  \n" * len(rows) + html.strip() + "\n"
 
 
@@ -194,8 +192,7 @@ def error_summary(params: Any) -> str:
             listed += "\n          </li>\n        "
         listed += "\n        </ul>\n      "
     return (
-        f'\n<div class="govuk-error-summary{classes(params.get("classes"))}"'
-        f'{attributes(params.get("attributes"))} data-module="govuk-error-summary">\n'
+        f'\n<div{styled("govuk-error-summary", params)} data-module="govuk-error-summary">\n'
         '  <div role="alert">\n    <h2 class="govuk-error-summary__title">\n'
         f"      {content(params, 6, 'titleHtml', 'titleText')}\n    </h2>\n"
         '    <div class="govuk-error-summary__body">\n      \n      '
@@ -208,10 +205,7 @@ _TAG = frozenset({"text", "html", "classes", "attributes"})
 
 def tag(params: Any) -> str:
     params = checked(params, _TAG)
-    return (
-        f'\n<strong class="govuk-tag{classes(params.get("classes"))}"'
-        f"{attributes(params.get('attributes'))}>\n  {content(params, 2)}\n</strong>\n"
-    )
+    return f"\n<strong{styled('govuk-tag', params)}>\n  {content(params, 2)}\n</strong>\n"
 
 
 _INSET_TEXT = frozenset({"text", "html", "classes", "attributes", "id"})
@@ -220,10 +214,8 @@ _INSET_TEXT = frozenset({"text", "html", "classes", "attributes", "id"})
 def inset_text(params: Any) -> str:
     params = checked(params, _INSET_TEXT)
     id_attribute = f' id="{text(params["id"])}"' if params.get("id") else ""
-    return (
-        f'\n<div{id_attribute} class="govuk-inset-text{classes(params.get("classes"))}"'
-        f"{attributes(params.get('attributes'))}>\n  {content(params, 2)}\n</div>\n"
-    )
+    inset = styled("govuk-inset-text", params)
+    return f"\n<div{id_attribute}{inset}>\n  {content(params, 2)}\n</div>\n"
 
 
 _WARNING_TEXT = frozenset({"text", "html", "classes", "attributes", "iconFallbackText"})
@@ -234,8 +226,7 @@ def warning_text(params: Any) -> str:
     html = params.get("html")
     shown = str(Markup(html)) if html else text(params.get("text", ""))  # noqa: S704 (caller's)
     return (
-        f'\n<div class="govuk-warning-text{classes(params.get("classes"))}"'
-        f"{attributes(params.get('attributes'))}>\n"
+        f"\n<div{styled('govuk-warning-text', params)}>\n"
         '  <span class="govuk-warning-text__icon" aria-hidden="true">!</span>\n'
         '  <strong class="govuk-warning-text__text">\n'
         '    <span class="govuk-visually-hidden">'
@@ -258,7 +249,6 @@ def panel(params: Any) -> str:
     if params.get("html") or params.get("text"):
         body = f'\n  <div class="govuk-panel__body">\n    {content(params, 4)}\n  </div>\n  '
     return (
-        f'\n<div class="govuk-panel govuk-panel--confirmation{classes(params.get("classes"))}"'
-        f"{attributes(params.get('attributes'))}>\n"
+        f"\n<div{styled('govuk-panel govuk-panel--confirmation', params)}>\n"
         f'  <h{level} class="govuk-panel__title">\n    {shown}\n  </h{level}>\n  {body}\n</div>\n'
     )

@@ -18,6 +18,7 @@ from portal.frontend.govuk_markup.values import (
     content,
     indent,
     optional,
+    styled,
     text,
 )
 
@@ -34,8 +35,8 @@ def _label(label: Params, for_id: str, extra_classes: str = "") -> str:
     if not (label.get("html") or label.get("text")):
         return ""
     html = (
-        f'<label class="govuk-label{extra_classes}{classes(label.get("classes"))}"'
-        f'{attributes(label.get("attributes"))} for="{for_id}">\n  {content(label, 2)}\n</label>'
+        f'<label{styled(f"govuk-label{extra_classes}", label)} for="{for_id}">\n'
+        f"  {content(label, 2)}\n</label>"
     )
     if label.get("isPageHeading"):
         return f'<h1 class="govuk-label-wrapper">\n  {indent(html, 2)}\n</h1>'
@@ -45,8 +46,8 @@ def _label(label: Params, for_id: str, extra_classes: str = "") -> str:
 def _hint(hint: Params, hint_id: str, extra_classes: str = "") -> str:
     """govukHint, trimmed."""
     return (
-        f'<div id="{hint_id}" class="govuk-hint{extra_classes}{classes(hint.get("classes"))}"'
-        f"{attributes(hint.get('attributes'))}>\n  {content(hint, 2)}\n</div>"
+        f'<div id="{hint_id}"{styled(f"govuk-hint{extra_classes}", hint)}>\n'
+        f"  {content(hint, 2)}\n</div>"
     )
 
 
@@ -56,10 +57,7 @@ def _error(error: Params, error_id: str) -> str:
     message = content(error, 2)
     if hidden:
         message = f'<span class="govuk-visually-hidden">{text(hidden)}:</span> {message}'
-    return (
-        f'<p id="{error_id}" class="govuk-error-message{classes(error.get("classes"))}"'
-        f"{attributes(error.get('attributes'))}>\n  \n  {message}\n  \n</p>"
-    )
+    return f'<p id="{error_id}"{styled("govuk-error-message", error)}>\n  \n  {message}\n  \n</p>'
 
 
 def _notes(params: Params, field_id: str, described_by: str) -> tuple[str, str]:
@@ -82,10 +80,7 @@ def _notes(params: Params, field_id: str, described_by: str) -> tuple[str, str]:
 def _form_group(params: Params, inside: str) -> str:
     group = optional(params, "formGroup", _FORM_GROUP) or {}
     error = " govuk-form-group--error" if params.get("errorMessage") else ""
-    return (
-        f'<div class="govuk-form-group{error}{classes(group.get("classes"))}"'
-        f"{attributes(group.get('attributes'))}>{inside}</div>\n"
-    )
+    return f"<div{styled(f'govuk-form-group{error}', group)}>{inside}</div>\n"
 
 
 def _fieldset(fieldset: Params, described_by: str, inner: str, role: str = "") -> str:
@@ -348,8 +343,7 @@ def _choices(kind: str, params: Any) -> str:
         for index, item in enumerate(items, start=1)
     )
     inner = (
-        f'{notes}\n  <div class="govuk-{kind}{classes(params.get("classes"))}"'
-        f'{attributes(params.get("attributes"))} data-module="govuk-{kind}">\n    \n    '
+        f'{notes}\n  <div{styled(f"govuk-{kind}", params)} data-module="govuk-{kind}">\n    \n    '
         f"{listed}\n    \n  </div>\n"
     ).strip()
     if fieldset:

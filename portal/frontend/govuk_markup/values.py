@@ -102,3 +102,9 @@ def attributes(value: Any) -> str:
         written.append(attribute)
     spaces.append(_CLOSE)
     return "".join(spaces) + "".join(written)
+
+
+def styled(block: str, params: Params) -> str:
+    """` class="<block> <params' classes>"` and the params' attributes: how a component's
+    outer element (and a label's, hint's, error's) opens."""
+    return f' class="{block}{classes(params.get("classes"))}"{attributes(params.get("attributes"))}'
