@@ -348,6 +348,28 @@ def _ensure_another_administrator(member: StaffMember, message: str) -> None:
         raise StaffError(Code.LAST_ADMINISTRATOR, message)
 
 
+def _record_change(
+    verb: StaffVerb,
+    actor: User,
+    target: StaffMember | Team,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    request: HttpRequest | None,
+    **data: Any,
+) -> bool:
+    """Audits an edit, with what it was and what it is now, only if it changed anything."""
+    if after == before:
+        return False
+    record(
+        verb=verb,
+        actor=actor,
+        target=target,
+        data={**data, "before": before, "after": after},
+        request=request,
+    )
+    return True
+
+
 def snapshot(member: StaffMember) -> dict[str, Any]:
     return {
         "roles": list(member.roles),
@@ -382,14 +404,10 @@ def change_member(
     member.save(update_fields=["roles"])
     member.teams.set(teams)
     after = snapshot(member)
-    if after != before:
-        record(
-            verb=StaffVerb.MEMBER_CHANGED,
-            actor=actor,
-            target=member,
-            data={"user": member.user_id, "before": before, "after": after},
-            request=request,
-        )
+    changed = _record_change(
+        StaffVerb.MEMBER_CHANGED, actor, member, before, after, request, user=member.user_id
+    )
+    if changed:
         queue_email(
             to=member.user.email,
             template="staff_roles_changed",
@@ -510,12 +528,5 @@ def change_team(
     team.region, team.sector = region, sector
     _save_team(team)
     after = _team_snapshot(team)
-    if after != before:
-        record(
-            verb=StaffVerb.TEAM_CHANGED,
-            actor=actor,
-            target=team,
-            data={"before": before, "after": after},
-            request=request,
-        )
+    _record_change(StaffVerb.TEAM_CHANGED, actor, team, before, after, request)
     return team
