@@ -45,6 +45,12 @@ def token_hmac(token: str) -> str:
     return hmac.new(settings.CODE_HMAC_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
+def new_link(now: dt.datetime) -> tuple[str, str, dt.datetime]:
+    """A new invitation link: the token to email, its HMAC to keep, and when it stops working."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hmac(token), now + dt.timedelta(hours=settings.STAFF_INVITATION_VALID_HOURS)
+
+
 def regulator_domains() -> list[str]:
     return [domain.strip().lower() for domain in settings.STAFF_EMAIL_DOMAINS if domain.strip()]
 
@@ -153,7 +159,7 @@ def _create_invitation(
     teams: list[Team],
 ) -> tuple[StaffInvitation, str]:
     _ensure_nobody_there(email)
-    token = secrets.token_urlsafe(32)
+    token, digest, expires_at = new_link(timezone.now())
     try:
         with transaction.atomic():  # the savepoint lets a concurrent duplicate be told apart
             invitation = StaffInvitation.objects.create(
@@ -161,9 +167,8 @@ def _create_invitation(
                 full_name=full_name,
                 roles=roles,
                 invited_by=actor,
-                token_hmac=token_hmac(token),
-                expires_at=timezone.now()
-                + dt.timedelta(hours=settings.STAFF_INVITATION_VALID_HOURS),
+                token_hmac=digest,
+                expires_at=expires_at,
             )
     except IntegrityError as error:  # the same address invited at the same moment
         raise StaffError(
