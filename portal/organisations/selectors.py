@@ -1,7 +1,7 @@
 """Reads for delegation, always scoped by the person asking (through the access function)."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -94,24 +94,46 @@ def _seen_at(scope: Scope) -> frozenset[str] | None:
     return None if scope.whole_provider else scope.location_ids
 
 
+_Holder = TypeVar("_Holder", Membership, Invitation)
+
+
+def _seen(holders: "QuerySet[_Holder]", location_ids: frozenset[str] | None) -> "QuerySet[_Holder]":
+    """`holders` that a viewer of the whole provider (None) or of `location_ids` may see,
+    with their locations' names."""
+    return holders.filter(_visible_filter(holders.model, location_ids)).prefetch_related(
+        Prefetch("locations", queryset=Location.objects.only("pk", "name"))
+    )
+
+
+def _visible(
+    user: Principal,
+    provider: Provider,
+    holders: type[_Holder],
+    seen: Callable[[str, frozenset[str] | None], "QuerySet[_Holder]"],
+) -> "QuerySet[_Holder]":
+    """The provider's members or invitations that `seen` finds for what the user may view
+    of its team (none when they may view none of it)."""
+    scope = scope_for(user, Permission.VIEW_TEAM, provider)
+    if scope.is_empty:
+        return holders.objects.none()
+    return seen(provider.pk, _seen_at(scope))
+
+
 def memberships_seen(provider_id: str, location_ids: frozenset[str] | None) -> QuerySet[Membership]:
     """The provider's members (not removed) that a viewer of the whole provider (None) or
     of `location_ids` may see, by email."""
+    members = Membership.objects.filter(provider_id=provider_id).exclude(
+        status=MembershipStatus.REMOVED
+    )
     return (
-        Membership.objects.filter(provider_id=provider_id)
-        .exclude(status=MembershipStatus.REMOVED)
-        .filter(_visible_filter(Membership, location_ids))
+        _seen(members, location_ids)
         .select_related("user", "granted_by")
-        .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
         .order_by("user__email", "pk")
     )
 
 
 def visible_memberships(user: Principal, provider: Provider) -> QuerySet[Membership]:
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty:
-        return Membership.objects.none()
-    return memberships_seen(provider.pk, _seen_at(scope))
+    return _visible(user, provider, Membership, memberships_seen)
 
 
 def filter_memberships(
@@ -142,23 +164,15 @@ def filter_memberships(
 def invitations_seen(provider_id: str, location_ids: frozenset[str] | None) -> QuerySet[Invitation]:
     """The provider's waiting or expired invitations that a viewer of the whole provider
     (None) or of `location_ids` may see, by email."""
-    return (
-        Invitation.objects.filter(
-            provider_id=provider_id,
-            status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED],
-        )
-        .filter(_visible_filter(Invitation, location_ids))
-        .select_related("invited_by")
-        .prefetch_related(Prefetch("locations", queryset=Location.objects.only("pk", "name")))
-        .order_by("email", "pk")
+    waiting = Invitation.objects.filter(
+        provider_id=provider_id,
+        status__in=[InvitationStatus.PENDING, InvitationStatus.EXPIRED],
     )
+    return _seen(waiting, location_ids).select_related("invited_by").order_by("email", "pk")
 
 
 def visible_invitations(user: Principal, provider: Provider) -> QuerySet[Invitation]:
-    scope = scope_for(user, Permission.VIEW_TEAM, provider)
-    if scope.is_empty:
-        return Invitation.objects.none()
-    return invitations_seen(provider.pk, _seen_at(scope))
+    return _visible(user, provider, Invitation, invitations_seen)
 
 
 def join_requests_waiting(provider_id: str) -> QuerySet[JoinRequest]:

@@ -50,40 +50,27 @@ def _compiled(build: Any, name: str, stand_ins: tuple[str, str]) -> CompiledObje
     return CompiledObjects(build, {name: stand_ins}, prepared=True)
 
 
+def _rows_of(model: Any, field: str, key: str, *order: str) -> CompiledObjects:
+    """`model`'s rows whose `field` is one provider's or location's ID (`key`: "provider_id"
+    or "location_id"), in `order`, or in the model's own order when none is given."""
+
+    def build(**values: str) -> QuerySet[Any]:
+        rows = model.objects.filter(**{field: values[key]})
+        return rows.order_by(*order) if order else rows
+
+    return _compiled(build, key, {"provider_id": _PROVIDERS, "location_id": _LOCATIONS}[key])
+
+
 # Each many-to-many read in its model's own order (by name, each name unique), as the
 # prefetches these replace read them; relationships in the order they were recorded.
 _PROVIDER = CompiledObjects.by_key(Provider.objects.all(), _PROVIDERS)
-_PROVIDER_ACTIVITIES = _compiled(
-    lambda provider_id: RegulatedActivity.objects.filter(providers=provider_id),
-    "provider_id",
-    _PROVIDERS,
-)
-_PROVIDER_LINKS = _compiled(
-    lambda provider_id: ProviderRelationship.objects.filter(provider_id=provider_id).order_by("id"),
-    "provider_id",
-    _PROVIDERS,
-)
+_PROVIDER_ACTIVITIES = _rows_of(RegulatedActivity, "providers", "provider_id")
+_PROVIDER_LINKS = _rows_of(ProviderRelationship, "provider_id", "provider_id", "id")
 _LOCATION = CompiledObjects.by_key(Location.objects.select_related("provider"), _LOCATIONS)
-_LOCATION_ACTIVITIES = _compiled(
-    lambda location_id: RegulatedActivity.objects.filter(locations=location_id),
-    "location_id",
-    _LOCATIONS,
-)
-_SERVICE_TYPES = _compiled(
-    lambda location_id: ServiceType.objects.filter(locations=location_id),
-    "location_id",
-    _LOCATIONS,
-)
-_SERVICE_USER_BANDS = _compiled(
-    lambda location_id: ServiceUserBand.objects.filter(locations=location_id),
-    "location_id",
-    _LOCATIONS,
-)
-_LOCATION_LINKS = _compiled(
-    lambda location_id: LocationRelationship.objects.filter(location_id=location_id).order_by("id"),
-    "location_id",
-    _LOCATIONS,
-)
+_LOCATION_ACTIVITIES = _rows_of(RegulatedActivity, "locations", "location_id")
+_SERVICE_TYPES = _rows_of(ServiceType, "locations", "location_id")
+_SERVICE_USER_BANDS = _rows_of(ServiceUserBand, "locations", "location_id")
+_LOCATION_LINKS = _rows_of(LocationRelationship, "location_id", "location_id", "id")
 
 
 def _provider_people_query(provider_id: str, today: dt.date) -> QuerySet[RoleAssignment]:

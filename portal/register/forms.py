@@ -40,16 +40,21 @@ class RegisterSearchForm(forms.Form):
         return str(self.cleaned_data.get("kind") or SearchKind.LOCATIONS)
 
 
-class LocationSearchForm(forms.Form):
-    """Searching the locations on "Your registration" (from the query string)."""
-
-    q = forms.CharField(
-        label="Search your locations",
+def _location_query(label: str) -> forms.CharField:
+    """The optional box for searching one provider's locations, under `label`."""
+    return forms.CharField(
+        label=label,
         help_text="By name, town, postcode or location ID",
         max_length=MAX_QUERY,
         required=False,
         error_messages={"max_length": f"Search must be {MAX_QUERY} characters or fewer"},
     )
+
+
+class LocationSearchForm(forms.Form):
+    """Searching the locations on "Your registration" (from the query string)."""
+
+    q = _location_query("Search your locations")
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
     def __init__(self, data: Mapping[str, str]):
@@ -69,10 +74,4 @@ class LocationSearchForm(forms.Form):
 class CertificateLocationSearchForm(LocationSearchForm):
     """Searching the locations on the certificate's web page (from the query string)."""
 
-    q = forms.CharField(
-        label="Search the locations on this certificate",
-        help_text="By name, town, postcode or location ID",
-        max_length=MAX_QUERY,
-        required=False,
-        error_messages={"max_length": f"Search must be {MAX_QUERY} characters or fewer"},
-    )
+    q = _location_query("Search the locations on this certificate")

@@ -7,9 +7,7 @@ all), which keeps a mistyped address or a hasty double press from flooding someo
 """
 
 import datetime as dt
-import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,7 +19,7 @@ from portal.staff.audit_verbs import StaffVerb
 from portal.staff.errors import StaffError
 from portal.staff.errors import StaffErrorCode as Code
 from portal.staff.models import InvitationStatus, StaffInvitation, StaffMember
-from portal.staff.services import email_invitation, lock_member, name_of, snapshot, token_hmac
+from portal.staff.services import email_invitation, lock_member, name_of, new_link, snapshot
 from portal.workflow.services import lock
 
 RESEND_WAIT = dt.timedelta(minutes=2)
@@ -98,9 +96,7 @@ def resend_invitation(
     invitation = lock(StaffInvitation.objects.select_for_update(), pk=invitation_id)
     now = timezone.now()
     _refuse_unless_resendable(invitation, now)
-    token = secrets.token_urlsafe(32)
-    invitation.token_hmac = token_hmac(token)
-    invitation.expires_at = now + dt.timedelta(hours=settings.STAFF_INVITATION_VALID_HOURS)
+    token, invitation.token_hmac, invitation.expires_at = new_link(now)
     invitation.resent_at = now
     invitation.times_sent += 1
     invitation.save(update_fields=["token_hmac", "expires_at", "resent_at", "times_sent"])

@@ -45,6 +45,12 @@ def token_hmac(token: str) -> str:
     return hmac.new(settings.CODE_HMAC_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
+def new_link(now: dt.datetime) -> tuple[str, str, dt.datetime]:
+    """A new invitation link: the token to email, its HMAC to keep, and when it stops working."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hmac(token), now + dt.timedelta(hours=settings.STAFF_INVITATION_VALID_HOURS)
+
+
 def regulator_domains() -> list[str]:
     return [domain.strip().lower() for domain in settings.STAFF_EMAIL_DOMAINS if domain.strip()]
 
@@ -153,7 +159,7 @@ def _create_invitation(
     teams: list[Team],
 ) -> tuple[StaffInvitation, str]:
     _ensure_nobody_there(email)
-    token = secrets.token_urlsafe(32)
+    token, digest, expires_at = new_link(timezone.now())
     try:
         with transaction.atomic():  # the savepoint lets a concurrent duplicate be told apart
             invitation = StaffInvitation.objects.create(
@@ -161,9 +167,8 @@ def _create_invitation(
                 full_name=full_name,
                 roles=roles,
                 invited_by=actor,
-                token_hmac=token_hmac(token),
-                expires_at=timezone.now()
-                + dt.timedelta(hours=settings.STAFF_INVITATION_VALID_HOURS),
+                token_hmac=digest,
+                expires_at=expires_at,
             )
     except IntegrityError as error:  # the same address invited at the same moment
         raise StaffError(
@@ -348,6 +353,28 @@ def _ensure_another_administrator(member: StaffMember, message: str) -> None:
         raise StaffError(Code.LAST_ADMINISTRATOR, message)
 
 
+def _record_change(
+    verb: StaffVerb,
+    actor: User,
+    target: StaffMember | Team,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    request: HttpRequest | None,
+    **data: Any,
+) -> bool:
+    """Audits an edit, with what it was and what it is now, only if it changed anything."""
+    if after == before:
+        return False
+    record(
+        verb=verb,
+        actor=actor,
+        target=target,
+        data={**data, "before": before, "after": after},
+        request=request,
+    )
+    return True
+
+
 def snapshot(member: StaffMember) -> dict[str, Any]:
     return {
         "roles": list(member.roles),
@@ -382,14 +409,10 @@ def change_member(
     member.save(update_fields=["roles"])
     member.teams.set(teams)
     after = snapshot(member)
-    if after != before:
-        record(
-            verb=StaffVerb.MEMBER_CHANGED,
-            actor=actor,
-            target=member,
-            data={"user": member.user_id, "before": before, "after": after},
-            request=request,
-        )
+    changed = _record_change(
+        StaffVerb.MEMBER_CHANGED, actor, member, before, after, request, user=member.user_id
+    )
+    if changed:
         queue_email(
             to=member.user.email,
             template="staff_roles_changed",
@@ -510,12 +533,5 @@ def change_team(
     team.region, team.sector = region, sector
     _save_team(team)
     after = _team_snapshot(team)
-    if after != before:
-        record(
-            verb=StaffVerb.TEAM_CHANGED,
-            actor=actor,
-            target=team,
-            data={"before": before, "after": after},
-            request=request,
-        )
+    _record_change(StaffVerb.TEAM_CHANGED, actor, team, before, after, request)
     return team

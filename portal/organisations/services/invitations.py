@@ -117,9 +117,13 @@ def invite(
     """Invite someone by email. Returns the invitation and the token that was emailed."""
     provider = steps.lock_provider(provider)
     address = _clean_email(email)
-    chosen = rules.clean_permissions(permissions)
-    scope = rules.clean_scope(provider, whole_provider, location_ids)
-    rules.ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    chosen, scope = rules.cleaned_grant(
+        actor=actor,
+        provider=provider,
+        permissions=permissions,
+        whole_provider=whole_provider,
+        location_ids=location_ids,
+    )
     rules.ensure_email_is_one_persons(address)
     has_account = _ensure_not_there_already(actor=actor, provider=provider, address=address)
     token, digest = _new_token()

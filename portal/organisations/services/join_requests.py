@@ -125,9 +125,13 @@ def approve_join_request(
 ) -> Membership:
     join_request = _locked_join_request(join_request)
     provider = steps.lock_provider(join_request.provider)
-    chosen = rules.clean_permissions(permissions)
-    scope = rules.clean_scope(provider, whole_provider, location_ids)
-    rules.ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    chosen, scope = rules.cleaned_grant(
+        actor=actor,
+        provider=provider,
+        permissions=permissions,
+        whole_provider=whole_provider,
+        location_ids=location_ids,
+    )
     steps.refuse_if_not_now(join_request, "approve")
     requester = join_request.user
     if rules.has_current_membership(requester, provider):

@@ -52,9 +52,13 @@ def change_membership(
     if membership.status == MembershipStatus.REMOVED:
         raise DelegationError(OrganisationError.MEMBER_REMOVED, "This person no longer has access")
     rules.ensure_may_manage(actor=actor, membership=membership)
-    chosen = rules.clean_permissions(permissions)
-    scope = rules.clean_scope(provider, whole_provider, location_ids)
-    rules.ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    chosen, scope = rules.cleaned_grant(
+        actor=actor,
+        provider=provider,
+        permissions=permissions,
+        whole_provider=whole_provider,
+        location_ids=location_ids,
+    )
     rules.ensure_team_stays_managed(
         provider=provider,
         membership=membership,

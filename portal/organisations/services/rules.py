@@ -87,6 +87,22 @@ def ensure_may_grant(
             )
 
 
+def cleaned_grant(
+    *,
+    actor: Account,
+    provider: Provider,
+    permissions: Iterable[str],
+    whole_provider: bool,
+    location_ids: Iterable[str],
+) -> tuple[frozenset[str], Scope]:
+    """What the actor asks to give (permissions, then where), cleaned; refused unless the
+    actor may give it. Inviting, approving a request and changing a member all ask this."""
+    chosen = clean_permissions(permissions)
+    scope = clean_scope(provider, whole_provider, location_ids)
+    ensure_may_grant(actor=actor, provider=provider, scope=scope, permissions=chosen)
+    return chosen, scope
+
+
 def ensure_may_grant_as_it_stands(*, actor: Account, holder: Membership | Invitation) -> None:
     """Refuse unless the actor could have granted this membership or invitation as it stands."""
     ensure_may_grant(
