@@ -4,14 +4,21 @@ A record names its definition by (slug, version) and is always shown and checked
 one, so a released version is never edited: the client adds a new one (`version=n+1`) and
 keeps the old. `current(slug)` is the newest version, the one new records use.
 
-The client checks its definitions (`portal.forms.checks` and its own rules) and refuses to
-load with any problem, adding `defined_twice` to what it found.
+`add` checks each definition (`check`: `portal.forms.checks` and the client's own rules) and
+for a (slug, version) given twice, and stores them, or none: one error names every problem.
 """
 
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
+from portal.forms.checks import check_form
 from portal.forms.vocabulary import FormDefinition
+
+
+class CatalogueError(ValueError):
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message + ":\n" + "\n".join(problems))
+        self.problems = problems
 
 
 class VersionedDefinition(FormDefinition):
@@ -28,11 +35,29 @@ T = TypeVar("T", bound=VersionedDefinition)
 class VersionedCatalogue(Generic[T]):
     # Names the definitions in errors: "No notification type 'death'".
     what = "type"
+    # Raised as error(invalid, problems) when definitions are refused.
+    error: type[Exception] = CatalogueError
+    invalid = "The catalogue is not valid"
 
-    def __init__(self) -> None:
+    def __init__(self, definitions: Iterable[T] = ()) -> None:
         self._by_key: dict[tuple[str, int], T] = {}
         # Lists show many rows, each naming its type: a dict, not a search.
         self._names: dict[str, str] | None = None
+        self.add(*definitions)
+
+    def check(self, definition: T) -> list[str]:
+        """Mistakes the definition must not contain: a client adds its own rules to these."""
+        return check_form(definition, f"{definition.slug} v{definition.version}")
+
+    def add(self, *definitions: T, also: Iterable[str] = ()) -> None:
+        """Store the definitions, or refuse them all naming every problem (with `also`, the
+        client's problems in what comes with them)."""
+        problems = [problem for definition in definitions for problem in self.check(definition)]
+        problems += self.defined_twice(definitions)
+        problems += also
+        if problems:
+            raise self.error(self.invalid, problems)
+        self._store(definitions)
 
     def defined_twice(self, definitions: Iterable[T]) -> list[str]:
         """A problem for each (slug, version) given twice, or already in the catalogue."""

@@ -1,12 +1,13 @@
 """The versioned catalogue both clients build on: the newest version is current, old ones
-stay findable, names follow the current version, and a version given twice is a problem."""
+stay findable, names follow the current version, a version given twice is a problem, and
+definitions with any problem are refused together."""
 
 from dataclasses import dataclass
 
 import pytest
 
-from portal.forms.catalogue import VersionedCatalogue, VersionedDefinition
-from portal.forms.vocabulary import Section
+from portal.forms.catalogue import CatalogueError, VersionedCatalogue, VersionedDefinition
+from portal.forms.vocabulary import Kind, Page, Question, Section
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,20 @@ def test_a_version_given_twice_or_already_held_is_a_problem():
     assert forms.defined_twice([NEW, OTHER]) == []
     assert forms.defined_twice([OLD]) == ["death v1 defined twice"]
     assert forms.defined_twice([OTHER, OTHER]) == ["absence v1 defined twice"]
+
+
+def test_definitions_with_any_problem_are_refused_together_naming_every_problem():
+    name = Question("name", "Name", Kind.TEXT, error="Enter a name")
+    twice = Section("about", "About", (Page("name", "Name", (name, name)),))
+    broken = Form("broken", 1, "Broken", sections=(twice,))
+    forms = VersionedCatalogue[Form]()
+    with pytest.raises(CatalogueError) as refused:
+        forms.add(broken, OLD, OLD)
+    assert refused.value.problems == [
+        "broken v1: question key 'name' used twice",
+        "death v1 defined twice",
+    ]
+    assert str(refused.value).startswith("The catalogue is not valid:\n")
+    assert forms.all_versions() == []
+    forms.add(OLD, OTHER)
+    assert forms.all_versions() == [OLD, OTHER]

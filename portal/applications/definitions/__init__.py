@@ -15,12 +15,6 @@ from portal.forms.catalogue import VersionedCatalogue
 from portal.forms.checks import check_form
 
 
-class CatalogueError(ValueError):
-    def __init__(self, message: str, problems: list[str]):
-        super().__init__(message + ":\n" + "\n".join(problems))
-        self.problems = problems
-
-
 def check_definition(definition: ApplicationType) -> list[str]:
     where = str(definition)
     problems = check_form(definition, where)
@@ -42,18 +36,18 @@ def check_definition(definition: ApplicationType) -> list[str]:
 
 class Catalogue(VersionedCatalogue[ApplicationType]):
     what = "application type"
+    invalid = "The application catalogue is not valid"
 
     def __init__(self, definitions: Iterable[ApplicationType]):
         super().__init__()
-        given = list(definitions)
-        problems = self.defined_twice(given)
-        for definition in given:
-            problems += check_definition(definition)
-        for part in PART_DEFINITIONS.values():
-            problems += check_form(part, str(part))
-        if problems:
-            raise CatalogueError("The application catalogue is not valid", problems)
-        self._store(given)
+        # The parts' own forms load with the types that use them, so they are refused together.
+        parts = [
+            problem for part in PART_DEFINITIONS.values() for problem in check_form(part, str(part))
+        ]
+        self.add(*definitions, also=parts)
+
+    def check(self, definition: ApplicationType) -> list[str]:
+        return check_definition(definition)
 
     def latest(self, slug: str) -> ApplicationType:
         """The current version, for callers that know the type exists."""

@@ -5,7 +5,6 @@ never edited once released: add a new one (a new `NotificationType` with `versio
 keep the old one here. `current(slug)` is the newest version, the one new drafts use.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from portal.forms.catalogue import VersionedCatalogue
@@ -39,17 +38,11 @@ def check_definition(definition: NotificationType) -> list[str]:
 
 class Catalogue(VersionedCatalogue[NotificationType]):
     what = "notification type"
+    error = CatalogueError
+    invalid = "The notification catalogue is not valid"
 
-    def __init__(self, definitions: Iterable[NotificationType]):
-        super().__init__()
-        self.add(*definitions)
-
-    def add(self, *definitions: NotificationType) -> None:
-        problems = [problem for d in definitions for problem in check_definition(d)]
-        problems += self.defined_twice(definitions)
-        if problems:
-            raise CatalogueError("The notification catalogue is not valid", problems)
-        self._store(definitions)
+    def check(self, definition: NotificationType) -> list[str]:
+        return check_definition(definition)
 
     def deadline_of(self, item: Any) -> str:
         """When a draft (or notification) must be sent, with its date where answers give one."""
