@@ -1,6 +1,9 @@
 """The audit log: one record() service, secrets withheld, and a table the database keeps
 insert-only."""
 
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
@@ -8,7 +11,7 @@ from django.test import RequestFactory
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 from portal.audit.selectors import events_for_target
-from portal.audit.services import record
+from portal.audit.services import record, record_about, with_reference
 from portal.audit.verbs import AuditVerb
 from portal.operations.request_context import request_id_bound
 
@@ -93,6 +96,24 @@ def test_secrets_in_data_are_withheld_at_any_depth():
     }
     for secret in ("hunter2", "123456", "JBSWY3DP", "k-123", "aaaa", "654321", "abc"):
         assert secret not in str(stored)
+
+
+class _Referenced:
+    """A row known by its reference, as a case or an application is (an event keeps only
+    its label and key, so this needs no table)."""
+
+    _meta: ClassVar[Any] = SimpleNamespace(label_lower="example.thing")
+    pk = 7
+    reference = "EX-0007"
+
+
+@pytest.mark.django_db
+def test_an_event_about_a_referenced_row_names_the_reference(user):
+    event = record_about(_Referenced(), verb=ExampleVerb.DONE, actor=user, data={"step": 2})
+    stored = AuditEvent.objects.get(id=event.id)
+    assert (stored.target_type, stored.target_id) == ("example.thing", "7")
+    assert stored.data == {"reference": "EX-0007", "step": 2}
+    assert with_reference(_Referenced()) == {"reference": "EX-0007"}
 
 
 @pytest.mark.django_db

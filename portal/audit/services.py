@@ -6,9 +6,9 @@ by machines as well as people."""
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
-from django.db import models
+from django.db.models.options import Options
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -68,12 +68,26 @@ class IncompleteAuditEvent(ValueError):
     pass
 
 
+class Row(Protocol):
+    """What an event keeps of its target: a model row's label and primary key."""
+
+    _meta: ClassVar[Options[Any]]
+    pk: Any
+
+
+class Referenced(Row, Protocol):
+    """A row people know by its reference (a case, an application)."""
+
+    @property
+    def reference(self) -> str: ...
+
+
 def record(
     *,
     verb: AuditVerb,
     actor: Principal | None = None,
     actor_label: str | None = None,
-    target: models.Model | None = None,
+    target: Row | None = None,
     target_type: str = "",
     target_id: str = "",
     data: dict[str, Any] | None = None,
@@ -108,4 +122,24 @@ def record(
         data=_scrub(data or {}),
         request_id=current_request_id(),
         ip_address=_client_ip(request),
+    )
+
+
+def with_reference(subject: Referenced, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The data of an event about `subject`: its reference, then `data`, so the log names the
+    thing without a look-up (and still does after the row is gone)."""
+    return {"reference": subject.reference, **(data or {})}
+
+
+def record_about(
+    subject: Referenced,
+    *,
+    verb: AuditVerb,
+    actor: Principal | None,
+    data: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """`record()` an event whose target is `subject`, its data naming the reference."""
+    return record(
+        verb=verb, actor=actor, target=subject, data=with_reference(subject, data), request=request
     )

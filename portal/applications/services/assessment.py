@@ -24,7 +24,6 @@ from portal.applications.models import (
 )
 from portal.applications.services.common import (
     TEXT_MAX,
-    audit,
     email_applicant,
     locked,
     move,
@@ -36,6 +35,7 @@ from portal.applications.services.common import (
 )
 from portal.applications.services.parts import reopen_part
 from portal.applications.stages import Stage
+from portal.audit.services import record_about
 from portal.forms.models import DraftStatus
 
 APPOINTMENT_STAGES = frozenset({Stage.IN_ASSESSMENT, Stage.AWAITING_APPLICANT})
@@ -50,12 +50,12 @@ def assign_assessor(
     application = locked(application_id)
     application.assessor = assessor
     application.save(update_fields=["assessor"])
-    audit(
-        ApplicationsVerb.ASSESSOR_ASSIGNED,
+    record_about(
         application,
+        verb=ApplicationsVerb.ASSESSOR_ASSIGNED,
         actor=staff,
         request=request,
-        assessor=assessor.email,
+        data={"assessor": assessor.email},
     )
     return application
 
@@ -196,13 +196,12 @@ def record_appointment(
     )
     application.last_activity_at = timezone.now()
     application.save(update_fields=["last_activity_at"])
-    audit(
-        ApplicationsVerb.INTERVIEW_RECORDED,
+    record_about(
         application,
+        verb=ApplicationsVerb.INTERVIEW_RECORDED,
         actor=staff,
         request=request,
-        kind=kind,
-        on=on.isoformat(),
+        data={"kind": kind, "on": on.isoformat()},
     )
     email_applicant(
         application,

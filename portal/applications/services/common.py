@@ -10,13 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.applications import cases, permissions
-from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.completeness import definition_of
 from portal.applications.definitions.schema import ApplicationType
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import VALIDATION_TARGET_WORKING_DAYS, Application
 from portal.applications.stages import Stage
-from portal.audit.services import record
+from portal.audit.services import with_reference
 from portal.emails.services import queue_email
 from portal.forms.vocabulary import LONG_TEXT_MAX
 from portal.staff_permissions import StaffPermission, has_staff_permission
@@ -70,24 +69,6 @@ def locked_to_prepare(application_id: Any, user: Any) -> tuple[Application, Appl
     return application, definition
 
 
-def audit(
-    verb: ApplicationsVerb,
-    application: Application,
-    *,
-    actor: Any,
-    request: HttpRequest | None,
-    **data: Any,
-) -> None:
-    """The audit event of a step on `application`: its data always names the reference."""
-    record(
-        verb=verb,
-        actor=actor,
-        target=application,
-        data={"reference": application.reference, **data},
-        request=request,
-    )
-
-
 def move(
     application: Application,
     action: str,
@@ -109,7 +90,7 @@ def move(
             actor=actor,
             reason=reason,
             changes={"last_activity_at": now, **(changes or {})},
-            data={"reference": application.reference, **(data or {})},
+            data=with_reference(application, data),
             request=request,
         )
     except TransitionRefused as refused:

@@ -11,8 +11,9 @@ from portal.applications.audit_verbs import ApplicationsVerb
 from portal.applications.definitions.schema import Applicant, ApplicationType, Subject
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
-from portal.applications.services.common import audit, locked_to_prepare, move
+from portal.applications.services.common import locked_to_prepare, move
 from portal.applications.services.files import discard_files
+from portal.audit.services import record_about
 from portal.forms.flow import SavedPage
 from portal.forms.models import DraftStatus, PostedPage
 from portal.register.models import Location, Provider, RegistrationStatus
@@ -108,13 +109,12 @@ def start_application(
         last_edited_by=user,
     )
     record_start(application, action="start", actor=user)
-    audit(
-        ApplicationsVerb.STARTED,
+    record_about(
         application,
+        verb=ApplicationsVerb.STARTED,
         actor=user,
         request=request,
-        type=definition.slug,
-        version=definition.version,
+        data={"type": definition.slug, "version": definition.version},
     )
     return application
 
@@ -148,14 +148,12 @@ def save_page(
         if title and title != application.title:
             application.title = title[:255]
             application.save(update_fields=["title"])
-    audit(
-        ApplicationsVerb.PAGE_SAVED,
+    record_about(
         application,
+        verb=ApplicationsVerb.PAGE_SAVED,
         actor=user,
         request=request,
-        page=posted.key,
-        complete=posted.complete,
-        revision=application.revision,
+        data={"page": posted.key, "complete": posted.complete, "revision": application.revision},
     )
     return SavedPage(draft=application, changed_elsewhere=changed)
 

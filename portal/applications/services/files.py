@@ -19,6 +19,7 @@ from portal.applications.completeness import APPLICATION_OWNER, definition_of
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import Application
 from portal.applications.services.common import NOT_FOUND, locked
+from portal.audit.services import with_reference
 from portal.documents.answer_files import TAKES_NO_FILES, AnswerFiles
 from portal.documents.form_files import FormAttachments
 from portal.documents.models import Document
@@ -50,10 +51,6 @@ def _preparable(application_id: Any, user: Any) -> Application:
     return application
 
 
-def _audit_data(application: Application) -> dict[str, Any]:
-    return {"reference": application.reference}
-
-
 _FILES: AnswerFiles[Application] = AnswerFiles(
     owner_kind=APPLICATION_OWNER,
     lock=locked,
@@ -66,7 +63,7 @@ _FILES: AnswerFiles[Application] = AnswerFiles(
     not_found=_not_found,
     added=ApplicationsVerb.FILE_ADDED,
     removed=ApplicationsVerb.FILE_REMOVED,
-    audit_data=_audit_data,
+    audit_data=with_reference,
 )
 
 

@@ -14,7 +14,8 @@ from portal.applications.definitions.parts import PART_DEFINITIONS, PartDefiniti
 from portal.applications.definitions.schema import PartKind
 from portal.applications.errors import ApplicationError, ApplicationErrorCode
 from portal.applications.models import ApplicationPart, Declaration, answers_hash
-from portal.applications.services.common import audit, email_applicant, locked_to_prepare
+from portal.applications.services.common import email_applicant, locked_to_prepare
+from portal.audit.services import record_about
 from portal.emails.addresses import normalise_email
 from portal.emails.services import queue_email
 from portal.forms import engine
@@ -91,12 +92,12 @@ def invite_parts(
                 "part_id": str(part.pk),
             },
         )
-    audit(
-        ApplicationsVerb.PARTS_INVITED,
+    record_about(
         application,
+        verb=ApplicationsVerb.PARTS_INVITED,
         actor=user,
         request=request,
-        invited=[p.email for p in invited],
+        data={"invited": [p.email for p in invited]},
     )
     return invited
 
@@ -110,7 +111,13 @@ def _record(
     **data: Any,
 ) -> None:
     """Audit a step in one part, against its application (which the part names)."""
-    audit(verb, part.application, actor=actor, request=request, part=str(part.pk), **data)
+    record_about(
+        part.application,
+        verb=verb,
+        actor=actor,
+        request=request,
+        data={"part": str(part.pk), **data},
+    )
 
 
 def _locked_part(part_id: Any) -> ApplicationPart:

@@ -20,7 +20,6 @@ from portal.applications.models import (
 )
 from portal.applications.services.common import (
     TEXT_MAX,
-    audit,
     email_applicant,
     email_regulator,
     locked,
@@ -32,6 +31,7 @@ from portal.applications.services.common import (
     validation_due,
 )
 from portal.applications.stages import Stage
+from portal.audit.services import record_about
 from portal.forms.models import DraftStatus
 
 
@@ -97,14 +97,12 @@ def sign_and_submit(
         answers_sha256=digest,
         statement=definition.declaration,
     )
-    audit(
-        ApplicationsVerb.SIGNED,
+    record_about(
         application,
+        verb=ApplicationsVerb.SIGNED,
         actor=user,
         request=request,
-        capacity=capacity,
-        answers_sha256=digest,
-        version=definition.version,
+        data={"capacity": capacity, "answers_sha256": digest, "version": definition.version},
     )
     email_applicant(
         application,

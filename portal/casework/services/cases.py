@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.audit.services import record_about
 from portal.casework import routing
 from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.deadlines import Deadline, queue_rank
@@ -22,7 +23,6 @@ from portal.casework.errors import CaseworkError, refused
 from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency, ClockStop
 from portal.casework.services.common import (
     acting,
-    audit,
     locked,
     log,
     mark_locked,
@@ -132,7 +132,7 @@ def open_case(
     case.save()
     # The history's first row is the case's first status; the audit event says where it went.
     record_start(case, action="open", actor=acting(actor), reason=_routed(team))
-    audit(
+    record_about(
         case,
         actor=actor,
         verb=CaseworkVerb.CASE_OPENED,

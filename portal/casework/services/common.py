@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.audit.services import record
+from portal.audit.services import record_about, with_reference
 from portal.casework.audit_verbs import CaseworkVerb
 from portal.casework.errors import CaseworkError, refused
 from portal.casework.models import Case, CaseEvent, CaseStatus
@@ -76,25 +76,8 @@ def log(
         at=timezone.now(),
     )
     if verb is not None:
-        audit(case, actor=who, verb=verb, data=data, request=request)
+        record_about(case, verb=verb, actor=who, data=data, request=request)
     return event
-
-
-def audit(
-    case: Case,
-    *,
-    actor: User | None,
-    verb: CaseworkVerb,
-    data: dict[str, Any],
-    request: HttpRequest | None = None,
-) -> None:
-    record(
-        verb=verb,
-        actor=acting(actor),
-        target=case,
-        data={"reference": case.reference, **data},
-        request=request,
-    )
 
 
 def move(
@@ -118,7 +101,7 @@ def move(
             reason=reason,
             also_save=[*fields, "updated_at"],
             verb=verb,
-            data={"reference": case.reference, **data},
+            data=with_reference(case, data),
             request=request,
         )
     except TransitionRefused as wrong:
