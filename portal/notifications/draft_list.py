@@ -13,6 +13,7 @@ from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.build import ABOUT_YOU
 from portal.notifications.catalogue.schema import NotificationType
 from portal.notifications.models import NotificationDraft
+from portal.notifications.row_columns import row_from
 
 # The answers that best tell two drafts of one type apart, best first: whom it is about,
 # when it happened, then what was said.
@@ -36,6 +37,7 @@ class DraftRow(NamedTuple):
     last_edited_by_email: str
 
 
+# Each names the DraftRow field it fills, `__` read as `_` (row_columns.row_from checks).
 COLUMNS = (
     "pk",
     "answers",
@@ -51,18 +53,7 @@ COLUMNS = (
 
 def row_of(draft: NotificationDraft) -> DraftRow:
     """A draft read as a model (with its location and two users) as the list reads it."""
-    location = draft.location
-    return DraftRow(
-        draft.pk,
-        draft.answers,
-        draft.type_slug,
-        draft.version,
-        draft.created_at,
-        draft.updated_at,
-        None if location is None else location.name,
-        draft.created_by.email,
-        draft.last_edited_by.email,
-    )
+    return row_from(DraftRow, draft, COLUMNS)
 
 
 @dataclass(frozen=True)

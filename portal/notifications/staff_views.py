@@ -3,6 +3,7 @@ or reject a change of contact details. Staff only: seeing needs the staff permis
 `view_notifications_queue`, acting `decide_notifications` (portal.staff_permissions)."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.access import requires
 from portal.accounts.sessions import signed_in_user
@@ -20,7 +21,7 @@ from portal.forms import engine
 from portal.forms.fields import limited_text
 from portal.notifications import engine_contexts, scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
-from portal.notifications.forms import CloseForm, QuestionForm, RejectForm
+from portal.notifications.decisions import DECISIONS
 from portal.notifications.inbox_rows import InboxRowWriter
 from portal.notifications.models import Notification, NotificationStatus
 from portal.notifications.references import PREFIX, normalise, sequence_of
@@ -175,11 +176,14 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
         "register_person": register_person,
         "takes_effect_on": scheduled_changes.takes_effect_on(notification),
         "today": scheduled_changes.today(),
-        "question_form": QuestionForm(),
-        "close_form": CloseForm(prefix="close"),
-        "reject_form": RejectForm(prefix="reject") if definition.staff_decision else None,
         "error": "",
     }
+    # Each decision's blank form, or None where the decision does not belong (reject).
+    page_context.update(
+        (decision.form_key, decision.inbox_form() if decision.relevant(notification) else None)
+        for decision in DECISIONS.values()
+        if decision.form_key
+    )
     page_context.update(extra)
     return render(request, "notifications/staff/detail.html", page_context)
 
@@ -190,96 +194,42 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _staff_page(request, reference)
 
 
-def _run(
-    request: HttpRequest, reference: str, action: Any, success: str, **kwargs: Any
-) -> HttpResponseBase:
-    # The service reads the notification under its row lock; reading it here first as well
-    # would cost a statement for nothing (the reference is the id, with a check digit).
-    notification_id = sequence_of(reference)
-    if notification_id is None:
-        raise Http404("No such notification")
-    try:
-        action(
-            notification_id=notification_id,
-            staff=signed_in_user(request),
-            request=request,
-            **kwargs,
-        )
-    except Notification.DoesNotExist as missing:
-        raise Http404("No such notification") from missing
-    except ServiceError as error:
-        return _staff_page(request, reference, error=str(error))
-    messages.success(request, success)
-    return redirect("notifications_staff:detail", reference=reference)
+def _decision_view(action: str) -> Callable[[HttpRequest, str], HttpResponseBase]:
+    """The inbox's page for one of DECISIONS: the page again with the form's errors or the
+    service's refusal, or the decision applied and the notification's page with its message."""
+    decision = DECISIONS[action]
+
+    @requires(decision.permission.required)
+    @require_POST
+    def decide(request: HttpRequest, reference: str) -> HttpResponseBase:
+        form = decision.inbox_form(request.POST)
+        if form is not None and not form.is_valid():
+            return _staff_page(request, reference, form=form, **{decision.form_key: form})
+        # The service reads the notification under its row lock; reading it here first as
+        # well would cost a statement for nothing (the reference is the id, with a check digit).
+        notification_id = sequence_of(reference)
+        if notification_id is None:
+            raise Http404("No such notification")
+        try:
+            decision.apply(
+                notification_id,
+                {} if form is None else form.cleaned_data,
+                signed_in_user(request),
+                request,
+            )
+        except Notification.DoesNotExist as missing:
+            raise Http404("No such notification") from missing
+        except ServiceError as error:
+            return _staff_page(request, reference, error=str(error))
+        messages.success(request, decision.done_message(reference))
+        return redirect("notifications_staff:detail", reference=reference)
+
+    decide.__name__ = decide.__qualname__ = action
+    return decide
 
 
-def _run_with_form(
-    request: HttpRequest,
-    reference: str,
-    form: forms.Form,
-    form_key: str,
-    action: Any,
-    success: str,
-    answer: str,
-) -> HttpResponseBase:
-    """A decision that takes one answer from a form: the page again with the form's errors,
-    or the action given that answer (`answer` names both the field and the argument)."""
-    if not form.is_valid():
-        return _staff_page(request, reference, form=form, **{form_key: form})
-    return _run(request, reference, action, success, **{answer: form.cleaned_data[answer]})
-
-
-@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
-@require_POST
-def mark_reviewed(request: HttpRequest, reference: str) -> HttpResponseBase:
-    return _run(request, reference, services.mark_reviewed, f"{reference} marked as reviewed.")
-
-
-@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
-@require_POST
-def ask(request: HttpRequest, reference: str) -> HttpResponseBase:
-    form = QuestionForm(request.POST)
-    return _run_with_form(
-        request,
-        reference,
-        form,
-        "question_form",
-        services.ask_question,
-        "Your question has been sent to the provider.",
-        "body",
-    )
-
-
-@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
-@require_POST
-def close(request: HttpRequest, reference: str) -> HttpResponseBase:
-    form = CloseForm(request.POST, prefix="close")
-    return _run_with_form(
-        request, reference, form, "close_form", services.close, f"{reference} closed.", "reason"
-    )
-
-
-@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
-@require_POST
-def accept(request: HttpRequest, reference: str) -> HttpResponseBase:
-    return _run(
-        request,
-        reference,
-        services.accept_change,
-        "Change accepted. The register has been updated.",
-    )
-
-
-@requires(StaffPermission.DECIDE_NOTIFICATIONS.required)
-@require_http_methods(["POST"])
-def reject(request: HttpRequest, reference: str) -> HttpResponseBase:
-    form = RejectForm(request.POST, prefix="reject")
-    return _run_with_form(
-        request,
-        reference,
-        form,
-        "reject_form",
-        services.reject_change,
-        "Change rejected. The provider has been told why.",
-        "reason",
-    )
+mark_reviewed = _decision_view("mark_reviewed")
+ask = _decision_view("ask_question")
+close = _decision_view("close")
+accept = _decision_view("accept")
+reject = _decision_view("reject")

@@ -1,6 +1,7 @@
 """The history's rows of sent notifications written in Python (sent_rows): the same HTML as
 the template loop and macro they replaced, for every branch of each cell, and the history
-page draws them in its table as the loop did."""
+page draws them in its table as the loop did. A row is read from a notification through the
+declared COLUMNS (row_columns.row_from), which refuses a column that does not name its field."""
 
 import datetime as dt
 from typing import Any
@@ -11,8 +12,11 @@ from django.urls import reverse
 
 from portal.frontend.formats import ManyDates
 from portal.notifications.catalogue import CATALOGUE
+from portal.notifications.draft_list import COLUMNS as DRAFT_COLUMNS
+from portal.notifications.draft_list import DraftRow
 from portal.notifications.models import Notification, NotificationStatus
-from portal.notifications.sent_rows import SentRow, SentRowWriter
+from portal.notifications.row_columns import row_from
+from portal.notifications.sent_rows import COLUMNS, SentRow, SentRowWriter
 from portal.register.models import Location
 from tests.factories.notifications import submit
 
@@ -56,14 +60,7 @@ def _examples() -> list[Notification]:
 
 def _row_of(notification: Notification) -> SentRow:
     """The tuple the history reads for this notification."""
-    location = notification.location
-    return SentRow(
-        notification.pk,
-        notification.type_slug,
-        notification.status,
-        notification.submitted_at,
-        None if location is None else location.name,
-    )
+    return row_from(SentRow, notification, COLUMNS)
 
 
 def _render(notifications: list[Notification]) -> str:
@@ -101,3 +98,18 @@ def test_the_history_page_draws_its_rows_in_the_table(client, world):
     assert (
         f'<tbody class="govuk-table__body">\n        \n        {rows}\n        </tbody>'
     ) in html
+
+
+@pytest.mark.parametrize(
+    ("row_type", "columns"),
+    [
+        (SentRow, (*COLUMNS[:-1], "location__town_city")),
+        (SentRow, ("pk", "status", "type_slug", "submitted_at", "location__name")),
+        (DraftRow, tuple(c.replace("created_by", "last_edited_by") for c in DRAFT_COLUMNS)),
+    ],
+)
+def test_a_wrong_column_is_refused_not_read_into_a_field(row_type, columns):
+    # _row_of and draft_list.row_of read the declared columns; what keeps them from
+    # agreeing with a wrong declaration is that each column must name its field.
+    with pytest.raises(ValueError, match="has the fields"):
+        row_from(row_type, _examples()[0], columns)

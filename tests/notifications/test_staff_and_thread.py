@@ -58,10 +58,13 @@ def test_review_question_answer_and_close_with_emails_both_ways(client, world):
         reverse("notifications_staff:ask", args=[notification.reference]), {"body": ""}
     ).content.decode()
     assert "Enter your question for the provider" in html
-    client.post(
+    asked = client.post(
         reverse("notifications_staff:ask", args=[notification.reference]),
         {"body": "Was anyone hurt?"},
-    )
+        follow=True,
+    ).content.decode()
+    # The case page's message too (decisions.DECISIONS): the case's clock does stop.
+    assert "sent to the provider. The clock is stopped until they answer." in asked
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.INFORMATION_REQUESTED
     question_mail = OutboxMessage.objects.get(template="notification_question")
