@@ -274,9 +274,16 @@ def test_double_submitted_password_creates_one_account(mail):
         return client.post("/sign-up/create-password/", {"password": PASSWORD})
 
     responses = run_together([partial(submit, first), partial(submit, second)])
-    statuses = [response.status_code for response in responses]
     assert User.objects.filter(email="twice@example.org").count() == 1
-    assert sorted(statuses) == [200, 302]
+    created = [r for r in responses if r.status_code == 302 and "authenticator" in r["Location"]]
+    assert len(created) == 1, [(r.status_code, r.get("Location")) for r in responses]
+    (other,) = (r for r in responses if r is not created[0])
+    if other.status_code == 200:
+        assert "already" in other.content.decode()
+    else:
+        # On a busy machine the two may not overlap: the second then finds the proven
+        # address already used and goes back to the start, which is right too.
+        assert other.status_code == 302 and other["Location"] == "/sign-up/"
 
 
 def test_invited_colleague_without_a_role_signs_up_and_takes_up_the_invitation(client, mail):
