@@ -12,6 +12,7 @@ from django.conf import settings
 
 from portal.accounts.models import EmailChange, EmailChangeStatus, User
 from portal.accounts.services.email_change import when_email_change_ends
+from portal.audit.services import with_reference
 from portal.notifications.models import Notification, NotificationStatus
 from portal.notifications.references import sequence_of
 from portal.notifications.services import _email_provider
@@ -69,7 +70,7 @@ def show_email_change_outcome(change: EmailChange, by: User | None) -> None:
         actor=by,
         reason=outcome,
         changes={"decision_reason": outcome},
-        data={"reference": notification.reference, "outcome": change.status},
+        data=with_reference(notification, {"outcome": change.status}),
     )
     if change.status != EmailChangeStatus.CONFIRMED:
         _email_provider(notification, "notification_email_change_outcome", outcome=outcome)

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.audit.services import record
+from portal.audit.services import record_about
 from portal.notifications.audit_verbs import NotificationsVerb
 from portal.notifications.models import Notification, ScheduledChange
 
@@ -48,11 +48,11 @@ def hold_if_dated(
     ScheduledChange.objects.create(
         notification=notification, takes_effect_on=effective_on, accepted_by=staff
     )
-    record(
+    record_about(
+        notification,
         verb=NotificationsVerb.CHANGE_SCHEDULED,
         actor=staff,
-        target=notification,
-        data={"reference": notification.reference, "takes_effect_on": effective_on.isoformat()},
+        data={"takes_effect_on": effective_on.isoformat()},
         request=request,
     )
     return True

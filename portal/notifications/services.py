@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.audit.services import record
+from portal.audit.services import record, record_about, with_reference
 from portal.emails.services import queue_email
 from portal.forms import engine
 from portal.forms.models import DraftStatus
@@ -204,15 +204,11 @@ def _send(
         draft.status = DraftStatus.SUBMITTED
         draft.last_edited_by = user
         draft.save(update_fields=["status", "last_edited_by", "updated_at"])
-    record(
+    record_about(
+        notification,
         verb=NotificationsVerb.SUBMITTED,
         actor=user,
-        target=notification,
-        data={
-            "reference": notification.reference,
-            "type": draft.type_slug,
-            "version": draft.version,
-        },
+        data={"type": draft.type_slug, "version": draft.version},
         request=request,
     )
     _email_provider(
@@ -276,7 +272,7 @@ def add_update(
         actor=user,
         changes=changes,
         verb=NotificationsVerb.UPDATE_ADDED,
-        data={"reference": notification.reference, "follow_up": follow_up_key},
+        data=with_reference(notification, {"follow_up": follow_up_key}),
         request=request,
     )
     message = NotificationMessage.objects.create(
@@ -314,7 +310,7 @@ def ask_question(
         actor=staff,
         changes={"last_activity_at": timezone.now()},
         verb=NotificationsVerb.QUESTION_ASKED,
-        data={"reference": notification.reference},
+        data=with_reference(notification),
         request=request,
     )
     message = NotificationMessage.objects.create(
@@ -358,7 +354,7 @@ def answer_question(
     )
     audit: dict[str, Any] = {
         "verb": NotificationsVerb.QUESTION_ANSWERED,
-        "data": {"reference": notification.reference, "question": question.pk},
+        "data": with_reference(notification, {"question": question.pk}),
         "request": request,
     }
     try:
@@ -410,7 +406,7 @@ def _staff_status_change(
             "decided_at": now,
             "decision_reason": reason,
         },
-        data={"reference": notification.reference, "reason": reason},
+        data=with_reference(notification, {"reason": reason}),
         request=request,
     )
     webhook_events.decided(notification, action)

@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from portal.audit.services import record
+from portal.audit.services import record_about
 from portal.casework.models import CaseKind, has_case
 from portal.notifications import cases, scheduled_changes, services
 from portal.notifications.audit_verbs import NotificationsVerb
@@ -37,14 +37,11 @@ def apply_due_changes() -> int:
             )
             change.applied_at = timezone.now()
             change.save(update_fields=["applied_at"])
-            record(
+            record_about(
+                change.notification,
                 verb=NotificationsVerb.CHANGE_APPLIED,
                 actor=change.accepted_by,
-                target=change.notification,
-                data={
-                    "reference": change.notification.reference,
-                    "takes_effect_on": change.takes_effect_on.isoformat(),
-                },
+                data={"takes_effect_on": change.takes_effect_on.isoformat()},
             )
             applied += 1
     if applied:
