@@ -204,11 +204,13 @@ def _send(
         draft.status = DraftStatus.SUBMITTED
         draft.last_edited_by = user
         draft.save(update_fields=["status", "last_edited_by", "updated_at"])
+    # "draft": the events before sending (its files' among them) are the draft's, which has
+    # no reference; this is the one event that knows both, so the log leads from one to the other.
     record_about(
         notification,
         verb=NotificationsVerb.SUBMITTED,
         actor=user,
-        data={"type": draft.type_slug, "version": draft.version},
+        data={"type": draft.type_slug, "version": draft.version, "draft": str(draft.pk)},
         request=request,
     )
     _email_provider(

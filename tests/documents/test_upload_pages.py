@@ -270,6 +270,32 @@ def test_sending_waits_for_checks_and_the_files_move_to_the_notification(
         assert b"".join(response.streaming_content) == pdf(b"The statement")
 
 
+def test_the_audit_log_leads_from_a_sent_notification_to_its_file_events(page):
+    """Files are added to the draft, which has no reference yet: the notification's
+    "submitted" event names the draft, so its reference finds who added and removed what."""
+    page.post(content=pdf(), name="wrong.pdf")
+    [removed] = page.documents()
+    page.post(remove_file=str(removed.pk))
+    page.post(content=pdf(b"The statement"), name="statement.pdf")
+    [kept] = page.documents()
+    scan_all(page)
+    assert page.client.post(page.check_url, {"confirmed": "true"}).status_code == 302
+    notification = Notification.objects.get()
+    submitted = AuditEvent.objects.get(
+        verb="notifications.submitted", data__reference=notification.reference
+    )
+    file_events = AuditEvent.objects.filter(
+        target_type="notifications.notificationdraft",
+        target_id=submitted.data["draft"],
+        verb__startswith="notifications.draft_file_",
+    ).order_by("occurred_at")
+    assert [(event.verb, event.data["document"]) for event in file_events] == [
+        ("notifications.draft_file_added", str(removed.pk)),
+        ("notifications.draft_file_removed", str(removed.pk)),
+        ("notifications.draft_file_added", str(kept.pk)),
+    ]
+
+
 def test_a_file_with_a_virus_is_explained_and_must_be_removed(page, world):
     page.post(content=EICAR, name="eicar.txt", revised_statement="Typed as well")
     scan_all(page)
