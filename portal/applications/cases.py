@@ -29,6 +29,7 @@ from portal.casework.deadlines import Deadline
 from portal.casework.links import subject_link
 from portal.casework.models import Case, CaseKind, CaseStatus, CaseUrgency, has_case
 from portal.forms.models import DraftStatus
+from portal.staff_permissions import StaffPermission
 
 # Working days the regulator gives itself to consider representations against a proposal.
 REPRESENTATIONS_WORKING_DAYS = 20
@@ -153,8 +154,18 @@ def _part_page(case: Case) -> str:
     return reverse("applications_staff:detail", args=[application_id])
 
 
-subject_link(Application._meta.label_lower, "Open the application", _application_page)
-subject_link(ApplicationPart._meta.label_lower, "Open the application", _part_page)
+subject_link(
+    Application._meta.label_lower,
+    "Open the application",
+    _application_page,
+    requires=StaffPermission.VIEW_APPLICATIONS,
+)
+subject_link(
+    ApplicationPart._meta.label_lower,
+    "Open the application",
+    _part_page,
+    requires=StaffPermission.VIEW_APPLICATIONS,
+)
 
 
 # How an application found at each stage got there, replayed on its new cases.

@@ -23,7 +23,7 @@ from portal.casework.models import Case, CaseStatus
 from portal.casework.queue_rows import QueueRowWriter
 from portal.casework.selectors import QUEUE_NAMES, Queue
 from portal.errors import ServiceError
-from portal.staff_permissions import StaffPermission, has_staff_permission
+from portal.staff_permissions import StaffPermission, has_staff_permission, staff_permissions_of
 
 PAGE_SIZE = 50
 VIEW = StaffPermission.VIEW_CASES.required
@@ -98,7 +98,7 @@ def _case_page(request: HttpRequest, case_id: int, **extra: Any) -> HttpResponse
     user = signed_in_user(request)
     context: dict[str, Any] = {
         "case": case,
-        "link": link_to_subject(case),
+        "link": link_to_subject(case, staff_permissions_of(user)),
         "notes": selectors.notes(case),
         "history": selectors.history(case),
         "note_form": NoteForm(),

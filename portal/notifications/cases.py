@@ -19,6 +19,7 @@ from portal.casework.models import CaseKind, CaseStatus, has_case
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.models import OPEN_STATUSES, Notification, NotificationStatus
 from portal.register.models import Location, Provider
+from portal.staff_permissions import StaffPermission
 
 # Lifecycle actions that end the regulator's work on a notification.
 _CLOSING = frozenset({"close", "accept", "reject"})
@@ -102,7 +103,12 @@ def _staff_page(case: Any) -> str:
     return reverse("notifications_staff:detail", args=[case.reference])
 
 
-subject_link(Notification._meta.label_lower, "Open the notification", _staff_page)
+subject_link(
+    Notification._meta.label_lower,
+    "Open the notification",
+    _staff_page,
+    requires=StaffPermission.VIEW_NOTIFICATIONS_QUEUE,
+)
 
 
 def backfill() -> int:
