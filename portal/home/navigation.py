@@ -85,8 +85,10 @@ def items_for(request: HttpRequest) -> list[Item]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: `navigation_items` for govukServiceNavigation, and where the
-    service name leads (the home once signed in)."""
+    """Context processor: `navigation_items` for govukServiceNavigation, where the
+    service name leads (the home once signed in), and whether a link to send a notification
+    would open for this visitor (someone not signed in is asked to sign in first; a member
+    of staff or someone with no provider role would be refused, so is not offered it)."""
     path = request.path
     items = items_for(request)
     best = max((item.matches(path) for item in items), default=0)
@@ -97,8 +99,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if best and closeness == best:
             entry["current" if path == item.href else "active"] = True
         rendered.append(entry)
-    signed_in = sections_for(request) is not None
+    sections = sections_for(request)
     return {
         "navigation_items": rendered,
-        "service_url": url("home:index") if signed_in else url("pages:start"),
+        "service_url": url("home:index") if sections is not None else url("pages:start"),
+        "may_send_notifications": sections is None or sections.may_draft,
     }
