@@ -13,10 +13,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+View = TypeVar("View")
 
 
 # The in-process test client (query counts, sessions) calls itself "testserver".
@@ -298,13 +300,22 @@ def emit_view_times(
     return p95
 
 
-def emit_worst(prefix: str, worst: tuple[str, float], target_ms: float, **extra: object) -> None:
-    """The slowest page's p95 as `{prefix}_worst_p95_ms`, with the machine's load average."""
+def chosen_views(views: dict[str, View], subset: str) -> dict[str, View]:
+    """The views a `--views` option names (comma-separated), or all of them when it names
+    none."""
+    chosen = {name.strip() for name in subset.split(",") if name.strip()}
+    return {name: view for name, view in views.items() if not chosen or name in chosen}
+
+
+def emit_worst(prefix: str, p95s: dict[str, float], target_ms: float, **extra: object) -> None:
+    """The slowest page's p95 of `p95s` (a view's p95 by its name) as
+    `{prefix}_worst_p95_ms`, with the machine's load average."""
+    view, p95 = max(p95s.items(), key=lambda item: item[1], default=("", 0.0))
     emit(
         f"{prefix}_worst_p95_ms",
-        worst[1],
+        p95,
         "ms",
-        view=worst[0],
+        view=view,
         target=target_ms,
         **extra,
         load_average=round(os.getloadavg()[0], 2),
