@@ -28,6 +28,7 @@ from portal.api.schemas import (
     TypeSummary,
     UpdateIn,
     ValidationOut,
+    from_row,
 )
 from portal.notifications import engine_contexts, selectors, services
 from portal.notifications.catalogue import CATALOGUE
@@ -62,13 +63,10 @@ def errors(*statuses: int) -> dict[int, Any]:
 
 
 def _summary(definition: NotificationType) -> TypeSummary:
-    return TypeSummary(
+    return from_row(
+        TypeSummary,
+        definition,
         type=definition.slug,
-        version=definition.version,
-        name=definition.name,
-        group=definition.group,
-        regulation=definition.regulation,
-        summary=definition.summary,
         for_provider=definition.scope.provider,
         for_location=definition.scope.location,
         needs_declaration=bool(definition.declaration),
@@ -176,31 +174,17 @@ def _checked(
 
 
 def notification_out(notification: Notification) -> NotificationOut:
-    return NotificationOut(
-        reference=notification.reference,
+    return from_row(
+        NotificationOut,
+        notification,
         type=notification.type_slug,
-        version=notification.version,
-        provider_id=notification.provider_id,
-        location_id=notification.location_id,
-        status=notification.status,
-        submitted_at=notification.submitted_at,
         submitted_by=notification.submitted_by.email,
-        due_on=notification.due_on,
-        late=notification.late,
-        last_activity_at=notification.last_activity_at,
     )
 
 
 def message_out(message: NotificationMessage) -> MessageOut:
-    return MessageOut(
-        id=message.pk,
-        kind=message.kind,
-        body=message.body,
-        follow_up=message.follow_up_key,
-        answers=message.answers,
-        created_at=message.created_at,
-        in_reply_to=message.in_reply_to_id,
-        answered=message.answered,
+    return from_row(
+        MessageOut, message, follow_up=message.follow_up_key, in_reply_to=message.in_reply_to_id
     )
 
 

@@ -13,6 +13,7 @@ from portal.api.schemas import (
     LocationOut,
     ManagerOut,
     RegistrationOut,
+    from_row,
 )
 from portal.applications.selectors import visible_to
 from portal.organisations.access import has_any_access, locations_for
@@ -57,27 +58,17 @@ def registration(request: HttpRequest, provider_id: str) -> RegistrationOut:
         if role.location_id is None or role.location_id in location_ids
     ]
     conditions = [
-        ConditionOut(text=c.text, location_id=c.location_id, start_date=c.start_date)
+        from_row(ConditionOut, c)
         for c in Condition.objects.in_force().filter(provider=provider)
         if c.location_id is None or c.location_id in location_ids
     ]
-    return RegistrationOut(
+    return from_row(
+        RegistrationOut,
+        provider,
         provider_id=provider.pk,
-        name=provider.name,
-        ownership_type=provider.ownership_type,
-        registration_status=provider.registration_status,
-        registration_date=provider.registration_date,
         activities=[a.name for a in provider.activities.all()],
         locations=[
-            LocationOut(
-                id=location.pk,
-                name=location.name,
-                registration_status=location.registration_status,
-                postal_code=location.postal_code,
-                care_home=location.care_home,
-                number_of_beds=location.number_of_beds,
-                activities=[a.name for a in location.activities.all()],
-            )
+            from_row(LocationOut, location, activities=[a.name for a in location.activities.all()])
             for location in locations
         ],
         managers=managers,
@@ -98,15 +89,4 @@ def applications(request: HttpRequest, provider_id: str) -> list[ApplicationOut]
         # visible_to also lists the creator's own applications: keep the key's locations.
         rows = rows.filter(location_id__in=key.location_ids)
     rows = rows.order_by("-updated_at")[:200]
-    return [
-        ApplicationOut(
-            reference=a.reference,
-            type=a.type_slug,
-            title=a.title,
-            stage=a.stage,
-            location_id=a.location_id,
-            submitted_at=a.submitted_at,
-            updated_at=a.updated_at,
-        )
-        for a in rows
-    ]
+    return [from_row(ApplicationOut, a, type=a.type_slug) for a in rows]

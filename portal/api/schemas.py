@@ -2,7 +2,7 @@
 from these. Times are UTC ISO 8601 ("2026-12-04T21:00:00Z"), dates ISO 8601."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -10,6 +10,16 @@ ANSWERS_DESCRIPTION = (
     "Answers keyed by question key, in the shape of the type's JSON Schema "
     "(GET /types/{type}/versions/{version}/schema)."
 )
+
+
+Out = TypeVar("Out", bound=BaseModel)
+
+
+def from_row(schema: type[Out], row: object, **given: Any) -> Out:
+    """`schema` filled from `row`: each field from the row's attribute of the same name,
+    unless `given` holds it (a field the row keeps under another name, or works out)."""
+    same = {name: getattr(row, name) for name in schema.model_fields if name not in given}
+    return schema(**same, **given)
 
 
 class Strict(BaseModel):
