@@ -1,6 +1,5 @@
 """Forms for accounts. Passwords are never stripped or case-folded: checked as typed."""
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,67 +9,7 @@ from django.core.exceptions import ValidationError
 from portal.accounts.codes import looks_like_code, normalise_code
 from portal.accounts.models import User
 from portal.accounts.passwords import MAX_LENGTH
-from portal.emails import addresses
-
-_EMAIL_ERRORS = {
-    "required": "Enter your email address",
-    "invalid": "Enter an email address in the correct format, like name@example.com",
-    "max_length": "Email address must be 320 characters or fewer",
-}
-
-
-# Characters no one types on purpose and that must not be echoed back into a page.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _echo_safe(value: Any) -> Any:
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
-
-
-class EchoSafeCharField(forms.CharField):
-    """Shows the typed value again after an error, without control characters."""
-
-    def bound_data(self, data: Any, initial: Any) -> Any:
-        return _echo_safe(super().bound_data(data, initial))
-
-
-class PortalEmailField(forms.EmailField):
-    """An email field that gives the canonical address (portal/emails/addresses.py), so
-    every spelling of one mailbox is one address from here on. Its length error comes
-    alone (not after a format error); a look-alike mix of alphabets gets its own."""
-
-    default_validators: list[Any] = []  # canonical_email validates (after folding)
-
-    def bound_data(self, data: Any, initial: Any) -> Any:
-        return _echo_safe(super().bound_data(data, initial))
-
-    def clean(self, value: Any) -> Any:
-        value = self.to_python(value)
-        self.validate(value)
-        if value in self.empty_values:
-            return value
-        if self.max_length is not None and len(value) > self.max_length:
-            raise ValidationError(self.error_messages["max_length"], code="max_length")
-        try:
-            return addresses.canonical_email(value)
-        except addresses.AddressError as error:
-            message = error.message if error.code == "mixed_scripts" else None
-            raise ValidationError(
-                message or self.error_messages["invalid"], code=error.code
-            ) from error
-
-
-def _email_field(
-    label: str, attrs: dict[str, Any], help_text: str = "", required: str = ""
-) -> PortalEmailField:
-    """An email address of up to 320 characters (the longest an address can be)."""
-    return PortalEmailField(
-        label=label,
-        help_text=help_text,
-        max_length=320,
-        error_messages=_EMAIL_ERRORS | ({"required": required} if required else {}),
-        widget=forms.EmailInput(attrs=attrs),
-    )
+from portal.forms.fields import EchoSafeCharField, email_field
 
 
 def _six_digit_code_field(label: str, required: str, help_text: str = "") -> forms.CharField:
@@ -102,7 +41,7 @@ def _unremembered_text_field(
 
 
 class EmailForm(forms.Form):
-    email = _email_field(
+    email = email_field(
         "What is your email address?",
         {"autocomplete": "email"},
         help_text="Use the email address we hold for you as a registered person.",
@@ -110,7 +49,7 @@ class EmailForm(forms.Form):
 
 
 class ResetEmailForm(EmailForm):
-    email = _email_field(
+    email = email_field(
         "What is your email address?",
         {"autocomplete": "email"},
         help_text="The email address you use to sign in.",
@@ -218,7 +157,7 @@ class NamedNewPasswordForm(NewPasswordForm):
 
 
 class SignInForm(forms.Form):
-    email = _email_field("Email address", {"autocomplete": "username"})
+    email = email_field("Email address", {"autocomplete": "username"})
     password = _password_field("Password", "current-password", "Enter your password")
 
     def clean_password(self) -> str:
@@ -337,7 +276,7 @@ class AddPasskeyForm(PasskeyAnswerForm):
 
 
 class StaffAccountSearchForm(forms.Form):
-    email = _email_field(
+    email = email_field(
         "Email address of the account",
         {"autocomplete": "off", "spellcheck": False},
         required="Enter the email address of the account",

@@ -14,9 +14,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
 
+from portal.emails import addresses
 from portal.forms.vocabulary import LONG_TEXT_MAX, DateRule, FileState, Kind, Question
 from portal.frontend.govuk_fields import GovukDateField, GovukTimeField
 
@@ -188,6 +190,68 @@ def long_text(
             "max_length": f"{subject} must be {LONG_TEXT_MAX:,} characters or fewer",
             "null_characters_not_allowed": f"{subject} must not contain invisible control characters",
         },
+    )
+
+
+# Characters no one types on purpose and that must not be echoed back into a page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _echo_safe(value: Any) -> Any:
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class EchoSafeCharField(forms.CharField):
+    """Shows the typed value again after an error, without control characters."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return _echo_safe(super().bound_data(data, initial))
+
+
+class PortalEmailField(forms.EmailField):
+    """An email field that gives the canonical address (portal/emails/addresses.py), so
+    every spelling of one mailbox is one address from here on. Its length error comes
+    alone (not after a format error); a look-alike mix of alphabets gets its own."""
+
+    default_validators: list[Any] = []  # canonical_email validates (after folding)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return _echo_safe(super().bound_data(data, initial))
+
+    def clean(self, value: Any) -> Any:
+        value = self.to_python(value)
+        self.validate(value)
+        if value in self.empty_values:
+            return value
+        if self.max_length is not None and len(value) > self.max_length:
+            raise ValidationError(self.error_messages["max_length"], code="max_length")
+        try:
+            return addresses.canonical_email(value)
+        except addresses.AddressError as error:
+            message = error.message if error.code == "mixed_scripts" else None
+            raise ValidationError(
+                message or self.error_messages["invalid"], code=error.code
+            ) from error
+
+
+def email_field(
+    label: str,
+    attrs: dict[str, Any] | None = None,
+    help_text: str = "",
+    required: str = "Enter your email address",
+) -> PortalEmailField:
+    """An email address of up to 320 characters (the longest an address can be), cleaned
+    to its canonical spelling."""
+    return PortalEmailField(
+        label=label,
+        help_text=help_text,
+        max_length=320,
+        error_messages={
+            "required": required,
+            "invalid": addresses.INVALID_MESSAGE,
+            "max_length": "Email address must be 320 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs=attrs),
     )
 
 

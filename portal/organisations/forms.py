@@ -5,12 +5,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 
 from portal.access import Principal
-from portal.emails.addresses import AddressError, canonical_email
+from portal.forms.fields import email_field
 from portal.frontend.govuk_fields import radios
 from portal.organisations.access import scope_for
 from portal.organisations.grantable import grantable_options
@@ -28,23 +27,11 @@ WHOLE = "whole"
 
 
 class EmailForm(forms.Form):
-    email = forms.CharField(
-        label="What is their email address?",
-        max_length=320,
-        widget=forms.EmailInput,
+    email = email_field(
+        "What is their email address?",
         help_text="Use an address only they use, not a shared mailbox. We will send the invitation there",
-        error_messages={
-            "required": "Enter their email address",
-            "max_length": "Email address must be 320 characters or fewer",
-        },
+        required="Enter their email address",
     )
-
-    def clean_email(self) -> str:
-        # Length is checked first (by the field), then the format, so each gets its message.
-        try:
-            return canonical_email(self.cleaned_data["email"])
-        except AddressError as error:
-            raise ValidationError(error.message, code=error.code) from error
 
 
 class MultipleChoiceWithHints(forms.MultipleChoiceField):

@@ -6,7 +6,7 @@ team.html's loops wrote (tests/organisations/test_team_table_rows.py renders bot
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from uuid import UUID
 
 from django.utils import timezone
@@ -46,6 +46,20 @@ def _person(full_name: str, email: str) -> str:
     )
 
 
+def _where(whole_provider: bool, location_names: Sequence[str]) -> str:
+    return "All locations" if whole_provider else list_or_text(location_names)
+
+
+def _action(href: str, link_text: str, which_row: str) -> str:
+    """The row's "Action" cell: a link whose hidden words (`which_row`, already escaped) say
+    which row it is about, or a screen reader's list of links reads "View", "View", "View"."""
+    return (
+        '<td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
+        f' href="{_escaped(href)}">{link_text}<span'
+        f' class="govuk-visually-hidden"> {which_row}</span></a></td>'
+    )
+
+
 class TeamTableRows:
     """Writes the team page's rows; what they share (permissions described, dates written)
     through the page's `RowText`, and each row's link from its table's `href`."""
@@ -70,15 +84,16 @@ class TeamTableRows:
         written = []
         for row in rows:
             email = _escaped(row.email)
+            action = _action(
+                self._join_request_href(row.pk), "Decide", f"on the request from {email}"
+            )
             written.append(
                 '\n        <tr class="govuk-table__row">\n'
                 '          <td class="govuk-table__cell" data-label="Person">'
                 f"{_person(row.full_name, email)}</td>\n"
                 '          <td class="govuk-table__cell" data-label="Asked on">'
                 f"{self._day(row.created_at)}</td>\n"
-                '          <td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
-                f' href="{_escaped(self._join_request_href(row.pk))}">Decide<span'
-                f' class="govuk-visually-hidden"> on the request from {email}</span></a></td>\n'
+                f"          {action}\n"
                 "        </tr>\n      "
             )
         return Markup("".join(written))  # noqa: S704 (every value escaped above)
@@ -86,7 +101,7 @@ class TeamTableRows:
     def registered_people(self, people: Iterable[RegisteredPerson]) -> Markup:
         written = []
         for person in people:
-            where = "All locations" if person.whole_provider else list_or_text(person.locations)
+            where = _where(person.whole_provider, person.locations)
             if not person.has_account:
                 signed_in = "No account yet"
             elif person.last_login:
@@ -111,12 +126,9 @@ class TeamTableRows:
             suspended = f"<br>{_SUSPENDED}" if row.status == "suspended" else ""
             review = f"<br>{_REVIEW}" if row.granter_review_since else ""
             redundant = f"<br>{_REDUNDANT}" if row.redundant_since else ""
-            where = (
-                "All locations"
-                if row.whole_provider
-                else list_or_text(location_names.get(row.pk, []))
-            )
+            where = _where(row.whole_provider, location_names.get(row.pk, []))
             signed_in = self._day(row.last_login) if row.last_login else "Not yet"
+            action = _action(self._member_href(row.pk), "View", f"access for {email}")
             written.append(
                 '\n      <tr class="govuk-table__row">\n'
                 '        <td class="govuk-table__cell" data-label="Person">\n'
@@ -127,9 +139,7 @@ class TeamTableRows:
                 f"{self._text.access(row.permissions)}</td>\n"
                 f'        <td class="govuk-table__cell" data-label="Where">{where}</td>\n'
                 f'        <td class="govuk-table__cell" data-label="Last signed in">{signed_in}</td>\n'
-                '        <td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
-                f' href="{_escaped(self._member_href(row.pk))}">View<span'
-                f' class="govuk-visually-hidden"> access for {email}</span></a></td>\n'
+                f"        {action}\n"
                 "      </tr>\n    "
             )
         return Markup("".join(written))  # noqa: S704 (every value escaped above)
@@ -143,15 +153,14 @@ class TeamTableRows:
                 status = "Expired"
             else:
                 status = f"Waiting – link works until {_escaped(self._text.day_and_time(row.expires_at))}"
+            action = _action(self._invitation_href(row.pk), "View", f"invitation to {email}")
             written.append(
                 '\n      <tr class="govuk-table__row">\n'
                 f'        <td class="govuk-table__cell" data-label="Email">{email}</td>\n'
                 '        <td class="govuk-table__cell" data-label="What they can do">'
                 f"{self._text.access(row.permissions)}</td>\n"
                 f'        <td class="govuk-table__cell" data-label="Status">{status}</td>\n'
-                '        <td class="govuk-table__cell" data-label="Action"><a class="govuk-link"'
-                f' href="{_escaped(self._invitation_href(row.pk))}">View<span'
-                f' class="govuk-visually-hidden"> invitation to {email}</span></a></td>\n'
+                f"        {action}\n"
                 "      </tr>\n    "
             )
         return Markup("".join(written))  # noqa: S704 (every value escaped above)

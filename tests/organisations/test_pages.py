@@ -69,6 +69,8 @@ def test_invite_journey_with_errors_then_check_answers_and_sent(client, world):
     assert "<title>Error: What is their email address?" in response.content.decode()
     response = client.post(step(world, "invite_email"), {"email": "not an email"})
     assert "Enter an email address in the correct format" in response.content.decode()
+    response = client.post(step(world, "invite_email"), {"email": "office\x07@x.example"})
+    assert 'value="office@x.example"' in response.content.decode()  # shown back, bell dropped
     response = client.post(step(world, "invite_email"), {"email": "x" * 400 + "@x.example"})
     assert "320 characters or fewer" in response.content.decode()
     response = client.post(step(world, "invite_email"), {"email": "Office.Admin@Sunrise.example"})
