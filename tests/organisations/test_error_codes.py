@@ -231,3 +231,28 @@ def test_the_service_refuses_with_the_code_a_message_and_the_field(world, code):
     assert refused.value.message == str(refused.value)
     assert "<script>" not in refused.value.message
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        # A Cyrillic letter (U+0430, U+0435) in the domain or the name: a look-alike.
+        ("new.person@ex\u0430mple.com", "mixes Latin and Cyrillic letters"),
+        ("new.p\u0435rson@example.com", "mixes Latin and Cyrillic letters"),
+        ("no-at-sign.example.com", "in the correct format"),
+    ],
+)
+def test_the_service_refuses_an_address_the_invite_page_would_refuse(world, typed, message):
+    """The service checks addresses as the page does (one canonical form), so a caller that
+    skips the page cannot invite a look-alike address; nothing is written."""
+    with pytest.raises(ServiceError) as refused:
+        _invite(world, typed)
+    assert refused.value.code is OrganisationError.EMAIL_INVALID
+    assert message in refused.value.message
+    assert refused.value.field == "email"
+    assert not Invitation.objects.filter(email__contains="rson@").exists()
+
+
+def test_the_service_keeps_the_address_in_its_canonical_form(world):
+    invitation, _token = _invite(world, "  New.Person@EXAMPLE.com ")
+    assert invitation.email == "new.person@example.com"

@@ -10,8 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -21,7 +19,7 @@ from django.utils import timezone
 from portal.access import Account
 from portal.audit.services import record
 from portal.compiled_queries import CompiledObjects
-from portal.emails.addresses import normalise_email
+from portal.emails.addresses import AddressError, canonical_email, normalise_email
 from portal.emails.services import queue_email
 from portal.organisations.access import compute_access
 from portal.organisations.audit_verbs import OrganisationsVerb
@@ -49,26 +47,24 @@ def _invitation_expiry() -> dt.datetime:
 
 
 def _clean_email(email: str) -> str:
-    address = normalise_email(email)
-    if not address:
+    """The canonical address, as every other part of the portal keeps it (a look-alike of
+    an ordinary address is refused here too, not only by the invite page's form)."""
+    if not (email or "").strip():
         raise DelegationError(
             OrganisationError.EMAIL_MISSING, "Enter their email address", field="email"
         )
-    if len(address) > EMAIL_MAX_LENGTH:
+    if len(email.strip()) > EMAIL_MAX_LENGTH:
         raise DelegationError(
             OrganisationError.EMAIL_TOO_LONG,
             f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
             field="email",
         )
     try:
-        validate_email(address)
-    except ValidationError as error:
+        return canonical_email(email)
+    except AddressError as error:
         raise DelegationError(
-            OrganisationError.EMAIL_INVALID,
-            "Enter an email address in the correct format, like name@example.com",
-            field="email",
+            OrganisationError.EMAIL_INVALID, error.message, field="email"
         ) from error
-    return address
 
 
 def _ensure_not_there_already(*, actor: Account, provider: Provider, address: str) -> bool:
