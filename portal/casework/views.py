@@ -4,7 +4,6 @@ assignment, internal notes, history). Seeing needs the staff permission `view_ca
 reassigning many cases at once `assign_cases` (team leaders)."""
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -23,6 +22,7 @@ from portal.casework.models import Case, CaseStatus
 from portal.casework.queue_rows import QueueRowWriter
 from portal.casework.selectors import QUEUE_NAMES, Queue
 from portal.errors import ServiceError
+from portal.frontend.queue_filters import queue_filter
 from portal.staff_permissions import StaffPermission, has_staff_permission, staff_permissions_of
 
 PAGE_SIZE = 50
@@ -40,15 +40,9 @@ def _queue_page(
     request: HttpRequest, queue: Queue, *, bulk_form: BulkReassignForm | None = None
 ) -> HttpResponse:
     user = signed_in_user(request)
-    data = request.GET.copy()
-    data.setdefault("status", selectors.OPEN)
-    form = QueueFilterForm(data)
+    chosen = queue_filter(QueueFilterForm, request, selectors.OPEN)
+    form = chosen.form
     filters = form.filters() if form.is_valid() else selectors.QueueFilters()
-    query = {
-        name: value
-        for name, value in (form.cleaned_data.items() if form.is_valid() else [])
-        if value or name == "status"
-    }
     page = selectors.queue_page(
         queue,
         user,
@@ -70,8 +64,8 @@ def _queue_page(
             "form": form,
             "page": page,
             "rows": QueueRowWriter(today=today, may_assign=may_assign).rows(page.items),
-            "query_string": urlencode(query),
-            "filtered": len(query) > 1 or query.get("status", selectors.OPEN) != selectors.OPEN,
+            "query_string": chosen.query_string,
+            "filtered": chosen.filtered,
             "may_assign": may_assign,
             "bulk_form": bulk_form or BulkReassignForm(colleagues=colleagues, case_ids=[]),
             "bulk_max": BULK_MAX,

@@ -5,7 +5,6 @@ or reject a change of contact details. Staff only: seeing needs the staff permis
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +18,7 @@ from portal.accounts.sessions import signed_in_user
 from portal.errors import ServiceError
 from portal.forms import engine
 from portal.forms.fields import limited_text
+from portal.frontend.queue_filters import queue_filter
 from portal.notifications import engine_contexts, scheduled_changes, selectors, services
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.decisions import DECISIONS
@@ -110,18 +110,10 @@ def _cursor(value: str | None) -> int | None:
 @requires(StaffPermission.VIEW_NOTIFICATIONS_QUEUE.required)
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = NotificationStatus.SUBMITTED
-    form = InboxFilterForm(data)
+    chosen = queue_filter(InboxFilterForm, request, NotificationStatus.SUBMITTED)
+    form = chosen.form
     # Bad filters are reported and the default queue is shown; nothing is guessed.
     filters = form.filters() if form.is_valid() else selectors.InboxFilters()
-    # The filters again in each page link (status always: empty means "All statuses").
-    query = {
-        name: value
-        for name, value in (form.cleaned_data.items() if form.is_valid() else [])
-        if value or name == "status"
-    }
     after, before = request.GET.get("after"), request.GET.get("before")
     cursor = _cursor(after or before)
     page = selectors.staff_queue_page(
@@ -143,10 +135,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "page": page,
             "notice": notice,
-            "filtered": bool(query)
-            and (len(query) > 1 or query["status"] != NotificationStatus.SUBMITTED),
+            "filtered": chosen.filtered,
             "clearable": any(name not in ("after", "before", "page") for name in request.GET),
-            "query_string": urlencode(query),
+            "query_string": chosen.query_string,
             "rows": InboxRowWriter(today=timezone.localdate(), urgency_names=URGENCY_NAMES).rows(
                 page.items
             ),

@@ -74,7 +74,8 @@ def new_person_ref() -> str:
     raise RuntimeError("No free person reference after 50 draws")
 
 
-def _refuse(message: str, field_name: str) -> RegisterError:
+def invalid_change(message: str, field_name: str) -> RegisterError:
+    """The error refusing a change the register cannot make as asked (INVALID_CHANGE)."""
     return RegisterError(RegisterErrorCode.INVALID_CHANGE, message, field=field_name)
 
 
@@ -97,9 +98,11 @@ def activity(code: str, known: dict[str, RegulatedActivity] | None = None) -> Re
 def condition_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise _refuse("Enter the wording of the condition", "text")
+        raise invalid_change("Enter the wording of the condition", "text")
     if len(cleaned) > CONDITION_TEXT_LIMIT:
-        raise _refuse(f"The condition must be {CONDITION_TEXT_LIMIT:,} characters or fewer", "text")
+        raise invalid_change(
+            f"The condition must be {CONDITION_TEXT_LIMIT:,} characters or fewer", "text"
+        )
     return cleaned
 
 
@@ -112,14 +115,14 @@ def check_location(item: NewLocation, known: dict[str, RegulatedActivity] | None
     """Everything a location needs before it can be registered."""
     label = item.name.strip() or "Each location"
     if not item.name.strip():
-        raise _refuse("Enter the name of each location", "locations")
+        raise invalid_change("Enter the name of each location", "locations")
     address = item.address
     if not (address.line_1.strip() and address.town_city.strip() and address.postal_code.strip()):
-        raise _refuse(f"{label} needs an address with a town and postcode", "locations")
+        raise invalid_change(f"{label} needs an address with a town and postcode", "locations")
     if not item.activity_codes:
-        raise _refuse(f"{label} needs at least one regulated activity", "locations")
+        raise invalid_change(f"{label} needs at least one regulated activity", "locations")
     if item.number_of_beds is not None and item.number_of_beds < 0:
-        raise _refuse(f"{label}: the number of places cannot be negative", "locations")
+        raise invalid_change(f"{label}: the number of places cannot be negative", "locations")
     for code in item.activity_codes:
         activity(code, known)
 
@@ -170,11 +173,13 @@ class Change:
         this email under this name, or a new person."""
         given, family = named.given_name.strip(), named.family_name.strip()
         if not given or not family:
-            raise _refuse("Each person needs a first name and a last name", "people")
+            raise invalid_change("Each person needs a first name and a last name", "people")
         try:
             email = canonical_email(named.email)
         except AddressError:
-            raise _refuse(f"{given} {family} needs a valid email address", "people") from None
+            raise invalid_change(
+                f"{given} {family} needs a valid email address", "people"
+            ) from None
         key = person_name_key(given, family)
         existing = Person.objects.filter(email=email, name_key=key).order_by("id").first()
         if existing is not None:
@@ -228,7 +233,9 @@ class Change:
 
     def start_manager(self, manager: NewManager, keyed: dict[str, Location]) -> None:
         if not manager.locations:
-            raise _refuse("Name the locations each registered manager will manage", "managers")
+            raise invalid_change(
+                "Name the locations each registered manager will manage", "managers"
+            )
         person = self.person(manager.person)
         for ref in manager.locations:
             location = keyed.get(ref) or self.registered_location(ref)
@@ -371,7 +378,7 @@ class Change:
 
     def require_partnership(self) -> None:
         if self.provider.ownership_type != OwnershipType.PARTNERSHIP:
-            raise _refuse("Only a partnership has partners", "partner")
+            raise invalid_change("Only a partnership has partners", "partner")
 
     # Conditions
 

@@ -170,10 +170,8 @@ def add_activity(
     change = changing.Change.of(provider, decision)
     activity = changing.activity(activity_code)
     if not location_ids:
-        raise RegisterError(
-            RegisterErrorCode.INVALID_CHANGE,
-            "Name at least one location the activity will be carried on at",
-            field="location_ids",
+        raise changing.invalid_change(
+            "Name at least one location the activity will be carried on at", "location_ids"
         )
     locations = [change.registered_location(location_id) for location_id in location_ids]
     change.provider.activities.add(activity)
@@ -315,11 +313,7 @@ def add_partner(
     change.require_partnership()
     person = change.person(partner)
     if change.live_roles(person, changing.PARTNER_ROLES).exists():
-        raise RegisterError(
-            RegisterErrorCode.INVALID_CHANGE,
-            f"{person.full_name} is already a partner",
-            field="partner",
-        )
+        raise changing.invalid_change(f"{person.full_name} is already a partner", "partner")
     change.start_role(person, RoleType.PARTNER)
     return change.finish()
 
@@ -342,11 +336,10 @@ def remove_partner(
         )
     partners = change.live_roles(None, changing.PARTNER_ROLES).values("person").distinct()
     if partners.count() <= 2:
-        raise RegisterError(
-            RegisterErrorCode.INVALID_CHANGE,
+        raise changing.invalid_change(
             "A partnership needs at least two partners. With one left it would be a "
             "different legal entity, which must apply to register as a new provider.",
-            field="person",
+            "person",
         )
     change.end_roles(roles)
     return change.finish()
@@ -413,35 +406,36 @@ def cancel_provider_registration(
 
 
 def _check_new_provider(registration: NewProviderRegistration) -> None:
-    def refuse(message: str, field_name: str) -> RegisterError:
-        return RegisterError(RegisterErrorCode.INVALID_CHANGE, message, field=field_name)
-
     if not registration.name.strip():
-        raise refuse("Enter the provider's name", "name")
+        raise changing.invalid_change("Enter the provider's name", "name")
     if registration.ownership_type not in OwnershipType.values:
-        raise refuse(
+        raise changing.invalid_change(
             "Choose whether the provider is an organisation, individual or partnership",
             "ownership_type",
         )
     if not registration.locations:
-        raise refuse("A provider must be registered at one location at least", "locations")
+        raise changing.invalid_change(
+            "A provider must be registered at one location at least", "locations"
+        )
     keys = [item.key for item in registration.locations]
     if len(set(keys)) != len(keys):
-        raise refuse("Each location must have its own key", "locations")
+        raise changing.invalid_change("Each location must have its own key", "locations")
     known = changing.all_activities()
     for item in registration.locations:
         changing.check_location(item, known)
     kind = registration.ownership_type
     if kind == OwnershipType.PARTNERSHIP:
         if registration.main_partner is None or not registration.partners:
-            raise refuse(
+            raise changing.invalid_change(
                 "A partnership needs a main partner and at least one other partner", "partners"
             )
     elif kind == OwnershipType.INDIVIDUAL:
         if registration.responsible_individual is None:
-            raise refuse(
+            raise changing.invalid_change(
                 "An individual provider must name themselves as the responsible individual",
                 "responsible_individual",
             )
     elif registration.nominated_individual is None:
-        raise refuse("An organisation must name its nominated individual", "nominated_individual")
+        raise changing.invalid_change(
+            "An organisation must name its nominated individual", "nominated_individual"
+        )

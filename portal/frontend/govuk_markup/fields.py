@@ -28,6 +28,22 @@ _ERROR = frozenset({"text", "html", "classes", "attributes", "visuallyHiddenText
 _LEGEND = frozenset({"text", "html", "classes", "isPageHeading"})
 _FIELDSET = frozenset({"legend", "classes", "attributes", "describedBy"})
 _FORM_GROUP = frozenset({"classes", "attributes"})
+# What every field with a label takes (`_labelled` and `_form_group` read most of them); each
+# field's own set adds the rest of its macro's parameters.
+_LABELLED = frozenset(
+    {
+        "id",
+        "name",
+        "label",
+        "hint",
+        "errorMessage",
+        "classes",
+        "attributes",
+        "disabled",
+        "describedBy",
+        "formGroup",
+    }
+)
 
 
 def _label(label: Params, for_id: str, extra_classes: str = "") -> str:
@@ -128,27 +144,15 @@ def _described_by(params: Params | None, key: str = "describedBy") -> str:
     return text(value)
 
 
-_INPUT = frozenset(
-    {
-        "id",
-        "name",
-        "type",
-        "value",
-        "label",
-        "hint",
-        "errorMessage",
-        "classes",
-        "attributes",
-        "autocomplete",
-        "inputmode",
-        "spellcheck",
-        "pattern",
-        "autocapitalize",
-        "disabled",
-        "describedBy",
-        "formGroup",
-    }
-)
+_INPUT = _LABELLED | {
+    "type",
+    "value",
+    "autocomplete",
+    "inputmode",
+    "spellcheck",
+    "pattern",
+    "autocapitalize",
+}
 
 
 def _input_tag(params: Params, field_id: str, described_by: str) -> str:
@@ -194,24 +198,7 @@ def text_input(params: Any) -> str:
     return before + _form_group(params, inside)
 
 
-_TEXTAREA = frozenset(
-    {
-        "id",
-        "name",
-        "value",
-        "rows",
-        "label",
-        "hint",
-        "errorMessage",
-        "classes",
-        "attributes",
-        "autocomplete",
-        "spellcheck",
-        "disabled",
-        "describedBy",
-        "formGroup",
-    }
-)
+_TEXTAREA = _LABELLED | {"value", "rows", "autocomplete", "spellcheck"}
 
 
 def textarea(params: Any) -> str:
@@ -413,21 +400,7 @@ def date_input(params: Any) -> str:
     return "\n" * 5 + "\n  \n  \n" + _form_group(params, f"\n\n  {inner}\n\n")
 
 
-_SELECT = frozenset(
-    {
-        "id",
-        "name",
-        "items",
-        "label",
-        "hint",
-        "errorMessage",
-        "classes",
-        "attributes",
-        "disabled",
-        "describedBy",
-        "formGroup",
-    }
-)
+_SELECT = _LABELLED | {"items"}
 _OPTION = frozenset({"value", "text", "selected", "disabled", "attributes"})
 
 
