@@ -226,6 +226,9 @@ def test_which_notification_helper_leads_straight_to_the_chosen_type(client, wor
     response = client.get(reverse("notifications:choose_provider"), {"type": "serious-injury"})
     assert response.status_code == 302
     assert response["Location"].endswith(f"/new/{location.provider_id}/?type=serious-injury")
+    # The location question posts to itself with the chosen type kept.
+    page = client.get(response["Location"]).content.decode()
+    assert f'action="{response["Location"]}"' in page
     response = client.post(response["Location"], {"location": location.pk})
     assert response["Location"] == reverse(
         "notifications:start", args=[location.provider_id, location.pk, "serious-injury"]

@@ -153,12 +153,7 @@ def test_notifiable_locations_are_the_orm_reads(world):
 
 
 def test_notifiable_locations_compile_once(world):
-    assert_compiled_on_postgresql(
-        location_choice._ALL_ROWS,
-        location_choice._SOME_ROWS,
-        location_choice._ALL_TYPES,
-        location_choice._SOME_TYPES,
-    )
+    assert_compiled_on_postgresql(*location_choice.READS.statements)
 
 
 def test_notification_location_choice_names_its_service_types(world):
