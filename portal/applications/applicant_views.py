@@ -17,13 +17,12 @@ from portal.applications.definitions.schema import ApplicationType
 from portal.applications.errors import ApplicationError
 from portal.applications.forms import ReplyForm, RepresentationsForm, WithdrawForm, posted
 from portal.applications.models import Application, MessageKind
+from portal.applications.permissions import USE
 from portal.applications.services import submission
 from portal.applications.stages import STEP_NAMES, Stage
 from portal.casework.provider_stage import stage_for_subject
 from portal.forms import engine
 from portal.frontend.pdf import pdf_response_headers
-
-USE = "applications.use"
 
 
 def status_page(

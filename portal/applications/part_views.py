@@ -15,12 +15,11 @@ from portal.applications import selectors
 from portal.applications.errors import ApplicationError
 from portal.applications.forms import PartDeclarationForm, posted
 from portal.applications.models import ApplicationPart
+from portal.applications.permissions import USE
 from portal.applications.services import parts
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
-
-USE = "applications.use"
 
 PART_FLOW = PageFlow(
     urls=FlowUrls(

@@ -38,6 +38,9 @@ from portal.staff_permissions import StaffPermission, has_staff_permission
 
 SIGNING_ROLES = organisation_access.WHOLE_PROVIDER_ROLES
 
+# What every applicant page requires: being signed in (the selectors scope each object).
+USE = "applications.use"
+
 
 def is_assessor(user: Any) -> bool:
     return has_staff_permission(user, StaffPermission.ASSESS_APPLICATIONS)
@@ -243,5 +246,5 @@ def may_change_files(principal: Any, owner_id: str) -> bool:
 def register() -> None:
     # Anyone signed in may apply to register a new provider, follow their own applications
     # and complete a part they were invited to; every object is checked in the selectors.
-    register_permission("applications.use", _signed_in)
+    register_permission(USE, _signed_in)
     register_owner_access(APPLICATION_OWNER, can_view=may_view_files, can_change=may_change_files)

@@ -29,13 +29,12 @@ from portal.applications.forms import (
     SendBackForm,
     posted,
 )
+from portal.applications.permissions import USE
 from portal.applications.services import drafts, files, parts, submission
 from portal.forms import engine
 from portal.forms.flow import DraftPage, FlowUrls, PageFlow
 from portal.forms.models import DraftStatus
 from portal.register.models import Location, Provider
-
-USE = "applications.use"
 
 FLOW = PageFlow(
     urls=FlowUrls(
