@@ -12,12 +12,21 @@ and the `field` it concerns when there is one (forms put the message against tha
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class ErrorCode(StrEnum):
     """Base of every domain's error codes. Codes are part of the API: never reuse or rename
     one; add a new one instead."""
+
+
+class FormShowingErrors(Protocol):
+    """A Django form, as far as a refusal needs one."""
+
+    @property
+    def fields(self) -> Mapping[str, Any]: ...
+
+    def add_error(self, field: str | None, error: Any) -> None: ...
 
 
 class ServiceError(Exception):
@@ -29,6 +38,11 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def show_on(self, form: FormShowingErrors) -> None:
+        """Put the refusal on `form`: against its field when the form has that field, else
+        above the form, so the page's error summary lists it like any other error."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code.value!r}, {self.message!r})"

@@ -39,3 +39,24 @@ def test_delegation_and_email_change_refusals_are_service_errors():
     listed = set(all_error_codes())
     assert set(OrganisationError) <= listed
     assert "accounts.email_change_none_waiting" in {code.value for code in listed}
+
+
+def test_a_refusal_shows_against_its_field_when_the_form_has_it_else_above():
+    from django import forms
+
+    from portal.organisations.errors import DelegationError, OrganisationError
+
+    class EmailForm(forms.Form):
+        email = forms.CharField()
+
+    form = EmailForm({"email": "someone@example.com"})
+    assert form.is_valid()
+    DelegationError(OrganisationError.EMAIL_SHARED, "Used by two people", field="email").show_on(
+        form
+    )
+    DelegationError(
+        OrganisationError.LOCATION_UNKNOWN, "No such location", field="locations"
+    ).show_on(form)
+    DelegationError(OrganisationError.MESSAGE_TOO_LONG, "Too long").show_on(form)
+    assert form.errors["email"] == ["Used by two people"]
+    assert form.non_field_errors() == ["No such location", "Too long"]

@@ -87,7 +87,7 @@ def api_key_new(request: HttpRequest, provider_id: str) -> HttpResponseBase:
         except ServiceError as error:
             target = {"name": key_form, "permissions": access_form, "locations": locations_form}
             form = target.get(error.field or "", key_form)
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             # The secret is shown on this response only: never stored, never redirected to.
             # (Signed-in pages are never cached: PrivatePageCacheMiddleware.)

@@ -358,8 +358,7 @@ def application_action(
             # Another assessor may have acted in between: the lifecycle, read under the
             # row lock, has the last word.
             overtaken = refused.code == ApplicationErrorCode.REFUSED_BY_LIFECYCLE
-            field = refused.field if refused.field in form.fields else None
-            form.add_error(field, refused.message)
+            refused.show_on(form)
         else:
             messages.success(request, action.done)
             return redirect(detail_url)

@@ -234,7 +234,6 @@ def decide(
     try:
         message = chosen.apply(subject, form.cleaned_data, staff, request)
     except ServiceError as refused:
-        # The service's reason goes against its field when the form has it, else on top.
-        form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        refused.show_on(form)
         return Outcome(form=form, error=refused)
     return Outcome(message=message)

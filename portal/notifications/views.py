@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -504,7 +503,7 @@ def update(request: HttpRequest, reference: str, kind: str) -> HttpResponseBase:
                 request=request,
             )
         except ServiceError as problem:
-            _show_refusal(form, problem)
+            problem.show_on(form)
         else:
             messages.success(request, f"Your update to {notification.reference} has been sent.")
             return redirect("notifications:detail", reference=notification.reference)
@@ -539,7 +538,7 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
         except NotificationMessage.DoesNotExist as missing:
             raise Http404("No such question") from missing
         except ServiceError as problem:
-            _show_refusal(form, problem)
+            problem.show_on(form)
         else:
             messages.success(request, "Your answer has been sent.")
             return redirect("notifications:detail", reference=notification.reference)
@@ -555,9 +554,3 @@ def answer(request: HttpRequest, reference: str, question_id: int) -> HttpRespon
         "notifications/answer.html",
         {"notification": notification, "question": question, "form": form},
     )
-
-
-def _show_refusal(form: forms.Form, problem: ServiceError) -> None:
-    """Put a service's refusal on the form, against its field when the form has it, so the
-    page's error summary lists it like any other error."""
-    form.add_error(problem.field if problem.field in form.fields else None, problem.message)

@@ -18,7 +18,6 @@ from portal.organisations.view_helpers import (
     grant_page,
     page,
     posted,
-    put_error,
 )
 from portal.register.models import Provider
 
@@ -39,7 +38,7 @@ def join(request: HttpRequest) -> HttpResponseBase:
                 request=request,
             )
         except DelegationError as error:
-            put_error(form, error)
+            error.show_on(form)
         else:
             return redirect("organisations:join_sent", request_id=join_request.pk)
     return page(request, "join.html", {"form": form})

@@ -32,11 +32,6 @@ def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def put_error(form: forms.Form, error: DelegationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def act_then_back_to_team(
     request: HttpRequest,
     form: forms.Form,
@@ -52,7 +47,7 @@ def act_then_back_to_team(
     try:
         act(actor=signed_in_user(request), request=request, **arguments)
     except DelegationError as error:
-        put_error(form, error)
+        error.show_on(form)
         return None
     messages.success(request, done)
     return redirect("organisations:team", provider_id=provider_id)
@@ -90,7 +85,7 @@ def grant_page(
                 request=request,
             )
         except DelegationError as error:
-            put_error(locations_form if error.field == "locations" else access_form, error)
+            error.show_on(locations_form if error.field == "locations" else access_form)
         else:
             messages.success(request, done)
             return redirect("organisations:team", provider_id=provider.pk)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from portal.errors import ServiceError
 from portal.forms.fields import limited_text
 from portal.staff.models import Team
 from portal.staff.roles import Region, Sector, StaffRole
@@ -49,17 +48,7 @@ def _teams_field() -> forms.MultipleChoiceField:
     )
 
 
-class RefusalsShown:
-    """A service's refusal goes against the field it names, or above the form."""
-
-    fields: dict[str, Any]
-
-    def add_refusal(self, refusal: ServiceError) -> None:
-        field = refusal.field if refusal.field in self.fields else None
-        self.add_error(field, refusal.message)  # type: ignore[attr-defined]
-
-
-class _RolesAndTeamsForm(RefusalsShown, forms.Form):
+class _RolesAndTeamsForm(forms.Form):
     roles = _roles_field()
     teams = _teams_field()
 
@@ -93,7 +82,7 @@ class MemberForm(_RolesAndTeamsForm):
     """A current member's roles and teams, changed by an administrator."""
 
 
-class EndAccessForm(RefusalsShown, forms.Form):
+class EndAccessForm(forms.Form):
     reason = limited_text(
         "Why is their access ending? (optional)",
         REASON_MAX_LENGTH,
@@ -114,7 +103,7 @@ def _place_field(what: str, choices: list[tuple[str, str]]) -> forms.ChoiceField
     )
 
 
-class TeamForm(RefusalsShown, forms.Form):
+class TeamForm(forms.Form):
     name = limited_text("Team name", 100, "The team's name", "Enter the team's name")
     region = _place_field("region", Region.choices)
     sector = _place_field("sector", Sector.choices)

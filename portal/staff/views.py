@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ObjectDoesNotExist
@@ -17,7 +18,7 @@ from portal.accounts.sessions import signed_in_user
 from portal.accounts.views import SETUP_FLOW
 from portal.staff import renewals, selectors, services
 from portal.staff.errors import StaffError
-from portal.staff.forms import EndAccessForm, InviteForm, MemberForm, RefusalsShown, TeamForm
+from portal.staff.forms import EndAccessForm, InviteForm, MemberForm, TeamForm
 from portal.staff.models import StaffMember, Team
 from portal.staff_permissions import StaffPermission
 
@@ -36,16 +37,16 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 def _saved(
-    request: HttpRequest, form: RefusalsShown, write: Callable[[], str], to: str = "staff:list"
+    request: HttpRequest, form: forms.Form, write: Callable[[], str], to: str = "staff:list"
 ) -> HttpResponseBase | None:
     """A posted, valid form runs its service: on success, its message and back to `to`; on
     refusal, the reason goes on the form (None: show the page again)."""
-    if request.method != "POST" or not form.is_valid():  # type: ignore[attr-defined]
+    if request.method != "POST" or not form.is_valid():
         return None
     try:
         message = write()
     except StaffError as refused:
-        form.add_refusal(refused)
+        refused.show_on(form)
         return None
     messages.success(request, message)
     return redirect(to)

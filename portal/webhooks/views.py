@@ -75,7 +75,7 @@ def add_endpoint(request: HttpRequest, provider_id: str) -> HttpResponseBase:
                 request=request,
             )
         except WebhookError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             _show_secret_once(request, result)
             messages.success(request, "Endpoint added")
