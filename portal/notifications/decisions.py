@@ -19,7 +19,7 @@ from portal.staff_permissions import StaffPermission
 @dataclass(frozen=True)
 class Decision:
     action: str  # the lifecycle's action, and the case page's key
-    label: str  # the case page's button
+    label: str  # the button (the inbox's and the case page's), and the case page's title and link
     service: Callable[..., object]
     done: str  # what staff are told once it is done; may name the {reference}
     # Every decision on a notification needs the permission that decides its kind of case.
@@ -88,7 +88,7 @@ DECISIONS: dict[str, Decision] = {
         ),
         Decision(
             "accept",
-            "Accept the change",
+            "Accept and update the register",
             services.accept_change,
             "Change accepted. The register has been updated.",
             hint="The register is updated.",

@@ -168,6 +168,7 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
         "takes_effect_on": scheduled_changes.takes_effect_on(notification),
         "today": scheduled_changes.today(),
         "error": "",
+        "decisions": DECISIONS,
     }
     # Each decision's blank form, or None where the decision does not belong (reject).
     page_context.update(

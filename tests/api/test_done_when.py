@@ -145,7 +145,7 @@ def test_a_key_made_in_the_browser_sends_a_notification_and_answers_a_staff_ques
     page.goto(reverse("notifications_staff:detail", args=[reference]))
     assert_accessible(page)
     page.get_by_label("What do you need to ask the provider?").fill("Who found them, and when?")
-    page.get_by_role("button", name="Send question to the provider").click()
+    page.get_by_role("button", name="Ask the provider a question").click()
     assert "Your question has been sent to the provider." in page.content()
     assert_accessible(page)
 

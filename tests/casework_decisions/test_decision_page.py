@@ -26,7 +26,7 @@ def test_staff_see_what_they_can_do_now_and_what_they_cannot(
     assert f"Decide on {notification.reference}" in html
     assert "Mark as reviewed" in html
     assert "Ask the provider a question" in html
-    assert "Accept the change" not in html
+    assert "Accept and update the register" not in html
     assert reverse("notifications_staff:detail", kwargs={"reference": case.reference}) in html
 
 

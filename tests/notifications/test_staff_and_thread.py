@@ -1,5 +1,7 @@
 """The regulator's inbox and the thread between regulator and provider."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -208,3 +210,22 @@ def test_follow_up_return_clears_what_is_owed_and_reaches_staff(client, world):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_inbox_page_and_the_case_page_name_each_decision_alike(client, world):
+    """Each decision's button says what DECISIONS says, on the notification's own page as on
+    the case page, so staff meet one name for one action."""
+    from portal.notifications.decisions import DECISIONS
+
+    notification, _shared = submit_email_change(world, "sam.own@carehome.example")
+    client.force_login(world.staff)
+    page = client.get(
+        reverse("notifications_staff:detail", args=[notification.reference])
+    ).content.decode()
+    forms = re.findall(
+        r'<form method="post" action="([^"]+)".*?<button[^>]*>\s*([^<]+?)\s*</button>', page, re.S
+    )
+    own = reverse("notifications_staff:detail", args=[notification.reference])
+    labels = {button for action, button in forms if action.startswith(own)}
+    assert labels == {decision.label for decision in DECISIONS.values()}
