@@ -193,12 +193,17 @@ def long_text(
     )
 
 
-# Characters no one types on purpose and that must not be echoed back into a page.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters no one types on purpose and that must not be echoed back into a page: C0 and
+# C1 controls and Unicode's noncharacters (HTML forbids both). Not `_CONTROL` below (the
+# answer pages' own): one name for each, or the later would replace the earlier for both.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+_NOT_SHOWN_BACK = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")
 
 
 def _echo_safe(value: Any) -> Any:
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+    return _NOT_SHOWN_BACK.sub("", value) if isinstance(value, str) else value
 
 
 class EchoSafeCharField(forms.CharField):

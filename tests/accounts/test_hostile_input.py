@@ -58,3 +58,18 @@ def test_signed_in_forms_never_fail(client):
             response = client.post(path, data)
             assert response.status_code in (200, 302, 400), (path, response.status_code)
             assert b"<script>alert(1)</script>" not in response.content
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["x\x85y", "\x9f", "\ufffe", "a\ufdd0b", "\U0001ffff", "\x00\x01"],
+    ids=["c1-next-line", "c1-last", "noncharacter", "noncharacter-block", "plane-end", "c0"],
+)
+def test_a_typed_value_shown_back_leaves_out_what_html_forbids(client, value):
+    """Controls (C0 and C1) and noncharacters are left out when a field shows the typed value
+    again, so the page stays valid HTML (the checked client parses every page)."""
+    response = client.post("/sign-up/", {"email": value})
+    assert response.status_code == 200
+    client.post("/sign-up/", {"email": "hostile@example.org"})
+    response = client.post("/sign-up/check-your-email/", {"code": value})
+    assert response.status_code == 200
