@@ -22,7 +22,7 @@ from portal.register.forms import (
     RegisterSearchForm,
 )
 from portal.register.location_rows import location_rows, table_rows
-from portal.register.permissions import VIEW_OWN_REGISTRATION
+from portal.register.permissions import VIEW_OWN_REGISTRATION, view_own_registration
 from portal.staff_permissions import StaffPermission
 
 PAGE_SIZE = 20
@@ -237,7 +237,11 @@ def certificate(request: HttpRequest, provider_id: str) -> HttpResponse:
         request,
         provider_id,
         pdf_url=reverse("register:certificate_pdf", args=[provider_id]),
-        back_url=reverse("register:your_registration"),
+        # Back to where a registered person finds it; anyone else who acts for the provider
+        # (a delegate) has no "Your registration", so goes back to their home.
+        back_url=reverse(
+            "register:your_registration" if view_own_registration(request, {}) else "home:index"
+        ),
     )
 
 
