@@ -193,9 +193,9 @@ def long_text(
     )
 
 
-# Characters no one types on purpose and that must not be echoed back into a page: C0 and
-# C1 controls and Unicode's noncharacters (HTML forbids both). Not `_CONTROL` below (the
-# answer pages' own): one name for each, or the later would replace the earlier for both.
+# Characters no one types on purpose and that must not be shown back in a page: C0 and C1
+# controls and Unicode's noncharacters (HTML forbids both). Typed values shown again after
+# an error leave them out; answers that hold them are refused (without_control_characters).
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
 )
@@ -402,23 +402,25 @@ def to_json(question: Question, value: Any) -> Any:
     return value
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def without_control_characters(data: Any) -> Any:
     """Posted values with control characters removed, remembering which fields had them:
     they cannot be shown back in a page, and no real answer contains them."""
     if not hasattr(data, "lists"):
         data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
     if not any(
-        _CONTROL.search(v) for _key, values in data.lists() for v in values if isinstance(v, str)
+        _NOT_SHOWN_BACK.search(v)
+        for _key, values in data.lists()
+        for v in values
+        if isinstance(v, str)
     ):
         return data
     cleaned = data.copy()
     tainted: list[str] = []
     for key, values in data.lists():
-        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
-            cleaned.setlist(key, [_CONTROL.sub("", v) if isinstance(v, str) else v for v in values])
+        if any(isinstance(v, str) and _NOT_SHOWN_BACK.search(v) for v in values):
+            cleaned.setlist(
+                key, [_NOT_SHOWN_BACK.sub("", v) if isinstance(v, str) else v for v in values]
+            )
             tainted.append(key)
     cleaned.setlist("__control_characters__", tainted)
     return cleaned

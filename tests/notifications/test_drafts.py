@@ -188,8 +188,10 @@ def test_hostile_input_is_kept_as_text_and_shown_escaped(client, world):
     html = client.get(reverse("notifications:check", args=[draft.pk])).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
-    response = client.post(url, {"circumstances": "bad\x00byte"})
-    assert "must not contain invisible control characters" in response.content.decode()
+    # C0 and C1 controls and noncharacters: none can be shown back in a valid page.
+    for invisible in ("bad\x00byte", "next\x85line", "not\ufffea character"):
+        response = client.post(url, {"circumstances": invisible})
+        assert "must not contain invisible control characters" in response.content.decode()
 
 
 @pytest.mark.django_db
