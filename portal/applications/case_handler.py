@@ -58,10 +58,6 @@ def _case_action(action: StaffAction) -> CaseAction:
     )
 
 
-def _staff_url(case: Case) -> str:
-    return reverse("applications_staff:detail", kwargs={"application_id": case.subject_id})
-
-
 def _provider_url(case: Case) -> str:
     return reverse("applications:detail", kwargs={"application_id": case.subject_id})
 
@@ -76,7 +72,6 @@ def register() -> None:
                 kind=kind,
                 load=load,
                 actions=actions,
-                staff_url=_staff_url,
                 provider_url=_provider_url,
             )
         )

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 from portal.access import requires
 from portal.accounts.sessions import signed_in_user
 from portal.casework import handlers
+from portal.casework.links import link_to_subject
 from portal.casework.models import Case
-from portal.staff_permissions import StaffPermission
+from portal.staff_permissions import StaffPermission, staff_permissions_of
 
 
 def _case(case_id: int) -> Case:
@@ -64,7 +65,10 @@ def _page(
         {
             "case": case,
             "subject_found": subject is not None,
-            "staff_url": handlers.staff_link(case) if subject is not None else "",
+            # The item's own staff page, for those whose permission opens it (casework.links).
+            "link": link_to_subject(case, staff_permissions_of(signed_in_user(request)))
+            if subject is not None
+            else None,
             "available": [offer for offer in offers if offer.available],
             "unavailable": [offer for offer in offers if not offer.available],
             "current": current if current is not None and current.available else None,

@@ -64,8 +64,6 @@ class CaseHandler:
     # The case's subject, read fresh (None when it is gone): subject_id is a string.
     load: Callable[[str], Any]
     actions: tuple[CaseAction, ...]
-    # The subject's own staff page, for everything the decision page does not show.
-    staff_url: Callable[[Case], str] = field(default=lambda _case: "")
     # The subject's page for the provider (their list of cases links to it).
     provider_url: Callable[[Case], str] = field(default=lambda _case: "")
 
@@ -125,24 +123,16 @@ def registered_kinds() -> frozenset[str]:
     return frozenset(_HANDLERS)
 
 
-def _link(case: Case, page: Callable[[CaseHandler], Callable[[Case], str]]) -> str:
+def provider_link(case: Case) -> str:
+    """The subject's page for the provider, or "" when there is none. (Its staff page is
+    casework.links', offered only to those whose permission opens it.)"""
     handler = handler_for(case.kind)
     if handler is None:
         return ""
     try:
-        return page(handler)(case)
+        return handler.provider_url(case)
     except NoReverseMatch:  # a reference its domain's URLs do not take: no link, not a 500
         return ""
-
-
-def staff_link(case: Case) -> str:
-    """The subject's own staff page, or "" when there is none."""
-    return _link(case, lambda handler: handler.staff_url)
-
-
-def provider_link(case: Case) -> str:
-    """The subject's page for the provider, or "" when there is none."""
-    return _link(case, lambda handler: handler.provider_url)
 
 
 PERMISSION_NAMES: dict[StaffPermission, str] = {

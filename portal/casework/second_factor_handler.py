@@ -7,7 +7,6 @@ a second decision)."""
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from portal.accounts.forms import FactorResetDecisionForm
 from portal.accounts.models import ResetRequestStatus, SecondFactorResetRequest, User
@@ -56,13 +55,5 @@ ACTIONS = (
 )
 
 
-def _staff_url(case: Case) -> str:
-    return reverse("accounts:staff_factor_reset", kwargs={"reset_id": int(case.subject_id)})
-
-
 def register() -> None:
-    register_handler(
-        CaseHandler(
-            kind=CaseKind.SECOND_FACTOR_RESET, load=load, actions=ACTIONS, staff_url=_staff_url
-        )
-    )
+    register_handler(CaseHandler(kind=CaseKind.SECOND_FACTOR_RESET, load=load, actions=ACTIONS))

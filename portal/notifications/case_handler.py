@@ -44,10 +44,6 @@ def _case_action(decision: Decision) -> CaseAction:
 ACTIONS = tuple(map(_case_action, DECISIONS.values()))
 
 
-def _staff_url(case: Case) -> str:
-    return reverse("notifications_staff:detail", kwargs={"reference": case.reference})
-
-
 def _provider_url(case: Case) -> str:
     return reverse("notifications:detail", kwargs={"reference": case.reference})
 
@@ -58,7 +54,6 @@ def register() -> None:
             kind=CaseKind.NOTIFICATION,
             load=load,
             actions=ACTIONS,
-            staff_url=_staff_url,
             provider_url=_provider_url,
         )
     )
