@@ -15,12 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from tests.support.every_page import (
-    SIGNED_OUT,
-    STAFF_ROLES,
-    browser_visits,
-    build_every_page_world,
-)
+from tests.support import every_page
 from tests.support.signed_in_visits import sign_in, url_of
 
 pytestmark = pytest.mark.django_db
@@ -41,18 +36,18 @@ def _route_name(path: str) -> str | None:
 def _viewers(actor: str) -> list[str]:
     """Who sees the page: the visit's user; for a regulator page, every single-role member of
     staff (a page may offer each role different links)."""
-    return list(STAFF_ROLES) if actor in STAFF_ROLES else [actor]
+    return list(every_page.STAFF_ROLES) if actor in every_page.STAFF_ROLES else [actor]
 
 
 def test_no_page_links_its_viewer_to_a_page_that_refuses_them():
-    world = build_every_page_world()
+    world = every_page.build_every_page_world()
     client = Client()
     seen: set[tuple[str, str]] = set()
     followed: set[tuple[str, str]] = set()
     problems: list[str] = []
-    for page_visit in browser_visits(world):
+    for page_visit in every_page.browser_visits(world):
         visit = page_visit.visit
-        if visit.actor == SIGNED_OUT or visit.session:
+        if visit.actor == every_page.SIGNED_OUT or visit.session:
             continue
         for viewer in _viewers(visit.actor):
             if (viewer, url_of(visit)) in seen:
