@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from portal.accounts.codes import looks_like_code, normalise_code
 from portal.accounts.models import User
 from portal.accounts.passwords import MAX_LENGTH
-from portal.forms.fields import EchoSafeCharField, email_field
+from portal.forms.fields import PortalCharField, email_field
 
 
-def _six_digit_code_field(label: str, required: str, help_text: str = "") -> forms.CharField:
+def _six_digit_code_field(label: str, required: str, help_text: str = "") -> PortalCharField:
     """A 6-digit code, emailed or from an authenticator app. Longer than 6 because people
     type spaces and dashes in it (CodeForm.clean_code takes them out)."""
-    return EchoSafeCharField(
+    return PortalCharField(
         label=label,
         help_text=help_text,
         max_length=40,
@@ -28,10 +28,10 @@ def _six_digit_code_field(label: str, required: str, help_text: str = "") -> for
 
 def _unremembered_text_field(
     label: str, help_text: str, *, max_length: int, required: str, too_long: str
-) -> forms.CharField:
+) -> PortalCharField:
     """One line of text the browser should neither suggest nor spell-check (a recovery code,
     a passkey's name)."""
-    return EchoSafeCharField(
+    return PortalCharField(
         label=label,
         help_text=help_text,
         max_length=max_length,
@@ -89,9 +89,9 @@ class RecoveryCodeForm(forms.Form):
 
 def _written_reason(
     label: str, help_text: str, required: str, too_long: str, rows: int = 4
-) -> forms.CharField:
+) -> PortalCharField:
     """A reason or explanation someone writes, up to 1,000 characters."""
-    return EchoSafeCharField(
+    return PortalCharField(
         label=label,
         help_text=help_text,
         max_length=1000,
@@ -102,8 +102,8 @@ def _written_reason(
 
 def _password_field(
     label: str, autocomplete: str, required: str, help_text: str = ""
-) -> forms.CharField:
-    return forms.CharField(
+) -> PortalCharField:
+    return PortalCharField(
         label=label,
         help_text=help_text,
         strip=False,
@@ -141,7 +141,7 @@ class NamedNewPasswordForm(NewPasswordForm):
     """For someone not on the register (invited by a provider): the register has no name
     for them, so they give it, and their team sees it."""
 
-    full_name = forms.CharField(
+    full_name = PortalCharField(
         label="Your full name",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
@@ -190,7 +190,7 @@ class ChangePasswordForm(_NewPasswordFormBase):
 
 class ReauthenticateForm(forms.Form):
     password = _password_field("Password", "current-password", "Enter your password")
-    code = EchoSafeCharField(
+    code = PortalCharField(
         label="Code from your authenticator app",
         help_text="Or one of your recovery codes.",
         max_length=40,
@@ -241,8 +241,8 @@ BROWSER_PASSKEY_ERRORS = (
 class PasskeyAnswerForm(forms.Form):
     """What the page's script sends back: the browser's answer, or the error it met."""
 
-    credential = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
-    browser_error = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    credential = PortalCharField(required=False, strip=False, widget=forms.HiddenInput)
+    browser_error = PortalCharField(required=False, max_length=60, widget=forms.HiddenInput)
 
     def clean_browser_error(self) -> str:
         value = str(self.cleaned_data["browser_error"])

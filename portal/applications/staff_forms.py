@@ -8,6 +8,7 @@ from portal.applications.definitions import CATALOGUE
 from portal.applications.forms import TextNeededWithChoice, long_text
 from portal.applications.models import Application, AppointmentKind
 from portal.applications.stages import STAFF_STAGE_NAMES, ProposalKind, Stage
+from portal.forms.fields import PortalCharField
 from portal.frontend.govuk_fields import GovukDateField, offer, radios
 
 SEARCH_MAX = 100
@@ -23,7 +24,7 @@ def _optional_choice(label: str, choices: list[tuple[str, str]], invalid: str) -
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(
+    q = PortalCharField(
         label="Reference, provider ID or name",
         required=False,
         max_length=SEARCH_MAX,
@@ -95,7 +96,7 @@ class AppointmentForm(forms.Form):
         "What are you recording?", "Select interview or site visit", choices=AppointmentKind.choices
     )
     on = GovukDateField(label="Date", name="The date", help_text="For example, 27 3 2027")
-    with_whom = forms.CharField(
+    with_whom = PortalCharField(
         label="With whom",
         max_length=200,
         help_text="For example, the nominated individual, or the proposed registered manager",

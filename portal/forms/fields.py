@@ -15,12 +15,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
 
 from portal.emails import addresses
 from portal.forms.vocabulary import LONG_TEXT_MAX, DateRule, FileState, Kind, Question
 from portal.frontend.govuk_fields import GovukDateField, GovukTimeField
+from portal.frontend.showable import UNSHOWABLE, refuse_unshowable, shown_back
 
 CONFIRM_SUFFIX = "__not_a_name"
 
@@ -146,6 +148,21 @@ def subject_of(question: Question) -> str:
     return label.rstrip("?")
 
 
+class PortalCharField(forms.CharField):
+    """A CharField for text a page may show again: it refuses the characters no page can
+    show (Django's own refuses only NUL), and after an error shows the typed value back
+    without them (frontend.showable)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ] + [refuse_unshowable]
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return shown_back(super().bound_data(data, initial))
+
+
 def limited_text(
     label: str,
     max_length: int,
@@ -159,7 +176,7 @@ def limited_text(
     messages = {"max_length": f"{subject} must be {max_length:,} characters or fewer"}
     if required_error:
         messages["required"] = required_error
-    return forms.CharField(
+    return PortalCharField(
         label=label,
         max_length=max_length,
         required=bool(required_error),
@@ -179,7 +196,7 @@ def long_text(
 ) -> forms.CharField:
     """A free-text answer on a client's own form (a reply, a reason), held to the engine's
     long-text limit and worded like its questions' errors ("Your answer must be ...")."""
-    return forms.CharField(
+    return PortalCharField(
         label=label,
         help_text=hint,
         required=required,
@@ -193,26 +210,6 @@ def long_text(
     )
 
 
-# Characters no one types on purpose and that must not be shown back in a page: C0 and C1
-# controls and Unicode's noncharacters (HTML forbids both). Typed values shown again after
-# an error leave them out; answers that hold them are refused (without_control_characters).
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
-)
-_NOT_SHOWN_BACK = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")
-
-
-def _echo_safe(value: Any) -> Any:
-    return _NOT_SHOWN_BACK.sub("", value) if isinstance(value, str) else value
-
-
-class EchoSafeCharField(forms.CharField):
-    """Shows the typed value again after an error, without control characters."""
-
-    def bound_data(self, data: Any, initial: Any) -> Any:
-        return _echo_safe(super().bound_data(data, initial))
-
-
 class PortalEmailField(forms.EmailField):
     """An email field that gives the canonical address (portal/emails/addresses.py), so
     every spelling of one mailbox is one address from here on. Its length error comes
@@ -221,7 +218,7 @@ class PortalEmailField(forms.EmailField):
     default_validators: list[Any] = []  # canonical_email validates (after folding)
 
     def bound_data(self, data: Any, initial: Any) -> Any:
-        return _echo_safe(super().bound_data(data, initial))
+        return shown_back(super().bound_data(data, initial))
 
     def clean(self, value: Any) -> Any:
         value = self.to_python(value)
@@ -293,11 +290,11 @@ def field_for(question: Question, context: EngineContext) -> forms.Field:
         widget = forms.TextInput(attrs={"spellcheck": "false"} if kind != Kind.TEXT else {})
         if kind == Kind.PHONE:
             widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-        return forms.CharField(
+        return PortalCharField(
             max_length=limit, error_messages=text_errors, widget=widget, **common
         )
     if kind == Kind.LONG_TEXT:
-        return forms.CharField(
+        return PortalCharField(
             max_length=limit,
             widget=forms.Textarea(attrs={"rows": 6}),
             error_messages=text_errors,
@@ -408,18 +405,15 @@ def without_control_characters(data: Any) -> Any:
     if not hasattr(data, "lists"):
         data = MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
     if not any(
-        _NOT_SHOWN_BACK.search(v)
-        for _key, values in data.lists()
-        for v in values
-        if isinstance(v, str)
+        UNSHOWABLE.search(v) for _key, values in data.lists() for v in values if isinstance(v, str)
     ):
         return data
     cleaned = data.copy()
     tainted: list[str] = []
     for key, values in data.lists():
-        if any(isinstance(v, str) and _NOT_SHOWN_BACK.search(v) for v in values):
+        if any(isinstance(v, str) and UNSHOWABLE.search(v) for v in values):
             cleaned.setlist(
-                key, [_NOT_SHOWN_BACK.sub("", v) if isinstance(v, str) else v for v in values]
+                key, [UNSHOWABLE.sub("", v) if isinstance(v, str) else v for v in values]
             )
             tainted.append(key)
     cleaned.setlist("__control_characters__", tainted)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from portal.forms.fields import confirmation, limited_text, long_text
+from portal.forms.fields import PortalCharField, confirmation, limited_text, long_text
 from portal.frontend.govuk_fields import GovukDateField, offer, radios
 from portal.notifications.catalogue import CATALOGUE
 from portal.notifications.catalogue.schema import NotificationType
@@ -126,7 +126,7 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.searches_locations = search
         if search:
-            self.fields["location"] = forms.CharField(
+            self.fields["location"] = PortalCharField(
                 label="Location",
                 required=False,
                 max_length=SEARCH_MAX_LENGTH,

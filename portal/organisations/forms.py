@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.urls import reverse
 
 from portal.access import Principal
-from portal.forms.fields import email_field
+from portal.forms.fields import PortalCharField, email_field
 from portal.frontend.govuk_fields import radios
 from portal.organisations.access import scope_for
 from portal.organisations.grantable import grantable_options
@@ -150,13 +150,13 @@ class TeamFilterForm(forms.Form):
     act (a location's name or ID; whole-provider access counts everywhere), by access level.
     Read from the query string, so a filtered page can be bookmarked and paged."""
 
-    q = forms.CharField(
+    q = PortalCharField(
         label="Name or email",
         max_length=100,
         required=False,
         error_messages={"max_length": "Name or email must be 100 characters or fewer"},
     )
-    location = forms.CharField(
+    location = PortalCharField(
         label="Location name or ID",
         max_length=100,
         required=False,
@@ -195,7 +195,7 @@ provider_id_format = RegexValidator(
 
 
 class JoinForm(forms.Form):
-    provider_id = forms.CharField(
+    provider_id = PortalCharField(
         label="Provider ID",
         max_length=20,
         help_text="It is on the provider’s registration certificate and its page on our website, for example 1-101614751",
@@ -206,7 +206,7 @@ class JoinForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
     )
-    message = forms.CharField(
+    message = PortalCharField(
         label="What do you need access for? (optional)",
         help_text="For example, your job title and the location you work at",
         max_length=1000,
@@ -225,7 +225,7 @@ class JoinForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(
+    reason = PortalCharField(
         label="Why are you refusing this request?",
         help_text="We will email this to them",
         max_length=1000,

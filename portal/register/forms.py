@@ -2,13 +2,14 @@ from collections.abc import Mapping
 
 from django import forms
 
+from portal.forms.fields import PortalCharField
 from portal.register.selectors import SearchKind
 
 MAX_QUERY = 100
 
 
 class RegisterSearchForm(forms.Form):
-    q = forms.CharField(
+    q = PortalCharField(
         label="Search the register",
         help_text="A provider or location ID, a name, a postcode, or a person's name, reference or email",
         max_length=MAX_QUERY,
@@ -40,9 +41,9 @@ class RegisterSearchForm(forms.Form):
         return str(self.cleaned_data.get("kind") or SearchKind.LOCATIONS)
 
 
-def _location_query(label: str) -> forms.CharField:
+def _location_query(label: str) -> PortalCharField:
     """The optional box for searching one provider's locations, under `label`."""
-    return forms.CharField(
+    return PortalCharField(
         label=label,
         help_text="By name, town, postcode or location ID",
         max_length=MAX_QUERY,
