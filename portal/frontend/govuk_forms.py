@@ -14,6 +14,7 @@ from jinja2 import Environment, pass_environment
 from markupsafe import Markup, escape
 
 from portal.frontend.govuk_fields import GovukDateWidget, GovukTimeWidget
+from portal.frontend.showable import shown_back
 
 _MACROS = {
     "input": ("input", "govukInput"),
@@ -42,7 +43,7 @@ def _macro(env: Environment, kind: str) -> Any:
 def _first_error(bound: forms.BoundField) -> dict[str, str] | None:
     if not bound.errors:
         return None
-    return {"text": str(bound.errors[0])}
+    return {"text": shown_back(str(bound.errors[0]))}
 
 
 def _label(bound: forms.BoundField, as_heading: bool, classes: str | None) -> dict[str, Any]:
@@ -151,7 +152,9 @@ def govuk_field(
         params["classes"] = classes
 
     if isinstance(widget, forms.HiddenInput):
-        return Markup(str(bound))  # noqa: S704 (Django's own escaped rendering)
+        # Django's own escaped rendering, of the value as a page may show it.
+        shown = widget.render(bound.html_name, shown_back(bound.value()), {"id": field_id})
+        return Markup(shown)  # noqa: S704
 
     if isinstance(widget, GovukDateWidget):
         parts = widget.parts_in_error(bound.errors.as_data() if bound.errors else [])
@@ -164,7 +167,7 @@ def govuk_field(
                 {
                     "name": part,
                     "label": part.capitalize(),
-                    "value": values.get(part, ""),
+                    "value": shown_back(values.get(part, "")),
                     "classes": (
                         f"govuk-input--width-{4 if part == 'year' else 2}"
                         + (" govuk-input--error" if error and part in parts else "")
@@ -217,7 +220,8 @@ def govuk_field(
             params["multiple"] = True
         return Markup(_macro(env, "file")(params))  # noqa: S704
 
-    params["value"] = "" if value is None else str(value)
+    # Whatever the field, a typed value is shown back without what no page can show.
+    params["value"] = "" if value is None else shown_back(str(value))
     if widget.attrs.get("autocomplete"):
         params["autocomplete"] = widget.attrs["autocomplete"]
     attributes = _attributes(widget, skip={"type", "required", "maxlength", "rows"})
@@ -263,6 +267,8 @@ def govuk_field(
 
 
 def _error_target(bound: forms.BoundField) -> str:
+    if bound.is_hidden:
+        return "main-content"  # nothing to type into: as the form's own errors
     field_id = bound.auto_id or f"id_{bound.html_name}"
     widget = bound.field.widget
     if isinstance(widget, GovukDateWidget):
@@ -272,17 +278,29 @@ def _error_target(bound: forms.BoundField) -> str:
 
 
 @pass_environment
-def govuk_error_summary(env: Environment, *forms_with_errors: forms.BaseForm) -> Markup:
-    """The error summary at the top of the page: every error, each linking to its input."""
+def govuk_error_summary(
+    env: Environment,
+    *forms_with_errors: forms.BaseForm,
+    problem: str = "",
+    problem_target: str = "",
+) -> Markup:
+    """The error summary at the top of the page: every error, each linking to its input;
+    first the page's `problem`, a refusal of no one field (linking to `problem_target`, the
+    id of what it concerns, if given)."""
     items: list[dict[str, str]] = []
+    if problem:
+        items.append(
+            {"text": problem, **({"href": f"#{problem_target}"} if problem_target else {})}
+        )
     for form in forms_with_errors:
         if form is None or not form.is_bound or not form.errors:
             continue
         for message in form.non_field_errors():
-            items.append({"text": str(message), "href": "#main-content"})
+            items.append({"text": shown_back(str(message)), "href": "#main-content"})
         for bound in form:
             if bound.errors:
-                items.append({"text": str(bound.errors[0]), "href": f"#{_error_target(bound)}"})
+                text = shown_back(str(bound.errors[0]))  # Django's may hold the value sent
+                items.append({"text": text, "href": f"#{_error_target(bound)}"})
     if not items:
         return Markup("")
     return Markup(  # noqa: S704
