@@ -239,8 +239,16 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`candidate` if it is a path on this site to go on to, else None. Only a path: given
+    anything else, `redirect()` would look it up as a view's name (a 500), and a control
+    character cannot go in a Location header."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and candidate.isprintable()
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return None

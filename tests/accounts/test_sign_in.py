@@ -4,6 +4,7 @@ import datetime as dt
 import re
 import statistics
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -252,6 +253,21 @@ def test_next_only_goes_to_this_site(client, account):
         client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})["Location"]
         == "/home/"
     )
+
+
+@pytest.mark.parametrize("hostile", ["home", "accounts:home", "evil.example", "/x\x07y", "/a\nb"])
+def test_a_next_that_is_not_a_path_here_leads_home_not_to_an_error(client, account, hostile):
+    """ "Stay signed in" answered 500 for a `next` that was not a path: `redirect()` took
+    it for the name of a view."""
+    sign_in(client, account)
+    response = client.post("/account/session/extend/", {"next": hostile})
+    assert (response.status_code, response["Location"]) == (302, "/account/")
+    client.post("/sign-out/")
+    client.post(
+        f"/sign-in/?{urlencode({'next': hostile})}", {"email": account.email, "password": PASSWORD}
+    )
+    answer = client.post("/sign-in/authenticator/", {"code": totp_now(account.key, 1)})
+    assert answer["Location"] == "/home/"
 
 
 def test_password_only_session_cannot_replace_the_authenticator(client, account):
