@@ -86,7 +86,13 @@ def new_code_page(
     return render(
         request,
         "accounts/new_code.html",
-        {"email": email, "error": error, "change_url": change_url, "check_url": check_url},
+        {
+            "email": email,
+            "problem": error,
+            "problem_target": "new-code-button",
+            "change_url": change_url,
+            "check_url": check_url,
+        },
         status=429 if error else 200,
     )
 

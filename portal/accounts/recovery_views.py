@@ -62,7 +62,9 @@ def lost_second_factor(request: HttpRequest, user: User) -> HttpResponse:
             return redirect("accounts:lost_second_factor_code")
         error = f"You have requested too many codes. Try again in {minutes(result.retry_after)}"
     return render(
-        request, "accounts/lost_second_factor.html", {"email": user.email, "error": error}
+        request,
+        "accounts/lost_second_factor.html",
+        {"email": user.email, "problem": error, "problem_target": "send-code-button"},
     )
 
 

@@ -130,7 +130,7 @@ def api_key_revoke(request: HttpRequest, provider_id: str, key_id: UUID) -> Http
             messages.success(request, f"The key {key.name} was revoked")
             return redirect("api_pages:api_keys", provider_id=provider.pk)
     return render(
-        request, "api/key_revoke.html", {"provider": provider, "key": key, "error": error}
+        request, "api/key_revoke.html", {"provider": provider, "key": key, "problem": error}
     )
 
 

@@ -129,6 +129,6 @@ def part_sign(request: HttpRequest, part: ApplicationPart) -> HttpResponseBase:
             "sections": engine.summary(definition, part.answers, engine.EngineContext()),
             "problems": parts.part_problems(part),
             "form": form,
-            "error": error,
+            "problem": error,
         },
     )

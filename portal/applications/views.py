@@ -189,7 +189,7 @@ def _start_page(
             "provider": provider,
             "provider_form": provider_form,
             "location_form": location_form,
-            "error": error,
+            "problem": error,
             "documents": [d for d in definition.documents if not d.for_service_types],
         },
     )
@@ -281,7 +281,8 @@ def check(request: HttpRequest, application_id: Any) -> HttpResponseBase:
             "blocking": [p for p in problems if p.blocking],
             "notes": [p for p in problems if not p.blocking],
             "form": form,
-            "submit_error": submit_error,
+            "problem": submit_error,
+            "problem_target": "submit",
             "signing_refusal": permissions.signing_refusal(request.user, application, definition),
         },
     )
@@ -359,7 +360,7 @@ def application_parts(request: HttpRequest, application_id: Any) -> HttpResponse
             "application": application,
             "definition": definition,
             "rows": rows,
-            "error": error,
+            "problem": error,
             "to_invite": [r for r in rows if r["part"] is None or r["part"].email != r["email"]],
         },
     )

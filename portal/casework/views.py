@@ -101,10 +101,11 @@ def _case_page(request: HttpRequest, case_id: int, **extra: Any) -> HttpResponse
         "may_assign": has_staff_permission(user, StaffPermission.ASSIGN_CASES),
         "is_closed": case.status == CaseStatus.CLOSED,
         "today": timezone.localdate(),
-        "error": "",
+        "problem": "",
+        "problem_target": "assignment",
     }
     context.update(extra)
-    status = 400 if context["error"] or extra.get("form_errors") else 200
+    status = 400 if context["problem"] or extra.get("form_errors") else 200
     return render(request, "casework/case.html", context, status=status)
 
 
@@ -122,7 +123,7 @@ def _run(
     except ServiceError as error:
         if error.code == "casework.not_found":
             raise Http404("No such case") from error
-        return _case_page(request, case_id, error=str(error))
+        return _case_page(request, case_id, problem=str(error))
     messages.success(request, success)
     return redirect("casework:case", case_id=case_id)
 

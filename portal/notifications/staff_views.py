@@ -167,7 +167,8 @@ def _staff_page(request: HttpRequest, reference: str, **extra: Any) -> HttpRespo
         "register_person": register_person,
         "takes_effect_on": scheduled_changes.takes_effect_on(notification),
         "today": scheduled_changes.today(),
-        "error": "",
+        "problem": "",
+        "problem_target": "actions",
         "decisions": DECISIONS,
     }
     # Each decision's blank form, or None where the decision does not belong (reject).
@@ -212,7 +213,7 @@ def _decision_view(action: str) -> Callable[[HttpRequest, str], HttpResponseBase
         except Notification.DoesNotExist as missing:
             raise Http404("No such notification") from missing
         except ServiceError as error:
-            return _staff_page(request, reference, error=str(error))
+            return _staff_page(request, reference, problem=str(error))
         messages.success(request, decision.done_message(reference))
         return redirect("notifications_staff:detail", reference=reference)
 
