@@ -15,6 +15,11 @@ Each answer must be:
 
 Each submission is rolled back, so one form's success does not change the next page.
 
+A second walk asks every page with the query string's names (page, after, before, return,
+next…) given bad values; each answer must be a page that passes the same checks. The
+walk's own visits use a client that checks nothing, and this found a page that had never
+passed them: the assessor's application page, whose title did not start with its h1.
+
 It found: "Stay signed in" (on every signed-in page) answered 500 when its hidden `next`
 was not a path (`redirect()` took it for a view's name); control characters written back
 into the pages of most forms outside the question engine (Django's CharField refuses only
@@ -156,4 +161,44 @@ def test_every_form_answers_bad_input_with_a_page_that_says_what_is_wrong():
                 transaction.set_rollback(True)
             problems.extend(_problems(sent, response))
     assert len(tried) > 900, len(tried)
+    assert not problems, "\n".join(problems)
+
+
+# What the portal reads from a query string besides its filter forms' fields.
+QUERY_NAMES = ("page", "after", "before", "return", "next", "q", "type", "provider", "action")
+QUERY_VALUES = {
+    "not a number": "abc",
+    "negative": "-1",
+    "too big": "9" * 30,
+    "unprintable": "a\x07b\ufffe",
+    "huge": "x" * 5_000,
+    "hostile": TYPED["hostile"],
+}
+
+
+def test_every_page_answers_a_hostile_query_string_with_a_page():
+    """Every page of the walk, its query string's names given each bad value at once."""
+    world = every_page.build_every_page_world()
+    client = Client(raise_request_exception=False)
+    problems: list[str] = []
+    for page_visit in every_page.browser_visits(world):
+        visit = page_visit.visit
+        if visit.actor == "pending":
+            continue
+        for label, value in QUERY_VALUES.items():
+            with transaction.atomic():
+                _open(client, world, page_visit)
+                response = client.get(url_of(visit), dict.fromkeys(QUERY_NAMES, value))
+                transaction.set_rollback(True)
+            sent = f"{url_of(visit)} as {visit.actor} ({label})"
+            if response.status_code >= 500:
+                problems.append(f"{sent}: {response.status_code}")
+            elif response.status_code < 300 and "text/html" in response["Content-Type"]:
+                body = response.content.decode()
+                if SCRIPT in body:
+                    problems.append(f"{sent}: wrote the script back as markup")
+                try:
+                    check_html_page(body, sent)
+                except AssertionError as error:
+                    problems.append(str(error))
     assert not problems, "\n".join(problems)
