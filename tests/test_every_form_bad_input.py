@@ -9,7 +9,8 @@ Each answer must be:
 - the script never written back as markup;
 - an HTML page that passes the checks every page passes (tests/support/html_checks.py);
 - with an error summary: a title that starts "Error: " and links that each lead to an
-  element on the page (GOV.UK's error summary pattern);
+  element on the page (GOV.UK's error summary pattern), and the form again with what was
+  typed in each of its text fields (nothing lost; passwords are never shown back);
 - a form sent as the page wrote it is never refused with 403, 404 or 405, and has a button
   to send it: a page offers only forms its viewer may send.
 
@@ -115,7 +116,27 @@ def _problems(sent: Sent, response) -> list[str]:
     for target in HREF.findall(summary.group(0)):
         if f'id="{target}"' not in body:
             found.append(f"{sent}: the error summary links to #{target}, not on the page")
+    if sent.typed == "hostile" and not sent.tampered:
+        found.extend(_lost(sent, forms_on(body)))
     return found
+
+
+KEPT = frozenset({"text", "textarea", "email", "tel", "search", "url"})
+
+
+def _lost(sent: Sent, shown: list[PageForm]) -> list[str]:
+    """What was typed into the form and is not in it when it comes back with errors."""
+    again = [form for form in shown if form.action == sent.form.action]
+    if not again:
+        return []
+    values = {c.name: c.value.removeprefix("\n") for c in again[0].controls if c.kind in KEPT}
+    return [
+        f"{sent}: lost what was typed in {control.name!r} ({values[control.name]!r:.40})"
+        for control in sent.form.controls
+        if control.kind in KEPT
+        and control.name in values
+        and values[control.name] != TYPED["hostile"]
+    ]
 
 
 def _submissions(page_visit: every_page.PageVisit, forms: list[PageForm]) -> list[Sent]:

@@ -62,6 +62,7 @@ class _FormReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[PageForm] = []
         self._open = False
+        self._textarea: Control | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {key: unescape(value or "") for key, value in attrs}
@@ -75,10 +76,20 @@ class _FormReader(HTMLParser):
             if found.get("name") or kind in {"submit", "button"}:
                 control = Control(kind, found.get("name", ""), found.get("value", ""))
                 self.forms[-1].controls.append(control)
+                if tag == "textarea":
+                    self._textarea = control
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            # A textarea's value is its text (the parser has undone its escaping).
+            controls = self.forms[-1].controls
+            controls[-1] = Control("textarea", self._textarea.name, controls[-1].value + data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._open = False
+        elif tag == "textarea":
+            self._textarea = None
 
 
 def forms_on(html: str) -> list[PageForm]:
